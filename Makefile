@@ -1,0 +1,76 @@
+# unplanet - split a Planet page into per-author feeds.
+# POSIX make; libraries found with pkg-config. See README.md.
+
+VERSION = 0.1.0
+
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
+SHAREDIR = $(PREFIX)/share/unplanet
+MANDIR = $(PREFIX)/share/man/man1
+DESTDIR =
+
+CC = cc
+PKG_CONFIG = pkg-config
+PKGS = libcurl libxml-2.0 libxslt libexslt
+CFLAGS = -O2 -g
+WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+UP_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) `$(PKG_CONFIG) --cflags $(PKGS)` \
+	-DVERSION='"$(VERSION)"' -DXSLTDIR='"$(SHAREDIR)/xslt"'
+UP_LIBS = `$(PKG_CONFIG) --libs $(PKGS)`
+
+# Sanitizer build used by `make check`: same sources, separate objects.
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+SRC = src/buf.c src/date.c src/err.c src/fetch.c src/group.c src/html.c src/main.c \
+	src/publish.c src/read.c src/text.c src/write.c
+HDR = src/buf.h src/date.h src/err.h src/fetch.h src/group.h src/html.h src/publish.h \
+	src/read.h src/text.h src/write.h
+# Everything but main.c, for the unit tests.
+LIB_SRC = src/buf.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
+	src/publish.c src/read.c src/text.c src/write.c
+
+BUILD_DEPS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev libxslt1-dev
+TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc
+
+all: unplanet
+
+unplanet: $(SRC) $(HDR)
+	$(CC) $(UP_CFLAGS) $(CFLAGS) -o $@ $(SRC) $(UP_LIBS) $(LDFLAGS)
+
+unplanet-san: $(SRC) $(HDR)
+	$(CC) $(UP_CFLAGS) $(SAN_FLAGS) -o $@ $(SRC) $(UP_LIBS) $(LDFLAGS)
+
+tests/unit: tests/unit.c $(LIB_SRC) $(HDR)
+	$(CC) $(UP_CFLAGS) $(SAN_FLAGS) -Isrc -o $@ tests/unit.c $(LIB_SRC) $(UP_LIBS) $(LDFLAGS)
+
+# Installs what is missing when run as root; otherwise prints the command.
+deps:
+	@sh tests/deps.sh $(BUILD_DEPS)
+
+test-deps:
+	@sh tests/deps.sh $(BUILD_DEPS) $(TEST_DEPS)
+
+demo: deps
+	@$(MAKE) unplanet
+	rm -rf demo
+	./unplanet -o demo --base-url http://localhost:8000/ samples/planetpython-2026-04-29.html
+	@echo "demo: wrote `ls demo/authors | wc -l` files into demo/authors/ from samples/planetpython-2026-04-29.html"
+
+check: test-deps
+	@$(MAKE) unplanet unplanet-san tests/unit
+	@sh tests/run.sh
+
+install: unplanet
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/xslt $(DESTDIR)$(MANDIR)
+	cp unplanet $(DESTDIR)$(BINDIR)/unplanet
+	cp xslt/*.xsl xslt/README.md $(DESTDIR)$(SHAREDIR)/xslt/
+	cp unplanet.1 $(DESTDIR)$(MANDIR)/unplanet.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/unplanet $(DESTDIR)$(MANDIR)/unplanet.1
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf unplanet unplanet-san tests/unit demo tests/out
+
+.PHONY: all deps test-deps demo check install uninstall clean

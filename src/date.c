@@ -1,0 +1,285 @@
+/* date.c - parse Planet dates, format RFC 3339 and RFC 822 (see date.h). */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "date.h"
+
+static const char *const month_names[12] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December"
+};
+static const char *const day_abbr[7] = {
+	"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"   /* 1970-01-01 was a Thursday */
+};
+
+/* Zones Planet installs are seen to print; minutes east of UTC. */
+static const struct { const char *name; int minutes; } zones[] = {
+	{ "UTC", 0 }, { "GMT", 0 }, { "UT", 0 }, { "Z", 0 },
+	{ "EST", -300 }, { "EDT", -240 }, { "CST", -360 }, { "CDT", -300 },
+	{ "MST", -420 }, { "MDT", -360 }, { "PST", -480 }, { "PDT", -420 },
+	{ "CET", 60 }, { "CEST", 120 }, { "BST", 60 }, { "WET", 0 }, { "WEST", 60 },
+	{ "EET", 120 }, { "EEST", 180 },
+};
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil), so no time zone or locale can get in the way. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* A small cursor over s[0..n) so each field is one call. */
+struct cursor {
+	const char *p;
+	const char *end;
+};
+
+static int
+take_digits(struct cursor *c, int min, int max, int *out)
+{
+	int n = 0, v = 0;
+
+	while (c->p < c->end && n < max && *c->p >= '0' && *c->p <= '9') {
+		v = v * 10 + (*c->p - '0');
+		c->p++;
+		n++;
+	}
+	if (n < min)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+take_char(struct cursor *c, char ch)
+{
+	if (c->p >= c->end || *c->p != ch)
+		return -1;
+	c->p++;
+	return 0;
+}
+
+static int
+take_spaces(struct cursor *c)
+{
+	const char *start = c->p;
+
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+		c->p++;
+	return c->p > start ? 0 : -1;
+}
+
+static int
+take_word(struct cursor *c, const char **w, size_t *wn)
+{
+	*w = c->p;
+	while (c->p < c->end && ((*c->p >= 'A' && *c->p <= 'Z') || (*c->p >= 'a' && *c->p <= 'z')))
+		c->p++;
+	*wn = (size_t)(c->p - *w);
+	return *wn > 0 ? 0 : -1;
+}
+
+static int
+take_month(struct cursor *c, int *month)
+{
+	const char *w;
+	size_t wn;
+	int i;
+
+	if (take_word(c, &w, &wn) != 0)
+		return -1;
+	for (i = 0; i < 12; i++) {
+		if (strlen(month_names[i]) == wn && strncasecmp(w, month_names[i], wn) == 0) {
+			*month = i + 1;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* "April 28, 2026": the part both Planet formats share. */
+static int
+take_day(struct cursor *c, int *y, int *m, int *d)
+{
+	if (take_month(c, m) != 0 || take_spaces(c) != 0 || take_digits(c, 1, 2, d) != 0 ||
+	    take_char(c, ',') != 0 || take_spaces(c) != 0 || take_digits(c, 4, 4, y) != 0)
+		return -1;
+	if (*y < 1970 || *d < 1 || *d > days_in_month(*y, *m))
+		return -1;
+	return 0;
+}
+
+static int
+take_zone(struct cursor *c, int *minutes)
+{
+	const char *w;
+	size_t wn, i;
+	int sign, hh, mm;
+
+	if (c->p < c->end && (*c->p == '+' || *c->p == '-')) {
+		sign = *c->p == '-' ? -1 : 1;
+		c->p++;
+		if (take_digits(c, 2, 2, &hh) != 0)
+			return -1;
+		(void)take_char(c, ':');
+		if (take_digits(c, 2, 2, &mm) != 0 || hh > 23 || mm > 59)
+			return -1;
+		*minutes = sign * (hh * 60 + mm);
+		return 0;
+	}
+	if (take_word(c, &w, &wn) != 0)
+		return -1;
+	for (i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+		if (strlen(zones[i].name) == wn && strncasecmp(w, zones[i].name, wn) == 0) {
+			*minutes = zones[i].minutes;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+date_parse_day(const char *s, size_t n)
+{
+	struct cursor c = { s, s + n };
+	int y, m, d;
+
+	if (take_day(&c, &y, &m, &d) != 0)
+		return -1;
+	return c.p == c.end ? 0 : -1;
+}
+
+int
+date_parse_planet(const char *s, size_t n, time_t *t)
+{
+	struct cursor c = { s, s + n };
+	const char *w;
+	size_t wn;
+	int y, m, d, hh, mm, zone, pm;
+
+	if (take_day(&c, &y, &m, &d) != 0 || take_spaces(&c) != 0 ||
+	    take_digits(&c, 1, 2, &hh) != 0 || take_char(&c, ':') != 0 ||
+	    take_digits(&c, 2, 2, &mm) != 0 || take_spaces(&c) != 0 ||
+	    take_word(&c, &w, &wn) != 0 || wn != 2)
+		return -1;
+	if (strncasecmp(w, "AM", 2) == 0)
+		pm = 0;
+	else if (strncasecmp(w, "PM", 2) == 0)
+		pm = 1;
+	else
+		return -1;
+	if (hh < 1 || hh > 12 || mm > 59)
+		return -1;
+	if (take_spaces(&c) != 0 || take_zone(&c, &zone) != 0 || c.p != c.end)
+		return -1;
+	hh = hh % 12 + (pm ? 12 : 0);
+	*t = (time_t)(days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 - (int64_t)zone * 60);
+	return 0;
+}
+
+int
+date_parse_rfc3339(const char *s, time_t *t)
+{
+	struct cursor c = { s, s + strlen(s) };
+	int y, mo, d, hh, mi, ss, zone = 0;
+
+	if (take_digits(&c, 4, 4, &y) != 0 || take_char(&c, '-') != 0 ||
+	    take_digits(&c, 2, 2, &mo) != 0 || take_char(&c, '-') != 0 ||
+	    take_digits(&c, 2, 2, &d) != 0)
+		return -1;
+	if (c.p >= c.end || (*c.p != 'T' && *c.p != 't' && *c.p != ' '))
+		return -1;
+	c.p++;
+	if (take_digits(&c, 2, 2, &hh) != 0 || take_char(&c, ':') != 0 ||
+	    take_digits(&c, 2, 2, &mi) != 0 || take_char(&c, ':') != 0 ||
+	    take_digits(&c, 2, 2, &ss) != 0)
+		return -1;
+	if (c.p < c.end && *c.p == '.') {
+		int frac;
+
+		c.p++;
+		if (take_digits(&c, 1, 9, &frac) != 0)
+			return -1;
+		while (c.p < c.end && *c.p >= '0' && *c.p <= '9')
+			c.p++;
+	}
+	if (c.p < c.end && (*c.p == 'Z' || *c.p == 'z'))
+		c.p++;
+	else if (take_zone(&c, &zone) != 0)
+		return -1;
+	if (c.p != c.end || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    hh > 23 || mi > 59 || ss > 60)
+		return -1;
+	*t = (time_t)(days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss - (int64_t)zone * 60);
+	return 0;
+}
+
+static void
+split(time_t t, int *y, int *m, int *d, int *hh, int *mm, int *ss, int *wday)
+{
+	int64_t days = (int64_t)t / 86400, secs = (int64_t)t % 86400;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	civil_from_days(days, y, m, d);
+	*hh = (int)(secs / 3600);
+	*mm = (int)(secs / 60 % 60);
+	*ss = (int)(secs % 60);
+	*wday = (int)(((days % 7) + 7) % 7);
+}
+
+void
+date_rfc3339(time_t t, char out[DATE_MAX])
+{
+	int y, m, d, hh, mm, ss, wd;
+
+	split(t, &y, &m, &d, &hh, &mm, &ss, &wd);
+	snprintf(out, DATE_MAX, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, hh, mm, ss);
+}
+
+void
+date_rfc822(time_t t, char out[DATE_MAX])
+{
+	int y, m, d, hh, mm, ss, wd;
+
+	split(t, &y, &m, &d, &hh, &mm, &ss, &wd);
+	snprintf(out, DATE_MAX, "%s, %02d %.3s %04d %02d:%02d:%02d GMT",
+	    day_abbr[wd], d, month_names[m - 1], y, hh, mm, ss);
+}

@@ -1,0 +1,34 @@
+/* date.h - the date formats unplanet reads and writes.
+ *
+ * Pure functions, no locale and no time zone database: Planet pages print
+ * English month names in UTC, and feeds want RFC 3339 (Atom) and RFC 822
+ * (RSS) in UTC. Times are seconds since the epoch (UTC).
+ */
+#ifndef UNPLANET_DATE_H
+#define UNPLANET_DATE_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* Room for any formatted date below, including the NUL. */
+#define DATE_MAX 40
+
+/* Planet 2.0's item date, strftime "%B %d, %Y %I:%M %p %Z":
+ * "April 28, 2026 07:40 PM UTC". The zone may be UTC, GMT, UT, Z, a few
+ * common abbreviations or +hhmm/-hhmm. The whole of s[0..n) must match.
+ * Returns 0 and sets *t, or -1. */
+int date_parse_planet(const char *s, size_t n, time_t *t);
+
+/* Planet 2.0's day header, "%B %d, %Y": "April 28, 2026". 0 or -1. */
+int date_parse_day(const char *s, size_t n);
+
+/* RFC 3339 with a zone ("2026-04-28T19:40:00Z", "...+02:00", optional
+ * fraction). Returns 0 and sets *t, or -1. */
+int date_parse_rfc3339(const char *s, time_t *t);
+
+/* "2026-04-28T19:40:00Z" */
+void date_rfc3339(time_t t, char out[DATE_MAX]);
+/* "Tue, 28 Apr 2026 19:40:00 GMT" */
+void date_rfc822(time_t t, char out[DATE_MAX]);
+
+#endif

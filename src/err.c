@@ -1,0 +1,38 @@
+/* err.c - error messages travelling with exit statuses (see err.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "err.h"
+
+int
+err_set(char **err, int status, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *msg;
+
+	if (err == NULL)
+		return status;
+	free(*err);
+	*err = NULL;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return status;
+	msg = malloc((size_t)n + 1);
+	if (msg == NULL)
+		return status;
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	*err = msg;
+	return status;
+}
+
+int
+err_nomem(char **err)
+{
+	return err_set(err, UP_ESOFTWARE, "out of memory");
+}

@@ -1,0 +1,34 @@
+/* err.h - how unplanet reports failures.
+ *
+ * Every stage function that can fail returns an exit status from the table
+ * below (0 on success) and, on failure, stores a malloc'd message in *err.
+ * The caller owns that message and frees it. Messages name the input (a URL,
+ * a file and line, a path) and say what is wrong; main.c prefixes them with
+ * "unplanet: " and exits with the status. Nothing below main.c exits.
+ */
+#ifndef UNPLANET_ERR_H
+#define UNPLANET_ERR_H
+
+/* sysexits(3) values, so cron wrappers can tell failures apart. */
+enum {
+	UP_OK = 0,
+	UP_EUSAGE = 64,     /* bad command line */
+	UP_EDATA = 65,      /* the page (or archive) is not what we can read */
+	UP_ENOINPUT = 66,   /* input file missing or unreadable */
+	UP_EUNAVAIL = 69,   /* fetching the URL failed */
+	UP_ESOFTWARE = 70,  /* internal error, out of memory */
+	UP_ECANTCREAT = 73, /* output folder cannot be written */
+	UP_EIO = 74,        /* write failed part way */
+	UP_ETEMPFAIL = 75,  /* another run holds the lock; try later */
+	UP_ECONFIG = 78     /* configuration file error */
+};
+
+/* Sets *err to a formatted message (if err is not NULL) and returns status.
+ * Use as: return err_set(err, UP_EDATA, "%s: no posts found", name); */
+int err_set(char **err, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The message for an allocation failure, shared so callers stay short. */
+int err_nomem(char **err);
+
+#endif

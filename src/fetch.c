@@ -1,0 +1,335 @@
+/* fetch.c - read the page from a URL (libcurl), a file or stdin (see
+ * fetch.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "err.h"
+#include "fetch.h"
+
+#ifndef VERSION
+#define VERSION "0"
+#endif
+
+#define USER_AGENT "unplanet/" VERSION
+#define MAX_REDIRECTS 5L
+#define CONNECT_TIMEOUT 20L
+
+int
+fetch_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void
+fetch_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+int
+fetch_is_url(const char *source)
+{
+	const char *p = source;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return 0;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+	    *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return strncmp(p, "://", 3) == 0;
+}
+
+void
+fetched_free(struct fetched *f)
+{
+	if (f == NULL)
+		return;
+	free(f->data);
+	free(f->url);
+	free(f->charset);
+	free(f->etag);
+	free(f->last_modified);
+	free(f);
+}
+
+/* Reads all of fd, refusing more than max bytes. */
+static int
+read_fd(int fd, const char *name, size_t max, struct buf *out, char **err)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (buf_reserve(out, 65536) != 0)
+			return err_nomem(err);
+		n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return err_set(err, UP_ENOINPUT, "%s: cannot read: %s", name, strerror(errno));
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+		if (out->len > max)
+			return err_set(err, UP_EDATA, "%s: larger than the %zu-byte limit (see --max-size)",
+			    name, max);
+	}
+	return UP_OK;
+}
+
+static int
+fetch_file(const char *source, const struct fetch_options *opt, struct fetched *f, char **err)
+{
+	struct buf b = { 0 };
+	const char *name = strcmp(source, "-") == 0 ? "<stdin>" : source;
+	struct stat st;
+	int fd, rc;
+
+	if (strcmp(source, "-") == 0) {
+		fd = STDIN_FILENO;
+	} else {
+		fd = open(source, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return err_set(err, UP_ENOINPUT, "%s: cannot open: %s", name, strerror(errno));
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			close(fd);
+			return err_set(err, UP_ENOINPUT, "%s: is a folder, not a page", name);
+		}
+	}
+	rc = read_fd(fd, name, opt->max_size, &b, err);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (rc != UP_OK) {
+		buf_free(&b);
+		return rc;
+	}
+	f->len = b.len;
+	f->data = buf_take(&b);
+	return f->data != NULL ? UP_OK : err_nomem(err);
+}
+
+struct transfer {
+	struct buf body;
+	size_t max;
+	int too_big;
+	struct fetched *f;
+	int header_failed;
+};
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct transfer *t = ctx;
+	size_t len = size * n;
+
+	if (len > t->max - t->body.len) {
+		t->too_big = 1;
+		return 0;   /* makes curl stop with CURLE_WRITE_ERROR */
+	}
+	if (buf_add(&t->body, p, len) != 0)
+		return 0;
+	return len;
+}
+
+/* A header's value, trimmed, malloc'd, when line is "name: value". */
+static char *
+header_value(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	const char *v, *end = line + len;
+
+	if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+		return NULL;
+	v = line + n + 1;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return strndup(v, (size_t)(end - v));
+}
+
+/* Keeps the validators of the last response (after any redirect). */
+static size_t
+on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct transfer *t = ctx;
+	size_t len = size * n;
+	char *v;
+
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		/* A new response starts: forget the one redirected from. */
+		free(t->f->etag);
+		free(t->f->last_modified);
+		t->f->etag = t->f->last_modified = NULL;
+		return len;
+	}
+	if ((v = header_value(p, len, "ETag")) != NULL) {
+		free(t->f->etag);
+		t->f->etag = v;
+	} else if ((v = header_value(p, len, "Last-Modified")) != NULL) {
+		free(t->f->last_modified);
+		t->f->last_modified = v;
+	}
+	return len;
+}
+
+/* Pages are HTML; XHTML and XML are accepted for Planets that serve their
+ * page that way. Anything else (an image, a PDF) is not a Planet page. */
+static int
+acceptable_type(const char *type)
+{
+	static const char *const ok[] = {
+		"text/html", "application/xhtml+xml", "text/xml", "application/xml", NULL
+	};
+	size_t i, n;
+
+	if (type == NULL)
+		return 1;
+	for (i = 0; ok[i] != NULL; i++) {
+		n = strlen(ok[i]);
+		if (strncasecmp(type, ok[i], n) == 0 && (type[n] == '\0' || type[n] == ';' || type[n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+static char *
+type_charset(const char *type)
+{
+	const char *c;
+	size_t n = 0;
+
+	if (type == NULL)
+		return NULL;
+	for (c = type; *c != '\0'; c++)
+		if (strncasecmp(c, "charset=", 8) == 0)
+			break;
+	if (*c == '\0')
+		return NULL;
+	c += 8;
+	if (*c == '"')
+		c++;
+	while (c[n] != '\0' && c[n] != '"' && c[n] != ';' && c[n] != ' ')
+		n++;
+	return n > 0 ? strndup(c, n) : NULL;
+}
+
+static int
+fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, char **err)
+{
+	struct transfer t = { { 0 }, opt->max_size, 0, f, 0 };
+	struct curl_slist *headers = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	char *ims = NULL;
+	long status = 0;
+	char *type = NULL, *effective = NULL;
+	CURL *curl;
+	CURLcode res;
+	int rc = UP_OK;
+
+	curl = curl_easy_init();
+	if (curl == NULL)
+		return err_nomem(err);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, opt->timeout < CONNECT_TIMEOUT ? opt->timeout : CONNECT_TIMEOUT);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, opt->timeout);
+	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");   /* all curl supports */
+	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)opt->max_size);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+	headers = curl_slist_append(headers, "Accept: text/html, application/xhtml+xml;q=0.9, */*;q=0.1");
+	if (opt->etag != NULL && *opt->etag != '\0') {
+		struct buf h = { 0 };
+
+		if (buf_adds(&h, "If-None-Match: ") == 0 && buf_adds(&h, opt->etag) == 0)
+			headers = curl_slist_append(headers, h.data);
+		buf_free(&h);
+	}
+	if (opt->last_modified != NULL && *opt->last_modified != '\0') {
+		struct buf h = { 0 };
+
+		if (buf_adds(&h, "If-Modified-Since: ") == 0 && buf_adds(&h, opt->last_modified) == 0)
+			ims = buf_take(&h);
+		buf_free(&h);
+		if (ims != NULL)
+			headers = curl_slist_append(headers, ims);
+	}
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	res = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	if (res != CURLE_OK) {
+		if (t.too_big || res == CURLE_FILESIZE_EXCEEDED)
+			rc = err_set(err, UP_EDATA, "%s: page larger than the %zu-byte limit (see --max-size)",
+			    url, opt->max_size);
+		else if (res == CURLE_OPERATION_TIMEDOUT)
+			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout)", url, opt->timeout);
+		else if (res == CURLE_UNSUPPORTED_PROTOCOL)
+			rc = err_set(err, UP_EUSAGE, "%s: only http and https URLs can be fetched", url);
+		else
+			rc = err_set(err, UP_EUNAVAIL, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(res));
+		goto done;
+	}
+	if (status == 304 && (opt->etag != NULL || opt->last_modified != NULL)) {
+		f->not_modified = 1;
+		goto done;
+	}
+	if (status < 200 || status >= 300) {
+		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld", url, status);
+		goto done;
+	}
+	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+	if (!acceptable_type(type)) {
+		rc = err_set(err, UP_EDATA, "%s: content type \"%s\" is not an HTML page", url, type);
+		goto done;
+	}
+	curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective);
+	f->url = strdup(effective != NULL ? effective : url);
+	f->charset = type_charset(type);
+	f->len = t.body.len;
+	f->data = buf_take(&t.body);
+	if (f->url == NULL || f->data == NULL)
+		rc = err_nomem(err);
+done:
+	buf_free(&t.body);
+	curl_slist_free_all(headers);
+	free(ims);
+	curl_easy_cleanup(curl);
+	return rc;
+}
+
+int
+fetch_source(const char *source, const struct fetch_options *opt, struct fetched **out,
+    char **err)
+{
+	struct fetched *f;
+	int rc;
+
+	*out = NULL;
+	f = calloc(1, sizeof *f);
+	if (f == NULL)
+		return err_nomem(err);
+	rc = fetch_is_url(source) ? fetch_url(source, opt, f, err) : fetch_file(source, opt, f, err);
+	if (rc != UP_OK) {
+		fetched_free(f);
+		return rc;
+	}
+	*out = f;
+	return UP_OK;
+}

@@ -1,0 +1,47 @@
+/* fetch.h - stage 1: the page's bytes, from a URL, a file or stdin.
+ *
+ * URLs are fetched with libcurl: http and https only, at most 5 redirects,
+ * every compression curl supports, a size cap enforced while downloading,
+ * connect and total timeouts, and conditional requests when validators
+ * from an earlier run are given. A status of 400 or more, a body cut
+ * short, or a content type that is not HTML or XML is an error naming the
+ * URL and the cause.
+ */
+#ifndef UNPLANET_FETCH_H
+#define UNPLANET_FETCH_H
+
+#include <stddef.h>
+
+struct fetch_options {
+	long timeout;               /* seconds for the whole transfer */
+	size_t max_size;            /* largest page accepted, in bytes */
+	const char *etag;           /* If-None-Match, or NULL */
+	const char *last_modified;  /* If-Modified-Since, or NULL */
+};
+
+/* What was fetched; the caller frees it with fetched_free. Strings are
+ * NULL when unknown. */
+struct fetched {
+	char *data;                 /* the body, NUL-terminated */
+	size_t len;
+	char *url;                  /* final URL after redirects (URLs only) */
+	char *charset;              /* from the Content-Type header */
+	char *etag;                 /* validators to store for the next run */
+	char *last_modified;
+	int not_modified;           /* 304: no body, nothing changed */
+};
+
+/* Reads source: "-" for stdin, an http(s) URL, or a file path. */
+int fetch_source(const char *source, const struct fetch_options *opt, struct fetched **out,
+    char **err);
+
+/* Nonzero when source names a URL rather than a file. */
+int fetch_is_url(const char *source);
+
+void fetched_free(struct fetched *f);
+
+/* Global set-up and tear-down of libcurl, called once from main. */
+int fetch_init(void);
+void fetch_cleanup(void);
+
+#endif

@@ -1,0 +1,454 @@
+/* html.c - parse HTML fragments, take their text, fix their links (see
+ * html.h). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLtree.h>
+#include <libxml/uri.h>
+
+#include "buf.h"
+#include "html.h"
+#include "text.h"
+
+/* RECOVER: blog HTML is rarely valid. IGNORE_ENC: the page was already
+ * turned into UTF-8, a <meta charset> inside a post must not switch
+ * decoding half way. NONET: never fetch anything while parsing. */
+#define FRAGMENT_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | \
+	HTML_PARSE_NONET | HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT)
+
+static const char fragment_prefix[] = "<html><body>";
+
+static int
+is_named(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->name != NULL &&
+	    xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+}
+
+static int
+in_list(xmlNodePtr n, const char *const *names)
+{
+	if (n->type != XML_ELEMENT_NODE || n->name == NULL)
+		return 0;
+	for (; *names != NULL; names++)
+		if (xmlStrcasecmp(n->name, (const xmlChar *)*names) == 0)
+			return 1;
+	return 0;
+}
+
+/* libxml2 puts whatever follows a stray </body></html> into a new <html>
+ * after <body>; move every such node back into <body>, in order, so a post
+ * never loses text to its own markup. */
+static int
+gather_into_body(xmlNodePtr body)
+{
+	xmlNodePtr *resume = NULL, cur = body->next, next;
+	size_t depth = 0, cap = 0;
+	int rc = 0;
+
+	while (cur != NULL || depth > 0) {
+		if (cur == NULL) {
+			cur = resume[--depth];
+			continue;
+		}
+		next = cur->next;
+		if (is_named(cur, "html") || is_named(cur, "body") || is_named(cur, "head")) {
+			if (depth == cap) {
+				xmlNodePtr *p = realloc(resume, (cap ? cap * 2 : 8) * sizeof *p);
+
+				if (p == NULL) {
+					rc = -1;
+					break;
+				}
+				resume = p;
+				cap = cap ? cap * 2 : 8;
+			}
+			resume[depth++] = next;
+			cur = cur->children;
+			continue;
+		}
+		xmlUnlinkNode(cur);
+		xmlAddChild(body, cur);   /* may merge text nodes and free cur */
+		cur = next;
+	}
+	free(resume);
+	return rc;
+}
+
+htmlDocPtr
+html_parse_fragment(const char *s, size_t n)
+{
+	struct buf in = { 0 };
+	htmlDocPtr doc = NULL;
+	xmlNodePtr body;
+
+	if (n > (size_t)INT32_MAX - sizeof fragment_prefix)
+		return NULL;
+	if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || buf_add(&in, s, n) != 0)
+		goto done;
+	doc = htmlReadMemory(in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS);
+	if (doc == NULL)
+		goto done;
+	body = html_fragment_root(doc);
+	if (body == NULL || gather_into_body(body) != 0) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+done:
+	buf_free(&in);
+	return doc;
+}
+
+xmlNodePtr
+html_fragment_root(htmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), n;
+
+	if (root == NULL)
+		return NULL;
+	for (n = root->children; n != NULL; n = n->next)
+		if (is_named(n, "body"))
+			return n;
+	return NULL;
+}
+
+/* Steps to the node after n in document order within root, calling leave()
+ * for each element it climbs out of. descend=0 skips n's children. */
+static xmlNodePtr
+next_node(xmlNodePtr n, xmlNodePtr root, int descend,
+    void (*leave)(xmlNodePtr, void *), void *ctx)
+{
+	if (descend && n->children != NULL && n->type == XML_ELEMENT_NODE)
+		return n->children;
+	for (;;) {
+		if (n == root)
+			return NULL;
+		if (leave != NULL && n->type == XML_ELEMENT_NODE)
+			leave(n, ctx);
+		if (n->next != NULL)
+			return n->next;
+		n = n->parent;
+		if (n == NULL || n == root)
+			return NULL;
+	}
+}
+
+static const char *const hidden_elements[] = {
+	"script", "style", "iframe", "svg", "math", "template", "noscript", "head",
+	"title", "object", NULL
+};
+
+static const char *const block_elements[] = {
+	"address", "article", "aside", "blockquote", "br", "caption", "center", "dd",
+	"details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption",
+	"figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+	"hgroup", "hr", "iframe", "legend", "li", "main", "menu", "nav", "ol", "p",
+	"pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
+	"tr", "ul", "video", "audio", "canvas", "object", "embed", NULL
+};
+
+struct text_walk {
+	struct buf out;
+	int failed;
+};
+
+static void
+text_leave(xmlNodePtr n, void *ctx)
+{
+	struct text_walk *w = ctx;
+
+	if (in_list(n, block_elements) && buf_addc(&w->out, ' ') != 0)
+		w->failed = 1;
+}
+
+char *
+html_text(xmlNodePtr root)
+{
+	struct text_walk w = { { 0 }, 0 };
+	xmlNodePtr n;
+	char *s;
+
+	if (root == NULL || root->children == NULL)
+		return strdup("");
+	for (n = root->children; n != NULL && !w.failed;) {
+		int descend = 1;
+
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content != NULL && buf_adds(&w.out, (const char *)n->content) != 0)
+				w.failed = 1;
+		} else if (n->type != XML_ELEMENT_NODE || in_list(n, hidden_elements)) {
+			descend = 0;
+		} else if (in_list(n, block_elements) && buf_addc(&w.out, ' ') != 0) {
+			w.failed = 1;
+		}
+		n = next_node(n, root, descend, text_leave, &w);
+	}
+	if (w.failed) {
+		buf_free(&w.out);
+		return NULL;
+	}
+	s = buf_take(&w.out);
+	if (s != NULL)
+		text_collapse_space(s);
+	return s;
+}
+
+char *
+html_fragment_text(const char *s, size_t n)
+{
+	htmlDocPtr doc;
+	char *text;
+
+	if (memchr(s, '<', n) == NULL && memchr(s, '&', n) == NULL) {
+		text = strndup(s, n);
+		if (text != NULL)
+			text_collapse_space(text);
+		return text;
+	}
+	doc = html_parse_fragment(s, n);
+	if (doc == NULL)
+		return NULL;
+	text = html_text(html_fragment_root(doc));
+	xmlFreeDoc(doc);
+	return text;
+}
+
+char *
+html_decode_attr(const char *s, size_t n)
+{
+	struct buf out = { 0 };
+	const char *end = s + n;
+
+	if (buf_reserve(&out, n) != 0)
+		return NULL;
+	while (s < end) {
+		const char *amp = memchr(s, '&', (size_t)(end - s)), *semi;
+
+		if (amp == NULL) {
+			if (buf_add(&out, s, (size_t)(end - s)) != 0)
+				goto fail;
+			break;
+		}
+		if (buf_add(&out, s, (size_t)(amp - s)) != 0)
+			goto fail;
+		s = amp + 1;
+		semi = memchr(s, ';', (size_t)(end - s));
+		if (semi != NULL && semi - s <= 32) {
+			char name[40];
+			unsigned long cp = 0;
+			const htmlEntityDesc *ent;
+			char *stop;
+
+			memcpy(name, s, (size_t)(semi - s));
+			name[semi - s] = '\0';
+			if (name[0] == '#') {
+				int hex = name[1] == 'x' || name[1] == 'X';
+
+				cp = strtoul(name + 1 + hex, &stop, hex ? 16 : 10);
+				if (stop == name + 1 + hex || *stop != '\0' || cp > 0x10FFFF)
+					cp = 0;
+				cp = text_cp1252((unsigned)cp);
+			} else if ((ent = htmlEntityLookup((const xmlChar *)name)) != NULL) {
+				cp = ent->value;
+			}
+			if (cp != 0 && text_xml_char((unsigned)cp)) {
+				if (text_put_utf8(&out, (unsigned)cp) != 0)
+					goto fail;
+				s = semi + 1;
+				continue;
+			}
+		}
+		if (buf_addc(&out, '&') != 0)
+			goto fail;
+	}
+	return buf_take(&out);
+fail:
+	buf_free(&out);
+	return NULL;
+}
+
+static const char *const url_attributes[] = {
+	"href", "src", "cite", "action", "formaction", "poster", "background",
+	"longdesc", "usemap", "data", NULL
+};
+
+static int
+is_url_attribute(xmlAttrPtr a)
+{
+	const char *const *name;
+
+	for (name = url_attributes; *name != NULL; name++)
+		if (xmlStrcasecmp(a->name, (const xmlChar *)*name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Sets attribute a to its value resolved against base. Values that do not
+ * parse as URI references are left alone. */
+static int
+resolve_attribute(xmlAttrPtr a, const xmlChar *value, const xmlChar *base)
+{
+	xmlChar *abs;
+	const xmlChar *v = value;
+
+	while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r' || *v == '\f')
+		v++;
+	if (*v == '\0')
+		return 0;
+	abs = xmlBuildURI(v, base);
+	if (abs == NULL)
+		return 0;
+	if (xmlStrcmp(abs, value) != 0 && xmlSetProp(a->parent, a->name, abs) == NULL) {
+		xmlFree(abs);
+		return -1;
+	}
+	xmlFree(abs);
+	return 0;
+}
+
+/* srcset="a.png 1x, b.png 2x": resolve each candidate's URL. */
+static int
+resolve_srcset(xmlAttrPtr a, const xmlChar *value, const xmlChar *base)
+{
+	struct buf out = { 0 };
+	const char *p = (const char *)value;
+	int rc = -1;
+
+	while (*p != '\0') {
+		const char *start, *end;
+		char *url;
+		xmlChar *abs;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\f')
+			p++;
+		end = p;
+		/* A URL may end in commas that separate candidates. */
+		while (end > start && end[-1] == ',')
+			end--;
+		if ((url = strndup(start, (size_t)(end - start))) == NULL)
+			goto done;
+		abs = xmlBuildURI((const xmlChar *)url, base);
+		if (out.len > 0 && buf_adds(&out, ", ") != 0) {
+			free(url);
+			xmlFree(abs);
+			goto done;
+		}
+		if (buf_adds(&out, abs != NULL ? (const char *)abs : url) != 0) {
+			free(url);
+			xmlFree(abs);
+			goto done;
+		}
+		free(url);
+		xmlFree(abs);
+		/* The descriptor ("2x", "300w") runs to the next comma. */
+		start = p;
+		while (*p != '\0' && *p != ',')
+			p++;
+		end = p;
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'))
+			end--;
+		if (end > start && (buf_add(&out, start, (size_t)(end - start)) != 0))
+			goto done;
+	}
+	rc = xmlSetProp(a->parent, a->name, (const xmlChar *)(out.data ? out.data : "")) == NULL ? -1 : 0;
+done:
+	buf_free(&out);
+	return rc;
+}
+
+/* Rewrites U+0080..U+009F in a text node to what HTML's &#128;..&#159;
+ * mean; libxml2 keeps the C1 control characters. */
+static int
+fix_c1(xmlNodePtr n)
+{
+	const unsigned char *s = n->content;
+	struct buf out = { 0 };
+	size_t i, len;
+	int rc = -1;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
+			break;
+	if (s[i] == '\0')
+		return 0;
+	len = strlen((const char *)s);
+	for (i = 0; i < len; i++) {
+		if (s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F) {
+			if (text_put_utf8(&out, text_cp1252(s[i + 1])) != 0)
+				goto done;
+			i++;
+		} else if (buf_addc(&out, (char)s[i]) != 0) {
+			goto done;
+		}
+	}
+	xmlNodeSetContent(n, (const xmlChar *)out.data);
+	rc = 0;
+done:
+	buf_free(&out);
+	return rc;
+}
+
+int
+html_resolve(xmlNodePtr root, const char *base)
+{
+	xmlNodePtr n;
+
+	for (n = root->children; n != NULL; n = next_node(n, root, 1, NULL, NULL)) {
+		xmlAttrPtr a;
+
+		if (n->type == XML_TEXT_NODE && n->content != NULL) {
+			if (fix_c1(n) != 0)
+				return -1;
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE || base == NULL)
+			continue;
+		for (a = n->properties; a != NULL; a = a->next) {
+			xmlChar *value;
+			int rc = 0;
+
+			if (a->children == NULL)
+				continue;
+			if (!is_url_attribute(a) && xmlStrcasecmp(a->name, (const xmlChar *)"srcset") != 0)
+				continue;
+			value = xmlNodeGetContent((xmlNodePtr)a);
+			if (value == NULL)
+				return -1;
+			if (is_url_attribute(a))
+				rc = resolve_attribute(a, value, (const xmlChar *)base);
+			else
+				rc = resolve_srcset(a, value, (const xmlChar *)base);
+			xmlFree(value);
+			if (rc != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+char *
+html_serialize(htmlDocPtr doc, xmlNodePtr root)
+{
+	xmlOutputBufferPtr out;
+	xmlNodePtr n;
+	char *s = NULL;
+	const xmlChar *content;
+
+	out = xmlAllocOutputBuffer(NULL);
+	if (out == NULL)
+		return NULL;
+	for (n = root->children; n != NULL; n = n->next)
+		htmlNodeDumpFormatOutput(out, doc, n, "UTF-8", 0);
+	xmlOutputBufferFlush(out);
+	content = xmlOutputBufferGetContent(out);
+	if (out->error == 0 && content != NULL)
+		s = strdup((const char *)content);
+	xmlOutputBufferClose(out);
+	return s;
+}

@@ -1,0 +1,44 @@
+/* html.h - the libxml2 HTML pieces the reader needs.
+ *
+ * A fragment (a post body, a title) is parsed on its own into a document,
+ * so nothing in one post can reach into another. All text is UTF-8 that
+ * text_clean() has made valid. Walks over the tree are iterative: a post may
+ * nest tags a hundred thousand deep.
+ */
+#ifndef UNPLANET_HTML_H
+#define UNPLANET_HTML_H
+
+#include <stddef.h>
+
+#include <libxml/HTMLparser.h>
+
+/* Parses s[0..n) as the content of a <body>. Returns a document the caller
+ * frees with xmlFreeDoc, or NULL when memory runs out. html_fragment_root
+ * gives the element holding the fragment's nodes. */
+htmlDocPtr html_parse_fragment(const char *s, size_t n);
+xmlNodePtr html_fragment_root(htmlDocPtr doc);
+
+/* Visible text under root, as a browser shows it: references decoded,
+ * comments and script/style/iframe/svg/math/template/noscript/head/title/
+ * object contents and image alt text left out, block element tags
+ * separating words, ASCII white space collapsed and trimmed. Malloc'd. */
+char *html_text(xmlNodePtr root);
+
+/* Visible text of the fragment s[0..n); fast when it holds no markup. */
+char *html_fragment_text(const char *s, size_t n);
+
+/* Decodes the character references of an attribute value s[0..n) (numeric
+ * and HTML 4 named, each with its ';'); malloc'd. */
+char *html_decode_attr(const char *s, size_t n);
+
+/* Makes relative links under root absolute against base (an absolute URL):
+ * href, src, srcset, cite, action, formaction, poster, background, longdesc,
+ * usemap, data. Also maps C1 control characters in text (from references
+ * like &#150;) to the Windows-1252 characters browsers show. 0, or -1 when
+ * memory runs out. */
+int html_resolve(xmlNodePtr root, const char *base);
+
+/* The children of root serialized as HTML (UTF-8), malloc'd. */
+char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
+
+#endif

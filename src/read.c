@@ -1,0 +1,682 @@
+/* read.c - frame a Planet 2.0 page into posts, parse each post (see read.h).
+ *
+ * Framing works on the page's bytes, after they were made valid UTF-8: the
+ * template's markup is fixed text, while a post body is opaque until it is
+ * parsed on its own. Every search is bounded or moves forward, so the cost
+ * grows with the page, never with its square.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+
+#include "buf.h"
+#include "date.h"
+#include "err.h"
+#include "html.h"
+#include "read.h"
+#include "text.h"
+
+/* Longest header, title or footer text the template can reasonably hold;
+ * bounds each look-ahead so a hostile page cannot make framing quadratic. */
+#define FRAME_LIMIT 65536
+
+struct span {
+	const char *s;
+	size_t n;
+};
+
+/* The part of a post before its body. */
+struct frame {
+	int has_source;
+	struct span source_href, source_title, source_name;
+	int has_title;
+	struct span title_href, title;
+	const char *body;      /* first byte of the body */
+};
+
+struct footer {
+	const char *start;     /* the "</p>" that closes the body */
+	const char *end;       /* just past the footer's own "</p>" */
+	struct span href, creator;
+	int has_creator;
+	time_t published;
+};
+
+struct scanner {
+	const char *page;      /* the whole page, UTF-8 */
+	const char *end;       /* end of the post list */
+	const char *name;      /* for messages */
+	const char *line_at;   /* line counting resumes here... */
+	size_t line;           /* ...on this line */
+};
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static const char *
+skip_space(const char *p, const char *end)
+{
+	while (p < end && is_space(*p))
+		p++;
+	return p;
+}
+
+static const char *
+skip_space_back(const char *floor, const char *p)
+{
+	while (p > floor && is_space(p[-1]))
+		p--;
+	return p;
+}
+
+static int
+starts(const char *p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+}
+
+static const char *
+find(const char *p, const char *end, const char *lit)
+{
+	if (p >= end)
+		return NULL;
+	return memmem(p, (size_t)(end - p), lit, strlen(lit));
+}
+
+static const char *
+find_last(const char *p, const char *end, const char *lit)
+{
+	const char *hit = NULL, *h;
+
+	while ((h = find(p, end, lit)) != NULL) {
+		hit = h;
+		p = h + 1;
+	}
+	return hit;
+}
+
+static const char *
+limit(const char *p, const char *end)
+{
+	return (size_t)(end - p) > FRAME_LIMIT ? p + FRAME_LIMIT : end;
+}
+
+/* Line number of p, counting forward from the last call (p only grows
+ * while framing; an earlier p restarts from the top). */
+static size_t
+line_of(struct scanner *sc, const char *p)
+{
+	if (p < sc->line_at) {
+		sc->line_at = sc->page;
+		sc->line = 1;
+	}
+	while (sc->line_at < p) {
+		const char *nl = memchr(sc->line_at, '\n', (size_t)(p - sc->line_at));
+
+		if (nl == NULL) {
+			sc->line_at = p;
+			break;
+		}
+		sc->line++;
+		sc->line_at = nl + 1;
+	}
+	return sc->line;
+}
+
+/* Parses the attributes of an <a ...> start tag at p: sets href and title
+ * (empty when absent) and returns the byte after '>', or NULL. */
+static const char *
+parse_a_tag(const char *p, const char *end, struct span *href, struct span *title)
+{
+	end = limit(p, end);
+	if (!starts(p, end, "<a") || p + 2 >= end || !is_space(p[2]))
+		return NULL;
+	href->s = title->s = p;
+	href->n = title->n = 0;
+	p += 2;
+	for (;;) {
+		const char *name, *value;
+		size_t name_n, value_n;
+
+		p = skip_space(p, end);
+		if (p >= end)
+			return NULL;
+		if (*p == '>')
+			return p + 1;
+		name = p;
+		while (p < end && !is_space(*p) && *p != '=' && *p != '>')
+			p++;
+		name_n = (size_t)(p - name);
+		p = skip_space(p, end);
+		value = p;
+		value_n = 0;
+		if (p < end && *p == '=') {
+			p = skip_space(p + 1, end);
+			if (p < end && (*p == '"' || *p == '\'')) {
+				const char *q = memchr(p + 1, *p, (size_t)(end - p - 1));
+
+				if (q == NULL)
+					return NULL;
+				value = p + 1;
+				value_n = (size_t)(q - value);
+				p = q + 1;
+			} else {
+				value = p;
+				while (p < end && !is_space(*p) && *p != '>')
+					p++;
+				value_n = (size_t)(p - value);
+			}
+		}
+		if (name_n == 4 && strncasecmp(name, "href", 4) == 0) {
+			href->s = value;
+			href->n = value_n;
+		} else if (name_n == 5 && strncasecmp(name, "title", 5) == 0) {
+			title->s = value;
+			title->n = value_n;
+		}
+	}
+}
+
+/* Matches a post frame at p. bare=1 also accepts a frame that is only
+ * "<p>" and a new line (an untitled post continuing the same source). */
+static int
+match_frame(const char *p, const char *end, int bare, struct frame *f)
+{
+	const char *q = skip_space(p, end), *close;
+	int need_source = 0;
+	struct span unused;
+
+	memset(f, 0, sizeof *f);
+	if (starts(q, end, "<h2>")) {
+		const char *text = skip_space(q + 4, end);
+
+		close = find(text, limit(text, end), "</h2>");
+		if (close == NULL ||
+		    date_parse_day(text, (size_t)(skip_space_back(text, close) - text)) != 0)
+			return -1;
+		q = skip_space(close + 5, end);
+		need_source = 1;
+	}
+	if (starts(q, end, "<hr")) {
+		q = skip_space(q + 3, end);
+		if (q < end && *q == '/')
+			q++;
+		if (!starts(q, end, ">"))
+			return -1;
+		q = skip_space(q + 1, end);
+		need_source = 1;
+	}
+	if (starts(q, end, "<h3 class=\"post\">")) {
+		q = parse_a_tag(q + 17, end, &f->source_href, &f->source_title);
+		if (q == NULL || (close = find(q, limit(q, end), "</a></h3>")) == NULL)
+			return -1;
+		f->source_name.s = q;
+		f->source_name.n = (size_t)(close - q);
+		f->has_source = 1;
+		q = skip_space(close + 9, end);
+	} else if (need_source) {
+		return -1;
+	}
+	if (starts(q, end, "<h4>")) {
+		q = parse_a_tag(q + 4, end, &f->title_href, &unused);
+		if (q == NULL || (close = find(q, limit(q, end), "</a></h4>")) == NULL)
+			return -1;
+		f->title.s = q;
+		f->title.n = (size_t)(close - q);
+		f->has_title = 1;
+		q = skip_space(close + 9, end);
+	}
+	if (!starts(q, end, "<p>"))
+		return -1;
+	if (!f->has_source && !f->has_title &&
+	    !(bare && (starts(q + 3, end, "\n") || starts(q + 3, end, "\r\n"))))
+		return -1;
+	f->body = q + 3;
+	return 0;
+}
+
+/* The footer's link text: "[by CREATOR at ]DATE". */
+static int
+parse_footer_text(const char *s, size_t n, struct footer *ft)
+{
+	const char *at, *end = s + n;
+
+	ft->has_creator = 0;
+	if (date_parse_planet(s, n, &ft->published) == 0)
+		return 0;
+	if (n < 3 || strncmp(s, "by ", 3) != 0)
+		return -1;
+	for (at = s + 3; (at = find(at, end, " at ")) != NULL; at++) {
+		if (date_parse_planet(at + 4, (size_t)(end - at - 4), &ft->published) == 0) {
+			ft->creator.s = s + 3;
+			ft->creator.n = (size_t)(at - s - 3);
+			ft->has_creator = 1;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Matches a footer whose "<em><a href=" starts at em, the body having begun
+ * at body: </p> <p> <em><a href="LINK">TEXT</a></em> </p>. */
+static int
+match_footer(const char *body, const char *em, const char *end, struct footer *ft)
+{
+	const char *q = skip_space_back(body, em), *close, *quote;
+
+	if (q - body < 3 || memcmp(q - 3, "<p>", 3) != 0)
+		return -1;
+	q = skip_space_back(body, q - 3);
+	if (q - body < 4 || memcmp(q - 4, "</p>", 4) != 0)
+		return -1;
+	ft->start = q - 4;
+	q = em + 13;   /* strlen("<em><a href=\"") */
+	quote = memchr(q, '"', (size_t)(limit(q, end) - q));
+	if (quote == NULL || !starts(quote, end, "\">"))
+		return -1;
+	ft->href.s = q;
+	ft->href.n = (size_t)(quote - q);
+	q = quote + 2;
+	close = find(q, limit(q, end), "</a></em>");
+	if (close == NULL || parse_footer_text(q, (size_t)(close - q), ft) != 0)
+		return -1;
+	q = skip_space(close + 9, end);
+	if (!starts(q, end, "</p>"))
+		return -1;
+	ft->end = q + 4;
+	return 0;
+}
+
+/* Nonzero when only white space and closing </div> tags remain. */
+static int
+at_list_end(const char *p, const char *end)
+{
+	for (;;) {
+		p = skip_space(p, end);
+		if (p >= end)
+			return 1;
+		if (!starts(p, end, "</div>"))
+			return 0;
+		p += 6;
+	}
+}
+
+static int
+same_span(struct span a, struct span b)
+{
+	return a.n == b.n && memcmp(a.s, b.s, a.n) == 0;
+}
+
+/* Finds the footer that really ends the post framed by f: the first one
+ * followed by the next frame or the end of the list, linking where the
+ * post's title links. Sets *next (has_source etc.) unless it is the last. */
+static int
+find_footer(const struct frame *f, const char *end, struct footer *ft,
+    struct frame *next, int *last)
+{
+	const char *p = f->body, *em;
+
+	while ((em = find(p, end, "<em><a href=\"")) != NULL) {
+		p = em + 1;
+		if (match_footer(f->body, em, end, ft) != 0)
+			continue;
+		if (f->has_title && !same_span(ft->href, f->title_href))
+			continue;
+		if (at_list_end(ft->end, end)) {
+			*last = 1;
+			return 0;
+		}
+		if (match_frame(ft->end, end, 1, next) == 0) {
+			*last = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static char *
+span_text(struct span s)
+{
+	return html_fragment_text(s.s, s.n);
+}
+
+static char *
+span_attr(struct span s)
+{
+	return html_decode_attr(s.s, s.n);
+}
+
+static void
+entry_free(struct entry *e)
+{
+	free(e->source_name);
+	free(e->source_link);
+	free(e->source_title);
+	free(e->title);
+	free(e->link);
+	free(e->creator);
+	free(e->content);
+	free(e->text);
+}
+
+/* The URL to resolve a post's relative links against: its permalink, made
+ * absolute against the page when needed; NULL when none is absolute. */
+static char *
+content_base(const char *link, const char *page_url)
+{
+	xmlURIPtr uri;
+	xmlChar *abs = NULL;
+	char *base = NULL;
+
+	abs = page_url != NULL ? xmlBuildURI((const xmlChar *)link, (const xmlChar *)page_url)
+			       : xmlStrdup((const xmlChar *)link);
+	if (abs == NULL)
+		return NULL;
+	uri = xmlParseURI((const char *)abs);
+	if (uri != NULL && uri->scheme != NULL)
+		base = strdup((const char *)abs);
+	xmlFreeURI(uri);
+	xmlFree(abs);
+	return base;
+}
+
+/* Fills e from a framed post; source fields come from src (the frame that
+ * last named a source). */
+static int
+make_entry(struct entry *e, const struct frame *src, const struct frame *f,
+    const struct footer *ft, const char *page_url)
+{
+	htmlDocPtr doc = NULL;
+	xmlNodePtr root;
+	const char *b = f->body, *be = ft->start;
+	char *title = NULL, *base = NULL;
+	int rc = -1;
+
+	memset(e, 0, sizeof *e);
+	e->published = ft->published;
+	if ((e->source_name = span_text(src->source_name)) == NULL ||
+	    (e->source_link = span_attr(src->source_href)) == NULL ||
+	    (e->source_title = span_attr(src->source_title)) == NULL ||
+	    (e->link = span_attr(ft->href)) == NULL)
+		goto done;
+	if (f->has_title) {
+		if ((title = span_text(f->title)) == NULL ||
+		    (e->title = text_decode_refs(title)) == NULL)
+			goto done;
+	} else if ((e->title = strdup("")) == NULL) {
+		goto done;
+	}
+	if (ft->has_creator && (e->creator = span_text(ft->creator)) == NULL)
+		goto done;
+	b = skip_space(b, be);
+	be = skip_space_back(b, be);
+	if ((doc = html_parse_fragment(b, (size_t)(be - b))) == NULL ||
+	    (root = html_fragment_root(doc)) == NULL)
+		goto done;
+	base = content_base(e->link, page_url);
+	if (html_resolve(root, base) != 0 ||
+	    (e->content = html_serialize(doc, root)) == NULL ||
+	    (e->text = html_text(root)) == NULL)
+		goto done;
+	rc = 0;
+done:
+	free(title);
+	free(base);
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	return rc;
+}
+
+/* Finds the first post: the first channel header that starts a frame. */
+static const char *
+first_frame(const char *p, const char *end, struct frame *f)
+{
+	const char *h3, *start;
+
+	while ((h3 = find(p, end, "<h3 class=\"post\">")) != NULL) {
+		start = skip_space_back(p, h3);
+		if (start - p >= 6 && memcmp(start - 6, "<hr />", 6) == 0)
+			start -= 6;
+		if (match_frame(start, end, 0, f) == 0)
+			return start;
+		p = h3 + 1;
+	}
+	return NULL;
+}
+
+static int
+add_entry(struct page *page, size_t *cap, struct entry *e)
+{
+	if (page->n_entries == *cap) {
+		size_t n = *cap ? *cap * 2 : 64;
+		struct entry *p = realloc(page->entries, n * sizeof *p);
+
+		if (p == NULL)
+			return -1;
+		page->entries = p;
+		*cap = n;
+	}
+	page->entries[page->n_entries++] = *e;
+	return 0;
+}
+
+static int
+frame_posts(struct scanner *sc, const char *start, struct page *page, const char *page_url,
+    char **err)
+{
+	struct frame f, next, src;
+	struct footer ft;
+	size_t cap = 0;
+	int last = 0;
+
+	if (first_frame(start, sc->end, &f) == NULL)
+		return err_set(err, UP_EDATA,
+		    "%s: no Planet posts found (expected Planet 2.0's <h3 class=\"post\"> channel headers)",
+		    sc->name);
+	src = f;
+	while (!last) {
+		struct entry e;
+
+		if (find_footer(&f, sc->end, &ft, &next, &last) != 0)
+			return err_set(err, UP_EDATA,
+			    "%s:%zu: post has no date line followed by another post or the end of the list "
+			    "(page cut short, or not a Planet 2.0 page)",
+			    sc->name, line_of(sc, f.body));
+		if (f.has_source)
+			src = f;
+		if (make_entry(&e, &src, &f, &ft, page_url) != 0) {
+			entry_free(&e);
+			return err_nomem(err);
+		}
+		e.line = line_of(sc, ft.end);
+		if (add_entry(page, &cap, &e) != 0) {
+			entry_free(&e);
+			return err_nomem(err);
+		}
+		f = next;
+	}
+	return 0;
+}
+
+/* The charset a <meta> tag declares in the first bytes, as HTML's prescan
+ * would find it; copied into out (NUL-terminated) or out[0] = 0. */
+static void
+meta_charset(const char *p, size_t n, char *out, size_t outn)
+{
+	const char *end = p + (n < 4096 ? n : 4096), *m = p;
+
+	out[0] = '\0';
+	while ((m = memchr(m, '<', (size_t)(end - m))) != NULL) {
+		const char *close, *cs, *v;
+		size_t len = 0;
+
+		if ((size_t)(end - m) < 6 || strncasecmp(m, "<meta", 5) != 0 || !is_space(m[5])) {
+			m++;
+			continue;
+		}
+		close = memchr(m, '>', (size_t)(end - m));
+		if (close == NULL)
+			return;
+		for (cs = m; cs + 7 < close; cs++)
+			if (strncasecmp(cs, "charset", 7) == 0)
+				break;
+		if (cs + 7 < close) {
+			v = skip_space(cs + 7, close);
+			if (v < close && *v == '=') {
+				v = skip_space(v + 1, close);
+				if (v < close && (*v == '"' || *v == '\''))
+					v++;
+				while (v + len < close && len + 1 < outn && !is_space(v[len]) &&
+				    v[len] != '"' && v[len] != '\'' && v[len] != ';' && v[len] != '/')
+					len++;
+				memcpy(out, v, len);
+				out[len] = '\0';
+				return;
+			}
+		}
+		m = close;
+	}
+}
+
+/* Makes data valid UTF-8 fit for XML: decodes what a byte-order mark, the
+ * HTTP charset or a <meta> declares. *page points at data itself when it
+ * needed nothing, else at clean's contents. */
+static int
+decode_page(const char *data, size_t len, const char *name, const char *charset,
+    struct buf *clean, const char **page, size_t *page_len, char **err)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	const char *from = NULL;
+	char declared[64];
+	struct buf utf8 = { 0 };
+	int rc;
+
+	if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
+		from = "UTF-16BE";
+		data += 2;
+		len -= 2;
+	} else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
+		from = "UTF-16LE";
+		data += 2;
+		len -= 2;
+	} else if (!(len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)) {
+		if (charset != NULL && *charset != '\0') {
+			snprintf(declared, sizeof declared, "%s", charset);
+		} else {
+			meta_charset(data, len, declared, sizeof declared);
+		}
+		if (declared[0] != '\0' && strcasecmp(declared, "utf-8") != 0 &&
+		    strcasecmp(declared, "utf8") != 0 && strncasecmp(declared, "utf-16", 6) != 0) {
+			/* HTML reads these labels as Windows-1252. */
+			if (strcasecmp(declared, "iso-8859-1") == 0 || strcasecmp(declared, "latin1") == 0 ||
+			    strcasecmp(declared, "us-ascii") == 0 || strcasecmp(declared, "ascii") == 0 ||
+			    strcasecmp(declared, "iso8859-1") == 0 || strcasecmp(declared, "l1") == 0)
+				from = "WINDOWS-1252";
+			else
+				from = declared;
+		}
+	}
+	if (from != NULL) {
+		rc = text_to_utf8(data, len, from, &utf8);
+		if (rc == -2) {
+			buf_free(&utf8);
+			return err_set(err, UP_EDATA, "%s: unknown character encoding \"%s\"", name, from);
+		}
+		if (rc != 0)
+			goto nomem;
+		data = utf8.data ? utf8.data : "";
+		len = utf8.len;
+	}
+	if (from == NULL && text_is_clean(data, len)) {
+		*page = data;
+		*page_len = len;
+		return 0;
+	}
+	if (text_clean(data, len, clean) != 0)
+		goto nomem;
+	buf_free(&utf8);
+	*page = clean->data ? clean->data : "";
+	*page_len = clean->len;
+	return 0;
+nomem:
+	buf_free(&utf8);
+	return err_nomem(err);
+}
+
+static char *
+page_title(const char *p, const char *end)
+{
+	const char *t = find(p, end, "<title>"), *close;
+
+	if (t == NULL || (close = find(t + 7, limit(t + 7, end), "</title>")) == NULL)
+		return strdup("");
+	return html_fragment_text(t + 7, (size_t)(close - t - 7));
+}
+
+int
+read_page(const char *data, size_t len, const char *name, const char *url,
+    const char *charset, struct page **out, char **err)
+{
+	struct buf clean = { 0 };
+	struct page *page;
+	struct scanner sc;
+	const char *p = NULL, *start, *end;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	page = calloc(1, sizeof *page);
+	if (page == NULL)
+		return err_nomem(err);
+	rc = decode_page(data, len, name, charset, &clean, &p, &n, err);
+	if (rc != 0)
+		goto done;
+	start = find(p, p + n, "<div id=\"body-main\">");
+	start = start != NULL ? start + 20 : p;
+	end = find_last(start, p + n, "<div id=\"left-hand-navigation\"");
+	if (end == NULL)
+		end = find_last(start, p + n, "</body");
+	if (end == NULL)
+		end = p + n;
+	sc.page = sc.line_at = p;
+	sc.end = end;
+	sc.name = name;
+	sc.line = 1;
+	if ((page->title = page_title(p, start)) == NULL ||
+	    (url != NULL && (page->link = strdup(url)) == NULL)) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	rc = frame_posts(&sc, start, page, url, err);
+done:
+	buf_free(&clean);
+	if (rc != 0) {
+		page_free(page);
+		return rc;
+	}
+	*out = page;
+	return 0;
+}
+
+void
+page_free(struct page *page)
+{
+	size_t i;
+
+	if (page == NULL)
+		return;
+	for (i = 0; i < page->n_entries; i++)
+		entry_free(&page->entries[i]);
+	free(page->entries);
+	free(page->title);
+	free(page->link);
+	free(page);
+}

@@ -1,0 +1,55 @@
+/* read.h - stage 2: a Planet page becomes a list of entries.
+ *
+ * The page is what Planet 2.0's index.html template writes (Planet Python,
+ * Planet GNOME...): inside <div id="body-main"> a flat run of posts, each
+ *   [<h2>DAY</h2>] [<hr /><h3 class="post"><a href title>SOURCE</a></h3>]
+ *   [<h4><a href="LINK">TITLE</a></h4>] <p> BODY </p>
+ *   <p> <em><a href="LINK">[by CREATOR at ]DATE</a></em> </p>
+ * BODY is raw blog HTML and may hold any of those tags itself. The reader
+ * frames posts on the page's bytes, trusting only the template's own
+ * markup: a footer ends a post only when it is followed by the next post's
+ * frame or by the end of the list (and, for a titled post, links where its
+ * <h4> links). Each body is then parsed on its own by libxml2, so no markup
+ * inside one post can split it, merge it with another, or swallow others.
+ */
+#ifndef UNPLANET_READ_H
+#define UNPLANET_READ_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* One post. Every string is UTF-8 holding only characters XML allows. */
+struct entry {
+	char *source_name;   /* visible text of the channel header */
+	char *source_link;   /* the header's href, references decoded */
+	char *source_title;  /* the header's title attribute (the feed's title) */
+	char *title;         /* visible text, double escaping undone; "" if none */
+	char *link;          /* permalink as on the page, references decoded */
+	char *creator;       /* X of "by X at DATE", or NULL */
+	char *content;       /* the body as HTML, relative links made absolute */
+	char *text;          /* visible text of the body */
+	time_t published;
+	size_t line;         /* line of the post's date on the page */
+};
+
+/* A page read into entries; owns everything it points to. */
+struct page {
+	char *title;            /* the page's <title>, e.g. "Planet Python" */
+	char *link;             /* the page's URL when known, else NULL */
+	struct entry *entries;  /* in page order, newest first */
+	size_t n_entries;
+};
+
+/* Reads page bytes data[0..len). name names the input in messages (a URL,
+ * a path or "<stdin>"); url is the page's address for resolving relative
+ * links, or NULL; charset is the HTTP Content-Type charset, or NULL. The
+ * bytes may be in any encoding a byte-order mark, the charset or a <meta>
+ * declares; they are read as UTF-8 otherwise, invalid bytes replaced.
+ * On success *out is a page the caller frees with page_free. A page with no
+ * recognisable posts is an error (UP_EDATA). */
+int read_page(const char *data, size_t len, const char *name, const char *url,
+    const char *charset, struct page **out, char **err);
+
+void page_free(struct page *page);
+
+#endif

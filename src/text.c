@@ -1,0 +1,397 @@
+/* text.c - UTF-8 cleaning, white space, references, slugs (see text.h). */
+#include <errno.h>
+#include <iconv.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+int
+text_xml_char(unsigned cp)
+{
+	if (cp < 0x20)
+		return cp == 0x9 || cp == 0xA || cp == 0xD;
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		return 0;
+	if (cp == 0xFFFE || cp == 0xFFFF)
+		return 0;
+	return cp <= 0x10FFFF;
+}
+
+int
+text_put_utf8(struct buf *out, unsigned cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		u[0] = (char)(0xF0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	return buf_add(out, u, n);
+}
+
+/* Decodes one UTF-8 sequence at s[0..n). Returns its length and sets *cp,
+ * or returns 0 for an invalid sequence (overlong, surrogate, too large,
+ * truncated). */
+static size_t
+utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0], v;
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		v = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		v = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
+	    (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+int
+text_is_clean(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len;
+	unsigned cp;
+
+	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		return 0;
+	while (i < n) {
+		if (p[i] >= 0x20 && p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		len = utf8_decode(p + i, n - i, &cp);
+		if (len == 0 || !text_xml_char(cp))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+int
+text_clean(const char *s, size_t n, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run, len;
+	unsigned cp;
+
+	if (buf_reserve(out, n) != 0)
+		return -1;
+	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		i = 3;
+	while (i < n) {
+		/* Copy runs of plain ASCII at once: most pages are mostly that. */
+		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x80; run++)
+			;
+		if (run > i && buf_add(out, p + i, run - i) != 0)
+			return -1;
+		i = run;
+		if (i >= n)
+			break;
+		len = utf8_decode(p + i, n - i, &cp);
+		if (len == 0) {
+			cp = 0xFFFD;
+			len = 1;
+		} else if (cp == 0xC) {
+			cp = ' ';
+		} else if (cp == 0xFFFE || cp == 0xFFFF) {
+			cp = 0xFFFD;
+		} else if (!text_xml_char(cp)) {
+			i += len;
+			continue;
+		}
+		if (cp < 0x80 ? buf_addc(out, (char)cp) != 0 : text_put_utf8(out, cp) != 0)
+			return -1;
+		i += len;
+	}
+	return 0;
+}
+
+int
+text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
+{
+	iconv_t cd;
+	char *in = (char *)s;
+	size_t inleft = n;
+	int rc = 0;
+
+	cd = iconv_open("UTF-8", charset);
+	if (cd == (iconv_t)-1)
+		return -2;
+	while (inleft > 0) {
+		char *o;
+		size_t oleft;
+
+		if (buf_reserve(out, inleft * 2 + 16) != 0) {
+			rc = -1;
+			break;
+		}
+		o = out->data + out->len;
+		oleft = out->cap - out->len - 1;
+		if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1) {
+			out->len = (size_t)(o - out->data);
+			if (errno == E2BIG)
+				continue;
+			/* EILSEQ or a sequence cut short at the end. */
+			in++;
+			inleft--;
+			if (text_put_utf8(out, 0xFFFD) != 0) {
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		out->len = (size_t)(o - out->data);
+	}
+	if (out->data != NULL)
+		out->data[out->len] = '\0';
+	iconv_close(cd);
+	return rc;
+}
+
+static int
+is_ascii_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+void
+text_collapse_space(char *s)
+{
+	char *r = s, *w = s;
+	int pending = 0;
+
+	while (*r != '\0') {
+		if (is_ascii_space(*r)) {
+			pending = w > s;
+			r++;
+			continue;
+		}
+		if (pending)
+			*w++ = ' ';
+		pending = 0;
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
+unsigned
+text_cp1252(unsigned cp)
+{
+	static const unsigned short map[32] = {
+		0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+		0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+		0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+		0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178
+	};
+
+	return cp >= 0x80 && cp <= 0x9F ? map[cp - 0x80] : cp;
+}
+
+/* Parses a numeric reference body after "&#" up to ';'. Returns the number
+ * of bytes consumed including ';', or 0 if it is not a complete reference. */
+static size_t
+numeric_ref(const char *s, unsigned *cp)
+{
+	const char *p = s;
+	unsigned long v = 0;
+	int hex = 0, digits = 0;
+
+	if (*p == 'x' || *p == 'X') {
+		hex = 1;
+		p++;
+	}
+	for (;; p++) {
+		int d;
+
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (hex && *p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else if (hex && *p >= 'A' && *p <= 'F')
+			d = *p - 'A' + 10;
+		else
+			break;
+		if (v <= 0x10FFFF)
+			v = v * (hex ? 16 : 10) + (unsigned long)d;
+		digits++;
+	}
+	if (digits == 0 || *p != ';' || v > 0x10FFFF)
+		return 0;
+	*cp = text_cp1252((unsigned)v);
+	return (size_t)(p - s) + 1;
+}
+
+char *
+text_decode_refs(const char *s)
+{
+	static const struct { const char *name; char c; } named[] = {
+		{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' }, { "quot;", '"' }, { "apos;", '\'' }
+	};
+	struct buf out = { 0 };
+	size_t i, n;
+	unsigned cp;
+
+	if (buf_reserve(&out, strlen(s)) != 0)
+		return NULL;
+	while (*s != '\0') {
+		const char *amp = strchr(s, '&');
+
+		if (amp == NULL) {
+			if (buf_adds(&out, s) != 0)
+				goto fail;
+			break;
+		}
+		if (buf_add(&out, s, (size_t)(amp - s)) != 0)
+			goto fail;
+		s = amp + 1;
+		if (*s == '#' && (n = numeric_ref(s + 1, &cp)) > 0 && text_xml_char(cp)) {
+			if (text_put_utf8(&out, cp) != 0)
+				goto fail;
+			s += 1 + n;
+			continue;
+		}
+		for (i = 0; i < sizeof named / sizeof named[0]; i++) {
+			n = strlen(named[i].name);
+			if (strncmp(s, named[i].name, n) == 0)
+				break;
+		}
+		if (i < sizeof named / sizeof named[0]) {
+			if (buf_addc(&out, named[i].c) != 0)
+				goto fail;
+			s += n;
+		} else if (buf_addc(&out, '&') != 0) {
+			goto fail;
+		}
+	}
+	return buf_take(&out);
+fail:
+	buf_free(&out);
+	return NULL;
+}
+
+/* Transliterates UTF-8 to ASCII with glibc's tables ("ã" -> "a", "ß" ->
+ * "ss"); characters it cannot map come out as '?'. Uses a C.UTF-8 locale for
+ * this thread only, so the program's own locale does not matter. */
+static char *
+transliterate(const char *name)
+{
+	struct buf out = { 0 };
+	locale_t loc, old = (locale_t)0;
+	iconv_t cd = (iconv_t)-1;
+	char *in = (char *)name, *result = NULL;
+	size_t inleft = strlen(name);
+
+	loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (loc != (locale_t)0)
+		old = uselocale(loc);
+	cd = iconv_open("ASCII//TRANSLIT", "UTF-8");
+	if (cd == (iconv_t)-1)
+		goto done;
+	while (inleft > 0) {
+		char *o;
+		size_t oleft;
+
+		if (buf_reserve(&out, inleft * 4 + 8) != 0)
+			goto done;
+		o = out.data + out.len;
+		oleft = out.cap - out.len - 1;
+		if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1) {
+			out.len = (size_t)(o - out.data);
+			if (errno == E2BIG)
+				continue;
+			/* An invalid or unmappable sequence: mark it and move on. */
+			in++;
+			inleft--;
+			if (buf_addc(&out, '?') != 0)
+				goto done;
+			continue;
+		}
+		out.len = (size_t)(o - out.data);
+	}
+	result = buf_take(&out);
+done:
+	buf_free(&out);
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+	if (loc != (locale_t)0) {
+		uselocale(old);
+		freelocale(loc);
+	}
+	return result;
+}
+
+char *
+text_slug(const char *name, size_t max_len)
+{
+	char *ascii, *r, *w, *cut;
+
+	ascii = transliterate(name);
+	if (ascii == NULL)
+		return NULL;
+	w = ascii;
+	for (r = ascii; *r != '\0'; r++) {
+		char c = *r;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			*w++ = c;
+		else if (c == '\'' || c == '`')
+			continue;
+		else if (w > ascii && w[-1] != '-')
+			*w++ = '-';
+	}
+	while (w > ascii && w[-1] == '-')
+		w--;
+	*w = '\0';
+	if ((size_t)(w - ascii) > max_len) {
+		ascii[max_len] = '\0';
+		cut = strrchr(ascii, '-');
+		if (cut != NULL && cut > ascii + max_len / 2)
+			*cut = '\0';
+		for (w = ascii + strlen(ascii); w > ascii && w[-1] == '-'; w--)
+			w[-1] = '\0';
+	}
+	return ascii;
+}

@@ -1,0 +1,57 @@
+/* text.h - small pure functions on UTF-8 text.
+ *
+ * Strings in and out are UTF-8. Functions that allocate return a malloc'd
+ * string the caller frees, or NULL when memory runs out.
+ */
+#ifndef UNPLANET_TEXT_H
+#define UNPLANET_TEXT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* Nonzero when s[0..n) is valid UTF-8 holding only characters XML 1.0
+ * allows, with no byte-order mark: such input needs no cleaning. */
+int text_is_clean(const char *s, size_t n);
+
+/* Appends s[0..n) to out as valid UTF-8 holding only characters XML 1.0
+ * allows: a leading byte-order mark is dropped, each invalid byte and
+ * U+FFFE/U+FFFF become U+FFFD, form feed becomes a space (HTML treats it as
+ * white space) and the other forbidden control characters are dropped.
+ * Returns 0, or -1 when memory runs out. */
+int text_clean(const char *s, size_t n, struct buf *out);
+
+/* Appends s[0..n), encoded in charset (an iconv name such as
+ * "WINDOWS-1252" or "UTF-16LE"), to out as UTF-8, each undecodable byte
+ * becoming U+FFFD. Returns 0, -1 when memory runs out, or -2 when iconv
+ * does not know charset. The result still needs text_clean. */
+int text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out);
+
+/* Collapses each run of ASCII white space (space, tab, LF, FF, CR) into one
+ * space and strips both ends, in place. Other spaces (U+00A0) stay. */
+void text_collapse_space(char *s);
+
+/* Decodes, once, the complete numeric character references and the five XML
+ * named references (&amp; &lt; &gt; &quot; &apos;) left in already-decoded
+ * text: a title escaped twice upstream ("It&#x27;s") becomes "It's".
+ * References to characters XML forbids stay as they are. */
+char *text_decode_refs(const char *s);
+
+/* HTML maps the references &#128;..&#159; to Windows-1252 characters
+ * (&#150; is an en dash); returns the code point a browser shows. */
+unsigned text_cp1252(unsigned cp);
+
+/* Nonzero when XML 1.0 allows code point cp in a document. */
+int text_xml_char(unsigned cp);
+
+/* Appends the UTF-8 encoding of cp. 0 or -1. */
+int text_put_utf8(struct buf *out, unsigned cp);
+
+/* A file-name slug for name: transliterated to ASCII ("Girão" -> "girao"),
+ * lower case, only [a-z0-9-], no leading, trailing or doubled '-', at most
+ * max_len bytes (cut at a '-' when possible). Apostrophes vanish
+ * ("Michiel's" -> "michiels"). May be "" when nothing is left; the caller
+ * picks a fallback. */
+char *text_slug(const char *name, size_t max_len);
+
+#endif

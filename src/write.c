@@ -1,0 +1,269 @@
+/* write.c - apply output stylesheets to intermediate documents (see
+ * write.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxslt/security.h>
+#include <libxslt/transform.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/xsltutils.h>
+#include <libexslt/exslt.h>
+
+#include "buf.h"
+#include "err.h"
+#include "write.h"
+
+/* The formats every run writes; users add more with --stylesheet. */
+static const char *const builtin_formats[] = { "atom", "rss" };
+
+struct format {
+	char *name;
+	char *path;
+	xsltStylesheetPtr style;
+};
+
+struct writer {
+	struct format *formats;
+	size_t n;
+	xsltSecurityPrefsPtr security;
+	struct buf messages;       /* what libxml2/libxslt said, for errors */
+};
+
+/* libxml2 and libxslt report through callbacks; collect what they say so
+ * it reaches the user inside one error message, and only on failure. */
+static void
+collect(void *ctx, const char *fmt, ...)
+{
+	struct buf *b = ctx;
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (b->len < 4096)
+		(void)buf_adds(b, line);
+}
+
+static void
+messages_reset(struct writer *w)
+{
+	w->messages.len = 0;
+	if (w->messages.data != NULL)
+		w->messages.data[0] = '\0';
+}
+
+/* The collected messages, one line, for appending to an error. */
+static const char *
+messages(struct writer *w)
+{
+	char *p;
+
+	if (w->messages.data == NULL)
+		return "";
+	for (p = w->messages.data; *p != '\0'; p++)
+		if (*p == '\n')
+			*p = ' ';
+	while (w->messages.len > 0 && w->messages.data[w->messages.len - 1] == ' ')
+		w->messages.data[--w->messages.len] = '\0';
+	return w->messages.data;
+}
+
+/* A format name from a stylesheet path: "x/json.xsl" -> "json". Only
+ * [a-z0-9_-], as it becomes a file extension. */
+static char *
+format_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n, i;
+
+	base = base != NULL ? base + 1 : path;
+	n = strlen(base);
+	if (n > 4 && strcmp(base + n - 4, ".xsl") == 0)
+		n -= 4;
+	else if (n > 5 && strcmp(base + n - 5, ".xslt") == 0)
+		n -= 5;
+	if (n == 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		char c = base[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return NULL;
+	}
+	return strndup(base, n);
+}
+
+static int
+add_format(struct writer *w, const char *path, char **err)
+{
+	struct format *f;
+	xmlDocPtr doc;
+	char *name;
+	size_t i;
+
+	name = format_name(path);
+	if (name == NULL)
+		return err_set(err, UP_EUSAGE,
+		    "%s: a stylesheet's name, less .xsl, becomes a file extension and must use only a-z, 0-9, '-' and '_'",
+		    path);
+	for (i = 0; i < w->n; i++) {
+		if (strcmp(w->formats[i].name, name) == 0) {
+			free(name);
+			return err_set(err, UP_EUSAGE, "%s: a format named \"%s\" is already written by %s",
+			    path, w->formats[i].name, w->formats[i].path);
+		}
+	}
+	f = realloc(w->formats, (w->n + 1) * sizeof *f);
+	if (f == NULL) {
+		free(name);
+		return err_nomem(err);
+	}
+	w->formats = f;
+	f = &w->formats[w->n];
+	f->name = name;
+	f->path = strdup(path);
+	f->style = NULL;
+	w->n++;
+	if (f->path == NULL)
+		return err_nomem(err);
+	messages_reset(w);
+	doc = xmlReadFile(path, NULL, XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
+	if (doc == NULL)
+		return err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", path, messages(w));
+	f->style = xsltParseStylesheetDoc(doc);
+	if (f->style == NULL) {
+		xmlFreeDoc(doc);
+		return err_set(err, UP_EUSAGE, "%s: not a usable XSLT stylesheet: %s", path, messages(w));
+	}
+	return UP_OK;
+}
+
+int
+writer_new(const char *xslt_dir, const char *const *extra, size_t n,
+    struct writer **out, char **err)
+{
+	struct writer *w;
+	size_t i;
+	int rc = UP_OK;
+
+	*out = NULL;
+	w = calloc(1, sizeof *w);
+	if (w == NULL)
+		return err_nomem(err);
+	xmlSetGenericErrorFunc(&w->messages, collect);
+	xsltSetGenericErrorFunc(&w->messages, collect);
+	exsltRegisterAll();
+	w->security = xsltNewSecurityPrefs();
+	if (w->security == NULL ||
+	    xsltSetSecurityPrefs(w->security, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid) != 0 ||
+	    xsltSetSecurityPrefs(w->security, XSLT_SECPREF_CREATE_DIRECTORY, xsltSecurityForbid) != 0 ||
+	    xsltSetSecurityPrefs(w->security, XSLT_SECPREF_READ_NETWORK, xsltSecurityForbid) != 0 ||
+	    xsltSetSecurityPrefs(w->security, XSLT_SECPREF_WRITE_NETWORK, xsltSecurityForbid) != 0) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	/* Also covers document() loads made while parsing stylesheets. */
+	xsltSetDefaultSecurityPrefs(w->security);
+	for (i = 0; rc == UP_OK && i < sizeof builtin_formats / sizeof builtin_formats[0]; i++) {
+		struct buf path = { 0 };
+
+		if (buf_adds(&path, xslt_dir) != 0 || buf_addc(&path, '/') != 0 ||
+		    buf_adds(&path, builtin_formats[i]) != 0 || buf_adds(&path, ".xsl") != 0)
+			rc = err_nomem(err);
+		else
+			rc = add_format(w, path.data, err);
+		buf_free(&path);
+	}
+	for (i = 0; rc == UP_OK && i < n; i++)
+		rc = add_format(w, extra[i], err);
+done:
+	if (rc != UP_OK) {
+		writer_free(w);
+		return rc;
+	}
+	*out = w;
+	return UP_OK;
+}
+
+size_t
+writer_count(const struct writer *w)
+{
+	return w->n;
+}
+
+const char *
+writer_name(const struct writer *w, size_t format)
+{
+	return w->formats[format].name;
+}
+
+int
+writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc_name,
+    char **data, size_t *len, char **err)
+{
+	struct format *f = &w->formats[format];
+	xsltTransformContextPtr ctxt = NULL;
+	xmlDocPtr result = NULL;
+	xmlChar *bytes = NULL;
+	int n = 0, rc = UP_OK;
+
+	*data = NULL;
+	*len = 0;
+	messages_reset(w);
+	ctxt = xsltNewTransformContext(f->style, doc);
+	if (ctxt == NULL)
+		return err_nomem(err);
+	xsltSetTransformErrorFunc(ctxt, &w->messages, collect);
+	if (xsltSetCtxtSecurityPrefs(w->security, ctxt) != 0) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	result = xsltApplyStylesheetUser(f->style, doc, NULL, NULL, NULL, ctxt);
+	if (result == NULL || ctxt->state != XSLT_STATE_OK) {
+		rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", f->path, doc_name,
+		    messages(w));
+		goto done;
+	}
+	if (xsltSaveResultToString(&bytes, &n, result, f->style) != 0) {
+		rc = err_set(err, UP_ESOFTWARE, "%s: cannot serialize the result for %s: %s", f->path,
+		    doc_name, messages(w));
+		goto done;
+	}
+	/* An empty result still makes a file, but it has to be a string. */
+	*data = bytes != NULL ? (char *)bytes : strdup("");
+	*len = bytes != NULL ? (size_t)n : 0;
+	if (*data == NULL)
+		rc = err_nomem(err);
+done:
+	xmlFreeDoc(result);
+	xsltFreeTransformContext(ctxt);
+	return rc;
+}
+
+void
+writer_free(struct writer *w)
+{
+	size_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->n; i++) {
+		free(w->formats[i].name);
+		free(w->formats[i].path);
+		if (w->formats[i].style != NULL)
+			xsltFreeStylesheet(w->formats[i].style);
+	}
+	free(w->formats);
+	if (w->security != NULL) {
+		xsltSetDefaultSecurityPrefs(NULL);
+		xsltFreeSecurityPrefs(w->security);
+	}
+	xmlSetGenericErrorFunc(NULL, NULL);
+	xsltSetGenericErrorFunc(NULL, NULL);
+	buf_free(&w->messages);
+	free(w);
+}

@@ -1,0 +1,60 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- atom.xsl - an unplanet feed document (xslt/README.md) as Atom 1.0 (RFC 4287). -->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns="http://www.w3.org/2005/Atom">
+  <xsl:output method="xml" encoding="UTF-8" indent="yes" media-type="application/atom+xml"/>
+
+  <xsl:template match="/feed">
+    <feed>
+      <id><xsl:value-of select="id"/></id>
+      <title type="text"><xsl:value-of select="title"/></title>
+      <xsl:if test="string(description) != ''">
+        <subtitle type="text"><xsl:value-of select="description"/></subtitle>
+      </xsl:if>
+      <updated><xsl:value-of select="updated"/></updated>
+      <link rel="self" type="application/atom+xml" href="{url}.atom"/>
+      <xsl:if test="string(link) != ''">
+        <link rel="alternate" type="text/html" href="{link}"/>
+      </xsl:if>
+      <!-- An author feed speaks for one source; a topic feed names each entry's author. -->
+      <xsl:if test="@kind = 'author'">
+        <author>
+          <name><xsl:value-of select="title"/></name>
+          <xsl:if test="string(link) != ''"><uri><xsl:value-of select="link"/></uri></xsl:if>
+        </author>
+      </xsl:if>
+      <generator version="{generator/@version}">unplanet</generator>
+      <xsl:apply-templates select="entry"/>
+    </feed>
+  </xsl:template>
+
+  <xsl:template match="entry">
+    <entry>
+      <id><xsl:value-of select="id"/></id>
+      <title type="text"><xsl:value-of select="title"/></title>
+      <xsl:if test="string(link) != ''">
+        <link rel="alternate" type="text/html" href="{link}"/>
+      </xsl:if>
+      <published><xsl:value-of select="published"/></published>
+      <updated><xsl:value-of select="updated"/></updated>
+      <xsl:if test="/feed/@kind != 'author' or author != /feed/title">
+        <author>
+          <name><xsl:value-of select="author"/></name>
+          <xsl:if test="not(creator) and string(source/link) != ''">
+            <uri><xsl:value-of select="source/link"/></uri>
+          </xsl:if>
+        </author>
+      </xsl:if>
+      <xsl:if test="/feed/@kind != 'author'">
+        <source>
+          <id><xsl:value-of select="source/link"/></id>
+          <title type="text"><xsl:value-of select="source/name"/></title>
+          <link rel="alternate" type="text/html" href="{source/link}"/>
+          <updated><xsl:value-of select="updated"/></updated>
+        </source>
+      </xsl:if>
+      <content type="html"><xsl:value-of select="content"/></content>
+    </entry>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,50 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- rss.xsl - an unplanet feed document (xslt/README.md) as RSS 2.0
+     (RSS Advisory Board specification, with its best-practice profile). -->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:atom="http://www.w3.org/2005/Atom"
+    xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <xsl:output method="xml" encoding="UTF-8" indent="yes" media-type="application/rss+xml"/>
+
+  <xsl:template match="/feed">
+    <rss version="2.0">
+      <channel>
+        <title><xsl:value-of select="title"/></title>
+        <link>
+          <xsl:choose>
+            <xsl:when test="string(link) != ''"><xsl:value-of select="link"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="url"/>.rss</xsl:otherwise>
+          </xsl:choose>
+        </link>
+        <description><xsl:value-of select="description"/></description>
+        <atom:link rel="self" type="application/rss+xml" href="{url}.rss"/>
+        <lastBuildDate><xsl:value-of select="updated/@rfc822"/></lastBuildDate>
+        <generator>unplanet <xsl:value-of select="generator/@version"/></generator>
+        <docs>https://www.rssboard.org/rss-specification</docs>
+        <xsl:apply-templates select="entry"/>
+      </channel>
+    </rss>
+  </xsl:template>
+
+  <xsl:template match="entry">
+    <item>
+      <title><xsl:value-of select="title"/></title>
+      <xsl:if test="string(link) != ''">
+        <link><xsl:value-of select="link"/></link>
+      </xsl:if>
+      <!-- A guid is a permalink only when it is a full http(s) URL. -->
+      <xsl:choose>
+        <xsl:when test="starts-with(id, 'http://') or starts-with(id, 'https://')">
+          <guid isPermaLink="true"><xsl:value-of select="id"/></guid>
+        </xsl:when>
+        <xsl:otherwise>
+          <guid isPermaLink="false"><xsl:value-of select="id"/></guid>
+        </xsl:otherwise>
+      </xsl:choose>
+      <pubDate><xsl:value-of select="published/@rfc822"/></pubDate>
+      <dc:creator><xsl:value-of select="author"/></dc:creator>
+      <description><xsl:value-of select="content"/></description>
+    </item>
+  </xsl:template>
+</xsl:stylesheet>
