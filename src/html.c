@@ -13,9 +13,12 @@
 
 /* RECOVER: blog HTML is rarely valid. IGNORE_ENC: the page was already
  * turned into UTF-8, a <meta charset> inside a post must not switch
- * decoding half way. NONET: never fetch anything while parsing. */
+ * decoding half way. NONET: never fetch anything while parsing. HUGE:
+ * without it libxml2 stops at 256 nested elements and silently drops the
+ * rest of the post; every walk here is iterative, so depth is harmless. */
 #define FRAGMENT_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | \
-	HTML_PARSE_NONET | HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT)
+	HTML_PARSE_NONET | HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT | \
+	XML_PARSE_HUGE)
 
 static const char fragment_prefix[] = "<html><body>";
 

@@ -188,15 +188,17 @@ parse_options(int argc, char **argv, struct options *o, int *done)
 	return UP_OK;
 }
 
-/* The stylesheet folder: --xslt-dir, else xslt/ beside the program (a
- * source tree), else the installed one. */
+/* The stylesheet folder: --xslt-dir; else, beside the program, xslt/ (a
+ * source tree) or ../share/unplanet/xslt (an install under any PREFIX or
+ * DESTDIR); else the folder compiled in. */
 static char *
 find_xslt_dir(const char *given)
 {
+	static const char *const beside[] = { "/xslt", "/../share/unplanet/xslt" };
 	char self[PATH_MAX];
 	ssize_t n;
+	size_t i;
 	char *slash;
-	struct buf b = { 0 };
 
 	if (given != NULL)
 		return strdup(given);
@@ -204,12 +206,14 @@ find_xslt_dir(const char *given)
 	if (n > 0) {
 		self[n] = '\0';
 		slash = strrchr(self, '/');
-		if (slash != NULL) {
+		if (slash != NULL)
 			*slash = '\0';
-			if (buf_adds(&b, self) == 0 && buf_adds(&b, "/xslt/atom.xsl") == 0 &&
-			    access(b.data, R_OK) == 0) {
+		for (i = 0; slash != NULL && i < sizeof beside / sizeof beside[0]; i++) {
+			struct buf b = { 0 };
+
+			if (buf_adds(&b, self) == 0 && buf_adds(&b, beside[i]) == 0 &&
+			    buf_adds(&b, "/atom.xsl") == 0 && access(b.data, R_OK) == 0) {
 				b.len -= strlen("/atom.xsl");
-				b.data[b.len] = '\0';
 				return buf_take(&b);
 			}
 			buf_free(&b);
@@ -227,21 +231,30 @@ elapsed_ms(const struct timespec *start)
 	return (long)((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000);
 }
 
+/* libxml2 reports I/O errors itself; ours already say what failed. */
+static void
+silent(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
 static int
 dump(const struct feed_set *set, const struct group_options *gopt, char **err)
 {
 	xmlDocPtr doc = feed_set_document(set, gopt);
 	int rc = UP_OK;
 
+	xmlSetGenericErrorFunc(NULL, silent);
 	if (doc == NULL)
 		return err_nomem(err);
-	if (xmlDocFormatDump(stdout, doc, 1) < 0 || fflush(stdout) != 0 || ferror(stdout))
+	if (xmlSaveFormatFileEnc("-", doc, "UTF-8", 1) < 0 || fflush(stdout) != 0 || ferror(stdout))
 		rc = err_set(err, UP_EIO, "standard output: write failed: %s", strerror(errno));
 	xmlFreeDoc(doc);
 	return rc;
 }
 
-/* Writes every format of every feed into the publication. */
+/* Adds every format of every feed to the publication. */
 static int
 write_feeds(const struct feed_set *set, const struct group_options *gopt, struct writer *w,
     struct publish *pub, char **err)
@@ -267,9 +280,10 @@ write_feeds(const struct feed_set *set, const struct group_options *gopt, struct
 			} else {
 				rc = writer_apply(w, k, doc, path.data, &data, &len, err);
 				if (rc == UP_OK)
-					rc = publish_stage(pub, path.data, data, len, err);
+					rc = publish_add(pub, path.data, data, len, err);
+				else
+					free(data);
 			}
-			free(data);
 			buf_free(&path);
 		}
 		xmlFreeDoc(doc);
@@ -323,11 +337,8 @@ run(const struct options *o, char **err)
 	rc = write_feeds(set, &gopt, w, pub, err);
 	if (rc == UP_OK)
 		rc = publish_commit(pub, &stats, err);
-	if (rc != UP_OK) {
-		publish_abort(pub);
-		pub = NULL;
+	if (rc != UP_OK)
 		goto done;
-	}
 	if (o->verbose)
 		fprintf(stderr, "unplanet: %s: %zu bytes, %zu entries, %zu sources, %zu files written, "
 		    "%zu unchanged, %ld ms\n", name, fetched->len, page->n_entries, set->n_feeds,

@@ -1,0 +1,158 @@
+#!/bin/sh
+# cli.sh - the command line: options, exit codes, messages, and what the
+# output folder looks like after success and after every kind of failure.
+. "$(dirname "$0")/lib.sh"
+SAMPLE=samples/planetpython-2026-04-29.html
+mkdir -p "$T"
+
+# --- options ---------------------------------------------------------------
+expect_exit "--help exits 0" 0 "$UNPLANET" --help
+expect_grep "--help documents the exit codes" "$T/out" "73 output folder not writable"
+expect_exit "--version exits 0" 0 "$UNPLANET" --version
+expect_grep "--version names the program" "$T/out" "^unplanet [0-9]+\.[0-9]+\.[0-9]+$"
+expect_exit "no SOURCE is a usage error" 64 "$UNPLANET"
+expect_grep "no SOURCE says so" "$T/err" "missing SOURCE"
+expect_exit "unknown option is a usage error" 64 "$UNPLANET" --frobnicate x
+expect_grep "unknown option is named" "$T/err" "frobnicate"
+expect_exit "two SOURCEs is a usage error" 64 "$UNPLANET" a b
+expect_exit "bad --timeout is a usage error" 64 "$UNPLANET" --timeout soon "$SAMPLE"
+expect_exit "bad --max-size is a usage error" 64 "$UNPLANET" --max-size 12Q "$SAMPLE"
+expect_exit "--base-url must be http(s)" 64 "$UNPLANET" --base-url ftp://x/ "$SAMPLE"
+expect_exit "option value missing" 64 "$UNPLANET" "$SAMPLE" -o
+
+# --- success ---------------------------------------------------------------
+D=$T/feeds
+expect_exit "sample page converts" 0 "$UNPLANET" -o "$D" "$SAMPLE"
+expect_empty "nothing printed on success (stdout)" "$T/out"
+expect_empty "nothing printed on success (stderr)" "$T/err"
+n=$(ls "$D/authors" | grep -c '\.atom$')
+[ "$n" = 19 ] && ok "one Atom feed per source (19)" || not_ok "one Atom feed per source: $n"
+n=$(ls "$D/authors" | grep -c '\.rss$')
+[ "$n" = 19 ] && ok "one RSS feed per source (19)" || not_ok "one RSS feed per source: $n"
+[ -f "$D/authors/rodrigo-girao-serrao.atom" ] && ok "slug transliterated (rodrigo-girao-serrao)" ||
+	not_ok "slug transliterated: $(ls "$D/authors" | tr '\n' ' ')"
+if [ -n "$(find "$D" -name '.*.unplanet-*')" ]; then not_ok "no temporary files left"; else ok "no temporary files left"; fi
+bad=$(ls "$D/authors" | grep -v '^[a-z0-9-]*\.\(atom\|rss\)$')
+[ -z "$bad" ] && ok "file names are [a-z0-9-] slugs" || not_ok "file names: $bad"
+
+# Same bytes, no rewrite: mtimes stay so web caches stay valid.
+snapshot "$D" >"$T/before"
+sleep 1
+expect_exit "second run succeeds" 0 "$UNPLANET" -v -o "$D" "$SAMPLE"
+snapshot "$D" >"$T/after"
+expect_same "second run rewrites nothing (mtimes, bytes)" "$T/before" "$T/after"
+expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 files written, 38 unchanged"
+
+# One post changes: only its author's two files are rewritten.
+sed 's/Before GitHub/Before GitHub (updated)/' "$SAMPLE" >"$T/changed.html"
+expect_exit "changed page converts" 0 "$UNPLANET" -v -o "$D" "$T/changed.html"
+expect_grep "only the changed author's files are written" "$T/err" "2 files written, 36 unchanged"
+expect_grep "the changed title is in the feed" "$D/authors/armin-ronacher.atom" "Before GitHub \(updated\)"
+
+# Standard input gives the same feeds as the file.
+expect_exit "- reads standard input" 0 sh -c "'$UNPLANET' -o '$T/stdin' - < '$SAMPLE'"
+if diff -r "$T/stdin" "$T/stdin" >/dev/null && "$UNPLANET" -o "$T/file" "$SAMPLE" && diff -r "$T/stdin" "$T/file" >/dev/null; then
+	ok "stdin and file give identical feeds"
+else
+	not_ok "stdin and file give identical feeds"
+fi
+
+# Permissions come from the umask.
+(umask 077 && "$UNPLANET" -o "$T/private" "$SAMPLE")
+m=$(stat -c %a "$T/private/authors/pypy.atom")
+[ "$m" = 600 ] && ok "umask 077 gives 600 files" || not_ok "umask 077 gives $m"
+(umask 022 && "$UNPLANET" -o "$T/public" "$SAMPLE")
+m=$(stat -c %a "$T/public/authors/pypy.atom")
+[ "$m" = 644 ] && ok "umask 022 gives 644 files" || not_ok "umask 022 gives $m"
+
+# --base-url makes self links and ids absolute.
+expect_exit "--base-url run" 0 "$UNPLANET" -o "$T/based" --base-url https://feeds.example.org/planet "$SAMPLE"
+expect_grep "Atom self link under --base-url" "$T/based/authors/pypy.atom" \
+	'rel="self" type="application/atom\+xml" href="https://feeds.example.org/planet/authors/pypy.atom"'
+expect_grep "Atom id under --base-url" "$T/based/authors/pypy.atom" \
+	'<id>https://feeds.example.org/planet/authors/pypy</id>'
+expect_grep "RSS self link under --base-url" "$T/based/authors/pypy.rss" \
+	'href="https://feeds.example.org/planet/authors/pypy.rss"'
+
+# --stylesheet adds a format, named after the file.
+cat >"$T/titles.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text" encoding="UTF-8"/>
+  <xsl:template match="/feed"><xsl:for-each select="entry"><xsl:value-of select="title"/><xsl:text>&#10;</xsl:text></xsl:for-each></xsl:template>
+</xsl:stylesheet>
+XSL
+expect_exit "--stylesheet run" 0 "$UNPLANET" -o "$T/user" -s "$T/titles.xsl" "$SAMPLE"
+expect_grep "user format written as SLUG.titles" "$T/user/authors/django-weblog.titles" "^It's time to redesign djangoproject.com$"
+[ -f "$T/user/authors/django-weblog.atom" ] && ok "built-in formats still written" || not_ok "built-in formats still written"
+
+# --dump prints the intermediate vocabulary and writes nothing.
+expect_exit "--dump" 0 "$UNPLANET" --dump -o "$T/never" "$SAMPLE"
+expect_grep "--dump prints <unplanet>" "$T/out" '^<unplanet version="1">'
+[ -e "$T/never" ] && not_ok "--dump writes nothing" || ok "--dump writes nothing"
+
+# --- failures leave the folder exactly as it was ---------------------------
+snapshot "$D" >"$T/before"
+
+expect_exit "missing input file: exit 66" 66 "$UNPLANET" -o "$D" "$T/no-such.html"
+expect_grep "missing input is named" "$T/err" "no-such.html: cannot open"
+snapshot "$D" >"$T/after"
+expect_same "missing input leaves DIR unchanged" "$T/before" "$T/after"
+
+printf '<html><body><h1>Hello</h1><p>Not a Planet.</p></body></html>\n' >"$T/plain.html"
+expect_exit "page without posts: exit 65" 65 "$UNPLANET" -o "$D" "$T/plain.html"
+expect_grep "page without posts is named" "$T/err" "plain.html: no Planet posts found"
+snapshot "$D" >"$T/after"
+expect_same "page without posts leaves DIR unchanged" "$T/before" "$T/after"
+expect_exit "page without posts, new DIR: exit 65" 65 "$UNPLANET" -o "$T/fresh" "$T/plain.html"
+[ -e "$T/fresh" ] && not_ok "failed run creates no DIR" || ok "failed run creates no DIR"
+
+head -c 100000 "$SAMPLE" >"$T/cut.html"
+expect_exit "page cut short: exit 65" 65 "$UNPLANET" -o "$D" "$T/cut.html"
+expect_grep "page cut short names the line" "$T/err" "cut.html:[0-9]+: post has no date line"
+snapshot "$D" >"$T/after"
+expect_same "page cut short leaves DIR unchanged" "$T/before" "$T/after"
+
+: >"$T/empty.html"
+expect_exit "empty input: exit 65" 65 "$UNPLANET" -o "$D" "$T/empty.html"
+
+expect_exit "DIR is a file: exit 73" 73 "$UNPLANET" -o "$SAMPLE" "$SAMPLE"
+expect_grep "DIR is a file is named" "$T/err" "planetpython-2026-04-29.html: cannot write to output folder"
+expect_exit "DIR's parent missing: exit 73" 73 "$UNPLANET" -o "$T/no/such/dir" "$SAMPLE"
+expect_grep "DIR's parent missing is named" "$T/err" "no/such/dir: cannot create output folder"
+
+# authors/ exists but is a file: nothing may be written anywhere.
+mkdir -p "$T/blocked" && : >"$T/blocked/authors" && echo keep >"$T/blocked/index.txt"
+snapshot "$T/blocked" >"$T/before"
+expect_exit "authors/ is a file: exit 73" 73 "$UNPLANET" -o "$T/blocked" "$SAMPLE"
+snapshot "$T/blocked" >"$T/after"
+expect_same "authors/ is a file leaves DIR unchanged" "$T/before" "$T/after"
+
+# A stylesheet that fails half way through the feeds.
+cat >"$T/fails.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template match="/feed">
+    <xsl:if test="@slug = 'real-python'"><xsl:message terminate="yes">no Real Python here</xsl:message></xsl:if>
+    <x/>
+  </xsl:template>
+</xsl:stylesheet>
+XSL
+snapshot "$D" >"$T/before"
+expect_exit "stylesheet failing at run time: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/fails.xsl" "$T/changed.html"
+expect_grep "failing stylesheet is named" "$T/err" "fails.xsl: stylesheet failed on authors/real-python.fails"
+snapshot "$D" >"$T/after"
+expect_same "failing stylesheet leaves DIR unchanged" "$T/before" "$T/after"
+
+printf '<not-xslt/>\n' >"$T/bogus.xsl"
+expect_exit "not a stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/bogus.xsl" "$SAMPLE"
+expect_grep "not a stylesheet is named" "$T/err" "bogus.xsl: not a usable XSLT stylesheet"
+expect_exit "stylesheet missing: exit 66" 66 "$UNPLANET" -o "$D" -s "$T/none.xsl" "$SAMPLE"
+cp "$T/titles.xsl" "$T/Bad.Name.xsl"
+expect_exit "stylesheet name unfit for an extension: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/Bad.Name.xsl" "$SAMPLE"
+cp "$T/titles.xsl" "$T/atom.xsl"
+expect_exit "stylesheet clashing with a built-in format: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/atom.xsl" "$SAMPLE"
+snapshot "$D" >"$T/after"
+expect_same "stylesheet errors leave DIR unchanged" "$T/before" "$T/after"
+
+expect_exit "a folder as input: exit 66" 66 "$UNPLANET" -o "$D" "$T"
+expect_exit "input over --max-size: exit 65" 65 "$UNPLANET" -o "$D" --max-size 1k "$SAMPLE"
+expect_grep "--max-size is named" "$T/err" "limit \(see --max-size\)"

@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+"""hostile.py UNPLANET WORKDIR - posts with hostile content are neither split,
+merged nor lost.
+
+Builds Planet pages the way Planet 2.0's template frames posts, around
+bodies full of what breaks naive readers: headings, <hr>, fake channel
+headers and footers, unbalanced and stray tags, unclosed comments and
+scripts, control characters, invalid UTF-8, deep nesting. Each body starts
+and ends with unique markers. unplanet --dump must give back every post
+exactly once, with its own title, link, source and date, its markers, and
+no other post's markers; a full run must give feeds that parse.
+"""
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from visible import visible_text  # noqa: E402
+
+HEAD = b"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">
+<head>
+  <meta http-equiv="content-type" content="text/html; charset=utf-8" />
+  <title>Planet Hostile</title>
+</head>
+<body>
+  <div id="content-body">
+    <div id="body-main">
+
+<h1 class="pageheading">Planet Hostile</h1>
+
+<p>Last update: April 29, 2026 07:43 AM UTC
+
+"""
+TAIL = b"""
+    </div>
+  </div>
+
+  <div id="left-hand-navigation">
+    <div id="menu"><ul class="level-one"><li><a href="https://example.org/">Example</a></li></ul></div>
+  </div>
+</body>
+</html>
+"""
+
+
+def esc(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+class Post:
+    def __init__(self, n, source, body, title=True, visible_end=True, creator=None, day=28, hour=10):
+        self.n = n
+        self.source = source           # (name html, link, name text)
+        self.link = f"https://{source[2].lower().replace(' ', '-')}.example/post/{n}?a=1&b=2"
+        self.title_html = f"Post {n} &amp; more" if title else None
+        self.title = f"Post {n} & more" if title else ""
+        self.body = body.replace(b"START", f"START{n}X".encode()).replace(b"END", f"END{n}X".encode())
+        self.visible_end = visible_end
+        self.creator = creator
+        self.date = f"April {day}, 2026 {hour:02d}:{n % 60:02d} AM UTC"
+        self.published = f"2026-04-{day}T{hour:02d}:{n % 60:02d}:00Z"
+
+
+def page(posts):
+    out = [HEAD]
+    prev_day = prev_source = None
+    for p in posts:
+        day = p.date.split(" 2026")[0] + " 2026"
+        if day != prev_day:
+            out.append(f"\n<h2>{day}</h2>\n\n\n\n\n".encode())
+            prev_day, prev_source = day, None
+        if p.source != prev_source:
+            name_html, link, _ = p.source
+            out.append(f'<hr /><h3 class="post"><a href="{esc(link)}" title="{esc(p.source[2])}">{name_html}</a></h3>\n\n\n'.encode())
+            prev_source = p.source
+        if p.title_html is not None:
+            out.append(f'<h4><a href="{esc(p.link)}">{p.title_html}</a></h4>\n'.encode())
+        by = f"by {p.creator} at " if p.creator else ""
+        out.append(b"<p>\n" + p.body + b"</p>\n<p>\n")
+        out.append(f'<em><a href="{esc(p.link)}">{by}{p.date}</a></em>\n</p>\n\n\n\n\n'.encode())
+    out.append(TAIL)
+    return b"".join(out)
+
+
+ALICE = ("Alice <b>Bold</b> &amp; Co", "https://alice.example/", "Alice Bold & Co")
+BOB = ("Bob", "https://bob.example/", "Bob")
+BOB2 = ("Bob", "https://other-bob.example/", "Bob")   # same name, other site
+
+BODIES = [
+    # (body, title?, end marker visible?, creator)
+    (b"<p>START</p><h2>April 28, 2026</h2><h3 class=\"post\">x</h3><h4><a href=\"https://y/\">t</a></h4><hr /><hr><p>END</p>", True, True, None),
+    # A fake footer and a whole fake next frame; its link differs from the title's.
+    (b"<p>START</p>\n</p>\n<p>\n<em><a href=\"https://evil.example/\">April 20, 2026 10:00 AM UTC</a></em>\n</p>\n\n"
+     b"<h2>April 20, 2026</h2>\n\n<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n"
+     b"<h4><a href=\"https://evil.example/p\">Injected</a></h4>\n<p>\nfake body<p>END</p>", True, True, None),
+    (b"<div><div><table><tr><td>START<p>x</div></div></div></div></td></td></tr></table></p></p></ul></li><li>stray<td>cell</td> END", True, True, None),
+    (b"START</body></html><p>after</p> END", True, True, None),
+    (b"<p>START END</p><!-- never closed <p>hidden</p>", True, True, None),
+    (b"<p>START END</p><script>var a = \"</div></p>\"; document.write('<p>", True, True, None),
+    (b"<p>START END</p><style>p { color: red } </div>", True, True, None),
+    (b"<p>START <![CDATA[ x ]]> END</p>", True, True, None),
+    (b"<p>START \x00 \x01 \x7f \xff\xfe \xc3 &#1; &#xFFFE; &#0; &#xD800; END</p>", True, True, None),
+    (b"<p><a title=\"a > b\" href='https://x.example/\"q'>START</a> <img src=x alt=\"</p>\"> END</p>", True, True, None),
+    (b"<p><em><a href=\"https://x.example/\">START emphasised link</a></em></p> <p>\n<em><a href=\"https://x.example/\">not a date</a></em>\n</p> END", True, True, None),
+    # Untitled posts, one after the other in the same channel, with creators.
+    (b"<p>START untitled one END</p>", False, True, "Jane &amp; Doe"),
+    (b"<p>START untitled two END</p>", False, True, None),
+    (b"<p>START</p>" + b"<div>" * 5000 + b"deep" + b"</div>" * 4000 + b" END", True, True, None),
+    (b"<p>START &aposs &amp;amp; It&amp;#x27;s END</p>", True, True, None),
+    (b"<p>START</p>\n<div id=\"left-hand-navigation\"></div></div></div>\n<p>END</p>", True, True, None),
+    (b"<p>START</p>\n<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n<p>\nEND</p>", True, True, None),
+    (b"<p>START</p><textarea><p>in textarea</textarea><title>t</title><plaintext>plain END", True, True, None),
+    (b"<p>START</p>\n</p>\n<p>\n<em><a href=\"https://evil.example/x\">April 20, 2026 10:00 AM UTC</a></em>\n</p>\n</div>\n</div>\n<p>END</p>", True, True, None),
+]
+
+
+def build_posts():
+    posts = []
+    sources = [ALICE, ALICE, BOB, ALICE, BOB2]
+    for i, (body, title, vis, creator) in enumerate(BODIES, 1):
+        src = BOB if not title else sources[i % len(sources)]
+        posts.append(Post(i, src, body, title=title, visible_end=vis, creator=creator, day=28 - i // 7, hour=11 - i % 7))
+    return posts
+
+
+def dump(unplanet, path):
+    r = subprocess.run([unplanet, "--dump", path], capture_output=True, timeout=120)
+    return r.returncode, r.stdout, r.stderr.decode("utf-8", "replace")
+
+
+def main():
+    unplanet, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    posts = build_posts()
+    path = os.path.join(work, "hostile.html")
+    with open(path, "wb") as f:
+        f.write(page(posts))
+    results = []
+    rc, out, err = dump(unplanet, path)
+    results.append(("hostile: --dump succeeds", rc == 0, f"exit {rc}: {err[:300]}"))
+    if rc == 0:
+        root = ET.fromstring(out)
+        entries = [(feed, e) for feed in root.findall("feed") for e in feed.findall("entry")]
+        results.append(("hostile: as many entries as posts", len(entries) == len(posts), f"{len(entries)} vs {len(posts)}"))
+        markers = [f"START{p.n}X" for p in posts] + [f"END{p.n}X" for p in posts]
+        for p in posts:
+            tag = f"hostile post {p.n}"
+            found = [(feed, e) for feed, e in entries if e.findtext("link") == p.link]
+            results.append((f"{tag}: exactly one entry", len(found) == 1, f"{len(found)} entries"))
+            if len(found) != 1:
+                continue
+            feed, e = found[0]
+            text = visible_text(e.findtext("content") or "")
+            results.append((f"{tag}: source", e.find("source").findtext("name") == p.source[2]
+                            and e.find("source").findtext("link") == p.source[1],
+                            f"{e.find('source').findtext('name')!r}"))
+            want_title = p.title if p.title else None
+            got_title = e.findtext("title")
+            if want_title:
+                results.append((f"{tag}: title", got_title == want_title, f"{got_title!r}"))
+            else:
+                results.append((f"{tag}: untitled, shown by its first words",
+                                e.find("title").get("untitled") == "yes" and got_title.startswith(f"START{p.n}X"), f"{got_title!r}"))
+            results.append((f"{tag}: published", e.findtext("published") == p.published, e.findtext("published")))
+            if p.creator:
+                results.append((f"{tag}: creator", e.findtext("creator") == "Jane & Doe", f"{e.findtext('creator')!r}"))
+            results.append((f"{tag}: starts with its own marker", text.startswith(f"START{p.n}X"), text[:80]))
+            if p.visible_end:
+                results.append((f"{tag}: keeps its end marker", f"END{p.n}X" in text, text[-80:]))
+            foreign = [m for m in markers if m in text and not m.endswith(f"{p.n}X")]
+            results.append((f"{tag}: holds no other post's text", not foreign, f"{foreign}"))
+        bobs = {f.findtext("link") for f in root.findall("feed") if f.findtext("title") == "Bob"}
+        results.append(("hostile: same name, two sites, two feeds", bobs == {BOB[1], BOB2[1]}, f"{bobs}"))
+    # A full run over the same page must give well-formed feeds.
+    out_dir = os.path.join(work, "feeds")
+    r = subprocess.run([unplanet, "-o", out_dir, path], capture_output=True, timeout=120)
+    results.append(("hostile: full run succeeds", r.returncode == 0, r.stderr.decode("utf-8", "replace")[:300]))
+    # The same permalink twice becomes one entry.
+    twice = [posts[0], posts[0]]
+    twice[1] = Post(1, posts[0].source, b"<p>START again END</p>", day=20)
+    path2 = os.path.join(work, "twice.html")
+    with open(path2, "wb") as f:
+        f.write(page(twice))
+    rc, out, err = dump(unplanet, path2)
+    n = len(ET.fromstring(out).findall("feed/entry")) if rc == 0 else -1
+    results.append(("hostile: same permalink twice is one entry", n == 1, f"{n} entries, {err[:200]}"))
+    for name, ok, why in results:
+        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+#!/bin/sh
+# run.sh - unplanet's whole test suite. Runs every suite against the normal
+# build and against the AddressSanitizer + UndefinedBehaviorSanitizer build,
+# prints each failure, and ends with one line: "N passed, N failed".
+cd "$(dirname "$0")/.." || exit 2
+OUT=tests/out
+LOG=$OUT/results.log
+PY=/usr/bin/python3
+SAMPLE=samples/planetpython-2026-04-29.html
+TRUTH=samples/planetpython-2026-04-29.truth.json
+rm -rf "$OUT" && mkdir -p "$OUT" && : >"$LOG"
+# Leaks fail the run too (LeakSanitizer's exit code), and UBSan stops at once.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+# suite LABEL CMD... : runs CMD, keeps its ok/not ok lines (labelled); a
+# suite that exits non-zero without reporting a failure is one failure.
+suite() {
+	label=$1
+	shift
+	"$@" >"$OUT/suite.out" 2>"$OUT/suite.err"
+	status=$?
+	sed -n "s/^ok - /ok - $label: /p; s/^not ok - /not ok - $label: /p" "$OUT/suite.out" >>"$LOG"
+	if [ $status -ne 0 ] && ! grep -q '^not ok' "$OUT/suite.out"; then
+		echo "not ok - $label: exited $status: $(tail -c 600 "$OUT/suite.err" | tr '\n' ' ')" >>"$LOG"
+	fi
+}
+
+suite unit tests/unit
+
+for build in unplanet unplanet-san; do
+	UNPLANET=$PWD/$build
+	T=$OUT/$build
+	export UNPLANET T
+	mkdir -p "$T"
+	suite "$build cli" sh tests/cli.sh
+	suite "$build golden" sh tests/golden.sh
+	rm -rf "$T/truth"
+	if "$UNPLANET" -o "$T/truth" "$SAMPLE" 2>"$T/truth.err"; then
+		echo "ok - sample page converts" >"$OUT/suite.out"
+	else
+		echo "not ok - sample page converts: $(cat "$T/truth.err")" >"$OUT/suite.out"
+	fi
+	suite "$build truth" sh -c "cat '$OUT/suite.out'; '$PY' tests/truth.py '$T/truth' '$TRUTH'"
+	suite "$build validate" sh tests/validate.sh "$T/truth"
+	suite "$build hostile" "$PY" tests/hostile.py "$UNPLANET" "$T/hostile"
+	suite "$build hostile validate" sh tests/validate.sh "$T/hostile/feeds"
+done
+
+grep '^not ok' "$LOG"
+passed=$(grep -c '^ok' "$LOG")
+failed=$(grep -c '^not ok' "$LOG")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""truth.py FEEDS_DIR TRUTH_JSON - compare generated author feeds with the truth.
+
+Every truth entry must appear in exactly one Atom author feed and exactly
+one RSS author feed, in the feed of its source, with the truth's title,
+link, date and content text. The feeds are read with xml.etree, and content
+text is computed by visible.py, not by unplanet.
+"""
+import calendar
+import email.utils
+import glob
+import json
+import os
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from visible import visible_text  # noqa: E402
+
+A = "{http://www.w3.org/2005/Atom}"
+results = []
+
+
+def check(name, cond, why=""):
+    results.append((name, bool(cond), why))
+
+
+def atom_entries(path):
+    feed = ET.parse(path).getroot()
+    alt = [l.get("href") for l in feed.findall(A + "link") if l.get("rel") == "alternate"]
+    for e in feed.findall(A + "entry"):
+        links = [l.get("href") for l in e.findall(A + "link") if l.get("rel", "alternate") == "alternate"]
+        yield {
+            "file": os.path.basename(path),
+            "feed_title": feed.findtext(A + "title"),
+            "feed_link": alt[0] if alt else None,
+            "title": e.findtext(A + "title"),
+            "link": links[0] if links else None,
+            "id": e.findtext(A + "id"),
+            "published": e.findtext(A + "published"),
+            "content": e.findtext(A + "content") or "",
+        }
+
+
+def rss_entries(path):
+    channel = ET.parse(path).getroot().find("channel")
+    for i in channel.findall("item"):
+        yield {
+            "file": os.path.basename(path),
+            "feed_title": channel.findtext("title"),
+            "feed_link": channel.findtext("link"),
+            "title": i.findtext("title"),
+            "link": i.findtext("link"),
+            "id": i.findtext("guid"),
+            "pubDate": i.findtext("pubDate"),
+            "content": i.findtext("description") or "",
+        }
+
+
+def main():
+    feeds, truth_path = sys.argv[1], sys.argv[2]
+    truth = json.load(open(truth_path, encoding="utf-8"))
+    atom = [e for f in sorted(glob.glob(os.path.join(feeds, "authors", "*.atom"))) for e in atom_entries(f)]
+    rss = [e for f in sorted(glob.glob(os.path.join(feeds, "authors", "*.rss"))) for e in rss_entries(f)]
+    check("truth: atom feeds hold as many entries as the truth", len(atom) == len(truth), f"{len(atom)} vs {len(truth)}")
+    check("truth: rss feeds hold as many entries as the truth", len(rss) == len(truth), f"{len(rss)} vs {len(truth)}")
+    for n, t in enumerate(truth, 1):
+        tag = f"truth #{n} ({t['title'][:40]})"
+        a = [e for e in atom if e["link"] == t["link"]]
+        check(f"{tag}: in exactly one atom feed", len(a) == 1, f"found in {[e['file'] for e in a]}")
+        if len(a) == 1:
+            e = a[0]
+            check(f"{tag}: atom source name", e["feed_title"] == t["source_name"], f"{e['feed_title']!r}")
+            check(f"{tag}: atom source link", e["feed_link"] == t["source_link"], f"{e['feed_link']!r}")
+            check(f"{tag}: atom title", e["title"] == t["title"], f"{e['title']!r}")
+            check(f"{tag}: atom id is the permalink", e["id"] == t["link"], f"{e['id']!r}")
+            check(f"{tag}: atom published", e["published"] == t["published"], f"{e['published']!r}")
+            text = visible_text(e["content"])
+            check(f"{tag}: atom content text", text == t["content_text"], diff(text, t["content_text"]))
+        r = [e for e in rss if e["link"] == t["link"]]
+        check(f"{tag}: in exactly one rss feed", len(r) == 1, f"found in {[e['file'] for e in r]}")
+        if len(r) == 1:
+            e = r[0]
+            when = calendar.timegm(email.utils.parsedate_tz(e["pubDate"])[:9]) if e["pubDate"] else None
+            want = calendar.timegm(time.strptime(t["published"], "%Y-%m-%dT%H:%M:%SZ"))
+            check(f"{tag}: rss source name", e["feed_title"] == t["source_name"], f"{e['feed_title']!r}")
+            check(f"{tag}: rss title", e["title"] == t["title"], f"{e['title']!r}")
+            check(f"{tag}: rss guid", e["id"] == t["link"], f"{e['id']!r}")
+            check(f"{tag}: rss pubDate", when == want, f"{e['pubDate']!r}")
+            text = visible_text(e["content"])
+            check(f"{tag}: rss description text", text == t["content_text"], diff(text, t["content_text"]))
+    for name, ok, why in results:
+        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+
+
+def diff(a, b):
+    if a == b:
+        return ""
+    i = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+    return f"differs at {i}: {a[max(0, i - 40):i + 40]!r} vs {b[max(0, i - 40):i + 40]!r}"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+/* unit.c - unit tests for unplanet's small pure functions: dates, slugs,
+ * text cleaning, references, HTML text and link resolution.
+ * Prints one "ok - NAME" or "not ok - NAME: why" line per check. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "buf.h"
+#include "date.h"
+#include "html.h"
+#include "text.h"
+
+static int failures;
+
+static void
+check_str(const char *name, const char *got, const char *want)
+{
+	if (got != NULL && strcmp(got, want) == 0) {
+		printf("ok - %s\n", name);
+	} else {
+		printf("not ok - %s: got \"%s\", want \"%s\"\n", name, got ? got : "(null)", want);
+		failures++;
+	}
+}
+
+static void
+check_int(const char *name, long long got, long long want)
+{
+	if (got == want) {
+		printf("ok - %s\n", name);
+	} else {
+		printf("not ok - %s: got %lld, want %lld\n", name, got, want);
+		failures++;
+	}
+}
+
+static void
+test_dates(void)
+{
+	char out[DATE_MAX];
+	time_t t = 0;
+
+	check_int("planet date parses", date_parse_planet("April 28, 2026 07:40 PM UTC", 27, &t), 0);
+	check_int("planet date value", (long long)t, 1777405200LL);
+	check_int("planet 12 AM is midnight", (date_parse_planet("April 28, 2026 12:00 AM UTC", 27, &t), (long long)t), 1777334400LL);
+	check_int("planet 12 PM is noon", (date_parse_planet("April 28, 2026 12:00 PM UTC", 27, &t), (long long)t), 1777377600LL);
+	check_int("planet one-digit day", date_parse_planet("May 1, 2026 01:05 AM GMT", 24, &t), 0);
+	check_int("planet numeric zone", (date_parse_planet("April 28, 2026 09:40 PM +0200", 29, &t), (long long)t), 1777405200LL);
+	check_int("planet rejects 13 o'clock", date_parse_planet("April 28, 2026 13:40 PM UTC", 27, &t), -1);
+	check_int("planet rejects Feb 30", date_parse_planet("February 30, 2026 01:00 PM UTC", 30, &t), -1);
+	check_int("planet rejects trailing text", date_parse_planet("April 28, 2026 07:40 PM UTC x", 29, &t), -1);
+	check_int("planet rejects unknown zone", date_parse_planet("April 28, 2026 07:40 PM XYZ", 27, &t), -1);
+	check_int("planet rejects missing zone", date_parse_planet("April 28, 2026 07:40 PM", 23, &t), -1);
+	check_int("day header parses", date_parse_day("April 29, 2026", 14), 0);
+	check_int("day header rejects heading", date_parse_day("Why a redesign", 14), -1);
+	check_int("leap day 2028", date_parse_day("February 29, 2028", 17), 0);
+	check_int("no leap day 2100", date_parse_day("February 29, 2100", 17), -1);
+	date_rfc3339(1777405200, out);
+	check_str("rfc3339 format", out, "2026-04-28T19:40:00Z");
+	date_rfc822(1777405200, out);
+	check_str("rfc822 format", out, "Tue, 28 Apr 2026 19:40:00 GMT");
+	date_rfc822(0, out);
+	check_str("rfc822 epoch", out, "Thu, 01 Jan 1970 00:00:00 GMT");
+	date_rfc822(951782400, out);
+	check_str("rfc822 leap day 2000", out, "Tue, 29 Feb 2000 00:00:00 GMT");
+	check_int("rfc3339 parse Z", (date_parse_rfc3339("2026-04-28T19:40:00Z", &t), (long long)t), 1777405200LL);
+	check_int("rfc3339 parse offset", (date_parse_rfc3339("2026-04-28T21:40:00.5+02:00", &t), (long long)t), 1777405200LL);
+	check_int("rfc3339 rejects no zone", date_parse_rfc3339("2026-04-28T19:40:00", &t), -1);
+}
+
+static void
+test_slugs(void)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "Rodrigo Girão Serrão", "rodrigo-girao-serrao" },
+		{ "PyCoder’s Weekly", "pycoders-weekly" },
+		{ "\"Michiel's Blog\"", "michiels-blog" },
+		{ "Łukasz Langa", "lukasz-langa" },
+		{ "Éric Araujo", "eric-araujo" },
+		{ "Real Python", "real-python" },
+		{ "  --Spaces  &  dashes--  ", "spaces-dashes" },
+		{ "../../etc/passwd", "etc-passwd" },
+		{ "日本語", "" },
+		{ "", "" },
+		{ "C++ & Python 3.13", "c-python-3-13" },
+	};
+	size_t i;
+	char name[96];
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *s = text_slug(cases[i].in, 64);
+
+		snprintf(name, sizeof name, "slug of \"%s\"", cases[i].in);
+		check_str(name, s, cases[i].want);
+		free(s);
+	}
+	{
+		char *s = text_slug("a very long name that goes on and on and on beyond any sensible file name length", 30);
+
+		check_int("slug respects max length", s != NULL && strlen(s) <= 30, 1);
+		check_int("slug cut leaves no trailing dash", s != NULL && s[strlen(s) - 1] != '-', 1);
+		free(s);
+	}
+}
+
+static void
+test_text(void)
+{
+	struct buf b = { 0 };
+	char *s;
+	char ws[] = " \t a \n\n b\r\fc  \xc2\xa0 d ";
+
+	check_int("clean: ascii is clean", text_is_clean("hello", 5), 1);
+	check_int("clean: BOM is not", text_is_clean("\xef\xbb\xbfx", 4), 0);
+	check_int("clean: NUL is not", text_is_clean("a\0b", 3), 0);
+	check_int("clean: overlong is not", text_is_clean("\xc0\xaf", 2), 0);
+	check_int("clean: surrogate is not", text_is_clean("\xed\xa0\x80", 3), 0);
+	check_int("clean: emoji is", text_is_clean("\xf0\x9f\x90\x8d", 4), 1);
+	text_clean("\xef\xbb\xbf" "a\0b\x01" "c\xff" "d\x0c" "e\xef\xbf\xbe", 15, &b);
+	check_str("clean: BOM, NUL, controls, bad bytes, U+FFFE", b.data, "abc\xef\xbf\xbd" "d e\xef\xbf\xbd");
+	buf_free(&b);
+	text_clean("\xe2\x82", 2, &b);
+	check_str("clean: truncated sequence", b.data, "\xef\xbf\xbd\xef\xbf\xbd");
+	buf_free(&b);
+	text_collapse_space(ws);
+	check_str("collapse ASCII space, keep U+00A0", ws, "a b c \xc2\xa0 d");
+	s = text_decode_refs("It&#x27;s &amp;amp; &lt;b&gt; &#8217; &quot;q&quot; &apos;a&apos; &aposs &#0; &#xD800; &#150; &#1114112;");
+	check_str("decode leftover references once", s,
+	    "It's &amp; <b> \xe2\x80\x99 \"q\" 'a' &aposs &#0; &#xD800; \xe2\x80\x93 &#1114112;");
+	free(s);
+	s = text_decode_refs("Q&A & more &");
+	check_str("decode leaves bare ampersands", s, "Q&A & more &");
+	free(s);
+	text_to_utf8("caf\xe9 \x80", 6, "WINDOWS-1252", &b);
+	check_str("windows-1252 to UTF-8", b.data, "caf\xc3\xa9 \xe2\x82\xac");
+	buf_free(&b);
+	check_int("unknown charset", text_to_utf8("x", 1, "NO-SUCH-CHARSET", &b), -2);
+	buf_free(&b);
+}
+
+static char *
+fragment_text(const char *html)
+{
+	return html_fragment_text(html, strlen(html));
+}
+
+static char *
+resolved(const char *html, const char *base)
+{
+	htmlDocPtr doc = html_parse_fragment(html, strlen(html));
+	char *out = NULL;
+
+	if (doc != NULL && html_resolve(html_fragment_root(doc), base) == 0)
+		out = html_serialize(doc, html_fragment_root(doc));
+	xmlFreeDoc(doc);
+	return out;
+}
+
+static void
+test_html(void)
+{
+	static const struct { const char *name, *in, *want; } text_cases[] = {
+		{ "text: plain", "  Hello   world ", "Hello world" },
+		{ "text: references", "Q&amp;A &lt;tag&gt; &#8217; &aposs", "Q&A <tag> \xe2\x80\x99 &aposs" },
+		{ "text: inline tags join", "a<b>b</b><code>c</code> d", "abc d" },
+		{ "text: block tags separate", "a<p>b</p>c<br>d<li>e", "a b c d e" },
+		{ "text: hidden elements", "a<script>x</script><style>y</style><!-- z -->b<img alt=\"w\">", "ab" },
+		{ "text: stray end tags keep text", "a</div></span></body></html><p>b<p>c", "a b c" },
+		{ "text: after stray </html>", "<p>a</p></body></html><p>b</p>", "a b" },
+		{ "text: C1 reference as cp1252", "a&#150;b", "a\xe2\x80\x93" "b" },
+		{ "text: nbsp kept", "a&nbsp;b", "a\xc2\xa0" "b" },
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < sizeof text_cases / sizeof text_cases[0]; i++) {
+		htmlDocPtr doc = html_parse_fragment(text_cases[i].in, strlen(text_cases[i].in));
+
+		html_resolve(html_fragment_root(doc), NULL);
+		s = html_text(html_fragment_root(doc));
+		check_str(text_cases[i].name, s, text_cases[i].want);
+		free(s);
+		xmlFreeDoc(doc);
+	}
+	s = fragment_text("no markup at all");
+	check_str("text: fast path", s, "no markup at all");
+	free(s);
+	s = html_decode_attr("a?b=1&amp;c=2&#38;d&eacute;&bogus;&", strlen("a?b=1&amp;c=2&#38;d&eacute;&bogus;&"));
+	check_str("attribute references", s, "a?b=1&c=2&d\xc3\xa9&bogus;&");
+	free(s);
+	s = resolved("<a href=\"../x\">x</a><img src=\"/i.png\" srcset=\"a.png 1x, /b.png 2x\"><a href=\"#f\">f</a>"
+	    "<a href=\"mailto:a@b\">m</a><a href=\"https://o.org/\">o</a>", "https://ex.org/blog/post/");
+	check_str("links resolved against the permalink", s,
+	    "<a href=\"https://ex.org/blog/x\">x</a><img src=\"https://ex.org/i.png\" "
+	    "srcset=\"https://ex.org/blog/post/a.png 1x, https://ex.org/b.png 2x\">"
+	    "<a href=\"https://ex.org/blog/post/#f\">f</a><a href=\"mailto:a@b\">m</a>"
+	    "<a href=\"https://o.org/\">o</a>");
+	free(s);
+}
+
+int
+main(void)
+{
+	test_dates();
+	test_slugs();
+	test_text();
+	test_html();
+	xmlCleanupParser();
+	return failures != 0;
+}
