@@ -30,7 +30,7 @@ LIB_SRC = src/buf.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
 	src/publish.c src/read.c src/text.c src/write.c
 
 BUILD_DEPS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev libxslt1-dev
-TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc
+TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc mandoc bsdextrautils
 
 all: unplanet
 

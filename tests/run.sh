@@ -36,6 +36,7 @@ for build in unplanet unplanet-san; do
 	mkdir -p "$T"
 	suite "$build cli" sh tests/cli.sh
 	suite "$build golden" sh tests/golden.sh
+	[ $build = unplanet ] && suite "install and docs" sh tests/install.sh
 	rm -rf "$T/truth"
 	if "$UNPLANET" -o "$T/truth" "$SAMPLE" 2>"$T/truth.err"; then
 		echo "ok - sample page converts" >"$OUT/suite.out"

@@ -1,0 +1,43 @@
+#!/bin/sh
+# install.sh - make install / uninstall with PREFIX and DESTDIR, the
+# installed program finding its stylesheets, and the documentation agreeing
+# with the program (man page lint-clean, same options as --help).
+. "$(dirname "$0")/lib.sh"
+mkdir -p "$T"
+root=$T/root
+rm -rf "$root"
+if make -s install PREFIX=/opt/unplanet DESTDIR="$root" >"$T/out" 2>&1; then
+	ok "make install with PREFIX and DESTDIR"
+else
+	not_ok "make install: $(tail -c 300 "$T/out")"
+fi
+for f in bin/unplanet share/unplanet/xslt/atom.xsl share/unplanet/xslt/rss.xsl \
+	share/unplanet/xslt/README.md share/man/man1/unplanet.1; do
+	[ -f "$root/opt/unplanet/$f" ] && ok "installed $f" || not_ok "installed $f: missing"
+done
+expect_exit "installed program runs from DESTDIR" 0 \
+	"$root/opt/unplanet/bin/unplanet" -o "$T/installed" samples/planetpython-2026-04-29.html
+[ -f "$T/installed/authors/pypy.rss" ] && ok "installed program finds its stylesheets" ||
+	not_ok "installed program finds its stylesheets"
+make -s uninstall PREFIX=/opt/unplanet DESTDIR="$root" >"$T/out" 2>&1
+left=$(find "$root" -type f)
+[ -z "$left" ] && ok "make uninstall removes every installed file" || not_ok "make uninstall leaves: $left"
+
+if out=$(mandoc -T lint -W warning unplanet.1 2>&1); then
+	ok "man page is mandoc -T lint clean"
+else
+	not_ok "man page lint: $out"
+fi
+"$UNPLANET" --help >"$T/help"
+help_opts=$(grep -o -- '--[a-z][a-z-]*' "$T/help" | sort -u)
+man_opts=$(mandoc -T ascii unplanet.1 | col -b | grep -o -- '--[a-z][a-z-]*' | sort -u)
+[ "$help_opts" = "$man_opts" ] && ok "--help and the man page list the same options" ||
+	not_ok "--help and man page differ: $(echo "$help_opts" "$man_opts" | tr '\n' ' ')"
+for code in 64 65 66 69 70 73 74; do
+	if grep -q "$code" "$T/help" && mandoc -T ascii unplanet.1 | col -b | grep -q "^ *$code" &&
+		grep -q "^| $code |" README.md; then
+		ok "exit code $code documented in --help, man page and README"
+	else
+		not_ok "exit code $code not documented everywhere"
+	fi
+done
