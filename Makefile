@@ -21,16 +21,16 @@ UP_LIBS = `$(PKG_CONFIG) --libs $(PKGS)`
 # Sanitizer build used by `make check`: same sources, separate objects.
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-SRC = src/buf.c src/date.c src/err.c src/fetch.c src/group.c src/html.c src/main.c \
+SRC = src/buf.c src/date.c src/err.c src/fetch.c src/group.c src/html.c src/main.c src/state.c \
 	src/publish.c src/read.c src/text.c src/write.c
-HDR = src/buf.h src/date.h src/err.h src/fetch.h src/group.h src/html.h src/publish.h \
+HDR = src/buf.h src/date.h src/err.h src/fetch.h src/group.h src/html.h src/publish.h src/state.h \
 	src/read.h src/text.h src/write.h
 # Everything but main.c, for the unit tests.
-LIB_SRC = src/buf.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
+LIB_SRC = src/buf.c src/date.c src/err.c src/fetch.c src/group.c src/html.c src/state.c \
 	src/publish.c src/read.c src/text.c src/write.c
 
 BUILD_DEPS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev libxslt1-dev
-TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc mandoc bsdextrautils
+TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc mandoc bsdextrautils systemd
 
 all: unplanet
 

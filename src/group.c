@@ -19,52 +19,111 @@
 /* An untitled post is shown under the start of its text, this long. */
 #define UNTITLED_MAX 80
 
+/* An entry competing for a place in a feed: from the page or the archive. */
+struct candidate {
+	const struct entry *e;
+	const char *slug;        /* its archived feed's slug, or NULL */
+	int from_page;
+	size_t order;            /* position on the page or in the archive */
+};
+
+static int
+same_source(const struct entry *a, const struct entry *b)
+{
+	return strcmp(a->source_name, b->source_name) == 0 && strcmp(a->source_link, b->source_link) == 0;
+}
+
+/* By source, then page before archive, then their own order. */
 static int
 by_source(const void *a, const void *b)
 {
-	const struct entry *x = *(const struct entry *const *)a, *y = *(const struct entry *const *)b;
-	int c = strcmp(x->source_name, y->source_name);
+	const struct candidate *x = a, *y = b;
+	int c = strcmp(x->e->source_name, y->e->source_name);
 
 	if (c == 0)
-		c = strcmp(x->source_link, y->source_link);
+		c = strcmp(x->e->source_link, y->e->source_link);
 	if (c == 0)
-		c = x < y ? -1 : x > y;
+		c = y->from_page - x->from_page;
+	if (c == 0)
+		c = x->order < y->order ? -1 : x->order > y->order;
 	return c;
 }
 
+/* By permalink, then page before archive, then their own order. */
 static int
 by_link(const void *a, const void *b)
 {
-	const struct entry *x = *(const struct entry *const *)a, *y = *(const struct entry *const *)b;
-	int c = strcmp(x->link, y->link);
+	const struct candidate *x = a, *y = b;
+	int c = strcmp(x->e->link, y->e->link);
 
-	return c != 0 ? c : (x < y ? -1 : x > y);
+	if (c == 0)
+		c = y->from_page - x->from_page;
+	if (c == 0)
+		c = x->order < y->order ? -1 : x->order > y->order;
+	return c;
 }
 
-/* Newest first; the page's order among equal times. */
+/* Newest first; then by permalink, so the order never depends on input
+ * order. */
 static int
 by_date(const void *a, const void *b)
 {
-	const struct entry *x = *(const struct entry *const *)a, *y = *(const struct entry *const *)b;
+	const struct member *x = a, *y = b;
 
 	if (x->published != y->published)
 		return x->published > y->published ? -1 : 1;
-	return x < y ? -1 : x > y;
+	if (x->updated != y->updated)
+		return x->updated > y->updated ? -1 : 1;
+	return strcmp(x->entry->link, y->entry->link);
 }
 
-/* Sorts a feed's entries newest first, keeping the first (newest on the
- * page) of entries that share a permalink. */
-static void
-order_entries(const struct entry **e, size_t *n)
+static int
+same_text(const char *a, const char *b)
 {
-	size_t i, kept = 0;
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
 
-	qsort(e, *n, sizeof *e, by_link);
-	for (i = 0; i < *n; i++)
-		if (kept == 0 || e[i]->link[0] == '\0' || strcmp(e[kept - 1]->link, e[i]->link) != 0)
-			e[kept++] = e[i];
-	*n = kept;
-	qsort(e, *n, sizeof *e, by_date);
+/* Merges one source's candidates (sorted by link) into members: the page's
+ * version of an entry wins, keeping the archive's published time, and its
+ * updated time moves to now when the post changed. */
+static size_t
+merge(struct candidate *c, size_t n, struct member *out, time_t now, int *changed)
+{
+	size_t i, j, m = 0;
+
+	qsort(c, n, sizeof *c, by_link);
+	for (i = 0; i < n; i = j) {
+		const struct candidate *page = NULL, *old = NULL;
+
+		for (j = i; j < n && (j == i || (c[i].e->link[0] != '\0' && strcmp(c[j].e->link, c[i].e->link) == 0)); j++) {
+			if (c[j].from_page && page == NULL)
+				page = &c[j];
+			else if (!c[j].from_page && old == NULL)
+				old = &c[j];
+		}
+		if (page != NULL && old != NULL) {
+			out[m].entry = page->e;
+			out[m].published = old->e->published;
+			if (strcmp(page->e->title, old->e->title) == 0 &&
+			    strcmp(page->e->content, old->e->content) == 0 &&
+			    same_text(page->e->creator, old->e->creator)) {
+				out[m].updated = old->e->updated;
+			} else {
+				out[m].updated = now > old->e->updated ? now : old->e->updated;
+				*changed = 1;
+			}
+		} else if (page != NULL) {
+			out[m].entry = page->e;
+			out[m].published = out[m].updated = page->e->published;
+			*changed = 1;
+		} else {
+			out[m].entry = old->e;
+			out[m].published = old->e->published;
+			out[m].updated = old->e->updated;
+		}
+		m++;
+	}
+	return m;
 }
 
 /* The slug of a source's site host ("www.djangoproject.com" ->
@@ -98,73 +157,117 @@ slug_taken(const struct feed *feeds, size_t n, size_t self, const char *slug)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (i != self && strcmp(feeds[i].slug, slug) == 0)
+		if (i != self && feeds[i].slug != NULL && strcmp(feeds[i].slug, slug) == 0)
 			return 1;
 	return 0;
 }
 
-/* Gives every feed a unique slug. The name's slug wins when it is free;
- * among sources sharing a name, the one whose link sorts first keeps it and
- * the others add their host, then a number. The result depends only on the
- * set of sources, not on their order on the page. */
-static int
-assign_slugs(struct feed *feeds, size_t n)
+/* The slug a new source asks for: its name's, else its host's. */
+static char *
+wanted_slug(const struct feed *f)
 {
-	size_t i, j;
+	char *s = text_slug(f->title, SLUG_MAX - 24);
 
+	if (s != NULL && s[0] == '\0') {
+		free(s);
+		s = host_slug(f->link);
+	}
+	if (s != NULL && s[0] == '\0') {
+		free(s);
+		s = strdup("source");
+	}
+	return s;
+}
+
+/* Gives every new feed a unique slug; feeds from the archive keep theirs.
+ * A name's slug goes to the first source that asks for it: among new
+ * sources sharing a name, the one whose link sorts first, so the result
+ * does not depend on their order on the page. The others add their host,
+ * then a number. */
+static int
+assign_slugs(struct feed *feeds, size_t n, const char *const *archived)
+{
+	char **wanted;
+	size_t i, *order;
+	int rc = -1;
+
+	wanted = calloc(n ? n : 1, sizeof *wanted);
+	order = calloc(n ? n : 1, sizeof *order);
+	if (wanted == NULL || order == NULL)
+		goto done;
 	for (i = 0; i < n; i++) {
-		char *s = text_slug(feeds[i].title, SLUG_MAX - 24);
-
-		if (s != NULL && s[0] == '\0') {
-			free(s);
-			s = host_slug(feeds[i].link);
-		}
-		if (s != NULL && s[0] == '\0') {
-			free(s);
-			s = strdup("source");
-		}
-		if (s == NULL)
-			return -1;
-		feeds[i].slug = s;
+		feeds[i].slug = archived[i] != NULL ? strdup(archived[i]) : NULL;
+		if (archived[i] != NULL && feeds[i].slug == NULL)
+			goto done;
+		if (archived[i] == NULL && (wanted[i] = wanted_slug(&feeds[i])) == NULL)
+			goto done;
 	}
-	qsort(feeds, n, sizeof *feeds, by_slug);
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && strcmp(feeds[j].slug, feeds[i].slug) == 0; j++)
-			;
-		for (size_t k = i + 1; k < j; k++) {
-			struct buf b = { 0 };
-			char *host = host_slug(feeds[k].link);
-			unsigned number;
+	/* New feeds in (wanted slug, link) order. */
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = 1; i < n; i++) {
+		size_t k = order[i], j = i;
 
-			if (host == NULL || buf_adds(&b, feeds[k].slug) != 0 ||
-			    (host[0] != '\0' && (buf_addc(&b, '-') != 0 || buf_adds(&b, host) != 0))) {
-				free(host);
-				buf_free(&b);
-				return -1;
-			}
+		while (j > 0) {
+			size_t p = order[j - 1];
+			int c = wanted[p] == NULL ? (wanted[k] == NULL ? 0 : -1) :
+			    wanted[k] == NULL ? 1 : strcmp(wanted[p], wanted[k]);
+
+			if (c == 0)
+				c = strcmp(feeds[p].link, feeds[k].link);
+			if (c <= 0)
+				break;
+			order[j] = p;
+			j--;
+		}
+		order[j] = k;
+	}
+	for (i = 0; i < n; i++) {
+		size_t k = order[i];
+		struct buf b = { 0 };
+		unsigned number;
+		char *host;
+
+		if (wanted[k] == NULL)
+			continue;
+		if (!slug_taken(feeds, n, k, wanted[k])) {
+			feeds[k].slug = wanted[k];
+			wanted[k] = NULL;
+			continue;
+		}
+		host = host_slug(feeds[k].link);
+		if (host == NULL || buf_adds(&b, wanted[k]) != 0 ||
+		    (host[0] != '\0' && (buf_addc(&b, '-') != 0 || buf_adds(&b, host) != 0))) {
 			free(host);
-			for (number = 2; slug_taken(feeds, n, k, b.data); number++) {
-				char suffix[24];
-				size_t stem = b.len;
-
-				snprintf(suffix, sizeof suffix, "-%u", number);
-				if (buf_adds(&b, suffix) != 0) {
-					buf_free(&b);
-					return -1;
-				}
-				if (!slug_taken(feeds, n, k, b.data))
-					break;
-				b.len = stem;
-				b.data[stem] = '\0';
-			}
-			free(feeds[k].slug);
-			feeds[k].slug = buf_take(&b);
-			if (feeds[k].slug == NULL)
-				return -1;
+			buf_free(&b);
+			goto done;
 		}
+		free(host);
+		for (number = 2; slug_taken(feeds, n, k, b.data); number++) {
+			char suffix[24];
+			size_t stem = b.len;
+
+			snprintf(suffix, sizeof suffix, "-%u", number);
+			if (buf_adds(&b, suffix) != 0) {
+				buf_free(&b);
+				goto done;
+			}
+			if (!slug_taken(feeds, n, k, b.data))
+				break;
+			b.len = stem;
+			b.data[stem] = '\0';
+		}
+		if ((feeds[k].slug = buf_take(&b)) == NULL)
+			goto done;
 	}
 	qsort(feeds, n, sizeof *feeds, by_slug);
-	return 0;
+	rc = 0;
+done:
+	for (i = 0; wanted != NULL && i < n; i++)
+		free(wanted[i]);
+	free(wanted);
+	free(order);
+	return rc;
 }
 
 static char *
@@ -179,16 +282,31 @@ join3(const char *a, const char *b, const char *c)
 	return buf_take(&out);
 }
 
+/* Makes one source's feed from its candidates c[0..n). */
 static int
-make_feed(struct feed *f, const struct page *page, const struct entry **entries, size_t n)
+make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n,
+    const struct group_options *opt)
 {
-	const struct entry *first = entries[0];
 	const char *planet = page->title[0] != '\0' ? page->title : "the Planet";
+	const struct entry *first;
 
 	f->kind = "author";
-	f->entries = entries;
-	f->n_entries = n;
-	order_entries(f->entries, &f->n_entries);
+	f->members = calloc(n, sizeof *f->members);
+	if (f->members == NULL)
+		return -1;
+	f->n_members = merge(c, n, f->members, opt->now, &f->changed);
+	qsort(f->members, f->n_members, sizeof *f->members, by_date);
+	if (opt->keep > 0 && f->n_members > opt->keep)
+		f->n_members = opt->keep;
+	/* Names come from the page when it has the source, as they may have
+	 * been corrected there. */
+	first = c[0].e;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].from_page) {
+			first = c[i].e;
+			break;
+		}
+	}
 	f->title = strdup(first->source_name[0] != '\0' ? first->source_name :
 	    first->source_title[0] != '\0' ? first->source_title : first->source_link);
 	f->link = strdup(first->source_link);
@@ -199,47 +317,58 @@ make_feed(struct feed *f, const struct page *page, const struct entry **entries,
 }
 
 int
-group_page(const struct page *page, const struct group_options *opt,
-    struct feed_set **out, char **err)
+group_page(const struct page *page, const struct state *archive,
+    const struct group_options *opt, struct feed_set **out, char **err)
 {
 	struct feed_set *set;
-	const struct entry **all = NULL;
-	size_t i, j, n = page->n_entries;
+	struct candidate *all = NULL;
+	const char **slugs = NULL;
+	size_t i, j, k, n = page->n_entries;
 	int rc = UP_OK;
 
-	(void)opt;
 	*out = NULL;
+	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
+		n += archive->feeds[i].n_entries;
 	set = calloc(1, sizeof *set);
 	all = calloc(n ? n : 1, sizeof *all);
-	if (set == NULL || all == NULL)
+	slugs = calloc(n ? n : 1, sizeof *slugs);
+	if (set == NULL || all == NULL || slugs == NULL)
 		goto nomem;
 	set->page = page;
-	for (i = 0; i < n; i++)
-		all[i] = &page->entries[i];
+	n = 0;
+	for (i = 0; i < page->n_entries; i++, n++) {
+		all[n].e = &page->entries[i];
+		all[n].from_page = 1;
+		all[n].order = i;
+	}
+	for (i = 0; archive != NULL && i < archive->n_feeds; i++) {
+		for (k = 0; k < archive->feeds[i].n_entries; k++, n++) {
+			all[n].e = &archive->feeds[i].entries[k];
+			all[n].slug = archive->feeds[i].slug;
+			all[n].order = n;
+		}
+	}
 	qsort(all, n, sizeof *all, by_source);
 	set->feeds = calloc(n ? n : 1, sizeof *set->feeds);
 	if (set->feeds == NULL)
 		goto nomem;
 	for (i = 0; i < n; i = j) {
-		const struct entry **mine;
-
-		for (j = i + 1; j < n && strcmp(all[j]->source_name, all[i]->source_name) == 0 &&
-		    strcmp(all[j]->source_link, all[i]->source_link) == 0; j++)
+		for (j = i + 1; j < n && same_source(all[j].e, all[i].e); j++)
 			;
-		mine = malloc((j - i) * sizeof *mine);
-		if (mine == NULL)
-			goto nomem;
-		memcpy(mine, all + i, (j - i) * sizeof *mine);
-		if (make_feed(&set->feeds[set->n_feeds++], page, mine, j - i) != 0)
+		for (k = i; k < j && all[k].slug == NULL; k++)
+			;
+		slugs[set->n_feeds] = k < j ? all[k].slug : NULL;
+		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt) != 0)
 			goto nomem;
 	}
-	if (assign_slugs(set->feeds, set->n_feeds) != 0)
+	if (assign_slugs(set->feeds, set->n_feeds, slugs) != 0)
 		goto nomem;
 	goto done;
 nomem:
 	rc = err_nomem(err);
 done:
 	free(all);
+	free(slugs);
 	if (rc != UP_OK) {
 		feed_set_free(set);
 		return rc;
@@ -340,8 +469,11 @@ add_date(xmlNodePtr parent, const char *name, time_t t)
 }
 
 static int
-add_entry(xmlNodePtr feed, const struct entry *e, const char *source_slug)
+add_entry(xmlNodePtr feed, const struct member *m, const char *source_slug)
 {
+	const struct entry *e = m->entry;
+	/* An archived entry keeps only its summary; it gives the same words. */
+	const char *text = e->text != NULL ? e->text : e->summary;
 	xmlNodePtr n, src;
 	char *summary = NULL, *untitled = NULL;
 	int ok;
@@ -349,9 +481,9 @@ add_entry(xmlNodePtr feed, const struct entry *e, const char *source_slug)
 	n = xmlNewChild(feed, NULL, (const xmlChar *)"entry", NULL);
 	if (n == NULL)
 		return -1;
-	summary = excerpt(e->text, SUMMARY_MAX);
+	summary = e->summary != NULL ? strdup(e->summary) : excerpt(text, SUMMARY_MAX);
 	if (e->title[0] == '\0')
-		untitled = excerpt(e->text, UNTITLED_MAX);
+		untitled = excerpt(text, UNTITLED_MAX);
 	ok = summary != NULL && (e->title[0] != '\0' || untitled != NULL) &&
 	    add_text(n, "id", e->link) != NULL;
 	if (ok && e->title[0] == '\0') {
@@ -362,8 +494,8 @@ add_entry(xmlNodePtr feed, const struct entry *e, const char *source_slug)
 		ok = add_text(n, "title", e->title) != NULL;
 	}
 	ok = ok && add_text(n, "link", e->link) != NULL &&
-	    add_date(n, "published", e->published) != NULL &&
-	    add_date(n, "updated", e->published) != NULL &&
+	    add_date(n, "published", m->published) != NULL &&
+	    add_date(n, "updated", m->updated) != NULL &&
 	    add_text(n, "author", e->creator != NULL ? e->creator : e->source_name) != NULL &&
 	    (e->creator == NULL || add_text(n, "creator", e->creator) != NULL);
 	if (ok) {
@@ -390,6 +522,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 	const char *base_url = opt != NULL ? opt->base_url : NULL;
 	xmlNodePtr root, planet, gen;
 	char *url = NULL, *id = NULL;
+	time_t updated = 0;
 	size_t k;
 	int ok;
 
@@ -400,6 +533,9 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 		xmlAddChild(parent, root);
 	else
 		xmlDocSetRootElement(doc, root);
+	for (k = 0; k < f->n_members; k++)
+		if (f->members[k].updated > updated)
+			updated = f->members[k].updated;
 	url = feed_url(f, base_url);
 	id = url != NULL ? feed_id(f, set->page, url, base_url) : NULL;
 	ok = id != NULL &&
@@ -412,7 +548,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 	    add_text(root, "description", f->description) != NULL &&
 	    add_text(root, "link", f->link) != NULL &&
 	    add_text(root, "url", url) != NULL &&
-	    add_date(root, "updated", f->n_entries > 0 ? f->entries[0]->published : 0) != NULL;
+	    add_date(root, "updated", updated) != NULL;
 	if (ok) {
 		planet = xmlNewChild(root, NULL, (const xmlChar *)"planet", NULL);
 		ok = planet != NULL && add_text(planet, "title", set->page->title) != NULL &&
@@ -423,8 +559,8 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 		ok = gen != NULL &&
 		    xmlNewProp(gen, (const xmlChar *)"version", (const xmlChar *)VERSION) != NULL;
 	}
-	for (k = 0; ok && k < f->n_entries; k++)
-		ok = add_entry(root, f->entries[k], f->slug) == 0;
+	for (k = 0; ok && k < f->n_members; k++)
+		ok = add_entry(root, &f->members[k], f->slug) == 0;
 	free(url);
 	free(id);
 	return ok ? root : NULL;
@@ -484,7 +620,7 @@ feed_set_free(struct feed_set *set)
 		free(f->description);
 		free(f->link);
 		free(f->subtitle);
-		free((void *)f->entries);
+		free(f->members);
 	}
 	free(set->feeds);
 	free(set);

@@ -1,26 +1,39 @@
 /* group.h - stage 3: entries become feeds, one per source.
  *
  * A source is a (name, site link) pair: two sources with the same name but
- * different sites stay apart. Each feed lists its entries newest first, a
- * permalink at most once, and has a slug for its file names. A feed turns
- * into the intermediate XML document every stylesheet reads
- * (xslt/README.md describes it).
+ * different sites stay apart. The entries of a run are the page's merged
+ * with the archive's (state.h): an entry still on the page keeps the time
+ * it was first published, and its updated time moves to the run's time
+ * when its title or content changed; an entry that left the page stays.
+ * Each feed lists its newest `keep` entries, newest first, a permalink at
+ * most once, and has a slug for its file names; a source seen before keeps
+ * its slug. A feed turns into the intermediate XML document every
+ * stylesheet reads (xslt/README.md describes it).
  *
- * Ownership: a feed_set borrows the entries of the page it was made from;
- * free the feed_set before the page. Documents from feed_document belong to
- * the caller (xmlFreeDoc).
+ * Ownership: a feed_set borrows the entries of the page and the state it
+ * was made from; free it before them. Documents from feed_document belong
+ * to the caller (xmlFreeDoc).
  */
 #ifndef UNPLANET_GROUP_H
 #define UNPLANET_GROUP_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <libxml/tree.h>
 
 #include "read.h"
+#include "state.h"
 
 /* Longest slug, in bytes. */
 #define SLUG_MAX 64
+
+/* An entry as one feed shows it, with the times the merge gave it. */
+struct member {
+	const struct entry *entry;   /* borrowed from the page or the archive */
+	time_t published;
+	time_t updated;
+};
 
 struct feed {
 	const char *kind;        /* "author" */
@@ -29,8 +42,9 @@ struct feed {
 	char *description;
 	char *link;              /* the site the feed stands for */
 	char *subtitle;          /* the source's own feed title, may be "" */
-	const struct entry **entries;  /* newest first, borrowed from the page */
-	size_t n_entries;
+	struct member *members;  /* newest first */
+	size_t n_members;
+	int changed;             /* differs from the archive: new or updated entries */
 };
 
 struct feed_set {
@@ -41,10 +55,13 @@ struct feed_set {
 
 struct group_options {
 	const char *base_url;    /* where the output folder is served, or NULL */
+	size_t keep;             /* entries per feed; 0 keeps all */
+	time_t now;              /* the run's time, for updated entries */
 };
 
-int group_page(const struct page *page, const struct group_options *opt,
-    struct feed_set **out, char **err);
+/* archive may be NULL (no history). */
+int group_page(const struct page *page, const struct state *archive,
+    const struct group_options *opt, struct feed_set **out, char **err);
 
 /* The intermediate document of feed i; NULL when memory runs out. */
 xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group_options *opt);

@@ -19,6 +19,7 @@
 #include "group.h"
 #include "publish.h"
 #include "read.h"
+#include "state.h"
 #include "write.h"
 
 #ifndef VERSION
@@ -37,6 +38,9 @@ struct options {
 	size_t n_stylesheets;
 	long timeout;
 	size_t max_size;
+	size_t keep;
+	int force;
+	int wait;
 	int dump;
 	int quiet;
 	int verbose;
@@ -52,6 +56,10 @@ static const char usage_text[] =
 "  -b, --base-url URL     where DIR is served; used for self links and ids\n"
 "  -s, --stylesheet FILE  also write the format FILE.xsl makes (repeatable)\n"
 "      --xslt-dir DIR     where atom.xsl and rss.xsl are\n"
+"      --keep N           keep the newest N entries per feed, also after they\n"
+"                         leave the page (default 50; 0 keeps all)\n"
+"      --force            fetch and write even if the page did not change\n"
+"      --wait             wait for another run on DIR instead of exiting 75\n"
 "      --dump             print the intermediate XML of every feed, write nothing\n"
 "      --timeout SECONDS  give up fetching after SECONDS (default 60)\n"
 "      --max-size BYTES   refuse pages larger than BYTES; k, M, G suffixes\n"
@@ -61,9 +69,16 @@ static const char usage_text[] =
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n"
 "\n"
-"Exit status: 0 success, 64 usage error, 65 page not readable as a Planet,\n"
-"66 input file missing, 69 URL could not be fetched, 70 internal error,\n"
-"73 output folder not writable, 74 write failed.\n";
+"Exit status:\n"
+"   0  success, also when the page was not modified\n"
+"  64  usage error: a bad option or stylesheet\n"
+"  65  the page is not a readable Planet page, or DIR/.unplanet is corrupt\n"
+"  66  the input file or a stylesheet is missing or unreadable\n"
+"  69  the URL could not be fetched\n"
+"  70  internal error, or a stylesheet failed while running\n"
+"  73  the output folder cannot be created or written\n"
+"  74  writing failed part way\n"
+"  75  another run is writing DIR; try again later\n";
 
 static int
 usage_error(const char *fmt, const char *arg)
@@ -102,7 +117,7 @@ parse_size(const char *s, size_t *out)
 static int
 parse_options(int argc, char **argv, struct options *o, int *done)
 {
-	enum { OPT_XSLT_DIR = 256, OPT_DUMP, OPT_TIMEOUT, OPT_MAX_SIZE };
+	enum { OPT_XSLT_DIR = 256, OPT_DUMP, OPT_TIMEOUT, OPT_MAX_SIZE, OPT_KEEP, OPT_FORCE, OPT_WAIT };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "base-url", required_argument, NULL, 'b' },
@@ -111,6 +126,9 @@ parse_options(int argc, char **argv, struct options *o, int *done)
 		{ "dump", no_argument, NULL, OPT_DUMP },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "keep", required_argument, NULL, OPT_KEEP },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -155,6 +173,23 @@ parse_options(int argc, char **argv, struct options *o, int *done)
 				return usage_error("--timeout needs a number of seconds (1 to 86400): '%s'", optarg);
 			break;
 		}
+		case OPT_KEEP: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno != 0 || *optarg == '-' || v > 1000000)
+				return usage_error("--keep needs a number of entries (0 to 1000000): '%s'", optarg);
+			o->keep = (size_t)v;
+			break;
+		}
+		case OPT_FORCE:
+			o->force = 1;
+			break;
+		case OPT_WAIT:
+			o->wait = 1;
+			break;
 		case OPT_MAX_SIZE:
 			if (parse_size(optarg, &o->max_size) != 0)
 				return usage_error("--max-size needs a size in bytes, such as 32M: '%s'", optarg);
@@ -254,7 +289,28 @@ dump(const struct feed_set *set, const struct group_options *gopt, char **err)
 	return rc;
 }
 
-/* Adds every format of every feed to the publication. */
+/* Adds the archive copy of a feed document: .unplanet/archive/SLUG.xml. */
+static int
+archive_feed(xmlDocPtr doc, const struct feed *f, struct publish *pub, char **err)
+{
+	struct buf path = { 0 };
+	xmlChar *bytes = NULL;
+	int n = 0, rc;
+
+	xmlDocDumpFormatMemoryEnc(doc, &bytes, &n, "UTF-8", 1);
+	if (bytes == NULL || buf_adds(&path, ARCHIVE_DIR "/") != 0 || buf_adds(&path, f->slug) != 0 ||
+	    buf_adds(&path, ".xml") != 0) {
+		xmlFree(bytes);
+		buf_free(&path);
+		return err_nomem(err);
+	}
+	rc = publish_add(pub, path.data, (char *)bytes, (size_t)n, err);
+	buf_free(&path);
+	return rc;
+}
+
+/* Adds every format of every feed, and its archive copy, to the
+ * publication. */
 static int
 write_feeds(const struct feed_set *set, const struct group_options *gopt, struct writer *w,
     struct publish *pub, char **err)
@@ -268,6 +324,7 @@ write_feeds(const struct feed_set *set, const struct group_options *gopt, struct
 
 		if (doc == NULL)
 			return err_nomem(err);
+		rc = archive_feed(doc, f, pub, err);
 		for (k = 0; rc == UP_OK && k < writer_count(w); k++) {
 			struct buf path = { 0 };
 			char *data = NULL;
@@ -295,15 +352,17 @@ static int
 run(const struct options *o, char **err)
 {
 	struct fetch_options fopt = { o->timeout, o->max_size, NULL, NULL };
-	struct group_options gopt = { o->base_url };
+	struct group_options gopt = { o->base_url, o->keep, time(NULL) };
 	struct writer *w = NULL;
 	struct fetched *fetched = NULL;
 	struct page *page = NULL;
+	struct state *state = NULL;
 	struct feed_set *set = NULL;
 	struct publish *pub = NULL;
 	struct publish_stats stats = { 0, 0 };
 	struct timespec start;
-	char *xslt_dir = NULL;
+	char *xslt_dir = NULL, *state_bytes = NULL;
+	size_t state_len = 0;
 	const char *name = strcmp(o->source, "-") == 0 ? "<stdin>" : o->source;
 	int rc;
 
@@ -317,24 +376,47 @@ run(const struct options *o, char **err)
 		rc = writer_new(xslt_dir, o->stylesheets, o->n_stylesheets, &w, err);
 		if (rc != UP_OK)
 			goto done;
+		/* Lock the folder before reading its state, and hold it until the
+		 * new state is in place. */
+		rc = publish_begin(o->output, o->wait, &pub, err);
+		if (rc == UP_OK)
+			rc = state_load(o->output, &state, err);
+		if (rc != UP_OK)
+			goto done;
+		if (!o->force && state->url != NULL && strcmp(state->url, o->source) == 0) {
+			fopt.etag = state->etag;
+			fopt.last_modified = state->last_modified;
+		}
 	}
 	rc = fetch_source(o->source, &fopt, &fetched, err);
 	if (rc != UP_OK)
 		goto done;
+	if (fetched->not_modified) {
+		if (o->verbose)
+			fprintf(stderr, "unplanet: %s: not modified, 0 files written, %ld ms\n", name,
+			    elapsed_ms(&start));
+		goto done;
+	}
 	rc = read_page(fetched->data, fetched->len, name, fetched->url, fetched->charset, &page, err);
 	if (rc != UP_OK)
 		goto done;
-	rc = group_page(page, &gopt, &set, err);
+	rc = group_page(page, state, &gopt, &set, err);
 	if (rc != UP_OK)
 		goto done;
 	if (o->dump) {
 		rc = dump(set, &gopt, err);
 		goto done;
 	}
-	rc = publish_begin(o->output, &pub, err);
-	if (rc != UP_OK)
-		goto done;
 	rc = write_feeds(set, &gopt, w, pub, err);
+	/* The validators go last: a run killed before them leaves the old
+	 * ones, so the next run fetches again and repairs what is missing. */
+	if (rc == UP_OK && fetch_is_url(o->source))
+		rc = state_serialize(o->source, fetched->etag, fetched->last_modified, &state_bytes,
+		    &state_len, err);
+	if (rc == UP_OK && state_bytes != NULL) {
+		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, err);
+		state_bytes = NULL;
+	}
 	if (rc == UP_OK)
 		rc = publish_commit(pub, &stats, err);
 	if (rc != UP_OK)
@@ -346,9 +428,11 @@ run(const struct options *o, char **err)
 done:
 	publish_free(pub);
 	feed_set_free(set);
+	state_free(state);
 	page_free(page);
 	fetched_free(fetched);
 	writer_free(w);
+	free(state_bytes);
 	free(xslt_dir);
 	return rc;
 }
@@ -363,6 +447,7 @@ main(int argc, char **argv)
 	o.output = "feeds";
 	o.timeout = 60;
 	o.max_size = (size_t)32 << 20;
+	o.keep = 50;
 	rc = parse_options(argc, argv, &o, &done);
 	if (rc != UP_OK || done) {
 		free(o.stylesheets);

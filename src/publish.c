@@ -2,10 +2,11 @@
  * publish.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,10 +23,14 @@ struct pending {
 
 struct publish {
 	char *dir;
-	int dirfd;             /* -1 while dir does not exist */
+	int dirfd;             /* open and locked */
+	int made_dir;          /* publish_begin created dir */
+	int committed;
 	mode_t mode;           /* for new files: 0666 less the umask */
-	char **created;        /* folders made by commit, relative; "" is dir */
+	char **created;        /* folders made by commit, relative */
 	size_t n_created;
+	char **folders;        /* every folder a file was added to, relative */
+	size_t n_folders;
 	struct pending *pending;
 	size_t n_pending;
 	size_t unchanged;
@@ -44,7 +49,7 @@ remember(char ***list, size_t *n, char *s)
 }
 
 int
-publish_begin(const char *dir, struct publish **out, char **err)
+publish_begin(const char *dir, int wait, struct publish **out, char **err)
 {
 	struct publish *p;
 	struct stat st;
@@ -56,37 +61,45 @@ publish_begin(const char *dir, struct publish **out, char **err)
 		free(p);
 		return err_nomem(err);
 	}
-	p->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (p->dirfd < 0 && errno == ENOENT) {
-		/* Created at commit; its parent must be there to hold it. */
-		char *copy = strdup(dir);
-		const char *parent, *why = NULL;
+	p->dirfd = -1;
+	for (;;) {
+		/* The folder must exist to be locked; one made here goes away
+		 * again if the run fails. */
+		if (mkdir(dir, 0777) == 0) {
+			p->made_dir = 1;
+		} else if (errno != EEXIST) {
+			int e = errno;
 
-		if (copy == NULL) {
 			publish_free(p);
-			return err_nomem(err);
+			return err_set(err, UP_ECANTCREAT, "%s: cannot create output folder: %s", dir, strerror(e));
 		}
-		parent = dirname(copy);
-		if (stat(parent, &st) != 0)
-			why = strerror(errno);
-		else if (!S_ISDIR(st.st_mode))
-			why = "its parent is not a folder";
-		else if (access(parent, W_OK | X_OK) != 0)
-			why = strerror(errno);
-		if (why != NULL) {
-			err_set(err, UP_ECANTCREAT, "%s: cannot create output folder: %s", dir, why);
-			free(copy);
-			publish_free(p);
-			return UP_ECANTCREAT;
-		}
-		free(copy);
-	} else if (p->dirfd < 0 || fstat(p->dirfd, &st) != 0 ||
-	    faccessat(p->dirfd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
-		int e = errno;
+		p->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (p->dirfd < 0 || fstat(p->dirfd, &st) != 0 ||
+		    faccessat(p->dirfd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
+			int e = errno;
 
-		publish_free(p);
-		return err_set(err, UP_ECANTCREAT, "%s: cannot write to output folder: %s", dir,
-		    e == ENOTDIR ? "not a folder" : strerror(e));
+			publish_free(p);
+			return err_set(err, UP_ECANTCREAT, "%s: cannot write to output folder: %s", dir,
+			    e == ENOTDIR ? "not a folder" : strerror(e));
+		}
+		while (flock(p->dirfd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			publish_free(p);
+			if (e == EWOULDBLOCK)
+				return err_set(err, UP_ETEMPFAIL,
+				    "%s: another unplanet run is writing this folder; try again later (or use --wait)",
+				    dir);
+			return err_set(err, UP_ECANTCREAT, "%s: cannot lock output folder: %s", dir, strerror(e));
+		}
+		/* The run we waited for may have made the folder, failed and
+		 * removed it: start again with a live one. */
+		if (fstat(p->dirfd, &st) == 0 && st.st_nlink > 0)
+			break;
+		close(p->dirfd);
+		p->dirfd = -1;
 	}
 	mask = umask(0);
 	umask(mask);
@@ -104,8 +117,6 @@ same_bytes(int dirfd, const char *relpath, const char *data, size_t len)
 	size_t at = 0;
 	int fd, same = 0;
 
-	if (dirfd < 0)
-		return 0;
 	fd = openat(dirfd, relpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
@@ -130,12 +141,36 @@ done:
 	return same;
 }
 
+/* Remembers the folder of relpath, where a killed run may have left
+ * temporary files. */
+static int
+note_folder(struct publish *p, const char *relpath)
+{
+	const char *slash = strrchr(relpath, '/');
+	size_t n = slash != NULL ? (size_t)(slash - relpath) : 0, i;
+	char *folder;
+
+	for (i = 0; i < p->n_folders; i++)
+		if (strlen(p->folders[i]) == n && strncmp(p->folders[i], relpath, n) == 0)
+			return 0;
+	folder = strndup(relpath, n);
+	if (folder == NULL || remember(&p->folders, &p->n_folders, folder) != 0) {
+		free(folder);
+		return -1;
+	}
+	return 0;
+}
+
 int
 publish_add(struct publish *p, const char *relpath, char *data, size_t len, char **err)
 {
 	struct pending *q;
 	char *target;
 
+	if (note_folder(p, relpath) != 0) {
+		free(data);
+		return err_nomem(err);
+	}
 	if (same_bytes(p->dirfd, relpath, data, len)) {
 		free(data);
 		p->unchanged++;
@@ -158,30 +193,13 @@ publish_add(struct publish *p, const char *relpath, char *data, size_t len, char
 	return UP_OK;
 }
 
-/* Creates dir itself and the folders leading to relpath, remembering
- * those it made so a failure can remove them. */
+/* Creates the folders leading to relpath, remembering those it made so a
+ * failure can remove them. */
 static int
 make_folders(struct publish *p, const char *relpath, char **err)
 {
 	const char *slash;
 
-	if (p->dirfd < 0) {
-		char *self = strdup("");
-
-		if (self == NULL)
-			return err_nomem(err);
-		if (mkdir(p->dir, 0777) != 0 && errno != EEXIST) {
-			free(self);
-			return err_set(err, UP_ECANTCREAT, "%s: cannot create output folder: %s", p->dir,
-			    strerror(errno));
-		}
-		p->dirfd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (p->dirfd < 0 || remember(&p->created, &p->n_created, self) != 0) {
-			free(self);
-			return err_set(err, UP_ECANTCREAT, "%s: cannot open output folder: %s", p->dir,
-			    strerror(errno));
-		}
-	}
 	for (slash = strchr(relpath, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
 		char *sub = strndup(relpath, (size_t)(slash - relpath));
 
@@ -203,6 +221,77 @@ make_folders(struct publish *p, const char *relpath, char **err)
 		free(sub);
 	}
 	return UP_OK;
+}
+
+/* Checks, before anything is created, that every folder the pending files
+ * need is a writable folder or can be made: a failure found here leaves
+ * the folder untouched, even its mtime. */
+static int
+check_folders(struct publish *p, char **err)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_pending; i++) {
+		const char *relpath = p->pending[i].target, *slash;
+
+		for (slash = strchr(relpath, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+			char *sub = strndup(relpath, (size_t)(slash - relpath));
+			struct stat st;
+			const char *why = NULL;
+
+			if (sub == NULL)
+				return err_nomem(err);
+			if (fstatat(p->dirfd, sub, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+				free(sub);
+				break;   /* missing: made at commit, as are those below it */
+			}
+			if (!S_ISDIR(st.st_mode))
+				why = "not a folder";
+			else if (faccessat(p->dirfd, sub, W_OK | X_OK, AT_EACCESS) != 0)
+				why = strerror(errno);
+			if (why != NULL) {
+				err_set(err, UP_ECANTCREAT, "%s/%s: cannot write there: %s", p->dir, sub, why);
+				free(sub);
+				return UP_ECANTCREAT;
+			}
+			free(sub);
+		}
+	}
+	return UP_OK;
+}
+
+/* Nonzero for ".NAME.unplanet-XXXXXX", the temporary files of write_temp. */
+static int
+is_temp_name(const char *name)
+{
+	const char *mark = strstr(name, ".unplanet-");
+
+	return name[0] == '.' && mark != NULL && mark > name && strlen(mark) == strlen(".unplanet-XXXXXX");
+}
+
+/* Removes temporary files a killed run left in the folders files were
+ * added to. We hold the lock, so no other run is writing them. */
+static void
+sweep(struct publish *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_folders; i++) {
+		const char *folder = p->folders[i][0] != '\0' ? p->folders[i] : ".";
+		int fd = openat(p->dirfd, folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		DIR *d;
+		struct dirent *de;
+
+		if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		while ((de = readdir(d)) != NULL)
+			if (is_temp_name(de->d_name))
+				unlinkat(dirfd(d), de->d_name, 0);
+		closedir(d);
+	}
 }
 
 static int
@@ -276,14 +365,8 @@ undo(struct publish *p)
 		}
 	}
 	/* Newest first, so inner folders go before the ones holding them. */
-	for (i = p->n_created; i > 0; i--) {
-		const char *sub = p->created[i - 1];
-
-		if (sub[0] == '\0')
-			rmdir(p->dir);
-		else
-			unlinkat(p->dirfd, sub, AT_REMOVEDIR);
-	}
+	for (i = p->n_created; i > 0; i--)
+		unlinkat(p->dirfd, p->created[i - 1], AT_REMOVEDIR);
 }
 
 int
@@ -294,6 +377,10 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 
 	stats->written = 0;
 	stats->unchanged = p->unchanged;
+	rc = check_folders(p, err);
+	if (rc != UP_OK)
+		return rc;
+	sweep(p);
 	for (i = 0; rc == UP_OK && i < p->n_pending; i++) {
 		rc = make_folders(p, p->pending[i].target, err);
 		if (rc == UP_OK)
@@ -328,6 +415,7 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 	}
 	if (p->n_pending > 0)
 		(void)fsync(p->dirfd);
+	p->committed = 1;
 	return UP_OK;
 }
 
@@ -345,10 +433,16 @@ publish_free(struct publish *p)
 	}
 	for (i = 0; i < p->n_created; i++)
 		free(p->created[i]);
+	for (i = 0; i < p->n_folders; i++)
+		free(p->folders[i]);
 	free(p->pending);
 	free(p->created);
+	free(p->folders);
+	/* A folder made for this run and left empty by its failure goes. */
+	if (p->made_dir && !p->committed)
+		rmdir(p->dir);
 	if (p->dirfd >= 0)
-		close(p->dirfd);
+		close(p->dirfd);   /* releases the lock */
 	free(p->dir);
 	free(p);
 }

@@ -8,7 +8,13 @@
  * from the umask), flushes them all to disk, then renames each over its
  * target, so readers only ever see complete files. If writing fails, the
  * temporary files and the folders the publication made are removed.
- * publish_abort before commit leaves the folder exactly as it was.
+ * Freeing a publication without committing leaves the folder exactly as it
+ * was.
+ *
+ * A publication also holds the folder's lock, an flock(2) on the folder
+ * itself, from publish_begin to publish_free: two runs on one folder never
+ * interleave. Temporary files left by a run that was killed are removed by
+ * the next commit.
  *
  * Paths given to publish_add are relative to the folder, made only of
  * names the program built ("authors/SLUG.atom"); they never hold "..".
@@ -25,16 +31,19 @@ struct publish_stats {
 	size_t unchanged;   /* files whose bytes were already right */
 };
 
-/* Starts a publication into dir. dir need not exist yet (its parent must);
- * an existing dir that cannot be written is UP_ECANTCREAT. Touches
- * nothing. */
-int publish_begin(const char *dir, struct publish **out, char **err);
+/* Starts a publication into dir and locks it. A missing dir is created
+ * (its parent must exist) and removed again unless the publication is
+ * committed; a dir that cannot be written is UP_ECANTCREAT. When another
+ * run holds the lock: UP_ETEMPFAIL at once, or wait for it if wait is
+ * nonzero. */
+int publish_begin(const char *dir, int wait, struct publish **out, char **err);
 
 /* Adds dir/relpath with contents data[0..len). Takes ownership of data (a
  * malloc'd buffer) whether it succeeds or not. */
 int publish_add(struct publish *p, const char *relpath, char *data, size_t len, char **err);
 
-/* Writes every added file that changed; fills stats. */
+/* Writes every added file that changed, renaming them in the order they
+ * were added; fills stats. */
 int publish_commit(struct publish *p, struct publish_stats *stats, char **err);
 
 /* Frees p, after commit or instead of it. Safe on NULL. */

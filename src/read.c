@@ -354,7 +354,7 @@ span_attr(struct span s)
 	return html_decode_attr(s.s, s.n);
 }
 
-static void
+void
 entry_free(struct entry *e)
 {
 	free(e->source_name);
@@ -365,6 +365,7 @@ entry_free(struct entry *e)
 	free(e->creator);
 	free(e->content);
 	free(e->text);
+	free(e->summary);
 }
 
 /* The URL to resolve a post's relative links against: its permalink, made
@@ -401,7 +402,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	int rc = -1;
 
 	memset(e, 0, sizeof *e);
-	e->published = ft->published;
+	e->published = e->updated = ft->published;
 	if ((e->source_name = span_text(src->source_name)) == NULL ||
 	    (e->source_link = span_attr(src->source_href)) == NULL ||
 	    (e->source_title = span_attr(src->source_title)) == NULL ||

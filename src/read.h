@@ -27,9 +27,12 @@ struct entry {
 	char *link;          /* permalink as on the page, references decoded */
 	char *creator;       /* X of "by X at DATE", or NULL */
 	char *content;       /* the body as HTML, relative links made absolute */
-	char *text;          /* visible text of the body */
+	char *text;          /* visible text of the body; NULL for an entry read
+	                        back from the archive */
+	char *summary;       /* as archived; NULL for an entry from the page */
 	time_t published;
-	size_t line;         /* line of the post's date on the page */
+	time_t updated;      /* when its title or content last changed */
+	size_t line;         /* line of the post's date on the page, or 0 */
 };
 
 /* A page read into entries; owns everything it points to. */
@@ -51,5 +54,8 @@ int read_page(const char *data, size_t len, const char *name, const char *url,
     const char *charset, struct page **out, char **err);
 
 void page_free(struct page *page);
+
+/* Frees what one entry points to (not the entry itself). */
+void entry_free(struct entry *e);
 
 #endif

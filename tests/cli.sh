@@ -7,7 +7,7 @@ mkdir -p "$T"
 
 # --- options ---------------------------------------------------------------
 expect_exit "--help exits 0" 0 "$UNPLANET" --help
-expect_grep "--help documents the exit codes" "$T/out" "73 output folder not writable"
+expect_grep "--help documents the exit codes" "$T/out" "73  the output folder cannot be created or written"
 expect_exit "--version exits 0" 0 "$UNPLANET" --version
 expect_grep "--version names the program" "$T/out" "^unplanet [0-9]+\.[0-9]+\.[0-9]+$"
 expect_exit "no SOURCE is a usage error" 64 "$UNPLANET"
@@ -41,12 +41,12 @@ sleep 1
 expect_exit "second run succeeds" 0 "$UNPLANET" -v -o "$D" "$SAMPLE"
 snapshot "$D" >"$T/after"
 expect_same "second run rewrites nothing (mtimes, bytes)" "$T/before" "$T/after"
-expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 files written, 38 unchanged"
+expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 files written, 57 unchanged"
 
 # One post changes: only its author's two files are rewritten.
 sed 's/Before GitHub/Before GitHub (updated)/' "$SAMPLE" >"$T/changed.html"
 expect_exit "changed page converts" 0 "$UNPLANET" -v -o "$D" "$T/changed.html"
-expect_grep "only the changed author's files are written" "$T/err" "2 files written, 36 unchanged"
+expect_grep "only the changed author's files (and archive) are written" "$T/err" "3 files written, 54 unchanged"
 expect_grep "the changed title is in the feed" "$D/authors/armin-ronacher.atom" "Before GitHub \(updated\)"
 
 # Standard input gives the same feeds as the file.

@@ -41,3 +41,19 @@ for code in 64 65 66 69 70 73 74; do
 		not_ok "exit code $code not documented everywhere"
 	fi
 done
+
+# The systemd samples must be units systemd accepts (the program path is
+# swapped for this build's, which must exist for the check).
+mkdir -p "$T/units"
+sed "s|/usr/local/bin/unplanet|$UNPLANET|" samples/unplanet.service >"$T/units/unplanet.service"
+cp samples/unplanet.timer "$T/units/unplanet.timer"
+if out=$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$T/units/unplanet.service" "$T/units/unplanet.timer" 2>&1); then
+	ok "samples/unplanet.service and .timer pass systemd-analyze verify"
+else
+	not_ok "systemd-analyze verify: $out"
+fi
+# The crontab line's options are ones unplanet accepts.
+line=$(grep -v '^#' samples/crontab | grep unplanet | sed 's/^[^u]*unplanet //')
+opts=$(echo "$line" | sed 's| https://planetpython.org/$||; s|/var/www/planetpython|'"$T"'/cron|')
+# shellcheck disable=SC2086
+expect_exit "samples/crontab's command line runs" 0 "$UNPLANET" $opts samples/planetpython-2026-04-29.html

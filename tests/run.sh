@@ -47,6 +47,9 @@ for build in unplanet unplanet-san; do
 	suite "$build validate" sh tests/validate.sh "$T/truth"
 	suite "$build hostile" "$PY" tests/hostile.py "$UNPLANET" "$T/hostile"
 	suite "$build hostile validate" sh tests/validate.sh "$T/hostile/feeds"
+	suite "$build history" "$PY" tests/history.py "$UNPLANET" "$T/history"
+	suite "$build fetch" "$PY" tests/fetch.py "$UNPLANET" "$T/fetch"
+	suite "$build crash" "$PY" tests/crash.py "$UNPLANET" "$T/crash"
 done
 
 grep '^not ok' "$LOG"

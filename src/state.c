@@ -1,0 +1,381 @@
+/* state.c - read DIR/.unplanet/: validators and the archive (see state.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "buf.h"
+#include "date.h"
+#include "err.h"
+#include "state.h"
+
+/* No network, no DTD, no entity expansion, no messages on stderr: these
+ * files are data, and a hostile one must not reach out or blow up. */
+#define STATE_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | \
+	XML_PARSE_NOCDATA)
+
+static void
+no_messages(void *ctx, xmlErrorPtr error)
+{
+	(void)ctx;
+	(void)error;
+}
+
+/* Parses path; on failure sets *err to "PATH:LINE: what libxml2 said". */
+static xmlDocPtr
+parse_file(const char *path, char **err)
+{
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	xmlDocPtr doc = NULL;
+	xmlErrorPtr e;
+
+	if (ctxt == NULL) {
+		err_nomem(err);
+		return NULL;
+	}
+	xmlSetStructuredErrorFunc(NULL, no_messages);
+	doc = xmlCtxtReadFile(ctxt, path, NULL, STATE_PARSE_OPTIONS);
+	if (doc == NULL || !ctxt->wellFormed) {
+		e = xmlCtxtGetLastError(ctxt);
+		if (e != NULL && e->message != NULL) {
+			size_t n = strlen(e->message);
+
+			while (n > 0 && e->message[n - 1] == '\n')
+				n--;
+			err_set(err, UP_EDATA, "%s:%d: corrupt, not replaced: %.*s", path, e->line, (int)n, e->message);
+		} else {
+			err_set(err, UP_EDATA, "%s: corrupt, not replaced", path);
+		}
+		xmlFreeDoc(doc);
+		doc = NULL;
+	} else if (doc->intSubset != NULL) {
+		/* unplanet never writes a DOCTYPE; one is a sign of tampering. */
+		err_set(err, UP_EDATA, "%s: has a DOCTYPE, which unplanet never writes; not read", path);
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+static xmlNodePtr
+child(xmlNodePtr n, const char *name)
+{
+	for (n = n != NULL ? n->children : NULL; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)name) == 0)
+			return n;
+	return NULL;
+}
+
+/* The text of element name under n, malloc'd; NULL if it is missing. */
+static char *
+child_text(xmlNodePtr n, const char *name)
+{
+	xmlNodePtr c = child(n, name);
+	xmlChar *s;
+	char *copy;
+
+	if (c == NULL)
+		return NULL;
+	s = xmlNodeGetContent(c);
+	if (s == NULL)
+		return strdup("");
+	copy = strdup((const char *)s);
+	xmlFree(s);
+	return copy;
+}
+
+static int
+child_date(xmlNodePtr n, const char *name, time_t *t)
+{
+	char *s = child_text(n, name);
+	int rc = s != NULL ? date_parse_rfc3339(s, t) : -1;
+
+	free(s);
+	return rc;
+}
+
+static int
+corrupt(char **err, const char *path, xmlNodePtr at, const char *what)
+{
+	return err_set(err, UP_EDATA, "%s:%ld: corrupt, not replaced: %s", path,
+	    at != NULL ? xmlGetLineNo(at) : 0L, what);
+}
+
+static int
+read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
+{
+	xmlNodePtr src = child(n, "source"), title = child(n, "title");
+	xmlChar *untitled;
+
+	memset(e, 0, sizeof *e);
+	if (src == NULL)
+		return corrupt(err, path, n, "entry without <source>");
+	e->source_name = child_text(src, "name");
+	e->source_link = child_text(src, "link");
+	e->source_title = child_text(src, "title");
+	e->link = child_text(n, "link");
+	e->title = child_text(n, "title");
+	e->content = child_text(n, "content");
+	e->creator = child_text(n, "creator");   /* optional */
+	e->summary = child_text(n, "summary");
+	if (e->source_name == NULL || e->source_link == NULL || e->link == NULL || e->title == NULL ||
+	    e->content == NULL || e->summary == NULL)
+		return corrupt(err, path, n, "entry lacks one of source/name, source/link, link, title, content, summary");
+	if (e->source_title == NULL && (e->source_title = strdup("")) == NULL)
+		return err_nomem(err);
+	if (child_date(n, "published", &e->published) != 0 || child_date(n, "updated", &e->updated) != 0)
+		return corrupt(err, path, n, "entry without RFC 3339 <published> and <updated>");
+	/* A generated title is not the post's own: read it back as untitled. */
+	untitled = xmlGetProp(title, (const xmlChar *)"untitled");
+	if (untitled != NULL && xmlStrcmp(untitled, (const xmlChar *)"yes") == 0)
+		e->title[0] = '\0';
+	xmlFree(untitled);
+	return UP_OK;
+}
+
+static int
+read_feed(const char *path, struct archived_feed *f, char **err)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root, n;
+	xmlChar *kind = NULL, *slug = NULL, *version = NULL;
+	size_t count = 0;
+	int rc = UP_OK;
+
+	memset(f, 0, sizeof *f);
+	if ((f->path = strdup(path)) == NULL)
+		return err_nomem(err);
+	doc = parse_file(path, err);
+	if (doc == NULL)
+		return UP_EDATA;
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"feed") != 0) {
+		rc = corrupt(err, path, root, "not a <feed> document");
+		goto done;
+	}
+	version = xmlGetProp(root, (const xmlChar *)"version");
+	kind = xmlGetProp(root, (const xmlChar *)"kind");
+	slug = xmlGetProp(root, (const xmlChar *)"slug");
+	if (version == NULL || xmlStrcmp(version, (const xmlChar *)"1") != 0 || kind == NULL || slug == NULL) {
+		rc = corrupt(err, path, root, "<feed> needs version=\"1\", kind and slug");
+		goto done;
+	}
+	f->kind = strdup((const char *)kind);
+	f->slug = strdup((const char *)slug);
+	for (n = root->children; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)"entry") == 0)
+			count++;
+	f->entries = calloc(count ? count : 1, sizeof *f->entries);
+	if (f->kind == NULL || f->slug == NULL || f->entries == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	for (n = root->children; n != NULL && rc == UP_OK; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, (const xmlChar *)"entry") != 0)
+			continue;
+		rc = read_entry(n, path, &f->entries[f->n_entries], err);
+		f->n_entries++;
+	}
+done:
+	xmlFree(version);
+	xmlFree(kind);
+	xmlFree(slug);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+static int
+read_validators(const char *path, struct state *s, char **err)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root, fetch;
+	int rc = UP_OK;
+
+	doc = parse_file(path, err);
+	if (doc == NULL)
+		return UP_EDATA;
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"state") != 0) {
+		rc = corrupt(err, path, root, "not a <state> document");
+		goto done;
+	}
+	fetch = child(root, "fetch");
+	if (fetch != NULL) {
+		s->url = (char *)xmlGetProp(fetch, (const xmlChar *)"url");
+		s->etag = (char *)xmlGetProp(fetch, (const xmlChar *)"etag");
+		s->last_modified = (char *)xmlGetProp(fetch, (const xmlChar *)"last-modified");
+	}
+done:
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The archive's file names, sorted so runs read them in one order. */
+static int
+archive_names(const char *dir, char ***names, size_t *n, char **err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (d == NULL)
+		return errno == ENOENT ? UP_OK : err_set(err, UP_EDATA, "%s: cannot read: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".xml") != 0)
+			continue;
+		if (*n == cap) {
+			char **p = realloc(*names, (cap = cap ? cap * 2 : 64) * sizeof *p);
+
+			if (p == NULL)
+				break;
+			*names = p;
+		}
+		if (((*names)[*n] = strdup(de->d_name)) == NULL)
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	if (de != NULL)
+		return err_nomem(err);
+	qsort(*names, *n, sizeof **names, by_name);
+	return UP_OK;
+}
+
+static char *
+join(const char *a, const char *b)
+{
+	struct buf out = { 0 };
+
+	if (buf_adds(&out, a) != 0 || buf_addc(&out, '/') != 0 || buf_adds(&out, b) != 0) {
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_take(&out);
+}
+
+int
+state_load(const char *dir, struct state **out, char **err)
+{
+	struct state *s;
+	struct stat st;
+	char *path = NULL, *archive = NULL, **names = NULL;
+	size_t n = 0, i;
+	int rc = UP_OK;
+
+	*out = NULL;
+	s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return err_nomem(err);
+	if ((path = join(dir, STATE_FILE)) == NULL || (archive = join(dir, ARCHIVE_DIR)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	if (stat(path, &st) == 0)
+		rc = read_validators(path, s, err);
+	if (rc == UP_OK)
+		rc = archive_names(archive, &names, &n, err);
+	if (rc == UP_OK && n > 0 && (s->feeds = calloc(n, sizeof *s->feeds)) == NULL)
+		rc = err_nomem(err);
+	for (i = 0; rc == UP_OK && i < n; i++) {
+		char *file = join(archive, names[i]);
+
+		if (file == NULL) {
+			rc = err_nomem(err);
+			break;
+		}
+		rc = read_feed(file, &s->feeds[s->n_feeds++], err);
+		free(file);
+	}
+done:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(path);
+	free(archive);
+	if (rc != UP_OK) {
+		state_free(s);
+		return rc;
+	}
+	*out = s;
+	return UP_OK;
+}
+
+int
+state_serialize(const char *url, const char *etag, const char *last_modified,
+    char **data, size_t *len, char **err)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr root, fetch;
+	xmlChar *bytes = NULL;
+	int n = 0, rc = UP_OK;
+
+	*data = NULL;
+	if (doc == NULL)
+		return err_nomem(err);
+	root = xmlNewDocNode(doc, NULL, (const xmlChar *)"state", NULL);
+	xmlDocSetRootElement(doc, root);
+	if (root == NULL || xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	if (url != NULL) {
+		fetch = xmlNewChild(root, NULL, (const xmlChar *)"fetch", NULL);
+		if (fetch == NULL || xmlNewProp(fetch, (const xmlChar *)"url", (const xmlChar *)url) == NULL ||
+		    (etag != NULL && xmlNewProp(fetch, (const xmlChar *)"etag", (const xmlChar *)etag) == NULL) ||
+		    (last_modified != NULL &&
+			xmlNewProp(fetch, (const xmlChar *)"last-modified", (const xmlChar *)last_modified) == NULL)) {
+			rc = err_nomem(err);
+			goto done;
+		}
+	}
+	xmlDocDumpFormatMemoryEnc(doc, &bytes, &n, "UTF-8", 1);
+	if (bytes == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	*data = (char *)bytes;
+	*len = (size_t)n;
+done:
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+void
+state_free(struct state *s)
+{
+	size_t i, k;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n_feeds; i++) {
+		struct archived_feed *f = &s->feeds[i];
+
+		for (k = 0; k < f->n_entries; k++)
+			entry_free(&f->entries[k]);
+		free(f->entries);
+		free(f->path);
+		free(f->kind);
+		free(f->slug);
+	}
+	free(s->feeds);
+	xmlFree(s->url);
+	xmlFree(s->etag);
+	xmlFree(s->last_modified);
+	free(s);
+}

@@ -1,0 +1,55 @@
+/* state.h - what a run leaves in DIR/.unplanet/ for the next one.
+ *
+ *   .unplanet/state.xml         the page's URL and its HTTP validators
+ *                               (ETag, Last-Modified), for conditional GETs
+ *   .unplanet/archive/SLUG.xml  one feed document per source, in the
+ *                               intermediate vocabulary (xslt/README.md):
+ *                               its entries, kept after they leave the page
+ *
+ * Both are parsed with no network, no DTD and no entity expansion; a file
+ * that does not parse, or is not what unplanet wrote, is an error naming it
+ * (UP_EDATA) and is never silently replaced. The files themselves are
+ * written through the publication (publish.h), so they change atomically.
+ *
+ * Ownership: a state owns everything it points to; state_free releases it.
+ */
+#ifndef UNPLANET_STATE_H
+#define UNPLANET_STATE_H
+
+#include <stddef.h>
+
+#include "read.h"
+
+#define STATE_DIR ".unplanet"
+#define STATE_FILE ".unplanet/state.xml"
+#define ARCHIVE_DIR ".unplanet/archive"
+
+/* One source's archived feed. Its entries carry their own source name and
+ * link (the source's identity) and their published/updated times. */
+struct archived_feed {
+	char *path;              /* for messages */
+	char *kind;              /* "author" */
+	char *slug;
+	struct entry *entries;
+	size_t n_entries;
+};
+
+struct state {
+	char *url;               /* the page the validators belong to */
+	char *etag;
+	char *last_modified;
+	struct archived_feed *feeds;
+	size_t n_feeds;
+};
+
+/* Reads dir's state; a folder without one gives an empty state. */
+int state_load(const char *dir, struct state **out, char **err);
+
+/* state.xml's bytes for the given validators (each may be NULL);
+ * *data is malloc'd. */
+int state_serialize(const char *url, const char *etag, const char *last_modified,
+    char **data, size_t *len, char **err);
+
+void state_free(struct state *state);
+
+#endif

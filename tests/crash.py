@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""crash.py UNPLANET WORKDIR - runs killed with SIGKILL at many points never
+leave a truncated or unparsable file, and the next run completes.
+
+Two versions of a synthetic Planet page alternate, so every run has files
+to change. Each run is killed after a delay spread over the time a whole
+run takes; after each kill every file in the folder (temporary files
+aside) must parse as XML. A last run must complete, leave no temporary
+file, and give the same feeds as clean runs over the same pages.
+"""
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KILLS = 60
+
+
+def files(d):
+    for root, dirs, names in os.walk(d):
+        for n in names:
+            yield os.path.join(root, n)
+
+
+def is_temp(path):
+    return os.path.basename(path).startswith(".") and ".unplanet-" in os.path.basename(path)
+
+
+def feeds_content(d):
+    out = {}
+    for f in sorted(glob.glob(os.path.join(d, "authors", "*"))):
+        root = ET.parse(f).getroot()
+        ids = [e.text for e in root.iter() if e.tag in ("{http://www.w3.org/2005/Atom}id", "guid")]
+        out[os.path.basename(f)] = ids
+    return out
+
+
+def main():
+    unplanet, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    pages = []
+    for variant in (0, 7):
+        p = os.path.join(work, f"page{variant}.html")
+        with open(p, "wb") as f:
+            f.write(subprocess.run(["/usr/bin/python3", os.path.join(HERE, "planetgen.py"), "--size", "1.5e6",
+                                    "--seed", "3", "--variant", str(variant)], capture_output=True, check=True).stdout)
+        pages.append(p)
+    results = []
+
+    def check(name, cond, why=""):
+        results.append((name, bool(cond), why))
+
+    # How long a whole run takes, writing everything.
+    ref = os.path.join(work, "ref")
+    t0 = time.time()
+    subprocess.run([unplanet, "-o", ref, pages[0]], check=True)
+    whole = time.time() - t0
+    subprocess.run([unplanet, "-o", ref, pages[1]], check=True)
+
+    d = os.path.join(work, "feeds")
+    subprocess.run([unplanet, "-o", d, pages[0]], check=True)
+    broken = []
+    killed = 0
+    for k in range(KILLS):
+        page = pages[(k + 1) % 2]
+        proc = subprocess.Popen([unplanet, "-o", d, page], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(whole * 1.2 * k / KILLS)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        for f in files(d):
+            if is_temp(f):
+                continue
+            try:
+                if os.path.getsize(f) == 0:
+                    raise ValueError("empty")
+                ET.parse(f)
+            except Exception as e:  # noqa: BLE001
+                broken.append(f"after kill {k}: {os.path.relpath(f, d)}: {e}")
+    check(f"crash: {killed} of {KILLS} runs killed mid-way", killed >= KILLS // 2, f"only {killed} killed")
+    check("crash: no truncated or unparsable file after any kill", not broken, "; ".join(broken[:3]))
+    r = subprocess.run([unplanet, "-o", d, pages[1]], capture_output=True)
+    check("crash: the next run completes", r.returncode == 0, r.stderr.decode())
+    temps = [f for f in files(d) if is_temp(f)]
+    check("crash: it removes the temporary files killed runs left", not temps, f"{temps[:3]}")
+    check("crash: it gives the same feeds as clean runs", feeds_content(d) == feeds_content(ref), "feeds differ")
+    for name, ok, why in results:
+        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+#!/usr/bin/python3
+"""fetch.py UNPLANET WORKDIR - fetching over HTTP, against a server on
+127.0.0.1 that this test starts (port 0) and stops.
+
+Covers conditional requests (ETag, Last-Modified: a 304 rewrites nothing),
+gzip, a redirect, and failures: 500, 404, a hanging server, a body cut
+short, a redirect loop, an oversize body, an image, a refused connection.
+Every failure must give its exit code, a message naming the URL, and leave
+the output folder byte-for-byte as it was.
+"""
+import gzip
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PAGE = open(os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html"), "rb").read()
+LAST_MODIFIED = "Wed, 29 Apr 2026 07:43:00 GMT"
+seen = []   # (path, headers) of every request
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send_page(self, body, ctype="text/html; charset=utf-8", extra=()):
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        seen.append((self.path, dict(self.headers)))
+        p = self.path
+        if p == "/etag":
+            if self.headers.get("If-None-Match") == '"v1"':
+                self.send_response(304)
+                self.send_header("ETag", '"v1"')
+                self.end_headers()
+            else:
+                self.send_page(PAGE, extra=[("ETag", '"v1"')])
+        elif p == "/lastmod":
+            if self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+                self.send_response(304)
+                self.end_headers()
+            else:
+                self.send_page(PAGE, extra=[("Last-Modified", LAST_MODIFIED)])
+        elif p == "/gzip":
+            if "gzip" in self.headers.get("Accept-Encoding", ""):
+                self.send_page(gzip.compress(PAGE), extra=[("Content-Encoding", "gzip")])
+            else:
+                self.send_page(PAGE)
+        elif p == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/etag")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif p in ("/500", "/404"):
+            body = b"<html><body>error</body></html>"
+            self.send_response(int(p[1:]))
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif p == "/hang":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(PAGE)))
+            self.end_headers()
+            self.wfile.write(PAGE[:1000])
+            self.wfile.flush()
+            time.sleep(8)
+        elif p == "/short":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(PAGE)))
+            self.end_headers()
+            self.wfile.write(PAGE[: len(PAGE) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+        elif p == "/loop":
+            self.send_response(301)
+            self.send_header("Location", "/loop")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif p == "/big":
+            # No Content-Length: the cap must hold while downloading.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                for _ in range(64):
+                    self.wfile.write(b"<p>" + b"x" * 65536 + b"</p>\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        elif p == "/slow":
+            time.sleep(2)
+            self.send_page(PAGE)
+        elif p == "/image":
+            self.send_page(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, ctype="image/png")
+        else:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+
+def snapshot(d):
+    out = []
+    for root, dirs, files in os.walk(d):
+        for name in sorted(dirs + files):
+            p = os.path.join(root, name)
+            st = os.lstat(p)
+            digest = hashlib.md5(open(p, "rb").read()).hexdigest() if os.path.isfile(p) else "dir"
+            out.append((os.path.relpath(p, d), st.st_mtime_ns, st.st_mode, digest))
+    return sorted(out)
+
+
+def main():
+    unplanet, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    results = []
+
+    def check(name, cond, why=""):
+        results.append((name, bool(cond), why))
+
+    def run(*args, timeout=60):
+        t0 = time.time()
+        r = subprocess.run([unplanet, *args], capture_output=True, timeout=timeout)
+        return r.returncode, r.stdout.decode() + r.stderr.decode("utf-8", "replace"), time.time() - t0
+
+    try:
+        d = os.path.join(work, "etag")
+        rc, out, _ = run("-o", d, base + "/etag")
+        check("http: 200 with ETag writes feeds", rc == 0 and len(os.listdir(os.path.join(d, "authors"))) == 38, out)
+        ua = seen[-1][1].get("User-Agent", "")
+        check("http: User-Agent names unplanet and its version", ua.startswith("unplanet/"), ua)
+        snap = snapshot(d)
+        time.sleep(1.1)
+        rc, out, _ = run("-v", "-o", d, base + "/etag")
+        check("http: second run sends If-None-Match", seen[-1][1].get("If-None-Match") == '"v1"', str(seen[-1][1]))
+        check("http: 304 exits 0 and says not modified", rc == 0 and "not modified" in out, out)
+        check("http: 304 rewrites nothing (mtimes and hashes)", snapshot(d) == snap, "")
+        rc, out, _ = run("--force", "-v", "-o", d, base + "/etag")
+        check("http: --force ignores the validators", "If-None-Match" not in seen[-1][1] and rc == 0, str(seen[-1][1]))
+        check("http: --force on an unchanged page rewrites nothing", snapshot(d) == snap and " 0 files written" in out, out)
+
+        d = os.path.join(work, "lastmod")
+        rc, out, _ = run("-o", d, base + "/lastmod")
+        check("http: 200 with Last-Modified writes feeds", rc == 0, out)
+        snap = snapshot(d)
+        rc, out, _ = run("-v", "-o", d, base + "/lastmod")
+        check("http: second run sends If-Modified-Since", seen[-1][1].get("If-Modified-Since") == LAST_MODIFIED, str(seen[-1][1]))
+        check("http: 304 after Last-Modified rewrites nothing", rc == 0 and "not modified" in out and snapshot(d) == snap, out)
+
+        d = os.path.join(work, "gzip")
+        rc, out, _ = run("-o", d, base + "/gzip")
+        check("http: asks for compression", "gzip" in seen[-1][1].get("Accept-Encoding", ""), str(seen[-1][1]))
+        check("http: gzip body gives the same feeds", rc == 0 and
+              sorted(os.listdir(os.path.join(d, "authors"))) == sorted(os.listdir(os.path.join(work, "etag", "authors"))), out)
+
+        d = os.path.join(work, "redirect")
+        rc, out, _ = run("-o", d, base + "/redirect")
+        check("http: follows a redirect", rc == 0, out)
+
+        # Failures: a folder with feeds in it must come out untouched.
+        d = os.path.join(work, "failures")
+        rc, out, _ = run("-o", d, base + "/etag")
+        snap = snapshot(d)
+        cases = [
+            ("500", "/500", 69, "HTTP 500", []),
+            ("404", "/404", 69, "HTTP 404", []),
+            ("hanging server", "/hang", 69, "timed out", ["--timeout", "2"]),
+            ("body cut short", "/short", 69, "", []),
+            ("redirect loop", "/loop", 69, "redirect", []),
+            ("oversize body", "/big", 65, "--max-size", ["--max-size", "1M"]),
+            ("image content type", "/image", 65, "image/png", []),
+        ]
+        for label, path, code, words, extra in cases:
+            rc, out, took = run(*extra, "--force", "-o", d, base + path)
+            check(f"http: {label} exits {code}", rc == code, f"exit {rc}: {out}")
+            check(f"http: {label} message names the URL and the cause",
+                  (base + path) in out and words.lower() in out.lower(), out)
+            check(f"http: {label} leaves the folder as it was", snapshot(d) == snap, "")
+        rc, out, took = run("--timeout", "2", "--force", "-o", d, base + "/hang")
+        check("http: --timeout 2 stops a hanging server in under 5 s", took < 5, f"{took:.1f}s")
+        rc, out, _ = run("-o", d, "http://127.0.0.1:1/planet")
+        check("http: refused connection exits 69 naming the URL", rc == 69 and "http://127.0.0.1:1/planet" in out, out)
+        check("http: refused connection leaves the folder as it was", snapshot(d) == snap, "")
+        rc, out, _ = run("-o", d, "ftp://127.0.0.1/planet")
+        check("http: only http and https", rc == 64 and "ftp://127.0.0.1/planet" in out, out)
+        # Locking: a run holds its folder from before fetching until done.
+        d = os.path.join(work, "lock")
+        run("-o", d, base + "/etag")
+        snap = snapshot(d)
+        n = len(seen)
+        slow = subprocess.Popen([unplanet, "--force", "-o", d, base + "/slow"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        while len(seen) == n and slow.poll() is None:
+            time.sleep(0.02)
+        rc, out, took = run("-o", d, os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html"))
+        check("lock: a second run on a busy folder exits 75", rc == 75, f"exit {rc}: {out}")
+        check("lock: ...at once", took < 1.5, f"{took:.1f}s")
+        check("lock: ...saying why and naming the folder", "another unplanet run" in out and d in out, out)
+        check("lock: ...and changes nothing", snapshot(d) == snap, "")
+        check("lock: the first run succeeds", slow.wait(timeout=30) == 0, slow.stderr.read().decode())
+        n = len(seen)
+        slow = subprocess.Popen([unplanet, "--force", "-o", d, base + "/slow"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        while len(seen) == n and slow.poll() is None:
+            time.sleep(0.02)
+        rc, out, took = run("--wait", "-v", "-o", d, os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html"))
+        first = slow.wait(timeout=30)
+        check("lock: --wait waits for the other run, then succeeds", rc == 0 and first == 0 and took > 1, f"exit {rc} after {took:.1f}s: {out}")
+        fresh = os.path.join(work, "fresh")
+        rc, out, _ = run("-o", fresh, base + "/500")
+        check("http: failed first run leaves no folder behind", rc == 69 and not os.path.exists(fresh), out)
+    finally:
+        server.shutdown()
+        server.server_close()
+    for name, ok, why in results:
+        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+#!/usr/bin/python3
+"""history.py UNPLANET WORKDIR - feeds keep their history across runs.
+
+Run on page A (the sample), then on page B where the older posts have
+dropped off and one post changed: the feeds hold the union (up to --keep),
+the changed post is updated (Atom updated moves, published does not), and
+running B again writes nothing. Also: --keep, vanished sources, slugs that
+stay put, and a corrupt archive that is reported, never replaced.
+"""
+import glob
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+A = "{http://www.w3.org/2005/Atom}"
+HERE = os.path.dirname(os.path.abspath(__file__))
+SAMPLE = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html")
+TRUTH = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.truth.json")
+results = []
+
+
+def check(name, cond, why=""):
+    results.append((name, bool(cond), why))
+
+
+def run(unplanet, *args):
+    r = subprocess.run([unplanet, *args], capture_output=True, timeout=120)
+    return r.returncode, r.stderr.decode("utf-8", "replace")
+
+
+def snapshot(d):
+    out = []
+    for root, dirs, files in os.walk(d):
+        for f in sorted(files):
+            p = os.path.join(root, f)
+            st = os.stat(p)
+            out.append((os.path.relpath(p, d), st.st_mtime_ns, hashlib.md5(open(p, "rb").read()).hexdigest()))
+    return sorted(out)
+
+
+def entries(d):
+    """link -> (feed file, entry element) for every Atom author feed."""
+    found = {}
+    for f in sorted(glob.glob(os.path.join(d, "authors", "*.atom"))):
+        for e in ET.parse(f).getroot().findall(A + "entry"):
+            found.setdefault(e.findtext(A + "id"), []).append((os.path.basename(f), e))
+    return found
+
+
+def main():
+    unplanet, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    page_a = open(SAMPLE, encoding="utf-8").read()
+    truth = json.load(open(TRUTH, encoding="utf-8"))
+    # Page B: everything from April 26 on has dropped off, one post changed.
+    cut = page_a.index("<h2>April 26, 2026</h2>")
+    end = page_a.index("\n    </div>\n  </div>\n\n  <div id=\"left-hand-navigation\">")
+    page_b = page_a[:cut] + page_a[end:]
+    changed = "https://www.djangoproject.com/weblog/2026/apr/28/renew-your-pycharm-license-and-support-django/"
+    assert "Only a few days remain" in page_b
+    page_b = page_b.replace("Only a few days remain", "Only two days remain")
+    a, b = os.path.join(work, "a.html"), os.path.join(work, "b.html")
+    open(a, "w", encoding="utf-8").write(page_a)
+    open(b, "w", encoding="utf-8").write(page_b)
+    d = os.path.join(work, "feeds")
+
+    rc, err = run(unplanet, "-o", d, a)
+    check("history: run on page A", rc == 0, err)
+    first = entries(d)
+    slugs_a = sorted(os.listdir(os.path.join(d, "authors")))
+    before_b = time.time()
+    time.sleep(1.1)   # so "updated" can move by whole seconds
+    rc, err = run(unplanet, "-o", d, b)
+    check("history: run on page B", rc == 0, err)
+    after = entries(d)
+    missing = [t["link"] for t in truth if len(after.get(t["link"], [])) != 1]
+    check("history: feeds hold the union of A and B, each entry once", not missing, f"missing {missing}")
+    check("history: feeds of sources gone from B are kept", sorted(os.listdir(os.path.join(d, "authors"))) == slugs_a,
+          "file list changed")
+    gone = "https://www.paulox.net/2026/04/26/my-djangocon-europe-2026/"
+    check("history: a post that left the page keeps its content",
+          gone in after and "DjangoCon Europe" in (after[gone][0][1].findtext(A + "content") or ""), "")
+    if changed in after and changed in first:
+        e_old, e_new = first[changed][0][1], after[changed][0][1]
+        pub_old, pub_new = e_old.findtext(A + "published"), e_new.findtext(A + "published")
+        upd_new = e_new.findtext(A + "updated")
+        check("history: changed post keeps its published time", pub_old == pub_new, f"{pub_old} -> {pub_new}")
+        upd = time.mktime(time.strptime(upd_new, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
+        check("history: changed post's updated time moves to the run", upd >= int(before_b), f"updated {upd_new}")
+        check("history: changed post has the new content", "Only two days remain" in e_new.findtext(A + "content"), "")
+        feed = ET.parse(os.path.join(d, "authors", "django-weblog.atom")).getroot()
+        check("history: feed updated follows the entry", feed.findtext(A + "updated") == upd_new,
+              feed.findtext(A + "updated"))
+    else:
+        check("history: changed post present", False, "not found")
+    unchanged = [l for l in after if l != changed and l in first and
+                 ET.tostring(after[l][0][1]) != ET.tostring(first[l][0][1])]
+    check("history: other posts are untouched", not unchanged, f"{unchanged[:3]}")
+
+    snap = snapshot(d)
+    time.sleep(1.1)
+    rc, err = run(unplanet, "-v", "-o", d, b)
+    check("history: running B again succeeds", rc == 0, err)
+    check("history: running B again writes nothing", snapshot(d) == snap and " 0 files written" in err, err)
+    rc, err = run(unplanet, "-v", "-o", d, a)
+    check("history: running A again rewrites only the changed post's feed and archive",
+          rc == 0 and " 3 files written" in err, err)
+
+    k = os.path.join(work, "keep")
+    run(unplanet, "-o", k, a)
+    rc, err = run(unplanet, "--keep", "2", "-o", k, b)
+    rp = ET.parse(os.path.join(k, "authors", "real-python.atom")).getroot().findall(A + "entry")
+    check("history: --keep 2 keeps the 2 newest entries", rc == 0 and len(rp) == 2 and
+          rp[0].findtext(A + "published") == "2026-04-28T14:00:00Z", f"{len(rp)} entries")
+
+    # A corrupt archive file is an error naming it, and is not replaced.
+    c = os.path.join(work, "corrupt")
+    run(unplanet, "-o", c, a)
+    victim = os.path.join(c, ".unplanet", "archive", "pypy.xml")
+    with open(victim, "r+b") as f:
+        f.truncate(os.path.getsize(victim) // 2)
+    snap = snapshot(c)
+    rc, err = run(unplanet, "-o", c, b)
+    check("history: corrupt archive exits 65", rc == 65, f"exit {rc}")
+    check("history: corrupt archive message names the file and line",
+          ".unplanet/archive/pypy.xml:" in err and "corrupt" in err, err)
+    check("history: corrupt archive is left as it was", snapshot(c) == snap, "")
+    with open(victim, "w") as f:
+        f.write('<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
+                '<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
+                '<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">'
+                '<!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">]>\n<feed version="1" kind="author" slug="pypy">&i;</feed>\n')
+    t0 = time.time()
+    rc, err = run(unplanet, "-o", c, b)
+    check("history: billion-laughs archive is refused quickly", rc == 65 and time.time() - t0 < 10 and "pypy.xml" in err,
+          f"exit {rc} after {time.time() - t0:.1f}s: {err}")
+
+    # Slugs stay put: a second source named like an existing one arrives,
+    # and sorts first, but the existing one keeps its slug.
+    s = os.path.join(work, "slugs")
+    run(unplanet, "-o", s, a)
+    intruder = page_a.replace('<a href="https://realpython.com/" title="Real Python">Real Python</a>',
+                              '<a href="https://aaa.example/" title="Real Python">Real Python</a>', 1)
+    p = os.path.join(work, "intruder.html")
+    open(p, "w", encoding="utf-8").write(intruder)
+    rc, err = run(unplanet, "-o", s, p)
+    rp = ET.parse(os.path.join(s, "authors", "real-python.atom")).getroot()
+    alt = [l.get("href") for l in rp.findall(A + "link") if l.get("rel") == "alternate"]
+    check("history: a known source keeps its slug when a namesake appears",
+          rc == 0 and alt == ["https://realpython.com/"] and os.path.exists(os.path.join(s, "authors", "real-python-aaa-example.atom")),
+          f"{alt} {sorted(os.listdir(os.path.join(s, 'authors')))[:40]}")
+
+    for name, ok, why in results:
+        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+
+
+if __name__ == "__main__":
+    main()
