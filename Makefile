@@ -11,7 +11,7 @@ DESTDIR =
 
 CC = cc
 PKG_CONFIG = pkg-config
-PKGS = libcurl libxml-2.0 libxslt libexslt
+PKGS = libcurl libxml-2.0 libxslt libexslt libpcre2-8 inih
 CFLAGS = -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 UP_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) `$(PKG_CONFIG) --cflags $(PKGS)` \
@@ -21,15 +21,16 @@ UP_LIBS = `$(PKG_CONFIG) --libs $(PKGS)`
 # Sanitizer build used by `make check`: same sources, separate objects.
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-SRC = src/buf.c src/date.c src/err.c src/fetch.c src/group.c src/html.c src/main.c src/state.c \
-	src/publish.c src/read.c src/text.c src/write.c
-HDR = src/buf.h src/date.h src/err.h src/fetch.h src/group.h src/html.h src/publish.h src/state.h \
-	src/read.h src/text.h src/write.h
+SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
+	src/main.c src/match.c src/publish.c src/read.c src/state.c src/text.c src/write.c
+HDR = src/buf.h src/config.h src/date.h src/err.h src/fetch.h src/group.h src/html.h \
+	src/match.h src/publish.h src/read.h src/state.h src/text.h src/write.h
 # Everything but main.c, for the unit tests.
-LIB_SRC = src/buf.c src/date.c src/err.c src/fetch.c src/group.c src/html.c src/state.c \
-	src/publish.c src/read.c src/text.c src/write.c
+LIB_SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
+	src/match.c src/publish.c src/read.c src/state.c src/text.c src/write.c
 
-BUILD_DEPS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev libxslt1-dev
+BUILD_DEPS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev libxslt1-dev \
+	libpcre2-dev libinih-dev
 TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc mandoc bsdextrautils systemd
 
 all: unplanet

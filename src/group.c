@@ -8,6 +8,7 @@
 #include "date.h"
 #include "err.h"
 #include "group.h"
+#include "html.h"
 #include "text.h"
 
 #ifndef VERSION
@@ -21,32 +22,58 @@
 
 /* An entry competing for a place in a feed: from the page or the archive. */
 struct candidate {
-	const struct entry *e;
-	const char *slug;        /* its archived feed's slug, or NULL */
+	struct entry *e;
+	const struct source_rule *rule;  /* the [source] rule for it, or NULL */
+	const char *archived_slug;       /* its archived feed's slug, or NULL */
 	int from_page;
-	size_t order;            /* position on the page or in the archive */
+	size_t order;                    /* position on the page or in the archive */
 };
 
-static int
-same_source(const struct entry *a, const struct entry *b)
+/* The [source] rule for an entry's source: same name, and same link when
+ * the rule names one. */
+static const struct source_rule *
+rule_for(const struct settings *s, const struct entry *e)
 {
-	return strcmp(a->source_name, b->source_name) == 0 && strcmp(a->source_link, b->source_link) == 0;
+	size_t i;
+
+	for (i = 0; s != NULL && i < s->n_sources; i++) {
+		const struct source_rule *r = &s->sources[i];
+
+		if (strcmp(r->name, e->source_name) == 0 && (r->link == NULL || strcmp(r->link, e->source_link) == 0))
+			return r;
+	}
+	return NULL;
 }
 
-/* By source, then page before archive, then their own order. */
+/* Candidates of one feed sort together: by configured slug (sources a
+ * rule merges), else by source; then page before archive, then order. */
 static int
-by_source(const void *a, const void *b)
+by_feed(const void *a, const void *b)
 {
 	const struct candidate *x = a, *y = b;
-	int c = strcmp(x->e->source_name, y->e->source_name);
+	const char *sx = x->rule != NULL ? x->rule->slug : NULL, *sy = y->rule != NULL ? y->rule->slug : NULL;
+	int c;
 
-	if (c == 0)
+	if (sx != NULL || sy != NULL)
+		c = sx == NULL ? 1 : sy == NULL ? -1 : strcmp(sx, sy);
+	else if ((c = strcmp(x->e->source_name, y->e->source_name)) == 0)
 		c = strcmp(x->e->source_link, y->e->source_link);
 	if (c == 0)
 		c = y->from_page - x->from_page;
 	if (c == 0)
 		c = x->order < y->order ? -1 : x->order > y->order;
 	return c;
+}
+
+static int
+same_feed(const struct candidate *x, const struct candidate *y)
+{
+	const char *sx = x->rule != NULL ? x->rule->slug : NULL, *sy = y->rule != NULL ? y->rule->slug : NULL;
+
+	if (sx != NULL || sy != NULL)
+		return sx != NULL && sy != NULL && strcmp(sx, sy) == 0;
+	return strcmp(x->e->source_name, y->e->source_name) == 0 &&
+	    strcmp(x->e->source_link, y->e->source_link) == 0;
 }
 
 /* By permalink, then page before archive, then their own order. */
@@ -83,11 +110,11 @@ same_text(const char *a, const char *b)
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* Merges one source's candidates (sorted by link) into members: the page's
+/* Merges one feed's candidates (sorted by link) into members: the page's
  * version of an entry wins, keeping the archive's published time, and its
  * updated time moves to now when the post changed. */
 static size_t
-merge(struct candidate *c, size_t n, struct member *out, time_t now, int *changed)
+merge(struct candidate *c, size_t n, struct member *out, time_t now)
 {
 	size_t i, j, m = 0;
 
@@ -106,16 +133,13 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, int *change
 			out[m].published = old->e->published;
 			if (strcmp(page->e->title, old->e->title) == 0 &&
 			    strcmp(page->e->content, old->e->content) == 0 &&
-			    same_text(page->e->creator, old->e->creator)) {
+			    same_text(page->e->creator, old->e->creator))
 				out[m].updated = old->e->updated;
-			} else {
+			else
 				out[m].updated = now > old->e->updated ? now : old->e->updated;
-				*changed = 1;
-			}
 		} else if (page != NULL) {
 			out[m].entry = page->e;
 			out[m].published = out[m].updated = page->e->published;
-			*changed = 1;
 		} else {
 			out[m].entry = old->e;
 			out[m].published = old->e->published;
@@ -124,6 +148,38 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, int *change
 		m++;
 	}
 	return m;
+}
+
+/* An entry's visible text. An archived entry keeps only its content's
+ * HTML; its text is computed the first time a pattern needs it. */
+static const char *
+entry_text(struct entry *e)
+{
+	if (e->text == NULL)
+		e->text = html_fragment_text(e->content, strlen(e->content));
+	return e->text != NULL ? e->text : "";
+}
+
+/* 1 if any pattern matches the entry's title, source name or text. */
+static int
+matches(struct pattern *const *patterns, size_t n, struct entry *e, size_t *failures)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *text = entry_text(e);
+		int r = pattern_match(patterns[i], e->title, strlen(e->title));
+
+		if (r != 1)
+			r = r < 0 ? r : pattern_match(patterns[i], e->source_name, strlen(e->source_name));
+		if (r == 0)
+			r = pattern_match(patterns[i], text, strlen(text));
+		if (r == 1)
+			return 1;
+		if (r < 0)
+			(*failures)++;
+	}
+	return 0;
 }
 
 /* The slug of a source's site host ("www.djangoproject.com" ->
@@ -143,11 +199,13 @@ host_slug(const char *link)
 }
 
 static int
-by_slug(const void *a, const void *b)
+by_kind_slug(const void *a, const void *b)
 {
 	const struct feed *x = a, *y = b;
-	int c = strcmp(x->slug, y->slug);
+	int c = strcmp(x->kind, y->kind);
 
+	if (c == 0)
+		c = strcmp(x->slug, y->slug);
 	return c != 0 ? c : strcmp(x->link, y->link);
 }
 
@@ -162,11 +220,12 @@ slug_taken(const struct feed *feeds, size_t n, size_t self, const char *slug)
 	return 0;
 }
 
-/* The slug a new source asks for: its name's, else its host's. */
+/* The slug a new feed asks for: its name's (a topic's own name, not its
+ * "Planet — NAME" title), else its site's host's. */
 static char *
 wanted_slug(const struct feed *f)
 {
-	char *s = text_slug(f->title, SLUG_MAX - 24);
+	char *s = text_slug(strcmp(f->kind, "topic") == 0 ? f->subtitle : f->title, SLUG_MAX - 24);
 
 	if (s != NULL && s[0] == '\0') {
 		free(s);
@@ -174,18 +233,18 @@ wanted_slug(const struct feed *f)
 	}
 	if (s != NULL && s[0] == '\0') {
 		free(s);
-		s = strdup("source");
+		s = strdup(f->kind[0] == 't' ? "topic" : "source");
 	}
 	return s;
 }
 
-/* Gives every new feed a unique slug; feeds from the archive keep theirs.
- * A name's slug goes to the first source that asks for it: among new
- * sources sharing a name, the one whose link sorts first, so the result
- * does not depend on their order on the page. The others add their host,
- * then a number. */
+/* Gives every feed of one kind a unique slug. A slug set by a rule comes
+ * first, then a slug the archive remembers (unless a rule took it), then
+ * new ones: a name's slug goes to the first feed that asks for it, in
+ * (slug, link) order so the result does not depend on the page's order;
+ * the others add their host, then a number. */
 static int
-assign_slugs(struct feed *feeds, size_t n, const char *const *archived)
+assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char *const *archived)
 {
 	char **wanted;
 	size_t i, *order;
@@ -195,14 +254,20 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *archived)
 	order = calloc(n ? n : 1, sizeof *order);
 	if (wanted == NULL || order == NULL)
 		goto done;
+	for (i = 0; i < n; i++)
+		if (fixed[i] != NULL && (feeds[i].slug = strdup(fixed[i])) == NULL)
+			goto done;
 	for (i = 0; i < n; i++) {
-		feeds[i].slug = archived[i] != NULL ? strdup(archived[i]) : NULL;
-		if (archived[i] != NULL && feeds[i].slug == NULL)
+		if (fixed[i] != NULL)
+			continue;
+		if (archived[i] != NULL && !slug_taken(feeds, n, i, archived[i])) {
+			if ((feeds[i].slug = strdup(archived[i])) == NULL)
+				goto done;
+		} else if ((wanted[i] = wanted_slug(&feeds[i])) == NULL) {
 			goto done;
-		if (archived[i] == NULL && (wanted[i] = wanted_slug(&feeds[i])) == NULL)
-			goto done;
+		}
 	}
-	/* New feeds in (wanted slug, link) order. */
+	/* New feeds in (wanted slug, link) order: insertion sort of indices. */
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	for (i = 1; i < n; i++) {
@@ -235,7 +300,7 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *archived)
 			wanted[k] = NULL;
 			continue;
 		}
-		host = host_slug(feeds[k].link);
+		host = feeds[k].link[0] != '\0' ? host_slug(feeds[k].link) : strdup("");
 		if (host == NULL || buf_adds(&b, wanted[k]) != 0 ||
 		    (host[0] != '\0' && (buf_addc(&b, '-') != 0 || buf_adds(&b, host) != 0))) {
 			free(host);
@@ -260,7 +325,6 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *archived)
 		if ((feeds[k].slug = buf_take(&b)) == NULL)
 			goto done;
 	}
-	qsort(feeds, n, sizeof *feeds, by_slug);
 	rc = 0;
 done:
 	for (i = 0; wanted != NULL && i < n; i++)
@@ -282,48 +346,140 @@ join3(const char *a, const char *b, const char *c)
 	return buf_take(&out);
 }
 
-/* Makes one source's feed from its candidates c[0..n). */
+static const char *
+planet_name(const struct page *page)
+{
+	return page->title[0] != '\0' ? page->title : "the Planet";
+}
+
+/* Makes one author feed from its candidates c[0..n). */
 static int
 make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n,
-    const struct group_options *opt)
+    const struct group_options *opt, size_t *failures)
 {
-	const char *planet = page->title[0] != '\0' ? page->title : "the Planet";
+	const struct settings *s = opt->settings;
 	const struct entry *first;
+	const char *title = NULL, *description = NULL;
+	size_t i, kept;
 
 	f->kind = "author";
 	f->members = calloc(n, sizeof *f->members);
 	if (f->members == NULL)
 		return -1;
-	f->n_members = merge(c, n, f->members, opt->now, &f->changed);
-	qsort(f->members, f->n_members, sizeof *f->members, by_date);
-	if (opt->keep > 0 && f->n_members > opt->keep)
-		f->n_members = opt->keep;
 	/* Names come from the page when it has the source, as they may have
-	 * been corrected there. */
+	 * been corrected there; a rule's name wins over both. */
 	first = c[0].e;
-	for (size_t i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
+		if (c[i].rule != NULL && title == NULL)
+			title = c[i].rule->title;
+		if (c[i].rule != NULL && description == NULL)
+			description = c[i].rule->description;
+	}
+	for (i = 0; i < n; i++) {
 		if (c[i].from_page) {
 			first = c[i].e;
 			break;
 		}
 	}
-	f->title = strdup(first->source_name[0] != '\0' ? first->source_name :
-	    first->source_title[0] != '\0' ? first->source_title : first->source_link);
+	f->n_members = merge(c, n, f->members, opt->now);
+	for (i = kept = 0; i < f->n_members; i++)
+		if (s == NULL || !matches(s->exclude, s->n_exclude, f->members[i].entry, failures))
+			f->members[kept++] = f->members[i];
+	f->n_members = kept;
+	qsort(f->members, f->n_members, sizeof *f->members, by_date);
+	f->n_shown = opt->keep > 0 && f->n_members > opt->keep ? opt->keep : f->n_members;
+	if (title == NULL)
+		title = first->source_name[0] != '\0' ? first->source_name :
+		    first->source_title[0] != '\0' ? first->source_title : first->source_link;
+	f->title = strdup(title);
 	f->link = strdup(first->source_link);
 	f->subtitle = strdup(first->source_title);
-	f->description = join3(f->title != NULL ? f->title : "", " on ", planet);
+	f->description = description != NULL ? strdup(description) :
+	    join3(f->title != NULL ? f->title : "", " on ", planet_name(page));
 	return f->title != NULL && f->link != NULL && f->subtitle != NULL &&
 	    f->description != NULL ? 0 : -1;
 }
 
+static int
+by_member_link(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	int c = strcmp(x->entry->link, y->entry->link);
+
+	return c != 0 ? c : by_date(a, b);
+}
+
+/* Makes a topic feed from the members of every author feed. */
+static int
+make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size_t n_authors,
+    const struct group_options *opt)
+{
+	size_t i, k, n = 0, kept;
+
+	t->kind = "topic";
+	for (i = 0; i < n_authors; i++)
+		n += set->feeds[i].n_members;
+	t->members = calloc(n ? n : 1, sizeof *t->members);
+	if (t->members == NULL)
+		return -1;
+	for (i = 0; i < n_authors; i++) {
+		const struct feed *f = &set->feeds[i];
+
+		for (k = 0; k < f->n_members; k++) {
+			struct entry *e = f->members[k].entry;
+
+			if (matches(topic->match, topic->n_match, e, &set->match_failures) &&
+			    !matches(topic->exclude, topic->n_exclude, e, &set->match_failures))
+				t->members[t->n_members++] = f->members[k];
+		}
+	}
+	/* A post two sources share is shown once. */
+	qsort(t->members, t->n_members, sizeof *t->members, by_member_link);
+	for (i = kept = 0; i < t->n_members; i++)
+		if (kept == 0 || t->members[i].entry->link[0] == '\0' ||
+		    strcmp(t->members[kept - 1].entry->link, t->members[i].entry->link) != 0)
+			t->members[kept++] = t->members[i];
+	t->n_members = kept;
+	qsort(t->members, t->n_members, sizeof *t->members, by_date);
+	t->n_shown = opt->keep > 0 && t->n_members > opt->keep ? opt->keep : t->n_members;
+	t->title = topic->title != NULL ? strdup(topic->title) : join3(planet_name(set->page), " \xe2\x80\x94 ", topic->name);
+	t->description = topic->description != NULL ? strdup(topic->description) :
+	    join3(topic->name, " posts on ", planet_name(set->page));
+	t->link = strdup(set->page->link != NULL ? set->page->link : "");
+	t->subtitle = strdup(topic->name);
+	return t->title != NULL && t->description != NULL && t->link != NULL && t->subtitle != NULL ? 0 : -1;
+}
+
+/* Whether --only lets a feed have author files. */
+static int
+listed(const struct feed *f, const struct settings *s, size_t *failures)
+{
+	size_t i;
+
+	if (s == NULL || s->n_only == 0)
+		return 1;
+	for (i = 0; i < s->n_only; i++) {
+		int r = pattern_match(s->only[i], f->title, strlen(f->title));
+
+		if (r == 0)
+			r = pattern_match(s->only[i], f->link, strlen(f->link));
+		if (r == 1)
+			return 1;
+		if (r < 0)
+			(*failures)++;
+	}
+	return 0;
+}
+
 int
-group_page(const struct page *page, const struct state *archive,
+group_page(struct page *page, struct state *archive,
     const struct group_options *opt, struct feed_set **out, char **err)
 {
+	const struct settings *s = opt->settings;
 	struct feed_set *set;
 	struct candidate *all = NULL;
-	const char **slugs = NULL;
-	size_t i, j, k, n = page->n_entries;
+	const char **fixed = NULL, **archived = NULL;
+	size_t i, j, k, n = page->n_entries, n_topics = s != NULL ? s->n_topics : 0, n_authors;
 	int rc = UP_OK;
 
 	*out = NULL;
@@ -331,8 +487,9 @@ group_page(const struct page *page, const struct state *archive,
 		n += archive->feeds[i].n_entries;
 	set = calloc(1, sizeof *set);
 	all = calloc(n ? n : 1, sizeof *all);
-	slugs = calloc(n ? n : 1, sizeof *slugs);
-	if (set == NULL || all == NULL || slugs == NULL)
+	fixed = calloc(n + n_topics + 1, sizeof *fixed);
+	archived = calloc(n + n_topics + 1, sizeof *archived);
+	if (set == NULL || all == NULL || fixed == NULL || archived == NULL)
 		goto nomem;
 	set->page = page;
 	n = 0;
@@ -342,33 +499,57 @@ group_page(const struct page *page, const struct state *archive,
 		all[n].order = i;
 	}
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++) {
+		if (strcmp(archive->feeds[i].kind, "author") != 0)
+			continue;
 		for (k = 0; k < archive->feeds[i].n_entries; k++, n++) {
 			all[n].e = &archive->feeds[i].entries[k];
-			all[n].slug = archive->feeds[i].slug;
+			all[n].archived_slug = archive->feeds[i].slug;
 			all[n].order = n;
 		}
 	}
-	qsort(all, n, sizeof *all, by_source);
-	set->feeds = calloc(n ? n : 1, sizeof *set->feeds);
+	for (i = 0; i < n; i++)
+		all[i].rule = rule_for(s, all[i].e);
+	qsort(all, n, sizeof *all, by_feed);
+	set->feeds = calloc(n + n_topics + 1, sizeof *set->feeds);
 	if (set->feeds == NULL)
 		goto nomem;
 	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && same_source(all[j].e, all[i].e); j++)
+		for (j = i + 1; j < n && same_feed(&all[j], &all[i]); j++)
 			;
-		for (k = i; k < j && all[k].slug == NULL; k++)
+		for (k = i; k < j && all[k].archived_slug == NULL; k++)
 			;
-		slugs[set->n_feeds] = k < j ? all[k].slug : NULL;
-		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt) != 0)
+		archived[set->n_feeds] = k < j ? all[k].archived_slug : NULL;
+		fixed[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug : NULL;
+		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt, &set->match_failures) != 0)
 			goto nomem;
 	}
-	if (assign_slugs(set->feeds, set->n_feeds, slugs) != 0)
+	n_authors = set->n_feeds;
+	if (assign_slugs(set->feeds, n_authors, fixed, archived) != 0)
 		goto nomem;
+	qsort(set->feeds, n_authors, sizeof *set->feeds, by_kind_slug);
+	for (i = 0; i < n_authors; i++) {
+		struct feed *f = &set->feeds[i];
+
+		for (k = 0; k < f->n_members; k++)
+			f->members[k].source_slug = f->slug;
+		f->hidden = !listed(f, s, &set->match_failures);
+	}
+	for (i = 0; i < n_topics; i++) {
+		fixed[n_authors + i] = s->topics[i].slug;
+		archived[n_authors + i] = NULL;
+		if (make_topic(&set->feeds[set->n_feeds++], &s->topics[i], set, n_authors, opt) != 0)
+			goto nomem;
+	}
+	if (assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, archived + n_authors) != 0)
+		goto nomem;
+	qsort(set->feeds + n_authors, n_topics, sizeof *set->feeds, by_kind_slug);
 	goto done;
 nomem:
 	rc = err_nomem(err);
 done:
 	free(all);
-	free(slugs);
+	free(fixed);
+	free(archived);
 	if (rc != UP_OK) {
 		feed_set_free(set);
 		return rc;
@@ -469,7 +650,7 @@ add_date(xmlNodePtr parent, const char *name, time_t t)
 }
 
 static int
-add_entry(xmlNodePtr feed, const struct member *m, const char *source_slug)
+add_entry(xmlNodePtr feed, const struct member *m)
 {
 	const struct entry *e = m->entry;
 	/* An archived entry keeps only its summary; it gives the same words. */
@@ -501,7 +682,7 @@ add_entry(xmlNodePtr feed, const struct member *m, const char *source_slug)
 	if (ok) {
 		src = xmlNewChild(n, NULL, (const xmlChar *)"source", NULL);
 		ok = src != NULL &&
-		    xmlNewProp(src, (const xmlChar *)"slug", (const xmlChar *)source_slug) != NULL &&
+		    xmlNewProp(src, (const xmlChar *)"slug", (const xmlChar *)m->source_slug) != NULL &&
 		    add_text(src, "name", e->source_name) != NULL &&
 		    add_text(src, "link", e->source_link) != NULL &&
 		    add_text(src, "title", e->source_title) != NULL;
@@ -533,7 +714,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 		xmlAddChild(parent, root);
 	else
 		xmlDocSetRootElement(doc, root);
-	for (k = 0; k < f->n_members; k++)
+	for (k = 0; k < f->n_shown; k++)
 		if (f->members[k].updated > updated)
 			updated = f->members[k].updated;
 	url = feed_url(f, base_url);
@@ -559,8 +740,8 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 		ok = gen != NULL &&
 		    xmlNewProp(gen, (const xmlChar *)"version", (const xmlChar *)VERSION) != NULL;
 	}
-	for (k = 0; ok && k < f->n_members; k++)
-		ok = add_entry(root, &f->members[k], f->slug) == 0;
+	for (k = 0; ok && k < f->n_shown; k++)
+		ok = add_entry(root, &f->members[k]) == 0;
 	free(url);
 	free(id);
 	return ok ? root : NULL;

@@ -10,9 +10,16 @@
  * its slug. A feed turns into the intermediate XML document every
  * stylesheet reads (xslt/README.md describes it).
  *
+ * Settings shape the feeds: [source] rules rename a source, fix its slug,
+ * or merge sources given the same slug into one feed; --exclude drops
+ * matching entries from every feed; --only limits which sources get author
+ * files (all are still archived, and all feed the topics). A topic feed
+ * holds the entries of every source that match one of its patterns
+ * (title, source name or content text) and none of its exclusions.
+ *
  * Ownership: a feed_set borrows the entries of the page and the state it
- * was made from; free it before them. Documents from feed_document belong
- * to the caller (xmlFreeDoc).
+ * was made from (it may fill in an archived entry's text); free it before
+ * them. Documents from feed_document belong to the caller (xmlFreeDoc).
  */
 #ifndef UNPLANET_GROUP_H
 #define UNPLANET_GROUP_H
@@ -22,6 +29,7 @@
 
 #include <libxml/tree.h>
 
+#include "config.h"
 #include "read.h"
 #include "state.h"
 
@@ -30,37 +38,41 @@
 
 /* An entry as one feed shows it, with the times the merge gave it. */
 struct member {
-	const struct entry *entry;   /* borrowed from the page or the archive */
+	struct entry *entry;     /* borrowed from the page or the archive */
+	const char *source_slug; /* the slug of the author feed it belongs to */
 	time_t published;
 	time_t updated;
 };
 
 struct feed {
-	const char *kind;        /* "author" */
+	const char *kind;        /* "author" or "topic" */
 	char *slug;              /* [a-z0-9-]+, unique within kind */
 	char *title;             /* what readers show as the feed's name */
 	char *description;
-	char *link;              /* the site the feed stands for */
+	char *link;              /* the site (or Planet) the feed stands for */
 	char *subtitle;          /* the source's own feed title, may be "" */
-	struct member *members;  /* newest first */
+	struct member *members;  /* newest first: all that merged... */
 	size_t n_members;
-	int changed;             /* differs from the archive: new or updated entries */
+	size_t n_shown;          /* ...and the first n_shown make the feed */
+	int hidden;              /* archived, but --only writes no files for it */
 };
 
 struct feed_set {
-	struct feed *feeds;      /* ordered by kind, then slug */
+	struct feed *feeds;      /* authors then topics, each by slug */
 	size_t n_feeds;
 	const struct page *page;
+	size_t match_failures;   /* pattern matches that gave up */
 };
 
 struct group_options {
 	const char *base_url;    /* where the output folder is served, or NULL */
 	size_t keep;             /* entries per feed; 0 keeps all */
 	time_t now;              /* the run's time, for updated entries */
+	const struct settings *settings;  /* topics, filters, rules; may be NULL */
 };
 
 /* archive may be NULL (no history). */
-int group_page(const struct page *page, const struct state *archive,
+int group_page(struct page *page, struct state *archive,
     const struct group_options *opt, struct feed_set **out, char **err);
 
 /* The intermediate document of feed i; NULL when memory runs out. */

@@ -1,5 +1,5 @@
-/* main.c - command line, and the pipeline fetch -> read -> group -> write
- * -> publish. */
+/* main.c - command line and configuration, and the pipeline
+ * fetch -> read -> group -> write -> publish. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -14,6 +14,7 @@
 #include <libxslt/xslt.h>
 
 #include "buf.h"
+#include "config.h"
 #include "err.h"
 #include "fetch.h"
 #include "group.h"
@@ -29,31 +30,23 @@
 #define XSLTDIR "/usr/local/share/unplanet/xslt"
 #endif
 
-struct options {
-	const char *source;
-	const char *output;
-	const char *base_url;
-	const char *xslt_dir;
-	const char **stylesheets;
-	size_t n_stylesheets;
-	long timeout;
-	size_t max_size;
-	size_t keep;
-	int force;
-	int wait;
-	int dump;
-	int quiet;
-	int verbose;
-};
-
 static const char usage_text[] =
 "usage: unplanet [OPTIONS] SOURCE\n"
+"       unplanet -c FILE [OPTIONS] [SOURCE]\n"
 "\n"
 "Split a Planet 2.0 page (Planet Python, ...) into one Atom and one RSS feed\n"
-"per author. SOURCE is an http(s) URL, a file, or - for standard input.\n"
+"per author, and per topic. SOURCE is an http(s) URL, a file, or - for\n"
+"standard input.\n"
 "\n"
 "  -o, --output DIR       write feeds into DIR (default ./feeds)\n"
 "  -b, --base-url URL     where DIR is served; used for self links and ids\n"
+"  -c, --config FILE      read settings from an INI file; options given here win\n"
+"  -t, --topic NAME=PATTERN\n"
+"                         also write a feed of the entries whose title, source\n"
+"                         or text matches PATTERN (repeatable)\n"
+"  -x, --exclude PATTERN  drop matching entries from every feed (repeatable)\n"
+"      --only PATTERN     write author feeds only for matching sources\n"
+"                         (repeatable)\n"
 "  -s, --stylesheet FILE  also write the format FILE.xsl makes (repeatable)\n"
 "      --xslt-dir DIR     where atom.xsl and rss.xsl are\n"
 "      --keep N           keep the newest N entries per feed, also after they\n"
@@ -69,16 +62,19 @@ static const char usage_text[] =
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n"
 "\n"
+"Patterns are PCRE2 regular expressions, matched without regard to case.\n"
+"\n"
 "Exit status:\n"
 "   0  success, also when the page was not modified\n"
-"  64  usage error: a bad option or stylesheet\n"
+"  64  usage error: a bad option, pattern or stylesheet\n"
 "  65  the page is not a readable Planet page, or DIR/.unplanet is corrupt\n"
 "  66  the input file or a stylesheet is missing or unreadable\n"
 "  69  the URL could not be fetched\n"
 "  70  internal error, or a stylesheet failed while running\n"
 "  73  the output folder cannot be created or written\n"
 "  74  writing failed part way\n"
-"  75  another run is writing DIR; try again later\n";
+"  75  another run is writing DIR; try again later\n"
+"  78  the configuration file is wrong\n";
 
 static int
 usage_error(const char *fmt, const char *arg)
@@ -89,119 +85,47 @@ usage_error(const char *fmt, const char *arg)
 	return UP_EUSAGE;
 }
 
+/* Reads the command line into cmd. Every long option is also a key of
+ * the configuration file, so both go through settings_set. */
 static int
-parse_size(const char *s, size_t *out)
+parse_options(int argc, char **argv, struct settings *cmd, const char **config, int *done)
 {
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (end == s || errno != 0 || *s == '-')
-		return -1;
-	if (*end == 'k' || *end == 'K')
-		shift = 10;
-	else if (*end == 'M')
-		shift = 20;
-	else if (*end == 'G')
-		shift = 30;
-	if (shift != 0)
-		end++;
-	if (*end != '\0' || v == 0 || v > (SIZE_MAX >> shift))
-		return -1;
-	*out = (size_t)(v << shift);
-	return 0;
-}
-
-static int
-parse_options(int argc, char **argv, struct options *o, int *done)
-{
-	enum { OPT_XSLT_DIR = 256, OPT_DUMP, OPT_TIMEOUT, OPT_MAX_SIZE, OPT_KEEP, OPT_FORCE, OPT_WAIT };
+	enum { OPT_XSLT_DIR = 256, OPT_DUMP, OPT_TIMEOUT, OPT_MAX_SIZE, OPT_KEEP, OPT_FORCE,
+	    OPT_WAIT, OPT_ONLY };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "base-url", required_argument, NULL, 'b' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "topic", required_argument, NULL, 't' },
+		{ "exclude", required_argument, NULL, 'x' },
+		{ "only", required_argument, NULL, OPT_ONLY },
 		{ "stylesheet", required_argument, NULL, 's' },
 		{ "xslt-dir", required_argument, NULL, OPT_XSLT_DIR },
-		{ "dump", no_argument, NULL, OPT_DUMP },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "keep", required_argument, NULL, OPT_KEEP },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "wait", no_argument, NULL, OPT_WAIT },
+		{ "dump", no_argument, NULL, OPT_DUMP },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c;
+	int c, index;
 
 	*done = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:b:s:qvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:b:c:t:x:s:qvhV", longopts, &index)) != -1) {
+		const char *key = NULL, *value = optarg;
+		char *why = NULL;
+		int rc;
+
 		switch (c) {
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'b':
-			if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0)
-				return usage_error("--base-url must be an http(s) URL: '%s'", optarg);
-			o->base_url = optarg;
-			break;
-		case 's': {
-			const char **p = realloc(o->stylesheets, (o->n_stylesheets + 1) * sizeof *p);
-
-			if (p == NULL)
-				return UP_ESOFTWARE;
-			o->stylesheets = p;
-			o->stylesheets[o->n_stylesheets++] = optarg;
-			break;
-		}
-		case OPT_XSLT_DIR:
-			o->xslt_dir = optarg;
-			break;
-		case OPT_DUMP:
-			o->dump = 1;
-			break;
-		case OPT_TIMEOUT: {
-			char *end;
-
-			errno = 0;
-			o->timeout = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno != 0 || o->timeout < 1 || o->timeout > 86400)
-				return usage_error("--timeout needs a number of seconds (1 to 86400): '%s'", optarg);
-			break;
-		}
-		case OPT_KEEP: {
-			char *end;
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno != 0 || *optarg == '-' || v > 1000000)
-				return usage_error("--keep needs a number of entries (0 to 1000000): '%s'", optarg);
-			o->keep = (size_t)v;
-			break;
-		}
-		case OPT_FORCE:
-			o->force = 1;
-			break;
-		case OPT_WAIT:
-			o->wait = 1;
-			break;
-		case OPT_MAX_SIZE:
-			if (parse_size(optarg, &o->max_size) != 0)
-				return usage_error("--max-size needs a size in bytes, such as 32M: '%s'", optarg);
-			break;
-		case 'q':
-			o->quiet = 1;
-			o->verbose = 0;
-			break;
-		case 'v':
-			o->verbose = 1;
-			o->quiet = 0;
-			break;
+		case 'c':
+			*config = optarg;
+			continue;
 		case 'h':
 			fputs(usage_text, stdout);
 			*done = 1;
@@ -210,16 +134,43 @@ parse_options(int argc, char **argv, struct options *o, int *done)
 			printf("unplanet %s\n", VERSION);
 			*done = 1;
 			return UP_OK;
+		case 'q':
+		case 'v':
+			/* The last of -q and -v wins. */
+			cmd->quiet = c == 'q';
+			cmd->verbose = c == 'v';
+			continue;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
+		case '?':
 			return usage_error("unknown option '%s'", argv[optind - 1]);
+		case 'o': key = "output"; break;
+		case 'b': key = "base-url"; break;
+		case 't': key = "topic"; break;
+		case 'x': key = "exclude"; break;
+		case 's': key = "stylesheet"; break;
+		default:
+			key = longopts[index].name;
+			if (longopts[index].has_arg == no_argument)
+				value = "yes";
+		}
+		rc = settings_set(cmd, key, value, &why);
+		if (rc != 0) {
+			rc = usage_error("%s", why != NULL ? why : "out of memory");
+			free(why);
+			return rc;
 		}
 	}
-	if (optind != argc - 1)
-		return usage_error("%s", optind == argc ? "missing SOURCE (a URL, a file, or -)"
-						       : "only one SOURCE may be given");
-	o->source = argv[optind];
+	if (optind < argc - 1)
+		return usage_error("%s", "only one SOURCE may be given");
+	if (optind == argc - 1) {
+		char *why = NULL;
+		int rc = settings_set(cmd, "source", argv[optind], &why);
+
+		free(why);
+		if (rc != 0)
+			return usage_error("%s", "SOURCE may not be empty");
+	}
 	return UP_OK;
 }
 
@@ -309,8 +260,8 @@ archive_feed(xmlDocPtr doc, const struct feed *f, struct publish *pub, char **er
 	return rc;
 }
 
-/* Adds every format of every feed, and its archive copy, to the
- * publication. */
+/* Adds every format of every feed to the publication, and each author
+ * feed's archive copy (also for feeds --only leaves without files). */
 static int
 write_feeds(const struct feed_set *set, const struct group_options *gopt, struct writer *w,
     struct publish *pub, char **err)
@@ -324,8 +275,9 @@ write_feeds(const struct feed_set *set, const struct group_options *gopt, struct
 
 		if (doc == NULL)
 			return err_nomem(err);
-		rc = archive_feed(doc, f, pub, err);
-		for (k = 0; rc == UP_OK && k < writer_count(w); k++) {
+		if (strcmp(f->kind, "author") == 0)
+			rc = archive_feed(doc, f, pub, err);
+		for (k = 0; rc == UP_OK && !f->hidden && k < writer_count(w); k++) {
 			struct buf path = { 0 };
 			char *data = NULL;
 			size_t len;
@@ -349,10 +301,10 @@ write_feeds(const struct feed_set *set, const struct group_options *gopt, struct
 }
 
 static int
-run(const struct options *o, char **err)
+run(const struct settings *s, char **err)
 {
-	struct fetch_options fopt = { o->timeout, o->max_size, NULL, NULL };
-	struct group_options gopt = { o->base_url, o->keep, time(NULL) };
+	struct fetch_options fopt = { s->timeout, (size_t)s->max_size, NULL, NULL };
+	struct group_options gopt = { s->base_url, (size_t)s->keep, time(NULL), s };
 	struct writer *w = NULL;
 	struct fetched *fetched = NULL;
 	struct page *page = NULL;
@@ -363,36 +315,36 @@ run(const struct options *o, char **err)
 	struct timespec start;
 	char *xslt_dir = NULL, *state_bytes = NULL;
 	size_t state_len = 0;
-	const char *name = strcmp(o->source, "-") == 0 ? "<stdin>" : o->source;
+	const char *name = strcmp(s->source, "-") == 0 ? "<stdin>" : s->source;
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	if (!o->dump) {
+	if (!s->dump) {
 		/* Stylesheet mistakes show before anything is fetched. */
-		if ((xslt_dir = find_xslt_dir(o->xslt_dir)) == NULL) {
+		if ((xslt_dir = find_xslt_dir(s->xslt_dir)) == NULL) {
 			rc = err_nomem(err);
 			goto done;
 		}
-		rc = writer_new(xslt_dir, o->stylesheets, o->n_stylesheets, &w, err);
+		rc = writer_new(xslt_dir, (const char *const *)s->stylesheets, s->n_stylesheets, &w, err);
 		if (rc != UP_OK)
 			goto done;
 		/* Lock the folder before reading its state, and hold it until the
 		 * new state is in place. */
-		rc = publish_begin(o->output, o->wait, &pub, err);
+		rc = publish_begin(s->output, s->wait, &pub, err);
 		if (rc == UP_OK)
-			rc = state_load(o->output, &state, err);
+			rc = state_load(s->output, &state, err);
 		if (rc != UP_OK)
 			goto done;
-		if (!o->force && state->url != NULL && strcmp(state->url, o->source) == 0) {
+		if (!s->force && state->url != NULL && strcmp(state->url, s->source) == 0) {
 			fopt.etag = state->etag;
 			fopt.last_modified = state->last_modified;
 		}
 	}
-	rc = fetch_source(o->source, &fopt, &fetched, err);
+	rc = fetch_source(s->source, &fopt, &fetched, err);
 	if (rc != UP_OK)
 		goto done;
 	if (fetched->not_modified) {
-		if (o->verbose)
+		if (s->verbose)
 			fprintf(stderr, "unplanet: %s: not modified, 0 files written, %ld ms\n", name,
 			    elapsed_ms(&start));
 		goto done;
@@ -403,15 +355,18 @@ run(const struct options *o, char **err)
 	rc = group_page(page, state, &gopt, &set, err);
 	if (rc != UP_OK)
 		goto done;
-	if (o->dump) {
+	if (set->match_failures > 0 && !s->quiet)
+		fprintf(stderr, "unplanet: warning: %zu pattern matches gave up (too much backtracking); "
+		    "those entries were taken as not matching\n", set->match_failures);
+	if (s->dump) {
 		rc = dump(set, &gopt, err);
 		goto done;
 	}
 	rc = write_feeds(set, &gopt, w, pub, err);
 	/* The validators go last: a run killed before them leaves the old
 	 * ones, so the next run fetches again and repairs what is missing. */
-	if (rc == UP_OK && fetch_is_url(o->source))
-		rc = state_serialize(o->source, fetched->etag, fetched->last_modified, &state_bytes,
+	if (rc == UP_OK && fetch_is_url(s->source))
+		rc = state_serialize(s->source, fetched->etag, fetched->last_modified, &state_bytes,
 		    &state_len, err);
 	if (rc == UP_OK && state_bytes != NULL) {
 		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, err);
@@ -421,10 +376,15 @@ run(const struct options *o, char **err)
 		rc = publish_commit(pub, &stats, err);
 	if (rc != UP_OK)
 		goto done;
-	if (o->verbose)
-		fprintf(stderr, "unplanet: %s: %zu bytes, %zu entries, %zu sources, %zu files written, "
-		    "%zu unchanged, %ld ms\n", name, fetched->len, page->n_entries, set->n_feeds,
-		    stats.written, stats.unchanged, elapsed_ms(&start));
+	if (s->verbose) {
+		size_t i, topics = 0;
+
+		for (i = 0; i < set->n_feeds; i++)
+			topics += strcmp(set->feeds[i].kind, "topic") == 0;
+		fprintf(stderr, "unplanet: %s: %zu bytes, %zu entries, %zu sources, %zu topics, "
+		    "%zu files written, %zu unchanged, %ld ms\n", name, fetched->len, page->n_entries,
+		    set->n_feeds - topics, topics, stats.written, stats.unchanged, elapsed_ms(&start));
+	}
 done:
 	publish_free(pub);
 	feed_set_free(set);
@@ -440,32 +400,48 @@ done:
 int
 main(int argc, char **argv)
 {
-	struct options o = { 0 };
+	struct settings cmd, file;
+	const char *config = NULL;
 	char *err = NULL;
-	int rc, done;
+	int rc, done = 0;
 
-	o.output = "feeds";
-	o.timeout = 60;
-	o.max_size = (size_t)32 << 20;
-	o.keep = 50;
-	rc = parse_options(argc, argv, &o, &done);
-	if (rc != UP_OK || done) {
-		free(o.stylesheets);
-		return rc;
+	settings_init(&cmd);
+	settings_init(&file);
+	rc = parse_options(argc, argv, &cmd, &config, &done);
+	if (rc != UP_OK || done)
+		goto out;
+	if (config != NULL) {
+		rc = config_read(config, &file, &err);
+		if (rc != UP_OK) {
+			fprintf(stderr, "unplanet: %s\n", err);
+			goto out;
+		}
+		settings_merge(&cmd, &file);
+	}
+	if (settings_finish(&cmd) != 0) {
+		rc = UP_ESOFTWARE;
+		goto out;
+	}
+	if (cmd.source == NULL) {
+		rc = usage_error("%s", config != NULL ? "missing SOURCE (on the command line or as 'source' in [unplanet])"
+						      : "missing SOURCE (a URL, a file, or -)");
+		goto out;
 	}
 	LIBXML_TEST_VERSION
 	if (fetch_init() != 0) {
 		fprintf(stderr, "unplanet: cannot initialise libcurl\n");
-		free(o.stylesheets);
-		return UP_ESOFTWARE;
+		rc = UP_ESOFTWARE;
+		goto out;
 	}
-	rc = run(&o, &err);
+	rc = run(&cmd, &err);
 	if (rc != UP_OK)
 		fprintf(stderr, "unplanet: %s\n", err != NULL ? err : "failed");
-	free(err);
-	free(o.stylesheets);
 	fetch_cleanup();
 	xsltCleanupGlobals();
 	xmlCleanupParser();
+out:
+	free(err);
+	settings_free(&cmd);
+	settings_free(&file);
 	return rc;
 }

@@ -41,7 +41,7 @@ sleep 1
 expect_exit "second run succeeds" 0 "$UNPLANET" -v -o "$D" "$SAMPLE"
 snapshot "$D" >"$T/after"
 expect_same "second run rewrites nothing (mtimes, bytes)" "$T/before" "$T/after"
-expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 files written, 57 unchanged"
+expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 topics, 0 files written, 57 unchanged"
 
 # One post changes: only its author's two files are rewritten.
 sed 's/Before GitHub/Before GitHub (updated)/' "$SAMPLE" >"$T/changed.html"

@@ -33,7 +33,7 @@ help_opts=$(grep -o -- '--[a-z][a-z-]*' "$T/help" | sort -u)
 man_opts=$(mandoc -T ascii unplanet.1 | col -b | grep -o -- '--[a-z][a-z-]*' | sort -u)
 [ "$help_opts" = "$man_opts" ] && ok "--help and the man page list the same options" ||
 	not_ok "--help and man page differ: $(echo "$help_opts" "$man_opts" | tr '\n' ' ')"
-for code in 64 65 66 69 70 73 74; do
+for code in 64 65 66 69 70 73 74 75 78; do
 	if grep -q "$code" "$T/help" && mandoc -T ascii unplanet.1 | col -b | grep -q "^ *$code" &&
 		grep -q "^| $code |" README.md; then
 		ok "exit code $code documented in --help, man page and README"

@@ -48,6 +48,8 @@ for build in unplanet unplanet-san; do
 	suite "$build hostile" "$PY" tests/hostile.py "$UNPLANET" "$T/hostile"
 	suite "$build hostile validate" sh tests/validate.sh "$T/hostile/feeds"
 	suite "$build history" "$PY" tests/history.py "$UNPLANET" "$T/history"
+	suite "$build topics" "$PY" tests/topics.py "$UNPLANET" "$T/topics"
+	suite "$build topics validate" sh tests/validate.sh "$T/topics/config"
 	suite "$build fetch" "$PY" tests/fetch.py "$UNPLANET" "$T/fetch"
 	suite "$build crash" "$PY" tests/crash.py "$UNPLANET" "$T/crash"
 done

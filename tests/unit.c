@@ -9,7 +9,9 @@
 
 #include "buf.h"
 #include "date.h"
+#include "config.h"
 #include "html.h"
+#include "match.h"
 #include "text.h"
 
 static int failures;
@@ -200,6 +202,69 @@ test_html(void)
 	free(s);
 }
 
+static void
+test_patterns(void)
+{
+	static const struct { const char *pattern, *subject; int want; } cases[] = {
+		{ "django", "Django Weblog", 1 },
+		{ "^Quiz:", "Quiz: Python's __all__", 1 },
+		{ "^Quiz:", "A Quiz: not at the start", 0 },
+		{ "GIRÃO", "Rodrigo Girão Serrão", 1 },
+		{ "gÁbor", "GÁBOR", 1 },
+		{ "\\bpip\\b", "pipeline", 0 },
+		{ "\\w+ão\\b", "Serrão", 1 },
+		{ "straße", "STRASSE", 0 },   /* no multi-character folding, as in PCRE2 */
+	};
+	size_t i;
+	char name[128], *why = NULL;
+	struct pattern *p;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		p = pattern_compile(cases[i].pattern, &why);
+		snprintf(name, sizeof name, "pattern '%s' on '%s'", cases[i].pattern, cases[i].subject);
+		check_int(name, p != NULL ? pattern_match(p, cases[i].subject, strlen(cases[i].subject)) : -9,
+		    cases[i].want);
+		pattern_free(p);
+		free(why);
+		why = NULL;
+	}
+	p = pattern_compile("(unclosed", &why);
+	check_int("invalid pattern is refused", p == NULL, 1);
+	check_str("invalid pattern says why", why, "missing closing parenthesis at offset 9");
+	free(why);
+	p = pattern_compile("(a+)+$", &why);
+	{
+		char evil[64];
+
+		memset(evil, 'a', 40);
+		strcpy(evil + 40, "!");
+		check_int("catastrophic backtracking gives up", pattern_match(p, evil, strlen(evil)), -1);
+	}
+	pattern_free(p);
+}
+
+static void
+test_settings(void)
+{
+	struct settings s;
+	char *why = NULL;
+
+	settings_init(&s);
+	check_int("settings: max-size with suffix", settings_set(&s, "max-size", "2M", &why) == 0 && s.max_size == 2097152, 1);
+	check_int("settings: keep 0 allowed", settings_set(&s, "keep", "0", &why) == 0 && s.keep == 0, 1);
+	check_int("settings: unknown key", settings_set(&s, "colour", "red", &why), -1);
+	check_int("settings: bad boolean", settings_set(&s, "force", "maybe", &why), -2);
+	free(why);
+	check_int("settings: topic NAME=PATTERN", settings_set(&s, "topic", "Web=django|flask", &why) == 0 &&
+	    s.n_topics == 1 && strcmp(s.topics[0].name, "Web") == 0, 1);
+	check_int("settings: same topic twice adds a pattern", settings_set(&s, "topic", "Web=fastapi", &why) == 0 &&
+	    s.n_topics == 1 && s.topics[0].n_match == 2, 1);
+	check_int("settings: timeout 0 refused", settings_set(&s, "timeout", "0", &why), -2);
+	free(why);
+	check_int("settings: defaults", settings_finish(&s) == 0 && s.timeout == 60 && strcmp(s.output, "feeds") == 0, 1);
+	settings_free(&s);
+}
+
 int
 main(void)
 {
@@ -207,6 +272,8 @@ main(void)
 	test_slugs();
 	test_text();
 	test_html();
+	test_patterns();
+	test_settings();
 	xmlCleanupParser();
 	return failures != 0;
 }

@@ -47,11 +47,13 @@
         </author>
       </xsl:if>
       <xsl:if test="/feed/@kind != 'author'">
+        <!-- Where the entry came from (RFC 4287 4.2.11). -->
         <source>
-          <id><xsl:value-of select="source/link"/></id>
+          <xsl:if test="string(source/link) != ''">
+            <id><xsl:value-of select="source/link"/></id>
+            <link rel="alternate" type="text/html" href="{source/link}"/>
+          </xsl:if>
           <title type="text"><xsl:value-of select="source/name"/></title>
-          <link rel="alternate" type="text/html" href="{source/link}"/>
-          <updated><xsl:value-of select="updated"/></updated>
         </source>
       </xsl:if>
       <content type="html"><xsl:value-of select="content"/></content>

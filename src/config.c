@@ -1,0 +1,616 @@
+/* config.c - settings from the command line and INI files (see config.h).
+ * The INI syntax is read by inih (Debian's libinih), set up like Python's
+ * configparser, which Planet's own config.ini follows: ';' starts a comment
+ * only at the start of a line (patterns may hold it), indented lines
+ * continue a value, and lines may be of any length. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "err.h"
+#include "config.h"
+
+void
+settings_init(struct settings *s)
+{
+	memset(s, 0, sizeof *s);
+	s->timeout = -1;
+	s->max_size = -1;
+	s->keep = -1;
+	s->force = s->wait = s->dump = s->quiet = s->verbose = -1;
+}
+
+static char *
+fail(const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(fmt) + strlen(a) + (b != NULL ? strlen(b) : 0) + 1;
+	char *s = malloc(n);
+
+	if (s != NULL)
+		snprintf(s, n, fmt, a, b != NULL ? b : "");
+	return s;
+}
+
+static int
+append(void *listp, size_t *n, void *item)
+{
+	void ***list = listp;
+	void **p = realloc(*list, (*n + 1) * sizeof *p);
+
+	if (p == NULL)
+		return -1;
+	p[(*n)++] = item;
+	*list = p;
+	return 0;
+}
+
+/* Compiles text and appends it to a pattern list. */
+static int
+add_pattern(struct pattern ***list, size_t *n, const char *text, char **why)
+{
+	char *reason = NULL;
+	struct pattern *p = pattern_compile(text, &reason);
+
+	if (p == NULL) {
+		*why = fail("invalid pattern '%s': %s", text, reason != NULL ? reason : "out of memory");
+		free(reason);
+		return -2;
+	}
+	if (append(list, n, p) != 0) {
+		pattern_free(p);
+		*why = strdup("out of memory");
+		return -2;
+	}
+	return 0;
+}
+
+static int
+set_string(char **field, const char *value)
+{
+	char *copy = strdup(value);
+
+	if (copy == NULL)
+		return -1;
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+static int
+parse_long(const char *value, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (end == value || *end != '\0' || errno != 0 || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_size(const char *value, long long *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(value, &end, 10);
+	if (end == value || errno != 0 || *value == '-')
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'M')
+		shift = 20;
+	else if (*end == 'G')
+		shift = 30;
+	if (shift != 0)
+		end++;
+	if (*end != '\0' || v == 0 || v > (1ULL << 40) >> shift)
+		return -1;
+	*out = (long long)(v << shift);
+	return 0;
+}
+
+static int
+parse_bool(const char *value, int *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" }, *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(value, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(value, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static struct topic *
+find_topic(struct settings *s, const char *name, int create)
+{
+	struct topic *t;
+	size_t i;
+
+	for (i = 0; i < s->n_topics; i++)
+		if (strcmp(s->topics[i].name, name) == 0)
+			return &s->topics[i];
+	if (!create)
+		return NULL;
+	t = realloc(s->topics, (s->n_topics + 1) * sizeof *t);
+	if (t == NULL)
+		return NULL;
+	s->topics = t;
+	t = &s->topics[s->n_topics];
+	memset(t, 0, sizeof *t);
+	if ((t->name = strdup(name)) == NULL)
+		return NULL;
+	s->n_topics++;
+	return t;
+}
+
+int
+settings_set(struct settings *s, const char *key, const char *value, char **why)
+{
+	long n;
+	int b;
+
+	*why = NULL;
+	if (strcmp(key, "source") == 0 || strcmp(key, "output") == 0 || strcmp(key, "xslt-dir") == 0) {
+		char **field = key[0] == 's' ? &s->source : key[0] == 'o' ? &s->output : &s->xslt_dir;
+
+		if (value[0] == '\0') {
+			*why = fail("%s needs a value", key, NULL);
+			return -2;
+		}
+		return set_string(field, value) == 0 ? 0 : (*why = strdup("out of memory"), -2);
+	}
+	if (strcmp(key, "base-url") == 0) {
+		if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) {
+			*why = fail("base-url must be an http(s) URL: '%s'", value, NULL);
+			return -2;
+		}
+		return set_string(&s->base_url, value) == 0 ? 0 : (*why = strdup("out of memory"), -2);
+	}
+	if (strcmp(key, "stylesheet") == 0) {
+		char *copy = strdup(value);
+
+		if (copy == NULL || append(&s->stylesheets, &s->n_stylesheets, copy) != 0) {
+			free(copy);
+			*why = strdup("out of memory");
+			return -2;
+		}
+		return 0;
+	}
+	if (strcmp(key, "timeout") == 0) {
+		if (parse_long(value, 1, 86400, &s->timeout) != 0) {
+			*why = fail("timeout needs a number of seconds (1 to 86400): '%s'", value, NULL);
+			return -2;
+		}
+		return 0;
+	}
+	if (strcmp(key, "keep") == 0) {
+		if (parse_long(value, 0, 1000000, &n) != 0) {
+			*why = fail("keep needs a number of entries (0 to 1000000): '%s'", value, NULL);
+			return -2;
+		}
+		s->keep = n;
+		return 0;
+	}
+	if (strcmp(key, "max-size") == 0) {
+		if (parse_size(value, &s->max_size) != 0) {
+			*why = fail("max-size needs a size in bytes, such as 32M: '%s'", value, NULL);
+			return -2;
+		}
+		return 0;
+	}
+	if (strcmp(key, "force") == 0 || strcmp(key, "wait") == 0 || strcmp(key, "dump") == 0 ||
+	    strcmp(key, "quiet") == 0 || strcmp(key, "verbose") == 0) {
+		int *field = key[0] == 'f' ? &s->force : key[0] == 'w' ? &s->wait : key[0] == 'd' ? &s->dump :
+		    key[0] == 'q' ? &s->quiet : &s->verbose;
+
+		if (parse_bool(value, &b) != 0) {
+			*why = fail("%s needs yes or no: '%s'", key, value);
+			return -2;
+		}
+		*field = b;
+		return 0;
+	}
+	if (strcmp(key, "topic") == 0) {
+		const char *eq = strchr(value, '=');
+		struct topic *t;
+		char *name;
+		int rc;
+
+		if (eq == NULL || eq == value || eq[1] == '\0') {
+			*why = fail("topic needs NAME=PATTERN: '%s'", value, NULL);
+			return -2;
+		}
+		if ((name = strndup(value, (size_t)(eq - value))) == NULL || (t = find_topic(s, name, 1)) == NULL) {
+			free(name);
+			*why = strdup("out of memory");
+			return -2;
+		}
+		free(name);
+		rc = add_pattern(&t->match, &t->n_match, eq + 1, why);
+		return rc;
+	}
+	if (strcmp(key, "exclude") == 0)
+		return add_pattern(&s->exclude, &s->n_exclude, value, why);
+	if (strcmp(key, "only") == 0)
+		return add_pattern(&s->only, &s->n_only, value, why);
+	return -1;
+}
+
+/* --- INI files ---------------------------------------------------------- */
+
+struct reading {
+	struct settings *s;
+	const char *path;
+	FILE *f;
+	int line;              /* the line being read */
+	int at_line_start;
+	char *why;             /* the first error, or NULL */
+	int why_line;
+	char **seen;           /* "section\1key" of single-valued keys given */
+	size_t n_seen;
+	char **topic_names;    /* each [topic NAME] header... */
+	int *topic_lines;      /* ...and its line */
+	size_t n_topic_headers;
+};
+
+/* fgets for inih, counting lines and noting [topic NAME] headers (inih
+ * does not report sections that hold no keys). */
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct reading *r = stream;
+	char *got = fgets(str, num, r->f);
+	size_t n;
+
+	if (got == NULL)
+		return NULL;
+	if (r->at_line_start) {
+		const char *p = str, *close;
+
+		r->line++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '[' && strncmp(p + 1, "topic", 5) == 0 && (close = strchr(p, ']')) != NULL) {
+			const char *name = p + 6;
+			char *copy;
+			int *lines;
+
+			while (name < close && (*name == ' ' || *name == '\t'))
+				name++;
+			copy = strndup(name, (size_t)(close - name));
+			lines = realloc(r->topic_lines, (r->n_topic_headers + 1) * sizeof *lines);
+			if (lines != NULL)
+				r->topic_lines = lines;
+			if (copy != NULL && lines != NULL && append(&r->topic_names, &r->n_topic_headers, copy) == 0)
+				r->topic_lines[r->n_topic_headers - 1] = r->line;
+			else
+				free(copy);
+		}
+	}
+	n = strlen(str);
+	r->at_line_start = n > 0 && str[n - 1] == '\n';
+	return got;
+}
+
+static int
+bad(struct reading *r, char *why)
+{
+	if (r->why == NULL) {
+		r->why = why != NULL ? why : strdup("out of memory");
+		r->why_line = r->line;
+	} else {
+		free(why);
+	}
+	return 0;   /* tells inih to stop */
+}
+
+/* Single-valued keys may be given once per section. */
+static int
+first_time(struct reading *r, const char *section, const char *key)
+{
+	size_t i, n = strlen(section) + strlen(key) + 2;
+	char *id = malloc(n);
+
+	if (id == NULL)
+		return 0;
+	snprintf(id, n, "%s\1%s", section, key);
+	for (i = 0; i < r->n_seen; i++) {
+		if (strcmp(r->seen[i], id) == 0) {
+			free(id);
+			return 0;
+		}
+	}
+	if (append(&r->seen, &r->n_seen, id) != 0) {
+		free(id);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+valid_slug(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 64 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static struct source_rule *
+find_source(struct settings *s, const char *name)
+{
+	struct source_rule *rule;
+	size_t i;
+
+	for (i = 0; i < s->n_sources; i++)
+		if (strcmp(s->sources[i].name, name) == 0)
+			return &s->sources[i];
+	rule = realloc(s->sources, (s->n_sources + 1) * sizeof *rule);
+	if (rule == NULL)
+		return NULL;
+	s->sources = rule;
+	rule = &s->sources[s->n_sources];
+	memset(rule, 0, sizeof *rule);
+	if ((rule->name = strdup(name)) == NULL)
+		return NULL;
+	s->n_sources++;
+	return rule;
+}
+
+/* The single-valued key `key` of a [topic] or [source] section. */
+static int
+set_field(struct reading *r, const char *section, const char *key, char **field, const char *value)
+{
+	if (!first_time(r, section, key))
+		return bad(r, fail("'%s' given twice in [%s]", key, section));
+	if (strcmp(key, "slug") == 0 && !valid_slug(value))
+		return bad(r, fail("slug '%s' must be 1 to 64 of a-z, 0-9 and '-', not starting or ending with '-'",
+		    value, NULL));
+	if (value[0] == '\0')
+		return bad(r, fail("'%s' needs a value", key, NULL));
+	return set_string(field, value) == 0 ? 1 : bad(r, NULL);
+}
+
+static int
+on_key(void *user, const char *section, const char *key, const char *value)
+{
+	struct reading *r = user;
+	char *why = NULL;
+
+	if (section[0] == '\0')
+		return bad(r, fail("'%s' outside a section: start with [unplanet]", key, NULL));
+	if (strcmp(section, "unplanet") == 0) {
+		int rc;
+
+		if (strcmp(key, "stylesheet") != 0 && strcmp(key, "topic") != 0 && strcmp(key, "exclude") != 0 &&
+		    strcmp(key, "only") != 0 && !first_time(r, section, key))
+			return bad(r, fail("'%s' given twice in [unplanet]", key, NULL));
+		rc = settings_set(r->s, key, value, &why);
+		if (rc == -1)
+			return bad(r, fail("unknown key '%s' in [unplanet]", key, NULL));
+		return rc == 0 ? 1 : bad(r, why);
+	}
+	if (strncmp(section, "topic ", 6) == 0 && section[6] != '\0') {
+		struct topic *t = find_topic(r->s, section + 6, 1);
+
+		if (t == NULL)
+			return bad(r, NULL);
+		if (strcmp(key, "match") == 0)
+			return add_pattern(&t->match, &t->n_match, value, &why) == 0 ? 1 : bad(r, why);
+		if (strcmp(key, "exclude") == 0)
+			return add_pattern(&t->exclude, &t->n_exclude, value, &why) == 0 ? 1 : bad(r, why);
+		if (strcmp(key, "title") == 0)
+			return set_field(r, section, key, &t->title, value);
+		if (strcmp(key, "description") == 0)
+			return set_field(r, section, key, &t->description, value);
+		if (strcmp(key, "slug") == 0)
+			return set_field(r, section, key, &t->slug, value);
+		return bad(r, fail("unknown key '%s' in [%s] (match, exclude, title, description, slug)", key, section));
+	}
+	if (strncmp(section, "source ", 7) == 0 && section[7] != '\0') {
+		struct source_rule *rule = find_source(r->s, section + 7);
+
+		if (rule == NULL)
+			return bad(r, NULL);
+		if (strcmp(key, "link") == 0)
+			return set_field(r, section, key, &rule->link, value);
+		if (strcmp(key, "name") == 0)
+			return set_field(r, section, key, &rule->title, value);
+		if (strcmp(key, "slug") == 0)
+			return set_field(r, section, key, &rule->slug, value);
+		if (strcmp(key, "description") == 0)
+			return set_field(r, section, key, &rule->description, value);
+		return bad(r, fail("unknown key '%s' in [%s] (link, name, slug, description)", key, section));
+	}
+	return bad(r, fail("unknown section [%s]: use [unplanet], [topic NAME] or [source NAME]", section, NULL));
+}
+
+int
+config_read(const char *path, struct settings *s, char **err)
+{
+	struct reading r;
+	size_t i;
+	int line, rc = UP_OK;
+
+	memset(&r, 0, sizeof r);
+	r.s = s;
+	r.path = path;
+	r.at_line_start = 1;
+	r.f = fopen(path, "r");
+	if (r.f == NULL)
+		return err_set(err, UP_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
+	/* configparser's rules, and no line length limit. */
+	ini_allow_inline_comments = 0;
+	ini_allow_multiline = 1;
+	ini_use_stack = 0;
+	ini_allow_realloc = 1;
+	ini_max_line = 1 << 20;
+	ini_stop_on_first_error = 1;
+	line = ini_parse_stream(read_line, &r, on_key, &r);
+	if (r.why != NULL)
+		rc = err_set(err, UP_ECONFIG, "%s:%d: %s", path, r.why_line, r.why);
+	else if (line > 0)
+		rc = err_set(err, UP_ECONFIG, "%s:%d: expected 'key = value' or '[section]'", path, line);
+	else if (line < 0 || ferror(r.f))
+		rc = err_set(err, UP_ECONFIG, "%s: cannot read%s", path, line == -2 ? ": out of memory" : "");
+	for (i = 0; rc == UP_OK && i < r.n_topic_headers; i++) {
+		struct topic *t = find_topic(s, r.topic_names[i], 0);
+
+		if (t == NULL || t->n_match == 0)
+			rc = err_set(err, UP_ECONFIG, "%s:%d: [topic %s] needs at least one 'match = PATTERN'",
+			    path, r.topic_lines[i], r.topic_names[i]);
+	}
+	fclose(r.f);
+	free(r.why);
+	for (i = 0; i < r.n_seen; i++)
+		free(r.seen[i]);
+	free(r.seen);
+	for (i = 0; i < r.n_topic_headers; i++)
+		free(r.topic_names[i]);
+	free(r.topic_names);
+	free(r.topic_lines);
+	return rc;
+}
+
+/* --- precedence and defaults -------------------------------------------- */
+
+#define TAKE(field) do { if (cmd->field == NULL) { cmd->field = file->field; file->field = NULL; } } while (0)
+#define TAKE_NUM(field) do { if (cmd->field < 0) cmd->field = file->field; } while (0)
+#define TAKE_LIST(list, n) do { \
+	if (cmd->n == 0) { cmd->list = file->list; cmd->n = file->n; file->list = NULL; file->n = 0; } \
+} while (0)
+
+static void
+free_topic(struct topic *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_match; i++)
+		pattern_free(t->match[i]);
+	for (i = 0; i < t->n_exclude; i++)
+		pattern_free(t->exclude[i]);
+	free(t->match);
+	free(t->exclude);
+	free(t->name);
+	free(t->slug);
+	free(t->title);
+	free(t->description);
+}
+
+void
+settings_merge(struct settings *cmd, struct settings *file)
+{
+	size_t i;
+
+	TAKE(source);
+	TAKE(output);
+	TAKE(base_url);
+	TAKE(xslt_dir);
+	TAKE_LIST(stylesheets, n_stylesheets);
+	TAKE_NUM(timeout);
+	TAKE_NUM(max_size);
+	TAKE_NUM(keep);
+	TAKE_NUM(force);
+	TAKE_NUM(wait);
+	TAKE_NUM(dump);
+	TAKE_NUM(quiet);
+	TAKE_NUM(verbose);
+	TAKE_LIST(exclude, n_exclude);
+	TAKE_LIST(only, n_only);
+	TAKE_LIST(sources, n_sources);
+	/* Topics: the file's, unless the command line defines the same name. */
+	for (i = 0; i < file->n_topics; i++) {
+		struct topic *t;
+
+		if (find_topic(cmd, file->topics[i].name, 0) != NULL)
+			continue;
+		t = realloc(cmd->topics, (cmd->n_topics + 1) * sizeof *t);
+		if (t == NULL)
+			continue;
+		cmd->topics = t;
+		cmd->topics[cmd->n_topics++] = file->topics[i];
+		memset(&file->topics[i], 0, sizeof file->topics[i]);
+	}
+}
+
+int
+settings_finish(struct settings *s)
+{
+	if (s->output == NULL && (s->output = strdup("feeds")) == NULL)
+		return -1;
+	if (s->timeout < 0)
+		s->timeout = 60;
+	if (s->max_size < 0)
+		s->max_size = 32LL << 20;
+	if (s->keep < 0)
+		s->keep = 50;
+	if (s->force < 0)
+		s->force = 0;
+	if (s->wait < 0)
+		s->wait = 0;
+	if (s->dump < 0)
+		s->dump = 0;
+	if (s->quiet < 0)
+		s->quiet = 0;
+	if (s->verbose < 0)
+		s->verbose = 0;
+	/* The last of -q and -v given wins on the command line; from the
+	 * file or defaults, verbose yields to quiet. */
+	if (s->quiet && s->verbose)
+		s->verbose = 0;
+	return 0;
+}
+
+void
+settings_free(struct settings *s)
+{
+	size_t i;
+
+	free(s->source);
+	free(s->output);
+	free(s->base_url);
+	free(s->xslt_dir);
+	for (i = 0; i < s->n_stylesheets; i++)
+		free(s->stylesheets[i]);
+	free(s->stylesheets);
+	for (i = 0; i < s->n_topics; i++)
+		free_topic(&s->topics[i]);
+	free(s->topics);
+	for (i = 0; i < s->n_exclude; i++)
+		pattern_free(s->exclude[i]);
+	free(s->exclude);
+	for (i = 0; i < s->n_only; i++)
+		pattern_free(s->only[i]);
+	free(s->only);
+	for (i = 0; i < s->n_sources; i++) {
+		free(s->sources[i].name);
+		free(s->sources[i].link);
+		free(s->sources[i].title);
+		free(s->sources[i].slug);
+		free(s->sources[i].description);
+	}
+	free(s->sources);
+	settings_init(s);
+}

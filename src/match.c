@@ -1,0 +1,93 @@
+/* match.c - PCRE2 patterns for topics and filters (see match.h). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcre2.h>
+
+#include "match.h"
+
+/* Enough for any sane pattern on a post; a catastrophic one stops here. */
+#define MATCH_LIMIT 10000000
+#define DEPTH_LIMIT 100000
+
+struct pattern {
+	char *text;
+	pcre2_code *code;
+	pcre2_match_context *context;
+};
+
+struct pattern *
+pattern_compile(const char *text, char **why)
+{
+	struct pattern *p;
+	int code;
+	PCRE2_SIZE offset;
+
+	*why = NULL;
+	p = calloc(1, sizeof *p);
+	if (p == NULL || (p->text = strdup(text)) == NULL) {
+		free(p);
+		*why = strdup("out of memory");
+		return NULL;
+	}
+	p->code = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
+	    PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &code, &offset, NULL);
+	if (p->code == NULL) {
+		PCRE2_UCHAR message[256];
+		size_t n;
+
+		pcre2_get_error_message(code, message, sizeof message);
+		n = strlen((const char *)message) + 48;
+		*why = malloc(n);
+		if (*why != NULL)
+			snprintf(*why, n, "%s at offset %zu", (const char *)message, (size_t)offset);
+		pattern_free(p);
+		return NULL;
+	}
+	/* JIT is a speed-up only; without it (no JIT on this CPU) it still works. */
+	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+	p->context = pcre2_match_context_create(NULL);
+	if (p->context == NULL) {
+		pattern_free(p);
+		*why = strdup("out of memory");
+		return NULL;
+	}
+	pcre2_set_match_limit(p->context, MATCH_LIMIT);
+	pcre2_set_depth_limit(p->context, DEPTH_LIMIT);
+	return p;
+}
+
+const char *
+pattern_text(const struct pattern *p)
+{
+	return p->text;
+}
+
+int
+pattern_match(const struct pattern *p, const char *subject, size_t len)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(p->code, NULL);
+	int rc;
+
+	if (md == NULL)
+		return -1;
+	/* The subject is valid UTF-8 (the reader made it so): skip the check. */
+	rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, PCRE2_NO_UTF_CHECK, md, p->context);
+	pcre2_match_data_free(md);
+	if (rc >= 0)
+		return 1;
+	return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
+void
+pattern_free(struct pattern *p)
+{
+	if (p == NULL)
+		return;
+	pcre2_code_free(p->code);
+	pcre2_match_context_free(p->context);
+	free(p->text);
+	free(p);
+}

@@ -1,0 +1,29 @@
+/* match.h - the patterns of topics and filters, with PCRE2.
+ *
+ * A pattern matches case-insensitively, by Unicode rules (UTF and UCP:
+ * "ZÜRICH" matches "zürich", \w includes letters of every script), anywhere
+ * in the subject unless anchored. Each pattern is compiled once, with
+ * PCRE2's JIT when available, and a match is bounded so that a pattern that
+ * backtracks catastrophically gives up instead of hanging a run.
+ */
+#ifndef UNPLANET_MATCH_H
+#define UNPLANET_MATCH_H
+
+#include <stddef.h>
+
+struct pattern;
+
+/* Compiles text. On failure returns NULL and sets *why to a malloc'd
+ * description ("missing closing parenthesis at offset 4"). */
+struct pattern *pattern_compile(const char *text, char **why);
+
+/* The text the pattern was compiled from. */
+const char *pattern_text(const struct pattern *p);
+
+/* 1 if p matches subject[0..len), 0 if not, -1 if the match gave up
+ * (match limit reached) or memory ran out. */
+int pattern_match(const struct pattern *p, const char *subject, size_t len);
+
+void pattern_free(struct pattern *p);
+
+#endif

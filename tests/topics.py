@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+"""topics.py UNPLANET WORKDIR - topics, filters and the configuration file.
+
+Which entries a topic or an exclusion takes is computed here, from the
+truth file and Python's re (case-insensitive, Unicode), never from
+unplanet's output: a topic's feed must hold exactly the entries whose
+title, source name or visible text matches.
+"""
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+A = "{http://www.w3.org/2005/Atom}"
+HERE = os.path.dirname(os.path.abspath(__file__))
+SAMPLE = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html")
+TRUTH = json.load(open(os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.truth.json"), encoding="utf-8"))
+results = []
+
+
+def check(name, cond, why=""):
+    results.append((name, bool(cond), why))
+
+
+def run(unplanet, *args):
+    r = subprocess.run([unplanet, *args], capture_output=True, timeout=120)
+    return r.returncode, r.stderr.decode("utf-8", "replace")
+
+
+def matching(pattern):
+    rx = re.compile(pattern, re.IGNORECASE)
+    return {t["link"] for t in TRUTH if rx.search(t["title"]) or rx.search(t["source_name"]) or rx.search(t["content_text"])}
+
+
+def ids(path):
+    return [e.findtext(A + "id") for e in ET.parse(path).getroot().findall(A + "entry")]
+
+
+def author_ids(d):
+    out = {}
+    for f in glob.glob(os.path.join(d, "authors", "*.atom")):
+        for i in ids(f):
+            out.setdefault(i, []).append(os.path.basename(f))
+    return out
+
+
+def main():
+    unplanet, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    topics = {
+        "django": ("Django", "django"),
+        "packaging": ("Packaging", r"\bpip\b|packag"),
+        "hungarian-names": ("Hungarian names", "gÁbor|bernÁt"),   # upper case in the post, mixed here
+        "serrao": ("Serrão", "SERRÃO"),
+        "nothing": ("Nothing", "zzzzqqqq"),
+    }
+    d = os.path.join(work, "feeds")
+    args = ["-o", d]
+    for slug, (name, pattern) in topics.items():
+        args += ["--topic", f"{name}={pattern}"]
+    rc, err = run(unplanet, *args, SAMPLE)
+    check("topics: run with five --topic", rc == 0, err)
+    for slug, (name, pattern) in topics.items():
+        path = os.path.join(d, "topics", slug + ".atom")
+        if not os.path.exists(path):
+            check(f"topics: {name} written as topics/{slug}.atom", False, str(os.listdir(os.path.join(d, "topics"))))
+            continue
+        want = matching(pattern)
+        got = ids(path)
+        check(f"topics: '{pattern}' holds exactly the {len(want)} matching entries", set(got) == want and len(got) == len(want),
+              f"extra {set(got) - want}, missing {want - set(got)}")
+        pubs = [e.findtext(A + "published") for e in ET.parse(path).getroot().findall(A + "entry")]
+        check(f"topics: {name} newest first", pubs == sorted(pubs, reverse=True), "")
+        title = ET.parse(path).getroot().findtext(A + "title")
+        check(f"topics: {name} feed reads 'Planet Python — {name}'", title == f"Planet Python — {name}", title)
+        check(f"topics: {name} has an RSS twin", os.path.exists(path[:-5] + ".rss"), "")
+    check("topics: the non-ASCII pattern matched something", matching("gÁbor|bernÁt") and matching("SERRÃO"), "")
+
+    # --exclude drops matching entries from every feed.
+    d = os.path.join(work, "exclude")
+    rc, err = run(unplanet, "-o", d, "--exclude", "^Quiz:", "--topic", "Python=python", SAMPLE)
+    excluded = matching("^Quiz:")
+    got = author_ids(d)
+    want = {t["link"] for t in TRUTH} - excluded
+    check("exclude: run", rc == 0, err)
+    check(f"exclude: '^Quiz:' removes exactly its {len(excluded)} entries from author feeds",
+          set(got) == want and excluded and not (set(got) & excluded), f"extra {set(got) - want}, missing {want - set(got)}")
+    check("exclude: ...and from topic feeds", not (set(ids(os.path.join(d, "topics", "python.atom"))) & excluded), "")
+    check("exclude: ...and the topic keeps the rest", set(ids(os.path.join(d, "topics", "python.atom"))) == matching("python") - excluded, "")
+
+    # --only limits author files, not topics.
+    d = os.path.join(work, "only")
+    rc, err = run(unplanet, "-o", d, "--only", "^Real Python$", "--only", "djangoproject", "--topic", "All=.", SAMPLE)
+    files = sorted(os.listdir(os.path.join(d, "authors")))
+    check("only: author files only for matching sources",
+          rc == 0 and files == ["django-weblog.atom", "django-weblog.rss", "real-python.atom", "real-python.rss"], f"{files} {err}")
+    check("only: topics still see every source", len(ids(os.path.join(d, "topics", "all.atom"))) == len(TRUTH), "")
+
+    # The configuration file: rename, fix a slug, merge two sources.
+    conf = os.path.join(work, "unplanet.ini")
+    d = os.path.join(work, "config")
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write(f"""; a comment
+[unplanet]
+source = {SAMPLE}
+output = {d}
+keep = 40
+exclude = ^Quiz:
+
+[topic Django]
+match = django
+match = wagtail
+exclude = ^Renew
+title = Django on Planet Python
+slug = dj
+
+[source Real Python]
+name = RP: Real Python
+slug = rp
+
+[source Django Weblog]
+slug = django-and-caktus
+name = Django and Caktus
+
+[source Caktus Consulting Group]
+slug = django-and-caktus
+""")
+    rc, err = run(unplanet, "-c", conf)
+    check("config: run from the file alone", rc == 0, err)
+    files = sorted(os.listdir(os.path.join(d, "authors"))) if rc == 0 else []
+    check("config: renamed source written under its fixed slug", "rp.atom" in files and "real-python.atom" not in files, f"{files}")
+    if "rp.atom" in files:
+        rp = ET.parse(os.path.join(d, "authors", "rp.atom")).getroot()
+        check("config: renamed source's feed title", rp.findtext(A + "title") == "RP: Real Python", rp.findtext(A + "title"))
+        check("config: exclude from the file applies", not (set(ids(os.path.join(d, "authors", "rp.atom"))) & excluded), "")
+    merged = os.path.join(d, "authors", "django-and-caktus.atom")
+    want = {t["link"] for t in TRUTH if t["source_name"] in ("Django Weblog", "Caktus Consulting Group")}
+    check("config: two sources merged into one feed", os.path.exists(merged) and set(ids(merged)) == want,
+          f"{sorted(files)}")
+    check("config: merged sources leave no feeds of their own",
+          not any(f.startswith(("django-weblog", "caktus")) for f in files), f"{files}")
+    dj = os.path.join(d, "topics", "dj.atom")
+    check("config: [topic] with two matches, an exclude, title and slug",
+          os.path.exists(dj) and set(ids(dj)) == (matching("django|wagtail") - matching("^Renew") - excluded)
+          and ET.parse(dj).getroot().findtext(A + "title") == "Django on Planet Python", "")
+    # The command line wins over the file.
+    d2 = os.path.join(work, "override")
+    rc, err = run(unplanet, "-c", conf, "-o", d2, "--topic", "Django=pypy")
+    check("config: -o on the command line wins over output =", rc == 0 and os.path.isdir(d2) and
+          os.path.exists(os.path.join(d2, "topics", "dj.atom")) is False, err)
+    if rc == 0:
+        check("config: --topic on the command line replaces the file's topic of that name",
+              set(ids(os.path.join(d2, "topics", "django.atom"))) == matching("pypy") - excluded, "")
+
+    # Every error names the file and the line, exits 78, and comes before
+    # anything is fetched or written.
+    bad = [
+        ("unknown key", "[unplanet]\nfrobnicate = 1\n", 2, "unknown key 'frobnicate'"),
+        ("unknown section", "[unplanet]\n\n[feeds]\nx = 1\n", 4, "unknown section [feeds]"),
+        ("invalid pattern", "[topic Broken]\nmatch = (unclosed\n", 2, "invalid pattern '(unclosed'"),
+        ("invalid exclude", "[unplanet]\nexclude = a{2,1}\n", 2, "invalid pattern"),
+        ("topic without match", "[unplanet]\n\n[topic Empty]\ntitle = x\n", 3, "needs at least one 'match"),
+        ("empty topic section", "[topic Empty]\n", 1, "needs at least one 'match"),
+        ("key given twice", "[unplanet]\nkeep = 1\nkeep = 2\n", 3, "given twice"),
+        ("bad number", "[unplanet]\nkeep = many\n", 2, "keep needs a number"),
+        ("bad boolean", "[unplanet]\nforce = perhaps\n", 2, "force needs yes or no"),
+        ("bad slug", "[source Real Python]\nslug = Real Python!\n", 2, "slug 'Real Python!'"),
+        ("line without =", "[unplanet]\njust some words\n", 2, "expected 'key = value'"),
+        ("key before any section", "keep = 1\n", 1, "outside a section"),
+        ("unknown topic key", "[topic T]\nmatch = x\ncolour = red\n", 3, "unknown key 'colour'"),
+        ("bad base-url", "[unplanet]\nbase-url = feeds.example.org\n", 2, "base-url must be an http(s) URL"),
+    ]
+    for label, text, line, words in bad:
+        path = os.path.join(work, "bad.ini")
+        out = os.path.join(work, "never")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        rc, err = run(unplanet, "-c", path, "-o", out, "http://127.0.0.1:1/")
+        check(f"config error, {label}: exit 78 with FILE:{line}: and the reason",
+              rc == 78 and f"{path}:{line}: " in err and words in err, f"exit {rc}: {err}")
+        check(f"config error, {label}: nothing written", not os.path.exists(out), "")
+    rc, err = run(unplanet, "-c", os.path.join(work, "missing.ini"), SAMPLE)
+    check("config error: missing file exits 78 naming it", rc == 78 and "missing.ini" in err, err)
+    rc, err = run(unplanet, "--topic", "Broken=(", SAMPLE)
+    check("invalid --topic pattern: exit 64 with the reason", rc == 64 and "invalid pattern '('" in err, err)
+    rc, err = run(unplanet, "--topic", "no-equals-sign", SAMPLE)
+    check("--topic without NAME=: exit 64", rc == 64 and "NAME=PATTERN" in err, err)
+    rc, err = run(unplanet, "--exclude", "[z-a]", SAMPLE)
+    check("invalid --exclude pattern: exit 64", rc == 64 and "invalid pattern" in err, err)
+
+    # The sample configuration is valid and documents every [unplanet] key.
+    sample = os.path.join(HERE, "..", "samples", "unplanet.ini")
+    d = os.path.join(work, "sample-ini")
+    rc, err = run(unplanet, "-c", sample, "-o", d, SAMPLE)
+    check("samples/unplanet.ini is a valid configuration", rc == 0, err)
+    text = open(sample, encoding="utf-8").read()
+    help_text = subprocess.run([unplanet, "--help"], capture_output=True, text=True).stdout
+    options = set(re.findall(r"--([a-z][a-z-]+)", help_text)) - {"help", "version", "config"}
+    missing = [o for o in sorted(options) if not re.search(rf"^;?\s*{o}\s*=", text, re.M)]
+    check("samples/unplanet.ini shows every option as a key", not missing, f"missing {missing}")
+    for name, ok, why in results:
+        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+
+
+if __name__ == "__main__":
+    main()
