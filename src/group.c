@@ -761,6 +761,108 @@ feed_document(const struct feed_set *set, size_t i, const struct group_options *
 	return doc;
 }
 
+/* The address of a feed's files, without extension, relative to the
+ * output folder ("authors/pypy"), and absolute under base_url. */
+static char *
+feed_path(const struct feed *f, const char *base_url)
+{
+	struct buf out = { 0 };
+
+	if (base_url != NULL && base_url[0] != '\0' &&
+	    (buf_adds(&out, base_url) != 0 || (base_url[strlen(base_url) - 1] != '/' && buf_addc(&out, '/') != 0)))
+		goto fail;
+	if (buf_adds(&out, f->kind) != 0 || buf_adds(&out, "s/") != 0 || buf_adds(&out, f->slug) != 0)
+		goto fail;
+	return buf_take(&out);
+fail:
+	buf_free(&out);
+	return NULL;
+}
+
+xmlDocPtr
+directory_document(const struct feed_set *set, const struct group_options *opt,
+    const struct format_info *formats, size_t n_formats)
+{
+	const char *base_url = opt != NULL ? opt->base_url : NULL;
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr root, n;
+	time_t updated = 0;
+	size_t i, k;
+	int ok;
+
+	if (doc == NULL)
+		return NULL;
+	root = xmlNewDocNode(doc, NULL, (const xmlChar *)"directory", NULL);
+	if (root == NULL)
+		goto fail;
+	xmlDocSetRootElement(doc, root);
+	for (i = 0; i < set->n_feeds; i++)
+		for (k = 0; k < set->feeds[i].n_shown; k++)
+			if (!set->feeds[i].hidden && set->feeds[i].members[k].updated > updated)
+				updated = set->feeds[i].members[k].updated;
+	ok = xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") != NULL &&
+	    add_text(root, "title", set->page->title) != NULL &&
+	    add_text(root, "link", set->page->link != NULL ? set->page->link : "") != NULL &&
+	    add_text(root, "base-url", base_url != NULL ? base_url : "") != NULL &&
+	    add_date(root, "updated", updated) != NULL;
+	if (ok) {
+		n = add_text(root, "generator", "unplanet");
+		ok = n != NULL && xmlNewProp(n, (const xmlChar *)"version", (const xmlChar *)VERSION) != NULL;
+	}
+	for (i = 0; ok && i < n_formats; i++) {
+		n = xmlNewChild(root, NULL, (const xmlChar *)"format", NULL);
+		ok = n != NULL && xmlNewProp(n, (const xmlChar *)"name", (const xmlChar *)formats[i].name) != NULL &&
+		    xmlNewProp(n, (const xmlChar *)"type",
+			(const xmlChar *)(formats[i].media_type != NULL ? formats[i].media_type : "")) != NULL;
+	}
+	for (i = 0; ok && i < set->n_feeds; i++) {
+		const struct feed *f = &set->feeds[i];
+		char *path, *url;
+		char count[32];
+		time_t newest = 0;
+
+		if (f->hidden)
+			continue;
+		for (k = 0; k < f->n_shown; k++)
+			if (f->members[k].updated > newest)
+				newest = f->members[k].updated;
+		path = feed_path(f, NULL);
+		url = feed_path(f, base_url);
+		snprintf(count, sizeof count, "%zu", f->n_shown);
+		n = xmlNewChild(root, NULL, (const xmlChar *)"feed", NULL);
+		ok = path != NULL && url != NULL && n != NULL &&
+		    xmlNewProp(n, (const xmlChar *)"kind", (const xmlChar *)f->kind) != NULL &&
+		    xmlNewProp(n, (const xmlChar *)"slug", (const xmlChar *)f->slug) != NULL &&
+		    add_text(n, "title", f->title) != NULL &&
+		    add_text(n, "subtitle", f->subtitle) != NULL &&
+		    add_text(n, "description", f->description) != NULL &&
+		    add_text(n, "link", f->link) != NULL &&
+		    add_text(n, "path", path) != NULL &&
+		    add_text(n, "url", url) != NULL &&
+		    add_text(n, "entries", count) != NULL &&
+		    add_date(n, "updated", newest) != NULL;
+		if (ok && f->n_shown > 0) {
+			const struct member *m = &f->members[0];
+			xmlNodePtr latest = xmlNewChild(n, NULL, (const xmlChar *)"newest", NULL);
+			char *untitled = m->entry->title[0] == '\0' ?
+			    excerpt(m->entry->text != NULL ? m->entry->text : m->entry->summary, UNTITLED_MAX) : NULL;
+
+			ok = latest != NULL &&
+			    add_text(latest, "title", untitled != NULL ? untitled : m->entry->title) != NULL &&
+			    add_text(latest, "link", m->entry->link) != NULL &&
+			    add_date(latest, "published", m->published) != NULL;
+			free(untitled);
+		}
+		free(path);
+		free(url);
+	}
+	if (ok)
+		return doc;
+fail:
+	xmlFreeDoc(doc);
+	return NULL;
+}
+
 xmlDocPtr
 feed_set_document(const struct feed_set *set, const struct group_options *opt)
 {

@@ -78,6 +78,17 @@ int group_page(struct page *page, struct state *archive,
 /* The intermediate document of feed i; NULL when memory runs out. */
 xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group_options *opt);
 
+/* An output format, as the directory page lists it. */
+struct format_info {
+	const char *name;        /* "atom": the files' extension */
+	const char *media_type;  /* "application/atom+xml", or NULL */
+};
+
+/* The directory document: every feed with files, for index.html and the
+ * OPML lists (xslt/README.md). */
+xmlDocPtr directory_document(const struct feed_set *set, const struct group_options *opt,
+    const struct format_info *formats, size_t n_formats);
+
 /* All feeds in one document (<unplanet> around each <feed>), for --dump. */
 xmlDocPtr feed_set_document(const struct feed_set *set, const struct group_options *opt);
 

@@ -300,6 +300,47 @@ write_feeds(const struct feed_set *set, const struct group_options *gopt, struct
 	return rc;
 }
 
+/* Adds the site pages (index.html, the OPML lists), made from the
+ * directory document. */
+static int
+write_site(const struct feed_set *set, const struct group_options *gopt, struct writer *w,
+    struct publish *pub, char **err)
+{
+	struct format_info *formats;
+	xmlDocPtr doc = NULL;
+	size_t i, n = writer_count(w);
+	int rc = UP_OK;
+
+	formats = calloc(n ? n : 1, sizeof *formats);
+	if (formats == NULL)
+		return err_nomem(err);
+	for (i = 0; i < n; i++) {
+		formats[i].name = writer_name(w, i);
+		formats[i].media_type = writer_media_type(w, i);
+	}
+	doc = directory_document(set, gopt, formats, n);
+	if (doc == NULL)
+		rc = err_nomem(err);
+	for (i = 0; rc == UP_OK && i < writer_site_count(w); i++) {
+		const char *lists = writer_site_lists(w, i);
+		char *data = NULL;
+		size_t len, k, listed = 0;
+
+		for (k = 0; lists != NULL && k < set->n_feeds; k++)
+			listed += !set->feeds[k].hidden && (lists[0] == '\0' || strcmp(set->feeds[k].kind, lists) == 0);
+		if (lists != NULL && listed == 0)
+			continue;
+		rc = writer_apply_site(w, i, doc, &data, &len, err);
+		if (rc == UP_OK)
+			rc = publish_add(pub, writer_site_file(w, i), data, len, err);
+		else
+			free(data);
+	}
+	xmlFreeDoc(doc);
+	free(formats);
+	return rc;
+}
+
 static int
 run(const struct settings *s, char **err)
 {
@@ -363,6 +404,8 @@ run(const struct settings *s, char **err)
 		goto done;
 	}
 	rc = write_feeds(set, &gopt, w, pub, err);
+	if (rc == UP_OK)
+		rc = write_site(set, &gopt, w, pub, err);
 	/* The validators go last: a run killed before them leaves the old
 	 * ones, so the next run fetches again and repairs what is missing. */
 	if (rc == UP_OK && fetch_is_url(s->source))

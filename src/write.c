@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/xpathInternals.h>
+#include <libxslt/extensions.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/xsltInternals.h>
@@ -17,7 +19,22 @@
 #include "write.h"
 
 /* The formats every run writes; users add more with --stylesheet. */
-static const char *const builtin_formats[] = { "atom", "rss" };
+static const char *const builtin_formats[] = { "atom", "rss", "json" };
+
+/* The site pages: file written, stylesheet, value of its "kind" parameter
+ * (an XPath expression) or NULL. */
+static const struct {
+	const char *file;
+	const char *stylesheet;
+	const char *kind;        /* the parameter, as XPath */
+	const char *lists;       /* the feeds it lists: "author", "topic", "" (all) */
+} site_pages[] = {
+	{ "index.html", "index", NULL, NULL },
+	{ "feeds.opml", "opml", "''", "" },
+	{ "authors.opml", "opml", "'author'", "author" },
+	{ "topics.opml", "opml", "'topic'", "topic" },
+};
+#define N_SITE_PAGES (sizeof site_pages / sizeof site_pages[0])
 
 struct format {
 	char *name;
@@ -28,6 +45,7 @@ struct format {
 struct writer {
 	struct format *formats;
 	size_t n;
+	struct format site[N_SITE_PAGES];   /* stylesheets shared where pages share one */
 	xsltSecurityPrefsPtr security;
 	struct buf messages;       /* what libxml2/libxslt said, for errors */
 };
@@ -72,6 +90,60 @@ messages(struct writer *w)
 	return w->messages.data;
 }
 
+/* up:json-string(s): s as a JSON string, quotes included. Everything JSON
+ * requires is escaped (quote, backslash, control characters), and U+2028
+ * and U+2029 too, which JavaScript would take for line ends. */
+static void
+json_string(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct buf out = { 0 };
+	xmlChar *s;
+	const unsigned char *p;
+	int failed = 0;
+
+	if (nargs != 1) {
+		xmlXPathSetArityError(ctxt);
+		return;
+	}
+	s = xmlXPathPopString(ctxt);
+	if (s == NULL) {
+		xmlXPathSetError(ctxt, XPATH_MEMORY_ERROR);
+		return;
+	}
+	failed |= buf_addc(&out, '"');
+	for (p = s; *p != '\0' && !failed; p++) {
+		char esc[7] = "\\u00";
+
+		switch (*p) {
+		case '"': failed |= buf_add(&out, "\\\"", 2); break;
+		case '\\': failed |= buf_add(&out, "\\\\", 2); break;
+		case '\n': failed |= buf_add(&out, "\\n", 2); break;
+		case '\r': failed |= buf_add(&out, "\\r", 2); break;
+		case '\t': failed |= buf_add(&out, "\\t", 2); break;
+		default:
+			if (*p < 0x20) {
+				esc[4] = hex[*p >> 4];
+				esc[5] = hex[*p & 15];
+				failed |= buf_add(&out, esc, 6);
+			} else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+				failed |= buf_adds(&out, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
+				p += 2;
+			} else {
+				failed |= buf_addc(&out, (char)*p);
+			}
+		}
+	}
+	failed |= buf_addc(&out, '"');
+	xmlFree(s);
+	if (failed) {
+		buf_free(&out);
+		xmlXPathSetError(ctxt, XPATH_MEMORY_ERROR);
+		return;
+	}
+	valuePush(ctxt, xmlXPathWrapString((xmlChar *)buf_take(&out)));
+}
+
 /* A format name from a stylesheet path: "x/json.xsl" -> "json". Only
  * [a-z0-9_-], as it becomes a file extension. */
 static char *
@@ -97,11 +169,41 @@ format_name(const char *path)
 	return strndup(base, n);
 }
 
+/* Parses the stylesheet at f->path into f->style. */
+static int
+load_style(struct writer *w, struct format *f, char **err)
+{
+	xmlDocPtr doc;
+
+	messages_reset(w);
+	doc = xmlReadFile(f->path, NULL, XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
+	if (doc == NULL)
+		return err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", f->path, messages(w));
+	f->style = xsltParseStylesheetDoc(doc);
+	if (f->style == NULL) {
+		xmlFreeDoc(doc);
+		return err_set(err, UP_EUSAGE, "%s: not a usable XSLT stylesheet: %s", f->path, messages(w));
+	}
+	return UP_OK;
+}
+
+static char *
+stylesheet_path(const char *dir, const char *name)
+{
+	struct buf path = { 0 };
+
+	if (buf_adds(&path, dir) != 0 || buf_addc(&path, '/') != 0 || buf_adds(&path, name) != 0 ||
+	    buf_adds(&path, ".xsl") != 0) {
+		buf_free(&path);
+		return NULL;
+	}
+	return buf_take(&path);
+}
+
 static int
 add_format(struct writer *w, const char *path, char **err)
 {
 	struct format *f;
-	xmlDocPtr doc;
 	char *name;
 	size_t i;
 
@@ -130,16 +232,7 @@ add_format(struct writer *w, const char *path, char **err)
 	w->n++;
 	if (f->path == NULL)
 		return err_nomem(err);
-	messages_reset(w);
-	doc = xmlReadFile(path, NULL, XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
-	if (doc == NULL)
-		return err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", path, messages(w));
-	f->style = xsltParseStylesheetDoc(doc);
-	if (f->style == NULL) {
-		xmlFreeDoc(doc);
-		return err_set(err, UP_EUSAGE, "%s: not a usable XSLT stylesheet: %s", path, messages(w));
-	}
-	return UP_OK;
+	return load_style(w, f, err);
 }
 
 int
@@ -157,6 +250,8 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 	xmlSetGenericErrorFunc(&w->messages, collect);
 	xsltSetGenericErrorFunc(&w->messages, collect);
 	exsltRegisterAll();
+	xsltRegisterExtModuleFunction((const xmlChar *)"json-string", (const xmlChar *)UNPLANET_XSLT_NS,
+	    json_string);
 	w->security = xsltNewSecurityPrefs();
 	if (w->security == NULL ||
 	    xsltSetSecurityPrefs(w->security, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid) != 0 ||
@@ -169,17 +264,26 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 	/* Also covers document() loads made while parsing stylesheets. */
 	xsltSetDefaultSecurityPrefs(w->security);
 	for (i = 0; rc == UP_OK && i < sizeof builtin_formats / sizeof builtin_formats[0]; i++) {
-		struct buf path = { 0 };
+		char *path = stylesheet_path(xslt_dir, builtin_formats[i]);
 
-		if (buf_adds(&path, xslt_dir) != 0 || buf_addc(&path, '/') != 0 ||
-		    buf_adds(&path, builtin_formats[i]) != 0 || buf_adds(&path, ".xsl") != 0)
-			rc = err_nomem(err);
-		else
-			rc = add_format(w, path.data, err);
-		buf_free(&path);
+		rc = path != NULL ? add_format(w, path, err) : err_nomem(err);
+		free(path);
 	}
 	for (i = 0; rc == UP_OK && i < n; i++)
 		rc = add_format(w, extra[i], err);
+	for (i = 0; rc == UP_OK && i < N_SITE_PAGES; i++) {
+		size_t k;
+
+		/* Pages sharing a stylesheet share its parse. */
+		for (k = 0; k < i && strcmp(site_pages[k].stylesheet, site_pages[i].stylesheet) != 0; k++)
+			;
+		if (k < i)
+			continue;
+		if ((w->site[i].path = stylesheet_path(xslt_dir, site_pages[i].stylesheet)) == NULL)
+			rc = err_nomem(err);
+		else
+			rc = load_style(w, &w->site[i], err);
+	}
 done:
 	if (rc != UP_OK) {
 		writer_free(w);
@@ -201,11 +305,18 @@ writer_name(const struct writer *w, size_t format)
 	return w->formats[format].name;
 }
 
-int
-writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc_name,
+const char *
+writer_media_type(const struct writer *w, size_t format)
+{
+	return (const char *)w->formats[format].style->mediaType;
+}
+
+/* Applies f to doc with the given XSLT parameters (NULL-terminated name,
+ * value pairs, or NULL). */
+static int
+apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, const char *doc_name,
     char **data, size_t *len, char **err)
 {
-	struct format *f = &w->formats[format];
 	xsltTransformContextPtr ctxt = NULL;
 	xmlDocPtr result = NULL;
 	xmlChar *bytes = NULL;
@@ -222,7 +333,7 @@ writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc_nam
 		rc = err_nomem(err);
 		goto done;
 	}
-	result = xsltApplyStylesheetUser(f->style, doc, NULL, NULL, NULL, ctxt);
+	result = xsltApplyStylesheetUser(f->style, doc, params, NULL, NULL, ctxt);
 	if (result == NULL || ctxt->state != XSLT_STATE_OK) {
 		rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", f->path, doc_name,
 		    messages(w));
@@ -244,6 +355,47 @@ done:
 	return rc;
 }
 
+int
+writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc_name,
+    char **data, size_t *len, char **err)
+{
+	return apply(w, &w->formats[format], NULL, doc, doc_name, data, len, err);
+}
+
+size_t
+writer_site_count(const struct writer *w)
+{
+	(void)w;
+	return N_SITE_PAGES;
+}
+
+const char *
+writer_site_file(const struct writer *w, size_t page)
+{
+	(void)w;
+	return site_pages[page].file;
+}
+
+const char *
+writer_site_lists(const struct writer *w, size_t page)
+{
+	(void)w;
+	return site_pages[page].lists;
+}
+
+int
+writer_apply_site(struct writer *w, size_t page, xmlDocPtr doc, char **data, size_t *len,
+    char **err)
+{
+	const char *params[3] = { "kind", site_pages[page].kind, NULL };
+	size_t k;
+
+	for (k = 0; k < page && strcmp(site_pages[k].stylesheet, site_pages[page].stylesheet) != 0; k++)
+		;
+	return apply(w, &w->site[k], site_pages[page].kind != NULL ? params : NULL, doc,
+	    site_pages[page].file, data, len, err);
+}
+
 void
 writer_free(struct writer *w)
 {
@@ -251,6 +403,11 @@ writer_free(struct writer *w)
 
 	if (w == NULL)
 		return;
+	for (i = 0; i < N_SITE_PAGES; i++) {
+		free(w->site[i].path);
+		if (w->site[i].style != NULL)
+			xsltFreeStylesheet(w->site[i].style);
+	}
 	for (i = 0; i < w->n; i++) {
 		free(w->formats[i].name);
 		free(w->formats[i].path);

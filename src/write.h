@@ -7,6 +7,15 @@
  * runs under libxslt security preferences that forbid writing files,
  * creating folders and any network access.
  *
+ * Besides the formats written for every feed, the writer holds the site
+ * pages, written once per run from the directory document: index.html
+ * (index.xsl) and the OPML lists feeds.opml, authors.opml and topics.opml
+ * (opml.xsl, with the parameter kind set to '', 'author' or 'topic').
+ *
+ * Stylesheets may call up:json-string(s), namespace up="urn:unplanet:xslt",
+ * which returns s as a quoted JSON string with every character escaped
+ * that JSON requires (json.xsl writes JSON Feed 1.1 with it).
+ *
  * Ownership: the writer owns its stylesheets; writer_apply hands the caller
  * a malloc'd byte string.
  */
@@ -19,19 +28,34 @@
 
 struct writer;
 
-/* Loads xslt_dir/atom.xsl and xslt_dir/rss.xsl, then each of the n user
- * stylesheets in extra (paths). A stylesheet that does not parse, or two
+#define UNPLANET_XSLT_NS "urn:unplanet:xslt"
+
+/* Loads xslt_dir/atom.xsl, rss.xsl and json.xsl, then each of the n user
+ * stylesheets in extra (paths), then the site pages' stylesheets. A stylesheet that does not parse, or two
  * formats with the same name, is an error naming the file. */
 int writer_new(const char *xslt_dir, const char *const *extra, size_t n,
     struct writer **out, char **err);
 
 size_t writer_count(const struct writer *w);
 const char *writer_name(const struct writer *w, size_t format);
+/* The media type the format's xsl:output declares, or NULL. */
+const char *writer_media_type(const struct writer *w, size_t format);
 
 /* Applies format to doc; on success *data (malloc'd) and *len hold the
  * file's bytes. doc_name names the document in messages. */
 int writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc_name,
     char **data, size_t *len, char **err);
+
+/* The site pages: how many, the file each writes ("index.html"), and the
+ * bytes of page i for the directory document doc. */
+size_t writer_site_count(const struct writer *w);
+const char *writer_site_file(const struct writer *w, size_t page);
+/* The kind of feeds a page lists: "author", "topic", "" for all, or NULL
+ * for a page (index.html) that is written even with none. An OPML body
+ * must hold an outline, so a list with nothing to list is not written. */
+const char *writer_site_lists(const struct writer *w, size_t page);
+int writer_apply_site(struct writer *w, size_t page, xmlDocPtr doc, char **data, size_t *len,
+    char **err);
 
 void writer_free(struct writer *w);
 

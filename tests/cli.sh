@@ -32,7 +32,7 @@ n=$(ls "$D/authors" | grep -c '\.rss$')
 [ -f "$D/authors/rodrigo-girao-serrao.atom" ] && ok "slug transliterated (rodrigo-girao-serrao)" ||
 	not_ok "slug transliterated: $(ls "$D/authors" | tr '\n' ' ')"
 if [ -n "$(find "$D" -name '.*.unplanet-*')" ]; then not_ok "no temporary files left"; else ok "no temporary files left"; fi
-bad=$(ls "$D/authors" | grep -v '^[a-z0-9-]*\.\(atom\|rss\)$')
+bad=$(ls "$D/authors" | grep -v '^[a-z0-9-]*\.\(atom\|rss\|json\)$')
 [ -z "$bad" ] && ok "file names are [a-z0-9-] slugs" || not_ok "file names: $bad"
 
 # Same bytes, no rewrite: mtimes stay so web caches stay valid.
@@ -41,12 +41,14 @@ sleep 1
 expect_exit "second run succeeds" 0 "$UNPLANET" -v -o "$D" "$SAMPLE"
 snapshot "$D" >"$T/after"
 expect_same "second run rewrites nothing (mtimes, bytes)" "$T/before" "$T/after"
-expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 topics, 0 files written, 57 unchanged"
+expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 topics, 0 files written, 79 unchanged"
 
 # One post changes: only its author's two files are rewritten.
 sed 's/Before GitHub/Before GitHub (updated)/' "$SAMPLE" >"$T/changed.html"
 expect_exit "changed page converts" 0 "$UNPLANET" -v -o "$D" "$T/changed.html"
-expect_grep "only the changed author's files (and archive) are written" "$T/err" "3 files written, 54 unchanged"
+# Its author's Atom, RSS and JSON feeds and archive, index.html (newest
+# title) and the two OPML lists (their date) change; nothing else.
+expect_grep "only the changed author's files (and archive) are written" "$T/err" "7 files written, 72 unchanged"
 expect_grep "the changed title is in the feed" "$D/authors/armin-ronacher.atom" "Before GitHub \(updated\)"
 
 # Standard input gives the same feeds as the file.

@@ -9,6 +9,7 @@ aside) must parse as XML. A last run must complete, leave no temporary
 file, and give the same feeds as clean runs over the same pages.
 """
 import glob
+import json
 import os
 import shutil
 import signal
@@ -31,9 +32,22 @@ def is_temp(path):
     return os.path.basename(path).startswith(".") and ".unplanet-" in os.path.basename(path)
 
 
+def check_complete(path):
+    """Raises if the file is empty, cut short or does not parse."""
+    if os.path.getsize(path) == 0:
+        raise ValueError("empty")
+    if path.endswith(".json"):
+        json.load(open(path, encoding="utf-8"))
+    elif path.endswith(".html"):
+        if not open(path, encoding="utf-8").read().rstrip().endswith("</html>"):
+            raise ValueError("cut short")
+    else:
+        ET.parse(path)
+
+
 def feeds_content(d):
     out = {}
-    for f in sorted(glob.glob(os.path.join(d, "authors", "*"))):
+    for f in sorted(glob.glob(os.path.join(d, "authors", "*.atom")) + glob.glob(os.path.join(d, "authors", "*.rss"))):
         root = ET.parse(f).getroot()
         ids = [e.text for e in root.iter() if e.tag in ("{http://www.w3.org/2005/Atom}id", "guid")]
         out[os.path.basename(f)] = ids
@@ -79,9 +93,7 @@ def main():
             if is_temp(f):
                 continue
             try:
-                if os.path.getsize(f) == 0:
-                    raise ValueError("empty")
-                ET.parse(f)
+                check_complete(f)
             except Exception as e:  # noqa: BLE001
                 broken.append(f"after kill {k}: {os.path.relpath(f, d)}: {e}")
     check(f"crash: {killed} of {KILLS} runs killed mid-way", killed >= KILLS // 2, f"only {killed} killed")

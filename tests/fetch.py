@@ -148,7 +148,7 @@ def main():
     try:
         d = os.path.join(work, "etag")
         rc, out, _ = run("-o", d, base + "/etag")
-        check("http: 200 with ETag writes feeds", rc == 0 and len(os.listdir(os.path.join(d, "authors"))) == 38, out)
+        check("http: 200 with ETag writes feeds", rc == 0 and len(os.listdir(os.path.join(d, "authors"))) == 19 * 3, out)
         ua = seen[-1][1].get("User-Agent", "")
         check("http: User-Agent names unplanet and its version", ua.startswith("unplanet/"), ua)
         snap = snapshot(d)

@@ -52,6 +52,7 @@ for build in unplanet unplanet-san; do
 	suite "$build topics validate" sh tests/validate.sh "$T/topics/config"
 	suite "$build fetch" "$PY" tests/fetch.py "$UNPLANET" "$T/fetch"
 	suite "$build crash" "$PY" tests/crash.py "$UNPLANET" "$T/crash"
+	suite "$build hosting" "$PY" tests/hosting.py "$UNPLANET" "$T/hosting"
 done
 
 grep '^not ok' "$LOG"

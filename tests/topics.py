@@ -98,7 +98,8 @@ def main():
     rc, err = run(unplanet, "-o", d, "--only", "^Real Python$", "--only", "djangoproject", "--topic", "All=.", SAMPLE)
     files = sorted(os.listdir(os.path.join(d, "authors")))
     check("only: author files only for matching sources",
-          rc == 0 and files == ["django-weblog.atom", "django-weblog.rss", "real-python.atom", "real-python.rss"], f"{files} {err}")
+          rc == 0 and files == ["django-weblog.atom", "django-weblog.json", "django-weblog.rss",
+                                "real-python.atom", "real-python.json", "real-python.rss"], f"{files} {err}")
     check("only: topics still see every source", len(ids(os.path.join(d, "topics", "all.atom"))) == len(TRUTH), "")
 
     # The configuration file: rename, fix a slug, merge two sources.

@@ -40,6 +40,14 @@ for f in $(find "$dir" -name '*.atom' -o -name '*.rss' | sort); do
 		echo "not ok - $name: sfeed read $got entries, the feed has $want"
 	fi
 done
+# JSON Feeds: valid JSON (readers of JSON Feed are checked in hosting.py).
+for f in $(find "$dir" -name '*.json' | sort); do
+	if out=$($py -m json.tool "$f" 2>&1 >/dev/null); then
+		echo "ok - ${f#"$dir"/}: valid JSON"
+	else
+		echo "not ok - ${f#"$dir"/}: $out"
+	fi
+done
 # feedparser: one interpreter start for all feeds.
 $py - "$dir" <<'PY'
 import glob, os, sys

@@ -1,0 +1,259 @@
+#!/usr/bin/python3
+"""hosting.py UNPLANET WORKDIR - the output folder served for real.
+
+Starts nginx (Debian's) on 127.0.0.1 with samples/nginx.conf, serving a
+folder unplanet generated; fetches index.html, a feed of each format and
+the OPML lists over HTTP and checks status and Content-Type; has newsboat
+and feedparser read every Atom and RSS feed through the server; imports the
+OPML into newsboat; checks every JSON Feed; and renders index.html in
+headless Chromium, which must log nothing to its console.
+"""
+import datetime
+import glob
+import json
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..")
+SAMPLE = os.path.join(ROOT, "samples", "planetpython-2026-04-29.html")
+A = "{http://www.w3.org/2005/Atom}"
+results = []
+
+
+def check(name, cond, why=""):
+    results.append((name, bool(cond), why))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def get(url, headers=None):
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def start_nginx(work, site, port):
+    conf = open(os.path.join(ROOT, "samples", "nginx.conf"), encoding="utf-8").read()
+    conf = re.sub(r"listen \[::\]:80;\n", "", conf)
+    conf = conf.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    conf = re.sub(r"root [^;]+;", f"root {site};", conf)
+    with open(os.path.join(work, "site.conf"), "w") as f:
+        f.write(conf)
+    tmp = os.path.join(work, "nginx-tmp")
+    os.makedirs(tmp, exist_ok=True)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    main = f"""{user}worker_processes 1;
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {work}/site.conf;
+}}
+"""
+    path = os.path.join(work, "nginx.conf")
+    with open(path, "w") as f:
+        f.write(main)
+    proc = subprocess.Popen(["nginx", "-c", path, "-p", work, "-e", os.path.join(work, "nginx-error.log")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("nginx did not start: " + proc.stderr.read().decode())
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("nginx did not listen")
+
+
+def newsboat(work, name, urls):
+    home = tempfile.mkdtemp(dir=work, prefix=f"newsboat-{name}-")
+    with open(os.path.join(home, "urls"), "w") as f:
+        f.write("\n".join(urls) + "\n")
+    open(os.path.join(home, "config"), "w").close()
+    r = subprocess.run(["newsboat", "-u", os.path.join(home, "urls"), "-c", os.path.join(home, "cache.db"),
+                        "-C", os.path.join(home, "config"), "-x", "reload", "print-unread"],
+                       env={**os.environ, "HOME": home}, capture_output=True, timeout=120)
+    db = sqlite3.connect(os.path.join(home, "cache.db"))
+    counts = dict(db.execute("select feedurl, count(*) from rss_item group by feedurl"))
+    titles = dict(db.execute("select rssurl, title from rss_feed"))
+    db.close()
+    return r, counts, titles
+
+
+def rfc3339(s):
+    return isinstance(s, str) and re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$", s)
+
+
+def check_json_feed(path, base):
+    """JSON Feed 1.1's required members and types (https://jsonfeed.org/version/1.1)."""
+    name = os.path.relpath(path, base)
+    r = subprocess.run(["/usr/bin/python3", "-m", "json.tool", path], capture_output=True)
+    check(f"json: {name} parses with python3 -m json.tool", r.returncode == 0, r.stderr.decode()[:200])
+    if r.returncode != 0:
+        return
+    feed = json.load(open(path, encoding="utf-8"))
+    problems = []
+    if feed.get("version") != "https://jsonfeed.org/version/1.1":
+        problems.append("version")
+    if not isinstance(feed.get("title"), str) or not feed["title"]:
+        problems.append("title")
+    if not isinstance(feed.get("items"), list):
+        problems.append("items")
+    for k in ("home_page_url", "feed_url", "description"):
+        if k in feed and not isinstance(feed[k], str):
+            problems.append(k)
+    for a in feed.get("authors", []):
+        if not isinstance(a, dict) or not isinstance(a.get("name"), str):
+            problems.append("authors")
+    ids = set()
+    for it in feed.get("items", []):
+        if not isinstance(it.get("id"), str) or not it["id"] or it["id"] in ids:
+            problems.append("item id")
+        ids.add(it.get("id"))
+        if not isinstance(it.get("content_html"), str) and not isinstance(it.get("content_text"), str):
+            problems.append("item content")
+        for k in ("date_published", "date_modified"):
+            if k in it and not rfc3339(it[k]):
+                problems.append(k)
+        if "url" in it and not it["url"].startswith(("http://", "https://")):
+            problems.append("item url")
+    n = len(ET.parse(path[:-5] + ".atom").getroot().findall(A + "entry"))
+    if len(feed.get("items", [])) != n:
+        problems.append(f"{len(feed.get('items', []))} items, Atom has {n}")
+    check(f"json: {name} has JSON Feed 1.1's members", not problems, ", ".join(problems))
+
+
+def main():
+    unplanet, work = sys.argv[1], os.path.abspath(sys.argv[2])
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    site = os.path.join(work, "site")
+    r = subprocess.run([unplanet, "-o", site, "--base-url", base, "-t", "Django=django",
+                        "-t", r"Packaging=\bpip\b|packag", SAMPLE], capture_output=True)
+    check("hosting: unplanet writes the site", r.returncode == 0, r.stderr.decode())
+    for f in sorted(glob.glob(os.path.join(site, "*", "*.json"))):
+        check_json_feed(f, site)
+
+    nginx = start_nginx(work, site, port)
+    try:
+        want = {
+            "": "text/html", "index.html": "text/html",
+            "authors/pypy.atom": "application/atom+xml", "authors/pypy.rss": "application/rss+xml",
+            "authors/pypy.json": "application/feed+json", "topics/django.atom": "application/atom+xml",
+            "topics/django.rss": "application/rss+xml", "topics/django.json": "application/feed+json",
+            "feeds.opml": "text/x-opml", "authors.opml": "text/x-opml", "topics.opml": "text/x-opml",
+        }
+        for path, ctype in want.items():
+            status, headers, body = get(base + path)
+            got = headers.get("Content-Type", "")
+            check(f"nginx: /{path} is 200 {ctype}", status == 200 and got.split(";")[0] == ctype, f"{status} {got}")
+            if ctype != "text/html" or path:
+                check(f"nginx: /{path} says charset=utf-8", "charset=utf-8" in got.lower(), got)
+        status, headers, _ = get(base + "authors/pypy.atom")
+        check("nginx: feeds carry Cache-Control and an ETag",
+              "max-age" in headers.get("Cache-Control", "") and headers.get("ETag"), str(headers))
+        status, _, _ = get(base + "authors/pypy.atom", {"If-None-Match": headers.get("ETag", "")})
+        check("nginx: a reader polling with If-None-Match gets 304", status == 304, f"{status}")
+        for secret in (".unplanet/archive/pypy.xml", ".unplanet/state.xml", ".unplanet/"):
+            status, _, _ = get(base + secret)
+            check(f"nginx: /{secret} is not served", status == 404, f"{status}")
+
+        # Readers, through the server.
+        feeds = sorted(os.path.relpath(p, site) for p in glob.glob(os.path.join(site, "*", "*.atom")) +
+                       glob.glob(os.path.join(site, "*", "*.rss")))
+        sys.path.insert(0, HERE)
+        import feedparser
+        for rel in feeds:
+            d = feedparser.parse(base + rel)
+            entries = len(ET.parse(os.path.join(site, rel)).getroot().findall(".//" + (A + "entry" if rel.endswith(".atom") else "item")))
+            check(f"feedparser over HTTP: {rel}", not d.bozo and d.version in ("atom10", "rss20") and len(d.entries) == entries,
+                  f"bozo={d.bozo} {d.get('bozo_exception')} version={d.version} {len(d.entries)}/{entries}")
+        # newsboat merges entries that share an id across feeds, so each
+        # group of feeds with distinct ids gets its own cache.
+        groups = {"authors-atom": [f for f in feeds if f.startswith("authors/") and f.endswith(".atom")],
+                  "authors-rss": [f for f in feeds if f.startswith("authors/") and f.endswith(".rss")],
+                  "django-atom": ["topics/django.atom"], "packaging-rss": ["topics/packaging.rss"]}
+        for name, group in groups.items():
+            r, counts, titles = newsboat(work, name, [base + f for f in group])
+            bad = []
+            for f in group:
+                entries = len(ET.parse(os.path.join(site, f)).getroot().findall(".//" + (A + "entry" if f.endswith(".atom") else "item")))
+                if counts.get(base + f) != entries or not titles.get(base + f):
+                    bad.append(f"{f}: {counts.get(base + f)}/{entries}")
+            check(f"newsboat reads every {name} feed through nginx ({len(group)} feeds)", r.returncode == 0 and not bad,
+                  f"{bad[:3]} {r.stderr.decode()[:200]}")
+        # OPML import.
+        status, _, opml = get(base + "feeds.opml")
+        home = tempfile.mkdtemp(dir=work, prefix="opml-")
+        with open(os.path.join(home, "feeds.opml"), "wb") as f:
+            f.write(opml)
+        open(os.path.join(home, "urls"), "w").close()
+        r = subprocess.run(["newsboat", "-u", os.path.join(home, "urls"), "-C", os.path.join(home, "config"),
+                            "-c", os.path.join(home, "cache.db"), "-i", os.path.join(home, "feeds.opml")],
+                           env={**os.environ, "HOME": home}, capture_output=True, timeout=60)
+        imported = [l.split()[0] for l in open(os.path.join(home, "urls")) if l.strip() and not l.startswith("#")]
+        expected = [base + f for f in feeds if f.endswith(".atom")]
+        check("newsboat imports feeds.opml: every feed, by its served URL",
+              r.returncode == 0 and sorted(imported) == sorted(expected), f"{len(imported)} vs {len(expected)} {r.stderr.decode()[:200]}")
+        # The page in a real browser.
+        profile = tempfile.mkdtemp(dir=work, prefix="chromium-")
+        for fragment, count in (("", "21 feeds"), ("#q=girao", "1 of 21 feeds"), ("#q=django", None)):
+            r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                                f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", "--window-size=1280,900",
+                                "--dump-dom", base + "index.html" + fragment], capture_output=True, timeout=120)
+            dom = r.stdout.decode("utf-8", "replace")
+            console = [l for l in r.stderr.decode("utf-8", "replace").splitlines() if ":CONSOLE" in l]
+            check(f"chromium: index.html{fragment} loads with no console messages", r.returncode == 0 and not console and "</html>" in dom,
+                  "; ".join(console[:3]))
+            m = re.search(r'<output id="count"[^>]*>([^<]*)</output>', dom)
+            if count is not None:
+                check(f"chromium: index.html{fragment} shows '{count}' (counted from the layout)", m and m.group(1) == count,
+                      m.group(1) if m else "no count")
+            else:
+                shown = re.match(r"^(\d+) of 21 feeds$", m.group(1)) if m else None
+                check("chromium: #q=django shows some feeds and hides the others",
+                      shown and 0 < int(shown.group(1)) < 21, m.group(1) if m else "no count")
+    finally:
+        nginx.terminate()
+        try:
+            nginx.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            nginx.kill()
+    for name, ok, why in results:
+        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+
+
+if __name__ == "__main__":
+    main()

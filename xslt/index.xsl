@@ -1,0 +1,221 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- index.xsl - unplanet's directory document (xslt/README.md) as the
+     folder's index.html: every author and topic feed with its site, number
+     of entries, newest post and links to each format, autodiscovery links,
+     and a filter box. One self-contained file: no external assets. -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="html" encoding="UTF-8" indent="no" doctype-system="about:legacy-compat"
+              media-type="text/html"/>
+
+  <xsl:variable name="planet">
+    <xsl:choose>
+      <xsl:when test="string(/directory/title) != ''"><xsl:value-of select="/directory/title"/></xsl:when>
+      <xsl:otherwise>This Planet</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+
+  <!-- "28 Apr 2026" from a date element's RFC 822 attribute. -->
+  <xsl:template name="day">
+    <xsl:param name="date"/>
+    <time datetime="{$date}"><xsl:value-of select="substring($date/@rfc822, 6, 11)"/></time>
+  </xsl:template>
+
+  <xsl:template match="/directory">
+    <html lang="en">
+      <head>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title><xsl:value-of select="$planet"/>, one feed per author</title>
+        <meta name="description" content="Every source of {$planet} as its own feed, in Atom, RSS and JSON Feed."/>
+        <meta name="generator" content="unplanet {generator/@version}"/>
+        <link rel="alternate" type="text/x-opml" title="All feeds (OPML)" href="feeds.opml"/>
+        <xsl:for-each select="feed">
+          <xsl:variable name="feed" select="."/>
+          <xsl:for-each select="/directory/format[@type != '']">
+            <link rel="alternate" type="{@type}" title="{$feed/title} ({@name})" href="{$feed/path}.{@name}"/>
+          </xsl:for-each>
+        </xsl:for-each>
+        <style>
+:root {
+  color-scheme: light dark;
+  --bg: #f7f7f5; --card: #ffffff; --text: #1d1f21; --muted: #5c6168; --line: #dfe1e4;
+  --accent: #2f5f9e; --atom: #6b3fa0; --rss: #b0430b; --json: #2a6f3b; --focus: #ffbf47;
+}
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #15171a; --card: #1e2125; --text: #e8e9eb; --muted: #a3a8b0; --line: #33373d;
+          --accent: #8fb6ee; --atom: #c3a3ef; --rss: #f5a06e; --json: #7cc48c; }
+}
+* { box-sizing: border-box; }
+[hidden] { display: none !important; }  /* or .feed's display: flex would win */
+html { font-size: 100%; }
+body { margin: 0; background: var(--bg); color: var(--text);
+       font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
+a { color: var(--accent); text-underline-offset: 0.15em; }
+a:focus-visible, input:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.wrap { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }
+header { padding: 2.5rem 0 1rem; }
+h1 { font-size: clamp(1.6rem, 4vw, 2.4rem); line-height: 1.15; margin: 0 0 0.5rem; letter-spacing: -0.01em; }
+h1 span { color: var(--muted); font-weight: 400; }
+.lead { color: var(--muted); max-width: 46rem; margin: 0 0 1rem; }
+.bulk { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; margin: 0; padding: 0; list-style: none; }
+.search { position: sticky; top: 0; z-index: 1; background: var(--bg); padding: 0.75rem 0;
+          display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1rem; border-bottom: 1px solid var(--line); }
+.search label { font-weight: 600; }
+.search input { flex: 1 1 16rem; max-width: 32rem; font: inherit; padding: 0.5rem 0.75rem;
+                border: 1px solid var(--line); border-radius: 0.5rem; background: var(--card); color: var(--text); }
+.search output { color: var(--muted); font-size: 0.9rem; }
+h2 { font-size: 1.25rem; margin: 2rem 0 0.75rem; }
+h2 small { color: var(--muted); font-weight: 400; font-size: 0.9rem; }
+.feeds { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.9rem;
+         grid-template-columns: repeat(auto-fill, minmax(min(100%, 20rem), 1fr)); }
+.feed { background: var(--card); border: 1px solid var(--line); border-radius: 0.75rem; padding: 1rem 1.1rem;
+        display: flex; flex-direction: column; gap: 0.35rem; min-width: 0; }
+.feed h3 { font-size: 1.05rem; margin: 0; overflow-wrap: anywhere; }
+.feed h3 a { color: var(--text); text-decoration: none; }
+.feed h3 a:hover { text-decoration: underline; }
+.feed p { margin: 0; }
+.desc, .meta { color: var(--muted); font-size: 0.88rem; }
+.latest { font-size: 0.92rem; overflow-wrap: anywhere; }
+.latest time { color: var(--muted); white-space: nowrap; }
+.formats { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: auto !important; padding-top: 0.4rem; }
+.formats a { font-size: 0.8rem; font-weight: 600; text-decoration: none; padding: 0.15rem 0.6rem;
+             border: 1px solid currentColor; border-radius: 999px; }
+.formats a:hover { text-decoration: underline; }
+.formats .atom { color: var(--atom); } .formats .rss { color: var(--rss); } .formats .json { color: var(--json); }
+#none { color: var(--muted); margin: 2rem 0; }
+footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
+@media (prefers-reduced-motion: no-preference) { html { scroll-behavior: smooth; } }
+        </style>
+      </head>
+      <body>
+        <div class="wrap">
+          <header>
+            <h1><xsl:value-of select="$planet"/>, <span>one feed per author</span></h1>
+            <p class="lead">
+              <xsl:text>Every source of </xsl:text>
+              <xsl:choose>
+                <xsl:when test="string(link) != ''"><a href="{link}"><xsl:value-of select="$planet"/></a></xsl:when>
+                <xsl:otherwise><xsl:value-of select="$planet"/></xsl:otherwise>
+              </xsl:choose>
+              <xsl:text> as its own feed, so you can follow just the people and topics you care about. Newest post: </xsl:text>
+              <xsl:call-template name="day"><xsl:with-param name="date" select="updated"/></xsl:call-template>
+              <xsl:text>.</xsl:text>
+            </p>
+            <ul class="bulk">
+              <li><a href="feeds.opml" type="text/x-opml">All feeds as OPML</a></li>
+              <li><a href="authors.opml" type="text/x-opml">Authors (OPML)</a></li>
+              <xsl:if test="feed[@kind = 'topic']">
+                <li><a href="topics.opml" type="text/x-opml">Topics (OPML)</a></li>
+              </xsl:if>
+            </ul>
+          </header>
+          <main>
+            <div class="search" role="search" hidden="">
+              <label for="q">Filter</label>
+              <input id="q" type="search" autocomplete="off" spellcheck="false"
+                     placeholder="Name, topic or post title" aria-describedby="count"/>
+              <output id="count" for="q" aria-live="polite"></output>
+            </div>
+            <xsl:if test="feed[@kind = 'topic']">
+              <section aria-labelledby="topics">
+                <h2 id="topics">Topics <small>(<xsl:value-of select="count(feed[@kind = 'topic'])"/>)</small></h2>
+                <ul class="feeds"><xsl:apply-templates select="feed[@kind = 'topic']"/></ul>
+              </section>
+            </xsl:if>
+            <section aria-labelledby="authors">
+              <h2 id="authors">Authors <small>(<xsl:value-of select="count(feed[@kind = 'author'])"/>)</small></h2>
+              <ul class="feeds"><xsl:apply-templates select="feed[@kind = 'author']"/></ul>
+            </section>
+            <p id="none" hidden="">No feed matches your filter.</p>
+          </main>
+          <footer>
+            <p>Made with unplanet <xsl:value-of select="generator/@version"/> from
+              <xsl:value-of select="$planet"/>'s page. Feeds keep their entries after they leave the Planet.</p>
+          </footer>
+        </div>
+        <script>
+(function () {
+  "use strict";
+  var input = document.getElementById("q");
+  var count = document.getElementById("count");
+  var none = document.getElementById("none");
+  var feeds = Array.prototype.slice.call(document.querySelectorAll(".feed"));
+  var sections = Array.prototype.slice.call(document.querySelectorAll("main section"));
+  /* Accents and case do not matter: "girao" finds "Girão". */
+  function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  feeds.forEach(function (li) { li.filterText = fold(li.getAttribute("data-filter") || ""); });
+  function apply() {
+    var words = fold(input.value).split(/\s+/).filter(Boolean);
+    feeds.forEach(function (li) {
+      li.hidden = !words.every(function (w) { return li.filterText.indexOf(w) !== -1; });
+    });
+    sections.forEach(function (s) { s.hidden = !s.querySelector(".feed:not([hidden])"); });
+    /* Count what is laid out, not what was asked for: the number says
+       what the reader sees. */
+    var shown = feeds.filter(function (li) { return li.offsetParent !== null; }).length;
+    count.textContent = words.length ? shown + " of " + feeds.length + " feeds" : feeds.length + " feeds";
+    none.hidden = shown !== 0;
+    try {
+      history.replaceState(null, "", input.value ? "#q=" + encodeURIComponent(input.value) : location.pathname + location.search);
+    } catch (e) { /* some file: pages refuse; the filter still works */ }
+  }
+  var m = /^#q=(.*)$/.exec(location.hash);
+  if (m) { input.value = decodeURIComponent(m[1]); }
+  input.addEventListener("input", apply);
+  document.querySelector(".search").hidden = false;
+  apply();
+}());
+        </script>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:template match="feed">
+    <xsl:variable name="feed" select="."/>
+    <li class="feed" id="{@kind}-{@slug}" data-filter="{title} {@slug} {description} {newest/title}">
+      <h3>
+        <xsl:choose>
+          <xsl:when test="string(link) != ''"><a href="{link}"><xsl:value-of select="title"/></a></xsl:when>
+          <xsl:otherwise><xsl:value-of select="title"/></xsl:otherwise>
+        </xsl:choose>
+      </h3>
+      <!-- An author's generated description repeats its name: show the
+           source's own feed title instead, when it says something new. -->
+      <xsl:choose>
+        <xsl:when test="@kind = 'topic' or description != concat(title, ' on ', $planet)">
+          <p class="desc"><xsl:value-of select="description"/></p>
+        </xsl:when>
+        <xsl:when test="string(subtitle) != '' and subtitle != title">
+          <p class="desc"><xsl:value-of select="subtitle"/></p>
+        </xsl:when>
+      </xsl:choose>
+      <xsl:if test="newest">
+        <p class="latest">
+          <a href="{newest/link}"><xsl:value-of select="newest/title"/></a>
+          <xsl:text> </xsl:text>
+          <xsl:call-template name="day"><xsl:with-param name="date" select="newest/published"/></xsl:call-template>
+        </p>
+      </xsl:if>
+      <p class="meta">
+        <xsl:value-of select="entries"/>
+        <xsl:choose>
+          <xsl:when test="entries = 1"> entry</xsl:when>
+          <xsl:otherwise> entries</xsl:otherwise>
+        </xsl:choose>
+      </p>
+      <p class="formats">
+        <xsl:for-each select="/directory/format">
+          <a class="{@name}" href="{$feed/path}.{@name}" title="{$feed/title}, {@name} feed">
+            <xsl:if test="@type != ''"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+            <xsl:choose>
+              <xsl:when test="@name = 'atom'">Atom</xsl:when>
+              <xsl:when test="@name = 'rss'">RSS</xsl:when>
+              <xsl:when test="@name = 'json'">JSON</xsl:when>
+              <xsl:otherwise><xsl:value-of select="@name"/></xsl:otherwise>
+            </xsl:choose>
+          </a>
+          <xsl:text> </xsl:text>
+        </xsl:for-each>
+      </p>
+    </li>
+  </xsl:template>
+</xsl:stylesheet>
