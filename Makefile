@@ -45,6 +45,14 @@ unplanet-san: $(SRC) $(HDR)
 tests/unit: tests/unit.c $(LIB_SRC) $(HDR)
 	$(CC) $(UP_CFLAGS) $(SAN_FLAGS) -Isrc -o $@ tests/unit.c $(LIB_SRC) $(UP_LIBS) $(LDFLAGS)
 
+tests/bench-parse: tests/bench-parse.c
+	$(CC) $(UP_CFLAGS) $(CFLAGS) -o $@ tests/bench-parse.c $(UP_LIBS) $(LDFLAGS)
+
+# Speed against the bare HTML parse; prints a table, asserts nothing.
+bench: deps
+	@$(MAKE) unplanet tests/bench-parse
+	/usr/bin/python3 tests/bench.py tests/out/bench
+
 # Installs what is missing when run as root; otherwise prints the command.
 deps:
 	@sh tests/deps.sh $(BUILD_DEPS)
@@ -73,6 +81,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf unplanet unplanet-san tests/unit demo tests/out
+	rm -rf unplanet unplanet-san tests/unit tests/bench-parse demo tests/out
 
-.PHONY: all deps test-deps demo check install uninstall clean
+.PHONY: all deps test-deps demo check bench install uninstall clean

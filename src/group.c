@@ -20,6 +20,8 @@
 /* An untitled post is shown under the start of its text, this long. */
 #define UNTITLED_MAX 80
 
+static char *excerpt(const char *text, size_t max);
+
 /* An entry competing for a place in a feed: from the page or the archive. */
 struct candidate {
 	struct entry *e;
@@ -543,6 +545,18 @@ group_page(struct page *page, struct state *archive,
 	if (assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, archived + n_authors) != 0)
 		goto nomem;
 	qsort(set->feeds + n_authors, n_topics, sizeof *set->feeds, by_kind_slug);
+	/* Patterns are done with the full text: documents only need its start
+	 * (the summary, and an untitled post's title), so keep that alone. */
+	for (i = 0; i < page->n_entries; i++) {
+		struct entry *e = &page->entries[i];
+
+		if (e->text != NULL && e->summary == NULL) {
+			if ((e->summary = excerpt(e->text, SUMMARY_MAX)) == NULL)
+				goto nomem;
+			free(e->text);
+			e->text = NULL;
+		}
+	}
 	goto done;
 nomem:
 	rc = err_nomem(err);

@@ -30,14 +30,18 @@ is_named(xmlNodePtr n, const char *name)
 }
 
 static int
-in_list(xmlNodePtr n, const char *const *names)
+compare_name(const void *key, const void *item)
 {
-	if (n->type != XML_ELEMENT_NODE || n->name == NULL)
-		return 0;
-	for (; *names != NULL; names++)
-		if (xmlStrcasecmp(n->name, (const xmlChar *)*names) == 0)
-			return 1;
-	return 0;
+	return strcmp(key, *(const char *const *)item);
+}
+
+/* Whether element n is in names (sorted, lower case). libxml2's HTML
+ * parser gives element names in lower case, so strcmp is enough. */
+static int
+in_list(xmlNodePtr n, const char *const *names, size_t count)
+{
+	return n->type == XML_ELEMENT_NODE && n->name != NULL &&
+	    bsearch(n->name, names, count, sizeof *names, compare_name) != NULL;
 }
 
 /* libxml2 puts whatever follows a stray </body></html> into a new <html>
@@ -82,6 +86,12 @@ gather_into_body(xmlNodePtr body)
 htmlDocPtr
 html_parse_fragment(const char *s, size_t n)
 {
+	return html_parse_fragment_with(NULL, s, n);
+}
+
+htmlDocPtr
+html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n)
+{
 	struct buf in = { 0 };
 	htmlDocPtr doc = NULL;
 	xmlNodePtr body;
@@ -90,7 +100,8 @@ html_parse_fragment(const char *s, size_t n)
 		return NULL;
 	if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || buf_add(&in, s, n) != 0)
 		goto done;
-	doc = htmlReadMemory(in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS);
+	doc = ctxt != NULL ? htmlCtxtReadMemory(ctxt, in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS)
+			   : htmlReadMemory(in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS);
 	if (doc == NULL)
 		goto done;
 	body = html_fragment_root(doc);
@@ -137,22 +148,27 @@ next_node(xmlNodePtr n, xmlNodePtr root, int descend,
 	}
 }
 
+/* Elements whose content is not text a reader sees (sorted). */
 static const char *const hidden_elements[] = {
-	"script", "style", "iframe", "svg", "math", "template", "noscript", "head",
-	"title", "object", NULL
+	"head", "iframe", "math", "noscript", "object", "script", "style", "svg",
+	"template", "title"
 };
+#define N_HIDDEN (sizeof hidden_elements / sizeof hidden_elements[0])
 
+/* Elements whose tags separate words (sorted). */
 static const char *const block_elements[] = {
-	"address", "article", "aside", "blockquote", "br", "caption", "center", "dd",
-	"details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption",
-	"figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-	"hgroup", "hr", "iframe", "legend", "li", "main", "menu", "nav", "ol", "p",
-	"pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
-	"tr", "ul", "video", "audio", "canvas", "object", "embed", NULL
+	"address", "article", "aside", "audio", "blockquote", "br", "canvas", "caption",
+	"center", "dd", "details", "dialog", "dir", "div", "dl", "dt", "embed",
+	"fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+	"h5", "h6", "header", "hgroup", "hr", "iframe", "legend", "li", "main", "menu",
+	"nav", "object", "ol", "p", "pre", "section", "summary", "table", "tbody",
+	"td", "tfoot", "th", "thead", "tr", "ul", "video"
 };
+#define N_BLOCK (sizeof block_elements / sizeof block_elements[0])
 
 struct text_walk {
 	struct buf out;
+	size_t hidden;      /* hidden elements the walk is inside */
 	int failed;
 };
 
@@ -161,40 +177,85 @@ text_leave(xmlNodePtr n, void *ctx)
 {
 	struct text_walk *w = ctx;
 
-	if (in_list(n, block_elements) && buf_addc(&w->out, ' ') != 0)
+	if (in_list(n, hidden_elements, N_HIDDEN))
+		w->hidden--;
+	else if (w->hidden == 0 && in_list(n, block_elements, N_BLOCK) && buf_addc(&w->out, ' ') != 0)
 		w->failed = 1;
+}
+
+/* Walks the tree under root once: makes URL attributes absolute against
+ * base (when base is not NULL), maps C1 characters in text nodes, and
+ * collects the visible text into w. */
+static int fix_c1(xmlNodePtr n);
+static int resolve_element(xmlNodePtr n, const xmlChar *base);
+
+static int
+walk(xmlNodePtr root, const char *base, struct text_walk *w)
+{
+	xmlNodePtr n;
+
+	for (n = root->children; n != NULL && !w->failed;) {
+		int descend = 1;
+
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content != NULL && w->hidden == 0) {
+				if (n->type == XML_TEXT_NODE && strchr((const char *)n->content, 0xC2) != NULL &&
+				    fix_c1(n) != 0)
+					return -1;
+				if (buf_adds(&w->out, (const char *)n->content) != 0)
+					w->failed = 1;
+			}
+		} else if (n->type != XML_ELEMENT_NODE) {
+			descend = 0;
+		} else {
+			/* Hidden elements are walked too, so their links get
+			 * resolved, but their text is not collected. */
+			if (base != NULL && n->properties != NULL &&
+			    resolve_element(n, (const xmlChar *)base) != 0)
+				return -1;
+			if (in_list(n, hidden_elements, N_HIDDEN))
+				w->hidden++;
+			else if (w->hidden == 0 && in_list(n, block_elements, N_BLOCK) && buf_addc(&w->out, ' ') != 0)
+				w->failed = 1;
+		}
+		n = next_node(n, root, descend, text_leave, w);
+	}
+	return w->failed ? -1 : 0;
+}
+
+static char *
+finish_text(struct text_walk *w, int rc)
+{
+	char *s;
+
+	if (rc != 0) {
+		buf_free(&w->out);
+		return NULL;
+	}
+	s = buf_take(&w->out);
+	if (s != NULL)
+		text_collapse_space(s);
+	return s;
 }
 
 char *
 html_text(xmlNodePtr root)
 {
-	struct text_walk w = { { 0 }, 0 };
-	xmlNodePtr n;
-	char *s;
+	struct text_walk w = { { 0 }, 0, 0 };
 
 	if (root == NULL || root->children == NULL)
 		return strdup("");
-	for (n = root->children; n != NULL && !w.failed;) {
-		int descend = 1;
+	return finish_text(&w, walk(root, NULL, &w));
+}
 
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			if (n->content != NULL && buf_adds(&w.out, (const char *)n->content) != 0)
-				w.failed = 1;
-		} else if (n->type != XML_ELEMENT_NODE || in_list(n, hidden_elements)) {
-			descend = 0;
-		} else if (in_list(n, block_elements) && buf_addc(&w.out, ' ') != 0) {
-			w.failed = 1;
-		}
-		n = next_node(n, root, descend, text_leave, &w);
-	}
-	if (w.failed) {
-		buf_free(&w.out);
-		return NULL;
-	}
-	s = buf_take(&w.out);
-	if (s != NULL)
-		text_collapse_space(s);
-	return s;
+char *
+html_prepare(xmlNodePtr root, const char *base)
+{
+	struct text_walk w = { { 0 }, 0, 0 };
+
+	if (root == NULL || root->children == NULL)
+		return strdup("");
+	return finish_text(&w, walk(root, base, &w));
 }
 
 char *
@@ -271,20 +332,17 @@ fail:
 	return NULL;
 }
 
+/* Attributes holding one URL (sorted; attribute names come lower case). */
 static const char *const url_attributes[] = {
-	"href", "src", "cite", "action", "formaction", "poster", "background",
-	"longdesc", "usemap", "data", NULL
+	"action", "background", "cite", "data", "formaction", "href", "longdesc",
+	"poster", "src", "usemap"
 };
 
 static int
 is_url_attribute(xmlAttrPtr a)
 {
-	const char *const *name;
-
-	for (name = url_attributes; *name != NULL; name++)
-		if (xmlStrcasecmp(a->name, (const xmlChar *)*name) == 0)
-			return 1;
-	return 0;
+	return bsearch(a->name, url_attributes, sizeof url_attributes / sizeof url_attributes[0],
+	    sizeof url_attributes[0], compare_name) != NULL;
 }
 
 /* Sets attribute a to its value resolved against base. Values that do not
@@ -397,40 +455,25 @@ done:
 	return rc;
 }
 
-int
-html_resolve(xmlNodePtr root, const char *base)
+/* Makes the URL attributes of one element absolute against base. */
+static int
+resolve_element(xmlNodePtr n, const xmlChar *base)
 {
-	xmlNodePtr n;
+	xmlAttrPtr a;
 
-	for (n = root->children; n != NULL; n = next_node(n, root, 1, NULL, NULL)) {
-		xmlAttrPtr a;
+	for (a = n->properties; a != NULL; a = a->next) {
+		int srcset = strcmp((const char *)a->name, "srcset") == 0, rc;
+		xmlChar *value;
 
-		if (n->type == XML_TEXT_NODE && n->content != NULL) {
-			if (fix_c1(n) != 0)
-				return -1;
+		if (a->children == NULL || (!srcset && !is_url_attribute(a)))
 			continue;
-		}
-		if (n->type != XML_ELEMENT_NODE || base == NULL)
-			continue;
-		for (a = n->properties; a != NULL; a = a->next) {
-			xmlChar *value;
-			int rc = 0;
-
-			if (a->children == NULL)
-				continue;
-			if (!is_url_attribute(a) && xmlStrcasecmp(a->name, (const xmlChar *)"srcset") != 0)
-				continue;
-			value = xmlNodeGetContent((xmlNodePtr)a);
-			if (value == NULL)
-				return -1;
-			if (is_url_attribute(a))
-				rc = resolve_attribute(a, value, (const xmlChar *)base);
-			else
-				rc = resolve_srcset(a, value, (const xmlChar *)base);
-			xmlFree(value);
-			if (rc != 0)
-				return -1;
-		}
+		value = xmlNodeGetContent((xmlNodePtr)a);
+		if (value == NULL)
+			return -1;
+		rc = srcset ? resolve_srcset(a, value, base) : resolve_attribute(a, value, base);
+		xmlFree(value);
+		if (rc != 0)
+			return -1;
 	}
 	return 0;
 }

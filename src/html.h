@@ -18,6 +18,10 @@
 htmlDocPtr html_parse_fragment(const char *s, size_t n);
 xmlNodePtr html_fragment_root(htmlDocPtr doc);
 
+/* The same with a parser context made by htmlNewParserCtxt and kept for
+ * many fragments (its name dictionary too), which is cheaper per post. */
+htmlDocPtr html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n);
+
 /* Visible text under root, as a browser shows it: references decoded,
  * comments and script/style/iframe/svg/math/template/noscript/head/title/
  * object contents and image alt text left out, block element tags
@@ -31,12 +35,13 @@ char *html_fragment_text(const char *s, size_t n);
  * and HTML 4 named, each with its ';'); malloc'd. */
 char *html_decode_attr(const char *s, size_t n);
 
-/* Makes relative links under root absolute against base (an absolute URL):
- * href, src, srcset, cite, action, formaction, poster, background, longdesc,
- * usemap, data. Also maps C1 control characters in text (from references
- * like &#150;) to the Windows-1252 characters browsers show. 0, or -1 when
- * memory runs out. */
-int html_resolve(xmlNodePtr root, const char *base);
+/* Gets a post's tree ready in one walk, and returns its visible text (as
+ * html_text; malloc'd, NULL when memory runs out): makes relative links
+ * absolute against base, an absolute URL, or leaves them when base is NULL
+ * (href, src, srcset, cite, action, formaction, poster, background,
+ * longdesc, usemap, data), and maps C1 control characters in text (from
+ * references like &#150;) to the Windows-1252 characters browsers show. */
+char *html_prepare(xmlNodePtr root, const char *base);
 
 /* The children of root serialized as HTML (UTF-8), malloc'd. */
 char *html_serialize(htmlDocPtr doc, xmlNodePtr root);

@@ -240,61 +240,85 @@ dump(const struct feed_set *set, const struct group_options *gopt, char **err)
 	return rc;
 }
 
-/* Adds the archive copy of a feed document: .unplanet/archive/SLUG.xml. */
+/* Adds a document's XML (an author feed's archive, or the last topic or
+ * directory document) at relpath, and tells whether it was unchanged. */
 static int
-archive_feed(xmlDocPtr doc, const struct feed *f, struct publish *pub, char **err)
+add_document(xmlDocPtr doc, const char *relpath, struct publish *pub, int *unchanged, char **err)
 {
-	struct buf path = { 0 };
 	xmlChar *bytes = NULL;
-	int n = 0, rc;
+	int n = 0;
 
 	xmlDocDumpFormatMemoryEnc(doc, &bytes, &n, "UTF-8", 1);
-	if (bytes == NULL || buf_adds(&path, ARCHIVE_DIR "/") != 0 || buf_adds(&path, f->slug) != 0 ||
-	    buf_adds(&path, ".xml") != 0) {
-		xmlFree(bytes);
-		buf_free(&path);
+	if (bytes == NULL)
 		return err_nomem(err);
-	}
-	rc = publish_add(pub, path.data, (char *)bytes, (size_t)n, err);
-	buf_free(&path);
-	return rc;
+	return publish_add(pub, relpath, (char *)bytes, (size_t)n, unchanged, err);
 }
 
-/* Adds every format of every feed to the publication, and each author
- * feed's archive copy (also for feeds --only leaves without files). */
+/* Adds one output file made by applying format k (or site page k) to doc.
+ * When doc and the stylesheets are what the last run used (reuse), a file
+ * that is there is kept without transforming anything. */
+static int
+add_output(struct writer *w, int site, size_t k, xmlDocPtr doc, const char *relpath, int reuse,
+    struct publish *pub, char **err)
+{
+	char *data = NULL;
+	size_t len;
+	int rc;
+
+	if (reuse && publish_keep(pub, relpath))
+		return UP_OK;
+	rc = site ? writer_apply_site(w, k, doc, &data, &len, err) : writer_apply(w, k, doc, relpath, &data, &len, err);
+	if (rc != UP_OK) {
+		free(data);
+		return rc;
+	}
+	return publish_add(pub, relpath, data, len, NULL, err);
+}
+
+static char *
+join_path(const char *a, const char *b, const char *c, const char *d)
+{
+	struct buf path = { 0 };
+
+	if (buf_adds(&path, a) != 0 || buf_adds(&path, b) != 0 || buf_adds(&path, c) != 0 ||
+	    buf_adds(&path, d) != 0) {
+		buf_free(&path);
+		return NULL;
+	}
+	return buf_take(&path);
+}
+
+/* Adds every format of every feed to the publication, with each author
+ * feed's archive (also for feeds --only leaves without files). */
 static int
 write_feeds(const struct feed_set *set, const struct group_options *gopt, struct writer *w,
-    struct publish *pub, char **err)
+    int same_stylesheets, struct publish *pub, char **err)
 {
 	size_t i, k;
 	int rc = UP_OK;
 
 	for (i = 0; rc == UP_OK && i < set->n_feeds; i++) {
 		const struct feed *f = &set->feeds[i];
+		int author = strcmp(f->kind, "author") == 0, same = 0;
 		xmlDocPtr doc = feed_document(set, i, gopt);
+		char *docpath = author ? join_path(ARCHIVE_DIR "/", f->slug, ".xml", "") :
+		    join_path(CACHE_DIR "/topics/", f->slug, ".xml", "");
 
-		if (doc == NULL)
+		if (doc == NULL || docpath == NULL) {
+			xmlFreeDoc(doc);
+			free(docpath);
 			return err_nomem(err);
-		if (strcmp(f->kind, "author") == 0)
-			rc = archive_feed(doc, f, pub, err);
-		for (k = 0; rc == UP_OK && !f->hidden && k < writer_count(w); k++) {
-			struct buf path = { 0 };
-			char *data = NULL;
-			size_t len;
-
-			if (buf_adds(&path, f->kind) != 0 || buf_adds(&path, "s/") != 0 ||
-			    buf_adds(&path, f->slug) != 0 || buf_addc(&path, '.') != 0 ||
-			    buf_adds(&path, writer_name(w, k)) != 0) {
-				rc = err_nomem(err);
-			} else {
-				rc = writer_apply(w, k, doc, path.data, &data, &len, err);
-				if (rc == UP_OK)
-					rc = publish_add(pub, path.data, data, len, err);
-				else
-					free(data);
-			}
-			buf_free(&path);
 		}
+		rc = add_document(doc, docpath, pub, &same, err);
+		for (k = 0; rc == UP_OK && !f->hidden && k < writer_count(w); k++) {
+			char *path = join_path(f->kind, "s/", f->slug, ".");
+			char *file = path != NULL ? join_path(path, writer_name(w, k), "", "") : NULL;
+
+			rc = file != NULL ? add_output(w, 0, k, doc, file, same_stylesheets && same, pub, err) : err_nomem(err);
+			free(path);
+			free(file);
+		}
+		free(docpath);
 		xmlFreeDoc(doc);
 	}
 	return rc;
@@ -304,12 +328,12 @@ write_feeds(const struct feed_set *set, const struct group_options *gopt, struct
  * directory document. */
 static int
 write_site(const struct feed_set *set, const struct group_options *gopt, struct writer *w,
-    struct publish *pub, char **err)
+    int same_stylesheets, struct publish *pub, char **err)
 {
 	struct format_info *formats;
 	xmlDocPtr doc = NULL;
 	size_t i, n = writer_count(w);
-	int rc = UP_OK;
+	int rc = UP_OK, same = 0;
 
 	formats = calloc(n ? n : 1, sizeof *formats);
 	if (formats == NULL)
@@ -319,22 +343,16 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 		formats[i].media_type = writer_media_type(w, i);
 	}
 	doc = directory_document(set, gopt, formats, n);
-	if (doc == NULL)
-		rc = err_nomem(err);
+	rc = doc != NULL ? add_document(doc, CACHE_DIR "/directory.xml", pub, &same, err) : err_nomem(err);
 	for (i = 0; rc == UP_OK && i < writer_site_count(w); i++) {
 		const char *lists = writer_site_lists(w, i);
-		char *data = NULL;
-		size_t len, k, listed = 0;
+		size_t k, listed = 0;
 
 		for (k = 0; lists != NULL && k < set->n_feeds; k++)
 			listed += !set->feeds[k].hidden && (lists[0] == '\0' || strcmp(set->feeds[k].kind, lists) == 0);
 		if (lists != NULL && listed == 0)
 			continue;
-		rc = writer_apply_site(w, i, doc, &data, &len, err);
-		if (rc == UP_OK)
-			rc = publish_add(pub, writer_site_file(w, i), data, len, err);
-		else
-			free(data);
+		rc = add_output(w, 1, i, doc, writer_site_file(w, i), same_stylesheets && same, pub, err);
 	}
 	xmlFreeDoc(doc);
 	free(formats);
@@ -357,7 +375,7 @@ run(const struct settings *s, char **err)
 	char *xslt_dir = NULL, *state_bytes = NULL;
 	size_t state_len = 0;
 	const char *name = strcmp(s->source, "-") == 0 ? "<stdin>" : s->source;
-	int rc;
+	int rc, same_stylesheets;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (!s->dump) {
@@ -393,6 +411,10 @@ run(const struct settings *s, char **err)
 	rc = read_page(fetched->data, fetched->len, name, fetched->url, fetched->charset, &page, err);
 	if (rc != UP_OK)
 		goto done;
+	/* The entries hold all that is needed now: the page's bytes can go
+	 * before the outputs pile up. */
+	free(fetched->data);
+	fetched->data = NULL;
 	rc = group_page(page, state, &gopt, &set, err);
 	if (rc != UP_OK)
 		goto done;
@@ -403,16 +425,20 @@ run(const struct settings *s, char **err)
 		rc = dump(set, &gopt, err);
 		goto done;
 	}
-	rc = write_feeds(set, &gopt, w, pub, err);
+	/* Files made by the same stylesheets from the same documents are the
+	 * same: an unchanged run only compares documents. */
+	same_stylesheets = !s->force && state->fingerprint != NULL &&
+	    strcmp(state->fingerprint, writer_fingerprint(w)) == 0;
+	rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
 	if (rc == UP_OK)
-		rc = write_site(set, &gopt, w, pub, err);
-	/* The validators go last: a run killed before them leaves the old
-	 * ones, so the next run fetches again and repairs what is missing. */
-	if (rc == UP_OK && fetch_is_url(s->source))
-		rc = state_serialize(s->source, fetched->etag, fetched->last_modified, &state_bytes,
-		    &state_len, err);
-	if (rc == UP_OK && state_bytes != NULL) {
-		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, err);
+		rc = write_site(set, &gopt, w, same_stylesheets, pub, err);
+	/* The state goes last: a run killed before it leaves the old
+	 * validators and fingerprint, so the next run redoes what is missing. */
+	if (rc == UP_OK)
+		rc = state_serialize(fetch_is_url(s->source) ? s->source : NULL, fetched->etag,
+		    fetched->last_modified, writer_fingerprint(w), &state_bytes, &state_len, err);
+	if (rc == UP_OK) {
+		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, NULL, err);
 		state_bytes = NULL;
 	}
 	if (rc == UP_OK)

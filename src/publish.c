@@ -31,6 +31,8 @@ struct publish {
 	size_t n_created;
 	char **folders;        /* every folder a file was added to, relative */
 	size_t n_folders;
+	char **present;        /* folders known to exist, relative */
+	size_t n_present;
 	struct pending *pending;
 	size_t n_pending;
 	size_t unchanged;
@@ -162,11 +164,14 @@ note_folder(struct publish *p, const char *relpath)
 }
 
 int
-publish_add(struct publish *p, const char *relpath, char *data, size_t len, char **err)
+publish_add(struct publish *p, const char *relpath, char *data, size_t len, int *unchanged,
+    char **err)
 {
 	struct pending *q;
 	char *target;
 
+	if (unchanged != NULL)
+		*unchanged = 0;
 	if (note_folder(p, relpath) != 0) {
 		free(data);
 		return err_nomem(err);
@@ -174,6 +179,8 @@ publish_add(struct publish *p, const char *relpath, char *data, size_t len, char
 	if (same_bytes(p->dirfd, relpath, data, len)) {
 		free(data);
 		p->unchanged++;
+		if (unchanged != NULL)
+			*unchanged = 1;
 		return UP_OK;
 	}
 	q = realloc(p->pending, (p->n_pending + 1) * sizeof *q);
@@ -193,32 +200,62 @@ publish_add(struct publish *p, const char *relpath, char *data, size_t len, char
 	return UP_OK;
 }
 
+int
+publish_keep(struct publish *p, const char *relpath)
+{
+	struct stat st;
+
+	if (fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+	    note_folder(p, relpath) != 0)
+		return 0;
+	p->unchanged++;
+	return 1;
+}
+
+/* Whether folder relpath[0..n) is already known to exist. */
+static int
+present(const struct publish *p, const char *relpath, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_present; i++)
+		if (strlen(p->present[i]) == n && strncmp(p->present[i], relpath, n) == 0)
+			return 1;
+	return 0;
+}
+
 /* Creates the folders leading to relpath, remembering those it made so a
- * failure can remove them. */
+ * failure can remove them, and those that exist so it asks only once. */
 static int
 make_folders(struct publish *p, const char *relpath, char **err)
 {
 	const char *slash;
 
 	for (slash = strchr(relpath, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
-		char *sub = strndup(relpath, (size_t)(slash - relpath));
+		size_t n = (size_t)(slash - relpath);
+		char *sub, *made = NULL;
+		int e;
 
-		if (sub == NULL)
+		if (present(p, relpath, n))
+			continue;
+		if ((sub = strndup(relpath, n)) == NULL)
 			return err_nomem(err);
 		if (mkdirat(p->dirfd, sub, 0777) == 0) {
-			if (remember(&p->created, &p->n_created, sub) != 0) {
+			if ((made = strdup(sub)) == NULL || remember(&p->created, &p->n_created, made) != 0) {
 				unlinkat(p->dirfd, sub, AT_REMOVEDIR);
+				free(made);
 				free(sub);
 				return err_nomem(err);
 			}
-			continue;
-		}
-		if (errno != EEXIST) {
-			err_set(err, UP_ECANTCREAT, "%s/%s: cannot create folder: %s", p->dir, sub, strerror(errno));
+		} else if ((e = errno) != EEXIST) {
+			err_set(err, UP_ECANTCREAT, "%s/%s: cannot create folder: %s", p->dir, sub, strerror(e));
 			free(sub);
 			return UP_ECANTCREAT;
 		}
-		free(sub);
+		if (remember(&p->present, &p->n_present, sub) != 0) {
+			free(sub);
+			return err_nomem(err);
+		}
 	}
 	return UP_OK;
 }
@@ -369,11 +406,18 @@ undo(struct publish *p)
 		unlinkat(p->dirfd, p->created[i - 1], AT_REMOVEDIR);
 }
 
+/* Files under .unplanet/ record what earlier runs did. */
+static int
+is_record(const char *relpath)
+{
+	return strncmp(relpath, ".unplanet/", 10) == 0;
+}
+
 int
 publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 {
 	size_t i;
-	int rc = UP_OK;
+	int rc = UP_OK, phase;
 
 	stats->written = 0;
 	stats->unchanged = p->unchanged;
@@ -396,16 +440,24 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 		undo(p);
 		return rc;
 	}
-	for (i = 0; i < p->n_pending; i++) {
-		struct pending *q = &p->pending[i];
+	/* Outputs first, then the records under .unplanet/ (archive, cache,
+	 * state) in the order added: a record must never claim work whose
+	 * files a killed run did not put in place. */
+	for (phase = 0; rc == UP_OK && phase < 2; phase++) {
+		for (i = 0; i < p->n_pending; i++) {
+			struct pending *q = &p->pending[i];
 
-		if (renameat(p->dirfd, q->tmp, p->dirfd, q->target) != 0) {
-			rc = err_set(err, UP_EIO, "%s/%s: cannot replace: %s", p->dir, q->target, strerror(errno));
-			break;
+			if (q->tmp == NULL || is_record(q->target) != phase)
+				continue;
+			if (renameat(p->dirfd, q->tmp, p->dirfd, q->target) != 0) {
+				rc = err_set(err, UP_EIO, "%s/%s: cannot replace: %s", p->dir, q->target,
+				    strerror(errno));
+				break;
+			}
+			free(q->tmp);
+			q->tmp = NULL;
+			stats->written++;
 		}
-		free(q->tmp);
-		q->tmp = NULL;
-		stats->written++;
 	}
 	if (rc != UP_OK) {
 		/* Files already renamed are complete and stay; drop the rest. */
@@ -435,6 +487,9 @@ publish_free(struct publish *p)
 		free(p->created[i]);
 	for (i = 0; i < p->n_folders; i++)
 		free(p->folders[i]);
+	for (i = 0; i < p->n_present; i++)
+		free(p->present[i]);
+	free(p->present);
 	free(p->pending);
 	free(p->created);
 	free(p->folders);

@@ -39,11 +39,20 @@ struct publish_stats {
 int publish_begin(const char *dir, int wait, struct publish **out, char **err);
 
 /* Adds dir/relpath with contents data[0..len). Takes ownership of data (a
- * malloc'd buffer) whether it succeeds or not. */
-int publish_add(struct publish *p, const char *relpath, char *data, size_t len, char **err);
+ * malloc'd buffer) whether it succeeds or not. If unchanged is not NULL,
+ * it tells whether the file already held exactly these bytes. */
+int publish_add(struct publish *p, const char *relpath, char *data, size_t len, int *unchanged,
+    char **err);
 
-/* Writes every added file that changed, renaming them in the order they
- * were added; fills stats. */
+/* Counts dir/relpath as unchanged without its bytes, when the caller knows
+ * they would be the same; returns 0 (and counts nothing) if the file is
+ * not there, so the caller must make it. */
+int publish_keep(struct publish *p, const char *relpath);
+
+/* Writes every added file that changed and renames them into place: the
+ * outputs first, then the files under .unplanet/ (records of what was
+ * done: archive, cache, state), each group in the order added, so a
+ * record never describes files that are not there yet. Fills stats. */
 int publish_commit(struct publish *p, struct publish_stats *stats, char **err);
 
 /* Frees p, after commit or instead of it. Safe on NULL. */

@@ -51,6 +51,7 @@ struct scanner {
 	const char *name;      /* for messages */
 	const char *line_at;   /* line counting resumes here... */
 	size_t line;           /* ...on this line */
+	htmlParserCtxtPtr html;  /* one HTML parser for every post body */
 };
 
 static int
@@ -393,7 +394,7 @@ content_base(const char *link, const char *page_url)
  * last named a source). */
 static int
 make_entry(struct entry *e, const struct frame *src, const struct frame *f,
-    const struct footer *ft, const char *page_url)
+    const struct footer *ft, const char *page_url, htmlParserCtxtPtr html)
 {
 	htmlDocPtr doc = NULL;
 	xmlNodePtr root;
@@ -419,13 +420,12 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		goto done;
 	b = skip_space(b, be);
 	be = skip_space_back(b, be);
-	if ((doc = html_parse_fragment(b, (size_t)(be - b))) == NULL ||
+	if ((doc = html_parse_fragment_with(html, b, (size_t)(be - b))) == NULL ||
 	    (root = html_fragment_root(doc)) == NULL)
 		goto done;
 	base = content_base(e->link, page_url);
-	if (html_resolve(root, base) != 0 ||
-	    (e->content = html_serialize(doc, root)) == NULL ||
-	    (e->text = html_text(root)) == NULL)
+	if ((e->text = html_prepare(root, base)) == NULL ||
+	    (e->content = html_serialize(doc, root)) == NULL)
 		goto done;
 	rc = 0;
 done:
@@ -493,7 +493,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 			    sc->name, line_of(sc, f.body));
 		if (f.has_source)
 			src = f;
-		if (make_entry(&e, &src, &f, &ft, page_url) != 0) {
+		if (make_entry(&e, &src, &f, &ft, page_url, sc->html) != 0) {
 			entry_free(&e);
 			return err_nomem(err);
 		}
@@ -628,7 +628,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 {
 	struct buf clean = { 0 };
 	struct page *page;
-	struct scanner sc;
+	struct scanner sc = { 0 };
 	const char *p = NULL, *start, *end;
 	size_t n = 0;
 	int rc;
@@ -651,6 +651,11 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	sc.end = end;
 	sc.name = name;
 	sc.line = 1;
+	sc.html = htmlNewParserCtxt();
+	if (sc.html == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	if ((page->title = page_title(p, start)) == NULL ||
 	    (url != NULL && (page->link = strdup(url)) == NULL)) {
 		rc = err_nomem(err);
@@ -659,6 +664,8 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	rc = frame_posts(&sc, start, page, url, err);
 done:
 	buf_free(&clean);
+	if (sc.html != NULL)
+		htmlFreeParserCtxt(sc.html);
 	if (rc != 0) {
 		page_free(page);
 		return rc;

@@ -205,6 +205,9 @@ read_validators(const char *path, struct state *s, char **err)
 		rc = corrupt(err, path, root, "not a <state> document");
 		goto done;
 	}
+	fetch = child(root, "outputs");
+	if (fetch != NULL)
+		s->fingerprint = (char *)xmlGetProp(fetch, (const xmlChar *)"fingerprint");
 	fetch = child(root, "fetch");
 	if (fetch != NULL) {
 		s->url = (char *)xmlGetProp(fetch, (const xmlChar *)"url");
@@ -318,7 +321,7 @@ done:
 
 int
 state_serialize(const char *url, const char *etag, const char *last_modified,
-    char **data, size_t *len, char **err)
+    const char *fingerprint, char **data, size_t *len, char **err)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root, fetch;
@@ -333,6 +336,14 @@ state_serialize(const char *url, const char *etag, const char *last_modified,
 	if (root == NULL || xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") == NULL) {
 		rc = err_nomem(err);
 		goto done;
+	}
+	if (fingerprint != NULL) {
+		fetch = xmlNewChild(root, NULL, (const xmlChar *)"outputs", NULL);
+		if (fetch == NULL ||
+		    xmlNewProp(fetch, (const xmlChar *)"fingerprint", (const xmlChar *)fingerprint) == NULL) {
+			rc = err_nomem(err);
+			goto done;
+		}
 	}
 	if (url != NULL) {
 		fetch = xmlNewChild(root, NULL, (const xmlChar *)"fetch", NULL);
@@ -377,5 +388,6 @@ state_free(struct state *s)
 	xmlFree(s->url);
 	xmlFree(s->etag);
 	xmlFree(s->last_modified);
+	xmlFree(s->fingerprint);
 	free(s);
 }

@@ -5,6 +5,8 @@
  *   .unplanet/archive/SLUG.xml  one feed document per source, in the
  *                               intermediate vocabulary (xslt/README.md):
  *                               its entries, kept after they leave the page
+ *   .unplanet/cache/...         the last topic and directory documents, so
+ *                               an unchanged one needs no transforming
  *
  * Both are parsed with no network, no DTD and no entity expansion; a file
  * that does not parse, or is not what unplanet wrote, is an error naming it
@@ -23,6 +25,7 @@
 #define STATE_DIR ".unplanet"
 #define STATE_FILE ".unplanet/state.xml"
 #define ARCHIVE_DIR ".unplanet/archive"
+#define CACHE_DIR ".unplanet/cache"
 
 /* One source's archived feed. Its entries carry their own source name and
  * link (the source's identity) and their published/updated times. */
@@ -38,6 +41,7 @@ struct state {
 	char *url;               /* the page the validators belong to */
 	char *etag;
 	char *last_modified;
+	char *fingerprint;       /* writer_fingerprint of the last run, or NULL */
 	struct archived_feed *feeds;
 	size_t n_feeds;
 };
@@ -45,10 +49,10 @@ struct state {
 /* Reads dir's state; a folder without one gives an empty state. */
 int state_load(const char *dir, struct state **out, char **err);
 
-/* state.xml's bytes for the given validators (each may be NULL);
- * *data is malloc'd. */
+/* state.xml's bytes for the given validators and fingerprint (each may be
+ * NULL); *data is malloc'd. */
 int state_serialize(const char *url, const char *etag, const char *last_modified,
-    char **data, size_t *len, char **err);
+    const char *fingerprint, char **data, size_t *len, char **err);
 
 void state_free(struct state *state);
 

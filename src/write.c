@@ -1,6 +1,7 @@
 /* write.c - apply output stylesheets to intermediate documents (see
  * write.h). */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,41 @@ struct writer {
 	struct format site[N_SITE_PAGES];   /* stylesheets shared where pages share one */
 	xsltSecurityPrefsPtr security;
 	struct buf messages;       /* what libxml2/libxslt said, for errors */
+	char fingerprint[17];
+	uint64_t hash;             /* FNV-1a over what makes the fingerprint */
 };
+
+#ifndef VERSION
+#define VERSION "0"
+#endif
+
+static void
+hash_bytes(uint64_t *h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	while (n-- > 0) {
+		*h ^= *p++;
+		*h *= 0x100000001b3ULL;
+	}
+}
+
+/* Adds a stylesheet file to the fingerprint: its name and its bytes. */
+static void
+hash_file(struct writer *w, const char *name, const char *path)
+{
+	char chunk[65536];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	hash_bytes(&w->hash, name, strlen(name) + 1);
+	if (f == NULL)
+		return;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		hash_bytes(&w->hash, chunk, n);
+	fclose(f);
+	hash_bytes(&w->hash, "", 1);
+}
 
 /* libxml2 and libxslt report through callbacks; collect what they say so
  * it reaches the user inside one error message, and only on failure. */
@@ -99,8 +134,8 @@ json_string(xmlXPathParserContextPtr ctxt, int nargs)
 	static const char hex[] = "0123456789abcdef";
 	struct buf out = { 0 };
 	xmlChar *s;
-	const unsigned char *p;
-	int failed = 0;
+	const unsigned char *p, *run;
+	int failed;
 
 	if (nargs != 1) {
 		xmlXPathSetArityError(ctxt);
@@ -111,30 +146,40 @@ json_string(xmlXPathParserContextPtr ctxt, int nargs)
 		xmlXPathSetError(ctxt, XPATH_MEMORY_ERROR);
 		return;
 	}
-	failed |= buf_addc(&out, '"');
-	for (p = s; *p != '\0' && !failed; p++) {
+	/* Most bytes need no escape: copy them in runs. */
+	failed = buf_reserve(&out, (size_t)xmlStrlen(s) + (size_t)xmlStrlen(s) / 8 + 16) != 0 ||
+	    buf_addc(&out, '"') != 0;
+	for (p = run = s; *p != '\0' && !failed; p++) {
 		char esc[7] = "\\u00";
+		const char *rep = NULL;
+		size_t n = 2;
 
+		if (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0xE2)
+			continue;
+		if (*p == 0xE2 && !(p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)))
+			continue;
+		failed = buf_add(&out, run, (size_t)(p - run)) != 0;
 		switch (*p) {
-		case '"': failed |= buf_add(&out, "\\\"", 2); break;
-		case '\\': failed |= buf_add(&out, "\\\\", 2); break;
-		case '\n': failed |= buf_add(&out, "\\n", 2); break;
-		case '\r': failed |= buf_add(&out, "\\r", 2); break;
-		case '\t': failed |= buf_add(&out, "\\t", 2); break;
+		case '"': rep = "\\\""; break;
+		case '\\': rep = "\\\\"; break;
+		case '\n': rep = "\\n"; break;
+		case '\r': rep = "\\r"; break;
+		case '\t': rep = "\\t"; break;
+		case 0xE2:
+			rep = p[2] == 0xA8 ? "\\u2028" : "\\u2029";
+			n = 6;
+			p += 2;
+			break;
 		default:
-			if (*p < 0x20) {
-				esc[4] = hex[*p >> 4];
-				esc[5] = hex[*p & 15];
-				failed |= buf_add(&out, esc, 6);
-			} else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
-				failed |= buf_adds(&out, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
-				p += 2;
-			} else {
-				failed |= buf_addc(&out, (char)*p);
-			}
+			esc[4] = hex[*p >> 4];
+			esc[5] = hex[*p & 15];
+			rep = esc;
+			n = 6;
 		}
+		failed = failed || buf_add(&out, rep, n) != 0;
+		run = p + 1;
 	}
-	failed |= buf_addc(&out, '"');
+	failed = failed || buf_add(&out, run, (size_t)(p - run)) != 0 || buf_addc(&out, '"') != 0;
 	xmlFree(s);
 	if (failed) {
 		buf_free(&out);
@@ -232,6 +277,7 @@ add_format(struct writer *w, const char *path, char **err)
 	w->n++;
 	if (f->path == NULL)
 		return err_nomem(err);
+	hash_file(w, name, path);
 	return load_style(w, f, err);
 }
 
@@ -247,6 +293,8 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 	w = calloc(1, sizeof *w);
 	if (w == NULL)
 		return err_nomem(err);
+	w->hash = 0xcbf29ce484222325ULL;
+	hash_bytes(&w->hash, VERSION, sizeof VERSION);
 	xmlSetGenericErrorFunc(&w->messages, collect);
 	xsltSetGenericErrorFunc(&w->messages, collect);
 	exsltRegisterAll();
@@ -279,11 +327,14 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 			;
 		if (k < i)
 			continue;
-		if ((w->site[i].path = stylesheet_path(xslt_dir, site_pages[i].stylesheet)) == NULL)
+		if ((w->site[i].path = stylesheet_path(xslt_dir, site_pages[i].stylesheet)) == NULL) {
 			rc = err_nomem(err);
-		else
+		} else {
+			hash_file(w, site_pages[i].stylesheet, w->site[i].path);
 			rc = load_style(w, &w->site[i], err);
+		}
 	}
+	snprintf(w->fingerprint, sizeof w->fingerprint, "%016llx", (unsigned long long)w->hash);
 done:
 	if (rc != UP_OK) {
 		writer_free(w);
@@ -394,6 +445,12 @@ writer_apply_site(struct writer *w, size_t page, xmlDocPtr doc, char **data, siz
 		;
 	return apply(w, &w->site[k], site_pages[page].kind != NULL ? params : NULL, doc,
 	    site_pages[page].file, data, len, err);
+}
+
+const char *
+writer_fingerprint(const struct writer *w)
+{
+	return w->fingerprint;
 }
 
 void

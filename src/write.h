@@ -57,6 +57,12 @@ const char *writer_site_lists(const struct writer *w, size_t page);
 int writer_apply_site(struct writer *w, size_t page, xmlDocPtr doc, char **data, size_t *len,
     char **err);
 
+/* A fingerprint of everything besides a document that decides what the
+ * formats make of it: unplanet's version, and each stylesheet's name and
+ * bytes. Equal fingerprints and equal documents give equal files. Hex,
+ * owned by the writer. */
+const char *writer_fingerprint(const struct writer *w);
+
 void writer_free(struct writer *w);
 
 #endif

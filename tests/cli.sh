@@ -41,14 +41,15 @@ sleep 1
 expect_exit "second run succeeds" 0 "$UNPLANET" -v -o "$D" "$SAMPLE"
 snapshot "$D" >"$T/after"
 expect_same "second run rewrites nothing (mtimes, bytes)" "$T/before" "$T/after"
-expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 topics, 0 files written, 79 unchanged"
+expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 topics, 0 files written, 81 unchanged"
 
 # One post changes: only its author's two files are rewritten.
 sed 's/Before GitHub/Before GitHub (updated)/' "$SAMPLE" >"$T/changed.html"
 expect_exit "changed page converts" 0 "$UNPLANET" -v -o "$D" "$T/changed.html"
 # Its author's Atom, RSS and JSON feeds and archive, index.html (newest
-# title) and the two OPML lists (their date) change; nothing else.
-expect_grep "only the changed author's files (and archive) are written" "$T/err" "7 files written, 72 unchanged"
+# title), the two OPML lists (their date) and the directory document
+# change; nothing else.
+expect_grep "only the changed author's files (and archive) are written" "$T/err" "8 files written, 73 unchanged"
 expect_grep "the changed title is in the feed" "$D/authors/armin-ronacher.atom" "Before GitHub \(updated\)"
 
 # Standard input gives the same feeds as the file.
@@ -86,6 +87,16 @@ XSL
 expect_exit "--stylesheet run" 0 "$UNPLANET" -o "$T/user" -s "$T/titles.xsl" "$SAMPLE"
 expect_grep "user format written as SLUG.titles" "$T/user/authors/django-weblog.titles" "^It's time to redesign djangoproject.com$"
 [ -f "$T/user/authors/django-weblog.atom" ] && ok "built-in formats still written" || not_ok "built-in formats still written"
+
+# A changed stylesheet remakes its files, though no document changed.
+sed 's|<xsl:text>&#10;</xsl:text>|<xsl:text> (v2)\&#10;</xsl:text>|' "$T/titles.xsl" >"$T/titles2.xsl" && mv "$T/titles2.xsl" "$T/titles.xsl"
+expect_exit "run after the stylesheet changed" 0 "$UNPLANET" -o "$T/user" -s "$T/titles.xsl" "$SAMPLE"
+expect_grep "a changed stylesheet's files are remade" "$T/user/authors/django-weblog.titles" "djangoproject.com \(v2\)$"
+# A deleted output comes back, though nothing else changed.
+rm "$T/user/authors/pypy.rss"
+expect_exit "run after an output was deleted" 0 "$UNPLANET" -v -o "$T/user" -s "$T/titles.xsl" "$SAMPLE"
+[ -s "$T/user/authors/pypy.rss" ] && ok "a deleted output is made again" || not_ok "a deleted output is made again"
+expect_grep "...and only it" "$T/err" " 1 files written"
 
 # --dump prints the intermediate vocabulary and writes nothing.
 expect_exit "--dump" 0 "$UNPLANET" --dump -o "$T/never" "$SAMPLE"

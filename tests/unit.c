@@ -154,8 +154,13 @@ resolved(const char *html, const char *base)
 	htmlDocPtr doc = html_parse_fragment(html, strlen(html));
 	char *out = NULL;
 
-	if (doc != NULL && html_resolve(html_fragment_root(doc), base) == 0)
-		out = html_serialize(doc, html_fragment_root(doc));
+	if (doc != NULL) {
+		char *text = html_prepare(html_fragment_root(doc), base);
+
+		if (text != NULL)
+			out = html_serialize(doc, html_fragment_root(doc));
+		free(text);
+	}
 	xmlFreeDoc(doc);
 	return out;
 }
@@ -180,8 +185,7 @@ test_html(void)
 	for (i = 0; i < sizeof text_cases / sizeof text_cases[0]; i++) {
 		htmlDocPtr doc = html_parse_fragment(text_cases[i].in, strlen(text_cases[i].in));
 
-		html_resolve(html_fragment_root(doc), NULL);
-		s = html_text(html_fragment_root(doc));
+		s = html_prepare(html_fragment_root(doc), NULL);
 		check_str(text_cases[i].name, s, text_cases[i].want);
 		free(s);
 		xmlFreeDoc(doc);

@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+"""bench.py WORKDIR [SIZE...] - how unplanet's cost compares with the HTML
+parse it cannot avoid.
+
+For synthetic Planet pages of about 1, 10 and 50 MB (tests/planetgen.py,
+deterministic), measures in the same run: (a) the bare libxml2 HTML parse
+of the page (tests/bench-parse, same compiler flags), (b) a full unplanet
+run into an empty folder, (c) a second run into the same folder, where
+nothing changed; each the median of several runs, with peak RSS. Prints a
+table of figures and ratios against the parse, and the scaling from 10 MB
+to 50 MB. Prints figures; asserts nothing.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..")
+UNPLANET = os.path.join(ROOT, "unplanet")
+PARSE = os.path.join(HERE, "bench-parse")
+
+
+def measure(argv):
+    """Wall time (s) and peak RSS (KiB) of one process."""
+    t0 = time.perf_counter()
+    pid = os.spawnv(os.P_NOWAIT, argv[0], argv)
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{argv} failed with {status}")
+    return elapsed, usage.ru_maxrss
+
+
+def median_of(n, argv, before=None):
+    times, rss = [], []
+    for _ in range(n):
+        if before:
+            before()
+        t, r = measure(argv)
+        times.append(t)
+        rss.append(r)
+    return statistics.median(times), max(rss)
+
+
+def main():
+    work = sys.argv[1]
+    sizes = [float(s) for s in sys.argv[2:]] or [1e6, 10e6, 50e6]
+    os.makedirs(work, exist_ok=True)
+    rows = []
+    for size in sizes:
+        page = os.path.join(work, f"planet-{int(size / 1e6)}M.html")
+        if not os.path.exists(page):
+            with open(page, "wb") as f:
+                f.write(subprocess.run(["/usr/bin/python3", os.path.join(HERE, "planetgen.py"), "--size", str(size), "--seed", "42"],
+                                       capture_output=True, check=True).stdout)
+        data = open(page, "rb").read()
+        entries = data.count(b"<em><a href=")
+        out = os.path.join(work, "out")
+        runs = 5 if size <= 10e6 else 3
+        parse_t, parse_rss = median_of(runs, [PARSE, page])
+        run = [UNPLANET, "--max-size", "1G", "-o", out, page]
+        full_t, full_rss = median_of(runs, run, before=lambda: shutil.rmtree(out, ignore_errors=True))
+        sources = len(os.listdir(os.path.join(out, "authors"))) // 3
+        again_t, again_rss = median_of(runs, run)
+        mb = len(data) / 1e6
+        rows.append(dict(size=mb, sources=sources, entries=entries, parse=parse_t, full=full_t, again=again_t,
+                         rss=max(full_rss, again_rss), parse_rss=parse_rss))
+    print(f"{'size MB':>8} {'sources':>7} {'entries':>7} {'parse ms':>9} {'run ms':>8} {'run/parse':>9} "
+          f"{'rerun ms':>8} {'rerun/parse':>11} {'MB/s':>6} {'RSS MB':>7} {'RSS/input':>9} {'parse RSS MB':>12}")
+    for r in rows:
+        print(f"{r['size']:8.1f} {r['sources']:7d} {r['entries']:7d} {r['parse'] * 1e3:9.0f} {r['full'] * 1e3:8.0f} "
+              f"{r['full'] / r['parse']:9.2f} {r['again'] * 1e3:8.0f} {r['again'] / r['parse']:11.2f} "
+              f"{r['size'] / r['full']:6.1f} {r['rss'] / 1024:7.0f} {r['rss'] / 1024 / r['size']:9.2f} {r['parse_rss'] / 1024:12.0f}")
+    by = {round(r["size"] / 10) * 10 or round(r["size"]): r for r in rows}
+    if 10 in by and 50 in by:
+        print(f"scaling 10 MB -> 50 MB: run x{by[50]['full'] / by[10]['full']:.2f}, rerun x{by[50]['again'] / by[10]['again']:.2f}, "
+              f"parse x{by[50]['parse'] / by[10]['parse']:.2f} (input x{by[50]['size'] / by[10]['size']:.2f})")
+    print("targets: run/parse <= 2.0 and rerun/parse <= 1.5 at 10 MB; 50 MB/10 MB run <= 5.5; "
+          "RSS <= 6 x input + 20 MB")
+
+
+if __name__ == "__main__":
+    main()
