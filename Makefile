@@ -32,7 +32,7 @@ LIB_SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c sr
 BUILD_DEPS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev libxslt1-dev \
 	libpcre2-dev libinih-dev
 TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc mandoc bsdextrautils systemd \
-	nginx-light newsboat chromium
+	nginx-light newsboat chromium valgrind
 
 all: unplanet
 
@@ -52,6 +52,26 @@ tests/bench-parse: tests/bench-parse.c
 bench: deps
 	@$(MAKE) unplanet tests/bench-parse
 	/usr/bin/python3 tests/bench.py tests/out/bench
+
+# libFuzzer targets, with ASan and UBSan (clang). `make fuzz FUZZ_SECONDS=N`
+# runs each for N seconds; crashes land in tests/fuzz/regressions/, which
+# `make check` replays.
+FUZZ_SECONDS = 60
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+tests/fuzz/fuzz-read: tests/fuzz/fuzz_read.c $(LIB_SRC) $(HDR)
+	$(FUZZ_CC) $(UP_CFLAGS) -Wno-unused-command-line-argument $(FUZZ_FLAGS) -Isrc -o $@ \
+		tests/fuzz/fuzz_read.c $(LIB_SRC) $(UP_LIBS)
+
+tests/fuzz/fuzz-pipeline: tests/fuzz/fuzz_pipeline.c $(LIB_SRC) $(HDR)
+	$(FUZZ_CC) $(UP_CFLAGS) -Wno-unused-command-line-argument $(FUZZ_FLAGS) -Isrc -o $@ \
+		tests/fuzz/fuzz_pipeline.c $(LIB_SRC) $(UP_LIBS)
+
+fuzz: deps
+	@sh tests/deps.sh clang libclang-rt-14-dev
+	@$(MAKE) tests/fuzz/fuzz-read tests/fuzz/fuzz-pipeline
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # Installs what is missing when run as root; otherwise prints the command.
 deps:
@@ -81,6 +101,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf unplanet unplanet-san tests/unit tests/bench-parse demo tests/out
+	rm -rf unplanet unplanet-san tests/unit tests/bench-parse tests/fuzz/fuzz-read \
+		tests/fuzz/fuzz-pipeline demo tests/out
 
-.PHONY: all deps test-deps demo check bench install uninstall clean
+.PHONY: all deps test-deps demo check bench fuzz install uninstall clean

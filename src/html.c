@@ -3,8 +3,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/HTMLtree.h>
+#include <libxml/SAX2.h>
 #include <libxml/uri.h>
 
 #include "buf.h"
@@ -83,25 +85,61 @@ gather_into_body(xmlNodePtr body)
 	return rc;
 }
 
-htmlDocPtr
-html_parse_fragment(const char *s, size_t n)
+/* startElement of libxml2's SAX2 tree builder, with the depth limit: the
+ * parser pushed the new element's name just before calling us. */
+static void
+start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
-	return html_parse_fragment_with(NULL, s, n);
+	htmlParserCtxtPtr ctxt = ctx;
+
+	if (ctxt->nameNr > HTML_MAX_DEPTH) {
+		if (ctxt->_private != NULL)
+			*(int *)ctxt->_private = 1;
+		xmlStopParser(ctxt);
+		return;
+	}
+	xmlSAX2StartElement(ctx, name, atts);
+}
+
+htmlParserCtxtPtr
+html_parser_new(void)
+{
+	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+
+	if (ctxt != NULL)
+		ctxt->sax->startElement = start_element;
+	return ctxt;
 }
 
 htmlDocPtr
-html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n)
+html_parse_fragment(const char *s, size_t n)
+{
+	htmlParserCtxtPtr ctxt = html_parser_new();
+	htmlDocPtr doc;
+	int truncated;
+
+	if (ctxt == NULL)
+		return NULL;
+	doc = html_parse_fragment_with(ctxt, s, n, &truncated);
+	htmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+htmlDocPtr
+html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated)
 {
 	struct buf in = { 0 };
 	htmlDocPtr doc = NULL;
 	xmlNodePtr body;
 
+	*truncated = 0;
 	if (n > (size_t)INT32_MAX - sizeof fragment_prefix)
 		return NULL;
 	if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || buf_add(&in, s, n) != 0)
 		goto done;
-	doc = ctxt != NULL ? htmlCtxtReadMemory(ctxt, in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS)
-			   : htmlReadMemory(in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS);
+	ctxt->_private = truncated;
+	doc = htmlCtxtReadMemory(ctxt, in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS);
+	ctxt->_private = NULL;
 	if (doc == NULL)
 		goto done;
 	body = html_fragment_root(doc);
@@ -166,6 +204,212 @@ static const char *const block_elements[] = {
 };
 #define N_BLOCK (sizeof block_elements / sizeof block_elements[0])
 
+/* --- sanitizing -----------------------------------------------------------
+ * Post content goes to other people's readers and browsers: only what a
+ * reader needs stays. Elements: those in kept_elements stay, with only the
+ * attributes in kept_attributes; those in dropped_elements go with all
+ * they hold (scripts, styles, frames, plugins, forms and their controls,
+ * metadata, SVG and MathML, which can carry scripts); any other element is
+ * unwrapped, its content kept. Comments and processing instructions go.
+ * URLs must be http(s), ftp, mailto, tel or a few chat schemes; data: URLs
+ * only as raster images in img/source. The lists are documented in
+ * README.md ("Content sanitizing"). */
+
+/* Sorted. */
+static const char *const kept_elements[] = {
+	"a", "abbr", "acronym", "address", "article", "aside", "audio", "b", "bdi", "bdo",
+	"big", "blockquote", "br", "caption", "center", "cite", "code", "col", "colgroup",
+	"data", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
+	"figure", "font", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+	"hr", "i", "img", "ins", "kbd", "li", "main", "mark", "nav", "ol", "p", "picture",
+	"pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "source", "span",
+	"strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+	"thead", "time", "tr", "track", "tt", "u", "ul", "var", "video", "wbr"
+};
+
+/* Sorted. Removed with everything inside them. */
+static const char *const dropped_elements[] = {
+	"applet", "base", "basefont", "button", "canvas", "datalist", "dialog", "embed",
+	"form", "frame", "frameset", "head", "iframe", "input", "isindex", "keygen", "link",
+	"math", "meta", "noembed", "noframes", "noscript", "object", "optgroup", "option",
+	"param", "portal", "script", "select", "style", "svg", "template", "textarea",
+	"title", "xml"
+};
+
+/* Sorted. Attributes any kept element may keep (all others go, on* and
+ * style among them). */
+static const char *const kept_attributes[] = {
+	"abbr", "align", "alt", "border", "cite", "class", "colspan", "controls", "datetime",
+	"decoding", "dir", "headers", "height", "href", "hreflang", "id", "kind", "label",
+	"lang", "loading", "loop", "muted", "name", "open", "playsinline", "poster",
+	"preload", "reversed", "role", "rowspan", "scope", "sizes", "span", "src", "srclang",
+	"srcset", "start", "title", "type", "valign", "value", "width"
+};
+
+/* Schemes a link or source may use (sorted). */
+static const char *const kept_schemes[] = {
+	"ftp", "ftps", "http", "https", "irc", "ircs", "magnet", "mailto", "news", "nntp",
+	"tel", "xmpp"
+};
+
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+
+static int
+in_table(const char *name, const char *const *table, size_t count)
+{
+	return bsearch(name, table, count, sizeof *table, compare_name) != NULL;
+}
+
+/* Whether url may stay in attribute attr of element elem. Browsers drop
+ * tabs and new lines anywhere in a URL and leading controls and spaces,
+ * so "java\tscript:" is javascript: too: the scheme is read their way. */
+static int
+safe_url(const char *url, const char *elem, const char *attr)
+{
+	char scheme[16];
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)url;
+
+	while (*p != '\0' && *p <= 0x20)
+		p++;
+	for (; *p != '\0' && n < sizeof scheme - 1; p++) {
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			continue;
+		if (*p == ':')
+			break;
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '+' || *p == '-' || *p == '.'))
+			return 1;   /* no scheme: a relative reference */
+		scheme[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	}
+	if (*p != ':')
+		return n < sizeof scheme - 1;   /* relative, or a scheme too long to be real */
+	scheme[n] = '\0';
+	if (in_table(scheme, kept_schemes, COUNT(kept_schemes)))
+		return 1;
+	if (strcmp(scheme, "data") == 0 && (strcmp(elem, "img") == 0 || strcmp(elem, "source") == 0) &&
+	    (strcmp(attr, "src") == 0 || strcmp(attr, "srcset") == 0)) {
+		static const char *const images[] = { "image/avif", "image/bmp", "image/gif", "image/jpeg",
+			"image/png", "image/webp" };
+		size_t i;
+
+		for (p++; *p == ' '; p++)
+			;
+		for (i = 0; i < COUNT(images); i++) {
+			size_t k = strlen(images[i]);
+
+			if (strncasecmp((const char *)p, images[i], k) == 0 && (p[k] == ';' || p[k] == ','))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Removes the attributes a kept element may not have, and URLs it may not
+ * point to (srcset: if any candidate may not). */
+static int
+sanitize_attributes(xmlNodePtr n)
+{
+	xmlAttrPtr a = n->properties, next;
+
+	for (; a != NULL; a = next) {
+		const char *name = (const char *)a->name;
+		int keep = a->ns == NULL && (in_table(name, kept_attributes, COUNT(kept_attributes)) ||
+		    strncmp(name, "aria-", 5) == 0);
+
+		next = a->next;
+		if (keep && (strcmp(name, "href") == 0 || strcmp(name, "src") == 0 || strcmp(name, "cite") == 0 ||
+		    strcmp(name, "poster") == 0 || strcmp(name, "srcset") == 0)) {
+			xmlChar *value = xmlNodeGetContent((xmlNodePtr)a);
+
+			if (value == NULL)
+				return -1;
+			if (strcmp(name, "srcset") != 0) {
+				keep = safe_url((const char *)value, (const char *)n->name, name);
+			} else {
+				/* Each candidate's URL runs to white space. */
+				char *v = (char *)value, *end;
+
+				while (keep && *v != '\0') {
+					while (*v == ' ' || *v == ',' || *v == '\t' || *v == '\n' || *v == '\r' || *v == '\f')
+						v++;
+					if (*v == '\0')
+						break;
+					end = v + strcspn(v, " \t\n\r\f");
+					{
+						char saved = *end;
+
+						*end = '\0';
+						keep = safe_url(v, (const char *)n->name, name);
+						*end = saved;
+					}
+					v = end + strcspn(end, ",");
+				}
+			}
+			xmlFree(value);
+		}
+		if (!keep)
+			xmlRemoveProp(a);
+	}
+	return 0;
+}
+
+/* Puts n's children where n is, then frees n; returns the first child, or
+ * what followed n. Links are set by hand: xmlAddPrevSibling would merge
+ * adjacent text nodes and free the node the walk stands on. */
+static xmlNodePtr
+unwrap(xmlNodePtr n)
+{
+	xmlNodePtr first = n->children, last = n->last, c, after = n->next;
+
+	if (first == NULL) {
+		xmlUnlinkNode(n);
+		xmlFreeNode(n);
+		return after;
+	}
+	for (c = first; c != NULL; c = c->next)
+		c->parent = n->parent;
+	first->prev = n->prev;
+	last->next = n->next;
+	if (n->prev != NULL)
+		n->prev->next = first;
+	else if (n->parent != NULL)
+		n->parent->children = first;
+	if (n->next != NULL)
+		n->next->prev = last;
+	else if (n->parent != NULL)
+		n->parent->last = last;
+	n->children = n->last = NULL;
+	n->prev = n->next = NULL;
+	n->parent = NULL;
+	xmlFreeNode(n);
+	return first;
+}
+
+/* Void elements of HTML5 that libxml2 2.9's HTML 4 tables do not know
+ * (sorted): it makes whatever follows them their children, so an <embed>
+ * would swallow the rest of a post. */
+static const char *const html5_void[] = { "embed", "keygen", "source", "track", "wbr" };
+
+/* Gives n's children back to its parent, right after n, in order. Links
+ * are set by hand, as in unwrap. */
+static void
+hoist(xmlNodePtr n)
+{
+	xmlNodePtr first = n->children, last = n->last, c;
+
+	for (c = first; c != NULL; c = c->next)
+		c->parent = n->parent;
+	last->next = n->next;
+	if (n->next != NULL)
+		n->next->prev = last;
+	else if (n->parent != NULL)
+		n->parent->last = last;
+	first->prev = n;
+	n->next = first;
+	n->children = n->last = NULL;
+}
+
 struct text_walk {
 	struct buf out;
 	size_t hidden;      /* hidden elements the walk is inside */
@@ -190,13 +434,56 @@ static int fix_c1(xmlNodePtr n);
 static int resolve_element(xmlNodePtr n, const xmlChar *base);
 
 static int
-walk(xmlNodePtr root, const char *base, struct text_walk *w)
+walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 {
 	xmlNodePtr n;
 
 	for (n = root->children; n != NULL && !w->failed;) {
 		int descend = 1;
 
+		if (n->type == XML_ELEMENT_NODE && n->children != NULL &&
+		    in_list(n, html5_void, COUNT(html5_void)))
+			hoist(n);
+		if (sanitize && (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE ||
+		    (n->type == XML_ELEMENT_NODE && in_list(n, dropped_elements, COUNT(dropped_elements))))) {
+			/* A block element (a form, an iframe) separated the words
+			 * around it: a space takes its place to keep them apart.
+			 * (xmlReplaceNode does not merge text nodes, unlike
+			 * xmlAddPrevSibling, so the space stays a node of its own.) */
+			xmlNodePtr gone = n, next;
+
+			if (in_list(n, block_elements, N_BLOCK)) {
+				xmlNodePtr space = xmlNewDocText(n->doc, (const xmlChar *)" ");
+
+				if (space == NULL)
+					return -1;
+				xmlReplaceNode(gone, space);
+				if (w->hidden == 0 && buf_addc(&w->out, ' ') != 0) {
+					xmlFreeNode(gone);
+					return -1;
+				}
+				next = next_node(space, root, 0, text_leave, w);
+			} else {
+				/* Not a text node: n has no leave() to skip. */
+				next = gone->next;
+				if (next == NULL && gone->parent != root)
+					next = next_node(gone->parent, root, 0, text_leave, w);
+				xmlUnlinkNode(gone);
+			}
+			xmlFreeNode(gone);
+			n = next;
+			continue;
+		}
+		if (sanitize && n->type == XML_ELEMENT_NODE && !in_list(n, kept_elements, COUNT(kept_elements))) {
+			xmlNodePtr parent = n->parent;
+
+			/* Carry on with what the element held, or what followed it;
+			 * with neither, climb out of its parent. */
+			n = unwrap(n);
+			if (n == NULL && parent != root)
+				n = next_node(parent, root, 0, text_leave, w);
+			continue;
+		}
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			if (n->content != NULL && w->hidden == 0) {
 				if (n->type == XML_TEXT_NODE && strchr((const char *)n->content, 0xC2) != NULL &&
@@ -212,6 +499,8 @@ walk(xmlNodePtr root, const char *base, struct text_walk *w)
 			 * resolved, but their text is not collected. */
 			if (base != NULL && n->properties != NULL &&
 			    resolve_element(n, (const xmlChar *)base) != 0)
+				return -1;
+			if (sanitize && n->properties != NULL && sanitize_attributes(n) != 0)
 				return -1;
 			if (in_list(n, hidden_elements, N_HIDDEN))
 				w->hidden++;
@@ -245,7 +534,7 @@ html_text(xmlNodePtr root)
 
 	if (root == NULL || root->children == NULL)
 		return strdup("");
-	return finish_text(&w, walk(root, NULL, &w));
+	return finish_text(&w, walk(root, NULL, 0, &w));
 }
 
 char *
@@ -255,7 +544,7 @@ html_prepare(xmlNodePtr root, const char *base)
 
 	if (root == NULL || root->children == NULL)
 		return strdup("");
-	return finish_text(&w, walk(root, base, &w));
+	return finish_text(&w, walk(root, base, 1, &w));
 }
 
 char *

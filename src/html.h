@@ -12,15 +12,27 @@
 
 #include <libxml/HTMLparser.h>
 
+/* Deepest nesting of elements kept. libxml2 2.9 spends time in proportion
+ * to the depth on every stray end tag, so a post nesting 100 000 tags and
+ * closing the wrong ones would take minutes; browsers cap the depth too
+ * (Chromium at 512, as here). What lies deeper is dropped, and the parse
+ * says so. */
+#define HTML_MAX_DEPTH 512
+
 /* Parses s[0..n) as the content of a <body>. Returns a document the caller
  * frees with xmlFreeDoc, or NULL when memory runs out. html_fragment_root
  * gives the element holding the fragment's nodes. */
 htmlDocPtr html_parse_fragment(const char *s, size_t n);
 xmlNodePtr html_fragment_root(htmlDocPtr doc);
 
-/* The same with a parser context made by htmlNewParserCtxt and kept for
- * many fragments (its name dictionary too), which is cheaper per post. */
-htmlDocPtr html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n);
+/* A parser context for many fragments (it keeps its name dictionary, which
+ * is cheaper per post), with the depth limit in place. Free it with
+ * htmlFreeParserCtxt. */
+htmlParserCtxtPtr html_parser_new(void);
+
+/* html_parse_fragment with a context from html_parser_new; *truncated
+ * tells whether the depth limit cut the fragment short. */
+htmlDocPtr html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated);
 
 /* Visible text under root, as a browser shows it: references decoded,
  * comments and script/style/iframe/svg/math/template/noscript/head/title/

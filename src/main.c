@@ -18,6 +18,7 @@
 #include "err.h"
 #include "fetch.h"
 #include "group.h"
+#include "html.h"
 #include "publish.h"
 #include "read.h"
 #include "state.h"
@@ -411,6 +412,10 @@ run(const struct settings *s, char **err)
 	rc = read_page(fetched->data, fetched->len, name, fetched->url, fetched->charset, &page, err);
 	if (rc != UP_OK)
 		goto done;
+	if (page->n_cut > 0 && !s->quiet)
+		fprintf(stderr, "unplanet: warning: %s:%zu: %zu post%s nested tags over %d deep or held over "
+		    "%u bytes of HTML; the rest of %s was dropped\n", name, page->first_cut_line, page->n_cut,
+		    page->n_cut == 1 ? "" : "s", HTML_MAX_DEPTH, CONTENT_MAX, page->n_cut == 1 ? "it" : "them");
 	/* The entries hold all that is needed now: the page's bytes can go
 	 * before the outputs pile up. */
 	free(fetched->data);

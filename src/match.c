@@ -46,8 +46,6 @@ pattern_compile(const char *text, char **why)
 		pattern_free(p);
 		return NULL;
 	}
-	/* JIT is a speed-up only; without it (no JIT on this CPU) it still works. */
-	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 	p->context = pcre2_match_context_create(NULL);
 	if (p->context == NULL) {
 		pattern_free(p);

@@ -2,9 +2,11 @@
  *
  * A pattern matches case-insensitively, by Unicode rules (UTF and UCP:
  * "ZÜRICH" matches "zürich", \w includes letters of every script), anywhere
- * in the subject unless anchored. Each pattern is compiled once, with
- * PCRE2's JIT when available, and a match is bounded so that a pattern that
- * backtracks catastrophically gives up instead of hanging a run.
+ * in the subject unless anchored. Each pattern is compiled once and a match
+ * is bounded, so that a pattern that backtracks catastrophically gives up
+ * instead of hanging a run. PCRE2's JIT is not used: a few patterns per
+ * entry do not need it, and it needs writable executable memory, which a
+ * hardened service (MemoryDenyWriteExecute=yes) does not give.
  */
 #ifndef UNPLANET_MATCH_H
 #define UNPLANET_MATCH_H

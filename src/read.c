@@ -390,11 +390,31 @@ content_base(const char *link, const char *page_url)
 	return base;
 }
 
+/* The note that stands for a post too long to copy. */
+static char *
+too_long(const struct entry *e, size_t len)
+{
+	struct buf out = { 0 };
+	char size[32];
+	char *link = (char *)xmlEncodeEntitiesReentrant(NULL, (const xmlChar *)e->link);
+
+	snprintf(size, sizeof size, "%zu", len);
+	if (link == NULL || buf_adds(&out, "<p>This post is too long to copy here (") != 0 ||
+	    buf_adds(&out, size) != 0 || buf_adds(&out, " bytes of HTML); read it on <a href=\"") != 0 ||
+	    buf_adds(&out, link) != 0 || buf_adds(&out, "\">its own site</a>.</p>") != 0) {
+		xmlFree(link);
+		buf_free(&out);
+		return NULL;
+	}
+	xmlFree(link);
+	return buf_take(&out);
+}
+
 /* Fills e from a framed post; source fields come from src (the frame that
- * last named a source). */
+ * last named a source). *cut tells whether its content had to be cut. */
 static int
 make_entry(struct entry *e, const struct frame *src, const struct frame *f,
-    const struct footer *ft, const char *page_url, htmlParserCtxtPtr html)
+    const struct footer *ft, const char *page_url, htmlParserCtxtPtr html, int *cut)
 {
 	htmlDocPtr doc = NULL;
 	xmlNodePtr root;
@@ -420,13 +440,22 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		goto done;
 	b = skip_space(b, be);
 	be = skip_space_back(b, be);
-	if ((doc = html_parse_fragment_with(html, b, (size_t)(be - b))) == NULL ||
+	if ((doc = html_parse_fragment_with(html, b, (size_t)(be - b), cut)) == NULL ||
 	    (root = html_fragment_root(doc)) == NULL)
 		goto done;
 	base = content_base(e->link, page_url);
 	if ((e->text = html_prepare(root, base)) == NULL ||
 	    (e->content = html_serialize(doc, root)) == NULL)
 		goto done;
+	if (strlen(e->content) > CONTENT_MAX) {
+		char *note = too_long(e, strlen(e->content));
+
+		if (note == NULL)
+			goto done;
+		free(e->content);
+		e->content = note;
+		*cut = 1;
+	}
 	rc = 0;
 done:
 	free(title);
@@ -485,6 +514,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 	src = f;
 	while (!last) {
 		struct entry e;
+		int cut = 0;
 
 		if (find_footer(&f, sc->end, &ft, &next, &last) != 0)
 			return err_set(err, UP_EDATA,
@@ -493,11 +523,13 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 			    sc->name, line_of(sc, f.body));
 		if (f.has_source)
 			src = f;
-		if (make_entry(&e, &src, &f, &ft, page_url, sc->html) != 0) {
+		if (make_entry(&e, &src, &f, &ft, page_url, sc->html, &cut) != 0) {
 			entry_free(&e);
 			return err_nomem(err);
 		}
 		e.line = line_of(sc, ft.end);
+		if (cut && page->n_cut++ == 0)
+			page->first_cut_line = e.line;
 		if (add_entry(page, &cap, &e) != 0) {
 			entry_free(&e);
 			return err_nomem(err);
@@ -651,7 +683,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	sc.end = end;
 	sc.name = name;
 	sc.line = 1;
-	sc.html = htmlNewParserCtxt();
+	sc.html = html_parser_new();
 	if (sc.html == NULL) {
 		rc = err_nomem(err);
 		goto done;

@@ -35,12 +35,19 @@ struct entry {
 	size_t line;         /* line of the post's date on the page, or 0 */
 };
 
+/* Largest post content kept, in bytes of HTML. A longer post keeps a note
+ * pointing to its permalink instead: libxml2 will not read an XML text
+ * node over 10 MB back from the archive. */
+#define CONTENT_MAX (8u << 20)
+
 /* A page read into entries; owns everything it points to. */
 struct page {
 	char *title;            /* the page's <title>, e.g. "Planet Python" */
 	char *link;             /* the page's URL when known, else NULL */
 	struct entry *entries;  /* in page order, newest first */
 	size_t n_entries;
+	size_t n_cut;           /* posts cut at HTML_MAX_DEPTH or CONTENT_MAX... */
+	size_t first_cut_line;  /* ...the first of them on this line */
 };
 
 /* Reads page bytes data[0..len). name names the input in messages (a URL,

@@ -1,6 +1,7 @@
 /* state.c - read DIR/.unplanet/: validators and the archive (see state.h). */
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,21 +26,69 @@ no_messages(void *ctx, xmlErrorPtr error)
 	(void)error;
 }
 
-/* Parses path; on failure sets *err to "PATH:LINE: what libxml2 said". */
+/* Reads path whole, refusing files over STATE_FILE_MAX. */
+static int
+slurp(const char *path, struct buf *out, char **err)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int rc = UP_OK;
+
+	if (f == NULL)
+		return err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+	do {
+		if (buf_reserve(out, 65536) != 0) {
+			rc = err_nomem(err);
+			break;
+		}
+		n = fread(out->data + out->len, 1, out->cap - out->len - 1, f);
+		out->len += n;
+		out->data[out->len] = '\0';
+		if (out->len > STATE_FILE_MAX) {
+			rc = err_set(err, UP_EDATA, "%s: larger than the %u MiB a state or archive file may be; not read",
+			    path, STATE_FILE_MAX >> 20);
+			break;
+		}
+	} while (n > 0);
+	if (rc == UP_OK && ferror(f))
+		rc = err_set(err, UP_EDATA, "%s: cannot read", path);
+	fclose(f);
+	return rc;
+}
+
+/* Parses path; on failure sets *err to "PATH:LINE: what libxml2 said".
+ * unplanet never writes a DOCTYPE, so one in the prolog is refused before
+ * any parsing: no DTD, no entity of any kind is ever processed. */
 static xmlDocPtr
 parse_file(const char *path, char **err)
 {
-	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	struct buf bytes = { 0 };
+	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
 	xmlErrorPtr e;
+	const char *p, *end;
 
+	if (slurp(path, &bytes, err) != UP_OK)
+		goto done;
+	for (p = bytes.data, end = p + bytes.len; p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++) {
+		if (strncmp(p, "<?", 2) == 0 || strncmp(p, "<!--", 4) == 0)
+			continue;
+		if (strncmp(p, "<!", 2) == 0) {
+			err_set(err, UP_EDATA, "%s: has a DOCTYPE, which unplanet never writes; not read", path);
+			goto done;
+		}
+		break;   /* the root element: the prolog is over */
+	}
+	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL) {
 		err_nomem(err);
-		return NULL;
+		goto done;
 	}
 	xmlSetStructuredErrorFunc(NULL, no_messages);
-	doc = xmlCtxtReadFile(ctxt, path, NULL, STATE_PARSE_OPTIONS);
-	if (doc == NULL || !ctxt->wellFormed) {
+	doc = xmlCtxtReadMemory(ctxt, bytes.data != NULL ? bytes.data : "", (int)bytes.len, path, NULL,
+	    STATE_PARSE_OPTIONS);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (doc == NULL || !ctxt->wellFormed || doc->intSubset != NULL) {
 		e = xmlCtxtGetLastError(ctxt);
 		if (e != NULL && e->message != NULL) {
 			size_t n = strlen(e->message);
@@ -52,14 +101,11 @@ parse_file(const char *path, char **err)
 		}
 		xmlFreeDoc(doc);
 		doc = NULL;
-	} else if (doc->intSubset != NULL) {
-		/* unplanet never writes a DOCTYPE; one is a sign of tampering. */
-		err_set(err, UP_EDATA, "%s: has a DOCTYPE, which unplanet never writes; not read", path);
-		xmlFreeDoc(doc);
-		doc = NULL;
 	}
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	xmlFreeParserCtxt(ctxt);
+done:
+	if (ctxt != NULL)
+		xmlFreeParserCtxt(ctxt);
+	buf_free(&bytes);
 	return doc;
 }
 

@@ -8,9 +8,12 @@
  *   .unplanet/cache/...         the last topic and directory documents, so
  *                               an unchanged one needs no transforming
  *
- * Both are parsed with no network, no DTD and no entity expansion; a file
- * that does not parse, or is not what unplanet wrote, is an error naming it
- * (UP_EDATA) and is never silently replaced. The files themselves are
+ * Both are parsed with no network, no DTD and no entity expansion (a
+ * DOCTYPE is refused before parsing); a file that does not parse, or is not
+ * what unplanet wrote, is an error naming it (UP_EDATA) and is never
+ * silently replaced. Limits: STATE_FILE_MAX bytes per file; libxml2's own
+ * 256 levels of nesting and 10 MB per text node (read.h keeps a post's
+ * content under that). The files themselves are
  * written through the publication (publish.h), so they change atomically.
  *
  * Ownership: a state owns everything it points to; state_free releases it.
@@ -26,6 +29,9 @@
 #define STATE_FILE ".unplanet/state.xml"
 #define ARCHIVE_DIR ".unplanet/archive"
 #define CACHE_DIR ".unplanet/cache"
+
+/* Largest state or archive file read, in bytes. */
+#define STATE_FILE_MAX (256u << 20)
 
 /* One source's archived feed. Its entries carry their own source name and
  * link (the source's identity) and their published/updated times. */

@@ -107,7 +107,7 @@ BODIES = [
     # Untitled posts, one after the other in the same channel, with creators.
     (b"<p>START untitled one END</p>", False, True, "Jane &amp; Doe"),
     (b"<p>START untitled two END</p>", False, True, None),
-    (b"<p>START</p>" + b"<div>" * 5000 + b"deep" + b"</div>" * 4000 + b" END", True, True, None),
+    (b"<p>START</p>" + b"<div>" * 400 + b"deep" + b"</div>" * 300 + b" END", True, True, None),
     (b"<p>START &aposs &amp;amp; It&amp;#x27;s END</p>", True, True, None),
     (b"<p>START</p>\n<div id=\"left-hand-navigation\"></div></div></div>\n<p>END</p>", True, True, None),
     (b"<p>START</p>\n<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n<p>\nEND</p>", True, True, None),

@@ -1,0 +1,288 @@
+#!/usr/bin/python3
+"""hardening.py UNPLANET WORKDIR - hostile inputs end, within seconds, in
+valid output or a clear error, and touch nothing outside the output folder.
+
+Covers: a 100 MB single-line page, 100 000 nested tags, NUL bytes, invalid
+UTF-8, a UTF-16 page with a byte-order mark, a Latin-1 page declared by
+<meta charset>, and posts carrying every construct the sanitizer removes.
+(A billion-laughs archive is in history.py.)
+"""
+import glob
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hostile import ALICE, BOB, Post, page  # noqa: E402
+from visible import visible_text  # noqa: E402
+
+A = "{http://www.w3.org/2005/Atom}"
+HERE = os.path.dirname(os.path.abspath(__file__))
+results = []
+SANITIZED = os.environ.get("UNPLANET_SANITIZED") == "1"
+LIMIT = 60 if SANITIZED else 20   # seconds a hostile run may take
+
+
+def check(name, cond, why=""):
+    results.append((name, bool(cond), why))
+
+
+def snapshot(d, skip=None):
+    out = []
+    for root, dirs, files in os.walk(d):
+        if skip is not None:
+            dirs[:] = [x for x in dirs if os.path.join(root, x) != skip]
+        for name in sorted(dirs + files):
+            p = os.path.join(root, name)
+            st = os.lstat(p)
+            digest = hashlib.md5(open(p, "rb").read()).hexdigest() if os.path.isfile(p) else ""
+            out.append((os.path.relpath(p, d), st.st_mtime_ns, st.st_size, digest))
+    return sorted(out)
+
+
+def run(unplanet, sandbox, page_path, *args):
+    """Runs unplanet from inside sandbox with DIR = sandbox/out; returns exit
+    code, stderr, seconds, and whether anything besides out/ changed."""
+    out = os.path.join(sandbox, "out")
+    before = snapshot(sandbox, skip=out)
+    t0 = time.time()
+    r = subprocess.run([unplanet, "-o", out, *args, page_path], cwd=sandbox, capture_output=True, timeout=600)
+    took = time.time() - t0
+    untouched = snapshot(sandbox, skip=out) == before
+    return r.returncode, r.stderr.decode("utf-8", "replace"), took, untouched
+
+
+def feeds_valid(d):
+    """Every Atom/RSS file parses as XML, every JSON feed as JSON."""
+    bad = []
+    for f in glob.glob(os.path.join(d, "*", "*.atom")) + glob.glob(os.path.join(d, "*", "*.rss")):
+        try:
+            ET.parse(f)
+        except ET.ParseError as e:
+            bad.append(f"{f}: {e}")
+    for f in glob.glob(os.path.join(d, "*", "*.json")):
+        try:
+            json.load(open(f, encoding="utf-8"))
+        except ValueError as e:
+            bad.append(f"{f}: {e}")
+    return bad
+
+
+def entries(d):
+    out = {}
+    for f in glob.glob(os.path.join(d, "authors", "*.atom")):
+        for e in ET.parse(f).getroot().findall(A + "entry"):
+            out[e.findtext(A + "id")] = e
+    return out
+
+
+class Dangers(HTMLParser):
+    """Collects what must not survive sanitizing."""
+    DROPPED = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "select",
+               "textarea", "option", "meta", "link", "base", "svg", "math", "frame", "frameset", "applet"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.DROPPED:
+            self.found.append(f"<{tag}>")
+        for k, v in attrs:
+            v = (v or "").replace("\t", "").replace("\n", "").replace("\r", "").strip().lower()
+            if k.startswith("on") or k in ("style", "formaction", "action", "srcdoc"):
+                self.found.append(f"{tag} {k}=")
+            if k in ("href", "src", "srcset", "cite", "poster", "background", "data") and (
+                    "javascript:" in v or "vbscript:" in v or
+                    ("data:" in v and not (tag == "img" and v.startswith("data:image/png")))):
+                self.found.append(f"{tag} {k}={v[:30]}")
+
+    handle_startendtag = handle_starttag
+
+
+def main():
+    # Runs happen inside sandboxes: the program's path must not be relative.
+    unplanet, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+
+    def sandbox(name):
+        d = os.path.join(work, name)
+        os.makedirs(d)
+        with open(os.path.join(d, "neighbour.txt"), "w") as f:
+            f.write("must stay as it is\n")
+        return d
+
+    # 100 000 nested tags, and closing the wrong ones, in one post of two.
+    sb = sandbox("nested")
+    posts = [Post(1, ALICE, b"<p>START before END</p>"),
+             Post(2, ALICE, b"<p>START</p>" + b"<div>" * 100000 + b"deep" + b"</span>" * 100000 + b" END"),
+             Post(3, BOB, b"<p>START after END</p>")]
+    path = os.path.join(sb, "page.html")
+    open(path, "wb").write(page(posts))
+    rc, err, took, untouched = run(unplanet, sb, path)
+    got = entries(os.path.join(sb, "out")) if rc == 0 else {}
+    check("hardening: 100 000 nested tags: valid output", rc == 0 and not feeds_valid(os.path.join(sb, "out")), err)
+    check(f"hardening: 100 000 nested tags: within {LIMIT} s", took < LIMIT, f"{took:.1f}s")
+    check("hardening: 100 000 nested tags: a warning names the post's line", "page.html:" in err and "512 deep" in err, err)
+    check("hardening: 100 000 nested tags: the posts around it are whole",
+          len(got) == 3 and all(visible_text(got[p.link].findtext(A + "content")).endswith(f"END{p.n}X")
+                                for p in (posts[0], posts[2])), f"{len(got)} entries")
+    check("hardening: 100 000 nested tags: nothing outside DIR touched", untouched, "")
+
+    # NUL bytes, invalid UTF-8, controls, in titles, names and bodies.
+    sb = sandbox("bytes")
+    bad_source = ("Bad\x00 \xff Name".encode("latin-1").decode("latin-1"), "https://bad.example/", "Bad")
+    p = Post(1, ALICE, b"<p>START \x00\x01\x02\x1b \xff\xfe\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 &#0; &#x1; &#xFFFF; END</p>")
+    p.title_html = "Title \x00 with \x07 controls"
+    path = os.path.join(sb, "page.html")
+    data = page([p]).replace(b"Title \x00 with \x07 controls", b"Title \x00 with \x07 \xff controls")
+    open(path, "wb").write(data)
+    rc, err, took, untouched = run(unplanet, sb, path)
+    got = entries(os.path.join(sb, "out")) if rc == 0 else {}
+    check("hardening: NUL bytes and invalid UTF-8: valid output", rc == 0 and not feeds_valid(os.path.join(sb, "out")), err)
+    title = next(iter(got.values())).findtext(A + "title") if got else ""
+    check("hardening: NUL bytes and invalid UTF-8: bad bytes become U+FFFD, controls go",
+          title == "Title with \ufffd controls", repr(title))
+    check("hardening: NUL bytes and invalid UTF-8: nothing outside DIR touched", untouched, "")
+
+    # A UTF-16 page with a byte-order mark; a Latin-1 page declared by <meta>.
+    for label, encoding, bom, meta in (("UTF-16 with BOM", "utf-16-le", b"\xff\xfe", None),
+                                       ("UTF-16BE with BOM", "utf-16-be", b"\xfe\xff", None),
+                                       ("Latin-1 by <meta charset>", "latin-1", b"", "iso-8859-1")):
+        sb = sandbox(label.split()[0].lower() + encoding)
+        p = Post(1, ("Zoë Brontë", "https://zoe.example/", "Zoë Brontë"), "<p>START Café crème ½ END</p>".encode("utf-8"))
+        p.title_html = "Crème brûlée"
+        html = page([p]).decode("utf-8")
+        if meta:
+            html = html.replace('content="text/html; charset=utf-8"', f'content="text/html; charset={meta}"')
+        path = os.path.join(sb, "page.html")
+        open(path, "wb").write(bom + html.encode(encoding))
+        rc, err, took, untouched = run(unplanet, sb, path)
+        got = entries(os.path.join(sb, "out")) if rc == 0 else {}
+        e = next(iter(got.values()), None)
+        check(f"hardening: {label}: read right", e is not None and e.findtext(A + "title") == "Crème brûlée" and
+              "Café crème ½" in visible_text(e.findtext(A + "content")) and
+              os.path.exists(os.path.join(sb, "out", "authors", "zoe-bronte.atom")), err)
+
+    # Every construct the sanitizer removes, in the posts of one page.
+    sb = sandbox("dangers")
+    body = (b'<p>START</p><script>alert(1)</script><style>body{display:none}</style>'
+            b'<iframe src="https://evil.example/"></iframe><object data="x.swf"><param name="a" value="b"></object>'
+            b'<embed src="x.swf"><form action="https://evil.example/"><input name="q"><button formaction="https://evil.example/">Go</button>'
+            b'<select><option>1</option></select><textarea>t</textarea></form>'
+            b'<meta http-equiv="refresh" content="0;url=https://evil.example/"><link rel="stylesheet" href="https://evil.example/x.css">'
+            b'<base href="https://evil.example/"><svg onload="alert(1)"><script>alert(2)</script></svg><math><mi>x</mi></math>'
+            b'<a href="javascript:alert(1)">js</a> <a href=" JAVASCRIPT:alert(1)">js2</a> <a href="java&#x09;script:alert(1)">js3</a> '
+            b'<a href="vbscript:msgbox(1)">vb</a> <a href="data:text/html,<script>alert(1)</script>">data</a> '
+            b'<img src="x.png" onerror="alert(1)" style="position:fixed"> <img src="data:image/svg+xml,<svg onload=alert(1)>">'
+            b'<img src="data:image/png;base64,iVBORw0KGgo=" alt="inline png"> <img srcset="a.png 1x, javascript:alert(1) 2x">'
+            b'<p onmouseover="alert(1)" style="color:red">kept <b>text</b></p>'
+            b'<table><tr><td>cell</td></tr></table><pre><code>code</code></pre>'
+            b'<figure><img src="https://ok.example/i.png" alt="ok"><figcaption>caption</figcaption></figure> END')
+    posts = [Post(1, ALICE, body)]
+    path = os.path.join(sb, "page.html")
+    open(path, "wb").write(page(posts))
+    rc, err, took, untouched = run(unplanet, sb, path, "--topic", "All=.")
+    check("hardening: removed constructs: valid output", rc == 0 and not feeds_valid(os.path.join(sb, "out")), err)
+    found = []
+    for f in glob.glob(os.path.join(sb, "out", "*", "*.atom")) + glob.glob(os.path.join(sb, "out", "*", "*.rss")):
+        for el in ET.parse(f).getroot().iter():
+            if el.tag in (A + "content", "description") and el.text:
+                d = Dangers()
+                d.feed(el.text)
+                found += [f"{os.path.basename(f)}: {x}" for x in d.found]
+    for f in glob.glob(os.path.join(sb, "out", "*", "*.json")):
+        for item in json.load(open(f, encoding="utf-8"))["items"]:
+            d = Dangers()
+            d.feed(item["content_html"])
+            found += [f"{os.path.basename(f)}: {x}" for x in d.found]
+    check("hardening: removed constructs: none left in any Atom, RSS or JSON feed", not found, "; ".join(found[:5]))
+    got = entries(os.path.join(sb, "out"))
+    text = visible_text(next(iter(got.values())).findtext(A + "content")) if got else ""
+    kept = ["kept text", "cell", "code", "caption", "js", "js2", "js3", "vb", "data", "END1X"]
+    check("hardening: removed constructs: what a reader needs stays", all(k in text for k in kept), text[:200])
+    content = next(iter(got.values())).findtext(A + "content") if got else ""
+    check("hardening: removed constructs: images, tables, code, figures stay",
+          all(k in content for k in ('<img src="data:image/png;base64,', '<table>', '<pre><code>', '<figure>',
+                                     'src="https://ok.example/i.png"')), content[:300])
+
+    # A user's stylesheet may not write files, make folders or use the
+    # network: the run fails (70) and nothing appears.
+    import socket
+    import threading
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    connections = []
+
+    def accept():
+        while not stop:
+            try:
+                c, _ = listener.accept()
+                connections.append(c)
+                c.close()
+            except OSError:
+                pass
+    stop = False
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    attempts = {
+        "exsl:document writes a file": '<exsl:document href="{f}"><x/></exsl:document>',
+        "xsl:document writes a file": '<xsl:document href="{f}"><x/></xsl:document>',
+        "document() reads the network": f'<xsl:copy-of select="document(\'http://127.0.0.1:{port}/x.xml\')"/>',
+    }
+    for label, body in attempts.items():
+        sb = sandbox("xslt-" + label.split()[0].replace(":", "-").replace("(", "").replace(")", ""))
+        target = os.path.join(sb, "written-by-stylesheet.xml")
+        xsl = os.path.join(sb, "evil.xsl")
+        with open(xsl, "w") as f:
+            f.write('<xsl:stylesheet version="1.1" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" '
+                    'xmlns:exsl="http://exslt.org/common" extension-element-prefixes="exsl">'
+                    '<xsl:template match="/">' + body.format(f=target) + '<y/></xsl:template></xsl:stylesheet>')
+        path = os.path.join(sb, "page.html")
+        open(path, "wb").write(page([Post(1, ALICE, b"<p>START END</p>")]))
+        n = len(connections)
+        rc, err, took, untouched = run(unplanet, sb, path, "--stylesheet", xsl)
+        check(f"hardening: a stylesheet that {label} fails the run (70)", rc == 70 and "evil.xsl" in err, f"exit {rc}: {err}")
+        check(f"hardening: a stylesheet that {label}: nothing written or fetched",
+              not os.path.exists(target) and len(connections) == n and untouched and
+              not os.path.exists(os.path.join(sb, "out")), f"{len(connections) - n} connections")
+    stop = True
+    listener.close()
+
+    # A 100 MB page on one line: refused at once by default, read with a
+    # larger --max-size (normal build only: the sanitizer build is slow).
+    sb = sandbox("big")
+    path = os.path.join(sb, "page.html")
+    gen = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "planetgen.py"), "--size", "100e6", "--seed", "9"],
+                         capture_output=True, check=True).stdout
+    open(path, "wb").write(gen.replace(b"\r", b"").replace(b"\n", b" "))
+    rc, err, took, untouched = run(unplanet, sb, path)
+    check("hardening: 100 MB single-line page: refused with exit 65 naming the limit",
+          rc == 65 and "page.html" in err and "--max-size" in err, f"exit {rc}: {err}")
+    check("hardening: 100 MB single-line page: refused within seconds", took < 10, f"{took:.1f}s")
+    check("hardening: 100 MB single-line page: refused, nothing touched",
+          untouched and not os.path.exists(os.path.join(sb, "out")), "")
+    if not SANITIZED:
+        rc, err, took, untouched = run(unplanet, sb, path, "--max-size", "128M", "--keep", "0")
+        n = len(entries(os.path.join(sb, "out"))) if rc == 0 else 0
+        check("hardening: 100 MB single-line page with --max-size 128M: valid output",
+              rc == 0 and n == gen.count(b"<em><a href=") and not feeds_valid(os.path.join(sb, "out")), f"exit {rc}, {n} entries: {err}")
+        check(f"hardening: 100 MB single-line page: within {LIMIT * 3} s", took < LIMIT * 3, f"{took:.1f}s")
+        check("hardening: 100 MB single-line page: nothing outside DIR touched", untouched, "")
+    os.remove(path)
+    for name, ok, why in results:
+        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+
+
+if __name__ == "__main__":
+    main()
