@@ -1,4 +1,5 @@
 /* buf.c - growable byte buffer (see buf.h). */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,4 +72,23 @@ buf_free(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+char *
+buf_concat(const char *first, ...)
+{
+	struct buf b = { 0 };
+	const char *s;
+	va_list ap;
+	int failed = buf_reserve(&b, 0) != 0;
+
+	va_start(ap, first);
+	for (s = first; s != NULL && !failed; s = va_arg(ap, const char *))
+		failed = buf_adds(&b, s) != 0;
+	va_end(ap);
+	if (failed) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b);
 }

@@ -25,4 +25,8 @@ int buf_addc(struct buf *b, char c);
 char *buf_take(struct buf *b);
 void buf_free(struct buf *b);
 
+/* The strings given, up to a NULL, joined into one malloc'd string; NULL
+ * when memory runs out: buf_concat(dir, "/", name, ".xsl", NULL). */
+char *buf_concat(const char *first, ...);
+
 #endif

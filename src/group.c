@@ -336,18 +336,6 @@ done:
 	return rc;
 }
 
-static char *
-join3(const char *a, const char *b, const char *c)
-{
-	struct buf out = { 0 };
-
-	if (buf_adds(&out, a) != 0 || buf_adds(&out, b) != 0 || buf_adds(&out, c) != 0) {
-		buf_free(&out);
-		return NULL;
-	}
-	return buf_take(&out);
-}
-
 static const char *
 planet_name(const struct page *page)
 {
@@ -397,7 +385,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	f->link = strdup(first->source_link);
 	f->subtitle = strdup(first->source_title);
 	f->description = description != NULL ? strdup(description) :
-	    join3(f->title != NULL ? f->title : "", " on ", planet_name(page));
+	    buf_concat(f->title != NULL ? f->title : "", " on ", planet_name(page), NULL);
 	return f->title != NULL && f->link != NULL && f->subtitle != NULL &&
 	    f->description != NULL ? 0 : -1;
 }
@@ -444,9 +432,10 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 	t->n_members = kept;
 	qsort(t->members, t->n_members, sizeof *t->members, by_date);
 	t->n_shown = opt->keep > 0 && t->n_members > opt->keep ? opt->keep : t->n_members;
-	t->title = topic->title != NULL ? strdup(topic->title) : join3(planet_name(set->page), " \xe2\x80\x94 ", topic->name);
+	t->title = topic->title != NULL ? strdup(topic->title) :
+	    buf_concat(planet_name(set->page), " \xe2\x80\x94 ", topic->name, NULL);
 	t->description = topic->description != NULL ? strdup(topic->description) :
-	    join3(topic->name, " posts on ", planet_name(set->page));
+	    buf_concat(topic->name, " posts on ", planet_name(set->page), NULL);
 	t->link = strdup(set->page->link != NULL ? set->page->link : "");
 	t->subtitle = strdup(topic->name);
 	return t->title != NULL && t->description != NULL && t->link != NULL && t->subtitle != NULL ? 0 : -1;
@@ -572,25 +561,25 @@ done:
 	return rc;
 }
 
-/* The feed's address without its extension: absolute under base_url, or
- * relative to the feed file itself. */
+/* Where a feed's files are, without extension: under base_url when one is
+ * given ("https://x/authors/pypy"), else relative to the output folder
+ * ("authors/pypy"). */
+static char *
+feed_path(const struct feed *f, const char *base_url)
+{
+	int base = base_url != NULL && base_url[0] != '\0';
+	int slash = base && base_url[strlen(base_url) - 1] != '/';
+
+	return buf_concat(base ? base_url : "", slash ? "/" : "", f->kind, "s/", f->slug, NULL);
+}
+
+/* The feed's address without its extension, as its own files give it:
+ * absolute under base_url, or the bare slug, relative to the feed file
+ * itself. */
 static char *
 feed_url(const struct feed *f, const char *base_url)
 {
-	struct buf out = { 0 };
-
-	if (base_url != NULL && base_url[0] != '\0') {
-		if (buf_adds(&out, base_url) != 0 ||
-		    (base_url[strlen(base_url) - 1] != '/' && buf_addc(&out, '/') != 0) ||
-		    buf_adds(&out, f->kind) != 0 || buf_adds(&out, "s/") != 0)
-			goto fail;
-	}
-	if (buf_adds(&out, f->slug) != 0)
-		goto fail;
-	return buf_take(&out);
-fail:
-	buf_free(&out);
-	return NULL;
+	return base_url != NULL && base_url[0] != '\0' ? feed_path(f, base_url) : strdup(f->slug);
 }
 
 /* A feed id that stays the same wherever the folder is served: its URL when
@@ -773,24 +762,6 @@ feed_document(const struct feed_set *set, size_t i, const struct group_options *
 		return NULL;
 	}
 	return doc;
-}
-
-/* The address of a feed's files, without extension, relative to the
- * output folder ("authors/pypy"), and absolute under base_url. */
-static char *
-feed_path(const struct feed *f, const char *base_url)
-{
-	struct buf out = { 0 };
-
-	if (base_url != NULL && base_url[0] != '\0' &&
-	    (buf_adds(&out, base_url) != 0 || (base_url[strlen(base_url) - 1] != '/' && buf_addc(&out, '/') != 0)))
-		goto fail;
-	if (buf_adds(&out, f->kind) != 0 || buf_adds(&out, "s/") != 0 || buf_adds(&out, f->slug) != 0)
-		goto fail;
-	return buf_take(&out);
-fail:
-	buf_free(&out);
-	return NULL;
 }
 
 xmlDocPtr

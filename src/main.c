@@ -276,19 +276,6 @@ add_output(struct writer *w, int site, size_t k, xmlDocPtr doc, const char *relp
 	return publish_add(pub, relpath, data, len, NULL, err);
 }
 
-static char *
-join_path(const char *a, const char *b, const char *c, const char *d)
-{
-	struct buf path = { 0 };
-
-	if (buf_adds(&path, a) != 0 || buf_adds(&path, b) != 0 || buf_adds(&path, c) != 0 ||
-	    buf_adds(&path, d) != 0) {
-		buf_free(&path);
-		return NULL;
-	}
-	return buf_take(&path);
-}
-
 /* Adds every format of every feed to the publication, with each author
  * feed's archive (also for feeds --only leaves without files). */
 static int
@@ -302,8 +289,7 @@ write_feeds(const struct feed_set *set, const struct group_options *gopt, struct
 		const struct feed *f = &set->feeds[i];
 		int author = strcmp(f->kind, "author") == 0, same = 0;
 		xmlDocPtr doc = feed_document(set, i, gopt);
-		char *docpath = author ? join_path(ARCHIVE_DIR "/", f->slug, ".xml", "") :
-		    join_path(CACHE_DIR "/topics/", f->slug, ".xml", "");
+		char *docpath = buf_concat(author ? ARCHIVE_DIR "/" : CACHE_DIR "/topics/", f->slug, ".xml", NULL);
 
 		if (doc == NULL || docpath == NULL) {
 			xmlFreeDoc(doc);
@@ -312,11 +298,9 @@ write_feeds(const struct feed_set *set, const struct group_options *gopt, struct
 		}
 		rc = add_document(doc, docpath, pub, &same, err);
 		for (k = 0; rc == UP_OK && !f->hidden && k < writer_count(w); k++) {
-			char *path = join_path(f->kind, "s/", f->slug, ".");
-			char *file = path != NULL ? join_path(path, writer_name(w, k), "", "") : NULL;
+			char *file = buf_concat(f->kind, "s/", f->slug, ".", writer_name(w, k), NULL);
 
 			rc = file != NULL ? add_output(w, 0, k, doc, file, same_stylesheets && same, pub, err) : err_nomem(err);
-			free(path);
 			free(file);
 		}
 		free(docpath);

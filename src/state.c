@@ -306,18 +306,6 @@ archive_names(const char *dir, char ***names, size_t *n, char **err)
 	return UP_OK;
 }
 
-static char *
-join(const char *a, const char *b)
-{
-	struct buf out = { 0 };
-
-	if (buf_adds(&out, a) != 0 || buf_addc(&out, '/') != 0 || buf_adds(&out, b) != 0) {
-		buf_free(&out);
-		return NULL;
-	}
-	return buf_take(&out);
-}
-
 int
 state_load(const char *dir, struct state **out, char **err)
 {
@@ -331,7 +319,8 @@ state_load(const char *dir, struct state **out, char **err)
 	s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return err_nomem(err);
-	if ((path = join(dir, STATE_FILE)) == NULL || (archive = join(dir, ARCHIVE_DIR)) == NULL) {
+	if ((path = buf_concat(dir, "/" STATE_FILE, NULL)) == NULL ||
+	    (archive = buf_concat(dir, "/" ARCHIVE_DIR, NULL)) == NULL) {
 		rc = err_nomem(err);
 		goto done;
 	}
@@ -342,7 +331,7 @@ state_load(const char *dir, struct state **out, char **err)
 	if (rc == UP_OK && n > 0 && (s->feeds = calloc(n, sizeof *s->feeds)) == NULL)
 		rc = err_nomem(err);
 	for (i = 0; rc == UP_OK && i < n; i++) {
-		char *file = join(archive, names[i]);
+		char *file = buf_concat(archive, "/", names[i], NULL);
 
 		if (file == NULL) {
 			rc = err_nomem(err);

@@ -232,19 +232,6 @@ load_style(struct writer *w, struct format *f, char **err)
 	return UP_OK;
 }
 
-static char *
-stylesheet_path(const char *dir, const char *name)
-{
-	struct buf path = { 0 };
-
-	if (buf_adds(&path, dir) != 0 || buf_addc(&path, '/') != 0 || buf_adds(&path, name) != 0 ||
-	    buf_adds(&path, ".xsl") != 0) {
-		buf_free(&path);
-		return NULL;
-	}
-	return buf_take(&path);
-}
-
 static int
 add_format(struct writer *w, const char *path, char **err)
 {
@@ -312,7 +299,7 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 	/* Also covers document() loads made while parsing stylesheets. */
 	xsltSetDefaultSecurityPrefs(w->security);
 	for (i = 0; rc == UP_OK && i < sizeof builtin_formats / sizeof builtin_formats[0]; i++) {
-		char *path = stylesheet_path(xslt_dir, builtin_formats[i]);
+		char *path = buf_concat(xslt_dir, "/", builtin_formats[i], ".xsl", NULL);
 
 		rc = path != NULL ? add_format(w, path, err) : err_nomem(err);
 		free(path);
@@ -327,7 +314,7 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 			;
 		if (k < i)
 			continue;
-		if ((w->site[i].path = stylesheet_path(xslt_dir, site_pages[i].stylesheet)) == NULL) {
+		if ((w->site[i].path = buf_concat(xslt_dir, "/", site_pages[i].stylesheet, ".xsl", NULL)) == NULL) {
 			rc = err_nomem(err);
 		} else {
 			hash_file(w, site_pages[i].stylesheet, w->site[i].path);

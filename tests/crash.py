@@ -18,6 +18,9 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, report  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 KILLS = 60
 
@@ -65,10 +68,6 @@ def main():
             f.write(subprocess.run(["/usr/bin/python3", os.path.join(HERE, "planetgen.py"), "--size", "1.5e6",
                                     "--seed", "3", "--variant", str(variant)], capture_output=True, check=True).stdout)
         pages.append(p)
-    results = []
-
-    def check(name, cond, why=""):
-        results.append((name, bool(cond), why))
 
     # How long a whole run takes, writing everything.
     ref = os.path.join(work, "ref")
@@ -103,8 +102,7 @@ def main():
     temps = [f for f in files(d) if is_temp(f)]
     check("crash: it removes the temporary files killed runs left", not temps, f"{temps[:3]}")
     check("crash: it gives the same feeds as clean runs", feeds_content(d) == feeds_content(ref), "feeds differ")
-    for name, ok, why in results:
-        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+    report()
 
 
 if __name__ == "__main__":

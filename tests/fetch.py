@@ -9,7 +9,6 @@ Every failure must give its exit code, a message naming the URL, and leave
 the output folder byte-for-byte as it was.
 """
 import gzip
-import hashlib
 import os
 import shutil
 import subprocess
@@ -17,6 +16,9 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, report, snapshot  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PAGE = open(os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html"), "rb").read()
@@ -116,16 +118,6 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
 
 
-def snapshot(d):
-    out = []
-    for root, dirs, files in os.walk(d):
-        for name in sorted(dirs + files):
-            p = os.path.join(root, name)
-            st = os.lstat(p)
-            digest = hashlib.md5(open(p, "rb").read()).hexdigest() if os.path.isfile(p) else "dir"
-            out.append((os.path.relpath(p, d), st.st_mtime_ns, st.st_mode, digest))
-    return sorted(out)
-
 
 def main():
     unplanet, work = sys.argv[1], sys.argv[2]
@@ -135,10 +127,6 @@ def main():
     server.daemon_threads = True
     base = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    results = []
-
-    def check(name, cond, why=""):
-        results.append((name, bool(cond), why))
 
     def run(*args, timeout=60):
         t0 = time.time()
@@ -234,8 +222,7 @@ def main():
     finally:
         server.shutdown()
         server.server_close()
-    for name, ok, why in results:
-        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+    report()
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ UTF-8, a UTF-16 page with a byte-order mark, a Latin-1 page declared by
 (A billion-laughs archive is in history.py.)
 """
 import glob
-import hashlib
 import json
 import os
 import shutil
@@ -20,30 +19,15 @@ from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hostile import ALICE, BOB, Post, page  # noqa: E402
+from testlib import check, report, snapshot  # noqa: E402
 from visible import visible_text  # noqa: E402
 
 A = "{http://www.w3.org/2005/Atom}"
 HERE = os.path.dirname(os.path.abspath(__file__))
-results = []
 SANITIZED = os.environ.get("UNPLANET_SANITIZED") == "1"
 LIMIT = 60 if SANITIZED else 20   # seconds a hostile run may take
 
 
-def check(name, cond, why=""):
-    results.append((name, bool(cond), why))
-
-
-def snapshot(d, skip=None):
-    out = []
-    for root, dirs, files in os.walk(d):
-        if skip is not None:
-            dirs[:] = [x for x in dirs if os.path.join(root, x) != skip]
-        for name in sorted(dirs + files):
-            p = os.path.join(root, name)
-            st = os.lstat(p)
-            digest = hashlib.md5(open(p, "rb").read()).hexdigest() if os.path.isfile(p) else ""
-            out.append((os.path.relpath(p, d), st.st_mtime_ns, st.st_size, digest))
-    return sorted(out)
 
 
 def run(unplanet, sandbox, page_path, *args):
@@ -280,8 +264,7 @@ def main():
         check(f"hardening: 100 MB single-line page: within {LIMIT * 3} s", took < LIMIT * 3, f"{took:.1f}s")
         check("hardening: 100 MB single-line page: nothing outside DIR touched", untouched, "")
     os.remove(path)
-    for name, ok, why in results:
-        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+    report()
 
 
 if __name__ == "__main__":

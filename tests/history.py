@@ -8,7 +8,6 @@ running B again writes nothing. Also: --keep, vanished sources, slugs that
 stay put, and a corrupt archive that is reported, never replaced.
 """
 import glob
-import hashlib
 import json
 import os
 import shutil
@@ -17,30 +16,20 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, report, snapshot  # noqa: E402
+
 A = "{http://www.w3.org/2005/Atom}"
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html")
 TRUTH = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.truth.json")
-results = []
 
-
-def check(name, cond, why=""):
-    results.append((name, bool(cond), why))
 
 
 def run(unplanet, *args):
     r = subprocess.run([unplanet, *args], capture_output=True, timeout=120)
     return r.returncode, r.stderr.decode("utf-8", "replace")
 
-
-def snapshot(d):
-    out = []
-    for root, dirs, files in os.walk(d):
-        for f in sorted(files):
-            p = os.path.join(root, f)
-            st = os.stat(p)
-            out.append((os.path.relpath(p, d), st.st_mtime_ns, hashlib.md5(open(p, "rb").read()).hexdigest()))
-    return sorted(out)
 
 
 def entries(d):
@@ -159,8 +148,7 @@ def main():
           rc == 0 and alt == ["https://realpython.com/"] and os.path.exists(os.path.join(s, "authors", "real-python-aaa-example.atom")),
           f"{alt} {sorted(os.listdir(os.path.join(s, 'authors')))[:40]}")
 
-    for name, ok, why in results:
-        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+    report()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, report  # noqa: E402
 from visible import visible_text  # noqa: E402
 
 HEAD = b"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
@@ -137,46 +138,45 @@ def main():
     path = os.path.join(work, "hostile.html")
     with open(path, "wb") as f:
         f.write(page(posts))
-    results = []
     rc, out, err = dump(unplanet, path)
-    results.append(("hostile: --dump succeeds", rc == 0, f"exit {rc}: {err[:300]}"))
+    check("hostile: --dump succeeds", rc == 0, f"exit {rc}: {err[:300]}")
     if rc == 0:
         root = ET.fromstring(out)
         entries = [(feed, e) for feed in root.findall("feed") for e in feed.findall("entry")]
-        results.append(("hostile: as many entries as posts", len(entries) == len(posts), f"{len(entries)} vs {len(posts)}"))
+        check("hostile: as many entries as posts", len(entries) == len(posts), f"{len(entries)} vs {len(posts)}")
         markers = [f"START{p.n}X" for p in posts] + [f"END{p.n}X" for p in posts]
         for p in posts:
             tag = f"hostile post {p.n}"
             found = [(feed, e) for feed, e in entries if e.findtext("link") == p.link]
-            results.append((f"{tag}: exactly one entry", len(found) == 1, f"{len(found)} entries"))
+            check(f"{tag}: exactly one entry", len(found) == 1, f"{len(found)} entries")
             if len(found) != 1:
                 continue
             feed, e = found[0]
             text = visible_text(e.findtext("content") or "")
-            results.append((f"{tag}: source", e.find("source").findtext("name") == p.source[2]
-                            and e.find("source").findtext("link") == p.source[1],
-                            f"{e.find('source').findtext('name')!r}"))
+            check(f"{tag}: source", e.find("source").findtext("name") == p.source[2]
+                  and e.find("source").findtext("link") == p.source[1],
+                  f"{e.find('source').findtext('name')!r}")
             want_title = p.title if p.title else None
             got_title = e.findtext("title")
             if want_title:
-                results.append((f"{tag}: title", got_title == want_title, f"{got_title!r}"))
+                check(f"{tag}: title", got_title == want_title, f"{got_title!r}")
             else:
-                results.append((f"{tag}: untitled, shown by its first words",
-                                e.find("title").get("untitled") == "yes" and got_title.startswith(f"START{p.n}X"), f"{got_title!r}"))
-            results.append((f"{tag}: published", e.findtext("published") == p.published, e.findtext("published")))
+                check(f"{tag}: untitled, shown by its first words",
+                      e.find("title").get("untitled") == "yes" and got_title.startswith(f"START{p.n}X"), f"{got_title!r}")
+            check(f"{tag}: published", e.findtext("published") == p.published, e.findtext("published"))
             if p.creator:
-                results.append((f"{tag}: creator", e.findtext("creator") == "Jane & Doe", f"{e.findtext('creator')!r}"))
-            results.append((f"{tag}: starts with its own marker", text.startswith(f"START{p.n}X"), text[:80]))
+                check(f"{tag}: creator", e.findtext("creator") == "Jane & Doe", f"{e.findtext('creator')!r}")
+            check(f"{tag}: starts with its own marker", text.startswith(f"START{p.n}X"), text[:80])
             if p.visible_end:
-                results.append((f"{tag}: keeps its end marker", f"END{p.n}X" in text, text[-80:]))
+                check(f"{tag}: keeps its end marker", f"END{p.n}X" in text, text[-80:])
             foreign = [m for m in markers if m in text and not m.endswith(f"{p.n}X")]
-            results.append((f"{tag}: holds no other post's text", not foreign, f"{foreign}"))
+            check(f"{tag}: holds no other post's text", not foreign, f"{foreign}")
         bobs = {f.findtext("link") for f in root.findall("feed") if f.findtext("title") == "Bob"}
-        results.append(("hostile: same name, two sites, two feeds", bobs == {BOB[1], BOB2[1]}, f"{bobs}"))
+        check("hostile: same name, two sites, two feeds", bobs == {BOB[1], BOB2[1]}, f"{bobs}")
     # A full run over the same page must give well-formed feeds.
     out_dir = os.path.join(work, "feeds")
     r = subprocess.run([unplanet, "-o", out_dir, path], capture_output=True, timeout=120)
-    results.append(("hostile: full run succeeds", r.returncode == 0, r.stderr.decode("utf-8", "replace")[:300]))
+    check("hostile: full run succeeds", r.returncode == 0, r.stderr.decode("utf-8", "replace")[:300])
     # The same permalink twice becomes one entry.
     twice = [posts[0], posts[0]]
     twice[1] = Post(1, posts[0].source, b"<p>START again END</p>", day=20)
@@ -185,9 +185,8 @@ def main():
         f.write(page(twice))
     rc, out, err = dump(unplanet, path2)
     n = len(ET.fromstring(out).findall("feed/entry")) if rc == 0 else -1
-    results.append(("hostile: same permalink twice is one entry", n == 1, f"{n} entries, {err[:200]}"))
-    for name, ok, why in results:
-        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+    check("hostile: same permalink twice is one entry", n == 1, f"{n} entries, {err[:200]}")
+    report()
 
 
 if __name__ == "__main__":

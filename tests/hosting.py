@@ -24,15 +24,14 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, report  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
 SAMPLE = os.path.join(ROOT, "samples", "planetpython-2026-04-29.html")
 A = "{http://www.w3.org/2005/Atom}"
-results = []
 
-
-def check(name, cond, why=""):
-    results.append((name, bool(cond), why))
 
 
 def free_port():
@@ -251,8 +250,7 @@ def main():
             nginx.wait(timeout=10)
         except subprocess.TimeoutExpired:
             nginx.kill()
-    for name, ok, why in results:
-        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+    report()
 
 
 if __name__ == "__main__":

@@ -15,15 +15,14 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, report  # noqa: E402
+
 A = "{http://www.w3.org/2005/Atom}"
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html")
 TRUTH = json.load(open(os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.truth.json"), encoding="utf-8"))
-results = []
 
-
-def check(name, cond, why=""):
-    results.append((name, bool(cond), why))
 
 
 def run(unplanet, *args):
@@ -204,8 +203,7 @@ slug = django-and-caktus
     options = set(re.findall(r"--([a-z][a-z-]+)", help_text)) - {"help", "version", "config"}
     missing = [o for o in sorted(options) if not re.search(rf"^;?\s*{o}\s*=", text, re.M)]
     check("samples/unplanet.ini shows every option as a key", not missing, f"missing {missing}")
-    for name, ok, why in results:
-        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+    report()
 
 
 if __name__ == "__main__":

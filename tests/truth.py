@@ -16,14 +16,11 @@ import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, report  # noqa: E402
 from visible import visible_text  # noqa: E402
 
 A = "{http://www.w3.org/2005/Atom}"
-results = []
 
-
-def check(name, cond, why=""):
-    results.append((name, bool(cond), why))
 
 
 def atom_entries(path):
@@ -90,8 +87,7 @@ def main():
             check(f"{tag}: rss pubDate", when == want, f"{e['pubDate']!r}")
             text = visible_text(e["content"])
             check(f"{tag}: rss description text", text == t["content_text"], diff(text, t["content_text"]))
-    for name, ok, why in results:
-        print(f"ok - {name}" if ok else f"not ok - {name}: {why}")
+    report()
 
 
 def diff(a, b):
