@@ -22,6 +22,7 @@
 #include "publish.h"
 #include "read.h"
 #include "state.h"
+#include "text.h"
 #include "write.h"
 
 #ifndef VERSION
@@ -218,6 +219,51 @@ elapsed_ms(const struct timespec *start)
 	return (long)((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000);
 }
 
+static unsigned long long
+hash_string(unsigned long long h, const char *s)
+{
+	return text_hash(h, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 1);
+}
+
+static unsigned long long
+hash_patterns(unsigned long long h, struct pattern *const *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = hash_string(h, pattern_text(p[i]));
+	return hash_string(h, "\x01");
+}
+
+/* A fingerprint of everything besides the page that shapes the output: the
+ * stylesheets, and the settings that reach the feeds. A conditional GET
+ * is only sent when it equals the one the validators were stored with, or
+ * a new topic would wait for the Planet to change. */
+static void
+settings_fingerprint(const struct settings *s, const struct writer *w, char out[17])
+{
+	unsigned long long h = hash_string(TEXT_HASH_INIT, writer_fingerprint(w));
+	char keep[32];
+	size_t i;
+
+	snprintf(keep, sizeof keep, "%ld", s->keep);
+	h = hash_string(hash_string(h, s->base_url), keep);
+	for (i = 0; i < s->n_topics; i++) {
+		const struct topic *t = &s->topics[i];
+
+		h = hash_string(hash_string(hash_string(hash_string(h, t->name), t->slug), t->title), t->description);
+		h = hash_patterns(hash_patterns(h, t->match, t->n_match), t->exclude, t->n_exclude);
+	}
+	h = hash_patterns(hash_patterns(h, s->exclude, s->n_exclude), s->only, s->n_only);
+	for (i = 0; i < s->n_sources; i++) {
+		const struct source_rule *r = &s->sources[i];
+
+		h = hash_string(hash_string(hash_string(h, r->name), r->link), r->title);
+		h = hash_string(hash_string(h, r->slug), r->description);
+	}
+	snprintf(out, 17, "%016llx", h);
+}
+
 /* libxml2 reports I/O errors itself; ours already say what failed. */
 static void
 silent(void *ctx, const char *fmt, ...)
@@ -357,7 +403,7 @@ run(const struct settings *s, char **err)
 	struct publish *pub = NULL;
 	struct publish_stats stats = { 0, 0 };
 	struct timespec start;
-	char *xslt_dir = NULL, *state_bytes = NULL;
+	char *xslt_dir = NULL, *state_bytes = NULL, fingerprint[17] = "";
 	size_t state_len = 0;
 	const char *name = strcmp(s->source, "-") == 0 ? "<stdin>" : s->source;
 	int rc, same_stylesheets;
@@ -379,7 +425,9 @@ run(const struct settings *s, char **err)
 			rc = state_load(s->output, &state, err);
 		if (rc != UP_OK)
 			goto done;
-		if (!s->force && state->url != NULL && strcmp(state->url, s->source) == 0) {
+		settings_fingerprint(s, w, fingerprint);
+		if (!s->force && state->url != NULL && strcmp(state->url, s->source) == 0 &&
+		    state->settings != NULL && strcmp(state->settings, fingerprint) == 0) {
 			fopt.etag = state->etag;
 			fopt.last_modified = state->last_modified;
 		}
@@ -425,7 +473,7 @@ run(const struct settings *s, char **err)
 	 * validators and fingerprint, so the next run redoes what is missing. */
 	if (rc == UP_OK)
 		rc = state_serialize(fetch_is_url(s->source) ? s->source : NULL, fetched->etag,
-		    fetched->last_modified, writer_fingerprint(w), &state_bytes, &state_len, err);
+		    fetched->last_modified, fingerprint, writer_fingerprint(w), &state_bytes, &state_len, err);
 	if (rc == UP_OK) {
 		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, NULL, err);
 		state_bytes = NULL;

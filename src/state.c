@@ -259,6 +259,7 @@ read_validators(const char *path, struct state *s, char **err)
 		s->url = (char *)xmlGetProp(fetch, (const xmlChar *)"url");
 		s->etag = (char *)xmlGetProp(fetch, (const xmlChar *)"etag");
 		s->last_modified = (char *)xmlGetProp(fetch, (const xmlChar *)"last-modified");
+		s->settings = (char *)xmlGetProp(fetch, (const xmlChar *)"settings");
 	}
 done:
 	xmlFreeDoc(doc);
@@ -356,7 +357,7 @@ done:
 
 int
 state_serialize(const char *url, const char *etag, const char *last_modified,
-    const char *fingerprint, char **data, size_t *len, char **err)
+    const char *settings, const char *fingerprint, char **data, size_t *len, char **err)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root, fetch;
@@ -385,7 +386,8 @@ state_serialize(const char *url, const char *etag, const char *last_modified,
 		if (fetch == NULL || xmlNewProp(fetch, (const xmlChar *)"url", (const xmlChar *)url) == NULL ||
 		    (etag != NULL && xmlNewProp(fetch, (const xmlChar *)"etag", (const xmlChar *)etag) == NULL) ||
 		    (last_modified != NULL &&
-			xmlNewProp(fetch, (const xmlChar *)"last-modified", (const xmlChar *)last_modified) == NULL)) {
+			xmlNewProp(fetch, (const xmlChar *)"last-modified", (const xmlChar *)last_modified) == NULL) ||
+		    (settings != NULL && xmlNewProp(fetch, (const xmlChar *)"settings", (const xmlChar *)settings) == NULL)) {
 			rc = err_nomem(err);
 			goto done;
 		}
@@ -424,5 +426,6 @@ state_free(struct state *s)
 	xmlFree(s->etag);
 	xmlFree(s->last_modified);
 	xmlFree(s->fingerprint);
+	xmlFree(s->settings);
 	free(s);
 }

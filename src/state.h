@@ -48,6 +48,8 @@ struct state {
 	char *etag;
 	char *last_modified;
 	char *fingerprint;       /* writer_fingerprint of the last run, or NULL */
+	char *settings;          /* the fingerprint of the settings the
+	                            validators were stored under, or NULL */
 	struct archived_feed *feeds;
 	size_t n_feeds;
 };
@@ -55,10 +57,11 @@ struct state {
 /* Reads dir's state; a folder without one gives an empty state. */
 int state_load(const char *dir, struct state **out, char **err);
 
-/* state.xml's bytes for the given validators and fingerprint (each may be
- * NULL); *data is malloc'd. */
+/* state.xml's bytes for the given validators, the settings they were
+ * fetched under and the stylesheets' fingerprint (each may be NULL);
+ * *data is malloc'd. */
 int state_serialize(const char *url, const char *etag, const char *last_modified,
-    const char *fingerprint, char **data, size_t *len, char **err);
+    const char *settings, const char *fingerprint, char **data, size_t *len, char **err);
 
 void state_free(struct state *state);
 

@@ -395,3 +395,15 @@ text_slug(const char *name, size_t max_len)
 	}
 	return ascii;
 }
+
+unsigned long long
+text_hash(unsigned long long h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n-- > 0) {
+		h ^= *b++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

@@ -54,4 +54,9 @@ int text_put_utf8(struct buf *out, unsigned cp);
  * picks a fallback. */
 char *text_slug(const char *name, size_t max_len);
 
+/* FNV-1a, 64 bits: folds p[0..n) into h (start from TEXT_HASH_INIT). For
+ * fingerprints that decide whether work can be skipped, not for security. */
+#define TEXT_HASH_INIT 0xcbf29ce484222325ULL
+unsigned long long text_hash(unsigned long long h, const void *p, size_t n);
+
 #endif

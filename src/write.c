@@ -1,7 +1,6 @@
 /* write.c - apply output stylesheets to intermediate documents (see
  * write.h). */
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "text.h"
 #include "write.h"
 
 /* The formats every run writes; users add more with --stylesheet. */
@@ -50,23 +50,12 @@ struct writer {
 	xsltSecurityPrefsPtr security;
 	struct buf messages;       /* what libxml2/libxslt said, for errors */
 	char fingerprint[17];
-	uint64_t hash;             /* FNV-1a over what makes the fingerprint */
+	unsigned long long hash;   /* over what makes the fingerprint */
 };
 
 #ifndef VERSION
 #define VERSION "0"
 #endif
-
-static void
-hash_bytes(uint64_t *h, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-
-	while (n-- > 0) {
-		*h ^= *p++;
-		*h *= 0x100000001b3ULL;
-	}
-}
 
 /* Adds a stylesheet file to the fingerprint: its name and its bytes. */
 static void
@@ -76,13 +65,13 @@ hash_file(struct writer *w, const char *name, const char *path)
 	FILE *f = fopen(path, "rb");
 	size_t n;
 
-	hash_bytes(&w->hash, name, strlen(name) + 1);
+	w->hash = text_hash(w->hash, name, strlen(name) + 1);
 	if (f == NULL)
 		return;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		hash_bytes(&w->hash, chunk, n);
+		w->hash = text_hash(w->hash, chunk, n);
 	fclose(f);
-	hash_bytes(&w->hash, "", 1);
+	w->hash = text_hash(w->hash, "", 1);
 }
 
 /* libxml2 and libxslt report through callbacks; collect what they say so
@@ -280,8 +269,7 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 	w = calloc(1, sizeof *w);
 	if (w == NULL)
 		return err_nomem(err);
-	w->hash = 0xcbf29ce484222325ULL;
-	hash_bytes(&w->hash, VERSION, sizeof VERSION);
+	w->hash = text_hash(TEXT_HASH_INIT, VERSION, sizeof VERSION);
 	xmlSetGenericErrorFunc(&w->messages, collect);
 	xsltSetGenericErrorFunc(&w->messages, collect);
 	exsltRegisterAll();
@@ -321,7 +309,7 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 			rc = load_style(w, &w->site[i], err);
 		}
 	}
-	snprintf(w->fingerprint, sizeof w->fingerprint, "%016llx", (unsigned long long)w->hash);
+	snprintf(w->fingerprint, sizeof w->fingerprint, "%016llx", w->hash);
 done:
 	if (rc != UP_OK) {
 		writer_free(w);

@@ -149,6 +149,16 @@ def main():
         check("http: --force ignores the validators", "If-None-Match" not in seen[-1][1] and rc == 0, str(seen[-1][1]))
         check("http: --force on an unchanged page rewrites nothing", snapshot(d) == snap and " 0 files written" in out, out)
 
+        # New settings on an unchanged page: no conditional request, so the
+        # new topic is written at once rather than when the Planet changes.
+        rc, out, _ = run("-v", "-o", d, "-t", "Django=django", base + "/etag")
+        check("http: changed settings send no If-None-Match", "If-None-Match" not in seen[-1][1], str(seen[-1][1]))
+        check("http: ...and the new topic is written at once",
+              rc == 0 and os.path.exists(os.path.join(d, "topics", "django.atom")), out)
+        rc, out, _ = run("-v", "-o", d, "-t", "Django=django", base + "/etag")
+        check("http: the same settings again: 304, nothing written",
+              rc == 0 and "not modified" in out and seen[-1][1].get("If-None-Match") == '"v1"', out)
+
         d = os.path.join(work, "lastmod")
         rc, out, _ = run("-o", d, base + "/lastmod")
         check("http: 200 with Last-Modified writes feeds", rc == 0, out)
