@@ -11,8 +11,9 @@
 
 #include <ini.h>
 
-#include "err.h"
 #include "config.h"
+#include "err.h"
+#include "text.h"
 
 void
 settings_init(struct settings *s)
@@ -168,6 +169,11 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 	int b;
 
 	*why = NULL;
+	/* Values reach feeds and patterns: they must be text XML can carry. */
+	if (!text_is_clean(value, strlen(value))) {
+		*why = fail("%s: the value is not valid UTF-8 text", key, NULL);
+		return -2;
+	}
 	if (strcmp(key, "source") == 0 || strcmp(key, "output") == 0 || strcmp(key, "xslt-dir") == 0) {
 		char **field = key[0] == 's' ? &s->source : key[0] == 'o' ? &s->output : &s->xslt_dir;
 
@@ -345,19 +351,6 @@ first_time(struct reading *r, const char *section, const char *key)
 	return 1;
 }
 
-static int
-valid_slug(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > 64 || s[0] == '-' || s[n - 1] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
-}
-
 static struct source_rule *
 find_source(struct settings *s, const char *name)
 {
@@ -385,7 +378,7 @@ set_field(struct reading *r, const char *section, const char *key, char **field,
 {
 	if (!first_time(r, section, key))
 		return bad(r, fail("'%s' given twice in [%s]", key, section));
-	if (strcmp(key, "slug") == 0 && !valid_slug(value))
+	if (strcmp(key, "slug") == 0 && !text_valid_slug(value))
 		return bad(r, fail("slug '%s' must be 1 to 64 of a-z, 0-9 and '-', not starting or ending with '-'",
 		    value, NULL));
 	if (value[0] == '\0')
@@ -399,6 +392,9 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	struct reading *r = user;
 	char *why = NULL;
 
+	if (!text_is_clean(section, strlen(section)) || !text_is_clean(key, strlen(key)) ||
+	    !text_is_clean(value, strlen(value)))
+		return bad(r, strdup("not valid UTF-8 text (save the file as UTF-8)"));
 	if (section[0] == '\0')
 		return bad(r, fail("'%s' outside a section: start with [unplanet]", key, NULL));
 	if (strcmp(section, "unplanet") == 0) {
@@ -477,10 +473,23 @@ config_read(const char *path, struct settings *s, char **err)
 		rc = err_set(err, UP_ECONFIG, "%s: cannot read%s", path, line == -2 ? ": out of memory" : "");
 	for (i = 0; rc == UP_OK && i < r.n_topic_headers; i++) {
 		struct topic *t = find_topic(s, r.topic_names[i], 0);
+		size_t k;
 
-		if (t == NULL || t->n_match == 0)
+		if (t == NULL || t->n_match == 0) {
 			rc = err_set(err, UP_ECONFIG, "%s:%d: [topic %s] needs at least one 'match = PATTERN'",
 			    path, r.topic_lines[i], r.topic_names[i]);
+			break;
+		}
+		/* Two topics cannot write the same files. */
+		for (k = 0; t->slug != NULL && k < i; k++) {
+			struct topic *other = find_topic(s, r.topic_names[k], 0);
+
+			if (other != NULL && other != t && other->slug != NULL && strcmp(other->slug, t->slug) == 0) {
+				rc = err_set(err, UP_ECONFIG, "%s:%d: [topic %s] has slug '%s', which [topic %s] already uses",
+				    path, r.topic_lines[i], r.topic_names[i], t->slug, other->name);
+				break;
+			}
+		}
 	}
 	fclose(r.f);
 	free(r.why);

@@ -78,12 +78,12 @@ same_feed(const struct candidate *x, const struct candidate *y)
 	    strcmp(x->e->source_link, y->e->source_link) == 0;
 }
 
-/* By permalink, then page before archive, then their own order. */
+/* By id, then page before archive, then their own order. */
 static int
-by_link(const void *a, const void *b)
+by_id(const void *a, const void *b)
 {
 	const struct candidate *x = a, *y = b;
-	int c = strcmp(x->e->link, y->e->link);
+	int c = strcmp(x->e->id, y->e->id);
 
 	if (c == 0)
 		c = y->from_page - x->from_page;
@@ -92,8 +92,7 @@ by_link(const void *a, const void *b)
 	return c;
 }
 
-/* Newest first; then by permalink, so the order never depends on input
- * order. */
+/* Newest first; then by id, so the order never depends on input order. */
 static int
 by_date(const void *a, const void *b)
 {
@@ -103,7 +102,7 @@ by_date(const void *a, const void *b)
 		return x->published > y->published ? -1 : 1;
 	if (x->updated != y->updated)
 		return x->updated > y->updated ? -1 : 1;
-	return strcmp(x->entry->link, y->entry->link);
+	return strcmp(x->entry->id, y->entry->id);
 }
 
 static int
@@ -112,7 +111,7 @@ same_text(const char *a, const char *b)
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* Merges one feed's candidates (sorted by link) into members: the page's
+/* Merges one feed's candidates (sorted by id) into members: the page's
  * version of an entry wins, keeping the archive's published time, and its
  * updated time moves to now when the post changed. */
 static size_t
@@ -120,11 +119,11 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now)
 {
 	size_t i, j, m = 0;
 
-	qsort(c, n, sizeof *c, by_link);
+	qsort(c, n, sizeof *c, by_id);
 	for (i = 0; i < n; i = j) {
 		const struct candidate *page = NULL, *old = NULL;
 
-		for (j = i; j < n && (j == i || (c[i].e->link[0] != '\0' && strcmp(c[j].e->link, c[i].e->link) == 0)); j++) {
+		for (j = i; j < n && strcmp(c[j].e->id, c[i].e->id) == 0; j++) {
 			if (c[j].from_page && page == NULL)
 				page = &c[j];
 			else if (!c[j].from_page && old == NULL)
@@ -391,10 +390,10 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 }
 
 static int
-by_member_link(const void *a, const void *b)
+by_member_id(const void *a, const void *b)
 {
 	const struct member *x = a, *y = b;
-	int c = strcmp(x->entry->link, y->entry->link);
+	int c = strcmp(x->entry->id, y->entry->id);
 
 	return c != 0 ? c : by_date(a, b);
 }
@@ -424,10 +423,9 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 		}
 	}
 	/* A post two sources share is shown once. */
-	qsort(t->members, t->n_members, sizeof *t->members, by_member_link);
+	qsort(t->members, t->n_members, sizeof *t->members, by_member_id);
 	for (i = kept = 0; i < t->n_members; i++)
-		if (kept == 0 || t->members[i].entry->link[0] == '\0' ||
-		    strcmp(t->members[kept - 1].entry->link, t->members[i].entry->link) != 0)
+		if (kept == 0 || strcmp(t->members[kept - 1].entry->id, t->members[i].entry->id) != 0)
 			t->members[kept++] = t->members[i];
 	t->n_members = kept;
 	qsort(t->members, t->n_members, sizeof *t->members, by_date);
@@ -534,6 +532,10 @@ group_page(struct page *page, struct state *archive,
 	if (assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, archived + n_authors) != 0)
 		goto nomem;
 	qsort(set->feeds + n_authors, n_topics, sizeof *set->feeds, by_kind_slug);
+	for (i = 0; i < set->n_feeds; i++)
+		for (k = 0; k < set->feeds[i].n_shown; k++)
+			if (set->feeds[i].members[k].updated > set->newest)
+				set->newest = set->feeds[i].members[k].updated;
 	/* Patterns are done with the full text: documents only need its start
 	 * (the summary, and an untitled post's title), so keep that alone. */
 	for (i = 0; i < page->n_entries; i++) {
@@ -669,7 +671,7 @@ add_entry(xmlNodePtr feed, const struct member *m)
 	if (e->title[0] == '\0')
 		untitled = excerpt(text, UNTITLED_MAX);
 	ok = summary != NULL && (e->title[0] != '\0' || untitled != NULL) &&
-	    add_text(n, "id", e->link) != NULL;
+	    add_text(n, "id", e->id) != NULL;
 	if (ok && e->title[0] == '\0') {
 		xmlNodePtr t = add_text(n, "title", untitled);
 
@@ -720,6 +722,8 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 	for (k = 0; k < f->n_shown; k++)
 		if (f->members[k].updated > updated)
 			updated = f->members[k].updated;
+	if (f->n_shown == 0)
+		updated = set->newest;
 	url = feed_url(f, base_url);
 	id = url != NULL ? feed_id(f, set->page, url, base_url) : NULL;
 	ok = id != NULL &&
@@ -811,6 +815,8 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 		for (k = 0; k < f->n_shown; k++)
 			if (f->members[k].updated > newest)
 				newest = f->members[k].updated;
+		if (f->n_shown == 0)
+			newest = set->newest;
 		path = feed_path(f, NULL);
 		url = feed_path(f, base_url);
 		snprintf(count, sizeof count, "%zu", f->n_shown);

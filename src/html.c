@@ -13,12 +13,13 @@
 #include "html.h"
 #include "text.h"
 
-/* RECOVER: blog HTML is rarely valid. IGNORE_ENC: the page was already
+/* Not NOERROR: errors go to on_error, which counts them (and prints
+ * nothing). RECOVER: blog HTML is rarely valid. IGNORE_ENC: the page was already
  * turned into UTF-8, a <meta charset> inside a post must not switch
  * decoding half way. NONET: never fetch anything while parsing. HUGE:
  * without it libxml2 stops at 256 nested elements and silently drops the
  * rest of the post; every walk here is iterative, so depth is harmless. */
-#define FRAGMENT_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | \
+#define FRAGMENT_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NOWARNING | \
 	HTML_PARSE_NONET | HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT | \
 	XML_PARSE_HUGE)
 
@@ -85,16 +86,39 @@ gather_into_body(xmlNodePtr body)
 	return rc;
 }
 
-/* startElement of libxml2's SAX2 tree builder, with the depth limit: the
- * parser pushed the new element's name just before calling us. */
+/* What one parse counts, through ctxt->_private. */
+struct parse_limits {
+	size_t elements;
+	size_t errors;
+	int *truncated;
+};
+
+/* libxml2 reports each parse error here (its sax->error); blog HTML has
+ * plenty, so they are counted, never printed. */
+static void
+on_error(void *ctx, const char *msg, ...)
+{
+	htmlParserCtxtPtr ctxt = ctx;
+	struct parse_limits *limits = ctxt != NULL ? ctxt->_private : NULL;
+
+	(void)msg;
+	if (limits != NULL && ++limits->errors > HTML_MAX_ERRORS) {
+		*limits->truncated = 1;
+		xmlStopParser(ctxt);
+	}
+}
+
+/* startElement of libxml2's SAX2 tree builder, with the limits: the parser
+ * pushed the new element's name just before calling us. */
 static void
 start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
 	htmlParserCtxtPtr ctxt = ctx;
+	struct parse_limits *limits = ctxt->_private;
 
-	if (ctxt->nameNr > HTML_MAX_DEPTH) {
-		if (ctxt->_private != NULL)
-			*(int *)ctxt->_private = 1;
+	if (ctxt->nameNr > HTML_MAX_DEPTH || (limits != NULL && ++limits->elements > HTML_MAX_ELEMENTS)) {
+		if (limits != NULL)
+			*limits->truncated = 1;
 		xmlStopParser(ctxt);
 		return;
 	}
@@ -106,8 +130,11 @@ html_parser_new(void)
 {
 	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
 
-	if (ctxt != NULL)
+	if (ctxt != NULL) {
 		ctxt->sax->startElement = start_element;
+		ctxt->sax->error = on_error;
+		ctxt->sax->fatalError = on_error;
+	}
 	return ctxt;
 }
 
@@ -129,6 +156,7 @@ htmlDocPtr
 html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated)
 {
 	struct buf in = { 0 };
+	struct parse_limits limits = { 0, 0, truncated };
 	htmlDocPtr doc = NULL;
 	xmlNodePtr body;
 
@@ -137,7 +165,7 @@ html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *t
 		return NULL;
 	if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || buf_add(&in, s, n) != 0)
 		goto done;
-	ctxt->_private = truncated;
+	ctxt->_private = &limits;
 	doc = htmlCtxtReadMemory(ctxt, in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS);
 	ctxt->_private = NULL;
 	if (doc == NULL)
@@ -593,13 +621,18 @@ html_decode_attr(const char *s, size_t n)
 			const htmlEntityDesc *ent;
 			char *stop;
 
+			(void)stop;
+
 			memcpy(name, s, (size_t)(semi - s));
 			name[semi - s] = '\0';
 			if (name[0] == '#') {
 				int hex = name[1] == 'x' || name[1] == 'X';
+				const char *digits = name + 1 + hex;
 
-				cp = strtoul(name + 1 + hex, &stop, hex ? 16 : 10);
-				if (stop == name + 1 + hex || *stop != '\0' || cp > 0x10FFFF)
+				/* Digits only: strtoul alone would take "&# 65;" and "&#-1;". */
+				cp = strspn(digits, hex ? "0123456789abcdefABCDEF" : "0123456789") == strlen(digits) &&
+				    digits[0] != '\0' ? strtoul(digits, &stop, hex ? 16 : 10) : 0;
+				if (cp > 0x10FFFF)
 					cp = 0;
 				cp = text_cp1252((unsigned)cp);
 			} else if ((ent = htmlEntityLookup((const xmlChar *)name)) != NULL) {

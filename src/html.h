@@ -19,6 +19,16 @@
  * says so. */
 #define HTML_MAX_DEPTH 512
 
+/* Most elements kept from one fragment: a real post has a few thousand;
+ * a hostile one of a million tiny elements would take a gigabyte of tree.
+ * What follows is dropped, and the parse says so. */
+#define HTML_MAX_ELEMENTS 100000
+
+/* Most parse errors (stray end tags and the like) taken from one fragment:
+ * libxml2 2.9 looks through all open elements for each stray end tag, so
+ * millions of them would take seconds; real posts have dozens. */
+#define HTML_MAX_ERRORS 100000
+
 /* Parses s[0..n) as the content of a <body>. Returns a document the caller
  * frees with xmlFreeDoc, or NULL when memory runs out. html_fragment_root
  * gives the element holding the fragment's nodes. */
@@ -31,7 +41,7 @@ xmlNodePtr html_fragment_root(htmlDocPtr doc);
 htmlParserCtxtPtr html_parser_new(void);
 
 /* html_parse_fragment with a context from html_parser_new; *truncated
- * tells whether the depth limit cut the fragment short. */
+ * tells whether a limit above cut the fragment short. */
 htmlDocPtr html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated);
 
 /* Visible text under root, as a browser shows it: references decoded,

@@ -36,9 +36,9 @@ static const char usage_text[] =
 "usage: unplanet [OPTIONS] SOURCE\n"
 "       unplanet -c FILE [OPTIONS] [SOURCE]\n"
 "\n"
-"Split a Planet 2.0 page (Planet Python, ...) into one Atom and one RSS feed\n"
-"per author, and per topic. SOURCE is an http(s) URL, a file, or - for\n"
-"standard input.\n"
+"Split a Planet 2.0 page (Planet Python, ...) into Atom, RSS and JSON feeds,\n"
+"one per author and per topic, with an index page and OPML lists. SOURCE is\n"
+"an http(s) URL, a file, or - for standard input.\n"
 "\n"
 "  -o, --output DIR       write feeds into DIR (default ./feeds)\n"
 "  -b, --base-url URL     where DIR is served; used for self links and ids\n"
@@ -50,10 +50,12 @@ static const char usage_text[] =
 "      --only PATTERN     write author feeds only for matching sources\n"
 "                         (repeatable)\n"
 "  -s, --stylesheet FILE  also write the format FILE.xsl makes (repeatable)\n"
-"      --xslt-dir DIR     where atom.xsl and rss.xsl are\n"
+"      --xslt-dir DIR     where the built-in stylesheets are (atom, rss, json,\n"
+"                         index and opml .xsl)\n"
 "      --keep N           keep the newest N entries per feed, also after they\n"
 "                         leave the page (default 50; 0 keeps all)\n"
-"      --force            fetch and write even if the page did not change\n"
+"      --force            fetch without a conditional request and transform\n"
+"                         everything again (files whose bytes stay are kept)\n"
 "      --wait             wait for another run on DIR instead of exiting 75\n"
 "      --dump             print the intermediate XML of every feed, write nothing\n"
 "      --timeout SECONDS  give up fetching after SECONDS (default 60)\n"
@@ -76,7 +78,7 @@ static const char usage_text[] =
 "  73  the output folder cannot be created or written\n"
 "  74  writing failed part way\n"
 "  75  another run is writing DIR; try again later\n"
-"  78  the configuration file is wrong\n";
+"  78  the configuration file is missing or wrong\n";
 
 static int
 usage_error(const char *fmt, const char *arg)
@@ -287,18 +289,16 @@ dump(const struct feed_set *set, const struct group_options *gopt, char **err)
 	return rc;
 }
 
-/* Adds a document's XML (an author feed's archive, or the last topic or
- * directory document) at relpath, and tells whether it was unchanged. */
-static int
-add_document(xmlDocPtr doc, const char *relpath, struct publish *pub, int *unchanged, char **err)
+/* A document's XML, malloc'd, or NULL when memory runs out. */
+static char *
+document_bytes(xmlDocPtr doc, size_t *len)
 {
 	xmlChar *bytes = NULL;
 	int n = 0;
 
 	xmlDocDumpFormatMemoryEnc(doc, &bytes, &n, "UTF-8", 1);
-	if (bytes == NULL)
-		return err_nomem(err);
-	return publish_add(pub, relpath, (char *)bytes, (size_t)n, unchanged, err);
+	*len = bytes != NULL ? (size_t)n : 0;
+	return (char *)bytes;
 }
 
 /* Adds one output file made by applying format k (or site page k) to doc.
@@ -325,24 +325,38 @@ add_output(struct writer *w, int site, size_t k, xmlDocPtr doc, const char *relp
 /* Adds every format of every feed to the publication, with each author
  * feed's archive (also for feeds --only leaves without files). */
 static int
-write_feeds(const struct feed_set *set, const struct group_options *gopt, struct writer *w,
+write_feeds(struct feed_set *set, const struct group_options *gopt, struct writer *w,
     int same_stylesheets, struct publish *pub, char **err)
 {
-	size_t i, k;
+	size_t i, k, len;
 	int rc = UP_OK;
 
 	for (i = 0; rc == UP_OK && i < set->n_feeds; i++) {
-		const struct feed *f = &set->feeds[i];
+		struct feed *f = &set->feeds[i];
 		int author = strcmp(f->kind, "author") == 0, same = 0;
-		xmlDocPtr doc = feed_document(set, i, gopt);
 		char *docpath = buf_concat(author ? ARCHIVE_DIR "/" : CACHE_DIR "/topics/", f->slug, ".xml", NULL);
+		xmlDocPtr doc = feed_document(set, i, gopt);
+		char *bytes = doc != NULL ? document_bytes(doc, &len) : NULL;
 
-		if (doc == NULL || docpath == NULL) {
+		/* An archive this run could not read back would stop every later
+		 * run: keep fewer entries until it fits. */
+		while (bytes != NULL && author && len > STATE_FILE_MAX && f->n_shown > 1) {
+			f->n_shown /= 2;
+			if (!gopt->settings->quiet)
+				fprintf(stderr, "unplanet: warning: %s: its archive would pass %u MiB; keeping its newest %zu "
+				    "entries\n", f->slug, STATE_FILE_MAX >> 20, f->n_shown);
+			xmlFree(bytes);
+			xmlFreeDoc(doc);
+			doc = feed_document(set, i, gopt);
+			bytes = doc != NULL ? document_bytes(doc, &len) : NULL;
+		}
+		if (docpath == NULL || doc == NULL || bytes == NULL) {
+			xmlFree(bytes);
 			xmlFreeDoc(doc);
 			free(docpath);
 			return err_nomem(err);
 		}
-		rc = add_document(doc, docpath, pub, &same, err);
+		rc = publish_add(pub, docpath, bytes, len, &same, err);
 		for (k = 0; rc == UP_OK && !f->hidden && k < writer_count(w); k++) {
 			char *file = buf_concat(f->kind, "s/", f->slug, ".", writer_name(w, k), NULL);
 
@@ -374,7 +388,14 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 		formats[i].media_type = writer_media_type(w, i);
 	}
 	doc = directory_document(set, gopt, formats, n);
-	rc = doc != NULL ? add_document(doc, CACHE_DIR "/directory.xml", pub, &same, err) : err_nomem(err);
+	if (doc != NULL) {
+		size_t len;
+		char *bytes = document_bytes(doc, &len);
+
+		rc = bytes != NULL ? publish_add(pub, CACHE_DIR "/directory.xml", bytes, len, &same, err) : err_nomem(err);
+	} else {
+		rc = err_nomem(err);
+	}
 	for (i = 0; rc == UP_OK && i < writer_site_count(w); i++) {
 		const char *lists = writer_site_lists(w, i);
 		size_t k, listed = 0;
@@ -445,9 +466,10 @@ run(const struct settings *s, char **err)
 	if (rc != UP_OK)
 		goto done;
 	if (page->n_cut > 0 && !s->quiet)
-		fprintf(stderr, "unplanet: warning: %s:%zu: %zu post%s nested tags over %d deep or held over "
-		    "%u bytes of HTML; the rest of %s was dropped\n", name, page->first_cut_line, page->n_cut,
-		    page->n_cut == 1 ? "" : "s", HTML_MAX_DEPTH, CONTENT_MAX, page->n_cut == 1 ? "it" : "them");
+		fprintf(stderr, "unplanet: warning: %s:%zu: %zu post%s nested elements over %d deep, held over %d "
+		    "elements or %d HTML errors, or over %u bytes of HTML; the rest of %s was dropped\n", name,
+		    page->first_cut_line, page->n_cut, page->n_cut == 1 ? "" : "s", HTML_MAX_DEPTH, HTML_MAX_ELEMENTS,
+		    HTML_MAX_ERRORS, CONTENT_MAX, page->n_cut == 1 ? "it" : "them");
 	/* The entries hold all that is needed now: the page's bytes can go
 	 * before the outputs pile up. */
 	free(fetched->data);

@@ -388,9 +388,10 @@ write_temp(struct publish *p, struct pending *q, char **err)
 	return rc;
 }
 
-/* Removes temporary files and the folders this commit made. */
+/* Removes temporary files, and the folders this commit made unless files
+ * already renamed into them must stay. */
 static void
-undo(struct publish *p)
+undo(struct publish *p, int folders)
 {
 	size_t i;
 
@@ -402,7 +403,7 @@ undo(struct publish *p)
 		}
 	}
 	/* Newest first, so inner folders go before the ones holding them. */
-	for (i = p->n_created; i > 0; i--)
+	for (i = p->n_created; folders && i > 0; i--)
 		unlinkat(p->dirfd, p->created[i - 1], AT_REMOVEDIR);
 }
 
@@ -437,7 +438,7 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 	if (rc == UP_OK && p->n_pending > 0 && syncfs(p->dirfd) != 0)
 		rc = err_set(err, UP_EIO, "%s: cannot flush to disk: %s", p->dir, strerror(errno));
 	if (rc != UP_OK) {
-		undo(p);
+		undo(p, 1);
 		return rc;
 	}
 	/* Outputs first, then the records under .unplanet/ (archive, cache,
@@ -461,8 +462,7 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 	}
 	if (rc != UP_OK) {
 		/* Files already renamed are complete and stay; drop the rest. */
-		p->n_created = 0;
-		undo(p);
+		undo(p, 0);
 		return rc;
 	}
 	if (p->n_pending > 0)

@@ -5,6 +5,7 @@
  * parsed on its own. Every search is bounded or moves forward, so the cost
  * grows with the page, never with its square.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -45,6 +46,15 @@ struct footer {
 	time_t published;
 };
 
+/* The next occurrence of lit at or after `from`, remembered: candidates are
+ * tried in page order, so each closing marker is searched for across the
+ * page once, however many candidates a hostile page holds. */
+struct finder {
+	const char *lit;
+	const char *from;      /* searched from here... */
+	const char *found;     /* ...and found here (NULL: not before the end) */
+};
+
 struct scanner {
 	const char *page;      /* the whole page, UTF-8 */
 	const char *end;       /* end of the post list */
@@ -52,6 +62,7 @@ struct scanner {
 	const char *line_at;   /* line counting resumes here... */
 	size_t line;           /* ...on this line */
 	htmlParserCtxtPtr html;  /* one HTML parser for every post body */
+	struct finder h2_close, h3_close, h4_close, em_close, quote;
 };
 
 static int
@@ -84,12 +95,25 @@ starts(const char *p, const char *end, const char *lit)
 	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
 }
 
+/* The first lit in p[0..end). It looks in growing windows, so a search
+ * costs what it covers even where memmem checks its whole haystack first
+ * (as AddressSanitizer's memmem does). */
 static const char *
 find(const char *p, const char *end, const char *lit)
 {
-	if (p >= end)
-		return NULL;
-	return memmem(p, (size_t)(end - p), lit, strlen(lit));
+	size_t n = strlen(lit), window = 4096;
+
+	while (p < end) {
+		size_t len = (size_t)(end - p) < window ? (size_t)(end - p) : window;
+		const char *hit = memmem(p, len, lit, n);
+
+		if (hit != NULL || len == (size_t)(end - p))
+			return hit;
+		p += len - (n - 1);   /* overlap: a match may straddle windows */
+		if (window < ((size_t)1 << 20))
+			window *= 2;
+	}
+	return NULL;
 }
 
 static const char *
@@ -108,6 +132,19 @@ static const char *
 limit(const char *p, const char *end)
 {
 	return (size_t)(end - p) > FRAME_LIMIT ? p + FRAME_LIMIT : end;
+}
+
+/* The first f->lit at or after p, if it is within FRAME_LIMIT of p. */
+static const char *
+find_near(struct finder *f, const char *p, const char *end)
+{
+	if (f->from == NULL || p < f->from || (f->found != NULL && p > f->found)) {
+		f->from = p;
+		f->found = find(p, end, f->lit);
+	}
+	if (f->found == NULL || (size_t)(f->found - p) > FRAME_LIMIT)
+		return NULL;
+	return f->found;
 }
 
 /* Line number of p, counting forward from the last call (p only grows
@@ -189,8 +226,9 @@ parse_a_tag(const char *p, const char *end, struct span *href, struct span *titl
 /* Matches a post frame at p. bare=1 also accepts a frame that is only
  * "<p>" and a new line (an untitled post continuing the same source). */
 static int
-match_frame(const char *p, const char *end, int bare, struct frame *f)
+match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 {
+	const char *end = sc->end;
 	const char *q = skip_space(p, end), *close;
 	int need_source = 0;
 	struct span unused;
@@ -199,7 +237,7 @@ match_frame(const char *p, const char *end, int bare, struct frame *f)
 	if (starts(q, end, "<h2>")) {
 		const char *text = skip_space(q + 4, end);
 
-		close = find(text, limit(text, end), "</h2>");
+		close = find_near(&sc->h2_close, text, end);
 		if (close == NULL ||
 		    date_parse_day(text, (size_t)(skip_space_back(text, close) - text)) != 0)
 			return -1;
@@ -217,7 +255,7 @@ match_frame(const char *p, const char *end, int bare, struct frame *f)
 	}
 	if (starts(q, end, "<h3 class=\"post\">")) {
 		q = parse_a_tag(q + 17, end, &f->source_href, &f->source_title);
-		if (q == NULL || (close = find(q, limit(q, end), "</a></h3>")) == NULL)
+		if (q == NULL || (close = find_near(&sc->h3_close, q, end)) == NULL)
 			return -1;
 		f->source_name.s = q;
 		f->source_name.n = (size_t)(close - q);
@@ -228,7 +266,7 @@ match_frame(const char *p, const char *end, int bare, struct frame *f)
 	}
 	if (starts(q, end, "<h4>")) {
 		q = parse_a_tag(q + 4, end, &f->title_href, &unused);
-		if (q == NULL || (close = find(q, limit(q, end), "</a></h4>")) == NULL)
+		if (q == NULL || (close = find_near(&sc->h4_close, q, end)) == NULL)
 			return -1;
 		f->title.s = q;
 		f->title.n = (size_t)(close - q);
@@ -269,9 +307,9 @@ parse_footer_text(const char *s, size_t n, struct footer *ft)
 /* Matches a footer whose "<em><a href=" starts at em, the body having begun
  * at body: </p> <p> <em><a href="LINK">TEXT</a></em> </p>. */
 static int
-match_footer(const char *body, const char *em, const char *end, struct footer *ft)
+match_footer(struct scanner *sc, const char *body, const char *em, struct footer *ft)
 {
-	const char *q = skip_space_back(body, em), *close, *quote;
+	const char *end = sc->end, *q = skip_space_back(body, em), *close, *quote;
 
 	if (q - body < 3 || memcmp(q - 3, "<p>", 3) != 0)
 		return -1;
@@ -280,13 +318,13 @@ match_footer(const char *body, const char *em, const char *end, struct footer *f
 		return -1;
 	ft->start = q - 4;
 	q = em + 13;   /* strlen("<em><a href=\"") */
-	quote = memchr(q, '"', (size_t)(limit(q, end) - q));
+	quote = find_near(&sc->quote, q, end);
 	if (quote == NULL || !starts(quote, end, "\">"))
 		return -1;
 	ft->href.s = q;
 	ft->href.n = (size_t)(quote - q);
 	q = quote + 2;
-	close = find(q, limit(q, end), "</a></em>");
+	close = find_near(&sc->em_close, q, end);
 	if (close == NULL || parse_footer_text(q, (size_t)(close - q), ft) != 0)
 		return -1;
 	q = skip_space(close + 9, end);
@@ -320,14 +358,14 @@ same_span(struct span a, struct span b)
  * followed by the next frame or the end of the list, linking where the
  * post's title links. Sets *next (has_source etc.) unless it is the last. */
 static int
-find_footer(const struct frame *f, const char *end, struct footer *ft,
+find_footer(struct scanner *sc, const struct frame *f, struct footer *ft,
     struct frame *next, int *last)
 {
-	const char *p = f->body, *em;
+	const char *p = f->body, *em, *end = sc->end;
 
 	while ((em = find(p, end, "<em><a href=\"")) != NULL) {
 		p = em + 1;
-		if (match_footer(f->body, em, end, ft) != 0)
+		if (match_footer(sc, f->body, em, ft) != 0)
 			continue;
 		if (f->has_title && !same_span(ft->href, f->title_href))
 			continue;
@@ -335,7 +373,7 @@ find_footer(const struct frame *f, const char *end, struct footer *ft,
 			*last = 1;
 			return 0;
 		}
-		if (match_frame(ft->end, end, 1, next) == 0) {
+		if (match_frame(sc, ft->end, 1, next) == 0) {
 			*last = 0;
 			return 0;
 		}
@@ -363,10 +401,56 @@ entry_free(struct entry *e)
 	free(e->source_title);
 	free(e->title);
 	free(e->link);
+	free(e->id);
 	free(e->creator);
 	free(e->content);
 	free(e->text);
 	free(e->summary);
+}
+
+/* A link fit for a feed and a web page: an http(s) URL, as a browser reads
+ * it (leading spaces and controls gone, tabs and new lines dropped); a
+ * relative one resolved against the page's URL when it is known; anything
+ * else (javascript:, data:...) becomes "". Takes raw (malloc'd). */
+static char *
+web_link(char *raw, const char *page_url)
+{
+	char *r, *w, *out = NULL;
+	xmlChar *abs;
+
+	if (raw == NULL)
+		return NULL;
+	for (r = raw; *r != '\0' && (unsigned char)*r <= 0x20; r++)
+		;
+	for (w = raw; *r != '\0'; r++)
+		if (*r != '\t' && *r != '\n' && *r != '\r')
+			*w++ = *r;
+	*w = '\0';
+	if (strncasecmp(raw, "http://", 7) == 0 || strncasecmp(raw, "https://", 8) == 0)
+		return raw;
+	if (raw[0] != '\0' && page_url != NULL && strchr(raw, ':') == NULL &&
+	    (abs = xmlBuildURI((const xmlChar *)raw, (const xmlChar *)page_url)) != NULL) {
+		if (strncasecmp((const char *)abs, "http://", 7) == 0 || strncasecmp((const char *)abs, "https://", 8) == 0)
+			out = strdup((const char *)abs);
+		xmlFree(abs);
+	}
+	free(raw);
+	return out != NULL ? out : strdup("");
+}
+
+/* An id for a post without a usable permalink, stable from run to run. */
+static char *
+made_up_id(const struct entry *e)
+{
+	unsigned long long h = TEXT_HASH_INIT;
+	char id[64];
+
+	h = text_hash(h, e->source_name, strlen(e->source_name) + 1);
+	h = text_hash(h, e->source_link, strlen(e->source_link) + 1);
+	h = text_hash(h, e->title, strlen(e->title) + 1);
+	h = text_hash(h, &e->published, sizeof e->published);
+	snprintf(id, sizeof id, "urn:unplanet:entry:%016llx", h);
+	return strdup(id);
 }
 
 /* The URL to resolve a post's relative links against: its permalink, made
@@ -390,23 +474,30 @@ content_base(const char *link, const char *page_url)
 	return base;
 }
 
-/* The note that stands for a post too long to copy. */
+/* The note that stands for a post too long to copy. The link is an http(s)
+ * URL (web_link made it so); its characters are escaped for an attribute. */
 static char *
 too_long(const struct entry *e, size_t len)
 {
 	struct buf out = { 0 };
 	char size[32];
-	char *link = (char *)xmlEncodeEntitiesReentrant(NULL, (const xmlChar *)e->link);
+	const char *p;
+	int failed;
 
 	snprintf(size, sizeof size, "%zu", len);
-	if (link == NULL || buf_adds(&out, "<p>This post is too long to copy here (") != 0 ||
-	    buf_adds(&out, size) != 0 || buf_adds(&out, " bytes of HTML); read it on <a href=\"") != 0 ||
-	    buf_adds(&out, link) != 0 || buf_adds(&out, "\">its own site</a>.</p>") != 0) {
-		xmlFree(link);
+	failed = buf_adds(&out, "<p>This post is too long to copy here (") != 0 || buf_adds(&out, size) != 0 ||
+	    buf_adds(&out, " bytes of HTML)") != 0;
+	if (!failed && e->link[0] != '\0') {
+		failed = buf_adds(&out, "; read it on <a href=\"") != 0;
+		for (p = e->link; *p != '\0' && !failed; p++)
+			failed = buf_adds(&out, *p == '&' ? "&amp;" : *p == '"' ? "&quot;" : *p == '<' ? "&lt;" :
+			    *p == '>' ? "&gt;" : (char[2]){ *p, '\0' }) != 0;
+		failed = failed || buf_adds(&out, "\">its own site</a>") != 0;
+	}
+	if (failed || buf_adds(&out, ".</p>") != 0) {
 		buf_free(&out);
 		return NULL;
 	}
-	xmlFree(link);
 	return buf_take(&out);
 }
 
@@ -425,9 +516,9 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	memset(e, 0, sizeof *e);
 	e->published = e->updated = ft->published;
 	if ((e->source_name = span_text(src->source_name)) == NULL ||
-	    (e->source_link = span_attr(src->source_href)) == NULL ||
+	    (e->source_link = web_link(span_attr(src->source_href), page_url)) == NULL ||
 	    (e->source_title = span_attr(src->source_title)) == NULL ||
-	    (e->link = span_attr(ft->href)) == NULL)
+	    (e->link = web_link(span_attr(ft->href), page_url)) == NULL)
 		goto done;
 	if (f->has_title) {
 		if ((title = span_text(f->title)) == NULL ||
@@ -437,6 +528,8 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		goto done;
 	}
 	if (ft->has_creator && (e->creator = span_text(ft->creator)) == NULL)
+		goto done;
+	if ((e->id = e->link[0] != '\0' ? strdup(e->link) : made_up_id(e)) == NULL)
 		goto done;
 	b = skip_space(b, be);
 	be = skip_space_back(b, be);
@@ -467,15 +560,15 @@ done:
 
 /* Finds the first post: the first channel header that starts a frame. */
 static const char *
-first_frame(const char *p, const char *end, struct frame *f)
+first_frame(struct scanner *sc, const char *p, struct frame *f)
 {
 	const char *h3, *start;
 
-	while ((h3 = find(p, end, "<h3 class=\"post\">")) != NULL) {
+	while ((h3 = find(p, sc->end, "<h3 class=\"post\">")) != NULL) {
 		start = skip_space_back(p, h3);
 		if (start - p >= 6 && memcmp(start - 6, "<hr />", 6) == 0)
 			start -= 6;
-		if (match_frame(start, end, 0, f) == 0)
+		if (match_frame(sc, start, 0, f) == 0)
 			return start;
 		p = h3 + 1;
 	}
@@ -507,7 +600,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 	size_t cap = 0;
 	int last = 0;
 
-	if (first_frame(start, sc->end, &f) == NULL)
+	if (first_frame(sc, start, &f) == NULL)
 		return err_set(err, UP_EDATA,
 		    "%s: no Planet posts found (expected Planet 2.0's <h3 class=\"post\"> channel headers)",
 		    sc->name);
@@ -516,7 +609,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 		struct entry e;
 		int cut = 0;
 
-		if (find_footer(&f, sc->end, &ft, &next, &last) != 0)
+		if (find_footer(sc, &f, &ft, &next, &last) != 0)
 			return err_set(err, UP_EDATA,
 			    "%s:%zu: post has no date line followed by another post or the end of the list "
 			    "(page cut short, or not a Planet 2.0 page)",
@@ -683,6 +776,11 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	sc.end = end;
 	sc.name = name;
 	sc.line = 1;
+	sc.h2_close.lit = "</h2>";
+	sc.h3_close.lit = "</a></h3>";
+	sc.h4_close.lit = "</a></h4>";
+	sc.em_close.lit = "</a></em>";
+	sc.quote.lit = "\"";
 	sc.html = html_parser_new();
 	if (sc.html == NULL) {
 		rc = err_nomem(err);

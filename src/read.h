@@ -21,10 +21,15 @@
 /* One post. Every string is UTF-8 holding only characters XML allows. */
 struct entry {
 	char *source_name;   /* visible text of the channel header */
-	char *source_link;   /* the header's href, references decoded */
+	char *source_link;   /* the header's href, references decoded; http(s)
+	                        or "", as for link */
 	char *source_title;  /* the header's title attribute (the feed's title) */
 	char *title;         /* visible text, double escaping undone; "" if none */
-	char *link;          /* permalink as on the page, references decoded */
+	char *link;          /* permalink as on the page, references decoded; an
+	                        http(s) URL or "" (another scheme is dropped, a
+	                        relative one resolved against the page's URL) */
+	char *id;            /* the permalink; for a post without one, a URN
+	                        made from its source, title and date */
 	char *creator;       /* X of "by X at DATE", or NULL */
 	char *content;       /* the body as HTML, relative links made absolute */
 	char *text;          /* visible text of the body; NULL for an entry read
@@ -37,8 +42,9 @@ struct entry {
 
 /* Largest post content kept, in bytes of HTML. A longer post keeps a note
  * pointing to its permalink instead: libxml2 will not read an XML text
- * node over 10 MB back from the archive. */
-#define CONTENT_MAX (8u << 20)
+ * node over 10 MB back from the archive, and escaped for XML the content
+ * can grow fourfold. */
+#define CONTENT_MAX (2u << 20)
 
 /* A page read into entries; owns everything it points to. */
 struct page {
@@ -46,7 +52,7 @@ struct page {
 	char *link;             /* the page's URL when known, else NULL */
 	struct entry *entries;  /* in page order, newest first */
 	size_t n_entries;
-	size_t n_cut;           /* posts cut at HTML_MAX_DEPTH or CONTENT_MAX... */
+	size_t n_cut;           /* posts cut by the limits of html.h or CONTENT_MAX... */
 	size_t first_cut_line;  /* ...the first of them on this line */
 };
 

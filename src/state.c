@@ -13,6 +13,7 @@
 #include "date.h"
 #include "err.h"
 #include "state.h"
+#include "text.h"
 
 /* No network, no DTD, no entity expansion, no messages on stderr: these
  * files are data, and a hostile one must not reach out or blow up. */
@@ -70,9 +71,21 @@ parse_file(const char *path, char **err)
 
 	if (slurp(path, &bytes, err) != UP_OK)
 		goto done;
-	for (p = bytes.data, end = p + bytes.len; p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++) {
-		if (strncmp(p, "<?", 2) == 0 || strncmp(p, "<!--", 4) == 0)
+	for (p = bytes.data, end = p + bytes.len; p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL;) {
+		const char *close = NULL;
+
+		/* Skip whole comments and processing instructions: a '<' inside
+		 * one does not end the prolog. */
+		if (strncmp(p, "<!--", 4) == 0)
+			close = strstr(p + 4, "-->");
+		else if (strncmp(p, "<?", 2) == 0)
+			close = strstr(p + 2, "?>");
+		if (strncmp(p, "<!--", 4) == 0 || strncmp(p, "<?", 2) == 0) {
+			if (close == NULL)
+				break;   /* unterminated: libxml2 will say so */
+			p = close + 2;
 			continue;
+		}
 		if (strncmp(p, "<!", 2) == 0) {
 			err_set(err, UP_EDATA, "%s: has a DOCTYPE, which unplanet never writes; not read", path);
 			goto done;
@@ -166,13 +179,14 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 	e->source_link = child_text(src, "link");
 	e->source_title = child_text(src, "title");
 	e->link = child_text(n, "link");
+	e->id = child_text(n, "id");
 	e->title = child_text(n, "title");
 	e->content = child_text(n, "content");
 	e->creator = child_text(n, "creator");   /* optional */
 	e->summary = child_text(n, "summary");
-	if (e->source_name == NULL || e->source_link == NULL || e->link == NULL || e->title == NULL ||
-	    e->content == NULL || e->summary == NULL)
-		return corrupt(err, path, n, "entry lacks one of source/name, source/link, link, title, content, summary");
+	if (e->source_name == NULL || e->source_link == NULL || e->link == NULL || e->id == NULL ||
+	    e->id[0] == '\0' || e->title == NULL || e->content == NULL || e->summary == NULL)
+		return corrupt(err, path, n, "entry lacks one of id, source/name, source/link, link, title, content, summary");
 	if (e->source_title == NULL && (e->source_title = strdup("")) == NULL)
 		return err_nomem(err);
 	if (child_date(n, "published", &e->published) != 0 || child_date(n, "updated", &e->updated) != 0)
@@ -212,6 +226,18 @@ read_feed(const char *path, struct archived_feed *f, char **err)
 		rc = corrupt(err, path, root, "<feed> needs version=\"1\", kind and slug");
 		goto done;
 	}
+	/* The slug becomes file names: it must be one unplanet makes, and the
+	 * one this file is named after. */
+	{
+		const char *base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+		size_t len = strlen((const char *)slug);
+
+		if (!text_valid_slug((const char *)slug) || strncmp(base, (const char *)slug, len) != 0 ||
+		    strcmp(base + len, ".xml") != 0 || xmlStrcmp(kind, (const xmlChar *)"author") != 0) {
+			rc = corrupt(err, path, root, "<feed> slug must be the file's name, of a-z, 0-9 and '-', and kind \"author\"");
+			goto done;
+		}
+	}
 	f->kind = strdup((const char *)kind);
 	f->slug = strdup((const char *)slug);
 	for (n = root->children; n != NULL; n = n->next)
@@ -250,6 +276,16 @@ read_validators(const char *path, struct state *s, char **err)
 	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"state") != 0) {
 		rc = corrupt(err, path, root, "not a <state> document");
 		goto done;
+	}
+	{
+		xmlChar *version = xmlGetProp(root, (const xmlChar *)"version");
+		int known = version != NULL && xmlStrcmp(version, (const xmlChar *)"1") == 0;
+
+		xmlFree(version);
+		if (!known) {
+			rc = corrupt(err, path, root, "<state> needs version=\"1\" (written by another unplanet?)");
+			goto done;
+		}
 	}
 	fetch = child(root, "outputs");
 	if (fetch != NULL)

@@ -407,3 +407,16 @@ text_hash(unsigned long long h, const void *p, size_t n)
 	}
 	return h;
 }
+
+int
+text_valid_slug(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 64 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}

@@ -54,6 +54,11 @@ int text_put_utf8(struct buf *out, unsigned cp);
  * picks a fallback. */
 char *text_slug(const char *name, size_t max_len);
 
+/* Nonzero when s is a slug unplanet could have made: 1 to 64 bytes of
+ * [a-z0-9-], not starting or ending with '-'. Anything read back as a slug
+ * (the configuration, the archive) must pass, as it becomes a file name. */
+int text_valid_slug(const char *s);
+
 /* FNV-1a, 64 bits: folds p[0..n) into h (start from TEXT_HASH_INIT). For
  * fingerprints that decide whether work can be skipped, not for security. */
 #define TEXT_HASH_INIT 0xcbf29ce484222325ULL

@@ -1,9 +1,11 @@
 /* write.c - apply output stylesheets to intermediate documents (see
  * write.h). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/xpathInternals.h>
@@ -203,6 +205,24 @@ format_name(const char *path)
 	return strndup(base, n);
 }
 
+/* Adds what a stylesheet imports and includes to the fingerprint: an
+ * edited imported file must remake the outputs too. */
+static void
+hash_imports(struct writer *w, xsltStylesheetPtr style)
+{
+	xsltStylesheetPtr imp;
+	xsltDocumentPtr inc;
+
+	for (inc = style->docList; inc != NULL; inc = inc->next)
+		if (inc->doc != NULL && inc->doc->URL != NULL)
+			hash_file(w, "include", (const char *)inc->doc->URL);
+	for (imp = style->imports; imp != NULL; imp = imp->next) {
+		if (imp->doc != NULL && imp->doc->URL != NULL)
+			hash_file(w, "import", (const char *)imp->doc->URL);
+		hash_imports(w, imp);
+	}
+}
+
 /* Parses the stylesheet at f->path into f->style. */
 static int
 load_style(struct writer *w, struct format *f, char **err)
@@ -210,14 +230,17 @@ load_style(struct writer *w, struct format *f, char **err)
 	xmlDocPtr doc;
 
 	messages_reset(w);
+	if (access(f->path, R_OK) != 0)
+		return err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", f->path, strerror(errno));
 	doc = xmlReadFile(f->path, NULL, XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
 	if (doc == NULL)
-		return err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", f->path, messages(w));
+		return err_set(err, UP_EUSAGE, "%s: not an XML stylesheet: %s", f->path, messages(w));
 	f->style = xsltParseStylesheetDoc(doc);
 	if (f->style == NULL) {
 		xmlFreeDoc(doc);
 		return err_set(err, UP_EUSAGE, "%s: not a usable XSLT stylesheet: %s", f->path, messages(w));
 	}
+	hash_imports(w, f->style);
 	return UP_OK;
 }
 

@@ -197,6 +197,45 @@ def main():
           all(k in content for k in ('<img src="data:image/png;base64,', '<table>', '<pre><code>', '<figure>',
                                      'src="https://ok.example/i.png"')), content[:300])
 
+    # Links: a javascript: permalink or site link is dropped from every
+    # output; a post too long to copy keeps a safely escaped link.
+    sb = sandbox("links")
+    evil = ("Evil", "javascript:alert(1)", "Evil")
+    p1 = Post(1, evil, b"<p>START one END</p>")
+    p1.link = "javascript:alert(2)"
+    p2 = Post(2, ALICE, b"<p>START</p><p>" + b"long text " * 250000 + b" END</p>")
+    p2.link = 'https://alice.example/long?a="onmouseover="alert(3)'
+    path = os.path.join(sb, "page.html")
+    open(path, "wb").write(page([p1, p2]))
+    rc, err, took, untouched = run(unplanet, sb, path, "--base-url", "https://feeds.example/")
+    files = [f for f in glob.glob(os.path.join(sb, "out", "**", "*"), recursive=True) if os.path.isfile(f)]
+    leaked = [os.path.relpath(f, sb) for f in files if "javascript:" in open(f, encoding="utf-8").read()]
+    check("hardening: javascript: permalinks and site links reach no file", rc == 0 and not leaked, f"{leaked} {err}")
+    got = entries(os.path.join(sb, "out"))
+    long_content = got.get(p2.link)
+    found = []
+    for e in got.values():
+        d = Dangers()
+        d.feed(e.findtext(A + "content") or "")
+        found += d.found
+    check("hardening: a post over 2 MiB becomes a note with a safely escaped link",
+          long_content is not None and "too long to copy" in long_content.findtext(A + "content") and not found,
+          f"{found} {list(got)}")
+
+    # Floods of would-be footers, headers and stray end tags at the page
+    # limit: bounded time and memory.
+    for label, body in (("fake footers", b"</p><p><em><a href=\"x\">" * 1200000),
+                        ("stray end tags 510 deep", b"<div>" * 510 + b"</span>" * 4000000),
+                        ("fake channel headers", b"<h3 class=\"post\"><a x" * 1400000)):
+        sb = sandbox("flood-" + label.split()[0] + label.split()[1])
+        path = os.path.join(sb, "page.html")
+        open(path, "wb").write(page([Post(1, ALICE, b"<p>START</p>" + body + b" END"), Post(2, BOB, b"<p>START END</p>")]))
+        t0 = time.time()
+        rc, err, took, untouched = run(unplanet, sb, path)
+        check(f"hardening: a 30 MB flood of {label}: valid output within {LIMIT} s",
+              rc == 0 and took < LIMIT and not feeds_valid(os.path.join(sb, "out")), f"exit {rc} in {took:.1f}s: {err[:200]}")
+        os.remove(path)
+
     # A user's stylesheet may not write files, make folders or use the
     # network: the run fails (70) and nothing appears.
     import socket

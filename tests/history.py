@@ -133,6 +133,33 @@ def main():
     check("history: billion-laughs archive is refused quickly", rc == 65 and time.time() - t0 < 10 and "pypy.xml" in err,
           f"exit {rc} after {time.time() - t0:.1f}s: {err}")
 
+    # An archive whose slug would lead outside the folder is refused, and
+    # nothing is written anywhere.
+    x = os.path.join(work, "escape")
+    run(unplanet, "-o", x, a)
+    arch = os.path.join(x, ".unplanet", "archive", "pypy.xml")
+    text = open(arch, encoding="utf-8").read().replace('slug="pypy"', 'slug="../../../escaped"', 1)
+    open(arch, "w", encoding="utf-8").write(text)
+    rc, err = run(unplanet, "-o", x, a)
+    check("history: an archive slug leading outside the folder is refused (65)",
+          rc == 65 and "pypy.xml" in err and "slug" in err, f"exit {rc}: {err}")
+    check("history: ...and nothing is written outside it",
+          not glob.glob(os.path.join(work, "escaped*")) and not glob.glob(os.path.join(os.path.dirname(work), "escaped*")), "")
+
+    # A post without a permalink keeps one entry, run after run.
+    e = os.path.join(work, "nolink")
+    sys.path.insert(0, HERE)
+    from hostile import ALICE, Post, page
+    p = Post(1, ALICE, b"<p>START no permalink END</p>")
+    p.link = ""
+    open(os.path.join(work, "nolink.html"), "wb").write(page([p]))
+    for _ in range(3):
+        rc, err = run(unplanet, "-o", e, os.path.join(work, "nolink.html"))
+    ids = [x.findtext(A + "id") for f in glob.glob(os.path.join(e, "authors", "*.atom"))
+           for x in ET.parse(f).getroot().findall(A + "entry")]
+    check("history: a post without a permalink stays one entry over three runs",
+          rc == 0 and len(ids) == 1 and ids[0].startswith("urn:unplanet:entry:"), f"{ids} {err}")
+
     # Slugs stay put: a second source named like an existing one arrives,
     # and sorts first, but the existing one keeps its slug.
     s = os.path.join(work, "slugs")

@@ -79,6 +79,10 @@ http {{
     path = os.path.join(work, "nginx.conf")
     with open(path, "w") as f:
         f.write(main)
+    t = subprocess.run(["nginx", "-t", "-c", path, "-p", work, "-e", os.path.join(work, "nginx-error.log")],
+                       capture_output=True, text=True)
+    check("nginx: samples/nginx.conf passes nginx -t with no warning",
+          t.returncode == 0 and "[warn]" not in t.stderr and "[emerg]" not in t.stderr, t.stderr)
     proc = subprocess.Popen(["nginx", "-c", path, "-p", work, "-e", os.path.join(work, "nginx-error.log")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(100):

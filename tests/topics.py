@@ -174,11 +174,14 @@ slug = django-and-caktus
         ("key before any section", "keep = 1\n", 1, "outside a section"),
         ("unknown topic key", "[topic T]\nmatch = x\ncolour = red\n", 3, "unknown key 'colour'"),
         ("bad base-url", "[unplanet]\nbase-url = feeds.example.org\n", 2, "base-url must be an http(s) URL"),
+        ("two topics, one slug", "[topic A]\nmatch = a\nslug = same\n\n[topic B]\nmatch = b\nslug = same\n", 5,
+         "already uses"),
+        ("not UTF-8", "[source Real Python]\nname = Caf\udce9\n", 2, "not valid UTF-8"),
     ]
     for label, text, line, words in bad:
         path = os.path.join(work, "bad.ini")
         out = os.path.join(work, "never")
-        with open(path, "w", encoding="utf-8") as f:
+        with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
             f.write(text)
         rc, err = run(unplanet, "-c", path, "-o", out, "http://127.0.0.1:1/")
         check(f"config error, {label}: exit 78 with FILE:{line}: and the reason",

@@ -27,7 +27,9 @@
         <title><xsl:value-of select="$planet"/>, one feed per author</title>
         <meta name="description" content="Every source of {$planet} as its own feed, in Atom, RSS and JSON Feed."/>
         <meta name="generator" content="unplanet {generator/@version}"/>
-        <link rel="alternate" type="text/x-opml" title="All feeds (OPML)" href="feeds.opml"/>
+        <xsl:if test="feed">
+          <link rel="alternate" type="text/x-opml" title="All feeds (OPML)" href="feeds.opml"/>
+        </xsl:if>
         <xsl:for-each select="feed">
           <xsl:variable name="feed" select="."/>
           <xsl:for-each select="/directory/format[@type != '']">
@@ -100,13 +102,18 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
               <xsl:call-template name="day"><xsl:with-param name="date" select="updated"/></xsl:call-template>
               <xsl:text>.</xsl:text>
             </p>
-            <ul class="bulk">
-              <li><a href="feeds.opml" type="text/x-opml">All feeds as OPML</a></li>
-              <li><a href="authors.opml" type="text/x-opml">Authors (OPML)</a></li>
-              <xsl:if test="feed[@kind = 'topic']">
-                <li><a href="topics.opml" type="text/x-opml">Topics (OPML)</a></li>
-              </xsl:if>
-            </ul>
+            <!-- unplanet writes an OPML list only when it has feeds to list. -->
+            <xsl:if test="feed">
+              <ul class="bulk">
+                <li><a href="feeds.opml" type="text/x-opml">All feeds as OPML</a></li>
+                <xsl:if test="feed[@kind = 'author']">
+                  <li><a href="authors.opml" type="text/x-opml">Authors (OPML)</a></li>
+                </xsl:if>
+                <xsl:if test="feed[@kind = 'topic']">
+                  <li><a href="topics.opml" type="text/x-opml">Topics (OPML)</a></li>
+                </xsl:if>
+              </ul>
+            </xsl:if>
           </header>
           <main>
             <div class="search" role="search" hidden="">
@@ -190,7 +197,10 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
       </xsl:choose>
       <xsl:if test="newest">
         <p class="latest">
-          <a href="{newest/link}"><xsl:value-of select="newest/title"/></a>
+          <xsl:choose>
+            <xsl:when test="string(newest/link) != ''"><a href="{newest/link}"><xsl:value-of select="newest/title"/></a></xsl:when>
+            <xsl:otherwise><xsl:value-of select="newest/title"/></xsl:otherwise>
+          </xsl:choose>
           <xsl:text> </xsl:text>
           <xsl:call-template name="day"><xsl:with-param name="date" select="newest/published"/></xsl:call-template>
         </p>
