@@ -84,6 +84,10 @@ def main():
               f"parse x{by[50]['parse'] / by[10]['parse']:.2f} (input x{by[50]['size'] / by[10]['size']:.2f})")
     print("targets: run/parse <= 2.0 and rerun/parse <= 1.5 at 10 MB; 50 MB/10 MB run <= 5.5; "
           "RSS <= 6 x input + 20 MB")
+    for r in rows:
+        allowance = 6 * r["size"] + 20
+        print(f"  {r['size']:.1f} MB: peak RSS {r['rss'] / 1024:.0f} MB of the {allowance:.0f} MB allowed "
+              f"({'within' if r['rss'] / 1024 <= allowance else 'OVER'})")
 
 
 if __name__ == "__main__":
