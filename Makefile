@@ -83,8 +83,10 @@ test-deps:
 demo: deps
 	@$(MAKE) unplanet
 	rm -rf demo
-	./unplanet -o demo --base-url http://localhost:8000/ samples/planetpython-2026-04-29.html
-	@echo "demo: wrote `ls demo/authors | wc -l` files into demo/authors/ from samples/planetpython-2026-04-29.html"
+	./unplanet -v -o demo --base-url http://localhost:8000/ -t 'Django=\bdjango\b' \
+		samples/planetpython-2026-04-29.html
+	@echo "demo: feeds in demo/authors/ and demo/topics/; open demo/index.html, or serve"
+	@echo "      the folder (python3 -m http.server -d demo 8000) and import demo/feeds.opml"
 
 check: test-deps
 	@$(MAKE) unplanet unplanet-san tests/unit
