@@ -38,13 +38,19 @@ compare_name(const void *key, const void *item)
 	return strcmp(key, *(const char *const *)item);
 }
 
+/* Whether name is in table (sorted). */
+static int
+in_table(const char *name, const char *const *table, size_t count)
+{
+	return bsearch(name, table, count, sizeof *table, compare_name) != NULL;
+}
+
 /* Whether element n is in names (sorted, lower case). libxml2's HTML
  * parser gives element names in lower case, so strcmp is enough. */
 static int
 in_list(xmlNodePtr n, const char *const *names, size_t count)
 {
-	return n->type == XML_ELEMENT_NODE && n->name != NULL &&
-	    bsearch(n->name, names, count, sizeof *names, compare_name) != NULL;
+	return n->type == XML_ELEMENT_NODE && n->name != NULL && in_table((const char *)n->name, names, count);
 }
 
 /* libxml2 puts whatever follows a stray </body></html> into a new <html>
@@ -214,12 +220,13 @@ next_node(xmlNodePtr n, xmlNodePtr root, int descend,
 	}
 }
 
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+
 /* Elements whose content is not text a reader sees (sorted). */
 static const char *const hidden_elements[] = {
 	"head", "iframe", "math", "noscript", "object", "script", "style", "svg",
 	"template", "title"
 };
-#define N_HIDDEN (sizeof hidden_elements / sizeof hidden_elements[0])
 
 /* Elements whose tags separate words (sorted). */
 static const char *const block_elements[] = {
@@ -230,7 +237,6 @@ static const char *const block_elements[] = {
 	"nav", "object", "ol", "p", "pre", "section", "summary", "table", "tbody",
 	"td", "tfoot", "th", "thead", "tr", "ul", "video"
 };
-#define N_BLOCK (sizeof block_elements / sizeof block_elements[0])
 
 /* --- sanitizing -----------------------------------------------------------
  * Post content goes to other people's readers and browsers: only what a
@@ -280,27 +286,20 @@ static const char *const kept_schemes[] = {
 	"tel", "xmpp"
 };
 
-#define COUNT(a) (sizeof (a) / sizeof (a)[0])
-
+/* Whether url[0..n) may stay in attribute attr of element elem. Browsers
+ * drop tabs and new lines anywhere in a URL and leading controls and
+ * spaces, so "java\tscript:" is javascript: too: the scheme is read their
+ * way. */
 static int
-in_table(const char *name, const char *const *table, size_t count)
-{
-	return bsearch(name, table, count, sizeof *table, compare_name) != NULL;
-}
-
-/* Whether url may stay in attribute attr of element elem. Browsers drop
- * tabs and new lines anywhere in a URL and leading controls and spaces,
- * so "java\tscript:" is javascript: too: the scheme is read their way. */
-static int
-safe_url(const char *url, const char *elem, const char *attr)
+safe_url(const char *url, size_t n, const char *elem, const char *attr)
 {
 	char scheme[16];
-	size_t n = 0;
-	const unsigned char *p = (const unsigned char *)url;
+	size_t k = 0;
+	const unsigned char *p = (const unsigned char *)url, *end = p + n;
 
-	while (*p != '\0' && *p <= 0x20)
+	while (p < end && *p <= 0x20)
 		p++;
-	for (; *p != '\0' && n < sizeof scheme - 1; p++) {
+	for (; p < end && k < sizeof scheme - 1; p++) {
 		if (*p == '\t' || *p == '\n' || *p == '\r')
 			continue;
 		if (*p == ':')
@@ -308,11 +307,11 @@ safe_url(const char *url, const char *elem, const char *attr)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		    *p == '+' || *p == '-' || *p == '.'))
 			return 1;   /* no scheme: a relative reference */
-		scheme[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		scheme[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
 	}
-	if (*p != ':')
-		return n < sizeof scheme - 1;   /* relative, or a scheme too long to be real */
-	scheme[n] = '\0';
+	if (p >= end || *p != ':')
+		return k < sizeof scheme - 1;   /* relative, or a scheme too long to be real */
+	scheme[k] = '\0';
 	if (in_table(scheme, kept_schemes, COUNT(kept_schemes)))
 		return 1;
 	if (strcmp(scheme, "data") == 0 && (strcmp(elem, "img") == 0 || strcmp(elem, "source") == 0) &&
@@ -321,63 +320,15 @@ safe_url(const char *url, const char *elem, const char *attr)
 			"image/png", "image/webp" };
 		size_t i;
 
-		for (p++; *p == ' '; p++)
+		for (p++; p < end && *p == ' '; p++)
 			;
 		for (i = 0; i < COUNT(images); i++) {
-			size_t k = strlen(images[i]);
+			size_t len = strlen(images[i]);
 
-			if (strncasecmp((const char *)p, images[i], k) == 0 && (p[k] == ';' || p[k] == ','))
+			if ((size_t)(end - p) > len && strncasecmp((const char *)p, images[i], len) == 0 &&
+			    (p[len] == ';' || p[len] == ','))
 				return 1;
 		}
-	}
-	return 0;
-}
-
-/* Removes the attributes a kept element may not have, and URLs it may not
- * point to (srcset: if any candidate may not). */
-static int
-sanitize_attributes(xmlNodePtr n)
-{
-	xmlAttrPtr a = n->properties, next;
-
-	for (; a != NULL; a = next) {
-		const char *name = (const char *)a->name;
-		int keep = a->ns == NULL && (in_table(name, kept_attributes, COUNT(kept_attributes)) ||
-		    strncmp(name, "aria-", 5) == 0);
-
-		next = a->next;
-		if (keep && (strcmp(name, "href") == 0 || strcmp(name, "src") == 0 || strcmp(name, "cite") == 0 ||
-		    strcmp(name, "poster") == 0 || strcmp(name, "srcset") == 0)) {
-			xmlChar *value = xmlNodeGetContent((xmlNodePtr)a);
-
-			if (value == NULL)
-				return -1;
-			if (strcmp(name, "srcset") != 0) {
-				keep = safe_url((const char *)value, (const char *)n->name, name);
-			} else {
-				/* Each candidate's URL runs to white space. */
-				char *v = (char *)value, *end;
-
-				while (keep && *v != '\0') {
-					while (*v == ' ' || *v == ',' || *v == '\t' || *v == '\n' || *v == '\r' || *v == '\f')
-						v++;
-					if (*v == '\0')
-						break;
-					end = v + strcspn(v, " \t\n\r\f");
-					{
-						char saved = *end;
-
-						*end = '\0';
-						keep = safe_url(v, (const char *)n->name, name);
-						*end = saved;
-					}
-					v = end + strcspn(end, ",");
-				}
-			}
-			xmlFree(value);
-		}
-		if (!keep)
-			xmlRemoveProp(a);
 	}
 	return 0;
 }
@@ -449,17 +400,17 @@ text_leave(xmlNodePtr n, void *ctx)
 {
 	struct text_walk *w = ctx;
 
-	if (in_list(n, hidden_elements, N_HIDDEN))
+	if (in_list(n, hidden_elements, COUNT(hidden_elements)))
 		w->hidden--;
-	else if (w->hidden == 0 && in_list(n, block_elements, N_BLOCK) && buf_addc(&w->out, ' ') != 0)
+	else if (w->hidden == 0 && in_list(n, block_elements, COUNT(block_elements)) && buf_addc(&w->out, ' ') != 0)
 		w->failed = 1;
 }
 
 /* Walks the tree under root once: makes URL attributes absolute against
- * base (when base is not NULL), maps C1 characters in text nodes, and
- * collects the visible text into w. */
+ * base (when base is not NULL), sanitizes (when asked), maps C1
+ * characters in text nodes, and collects the visible text into w. */
 static int fix_c1(xmlNodePtr n);
-static int resolve_element(xmlNodePtr n, const xmlChar *base);
+static int fix_attributes(xmlNodePtr n, const char *base, int sanitize);
 
 static int
 walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
@@ -480,7 +431,7 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 			 * xmlAddPrevSibling, so the space stays a node of its own.) */
 			xmlNodePtr gone = n, next;
 
-			if (in_list(n, block_elements, N_BLOCK)) {
+			if (in_list(n, block_elements, COUNT(block_elements))) {
 				xmlNodePtr space = xmlNewDocText(n->doc, (const xmlChar *)" ");
 
 				if (space == NULL)
@@ -523,16 +474,14 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 		} else if (n->type != XML_ELEMENT_NODE) {
 			descend = 0;
 		} else {
-			/* Hidden elements are walked too, so their links get
-			 * resolved, but their text is not collected. */
-			if (base != NULL && n->properties != NULL &&
-			    resolve_element(n, (const xmlChar *)base) != 0)
+			if (n->properties != NULL && (base != NULL || sanitize) &&
+			    fix_attributes(n, base, sanitize) != 0)
 				return -1;
-			if (sanitize && n->properties != NULL && sanitize_attributes(n) != 0)
-				return -1;
-			if (in_list(n, hidden_elements, N_HIDDEN))
+			/* Inside a hidden element (left only when not sanitizing:
+			 * all of them are dropped then) text is not collected. */
+			if (in_list(n, hidden_elements, COUNT(hidden_elements)))
 				w->hidden++;
-			else if (w->hidden == 0 && in_list(n, block_elements, N_BLOCK) && buf_addc(&w->out, ' ') != 0)
+			else if (w->hidden == 0 && in_list(n, block_elements, COUNT(block_elements)) && buf_addc(&w->out, ' ') != 0)
 				w->failed = 1;
 		}
 		n = next_node(n, root, descend, text_leave, w);
@@ -661,88 +610,143 @@ static const char *const url_attributes[] = {
 };
 
 static int
-is_url_attribute(xmlAttrPtr a)
+is_space(char c)
 {
-	return bsearch(a->name, url_attributes, sizeof url_attributes / sizeof url_attributes[0],
-	    sizeof url_attributes[0], compare_name) != NULL;
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-/* Sets attribute a to its value resolved against base. Values that do not
- * parse as URI references are left alone. */
+/* The next candidate of a srcset value ("a.png 1x, b.png 2x") from *p: its
+ * URL (without the commas that may end it) and its descriptor ("2x", up to
+ * the next comma, trailing space dropped). Returns 0 at the end. */
 static int
-resolve_attribute(xmlAttrPtr a, const xmlChar *value, const xmlChar *base)
+srcset_next(const char **p, const char **url, size_t *url_n, const char **desc, size_t *desc_n)
+{
+	const char *q = *p, *end;
+
+	while (is_space(*q) || *q == ',')
+		q++;
+	if (*q == '\0')
+		return 0;
+	*url = q;
+	while (*q != '\0' && !is_space(*q))
+		q++;
+	for (end = q; end > *url && end[-1] == ','; end--)
+		;
+	*url_n = (size_t)(end - *url);
+	*desc = q;
+	while (*q != '\0' && *q != ',')
+		q++;
+	for (end = q; end > *desc && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'); end--)
+		;
+	*desc_n = (size_t)(end - *desc);
+	*p = q;
+	return 1;
+}
+
+/* value resolved against base, malloc'd; NULL when it does not parse as a
+ * URI reference (or is blank), to be left as it is. */
+static char *
+resolve_url(const char *value, const char *base)
 {
 	xmlChar *abs;
-	const xmlChar *v = value;
+	char *copy;
 
-	while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r' || *v == '\f')
-		v++;
-	if (*v == '\0')
-		return 0;
-	abs = xmlBuildURI(v, base);
-	if (abs == NULL)
-		return 0;
-	if (xmlStrcmp(abs, value) != 0 && xmlSetProp(a->parent, a->name, abs) == NULL) {
-		xmlFree(abs);
-		return -1;
-	}
+	while (is_space(*value))
+		value++;
+	if (*value == '\0' || (abs = xmlBuildURI((const xmlChar *)value, (const xmlChar *)base)) == NULL)
+		return NULL;
+	copy = strdup((const char *)abs);
 	xmlFree(abs);
-	return 0;
+	return copy;
 }
 
-/* srcset="a.png 1x, b.png 2x": resolve each candidate's URL. */
-static int
-resolve_srcset(xmlAttrPtr a, const xmlChar *value, const xmlChar *base)
+/* A srcset value with each candidate's URL resolved against base,
+ * malloc'd; NULL when memory runs out. */
+static char *
+resolve_srcset(const char *value, const char *base)
 {
 	struct buf out = { 0 };
-	const char *p = (const char *)value;
-	int rc = -1;
+	const char *p = value, *url, *desc;
+	size_t url_n, desc_n;
 
-	while (*p != '\0') {
-		const char *start, *end;
-		char *url;
-		xmlChar *abs;
+	if (buf_reserve(&out, 0) != 0)
+		return NULL;
+	while (srcset_next(&p, &url, &url_n, &desc, &desc_n)) {
+		char *one = strndup(url, url_n);
+		xmlChar *abs = one != NULL ? xmlBuildURI((const xmlChar *)one, (const xmlChar *)base) : NULL;
+		int failed = one == NULL || (out.len > 0 && buf_adds(&out, ", ") != 0) ||
+		    buf_adds(&out, abs != NULL ? (const char *)abs : one) != 0 ||
+		    (desc_n > 0 && buf_add(&out, desc, desc_n) != 0);
 
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		start = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\f')
-			p++;
-		end = p;
-		/* A URL may end in commas that separate candidates. */
-		while (end > start && end[-1] == ',')
-			end--;
-		if ((url = strndup(start, (size_t)(end - start))) == NULL)
-			goto done;
-		abs = xmlBuildURI((const xmlChar *)url, base);
-		if (out.len > 0 && buf_adds(&out, ", ") != 0) {
-			free(url);
-			xmlFree(abs);
-			goto done;
-		}
-		if (buf_adds(&out, abs != NULL ? (const char *)abs : url) != 0) {
-			free(url);
-			xmlFree(abs);
-			goto done;
-		}
-		free(url);
+		free(one);
 		xmlFree(abs);
-		/* The descriptor ("2x", "300w") runs to the next comma. */
-		start = p;
-		while (*p != '\0' && *p != ',')
-			p++;
-		end = p;
-		while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'))
-			end--;
-		if (end > start && (buf_add(&out, start, (size_t)(end - start)) != 0))
-			goto done;
+		if (failed) {
+			buf_free(&out);
+			return NULL;
+		}
 	}
-	rc = xmlSetProp(a->parent, a->name, (const xmlChar *)(out.data ? out.data : "")) == NULL ? -1 : 0;
-done:
-	buf_free(&out);
-	return rc;
+	return buf_take(&out);
+}
+
+/* Whether every candidate URL of a srcset value may stay. */
+static int
+safe_srcset(const char *value, const char *elem)
+{
+	const char *p = value, *url, *desc;
+	size_t url_n, desc_n;
+
+	while (srcset_next(&p, &url, &url_n, &desc, &desc_n))
+		if (!safe_url(url, url_n, elem, "srcset"))
+			return 0;
+	return 1;
+}
+
+/* One pass over an element's attributes: URLs made absolute against base
+ * (when not NULL); when sanitizing, attributes not kept removed, and URLs
+ * that may not stay (a srcset: if any candidate may not). */
+static int
+fix_attributes(xmlNodePtr n, const char *base, int sanitize)
+{
+	xmlAttrPtr a, next;
+
+	for (a = n->properties; a != NULL; a = next) {
+		const char *name = (const char *)a->name;
+		int srcset = strcmp(name, "srcset") == 0, keep = 1;
+		char *value, *resolved = NULL;
+		const char *v;
+
+		next = a->next;
+		if (sanitize && !(a->ns == NULL && (in_table(name, kept_attributes, COUNT(kept_attributes)) ||
+		    strncmp(name, "aria-", 5) == 0))) {
+			xmlRemoveProp(a);
+			continue;
+		}
+		if (a->children == NULL || (!srcset && !in_table(name, url_attributes, COUNT(url_attributes))))
+			continue;
+		if ((value = (char *)xmlNodeGetContent((xmlNodePtr)a)) == NULL)
+			return -1;
+		if (base != NULL) {
+			resolved = srcset ? resolve_srcset(value, base) : resolve_url(value, base);
+			if (srcset && resolved == NULL) {
+				xmlFree(value);
+				return -1;
+			}
+		}
+		v = resolved != NULL ? resolved : value;
+		if (sanitize)
+			keep = srcset ? safe_srcset(v, (const char *)n->name)
+			    : safe_url(v, strlen(v), (const char *)n->name, name);
+		if (!keep)
+			xmlRemoveProp(a);
+		else if (resolved != NULL && strcmp(resolved, value) != 0 &&
+		    xmlSetProp(n, a->name, (const xmlChar *)resolved) == NULL)
+			keep = -1;
+		free(resolved);
+		xmlFree(value);
+		if (keep < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Rewrites U+0080..U+009F in a text node to what HTML's &#128;..&#159;
@@ -775,29 +779,6 @@ fix_c1(xmlNodePtr n)
 done:
 	buf_free(&out);
 	return rc;
-}
-
-/* Makes the URL attributes of one element absolute against base. */
-static int
-resolve_element(xmlNodePtr n, const xmlChar *base)
-{
-	xmlAttrPtr a;
-
-	for (a = n->properties; a != NULL; a = a->next) {
-		int srcset = strcmp((const char *)a->name, "srcset") == 0, rc;
-		xmlChar *value;
-
-		if (a->children == NULL || (!srcset && !is_url_attribute(a)))
-			continue;
-		value = xmlNodeGetContent((xmlNodePtr)a);
-		if (value == NULL)
-			return -1;
-		rc = srcset ? resolve_srcset(a, value, base) : resolve_attribute(a, value, base);
-		xmlFree(value);
-		if (rc != 0)
-			return -1;
-	}
-	return 0;
 }
 
 char *
