@@ -161,26 +161,48 @@ entry_text(struct entry *e)
 	return e->text != NULL ? e->text : "";
 }
 
+/* 1 if any pattern matches any of the n_subjects strings. A match that
+ * gives up counts in *failures, and that pattern tries no further string. */
+static int
+any_match(struct pattern *const *patterns, size_t n, const char *const *subjects, size_t n_subjects,
+    size_t *failures)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < n_subjects; k++) {
+			int r = pattern_match(patterns[i], subjects[k], strlen(subjects[k]));
+
+			if (r == 1)
+				return 1;
+			if (r < 0) {
+				(*failures)++;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
 /* 1 if any pattern matches the entry's title, source name or text. */
 static int
 matches(struct pattern *const *patterns, size_t n, struct entry *e, size_t *failures)
 {
-	size_t i;
+	const char *subjects[3];
 
-	for (i = 0; i < n; i++) {
-		const char *text = entry_text(e);
-		int r = pattern_match(patterns[i], e->title, strlen(e->title));
+	if (n == 0)
+		return 0;
+	subjects[0] = e->title;
+	subjects[1] = e->source_name;
+	subjects[2] = entry_text(e);
+	return any_match(patterns, n, subjects, 3, failures);
+}
 
-		if (r != 1)
-			r = r < 0 ? r : pattern_match(patterns[i], e->source_name, strlen(e->source_name));
-		if (r == 0)
-			r = pattern_match(patterns[i], text, strlen(text));
-		if (r == 1)
-			return 1;
-		if (r < 0)
-			(*failures)++;
-	}
-	return 0;
+/* The first keep of n members (all when keep is 0). */
+static size_t
+shown(size_t n, size_t keep)
+{
+	return keep > 0 && n > keep ? keep : n;
 }
 
 /* The slug of a source's site host ("www.djangoproject.com" ->
@@ -376,7 +398,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 			f->members[kept++] = f->members[i];
 	f->n_members = kept;
 	qsort(f->members, f->n_members, sizeof *f->members, by_date);
-	f->n_shown = opt->keep > 0 && f->n_members > opt->keep ? opt->keep : f->n_members;
+	f->n_shown = shown(f->n_members, opt->keep);
 	if (title == NULL)
 		title = first->source_name[0] != '\0' ? first->source_name :
 		    first->source_title[0] != '\0' ? first->source_title : first->source_link;
@@ -429,7 +451,7 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 			t->members[kept++] = t->members[i];
 	t->n_members = kept;
 	qsort(t->members, t->n_members, sizeof *t->members, by_date);
-	t->n_shown = opt->keep > 0 && t->n_members > opt->keep ? opt->keep : t->n_members;
+	t->n_shown = shown(t->n_members, opt->keep);
 	t->title = topic->title != NULL ? strdup(topic->title) :
 	    buf_concat(planet_name(set->page), " \xe2\x80\x94 ", topic->name, NULL);
 	t->description = topic->description != NULL ? strdup(topic->description) :
@@ -439,25 +461,14 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 	return t->title != NULL && t->description != NULL && t->link != NULL && t->subtitle != NULL ? 0 : -1;
 }
 
-/* Whether --only lets a feed have author files. */
+/* Whether --only lets a feed have author files: its name or site link
+ * matches. */
 static int
 listed(const struct feed *f, const struct settings *s, size_t *failures)
 {
-	size_t i;
+	const char *subjects[2] = { f->title, f->link };
 
-	if (s == NULL || s->n_only == 0)
-		return 1;
-	for (i = 0; i < s->n_only; i++) {
-		int r = pattern_match(s->only[i], f->title, strlen(f->title));
-
-		if (r == 0)
-			r = pattern_match(s->only[i], f->link, strlen(f->link));
-		if (r == 1)
-			return 1;
-		if (r < 0)
-			(*failures)++;
-	}
-	return 0;
+	return s == NULL || s->n_only == 0 || any_match(s->only, s->n_only, subjects, 2, failures);
 }
 
 int

@@ -609,12 +609,6 @@ static const char *const url_attributes[] = {
 	"poster", "src", "usemap"
 };
 
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 /* The next candidate of a srcset value ("a.png 1x, b.png 2x") from *p: its
  * URL (without the commas that may end it) and its descriptor ("2x", up to
  * the next comma, trailing space dropped). Returns 0 at the end. */
@@ -623,12 +617,12 @@ srcset_next(const char **p, const char **url, size_t *url_n, const char **desc, 
 {
 	const char *q = *p, *end;
 
-	while (is_space(*q) || *q == ',')
+	while (text_is_space(*q) || *q == ',')
 		q++;
 	if (*q == '\0')
 		return 0;
 	*url = q;
-	while (*q != '\0' && !is_space(*q))
+	while (*q != '\0' && !text_is_space(*q))
 		q++;
 	for (end = q; end > *url && end[-1] == ','; end--)
 		;
@@ -651,7 +645,7 @@ resolve_url(const char *value, const char *base)
 	xmlChar *abs;
 	char *copy;
 
-	while (is_space(*value))
+	while (text_is_space(*value))
 		value++;
 	if (*value == '\0' || (abs = xmlBuildURI((const xmlChar *)value, (const xmlChar *)base)) == NULL)
 		return NULL;

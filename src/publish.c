@@ -38,6 +38,18 @@ struct publish {
 	size_t unchanged;
 };
 
+/* Whether list[0..n) holds the string s[0..len). */
+static int
+holds(char *const *list, size_t n, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(list[i]) == len && strncmp(list[i], s, len) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 remember(char ***list, size_t *n, char *s)
 {
@@ -149,12 +161,11 @@ static int
 note_folder(struct publish *p, const char *relpath)
 {
 	const char *slash = strrchr(relpath, '/');
-	size_t n = slash != NULL ? (size_t)(slash - relpath) : 0, i;
+	size_t n = slash != NULL ? (size_t)(slash - relpath) : 0;
 	char *folder;
 
-	for (i = 0; i < p->n_folders; i++)
-		if (strlen(p->folders[i]) == n && strncmp(p->folders[i], relpath, n) == 0)
-			return 0;
+	if (holds(p->folders, p->n_folders, relpath, n))
+		return 0;
 	folder = strndup(relpath, n);
 	if (folder == NULL || remember(&p->folders, &p->n_folders, folder) != 0) {
 		free(folder);
@@ -212,18 +223,6 @@ publish_keep(struct publish *p, const char *relpath)
 	return 1;
 }
 
-/* Whether folder relpath[0..n) is already known to exist. */
-static int
-present(const struct publish *p, const char *relpath, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_present; i++)
-		if (strlen(p->present[i]) == n && strncmp(p->present[i], relpath, n) == 0)
-			return 1;
-	return 0;
-}
-
 /* Creates the folders leading to relpath, remembering those it made so a
  * failure can remove them, and those that exist so it asks only once. */
 static int
@@ -236,7 +235,7 @@ make_folders(struct publish *p, const char *relpath, char **err)
 		char *sub, *made = NULL;
 		int e;
 
-		if (present(p, relpath, n))
+		if (holds(p->present, p->n_present, relpath, n))
 			continue;
 		if ((sub = strndup(relpath, n)) == NULL)
 			return err_nomem(err);

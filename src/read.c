@@ -65,16 +65,10 @@ struct scanner {
 	struct finder h2_close, h3_close, h4_close, em_close, quote;
 };
 
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 static const char *
 skip_space(const char *p, const char *end)
 {
-	while (p < end && is_space(*p))
+	while (p < end && text_is_space(*p))
 		p++;
 	return p;
 }
@@ -82,7 +76,7 @@ skip_space(const char *p, const char *end)
 static const char *
 skip_space_back(const char *floor, const char *p)
 {
-	while (p > floor && is_space(p[-1]))
+	while (p > floor && text_is_space(p[-1]))
 		p--;
 	return p;
 }
@@ -175,7 +169,7 @@ static const char *
 parse_a_tag(const char *p, const char *end, struct span *href, struct span *title)
 {
 	end = limit(p, end);
-	if (!starts(p, end, "<a") || p + 2 >= end || !is_space(p[2]))
+	if (!starts(p, end, "<a") || p + 2 >= end || !text_is_space(p[2]))
 		return NULL;
 	href->s = title->s = p;
 	href->n = title->n = 0;
@@ -190,7 +184,7 @@ parse_a_tag(const char *p, const char *end, struct span *href, struct span *titl
 		if (*p == '>')
 			return p + 1;
 		name = p;
-		while (p < end && !is_space(*p) && *p != '=' && *p != '>')
+		while (p < end && !text_is_space(*p) && *p != '=' && *p != '>')
 			p++;
 		name_n = (size_t)(p - name);
 		p = skip_space(p, end);
@@ -208,7 +202,7 @@ parse_a_tag(const char *p, const char *end, struct span *href, struct span *titl
 				p = q + 1;
 			} else {
 				value = p;
-				while (p < end && !is_space(*p) && *p != '>')
+				while (p < end && !text_is_space(*p) && *p != '>')
 					p++;
 				value_n = (size_t)(p - value);
 			}
@@ -408,6 +402,12 @@ entry_free(struct entry *e)
 	free(e->summary);
 }
 
+static int
+is_web(const char *url)
+{
+	return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
+}
+
 /* A link fit for a feed and a web page: an http(s) URL, as a browser reads
  * it (leading spaces and controls gone, tabs and new lines dropped); a
  * relative one resolved against the page's URL when it is known; anything
@@ -426,11 +426,11 @@ web_link(char *raw, const char *page_url)
 		if (*r != '\t' && *r != '\n' && *r != '\r')
 			*w++ = *r;
 	*w = '\0';
-	if (strncasecmp(raw, "http://", 7) == 0 || strncasecmp(raw, "https://", 8) == 0)
+	if (is_web(raw))
 		return raw;
 	if (raw[0] != '\0' && page_url != NULL && strchr(raw, ':') == NULL &&
 	    (abs = xmlBuildURI((const xmlChar *)raw, (const xmlChar *)page_url)) != NULL) {
-		if (strncasecmp((const char *)abs, "http://", 7) == 0 || strncasecmp((const char *)abs, "https://", 8) == 0)
+		if (is_web((const char *)abs))
 			out = strdup((const char *)abs);
 		xmlFree(abs);
 	}
@@ -511,6 +511,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	xmlNodePtr root;
 	const char *b = f->body, *be = ft->start;
 	char *title = NULL, *base = NULL;
+	size_t len;
 	int rc = -1;
 
 	memset(e, 0, sizeof *e);
@@ -540,8 +541,8 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	if ((e->text = html_prepare(root, base)) == NULL ||
 	    (e->content = html_serialize(doc, root)) == NULL)
 		goto done;
-	if (strlen(e->content) > CONTENT_MAX) {
-		char *note = too_long(e, strlen(e->content));
+	if ((len = strlen(e->content)) > CONTENT_MAX) {
+		char *note = too_long(e, len);
 
 		if (note == NULL)
 			goto done;
@@ -644,7 +645,7 @@ meta_charset(const char *p, size_t n, char *out, size_t outn)
 		const char *close, *cs, *v;
 		size_t len = 0;
 
-		if ((size_t)(end - m) < 6 || strncasecmp(m, "<meta", 5) != 0 || !is_space(m[5])) {
+		if ((size_t)(end - m) < 6 || strncasecmp(m, "<meta", 5) != 0 || !text_is_space(m[5])) {
 			m++;
 			continue;
 		}
@@ -660,7 +661,7 @@ meta_charset(const char *p, size_t n, char *out, size_t outn)
 				v = skip_space(v + 1, close);
 				if (v < close && (*v == '"' || *v == '\''))
 					v++;
-				while (v + len < close && len + 1 < outn && !is_space(v[len]) &&
+				while (v + len < close && len + 1 < outn && !text_is_space(v[len]) &&
 				    v[len] != '"' && v[len] != '\'' && v[len] != ';' && v[len] != '/')
 					len++;
 				memcpy(out, v, len);

@@ -189,8 +189,8 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 	return rc;
 }
 
-static int
-is_ascii_space(char c)
+int
+text_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
 }
@@ -202,7 +202,7 @@ text_collapse_space(char *s)
 	int pending = 0;
 
 	while (*r != '\0') {
-		if (is_ascii_space(*r)) {
+		if (text_is_space(*r)) {
 			pending = w > s;
 			r++;
 			continue;

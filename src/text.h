@@ -27,6 +27,9 @@ int text_clean(const char *s, size_t n, struct buf *out);
  * does not know charset. The result still needs text_clean. */
 int text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out);
 
+/* Nonzero for ASCII white space as HTML counts it: space, tab, LF, FF, CR. */
+int text_is_space(char c);
+
 /* Collapses each run of ASCII white space (space, tab, LF, FF, CR) into one
  * space and strips both ends, in place. Other spaces (U+00A0) stay. */
 void text_collapse_space(char *s);
