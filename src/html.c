@@ -1,12 +1,14 @@
 /* html.c - parse HTML fragments, take their text, fix their links (see
  * html.h). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <libxml/HTMLtree.h>
 #include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
 #include <libxml/uri.h>
 
 #include "buf.h"
@@ -97,7 +99,52 @@ struct parse_limits {
 	size_t elements;
 	size_t errors;
 	int *truncated;
+	/* Where libxml2 stopped after a named reference with no ';' ("&copy
+	 * 2026"), and whether its '&' is held back: see on_characters. */
+	const xmlChar *ref_end;
+	int ref_held;
 };
+
+static int
+is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* HTML5 decodes a few names even without their ';' (its "legacy"
+ * references: HTML 4's Latin-1 names, the four XML ones, and six in
+ * capitals), where libxml2 2.9 follows HTML 4 and shows "&copy 2026" as
+ * it is. Returns the code point of the longest such name that starts s
+ * (n bytes), its length in *len; 0 when there is none. libxml2's own table
+ * gives the names; only their code points tell the legacy ones apart. */
+static unsigned
+legacy_ref(const char *s, size_t n, size_t *len)
+{
+	static const struct { const char *name; unsigned cp; } capitals[] = {
+		{ "AMP", 38 }, { "COPY", 169 }, { "GT", 62 }, { "LT", 60 }, { "QUOT", 34 }, { "REG", 174 }
+	};
+	char name[8];
+	size_t k, i;
+
+	for (k = n < 6 ? n : 6; k >= 2; k--) {
+		const htmlEntityDesc *ent;
+
+		memcpy(name, s, k);
+		name[k] = '\0';
+		ent = htmlEntityLookup((const xmlChar *)name);
+		if (ent != NULL && (ent->value == 34 || ent->value == 38 || ent->value == 60 ||
+		    ent->value == 62 || (ent->value >= 160 && ent->value <= 255))) {
+			*len = k;
+			return ent->value;
+		}
+		for (i = 0; i < sizeof capitals / sizeof *capitals; i++)
+			if (strcmp(name, capitals[i].name) == 0) {
+				*len = k;
+				return capitals[i].cp;
+			}
+	}
+	return 0;
+}
 
 /* libxml2 reports each parse error here (its sax->error); blog HTML has
  * plenty, so they are counted, never printed. */
@@ -108,10 +155,59 @@ on_error(void *ctx, const char *msg, ...)
 	struct parse_limits *limits = ctxt != NULL ? ctxt->_private : NULL;
 
 	(void)msg;
-	if (limits != NULL && ++limits->errors > HTML_MAX_ERRORS) {
+	if (limits == NULL)
+		return;
+	if (ctxt->errNo == XML_ERR_ENTITYREF_SEMICOL_MISSING && ctxt->input != NULL) {
+		limits->ref_end = ctxt->input->cur;
+		limits->ref_held = 0;
+	}
+	if (++limits->errors > HTML_MAX_ERRORS) {
 		*limits->truncated = 1;
 		xmlStopParser(ctxt);
 	}
+}
+
+/* characters of libxml2's SAX2 tree builder, decoding legacy references
+ * in text (see legacy_ref). For "&name" with no ';', libxml2 reports the
+ * missing ';' and then gives "&" and "name" as text, all without moving
+ * on in the input: that position tells these two calls from any other
+ * "&" (such as one from "&amp;copy", which must stay "&copy"). By HTML5's
+ * rules for text, the longest legacy name that starts "name" is decoded
+ * and the rest stays ("&notit" is "¬it"). A named reference inside an
+ * attribute value is reported too, but gives no text: the position has
+ * moved on by the next text. */
+static void
+on_characters(void *ctx, const xmlChar *ch, int len)
+{
+	htmlParserCtxtPtr ctxt = ctx;
+	struct parse_limits *limits = ctxt->_private;
+	xmlChar utf8[8];
+	size_t k = 0;
+	unsigned cp;
+
+	if (limits == NULL || limits->ref_end == NULL || ctxt->input == NULL ||
+	    ctxt->input->cur != limits->ref_end) {
+		xmlSAX2Characters(ctx, ch, len);
+		return;
+	}
+	if (!limits->ref_held) {
+		if (len == 1 && ch[0] == '&') {
+			limits->ref_held = 1;
+			return;
+		}
+		limits->ref_end = NULL;
+		xmlSAX2Characters(ctx, ch, len);
+		return;
+	}
+	limits->ref_end = NULL;
+	cp = legacy_ref((const char *)ch, (size_t)len, &k);
+	if (cp == 0) {
+		xmlSAX2Characters(ctx, (const xmlChar *)"&", 1);
+	} else {
+		xmlSAX2Characters(ctx, utf8, xmlCopyCharMultiByte(utf8, (int)cp));
+	}
+	if ((size_t)len > k)
+		xmlSAX2Characters(ctx, ch + k, len - (int)k);
 }
 
 /* startElement of libxml2's SAX2 tree builder, with the limits: the parser
@@ -138,6 +234,7 @@ html_parser_new(void)
 
 	if (ctxt != NULL) {
 		ctxt->sax->startElement = start_element;
+		ctxt->sax->characters = on_characters;
 		ctxt->sax->error = on_error;
 		ctxt->sax->fatalError = on_error;
 	}
@@ -162,15 +259,32 @@ htmlDocPtr
 html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated)
 {
 	struct buf in = { 0 };
-	struct parse_limits limits = { 0, 0, truncated };
+	struct parse_limits limits = { 0, 0, truncated, NULL, 0 };
+	size_t run, k = 0, tail;
+	unsigned cp;
 	htmlDocPtr doc = NULL;
 	xmlNodePtr body;
 
 	*truncated = 0;
-	if (n > (size_t)INT32_MAX - sizeof fragment_prefix)
+	if (n > (size_t)INT32_MAX - sizeof fragment_prefix - 16)
 		return NULL;
-	if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || buf_add(&in, s, n) != 0)
+	/* libxml2 2.9 takes no name that runs into the end of its input, so
+	 * on_characters never sees a fragment ending "&copy": that one is
+	 * written as a numeric reference here. */
+	for (run = 0; run < n && (is_alnum(s[n - 1 - run]) || (s[n - 1 - run] != '\0' &&
+	    strchr("._:-", s[n - 1 - run]) != NULL)); run++)
+		;
+	if (run < n && s[n - 1 - run] == '&' && (cp = legacy_ref(s + n - run, run, &k)) != 0) {
+		char ref[16];
+
+		snprintf(ref, sizeof ref, "&#%u;", cp);
+		tail = n - run - 1;
+		if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || buf_add(&in, s, tail) != 0 ||
+		    buf_add(&in, ref, strlen(ref)) != 0 || buf_add(&in, s + tail + 1 + k, run - k) != 0)
+			goto done;
+	} else if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || buf_add(&in, s, n) != 0) {
 		goto done;
+	}
 	ctxt->_private = &limits;
 	doc = htmlCtxtReadMemory(ctxt, in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS);
 	ctxt->_private = NULL;
@@ -554,6 +668,8 @@ html_decode_attr(const char *s, size_t n)
 		return NULL;
 	while (s < end) {
 		const char *amp = memchr(s, '&', (size_t)(end - s)), *semi;
+		size_t run, k = 0;
+		unsigned legacy;
 
 		if (amp == NULL) {
 			if (buf_add(&out, s, (size_t)(end - s)) != 0)
@@ -593,6 +709,18 @@ html_decode_attr(const char *s, size_t n)
 				s = semi + 1;
 				continue;
 			}
+		}
+		/* A legacy name with no ';' (see legacy_ref), by HTML5's rule for
+		 * attributes: only when no letter, digit or '=' follows, so that
+		 * "?a=1&copy=2" stays a query. */
+		for (run = 0; s + run < end && is_alnum(s[run]); run++)
+			;
+		if (run > 0 && (legacy = legacy_ref(s, run, &k)) != 0 && k == run &&
+		    (s + run == end || s[run] != '=')) {
+			if (text_put_utf8(&out, legacy) != 0)
+				goto fail;
+			s += run + (s + run < end && s[run] == ';');
+			continue;
 		}
 		if (buf_addc(&out, '&') != 0)
 			goto fail;

@@ -29,7 +29,9 @@
  * millions of them would take seconds; real posts have dozens. */
 #define HTML_MAX_ERRORS 100000
 
-/* Parses s[0..n) as the content of a <body>. Returns a document the caller
+/* Parses s[0..n) as the content of a <body>, decoding in text HTML5's
+ * legacy references written without ';' ("&copy 2026"), as browsers do
+ * and libxml2 2.9 does not. Returns a document the caller
  * frees with xmlFreeDoc, or NULL when memory runs out. html_fragment_root
  * gives the element holding the fragment's nodes. */
 htmlDocPtr html_parse_fragment(const char *s, size_t n);
@@ -53,8 +55,9 @@ char *html_text(xmlNodePtr root);
 /* Visible text of the fragment s[0..n); fast when it holds no markup. */
 char *html_fragment_text(const char *s, size_t n);
 
-/* Decodes the character references of an attribute value s[0..n) (numeric
- * and HTML 4 named, each with its ';'); malloc'd. */
+/* Decodes the character references of an attribute value s[0..n): numeric
+ * and HTML 4 named ones with their ';', and HTML5's legacy names without
+ * it when no letter, digit or '=' follows (as browsers do); malloc'd. */
 char *html_decode_attr(const char *s, size_t n);
 
 /* Gets a post's tree ready in one walk, and returns its visible text (as

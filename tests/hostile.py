@@ -177,6 +177,23 @@ def main():
     out_dir = os.path.join(work, "feeds")
     r = subprocess.run([unplanet, "-o", out_dir, path], capture_output=True, timeout=120)
     check("hostile: full run succeeds", r.returncode == 0, r.stderr.decode("utf-8", "replace")[:300])
+    # Character references as browsers decode them (HTML5), including
+    # "legacy" names written without their ';', compared with visible.py.
+    refs = Post(1, BOB, b"<p>START &copy 2026 &amp;copy I &lt3 x&nbspy &notit &aposs "
+                b"&#169 &eacute;t&eacute <a href=\"https://x.example/?a=1&copy=2&amp;b\">q</a> END &para")
+    refs.title_html = "Caf&eacute &copy 2026 &amp;copy &lt3"
+    path3 = os.path.join(work, "refs.html")
+    with open(path3, "wb") as f:
+        f.write(page([refs]))
+    rc, out, err = dump(unplanet, path3)
+    e = ET.fromstring(out).find("feed/entry") if rc == 0 else None
+    check("hostile: references decoded as a browser does (text)", e is not None and
+          visible_text(e.findtext("content")) == visible_text(refs.body.decode()),
+          f"{e.findtext('content') if e is not None else err[:200]!r}")
+    check("hostile: references decoded as a browser does (title)", e is not None and
+          e.findtext("title") == visible_text(refs.title_html), f"{e.findtext('title') if e is not None else ''!r}")
+    check("hostile: a query's &copy= is not a reference", e is not None and
+          'href="https://x.example/?a=1&amp;copy=2&amp;b"' in e.findtext("content"), "")
     # The same permalink twice becomes one entry.
     twice = [posts[0], posts[0]]
     twice[1] = Post(1, posts[0].source, b"<p>START again END</p>", day=20)

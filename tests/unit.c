@@ -196,6 +196,18 @@ test_html(void)
 	s = html_decode_attr("a?b=1&amp;c=2&#38;d&eacute;&bogus;&", strlen("a?b=1&amp;c=2&#38;d&eacute;&bogus;&"));
 	check_str("attribute references", s, "a?b=1&c=2&d\xc3\xa9&bogus;&");
 	free(s);
+	/* HTML5's legacy references (no ';'): in attributes only when no
+	 * letter, digit or '=' follows; in text always, longest name first. */
+	s = html_decode_attr("?a&copy=1&lt2&para&COPY;&not", strlen("?a&copy=1&lt2&para&COPY;&not"));
+	check_str("attribute legacy references", s, "?a&copy=1&lt2\xc2\xb6\xc2\xa9\xc2\xac");
+	free(s);
+	s = fragment_text("&copy 2026, I &lt3 it&nbspnow, &notit, &amp;copy, &aposs, &centerdot &amp");
+	check_str("text legacy references", s,
+	    "\xc2\xa9 2026, I <3 it\xc2\xa0now, \xc2\xacit, &copy, &aposs, \xc2\xa2" "erdot &");
+	free(s);
+	s = fragment_text("<b>x</b>&amp;copy");
+	check_str("text: an escaped ampersand stays", s, "x&copy");
+	free(s);
 	s = resolved("<a href=\"../x\">x</a><img src=\"/i.png\" srcset=\"a.png 1x, /b.png 2x\"><a href=\"#f\">f</a>"
 	    "<a href=\"mailto:a@b\">m</a><a href=\"https://o.org/\">o</a>", "https://ex.org/blog/post/");
 	check_str("links resolved against the permalink", s,
