@@ -7,14 +7,22 @@ named after Planet Python's real subscriptions (tests/data/), and posts of
 realistic blog HTML: paragraphs, headings, code blocks, lists, tables,
 images with relative links, entities and non-ASCII text. --variant N > 0
 gives the same page a little later: the newest N posts are new, the oldest
-N are gone, and every 20th post has been edited. Used by the crash test and
-the benchmark.
+N are gone, and every 20th post has been edited. --truth FILE also writes
+what a reader should see of every post (samples/README.md's format). Used by
+the crash test, the benchmark and the truth test of generated pages.
 """
 import argparse
+import datetime
+import html
+import json
 import os
 import random
+import re
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from visible import visible_text  # noqa: E402
 WORDS = ("python planet release async typing package wheel build test fixture django flask "
          "request response cache thread process memory speed parser compiler interpreter "
          "module import virtual environment dependency version security patch community "
@@ -41,11 +49,28 @@ def sentence(r, n):
     return " ".join(words) + r.choice([".", ".", ".", "?", "!"])
 
 
-def body(r, target):
+# What --rough mixes into posts: what real blog HTML holds and breaks naive
+# readers (headings and rules like the page's own framing, date lines,
+# stray and unclosed tags, references browsers decode without ';', raw
+# ampersands, comments, scripts).
+ROUGH = [
+    '<h2>April 27, 2026</h2>', '<h3 class="post">Not a channel</h3>', '<h4><a href="/x/">Not a title</a></h4>',
+    '<hr />', '<hr>', '<p>\n<em><a href="/y/">April 26, 2026 07:40 PM UTC</a></em>\n</p>',
+    '<p>Q&A: fish & chips &copy 2026, I &lt3 it &aposs&nbspdone', '</div></span>', '<b>bold <i>both</b> italic</i>',
+    '<!-- a comment </p> -->', '<script>document.write("</p>")</script>', '<p>unclosed <p>twice',
+    '<br><br/>', '<ul><li>one<li>two</ul>', '<pre>  keep\n  lines </pre>', '&#8220;curly&#8221; &#x1F40D; &#150;',
+]
+
+
+def body(r, target, rough=False):
     parts = []
     size = 0
     while size < target:
         kind = r.random()
+        if rough and r.random() < 0.3:
+            parts.append(r.choice(ROUGH))
+            size += len(parts[-1])
+            continue
         if kind < 0.55:
             s = " ".join(sentence(r, r.randint(6, 18)) for _ in range(r.randint(2, 6)))
             if r.random() < 0.4:
@@ -80,14 +105,14 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 
 def planet_date(minutes):
     # minutes before 2026-04-29 08:00 UTC
-    import datetime
     t = datetime.datetime(2026, 4, 29, 8, 0) - datetime.timedelta(minutes=minutes)
     day = f"{MONTHS[t.month - 1]} {t.day:02d}, {t.year}"
     hour = t.hour % 12 or 12
     return day, f"{day} {hour:02d}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'} UTC"
 
 
-def page(size, seed, variant):
+def page(size, seed, variant, rough=False, truth=None):
+    """The page's text; appends each post's truth to the list truth, if given."""
     r = random.Random(seed)
     srcs = sources()
     # Each post: (source, title, body, minutes-ago); generated until the
@@ -98,7 +123,9 @@ def page(size, seed, variant):
         pr = random.Random(seed * 1000003 + i)
         src = srcs[int(pr.paretovariate(1.2) * 7) % len(srcs)]
         title = sentence(pr, pr.randint(3, 9))[:-1]
-        text = body(pr, int(pr.lognormvariate(8.3, 0.8)))
+        text = body(pr, int(pr.lognormvariate(8.3, 0.8)), rough)
+        if rough and pr.random() < 0.2:
+            title = pr.choice(["It&amp;#x27;s " + title, "Q&A: " + title, title + " &amp; more", title + " &copy 2026"])
         minutes += pr.randint(5, 240)
         posts.append([src, title, text, minutes, i])
         total += len(text) + 400
@@ -127,10 +154,28 @@ def page(size, seed, variant):
             out.append(f'<hr /><h3 class="post"><a href="{link}" title="{name}">{name}</a></h3>\n\n\n')
             prev_src = src
         permalink = f"{link}posts/{ident}/"
+        if truth is not None:
+            truth.append(truth_entry(src, title, permalink, mins, text))
         out.append(f'<h4><a href="{permalink}">{title}</a></h4>\n<p>\n{text}</p>\n<p>\n'
                    f'<em><a href="{permalink}">{date}</a></em>\n</p>\n\n\n\n\n\n')
     out.append(head[end:])
     return "".join(out)
+
+
+def once_more(title):
+    """A title escaped twice upstream: complete numeric references and the
+    five XML ones left in its visible text are decoded once more."""
+    return re.sub(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|amp|lt|gt|quot|apos);", lambda m: html.unescape(m.group(0)), title)
+
+
+def truth_entry(src, title, permalink, mins, text):
+    """What a reader should see of one post, in samples/README.md's truth
+    format, computed with visible.py from the HTML written to the page."""
+    t = datetime.datetime(2026, 4, 29, 8, 0) - datetime.timedelta(minutes=mins)
+    return {"source_name": visible_text(src[0]), "source_link": html.unescape(src[1]),
+            "title": once_more(visible_text(title)), "link": permalink,
+            "published": t.strftime("%Y-%m-%dT%H:%M:00Z"), "creator": None,
+            "content_text": visible_text(text)}
 
 
 def main():
@@ -138,8 +183,15 @@ def main():
     ap.add_argument("--size", type=float, default=1e6)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--variant", type=int, default=0)
+    ap.add_argument("--rough", action="store_true", help="posts full of the HTML that breaks naive readers")
+    ap.add_argument("--truth", metavar="FILE", help="also write the page's truth (samples/README.md's format)")
     a = ap.parse_args()
-    os.write(1, page(int(a.size), a.seed, a.variant).encode("utf-8"))
+    truth = [] if a.truth else None
+    text = page(int(a.size), a.seed, a.variant, a.rough, truth)
+    if a.truth:
+        with open(a.truth, "w", encoding="utf-8") as f:
+            json.dump(truth, f, ensure_ascii=False, indent=1)
+    os.write(1, text.encode("utf-8"))
 
 
 if __name__ == "__main__":

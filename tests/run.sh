@@ -45,6 +45,7 @@ for build in unplanet unplanet-san; do
 	fi
 	suite "$build truth" sh -c "cat '$OUT/suite.out'; '$PY' tests/truth.py '$T/truth' '$TRUTH'"
 	suite "$build validate" sh tests/validate.sh "$T/truth"
+	suite "$build generated" sh tests/generated.sh
 	suite "$build hostile" "$PY" tests/hostile.py "$UNPLANET" "$T/hostile"
 	suite "$build hostile validate" sh tests/validate.sh "$T/hostile/feeds"
 	suite "$build history" "$PY" tests/history.py "$UNPLANET" "$T/history"
