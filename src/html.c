@@ -103,6 +103,8 @@ struct parse_limits {
 	 * 2026"), and whether its '&' is held back: see on_characters. */
 	const xmlChar *ref_end;
 	int ref_held;
+	/* Inside a "bogus comment" (see on_characters). */
+	int in_bogus_comment;
 };
 
 static int
@@ -185,8 +187,29 @@ on_characters(void *ctx, const xmlChar *ch, int len)
 	size_t k = 0;
 	unsigned cp;
 
-	if (limits == NULL || limits->ref_end == NULL || ctxt->input == NULL ||
-	    ctxt->input->cur != limits->ref_end) {
+	if (limits == NULL) {
+		xmlSAX2Characters(ctx, ch, len);
+		return;
+	}
+	/* "<!" that opens no comment ("<![CDATA[ x ]]>", "<![if !IE]>")
+	 * starts a comment up to the next '>' in HTML5; libxml2 2.9 shows it
+	 * as text, giving the '<' on its own while still at it. */
+	if (limits->in_bogus_comment) {
+		const xmlChar *gt = memchr(ch, '>', (size_t)len);
+
+		if (gt == NULL)
+			return;
+		limits->in_bogus_comment = 0;
+		len -= (int)(gt + 1 - ch);
+		ch = gt + 1;
+		if (len == 0)
+			return;
+	} else if (len == 1 && ch[0] == '<' && ctxt->input != NULL && ctxt->input->cur[0] == '<' &&
+	    ctxt->input->cur[1] == '!') {
+		limits->in_bogus_comment = 1;
+		return;
+	}
+	if (limits->ref_end == NULL || ctxt->input == NULL || ctxt->input->cur != limits->ref_end) {
 		xmlSAX2Characters(ctx, ch, len);
 		return;
 	}
@@ -218,6 +241,10 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 	htmlParserCtxtPtr ctxt = ctx;
 	struct parse_limits *limits = ctxt->_private;
 
+	/* A tag inside a bogus comment ends it here, not at its own '>' as
+	 * in HTML5: close enough for markup this broken. */
+	if (limits != NULL)
+		limits->in_bogus_comment = 0;
 	if (ctxt->nameNr > HTML_MAX_DEPTH || (limits != NULL && ++limits->elements > HTML_MAX_ELEMENTS)) {
 		if (limits != NULL)
 			*limits->truncated = 1;
@@ -259,7 +286,7 @@ htmlDocPtr
 html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated)
 {
 	struct buf in = { 0 };
-	struct parse_limits limits = { 0, 0, truncated, NULL, 0 };
+	struct parse_limits limits = { 0, 0, truncated, NULL, 0, 0 };
 	size_t run, k = 0, tail;
 	unsigned cp;
 	htmlDocPtr doc = NULL;
@@ -356,9 +383,11 @@ static const char *const block_elements[] = {
  * Post content goes to other people's readers and browsers: only what a
  * reader needs stays. Elements: those in kept_elements stay, with only the
  * attributes in kept_attributes; those in dropped_elements go with all
- * they hold (scripts, styles, frames, plugins, forms and their controls,
- * metadata, SVG and MathML, which can carry scripts); any other element is
- * unwrapped, its content kept. Comments and processing instructions go.
+ * they hold (scripts, styles, frames, plugins, form inputs, metadata, SVG
+ * and MathML, which can carry scripts); any other element is unwrapped,
+ * its content kept, or becomes a <div> (<ul> for dir and menu) when it
+ * separates words (a form, a fieldset), so that the words around it stay
+ * apart. Comments and processing instructions go.
  * URLs must be http(s), ftp, mailto, tel or a few chat schemes; data: URLs
  * only as raster images in img/source. The lists are documented in
  * README.md ("Content sanitizing"). */
@@ -375,13 +404,16 @@ static const char *const kept_elements[] = {
 	"thead", "time", "tr", "track", "tt", "u", "ul", "var", "video", "wbr"
 };
 
-/* Sorted. Removed with everything inside them. */
+/* Sorted. Removed with everything inside them: what runs, loads or
+ * styles, and the elements whose content is not text a reader sees (see
+ * hidden_elements). Forms and their controls are not here: they are
+ * unwrapped like any other element, so what a reader sees of them (a
+ * button's label, a textarea's text) stays while no form, control or
+ * action does. */
 static const char *const dropped_elements[] = {
-	"applet", "base", "basefont", "button", "canvas", "datalist", "dialog", "embed",
-	"form", "frame", "frameset", "head", "iframe", "input", "isindex", "keygen", "link",
-	"math", "meta", "noembed", "noframes", "noscript", "object", "optgroup", "option",
-	"param", "portal", "script", "select", "style", "svg", "template", "textarea",
-	"title", "xml"
+	"base", "basefont", "embed", "frame", "head", "iframe", "input", "isindex", "keygen",
+	"link", "math", "meta", "noscript", "object", "param", "script", "style", "svg",
+	"template", "title"
 };
 
 /* Sorted. Attributes any kept element may keep (all others go, on* and
@@ -567,6 +599,9 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 			n = next;
 			continue;
 		}
+		if (sanitize && n->type == XML_ELEMENT_NODE && !in_list(n, kept_elements, COUNT(kept_elements)) &&
+		    in_list(n, block_elements, COUNT(block_elements)))
+			xmlNodeSetName(n, (const xmlChar *)(is_named(n, "dir") || is_named(n, "menu") ? "ul" : "div"));
 		if (sanitize && n->type == XML_ELEMENT_NODE && !in_list(n, kept_elements, COUNT(kept_elements))) {
 			xmlNodePtr parent = n->parent;
 

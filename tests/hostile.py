@@ -177,23 +177,38 @@ def main():
     out_dir = os.path.join(work, "feeds")
     r = subprocess.run([unplanet, "-o", out_dir, path], capture_output=True, timeout=120)
     check("hostile: full run succeeds", r.returncode == 0, r.stderr.decode("utf-8", "replace")[:300])
-    # Character references as browsers decode them (HTML5), including
-    # "legacy" names written without their ';', compared with visible.py.
-    refs = Post(1, BOB, b"<p>START &copy 2026 &amp;copy I &lt3 x&nbspy &notit &aposs "
-                b"&#169 &eacute;t&eacute <a href=\"https://x.example/?a=1&copy=2&amp;b\">q</a> END &para")
-    refs.title_html = "Caf&eacute &copy 2026 &amp;copy &lt3"
-    path3 = os.path.join(work, "refs.html")
+    # Text a browser shows, exactly (compared with visible.py): character
+    # references by HTML5's rules, including legacy names written without
+    # their ';'; bogus comments; what forms, controls and other elements
+    # that are unwrapped leave; words kept apart by the elements around them.
+    exact = [
+        b"<p>START &copy 2026 &amp;copy I &lt3 x&nbspy &notit &aposs &#169 &eacute;t&eacute "
+        b"<a href=\"https://x.example/?a=1&copy=2&amp;b\">q</a> END &para",
+        b"<p>START a<![CDATA[ x ]]>b <![if !IE]>c<![endif]> d<!x>e <3 END",
+        b"<p>START <form action=\"https://evil.example/\">in a form<button>Go</button><select><option>o1<option>o2"
+        b"</select><textarea>ta</textarea><input value=\"v\"></form>after END",
+        b"<p>START a<fieldset><legend>L</legend>f</fieldset>b<dir><li>d</dir>c<dialog>g</dialog>h<canvas>c</canvas>i END",
+    ]
+    posts3 = [Post(i + 1, BOB, body) for i, body in enumerate(exact)]
+    posts3[0].title_html = "Caf&eacute &copy 2026 &amp;copy &lt3"
+    path3 = os.path.join(work, "exact.html")
     with open(path3, "wb") as f:
-        f.write(page([refs]))
+        f.write(page(posts3))
     rc, out, err = dump(unplanet, path3)
-    e = ET.fromstring(out).find("feed/entry") if rc == 0 else None
-    check("hostile: references decoded as a browser does (text)", e is not None and
-          visible_text(e.findtext("content")) == visible_text(refs.body.decode()),
-          f"{e.findtext('content') if e is not None else err[:200]!r}")
-    check("hostile: references decoded as a browser does (title)", e is not None and
-          e.findtext("title") == visible_text(refs.title_html), f"{e.findtext('title') if e is not None else ''!r}")
-    check("hostile: a query's &copy= is not a reference", e is not None and
+    got = {e.findtext("link"): e for e in ET.fromstring(out).iter("entry")} if rc == 0 else {}
+    for p in posts3:
+        e = got.get(p.link)
+        text = visible_text(e.findtext("content")) if e is not None else err[:200]
+        check(f"hostile: exact text {p.n}: as a browser shows it", text == visible_text(p.body.decode()), f"{text!r}")
+    e = got.get(posts3[0].link)
+    check("hostile: exact text: title references as a browser decodes them", e is not None and
+          e.findtext("title") == visible_text(posts3[0].title_html), f"{e.findtext('title') if e is not None else ''!r}")
+    check("hostile: exact text: a query's &copy= is not a reference", e is not None and
           'href="https://x.example/?a=1&amp;copy=2&amp;b"' in e.findtext("content"), "")
+    e = got.get(posts3[2].link)
+    check("hostile: exact text: no form, control or action is left", e is not None and
+          not any(x in e.findtext("content") for x in ("<form", "<button", "<select", "<option", "<textarea", "<input",
+                                                         "action=", "evil")), e.findtext("content") if e is not None else "")
     # The same permalink twice becomes one entry.
     twice = [posts[0], posts[0]]
     twice[1] = Post(1, posts[0].source, b"<p>START again END</p>", day=20)

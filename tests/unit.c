@@ -205,6 +205,9 @@ test_html(void)
 	check_str("text legacy references", s,
 	    "\xc2\xa9 2026, I <3 it\xc2\xa0now, \xc2\xacit, &copy, &aposs, \xc2\xa2" "erdot &");
 	free(s);
+	s = fragment_text("a<![CDATA[ x ]]>b<![if !IE]>c<![endif]>d <!x> e <3 f<!-- g -->h");
+	check_str("text: bogus comments are no text", s, "abcd e <3 fh");
+	free(s);
 	s = fragment_text("<b>x</b>&amp;copy");
 	check_str("text: an escaped ampersand stays", s, "x&copy");
 	free(s);
@@ -226,9 +229,13 @@ test_sanitize(void)
 		  "ab" },
 		{ "sanitize: iframe and object leave a space", "a<iframe src=\"https://x/\"></iframe>b<object data=\"x\">c</object>d",
 		  "a b d" },
-		{ "sanitize: form and its controls go", "a<form action=\"https://x/\"><input name=\"q\"><button>Go</button></form>b"
+		{ "sanitize: form and its controls go, what a reader sees of them stays",
+		  "a<form action=\"https://x/\" method=\"post\"><input name=\"q\"><button formaction=\"https://x/\">Go</button></form>b"
 		  "<select><option>1</option></select><textarea>t</textarea>",
-		  "a b" },
+		  "a<div>Go</div>b1t" },
+		{ "sanitize: elements that separate words become div or ul",
+		  "a<fieldset><legend>L</legend>f</fieldset><dir><li>d</li></dir><dialog>g</dialog>b",
+		  "a<div><div>L</div>f</div><ul><li>d</li></ul><div>g</div>b" },
 		{ "sanitize: meta, link, base go", "<meta http-equiv=\"refresh\" content=\"0\"><link rel=\"stylesheet\" href=\"x\">"
 		  "<base href=\"https://evil/\">a", "a" },
 		{ "sanitize: on* and style attributes go", "<p onclick=\"x()\" style=\"color:red\" class=\"k\">a</p>",
