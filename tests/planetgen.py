@@ -52,13 +52,16 @@ def sentence(r, n):
 # What --rough mixes into posts: what real blog HTML holds and breaks naive
 # readers (headings and rules like the page's own framing, date lines,
 # stray and unclosed tags, references browsers decode without ';', raw
-# ampersands, comments, scripts).
+# ampersands, comments and bogus comments, scripts, forms).
 ROUGH = [
     '<h2>April 27, 2026</h2>', '<h3 class="post">Not a channel</h3>', '<h4><a href="/x/">Not a title</a></h4>',
     '<hr />', '<hr>', '<p>\n<em><a href="/y/">April 26, 2026 07:40 PM UTC</a></em>\n</p>',
     '<p>Q&A: fish & chips &copy 2026, I &lt3 it &aposs&nbspdone', '</div></span>', '<b>bold <i>both</b> italic</i>',
     '<!-- a comment </p> -->', '<script>document.write("</p>")</script>', '<p>unclosed <p>twice',
     '<br><br/>', '<ul><li>one<li>two</ul>', '<pre>  keep\n  lines </pre>', '&#8220;curly&#8221; &#x1F40D; &#150;',
+    '<form action="/subscribe">Subscribe <input name="e"><button>Go</button></form>', 'a < b, <3',
+    '<fieldset><legend>Options</legend><select><option>one<option>two</select></fieldset>',
+    '<![CDATA[ not text ]]>', '<![if !IE]>shown<![endif]>', '<dir><li>old list</dir>', '<textarea>typed</textarea>',
 ]
 
 
