@@ -282,36 +282,76 @@ html_parse_fragment(const char *s, size_t n)
 	return doc;
 }
 
+/* Appends the fragment s[0..n) to in, rewriting what libxml2 2.9 reads
+ * otherwise than a browser:
+ * - numeric references: "&#0;", a surrogate and a number past U+10FFFF
+ *   are U+FFFD, one XML cannot hold ("&#1;") is dropped, and "&#" with no
+ *   digits is no reference but text; libxml2 drops the first ones (and in
+ *   an attribute value writes a NUL that cuts it short) and swallows the
+ *   "&#" of the last. Each is written as a browser reads it (see
+ *   text_numeric_ref);
+ * - a legacy name ending the fragment ("... &copy"): libxml2 takes no
+ *   name that runs into the end of its input, so on_characters, which
+ *   decodes the others, never sees it; it is written as a number.
+ * Returns 0, or -1 when memory runs out. */
+static int
+add_fragment(struct buf *in, const char *s, size_t n)
+{
+	const char *end = s + n, *amp, *last = NULL;
+	char ref[16];
+	size_t run, k;
+	unsigned cp;
+	int complete;
+
+	for (run = 0; run < n && (is_alnum(s[n - 1 - run]) || (s[n - 1 - run] != '\0' &&
+	    strchr("._:-", s[n - 1 - run]) != NULL)); run++)
+		;
+	if (run < n && s[n - 1 - run] == '&')
+		last = s + n - 1 - run;
+	while ((amp = memchr(s, '&', (size_t)(end - s))) != NULL) {
+		if (buf_add(in, s, (size_t)(amp - s)) != 0)
+			return -1;
+		s = amp + 1;
+		if (s < end && *s == '#') {
+			k = text_numeric_ref(s + 1, (size_t)(end - s - 1), &cp, &complete);
+			if (k == 0) {
+				if (buf_add(in, "&amp;", 5) != 0)
+					return -1;
+				continue;
+			}
+			s += 1 + k;
+		} else if (amp == last && (cp = legacy_ref(s, (size_t)(end - s), &k)) != 0) {
+			s += k;
+		} else {
+			if (buf_addc(in, '&') != 0)
+				return -1;
+			continue;
+		}
+		if (cp != 0) {
+			snprintf(ref, sizeof ref, "&#%u;", cp);
+			if (buf_add(in, ref, strlen(ref)) != 0)
+				return -1;
+		}
+	}
+	return buf_add(in, s, (size_t)(end - s));
+}
+
 htmlDocPtr
 html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated)
 {
 	struct buf in = { 0 };
 	struct parse_limits limits = { 0, 0, truncated, NULL, 0, 0 };
-	size_t run, k = 0, tail;
-	unsigned cp;
 	htmlDocPtr doc = NULL;
 	xmlNodePtr body;
 
 	*truncated = 0;
-	if (n > (size_t)INT32_MAX - sizeof fragment_prefix - 16)
+	if (n > (size_t)INT32_MAX - sizeof fragment_prefix)
 		return NULL;
-	/* libxml2 2.9 takes no name that runs into the end of its input, so
-	 * on_characters never sees a fragment ending "&copy": that one is
-	 * written as a numeric reference here. */
-	for (run = 0; run < n && (is_alnum(s[n - 1 - run]) || (s[n - 1 - run] != '\0' &&
-	    strchr("._:-", s[n - 1 - run]) != NULL)); run++)
-		;
-	if (run < n && s[n - 1 - run] == '&' && (cp = legacy_ref(s + n - run, run, &k)) != 0) {
-		char ref[16];
-
-		snprintf(ref, sizeof ref, "&#%u;", cp);
-		tail = n - run - 1;
-		if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || buf_add(&in, s, tail) != 0 ||
-		    buf_add(&in, ref, strlen(ref)) != 0 || buf_add(&in, s + tail + 1 + k, run - k) != 0)
-			goto done;
-	} else if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || buf_add(&in, s, n) != 0) {
+	/* add_fragment may write more than it reads ("&#0;" is "&#65533;"):
+	 * what libxml2 reads must still fit its int. */
+	if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || add_fragment(&in, s, n) != 0 ||
+	    in.len > (size_t)INT32_MAX)
 		goto done;
-	}
 	ctxt->_private = &limits;
 	doc = htmlCtxtReadMemory(ctxt, in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS);
 	ctxt->_private = NULL;
@@ -704,7 +744,8 @@ html_decode_attr(const char *s, size_t n)
 	while (s < end) {
 		const char *amp = memchr(s, '&', (size_t)(end - s)), *semi;
 		size_t run, k = 0;
-		unsigned legacy;
+		unsigned legacy, cp;
+		int complete;
 
 		if (amp == NULL) {
 			if (buf_add(&out, s, (size_t)(end - s)) != 0)
@@ -714,32 +755,22 @@ html_decode_attr(const char *s, size_t n)
 		if (buf_add(&out, s, (size_t)(amp - s)) != 0)
 			goto fail;
 		s = amp + 1;
+		if (s < end && *s == '#' &&
+		    (k = text_numeric_ref(s + 1, (size_t)(end - s - 1), &cp, &complete)) > 0) {
+			if (cp != 0 && text_put_utf8(&out, cp) != 0)
+				goto fail;
+			s += 1 + k;
+			continue;
+		}
 		semi = memchr(s, ';', (size_t)(end - s));
 		if (semi != NULL && semi - s <= 32) {
 			char name[40];
-			unsigned long cp = 0;
 			const htmlEntityDesc *ent;
-			char *stop;
-
-			(void)stop;
 
 			memcpy(name, s, (size_t)(semi - s));
 			name[semi - s] = '\0';
-			if (name[0] == '#') {
-				int hex = name[1] == 'x' || name[1] == 'X';
-				const char *digits = name + 1 + hex;
-
-				/* Digits only: strtoul alone would take "&# 65;" and "&#-1;". */
-				cp = strspn(digits, hex ? "0123456789abcdefABCDEF" : "0123456789") == strlen(digits) &&
-				    digits[0] != '\0' ? strtoul(digits, &stop, hex ? 16 : 10) : 0;
-				if (cp > 0x10FFFF)
-					cp = 0;
-				cp = text_cp1252((unsigned)cp);
-			} else if ((ent = htmlEntityLookup((const xmlChar *)name)) != NULL) {
-				cp = ent->value;
-			}
-			if (cp != 0 && text_xml_char((unsigned)cp)) {
-				if (text_put_utf8(&out, (unsigned)cp) != 0)
+			if ((ent = htmlEntityLookup((const xmlChar *)name)) != NULL && text_xml_char(ent->value)) {
+				if (text_put_utf8(&out, ent->value) != 0)
 					goto fail;
 				s = semi + 1;
 				continue;

@@ -228,38 +228,41 @@ text_cp1252(unsigned cp)
 	return cp >= 0x80 && cp <= 0x9F ? map[cp - 0x80] : cp;
 }
 
-/* Parses a numeric reference body after "&#" up to ';'. Returns the number
- * of bytes consumed including ';', or 0 if it is not a complete reference. */
-static size_t
-numeric_ref(const char *s, unsigned *cp)
+size_t
+text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete)
 {
-	const char *p = s;
+	size_t i = 0;
 	unsigned long v = 0;
-	int hex = 0, digits = 0;
+	int hex = 0;
 
-	if (*p == 'x' || *p == 'X') {
+	if (n > 0 && (s[0] == 'x' || s[0] == 'X')) {
 		hex = 1;
-		p++;
+		i++;
 	}
-	for (;; p++) {
+	for (; i < n; i++) {
 		int d;
 
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (hex && *p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else if (hex && *p >= 'A' && *p <= 'F')
-			d = *p - 'A' + 10;
+		if (s[i] >= '0' && s[i] <= '9')
+			d = s[i] - '0';
+		else if (hex && s[i] >= 'a' && s[i] <= 'f')
+			d = s[i] - 'a' + 10;
+		else if (hex && s[i] >= 'A' && s[i] <= 'F')
+			d = s[i] - 'A' + 10;
 		else
 			break;
 		if (v <= 0x10FFFF)
 			v = v * (hex ? 16 : 10) + (unsigned long)d;
-		digits++;
 	}
-	if (digits == 0 || *p != ';' || v > 0x10FFFF)
+	if (i == (size_t)hex)
 		return 0;
-	*cp = text_cp1252((unsigned)v);
-	return (size_t)(p - s) + 1;
+	*complete = i < n && s[i] == ';';
+	if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		*cp = 0xFFFD;
+	else
+		*cp = text_cp1252((unsigned)v);
+	if (!text_xml_char(*cp))
+		*cp = 0;
+	return i + (size_t)*complete;
 }
 
 char *
@@ -269,10 +272,12 @@ text_decode_refs(const char *s)
 		{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' }, { "quot;", '"' }, { "apos;", '\'' }
 	};
 	struct buf out = { 0 };
+	const char *end = s + strlen(s);
 	size_t i, n;
 	unsigned cp;
+	int complete;
 
-	if (buf_reserve(&out, strlen(s)) != 0)
+	if (buf_reserve(&out, (size_t)(end - s)) != 0)
 		return NULL;
 	while (*s != '\0') {
 		const char *amp = strchr(s, '&');
@@ -285,8 +290,8 @@ text_decode_refs(const char *s)
 		if (buf_add(&out, s, (size_t)(amp - s)) != 0)
 			goto fail;
 		s = amp + 1;
-		if (*s == '#' && (n = numeric_ref(s + 1, &cp)) > 0 && text_xml_char(cp)) {
-			if (text_put_utf8(&out, cp) != 0)
+		if (*s == '#' && (n = text_numeric_ref(s + 1, (size_t)(end - s - 1), &cp, &complete)) > 0 && complete) {
+			if (cp != 0 && text_put_utf8(&out, cp) != 0)
 				goto fail;
 			s += 1 + n;
 			continue;

@@ -37,8 +37,17 @@ void text_collapse_space(char *s);
 /* Decodes, once, the complete numeric character references and the five XML
  * named references (&amp; &lt; &gt; &quot; &apos;) left in already-decoded
  * text: a title escaped twice upstream ("It&#x27;s") becomes "It's".
- * References to characters XML forbids stay as they are. */
+ * Numeric ones are read as text_numeric_ref reads them. */
 char *text_decode_refs(const char *s);
+
+/* Reads the numeric character reference in s[0..n), the bytes after "&#",
+ * as HTML5 does: decimal digits, or 'x' and hex digits, then an optional
+ * ';' (*complete says whether it was there). Returns the bytes it takes,
+ * 0 when there are no digits (then it is no reference). *cp is the
+ * character a browser shows: U+FFFD for 0, a surrogate or a number past
+ * U+10FFFF, the Windows-1252 character for 128..159, and 0 for one XML
+ * cannot hold (it is dropped). */
+size_t text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete);
 
 /* HTML maps the references &#128;..&#159; to Windows-1252 characters
  * (&#150; is an en dash); returns the code point a browser shows. */

@@ -128,9 +128,9 @@ test_text(void)
 	buf_free(&b);
 	text_collapse_space(ws);
 	check_str("collapse ASCII space, keep U+00A0", ws, "a b c \xc2\xa0 d");
-	s = text_decode_refs("It&#x27;s &amp;amp; &lt;b&gt; &#8217; &quot;q&quot; &apos;a&apos; &aposs &#0; &#xD800; &#150; &#1114112;");
+	s = text_decode_refs("It&#x27;s &amp;amp; &lt;b&gt; &#8217; &quot;q&quot; &apos;a&apos; &aposs &#0; &#xD800; &#150; &#1114112; &#1;x &#65 &#;");
 	check_str("decode leftover references once", s,
-	    "It's &amp; <b> \xe2\x80\x99 \"q\" 'a' &aposs &#0; &#xD800; \xe2\x80\x93 &#1114112;");
+	    "It's &amp; <b> \xe2\x80\x99 \"q\" 'a' &aposs \xef\xbf\xbd \xef\xbf\xbd \xe2\x80\x93 \xef\xbf\xbd x &#65 &#;");
 	free(s);
 	s = text_decode_refs("Q&A & more &");
 	check_str("decode leaves bare ampersands", s, "Q&A & more &");
@@ -207,6 +207,12 @@ test_html(void)
 	free(s);
 	s = fragment_text("a<![CDATA[ x ]]>b<![if !IE]>c<![endif]>d <!x> e <3 f<!-- g -->h");
 	check_str("text: bogus comments are no text", s, "abcd e <3 fh");
+	free(s);
+	s = html_decode_attr("?q=&#0;&#1;&#65&#;x", strlen("?q=&#0;&#1;&#65&#;x"));
+	check_str("attribute numeric references as HTML5 reads them", s, "?q=\xef\xbf\xbd" "A&#;x");
+	free(s);
+	s = fragment_text("a&#0;b&#1;c&#abc;d&#169e <a title=\"&#0;\">f</a>");
+	check_str("text numeric references as HTML5 reads them", s, "a\xef\xbf\xbd" "bc&#abc;d\xc2\xa9" "e f");
 	free(s);
 	s = fragment_text("<b>x</b>&amp;copy");
 	check_str("text: an escaped ampersand stays", s, "x&copy");
