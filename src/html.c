@@ -148,8 +148,14 @@ legacy_ref(const char *s, size_t n, size_t *len)
 	return 0;
 }
 
+static int separates_words(const char *name);
+
 /* libxml2 reports each parse error here (its sax->error); blog HTML has
- * plenty, so they are counted, never printed. */
+ * plenty, so they are counted, never printed. Two of them say where the
+ * text needs what libxml2 leaves out: a named reference with no ';' (see
+ * on_characters), and an end tag that closes nothing, which libxml2 drops
+ * but which separates words when its element does ("a</p>b", "a</br>b"
+ * read as two words, as in browsers): a space takes its place. */
 static void
 on_error(void *ctx, const char *msg, ...)
 {
@@ -162,6 +168,11 @@ on_error(void *ctx, const char *msg, ...)
 	if (ctxt->errNo == XML_ERR_ENTITYREF_SEMICOL_MISSING && ctxt->input != NULL) {
 		limits->ref_end = ctxt->input->cur;
 		limits->ref_held = 0;
+	} else if (ctxt->errNo == XML_ERR_TAG_NAME_MISMATCH && ctxt->node != NULL &&
+	    ctxt->lastError.message != NULL && ctxt->lastError.str1 != NULL &&
+	    strncmp(ctxt->lastError.message, "Unexpected end tag", 18) == 0 &&
+	    separates_words(ctxt->lastError.str1)) {
+		xmlSAX2Characters(ctxt, (const xmlChar *)" ", 1);
 	}
 	if (++limits->errors > HTML_MAX_ERRORS) {
 		*limits->truncated = 1;
@@ -252,6 +263,13 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 		return;
 	}
 	xmlSAX2StartElement(ctx, name, atts);
+	/* libxml2's tree builder splits "o:p" (Word's markup) into a prefix and
+	 * a <p>; in HTML it is one unknown name, an inline element. */
+	if (strchr((const char *)name, ':') != NULL && ctxt->node != NULL &&
+	    ctxt->node->type == XML_ELEMENT_NODE) {
+		xmlNodeSetName(ctxt->node, name);
+		ctxt->node->ns = NULL;
+	}
 }
 
 htmlParserCtxtPtr
@@ -418,6 +436,12 @@ static const char *const block_elements[] = {
 	"nav", "object", "ol", "p", "pre", "section", "summary", "table", "tbody",
 	"td", "tfoot", "th", "thead", "tr", "ul", "video"
 };
+
+static int
+separates_words(const char *name)
+{
+	return in_table(name, block_elements, COUNT(block_elements));
+}
 
 /* --- sanitizing -----------------------------------------------------------
  * Post content goes to other people's readers and browsers: only what a

@@ -179,13 +179,15 @@ def main():
     check("hostile: full run succeeds", r.returncode == 0, r.stderr.decode("utf-8", "replace")[:300])
     # Text a browser shows, exactly (compared with visible.py): character
     # references by HTML5's rules, including legacy names written without
-    # their ';' and numbers no character has; bogus comments; what forms, controls and other elements
+    # their ';' and numbers no character has; bogus comments; stray end
+    # tags; Word's prefixed tags; what forms, controls and other elements
     # that are unwrapped leave; words kept apart by the elements around them.
     exact = [
         b"<p>START &copy 2026 &amp;copy I &lt3 x&nbspy &notit &aposs &#169 &eacute;t&eacute "
         b"<a href=\"https://x.example/?a=1&copy=2&amp;b\">q</a> END &para",
         b"<p>START a<![CDATA[ x ]]>b <![if !IE]>c<![endif]> d<!x>e <3 END",
         b"<p>START a&#0;b&#xD800;c&#x110000;d&#1;e&#abc;f&#;g&#169h&#150; END",
+        b"<p>START a</p>b</br>c</div>d</span>e<o:p>f</o:p>g<p>h<o:p>&nbsp;</o:p></p>i END",
         b"<p>START <form action=\"https://evil.example/\">in a form<button>Go</button><select><option>o1<option>o2"
         b"</select><textarea>ta</textarea><input value=\"v\"></form>after END",
         b"<p>START a<fieldset><legend>L</legend>f</fieldset>b<dir><li>d</dir>c<dialog>g</dialog>h<canvas>c</canvas>i END",
