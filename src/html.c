@@ -663,18 +663,20 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 			n = next;
 			continue;
 		}
-		if (sanitize && n->type == XML_ELEMENT_NODE && !in_list(n, kept_elements, COUNT(kept_elements)) &&
-		    in_list(n, block_elements, COUNT(block_elements)))
-			xmlNodeSetName(n, (const xmlChar *)(is_named(n, "dir") || is_named(n, "menu") ? "ul" : "div"));
 		if (sanitize && n->type == XML_ELEMENT_NODE && !in_list(n, kept_elements, COUNT(kept_elements))) {
 			xmlNodePtr parent = n->parent;
 
-			/* Carry on with what the element held, or what followed it;
-			 * with neither, climb out of its parent. */
-			n = unwrap(n);
-			if (n == NULL && parent != root)
-				n = next_node(parent, root, 0, text_leave, w);
-			continue;
+			if (in_list(n, block_elements, COUNT(block_elements))) {
+				/* Kept as a block, so the words around stay apart. */
+				xmlNodeSetName(n, (const xmlChar *)(is_named(n, "dir") || is_named(n, "menu") ? "ul" : "div"));
+			} else {
+				/* Carry on with what the element held, or what followed
+				 * it; with neither, climb out of its parent. */
+				n = unwrap(n);
+				if (n == NULL && parent != root)
+					n = next_node(parent, root, 0, text_leave, w);
+				continue;
+			}
 		}
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			if (n->content != NULL && w->hidden == 0) {
@@ -961,8 +963,11 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 	return 0;
 }
 
-/* Rewrites U+0080..U+009F in a text node to what HTML's &#128;..&#159;
- * mean; libxml2 keeps the C1 control characters. */
+/* Rewrites U+0080..U+009F in a text node to the Windows-1252 characters
+ * of those bytes: C1 controls written into a UTF-8 page are nearly always
+ * Windows-1252 text decoded as Latin-1 upstream. (References &#128;..&#159;
+ * never get here: add_fragment writes them as their Windows-1252
+ * characters before parsing.) */
 static int
 fix_c1(xmlNodePtr n)
 {

@@ -64,8 +64,9 @@ char *html_decode_attr(const char *s, size_t n);
  * html_text; malloc'd, NULL when memory runs out): makes relative links
  * absolute against base, an absolute URL, or leaves them when base is NULL
  * (href, src, srcset, cite, action, formaction, poster, background,
- * longdesc, usemap, data), and maps C1 control characters in text (from
- * references like &#150;) to the Windows-1252 characters browsers show. */
+ * longdesc, usemap, data), and maps C1 control characters in text to the
+ * Windows-1252 characters they nearly always stand for (references like
+ * &#150; were mapped so when parsed). */
 char *html_prepare(xmlNodePtr root, const char *base);
 
 /* The children of root serialized as HTML (UTF-8), malloc'd. */

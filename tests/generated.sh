@@ -17,7 +17,7 @@ for seed in 1 2; do
 		echo "not ok - seed $seed: the page converts: $(cat "$d/err")"; status=1; continue
 	fi
 	echo "ok - seed $seed: the page converts"
-	$PY tests/truth.py "$d/feeds" "$d/truth.json" | sed "s/^ok - /ok - seed $seed: /; s/^not ok - /not ok - seed $seed: /"
-	sh tests/validate.sh "$d/feeds" | sed "s/^ok - /ok - seed $seed: /; s/^not ok - /not ok - seed $seed: /"
+	{ $PY tests/truth.py "$d/feeds" "$d/truth.json"; sh tests/validate.sh "$d/feeds"; } |
+		sed "s/^ok - /ok - seed $seed: /; s/^not ok - /not ok - seed $seed: /"
 done
 exit $status
