@@ -23,7 +23,7 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 
 SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
 	src/main.c src/match.c src/publish.c src/read.c src/state.c src/text.c src/write.c
-HDR = src/buf.h src/config.h src/date.h src/err.h src/fetch.h src/group.h src/html.h \
+HDR = src/entities.inc src/buf.h src/config.h src/date.h src/err.h src/fetch.h src/group.h src/html.h \
 	src/match.h src/publish.h src/read.h src/state.h src/text.h src/write.h
 # Everything but main.c, for the unit tests.
 LIB_SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
@@ -73,6 +73,11 @@ fuzz: deps
 	@$(MAKE) tests/fuzz/fuzz-read tests/fuzz/fuzz-pipeline
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
+# HTML5's named character references for src/text.c, from Python's copy of
+# WHATWG's list; the result is committed.
+entities:
+	/usr/bin/python3 src/entities.py >src/entities.inc.tmp && mv src/entities.inc.tmp src/entities.inc
+
 # Installs what is missing when run as root; otherwise prints the command.
 deps:
 	@sh tests/deps.sh $(BUILD_DEPS)
@@ -106,4 +111,4 @@ clean:
 	rm -rf unplanet unplanet-san tests/unit tests/bench-parse tests/fuzz/fuzz-read \
 		tests/fuzz/fuzz-pipeline demo tests/out
 
-.PHONY: all deps test-deps demo check bench fuzz install uninstall clean
+.PHONY: all deps test-deps demo check bench fuzz entities install uninstall clean

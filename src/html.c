@@ -117,35 +117,36 @@ is_alnum(char c)
  * references: HTML 4's Latin-1 names, the four XML ones, and six in
  * capitals), where libxml2 2.9 follows HTML 4 and shows "&copy 2026" as
  * it is. Returns the code point of the longest such name that starts s
- * (n bytes), its length in *len; 0 when there is none. libxml2's own table
- * gives the names; only their code points tell the legacy ones apart. */
+ * (n bytes), its length in *len; 0 when there is none. */
 static unsigned
 legacy_ref(const char *s, size_t n, size_t *len)
 {
-	static const struct { const char *name; unsigned cp; } capitals[] = {
-		{ "AMP", 38 }, { "COPY", 169 }, { "GT", 62 }, { "LT", 60 }, { "QUOT", 34 }, { "REG", 174 }
-	};
-	char name[8];
-	size_t k, i;
+	unsigned cp[2];
+	size_t k;
+	int legacy;
 
-	for (k = n < 6 ? n : 6; k >= 2; k--) {
-		const htmlEntityDesc *ent;
-
-		memcpy(name, s, k);
-		name[k] = '\0';
-		ent = htmlEntityLookup((const xmlChar *)name);
-		if (ent != NULL && (ent->value == 34 || ent->value == 38 || ent->value == 60 ||
-		    ent->value == 62 || (ent->value >= 160 && ent->value <= 255))) {
+	for (k = n < 6 ? n : 6; k >= 2; k--)
+		if (text_entity(s, k, cp, &legacy) && legacy) {
 			*len = k;
-			return ent->value;
+			return cp[0];
 		}
-		for (i = 0; i < sizeof capitals / sizeof *capitals; i++)
-			if (strcmp(name, capitals[i].name) == 0) {
-				*len = k;
-				return capitals[i].cp;
-			}
-	}
 	return 0;
+}
+
+/* The complete named reference ("check;") that starts s[0..n), the bytes
+ * after '&', by HTML5's list: returns its length with the ';', its code
+ * points in cp[]; 0 when there is none. */
+static size_t
+named_ref(const char *s, size_t n, unsigned cp[2])
+{
+	size_t run;
+	int legacy;
+
+	for (run = 0; run < n && run <= 32 && is_alnum(s[run]); run++)
+		;
+	if (run == 0 || run >= n || s[run] != ';' || !text_entity(s, run, cp, &legacy))
+		return 0;
+	return run + 1;
 }
 
 static int separates_words(const char *name);
@@ -218,6 +219,16 @@ on_characters(void *ctx, const xmlChar *ch, int len)
 	} else if (len == 1 && ch[0] == '<' && ctxt->input != NULL && ctxt->input->cur[0] == '<' &&
 	    ctxt->input->cur[1] == '!') {
 		limits->in_bogus_comment = 1;
+		return;
+	}
+	/* "&notit;", a name HTML5 does not know with its ';' (add_fragment
+	 * rewrote those it knows): libxml2 gives "&" and the name, stopped at
+	 * the ';', and reports nothing. A legacy name that starts it is
+	 * decoded as when the ';' is missing ("¬it;"). */
+	if (len == 1 && ch[0] == '&' && ctxt->input != NULL && ctxt->input->cur[0] == ';' &&
+	    ctxt->input->cur > ctxt->input->base && is_alnum((char)ctxt->input->cur[-1])) {
+		limits->ref_end = ctxt->input->cur;
+		limits->ref_held = 1;
 		return;
 	}
 	if (limits->ref_end == NULL || ctxt->input == NULL || ctxt->input->cur != limits->ref_end) {
@@ -308,6 +319,9 @@ html_parse_fragment(const char *s, size_t n)
  *   an attribute value writes a NUL that cuts it short) and swallows the
  *   "&#" of the last. Each is written as a browser reads it (see
  *   text_numeric_ref);
+ * - named references: libxml2 knows HTML 4's 253 names, HTML5 has 2125
+ *   ("&check;", "&NotEqualTilde;", two characters) and reads "&lang;" as
+ *   another character; each is written as numbers;
  * - a legacy name ending the fragment ("... &copy"): libxml2 takes no
  *   name that runs into the end of its input, so on_characters, which
  *   decodes the others, never sees it; it is written as a number.
@@ -316,9 +330,9 @@ static int
 add_fragment(struct buf *in, const char *s, size_t n)
 {
 	const char *end = s + n, *amp, *last = NULL;
-	char ref[16];
+	char ref[32];
 	size_t run, k;
-	unsigned cp;
+	unsigned cp[2];
 	int complete;
 
 	for (run = 0; run < n && (is_alnum(s[n - 1 - run]) || (s[n - 1 - run] != '\0' &&
@@ -330,23 +344,26 @@ add_fragment(struct buf *in, const char *s, size_t n)
 		if (buf_add(in, s, (size_t)(amp - s)) != 0)
 			return -1;
 		s = amp + 1;
+		cp[1] = 0;
 		if (s < end && *s == '#') {
-			k = text_numeric_ref(s + 1, (size_t)(end - s - 1), &cp, &complete);
+			k = text_numeric_ref(s + 1, (size_t)(end - s - 1), &cp[0], &complete);
 			if (k == 0) {
 				if (buf_add(in, "&amp;", 5) != 0)
 					return -1;
 				continue;
 			}
 			s += 1 + k;
-		} else if (amp == last && (cp = legacy_ref(s, (size_t)(end - s), &k)) != 0) {
+		} else if ((k = named_ref(s, (size_t)(end - s), cp)) > 0) {
+			s += k;
+		} else if (amp == last && (cp[0] = legacy_ref(s, (size_t)(end - s), &k)) != 0) {
 			s += k;
 		} else {
 			if (buf_addc(in, '&') != 0)
 				return -1;
 			continue;
 		}
-		if (cp != 0) {
-			snprintf(ref, sizeof ref, "&#%u;", cp);
+		if (cp[0] != 0) {
+			snprintf(ref, sizeof ref, cp[1] != 0 ? "&#%u;&#%u;" : "&#%u;", cp[0], cp[1]);
 			if (buf_add(in, ref, strlen(ref)) != 0)
 				return -1;
 		}
@@ -768,9 +785,9 @@ html_decode_attr(const char *s, size_t n)
 	if (buf_reserve(&out, n) != 0)
 		return NULL;
 	while (s < end) {
-		const char *amp = memchr(s, '&', (size_t)(end - s)), *semi;
+		const char *amp = memchr(s, '&', (size_t)(end - s));
 		size_t run, k = 0;
-		unsigned legacy, cp;
+		unsigned legacy, cp[2];
 		int complete;
 
 		if (amp == NULL) {
@@ -782,25 +799,17 @@ html_decode_attr(const char *s, size_t n)
 			goto fail;
 		s = amp + 1;
 		if (s < end && *s == '#' &&
-		    (k = text_numeric_ref(s + 1, (size_t)(end - s - 1), &cp, &complete)) > 0) {
-			if (cp != 0 && text_put_utf8(&out, cp) != 0)
+		    (k = text_numeric_ref(s + 1, (size_t)(end - s - 1), &cp[0], &complete)) > 0) {
+			if (cp[0] != 0 && text_put_utf8(&out, cp[0]) != 0)
 				goto fail;
 			s += 1 + k;
 			continue;
 		}
-		semi = memchr(s, ';', (size_t)(end - s));
-		if (semi != NULL && semi - s <= 32) {
-			char name[40];
-			const htmlEntityDesc *ent;
-
-			memcpy(name, s, (size_t)(semi - s));
-			name[semi - s] = '\0';
-			if ((ent = htmlEntityLookup((const xmlChar *)name)) != NULL && text_xml_char(ent->value)) {
-				if (text_put_utf8(&out, ent->value) != 0)
-					goto fail;
-				s = semi + 1;
-				continue;
-			}
+		if ((k = named_ref(s, (size_t)(end - s), cp)) > 0) {
+			if (text_put_utf8(&out, cp[0]) != 0 || (cp[1] != 0 && text_put_utf8(&out, cp[1]) != 0))
+				goto fail;
+			s += k;
+			continue;
 		}
 		/* A legacy name with no ';' (see legacy_ref), by HTML5's rule for
 		 * attributes: only when no letter, digit or '=' follows, so that

@@ -29,9 +29,10 @@
  * millions of them would take seconds; real posts have dozens. */
 #define HTML_MAX_ERRORS 100000
 
-/* Parses s[0..n) as the content of a <body>, decoding in text HTML5's
- * legacy references written without ';' ("&copy 2026"), as browsers do
- * and libxml2 2.9 does not. Returns a document the caller
+/* Parses s[0..n) as the content of a <body>, reading character
+ * references as browsers do and libxml2 2.9 does not: HTML5's names
+ * ("&check;"), and in text its legacy ones written without ';' ("&copy
+ * 2026"). Returns a document the caller
  * frees with xmlFreeDoc, or NULL when memory runs out. html_fragment_root
  * gives the element holding the fragment's nodes. */
 htmlDocPtr html_parse_fragment(const char *s, size_t n);
@@ -56,7 +57,7 @@ char *html_text(xmlNodePtr root);
 char *html_fragment_text(const char *s, size_t n);
 
 /* Decodes the character references of an attribute value s[0..n): numeric
- * and HTML 4 named ones with their ';', and HTML5's legacy names without
+ * and HTML5 named ones with their ';', and HTML5's legacy names without
  * it when no letter, digit or '=' follows (as browsers do); malloc'd. */
 char *html_decode_attr(const char *s, size_t n);
 

@@ -265,6 +265,35 @@ text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete)
 	return i + (size_t)*complete;
 }
 
+#include "entities.inc"
+
+int
+text_entity(const char *s, size_t n, unsigned cp[2], int *legacy)
+{
+	size_t lo = 0, hi = sizeof entities / sizeof entities[0];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *name = entities[mid].name;
+		size_t len = strlen(name);
+		int c = memcmp(name, s, len < n ? len : n);
+
+		if (c == 0)
+			c = (len > n) - (len < n);
+		if (c == 0) {
+			cp[0] = entities[mid].cp[0];
+			cp[1] = entities[mid].cp[1];
+			*legacy = entities[mid].legacy;
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 char *
 text_decode_refs(const char *s)
 {

@@ -49,6 +49,12 @@ char *text_decode_refs(const char *s);
  * cannot hold (it is dropped). */
 size_t text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete);
 
+/* Looks up the HTML5 named character reference whose name is s[0..n)
+ * (no '&', no ';'; case matters): returns 1 and its one or two code points
+ * in cp[] (cp[1] is 0 for one), with *legacy nonzero when browsers also
+ * read the name without its ';' ("&copy 2026"); 0 when there is none. */
+int text_entity(const char *s, size_t n, unsigned cp[2], int *legacy);
+
 /* HTML maps the references &#128;..&#159; to Windows-1252 characters
  * (&#150; is an en dash); returns the code point a browser shows. */
 unsigned text_cp1252(unsigned cp);

@@ -191,9 +191,11 @@ def main():
         b"<p>START <form action=\"https://evil.example/\">in a form<button>Go</button><select><option>o1<option>o2"
         b"</select><textarea>ta</textarea><input value=\"v\"></form>after END",
         b"<p>START a<fieldset><legend>L</legend>f</fieldset>b<dir><li>d</dir>c<dialog>g</dialog>h<canvas>c</canvas>i END",
+        b"<p>START &check; &NotEqualTilde; &lang;a&rang; &COPY; &notit; &foo; &Tab;b &amp;check; "
+        b"<a href=\"https://x.example/?q=&check;\">c</a> END",
     ]
     posts3 = [Post(i + 1, BOB, body) for i, body in enumerate(exact)]
-    posts3[0].title_html = "Caf&eacute &copy 2026 &amp;copy &lt3"
+    posts3[0].title_html = "Caf&eacute &copy 2026 &amp;copy &lt3 &check; &NotEqualTilde; &notit; &foo;"
     path3 = os.path.join(work, "exact.html")
     with open(path3, "wb") as f:
         f.write(page(posts3))
@@ -208,6 +210,9 @@ def main():
           e.findtext("title") == visible_text(posts3[0].title_html), f"{e.findtext('title') if e is not None else ''!r}")
     check("hostile: exact text: a query's &copy= is not a reference", e is not None and
           'href="https://x.example/?a=1&amp;copy=2&amp;b"' in e.findtext("content"), "")
+    e = got.get(next(p for p in posts3 if b"&check;" in p.body).link)
+    check("hostile: exact text: HTML5 names are decoded in attributes too", e is not None and
+          'href="https://x.example/?q=%E2%9C%93"' in e.findtext("content"), e.findtext("content") if e is not None else "")
     e = got.get(next(p for p in posts3 if b"<form" in p.body).link)
     check("hostile: exact text: no form, control or action is left", e is not None and
           not any(x in e.findtext("content") for x in ("<form", "<button", "<select", "<option", "<textarea", "<input",

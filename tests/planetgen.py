@@ -64,6 +64,7 @@ ROUGH = [
     '<![CDATA[ not text ]]>', '<![if !IE]>shown<![endif]>', '<dir><li>old list</dir>', '<textarea>typed</textarea>',
     'odd numbers: &#0; &#xD800; &#1; &#abc; &#169x', 'stray</p>end</br>tags</div>here',
     '<p class="MsoNormal">Word<o:p>&nbsp;</o:p></p>',
+    'HTML5 names: &check; &NotEqualTilde; &lang;x&rang; &COPY; &notit; &foo; &Tab;<a href="/q?a=1&check;">q</a>',
 ]
 
 
@@ -130,7 +131,8 @@ def page(size, seed, variant, rough=False, truth=None):
         title = sentence(pr, pr.randint(3, 9))[:-1]
         text = body(pr, int(pr.lognormvariate(8.3, 0.8)), rough)
         if rough and pr.random() < 0.2:
-            title = pr.choice(["It&amp;#x27;s " + title, "Q&A: " + title, title + " &amp; more", title + " &copy 2026"])
+            title = pr.choice(["It&amp;#x27;s " + title, "Q&A: " + title, title + " &amp; more", title + " &copy 2026",
+                                title + " &check;"])
         minutes += pr.randint(5, 240)
         posts.append([src, title, text, minutes, i])
         total += len(text) + 400

@@ -217,6 +217,28 @@ test_html(void)
 	s = fragment_text("<b>x</b>&amp;copy");
 	check_str("text: an escaped ampersand stays", s, "x&copy");
 	free(s);
+	/* HTML5's names that HTML 4 lacks, one of two characters, one HTML 4
+	 * reads otherwise (&lang; is U+2329 there), capitals with ';'. */
+	s = fragment_text("&check; &NotEqualTilde; &lang;x&rang; &COPY; &Tab;| &amp;check; &check &foo; &notit; "
+	    "<a title=\"&check;\">&lbrack;a&rbrack;</a>");
+	check_str("text: HTML5 named references", s,
+	    "\xe2\x9c\x93 \xe2\x89\x82\xcc\xb8 \xe2\x9f\xa8x\xe2\x9f\xa9 \xc2\xa9 | &check; &check &foo; \xc2\xacit; [a]");
+	free(s);
+	s = html_decode_attr("?a=&check;&b=&NotEqualTilde;&c=&check&zz;", strlen("?a=&check;&b=&NotEqualTilde;&c=&check&zz;"));
+	check_str("attribute: HTML5 named references", s, "?a=\xe2\x9c\x93&b=\xe2\x89\x82\xcc\xb8&c=&check&zz;");
+	free(s);
+	{
+		unsigned cp[2];
+		int legacy;
+
+		check_int("entity: first name", text_entity("AElig", 5, cp, &legacy) && cp[0] == 0xC6 && legacy, 1);
+		check_int("entity: last name", text_entity("zwnj", 4, cp, &legacy) && cp[0] == 0x200C && !legacy, 1);
+		check_int("entity: longest name", text_entity("CounterClockwiseContourIntegral", 31, cp, &legacy) &&
+		    cp[0] == 0x2233, 1);
+		check_int("entity: a prefix is no name", text_entity("AEli", 4, cp, &legacy), 0);
+		check_int("entity: case matters", text_entity("Check", 5, cp, &legacy), 0);
+		check_int("entity: NUL inside", text_entity("amp\0x", 5, cp, &legacy), 0);
+	}
 	s = resolved("<a href=\"../x\">x</a><img src=\"/i.png\" srcset=\"a.png 1x, /b.png 2x\"><a href=\"#f\">f</a>"
 	    "<a href=\"mailto:a@b\">m</a><a href=\"https://o.org/\">o</a>", "https://ex.org/blog/post/");
 	check_str("links resolved against the permalink", s,
