@@ -1,5 +1,6 @@
 /* html.c - parse HTML fragments, take their text, fix their links (see
  * html.h). */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +275,15 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 		return;
 	}
 	xmlSAX2StartElement(ctx, name, atts);
+	/* A post's stray "</body>" or "</html>" (a whole page pasted in) is
+	 * ignored by browsers, but closes the body in libxml2 2.9, which then
+	 * puts what follows in a new <p>: "a</body>b" would read as two
+	 * words. libxml2 ignores those end tags while ctxt->depth, its count
+	 * of <html>, <head> and <body> start tags it ignored, is above 0 (no
+	 * other part of its HTML parser reads it): a count no page can use up
+	 * makes it ignore them all, as browsers do. */
+	if (ctxt->nameNr == 2 && strcmp((const char *)name, "body") == 0)
+		ctxt->depth = INT_MAX / 2;
 	/* libxml2's tree builder splits "o:p" (Word's markup) into a prefix and
 	 * a <p>; in HTML it is one unknown name, an inline element. */
 	if (strchr((const char *)name, ':') != NULL && ctxt->node != NULL &&

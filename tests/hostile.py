@@ -187,7 +187,7 @@ def main():
         b"<a href=\"https://x.example/?a=1&copy=2&amp;b\">q</a> END &para",
         b"<p>START a<![CDATA[ x ]]>b <![if !IE]>c<![endif]> d<!x>e <3 END",
         b"<p>START a&#0;b&#xD800;c&#x110000;d&#1;e&#abc;f&#;g&#169h&#150; END",
-        b"<p>START a</p>b</br>c</div>d</span>e<o:p>f</o:p>g<p>h<o:p>&nbsp;</o:p></p>i END",
+        b"<p>START a</p>b</br>c</div>d</span>e<o:p>f</o:p>g<p>h<o:p>&nbsp;</o:p></p>i j</body>k</html>l END",
         b"<p>START <form action=\"https://evil.example/\">in a form<button>Go</button><select><option>o1<option>o2"
         b"</select><textarea>ta</textarea><input value=\"v\"></form>after END",
         b"<p>START a<fieldset><legend>L</legend>f</fieldset>b<dir><li>d</dir>c<dialog>g</dialog>h<canvas>c</canvas>i END",

@@ -62,7 +62,7 @@ ROUGH = [
     '<form action="/subscribe">Subscribe <input name="e"><button>Go</button></form>', 'a < b, <3',
     '<fieldset><legend>Options</legend><select><option>one<option>two</select></fieldset>',
     '<![CDATA[ not text ]]>', '<![if !IE]>shown<![endif]>', '<dir><li>old list</dir>', '<textarea>typed</textarea>',
-    'odd numbers: &#0; &#xD800; &#1; &#abc; &#169x', 'stray</p>end</br>tags</div>here',
+    'odd numbers: &#0; &#xD800; &#1; &#abc; &#169x', 'stray</p>end</br>tags</div>here', 'a pasted page ends</body></html>here',
     '<p class="MsoNormal">Word<o:p>&nbsp;</o:p></p>',
     'HTML5 names: &check; &NotEqualTilde; &lang;x&rang; &COPY; &notit; &foo; &Tab;<a href="/q?a=1&check;">q</a>',
 ]

@@ -214,6 +214,10 @@ test_html(void)
 	s = fragment_text("a&#0;b&#1;c&#abc;d&#169e <a title=\"&#0;\">f</a>");
 	check_str("text numeric references as HTML5 reads them", s, "a\xef\xbf\xbd" "bc&#abc;d\xc2\xa9" "e f");
 	free(s);
+	s = fragment_text("<b>a</body>b</html>c</b><p>d</body></html></body></html></body></html></body></html></body></html>"
+	    "</body></html></body></html></body></html></body></html>e</p>f");
+	check_str("text: stray </body> and </html> are ignored", s, "abc de f");
+	free(s);
 	s = fragment_text("<b>x</b>&amp;copy");
 	check_str("text: an escaped ampersand stays", s, "x&copy");
 	free(s);
