@@ -24,20 +24,22 @@ class _Text(HTMLParser):
         self.parts = []
         self.hidden = 0
 
+    # Tags inside hidden content separate nothing: it is not text at all
+    # ("word<template><div>x</div></template>word" is one word).
     def handle_starttag(self, tag, attrs):
-        if tag in BLOCK:
+        if tag in BLOCK and not self.hidden:
             self.parts.append(" ")
         if tag in HIDDEN:
             self.hidden += 1
 
     def handle_startendtag(self, tag, attrs):
-        if tag in BLOCK:
+        if tag in BLOCK and not self.hidden:
             self.parts.append(" ")
 
     def handle_endtag(self, tag):
         if tag in HIDDEN and self.hidden > 0:
             self.hidden -= 1
-        if tag in BLOCK:
+        if tag in BLOCK and not self.hidden:
             self.parts.append(" ")
 
     def handle_data(self, data):
