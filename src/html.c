@@ -204,9 +204,18 @@ on_characters(void *ctx, const xmlChar *ch, int len)
 		xmlSAX2Characters(ctx, ch, len);
 		return;
 	}
-	/* "<!" that opens no comment ("<![CDATA[ x ]]>", "<![if !IE]>")
-	 * starts a comment up to the next '>' in HTML5; libxml2 2.9 shows it
-	 * as text, giving the '<' on its own while still at it. */
+	/* HTML5 reads two things as a comment up to the next '>' that
+	 * libxml2 2.9 shows as text: "<!" that opens no comment ("<![CDATA[
+	 * x ]]>", "<![if !IE]>"), whose '<' libxml2 gives on its own while
+	 * still at it; and "</" followed by no letter ("I </3 it", "a</>b"),
+	 * whose "</" it drops, giving what follows: text that begins right
+	 * after a "</" in the input. */
+	if (!limits->in_bogus_comment && ctxt->input != NULL && ctxt->input->cur - ctxt->input->base >= len + 2) {
+		const xmlChar *start = ctxt->input->cur - len;
+
+		if (start[-2] == '<' && start[-1] == '/' && memcmp(start, ch, (size_t)len) == 0)
+			limits->in_bogus_comment = 1;
+	}
 	if (limits->in_bogus_comment) {
 		const xmlChar *gt = memchr(ch, '>', (size_t)len);
 

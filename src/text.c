@@ -258,6 +258,8 @@ text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete)
 	*complete = i < n && s[i] == ';';
 	if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
 		*cp = 0xFFFD;
+	else if (v == 0xC)
+		*cp = ' ';   /* form feed, white space to HTML, which XML forbids */
 	else
 		*cp = text_cp1252((unsigned)v);
 	if (!text_xml_char(*cp))

@@ -45,8 +45,9 @@ char *text_decode_refs(const char *s);
  * ';' (*complete says whether it was there). Returns the bytes it takes,
  * 0 when there are no digits (then it is no reference). *cp is the
  * character a browser shows: U+FFFD for 0, a surrogate or a number past
- * U+10FFFF, the Windows-1252 character for 128..159, and 0 for one XML
- * cannot hold (it is dropped). */
+ * U+10FFFF, the Windows-1252 character for 128..159, a space for form
+ * feed (white space that XML cannot hold), and 0 for another XML cannot
+ * hold (it is dropped). */
 size_t text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete);
 
 /* Looks up the HTML5 named character reference whose name is s[0..n)

@@ -65,6 +65,7 @@ ROUGH = [
     'odd numbers: &#0; &#xD800; &#1; &#abc; &#169x', 'stray</p>end</br>tags</div>here', 'a pasted page ends</body></html>here',
     '<p class="MsoNormal">Word<o:p>&nbsp;</o:p></p>',
     'HTML5 names: &check; &NotEqualTilde; &lang;x&rang; &COPY; &notit; &foo; &Tab;<a href="/q?a=1&check;">q</a>',
+    'I </3 Mondays, see <b>this</b>, a</>b, form&#12;feed',
 ]
 
 

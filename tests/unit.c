@@ -208,8 +208,14 @@ test_html(void)
 	s = fragment_text("a<![CDATA[ x ]]>b<![if !IE]>c<![endif]>d <!x> e <3 f<!-- g -->h");
 	check_str("text: bogus comments are no text", s, "abcd e <3 fh");
 	free(s);
+	s = fragment_text("I </3 Mondays, see <b>this</b> and a</>b c</ d> e <//x> f");
+	check_str("text: '</' and no letter is a bogus comment", s, "I this and ab c e f");
+	free(s);
 	s = html_decode_attr("?q=&#0;&#1;&#65&#;x", strlen("?q=&#0;&#1;&#65&#;x"));
 	check_str("attribute numeric references as HTML5 reads them", s, "?q=\xef\xbf\xbd" "A&#;x");
+	free(s);
+	s = fragment_text("a&#12;b&#x0C;c");
+	check_str("text: a form feed reference separates words", s, "a b c");
 	free(s);
 	s = fragment_text("a&#0;b&#1;c&#abc;d&#169e <a title=\"&#0;\">f</a>");
 	check_str("text numeric references as HTML5 reads them", s, "a\xef\xbf\xbd" "bc&#abc;d\xc2\xa9" "e f");
