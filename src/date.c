@@ -174,18 +174,20 @@ take_zone(struct cursor *c, int *minutes)
 }
 
 int
-date_parse_day(const char *s, size_t n)
+date_parse_day(const char *s, size_t n, long *day)
 {
 	struct cursor c = { s, s + n };
 	int y, m, d;
 
-	if (take_day(&c, &y, &m, &d) != 0)
+	if (take_day(&c, &y, &m, &d) != 0 || c.p != c.end)
 		return -1;
-	return c.p == c.end ? 0 : -1;
+	if (day != NULL)
+		*day = (long)days_from_civil(y, m, d);
+	return 0;
 }
 
 int
-date_parse_planet(const char *s, size_t n, time_t *t)
+date_parse_planet(const char *s, size_t n, time_t *t, long *day)
 {
 	struct cursor c = { s, s + n };
 	const char *w;
@@ -209,6 +211,8 @@ date_parse_planet(const char *s, size_t n, time_t *t)
 		return -1;
 	hh = hh % 12 + (pm ? 12 : 0);
 	*t = (time_t)(days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 - (int64_t)zone * 60);
+	if (day != NULL)
+		*day = (long)days_from_civil(y, m, d);
 	return 0;
 }
 

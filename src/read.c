@@ -35,15 +35,19 @@ struct frame {
 	struct span source_href, source_title, source_name;
 	int has_title;
 	struct span title_href, title;
+	int has_day;           /* it starts with a day header... */
+	long day;              /* ...for this day (see date_parse_day) */
 	const char *body;      /* first byte of the body */
 };
 
 struct footer {
+	const char *em;        /* its "<em><a href=" */
 	const char *start;     /* the "</p>" that closes the body */
 	const char *end;       /* just past the footer's own "</p>" */
 	struct span href, creator;
 	int has_creator;
 	time_t published;
+	long day;              /* the day it prints, as a day header would */
 };
 
 /* The next occurrence of lit at or after `from`, remembered: candidates are
@@ -233,8 +237,9 @@ match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 
 		close = find_near(&sc->h2_close, text, end);
 		if (close == NULL ||
-		    date_parse_day(text, (size_t)(skip_space_back(text, close) - text)) != 0)
+		    date_parse_day(text, (size_t)(skip_space_back(text, close) - text), &f->day) != 0)
 			return -1;
+		f->has_day = 1;
 		q = skip_space(close + 5, end);
 		need_source = 1;
 	}
@@ -283,12 +288,12 @@ parse_footer_text(const char *s, size_t n, struct footer *ft)
 	const char *at, *end = s + n;
 
 	ft->has_creator = 0;
-	if (date_parse_planet(s, n, &ft->published) == 0)
+	if (date_parse_planet(s, n, &ft->published, &ft->day) == 0)
 		return 0;
 	if (n < 3 || strncmp(s, "by ", 3) != 0)
 		return -1;
 	for (at = s + 3; (at = find(at, end, " at ")) != NULL; at++) {
-		if (date_parse_planet(at + 4, (size_t)(end - at - 4), &ft->published) == 0) {
+		if (date_parse_planet(at + 4, (size_t)(end - at - 4), &ft->published, &ft->day) == 0) {
 			ft->creator.s = s + 3;
 			ft->creator.n = (size_t)(at - s - 3);
 			ft->has_creator = 1;
@@ -348,14 +353,18 @@ same_span(struct span a, struct span b)
 	return a.n == b.n && memcmp(a.s, b.s, a.n) == 0;
 }
 
-/* Finds the footer that really ends the post framed by f: the first one
- * followed by the next frame or the end of the list, linking where the
- * post's title links. Sets *next (has_source etc.) unless it is the last. */
+/* Finds the footer that really ends the post framed by f, trying those
+ * whose "<em><a href=" is at or after from: the first one followed by the
+ * next frame or the end of the list, linking where the post's title links.
+ * With day, also one that prints that day (the day header the post is
+ * under; day < 0 when none is known) and is followed by no header of the
+ * same day or a later one, as in every page Planet writes. Sets *next
+ * unless it is the last. */
 static int
-find_footer(struct scanner *sc, const struct frame *f, struct footer *ft,
-    struct frame *next, int *last)
+find_footer(struct scanner *sc, const struct frame *f, const char *from, const long *day,
+    struct footer *ft, struct frame *next, int *last)
 {
-	const char *p = f->body, *em, *end = sc->end;
+	const char *p = from, *em, *end = sc->end;
 
 	while ((em = find(p, end, "<em><a href=\"")) != NULL) {
 		p = em + 1;
@@ -363,11 +372,15 @@ find_footer(struct scanner *sc, const struct frame *f, struct footer *ft,
 			continue;
 		if (f->has_title && !same_span(ft->href, f->title_href))
 			continue;
+		if (day != NULL && *day >= 0 && ft->day != *day)
+			continue;
+		ft->em = em;
 		if (at_list_end(ft->end, end)) {
 			*last = 1;
 			return 0;
 		}
-		if (match_frame(sc, ft->end, 1, next) == 0) {
+		if (match_frame(sc, ft->end, 1, next) == 0 &&
+		    (day == NULL || !next->has_day || next->day < ft->day)) {
 			*last = 0;
 			return 0;
 		}
@@ -566,9 +579,17 @@ first_frame(struct scanner *sc, const char *p, struct frame *f)
 	const char *h3, *start;
 
 	while ((h3 = find(p, sc->end, "<h3 class=\"post\">")) != NULL) {
+		const char *before, *h2;
+
 		start = skip_space_back(p, h3);
 		if (start - p >= 6 && memcmp(start - 6, "<hr />", 6) == 0)
 			start -= 6;
+		/* The day header above it, so that the first posts' days are known. */
+		before = skip_space_back(p, start);
+		if (before - p >= 5 && memcmp(before - 5, "</h2>", 5) == 0 &&
+		    (h2 = find_last(before - p > 256 ? before - 256 : p, before, "<h2>")) != NULL &&
+		    match_frame(sc, h2, 0, f) == 0)
+			return h2;
 		if (match_frame(sc, start, 0, f) == 0)
 			return start;
 		p = h3 + 1;
@@ -592,45 +613,155 @@ add_entry(struct page *page, size_t *cap, struct entry *e)
 	return 0;
 }
 
+/* A framed post, with what framing knew before it (to go back to it). */
+struct post {
+	struct frame f;
+	struct footer ft;
+	struct frame source;   /* the frame that last named a source before it */
+	long day;              /* the day header above it, -1 when none */
+};
+
+struct framing {
+	struct post *posts;
+	size_t n, cap;
+};
+
+/* How many times framing may go back to the post before one that finds no
+ * footer: each costs a search to the end of the page at worst. */
+#define BACKTRACK_LIMIT 64
+
+/* Frames every post from the first frame on, into fr; by_day applies
+ * find_footer's rule for days. When a post finds no footer, the post
+ * before it may have stopped at a footer copied into its body, the rest of
+ * which looked like a post: it is given its next footer instead. */
+static int
+frame_all(struct scanner *sc, const struct frame *first, int by_day, struct framing *fr, char **err)
+{
+	struct frame f = *first, source, next;
+	struct footer ft;
+	const char *from = f.body;
+	size_t backtracks = 0;
+	long day = -1, post_day;
+	int last = 0;
+
+	memset(&source, 0, sizeof source);
+	while (!last) {
+		struct post *p;
+
+		post_day = f.has_day ? f.day : day;
+		if (find_footer(sc, &f, from, by_day ? &post_day : NULL, &ft, &next, &last) != 0) {
+			if (fr->n == 0 || backtracks++ == BACKTRACK_LIMIT)
+				return err_set(err, UP_EDATA,
+				    "%s:%zu: post has no date line followed by another post or the end of the list "
+				    "(page cut short, or not a Planet 2.0 page)",
+				    sc->name, line_of(sc, f.body));
+			p = &fr->posts[--fr->n];
+			f = p->f;
+			source = p->source;
+			day = p->day;
+			from = p->ft.em + 1;
+			continue;
+		}
+		if (fr->n == fr->cap) {
+			size_t cap = fr->cap ? fr->cap * 2 : 64;
+
+			if ((p = realloc(fr->posts, cap * sizeof *p)) == NULL)
+				return err_nomem(err);
+			fr->posts = p;
+			fr->cap = cap;
+		}
+		p = &fr->posts[fr->n++];
+		p->f = f;
+		p->ft = ft;
+		p->source = source;
+		p->day = day;
+		if (f.has_source)
+			source = f;
+		day = post_day;
+		f = next;
+		from = f.body;
+	}
+	return 0;
+}
+
+/* Posts whose footer prints another day than their day header, or is
+ * followed by a header of the same day or a later one. */
+static size_t
+disagreements(const struct framing *fr)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < fr->n; i++) {
+		const struct post *p = &fr->posts[i];
+		long day = p->f.has_day ? p->f.day : p->day;
+
+		if ((day >= 0 && p->ft.day != day) ||
+		    (i + 1 < fr->n && fr->posts[i + 1].f.has_day && fr->posts[i + 1].f.day >= p->ft.day))
+			bad++;
+	}
+	return bad;
+}
+
 static int
 frame_posts(struct scanner *sc, const char *start, struct page *page, const char *page_url,
     char **err)
 {
-	struct frame f, next, src;
-	struct footer ft;
-	size_t cap = 0;
-	int last = 0;
+	struct framing loose = { 0 }, by_day = { 0 }, *use = &loose;
+	struct frame first;
+	size_t i, bad, cap = 0;
+	char *by_day_err = NULL;
+	int rc;
 
-	if (first_frame(sc, start, &f) == NULL)
+	if (first_frame(sc, start, &first) == NULL)
 		return err_set(err, UP_EDATA,
 		    "%s: no Planet posts found (expected Planet 2.0's <h3 class=\"post\"> channel headers)",
 		    sc->name);
-	src = f;
-	while (!last) {
+	if ((rc = frame_all(sc, &first, 0, &loose, err)) != UP_OK)
+		goto done;
+	/* A post can hold a copy of the template's footer and of a frame after
+	 * it (a post about the Planet, a feed that quotes one), where it would
+	 * be split. Such a copy's date nearly always disagrees with the day
+	 * header, where Planet's own never do: when a few disagree, framing
+	 * again with footers that agree undoes the split. A page whose days
+	 * disagree throughout was not made so, and stays as framed. */
+	bad = disagreements(&loose);
+	if (bad > 0 && (bad <= 3 || bad * 10 <= loose.n)) {
+		rc = frame_all(sc, &first, 1, &by_day, &by_day_err);
+		if (rc == UP_OK)
+			use = &by_day;
+		else if (rc != UP_EDATA)
+			goto done;
+		rc = UP_OK;
+	}
+	for (i = 0; i < use->n; i++) {
+		const struct post *p = &use->posts[i];
 		struct entry e;
 		int cut = 0;
 
-		if (find_footer(sc, &f, &ft, &next, &last) != 0)
-			return err_set(err, UP_EDATA,
-			    "%s:%zu: post has no date line followed by another post or the end of the list "
-			    "(page cut short, or not a Planet 2.0 page)",
-			    sc->name, line_of(sc, f.body));
-		if (f.has_source)
-			src = f;
-		if (make_entry(&e, &src, &f, &ft, page_url, sc->html, &cut) != 0) {
+		if (make_entry(&e, p->f.has_source ? &p->f : &p->source, &p->f, &p->ft, page_url, sc->html,
+		    &cut) != 0) {
 			entry_free(&e);
-			return err_nomem(err);
+			rc = err_nomem(err);
+			goto done;
 		}
-		e.line = line_of(sc, ft.end);
+		e.line = line_of(sc, p->ft.end);
 		if (cut && page->n_cut++ == 0)
 			page->first_cut_line = e.line;
 		if (add_entry(page, &cap, &e) != 0) {
 			entry_free(&e);
-			return err_nomem(err);
+			rc = err_nomem(err);
+			goto done;
 		}
-		f = next;
 	}
-	return 0;
+done:
+	if (rc != UP_OK && by_day_err != NULL && *err == NULL) {
+		*err = by_day_err;
+		by_day_err = NULL;
+	}
+	free(by_day_err);
+	free(loose.posts);
+	free(by_day.posts);
+	return rc;
 }
 
 /* The charset a <meta> tag declares in the first bytes, as HTML's prescan

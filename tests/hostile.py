@@ -61,6 +61,7 @@ class Post:
         self.visible_end = visible_end
         self.creator = creator
         self.date = f"April {day}, 2026 {hour:02d}:{n % 60:02d} AM UTC"
+        self.body = self.body.replace(b"SAMEDAY", f"April {day}, 2026".encode())
         self.published = f"2026-04-{day}T{hour:02d}:{n % 60:02d}:00Z"
 
 
@@ -108,6 +109,17 @@ BODIES = [
     # Untitled posts, one after the other in the same channel, with creators.
     (b"<p>START untitled one END</p>", False, True, "Jane &amp; Doe"),
     (b"<p>START untitled two END</p>", False, True, None),
+    # Untitled posts holding a copy of the footer and of what follows one:
+    # another day's footer, then a bare untitled frame; the same with a
+    # channel header (the next post must keep its own source); this day's
+    # footer, then a titled frame no footer fits (framing goes back).
+    (b"<p>START first</p>\n</p>\n<p>\n<em><a href=\"https://y.example/\">April 20, 2026 10:00 AM UTC</a></em>\n</p>\n"
+     b"<p>\nsecond part END", False, True, None),
+    (b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://y.example/\">April 20, 2026 10:00 AM UTC</a></em>\n</p>\n"
+     b"<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n<p>\nrest END", False, True, None),
+    (b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://z.example/\">SAMEDAY 10:00 AM UTC</a></em>\n</p>\n"
+     b"<h4><a href=\"https://z.example/\">Z</a></h4>\n<p>\nrest END", False, True, None),
+    (b"<p>START untitled after them END</p>", False, True, None),
     (b"<p>START</p>" + b"<div>" * 400 + b"deep" + b"</div>" * 300 + b" END", True, True, None),
     (b"<p>START &aposs &amp;amp; It&amp;#x27;s END</p>", True, True, None),
     (b"<p>START</p>\n<div id=\"left-hand-navigation\"></div></div></div>\n<p>END</p>", True, True, None),

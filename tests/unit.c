@@ -44,21 +44,29 @@ test_dates(void)
 	char out[DATE_MAX];
 	time_t t = 0;
 
-	check_int("planet date parses", date_parse_planet("April 28, 2026 07:40 PM UTC", 27, &t), 0);
+	check_int("planet date parses", date_parse_planet("April 28, 2026 07:40 PM UTC", 27, &t, NULL), 0);
 	check_int("planet date value", (long long)t, 1777405200LL);
-	check_int("planet 12 AM is midnight", (date_parse_planet("April 28, 2026 12:00 AM UTC", 27, &t), (long long)t), 1777334400LL);
-	check_int("planet 12 PM is noon", (date_parse_planet("April 28, 2026 12:00 PM UTC", 27, &t), (long long)t), 1777377600LL);
-	check_int("planet one-digit day", date_parse_planet("May 1, 2026 01:05 AM GMT", 24, &t), 0);
-	check_int("planet numeric zone", (date_parse_planet("April 28, 2026 09:40 PM +0200", 29, &t), (long long)t), 1777405200LL);
-	check_int("planet rejects 13 o'clock", date_parse_planet("April 28, 2026 13:40 PM UTC", 27, &t), -1);
-	check_int("planet rejects Feb 30", date_parse_planet("February 30, 2026 01:00 PM UTC", 30, &t), -1);
-	check_int("planet rejects trailing text", date_parse_planet("April 28, 2026 07:40 PM UTC x", 29, &t), -1);
-	check_int("planet rejects unknown zone", date_parse_planet("April 28, 2026 07:40 PM XYZ", 27, &t), -1);
-	check_int("planet rejects missing zone", date_parse_planet("April 28, 2026 07:40 PM", 23, &t), -1);
-	check_int("day header parses", date_parse_day("April 29, 2026", 14), 0);
-	check_int("day header rejects heading", date_parse_day("Why a redesign", 14), -1);
-	check_int("leap day 2028", date_parse_day("February 29, 2028", 17), 0);
-	check_int("no leap day 2100", date_parse_day("February 29, 2100", 17), -1);
+	check_int("planet 12 AM is midnight", (date_parse_planet("April 28, 2026 12:00 AM UTC", 27, &t, NULL), (long long)t), 1777334400LL);
+	check_int("planet 12 PM is noon", (date_parse_planet("April 28, 2026 12:00 PM UTC", 27, &t, NULL), (long long)t), 1777377600LL);
+	check_int("planet one-digit day", date_parse_planet("May 1, 2026 01:05 AM GMT", 24, &t, NULL), 0);
+	check_int("planet numeric zone", (date_parse_planet("April 28, 2026 09:40 PM +0200", 29, &t, NULL), (long long)t), 1777405200LL);
+	check_int("planet rejects 13 o'clock", date_parse_planet("April 28, 2026 13:40 PM UTC", 27, &t, NULL), -1);
+	check_int("planet rejects Feb 30", date_parse_planet("February 30, 2026 01:00 PM UTC", 30, &t, NULL), -1);
+	check_int("planet rejects trailing text", date_parse_planet("April 28, 2026 07:40 PM UTC x", 29, &t, NULL), -1);
+	check_int("planet rejects unknown zone", date_parse_planet("April 28, 2026 07:40 PM XYZ", 27, &t, NULL), -1);
+	check_int("planet rejects missing zone", date_parse_planet("April 28, 2026 07:40 PM", 23, &t, NULL), -1);
+	check_int("day header parses", date_parse_day("April 29, 2026", 14, NULL), 0);
+	check_int("day header rejects heading", date_parse_day("Why a redesign", 14, NULL), -1);
+	check_int("leap day 2028", date_parse_day("February 29, 2028", 17, NULL), 0);
+	check_int("no leap day 2100", date_parse_day("February 29, 2100", 17, NULL), -1);
+	{
+		long day = 0, printed = 0;
+
+		check_int("day header counts days", (date_parse_day("January 2, 1970", 15, &day), day), 1);
+		check_int("footer prints its own zone's day",
+		    (date_parse_planet("April 28, 2026 11:40 PM -0200", 29, &t, &printed),
+		    date_parse_day("April 28, 2026", 14, &day), printed == day && t / 86400 == day + 1), 1);
+	}
 	date_rfc3339(1777405200, out);
 	check_str("rfc3339 format", out, "2026-04-28T19:40:00Z");
 	date_rfc822(1777405200, out);
