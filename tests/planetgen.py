@@ -55,7 +55,9 @@ def sentence(r, n):
 # ampersands, comments and bogus comments, scripts, forms).
 ROUGH = [
     '<h2>April 27, 2026</h2>', '<h3 class="post">Not a channel</h3>', '<h4><a href="/x/">Not a title</a></h4>',
-    '<hr />', '<hr>', '<p>\n<em><a href="/y/">April 26, 2026 07:40 PM UTC</a></em>\n</p>',
+    '<hr />', '<hr>', '<p>\n<em><a href="/y/">March 26, 2026 07:40 PM UTC</a></em>\n</p>',
+    # A copy of a whole footer and of an untitled post's frame after it.
+    '</p>\n<p>\n<em><a href="https://y.example/">March 2, 2026 10:00 AM UTC</a></em>\n</p>\n<p>\nafter the copy',
     '<p>Q&A: fish & chips &copy 2026, I &lt3 it &aposs&nbspdone', '</div></span>', '<b>bold <i>both</b> italic</i>',
     '<!-- a comment </p> -->', '<script>document.write("</p>")</script>', '<p>unclosed <p>twice',
     '<br><br/>', '<ul><li>one<li>two</ul>', '<pre>  keep\n  lines </pre>', '&#8220;curly&#8221; &#x1F40D; &#150;',
@@ -135,7 +137,10 @@ def page(size, seed, variant, rough=False, truth=None):
             title = pr.choice(["It&amp;#x27;s " + title, "Q&A: " + title, title + " &amp; more", title + " &copy 2026",
                                 title + " &check;"])
         minutes += pr.randint(5, 240)
-        posts.append([src, title, text, minutes, i])
+        # Rough pages also have untitled posts and footers naming a creator.
+        untitled = rough and pr.random() < 0.12
+        creator = pr.choice(["Jane Doe", "Ana &amp; Bo", "Zo\u00eb at Home"]) if rough and pr.random() < 0.1 else None
+        posts.append([src, None if untitled else title, text, minutes, i, creator])
         total += len(text) + 400
         i += 1
     if variant:
@@ -143,7 +148,7 @@ def page(size, seed, variant, rough=False, truth=None):
         for k in range(variant):
             pr = random.Random(seed * 7919 + variant * 131 + k)
             src = srcs[int(pr.paretovariate(1.2) * 7) % len(srcs)]
-            fresh.append([src, f"New post {variant}.{k}", body(pr, 3000), -(k + 1) * 30 * variant, f"v{variant}-{k}"])
+            fresh.append([src, f"New post {variant}.{k}", body(pr, 3000), -(k + 1) * 30 * variant, f"v{variant}-{k}", None])
         posts = fresh[::-1] + posts[: len(posts) - variant]
         for p in posts[::20]:
             p[2] = p[2].replace("</p>", f" (edited in version {variant})</p>", 1)
@@ -152,7 +157,7 @@ def page(size, seed, variant, rough=False, truth=None):
     end = head.index("\n    </div>\n  </div>\n\n  <div id=\"left-hand-navigation\">")
     out = [head[:start]]
     prev_day = prev_src = None
-    for src, title, text, mins, ident in posts:
+    for src, title, text, mins, ident, creator in posts:
         day, date = planet_date(mins)
         if day != prev_day:
             out.append(f"<h2>{day}</h2>\n\n\n\n\n")
@@ -163,9 +168,11 @@ def page(size, seed, variant, rough=False, truth=None):
             prev_src = src
         permalink = f"{link}posts/{ident}/"
         if truth is not None:
-            truth.append(truth_entry(src, title, permalink, mins, text))
-        out.append(f'<h4><a href="{permalink}">{title}</a></h4>\n<p>\n{text}</p>\n<p>\n'
-                   f'<em><a href="{permalink}">{date}</a></em>\n</p>\n\n\n\n\n\n')
+            truth.append(truth_entry(src, title, permalink, mins, text, creator))
+        if title is not None:
+            out.append(f'<h4><a href="{permalink}">{title}</a></h4>\n')
+        by = f"by {creator} at " if creator else ""
+        out.append(f'<p>\n{text}</p>\n<p>\n<em><a href="{permalink}">{by}{date}</a></em>\n</p>\n\n\n\n\n\n')
     out.append(head[end:])
     return "".join(out)
 
@@ -176,13 +183,14 @@ def once_more(title):
     return re.sub(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|amp|lt|gt|quot|apos);", lambda m: html.unescape(m.group(0)), title)
 
 
-def truth_entry(src, title, permalink, mins, text):
+def truth_entry(src, title, permalink, mins, text, creator=None):
     """What a reader should see of one post, in samples/README.md's truth
     format, computed with visible.py from the HTML written to the page."""
     t = datetime.datetime(2026, 4, 29, 8, 0) - datetime.timedelta(minutes=mins)
     return {"source_name": visible_text(src[0]), "source_link": html.unescape(src[1]),
-            "title": once_more(visible_text(title)), "link": permalink,
-            "published": t.strftime("%Y-%m-%dT%H:%M:00Z"), "creator": None,
+            "title": once_more(visible_text(title)) if title is not None else "", "link": permalink,
+            "published": t.strftime("%Y-%m-%dT%H:%M:00Z"),
+            "creator": visible_text(creator) if creator else None,
             "content_text": visible_text(text)}
 
 
