@@ -423,10 +423,11 @@ is_web(const char *url)
 
 /* A link fit for a feed and a web page: an http(s) URL, as a browser reads
  * it (leading spaces and controls gone, tabs and new lines dropped); a
- * relative one resolved against the page's URL when it is known; anything
+ * relative one resolved against base (the page's URL; for a permalink on
+ * a page read from a file, its source's site) when there is one; anything
  * else (javascript:, data:...) becomes "". Takes raw (malloc'd). */
 static char *
-web_link(char *raw, const char *page_url)
+web_link(char *raw, const char *base)
 {
 	char *r, *w, *out = NULL;
 	xmlChar *abs;
@@ -441,8 +442,8 @@ web_link(char *raw, const char *page_url)
 	*w = '\0';
 	if (is_web(raw))
 		return raw;
-	if (raw[0] != '\0' && page_url != NULL && strchr(raw, ':') == NULL &&
-	    (abs = xmlBuildURI((const xmlChar *)raw, (const xmlChar *)page_url)) != NULL) {
+	if (raw[0] != '\0' && base != NULL && strchr(raw, ':') == NULL &&
+	    (abs = xmlBuildURI((const xmlChar *)raw, (const xmlChar *)base)) != NULL) {
 		if (is_web((const char *)abs))
 			out = strdup((const char *)abs);
 		xmlFree(abs);
@@ -532,7 +533,8 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	if ((e->source_name = span_text(src->source_name)) == NULL ||
 	    (e->source_link = web_link(span_attr(src->source_href), page_url)) == NULL ||
 	    (e->source_title = span_attr(src->source_title)) == NULL ||
-	    (e->link = web_link(span_attr(ft->href), page_url)) == NULL)
+	    (e->link = web_link(span_attr(ft->href), page_url != NULL ? page_url :
+	    e->source_link[0] != '\0' ? e->source_link : NULL)) == NULL)
 		goto done;
 	if (f->has_title) {
 		if ((title = span_text(f->title)) == NULL ||

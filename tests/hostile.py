@@ -239,6 +239,16 @@ def main():
     rc, out, err = dump(unplanet, path2)
     n = len(ET.fromstring(out).findall("feed/entry")) if rc == 0 else -1
     check("hostile: same permalink twice is one entry", n == 1, f"{n} entries, {err[:200]}")
+    # Relative permalinks, read from a file (no page URL): against the source's site.
+    rel = [Post(1, ALICE, b"<p>START one END</p>"), Post(2, ALICE, b"<p>START two END</p>")]
+    rel[0].link, rel[1].link = "/blog/p1/", "//cdn.example/p2"
+    path4 = os.path.join(work, "relative.html")
+    with open(path4, "wb") as f:
+        f.write(page(rel))
+    rc, out, err = dump(unplanet, path4)
+    links = sorted(e.findtext("link") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
+    check("hostile: relative permalinks resolved against the source's site",
+          links == ["https://alice.example/blog/p1/", "https://cdn.example/p2"], f"{links}")
     report()
 
 
