@@ -20,4 +20,13 @@ for seed in 1 2; do
 	{ $PY tests/truth.py "$d/feeds" "$d/truth.json"; sh tests/validate.sh "$d/feeds"; } |
 		sed "s/^ok - /ok - seed $seed: /; s/^not ok - /not ok - seed $seed: /"
 done
+# The same page with old Mac line breaks (CR): frames and text alike.
+d=$T/generated
+rm -rf "$d/cr-feeds"
+if [ -f "$d/1/page.html" ] && tr '\n' '\r' <"$d/1/page.html" >"$d/cr.html" &&
+    "$UNPLANET" -o "$d/cr-feeds" "$d/cr.html" 2>"$d/cr.err"; then
+	$PY tests/truth.py "$d/cr-feeds" "$d/1/truth.json" | sed "s/^ok - /ok - CR line breaks: /; s/^not ok - /not ok - CR line breaks: /"
+else
+	echo "not ok - CR line breaks: the page converts: $(cat "$d/cr.err" 2>/dev/null)"; status=1
+fi
 exit $status
