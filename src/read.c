@@ -67,6 +67,11 @@ struct scanner {
 	size_t line;           /* ...on this line */
 	htmlParserCtxtPtr html;  /* one HTML parser for every post body */
 	struct finder h2_close, h3_close, h4_close, em_close, quote;
+	/* For each footer link, where its last footer is (see link_index);
+	 * keys are hashes of the link, 0 marks a free slot. */
+	unsigned long long *link_keys;
+	const char **link_last;
+	size_t link_cap;
 };
 
 static const char *
@@ -354,39 +359,123 @@ same_span(struct span a, struct span b)
 	return a.n == b.n && memcmp(a.s, b.s, a.n) == 0;
 }
 
+static unsigned long long
+link_key(struct span href)
+{
+	unsigned long long h = text_hash(TEXT_HASH_INIT, href.s, href.n);
+
+	return h != 0 ? h : 1;
+}
+
+/* The slot of key in the link index (its own, or the free one for it). */
+static size_t
+link_slot(const struct scanner *sc, unsigned long long key)
+{
+	size_t i = (size_t)key & (sc->link_cap - 1);
+
+	while (sc->link_keys[i] != 0 && sc->link_keys[i] != key)
+		i = (i + 1) & (sc->link_cap - 1);
+	return i;
+}
+
+/* Indexes every footer of the page by its link, once: a titled post no
+ * footer can end (a copy of a frame in a post) would otherwise search to
+ * the end of the page each time framing goes back. Returns 0 or -1. */
+static int
+link_index(struct scanner *sc)
+{
+	const char *p = sc->page, *em;
+	struct footer ft;
+	size_t used = 0, i;
+
+	sc->link_cap = 1024;
+	sc->link_keys = calloc(sc->link_cap, sizeof *sc->link_keys);
+	sc->link_last = calloc(sc->link_cap, sizeof *sc->link_last);
+	if (sc->link_keys == NULL || sc->link_last == NULL)
+		return -1;
+	while ((em = find(p, sc->end, "<em><a href=\"")) != NULL) {
+		unsigned long long key;
+
+		p = em + 1;
+		if (match_footer(sc, sc->page, em, &ft) != 0)
+			continue;
+		if (2 * (used + 1) > sc->link_cap) {
+			unsigned long long *keys = sc->link_keys;
+			const char **last = sc->link_last;
+			size_t cap = sc->link_cap;
+
+			sc->link_cap *= 2;
+			sc->link_keys = calloc(sc->link_cap, sizeof *sc->link_keys);
+			sc->link_last = calloc(sc->link_cap, sizeof *sc->link_last);
+			if (sc->link_keys == NULL || sc->link_last == NULL) {
+				free(keys);
+				free(last);
+				return -1;
+			}
+			for (i = 0; i < cap; i++)
+				if (keys[i] != 0) {
+					size_t k = link_slot(sc, keys[i]);
+
+					sc->link_keys[k] = keys[i];
+					sc->link_last[k] = last[i];
+				}
+			free(keys);
+			free(last);
+		}
+		key = link_key(ft.href);
+		i = link_slot(sc, key);
+		used += sc->link_keys[i] == 0;
+		sc->link_keys[i] = key;
+		sc->link_last[i] = em;
+	}
+	return 0;
+}
+
+/* Nonzero when the index says no footer at or after from links to href. */
+static int
+no_footer_links(const struct scanner *sc, struct span href, const char *from)
+{
+	size_t i;
+
+	if (sc->link_keys == NULL)
+		return 0;
+	i = link_slot(sc, link_key(href));
+	return sc->link_keys[i] == 0 || sc->link_last[i] < from;
+}
+
 /* Finds the footer that really ends the post framed by f, trying those
  * whose "<em><a href=" is at or after from: the first one followed by the
  * next frame or the end of the list, linking where the post's title links.
- * With day, also one that prints that day (the day header the post is
- * under; day < 0 when none is known) and is followed by no header of the
- * same day or a later one, as in every page Planet writes. Sets *next
- * unless it is the last. */
+ * Sets *next unless it is the last. *scanned grows by the bytes searched. */
 static int
-find_footer(struct scanner *sc, const struct frame *f, const char *from, const long *day,
-    struct footer *ft, struct frame *next, int *last)
+find_footer(struct scanner *sc, const struct frame *f, const char *from, struct footer *ft,
+    struct frame *next, int *last, size_t *scanned)
 {
 	const char *p = from, *em, *end = sc->end;
+	int rc = -1;
 
+	if (f->has_title && no_footer_links(sc, f->title_href, from))
+		return -1;
 	while ((em = find(p, end, "<em><a href=\"")) != NULL) {
 		p = em + 1;
 		if (match_footer(sc, f->body, em, ft) != 0)
 			continue;
 		if (f->has_title && !same_span(ft->href, f->title_href))
 			continue;
-		if (day != NULL && *day >= 0 && ft->day != *day)
-			continue;
 		ft->em = em;
 		if (at_list_end(ft->end, end)) {
 			*last = 1;
-			return 0;
+			rc = 0;
+			break;
 		}
-		if (match_frame(sc, ft->end, 1, next) == 0 &&
-		    (day == NULL || !next->has_day || next->day < ft->day)) {
+		if (match_frame(sc, ft->end, 1, next) == 0) {
 			*last = 0;
-			return 0;
+			rc = 0;
+			break;
 		}
 	}
-	return -1;
+	*scanned += (size_t)((rc == 0 ? p : end) - from);
+	return rc;
 }
 
 static char *
@@ -616,12 +705,9 @@ add_entry(struct page *page, size_t *cap, struct entry *e)
 	return 0;
 }
 
-/* A framed post, with what framing knew before it (to go back to it). */
 struct post {
 	struct frame f;
 	struct footer ft;
-	struct frame source;   /* the frame that last named a source before it */
-	long day;              /* the day header above it, -1 when none */
 };
 
 struct framing {
@@ -629,39 +715,35 @@ struct framing {
 	size_t n, cap;
 };
 
-/* How many times framing may go back to the post before one that finds no
- * footer: each costs a search to the end of the page at worst. */
-#define BACKTRACK_LIMIT 64
-
-/* Frames every post from the first frame on, into fr; by_day applies
- * find_footer's rule for days. When a post finds no footer, the post
- * before it may have stopped at a footer copied into its body, the rest of
- * which looked like a post: it is given its next footer instead. */
+/* Frames every post from the first frame on, into fr. When a post finds
+ * no footer, the post before it may have stopped at a footer copied into
+ * its body, the rest of which looked like a post: it is given its next
+ * footer instead. Each such retry searches up to the end of the page, so
+ * they may search, all told, eight times the page. */
 static int
-frame_all(struct scanner *sc, const struct frame *first, int by_day, struct framing *fr, char **err)
+frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, char **err)
 {
-	struct frame f = *first, source, next;
+	struct frame f = *first, next;
 	struct footer ft;
 	const char *from = f.body;
-	size_t backtracks = 0;
-	long day = -1, post_day;
+	size_t scanned = 0, budget = 8 * (size_t)(sc->end - sc->page) + 65536;
 	int last = 0;
 
-	memset(&source, 0, sizeof source);
 	while (!last) {
 		struct post *p;
+		size_t before = scanned;
 
-		post_day = f.has_day ? f.day : day;
-		if (find_footer(sc, &f, from, by_day ? &post_day : NULL, &ft, &next, &last) != 0) {
-			if (fr->n == 0 || backtracks++ == BACKTRACK_LIMIT)
+		if (find_footer(sc, &f, from, &ft, &next, &last, &scanned) != 0) {
+			if (sc->link_keys == NULL && link_index(sc) != 0)
+				return err_nomem(err);
+			if (fr->n == 0 || scanned - before > budget)
 				return err_set(err, UP_EDATA,
 				    "%s:%zu: post has no date line followed by another post or the end of the list "
 				    "(page cut short, or not a Planet 2.0 page)",
 				    sc->name, line_of(sc, f.body));
+			budget -= scanned - before;
 			p = &fr->posts[--fr->n];
 			f = p->f;
-			source = p->source;
-			day = p->day;
 			from = p->ft.em + 1;
 			continue;
 		}
@@ -676,73 +758,121 @@ frame_all(struct scanner *sc, const struct frame *first, int by_day, struct fram
 		p = &fr->posts[fr->n++];
 		p->f = f;
 		p->ft = ft;
-		p->source = source;
-		p->day = day;
-		if (f.has_source)
-			source = f;
-		day = post_day;
 		f = next;
 		from = f.body;
 	}
 	return 0;
 }
 
-/* Posts whose footer prints another day than their day header, or is
- * followed by a header of the same day or a later one. */
-static size_t
-disagreements(const struct framing *fr)
+/* Whether the post p (under day header day, -1 when none) looks cut short
+ * at a copy of a footer in its body, next being what follows: Planet's
+ * footers print their day header's day, newest first, and a day header
+ * only for an earlier day. */
+static int
+looks_cut(const struct post *p, long day, const struct post *next)
 {
-	size_t i, bad = 0;
+	return (day >= 0 && p->ft.day != day) || p->ft.published < next->ft.published ||
+	    (next->f.has_day && next->f.day >= p->ft.day);
+}
 
-	for (i = 0; i < fr->n; i++) {
-		const struct post *p = &fr->posts[i];
-		long day = p->f.has_day ? p->f.day : p->day;
+/* Whether q's footer can end the post p (under day), after prev. */
+static int
+can_end(const struct post *p, long day, const struct post *q, const struct post *prev)
+{
+	return (!p->f.has_title || same_span(q->ft.href, p->f.title_href)) &&
+	    (day < 0 || q->ft.day == day) && (prev == NULL || q->ft.published <= prev->ft.published);
+}
 
-		if ((day >= 0 && p->ft.day != day) ||
-		    (i + 1 < fr->n && fr->posts[i + 1].f.has_day && fr->posts[i + 1].f.day >= p->ft.day))
-			bad++;
+/* Longest run of posts one cut-short post may take back. */
+#define SPLIT_MAX 16
+
+/* How many of the n posts look cut short. */
+static size_t
+count_cut(const struct post *posts, size_t n)
+{
+	size_t i, cut = 0;
+	long day = -1;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (posts[i].f.has_day)
+			day = posts[i].f.day;
+		cut += looks_cut(&posts[i], day, &posts[i + 1]);
 	}
-	return bad;
+	return cut;
+}
+
+/* Undoes splits at footers copied into posts: each post that looks cut
+ * short takes back the posts after it up to the first whose footer can end
+ * it (the copies' frames and text become its body again). The result is
+ * kept only if no post looks cut short any more: a page whose dates
+ * disagree with its day headers for another reason is left as framed.
+ * Returns 0, or -1 when memory runs out. */
+static int
+join_splits(struct framing *fr)
+{
+	struct post *joined;
+	size_t i, j, w = 0;
+	long day = -1;
+
+	if (count_cut(fr->posts, fr->n) == 0)
+		return 0;
+	if ((joined = malloc(fr->n * sizeof *joined)) == NULL)
+		return -1;
+	for (i = 0; i < fr->n; i++) {
+		struct post p = fr->posts[i];
+
+		if (p.f.has_day)
+			day = p.f.day;
+		if (i + 1 < fr->n && looks_cut(&p, day, &fr->posts[i + 1])) {
+			for (j = i + 1; j < fr->n && j - i <= SPLIT_MAX; j++)
+				if (can_end(&p, day, &fr->posts[j], w > 0 ? &joined[w - 1] : NULL))
+					break;
+			if (j < fr->n && j - i <= SPLIT_MAX) {
+				p.ft = fr->posts[j].ft;
+				i = j;
+			}
+		}
+		joined[w++] = p;
+	}
+	if (count_cut(joined, w) == 0) {
+		free(fr->posts);
+		fr->posts = joined;
+		fr->cap = fr->n;
+		fr->n = w;
+	} else {
+		free(joined);
+	}
+	return 0;
 }
 
 static int
 frame_posts(struct scanner *sc, const char *start, struct page *page, const char *page_url,
     char **err)
 {
-	struct framing loose = { 0 }, by_day = { 0 }, *use = &loose;
+	struct framing fr = { 0 };
 	struct frame first;
-	size_t i, bad, cap = 0;
-	char *by_day_err = NULL;
+	const struct frame *source = NULL;
+	size_t i, cap = 0;
 	int rc;
 
 	if (first_frame(sc, start, &first) == NULL)
 		return err_set(err, UP_EDATA,
 		    "%s: no Planet posts found (expected Planet 2.0's <h3 class=\"post\"> channel headers)",
 		    sc->name);
-	if ((rc = frame_all(sc, &first, 0, &loose, err)) != UP_OK)
+	if ((rc = frame_all(sc, &first, &fr, err)) != UP_OK)
 		goto done;
-	/* A post can hold a copy of the template's footer and of a frame after
-	 * it (a post about the Planet, a feed that quotes one), where it would
-	 * be split. Such a copy's date nearly always disagrees with the day
-	 * header, where Planet's own never do: when a few disagree, framing
-	 * again with footers that agree undoes the split. A page whose days
-	 * disagree throughout was not made so, and stays as framed. */
-	bad = disagreements(&loose);
-	if (bad > 0 && (bad <= 3 || bad * 10 <= loose.n)) {
-		rc = frame_all(sc, &first, 1, &by_day, &by_day_err);
-		if (rc == UP_OK)
-			use = &by_day;
-		else if (rc != UP_EDATA)
-			goto done;
-		rc = UP_OK;
+	if (join_splits(&fr) != 0) {
+		rc = err_nomem(err);
+		goto done;
 	}
-	for (i = 0; i < use->n; i++) {
-		const struct post *p = &use->posts[i];
+	for (i = 0; i < fr.n; i++) {
+		const struct post *p = &fr.posts[i];
 		struct entry e;
 		int cut = 0;
 
-		if (make_entry(&e, p->f.has_source ? &p->f : &p->source, &p->f, &p->ft, page_url, sc->html,
-		    &cut) != 0) {
+		if (p->f.has_source)
+			source = &p->f;
+		if (make_entry(&e, source, &p->f, &p->ft, page_url, sc->html, &cut) != 0) {
 			entry_free(&e);
 			rc = err_nomem(err);
 			goto done;
@@ -757,13 +887,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 		}
 	}
 done:
-	if (rc != UP_OK && by_day_err != NULL && *err == NULL) {
-		*err = by_day_err;
-		by_day_err = NULL;
-	}
-	free(by_day_err);
-	free(loose.posts);
-	free(by_day.posts);
+	free(fr.posts);
 	return rc;
 }
 
@@ -931,6 +1055,8 @@ done:
 	buf_free(&clean);
 	if (sc.html != NULL)
 		htmlFreeParserCtxt(sc.html);
+	free(sc.link_keys);
+	free(sc.link_last);
 	if (rc != 0) {
 		page_free(page);
 		return rc;

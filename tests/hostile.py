@@ -120,6 +120,13 @@ BODIES = [
     (b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://z.example/\">SAMEDAY 10:00 AM UTC</a></em>\n</p>\n"
      b"<h4><a href=\"https://z.example/\">Z</a></h4>\n<p>\nrest END", False, True, None),
     (b"<p>START untitled after them END</p>", False, True, None),
+    # Four copies in one post; a copy of this day's footer, but earlier than
+    # the post's own (Planet writes newest first), then a channel header.
+    (b"<p>START</p>" + b"".join(b"<p>S%d</p>\n</p>\n<p>\n<em><a href=\"https://y.example/%d\">March %d, 2026 10:00 AM UTC</a></em>\n</p>\n"
+              b"<p>\n" % (k, k, k + 1) for k in range(4)) + b"four copies END", False, True, None),
+    (b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://y.example/\">SAMEDAY 12:01 AM UTC</a></em>\n</p>\n"
+     b"<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n<p>\nrest END", False, True, None),
+    (b"<p>START untitled after those END</p>", False, True, None),
     (b"<p>START</p>" + b"<div>" * 400 + b"deep" + b"</div>" * 300 + b" END", True, True, None),
     (b"<p>START &aposs &amp;amp; It&amp;#x27;s END</p>", True, True, None),
     (b"<p>START</p>\n<div id=\"left-hand-navigation\"></div></div></div>\n<p>END</p>", True, True, None),
