@@ -57,6 +57,7 @@ struct finder {
 	const char *lit;
 	const char *from;      /* searched from here... */
 	const char *found;     /* ...and found here (NULL: not before the end) */
+	size_t *work;          /* what searching costs is added here */
 };
 
 struct scanner {
@@ -72,6 +73,9 @@ struct scanner {
 	unsigned long long *link_keys;
 	const char **link_last;
 	size_t link_cap;
+	/* Bytes framing has searched, and how many it may: going back after
+	 * a post finds no footer can search the page again and again. */
+	size_t work, work_limit;
 };
 
 static const char *
@@ -100,9 +104,10 @@ starts(const char *p, const char *end, const char *lit)
 
 /* The first lit in p[0..end). It looks in growing windows, so a search
  * costs what it covers even where memmem checks its whole haystack first
- * (as AddressSanitizer's memmem does). */
+ * (as AddressSanitizer's memmem does). Adds the bytes it looked at to
+ * *work unless work is NULL. */
 static const char *
-find(const char *p, const char *end, const char *lit)
+find(const char *p, const char *end, const char *lit, size_t *work)
 {
 	size_t n = strlen(lit), window = 4096;
 
@@ -110,6 +115,8 @@ find(const char *p, const char *end, const char *lit)
 		size_t len = (size_t)(end - p) < window ? (size_t)(end - p) : window;
 		const char *hit = memmem(p, len, lit, n);
 
+		if (work != NULL)
+			*work += hit != NULL ? (size_t)(hit - p) + n : len;
 		if (hit != NULL || len == (size_t)(end - p))
 			return hit;
 		p += len - (n - 1);   /* overlap: a match may straddle windows */
@@ -124,7 +131,7 @@ find_last(const char *p, const char *end, const char *lit)
 {
 	const char *hit = NULL, *h;
 
-	while ((h = find(p, end, lit)) != NULL) {
+	while ((h = find(p, end, lit, NULL)) != NULL) {
 		hit = h;
 		p = h + 1;
 	}
@@ -143,7 +150,7 @@ find_near(struct finder *f, const char *p, const char *end)
 {
 	if (f->from == NULL || p < f->from || (f->found != NULL && p > f->found)) {
 		f->from = p;
-		f->found = find(p, end, f->lit);
+		f->found = find(p, end, f->lit, f->work);
 	}
 	if (f->found == NULL || (size_t)(f->found - p) > FRAME_LIMIT)
 		return NULL;
@@ -289,7 +296,7 @@ match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 
 /* The footer's link text: "[by CREATOR at ]DATE". */
 static int
-parse_footer_text(const char *s, size_t n, struct footer *ft)
+parse_footer_text(const char *s, size_t n, struct footer *ft, size_t *work)
 {
 	const char *at, *end = s + n;
 
@@ -298,7 +305,7 @@ parse_footer_text(const char *s, size_t n, struct footer *ft)
 		return 0;
 	if (n < 3 || strncmp(s, "by ", 3) != 0)
 		return -1;
-	for (at = s + 3; (at = find(at, end, " at ")) != NULL; at++) {
+	for (at = s + 3; (at = find(at, end, " at ", work)) != NULL; at++) {
 		if (date_parse_planet(at + 4, (size_t)(end - at - 4), &ft->published, &ft->day) == 0) {
 			ft->creator.s = s + 3;
 			ft->creator.n = (size_t)(at - s - 3);
@@ -330,7 +337,7 @@ match_footer(struct scanner *sc, const char *body, const char *em, struct footer
 	ft->href.n = (size_t)(quote - q);
 	q = quote + 2;
 	close = find_near(&sc->em_close, q, end);
-	if (close == NULL || parse_footer_text(q, (size_t)(close - q), ft) != 0)
+	if (close == NULL || parse_footer_text(q, (size_t)(close - q), ft, &sc->work) != 0)
 		return -1;
 	q = skip_space(close + 9, end);
 	if (!starts(q, end, "</p>"))
@@ -393,7 +400,7 @@ link_index(struct scanner *sc)
 	sc->link_last = calloc(sc->link_cap, sizeof *sc->link_last);
 	if (sc->link_keys == NULL || sc->link_last == NULL)
 		return -1;
-	while ((em = find(p, sc->end, "<em><a href=\"")) != NULL) {
+	while ((em = find(p, sc->end, "<em><a href=\"", &sc->work)) != NULL) {
 		unsigned long long key;
 
 		p = em + 1;
@@ -446,17 +453,17 @@ no_footer_links(const struct scanner *sc, struct span href, const char *from)
 /* Finds the footer that really ends the post framed by f, trying those
  * whose "<em><a href=" is at or after from: the first one followed by the
  * next frame or the end of the list, linking where the post's title links.
- * Sets *next unless it is the last. *scanned grows by the bytes searched. */
+ * Sets *next unless it is the last. */
 static int
 find_footer(struct scanner *sc, const struct frame *f, const char *from, struct footer *ft,
-    struct frame *next, int *last, size_t *scanned)
+    struct frame *next, int *last)
 {
 	const char *p = from, *em, *end = sc->end;
 	int rc = -1;
 
 	if (f->has_title && no_footer_links(sc, f->title_href, from))
 		return -1;
-	while ((em = find(p, end, "<em><a href=\"")) != NULL) {
+	while ((em = find(p, end, "<em><a href=\"", &sc->work)) != NULL) {
 		p = em + 1;
 		if (match_footer(sc, f->body, em, ft) != 0)
 			continue;
@@ -474,7 +481,6 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 			break;
 		}
 	}
-	*scanned += (size_t)((rc == 0 ? p : end) - from);
 	return rc;
 }
 
@@ -670,7 +676,7 @@ first_frame(struct scanner *sc, const char *p, struct frame *f)
 {
 	const char *h3, *start;
 
-	while ((h3 = find(p, sc->end, "<h3 class=\"post\">")) != NULL) {
+	while ((h3 = find(p, sc->end, "<h3 class=\"post\">", NULL)) != NULL) {
 		const char *before, *h2;
 
 		start = skip_space_back(p, h3);
@@ -718,30 +724,34 @@ struct framing {
 /* Frames every post from the first frame on, into fr. When a post finds
  * no footer, the post before it may have stopped at a footer copied into
  * its body, the rest of which looked like a post: it is given its next
- * footer instead. Each such retry searches up to the end of the page, so
- * they may search, all told, eight times the page. */
+ * footer instead. Each step back may search the rest of the page again,
+ * and the steps can multiply, so framing gives up once it has searched
+ * sc->work_limit bytes. */
 static int
 frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, char **err)
 {
 	struct frame f = *first, next;
 	struct footer ft;
 	const char *from = f.body;
-	size_t scanned = 0, budget = 8 * (size_t)(sc->end - sc->page) + 65536;
-	int last = 0;
+	int last = 0, found;
 
 	while (!last) {
 		struct post *p;
-		size_t before = scanned;
 
-		if (find_footer(sc, &f, from, &ft, &next, &last, &scanned) != 0) {
+		found = find_footer(sc, &f, from, &ft, &next, &last) == 0;
+		if (sc->work > sc->work_limit)
+			return err_set(err, UP_EDATA,
+			    "%s:%zu: too many copies of the page's own date lines and headers inside posts "
+			    "to tell the posts apart (gave up after searching %zu MB)",
+			    sc->name, line_of(sc, f.body), sc->work >> 20);
+		if (!found) {
 			if (sc->link_keys == NULL && link_index(sc) != 0)
 				return err_nomem(err);
-			if (fr->n == 0 || scanned - before > budget)
+			if (fr->n == 0)
 				return err_set(err, UP_EDATA,
 				    "%s:%zu: post has no date line followed by another post or the end of the list "
 				    "(page cut short, or not a Planet 2.0 page)",
 				    sc->name, line_of(sc, f.body));
-			budget -= scanned - before;
 			p = &fr->posts[--fr->n];
 			f = p->f;
 			from = p->ft.em + 1;
@@ -999,9 +1009,9 @@ nomem:
 static char *
 page_title(const char *p, const char *end)
 {
-	const char *t = find(p, end, "<title>"), *close;
+	const char *t = find(p, end, "<title>", NULL), *close;
 
-	if (t == NULL || (close = find(t + 7, limit(t + 7, end), "</title>")) == NULL)
+	if (t == NULL || (close = find(t + 7, limit(t + 7, end), "</title>", NULL)) == NULL)
 		return strdup("");
 	return html_fragment_text(t + 7, (size_t)(close - t - 7));
 }
@@ -1024,7 +1034,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	rc = decode_page(data, len, name, charset, &clean, &p, &n, err);
 	if (rc != 0)
 		goto done;
-	start = find(p, p + n, "<div id=\"body-main\">");
+	start = find(p, p + n, "<div id=\"body-main\">", NULL);
 	start = start != NULL ? start + 20 : p;
 	end = find_last(start, p + n, "<div id=\"left-hand-navigation\"");
 	if (end == NULL)
@@ -1035,6 +1045,11 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	sc.end = end;
 	sc.name = name;
 	sc.line = 1;
+	/* A page is searched a few times over when framed (once for each
+	 * kind of marker); sixteen times leaves room for copies of the
+	 * template in posts, not for searches that multiply. */
+	sc.work_limit = 16 * (size_t)(end - p) + ((size_t)1 << 20);
+	sc.h2_close.work = sc.h3_close.work = sc.h4_close.work = sc.em_close.work = sc.quote.work = &sc.work;
 	sc.h2_close.lit = "</h2>";
 	sc.h3_close.lit = "</a></h3>";
 	sc.h4_close.lit = "</a></h4>";
