@@ -5,6 +5,7 @@
  * parsed on its own. Every search is bounded or moves forward, so the cost
  * grows with the page, never with its square.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,10 @@ struct scanner {
 	/* Bytes framing has searched, and how many it may: going back after
 	 * a post finds no footer can search the page again and again. */
 	size_t work, work_limit;
+	/* Bodies of frames from which the rest of the page cannot be framed
+	 * (an open-addressed set; NULL marks a free slot). */
+	const char **dead;
+	size_t dead_cap, dead_n;
 };
 
 static const char *
@@ -450,6 +455,54 @@ no_footer_links(const struct scanner *sc, struct span href, const char *from)
 	return sc->link_keys[i] == 0 || sc->link_last[i] < from;
 }
 
+/* Whether the frame whose body starts at body is known to lead nowhere. */
+static int
+is_dead(const struct scanner *sc, const char *body)
+{
+	size_t i;
+
+	if (sc->dead_cap == 0)
+		return 0;
+	for (i = (size_t)((uintptr_t)body * 0x9E3779B97F4A7C15ULL >> 20) & (sc->dead_cap - 1);
+	    sc->dead[i] != NULL; i = (i + 1) & (sc->dead_cap - 1))
+		if (sc->dead[i] == body)
+			return 1;
+	return 0;
+}
+
+/* Remembers that framing from the frame whose body starts at body fails:
+ * that depends on the page from there on only, so no footer need lead
+ * there again. Returns 0 or -1. */
+static int
+add_dead(struct scanner *sc, const char *body)
+{
+	size_t i;
+
+	if (2 * (sc->dead_n + 1) > sc->dead_cap) {
+		const char **old = sc->dead;
+		size_t cap = sc->dead_cap, k;
+
+		sc->dead_cap = cap ? cap * 2 : 64;
+		if ((sc->dead = calloc(sc->dead_cap, sizeof *sc->dead)) == NULL) {
+			sc->dead = old;
+			sc->dead_cap = cap;
+			return -1;
+		}
+		sc->dead_n = 0;
+		for (k = 0; k < cap; k++)
+			if (old[k] != NULL)
+				(void)add_dead(sc, old[k]);
+		free(old);
+	}
+	for (i = (size_t)((uintptr_t)body * 0x9E3779B97F4A7C15ULL >> 20) & (sc->dead_cap - 1);
+	    sc->dead[i] != NULL; i = (i + 1) & (sc->dead_cap - 1))
+		if (sc->dead[i] == body)
+			return 0;
+	sc->dead[i] = body;
+	sc->dead_n++;
+	return 0;
+}
+
 /* Finds the footer that really ends the post framed by f, trying those
  * whose "<em><a href=" is at or after from: the first one followed by the
  * next frame or the end of the list, linking where the post's title links.
@@ -475,7 +528,7 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 			rc = 0;
 			break;
 		}
-		if (match_frame(sc, ft->end, 1, next) == 0) {
+		if (match_frame(sc, ft->end, 1, next) == 0 && !is_dead(sc, next->body)) {
 			*last = 0;
 			rc = 0;
 			break;
@@ -724,8 +777,9 @@ struct framing {
 /* Frames every post from the first frame on, into fr. When a post finds
  * no footer, the post before it may have stopped at a footer copied into
  * its body, the rest of which looked like a post: it is given its next
- * footer instead. Each step back may search the rest of the page again,
- * and the steps can multiply, so framing gives up once it has searched
+ * footer instead, and the failed frame is remembered (add_dead) so that
+ * no footer leads to it again. Each step back may still search the rest
+ * of the page again, so framing gives up once it has searched
  * sc->work_limit bytes. */
 static int
 frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, char **err)
@@ -745,7 +799,7 @@ frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, cha
 			    "to tell the posts apart (gave up after searching %zu MB)",
 			    sc->name, line_of(sc, f.body), sc->work >> 20);
 		if (!found) {
-			if (sc->link_keys == NULL && link_index(sc) != 0)
+			if ((sc->link_keys == NULL && link_index(sc) != 0) || add_dead(sc, f.body) != 0)
 				return err_nomem(err);
 			if (fr->n == 0)
 				return err_set(err, UP_EDATA,
@@ -1072,6 +1126,7 @@ done:
 		htmlFreeParserCtxt(sc.html);
 	free(sc.link_keys);
 	free(sc.link_last);
+	free(sc.dead);
 	if (rc != 0) {
 		page_free(page);
 		return rc;
