@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/hash.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 
@@ -69,18 +70,15 @@ struct scanner {
 	size_t line;           /* ...on this line */
 	htmlParserCtxtPtr html;  /* one HTML parser for every post body */
 	struct finder h2_close, h3_close, h4_close, em_close, quote;
-	/* For each footer link, where its last footer is (see link_index);
-	 * keys are hashes of the link, 0 marks a free slot. */
-	unsigned long long *link_keys;
-	const char **link_last;
-	size_t link_cap;
+	/* Each footer link to the "<em><a href=" of its last footer (see
+	 * link_index); NULL until framing first goes back. */
+	xmlHashTablePtr links;
+	/* Offsets of the bodies of frames from which the rest of the page
+	 * cannot be framed (see add_dead). */
+	xmlHashTablePtr dead;
 	/* Bytes framing has searched, and how many it may: going back after
 	 * a post finds no footer can search the page again and again. */
 	size_t work, work_limit;
-	/* Bodies of frames from which the rest of the page cannot be framed
-	 * (an open-addressed set; NULL marks a free slot). */
-	const char **dead;
-	size_t dead_cap, dead_n;
 };
 
 static const char *
@@ -371,25 +369,6 @@ same_span(struct span a, struct span b)
 	return a.n == b.n && memcmp(a.s, b.s, a.n) == 0;
 }
 
-static unsigned long long
-link_key(struct span href)
-{
-	unsigned long long h = text_hash(TEXT_HASH_INIT, href.s, href.n);
-
-	return h != 0 ? h : 1;
-}
-
-/* The slot of key in the link index (its own, or the free one for it). */
-static size_t
-link_slot(const struct scanner *sc, unsigned long long key)
-{
-	size_t i = (size_t)key & (sc->link_cap - 1);
-
-	while (sc->link_keys[i] != 0 && sc->link_keys[i] != key)
-		i = (i + 1) & (sc->link_cap - 1);
-	return i;
-}
-
 /* Indexes every footer of the page by its link, once: a titled post no
  * footer can end (a copy of a frame in a post) would otherwise search to
  * the end of the page each time framing goes back. Returns 0 or -1. */
@@ -398,47 +377,22 @@ link_index(struct scanner *sc)
 {
 	const char *p = sc->page, *em;
 	struct footer ft;
-	size_t used = 0, i;
 
-	sc->link_cap = 1024;
-	sc->link_keys = calloc(sc->link_cap, sizeof *sc->link_keys);
-	sc->link_last = calloc(sc->link_cap, sizeof *sc->link_last);
-	if (sc->link_keys == NULL || sc->link_last == NULL)
+	if ((sc->links = xmlHashCreate(256)) == NULL)
 		return -1;
 	while ((em = find(p, sc->end, "<em><a href=\"", &sc->work)) != NULL) {
-		unsigned long long key;
+		xmlChar *href;
+		int rc;
 
 		p = em + 1;
 		if (match_footer(sc, sc->page, em, &ft) != 0)
 			continue;
-		if (2 * (used + 1) > sc->link_cap) {
-			unsigned long long *keys = sc->link_keys;
-			const char **last = sc->link_last;
-			size_t cap = sc->link_cap;
-
-			sc->link_cap *= 2;
-			sc->link_keys = calloc(sc->link_cap, sizeof *sc->link_keys);
-			sc->link_last = calloc(sc->link_cap, sizeof *sc->link_last);
-			if (sc->link_keys == NULL || sc->link_last == NULL) {
-				free(keys);
-				free(last);
-				return -1;
-			}
-			for (i = 0; i < cap; i++)
-				if (keys[i] != 0) {
-					size_t k = link_slot(sc, keys[i]);
-
-					sc->link_keys[k] = keys[i];
-					sc->link_last[k] = last[i];
-				}
-			free(keys);
-			free(last);
-		}
-		key = link_key(ft.href);
-		i = link_slot(sc, key);
-		used += sc->link_keys[i] == 0;
-		sc->link_keys[i] = key;
-		sc->link_last[i] = em;
+		if ((href = xmlStrndup((const xmlChar *)ft.href.s, (int)ft.href.n)) == NULL)
+			return -1;
+		rc = xmlHashUpdateEntry(sc->links, href, (void *)(uintptr_t)em, NULL);
+		xmlFree(href);
+		if (rc != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -447,27 +401,33 @@ link_index(struct scanner *sc)
 static int
 no_footer_links(const struct scanner *sc, struct span href, const char *from)
 {
-	size_t i;
+	xmlChar *key;
+	const char *last;
 
-	if (sc->link_keys == NULL)
+	if (sc->links == NULL || (key = xmlStrndup((const xmlChar *)href.s, (int)href.n)) == NULL)
 		return 0;
-	i = link_slot(sc, link_key(href));
-	return sc->link_keys[i] == 0 || sc->link_last[i] < from;
+	last = xmlHashLookup(sc->links, key);
+	xmlFree(key);
+	return last == NULL || last < from;
+}
+
+/* The key of a frame's body in sc->dead: its offset in the page. */
+static void
+dead_key(const struct scanner *sc, const char *body, char key[32])
+{
+	snprintf(key, 32, "%zu", (size_t)(body - sc->page));
 }
 
 /* Whether the frame whose body starts at body is known to lead nowhere. */
 static int
 is_dead(const struct scanner *sc, const char *body)
 {
-	size_t i;
+	char key[32];
 
-	if (sc->dead_cap == 0)
+	if (sc->dead == NULL)
 		return 0;
-	for (i = (size_t)((uintptr_t)body * 0x9E3779B97F4A7C15ULL >> 20) & (sc->dead_cap - 1);
-	    sc->dead[i] != NULL; i = (i + 1) & (sc->dead_cap - 1))
-		if (sc->dead[i] == body)
-			return 1;
-	return 0;
+	dead_key(sc, body, key);
+	return xmlHashLookup(sc->dead, (const xmlChar *)key) != NULL;
 }
 
 /* Remembers that framing from the frame whose body starts at body fails:
@@ -476,31 +436,12 @@ is_dead(const struct scanner *sc, const char *body)
 static int
 add_dead(struct scanner *sc, const char *body)
 {
-	size_t i;
+	char key[32];
 
-	if (2 * (sc->dead_n + 1) > sc->dead_cap) {
-		const char **old = sc->dead;
-		size_t cap = sc->dead_cap, k;
-
-		sc->dead_cap = cap ? cap * 2 : 64;
-		if ((sc->dead = calloc(sc->dead_cap, sizeof *sc->dead)) == NULL) {
-			sc->dead = old;
-			sc->dead_cap = cap;
-			return -1;
-		}
-		sc->dead_n = 0;
-		for (k = 0; k < cap; k++)
-			if (old[k] != NULL)
-				(void)add_dead(sc, old[k]);
-		free(old);
-	}
-	for (i = (size_t)((uintptr_t)body * 0x9E3779B97F4A7C15ULL >> 20) & (sc->dead_cap - 1);
-	    sc->dead[i] != NULL; i = (i + 1) & (sc->dead_cap - 1))
-		if (sc->dead[i] == body)
-			return 0;
-	sc->dead[i] = body;
-	sc->dead_n++;
-	return 0;
+	if (sc->dead == NULL && (sc->dead = xmlHashCreate(64)) == NULL)
+		return -1;
+	dead_key(sc, body, key);
+	return xmlHashUpdateEntry(sc->dead, (const xmlChar *)key, (void *)(uintptr_t)body, NULL) == 0 ? 0 : -1;
 }
 
 /* Finds the footer that really ends the post framed by f, trying those
@@ -799,7 +740,7 @@ frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, cha
 			    "to tell the posts apart (gave up after searching %zu MB)",
 			    sc->name, line_of(sc, f.body), sc->work >> 20);
 		if (!found) {
-			if ((sc->link_keys == NULL && link_index(sc) != 0) || add_dead(sc, f.body) != 0)
+			if ((sc->links == NULL && link_index(sc) != 0) || add_dead(sc, f.body) != 0)
 				return err_nomem(err);
 			if (fr->n == 0)
 				return err_set(err, UP_EDATA,
@@ -1124,9 +1065,8 @@ done:
 	buf_free(&clean);
 	if (sc.html != NULL)
 		htmlFreeParserCtxt(sc.html);
-	free(sc.link_keys);
-	free(sc.link_last);
-	free(sc.dead);
+	xmlHashFree(sc.links, NULL);
+	xmlHashFree(sc.dead, NULL);
 	if (rc != 0) {
 		page_free(page);
 		return rc;
