@@ -269,31 +269,36 @@ text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete)
 
 #include "entities.inc"
 
+/* What bsearch looks for among the entities: a name that is no string. */
+struct entity_key {
+	const char *s;
+	size_t n;
+};
+
+static int
+compare_entity(const void *key, const void *member)
+{
+	const struct entity_key *k = key;
+	const char *name = ((const struct entity *)member)->name;
+	size_t len = strlen(name);
+	int c = memcmp(k->s, name, k->n < len ? k->n : len);
+
+	return c != 0 ? c : (k->n > len) - (k->n < len);
+}
+
 int
 text_entity(const char *s, size_t n, unsigned cp[2], int *legacy)
 {
-	size_t lo = 0, hi = sizeof entities / sizeof entities[0];
+	struct entity_key key = { s, n };
+	const struct entity *e = bsearch(&key, entities, sizeof entities / sizeof entities[0],
+	    sizeof entities[0], compare_entity);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *name = entities[mid].name;
-		size_t len = strlen(name);
-		int c = memcmp(name, s, len < n ? len : n);
-
-		if (c == 0)
-			c = (len > n) - (len < n);
-		if (c == 0) {
-			cp[0] = entities[mid].cp[0];
-			cp[1] = entities[mid].cp[1];
-			*legacy = entities[mid].legacy;
-			return 1;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	if (e == NULL)
+		return 0;
+	cp[0] = e->cp[0];
+	cp[1] = e->cp[1];
+	*legacy = e->legacy;
+	return 1;
 }
 
 char *
