@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <libxml/uri.h>
 
 #include "buf.h"
 #include "err.h"
@@ -45,6 +46,29 @@ fetch_is_url(const char *source)
 	    *p == '+' || *p == '-' || *p == '.')
 		p++;
 	return strncmp(p, "://", 3) == 0;
+}
+
+char *
+fetch_public_url(const char *url)
+{
+	xmlURIPtr uri = xmlParseURI(url);
+	char *out = NULL;
+	xmlChar *saved;
+
+	if (uri == NULL)
+		return strdup(url);
+	if (uri->user == NULL) {
+		xmlFreeURI(uri);
+		return strdup(url);
+	}
+	xmlFree(uri->user);
+	uri->user = NULL;
+	saved = xmlSaveUri(uri);
+	if (saved != NULL)
+		out = strdup((const char *)saved);
+	xmlFree(saved);
+	xmlFreeURI(uri);
+	return out;
 }
 
 void
@@ -156,6 +180,18 @@ header_value(const char *line, size_t len, const char *name)
 	return strndup(v, (size_t)(end - v));
 }
 
+/* Nonzero when v is printable ASCII. A validator is sent back as it came,
+ * and stored in state.xml, which must read back as XML: one with other
+ * bytes (RFC 9110 allows obs-text) is not kept, which costs only the 304. */
+static int
+printable(const char *v)
+{
+	for (; *v != '\0'; v++)
+		if ((unsigned char)*v < 0x20 || (unsigned char)*v > 0x7e)
+			return 0;
+	return 1;
+}
+
 /* Keeps the validators of the last response (after any redirect). */
 static size_t
 on_header(char *p, size_t size, size_t n, void *ctx)
@@ -177,6 +213,13 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	} else if ((v = header_value(p, len, "Last-Modified")) != NULL) {
 		free(t->f->last_modified);
 		t->f->last_modified = v;
+	}
+	if (v != NULL && !printable(v)) {
+		if (v == t->f->etag)
+			t->f->etag = NULL;
+		else
+			t->f->last_modified = NULL;
+		free(v);
 	}
 	return len;
 }
@@ -223,6 +266,12 @@ type_charset(const char *type)
 }
 
 static int
+http_scheme(const char *url)
+{
+	return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
+}
+
+static int
 fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, char **err)
 {
 	struct transfer t = { { 0 }, opt->max_size, 0, f, 0 };
@@ -230,14 +279,18 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	char errbuf[CURL_ERROR_SIZE] = "";
 	char *ims = NULL;
 	long status = 0;
-	char *type = NULL, *effective = NULL;
+	char *type = NULL, *effective = NULL, *shown;
 	CURL *curl;
 	CURLcode res;
 	int rc = UP_OK;
 
+	/* Messages, links and the state never carry a user:password. */
+	shown = fetch_public_url(url);
 	curl = curl_easy_init();
-	if (curl == NULL)
-		return err_nomem(err);
+	if (curl == NULL || shown == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -277,13 +330,16 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	if (res != CURLE_OK) {
 		if (t.too_big || res == CURLE_FILESIZE_EXCEEDED)
 			rc = err_set(err, UP_EDATA, "%s: page larger than the %zu-byte limit (see --max-size)",
-			    url, opt->max_size);
+			    shown, opt->max_size);
 		else if (res == CURLE_OPERATION_TIMEDOUT)
-			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout)", url, opt->timeout);
+			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout)", shown, opt->timeout);
+		else if (res == CURLE_UNSUPPORTED_PROTOCOL && !http_scheme(url))
+			rc = err_set(err, UP_EUSAGE, "%s: only http and https URLs can be fetched", shown);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL)
-			rc = err_set(err, UP_EUSAGE, "%s: only http and https URLs can be fetched", url);
+			rc = err_set(err, UP_EUNAVAIL, "%s: redirected to a URL that is not http or https%s%s", shown,
+			    errbuf[0] ? ": " : "", errbuf);
 		else
-			rc = err_set(err, UP_EUNAVAIL, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(res));
+			rc = err_set(err, UP_EUNAVAIL, "%s: %s", shown, errbuf[0] ? errbuf : curl_easy_strerror(res));
 		goto done;
 	}
 	if (status == 304 && (opt->etag != NULL || opt->last_modified != NULL)) {
@@ -291,16 +347,16 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 		goto done;
 	}
 	if (status < 200 || status >= 300) {
-		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld", url, status);
+		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld", shown, status);
 		goto done;
 	}
 	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
 	if (!acceptable_type(type)) {
-		rc = err_set(err, UP_EDATA, "%s: content type \"%s\" is not an HTML page", url, type);
+		rc = err_set(err, UP_EDATA, "%s: content type \"%s\" is not an HTML page", shown, type);
 		goto done;
 	}
 	curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective);
-	f->url = strdup(effective != NULL ? effective : url);
+	f->url = fetch_public_url(effective != NULL ? effective : url);
 	f->charset = type_charset(type);
 	f->len = t.body.len;
 	f->data = buf_take(&t.body);
@@ -310,6 +366,7 @@ done:
 	buf_free(&t.body);
 	curl_slist_free_all(headers);
 	free(ims);
+	free(shown);
 	curl_easy_cleanup(curl);
 	return rc;
 }

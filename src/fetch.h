@@ -35,6 +35,10 @@ struct fetched {
 int fetch_source(const char *source, const struct fetch_options *opt, struct fetched **out,
     char **err);
 
+/* url without its user:password, if any (malloc'd; NULL when memory runs
+ * out): what messages, links and the state show of a URL. */
+char *fetch_public_url(const char *url);
+
 /* Nonzero when source names a URL rather than a file. */
 int fetch_is_url(const char *source);
 

@@ -424,12 +424,21 @@ run(const struct settings *s, char **err)
 	struct publish *pub = NULL;
 	struct publish_stats stats = { 0, 0 };
 	struct timespec start;
-	char *xslt_dir = NULL, *state_bytes = NULL, fingerprint[17] = "";
+	char *xslt_dir = NULL, *state_bytes = NULL, *url = NULL, fingerprint[17] = "";
 	size_t state_len = 0;
 	const char *name = strcmp(s->source, "-") == 0 ? "<stdin>" : s->source;
 	int rc, same_stylesheets;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	/* A URL's user:password is for the server alone: messages and the
+	 * state name the URL without it. */
+	if (fetch_is_url(s->source)) {
+		if ((url = fetch_public_url(s->source)) == NULL) {
+			rc = err_nomem(err);
+			goto done;
+		}
+		name = url;
+	}
 	if (!s->dump) {
 		/* Stylesheet mistakes show before anything is fetched. */
 		if ((xslt_dir = find_xslt_dir(s->xslt_dir)) == NULL) {
@@ -447,7 +456,7 @@ run(const struct settings *s, char **err)
 		if (rc != UP_OK)
 			goto done;
 		settings_fingerprint(s, w, fingerprint);
-		if (!s->force && state->url != NULL && strcmp(state->url, s->source) == 0 &&
+		if (!s->force && state->url != NULL && url != NULL && strcmp(state->url, url) == 0 &&
 		    state->settings != NULL && strcmp(state->settings, fingerprint) == 0) {
 			fopt.etag = state->etag;
 			fopt.last_modified = state->last_modified;
@@ -494,7 +503,7 @@ run(const struct settings *s, char **err)
 	/* The state goes last: a run killed before it leaves the old
 	 * validators and fingerprint, so the next run redoes what is missing. */
 	if (rc == UP_OK)
-		rc = state_serialize(fetch_is_url(s->source) ? s->source : NULL, fetched->etag,
+		rc = state_serialize(url, fetched->etag,
 		    fetched->last_modified, fingerprint, writer_fingerprint(w), &state_bytes, &state_len, err);
 	if (rc == UP_OK) {
 		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, NULL, err);
@@ -522,6 +531,7 @@ done:
 	writer_free(w);
 	free(state_bytes);
 	free(xslt_dir);
+	free(url);
 	return rc;
 }
 

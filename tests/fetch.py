@@ -57,6 +57,15 @@ class Handler(BaseHTTPRequestHandler):
                 self.end_headers()
             else:
                 self.send_page(PAGE, extra=[("Last-Modified", LAST_MODIFIED)])
+        elif p == "/odd-validators":
+            # RFC 9110 lets an ETag carry bytes over 0x7f; state.xml must
+            # still read back on the next run.
+            self.send_page(PAGE, extra=[("ETag", '"caf\xe9"'), ("Last-Modified", "\x01\xff garbage")])
+        elif p == "/redirect-ftp":
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1/x")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif p == "/gzip":
             if "gzip" in self.headers.get("Accept-Encoding", ""):
                 self.send_page(gzip.compress(PAGE), extra=[("Content-Encoding", "gzip")])
@@ -167,6 +176,26 @@ def main():
         check("http: second run sends If-Modified-Since", seen[-1][1].get("If-Modified-Since") == LAST_MODIFIED, str(seen[-1][1]))
         check("http: 304 after Last-Modified rewrites nothing", rc == 0 and "not modified" in out and snapshot(d) == snap, out)
 
+        d = os.path.join(work, "odd")
+        rc, out, _ = run("-o", d, base + "/odd-validators")
+        check("http: validators that are not printable ASCII: first run", rc == 0, out)
+        rc, out, _ = run("-o", d, base + "/odd-validators")
+        check("http: ...are not kept, so the next run still works", rc == 0 and out == "", out)
+        check("http: ...and sends no conditional request",
+              "If-None-Match" not in seen[-1][1] and "If-Modified-Since" not in seen[-1][1], str(seen[-1][1]))
+
+        # A user:password in the URL is for the server alone.
+        d = os.path.join(work, "userinfo")
+        secret_url = base.replace("http://", "http://alice:s3cret@") + "/etag"
+        rc, out, _ = run("-o", d, secret_url)
+        leaked = [os.path.join(r, f) for r, _, fs in os.walk(d) for f in fs
+                  if b"s3cret" in open(os.path.join(r, f), "rb").read()]
+        check("http: a URL's password reaches no file (feeds, index, state)", rc == 0 and leaked == [], f"{out} {leaked}")
+        check("http: ...and the page link keeps the rest of the URL",
+              (base + "/etag").encode() in open(os.path.join(d, "index.html"), "rb").read(), "")
+        rc, out, _ = run("-o", d, base.replace("http://", "http://alice:s3cret@") + "/404")
+        check("http: ...nor any message", rc == 69 and "s3cret" not in out and base + "/404" in out, out)
+
         d = os.path.join(work, "gzip")
         rc, out, _ = run("-o", d, base + "/gzip")
         check("http: asks for compression", "gzip" in seen[-1][1].get("Accept-Encoding", ""), str(seen[-1][1]))
@@ -187,6 +216,7 @@ def main():
             ("hanging server", "/hang", 69, "timed out", ["--timeout", "2"]),
             ("body cut short", "/short", 69, "", []),
             ("redirect loop", "/loop", 69, "redirect", []),
+            ("redirect to ftp", "/redirect-ftp", 69, "not http or https", []),
             ("oversize body", "/big", 65, "--max-size", ["--max-size", "1M"]),
             ("image content type", "/image", 65, "image/png", []),
         ]
