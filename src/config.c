@@ -10,9 +10,11 @@
 #include <strings.h>
 
 #include <ini.h>
+#include <libxml/uri.h>
 
 #include "config.h"
 #include "err.h"
+#include "fetch.h"
 #include "text.h"
 
 void
@@ -162,6 +164,28 @@ find_topic(struct settings *s, const char *name, int create)
 	return t;
 }
 
+static int
+is_path(const char *key, const char *value)
+{
+	return strcmp(key, "output") == 0 || strcmp(key, "xslt-dir") == 0 || strcmp(key, "stylesheet") == 0 ||
+	    (strcmp(key, "source") == 0 && !fetch_is_url(value));
+}
+
+/* Feed addresses are base-url + "/authors/SLUG.atom": it must be a URL
+ * that such a path can follow. */
+static int
+base_url_ok(const char *value)
+{
+	xmlURIPtr uri = xmlParseURI(value);
+	int ok = uri != NULL && uri->scheme != NULL &&
+	    (strcasecmp(uri->scheme, "http") == 0 || strcasecmp(uri->scheme, "https") == 0) &&
+	    uri->server != NULL && uri->server[0] != '\0' && uri->user == NULL && uri->query == NULL &&
+	    uri->query_raw == NULL && uri->fragment == NULL && strpbrk(value, " \t\r\n") == NULL;
+
+	xmlFreeURI(uri);
+	return ok;
+}
+
 int
 settings_set(struct settings *s, const char *key, const char *value, char **why)
 {
@@ -169,8 +193,9 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 	int b;
 
 	*why = NULL;
-	/* Values reach feeds and patterns: they must be text XML can carry. */
-	if (!text_is_clean(value, strlen(value))) {
+	/* Values reach feeds and patterns: they must be text XML can carry.
+	 * File and folder names reach only messages, and may be any bytes. */
+	if (!is_path(key, value) && !text_is_clean(value, strlen(value))) {
 		*why = fail("%s: the value is not valid UTF-8 text", key, NULL);
 		return -2;
 	}
@@ -184,8 +209,9 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 		return set_string(field, value) == 0 ? 0 : (*why = strdup("out of memory"), -2);
 	}
 	if (strcmp(key, "base-url") == 0) {
-		if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) {
-			*why = fail("base-url must be an http(s) URL: '%s'", value, NULL);
+		if (!base_url_ok(value)) {
+			*why = fail("base-url must be an http(s) URL with a host, and no query, fragment, "
+			    "user:password or space, such as https://feeds.example.org/planet/: '%s'", value, NULL);
 			return -2;
 		}
 		return set_string(&s->base_url, value) == 0 ? 0 : (*why = strdup("out of memory"), -2);

@@ -131,12 +131,16 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 			*config = optarg;
 			continue;
 		case 'h':
-			fputs(usage_text, stdout);
-			*done = 1;
-			return UP_OK;
 		case 'V':
-			printf("unplanet %s\n", VERSION);
+			if (c == 'h')
+				fputs(usage_text, stdout);
+			else
+				printf("unplanet %s\n", VERSION);
 			*done = 1;
+			if (fflush(stdout) != 0 || ferror(stdout)) {
+				fprintf(stderr, "unplanet: cannot write to standard output: %s\n", strerror(errno));
+				return UP_EIO;
+			}
 			return UP_OK;
 		case 'q':
 		case 'v':
@@ -171,9 +175,12 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 		char *why = NULL;
 		int rc = settings_set(cmd, "source", argv[optind], &why);
 
+		if (rc != 0) {
+			rc = usage_error("%s", why != NULL ? why : "out of memory");
+			free(why);
+			return rc;
+		}
 		free(why);
-		if (rc != 0)
-			return usage_error("%s", "SOURCE may not be empty");
 	}
 	return UP_OK;
 }

@@ -260,8 +260,9 @@ make_folders(struct publish *p, const char *relpath, char **err)
 }
 
 /* Checks, before anything is created, that every folder the pending files
- * need is a writable folder or can be made: a failure found here leaves
- * the folder untouched, even its mtime. */
+ * need is a writable folder or can be made, and that no folder stands
+ * where a file goes: a failure found here leaves the folder untouched,
+ * even its mtime. */
 static int
 check_folders(struct publish *p, char **err)
 {
@@ -269,6 +270,10 @@ check_folders(struct publish *p, char **err)
 
 	for (i = 0; i < p->n_pending; i++) {
 		const char *relpath = p->pending[i].target, *slash;
+		struct stat target;
+
+		if (fstatat(p->dirfd, relpath, &target, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(target.st_mode))
+			return err_set(err, UP_ECANTCREAT, "%s/%s: cannot replace: it is a folder", p->dir, relpath);
 
 		for (slash = strchr(relpath, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
 			char *sub = strndup(relpath, (size_t)(slash - relpath));

@@ -166,6 +166,34 @@ expect_exit "stylesheet clashing with a built-in format: exit 64" 64 "$UNPLANET"
 snapshot "$D" >"$T/after"
 expect_same "stylesheet errors leave DIR unchanged" "$T/before" "$T/after"
 
+# A folder where a feed file goes: found before any file is replaced.
+cp -r "$D" "$T/infolder"
+rm "$T/infolder/authors/real-python.atom" && mkdir "$T/infolder/authors/real-python.atom"
+snapshot "$T/infolder" >"$T/before"
+expect_exit "a folder where a feed goes: exit 73" 73 "$UNPLANET" -o "$T/infolder" "$T/changed.html"
+expect_grep "a folder where a feed goes is named" "$T/err" "authors/real-python.atom: cannot replace: it is a folder"
+snapshot "$T/infolder" >"$T/after"
+expect_same "a folder where a feed goes: no other file replaced" "$T/before" "$T/after"
+
+# --base-url must be a URL that "/authors/SLUG.atom" can follow.
+for bad in 'http://' 'https://example.org/f?x=1' 'https://example.org/feeds#top' \
+    'https://example.org/a b/' 'https://user:secret@example.org/'; do
+	expect_exit "--base-url '$bad' is a usage error" 64 "$UNPLANET" --dump -b "$bad" "$SAMPLE"
+done
+expect_exit "--base-url scheme in capitals" 0 "$UNPLANET" --dump -b HTTPS://FEEDS.EXAMPLE.ORG/x "$SAMPLE"
+expect_exit "--base-url with an IPv6 host" 0 "$UNPLANET" --dump -b 'http://[::1]:8080/f/' "$SAMPLE"
+
+# File and folder names are bytes, not text: only feeds need UTF-8.
+latin=$(printf 'caf\351')
+cp "$SAMPLE" "$T/$latin.html"
+expect_exit "a file name that is not UTF-8" 0 "$UNPLANET" -o "$T/out-$latin" "$T/$latin.html"
+[ -f "$T/out-$latin/index.html" ] && ok "a folder name that is not UTF-8" || not_ok "a folder name that is not UTF-8"
+expect_exit "a URL that is not UTF-8 is a usage error" 64 "$UNPLANET" --dump "http://127.0.0.1:1/$latin"
+
+# --help and --version report a failed write.
+expect_exit "--help to a full disk: exit 74" 74 sh -c "'$UNPLANET' --help >/dev/full"
+expect_exit "--version to a full disk: exit 74" 74 sh -c "'$UNPLANET' --version >/dev/full"
+
 expect_exit "a folder as input: exit 66" 66 "$UNPLANET" -o "$D" "$T"
 expect_exit "input over --max-size: exit 65" 65 "$UNPLANET" -o "$D" --max-size 1k "$SAMPLE"
 expect_grep "--max-size is named" "$T/err" "limit \(see --max-size\)"
