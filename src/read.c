@@ -1001,14 +1001,25 @@ nomem:
 	return err_nomem(err);
 }
 
+/* The page's <title>; when it has none, the host of its URL, else
+ * "Planet": feeds, OPML and the directory page all need a name for it. */
 static char *
-page_title(const char *p, const char *end)
+page_title(const char *p, const char *end, const char *url)
 {
 	const char *t = find(p, end, "<title>", NULL), *close;
+	char *title = NULL;
+	xmlURIPtr uri;
 
-	if (t == NULL || (close = find(t + 7, limit(t + 7, end), "</title>", NULL)) == NULL)
-		return strdup("");
-	return html_fragment_text(t + 7, (size_t)(close - t - 7));
+	if (t != NULL && (close = find(t + 7, limit(t + 7, end), "</title>", NULL)) != NULL) {
+		title = html_fragment_text(t + 7, (size_t)(close - t - 7));
+		if (title == NULL || title[0] != '\0')
+			return title;
+		free(title);
+	}
+	uri = url != NULL ? xmlParseURI(url) : NULL;
+	title = strdup(uri != NULL && uri->server != NULL && uri->server[0] != '\0' ? uri->server : "Planet");
+	xmlFreeURI(uri);
+	return title;
 }
 
 int
@@ -1055,7 +1066,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 		rc = err_nomem(err);
 		goto done;
 	}
-	if ((page->title = page_title(p, start)) == NULL ||
+	if ((page->title = page_title(p, start, url)) == NULL ||
 	    (url != NULL && (page->link = strdup(url)) == NULL)) {
 		rc = err_nomem(err);
 		goto done;

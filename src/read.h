@@ -48,7 +48,8 @@ struct entry {
 
 /* A page read into entries; owns everything it points to. */
 struct page {
-	char *title;            /* the page's <title>, e.g. "Planet Python" */
+	char *title;            /* the page's <title>, e.g. "Planet Python";
+	                           if empty, its URL's host, else "Planet" */
 	char *link;             /* the page's URL when known, else NULL */
 	struct entry *entries;  /* in page order, newest first */
 	size_t n_entries;

@@ -52,8 +52,15 @@ if out=$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$T/units/unp
 else
 	not_ok "systemd-analyze verify: $out"
 fi
-# The crontab line's options are ones unplanet accepts.
-line=$(grep -v '^#' samples/crontab | grep unplanet | sed 's/^[^u]*unplanet //')
+# The crontab line names the program by its full path (cron's PATH is
+# /usr/bin:/bin, make install's is /usr/local/bin), and its options are
+# ones unplanet accepts.
+line=$(grep -v '^#' samples/crontab | grep unplanet)
+case $line in
+*' /usr/local/bin/unplanet '*) ok "samples/crontab names the installed program by its full path" ;;
+*) not_ok "samples/crontab names the installed program by its full path: $line" ;;
+esac
+line=$(echo "$line" | sed 's/^.*bin\/unplanet //')
 opts=$(echo "$line" | sed 's| https://planetpython.org/$||; s|/var/www/planetpython|'"$T"'/cron|')
 # shellcheck disable=SC2086
 expect_exit "samples/crontab's command line runs" 0 "$UNPLANET" $opts samples/planetpython-2026-04-29.html

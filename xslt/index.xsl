@@ -166,7 +166,9 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
     } catch (e) { /* some file: pages refuse; the filter still works */ }
   }
   var m = /^#q=(.*)$/.exec(location.hash);
-  if (m) { input.value = decodeURIComponent(m[1]); }
+  if (m) {
+    try { input.value = decodeURIComponent(m[1]); } catch (e) { input.value = m[1]; }
+  }
   input.addEventListener("input", apply);
   document.querySelector(".search").hidden = false;
   apply();
