@@ -288,6 +288,9 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 
 /* --- INI files ---------------------------------------------------------- */
 
+struct reading;
+static int bad(struct reading *r, char *why);
+
 struct reading {
 	struct settings *s;
 	const char *path;
@@ -298,48 +301,73 @@ struct reading {
 	int why_line;
 	char **seen;           /* "section\1key" of single-valued keys given */
 	size_t n_seen;
-	char **topic_names;    /* each [topic NAME] header... */
-	int *topic_lines;      /* ...and its line */
-	size_t n_topic_headers;
+	char **sections;       /* each [NAME] header, in order... */
+	int *section_lines;    /* ...and its line */
+	size_t n_sections;
 };
 
-/* fgets for inih, counting lines and noting [topic NAME] headers (inih
- * does not report sections that hold no keys). */
+/* fgets for inih, counting lines and noting section headers. inih cuts
+ * section names at 49 bytes (Debian builds it with INI_MAX_SECTION 50)
+ * and reports no section that holds no keys, so each header that starts a
+ * line is noted here, with its line, and handed to inih as "[#N]": on_key
+ * looks the whole name up. (An indented header is left alone: inih may
+ * take it for the continuation of a value.) */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct reading *r = stream;
-	char *got = fgets(str, num, r->f);
+	char *got = fgets(str, num, r->f), *close, *name = NULL;
+	int *lines, whole_line;
 	size_t n;
 
 	if (got == NULL)
 		return NULL;
+	n = strlen(str);
+	whole_line = n > 0 && str[n - 1] == '\n';
 	if (r->at_line_start) {
-		const char *p = str, *close;
-
 		r->line++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '[' && strncmp(p + 1, "topic", 5) == 0 && (close = strchr(p, ']')) != NULL) {
-			const char *name = p + 6;
-			char *copy;
-			int *lines;
-
-			while (name < close && (*name == ' ' || *name == '\t'))
-				name++;
-			copy = strndup(name, (size_t)(close - name));
-			lines = realloc(r->topic_lines, (r->n_topic_headers + 1) * sizeof *lines);
+		if (str[0] == '[' && (close = strchr(str, ']')) != NULL) {
+			name = strndup(str + 1, (size_t)(close - str - 1));
+			lines = realloc(r->section_lines, (r->n_sections + 1) * sizeof *lines);
 			if (lines != NULL)
-				r->topic_lines = lines;
-			if (copy != NULL && lines != NULL && append(&r->topic_names, &r->n_topic_headers, copy) == 0)
-				r->topic_lines[r->n_topic_headers - 1] = r->line;
-			else
-				free(copy);
+				r->section_lines = lines;
+			if (name == NULL || lines == NULL || append(&r->sections, &r->n_sections, name) != 0) {
+				free(name);
+				bad(r, NULL);
+				return NULL;
+			}
+			r->section_lines[r->n_sections - 1] = r->line;
+			snprintf(str, (size_t)num, "[#%zu]%s", r->n_sections - 1, whole_line ? "\n" : "");
+		} else if (str[0] == '[' && !whole_line && !feof(r->f)) {
+			bad(r, strdup("section header too long"));
+			return NULL;
 		}
 	}
-	n = strlen(str);
-	r->at_line_start = n > 0 && str[n - 1] == '\n';
+	r->at_line_start = whole_line;
 	return got;
+}
+
+/* The name of the section inih calls "#N". */
+static const char *
+section_name(const struct reading *r, const char *section)
+{
+	char *end;
+	unsigned long i;
+
+	if (section[0] != '#')
+		return section;
+	i = strtoul(section + 1, &end, 10);
+	return *end == '\0' && i < r->n_sections ? r->sections[i] : section;
+}
+
+/* "FILE:LINE" of the line being read, malloc'd. */
+static char *
+where(const struct reading *r)
+{
+	char line[24];
+
+	snprintf(line, sizeof line, "%d", r->line);
+	return fail("%s:%s", r->path, line);
 }
 
 static int
@@ -412,12 +440,25 @@ set_field(struct reading *r, const char *section, const char *key, char **field,
 	return set_string(field, value) == 0 ? 1 : bad(r, NULL);
 }
 
+/* A slug, and where it was given, for the messages of a clash found when
+ * the page is known (group.c). */
+static int
+set_slug(struct reading *r, const char *section, char **slug, char **at, const char *value)
+{
+	int rc = set_field(r, section, "slug", slug, value);
+
+	if (rc == 1 && (*at = where(r)) == NULL)   /* a slug is given once per section */
+		return bad(r, NULL);
+	return rc;
+}
+
 static int
 on_key(void *user, const char *section, const char *key, const char *value)
 {
 	struct reading *r = user;
 	char *why = NULL;
 
+	section = section_name(r, section);
 	if (!text_is_clean(section, strlen(section)) || !text_is_clean(key, strlen(key)) ||
 	    !text_is_clean(value, strlen(value)))
 		return bad(r, strdup("not valid UTF-8 text (save the file as UTF-8)"));
@@ -448,7 +489,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		if (strcmp(key, "description") == 0)
 			return set_field(r, section, key, &t->description, value);
 		if (strcmp(key, "slug") == 0)
-			return set_field(r, section, key, &t->slug, value);
+			return set_slug(r, section, &t->slug, &t->slug_at, value);
 		return bad(r, fail("unknown key '%s' in [%s] (match, exclude, title, description, slug)", key, section));
 	}
 	if (strncmp(section, "source ", 7) == 0 && section[7] != '\0') {
@@ -461,7 +502,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		if (strcmp(key, "name") == 0)
 			return set_field(r, section, key, &rule->title, value);
 		if (strcmp(key, "slug") == 0)
-			return set_field(r, section, key, &rule->slug, value);
+			return set_slug(r, section, &rule->slug, &rule->slug_at, value);
 		if (strcmp(key, "description") == 0)
 			return set_field(r, section, key, &rule->description, value);
 		return bad(r, fail("unknown key '%s' in [%s] (link, name, slug, description)", key, section));
@@ -497,22 +538,32 @@ config_read(const char *path, struct settings *s, char **err)
 		rc = err_set(err, UP_ECONFIG, "%s:%d: expected 'key = value' or '[section]'", path, line);
 	else if (line < 0 || ferror(r.f))
 		rc = err_set(err, UP_ECONFIG, "%s: cannot read%s", path, line == -2 ? ": out of memory" : "");
-	for (i = 0; rc == UP_OK && i < r.n_topic_headers; i++) {
-		struct topic *t = find_topic(s, r.topic_names[i], 0);
+	for (i = 0; rc == UP_OK && i < r.n_sections; i++) {
+		const char *name = r.sections[i];
+		struct topic *t;
 		size_t k;
 
+		if (strcmp(name, "unplanet") == 0 || (strncmp(name, "source ", 7) == 0 && name[7] != '\0'))
+			continue;
+		if (strncmp(name, "topic ", 6) != 0 || name[6] == '\0') {
+			rc = err_set(err, UP_ECONFIG, "%s:%d: unknown section [%s]: use [unplanet], [topic NAME] or "
+			    "[source NAME]", path, r.section_lines[i], name);
+			break;
+		}
+		t = find_topic(s, name + 6, 0);
 		if (t == NULL || t->n_match == 0) {
-			rc = err_set(err, UP_ECONFIG, "%s:%d: [topic %s] needs at least one 'match = PATTERN'",
-			    path, r.topic_lines[i], r.topic_names[i]);
+			rc = err_set(err, UP_ECONFIG, "%s:%d: [%s] needs at least one 'match = PATTERN'",
+			    path, r.section_lines[i], name);
 			break;
 		}
 		/* Two topics cannot write the same files. */
 		for (k = 0; t->slug != NULL && k < i; k++) {
-			struct topic *other = find_topic(s, r.topic_names[k], 0);
+			struct topic *other = strncmp(r.sections[k], "topic ", 6) == 0 ?
+			    find_topic(s, r.sections[k] + 6, 0) : NULL;
 
 			if (other != NULL && other != t && other->slug != NULL && strcmp(other->slug, t->slug) == 0) {
-				rc = err_set(err, UP_ECONFIG, "%s:%d: [topic %s] has slug '%s', which [topic %s] already uses",
-				    path, r.topic_lines[i], r.topic_names[i], t->slug, other->name);
+				rc = err_set(err, UP_ECONFIG, "%s:%d: [%s] has slug '%s', which [topic %s] already uses",
+				    path, r.section_lines[i], name, t->slug, other->name);
 				break;
 			}
 		}
@@ -522,10 +573,10 @@ config_read(const char *path, struct settings *s, char **err)
 	for (i = 0; i < r.n_seen; i++)
 		free(r.seen[i]);
 	free(r.seen);
-	for (i = 0; i < r.n_topic_headers; i++)
-		free(r.topic_names[i]);
-	free(r.topic_names);
-	free(r.topic_lines);
+	for (i = 0; i < r.n_sections; i++)
+		free(r.sections[i]);
+	free(r.sections);
+	free(r.section_lines);
 	return rc;
 }
 
@@ -550,6 +601,7 @@ free_topic(struct topic *t)
 	free(t->exclude);
 	free(t->name);
 	free(t->slug);
+	free(t->slug_at);
 	free(t->title);
 	free(t->description);
 }
@@ -644,6 +696,7 @@ settings_free(struct settings *s)
 		free(s->sources[i].link);
 		free(s->sources[i].title);
 		free(s->sources[i].slug);
+		free(s->sources[i].slug_at);
 		free(s->sources[i].description);
 	}
 	free(s->sources);

@@ -27,6 +27,7 @@
 struct topic {
 	char *name;
 	char *slug;              /* or NULL: from the name */
+	char *slug_at;           /* "FILE:LINE" that gave slug, or NULL */
 	char *title;             /* or NULL: "PLANET — NAME" */
 	char *description;       /* or NULL */
 	struct pattern **match;  /* an entry belongs if any matches */
@@ -40,6 +41,7 @@ struct source_rule {
 	char *link;              /* the site link too, or NULL for any */
 	char *title;             /* the feed's title instead of the name, or NULL */
 	char *slug;              /* or NULL */
+	char *slug_at;           /* "FILE:LINE" that gave slug, or NULL */
 	char *description;       /* or NULL */
 };
 

@@ -411,6 +411,13 @@ html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *t
 	ctxt->_private = NULL;
 	if (doc == NULL)
 		goto done;
+	/* libxml2 stops quietly when memory runs out: a post cut there is an
+	 * error, not a shorter post. */
+	if (ctxt->errNo == XML_ERR_NO_MEMORY) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+		goto done;
+	}
 	body = html_fragment_root(doc);
 	if (body == NULL || gather_into_body(body) != 0) {
 		xmlFreeDoc(doc);
@@ -1020,7 +1027,7 @@ fix_c1(xmlNodePtr n)
 		}
 	}
 	xmlNodeSetContent(n, (const xmlChar *)out.data);
-	rc = 0;
+	rc = n->content != NULL ? 0 : -1;   /* NULL: libxml2 ran out of memory */
 done:
 	buf_free(&out);
 	return rc;

@@ -343,6 +343,8 @@ write_all(int fd, const char *data, size_t len)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n == 0)
+			errno = EIO;   /* write(2) made no progress and said nothing */
 		if (n <= 0)
 			return -1;
 		data += n;
@@ -351,45 +353,68 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* Opens a new ".NAME.unplanet-XXXXXX" beside relpath's target, through the
+ * locked folder's handle (so a folder renamed or swapped mid-run gets no
+ * stray files), exclusively, with the umask's permissions; its name in
+ * *tmp (relative, malloc'd). Returns the descriptor, or -1 with errno. */
+static int
+open_temp(struct publish *p, const char *relpath, char **tmp)
+{
+	static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	const char *base = strrchr(relpath, '/');
+	struct buf path = { 0 };
+	unsigned char noise[6];
+	int fd = -1, tries, e = ENOMEM;
+	size_t i, stem;
+
+	*tmp = NULL;
+	base = base != NULL ? base + 1 : relpath;
+	if (buf_add(&path, relpath, (size_t)(base - relpath)) != 0 || buf_addc(&path, '.') != 0 ||
+	    buf_adds(&path, base) != 0 || buf_adds(&path, ".unplanet-XXXXXX") != 0)
+		goto done;
+	stem = path.len - 6;
+	for (tries = 0; tries < 100; tries++) {
+		if (getentropy(noise, sizeof noise) != 0) {
+			e = errno;
+			goto done;
+		}
+		for (i = 0; i < sizeof noise; i++)
+			path.data[stem + i] = letters[noise[i] % (sizeof letters - 1)];
+		fd = openat(p->dirfd, path.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, p->mode);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	e = fd >= 0 ? 0 : errno;
+	if (fd >= 0)
+		*tmp = buf_take(&path);
+done:
+	buf_free(&path);
+	errno = e;
+	return fd;
+}
+
 /* Writes q to ".NAME.unplanet-XXXXXX" beside its target. */
 static int
 write_temp(struct publish *p, struct pending *q, char **err)
 {
-	const char *base = strrchr(q->target, '/');
-	struct buf path = { 0 };
-	size_t dirlen = strlen(p->dir) + 1;
+	char *tmp = NULL;
 	int fd, rc = UP_OK;
 
-	base = base != NULL ? base + 1 : q->target;
-	if (buf_adds(&path, p->dir) != 0 || buf_addc(&path, '/') != 0 ||
-	    buf_add(&path, q->target, (size_t)(base - q->target)) != 0 || buf_addc(&path, '.') != 0 ||
-	    buf_adds(&path, base) != 0 || buf_adds(&path, ".unplanet-XXXXXX") != 0) {
-		buf_free(&path);
-		return err_nomem(err);
-	}
-	/* mkstemp creates the file exclusively (O_EXCL) with mode 0600. */
-	fd = mkstemp(path.data);
-	if (fd < 0) {
-		rc = err_set(err, UP_ECANTCREAT, "%s: cannot create: %s", path.data, strerror(errno));
-		buf_free(&path);
-		return rc;
-	}
-	if (fchmod(fd, p->mode) != 0 || write_all(fd, q->data, q->len) != 0)
-		rc = err_set(err, UP_EIO, "%s: cannot write: %s", path.data, strerror(errno));
+	fd = open_temp(p, q->target, &tmp);
+	if (fd < 0)
+		return err_set(err, errno == ENOMEM ? UP_ESOFTWARE : UP_ECANTCREAT, "%s/%s: cannot create a file "
+		    "beside it: %s", p->dir, q->target, strerror(errno));
+	if (write_all(fd, q->data, q->len) != 0)
+		rc = err_set(err, UP_EIO, "%s/%s: cannot write: %s", p->dir, tmp, strerror(errno));
 	if (close(fd) != 0 && rc == UP_OK)
-		rc = err_set(err, UP_EIO, "%s: cannot write: %s", path.data, strerror(errno));
+		rc = err_set(err, UP_EIO, "%s/%s: cannot write: %s", p->dir, tmp, strerror(errno));
 	if (rc != UP_OK) {
-		unlink(path.data);
-		buf_free(&path);
+		unlinkat(p->dirfd, tmp, 0);
+		free(tmp);
 		return rc;
 	}
-	q->tmp = strdup(path.data + dirlen);
-	if (q->tmp == NULL) {
-		unlink(path.data);
-		rc = err_nomem(err);
-	}
-	buf_free(&path);
-	return rc;
+	q->tmp = tmp;
+	return UP_OK;
 }
 
 /* Removes temporary files, and the folders this commit made unless files
@@ -447,8 +472,12 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 	}
 	/* Outputs first, then the records under .unplanet/ (archive, cache,
 	 * state) in the order added: a record must never claim work whose
-	 * files a killed run did not put in place. */
+	 * files a killed run did not put in place. Each phase's renames reach
+	 * the disk before the next phase, and before success is reported, so
+	 * a power cut cannot keep a record while losing what it describes. */
 	for (phase = 0; rc == UP_OK && phase < 2; phase++) {
+		size_t renamed = 0;
+
 		for (i = 0; i < p->n_pending; i++) {
 			struct pending *q = &p->pending[i];
 
@@ -462,15 +491,16 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 			free(q->tmp);
 			q->tmp = NULL;
 			stats->written++;
+			renamed++;
 		}
+		if (rc == UP_OK && renamed > 0 && syncfs(p->dirfd) != 0)
+			rc = err_set(err, UP_EIO, "%s: cannot flush to disk: %s", p->dir, strerror(errno));
 	}
 	if (rc != UP_OK) {
 		/* Files already renamed are complete and stay; drop the rest. */
 		undo(p, 0);
 		return rc;
 	}
-	if (p->n_pending > 0)
-		(void)fsync(p->dirfd);
 	p->committed = 1;
 	return UP_OK;
 }

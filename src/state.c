@@ -339,7 +339,8 @@ archive_names(const char *dir, char ***names, size_t *n, char **err)
 	closedir(d);
 	if (de != NULL)
 		return err_nomem(err);
-	qsort(*names, *n, sizeof **names, by_name);
+	if (*n > 1)
+		qsort(*names, *n, sizeof **names, by_name);
 	return UP_OK;
 }
 

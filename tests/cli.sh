@@ -167,7 +167,7 @@ snapshot "$D" >"$T/after"
 expect_same "stylesheet errors leave DIR unchanged" "$T/before" "$T/after"
 
 # A folder where a feed file goes: found before any file is replaced.
-cp -r "$D" "$T/infolder"
+rm -rf "$T/infolder" && cp -r "$D" "$T/infolder"
 rm "$T/infolder/authors/real-python.atom" && mkdir "$T/infolder/authors/real-python.atom"
 snapshot "$T/infolder" >"$T/before"
 expect_exit "a folder where a feed goes: exit 73" 73 "$UNPLANET" -o "$T/infolder" "$T/changed.html"

@@ -177,6 +177,8 @@ slug = django-and-caktus
         ("two topics, one slug", "[topic A]\nmatch = a\nslug = same\n\n[topic B]\nmatch = b\nslug = same\n", 5,
          "already uses"),
         ("not UTF-8", "[source Real Python]\nname = Caf\udce9\n", 2, "not valid UTF-8"),
+        ("unknown section without keys", "[unplanet]\nkeep = 5\n[feeds]\n", 3, "unknown section [feeds]"),
+        ("[topic] without a name", "[unplanet]\n[topic]\n", 2, "unknown section [topic]"),
     ]
     for label, text, line, words in bad:
         path = os.path.join(work, "bad.ini")
@@ -187,6 +189,18 @@ slug = django-and-caktus
         check(f"config error, {label}: exit 78 with FILE:{line}: and the reason",
               rc == 78 and f"{path}:{line}: " in err and words in err, f"exit {rc}: {err}")
         check(f"config error, {label}: nothing written", not os.path.exists(out), "")
+    # Section names longer than inih's 49 bytes are read whole.
+    long_name = "Python packaging, wheels, and the many ways to install them"
+    path = os.path.join(work, "long.ini")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"[topic {long_name}]\nmatch = python\n")
+    out = os.path.join(work, "long")
+    rc, err = run(unplanet, "-c", path, "-o", out, SAMPLE)
+    files = os.listdir(os.path.join(out, "topics")) if rc == 0 else []
+    atom = [f for f in files if f.endswith(".atom")]
+    check("config: a section name over 49 bytes is read whole",
+          rc == 0 and len(atom) == 1 and long_name in open(os.path.join(out, "topics", atom[0]), encoding="utf-8").read(),
+          f"exit {rc}: {err} {files}")
     rc, err = run(unplanet, "-c", os.path.join(work, "missing.ini"), SAMPLE)
     check("config error: missing file exits 78 naming it", rc == 78 and "missing.ini" in err, err)
     rc, err = run(unplanet, "--topic", "Broken=(", SAMPLE)
