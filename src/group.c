@@ -261,13 +261,30 @@ wanted_slug(const struct feed *f)
 	return s;
 }
 
+/* The feed among feeds[0..n) whose slug a rule fixed to slug, or n. */
+static size_t
+fixed_holder(const char *const *fixed, size_t n, const char *slug)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fixed[i] != NULL && strcmp(fixed[i], slug) == 0)
+			break;
+	return i;
+}
+
 /* Gives every feed of one kind a unique slug. A slug set by a rule comes
- * first, then a slug the archive remembers (unless a rule took it), then
- * new ones: a name's slug goes to the first feed that asks for it, in
- * (slug, link) order so the result does not depend on the page's order;
- * the others add their host, then a number. */
+ * first, then a slug the archive remembers, then new ones: a name's slug
+ * goes to the first feed that asks for it, in (slug, link) order so the
+ * result does not depend on the page's order; the others add their host,
+ * then a number. A rule may not take a slug another feed keeps (its
+ * subscribers would be handed a different feed): that returns 1 with
+ * *clash the feed and *holder the rule's. With strict (topics, all of
+ * which the user names), a rule may not take the slug another feed's
+ * name asks for either. -1 when memory runs out. */
 static int
-assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char *const *archived)
+assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char *const *archived,
+    int strict, size_t *clash, size_t *holder)
 {
 	char **wanted;
 	size_t i, *order;
@@ -281,7 +298,19 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 		if (fixed[i] != NULL && (feeds[i].slug = strdup(fixed[i])) == NULL)
 			goto done;
 	for (i = 0; i < n; i++) {
+		const char *claim;
+
 		if (fixed[i] != NULL)
+			continue;
+		if (archived[i] == NULL && strict && (wanted[i] = wanted_slug(&feeds[i])) == NULL)
+			goto done;
+		claim = archived[i] != NULL ? archived[i] : wanted[i];
+		if (claim != NULL && (*holder = fixed_holder(fixed, n, claim)) < n) {
+			*clash = i;
+			rc = 1;
+			goto done;
+		}
+		if (wanted[i] != NULL)
 			continue;
 		if (archived[i] != NULL && !slug_taken(feeds, n, i, archived[i])) {
 			if ((feeds[i].slug = strdup(archived[i])) == NULL)
@@ -478,7 +507,9 @@ group_page(struct page *page, struct state *archive,
 	const struct settings *s = opt->settings;
 	struct feed_set *set;
 	struct candidate *all = NULL;
-	const char **fixed = NULL, **archived = NULL;
+	const char **fixed = NULL, **fixed_at = NULL, **archived = NULL;
+	size_t clash = 0, holder = 0;
+	int c;
 	size_t i, j, k, n = page->n_entries, n_topics = s != NULL ? s->n_topics : 0, n_authors;
 	int rc = UP_OK;
 
@@ -488,8 +519,9 @@ group_page(struct page *page, struct state *archive,
 	set = calloc(1, sizeof *set);
 	all = calloc(n ? n : 1, sizeof *all);
 	fixed = calloc(n + n_topics + 1, sizeof *fixed);
+	fixed_at = calloc(n + n_topics + 1, sizeof *fixed_at);
 	archived = calloc(n + n_topics + 1, sizeof *archived);
-	if (set == NULL || all == NULL || fixed == NULL || archived == NULL)
+	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || archived == NULL)
 		goto nomem;
 	set->page = page;
 	n = 0;
@@ -520,11 +552,21 @@ group_page(struct page *page, struct state *archive,
 			;
 		archived[set->n_feeds] = k < j ? all[k].archived_slug : NULL;
 		fixed[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug : NULL;
+		fixed_at[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug_at : NULL;
 		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt, &set->match_failures) != 0)
 			goto nomem;
 	}
 	n_authors = set->n_feeds;
-	if (assign_slugs(set->feeds, n_authors, fixed, archived) != 0)
+	c = assign_slugs(set->feeds, n_authors, fixed, archived, 0, &clash, &holder);
+	if (c > 0) {
+		const struct feed *f = &set->feeds[clash];
+
+		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to the feed of %s (%s): choose another slug, "
+		    "or give that source the same slug to merge the two", fixed_at[holder] != NULL ? fixed_at[holder] :
+		    "[source]", fixed[holder], f->title, f->link);
+		goto done;
+	}
+	if (c < 0)
 		goto nomem;
 	qsort(set->feeds, n_authors, sizeof *set->feeds, by_kind_slug);
 	for (i = 0; i < n_authors; i++) {
@@ -536,11 +578,20 @@ group_page(struct page *page, struct state *archive,
 	}
 	for (i = 0; i < n_topics; i++) {
 		fixed[n_authors + i] = s->topics[i].slug;
-		archived[n_authors + i] = NULL;
+		fixed_at[n_authors + i] = s->topics[i].slug_at;
+		archived[n_authors + i] = state_topic_slug(archive, s->topics[i].name);
 		if (make_topic(&set->feeds[set->n_feeds++], &s->topics[i], set, n_authors, opt) != 0)
 			goto nomem;
 	}
-	if (assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, archived + n_authors) != 0)
+	c = assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, archived + n_authors, 1, &clash,
+	    &holder);
+	if (c > 0) {
+		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to topic %s: choose another slug",
+		    fixed_at[n_authors + holder] != NULL ? fixed_at[n_authors + holder] : "[topic]",
+		    fixed[n_authors + holder], set->feeds[n_authors + clash].subtitle);
+		goto done;
+	}
+	if (c < 0)
 		goto nomem;
 	qsort(set->feeds + n_authors, n_topics, sizeof *set->feeds, by_kind_slug);
 	for (i = 0; i < set->n_feeds; i++)
@@ -565,6 +616,7 @@ nomem:
 done:
 	free(all);
 	free(fixed);
+	free(fixed_at);
 	free(archived);
 	if (rc != UP_OK) {
 		feed_set_free(set);

@@ -418,6 +418,29 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 	return rc;
 }
 
+/* state.xml's bytes: the validators, fingerprints and topic slugs. */
+static int
+save_state(const struct feed_set *set, const char *url, const struct fetched *fetched,
+    const char *settings, const char *fingerprint, char **data, size_t *len, char **err)
+{
+	struct state_topic *topics = calloc(set->n_feeds + 1, sizeof *topics);
+	size_t i, n = 0;
+	int rc;
+
+	if (topics == NULL)
+		return err_nomem(err);
+	for (i = 0; i < set->n_feeds; i++) {
+		if (strcmp(set->feeds[i].kind, "topic") != 0)
+			continue;
+		topics[n].name = set->feeds[i].subtitle;   /* a topic's name */
+		topics[n++].slug = set->feeds[i].slug;
+	}
+	rc = state_serialize(url, fetched->etag, fetched->last_modified, settings, fingerprint, topics, n,
+	    data, len, err);
+	free(topics);
+	return rc;
+}
+
 static int
 run(const struct settings *s, char **err)
 {
@@ -510,8 +533,7 @@ run(const struct settings *s, char **err)
 	/* The state goes last: a run killed before it leaves the old
 	 * validators and fingerprint, so the next run redoes what is missing. */
 	if (rc == UP_OK)
-		rc = state_serialize(url, fetched->etag,
-		    fetched->last_modified, fingerprint, writer_fingerprint(w), &state_bytes, &state_len, err);
+		rc = save_state(set, url, fetched, fingerprint, writer_fingerprint(w), &state_bytes, &state_len, err);
 	if (rc == UP_OK) {
 		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, NULL, err);
 		state_bytes = NULL;

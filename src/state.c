@@ -290,6 +290,24 @@ read_validators(const char *path, struct state *s, char **err)
 	fetch = child(root, "outputs");
 	if (fetch != NULL)
 		s->fingerprint = (char *)xmlGetProp(fetch, (const xmlChar *)"fingerprint");
+	for (fetch = root->children; fetch != NULL; fetch = fetch->next) {
+		struct state_topic *t;
+
+		if (fetch->type != XML_ELEMENT_NODE || xmlStrcmp(fetch->name, (const xmlChar *)"topic") != 0)
+			continue;
+		if ((t = realloc(s->topics, (s->n_topics + 1) * sizeof *t)) == NULL) {
+			rc = err_nomem(err);
+			goto done;
+		}
+		s->topics = t;
+		t = &s->topics[s->n_topics++];
+		t->name = (char *)xmlGetProp(fetch, (const xmlChar *)"name");
+		t->slug = (char *)xmlGetProp(fetch, (const xmlChar *)"slug");
+		if (t->name == NULL || t->slug == NULL || !text_valid_slug(t->slug)) {
+			rc = corrupt(err, path, fetch, "<topic> needs a name and a slug of a-z, 0-9 and '-'");
+			goto done;
+		}
+	}
 	fetch = child(root, "fetch");
 	if (fetch != NULL) {
 		s->url = (char *)xmlGetProp(fetch, (const xmlChar *)"url");
@@ -392,14 +410,27 @@ done:
 	return UP_OK;
 }
 
+const char *
+state_topic_slug(const struct state *state, const char *name)
+{
+	size_t i;
+
+	for (i = 0; state != NULL && i < state->n_topics; i++)
+		if (strcmp(state->topics[i].name, name) == 0)
+			return state->topics[i].slug;
+	return NULL;
+}
+
 int
 state_serialize(const char *url, const char *etag, const char *last_modified,
-    const char *settings, const char *fingerprint, char **data, size_t *len, char **err)
+    const char *settings, const char *fingerprint, const struct state_topic *topics, size_t n_topics,
+    char **data, size_t *len, char **err)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root, fetch;
 	xmlChar *bytes = NULL;
 	int n = 0, rc = UP_OK;
+	size_t i;
 
 	*data = NULL;
 	if (doc == NULL)
@@ -425,6 +456,14 @@ state_serialize(const char *url, const char *etag, const char *last_modified,
 		    (last_modified != NULL &&
 			xmlNewProp(fetch, (const xmlChar *)"last-modified", (const xmlChar *)last_modified) == NULL) ||
 		    (settings != NULL && xmlNewProp(fetch, (const xmlChar *)"settings", (const xmlChar *)settings) == NULL)) {
+			rc = err_nomem(err);
+			goto done;
+		}
+	}
+	for (i = 0; i < n_topics; i++) {
+		fetch = xmlNewChild(root, NULL, (const xmlChar *)"topic", NULL);
+		if (fetch == NULL || xmlNewProp(fetch, (const xmlChar *)"name", (const xmlChar *)topics[i].name) == NULL ||
+		    xmlNewProp(fetch, (const xmlChar *)"slug", (const xmlChar *)topics[i].slug) == NULL) {
 			rc = err_nomem(err);
 			goto done;
 		}
@@ -459,6 +498,11 @@ state_free(struct state *s)
 		free(f->slug);
 	}
 	free(s->feeds);
+	for (i = 0; i < s->n_topics; i++) {
+		xmlFree(s->topics[i].name);
+		xmlFree(s->topics[i].slug);
+	}
+	free(s->topics);
 	xmlFree(s->url);
 	xmlFree(s->etag);
 	xmlFree(s->last_modified);

@@ -1,7 +1,8 @@
 /* state.h - what a run leaves in DIR/.unplanet/ for the next one.
  *
  *   .unplanet/state.xml         the page's URL and its HTTP validators
- *                               (ETag, Last-Modified), for conditional GETs
+ *                               (ETag, Last-Modified), for conditional GETs,
+ *                               and each topic's slug, which it keeps
  *   .unplanet/archive/SLUG.xml  one feed document per source, in the
  *                               intermediate vocabulary (xslt/README.md):
  *                               its entries, kept after they leave the page
@@ -43,6 +44,13 @@ struct archived_feed {
 	size_t n_entries;
 };
 
+/* A topic's slug, kept from run to run as an author feed's is (by its
+ * archive file's name). */
+struct state_topic {
+	char *name;
+	char *slug;
+};
+
 struct state {
 	char *url;               /* the page the validators belong to */
 	char *etag;
@@ -52,16 +60,22 @@ struct state {
 	                            validators were stored under, or NULL */
 	struct archived_feed *feeds;
 	size_t n_feeds;
+	struct state_topic *topics;
+	size_t n_topics;
 };
 
 /* Reads dir's state; a folder without one gives an empty state. */
 int state_load(const char *dir, struct state **out, char **err);
 
 /* state.xml's bytes for the given validators, the settings they were
- * fetched under and the stylesheets' fingerprint (each may be NULL);
- * *data is malloc'd. */
+ * fetched under, the stylesheets' fingerprint (each may be NULL) and the
+ * topics' slugs; *data is malloc'd. */
 int state_serialize(const char *url, const char *etag, const char *last_modified,
-    const char *settings, const char *fingerprint, char **data, size_t *len, char **err);
+    const char *settings, const char *fingerprint, const struct state_topic *topics, size_t n_topics,
+    char **data, size_t *len, char **err);
+
+/* The slug state remembers for the topic called name, or NULL. */
+const char *state_topic_slug(const struct state *state, const char *name);
 
 void state_free(struct state *state);
 

@@ -16,7 +16,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, report  # noqa: E402
+from testlib import check, report, snapshot  # noqa: E402
 
 A = "{http://www.w3.org/2005/Atom}"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -156,6 +156,38 @@ slug = django-and-caktus
     if rc == 0:
         check("config: --topic on the command line replaces the file's topic of that name",
               set(ids(os.path.join(d2, "topics", "django.atom"))) == matching("pypy") - excluded, "")
+
+    # Slugs are kept from run to run: a topic added later whose name asks
+    # for the same slug does not take an existing topic's files, and a
+    # [source] slug may not take another source's feed.
+    d3 = os.path.join(work, "stable")
+    c1, c2 = os.path.join(work, "c1.ini"), os.path.join(work, "c2.ini")
+    with open(c1, "w") as f:
+        f.write("[topic C]\nmatch = \\bc\\b\n")
+    with open(c2, "w") as f:
+        f.write("[topic C++]\nmatch = \\bc\\+\\+\n\n[topic C]\nmatch = \\bc\\b\n")
+    rc1, err1 = run(unplanet, "-o", d3, "-c", c1, SAMPLE)
+    rc2, err2 = run(unplanet, "-o", d3, "-c", c2, SAMPLE)
+    title = (ET.parse(os.path.join(d3, "topics", "c.atom")).getroot().findtext(A + "title")
+             if rc1 == 0 and rc2 == 0 else None)
+    check("slugs: a topic keeps its slug when a later topic's name asks for it",
+          title is not None and title.endswith("\u2014 C"), f"{title} {err1} {err2}")
+    check("slugs: ...and the later topic gets another",
+          rc2 == 0 and len([f for f in os.listdir(os.path.join(d3, "topics")) if f.endswith(".atom")]) == 2,
+          str(os.listdir(os.path.join(d3, "topics"))))
+    clash = os.path.join(work, "clash.ini")
+    with open(clash, "w") as f:
+        f.write("[source Mariatta]\nslug = real-python\n")
+    before = snapshot(d3)
+    rc, err = run(unplanet, "-o", d3, "-c", clash, SAMPLE)
+    check("slugs: a [source] slug that is another source's feed: exit 78 with FILE:LINE",
+          rc == 78 and f"{clash}:2: slug 'real-python' belongs to the feed of Real Python" in err, f"exit {rc}: {err}")
+    check("slugs: ...and nothing is written", snapshot(d3) == before, "")
+    with open(clash, "w") as f:
+        f.write("[topic Web]\nmatch = web\nslug = django\n\n[topic Django]\nmatch = django\n")
+    rc, err = run(unplanet, "--dump", "-c", clash, SAMPLE)
+    check("slugs: a [topic] slug that another topic's name asks for: exit 78 with FILE:LINE",
+          rc == 78 and f"{clash}:3: slug 'django' belongs to topic Django" in err, f"exit {rc}: {err}")
 
     # Every error names the file and the line, exits 78, and comes before
     # anything is fetched or written.
