@@ -273,6 +273,39 @@ settings_fingerprint(const struct settings *s, const struct writer *w, char out[
 	snprintf(out, 17, "%016llx", h);
 }
 
+/* libxml2 and libxslt do not always report running out of memory: a node
+ * or an attribute can go missing and the call still succeed. Their every
+ * allocation goes through these, and a run that saw one fail publishes
+ * nothing. */
+static int xml_out_of_memory;
+
+static void *
+xml_malloc(size_t n)
+{
+	void *p = malloc(n);
+
+	xml_out_of_memory |= p == NULL;
+	return p;
+}
+
+static void *
+xml_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+
+	xml_out_of_memory |= q == NULL;
+	return q;
+}
+
+static char *
+xml_strdup(const char *s)
+{
+	char *copy = strdup(s);
+
+	xml_out_of_memory |= copy == NULL;
+	return copy;
+}
+
 /* libxml2 reports I/O errors itself; ours already say what failed. */
 static void
 silent(void *ctx, const char *fmt, ...)
@@ -288,8 +321,10 @@ dump(const struct feed_set *set, const struct group_options *gopt, char **err)
 	int rc = UP_OK;
 
 	xmlSetGenericErrorFunc(NULL, silent);
-	if (doc == NULL)
+	if (doc == NULL || xml_out_of_memory) {
+		xmlFreeDoc(doc);
 		return err_nomem(err);
+	}
 	if (xmlSaveFormatFileEnc("-", doc, "UTF-8", 1) < 0 || fflush(stdout) != 0 || ferror(stdout))
 		rc = err_set(err, UP_EIO, "standard output: write failed: %s", strerror(errno));
 	xmlFreeDoc(doc);
@@ -538,6 +573,8 @@ run(const struct settings *s, char **err)
 		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, NULL, err);
 		state_bytes = NULL;
 	}
+	if (rc == UP_OK && xml_out_of_memory)
+		rc = err_nomem(err);
 	if (rc == UP_OK)
 		rc = publish_commit(pub, &stats, err);
 	if (rc != UP_OK)
@@ -572,6 +609,8 @@ main(int argc, char **argv)
 	char *err = NULL;
 	int rc, done = 0;
 
+	/* Before libxml2 allocates anything. */
+	xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup);
 	settings_init(&cmd);
 	settings_init(&file);
 	rc = parse_options(argc, argv, &cmd, &config, &done);

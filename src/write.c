@@ -51,7 +51,6 @@ struct writer {
 	struct format site[N_SITE_PAGES];   /* stylesheets shared where pages share one */
 	xsltSecurityPrefsPtr security;
 	struct buf messages;       /* what libxml2/libxslt said, for errors */
-	int out_of_memory;         /* libxml2 said so while watched */
 	char fingerprint[17];
 	unsigned long long hash;   /* over what makes the fingerprint */
 };
@@ -224,63 +223,23 @@ hash_imports(struct writer *w, xsltStylesheetPtr style)
 	}
 }
 
-/* libxml2 may run out of memory while compiling a stylesheet or inside
- * XPath, and carry on with a part missing and no failure returned. While
- * a stylesheet is parsed or applied, its errors come here (never while a
- * page is parsed: a global handler would take the HTML parser's errors
- * from html.c), so that a run fails rather than write such a file. */
-static void
-on_xml_error(void *ctx, xmlErrorPtr e)
-{
-	struct writer *w = ctx;
-
-	if (e == NULL)
-		return;
-	if (e->code == XML_ERR_NO_MEMORY)
-		w->out_of_memory = 1;
-	if (e->message != NULL && e->file != NULL && e->line > 0)
-		collect(&w->messages, "%s:%d: %s", e->file, e->line, e->message);
-	else if (e->message != NULL)
-		collect(&w->messages, "%s", e->message);
-}
-
-static void
-watch(struct writer *w, int on)
-{
-	w->out_of_memory = 0;
-	xmlSetStructuredErrorFunc(on ? w : NULL, on ? on_xml_error : NULL);
-}
-
 /* Parses the stylesheet at f->path into f->style. */
 static int
 load_style(struct writer *w, struct format *f, char **err)
 {
 	xmlDocPtr doc;
-	int rc = UP_OK;
 
 	messages_reset(w);
 	if (access(f->path, R_OK) != 0)
 		return err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", f->path, strerror(errno));
-	watch(w, 1);
 	doc = xmlReadFile(f->path, NULL, XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
-	if (doc == NULL) {
-		rc = err_set(err, UP_EUSAGE, "%s: not an XML stylesheet: %s", f->path, messages(w));
-		goto done;
-	}
+	if (doc == NULL)
+		return err_set(err, UP_EUSAGE, "%s: not an XML stylesheet: %s", f->path, messages(w));
 	f->style = xsltParseStylesheetDoc(doc);
 	if (f->style == NULL) {
 		xmlFreeDoc(doc);
-		rc = err_set(err, UP_EUSAGE, "%s: not a usable XSLT stylesheet: %s", f->path, messages(w));
+		return err_set(err, UP_EUSAGE, "%s: not a usable XSLT stylesheet: %s", f->path, messages(w));
 	}
-done:
-	if (w->out_of_memory) {
-		free(*err);
-		*err = NULL;
-		rc = err_nomem(err);
-	}
-	watch(w, 0);
-	if (rc != UP_OK)
-		return rc;
 	hash_imports(w, f->style);
 	return UP_OK;
 }
@@ -423,19 +382,13 @@ apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, co
 		rc = err_nomem(err);
 		goto done;
 	}
-	watch(w, 1);
 	result = xsltApplyStylesheetUser(f->style, doc, params, NULL, NULL, ctxt);
-	if (w->out_of_memory) {
-		rc = err_nomem(err);
-		goto done;
-	}
 	if (result == NULL || ctxt->state != XSLT_STATE_OK) {
 		rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", f->path, doc_name,
 		    messages(w));
 		goto done;
 	}
-	if (xsltSaveResultToString(&bytes, &n, result, f->style) != 0 || w->out_of_memory) {
-		xmlFree(bytes);
+	if (xsltSaveResultToString(&bytes, &n, result, f->style) != 0) {
 		rc = err_set(err, UP_ESOFTWARE, "%s: cannot serialize the result for %s: %s", f->path,
 		    doc_name, messages(w));
 		goto done;
@@ -446,7 +399,6 @@ apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, co
 	if (*data == NULL)
 		rc = err_nomem(err);
 done:
-	watch(w, 0);
 	xmlFreeDoc(result);
 	xsltFreeTransformContext(ctxt);
 	return rc;
