@@ -1,5 +1,6 @@
 /* html.c - parse HTML fragments, take their text, fix their links (see
  * html.h). */
+#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -892,21 +893,63 @@ srcset_next(const char **p, const char **url, size_t *url_n, const char **desc, 
 	return 1;
 }
 
-/* value resolved against base, malloc'd; NULL when it does not parse as a
- * URI reference (or is blank), to be left as it is. */
-static char *
-resolve_url(const char *value, const char *base)
+char *
+html_escape_url(const char *url)
 {
-	xmlChar *abs;
-	char *copy;
+	struct buf b = { 0 };
+	xmlChar *e = NULL;
+	char *out = NULL;
+	const char *p;
 
-	while (text_is_space(*value))
-		value++;
-	if (*value == '\0' || (abs = xmlBuildURI((const xmlChar *)value, (const xmlChar *)base)) == NULL)
+	/* A '%' that starts no escape stands for itself: "%25". */
+	if (buf_reserve(&b, strlen(url)) != 0)
 		return NULL;
-	copy = strdup((const char *)abs);
+	for (p = url; *p != '\0'; p++)
+		if (buf_adds(&b, *p == '%' && !(isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) ?
+		    "%25" : (char[2]){ *p, '\0' }) != 0)
+			goto done;
+	e = xmlURIEscapeStr((const xmlChar *)b.data, (const xmlChar *)";/?:@&=+$,#%");
+	if (e != NULL)
+		out = strdup((const char *)e);
+done:
+	buf_free(&b);
+	xmlFree(e);
+	return out;
+}
+
+char *
+html_resolve_url(const char *ref, const char *base)
+{
+	struct buf clean = { 0 };
+	xmlChar *abs = NULL;
+	const char *end;
+	char *out = NULL, *escaped = NULL;
+
+	/* As a browser reads a URL attribute: surrounding spaces and controls
+	 * go, and so do tabs and new lines inside. */
+	while (*ref != '\0' && (unsigned char)*ref <= 0x20)
+		ref++;
+	for (end = ref + strlen(ref); end > ref && (unsigned char)end[-1] <= 0x20; end--)
+		;
+	if (buf_reserve(&clean, (size_t)(end - ref)) != 0)
+		return NULL;
+	for (; ref < end; ref++)
+		if (*ref != '\t' && *ref != '\n' && *ref != '\r' && buf_addc(&clean, *ref) != 0)
+			goto done;
+	if (clean.len == 0)
+		goto done;
+	abs = xmlBuildURI((const xmlChar *)clean.data, (const xmlChar *)base);
+	/* libxml2 takes only strict RFC 3986 references; browsers also take
+	 * spaces, non-ASCII and the like, and send them percent-encoded. */
+	if (abs == NULL && (escaped = html_escape_url(clean.data)) != NULL)
+		abs = xmlBuildURI((const xmlChar *)escaped, (const xmlChar *)base);
+	if (abs != NULL)
+		out = strdup((const char *)abs);
+done:
+	buf_free(&clean);
 	xmlFree(abs);
-	return copy;
+	free(escaped);
+	return out;
 }
 
 /* A srcset value with each candidate's URL resolved against base,
@@ -922,13 +965,13 @@ resolve_srcset(const char *value, const char *base)
 		return NULL;
 	while (srcset_next(&p, &url, &url_n, &desc, &desc_n)) {
 		char *one = strndup(url, url_n);
-		xmlChar *abs = one != NULL ? xmlBuildURI((const xmlChar *)one, (const xmlChar *)base) : NULL;
+		char *abs = one != NULL ? html_resolve_url(one, base) : NULL;
 		int failed = one == NULL || (out.len > 0 && buf_adds(&out, ", ") != 0) ||
-		    buf_adds(&out, abs != NULL ? (const char *)abs : one) != 0 ||
+		    buf_adds(&out, abs != NULL ? abs : one) != 0 ||
 		    (desc_n > 0 && buf_add(&out, desc, desc_n) != 0);
 
 		free(one);
-		xmlFree(abs);
+		free(abs);
 		if (failed) {
 			buf_free(&out);
 			return NULL;
@@ -975,7 +1018,7 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 		if ((value = (char *)xmlNodeGetContent((xmlNodePtr)a)) == NULL)
 			return -1;
 		if (base != NULL) {
-			resolved = srcset ? resolve_srcset(value, base) : resolve_url(value, base);
+			resolved = srcset ? resolve_srcset(value, base) : html_resolve_url(value, base);
 			if (srcset && resolved == NULL) {
 				xmlFree(value);
 				return -1;

@@ -70,6 +70,17 @@ char *html_decode_attr(const char *s, size_t n);
  * &#150; were mapped so when parsed). */
 char *html_prepare(xmlNodePtr root, const char *base);
 
+/* url with what RFC 3986 forbids in it (spaces, non-ASCII, quotes,
+ * <>[]{}|\^`) percent-encoded, the rest kept; malloc'd. */
+char *html_escape_url(const char *url);
+
+/* ref resolved against base (an absolute URI) as a browser would: with
+ * surrounding spaces and inner tabs and new lines dropped, and what RFC
+ * 3986 forbids in it (spaces, non-ASCII...) percent-encoded when libxml2
+ * cannot take it as it is; malloc'd. NULL when it is blank, does not
+ * resolve even so, or memory runs out: the caller keeps ref. */
+char *html_resolve_url(const char *ref, const char *base);
+
 /* The children of root serialized as HTML (UTF-8), malloc'd. */
 char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
 

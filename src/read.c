@@ -519,8 +519,7 @@ is_web(const char *url)
 static char *
 web_link(char *raw, const char *base)
 {
-	char *r, *w, *out = NULL;
-	xmlChar *abs;
+	char *r, *w, *out = NULL, *abs;
 
 	if (raw == NULL)
 		return NULL;
@@ -533,10 +532,11 @@ web_link(char *raw, const char *base)
 	if (is_web(raw))
 		return raw;
 	if (raw[0] != '\0' && base != NULL && strchr(raw, ':') == NULL &&
-	    (abs = xmlBuildURI((const xmlChar *)raw, (const xmlChar *)base)) != NULL) {
-		if (is_web((const char *)abs))
-			out = strdup((const char *)abs);
-		xmlFree(abs);
+	    (abs = html_resolve_url(raw, base)) != NULL) {
+		if (is_web(abs))
+			out = abs;
+		else
+			free(abs);
 	}
 	free(raw);
 	return out != NULL ? out : strdup("");
@@ -557,25 +557,36 @@ made_up_id(const struct entry *e)
 	return strdup(id);
 }
 
-/* The URL to resolve a post's relative links against: its permalink, made
- * absolute against the page when needed; NULL when none is absolute. */
+/* The URL to resolve a post's relative links against: its permalink, else
+ * its source's site (a better guess than the Planet's page), made absolute
+ * against the page when needed; NULL when none is absolute. */
 static char *
-content_base(const char *link, const char *page_url)
+content_base(const struct entry *e, const char *page_url)
 {
+	const char *link = e->link[0] != '\0' ? e->link : e->source_link;
+	char *abs;
 	xmlURIPtr uri;
-	xmlChar *abs = NULL;
-	char *base = NULL;
 
-	abs = page_url != NULL ? xmlBuildURI((const xmlChar *)link, (const xmlChar *)page_url)
-			       : xmlStrdup((const xmlChar *)link);
+	if (link[0] == '\0')
+		return NULL;
+	abs = page_url != NULL ? html_resolve_url(link, page_url) : strdup(link);
 	if (abs == NULL)
 		return NULL;
-	uri = xmlParseURI((const char *)abs);
-	if (uri != NULL && uri->scheme != NULL)
-		base = strdup((const char *)abs);
+	/* A permalink with a space or non-ASCII in it is a fine base for a
+	 * browser; libxml2 needs it percent-encoded. */
+	if ((uri = xmlParseURI(abs)) == NULL) {
+		char *escaped = html_escape_url(abs);
+
+		free(abs);
+		abs = escaped;
+		uri = abs != NULL ? xmlParseURI(abs) : NULL;
+	}
+	if (uri == NULL || uri->scheme == NULL) {
+		free(abs);
+		abs = NULL;
+	}
 	xmlFreeURI(uri);
-	xmlFree(abs);
-	return base;
+	return abs;
 }
 
 /* The note that stands for a post too long to copy. The link is an http(s)
@@ -642,7 +653,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	if ((doc = html_parse_fragment_with(html, b, (size_t)(be - b), cut)) == NULL ||
 	    (root = html_fragment_root(doc)) == NULL)
 		goto done;
-	base = content_base(e->link, page_url);
+	base = content_base(e, page_url);
 	if ((e->text = html_prepare(root, base)) == NULL ||
 	    (e->content = html_serialize(doc, root)) == NULL)
 		goto done;

@@ -190,6 +190,35 @@ expect_exit "a file name that is not UTF-8" 0 "$UNPLANET" -o "$T/out-$latin" "$T
 [ -f "$T/out-$latin/index.html" ] && ok "a folder name that is not UTF-8" || not_ok "a folder name that is not UTF-8"
 expect_exit "a URL that is not UTF-8 is a usage error" 64 "$UNPLANET" --dump "http://127.0.0.1:1/$latin"
 
+# Relative links in a post: against a permalink libxml2 cannot parse as
+# it is (a space), and against the source's site when the post has no
+# usable permalink; nothing is left relative.
+cat >"$T/relative.html" <<'EOF'
+<html><head><title>P</title></head><body><div id="body-main">
+<h2>April 28, 2026</h2>
+<hr /><h3 class="post"><a href="https://bob.example/" title="Bob">Bob</a></h3>
+<h4><a href="https://bob.example/a b/post.html">Spaced</a></h4>
+<p>
+<a href="../up.html">up</a> <img src="my pic.png">
+</p>
+<p>
+<em><a href="https://bob.example/a b/post.html">April 28, 2026 09:00 AM UTC</a></em>
+</p>
+<p>
+No permalink: <a href="/root.html">r</a>
+</p>
+<p>
+<em><a href="javascript:alert(1)">April 28, 2026 08:00 AM UTC</a></em>
+</p>
+</div>
+<div id="left-hand-navigation"></div>
+</body></html>
+EOF
+expect_exit "relative links: page converts" 0 "$UNPLANET" --dump "$T/relative.html"
+expect_grep "relative links: against a permalink with a space" "$T/out" 'href="https://bob.example/up.html"'
+expect_grep "relative links: a space in the link is encoded" "$T/out" 'src="https://bob.example/a%20b/my%20pic.png"'
+expect_grep "relative links: no permalink, against the source's site" "$T/out" 'href="https://bob.example/root.html"'
+
 # --help and --version report a failed write.
 expect_exit "--help to a full disk: exit 74" 74 sh -c "'$UNPLANET' --help >/dev/full"
 expect_exit "--version to a full disk: exit 74" 74 sh -c "'$UNPLANET' --version >/dev/full"

@@ -267,6 +267,40 @@ test_html(void)
 	free(s);
 }
 
+/* Link resolution as a browser does it, where libxml2 alone would give up. */
+static void
+test_urls(void)
+{
+	static const struct {
+		const char *name, *ref, *base, *want;
+	} cases[] = {
+		{ "url: relative", "../x.html", "https://ex.org/a/b/c.html", "https://ex.org/a/x.html" },
+		{ "url: surrounding spaces go", "  x.html \n", "https://ex.org/a/b", "https://ex.org/a/x.html" },
+		{ "url: tabs and new lines inside go", "x\t.h\ntml", "https://ex.org/a/b", "https://ex.org/a/x.html" },
+		{ "url: a space is encoded", "my pic.png", "https://ex.org/a/b", "https://ex.org/a/my%20pic.png" },
+		{ "url: non-ASCII is encoded", "caf\xc3\xa9.html", "https://ex.org/a/b", "https://ex.org/a/caf%C3%A9.html" },
+		{ "url: | and braces are encoded", "a|b{c}", "https://ex.org/", "https://ex.org/a%7Cb%7Bc%7D" },
+		{ "url: a lone % stands for itself", "100%.html", "https://ex.org/", "https://ex.org/100%25.html" },
+		{ "url: escapes stay", "a%20b.html?q=1#f", "https://ex.org/", "https://ex.org/a%20b.html?q=1#f" },
+		{ "url: absolute stays", "https://o.org/x?y=1&z=2", "https://ex.org/", "https://o.org/x?y=1&z=2" },
+		{ "url: IPv6 host stays", "http://[::1]:8080/v6", "https://ex.org/", "http://[::1]:8080/v6" },
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		s = html_resolve_url(cases[i].ref, cases[i].base);
+		check_str(cases[i].name, s, cases[i].want);
+		free(s);
+	}
+	s = html_resolve_url(" \t ", "https://ex.org/");
+	check_int("url: blank gives NULL", s == NULL, 1);
+	free(s);
+	s = html_escape_url("https://ex.org/a b/caf\xc3\xa9?q=\"x\"");
+	check_str("url: escaping a permalink", s, "https://ex.org/a%20b/caf%C3%A9?q=%22x%22");
+	free(s);
+}
+
 static void
 test_sanitize(void)
 {
@@ -399,6 +433,7 @@ main(void)
 	test_slugs();
 	test_text();
 	test_html();
+	test_urls();
 	test_sanitize();
 	test_patterns();
 	test_settings();
