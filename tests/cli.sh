@@ -219,6 +219,40 @@ expect_grep "relative links: against a permalink with a space" "$T/out" 'href="h
 expect_grep "relative links: a space in the link is encoded" "$T/out" 'src="https://bob.example/a%20b/my%20pic.png"'
 expect_grep "relative links: no permalink, against the source's site" "$T/out" 'href="https://bob.example/root.html"'
 
+# Untitled posts without a permalink, one source, one minute: different
+# posts stay apart, a copy of one is one entry.
+cat >"$T/same-minute.html" <<'EOF'
+<html><body><div id="body-main">
+<h2>April 28, 2026</h2>
+<hr /><h3 class="post"><a href="https://bob.example/" title="Bob">Bob</a></h3>
+<p>
+First status.
+</p>
+<p>
+<em><a href="">April 28, 2026 10:00 AM UTC</a></em>
+</p>
+<p>
+Second, different status.
+</p>
+<p>
+<em><a href="">April 28, 2026 10:00 AM UTC</a></em>
+</p>
+<p>
+First status.
+</p>
+<p>
+<em><a href="">April 28, 2026 10:00 AM UTC</a></em>
+</p>
+</div>
+<div id="left-hand-navigation"></div>
+</body></html>
+EOF
+expect_exit "same-minute untitled posts: page converts" 0 "$UNPLANET" --dump "$T/same-minute.html"
+n=$(grep -c '<entry' "$T/out")
+[ "$n" = 2 ] && ok "same-minute untitled posts: two different posts, two entries" ||
+	not_ok "same-minute untitled posts: two different posts, two entries: $n"
+expect_grep "same-minute untitled posts: the second is told apart" "$T/out" '<id>urn:unplanet:entry:[0-9a-f]{16}-2</id>'
+
 # --help and --version report a failed write.
 expect_exit "--help to a full disk: exit 74" 74 sh -c "'$UNPLANET' --help >/dev/full"
 expect_exit "--version to a full disk: exit 74" 74 sh -c "'$UNPLANET' --version >/dev/full"
