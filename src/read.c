@@ -237,8 +237,9 @@ parse_a_tag(const char *p, const char *end, struct span *href, struct span *titl
 }
 
 /* Matches a post frame at p. bare=1 also accepts a frame that is only
- * "<p>" and a line break, LF, CRLF or CR (an untitled post continuing the
- * same source). */
+ * "<p>" and white space (an untitled post continuing the same source):
+ * the template writes a line break there (LF, CRLF or CR), a page that
+ * went through a minifier a space. */
 static int
 match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 {
@@ -291,7 +292,7 @@ match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 	if (!starts(q, end, "<p>"))
 		return -1;
 	if (!f->has_source && !f->has_title &&
-	    !(bare && (starts(q + 3, end, "\n") || starts(q + 3, end, "\r"))))
+	    !(bare && q + 3 < end && text_is_space(q[3])))
 		return -1;
 	f->body = q + 3;
 	return 0;

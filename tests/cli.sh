@@ -253,6 +253,15 @@ n=$(grep -c '<entry' "$T/out")
 	not_ok "same-minute untitled posts: two different posts, two entries: $n"
 expect_grep "same-minute untitled posts: the second is told apart" "$T/out" '<id>urn:unplanet:entry:[0-9a-f]{16}-2</id>'
 
+# A page whose line breaks a minifier took out: untitled posts still part.
+cat >"$T/minified.html" <<'EOF'
+<html><body><div id="body-main"> <h2>April 28, 2026</h2> <hr /><h3 class="post"><a href="https://bob.example/" title="Bob">Bob</a></h3> <p> First. </p> <p> <em><a href="https://bob.example/1">April 28, 2026 11:00 AM UTC</a></em> </p> <p>	Second. </p> <p> <em><a href="https://bob.example/2">April 28, 2026 10:00 AM UTC</a></em> </p> </div> <div id="left-hand-navigation"></div></body></html>
+EOF
+expect_exit "minified page: converts" 0 "$UNPLANET" --dump "$T/minified.html"
+n=$(grep -c '<entry' "$T/out")
+[ "$n" = 2 ] && ok "minified page: two untitled posts, two entries" ||
+	not_ok "minified page: two untitled posts, two entries: $n"
+
 # --help and --version report a failed write.
 expect_exit "--help to a full disk: exit 74" 74 sh -c "'$UNPLANET' --help >/dev/full"
 expect_exit "--version to a full disk: exit 74" 74 sh -c "'$UNPLANET' --version >/dev/full"
