@@ -785,7 +785,7 @@ frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, cha
 {
 	struct frame f = *first, next;
 	struct footer ft;
-	const char *from = f.body;
+	const char *from = f.body, *stuck = NULL;
 	int last = 0, found;
 
 	while (!last) {
@@ -800,11 +800,15 @@ frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, cha
 		if (!found) {
 			if ((sc->links == NULL && link_index(sc) != 0) || add_dead(sc, f.body) != 0)
 				return err_nomem(err);
+			/* Backtracking ends at the first post: name the furthest one
+			 * that could not be closed, where the page goes wrong. */
+			if (stuck == NULL || f.body > stuck)
+				stuck = f.body;
 			if (fr->n == 0)
 				return err_set(err, UP_EDATA,
 				    "%s:%zu: post has no date line followed by another post or the end of the list "
 				    "(page cut short, or not a Planet 2.0 page)",
-				    sc->name, line_of(sc, f.body));
+				    sc->name, line_of(sc, stuck));
 			p = &fr->posts[--fr->n];
 			f = p->f;
 			from = p->ft.em + 1;

@@ -122,6 +122,11 @@ expect_exit "page without posts, new DIR: exit 65" 65 "$UNPLANET" -o "$T/fresh" 
 head -c 100000 "$SAMPLE" >"$T/cut.html"
 expect_exit "page cut short: exit 65" 65 "$UNPLANET" -o "$D" "$T/cut.html"
 expect_grep "page cut short names the line" "$T/err" "cut.html:[0-9]+: post has no date line"
+# ...of the post left unfinished, not of the first post.
+got=$(sed -n 's/.*cut\.html:\([0-9]*\):.*/\1/p' "$T/err")
+last=$(grep -n '</a></h4>' "$T/cut.html" | tail -1 | cut -d: -f1)
+[ -n "$got" ] && [ "$got" -ge "$last" ] && ok "page cut short names the unfinished post's line" ||
+	not_ok "page cut short names the unfinished post's line: $got, the last post starts on $last"
 snapshot "$D" >"$T/after"
 expect_same "page cut short leaves DIR unchanged" "$T/before" "$T/after"
 
