@@ -15,8 +15,8 @@
 /* Deepest nesting of elements kept. libxml2 2.9 spends time in proportion
  * to the depth on every stray end tag, so a post nesting 100 000 tags and
  * closing the wrong ones would take minutes; browsers cap the depth too
- * (Chromium at 512, as here). What lies deeper is dropped, and the parse
- * says so. */
+ * (Chromium at 512, as here). The parse stops there, so the rest of the
+ * post is dropped, and says so. */
 #define HTML_MAX_DEPTH 512
 
 /* Most elements kept from one fragment: a real post has a few thousand;
