@@ -162,10 +162,11 @@ entry_text(struct entry *e)
 }
 
 /* 1 if any pattern matches any of the n_subjects strings. A match that
- * gives up counts in *failures, and that pattern tries no further string. */
+ * gives up counts in set->match_failures, and that pattern tries no
+ * further string; one that ran out of memory sets set->out_of_memory. */
 static int
 any_match(struct pattern *const *patterns, size_t n, const char *const *subjects, size_t n_subjects,
-    size_t *failures)
+    struct feed_set *set)
 {
 	size_t i, k;
 
@@ -175,8 +176,10 @@ any_match(struct pattern *const *patterns, size_t n, const char *const *subjects
 
 			if (r == 1)
 				return 1;
+			if (r == -2)
+				set->out_of_memory = 1;
 			if (r < 0) {
-				(*failures)++;
+				set->match_failures += r == -1;
 				break;
 			}
 		}
@@ -186,7 +189,7 @@ any_match(struct pattern *const *patterns, size_t n, const char *const *subjects
 
 /* 1 if any pattern matches the entry's title, source name or text. */
 static int
-matches(struct pattern *const *patterns, size_t n, struct entry *e, size_t *failures)
+matches(struct pattern *const *patterns, size_t n, struct entry *e, struct feed_set *set)
 {
 	const char *subjects[3];
 
@@ -195,7 +198,9 @@ matches(struct pattern *const *patterns, size_t n, struct entry *e, size_t *fail
 	subjects[0] = e->title;
 	subjects[1] = e->source_name;
 	subjects[2] = entry_text(e);
-	return any_match(patterns, n, subjects, 3, failures);
+	if (e->text == NULL)
+		set->out_of_memory = 1;
+	return any_match(patterns, n, subjects, 3, set);
 }
 
 /* The first keep of n members (all when keep is 0). */
@@ -395,7 +400,7 @@ planet_name(const struct page *page)
 /* Makes one author feed from its candidates c[0..n). */
 static int
 make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n,
-    const struct group_options *opt, size_t *failures)
+    const struct group_options *opt, struct feed_set *set)
 {
 	const struct settings *s = opt->settings;
 	const struct entry *first;
@@ -423,7 +428,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	}
 	f->n_members = merge(c, n, f->members, opt->now);
 	for (i = kept = 0; i < f->n_members; i++)
-		if (s == NULL || !matches(s->exclude, s->n_exclude, f->members[i].entry, failures))
+		if (s == NULL || !matches(s->exclude, s->n_exclude, f->members[i].entry, set))
 			f->members[kept++] = f->members[i];
 	f->n_members = kept;
 	qsort(f->members, f->n_members, sizeof *f->members, by_date);
@@ -468,8 +473,8 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 		for (k = 0; k < f->n_members; k++) {
 			struct entry *e = f->members[k].entry;
 
-			if (matches(topic->match, topic->n_match, e, &set->match_failures) &&
-			    !matches(topic->exclude, topic->n_exclude, e, &set->match_failures))
+			if (matches(topic->match, topic->n_match, e, set) &&
+			    !matches(topic->exclude, topic->n_exclude, e, set))
 				t->members[t->n_members++] = f->members[k];
 		}
 	}
@@ -493,11 +498,11 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 /* Whether --only lets a feed have author files: its name or site link
  * matches. */
 static int
-listed(const struct feed *f, const struct settings *s, size_t *failures)
+listed(const struct feed *f, const struct settings *s, struct feed_set *set)
 {
 	const char *subjects[2] = { f->title, f->link };
 
-	return s == NULL || s->n_only == 0 || any_match(s->only, s->n_only, subjects, 2, failures);
+	return s == NULL || s->n_only == 0 || any_match(s->only, s->n_only, subjects, 2, set);
 }
 
 int
@@ -553,7 +558,7 @@ group_page(struct page *page, struct state *archive,
 		archived[set->n_feeds] = k < j ? all[k].archived_slug : NULL;
 		fixed[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug : NULL;
 		fixed_at[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug_at : NULL;
-		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt, &set->match_failures) != 0)
+		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt, set) != 0)
 			goto nomem;
 	}
 	n_authors = set->n_feeds;
@@ -574,7 +579,7 @@ group_page(struct page *page, struct state *archive,
 
 		for (k = 0; k < f->n_members; k++)
 			f->members[k].source_slug = f->slug;
-		f->hidden = !listed(f, s, &set->match_failures);
+		f->hidden = !listed(f, s, set);
 	}
 	for (i = 0; i < n_topics; i++) {
 		fixed[n_authors + i] = s->topics[i].slug;
@@ -594,6 +599,8 @@ group_page(struct page *page, struct state *archive,
 	if (c < 0)
 		goto nomem;
 	qsort(set->feeds + n_authors, n_topics, sizeof *set->feeds, by_kind_slug);
+	if (set->out_of_memory)
+		goto nomem;
 	for (i = 0; i < set->n_feeds; i++)
 		for (k = 0; k < set->feeds[i].n_shown; k++)
 			if (set->feeds[i].members[k].updated > set->newest)

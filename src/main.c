@@ -273,18 +273,30 @@ settings_fingerprint(const struct settings *s, const struct writer *w, char out[
 	snprintf(out, 17, "%016llx", h);
 }
 
-/* libxml2 and libxslt do not always report running out of memory: a node
- * or an attribute can go missing and the call still succeed. Their every
- * allocation goes through these, and a run that saw one fail publishes
- * nothing. */
-static int xml_out_of_memory;
+/* libxml2 2.9 and libxslt do not always survive running out of memory:
+ * a node or an attribute can go missing with the call still succeeding,
+ * and the HTML parser can loop for ever once an allocation failed. Their
+ * every allocation goes through these, and the first that fails ends the
+ * run at once, with status 70: nothing has been renamed into the output
+ * folder yet (that comes after the last transform), the lock goes with
+ * the process, and a temporary file or an empty folder left behind is
+ * swept or reused by the next run. */
+static void
+xml_out_of_memory(void)
+{
+	static const char msg[] = "unplanet: out of memory\n";
+
+	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+	_exit(UP_ESOFTWARE);
+}
 
 static void *
 xml_malloc(size_t n)
 {
 	void *p = malloc(n);
 
-	xml_out_of_memory |= p == NULL;
+	if (p == NULL)
+		xml_out_of_memory();
 	return p;
 }
 
@@ -293,7 +305,8 @@ xml_realloc(void *p, size_t n)
 {
 	void *q = realloc(p, n);
 
-	xml_out_of_memory |= q == NULL;
+	if (q == NULL)
+		xml_out_of_memory();
 	return q;
 }
 
@@ -302,7 +315,8 @@ xml_strdup(const char *s)
 {
 	char *copy = strdup(s);
 
-	xml_out_of_memory |= copy == NULL;
+	if (copy == NULL)
+		xml_out_of_memory();
 	return copy;
 }
 
@@ -321,10 +335,8 @@ dump(const struct feed_set *set, const struct group_options *gopt, char **err)
 	int rc = UP_OK;
 
 	xmlSetGenericErrorFunc(NULL, silent);
-	if (doc == NULL || xml_out_of_memory) {
-		xmlFreeDoc(doc);
+	if (doc == NULL)
 		return err_nomem(err);
-	}
 	if (xmlSaveFormatFileEnc("-", doc, "UTF-8", 1) < 0 || fflush(stdout) != 0 || ferror(stdout))
 		rc = err_set(err, UP_EIO, "standard output: write failed: %s", strerror(errno));
 	xmlFreeDoc(doc);
@@ -573,8 +585,6 @@ run(const struct settings *s, char **err)
 		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, NULL, err);
 		state_bytes = NULL;
 	}
-	if (rc == UP_OK && xml_out_of_memory)
-		rc = err_nomem(err);
 	if (rc == UP_OK)
 		rc = publish_commit(pub, &stats, err);
 	if (rc != UP_OK)

@@ -70,13 +70,13 @@ pattern_match(const struct pattern *p, const char *subject, size_t len)
 	int rc;
 
 	if (md == NULL)
-		return -1;
+		return -2;
 	/* The subject is valid UTF-8 (the reader made it so): skip the check. */
 	rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, PCRE2_NO_UTF_CHECK, md, p->context);
 	pcre2_match_data_free(md);
 	if (rc >= 0)
 		return 1;
-	return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+	return rc == PCRE2_ERROR_NOMATCH ? 0 : rc == PCRE2_ERROR_NOMEMORY ? -2 : -1;
 }
 
 void

@@ -23,7 +23,8 @@ struct pattern *pattern_compile(const char *text, char **why);
 const char *pattern_text(const struct pattern *p);
 
 /* 1 if p matches subject[0..len), 0 if not, -1 if the match gave up
- * (match limit reached) or memory ran out. */
+ * (match or depth limit reached), -2 if memory ran out. Ownership: a
+ * pattern owns its compiled code; pattern_free releases it. */
 int pattern_match(const struct pattern *p, const char *subject, size_t len);
 
 void pattern_free(struct pattern *p);
