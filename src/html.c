@@ -553,7 +553,7 @@ safe_url(const char *url, size_t n, const char *elem, const char *attr)
 
 	while (p < end && *p <= 0x20)
 		p++;
-	for (; p < end && k < sizeof scheme - 1; p++) {
+	for (; p < end; p++) {
 		if (*p == '\t' || *p == '\n' || *p == '\r')
 			continue;
 		if (*p == ':')
@@ -561,10 +561,14 @@ safe_url(const char *url, size_t n, const char *elem, const char *attr)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		    *p == '+' || *p == '-' || *p == '.'))
 			return 1;   /* no scheme: a relative reference */
-		scheme[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		if (k < sizeof scheme - 1)
+			scheme[k] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		k++;
 	}
-	if (p >= end || *p != ':')
-		return k < sizeof scheme - 1;   /* relative, or a scheme too long to be real */
+	if (p >= end)
+		return 1;   /* no ':' at all: relative */
+	if (k >= sizeof scheme)
+		return 0;   /* a scheme too long to be one we keep */
 	scheme[k] = '\0';
 	if (in_table(scheme, kept_schemes, COUNT(kept_schemes)))
 		return 1;

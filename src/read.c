@@ -960,14 +960,13 @@ done:
 	return rc;
 }
 
-/* The charset a <meta> tag declares in the first bytes, as HTML's prescan
- * would find it; copied into out (NUL-terminated) or out[0] = 0. */
-static void
-meta_charset(const char *p, size_t n, char *out, size_t outn)
+/* The charset a <meta> in the page's first 4 KB declares, malloc'd: ""
+ * when there is none, NULL when memory runs out. */
+static char *
+meta_charset(const char *p, size_t n)
 {
 	const char *end = p + (n < 4096 ? n : 4096), *m = p;
 
-	out[0] = '\0';
 	while ((m = memchr(m, '<', (size_t)(end - m))) != NULL) {
 		const char *close, *cs, *v;
 		size_t len = 0;
@@ -978,7 +977,7 @@ meta_charset(const char *p, size_t n, char *out, size_t outn)
 		}
 		close = memchr(m, '>', (size_t)(end - m));
 		if (close == NULL)
-			return;
+			break;
 		for (cs = m; cs + 7 < close; cs++)
 			if (strncasecmp(cs, "charset", 7) == 0)
 				break;
@@ -988,16 +987,15 @@ meta_charset(const char *p, size_t n, char *out, size_t outn)
 				v = skip_space(v + 1, close);
 				if (v < close && (*v == '"' || *v == '\''))
 					v++;
-				while (v + len < close && len + 1 < outn && !text_is_space(v[len]) &&
+				while (v + len < close && !text_is_space(v[len]) &&
 				    v[len] != '"' && v[len] != '\'' && v[len] != ';' && v[len] != '/')
 					len++;
-				memcpy(out, v, len);
-				out[len] = '\0';
-				return;
+				return strndup(v, len);
 			}
 		}
 		m = close;
 	}
+	return strdup("");
 }
 
 /* Makes data valid UTF-8 fit for XML: decodes what a byte-order mark, the
@@ -1009,9 +1007,9 @@ decode_page(const char *data, size_t len, const char *name, const char *charset,
 {
 	const unsigned char *u = (const unsigned char *)data;
 	const char *from = NULL;
-	char declared[64];
+	char *declared = NULL;
 	struct buf utf8 = { 0 };
-	int rc;
+	int rc = 0;
 
 	if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
 		from = "UTF-16BE";
@@ -1022,11 +1020,9 @@ decode_page(const char *data, size_t len, const char *name, const char *charset,
 		data += 2;
 		len -= 2;
 	} else if (!(len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)) {
-		if (charset != NULL && *charset != '\0') {
-			snprintf(declared, sizeof declared, "%s", charset);
-		} else {
-			meta_charset(data, len, declared, sizeof declared);
-		}
+		declared = charset != NULL && *charset != '\0' ? strdup(charset) : meta_charset(data, len);
+		if (declared == NULL)
+			goto nomem;
 		if (declared[0] != '\0' && strcasecmp(declared, "utf-8") != 0 &&
 		    strcasecmp(declared, "utf8") != 0 && strncasecmp(declared, "utf-16", 6) != 0) {
 			/* HTML reads these labels as Windows-1252. */
@@ -1041,8 +1037,8 @@ decode_page(const char *data, size_t len, const char *name, const char *charset,
 	if (from != NULL) {
 		rc = text_to_utf8(data, len, from, &utf8);
 		if (rc == -2) {
-			buf_free(&utf8);
-			return err_set(err, UP_EDATA, "%s: unknown character encoding \"%s\"", name, from);
+			rc = err_set(err, UP_EDATA, "%s: unknown character encoding \"%s\"", name, from);
+			goto done;
 		}
 		if (rc != 0)
 			goto nomem;
@@ -1052,17 +1048,19 @@ decode_page(const char *data, size_t len, const char *name, const char *charset,
 	if (from == NULL && text_is_clean(data, len)) {
 		*page = data;
 		*page_len = len;
-		return 0;
+		goto done;
 	}
 	if (text_clean(data, len, clean) != 0)
 		goto nomem;
-	buf_free(&utf8);
 	*page = clean->data ? clean->data : "";
 	*page_len = clean->len;
-	return 0;
+	goto done;
 nomem:
+	rc = err_nomem(err);
+done:
 	buf_free(&utf8);
-	return err_nomem(err);
+	free(declared);
+	return rc;
 }
 
 /* The page's <title>; when it has none, the host of its URL, else

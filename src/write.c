@@ -82,14 +82,20 @@ static void
 collect(void *ctx, const char *fmt, ...)
 {
 	struct buf *b = ctx;
-	char line[512];
 	va_list ap;
+	int n;
 
+	if (b->len >= 4096)
+		return;   /* enough to say what went wrong */
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (b->len < 4096)
-		(void)buf_adds(b, line);
+	if (n < 0 || buf_reserve(b, (size_t)n + 1) != 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
 }
 
 static void

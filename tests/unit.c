@@ -342,6 +342,9 @@ test_sanitize(void)
 		  "<figure><img src=\"https://x/i.png\" alt=\"i\"><figcaption>c</figcaption></figure>",
 		  "<table><tr><td>1</td></tr></table><pre><code>x</code></pre><figure><img src=\"https://x/i.png\" alt=\"i\">"
 		  "<figcaption>c</figcaption></figure>" },
+		{ "sanitize: a relative link with a long first segment stays",
+		  "<a href=\"averyveryverylongsegment/x.html\">a</a><a href=\"averyveryverylongscheme:x\">b</a>",
+		  "<a href=\"averyveryverylongsegment/x.html\">a</a><a>b</a>" },
 		{ "sanitize: links and aria stay", "<a href=\"https://x/\" title=\"t\" aria-label=\"l\" role=\"link\" target=\"_blank\">x</a>"
 		  "<a href=\"mailto:a@b\">m</a>",
 		  "<a href=\"https://x/\" title=\"t\" aria-label=\"l\" role=\"link\">x</a><a href=\"mailto:a@b\">m</a>" },
