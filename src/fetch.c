@@ -265,6 +265,25 @@ type_charset(const char *type)
 	return n > 0 ? strndup(c, n) : NULL;
 }
 
+/* Appends the header "name: value" to *list, or nothing when value is
+ * NULL or empty; -1 when memory runs out (*list stays, to be freed). */
+static int
+add_header(struct curl_slist **list, const char *name, const char *value)
+{
+	struct buf h = { 0 };
+	struct curl_slist *longer = NULL;
+
+	if (value == NULL || *value == '\0')
+		return 0;
+	if (buf_adds(&h, name) == 0 && buf_adds(&h, ": ") == 0 && buf_adds(&h, value) == 0)
+		longer = curl_slist_append(*list, h.data);
+	buf_free(&h);
+	if (longer == NULL)
+		return -1;
+	*list = longer;
+	return 0;
+}
+
 static int
 http_scheme(const char *url)
 {
@@ -277,7 +296,6 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	struct transfer t = { { 0 }, opt->max_size, 0, f, 0 };
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
-	char *ims = NULL;
 	long status = 0;
 	char *type = NULL, *effective = NULL, *shown;
 	CURL *curl;
@@ -307,22 +325,11 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-	headers = curl_slist_append(headers, "Accept: text/html, application/xhtml+xml;q=0.9, */*;q=0.1");
-	if (opt->etag != NULL && *opt->etag != '\0') {
-		struct buf h = { 0 };
-
-		if (buf_adds(&h, "If-None-Match: ") == 0 && buf_adds(&h, opt->etag) == 0)
-			headers = curl_slist_append(headers, h.data);
-		buf_free(&h);
-	}
-	if (opt->last_modified != NULL && *opt->last_modified != '\0') {
-		struct buf h = { 0 };
-
-		if (buf_adds(&h, "If-Modified-Since: ") == 0 && buf_adds(&h, opt->last_modified) == 0)
-			ims = buf_take(&h);
-		buf_free(&h);
-		if (ims != NULL)
-			headers = curl_slist_append(headers, ims);
+	if (add_header(&headers, "Accept", "text/html, application/xhtml+xml;q=0.9, */*;q=0.1") != 0 ||
+	    add_header(&headers, "If-None-Match", opt->etag) != 0 ||
+	    add_header(&headers, "If-Modified-Since", opt->last_modified) != 0) {
+		rc = err_nomem(err);
+		goto done;
 	}
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	res = curl_easy_perform(curl);
@@ -365,7 +372,6 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 done:
 	buf_free(&t.body);
 	curl_slist_free_all(headers);
-	free(ims);
 	free(shown);
 	curl_easy_cleanup(curl);
 	return rc;
