@@ -79,9 +79,8 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 	for (;;) {
 		/* The folder must exist to be locked; one made here goes away
 		 * again if the run fails. */
-		if (mkdir(dir, 0777) == 0) {
-			p->made_dir = 1;
-		} else if (errno != EEXIST) {
+		p->made_dir = mkdir(dir, 0777) == 0;
+		if (!p->made_dir && errno != EEXIST) {
 			int e = errno;
 
 			publish_free(p);
