@@ -216,7 +216,8 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
       </p>
       <p class="formats">
         <xsl:for-each select="/directory/format">
-          <a class="{@name}" href="{$feed/path}.{@name}" title="{$feed/title}, {@name} feed">
+          <a class="{@name}" href="{$feed/path}.{@name}" title="{$feed/title}, {@name} feed"
+             aria-label="{$feed/title}, {@name} feed">
             <xsl:if test="@type != ''"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
             <xsl:choose>
               <xsl:when test="@name = 'atom'">Atom</xsl:when>
