@@ -391,6 +391,42 @@ add_fragment(struct buf *in, const char *s, size_t n)
 	return buf_add(in, s, (size_t)(end - s));
 }
 
+/* "<!-->" and "<!--->" are whole, empty comments in HTML5 (and browsers);
+ * libxml2 2.9 reads on to the next "-->", or the end of the post, and
+ * drops all that as a comment. Rewrites them, in in[from..], as "<!---->". */
+static int
+close_empty_comments(struct buf *in, size_t from)
+{
+	struct buf out = { 0 };
+	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c;
+	size_t k;
+	int changed = 0;
+
+	/* p: copied up to here; q: searched up to here. */
+	while ((c = memmem(q, (size_t)(end - q), "<!--", 4)) != NULL) {
+		k = end - c > 4 && c[4] == '>' ? 5 : end - c > 5 && c[4] == '-' && c[5] == '>' ? 6 : 0;
+		q = c + (k > 0 ? k : 4);
+		if (k == 0)
+			continue;
+		if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
+			goto fail;
+		changed = 1;
+		if (buf_add(&out, p, (size_t)(c - p)) != 0 || buf_adds(&out, "<!---->") != 0)
+			goto fail;
+		p = q;
+	}
+	if (!changed)
+		return 0;
+	if (buf_add(&out, p, (size_t)(end - p)) != 0)
+		goto fail;
+	buf_free(in);
+	*in = out;
+	return 0;
+fail:
+	buf_free(&out);
+	return -1;
+}
+
 htmlDocPtr
 html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated)
 {
@@ -405,7 +441,7 @@ html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *t
 	/* add_fragment may write more than it reads ("&#0;" is "&#65533;"):
 	 * what libxml2 reads must still fit its int. */
 	if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || add_fragment(&in, s, n) != 0 ||
-	    in.len > (size_t)INT32_MAX)
+	    close_empty_comments(&in, sizeof fragment_prefix - 1) != 0 || in.len > (size_t)INT32_MAX)
 		goto done;
 	ctxt->_private = &limits;
 	doc = htmlCtxtReadMemory(ctxt, in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS);

@@ -216,6 +216,9 @@ test_html(void)
 	s = fragment_text("a<![CDATA[ x ]]>b<![if !IE]>c<![endif]>d <!x> e <3 f<!-- g -->h");
 	check_str("text: bogus comments are no text", s, "abcd e <3 fh");
 	free(s);
+	s = fragment_text("a<!-->b <!--->c <!-- d -->e <!---->f <!-- g <!--> h -->i");
+	check_str("text: '<!-->' and '<!--->' are empty comments", s, "ab c e f h -->i");
+	free(s);
 	s = fragment_text("I </3 Mondays, see <b>this</b> and a</>b c</ d> e <//x> f");
 	check_str("text: '</' and no letter is a bogus comment", s, "I this and ab c e f");
 	free(s);
