@@ -268,6 +268,59 @@ on_characters(void *ctx, const xmlChar *ch, int len)
 
 /* startElement of libxml2's SAX2 tree builder, with the limits: the parser
  * pushed the new element's name just before calling us. */
+/* HTML5's tags that end SVG or MathML content they appear in (sorted);
+ * <font> too when it has color, face or size. */
+static const char *const foreign_breakers[] = {
+	"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt",
+	"em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li",
+	"listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span",
+	"strike", "strong", "sub", "sup", "table", "tt", "u", "ul", "var"
+};
+
+/* Where HTML may nest inside SVG or MathML (sorted). */
+static const char *const integration_points[] = {
+	"annotation-xml", "desc", "foreignobject", "mi", "mn", "mo", "ms", "mtext", "title"
+};
+
+/* An HTML tag inside <svg> or <math> ends them in HTML5, so an unclosed
+ * icon does not swallow the rest of a post; libxml2 2.9 knows neither and
+ * nests all that follows inside. When name (just pushed on libxml2's
+ * stack of open elements, its node not made yet) is such a tag, closes
+ * the foreign elements it stands in. */
+static void
+leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar **atts)
+{
+	int i, root = -1, top = ctxt->nameNr - 1;
+
+	if (!in_table((const char *)name, foreign_breakers, sizeof foreign_breakers / sizeof *foreign_breakers)) {
+		if (strcmp((const char *)name, "font") != 0)
+			return;
+		for (i = 0; atts != NULL && atts[i] != NULL && root < 0; i += 2)
+			if (strcmp((const char *)atts[i], "color") == 0 || strcmp((const char *)atts[i], "face") == 0 ||
+			    strcmp((const char *)atts[i], "size") == 0)
+				root = 0;
+		if (root < 0)
+			return;
+		root = -1;
+	}
+	for (i = top - 1; i >= 0; i--) {
+		const char *open = (const char *)ctxt->nameTab[i];
+
+		if (strcmp(open, "svg") == 0 || strcmp(open, "math") == 0)
+			root = i;
+		else if (in_table(open, integration_points, sizeof integration_points / sizeof *integration_points))
+			break;
+	}
+	if (root < 0)
+		return;
+	/* Close the nodes, then take their names off the stack under name. */
+	for (i = top - 1; i >= root; i--)
+		xmlSAX2EndElement(ctxt, ctxt->nameTab[i]);
+	ctxt->nameTab[root] = ctxt->nameTab[top];
+	ctxt->nameNr = root + 1;
+	ctxt->name = ctxt->nameTab[root];
+}
+
 static void
 start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
@@ -284,6 +337,7 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 		xmlStopParser(ctxt);
 		return;
 	}
+	leave_foreign_content(ctxt, name, atts);
 	xmlSAX2StartElement(ctx, name, atts);
 	/* A post's stray "</body>" or "</html>" (a whole page pasted in) is
 	 * ignored by browsers, but closes the body in libxml2 2.9, which then

@@ -219,6 +219,11 @@ test_html(void)
 	s = fragment_text("a<!-->b <!--->c <!-- d -->e <!---->f <!-- g <!--> h -->i");
 	check_str("text: '<!-->' and '<!--->' are empty comments", s, "ab c e f h -->i");
 	free(s);
+	s = fragment_text("Icon <svg viewBox=\"0 0 1 1\"><circle r=\"1\"/> <p>after</p> <math><mi>x</mi><div>more</div>"
+	    " <svg><text>a<br>b</text></svg> <svg><foreignObject><p>fo</p></foreignObject><font color=\"red\">c</font>"
+	    "</svg> <svg><font>d</font></svg>end");
+	check_str("text: an HTML tag ends unclosed SVG and MathML, as in HTML5", s, "Icon after more b c end");
+	free(s);
 	s = fragment_text("I </3 Mondays, see <b>this</b> and a</>b c</ d> e <//x> f");
 	check_str("text: '</' and no letter is a bogus comment", s, "I this and ab c e f");
 	free(s);
