@@ -12,6 +12,7 @@
 #include <ini.h>
 #include <libxml/uri.h>
 
+#include "buf.h"
 #include "config.h"
 #include "err.h"
 #include "fetch.h"
@@ -309,42 +310,54 @@ struct reading {
 /* fgets for inih, counting lines and noting section headers. inih cuts
  * section names at 49 bytes (Debian builds it with INI_MAX_SECTION 50)
  * and reports no section that holds no keys, so each header that starts a
- * line is noted here, with its line, and handed to inih as "[#N]": on_key
- * looks the whole name up. (An indented header is left alone: inih may
- * take it for the continuation of a value.) */
+ * line is read whole here, noted with its line, and handed to inih as
+ * "[#N]": on_key looks the whole name up. (An indented header is left
+ * alone: inih may take it for the continuation of a value.) */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct reading *r = stream;
+	struct buf whole = { 0 };
 	char *got = fgets(str, num, r->f), *close, *name = NULL;
-	int *lines, whole_line;
+	int *lines;
 	size_t n;
 
 	if (got == NULL)
 		return NULL;
 	n = strlen(str);
-	whole_line = n > 0 && str[n - 1] == '\n';
-	if (r->at_line_start) {
+	if (r->at_line_start)
 		r->line++;
-		if (str[0] == '[' && (close = strchr(str, ']')) != NULL) {
-			name = strndup(str + 1, (size_t)(close - str - 1));
-			lines = realloc(r->section_lines, (r->n_sections + 1) * sizeof *lines);
-			if (lines != NULL)
-				r->section_lines = lines;
-			if (name == NULL || lines == NULL || append(&r->sections, &r->n_sections, name) != 0) {
-				free(name);
-				bad(r, NULL);
-				return NULL;
-			}
-			r->section_lines[r->n_sections - 1] = r->line;
-			snprintf(str, (size_t)num, "[#%zu]%s", r->n_sections - 1, whole_line ? "\n" : "");
-		} else if (str[0] == '[' && !whole_line && !feof(r->f)) {
-			bad(r, strdup("section header too long"));
-			return NULL;
-		}
+	if (!r->at_line_start || str[0] != '[') {
+		r->at_line_start = n > 0 && str[n - 1] == '\n';
+		return got;
 	}
-	r->at_line_start = whole_line;
+	/* A header, however long: inih ignores what follows its ']'. */
+	if (buf_adds(&whole, str) != 0)
+		goto fail;
+	while (whole.data[whole.len - 1] != '\n' && fgets(str, num, r->f) != NULL)
+		if (buf_adds(&whole, str) != 0)
+			goto fail;
+	r->at_line_start = 1;
+	if ((close = strchr(whole.data, ']')) == NULL) {
+		bad(r, strdup("a section header needs its ']'"));
+		buf_free(&whole);
+		return NULL;
+	}
+	name = strndup(whole.data + 1, (size_t)(close - whole.data - 1));
+	lines = realloc(r->section_lines, (r->n_sections + 1) * sizeof *lines);
+	if (lines != NULL)
+		r->section_lines = lines;
+	if (name == NULL || lines == NULL || append(&r->sections, &r->n_sections, name) != 0)
+		goto fail;
+	r->section_lines[r->n_sections - 1] = r->line;
+	snprintf(str, (size_t)num, "[#%zu]\n", r->n_sections - 1);
+	buf_free(&whole);
 	return got;
+fail:
+	free(name);
+	buf_free(&whole);
+	bad(r, NULL);
+	return NULL;
 }
 
 /* The name of the section inih calls "#N". */

@@ -211,6 +211,7 @@ slug = django-and-caktus
         ("not UTF-8", "[source Real Python]\nname = Caf\udce9\n", 2, "not valid UTF-8"),
         ("unknown section without keys", "[unplanet]\nkeep = 5\n[feeds]\n", 3, "unknown section [feeds]"),
         ("[topic] without a name", "[unplanet]\n[topic]\n", 2, "unknown section [topic]"),
+        ("section header without ']'", "[unplanet]\nkeep = 5\n[topic X\nmatch = x\n", 3, "needs its ']'"),
     ]
     for label, text, line, words in bad:
         path = os.path.join(work, "bad.ini")
@@ -225,7 +226,8 @@ slug = django-and-caktus
     long_name = "Python packaging, wheels, and the many ways to install them"
     path = os.path.join(work, "long.ini")
     with open(path, "w", encoding="utf-8") as f:
-        f.write(f"[topic {long_name}]\nmatch = python\n")
+        f.write(f"[unplanet]  ; {'a comment longer than inih reads at once ' * 8}\nkeep = 40\n\n"
+                f"[topic {long_name}]\nmatch = python\n")
     out = os.path.join(work, "long")
     rc, err = run(unplanet, "-c", path, "-o", out, SAMPLE)
     files = os.listdir(os.path.join(out, "topics")) if rc == 0 else []
