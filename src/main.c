@@ -74,11 +74,12 @@ static const char usage_text[] =
 "  65  the page is not a readable Planet page, or DIR/.unplanet is corrupt\n"
 "  66  the input file or a stylesheet is missing or unreadable\n"
 "  69  the URL could not be fetched\n"
-"  70  internal error, or a stylesheet failed while running\n"
+"  70  internal error, out of memory, or a stylesheet failed while running\n"
 "  73  the output folder cannot be created or written\n"
 "  74  writing failed part way\n"
 "  75  another run is writing DIR; try again later\n"
-"  78  the configuration file is missing or wrong\n";
+"  78  the configuration file is missing or wrong, or a slug in it\n"
+"      would take another feed's files\n";
 
 static int
 usage_error(const char *fmt, const char *arg)
