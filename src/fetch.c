@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <libxml/uri.h>
 
 #include "buf.h"
 #include "err.h"
@@ -51,23 +50,26 @@ fetch_is_url(const char *source)
 char *
 fetch_public_url(const char *url)
 {
-	xmlURIPtr uri = xmlParseURI(url);
-	char *out = NULL;
-	xmlChar *saved;
+	const char *host = strstr(url, "://"), *at = NULL, *p;
+	char *out;
+	size_t n;
 
-	if (uri == NULL)
+	/* As text, not through a URI parser: curl takes URLs libxml2 would
+	 * refuse, and the rest of the URL must stay byte for byte. */
+	if (host == NULL)
 		return strdup(url);
-	if (uri->user == NULL) {
-		xmlFreeURI(uri);
+	host += 3;
+	for (p = host; *p != '\0' && *p != '/' && *p != '?' && *p != '#'; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL)
 		return strdup(url);
+	n = (size_t)(host - url);
+	out = malloc(n + strlen(at + 1) + 1);
+	if (out != NULL) {
+		memcpy(out, url, n);
+		strcpy(out + n, at + 1);
 	}
-	xmlFree(uri->user);
-	uri->user = NULL;
-	saved = xmlSaveUri(uri);
-	if (saved != NULL)
-		out = strdup((const char *)saved);
-	xmlFree(saved);
-	xmlFreeURI(uri);
 	return out;
 }
 

@@ -306,7 +306,7 @@ xml_realloc(void *p, size_t n)
 {
 	void *q = realloc(p, n);
 
-	if (q == NULL)
+	if (q == NULL && n > 0)   /* realloc(p, 0) frees p and may return NULL */
 		xml_out_of_memory();
 	return q;
 }

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "date.h"
+#include "fetch.h"
 #include "config.h"
 #include "html.h"
 #include "match.h"
@@ -304,6 +305,25 @@ test_urls(void)
 	s = html_resolve_url(" \t ", "https://ex.org/");
 	check_int("url: blank gives NULL", s == NULL, 1);
 	free(s);
+	{
+		static const struct {
+			const char *name, *url, *want;
+		} pub[] = {
+			{ "public url: user:password goes", "http://alice:s3cret@127.0.0.1:8080/p?q=1", "http://127.0.0.1:8080/p?q=1" },
+			{ "public url: user alone goes", "https://bob@example.org/", "https://example.org/" },
+			{ "public url: '@' in a password", "https://u:p@ss@example.org/x", "https://example.org/x" },
+			{ "public url: what libxml2 cannot parse", "http://u:s@h/a|b/plan\xc3\xa8te%zz", "http://h/a|b/plan\xc3\xa8te%zz" },
+			{ "public url: '@' after the host stays", "https://example.org/@me?x=a@b", "https://example.org/@me?x=a@b" },
+			{ "public url: escapes stay as they are", "https://example.org/a%2Fb", "https://example.org/a%2Fb" },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof pub / sizeof pub[0]; k++) {
+			s = fetch_public_url(pub[k].url);
+			check_str(pub[k].name, s, pub[k].want);
+			free(s);
+		}
+	}
 	s = html_escape_url("https://ex.org/a b/caf\xc3\xa9?q=\"x\"");
 	check_str("url: escaping a permalink", s, "https://ex.org/a%20b/caf%C3%A9?q=%22x%22");
 	free(s);
