@@ -445,9 +445,50 @@ add_fragment(struct buf *in, const char *s, size_t n)
 	return buf_add(in, s, (size_t)(end - s));
 }
 
+/* Where the markup construct starting at p ('<') ends, for the scan of
+ * close_empty_comments: past a tag's '>' (quoted values skipped), past a
+ * raw-text element's end tag, past a comment's "-->"; p + 1 otherwise. */
+static const char *
+skip_markup(const char *p, const char *end)
+{
+	static const char *const raw[] = { "script", "style" };   /* libxml2's raw text */
+	const char *q = p + 1, *close;
+	char quote = 0;
+	size_t i, n;
+
+	if (q < end && *q == '!' && end - q >= 3 && q[1] == '-' && q[2] == '-') {
+		close = memmem(q + 3, (size_t)(end - q - 3), "-->", 3);
+		return close != NULL ? close + 3 : end;
+	}
+	if (q < end && *q == '/')
+		q++;
+	if (q >= end || !((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+		return p + 1;
+	for (; q < end && (quote != 0 || *q != '>'); q++) {
+		if (quote != 0 && *q == quote)
+			quote = 0;
+		else if (quote == 0 && (*q == '"' || *q == '\'') && (q[-1] == '=' || text_is_space(q[-1])))
+			quote = *q;
+	}
+	if (q >= end)
+		return end;
+	for (i = 0; p[1] != '/' && i < sizeof raw / sizeof *raw; i++) {
+		n = strlen(raw[i]);
+		if ((size_t)(end - p - 1) > n && strncasecmp(p + 1, raw[i], n) == 0 &&
+		    (text_is_space(p[1 + n]) || p[1 + n] == '>' || p[1 + n] == '/')) {
+			for (close = q; (close = memchr(close, '<', (size_t)(end - close))) != NULL; close++)
+				if ((size_t)(end - close) > n + 2 && close[1] == '/' && strncasecmp(close + 2, raw[i], n) == 0)
+					return close;
+			return end;
+		}
+	}
+	return q + 1;
+}
+
 /* "<!-->" and "<!--->" are whole, empty comments in HTML5 (and browsers);
  * libxml2 2.9 reads on to the next "-->", or the end of the post, and
- * drops all that as a comment. Rewrites them, in in[from..], as "<!---->". */
+ * drops all that as a comment. Rewrites them, in in[from..], as "<!---->",
+ * where they stand as markup (not in a tag, a comment or a script). */
 static int
 close_empty_comments(struct buf *in, size_t from)
 {
@@ -456,18 +497,19 @@ close_empty_comments(struct buf *in, size_t from)
 	size_t k;
 	int changed = 0;
 
-	/* p: copied up to here; q: searched up to here. */
-	while ((c = memmem(q, (size_t)(end - q), "<!--", 4)) != NULL) {
-		k = end - c > 4 && c[4] == '>' ? 5 : end - c > 5 && c[4] == '-' && c[5] == '>' ? 6 : 0;
-		q = c + (k > 0 ? k : 4);
-		if (k == 0)
+	/* p: copied up to here; q: scanned up to here. */
+	while ((c = memchr(q, '<', (size_t)(end - q))) != NULL) {
+		k = end - c > 4 && memcmp(c, "<!-->", 5) == 0 ? 5 : end - c > 5 && memcmp(c, "<!--->", 6) == 0 ? 6 : 0;
+		if (k == 0) {
+			q = skip_markup(c, end);
 			continue;
+		}
 		if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
 			goto fail;
 		changed = 1;
 		if (buf_add(&out, p, (size_t)(c - p)) != 0 || buf_adds(&out, "<!---->") != 0)
 			goto fail;
-		p = q;
+		p = q = c + k;
 	}
 	if (!changed)
 		return 0;

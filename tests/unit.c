@@ -220,6 +220,10 @@ test_html(void)
 	s = fragment_text("a<!-->b <!--->c <!-- d -->e <!---->f <!-- g <!--> h -->i");
 	check_str("text: '<!-->' and '<!--->' are empty comments", s, "ab c e f h -->i");
 	free(s);
+	s = resolved("<a href=\"s?q=<!-->\" title='<!--->'>x</a><script>\"<!-->\"</script>y", "https://ex.org/");
+	check_str("'<!-->' in attributes and scripts stays as it is", s,
+	    "<a href=\"https://ex.org/s?q=%3C!--%3E\" title=\"<!--->\">x</a>y");
+	free(s);
 	s = fragment_text("Icon <svg viewBox=\"0 0 1 1\"><circle r=\"1\"/> <p>after</p> <math><mi>x</mi><div>more</div>"
 	    " <svg><text>a<br>b</text></svg> <svg><foreignObject><p>fo</p></foreignObject><font color=\"red\">c</font>"
 	    "</svg> <svg><font>d</font></svg>end");
