@@ -324,9 +324,20 @@ read_line(char *str, int num, void *stream)
 
 	if (got == NULL)
 		return NULL;
+	if (r->at_line_start && r->line == 0 && strncmp(str, "\xef\xbb\xbf", 3) == 0)
+		memmove(str, str + 3, strlen(str + 3) + 1);   /* a UTF-8 byte-order mark */
 	n = strlen(str);
-	if (r->at_line_start)
+	if (r->at_line_start) {
+		const char *p = str + strspn(str, " \t");
+
 		r->line++;
+		/* inih would take it for more of the value above: say so. */
+		if (p > str && *p == '[' && strchr(p, ']') != NULL && (strncmp(p + 1, "unplanet]", 9) == 0 ||
+		    strncmp(p + 1, "topic ", 6) == 0 || strncmp(p + 1, "source ", 7) == 0)) {
+			bad(r, strdup("a section header must start its line (an indented line continues the value above)"));
+			return NULL;
+		}
+	}
 	if (!r->at_line_start || str[0] != '[') {
 		r->at_line_start = n > 0 && str[n - 1] == '\n';
 		return got;

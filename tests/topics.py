@@ -212,6 +212,8 @@ slug = django-and-caktus
         ("unknown section without keys", "[unplanet]\nkeep = 5\n[feeds]\n", 3, "unknown section [feeds]"),
         ("[topic] without a name", "[unplanet]\n[topic]\n", 2, "unknown section [topic]"),
         ("section header without ']'", "[unplanet]\nkeep = 5\n[topic X\nmatch = x\n", 3, "needs its ']'"),
+        ("indented section header", "[topic A]\nmatch = a\n  [topic B]\nmatch = b\n", 3, "must start its line"),
+        ("empty topic after a byte-order mark", "\ufeff[topic Empty]\n", 1, "needs at least one 'match"),
     ]
     for label, text, line, words in bad:
         path = os.path.join(work, "bad.ini")
