@@ -284,12 +284,10 @@ fixed_holder(const char *const *fixed, size_t n, const char *slug)
  * result does not depend on the page's order; the others add their host,
  * then a number. A rule may not take a slug another feed keeps (its
  * subscribers would be handed a different feed): that returns 1 with
- * *clash the feed and *holder the rule's. With strict (topics, all of
- * which the user names), a rule may not take the slug another feed's
- * name asks for either. -1 when memory runs out. */
+ * *clash the feed and *holder the rule's. -1 when memory runs out. */
 static int
 assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char *const *archived,
-    int strict, size_t *clash, size_t *holder)
+    size_t *clash, size_t *holder)
 {
 	char **wanted;
 	size_t i, *order;
@@ -303,20 +301,13 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 		if (fixed[i] != NULL && (feeds[i].slug = strdup(fixed[i])) == NULL)
 			goto done;
 	for (i = 0; i < n; i++) {
-		const char *claim;
-
 		if (fixed[i] != NULL)
 			continue;
-		if (archived[i] == NULL && strict && (wanted[i] = wanted_slug(&feeds[i])) == NULL)
-			goto done;
-		claim = archived[i] != NULL ? archived[i] : wanted[i];
-		if (claim != NULL && (*holder = fixed_holder(fixed, n, claim)) < n) {
+		if (archived[i] != NULL && (*holder = fixed_holder(fixed, n, archived[i])) < n) {
 			*clash = i;
 			rc = 1;
 			goto done;
 		}
-		if (wanted[i] != NULL)
-			continue;
 		if (archived[i] != NULL && !slug_taken(feeds, n, i, archived[i])) {
 			if ((feeds[i].slug = strdup(archived[i])) == NULL)
 				goto done;
@@ -562,7 +553,7 @@ group_page(struct page *page, struct state *archive,
 			goto nomem;
 	}
 	n_authors = set->n_feeds;
-	c = assign_slugs(set->feeds, n_authors, fixed, archived, 0, &clash, &holder);
+	c = assign_slugs(set->feeds, n_authors, fixed, archived, &clash, &holder);
 	if (c > 0) {
 		const struct feed *f = &set->feeds[clash];
 
@@ -588,7 +579,7 @@ group_page(struct page *page, struct state *archive,
 		if (make_topic(&set->feeds[set->n_feeds++], &s->topics[i], set, n_authors, opt) != 0)
 			goto nomem;
 	}
-	c = assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, archived + n_authors, 1, &clash,
+	c = assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, archived + n_authors, &clash,
 	    &holder);
 	if (c > 0) {
 		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to topic %s: choose another slug",

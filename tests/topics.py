@@ -183,11 +183,14 @@ slug = django-and-caktus
     check("slugs: a [source] slug that is another source's feed: exit 78 with FILE:LINE",
           rc == 78 and f"{clash}:2: slug 'real-python' belongs to the feed of Real Python" in err, f"exit {rc}: {err}")
     check("slugs: ...and nothing is written", snapshot(d3) == before, "")
+    rc1, err1 = run(unplanet, "-o", d3, "-t", "Django=django", SAMPLE)
     with open(clash, "w") as f:
         f.write("[topic Web]\nmatch = web\nslug = django\n\n[topic Django]\nmatch = django\n")
-    rc, err = run(unplanet, "--dump", "-c", clash, SAMPLE)
-    check("slugs: a [topic] slug that another topic's name asks for: exit 78 with FILE:LINE",
-          rc == 78 and f"{clash}:3: slug 'django' belongs to topic Django" in err, f"exit {rc}: {err}")
+    before = snapshot(d3)
+    rc, err = run(unplanet, "-o", d3, "-c", clash, SAMPLE)
+    check("slugs: a [topic] slug that another topic's feed has: exit 78 with FILE:LINE",
+          rc1 == 0 and rc == 78 and f"{clash}:3: slug 'django' belongs to topic Django" in err, f"exit {rc}: {err1} {err}")
+    check("slugs: ...and nothing is written", snapshot(d3) == before, "")
 
     # Every error names the file and the line, exits 78, and comes before
     # anything is fetched or written.
