@@ -1,7 +1,9 @@
 /* group.c - sources, slugs and the intermediate document (see group.h). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/hash.h>
 #include <libxml/uri.h>
 
 #include "buf.h"
@@ -496,6 +498,100 @@ listed(const struct feed *f, const struct settings *s, struct feed_set *set)
 	return s == NULL || s->n_only == 0 || any_match(s->only, s->n_only, subjects, 2, set);
 }
 
+static int
+is_made_up(const char *id)
+{
+	return strncmp(id, ENTRY_MADE_UP_ID, sizeof ENTRY_MADE_UP_ID - 1) == 0 && strlen(id) < 64;
+}
+
+static unsigned long long
+content_hash(const struct entry *e)
+{
+	return text_hash(TEXT_HASH_INIT, e->content, strlen(e->content));
+}
+
+/* Posts without a usable permalink that share source, title and minute
+ * (untitled status posts, say) share a made-up id, and would be taken for
+ * one post. When the page holds different posts under one such id, the
+ * one the archive knows under it keeps it (else the first on the page),
+ * and each other gets "-" and a hash of its content: ids that do not move
+ * when posts come, go or change places. */
+static int
+distinguish_made_up_ids(struct page *page, const struct state *archive)
+{
+	xmlHashTablePtr known = NULL, variants = NULL, count = NULL, kept = NULL;
+	size_t i, k;
+	int rc = -1;
+
+	if ((known = xmlHashCreate(64)) == NULL || (variants = xmlHashCreate(64)) == NULL ||
+	    (count = xmlHashCreate(64)) == NULL || (kept = xmlHashCreate(64)) == NULL)
+		goto done;
+	/* Which content the archive knows under each made-up id. */
+	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
+		for (k = 0; k < archive->feeds[i].n_entries; k++) {
+			const struct entry *e = &archive->feeds[i].entries[k];
+
+			if (is_made_up(e->id) && xmlHashUpdateEntry(known, (const xmlChar *)e->id, (void *)e, NULL) != 0)
+				goto done;
+		}
+	/* How many different contents share each id on the page. */
+	for (i = 0; i < page->n_entries; i++) {
+		const struct entry *e = &page->entries[i];
+		char key[96];
+
+		if (!is_made_up(e->id))
+			continue;
+		snprintf(key, sizeof key, "%s %016llx", e->id, content_hash(e));
+		if (xmlHashLookup(variants, (const xmlChar *)key) == NULL) {
+			uintptr_t n = (uintptr_t)xmlHashLookup(count, (const xmlChar *)e->id) + 1;
+
+			if (xmlHashAddEntry(variants, (const xmlChar *)key, (void *)1) != 0 ||
+			    xmlHashUpdateEntry(count, (const xmlChar *)e->id, (void *)n, NULL) != 0)
+				goto done;
+		}
+	}
+	/* Who keeps each shared id: the archive's post, if it is still on the
+	 * page, else the first. */
+	for (i = 0; i < page->n_entries; i++) {
+		const struct entry *e = &page->entries[i], *old;
+
+		if (!is_made_up(e->id) || (uintptr_t)xmlHashLookup(count, (const xmlChar *)e->id) < 2)
+			continue;
+		old = xmlHashLookup(known, (const xmlChar *)e->id);
+		if (old != NULL && content_hash(old) == content_hash(e) &&
+		    xmlHashUpdateEntry(kept, (const xmlChar *)e->id, (void *)e, NULL) != 0)
+			goto done;
+	}
+	for (i = 0; i < page->n_entries; i++) {
+		struct entry *e = &page->entries[i];
+		const struct entry *keeper;
+		char id[96], *copy;
+
+		if (!is_made_up(e->id) || (uintptr_t)xmlHashLookup(count, (const xmlChar *)e->id) < 2)
+			continue;
+		keeper = xmlHashLookup(kept, (const xmlChar *)e->id);
+		if (keeper == NULL) {
+			if (xmlHashAddEntry(kept, (const xmlChar *)e->id, e) != 0)
+				goto done;
+			continue;
+		}
+		if (keeper == e || content_hash(keeper) == content_hash(e))
+			continue;
+		snprintf(id, sizeof id, "%s-%08llx", e->id, content_hash(e) & 0xffffffffULL);
+		if ((copy = strdup(id)) == NULL)
+			goto done;
+		free(e->id);
+		e->id = copy;
+	}
+	rc = 0;
+done:
+	xmlHashFree(known, NULL);
+	xmlHashFree(variants, NULL);
+	xmlHashFree(count, NULL);
+	xmlHashFree(kept, NULL);
+	return rc;
+}
+
 int
 group_page(struct page *page, struct state *archive,
     const struct group_options *opt, struct feed_set **out, char **err)
@@ -510,6 +606,8 @@ group_page(struct page *page, struct state *archive,
 	int rc = UP_OK;
 
 	*out = NULL;
+	if (distinguish_made_up_ids(page, archive) != 0)
+		return err_nomem(err);
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 		n += archive->feeds[i].n_entries;
 	set = calloc(1, sizeof *set);

@@ -543,8 +543,6 @@ web_link(char *raw, const char *base)
 	return out != NULL ? out : strdup("");
 }
 
-#define MADE_UP_PREFIX "urn:unplanet:entry:"
-
 /* An id for a post without a usable permalink, stable from run to run. */
 static char *
 made_up_id(const struct entry *e)
@@ -556,52 +554,8 @@ made_up_id(const struct entry *e)
 	h = text_hash(h, e->source_link, strlen(e->source_link) + 1);
 	h = text_hash(h, e->title, strlen(e->title) + 1);
 	h = text_hash(h, &e->published, sizeof e->published);
-	snprintf(id, sizeof id, MADE_UP_PREFIX "%016llx", h);
+	snprintf(id, sizeof id, ENTRY_MADE_UP_ID "%016llx", h);
 	return strdup(id);
-}
-
-/* Posts without a usable permalink that share source, title and minute
- * (untitled status posts, say) would share a made-up id, and the later
- * ones be taken for copies of the first. Those whose content differs get
- * "-2", "-3"... in page order (newest first, so the ids already given stay
- * as the page grows); the same content keeps the same id. */
-static int
-distinguish_made_up_ids(struct page *page)
-{
-	xmlHashTablePtr variants = NULL, counts = NULL;
-	size_t i;
-	int rc = -1;
-
-	if ((variants = xmlHashCreate(64)) == NULL || (counts = xmlHashCreate(64)) == NULL)
-		goto done;
-	for (i = 0; i < page->n_entries; i++) {
-		struct entry *e = &page->entries[i];
-		char key[128], *id;
-		uintptr_t n;
-
-		if (strncmp(e->id, MADE_UP_PREFIX, sizeof MADE_UP_PREFIX - 1) != 0 || strlen(e->id) > 64)
-			continue;
-		snprintf(key, sizeof key, "%s %016llx", e->id, text_hash(TEXT_HASH_INIT, e->content, strlen(e->content)));
-		n = (uintptr_t)xmlHashLookup(variants, (const xmlChar *)key);
-		if (n == 0) {
-			n = (uintptr_t)xmlHashLookup(counts, (const xmlChar *)e->id) + 1;
-			if (xmlHashUpdateEntry(counts, (const xmlChar *)e->id, (void *)n, NULL) != 0 ||
-			    xmlHashAddEntry(variants, (const xmlChar *)key, (void *)n) != 0)
-				goto done;
-		}
-		if (n == 1)
-			continue;
-		snprintf(key, sizeof key, "%s-%lu", e->id, (unsigned long)n);
-		if ((id = strdup(key)) == NULL)
-			goto done;
-		free(e->id);
-		e->id = id;
-	}
-	rc = 0;
-done:
-	xmlHashFree(variants, NULL);
-	xmlHashFree(counts, NULL);
-	return rc;
 }
 
 /* The URL to resolve a post's relative links against: its permalink, else
@@ -953,8 +907,6 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 			goto done;
 		}
 	}
-	if (distinguish_made_up_ids(page) != 0)
-		rc = err_nomem(err);
 done:
 	free(fr.posts);
 	return rc;

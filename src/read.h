@@ -29,7 +29,9 @@ struct entry {
 	                        http(s) URL or "" (another scheme is dropped, a
 	                        relative one resolved against the page's URL) */
 	char *id;            /* the permalink; for a post without one, a URN
-	                        made from its source, title and date */
+	                        made from its source, title and date
+	                        (ENTRY_MADE_UP_ID...; group.c tells apart
+	                        different posts that share one) */
 	char *creator;       /* X of "by X at DATE", or NULL */
 	char *content;       /* the body as HTML, relative links made absolute */
 	char *text;          /* visible text of the body; NULL for an entry read
@@ -45,6 +47,9 @@ struct entry {
  * node over 10 MB back from the archive, and escaped for XML the content
  * can grow fourfold. */
 #define CONTENT_MAX (2u << 20)
+
+/* How the id of a post without a usable permalink starts. */
+#define ENTRY_MADE_UP_ID "urn:unplanet:entry:"
 
 /* A page read into entries; owns everything it points to. */
 struct page {

@@ -256,7 +256,16 @@ expect_exit "same-minute untitled posts: page converts" 0 "$UNPLANET" --dump "$T
 n=$(grep -c '<entry' "$T/out")
 [ "$n" = 2 ] && ok "same-minute untitled posts: two different posts, two entries" ||
 	not_ok "same-minute untitled posts: two different posts, two entries: $n"
-expect_grep "same-minute untitled posts: the second is told apart" "$T/out" '<id>urn:unplanet:entry:[0-9a-f]{16}-2</id>'
+expect_grep "same-minute untitled posts: the second is told apart" "$T/out" '<id>urn:unplanet:entry:[0-9a-f]{16}-[0-9a-f]{8}</id>'
+# Ids stay with their posts when a new post of the same minute comes above.
+sed -n '1,3p; 10,15p; 22,24p' "$T/same-minute.html" >"$T/one-status.html"
+rm -rf "$T/statuses"
+expect_exit "same-minute untitled posts: first run, one post" 0 "$UNPLANET" -o "$T/statuses" "$T/one-status.html"
+first=$(grep -o 'urn:unplanet:entry:[0-9a-f-]*' "$T/statuses/authors/bob.atom" | sort -u)
+expect_exit "same-minute untitled posts: second run, a new post above it" 0 "$UNPLANET" -o "$T/statuses" "$T/same-minute.html"
+grep -A12 "<id>$first</id>" "$T/statuses/authors/bob.atom" | grep -q 'Second, different status' &&
+	ok "same-minute untitled posts: the first post keeps its id" ||
+	not_ok "same-minute untitled posts: the first post keeps its id ($first): $(grep -c '<entry' "$T/statuses/authors/bob.atom") entries"
 
 # A page whose line breaks a minifier took out: untitled posts still part.
 cat >"$T/minified.html" <<'EOF'
