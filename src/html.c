@@ -277,6 +277,12 @@ static const char *const foreign_breakers[] = {
 	"strike", "strong", "sub", "sup", "table", "tt", "u", "ul", "var"
 };
 
+/* Of those, the ones that end an open <p> (sorted). */
+static const char *const closes_p[] = {
+	"blockquote", "center", "dd", "div", "dl", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
+	"hr", "li", "listing", "menu", "ol", "p", "pre", "table", "ul"
+};
+
 /* Where HTML may nest inside SVG or MathML (sorted). */
 static const char *const integration_points[] = {
 	"annotation-xml", "desc", "foreignobject", "mi", "mn", "mo", "ms", "mtext", "title"
@@ -319,6 +325,21 @@ leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar
 	ctxt->nameTab[root] = ctxt->nameTab[top];
 	ctxt->nameNr = root + 1;
 	ctxt->name = ctxt->nameTab[root];
+	/* libxml2 chose not to close an open <p> (or <li>, <dd>, <dt>) for
+	 * this tag while <svg> stood in between: close it now, as it would. */
+	if (root > 0) {
+		const char *parent = (const char *)ctxt->nameTab[root - 1], *tag = (const char *)name;
+
+		if ((strcmp(parent, "p") == 0 && in_table(tag, closes_p, sizeof closes_p / sizeof *closes_p)) ||
+		    (strcmp(parent, "li") == 0 && strcmp(tag, "li") == 0) ||
+		    ((strcmp(parent, "dd") == 0 || strcmp(parent, "dt") == 0) &&
+		    (strcmp(tag, "dd") == 0 || strcmp(tag, "dt") == 0))) {
+			xmlSAX2EndElement(ctxt, ctxt->nameTab[root - 1]);
+			ctxt->nameTab[root - 1] = ctxt->nameTab[root];
+			ctxt->nameNr = root;
+			ctxt->name = ctxt->nameTab[root - 1];
+		}
+	}
 }
 
 static void
