@@ -271,7 +271,14 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 			*why = fail("topic needs NAME=PATTERN: '%s'", value, NULL);
 			return -2;
 		}
-		if ((name = strndup(value, (size_t)(eq - value))) == NULL || (t = find_topic(s, name, 1)) == NULL) {
+		if ((name = strndup(value, (size_t)(eq - value))) != NULL)
+			text_collapse_space(name);   /* " Web  dev " is "Web dev" */
+		if (name != NULL && name[0] == '\0') {
+			free(name);
+			*why = fail("topic needs NAME=PATTERN: '%s'", value, NULL);
+			return -2;
+		}
+		if (name == NULL || (t = find_topic(s, name, 1)) == NULL) {
 			free(name);
 			*why = strdup("out of memory");
 			return -2;
@@ -354,7 +361,9 @@ read_line(char *str, int num, void *stream)
 		buf_free(&whole);
 		return NULL;
 	}
-	name = strndup(whole.data + 1, (size_t)(close - whole.data - 1));
+	/* "[topic  Web dev ]" names the topic "Web dev". */
+	if ((name = strndup(whole.data + 1, (size_t)(close - whole.data - 1))) != NULL)
+		text_collapse_space(name);
 	lines = realloc(r->section_lines, (r->n_sections + 1) * sizeof *lines);
 	if (lines != NULL)
 		r->section_lines = lines;

@@ -227,6 +227,14 @@ slug = django-and-caktus
         check(f"config error, {label}: exit 78 with FILE:{line}: and the reason",
               rc == 78 and f"{path}:{line}: " in err and words in err, f"exit {rc}: {err}")
         check(f"config error, {label}: nothing written", not os.path.exists(out), "")
+    # A topic's name is trimmed and its white space collapsed, from either place.
+    for args in (["-t", " Web \t dev =python"], ["-c", os.path.join(work, "spaced.ini")]):
+        with open(os.path.join(work, "spaced.ini"), "w") as f:
+            f.write("[topic   Web  dev ]\nmatch = python\n")
+        dump = subprocess.run([unplanet, "--dump", *args, SAMPLE], capture_output=True, text=True).stdout
+        check(f"topics: name trimmed and collapsed ({args[0]})",
+              'kind="topic" slug="web-dev"' in dump and "<title>Planet Python \u2014 Web dev</title>" in dump, dump[:200])
+
     # Section names longer than inih's 49 bytes are read whole.
     long_name = "Python packaging, wheels, and the many ways to install them"
     path = os.path.join(work, "long.ini")
