@@ -950,50 +950,65 @@ meta_charset(const char *p, size_t n)
 	return strdup("");
 }
 
+/* The iconv name for a declared charset label; NULL for UTF-8 (or none). */
+static const char *
+iconv_name(const char *label)
+{
+	if (label[0] == '\0' || strcasecmp(label, "utf-8") == 0 || strcasecmp(label, "utf8") == 0 ||
+	    strncasecmp(label, "utf-16", 6) == 0)   /* a page said UTF-16 but had no BOM: it is not */
+		return NULL;
+	/* HTML reads these labels as Windows-1252. */
+	if (strcasecmp(label, "iso-8859-1") == 0 || strcasecmp(label, "latin1") == 0 ||
+	    strcasecmp(label, "us-ascii") == 0 || strcasecmp(label, "ascii") == 0 ||
+	    strcasecmp(label, "iso8859-1") == 0 || strcasecmp(label, "l1") == 0)
+		return "WINDOWS-1252";
+	return label;
+}
+
 /* Makes data valid UTF-8 fit for XML: decodes what a byte-order mark, the
- * HTTP charset or a <meta> declares. *page points at data itself when it
- * needed nothing, else at clean's contents. */
+ * HTTP charset or a <meta> declares, as a browser does: a label iconv does
+ * not know is passed over for the next (HTTP, then <meta>, then UTF-8).
+ * *page points at data itself when it needed nothing, else at clean's
+ * contents. */
 static int
-decode_page(const char *data, size_t len, const char *name, const char *charset,
-    struct buf *clean, const char **page, size_t *page_len, char **err)
+decode_page(const char *data, size_t len, const char *charset, struct buf *clean, const char **page,
+    size_t *page_len, char **err)
 {
 	const unsigned char *u = (const unsigned char *)data;
-	const char *from = NULL;
-	char *declared = NULL;
+	const char *bom = NULL, *from = NULL;
+	char *meta = NULL;
 	struct buf utf8 = { 0 };
-	int rc = 0;
+	int rc = 0, i;
 
-	if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
-		from = "UTF-16BE";
+	if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+		bom = "UTF-16BE";
+	else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+		bom = "UTF-16LE";
+	if (bom != NULL) {
 		data += 2;
 		len -= 2;
-	} else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
-		from = "UTF-16LE";
-		data += 2;
-		len -= 2;
-	} else if (!(len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)) {
-		declared = charset != NULL && *charset != '\0' ? strdup(charset) : meta_charset(data, len);
-		if (declared == NULL)
+		if (text_to_utf8(data, len, bom, &utf8) != 0)
 			goto nomem;
-		if (declared[0] != '\0' && strcasecmp(declared, "utf-8") != 0 &&
-		    strcasecmp(declared, "utf8") != 0 && strncasecmp(declared, "utf-16", 6) != 0) {
-			/* HTML reads these labels as Windows-1252. */
-			if (strcasecmp(declared, "iso-8859-1") == 0 || strcasecmp(declared, "latin1") == 0 ||
-			    strcasecmp(declared, "us-ascii") == 0 || strcasecmp(declared, "ascii") == 0 ||
-			    strcasecmp(declared, "iso8859-1") == 0 || strcasecmp(declared, "l1") == 0)
-				from = "WINDOWS-1252";
-			else
-				from = declared;
+		from = bom;
+	} else if (!(len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)) {
+		if ((meta = meta_charset(data, len)) == NULL)
+			goto nomem;
+		for (i = 0; i < 2 && from == NULL; i++) {
+			const char *label = i == 0 ? (charset != NULL ? charset : "") : meta, *name;
+
+			if (label[0] == '\0')
+				continue;
+			if ((name = iconv_name(label)) == NULL)
+				break;   /* UTF-8 */
+			rc = text_to_utf8(data, len, name, &utf8);
+			if (rc == 0)
+				from = name;
+			else if (rc != -2)
+				goto nomem;
+			rc = 0;
 		}
 	}
 	if (from != NULL) {
-		rc = text_to_utf8(data, len, from, &utf8);
-		if (rc == -2) {
-			rc = err_set(err, UP_EDATA, "%s: unknown character encoding \"%s\"", name, from);
-			goto done;
-		}
-		if (rc != 0)
-			goto nomem;
 		data = utf8.data ? utf8.data : "";
 		len = utf8.len;
 	}
@@ -1011,7 +1026,7 @@ nomem:
 	rc = err_nomem(err);
 done:
 	buf_free(&utf8);
-	free(declared);
+	free(meta);
 	return rc;
 }
 
@@ -1051,7 +1066,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	page = calloc(1, sizeof *page);
 	if (page == NULL)
 		return err_nomem(err);
-	rc = decode_page(data, len, name, charset, &clean, &p, &n, err);
+	rc = decode_page(data, len, charset, &clean, &p, &n, err);
 	if (rc != 0)
 		goto done;
 	start = find(p, p + n, "<div id=\"body-main\">", NULL);

@@ -61,6 +61,9 @@ class Handler(BaseHTTPRequestHandler):
             # RFC 9110 lets an ETag carry bytes over 0x7f; state.xml must
             # still read back on the next run.
             self.send_page(PAGE, extra=[("ETag", '"caf\xe9"'), ("Last-Modified", "\x01\xff garbage")])
+        elif p == "/bogus-charset":
+            # A label no one knows: browsers pass over it (here to UTF-8).
+            self.send_page(PAGE, ctype="text/html; charset=x-bogus-42")
         elif p == "/redirect-ftp":
             self.send_response(302)
             self.send_header("Location", "ftp://127.0.0.1/x")
@@ -195,6 +198,11 @@ def main():
               (base + "/etag").encode() in open(os.path.join(d, "index.html"), "rb").read(), "")
         rc, out, _ = run("-o", d, base.replace("http://", "http://alice:s3cret@") + "/404")
         check("http: ...nor any message", rc == 69 and "s3cret" not in out and base + "/404" in out, out)
+
+        d = os.path.join(work, "bogus-charset")
+        rc, out, _ = run("-o", d, base + "/bogus-charset")
+        check("http: an unknown charset label is passed over, as browsers do", rc == 0 and
+              sorted(os.listdir(os.path.join(d, "authors"))) == sorted(os.listdir(os.path.join(work, "etag", "authors"))), out)
 
         d = os.path.join(work, "gzip")
         rc, out, _ = run("-o", d, base + "/gzip")
