@@ -266,8 +266,6 @@ on_characters(void *ctx, const xmlChar *ch, int len)
 		xmlSAX2Characters(ctx, ch + k, len - (int)k);
 }
 
-/* startElement of libxml2's SAX2 tree builder, with the limits: the parser
- * pushed the new element's name just before calling us. */
 /* HTML5's tags that end SVG or MathML content they appear in (sorted);
  * <font> too when it has color, face or size. */
 static const char *const foreign_breakers[] = {
@@ -296,19 +294,14 @@ static const char *const integration_points[] = {
 static void
 leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar **atts)
 {
-	int i, root = -1, top = ctxt->nameNr - 1;
+	int i, root = -1, top = ctxt->nameNr - 1, breaks;
 
-	if (!in_table((const char *)name, foreign_breakers, sizeof foreign_breakers / sizeof *foreign_breakers)) {
-		if (strcmp((const char *)name, "font") != 0)
-			return;
-		for (i = 0; atts != NULL && atts[i] != NULL && root < 0; i += 2)
-			if (strcmp((const char *)atts[i], "color") == 0 || strcmp((const char *)atts[i], "face") == 0 ||
-			    strcmp((const char *)atts[i], "size") == 0)
-				root = 0;
-		if (root < 0)
-			return;
-		root = -1;
-	}
+	breaks = in_table((const char *)name, foreign_breakers, sizeof foreign_breakers / sizeof *foreign_breakers);
+	for (i = 0; !breaks && strcmp((const char *)name, "font") == 0 && atts != NULL && atts[i] != NULL; i += 2)
+		breaks = strcmp((const char *)atts[i], "color") == 0 || strcmp((const char *)atts[i], "face") == 0 ||
+		    strcmp((const char *)atts[i], "size") == 0;
+	if (!breaks)
+		return;
 	for (i = top - 1; i >= 0; i--) {
 		const char *open = (const char *)ctxt->nameTab[i];
 
@@ -342,6 +335,8 @@ leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar
 	}
 }
 
+/* startElement of libxml2's SAX2 tree builder, with the limits: the parser
+ * pushed the new element's name just before calling us. */
 static void
 start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
