@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <ini.h>
 #include <libxml/uri.h>
@@ -547,6 +548,7 @@ int
 config_read(const char *path, struct settings *s, char **err)
 {
 	struct reading r;
+	struct stat st;
 	size_t i;
 	int line, rc = UP_OK;
 
@@ -557,6 +559,10 @@ config_read(const char *path, struct settings *s, char **err)
 	r.f = fopen(path, "r");
 	if (r.f == NULL)
 		return err_set(err, UP_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fileno(r.f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(r.f);
+		return err_set(err, UP_ECONFIG, "%s: is a folder, not a configuration file", path);
+	}
 	/* configparser's rules, and no line length limit. */
 	ini_allow_inline_comments = 0;
 	ini_allow_multiline = 1;

@@ -248,6 +248,8 @@ slug = django-and-caktus
     check("config: a section name over 49 bytes is read whole",
           rc == 0 and len(atom) == 1 and long_name in open(os.path.join(out, "topics", atom[0]), encoding="utf-8").read(),
           f"exit {rc}: {err} {files}")
+    rc, err = run(unplanet, "-c", work, SAMPLE)
+    check("config error: a folder given as the file exits 78 saying so", rc == 78 and "is a folder" in err, err)
     rc, err = run(unplanet, "-c", os.path.join(work, "missing.ini"), SAMPLE)
     check("config error: missing file exits 78 naming it", rc == 78 and "missing.ini" in err, err)
     rc, err = run(unplanet, "--topic", "Broken=(", SAMPLE)
