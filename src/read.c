@@ -284,17 +284,6 @@ match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 		q = parse_a_tag(q + 4, end, &f->title_href, &unused);
 		if (q == NULL || (close = find_near(&sc->h4_close, q, end)) == NULL)
 			return -1;
-		/* Planet writes a title as HTML: one that holds "</a></h4>" itself
-		 * ends at the last of them on its line that a "<p>" follows. */
-		while (!starts(skip_space(close + 9, end), end, "<p>")) {
-			const char *line_end = memchr(close + 9, '\n', (size_t)(limit(close + 9, end) - close - 9));
-			const char *next = find(close + 9, line_end != NULL ? line_end : limit(close + 9, end), "</a></h4>",
-			    &sc->work);
-
-			if (next == NULL)
-				break;
-			close = next;
-		}
 		f->title.s = q;
 		f->title.n = (size_t)(close - q);
 		f->has_title = 1;

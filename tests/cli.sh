@@ -276,32 +276,6 @@ n=$(grep -c '<entry' "$T/out")
 [ "$n" = 2 ] && ok "minified page: two untitled posts, two entries" ||
 	not_ok "minified page: two untitled posts, two entries: $n"
 
-# A title that holds "</a></h4>" itself (Planet writes titles as HTML).
-cat >"$T/title-tags.html" <<'EOF'
-<html><body><div id="body-main">
-<h2>April 28, 2026</h2>
-<hr /><h3 class="post"><a href="https://bob.example/" title="Bob">Bob</a></h3>
-<h4><a href="https://bob.example/1">Fine</a></h4>
-<p>
-One.
-</p>
-<p>
-<em><a href="https://bob.example/1">April 28, 2026 11:00 AM UTC</a></em>
-</p>
-<h4><a href="https://bob.example/2">Closing tags: </a></h4> explained</a></h4>
-<p>
-Two.
-</p>
-<p>
-<em><a href="https://bob.example/2">April 28, 2026 10:00 AM UTC</a></em>
-</p>
-</div>
-<div id="left-hand-navigation"></div>
-</body></html>
-EOF
-expect_exit "a title holding '</a></h4>': page converts" 0 "$UNPLANET" --dump "$T/title-tags.html"
-expect_grep "a title holding '</a></h4>': its post keeps its text" "$T/out" '<title>Closing tags: explained</title>'
-
 # --help and --version report a failed write.
 expect_exit "--help to a full disk: exit 74" 74 sh -c "'$UNPLANET' --help >/dev/full"
 expect_exit "--version to a full disk: exit 74" 74 sh -c "'$UNPLANET' --version >/dev/full"
