@@ -512,21 +512,25 @@ content_hash(const struct entry *e)
 
 /* Posts without a usable permalink that share source, title and minute
  * (untitled status posts, say) share a made-up id, and would be taken for
- * one post. When the page holds different posts under one such id, the
- * one the archive knows under it keeps it (else the first on the page),
- * and each other gets "-" and a hash of its content: ids that do not move
- * when posts come, go or change places. */
+ * one post. A post keeps the id the archive has for its content: the
+ * plain one, or the plain one with "-" and a hash of its content. Other
+ * posts take the plain id when no post of the archive has it (the first
+ * of several on the page), or when they are the only one on the page (an
+ * edit keeps its id, as a titled post's does); the rest get the hash. So
+ * ids do not move to another post as posts come, go or change places. */
 static int
 distinguish_made_up_ids(struct page *page, const struct state *archive)
 {
 	xmlHashTablePtr known = NULL, variants = NULL, count = NULL, kept = NULL;
+	char *done = NULL;
 	size_t i, k;
 	int rc = -1;
 
 	if ((known = xmlHashCreate(64)) == NULL || (variants = xmlHashCreate(64)) == NULL ||
-	    (count = xmlHashCreate(64)) == NULL || (kept = xmlHashCreate(64)) == NULL)
+	    (count = xmlHashCreate(64)) == NULL || (kept = xmlHashCreate(64)) == NULL ||
+	    (done = calloc(page->n_entries + 1, 1)) == NULL)
 		goto done;
-	/* Which content the archive knows under each made-up id. */
+	/* The content the archive has under each made-up id. */
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 		for (k = 0; k < archive->feeds[i].n_entries; k++) {
 			const struct entry *e = &archive->feeds[i].entries[k];
@@ -550,33 +554,45 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 				goto done;
 		}
 	}
-	/* Who keeps each shared id: the archive's post, if it is still on the
-	 * page, else the first. */
+	/* Posts the archive knows keep their ids. */
 	for (i = 0; i < page->n_entries; i++) {
-		const struct entry *e = &page->entries[i], *old;
+		struct entry *e = &page->entries[i];
+		const struct entry *old;
+		char id[96], *copy;
 
-		if (!is_made_up(e->id) || (uintptr_t)xmlHashLookup(count, (const xmlChar *)e->id) < 2)
+		if (!is_made_up(e->id))
 			continue;
-		old = xmlHashLookup(known, (const xmlChar *)e->id);
-		if (old != NULL && content_hash(old) == content_hash(e) &&
-		    xmlHashUpdateEntry(kept, (const xmlChar *)e->id, (void *)e, NULL) != 0)
-			goto done;
+		snprintf(id, sizeof id, "%s-%08llx", e->id, content_hash(e) & 0xffffffffULL);
+		if (xmlHashLookup(known, (const xmlChar *)id) != NULL) {
+			if ((copy = strdup(id)) == NULL)
+				goto done;
+			free(e->id);
+			e->id = copy;
+			done[i] = 1;
+		} else if ((old = xmlHashLookup(known, (const xmlChar *)e->id)) != NULL &&
+		    content_hash(old) == content_hash(e)) {
+			if (xmlHashUpdateEntry(kept, (const xmlChar *)e->id, e, NULL) != 0)
+				goto done;
+			done[i] = 1;
+		}
 	}
+	/* The others. */
 	for (i = 0; i < page->n_entries; i++) {
 		struct entry *e = &page->entries[i];
 		const struct entry *keeper;
 		char id[96], *copy;
 
-		if (!is_made_up(e->id) || (uintptr_t)xmlHashLookup(count, (const xmlChar *)e->id) < 2)
+		if (done[i] || !is_made_up(e->id))
 			continue;
 		keeper = xmlHashLookup(kept, (const xmlChar *)e->id);
-		if (keeper == NULL) {
+		if (keeper == NULL && ((uintptr_t)xmlHashLookup(count, (const xmlChar *)e->id) < 2 ||
+		    xmlHashLookup(known, (const xmlChar *)e->id) == NULL)) {
 			if (xmlHashAddEntry(kept, (const xmlChar *)e->id, e) != 0)
 				goto done;
 			continue;
 		}
-		if (keeper == e || content_hash(keeper) == content_hash(e))
-			continue;
+		if (keeper != NULL && content_hash(keeper) == content_hash(e))
+			continue;   /* a copy of the post that has the id */
 		snprintf(id, sizeof id, "%s-%08llx", e->id, content_hash(e) & 0xffffffffULL);
 		if ((copy = strdup(id)) == NULL)
 			goto done;
@@ -589,6 +605,7 @@ done:
 	xmlHashFree(variants, NULL);
 	xmlHashFree(count, NULL);
 	xmlHashFree(kept, NULL);
+	free(done);
 	return rc;
 }
 

@@ -266,6 +266,13 @@ expect_exit "same-minute untitled posts: second run, a new post above it" 0 "$UN
 grep -A12 "<id>$first</id>" "$T/statuses/authors/bob.atom" | grep -q 'Second, different status' &&
 	ok "same-minute untitled posts: the first post keeps its id" ||
 	not_ok "same-minute untitled posts: the first post keeps its id ($first): $(grep -c '<entry' "$T/statuses/authors/bob.atom") entries"
+# ...and when that first post leaves the page, the other does not take it.
+sed -n '1,9p; 22,24p' "$T/same-minute.html" >"$T/other-status.html"
+expect_exit "same-minute untitled posts: third run, the first post gone" 0 "$UNPLANET" -o "$T/statuses" "$T/other-status.html"
+n=$(grep -c '<entry' "$T/statuses/authors/bob.atom")
+grep -A12 "<id>$first</id>" "$T/statuses/authors/bob.atom" | grep -q 'Second, different status' && [ "$n" = 2 ] &&
+	ok "same-minute untitled posts: an id stays with its post when the other leaves" ||
+	not_ok "same-minute untitled posts: an id stays with its post when the other leaves: $n entries"
 
 # A page whose line breaks a minifier took out: untitled posts still part.
 cat >"$T/minified.html" <<'EOF'
