@@ -315,6 +315,22 @@ struct reading {
 	size_t n_sections;
 };
 
+/* Whether line is "[unplanet]", "[topic ...]" or "[source ...]", spaces
+ * and tabs allowed around the words. */
+static int
+looks_like_header(const char *line)
+{
+	const char *p = line + 1, *close = strchr(line, ']');
+
+	if (line[0] != '[' || close == NULL)
+		return 0;
+	p += strspn(p, " \t");
+	if (strncmp(p, "unplanet", 8) == 0)
+		return p + 8 + strspn(p + 8, " \t") == close;
+	return (strncmp(p, "topic", 5) == 0 && text_is_space(p[5])) ||
+	    (strncmp(p, "source", 6) == 0 && text_is_space(p[6]));
+}
+
 /* fgets for inih, counting lines and noting section headers. inih cuts
  * section names at 49 bytes (Debian builds it with INI_MAX_SECTION 50)
  * and reports no section that holds no keys, so each header that starts a
@@ -340,8 +356,7 @@ read_line(char *str, int num, void *stream)
 
 		r->line++;
 		/* inih would take it for more of the value above: say so. */
-		if (p > str && *p == '[' && strchr(p, ']') != NULL && (strncmp(p + 1, "unplanet]", 9) == 0 ||
-		    strncmp(p + 1, "topic ", 6) == 0 || strncmp(p + 1, "source ", 7) == 0)) {
+		if (p > str && looks_like_header(p)) {
 			bad(r, strdup("a section header must start its line (an indented line continues the value above)"));
 			return NULL;
 		}

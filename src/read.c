@@ -950,13 +950,20 @@ meta_charset(const char *p, size_t n)
 	return strdup("");
 }
 
-/* The iconv name for a declared charset label; NULL for UTF-8 (or none). */
+/* The iconv name for a declared charset label; NULL for UTF-8 (or none),
+ * "" for a label browsers do not take (passed over like an unknown one). */
 static const char *
 iconv_name(const char *label)
 {
+	static const char *const refused[] = { "ucs", "utf-32", "utf32", "utf-7", "utf7" };
+	size_t i;
+
 	if (label[0] == '\0' || strcasecmp(label, "utf-8") == 0 || strcasecmp(label, "utf8") == 0 ||
 	    strncasecmp(label, "utf-16", 6) == 0)   /* a page said UTF-16 but had no BOM: it is not */
 		return NULL;
+	for (i = 0; i < sizeof refused / sizeof *refused; i++)
+		if (strncasecmp(label, refused[i], strlen(refused[i])) == 0)
+			return "";
 	/* HTML reads these labels as Windows-1252. */
 	if (strcasecmp(label, "iso-8859-1") == 0 || strcasecmp(label, "latin1") == 0 ||
 	    strcasecmp(label, "us-ascii") == 0 || strcasecmp(label, "ascii") == 0 ||
@@ -1000,6 +1007,8 @@ decode_page(const char *data, size_t len, const char *charset, struct buf *clean
 				continue;
 			if ((name = iconv_name(label)) == NULL)
 				break;   /* UTF-8 */
+			if (name[0] == '\0')
+				continue;
 			rc = text_to_utf8(data, len, name, &utf8);
 			if (rc == 0)
 				from = name;

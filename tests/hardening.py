@@ -140,7 +140,8 @@ def main():
     for label, encoding, bom, meta in (("UTF-16 with BOM", "utf-16-le", b"\xff\xfe", None),
                                        ("UTF-16BE with BOM", "utf-16-be", b"\xfe\xff", None),
                                        ("Latin-1 by <meta charset>", "latin-1", b"", "iso-8859-1"),
-                                       ("unknown <meta charset> label, passed over", "utf-8", b"", "x-bogus-42")):
+                                       ("unknown <meta charset> label, passed over", "utf-8", b"", "x-bogus-42"),
+                                       ("<meta charset> UTF-32, which browsers refuse", "utf-8", b"", "UTF-32")):
         sb = sandbox(label.split()[0].lower() + encoding)
         p = Post(1, ("Zoë Brontë", "https://zoe.example/", "Zoë Brontë"), "<p>START Café crème ½ END</p>".encode("utf-8"))
         p.title_html = "Crème brûlée"

@@ -216,6 +216,7 @@ slug = django-and-caktus
         ("[topic] without a name", "[unplanet]\n[topic]\n", 2, "unknown section [topic]"),
         ("section header without ']'", "[unplanet]\nkeep = 5\n[topic X\nmatch = x\n", 3, "needs its ']'"),
         ("indented section header", "[topic A]\nmatch = a\n  [topic B]\nmatch = b\n", 3, "must start its line"),
+        ("tab-indented section header", "[topic A]\nmatch = a\n\t[topic\tB]\nmatch = b\n", 3, "must start its line"),
         ("empty topic after a byte-order mark", "\ufeff[topic Empty]\n", 1, "needs at least one 'match"),
     ]
     for label, text, line, words in bad:
