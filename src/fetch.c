@@ -35,6 +35,12 @@ fetch_cleanup(void)
 }
 
 int
+fetch_is_http(const char *url)
+{
+	return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
+}
+
+int
 fetch_is_url(const char *source)
 {
 	const char *p = source;
@@ -287,12 +293,6 @@ add_header(struct curl_slist **list, const char *name, const char *value)
 }
 
 static int
-http_scheme(const char *url)
-{
-	return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
-}
-
-static int
 fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, char **err)
 {
 	struct transfer t = { { 0 }, opt->max_size, 0, f, 0 };
@@ -342,7 +342,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 			    shown, opt->max_size);
 		else if (res == CURLE_OPERATION_TIMEDOUT)
 			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout)", shown, opt->timeout);
-		else if (res == CURLE_UNSUPPORTED_PROTOCOL && !http_scheme(url))
+		else if (res == CURLE_UNSUPPORTED_PROTOCOL && !fetch_is_http(url))
 			rc = err_set(err, UP_EUSAGE, "%s: only http and https URLs can be fetched", shown);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL)
 			rc = err_set(err, UP_EUNAVAIL, "%s: redirected to a URL that is not http or https%s%s", shown,

@@ -42,6 +42,9 @@ char *fetch_public_url(const char *url);
 /* Nonzero when source names a URL rather than a file. */
 int fetch_is_url(const char *source);
 
+/* Nonzero when url is an http or https URL (scheme in any case). */
+int fetch_is_http(const char *url);
+
 void fetched_free(struct fetched *f);
 
 /* Global set-up and tear-down of libcurl, called once from main. */

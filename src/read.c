@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "date.h"
 #include "err.h"
+#include "fetch.h"
 #include "html.h"
 #include "read.h"
 #include "text.h"
@@ -506,12 +507,6 @@ entry_free(struct entry *e)
 	free(e->summary);
 }
 
-static int
-is_web(const char *url)
-{
-	return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
-}
-
 /* A link fit for a feed and a web page: an http(s) URL, as a browser reads
  * it (leading spaces and controls gone, tabs and new lines dropped); a
  * relative one resolved against base (the page's URL; for a permalink on
@@ -530,11 +525,11 @@ web_link(char *raw, const char *base)
 		if (*r != '\t' && *r != '\n' && *r != '\r')
 			*w++ = *r;
 	*w = '\0';
-	if (is_web(raw))
+	if (fetch_is_http(raw))
 		return raw;
 	if (raw[0] != '\0' && base != NULL && strchr(raw, ':') == NULL &&
 	    (abs = html_resolve_url(raw, base)) != NULL) {
-		if (is_web(abs))
+		if (fetch_is_http(abs))
 			out = abs;
 		else
 			free(abs);
