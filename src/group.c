@@ -510,6 +510,19 @@ content_hash(const struct entry *e)
 	return text_hash(TEXT_HASH_INIT, e->content, strlen(e->content));
 }
 
+/* Replaces e's id with a copy of id. */
+static int
+set_id(struct entry *e, const char *id)
+{
+	char *copy = strdup(id);
+
+	if (copy == NULL)
+		return -1;
+	free(e->id);
+	e->id = copy;
+	return 0;
+}
+
 /* Posts without a usable permalink that share source, title and minute
  * (untitled status posts, say) share a made-up id, and would be taken for
  * one post. A post keeps the id the archive has for its content: the
@@ -522,12 +535,14 @@ static int
 distinguish_made_up_ids(struct page *page, const struct state *archive)
 {
 	xmlHashTablePtr known = NULL, variants = NULL, count = NULL, kept = NULL;
-	char *done = NULL;
+	unsigned long long *hash = NULL;   /* of each made-up entry's content */
+	char *done = NULL, id[96];
 	size_t i, k;
 	int rc = -1;
 
 	if ((known = xmlHashCreate(64)) == NULL || (variants = xmlHashCreate(64)) == NULL ||
 	    (count = xmlHashCreate(64)) == NULL || (kept = xmlHashCreate(64)) == NULL ||
+	    (hash = calloc(page->n_entries + 1, sizeof *hash)) == NULL ||
 	    (done = calloc(page->n_entries + 1, 1)) == NULL)
 		goto done;
 	/* The content the archive has under each made-up id. */
@@ -541,15 +556,17 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 	/* How many different contents share each id on the page. */
 	for (i = 0; i < page->n_entries; i++) {
 		const struct entry *e = &page->entries[i];
-		char key[96];
 
-		if (!is_made_up(e->id))
+		if (!is_made_up(e->id)) {
+			done[i] = 1;
 			continue;
-		snprintf(key, sizeof key, "%s %016llx", e->id, content_hash(e));
-		if (xmlHashLookup(variants, (const xmlChar *)key) == NULL) {
+		}
+		hash[i] = content_hash(e);
+		snprintf(id, sizeof id, "%s %016llx", e->id, hash[i]);
+		if (xmlHashLookup(variants, (const xmlChar *)id) == NULL) {
 			uintptr_t n = (uintptr_t)xmlHashLookup(count, (const xmlChar *)e->id) + 1;
 
-			if (xmlHashAddEntry(variants, (const xmlChar *)key, (void *)1) != 0 ||
+			if (xmlHashAddEntry(variants, (const xmlChar *)id, (void *)1) != 0 ||
 			    xmlHashUpdateEntry(count, (const xmlChar *)e->id, (void *)n, NULL) != 0)
 				goto done;
 		}
@@ -558,20 +575,16 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 	for (i = 0; i < page->n_entries; i++) {
 		struct entry *e = &page->entries[i];
 		const struct entry *old;
-		char id[96], *copy;
 
-		if (!is_made_up(e->id))
+		if (done[i])
 			continue;
-		snprintf(id, sizeof id, "%s-%08llx", e->id, content_hash(e) & 0xffffffffULL);
+		snprintf(id, sizeof id, "%s-%08llx", e->id, hash[i] & 0xffffffffULL);
 		if (xmlHashLookup(known, (const xmlChar *)id) != NULL) {
-			if ((copy = strdup(id)) == NULL)
+			if (set_id(e, id) != 0)
 				goto done;
-			free(e->id);
-			e->id = copy;
 			done[i] = 1;
-		} else if ((old = xmlHashLookup(known, (const xmlChar *)e->id)) != NULL &&
-		    content_hash(old) == content_hash(e)) {
-			if (xmlHashUpdateEntry(kept, (const xmlChar *)e->id, e, NULL) != 0)
+		} else if ((old = xmlHashLookup(known, (const xmlChar *)e->id)) != NULL && content_hash(old) == hash[i]) {
+			if (xmlHashUpdateEntry(kept, (const xmlChar *)e->id, (void *)(uintptr_t)(i + 1), NULL) != 0)
 				goto done;
 			done[i] = 1;
 		}
@@ -579,25 +592,22 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 	/* The others. */
 	for (i = 0; i < page->n_entries; i++) {
 		struct entry *e = &page->entries[i];
-		const struct entry *keeper;
-		char id[96], *copy;
+		uintptr_t keeper;
 
-		if (done[i] || !is_made_up(e->id))
+		if (done[i])
 			continue;
-		keeper = xmlHashLookup(kept, (const xmlChar *)e->id);
-		if (keeper == NULL && ((uintptr_t)xmlHashLookup(count, (const xmlChar *)e->id) < 2 ||
+		keeper = (uintptr_t)xmlHashLookup(kept, (const xmlChar *)e->id);
+		if (keeper == 0 && ((uintptr_t)xmlHashLookup(count, (const xmlChar *)e->id) < 2 ||
 		    xmlHashLookup(known, (const xmlChar *)e->id) == NULL)) {
-			if (xmlHashAddEntry(kept, (const xmlChar *)e->id, e) != 0)
+			if (xmlHashAddEntry(kept, (const xmlChar *)e->id, (void *)(uintptr_t)(i + 1)) != 0)
 				goto done;
 			continue;
 		}
-		if (keeper != NULL && content_hash(keeper) == content_hash(e))
+		if (keeper != 0 && hash[keeper - 1] == hash[i])
 			continue;   /* a copy of the post that has the id */
-		snprintf(id, sizeof id, "%s-%08llx", e->id, content_hash(e) & 0xffffffffULL);
-		if ((copy = strdup(id)) == NULL)
+		snprintf(id, sizeof id, "%s-%08llx", e->id, hash[i] & 0xffffffffULL);
+		if (set_id(e, id) != 0)
 			goto done;
-		free(e->id);
-		e->id = copy;
 	}
 	rc = 0;
 done:
@@ -605,6 +615,7 @@ done:
 	xmlHashFree(variants, NULL);
 	xmlHashFree(count, NULL);
 	xmlHashFree(kept, NULL);
+	free(hash);
 	free(done);
 	return rc;
 }
