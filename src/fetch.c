@@ -206,7 +206,7 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 {
 	struct transfer *t = ctx;
 	size_t len = size * n;
-	char *v;
+	char *v, **slot = &t->f->etag;
 
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		/* A new response starts: forget the one redirected from. */
@@ -215,20 +215,17 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 		t->f->etag = t->f->last_modified = NULL;
 		return len;
 	}
-	if ((v = header_value(p, len, "ETag")) != NULL) {
-		free(t->f->etag);
-		t->f->etag = v;
-	} else if ((v = header_value(p, len, "Last-Modified")) != NULL) {
-		free(t->f->last_modified);
-		t->f->last_modified = v;
+	if ((v = header_value(p, len, "ETag")) == NULL) {
+		slot = &t->f->last_modified;
+		if ((v = header_value(p, len, "Last-Modified")) == NULL)
+			return len;
 	}
-	if (v != NULL && !printable(v)) {
-		if (v == t->f->etag)
-			t->f->etag = NULL;
-		else
-			t->f->last_modified = NULL;
+	/* The last such header wins; one that is not printable is kept as
+	 * none at all. */
+	free(*slot);
+	*slot = printable(v) ? v : NULL;
+	if (*slot == NULL)
 		free(v);
-	}
 	return len;
 }
 

@@ -266,7 +266,7 @@ static int
 read_validators(const char *path, struct state *s, char **err)
 {
 	xmlDocPtr doc;
-	xmlNodePtr root, fetch;
+	xmlNodePtr root, fetch, node;
 	int rc = UP_OK;
 
 	doc = parse_file(path, err);
@@ -290,10 +290,10 @@ read_validators(const char *path, struct state *s, char **err)
 	fetch = child(root, "outputs");
 	if (fetch != NULL)
 		s->fingerprint = (char *)xmlGetProp(fetch, (const xmlChar *)"fingerprint");
-	for (fetch = root->children; fetch != NULL; fetch = fetch->next) {
+	for (node = root->children; node != NULL; node = node->next) {
 		struct state_topic *t;
 
-		if (fetch->type != XML_ELEMENT_NODE || xmlStrcmp(fetch->name, (const xmlChar *)"topic") != 0)
+		if (node->type != XML_ELEMENT_NODE || xmlStrcmp(node->name, (const xmlChar *)"topic") != 0)
 			continue;
 		if ((t = realloc(s->topics, (s->n_topics + 1) * sizeof *t)) == NULL) {
 			rc = err_nomem(err);
@@ -301,10 +301,10 @@ read_validators(const char *path, struct state *s, char **err)
 		}
 		s->topics = t;
 		t = &s->topics[s->n_topics++];
-		t->name = (char *)xmlGetProp(fetch, (const xmlChar *)"name");
-		t->slug = (char *)xmlGetProp(fetch, (const xmlChar *)"slug");
+		t->name = (char *)xmlGetProp(node, (const xmlChar *)"name");
+		t->slug = (char *)xmlGetProp(node, (const xmlChar *)"slug");
 		if (t->name == NULL || t->slug == NULL || !text_valid_slug(t->slug)) {
-			rc = corrupt(err, path, fetch, "<topic> needs a name and a slug of a-z, 0-9 and '-'");
+			rc = corrupt(err, path, node, "<topic> needs a name and a slug of a-z, 0-9 and '-'");
 			goto done;
 		}
 	}
