@@ -195,30 +195,31 @@ expect_exit "a file name that is not UTF-8" 0 "$UNPLANET" -o "$T/out-$latin" "$T
 [ -f "$T/out-$latin/index.html" ] && ok "a folder name that is not UTF-8" || not_ok "a folder name that is not UTF-8"
 expect_exit "a URL that is not UTF-8 is a usage error" 64 "$UNPLANET" --dump "http://127.0.0.1:1/$latin"
 
+# Small Planet pages, as the template writes them: one day, one source
+# (Bob), then posts. post LINK TITLE BODY FOOTER-LINK TIME (no title when
+# LINK is empty).
+page_open() {
+	printf '<html><body><div id="body-main">\n<h2>April 28, 2026</h2>\n'
+	printf '<hr /><h3 class="post"><a href="https://bob.example/" title="Bob">Bob</a></h3>\n'
+}
+page_close() {
+	printf '</div>\n<div id="left-hand-navigation"></div>\n</body></html>\n'
+}
+post() {
+	[ -n "$1" ] && printf '<h4><a href="%s">%s</a></h4>\n' "$1" "$2"
+	printf '<p>\n%s\n</p>\n<p>\n<em><a href="%s">April 28, 2026 %s UTC</a></em>\n</p>\n' "$3" "$4" "$5"
+}
+
 # Relative links in a post: against a permalink libxml2 cannot parse as
 # it is (a space), and against the source's site when the post has no
 # usable permalink; nothing is left relative.
-cat >"$T/relative.html" <<'EOF'
-<html><head><title>P</title></head><body><div id="body-main">
-<h2>April 28, 2026</h2>
-<hr /><h3 class="post"><a href="https://bob.example/" title="Bob">Bob</a></h3>
-<h4><a href="https://bob.example/a b/post.html">Spaced</a></h4>
-<p>
-<a href="../up.html">up</a> <img src="my pic.png">
-</p>
-<p>
-<em><a href="https://bob.example/a b/post.html">April 28, 2026 09:00 AM UTC</a></em>
-</p>
-<p>
-No permalink: <a href="/root.html">r</a>
-</p>
-<p>
-<em><a href="javascript:alert(1)">April 28, 2026 08:00 AM UTC</a></em>
-</p>
-</div>
-<div id="left-hand-navigation"></div>
-</body></html>
-EOF
+{
+	page_open
+	post "https://bob.example/a b/post.html" "Spaced" '<a href="../up.html">up</a> <img src="my pic.png">' \
+	    "https://bob.example/a b/post.html" "09:00 AM"
+	post "" "" 'No permalink: <a href="/root.html">r</a>' "javascript:alert(1)" "08:00 AM"
+	page_close
+} >"$T/relative.html"
 expect_exit "relative links: page converts" 0 "$UNPLANET" --dump "$T/relative.html"
 expect_grep "relative links: against a permalink with a space" "$T/out" 'href="https://bob.example/up.html"'
 expect_grep "relative links: a space in the link is encoded" "$T/out" 'src="https://bob.example/a%20b/my%20pic.png"'
@@ -226,39 +227,20 @@ expect_grep "relative links: no permalink, against the source's site" "$T/out" '
 
 # Untitled posts without a permalink, one source, one minute: different
 # posts stay apart, a copy of one is one entry.
-cat >"$T/same-minute.html" <<'EOF'
-<html><body><div id="body-main">
-<h2>April 28, 2026</h2>
-<hr /><h3 class="post"><a href="https://bob.example/" title="Bob">Bob</a></h3>
-<p>
-First status.
-</p>
-<p>
-<em><a href="">April 28, 2026 10:00 AM UTC</a></em>
-</p>
-<p>
-Second, different status.
-</p>
-<p>
-<em><a href="">April 28, 2026 10:00 AM UTC</a></em>
-</p>
-<p>
-First status.
-</p>
-<p>
-<em><a href="">April 28, 2026 10:00 AM UTC</a></em>
-</p>
-</div>
-<div id="left-hand-navigation"></div>
-</body></html>
-EOF
+{
+	page_open
+	post "" "" "First status." "" "10:00 AM"
+	post "" "" "Second, different status." "" "10:00 AM"
+	post "" "" "First status." "" "10:00 AM"
+	page_close
+} >"$T/same-minute.html"
 expect_exit "same-minute untitled posts: page converts" 0 "$UNPLANET" --dump "$T/same-minute.html"
 n=$(grep -c '<entry' "$T/out")
 [ "$n" = 2 ] && ok "same-minute untitled posts: two different posts, two entries" ||
 	not_ok "same-minute untitled posts: two different posts, two entries: $n"
 expect_grep "same-minute untitled posts: the second is told apart" "$T/out" '<id>urn:unplanet:entry:[0-9a-f]{16}-[0-9a-f]{8}</id>'
 # Ids stay with their posts when a new post of the same minute comes above.
-sed -n '1,3p; 10,15p; 22,24p' "$T/same-minute.html" >"$T/one-status.html"
+{ page_open; post "" "" "Second, different status." "" "10:00 AM"; page_close; } >"$T/one-status.html"
 rm -rf "$T/statuses"
 expect_exit "same-minute untitled posts: first run, one post" 0 "$UNPLANET" -o "$T/statuses" "$T/one-status.html"
 first=$(grep -o 'urn:unplanet:entry:[0-9a-f-]*' "$T/statuses/authors/bob.atom" | sort -u)
@@ -267,7 +249,7 @@ grep -A12 "<id>$first</id>" "$T/statuses/authors/bob.atom" | grep -q 'Second, di
 	ok "same-minute untitled posts: the first post keeps its id" ||
 	not_ok "same-minute untitled posts: the first post keeps its id ($first): $(grep -c '<entry' "$T/statuses/authors/bob.atom") entries"
 # ...and when that first post leaves the page, the other does not take it.
-sed -n '1,9p; 22,24p' "$T/same-minute.html" >"$T/other-status.html"
+{ page_open; post "" "" "First status." "" "10:00 AM"; page_close; } >"$T/other-status.html"
 expect_exit "same-minute untitled posts: third run, the first post gone" 0 "$UNPLANET" -o "$T/statuses" "$T/other-status.html"
 n=$(grep -c '<entry' "$T/statuses/authors/bob.atom")
 grep -A12 "<id>$first</id>" "$T/statuses/authors/bob.atom" | grep -q 'Second, different status' && [ "$n" = 2 ] &&
