@@ -107,6 +107,9 @@ struct parse_limits {
 	int ref_held;
 	/* Inside a "bogus comment" (see on_characters). */
 	int in_bogus_comment;
+	/* An <svg> or <math> was opened: only then can a tag leave one (see
+	 * leave_foreign_content, which need not look otherwise). */
+	int foreign_seen;
 };
 
 static int
@@ -353,7 +356,10 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 		xmlStopParser(ctxt);
 		return;
 	}
-	leave_foreign_content(ctxt, name, atts);
+	if (limits == NULL || limits->foreign_seen)
+		leave_foreign_content(ctxt, name, atts);
+	else if (strcmp((const char *)name, "svg") == 0 || strcmp((const char *)name, "math") == 0)
+		limits->foreign_seen = 1;
 	xmlSAX2StartElement(ctx, name, atts);
 	/* A post's stray "</body>" or "</html>" (a whole page pasted in) is
 	 * ignored by browsers, but closes the body in libxml2 2.9, which then
@@ -543,7 +549,7 @@ htmlDocPtr
 html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated)
 {
 	struct buf in = { 0 };
-	struct parse_limits limits = { 0, 0, truncated, NULL, 0, 0 };
+	struct parse_limits limits = { 0, 0, truncated, NULL, 0, 0, 0 };
 	htmlDocPtr doc = NULL;
 	xmlNodePtr body;
 
