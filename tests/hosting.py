@@ -53,9 +53,9 @@ def get(url, headers=None):
 
 def start_nginx(work, site, port):
     conf = open(os.path.join(ROOT, "samples", "nginx.conf"), encoding="utf-8").read()
-    conf = re.sub(r"listen \[::\]:80;\n", "", conf)
-    conf = conf.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    conf = re.sub(r"root [^;]+;", f"root {site};", conf)
+    conf = re.sub(r"^\s*listen \[::\]:80;\n", "", conf, flags=re.M)
+    conf = re.sub(r"^(\s*)listen 80;", rf"\1listen 127.0.0.1:{port};", conf, flags=re.M)
+    conf = re.sub(r"^(\s*)root [^;]+;", rf"\1root {site};", conf, flags=re.M)
     with open(os.path.join(work, "site.conf"), "w") as f:
         f.write(conf)
     tmp = os.path.join(work, "nginx-tmp")

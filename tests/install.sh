@@ -64,3 +64,45 @@ line=$(echo "$line" | sed 's/^.*bin\/unplanet //')
 opts=$(echo "$line" | sed 's| https://planetpython.org/$||; s|/var/www/planetpython|'"$T"'/cron|')
 # shellcheck disable=SC2086
 expect_exit "samples/crontab's command line runs" 0 "$UNPLANET" $opts samples/planetpython-2026-04-29.html
+
+# The samples describe one installation: the folder the crontab, the
+# systemd unit, the configuration file and the documentation write is the
+# one nginx serves, at the address --base-url gives the feeds (else every
+# self link and OPML address points nowhere).
+folder=$(sed -n 's/^output *= *//p' samples/unplanet.ini)
+base=$(sed -n 's/^base-url *= *//p' samples/unplanet.ini)
+host=$(echo "$base" | sed -n 's|^https\{0,1\}://\([^/]*\)/$|\1|p')
+bad=
+for f in samples/crontab samples/unplanet.service README.md unplanet.1; do
+	for o in $(grep -o -- '-o /var/www/[^ ]*' "$f" | sed 's/^-o //'); do
+		[ "$o" = "$folder" ] || bad="$bad $f:-o=$o"
+	done
+	for b in $(grep -o -- '--base-url https[^ ]*' "$f" | sed 's/^--base-url //'); do
+		[ "$b" = "$base" ] || bad="$bad $f:--base-url=$b"
+	done
+done
+grep -q "^ReadWritePaths=$folder\$" samples/unplanet.service || bad="$bad unplanet.service:ReadWritePaths"
+grep -q "^ *root $folder;" samples/nginx.conf || bad="$bad nginx.conf:root"
+[ -n "$host" ] && grep -q "^ *server_name $host;" samples/nginx.conf || bad="$bad nginx.conf:server_name/base-url-path"
+[ -n "$folder" ] && [ -z "$bad" ] &&
+	ok "samples: one folder ($folder), served by nginx.conf at --base-url ($base)" ||
+	not_ok "samples disagree on the folder or its address:$bad"
+
+# The README's configuration example and xslt/README.md's own-format example
+# work as written (on the sample page, into a scratch folder).
+awk '/^```ini$/ {on = 1; next} /^```$/ {on = 0} on' README.md |
+	sed "s|^source = .*|source = samples/planetpython-2026-04-29.html|; s|^output = .*|output = $T/readme-ini|" >"$T/readme.ini"
+expect_exit "README's configuration example runs" 0 "$UNPLANET" -c "$T/readme.ini"
+[ -f "$T/readme-ini/authors/talk-python.atom" ] && ! grep -q '<title[^>]*>Quiz:' "$T/readme-ini/authors/"*.atom &&
+	ok "README's configuration example merges Talk Python and drops quizzes" ||
+	not_ok "README's configuration example: no authors/talk-python.atom, or a quiz left"
+awk '/^## Writing your own format/ {sec = 1} sec && /^```xml$/ {on = 1; next} on && /^```$/ {exit} on' \
+	xslt/README.md >"$T/tsv.xsl"
+expect_exit "xslt/README.md's tsv.xsl runs with --stylesheet" 0 \
+	"$UNPLANET" -o "$T/readme-tsv" -s "$T/tsv.xsl" samples/planetpython-2026-04-29.html
+if [ "$(cut -f3 "$T/readme-tsv/authors/pypy.tsv")" = "$(xsltproc "$T/tsv.xsl" "$T/readme-tsv/.unplanet/archive/pypy.xml" | cut -f3)" ] &&
+	grep -q '^2026-.*	.*	https://' "$T/readme-tsv/authors/pypy.tsv"; then
+	ok "xslt/README.md's tsv.xsl: authors/SLUG.tsv, and the same by xsltproc on the archive"
+else
+	not_ok "xslt/README.md's tsv.xsl: $(head -c 300 "$T/readme-tsv/authors/pypy.tsv" 2>&1)"
+fi
