@@ -49,7 +49,8 @@ tests/bench-parse: tests/bench-parse.c
 	$(CC) $(UP_CFLAGS) $(CFLAGS) -o $@ tests/bench-parse.c $(UP_LIBS) $(LDFLAGS)
 
 # Speed against the bare HTML parse; prints a table, asserts nothing.
-bench: deps
+bench:
+	@sh tests/deps.sh $(BUILD_DEPS) python3
 	@$(MAKE) unplanet tests/bench-parse
 	/usr/bin/python3 tests/bench.py tests/out/bench
 
@@ -69,7 +70,7 @@ tests/fuzz/fuzz-pipeline: tests/fuzz/fuzz_pipeline.c $(LIB_SRC) $(HDR)
 		tests/fuzz/fuzz_pipeline.c $(LIB_SRC) $(UP_LIBS)
 
 fuzz: deps
-	@sh tests/deps.sh clang libclang-rt-14-dev
+	@sh tests/deps.sh clang libclang-rt-14-dev python3
 	@$(MAKE) tests/fuzz/fuzz-read tests/fuzz/fuzz-pipeline
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 

@@ -62,7 +62,9 @@ char *html_fragment_text(const char *s, size_t n);
 char *html_decode_attr(const char *s, size_t n);
 
 /* Gets a post's tree ready in one walk, and returns its visible text (as
- * html_text; malloc'd, NULL when memory runs out): makes relative links
+ * html_text; malloc'd, NULL when memory runs out): sanitizes it by the
+ * allowlist (see html.c: elements dropped or unwrapped, event handler and
+ * style attributes and unsafe URLs removed), makes relative links
  * absolute against base, an absolute URL, or leaves them when base is NULL
  * (href, src, srcset, cite, action, formaction, poster, background,
  * longdesc, usemap, data), and maps C1 control characters in text to the

@@ -27,7 +27,8 @@ struct entry {
 	char *title;         /* visible text, double escaping undone; "" if none */
 	char *link;          /* permalink as on the page, references decoded; an
 	                        http(s) URL or "" (another scheme is dropped, a
-	                        relative one resolved against the page's URL) */
+	                        relative one resolved against the page's URL,
+	                        or the source's site when the page has none) */
 	char *id;            /* the permalink; for a post without one, a URN
 	                        made from its source, title and date
 	                        (ENTRY_MADE_UP_ID...; group.c tells apart
