@@ -119,6 +119,27 @@ class Handler(BaseHTTPRequestHandler):
                     self.wfile.write(b"<p>" + b"x" * 65536 + b"</p>\n")
             except (BrokenPipeError, ConnectionResetError):
                 pass
+        elif p.startswith("/hops/"):
+            # A chain of redirects: /hops/N takes N of them to reach the page.
+            n = int(p[6:])
+            if n == 0:
+                self.send_page(PAGE)
+            else:
+                self.send_response(302)
+                self.send_header("Location", f"/hops/{n - 1}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+        elif p == "/no-length":
+            # The page with no Content-Length: only the download can tell its size.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                self.wfile.write(PAGE)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
         elif p == "/slow":
             time.sleep(2)
             self.send_page(PAGE)
@@ -213,6 +234,18 @@ def main():
         d = os.path.join(work, "redirect")
         rc, out, _ = run("-o", d, base + "/redirect")
         check("http: follows a redirect", rc == 0, out)
+        rc, out, _ = run("-o", os.path.join(work, "hops5"), base + "/hops/5")
+        check("http: follows 5 redirects", rc == 0, out)
+        rc, out, _ = run("-o", os.path.join(work, "hops6"), base + "/hops/6")
+        check("http: a 6th redirect is one too many (exit 69, says so)",
+              rc == 69 and "redirect" in out.lower() and not os.path.exists(os.path.join(work, "hops6")), out)
+
+        # --max-size holds to the byte, also when no Content-Length warns.
+        rc, out, _ = run("--max-size", str(len(PAGE)), "-o", os.path.join(work, "exact"), base + "/no-length")
+        check("http: a page of exactly --max-size bytes is read", rc == 0, out)
+        rc, out, _ = run("--max-size", str(len(PAGE) - 1), "-o", os.path.join(work, "over"), base + "/no-length")
+        check("http: a page one byte over --max-size is refused (exit 65)",
+              rc == 65 and "--max-size" in out and not os.path.exists(os.path.join(work, "over")), out)
 
         # Failures: a folder with feeds in it must come out untouched.
         d = os.path.join(work, "failures")
