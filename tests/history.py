@@ -109,6 +109,45 @@ def main():
     rp = ET.parse(os.path.join(k, "authors", "real-python.atom")).getroot().findall(A + "entry")
     check("history: --keep 2 keeps the 2 newest entries", rc == 0 and len(rp) == 2 and
           rp[0].findtext(A + "published") == "2026-04-28T14:00:00Z", f"{len(rp)} entries")
+    # --keep at one less than the union: exactly one entry, the oldest, goes.
+    union = ET.parse(os.path.join(d, "authors", "real-python.atom")).getroot().findall(A + "entry")
+    k1 = os.path.join(work, "keep-1")
+    run(unplanet, "-o", k1, a)
+    rc, err = run(unplanet, "--keep", str(len(union) - 1), "-o", k1, b)
+    rp = ET.parse(os.path.join(k1, "authors", "real-python.atom")).getroot().findall(A + "entry")
+    check(f"history: --keep {len(union) - 1} of {len(union)} entries drops just the oldest",
+          rc == 0 and [e.findtext(A + "id") for e in rp] == [e.findtext(A + "id") for e in union[:-1]],
+          f"{len(rp)} entries")
+
+    # The page re-dates a post, then names its creator: published stays the
+    # first one seen; a new creator is a change, so updated moves.
+    pypy = "https://pypy.org/posts/2026/04/pypy-v7322-release.html"
+    footer = f'<a href="{pypy}">April 28, 2026 10:00 AM UTC</a>'
+    assert page_a.count(footer) == 1
+    redated = page_a.replace(footer, f'<a href="{pypy}">April 28, 2026 11:30 AM UTC</a>')
+    credited = page_a.replace(footer, f'<a href="{pypy}">by Matti Picus at April 28, 2026 11:30 AM UTC</a>')
+    r = os.path.join(work, "redated")
+    run(unplanet, "-t", "All=.", "-o", r, a)
+    for name, page in (("redated", redated), ("credited", credited)):
+        open(os.path.join(work, name + ".html"), "w", encoding="utf-8").write(page)
+        time.sleep(1.1)
+        start = int(time.time())
+        rc, err = run(unplanet, "-t", "All=.", "-o", r, os.path.join(work, name + ".html"))
+        e = ET.parse(os.path.join(r, "authors", "pypy.atom")).getroot().find(A + "entry")
+        upd = time.mktime(time.strptime(e.findtext(A + "updated"), "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
+        check(f"history: a post {name} on the page keeps its first published time",
+              rc == 0 and e.findtext(A + "published") == "2026-04-28T10:00:00Z", e.findtext(A + "published"))
+        if name == "redated":
+            check("history: ...and, unchanged otherwise, its updated time",
+                  e.findtext(A + "updated") == "2026-04-28T10:00:00Z", e.findtext(A + "updated"))
+        else:
+            check("history: a post whose creator the page now names is updated, with the creator",
+                  upd >= start and e.findtext(A + "author/" + A + "name") == "Matti Picus",
+                  f"{e.findtext(A + 'updated')} {e.findtext(A + 'author/' + A + 'name')}")
+            every = [x.findtext(A + "published") for x in
+                     ET.parse(os.path.join(r, "topics", "all.atom")).getroot().findall(A + "entry")]
+            check("history: an updated post keeps its place: feeds are newest published first",
+                  len(every) == len(truth) and every == sorted(every, reverse=True), f"{every[:3]}")
 
     # A corrupt archive file is an error naming it, and is not replaced.
     c = os.path.join(work, "corrupt")
