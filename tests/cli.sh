@@ -225,6 +225,21 @@ expect_grep "relative links: against a permalink with a space" "$T/out" 'href="h
 expect_grep "relative links: a space in the link is encoded" "$T/out" 'src="https://bob.example/a%20b/my%20pic.png"'
 expect_grep "relative links: no permalink, against the source's site" "$T/out" 'href="https://bob.example/root.html"'
 
+# "by CREATOR at DATE": the creator is all before the " at " that starts a
+# date, so a name holding " at " stays whole.
+{
+	page_open
+	printf '<h4><a href="https://bob.example/1">One</a></h4>\n<p>\nx\n</p>\n'
+	printf '<p>\n<em><a href="https://bob.example/1">by Ann at Home at April 28, 2026 09:00 AM UTC</a></em>\n</p>\n'
+	printf '<h4><a href="https://bob.example/2">Two</a></h4>\n<p>\ny\n</p>\n'
+	printf '<p>\n<em><a href="https://bob.example/2">by Bo at April 28, 2026 08:00 AM UTC</a></em>\n</p>\n'
+	page_close
+} >"$T/creators.html"
+expect_exit "creators: page converts" 0 "$UNPLANET" --dump "$T/creators.html"
+expect_grep "creators: a name holding ' at ' stays whole" "$T/out" '<creator>Ann at Home</creator>'
+expect_grep "creators: ...and its date is read" "$T/out" '<published rfc822="Tue, 28 Apr 2026 09:00:00 GMT">'
+expect_grep "creators: a plain one" "$T/out" '<creator>Bo</creator>'
+
 # Untitled posts without a permalink, one source, one minute: different
 # posts stay apart, a copy of one is one entry.
 {

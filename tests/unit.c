@@ -50,6 +50,30 @@ test_dates(void)
 	check_int("planet 12 AM is midnight", (date_parse_planet("April 28, 2026 12:00 AM UTC", 27, &t, NULL), (long long)t), 1777334400LL);
 	check_int("planet 12 PM is noon", (date_parse_planet("April 28, 2026 12:00 PM UTC", 27, &t, NULL), (long long)t), 1777377600LL);
 	check_int("planet one-digit day", date_parse_planet("May 1, 2026 01:05 AM GMT", 24, &t, NULL), 0);
+	{
+		/* The same instant, 19:40 UTC, as zones print it (their real
+		 * offsets, not unplanet's table). */
+		static const struct { const char *text; } zoned[] = {
+			{ "April 28, 2026 07:40 PM GMT" }, { "April 28, 2026 03:40 PM EDT" },
+			{ "April 28, 2026 02:40 PM EST" }, { "April 28, 2026 02:40 PM CDT" },
+			{ "April 28, 2026 01:40 PM CST" }, { "April 28, 2026 01:40 PM MDT" },
+			{ "April 28, 2026 12:40 PM MST" }, { "April 28, 2026 12:40 PM PDT" },
+			{ "April 28, 2026 11:40 AM PST" }, { "April 28, 2026 08:40 PM CET" },
+			{ "April 28, 2026 09:40 PM CEST" }, { "April 28, 2026 08:40 PM BST" },
+			{ "April 28, 2026 07:40 PM WET" }, { "April 28, 2026 08:40 PM WEST" },
+			{ "April 28, 2026 09:40 PM EET" }, { "April 28, 2026 10:40 PM EEST" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof zoned / sizeof zoned[0]; i++) {
+			char name[80];
+
+			t = 0;
+			snprintf(name, sizeof name, "planet zone: %s", zoned[i].text);
+			check_int(name, (date_parse_planet(zoned[i].text, strlen(zoned[i].text), &t, NULL), (long long)t),
+			    1777405200LL);
+		}
+	}
 	check_int("planet numeric zone", (date_parse_planet("April 28, 2026 09:40 PM +0200", 29, &t, NULL), (long long)t), 1777405200LL);
 	check_int("planet rejects 13 o'clock", date_parse_planet("April 28, 2026 13:40 PM UTC", 27, &t, NULL), -1);
 	check_int("planet rejects Feb 30", date_parse_planet("February 30, 2026 01:00 PM UTC", 30, &t, NULL), -1);
@@ -112,6 +136,10 @@ test_slugs(void)
 
 		check_int("slug respects max length", s != NULL && strlen(s) <= 30, 1);
 		check_int("slug cut leaves no trailing dash", s != NULL && s[strlen(s) - 1] != '-', 1);
+		free(s);
+		/* 28 bytes end inside "on": the cut goes back to the word before. */
+		s = text_slug("a very long name that goes on and on", 28);
+		check_str("slug cut at a word", s, "a-very-long-name-that-goes");
 		free(s);
 	}
 }
