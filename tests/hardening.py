@@ -136,6 +136,28 @@ def main():
           title == "Title with \ufffd controls", repr(title))
     check("hardening: NUL bytes and invalid UTF-8: nothing outside DIR touched", untouched, "")
 
+    # Characters JSON must escape that XML keeps: CR, tab, U+2028/U+2029,
+    # quote and backslash reach the JSON feed escaped, and read back whole.
+    sb = sandbox("json-escapes")
+    p = Post(1, ALICE, b'<p>START a&#13;b&#9;c&#x2028;d&#x2029;e "q" \\ END</p>')
+    p.title_html = "Tab&#9;and&#13;CR&#x2028;LS"
+    path = os.path.join(sb, "page.html")
+    open(path, "wb").write(page([p]))
+    rc, err, took, untouched = run(unplanet, sb, path)
+    items = []
+    try:
+        for f in glob.glob(os.path.join(sb, "out", "authors", "*.json")):
+            items += json.load(open(f, encoding="utf-8"))["items"]   # strict: no raw controls
+            if b"\xe2\x80\xa8" in open(f, "rb").read():
+                err += f"{f}: a raw U+2028 (JavaScript reads it as a line end)"
+                items = []
+    except ValueError as e:
+        err += str(e)
+    check("hardening: JSON feeds escape CR, tab, U+2028/9, quote and backslash",
+          rc == 0 and len(items) == 1 and items[0]["title"] == "Tab and CR\u2028LS" and
+          'a\rb\tc\u2028d\u2029e "q" \\ END' in items[0]["content_html"],
+          err + repr(items[:1]))
+
     # A UTF-16 page with a byte-order mark; a Latin-1 page declared by <meta>.
     for label, encoding, bom, meta in (("UTF-16 with BOM", "utf-16-le", b"\xff\xfe", None),
                                        ("UTF-16BE with BOM", "utf-16-be", b"\xfe\xff", None),
