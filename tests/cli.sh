@@ -240,6 +240,21 @@ expect_grep "creators: a name holding ' at ' stays whole" "$T/out" '<creator>Ann
 expect_grep "creators: ...and its date is read" "$T/out" '<published rfc822="Tue, 28 Apr 2026 09:00:00 GMT">'
 expect_grep "creators: a plain one" "$T/out" '<creator>Bo</creator>'
 
+# One post two sources carry (a cross-posted permalink): one entry in each
+# author feed, and one in a topic that matches it.
+{
+	page_open
+	post "https://shared.example/post" "Shared news" "Cross-posted." "https://shared.example/post" "09:00 AM"
+	printf '<hr /><h3 class="post"><a href="https://cat.example/" title="Cat">Cat</a></h3>\n'
+	post "https://shared.example/post" "Shared news" "Cross-posted." "https://shared.example/post" "09:00 AM"
+	page_close
+} >"$T/shared.html"
+expect_exit "shared post: page converts" 0 "$UNPLANET" -t 'News=shared news' -o "$T/shared" "$T/shared.html"
+n=$(grep -c '<entry>' "$T/shared/topics/news.atom")
+[ "$n" = 1 ] && ok "shared post: once in the topic feed" || not_ok "shared post: once in the topic feed: $n entries"
+n=$(cat "$T/shared/authors/bob.atom" "$T/shared/authors/cat.atom" | grep -c '<entry>')
+[ "$n" = 2 ] && ok "shared post: once in each author feed" || not_ok "shared post: once in each author feed: $n entries"
+
 # Untitled posts without a permalink, one source, one minute: different
 # posts stay apart, a copy of one is one entry.
 {
