@@ -133,6 +133,16 @@ expect_same "page cut short leaves DIR unchanged" "$T/before" "$T/after"
 : >"$T/empty.html"
 expect_exit "empty input: exit 65" 65 "$UNPLANET" -o "$D" "$T/empty.html"
 
+# A full disk part way through writing (a file size limit stands in for
+# it: writes past 10 KiB fail with EFBIG): exit 74 naming the file, and the
+# new folder is gone again.
+expect_exit "a write that fails part way: exit 74" 74 \
+	sh -c "trap '' XFSZ; ulimit -f 20; exec '$UNPLANET' -o '$T/full' '$SAMPLE'"
+expect_grep "a write that fails part way is named" "$T/err" "$T/full/.*: cannot write: File too large"
+snapshot "$T/full" >"$T/after"
+echo absent >"$T/before-full"
+expect_same "a write that fails part way leaves no folder behind" "$T/before-full" "$T/after"
+
 expect_exit "DIR is a file: exit 73" 73 "$UNPLANET" -o "$SAMPLE" "$SAMPLE"
 expect_grep "DIR is a file is named" "$T/err" "planetpython-2026-04-29.html: cannot write to output folder"
 expect_exit "DIR's parent missing: exit 73" 73 "$UNPLANET" -o "$T/no/such/dir" "$SAMPLE"
