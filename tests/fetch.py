@@ -129,6 +129,16 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header("Location", f"/hops/{n - 1}")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+        elif p == "/redirect-with-etag":
+            # The redirect's own validators are not the page's.
+            self.send_response(302)
+            self.send_header("Location", "/plain")
+            self.send_header("ETag", '"of-the-redirect"')
+            self.send_header("Last-Modified", LAST_MODIFIED)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif p == "/plain":
+            self.send_page(PAGE)
         elif p == "/no-length":
             # The page with no Content-Length: only the download can tell its size.
             self.send_response(200)
@@ -234,6 +244,12 @@ def main():
         d = os.path.join(work, "redirect")
         rc, out, _ = run("-o", d, base + "/redirect")
         check("http: follows a redirect", rc == 0, out)
+        d = os.path.join(work, "redirect-etag")
+        run("-o", d, base + "/redirect-with-etag")
+        rc, out, _ = run("-o", d, base + "/redirect-with-etag")
+        asked = [h for path, h in seen if path == "/redirect-with-etag"][-1]
+        check("http: validators of a redirect are not kept as the page's",
+              rc == 0 and "If-None-Match" not in asked and "If-Modified-Since" not in asked, str(asked))
         rc, out, _ = run("-o", os.path.join(work, "hops5"), base + "/hops/5")
         check("http: follows 5 redirects", rc == 0, out)
         rc, out, _ = run("-o", os.path.join(work, "hops6"), base + "/hops/6")
