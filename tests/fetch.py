@@ -172,8 +172,12 @@ def main():
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
     def run(*args, timeout=60):
+        # A run that hangs fails its own checks (exit None), not the suite.
         t0 = time.time()
-        r = subprocess.run([unplanet, *args], capture_output=True, timeout=timeout)
+        try:
+            r = subprocess.run([unplanet, *args], capture_output=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None, f"still running after {timeout} s", time.time() - t0
         return r.returncode, r.stdout.decode() + r.stderr.decode("utf-8", "replace"), time.time() - t0
 
     try:

@@ -7,6 +7,7 @@ the changed post is updated (Atom updated moves, published does not), and
 running B again writes nothing. Also: --keep, vanished sources, slugs that
 stay put, and a corrupt archive that is reported, never replaced.
 """
+import email.utils
 import glob
 import json
 import os
@@ -83,6 +84,14 @@ def main():
         upd = time.mktime(time.strptime(upd_new, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
         check("history: changed post's updated time moves to the run", upd >= int(before_b), f"updated {upd_new}")
         check("history: changed post has the new content", "Only two days remain" in e_new.findtext(A + "content"), "")
+        item = [i for i in json.load(open(os.path.join(d, "authors", "django-weblog.json"), encoding="utf-8"))["items"]
+                if i["url"] == changed]
+        rss = [i for i in ET.parse(os.path.join(d, "authors", "django-weblog.rss")).getroot().iter("item")
+               if i.findtext("link") == changed]
+        check("history: the JSON and RSS feeds say the same (date_published, pubDate kept; date_modified moved)",
+              len(item) == 1 and item[0]["date_published"] == pub_old and item[0]["date_modified"] == upd_new and
+              len(rss) == 1 and email.utils.parsedate_to_datetime(rss[0].findtext("pubDate")).strftime(
+                  "%Y-%m-%dT%H:%M:%SZ") == pub_old, f"{item} {[r.findtext('pubDate') for r in rss]}")
         feed = ET.parse(os.path.join(d, "authors", "django-weblog.atom")).getroot()
         check("history: feed updated follows the entry", feed.findtext(A + "updated") == upd_new,
               feed.findtext(A + "updated"))

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """truth.py FEEDS_DIR TRUTH_JSON - compare generated author feeds with the truth.
 
-Every truth entry must appear in exactly one Atom author feed and exactly
-one RSS author feed, in the feed of its source, with the truth's title,
+Every truth entry must appear in exactly one Atom, one RSS and one JSON
+author feed, in the feed of its source, with the truth's title,
 link, date and content text. The feeds are read with xml.etree, and content
 text is computed by visible.py, not by unplanet.
 """
@@ -58,6 +58,22 @@ def rss_entries(path):
         }
 
 
+def json_entries(path):
+    feed = json.load(open(path, encoding="utf-8"))
+    for i in feed.get("items", []):
+        yield {
+            "file": os.path.basename(path),
+            "feed_title": feed.get("title"),
+            "feed_link": feed.get("home_page_url"),
+            "title": i.get("title"),
+            "link": i.get("url"),
+            "id": i.get("id"),
+            "published": i.get("date_published"),
+            "author": (i.get("authors") or [{}])[0].get("name"),
+            "content": i.get("content_html") or "",
+        }
+
+
 def main():
     feeds, truth_path = sys.argv[1], sys.argv[2]
     truth = json.load(open(truth_path, encoding="utf-8"))
@@ -65,6 +81,8 @@ def main():
     rss = [e for f in sorted(glob.glob(os.path.join(feeds, "authors", "*.rss"))) for e in rss_entries(f)]
     check("truth: atom feeds hold as many entries as the truth", len(atom) == len(truth), f"{len(atom)} vs {len(truth)}")
     check("truth: rss feeds hold as many entries as the truth", len(rss) == len(truth), f"{len(rss)} vs {len(truth)}")
+    jsn = [e for f in sorted(glob.glob(os.path.join(feeds, "authors", "*.json"))) for e in json_entries(f)]
+    check("truth: json feeds hold as many entries as the truth", len(jsn) == len(truth), f"{len(jsn)} vs {len(truth)}")
     for n, t in enumerate(truth, 1):
         tag = f"truth #{n} ({t['title'][:40]})"
         a = [e for e in atom if e["link"] == t["link"]]
@@ -92,6 +110,18 @@ def main():
             check(f"{tag}: rss pubDate", when == want, f"{e['pubDate']!r}")
             check(f"{tag}: rss dc:creator", e["creator"] == (t["creator"] or t["source_name"]), f"{e['creator']!r}")
             check(f"{tag}: rss description text", text == t["content_text"], diff(text, t["content_text"]))
+        j = [e for e in jsn if e["link"] == t["link"]]
+        check(f"{tag}: in exactly one json feed", len(j) == 1, f"found in {[e['file'] for e in j]}")
+        if len(j) == 1:
+            e = j[0]
+            check(f"{tag}: json source name and link", e["feed_title"] == t["source_name"] and
+                  e["feed_link"] == t["source_link"], f"{e['feed_title']!r} {e['feed_link']!r}")
+            text = visible_text(e["content"])
+            title_ok(f"{tag}: json", e["title"], t, text)
+            check(f"{tag}: json id is the permalink", e["id"] == t["link"], f"{e['id']!r}")
+            check(f"{tag}: json date_published", e["published"] == t["published"], f"{e['published']!r}")
+            check(f"{tag}: json author", e["author"] == (t["creator"] or t["source_name"]), f"{e['author']!r}")
+            check(f"{tag}: json content text", text == t["content_text"], diff(text, t["content_text"]))
     report()
 
 
