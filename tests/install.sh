@@ -29,6 +29,8 @@ else
 	not_ok "man page lint: $out"
 fi
 "$UNPLANET" --help >"$T/help"
+wide=$(awk 'length > 79' "$T/help")
+[ -z "$wide" ] && ok "--help fits 80 columns" || not_ok "--help lines over 79 columns: $wide"
 help_opts=$(grep -o -- '--[a-z][a-z-]*' "$T/help" | sort -u)
 man_opts=$(mandoc -T ascii unplanet.1 | col -b | grep -o -- '--[a-z][a-z-]*' | sort -u)
 [ "$help_opts" = "$man_opts" ] && ok "--help and the man page list the same options" ||
