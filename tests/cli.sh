@@ -136,6 +136,7 @@ expect_exit "empty input: exit 65" 65 "$UNPLANET" -o "$D" "$T/empty.html"
 # A full disk part way through writing (a file size limit stands in for
 # it: writes past 10 KiB fail with EFBIG): exit 74 naming the file, and the
 # new folder is gone again.
+rm -rf "$T/full"
 expect_exit "a write that fails part way: exit 74" 74 \
 	sh -c "trap '' XFSZ; ulimit -f 20; exec '$UNPLANET' -o '$T/full' '$SAMPLE'"
 expect_grep "a write that fails part way is named" "$T/err" "$T/full/.*: cannot write: File too large"
@@ -249,6 +250,16 @@ expect_exit "creators: page converts" 0 "$UNPLANET" --dump "$T/creators.html"
 expect_grep "creators: a name holding ' at ' stays whole" "$T/out" '<creator>Ann at Home</creator>'
 expect_grep "creators: ...and its date is read" "$T/out" '<published rfc822="Tue, 28 Apr 2026 09:00:00 GMT">'
 expect_grep "creators: a plain one" "$T/out" '<creator>Bo</creator>'
+
+# A title escaped twice upstream is decoded once more, not twice: the page
+# shows "&amp;lt;b&amp;gt;", the title is the text "&lt;b&gt;".
+{
+	page_open
+	post "https://bob.example/t" "Renew &amp;amp;lt;b&amp;amp;gt; now" "x" "https://bob.example/t" "09:00 AM"
+	page_close
+} >"$T/twice.html"
+expect_exit "twice-escaped title: page converts" 0 "$UNPLANET" --dump "$T/twice.html"
+expect_grep "twice-escaped title: decoded once more, not twice" "$T/out" '<title>Renew &amp;lt;b&amp;gt; now</title>'
 
 # One post two sources carry (a cross-posted permalink): one entry in each
 # author feed, and one in a topic that matches it.

@@ -8,6 +8,8 @@ short, a redirect loop, an oversize body, an image, a refused connection.
 Every failure must give its exit code, a message naming the URL, and leave
 the output folder byte-for-byte as it was.
 """
+import fcntl
+import glob
 import gzip
 import os
 import shutil
@@ -15,11 +17,13 @@ import subprocess
 import sys
 import threading
 import time
+import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import check, report, snapshot  # noqa: E402
 
+A = "{http://www.w3.org/2005/Atom}"
 HERE = os.path.dirname(os.path.abspath(__file__))
 PAGE = open(os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html"), "rb").read()
 LAST_MODIFIED = "Wed, 29 Apr 2026 07:43:00 GMT"
@@ -61,6 +65,13 @@ class Handler(BaseHTTPRequestHandler):
             # RFC 9110 lets an ETag carry bytes over 0x7f; state.xml must
             # still read back on the next run.
             self.send_page(PAGE, extra=[("ETag", '"caf\xe9"'), ("Last-Modified", "\x01\xff garbage")])
+        elif p == "/latin1-by-http":
+            # The HTTP label names the encoding; the page's <meta> (utf-8) is wrong.
+            self.send_page(PAGE.decode("utf-8").encode("latin-1", "replace"), ctype="text/html; charset=iso-8859-1")
+        elif p == "/bom-over-meta":
+            # A UTF-8 byte-order mark wins over both <meta> and the HTTP label.
+            self.send_page(b"\xef\xbb\xbf" + PAGE.replace(b"charset=utf-8", b"charset=iso-8859-1"),
+                           ctype="text/html; charset=iso-8859-1")
         elif p == "/bogus-charset":
             # A label no one knows: browsers pass over it (here to UTF-8).
             self.send_page(PAGE, ctype="text/html; charset=x-bogus-42")
@@ -239,6 +250,13 @@ def main():
         check("http: an unknown charset label is passed over, as browsers do", rc == 0 and
               sorted(os.listdir(os.path.join(d, "authors"))) == sorted(os.listdir(os.path.join(work, "etag", "authors"))), out)
 
+        for label, path in (("the HTTP charset label wins over <meta charset>", "/latin1-by-http"),
+                            ("a UTF-8 byte-order mark wins over the HTTP label and <meta>", "/bom-over-meta")):
+            d = os.path.join(work, path[1:])
+            rc, out, _ = run("-o", d, base + path)
+            names = [ET.parse(f).getroot().findtext(A + "title") for f in glob.glob(os.path.join(d, "authors", "*.atom"))]
+            check(f"http: {label}", rc == 0 and "Rodrigo Girão Serrão" in names, out + str([n for n in names if "Rodrigo" in n]))
+
         d = os.path.join(work, "gzip")
         rc, out, _ = run("-o", d, base + "/gzip")
         check("http: asks for compression", "gzip" in seen[-1][1].get("Accept-Encoding", ""), str(seen[-1][1]))
@@ -309,6 +327,14 @@ def main():
         check("lock: ...saying why and naming the folder", "another unplanet run" in out and d in out, out)
         check("lock: ...and changes nothing", snapshot(d) == snap, "")
         check("lock: the first run succeeds", slow.wait(timeout=30) == 0, slow.stderr.read().decode())
+        # The lock is exclusive: even a shared holder keeps a run out.
+        fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        snap = snapshot(d)
+        rc, out, _ = run("-o", d, os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html"))
+        os.close(fd)
+        check("lock: a run waits for no one's shared lock on the folder: exits 75, changes nothing",
+              rc == 75 and "another unplanet run" in out and snapshot(d) == snap, f"exit {rc}: {out}")
         n = len(seen)
         slow = subprocess.Popen([unplanet, "--force", "-o", d, base + "/slow"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)

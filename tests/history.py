@@ -158,6 +158,17 @@ def main():
             check("history: an updated post keeps its place: feeds are newest published first",
                   len(every) == len(truth) and every == sorted(every, reverse=True), f"{every[:3]}")
 
+    # A DOCTYPE in an archive is refused by name before libxml2 sees it.
+    dt = os.path.join(work, "doctype")
+    run(unplanet, "-o", dt, a)
+    arch = os.path.join(dt, ".unplanet", "archive", "pypy.xml")
+    t = open(arch, encoding="utf-8").read()
+    open(arch, "w", encoding="utf-8").write(t.replace("<feed", '<!DOCTYPE feed SYSTEM "file:///etc/passwd">\n<feed', 1))
+    snap = snapshot(dt)
+    rc, err = run(unplanet, "-o", dt, a)
+    check("history: a DOCTYPE in an archive: exit 65 naming the file and why, nothing changed",
+          rc == 65 and "pypy.xml: has a DOCTYPE" in err and snapshot(dt) == snap, err)
+
     # A corrupt archive file is an error naming it, and is not replaced.
     c = os.path.join(work, "corrupt")
     run(unplanet, "-o", c, a)

@@ -10,6 +10,7 @@ headless Chromium, which must log nothing to its console.
 """
 import datetime
 import glob
+import html
 import json
 import os
 import re
@@ -155,6 +156,31 @@ def check_json_feed(path, base):
     check(f"json: {name} has JSON Feed 1.1's members", not problems, ", ".join(problems))
 
 
+def check_index(unplanet, work):
+    """index.html against the feeds: each feed's entry count and newest title
+    as its Atom file has them; an empty topic says "0 entries"."""
+    d = os.path.join(work, "index-check")
+    r = subprocess.run([unplanet, "-o", d, "-t", "Nothing=zzzzqqqq", SAMPLE], capture_output=True)
+    page = open(os.path.join(d, "index.html"), encoding="utf-8").read() if r.returncode == 0 else ""
+
+    def item(kind, slug):
+        m = re.search(r'<li class="feed" id="%s-%s".*?</li>' % (kind, slug), page, re.S)
+        return m.group(0) if m else ""
+    li = item("topic", "nothing")
+    check("index: an empty topic says '0 entries'", re.search(r'<p class="meta">\s*0 entries\s*</p>', li), li[-200:])
+    bad = []
+    for f in sorted(glob.glob(os.path.join(d, "authors", "*.atom"))):
+        entries = ET.parse(f).getroot().findall(A + "entry")
+        li = item("author", os.path.basename(f)[:-5])
+        m = re.search(r'<p class="latest">(.*?)</p>', li, re.S)
+        latest = html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip() if m else ""
+        if not entries or not latest.startswith(entries[0].findtext(A + "title").strip()):
+            bad.append(f"{os.path.basename(f)}: latest {latest[:40]!r}")
+        if not re.search(r'<p class="meta">\s*%d entr' % len(entries), li):
+            bad.append(f"{os.path.basename(f)}: count")
+    check("index: each author's newest post and entry count are its feed's", page and not bad, str(bad[:3]))
+
+
 def main():
     unplanet, work = sys.argv[1], os.path.abspath(sys.argv[2])
     shutil.rmtree(work, ignore_errors=True)
@@ -167,6 +193,7 @@ def main():
     check("hosting: unplanet writes the site", r.returncode == 0, r.stderr.decode())
     for f in sorted(glob.glob(os.path.join(site, "*", "*.json"))):
         check_json_feed(f, site)
+    check_index(unplanet, work)
 
     nginx = start_nginx(work, site, port)
     try:

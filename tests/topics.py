@@ -270,6 +270,20 @@ slug = django-and-caktus
     options = set(re.findall(r"--([a-z][a-z-]+)", help_text)) - {"help", "version", "config"}
     missing = [o for o in sorted(options) if not re.search(rf"^;?\s*{o}\s*=", text, re.M)]
     check("samples/unplanet.ini shows every option as a key", not missing, f"missing {missing}")
+
+    # Booleans take off/OFF; a list on the command line replaces the file's.
+    conf = os.path.join(work, "booleans.ini")
+    open(conf, "w").write("[unplanet]\nquiet = off\nforce = OFF\n")
+    rc, err = run(unplanet, "-c", conf, "-o", os.path.join(work, "booleans"), SAMPLE)
+    check("config: booleans take off and OFF", rc == 0, err)
+    conf = os.path.join(work, "exclude-list.ini")
+    open(conf, "w").write("[unplanet]\nexclude = ^Quiz:\n")
+    d = os.path.join(work, "exclude-list")
+    rc, err = run(unplanet, "-c", conf, "-o", d, "--exclude", "^Renew", SAMPLE)
+    got = set(author_ids(d)) if rc == 0 else set()
+    quiz, renew = matching("^Quiz:"), matching("^Renew")
+    check("config: --exclude replaces the file's exclude list (quizzes back, ^Renew out)",
+          rc == 0 and quiz and renew and quiz <= got and not (renew & got), f"{err} {len(quiz - got)} quizzes missing")
     report()
 
 
