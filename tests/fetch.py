@@ -45,6 +45,28 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def send_redirect(self, location, status=302, extra=()):
+        self.send_response(status)
+        self.send_header("Location", location)
+        for k, v in extra:
+            self.send_header(k, v)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def send_unsized(self, chunks):
+        """A body with no Content-Length, ended by closing the connection:
+        only the download itself can tell its size."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        try:
+            for chunk in chunks:
+                self.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def do_GET(self):
         seen.append((self.path, dict(self.headers)))
         p = self.path
@@ -76,20 +98,14 @@ class Handler(BaseHTTPRequestHandler):
             # A label no one knows: browsers pass over it (here to UTF-8).
             self.send_page(PAGE, ctype="text/html; charset=x-bogus-42")
         elif p == "/redirect-ftp":
-            self.send_response(302)
-            self.send_header("Location", "ftp://127.0.0.1/x")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.send_redirect("ftp://127.0.0.1/x")
         elif p == "/gzip":
             if "gzip" in self.headers.get("Accept-Encoding", ""):
                 self.send_page(gzip.compress(PAGE), extra=[("Content-Encoding", "gzip")])
             else:
                 self.send_page(PAGE)
         elif p == "/redirect":
-            self.send_response(302)
-            self.send_header("Location", "/etag")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.send_redirect("/etag")
         elif p in ("/500", "/404"):
             body = b"<html><body>error</body></html>"
             self.send_response(int(p[1:]))
@@ -114,53 +130,25 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
         elif p == "/loop":
-            self.send_response(301)
-            self.send_header("Location", "/loop")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.send_redirect("/loop", status=301)
         elif p == "/big":
             # No Content-Length: the cap must hold while downloading.
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            try:
-                for _ in range(64):
-                    self.wfile.write(b"<p>" + b"x" * 65536 + b"</p>\n")
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            self.send_unsized(b"<p>" + b"x" * 65536 + b"</p>\n" for _ in range(64))
         elif p.startswith("/hops/"):
             # A chain of redirects: /hops/N takes N of them to reach the page.
             n = int(p[6:])
             if n == 0:
                 self.send_page(PAGE)
             else:
-                self.send_response(302)
-                self.send_header("Location", f"/hops/{n - 1}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self.send_redirect(f"/hops/{n - 1}")
         elif p == "/redirect-with-etag":
             # The redirect's own validators are not the page's.
-            self.send_response(302)
-            self.send_header("Location", "/plain")
-            self.send_header("ETag", '"of-the-redirect"')
-            self.send_header("Last-Modified", LAST_MODIFIED)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.send_redirect("/plain", extra=[("ETag", '"of-the-redirect"'), ("Last-Modified", LAST_MODIFIED)])
         elif p == "/plain":
             self.send_page(PAGE)
         elif p == "/no-length":
-            # The page with no Content-Length: only the download can tell its size.
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            try:
-                self.wfile.write(PAGE)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            # The page itself with no Content-Length.
+            self.send_unsized([PAGE])
         elif p == "/slow":
             time.sleep(2)
             self.send_page(PAGE)
