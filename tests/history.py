@@ -7,6 +7,7 @@ the changed post is updated (Atom updated moves, published does not), and
 running B again writes nothing. Also: --keep, vanished sources, slugs that
 stay put, and a corrupt archive that is reported, never replaced.
 """
+import calendar
 import email.utils
 import glob
 import json
@@ -31,6 +32,11 @@ def run(unplanet, *args):
     r = subprocess.run([unplanet, *args], capture_output=True, timeout=120)
     return r.returncode, r.stderr.decode("utf-8", "replace")
 
+
+
+def epoch(rfc3339):
+    """Seconds since 1970 of an RFC 3339 UTC time ("2026-04-28T10:00:00Z")."""
+    return calendar.timegm(time.strptime(rfc3339, "%Y-%m-%dT%H:%M:%SZ"))
 
 
 def entries(d):
@@ -81,7 +87,7 @@ def main():
         pub_old, pub_new = e_old.findtext(A + "published"), e_new.findtext(A + "published")
         upd_new = e_new.findtext(A + "updated")
         check("history: changed post keeps its published time", pub_old == pub_new, f"{pub_old} -> {pub_new}")
-        upd = time.mktime(time.strptime(upd_new, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
+        upd = epoch(upd_new)
         check("history: changed post's updated time moves to the run", upd >= int(before_b), f"updated {upd_new}")
         check("history: changed post has the new content", "Only two days remain" in e_new.findtext(A + "content"), "")
         item = [i for i in json.load(open(os.path.join(d, "authors", "django-weblog.json"), encoding="utf-8"))["items"]
@@ -143,7 +149,7 @@ def main():
         start = int(time.time())
         rc, err = run(unplanet, "-t", "All=.", "-o", r, os.path.join(work, name + ".html"))
         e = ET.parse(os.path.join(r, "authors", "pypy.atom")).getroot().find(A + "entry")
-        upd = time.mktime(time.strptime(e.findtext(A + "updated"), "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
+        upd = epoch(e.findtext(A + "updated"))
         check(f"history: a post {name} on the page keeps its first published time",
               rc == 0 and e.findtext(A + "published") == "2026-04-28T10:00:00Z", e.findtext(A + "published"))
         if name == "redated":
