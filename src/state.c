@@ -266,7 +266,7 @@ static int
 read_validators(const char *path, struct state *s, char **err)
 {
 	xmlDocPtr doc;
-	xmlNodePtr root, fetch, node;
+	xmlNodePtr root, outputs, fetch, node;
 	int rc = UP_OK;
 
 	doc = parse_file(path, err);
@@ -287,9 +287,9 @@ read_validators(const char *path, struct state *s, char **err)
 			goto done;
 		}
 	}
-	fetch = child(root, "outputs");
-	if (fetch != NULL)
-		s->fingerprint = (char *)xmlGetProp(fetch, (const xmlChar *)"fingerprint");
+	outputs = child(root, "outputs");
+	if (outputs != NULL)
+		s->fingerprint = (char *)xmlGetProp(outputs, (const xmlChar *)"fingerprint");
 	for (node = root->children; node != NULL; node = node->next) {
 		struct state_topic *t;
 
