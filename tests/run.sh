@@ -8,6 +8,7 @@ LOG=$OUT/results.log
 PY=/usr/bin/python3
 SAMPLE=samples/planetpython-2026-04-29.html
 TRUTH=samples/planetpython-2026-04-29.truth.json
+PLANET_RSS=samples/planetpython-2026-04-29.rss20.xml
 rm -rf "$OUT" && mkdir -p "$OUT" && : >"$LOG"
 # Leaks fail the run too (LeakSanitizer's exit code), and UBSan stops at once.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
@@ -43,7 +44,7 @@ for build in unplanet unplanet-san; do
 	else
 		echo "not ok - sample page converts: $(cat "$T/truth.err")" >"$OUT/suite.out"
 	fi
-	suite "$build truth" sh -c "cat '$OUT/suite.out'; '$PY' tests/truth.py '$T/truth' '$TRUTH'"
+	suite "$build truth" sh -c "cat '$OUT/suite.out'; '$PY' tests/truth.py '$T/truth' '$TRUTH' '$PLANET_RSS'"
 	suite "$build validate" sh tests/validate.sh "$T/truth"
 	suite "$build generated" sh tests/generated.sh
 	suite "$build hostile" "$PY" tests/hostile.py "$UNPLANET" "$T/hostile"

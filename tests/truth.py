@@ -1,10 +1,17 @@
 #!/usr/bin/python3
-"""truth.py FEEDS_DIR TRUTH_JSON - compare generated author feeds with the truth.
+"""truth.py FEEDS_DIR TRUTH_JSON [PLANET_RSS] - compare generated author feeds
+with the truth.
 
 Every truth entry must appear in exactly one Atom, one RSS and one JSON
 author feed, in the feed of its source, with the truth's title,
 link, date and content text. The feeds are read with xml.etree, and content
 text is computed by visible.py, not by unplanet.
+
+PLANET_RSS, the Planet's own rss20.xml of the same page, carries each post's
+body as it left its blog. The truth gives only its text; against the RSS the
+markup is checked too: every entry's content has the same elements in the
+same order, and the same links and images, relative ones resolved against the
+permalink (Python's urljoin, not libxml2's).
 """
 import calendar
 import email.utils
@@ -14,6 +21,8 @@ import os
 import sys
 import time
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import check, report  # noqa: E402
@@ -122,7 +131,44 @@ def main():
             check(f"{tag}: json date_published", e["published"] == t["published"], f"{e['published']!r}")
             check(f"{tag}: json author", e["author"] == (t["creator"] or t["source_name"]), f"{e['author']!r}")
             check(f"{tag}: json content text", text == t["content_text"], diff(text, t["content_text"]))
+    if len(sys.argv) > 3:
+        planet_rss(atom, sys.argv[3])
     report()
+
+
+class Markup(HTMLParser):
+    """The start tags of an HTML fragment, and its href and src values, resolved
+    against base when there is one."""
+
+    def __init__(self, html, base=None):
+        super().__init__(convert_charrefs=True)
+        self.base, self.tags, self.urls = base, [], []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for k, v in attrs:
+            if k in ("href", "src") and v is not None:
+                self.urls.append((tag, k, urljoin(self.base, v.strip()) if self.base else v))
+
+
+def planet_rss(atom, path):
+    items = ET.parse(path).getroot().find("channel").findall("item")
+    check("planet rss: has items", len(items) > 0, path)
+    for n, i in enumerate(items, 1):
+        link = i.findtext("link")
+        tag = f"planet rss #{n} ({link})"
+        a = [e for e in atom if e["link"] == link]
+        check(f"{tag}: in exactly one atom feed", len(a) == 1, f"found in {[e['file'] for e in a]}")
+        if len(a) != 1:
+            continue
+        want, got = Markup(i.findtext("description") or "", link), Markup(a[0]["content"])
+        check(f"{tag}: content has the blog's elements, in order", got.tags == want.tags,
+              diff(" ".join(got.tags), " ".join(want.tags)))
+        check(f"{tag}: content has the blog's links and images, resolved", got.urls == want.urls,
+              f"{len(got.urls)} vs {len(want.urls)}: " + next(
+                  (f"{g} vs {w}" for g, w in zip(got.urls, want.urls) if g != w), "one list is longer"))
 
 
 def title_ok(tag, got, t, text):
