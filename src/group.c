@@ -239,6 +239,28 @@ by_kind_slug(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->link, y->link);
 }
 
+/* A slug a feed already has in DIR: an archive file's (owner: the feed its
+ * entries joined, whatever slug that feed has now) or a topic's in
+ * state.xml (owner: the topic of that name, or none, n, when it is no
+ * longer configured). Its files are there, with subscribers, until someone
+ * deletes them, so no other feed may take the slug. */
+struct held {
+	const char *slug;
+	size_t owner;
+	const char *name;   /* the topic's, when there is no owner */
+};
+
+static int
+holds_slug(const struct held *held, size_t n, const char *slug)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(held[i].slug, slug) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 slug_taken(const struct feed *feeds, size_t n, size_t self, const char *slug)
 {
@@ -268,6 +290,15 @@ wanted_slug(const struct feed *f)
 	return s;
 }
 
+/* Nonzero if another feed than feeds[self] has slug, or a feed in DIR
+ * holds it: a new feed must not take it. */
+static int
+slug_used(const struct feed *feeds, size_t n, size_t self, const struct held *held, size_t n_held,
+    const char *slug)
+{
+	return holds_slug(held, n_held, slug) || slug_taken(feeds, n, self, slug);
+}
+
 /* The feed among feeds[0..n) whose slug a rule fixed to slug, or n. */
 static size_t
 fixed_holder(const char *const *fixed, size_t n, const char *slug)
@@ -284,12 +315,13 @@ fixed_holder(const char *const *fixed, size_t n, const char *slug)
  * first, then a slug the archive remembers, then new ones: a name's slug
  * goes to the first feed that asks for it, in (slug, link) order so the
  * result does not depend on the page's order; the others add their host,
- * then a number. A rule may not take a slug another feed keeps (its
- * subscribers would be handed a different feed): that returns 1 with
- * *clash the feed and *holder the rule's. -1 when memory runs out. */
+ * then a number; none takes a slug held in DIR. A rule may not take a
+ * slug another feed holds (its subscribers would be handed a different
+ * feed): that returns 1 with *clash the held slug's index and *holder the
+ * rule's feed. -1 when memory runs out. */
 static int
 assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char *const *archived,
-    size_t *clash, size_t *holder)
+    const struct held *held, size_t n_held, size_t *clash, size_t *holder)
 {
 	char **wanted;
 	size_t i, *order;
@@ -302,14 +334,20 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 	for (i = 0; i < n; i++)
 		if (fixed[i] != NULL && (feeds[i].slug = strdup(fixed[i])) == NULL)
 			goto done;
-	for (i = 0; i < n; i++) {
-		if (fixed[i] != NULL)
-			continue;
-		if (archived[i] != NULL && (*holder = fixed_holder(fixed, n, archived[i])) < n) {
+	for (i = 0; i < n_held; i++) {
+		size_t k = fixed_holder(fixed, n, held[i].slug), o = held[i].owner;
+
+		/* Feeds merged under one slug share what each of them holds. */
+		if (k < n && k != o && (o >= n || fixed[o] == NULL || strcmp(fixed[o], held[i].slug) != 0)) {
 			*clash = i;
+			*holder = k;
 			rc = 1;
 			goto done;
 		}
+	}
+	for (i = 0; i < n; i++) {
+		if (fixed[i] != NULL)
+			continue;
 		if (archived[i] != NULL && !slug_taken(feeds, n, i, archived[i])) {
 			if ((feeds[i].slug = strdup(archived[i])) == NULL)
 				goto done;
@@ -345,7 +383,7 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 
 		if (wanted[k] == NULL)
 			continue;
-		if (!slug_taken(feeds, n, k, wanted[k])) {
+		if (!slug_used(feeds, n, k, held, n_held, wanted[k])) {
 			feeds[k].slug = wanted[k];
 			wanted[k] = NULL;
 			continue;
@@ -358,7 +396,7 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 			goto done;
 		}
 		free(host);
-		for (number = 2; slug_taken(feeds, n, k, b.data); number++) {
+		for (number = 2; slug_used(feeds, n, k, held, n_held, b.data); number++) {
 			char suffix[24];
 			size_t stem = b.len;
 
@@ -367,7 +405,7 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 				buf_free(&b);
 				goto done;
 			}
-			if (!slug_taken(feeds, n, k, b.data))
+			if (!slug_used(feeds, n, k, held, n_held, b.data))
 				break;
 			b.len = stem;
 			b.data[stem] = '\0';
@@ -628,9 +666,10 @@ group_page(struct page *page, struct state *archive,
 	struct feed_set *set;
 	struct candidate *all = NULL;
 	const char **fixed = NULL, **fixed_at = NULL, **archived = NULL;
-	size_t clash = 0, holder = 0;
+	struct held *held = NULL;
+	size_t clash = 0, holder = 0, n_held = 0, n_remembered = archive != NULL ? archive->n_topics : 0;
 	int c;
-	size_t i, j, k, n = page->n_entries, n_topics = s != NULL ? s->n_topics : 0, n_authors;
+	size_t i, j, k, n = page->n_entries, n_topics = s != NULL ? s->n_topics : 0, n_authors, start;
 	int rc = UP_OK;
 
 	*out = NULL;
@@ -643,7 +682,8 @@ group_page(struct page *page, struct state *archive,
 	fixed = calloc(n + n_topics + 1, sizeof *fixed);
 	fixed_at = calloc(n + n_topics + 1, sizeof *fixed_at);
 	archived = calloc(n + n_topics + 1, sizeof *archived);
-	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || archived == NULL)
+	held = calloc(n + n_remembered + 1, sizeof *held);
+	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || archived == NULL || held == NULL)
 		goto nomem;
 	set->page = page;
 	n = 0;
@@ -673,15 +713,18 @@ group_page(struct page *page, struct state *archive,
 		for (k = i; k < j && all[k].archived_slug == NULL; k++)
 			;
 		archived[set->n_feeds] = k < j ? all[k].archived_slug : NULL;
+		for (start = n_held; k < j; k++)
+			if (all[k].archived_slug != NULL && !holds_slug(held + start, n_held - start, all[k].archived_slug))
+				held[n_held++] = (struct held){ all[k].archived_slug, set->n_feeds, NULL };
 		fixed[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug : NULL;
 		fixed_at[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug_at : NULL;
 		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt, set) != 0)
 			goto nomem;
 	}
 	n_authors = set->n_feeds;
-	c = assign_slugs(set->feeds, n_authors, fixed, archived, &clash, &holder);
+	c = assign_slugs(set->feeds, n_authors, fixed, archived, held, n_held, &clash, &holder);
 	if (c > 0) {
-		const struct feed *f = &set->feeds[clash];
+		const struct feed *f = &set->feeds[held[clash].owner];
 
 		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to the feed of %s (%s): choose another slug, "
 		    "or give that source the same slug to merge the two", fixed_at[holder] != NULL ? fixed_at[holder] :
@@ -705,12 +748,24 @@ group_page(struct page *page, struct state *archive,
 		if (make_topic(&set->feeds[set->n_feeds++], &s->topics[i], set, n_authors, opt) != 0)
 			goto nomem;
 	}
-	c = assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, archived + n_authors, &clash,
-	    &holder);
+	n_held = 0;
+	for (i = 0; i < n_remembered; i++) {
+		const struct state_topic *t = &archive->topics[i];
+
+		for (k = 0; k < n_topics && strcmp(s->topics[k].name, t->name) != 0; k++)
+			;
+		held[n_held++] = (struct held){ t->slug, k, t->name };
+	}
+	c = assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, archived + n_authors, held, n_held,
+	    &clash, &holder);
 	if (c > 0) {
-		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to topic %s: choose another slug",
+		size_t owner = held[clash].owner;
+
+		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to topic %s%s: choose another slug",
 		    fixed_at[n_authors + holder] != NULL ? fixed_at[n_authors + holder] : "[topic]",
-		    fixed[n_authors + holder], set->feeds[n_authors + clash].subtitle);
+		    fixed[n_authors + holder], owner < n_topics ? set->feeds[n_authors + owner].subtitle :
+		    held[clash].name, owner < n_topics ? "" : ", which is no longer configured but whose files are "
+		    "still there");
 		goto done;
 	}
 	if (c < 0)
@@ -742,6 +797,7 @@ done:
 	free(fixed);
 	free(fixed_at);
 	free(archived);
+	free(held);
 	if (rc != UP_OK) {
 		feed_set_free(set);
 		return rc;

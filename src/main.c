@@ -467,13 +467,17 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 	return rc;
 }
 
-/* state.xml's bytes: the validators, fingerprints and topic slugs. */
+/* state.xml's bytes: the validators, fingerprints and topic slugs: this
+ * run's topics, then the slugs of earlier runs' topics that no topic has
+ * now (a topic no longer configured, or one a rule moved), whose files are
+ * still there and keep them. */
 static int
-save_state(const struct feed_set *set, const char *url, const struct fetched *fetched,
-    const char *settings, const char *fingerprint, char **data, size_t *len, char **err)
+save_state(const struct feed_set *set, const struct state *old, const char *url,
+    const struct fetched *fetched, const char *settings, const char *fingerprint, char **data, size_t *len,
+    char **err)
 {
-	struct state_topic *topics = calloc(set->n_feeds + 1, sizeof *topics);
-	size_t i, n = 0;
+	struct state_topic *topics = calloc(set->n_feeds + old->n_topics + 1, sizeof *topics);
+	size_t i, k, n = 0, current;
 	int rc;
 
 	if (topics == NULL)
@@ -483,6 +487,12 @@ save_state(const struct feed_set *set, const char *url, const struct fetched *fe
 			continue;
 		topics[n].name = set->feeds[i].subtitle;   /* a topic's name */
 		topics[n++].slug = set->feeds[i].slug;
+	}
+	for (current = n, i = 0; i < old->n_topics; i++) {
+		for (k = 0; k < current && strcmp(topics[k].slug, old->topics[i].slug) != 0; k++)
+			;
+		if (k == current)
+			topics[n++] = old->topics[i];
 	}
 	rc = state_serialize(url, fetched->etag, fetched->last_modified, settings, fingerprint, topics, n,
 	    data, len, err);
@@ -573,16 +583,20 @@ run(const struct settings *s, char **err)
 		goto done;
 	}
 	/* Files made by the same stylesheets from the same documents are the
-	 * same: an unchanged run only compares documents. */
+	 * same: an unchanged run only compares documents. Under the same
+	 * settings too: a feed --only left out had its archive updated but no
+	 * files made from it, and must get them once it is let in again. */
 	same_stylesheets = !s->force && state->fingerprint != NULL &&
-	    strcmp(state->fingerprint, writer_fingerprint(w)) == 0;
+	    strcmp(state->fingerprint, writer_fingerprint(w)) == 0 &&
+	    state->settings != NULL && strcmp(state->settings, fingerprint) == 0;
 	rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
 	if (rc == UP_OK)
 		rc = write_site(set, &gopt, w, same_stylesheets, pub, err);
 	/* The state goes last: a run killed before it leaves the old
 	 * validators and fingerprint, so the next run redoes what is missing. */
 	if (rc == UP_OK)
-		rc = save_state(set, url, fetched, fingerprint, writer_fingerprint(w), &state_bytes, &state_len, err);
+		rc = save_state(set, state, url, fetched, fingerprint, writer_fingerprint(w), &state_bytes, &state_len,
+		    err);
 	if (rc == UP_OK) {
 		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, NULL, err);
 		state_bytes = NULL;

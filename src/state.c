@@ -320,6 +320,33 @@ done:
 	return rc;
 }
 
+/* Forgets the topics whose document someone deleted from the cache: the
+ * way to free a topic's slug for another (state.h). */
+static int
+forget_deleted_topics(const char *dir, struct state *s, char **err)
+{
+	size_t i, kept = 0;
+	int rc = UP_OK;
+
+	for (i = 0; i < s->n_topics; i++) {
+		struct state_topic *t = &s->topics[i];
+		char *doc = rc == UP_OK ? buf_concat(dir, "/" CACHE_DIR "/topics/", t->slug, ".xml", NULL) : NULL;
+		struct stat st;
+
+		if (rc == UP_OK && doc == NULL)
+			rc = err_nomem(err);
+		if (rc == UP_OK && stat(doc, &st) != 0 && errno == ENOENT) {
+			xmlFree(t->name);
+			xmlFree(t->slug);
+		} else {
+			s->topics[kept++] = *t;
+		}
+		free(doc);
+	}
+	s->n_topics = kept;
+	return rc;
+}
+
 static int
 by_name(const void *a, const void *b)
 {
@@ -382,6 +409,8 @@ state_load(const char *dir, struct state **out, char **err)
 	}
 	if (stat(path, &st) == 0)
 		rc = read_validators(path, s, err);
+	if (rc == UP_OK)
+		rc = forget_deleted_topics(dir, s, err);
 	if (rc == UP_OK)
 		rc = archive_names(archive, &names, &n, err);
 	if (rc == UP_OK && n > 0 && (s->feeds = calloc(n, sizeof *s->feeds)) == NULL)

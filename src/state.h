@@ -2,7 +2,9 @@
  *
  *   .unplanet/state.xml         the page's URL and its HTTP validators
  *                               (ETag, Last-Modified), for conditional GETs,
- *                               and each topic's slug, which it keeps
+ *                               and each topic's slug, which it keeps, also
+ *                               after the topic is gone, for as long as its
+ *                               cache/topics/SLUG.xml is there
  *   .unplanet/archive/SLUG.xml  one feed document per source, in the
  *                               intermediate vocabulary (xslt/README.md):
  *                               its entries, kept after they leave the page

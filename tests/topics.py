@@ -192,6 +192,76 @@ slug = django-and-caktus
           rc1 == 0 and rc == 78 and f"{clash}:3: slug 'django' belongs to topic Django" in err, f"exit {rc}: {err1} {err}")
     check("slugs: ...and nothing is written", snapshot(d3) == before, "")
 
+    # A topic dropped from the configuration keeps its files, so its slug
+    # too: a later topic asking for it (by name or by a slug line) does not
+    # get them, until its record .unplanet/cache/topics/SLUG.xml is deleted.
+    d4 = os.path.join(work, "dropped")
+    rc1, err1 = run(unplanet, "-o", d4, "-t", "Zed=python", SAMPLE)
+    rc2, err2 = run(unplanet, "-o", d4, SAMPLE)
+    rc3, err3 = run(unplanet, "-o", d4, "-t", "Zed!=django", SAMPLE)
+    zed = os.path.join(d4, "topics", "zed.atom")
+    title = ET.parse(zed).getroot().findtext(A + "title") if os.path.exists(zed) else None
+    check("slugs: a dropped topic's feed is not taken by a new topic asking for its slug",
+          rc1 == rc2 == rc3 == 0 and title is not None and title.endswith("\u2014 Zed") and
+          os.path.exists(os.path.join(d4, "topics", "zed-2.atom")), f"{title} {err1} {err2} {err3}")
+    with open(clash, "w") as f:
+        f.write("[topic Other]\nmatch = django\nslug = zed\n")
+    before = snapshot(d4)
+    rc, err = run(unplanet, "-o", d4, "-c", clash, SAMPLE)
+    check("slugs: a [topic] slug that a dropped topic's feed has: exit 78",
+          rc == 78 and f"{clash}:3: slug 'zed' belongs to topic Zed, which is no longer configured" in err,
+          f"exit {rc}: {err}")
+    check("slugs: ...and nothing is written", snapshot(d4) == before, "")
+    os.remove(os.path.join(d4, ".unplanet", "cache", "topics", "zed.xml"))
+    rc, err = run(unplanet, "-o", d4, "-c", clash, SAMPLE)
+    title = ET.parse(zed).getroot().findtext(A + "title") if rc == 0 else None
+    check("slugs: deleting a dropped topic's record frees its slug",
+          title is not None and title.endswith("\u2014 Other"), f"exit {rc}: {err}")
+
+    # A [source] slug that moves a feed leaves its old files, and their
+    # slug, to it: another source may not take them.
+    d5 = os.path.join(work, "moved")
+    for n, text in ((1, "[source Talk Python to Me]\nslug = tp\n"), (2, "[source Talk Python to Me]\nslug = tp2\n"),
+                    (3, "[source Talk Python to Me]\nslug = tp2\n\n[source PyPy]\nslug = tp\n")):
+        with open(clash, "w") as f:
+            f.write(text)
+        if n == 3:
+            before = snapshot(d5)
+        rc, err = run(unplanet, "-o", d5, "-c", clash, SAMPLE)
+        if n < 3:
+            check(f"slugs: [source] slug, run {n}", rc == 0, err)
+    check("slugs: a [source] slug that a moved feed's old files have: exit 78",
+          rc == 78 and f"{clash}:5: slug 'tp' belongs to the feed of Talk Python to Me" in err, f"exit {rc}: {err}")
+    check("slugs: ...and nothing is written", snapshot(d5) == before, "")
+    with open(SAMPLE, encoding="utf-8") as f:
+        page = f.read()
+    marker = '<a href="https://www.pypy.org/" title="PyPy (Posts about pypy)">PyPy</a>'
+    newcomer = os.path.join(work, "tp.html")
+    with open(newcomer, "w", encoding="utf-8") as f:
+        f.write(page.replace(marker, '<a href="https://tp.example/" title="TP">TP</a>', 1))
+    with open(clash, "w") as f:
+        f.write("[source Talk Python to Me]\nslug = tp2\n")
+    rc, err = run(unplanet, "-o", d5, "-c", clash, newcomer)
+    tp = os.path.join(d5, "authors", "tp.atom")
+    check("slugs: a new source named like a moved feed's old slug gets another",
+          rc == 0 and marker in page and ET.parse(tp).getroot().findtext(A + "title") == "Talk Python to Me" and
+          os.path.exists(os.path.join(d5, "authors", "tp-tp-example.atom")), f"exit {rc}: {err}")
+
+    # A source --only leaves out is still archived; once it is let in again
+    # its feeds are made from that archive, with what changed meanwhile.
+    d6 = os.path.join(work, "only")
+    title = "Testing Your Code With Python's unittest"
+    edited = os.path.join(work, "edited.html")
+    with open(edited, "w", encoding="utf-8") as f:
+        f.write(page.replace(title, "Edited while left out", 1))
+    rc1, err1 = run(unplanet, "-o", d6, SAMPLE)
+    rc2, err2 = run(unplanet, "-o", d6, "--only", "^PyPy$", edited)
+    rc3, err3 = run(unplanet, "-o", d6, edited)
+    rp = os.path.join(d6, "authors", "real-python.")
+    got = [open(rp + ext, encoding="utf-8").read().count("Edited while left out") for ext in ("atom", "rss", "json")]
+    check("--only: a source let in again gets feeds with what changed while it was left out",
+          rc1 == rc2 == rc3 == 0 and title in page and got == [1, 1, 1], f"{got} {err1} {err2} {err3}")
+
     # Every error names the file and the line, exits 78, and comes before
     # anything is fetched or written.
     bad = [
