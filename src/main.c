@@ -503,6 +503,10 @@ save_state(const struct feed_set *set, const struct state *old, const char *url,
 static int
 run(const struct settings *s, char **err)
 {
+	/* Every folder unplanet writes in: a killed run's leftovers go from
+	 * each, even when this run writes nothing there. */
+	static const char *const layout[] = { "", "authors", "topics", STATE_DIR, ARCHIVE_DIR, CACHE_DIR,
+	    CACHE_DIR "/topics" };
 	struct fetch_options fopt = { s->timeout, (size_t)s->max_size, NULL, NULL };
 	struct group_options gopt = { s->base_url, (size_t)s->keep, time(NULL), s };
 	struct writer *w = NULL;
@@ -514,7 +518,7 @@ run(const struct settings *s, char **err)
 	struct publish_stats stats = { 0, 0 };
 	struct timespec start;
 	char *xslt_dir = NULL, *state_bytes = NULL, *url = NULL, fingerprint[17] = "";
-	size_t state_len = 0;
+	size_t state_len = 0, i;
 	const char *name = strcmp(s->source, "-") == 0 ? "<stdin>" : s->source;
 	int rc, same_stylesheets;
 
@@ -540,6 +544,8 @@ run(const struct settings *s, char **err)
 		/* Lock the folder before reading its state, and hold it until the
 		 * new state is in place. */
 		rc = publish_begin(s->output, s->wait, &pub, err);
+		for (i = 0; rc == UP_OK && i < sizeof layout / sizeof *layout; i++)
+			rc = publish_sweep(pub, layout[i], err);
 		if (rc == UP_OK)
 			rc = state_load(s->output, &state, err);
 		if (rc != UP_OK)
@@ -606,7 +612,7 @@ run(const struct settings *s, char **err)
 	if (rc != UP_OK)
 		goto done;
 	if (s->verbose) {
-		size_t i, topics = 0;
+		size_t topics = 0;
 
 		for (i = 0; i < set->n_feeds; i++)
 			topics += strcmp(set->feeds[i].kind, "topic") == 0;

@@ -154,13 +154,11 @@ done:
 	return same;
 }
 
-/* Remembers the folder of relpath, where a killed run may have left
+/* Remembers relpath[0..n), a folder where a killed run may have left
  * temporary files. */
 static int
-note_folder(struct publish *p, const char *relpath)
+note_folder_name(struct publish *p, const char *relpath, size_t n)
 {
-	const char *slash = strrchr(relpath, '/');
-	size_t n = slash != NULL ? (size_t)(slash - relpath) : 0;
 	char *folder;
 
 	if (holds(p->folders, p->n_folders, relpath, n))
@@ -171,6 +169,21 @@ note_folder(struct publish *p, const char *relpath)
 		return -1;
 	}
 	return 0;
+}
+
+/* Remembers the folder of relpath. */
+static int
+note_folder(struct publish *p, const char *relpath)
+{
+	const char *slash = strrchr(relpath, '/');
+
+	return note_folder_name(p, relpath, slash != NULL ? (size_t)(slash - relpath) : 0);
+}
+
+int
+publish_sweep(struct publish *p, const char *folder, char **err)
+{
+	return note_folder_name(p, folder, strlen(folder)) == 0 ? UP_OK : err_nomem(err);
 }
 
 int

@@ -14,7 +14,8 @@
  * A publication also holds the folder's lock, an flock(2) on the folder
  * itself, from publish_begin to publish_free: two runs on one folder never
  * interleave. Temporary files left by a run that was killed are removed by
- * the next commit.
+ * the next commit, in every folder it adds or keeps files in or is told to
+ * sweep.
  *
  * Paths given to publish_add are relative to the folder, made only of
  * names the program built ("authors/SLUG.atom"); they never hold "..".
@@ -48,6 +49,11 @@ int publish_add(struct publish *p, const char *relpath, char *data, size_t len, 
  * they would be the same; returns 0 (and counts nothing) if the file is
  * not there, so the caller must make it. */
 int publish_keep(struct publish *p, const char *relpath);
+
+/* Also removes, at commit, the temporary files a killed run left in folder
+ * (relative; "" for dir itself), although this run may add nothing there:
+ * the folder of a feed that is no longer written, say. */
+int publish_sweep(struct publish *p, const char *folder, char **err);
 
 /* Writes every added file that changed and renames them into place: the
  * outputs first, then the files under .unplanet/ (records of what was

@@ -101,6 +101,11 @@ def main():
                 broken.append(f"after kill {k}: {os.path.relpath(f, d)}: {e}")
     check(f"crash: {killed} of {KILLS} runs killed mid-way", killed >= KILLS // 2, f"only {killed} killed")
     check("crash: no truncated or unparsable file after any kill", not broken, "; ".join(broken[:3]))
+    # A killed run's leftovers go from every folder unplanet writes in, also
+    # those the next run writes nothing in (topics/ of a dropped topic).
+    for folder in ("topics", os.path.join(".unplanet", "cache", "topics"), ".unplanet", ""):
+        os.makedirs(os.path.join(d, folder), exist_ok=True)
+        open(os.path.join(d, folder, ".dropped.atom.unplanet-Ab12Cd"), "w").close()
     r = subprocess.run([unplanet, "-o", d, pages[1]], capture_output=True)
     check("crash: the next run completes", r.returncode == 0, r.stderr.decode())
     temps = [f for f in files(d) if is_temp(f)]
