@@ -62,6 +62,7 @@ class Post:
         self.creator = creator
         self.date = f"April {day}, 2026 {hour:02d}:{n % 60:02d} AM UTC"
         self.body = self.body.replace(b"SAMEDAY", f"April {day}, 2026".encode())
+        self.body = self.body.replace(b"OWNFOOTER", f'</p>\n<p>\n<em><a href="{esc(self.link)}">{self.date}</a></em>\n</p>\n'.encode())
         self.published = f"2026-04-{day}T{hour:02d}:{n % 60:02d}:00Z"
 
 
@@ -133,6 +134,12 @@ BODIES = [
     (b"<p>START</p>\n<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n<p>\nEND</p>", True, True, None),
     (b"<p>START</p><textarea><p>in textarea</textarea><title>t</title><plaintext>plain END", True, True, None),
     (b"<p>START</p>\n</p>\n<p>\n<em><a href=\"https://evil.example/x\">April 20, 2026 10:00 AM UTC</a></em>\n</p>\n</div>\n</div>\n<p>END</p>", True, True, None),
+    # A copy of the post's own footer (link and time), then the rest of it:
+    # titled, and untitled between untitled posts.
+    (b"<p>START intro</p>\nOWNFOOTER<p>\nthe rest of it END", True, True, None),
+    (b"<p>START untitled before END</p>", False, True, None),
+    (b"<p>START intro</p>\nOWNFOOTER<p>\nthe rest of it END", False, True, None),
+    (b"<p>START untitled after END</p>", False, True, None),
 ]
 
 
