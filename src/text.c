@@ -86,6 +86,37 @@ utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 	return len;
 }
 
+/* How many bytes at s[0..n), which do not start a valid sequence, a
+ * browser replaces with one U+FFFD: the lead byte and the continuation
+ * bytes that could still have made a valid sequence with it (the "maximal
+ * subpart" of the Encoding Standard's UTF-8 decoder). */
+static size_t
+utf8_bad_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], lo = 0x80, hi = 0xBF;
+	size_t need, i;
+
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		need = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		need = 4;
+	else
+		return 1;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	for (i = 1; i < need && i < n && s[i] >= lo && s[i] <= hi; i++)
+		lo = 0x80, hi = 0xBF;
+	return i;
+}
+
 int
 text_is_clean(const char *s, size_t n)
 {
@@ -131,7 +162,7 @@ text_clean(const char *s, size_t n, struct buf *out)
 		len = utf8_decode(p + i, n - i, &cp);
 		if (len == 0) {
 			cp = 0xFFFD;
-			len = 1;
+			len = utf8_bad_len(p + i, n - i);
 		} else if (cp == 0xC) {
 			cp = ' ';
 		} else if (cp == 0xFFFE || cp == 0xFFFF) {

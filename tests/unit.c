@@ -160,8 +160,18 @@ test_text(void)
 	text_clean("\xef\xbb\xbf" "a\0b\x01" "c\xff" "d\x0c" "e\xef\xbf\xbe", 15, &b);
 	check_str("clean: BOM, NUL, controls, bad bytes, U+FFFE", b.data, "abc\xef\xbf\xbd" "d e\xef\xbf\xbd");
 	buf_free(&b);
+	/* One U+FFFD per maximal subpart, as the Encoding Standard decodes. */
 	text_clean("\xe2\x82", 2, &b);
-	check_str("clean: truncated sequence", b.data, "\xef\xbf\xbd\xef\xbf\xbd");
+	check_str("clean: truncated sequence at the end: one U+FFFD", b.data, "\xef\xbf\xbd");
+	buf_free(&b);
+	text_clean("a\xe2\x82" "b\xf0\x9f\x90" "c", 8, &b);
+	check_str("clean: truncated sequences inside: one U+FFFD each", b.data, "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c");
+	buf_free(&b);
+	text_clean("\xed\xa0\x80|\xc0\xaf|\xe0\x80\xaf|\xf4\x90\x80\x80|\xf0\x9f\xff", 19, &b);
+	check_str("clean: surrogate, overlong, too large: one U+FFFD per byte; a bad last byte its own",
+	    b.data, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd|"
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|"
+	    "\xef\xbf\xbd\xef\xbf\xbd");
 	buf_free(&b);
 	text_collapse_space(ws);
 	check_str("collapse ASCII space, keep U+00A0", ws, "a b c \xc2\xa0 d");
