@@ -58,8 +58,14 @@ static int
 add_pattern(struct pattern ***list, size_t *n, const char *text, char **why)
 {
 	char *reason = NULL;
-	struct pattern *p = pattern_compile(text, &reason);
+	struct pattern *p;
 
+	/* It would match every entry: an exclusion would empty every feed. */
+	if (text[0] == '\0') {
+		*why = strdup("empty pattern (it would match every entry)");
+		return -2;
+	}
+	p = pattern_compile(text, &reason);
 	if (p == NULL) {
 		*why = fail("invalid pattern '%s': %s", text, reason != NULL ? reason : "out of memory");
 		free(reason);
@@ -331,6 +337,24 @@ looks_like_header(const char *line)
 	    (strncmp(p, "source", 6) == 0 && text_is_space(p[6]));
 }
 
+/* fgets, or NULL (with the reason noted) when what it read holds a NUL
+ * byte, which would silently cut the line short. Only a file's position
+ * tells: a pipe's is not checked. */
+static char *
+read_part(struct reading *r, char *str, int num)
+{
+	long before = ftell(r->f), after;
+	char *got = fgets(str, num, r->f);
+
+	if (got != NULL && before >= 0 && (after = ftell(r->f)) >= 0 && (size_t)(after - before) != strlen(str)) {
+		if (r->at_line_start)
+			r->line++;
+		bad(r, strdup("a NUL byte (is this a text file?)"));
+		return NULL;
+	}
+	return got;
+}
+
 /* fgets for inih, counting lines and noting section headers. inih cuts
  * section names at 49 bytes (Debian builds it with INI_MAX_SECTION 50)
  * and reports no section that holds no keys, so each header that starts a
@@ -342,7 +366,7 @@ read_line(char *str, int num, void *stream)
 {
 	struct reading *r = stream;
 	struct buf whole = { 0 };
-	char *got = fgets(str, num, r->f), *close, *name = NULL;
+	char *got = read_part(r, str, num), *close, *name = NULL;
 	int *lines;
 	size_t n;
 
@@ -368,7 +392,7 @@ read_line(char *str, int num, void *stream)
 	/* A header, however long: inih ignores what follows its ']'. */
 	if (buf_adds(&whole, str) != 0)
 		goto fail;
-	while (whole.data[whole.len - 1] != '\n' && fgets(str, num, r->f) != NULL)
+	while (whole.data[whole.len - 1] != '\n' && read_part(r, str, num) != NULL)
 		if (buf_adds(&whole, str) != 0)
 			goto fail;
 	r->at_line_start = 1;
@@ -380,6 +404,12 @@ read_line(char *str, int num, void *stream)
 	/* "[topic  Web dev ]" names the topic "Web dev". */
 	if ((name = strndup(whole.data + 1, (size_t)(close - whole.data - 1))) != NULL)
 		text_collapse_space(name);
+	if (name != NULL && !text_is_clean(name, strlen(name))) {
+		bad(r, strdup("not valid UTF-8 text (save the file as UTF-8)"));
+		free(name);
+		buf_free(&whole);
+		return NULL;
+	}
 	lines = realloc(r->section_lines, (r->n_sections + 1) * sizeof *lines);
 	if (lines != NULL)
 		r->section_lines = lines;

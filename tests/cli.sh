@@ -17,6 +17,8 @@ expect_grep "unknown option is named" "$T/err" "frobnicate"
 expect_exit "two SOURCEs is a usage error" 64 "$UNPLANET" a b
 expect_exit "bad --timeout is a usage error" 64 "$UNPLANET" --timeout soon "$SAMPLE"
 expect_exit "bad --max-size is a usage error" 64 "$UNPLANET" --max-size 12Q "$SAMPLE"
+expect_exit "an empty --exclude pattern (it would drop every entry) is a usage error" 64 "$UNPLANET" --dump -x "" "$SAMPLE"
+expect_exit "an empty --only pattern is a usage error" 64 "$UNPLANET" --dump --only "" "$SAMPLE"
 expect_exit "--base-url must be http(s)" 64 "$UNPLANET" --base-url ftp://x/ "$SAMPLE"
 expect_exit "option value missing" 64 "$UNPLANET" "$SAMPLE" -o
 

@@ -288,6 +288,11 @@ slug = django-and-caktus
         ("indented section header", "[topic A]\nmatch = a\n  [topic B]\nmatch = b\n", 3, "must start its line"),
         ("tab-indented section header", "[topic A]\nmatch = a\n\t[topic\tB]\nmatch = b\n", 3, "must start its line"),
         ("empty topic after a byte-order mark", "\ufeff[topic Empty]\n", 1, "needs at least one 'match"),
+        ("empty exclude (it would drop every entry)", "[unplanet]\nkeep = 5\nexclude =\n", 3, "empty pattern"),
+        ("empty match", "[topic T]\nmatch = \n", 2, "empty pattern"),
+        ("a NUL byte (it would cut the value short)", "[unplanet]\nkeep = 5\nexclude = a\0b\n", 3, "NUL byte"),
+        ("not UTF-8 in a section header", "[unplanet]\nkeep = 5\n\n; c\n[topic \udcff]\nmatch = x\n", 5,
+         "not valid UTF-8"),
     ]
     for label, text, line, words in bad:
         path = os.path.join(work, "bad.ini")
