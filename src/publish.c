@@ -38,6 +38,15 @@ struct publish {
 	size_t unchanged;
 };
 
+/* The status for a file or folder that could not be made: a full disk or
+ * quota is an I/O error, as when writing fails, not a folder we may not
+ * write in. */
+static int
+create_status(int e)
+{
+	return e == ENOMEM ? UP_ESOFTWARE : e == ENOSPC || e == EDQUOT ? UP_EIO : UP_ECANTCREAT;
+}
+
 /* Whether list[0..n) holds the string s[0..len). */
 static int
 holds(char *const *list, size_t n, const char *s, size_t len)
@@ -84,7 +93,7 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 			int e = errno;
 
 			publish_free(p);
-			return err_set(err, UP_ECANTCREAT, "%s: cannot create output folder: %s", dir, strerror(e));
+			return err_set(err, create_status(e), "%s: cannot create output folder: %s", dir, strerror(e));
 		}
 		p->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (p->dirfd < 0 || fstat(p->dirfd, &st) != 0 ||
@@ -259,9 +268,10 @@ make_folders(struct publish *p, const char *relpath, char **err)
 				return err_nomem(err);
 			}
 		} else if ((e = errno) != EEXIST) {
-			err_set(err, UP_ECANTCREAT, "%s/%s: cannot create folder: %s", p->dir, sub, strerror(e));
+			int rc = err_set(err, create_status(e), "%s/%s: cannot create folder: %s", p->dir, sub, strerror(e));
+
 			free(sub);
-			return UP_ECANTCREAT;
+			return rc;
 		}
 		if (remember(&p->present, &p->n_present, sub) != 0) {
 			free(sub);
@@ -414,7 +424,7 @@ write_temp(struct publish *p, struct pending *q, char **err)
 
 	fd = open_temp(p, q->target, &tmp);
 	if (fd < 0)
-		return err_set(err, errno == ENOMEM ? UP_ESOFTWARE : UP_ECANTCREAT, "%s/%s: cannot create a file "
+		return err_set(err, create_status(errno), "%s/%s: cannot create a file "
 		    "beside it: %s", p->dir, q->target, strerror(errno));
 	if (write_all(fd, q->data, q->len) != 0)
 		rc = err_set(err, UP_EIO, "%s/%s: cannot write: %s", p->dir, tmp, strerror(errno));
