@@ -1,10 +1,12 @@
 /* state.c - read DIR/.unplanet/: validators and the archive (see state.h). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -27,16 +29,30 @@ no_messages(void *ctx, xmlErrorPtr error)
 	(void)error;
 }
 
-/* Reads path whole, refusing files over STATE_FILE_MAX. */
+/* Reads path whole, refusing files over STATE_FILE_MAX and anything but a
+ * regular file (a FIFO would block the run, and every later one behind its
+ * lock, for ever). */
 static int
 slurp(const char *path, struct buf *out, char **err)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f = NULL;
+	struct stat st;
 	size_t n;
 	int rc = UP_OK;
 
-	if (f == NULL)
+	if (fd < 0)
 		return err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0)
+		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		rc = err_set(err, UP_EDATA, "%s: cannot read: not a regular file", path);
+	else if (fcntl(fd, F_SETFL, 0) != 0 || (f = fdopen(fd, "rb")) == NULL)
+		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+	if (rc != UP_OK) {
+		close(fd);
+		return rc;
+	}
 	do {
 		if (buf_reserve(out, 65536) != 0) {
 			rc = err_nomem(err);
@@ -52,7 +68,7 @@ slurp(const char *path, struct buf *out, char **err)
 		}
 	} while (n > 0);
 	if (rc == UP_OK && ferror(f))
-		rc = err_set(err, UP_EDATA, "%s: cannot read", path);
+		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
 	fclose(f);
 	return rc;
 }

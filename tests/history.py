@@ -29,7 +29,11 @@ TRUTH = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.truth.json"
 
 
 def run(unplanet, *args):
-    r = subprocess.run([unplanet, *args], capture_output=True, timeout=120)
+    return run_within(120, unplanet, *args)
+
+
+def run_within(seconds, unplanet, *args):
+    r = subprocess.run([unplanet, *args], capture_output=True, timeout=seconds)
     return r.returncode, r.stderr.decode("utf-8", "replace")
 
 
@@ -174,6 +178,25 @@ def main():
     rc, err = run(unplanet, "-o", dt, a)
     check("history: a DOCTYPE in an archive: exit 65 naming the file and why, nothing changed",
           rc == 65 and "pypy.xml: has a DOCTYPE" in err and snapshot(dt) == snap, err)
+
+    # A FIFO or a folder where the state or an archive should be is refused
+    # by name: reading a FIFO would block this run, and every later one
+    # behind its lock, for ever.
+    for what, rel in (("state", os.path.join(".unplanet", "state.xml")),
+                      ("archive", os.path.join(".unplanet", "archive", "pypy.xml"))):
+        for kind, make in (("FIFO", os.mkfifo), ("folder", os.mkdir)):
+            d = os.path.join(work, f"special-{what}-{kind}")
+            run(unplanet, "-o", d, a)
+            os.remove(os.path.join(d, rel))
+            make(os.path.join(d, rel))
+            snap = snapshot(d)
+            try:
+                rc, err = run_within(20, unplanet, "-o", d, a)
+            except subprocess.TimeoutExpired:
+                rc, err = None, "still running after 20 s"
+            check(f"history: a {kind} as the {what} file: exit 65 naming it, nothing changed",
+                  rc == 65 and f"{rel}: cannot read: not a regular file" in err and snapshot(d) == snap,
+                  f"exit {rc}: {err}")
 
     # A corrupt archive file is an error naming it, and is not replaced.
     c = os.path.join(work, "corrupt")
