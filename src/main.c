@@ -1,6 +1,7 @@
 /* main.c - command line and configuration, and the pipeline
  * fetch -> read -> group -> write -> publish. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -633,6 +634,20 @@ done:
 	return rc;
 }
 
+/* A standard descriptor the caller closed (cron lines with 2>&-) would be
+ * taken by the first file opened, and a message or --dump would land in a
+ * feed being written. Each is held by /dev/null opened the wrong way
+ * round, so that using it still fails as using a closed one does. */
+static void
+hold_standard_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+			(void)open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -641,6 +656,7 @@ main(int argc, char **argv)
 	char *err = NULL;
 	int rc, done = 0;
 
+	hold_standard_fds();
 	/* Before libxml2 allocates anything. */
 	xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup);
 	settings_init(&cmd);

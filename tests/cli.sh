@@ -146,6 +146,12 @@ snapshot "$T/full" >"$T/after"
 echo absent >"$T/before-full"
 expect_same "a write that fails part way leaves no folder behind" "$T/before-full" "$T/after"
 
+# A closed standard input is not taken for the first file opened (the
+# output folder): reading '-' fails as it should.
+rm -rf "$T/closed"
+expect_exit "'-' with standard input closed: exit 66" 66 sh -c "exec '$UNPLANET' -o '$T/closed' - <&-"
+expect_grep "'-' with standard input closed is named" "$T/err" "<stdin>: cannot read: Bad file descriptor"
+
 expect_exit "DIR is a file: exit 73" 73 "$UNPLANET" -o "$SAMPLE" "$SAMPLE"
 expect_grep "DIR is a file is named" "$T/err" "planetpython-2026-04-29.html: cannot write to output folder"
 expect_exit "DIR's parent missing: exit 73" 73 "$UNPLANET" -o "$T/no/such/dir" "$SAMPLE"
