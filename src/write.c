@@ -186,6 +186,10 @@ json_string(xmlXPathParserContextPtr ctxt, int nargs)
 	valuePush(ctxt, xmlXPathWrapString((xmlChar *)buf_take(&out)));
 }
 
+/* Longest format name: with a slug and the temporary files' affixes, a
+ * file name stays well under NAME_MAX. */
+#define FORMAT_NAME_MAX 32
+
 /* A format name from a stylesheet path: "x/json.xsl" -> "json". Only
  * [a-z0-9_-], as it becomes a file extension. */
 static char *
@@ -200,7 +204,7 @@ format_name(const char *path)
 		n -= 4;
 	else if (n > 5 && strcmp(base + n - 5, ".xslt") == 0)
 		n -= 5;
-	if (n == 0)
+	if (n == 0 || n > FORMAT_NAME_MAX)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		char c = base[i];
@@ -260,8 +264,8 @@ add_format(struct writer *w, const char *path, char **err)
 	name = format_name(path);
 	if (name == NULL)
 		return err_set(err, UP_EUSAGE,
-		    "%s: a stylesheet's name, less .xsl, becomes a file extension and must use only a-z, 0-9, '-' and '_'",
-		    path);
+		    "%s: a stylesheet's name, less .xsl, becomes a file extension: at most %d of a-z, 0-9, '-' and '_'",
+		    path, FORMAT_NAME_MAX);
 	for (i = 0; i < w->n; i++) {
 		if (strcmp(w->formats[i].name, name) == 0) {
 			free(name);

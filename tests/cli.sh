@@ -185,6 +185,11 @@ expect_grep "not a stylesheet is named" "$T/err" "bogus.xsl: not a usable XSLT s
 expect_exit "stylesheet missing: exit 66" 66 "$UNPLANET" -o "$D" -s "$T/none.xsl" "$SAMPLE"
 cp "$T/titles.xsl" "$T/Bad.Name.xsl"
 expect_exit "stylesheet name unfit for an extension: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/Bad.Name.xsl" "$SAMPLE"
+long=abcdefghijklmnopqrstuvwxyz0123456
+cp "$T/titles.xsl" "$T/$long.xsl"
+expect_exit "stylesheet name over 32 characters (file names must stay short): exit 64" 64 \
+	"$UNPLANET" -o "$D" -s "$T/$long.xsl" "$SAMPLE"
+expect_grep "stylesheet name over 32 characters is named" "$T/err" "$long.xsl: .*at most 32"
 cp "$T/titles.xsl" "$T/atom.xsl"
 expect_exit "stylesheet clashing with a built-in format: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/atom.xsl" "$SAMPLE"
 snapshot "$D" >"$T/after"
