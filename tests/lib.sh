@@ -2,6 +2,12 @@
 # "ok - NAME" or "not ok - NAME: why"; tests/run.sh counts them.
 # Needs: UNPLANET (the binary under test), T (a scratch folder).
 
+# Without T, "$T/root" would be /root, which install.sh empties first.
+case $T in
+/ | '' ) echo "not ok - T (a scratch folder) is not set" && exit 2 ;;
+esac
+[ -n "$UNPLANET" ] || { echo "not ok - UNPLANET (the binary under test) is not set" && exit 2; }
+
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }
 
