@@ -5,6 +5,7 @@
 # by visible.py; every post must come out of unplanet as that truth says,
 # and the feeds must pass the validators.
 cd "$(dirname "$0")/.." || exit 2
+case $T in / | "") echo "not ok - T (a scratch folder) is not set" && exit 2 ;; esac
 PY=/usr/bin/python3
 status=0
 for seed in 1 2; do
