@@ -591,19 +591,17 @@ run(const struct settings *s, char **err)
 	}
 	/* Files made by the same stylesheets from the same documents are the
 	 * same: an unchanged run only compares documents. Under the same
-	 * settings too: a feed --only left out had its archive updated but no
-	 * files made from it, and must get them once it is let in again. */
-	same_stylesheets = !s->force && state->fingerprint != NULL &&
-	    strcmp(state->fingerprint, writer_fingerprint(w)) == 0 &&
-	    state->settings != NULL && strcmp(state->settings, fingerprint) == 0;
+	 * settings too (their fingerprint covers the stylesheets'): a feed
+	 * --only left out had its archive updated but no files made from it,
+	 * and must get them once it is let in again. */
+	same_stylesheets = !s->force && state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) == 0;
 	rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
 	if (rc == UP_OK)
 		rc = write_site(set, &gopt, w, same_stylesheets, pub, err);
 	/* The state goes last: a run killed before it leaves the old
 	 * validators and fingerprint, so the next run redoes what is missing. */
 	if (rc == UP_OK)
-		rc = save_state(set, state, url, fetched, fingerprint, writer_fingerprint(w), &state_bytes, &state_len,
-		    err);
+		rc = save_state(set, state, url, fetched, fingerprint, fingerprint, &state_bytes, &state_len, err);
 	if (rc == UP_OK) {
 		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, NULL, err);
 		state_bytes = NULL;

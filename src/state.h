@@ -57,7 +57,9 @@ struct state {
 	char *url;               /* the page the validators belong to */
 	char *etag;
 	char *last_modified;
-	char *fingerprint;       /* writer_fingerprint of the last run, or NULL */
+	char *fingerprint;       /* the fingerprint of the settings (and
+	                            stylesheets) the outputs were made
+	                            under, or NULL */
 	char *settings;          /* the fingerprint of the settings the
 	                            validators were stored under, or NULL */
 	struct archived_feed *feeds;
@@ -69,9 +71,9 @@ struct state {
 /* Reads dir's state; a folder without one gives an empty state. */
 int state_load(const char *dir, struct state **out, char **err);
 
-/* state.xml's bytes for the given validators, the settings they were
- * fetched under, the stylesheets' fingerprint (each may be NULL) and the
- * topics' slugs; *data is malloc'd. */
+/* state.xml's bytes for the given validators, the fingerprint of the
+ * settings they were fetched under, that of the settings the outputs were
+ * made under (each may be NULL) and the topics' slugs; *data is malloc'd. */
 int state_serialize(const char *url, const char *etag, const char *last_modified,
     const char *settings, const char *fingerprint, const struct state_topic *topics, size_t n_topics,
     char **data, size_t *len, char **err);

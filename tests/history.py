@@ -263,6 +263,26 @@ def main():
           rc == 0 and alt == ["https://realpython.com/"] and os.path.exists(os.path.join(s, "authors", "real-python-aaa-example.atom")),
           f"{alt} {sorted(os.listdir(os.path.join(s, 'authors')))[:40]}")
 
+    # An unchanged run from a file transforms nothing: a stylesheet that
+    # prints the time (EXSLT's date:date-time()) keeps its old output. A
+    # changed setting (--keep) makes every file again.
+    st = os.path.join(work, "stamp")
+    xsl = os.path.join(work, "stamp.xsl")
+    with open(xsl, "w") as f:
+        f.write('<?xml version="1.0"?>\n<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" '
+                'xmlns:date="http://exslt.org/dates-and-times" extension-element-prefixes="date">'
+                '<xsl:output method="text"/><xsl:template match="/"><xsl:value-of select="date:date-time()"/>'
+                '</xsl:template></xsl:stylesheet>\n')
+    stamp = os.path.join(st, "authors", "pypy.stamp")
+    stamps = []
+    for args in ((), (), ("--keep", "49")):
+        rc, err = run(unplanet, "-o", st, "-s", xsl, *args, a)
+        stamps.append(open(stamp).read() if rc == 0 else err)
+        time.sleep(1.1)
+    check("history: an unchanged run from a file transforms nothing (a time-stamping stylesheet keeps its output)",
+          stamps[0] == stamps[1] and stamps[0].startswith("20"), f"{stamps}")
+    check("history: a changed setting makes the files again (so a feed --only left out gets them)", stamps[2] != stamps[1] and stamps[2].startswith("20"),
+          f"{stamps}")
     report()
 
 
