@@ -62,7 +62,7 @@ add_pattern(struct pattern ***list, size_t *n, const char *text, char **why)
 
 	/* It would match every entry: an exclusion would empty every feed. */
 	if (text[0] == '\0') {
-		*why = strdup("empty pattern (it would match every entry)");
+		*why = strdup("empty pattern (it would match every entry; for that, say so: ^)");
 		return -2;
 	}
 	p = pattern_compile(text, &reason);
@@ -341,13 +341,13 @@ looks_like_header(const char *line)
  * byte, which would silently cut the line short. Only a file's position
  * tells: a pipe's is not checked. */
 static char *
-read_part(struct reading *r, char *str, int num)
+read_part(struct reading *r, char *str, int num, int line_start)
 {
 	long before = ftell(r->f), after;
 	char *got = fgets(str, num, r->f);
 
 	if (got != NULL && before >= 0 && (after = ftell(r->f)) >= 0 && (size_t)(after - before) != strlen(str)) {
-		if (r->at_line_start)
+		if (line_start)
 			r->line++;
 		bad(r, strdup("a NUL byte (is this a text file?)"));
 		return NULL;
@@ -366,7 +366,7 @@ read_line(char *str, int num, void *stream)
 {
 	struct reading *r = stream;
 	struct buf whole = { 0 };
-	char *got = read_part(r, str, num), *close, *name = NULL;
+	char *got = read_part(r, str, num, r->at_line_start), *close, *name = NULL;
 	int *lines;
 	size_t n;
 
@@ -392,7 +392,7 @@ read_line(char *str, int num, void *stream)
 	/* A header, however long: inih ignores what follows its ']'. */
 	if (buf_adds(&whole, str) != 0)
 		goto fail;
-	while (whole.data[whole.len - 1] != '\n' && read_part(r, str, num) != NULL)
+	while (whole.data[whole.len - 1] != '\n' && read_part(r, str, num, 0) != NULL)
 		if (buf_adds(&whole, str) != 0)
 			goto fail;
 	r->at_line_start = 1;

@@ -250,13 +250,15 @@ struct held {
 	const char *name;   /* the topic's, when there is no owner */
 };
 
+/* Whether held[0..n) has slug held by owner (other = 0), or by anyone but
+ * owner (other = 1). */
 static int
-holds_slug(const struct held *held, size_t n, const char *slug)
+holds_slug(const struct held *held, size_t n, size_t owner, int other, const char *slug)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (strcmp(held[i].slug, slug) == 0)
+		if ((held[i].owner == owner) != other && strcmp(held[i].slug, slug) == 0)
 			return 1;
 	return 0;
 }
@@ -290,13 +292,13 @@ wanted_slug(const struct feed *f)
 	return s;
 }
 
-/* Nonzero if another feed than feeds[self] has slug, or a feed in DIR
- * holds it: a new feed must not take it. */
+/* Nonzero if another feed than feeds[self] has slug, or holds it in DIR:
+ * feeds[self] must not take it. */
 static int
 slug_used(const struct feed *feeds, size_t n, size_t self, const struct held *held, size_t n_held,
     const char *slug)
 {
-	return holds_slug(held, n_held, slug) || slug_taken(feeds, n, self, slug);
+	return holds_slug(held, n_held, self, 1, slug) || slug_taken(feeds, n, self, slug);
 }
 
 /* The feed among feeds[0..n) whose slug a rule fixed to slug, or n. */
@@ -311,20 +313,22 @@ fixed_holder(const char *const *fixed, size_t n, const char *slug)
 	return i;
 }
 
-/* Gives every feed of one kind a unique slug. A slug set by a rule comes
- * first, then a slug the archive remembers, then new ones: a name's slug
- * goes to the first feed that asks for it, in (slug, link) order so the
- * result does not depend on the page's order; the others add their host,
- * then a number; none takes a slug held in DIR. A rule may not take a
- * slug another feed holds (its subscribers would be handed a different
- * feed): that returns 1 with *clash the held slug's index and *holder the
- * rule's feed. -1 when memory runs out. */
+/* Gives every feed of one kind a unique slug: first the slug a rule sets,
+ * then one the feed holds in DIR (its name's if it holds that, else the
+ * first it holds that no other feed has taken), then a new one: a name's
+ * slug goes to the first feed that asks for it, in (slug, link) order so
+ * the result does not depend on the page's order; the others add their
+ * host, then a number; none takes a slug another feed holds. A rule may
+ * not take a slug another feed holds and its own feed does not (that
+ * feed's subscribers would be handed a different feed): that returns 1
+ * with *clash the held slug's index and *holder the rule's feed. -1 when
+ * memory runs out. */
 static int
-assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char *const *archived,
-    const struct held *held, size_t n_held, size_t *clash, size_t *holder)
+assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struct held *held, size_t n_held,
+    size_t *clash, size_t *holder)
 {
 	char **wanted;
-	size_t i, *order;
+	size_t i, j, *order;
 	int rc = -1;
 
 	wanted = calloc(n ? n : 1, sizeof *wanted);
@@ -335,32 +339,46 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 		if (fixed[i] != NULL && (feeds[i].slug = strdup(fixed[i])) == NULL)
 			goto done;
 	for (i = 0; i < n_held; i++) {
-		size_t k = fixed_holder(fixed, n, held[i].slug), o = held[i].owner;
+		size_t k = fixed_holder(fixed, n, held[i].slug);
 
-		/* Feeds merged under one slug share what each of them holds. */
-		if (k < n && k != o && (o >= n || fixed[o] == NULL || strcmp(fixed[o], held[i].slug) != 0)) {
+		if (k < n && k != held[i].owner && !holds_slug(held, n_held, k, 0, held[i].slug)) {
 			*clash = i;
 			*holder = k;
 			rc = 1;
 			goto done;
 		}
 	}
+	/* Feeds that hold their name's slug keep it first: after a merge is
+	 * undone, each takes back its own rather than the merged one. */
 	for (i = 0; i < n; i++) {
 		if (fixed[i] != NULL)
 			continue;
-		if (archived[i] != NULL && !slug_taken(feeds, n, i, archived[i])) {
-			if ((feeds[i].slug = strdup(archived[i])) == NULL)
-				goto done;
-		} else if ((wanted[i] = wanted_slug(&feeds[i])) == NULL) {
+		if ((wanted[i] = wanted_slug(&feeds[i])) == NULL)
 			goto done;
+		if (holds_slug(held, n_held, i, 0, wanted[i]) && !slug_taken(feeds, n, i, wanted[i])) {
+			feeds[i].slug = wanted[i];
+			wanted[i] = NULL;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; feeds[i].slug == NULL && j < n_held; j++) {
+			if (held[j].owner != i || slug_taken(feeds, n, i, held[j].slug))
+				continue;
+			if ((feeds[i].slug = strdup(held[j].slug)) == NULL)
+				goto done;
+		}
+		if (feeds[i].slug != NULL) {
+			free(wanted[i]);
+			wanted[i] = NULL;
 		}
 	}
 	/* New feeds in (wanted slug, link) order: insertion sort of indices. */
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	for (i = 1; i < n; i++) {
-		size_t k = order[i], j = i;
+		size_t k = order[i];
 
+		j = i;
 		while (j > 0) {
 			size_t p = order[j - 1];
 			int c = wanted[p] == NULL ? (wanted[k] == NULL ? 0 : -1) :
@@ -665,7 +683,7 @@ group_page(struct page *page, struct state *archive,
 	const struct settings *s = opt->settings;
 	struct feed_set *set;
 	struct candidate *all = NULL;
-	const char **fixed = NULL, **fixed_at = NULL, **archived = NULL;
+	const char **fixed = NULL, **fixed_at = NULL;
 	struct held *held = NULL;
 	size_t clash = 0, holder = 0, n_held = 0, n_remembered = archive != NULL ? archive->n_topics : 0;
 	int c;
@@ -681,9 +699,8 @@ group_page(struct page *page, struct state *archive,
 	all = calloc(n ? n : 1, sizeof *all);
 	fixed = calloc(n + n_topics + 1, sizeof *fixed);
 	fixed_at = calloc(n + n_topics + 1, sizeof *fixed_at);
-	archived = calloc(n + n_topics + 1, sizeof *archived);
 	held = calloc(n + n_remembered + 1, sizeof *held);
-	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || archived == NULL || held == NULL)
+	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || held == NULL)
 		goto nomem;
 	set->page = page;
 	n = 0;
@@ -712,9 +729,9 @@ group_page(struct page *page, struct state *archive,
 			;
 		for (k = i; k < j && all[k].archived_slug == NULL; k++)
 			;
-		archived[set->n_feeds] = k < j ? all[k].archived_slug : NULL;
 		for (start = n_held; k < j; k++)
-			if (all[k].archived_slug != NULL && !holds_slug(held + start, n_held - start, all[k].archived_slug))
+			if (all[k].archived_slug != NULL &&
+			    !holds_slug(held + start, n_held - start, set->n_feeds, 0, all[k].archived_slug))
 				held[n_held++] = (struct held){ all[k].archived_slug, set->n_feeds, NULL };
 		fixed[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug : NULL;
 		fixed_at[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug_at : NULL;
@@ -722,13 +739,17 @@ group_page(struct page *page, struct state *archive,
 			goto nomem;
 	}
 	n_authors = set->n_feeds;
-	c = assign_slugs(set->feeds, n_authors, fixed, archived, held, n_held, &clash, &holder);
+	c = assign_slugs(set->feeds, n_authors, fixed, held, n_held, &clash, &holder);
 	if (c > 0) {
-		const struct feed *f = &set->feeds[held[clash].owner];
+		size_t owner = held[clash].owner;
+		const struct feed *f = &set->feeds[owner];
+		int moved = fixed[owner] != NULL && strcmp(fixed[owner], held[clash].slug) != 0;
 
-		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to the feed of %s (%s): choose another slug, "
-		    "or give that source the same slug to merge the two", fixed_at[holder] != NULL ? fixed_at[holder] :
-		    "[source]", fixed[holder], f->title, f->link);
+		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to the feed of %s (%s)%s: choose another slug, "
+		    "%s%s%s", fixed_at[holder] != NULL ? fixed_at[holder] : "[source]", fixed[holder], f->title, f->link,
+		    moved ? ", whose files from before its own slug was set are still there" : "",
+		    moved ? "or delete " STATE_DIR "/archive/" : "or give that source the same slug to merge the two",
+		    moved ? held[clash].slug : "", moved ? ".xml to free it" : "");
 		goto done;
 	}
 	if (c < 0)
@@ -744,7 +765,6 @@ group_page(struct page *page, struct state *archive,
 	for (i = 0; i < n_topics; i++) {
 		fixed[n_authors + i] = s->topics[i].slug;
 		fixed_at[n_authors + i] = s->topics[i].slug_at;
-		archived[n_authors + i] = state_topic_slug(archive, s->topics[i].name);
 		if (make_topic(&set->feeds[set->n_feeds++], &s->topics[i], set, n_authors, opt) != 0)
 			goto nomem;
 	}
@@ -756,16 +776,17 @@ group_page(struct page *page, struct state *archive,
 			;
 		held[n_held++] = (struct held){ t->slug, k, t->name };
 	}
-	c = assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, archived + n_authors, held, n_held,
-	    &clash, &holder);
+	c = assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, held, n_held, &clash, &holder);
 	if (c > 0) {
 		size_t owner = held[clash].owner;
+		int gone = owner >= n_topics || (fixed[n_authors + owner] != NULL &&
+		    strcmp(fixed[n_authors + owner], held[clash].slug) != 0);
 
-		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to topic %s%s: choose another slug",
+		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to topic %s%s: choose another slug%s%s%s",
 		    fixed_at[n_authors + holder] != NULL ? fixed_at[n_authors + holder] : "[topic]",
 		    fixed[n_authors + holder], owner < n_topics ? set->feeds[n_authors + owner].subtitle :
-		    held[clash].name, owner < n_topics ? "" : ", which is no longer configured but whose files are "
-		    "still there");
+		    held[clash].name, owner < n_topics ? "" : ", which is no longer configured",
+		    gone ? ", or delete " CACHE_DIR "/topics/" : "", gone ? held[clash].slug : "", gone ? ".xml to free it" : "");
 		goto done;
 	}
 	if (c < 0)
@@ -796,7 +817,6 @@ done:
 	free(all);
 	free(fixed);
 	free(fixed_at);
-	free(archived);
 	free(held);
 	if (rc != UP_OK) {
 		feed_set_free(set);

@@ -780,19 +780,32 @@ frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, cha
 	return 0;
 }
 
+/* Whether a footer links to a web address. Posts sharing another kind of
+ * link (mailto:, javascript:, none) are kept apart by their contents. */
+static int
+web_href(struct span href)
+{
+	const char *p = href.s, *end = href.s + href.n;
+
+	while (p < end && (unsigned char)*p <= 0x20)
+		p++;
+	return ((size_t)(end - p) > 7 && strncasecmp(p, "http://", 7) == 0) ||
+	    ((size_t)(end - p) > 8 && strncasecmp(p, "https://", 8) == 0);
+}
+
 /* Whether the post p (under day header day, -1 when none) looks cut short
  * at a copy of a footer in its body, next being what follows: Planet's
  * footers print their day header's day, newest first, and a day header
  * only for an earlier day. A post cut at a copy of its own footer leaves
- * a frame with neither source nor title whose footer has the same link
- * and time: its rest, which would otherwise be dropped as the same
+ * a frame with neither source nor title whose footer has the same web
+ * link and time: its rest, which would otherwise be dropped as the same
  * permalink twice. */
 static int
 looks_cut(const struct post *p, long day, const struct post *next)
 {
 	return (day >= 0 && p->ft.day != day) || p->ft.published < next->ft.published ||
 	    (next->f.has_day && next->f.day >= p->ft.day) ||
-	    (!next->f.has_source && !next->f.has_title && p->ft.href.n > 0 && same_span(next->ft.href, p->ft.href) &&
+	    (!next->f.has_source && !next->f.has_title && web_href(p->ft.href) && same_span(next->ft.href, p->ft.href) &&
 	    next->ft.published == p->ft.published);
 }
 

@@ -455,17 +455,6 @@ done:
 	return UP_OK;
 }
 
-const char *
-state_topic_slug(const struct state *state, const char *name)
-{
-	size_t i;
-
-	for (i = 0; state != NULL && i < state->n_topics; i++)
-		if (strcmp(state->topics[i].name, name) == 0)
-			return state->topics[i].slug;
-	return NULL;
-}
-
 int
 state_serialize(const char *url, const char *etag, const char *last_modified,
     const char *settings, const char *fingerprint, const struct state_topic *topics, size_t n_topics,

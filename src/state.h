@@ -78,9 +78,6 @@ int state_serialize(const char *url, const char *etag, const char *last_modified
     const char *settings, const char *fingerprint, const struct state_topic *topics, size_t n_topics,
     char **data, size_t *len, char **err);
 
-/* The slug state remembers for the topic called name, or NULL. */
-const char *state_topic_slug(const struct state *state, const char *name);
-
 void state_free(struct state *state);
 
 #endif

@@ -280,6 +280,19 @@ def main():
     links = sorted(e.findtext("link") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
     check("hostile: relative permalinks resolved against the source's site",
           links == ["https://alice.example/blog/p1/", "https://cdn.example/p2"], f"{links}")
+    # Two untitled posts of one source and one minute that share a link
+    # that is no web address are two posts, not one cut at a copy of its
+    # own footer.
+    twins = [Post(1, BOB, b"<p>START one END</p>", title=False), Post(2, BOB, b"<p>START two END</p>", title=False)]
+    for p in twins:
+        p.link, p.date = "mailto:bob@example.org", "April 28, 2026 10:01 AM UTC"
+    path = os.path.join(work, "twins.html")
+    with open(path, "wb") as f:
+        f.write(page(twins))
+    rc, out, err = dump(unplanet, path)
+    texts = sorted(visible_text(e.findtext("content") or "") for e in ET.fromstring(out).iter("entry")) if rc == 0 else []
+    check("hostile: two untitled posts sharing a mailto: link and a minute stay two",
+          texts == ["START1X one END1X", "START2X two END2X"], f"exit {rc}: {texts} {err[:200]}")
     report()
 
 

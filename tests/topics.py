@@ -247,6 +247,25 @@ slug = django-and-caktus
           rc == 0 and marker in page and ET.parse(tp).getroot().findtext(A + "title") == "Talk Python to Me" and
           os.path.exists(os.path.join(d5, "authors", "tp-tp-example.atom")), f"exit {rc}: {err}")
 
+    # Undoing a merge gives each source its own feed back; so does dropping
+    # one of the two rules (the other keeps the merged slug).
+    def title_of(d, slug):
+        path = os.path.join(d, "authors", slug + ".atom")
+        return ET.parse(path).getroot().findtext(A + "title") if os.path.exists(path) else None
+
+    tpm, tpb = "[source Talk Python to Me]\n", "[source Talk Python Blog]\n"
+    for label, merged, after in (("undone", "talk-python-blog", ""), ("half undone", "talk-python", tpb + "slug = talk-python\n")):
+        d7 = os.path.join(work, "unmerge-" + merged)
+        codes = []
+        for text in ("", f"{tpm}slug = {merged}\n\n{tpb}slug = {merged}\n", after):
+            with open(clash, "w") as f:
+                f.write(text)
+            codes.append(run(unplanet, "-o", d7, "-c", clash, SAMPLE))
+        new = sorted(f for f in os.listdir(os.path.join(d7, "authors")) if f.startswith("talk-python-to-me-"))
+        check(f"slugs: a merge {label}: each source gets its own feed back, no new files",
+              [c for c, _ in codes] == [0, 0, 0] and title_of(d7, "talk-python-to-me") == "Talk Python to Me" and
+              title_of(d7, merged) == "Talk Python Blog" and not new, f"{codes} {new}")
+
     # A source --only leaves out is still archived; once it is let in again
     # its feeds are made from that archive, with what changed meanwhile.
     d6 = os.path.join(work, "only")
