@@ -747,8 +747,8 @@ group_page(struct page *page, struct state *archive,
 
 		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to the feed of %s (%s)%s: choose another slug, "
 		    "%s%s%s", fixed_at[holder] != NULL ? fixed_at[holder] : "[source]", fixed[holder], f->title, f->link,
-		    moved ? ", whose files from before its own slug was set are still there" : "",
-		    moved ? "or delete " STATE_DIR "/archive/" : "or give that source the same slug to merge the two",
+		    moved ? ", whose files from when it had that slug are still there" : "",
+		    moved ? "or delete " ARCHIVE_DIR "/" : "or give that source the same slug to merge the two",
 		    moved ? held[clash].slug : "", moved ? ".xml to free it" : "");
 		goto done;
 	}
