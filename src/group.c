@@ -746,7 +746,8 @@ group_page(struct page *page, struct state *archive,
 		int moved = fixed[owner] != NULL && strcmp(fixed[owner], held[clash].slug) != 0;
 
 		rc = err_set(err, UP_ECONFIG, "%s: slug '%s' belongs to the feed of %s (%s)%s: choose another slug, "
-		    "%s%s%s", fixed_at[holder] != NULL ? fixed_at[holder] : "[source]", fixed[holder], f->title, f->link,
+		    "%s%s%s", fixed_at[holder] != NULL ? fixed_at[holder] : "[source]", fixed[holder], f->title,
+		    f->link,
 		    moved ? ", whose files from when it had that slug are still there" : "",
 		    moved ? "or delete " ARCHIVE_DIR "/" : "or give that source the same slug to merge the two",
 		    moved ? held[clash].slug : "", moved ? ".xml to free it" : "");
@@ -786,7 +787,8 @@ group_page(struct page *page, struct state *archive,
 		    fixed_at[n_authors + holder] != NULL ? fixed_at[n_authors + holder] : "[topic]",
 		    fixed[n_authors + holder], owner < n_topics ? set->feeds[n_authors + owner].subtitle :
 		    held[clash].name, owner < n_topics ? "" : ", which is no longer configured",
-		    gone ? ", or delete " CACHE_DIR "/topics/" : "", gone ? held[clash].slug : "", gone ? ".xml to free it" : "");
+		    gone ? ", or delete " CACHE_DIR "/topics/" : "", gone ? held[clash].slug : "",
+		    gone ? ".xml to free it" : "");
 		goto done;
 	}
 	if (c < 0)

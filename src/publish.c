@@ -268,7 +268,8 @@ make_folders(struct publish *p, const char *relpath, char **err)
 				return err_nomem(err);
 			}
 		} else if ((e = errno) != EEXIST) {
-			int rc = err_set(err, create_status(e), "%s/%s: cannot create folder: %s", p->dir, sub, strerror(e));
+			int rc = err_set(err, create_status(e), "%s/%s: cannot create folder: %s", p->dir, sub,
+			    strerror(e));
 
 			free(sub);
 			return rc;

@@ -805,8 +805,8 @@ looks_cut(const struct post *p, long day, const struct post *next)
 {
 	return (day >= 0 && p->ft.day != day) || p->ft.published < next->ft.published ||
 	    (next->f.has_day && next->f.day >= p->ft.day) ||
-	    (!next->f.has_source && !next->f.has_title && web_href(p->ft.href) && same_span(next->ft.href, p->ft.href) &&
-	    next->ft.published == p->ft.published);
+	    (!next->f.has_source && !next->f.has_title && web_href(p->ft.href) &&
+	    same_span(next->ft.href, p->ft.href) && next->ft.published == p->ft.published);
 }
 
 /* Whether q's footer can end the post p (under day), after prev. */
