@@ -122,9 +122,14 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 	};
 	int c, index;
 
+	/* getopt_long's own messages name the option exactly (a short one
+	 * inside a group, "--force=yes", an ambiguous abbreviation); they
+	 * start with argv[0], which nothing else reads: make it "unplanet". */
+	static char name[] = "unplanet";
+
 	*done = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:b:c:t:x:s:qvhV", longopts, &index)) != -1) {
+	argv[0] = name;
+	while ((c = getopt_long(argc, argv, "o:b:c:t:x:s:qvhV", longopts, &index)) != -1) {
 		const char *key = NULL, *value = optarg;
 		char *why = NULL;
 		int rc;
@@ -151,10 +156,10 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 			cmd->quiet = c == 'q';
 			cmd->verbose = c == 'v';
 			continue;
-		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		case '?':
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			/* getopt_long has said what is wrong. */
+			fputs("Try 'unplanet --help' for more information.\n", stderr);
+			return UP_EUSAGE;
 		case 'o': key = "output"; break;
 		case 'b': key = "base-url"; break;
 		case 't': key = "topic"; break;

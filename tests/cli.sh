@@ -14,6 +14,10 @@ expect_exit "no SOURCE is a usage error" 64 "$UNPLANET"
 expect_grep "no SOURCE says so" "$T/err" "missing SOURCE"
 expect_exit "unknown option is a usage error" 64 "$UNPLANET" --frobnicate x
 expect_grep "unknown option is named" "$T/err" "frobnicate"
+expect_exit "unknown short option in a group is a usage error" 64 "$UNPLANET" --force -Zq x
+expect_grep "unknown short option in a group is named, not the group or its neighbour" "$T/err" "option -- 'Z'"
+expect_exit "a value given to a flag is a usage error" 64 "$UNPLANET" --force=yes x
+expect_grep "a value given to a flag is named as such" "$T/err" "'--force' doesn't allow an argument"
 expect_exit "two SOURCEs is a usage error" 64 "$UNPLANET" a b
 expect_exit "bad --timeout is a usage error" 64 "$UNPLANET" --timeout soon "$SAMPLE"
 expect_exit "bad --max-size is a usage error" 64 "$UNPLANET" --max-size 12Q "$SAMPLE"
@@ -21,6 +25,7 @@ expect_exit "an empty --exclude pattern (it would drop every entry) is a usage e
 expect_exit "an empty --only pattern is a usage error" 64 "$UNPLANET" --dump --only "" "$SAMPLE"
 expect_exit "--base-url must be http(s)" 64 "$UNPLANET" --base-url ftp://x/ "$SAMPLE"
 expect_exit "option value missing" 64 "$UNPLANET" "$SAMPLE" -o
+expect_grep "option value missing names the option" "$T/err" "requires an argument -- 'o'"
 
 # --- success ---------------------------------------------------------------
 D=$T/feeds
