@@ -1,8 +1,9 @@
 /* config.c - settings from the command line and INI files (see config.h).
  * The INI syntax is read by inih (Debian's libinih), set up like Python's
  * configparser, which Planet's own config.ini follows: ';' starts a comment
- * only at the start of a line (patterns may hold it), indented lines
- * continue a value, and lines may be of any length. */
+ * only at the start of a line (patterns may hold it), and indented lines
+ * continue a value. Lines may be up to 1 MiB long (section headers any
+ * length). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,6 +313,7 @@ struct reading {
 	FILE *f;
 	int line;              /* the line being read */
 	int at_line_start;
+	size_t line_len;       /* bytes of it read so far */
 	char *why;             /* the first error, or NULL */
 	int why_line;
 	char **seen;           /* "section\1key" of single-valued keys given */
@@ -386,7 +388,18 @@ read_line(char *str, int num, void *stream)
 		}
 	}
 	if (!r->at_line_start || str[0] != '[') {
+		r->line_len = r->at_line_start ? n : r->line_len + n;
 		r->at_line_start = n > 0 && str[n - 1] == '\n';
+		/* inih reads the rest of a line longer than its limit as a line
+		 * of its own, which would be misread. */
+		if (!r->at_line_start && r->line_len >= (size_t)ini_max_line - 1) {
+			int next = getc(r->f);
+
+			if (next != EOF) {
+				bad(r, strdup("line longer than 1 MiB"));
+				return NULL;
+			}
+		}
 		return got;
 	}
 	/* A header, however long: inih ignores what follows its ']'. */
@@ -461,7 +474,8 @@ bad(struct reading *r, char *why)
 	return 0;   /* tells inih to stop */
 }
 
-/* Single-valued keys may be given once per section. */
+/* Single-valued keys may be given once per section: 1 the first time,
+ * 0 after, -1 out of memory. */
 static int
 first_time(struct reading *r, const char *section, const char *key)
 {
@@ -469,7 +483,7 @@ first_time(struct reading *r, const char *section, const char *key)
 	char *id = malloc(n);
 
 	if (id == NULL)
-		return 0;
+		return -1;
 	snprintf(id, n, "%s\1%s", section, key);
 	for (i = 0; i < r->n_seen; i++) {
 		if (strcmp(r->seen[i], id) == 0) {
@@ -479,7 +493,7 @@ first_time(struct reading *r, const char *section, const char *key)
 	}
 	if (append(&r->seen, &r->n_seen, id) != 0) {
 		free(id);
-		return 0;
+		return -1;
 	}
 	return 1;
 }
@@ -509,8 +523,10 @@ find_source(struct settings *s, const char *name)
 static int
 set_field(struct reading *r, const char *section, const char *key, char **field, const char *value)
 {
-	if (!first_time(r, section, key))
-		return bad(r, fail("'%s' given twice in [%s]", key, section));
+	int first = first_time(r, section, key);
+
+	if (first != 1)
+		return bad(r, first == 0 ? fail("'%s' given twice in [%s]", key, section) : NULL);
 	if (strcmp(key, "slug") == 0 && !text_valid_slug(value))
 		return bad(r, fail("slug '%s' must be 1 to 64 of a-z, 0-9 and '-', not starting or ending with '-'",
 		    value, NULL));
@@ -544,11 +560,13 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	if (section[0] == '\0')
 		return bad(r, fail("'%s' outside a section: start with [unplanet]", key, NULL));
 	if (strcmp(section, "unplanet") == 0) {
-		int rc;
+		int rc, first = 1;
 
 		if (strcmp(key, "stylesheet") != 0 && strcmp(key, "topic") != 0 && strcmp(key, "exclude") != 0 &&
-		    strcmp(key, "only") != 0 && !first_time(r, section, key))
-			return bad(r, fail("'%s' given twice in [unplanet]", key, NULL));
+		    strcmp(key, "only") != 0)
+			first = first_time(r, section, key);
+		if (first != 1)
+			return bad(r, first == 0 ? fail("'%s' given twice in [unplanet]", key, NULL) : NULL);
 		rc = settings_set(r->s, key, value, &why);
 		if (rc == -1)
 			return bad(r, fail("unknown key '%s' in [unplanet]", key, NULL));
@@ -690,7 +708,7 @@ free_topic(struct topic *t)
 	free(t->description);
 }
 
-void
+int
 settings_merge(struct settings *cmd, struct settings *file)
 {
 	size_t i;
@@ -719,11 +737,12 @@ settings_merge(struct settings *cmd, struct settings *file)
 			continue;
 		t = realloc(cmd->topics, (cmd->n_topics + 1) * sizeof *t);
 		if (t == NULL)
-			continue;
+			return -1;
 		cmd->topics = t;
 		cmd->topics[cmd->n_topics++] = file->topics[i];
 		memset(&file->topics[i], 0, sizeof file->topics[i]);
 	}
+	return 0;
 }
 
 int

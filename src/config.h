@@ -79,8 +79,8 @@ int config_read(const char *path, struct settings *s, char **err);
 
 /* Fills what cmdline left unset from file, moving it out of file. Lists
  * given on the command line replace the file's; topics are merged by name,
- * the command line's winning. */
-void settings_merge(struct settings *cmdline, struct settings *file);
+ * the command line's winning. 0, or -1 out of memory. */
+int settings_merge(struct settings *cmdline, struct settings *file);
 
 /* Fills remaining unset settings with defaults. 0, or -1 out of memory. */
 int settings_finish(struct settings *s);

@@ -670,12 +670,12 @@ main(int argc, char **argv)
 	if (config != NULL) {
 		rc = config_read(config, &file, &err);
 		if (rc != UP_OK) {
-			fprintf(stderr, "unplanet: %s\n", err);
+			fprintf(stderr, "unplanet: %s\n", err != NULL ? err : "out of memory");
 			goto out;
 		}
-		settings_merge(&cmd, &file);
 	}
-	if (settings_finish(&cmd) != 0) {
+	if ((config != NULL && settings_merge(&cmd, &file) != 0) || settings_finish(&cmd) != 0) {
+		fprintf(stderr, "unplanet: out of memory\n");
 		rc = UP_ESOFTWARE;
 		goto out;
 	}

@@ -310,6 +310,8 @@ slug = django-and-caktus
         ("empty exclude (it would drop every entry)", "[unplanet]\nkeep = 5\nexclude =\n", 3, "empty pattern"),
         ("empty match", "[topic T]\nmatch = \n", 2, "empty pattern"),
         ("a NUL byte (it would cut the value short)", "[unplanet]\nkeep = 5\nexclude = a\0b\n", 3, "NUL byte"),
+        ("a line over 1 MiB (inih would read its rest as a line of its own)",
+         "[topic T]\nmatch = x\ndescription = " + "d" * (1 << 20) + "keep=1\n", 3, "longer than 1 MiB"),
         ("not UTF-8 in a section header", "[unplanet]\nkeep = 5\n\n; c\n[topic \udcff]\nmatch = x\n", 5,
          "not valid UTF-8"),
     ]
@@ -329,6 +331,13 @@ slug = django-and-caktus
         dump = subprocess.run([unplanet, "--dump", *args, SAMPLE], capture_output=True, text=True).stdout
         check(f"topics: name trimmed and collapsed ({args[0]})",
               'kind="topic" slug="web-dev"' in dump and "<title>Planet Python \u2014 Web dev</title>" in dump, dump[:200])
+
+    # A value just under the line limit is read whole.
+    path = os.path.join(work, "near-limit.ini")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[topic T]\nmatch = x\ndescription = " + "d" * ((1 << 20) - 100) + "END\n\n[unplanet]\nkeep = 5\n")
+    rc, err = run(unplanet, "-c", path, "--dump", SAMPLE)
+    check("config: a line just under 1 MiB is read whole", rc == 0, f"exit {rc}: {err[:300]}")
 
     # Section names longer than inih's 49 bytes are read whole.
     long_name = "Python packaging, wheels, and the many ways to install them"
