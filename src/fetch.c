@@ -153,7 +153,7 @@ struct transfer {
 	size_t max;
 	int too_big;
 	struct fetched *f;
-	int header_failed;
+	int out_of_memory;
 };
 
 static size_t
@@ -166,8 +166,10 @@ on_body(char *p, size_t size, size_t n, void *ctx)
 		t->too_big = 1;
 		return 0;   /* makes curl stop with CURLE_WRITE_ERROR */
 	}
-	if (buf_add(&t->body, p, len) != 0)
+	if (buf_add(&t->body, p, len) != 0) {
+		t->out_of_memory = 1;
 		return 0;
+	}
 	return len;
 }
 
@@ -334,7 +336,9 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	res = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
 	if (res != CURLE_OK) {
-		if (t.too_big || res == CURLE_FILESIZE_EXCEEDED)
+		if (t.out_of_memory)
+			rc = err_nomem(err);
+		else if (t.too_big || res == CURLE_FILESIZE_EXCEEDED)
 			rc = err_set(err, UP_EDATA, "%s: page larger than the %zu-byte limit (see --max-size)",
 			    shown, opt->max_size);
 		else if (res == CURLE_OPERATION_TIMEDOUT)

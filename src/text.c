@@ -404,8 +404,17 @@ transliterate(const char *name)
 	if (loc != (locale_t)0)
 		old = uselocale(loc);
 	cd = iconv_open("ASCII//TRANSLIT", "UTF-8");
-	if (cd == (iconv_t)-1)
-		goto done;
+	if (cd == (iconv_t)-1) {
+		/* No converter (glibc's gconv modules missing): every non-ASCII
+		 * character is one it cannot map. */
+		for (i = 0; i < inleft; i++) {
+			unsigned char c = (unsigned char)name[i];
+
+			if ((c < 0x80 || c >= 0xc0) && buf_addc(&out, c < 0x80 ? (char)c : '?') != 0)
+				goto done;
+		}
+		inleft = 0;
+	}
 	while (inleft > 0) {
 		char *o;
 		size_t oleft;
