@@ -1076,6 +1076,28 @@ done:
 }
 
 char *
+html_escape_iri(const char *url)
+{
+	struct buf b = { 0 };
+	const unsigned char *p;
+
+	if (buf_reserve(&b, strlen(url)) != 0)
+		return NULL;
+	for (p = (const unsigned char *)url; *p != '\0'; p++) {
+		char hex[4];
+		int bad = *p <= 0x20 || *p == 0x7f || strchr("<>\"{}|\\^`", *p) != NULL ||
+		    (*p == '%' && !(isxdigit(p[1]) && isxdigit(p[2])));
+
+		snprintf(hex, sizeof hex, "%%%02X", *p);
+		if (buf_adds(&b, bad ? hex : (char[2]){ (char)*p, '\0' }) != 0) {
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	return buf_take(&b);
+}
+
+char *
 html_resolve_url(const char *ref, const char *base)
 {
 	struct buf clean = { 0 };

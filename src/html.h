@@ -76,6 +76,11 @@ char *html_prepare(xmlNodePtr root, const char *base);
  * <>[]{}|\^`) percent-encoded, the rest kept; malloc'd. */
 char *html_escape_url(const char *url);
 
+/* url with what RFC 3987 forbids in an IRI (controls, spaces, quotes,
+ * <>{}|\^`, a '%' that starts no escape) percent-encoded, the rest, non-ASCII
+ * included, kept; malloc'd. For permalinks, which become feed ids. */
+char *html_escape_iri(const char *url);
+
 /* ref resolved against base (an absolute URI) as a browser would: with
  * surrounding spaces and inner tabs and new lines dropped, and what RFC
  * 3986 forbids in it (spaces, non-ASCII...) percent-encoded when libxml2

@@ -508,10 +508,12 @@ entry_free(struct entry *e)
 }
 
 /* A link fit for a feed and a web page: an http(s) URL, as a browser reads
- * it (leading spaces and controls gone, tabs and new lines dropped); a
- * relative one resolved against base (the page's URL; for a permalink on
- * a page read from a file, its source's site) when there is one; anything
- * else (javascript:, data:...) becomes "". Takes raw (malloc'd). */
+ * it (surrounding spaces and controls gone, tabs and new lines dropped),
+ * with what an IRI may not hold (a space, a quote...) percent-encoded, as
+ * feed ids must be IRIs; a relative one resolved against base (the page's
+ * URL; for a permalink on a page read from a file, its source's site) when
+ * there is one; anything else (javascript:, data:...) becomes "". Takes
+ * raw (malloc'd). */
 static char *
 web_link(char *raw, const char *base)
 {
@@ -524,9 +526,14 @@ web_link(char *raw, const char *base)
 	for (w = raw; *r != '\0'; r++)
 		if (*r != '\t' && *r != '\n' && *r != '\r')
 			*w++ = *r;
+	while (w > raw && (unsigned char)w[-1] <= 0x20)
+		w--;
 	*w = '\0';
-	if (fetch_is_http(raw))
-		return raw;
+	if (fetch_is_http(raw)) {
+		out = html_escape_iri(raw);
+		free(raw);
+		return out;
+	}
 	if (raw[0] != '\0' && base != NULL && strchr(raw, ':') == NULL &&
 	    (abs = html_resolve_url(raw, base)) != NULL) {
 		if (fetch_is_http(abs))

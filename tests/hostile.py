@@ -280,6 +280,22 @@ def main():
     links = sorted(e.findtext("link") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
     check("hostile: relative permalinks resolved against the source's site",
           links == ["https://alice.example/blog/p1/", "https://cdn.example/p2"], f"{links}")
+    # Permalinks become feed ids, which must be IRIs: surrounding spaces go
+    # (as a browser drops them) and what an IRI may not hold is
+    # percent-encoded; non-ASCII, which an IRI may hold, is kept.
+    odd = {"  https://x.example/lead-trail  ": "https://x.example/lead-trail",
+           "https://x.example/a b": "https://x.example/a%20b",
+           "https://x.example/q?a=<b>&c={d}|e^f`g\\h%zz": "https://x.example/q?a=%3Cb%3E&c=%7Bd%7D%7Ce%5Ef%60g%5Ch%25zz",
+           "https://x.example/caf\u00e9%C3%A9": "https://x.example/caf\u00e9%C3%A9"}
+    iri = [Post(i + 1, ALICE, b"<p>START x END</p>") for i in range(len(odd))]
+    for p, link in zip(iri, odd):
+        p.link = link
+    path = os.path.join(work, "iri.html")
+    with open(path, "wb") as f:
+        f.write(page(iri))
+    rc, out, err = dump(unplanet, path)
+    got = sorted((e.findtext("id"), e.findtext("link")) for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
+    check("hostile: permalinks made valid IRIs for ids and links", got == sorted((v, v) for v in odd.values()), f"{got}")
     # Two untitled posts of one source and one minute that share a link
     # that is no web address are two posts, not one cut at a copy of its
     # own footer.
