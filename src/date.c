@@ -14,15 +14,6 @@ static const char *const day_abbr[7] = {
 	"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"   /* 1970-01-01 was a Thursday */
 };
 
-/* Zones Planet installs are seen to print; minutes east of UTC. */
-static const struct { const char *name; int minutes; } zones[] = {
-	{ "UTC", 0 }, { "GMT", 0 }, { "UT", 0 }, { "Z", 0 },
-	{ "EST", -300 }, { "EDT", -240 }, { "CST", -360 }, { "CDT", -300 },
-	{ "MST", -420 }, { "MDT", -360 }, { "PST", -480 }, { "PDT", -420 },
-	{ "CET", 60 }, { "CEST", 120 }, { "BST", 60 }, { "WET", 0 }, { "WEST", 60 },
-	{ "EET", 120 }, { "EEST", 180 },
-};
-
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
  * days_from_civil), so no time zone or locale can get in the way. */
 static int64_t
@@ -139,38 +130,43 @@ take_day(struct cursor *c, int *y, int *m, int *d)
 	if (take_month(c, m) != 0 || take_spaces(c) != 0 || take_digits(c, 1, 2, d) != 0 ||
 	    take_char(c, ',') != 0 || take_spaces(c) != 0 || take_digits(c, 4, 4, y) != 0)
 		return -1;
-	if (*y < 1970 || *d < 1 || *d > days_in_month(*y, *m))
+	if (*y < 1 || *d < 1 || *d > days_in_month(*y, *m))
 		return -1;
 	return 0;
 }
 
+/* A numeric zone, +hh:mm or +hhmm, as minutes east of UTC. */
 static int
-take_zone(struct cursor *c, int *minutes)
+take_offset(struct cursor *c, int *minutes)
 {
-	const char *w;
-	size_t wn, i;
 	int sign, hh, mm;
 
-	if (c->p < c->end && (*c->p == '+' || *c->p == '-')) {
-		sign = *c->p == '-' ? -1 : 1;
-		c->p++;
-		if (take_digits(c, 2, 2, &hh) != 0)
-			return -1;
-		(void)take_char(c, ':');
-		if (take_digits(c, 2, 2, &mm) != 0 || hh > 23 || mm > 59)
-			return -1;
-		*minutes = sign * (hh * 60 + mm);
-		return 0;
-	}
-	if (take_word(c, &w, &wn) != 0)
+	if (c->p >= c->end || (*c->p != '+' && *c->p != '-'))
 		return -1;
-	for (i = 0; i < sizeof zones / sizeof zones[0]; i++) {
-		if (strlen(zones[i].name) == wn && strncasecmp(w, zones[i].name, wn) == 0) {
-			*minutes = zones[i].minutes;
-			return 0;
-		}
-	}
-	return -1;
+	sign = *c->p == '-' ? -1 : 1;
+	c->p++;
+	if (take_digits(c, 2, 2, &hh) != 0)
+		return -1;
+	(void)take_char(c, ':');
+	if (take_digits(c, 2, 2, &mm) != 0 || hh > 23 || mm > 59)
+		return -1;
+	*minutes = sign * (hh * 60 + mm);
+	return 0;
+}
+
+/* What Planet prints after the time: its server's zone name ("UTC",
+ * "CET", "+03", "Pacific Standard Time"), or nothing. Letters, digits,
+ * spaces and "+-:" only, at most 64 bytes. */
+static int
+take_zone_name(struct cursor *c)
+{
+	const char *start = c->p;
+
+	while (c->p < c->end && c->p - start < 64 &&
+	    ((*c->p >= 'A' && *c->p <= 'Z') || (*c->p >= 'a' && *c->p <= 'z') || (*c->p >= '0' && *c->p <= '9') ||
+	    *c->p == ' ' || *c->p == '\t' || *c->p == '+' || *c->p == '-' || *c->p == ':'))
+		c->p++;
+	return c->p == c->end ? 0 : -1;
 }
 
 int
@@ -192,7 +188,7 @@ date_parse_planet(const char *s, size_t n, time_t *t, long *day)
 	struct cursor c = { s, s + n };
 	const char *w;
 	size_t wn;
-	int y, m, d, hh, mm, zone, pm;
+	int y, m, d, hh, mm, pm;
 
 	if (take_day(&c, &y, &m, &d) != 0 || take_spaces(&c) != 0 ||
 	    take_digits(&c, 1, 2, &hh) != 0 || take_char(&c, ':') != 0 ||
@@ -207,10 +203,10 @@ date_parse_planet(const char *s, size_t n, time_t *t, long *day)
 		return -1;
 	if (hh < 1 || hh > 12 || mm > 59)
 		return -1;
-	if (take_spaces(&c) != 0 || take_zone(&c, &zone) != 0 || c.p != c.end)
+	if (c.p < c.end && (take_spaces(&c) != 0 || take_zone_name(&c) != 0))
 		return -1;
 	hh = hh % 12 + (pm ? 12 : 0);
-	*t = (time_t)(days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 - (int64_t)zone * 60);
+	*t = (time_t)(days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60);
 	if (day != NULL)
 		*day = (long)days_from_civil(y, m, d);
 	return 0;
@@ -244,7 +240,7 @@ date_parse_rfc3339(const char *s, time_t *t)
 	}
 	if (c.p < c.end && (*c.p == 'Z' || *c.p == 'z'))
 		c.p++;
-	else if (take_zone(&c, &zone) != 0)
+	else if (take_offset(&c, &zone) != 0)
 		return -1;
 	if (c.p != c.end || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
 	    hh > 23 || mi > 59 || ss > 60)

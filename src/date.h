@@ -13,15 +13,19 @@
 /* Room for any formatted date below, including the NUL. */
 #define DATE_MAX 40
 
-/* Planet 2.0's item date, strftime "%B %d, %Y %I:%M %p %Z":
- * "April 28, 2026 07:40 PM UTC". The zone may be UTC, GMT, UT, Z, a few
- * common abbreviations or +hhmm/-hhmm. The whole of s[0..n) must match.
- * Returns 0 and sets *t, and *day (unless NULL) to the day as printed, in
- * the page's own zone, as date_parse_day counts days; or returns -1. */
+/* Planet 2.0's item date, strftime "%B %d, %Y %I:%M %p %Z" as Planet
+ * Python sets it, "%B %d, %Y %I:%M %p" by default: "April 28, 2026 07:40
+ * PM UTC". The time is UTC whatever zone name follows: Planet formats the
+ * UTC times of its cache, and %Z prints its server's zone name, not the
+ * zone of the time ("06:00 AM EST" is 06:00 UTC). The name may hold
+ * letters, digits, spaces and "+-:", up to 64 bytes; the whole of s[0..n)
+ * must match. Years 1 to 9999. Returns 0 and sets *t, and *day (unless
+ * NULL) to the day as date_parse_day counts days; or returns -1. */
 int date_parse_planet(const char *s, size_t n, time_t *t, long *day);
 
 /* Planet 2.0's day header, "%B %d, %Y": "April 28, 2026". Returns 0 and
- * sets *day (unless NULL) to the days since January 1, 1970; or -1. */
+ * sets *day (unless NULL) to the days since January 1, 1970 (negative
+ * before it); or -1. */
 int date_parse_day(const char *s, size_t n, long *day);
 
 /* RFC 3339 with a zone ("2026-04-28T19:40:00Z", "...+02:00", optional

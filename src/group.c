@@ -985,7 +985,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 	else
 		xmlDocSetRootElement(doc, root);
 	for (k = 0; k < f->n_shown; k++)
-		if (f->members[k].updated > updated)
+		if (k == 0 || f->members[k].updated > updated)
 			updated = f->members[k].updated;
 	if (f->n_shown == 0)
 		updated = set->newest;
@@ -1078,7 +1078,7 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 		if (f->hidden)
 			continue;
 		for (k = 0; k < f->n_shown; k++)
-			if (f->members[k].updated > newest)
+			if (k == 0 || f->members[k].updated > newest)
 				newest = f->members[k].updated;
 		if (f->n_shown == 0)
 			newest = set->newest;

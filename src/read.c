@@ -5,6 +5,7 @@
  * parsed on its own. Every search is bounded or moves forward, so the cost
  * grows with the page, never with its square.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -800,7 +801,10 @@ web_href(struct span href)
 	    ((size_t)(end - p) > 8 && strncasecmp(p, "https://", 8) == 0);
 }
 
-/* Whether the post p (under day header day, -1 when none) looks cut short
+/* No day header yet (days before 1970 are negative). */
+#define NO_DAY LONG_MIN
+
+/* Whether the post p (under day header day, NO_DAY when none) looks cut short
  * at a copy of a footer in its body, next being what follows: Planet's
  * footers print their day header's day, newest first, and a day header
  * only for an earlier day. A post cut at a copy of its own footer leaves
@@ -810,7 +814,7 @@ web_href(struct span href)
 static int
 looks_cut(const struct post *p, long day, const struct post *next)
 {
-	return (day >= 0 && p->ft.day != day) || p->ft.published < next->ft.published ||
+	return (day != NO_DAY && p->ft.day != day) || p->ft.published < next->ft.published ||
 	    (next->f.has_day && next->f.day >= p->ft.day) ||
 	    (!next->f.has_source && !next->f.has_title && web_href(p->ft.href) &&
 	    same_span(next->ft.href, p->ft.href) && next->ft.published == p->ft.published);
@@ -821,7 +825,7 @@ static int
 can_end(const struct post *p, long day, const struct post *q, const struct post *prev)
 {
 	return (!p->f.has_title || same_span(q->ft.href, p->f.title_href)) &&
-	    (day < 0 || q->ft.day == day) && (prev == NULL || q->ft.published <= prev->ft.published);
+	    (day == NO_DAY || q->ft.day == day) && (prev == NULL || q->ft.published <= prev->ft.published);
 }
 
 /* Longest run of posts one cut-short post may take back. */
@@ -832,7 +836,7 @@ static size_t
 count_cut(const struct post *posts, size_t n)
 {
 	size_t i, cut = 0;
-	long day = -1;
+	long day = NO_DAY;
 
 	for (i = 0; i + 1 < n; i++) {
 		if (posts[i].f.has_day)
@@ -853,7 +857,7 @@ join_splits(struct framing *fr)
 {
 	struct post *joined;
 	size_t i, j, w = 0;
-	long day = -1;
+	long day = NO_DAY;
 
 	if (count_cut(fr->posts, fr->n) == 0)
 		return 0;

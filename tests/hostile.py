@@ -11,6 +11,7 @@ exactly once, with its own title, link, source and date, its markers, and
 no other post's markers; a full run must give feeds that parse.
 """
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -70,7 +71,7 @@ def page(posts):
     out = [HEAD]
     prev_day = prev_source = None
     for p in posts:
-        day = p.date.split(" 2026")[0] + " 2026"
+        day = re.match(r"\w+ \d+, \d{4}", p.date).group(0)
         if day != prev_day:
             out.append(f"\n<h2>{day}</h2>\n\n\n\n\n".encode())
             prev_day, prev_source = day, None
@@ -296,6 +297,24 @@ def main():
     rc, out, err = dump(unplanet, path)
     got = sorted((e.findtext("id"), e.findtext("link")) for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
     check("hostile: permalinks made valid IRIs for ids and links", got == sorted((v, v) for v in odd.values()), f"{got}")
+    # Planet prints UTC times followed by its server's zone name, or by
+    # nothing (its default format): the time is UTC either way. A post
+    # dated before 1970 is a post like any other, not a broken page.
+    dated = {"April 28, 2026 11:00 AM EST": "2026-04-28T11:00:00Z", "April 28, 2026 10:00 AM": "2026-04-28T10:00:00Z",
+             "April 28, 2026 09:00 AM AEST": "2026-04-28T09:00:00Z", "April 28, 2026 08:00 AM +03": "2026-04-28T08:00:00Z",
+             "December 31, 1969 11:00 PM UTC": "1969-12-31T23:00:00Z", "January 01, 0001 12:00 AM UTC": "0001-01-01T00:00:00Z"}
+    zoned = [Post(i + 1, BOB, b"<p>START x END</p>") for i in range(len(dated))]
+    for p, date in zip(zoned, dated):
+        p.date = date
+    path = os.path.join(work, "zones.html")
+    with open(path, "wb") as f:
+        f.write(page(zoned))
+    rc, out, err = dump(unplanet, path)
+    got = sorted(e.findtext("published") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
+    check("hostile: footer times are UTC whatever zone name follows, or none; years before 1970 are read",
+          got == sorted(dated.values()), f"{got}")
+    r = subprocess.run([unplanet, "-o", os.path.join(work, "zones"), path], capture_output=True, timeout=120)
+    check("hostile: a post dated year 1 or 1969 still makes a full run", r.returncode == 0, r.stderr.decode()[:200])
     # Two untitled posts of one source and one minute that share a link
     # that is no web address are two posts, not one cut at a copy of its
     # own footer.
