@@ -178,6 +178,9 @@ def check_index(unplanet, work):
             bad.append(f"{os.path.basename(f)}: latest {latest[:40]!r}")
         if not re.search(r'<p class="meta">\s*%d entr' % len(entries), li):
             bad.append(f"{os.path.basename(f)}: count")
+        # A right-to-left title must not reorder the date after it.
+        if m and not re.match(r'\s*<bdi>.*</bdi>\s*<time ', m.group(1), re.S):
+            bad.append(f"{os.path.basename(f)}: newest title not isolated from its date")
     check("index: each author's newest post and entry count are its feed's", page and not bad, str(bad[:3]))
 
 

@@ -181,7 +181,7 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
   <xsl:template match="feed">
     <xsl:variable name="feed" select="."/>
     <li class="feed" id="{@kind}-{@slug}" data-filter="{title} {@slug} {description} {newest/title}">
-      <h3>
+      <h3 dir="auto">
         <xsl:choose>
           <xsl:when test="string(link) != ''"><a href="{link}"><xsl:value-of select="title"/></a></xsl:when>
           <xsl:otherwise><xsl:value-of select="title"/></xsl:otherwise>
@@ -191,18 +191,21 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
            source's own feed title instead, when it says something new. -->
       <xsl:choose>
         <xsl:when test="@kind = 'topic' or description != concat(title, ' on ', $planet)">
-          <p class="desc"><xsl:value-of select="description"/></p>
+          <p class="desc" dir="auto"><xsl:value-of select="description"/></p>
         </xsl:when>
         <xsl:when test="string(subtitle) != '' and subtitle != title">
-          <p class="desc"><xsl:value-of select="subtitle"/></p>
+          <p class="desc" dir="auto"><xsl:value-of select="subtitle"/></p>
         </xsl:when>
       </xsl:choose>
       <xsl:if test="newest">
         <p class="latest">
-          <xsl:choose>
-            <xsl:when test="string(newest/link) != ''"><a href="{newest/link}"><xsl:value-of select="newest/title"/></a></xsl:when>
-            <xsl:otherwise><xsl:value-of select="newest/title"/></xsl:otherwise>
-          </xsl:choose>
+          <!-- bdi: a right-to-left title must not carry the date along. -->
+          <bdi>
+            <xsl:choose>
+              <xsl:when test="string(newest/link) != ''"><a href="{newest/link}"><xsl:value-of select="newest/title"/></a></xsl:when>
+              <xsl:otherwise><xsl:value-of select="newest/title"/></xsl:otherwise>
+            </xsl:choose>
+          </bdi>
           <xsl:text> </xsl:text>
           <xsl:call-template name="day"><xsl:with-param name="date" select="newest/published"/></xsl:call-template>
         </p>
