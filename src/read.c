@@ -593,6 +593,30 @@ content_base(const struct entry *e, const char *page_url)
 	return abs;
 }
 
+/* A name for a source whose channel header shows none, as every feed and
+ * entry needs one: its feed's title, else its site's host, else
+ * "Unnamed source". Returns 0, or -1 when memory runs out. */
+static int
+name_source(struct entry *e)
+{
+	xmlURIPtr uri = NULL;
+	const char *name = "Unnamed source";
+	char *copy;
+
+	if (e->source_title[strspn(e->source_title, " \t\n\r\f")] != '\0')
+		name = e->source_title;
+	else if (e->source_link[0] != '\0' && (uri = xmlParseURI(e->source_link)) != NULL &&
+	    uri->server != NULL && uri->server[0] != '\0')
+		name = uri->server;
+	copy = strdup(name);
+	xmlFreeURI(uri);
+	if (copy == NULL)
+		return -1;
+	free(e->source_name);
+	e->source_name = copy;
+	return 0;
+}
+
 /* The note that stands for a post too long to copy. The link is an http(s)
  * URL (web_link made it so); its characters are escaped for an attribute. */
 static char *
@@ -640,6 +664,8 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	    (e->source_title = span_attr(src->source_title)) == NULL ||
 	    (e->link = web_link(span_attr(ft->href), page_url != NULL ? page_url :
 	    e->source_link[0] != '\0' ? e->source_link : NULL)) == NULL)
+		goto done;
+	if (e->source_name[0] == '\0' && name_source(e) != 0)
 		goto done;
 	if (f->has_title) {
 		if ((title = span_text(f->title)) == NULL ||

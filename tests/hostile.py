@@ -315,6 +315,22 @@ def main():
           got == sorted(dated.values()), f"{got}")
     r = subprocess.run([unplanet, "-o", os.path.join(work, "zones"), path], capture_output=True, timeout=120)
     check("hostile: a post dated year 1 or 1969 still makes a full run", r.returncode == 0, r.stderr.decode()[:200])
+    # A channel header that shows no name: the source is named by its feed
+    # title, else its site's host, else "Unnamed source", everywhere.
+    nameless = {("  ", "https://blank.example/", "Alice blog"): "Alice blog",
+                ("  ", "https://www.host.example/x", ""): "www.host.example",
+                (" ", "", ""): "Unnamed source"}
+    posts_n = [Post(i + 1, src, b"<p>START x END</p>") for i, src in enumerate(nameless)]
+    for i, p in enumerate(posts_n):
+        p.link = f"https://n{i}.example/post"
+    path = os.path.join(work, "nameless.html")
+    with open(path, "wb") as f:
+        f.write(page(posts_n))
+    rc, out, err = dump(unplanet, path)
+    got = sorted((e.findtext("title"), e.findtext("entry/author"), e.findtext("entry/source/name"))
+                 for e in ET.fromstring(out).iter("feed") if e.get("kind") == "author") if rc == 0 else err[:200]
+    check("hostile: a source without a name is named by its feed title, host, or 'Unnamed source'",
+          got == sorted((n, n, n) for n in nameless.values()), f"{got}")
     # Two untitled posts of one source and one minute that share a link
     # that is no web address are two posts, not one cut at a copy of its
     # own footer.
