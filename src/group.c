@@ -703,6 +703,14 @@ group_page(struct page *page, struct state *archive,
 	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || held == NULL)
 		goto nomem;
 	set->page = page;
+	if (archive != NULL && archive->planet != NULL)
+		set->id_name = strdup(archive->planet);
+	else if ((set->id_name = text_slug(page->title, SLUG_MAX)) != NULL && set->id_name[0] == '\0') {
+		free(set->id_name);
+		set->id_name = strdup("planet");
+	}
+	if (set->id_name == NULL)
+		goto nomem;
 	n = 0;
 	for (i = 0; i < page->n_entries; i++, n++) {
 		all[n].e = &page->entries[i];
@@ -850,27 +858,16 @@ feed_url(const struct feed *f, const char *base_url)
 }
 
 /* A feed id that stays the same wherever the folder is served: its URL when
- * a base URL is known, else a URN naming the Planet, kind and slug. */
+ * a base URL is known, else a URN naming the Planet, kind and slug. The
+ * Planet's name is the one the folder's state keeps (its title's slug
+ * when the folder was first written), so a Planet that retitles its page
+ * does not change every feed's id. */
 static char *
-feed_id(const struct feed *f, const struct page *page, const char *url, const char *base_url)
+feed_id(const struct feed *f, const char *id_name, const char *url, const char *base_url)
 {
-	struct buf out = { 0 };
-	char *planet;
-
 	if (base_url != NULL && base_url[0] != '\0')
 		return strdup(url);
-	planet = text_slug(page->title, SLUG_MAX);
-	if (planet == NULL)
-		return NULL;
-	if (buf_adds(&out, "urn:unplanet:") != 0 || buf_adds(&out, planet[0] ? planet : "planet") != 0 ||
-	    buf_addc(&out, ':') != 0 || buf_adds(&out, f->kind) != 0 || buf_addc(&out, ':') != 0 ||
-	    buf_adds(&out, f->slug) != 0) {
-		buf_free(&out);
-		free(planet);
-		return NULL;
-	}
-	free(planet);
-	return buf_take(&out);
+	return buf_concat("urn:unplanet:", id_name, ":", f->kind, ":", f->slug, NULL);
 }
 
 /* The first max bytes of text, cut after a whole word where possible and
@@ -990,7 +987,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 	if (f->n_shown == 0)
 		updated = set->newest;
 	url = feed_url(f, base_url);
-	id = url != NULL ? feed_id(f, set->page, url, base_url) : NULL;
+	id = url != NULL ? feed_id(f, set->id_name, url, base_url) : NULL;
 	ok = id != NULL &&
 	    xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") != NULL &&
 	    xmlNewProp(root, (const xmlChar *)"kind", (const xmlChar *)f->kind) != NULL &&
@@ -1162,5 +1159,6 @@ feed_set_free(struct feed_set *set)
 		free(f->members);
 	}
 	free(set->feeds);
+	free(set->id_name);
 	free(set);
 }

@@ -65,6 +65,9 @@ struct feed_set {
 	int out_of_memory;       /* a pattern match ran out of memory */
 	time_t newest;           /* the newest updated time of any entry: the
 	                            date of a feed that has no entries */
+	char *id_name;           /* the Planet's name in feed ids without a
+	                            base URL: the state's, else its title's
+	                            slug (see feed_id) */
 };
 
 struct group_options {

@@ -500,8 +500,8 @@ save_state(const struct feed_set *set, const struct state *old, const char *url,
 		if (k == current)
 			topics[n++] = old->topics[i];
 	}
-	rc = state_serialize(url, fetched->etag, fetched->last_modified, settings, fingerprint, topics, n,
-	    data, len, err);
+	rc = state_serialize(url, fetched->etag, fetched->last_modified, settings, fingerprint, set->id_name,
+	    topics, n, data, len, err);
 	free(topics);
 	return rc;
 }

@@ -282,7 +282,7 @@ static int
 read_validators(const char *path, struct state *s, char **err)
 {
 	xmlDocPtr doc;
-	xmlNodePtr root, outputs, fetch, node;
+	xmlNodePtr root, outputs, planet, fetch, node;
 	int rc = UP_OK;
 
 	doc = parse_file(path, err);
@@ -306,6 +306,13 @@ read_validators(const char *path, struct state *s, char **err)
 	outputs = child(root, "outputs");
 	if (outputs != NULL)
 		s->fingerprint = (char *)xmlGetProp(outputs, (const xmlChar *)"fingerprint");
+	if ((planet = child(root, "planet")) != NULL) {
+		s->planet = (char *)xmlGetProp(planet, (const xmlChar *)"name");
+		if (s->planet == NULL || !text_valid_slug(s->planet)) {
+			rc = corrupt(err, path, planet, "<planet> needs a name of a-z, 0-9 and '-'");
+			goto done;
+		}
+	}
 	for (node = root->children; node != NULL; node = node->next) {
 		struct state_topic *t;
 
@@ -457,8 +464,8 @@ done:
 
 int
 state_serialize(const char *url, const char *etag, const char *last_modified,
-    const char *settings, const char *fingerprint, const struct state_topic *topics, size_t n_topics,
-    char **data, size_t *len, char **err)
+    const char *settings, const char *fingerprint, const char *planet, const struct state_topic *topics,
+    size_t n_topics, char **data, size_t *len, char **err)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root, fetch;
@@ -479,6 +486,13 @@ state_serialize(const char *url, const char *etag, const char *last_modified,
 		fetch = xmlNewChild(root, NULL, (const xmlChar *)"outputs", NULL);
 		if (fetch == NULL ||
 		    xmlNewProp(fetch, (const xmlChar *)"fingerprint", (const xmlChar *)fingerprint) == NULL) {
+			rc = err_nomem(err);
+			goto done;
+		}
+	}
+	if (planet != NULL) {
+		fetch = xmlNewChild(root, NULL, (const xmlChar *)"planet", NULL);
+		if (fetch == NULL || xmlNewProp(fetch, (const xmlChar *)"name", (const xmlChar *)planet) == NULL) {
 			rc = err_nomem(err);
 			goto done;
 		}
@@ -542,5 +556,6 @@ state_free(struct state *s)
 	xmlFree(s->last_modified);
 	xmlFree(s->fingerprint);
 	xmlFree(s->settings);
+	xmlFree(s->planet);
 	free(s);
 }

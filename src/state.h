@@ -2,7 +2,9 @@
  *
  *   .unplanet/state.xml         the page's URL and its HTTP validators
  *                               (ETag, Last-Modified), for conditional GETs,
- *                               and each topic's slug, which it keeps, also
+ *                               the Planet's name in feed ids (kept from
+ *                               the first run), and each topic's slug,
+ *                               which it keeps, also
  *                               after the topic is gone, for as long as its
  *                               cache/topics/SLUG.xml is there
  *   .unplanet/archive/SLUG.xml  one feed document per source, in the
@@ -62,6 +64,8 @@ struct state {
 	                            under, or NULL */
 	char *settings;          /* the fingerprint of the settings the
 	                            validators were stored under, or NULL */
+	char *planet;            /* the Planet's name in feed ids (a slug),
+	                            kept from the first run, or NULL */
 	struct archived_feed *feeds;
 	size_t n_feeds;
 	struct state_topic *topics;
@@ -73,10 +77,11 @@ int state_load(const char *dir, struct state **out, char **err);
 
 /* state.xml's bytes for the given validators, the fingerprint of the
  * settings they were fetched under, that of the settings the outputs were
- * made under (each may be NULL) and the topics' slugs; *data is malloc'd. */
+ * made under (each may be NULL), the Planet's name in feed ids and the
+ * topics' slugs; *data is malloc'd. */
 int state_serialize(const char *url, const char *etag, const char *last_modified,
-    const char *settings, const char *fingerprint, const struct state_topic *topics, size_t n_topics,
-    char **data, size_t *len, char **err);
+    const char *settings, const char *fingerprint, const char *planet, const struct state_topic *topics,
+    size_t n_topics, char **data, size_t *len, char **err);
 
 void state_free(struct state *state);
 

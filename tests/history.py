@@ -283,6 +283,26 @@ def main():
           stamps[0] == stamps[1] and stamps[0].startswith("20"), f"{stamps}")
     check("history: a changed setting makes the files again (so a feed --only left out gets them)", stamps[2] != stamps[1] and stamps[2].startswith("20"),
           f"{stamps}")
+
+    # Without --base-url a feed's id is a URN naming the Planet: a Planet
+    # that retitles its page keeps its feeds' ids (RFC 4287: permanent).
+    t = os.path.join(work, "retitled")
+    retitled = os.path.join(work, "retitled.html")
+    open(retitled, "w", encoding="utf-8").write(page_a.replace("<title>Planet Python</title>", "<title>Python Planet, renamed</title>", 1))
+    ids = []
+    for src in (a, retitled):
+        rc, err = run(unplanet, "-o", t, src)
+        ids.append(ET.parse(os.path.join(t, "authors", "pypy.atom")).getroot().findtext(A + "id") if rc == 0 else err)
+    check("history: a retitled Planet keeps its feeds' ids", ids[0] == ids[1] == "urn:unplanet:planet-python:author:pypy", f"{ids}")
+    state = os.path.join(t, ".unplanet", "state.xml")
+    with open(state, encoding="utf-8") as f:
+        text = f.read()
+    with open(state, "w", encoding="utf-8") as f:
+        f.write(text.replace('<planet name="planet-python"/>', '<planet name="../x"/>'))
+    snap = snapshot(t)
+    rc, err = run(unplanet, "-o", t, a)
+    check("history: a state whose Planet name is no slug is an error naming the file (65), nothing changed",
+          rc == 65 and "state.xml" in err and snapshot(t) == snap, f"exit {rc}: {err}")
     report()
 
 
