@@ -72,7 +72,7 @@ static const char usage_text[] =
 "\n"
 "Exit status:\n"
 "   0  success, also when the page was not modified\n"
-"  64  usage error: a bad option, pattern or stylesheet\n"
+"  64  usage error: a bad option, pattern, stylesheet or non-http(s) URL\n"
 "  65  the page is not a readable Planet page, or DIR/.unplanet is corrupt\n"
 "  66  the input file or a stylesheet is missing or unreadable\n"
 "  69  the URL could not be fetched\n"
