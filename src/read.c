@@ -78,6 +78,9 @@ struct scanner {
 	/* Offsets of the bodies of frames from which the rest of the page
 	 * cannot be framed (see add_dead). */
 	xmlHashTablePtr dead;
+	/* Each title link to the search that found no footer for it (see
+	 * note_miss). */
+	xmlHashTablePtr misses;
 	/* Bytes framing has searched, and how many it may: going back after
 	 * a post finds no footer can search the page again and again. */
 	size_t work, work_limit;
@@ -98,6 +101,9 @@ skip_space_back(const char *floor, const char *p)
 		p--;
 	return p;
 }
+
+/* What a footer's link starts with. */
+#define FOOTER_START "<em><a href=\""
 
 static int
 starts(const char *p, const char *end, const char *lit)
@@ -335,7 +341,7 @@ match_footer(struct scanner *sc, const char *body, const char *em, struct footer
 	if (q - body < 4 || memcmp(q - 4, "</p>", 4) != 0)
 		return -1;
 	ft->start = q - 4;
-	q = em + 13;   /* strlen("<em><a href=\"") */
+	q = em + strlen(FOOTER_START);
 	quote = find_near(&sc->quote, q, end);
 	if (quote == NULL || !starts(quote, end, "\">"))
 		return -1;
@@ -383,7 +389,7 @@ link_index(struct scanner *sc)
 
 	if ((sc->links = xmlHashCreate(256)) == NULL)
 		return -1;
-	while ((em = find(p, sc->end, "<em><a href=\"", &sc->work)) != NULL) {
+	while ((em = find(p, sc->end, FOOTER_START, &sc->work)) != NULL) {
 		xmlChar *href;
 		int rc;
 
@@ -400,18 +406,22 @@ link_index(struct scanner *sc)
 	return 0;
 }
 
-/* Nonzero when the index says no footer at or after from links to href. */
-static int
-no_footer_links(const struct scanner *sc, struct span href, const char *from)
+/* Where the search for a footer linking to href may stop: just after the
+ * last such footer, by the index; NULL when none is at or after from; the
+ * page's end without an index. A titled frame copied into a post, with no
+ * footer of its own near it, then costs the search only up to its link's
+ * last footer, not to the end of the page, each time framing goes back. */
+static const char *
+footer_search_end(const struct scanner *sc, struct span href, const char *from)
 {
 	xmlChar *key;
 	const char *last;
 
 	if (sc->links == NULL || (key = xmlStrndup((const xmlChar *)href.s, (int)href.n)) == NULL)
-		return 0;
+		return sc->end;
 	last = xmlHashLookup(sc->links, key);
 	xmlFree(key);
-	return last == NULL || last < from;
+	return last == NULL || last < from ? NULL : last + strlen(FOOTER_START);
 }
 
 /* The key of a frame's body in sc->dead: its offset in the page. */
@@ -447,6 +457,56 @@ add_dead(struct scanner *sc, const char *body)
 	return xmlHashUpdateEntry(sc->dead, (const xmlChar *)key, (void *)(uintptr_t)body, NULL) == 0 ? 0 : -1;
 }
 
+/* A search for a footer linking to a title's link that found none: from
+ * where, for a frame whose body began where. */
+struct miss {
+	const char *from;
+	const char *body;
+};
+
+/* Whether a search for a footer linking to href, from from for a frame
+ * whose body begins at body, is known to find none: one found none from
+ * no later for a body no later. Nothing it passed over can have become a
+ * footer that ends a post since: frames only ever become dead, and a later
+ * body only rules out more footers. So copies of titled frames in one post
+ * cost one search, not one each. */
+static int
+known_miss(const struct scanner *sc, struct span href, const char *from, const char *body)
+{
+	xmlChar *key;
+	const struct miss *m;
+
+	if (sc->misses == NULL || (key = xmlStrndup((const xmlChar *)href.s, (int)href.n)) == NULL)
+		return 0;
+	m = xmlHashLookup(sc->misses, key);
+	xmlFree(key);
+	return m != NULL && from >= m->from && body >= m->body;
+}
+
+/* Notes such a search. Only a cache: running out of memory loses nothing. */
+static void
+note_miss(struct scanner *sc, struct span href, const char *from, const char *body)
+{
+	xmlChar *key;
+	struct miss *m;
+
+	if ((sc->misses == NULL && (sc->misses = xmlHashCreate(64)) == NULL) ||
+	    (key = xmlStrndup((const xmlChar *)href.s, (int)href.n)) == NULL)
+		return;
+	if ((m = xmlHashLookup(sc->misses, key)) != NULL) {
+		if (from <= m->from && body <= m->body) {
+			m->from = from;
+			m->body = body;
+		}
+	} else if ((m = xmlMalloc(sizeof *m)) != NULL) {
+		m->from = from;
+		m->body = body;
+		if (xmlHashAddEntry(sc->misses, key, m) != 0)
+			xmlFree(m);
+	}
+	xmlFree(key);
+}
+
 /* Finds the footer that really ends the post framed by f, trying those
  * whose "<em><a href=" is at or after from: the first one followed by the
  * next frame or the end of the list, linking where the post's title links.
@@ -455,12 +515,13 @@ static int
 find_footer(struct scanner *sc, const struct frame *f, const char *from, struct footer *ft,
     struct frame *next, int *last)
 {
-	const char *p = from, *em, *end = sc->end;
+	const char *p = from, *em, *end = sc->end, *limit = end;
 	int rc = -1;
 
-	if (f->has_title && no_footer_links(sc, f->title_href, from))
+	if (f->has_title && ((limit = footer_search_end(sc, f->title_href, from)) == NULL ||
+	    known_miss(sc, f->title_href, from, f->body)))
 		return -1;
-	while ((em = find(p, end, "<em><a href=\"", &sc->work)) != NULL) {
+	while ((em = find(p, limit, FOOTER_START, &sc->work)) != NULL) {
 		p = em + 1;
 		if (match_footer(sc, f->body, em, ft) != 0)
 			continue;
@@ -478,6 +539,8 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 			break;
 		}
 	}
+	if (rc != 0 && f->has_title)
+		note_miss(sc, f->title_href, from, f->body);
 	return rc;
 }
 
@@ -1166,6 +1229,7 @@ done:
 		htmlFreeParserCtxt(sc.html);
 	xmlHashFree(sc.links, NULL);
 	xmlHashFree(sc.dead, NULL);
+	xmlHashFree(sc.misses, xmlHashDefaultDeallocator);
 	if (rc != 0) {
 		page_free(page);
 		return rc;

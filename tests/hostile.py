@@ -271,6 +271,24 @@ def main():
             rc, err = None, "still searching after 120 s"
         check(f"hostile: {n} copies whose readings multiply give a clear error",
               rc == 65 and "multiply.html:" in err, f"exit {rc}: {err[:200]}")
+    # Many copies, in one post, of its own footer followed by a titled
+    # frame whose link no footer after it can close: each copy is tried
+    # and fails, which must cost one search for them all, not one search
+    # of the rest of the page each (that gave up on the whole page).
+    for title, k in ((True, 300), (False, 300)):
+        pair = (b"OWNFOOTER<h4><a href=\"https://x.example/L\">F</a></h4>\n<p>\nx ")
+        tail = b"</p>\n<p>\n<em><a href=\"https://x.example/L\">April 28, 2026 05:00 AM UTC</a></em>\n</p>\nEND"
+        copies = [Post(1, ALICE, b"<p>START intro</p>\n" + pair * k + tail, title=title, day=28, hour=9)]
+        copies += [Post(i, BOB, b"<p>START filler END</p>", day=28, hour=8) for i in range(2, 6)]
+        path = os.path.join(work, "copies.html")
+        with open(path, "wb") as f:
+            f.write(page(copies))
+        rc, out, err = dump(unplanet, path)
+        texts = [visible_text(e.findtext("content") or "") for e in ET.fromstring(out).iter("entry")] if rc == 0 else [err[:200]]
+        check(f"hostile: {k} copies of a {'titled' if title else 'untitled'} post's own footer, each before a titled "
+              "frame no footer closes, leave every post whole",
+              len(texts) == 5 and texts[0].startswith("START1X intro") and texts[0].endswith("END1X") and
+              sorted(texts[1:]) == [f"START{i}X filler END{i}X" for i in range(2, 6)], f"exit {rc}: {[t[:60] for t in texts]}")
     # Relative permalinks, read from a file (no page URL): against the source's site.
     rel = [Post(1, ALICE, b"<p>START one END</p>"), Post(2, ALICE, b"<p>START two END</p>")]
     rel[0].link, rel[1].link = "/blog/p1/", "//cdn.example/p2"
