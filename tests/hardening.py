@@ -236,7 +236,7 @@ def main():
     leaked = [os.path.relpath(f, sb) for f in files if "javascript:" in open(f, encoding="utf-8").read()]
     check("hardening: javascript: permalinks and site links reach no file", rc == 0 and not leaked, f"{leaked} {err}")
     got = entries(os.path.join(sb, "out"))
-    long_content = got.get(p2.link)
+    long_content = got.get(p2.link.replace('"', "%22"))   # a permalink is made a valid IRI
     found = []
     for e in got.values():
         d = Dangers()
