@@ -935,48 +935,81 @@ count_cut(const struct post *posts, size_t n)
 	return cut;
 }
 
-/* Undoes splits at footers copied into posts: each post that looks cut
- * short takes back the posts after it up to the first whose footer can end
- * it (the copies' frames and text become its body again). The result is
- * kept only if no post looks cut short any more: a page whose dates
- * disagree with its day headers for another reason is left as framed.
- * Returns 0, or -1 when memory runs out. */
-static int
-join_splits(struct framing *fr)
+/* One pass of join_splits over posts[0..n): each post that looks cut short
+ * takes back the posts after it up to the first whose footer can end it.
+ * Writes the result to joined and returns its length. */
+static size_t
+join_pass(const struct post *posts, size_t n, struct post *joined)
 {
-	struct post *joined;
 	size_t i, j, w = 0;
 	long day = NO_DAY;
 
-	if (count_cut(fr->posts, fr->n) == 0)
-		return 0;
-	if ((joined = malloc(fr->n * sizeof *joined)) == NULL)
-		return -1;
-	for (i = 0; i < fr->n; i++) {
-		struct post p = fr->posts[i];
+	for (i = 0; i < n; i++) {
+		struct post p = posts[i];
 
 		if (p.f.has_day)
 			day = p.f.day;
-		if (i + 1 < fr->n && looks_cut(&p, day, &fr->posts[i + 1])) {
-			for (j = i + 1; j < fr->n && j - i <= SPLIT_MAX; j++)
-				if (can_end(&p, day, &fr->posts[j], w > 0 ? &joined[w - 1] : NULL))
+		if (i + 1 < n && looks_cut(&p, day, &posts[i + 1])) {
+			for (j = i + 1; j < n && j - i <= SPLIT_MAX; j++)
+				if (can_end(&p, day, &posts[j], w > 0 ? &joined[w - 1] : NULL))
 					break;
-			if (j < fr->n && j - i <= SPLIT_MAX) {
-				p.ft = fr->posts[j].ft;
+			if (j < n && j - i <= SPLIT_MAX) {
+				p.ft = posts[j].ft;
 				i = j;
 			}
 		}
 		joined[w++] = p;
 	}
-	if (count_cut(joined, w) == 0) {
-		free(fr->posts);
-		fr->posts = joined;
-		fr->cap = fr->n;
-		fr->n = w;
-	} else {
-		free(joined);
+	return w;
+}
+
+/* Most passes join_splits makes: a post holding several copies of its own
+ * footer is joined one copy per pass. */
+#define JOIN_PASSES 16
+
+/* Undoes splits at footers copied into posts (the copies' frames and text
+ * become their post's body again), pass after pass while posts still look
+ * cut short and a pass joins something. The result is kept only if no post
+ * looks cut short any more: a page whose dates disagree with its day
+ * headers for another reason is left as framed. Returns 0, or -1 when
+ * memory runs out. */
+static int
+join_splits(struct framing *fr)
+{
+	struct post *cur = NULL, *next = NULL;
+	size_t n = fr->n, w, pass;
+	int rc = 0;
+
+	if (count_cut(fr->posts, fr->n) == 0)
+		return 0;
+	if ((cur = malloc(fr->n * sizeof *cur)) == NULL || (next = malloc(fr->n * sizeof *next)) == NULL) {
+		rc = -1;
+		goto done;
 	}
-	return 0;
+	memcpy(cur, fr->posts, fr->n * sizeof *cur);
+	for (pass = 0; pass < JOIN_PASSES; pass++) {
+		struct post *t;
+
+		w = join_pass(cur, n, next);
+		if (w == n)
+			break;   /* nothing joined: no further pass can help */
+		t = cur;
+		cur = next;
+		next = t;
+		n = w;
+		if (count_cut(cur, n) == 0) {
+			free(fr->posts);
+			fr->posts = cur;
+			fr->cap = fr->n;
+			fr->n = n;
+			cur = NULL;
+			break;
+		}
+	}
+done:
+	free(cur);
+	free(next);
+	return rc;
 }
 
 static int

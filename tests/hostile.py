@@ -289,6 +289,22 @@ def main():
               "frame no footer closes, leave every post whole",
               len(texts) == 5 and texts[0].startswith("START1X intro") and texts[0].endswith("END1X") and
               sorted(texts[1:]) == [f"START{i}X filler END{i}X" for i in range(2, 6)], f"exit {rc}: {[t[:60] for t in texts]}")
+    # Two repairs on one page: an untitled post holding an older footer's
+    # copy, and a titled post holding two copies of its own footer (joined
+    # one copy per pass). Neither may undo the other.
+    both = [Post(1, ALICE, b"<p>START alice</p>\n</p>\n<p>\n<em><a href=\"http://x.example/old\">April 20, 2026 "
+                 b"06:00 AM UTC</a></em>\n</p>\n<p>\nalice END", title=False, day=28, hour=9),
+            Post(2, BOB, b"<p>START bob</p>\nOWNFOOTER<p>\nbob middle\nOWNFOOTER<p>\nbob END", day=28, hour=8),
+            Post(3, BOB2, b"<p>START last END</p>", day=28, hour=7)]
+    path = os.path.join(work, "both.html")
+    with open(path, "wb") as f:
+        f.write(page(both))
+    rc, out, err = dump(unplanet, path)
+    texts = sorted(visible_text(e.findtext("content") or "") for e in ET.fromstring(out).iter("entry")) if rc == 0 else [err[:200]]
+    check("hostile: an older footer's copy in one post and two of its own footer in another: both posts whole",
+          len(texts) == 3 and texts[0].startswith("START1X alice") and texts[0].endswith("END1X") and
+          texts[1].startswith("START2X bob") and "bob middle" in texts[1] and texts[1].endswith("END2X") and
+          texts[2] == "START3X last END3X", f"exit {rc}: {texts}")
     # Relative permalinks, read from a file (no page URL): against the source's site.
     rel = [Post(1, ALICE, b"<p>START one END</p>"), Post(2, ALICE, b"<p>START two END</p>")]
     rel[0].link, rel[1].link = "/blog/p1/", "//cdn.example/p2"
