@@ -476,12 +476,18 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 		}
 	}
 	f->n_members = merge(c, n, f->members, opt->now);
-	for (i = kept = 0; i < f->n_members; i++)
+	qsort(f->members, f->n_members, sizeof *f->members, by_date);
+	if (s != NULL && s->n_exclude > 0 && (f->excluded = calloc(f->n_members, sizeof *f->excluded)) == NULL)
+		return -1;
+	for (i = kept = 0; i < f->n_members; i++) {
 		if (s == NULL || !matches(s->exclude, s->n_exclude, f->members[i].entry, set))
 			f->members[kept++] = f->members[i];
+		else
+			f->excluded[f->n_excluded++] = f->members[i];
+	}
 	f->n_members = kept;
-	qsort(f->members, f->n_members, sizeof *f->members, by_date);
 	f->n_shown = shown(f->n_members, opt->keep);
+	f->n_excluded = shown(f->n_excluded, opt->keep);
 	if (title == NULL)
 		title = first->source_name[0] != '\0' ? first->source_name :
 		    first->source_title[0] != '\0' ? first->source_title : first->source_link;
@@ -964,7 +970,7 @@ add_entry(xmlNodePtr feed, const struct member *m)
 /* Builds <feed> for set->feeds[i] under parent (or as the root of doc). */
 static xmlNodePtr
 build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t i,
-    const struct group_options *opt)
+    const struct group_options *opt, int archive)
 {
 	const struct feed *f = &set->feeds[i];
 	const char *base_url = opt != NULL ? opt->base_url : NULL;
@@ -1009,25 +1015,46 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 		ok = gen != NULL &&
 		    xmlNewProp(gen, (const xmlChar *)"version", (const xmlChar *)VERSION) != NULL;
 	}
-	for (k = 0; ok && k < f->n_shown; k++)
-		ok = add_entry(root, &f->members[k]) == 0;
+	if (archive) {
+		size_t x = 0;
+
+		/* Both lists are newest first: merge them. */
+		for (k = 0; ok && (k < f->n_shown || x < f->n_excluded);)
+			ok = add_entry(root, x == f->n_excluded || (k < f->n_shown &&
+			    by_date(&f->members[k], &f->excluded[x]) < 0) ? &f->members[k++] : &f->excluded[x++]) == 0;
+	} else {
+		for (k = 0; ok && k < f->n_shown; k++)
+			ok = add_entry(root, &f->members[k]) == 0;
+	}
 	free(url);
 	free(id);
 	return ok ? root : NULL;
 }
 
-xmlDocPtr
-feed_document(const struct feed_set *set, size_t i, const struct group_options *opt)
+static xmlDocPtr
+document(const struct feed_set *set, size_t i, const struct group_options *opt, int archive)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 
 	if (doc == NULL)
 		return NULL;
-	if (build_feed(doc, NULL, set, i, opt) == NULL) {
+	if (build_feed(doc, NULL, set, i, opt, archive) == NULL) {
 		xmlFreeDoc(doc);
 		return NULL;
 	}
 	return doc;
+}
+
+xmlDocPtr
+feed_document(const struct feed_set *set, size_t i, const struct group_options *opt)
+{
+	return document(set, i, opt, 0);
+}
+
+xmlDocPtr
+archive_document(const struct feed_set *set, size_t i, const struct group_options *opt)
+{
+	return document(set, i, opt, 1);
 }
 
 xmlDocPtr
@@ -1133,7 +1160,7 @@ feed_set_document(const struct feed_set *set, const struct group_options *opt)
 	xmlDocSetRootElement(doc, root);
 	xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1");
 	for (i = 0; i < set->n_feeds; i++) {
-		if (build_feed(doc, root, set, i, opt) == NULL) {
+		if (build_feed(doc, root, set, i, opt, 0) == NULL) {
 			xmlFreeDoc(doc);
 			return NULL;
 		}
@@ -1157,6 +1184,7 @@ feed_set_free(struct feed_set *set)
 		free(f->link);
 		free(f->subtitle);
 		free(f->members);
+		free(f->excluded);
 	}
 	free(set->feeds);
 	free(set->id_name);

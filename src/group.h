@@ -54,6 +54,11 @@ struct feed {
 	struct member *members;  /* newest first: all that merged... */
 	size_t n_members;
 	size_t n_shown;          /* ...and the first n_shown make the feed */
+	struct member *excluded; /* an author feed's entries --exclude hides,
+	                            newest first, up to --keep: archived all
+	                            the same, so a pattern given by mistake
+	                            loses no history */
+	size_t n_excluded;
 	int hidden;              /* archived, but --only writes no files for it */
 };
 
@@ -83,6 +88,10 @@ int group_page(struct page *page, struct state *archive,
 
 /* The intermediate document of feed i; NULL when memory runs out. */
 xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group_options *opt);
+
+/* What an author feed's archive holds: its document with the entries
+ * --exclude hides put back; NULL when memory runs out. */
+xmlDocPtr archive_document(const struct feed_set *set, size_t i, const struct group_options *opt);
 
 /* An output format, as the directory page lists it. */
 struct format_info {

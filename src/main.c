@@ -385,7 +385,10 @@ add_output(struct writer *w, int site, size_t k, xmlDocPtr doc, const char *relp
 }
 
 /* Adds every format of every feed to the publication, with each author
- * feed's archive (also for feeds --only leaves without files). */
+ * feed's archive (also for feeds --only leaves without files). The files
+ * are made from the feed's document, which is its archive but for the
+ * entries --exclude hides: the same archive under the same settings makes
+ * the same files. */
 static int
 write_feeds(struct feed_set *set, const struct group_options *gopt, struct writer *w,
     int same_stylesheets, struct publish *pub, char **err)
@@ -397,27 +400,34 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 		struct feed *f = &set->feeds[i];
 		int author = strcmp(f->kind, "author") == 0, same = 0;
 		char *docpath = buf_concat(author ? ARCHIVE_DIR "/" : CACHE_DIR "/topics/", f->slug, ".xml", NULL);
+		xmlDocPtr archive = author && f->n_excluded > 0 ? archive_document(set, i, gopt) : NULL;
 		xmlDocPtr doc = feed_document(set, i, gopt);
-		char *bytes = doc != NULL ? document_bytes(doc, &len) : NULL;
+		char *bytes = doc != NULL ? document_bytes(archive != NULL ? archive : doc, &len) : NULL;
 
 		/* An archive this run could not read back would stop every later
 		 * run: keep fewer entries until it fits. */
-		while (bytes != NULL && author && len > STATE_FILE_MAX && f->n_shown > 1) {
-			f->n_shown /= 2;
+		while (bytes != NULL && author && len > STATE_FILE_MAX && (f->n_shown > 1 || f->n_excluded > 0)) {
+			if (f->n_shown > 1)
+				f->n_shown /= 2;
+			f->n_excluded /= 2;
 			if (!gopt->settings->quiet)
 				fprintf(stderr, "unplanet: warning: %s: its archive would pass %u MiB; keeping its newest %zu "
 				    "entries\n", f->slug, STATE_FILE_MAX >> 20, f->n_shown);
 			xmlFree(bytes);
 			xmlFreeDoc(doc);
+			xmlFreeDoc(archive);
+			archive = f->n_excluded > 0 ? archive_document(set, i, gopt) : NULL;
 			doc = feed_document(set, i, gopt);
-			bytes = doc != NULL ? document_bytes(doc, &len) : NULL;
+			bytes = doc != NULL ? document_bytes(archive != NULL ? archive : doc, &len) : NULL;
 		}
-		if (docpath == NULL || doc == NULL || bytes == NULL) {
+		if (docpath == NULL || doc == NULL || bytes == NULL || (f->n_excluded > 0 && author && archive == NULL)) {
 			xmlFree(bytes);
 			xmlFreeDoc(doc);
+			xmlFreeDoc(archive);
 			free(docpath);
 			return err_nomem(err);
 		}
+		xmlFreeDoc(archive);
 		rc = publish_add(pub, docpath, bytes, len, &same, err);
 		for (k = 0; rc == UP_OK && !f->hidden && k < writer_count(w); k++) {
 			char *file = buf_concat(f->kind, "s/", f->slug, ".", writer_name(w, k), NULL);

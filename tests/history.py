@@ -284,6 +284,18 @@ def main():
     check("history: a changed setting makes the files again (so a feed --only left out gets them)", stamps[2] != stamps[1] and stamps[2].startswith("20"),
           f"{stamps}")
 
+    # --exclude hides entries from the feeds, not from their history: a
+    # pattern given by mistake for one run loses nothing that left the
+    # page meanwhile.
+    x = os.path.join(work, "exclude")
+    codes = [run(unplanet, "-o", x, a)[0], run(unplanet, "-o", x, "-x", ".", b)[0]]
+    hidden = entries(x)
+    codes.append(run(unplanet, "-o", x, b)[0])
+    back = entries(x)
+    missing = [t["link"] for t in truth if len(back.get(t["link"], [])) != 1]
+    check("history: entries --exclude hid for a run are back once it is gone, also those that left the page",
+          codes == [0, 0, 0] and not hidden and not missing, f"{codes} {len(hidden)} hidden, missing {missing[:3]}")
+
     # Without --base-url a feed's id is a URN naming the Planet: a Planet
     # that retitles its page keeps its feeds' ids (RFC 4287: permanent).
     t = os.path.join(work, "retitled")
