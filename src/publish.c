@@ -130,7 +130,9 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 	return UP_OK;
 }
 
-/* Nonzero when dir/relpath already holds exactly data[0..len). */
+/* Nonzero when dir/relpath already holds exactly data[0..len). Opened
+ * without blocking: a FIFO planted there must not hang the run (it is no
+ * regular file, so not the same, and the rename replaces it). */
 static int
 same_bytes(int dirfd, const char *relpath, const char *data, size_t len)
 {
@@ -139,7 +141,7 @@ same_bytes(int dirfd, const char *relpath, const char *data, size_t len)
 	size_t at = 0;
 	int fd, same = 0;
 
-	fd = openat(dirfd, relpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(dirfd, relpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)

@@ -50,6 +50,13 @@ snapshot "$D" >"$T/after"
 expect_same "second run rewrites nothing (mtimes, bytes)" "$T/before" "$T/after"
 expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 topics, 0 files written, 81 unchanged"
 
+# A FIFO where a feed goes neither hangs the run nor stays.
+F=$T/fifo
+rm -rf "$F" && cp -R "$D" "$F" && rm "$F/authors/pypy.atom" && mkfifo "$F/authors/pypy.atom"
+expect_exit "a FIFO in place of a feed: the run neither hangs nor fails" 0 timeout 60 "$UNPLANET" -o "$F" "$SAMPLE"
+[ -f "$F/authors/pypy.atom" ] && [ ! -p "$F/authors/pypy.atom" ] && ok "a FIFO in place of a feed is replaced by the feed" ||
+	not_ok "a FIFO in place of a feed is replaced by the feed"
+
 # One post changes: only its author's two files are rewritten.
 sed 's/Before GitHub/Before GitHub (updated)/' "$SAMPLE" >"$T/changed.html"
 expect_exit "changed page converts" 0 "$UNPLANET" -v -o "$D" "$T/changed.html"
