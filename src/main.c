@@ -610,7 +610,19 @@ run(const struct settings *s, char **err)
 	 * --only left out had its archive updated but no files made from it,
 	 * and must get them once it is let in again. */
 	same_stylesheets = !s->force && state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) == 0;
-	rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
+	/* Files made under other settings are about to replace some of those
+	 * the state says were made under its own: it stops saying so first,
+	 * or a run killed (or failing) part way, then a return to the old
+	 * settings, would keep the new files as if they were the old ones. */
+	if (state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) != 0) {
+		rc = state_serialize(state->url, state->etag, state->last_modified, state->settings, NULL, state->planet,
+		    state->topics, state->n_topics, &state_bytes, &state_len, err);
+		if (rc == UP_OK)
+			rc = publish_add_first(pub, STATE_FILE, state_bytes, state_len, err);
+		state_bytes = NULL;
+	}
+	if (rc == UP_OK)
+		rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
 	if (rc == UP_OK)
 		rc = write_site(set, &gopt, w, same_stylesheets, pub, err);
 	/* The state goes last: a run killed before it leaves the old

@@ -19,6 +19,7 @@ struct pending {
 	char *data;
 	size_t len;
 	char *tmp;      /* the temporary file, once written */
+	int first;      /* renamed before every other file (publish_add_first) */
 };
 
 struct publish {
@@ -197,9 +198,8 @@ publish_sweep(struct publish *p, const char *folder, char **err)
 	return note_folder_name(p, folder, strlen(folder)) == 0 ? UP_OK : err_nomem(err);
 }
 
-int
-publish_add(struct publish *p, const char *relpath, char *data, size_t len, int *unchanged,
-    char **err)
+static int
+add(struct publish *p, const char *relpath, char *data, size_t len, int first, int *unchanged, char **err)
 {
 	struct pending *q;
 	char *target;
@@ -210,7 +210,7 @@ publish_add(struct publish *p, const char *relpath, char *data, size_t len, int 
 		free(data);
 		return err_nomem(err);
 	}
-	if (same_bytes(p->dirfd, relpath, data, len)) {
+	if (!first && same_bytes(p->dirfd, relpath, data, len)) {
 		free(data);
 		p->unchanged++;
 		if (unchanged != NULL)
@@ -231,7 +231,21 @@ publish_add(struct publish *p, const char *relpath, char *data, size_t len, int 
 	q->data = data;
 	q->len = len;
 	q->tmp = NULL;
+	q->first = first;
 	return UP_OK;
+}
+
+int
+publish_add(struct publish *p, const char *relpath, char *data, size_t len, int *unchanged,
+    char **err)
+{
+	return add(p, relpath, data, len, 0, unchanged, err);
+}
+
+int
+publish_add_first(struct publish *p, const char *relpath, char *data, size_t len, char **err)
+{
+	return add(p, relpath, data, len, 1, NULL, err);
 }
 
 int
@@ -495,18 +509,19 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 		undo(p, 1);
 		return rc;
 	}
-	/* Outputs first, then the records under .unplanet/ (archive, cache,
-	 * state) in the order added: a record must never claim work whose
-	 * files a killed run did not put in place. Each phase's renames reach
-	 * the disk before the next phase, and before success is reported, so
-	 * a power cut cannot keep a record while losing what it describes. */
-	for (phase = 0; rc == UP_OK && phase < 2; phase++) {
+	/* The files added first, then the outputs, then the records under
+	 * .unplanet/ (archive, cache, state) in the order added: a record must
+	 * never claim work whose files a killed run did not put in place. Each
+	 * phase's renames reach the disk before the next phase, and before
+	 * success is reported, so a power cut cannot keep a record while
+	 * losing what it describes. */
+	for (phase = 0; rc == UP_OK && phase < 3; phase++) {
 		size_t renamed = 0;
 
 		for (i = 0; i < p->n_pending; i++) {
 			struct pending *q = &p->pending[i];
 
-			if (q->tmp == NULL || is_record(q->target) != phase)
+			if (q->tmp == NULL || (q->first ? 0 : is_record(q->target) ? 2 : 1) != phase)
 				continue;
 			if (renameat(p->dirfd, q->tmp, p->dirfd, q->target) != 0) {
 				rc = err_set(err, UP_EIO, "%s/%s: cannot replace: %s", p->dir, q->target,

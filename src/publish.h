@@ -45,6 +45,12 @@ int publish_begin(const char *dir, int wait, struct publish **out, char **err);
 int publish_add(struct publish *p, const char *relpath, char *data, size_t len, int *unchanged,
     char **err);
 
+/* Adds dir/relpath to be renamed into place before every other file, even
+ * if its bytes are the same; it may be added again with publish_add, to
+ * be replaced in its turn. For a record that must stop claiming what the
+ * files about to change will no longer match. */
+int publish_add_first(struct publish *p, const char *relpath, char *data, size_t len, char **err);
+
 /* Counts dir/relpath as unchanged without its bytes, when the caller knows
  * they would be the same; returns 0 (and counts nothing) if the file is
  * not there, so the caller must make it. */
@@ -55,10 +61,10 @@ int publish_keep(struct publish *p, const char *relpath);
  * the folder of a feed that is no longer written, say. */
 int publish_sweep(struct publish *p, const char *folder, char **err);
 
-/* Writes every added file that changed and renames them into place: the
- * outputs first, then the files under .unplanet/ (records of what was
- * done: archive, cache, state), each group in the order added, so a
- * record never describes files that are not there yet. Fills stats. */
+/* Writes every added file that changed and renames them into place: those
+ * added first, then the outputs, then the files under .unplanet/ (records
+ * of what was done: archive, cache, state), each group in the order added,
+ * so a record never describes files that are not there yet. Fills stats. */
 int publish_commit(struct publish *p, struct publish_stats *stats, char **err);
 
 /* Frees p, after commit or instead of it. Safe on NULL. */

@@ -111,7 +111,42 @@ def main():
     temps = [f for f in files(d) if is_temp(f)]
     check("crash: it removes the temporary files killed runs left", not temps, f"{temps[:3]}")
     check("crash: it gives the same feeds as clean runs", feeds_content(d) == feeds_content(ref), "feeds differ")
+    stopped_mid_commit(unplanet, work)
     report()
+
+
+def stopped_mid_commit(unplanet, work):
+    """A run under a changed stylesheet stopped at each flush to disk
+    (SIGKILL, or a flush that fails), then a run under the old stylesheet
+    again: its files are the old stylesheet's, not left over from the
+    stopped run as if they were. strace injects the faults."""
+    sample = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html")
+    xsl = os.path.join(work, "ver.xsl")
+
+    def version(v):
+        with open(xsl, "w") as f:
+            f.write('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                    f'<xsl:output method="text"/><xsl:template match="/">{v}</xsl:template></xsl:stylesheet>\n')
+    version("V1")
+    base = os.path.join(work, "v1")
+    subprocess.run([unplanet, "-o", base, "-s", xsl, sample], check=True)
+    stale = []
+    for fault in ("signal=KILL", "error=EIO"):
+        for when in range(1, 6):
+            d = os.path.join(work, f"mid-{fault[:5]}-{when}")
+            shutil.rmtree(d, ignore_errors=True)
+            shutil.copytree(base, d)
+            version("V2")
+            subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", f"inject=syncfs:{fault}:when={when}",
+                            unplanet, "-q", "-o", d, "-s", xsl, sample], capture_output=True)
+            version("V1")
+            r = subprocess.run([unplanet, "-o", d, "-s", xsl, sample], capture_output=True)
+            wrong = [os.path.basename(f) for f in glob.glob(os.path.join(d, "authors", "*.ver"))
+                     if open(f).read() != "V1"]
+            if r.returncode != 0 or wrong:
+                stale.append(f"{fault} at flush {when}: exit {r.returncode}, {len(wrong)} files not V1")
+    check("crash: a run stopped at any flush under a changed stylesheet leaves nothing stale for the next run",
+          not stale, "; ".join(stale[:3]))
 
 
 if __name__ == "__main__":
