@@ -110,6 +110,8 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 
 			if (e == EINTR)
 				continue;
+			/* Made here or not, the folder is the other run's now. */
+			p->made_dir = 0;
 			publish_free(p);
 			if (e == EWOULDBLOCK)
 				return err_set(err, UP_ETEMPFAIL,

@@ -323,6 +323,22 @@ def main():
         os.close(fd)
         check("lock: a run waits for no one's shared lock on the folder: exits 75, changes nothing",
               rc == 75 and "another unplanet run" in out and snapshot(d) == snap, f"exit {rc}: {out}")
+        # A run that made the folder but lost the race for its lock leaves
+        # the folder to the winner (strace holds it back before its flock).
+        race = os.path.join(work, "race")
+        late = subprocess.Popen(["strace", "-f", "-o", "/dev/null", "-e", "inject=flock:delay_enter=1500000", unplanet,
+                                 "-o", race, os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html")],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        t0 = time.time()
+        while not os.path.isdir(race) and time.time() - t0 < 20:
+            time.sleep(0.01)
+        fd = os.open(race, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        rc = late.wait(timeout=60)
+        kept = os.path.isdir(race)
+        os.close(fd)
+        check("lock: a run that made the folder but lost its lock exits 75 and leaves the folder to the winner",
+              rc == 75 and kept, f"exit {rc}, folder {'kept' if kept else 'removed'}: {late.stderr.read().decode()[-300:]}")
         n = len(seen)
         slow = subprocess.Popen([unplanet, "--force", "-o", d, base + "/slow"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
