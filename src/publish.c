@@ -342,6 +342,28 @@ check_folders(struct publish *p, char **err)
 	return UP_OK;
 }
 
+/* The folder relpath ("" for dir itself) opened through no symbolic link,
+ * or -1: a link may lead out of dir, where nothing is to be removed. */
+static int
+open_inside(int dirfd, const char *relpath)
+{
+	const char *p = relpath;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	while (fd >= 0 && *p != '\0') {
+		size_t n = strcspn(p, "/");
+		char *name = strndup(p, n);
+		int next = name != NULL ? openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+
+		free(name);
+		close(fd);
+		fd = next;
+		p += n;
+		p += *p == '/';
+	}
+	return fd;
+}
+
 /* Nonzero for ".NAME.unplanet-XXXXXX", the temporary files of write_temp. */
 static int
 is_temp_name(const char *name)
@@ -359,8 +381,7 @@ sweep(struct publish *p)
 	size_t i;
 
 	for (i = 0; i < p->n_folders; i++) {
-		const char *folder = p->folders[i][0] != '\0' ? p->folders[i] : ".";
-		int fd = openat(p->dirfd, folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int fd = open_inside(p->dirfd, p->folders[i]);
 		DIR *d;
 		struct dirent *de;
 

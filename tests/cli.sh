@@ -348,3 +348,15 @@ expect_exit "--version to a full disk: exit 74" 74 sh -c "'$UNPLANET' --version 
 expect_exit "a folder as input: exit 66" 66 "$UNPLANET" -o "$D" "$T"
 expect_exit "input over --max-size: exit 65" 65 "$UNPLANET" -o "$D" --max-size 1k "$SAMPLE"
 expect_grep "--max-size is named" "$T/err" "limit \(see --max-size\)"
+
+# Leftovers of killed runs go from the folders inside DIR, never through a
+# symbolic link to a folder elsewhere.
+L=$T/linked
+rm -rf "$L" "$T/elsewhere" && mkdir -p "$T/elsewhere" && "$UNPLANET" -o "$L" "$SAMPLE" && mv "$L/authors" "$T/elsewhere/authors" &&
+	ln -s "$T/elsewhere/authors" "$L/authors" && : >"$T/elsewhere/authors/.kept.unplanet-backup" &&
+	: >"$L/.left.unplanet-Ab12Cd" && rm "$L/index.html"
+expect_exit "authors/ a link to a folder elsewhere, no feed changed: the run succeeds" 0 "$UNPLANET" -o "$L" "$SAMPLE"
+[ -e "$T/elsewhere/authors/.kept.unplanet-backup" ] && ok "the sweep leaves a linked folder outside DIR alone" ||
+	not_ok "the sweep leaves a linked folder outside DIR alone"
+[ ! -e "$L/.left.unplanet-Ab12Cd" ] && ok "the sweep removes leftovers inside DIR" ||
+	not_ok "the sweep removes leftovers inside DIR"
