@@ -273,14 +273,16 @@ type_charset(const char *type)
 }
 
 /* Appends the header "name: value" to *list, or nothing when value is
- * NULL or empty; -1 when memory runs out (*list stays, to be freed). */
+ * NULL, empty or not printable ASCII (a validator read back from a state
+ * file someone edited must not add headers of its own); -1 when memory
+ * runs out (*list stays, to be freed). */
 static int
 add_header(struct curl_slist **list, const char *name, const char *value)
 {
 	struct buf h = { 0 };
 	struct curl_slist *longer = NULL;
 
-	if (value == NULL || *value == '\0')
+	if (value == NULL || *value == '\0' || !printable(value))
 		return 0;
 	if (buf_adds(&h, name) == 0 && buf_adds(&h, ": ") == 0 && buf_adds(&h, value) == 0)
 		longer = curl_slist_append(*list, h.data);

@@ -221,6 +221,17 @@ def main():
         check("http: ...and sends no conditional request",
               "If-None-Match" not in seen[-1][1] and "If-Modified-Since" not in seen[-1][1], str(seen[-1][1]))
 
+        # A state.xml edited to hold a validator with a line break adds no
+        # header of its own to the request.
+        d = os.path.join(work, "etag")
+        state = os.path.join(d, ".unplanet", "state.xml")
+        text = open(state, encoding="utf-8").read()
+        assert 'etag="&quot;v1&quot;"' in text, text
+        open(state, "w", encoding="utf-8").write(text.replace('etag="&quot;v1&quot;"', 'etag="v1&#13;&#10;X-Injected: 1"'))
+        rc, out, _ = run("-o", d, "-t", "Django=django", base + "/etag")
+        check("http: a validator edited into state.xml with a line break sends no header of its own",
+              rc == 0 and "X-Injected" not in seen[-1][1] and "If-None-Match" not in seen[-1][1], f"{seen[-1][1]} {out}")
+
         # A user:password in the URL is for the server alone.
         d = os.path.join(work, "userinfo")
         secret_url = base.replace("http://", "http://alice:s3cret@") + "/etag"
