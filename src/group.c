@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/hash.h>
 #include <libxml/uri.h>
@@ -49,8 +50,21 @@ rule_for(const struct settings *s, const struct entry *e)
 	return NULL;
 }
 
+/* A source's site link without its http: or https: scheme: a site that
+ * moves to https stays the same source, and keeps its feed. */
+static const char *
+site(const char *link)
+{
+	if (strncasecmp(link, "https://", 8) == 0)
+		return link + 8;
+	if (strncasecmp(link, "http://", 7) == 0)
+		return link + 7;
+	return link;
+}
+
 /* Candidates of one feed sort together: by configured slug (sources a
- * rule merges), else by source; then page before archive, then order. */
+ * rule merges), else by source (its name and site); then page before
+ * archive, then order. */
 static int
 by_feed(const void *a, const void *b)
 {
@@ -61,7 +75,7 @@ by_feed(const void *a, const void *b)
 	if (sx != NULL || sy != NULL)
 		c = sx == NULL ? 1 : sy == NULL ? -1 : strcmp(sx, sy);
 	else if ((c = strcmp(x->e->source_name, y->e->source_name)) == 0)
-		c = strcmp(x->e->source_link, y->e->source_link);
+		c = strcmp(site(x->e->source_link), site(y->e->source_link));
 	if (c == 0)
 		c = y->from_page - x->from_page;
 	if (c == 0)
@@ -77,7 +91,7 @@ same_feed(const struct candidate *x, const struct candidate *y)
 	if (sx != NULL || sy != NULL)
 		return sx != NULL && sy != NULL && strcmp(sx, sy) == 0;
 	return strcmp(x->e->source_name, y->e->source_name) == 0 &&
-	    strcmp(x->e->source_link, y->e->source_link) == 0;
+	    strcmp(site(x->e->source_link), site(y->e->source_link)) == 0;
 }
 
 /* By id, then page before archive, then their own order. */

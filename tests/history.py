@@ -284,6 +284,22 @@ def main():
     check("history: a changed setting makes the files again (so a feed --only left out gets them)", stamps[2] != stamps[1] and stamps[2].startswith("20"),
           f"{stamps}")
 
+    # A source whose site moves from http to https is the same source: its
+    # feed keeps its file and its history.
+    m = os.path.join(work, "moved")
+    moved = os.path.join(work, "moved.html")
+    old_link = '<a href="https://realpython.com/" title="Real Python">Real Python</a>'
+    assert old_link in page_b
+    open(moved, "w", encoding="utf-8").write(page_b.replace(old_link, old_link.replace("https:", "http:")))
+    codes = [run(unplanet, "-o", m, a)[0], run(unplanet, "-o", m, moved)[0]]
+    files = sorted(f for f in os.listdir(os.path.join(m, "authors")) if f.startswith("real-python"))
+    rp = ET.parse(os.path.join(m, "authors", "real-python.atom")).getroot()
+    alt = [l.get("href") for l in rp.findall(A + "link") if l.get("rel") == "alternate"]
+    n_a = len([t for t in truth if t["source_name"] == "Real Python"])
+    check("history: a site that moves between http and https keeps its feed, its file and its history",
+          codes == [0, 0] and files == ["real-python.atom", "real-python.json", "real-python.rss"] and
+          alt == ["http://realpython.com/"] and len(rp.findall(A + "entry")) == n_a, f"{codes} {files} {alt}")
+
     # --exclude hides entries from the feeds, not from their history: a
     # pattern given by mistake for one run loses nothing that left the
     # page meanwhile.
