@@ -612,11 +612,12 @@ run(const struct settings *s, char **err)
 	same_stylesheets = !s->force && state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) == 0;
 	/* Files made under other settings are about to replace some of those
 	 * the state says were made under its own: it stops saying so first,
-	 * or a run killed (or failing) part way, then a return to the old
+	 * and stops offering its validators (a 304 would keep the files), or
+	 * a run killed (or failing) part way, then a return to the old
 	 * settings, would keep the new files as if they were the old ones. */
 	if (state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) != 0) {
-		rc = state_serialize(state->url, state->etag, state->last_modified, state->settings, NULL, state->planet,
-		    state->topics, state->n_topics, &state_bytes, &state_len, err);
+		rc = state_serialize(NULL, NULL, NULL, NULL, NULL, state->planet, state->topics, state->n_topics,
+		    &state_bytes, &state_len, err);
 		if (rc == UP_OK)
 			rc = publish_add_first(pub, STATE_FILE, state_bytes, state_len, err);
 		state_bytes = NULL;

@@ -553,7 +553,7 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 			}
 			free(q->tmp);
 			q->tmp = NULL;
-			stats->written++;
+			stats->written += !q->first;   /* replaced again later */
 			renamed++;
 		}
 		if (rc == UP_OK && renamed > 0 && syncfs(p->dirfd) != 0)
