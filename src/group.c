@@ -34,22 +34,6 @@ struct candidate {
 	size_t order;                    /* position on the page or in the archive */
 };
 
-/* The [source] rule for an entry's source: same name, and same link when
- * the rule names one. */
-static const struct source_rule *
-rule_for(const struct settings *s, const struct entry *e)
-{
-	size_t i;
-
-	for (i = 0; s != NULL && i < s->n_sources; i++) {
-		const struct source_rule *r = &s->sources[i];
-
-		if (strcmp(r->name, e->source_name) == 0 && (r->link == NULL || strcmp(r->link, e->source_link) == 0))
-			return r;
-	}
-	return NULL;
-}
-
 /* A source's site link without its http: or https: scheme: a site that
  * moves to https stays the same source, and keeps its feed. */
 static const char *
@@ -60,6 +44,22 @@ site(const char *link)
 	if (strncasecmp(link, "http://", 7) == 0)
 		return link + 7;
 	return link;
+}
+
+/* The [source] rule for an entry's source: same name, and same site when
+ * the rule names one. */
+static const struct source_rule *
+rule_for(const struct settings *s, const struct entry *e)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < s->n_sources; i++) {
+		const struct source_rule *r = &s->sources[i];
+
+		if (strcmp(r->name, e->source_name) == 0 && (r->link == NULL || strcmp(site(r->link), site(e->source_link)) == 0))
+			return r;
+	}
+	return NULL;
 }
 
 /* Candidates of one feed sort together: by configured slug (sources a
@@ -706,7 +706,7 @@ group_page(struct page *page, struct state *archive,
 	const char **fixed = NULL, **fixed_at = NULL;
 	struct held *held = NULL;
 	size_t clash = 0, holder = 0, n_held = 0, n_remembered = archive != NULL ? archive->n_topics : 0;
-	int c;
+	int c, any;
 	size_t i, j, k, n = page->n_entries, n_topics = s != NULL ? s->n_topics : 0, n_authors, start;
 	int rc = UP_OK;
 
@@ -789,6 +789,8 @@ group_page(struct page *page, struct state *archive,
 
 		for (k = 0; k < f->n_members; k++)
 			f->members[k].source_slug = f->slug;
+		for (k = 0; k < f->n_excluded; k++)
+			f->excluded[k].source_slug = f->slug;
 		f->hidden = !listed(f, s, set);
 	}
 	for (i = 0; i < n_topics; i++) {
@@ -824,9 +826,9 @@ group_page(struct page *page, struct state *archive,
 	qsort(set->feeds + n_authors, n_topics, sizeof *set->feeds, by_kind_slug);
 	if (set->out_of_memory)
 		goto nomem;
-	for (i = 0; i < set->n_feeds; i++)
-		for (k = 0; k < set->feeds[i].n_shown; k++)
-			if (set->feeds[i].members[k].updated > set->newest)
+	for (i = 0, any = 0; i < set->n_feeds; i++)
+		for (k = 0; k < set->feeds[i].n_shown; k++, any = 1)
+			if (!any || set->feeds[i].members[k].updated > set->newest)
 				set->newest = set->feeds[i].members[k].updated;
 	/* Patterns are done with the full text: documents only need its start
 	 * (the summary, and an untitled post's title), so keep that alone. */
@@ -1080,7 +1082,7 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 	xmlNodePtr root, n;
 	time_t updated = 0;
 	size_t i, k;
-	int ok;
+	int ok, any;
 
 	if (doc == NULL)
 		return NULL;
@@ -1088,9 +1090,9 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 	if (root == NULL)
 		goto fail;
 	xmlDocSetRootElement(doc, root);
-	for (i = 0; i < set->n_feeds; i++)
-		for (k = 0; k < set->feeds[i].n_shown; k++)
-			if (!set->feeds[i].hidden && set->feeds[i].members[k].updated > updated)
+	for (i = 0, any = 0; i < set->n_feeds; i++)
+		for (k = 0; !set->feeds[i].hidden && k < set->feeds[i].n_shown; k++, any = 1)
+			if (!any || set->feeds[i].members[k].updated > updated)
 				updated = set->feeds[i].members[k].updated;
 	ok = xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") != NULL &&
 	    add_text(root, "title", set->page->title) != NULL &&

@@ -609,6 +609,45 @@ web_link(char *raw, const char *base)
 	return out != NULL ? out : strdup("");
 }
 
+static int name_source(struct entry *e);
+
+/* Replaces *link with its cleaned form (web_link), when that differs. */
+static int
+settle_link(char **link)
+{
+	char *copy = strdup(*link), *clean;
+
+	if (copy == NULL || (clean = web_link(copy, NULL)) == NULL)
+		return -1;
+	if (clean[0] == '\0' || strcmp(clean, *link) == 0) {
+		free(clean);
+		return 0;
+	}
+	free(*link);
+	*link = clean;
+	return 0;
+}
+
+int
+entry_settle(struct entry *e)
+{
+	int by_link = strcmp(e->id, e->link) == 0;
+
+	if (e->source_name[0] == '\0' && name_source(e) != 0)
+		return -1;
+	if (settle_link(&e->source_link) != 0 || settle_link(&e->link) != 0)
+		return -1;
+	if (by_link && strcmp(e->id, e->link) != 0) {
+		char *id = strdup(e->link);
+
+		if (id == NULL)
+			return -1;
+		free(e->id);
+		e->id = id;
+	}
+	return 0;
+}
+
 /* An id for a post without a usable permalink, stable from run to run. */
 static char *
 made_up_id(const struct entry *e)

@@ -78,4 +78,12 @@ void page_free(struct page *page);
 /* Frees what one entry points to (not the entry itself). */
 void entry_free(struct entry *e);
 
+/* Gives an entry read back from an archive what read_page gives a post
+ * now, so an archive an earlier version wrote keeps matching the page: a
+ * name for a source whose header shows none, links cleaned as web links
+ * are (trimmed, what an IRI may not hold percent-encoded), and the id of
+ * an entry identified by its link following it. 0, or -1 when memory runs
+ * out. */
+int entry_settle(struct entry *e);
+
 #endif

@@ -212,7 +212,7 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 	if (untitled != NULL && xmlStrcmp(untitled, (const xmlChar *)"yes") == 0)
 		e->title[0] = '\0';
 	xmlFree(untitled);
-	return UP_OK;
+	return entry_settle(e) == 0 ? UP_OK : err_nomem(err);
 }
 
 static int

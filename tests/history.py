@@ -300,12 +300,46 @@ def main():
           codes == [0, 0] and files == ["real-python.atom", "real-python.json", "real-python.rss"] and
           alt == ["http://realpython.com/"] and len(rp.findall(A + "entry")) == n_a, f"{codes} {files} {alt}")
 
+    # An archive an earlier version wrote, with a nameless source's name
+    # left empty and a permalink kept as the page gave it (with a space),
+    # still matches the page: no second feed, no second entry.
+    from hostile import BOB
+    old = os.path.join(work, "old-archive")
+    nameless = Post(1, ("  ", "https://blank.example/", "Blank blog"), b"<p>START x END</p>")
+    nameless.link = "https://blank.example/a b"
+    other = Post(2, BOB, b"<p>START y END</p>")
+    open(os.path.join(work, "old.html"), "wb").write(page([nameless, other]))
+    codes = [run(unplanet, "-o", old, os.path.join(work, "old.html"))[0]]
+    arch = os.path.join(old, ".unplanet", "archive", "blank-blog.xml")
+    text = open(arch, encoding="utf-8").read() if codes[0] == 0 else ""
+    open(arch, "w", encoding="utf-8").write(text.replace("<name>Blank blog</name>", "<name></name>")
+                                            .replace("a%20b", "a b"))
+    codes.append(run(unplanet, "-o", old, os.path.join(work, "old.html"))[0])
+    files = sorted(os.listdir(os.path.join(old, "authors")))
+    ids = [e.findtext(A + "id") for e in ET.parse(os.path.join(old, "authors", "blank-blog.atom")).getroot().findall(A + "entry")]
+    check("history: an earlier version's archive (empty source name, raw permalink) matches the page again",
+          codes == [0, 0] and text.count("<name></name>") == 0 and
+          files == ["blank-blog.atom", "blank-blog.json", "blank-blog.rss", "bob.atom", "bob.json", "bob.rss"] and
+          ids == ["https://blank.example/a%20b"], f"{codes} {files} {ids}")
+
+    # ...also when a [source] rule names the site by its old link.
+    m2 = os.path.join(work, "moved-rule")
+    ini = os.path.join(work, "moved.ini")
+    open(ini, "w").write("[source Real Python]\nlink = https://realpython.com/\nslug = rp\n")
+    codes = [run(unplanet, "-o", m2, "-c", ini, a)[0], run(unplanet, "-o", m2, "-c", ini, moved)[0]]
+    files = sorted(f for f in os.listdir(os.path.join(m2, "authors")) if "real" in f or f.startswith("rp."))
+    check("history: a [source] rule's link matches its site under http and https alike",
+          codes == [0, 0] and files == ["rp.atom", "rp.json", "rp.rss"], f"{codes} {files}")
+
     # --exclude hides entries from the feeds, not from their history: a
     # pattern given by mistake for one run loses nothing that left the
     # page meanwhile.
     x = os.path.join(work, "exclude")
     codes = [run(unplanet, "-o", x, a)[0], run(unplanet, "-o", x, "-x", ".", b)[0]]
     hidden = entries(x)
+    unnamed = [f for f in glob.glob(os.path.join(x, ".unplanet", "archive", "*.xml"))
+               if any(s.get("slug") != os.path.basename(f)[:-4] for s in ET.parse(f).getroot().iter("source"))]
+    check("history: hidden entries are archived under their feed's slug", not unnamed, f"{unnamed[:3]}")
     codes.append(run(unplanet, "-o", x, b)[0])
     back = entries(x)
     missing = [t["link"] for t in truth if len(back.get(t["link"], [])) != 1]
