@@ -395,10 +395,12 @@ read_line(char *str, int num, void *stream)
 		if (!r->at_line_start && r->line_len >= (size_t)ini_max_line - 1) {
 			int next = getc(r->f);
 
-			if (next != EOF) {
+			if (next != EOF && next != '\n') {
 				bad(r, strdup("line longer than 1 MiB"));
 				return NULL;
 			}
+			if (next == '\n')
+				ungetc(next, r->f);   /* the line ends right there */
 		}
 		return got;
 	}

@@ -353,7 +353,7 @@ expect_grep "--max-size is named" "$T/err" "limit \(see --max-size\)"
 # symbolic link to a folder elsewhere.
 L=$T/linked
 rm -rf "$L" "$T/elsewhere" && mkdir -p "$T/elsewhere" && "$UNPLANET" -o "$L" "$SAMPLE" && mv "$L/authors" "$T/elsewhere/authors" &&
-	ln -s "$T/elsewhere/authors" "$L/authors" && : >"$T/elsewhere/authors/.kept.unplanet-backup" &&
+	ln -s "$(cd "$T/elsewhere" && pwd)/authors" "$L/authors" && : >"$T/elsewhere/authors/.kept.unplanet-backup" &&
 	: >"$L/.left.unplanet-Ab12Cd" && rm "$L/index.html"
 expect_exit "authors/ a link to a folder elsewhere, no feed changed: the run succeeds" 0 "$UNPLANET" -o "$L" "$SAMPLE"
 [ -e "$T/elsewhere/authors/.kept.unplanet-backup" ] && ok "the sweep leaves a linked folder outside DIR alone" ||
