@@ -1084,12 +1084,13 @@ html_escape_iri(const char *url)
 	if (buf_reserve(&b, strlen(url)) != 0)
 		return NULL;
 	for (p = (const unsigned char *)url; *p != '\0'; p++) {
-		char hex[4];
+		static const char digits[] = "0123456789ABCDEF";
 		int bad = *p <= 0x20 || *p == 0x7f || strchr("<>\"{}|\\^`", *p) != NULL ||
 		    (*p == '%' && !(isxdigit(p[1]) && isxdigit(p[2])));
+		int failed = bad ? buf_addc(&b, '%') != 0 || buf_addc(&b, digits[*p >> 4]) != 0 ||
+		    buf_addc(&b, digits[*p & 15]) != 0 : buf_addc(&b, (char)*p) != 0;
 
-		snprintf(hex, sizeof hex, "%%%02X", *p);
-		if (buf_adds(&b, bad ? hex : (char[2]){ (char)*p, '\0' }) != 0) {
+		if (failed) {
 			buf_free(&b);
 			return NULL;
 		}
