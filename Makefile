@@ -93,6 +93,7 @@ demo: deps
 		samples/planetpython-2026-04-29.html
 	@echo "demo: feeds in demo/authors/ and demo/topics/; open demo/index.html, or serve"
 	@echo "      the folder (python3 -m http.server -d demo 8000) and import demo/feeds.opml"
+	@echo "      (a quick look only: a real server hides demo/.unplanet/, see samples/nginx.conf)"
 
 check: test-deps
 	@$(MAKE) unplanet unplanet-san tests/unit
@@ -102,7 +103,7 @@ install: unplanet
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/xslt $(DESTDIR)$(MANDIR)
 	cp unplanet $(DESTDIR)$(BINDIR)/unplanet
 	cp xslt/*.xsl xslt/README.md $(DESTDIR)$(SHAREDIR)/xslt/
-	cp unplanet.1 $(DESTDIR)$(MANDIR)/unplanet.1
+	sed 's|/usr/local/share/unplanet|$(SHAREDIR)|g' unplanet.1 >$(DESTDIR)$(MANDIR)/unplanet.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/unplanet $(DESTDIR)$(MANDIR)/unplanet.1

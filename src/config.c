@@ -119,9 +119,9 @@ parse_size(const char *value, long long *out)
 		return -1;
 	if (*end == 'k' || *end == 'K')
 		shift = 10;
-	else if (*end == 'M')
+	else if (*end == 'm' || *end == 'M')
 		shift = 20;
-	else if (*end == 'G')
+	else if (*end == 'g' || *end == 'G')
 		shift = 30;
 	if (shift != 0)
 		end++;
@@ -252,7 +252,7 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 	}
 	if (strcmp(key, "max-size") == 0) {
 		if (parse_size(value, &s->max_size) != 0) {
-			*why = fail("max-size needs a size in bytes, such as 32M: '%s'", value, NULL);
+			*why = fail("max-size needs a size in bytes, with an optional k, M or G (32M): '%s'", value, NULL);
 			return -2;
 		}
 		return 0;

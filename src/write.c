@@ -264,7 +264,8 @@ add_format(struct writer *w, const char *path, char **err)
 	name = format_name(path);
 	if (name == NULL)
 		return err_set(err, UP_EUSAGE,
-		    "%s: a stylesheet's name, less .xsl, becomes a file extension: at most %d of a-z, 0-9, '-' and '_'",
+		    "%s: a stylesheet's name, less its .xsl or .xslt, becomes a file extension: "
+		    "at most %d of a-z, 0-9, '-' and '_'",
 		    path, FORMAT_NAME_MAX);
 	for (i = 0; i < w->n; i++) {
 		if (strcmp(w->formats[i].name, name) == 0) {

@@ -21,6 +21,7 @@ expect_grep "a value given to a flag is named as such" "$T/err" "'--force' doesn
 expect_exit "two SOURCEs is a usage error" 64 "$UNPLANET" a b
 expect_exit "bad --timeout is a usage error" 64 "$UNPLANET" --timeout soon "$SAMPLE"
 expect_exit "bad --max-size is a usage error" 64 "$UNPLANET" --max-size 12Q "$SAMPLE"
+expect_exit "--max-size suffixes in either case" 0 "$UNPLANET" --dump --max-size 1m "$SAMPLE"
 expect_exit "an empty --exclude pattern (it would drop every entry) is a usage error" 64 "$UNPLANET" --dump -x "" "$SAMPLE"
 expect_exit "an empty --only pattern is a usage error" 64 "$UNPLANET" --dump --only "" "$SAMPLE"
 expect_exit "--base-url must be http(s)" 64 "$UNPLANET" --base-url ftp://x/ "$SAMPLE"
