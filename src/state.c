@@ -124,9 +124,10 @@ parse_file(const char *path, char **err)
 
 			while (n > 0 && e->message[n - 1] == '\n')
 				n--;
-			err_set(err, UP_EDATA, "%s:%d: corrupt, not replaced: %.*s", path, e->line, (int)n, e->message);
+			err_set(err, UP_EDATA, "%s:%d: corrupt, not replaced (repair it, or move it away): %.*s", path, e->line,
+			    (int)n, e->message);
 		} else {
-			err_set(err, UP_EDATA, "%s: corrupt, not replaced", path);
+			err_set(err, UP_EDATA, "%s: corrupt, not replaced (repair it, or move it away)", path);
 		}
 		xmlFreeDoc(doc);
 		doc = NULL;
@@ -178,7 +179,7 @@ child_date(xmlNodePtr n, const char *name, time_t *t)
 static int
 corrupt(char **err, const char *path, xmlNodePtr at, const char *what)
 {
-	return err_set(err, UP_EDATA, "%s:%ld: corrupt, not replaced: %s", path,
+	return err_set(err, UP_EDATA, "%s:%ld: corrupt, not replaced (repair it, or move it away): %s", path,
 	    at != NULL ? xmlGetLineNo(at) : 0L, what);
 }
 

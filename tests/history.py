@@ -208,7 +208,7 @@ def main():
     rc, err = run(unplanet, "-o", c, b)
     check("history: corrupt archive exits 65", rc == 65, f"exit {rc}")
     check("history: corrupt archive message names the file and line",
-          ".unplanet/archive/pypy.xml:" in err and "corrupt" in err, err)
+          ".unplanet/archive/pypy.xml:" in err and "corrupt" in err and "move it away" in err, err)
     check("history: corrupt archive is left as it was", snapshot(c) == snap, "")
     with open(victim, "w") as f:
         f.write('<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
