@@ -594,7 +594,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	if (strncmp(section, "source ", 7) == 0 && section[7] != '\0') {
 		struct source_rule *rule = find_source(r->s, section + 7);
 
-		if (rule == NULL)
+		if (rule == NULL || (rule->at == NULL && (rule->at = where(r)) == NULL))
 			return bad(r, NULL);
 		if (strcmp(key, "link") == 0)
 			return set_field(r, section, key, &rule->link, value);
@@ -803,6 +803,7 @@ settings_free(struct settings *s)
 		free(s->sources[i].slug);
 		free(s->sources[i].slug_at);
 		free(s->sources[i].description);
+		free(s->sources[i].at);
 	}
 	free(s->sources);
 	settings_init(s);

@@ -748,6 +748,12 @@ group_page(struct page *page, struct state *archive,
 	}
 	for (i = 0; i < n; i++)
 		all[i].rule = rule_for(s, all[i].e);
+	for (k = 0; s != NULL && set->unmatched == NULL && k < s->n_sources; k++) {
+		for (i = 0; i < n && all[i].rule != &s->sources[k]; i++)
+			;
+		if (i == n)
+			set->unmatched = &s->sources[k];
+	}
 	qsort(all, n, sizeof *all, by_feed);
 	set->feeds = calloc(n + n_topics + 1, sizeof *set->feeds);
 	if (set->feeds == NULL)

@@ -67,6 +67,9 @@ struct feed_set {
 	size_t n_feeds;
 	const struct page *page;
 	size_t match_failures;   /* pattern matches that gave up */
+	const struct source_rule *unmatched;  /* the first [source] rule no
+	                            source on the page or in the archive
+	                            matches (a typo, most likely), or NULL */
 	int out_of_memory;       /* a pattern match ran out of memory */
 	time_t newest;           /* the newest updated time of any entry: the
 	                            date of a feed that has no entries */

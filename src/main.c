@@ -597,6 +597,9 @@ run(const struct settings *s, char **err)
 	rc = group_page(page, state, &gopt, &set, err);
 	if (rc != UP_OK)
 		goto done;
+	if (set->unmatched != NULL && !s->quiet)
+		fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page or in the archive "
+		    "(the name must be the page's, exactly)\n", set->unmatched->at, set->unmatched->name);
 	if (set->match_failures > 0 && !s->quiet)
 		fprintf(stderr, "unplanet: warning: %zu pattern matches gave up (too much backtracking); "
 		    "those entries were taken as not matching\n", set->match_failures);

@@ -332,6 +332,19 @@ slug = django-and-caktus
         check(f"topics: name trimmed and collapsed ({args[0]})",
               'kind="topic" slug="web-dev"' in dump and "<title>Planet Python \u2014 Web dev</title>" in dump, dump[:200])
 
+    # A [source] section no source matches (a typo) is named in a warning;
+    # one that matches, or -q, prints nothing.
+    path = os.path.join(work, "typo.ini")
+    got = []
+    for text, args in (("[source talk python to me]\nslug = tp\n", ()), ("[source Talk Python to Me]\nslug = tp\n", ()),
+                       ("[source talk python to me]\nslug = tp\n", ("-q",))):
+        with open(path, "w") as f:
+            f.write(text)
+        got.append(run(unplanet, "-c", path, "--dump", *args, SAMPLE))
+    check("config: a [source] section that matches no source is named in a warning, FILE:LINE first",
+          got[0][0] == 0 and f"warning: {path}:2: [source talk python to me] matches no source" in got[0][1], got[0][1])
+    check("config: ...a matching one, or -q, prints nothing", got[1] == (0, "") and got[2] == (0, ""), f"{got[1:]}")
+
     # A value just under the line limit is read whole.
     path = os.path.join(work, "near-limit.ini")
     with open(path, "w", encoding="utf-8") as f:
