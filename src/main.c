@@ -637,6 +637,9 @@ run(const struct settings *s, char **err)
 		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, NULL, err);
 		state_bytes = NULL;
 	}
+	/* A folder never written before may be someone's web site. */
+	if (rc == UP_OK)
+		rc = publish_refuse_strangers(pub, STATE_DIR, err);
 	if (rc == UP_OK)
 		rc = publish_commit(pub, &stats, err);
 	if (rc != UP_OK)

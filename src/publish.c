@@ -506,6 +506,21 @@ is_record(const char *relpath)
 }
 
 int
+publish_refuse_strangers(struct publish *p, const char *record, char **err)
+{
+	struct stat st;
+	size_t i;
+
+	if (fstatat(p->dirfd, record, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+		return UP_OK;
+	for (i = 0; i < p->n_pending; i++)
+		if (fstatat(p->dirfd, p->pending[i].target, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			return err_set(err, UP_ECANTCREAT, "%s/%s: not replacing a file unplanet did not write (the "
+			    "folder has no %s/); remove it, or use another folder", p->dir, p->pending[i].target, record);
+	return UP_OK;
+}
+
+int
 publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 {
 	size_t i;

@@ -61,6 +61,12 @@ int publish_keep(struct publish *p, const char *relpath);
  * the folder of a feed that is no longer written, say. */
 int publish_sweep(struct publish *p, const char *folder, char **err);
 
+/* For a folder that holds no record of earlier runs (record, relative, is
+ * missing): UP_ECANTCREAT, naming it, if a file to be replaced is already
+ * there, as it is then someone else's (a web site's index.html, say);
+ * else UP_OK. */
+int publish_refuse_strangers(struct publish *p, const char *record, char **err);
+
 /* Writes every added file that changed and renames them into place: those
  * added first, then the outputs, then the files under .unplanet/ (records
  * of what was done: archive, cache, state), each group in the order added,

@@ -361,3 +361,16 @@ expect_exit "authors/ a link to a folder elsewhere, no feed changed: the run suc
 	not_ok "the sweep leaves a linked folder outside DIR alone"
 [ ! -e "$L/.left.unplanet-Ab12Cd" ] && ok "the sweep removes leftovers inside DIR" ||
 	not_ok "the sweep removes leftovers inside DIR"
+
+# A folder unplanet never wrote (no .unplanet/) may be someone's web site:
+# a file there that a run would replace is left alone, and the run fails.
+W=$T/website
+rm -rf "$W" && mkdir -p "$W" && echo '<h1>my site</h1>' >"$W/index.html" && echo keep >"$W/other.txt"
+snapshot "$W" >"$T/before"
+expect_exit "a web site's folder holding index.html: exit 73" 73 "$UNPLANET" -o "$W" "$SAMPLE"
+expect_grep "...naming the file it will not replace" "$T/err" "website/index.html: not replacing a file unplanet did not write"
+snapshot "$W" >"$T/after"
+expect_same "...and the folder is left as it was" "$T/before" "$T/after"
+rm "$W/index.html"
+expect_exit "a folder holding only other files: the run writes beside them" 0 "$UNPLANET" -o "$W" "$SAMPLE"
+[ "$(cat "$W/other.txt")" = keep ] && ok "...and leaves them" || not_ok "...and leaves them"
