@@ -196,6 +196,8 @@ any_match(struct pattern *const *patterns, size_t n, const char *const *subjects
 				set->out_of_memory = 1;
 			if (r < 0) {
 				set->match_failures += r == -1;
+				if (r == -1 && set->gave_up == NULL)
+					set->gave_up = patterns[i];
 				break;
 			}
 		}

@@ -66,7 +66,8 @@ struct feed_set {
 	struct feed *feeds;      /* authors then topics, each by slug */
 	size_t n_feeds;
 	const struct page *page;
-	size_t match_failures;   /* pattern matches that gave up */
+	size_t match_failures;   /* pattern matches that gave up... */
+	const struct pattern *gave_up;  /* ...the first pattern that did */
 	const struct source_rule *unmatched;  /* the first [source] rule no
 	                            source on the page or in the archive
 	                            matches (a typo, most likely), or NULL */

@@ -601,8 +601,8 @@ run(const struct settings *s, char **err)
 		fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page or in the archive "
 		    "(the name must be the page's, exactly)\n", set->unmatched->at, set->unmatched->name);
 	if (set->match_failures > 0 && !s->quiet)
-		fprintf(stderr, "unplanet: warning: %zu pattern matches gave up (too much backtracking); "
-		    "those entries were taken as not matching\n", set->match_failures);
+		fprintf(stderr, "unplanet: warning: %zu pattern matches gave up (too much backtracking), first of "
+		    "'%s'; those entries were taken as not matching\n", set->match_failures, pattern_text(set->gave_up));
 	if (s->dump) {
 		rc = dump(set, &gopt, err);
 		goto done;

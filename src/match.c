@@ -16,7 +16,13 @@ struct pattern {
 	char *text;
 	pcre2_code *code;
 	pcre2_match_context *context;
+	unsigned gave_up;      /* matches that reached a limit */
 };
+
+/* Matches that may give up before a pattern is retired for the run: one
+ * that backtracks catastrophically would otherwise cost its limit on
+ * every entry (minutes on a long archive). */
+#define PATTERN_GIVE_UPS 3
 
 struct pattern *
 pattern_compile(const char *text, char **why)
@@ -64,19 +70,24 @@ pattern_text(const struct pattern *p)
 }
 
 int
-pattern_match(const struct pattern *p, const char *subject, size_t len)
+pattern_match(struct pattern *p, const char *subject, size_t len)
 {
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(p->code, NULL);
+	pcre2_match_data *md;
 	int rc;
 
-	if (md == NULL)
+	if (p->gave_up >= PATTERN_GIVE_UPS)
+		return -1;
+	if ((md = pcre2_match_data_create_from_pattern(p->code, NULL)) == NULL)
 		return -2;
 	/* The subject is valid UTF-8 (the reader made it so): skip the check. */
 	rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, PCRE2_NO_UTF_CHECK, md, p->context);
 	pcre2_match_data_free(md);
 	if (rc >= 0)
 		return 1;
-	return rc == PCRE2_ERROR_NOMATCH ? 0 : rc == PCRE2_ERROR_NOMEMORY ? -2 : -1;
+	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_NOMEMORY)
+		return rc == PCRE2_ERROR_NOMATCH ? 0 : -2;
+	p->gave_up++;
+	return -1;
 }
 
 void

@@ -23,9 +23,10 @@ struct pattern *pattern_compile(const char *text, char **why);
 const char *pattern_text(const struct pattern *p);
 
 /* 1 if p matches subject[0..len), 0 if not, -1 if the match gave up
- * (match or depth limit reached), -2 if memory ran out. Ownership: a
+ * (match or depth limit reached; after 3 such, p is retired and gives up
+ * at once for the rest of the run), -2 if memory ran out. Ownership: a
  * pattern owns its compiled code; pattern_free releases it. */
-int pattern_match(const struct pattern *p, const char *subject, size_t len);
+int pattern_match(struct pattern *p, const char *subject, size_t len);
 
 void pattern_free(struct pattern *p);
 

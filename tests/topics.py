@@ -345,6 +345,12 @@ slug = django-and-caktus
           got[0][0] == 0 and f"warning: {path}:2: [source talk python to me] matches no source" in got[0][1], got[0][1])
     check("config: ...a matching one, or -q, prints nothing", got[1] == (0, "") and got[2] == (0, ""), f"{got[1:]}")
 
+    # A pattern that backtracks catastrophically: the run completes, and a
+    # warning names the pattern (it is retired after a few give-ups).
+    rc, err = run(unplanet, "--dump", "-t", r"Slow=(\w+\s?)+$", SAMPLE)
+    check("topics: a catastrophic pattern: the run completes, a warning names it",
+          rc == 0 and "pattern matches gave up" in err and r"'(\w+\s?)+$'" in err, f"exit {rc}: {err}")
+
     # A value just under the line limit is read whole.
     path = os.path.join(work, "near-limit.ini")
     with open(path, "w", encoding="utf-8") as f:

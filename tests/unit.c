@@ -479,6 +479,9 @@ test_patterns(void)
 		memset(evil, 'a', 40);
 		strcpy(evil + 40, "!");
 		check_int("catastrophic backtracking gives up", pattern_match(p, evil, strlen(evil)), -1);
+		check_int("a pattern that gave up still matches", pattern_match(p, "aa", 2), 1);
+		check_int("...until it gave up 3 times", (pattern_match(p, evil, strlen(evil)),
+		    pattern_match(p, evil, strlen(evil)), pattern_match(p, "aa", 2)), -1);
 	}
 	pattern_free(p);
 }
