@@ -270,12 +270,13 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 		return 0;
 	}
 	if (strcmp(key, "topic") == 0) {
-		const char *eq = strchr(value, '=');
+		const char *eq = strchr(value, '='), *pattern = eq != NULL ? eq + 1 + strspn(eq + 1, " \t") : NULL;
 		struct topic *t;
 		char *name;
 		int rc;
 
-		if (eq == NULL || eq == value || eq[1] == '\0') {
+		/* "Django = django" reads as "Django=django", as in the file. */
+		if (eq == NULL || eq == value || *pattern == '\0') {
 			*why = fail("topic needs NAME=PATTERN: '%s'", value, NULL);
 			return -2;
 		}
@@ -292,7 +293,7 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 			return -2;
 		}
 		free(name);
-		rc = add_pattern(&t->match, &t->n_match, eq + 1, why);
+		rc = add_pattern(&t->match, &t->n_match, pattern, why);
 		return rc;
 	}
 	if (strcmp(key, "exclude") == 0)

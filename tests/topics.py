@@ -351,6 +351,12 @@ slug = django-and-caktus
     check("topics: a catastrophic pattern: the run completes, a warning names it",
           rc == 0 and "pattern matches gave up" in err and r"'(\w+\s?)+$'" in err, f"exit {rc}: {err}")
 
+    # "NAME = PATTERN" reads as "NAME=PATTERN", as the file's "key = value".
+    d8 = os.path.join(work, "spaced-eq")
+    rc, err = run(unplanet, "-o", d8, "-t", "Renew = ^Renew", SAMPLE)
+    got = set(ids(os.path.join(d8, "topics", "renew.atom"))) if rc == 0 else err
+    check("topics: spaces around '=' in --topic are not part of the pattern", got == matching("^Renew") and got, f"{got}")
+
     # A value just under the line limit is read whole.
     path = os.path.join(work, "near-limit.ini")
     with open(path, "w", encoding="utf-8") as f:
