@@ -375,6 +375,16 @@ read_line(char *str, int num, void *stream)
 
 	if (got == NULL)
 		return NULL;
+	/* Old Mac line ends: the whole file would read as its first line. */
+	for (close = strchr(str, '\r'); close != NULL && (close[1] == '\n' || close[1] == '\0');
+	    close = strchr(close + 1, '\r'))
+		;
+	if (close != NULL) {
+		if (r->at_line_start)
+			r->line++;
+		bad(r, strdup("a carriage return alone ends no line (save the file with LF or CRLF line ends)"));
+		return NULL;
+	}
 	if (r->at_line_start && r->line == 0 && strncmp(str, "\xef\xbb\xbf", 3) == 0)
 		memmove(str, str + 3, strlen(str + 3) + 1);   /* a UTF-8 byte-order mark */
 	n = strlen(str);

@@ -312,6 +312,7 @@ slug = django-and-caktus
         ("a NUL byte (it would cut the value short)", "[unplanet]\nkeep = 5\nexclude = a\0b\n", 3, "NUL byte"),
         ("a line over 1 MiB (inih would read its rest as a line of its own)",
          "[topic T]\nmatch = x\ndescription = " + "d" * (1 << 20) + "keep=1\n", 3, "longer than 1 MiB"),
+        ("old Mac line ends (CR alone)", "[unplanet]\rbogus = 5\r[topic X]\rmatch = (\r", 1, "carriage return alone"),
         ("not UTF-8 in a section header", "[unplanet]\nkeep = 5\n\n; c\n[topic \udcff]\nmatch = x\n", 5,
          "not valid UTF-8"),
     ]
