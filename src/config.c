@@ -314,7 +314,12 @@ struct reading {
 	FILE *f;
 	int line;              /* the line being read */
 	int at_line_start;
+	int indented;          /* it starts with white space: a continuation */
 	size_t line_len;       /* bytes of it read so far */
+	char *empty;           /* "section\1key" of a pattern key given no value
+	                          on its line, which indented lines may follow
+	                          (configparser's way to list them)... */
+	int empty_line;        /* ...and its line */
 	char *why;             /* the first error, or NULL */
 	int why_line;
 	char **seen;           /* "section\1key" of single-valued keys given */
@@ -392,6 +397,7 @@ read_line(char *str, int num, void *stream)
 		const char *p = str + strspn(str, " \t");
 
 		r->line++;
+		r->indented = p > str;
 		/* inih would take it for more of the value above: say so. */
 		if (p > str && looks_like_header(p)) {
 			bad(r, strdup("a section header must start its line (an indented line continues the value above)"));
@@ -560,6 +566,27 @@ set_slug(struct reading *r, const char *section, char **slug, char **at, const c
 	return rc;
 }
 
+/* Keys whose every line adds a pattern. */
+static int
+is_pattern_key(const char *section, const char *key)
+{
+	if (strcmp(section, "unplanet") == 0)
+		return strcmp(key, "exclude") == 0 || strcmp(key, "only") == 0;
+	return strncmp(section, "topic ", 6) == 0 && (strcmp(key, "match") == 0 || strcmp(key, "exclude") == 0);
+}
+
+/* The error for a pattern key left empty, on its own line. */
+static int
+empty_pattern(struct reading *r)
+{
+	int line = r->line;
+
+	r->line = r->empty_line;
+	bad(r, strdup("empty pattern (it would match every entry; for that, say so: ^)"));
+	r->line = line;
+	return 0;
+}
+
 static int
 on_key(void *user, const char *section, const char *key, const char *value)
 {
@@ -572,6 +599,22 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		return bad(r, strdup("not valid UTF-8 text (save the file as UTF-8)"));
 	if (section[0] == '\0')
 		return bad(r, fail("'%s' outside a section: start with [unplanet]", key, NULL));
+	/* "exclude =" then indented lines, one pattern each: the empty value
+	 * waits for them. */
+	if (r->empty != NULL) {
+		size_t n = strlen(section);
+		int continued = r->indented && strncmp(r->empty, section, n) == 0 && r->empty[n] == '\1' &&
+		    strcmp(r->empty + n + 1, key) == 0;
+
+		free(r->empty);
+		r->empty = NULL;
+		if (!continued)
+			return empty_pattern(r);
+	}
+	if (value[0] == '\0' && !r->indented && is_pattern_key(section, key)) {
+		r->empty_line = r->line;
+		return (r->empty = fail("%s\1%s", section, key)) != NULL ? 1 : bad(r, NULL);
+	}
 	if (strcmp(section, "unplanet") == 0) {
 		int rc, first = 1;
 
@@ -647,6 +690,8 @@ config_read(const char *path, struct settings *s, char **err)
 	ini_max_line = 1 << 20;
 	ini_stop_on_first_error = 1;
 	line = ini_parse_stream(read_line, &r, on_key, &r);
+	if (r.why == NULL && line == 0 && r.empty != NULL)
+		empty_pattern(&r);
 	if (r.why != NULL)
 		rc = err_set(err, UP_ECONFIG, "%s:%d: %s", path, r.why_line, r.why);
 	else if (line > 0)
@@ -688,6 +733,7 @@ config_read(const char *path, struct settings *s, char **err)
 	for (i = 0; i < r.n_seen; i++)
 		free(r.seen[i]);
 	free(r.seen);
+	free(r.empty);
 	for (i = 0; i < r.n_sections; i++)
 		free(r.sections[i]);
 	free(r.sections);

@@ -358,6 +358,20 @@ slug = django-and-caktus
     got = set(ids(os.path.join(d8, "topics", "renew.atom"))) if rc == 0 else err
     check("topics: spaces around '=' in --topic are not part of the pattern", got == matching("^Renew") and got, f"{got}")
 
+    # configparser's list layout: a key with no value on its line, then
+    # indented lines, one pattern each, reads as the key given per line.
+    dumps = []
+    for text in ("[unplanet]\nexclude =\n    ^Quiz:\n    ^Renew\n\n[topic Django]\nmatch =\n  django\n  wagtail\n",
+                 "[unplanet]\nexclude = ^Quiz:\nexclude = ^Renew\n\n[topic Django]\nmatch = django\nmatch = wagtail\n"):
+        path = os.path.join(work, "list.ini")
+        with open(path, "w") as f:
+            f.write(text)
+        r = subprocess.run([unplanet, "-c", path, "--dump", SAMPLE], capture_output=True)
+        dumps.append((r.returncode, r.stdout, r.stderr))
+    check("config: 'exclude =' then indented patterns is the same as one 'exclude =' per pattern",
+          dumps[0] == dumps[1] and dumps[0][0] == 0 and dumps[0][1].count(b"<entry>") < 25 + len(matching("django|wagtail")),
+          f"{dumps[0][0]} {dumps[0][2]} {dumps[1][2]}")
+
     # A value just under the line limit is read whole.
     path = os.path.join(work, "near-limit.ini")
     with open(path, "w", encoding="utf-8") as f:
