@@ -54,6 +54,18 @@ append(void *listp, size_t *n, void *item)
 	return 0;
 }
 
+static int
+append_size(size_t **list, size_t *n, size_t item)
+{
+	size_t *p = realloc(*list, (*n + 1) * sizeof *p);
+
+	if (p == NULL)
+		return -1;
+	p[(*n)++] = item;
+	*list = p;
+	return 0;
+}
+
 /* Compiles text and appends it to a pattern list. */
 static int
 add_pattern(struct pattern ***list, size_t *n, const char *text, char **why)
@@ -324,6 +336,8 @@ struct reading {
 	int why_line;
 	char **seen;           /* "section\1key" of single-valued keys given */
 	size_t n_seen;
+	size_t *rule_sections; /* the section of each [source] rule read */
+	size_t n_rules;
 	char **sections;       /* each [NAME] header, in order... */
 	int *section_lines;    /* ...and its line */
 	size_t n_sections;
@@ -517,23 +531,31 @@ first_time(struct reading *r, const char *section, const char *key)
 	return 1;
 }
 
+/* The rule of the [source NAME] section inih calls raw ("#N"): each such
+ * section is a rule of its own, so two sources of one name, told apart by
+ * their link, can each have one. */
 static struct source_rule *
-find_source(struct settings *s, const char *name)
+source_rule(struct reading *r, const char *raw, const char *name)
 {
+	struct settings *s = r->s;
 	struct source_rule *rule;
-	size_t i;
+	size_t i, section = raw[0] == '#' ? strtoul(raw + 1, NULL, 10) : r->n_sections;
 
-	for (i = 0; i < s->n_sources; i++)
-		if (strcmp(s->sources[i].name, name) == 0)
-			return &s->sources[i];
+	for (i = 0; i < r->n_rules; i++)
+		if (r->rule_sections[i] == section)
+			return &s->sources[s->n_sources - r->n_rules + i];
 	rule = realloc(s->sources, (s->n_sources + 1) * sizeof *rule);
 	if (rule == NULL)
 		return NULL;
 	s->sources = rule;
+	if (append_size(&r->rule_sections, &r->n_rules, section) != 0)
+		return NULL;
 	rule = &s->sources[s->n_sources];
 	memset(rule, 0, sizeof *rule);
-	if ((rule->name = strdup(name)) == NULL)
+	if ((rule->name = strdup(name)) == NULL) {
+		r->n_rules--;
 		return NULL;
+	}
 	s->n_sources++;
 	return rule;
 }
@@ -542,10 +564,9 @@ find_source(struct settings *s, const char *name)
 static int
 set_field(struct reading *r, const char *section, const char *key, char **field, const char *value)
 {
-	int first = first_time(r, section, key);
-
-	if (first != 1)
-		return bad(r, first == 0 ? fail("'%s' given twice in [%s]", key, section) : NULL);
+	/* Given twice in the section (or in two sections of one topic). */
+	if (*field != NULL)
+		return bad(r, fail("'%s' given twice in [%s]", key, section));
 	if (strcmp(key, "slug") == 0 && !text_valid_slug(value))
 		return bad(r, fail("slug '%s' must be 1 to 64 of a-z, 0-9 and '-', not starting or ending with '-'",
 		    value, NULL));
@@ -592,6 +613,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 {
 	struct reading *r = user;
 	char *why = NULL;
+	const char *raw_section = section;
 
 	section = section_name(r, section);
 	if (!text_is_clean(section, strlen(section)) || !text_is_clean(key, strlen(key)) ||
@@ -646,7 +668,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		return bad(r, fail("unknown key '%s' in [%s] (match, exclude, title, description, slug)", key, section));
 	}
 	if (strncmp(section, "source ", 7) == 0 && section[7] != '\0') {
-		struct source_rule *rule = find_source(r->s, section + 7);
+		struct source_rule *rule = source_rule(r, raw_section, section + 7);
 
 		if (rule == NULL || (rule->at == NULL && (rule->at = where(r)) == NULL))
 			return bad(r, NULL);
@@ -734,6 +756,7 @@ config_read(const char *path, struct settings *s, char **err)
 		free(r.seen[i]);
 	free(r.seen);
 	free(r.empty);
+	free(r.rule_sections);
 	for (i = 0; i < r.n_sections; i++)
 		free(r.sections[i]);
 	free(r.sections);

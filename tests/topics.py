@@ -372,6 +372,18 @@ slug = django-and-caktus
           dumps[0] == dumps[1] and dumps[0][0] == 0 and dumps[0][1].count(b"<entry>") < 25 + len(matching("django|wagtail")),
           f"{dumps[0][0]} {dumps[0][2]} {dumps[1][2]}")
 
+    # Two sources of one name, told apart by link, each with a section.
+    from hostile import BOB, BOB2, Post, page
+    path = os.path.join(work, "two-bobs.ini")
+    with open(path, "w") as f:
+        f.write("[source Bob]\nlink = https://bob.example/\nslug = bob-one\n\n"
+                "[source Bob]\nlink = https://other-bob.example/\nslug = bob-two\n")
+    open(os.path.join(work, "bobs.html"), "wb").write(page([Post(1, BOB, b"<p>START a END</p>"), Post(2, BOB2, b"<p>START b END</p>")]))
+    r = subprocess.run([unplanet, "-c", path, "--dump", os.path.join(work, "bobs.html")], capture_output=True, text=True)
+    slugs = sorted(re.findall(r'kind="author" slug="([^"]+)"', r.stdout))
+    check("config: two sources of one name, told apart by link, each get their own [source] section",
+          r.returncode == 0 and slugs == ["bob-one", "bob-two"] and r.stderr == "", f"{slugs} {r.stderr}")
+
     # A value just under the line limit is read whole.
     path = os.path.join(work, "near-limit.ini")
     with open(path, "w", encoding="utf-8") as f:
