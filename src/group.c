@@ -470,7 +470,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	const struct settings *s = opt->settings;
 	const struct entry *first;
 	const char *title = NULL, *description = NULL;
-	size_t i, kept;
+	size_t i, k, kept;
 
 	f->kind = "author";
 	f->members = calloc(n, sizeof *f->members);
@@ -485,9 +485,22 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 		if (c[i].rule != NULL && description == NULL)
 			description = c[i].rule->description;
 	}
-	for (i = 0; i < n; i++) {
-		if (c[i].from_page) {
-			first = c[i].e;
+	/* A feed that merges sources stands for one of them: the one a rule
+	 * names, else the first by name and site, so that its link and
+	 * subtitle do not change with whichever posted last. */
+	for (i = 0; i < n && (c[i].rule == NULL || c[i].rule->title == NULL); i++)
+		;
+	if (i == n)
+		for (i = k = 0; k < n; k++)
+			if (strcmp(c[k].e->source_name, c[i].e->source_name) < 0 ||
+			    (strcmp(c[k].e->source_name, c[i].e->source_name) == 0 &&
+			    strcmp(site(c[k].e->source_link), site(c[i].e->source_link)) < 0))
+				i = k;
+	first = c[i].e;
+	for (k = 0; k < n; k++) {
+		if (c[k].from_page && strcmp(c[k].e->source_name, first->source_name) == 0 &&
+		    strcmp(site(c[k].e->source_link), site(first->source_link)) == 0) {
+			first = c[k].e;
 			break;
 		}
 	}
@@ -572,8 +585,24 @@ static int
 listed(const struct feed *f, const struct settings *s, struct feed_set *set)
 {
 	const char *subjects[2] = { f->title, f->link };
+	const struct entry *seen = NULL;
+	size_t i;
 
-	return s == NULL || s->n_only == 0 || any_match(s->only, s->n_only, subjects, 2, set);
+	if (s == NULL || s->n_only == 0 || any_match(s->only, s->n_only, subjects, 2, set))
+		return 1;
+	/* Also by the page's names of its sources, as topics and [source]
+	 * sections know them, when a rule renamed the feed. */
+	for (i = 0; i < f->n_members; i++) {
+		const struct entry *e = f->members[i].entry;
+		const char *name = e->source_name;
+
+		if (seen != NULL && strcmp(name, seen->source_name) == 0)
+			continue;
+		seen = e;
+		if (strcmp(name, f->title) != 0 && any_match(s->only, s->n_only, &name, 1, set))
+			return 1;
+	}
+	return 0;
 }
 
 static int

@@ -384,6 +384,30 @@ slug = django-and-caktus
     check("config: two sources of one name, told apart by link, each get their own [source] section",
           r.returncode == 0 and slugs == ["bob-one", "bob-two"] and r.stderr == "", f"{slugs} {r.stderr}")
 
+    # A feed merging two sources keeps its title and link whichever posted
+    # last; --only also knows a renamed source by the page's name.
+    alpha, zeta = ("Alpha", "https://alpha.example/", "Alpha"), ("Zeta", "https://zeta.example/", "Zeta")
+    path = os.path.join(work, "merge.ini")
+    with open(path, "w") as f:
+        f.write("[source Alpha]\nslug = az\n\n[source Zeta]\nslug = az\n")
+    seen = []
+    for order in ((alpha, zeta), (zeta, alpha)):
+        page_path = os.path.join(work, "merge.html")
+        open(page_path, "wb").write(page([Post(i + 1, src, b"<p>START x END</p>", hour=10 - i) for i, src in enumerate(order)]))
+        r = subprocess.run([unplanet, "-c", path, "--dump", page_path], capture_output=True, text=True)
+        feed = ET.fromstring(r.stdout).find("feed") if r.returncode == 0 else None
+        seen.append((feed.findtext("title"), feed.findtext("link")) if feed is not None else r.stderr)
+    check("config: a merged feed's title and link do not change with which source posted last",
+          seen == [("Alpha", "https://alpha.example/")] * 2, f"{seen}")
+    path = os.path.join(work, "only-renamed.ini")
+    with open(path, "w") as f:
+        f.write("[unplanet]\nonly = ^Real Python$\n\n[source Real Python]\nname = RP Tutorials\n")
+    r = subprocess.run([unplanet, "-c", path, "-o", os.path.join(work, "only-renamed"), SAMPLE], capture_output=True, text=True)
+    authors = os.path.join(work, "only-renamed", "authors")
+    files = sorted(os.listdir(authors)) if r.returncode == 0 and os.path.isdir(authors) else r.stderr
+    check("config: --only matches a renamed source by the page's name", files == ["rp-tutorials.atom", "rp-tutorials.json",
+          "rp-tutorials.rss"], f"{files}")
+
     # A value just under the line limit is read whole.
     path = os.path.join(work, "near-limit.ini")
     with open(path, "w", encoding="utf-8") as f:
