@@ -468,6 +468,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
     const struct group_options *opt, struct feed_set *set)
 {
 	const struct settings *s = opt->settings;
+	const struct candidate *pick;
 	const struct entry *first;
 	const char *title = NULL, *description = NULL;
 	size_t i, k, kept;
@@ -476,33 +477,42 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	f->members = calloc(n, sizeof *f->members);
 	if (f->members == NULL)
 		return -1;
-	/* Names come from the page when it has the source, as they may have
-	 * been corrected there; a rule's name wins over both. */
-	first = c[0].e;
-	for (i = 0; i < n; i++) {
-		if (c[i].rule != NULL && title == NULL)
-			title = c[i].rule->title;
-		if (c[i].rule != NULL && description == NULL)
-			description = c[i].rule->description;
-	}
-	/* A feed that merges sources stands for one of them: the one a rule
-	 * names, else the first by name and site, so that its link and
-	 * subtitle do not change with whichever posted last. */
-	for (i = 0; i < n && (c[i].rule == NULL || c[i].rule->title == NULL); i++)
-		;
-	if (i == n)
-		for (i = k = 0; k < n; k++)
-			if (strcmp(c[k].e->source_name, c[i].e->source_name) < 0 ||
-			    (strcmp(c[k].e->source_name, c[i].e->source_name) == 0 &&
-			    strcmp(site(c[k].e->source_link), site(c[i].e->source_link)) < 0))
-				i = k;
-	first = c[i].e;
+	/* A feed stands for one of its sources (a feed that merges several
+	 * must not change with whichever posted last): the one whose rule
+	 * names the feed, first in the file; else one on today's page, first
+	 * by its rule's place in the file. Its names come from the page when
+	 * it has the source, as they may have been corrected there. */
+	pick = NULL;
+	for (i = 0; i < n; i++)
+		if (c[i].rule != NULL && c[i].rule->title != NULL && (pick == NULL || c[i].rule < pick->rule))
+			pick = &c[i];
+	for (i = 0; pick == NULL && i < n; i++)
+		if (c[i].from_page)
+			pick = &c[i];
+	for (i = 0; pick != NULL && pick->rule != NULL && pick->rule->title == NULL && i < n; i++)
+		if (c[i].from_page && c[i].rule != NULL && c[i].rule < pick->rule)
+			pick = &c[i];
+	if (pick == NULL)
+		pick = &c[0];
+	first = pick->e;
 	for (k = 0; k < n; k++) {
-		if (c[k].from_page && strcmp(c[k].e->source_name, first->source_name) == 0 &&
+		if (c[k].from_page && c[k].rule == pick->rule && strcmp(c[k].e->source_name, first->source_name) == 0 &&
 		    strcmp(site(c[k].e->source_link), site(first->source_link)) == 0) {
 			first = c[k].e;
 			break;
 		}
+	}
+	if (pick->rule != NULL) {
+		title = pick->rule->title;
+		description = pick->rule->description;
+	}
+	if (description == NULL) {
+		const struct source_rule *with = NULL;
+
+		for (i = 0; i < n; i++)
+			if (c[i].rule != NULL && c[i].rule->description != NULL && (with == NULL || c[i].rule < with))
+				with = c[i].rule;
+		description = with != NULL ? with->description : NULL;
 	}
 	f->n_members = merge(c, n, f->members, opt->now);
 	qsort(f->members, f->n_members, sizeof *f->members, by_date);
@@ -785,6 +795,10 @@ group_page(struct page *page, struct state *archive,
 		if (i == n)
 			set->unmatched = &s->sources[k];
 	}
+	for (k = 0; set->unmatched != NULL && set->shadow == NULL && &s->sources[k] < set->unmatched; k++)
+		if (strcmp(s->sources[k].name, set->unmatched->name) == 0 && (s->sources[k].link == NULL ||
+		    (set->unmatched->link != NULL && strcmp(site(s->sources[k].link), site(set->unmatched->link)) == 0)))
+			set->shadow = &s->sources[k];
 	qsort(all, n, sizeof *all, by_feed);
 	set->feeds = calloc(n + n_topics + 1, sizeof *set->feeds);
 	if (set->feeds == NULL)

@@ -597,9 +597,13 @@ run(const struct settings *s, char **err)
 	rc = group_page(page, state, &gopt, &set, err);
 	if (rc != UP_OK)
 		goto done;
-	if (set->unmatched != NULL && !s->quiet)
-		fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page or in the archive "
-		    "(the name must be the page's, exactly)\n", set->unmatched->at, set->unmatched->name);
+	if (set->unmatched != NULL && set->shadow != NULL && !s->quiet)
+		fprintf(stderr, "unplanet: warning: %s: [source %s] applies to no source: the section at %s takes "
+		    "them first\n", set->unmatched->at, set->unmatched->name, set->shadow->at);
+	else if (set->unmatched != NULL && !s->quiet)
+		fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s; the name must be "
+		    "the page's, exactly\n", set->unmatched->at, set->unmatched->name,
+		    s->dump ? " (--dump reads no archive)" : " or in the archive");
 	if (set->match_failures > 0 && !s->quiet)
 		fprintf(stderr, "unplanet: warning: %zu pattern matches gave up (too much backtracking), first of "
 		    "'%s'; those entries were taken as not matching\n", set->match_failures, pattern_text(set->gave_up));

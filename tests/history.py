@@ -331,6 +331,23 @@ def main():
     check("history: a [source] rule's link matches its site under http and https alike",
           codes == [0, 0] and files == ["rp.atom", "rp.json", "rp.rss"], f"{codes} {files}")
 
+    # A source renamed on the Planet, kept in its feed by [source] sections
+    # giving both names one slug: the feed takes the new name and site.
+    rn = os.path.join(work, "renamed")
+    old_header = '<a href="https://www.pypy.org/" title="PyPy (Posts about pypy)">PyPy</a>'
+    assert old_header in page_a
+    renamed = os.path.join(work, "renamed.html")
+    open(renamed, "w", encoding="utf-8").write(page_a.replace(
+        old_header, '<a href="https://pypy.org/blog/" title="PyPy (Posts about pypy)">PyPy Blog</a>'))
+    ini = os.path.join(work, "renamed.ini")
+    open(ini, "w").write("[source PyPy]\nslug = pypy\n\n[source PyPy Blog]\nslug = pypy\n")
+    codes = [run(unplanet, "-q", "-o", rn, "-c", ini, a)[0], run(unplanet, "-o", rn, "-c", ini, renamed)[0]]
+    root = ET.parse(os.path.join(rn, "authors", "pypy.atom")).getroot()
+    alt = [l.get("href") for l in root.findall(A + "link") if l.get("rel") == "alternate"]
+    check("history: a renamed source merged by slug: its feed takes the new name and site",
+          codes == [0, 0] and root.findtext(A + "title") == "PyPy Blog" and alt == ["https://pypy.org/blog/"],
+          f"{codes} {root.findtext(A + 'title')} {alt}")
+
     # --exclude hides entries from the feeds, not from their history: a
     # pattern given by mistake for one run loses nothing that left the
     # page meanwhile.

@@ -345,6 +345,11 @@ slug = django-and-caktus
     check("config: a [source] section that matches no source is named in a warning, FILE:LINE first",
           got[0][0] == 0 and f"warning: {path}:2: [source talk python to me] matches no source" in got[0][1], got[0][1])
     check("config: ...a matching one, or -q, prints nothing", got[1] == (0, "") and got[2] == (0, ""), f"{got[1:]}")
+    with open(path, "w") as f:
+        f.write("[source Real Python]\nslug = a\n\n[source Real Python]\nlink = https://realpython.com/\nslug = b\n")
+    rc, err = run(unplanet, "-c", path, "--dump", SAMPLE)
+    check("config: a section an earlier one shadows is named with the one that takes its sources",
+          rc == 0 and f"{path}:5: [source Real Python] applies to no source: the section at {path}:2 takes them first" in err, err)
 
     # A pattern that backtracks catastrophically: the run completes, and a
     # warning names the pattern (it is retired after a few give-ups).
@@ -399,6 +404,16 @@ slug = django-and-caktus
         seen.append((feed.findtext("title"), feed.findtext("link")) if feed is not None else r.stderr)
     check("config: a merged feed's title and link do not change with which source posted last",
           seen == [("Alpha", "https://alpha.example/")] * 2, f"{seen}")
+    with open(path, "w") as f:
+        f.write("[source Alpha]\nname = A feed\nslug = az\n\n[source Zeta]\nname = Z feed\nslug = az\n")
+    seen = []
+    for order in ((alpha, zeta), (zeta, alpha)):
+        open(page_path, "wb").write(page([Post(i + 1, src, b"<p>START x END</p>", hour=10 - i) for i, src in enumerate(order)]))
+        r = subprocess.run([unplanet, "-c", path, "--dump", page_path], capture_output=True, text=True)
+        feed = ET.fromstring(r.stdout).find("feed") if r.returncode == 0 else None
+        seen.append((feed.findtext("title"), feed.findtext("link")) if feed is not None else r.stderr)
+    check("config: ...nor when two of its sections name it: the first in the file does",
+          seen == [("A feed", "https://alpha.example/")] * 2, f"{seen}")
     path = os.path.join(work, "only-renamed.ini")
     with open(path, "w") as f:
         f.write("[unplanet]\nonly = ^Real Python$\n\n[source Real Python]\nname = RP Tutorials\n")
