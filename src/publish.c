@@ -509,15 +509,22 @@ int
 publish_refuse_strangers(struct publish *p, const char *record, char **err)
 {
 	struct stat st;
-	size_t i;
+	size_t i, n = 0, first = 0;
 
 	if (fstatat(p->dirfd, record, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
 		return UP_OK;
 	for (i = 0; i < p->n_pending; i++)
-		if (fstatat(p->dirfd, p->pending[i].target, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			return err_set(err, UP_ECANTCREAT, "%s/%s: not replacing a file unplanet did not write (the "
-			    "folder has no %s/); remove it, or use another folder", p->dir, p->pending[i].target, record);
-	return UP_OK;
+		if (fstatat(p->dirfd, p->pending[i].target, &st, AT_SYMLINK_NOFOLLOW) == 0 && n++ == 0)
+			first = i;
+	if (n == 0)
+		return UP_OK;
+	if (n == 1)
+		return err_set(err, UP_ECANTCREAT, "%s: has no %s/, so %s/%s is not unplanet's to replace: remove it, "
+		    "use another folder, or, if unplanet wrote it, make %s/%s/ to let it go on", p->dir, record, p->dir,
+		    p->pending[first].target, p->dir, record);
+	return err_set(err, UP_ECANTCREAT, "%s: has no %s/, so %s/%s and %zu other files are not unplanet's to "
+	    "replace: remove them, use another folder, or, if unplanet wrote them, make %s/%s/ to let it go on",
+	    p->dir, record, p->dir, p->pending[first].target, n - 1, p->dir, record);
 }
 
 int

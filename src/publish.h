@@ -62,9 +62,9 @@ int publish_keep(struct publish *p, const char *relpath);
 int publish_sweep(struct publish *p, const char *folder, char **err);
 
 /* For a folder that holds no record of earlier runs (record, relative, is
- * missing): UP_ECANTCREAT, naming it, if a file to be replaced is already
- * there, as it is then someone else's (a web site's index.html, say);
- * else UP_OK. */
+ * missing): UP_ECANTCREAT, naming the first and counting the others, if
+ * files to be replaced are already there, as they are then someone else's
+ * (a web site's index.html, say); else UP_OK. */
 int publish_refuse_strangers(struct publish *p, const char *record, char **err);
 
 /* Writes every added file that changed and renames them into place: those
