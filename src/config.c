@@ -319,6 +319,7 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 
 struct reading;
 static int bad(struct reading *r, char *why);
+static int empty_pattern(struct reading *r);
 
 struct reading {
 	struct settings *s;
@@ -434,6 +435,11 @@ read_line(char *str, int num, void *stream)
 				ungetc(next, r->f);   /* the line ends right there */
 		}
 		return got;
+	}
+	/* An empty pattern key waiting for indented lines gets none. */
+	if (r->empty != NULL) {
+		empty_pattern(r);
+		return NULL;
 	}
 	/* A header, however long: inih ignores what follows its ']'. */
 	if (buf_adds(&whole, str) != 0)
