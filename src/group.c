@@ -46,20 +46,33 @@ site(const char *link)
 	return link;
 }
 
-/* The [source] rule for an entry's source: same name, and same site when
- * the rule names one. */
+/* Whether rule r applies to the source name at link (NULL: any): same
+ * name, and same site when the rule names one. */
+static int
+rule_fits(const struct source_rule *r, const char *name, const char *link)
+{
+	return strcmp(r->name, name) == 0 &&
+	    (r->link == NULL || (link != NULL && strcmp(site(r->link), site(link)) == 0));
+}
+
+/* The [source] rule for an entry's source: the first that fits. */
 static const struct source_rule *
 rule_for(const struct settings *s, const struct entry *e)
 {
 	size_t i;
 
-	for (i = 0; s != NULL && i < s->n_sources; i++) {
-		const struct source_rule *r = &s->sources[i];
-
-		if (strcmp(r->name, e->source_name) == 0 && (r->link == NULL || strcmp(site(r->link), site(e->source_link)) == 0))
-			return r;
-	}
+	for (i = 0; s != NULL && i < s->n_sources; i++)
+		if (rule_fits(&s->sources[i], e->source_name, e->source_link))
+			return &s->sources[i];
 	return NULL;
+}
+
+/* Whether two entries come from one source: same name and site. */
+static int
+same_source(const struct entry *a, const struct entry *b)
+{
+	return strcmp(a->source_name, b->source_name) == 0 &&
+	    strcmp(site(a->source_link), site(b->source_link)) == 0;
 }
 
 /* Candidates of one feed sort together: by configured slug (sources a
@@ -90,8 +103,7 @@ same_feed(const struct candidate *x, const struct candidate *y)
 
 	if (sx != NULL || sy != NULL)
 		return sx != NULL && sy != NULL && strcmp(sx, sy) == 0;
-	return strcmp(x->e->source_name, y->e->source_name) == 0 &&
-	    strcmp(site(x->e->source_link), site(y->e->source_link)) == 0;
+	return same_source(x->e, y->e);
 }
 
 /* By id, then page before archive, then their own order. */
@@ -462,6 +474,35 @@ planet_name(const struct page *page)
 	return page->title[0] != '\0' ? page->title : "the Planet";
 }
 
+/* The newest `updated` of the entries f shows, in *t; 0 (and *t as it
+ * was) when it shows none. */
+static int
+newest_updated(const struct feed *f, time_t *t)
+{
+	size_t k;
+
+	for (k = 0; k < f->n_shown; k++)
+		if (k == 0 || f->members[k].updated > *t)
+			*t = f->members[k].updated;
+	return f->n_shown > 0;
+}
+
+/* Whether candidate a stands for its feed before b (see make_feed): one
+ * whose rule names the feed, the rule first in the file; else one on
+ * today's page, by its rule's place in the file (with a rule before
+ * without); else the earlier candidate. */
+static int
+stands_before(const struct candidate *a, const struct candidate *b)
+{
+	int na = a->rule != NULL && a->rule->title != NULL, nb = b->rule != NULL && b->rule->title != NULL;
+
+	if (na != nb)
+		return na;
+	if (!na && (a->from_page != b->from_page || !a->from_page))
+		return a->from_page && !b->from_page;
+	return a->rule != NULL && (b->rule == NULL || a->rule < b->rule);
+}
+
 /* Makes one author feed from its candidates c[0..n). */
 static int
 make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n,
@@ -482,22 +523,12 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	 * names the feed, first in the file; else one on today's page, first
 	 * by its rule's place in the file. Its names come from the page when
 	 * it has the source, as they may have been corrected there. */
-	pick = NULL;
-	for (i = 0; i < n; i++)
-		if (c[i].rule != NULL && c[i].rule->title != NULL && (pick == NULL || c[i].rule < pick->rule))
+	for (pick = &c[0], i = 1; i < n; i++)
+		if (stands_before(&c[i], pick))
 			pick = &c[i];
-	for (i = 0; pick == NULL && i < n; i++)
-		if (c[i].from_page)
-			pick = &c[i];
-	for (i = 0; pick != NULL && pick->rule != NULL && pick->rule->title == NULL && i < n; i++)
-		if (c[i].from_page && c[i].rule != NULL && c[i].rule < pick->rule)
-			pick = &c[i];
-	if (pick == NULL)
-		pick = &c[0];
 	first = pick->e;
 	for (k = 0; k < n; k++) {
-		if (c[k].from_page && c[k].rule == pick->rule && strcmp(c[k].e->source_name, first->source_name) == 0 &&
-		    strcmp(site(c[k].e->source_link), site(first->source_link)) == 0) {
+		if (c[k].from_page && c[k].rule == pick->rule && same_source(c[k].e, first)) {
 			first = c[k].e;
 			break;
 		}
@@ -748,6 +779,7 @@ group_page(struct page *page, struct state *archive,
 	struct held *held = NULL;
 	size_t clash = 0, holder = 0, n_held = 0, n_remembered = archive != NULL ? archive->n_topics : 0;
 	int c, any;
+	time_t newest;
 	size_t i, j, k, n = page->n_entries, n_topics = s != NULL ? s->n_topics : 0, n_authors, start;
 	int rc = UP_OK;
 
@@ -796,8 +828,7 @@ group_page(struct page *page, struct state *archive,
 			set->unmatched = &s->sources[k];
 	}
 	for (k = 0; set->unmatched != NULL && set->shadow == NULL && &s->sources[k] < set->unmatched; k++)
-		if (strcmp(s->sources[k].name, set->unmatched->name) == 0 && (s->sources[k].link == NULL ||
-		    (set->unmatched->link != NULL && strcmp(site(s->sources[k].link), site(set->unmatched->link)) == 0)))
+		if (rule_fits(&s->sources[k], set->unmatched->name, set->unmatched->link))
 			set->shadow = &s->sources[k];
 	qsort(all, n, sizeof *all, by_feed);
 	set->feeds = calloc(n + n_topics + 1, sizeof *set->feeds);
@@ -878,9 +909,10 @@ group_page(struct page *page, struct state *archive,
 	if (set->out_of_memory)
 		goto nomem;
 	for (i = 0, any = 0; i < set->n_feeds; i++)
-		for (k = 0; k < set->feeds[i].n_shown; k++, any = 1)
-			if (!any || set->feeds[i].members[k].updated > set->newest)
-				set->newest = set->feeds[i].members[k].updated;
+		if (newest_updated(&set->feeds[i], &newest) && (!any || newest > set->newest)) {
+			set->newest = newest;
+			any = 1;
+		}
 	/* Patterns are done with the full text: documents only need its start
 	 * (the summary, and an untitled post's title), so keep that alone. */
 	for (i = 0; i < page->n_entries; i++) {
@@ -1054,10 +1086,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 		xmlAddChild(parent, root);
 	else
 		xmlDocSetRootElement(doc, root);
-	for (k = 0; k < f->n_shown; k++)
-		if (k == 0 || f->members[k].updated > updated)
-			updated = f->members[k].updated;
-	if (f->n_shown == 0)
+	if (!newest_updated(f, &updated))
 		updated = set->newest;
 	url = feed_url(f, base_url);
 	id = url != NULL ? feed_id(f, set->id_name, url, base_url) : NULL;
@@ -1131,8 +1160,8 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 	const char *base_url = opt != NULL ? opt->base_url : NULL;
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root, n;
-	time_t updated = 0;
-	size_t i, k;
+	time_t updated = 0, t;
+	size_t i;
 	int ok, any;
 
 	if (doc == NULL)
@@ -1142,9 +1171,10 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 		goto fail;
 	xmlDocSetRootElement(doc, root);
 	for (i = 0, any = 0; i < set->n_feeds; i++)
-		for (k = 0; !set->feeds[i].hidden && k < set->feeds[i].n_shown; k++, any = 1)
-			if (!any || set->feeds[i].members[k].updated > updated)
-				updated = set->feeds[i].members[k].updated;
+		if (!set->feeds[i].hidden && newest_updated(&set->feeds[i], &t) && (!any || t > updated)) {
+			updated = t;
+			any = 1;
+		}
 	ok = xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") != NULL &&
 	    add_text(root, "title", set->page->title) != NULL &&
 	    add_text(root, "link", set->page->link != NULL ? set->page->link : "") != NULL &&
@@ -1168,10 +1198,7 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 
 		if (f->hidden)
 			continue;
-		for (k = 0; k < f->n_shown; k++)
-			if (k == 0 || f->members[k].updated > newest)
-				newest = f->members[k].updated;
-		if (f->n_shown == 0)
+		if (!newest_updated(f, &newest))
 			newest = set->newest;
 		path = feed_path(f, NULL);
 		url = feed_path(f, base_url);
