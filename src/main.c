@@ -384,6 +384,25 @@ add_output(struct writer *w, int site, size_t k, xmlDocPtr doc, const char *relp
 	return publish_add(pub, relpath, data, len, NULL, err);
 }
 
+/* Feed i's document, in *doc, and the bytes of its record: an author
+ * feed's archive (its document with the entries --exclude hides put back)
+ * or a topic's cached document. NULL (and *doc NULL or to be freed) when
+ * memory runs out. */
+static char *
+feed_documents(const struct feed_set *set, size_t i, const struct group_options *gopt, xmlDocPtr *doc,
+    size_t *len)
+{
+	const struct feed *f = &set->feeds[i];
+	xmlDocPtr archive = f->n_excluded > 0 ? archive_document(set, i, gopt) : NULL;
+	char *bytes = NULL;
+
+	*doc = feed_document(set, i, gopt);
+	if (*doc != NULL && (archive != NULL || f->n_excluded == 0))
+		bytes = document_bytes(archive != NULL ? archive : *doc, len);
+	xmlFreeDoc(archive);
+	return bytes;
+}
+
 /* Adds every format of every feed to the publication, with each author
  * feed's archive (also for feeds --only leaves without files). The files
  * are made from the feed's document, which is its archive but for the
@@ -400,9 +419,8 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 		struct feed *f = &set->feeds[i];
 		int author = strcmp(f->kind, "author") == 0, same = 0;
 		char *docpath = buf_concat(author ? ARCHIVE_DIR "/" : CACHE_DIR "/topics/", f->slug, ".xml", NULL);
-		xmlDocPtr archive = author && f->n_excluded > 0 ? archive_document(set, i, gopt) : NULL;
-		xmlDocPtr doc = feed_document(set, i, gopt);
-		char *bytes = doc != NULL ? document_bytes(archive != NULL ? archive : doc, &len) : NULL;
+		xmlDocPtr doc = NULL;
+		char *bytes = feed_documents(set, i, gopt, &doc, &len);
 
 		/* An archive this run could not read back would stop every later
 		 * run: keep fewer entries until it fits. */
@@ -415,19 +433,14 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 				    "entries\n", f->slug, STATE_FILE_MAX >> 20, f->n_shown);
 			xmlFree(bytes);
 			xmlFreeDoc(doc);
-			xmlFreeDoc(archive);
-			archive = f->n_excluded > 0 ? archive_document(set, i, gopt) : NULL;
-			doc = feed_document(set, i, gopt);
-			bytes = doc != NULL ? document_bytes(archive != NULL ? archive : doc, &len) : NULL;
+			bytes = feed_documents(set, i, gopt, &doc, &len);
 		}
-		if (docpath == NULL || doc == NULL || bytes == NULL || (f->n_excluded > 0 && author && archive == NULL)) {
+		if (docpath == NULL || bytes == NULL) {
 			xmlFree(bytes);
 			xmlFreeDoc(doc);
-			xmlFreeDoc(archive);
 			free(docpath);
 			return err_nomem(err);
 		}
-		xmlFreeDoc(archive);
 		rc = publish_add(pub, docpath, bytes, len, &same, err);
 		for (k = 0; rc == UP_OK && !f->hidden && k < writer_count(w); k++) {
 			char *file = buf_concat(f->kind, "s/", f->slug, ".", writer_name(w, k), NULL);
@@ -536,7 +549,7 @@ run(const struct settings *s, char **err)
 	char *xslt_dir = NULL, *state_bytes = NULL, *url = NULL, fingerprint[17] = "";
 	size_t state_len = 0, i;
 	const char *name = strcmp(s->source, "-") == 0 ? "<stdin>" : s->source;
-	int rc, same_stylesheets;
+	int rc, same_settings, same_stylesheets;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	/* A URL's user:password is for the server alone: messages and the
@@ -616,13 +629,14 @@ run(const struct settings *s, char **err)
 	 * settings too (their fingerprint covers the stylesheets'): a feed
 	 * --only left out had its archive updated but no files made from it,
 	 * and must get them once it is let in again. */
-	same_stylesheets = !s->force && state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) == 0;
+	same_settings = state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) == 0;
+	same_stylesheets = !s->force && same_settings;
 	/* Files made under other settings are about to replace some of those
 	 * the state says were made under its own: it stops saying so first,
 	 * and stops offering its validators (a 304 would keep the files), or
 	 * a run killed (or failing) part way, then a return to the old
 	 * settings, would keep the new files as if they were the old ones. */
-	if (state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) != 0) {
+	if (state->fingerprint != NULL && !same_settings) {
 		rc = state_serialize(NULL, NULL, NULL, NULL, NULL, state->planet, state->topics, state->n_topics,
 		    &state_bytes, &state_len, err);
 		if (rc == UP_OK)
