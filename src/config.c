@@ -54,6 +54,9 @@ append(void *listp, size_t *n, void *item)
 	return 0;
 }
 
+/* Why an empty pattern is refused, wherever it is given. */
+#define EMPTY_PATTERN "empty pattern (it would match every entry; for that, say so: ^)"
+
 static int
 append_size(size_t **list, size_t *n, size_t item)
 {
@@ -75,7 +78,7 @@ add_pattern(struct pattern ***list, size_t *n, const char *text, char **why)
 
 	/* It would match every entry: an exclusion would empty every feed. */
 	if (text[0] == '\0') {
-		*why = strdup("empty pattern (it would match every entry; for that, say so: ^)");
+		*why = strdup(EMPTY_PATTERN);
 		return -2;
 	}
 	p = pattern_compile(text, &reason);
@@ -609,7 +612,7 @@ empty_pattern(struct reading *r)
 	int line = r->line;
 
 	r->line = r->empty_line;
-	bad(r, strdup("empty pattern (it would match every entry; for that, say so: ^)"));
+	bad(r, strdup(EMPTY_PATTERN));
 	r->line = line;
 	return 0;
 }

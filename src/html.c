@@ -1051,6 +1051,13 @@ srcset_next(const char **p, const char **url, size_t *url_n, const char **desc, 
 	return 1;
 }
 
+/* Whether the '%' at p starts no escape ("%zz"): it stands for itself. */
+static int
+stray_percent(const char *p)
+{
+	return p[0] == '%' && !(isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]));
+}
+
 char *
 html_escape_url(const char *url)
 {
@@ -1063,8 +1070,7 @@ html_escape_url(const char *url)
 	if (buf_reserve(&b, strlen(url)) != 0)
 		return NULL;
 	for (p = url; *p != '\0'; p++)
-		if (buf_adds(&b, *p == '%' && !(isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) ?
-		    "%25" : (char[2]){ *p, '\0' }) != 0)
+		if (buf_adds(&b, stray_percent(p) ? "%25" : (char[2]){ *p, '\0' }) != 0)
 			goto done;
 	e = xmlURIEscapeStr((const xmlChar *)b.data, (const xmlChar *)";/?:@&=+$,#%");
 	if (e != NULL)
@@ -1086,7 +1092,7 @@ html_escape_iri(const char *url)
 	for (p = (const unsigned char *)url; *p != '\0'; p++) {
 		static const char digits[] = "0123456789ABCDEF";
 		int bad = *p <= 0x20 || *p == 0x7f || strchr("<>\"{}|\\^`", *p) != NULL ||
-		    (*p == '%' && !(isxdigit(p[1]) && isxdigit(p[2])));
+		    stray_percent((const char *)p);
 		int failed = bad ? buf_addc(&b, '%') != 0 || buf_addc(&b, digits[*p >> 4]) != 0 ||
 		    buf_addc(&b, digits[*p & 15]) != 0 : buf_addc(&b, (char)*p) != 0;
 

@@ -17,6 +17,9 @@
 #include "state.h"
 #include "text.h"
 
+/* What a message about a corrupt file says, and the way on. */
+#define CORRUPT "corrupt, not replaced (repair it, or move it away)"
+
 /* No network, no DTD, no entity expansion, no messages on stderr: these
  * files are data, and a hostile one must not reach out or blow up. */
 #define STATE_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | \
@@ -124,10 +127,9 @@ parse_file(const char *path, char **err)
 
 			while (n > 0 && e->message[n - 1] == '\n')
 				n--;
-			err_set(err, UP_EDATA, "%s:%d: corrupt, not replaced (repair it, or move it away): %.*s", path, e->line,
-			    (int)n, e->message);
+			err_set(err, UP_EDATA, "%s:%d: " CORRUPT ": %.*s", path, e->line, (int)n, e->message);
 		} else {
-			err_set(err, UP_EDATA, "%s: corrupt, not replaced (repair it, or move it away)", path);
+			err_set(err, UP_EDATA, "%s: " CORRUPT, path);
 		}
 		xmlFreeDoc(doc);
 		doc = NULL;
@@ -179,7 +181,7 @@ child_date(xmlNodePtr n, const char *name, time_t *t)
 static int
 corrupt(char **err, const char *path, xmlNodePtr at, const char *what)
 {
-	return err_set(err, UP_EDATA, "%s:%ld: corrupt, not replaced (repair it, or move it away): %s", path,
+	return err_set(err, UP_EDATA, "%s:%ld: " CORRUPT ": %s", path,
 	    at != NULL ? xmlGetLineNo(at) : 0L, what);
 }
 
