@@ -153,6 +153,14 @@ def build_posts():
     return posts
 
 
+def dump_posts(unplanet, work, name, posts):
+    """Writes posts as the page WORK/NAME.html and dumps it: rc, out, err, path."""
+    path = os.path.join(work, name + ".html")
+    with open(path, "wb") as f:
+        f.write(page(posts))
+    return (*dump(unplanet, path), path)
+
+
 def dump(unplanet, path):
     r = subprocess.run([unplanet, "--dump", path], capture_output=True, timeout=120)
     return r.returncode, r.stdout, r.stderr.decode("utf-8", "replace")
@@ -162,10 +170,7 @@ def main():
     unplanet, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
     posts = build_posts()
-    path = os.path.join(work, "hostile.html")
-    with open(path, "wb") as f:
-        f.write(page(posts))
-    rc, out, err = dump(unplanet, path)
+    rc, out, err, path = dump_posts(unplanet, work, "hostile", posts)
     check("hostile: --dump succeeds", rc == 0, f"exit {rc}: {err[:300]}")
     if rc == 0:
         root = ET.fromstring(out)
@@ -224,10 +229,7 @@ def main():
     ]
     posts3 = [Post(i + 1, BOB, body) for i, body in enumerate(exact)]
     posts3[0].title_html = "Caf&eacute &copy 2026 &amp;copy &lt3 &check; &NotEqualTilde; &notit; &foo;"
-    path3 = os.path.join(work, "exact.html")
-    with open(path3, "wb") as f:
-        f.write(page(posts3))
-    rc, out, err = dump(unplanet, path3)
+    rc, out, err, _ = dump_posts(unplanet, work, "exact", posts3)
     got = {e.findtext("link"): e for e in ET.fromstring(out).iter("entry")} if rc == 0 else {}
     for p in posts3:
         e = got.get(p.link)
@@ -248,10 +250,7 @@ def main():
     # The same permalink twice becomes one entry.
     twice = [posts[0], posts[0]]
     twice[1] = Post(1, posts[0].source, b"<p>START again END</p>", day=20)
-    path2 = os.path.join(work, "twice.html")
-    with open(path2, "wb") as f:
-        f.write(page(twice))
-    rc, out, err = dump(unplanet, path2)
+    rc, out, err, _ = dump_posts(unplanet, work, "twice", twice)
     n = len(ET.fromstring(out).findall("feed/entry")) if rc == 0 else -1
     check("hostile: same permalink twice is one entry", n == 1, f"{n} entries, {err[:200]}")
     # Copies whose readings multiply: titled posts that could each end at
@@ -280,10 +279,7 @@ def main():
         tail = b"</p>\n<p>\n<em><a href=\"https://x.example/L\">April 28, 2026 05:00 AM UTC</a></em>\n</p>\nEND"
         copies = [Post(1, ALICE, b"<p>START intro</p>\n" + pair * k + tail, title=title, day=28, hour=9)]
         copies += [Post(i, BOB, b"<p>START filler END</p>", day=28, hour=8) for i in range(2, 6)]
-        path = os.path.join(work, "copies.html")
-        with open(path, "wb") as f:
-            f.write(page(copies))
-        rc, out, err = dump(unplanet, path)
+        rc, out, err, _ = dump_posts(unplanet, work, "copies", copies)
         texts = [visible_text(e.findtext("content") or "") for e in ET.fromstring(out).iter("entry")] if rc == 0 else [err[:200]]
         check(f"hostile: {k} copies of a {'titled' if title else 'untitled'} post's own footer, each before a titled "
               "frame no footer closes, leave every post whole",
@@ -296,10 +292,7 @@ def main():
                  b"06:00 AM UTC</a></em>\n</p>\n<p>\nalice END", title=False, day=28, hour=9),
             Post(2, BOB, b"<p>START bob</p>\nOWNFOOTER<p>\nbob middle\nOWNFOOTER<p>\nbob END", day=28, hour=8),
             Post(3, BOB2, b"<p>START last END</p>", day=28, hour=7)]
-    path = os.path.join(work, "both.html")
-    with open(path, "wb") as f:
-        f.write(page(both))
-    rc, out, err = dump(unplanet, path)
+    rc, out, err, _ = dump_posts(unplanet, work, "both", both)
     texts = sorted(visible_text(e.findtext("content") or "") for e in ET.fromstring(out).iter("entry")) if rc == 0 else [err[:200]]
     check("hostile: an older footer's copy in one post and two of its own footer in another: both posts whole",
           len(texts) == 3 and texts[0].startswith("START1X alice") and texts[0].endswith("END1X") and
@@ -308,10 +301,7 @@ def main():
     # Relative permalinks, read from a file (no page URL): against the source's site.
     rel = [Post(1, ALICE, b"<p>START one END</p>"), Post(2, ALICE, b"<p>START two END</p>")]
     rel[0].link, rel[1].link = "/blog/p1/", "//cdn.example/p2"
-    path4 = os.path.join(work, "relative.html")
-    with open(path4, "wb") as f:
-        f.write(page(rel))
-    rc, out, err = dump(unplanet, path4)
+    rc, out, err, _ = dump_posts(unplanet, work, "relative", rel)
     links = sorted(e.findtext("link") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
     check("hostile: relative permalinks resolved against the source's site",
           links == ["https://alice.example/blog/p1/", "https://cdn.example/p2"], f"{links}")
@@ -325,10 +315,7 @@ def main():
     iri = [Post(i + 1, ALICE, b"<p>START x END</p>") for i in range(len(odd))]
     for p, link in zip(iri, odd):
         p.link = link
-    path = os.path.join(work, "iri.html")
-    with open(path, "wb") as f:
-        f.write(page(iri))
-    rc, out, err = dump(unplanet, path)
+    rc, out, err, _ = dump_posts(unplanet, work, "iri", iri)
     got = sorted((e.findtext("id"), e.findtext("link")) for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
     check("hostile: permalinks made valid IRIs for ids and links", got == sorted((v, v) for v in odd.values()), f"{got}")
     # Planet prints UTC times followed by its server's zone name, or by
@@ -340,10 +327,7 @@ def main():
     zoned = [Post(i + 1, BOB, b"<p>START x END</p>") for i in range(len(dated))]
     for p, date in zip(zoned, dated):
         p.date = date
-    path = os.path.join(work, "zones.html")
-    with open(path, "wb") as f:
-        f.write(page(zoned))
-    rc, out, err = dump(unplanet, path)
+    rc, out, err, path = dump_posts(unplanet, work, "zones", zoned)
     got = sorted(e.findtext("published") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
     check("hostile: footer times are UTC whatever zone name follows, or none; years before 1970 are read",
           got == sorted(dated.values()), f"{got}")
@@ -357,10 +341,7 @@ def main():
     posts_n = [Post(i + 1, src, b"<p>START x END</p>") for i, src in enumerate(nameless)]
     for i, p in enumerate(posts_n):
         p.link = f"https://n{i}.example/post"
-    path = os.path.join(work, "nameless.html")
-    with open(path, "wb") as f:
-        f.write(page(posts_n))
-    rc, out, err = dump(unplanet, path)
+    rc, out, err, _ = dump_posts(unplanet, work, "nameless", posts_n)
     got = sorted((e.findtext("title"), e.findtext("entry/author"), e.findtext("entry/source/name"))
                  for e in ET.fromstring(out).iter("feed") if e.get("kind") == "author") if rc == 0 else err[:200]
     check("hostile: a source without a name is named by its feed title, host, or 'Unnamed source'",
@@ -371,10 +352,7 @@ def main():
     twins = [Post(1, BOB, b"<p>START one END</p>", title=False), Post(2, BOB, b"<p>START two END</p>", title=False)]
     for p in twins:
         p.link, p.date = "mailto:bob@example.org", "April 28, 2026 10:01 AM UTC"
-    path = os.path.join(work, "twins.html")
-    with open(path, "wb") as f:
-        f.write(page(twins))
-    rc, out, err = dump(unplanet, path)
+    rc, out, err, _ = dump_posts(unplanet, work, "twins", twins)
     texts = sorted(visible_text(e.findtext("content") or "") for e in ET.fromstring(out).iter("entry")) if rc == 0 else []
     check("hostile: two untitled posts sharing a mailto: link and a minute stay two",
           texts == ["START1X one END1X", "START2X two END2X"], f"exit {rc}: {texts} {err[:200]}")

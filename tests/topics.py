@@ -392,26 +392,25 @@ slug = django-and-caktus
     # A feed merging two sources keeps its title and link whichever posted
     # last; --only also knows a renamed source by the page's name.
     alpha, zeta = ("Alpha", "https://alpha.example/", "Alpha"), ("Zeta", "https://zeta.example/", "Zeta")
-    path = os.path.join(work, "merge.ini")
-    with open(path, "w") as f:
-        f.write("[source Alpha]\nslug = az\n\n[source Zeta]\nslug = az\n")
-    seen = []
-    for order in ((alpha, zeta), (zeta, alpha)):
-        page_path = os.path.join(work, "merge.html")
-        open(page_path, "wb").write(page([Post(i + 1, src, b"<p>START x END</p>", hour=10 - i) for i, src in enumerate(order)]))
-        r = subprocess.run([unplanet, "-c", path, "--dump", page_path], capture_output=True, text=True)
-        feed = ET.fromstring(r.stdout).find("feed") if r.returncode == 0 else None
-        seen.append((feed.findtext("title"), feed.findtext("link")) if feed is not None else r.stderr)
+
+    def merged_feed(ini):
+        """The merged feed's (title, link) when Alpha posted last, then when Zeta did."""
+        path = os.path.join(work, "merge.ini")
+        with open(path, "w") as f:
+            f.write(ini)
+        seen = []
+        for order in ((alpha, zeta), (zeta, alpha)):
+            page_path = os.path.join(work, "merge.html")
+            open(page_path, "wb").write(page([Post(i + 1, src, b"<p>START x END</p>", hour=10 - i)
+                                              for i, src in enumerate(order)]))
+            r = subprocess.run([unplanet, "-c", path, "--dump", page_path], capture_output=True, text=True)
+            feed = ET.fromstring(r.stdout).find("feed") if r.returncode == 0 else None
+            seen.append((feed.findtext("title"), feed.findtext("link")) if feed is not None else r.stderr)
+        return seen
+    seen = merged_feed("[source Alpha]\nslug = az\n\n[source Zeta]\nslug = az\n")
     check("config: a merged feed's title and link do not change with which source posted last",
           seen == [("Alpha", "https://alpha.example/")] * 2, f"{seen}")
-    with open(path, "w") as f:
-        f.write("[source Alpha]\nname = A feed\nslug = az\n\n[source Zeta]\nname = Z feed\nslug = az\n")
-    seen = []
-    for order in ((alpha, zeta), (zeta, alpha)):
-        open(page_path, "wb").write(page([Post(i + 1, src, b"<p>START x END</p>", hour=10 - i) for i, src in enumerate(order)]))
-        r = subprocess.run([unplanet, "-c", path, "--dump", page_path], capture_output=True, text=True)
-        feed = ET.fromstring(r.stdout).find("feed") if r.returncode == 0 else None
-        seen.append((feed.findtext("title"), feed.findtext("link")) if feed is not None else r.stderr)
+    seen = merged_feed("[source Alpha]\nname = A feed\nslug = az\n\n[source Zeta]\nname = Z feed\nslug = az\n")
     check("config: ...nor when two of its sections name it: the first in the file does",
           seen == [("A feed", "https://alpha.example/")] * 2, f"{seen}")
     path = os.path.join(work, "only-renamed.ini")
