@@ -262,6 +262,14 @@ publish_keep(struct publish *p, const char *relpath)
 	return 1;
 }
 
+int
+publish_has(const struct publish *p, const char *relpath)
+{
+	struct stat st;
+
+	return fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
 /* Creates the folders leading to relpath, remembering those it made so a
  * failure can remove them, and those that exist so it asks only once. */
 static int

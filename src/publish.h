@@ -56,6 +56,9 @@ int publish_add_first(struct publish *p, const char *relpath, char *data, size_t
  * not there, so the caller must make it. */
 int publish_keep(struct publish *p, const char *relpath);
 
+/* Whether dir/relpath is a regular file now (symlinks not followed). */
+int publish_has(const struct publish *p, const char *relpath);
+
 /* Also removes, at commit, the temporary files a killed run left in folder
  * (relative; "" for dir itself), although this run may add nothing there:
  * the folder of a feed that is no longer written, say. */

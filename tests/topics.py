@@ -47,6 +47,13 @@ def author_ids(d):
     return out
 
 
+def opml_feeds(path):
+    """The xmlUrl of every outline in an OPML file, None if it is not there."""
+    if not os.path.exists(path):
+        return None
+    return [o.get("xmlUrl") for o in ET.parse(path).getroot().iter("outline") if o.get("xmlUrl")]
+
+
 def main():
     unplanet, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
@@ -197,7 +204,11 @@ slug = django-and-caktus
     # get them, until its record .unplanet/cache/topics/SLUG.xml is deleted.
     d4 = os.path.join(work, "dropped")
     rc1, err1 = run(unplanet, "-o", d4, "-t", "Zed=python", SAMPLE)
+    had = opml_feeds(os.path.join(d4, "topics.opml"))
     rc2, err2 = run(unplanet, "-o", d4, SAMPLE)
+    now = opml_feeds(os.path.join(d4, "topics.opml"))
+    check("topics.opml: emptied, not left listing, when the last topic is dropped",
+          rc2 == 0 and had == ["topics/zed.atom"] and now == [], f"{had} then {now}: {err2}")
     rc3, err3 = run(unplanet, "-o", d4, "-t", "Zed!=django", SAMPLE)
     zed = os.path.join(d4, "topics", "zed.atom")
     title = ET.parse(zed).getroot().findtext(A + "title") if os.path.exists(zed) else None
