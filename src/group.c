@@ -799,8 +799,14 @@ group_page(struct page *page, struct state *archive,
 	if (archive != NULL && archive->planet != NULL)
 		set->id_name = strdup(archive->planet);
 	else if ((set->id_name = text_slug(page->title, SLUG_MAX)) != NULL && set->id_name[0] == '\0') {
+		/* A title with nothing to transliterate ("星球"): its hash keeps
+		 * two such Planets' feed ids apart. */
+		char name[32];
+
+		snprintf(name, sizeof name, "planet-%08llx",
+		    text_hash(TEXT_HASH_INIT, page->title, strlen(page->title)) & 0xffffffffULL);
 		free(set->id_name);
-		set->id_name = strdup("planet");
+		set->id_name = strdup(name);
 	}
 	if (set->id_name == NULL)
 		goto nomem;
@@ -1035,11 +1041,12 @@ add_entry(xmlNodePtr feed, const struct member *m)
 	if (n == NULL)
 		return -1;
 	summary = e->summary != NULL ? strdup(e->summary) : excerpt(text, SUMMARY_MAX);
-	if (e->title[0] == '\0')
+	/* A title that shows nothing (" ", U+200B) is no title either. */
+	if (text_is_blank(e->title))
 		untitled = excerpt(text, UNTITLED_MAX);
-	ok = summary != NULL && (e->title[0] != '\0' || untitled != NULL) &&
+	ok = summary != NULL && (untitled != NULL || !text_is_blank(e->title)) &&
 	    add_text(n, "id", e->id) != NULL;
-	if (ok && e->title[0] == '\0') {
+	if (ok && untitled != NULL) {
 		xmlNodePtr t = add_text(n, "title", untitled);
 
 		ok = t != NULL && xmlNewProp(t, (const xmlChar *)"untitled", (const xmlChar *)"yes") != NULL;

@@ -695,6 +695,21 @@ content_base(const struct entry *e, const char *page_url)
 	return abs;
 }
 
+/* link parsed, when it has a host, else NULL. The host stays as the link
+ * writes it: xmlParseURI would decode "%F4" or "%01" into bytes that are
+ * not text. */
+static xmlURIPtr
+link_host(const char *link)
+{
+	xmlURIPtr uri = link != NULL && link[0] != '\0' ? xmlParseURIRaw(link, 1) : NULL;
+
+	if (uri != NULL && (uri->server == NULL || uri->server[0] == '\0')) {
+		xmlFreeURI(uri);
+		uri = NULL;
+	}
+	return uri;
+}
+
 /* A name for a source whose channel header shows none, as every feed and
  * entry needs one: its feed's title, else its site's host, else
  * "Unnamed source". Returns 0, or -1 when memory runs out. */
@@ -705,10 +720,9 @@ name_source(struct entry *e)
 	const char *name = "Unnamed source";
 	char *copy;
 
-	if (e->source_title[strspn(e->source_title, " \t\n\r\f")] != '\0')
+	if (!text_is_blank(e->source_title))
 		name = e->source_title;
-	else if (e->source_link[0] != '\0' && (uri = xmlParseURI(e->source_link)) != NULL &&
-	    uri->server != NULL && uri->server[0] != '\0')
+	else if ((uri = link_host(e->source_link)) != NULL)
 		name = uri->server;
 	copy = strdup(name);
 	xmlFreeURI(uri);
@@ -767,7 +781,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	    (e->link = web_link(span_attr(ft->href), page_url != NULL ? page_url :
 	    e->source_link[0] != '\0' ? e->source_link : NULL)) == NULL)
 		goto done;
-	if (e->source_name[0] == '\0' && name_source(e) != 0)
+	if (text_is_blank(e->source_name) && name_source(e) != 0)
 		goto done;
 	if (f->has_title) {
 		if ((title = span_text(f->title)) == NULL ||
@@ -778,6 +792,10 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	}
 	if (ft->has_creator && (e->creator = span_text(ft->creator)) == NULL)
 		goto done;
+	if (e->creator != NULL && text_is_blank(e->creator)) {
+		free(e->creator);   /* "by  at": no creator named */
+		e->creator = NULL;
+	}
 	if ((e->id = e->link[0] != '\0' ? strdup(e->link) : made_up_id(e)) == NULL)
 		goto done;
 	b = skip_space(b, be);
@@ -1235,12 +1253,12 @@ page_title(const char *p, const char *end, const char *url)
 
 	if (t != NULL && (close = find(t + 7, limit(t + 7, end), "</title>", NULL)) != NULL) {
 		title = html_fragment_text(t + 7, (size_t)(close - t - 7));
-		if (title == NULL || title[0] != '\0')
+		if (title == NULL || !text_is_blank(title))
 			return title;
 		free(title);
 	}
-	uri = url != NULL ? xmlParseURI(url) : NULL;
-	title = strdup(uri != NULL && uri->server != NULL && uri->server[0] != '\0' ? uri->server : "Planet");
+	uri = link_host(url);
+	title = strdup(uri != NULL ? (const char *)uri->server : "Planet");
 	xmlFreeURI(uri);
 	return title;
 }

@@ -226,6 +226,39 @@ text_is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
 }
 
+/* Unicode 15's White_Space and Default_Ignorable_Code_Point, merged; the
+ * unit test checks the table against PCRE2's tables of both. */
+static const struct {
+	unsigned lo, hi;
+} blank_ranges[] = {
+	{ 0x9, 0xD }, { 0x20, 0x20 }, { 0x85, 0x85 }, { 0xA0, 0xA0 }, { 0xAD, 0xAD },
+	{ 0x34F, 0x34F }, { 0x61C, 0x61C }, { 0x115F, 0x1160 }, { 0x1680, 0x1680 },
+	{ 0x17B4, 0x17B5 }, { 0x180B, 0x180F }, { 0x2000, 0x200F }, { 0x2028, 0x202F },
+	{ 0x205F, 0x206F }, { 0x3000, 0x3000 }, { 0x3164, 0x3164 }, { 0xFE00, 0xFE0F },
+	{ 0xFEFF, 0xFEFF }, { 0xFFA0, 0xFFA0 }, { 0xFFF0, 0xFFF8 }, { 0x1BCA0, 0x1BCA3 },
+	{ 0x1D173, 0x1D17A }, { 0xE0000, 0xE0FFF },
+};
+
+int
+text_is_blank(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, len, k;
+	unsigned cp;
+
+	while (i < n) {
+		if ((len = utf8_decode(p + i, n - i, &cp)) == 0)
+			return 0;
+		for (k = 0; k < sizeof blank_ranges / sizeof blank_ranges[0] &&
+		    !(cp >= blank_ranges[k].lo && cp <= blank_ranges[k].hi); k++)
+			;
+		if (k == sizeof blank_ranges / sizeof blank_ranges[0])
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
 void
 text_collapse_space(char *s)
 {

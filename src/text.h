@@ -30,6 +30,12 @@ int text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out);
 /* Nonzero for ASCII white space as HTML counts it: space, tab, LF, FF, CR. */
 int text_is_space(char c);
 
+/* Nonzero when the UTF-8 text s shows nothing: it holds only white space
+ * (Unicode's White_Space, U+00A0 included) and characters that are not
+ * drawn (Unicode's Default_Ignorable_Code_Point: U+200B, U+FEFF, the
+ * Hangul fillers...). A title or name like that is no title or name. */
+int text_is_blank(const char *s);
+
 /* Collapses each run of ASCII white space (space, tab, LF, FF, CR) into one
  * space and strips both ends, in place. Other spaces (U+00A0) stay. */
 void text_collapse_space(char *s);

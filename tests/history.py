@@ -12,6 +12,7 @@ import email.utils
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -373,6 +374,15 @@ def main():
         rc, err = run(unplanet, "-o", t, src)
         ids.append(ET.parse(os.path.join(t, "authors", "pypy.atom")).getroot().findtext(A + "id") if rc == 0 else err)
     check("history: a retitled Planet keeps its feeds' ids", ids[0] == ids[1] == "urn:unplanet:planet-python:author:pypy", f"{ids}")
+    # Titles with nothing to transliterate still give two Planets two ids.
+    cjk = []
+    for k, title in enumerate(("\u661f\u7403", "\u60d1\u661f")):
+        src, out = os.path.join(work, f"cjk{k}.html"), os.path.join(work, f"cjk{k}")
+        open(src, "w", encoding="utf-8").write(page_a.replace("<title>Planet Python</title>", f"<title>{title}</title>", 1))
+        rc, err = run(unplanet, "-o", out, src)
+        cjk.append(ET.parse(os.path.join(out, "authors", "pypy.atom")).getroot().findtext(A + "id") if rc == 0 else err)
+    check("history: Planets titled only in CJK get feed ids of their own",
+          cjk[0] != cjk[1] and all(re.fullmatch(r"urn:unplanet:planet-[0-9a-f]{8}:author:pypy", i) for i in cjk), f"{cjk}")
     state = os.path.join(t, ".unplanet", "state.xml")
     with open(state, encoding="utf-8") as f:
         text = f.read()

@@ -335,17 +335,33 @@ def main():
     check("hostile: a post dated year 1 or 1969 still makes a full run", r.returncode == 0, r.stderr.decode()[:200])
     # A channel header that shows no name: the source is named by its feed
     # title, else its site's host, else "Unnamed source", everywhere.
+    # A name or title that shows nothing (no-break and zero-width spaces,
+    # a Hangul filler) is none; a host is named as its link writes it, not
+    # percent-decoded into bytes that are not text.
     nameless = {("  ", "https://blank.example/", "Alice blog"): "Alice blog",
                 ("  ", "https://www.host.example/x", ""): "www.host.example",
-                (" ", "", ""): "Unnamed source"}
+                (" ", "", ""): "Unnamed source",
+                ("&nbsp;&#x200B;", "https://zw.example/", "Zed blog"): "Zed blog",
+                ("&#x3164;", "https://a%f4.example/", "\u200b\u00a0"): "a%f4.example",
+                ("", "https://a%01b.example/", ""): "a%01b.example"}
     posts_n = [Post(i + 1, src, b"<p>START x END</p>") for i, src in enumerate(nameless)]
     for i, p in enumerate(posts_n):
         p.link = f"https://n{i}.example/post"
     rc, out, err, _ = dump_posts(unplanet, work, "nameless", posts_n)
-    got = sorted((e.findtext("title"), e.findtext("entry/author"), e.findtext("entry/source/name"))
-                 for e in ET.fromstring(out).iter("feed") if e.get("kind") == "author") if rc == 0 else err[:200]
+    try:
+        got = sorted((e.findtext("title"), e.findtext("entry/author"), e.findtext("entry/source/name"))
+                     for e in ET.fromstring(out).iter("feed") if e.get("kind") == "author") if rc == 0 else err[:200]
+    except ET.ParseError as x:
+        got = f"--dump is not XML: {x}"
     check("hostile: a source without a name is named by its feed title, host, or 'Unnamed source'",
           got == sorted((n, n, n) for n in nameless.values()), f"{got}")
+    blank = Post(1, BOB, b"<p>START blank title END</p>", creator="&nbsp;&#x200B;")
+    blank.title_html = "&nbsp;&#xFEFF; "
+    rc, out, err, _ = dump_posts(unplanet, work, "blank", [blank])
+    e = ET.fromstring(out).find("feed/entry") if rc == 0 else None
+    got = (e.find("title").get("untitled"), e.findtext("title"), e.findtext("author"), e.find("creator")) if e is not None else err[:200]
+    check("hostile: a title and a 'by ... at' creator that show nothing: untitled, and by the source",
+          got == ("yes", "START1X blank title END1X", "Bob", None), f"{got}")
     # Two untitled posts of one source and one minute that share a link
     # that is no web address are two posts, not one cut at a copy of its
     # own footer.

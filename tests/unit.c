@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "buf.h"
 #include "date.h"
@@ -193,6 +195,52 @@ test_text(void)
 	buf_free(&b);
 	check_int("unknown charset", text_to_utf8("x", 1, "NO-SUCH-CHARSET", &b), -2);
 	buf_free(&b);
+}
+
+/* text_is_blank's table against PCRE2's Unicode tables, every code point. */
+static void
+test_blank(void)
+{
+	static const char pattern[] = "^[\\p{White_Space}\\p{Default_Ignorable_Code_Point}]+$";
+	pcre2_code *code;
+	pcre2_match_data *md = NULL;
+	struct buf b = { 0 };
+	unsigned cp, wrong = 0, first = 0, blank = 0;
+	int e;
+	PCRE2_SIZE off;
+
+	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &e, &off, NULL);
+	if (code == NULL || (md = pcre2_match_data_create_from_pattern(code, NULL)) == NULL) {
+		check_int("blank: PCRE2 knows White_Space and Default_Ignorable_Code_Point", 0, 1);
+		goto done;
+	}
+	for (cp = 1; cp <= 0x10FFFF; cp++) {
+		int lib, ours;
+
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		b.len = 0;
+		if (text_put_utf8(&b, cp) != 0)
+			break;
+		lib = pcre2_match(code, (PCRE2_SPTR)b.data, b.len, 0, 0, md, NULL) >= 0;
+		ours = text_is_blank(b.data);
+		blank += ours;
+		if (lib != ours && wrong++ == 0)
+			first = cp;
+	}
+	check_int("blank: the table is White_Space and Default_Ignorable_Code_Point, code point by code point",
+	    wrong, 0);
+	if (wrong != 0)
+		printf("# first difference at U+%04X\n", first);
+	check_int("blank: about 4,200 code points show nothing", blank > 4000 && blank < 4400, 1);
+	check_int("blank: empty text", text_is_blank(""), 1);
+	check_int("blank: NBSP, ZWSP, BOM, Hangul filler", text_is_blank("\xc2\xa0\xe2\x80\x8b\xef\xbb\xbf\xe3\x85\xa4"), 1);
+	check_int("blank: a letter among them is not", text_is_blank("\xc2\xa0x\xe2\x80\x8b"), 0);
+	check_int("blank: a dot is not", text_is_blank(" . "), 0);
+done:
+	buf_free(&b);
+	pcre2_match_data_free(md);
+	pcre2_code_free(code);
 }
 
 static char *
@@ -514,6 +562,7 @@ main(void)
 	test_dates();
 	test_slugs();
 	test_text();
+	test_blank();
 	test_html();
 	test_urls();
 	test_sanitize();
