@@ -1154,25 +1154,47 @@ meta_charset(const char *p, size_t n)
 }
 
 /* The iconv name for a declared charset label; NULL for UTF-8 (or none),
- * "" for a label browsers do not take (passed over like an unknown one). */
+ * "" for a label browsers do not take (passed over like an unknown one):
+ * one iconv does not know, or one for a charset that does not read ASCII
+ * as ASCII ("unicode", "utf16", "ucs-4", "utf-7", "ibm037"), since a page
+ * that declared it in ASCII, or whose bytes it is, is not in it. */
 static const char *
 iconv_name(const char *label)
 {
-	static const char *const refused[] = { "ucs", "utf-32", "utf32", "utf-7", "utf7" };
+	/* Labels the Encoding Standard reads with a wider charset than iconv's
+	 * of that name: Latin-1 as Windows-1252, Shift_JIS as Windows-31J
+	 * (iconv's reads "\\" as U+00A5), and so on. */
+	static const struct {
+		const char *label, *charset;
+	} wider[] = {
+		{ "iso-8859-1", "WINDOWS-1252" }, { "iso8859-1", "WINDOWS-1252" },
+		{ "iso88591", "WINDOWS-1252" }, { "iso_8859-1", "WINDOWS-1252" },
+		{ "latin1", "WINDOWS-1252" }, { "l1", "WINDOWS-1252" }, { "us-ascii", "WINDOWS-1252" },
+		{ "ascii", "WINDOWS-1252" }, { "ansi_x3.4-1968", "WINDOWS-1252" },
+		{ "cp819", "WINDOWS-1252" }, { "ibm819", "WINDOWS-1252" },
+		{ "csisolatin1", "WINDOWS-1252" }, { "iso-ir-100", "WINDOWS-1252" },
+		{ "shift_jis", "WINDOWS-31J" }, { "shift-jis", "WINDOWS-31J" }, { "sjis", "WINDOWS-31J" },
+		{ "x-sjis", "WINDOWS-31J" }, { "ms_kanji", "WINDOWS-31J" }, { "ms932", "WINDOWS-31J" },
+		{ "csshiftjis", "WINDOWS-31J" },
+		{ "euc-kr", "CP949" }, { "cseuckr", "CP949" }, { "korean", "CP949" },
+		{ "ks_c_5601-1987", "CP949" }, { "ks_c_5601-1989", "CP949" }, { "ksc5601", "CP949" },
+		{ "ksc_5601", "CP949" }, { "iso-ir-149", "CP949" }, { "csksc56011987", "CP949" },
+		{ "windows-949", "CP949" },
+		{ "gb2312", "GB18030" }, { "gb_2312", "GB18030" }, { "gb_2312-80", "GB18030" },
+		{ "gbk", "GB18030" }, { "x-gbk", "GB18030" }, { "chinese", "GB18030" },
+		{ "csgb2312", "GB18030" }, { "csiso58gb231280", "GB18030" }, { "iso-ir-58", "GB18030" },
+		{ "big5", "BIG5-HKSCS" }, { "cn-big5", "BIG5-HKSCS" }, { "csbig5", "BIG5-HKSCS" },
+		{ "x-x-big5", "BIG5-HKSCS" },
+	};
 	size_t i;
 
 	if (label[0] == '\0' || strcasecmp(label, "utf-8") == 0 || strcasecmp(label, "utf8") == 0 ||
 	    strncasecmp(label, "utf-16", 6) == 0)   /* a page said UTF-16 but had no BOM: it is not */
 		return NULL;
-	for (i = 0; i < sizeof refused / sizeof *refused; i++)
-		if (strncasecmp(label, refused[i], strlen(refused[i])) == 0)
-			return "";
-	/* HTML reads these labels as Windows-1252. */
-	if (strcasecmp(label, "iso-8859-1") == 0 || strcasecmp(label, "latin1") == 0 ||
-	    strcasecmp(label, "us-ascii") == 0 || strcasecmp(label, "ascii") == 0 ||
-	    strcasecmp(label, "iso8859-1") == 0 || strcasecmp(label, "l1") == 0)
-		return "WINDOWS-1252";
-	return label;
+	for (i = 0; i < sizeof wider / sizeof wider[0]; i++)
+		if (strcasecmp(label, wider[i].label) == 0)
+			return wider[i].charset;
+	return text_ascii_compatible(label) == 1 ? label : "";
 }
 
 /* Makes data valid UTF-8 fit for XML: decodes what a byte-order mark, the

@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -186,6 +187,8 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 	size_t inleft = n;
 	int rc = 0;
 
+	size_t unit = strncasecmp(charset, "UTF-16", 6) == 0 ? 2 : 1;
+
 	cd = iconv_open("UTF-8", charset);
 	if (cd == (iconv_t)-1)
 		return -2;
@@ -203,9 +206,10 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 			out->len = (size_t)(o - out->data);
 			if (errno == E2BIG)
 				continue;
-			/* EILSEQ or a sequence cut short at the end. */
-			in++;
-			inleft--;
+			/* EILSEQ or a sequence cut short at the end: one U+FFFD for
+			 * a code unit, as browsers do, so UTF-16 stays aligned. */
+			in += unit <= inleft ? unit : inleft;
+			inleft -= unit <= inleft ? unit : inleft;
 			if (text_put_utf8(out, 0xFFFD) != 0) {
 				rc = -1;
 				break;
@@ -238,6 +242,28 @@ static const struct {
 	{ 0xFEFF, 0xFEFF }, { 0xFFA0, 0xFFA0 }, { 0xFFF0, 0xFFF8 }, { 0x1BCA0, 0x1BCA3 },
 	{ 0x1D173, 0x1D17A }, { 0xE0000, 0xE0FFF },
 };
+
+int
+text_ascii_compatible(const char *charset)
+{
+	char probe[98], out[sizeof probe * 4], *in = probe, *o = out;
+	size_t inleft = sizeof probe, oleft = sizeof out, i;
+	iconv_t cd = iconv_open("UTF-8", charset);
+	int same;
+
+	if (cd == (iconv_t)-1)
+		return -2;
+	probe[0] = '\t';
+	probe[1] = '\n';
+	probe[2] = '\r';
+	for (i = 3; i < sizeof probe; i++)
+		probe[i] = (char)(' ' + i - 3);   /* " " to "~" */
+	same = iconv(cd, &in, &inleft, &o, &oleft) != (size_t)-1 && inleft == 0 &&
+	    iconv(cd, NULL, NULL, &o, &oleft) != (size_t)-1 &&
+	    (size_t)(o - out) == sizeof probe && memcmp(out, probe, sizeof probe) == 0;
+	iconv_close(cd);
+	return same;
+}
 
 int
 text_is_blank(const char *s)

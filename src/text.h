@@ -30,6 +30,11 @@ int text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out);
 /* Nonzero for ASCII white space as HTML counts it: space, tab, LF, FF, CR. */
 int text_is_space(char c);
 
+/* 1 when charset reads ASCII text as ASCII (tab, new line, CR, and space
+ * to tilde), as any charset a page can declare in ASCII must; 0 when it
+ * does not (UTF-16, UTF-7, EBCDIC), -2 when iconv does not know it. */
+int text_ascii_compatible(const char *charset);
+
 /* Nonzero when the UTF-8 text s shows nothing: it holds only white space
  * (Unicode's White_Space, U+00A0 included) and characters that are not
  * drawn (Unicode's Default_Ignorable_Code_Point: U+200B, U+FEFF, the

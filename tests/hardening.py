@@ -10,6 +10,7 @@ UTF-8, a UTF-16 page with a byte-order mark, a Latin-1 page declared by
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -163,8 +164,12 @@ def main():
                                        ("UTF-16BE with BOM", "utf-16-be", b"\xfe\xff", None),
                                        ("Latin-1 by <meta charset>", "latin-1", b"", "iso-8859-1"),
                                        ("unknown <meta charset> label, passed over", "utf-8", b"", "x-bogus-42"),
-                                       ("<meta charset> UTF-32, which browsers refuse", "utf-8", b"", "UTF-32")):
-        sb = sandbox(label.split()[0].lower() + encoding)
+                                       ("<meta charset> UTF-32, which browsers refuse", "utf-8", b"", "UTF-32"),
+                                       ("<meta charset> utf16, a label browsers do not know", "utf-8", b"", "utf16"),
+                                       ("<meta charset> unicode, UTF-16 to iconv", "utf-8", b"", "unicode"),
+                                       ("<meta charset> IBM037, EBCDIC", "utf-8", b"", "IBM037"),
+                                       ("<meta charset> UTF-7", "utf-8", b"", "utf-7")):
+        sb = sandbox(re.sub(r"\W+", "-", label.lower()))
         p = Post(1, ("Zoë Brontë", "https://zoe.example/", "Zoë Brontë"), "<p>START Café crème ½ END</p>".encode("utf-8"))
         p.title_html = "Crème brûlée"
         html = page([p]).decode("utf-8")
@@ -178,6 +183,28 @@ def main():
         check(f"hardening: {label}: read right", e is not None and e.findtext(A + "title") == "Crème brûlée" and
               "Café crème ½" in visible_text(e.findtext(A + "content")) and
               os.path.exists(os.path.join(sb, "out", "authors", "zoe-bronte.atom")), err)
+
+    # Shift_JIS as browsers read it (Windows-31J: "\\" and "~" are
+    # themselves, not U+00A5 and U+203E); a UTF-16 page whose post holds a
+    # lone surrogate: one U+FFFD, and the rest of the page still read.
+    for label, encoding, bom, meta, title, text in (
+            ("Shift_JIS by <meta charset>", "cp932", b"", "Shift_JIS", "C:\\\u65e5\u672c ~", "\u65e5\u672c\u8a9e \\ ~ \u2460"),
+            ("UTF-16 with a lone surrogate", "utf-16-le", b"\xff\xfe", None, "Caf\u00e9", "a \ud800 b")):
+        sb = sandbox(re.sub(r"\W+", "-", label.lower()))
+        p = Post(1, ("Taro", "https://taro.example/", "Taro"), f"<p>START {text} END</p>".encode("utf-8", "surrogatepass"))
+        p.title_html = title
+        html = page([p]).decode("utf-8", "surrogatepass")
+        if meta:
+            html = html.replace('content="text/html; charset=utf-8"', f'content="text/html; charset={meta}"')
+        path = os.path.join(sb, "page.html")
+        open(path, "wb").write(bom + html.encode(encoding, "surrogatepass"))
+        rc, err, took, untouched = run(unplanet, sb, path)
+        got = entries(os.path.join(sb, "out")) if rc == 0 else {}
+        e = next(iter(got.values()), None)
+        want = text.replace("\ud800", "\ufffd")
+        check(f"hardening: {label}: read as a browser reads it", e is not None and e.findtext(A + "title") == title and
+              f"START1X {want} END1X" in visible_text(e.findtext(A + "content")),
+              err or (e is not None and [e.findtext(A + "title"), visible_text(e.findtext(A + "content"))]))
 
     # Every construct the sanitizer removes, in the posts of one page.
     sb = sandbox("dangers")
