@@ -217,6 +217,7 @@ date_parse_rfc3339(const char *s, time_t *t)
 {
 	struct cursor c = { s, s + strlen(s) };
 	int y, mo, d, hh, mi, ss, zone = 0;
+	int64_t utc;
 
 	if (take_digits(&c, 4, 4, &y) != 0 || take_char(&c, '-') != 0 ||
 	    take_digits(&c, 2, 2, &mo) != 0 || take_char(&c, '-') != 0 ||
@@ -245,7 +246,12 @@ date_parse_rfc3339(const char *s, time_t *t)
 	if (c.p != c.end || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
 	    hh > 23 || mi > 59 || ss > 60)
 		return -1;
-	*t = (time_t)(days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss - (int64_t)zone * 60);
+	utc = days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss - (int64_t)zone * 60;
+	/* Only years 1 to 9999 in UTC, which is how it is written again:
+	 * 0000-01-01T00:00:00+00:01 would be year -1, which nothing reads. */
+	if (utc < days_from_civil(1, 1, 1) * 86400 || utc >= days_from_civil(10000, 1, 1) * 86400)
+		return -1;
+	*t = (time_t)utc;
 	return 0;
 }
 

@@ -21,9 +21,10 @@
 #define CORRUPT "corrupt, not replaced (repair it, or move it away)"
 
 /* No network, no DTD, no entity expansion, no messages on stderr: these
- * files are data, and a hostile one must not reach out or blow up. */
+ * files are data, and a hostile one must not reach out or blow up. Line
+ * numbers past 65535 are kept, for messages about a big archive. */
 #define STATE_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | \
-	XML_PARSE_NOCDATA)
+	XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
 
 static void
 no_messages(void *ctx, xmlErrorPtr error)

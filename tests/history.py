@@ -203,6 +203,7 @@ def main():
     c = os.path.join(work, "corrupt")
     run(unplanet, "-o", c, a)
     victim = os.path.join(c, ".unplanet", "archive", "pypy.xml")
+    good = open(victim, encoding="utf-8").read()
     with open(victim, "r+b") as f:
         f.truncate(os.path.getsize(victim) // 2)
     snap = snapshot(c)
@@ -211,6 +212,15 @@ def main():
     check("history: corrupt archive message names the file and line",
           ".unplanet/archive/pypy.xml:" in err and "corrupt" in err and "move it away" in err, err)
     check("history: corrupt archive is left as it was", snapshot(c) == snap, "")
+    # ...at the right line, past 65535 too.
+    head, tail = good.rsplit("</feed>", 1)
+    bad = head + "\n" * 70000 + "<entry><title>no source</title></entry>\n</feed>" + tail
+    line = bad[:bad.index("<entry><title>no source")].count("\n") + 1
+    with open(victim, "w", encoding="utf-8") as f:
+        f.write(bad)
+    rc, err = run(unplanet, "-o", c, b)
+    check("history: a corrupt archive's message gives the line past 65535",
+          rc == 65 and f"pypy.xml:{line}:" in err, f"exit {rc}, line {line}: {err}")
     with open(victim, "w") as f:
         f.write('<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
                 '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'

@@ -111,6 +111,13 @@ test_dates(void)
 	check_int("rfc3339 parse Z", (date_parse_rfc3339("2026-04-28T19:40:00Z", &t), (long long)t), 1777405200LL);
 	check_int("rfc3339 parse offset", (date_parse_rfc3339("2026-04-28T21:40:00.5+02:00", &t), (long long)t), 1777405200LL);
 	check_int("rfc3339 rejects no zone", date_parse_rfc3339("2026-04-28T19:40:00", &t), -1);
+	check_int("rfc3339 rejects a time before year 1 in UTC", date_parse_rfc3339("0001-01-01T00:00:00+00:01", &t), -1);
+	check_int("rfc3339 rejects year 0", date_parse_rfc3339("0000-06-01T00:00:00Z", &t), -1);
+	check_int("rfc3339 rejects a time past 9999 in UTC", date_parse_rfc3339("9999-12-31T23:59:00-00:01", &t), -1);
+	check_int("rfc3339 takes the first minute of year 1",
+	    date_parse_rfc3339("0001-01-01T00:00:00Z", &t) == 0 && (date_rfc3339(t, out), strcmp(out, "0001-01-01T00:00:00Z") == 0), 1);
+	check_int("rfc3339 takes the last second of 9999",
+	    date_parse_rfc3339("9999-12-31T23:59:59Z", &t) == 0 && (date_rfc3339(t, out), strcmp(out, "9999-12-31T23:59:59Z") == 0), 1);
 }
 
 static void
