@@ -24,6 +24,7 @@ buf_reserve(struct buf *b, size_t extra)
 	if (p == NULL)
 		return -1;
 	b->data = p;
+	b->data[b->len] = '\0';   /* a reserved, empty buffer is "" too */
 	b->cap = cap;
 	return 0;
 }

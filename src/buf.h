@@ -1,8 +1,8 @@
 /* buf.h - a growable byte buffer for untrusted data of any size.
  *
  * The buffer owns data; buf_free releases it. data is always NUL-terminated
- * once anything was appended, so it can be used as a C string when the
- * contents hold no NUL. Functions return 0, or -1 when memory runs out (the
+ * once anything was reserved or appended, so it can be used as a C string
+ * when the contents hold no NUL. Functions return 0, or -1 when memory runs out (the
  * buffer is then unchanged).
  */
 #ifndef UNPLANET_BUF_H

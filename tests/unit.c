@@ -408,6 +408,9 @@ test_urls(void)
 	s = html_resolve_url(" \t ", "https://ex.org/");
 	check_int("url: blank gives NULL", s == NULL, 1);
 	free(s);
+	s = html_escape_url("");
+	check_str("url: escaping nothing gives \"\"", s, "");
+	free(s);
 	{
 		static const struct {
 			const char *name, *url, *want;
