@@ -474,10 +474,11 @@ write_temp(struct publish *p, struct pending *q, char **err)
 	if (fd < 0)
 		return err_set(err, create_status(errno), "%s/%s: cannot create a file "
 		    "beside it: %s", p->dir, q->target, strerror(errno));
+	/* The message names the target: the temporary file is gone at once. */
 	if (write_all(fd, q->data, q->len) != 0)
-		rc = err_set(err, UP_EIO, "%s/%s: cannot write: %s", p->dir, tmp, strerror(errno));
+		rc = err_set(err, UP_EIO, "%s/%s: cannot write: %s", p->dir, q->target, strerror(errno));
 	if (close(fd) != 0 && rc == UP_OK)
-		rc = err_set(err, UP_EIO, "%s/%s: cannot write: %s", p->dir, tmp, strerror(errno));
+		rc = err_set(err, UP_EIO, "%s/%s: cannot write: %s", p->dir, q->target, strerror(errno));
 	if (rc != UP_OK) {
 		unlinkat(p->dirfd, tmp, 0);
 		free(tmp);

@@ -19,7 +19,7 @@ import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, report  # noqa: E402
+from testlib import check, report, snapshot  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KILLS = 60
@@ -147,6 +147,26 @@ def stopped_mid_commit(unplanet, work):
                 stale.append(f"{fault} at flush {when}: exit {r.returncode}, {len(wrong)} files not V1")
     check("crash: a run stopped at any flush under a changed stylesheet leaves nothing stale for the next run",
           not stale, "; ".join(stale[:3]))
+
+    # A full disk at each of the first writes: exit 74, a message naming
+    # the file that could not be written (not the temporary file, gone at
+    # once), and the folder as it was (but for folders' mtimes, which the
+    # temporary files touched).
+    def contents(d):
+        return [x for x in snapshot(d) if x[4] != "dir"]
+    bad = []
+    for when in (1, 2, 6):
+        d = os.path.join(work, f"full-{when}")
+        shutil.rmtree(d, ignore_errors=True)
+        shutil.copytree(base, d)
+        before = contents(d)
+        r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", f"inject=write:error=ENOSPC:when={when}",
+                            unplanet, "-o", d, "-s", xsl, "-t", "Django=django", sample], capture_output=True)
+        err = r.stderr.decode("utf-8", "replace")
+        if not (r.returncode == 74 and f"{d}/" in err and "No space left on device" in err and
+                ".unplanet-" not in err and contents(d) == before):
+            bad.append(f"write {when}: exit {r.returncode}: {err.strip()}")
+    check("crash: a full disk: exit 74 naming the file, folder untouched", not bad, "; ".join(bad))
 
 
 if __name__ == "__main__":
