@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/xpathInternals.h>
+#include <libxslt/documents.h>
 #include <libxslt/extensions.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
@@ -233,22 +235,44 @@ hash_imports(struct writer *w, xsltStylesheetPtr style)
 	}
 }
 
+/* libxslt's own loader, and whether it failed to load a stylesheet that
+ * one imports or includes while load_style ran. The loader has no user
+ * data, hence a file-level flag; stylesheets are parsed one at a time. */
+static xsltDocLoaderFunc builtin_loader;
+static int import_missing;
+
+static xmlDocPtr
+loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadType type)
+{
+	xmlDocPtr doc = builtin_loader(uri, dict, options, ctxt, type);
+
+	if (doc == NULL && type == XSLT_LOAD_STYLESHEET)
+		import_missing = 1;
+	return doc;
+}
+
 /* Parses the stylesheet at f->path into f->style. */
 static int
 load_style(struct writer *w, struct format *f, char **err)
 {
 	xmlDocPtr doc;
+	struct stat st;
 
 	messages_reset(w);
-	if (access(f->path, R_OK) != 0)
+	if (stat(f->path, &st) != 0 || access(f->path, R_OK) != 0)
 		return err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", f->path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return err_set(err, UP_ENOINPUT, "%s: is not a file, so not a stylesheet", f->path);
 	doc = xmlReadFile(f->path, NULL, XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
 	if (doc == NULL)
 		return err_set(err, UP_EUSAGE, "%s: not an XML stylesheet: %s", f->path, messages(w));
+	import_missing = 0;
 	f->style = xsltParseStylesheetDoc(doc);
 	if (f->style == NULL) {
 		xmlFreeDoc(doc);
-		return err_set(err, UP_EUSAGE, "%s: not a usable XSLT stylesheet: %s", f->path, messages(w));
+		return err_set(err, import_missing ? UP_ENOINPUT : UP_EUSAGE, "%s: %s: %s", f->path,
+		    import_missing ? "cannot read a stylesheet it imports or includes" : "not a usable XSLT stylesheet",
+		    messages(w));
 	}
 	hash_imports(w, f->style);
 	return UP_OK;
@@ -320,6 +344,9 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 	}
 	/* Also covers document() loads made while parsing stylesheets. */
 	xsltSetDefaultSecurityPrefs(w->security);
+	if (builtin_loader == NULL)
+		builtin_loader = xsltDocDefaultLoader;
+	xsltSetLoaderFunc(loader);
 	for (i = 0; rc == UP_OK && i < sizeof builtin_formats / sizeof builtin_formats[0]; i++) {
 		char *path = buf_concat(xslt_dir, "/", builtin_formats[i], ".xsl", NULL);
 
@@ -485,6 +512,7 @@ writer_free(struct writer *w)
 		xsltSetDefaultSecurityPrefs(NULL);
 		xsltFreeSecurityPrefs(w->security);
 	}
+	xsltSetLoaderFunc(NULL);
 	xmlSetGenericErrorFunc(NULL, NULL);
 	xsltSetGenericErrorFunc(NULL, NULL);
 	buf_free(&w->messages);

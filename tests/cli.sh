@@ -196,6 +196,13 @@ printf '<not-xslt/>\n' >"$T/bogus.xsl"
 expect_exit "not a stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/bogus.xsl" "$SAMPLE"
 expect_grep "not a stylesheet is named" "$T/err" "bogus.xsl: not a usable XSLT stylesheet"
 expect_exit "stylesheet missing: exit 66" 66 "$UNPLANET" -o "$D" -s "$T/none.xsl" "$SAMPLE"
+printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:import href="gone.xsl"/></xsl:stylesheet>\n' >"$T/imports.xsl"
+expect_exit "stylesheet importing a missing one: exit 66" 66 "$UNPLANET" -o "$D" -s "$T/imports.xsl" "$SAMPLE"
+expect_grep "...naming both" "$T/err" "imports.xsl: cannot read a stylesheet it imports or includes: .*gone.xsl"
+mkdir -p "$T/folder.xsl"
+expect_exit "stylesheet that is a folder: exit 66" 66 "$UNPLANET" -o "$D" -s "$T/folder.xsl" "$SAMPLE"
+expect_grep "...in one message" "$T/err" "^unplanet: $T/folder.xsl: is not a file, so not a stylesheet\$"
 cp "$T/titles.xsl" "$T/Bad.Name.xsl"
 expect_exit "stylesheet name unfit for an extension: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/Bad.Name.xsl" "$SAMPLE"
 long=abcdefghijklmnopqrstuvwxyz0123456
