@@ -436,6 +436,8 @@ state_load(const char *dir, struct state **out, char **err)
 	}
 	if (stat(path, &st) == 0)
 		rc = read_validators(path, s, err);
+	else if (errno != ENOENT)   /* not "no state": its validators must not be lost */
+		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
 	if (rc == UP_OK)
 		rc = forget_deleted_topics(dir, s, err);
 	if (rc == UP_OK)
