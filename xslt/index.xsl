@@ -98,9 +98,17 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
                 <xsl:when test="string(link) != ''"><a href="{link}"><xsl:value-of select="$planet"/></a></xsl:when>
                 <xsl:otherwise><xsl:value-of select="$planet"/></xsl:otherwise>
               </xsl:choose>
-              <xsl:text> as its own feed, so you can follow just the people and topics you care about. Newest post: </xsl:text>
-              <xsl:call-template name="day"><xsl:with-param name="date" select="updated"/></xsl:call-template>
-              <xsl:text>.</xsl:text>
+              <xsl:text> as its own feed, so you can follow just the people and topics you care about.</xsl:text>
+              <!-- The newest post's date, not the directory's updated: a
+                   post edited today has not been posted today. -->
+              <xsl:for-each select="feed/newest/published">
+                <xsl:sort select="." order="descending"/>
+                <xsl:if test="position() = 1">
+                  <xsl:text> Newest post: </xsl:text>
+                  <xsl:call-template name="day"><xsl:with-param name="date" select="."/></xsl:call-template>
+                  <xsl:text>.</xsl:text>
+                </xsl:if>
+              </xsl:for-each>
             </p>
             <!-- unplanet writes an OPML list only when it has feeds to list. -->
             <xsl:if test="feed">
