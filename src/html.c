@@ -1104,6 +1104,26 @@ html_escape_iri(const char *url)
 	return buf_take(&b);
 }
 
+void
+html_url_slashes(char *url)
+{
+	static const char *const web[] = { "http", "https", "ftp", "ws", "wss", "file" };
+	size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+	size_t i;
+	char *p;
+
+	if (n > 0 && url[n] == ':' && isalpha((unsigned char)url[0])) {
+		for (i = 0; i < sizeof web / sizeof web[0]; i++)
+			if (strlen(web[i]) == n && strncasecmp(url, web[i], n) == 0)
+				break;
+		if (i == sizeof web / sizeof web[0])
+			return;
+	}
+	for (p = url; *p != '\0' && *p != '?' && *p != '#'; p++)
+		if (*p == '\\')
+			*p = '/';
+}
+
 char *
 html_resolve_url(const char *ref, const char *base)
 {
@@ -1125,6 +1145,7 @@ html_resolve_url(const char *ref, const char *base)
 			goto done;
 	if (clean.len == 0)
 		goto done;
+	html_url_slashes(clean.data);
 	abs = xmlBuildURI((const xmlChar *)clean.data, (const xmlChar *)base);
 	/* libxml2 takes only strict RFC 3986 references; browsers also take
 	 * spaces, non-ASCII and the like, and send them percent-encoded. */
@@ -1200,13 +1221,17 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 			xmlRemoveProp(a);
 			continue;
 		}
-		if (a->children == NULL || (!srcset && !in_table(name, url_attributes, COUNT(url_attributes))))
+		if (!srcset && !in_table(name, url_attributes, COUNT(url_attributes)))
 			continue;
 		if ((value = (char *)xmlNodeGetContent((xmlNodePtr)a)) == NULL)
 			return -1;
 		if (base != NULL) {
-			resolved = srcset ? resolve_srcset(value, base) : html_resolve_url(value, base);
-			if (srcset && resolved == NULL) {
+			/* href="" links to the page itself, which is the post. */
+			int here = strcmp(name, "href") == 0 && value[strspn(value, " \t\n\f\r")] == '\0';
+
+			resolved = here ? strndup(base, strcspn(base, "#")) :
+			    srcset ? resolve_srcset(value, base) : html_resolve_url(value, base);
+			if ((srcset || here) && resolved == NULL) {
 				xmlFree(value);
 				return -1;
 			}

@@ -81,8 +81,15 @@ char *html_escape_url(const char *url);
  * included, kept; malloc'd. For permalinks, which become feed ids. */
 char *html_escape_iri(const char *url);
 
+/* Rewrites, in place, each '\\' before url's query or fragment as '/', as
+ * browsers read the URLs of web schemes (http, https, ftp, ws, wss, file):
+ * "https:\\\\host\\a" is "https://host/a". A url without a scheme is
+ * taken to be relative to such a URL. Others ("mailto:") are left alone. */
+void html_url_slashes(char *url);
+
 /* ref resolved against base (an absolute URI) as a browser would: with
- * surrounding spaces and inner tabs and new lines dropped, and what RFC
+ * surrounding spaces and inner tabs and new lines dropped, backslashes
+ * read as html_url_slashes reads them, and what RFC
  * 3986 forbids in it (spaces, non-ASCII...) percent-encoded when libxml2
  * cannot take it as it is; malloc'd. NULL when it is blank, does not
  * resolve even so, or memory runs out: the caller keeps ref. */

@@ -573,7 +573,8 @@ entry_free(struct entry *e)
 
 /* A link fit for a feed and a web page: an http(s) URL, as a browser reads
  * it (surrounding spaces and controls gone, tabs and new lines dropped),
- * with what an IRI may not hold (a space, a quote...) percent-encoded, as
+ * with backslashes read as slashes (html_url_slashes) and what an IRI may
+ * not hold (a space, a quote...) percent-encoded, as
  * feed ids must be IRIs; a relative one resolved against base (the page's
  * URL; for a permalink on a page read from a file, its source's site) when
  * there is one; anything else (javascript:, data:...) becomes "". Takes
@@ -593,6 +594,7 @@ web_link(char *raw, const char *base)
 	while (w > raw && (unsigned char)w[-1] <= 0x20)
 		w--;
 	*w = '\0';
+	html_url_slashes(raw);
 	if (fetch_is_http(raw)) {
 		out = html_escape_iri(raw);
 		free(raw);

@@ -377,6 +377,10 @@ test_html(void)
 	    "<a href=\"https://ex.org/blog/post/#f\">f</a><a href=\"mailto:a@b\">m</a>"
 	    "<a href=\"https://o.org/\">o</a>");
 	free(s);
+	s = resolved("<a href=\"\">here</a> <a href=\" \">too</a> <img src=\"\">", "https://ex.org/p?x=1#top");
+	check_str("href=\"\" is the post itself, without the fragment; an empty src stays", s,
+	    "<a href=\"https://ex.org/p?x=1\">here</a> <a href=\"https://ex.org/p?x=1\">too</a> <img src=\"\">");
+	free(s);
 }
 
 /* Link resolution as a browser does it, where libxml2 alone would give up. */
@@ -396,6 +400,11 @@ test_urls(void)
 		{ "url: escapes stay", "a%20b.html?q=1#f", "https://ex.org/", "https://ex.org/a%20b.html?q=1#f" },
 		{ "url: absolute stays", "https://o.org/x?y=1&z=2", "https://ex.org/", "https://o.org/x?y=1&z=2" },
 		{ "url: IPv6 host stays", "http://[::1]:8080/v6", "https://ex.org/", "http://[::1]:8080/v6" },
+		/* Backslashes as browsers (the WHATWG URL standard) read them. */
+		{ "url: backslashes in a relative path", "..\\img\\x.png", "https://ex.org/a/b/c", "https://ex.org/a/img/x.png" },
+		{ "url: backslashes after the scheme", "https:\\\\o.org\\p", "https://ex.org/", "https://o.org/p" },
+		{ "url: slash-backslash is another host", "/\\cdn.example/i.png", "https://ex.org/a", "https://cdn.example/i.png" },
+		{ "url: backslashes in the query stay", "x?a\\b#c\\d", "https://ex.org/", "https://ex.org/x?a%5Cb#c%5Cd" },
 	};
 	size_t i;
 	char *s;
@@ -411,6 +420,16 @@ test_urls(void)
 	s = html_escape_url("");
 	check_str("url: escaping nothing gives \"\"", s, "");
 	free(s);
+	{
+		char mail[] = "mailto:a\\b", ftp[] = "FTP:\\\\h\\x", rel[] = "a\\b?c\\d";
+
+		html_url_slashes(mail);
+		html_url_slashes(ftp);
+		html_url_slashes(rel);
+		check_str("slashes: mailto: is left alone", mail, "mailto:a\\b");
+		check_str("slashes: FTP: is a web scheme", ftp, "FTP://h/x");
+		check_str("slashes: relative, up to the query", rel, "a/b?c\\d");
+	}
 	{
 		static const struct {
 			const char *name, *url, *want;
