@@ -230,6 +230,16 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 			*why = fail("%s needs a value", key, NULL);
 			return -2;
 		}
+		/* Said here, so that a config file's mistake gets its FILE:LINE. */
+		if (field == &s->source && fetch_is_url(value) && !fetch_is_http(value)) {
+			char *shown = fetch_public_url(value);
+
+			*why = shown != NULL ? fail("%s: only http and https URLs can be fetched", shown, NULL) : NULL;
+			free(shown);
+			if (*why == NULL)
+				*why = strdup("out of memory");
+			return -2;
+		}
 		return set_string(field, value) == 0 ? 0 : (*why = strdup("out of memory"), -2);
 	}
 	if (strcmp(key, "base-url") == 0) {

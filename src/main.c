@@ -489,11 +489,12 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 
 		for (k = 0; lists != NULL && k < set->n_feeds; k++)
 			listed += !set->feeds[k].hidden && (lists[0] == '\0' || strcmp(set->feeds[k].kind, lists) == 0);
-		/* A list with nothing in it is not made, but one an earlier run
-		 * made is emptied rather than left naming feeds that went away. */
-		if (lists != NULL && listed == 0 && !publish_has(pub, writer_site_file(w, i)))
-			continue;
-		rc = add_output(w, 1, i, doc, writer_site_file(w, i), same_stylesheets && same, pub, err);
+		/* A list with nothing in it is not made, and one an earlier run
+		 * made goes rather than go on naming feeds that went away. */
+		if (lists != NULL && listed == 0)
+			rc = publish_remove(pub, writer_site_file(w, i), err);
+		else
+			rc = add_output(w, 1, i, doc, writer_site_file(w, i), same_stylesheets && same, pub, err);
 	}
 	xmlFreeDoc(doc);
 	free(formats);

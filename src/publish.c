@@ -20,6 +20,7 @@ struct pending {
 	size_t len;
 	char *tmp;      /* the temporary file, once written */
 	int first;      /* renamed before every other file (publish_add_first) */
+	int remove;     /* removed with the outputs instead (publish_remove) */
 };
 
 struct publish {
@@ -212,7 +213,7 @@ add(struct publish *p, const char *relpath, char *data, size_t len, int first, i
 		free(data);
 		return err_nomem(err);
 	}
-	if (!first && same_bytes(p->dirfd, relpath, data, len)) {
+	if (!first && data != NULL && same_bytes(p->dirfd, relpath, data, len)) {
 		free(data);
 		p->unchanged++;
 		if (unchanged != NULL)
@@ -234,6 +235,7 @@ add(struct publish *p, const char *relpath, char *data, size_t len, int first, i
 	q->len = len;
 	q->tmp = NULL;
 	q->first = first;
+	q->remove = data == NULL;
 	return UP_OK;
 }
 
@@ -263,11 +265,13 @@ publish_keep(struct publish *p, const char *relpath)
 }
 
 int
-publish_has(const struct publish *p, const char *relpath)
+publish_remove(struct publish *p, const char *relpath, char **err)
 {
 	struct stat st;
 
-	return fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+	if (fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+		return UP_OK;
+	return add(p, relpath, NULL, 0, 0, NULL, err);
 }
 
 /* Creates the folders leading to relpath, remembering those it made so a
@@ -549,6 +553,8 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 		return rc;
 	sweep(p);
 	for (i = 0; rc == UP_OK && i < p->n_pending; i++) {
+		if (p->pending[i].remove)
+			continue;
 		rc = make_folders(p, p->pending[i].target, err);
 		if (rc == UP_OK)
 			rc = write_temp(p, &p->pending[i], err);
@@ -575,6 +581,16 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 		for (i = 0; i < p->n_pending; i++) {
 			struct pending *q = &p->pending[i];
 
+			if (q->remove && phase == 1) {
+				if (unlinkat(p->dirfd, q->target, 0) != 0 && errno != ENOENT) {
+					rc = err_set(err, UP_EIO, "%s/%s: cannot remove: %s", p->dir, q->target,
+					    strerror(errno));
+					break;
+				}
+				stats->written++;
+				renamed++;
+				continue;
+			}
 			if (q->tmp == NULL || (q->first ? 0 : is_record(q->target) ? 2 : 1) != phase)
 				continue;
 			if (renameat(p->dirfd, q->tmp, p->dirfd, q->target) != 0) {

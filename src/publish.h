@@ -28,7 +28,7 @@
 struct publish;
 
 struct publish_stats {
-	size_t written;     /* files created or replaced */
+	size_t written;     /* files created, replaced or removed */
 	size_t unchanged;   /* files whose bytes were already right */
 };
 
@@ -56,8 +56,9 @@ int publish_add_first(struct publish *p, const char *relpath, char *data, size_t
  * not there, so the caller must make it. */
 int publish_keep(struct publish *p, const char *relpath);
 
-/* Whether dir/relpath is a regular file now (symlinks not followed). */
-int publish_has(const struct publish *p, const char *relpath);
+/* Removes dir/relpath at commit, with the outputs, if it is a regular file
+ * now: a list that has nothing left to list. */
+int publish_remove(struct publish *p, const char *relpath, char **err);
 
 /* Also removes, at commit, the temporary files a killed run left in folder
  * (relative; "" for dir itself), although this run may add nothing there:

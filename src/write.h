@@ -52,7 +52,8 @@ size_t writer_site_count(const struct writer *w);
 const char *writer_site_file(const struct writer *w, size_t page);
 /* The kind of feeds a page lists: "author", "topic", "" for all, or NULL
  * for a page (index.html) that is written even with none. An OPML body
- * must hold an outline, so a list with nothing to list is not written. */
+ * must hold an outline, so a list with nothing to list is not written
+ * (and one written before is removed). */
 const char *writer_site_lists(const struct writer *w, size_t page);
 int writer_apply_site(struct writer *w, size_t page, xmlDocPtr doc, char **data, size_t *len,
     char **err);
