@@ -19,6 +19,7 @@
 #include "err.h"
 #include "fetch.h"
 #include "text.h"
+#include "write.h"
 
 void
 settings_init(struct settings *s)
@@ -251,8 +252,14 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 		return set_string(&s->base_url, value) == 0 ? 0 : (*why = strdup("out of memory"), -2);
 	}
 	if (strcmp(key, "stylesheet") == 0) {
-		char *copy = strdup(value);
+		char *copy = strdup(value), *name = writer_format_name(value);
 
+		if (copy != NULL && name == NULL) {   /* said here, for a config file's FILE:LINE */
+			free(copy);
+			*why = fail("%s: " WRITER_NAME_RULE, value, NULL);
+			return -2;
+		}
+		free(name);
 		if (copy == NULL || append(&s->stylesheets, &s->n_stylesheets, copy) != 0) {
 			free(copy);
 			*why = strdup("out of memory");

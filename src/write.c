@@ -190,12 +190,9 @@ json_string(xmlXPathParserContextPtr ctxt, int nargs)
 
 /* Longest format name: with a slug and the temporary files' affixes, a
  * file name stays well under NAME_MAX. */
-#define FORMAT_NAME_MAX 32
 
-/* A format name from a stylesheet path: "x/json.xsl" -> "json". Only
- * [a-z0-9_-], as it becomes a file extension. */
-static char *
-format_name(const char *path)
+char *
+writer_format_name(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	size_t n, i;
@@ -206,7 +203,7 @@ format_name(const char *path)
 		n -= 4;
 	else if (n > 5 && strcmp(base + n - 5, ".xslt") == 0)
 		n -= 5;
-	if (n == 0 || n > FORMAT_NAME_MAX)
+	if (n == 0 || n > WRITER_NAME_MAX)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		char c = base[i];
@@ -285,12 +282,9 @@ add_format(struct writer *w, const char *path, char **err)
 	char *name;
 	size_t i;
 
-	name = format_name(path);
+	name = writer_format_name(path);
 	if (name == NULL)
-		return err_set(err, UP_EUSAGE,
-		    "%s: a stylesheet's name, less its .xsl or .xslt, becomes a file extension: "
-		    "at most %d of a-z, 0-9, '-' and '_'",
-		    path, FORMAT_NAME_MAX);
+		return err_set(err, UP_EUSAGE, "%s: " WRITER_NAME_RULE, path);
 	for (i = 0; i < w->n; i++) {
 		if (strcmp(w->formats[i].name, name) == 0) {
 			free(name);

@@ -36,6 +36,16 @@ struct writer;
 int writer_new(const char *xslt_dir, const char *const *extra, size_t n,
     struct writer **out, char **err);
 
+/* The format name of a stylesheet path ("x/json.xsl" -> "json", malloc'd),
+ * or NULL if the name does not follow WRITER_NAME_RULE (or memory runs
+ * out): it becomes a file extension. */
+#define WRITER_NAME_MAX 32
+#define WRITER_QUOTE_(n) #n
+#define WRITER_QUOTE(n) WRITER_QUOTE_(n)
+#define WRITER_NAME_RULE "a stylesheet's name, less its .xsl or .xslt, becomes a file extension: " \
+	"at most " WRITER_QUOTE(WRITER_NAME_MAX) " of a-z, 0-9, '-' and '_'"
+char *writer_format_name(const char *path);
+
 size_t writer_count(const struct writer *w);
 const char *writer_name(const struct writer *w, size_t format);
 /* The media type the format's xsl:output declares, or NULL. */
