@@ -456,6 +456,22 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 	return rc;
 }
 
+/* How many author feeds there are when --only left out every one, else 0. */
+static size_t
+only_lets_none(const struct feed_set *set)
+{
+	size_t i, authors = 0;
+
+	for (i = 0; i < set->n_feeds; i++) {
+		if (strcmp(set->feeds[i].kind, "author") != 0)
+			continue;
+		if (!set->feeds[i].hidden)
+			return 0;
+		authors++;
+	}
+	return authors;
+}
+
 /* Adds the site pages (index.html, the OPML lists), made from the
  * directory document. */
 static int
@@ -552,7 +568,7 @@ run(const struct settings *s, char **err)
 	struct publish_stats stats = { 0, 0 };
 	struct timespec start;
 	char *xslt_dir = NULL, *state_bytes = NULL, *url = NULL, fingerprint[17] = "";
-	size_t state_len = 0, i;
+	size_t state_len = 0, left_out, i;
 	const char *name = strcmp(s->source, "-") == 0 ? "<stdin>" : s->source;
 	int rc, same_settings, same_stylesheets;
 
@@ -622,6 +638,9 @@ run(const struct settings *s, char **err)
 		fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s; the name must be "
 		    "the page's, exactly\n", set->unmatched->at, set->unmatched->name,
 		    s->dump ? " (--dump reads no archive)" : " or in the archive");
+	if (s->n_only > 0 && !s->quiet && (left_out = only_lets_none(set)) > 0)
+		fprintf(stderr, "unplanet: warning: --only matches none of the %zu sources (on the page and in the "
+		    "archive): no author feeds are written\n", left_out);
 	if (set->match_failures > 0 && !s->quiet)
 		fprintf(stderr, "unplanet: warning: %zu pattern matches gave up (too much backtracking), first of "
 		    "'%s'; those entries were taken as not matching\n", set->match_failures, pattern_text(set->gave_up));

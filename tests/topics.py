@@ -107,6 +107,11 @@ def main():
           rc == 0 and files == ["django-weblog.atom", "django-weblog.json", "django-weblog.rss",
                                 "real-python.atom", "real-python.json", "real-python.rss"], f"{files} {err}")
     check("only: topics still see every source", len(ids(os.path.join(d, "topics", "all.atom"))) == len(TRUTH), "")
+    check("only: matching some sources, no warning", err == "", err)
+    sources = len({t["source_name"] for t in TRUTH})
+    rc, err = run(unplanet, "-o", os.path.join(work, "only-none"), "--only", "^Real Pyhton$", SAMPLE)
+    check("only: matching no source, a warning saying so (a typo, most likely)",
+          rc == 0 and f"warning: --only matches none of the {sources} sources" in err, f"exit {rc}: {err}")
 
     # The configuration file: rename, fix a slug, merge two sources.
     conf = os.path.join(work, "unplanet.ini")
