@@ -103,7 +103,7 @@ install: unplanet
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/xslt $(DESTDIR)$(MANDIR)
 	cp unplanet $(DESTDIR)$(BINDIR)/unplanet
 	cp xslt/*.xsl xslt/README.md $(DESTDIR)$(SHAREDIR)/xslt/
-	sed 's|/usr/local/share/unplanet|$(SHAREDIR)|g' unplanet.1 >$(DESTDIR)$(MANDIR)/unplanet.1
+	sed -e 's|/usr/local/share/unplanet|$(SHAREDIR)|g' -e 's|/usr/local/bin/unplanet|$(BINDIR)/unplanet|g' unplanet.1 >$(DESTDIR)$(MANDIR)/unplanet.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/unplanet $(DESTDIR)$(MANDIR)/unplanet.1

@@ -15,6 +15,13 @@ for f in bin/unplanet share/unplanet/xslt/atom.xsl share/unplanet/xslt/rss.xsl \
 	share/unplanet/xslt/README.md share/man/man1/unplanet.1; do
 	[ -f "$root/opt/unplanet/$f" ] && ok "installed $f" || not_ok "installed $f: missing"
 done
+man=$root/opt/unplanet/share/man/man1/unplanet.1
+if grep -q /opt/unplanet/share/unplanet/xslt "$man" && grep -q '/opt/unplanet/bin/unplanet -q' "$man" &&
+	! grep -q /usr/local "$man"; then
+	ok "installed man page names the installed paths"
+else
+	not_ok "installed man page names the installed paths: $(grep -n /usr/local "$man" | head -3 | tr '\n' ' ')"
+fi
 expect_exit "installed program runs from DESTDIR" 0 \
 	"$root/opt/unplanet/bin/unplanet" -o "$T/installed" samples/planetpython-2026-04-29.html
 [ -f "$T/installed/authors/pypy.rss" ] && ok "installed program finds its stylesheets" ||
