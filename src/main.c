@@ -589,6 +589,15 @@ run(const struct settings *s, char **err)
 			goto done;
 		}
 		rc = writer_new(xslt_dir, (const char *const *)s->stylesheets, s->n_stylesheets, &w, err);
+		if (rc == UP_ENOINPUT && s->xslt_dir == NULL && strncmp(*err, xslt_dir, strlen(xslt_dir)) == 0) {
+			char *said = *err;   /* a built-in one: a program copied away from them */
+
+			*err = NULL;   /* err_set would free it */
+			rc = err_set(err, rc, "%s (the built-in stylesheets are found beside the program, in xslt/ or "
+			    "../share/unplanet/xslt/, else in %s: run make install, or give their folder with "
+			    "--xslt-dir)", said, XSLTDIR);
+			free(said);
+		}
 		if (rc != UP_OK)
 			goto done;
 		/* Lock the folder before reading its state, and hold it until the
