@@ -129,6 +129,12 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 		fd = STDIN_FILENO;
 	} else {
 		fd = open(source, O_RDONLY | O_CLOEXEC);
+		/* "planetpython.org" is more likely a host than a file name. */
+		if (fd < 0 && errno == ENOENT && strchr(source, '/') == NULL && strchr(source, '.') != NULL &&
+		    strspn(source, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+		    strlen(source) && strstr(source, ".htm") == NULL)
+			return err_set(err, UP_ENOINPUT, "%s: no such file (for the web page, give its URL: "
+			    "https://%s/)", name, source);
 		if (fd < 0)
 			return err_set(err, UP_ENOINPUT, "%s: cannot open: %s", name, strerror(errno));
 		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {

@@ -700,9 +700,11 @@ run(const struct settings *s, char **err)
 
 		for (i = 0; i < set->n_feeds; i++)
 			topics += strcmp(set->feeds[i].kind, "topic") == 0;
-		fprintf(stderr, "unplanet: %s: %zu bytes, %zu entries, %zu sources, %zu topics, "
-		    "%zu files written, %zu unchanged, %ld ms\n", name, fetched->len, page->n_entries,
-		    set->n_feeds - topics, topics, stats.written, stats.unchanged, elapsed_ms(&start));
+		fprintf(stderr, "unplanet: %s: %zu bytes, %zu entr%s, %zu source%s, %zu topic%s, "
+		    "%zu file%s written, %zu unchanged, %ld ms\n", name, fetched->len,
+		    page->n_entries, page->n_entries == 1 ? "y" : "ies",
+		    set->n_feeds - topics, set->n_feeds - topics == 1 ? "" : "s", topics, topics == 1 ? "" : "s",
+		    stats.written, stats.written == 1 ? "" : "s", stats.unchanged, elapsed_ms(&start));
 	}
 done:
 	publish_free(pub);

@@ -1299,6 +1299,8 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	int rc;
 
 	*out = NULL;
+	if (len == 0)
+		return err_set(err, UP_EDATA, "%s: is empty, not a page", name);
 	page = calloc(1, sizeof *page);
 	if (page == NULL)
 		return err_nomem(err);

@@ -111,7 +111,7 @@ expect_grep "a changed stylesheet's files are remade" "$T/user/authors/django-we
 rm "$T/user/authors/pypy.rss"
 expect_exit "run after an output was deleted" 0 "$UNPLANET" -v -o "$T/user" -s "$T/titles.xsl" "$SAMPLE"
 [ -s "$T/user/authors/pypy.rss" ] && ok "a deleted output is made again" || not_ok "a deleted output is made again"
-expect_grep "...and only it" "$T/err" " 1 files written"
+expect_grep "...and only it" "$T/err" " 1 file written"
 
 # --dump prints the intermediate vocabulary and writes nothing.
 expect_exit "--dump" 0 "$UNPLANET" --dump -o "$T/never" "$SAMPLE"
@@ -195,6 +195,10 @@ expect_same "failing stylesheet leaves DIR unchanged" "$T/before" "$T/after"
 printf '<not-xslt/>\n' >"$T/bogus.xsl"
 expect_exit "not a stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/bogus.xsl" "$SAMPLE"
 expect_grep "not a stylesheet is named" "$T/err" "bogus.xsl: not a usable XSLT stylesheet"
+expect_exit "a host name given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" planetpython.org
+expect_grep "...suggesting its URL" "$T/err" "planetpython.org: no such file \(for the web page, give its URL: https://planetpython.org/\)"
+expect_exit "an empty page: exit 65" 65 sh -c '"$1" -o "$2" - </dev/null' sh "$UNPLANET" "$T/empty"
+expect_grep "...saying it is empty" "$T/err" "<stdin>: is empty, not a page"
 expect_exit "stylesheet missing: exit 66" 66 "$UNPLANET" -o "$D" -s "$T/none.xsl" "$SAMPLE"
 printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:import href="gone.xsl"/></xsl:stylesheet>\n' >"$T/imports.xsl"
