@@ -219,6 +219,31 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 	return entry_settle(e) == 0 ? UP_OK : err_nomem(err);
 }
 
+/* f->planet from the feed's id, "urn:unplanet:NAME:author:SLUG", when it
+ * is one: UP_OK, or UP_ESOFTWARE when memory runs out. */
+static int
+id_planet(xmlNodePtr root, struct archived_feed *f)
+{
+	static const char prefix[] = "urn:unplanet:";
+	char *id = child_text(root, "id"), *colon, *tail = NULL;
+	int rc = UP_OK;
+
+	if (id != NULL && strncmp(id, prefix, sizeof prefix - 1) == 0 &&
+	    (colon = strchr(id + sizeof prefix - 1, ':')) != NULL) {
+		if ((tail = buf_concat(":author:", f->slug, NULL)) == NULL) {
+			rc = UP_ESOFTWARE;
+		} else if (strcmp(colon, tail) == 0) {
+			*colon = '\0';
+			if (text_valid_slug(id + sizeof prefix - 1) &&
+			    (f->planet = strdup(id + sizeof prefix - 1)) == NULL)
+				rc = UP_ESOFTWARE;
+		}
+	}
+	free(tail);
+	free(id);
+	return rc;
+}
+
 static int
 read_feed(const char *path, struct archived_feed *f, char **err)
 {
@@ -260,6 +285,10 @@ read_feed(const char *path, struct archived_feed *f, char **err)
 	}
 	f->kind = strdup((const char *)kind);
 	f->slug = strdup((const char *)slug);
+	if (f->kind != NULL && f->slug != NULL && (rc = id_planet(root, f)) != UP_OK) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	for (n = root->children; n != NULL; n = n->next)
 		if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)"entry") == 0)
 			count++;
@@ -454,6 +483,11 @@ state_load(const char *dir, struct state **out, char **err)
 		rc = read_feed(file, &s->feeds[s->n_feeds++], err);
 		free(file);
 	}
+	/* A state.xml moved away must not change every feed's id: the
+	 * archive's ids give the name a retitled Planet had. */
+	for (i = 0; rc == UP_OK && s->planet == NULL && i < s->n_feeds; i++)
+		if (s->feeds[i].planet != NULL && (s->planet = (char *)xmlStrdup((const xmlChar *)s->feeds[i].planet)) == NULL)
+			rc = err_nomem(err);
 done:
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -550,6 +584,7 @@ state_free(struct state *s)
 		free(f->path);
 		free(f->kind);
 		free(f->slug);
+		free(f->planet);
 	}
 	free(s->feeds);
 	for (i = 0; i < s->n_topics; i++) {

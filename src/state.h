@@ -46,6 +46,8 @@ struct archived_feed {
 	char *slug;
 	struct entry *entries;
 	size_t n_entries;
+	char *planet;            /* the Planet's name in its feed id, or NULL
+	                            (for a state.xml moved away) */
 };
 
 /* A topic's slug, kept from run to run as an author feed's is (by its
