@@ -123,10 +123,11 @@ def main():
     check("history: running B again writes nothing", snapshot(d) == snap and " 0 files written" in err, err)
     rc, err = run(unplanet, "-v", "-o", d, a)
     # Its author's three feeds and archive, the two OPML lists (their
-    # dateModified) and the directory document; not index.html, which
-    # shows posting dates only.
+    # dateModified), the directory document and the state (cleared while
+    # the others change, then put back); not index.html, which shows
+    # posting dates only.
     check("history: running A again rewrites only what the changed post touches",
-          rc == 0 and " 7 files written" in err, err)
+          rc == 0 and " 8 files written" in err, err)
 
     k = os.path.join(work, "keep")
     run(unplanet, "-o", k, a)
@@ -391,6 +392,17 @@ def main():
         rc, err = run(unplanet, "-o", t, src)
         ids.append(ET.parse(os.path.join(t, "authors", "pypy.atom")).getroot().findtext(A + "id") if rc == 0 else err)
     check("history: a retitled Planet keeps its feeds' ids", ids[0] == ids[1] == "urn:unplanet:planet-python:author:pypy", f"{ids}")
+    # ...also once state.xml is moved away (the way on from a corrupt one):
+    # the archive's feed ids give the name.
+    moved = os.path.join(work, "moved-state")
+    shutil.copytree(t, moved)
+    os.remove(os.path.join(moved, ".unplanet", "state.xml"))
+    rc, err = run(unplanet, "-o", moved, retitled)
+    got = [ET.parse(f).getroot().findtext(A + "id") for f in (os.path.join(moved, "authors", "pypy.atom"),
+                                                                os.path.join(moved, "authors", "real-python.atom"))] \
+        if rc == 0 else err
+    check("history: without state.xml, a retitled Planet still keeps its feeds' ids",
+          got == ["urn:unplanet:planet-python:author:pypy", "urn:unplanet:planet-python:author:real-python"], f"{got}")
     # Titles with nothing to transliterate still give two Planets two ids.
     cjk = []
     for k, title in enumerate(("\u661f\u7403", "\u60d1\u661f")):
