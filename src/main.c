@@ -620,6 +620,11 @@ run(const struct settings *s, char **err)
 	if (rc != UP_OK)
 		goto done;
 	if (fetched->not_modified) {
+		/* Nothing to write, but a killed run's leftovers still go: the
+		 * page may answer 304 for days. */
+		rc = publish_commit(pub, &stats, err);
+		if (rc != UP_OK)
+			goto done;
 		if (s->verbose)
 			fprintf(stderr, "unplanet: %s: not modified, 0 files written, %ld ms\n", name,
 			    elapsed_ms(&start));
@@ -664,22 +669,25 @@ run(const struct settings *s, char **err)
 	 * and must get them once it is let in again. */
 	same_settings = state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) == 0;
 	same_stylesheets = !s->force && same_settings;
-	/* Files made under other settings are about to replace some of those
-	 * the state says were made under its own: it stops saying so first,
-	 * and stops offering its validators (a 304 would keep the files), or
-	 * a run killed (or failing) part way, then a return to the old
-	 * settings, would keep the new files as if they were the old ones. */
-	if (state->fingerprint != NULL && !same_settings) {
+	if (rc == UP_OK)
+		rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
+	if (rc == UP_OK)
+		rc = write_site(set, &gopt, w, same_stylesheets, pub, err);
+	/* Files are about to change that the records (archive, caches) will
+	 * describe only at the end of the commit: the state stops claiming
+	 * that the files match the records first, and stops offering its
+	 * validators (a 304 would keep the files). Else a run killed (or
+	 * failing) part way, then a return to the old page or settings, would
+	 * find the old records, take the files for theirs, and keep them. (A
+	 * deleted file made again needs none of this: nothing else changed.) */
+	if (rc == UP_OK && state->fingerprint != NULL && (!same_settings || (publish_changes_outputs(pub) &&
+	    (publish_changes_under(pub, ARCHIVE_DIR) || publish_changes_under(pub, CACHE_DIR))))) {
 		rc = state_serialize(NULL, NULL, NULL, NULL, NULL, state->planet, state->topics, state->n_topics,
 		    &state_bytes, &state_len, err);
 		if (rc == UP_OK)
 			rc = publish_add_first(pub, STATE_FILE, state_bytes, state_len, err);
 		state_bytes = NULL;
 	}
-	if (rc == UP_OK)
-		rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
-	if (rc == UP_OK)
-		rc = write_site(set, &gopt, w, same_stylesheets, pub, err);
 	/* The state goes last: a run killed before it leaves the old
 	 * validators and fingerprint, so the next run redoes what is missing. */
 	if (rc == UP_OK)

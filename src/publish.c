@@ -201,6 +201,19 @@ publish_sweep(struct publish *p, const char *folder, char **err)
 	return note_folder_name(p, folder, strlen(folder)) == 0 ? UP_OK : err_nomem(err);
 }
 
+/* Whether relpath was added with publish_add_first: the bytes it has now
+ * are not those it will have, so the same bytes still need writing. */
+static int
+replaced_first(const struct publish *p, const char *relpath)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_pending; i++)
+		if (p->pending[i].first && strcmp(p->pending[i].target, relpath) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 add(struct publish *p, const char *relpath, char *data, size_t len, int first, int *unchanged, char **err)
 {
@@ -213,7 +226,7 @@ add(struct publish *p, const char *relpath, char *data, size_t len, int first, i
 		free(data);
 		return err_nomem(err);
 	}
-	if (!first && data != NULL && same_bytes(p->dirfd, relpath, data, len)) {
+	if (!first && data != NULL && !replaced_first(p, relpath) && same_bytes(p->dirfd, relpath, data, len)) {
 		free(data);
 		p->unchanged++;
 		if (unchanged != NULL)
@@ -339,7 +352,10 @@ check_folders(struct publish *p, char **err)
 				free(sub);
 				break;   /* missing: made at commit, as are those below it */
 			}
-			if (!S_ISDIR(st.st_mode))
+			if (S_ISLNK(st.st_mode))
+				why = "a symbolic link, which unplanet does not follow, so as never to write "
+				    "outside the folder (make it a folder)";
+			else if (!S_ISDIR(st.st_mode))
 				why = "not a folder";
 			else if (faccessat(p->dirfd, sub, W_OK | X_OK, AT_EACCESS) != 0)
 				why = strerror(errno);
@@ -516,6 +532,29 @@ static int
 is_record(const char *relpath)
 {
 	return strncmp(relpath, ".unplanet/", 10) == 0;
+}
+
+int
+publish_changes_under(const struct publish *p, const char *folder)
+{
+	size_t i, n = strlen(folder);
+
+	for (i = 0; i < p->n_pending; i++)
+		if (!p->pending[i].first && strncmp(p->pending[i].target, folder, n) == 0 &&
+		    p->pending[i].target[n] == '/')
+			return 1;
+	return 0;
+}
+
+int
+publish_changes_outputs(const struct publish *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_pending; i++)
+		if (!p->pending[i].first && !is_record(p->pending[i].target))
+			return 1;
+	return 0;
 }
 
 int

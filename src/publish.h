@@ -47,7 +47,7 @@ int publish_add(struct publish *p, const char *relpath, char *data, size_t len, 
 
 /* Adds dir/relpath to be renamed into place before every other file, even
  * if its bytes are the same; it may be added again with publish_add, to
- * be replaced in its turn. For a record that must stop claiming what the
+ * be replaced in its turn (even by the bytes it has now). For a record that must stop claiming what the
  * files about to change will no longer match. */
 int publish_add_first(struct publish *p, const char *relpath, char *data, size_t len, char **err);
 
@@ -55,6 +55,11 @@ int publish_add_first(struct publish *p, const char *relpath, char *data, size_t
  * they would be the same; returns 0 (and counts nothing) if the file is
  * not there, so the caller must make it. */
 int publish_keep(struct publish *p, const char *relpath);
+
+/* Whether the commit would replace, make or remove any file outside
+ * .unplanet/ (the records), or under folder (relative, no '/' at its end). */
+int publish_changes_outputs(const struct publish *p);
+int publish_changes_under(const struct publish *p, const char *folder);
 
 /* Removes dir/relpath at commit, with the outputs, if it is a regular file
  * now: a list that has nothing left to list. */

@@ -62,9 +62,10 @@ expect_exit "a FIFO in place of a feed: the run neither hangs nor fails" 0 timeo
 sed 's/Before GitHub/Before GitHub (updated)/' "$SAMPLE" >"$T/changed.html"
 expect_exit "changed page converts" 0 "$UNPLANET" -v -o "$D" "$T/changed.html"
 # Its author's Atom, RSS and JSON feeds and archive, index.html (newest
-# title), the two OPML lists (their date) and the directory document
-# change; nothing else.
-expect_grep "only the changed author's files (and archive) are written" "$T/err" "8 files written, 73 unchanged"
+# title), the two OPML lists (their date), the directory document and the
+# state (cleared while the others change, then put back) change; nothing
+# else.
+expect_grep "only the changed author's files (and archive) are written" "$T/err" "9 files written, 72 unchanged"
 expect_grep "the changed title is in the feed" "$D/authors/armin-ronacher.atom" "Before GitHub \(updated\)"
 
 # Standard input gives the same feeds as the file.
@@ -372,6 +373,9 @@ expect_exit "authors/ a link to a folder elsewhere, no feed changed: the run suc
 	not_ok "the sweep leaves a linked folder outside DIR alone"
 [ ! -e "$L/.left.unplanet-Ab12Cd" ] && ok "the sweep removes leftovers inside DIR" ||
 	not_ok "the sweep removes leftovers inside DIR"
+sed 's/Before GitHub/Before GitHub (linked)/' "$SAMPLE" >"$T/linked.html"
+expect_exit "...a feed to write there: exit 73" 73 "$UNPLANET" -o "$L" "$T/linked.html"
+expect_grep "...saying it is a link, not followed" "$T/err" "linked/authors: cannot write there: a symbolic link, which unplanet does not follow"
 
 # A folder unplanet never wrote (no .unplanet/) may be someone's web site:
 # a file there that a run would replace is left alone, and the run fails.

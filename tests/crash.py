@@ -23,6 +23,8 @@ from testlib import check, report, snapshot  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KILLS = 60
+# LeakSanitizer cannot run under strace (ptrace): runs traced go without it.
+NO_LSAN = dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0")
 
 
 def files(d):
@@ -112,6 +114,7 @@ def main():
     check("crash: it removes the temporary files killed runs left", not temps, f"{temps[:3]}")
     check("crash: it gives the same feeds as clean runs", feeds_content(d) == feeds_content(ref), "feeds differ")
     stopped_mid_commit(unplanet, work)
+    page_goes_back(unplanet, work, pages)
     report()
 
 
@@ -161,12 +164,46 @@ def stopped_mid_commit(unplanet, work):
         shutil.copytree(base, d)
         before = contents(d)
         r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", f"inject=write:error=ENOSPC:when={when}",
-                            unplanet, "-o", d, "-s", xsl, "-t", "Django=django", sample], capture_output=True)
+                            unplanet, "-o", d, "-s", xsl, "-t", "Django=django", sample], capture_output=True,
+                           env=NO_LSAN)
         err = r.stderr.decode("utf-8", "replace")
         if not (r.returncode == 74 and f"{d}/" in err and "No space left on device" in err and
                 ".unplanet-" not in err and contents(d) == before):
             bad.append(f"write {when}: exit {r.returncode}: {err.strip()}")
     check("crash: a full disk: exit 74 naming the file, folder untouched", not bad, "; ".join(bad))
+
+
+def page_goes_back(unplanet, work, pages):
+    """A run on a changed page (same settings) killed at each flush, then
+    a run on the page before: the files are those of the page before, as
+    a clean run makes them, not the killed run's kept because the records
+    did not change (files the killed run made for a new source stay, as
+    a source's files do when it leaves)."""
+    ref = os.path.join(work, "back-ref")
+    shutil.rmtree(ref, ignore_errors=True)
+    subprocess.run([unplanet, "-o", ref, pages[0]], check=True)
+    wrong = []
+    # Flushes: the temporary files, then the renames of the state's early
+    # copy, of the outputs and of the records; stopped at the last, the
+    # run had made all its changes.
+    for when in range(1, 4):
+        d = os.path.join(work, f"back-{when}")
+        shutil.rmtree(d, ignore_errors=True)
+        subprocess.run([unplanet, "-o", d, pages[0]], check=True)
+        subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", f"inject=syncfs:signal=KILL:when={when}",
+                        unplanet, "-q", "-o", d, pages[1]], capture_output=True, env=NO_LSAN)
+        r = subprocess.run([unplanet, "-o", d, pages[0]], capture_output=True)
+        if r.returncode != 0:
+            wrong.append(f"flush {when}: exit {r.returncode}")
+            continue
+        for f in files(ref):
+            rel = os.path.relpath(f, ref)
+            if rel.startswith(".unplanet"):
+                continue
+            if open(f, "rb").read() != open(os.path.join(d, rel), "rb").read():
+                wrong.append(f"flush {when}: {rel} differs")
+    check("crash: a run on a changed page stopped at any flush, then the page before: its files, not the stopped run's",
+          not wrong, "; ".join(wrong[:4]))
 
 
 if __name__ == "__main__":

@@ -258,6 +258,18 @@ def main():
         check("http: a run killed part way under a changed stylesheet, then the old one: no stale file kept by a 304",
               not stale, "; ".join(stale[:2]))
 
+        # A run stopped (Ctrl-C) before its renames, then runs the server
+        # answers with 304: they write nothing, but remove its leftovers.
+        d = os.path.join(work, "interrupted")
+        run("-o", d, base + "/etag")
+        subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", "inject=syncfs:signal=INT:when=1",
+                        unplanet, "-q", "-o", d, "-t", "D=django", base + "/etag"], capture_output=True, env=env)
+        left = [f for r, _, fs in os.walk(d) for f in fs if ".unplanet-" in f]
+        rc, out, _ = run("-v", "-o", d, base + "/etag")
+        still = [f for r, _, fs in os.walk(d) for f in fs if ".unplanet-" in f]
+        check("http: a 304 run removes the temporary files an interrupted run left",
+              left and rc == 0 and "not modified" in out and not still, f"{len(left)} then {still[:3]}: {out}")
+
         # A user:password in the URL is for the server alone.
         d = os.path.join(work, "userinfo")
         secret_url = base.replace("http://", "http://alice:s3cret@") + "/etag"
