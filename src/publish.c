@@ -37,6 +37,7 @@ struct publish {
 	size_t n_present;
 	struct pending *pending;
 	size_t n_pending;
+	size_t n_first;        /* of them added with publish_add_first */
 	size_t unchanged;
 };
 
@@ -208,7 +209,7 @@ replaced_first(const struct publish *p, const char *relpath)
 {
 	size_t i;
 
-	for (i = 0; i < p->n_pending; i++)
+	for (i = 0; p->n_first > 0 && i < p->n_pending; i++)
 		if (p->pending[i].first && strcmp(p->pending[i].target, relpath) == 0)
 			return 1;
 	return 0;
@@ -249,6 +250,7 @@ add(struct publish *p, const char *relpath, char *data, size_t len, int first, i
 	q->tmp = NULL;
 	q->first = first;
 	q->remove = data == NULL;
+	p->n_first += first != 0;
 	return UP_OK;
 }
 
