@@ -1027,6 +1027,15 @@ add_date(xmlNodePtr parent, const char *name, time_t t)
 	return n;
 }
 
+/* What stands for a title that shows nothing ("", " ", U+200B): the
+ * start of the post's text (malloc'd; NULL when memory runs out). */
+static char *
+untitled_excerpt(const struct entry *e)
+{
+	/* An archived entry keeps only its summary; it gives the same words. */
+	return excerpt(e->text != NULL ? e->text : e->summary, UNTITLED_MAX);
+}
+
 static int
 add_entry(xmlNodePtr feed, const struct member *m)
 {
@@ -1041,9 +1050,8 @@ add_entry(xmlNodePtr feed, const struct member *m)
 	if (n == NULL)
 		return -1;
 	summary = e->summary != NULL ? strdup(e->summary) : excerpt(text, SUMMARY_MAX);
-	/* A title that shows nothing (" ", U+200B) is no title either. */
 	if (text_is_blank(e->title))
-		untitled = excerpt(text, UNTITLED_MAX);
+		untitled = untitled_excerpt(e);
 	ok = summary != NULL && (untitled != NULL || !text_is_blank(e->title)) &&
 	    add_text(n, "id", e->id) != NULL;
 	if (ok && untitled != NULL) {
@@ -1225,11 +1233,11 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 		if (ok && f->n_shown > 0) {
 			const struct member *m = &f->members[0];
 			xmlNodePtr latest = xmlNewChild(n, NULL, (const xmlChar *)"newest", NULL);
-			char *untitled = m->entry->title[0] == '\0' ?
-			    excerpt(m->entry->text != NULL ? m->entry->text : m->entry->summary, UNTITLED_MAX) : NULL;
+			int blank = text_is_blank(m->entry->title);
+			char *untitled = blank ? untitled_excerpt(m->entry) : NULL;
 
-			ok = latest != NULL &&
-			    add_text(latest, "title", untitled != NULL ? untitled : m->entry->title) != NULL &&
+			ok = latest != NULL && (!blank || untitled != NULL) &&
+			    add_text(latest, "title", blank ? untitled : m->entry->title) != NULL &&
 			    add_text(latest, "link", m->entry->link) != NULL &&
 			    add_date(latest, "published", m->published) != NULL;
 			free(untitled);

@@ -1226,7 +1226,8 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 		if ((value = (char *)xmlNodeGetContent((xmlNodePtr)a)) == NULL)
 			return -1;
 		if (base != NULL) {
-			/* href="" links to the page itself, which is the post. */
+			/* href="" links to the page it is on: the post (base is
+			 * its permalink, or without one its source's site). */
 			int here = strcmp(name, "href") == 0 && value[strspn(value, " \t\n\f\r")] == '\0';
 
 			resolved = here ? strndup(base, strcspn(base, "#")) :

@@ -589,7 +589,8 @@ run(const struct settings *s, char **err)
 			goto done;
 		}
 		rc = writer_new(xslt_dir, (const char *const *)s->stylesheets, s->n_stylesheets, &w, err);
-		if (rc == UP_ENOINPUT && s->xslt_dir == NULL && strncmp(*err, xslt_dir, strlen(xslt_dir)) == 0) {
+		if (rc == UP_ENOINPUT && s->xslt_dir == NULL && strncmp(*err, xslt_dir, strlen(xslt_dir)) == 0 &&
+		    (*err)[strlen(xslt_dir)] == '/') {
 			char *said = *err;   /* a built-in one: a program copied away from them */
 
 			*err = NULL;   /* err_set would free it */

@@ -284,7 +284,9 @@ publish_remove(struct publish *p, const char *relpath, char **err)
 {
 	struct stat st;
 
-	if (fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+	/* In a folder without .unplanet/, the file is someone else's. */
+	if (fstatat(p->dirfd, ".unplanet", &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
 		return UP_OK;
 	return add(p, relpath, NULL, 0, 0, NULL, err);
 }

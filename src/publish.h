@@ -62,7 +62,8 @@ int publish_changes_outputs(const struct publish *p);
 int publish_changes_under(const struct publish *p, const char *folder);
 
 /* Removes dir/relpath at commit, with the outputs, if it is a regular file
- * now: a list that has nothing left to list. */
+ * now and dir holds .unplanet/ (else it is not unplanet's): a list that
+ * has nothing left to list. */
 int publish_remove(struct publish *p, const char *relpath, char **err);
 
 /* Also removes, at commit, the temporary files a killed run left in folder

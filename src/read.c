@@ -630,12 +630,26 @@ settle_link(char **link)
 	return 0;
 }
 
+/* A source name that shows nothing replaced (name_source), a creator
+ * that shows nothing ("by  at") dropped. 0, or -1 when memory runs out. */
+static int
+settle_names(struct entry *e)
+{
+	if (text_is_blank(e->source_name) && name_source(e) != 0)
+		return -1;
+	if (e->creator != NULL && text_is_blank(e->creator)) {
+		free(e->creator);
+		e->creator = NULL;
+	}
+	return 0;
+}
+
 int
 entry_settle(struct entry *e)
 {
 	int by_link = strcmp(e->id, e->link) == 0;
 
-	if (e->source_name[0] == '\0' && name_source(e) != 0)
+	if (settle_names(e) != 0)
 		return -1;
 	if (settle_link(&e->source_link) != 0 || settle_link(&e->link) != 0)
 		return -1;
@@ -783,8 +797,6 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	    (e->link = web_link(span_attr(ft->href), page_url != NULL ? page_url :
 	    e->source_link[0] != '\0' ? e->source_link : NULL)) == NULL)
 		goto done;
-	if (text_is_blank(e->source_name) && name_source(e) != 0)
-		goto done;
 	if (f->has_title) {
 		if ((title = span_text(f->title)) == NULL ||
 		    (e->title = text_decode_refs(title)) == NULL)
@@ -792,12 +804,8 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	} else if ((e->title = strdup("")) == NULL) {
 		goto done;
 	}
-	if (ft->has_creator && (e->creator = span_text(ft->creator)) == NULL)
+	if ((ft->has_creator && (e->creator = span_text(ft->creator)) == NULL) || settle_names(e) != 0)
 		goto done;
-	if (e->creator != NULL && text_is_blank(e->creator)) {
-		free(e->creator);   /* "by  at": no creator named */
-		e->creator = NULL;
-	}
 	if ((e->id = e->link[0] != '\0' ? strdup(e->link) : made_up_id(e)) == NULL)
 		goto done;
 	b = skip_space(b, be);

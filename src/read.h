@@ -80,7 +80,8 @@ void entry_free(struct entry *e);
 
 /* Gives an entry read back from an archive what read_page gives a post
  * now, so an archive an earlier version wrote keeps matching the page: a
- * name for a source whose header shows none, links cleaned as web links
+ * name for a source whose header shows none (or only blank characters),
+ * no creator for a blank one, links cleaned as web links
  * are (trimmed, what an IRI may not hold percent-encoded), and the id of
  * an entry identified by its link following it. 0, or -1 when memory runs
  * out. */

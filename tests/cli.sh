@@ -205,6 +205,11 @@ printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Tran
 <xsl:import href="gone.xsl"/></xsl:stylesheet>\n' >"$T/imports.xsl"
 expect_exit "stylesheet importing a missing one: exit 66" 66 "$UNPLANET" -o "$D" -s "$T/imports.xsl" "$SAMPLE"
 expect_grep "...naming both" "$T/err" "imports.xsl: cannot read a stylesheet it imports or includes: .*gone.xsl"
+printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:import href="broken.xsl"/></xsl:stylesheet>\n' >"$T/imports-broken.xsl"
+printf '<xsl:stylesheet version="1.0"\n' >"$T/broken.xsl"
+expect_exit "stylesheet importing one that is there but broken: exit 64, as that one given itself" 64 \
+	"$UNPLANET" -o "$D" -s "$T/imports-broken.xsl" "$SAMPLE"
 mkdir -p "$T/folder.xsl"
 expect_exit "stylesheet that is a folder: exit 66" 66 "$UNPLANET" -o "$D" -s "$T/folder.xsl" "$SAMPLE"
 expect_grep "...in one message" "$T/err" "^unplanet: $T/folder.xsl: is not a file, so not a stylesheet\$"
@@ -391,3 +396,8 @@ expect_exit "...unless .unplanet/ is made, to let unplanet take it over" 0 "$UNP
 rm -rf "$W/index.html" "$W/.unplanet" "$W/authors" "$W/feeds.opml" "$W/authors.opml"
 expect_exit "a folder holding only other files: the run writes beside them" 0 "$UNPLANET" -o "$W" "$SAMPLE"
 [ "$(cat "$W/other.txt")" = keep ] && ok "...and leaves them" || not_ok "...and leaves them"
+# An OPML list there that this run has nothing for is not its to remove.
+W2=$T/website2
+rm -rf "$W2" && mkdir -p "$W2" && echo '<opml version="2.0"/>' >"$W2/topics.opml"
+expect_exit "a folder holding someone's topics.opml, no topics: the run succeeds" 0 "$UNPLANET" -o "$W2" "$SAMPLE"
+grep -q '^<opml version="2.0"/>$' "$W2/topics.opml" && ok "...and leaves it alone" || not_ok "...and leaves it alone"

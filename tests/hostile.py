@@ -12,6 +12,7 @@ no other post's markers; a full run must give feeds that parse.
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -363,6 +364,40 @@ def main():
     got = (e.find("title").get("untitled"), e.findtext("title"), e.findtext("author"), e.find("creator")) if e is not None else err[:200]
     check("hostile: a title and a 'by ... at' creator that show nothing: untitled, and by the source",
           got == ("yes", "START1X blank title END1X", "Bob", None), f"{got}")
+    out_dir = os.path.join(work, "blank-out")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    r = subprocess.run([unplanet, "-o", out_dir, os.path.join(work, "blank.html")], capture_output=True)
+    newest = ET.parse(os.path.join(out_dir, ".unplanet", "cache", "directory.xml")).getroot().findtext(
+        "feed/newest/title") if r.returncode == 0 else r.stderr.decode()[:200]
+    check("hostile: ...and index.html's newest post shows the same words", newest == "START1X blank title END1X",
+          f"{newest!r}")
+    # An archive an older unplanet wrote may hold a source name or creator
+    # that shows nothing: read back, it is named as the page's is now, and
+    # stays one feed with the page's posts.
+    nb = ("&nbsp;", "https://nb.example/", "")
+    first = Post(1, nb, b"<p>START first END</p>")
+    first.link = "https://nb.example/1"
+    out_dir = os.path.join(work, "blank-archive")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    rc1, _, err1, path = dump_posts(unplanet, work, "nb1", [first])
+    r1 = subprocess.run([unplanet, "-o", out_dir, path], capture_output=True)
+    arch = os.path.join(out_dir, ".unplanet", "archive", "nb-example.xml")
+    if r1.returncode == 0:
+        text = open(arch, encoding="utf-8").read()
+        text = text.replace("<name>nb.example</name>", "<name>\u00a0</name>")
+        text = text.replace("</source>", "</source><creator>\u00a0</creator>", 1)
+        open(arch, "w", encoding="utf-8").write(text)
+    second = Post(2, nb, b"<p>START second END</p>", day=29)
+    second.link = "https://nb.example/2"
+    _, _, _, path = dump_posts(unplanet, work, "nb2", [second, first])
+    r2 = subprocess.run([unplanet, "-o", out_dir, path], capture_output=True)
+    feeds = sorted(f for f in os.listdir(os.path.join(out_dir, "authors")) if f.endswith(".atom")) if r2.returncode == 0 else []
+    ids = [e.findtext("{http://www.w3.org/2005/Atom}id") for e in
+           ET.parse(os.path.join(out_dir, "authors", "nb-example.atom")).getroot().iter("{http://www.w3.org/2005/Atom}entry")] \
+        if feeds == ["nb-example.atom"] else []
+    check("hostile: a blank source name archived by an older unplanet: still one feed",
+          r1.returncode == 0 and feeds == ["nb-example.atom"] and ids == ["https://nb.example/2", "https://nb.example/1"],
+          f"{feeds} {ids} {r2.stderr.decode()[:200]}")
     # Two untitled posts of one source and one minute that share a link
     # that is no web address are two posts, not one cut at a copy of its
     # own footer.

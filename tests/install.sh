@@ -26,12 +26,15 @@ expect_exit "installed program runs from DESTDIR" 0 \
 	"$root/opt/unplanet/bin/unplanet" -o "$T/installed" samples/planetpython-2026-04-29.html
 [ -f "$T/installed/authors/pypy.rss" ] && ok "installed program finds its stylesheets" ||
 	not_ok "installed program finds its stylesheets"
-mkdir -p "$T/alone"
-cp "$UNPLANET" "$T/alone/unplanet"
-expect_exit "a program copied away from its stylesheets: exit 66" 66 \
-	"$T/alone/unplanet" -o "$T/alone/out" samples/planetpython-2026-04-29.html
-expect_grep "...saying where they are looked for and what to do" "$T/err" \
-	"atom.xsl: cannot read stylesheet: .*run make install, or give their folder with --xslt-dir"
+# (Unless they are installed where the program was built to look.)
+if [ ! -e /usr/local/share/unplanet/xslt/atom.xsl ]; then
+	mkdir -p "$T/alone"
+	cp "$UNPLANET" "$T/alone/unplanet"
+	expect_exit "a program copied away from its stylesheets: exit 66" 66 \
+		"$T/alone/unplanet" -o "$T/alone/out" samples/planetpython-2026-04-29.html
+	expect_grep "...saying where they are looked for and what to do" "$T/err" \
+		"atom.xsl: cannot read stylesheet: .*run make install, or give their folder with --xslt-dir"
+fi
 make -s uninstall PREFIX=/opt/unplanet DESTDIR="$root" >"$T/out" 2>&1
 left=$(find "$root" -type f)
 [ -z "$left" ] && ok "make uninstall removes every installed file" || not_ok "make uninstall leaves: $left"
