@@ -188,9 +188,6 @@ json_string(xmlXPathParserContextPtr ctxt, int nargs)
 	valuePush(ctxt, xmlXPathWrapString((xmlChar *)buf_take(&out)));
 }
 
-/* Longest format name: with a slug and the temporary files' affixes, a
- * file name stays well under NAME_MAX. */
-
 char *
 writer_format_name(const char *path)
 {

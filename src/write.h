@@ -38,7 +38,9 @@ int writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 
 /* The format name of a stylesheet path ("x/json.xsl" -> "json", malloc'd),
  * or NULL if the name does not follow WRITER_NAME_RULE (or memory runs
- * out): it becomes a file extension. */
+ * out): it becomes a file extension. At most WRITER_NAME_MAX long, so
+ * that with a slug and the temporary files' affixes a file name stays
+ * well under NAME_MAX. */
 #define WRITER_NAME_MAX 32
 #define WRITER_QUOTE_(n) #n
 #define WRITER_QUOTE(n) WRITER_QUOTE_(n)
