@@ -17,15 +17,19 @@ export ASAN_OPTIONS UBSAN_OPTIONS
 
 # suite LABEL CMD... : runs CMD, keeps its ok/not ok lines (labelled); a
 # suite that exits non-zero without reporting a failure is one failure.
+# One progress line per suite, as the whole run takes minutes.
 suite() {
 	label=$1
 	shift
+	started=$(date +%s)
 	"$@" >"$OUT/suite.out" 2>"$OUT/suite.err"
 	status=$?
 	sed -n "s/^ok - /ok - $label: /p; s/^not ok - /not ok - $label: /p" "$OUT/suite.out" >>"$LOG"
 	if [ $status -ne 0 ] && ! grep -q '^not ok' "$OUT/suite.out"; then
 		echo "not ok - $label: exited $status: $(tail -c 600 "$OUT/suite.err" | tr '\n' ' ')" >>"$LOG"
 	fi
+	echo "# $label: $(grep -c '^ok' "$OUT/suite.out") ok, $(grep -c '^not ok' "$OUT/suite.out") not ok," \
+		"$(($(date +%s) - started)) s"
 }
 
 suite unit tests/unit
