@@ -195,11 +195,13 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 	return UP_OK;
 }
 
-/* The stylesheet folder: --xslt-dir; else, beside the program, xslt/ (a
- * source tree) or ../share/unplanet/xslt (an install under any PREFIX or
- * DESTDIR); else the folder compiled in. */
-static char *
-find_xslt_dir(const char *given)
+/* The stylesheet folder, in *dir: --xslt-dir; else the first of these
+ * holding atom.xsl: beside the program, xslt/ (a source tree) or
+ * ../share/unplanet/xslt (an install under any PREFIX or DESTDIR), then the
+ * folder compiled in. None holding it (a program copied away from its
+ * stylesheets) is UP_ENOINPUT, saying where they are looked for. */
+static int
+find_xslt_dir(const char *given, char **dir, char **err)
 {
 	static const char *const beside[] = { "/xslt", "/../share/unplanet/xslt" };
 	char self[PATH_MAX];
@@ -207,10 +209,7 @@ find_xslt_dir(const char *given)
 	size_t i;
 	char *slash;
 
-	if (given != NULL)
-		return strdup(given);
-	n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
+	if (given == NULL && (n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
 		self[n] = '\0';
 		slash = strrchr(self, '/');
 		if (slash != NULL)
@@ -221,12 +220,18 @@ find_xslt_dir(const char *given)
 			if (buf_adds(&b, self) == 0 && buf_adds(&b, beside[i]) == 0 &&
 			    buf_adds(&b, "/atom.xsl") == 0 && access(b.data, R_OK) == 0) {
 				b.len -= strlen("/atom.xsl");
-				return buf_take(&b);
+				*dir = buf_take(&b);
+				return *dir != NULL ? UP_OK : err_nomem(err);
 			}
 			buf_free(&b);
 		}
 	}
-	return strdup(XSLTDIR);
+	if (given == NULL && access(XSLTDIR "/atom.xsl", R_OK) != 0)
+		return err_set(err, UP_ENOINPUT, "%s/atom.xsl: cannot read stylesheet: %s (the built-in stylesheets "
+		    "are found beside the program, in xslt/ or ../share/unplanet/xslt/, else in %s: run make "
+		    "install, or give their folder with --xslt-dir)", XSLTDIR, strerror(errno), XSLTDIR);
+	*dir = strdup(given != NULL ? given : XSLTDIR);
+	return *dir != NULL ? UP_OK : err_nomem(err);
 }
 
 static long
@@ -584,21 +589,9 @@ run(const struct settings *s, char **err)
 	}
 	if (!s->dump) {
 		/* Stylesheet mistakes show before anything is fetched. */
-		if ((xslt_dir = find_xslt_dir(s->xslt_dir)) == NULL) {
-			rc = err_nomem(err);
-			goto done;
-		}
-		rc = writer_new(xslt_dir, (const char *const *)s->stylesheets, s->n_stylesheets, &w, err);
-		if (rc == UP_ENOINPUT && s->xslt_dir == NULL && strncmp(*err, xslt_dir, strlen(xslt_dir)) == 0 &&
-		    (*err)[strlen(xslt_dir)] == '/') {
-			char *said = *err;   /* a built-in one: a program copied away from them */
-
-			*err = NULL;   /* err_set would free it */
-			rc = err_set(err, rc, "%s (the built-in stylesheets are found beside the program, in xslt/ or "
-			    "../share/unplanet/xslt/, else in %s: run make install, or give their folder with "
-			    "--xslt-dir)", said, XSLTDIR);
-			free(said);
-		}
+		rc = find_xslt_dir(s->xslt_dir, &xslt_dir, err);
+		if (rc == UP_OK)
+			rc = writer_new(xslt_dir, (const char *const *)s->stylesheets, s->n_stylesheets, &w, err);
 		if (rc != UP_OK)
 			goto done;
 		/* Lock the folder before reading its state, and hold it until the
