@@ -768,6 +768,100 @@ done:
 	return rc;
 }
 
+/* Known posts by permalink: one table by permalink, title and date, one
+ * by permalink and title, one by permalink and date (the first post
+ * recorded under each key), and the ids in use. */
+struct known_posts {
+	xmlHashTablePtr exact, by_title, by_date, ids;
+};
+
+static int
+record_post(struct known_posts *k, struct entry *e)
+{
+	char date[32];
+
+	snprintf(date, sizeof date, "%lld", (long long)e->published);
+	return (xmlHashLookup(k->ids, (const xmlChar *)e->id) == NULL &&
+	    xmlHashAddEntry(k->ids, (const xmlChar *)e->id, e) != 0) ||
+	    (xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date) == NULL &&
+	    xmlHashAddEntry3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date, e) != 0) ||
+	    (e->title[0] != '\0' && xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)e->title) == NULL &&
+	    xmlHashAddEntry2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)e->title, e) != 0) ||
+	    (xmlHashLookup2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date) == NULL &&
+	    xmlHashAddEntry2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date, e) != 0) ? -1 : 0;
+}
+
+/* The known post e is, by permalink and the same title and date, else
+ * the same title (not none), else the same date (an edit changes one,
+ * seldom both); NULL when none. */
+static const struct entry *
+known_post(const struct known_posts *k, const struct entry *e)
+{
+	const struct entry *p;
+	char date[32];
+
+	snprintf(date, sizeof date, "%lld", (long long)e->published);
+	if ((p = xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date)) == NULL &&
+	    (e->title[0] == '\0' ||
+	    (p = xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)e->title)) == NULL))
+		p = xmlHashLookup2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date);
+	return p;
+}
+
+/* Posts that share a permalink (a podcast whose episodes all link to its
+ * home page) but neither title nor date are different posts: the Planet
+ * shows them apart, as it tells items apart by their feeds' ids. The
+ * archive's posts keep their ids; a post from the page, oldest first,
+ * takes the id of the post it is (known_post), else the permalink when no
+ * post has it yet, else ENTRY_MADE_UP_ID and a hash of the permalink,
+ * title and date. So ids never move to another post as posts come, go or
+ * change. */
+static int
+distinguish_shared_permalinks(struct page *page, const struct state *archive)
+{
+	struct known_posts k = { NULL, NULL, NULL, NULL };
+	size_t i, j;
+	int rc = -1;
+
+	if ((k.exact = xmlHashCreate(64)) == NULL || (k.by_title = xmlHashCreate(64)) == NULL ||
+	    (k.by_date = xmlHashCreate(64)) == NULL || (k.ids = xmlHashCreate(64)) == NULL)
+		goto done;
+	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
+		for (j = 0; j < archive->feeds[i].n_entries; j++)
+			if (archive->feeds[i].entries[j].link[0] != '\0' &&
+			    record_post(&k, &archive->feeds[i].entries[j]) != 0)
+				goto done;
+	for (i = page->n_entries; i-- > 0;) {
+		struct entry *e = &page->entries[i];
+		const struct entry *known;
+		const char *id = e->link;
+		char made_up[64];
+
+		if (e->link[0] == '\0' || strcmp(e->id, e->link) != 0)
+			continue;
+		if ((known = known_post(&k, e)) != NULL)
+			id = known->id;
+		else if (xmlHashLookup(k.ids, (const xmlChar *)e->link) != NULL) {
+			unsigned long long h = TEXT_HASH_INIT;
+
+			h = text_hash(h, e->link, strlen(e->link) + 1);
+			h = text_hash(h, e->title, strlen(e->title) + 1);
+			h = text_hash(h, &e->published, sizeof e->published);
+			snprintf(made_up, sizeof made_up, ENTRY_MADE_UP_ID "%016llx", h);
+			id = made_up;
+		}
+		if ((strcmp(id, e->id) != 0 && set_id(e, id) != 0) || record_post(&k, e) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	xmlHashFree(k.exact, NULL);
+	xmlHashFree(k.by_title, NULL);
+	xmlHashFree(k.by_date, NULL);
+	xmlHashFree(k.ids, NULL);
+	return rc;
+}
+
 int
 group_page(struct page *page, struct state *archive,
     const struct group_options *opt, struct feed_set **out, char **err)
@@ -784,7 +878,7 @@ group_page(struct page *page, struct state *archive,
 	int rc = UP_OK;
 
 	*out = NULL;
-	if (distinguish_made_up_ids(page, archive) != 0)
+	if (distinguish_made_up_ids(page, archive) != 0 || distinguish_shared_permalinks(page, archive) != 0)
 		return err_nomem(err);
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 		n += archive->feeds[i].n_entries;

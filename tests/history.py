@@ -267,6 +267,52 @@ def main():
     check("history: a post without a permalink stays one entry over three runs",
           rc == 0 and len(ids) == 1 and ids[0].startswith("urn:unplanet:entry:"), f"{ids} {err}")
 
+    # Episodes that all link to the podcast's home page are different posts
+    # (other title, other date), each with an id of its own that stays put
+    # as episodes come, leave the page and get edited.
+    from hostile import BOB
+    def episode(n, title=None):
+        p = Post(n, BOB, b"<p>START episode END</p>", day=25 + n)
+        p.link = "https://bob.example/"
+        p.title = title or f"Episode {n}"
+        p.title_html = p.title
+        return p
+
+    def episodes(d):
+        got = {}
+        for x in ET.parse(os.path.join(d, "authors", "bob.atom")).getroot().findall(A + "entry"):
+            got[x.findtext(A + "title")] = (x.findtext(A + "id"), x.findtext(A + "published"),
+                                            x.findtext(A + "updated"))
+        return got
+    ep = os.path.join(work, "episodes")
+    runs = []
+    for k, posts in enumerate(([episode(1)], [episode(2), episode(1)], [episode(3), episode(2)],
+                               [episode(3, "Episode 3, fixed"), episode(2)])):
+        src = os.path.join(work, f"episodes{k}.html")
+        open(src, "wb").write(page(posts))
+        time.sleep(1.1 if k == 3 else 0)
+        rc, err = run(unplanet, "-o", ep, src)
+        runs.append(episodes(ep) if rc == 0 else err)
+    ids = [{t: v[0] for t, v in r.items()} if isinstance(r, dict) else r for r in runs]
+    check("history: posts sharing a permalink with other titles and dates are entries of their own",
+          isinstance(runs[1], dict) and sorted(runs[1]) == ["Episode 1", "Episode 2"] and
+          len(set(ids[1].values())) == 2 and ids[1]["Episode 1"] == "https://bob.example/" and
+          [runs[1][t][1] for t in ("Episode 1", "Episode 2")] == ["2026-04-26T10:01:00Z", "2026-04-27T10:02:00Z"],
+          f"{runs}")
+    check("history: ...their ids stay put as episodes come and leave the page",
+          ids[0] == {"Episode 1": "https://bob.example/"} and isinstance(runs[2], dict) and
+          sorted(runs[2]) == ["Episode 1", "Episode 2", "Episode 3"] and len(set(ids[2].values())) == 3 and
+          all(ids[2][t] == ids[1][t] for t in ids[1]), f"{ids}")
+    check("history: ...and an episode retitled is the same entry, updated, published kept",
+          isinstance(runs[3], dict) and sorted(runs[3]) == ["Episode 1", "Episode 2", "Episode 3, fixed"] and
+          ids[3]["Episode 3, fixed"] == ids[2]["Episode 3"] and
+          runs[3]["Episode 3, fixed"][1] == runs[2]["Episode 3"][1] and
+          runs[3]["Episode 3, fixed"][2] > runs[2]["Episode 3"][2], f"{runs}")
+    snap = snapshot(ep)
+    rc, err = run(unplanet, "-v", "-o", ep, src)
+    check("history: ...and running that page again writes nothing",
+          rc == 0 and snapshot(ep) == snap and " 0 files written" in err, err)
+
     # Slugs stay put: a second source named like an existing one arrives,
     # and sorts first, but the existing one keeps its slug.
     s = os.path.join(work, "slugs")
