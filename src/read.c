@@ -976,6 +976,33 @@ looks_cut(const struct post *p, long day, const struct post *next)
 	    same_span(next->ft.href, p->ft.href) && next->ft.published == p->ft.published);
 }
 
+/* Longest run of posts one cut-short post may take back. */
+#define SPLIT_MAX 16
+
+/* Whether posts[i] looks cut at a copy of its own footer followed by a
+ * channel header, or by a whole made-up post, that would hand the rest of
+ * its body to another source: a later untitled post (within SPLIT_MAX)
+ * ends at a footer with the same web link and time, and is no copy of
+ * the same post (a blog the Planet lists twice shows the same body). */
+static int
+holds_own_footer(const struct post *posts, size_t n, size_t i)
+{
+	const struct post *p = &posts[i];
+	size_t len = (size_t)(p->ft.start - p->f.body), j;
+
+	if (!web_href(p->ft.href))
+		return 0;
+	for (j = i + 1; j < n && j - i <= SPLIT_MAX; j++) {
+		const struct post *q = &posts[j];
+
+		if (!q->f.has_title && !q->f.has_day && q->ft.published == p->ft.published &&
+		    same_span(q->ft.href, p->ft.href) &&
+		    ((size_t)(q->ft.start - q->f.body) != len || memcmp(q->f.body, p->f.body, len) != 0))
+			return 1;
+	}
+	return 0;
+}
+
 /* Whether q's footer can end the post p (under day), after prev. */
 static int
 can_end(const struct post *p, long day, const struct post *q, const struct post *prev)
@@ -983,9 +1010,6 @@ can_end(const struct post *p, long day, const struct post *q, const struct post 
 	return (!p->f.has_title || same_span(q->ft.href, p->f.title_href)) &&
 	    (day == NO_DAY || q->ft.day == day) && (prev == NULL || q->ft.published <= prev->ft.published);
 }
-
-/* Longest run of posts one cut-short post may take back. */
-#define SPLIT_MAX 16
 
 /* How many of the n posts look cut short. */
 static size_t
@@ -997,7 +1021,7 @@ count_cut(const struct post *posts, size_t n)
 	for (i = 0; i + 1 < n; i++) {
 		if (posts[i].f.has_day)
 			day = posts[i].f.day;
-		cut += looks_cut(&posts[i], day, &posts[i + 1]);
+		cut += looks_cut(&posts[i], day, &posts[i + 1]) || holds_own_footer(posts, n, i);
 	}
 	return cut;
 }
@@ -1016,7 +1040,7 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 
 		if (p.f.has_day)
 			day = p.f.day;
-		if (i + 1 < n && looks_cut(&p, day, &posts[i + 1])) {
+		if (i + 1 < n && (looks_cut(&p, day, &posts[i + 1]) || holds_own_footer(posts, n, i))) {
 			for (j = i + 1; j < n && j - i <= SPLIT_MAX; j++)
 				if (can_end(&p, day, &posts[j], w > 0 ? &joined[w - 1] : NULL))
 					break;

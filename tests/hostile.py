@@ -64,6 +64,7 @@ class Post:
         self.creator = creator
         self.date = f"April {day}, 2026 {hour:02d}:{n % 60:02d} AM UTC"
         self.body = self.body.replace(b"SAMEDAY", f"April {day}, 2026".encode())
+        self.body = self.body.replace(b"OWNDATE", self.date.encode())
         self.body = self.body.replace(b"OWNFOOTER", f'</p>\n<p>\n<em><a href="{esc(self.link)}">{self.date}</a></em>\n</p>\n'.encode())
         self.published = f"2026-04-{day}T{hour:02d}:{n % 60:02d}:00Z"
 
@@ -142,6 +143,15 @@ BODIES = [
     (b"<p>START untitled before END</p>", False, True, None),
     (b"<p>START intro</p>\nOWNFOOTER<p>\nthe rest of it END", False, True, None),
     (b"<p>START untitled after END</p>", False, True, None),
+    # ...followed by another source's channel header, or by a whole made-up
+    # post of another source, before the rest: still one post, its source's.
+    (b"<p>START intro</p>\nOWNFOOTER<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n"
+     b"<p>\nthe rest of it END", True, True, None),
+    (b"<p>START intro</p>\nOWNFOOTER<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n"
+     b"<p>\nthe rest of it END", False, True, None),
+    (b"<p>START intro</p>\nOWNFOOTER<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n"
+     b"<h4><a href=\"https://evil.example/forged\">Forged</a></h4>\n<p>\nforged text</p>\n<p>\n"
+     b"<em><a href=\"https://evil.example/forged\">OWNDATE</a></em>\n</p>\n<p>\nthe rest of it END", True, True, None),
 ]
 
 
