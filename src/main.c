@@ -624,6 +624,10 @@ run(const struct settings *s, char **err)
 			    elapsed_ms(&start));
 		goto done;
 	}
+	/* The archive is read only now: an unchanged page costs no parsing of
+	 * every feed's history. */
+	if (!s->dump && (rc = state_load_archive(s->output, state, err)) != UP_OK)
+		goto done;
 	rc = read_page(fetched->data, fetched->len, name, fetched->url, fetched->charset, &page, err);
 	if (rc != UP_OK)
 		goto done;

@@ -450,18 +450,16 @@ state_load(const char *dir, struct state **out, char **err)
 {
 	struct state *s;
 	struct stat st;
-	char *path = NULL, *archive = NULL, **names = NULL;
-	size_t n = 0, i;
+	char *path = NULL;
 	int rc = UP_OK;
 
 	*out = NULL;
 	s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return err_nomem(err);
-	if ((path = buf_concat(dir, "/" STATE_FILE, NULL)) == NULL ||
-	    (archive = buf_concat(dir, "/" ARCHIVE_DIR, NULL)) == NULL) {
-		rc = err_nomem(err);
-		goto done;
+	if ((path = buf_concat(dir, "/" STATE_FILE, NULL)) == NULL) {
+		free(s);
+		return err_nomem(err);
 	}
 	if (stat(path, &st) == 0)
 		rc = read_validators(path, s, err);
@@ -469,8 +467,25 @@ state_load(const char *dir, struct state **out, char **err)
 		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
 	if (rc == UP_OK)
 		rc = forget_deleted_topics(dir, s, err);
-	if (rc == UP_OK)
-		rc = archive_names(archive, &names, &n, err);
+	free(path);
+	if (rc != UP_OK) {
+		state_free(s);
+		return rc;
+	}
+	*out = s;
+	return UP_OK;
+}
+
+int
+state_load_archive(const char *dir, struct state *s, char **err)
+{
+	char *archive = NULL, **names = NULL;
+	size_t n = 0, i;
+	int rc = UP_OK;
+
+	if ((archive = buf_concat(dir, "/" ARCHIVE_DIR, NULL)) == NULL)
+		return err_nomem(err);
+	rc = archive_names(archive, &names, &n, err);
 	if (rc == UP_OK && n > 0 && (s->feeds = calloc(n, sizeof *s->feeds)) == NULL)
 		rc = err_nomem(err);
 	for (i = 0; rc == UP_OK && i < n; i++) {
@@ -488,18 +503,11 @@ state_load(const char *dir, struct state **out, char **err)
 	for (i = 0; rc == UP_OK && s->planet == NULL && i < s->n_feeds; i++)
 		if (s->feeds[i].planet != NULL && (s->planet = (char *)xmlStrdup((const xmlChar *)s->feeds[i].planet)) == NULL)
 			rc = err_nomem(err);
-done:
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	free(path);
 	free(archive);
-	if (rc != UP_OK) {
-		state_free(s);
-		return rc;
-	}
-	*out = s;
-	return UP_OK;
+	return rc;
 }
 
 int

@@ -74,8 +74,14 @@ struct state {
 	size_t n_topics;
 };
 
-/* Reads dir's state; a folder without one gives an empty state. */
+/* Reads dir's state.xml and topic records, not its archive
+ * (state_load_archive); a folder without them gives an empty state. */
 int state_load(const char *dir, struct state **out, char **err);
+
+/* Reads DIR/.unplanet/archive/ into state (its feeds, and the Planet's
+ * name when state.xml gave none). Separate from state_load so that a run
+ * answered 304 Not Modified parses no archive. */
+int state_load_archive(const char *dir, struct state *state, char **err);
 
 /* state.xml's bytes for the given validators, the fingerprint of the
  * settings they were fetched under, that of the settings the outputs were

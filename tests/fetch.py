@@ -204,6 +204,19 @@ def main():
         rc, out, _ = run("-v", "-o", d, "-t", "Django=django", base + "/etag")
         check("http: the same settings again: 304, nothing written",
               rc == 0 and "not modified" in out and seen[-1][1].get("If-None-Match") == '"v1"', out)
+        # A 304 parses no archive (it grows to sources x --keep entries):
+        # a damaged archive file goes unnoticed until the page changes.
+        archived = os.path.join(d, ".unplanet", "archive", "pypy.xml")
+        kept = open(archived, "rb").read()
+        open(archived, "ab").write(b"<oops")
+        snap = snapshot(d)
+        rc, out, _ = run("-v", "-o", d, "-t", "Django=django", base + "/etag")
+        check("http: a 304 reads no archive (a damaged one goes unnoticed)",
+              rc == 0 and "not modified" in out and snapshot(d) == snap, out)
+        rc, out, _ = run("--force", "-o", d, "-t", "Django=django", base + "/etag")
+        check("http: ...until a run reads the page (65, naming the file)",
+              rc == 65 and "pypy.xml" in out and snapshot(d) == snap, out)
+        open(archived, "wb").write(kept)
 
         d = os.path.join(work, "lastmod")
         rc, out, _ = run("-o", d, base + "/lastmod")
