@@ -272,8 +272,10 @@ publish_keep(struct publish *p, const char *relpath)
 {
 	struct stat st;
 
+	/* No format unplanet writes is ever empty: an empty file was cut short
+	 * or emptied by hand, and is made again. */
 	if (fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
-	    note_folder(p, relpath) != 0)
+	    st.st_size == 0 || note_folder(p, relpath) != 0)
 		return 0;
 	p->unchanged++;
 	return 1;

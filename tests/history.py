@@ -128,6 +128,13 @@ def main():
     # posting dates only.
     check("history: running A again rewrites only what the changed post touches",
           rc == 0 and " 8 files written" in err, err)
+    # A feed file emptied by hand is made again by the next run that reads
+    # a changed page, though that feed itself did not change.
+    emptied = os.path.join(d, "authors", "pypy.rss")
+    whole = open(emptied, "rb").read()
+    open(emptied, "wb").close()
+    rc, err = run(unplanet, "-o", d, b)
+    check("history: an emptied feed file is made again", rc == 0 and open(emptied, "rb").read() == whole, err)
 
     k = os.path.join(work, "keep")
     run(unplanet, "-o", k, a)
