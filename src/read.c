@@ -801,6 +801,8 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		if ((title = span_text(f->title)) == NULL ||
 		    (e->title = text_decode_refs(title)) == NULL)
 			goto done;
+		/* References escaped twice may give white space again. */
+		text_collapse_space(e->title);
 	} else if ((e->title = strdup("")) == NULL) {
 		goto done;
 	}

@@ -240,6 +240,7 @@ def main():
     ]
     posts3 = [Post(i + 1, BOB, body) for i, body in enumerate(exact)]
     posts3[0].title_html = "Caf&eacute &copy 2026 &amp;copy &lt3 &check; &NotEqualTilde; &notit; &foo;"
+    posts3[1].title_html = "Line&amp;#x0A;break&amp;#9; tab &amp;#x27;s"
     rc, out, err, _ = dump_posts(unplanet, work, "exact", posts3)
     got = {e.findtext("link"): e for e in ET.fromstring(out).iter("entry")} if rc == 0 else {}
     for p in posts3:
@@ -249,6 +250,9 @@ def main():
     e = got.get(posts3[0].link)
     check("hostile: exact text: title references as a browser decodes them", e is not None and
           e.findtext("title") == visible_text(posts3[0].title_html), f"{e.findtext('title') if e is not None else ''!r}")
+    e2 = got.get(posts3[1].link)
+    check("hostile: exact text: white space a title escaped twice gives is collapsed", e2 is not None and
+          e2.findtext("title") == "Line break tab 's", f"{e2.findtext('title') if e2 is not None else ''!r}")
     check("hostile: exact text: a query's &copy= is not a reference", e is not None and
           'href="https://x.example/?a=1&amp;copy=2&amp;b"' in e.findtext("content"), "")
     e = got.get(next(p for p in posts3 if b"&check;" in p.body).link)
