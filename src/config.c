@@ -84,13 +84,14 @@ add_pattern(struct pattern ***list, size_t *n, const char *text, char **why)
 	}
 	p = pattern_compile(text, &reason);
 	if (p == NULL) {
-		*why = fail("invalid pattern '%s': %s", text, reason != NULL ? reason : "out of memory");
+		/* No reason: memory ran out (*why NULL says so). */
+		*why = reason != NULL ? fail("invalid pattern '%s': %s", text, reason) : NULL;
 		free(reason);
 		return -2;
 	}
 	if (append(list, n, p) != 0) {
 		pattern_free(p);
-		*why = strdup("out of memory");
+		*why = NULL;
 		return -2;
 	}
 	return 0;
@@ -237,11 +238,9 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 
 			*why = shown != NULL ? fail("%s: only http and https URLs can be fetched", shown, NULL) : NULL;
 			free(shown);
-			if (*why == NULL)
-				*why = strdup("out of memory");
 			return -2;
 		}
-		return set_string(field, value) == 0 ? 0 : (*why = strdup("out of memory"), -2);
+		return set_string(field, value) == 0 ? 0 : (*why = NULL, -2);
 	}
 	if (strcmp(key, "base-url") == 0) {
 		if (!base_url_ok(value)) {
@@ -249,22 +248,23 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 			    "user:password or space, such as https://feeds.example.org/planet/: '%s'", value, NULL);
 			return -2;
 		}
-		return set_string(&s->base_url, value) == 0 ? 0 : (*why = strdup("out of memory"), -2);
+		return set_string(&s->base_url, value) == 0 ? 0 : (*why = NULL, -2);
 	}
 	if (strcmp(key, "stylesheet") == 0) {
 		char *copy = strdup(value), *name = writer_format_name(value);
 
-		if (copy != NULL && name == NULL) {   /* said here, for a config file's FILE:LINE */
+		if (copy != NULL && name == NULL && errno != ENOMEM) {   /* said here, for a config file's FILE:LINE */
 			free(copy);
 			*why = fail("%s: " WRITER_NAME_RULE, value, NULL);
 			return -2;
 		}
-		free(name);
-		if (copy == NULL || append(&s->stylesheets, &s->n_stylesheets, copy) != 0) {
+		if (copy == NULL || name == NULL || append(&s->stylesheets, &s->n_stylesheets, copy) != 0) {
+			free(name);
 			free(copy);
-			*why = strdup("out of memory");
+			*why = NULL;
 			return -2;
 		}
+		free(name);
 		return 0;
 	}
 	if (strcmp(key, "timeout") == 0) {
@@ -321,7 +321,7 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 		}
 		if (name == NULL || (t = find_topic(s, name, 1)) == NULL) {
 			free(name);
-			*why = strdup("out of memory");
+			*why = NULL;
 			return -2;
 		}
 		free(name);
@@ -354,6 +354,7 @@ struct reading {
 	                          (configparser's way to list them)... */
 	int empty_line;        /* ...and its line */
 	char *why;             /* the first error, or NULL */
+	int nomem;             /* ...or memory ran out, first */
 	int why_line;
 	char **seen;           /* "section\1key" of single-valued keys given */
 	size_t n_seen;
@@ -524,8 +525,9 @@ where(const struct reading *r)
 static int
 bad(struct reading *r, char *why)
 {
-	if (r->why == NULL) {
-		r->why = why != NULL ? why : strdup("out of memory");
+	if (r->why == NULL && !r->nomem) {
+		r->why = why;
+		r->nomem = why == NULL;   /* every message is malloc'd */
 		r->why_line = r->line;
 	} else {
 		free(why);
@@ -738,14 +740,16 @@ config_read(const char *path, struct settings *s, char **err)
 	ini_max_line = 1 << 20;
 	ini_stop_on_first_error = 1;
 	line = ini_parse_stream(read_line, &r, on_key, &r);
-	if (r.why == NULL && line == 0 && r.empty != NULL)
+	if (r.why == NULL && !r.nomem && line == 0 && r.empty != NULL)
 		empty_pattern(&r);
-	if (r.why != NULL)
+	if (r.nomem || line == -2)
+		rc = err_nomem(err);
+	else if (r.why != NULL)
 		rc = err_set(err, UP_ECONFIG, "%s:%d: %s", path, r.why_line, r.why);
 	else if (line > 0)
 		rc = err_set(err, UP_ECONFIG, "%s:%d: expected 'key = value' or '[section]'", path, line);
 	else if (line < 0 || ferror(r.f))
-		rc = err_set(err, UP_ECONFIG, "%s: cannot read%s", path, line == -2 ? ": out of memory" : "");
+		rc = err_set(err, UP_ECONFIG, "%s: cannot read", path);
 	for (i = 0; rc == UP_OK && i < r.n_sections; i++) {
 		const char *name = r.sections[i];
 		struct topic *t;

@@ -71,11 +71,12 @@ void settings_init(struct settings *s);
 
 /* Sets the option called key ("timeout", "topic", "force"...) from its
  * text value. Returns 0, -1 for an unknown key, or -2 for a bad value
- * with *why (malloc'd) saying what is wrong. A boolean takes yes/no,
- * true/false, on/off or 1/0. */
+ * with *why (malloc'd) saying what is wrong, NULL when memory ran out. A
+ * boolean takes yes/no, true/false, on/off or 1/0. */
 int settings_set(struct settings *s, const char *key, const char *value, char **why);
 
-/* Reads an INI file into s. Errors are UP_ECONFIG, "FILE:LINE: what". */
+/* Reads an INI file into s. Errors are UP_ECONFIG, "FILE:LINE: what", or
+ * UP_ESOFTWARE when memory runs out. */
 int config_read(const char *path, struct settings *s, char **err);
 
 /* Fills what cmdline left unset from file, moving it out of file. Lists

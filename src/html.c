@@ -1124,13 +1124,14 @@ html_url_slashes(char *url)
 			*p = '/';
 }
 
-char *
-html_resolve_url(const char *ref, const char *base)
+int
+html_resolve(const char *ref, const char *base, char **resolved)
 {
 	struct buf clean = { 0 };
 	xmlChar *abs = NULL;
 	const char *end;
-	char *out = NULL, *escaped = NULL;
+	char *escaped = NULL;
+	int rc = -1;
 
 	/* As a browser reads a URL attribute: surrounding spaces and controls
 	 * go, and so do tabs and new lines inside. */
@@ -1138,26 +1139,38 @@ html_resolve_url(const char *ref, const char *base)
 		ref++;
 	for (end = ref + strlen(ref); end > ref && (unsigned char)end[-1] <= 0x20; end--)
 		;
+	*resolved = NULL;
 	if (buf_reserve(&clean, (size_t)(end - ref)) != 0)
-		return NULL;
+		return -1;
 	for (; ref < end; ref++)
 		if (*ref != '\t' && *ref != '\n' && *ref != '\r' && buf_addc(&clean, *ref) != 0)
 			goto done;
+	rc = 0;
 	if (clean.len == 0)
 		goto done;
 	html_url_slashes(clean.data);
 	abs = xmlBuildURI((const xmlChar *)clean.data, (const xmlChar *)base);
 	/* libxml2 takes only strict RFC 3986 references; browsers also take
 	 * spaces, non-ASCII and the like, and send them percent-encoded. */
-	if (abs == NULL && (escaped = html_escape_url(clean.data)) != NULL)
+	if (abs == NULL && (escaped = html_escape_url(clean.data)) == NULL)
+		rc = -1;
+	else if (abs == NULL)
 		abs = xmlBuildURI((const xmlChar *)escaped, (const xmlChar *)base);
-	if (abs != NULL)
-		out = strdup((const char *)abs);
+	if (abs != NULL && (*resolved = strdup((const char *)abs)) == NULL)
+		rc = -1;
 done:
 	buf_free(&clean);
 	xmlFree(abs);
 	free(escaped);
-	return out;
+	return rc;
+}
+
+char *
+html_resolve_url(const char *ref, const char *base)
+{
+	char *out;
+
+	return html_resolve(ref, base, &out) == 0 ? out : NULL;
 }
 
 /* A srcset value with each candidate's URL resolved against base,
@@ -1172,9 +1185,9 @@ resolve_srcset(const char *value, const char *base)
 	if (buf_reserve(&out, 0) != 0)
 		return NULL;
 	while (srcset_next(&p, &url, &url_n, &desc, &desc_n)) {
-		char *one = strndup(url, url_n);
-		char *abs = one != NULL ? html_resolve_url(one, base) : NULL;
-		int failed = one == NULL || (out.len > 0 && buf_adds(&out, ", ") != 0) ||
+		char *one = strndup(url, url_n), *abs = NULL;
+		int failed = one == NULL || html_resolve(one, base, &abs) != 0 ||
+		    (out.len > 0 && buf_adds(&out, ", ") != 0) ||
 		    buf_adds(&out, abs != NULL ? abs : one) != 0 ||
 		    (desc_n > 0 && buf_add(&out, desc, desc_n) != 0);
 
@@ -1228,11 +1241,15 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 		if (base != NULL) {
 			/* href="" links to the page it is on: the post (base is
 			 * its permalink, or without one its source's site). */
-			int here = strcmp(name, "href") == 0 && value[strspn(value, " \t\n\f\r")] == '\0';
+			int here = strcmp(name, "href") == 0 && value[strspn(value, " \t\n\f\r")] == '\0', failed;
 
-			resolved = here ? strndup(base, strcspn(base, "#")) :
-			    srcset ? resolve_srcset(value, base) : html_resolve_url(value, base);
-			if ((srcset || here) && resolved == NULL) {
+			if (here)
+				failed = (resolved = strndup(base, strcspn(base, "#"))) == NULL;
+			else if (srcset)
+				failed = (resolved = resolve_srcset(value, base)) == NULL;
+			else
+				failed = html_resolve(value, base, &resolved) != 0;
+			if (failed) {
 				xmlFree(value);
 				return -1;
 			}

@@ -95,6 +95,10 @@ void html_url_slashes(char *url);
  * resolve even so, or memory runs out: the caller keeps ref. */
 char *html_resolve_url(const char *ref, const char *base);
 
+/* The same, telling memory running out (-1) from a ref that is blank or
+ * does not resolve (0, *resolved NULL); 0 with *resolved malloc'd else. */
+int html_resolve(const char *ref, const char *base, char **resolved);
+
 /* The children of root serialized as HTML (UTF-8), malloc'd. */
 char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
 

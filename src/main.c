@@ -174,7 +174,7 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 		}
 		rc = settings_set(cmd, key, value, &why);
 		if (rc != 0) {
-			rc = usage_error("%s", why != NULL ? why : "out of memory");
+			rc = why != NULL ? usage_error("%s", why) : (fputs("unplanet: out of memory\n", stderr), UP_ESOFTWARE);
 			free(why);
 			return rc;
 		}
@@ -186,7 +186,7 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 		int rc = settings_set(cmd, "source", argv[optind], &why);
 
 		if (rc != 0) {
-			rc = usage_error("%s", why != NULL ? why : "out of memory");
+			rc = why != NULL ? usage_error("%s", why) : (fputs("unplanet: out of memory\n", stderr), UP_ESOFTWARE);
 			free(why);
 			return rc;
 		}

@@ -35,7 +35,7 @@ pattern_compile(const char *text, char **why)
 	p = calloc(1, sizeof *p);
 	if (p == NULL || (p->text = strdup(text)) == NULL) {
 		free(p);
-		*why = strdup("out of memory");
+		*why = NULL;
 		return NULL;
 	}
 	p->code = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
@@ -55,7 +55,7 @@ pattern_compile(const char *text, char **why)
 	p->context = pcre2_match_context_create(NULL);
 	if (p->context == NULL) {
 		pattern_free(p);
-		*why = strdup("out of memory");
+		*why = NULL;
 		return NULL;
 	}
 	pcre2_set_match_limit(p->context, MATCH_LIMIT);

@@ -16,7 +16,8 @@
 struct pattern;
 
 /* Compiles text. On failure returns NULL and sets *why to a malloc'd
- * description ("missing closing parenthesis at offset 4"). */
+ * description ("missing closing parenthesis at offset 4"), or to NULL when
+ * memory runs out. */
 struct pattern *pattern_compile(const char *text, char **why);
 
 /* The text the pattern was compiled from. */

@@ -600,9 +600,12 @@ web_link(char *raw, const char *base)
 		free(raw);
 		return out;
 	}
-	if (raw[0] != '\0' && base != NULL && strchr(raw, ':') == NULL &&
-	    (abs = html_resolve_url(raw, base)) != NULL) {
-		if (fetch_is_http(abs))
+	if (raw[0] != '\0' && base != NULL && strchr(raw, ':') == NULL) {
+		if (html_resolve(raw, base, &abs) != 0) {
+			free(raw);
+			return NULL;
+		}
+		if (abs != NULL && fetch_is_http(abs))
 			out = abs;
 		else
 			free(abs);
@@ -679,36 +682,42 @@ made_up_id(const struct entry *e)
 	return strdup(id);
 }
 
-/* The URL to resolve a post's relative links against: its permalink, else
- * its source's site (a better guess than the Planet's page), made absolute
- * against the page when needed; NULL when none is absolute. */
-static char *
-content_base(const struct entry *e, const char *page_url)
+/* The URL to resolve a post's relative links against, in *base: its
+ * permalink, else its source's site (a better guess than the Planet's
+ * page), made absolute against the page when needed; NULL when none is
+ * absolute. -1 when memory runs out. */
+static int
+content_base(const struct entry *e, const char *page_url, char **base)
 {
 	const char *link = e->link[0] != '\0' ? e->link : e->source_link;
-	char *abs;
+	char *abs = NULL;
 	xmlURIPtr uri;
 
+	*base = NULL;
 	if (link[0] == '\0')
-		return NULL;
-	abs = page_url != NULL ? html_resolve_url(link, page_url) : strdup(link);
+		return 0;
+	if (page_url != NULL ? html_resolve(link, page_url, &abs) != 0 : (abs = strdup(link)) == NULL)
+		return -1;
 	if (abs == NULL)
-		return NULL;
+		return 0;
 	/* A permalink with a space or non-ASCII in it is a fine base for a
 	 * browser; libxml2 needs it percent-encoded. */
 	if ((uri = xmlParseURI(abs)) == NULL) {
 		char *escaped = html_escape_url(abs);
 
 		free(abs);
+		if (escaped == NULL)
+			return -1;
 		abs = escaped;
-		uri = abs != NULL ? xmlParseURI(abs) : NULL;
+		uri = xmlParseURI(abs);
 	}
 	if (uri == NULL || uri->scheme == NULL) {
 		free(abs);
 		abs = NULL;
 	}
 	xmlFreeURI(uri);
-	return abs;
+	*base = abs;
+	return 0;
 }
 
 /* link parsed, when it has a host, else NULL. The host stays as the link
@@ -815,8 +824,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	if ((doc = html_parse_fragment_with(html, b, (size_t)(be - b), cut)) == NULL ||
 	    (root = html_fragment_root(doc)) == NULL)
 		goto done;
-	base = content_base(e, page_url);
-	if ((e->text = html_prepare(root, base)) == NULL ||
+	if (content_base(e, page_url, &base) != 0 || (e->text = html_prepare(root, base)) == NULL ||
 	    (e->content = html_serialize(doc, root)) == NULL)
 		goto done;
 	if ((len = strlen(e->content)) > CONTENT_MAX) {

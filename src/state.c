@@ -77,11 +77,13 @@ slurp(const char *path, struct buf *out, char **err)
 	return rc;
 }
 
-/* Parses path; on failure sets *err to "PATH:LINE: what libxml2 said".
+/* Parses path; on failure sets *err to "PATH:LINE: what libxml2 said"
+ * and *status to the exit status (UP_EDATA, or UP_ESOFTWARE when memory
+ * runs out).
  * unplanet never writes a DOCTYPE, so one in the prolog is refused before
  * any parsing: no DTD, no entity of any kind is ever processed. */
 static xmlDocPtr
-parse_file(const char *path, char **err)
+parse_file(const char *path, int *status, char **err)
 {
 	struct buf bytes = { 0 };
 	xmlParserCtxtPtr ctxt = NULL;
@@ -89,8 +91,9 @@ parse_file(const char *path, char **err)
 	xmlErrorPtr e;
 	const char *p, *end;
 
-	if (slurp(path, &bytes, err) != UP_OK)
+	if ((*status = slurp(path, &bytes, err)) != UP_OK)
 		goto done;
+	*status = UP_EDATA;
 	for (p = bytes.data, end = p + bytes.len; p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL;) {
 		const char *close = NULL;
 
@@ -114,7 +117,7 @@ parse_file(const char *path, char **err)
 	}
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL) {
-		err_nomem(err);
+		*status = err_nomem(err);
 		goto done;
 	}
 	xmlSetStructuredErrorFunc(NULL, no_messages);
@@ -136,6 +139,8 @@ parse_file(const char *path, char **err)
 		doc = NULL;
 	}
 done:
+	if (doc != NULL)
+		*status = UP_OK;
 	if (ctxt != NULL)
 		xmlFreeParserCtxt(ctxt);
 	buf_free(&bytes);
@@ -151,9 +156,10 @@ child(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
-/* The text of element name under n, malloc'd; NULL if it is missing. */
+/* The text of element name under n, malloc'd; NULL if it is missing, or
+ * when memory runs out, which sets *nomem: a file is not corrupt for it. */
 static char *
-child_text(xmlNodePtr n, const char *name)
+child_text(xmlNodePtr n, const char *name, int *nomem)
 {
 	xmlNodePtr c = child(n, name);
 	xmlChar *s;
@@ -162,17 +168,17 @@ child_text(xmlNodePtr n, const char *name)
 	if (c == NULL)
 		return NULL;
 	s = xmlNodeGetContent(c);
-	if (s == NULL)
-		return strdup("");
-	copy = strdup((const char *)s);
+	copy = strdup(s != NULL ? (const char *)s : "");
 	xmlFree(s);
+	if (copy == NULL)
+		*nomem = 1;
 	return copy;
 }
 
 static int
-child_date(xmlNodePtr n, const char *name, time_t *t)
+child_date(xmlNodePtr n, const char *name, time_t *t, int *nomem)
 {
-	char *s = child_text(n, name);
+	char *s = child_text(n, name, nomem);
 	int rc = s != NULL ? date_parse_rfc3339(s, t) : -1;
 
 	free(s);
@@ -191,26 +197,30 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 {
 	xmlNodePtr src = child(n, "source"), title = child(n, "title");
 	xmlChar *untitled;
+	int nomem = 0;
 
 	memset(e, 0, sizeof *e);
 	if (src == NULL)
 		return corrupt(err, path, n, "entry without <source>");
-	e->source_name = child_text(src, "name");
-	e->source_link = child_text(src, "link");
-	e->source_title = child_text(src, "title");
-	e->link = child_text(n, "link");
-	e->id = child_text(n, "id");
-	e->title = child_text(n, "title");
-	e->content = child_text(n, "content");
-	e->creator = child_text(n, "creator");   /* optional */
-	e->summary = child_text(n, "summary");
+	e->source_name = child_text(src, "name", &nomem);
+	e->source_link = child_text(src, "link", &nomem);
+	e->source_title = child_text(src, "title", &nomem);
+	e->link = child_text(n, "link", &nomem);
+	e->id = child_text(n, "id", &nomem);
+	e->title = child_text(n, "title", &nomem);
+	e->content = child_text(n, "content", &nomem);
+	e->creator = child_text(n, "creator", &nomem);   /* optional */
+	e->summary = child_text(n, "summary", &nomem);
+	if (nomem)
+		return err_nomem(err);
 	if (e->source_name == NULL || e->source_link == NULL || e->link == NULL || e->id == NULL ||
 	    e->id[0] == '\0' || e->title == NULL || e->content == NULL || e->summary == NULL)
 		return corrupt(err, path, n, "entry lacks one of id, source/name, source/link, link, title, content, summary");
 	if (e->source_title == NULL && (e->source_title = strdup("")) == NULL)
 		return err_nomem(err);
-	if (child_date(n, "published", &e->published) != 0 || child_date(n, "updated", &e->updated) != 0)
-		return corrupt(err, path, n, "entry without RFC 3339 <published> and <updated>");
+	if (child_date(n, "published", &e->published, &nomem) != 0 ||
+	    child_date(n, "updated", &e->updated, &nomem) != 0)
+		return nomem ? err_nomem(err) : corrupt(err, path, n, "entry without RFC 3339 <published> and <updated>");
 	/* A generated title is not the post's own: read it back as untitled. */
 	untitled = xmlGetProp(title, (const xmlChar *)"untitled");
 	if (untitled != NULL && xmlStrcmp(untitled, (const xmlChar *)"yes") == 0)
@@ -225,9 +235,11 @@ static int
 id_planet(xmlNodePtr root, struct archived_feed *f)
 {
 	static const char prefix[] = "urn:unplanet:";
-	char *id = child_text(root, "id"), *colon, *tail = NULL;
-	int rc = UP_OK;
+	char *colon, *tail = NULL, *id;
+	int rc = UP_OK, nomem = 0;
 
+	if ((id = child_text(root, "id", &nomem)) == NULL && nomem)
+		return UP_ESOFTWARE;
 	if (id != NULL && strncmp(id, prefix, sizeof prefix - 1) == 0 &&
 	    (colon = strchr(id + sizeof prefix - 1, ':')) != NULL) {
 		if ((tail = buf_concat(":author:", f->slug, NULL)) == NULL) {
@@ -256,9 +268,9 @@ read_feed(const char *path, struct archived_feed *f, char **err)
 	memset(f, 0, sizeof *f);
 	if ((f->path = strdup(path)) == NULL)
 		return err_nomem(err);
-	doc = parse_file(path, err);
+	doc = parse_file(path, &rc, err);
 	if (doc == NULL)
-		return UP_EDATA;
+		return rc;
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"feed") != 0) {
 		rc = corrupt(err, path, root, "not a <feed> document");
@@ -318,9 +330,9 @@ read_validators(const char *path, struct state *s, char **err)
 	xmlNodePtr root, outputs, planet, fetch, node;
 	int rc = UP_OK;
 
-	doc = parse_file(path, err);
+	doc = parse_file(path, &rc, err);
 	if (doc == NULL)
-		return UP_EDATA;
+		return rc;
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"state") != 0) {
 		rc = corrupt(err, path, root, "not a <state> document");

@@ -200,6 +200,7 @@ writer_format_name(const char *path)
 		n -= 4;
 	else if (n > 5 && strcmp(base + n - 5, ".xslt") == 0)
 		n -= 5;
+	errno = EINVAL;
 	if (n == 0 || n > WRITER_NAME_MAX)
 		return NULL;
 	for (i = 0; i < n; i++) {
@@ -208,6 +209,7 @@ writer_format_name(const char *path)
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
 			return NULL;
 	}
+	errno = ENOMEM;   /* strndup's only failure */
 	return strndup(base, n);
 }
 
@@ -286,7 +288,7 @@ add_format(struct writer *w, const char *path, char **err)
 
 	name = writer_format_name(path);
 	if (name == NULL)
-		return err_set(err, UP_EUSAGE, "%s: " WRITER_NAME_RULE, path);
+		return errno == ENOMEM ? err_nomem(err) : err_set(err, UP_EUSAGE, "%s: " WRITER_NAME_RULE, path);
 	for (i = 0; i < w->n; i++) {
 		if (strcmp(w->formats[i].name, name) == 0) {
 			free(name);

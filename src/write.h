@@ -46,6 +46,7 @@ int writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 #define WRITER_QUOTE(n) WRITER_QUOTE_(n)
 #define WRITER_NAME_RULE "a stylesheet's name, less its .xsl or .xslt, becomes a file extension: " \
 	"at most " WRITER_QUOTE(WRITER_NAME_MAX) " of a-z, 0-9, '-' and '_'"
+/* NULL with errno EINVAL when it breaks the rule, ENOMEM when memory runs out. */
 char *writer_format_name(const char *path);
 
 size_t writer_count(const struct writer *w);
