@@ -45,6 +45,12 @@ unplanet-san: $(SRC) $(HDR)
 tests/unit: tests/unit.c $(LIB_SRC) $(HDR)
 	$(CC) $(UP_CFLAGS) $(SAN_FLAGS) -Isrc -o $@ tests/unit.c $(LIB_SRC) $(UP_LIBS) $(LDFLAGS)
 
+# The sanitizer build whose own allocations fail one at a time (tests/oom.py).
+WRAP = -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=strdup -Wl,--wrap=strndup \
+	-Wl,--wrap=xmlMemSetup
+tests/unplanet-oom: $(SRC) $(HDR) tests/failalloc.c
+	$(CC) $(UP_CFLAGS) $(SAN_FLAGS) -o $@ $(SRC) tests/failalloc.c $(UP_LIBS) $(WRAP) $(LDFLAGS)
+
 tests/bench-parse: tests/bench-parse.c
 	$(CC) $(UP_CFLAGS) $(CFLAGS) -o $@ tests/bench-parse.c $(UP_LIBS) $(LDFLAGS)
 
@@ -96,7 +102,7 @@ demo: deps
 	@echo "      (a quick look only: a real server hides demo/.unplanet/, see samples/nginx.conf)"
 
 check: test-deps
-	@$(MAKE) unplanet unplanet-san tests/unit
+	@$(MAKE) unplanet unplanet-san tests/unit tests/unplanet-oom
 	@sh tests/run.sh
 
 install: unplanet
@@ -110,7 +116,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf unplanet unplanet-san tests/unit tests/bench-parse tests/fuzz/fuzz-read \
+	rm -rf unplanet unplanet-san tests/unit tests/unplanet-oom tests/bench-parse tests/fuzz/fuzz-read \
 		tests/fuzz/fuzz-pipeline demo tests/out
 
 .PHONY: all deps test-deps demo check bench fuzz entities install uninstall clean

@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+"""oom.py UNPLANET_OOM WORKDIR - running out of memory anywhere is exit 70.
+
+UNPLANET_OOM is the sanitizer build linked with tests/failalloc.c: FAIL_AT=N
+makes the Nth allocation of unplanet's own code fail. For every N of three
+runs on a small page (a first run into a new folder, a second run into an
+existing one with new settings and a new post, --dump), the run must either
+end with exit 70 and "out of memory", its folder exactly as it was, or
+(when what failed was only a best-effort step) succeed with the same
+output as a run where nothing fails. Never another exit code, a wrong
+message ("corrupt", a bad option), links left unresolved, a leak or a
+sanitizer report.
+"""
+import concurrent.futures
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hostile import ALICE, BOB, Post, page  # noqa: E402
+from testlib import check, report, snapshot  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+XSLT = os.path.join(HERE, "..", "xslt")
+CONFIG = """[unplanet]
+keep = 10
+exclude = nothing matches this
+
+[topic Django]
+match = \\bdjango\\b
+title = Django posts
+
+[source Bob]
+link = https://bob.example/
+slug = bobby
+"""
+
+
+def posts(new):
+    out = [
+        Post(1, ALICE, b'<p>START django <a href="/rel">relative</a> <img srcset="a.png 1x, b.png 2x"> END</p>',
+             creator="Ann"),
+        Post(2, BOB, b"<p>START untitled END</p>", title=False),
+        Post(3, BOB, b'<p>START <a href="../up">up</a> END</p>', day=27),
+    ]
+    if new:
+        out.insert(0, Post(4, ALICE, b"<p>START a new post END</p>", day=29))
+    return out
+
+
+def contents(d):
+    """Every file under d with a hash of its bytes (not its mtime)."""
+    out = {}
+    for root, _, files in os.walk(d):
+        for name in files:
+            p = os.path.join(root, name)
+            out[os.path.relpath(p, d)] = hashlib.md5(open(p, "rb").read()).hexdigest()
+    return out
+
+
+def files(d):
+    """snapshot(d) but the folders' mtimes."""
+    return [x if x[4] != "dir" else (x[0], x[4]) for x in snapshot(d)]
+
+
+def main():
+    unplanet, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    ini, page1, page2 = (os.path.join(work, n) for n in ("unplanet.ini", "page1.html", "page2.html"))
+    open(ini, "w").write(CONFIG)
+    open(page1, "wb").write(page(posts(False)))
+    open(page2, "wb").write(page(posts(True)))
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86",
+               UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1")
+    base = os.path.join(work, "base")
+
+    def args(kind, out):
+        common = [unplanet, "-c", ini, "--xslt-dir", XSLT]
+        if kind == "first":
+            return common + ["-o", out, page1]
+        if kind == "second":
+            return common + ["-t", "New=new post", "-o", out, page2]
+        return common + ["--dump", page1]
+
+    def run(kind, n, out):
+        e = dict(env)
+        if n is not None:
+            e["FAIL_AT"] = str(n)
+        else:
+            e["FAIL_COUNT"] = out + ".count"
+        if kind == "second":
+            shutil.copytree(base, out, symlinks=True)
+        r = subprocess.run(args(kind, out), capture_output=True, env=e, timeout=120)
+        return r.returncode, r.stdout, r.stderr.decode("utf-8", "replace")
+
+    rc, _, err = run("first", None, base)
+    check("oom: a run where nothing fails succeeds", rc == 0, err)
+    if rc != 0:
+        report()
+        return
+    before = files(base)
+    reference, counts = {}, {}
+    for kind in ("first", "second", "dump"):
+        out = os.path.join(work, f"ref-{kind}")
+        rc, stdout, err = run(kind, None, out)
+        reference[kind] = stdout if kind == "dump" else contents(out)
+        counts[kind] = int(open(out + ".count").read())
+        check(f"oom: {kind}: the run where nothing fails succeeds ({counts[kind]} allocations)",
+              rc == 0 and counts[kind] > 50, err)
+    check("oom: the reference dump resolves relative links",
+          b'.example/rel"' in reference["dump"] and b'.example/up"' in reference["dump"], "")
+
+    def one(job):
+        kind, n = job
+        out = os.path.join(work, f"{kind}-{n}")
+        rc, stdout, err = run(kind, n, out)
+        # (A stylesheet's own function says it as libxml2 does, a file
+        # that could not be made as strerror does.)
+        if rc == 70 and any(m in err for m in ("out of memory", "Memory allocation error", "Cannot allocate memory")):
+            # The output folder as it was: absent or empty, or base (every
+            # file's bytes, mode and mtime; a folder's own mtime moves when
+            # a temporary file came and went).
+            same = kind == "dump" or (files(out) == before if kind == "second" else
+                                      not os.path.exists(out) or not contents(out))
+            result = None if same else f"FAIL_AT={n}: exit 70, but the folder changed"
+        elif rc == 0:
+            got = stdout if kind == "dump" else contents(out)
+            result = None if got == reference[kind] else f"FAIL_AT={n}: exit 0 with other output"
+        else:
+            result = f"FAIL_AT={n}: exit {rc}: {err[:300]}"
+        shutil.rmtree(out, ignore_errors=True)
+        return kind, result
+
+    jobs = [(kind, n) for kind in ("first", "second", "dump") for n in range(1, counts[kind] + 1)]
+    failures = {kind: [] for kind in counts}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for kind, result in pool.map(one, jobs):
+            if result is not None:
+                failures[kind].append(result)
+    for kind in counts:
+        check(f"oom: {kind}: each of its {counts[kind]} allocations failing gives exit 70 "
+              "and the folder as it was, or the same output",
+              not failures[kind], f"{len(failures[kind])} runs: {failures[kind][:5]}")
+    report()
+
+
+if __name__ == "__main__":
+    main()
