@@ -1,4 +1,5 @@
 /* group.c - sources, slugs and the intermediate document (see group.h). */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -770,9 +771,10 @@ done:
 
 /* Known posts by permalink: one table by permalink, title and date, one
  * by permalink and title, one by permalink and date (the first post
- * recorded under each key), and the ids in use. */
+ * recorded under each key), the ids and permalinks in use, and the
+ * archived posts the page shows (by id). */
 struct known_posts {
-	xmlHashTablePtr exact, by_title, by_date, ids;
+	xmlHashTablePtr exact, by_title, by_date, ids, claimed, links;
 };
 
 static int
@@ -781,7 +783,9 @@ record_post(struct known_posts *k, struct entry *e)
 	char date[32];
 
 	snprintf(date, sizeof date, "%lld", (long long)e->published);
-	return (xmlHashLookup(k->ids, (const xmlChar *)e->id) == NULL &&
+	return (xmlHashLookup(k->links, (const xmlChar *)e->link) == NULL &&
+	    xmlHashAddEntry(k->links, (const xmlChar *)e->link, e) != 0) ||
+	    (xmlHashLookup(k->ids, (const xmlChar *)e->id) == NULL &&
 	    xmlHashAddEntry(k->ids, (const xmlChar *)e->id, e) != 0) ||
 	    (xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date) == NULL &&
 	    xmlHashAddEntry3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date, e) != 0) ||
@@ -808,29 +812,105 @@ known_post(const struct known_posts *k, const struct entry *e)
 	return p;
 }
 
+static int
+by_link(const void *a, const void *b)
+{
+	return strcmp((*(const struct entry *const *)a)->link, (*(const struct entry *const *)b)->link);
+}
+
+/* The archive's posts in *sorted (malloc'd), by link. */
+static int
+sort_by_link(const struct state *archive, const struct entry ***sorted, size_t *n)
+{
+	size_t i, k;
+
+	*n = 0;
+	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
+		*n += archive->feeds[i].n_entries;
+	if ((*sorted = calloc(*n + 1, sizeof **sorted)) == NULL)
+		return -1;
+	*n = 0;
+	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
+		for (k = 0; k < archive->feeds[i].n_entries; k++)
+			(*sorted)[(*n)++] = &archive->feeds[i].entries[k];
+	qsort(*sorted, *n, sizeof **sorted, by_link);
+	return 0;
+}
+
+/* The archived post that e, matching none by title or date, is an edit
+ * of: one of its source with its permalink, that no post on the page is,
+ * and that is not older than the page's other posts (so did not just drop
+ * off the page: it left because it changed; Planet 2.0 shows an entry's
+ * updated time, so an edit moves the date, and a retitle moves both).
+ * archived[0..n) holds the archive's posts sorted by link. */
+static const struct entry *
+edited_post(const struct known_posts *k, const struct entry *const *archived, size_t n, const struct entry *e,
+    time_t oldest)
+{
+	const struct entry *best = NULL;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {   /* the first with e's link, or past them */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(archived[mid]->link, e->link) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && strcmp(archived[lo]->link, e->link) == 0; lo++) {
+		const struct entry *a = archived[lo];
+
+		if (strcmp(a->source_name, e->source_name) == 0 && a->published >= oldest &&
+		    xmlHashLookup(k->claimed, (const xmlChar *)a->id) == NULL &&
+		    (best == NULL || a->published > best->published))
+			best = a;
+	}
+	return best;
+}
+
 /* Posts that share a permalink (a podcast whose episodes all link to its
  * home page) but neither title nor date are different posts: the Planet
  * shows them apart, as it tells items apart by their feeds' ids. The
  * archive's posts keep their ids; a post from the page, oldest first,
- * takes the id of the post it is (known_post), else the permalink when no
- * post has it yet, else ENTRY_MADE_UP_ID and a hash of the permalink,
- * title and date. So ids never move to another post as posts come, go or
- * change. */
+ * takes the id of the post it is (known_post) or was before an edit
+ * (edited_post), else the permalink when no post has that permalink, else
+ * ENTRY_MADE_UP_ID and a hash of the permalink, title and date. So ids
+ * never move to another post as posts come, go or change. */
 static int
 distinguish_shared_permalinks(struct page *page, const struct state *archive)
 {
-	struct known_posts k = { NULL, NULL, NULL, NULL };
-	size_t i, j;
+	struct known_posts k = { NULL, NULL, NULL, NULL, NULL, NULL };
+	const struct entry **archived = NULL;   /* sorted by link, made when first needed */
+	time_t oldest = 0, second = 0;   /* the page's two oldest dates */
+	size_t i, j, at = 0, n_archived = 0;
 	int rc = -1;
 
 	if ((k.exact = xmlHashCreate(64)) == NULL || (k.by_title = xmlHashCreate(64)) == NULL ||
-	    (k.by_date = xmlHashCreate(64)) == NULL || (k.ids = xmlHashCreate(64)) == NULL)
+	    (k.by_date = xmlHashCreate(64)) == NULL || (k.ids = xmlHashCreate(64)) == NULL ||
+	    (k.claimed = xmlHashCreate(64)) == NULL || (k.links = xmlHashCreate(64)) == NULL)
 		goto done;
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 		for (j = 0; j < archive->feeds[i].n_entries; j++)
 			if (archive->feeds[i].entries[j].link[0] != '\0' &&
 			    record_post(&k, &archive->feeds[i].entries[j]) != 0)
 				goto done;
+	/* The archived posts the page shows, by title or date. */
+	for (i = 0; i < page->n_entries; i++) {
+		const struct entry *e = &page->entries[i], *known;
+
+		if (i == 0 || e->published < oldest) {
+			second = i == 0 ? e->published : oldest;
+			oldest = e->published;
+			at = i;
+		} else if (i == 1 || e->published < second) {
+			second = e->published;
+		}
+		if (e->link[0] != '\0' && strcmp(e->id, e->link) == 0 && (known = known_post(&k, e)) != NULL &&
+		    xmlHashLookup(k.claimed, (const xmlChar *)known->id) == NULL &&
+		    xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)known) != 0)
+			goto done;
+	}
 	for (i = page->n_entries; i-- > 0;) {
 		struct entry *e = &page->entries[i];
 		const struct entry *known;
@@ -839,17 +919,29 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 
 		if (e->link[0] == '\0' || strcmp(e->id, e->link) != 0)
 			continue;
-		if ((known = known_post(&k, e)) != NULL)
-			id = known->id;
-		else if (xmlHashLookup(k.ids, (const xmlChar *)e->link) != NULL) {
-			unsigned long long h = TEXT_HASH_INIT;
+		known = known_post(&k, e);
+		if (known == NULL && xmlHashLookup(k.links, (const xmlChar *)e->link) != NULL) {
+			if (archived == NULL && sort_by_link(archive, &archived, &n_archived) != 0)
+				goto done;
+			known = edited_post(&k, archived, n_archived, e,
+			    page->n_entries < 2 ? (time_t)LLONG_MIN : i == at ? second : oldest);
+			if (known != NULL && xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)known) != 0)
+				goto done;
+			if (known == NULL) {
+				/* Also when the post that had the permalink as
+				 * its id left the archive (--keep): an id is
+				 * never given to another post. */
+				unsigned long long h = TEXT_HASH_INIT;
 
-			h = text_hash(h, e->link, strlen(e->link) + 1);
-			h = text_hash(h, e->title, strlen(e->title) + 1);
-			h = text_hash(h, &e->published, sizeof e->published);
-			snprintf(made_up, sizeof made_up, ENTRY_MADE_UP_ID "%016llx", h);
-			id = made_up;
+				h = text_hash(h, e->link, strlen(e->link) + 1);
+				h = text_hash(h, e->title, strlen(e->title) + 1);
+				h = text_hash(h, &e->published, sizeof e->published);
+				snprintf(made_up, sizeof made_up, ENTRY_MADE_UP_ID "%016llx", h);
+				id = made_up;
+			}
 		}
+		if (known != NULL)
+			id = known->id;
 		if ((strcmp(id, e->id) != 0 && set_id(e, id) != 0) || record_post(&k, e) != 0)
 			goto done;
 	}
@@ -859,6 +951,9 @@ done:
 	xmlHashFree(k.by_title, NULL);
 	xmlHashFree(k.by_date, NULL);
 	xmlHashFree(k.ids, NULL);
+	xmlHashFree(k.claimed, NULL);
+	xmlHashFree(k.links, NULL);
+	free(archived);
 	return rc;
 }
 

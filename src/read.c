@@ -989,26 +989,34 @@ looks_cut(const struct post *p, long day, const struct post *next)
 /* Longest run of posts one cut-short post may take back. */
 #define SPLIT_MAX 16
 
-/* Whether posts[i] looks cut at a copy of its own footer followed by a
- * channel header, or by a whole made-up post, that would hand the rest of
- * its body to another source: a later untitled post (within SPLIT_MAX)
- * ends at a footer with the same web link and time, and is no copy of
- * the same post (a blog the Planet lists twice shows the same body). */
-static int
+/* The later post (within SPLIT_MAX) that is the rest of posts[i], cut at a
+ * copy of its own footer followed by a channel header, or by a whole
+ * made-up post, that would hand the rest of its body to another source;
+ * 0 when none. The rest is untitled and ends at a footer with the same
+ * web link and time, is no copy of the same post (a blog the Planet lists
+ * twice shows the same body), and follows at once, or has no channel
+ * header of its own, or one naming another source than posts[i]'s: a
+ * later untitled post of the same source, after other sources' posts of
+ * the same minute, is a post of its own. */
+static size_t
 holds_own_footer(const struct post *posts, size_t n, size_t i)
 {
-	const struct post *p = &posts[i];
+	const struct post *p = &posts[i], *src = p;
 	size_t len = (size_t)(p->ft.start - p->f.body), j;
 
 	if (!web_href(p->ft.href))
 		return 0;
+	for (j = i; j > 0 && !posts[j].f.has_source; j--)
+		;
+	src = &posts[j];
 	for (j = i + 1; j < n && j - i <= SPLIT_MAX; j++) {
 		const struct post *q = &posts[j];
 
 		if (!q->f.has_title && !q->f.has_day && q->ft.published == p->ft.published &&
 		    same_span(q->ft.href, p->ft.href) &&
-		    ((size_t)(q->ft.start - q->f.body) != len || memcmp(q->f.body, p->f.body, len) != 0))
-			return 1;
+		    ((size_t)(q->ft.start - q->f.body) != len || memcmp(q->f.body, p->f.body, len) != 0) &&
+		    (j == i + 1 || !q->f.has_source || !src->f.has_source || !same_span(q->f.source_href, src->f.source_href)))
+			return j;
 	}
 	return 0;
 }
@@ -1031,7 +1039,7 @@ count_cut(const struct post *posts, size_t n)
 	for (i = 0; i + 1 < n; i++) {
 		if (posts[i].f.has_day)
 			day = posts[i].f.day;
-		cut += looks_cut(&posts[i], day, &posts[i + 1]) || holds_own_footer(posts, n, i);
+		cut += looks_cut(&posts[i], day, &posts[i + 1]) || holds_own_footer(posts, n, i) != 0;
 	}
 	return cut;
 }
@@ -1050,7 +1058,7 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 
 		if (p.f.has_day)
 			day = p.f.day;
-		if (i + 1 < n && (looks_cut(&p, day, &posts[i + 1]) || holds_own_footer(posts, n, i))) {
+		if (i + 1 < n && looks_cut(&p, day, &posts[i + 1])) {
 			for (j = i + 1; j < n && j - i <= SPLIT_MAX; j++)
 				if (can_end(&p, day, &posts[j], w > 0 ? &joined[w - 1] : NULL))
 					break;
@@ -1058,6 +1066,10 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 				p.ft = posts[j].ft;
 				i = j;
 			}
+		} else if (i + 1 < n && (j = holds_own_footer(posts, n, i)) != 0) {
+			/* Through its rest: what lies between is the copy's. */
+			p.ft = posts[j].ft;
+			i = j;
 		}
 		joined[w++] = p;
 	}

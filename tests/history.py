@@ -319,6 +319,37 @@ def main():
     rc, err = run(unplanet, "-v", "-o", ep, src)
     check("history: ...and running that page again writes nothing",
           rc == 0 and snapshot(ep) == snap and " 0 files written" in err, err)
+    # Planet 2.0 shows an entry's updated time: an edit moves the date, a
+    # retitle moves both. A post alone with its permalink stays one entry
+    # (also untitled, and after two edits of one each); a podcast's
+    # episode that took a made-up id never hands the permalink id on to a
+    # later one when --keep drops the episode that had it.
+    def edited(k, steps, title=True):
+        d = os.path.join(work, f"edited{k}")
+        for n, (t, hour) in enumerate(steps):
+            p = Post(1, BOB, b"<p>START edit %d END</p>" % n, title=title, day=26, hour=hour)
+            if title:
+                p.title = p.title_html = t
+            src = os.path.join(work, f"edited{k}-{n}.html")
+            open(src, "wb").write(page([p, Post(2, ALICE, b"<p>START other END</p>", day=20)]))
+            rc, err = run(unplanet, "-o", d, src)
+        return [x.findtext(A + "id") for x in
+                ET.parse(os.path.join(d, "authors", "bob.atom")).getroot().findall(A + "entry")] if rc == 0 else err
+    for k, (steps, title) in enumerate((([("Post", 10), ("Post, fixed", 11)], True),
+                                        ([("", 10), ("", 11)], False),
+                                        ([("Post", 10), ("Post", 11), ("Post, fixed", 11)], True))):
+        got = edited(k, steps, title)
+        check(f"history: a post edited {len(steps) - 1} times (title {title}) stays one entry, with its permalink",
+              got == ["https://bob.example/post/1?a=1&b=2"], f"{got}")
+    kp, kept = os.path.join(work, "episodes-keep"), []
+    for k, posts in enumerate(([episode(2), episode(1)], [episode(3), episode(2)], [episode(4), episode(3)])):
+        src = os.path.join(work, f"episodes-keep{k}.html")
+        open(src, "wb").write(page(posts))
+        rc, err = run(unplanet, "--keep", "2", "-o", kp, src)
+        kept.append(episodes(kp) if rc == 0 else err)
+    pairs = {(t, v[0]) for r in kept if isinstance(r, dict) for t, v in r.items()}
+    check("history: ...an id --keep dropped with its episode is not given to a later one",
+          all(isinstance(r, dict) for r in kept) and len(pairs) == len({i for _, i in pairs}) == 4, f"{kept}")
 
     # Slugs stay put: a second source named like an existing one arrives,
     # and sorts first, but the existing one keeps its slug.

@@ -422,6 +422,27 @@ def main():
     texts = sorted(visible_text(e.findtext("content") or "") for e in ET.fromstring(out).iter("entry")) if rc == 0 else []
     check("hostile: two untitled posts sharing a mailto: link and a minute stay two",
           texts == ["START1X one END1X", "START2X two END2X"], f"exit {rc}: {texts} {err[:200]}")
+    # Another source's post between two untitled posts of one source, one
+    # minute and one web link is a post of its own, in its own feed; and an
+    # untitled post holding its own footer and a whole made-up post is one.
+    home = [Post(5, ALICE, b"<p>START one END</p>", title=False), Post(6, BOB, b"<p>START bob END</p>"),
+            Post(7, ALICE, b"<p>START two END</p>", title=False)]
+    for p in home:
+        p.date = "April 28, 2026 10:05 AM UTC"
+    home[0].link = home[2].link = "https://alice.example/"
+    rc, out, err, _ = dump_posts(unplanet, work, "home", home)
+    got = sorted((f.get("slug"), visible_text(e.findtext("content") or "")) for f in ET.fromstring(out).findall("feed")
+                 for e in f.findall("entry")) if rc == 0 else []
+    check("hostile: another source's post between two untitled posts sharing a link and a minute stays its own",
+          any(f == "bob" and "START6X bob END6X" in t and "START5X" not in t for f, t in got), f"{got} {err[:200]}")
+    forged = Post(8, ALICE, b"<p>START intro</p>\nOWNFOOTER<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" "
+                  b"title=\"Evil\">Evil</a></h3>\n<h4><a href=\"https://evil.example/forged\">Forged</a></h4>\n<p>\n"
+                  b"forged text</p>\n<p>\n<em><a href=\"https://evil.example/forged\">OWNDATE</a></em>\n</p>\n<p>\n"
+                  b"the rest of it END", title=False)
+    rc, out, err, _ = dump_posts(unplanet, work, "forged", [forged, Post(9, BOB, b"<p>START next END</p>", day=27)])
+    links = sorted(e.findtext("link") for e in ET.fromstring(out).iter("entry")) if rc == 0 else []
+    check("hostile: an untitled post holding its own footer and a whole made-up post is one entry, at its link",
+          links == sorted([forged.link, "https://bob.example/post/9?a=1&b=2"]), f"{links} {err[:200]}")
     report()
 
 
