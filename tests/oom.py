@@ -93,7 +93,10 @@ def main():
             e["FAIL_COUNT"] = out + ".count"
         if kind == "second":
             shutil.copytree(base, out, symlinks=True)
-        r = subprocess.run(args(kind, out), capture_output=True, env=e, timeout=120)
+        try:
+            r = subprocess.run(args(kind, out), capture_output=True, env=e, timeout=120)
+        except subprocess.TimeoutExpired:
+            return None, b"", "still running after 120 s"   # a failed check, not a traceback
         return r.returncode, r.stdout, r.stderr.decode("utf-8", "replace")
 
     rc, _, err = run("first", None, base)
