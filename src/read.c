@@ -1001,21 +1001,26 @@ looks_cut(const struct post *p, long day, const struct post *next)
 static size_t
 holds_own_footer(const struct post *posts, size_t n, size_t i)
 {
-	const struct post *p = &posts[i], *src = p;
-	size_t len = (size_t)(p->ft.start - p->f.body), j;
+	const struct post *p = &posts[i], *src = NULL;
+	size_t len = (size_t)(p->ft.start - p->f.body), j, k;
 
 	if (!web_href(p->ft.href))
 		return 0;
-	for (j = i; j > 0 && !posts[j].f.has_source; j--)
-		;
-	src = &posts[j];
 	for (j = i + 1; j < n && j - i <= SPLIT_MAX; j++) {
 		const struct post *q = &posts[j];
 
-		if (!q->f.has_title && !q->f.has_day && q->ft.published == p->ft.published &&
-		    same_span(q->ft.href, p->ft.href) &&
-		    ((size_t)(q->ft.start - q->f.body) != len || memcmp(q->f.body, p->f.body, len) != 0) &&
-		    (j == i + 1 || !q->f.has_source || !src->f.has_source || !same_span(q->f.source_href, src->f.source_href)))
+		if (q->f.has_title || q->f.has_day || q->ft.published != p->ft.published ||
+		    !same_span(q->ft.href, p->ft.href) ||
+		    ((size_t)(q->ft.start - q->f.body) == len && memcmp(q->f.body, p->f.body, len) == 0))
+			continue;
+		if (j == i + 1 || !q->f.has_source)
+			return j;
+		if (src == NULL) {   /* p's channel header: looked for only now, as it may be far back */
+			for (k = i; k > 0 && !posts[k].f.has_source; k--)
+				;
+			src = &posts[k];
+		}
+		if (!src->f.has_source || !same_span(q->f.source_href, src->f.source_href))
 			return j;
 	}
 	return 0;
