@@ -1165,14 +1165,6 @@ done:
 	return rc;
 }
 
-char *
-html_resolve_url(const char *ref, const char *base)
-{
-	char *out;
-
-	return html_resolve(ref, base, &out) == 0 ? out : NULL;
-}
-
 /* A srcset value with each candidate's URL resolved against base,
  * malloc'd; NULL when memory runs out. */
 static char *

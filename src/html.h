@@ -87,16 +87,13 @@ char *html_escape_iri(const char *url);
  * taken to be relative to such a URL. Others ("mailto:") are left alone. */
 void html_url_slashes(char *url);
 
-/* ref resolved against base (an absolute URI) as a browser would: with
- * surrounding spaces and inner tabs and new lines dropped, backslashes
- * read as html_url_slashes reads them, and what RFC
- * 3986 forbids in it (spaces, non-ASCII...) percent-encoded when libxml2
- * cannot take it as it is; malloc'd. NULL when it is blank, does not
- * resolve even so, or memory runs out: the caller keeps ref. */
-char *html_resolve_url(const char *ref, const char *base);
-
-/* The same, telling memory running out (-1) from a ref that is blank or
- * does not resolve (0, *resolved NULL); 0 with *resolved malloc'd else. */
+/* ref resolved against base (an absolute URI) as a browser would, in
+ * *resolved (malloc'd): with surrounding spaces and inner tabs and new
+ * lines dropped, backslashes read as html_url_slashes reads them, and what
+ * RFC 3986 forbids in it (spaces, non-ASCII...) percent-encoded when
+ * libxml2 cannot take it as it is. *resolved is NULL when ref is blank or
+ * does not resolve even so (the caller keeps ref). Returns 0, or -1 when
+ * memory runs out. */
 int html_resolve(const char *ref, const char *base, char **resolved);
 
 /* The children of root serialized as HTML (UTF-8), malloc'd. */

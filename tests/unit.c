@@ -410,12 +410,11 @@ test_urls(void)
 	char *s;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		s = html_resolve_url(cases[i].ref, cases[i].base);
+		check_int(cases[i].name, html_resolve(cases[i].ref, cases[i].base, &s), 0);
 		check_str(cases[i].name, s, cases[i].want);
 		free(s);
 	}
-	s = html_resolve_url(" \t ", "https://ex.org/");
-	check_int("url: blank gives NULL", s == NULL, 1);
+	check_int("url: blank gives NULL", html_resolve(" \t ", "https://ex.org/", &s) == 0 && s == NULL, 1);
 	free(s);
 	s = html_escape_url("");
 	check_str("url: escaping nothing gives \"\"", s, "");
