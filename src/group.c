@@ -771,10 +771,10 @@ done:
 
 /* Known posts by permalink: one table by permalink, title and date, one
  * by permalink and title, one by permalink and date (the first post
- * recorded under each key), the ids and permalinks in use, and the
- * archived posts the page shows (by id). */
+ * recorded under each key), the permalinks in use, and the archived
+ * posts the page shows (by id). */
 struct known_posts {
-	xmlHashTablePtr exact, by_title, by_date, ids, claimed, links;
+	xmlHashTablePtr exact, by_title, by_date, claimed, links;
 };
 
 static int
@@ -785,8 +785,6 @@ record_post(struct known_posts *k, struct entry *e)
 	snprintf(date, sizeof date, "%lld", (long long)e->published);
 	return (xmlHashLookup(k->links, (const xmlChar *)e->link) == NULL &&
 	    xmlHashAddEntry(k->links, (const xmlChar *)e->link, e) != 0) ||
-	    (xmlHashLookup(k->ids, (const xmlChar *)e->id) == NULL &&
-	    xmlHashAddEntry(k->ids, (const xmlChar *)e->id, e) != 0) ||
 	    (xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date) == NULL &&
 	    xmlHashAddEntry3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date, e) != 0) ||
 	    (e->title[0] != '\0' && xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)e->title) == NULL &&
@@ -880,14 +878,14 @@ edited_post(const struct known_posts *k, const struct entry *const *archived, si
 static int
 distinguish_shared_permalinks(struct page *page, const struct state *archive)
 {
-	struct known_posts k = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct known_posts k = { NULL, NULL, NULL, NULL, NULL };
 	const struct entry **archived = NULL;   /* sorted by link, made when first needed */
 	time_t oldest = 0, second = 0;   /* the page's two oldest dates */
 	size_t i, j, at = 0, n_archived = 0;
 	int rc = -1;
 
 	if ((k.exact = xmlHashCreate(64)) == NULL || (k.by_title = xmlHashCreate(64)) == NULL ||
-	    (k.by_date = xmlHashCreate(64)) == NULL || (k.ids = xmlHashCreate(64)) == NULL ||
+	    (k.by_date = xmlHashCreate(64)) == NULL ||
 	    (k.claimed = xmlHashCreate(64)) == NULL || (k.links = xmlHashCreate(64)) == NULL)
 		goto done;
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
@@ -950,7 +948,6 @@ done:
 	xmlHashFree(k.exact, NULL);
 	xmlHashFree(k.by_title, NULL);
 	xmlHashFree(k.by_date, NULL);
-	xmlHashFree(k.ids, NULL);
 	xmlHashFree(k.claimed, NULL);
 	xmlHashFree(k.links, NULL);
 	free(archived);
