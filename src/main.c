@@ -94,6 +94,22 @@ usage_error(const char *fmt, const char *arg)
 	return UP_EUSAGE;
 }
 
+/* What settings_set said was wrong (why, freed here): a usage error, or
+ * memory running out when it said nothing. */
+static int
+setting_error(char *why)
+{
+	int rc;
+
+	if (why == NULL) {
+		fputs("unplanet: out of memory\n", stderr);
+		return UP_ESOFTWARE;
+	}
+	rc = usage_error("%s", why);
+	free(why);
+	return rc;
+}
+
 /* Reads the command line into cmd. Every long option is also a key of
  * the configuration file, so both go through settings_set. */
 static int
@@ -173,11 +189,8 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 				value = "yes";
 		}
 		rc = settings_set(cmd, key, value, &why);
-		if (rc != 0) {
-			rc = why != NULL ? usage_error("%s", why) : (fputs("unplanet: out of memory\n", stderr), UP_ESOFTWARE);
-			free(why);
-			return rc;
-		}
+		if (rc != 0)
+			return setting_error(why);
 	}
 	if (optind < argc - 1)
 		return usage_error("%s", "only one SOURCE may be given");
@@ -185,11 +198,8 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 		char *why = NULL;
 		int rc = settings_set(cmd, "source", argv[optind], &why);
 
-		if (rc != 0) {
-			rc = why != NULL ? usage_error("%s", why) : (fputs("unplanet: out of memory\n", stderr), UP_ESOFTWARE);
-			free(why);
-			return rc;
-		}
+		if (rc != 0)
+			return setting_error(why);
 		free(why);
 	}
 	return UP_OK;
