@@ -12,7 +12,6 @@ message ("corrupt", a bad option), links left unresolved, a leak or a
 sanitizer report.
 """
 import concurrent.futures
-import hashlib
 import os
 import shutil
 import subprocess
@@ -52,12 +51,7 @@ def posts(new):
 
 def contents(d):
     """Every file under d with a hash of its bytes (not its mtime)."""
-    out = {}
-    for root, _, files in os.walk(d):
-        for name in files:
-            p = os.path.join(root, name)
-            out[os.path.relpath(p, d)] = hashlib.md5(open(p, "rb").read()).hexdigest()
-    return out
+    return {x[0]: x[4] for x in snapshot(d) if x[4] != "dir"}
 
 
 def files(d):
