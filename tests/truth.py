@@ -104,7 +104,7 @@ def main():
             title_ok(f"{tag}: atom", e["title"], t, text)
             check(f"{tag}: atom id is the permalink", e["id"] == t["link"], f"{e['id']!r}")
             check(f"{tag}: atom published", e["published"] == t["published"], f"{e['published']!r}")
-            check(f"{tag}: atom author", e["author"] == (t["creator"] or None), f"{e['author']!r}")
+            check(f"{tag}: atom author", e["author"] == (t["creator"] or t["source_name"]), f"{e['author']!r}")
             check(f"{tag}: atom content text", text == t["content_text"], diff(text, t["content_text"]))
         r = [e for e in rss if e["link"] == t["link"]]
         check(f"{tag}: in exactly one rss feed", len(r) == 1, f"found in {[e['file'] for e in r]}")

@@ -38,14 +38,15 @@
       </xsl:if>
       <published><xsl:value-of select="published"/></published>
       <updated><xsl:value-of select="updated"/></updated>
-      <xsl:if test="/feed/@kind != 'author' or author != /feed/title">
-        <author>
-          <name><xsl:value-of select="author"/></name>
-          <xsl:if test="not(creator) and string(source/link) != ''">
-            <uri><xsl:value-of select="source/link"/></uri>
-          </xsl:if>
-        </author>
-      </xsl:if>
+      <!-- Always, though RFC 4287 4.2.1 lets an entry inherit the feed's
+           author: feedparser, newsboat, sfeed, rss-parser and
+           feed-extractor do not inherit it, and show no author. -->
+      <author>
+        <name><xsl:value-of select="author"/></name>
+        <xsl:if test="not(creator) and string(source/link) != ''">
+          <uri><xsl:value-of select="source/link"/></uri>
+        </xsl:if>
+      </author>
       <xsl:if test="/feed/@kind != 'author'">
         <!-- Where the entry came from (RFC 4287 4.2.11). -->
         <source>
