@@ -40,11 +40,11 @@
 :root {
   color-scheme: light dark;
   --bg: #f7f7f5; --card: #ffffff; --text: #1d1f21; --muted: #5c6168; --line: #dfe1e4;
-  --accent: #2f5f9e; --atom: #6b3fa0; --rss: #b0430b; --json: #2a6f3b; --focus: #ffbf47;
+  --accent: #2f5f9e; --atom: #6b3fa0; --rss: #b0430b; --json: #2a6f3b; --focus: #b35900;
 }
 @media (prefers-color-scheme: dark) {
   :root { --bg: #15171a; --card: #1e2125; --text: #e8e9eb; --muted: #a3a8b0; --line: #33373d;
-          --accent: #8fb6ee; --atom: #c3a3ef; --rss: #f5a06e; --json: #7cc48c; }
+          --accent: #8fb6ee; --atom: #c3a3ef; --rss: #f5a06e; --json: #7cc48c; --focus: #ffbf47; }
 }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }  /* or .feed's display: flex would win */
@@ -63,7 +63,7 @@ h1 span { color: var(--muted); font-weight: 400; }
           display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1rem; border-bottom: 1px solid var(--line); }
 .search label { font-weight: 600; }
 .search input { flex: 1 1 16rem; max-width: 32rem; font: inherit; padding: 0.5rem 0.75rem;
-                border: 1px solid var(--line); border-radius: 0.5rem; background: var(--card); color: var(--text); }
+                border: 1px solid var(--muted); border-radius: 0.5rem; background: var(--card); color: var(--text); }
 .search output { color: var(--muted); font-size: 0.9rem; }
 h2 { font-size: 1.25rem; margin: 2rem 0 0.75rem; }
 h2 small { color: var(--muted); font-weight: 400; font-size: 0.9rem; }
