@@ -27,7 +27,7 @@
         <title><xsl:value-of select="$planet"/>, one feed per author</title>
         <meta name="description" content="Every source of {$planet} as its own feed, in Atom, RSS and JSON Feed."/>
         <meta name="generator" content="unplanet {generator/@version}"/>
-        <xsl:if test="feed">
+        <xsl:if test="feed and string(base-url) != ''">
           <link rel="alternate" type="text/x-opml" title="All feeds (OPML)" href="feeds.opml"/>
         </xsl:if>
         <xsl:for-each select="feed">
@@ -110,8 +110,10 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
                 </xsl:if>
               </xsl:for-each>
             </p>
-            <!-- unplanet writes an OPML list only when it has feeds to list. -->
-            <xsl:if test="feed">
+            <!-- unplanet writes an OPML list only when it has feeds to list;
+                 without base-url its xmlUrls are relative, which a reader
+                 importing the file cannot resolve: not offered then. -->
+            <xsl:if test="feed and string(base-url) != ''">
               <ul class="bulk">
                 <li><a href="feeds.opml" type="text/x-opml">All feeds as OPML</a></li>
                 <xsl:if test="feed[@kind = 'author']">
