@@ -1154,6 +1154,18 @@ feed_url(const struct feed *f, const char *base_url)
 	return base_url != NULL && base_url[0] != '\0' ? feed_path(f, base_url) : strdup(f->slug);
 }
 
+/* The feed's card in index.html, the web page of a feed that has no site
+ * of its own: absolute under base_url, else relative to the feed file. */
+static char *
+feed_card(const struct feed *f, const char *base_url)
+{
+	int base = base_url != NULL && base_url[0] != '\0';
+	int slash = base && base_url[strlen(base_url) - 1] != '/';
+
+	return buf_concat(base ? base_url : "..", base && !slash ? "" : "/", "index.html#", f->kind, "-",
+	    f->slug, NULL);
+}
+
 /* A feed id that stays the same wherever the folder is served: its URL when
  * a base URL is known, else a URN naming the Planet, kind and slug. The
  * Planet's name is the one the folder's state keeps (its title's slug
@@ -1275,7 +1287,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 	const struct feed *f = &set->feeds[i];
 	const char *base_url = opt != NULL ? opt->base_url : NULL;
 	xmlNodePtr root, planet, gen;
-	char *url = NULL, *id = NULL;
+	char *url = NULL, *id = NULL, *card = NULL;
 	time_t updated = 0;
 	size_t k;
 	int ok;
@@ -1291,7 +1303,8 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 		updated = set->newest;
 	url = feed_url(f, base_url);
 	id = url != NULL ? feed_id(f, set->id_name, url, base_url) : NULL;
-	ok = id != NULL &&
+	card = feed_card(f, base_url);
+	ok = id != NULL && card != NULL &&
 	    xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") != NULL &&
 	    xmlNewProp(root, (const xmlChar *)"kind", (const xmlChar *)f->kind) != NULL &&
 	    xmlNewProp(root, (const xmlChar *)"slug", (const xmlChar *)f->slug) != NULL &&
@@ -1301,6 +1314,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 	    add_text(root, "description", f->description) != NULL &&
 	    add_text(root, "link", f->link) != NULL &&
 	    add_text(root, "url", url) != NULL &&
+	    add_text(root, "card", card) != NULL &&
 	    add_date(root, "updated", updated) != NULL;
 	if (ok) {
 		planet = xmlNewChild(root, NULL, (const xmlChar *)"planet", NULL);
@@ -1325,6 +1339,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 	}
 	free(url);
 	free(id);
+	free(card);
 	return ok ? root : NULL;
 }
 

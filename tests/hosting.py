@@ -135,6 +135,10 @@ def check_json_feed(path, base):
     for k in ("home_page_url", "feed_url", "description"):
         if k in feed and not isinstance(feed[k], str):
             problems.append(k)
+    # JSON has no base URI: a relative URL there names nothing.
+    for k in ("home_page_url", "feed_url"):
+        if k in feed and not feed[k].startswith(("http://", "https://")):
+            problems.append(f"{k} {feed[k]!r} is not absolute")
     for a in feed.get("authors", []):
         if not isinstance(a, dict) or not isinstance(a.get("name"), str):
             problems.append("authors")
@@ -182,6 +186,12 @@ def check_index(unplanet, work):
         if m and not re.match(r'\s*<bdi>.*</bdi>\s*<time ', m.group(1), re.S):
             bad.append(f"{os.path.basename(f)}: newest title not isolated from its date")
     check("index: each author's newest post and entry count are its feed's", page and not bad, str(bad[:3]))
+    # Without --base-url the OPML lists hold relative xmlUrls, which no
+    # reader importing them can resolve: the page does not offer them.
+    check("index: no OPML offered without --base-url", page and ".opml" not in page and "x-opml" not in page,
+          re.findall(r".{60}opml.{20}", page, re.I | re.S)[:2])
+    for f in sorted(glob.glob(os.path.join(d, "*", "*.json"))):
+        check_json_feed(f, d)
 
 
 def main():
@@ -213,6 +223,8 @@ def main():
             check(f"nginx: /{path} is 200 {ctype}", status == 200 and got.split(";")[0] == ctype, f"{status} {got}")
             if ctype != "text/html" or path:
                 check(f"nginx: /{path} says charset=utf-8", "charset=utf-8" in got.lower(), got)
+        status, _, body = get(base + "index.html")
+        check("nginx: index.html offers the OPML list under --base-url", b'href="feeds.opml"' in body, "")
         status, headers, _ = get(base + "authors/pypy.atom")
         check("nginx: feeds carry Cache-Control and an ETag",
               "max-age" in headers.get("Cache-Control", "") and headers.get("ETag"), str(headers))
@@ -232,6 +244,18 @@ def main():
             entries = len(ET.parse(os.path.join(site, rel)).getroot().findall(".//" + (A + "entry" if rel.endswith(".atom") else "item")))
             check(f"feedparser over HTTP: {rel}", not d.bozo and d.version in ("atom10", "rss20") and len(d.entries) == entries,
                   f"bozo={d.bozo} {d.get('bozo_exception')} version={d.version} {len(d.entries)}/{entries}")
+            # The feed's web page is its site, else its card in index.html,
+            # never the feed file itself; every entry names its author.
+            link = d.feed.get("link", "")
+            if link.startswith(base):
+                status, _, body = get(link.split("#")[0])
+                card = 'id="%s"' % link.split("#")[-1]
+                link_ok = status == 200 and card.encode() in body
+            else:
+                link_ok = link.startswith(("http://", "https://"))
+            bad = [e.get("link") for e in d.entries if not e.get("author")]
+            check(f"feedparser over HTTP: {rel}: its web page is {link!r}, and every entry has an author",
+                  link_ok and not bad, f"no author: {bad[:2]}")
         # newsboat merges entries that share an id across feeds, so each
         # group of feeds with distinct ids gets its own cache.
         groups = {"authors-atom": [f for f in feeds if f.startswith("authors/") and f.endswith(".atom")],

@@ -13,10 +13,18 @@
         <subtitle type="text"><xsl:value-of select="description"/></subtitle>
       </xsl:if>
       <updated><xsl:value-of select="updated"/></updated>
+      <!-- The web page first: some readers (feed-extractor) take a feed's
+           first link for it. A feed with no site points at its card in
+           index.html. -->
+      <xsl:choose>
+        <xsl:when test="string(link) != ''">
+          <link rel="alternate" type="text/html" href="{link}"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <link rel="alternate" type="text/html" href="{card}"/>
+        </xsl:otherwise>
+      </xsl:choose>
       <link rel="self" type="application/atom+xml" href="{url}.atom"/>
-      <xsl:if test="string(link) != ''">
-        <link rel="alternate" type="text/html" href="{link}"/>
-      </xsl:if>
       <!-- An author feed speaks for one source; a topic feed names each entry's author. -->
       <xsl:if test="@kind = 'author'">
         <author>
@@ -48,10 +56,10 @@
         </xsl:if>
       </author>
       <xsl:if test="/feed/@kind != 'author'">
-        <!-- Where the entry came from (RFC 4287 4.2.11). -->
+        <!-- Where the entry came from (RFC 4287 4.2.11). No atom:id: the
+             source's own feed id is unknown, and its site's URL is not one. -->
         <source>
           <xsl:if test="string(source/link) != ''">
-            <id><xsl:value-of select="source/link"/></id>
             <link rel="alternate" type="text/html" href="{source/link}"/>
           </xsl:if>
           <title type="text"><xsl:value-of select="source/name"/></title>

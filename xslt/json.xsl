@@ -28,11 +28,21 @@
   <xsl:template match="feed">
     <xsl:text>{&#10;  "version": "https://jsonfeed.org/version/1.1",&#10;</xsl:text>
     <xsl:value-of select="concat('  &quot;title&quot;: ', up:json-string(string(title)), ',&#10;')"/>
+    <!-- JSON has no base URI: relative URLs are left out. feed_url is the
+         feed's identity, and "django.json" would name authors/django.json
+         and topics/django.json alike. -->
     <xsl:call-template name="member">
       <xsl:with-param name="name" select="'home_page_url'"/>
-      <xsl:with-param name="value" select="link"/>
+      <xsl:with-param name="value">
+        <xsl:choose>
+          <xsl:when test="string(link) != ''"><xsl:value-of select="link"/></xsl:when>
+          <xsl:when test="contains(card, '://')"><xsl:value-of select="card"/></xsl:when>
+        </xsl:choose>
+      </xsl:with-param>
     </xsl:call-template>
-    <xsl:value-of select="concat('  &quot;feed_url&quot;: ', up:json-string(concat(url, '.json')), ',&#10;')"/>
+    <xsl:if test="contains(url, '://')">
+      <xsl:value-of select="concat('  &quot;feed_url&quot;: ', up:json-string(concat(url, '.json')), ',&#10;')"/>
+    </xsl:if>
     <xsl:call-template name="member">
       <xsl:with-param name="name" select="'description'"/>
       <xsl:with-param name="value" select="description"/>

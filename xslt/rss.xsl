@@ -14,7 +14,8 @@
         <link>
           <xsl:choose>
             <xsl:when test="string(link) != ''"><xsl:value-of select="link"/></xsl:when>
-            <xsl:otherwise><xsl:value-of select="url"/>.rss</xsl:otherwise>
+            <!-- The channel's web page, not the feed file: its card in index.html. -->
+            <xsl:otherwise><xsl:value-of select="card"/></xsl:otherwise>
           </xsl:choose>
         </link>
         <description><xsl:value-of select="description"/></description>
