@@ -421,40 +421,54 @@ by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The archive's file names, sorted so runs read them in one order. */
+/* The archive's file names, sorted so runs read them in one order. A
+ * readdir(3) that fails part way is an error, not the end of the folder:
+ * an archive left unlisted would be rewritten from the page alone, losing
+ * the entries that left it. */
 static int
 archive_names(const char *dir, char ***names, size_t *n, char **err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	size_t cap = 0;
+	int rc = UP_OK;
 
 	*names = NULL;
 	*n = 0;
 	if (d == NULL)
 		return errno == ENOENT ? UP_OK : err_set(err, UP_EDATA, "%s: cannot read: %s", dir, strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
+	for (;;) {
+		size_t len;
 
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0)
+				rc = err_set(err, UP_EDATA, "%s: cannot read: %s", dir, strerror(errno));
+			break;
+		}
+		len = strlen(de->d_name);
 		if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".xml") != 0)
 			continue;
 		if (*n == cap) {
-			char **p = realloc(*names, (cap = cap ? cap * 2 : 64) * sizeof *p);
+			char **p = realloc(*names, (cap ? cap * 2 : 64) * sizeof *p);
 
-			if (p == NULL)
+			if (p == NULL) {
+				rc = err_nomem(err);
 				break;
+			}
 			*names = p;
+			cap = cap ? cap * 2 : 64;
 		}
-		if (((*names)[*n] = strdup(de->d_name)) == NULL)
+		if (((*names)[*n] = strdup(de->d_name)) == NULL) {
+			rc = err_nomem(err);
 			break;
+		}
 		(*n)++;
 	}
 	closedir(d);
-	if (de != NULL)
-		return err_nomem(err);
-	if (*n > 1)
+	if (rc == UP_OK && *n > 1)
 		qsort(*names, *n, sizeof **names, by_name);
-	return UP_OK;
+	return rc;
 }
 
 int
