@@ -353,6 +353,9 @@ struct reading {
 	                          on its line, which indented lines may follow
 	                          (configparser's way to list them)... */
 	int empty_line;        /* ...and its line */
+	char *last;            /* "section\1key" of the key read before... */
+	int continued;         /* ...and whether this line, indented, is more
+	                          of it (inih calls on_key again for each) */
 	char *why;             /* the first error, or NULL */
 	int nomem;             /* ...or memory ran out, first */
 	int why_line;
@@ -489,6 +492,8 @@ read_line(char *str, int num, void *stream)
 	if (name == NULL || lines == NULL || append(&r->sections, &r->n_sections, name) != 0)
 		goto fail;
 	r->section_lines[r->n_sections - 1] = r->line;
+	free(r->last);   /* inih continues no key across a header */
+	r->last = NULL;
 	snprintf(str, (size_t)num, "[#%zu]\n", r->n_sections - 1);
 	buf_free(&whole);
 	return got;
@@ -533,6 +538,18 @@ bad(struct reading *r, char *why)
 		free(why);
 	}
 	return 0;   /* tells inih to stop */
+}
+
+/* Why a single-valued key got a second value: given twice, or an
+ * indented line read as more of it, which configparser would join but
+ * only list keys here take. */
+static char *
+twice(const struct reading *r, const char *key, const char *section)
+{
+	if (r->continued)
+		return fail("'%s' takes one line: an indented line continues the value above, and only match, "
+		    "exclude, only, topic and stylesheet take one value per line (in [%s])", key, section);
+	return fail("'%s' given twice in [%s]", key, section);
 }
 
 /* Single-valued keys may be given once per section: 1 the first time,
@@ -594,7 +611,7 @@ set_field(struct reading *r, const char *section, const char *key, char **field,
 {
 	/* Given twice in the section (or in two sections of one topic). */
 	if (*field != NULL)
-		return bad(r, fail("'%s' given twice in [%s]", key, section));
+		return bad(r, twice(r, key, section));
 	if (strcmp(key, "slug") == 0 && !text_valid_slug(value))
 		return bad(r, fail("slug '%s' must be 1 to 64 of a-z, 0-9 and '-', not starting or ending with '-'",
 		    value, NULL));
@@ -647,6 +664,15 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	if (!text_is_clean(section, strlen(section)) || !text_is_clean(key, strlen(key)) ||
 	    !text_is_clean(value, strlen(value)))
 		return bad(r, strdup("not valid UTF-8 text (save the file as UTF-8)"));
+	{
+		char *current = fail("%s\1%s", section, key);
+
+		if (current == NULL)
+			return bad(r, NULL);
+		r->continued = r->indented && r->last != NULL && strcmp(r->last, current) == 0;
+		free(r->last);
+		r->last = current;
+	}
 	if (section[0] == '\0')
 		return bad(r, fail("'%s' outside a section: start with [unplanet]", key, NULL));
 	/* "exclude =" then indented lines, one pattern each: the empty value
@@ -672,7 +698,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		    strcmp(key, "only") != 0)
 			first = first_time(r, section, key);
 		if (first != 1)
-			return bad(r, first == 0 ? fail("'%s' given twice in [unplanet]", key, NULL) : NULL);
+			return bad(r, first == 0 ? twice(r, key, section) : NULL);
 		rc = settings_set(r->s, key, value, &why);
 		if (rc == -1)
 			return bad(r, fail("unknown key '%s' in [unplanet]", key, NULL));
@@ -786,6 +812,7 @@ config_read(const char *path, struct settings *s, char **err)
 		free(r.seen[i]);
 	free(r.seen);
 	free(r.empty);
+	free(r.last);
 	free(r.rule_sections);
 	for (i = 0; i < r.n_sections; i++)
 		free(r.sections[i]);
