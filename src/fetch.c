@@ -299,13 +299,25 @@ add_header(struct curl_slist **list, const char *name, const char *value)
 	return 0;
 }
 
+/* Whether the last transfer got as far as a connection (to the server, or
+ * to the last one a redirect led to). */
+static int
+connected(CURL *curl)
+{
+	curl_off_t at = 0;
+
+	return curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &at) == CURLE_OK && at > 0;
+}
+
 static int
 fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, char **err)
 {
 	struct transfer t = { { 0 }, opt->max_size, 0, f, 0 };
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
-	long status = 0;
+	/* Connecting gets part of --timeout: a host that never answers is
+	 * given up sooner than a slow page. */
+	long status = 0, connect_timeout = opt->timeout < CONNECT_TIMEOUT ? opt->timeout : CONNECT_TIMEOUT;
 	char *type = NULL, *effective = NULL, *shown;
 	CURL *curl;
 	CURLcode res;
@@ -323,7 +335,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, opt->timeout < CONNECT_TIMEOUT ? opt->timeout : CONNECT_TIMEOUT);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, connect_timeout);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, opt->timeout);
 	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");   /* all curl supports */
 	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)opt->max_size);
@@ -349,6 +361,8 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 		else if (t.too_big || res == CURLE_FILESIZE_EXCEEDED)
 			rc = err_set(err, UP_EDATA, "%s: page larger than the %zu-byte limit (see --max-size)",
 			    shown, opt->max_size);
+		else if (res == CURLE_OPERATION_TIMEDOUT && !connected(curl))
+			rc = err_set(err, UP_EUNAVAIL, "%s: could not connect within %ld s", shown, connect_timeout);
 		else if (res == CURLE_OPERATION_TIMEDOUT)
 			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout)", shown, opt->timeout);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL && !fetch_is_http(url))

@@ -13,6 +13,7 @@ import glob
 import gzip
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -357,6 +358,25 @@ def main():
             check(f"http: {label} leaves the folder as it was", snapshot(d) == snap, "")
         rc, out, took = run("--timeout", "2", "--force", "-o", d, base + "/hang")
         check("http: --timeout 2 stops a hanging server in under 5 s", took < 5, f"{took:.1f}s")
+        # A host that never answers: a listening socket whose accept queue
+        # is full drops every new SYN, so connecting hangs.
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(0)
+        queued = []
+        for _ in range(3):
+            c = socket.socket()
+            c.setblocking(False)
+            c.connect_ex(silent.getsockname())
+            queued.append(c)
+        time.sleep(0.2)
+        url = "http://127.0.0.1:%d/planet" % silent.getsockname()[1]
+        rc, out, took = run("--timeout", "2", "-o", d, url)
+        check("http: a host that never answers: exit 69, 'could not connect' naming the URL, within 5 s",
+              rc == 69 and url in out and "could not connect within 2 s" in out and took < 5, f"exit {rc} {took:.1f}s: {out}")
+        check("http: a host that never answers leaves the folder as it was", snapshot(d) == snap, "")
+        for c in queued + [silent]:
+            c.close()
         rc, out, _ = run("-o", d, "http://127.0.0.1:1/planet")
         check("http: refused connection exits 69 naming the URL", rc == 69 and "http://127.0.0.1:1/planet" in out, out)
         check("http: refused connection leaves the folder as it was", snapshot(d) == snap, "")
