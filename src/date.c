@@ -123,12 +123,13 @@ take_month(struct cursor *c, int *month)
 	return -1;
 }
 
-/* "April 28, 2026": the part both Planet formats share. */
+/* "April 28, 2026": the part both Planet formats share. Python's %Y
+ * does not pad years before 1000 on glibc ("January 01, 1"). */
 static int
 take_day(struct cursor *c, int *y, int *m, int *d)
 {
 	if (take_month(c, m) != 0 || take_spaces(c) != 0 || take_digits(c, 1, 2, d) != 0 ||
-	    take_char(c, ',') != 0 || take_spaces(c) != 0 || take_digits(c, 4, 4, y) != 0)
+	    take_char(c, ',') != 0 || take_spaces(c) != 0 || take_digits(c, 1, 4, y) != 0)
 		return -1;
 	if (*y < 1 || *d < 1 || *d > days_in_month(*y, *m))
 		return -1;
@@ -155,16 +156,15 @@ take_offset(struct cursor *c, int *minutes)
 }
 
 /* What Planet prints after the time: its server's zone name ("UTC",
- * "CET", "+03", "Pacific Standard Time"), or nothing. Letters, digits,
- * spaces and "+-:" only, at most 64 bytes. */
+ * "CET", "+03", "Pacific Standard Time"; on Windows "W. Europe Standard
+ * Time", or a localized name with commas or non-ASCII letters, "Paris,
+ * Madrid"), or nothing. Anything but markup, at most 64 bytes. */
 static int
 take_zone_name(struct cursor *c)
 {
 	const char *start = c->p;
 
-	while (c->p < c->end && c->p - start < 64 &&
-	    ((*c->p >= 'A' && *c->p <= 'Z') || (*c->p >= 'a' && *c->p <= 'z') || (*c->p >= '0' && *c->p <= '9') ||
-	    *c->p == ' ' || *c->p == '\t' || *c->p == '+' || *c->p == '-' || *c->p == ':'))
+	while (c->p < c->end && c->p - start < 64 && *c->p != '<' && *c->p != '>')
 		c->p++;
 	return c->p == c->end ? 0 : -1;
 }

@@ -64,6 +64,17 @@ struct finder {
 	size_t *work;          /* what searching costs is added here */
 };
 
+/* The occurrences of a closing marker after the first, for a title, name
+ * or footer text that holds the marker itself (Planet prints them
+ * unescaped, and feedparser keeps a title's stray "</a></h4>"): each
+ * frame takes the first one the template's next markup follows. Every
+ * occurrence in [lo, scan) was looked at, and valid is the first of them
+ * so followed (NULL: none yet), so frames asking in page order look at
+ * each occurrence once. */
+struct closer {
+	const char *lo, *scan, *valid;
+};
+
 struct scanner {
 	const char *page;      /* the whole page, UTF-8 */
 	const char *end;       /* end of the post list */
@@ -72,6 +83,7 @@ struct scanner {
 	size_t line;           /* ...on this line */
 	htmlParserCtxtPtr html;  /* one HTML parser for every post body */
 	struct finder h2_close, h3_close, h4_close, em_close, quote;
+	struct closer h3_next, h4_next, em_next;
 	/* Each footer link to the "<em><a href=" of its last footer (see
 	 * link_index); NULL until framing first goes back. */
 	xmlHashTablePtr links;
@@ -166,6 +178,60 @@ find_near(struct finder *f, const char *p, const char *end)
 	if (f->found == NULL || (size_t)(f->found - p) > FRAME_LIMIT)
 		return NULL;
 	return f->found;
+}
+
+/* What the template writes after each closing marker: a channel header
+ * is followed by a title or a post's "<p>", a title by "<p>", a footer's
+ * link by the footer's "</p>". */
+static int
+after_h3(const char *p, const char *end)
+{
+	p = skip_space(p, end);
+	return starts(p, end, "<h4>") || starts(p, end, "<p>");
+}
+
+static int
+after_h4(const char *p, const char *end)
+{
+	return starts(skip_space(p, end), end, "<p>");
+}
+
+static int
+after_em(const char *p, const char *end)
+{
+	return starts(skip_space(p, end), end, "</p>");
+}
+
+/* The closing marker f->lit that ends the text starting at p: the first
+ * one within FRAME_LIMIT of p that ok() accepts what follows; NULL when
+ * none. The first one nearly always is; the others are looked for only
+ * when it is not, through c. */
+static const char *
+find_close(struct finder *f, struct closer *c, const char *p, const char *end,
+    int (*ok)(const char *, const char *))
+{
+	const char *first = find_near(f, p, end), *bound = limit(p, end);
+	size_t n = strlen(f->lit);
+
+	if (first == NULL || ok(first + n, end))
+		return first;
+	if (c->lo == NULL || first + 1 < c->lo || first + 1 > c->scan) {
+		c->lo = c->scan = first + 1;
+		c->valid = NULL;
+	}
+	while (c->valid == NULL && c->scan < bound) {
+		const char *h = find(c->scan, bound, f->lit, f->work);
+
+		if (h == NULL) {
+			if ((size_t)(bound - c->scan) >= n)
+				c->scan = bound - (n - 1);
+			break;
+		}
+		if (ok(h + n, end))
+			c->valid = h;
+		c->scan = h + 1;
+	}
+	return c->valid != NULL && c->valid + n <= bound ? c->valid : NULL;
 }
 
 /* Line number of p, counting forward from the last call (p only grows
@@ -279,7 +345,7 @@ match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 	}
 	if (starts(q, end, "<h3 class=\"post\">")) {
 		q = parse_a_tag(q + 17, end, &f->source_href, &f->source_title);
-		if (q == NULL || (close = find_near(&sc->h3_close, q, end)) == NULL)
+		if (q == NULL || (close = find_close(&sc->h3_close, &sc->h3_next, q, end, after_h3)) == NULL)
 			return -1;
 		f->source_name.s = q;
 		f->source_name.n = (size_t)(close - q);
@@ -290,7 +356,7 @@ match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 	}
 	if (starts(q, end, "<h4>")) {
 		q = parse_a_tag(q + 4, end, &f->title_href, &unused);
-		if (q == NULL || (close = find_near(&sc->h4_close, q, end)) == NULL)
+		if (q == NULL || (close = find_close(&sc->h4_close, &sc->h4_next, q, end, after_h4)) == NULL)
 			return -1;
 		f->title.s = q;
 		f->title.n = (size_t)(close - q);
@@ -315,10 +381,14 @@ parse_footer_text(const char *s, size_t n, struct footer *ft, size_t *work)
 	ft->has_creator = 0;
 	if (date_parse_planet(s, n, &ft->published, &ft->day) == 0)
 		return 0;
-	if (n < 3 || strncmp(s, "by ", 3) != 0)
+	if (n < 7 || strncmp(s, "by ", 3) != 0)
 		return -1;
-	for (at = s + 3; (at = find(at, end, " at ", work)) != NULL; at++) {
-		if (date_parse_planet(at + 4, (size_t)(end - at - 4), &ft->published, &ft->day) == 0) {
+	/* The last " at " the date follows: a creator may hold " at " and
+	 * even a date, the date never " at ". */
+	*work += n;
+	for (at = end - 4; at >= s + 3; at--) {
+		if (memcmp(at, " at ", 4) == 0 &&
+		    date_parse_planet(at + 4, (size_t)(end - at - 4), &ft->published, &ft->day) == 0) {
 			ft->creator.s = s + 3;
 			ft->creator.n = (size_t)(at - s - 3);
 			ft->has_creator = 1;
@@ -348,7 +418,7 @@ match_footer(struct scanner *sc, const char *body, const char *em, struct footer
 	ft->href.s = q;
 	ft->href.n = (size_t)(quote - q);
 	q = quote + 2;
-	close = find_near(&sc->em_close, q, end);
+	close = find_close(&sc->em_close, &sc->em_next, q, end, after_em);
 	if (close == NULL || parse_footer_text(q, (size_t)(close - q), ft, &sc->work) != 0)
 		return -1;
 	q = skip_space(close + 9, end);

@@ -62,6 +62,7 @@ test_dates(void)
 			"April 28, 2026 07:40 PM IST", "April 28, 2026 07:40 PM AEST", "April 28, 2026 07:40 PM +03",
 			"April 28, 2026 07:40 PM -0330", "April 28, 2026 07:40 PM Pacific Standard Time",
 			"April 28, 2026 07:40 PM", "April 28, 2026 07:40 pm utc",
+			"April 28, 2026 07:40 PM W. Europe Standard Time", "April 28, 2026 07:40 PM Paris, Madrid",
 		};
 		size_t i;
 
@@ -82,6 +83,8 @@ test_dates(void)
 	check_int("planet takes years before 1970", (date_parse_planet("December 31, 1969 11:00 PM UTC", 30, &t, NULL),
 	    (long long)t), -3600LL);
 	check_int("planet takes year 1", date_parse_planet("January 01, 0001 12:00 AM UTC", 29, &t, NULL), 0);
+	check_int("planet takes an unpadded year (Python's %Y)", date_parse_planet("December 31, 999 11:00 PM UTC", 29, &t, NULL), 0);
+	check_int("day header takes an unpadded year", date_parse_day("January 01, 1", 13, NULL), 0);
 	check_int("planet rejects year 0", date_parse_planet("January 01, 0000 12:00 AM UTC", 29, &t, NULL), -1);
 	check_int("day header parses", date_parse_day("April 29, 2026", 14, NULL), 0);
 	check_int("day header rejects heading", date_parse_day("Why a redesign", 14, NULL), -1);
