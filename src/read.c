@@ -203,9 +203,10 @@ after_em(const char *p, const char *end)
 }
 
 /* The closing marker f->lit that ends the text starting at p: the first
- * one within FRAME_LIMIT of p that ok() accepts what follows; NULL when
- * none. The first one nearly always is; the others are looked for only
- * when it is not, through c. */
+ * one within FRAME_LIMIT of p that ok() accepts what follows, else the
+ * first one (as a page off the template had it before); NULL when none.
+ * The first one nearly always is; the others are looked for only when it
+ * is not, through c. */
 static const char *
 find_close(struct finder *f, struct closer *c, const char *p, const char *end,
     int (*ok)(const char *, const char *))
@@ -231,7 +232,7 @@ find_close(struct finder *f, struct closer *c, const char *p, const char *end,
 			c->valid = h;
 		c->scan = h + 1;
 	}
-	return c->valid != NULL && c->valid + n <= bound ? c->valid : NULL;
+	return c->valid != NULL && c->valid + n <= bound ? c->valid : first;
 }
 
 /* Line number of p, counting forward from the last call (p only grows
