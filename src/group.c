@@ -142,7 +142,11 @@ same_text(const char *a, const char *b)
 
 /* Merges one feed's candidates (sorted by id) into members: the page's
  * version of an entry wins, keeping the archive's published time, and its
- * updated time moves to now when the post changed. */
+ * updated time moves to now when the post changed. Of several archived
+ * copies (the feed of a source a [source] rule merged into another keeps
+ * its archive file, no longer written, beside the merged feed's), the one
+ * changed last is the entry's record: an older copy would undo edits, and
+ * take every run for an edit. */
 static size_t
 merge(struct candidate *c, size_t n, struct member *out, time_t now)
 {
@@ -155,7 +159,7 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now)
 		for (j = i; j < n && strcmp(c[j].e->id, c[i].e->id) == 0; j++) {
 			if (c[j].from_page && page == NULL)
 				page = &c[j];
-			else if (!c[j].from_page && old == NULL)
+			else if (!c[j].from_page && (old == NULL || c[j].e->updated > old->e->updated))
 				old = &c[j];
 		}
 		if (page != NULL && old != NULL) {
