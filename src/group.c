@@ -162,6 +162,7 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now)
 			else if (!c[j].from_page && (old == NULL || c[j].e->updated > old->e->updated))
 				old = &c[j];
 		}
+		out[m].on_page = page != NULL;
 		if (page != NULL && old != NULL) {
 			out[m].entry = page->e;
 			out[m].published = old->e->published;
@@ -562,6 +563,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	}
 	f->n_members = kept;
 	f->n_shown = shown(f->n_members, opt->keep);
+	f->page_tail = 1;
 	f->n_excluded = shown(f->n_excluded, opt->keep);
 	if (title == NULL)
 		title = first->source_name[0] != '\0' ? first->source_name :
@@ -1283,6 +1285,28 @@ add_entry(xmlNodePtr feed, const struct member *m)
 	return ok ? 0 : -1;
 }
 
+/* Whether an author feed's member k goes to its archive: shown, or on
+ * today's page. */
+static int
+archived(const struct feed *f, size_t k)
+{
+	return k < f->n_shown || (f->page_tail && f->members[k].on_page);
+}
+
+int
+archive_differs(const struct feed_set *set, size_t i)
+{
+	const struct feed *f = &set->feeds[i];
+	size_t k;
+
+	if (f->n_excluded > 0)
+		return 1;
+	for (k = f->n_shown; k < f->n_members; k++)
+		if (archived(f, k))
+			return 1;
+	return 0;
+}
+
 /* Builds <feed> for set->feeds[i] under parent (or as the root of doc). */
 static xmlNodePtr
 build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t i,
@@ -1334,9 +1358,14 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 		size_t x = 0;
 
 		/* Both lists are newest first: merge them. */
-		for (k = 0; ok && (k < f->n_shown || x < f->n_excluded);)
-			ok = add_entry(root, x == f->n_excluded || (k < f->n_shown &&
+		for (k = 0; ok; ) {
+			while (k < f->n_members && !archived(f, k))
+				k++;
+			if (k == f->n_members && x == f->n_excluded)
+				break;
+			ok = add_entry(root, x == f->n_excluded || (k < f->n_members &&
 			    by_date(&f->members[k], &f->excluded[x]) < 0) ? &f->members[k++] : &f->excluded[x++]) == 0;
+		}
 	} else {
 		for (k = 0; ok && k < f->n_shown; k++)
 			ok = add_entry(root, &f->members[k]) == 0;

@@ -42,6 +42,7 @@ struct member {
 	const char *source_slug; /* the slug of the author feed it belongs to */
 	time_t published;
 	time_t updated;
+	int on_page;             /* the post is on today's page */
 };
 
 struct feed {
@@ -59,6 +60,12 @@ struct feed {
 	                            the same, so a pattern given by mistake
 	                            loses no history */
 	size_t n_excluded;
+	int page_tail;           /* the archive also keeps the members past
+	                            n_shown that are on today's page: while a
+	                            post is on the page its published and
+	                            updated times must not be lost (topics
+	                            show it, and a post the Planet re-dates
+	                            must not come back as new) */
 	int hidden;              /* archived, but --only writes no files for it */
 };
 
@@ -96,8 +103,13 @@ int group_page(struct page *page, struct state *archive,
 xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group_options *opt);
 
 /* What an author feed's archive holds: its document with the entries
- * --exclude hides put back; NULL when memory runs out. */
+ * --exclude hides put back, and its entries past --keep that are still on
+ * the page (page_tail); NULL when memory runs out. */
 xmlDocPtr archive_document(const struct feed_set *set, size_t i, const struct group_options *opt);
+
+/* Whether feed i's archive holds more than its document (so
+ * archive_document must be made). */
+int archive_differs(const struct feed_set *set, size_t i);
 
 /* An output format, as the directory page lists it. */
 struct format_info {

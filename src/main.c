@@ -402,19 +402,19 @@ add_output(struct writer *w, int site, size_t k, xmlDocPtr doc, const char *relp
 }
 
 /* Feed i's document, in *doc, and the bytes of its record: an author
- * feed's archive (its document with the entries --exclude hides put back)
- * or a topic's cached document. NULL (and *doc NULL or to be freed) when
+ * feed's archive (its document with the entries --exclude hides put back,
+ * and those past --keep still on the page) or a topic's cached document. NULL (and *doc NULL or to be freed) when
  * memory runs out. */
 static char *
 feed_documents(const struct feed_set *set, size_t i, const struct group_options *gopt, xmlDocPtr *doc,
     size_t *len)
 {
-	const struct feed *f = &set->feeds[i];
-	xmlDocPtr archive = f->n_excluded > 0 ? archive_document(set, i, gopt) : NULL;
+	int differs = strcmp(set->feeds[i].kind, "author") == 0 && archive_differs(set, i);
+	xmlDocPtr archive = differs ? archive_document(set, i, gopt) : NULL;
 	char *bytes = NULL;
 
 	*doc = feed_document(set, i, gopt);
-	if (*doc != NULL && (archive != NULL || f->n_excluded == 0))
+	if (*doc != NULL && (archive != NULL || !differs))
 		bytes = document_bytes(archive != NULL ? archive : *doc, len);
 	xmlFreeDoc(archive);
 	return bytes;
@@ -441,10 +441,15 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 
 		/* An archive this run could not read back would stop every later
 		 * run: keep fewer entries until it fits. */
-		while (bytes != NULL && author && len > STATE_FILE_MAX && (f->n_shown > 1 || f->n_excluded > 0)) {
-			if (f->n_shown > 1)
-				f->n_shown /= 2;
-			f->n_excluded /= 2;
+		while (bytes != NULL && author && len > STATE_FILE_MAX &&
+		    (f->n_shown > 1 || f->n_excluded > 0 || f->page_tail)) {
+			if (f->page_tail) {
+				f->page_tail = 0;   /* first the entries past --keep */
+			} else {
+				if (f->n_shown > 1)
+					f->n_shown /= 2;
+				f->n_excluded /= 2;
+			}
 			if (!gopt->settings->quiet)
 				fprintf(stderr, "unplanet: warning: %s: its archive would pass %u MiB; keeping its newest %zu "
 				    "entries\n", f->slug, STATE_FILE_MAX >> 20, f->n_shown);
