@@ -586,7 +586,17 @@ by_member_id(const void *a, const void *b)
 	return c != 0 ? c : by_date(a, b);
 }
 
-/* Makes a topic feed from the members of every author feed. */
+/* Whether an author feed's member k goes to its archive: shown, or on
+ * today's page. */
+static int
+archived(const struct feed *f, size_t k)
+{
+	return k < f->n_shown || (f->page_tail && f->members[k].on_page);
+}
+
+/* Makes a topic feed from the members of every author feed that their
+ * archives keep: what the next run reads again, so that an unchanged page
+ * makes the same topic, and a topic entry keeps its history. */
 static int
 make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size_t n_authors,
     const struct group_options *opt)
@@ -605,6 +615,8 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 		for (k = 0; k < f->n_members; k++) {
 			struct entry *e = f->members[k].entry;
 
+			if (!archived(f, k))
+				continue;
 			if (matches(topic->match, topic->n_match, e, set) &&
 			    !matches(topic->exclude, topic->n_exclude, e, set))
 				t->members[t->n_members++] = f->members[k];
@@ -1283,14 +1295,6 @@ add_entry(xmlNodePtr feed, const struct member *m)
 	free(summary);
 	free(untitled);
 	return ok ? 0 : -1;
-}
-
-/* Whether an author feed's member k goes to its archive: shown, or on
- * today's page. */
-static int
-archived(const struct feed *f, size_t k)
-{
-	return k < f->n_shown || (f->page_tail && f->members[k].on_page);
 }
 
 int
