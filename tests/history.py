@@ -277,7 +277,7 @@ def main():
     # Episodes that all link to the podcast's home page are different posts
     # (other title, other date), each with an id of its own that stays put
     # as episodes come, leave the page and get edited.
-    from hostile import BOB
+    from hostile import ALICE, BOB, Post, page
     def episode(n, title=None):
         p = Post(n, BOB, b"<p>START episode END</p>", day=25 + n)
         p.link = "https://bob.example/"
@@ -350,6 +350,67 @@ def main():
     pairs = {(t, v[0]) for r in kept if isinstance(r, dict) for t, v in r.items()}
     check("history: ...an id --keep dropped with its episode is not given to a later one",
           all(isinstance(r, dict) for r in kept) and len(pairs) == len({i for _, i in pairs}) == 4, f"{kept}")
+
+    # --keep drops an entry from the feed, not its history while the page
+    # still shows it: a post the Planet re-dates after an edit (Planet 2.0
+    # shows the updated time) keeps its first published time and stays out
+    # of its feed; a topic showing it keeps its dates; running the page
+    # again writes nothing. An entry --keep drops once off the page leaves
+    # the topic in the same run, not one run later.
+    def bob(n, hour, words):
+        return Post(n, BOB, b"<p>START %s END</p>" % words, day=26, hour=hour)
+    alice = Post(9, ALICE, b"<p>START other END</p>", day=20)
+    kd, got = os.path.join(work, "keep-page"), []
+    for k, posts in enumerate(([bob(1, 9, b"zebra"), alice],
+                               [bob(1, 11, b"zebra, edited"), bob(3, 10, b"three"), bob(2, 10, b"two"), alice],
+                               None)):
+        src = os.path.join(work, f"keep-page{k}.html")
+        if posts is not None:
+            open(src, "wb").write(page(posts))
+        else:
+            src = os.path.join(work, "keep-page1.html")
+        time.sleep(1.1 if k >= 1 else 0)   # so that updated can move
+        rc, err = run(unplanet, "-v", "--keep", "2", "-t", "Zebra=zebra", "-o", kd, src)
+        got.append((rc, err, snapshot(kd),
+                    [x.findtext(A + "id") for x in ET.parse(os.path.join(kd, "authors", "bob.atom")).getroot().findall(A + "entry")],
+                    [(x.findtext(A + "id"), x.findtext(A + "published"), x.findtext(A + "updated"))
+                     for x in ET.parse(os.path.join(kd, "topics", "zebra.atom")).getroot().findall(A + "entry")]))
+    p1, p2, p3 = (f"https://bob.example/post/{n}?a=1&b=2" for n in (1, 2, 3))
+    check("history: --keep 2 and a post re-dated by its edit: the feed keeps the two newest by first publication",
+          all(g[0] == 0 for g in got) and got[1][3] == got[2][3] == [p3, p2], f"{[g[3] for g in got]} {got[-1][1]}")
+    check("history: ...the topic keeps its first published time and shows the edit",
+          len(got[2][4]) == 1 and got[2][4][0][0] == p1 and got[2][4][0][1] == "2026-04-26T09:01:00Z" and
+          got[2][4][0][2] > got[2][4][0][1], f"{[g[4] for g in got]}")
+    check("history: ...and running the page again writes nothing",
+          got[2][2] == got[1][2] and " 0 files written" in got[2][1], got[2][1])
+    kd, got = os.path.join(work, "keep-topic"), []
+    for k, posts in enumerate(([bob(2, 10, b"two"), bob(1, 9, b"zebra"), alice],
+                               [bob(3, 11, b"three"), bob(2, 10, b"two"), alice], None)):
+        src = os.path.join(work, f"keep-topic{min(k, 1)}.html")
+        if posts is not None:
+            open(src, "wb").write(page(posts))
+        rc, err = run(unplanet, "-v", "--keep", "2", "-t", "Zebra=zebra", "-o", kd, src)
+        got.append((rc, err, snapshot(kd), len(ET.parse(os.path.join(kd, "topics", "zebra.atom")).getroot().findall(A + "entry"))))
+    check("history: an entry --keep drops once off the page leaves its topic in that run; the rerun writes nothing",
+          all(g[0] == 0 for g in got) and [g[3] for g in got] == [1, 0, 0] and got[2][2] == got[1][2] and
+          " 0 files written" in got[2][1], f"{[g[3] for g in got]} {got[2][1]}")
+    # Two sources merged by [source] rules: the merged-away feed's archive
+    # stays on disk, unwritten, and sorts first; its stale copy of an entry
+    # must not win over the merged feed's (an edit seen on every run).
+    md = os.path.join(work, "merge-edit")
+    ini = os.path.join(work, "merge-edit.ini")
+    open(ini, "w", encoding="utf-8").write("[source Alice Bold & Co]\nslug = bob\n\n[source Bob]\nslug = bob\n")
+    runs = []
+    for k, (words, conf) in enumerate(((b"first", []), (b"first", ["-c", ini]), (b"edited", ["-c", ini]),
+                                        (b"edited", ["-c", ini]))):
+        src = os.path.join(work, f"merge-edit{k}.html")
+        open(src, "wb").write(page([bob(2, 10, b"two"), Post(5, ALICE, b"<p>START %s END</p>" % words, day=25)]))
+        time.sleep(1.1 if k >= 2 else 0)   # an edit seen again would move updated
+        rc, err = run(unplanet, "-v", *conf, "-o", md, src)
+        runs.append((rc, err, snapshot(md)))
+    check("history: merged by [source] rules, then a post is edited: one edit, and the rerun writes nothing",
+          all(r[0] == 0 for r in runs) and runs[3][2] == runs[2][2] and " 0 files written" in runs[3][1],
+          f"{[r[0] for r in runs]} {runs[3][1]}")
 
     # Slugs stay put: a second source named like an existing one arrives,
     # and sorts first, but the existing one keeps its slug.

@@ -67,6 +67,7 @@ for build in unplanet unplanet-san; do
 	else
 		suite "$build hardening" "$PY" tests/hardening.py "$UNPLANET" "$T/hardening"
 		suite "$build valgrind" sh tests/valgrind.sh
+		suite "$build soak" env UNPLANET="$UNPLANET" "$PY" tests/soak.py --runs 80 --seed 3 --http --work "$T/soak"
 	fi
 done
 

@@ -490,7 +490,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--work", default="/tmp/soak-work/soak")
+    ap.add_argument("--work", default="tests/out/soak")
     ap.add_argument("--http", action="store_true")
     ap.add_argument("--kill", type=float, default=0.06, help="share of runs killed")
     ap.add_argument("--no-config", action="store_true", help="never change settings")
@@ -641,8 +641,11 @@ def main():
         print(f"PROBLEM {kind}: {counts[kind]}x")
         for m in msgs:
             print(f"    {m}")
+    # For tests/run.sh: one result line per kind of problem, or one ok.
+    for kind, msgs in problems.items():
+        print(f"not ok - soak, seed {a.seed}: {kind} ({counts[kind]}x): {msgs[0][:300]}")
     if not problems:
-        print("all invariants held")
+        print(f"ok - soak, seed {a.seed}: {a.runs} runs ({kills} killed, {reruns} unchanged reruns), every invariant held")
     return 1 if problems else 0
 
 
