@@ -855,9 +855,13 @@ sort_by_link(const struct state *archive, const struct entry ***sorted, size_t *
 
 /* The archived post that e, matching none by title or date, is an edit
  * of: one of its source with its permalink, that no post on the page is,
- * and that is not older than the page's other posts (so did not just drop
- * off the page: it left because it changed; Planet 2.0 shows an entry's
- * updated time, so an edit moves the date, and a retitle moves both).
+ * and that is newer than the page's other posts (so did not just drop off
+ * the page: it left because it changed; Planet 2.0 shows an entry's
+ * updated time, so an edit moves the date, and a retitle moves both). Not
+ * one of the oldest minute: the Planet's cut may fall between posts of one
+ * minute, and a new episode taking the id of one that just dropped off
+ * would be shown as an old post edited, or not at all; an edit taken for
+ * a new post is only shown twice.
  * archived[0..n) holds the archive's posts sorted by link. */
 static const struct entry *
 edited_post(const struct known_posts *k, const struct entry *const *archived, size_t n, const struct entry *e,
@@ -877,7 +881,7 @@ edited_post(const struct known_posts *k, const struct entry *const *archived, si
 	for (; lo < n && strcmp(archived[lo]->link, e->link) == 0; lo++) {
 		const struct entry *a = archived[lo];
 
-		if (strcmp(a->source_name, e->source_name) == 0 && a->published >= oldest &&
+		if (strcmp(a->source_name, e->source_name) == 0 && a->published > oldest &&
 		    xmlHashLookup(k->claimed, (const xmlChar *)a->id) == NULL &&
 		    (best == NULL || a->published > best->published))
 			best = a;

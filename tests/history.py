@@ -351,6 +351,20 @@ def main():
     check("history: ...an id --keep dropped with its episode is not given to a later one",
           all(isinstance(r, dict) for r in kept) and len(pairs) == len({i for _, i in pairs}) == 4, f"{kept}")
 
+    # An episode that drops off the page in the same minute as the page's
+    # oldest other post dropped off; it was not edited into the next one,
+    # which is a new entry with an id and date of its own.
+    tie, got = os.path.join(work, "episodes-tie"), []
+    for k, posts in enumerate(([episode(2), episode(1), Post(61, ALICE, b"<p>START other END</p>", day=26)],
+                               [episode(3), episode(2), Post(61, ALICE, b"<p>START other END</p>", day=26)])):
+        src = os.path.join(work, f"episodes-tie{k}.html")
+        open(src, "wb").write(page(posts))
+        rc, err = run(unplanet, "-o", tie, src)
+        got.append(episodes(tie) if rc == 0 else err)
+    check("history: an episode gone from the page in its oldest minute does not hand its id to the next one",
+          all(isinstance(g, dict) for g in got) and sorted(got[1]) == ["Episode 1", "Episode 2", "Episode 3"] and
+          len({v[0] for v in got[1].values()}) == 3 and got[1]["Episode 1"] == got[0]["Episode 1"] and
+          got[1]["Episode 3"][1] == "2026-04-28T10:03:00Z", f"{got}")
     # --keep drops an entry from the feed, not its history while the page
     # still shows it: a post the Planet re-dates after an edit (Planet 2.0
     # shows the updated time) keeps its first published time and stays out
