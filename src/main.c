@@ -403,8 +403,8 @@ add_output(struct writer *w, int site, size_t k, xmlDocPtr doc, const char *relp
 
 /* Feed i's document, in *doc, and the bytes of its record: an author
  * feed's archive (its document with the entries --exclude hides put back,
- * and those past --keep still on the page) or a topic's cached document. NULL (and *doc NULL or to be freed) when
- * memory runs out. */
+ * and those past --keep still on the page) or a topic's cached document.
+ * NULL (and *doc NULL or to be freed) when memory runs out. */
 static char *
 feed_documents(const struct feed_set *set, size_t i, const struct group_options *gopt, xmlDocPtr *doc,
     size_t *len)
