@@ -1155,16 +1155,21 @@ done:
 	return rc;
 }
 
+/* What goes between base_url and a path under it: "/" unless it ends
+ * with one (or is empty or NULL: no base URL). */
+static const char *
+base_separator(const char *base_url)
+{
+	return base_url != NULL && base_url[0] != '\0' && base_url[strlen(base_url) - 1] != '/' ? "/" : "";
+}
+
 /* Where a feed's files are, without extension: under base_url when one is
  * given ("https://x/authors/pypy"), else relative to the output folder
  * ("authors/pypy"). */
 static char *
 feed_path(const struct feed *f, const char *base_url)
 {
-	int base = base_url != NULL && base_url[0] != '\0';
-	int slash = base && base_url[strlen(base_url) - 1] != '/';
-
-	return buf_concat(base ? base_url : "", slash ? "/" : "", f->kind, "s/", f->slug, NULL);
+	return buf_concat(base_url != NULL ? base_url : "", base_separator(base_url), f->kind, "s/", f->slug, NULL);
 }
 
 /* The feed's address without its extension, as its own files give it:
@@ -1182,10 +1187,9 @@ static char *
 feed_card(const struct feed *f, const char *base_url)
 {
 	int base = base_url != NULL && base_url[0] != '\0';
-	int slash = base && base_url[strlen(base_url) - 1] != '/';
 
-	return buf_concat(base ? base_url : "..", base && !slash ? "" : "/", "index.html#", f->kind, "-",
-	    f->slug, NULL);
+	return buf_concat(base ? base_url : "..", base ? base_separator(base_url) : "/", "index.html#", f->kind,
+	    "-", f->slug, NULL);
 }
 
 /* A feed id that stays the same wherever the folder is served: its URL when
