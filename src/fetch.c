@@ -315,9 +315,10 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	struct transfer t = { { 0 }, opt->max_size, 0, f, 0 };
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
+	long status = 0;
 	/* Connecting gets part of --timeout: a host that never answers is
 	 * given up sooner than a slow page. */
-	long status = 0, connect_timeout = opt->timeout < CONNECT_TIMEOUT ? opt->timeout : CONNECT_TIMEOUT;
+	long connect_timeout = opt->timeout < CONNECT_TIMEOUT ? opt->timeout : CONNECT_TIMEOUT;
 	char *type = NULL, *effective = NULL, *shown;
 	CURL *curl;
 	CURLcode res;

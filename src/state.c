@@ -450,14 +450,15 @@ archive_names(const char *dir, char ***names, size_t *n, char **err)
 		if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".xml") != 0)
 			continue;
 		if (*n == cap) {
-			char **p = realloc(*names, (cap ? cap * 2 : 64) * sizeof *p);
+			size_t more = cap ? cap * 2 : 64;
+			char **p = realloc(*names, more * sizeof *p);
 
 			if (p == NULL) {
 				rc = err_nomem(err);
 				break;
 			}
 			*names = p;
-			cap = cap ? cap * 2 : 64;
+			cap = more;
 		}
 		if (((*names)[*n] = strdup(de->d_name)) == NULL) {
 			rc = err_nomem(err);
