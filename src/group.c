@@ -140,13 +140,31 @@ same_text(const char *a, const char *b)
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
+/* What tells an entry's content from another's: a hash of it, which an
+ * archived entry kept without its content has instead. */
+static unsigned long long
+content_hash(const struct entry *e)
+{
+	return e->content != NULL ? text_hash(TEXT_HASH_INIT, e->content, strlen(e->content)) : e->digest;
+}
+
+/* Whether the page's copy of an entry changed from the archive's. */
+static int
+changed(const struct entry *now, const struct entry *before)
+{
+	return strcmp(now->title, before->title) != 0 || !same_text(now->creator, before->creator) ||
+	    (before->content != NULL ? strcmp(now->content, before->content) != 0 :
+	    content_hash(now) != before->digest);
+}
+
 /* Merges one feed's candidates (sorted by id) into members: the page's
  * version of an entry wins, keeping the archive's published time, and its
  * updated time moves to now when the post changed. Of several archived
  * copies (the feed of a source a [source] rule merged into another keeps
  * its archive file, no longer written, beside the merged feed's), the one
  * changed last is the entry's record: an older copy would undo edits, and
- * take every run for an edit. */
+ * take every run for an edit. A copy kept without its content (past
+ * --keep) stands for the post only while the page shows it. */
 static size_t
 merge(struct candidate *c, size_t n, struct member *out, time_t now)
 {
@@ -154,21 +172,24 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now)
 
 	qsort(c, n, sizeof *c, by_id);
 	for (i = 0; i < n; i = j) {
-		const struct candidate *page = NULL, *old = NULL;
+		const struct candidate *page = NULL, *old = NULL, *whole = NULL;
 
 		for (j = i; j < n && strcmp(c[j].e->id, c[i].e->id) == 0; j++) {
 			if (c[j].from_page && page == NULL)
 				page = &c[j];
 			else if (!c[j].from_page && (old == NULL || c[j].e->updated > old->e->updated))
 				old = &c[j];
+			if (!c[j].from_page && c[j].e->content != NULL &&
+			    (whole == NULL || c[j].e->updated > whole->e->updated))
+				whole = &c[j];
 		}
+		if (page == NULL && (old = whole) == NULL)
+			continue;
 		out[m].on_page = page != NULL;
 		if (page != NULL && old != NULL) {
 			out[m].entry = page->e;
 			out[m].published = old->e->published;
-			if (strcmp(page->e->title, old->e->title) == 0 &&
-			    strcmp(page->e->content, old->e->content) == 0 &&
-			    same_text(page->e->creator, old->e->creator))
+			if (!changed(page->e, old->e))
 				out[m].updated = old->e->updated;
 			else
 				out[m].updated = now > old->e->updated ? now : old->e->updated;
@@ -669,12 +690,6 @@ static int
 is_made_up(const char *id)
 {
 	return strncmp(id, ENTRY_MADE_UP_ID, sizeof ENTRY_MADE_UP_ID - 1) == 0 && strlen(id) < 64;
-}
-
-static unsigned long long
-content_hash(const struct entry *e)
-{
-	return text_hash(TEXT_HASH_INIT, e->content, strlen(e->content));
 }
 
 /* Replaces e's id with a copy of id. */
@@ -1260,8 +1275,10 @@ untitled_excerpt(const struct entry *e)
 	return excerpt(e->text != NULL ? e->text : e->summary, UNTITLED_MAX);
 }
 
+/* Adds m's entry to feed; slim, with a digest of its content instead of
+ * the content and its summary (an archive's entry past --keep). */
 static int
-add_entry(xmlNodePtr feed, const struct member *m)
+add_entry(xmlNodePtr feed, const struct member *m, int slim)
 {
 	const struct entry *e = m->entry;
 	/* An archived entry keeps only its summary; it gives the same words. */
@@ -1298,8 +1315,15 @@ add_entry(xmlNodePtr feed, const struct member *m)
 		    add_text(src, "link", e->source_link) != NULL &&
 		    add_text(src, "title", e->source_title) != NULL;
 	}
-	ok = ok && add_text(n, "content", e->content) != NULL &&
-	    add_text(n, "summary", summary) != NULL;
+	if (slim) {
+		char digest[17];
+
+		snprintf(digest, sizeof digest, "%016llx", content_hash(e));
+		ok = ok && add_text(n, "digest", digest) != NULL;
+	} else {
+		ok = ok && add_text(n, "content", e->content) != NULL &&
+		    add_text(n, "summary", summary) != NULL;
+	}
 	free(summary);
 	free(untitled);
 	return ok ? 0 : -1;
@@ -1375,12 +1399,16 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 				k++;
 			if (k == f->n_members && x == f->n_excluded)
 				break;
-			ok = add_entry(root, x == f->n_excluded || (k < f->n_members &&
-			    by_date(&f->members[k], &f->excluded[x]) < 0) ? &f->members[k++] : &f->excluded[x++]) == 0;
+			if (x == f->n_excluded || (k < f->n_members && by_date(&f->members[k], &f->excluded[x]) < 0)) {
+				ok = add_entry(root, &f->members[k], k >= f->n_shown) == 0;
+				k++;
+			} else {
+				ok = add_entry(root, &f->excluded[x++], 0) == 0;
+			}
 		}
 	} else {
 		for (k = 0; ok && k < f->n_shown; k++)
-			ok = add_entry(root, &f->members[k]) == 0;
+			ok = add_entry(root, &f->members[k], 0) == 0;
 	}
 	free(url);
 	free(id);

@@ -65,7 +65,9 @@ struct feed {
 	                            post is on the page its published and
 	                            updated times must not be lost (topics
 	                            show it, and a post the Planet re-dates
-	                            must not come back as new) */
+	                            must not come back as new). It keeps
+	                            them slim: a digest of the content
+	                            instead of it, which the page has */
 	int hidden;              /* archived, but --only writes no files for it */
 };
 
@@ -104,7 +106,7 @@ xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group
 
 /* What an author feed's archive holds: its document with the entries
  * --exclude hides put back, and its entries past --keep that are still on
- * the page (page_tail); NULL when memory runs out. */
+ * the page (page_tail), slim; NULL when memory runs out. */
 xmlDocPtr archive_document(const struct feed_set *set, size_t i, const struct group_options *opt);
 
 /* Whether feed i's archive holds more than its document (so

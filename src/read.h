@@ -34,7 +34,10 @@ struct entry {
 	                        (ENTRY_MADE_UP_ID...; group.c tells apart
 	                        different posts that share one) */
 	char *creator;       /* X of "by X at DATE", or NULL */
-	char *content;       /* the body as HTML, relative links made absolute */
+	char *content;       /* the body as HTML, relative links made absolute;
+	                        NULL for an archived entry kept without it
+	                        (group.h: past --keep, on the page)... */
+	unsigned long long digest;  /* ...which keeps text_hash of it instead */
 	char *text;          /* visible text of the body; NULL for an entry read
 	                        back from the archive */
 	char *summary;       /* as archived; NULL for an entry from the page */

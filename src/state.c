@@ -192,12 +192,24 @@ corrupt(char **err, const char *path, xmlNodePtr at, const char *what)
 	    at != NULL ? xmlGetLineNo(at) : 0L, what);
 }
 
+/* A content digest as add_entry writes it: 16 lowercase hex digits. */
+static int
+parse_digest(const char *s, unsigned long long *digest)
+{
+	int ok = strlen(s) == 16 && strspn(s, "0123456789abcdef") == 16;
+
+	if (ok)
+		*digest = strtoull(s, NULL, 16);
+	return ok ? 0 : -1;
+}
+
 static int
 read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 {
 	xmlNodePtr src = child(n, "source"), title = child(n, "title");
 	xmlChar *untitled;
-	int nomem = 0;
+	char *digest;
+	int nomem = 0, slim;
 
 	memset(e, 0, sizeof *e);
 	if (src == NULL)
@@ -211,11 +223,20 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 	e->content = child_text(n, "content", &nomem);
 	e->creator = child_text(n, "creator", &nomem);   /* optional */
 	e->summary = child_text(n, "summary", &nomem);
+	/* An entry kept for its dates alone has a digest of its content
+	 * instead of the content and its summary (group.h). */
+	digest = child_text(n, "digest", &nomem);
+	slim = e->content == NULL && e->summary == NULL && digest != NULL;
+	if (slim && parse_digest(digest, &e->digest) != 0)
+		slim = -1;
+	free(digest);
 	if (nomem)
 		return err_nomem(err);
 	if (e->source_name == NULL || e->source_link == NULL || e->link == NULL || e->id == NULL ||
-	    e->id[0] == '\0' || e->title == NULL || e->content == NULL || e->summary == NULL)
+	    e->id[0] == '\0' || e->title == NULL || (!slim && (e->content == NULL || e->summary == NULL)))
 		return corrupt(err, path, n, "entry lacks one of id, source/name, source/link, link, title, content, summary");
+	if (slim < 0)
+		return corrupt(err, path, n, "<digest> is not 16 hexadecimal digits");
 	if (e->source_title == NULL && (e->source_title = strdup("")) == NULL)
 		return err_nomem(err);
 	if (child_date(n, "published", &e->published, &nomem) != 0 ||

@@ -236,6 +236,14 @@ def main():
     rc, err = run(unplanet, "-o", c, b)
     check("history: a corrupt archive's message gives the line past 65535",
           rc == 65 and f"pypy.xml:{line}:" in err, f"exit {rc}, line {line}: {err}")
+    # An entry kept slim (past --keep) whose digest is not one.
+    first_content = re.search(r"<content>.*?</content>\s*<summary>.*?</summary>", good, re.S)
+    for digest in ("12345", "0123456789ABCDEF", ""):
+        with open(victim, "w", encoding="utf-8") as f:
+            f.write(good[:first_content.start()] + f"<digest>{digest}</digest>" + good[first_content.end():])
+        rc, err = run(unplanet, "-o", c, b)
+        check(f"history: a slim archived entry with digest '{digest}' is corrupt, at its line",
+              rc == 65 and "digest" in err and re.search(r"pypy\.xml:\d+:", err) is not None, f"exit {rc}: {err}")
     with open(victim, "w") as f:
         f.write('<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
                 '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
@@ -408,6 +416,41 @@ def main():
     check("history: an entry --keep drops once off the page leaves its topic in that run; the rerun writes nothing",
           all(g[0] == 0 for g in got) and [g[3] for g in got] == [1, 0, 0] and got[2][2] == got[1][2] and
           " 0 files written" in got[2][1], f"{[g[3] for g in got]} {got[2][1]}")
+    # Past --keep, the archive keeps a post still on the page slim: its
+    # dates and a digest of its content, not the content the page has. An
+    # edit to it is still seen; a rerun writes nothing; and once it left
+    # the page, a raised --keep brings back no entry without content.
+    sd, got = os.path.join(work, "keep-slim"), []
+    bodies = ([b"four", b"three", b"zebra two", b"zebra one"], [b"four", b"three", b"zebra two, edited", b"zebra one"])
+    pages = [[bob(4, 11, w[0]), bob(3, 10, w[1]), bob(2, 9, w[2]), bob(1, 8, w[3]), alice] for w in bodies]
+    pages.append([bob(5, 11, b"five")] + pages[1][:3] + [alice])
+    for k, (posts, keep) in enumerate(((pages[0], "2"), (pages[1], "2"), (pages[1], "2"), (pages[2], "10"))):
+        src = os.path.join(work, f"keep-slim{k}.html")
+        open(src, "wb").write(page(posts))
+        time.sleep(1.1 if k == 1 else 0)   # so that updated can move
+        rc, err = run(unplanet, "-v", "--keep", keep, "-t", "Zebra=zebra", "-o", sd, src)
+        archived = ET.parse(os.path.join(sd, ".unplanet", "archive", "bob.xml")).getroot().findall("entry")
+        got.append((rc, err, snapshot(sd),
+                     [(x.findtext("link").split("/")[-1], x.find("content") is not None, x.find("summary") is not None,
+                       re.fullmatch(r"[0-9a-f]{16}", x.findtext("digest") or "") is not None) for x in archived],
+                     {x.findtext(A + "id").split("/")[-1]: (x.findtext(A + "published"), x.findtext(A + "updated"))
+                      for x in ET.parse(os.path.join(sd, "topics", "zebra.atom")).getroot().findall(A + "entry")},
+                     [(x.findtext(A + "id").split("/")[-1], len(x.findtext(A + "content") or ""))
+                      for x in ET.parse(os.path.join(sd, "authors", "bob.atom")).getroot().findall(A + "entry")]))
+    whole, slim = (True, True, False), (False, False, True)
+    check("history: past --keep, an entry still on the page is archived with a digest instead of its content",
+          all(g[0] == 0 for g in got) and
+          got[0][3] == [("4?a=1&b=2",) + whole, ("3?a=1&b=2",) + whole, ("2?a=1&b=2",) + slim, ("1?a=1&b=2",) + slim],
+          f"{got[0][3]} {got[-1][1]}")
+    check("history: ...an edit to it moves its updated time, and only its own",
+          sorted(got[1][4]) == ["1?a=1&b=2", "2?a=1&b=2"] and got[1][4]["2?a=1&b=2"][1] > got[1][4]["2?a=1&b=2"][0] and
+          got[1][4]["1?a=1&b=2"] == got[0][4]["1?a=1&b=2"] and got[0][4]["2?a=1&b=2"][0] == got[1][4]["2?a=1&b=2"][0],
+          f"{got[0][4]} {got[1][4]}")
+    check("history: ...running the page again writes nothing",
+          got[2][2] == got[1][2] and " 0 files written" in got[2][1], got[2][1])
+    check("history: ...and once it left the page, a raised --keep shows no entry without content",
+          [x[0] for x in got[3][5]] == ["5?a=1&b=2", "4?a=1&b=2", "3?a=1&b=2", "2?a=1&b=2"] and
+          all(x[1] > 20 for x in got[3][5]), f"{got[3][5]}")
     # Two sources merged by [source] rules: the merged-away feed's archive
     # stays on disk, unwritten, and sorts first; its stale copy of an entry
     # must not win over the merged feed's (an edit seen on every run).
