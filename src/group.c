@@ -40,11 +40,13 @@ struct candidate {
 static const char *
 site(const char *link)
 {
+	const char *rest = link;
+
 	if (strncasecmp(link, "https://", 8) == 0)
-		return link + 8;
-	if (strncasecmp(link, "http://", 7) == 0)
-		return link + 7;
-	return link;
+		rest = link + 8;
+	else if (strncasecmp(link, "http://", 7) == 0)
+		rest = link + 7;
+	return rest;
 }
 
 /* Whether rule r applies to the source name at link (NULL: any): same
@@ -60,12 +62,13 @@ rule_fits(const struct source_rule *r, const char *name, const char *link)
 static const struct source_rule *
 rule_for(const struct settings *s, const struct entry *e)
 {
+	const struct source_rule *r = NULL;
 	size_t i;
 
-	for (i = 0; s != NULL && i < s->n_sources; i++)
+	for (i = 0; r == NULL && s != NULL && i < s->n_sources; i++)
 		if (rule_fits(&s->sources[i], e->source_name, e->source_link))
-			return &s->sources[i];
-	return NULL;
+			r = &s->sources[i];
+	return r;
 }
 
 /* Whether two entries come from one source: same name and site. */
@@ -102,10 +105,10 @@ same_feed(const struct candidate *x, const struct candidate *y)
 {
 	const char *sx = x->rule != NULL ? x->rule->slug : NULL, *sy = y->rule != NULL ? y->rule->slug : NULL;
 
-	if (sx != NULL || sy != NULL)
-		return sx != NULL && sy != NULL && strcmp(sx, sy) == 0;
-	return same_source(x->e, y->e);
+	/* Sources a rule gives a slug are the feed of that slug. */
+	return sx != NULL || sy != NULL ? sx != NULL && sy != NULL && strcmp(sx, sy) == 0 : same_source(x->e, y->e);
 }
+
 
 /* By id, then page before archive, then their own order. */
 static int
@@ -126,13 +129,17 @@ static int
 by_date(const void *a, const void *b)
 {
 	const struct member *x = a, *y = b;
+	int c;
 
 	if (x->published != y->published)
-		return x->published > y->published ? -1 : 1;
-	if (x->updated != y->updated)
-		return x->updated > y->updated ? -1 : 1;
-	return strcmp(x->entry->id, y->entry->id);
+		c = x->published > y->published ? -1 : 1;
+	else if (x->updated != y->updated)
+		c = x->updated > y->updated ? -1 : 1;
+	else
+		c = strcmp(x->entry->id, y->entry->id);
+	return c;
 }
+
 
 static int
 same_text(const char *a, const char *b)
@@ -224,13 +231,16 @@ any_match(struct pattern *const *patterns, size_t n, const char *const *subjects
     struct feed_set *set)
 {
 	size_t i, k;
+	int found = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; !found && i < n; i++) {
 		for (k = 0; k < n_subjects; k++) {
 			int r = pattern_match(patterns[i], subjects[k], strlen(subjects[k]));
 
-			if (r == 1)
-				return 1;
+			if (r == 1) {
+				found = 1;
+				break;
+			}
 			if (r == -2)
 				set->out_of_memory = 1;
 			if (r < 0) {
@@ -241,7 +251,7 @@ any_match(struct pattern *const *patterns, size_t n, const char *const *subjects
 			}
 		}
 	}
-	return 0;
+	return found;
 }
 
 /* 1 if any pattern matches the entry's title, source name or text. */
@@ -249,15 +259,17 @@ static int
 matches(struct pattern *const *patterns, size_t n, struct entry *e, struct feed_set *set)
 {
 	const char *subjects[3];
+	int found = 0;
 
-	if (n == 0)
-		return 0;
-	subjects[0] = e->title;
-	subjects[1] = e->source_name;
-	subjects[2] = entry_text(e);
-	if (e->text == NULL)
-		set->out_of_memory = 1;
-	return any_match(patterns, n, subjects, 3, set);
+	if (n > 0) {   /* the text is made only for a pattern */
+		subjects[0] = e->title;
+		subjects[1] = e->source_name;
+		subjects[2] = entry_text(e);
+		if (e->text == NULL)
+			set->out_of_memory = 1;
+		found = any_match(patterns, n, subjects, 3, set);
+	}
+	return found;
 }
 
 /* The first keep of n members (all when keep is 0). */
@@ -312,10 +324,9 @@ holds_slug(const struct held *held, size_t n, size_t owner, int other, const cha
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if ((held[i].owner == owner) != other && strcmp(held[i].slug, slug) == 0)
-			return 1;
-	return 0;
+	for (i = 0; i < n && ((held[i].owner == owner) == other || strcmp(held[i].slug, slug) != 0); i++)
+		;
+	return i < n;
 }
 
 static int
@@ -323,11 +334,11 @@ slug_taken(const struct feed *feeds, size_t n, size_t self, const char *slug)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (i != self && feeds[i].slug != NULL && strcmp(feeds[i].slug, slug) == 0)
-			return 1;
-	return 0;
+	for (i = 0; i < n && (i == self || feeds[i].slug == NULL || strcmp(feeds[i].slug, slug) != 0); i++)
+		;
+	return i < n;
 }
+
 
 /* The slug a new feed asks for: its name's (a topic's own name, not its
  * "Planet — NAME" title), else its site's host's. */
@@ -522,12 +533,15 @@ static int
 stands_before(const struct candidate *a, const struct candidate *b)
 {
 	int na = a->rule != NULL && a->rule->title != NULL, nb = b->rule != NULL && b->rule->title != NULL;
+	int before;
 
 	if (na != nb)
-		return na;
-	if (!na && (a->from_page != b->from_page || !a->from_page))
-		return a->from_page && !b->from_page;
-	return a->rule != NULL && (b->rule == NULL || a->rule < b->rule);
+		before = na;
+	else if (!na && (a->from_page != b->from_page || !a->from_page))
+		before = a->from_page && !b->from_page;
+	else
+		before = a->rule != NULL && (b->rule == NULL || a->rule < b->rule);
+	return before;
 }
 
 /* Makes one author feed from its candidates c[0..n). */
@@ -540,11 +554,12 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	const struct entry *first;
 	const char *title = NULL, *description = NULL;
 	size_t i, k, kept;
+	int rc = -1;
 
 	f->kind = "author";
 	f->members = calloc(n, sizeof *f->members);
 	if (f->members == NULL)
-		return -1;
+		goto done;
 	/* A feed stands for one of its sources (a feed that merges several
 	 * must not change with whichever posted last): the one whose rule
 	 * names the feed, first in the file; else one on today's page, first
@@ -575,7 +590,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	f->n_members = merge(c, n, f->members, opt->now);
 	qsort(f->members, f->n_members, sizeof *f->members, by_date);
 	if (s != NULL && s->n_exclude > 0 && (f->excluded = calloc(f->n_members, sizeof *f->excluded)) == NULL)
-		return -1;
+		goto done;
 	for (i = kept = 0; i < f->n_members; i++) {
 		if (s == NULL || !matches(s->exclude, s->n_exclude, f->members[i].entry, set))
 			f->members[kept++] = f->members[i];
@@ -594,9 +609,12 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	f->subtitle = strdup(first->source_title);
 	f->description = description != NULL ? strdup(description) :
 	    buf_concat(f->title != NULL ? f->title : "", " on ", planet_name(page), NULL);
-	return f->title != NULL && f->link != NULL && f->subtitle != NULL &&
-	    f->description != NULL ? 0 : -1;
+	if (f->title != NULL && f->link != NULL && f->subtitle != NULL && f->description != NULL)
+		rc = 0;
+done:
+	return rc;
 }
+
 
 static int
 by_member_id(const void *a, const void *b)
@@ -623,13 +641,14 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
     const struct group_options *opt)
 {
 	size_t i, k, n = 0, kept;
+	int rc = -1;
 
 	t->kind = "topic";
 	for (i = 0; i < n_authors; i++)
 		n += set->feeds[i].n_members;
 	t->members = calloc(n ? n : 1, sizeof *t->members);
 	if (t->members == NULL)
-		return -1;
+		goto done;
 	for (i = 0; i < n_authors; i++) {
 		const struct feed *f = &set->feeds[i];
 
@@ -657,7 +676,10 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 	    buf_concat(topic->name, " posts on ", planet_name(set->page), NULL);
 	t->link = strdup(set->page->link != NULL ? set->page->link : "");
 	t->subtitle = strdup(topic->name);
-	return t->title != NULL && t->description != NULL && t->link != NULL && t->subtitle != NULL ? 0 : -1;
+	if (t->title != NULL && t->description != NULL && t->link != NULL && t->subtitle != NULL)
+		rc = 0;
+done:
+	return rc;
 }
 
 /* Whether --only lets a feed have author files: its name or site link
@@ -668,22 +690,20 @@ listed(const struct feed *f, const struct settings *s, struct feed_set *set)
 	const char *subjects[2] = { f->title, f->link };
 	const struct entry *seen = NULL;
 	size_t i;
+	int yes = s == NULL || s->n_only == 0 || any_match(s->only, s->n_only, subjects, 2, set);
 
-	if (s == NULL || s->n_only == 0 || any_match(s->only, s->n_only, subjects, 2, set))
-		return 1;
 	/* Also by the page's names of its sources, as topics and [source]
 	 * sections know them, when a rule renamed the feed. */
-	for (i = 0; i < f->n_members; i++) {
+	for (i = 0; !yes && i < f->n_members; i++) {
 		const struct entry *e = f->members[i].entry;
 		const char *name = e->source_name;
 
 		if (seen != NULL && strcmp(name, seen->source_name) == 0)
 			continue;
 		seen = e;
-		if (strcmp(name, f->title) != 0 && any_match(s->only, s->n_only, &name, 1, set))
-			return 1;
+		yes = strcmp(name, f->title) != 0 && any_match(s->only, s->n_only, &name, 1, set);
 	}
-	return 0;
+	return yes;
 }
 
 static int
@@ -698,12 +718,13 @@ set_id(struct entry *e, const char *id)
 {
 	char *copy = strdup(id);
 
-	if (copy == NULL)
-		return -1;
-	free(e->id);
-	e->id = copy;
-	return 0;
+	if (copy != NULL) {
+		free(e->id);
+		e->id = copy;
+	}
+	return copy != NULL ? 0 : -1;
 }
+
 
 /* Posts without a usable permalink that share source, title and minute
  * (untitled status posts, say) share a made-up id, and would be taken for
@@ -858,15 +879,16 @@ sort_by_link(const struct state *archive, const struct entry ***sorted, size_t *
 	*n = 0;
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 		*n += archive->feeds[i].n_entries;
-	if ((*sorted = calloc(*n + 1, sizeof **sorted)) == NULL)
-		return -1;
-	*n = 0;
-	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
-		for (k = 0; k < archive->feeds[i].n_entries; k++)
-			(*sorted)[(*n)++] = &archive->feeds[i].entries[k];
-	qsort(*sorted, *n, sizeof **sorted, by_link);
-	return 0;
+	if ((*sorted = calloc(*n + 1, sizeof **sorted)) != NULL) {
+		*n = 0;
+		for (i = 0; archive != NULL && i < archive->n_feeds; i++)
+			for (k = 0; k < archive->feeds[i].n_entries; k++)
+				(*sorted)[(*n)++] = &archive->feeds[i].entries[k];
+		qsort(*sorted, *n, sizeof **sorted, by_link);
+	}
+	return *sorted != NULL ? 0 : -1;
 }
+
 
 /* The archived post that e, matching none by title or date, is an edit
  * of: one of its source with its permalink, that no post on the page is,
@@ -996,7 +1018,7 @@ group_page(struct page *page, struct state *archive,
     const struct group_options *opt, struct feed_set **out, char **err)
 {
 	const struct settings *s = opt->settings;
-	struct feed_set *set;
+	struct feed_set *set = NULL;
 	struct candidate *all = NULL;
 	const char **fixed = NULL, **fixed_at = NULL;
 	struct held *held = NULL;
@@ -1008,7 +1030,7 @@ group_page(struct page *page, struct state *archive,
 
 	*out = NULL;
 	if (distinguish_made_up_ids(page, archive) != 0 || distinguish_shared_permalinks(page, archive) != 0)
-		return err_nomem(err);
+		goto nomem;
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 		n += archive->feeds[i].n_entries;
 	set = calloc(1, sizeof *set);
@@ -1162,13 +1184,13 @@ done:
 	free(fixed);
 	free(fixed_at);
 	free(held);
-	if (rc != UP_OK) {
+	if (rc != UP_OK)
 		feed_set_free(set);
-		return rc;
-	}
-	*out = set;
+	else
+		*out = set;
 	return rc;
 }
+
 
 /* What goes between base_url and a path under it: "/" unless it ends
  * with one (or is empty or NULL: no base URL). */
@@ -1215,9 +1237,8 @@ feed_card(const struct feed *f, const char *base_url)
 static char *
 feed_id(const struct feed *f, const char *id_name, const char *url, const char *base_url)
 {
-	if (base_url != NULL && base_url[0] != '\0')
-		return strdup(url);
-	return buf_concat("urn:unplanet:", id_name, ":", f->kind, ":", f->slug, NULL);
+	return base_url != NULL && base_url[0] != '\0' ? strdup(url) :
+	    buf_concat("urn:unplanet:", id_name, ":", f->kind, ":", f->slug, NULL);
 }
 
 /* The first max bytes of text, cut after a whole word where possible and
@@ -1225,26 +1246,29 @@ feed_id(const struct feed *f, const char *id_name, const char *url, const char *
 static char *
 excerpt(const char *text, size_t max)
 {
-	size_t n = strlen(text), cut;
+	size_t n = strlen(text), cut = max;
 	struct buf out = { 0 };
+	char *s = NULL;
 
-	if (n <= max)
-		return strdup(text);
-	cut = max;
-	while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-		cut--;
-	for (size_t i = cut; i > max / 2; i--) {
-		if (text[i] == ' ') {
-			cut = i;
-			break;
+	if (n <= max) {
+		s = strdup(text);
+	} else {
+		while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+			cut--;
+		for (size_t i = cut; i > max / 2; i--) {
+			if (text[i] == ' ') {
+				cut = i;
+				break;
+			}
 		}
-	}
-	if (buf_add(&out, text, cut) != 0 || buf_adds(&out, "\xe2\x80\xa6") != 0) {
+		if (buf_add(&out, text, cut) == 0 && buf_adds(&out, "\xe2\x80\xa6") == 0)
+			s = buf_take(&out);
 		buf_free(&out);
-		return NULL;
 	}
-	return buf_take(&out);
+	return s;
 }
+
+
 
 static xmlNodePtr
 add_text(xmlNodePtr parent, const char *name, const char *value)
@@ -1261,10 +1285,9 @@ add_date(xmlNodePtr parent, const char *name, time_t t)
 	date_rfc3339(t, rfc3339);
 	date_rfc822(t, rfc822);
 	n = add_text(parent, name, rfc3339);
-	if (n != NULL && xmlNewProp(n, (const xmlChar *)"rfc822", (const xmlChar *)rfc822) == NULL)
-		return NULL;
-	return n;
+	return n != NULL && xmlNewProp(n, (const xmlChar *)"rfc822", (const xmlChar *)rfc822) != NULL ? n : NULL;
 }
+
 
 /* What stands for a title that shows nothing ("", " ", U+200B): the
  * start of the post's text (malloc'd; NULL when memory runs out). */
@@ -1288,12 +1311,10 @@ add_entry(xmlNodePtr feed, const struct member *m, int slim)
 	int ok;
 
 	n = xmlNewChild(feed, NULL, (const xmlChar *)"entry", NULL);
-	if (n == NULL)
-		return -1;
 	summary = e->summary != NULL ? strdup(e->summary) : excerpt(text, SUMMARY_MAX);
 	if (text_is_blank(e->title))
 		untitled = untitled_excerpt(e);
-	ok = summary != NULL && (untitled != NULL || !text_is_blank(e->title)) &&
+	ok = n != NULL && summary != NULL && (untitled != NULL || !text_is_blank(e->title)) &&
 	    add_text(n, "id", e->id) != NULL;
 	if (ok && untitled != NULL) {
 		xmlNodePtr t = add_text(n, "title", untitled);
@@ -1335,13 +1356,11 @@ archive_differs(const struct feed_set *set, size_t i)
 	const struct feed *f = &set->feeds[i];
 	size_t k;
 
-	if (f->n_excluded > 0)
-		return 1;
-	for (k = f->n_shown; k < f->n_members; k++)
-		if (archived(f, k))
-			return 1;
-	return 0;
+	for (k = f->n_shown; k < f->n_members && !archived(f, k); k++)
+		;
+	return f->n_excluded > 0 || k < f->n_members;
 }
+
 
 /* Builds <feed> for set->feeds[i] under parent (or as the root of doc). */
 static xmlNodePtr
@@ -1357,18 +1376,16 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 	int ok;
 
 	root = xmlNewDocNode(doc, NULL, (const xmlChar *)"feed", NULL);
-	if (root == NULL)
-		return NULL;
-	if (parent != NULL)
+	if (root != NULL && parent != NULL)
 		xmlAddChild(parent, root);
-	else
+	else if (root != NULL)
 		xmlDocSetRootElement(doc, root);
 	if (!newest_updated(f, &updated))
 		updated = set->newest;
 	url = feed_url(f, base_url);
 	id = url != NULL ? feed_id(f, set->id_name, url, base_url) : NULL;
 	card = feed_card(f, base_url);
-	ok = id != NULL && card != NULL &&
+	ok = root != NULL && id != NULL && card != NULL &&
 	    xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") != NULL &&
 	    xmlNewProp(root, (const xmlChar *)"kind", (const xmlChar *)f->kind) != NULL &&
 	    xmlNewProp(root, (const xmlChar *)"slug", (const xmlChar *)f->slug) != NULL &&
@@ -1421,11 +1438,9 @@ document(const struct feed_set *set, size_t i, const struct group_options *opt, 
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 
-	if (doc == NULL)
-		return NULL;
-	if (build_feed(doc, NULL, set, i, opt, archive) == NULL) {
+	if (doc != NULL && build_feed(doc, NULL, set, i, opt, archive) == NULL) {
 		xmlFreeDoc(doc);
-		return NULL;
+		doc = NULL;
 	}
 	return doc;
 }
@@ -1448,16 +1463,13 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 {
 	const char *base_url = opt != NULL ? opt->base_url : NULL;
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-	xmlNodePtr root, n;
+	xmlNodePtr root = doc != NULL ? xmlNewDocNode(doc, NULL, (const xmlChar *)"directory", NULL) : NULL, n;
 	time_t updated = 0, t;
 	size_t i;
-	int ok, any;
+	int ok = 0, any;
 
-	if (doc == NULL)
-		return NULL;
-	root = xmlNewDocNode(doc, NULL, (const xmlChar *)"directory", NULL);
 	if (root == NULL)
-		goto fail;
+		goto done;
 	xmlDocSetRootElement(doc, root);
 	for (i = 0, any = 0; i < set->n_feeds; i++)
 		if (!set->feeds[i].hidden && newest_updated(&set->feeds[i], &t) && (!any || t > updated)) {
@@ -1519,34 +1531,32 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 		free(path);
 		free(url);
 	}
-	if (ok)
-		return doc;
-fail:
-	xmlFreeDoc(doc);
-	return NULL;
+done:
+	if (!ok) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	return doc;
 }
+
 
 xmlDocPtr
 feed_set_document(const struct feed_set *set, const struct group_options *opt)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-	xmlNodePtr root;
+	xmlNodePtr root = doc != NULL ? xmlNewDocNode(doc, NULL, (const xmlChar *)"unplanet", NULL) : NULL;
 	size_t i;
+	int ok = root != NULL;
 
-	if (doc == NULL)
-		return NULL;
-	root = xmlNewDocNode(doc, NULL, (const xmlChar *)"unplanet", NULL);
-	if (root == NULL) {
-		xmlFreeDoc(doc);
-		return NULL;
+	if (ok) {
+		xmlDocSetRootElement(doc, root);
+		ok = xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") != NULL;
 	}
-	xmlDocSetRootElement(doc, root);
-	xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1");
-	for (i = 0; i < set->n_feeds; i++) {
-		if (build_feed(doc, root, set, i, opt, 0) == NULL) {
-			xmlFreeDoc(doc);
-			return NULL;
-		}
+	for (i = 0; ok && i < set->n_feeds; i++)
+		ok = build_feed(doc, root, set, i, opt, 0) != NULL;
+	if (!ok) {
+		xmlFreeDoc(doc);
+		doc = NULL;
 	}
 	return doc;
 }
@@ -1556,9 +1566,7 @@ feed_set_free(struct feed_set *set)
 {
 	size_t i;
 
-	if (set == NULL)
-		return;
-	for (i = 0; i < set->n_feeds; i++) {
+	for (i = 0; set != NULL && i < set->n_feeds; i++) {
 		struct feed *f = &set->feeds[i];
 
 		free(f->slug);
@@ -1569,7 +1577,10 @@ feed_set_free(struct feed_set *set)
 		free(f->members);
 		free(f->excluded);
 	}
-	free(set->feeds);
-	free(set->id_name);
-	free(set);
+	if (set != NULL) {
+		free(set->feeds);
+		free(set->id_name);
+		free(set);
+	}
 }
+
