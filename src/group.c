@@ -824,19 +824,21 @@ done:
 }
 
 /* Known posts by permalink: one table by permalink, title and date, one
- * by permalink and title, one by permalink and date (the first post
- * recorded under each key), the permalinks in use, and the archived
- * posts the page shows (by id). */
+ * by permalink and title, one by permalink and date, one by permalink and
+ * content for untitled posts (the first post recorded under each key),
+ * the permalinks in use, and the archived posts the page shows (by id). */
 struct known_posts {
-	xmlHashTablePtr exact, by_title, by_date, claimed, links;
+	xmlHashTablePtr exact, by_title, by_date, by_content, claimed, links;
 };
 
 static int
 record_post(struct known_posts *k, struct entry *e)
 {
-	char date[32];
+	char date[32], digest[17];
 
 	snprintf(date, sizeof date, "%lld", (long long)e->published);
+	if (e->title[0] == '\0')
+		snprintf(digest, sizeof digest, "%016llx", content_hash(e));
 	return (xmlHashLookup(k->links, (const xmlChar *)e->link) == NULL &&
 	    xmlHashAddEntry(k->links, (const xmlChar *)e->link, e) != 0) ||
 	    (xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date) == NULL &&
@@ -844,23 +846,31 @@ record_post(struct known_posts *k, struct entry *e)
 	    (e->title[0] != '\0' && xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)e->title) == NULL &&
 	    xmlHashAddEntry2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)e->title, e) != 0) ||
 	    (xmlHashLookup2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date) == NULL &&
-	    xmlHashAddEntry2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date, e) != 0) ? -1 : 0;
+	    xmlHashAddEntry2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date, e) != 0) ||
+	    (e->title[0] == '\0' && xmlHashLookup2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest) == NULL &&
+	    xmlHashAddEntry2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest, e) != 0) ? -1 : 0;
 }
 
 /* The known post e is, by permalink and the same title and date, else
  * the same title (not none), else the same date (an edit changes one,
- * seldom both); NULL when none. */
+ * seldom both), else, untitled, the same content (re-dated: the archive
+ * keeps the date it was first seen with, and an untitled post has nothing
+ * else to be known by); NULL when none. */
 static const struct entry *
 known_post(const struct known_posts *k, const struct entry *e)
 {
 	const struct entry *p;
-	char date[32];
+	char date[32], digest[17];
 
 	snprintf(date, sizeof date, "%lld", (long long)e->published);
 	if ((p = xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date)) == NULL &&
 	    (e->title[0] == '\0' ||
 	    (p = xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)e->title)) == NULL))
 		p = xmlHashLookup2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date);
+	if (p == NULL && e->title[0] == '\0') {
+		snprintf(digest, sizeof digest, "%016llx", content_hash(e));
+		p = xmlHashLookup2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest);
+	}
 	return p;
 }
 
@@ -937,14 +947,14 @@ edited_post(const struct known_posts *k, const struct entry *const *archived, si
 static int
 distinguish_shared_permalinks(struct page *page, const struct state *archive)
 {
-	struct known_posts k = { NULL, NULL, NULL, NULL, NULL };
+	struct known_posts k = { NULL, NULL, NULL, NULL, NULL, NULL };
 	const struct entry **archived = NULL;   /* sorted by link, made when first needed */
 	time_t oldest = 0, second = 0;   /* the page's two oldest dates */
 	size_t i, j, at = 0, n_archived = 0;
 	int rc = -1;
 
 	if ((k.exact = xmlHashCreate(64)) == NULL || (k.by_title = xmlHashCreate(64)) == NULL ||
-	    (k.by_date = xmlHashCreate(64)) == NULL ||
+	    (k.by_date = xmlHashCreate(64)) == NULL || (k.by_content = xmlHashCreate(64)) == NULL ||
 	    (k.claimed = xmlHashCreate(64)) == NULL || (k.links = xmlHashCreate(64)) == NULL)
 		goto done;
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
@@ -1007,6 +1017,7 @@ done:
 	xmlHashFree(k.exact, NULL);
 	xmlHashFree(k.by_title, NULL);
 	xmlHashFree(k.by_date, NULL);
+	xmlHashFree(k.by_content, NULL);
 	xmlHashFree(k.claimed, NULL);
 	xmlHashFree(k.links, NULL);
 	free(archived);

@@ -281,6 +281,21 @@ def main():
            for x in ET.parse(f).getroot().findall(A + "entry")]
     check("history: a post without a permalink stays one entry over three runs",
           rc == 0 and len(ids) == 1 and ids[0].startswith("urn:unplanet:entry:"), f"{ids} {err}")
+    # An untitled post the Planet re-dates keeps its id and its one entry,
+    # also once the page's oldest post is newer than its first date (the
+    # archive keeps that date; the post has no title to be known by).
+    from hostile import BOB
+    un = os.path.join(work, "untitled-redated")
+    for k, hour in enumerate((9, 10)):
+        p = Post(1, BOB, b"<p>START untitled, re-dated END</p>", title=False, hour=hour)
+        older = Post(30, ALICE, b"<p>START older END</p>", hour=8 + k)
+        src = os.path.join(work, f"untitled-redated{k}.html")
+        open(src, "wb").write(page([p, older]))
+        rc, err = run(unplanet, "-o", un, src)
+    got = [(x.findtext(A + "id"), x.findtext(A + "published"))
+           for x in ET.parse(os.path.join(un, "authors", "bob.atom")).getroot().findall(A + "entry")]
+    check("history: an untitled post re-dated past the page's oldest date keeps its id and one entry",
+          rc == 0 and got == [(p.link, "2026-04-28T09:01:00Z")], f"{got} {err}")
 
     # Episodes that all link to the podcast's home page are different posts
     # (other title, other date), each with an id of its own that stays put
