@@ -13,21 +13,22 @@ err_set(char **err, int status, const char *fmt, ...)
 	char *msg;
 
 	if (err == NULL)
-		return status;
+		goto done;
 	free(*err);
 	*err = NULL;
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return status;
+		goto done;
 	msg = malloc((size_t)n + 1);
 	if (msg == NULL)
-		return status;
+		goto done;
 	va_start(ap, fmt);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	*err = msg;
+done:
 	return status;
 }
 
