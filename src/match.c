@@ -27,17 +27,14 @@ struct pattern {
 struct pattern *
 pattern_compile(const char *text, char **why)
 {
-	struct pattern *p;
+	struct pattern *p, *compiled = NULL;
 	int code;
 	PCRE2_SIZE offset;
 
 	*why = NULL;
 	p = calloc(1, sizeof *p);
-	if (p == NULL || (p->text = strdup(text)) == NULL) {
-		free(p);
-		*why = NULL;
-		return NULL;
-	}
+	if (p == NULL || (p->text = strdup(text)) == NULL)
+		goto done;   /* *why stays NULL: memory ran out */
 	p->code = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
 	    PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &code, &offset, NULL);
 	if (p->code == NULL) {
@@ -49,18 +46,18 @@ pattern_compile(const char *text, char **why)
 		*why = malloc(n);
 		if (*why != NULL)
 			snprintf(*why, n, "%s at offset %zu", (const char *)message, (size_t)offset);
-		pattern_free(p);
-		return NULL;
+		goto done;
 	}
 	p->context = pcre2_match_context_create(NULL);
-	if (p->context == NULL) {
-		pattern_free(p);
-		*why = NULL;
-		return NULL;
-	}
+	if (p->context == NULL)
+		goto done;   /* *why stays NULL: memory ran out */
 	pcre2_set_match_limit(p->context, MATCH_LIMIT);
 	pcre2_set_depth_limit(p->context, DEPTH_LIMIT);
-	return p;
+	compiled = p;
+	p = NULL;
+done:
+	pattern_free(p);   /* what a failure left half made (NULL members are fine) */
+	return compiled;
 }
 
 const char *
@@ -72,31 +69,35 @@ pattern_text(const struct pattern *p)
 int
 pattern_match(struct pattern *p, const char *subject, size_t len)
 {
-	pcre2_match_data *md;
-	int rc;
+	pcre2_match_data *md = NULL;
+	int rc, result = -1;
 
 	if (p->gave_up >= PATTERN_GIVE_UPS)
-		return -1;
-	if ((md = pcre2_match_data_create_from_pattern(p->code, NULL)) == NULL)
-		return -2;
+		goto done;
+	if ((md = pcre2_match_data_create_from_pattern(p->code, NULL)) == NULL) {
+		result = -2;
+		goto done;
+	}
 	/* The subject is valid UTF-8 (the reader made it so): skip the check. */
 	rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, PCRE2_NO_UTF_CHECK, md, p->context);
-	pcre2_match_data_free(md);
 	if (rc >= 0)
-		return 1;
-	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_NOMEMORY)
-		return rc == PCRE2_ERROR_NOMATCH ? 0 : -2;
-	p->gave_up++;
-	return -1;
+		result = 1;
+	else if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_NOMEMORY)
+		result = rc == PCRE2_ERROR_NOMATCH ? 0 : -2;
+	else
+		p->gave_up++;
+done:
+	pcre2_match_data_free(md);   /* NULL is fine */
+	return result;
 }
 
 void
 pattern_free(struct pattern *p)
 {
-	if (p == NULL)
-		return;
-	pcre2_code_free(p->code);
-	pcre2_match_context_free(p->context);
-	free(p->text);
-	free(p);
+	if (p != NULL) {
+		pcre2_code_free(p->code);
+		pcre2_match_context_free(p->context);
+		free(p->text);
+		free(p);
+	}
 }
