@@ -63,26 +63,30 @@ struct cursor {
 static int
 take_digits(struct cursor *c, int min, int max, int *out)
 {
-	int n = 0, v = 0;
+	int n = 0, v = 0, rc = -1;
 
 	while (c->p < c->end && n < max && *c->p >= '0' && *c->p <= '9') {
 		v = v * 10 + (*c->p - '0');
 		c->p++;
 		n++;
 	}
-	if (n < min)
-		return -1;
-	*out = v;
-	return 0;
+	if (n >= min) {
+		*out = v;
+		rc = 0;
+	}
+	return rc;
 }
 
 static int
 take_char(struct cursor *c, char ch)
 {
-	if (c->p >= c->end || *c->p != ch)
-		return -1;
-	c->p++;
-	return 0;
+	int rc = -1;
+
+	if (c->p < c->end && *c->p == ch) {
+		c->p++;
+		rc = 0;
+	}
+	return rc;
 }
 
 static int
@@ -110,17 +114,18 @@ take_month(struct cursor *c, int *month)
 {
 	const char *w;
 	size_t wn;
-	int i;
+	int i, rc = -1;
 
-	if (take_word(c, &w, &wn) != 0)
-		return -1;
-	for (i = 0; i < 12; i++) {
-		if (strlen(month_names[i]) == wn && strncasecmp(w, month_names[i], wn) == 0) {
-			*month = i + 1;
-			return 0;
+	if (take_word(c, &w, &wn) == 0) {
+		for (i = 0; i < 12; i++) {
+			if (strlen(month_names[i]) == wn && strncasecmp(w, month_names[i], wn) == 0) {
+				*month = i + 1;
+				rc = 0;
+				break;
+			}
 		}
 	}
-	return -1;
+	return rc;
 }
 
 /* "April 28, 2026": the part both Planet formats share. Python's %Y
@@ -128,31 +133,35 @@ take_month(struct cursor *c, int *month)
 static int
 take_day(struct cursor *c, int *y, int *m, int *d)
 {
+	int rc = 0;
+
 	if (take_month(c, m) != 0 || take_spaces(c) != 0 || take_digits(c, 1, 2, d) != 0 ||
 	    take_char(c, ',') != 0 || take_spaces(c) != 0 || take_digits(c, 1, 4, y) != 0)
-		return -1;
-	if (*y < 1 || *d < 1 || *d > days_in_month(*y, *m))
-		return -1;
-	return 0;
+		rc = -1;
+	else if (*y < 1 || *d < 1 || *d > days_in_month(*y, *m))
+		rc = -1;
+	return rc;
 }
 
 /* A numeric zone, +hh:mm or +hhmm, as minutes east of UTC. */
 static int
 take_offset(struct cursor *c, int *minutes)
 {
-	int sign, hh, mm;
+	int sign, hh, mm, rc = -1;
 
 	if (c->p >= c->end || (*c->p != '+' && *c->p != '-'))
-		return -1;
+		goto done;
 	sign = *c->p == '-' ? -1 : 1;
 	c->p++;
 	if (take_digits(c, 2, 2, &hh) != 0)
-		return -1;
+		goto done;
 	(void)take_char(c, ':');
 	if (take_digits(c, 2, 2, &mm) != 0 || hh > 23 || mm > 59)
-		return -1;
+		goto done;
 	*minutes = sign * (hh * 60 + mm);
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 /* What Planet prints after the time: its server's zone name ("UTC",
@@ -173,13 +182,13 @@ int
 date_parse_day(const char *s, size_t n, long *day)
 {
 	struct cursor c = { s, s + n };
-	int y, m, d;
+	int y, m, d, rc = 0;
 
 	if (take_day(&c, &y, &m, &d) != 0 || c.p != c.end)
-		return -1;
-	if (day != NULL)
+		rc = -1;
+	else if (day != NULL)
 		*day = (long)days_from_civil(y, m, d);
-	return 0;
+	return rc;
 }
 
 int
@@ -188,71 +197,75 @@ date_parse_planet(const char *s, size_t n, time_t *t, long *day)
 	struct cursor c = { s, s + n };
 	const char *w;
 	size_t wn;
-	int y, m, d, hh, mm, pm;
+	int y, m, d, hh, mm, pm, rc = -1;
 
 	if (take_day(&c, &y, &m, &d) != 0 || take_spaces(&c) != 0 ||
 	    take_digits(&c, 1, 2, &hh) != 0 || take_char(&c, ':') != 0 ||
 	    take_digits(&c, 2, 2, &mm) != 0 || take_spaces(&c) != 0 ||
 	    take_word(&c, &w, &wn) != 0 || wn != 2)
-		return -1;
+		goto done;
 	if (strncasecmp(w, "AM", 2) == 0)
 		pm = 0;
 	else if (strncasecmp(w, "PM", 2) == 0)
 		pm = 1;
 	else
-		return -1;
+		goto done;
 	if (hh < 1 || hh > 12 || mm > 59)
-		return -1;
+		goto done;
 	if (c.p < c.end && (take_spaces(&c) != 0 || take_zone_name(&c) != 0))
-		return -1;
+		goto done;
 	hh = hh % 12 + (pm ? 12 : 0);
 	*t = (time_t)(days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60);
 	if (day != NULL)
 		*day = (long)days_from_civil(y, m, d);
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 int
 date_parse_rfc3339(const char *s, time_t *t)
 {
 	struct cursor c = { s, s + strlen(s) };
-	int y, mo, d, hh, mi, ss, zone = 0;
+	int y, mo, d, hh, mi, ss, zone = 0, rc = -1;
 	int64_t utc;
 
 	if (take_digits(&c, 4, 4, &y) != 0 || take_char(&c, '-') != 0 ||
 	    take_digits(&c, 2, 2, &mo) != 0 || take_char(&c, '-') != 0 ||
 	    take_digits(&c, 2, 2, &d) != 0)
-		return -1;
+		goto done;
 	if (c.p >= c.end || (*c.p != 'T' && *c.p != 't' && *c.p != ' '))
-		return -1;
+		goto done;
 	c.p++;
 	if (take_digits(&c, 2, 2, &hh) != 0 || take_char(&c, ':') != 0 ||
 	    take_digits(&c, 2, 2, &mi) != 0 || take_char(&c, ':') != 0 ||
 	    take_digits(&c, 2, 2, &ss) != 0)
-		return -1;
+		goto done;
 	if (c.p < c.end && *c.p == '.') {
 		int frac;
 
 		c.p++;
 		if (take_digits(&c, 1, 9, &frac) != 0)
-			return -1;
+			goto done;
 		while (c.p < c.end && *c.p >= '0' && *c.p <= '9')
 			c.p++;
 	}
 	if (c.p < c.end && (*c.p == 'Z' || *c.p == 'z'))
 		c.p++;
 	else if (take_offset(&c, &zone) != 0)
-		return -1;
+		goto done;
 	if (c.p != c.end || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
 	    hh > 23 || mi > 59 || ss > 60)
-		return -1;
+		goto done;
 	utc = days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss - (int64_t)zone * 60;
 	/* Only years 1 to 9999 in UTC, which is how it is written again:
 	 * 0000-01-01T00:00:00+00:01 would be year -1, which nothing reads. */
 	if (utc < days_from_civil(1, 1, 1) * 86400 || utc >= days_from_civil(10000, 1, 1) * 86400)
-		return -1;
+		goto done;
 	*t = (time_t)utc;
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 static void
