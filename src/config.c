@@ -47,12 +47,14 @@ append(void *listp, size_t *n, void *item)
 {
 	void ***list = listp;
 	void **p = realloc(*list, (*n + 1) * sizeof *p);
+	int rc = -1;
 
-	if (p == NULL)
-		return -1;
-	p[(*n)++] = item;
-	*list = p;
-	return 0;
+	if (p != NULL) {
+		p[(*n)++] = item;
+		*list = p;
+		rc = 0;
+	}
+	return rc;
 }
 
 /* Why an empty pattern is refused, wherever it is given. */
@@ -62,12 +64,14 @@ static int
 append_size(size_t **list, size_t *n, size_t item)
 {
 	size_t *p = realloc(*list, (*n + 1) * sizeof *p);
+	int rc = -1;
 
-	if (p == NULL)
-		return -1;
-	p[(*n)++] = item;
-	*list = p;
-	return 0;
+	if (p != NULL) {
+		p[(*n)++] = item;
+		*list = p;
+		rc = 0;
+	}
+	return rc;
 }
 
 /* Compiles text and appends it to a pattern list. */
@@ -76,37 +80,42 @@ add_pattern(struct pattern ***list, size_t *n, const char *text, char **why)
 {
 	char *reason = NULL;
 	struct pattern *p;
+	int rc = -2;
 
 	/* It would match every entry: an exclusion would empty every feed. */
 	if (text[0] == '\0') {
 		*why = strdup(EMPTY_PATTERN);
-		return -2;
+		goto done;
 	}
 	p = pattern_compile(text, &reason);
 	if (p == NULL) {
 		/* No reason: memory ran out (*why NULL says so). */
 		*why = reason != NULL ? fail("invalid pattern '%s': %s", text, reason) : NULL;
-		free(reason);
-		return -2;
+		goto done;
 	}
 	if (append(list, n, p) != 0) {
 		pattern_free(p);
 		*why = NULL;
-		return -2;
+		goto done;
 	}
-	return 0;
+	rc = 0;
+done:
+	free(reason);   /* set only when pattern_compile failed */
+	return rc;
 }
 
 static int
 set_string(char **field, const char *value)
 {
 	char *copy = strdup(value);
+	int rc = -1;
 
-	if (copy == NULL)
-		return -1;
-	free(*field);
-	*field = copy;
-	return 0;
+	if (copy != NULL) {
+		free(*field);
+		*field = copy;
+		rc = 0;
+	}
+	return rc;
 }
 
 static int
@@ -114,13 +123,15 @@ parse_long(const char *value, long min, long max, long *out)
 {
 	char *end;
 	long v;
+	int rc = 0;
 
 	errno = 0;
 	v = strtol(value, &end, 10);
 	if (end == value || *end != '\0' || errno != 0 || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
+		rc = -1;
+	else
+		*out = v;
+	return rc;
 }
 
 static int
@@ -129,11 +140,12 @@ parse_size(const char *value, long long *out)
 	char *end;
 	unsigned long long v;
 	unsigned shift = 0;
+	int rc = -1;
 
 	errno = 0;
 	v = strtoull(value, &end, 10);
 	if (end == value || errno != 0 || *value == '-')
-		return -1;
+		goto done;
 	if (*end == 'k' || *end == 'K')
 		shift = 10;
 	else if (*end == 'm' || *end == 'M')
@@ -143,9 +155,11 @@ parse_size(const char *value, long long *out)
 	if (shift != 0)
 		end++;
 	if (*end != '\0' || v == 0 || v > (1ULL << 40) >> shift)
-		return -1;
+		goto done;
 	*out = (long long)(v << shift);
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 static int
@@ -153,41 +167,46 @@ parse_bool(const char *value, int *out)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" }, *const no[] = { "no", "false", "off", "0" };
 	size_t i;
+	int rc = -1;
 
 	for (i = 0; i < 4; i++) {
 		if (strcasecmp(value, yes[i]) == 0) {
 			*out = 1;
-			return 0;
+			rc = 0;
+			break;
 		}
 		if (strcasecmp(value, no[i]) == 0) {
 			*out = 0;
-			return 0;
+			rc = 0;
+			break;
 		}
 	}
-	return -1;
+	return rc;
 }
 
 static struct topic *
 find_topic(struct settings *s, const char *name, int create)
 {
-	struct topic *t;
+	struct topic *t, *found = NULL;
 	size_t i;
 
-	for (i = 0; i < s->n_topics; i++)
+	for (i = 0; found == NULL && i < s->n_topics; i++)
 		if (strcmp(s->topics[i].name, name) == 0)
-			return &s->topics[i];
-	if (!create)
-		return NULL;
+			found = &s->topics[i];
+	if (found != NULL || !create)
+		goto done;
 	t = realloc(s->topics, (s->n_topics + 1) * sizeof *t);
 	if (t == NULL)
-		return NULL;
+		goto done;
 	s->topics = t;
 	t = &s->topics[s->n_topics];
 	memset(t, 0, sizeof *t);
 	if ((t->name = strdup(name)) == NULL)
-		return NULL;
+		goto done;
 	s->n_topics++;
-	return t;
+	found = t;
+done:
+	return found;
 }
 
 static int
@@ -216,21 +235,19 @@ int
 settings_set(struct settings *s, const char *key, const char *value, char **why)
 {
 	long n;
-	int b;
+	int b, rc = -2;
 
 	*why = NULL;
 	/* Values reach feeds and patterns: they must be text XML can carry.
 	 * File and folder names reach only messages, and may be any bytes. */
 	if (!is_path(key, value) && !text_is_clean(value, strlen(value))) {
 		*why = fail("%s: the value is not valid UTF-8 text", key, NULL);
-		return -2;
-	}
-	if (strcmp(key, "source") == 0 || strcmp(key, "output") == 0 || strcmp(key, "xslt-dir") == 0) {
+	} else if (strcmp(key, "source") == 0 || strcmp(key, "output") == 0 || strcmp(key, "xslt-dir") == 0) {
 		char **field = key[0] == 's' ? &s->source : key[0] == 'o' ? &s->output : &s->xslt_dir;
 
 		if (value[0] == '\0') {
 			*why = fail("%s needs a value", key, NULL);
-			return -2;
+			goto done;
 		}
 		/* Said here, so that a config file's mistake gets its FILE:LINE. */
 		if (field == &s->source && fetch_is_url(value) && !fetch_is_http(value)) {
@@ -238,101 +255,91 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 
 			*why = shown != NULL ? fail("%s: only http and https URLs can be fetched", shown, NULL) : NULL;
 			free(shown);
-			return -2;
+			goto done;
 		}
-		return set_string(field, value) == 0 ? 0 : (*why = NULL, -2);
-	}
-	if (strcmp(key, "base-url") == 0) {
+		rc = set_string(field, value) == 0 ? 0 : (*why = NULL, -2);
+	} else if (strcmp(key, "base-url") == 0) {
 		if (!base_url_ok(value)) {
 			*why = fail("base-url must be an http(s) URL with a host, and no query, fragment, "
 			    "user:password or space, such as https://feeds.example.org/planet/: '%s'", value, NULL);
-			return -2;
+			goto done;
 		}
-		return set_string(&s->base_url, value) == 0 ? 0 : (*why = NULL, -2);
-	}
-	if (strcmp(key, "stylesheet") == 0) {
+		rc = set_string(&s->base_url, value) == 0 ? 0 : (*why = NULL, -2);
+	} else if (strcmp(key, "stylesheet") == 0) {
 		char *copy = strdup(value), *name = writer_format_name(value);
 
 		if (copy != NULL && name == NULL && errno != ENOMEM) {   /* said here, for a config file's FILE:LINE */
 			free(copy);
 			*why = fail("%s: " WRITER_NAME_RULE, value, NULL);
-			return -2;
-		}
-		if (copy == NULL || name == NULL || append(&s->stylesheets, &s->n_stylesheets, copy) != 0) {
+		} else if (copy == NULL || name == NULL || append(&s->stylesheets, &s->n_stylesheets, copy) != 0) {
 			free(name);
 			free(copy);
 			*why = NULL;
-			return -2;
+		} else {
+			free(name);
+			rc = 0;
 		}
-		free(name);
-		return 0;
-	}
-	if (strcmp(key, "timeout") == 0) {
-		if (parse_long(value, 1, 86400, &s->timeout) != 0) {
+	} else if (strcmp(key, "timeout") == 0) {
+		if (parse_long(value, 1, 86400, &s->timeout) != 0)
 			*why = fail("timeout needs a number of seconds (1 to 86400): '%s'", value, NULL);
-			return -2;
-		}
-		return 0;
-	}
-	if (strcmp(key, "keep") == 0) {
+		else
+			rc = 0;
+	} else if (strcmp(key, "keep") == 0) {
 		if (parse_long(value, 0, 1000000, &n) != 0) {
 			*why = fail("keep needs a number of entries (0 to 1000000): '%s'", value, NULL);
-			return -2;
+		} else {
+			s->keep = n;
+			rc = 0;
 		}
-		s->keep = n;
-		return 0;
-	}
-	if (strcmp(key, "max-size") == 0) {
-		if (parse_size(value, &s->max_size) != 0) {
+	} else if (strcmp(key, "max-size") == 0) {
+		if (parse_size(value, &s->max_size) != 0)
 			*why = fail("max-size needs a size in bytes, with an optional k, M or G (32M): '%s'", value, NULL);
-			return -2;
-		}
-		return 0;
-	}
-	if (strcmp(key, "force") == 0 || strcmp(key, "wait") == 0 || strcmp(key, "dump") == 0 ||
+		else
+			rc = 0;
+	} else if (strcmp(key, "force") == 0 || strcmp(key, "wait") == 0 || strcmp(key, "dump") == 0 ||
 	    strcmp(key, "quiet") == 0 || strcmp(key, "verbose") == 0) {
 		int *field = key[0] == 'f' ? &s->force : key[0] == 'w' ? &s->wait : key[0] == 'd' ? &s->dump :
 		    key[0] == 'q' ? &s->quiet : &s->verbose;
 
 		if (parse_bool(value, &b) != 0) {
 			*why = fail("%s needs yes or no: '%s'", key, value);
-			return -2;
+		} else {
+			*field = b;
+			rc = 0;
 		}
-		*field = b;
-		return 0;
-	}
-	if (strcmp(key, "topic") == 0) {
+	} else if (strcmp(key, "topic") == 0) {
 		const char *eq = strchr(value, '='), *pattern = eq != NULL ? eq + 1 + strspn(eq + 1, " \t") : NULL;
 		struct topic *t;
 		char *name;
-		int rc;
 
 		/* "Django = django" reads as "Django=django", as in the file. */
 		if (eq == NULL || eq == value || *pattern == '\0') {
 			*why = fail("topic needs NAME=PATTERN: '%s'", value, NULL);
-			return -2;
+			goto done;
 		}
 		if ((name = strndup(value, (size_t)(eq - value))) != NULL)
 			text_collapse_space(name);   /* " Web  dev " is "Web dev" */
 		if (name != NULL && name[0] == '\0') {
 			free(name);
 			*why = fail("topic needs NAME=PATTERN: '%s'", value, NULL);
-			return -2;
+			goto done;
 		}
 		if (name == NULL || (t = find_topic(s, name, 1)) == NULL) {
 			free(name);
 			*why = NULL;
-			return -2;
+			goto done;
 		}
 		free(name);
 		rc = add_pattern(&t->match, &t->n_match, pattern, why);
-		return rc;
+	} else if (strcmp(key, "exclude") == 0) {
+		rc = add_pattern(&s->exclude, &s->n_exclude, value, why);
+	} else if (strcmp(key, "only") == 0) {
+		rc = add_pattern(&s->only, &s->n_only, value, why);
+	} else {
+		rc = -1;
 	}
-	if (strcmp(key, "exclude") == 0)
-		return add_pattern(&s->exclude, &s->n_exclude, value, why);
-	if (strcmp(key, "only") == 0)
-		return add_pattern(&s->only, &s->n_only, value, why);
-	return -1;
+done:
+	return rc;
 }
 
 /* --- INI files ---------------------------------------------------------- */
@@ -374,14 +381,17 @@ static int
 looks_like_header(const char *line)
 {
 	const char *p = line + 1, *close = strchr(line, ']');
+	int looks = 0;
 
-	if (line[0] != '[' || close == NULL)
-		return 0;
-	p += strspn(p, " \t");
-	if (strncmp(p, "unplanet", 8) == 0)
-		return p + 8 + strspn(p + 8, " \t") == close;
-	return (strncmp(p, "topic", 5) == 0 && text_is_space(p[5])) ||
-	    (strncmp(p, "source", 6) == 0 && text_is_space(p[6]));
+	if (line[0] == '[' && close != NULL) {
+		p += strspn(p, " \t");
+		if (strncmp(p, "unplanet", 8) == 0)
+			looks = p + 8 + strspn(p + 8, " \t") == close;
+		else
+			looks = (strncmp(p, "topic", 5) == 0 && text_is_space(p[5])) ||
+			    (strncmp(p, "source", 6) == 0 && text_is_space(p[6]));
+	}
+	return looks;
 }
 
 /* fgets, or NULL (with the reason noted) when what it read holds a NUL
@@ -397,7 +407,7 @@ read_part(struct reading *r, char *str, int num, int line_start)
 		if (line_start)
 			r->line++;
 		bad(r, strdup("a NUL byte (is this a text file?)"));
-		return NULL;
+		got = NULL;
 	}
 	return got;
 }
@@ -413,12 +423,12 @@ read_line(char *str, int num, void *stream)
 {
 	struct reading *r = stream;
 	struct buf whole = { 0 };
-	char *got = read_part(r, str, num, r->at_line_start), *close, *name = NULL;
-	int *lines;
+	char *got = read_part(r, str, num, r->at_line_start), *close, *name = NULL, *line = NULL;
+	int *lines, nomem = 0;
 	size_t n;
 
 	if (got == NULL)
-		return NULL;
+		goto done;
 	/* Old Mac line ends: the whole file would read as its first line. */
 	for (close = strchr(str, '\r'); close != NULL && (close[1] == '\n' || close[1] == '\0');
 	    close = strchr(close + 1, '\r'))
@@ -426,8 +436,9 @@ read_line(char *str, int num, void *stream)
 	if (close != NULL) {
 		if (r->at_line_start)
 			r->line++;
-		bad(r, strdup("a carriage return alone ends no line (save the file with LF or CRLF line ends)"));
-		return NULL;
+		bad(r, strdup("a carriage return"
+		    " alone ends no line (save the file with LF or CRLF line ends)"));
+		goto done;
 	}
 	if (r->at_line_start && r->line == 0 && strncmp(str, "\xef\xbb\xbf", 3) == 0)
 		memmove(str, str + 3, strlen(str + 3) + 1);   /* a UTF-8 byte-order mark */
@@ -440,7 +451,7 @@ read_line(char *str, int num, void *stream)
 		/* inih would take it for more of the value above: say so. */
 		if (p > str && looks_like_header(p)) {
 			bad(r, strdup("a section header must start its line (an indented line continues the value above)"));
-			return NULL;
+			goto done;
 		}
 	}
 	if (!r->at_line_start || str[0] != '[') {
@@ -453,68 +464,72 @@ read_line(char *str, int num, void *stream)
 
 			if (next != EOF && next != '\n') {
 				bad(r, strdup("line longer than 1 MiB"));
-				return NULL;
+				goto done;
 			}
 			if (next == '\n')
 				ungetc(next, r->f);   /* the line ends right there */
 		}
-		return got;
+		line = got;
+		goto done;
 	}
 	/* An empty pattern key waiting for indented lines gets none. */
 	if (r->empty != NULL) {
 		empty_pattern(r);
-		return NULL;
+		goto done;
 	}
 	/* A header, however long: inih ignores what follows its ']'. */
-	if (buf_adds(&whole, str) != 0)
-		goto fail;
-	while (whole.data[whole.len - 1] != '\n' && read_part(r, str, num, 0) != NULL)
-		if (buf_adds(&whole, str) != 0)
-			goto fail;
+	nomem = buf_adds(&whole, str) != 0;
+	while (!nomem && whole.data[whole.len - 1] != '\n' && read_part(r, str, num, 0) != NULL)
+		nomem = buf_adds(&whole, str) != 0;
+	if (nomem)
+		goto done;
 	r->at_line_start = 1;
 	if ((close = strchr(whole.data, ']')) == NULL) {
 		bad(r, strdup("a section header needs its ']'"));
-		buf_free(&whole);
-		return NULL;
+		goto done;
 	}
 	/* "[topic  Web dev ]" names the topic "Web dev". */
 	if ((name = strndup(whole.data + 1, (size_t)(close - whole.data - 1))) != NULL)
 		text_collapse_space(name);
 	if (name != NULL && !text_is_clean(name, strlen(name))) {
 		bad(r, strdup("not valid UTF-8 text (save the file as UTF-8)"));
-		free(name);
-		buf_free(&whole);
-		return NULL;
+		goto done;
 	}
 	lines = realloc(r->section_lines, (r->n_sections + 1) * sizeof *lines);
 	if (lines != NULL)
 		r->section_lines = lines;
-	if (name == NULL || lines == NULL || append(&r->sections, &r->n_sections, name) != 0)
-		goto fail;
+	if (name == NULL || lines == NULL || append(&r->sections, &r->n_sections, name) != 0) {
+		nomem = 1;
+		goto done;
+	}
+	name = NULL;   /* r->sections holds it now */
 	r->section_lines[r->n_sections - 1] = r->line;
 	free(r->last);   /* inih continues no key across a header */
 	r->last = NULL;
 	snprintf(str, (size_t)num, "[#%zu]\n", r->n_sections - 1);
-	buf_free(&whole);
-	return got;
-fail:
+	line = got;
+done:
 	free(name);
 	buf_free(&whole);
-	bad(r, NULL);
-	return NULL;
+	if (nomem)
+		bad(r, NULL);
+	return line;
 }
 
 /* The name of the section inih calls "#N". */
 static const char *
 section_name(const struct reading *r, const char *section)
 {
+	const char *name = section;
 	char *end;
 	unsigned long i;
 
-	if (section[0] != '#')
-		return section;
-	i = strtoul(section + 1, &end, 10);
-	return *end == '\0' && i < r->n_sections ? r->sections[i] : section;
+	if (section[0] == '#') {
+		i = strtoul(section + 1, &end, 10);
+		if (*end == '\0' && i < r->n_sections)
+			name = r->sections[i];
+	}
+	return name;
 }
 
 /* "FILE:LINE" of the line being read, malloc'd. */
@@ -546,10 +561,14 @@ bad(struct reading *r, char *why)
 static char *
 twice(const struct reading *r, const char *key, const char *section)
 {
+	char *why;
+
 	if (r->continued)
-		return fail("'%s' takes one line: an indented line continues the value above, and only match, "
+		why = fail("'%s' takes one line: an indented line continues the value above, and only match, "
 		    "exclude, only, topic and stylesheet take one value per line (in [%s])", key, section);
-	return fail("'%s' given twice in [%s]", key, section);
+	else
+		why = fail("'%s' given twice in [%s]", key, section);
+	return why;
 }
 
 /* Single-valued keys may be given once per section: 1 the first time,
@@ -559,21 +578,24 @@ first_time(struct reading *r, const char *section, const char *key)
 {
 	size_t i, n = strlen(section) + strlen(key) + 2;
 	char *id = malloc(n);
+	int rc = -1;
 
 	if (id == NULL)
-		return -1;
+		goto done;
 	snprintf(id, n, "%s\1%s", section, key);
 	for (i = 0; i < r->n_seen; i++) {
 		if (strcmp(r->seen[i], id) == 0) {
-			free(id);
-			return 0;
+			rc = 0;
+			goto done;
 		}
 	}
-	if (append(&r->seen, &r->n_seen, id) != 0) {
-		free(id);
-		return -1;
-	}
-	return 1;
+	if (append(&r->seen, &r->n_seen, id) != 0)
+		goto done;
+	id = NULL;   /* r->seen holds it now */
+	rc = 1;
+done:
+	free(id);
+	return rc;
 }
 
 /* The rule of the [source NAME] section inih calls raw ("#N"): each such
@@ -583,41 +605,49 @@ static struct source_rule *
 source_rule(struct reading *r, const char *raw, const char *name)
 {
 	struct settings *s = r->s;
-	struct source_rule *rule;
+	struct source_rule *rule, *found = NULL;
 	size_t i, section = raw[0] == '#' ? strtoul(raw + 1, NULL, 10) : r->n_sections;
 
-	for (i = 0; i < r->n_rules; i++)
+	for (i = 0; found == NULL && i < r->n_rules; i++)
 		if (r->rule_sections[i] == section)
-			return &s->sources[s->n_sources - r->n_rules + i];
+			found = &s->sources[s->n_sources - r->n_rules + i];
+	if (found != NULL)
+		goto done;
 	rule = realloc(s->sources, (s->n_sources + 1) * sizeof *rule);
 	if (rule == NULL)
-		return NULL;
+		goto done;
 	s->sources = rule;
 	if (append_size(&r->rule_sections, &r->n_rules, section) != 0)
-		return NULL;
+		goto done;
 	rule = &s->sources[s->n_sources];
 	memset(rule, 0, sizeof *rule);
 	if ((rule->name = strdup(name)) == NULL) {
 		r->n_rules--;
-		return NULL;
+		goto done;
 	}
 	s->n_sources++;
-	return rule;
+	found = rule;
+done:
+	return found;
 }
 
 /* The single-valued key `key` of a [topic] or [source] section. */
 static int
 set_field(struct reading *r, const char *section, const char *key, char **field, const char *value)
 {
+	int rc;
+
 	/* Given twice in the section (or in two sections of one topic). */
 	if (*field != NULL)
-		return bad(r, twice(r, key, section));
-	if (strcmp(key, "slug") == 0 && !text_valid_slug(value))
-		return bad(r, fail("slug '%s' must be 1 to 64 of a-z, 0-9 and '-', not starting or ending with '-'",
+		rc = bad(r, twice(r, key, section));
+	else if (strcmp(key, "slug") == 0 && !text_valid_slug(value))
+		rc = bad(r, fail("slug '%s' must be 1 to 64 of a-z, 0-9 and '-', not starting or ending with '-'",
 		    value, NULL));
-	if (value[0] == '\0')
-		return bad(r, fail("'%s' needs a value", key, NULL));
-	return set_string(field, value) == 0 ? 1 : bad(r, NULL);
+	else if (value[0] == '\0')
+		rc = bad(r, fail("'%s' needs a value", key, NULL));
+	else
+		rc = set_string(field, value) == 0 ? 1 : bad(r, NULL);
+	return rc;
 }
 
 /* A slug, and where it was given, for the messages of a clash found when
@@ -628,7 +658,7 @@ set_slug(struct reading *r, const char *section, char **slug, char **at, const c
 	int rc = set_field(r, section, "slug", slug, value);
 
 	if (rc == 1 && (*at = where(r)) == NULL)   /* a slug is given once per section */
-		return bad(r, NULL);
+		rc = bad(r, NULL);
 	return rc;
 }
 
@@ -636,9 +666,13 @@ set_slug(struct reading *r, const char *section, char **slug, char **at, const c
 static int
 is_pattern_key(const char *section, const char *key)
 {
+	int is;
+
 	if (strcmp(section, "unplanet") == 0)
-		return strcmp(key, "exclude") == 0 || strcmp(key, "only") == 0;
-	return strncmp(section, "topic ", 6) == 0 && (strcmp(key, "match") == 0 || strcmp(key, "exclude") == 0);
+		is = strcmp(key, "exclude") == 0 || strcmp(key, "only") == 0;
+	else
+		is = strncmp(section, "topic ", 6) == 0 && (strcmp(key, "match") == 0 || strcmp(key, "exclude") == 0);
+	return is;
 }
 
 /* The error for a pattern key left empty, on its own line. */
@@ -659,22 +693,29 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	struct reading *r = user;
 	char *why = NULL;
 	const char *raw_section = section;
+	int rc;
 
 	section = section_name(r, section);
 	if (!text_is_clean(section, strlen(section)) || !text_is_clean(key, strlen(key)) ||
-	    !text_is_clean(value, strlen(value)))
-		return bad(r, strdup("not valid UTF-8 text (save the file as UTF-8)"));
+	    !text_is_clean(value, strlen(value))) {
+		rc = bad(r, strdup("not valid UTF-8 text (save the file as UTF-8)"));
+		goto done;
+	}
 	{
 		char *current = fail("%s\1%s", section, key);
 
-		if (current == NULL)
-			return bad(r, NULL);
+		if (current == NULL) {
+			rc = bad(r, NULL);
+			goto done;
+		}
 		r->continued = r->indented && r->last != NULL && strcmp(r->last, current) == 0;
 		free(r->last);
 		r->last = current;
 	}
-	if (section[0] == '\0')
-		return bad(r, fail("'%s' outside a section: start with [unplanet]", key, NULL));
+	if (section[0] == '\0') {
+		rc = bad(r, fail("'%s' outside a section: start with [unplanet]", key, NULL));
+		goto done;
+	}
 	/* "exclude =" then indented lines, one pattern each: the empty value
 	 * waits for them. */
 	if (r->empty != NULL) {
@@ -684,59 +725,65 @@ on_key(void *user, const char *section, const char *key, const char *value)
 
 		free(r->empty);
 		r->empty = NULL;
-		if (!continued)
-			return empty_pattern(r);
+		if (!continued) {
+			rc = empty_pattern(r);
+			goto done;
+		}
 	}
 	if (value[0] == '\0' && !r->indented && is_pattern_key(section, key)) {
 		r->empty_line = r->line;
-		return (r->empty = fail("%s\1%s", section, key)) != NULL ? 1 : bad(r, NULL);
+		rc = (r->empty = fail("%s\1%s", section, key)) != NULL ? 1 : bad(r, NULL);
+		goto done;
 	}
 	if (strcmp(section, "unplanet") == 0) {
-		int rc, first = 1;
+		int set, first = 1;
 
 		if (strcmp(key, "stylesheet") != 0 && strcmp(key, "topic") != 0 && strcmp(key, "exclude") != 0 &&
 		    strcmp(key, "only") != 0)
 			first = first_time(r, section, key);
 		if (first != 1)
-			return bad(r, first == 0 ? twice(r, key, section) : NULL);
-		rc = settings_set(r->s, key, value, &why);
-		if (rc == -1)
-			return bad(r, fail("unknown key '%s' in [unplanet]", key, NULL));
-		return rc == 0 ? 1 : bad(r, why);
-	}
-	if (strncmp(section, "topic ", 6) == 0 && section[6] != '\0') {
+			rc = bad(r, first == 0 ? twice(r, key, section) : NULL);
+		else if ((set = settings_set(r->s, key, value, &why)) == -1)
+			rc = bad(r, fail("unknown key '%s' in [unplanet]", key, NULL));
+		else
+			rc = set == 0 ? 1 : bad(r, why);
+	} else if (strncmp(section, "topic ", 6) == 0 && section[6] != '\0') {
 		struct topic *t = find_topic(r->s, section + 6, 1);
 
 		if (t == NULL)
-			return bad(r, NULL);
-		if (strcmp(key, "match") == 0)
-			return add_pattern(&t->match, &t->n_match, value, &why) == 0 ? 1 : bad(r, why);
-		if (strcmp(key, "exclude") == 0)
-			return add_pattern(&t->exclude, &t->n_exclude, value, &why) == 0 ? 1 : bad(r, why);
-		if (strcmp(key, "title") == 0)
-			return set_field(r, section, key, &t->title, value);
-		if (strcmp(key, "description") == 0)
-			return set_field(r, section, key, &t->description, value);
-		if (strcmp(key, "slug") == 0)
-			return set_slug(r, section, &t->slug, &t->slug_at, value);
-		return bad(r, fail("unknown key '%s' in [%s] (match, exclude, title, description, slug)", key, section));
-	}
-	if (strncmp(section, "source ", 7) == 0 && section[7] != '\0') {
+			rc = bad(r, NULL);
+		else if (strcmp(key, "match") == 0)
+			rc = add_pattern(&t->match, &t->n_match, value, &why) == 0 ? 1 : bad(r, why);
+		else if (strcmp(key, "exclude") == 0)
+			rc = add_pattern(&t->exclude, &t->n_exclude, value, &why) == 0 ? 1 : bad(r, why);
+		else if (strcmp(key, "title") == 0)
+			rc = set_field(r, section, key, &t->title, value);
+		else if (strcmp(key, "description") == 0)
+			rc = set_field(r, section, key, &t->description, value);
+		else if (strcmp(key, "slug") == 0)
+			rc = set_slug(r, section, &t->slug, &t->slug_at, value);
+		else
+			rc = bad(r, fail("unknown key '%s' in [%s] (match, exclude, title, description, slug)", key, section));
+	} else if (strncmp(section, "source ", 7) == 0 && section[7] != '\0') {
 		struct source_rule *rule = source_rule(r, raw_section, section + 7);
 
 		if (rule == NULL || (rule->at == NULL && (rule->at = where(r)) == NULL))
-			return bad(r, NULL);
-		if (strcmp(key, "link") == 0)
-			return set_field(r, section, key, &rule->link, value);
-		if (strcmp(key, "name") == 0)
-			return set_field(r, section, key, &rule->title, value);
-		if (strcmp(key, "slug") == 0)
-			return set_slug(r, section, &rule->slug, &rule->slug_at, value);
-		if (strcmp(key, "description") == 0)
-			return set_field(r, section, key, &rule->description, value);
-		return bad(r, fail("unknown key '%s' in [%s] (link, name, slug, description)", key, section));
+			rc = bad(r, NULL);
+		else if (strcmp(key, "link") == 0)
+			rc = set_field(r, section, key, &rule->link, value);
+		else if (strcmp(key, "name") == 0)
+			rc = set_field(r, section, key, &rule->title, value);
+		else if (strcmp(key, "slug") == 0)
+			rc = set_slug(r, section, &rule->slug, &rule->slug_at, value);
+		else if (strcmp(key, "description") == 0)
+			rc = set_field(r, section, key, &rule->description, value);
+		else
+			rc = bad(r, fail("unknown key '%s' in [%s] (link, name, slug, description)", key, section));
+	} else {
+		rc = bad(r, fail("unknown section [%s]: use [unplanet], [topic NAME] or [source NAME]", section, NULL));
 	}
-	return bad(r, fail("unknown section [%s]: use [unplanet], [topic NAME] or [source NAME]", section, NULL));
+done:
+	return rc;
 }
 
 int
@@ -752,11 +799,13 @@ config_read(const char *path, struct settings *s, char **err)
 	r.path = path;
 	r.at_line_start = 1;
 	r.f = fopen(path, "r");
-	if (r.f == NULL)
-		return err_set(err, UP_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
+	if (r.f == NULL) {
+		rc = err_set(err, UP_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
+		goto done;
+	}
 	if (fstat(fileno(r.f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(r.f);
-		return err_set(err, UP_ECONFIG, "%s: is a folder, not a configuration file", path);
+		rc = err_set(err, UP_ECONFIG, "%s: is a folder, not a configuration file", path);
+		goto done;
 	}
 	/* configparser's rules, and no line length limit. */
 	ini_allow_inline_comments = 0;
@@ -806,7 +855,9 @@ config_read(const char *path, struct settings *s, char **err)
 			}
 		}
 	}
-	fclose(r.f);
+done:
+	if (r.f != NULL)
+		fclose(r.f);
 	free(r.why);
 	for (i = 0; i < r.n_seen; i++)
 		free(r.seen[i]);
@@ -851,6 +902,7 @@ int
 settings_merge(struct settings *cmd, struct settings *file)
 {
 	size_t i;
+	int rc = 0;
 
 	TAKE(source);
 	TAKE(output);
@@ -875,20 +927,24 @@ settings_merge(struct settings *cmd, struct settings *file)
 		if (find_topic(cmd, file->topics[i].name, 0) != NULL)
 			continue;
 		t = realloc(cmd->topics, (cmd->n_topics + 1) * sizeof *t);
-		if (t == NULL)
-			return -1;
+		if (t == NULL) {
+			rc = -1;
+			break;
+		}
 		cmd->topics = t;
 		cmd->topics[cmd->n_topics++] = file->topics[i];
 		memset(&file->topics[i], 0, sizeof file->topics[i]);
 	}
-	return 0;
+	return rc;
 }
 
 int
 settings_finish(struct settings *s)
 {
+	int rc = -1;
+
 	if (s->output == NULL && (s->output = strdup("feeds")) == NULL)
-		return -1;
+		goto done;
 	if (s->timeout < 0)
 		s->timeout = 60;
 	if (s->max_size < 0)
@@ -909,7 +965,9 @@ settings_finish(struct settings *s)
 	 * file or defaults, verbose yields to quiet. */
 	if (s->quiet && s->verbose)
 		s->verbose = 0;
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 void
