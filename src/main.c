@@ -103,10 +103,11 @@ setting_error(char *why)
 
 	if (why == NULL) {
 		fputs("unplanet: out of memory\n", stderr);
-		return UP_ESOFTWARE;
+		rc = UP_ESOFTWARE;
+	} else {
+		rc = usage_error("%s", why);
+		free(why);
 	}
-	rc = usage_error("%s", why);
-	free(why);
 	return rc;
 }
 
@@ -138,7 +139,7 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c, index;
+	int c, index, rc = UP_OK;
 
 	/* getopt_long's own messages name the option exactly (a short one
 	 * inside a group, "--force=yes", an ambiguous abbreviation); they
@@ -150,7 +151,6 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 	while ((c = getopt_long(argc, argv, "o:b:c:t:x:s:qvhV", longopts, &index)) != -1) {
 		const char *key = NULL, *value = optarg;
 		char *why = NULL;
-		int rc;
 
 		switch (c) {
 		case 'c':
@@ -165,9 +165,9 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 			*done = 1;
 			if (fflush(stdout) != 0 || ferror(stdout)) {
 				fprintf(stderr, "unplanet: cannot write to standard output: %s\n", strerror(errno));
-				return UP_EIO;
+				rc = UP_EIO;
 			}
-			return UP_OK;
+			goto done;
 		case 'q':
 		case 'v':
 			/* The last of -q and -v wins. */
@@ -177,7 +177,8 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 		case '?':
 			/* getopt_long has said what is wrong. */
 			fputs("Try 'unplanet --help' for more information.\n", stderr);
-			return UP_EUSAGE;
+			rc = UP_EUSAGE;
+			goto done;
 		case 'o': key = "output"; break;
 		case 'b': key = "base-url"; break;
 		case 't': key = "topic"; break;
@@ -188,21 +189,23 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 			if (longopts[index].has_arg == no_argument)
 				value = "yes";
 		}
-		rc = settings_set(cmd, key, value, &why);
-		if (rc != 0)
-			return setting_error(why);
+		if (settings_set(cmd, key, value, &why) != 0) {
+			rc = setting_error(why);
+			goto done;
+		}
 	}
-	if (optind < argc - 1)
-		return usage_error("%s", "only one SOURCE may be given");
-	if (optind == argc - 1) {
+	if (optind < argc - 1) {
+		rc = usage_error("%s", "only one SOURCE may be given");
+	} else if (optind == argc - 1) {
 		char *why = NULL;
-		int rc = settings_set(cmd, "source", argv[optind], &why);
 
-		if (rc != 0)
-			return setting_error(why);
-		free(why);
+		if (settings_set(cmd, "source", argv[optind], &why) != 0)
+			rc = setting_error(why);
+		else
+			free(why);
 	}
-	return UP_OK;
+done:
+	return rc;
 }
 
 /* The stylesheet folder, in *dir: --xslt-dir; else the first of these
@@ -218,6 +221,7 @@ find_xslt_dir(const char *given, char **dir, char **err)
 	ssize_t n;
 	size_t i;
 	char *slash;
+	int rc = UP_OK;
 
 	if (given == NULL && (n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
 		self[n] = '\0';
@@ -231,17 +235,22 @@ find_xslt_dir(const char *given, char **dir, char **err)
 			    buf_adds(&b, "/atom.xsl") == 0 && access(b.data, R_OK) == 0) {
 				b.len -= strlen("/atom.xsl");
 				*dir = buf_take(&b);
-				return *dir != NULL ? UP_OK : err_nomem(err);
+				rc = *dir != NULL ? UP_OK : err_nomem(err);
+				goto done;
 			}
 			buf_free(&b);
 		}
 	}
-	if (given == NULL && access(XSLTDIR "/atom.xsl", R_OK) != 0)
-		return err_set(err, UP_ENOINPUT, "%s/atom.xsl: cannot read stylesheet: %s (the built-in stylesheets "
+	if (given == NULL && access(XSLTDIR "/atom.xsl", R_OK) != 0) {
+		rc = err_set(err, UP_ENOINPUT, "%s/atom.xsl: cannot read stylesheet: %s (the built-in stylesheets "
 		    "are found beside the program, in xslt/ or ../share/unplanet/xslt/, else in %s: run make "
 		    "install, or give their folder with --xslt-dir)", XSLTDIR, strerror(errno), XSLTDIR);
+		goto done;
+	}
 	*dir = strdup(given != NULL ? given : XSLTDIR);
-	return *dir != NULL ? UP_OK : err_nomem(err);
+	rc = *dir != NULL ? UP_OK : err_nomem(err);
+done:
+	return rc;
 }
 
 static long
@@ -330,7 +339,7 @@ xml_realloc(void *p, size_t n)
 {
 	void *q = realloc(p, n);
 
-	if (q == NULL && n > 0)   /* realloc(p, 0) frees p and may return NULL */
+	if (q == NULL && n > 0)   /* realloc(p, 0) frees p and may give NULL */
 		xml_out_of_memory();
 	return q;
 }
@@ -360,10 +369,13 @@ dump(const struct feed_set *set, const struct group_options *gopt, char **err)
 	int rc = UP_OK;
 
 	xmlSetGenericErrorFunc(NULL, silent);
-	if (doc == NULL)
-		return err_nomem(err);
+	if (doc == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	if (xmlSaveFormatFileEnc("-", doc, "UTF-8", 1) < 0 || fflush(stdout) != 0 || ferror(stdout))
 		rc = err_set(err, UP_EIO, "standard output: write failed: %s", strerror(errno));
+done:
 	xmlFreeDoc(doc);
 	return rc;
 }
@@ -389,16 +401,18 @@ add_output(struct writer *w, int site, size_t k, xmlDocPtr doc, const char *relp
 {
 	char *data = NULL;
 	size_t len;
-	int rc;
+	int rc = UP_OK;
 
 	if (reuse && publish_keep(pub, relpath))
-		return UP_OK;
+		goto done;
 	rc = site ? writer_apply_site(w, k, doc, &data, &len, err) : writer_apply(w, k, doc, relpath, &data, &len, err);
-	if (rc != UP_OK) {
-		free(data);
-		return rc;
-	}
-	return publish_add(pub, relpath, data, len, NULL, err);
+	if (rc != UP_OK)
+		goto done;
+	rc = publish_add(pub, relpath, data, len, NULL, err);
+	data = NULL;   /* publish_add took it, failing or not */
+done:
+	free(data);
+	return rc;
 }
 
 /* Feed i's document, in *doc, and the bytes of its record: an author
@@ -459,11 +473,10 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 		}
 		if (docpath == NULL || bytes == NULL) {
 			xmlFree(bytes);
-			xmlFreeDoc(doc);
-			free(docpath);
-			return err_nomem(err);
+			rc = err_nomem(err);   /* ends the loop; docpath and doc go below */
+		} else {
+			rc = publish_add(pub, docpath, bytes, len, &same, err);
 		}
-		rc = publish_add(pub, docpath, bytes, len, &same, err);
 		for (k = 0; rc == UP_OK && !f->hidden && k < writer_count(w); k++) {
 			char *file = buf_concat(f->kind, "s/", f->slug, ".", writer_name(w, k), NULL);
 
@@ -485,8 +498,10 @@ only_lets_none(const struct feed_set *set)
 	for (i = 0; i < set->n_feeds; i++) {
 		if (strcmp(set->feeds[i].kind, "author") != 0)
 			continue;
-		if (!set->feeds[i].hidden)
-			return 0;
+		if (!set->feeds[i].hidden) {
+			authors = 0;
+			break;
+		}
 		authors++;
 	}
 	return authors;
@@ -504,8 +519,10 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 	int rc = UP_OK, same = 0;
 
 	formats = calloc(n ? n : 1, sizeof *formats);
-	if (formats == NULL)
-		return err_nomem(err);
+	if (formats == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	for (i = 0; i < n; i++) {
 		formats[i].name = writer_name(w, i);
 		formats[i].media_type = writer_media_type(w, i);
@@ -532,6 +549,7 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 		else
 			rc = add_output(w, 1, i, doc, writer_site_file(w, i), same_stylesheets && same, pub, err);
 	}
+done:
 	xmlFreeDoc(doc);
 	free(formats);
 	return rc;
@@ -550,8 +568,10 @@ save_state(const struct feed_set *set, const struct state *old, const char *url,
 	size_t i, k, n = 0, current;
 	int rc;
 
-	if (topics == NULL)
-		return err_nomem(err);
+	if (topics == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	for (i = 0; i < set->n_feeds; i++) {
 		if (strcmp(set->feeds[i].kind, "topic") != 0)
 			continue;
@@ -566,6 +586,7 @@ save_state(const struct feed_set *set, const struct state *old, const char *url,
 	}
 	rc = state_serialize(url, fetched->etag, fetched->last_modified, settings, fingerprint, set->id_name,
 	    topics, n, data, len, err);
+done:
 	free(topics);
 	return rc;
 }
@@ -690,9 +711,10 @@ run(const struct settings *s, char **err)
 	 * describe only at the end of the commit: the state stops claiming
 	 * that the files match the records first, and stops offering its
 	 * validators (a 304 would keep the files). Else a run killed (or
-	 * failing) part way, then a return to the old page or settings, would
-	 * find the old records, take the files for theirs, and keep them. (A
-	 * deleted file made again needs none of this: nothing else changed.) */
+	 * failing) part way, then a switch back to the old page or settings,
+	 * would find the old records, take the files for theirs, and keep
+	 * them. (A deleted file made again needs none of this: nothing else
+	 * changed.) */
 	if (rc == UP_OK && state->fingerprint != NULL && (!same_settings || (publish_changes_outputs(pub) &&
 	    (publish_changes_under(pub, ARCHIVE_DIR) || publish_changes_under(pub, CACHE_DIR))))) {
 		rc = state_serialize(NULL, NULL, NULL, NULL, NULL, state->planet, state->topics, state->n_topics,
