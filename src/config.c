@@ -436,8 +436,7 @@ read_line(char *str, int num, void *stream)
 	if (close != NULL) {
 		if (r->at_line_start)
 			r->line++;
-		bad(r, strdup("a carriage return"
-		    " alone ends no line (save the file with LF or CRLF line ends)"));
+		bad(r, strdup("a carriage return alone ends no line (save the file with LF or CRLF line ends)"));
 		goto done;
 	}
 	if (r->at_line_start && r->line == 0 && strncmp(str, "\xef\xbb\xbf", 3) == 0)

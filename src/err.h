@@ -24,7 +24,7 @@ enum {
 };
 
 /* Sets *err to a formatted message (if err is not NULL) and returns status.
- * Use as: return err_set(err, UP_EDATA, "%s: no posts found", name); */
+ * Use as: rc = err_set(err, UP_EDATA, "%s: no posts found", name); */
 int err_set(char **err, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
