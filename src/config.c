@@ -452,6 +452,12 @@ read_line(char *str, int num, void *stream)
 			bad(r, strdup("a section header must start its line (an indented line continues the value above)"));
 			goto done;
 		}
+		/* With no value above, inih takes any "[...]" for a header,
+		 * one this function never saw. */
+		if (p > str && *p == '[' && r->last == NULL) {
+			bad(r, strdup("a section header must start its line (an indented line here continues no value)"));
+			goto done;
+		}
 	}
 	if (!r->at_line_start || str[0] != '[') {
 		r->line_len = r->at_line_start ? n : r->line_len + n;

@@ -330,6 +330,10 @@ slug = django-and-caktus
         ("section header without ']'", "[unplanet]\nkeep = 5\n[topic X\nmatch = x\n", 3, "needs its ']'"),
         ("indented section header", "[topic A]\nmatch = a\n  [topic B]\nmatch = b\n", 3, "must start its line"),
         ("tab-indented section header", "[topic A]\nmatch = a\n\t[topic\tB]\nmatch = b\n", 3, "must start its line"),
+        ("indented unknown section, no value above", "[unplanet]\n  [bogus]\n", 2, "must start its line"),
+        ("indented [#0], no value above", "[topic A]\nmatch = django\n[unplanet]\n  [#0]\nmatch = flask\n", 4,
+         "must start its line"),
+        ("indented header as the first line", "  [unplanet]\nkeep = 5\n", 1, "must start its line"),
         ("empty topic after a byte-order mark", "\ufeff[topic Empty]\n", 1, "needs at least one 'match"),
         ("empty exclude (it would drop every entry)", "[unplanet]\nkeep = 5\nexclude =\n", 3, "empty pattern"),
         ("empty match", "[topic T]\nmatch = \n", 2, "empty pattern"),
@@ -388,10 +392,11 @@ slug = django-and-caktus
     check("topics: spaces around '=' in --topic are not part of the pattern", got == matching("^Renew") and got, f"{got}")
 
     # configparser's list layout: a key with no value on its line, then
-    # indented lines, one pattern each, reads as the key given per line.
+    # indented lines, one pattern each, reads as the key given per line
+    # (also a pattern that starts with '[', not a section header).
     dumps = []
-    for text in ("[unplanet]\nexclude =\n    ^Quiz:\n    ^Renew\n\n[topic Django]\nmatch =\n  django\n  wagtail\n",
-                 "[unplanet]\nexclude = ^Quiz:\nexclude = ^Renew\n\n[topic Django]\nmatch = django\nmatch = wagtail\n"):
+    for text in ("[unplanet]\nexclude =\n    ^Quiz:\n    ^Renew\n\n[topic Django]\nmatch =\n  [Dd]jango\n  wagtail\n",
+                 "[unplanet]\nexclude = ^Quiz:\nexclude = ^Renew\n\n[topic Django]\nmatch = [Dd]jango\nmatch = wagtail\n"):
         path = os.path.join(work, "list.ini")
         with open(path, "w") as f:
             f.write(text)
