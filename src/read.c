@@ -133,20 +133,21 @@ static const char *
 find(const char *p, const char *end, const char *lit, size_t *work)
 {
 	size_t n = strlen(lit), window = 4096;
+	const char *hit = NULL;
 
 	while (p < end) {
 		size_t len = (size_t)(end - p) < window ? (size_t)(end - p) : window;
-		const char *hit = memmem(p, len, lit, n);
 
+		hit = memmem(p, len, lit, n);
 		if (work != NULL)
 			*work += hit != NULL ? (size_t)(hit - p) + n : len;
 		if (hit != NULL || len == (size_t)(end - p))
-			return hit;
+			break;
 		p += len - (n - 1);   /* overlap: a match may straddle windows */
 		if (window < ((size_t)1 << 20))
 			window *= 2;
 	}
-	return NULL;
+	return hit;
 }
 
 static const char *
@@ -175,9 +176,7 @@ find_near(struct finder *f, const char *p, const char *end)
 		f->from = p;
 		f->found = find(p, end, f->lit, f->work);
 	}
-	if (f->found == NULL || (size_t)(f->found - p) > FRAME_LIMIT)
-		return NULL;
-	return f->found;
+	return f->found != NULL && (size_t)(f->found - p) <= FRAME_LIMIT ? f->found : NULL;
 }
 
 /* What the template writes after each closing marker: a channel header
@@ -211,11 +210,11 @@ static const char *
 find_close(struct finder *f, struct closer *c, const char *p, const char *end,
     int (*ok)(const char *, const char *))
 {
-	const char *first = find_near(f, p, end), *bound = limit(p, end);
+	const char *first = find_near(f, p, end), *bound = limit(p, end), *close = first;
 	size_t n = strlen(f->lit);
 
 	if (first == NULL || ok(first + n, end))
-		return first;
+		goto done;
 	if (c->lo == NULL || first + 1 < c->lo || first + 1 > c->scan) {
 		c->lo = c->scan = first + 1;
 		c->valid = NULL;
@@ -232,7 +231,10 @@ find_close(struct finder *f, struct closer *c, const char *p, const char *end,
 			c->valid = h;
 		c->scan = h + 1;
 	}
-	return c->valid != NULL && c->valid + n <= bound ? c->valid : first;
+	if (c->valid != NULL && c->valid + n <= bound)
+		close = c->valid;
+done:
+	return close;
 }
 
 /* Line number of p, counting forward from the last call (p only grows
@@ -262,9 +264,11 @@ line_of(struct scanner *sc, const char *p)
 static const char *
 parse_a_tag(const char *p, const char *end, struct span *href, struct span *title)
 {
+	const char *after = NULL;
+
 	end = limit(p, end);
 	if (!starts(p, end, "<a") || p + 2 >= end || !text_is_space(p[2]))
-		return NULL;
+		goto done;
 	href->s = title->s = p;
 	href->n = title->n = 0;
 	p += 2;
@@ -274,9 +278,11 @@ parse_a_tag(const char *p, const char *end, struct span *href, struct span *titl
 
 		p = skip_space(p, end);
 		if (p >= end)
-			return NULL;
-		if (*p == '>')
-			return p + 1;
+			break;
+		if (*p == '>') {
+			after = p + 1;
+			break;
+		}
 		name = p;
 		while (p < end && !text_is_space(*p) && *p != '=' && *p != '>')
 			p++;
@@ -290,7 +296,7 @@ parse_a_tag(const char *p, const char *end, struct span *href, struct span *titl
 				const char *q = memchr(p + 1, *p, (size_t)(end - p - 1));
 
 				if (q == NULL)
-					return NULL;
+					goto done;
 				value = p + 1;
 				value_n = (size_t)(q - value);
 				p = q + 1;
@@ -309,6 +315,8 @@ parse_a_tag(const char *p, const char *end, struct span *href, struct span *titl
 			title->n = value_n;
 		}
 	}
+done:
+	return after;
 }
 
 /* Matches a post frame at p. bare=1 also accepts a frame that is only
@@ -320,7 +328,7 @@ match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 {
 	const char *end = sc->end;
 	const char *q = skip_space(p, end), *close;
-	int need_source = 0;
+	int need_source = 0, rc = -1;
 	struct span unused;
 
 	memset(f, 0, sizeof *f);
@@ -330,7 +338,7 @@ match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 		close = find_near(&sc->h2_close, text, end);
 		if (close == NULL ||
 		    date_parse_day(text, (size_t)(skip_space_back(text, close) - text), &f->day) != 0)
-			return -1;
+			goto done;
 		f->has_day = 1;
 		q = skip_space(close + 5, end);
 		need_source = 1;
@@ -340,37 +348,39 @@ match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 		if (q < end && *q == '/')
 			q++;
 		if (!starts(q, end, ">"))
-			return -1;
+			goto done;
 		q = skip_space(q + 1, end);
 		need_source = 1;
 	}
 	if (starts(q, end, "<h3 class=\"post\">")) {
 		q = parse_a_tag(q + 17, end, &f->source_href, &f->source_title);
 		if (q == NULL || (close = find_close(&sc->h3_close, &sc->h3_next, q, end, after_h3)) == NULL)
-			return -1;
+			goto done;
 		f->source_name.s = q;
 		f->source_name.n = (size_t)(close - q);
 		f->has_source = 1;
 		q = skip_space(close + 9, end);
 	} else if (need_source) {
-		return -1;
+		goto done;
 	}
 	if (starts(q, end, "<h4>")) {
 		q = parse_a_tag(q + 4, end, &f->title_href, &unused);
 		if (q == NULL || (close = find_close(&sc->h4_close, &sc->h4_next, q, end, after_h4)) == NULL)
-			return -1;
+			goto done;
 		f->title.s = q;
 		f->title.n = (size_t)(close - q);
 		f->has_title = 1;
 		q = skip_space(close + 9, end);
 	}
 	if (!starts(q, end, "<p>"))
-		return -1;
+		goto done;
 	if (!f->has_source && !f->has_title &&
 	    !(bare && q + 3 < end && text_is_space(q[3])))
-		return -1;
+		goto done;
 	f->body = q + 3;
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 /* The footer's link text: "[by CREATOR at ]DATE". */
@@ -378,25 +388,27 @@ static int
 parse_footer_text(const char *s, size_t n, struct footer *ft, size_t *work)
 {
 	const char *at, *end = s + n;
+	int rc = -1;
 
 	ft->has_creator = 0;
-	if (date_parse_planet(s, n, &ft->published, &ft->day) == 0)
-		return 0;
-	if (n < 7 || strncmp(s, "by ", 3) != 0)
-		return -1;
-	/* The last " at " the date follows: a creator may hold " at " and
-	 * even a date, the date never " at ". */
-	*work += n;
-	for (at = end - 4; at >= s + 3; at--) {
-		if (memcmp(at, " at ", 4) == 0 &&
-		    date_parse_planet(at + 4, (size_t)(end - at - 4), &ft->published, &ft->day) == 0) {
-			ft->creator.s = s + 3;
-			ft->creator.n = (size_t)(at - s - 3);
-			ft->has_creator = 1;
-			return 0;
+	if (date_parse_planet(s, n, &ft->published, &ft->day) == 0) {
+		rc = 0;
+	} else if (n >= 7 && strncmp(s, "by ", 3) == 0) {
+		/* The last " at " the date follows: a creator may hold " at "
+		 * and even a date, the date never " at ". */
+		*work += n;
+		for (at = end - 4; at >= s + 3; at--) {
+			if (memcmp(at, " at ", 4) == 0 &&
+			    date_parse_planet(at + 4, (size_t)(end - at - 4), &ft->published, &ft->day) == 0) {
+				ft->creator.s = s + 3;
+				ft->creator.n = (size_t)(at - s - 3);
+				ft->has_creator = 1;
+				rc = 0;
+				break;
+			}
 		}
 	}
-	return -1;
+	return rc;
 }
 
 /* Matches a footer whose "<em><a href=" starts at em, the body having begun
@@ -405,42 +417,50 @@ static int
 match_footer(struct scanner *sc, const char *body, const char *em, struct footer *ft)
 {
 	const char *end = sc->end, *q = skip_space_back(body, em), *close, *quote;
+	int rc = -1;
 
 	if (q - body < 3 || memcmp(q - 3, "<p>", 3) != 0)
-		return -1;
+		goto done;
 	q = skip_space_back(body, q - 3);
 	if (q - body < 4 || memcmp(q - 4, "</p>", 4) != 0)
-		return -1;
+		goto done;
 	ft->start = q - 4;
 	q = em + strlen(FOOTER_START);
 	quote = find_near(&sc->quote, q, end);
 	if (quote == NULL || !starts(quote, end, "\">"))
-		return -1;
+		goto done;
 	ft->href.s = q;
 	ft->href.n = (size_t)(quote - q);
 	q = quote + 2;
 	close = find_close(&sc->em_close, &sc->em_next, q, end, after_em);
 	if (close == NULL || parse_footer_text(q, (size_t)(close - q), ft, &sc->work) != 0)
-		return -1;
+		goto done;
 	q = skip_space(close + 9, end);
 	if (!starts(q, end, "</p>"))
-		return -1;
+		goto done;
 	ft->end = q + 4;
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 /* Nonzero when only white space and closing </div> tags remain. */
 static int
 at_list_end(const char *p, const char *end)
 {
+	int at_end = 0;
+
 	for (;;) {
 		p = skip_space(p, end);
-		if (p >= end)
-			return 1;
+		if (p >= end) {
+			at_end = 1;
+			break;
+		}
 		if (!starts(p, end, "</div>"))
-			return 0;
+			break;
 		p += 6;
 	}
+	return at_end;
 }
 
 static int
@@ -457,24 +477,27 @@ link_index(struct scanner *sc)
 {
 	const char *p = sc->page, *em;
 	struct footer ft;
+	int rc = -1;
 
 	if ((sc->links = xmlHashCreate(256)) == NULL)
-		return -1;
+		goto done;
 	while ((em = find(p, sc->end, FOOTER_START, &sc->work)) != NULL) {
 		xmlChar *href;
-		int rc;
+		int failed;
 
 		p = em + 1;
 		if (match_footer(sc, sc->page, em, &ft) != 0)
 			continue;
 		if ((href = xmlStrndup((const xmlChar *)ft.href.s, (int)ft.href.n)) == NULL)
-			return -1;
-		rc = xmlHashUpdateEntry(sc->links, href, (void *)(uintptr_t)em, NULL);
+			goto done;
+		failed = xmlHashUpdateEntry(sc->links, href, (void *)(uintptr_t)em, NULL) != 0;
 		xmlFree(href);
-		if (rc != 0)
-			return -1;
+		if (failed)
+			goto done;
 	}
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 /* Where the search for a footer linking to href may stop: just after the
@@ -486,13 +509,14 @@ static const char *
 footer_search_end(const struct scanner *sc, struct span href, const char *from)
 {
 	xmlChar *key;
-	const char *last;
+	const char *last, *stop = sc->end;
 
-	if (sc->links == NULL || (key = xmlStrndup((const xmlChar *)href.s, (int)href.n)) == NULL)
-		return sc->end;
-	last = xmlHashLookup(sc->links, key);
-	xmlFree(key);
-	return last == NULL || last < from ? NULL : last + strlen(FOOTER_START);
+	if (sc->links != NULL && (key = xmlStrndup((const xmlChar *)href.s, (int)href.n)) != NULL) {
+		last = xmlHashLookup(sc->links, key);
+		xmlFree(key);
+		stop = last == NULL || last < from ? NULL : last + strlen(FOOTER_START);
+	}
+	return stop;
 }
 
 /* The key of a frame's body in sc->dead: its offset in the page. */
@@ -507,11 +531,13 @@ static int
 is_dead(const struct scanner *sc, const char *body)
 {
 	char key[32];
+	int dead = 0;
 
-	if (sc->dead == NULL)
-		return 0;
-	dead_key(sc, body, key);
-	return xmlHashLookup(sc->dead, (const xmlChar *)key) != NULL;
+	if (sc->dead != NULL) {
+		dead_key(sc, body, key);
+		dead = xmlHashLookup(sc->dead, (const xmlChar *)key) != NULL;
+	}
+	return dead;
 }
 
 /* Remembers that framing from the frame whose body starts at body fails:
@@ -521,11 +547,13 @@ static int
 add_dead(struct scanner *sc, const char *body)
 {
 	char key[32];
+	int rc = -1;
 
-	if (sc->dead == NULL && (sc->dead = xmlHashCreate(64)) == NULL)
-		return -1;
-	dead_key(sc, body, key);
-	return xmlHashUpdateEntry(sc->dead, (const xmlChar *)key, (void *)(uintptr_t)body, NULL) == 0 ? 0 : -1;
+	if (sc->dead != NULL || (sc->dead = xmlHashCreate(64)) != NULL) {
+		dead_key(sc, body, key);
+		rc = xmlHashUpdateEntry(sc->dead, (const xmlChar *)key, (void *)(uintptr_t)body, NULL) == 0 ? 0 : -1;
+	}
+	return rc;
 }
 
 /* A search for a footer linking to a title's link that found none: from
@@ -546,12 +574,14 @@ known_miss(const struct scanner *sc, struct span href, const char *from, const c
 {
 	xmlChar *key;
 	const struct miss *m;
+	int known = 0;
 
-	if (sc->misses == NULL || (key = xmlStrndup((const xmlChar *)href.s, (int)href.n)) == NULL)
-		return 0;
-	m = xmlHashLookup(sc->misses, key);
-	xmlFree(key);
-	return m != NULL && from >= m->from && body >= m->body;
+	if (sc->misses != NULL && (key = xmlStrndup((const xmlChar *)href.s, (int)href.n)) != NULL) {
+		m = xmlHashLookup(sc->misses, key);
+		xmlFree(key);
+		known = m != NULL && from >= m->from && body >= m->body;
+	}
+	return known;
 }
 
 /* Notes such a search. Only a cache: running out of memory loses nothing. */
@@ -561,21 +591,21 @@ note_miss(struct scanner *sc, struct span href, const char *from, const char *bo
 	xmlChar *key;
 	struct miss *m;
 
-	if ((sc->misses == NULL && (sc->misses = xmlHashCreate(64)) == NULL) ||
-	    (key = xmlStrndup((const xmlChar *)href.s, (int)href.n)) == NULL)
-		return;
-	if ((m = xmlHashLookup(sc->misses, key)) != NULL) {
-		if (from <= m->from && body <= m->body) {
+	if ((sc->misses != NULL || (sc->misses = xmlHashCreate(64)) != NULL) &&
+	    (key = xmlStrndup((const xmlChar *)href.s, (int)href.n)) != NULL) {
+		if ((m = xmlHashLookup(sc->misses, key)) != NULL) {
+			if (from <= m->from && body <= m->body) {
+				m->from = from;
+				m->body = body;
+			}
+		} else if ((m = xmlMalloc(sizeof *m)) != NULL) {
 			m->from = from;
 			m->body = body;
+			if (xmlHashAddEntry(sc->misses, key, m) != 0)
+				xmlFree(m);
 		}
-	} else if ((m = xmlMalloc(sizeof *m)) != NULL) {
-		m->from = from;
-		m->body = body;
-		if (xmlHashAddEntry(sc->misses, key, m) != 0)
-			xmlFree(m);
+		xmlFree(key);
 	}
-	xmlFree(key);
 }
 
 /* Finds the footer that really ends the post framed by f, trying those
@@ -591,7 +621,7 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 
 	if (f->has_title && ((limit = footer_search_end(sc, f->title_href, from)) == NULL ||
 	    known_miss(sc, f->title_href, from, f->body)))
-		return -1;
+		goto done;   /* known to find none: nothing new to note */
 	while ((em = find(p, limit, FOOTER_START, &sc->work)) != NULL) {
 		p = em + 1;
 		if (match_footer(sc, f->body, em, ft) != 0)
@@ -612,6 +642,7 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 	}
 	if (rc != 0 && f->has_title)
 		note_miss(sc, f->title_href, from, f->body);
+done:
 	return rc;
 }
 
@@ -656,7 +687,7 @@ web_link(char *raw, const char *base)
 	char *r, *w, *out = NULL, *abs;
 
 	if (raw == NULL)
-		return NULL;
+		goto done;
 	for (r = raw; *r != '\0' && (unsigned char)*r <= 0x20; r++)
 		;
 	for (w = raw; *r != '\0'; r++)
@@ -667,22 +698,22 @@ web_link(char *raw, const char *base)
 	*w = '\0';
 	html_url_slashes(raw);
 	if (fetch_is_http(raw)) {
-		out = html_escape_iri(raw);
-		free(raw);
-		return out;
+		out = html_escape_iri(raw);   /* NULL when memory runs out */
+		goto done;
 	}
 	if (raw[0] != '\0' && base != NULL && strchr(raw, ':') == NULL) {
-		if (html_resolve(raw, base, &abs) != 0) {
-			free(raw);
-			return NULL;
-		}
+		if (html_resolve(raw, base, &abs) != 0)
+			goto done;
 		if (abs != NULL && fetch_is_http(abs))
 			out = abs;
 		else
 			free(abs);
 	}
+	if (out == NULL)
+		out = strdup("");
+done:
 	free(raw);
-	return out != NULL ? out : strdup("");
+	return out;
 }
 
 static int name_source(struct entry *e);
@@ -692,16 +723,19 @@ static int
 settle_link(char **link)
 {
 	char *copy = strdup(*link), *clean;
+	int rc = -1;
 
 	if (copy == NULL || (clean = web_link(copy, NULL)) == NULL)
-		return -1;
+		goto done;
 	if (clean[0] == '\0' || strcmp(clean, *link) == 0) {
 		free(clean);
-		return 0;
+	} else {
+		free(*link);
+		*link = clean;
 	}
-	free(*link);
-	*link = clean;
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 /* A source name that shows nothing replaced (name_source), a creator
@@ -709,33 +743,38 @@ settle_link(char **link)
 static int
 settle_names(struct entry *e)
 {
-	if (text_is_blank(e->source_name) && name_source(e) != 0)
-		return -1;
-	if (e->creator != NULL && text_is_blank(e->creator)) {
+	int rc = 0;
+
+	if (text_is_blank(e->source_name) && name_source(e) != 0) {
+		rc = -1;
+	} else if (e->creator != NULL && text_is_blank(e->creator)) {
 		free(e->creator);
 		e->creator = NULL;
 	}
-	return 0;
+	return rc;
 }
 
 int
 entry_settle(struct entry *e)
 {
 	int by_link = strcmp(e->id, e->link) == 0;
+	int rc = -1;
 
 	if (settle_names(e) != 0)
-		return -1;
+		goto done;
 	if (settle_link(&e->source_link) != 0 || settle_link(&e->link) != 0)
-		return -1;
+		goto done;
 	if (by_link && strcmp(e->id, e->link) != 0) {
 		char *id = strdup(e->link);
 
 		if (id == NULL)
-			return -1;
+			goto done;
 		free(e->id);
 		e->id = id;
 	}
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 /* An id for a post without a usable permalink, stable from run to run. */
@@ -763,22 +802,27 @@ content_base(const struct entry *e, const char *page_url, char **base)
 	const char *link = e->link[0] != '\0' ? e->link : e->source_link;
 	char *abs = NULL;
 	xmlURIPtr uri;
+	int rc = 0;
 
 	*base = NULL;
 	if (link[0] == '\0')
-		return 0;
-	if (page_url != NULL ? html_resolve(link, page_url, &abs) != 0 : (abs = strdup(link)) == NULL)
-		return -1;
+		goto done;
+	if (page_url != NULL ? html_resolve(link, page_url, &abs) != 0 : (abs = strdup(link)) == NULL) {
+		rc = -1;
+		goto done;
+	}
 	if (abs == NULL)
-		return 0;
+		goto done;
 	/* A permalink with a space or non-ASCII in it is a fine base for a
 	 * browser; libxml2 needs it percent-encoded. */
 	if ((uri = xmlParseURI(abs)) == NULL) {
 		char *escaped = html_escape_url(abs);
 
 		free(abs);
-		if (escaped == NULL)
-			return -1;
+		if (escaped == NULL) {
+			rc = -1;
+			goto done;
+		}
 		abs = escaped;
 		uri = xmlParseURI(abs);
 	}
@@ -788,7 +832,8 @@ content_base(const struct entry *e, const char *page_url, char **base)
 	}
 	xmlFreeURI(uri);
 	*base = abs;
-	return 0;
+done:
+	return rc;
 }
 
 /* link parsed, when it has a host, else NULL. The host stays as the link
@@ -815,6 +860,7 @@ name_source(struct entry *e)
 	xmlURIPtr uri = NULL;
 	const char *name = "Unnamed source";
 	char *copy;
+	int rc = -1;
 
 	if (!text_is_blank(e->source_title))
 		name = e->source_title;
@@ -822,11 +868,12 @@ name_source(struct entry *e)
 		name = uri->server;
 	copy = strdup(name);
 	xmlFreeURI(uri);
-	if (copy == NULL)
-		return -1;
-	free(e->source_name);
-	e->source_name = copy;
-	return 0;
+	if (copy != NULL) {
+		free(e->source_name);
+		e->source_name = copy;
+		rc = 0;
+	}
+	return rc;
 }
 
 /* The note that stands for a post too long to copy. The link is an http(s)
@@ -835,7 +882,7 @@ static char *
 too_long(const struct entry *e, size_t len)
 {
 	struct buf out = { 0 };
-	char size[32];
+	char size[32], *note = NULL;
 	const char *p;
 	int failed;
 
@@ -849,11 +896,11 @@ too_long(const struct entry *e, size_t len)
 			    *p == '>' ? "&gt;" : (char[2]){ *p, '\0' }) != 0;
 		failed = failed || buf_adds(&out, "\">its own site</a>") != 0;
 	}
-	if (failed || buf_adds(&out, ".</p>") != 0) {
+	if (failed || buf_adds(&out, ".</p>") != 0)
 		buf_free(&out);
-		return NULL;
-	}
-	return buf_take(&out);
+	else
+		note = buf_take(&out);
+	return note;
 }
 
 /* Fills e from a framed post; source fields come from src (the frame that
@@ -920,7 +967,7 @@ done:
 static const char *
 first_frame(struct scanner *sc, const char *p, struct frame *f)
 {
-	const char *h3, *start;
+	const char *h3, *start, *first = NULL;
 
 	while ((h3 = find(p, sc->end, "<h3 class=\"post\">", NULL)) != NULL) {
 		const char *before, *h2;
@@ -932,29 +979,37 @@ first_frame(struct scanner *sc, const char *p, struct frame *f)
 		before = skip_space_back(p, start);
 		if (before - p >= 5 && memcmp(before - 5, "</h2>", 5) == 0 &&
 		    (h2 = find_last(before - p > 256 ? before - 256 : p, before, "<h2>")) != NULL &&
-		    match_frame(sc, h2, 0, f) == 0)
-			return h2;
-		if (match_frame(sc, start, 0, f) == 0)
-			return start;
+		    match_frame(sc, h2, 0, f) == 0) {
+			first = h2;
+			break;
+		}
+		if (match_frame(sc, start, 0, f) == 0) {
+			first = start;
+			break;
+		}
 		p = h3 + 1;
 	}
-	return NULL;
+	return first;
 }
 
 static int
 add_entry(struct page *page, size_t *cap, struct entry *e)
 {
+	int rc = -1;
+
 	if (page->n_entries == *cap) {
 		size_t n = *cap ? *cap * 2 : 64;
 		struct entry *p = realloc(page->entries, n * sizeof *p);
 
 		if (p == NULL)
-			return -1;
+			goto done;
 		page->entries = p;
 		*cap = n;
 	}
 	page->entries[page->n_entries++] = *e;
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 struct post {
@@ -980,29 +1035,35 @@ frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, cha
 	struct frame f = *first, next;
 	struct footer ft;
 	const char *from = f.body, *stuck = NULL;
-	int last = 0, found;
+	int last = 0, found, rc = UP_OK;
 
 	while (!last) {
 		struct post *p;
 
 		found = find_footer(sc, &f, from, &ft, &next, &last) == 0;
-		if (sc->work > sc->work_limit)
-			return err_set(err, UP_EDATA,
+		if (sc->work > sc->work_limit) {
+			rc = err_set(err, UP_EDATA,
 			    "%s:%zu: too many copies of the page's own date lines and headers inside posts "
 			    "to tell the posts apart (gave up after searching %zu MB)",
 			    sc->name, line_of(sc, f.body), sc->work >> 20);
+			goto done;
+		}
 		if (!found) {
-			if ((sc->links == NULL && link_index(sc) != 0) || add_dead(sc, f.body) != 0)
-				return err_nomem(err);
+			if ((sc->links == NULL && link_index(sc) != 0) || add_dead(sc, f.body) != 0) {
+				rc = err_nomem(err);
+				goto done;
+			}
 			/* Backtracking ends at the first post: name the furthest one
 			 * that could not be closed, where the page goes wrong. */
 			if (stuck == NULL || f.body > stuck)
 				stuck = f.body;
-			if (fr->n == 0)
-				return err_set(err, UP_EDATA,
+			if (fr->n == 0) {
+				rc = err_set(err, UP_EDATA,
 				    "%s:%zu: post has no date line followed by another post or the end of the list "
 				    "(page cut short, or not a Planet 2.0 page)",
 				    sc->name, line_of(sc, stuck));
+				goto done;
+			}
 			p = &fr->posts[--fr->n];
 			f = p->f;
 			from = p->ft.em + 1;
@@ -1011,8 +1072,10 @@ frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, cha
 		if (fr->n == fr->cap) {
 			size_t cap = fr->cap ? fr->cap * 2 : 64;
 
-			if ((p = realloc(fr->posts, cap * sizeof *p)) == NULL)
-				return err_nomem(err);
+			if ((p = realloc(fr->posts, cap * sizeof *p)) == NULL) {
+				rc = err_nomem(err);
+				goto done;
+			}
 			fr->posts = p;
 			fr->cap = cap;
 		}
@@ -1022,7 +1085,8 @@ frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, cha
 		f = next;
 		from = f.body;
 	}
-	return 0;
+done:
+	return rc;
 }
 
 /* Whether a footer links to a web address. Posts sharing another kind of
@@ -1073,10 +1137,10 @@ static size_t
 holds_own_footer(const struct post *posts, size_t n, size_t i)
 {
 	const struct post *p = &posts[i], *src = NULL;
-	size_t len = (size_t)(p->ft.start - p->f.body), j, k;
+	size_t len = (size_t)(p->ft.start - p->f.body), j, k, rest = 0;
 
 	if (!web_href(p->ft.href))
-		return 0;
+		goto done;
 	for (j = i + 1; j < n && j - i <= SPLIT_MAX; j++) {
 		const struct post *q = &posts[j];
 
@@ -1084,17 +1148,22 @@ holds_own_footer(const struct post *posts, size_t n, size_t i)
 		    !same_span(q->ft.href, p->ft.href) ||
 		    ((size_t)(q->ft.start - q->f.body) == len && memcmp(q->f.body, p->f.body, len) == 0))
 			continue;
-		if (j == i + 1 || !q->f.has_source)
-			return j;
+		if (j == i + 1 || !q->f.has_source) {
+			rest = j;
+			break;
+		}
 		if (src == NULL) {   /* p's channel header: looked for only now, as it may be far back */
 			for (k = i; k > 0 && !posts[k].f.has_source; k--)
 				;
 			src = &posts[k];
 		}
-		if (!src->f.has_source || !same_span(q->f.source_href, src->f.source_href))
-			return j;
+		if (!src->f.has_source || !same_span(q->f.source_href, src->f.source_href)) {
+			rest = j;
+			break;
+		}
 	}
-	return 0;
+done:
+	return rest;
 }
 
 /* Whether q's footer can end the post p (under day), after prev. */
@@ -1170,7 +1239,7 @@ join_splits(struct framing *fr)
 	int rc = 0;
 
 	if (count_cut(fr->posts, fr->n) == 0)
-		return 0;
+		goto done;
 	if ((cur = malloc(fr->n * sizeof *cur)) == NULL || (next = malloc(fr->n * sizeof *next)) == NULL) {
 		rc = -1;
 		goto done;
@@ -1211,10 +1280,12 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 	size_t i, cap = 0;
 	int rc;
 
-	if (first_frame(sc, start, &first) == NULL)
-		return err_set(err, UP_EDATA,
+	if (first_frame(sc, start, &first) == NULL) {
+		rc = err_set(err, UP_EDATA,
 		    "%s: no Planet posts found (expected Planet 2.0's <h3 class=\"post\"> channel headers)",
 		    sc->name);
+		goto done;
+	}
 	if ((rc = frame_all(sc, &first, &fr, err)) != UP_OK)
 		goto done;
 	if (join_splits(&fr) != 0) {
@@ -1253,6 +1324,7 @@ static char *
 meta_charset(const char *p, size_t n)
 {
 	const char *end = p + (n < 4096 ? n : 4096), *m = p;
+	char *charset;
 
 	while ((m = memchr(m, '<', (size_t)(end - m))) != NULL) {
 		const char *close, *cs, *v;
@@ -1277,12 +1349,15 @@ meta_charset(const char *p, size_t n)
 				while (v + len < close && !text_is_space(v[len]) &&
 				    v[len] != '"' && v[len] != '\'' && v[len] != ';' && v[len] != '/')
 					len++;
-				return strndup(v, len);
+				charset = strndup(v, len);
+				goto done;
 			}
 		}
 		m = close;
 	}
-	return strdup("");
+	charset = strdup("");
+done:
+	return charset;
 }
 
 /* The iconv name for a declared charset label; NULL for UTF-8 (or none),
@@ -1318,15 +1393,21 @@ iconv_name(const char *label)
 		{ "big5", "BIG5-HKSCS" }, { "cn-big5", "BIG5-HKSCS" }, { "csbig5", "BIG5-HKSCS" },
 		{ "x-x-big5", "BIG5-HKSCS" },
 	};
+	const char *name = NULL;
 	size_t i;
 
 	if (label[0] == '\0' || strcasecmp(label, "utf-8") == 0 || strcasecmp(label, "utf8") == 0 ||
 	    strncasecmp(label, "utf-16", 6) == 0)   /* a page said UTF-16 but had no BOM: it is not */
-		return NULL;
+		goto done;
 	for (i = 0; i < sizeof wider / sizeof wider[0]; i++)
 		if (strcasecmp(label, wider[i].label) == 0)
-			return wider[i].charset;
-	return text_ascii_compatible(label) == 1 ? label : "";
+			break;
+	if (i < sizeof wider / sizeof wider[0])
+		name = wider[i].charset;
+	else
+		name = text_ascii_compatible(label) == 1 ? label : "";
+done:
+	return name;
 }
 
 /* Makes data valid UTF-8 fit for XML: decodes what a byte-order mark, the
@@ -1408,12 +1489,13 @@ page_title(const char *p, const char *end, const char *url)
 	if (t != NULL && (close = find(t + 7, limit(t + 7, end), "</title>", NULL)) != NULL) {
 		title = html_fragment_text(t + 7, (size_t)(close - t - 7));
 		if (title == NULL || !text_is_blank(title))
-			return title;
+			goto done;
 		free(title);
 	}
 	uri = link_host(url);
 	title = strdup(uri != NULL ? (const char *)uri->server : "Planet");
 	xmlFreeURI(uri);
+done:
 	return title;
 }
 
@@ -1422,18 +1504,22 @@ read_page(const char *data, size_t len, const char *name, const char *url,
     const char *charset, struct page **out, char **err)
 {
 	struct buf clean = { 0 };
-	struct page *page;
+	struct page *page = NULL;
 	struct scanner sc = { 0 };
 	const char *p = NULL, *start, *end;
 	size_t n = 0;
 	int rc;
 
 	*out = NULL;
-	if (len == 0)
-		return err_set(err, UP_EDATA, "%s: is empty, not a page", name);
+	if (len == 0) {
+		rc = err_set(err, UP_EDATA, "%s: is empty, not a page", name);
+		goto done;
+	}
 	page = calloc(1, sizeof *page);
-	if (page == NULL)
-		return err_nomem(err);
+	if (page == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	rc = decode_page(data, len, charset, &clean, &p, &n, err);
 	if (rc != 0)
 		goto done;
@@ -1476,12 +1562,11 @@ done:
 	xmlHashFree(sc.links, NULL);
 	xmlHashFree(sc.dead, NULL);
 	xmlHashFree(sc.misses, xmlHashDefaultDeallocator);
-	if (rc != 0) {
+	if (rc != 0)
 		page_free(page);
-		return rc;
-	}
-	*out = page;
-	return 0;
+	else
+		*out = page;
+	return rc;
 }
 
 void
@@ -1489,12 +1574,12 @@ page_free(struct page *page)
 {
 	size_t i;
 
-	if (page == NULL)
-		return;
-	for (i = 0; i < page->n_entries; i++)
-		entry_free(&page->entries[i]);
-	free(page->entries);
-	free(page->title);
-	free(page->link);
-	free(page);
+	if (page != NULL) {
+		for (i = 0; i < page->n_entries; i++)
+			entry_free(&page->entries[i]);
+		free(page->entries);
+		free(page->title);
+		free(page->link);
+		free(page);
+	}
 }
