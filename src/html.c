@@ -126,16 +126,17 @@ is_alnum(char c)
 static unsigned
 legacy_ref(const char *s, size_t n, size_t *len)
 {
-	unsigned cp[2];
+	unsigned cp[2], found = 0;
 	size_t k;
 	int legacy;
 
 	for (k = n < 6 ? n : 6; k >= 2; k--)
 		if (text_entity(s, k, cp, &legacy) && legacy) {
 			*len = k;
-			return cp[0];
+			found = cp[0];
+			break;
 		}
-	return 0;
+	return found;
 }
 
 /* The complete named reference ("check;") that starts s[0..n), the bytes
@@ -144,14 +145,14 @@ legacy_ref(const char *s, size_t n, size_t *len)
 static size_t
 named_ref(const char *s, size_t n, unsigned cp[2])
 {
-	size_t run;
+	size_t run, len = 0;
 	int legacy;
 
 	for (run = 0; run < n && run <= 32 && is_alnum(s[run]); run++)
 		;
-	if (run == 0 || run >= n || s[run] != ';' || !text_entity(s, run, cp, &legacy))
-		return 0;
-	return run + 1;
+	if (run > 0 && run < n && s[run] == ';' && text_entity(s, run, cp, &legacy))
+		len = run + 1;
+	return len;
 }
 
 static int separates_words(const char *name);
@@ -169,20 +170,20 @@ on_error(void *ctx, const char *msg, ...)
 	struct parse_limits *limits = ctxt != NULL ? ctxt->_private : NULL;
 
 	(void)msg;
-	if (limits == NULL)
-		return;
-	if (ctxt->errNo == XML_ERR_ENTITYREF_SEMICOL_MISSING && ctxt->input != NULL) {
-		limits->ref_end = ctxt->input->cur;
-		limits->ref_held = 0;
-	} else if (ctxt->errNo == XML_ERR_TAG_NAME_MISMATCH && ctxt->node != NULL &&
-	    ctxt->lastError.message != NULL && ctxt->lastError.str1 != NULL &&
-	    strncmp(ctxt->lastError.message, "Unexpected end tag", 18) == 0 &&
-	    separates_words(ctxt->lastError.str1)) {
-		xmlSAX2Characters(ctxt, (const xmlChar *)" ", 1);
-	}
-	if (++limits->errors > HTML_MAX_ERRORS) {
-		*limits->truncated = 1;
-		xmlStopParser(ctxt);
+	if (limits != NULL) {
+		if (ctxt->errNo == XML_ERR_ENTITYREF_SEMICOL_MISSING && ctxt->input != NULL) {
+			limits->ref_end = ctxt->input->cur;
+			limits->ref_held = 0;
+		} else if (ctxt->errNo == XML_ERR_TAG_NAME_MISMATCH && ctxt->node != NULL &&
+		    ctxt->lastError.message != NULL && ctxt->lastError.str1 != NULL &&
+		    strncmp(ctxt->lastError.message, "Unexpected end tag", 18) == 0 &&
+		    separates_words(ctxt->lastError.str1)) {
+			xmlSAX2Characters(ctxt, (const xmlChar *)" ", 1);
+		}
+		if (++limits->errors > HTML_MAX_ERRORS) {
+			*limits->truncated = 1;
+			xmlStopParser(ctxt);
+		}
 	}
 }
 
@@ -203,70 +204,70 @@ on_characters(void *ctx, const xmlChar *ch, int len)
 	xmlChar utf8[8];
 	size_t k = 0;
 	unsigned cp;
+	int pending = 1;   /* ch[0..len) is still to be dealt with */
 
-	if (limits == NULL) {
-		xmlSAX2Characters(ctx, ch, len);
-		return;
-	}
 	/* HTML5 reads two things as a comment up to the next '>' that
 	 * libxml2 2.9 shows as text: "<!" that opens no comment ("<![CDATA[
 	 * x ]]>", "<![if !IE]>"), whose '<' libxml2 gives on its own while
 	 * still at it; and "</" followed by no letter ("I </3 it", "a</>b"),
 	 * whose "</" it drops, giving what follows: text that begins right
-	 * after a "</" in the input. */
-	if (!limits->in_bogus_comment && ctxt->input != NULL && ctxt->input->cur - ctxt->input->base >= len + 2) {
+	 * after a "</" in the input. Without limits (not our parse) the text
+	 * goes to the tree as it is. */
+	if (limits != NULL && !limits->in_bogus_comment && ctxt->input != NULL &&
+	    ctxt->input->cur - ctxt->input->base >= len + 2) {
 		const xmlChar *start = ctxt->input->cur - len;
 
 		if (start[-2] == '<' && start[-1] == '/' && memcmp(start, ch, (size_t)len) == 0)
 			limits->in_bogus_comment = 1;
 	}
-	if (limits->in_bogus_comment) {
+	if (limits == NULL) {
+		xmlSAX2Characters(ctx, ch, len);
+		pending = 0;
+	} else if (limits->in_bogus_comment) {
 		const xmlChar *gt = memchr(ch, '>', (size_t)len);
 
-		if (gt == NULL)
-			return;
-		limits->in_bogus_comment = 0;
-		len -= (int)(gt + 1 - ch);
-		ch = gt + 1;
-		if (len == 0)
-			return;
+		if (gt != NULL) {
+			limits->in_bogus_comment = 0;
+			len -= (int)(gt + 1 - ch);
+			ch = gt + 1;
+		}
+		pending = gt != NULL && len != 0;
 	} else if (len == 1 && ch[0] == '<' && ctxt->input != NULL && ctxt->input->cur[0] == '<' &&
 	    ctxt->input->cur[1] == '!') {
 		limits->in_bogus_comment = 1;
-		return;
+		pending = 0;
 	}
-	/* "&notit;", a name HTML5 does not know with its ';' (add_fragment
-	 * rewrote those it knows): libxml2 gives "&" and the name, stopped at
-	 * the ';', and reports nothing. A legacy name that starts it is
-	 * decoded as when the ';' is missing ("¬it;"). */
-	if (len == 1 && ch[0] == '&' && ctxt->input != NULL && ctxt->input->cur[0] == ';' &&
-	    ctxt->input->cur > ctxt->input->base && is_alnum((char)ctxt->input->cur[-1])) {
-		limits->ref_end = ctxt->input->cur;
-		limits->ref_held = 1;
-		return;
-	}
-	if (limits->ref_end == NULL || ctxt->input == NULL || ctxt->input->cur != limits->ref_end) {
-		xmlSAX2Characters(ctx, ch, len);
-		return;
-	}
-	if (!limits->ref_held) {
-		if (len == 1 && ch[0] == '&') {
+	if (pending) {
+		/* "&notit;", a name HTML5 does not know with its ';'
+		 * (add_fragment rewrote those it knows): libxml2 gives "&" and
+		 * the name, stopped at the ';', and reports nothing. A legacy
+		 * name that starts it is decoded as when the ';' is missing
+		 * ("¬it;"). */
+		if (len == 1 && ch[0] == '&' && ctxt->input != NULL && ctxt->input->cur[0] == ';' &&
+		    ctxt->input->cur > ctxt->input->base && is_alnum((char)ctxt->input->cur[-1])) {
+			limits->ref_end = ctxt->input->cur;
 			limits->ref_held = 1;
-			return;
+		} else if (limits->ref_end == NULL || ctxt->input == NULL || ctxt->input->cur != limits->ref_end) {
+			xmlSAX2Characters(ctx, ch, len);
+		} else if (!limits->ref_held) {
+			if (len == 1 && ch[0] == '&') {
+				limits->ref_held = 1;
+			} else {
+				limits->ref_end = NULL;
+				xmlSAX2Characters(ctx, ch, len);
+			}
+		} else {
+			limits->ref_end = NULL;
+			cp = legacy_ref((const char *)ch, (size_t)len, &k);
+			if (cp == 0) {
+				xmlSAX2Characters(ctx, (const xmlChar *)"&", 1);
+			} else {
+				xmlSAX2Characters(ctx, utf8, xmlCopyCharMultiByte(utf8, (int)cp));
+			}
+			if ((size_t)len > k)
+				xmlSAX2Characters(ctx, ch + k, len - (int)k);
 		}
-		limits->ref_end = NULL;
-		xmlSAX2Characters(ctx, ch, len);
-		return;
 	}
-	limits->ref_end = NULL;
-	cp = legacy_ref((const char *)ch, (size_t)len, &k);
-	if (cp == 0) {
-		xmlSAX2Characters(ctx, (const xmlChar *)"&", 1);
-	} else {
-		xmlSAX2Characters(ctx, utf8, xmlCopyCharMultiByte(utf8, (int)cp));
-	}
-	if ((size_t)len > k)
-		xmlSAX2Characters(ctx, ch + k, len - (int)k);
 }
 
 /* HTML5's tags that end SVG or MathML content they appear in (sorted);
@@ -303,24 +304,24 @@ leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar
 	for (i = 0; !breaks && strcmp((const char *)name, "font") == 0 && atts != NULL && atts[i] != NULL; i += 2)
 		breaks = strcmp((const char *)atts[i], "color") == 0 || strcmp((const char *)atts[i], "face") == 0 ||
 		    strcmp((const char *)atts[i], "size") == 0;
-	if (!breaks)
-		return;
-	for (i = top - 1; i >= 0; i--) {
-		const char *open = (const char *)ctxt->nameTab[i];
+	if (breaks) {
+		for (i = top - 1; i >= 0; i--) {
+			const char *open = (const char *)ctxt->nameTab[i];
 
-		if (strcmp(open, "svg") == 0 || strcmp(open, "math") == 0)
-			root = i;
-		else if (in_table(open, integration_points, sizeof integration_points / sizeof *integration_points))
-			break;
+			if (strcmp(open, "svg") == 0 || strcmp(open, "math") == 0)
+				root = i;
+			else if (in_table(open, integration_points, sizeof integration_points / sizeof *integration_points))
+				break;
+		}
 	}
-	if (root < 0)
-		return;
-	/* Close the nodes, then take their names off the stack under name. */
-	for (i = top - 1; i >= root; i--)
-		xmlSAX2EndElement(ctxt, ctxt->nameTab[i]);
-	ctxt->nameTab[root] = ctxt->nameTab[top];
-	ctxt->nameNr = root + 1;
-	ctxt->name = ctxt->nameTab[root];
+	if (root >= 0) {
+		/* Close the nodes, then take their names off the stack under name. */
+		for (i = top - 1; i >= root; i--)
+			xmlSAX2EndElement(ctxt, ctxt->nameTab[i]);
+		ctxt->nameTab[root] = ctxt->nameTab[top];
+		ctxt->nameNr = root + 1;
+		ctxt->name = ctxt->nameTab[root];
+	}
 	/* libxml2 chose not to close an open <p> (or <li>, <dd>, <dt>) for
 	 * this tag while <svg> stood in between: close it now, as it would. */
 	if (root > 0) {
@@ -354,28 +355,30 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 		if (limits != NULL)
 			*limits->truncated = 1;
 		xmlStopParser(ctxt);
-		return;
-	}
-	if (limits == NULL || limits->foreign_seen)
-		leave_foreign_content(ctxt, name, atts);
-	else if (strcmp((const char *)name, "svg") == 0 || strcmp((const char *)name, "math") == 0)
-		limits->foreign_seen = 1;
-	xmlSAX2StartElement(ctx, name, atts);
-	/* A post's stray "</body>" or "</html>" (a whole page pasted in) is
-	 * ignored by browsers, but closes the body in libxml2 2.9, which then
-	 * puts what follows in a new <p>: "a</body>b" would read as two
-	 * words. libxml2 ignores those end tags while ctxt->depth, its count
-	 * of <html>, <head> and <body> start tags it ignored, is above 0 (no
-	 * other part of its HTML parser reads it): a count no page can use up
-	 * makes it ignore them all, as browsers do. */
-	if (ctxt->nameNr == 2 && strcmp((const char *)name, "body") == 0)
-		ctxt->depth = INT_MAX / 2;
-	/* libxml2's tree builder splits "o:p" (Word's markup) into a prefix and
-	 * a <p>; in HTML it is one unknown name, an inline element. */
-	if (strchr((const char *)name, ':') != NULL && ctxt->node != NULL &&
-	    ctxt->node->type == XML_ELEMENT_NODE) {
-		xmlNodeSetName(ctxt->node, name);
-		ctxt->node->ns = NULL;
+	} else {
+		if (limits == NULL || limits->foreign_seen)
+			leave_foreign_content(ctxt, name, atts);
+		else if (strcmp((const char *)name, "svg") == 0 || strcmp((const char *)name, "math") == 0)
+			limits->foreign_seen = 1;
+		xmlSAX2StartElement(ctx, name, atts);
+		/* A post's stray "</body>" or "</html>" (a whole page pasted in)
+		 * is ignored by browsers, but closes the body in libxml2 2.9,
+		 * which then puts what follows in a new <p>: "a</body>b" would
+		 * read as two words. libxml2 ignores those end tags while
+		 * ctxt->depth, its count of <html>, <head> and <body> start tags
+		 * it ignored, is above 0 (no other part of its HTML parser reads
+		 * it): a count no page can use up makes it ignore them all, as
+		 * browsers do. */
+		if (ctxt->nameNr == 2 && strcmp((const char *)name, "body") == 0)
+			ctxt->depth = INT_MAX / 2;
+		/* libxml2's tree builder splits "o:p" (Word's markup) into a
+		 * prefix and a <p>; in HTML it is one unknown name, an inline
+		 * element. */
+		if (strchr((const char *)name, ':') != NULL && ctxt->node != NULL &&
+		    ctxt->node->type == XML_ELEMENT_NODE) {
+			xmlNodeSetName(ctxt->node, name);
+			ctxt->node->ns = NULL;
+		}
 	}
 }
 
@@ -397,13 +400,13 @@ htmlDocPtr
 html_parse_fragment(const char *s, size_t n)
 {
 	htmlParserCtxtPtr ctxt = html_parser_new();
-	htmlDocPtr doc;
+	htmlDocPtr doc = NULL;
 	int truncated;
 
-	if (ctxt == NULL)
-		return NULL;
-	doc = html_parse_fragment_with(ctxt, s, n, &truncated);
-	htmlFreeParserCtxt(ctxt);
+	if (ctxt != NULL) {
+		doc = html_parse_fragment_with(ctxt, s, n, &truncated);
+		htmlFreeParserCtxt(ctxt);
+	}
 	return doc;
 }
 
@@ -429,7 +432,7 @@ add_fragment(struct buf *in, const char *s, size_t n)
 	char ref[32];
 	size_t run, k;
 	unsigned cp[2];
-	int complete;
+	int complete, rc = -1;
 
 	for (run = 0; run < n && (is_alnum(s[n - 1 - run]) || (s[n - 1 - run] != '\0' &&
 	    strchr("._:-", s[n - 1 - run]) != NULL)); run++)
@@ -438,14 +441,14 @@ add_fragment(struct buf *in, const char *s, size_t n)
 		last = s + n - 1 - run;
 	while ((amp = memchr(s, '&', (size_t)(end - s))) != NULL) {
 		if (buf_add(in, s, (size_t)(amp - s)) != 0)
-			return -1;
+			goto done;
 		s = amp + 1;
 		cp[1] = 0;
 		if (s < end && *s == '#') {
 			k = text_numeric_ref(s + 1, (size_t)(end - s - 1), &cp[0], &complete);
 			if (k == 0) {
 				if (buf_add(in, "&amp;", 5) != 0)
-					return -1;
+					goto done;
 				continue;
 			}
 			s += 1 + k;
@@ -455,16 +458,18 @@ add_fragment(struct buf *in, const char *s, size_t n)
 			s += k;
 		} else {
 			if (buf_addc(in, '&') != 0)
-				return -1;
+				goto done;
 			continue;
 		}
 		if (cp[0] != 0) {
 			snprintf(ref, sizeof ref, cp[1] != 0 ? "&#%u;&#%u;" : "&#%u;", cp[0], cp[1]);
 			if (buf_add(in, ref, strlen(ref)) != 0)
-				return -1;
+				goto done;
 		}
 	}
-	return buf_add(in, s, (size_t)(end - s));
+	rc = buf_add(in, s, (size_t)(end - s));
+done:
+	return rc;
 }
 
 /* Where the markup construct starting at p ('<') ends, for the scan of
@@ -474,37 +479,45 @@ static const char *
 skip_markup(const char *p, const char *end)
 {
 	static const char *const raw[] = { "script", "style" };   /* libxml2's raw text */
-	const char *q = p + 1, *close;
+	const char *q = p + 1, *close, *past;
 	char quote = 0;
 	size_t i, n;
 
 	if (q < end && *q == '!' && end - q >= 3 && q[1] == '-' && q[2] == '-') {
 		close = memmem(q + 3, (size_t)(end - q - 3), "-->", 3);
-		return close != NULL ? close + 3 : end;
+		past = close != NULL ? close + 3 : end;
+		goto done;
 	}
 	if (q < end && *q == '/')
 		q++;
-	if (q >= end || !((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
-		return p + 1;
+	if (q >= end || !((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))) {
+		past = p + 1;
+		goto done;
+	}
 	for (; q < end && (quote != 0 || *q != '>'); q++) {
 		if (quote != 0 && *q == quote)
 			quote = 0;
 		else if (quote == 0 && (*q == '"' || *q == '\'') && (q[-1] == '=' || text_is_space(q[-1])))
 			quote = *q;
 	}
-	if (q >= end)
-		return end;
+	if (q >= end) {
+		past = end;
+		goto done;
+	}
+	past = q + 1;
 	for (i = 0; p[1] != '/' && i < sizeof raw / sizeof *raw; i++) {
 		n = strlen(raw[i]);
 		if ((size_t)(end - p - 1) > n && strncasecmp(p + 1, raw[i], n) == 0 &&
 		    (text_is_space(p[1 + n]) || p[1 + n] == '>' || p[1 + n] == '/')) {
 			for (close = q; (close = memchr(close, '<', (size_t)(end - close))) != NULL; close++)
 				if ((size_t)(end - close) > n + 2 && close[1] == '/' && strncasecmp(close + 2, raw[i], n) == 0)
-					return close;
-			return end;
+					break;
+			past = close != NULL ? close : end;
+			break;
 		}
 	}
-	return q + 1;
+done:
+	return past;
 }
 
 /* "<!-->" and "<!--->" are whole, empty comments in HTML5 (and browsers);
@@ -517,7 +530,7 @@ close_empty_comments(struct buf *in, size_t from)
 	struct buf out = { 0 };
 	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c;
 	size_t k;
-	int changed = 0;
+	int changed = 0, rc = -1;
 
 	/* p: copied up to here; q: scanned up to here. */
 	while ((c = memchr(q, '<', (size_t)(end - q))) != NULL) {
@@ -527,22 +540,23 @@ close_empty_comments(struct buf *in, size_t from)
 			continue;
 		}
 		if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
-			goto fail;
+			goto done;
 		changed = 1;
 		if (buf_add(&out, p, (size_t)(c - p)) != 0 || buf_adds(&out, "<!---->") != 0)
-			goto fail;
+			goto done;
 		p = q = c + k;
 	}
-	if (!changed)
-		return 0;
-	if (buf_add(&out, p, (size_t)(end - p)) != 0)
-		goto fail;
-	buf_free(in);
-	*in = out;
-	return 0;
-fail:
-	buf_free(&out);
-	return -1;
+	if (changed) {
+		if (buf_add(&out, p, (size_t)(end - p)) != 0)
+			goto done;
+		buf_free(in);
+		*in = out;   /* in owns the contents now */
+	}
+	rc = 0;
+done:
+	if (rc != 0)
+		buf_free(&out);
+	return rc;
 }
 
 htmlDocPtr
@@ -555,7 +569,7 @@ html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *t
 
 	*truncated = 0;
 	if (n > (size_t)INT32_MAX - sizeof fragment_prefix)
-		return NULL;
+		goto done;
 	/* add_fragment may write more than it reads ("&#0;" is "&#65533;"):
 	 * what libxml2 reads must still fit its int. */
 	if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || add_fragment(&in, s, n) != 0 ||
@@ -586,14 +600,14 @@ done:
 xmlNodePtr
 html_fragment_root(htmlDocPtr doc)
 {
-	xmlNodePtr root = xmlDocGetRootElement(doc), n;
+	xmlNodePtr root = xmlDocGetRootElement(doc), n = NULL;
 
-	if (root == NULL)
-		return NULL;
-	for (n = root->children; n != NULL; n = n->next)
-		if (is_named(n, "body"))
-			return n;
-	return NULL;
+	if (root != NULL) {
+		for (n = root->children; n != NULL; n = n->next)
+			if (is_named(n, "body"))
+				break;
+	}
+	return n;
 }
 
 /* Steps to the node after n in document order within root, calling leave()
@@ -602,19 +616,24 @@ static xmlNodePtr
 next_node(xmlNodePtr n, xmlNodePtr root, int descend,
     void (*leave)(xmlNodePtr, void *), void *ctx)
 {
-	if (descend && n->children != NULL && n->type == XML_ELEMENT_NODE)
-		return n->children;
-	for (;;) {
-		if (n == root)
-			return NULL;
-		if (leave != NULL && n->type == XML_ELEMENT_NODE)
-			leave(n, ctx);
-		if (n->next != NULL)
-			return n->next;
-		n = n->parent;
-		if (n == NULL || n == root)
-			return NULL;
+	xmlNodePtr next = NULL;
+
+	if (descend && n->children != NULL && n->type == XML_ELEMENT_NODE) {
+		next = n->children;
+	} else {
+		while (n != root) {
+			if (leave != NULL && n->type == XML_ELEMENT_NODE)
+				leave(n, ctx);
+			if (n->next != NULL) {
+				next = n->next;
+				break;
+			}
+			n = n->parent;
+			if (n == NULL || n == root)
+				break;
+		}
 	}
+	return next;
 }
 
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
@@ -704,6 +723,7 @@ safe_url(const char *url, size_t n, const char *elem, const char *attr)
 	char scheme[16];
 	size_t k = 0;
 	const unsigned char *p = (const unsigned char *)url, *end = p + n;
+	int safe = 0;
 
 	while (p < end && *p <= 0x20)
 		p++;
@@ -713,20 +733,24 @@ safe_url(const char *url, size_t n, const char *elem, const char *attr)
 		if (*p == ':')
 			break;
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '+' || *p == '-' || *p == '.'))
-			return 1;   /* no scheme: a relative reference */
+		    *p == '+' || *p == '-' || *p == '.')) {
+			safe = 1;   /* no scheme: a relative reference */
+			goto done;
+		}
 		if (k < sizeof scheme - 1)
 			scheme[k] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
 		k++;
 	}
-	if (p >= end)
-		return 1;   /* no ':' at all: relative */
+	if (p >= end) {
+		safe = 1;   /* no ':' at all: relative */
+		goto done;
+	}
 	if (k >= sizeof scheme)
-		return 0;   /* a scheme too long to be one we keep */
+		goto done;   /* a scheme too long to be one we keep */
 	scheme[k] = '\0';
-	if (in_table(scheme, kept_schemes, COUNT(kept_schemes)))
-		return 1;
-	if (strcmp(scheme, "data") == 0 && (strcmp(elem, "img") == 0 || strcmp(elem, "source") == 0) &&
+	if (in_table(scheme, kept_schemes, COUNT(kept_schemes))) {
+		safe = 1;
+	} else if (strcmp(scheme, "data") == 0 && (strcmp(elem, "img") == 0 || strcmp(elem, "source") == 0) &&
 	    (strcmp(attr, "src") == 0 || strcmp(attr, "srcset") == 0)) {
 		static const char *const images[] = { "image/avif", "image/bmp", "image/gif", "image/jpeg",
 			"image/png", "image/webp" };
@@ -738,11 +762,14 @@ safe_url(const char *url, size_t n, const char *elem, const char *attr)
 			size_t len = strlen(images[i]);
 
 			if ((size_t)(end - p) > len && strncasecmp((const char *)p, images[i], len) == 0 &&
-			    (p[len] == ';' || p[len] == ','))
-				return 1;
+			    (p[len] == ';' || p[len] == ',')) {
+				safe = 1;
+				break;
+			}
 		}
 	}
-	return 0;
+done:
+	return safe;
 }
 
 /* Puts n's children where n is, then frees n; returns the first child, or
@@ -751,12 +778,13 @@ safe_url(const char *url, size_t n, const char *elem, const char *attr)
 static xmlNodePtr
 unwrap(xmlNodePtr n)
 {
-	xmlNodePtr first = n->children, last = n->last, c, after = n->next;
+	xmlNodePtr first = n->children, last = n->last, c, after = n->next, next;
 
 	if (first == NULL) {
 		xmlUnlinkNode(n);
 		xmlFreeNode(n);
-		return after;
+		next = after;
+		goto done;
 	}
 	for (c = first; c != NULL; c = c->next)
 		c->parent = n->parent;
@@ -774,7 +802,9 @@ unwrap(xmlNodePtr n)
 	n->prev = n->next = NULL;
 	n->parent = NULL;
 	xmlFreeNode(n);
-	return first;
+	next = first;
+done:
+	return next;
 }
 
 /* Void elements of HTML5 that libxml2 2.9's HTML 4 tables do not know
@@ -828,6 +858,7 @@ static int
 walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 {
 	xmlNodePtr n;
+	int rc = -1;
 
 	for (n = root->children; n != NULL && !w->failed;) {
 		int descend = 1;
@@ -847,11 +878,11 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 				xmlNodePtr space = xmlNewDocText(n->doc, (const xmlChar *)" ");
 
 				if (space == NULL)
-					return -1;
+					goto done;
 				xmlReplaceNode(gone, space);
 				if (w->hidden == 0 && buf_addc(&w->out, ' ') != 0) {
 					xmlFreeNode(gone);
-					return -1;
+					goto done;
 				}
 				next = next_node(space, root, 0, text_leave, w);
 			} else {
@@ -884,7 +915,7 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 			if (n->content != NULL && w->hidden == 0) {
 				if (n->type == XML_TEXT_NODE && strchr((const char *)n->content, 0xC2) != NULL &&
 				    fix_c1(n) != 0)
-					return -1;
+					goto done;
 				if (buf_adds(&w->out, (const char *)n->content) != 0)
 					w->failed = 1;
 			}
@@ -893,7 +924,7 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 		} else {
 			if (n->properties != NULL && (base != NULL || sanitize) &&
 			    fix_attributes(n, base, sanitize) != 0)
-				return -1;
+				goto done;
 			/* Inside a hidden element (left only when not sanitizing:
 			 * all of them are dropped then) text is not collected. */
 			if (in_list(n, hidden_elements, COUNT(hidden_elements)))
@@ -903,21 +934,23 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 		}
 		n = next_node(n, root, descend, text_leave, w);
 	}
-	return w->failed ? -1 : 0;
+	rc = w->failed ? -1 : 0;
+done:
+	return rc;
 }
 
 static char *
 finish_text(struct text_walk *w, int rc)
 {
-	char *s;
+	char *s = NULL;
 
 	if (rc != 0) {
 		buf_free(&w->out);
-		return NULL;
+	} else {
+		s = buf_take(&w->out);
+		if (s != NULL)
+			text_collapse_space(s);
 	}
-	s = buf_take(&w->out);
-	if (s != NULL)
-		text_collapse_space(s);
 	return s;
 }
 
@@ -925,39 +958,42 @@ char *
 html_text(xmlNodePtr root)
 {
 	struct text_walk w = { { 0 }, 0, 0 };
+	char *text;
 
 	if (root == NULL || root->children == NULL)
-		return strdup("");
-	return finish_text(&w, walk(root, NULL, 0, &w));
+		text = strdup("");
+	else
+		text = finish_text(&w, walk(root, NULL, 0, &w));
+	return text;
 }
 
 char *
 html_prepare(xmlNodePtr root, const char *base)
 {
 	struct text_walk w = { { 0 }, 0, 0 };
+	char *text;
 
 	if (root == NULL || root->children == NULL)
-		return strdup("");
-	return finish_text(&w, walk(root, base, 1, &w));
+		text = strdup("");
+	else
+		text = finish_text(&w, walk(root, base, 1, &w));
+	return text;
 }
 
 char *
 html_fragment_text(const char *s, size_t n)
 {
 	htmlDocPtr doc;
-	char *text;
+	char *text = NULL;
 
 	if (memchr(s, '<', n) == NULL && memchr(s, '&', n) == NULL) {
 		text = strndup(s, n);
 		if (text != NULL)
 			text_collapse_space(text);
-		return text;
+	} else if ((doc = html_parse_fragment(s, n)) != NULL) {
+		text = html_text(html_fragment_root(doc));
+		xmlFreeDoc(doc);
 	}
-	doc = html_parse_fragment(s, n);
-	if (doc == NULL)
-		return NULL;
-	text = html_text(html_fragment_root(doc));
-	xmlFreeDoc(doc);
 	return text;
 }
 
@@ -966,9 +1002,10 @@ html_decode_attr(const char *s, size_t n)
 {
 	struct buf out = { 0 };
 	const char *end = s + n;
+	char *decoded = NULL;
 
 	if (buf_reserve(&out, n) != 0)
-		return NULL;
+		goto done;
 	while (s < end) {
 		const char *amp = memchr(s, '&', (size_t)(end - s));
 		size_t run, k = 0;
@@ -977,22 +1014,22 @@ html_decode_attr(const char *s, size_t n)
 
 		if (amp == NULL) {
 			if (buf_add(&out, s, (size_t)(end - s)) != 0)
-				goto fail;
+				goto done;
 			break;
 		}
 		if (buf_add(&out, s, (size_t)(amp - s)) != 0)
-			goto fail;
+			goto done;
 		s = amp + 1;
 		if (s < end && *s == '#' &&
 		    (k = text_numeric_ref(s + 1, (size_t)(end - s - 1), &cp[0], &complete)) > 0) {
 			if (cp[0] != 0 && text_put_utf8(&out, cp[0]) != 0)
-				goto fail;
+				goto done;
 			s += 1 + k;
 			continue;
 		}
 		if ((k = named_ref(s, (size_t)(end - s), cp)) > 0) {
 			if (text_put_utf8(&out, cp[0]) != 0 || (cp[1] != 0 && text_put_utf8(&out, cp[1]) != 0))
-				goto fail;
+				goto done;
 			s += k;
 			continue;
 		}
@@ -1004,17 +1041,17 @@ html_decode_attr(const char *s, size_t n)
 		if (run > 0 && (legacy = legacy_ref(s, run, &k)) != 0 && k == run &&
 		    (s + run == end || s[run] != '=')) {
 			if (text_put_utf8(&out, legacy) != 0)
-				goto fail;
+				goto done;
 			s += run + (s + run < end && s[run] == ';');
 			continue;
 		}
 		if (buf_addc(&out, '&') != 0)
-			goto fail;
+			goto done;
 	}
-	return buf_take(&out);
-fail:
+	decoded = buf_take(&out);
+done:
 	buf_free(&out);
-	return NULL;
+	return decoded;
 }
 
 /* Attributes holding one URL (sorted; attribute names come lower case). */
@@ -1030,25 +1067,27 @@ static int
 srcset_next(const char **p, const char **url, size_t *url_n, const char **desc, size_t *desc_n)
 {
 	const char *q = *p, *end;
+	int found = 0;
 
 	while (text_is_space(*q) || *q == ',')
 		q++;
-	if (*q == '\0')
-		return 0;
-	*url = q;
-	while (*q != '\0' && !text_is_space(*q))
-		q++;
-	for (end = q; end > *url && end[-1] == ','; end--)
-		;
-	*url_n = (size_t)(end - *url);
-	*desc = q;
-	while (*q != '\0' && *q != ',')
-		q++;
-	for (end = q; end > *desc && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'); end--)
-		;
-	*desc_n = (size_t)(end - *desc);
-	*p = q;
-	return 1;
+	if (*q != '\0') {
+		*url = q;
+		while (*q != '\0' && !text_is_space(*q))
+			q++;
+		for (end = q; end > *url && end[-1] == ','; end--)
+			;
+		*url_n = (size_t)(end - *url);
+		*desc = q;
+		while (*q != '\0' && *q != ',')
+			q++;
+		for (end = q; end > *desc && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'); end--)
+			;
+		*desc_n = (size_t)(end - *desc);
+		*p = q;
+		found = 1;
+	}
+	return found;
 }
 
 /* Whether the '%' at p starts no escape ("%zz"): it stands for itself. */
@@ -1068,7 +1107,7 @@ html_escape_url(const char *url)
 
 	/* A '%' that starts no escape stands for itself: "%25". */
 	if (buf_reserve(&b, strlen(url)) != 0)
-		return NULL;
+		goto done;
 	for (p = url; *p != '\0'; p++)
 		if (buf_adds(&b, stray_percent(p) ? "%25" : (char[2]){ *p, '\0' }) != 0)
 			goto done;
@@ -1086,9 +1125,10 @@ html_escape_iri(const char *url)
 {
 	struct buf b = { 0 };
 	const unsigned char *p;
+	char *out = NULL;
 
 	if (buf_reserve(&b, strlen(url)) != 0)
-		return NULL;
+		goto done;
 	for (p = (const unsigned char *)url; *p != '\0'; p++) {
 		static const char digits[] = "0123456789ABCDEF";
 		int bad = *p <= 0x20 || *p == 0x7f || strchr("<>\"{}|\\^`", *p) != NULL ||
@@ -1096,12 +1136,13 @@ html_escape_iri(const char *url)
 		int failed = bad ? buf_addc(&b, '%') != 0 || buf_addc(&b, digits[*p >> 4]) != 0 ||
 		    buf_addc(&b, digits[*p & 15]) != 0 : buf_addc(&b, (char)*p) != 0;
 
-		if (failed) {
-			buf_free(&b);
-			return NULL;
-		}
+		if (failed)
+			goto done;
 	}
-	return buf_take(&b);
+	out = buf_take(&b);
+done:
+	buf_free(&b);
+	return out;
 }
 
 void
@@ -1111,17 +1152,19 @@ html_url_slashes(char *url)
 	size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
 	size_t i;
 	char *p;
+	int special = 1;   /* relative, or a scheme in web[] */
 
 	if (n > 0 && url[n] == ':' && isalpha((unsigned char)url[0])) {
 		for (i = 0; i < sizeof web / sizeof web[0]; i++)
 			if (strlen(web[i]) == n && strncasecmp(url, web[i], n) == 0)
 				break;
-		if (i == sizeof web / sizeof web[0])
-			return;
+		special = i < sizeof web / sizeof web[0];
 	}
-	for (p = url; *p != '\0' && *p != '?' && *p != '#'; p++)
-		if (*p == '\\')
-			*p = '/';
+	if (special) {
+		for (p = url; *p != '\0' && *p != '?' && *p != '#'; p++)
+			if (*p == '\\')
+				*p = '/';
+	}
 }
 
 int
@@ -1141,7 +1184,7 @@ html_resolve(const char *ref, const char *base, char **resolved)
 		;
 	*resolved = NULL;
 	if (buf_reserve(&clean, (size_t)(end - ref)) != 0)
-		return -1;
+		goto done;
 	for (; ref < end; ref++)
 		if (*ref != '\t' && *ref != '\n' && *ref != '\r' && buf_addc(&clean, *ref) != 0)
 			goto done;
@@ -1172,10 +1215,11 @@ resolve_srcset(const char *value, const char *base)
 {
 	struct buf out = { 0 };
 	const char *p = value, *url, *desc;
+	char *resolved = NULL;
 	size_t url_n, desc_n;
 
 	if (buf_reserve(&out, 0) != 0)
-		return NULL;
+		goto done;
 	while (srcset_next(&p, &url, &url_n, &desc, &desc_n)) {
 		char *one = strndup(url, url_n), *abs = NULL;
 		int failed = one == NULL || html_resolve(one, base, &abs) != 0 ||
@@ -1185,12 +1229,13 @@ resolve_srcset(const char *value, const char *base)
 
 		free(one);
 		free(abs);
-		if (failed) {
-			buf_free(&out);
-			return NULL;
-		}
+		if (failed)
+			goto done;
 	}
-	return buf_take(&out);
+	resolved = buf_take(&out);
+done:
+	buf_free(&out);
+	return resolved;
 }
 
 /* Whether every candidate URL of a srcset value may stay. */
@@ -1199,11 +1244,15 @@ safe_srcset(const char *value, const char *elem)
 {
 	const char *p = value, *url, *desc;
 	size_t url_n, desc_n;
+	int safe = 1;
 
-	while (srcset_next(&p, &url, &url_n, &desc, &desc_n))
-		if (!safe_url(url, url_n, elem, "srcset"))
-			return 0;
-	return 1;
+	while (srcset_next(&p, &url, &url_n, &desc, &desc_n)) {
+		if (!safe_url(url, url_n, elem, "srcset")) {
+			safe = 0;
+			break;
+		}
+	}
+	return safe;
 }
 
 /* One pass over an element's attributes: URLs made absolute against base
@@ -1213,6 +1262,7 @@ static int
 fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 {
 	xmlAttrPtr a, next;
+	int rc = -1;
 
 	for (a = n->properties; a != NULL; a = next) {
 		const char *name = (const char *)a->name;
@@ -1229,7 +1279,7 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 		if (!srcset && !in_table(name, url_attributes, COUNT(url_attributes)))
 			continue;
 		if ((value = (char *)xmlNodeGetContent((xmlNodePtr)a)) == NULL)
-			return -1;
+			goto done;
 		if (base != NULL) {
 			/* href="" links to the page it is on: the post (base is
 			 * its permalink, or without one its source's site). */
@@ -1243,7 +1293,7 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 				failed = html_resolve(value, base, &resolved) != 0;
 			if (failed) {
 				xmlFree(value);
-				return -1;
+				goto done;
 			}
 		}
 		v = resolved != NULL ? resolved : value;
@@ -1258,9 +1308,11 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 		free(resolved);
 		xmlFree(value);
 		if (keep < 0)
-			return -1;
+			goto done;
 	}
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 /* Rewrites U+0080..U+009F in a text node to the Windows-1252 characters
@@ -1279,8 +1331,10 @@ fix_c1(xmlNodePtr n)
 	for (i = 0; s[i] != '\0'; i++)
 		if (s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
 			break;
-	if (s[i] == '\0')
-		return 0;
+	if (s[i] == '\0') {
+		rc = 0;
+		goto done;
+	}
 	len = strlen((const char *)s);
 	for (i = 0; i < len; i++) {
 		if (s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F) {
@@ -1308,13 +1362,15 @@ html_serialize(htmlDocPtr doc, xmlNodePtr root)
 
 	out = xmlAllocOutputBuffer(NULL);
 	if (out == NULL)
-		return NULL;
+		goto done;
 	for (n = root->children; n != NULL; n = n->next)
 		htmlNodeDumpFormatOutput(out, doc, n, "UTF-8", 0);
 	xmlOutputBufferFlush(out);
 	content = xmlOutputBufferGetContent(out);
 	if (out->error == 0 && content != NULL)
 		s = strdup((const char *)content);
-	xmlOutputBufferClose(out);
+done:
+	if (out != NULL)
+		xmlOutputBufferClose(out);
 	return s;
 }
