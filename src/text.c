@@ -11,13 +11,17 @@
 int
 text_xml_char(unsigned cp)
 {
+	int ok;
+
 	if (cp < 0x20)
-		return cp == 0x9 || cp == 0xA || cp == 0xD;
-	if (cp >= 0xD800 && cp <= 0xDFFF)
-		return 0;
-	if (cp == 0xFFFE || cp == 0xFFFF)
-		return 0;
-	return cp <= 0x10FFFF;
+		ok = cp == 0x9 || cp == 0xA || cp == 0xD;
+	else if (cp >= 0xD800 && cp <= 0xDFFF)
+		ok = 0;
+	else if (cp == 0xFFFE || cp == 0xFFFF)
+		ok = 0;
+	else
+		ok = cp <= 0x10FFFF;
+	return ok;
 }
 
 int
@@ -55,11 +59,12 @@ static size_t
 utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 {
 	unsigned c = s[0], v;
-	size_t len, i;
+	size_t len, i, used = 0;
 
 	if (c < 0x80) {
 		*cp = c;
-		return 1;
+		used = 1;
+		goto done;
 	}
 	if (c >= 0xC2 && c <= 0xDF) {
 		len = 2;
@@ -71,20 +76,22 @@ utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 		len = 4;
 		v = c & 0x07;
 	} else {
-		return 0;
+		goto done;
 	}
 	if (n < len)
-		return 0;
+		goto done;
 	for (i = 1; i < len; i++) {
 		if ((s[i] & 0xC0) != 0x80)
-			return 0;
+			goto done;
 		v = (v << 6) | (s[i] & 0x3F);
 	}
 	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
 	    (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
+		goto done;
 	*cp = v;
-	return len;
+	used = len;
+done:
+	return used;
 }
 
 /* How many bytes at s[0..n), which do not start a valid sequence, a
@@ -104,7 +111,7 @@ utf8_bad_len(const unsigned char *s, size_t n)
 	else if (c >= 0xF0 && c <= 0xF4)
 		need = 4;
 	else
-		return 1;
+		need = 1;   /* no lead byte: it is replaced alone */
 	if (c == 0xE0)
 		lo = 0xA0;
 	else if (c == 0xED)
@@ -124,20 +131,22 @@ text_is_clean(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, len;
 	unsigned cp;
+	int clean = 1;
 
 	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		return 0;
-	while (i < n) {
+		clean = 0;
+	while (clean && i < n) {
 		if (p[i] >= 0x20 && p[i] < 0x80) {
 			i++;
 			continue;
 		}
 		len = utf8_decode(p + i, n - i, &cp);
 		if (len == 0 || !text_xml_char(cp))
-			return 0;
-		i += len;
+			clean = 0;
+		else
+			i += len;
 	}
-	return 1;
+	return clean;
 }
 
 int
@@ -146,9 +155,10 @@ text_clean(const char *s, size_t n, struct buf *out)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run, len;
 	unsigned cp;
+	int rc = -1;
 
 	if (buf_reserve(out, n) != 0)
-		return -1;
+		goto done;
 	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
 		i = 3;
 	while (i < n) {
@@ -156,7 +166,7 @@ text_clean(const char *s, size_t n, struct buf *out)
 		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x80; run++)
 			;
 		if (run > i && buf_add(out, p + i, run - i) != 0)
-			return -1;
+			goto done;
 		i = run;
 		if (i >= n)
 			break;
@@ -173,10 +183,12 @@ text_clean(const char *s, size_t n, struct buf *out)
 			continue;
 		}
 		if (cp < 0x80 ? buf_addc(out, (char)cp) != 0 : text_put_utf8(out, cp) != 0)
-			return -1;
+			goto done;
 		i += len;
 	}
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 int
@@ -190,8 +202,10 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 	size_t unit = strncasecmp(charset, "UTF-16", 6) == 0 ? 2 : 1;
 
 	cd = iconv_open("UTF-8", charset);
-	if (cd == (iconv_t)-1)
-		return -2;
+	if (cd == (iconv_t)-1) {
+		rc = -2;
+		goto done;
+	}
 	while (inleft > 0) {
 		char *o;
 		size_t oleft;
@@ -220,7 +234,9 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 	}
 	if (out->data != NULL)
 		out->data[out->len] = '\0';
-	iconv_close(cd);
+done:
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
 	return rc;
 }
 
@@ -249,19 +265,19 @@ text_ascii_compatible(const char *charset)
 	char probe[98], out[sizeof probe * 4], *in = probe, *o = out;
 	size_t inleft = sizeof probe, oleft = sizeof out, i;
 	iconv_t cd = iconv_open("UTF-8", charset);
-	int same;
+	int same = -2;   /* iconv does not know it */
 
-	if (cd == (iconv_t)-1)
-		return -2;
-	probe[0] = '\t';
-	probe[1] = '\n';
-	probe[2] = '\r';
-	for (i = 3; i < sizeof probe; i++)
-		probe[i] = (char)(' ' + i - 3);   /* " " to "~" */
-	same = iconv(cd, &in, &inleft, &o, &oleft) != (size_t)-1 && inleft == 0 &&
-	    iconv(cd, NULL, NULL, &o, &oleft) != (size_t)-1 &&
-	    (size_t)(o - out) == sizeof probe && memcmp(out, probe, sizeof probe) == 0;
-	iconv_close(cd);
+	if (cd != (iconv_t)-1) {
+		probe[0] = '\t';
+		probe[1] = '\n';
+		probe[2] = '\r';
+		for (i = 3; i < sizeof probe; i++)
+			probe[i] = (char)(' ' + i - 3);   /* " " to "~" */
+		same = iconv(cd, &in, &inleft, &o, &oleft) != (size_t)-1 && inleft == 0 &&
+		    iconv(cd, NULL, NULL, &o, &oleft) != (size_t)-1 &&
+		    (size_t)(o - out) == sizeof probe && memcmp(out, probe, sizeof probe) == 0;
+		iconv_close(cd);
+	}
 	return same;
 }
 
@@ -271,18 +287,23 @@ text_is_blank(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0, len, k;
 	unsigned cp;
+	int blank = 1;
 
 	while (i < n) {
-		if ((len = utf8_decode(p + i, n - i, &cp)) == 0)
-			return 0;
+		if ((len = utf8_decode(p + i, n - i, &cp)) == 0) {
+			blank = 0;
+			break;
+		}
 		for (k = 0; k < sizeof blank_ranges / sizeof blank_ranges[0] &&
 		    !(cp >= blank_ranges[k].lo && cp <= blank_ranges[k].hi); k++)
 			;
-		if (k == sizeof blank_ranges / sizeof blank_ranges[0])
-			return 0;
+		if (k == sizeof blank_ranges / sizeof blank_ranges[0]) {
+			blank = 0;
+			break;
+		}
 		i += len;
 	}
-	return 1;
+	return blank;
 }
 
 void
@@ -321,7 +342,7 @@ text_cp1252(unsigned cp)
 size_t
 text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete)
 {
-	size_t i = 0;
+	size_t i = 0, used = 0;
 	unsigned long v = 0;
 	int hex = 0;
 
@@ -343,18 +364,19 @@ text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete)
 		if (v <= 0x10FFFF)
 			v = v * (hex ? 16 : 10) + (unsigned long)d;
 	}
-	if (i == (size_t)hex)
-		return 0;
-	*complete = i < n && s[i] == ';';
-	if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		*cp = 0xFFFD;
-	else if (v == 0xC)
-		*cp = ' ';   /* form feed, white space to HTML, which XML forbids */
-	else
-		*cp = text_cp1252((unsigned)v);
-	if (!text_xml_char(*cp))
-		*cp = 0;
-	return i + (size_t)*complete;
+	if (i != (size_t)hex) {
+		*complete = i < n && s[i] == ';';
+		if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+			*cp = 0xFFFD;
+		else if (v == 0xC)
+			*cp = ' ';   /* form feed, white space to HTML, which XML forbids */
+		else
+			*cp = text_cp1252((unsigned)v);
+		if (!text_xml_char(*cp))
+			*cp = 0;
+		used = i + (size_t)*complete;
+	}
+	return used;
 }
 
 #include "entities.inc"
@@ -382,13 +404,15 @@ text_entity(const char *s, size_t n, unsigned cp[2], int *legacy)
 	struct entity_key key = { s, n };
 	const struct entity *e = bsearch(&key, entities, sizeof entities / sizeof entities[0],
 	    sizeof entities[0], compare_entity);
+	int found = 0;
 
-	if (e == NULL)
-		return 0;
-	cp[0] = e->cp[0];
-	cp[1] = e->cp[1];
-	*legacy = e->legacy;
-	return 1;
+	if (e != NULL) {
+		cp[0] = e->cp[0];
+		cp[1] = e->cp[1];
+		*legacy = e->legacy;
+		found = 1;
+	}
+	return found;
 }
 
 char *
@@ -399,26 +423,27 @@ text_decode_refs(const char *s)
 	};
 	struct buf out = { 0 };
 	const char *end = s + strlen(s);
+	char *decoded = NULL;
 	size_t i, n;
 	unsigned cp;
 	int complete;
 
 	if (buf_reserve(&out, (size_t)(end - s)) != 0)
-		return NULL;
+		goto done;
 	while (*s != '\0') {
 		const char *amp = strchr(s, '&');
 
 		if (amp == NULL) {
 			if (buf_adds(&out, s) != 0)
-				goto fail;
+				goto done;
 			break;
 		}
 		if (buf_add(&out, s, (size_t)(amp - s)) != 0)
-			goto fail;
+			goto done;
 		s = amp + 1;
 		if (*s == '#' && (n = text_numeric_ref(s + 1, (size_t)(end - s - 1), &cp, &complete)) > 0 && complete) {
 			if (cp != 0 && text_put_utf8(&out, cp) != 0)
-				goto fail;
+				goto done;
 			s += 1 + n;
 			continue;
 		}
@@ -429,16 +454,16 @@ text_decode_refs(const char *s)
 		}
 		if (i < sizeof named / sizeof named[0]) {
 			if (buf_addc(&out, named[i].c) != 0)
-				goto fail;
+				goto done;
 			s += n;
 		} else if (buf_addc(&out, '&') != 0) {
-			goto fail;
+			goto done;
 		}
 	}
-	return buf_take(&out);
-fail:
+	decoded = buf_take(&out);
+done:
 	buf_free(&out);
-	return NULL;
+	return decoded;
 }
 
 /* Transliterates UTF-8 to ASCII with glibc's tables ("ã" -> "a", "ß" ->
@@ -448,7 +473,7 @@ static char *
 transliterate(const char *name)
 {
 	struct buf out = { 0 };
-	locale_t loc, old = (locale_t)0;
+	locale_t loc = (locale_t)0, old = (locale_t)0;
 	iconv_t cd = (iconv_t)-1;
 	char *in = (char *)name, *result = NULL;
 	size_t inleft = strlen(name), i;
@@ -457,8 +482,10 @@ transliterate(const char *name)
 	 * far more than the copy (a twentieth of a whole run once). */
 	for (i = 0; i < inleft && (unsigned char)name[i] < 0x80; i++)
 		;
-	if (i == inleft)
-		return strdup(name);
+	if (i == inleft) {
+		result = strdup(name);
+		goto done;
+	}
 	loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	if (loc != (locale_t)0)
 		old = uselocale(loc);
@@ -514,7 +541,7 @@ text_slug(const char *name, size_t max_len)
 
 	ascii = transliterate(name);
 	if (ascii == NULL)
-		return NULL;
+		goto done;
 	w = ascii;
 	for (r = ascii; *r != '\0'; r++) {
 		char c = *r;
@@ -539,6 +566,7 @@ text_slug(const char *name, size_t max_len)
 		for (w = ascii + strlen(ascii); w > ascii && w[-1] == '-'; w--)
 			w[-1] = '\0';
 	}
+done:
 	return ascii;
 }
 
@@ -558,11 +586,12 @@ int
 text_valid_slug(const char *s)
 {
 	size_t n = strlen(s), i;
+	int valid = 1;
 
 	if (n == 0 || n > 64 || s[0] == '-' || s[n - 1] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
+		valid = 0;
+	for (i = 0; valid && i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
+			valid = 0;
+	return valid;
 }
