@@ -314,12 +314,15 @@ def main():
           texts[1].startswith("START2X bob") and "bob middle" in texts[1] and texts[1].endswith("END2X") and
           texts[2] == "START3X last END3X", f"exit {rc}: {texts}")
     # Relative permalinks, read from a file (no page URL): against the source's site.
-    rel = [Post(1, ALICE, b"<p>START one END</p>"), Post(2, ALICE, b"<p>START two END</p>")]
-    rel[0].link, rel[1].link = "/blog/p1/", "//cdn.example/p2"
+    # A ':' after the first '/', '?' or '#' starts no scheme.
+    rel = [Post(1, ALICE, b"<p>START one END</p>"), Post(2, ALICE, b"<p>START two END</p>"),
+           Post(3, ALICE, b"<p>START three END</p>")]
+    rel[0].link, rel[1].link, rel[2].link = "/blog/p1/", "//cdn.example/p2", "/blog/p3?at=10:30#a:b"
     rc, out, err, _ = dump_posts(unplanet, work, "relative", rel)
     links = sorted(e.findtext("link") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
     check("hostile: relative permalinks resolved against the source's site",
-          links == ["https://alice.example/blog/p1/", "https://cdn.example/p2"], f"{links}")
+          links == ["https://alice.example/blog/p1/", "https://alice.example/blog/p3?at=10:30#a:b",
+                    "https://cdn.example/p2"], f"{links}")
     # Permalinks become feed ids, which must be IRIs: surrounding spaces go
     # (as a browser drops them) and what an IRI may not hold is
     # percent-encoded; non-ASCII, which an IRI may hold, is kept.
