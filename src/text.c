@@ -196,10 +196,8 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 {
 	iconv_t cd;
 	char *in = (char *)s;
-	size_t inleft = n;
+	size_t inleft = n, unit = strncasecmp(charset, "UTF-16", 6) == 0 ? 2 : 1;
 	int rc = 0;
-
-	size_t unit = strncasecmp(charset, "UTF-16", 6) == 0 ? 2 : 1;
 
 	cd = iconv_open("UTF-8", charset);
 	if (cd == (iconv_t)-1) {
