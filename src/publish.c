@@ -55,23 +55,25 @@ static int
 holds(char *const *list, size_t n, const char *s, size_t len)
 {
 	size_t i;
+	int found = 0;
 
-	for (i = 0; i < n; i++)
-		if (strlen(list[i]) == len && strncmp(list[i], s, len) == 0)
-			return 1;
-	return 0;
+	for (i = 0; !found && i < n; i++)
+		found = strlen(list[i]) == len && strncmp(list[i], s, len) == 0;
+	return found;
 }
 
 static int
 remember(char ***list, size_t *n, char *s)
 {
 	char **p = realloc(*list, (*n + 1) * sizeof *p);
+	int rc = -1;
 
-	if (p == NULL)
-		return -1;
-	p[(*n)++] = s;
-	*list = p;
-	return 0;
+	if (p != NULL) {
+		p[(*n)++] = s;
+		*list = p;
+		rc = 0;
+	}
+	return rc;
 }
 
 int
@@ -80,14 +82,16 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 	struct publish *p;
 	struct stat st;
 	mode_t mask;
+	int rc = UP_OK;
 
 	*out = NULL;
 	p = calloc(1, sizeof *p);
+	if (p != NULL)
+		p->dirfd = -1;   /* before anything can fail: publish_free closes it */
 	if (p == NULL || (p->dir = strdup(dir)) == NULL) {
-		free(p);
-		return err_nomem(err);
+		rc = err_nomem(err);
+		goto done;
 	}
-	p->dirfd = -1;
 	for (;;) {
 		/* The folder must exist to be locked; one made here goes away
 		 * again if the run fails. */
@@ -95,17 +99,17 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 		if (!p->made_dir && errno != EEXIST) {
 			int e = errno;
 
-			publish_free(p);
-			return err_set(err, create_status(e), "%s: cannot create output folder: %s", dir, strerror(e));
+			rc = err_set(err, create_status(e), "%s: cannot create output folder: %s", dir, strerror(e));
+			goto done;
 		}
 		p->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (p->dirfd < 0 || fstat(p->dirfd, &st) != 0 ||
 		    faccessat(p->dirfd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
 			int e = errno;
 
-			publish_free(p);
-			return err_set(err, UP_ECANTCREAT, "%s: cannot write to output folder: %s", dir,
+			rc = err_set(err, UP_ECANTCREAT, "%s: cannot write to output folder: %s", dir,
 			    e == ENOTDIR ? "not a folder" : strerror(e));
+			goto done;
 		}
 		while (flock(p->dirfd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
 			int e = errno;
@@ -114,12 +118,13 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 				continue;
 			/* Made here or not, the folder is the other run's now. */
 			p->made_dir = 0;
-			publish_free(p);
 			if (e == EWOULDBLOCK)
-				return err_set(err, UP_ETEMPFAIL,
+				rc = err_set(err, UP_ETEMPFAIL,
 				    "%s: another unplanet run is writing this folder; try again later (or use --wait)",
 				    dir);
-			return err_set(err, UP_ECANTCREAT, "%s: cannot lock output folder: %s", dir, strerror(e));
+			else
+				rc = err_set(err, UP_ECANTCREAT, "%s: cannot lock output folder: %s", dir, strerror(e));
+			goto done;
 		}
 		/* The run we waited for may have made the folder, failed and
 		 * removed it: start again with a live one. */
@@ -131,8 +136,13 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 	mask = umask(0);
 	umask(mask);
 	p->mode = 0666 & ~mask;
-	*out = p;
-	return UP_OK;
+done:
+	/* On failure: unlocks, and removes the folder if made here. */
+	if (rc != UP_OK)
+		publish_free(p);
+	else
+		*out = p;
+	return rc;
 }
 
 /* Nonzero when dir/relpath already holds exactly data[0..len). Opened
@@ -148,7 +158,7 @@ same_bytes(int dirfd, const char *relpath, const char *data, size_t len)
 
 	fd = openat(dirfd, relpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
-		return 0;
+		goto done;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
 		goto done;
 	for (;;) {
@@ -166,7 +176,8 @@ same_bytes(int dirfd, const char *relpath, const char *data, size_t len)
 	}
 	same = at == len;
 done:
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return same;
 }
 
@@ -176,15 +187,16 @@ static int
 note_folder_name(struct publish *p, const char *relpath, size_t n)
 {
 	char *folder;
+	int rc = 0;
 
-	if (holds(p->folders, p->n_folders, relpath, n))
-		return 0;
-	folder = strndup(relpath, n);
-	if (folder == NULL || remember(&p->folders, &p->n_folders, folder) != 0) {
-		free(folder);
-		return -1;
+	if (!holds(p->folders, p->n_folders, relpath, n)) {
+		folder = strndup(relpath, n);
+		if (folder == NULL || remember(&p->folders, &p->n_folders, folder) != 0) {
+			free(folder);
+			rc = -1;
+		}
 	}
-	return 0;
+	return rc;
 }
 
 /* Remembers the folder of relpath. */
@@ -208,40 +220,39 @@ static int
 replaced_first(const struct publish *p, const char *relpath)
 {
 	size_t i;
+	int found = 0;
 
-	for (i = 0; p->n_first > 0 && i < p->n_pending; i++)
-		if (p->pending[i].first && strcmp(p->pending[i].target, relpath) == 0)
-			return 1;
-	return 0;
+	for (i = 0; !found && p->n_first > 0 && i < p->n_pending; i++)
+		found = p->pending[i].first && strcmp(p->pending[i].target, relpath) == 0;
+	return found;
 }
 
 static int
 add(struct publish *p, const char *relpath, char *data, size_t len, int first, int *unchanged, char **err)
 {
 	struct pending *q;
-	char *target;
+	char *target = NULL;
+	int rc = UP_OK;
 
 	if (unchanged != NULL)
 		*unchanged = 0;
 	if (note_folder(p, relpath) != 0) {
-		free(data);
-		return err_nomem(err);
+		rc = err_nomem(err);
+		goto done;
 	}
 	if (!first && data != NULL && !replaced_first(p, relpath) && same_bytes(p->dirfd, relpath, data, len)) {
-		free(data);
 		p->unchanged++;
 		if (unchanged != NULL)
 			*unchanged = 1;
-		return UP_OK;
+		goto done;   /* the data is not needed: freed below */
 	}
 	q = realloc(p->pending, (p->n_pending + 1) * sizeof *q);
 	target = strdup(relpath);
 	if (q != NULL)
 		p->pending = q;
 	if (q == NULL || target == NULL) {
-		free(target);
-		free(data);
-		return err_nomem(err);
+		rc = err_nomem(err);
+		goto done;
 	}
 	q = &p->pending[p->n_pending++];
 	q->target = target;
@@ -251,7 +262,11 @@ add(struct publish *p, const char *relpath, char *data, size_t len, int first, i
 	q->first = first;
 	q->remove = data == NULL;
 	p->n_first += first != 0;
-	return UP_OK;
+	target = data = NULL;   /* q owns them now */
+done:
+	free(target);
+	free(data);
+	return rc;
 }
 
 int
@@ -271,26 +286,29 @@ int
 publish_keep(struct publish *p, const char *relpath)
 {
 	struct stat st;
+	int kept = 0;
 
 	/* No format unplanet writes is ever empty: an empty file was cut short
 	 * or emptied by hand, and is made again. */
-	if (fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size == 0 || note_folder(p, relpath) != 0)
-		return 0;
-	p->unchanged++;
-	return 1;
+	if (fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size != 0 && note_folder(p, relpath) == 0) {
+		p->unchanged++;
+		kept = 1;
+	}
+	return kept;
 }
 
 int
 publish_remove(struct publish *p, const char *relpath, char **err)
 {
 	struct stat st;
+	int rc = UP_OK;
 
 	/* In a folder without .unplanet/, the file is someone else's. */
-	if (fstatat(p->dirfd, ".unplanet", &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-	    fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
-		return UP_OK;
-	return add(p, relpath, NULL, 0, 0, NULL, err);
+	if (fstatat(p->dirfd, ".unplanet", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		rc = add(p, relpath, NULL, 0, 0, NULL, err);
+	return rc;
 }
 
 /* Creates the folders leading to relpath, remembering those it made so a
@@ -299,36 +317,33 @@ static int
 make_folders(struct publish *p, const char *relpath, char **err)
 {
 	const char *slash;
+	int rc = UP_OK;
 
-	for (slash = strchr(relpath, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+	for (slash = strchr(relpath, '/'); rc == UP_OK && slash != NULL; slash = strchr(slash + 1, '/')) {
 		size_t n = (size_t)(slash - relpath);
 		char *sub, *made = NULL;
 		int e;
 
 		if (holds(p->present, p->n_present, relpath, n))
 			continue;
-		if ((sub = strndup(relpath, n)) == NULL)
-			return err_nomem(err);
-		if (mkdirat(p->dirfd, sub, 0777) == 0) {
+		if ((sub = strndup(relpath, n)) == NULL) {
+			rc = err_nomem(err);
+		} else if (mkdirat(p->dirfd, sub, 0777) == 0) {
 			if ((made = strdup(sub)) == NULL || remember(&p->created, &p->n_created, made) != 0) {
 				unlinkat(p->dirfd, sub, AT_REMOVEDIR);
 				free(made);
-				free(sub);
-				return err_nomem(err);
+				rc = err_nomem(err);
 			}
 		} else if ((e = errno) != EEXIST) {
-			int rc = err_set(err, create_status(e), "%s/%s: cannot create folder: %s", p->dir, sub,
+			rc = err_set(err, create_status(e), "%s/%s: cannot create folder: %s", p->dir, sub,
 			    strerror(e));
-
-			free(sub);
-			return rc;
 		}
-		if (remember(&p->present, &p->n_present, sub) != 0) {
-			free(sub);
-			return err_nomem(err);
-		}
+		if (rc == UP_OK && remember(&p->present, &p->n_present, sub) != 0)
+			rc = err_nomem(err);
+		if (rc != UP_OK)
+			free(sub);   /* else p->present owns it */
 	}
-	return UP_OK;
+	return rc;
 }
 
 /* Checks, before anything is created, that every folder the pending files
@@ -339,21 +354,26 @@ static int
 check_folders(struct publish *p, char **err)
 {
 	size_t i;
+	int rc = UP_OK;
 
 	for (i = 0; i < p->n_pending; i++) {
 		const char *relpath = p->pending[i].target, *slash;
 		struct stat target;
 
-		if (fstatat(p->dirfd, relpath, &target, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(target.st_mode))
-			return err_set(err, UP_ECANTCREAT, "%s/%s: cannot replace: it is a folder", p->dir, relpath);
+		if (fstatat(p->dirfd, relpath, &target, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(target.st_mode)) {
+			rc = err_set(err, UP_ECANTCREAT, "%s/%s: cannot replace: it is a folder", p->dir, relpath);
+			goto done;
+		}
 
 		for (slash = strchr(relpath, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
 			char *sub = strndup(relpath, (size_t)(slash - relpath));
 			struct stat st;
 			const char *why = NULL;
 
-			if (sub == NULL)
-				return err_nomem(err);
+			if (sub == NULL) {
+				rc = err_nomem(err);
+				goto done;
+			}
 			if (fstatat(p->dirfd, sub, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 				free(sub);
 				break;   /* missing: made at commit, as are those below it */
@@ -365,15 +385,15 @@ check_folders(struct publish *p, char **err)
 				why = "not a folder";
 			else if (faccessat(p->dirfd, sub, W_OK | X_OK, AT_EACCESS) != 0)
 				why = strerror(errno);
-			if (why != NULL) {
-				err_set(err, UP_ECANTCREAT, "%s/%s: cannot write there: %s", p->dir, sub, why);
-				free(sub);
-				return UP_ECANTCREAT;
-			}
+			if (why != NULL)
+				rc = err_set(err, UP_ECANTCREAT, "%s/%s: cannot write there: %s", p->dir, sub, why);
 			free(sub);
+			if (rc != UP_OK)
+				goto done;
 		}
 	}
-	return UP_OK;
+done:
+	return rc;
 }
 
 /* The folder relpath ("" for dir itself) opened through no symbolic link,
@@ -434,6 +454,8 @@ sweep(struct publish *p)
 static int
 write_all(int fd, const char *data, size_t len)
 {
+	int rc = 0;
+
 	while (len > 0) {
 		ssize_t n = write(fd, data, len);
 
@@ -441,12 +463,14 @@ write_all(int fd, const char *data, size_t len)
 			continue;
 		if (n == 0)
 			errno = EIO;   /* write(2) made no progress and said nothing */
-		if (n <= 0)
-			return -1;
+		if (n <= 0) {
+			rc = -1;   /* errno says why */
+			break;
+		}
 		data += n;
 		len -= (size_t)n;
 	}
-	return 0;
+	return rc;
 }
 
 /* Opens a new ".NAME.unplanet-XXXXXX" beside relpath's target, through the
@@ -497,21 +521,26 @@ write_temp(struct publish *p, struct pending *q, char **err)
 	int fd, rc = UP_OK;
 
 	fd = open_temp(p, q->target, &tmp);
-	if (fd < 0)
-		return err_set(err, create_status(errno), "%s/%s: cannot create a file "
+	if (fd < 0) {
+		rc = err_set(err, create_status(errno), "%s/%s: cannot create a file "
 		    "beside it: %s", p->dir, q->target, strerror(errno));
+		goto done;   /* no file was made: tmp is NULL */
+	}
 	/* The message names the target: the temporary file is gone at once. */
 	if (write_all(fd, q->data, q->len) != 0)
 		rc = err_set(err, UP_EIO, "%s/%s: cannot write: %s", p->dir, q->target, strerror(errno));
 	if (close(fd) != 0 && rc == UP_OK)
 		rc = err_set(err, UP_EIO, "%s/%s: cannot write: %s", p->dir, q->target, strerror(errno));
-	if (rc != UP_OK) {
+	if (rc == UP_OK) {
+		q->tmp = tmp;
+		tmp = NULL;   /* q owns it now */
+	}
+done:
+	if (tmp != NULL) {
 		unlinkat(p->dirfd, tmp, 0);
 		free(tmp);
-		return rc;
 	}
-	q->tmp = tmp;
-	return UP_OK;
+	return rc;
 }
 
 /* Removes temporary files, and the folders this commit made unless files
@@ -544,23 +573,23 @@ int
 publish_changes_under(const struct publish *p, const char *folder)
 {
 	size_t i, n = strlen(folder);
+	int changes = 0;
 
-	for (i = 0; i < p->n_pending; i++)
-		if (!p->pending[i].first && strncmp(p->pending[i].target, folder, n) == 0 &&
-		    p->pending[i].target[n] == '/')
-			return 1;
-	return 0;
+	for (i = 0; !changes && i < p->n_pending; i++)
+		changes = !p->pending[i].first && strncmp(p->pending[i].target, folder, n) == 0 &&
+		    p->pending[i].target[n] == '/';
+	return changes;
 }
 
 int
 publish_changes_outputs(const struct publish *p)
 {
 	size_t i;
+	int changes = 0;
 
-	for (i = 0; i < p->n_pending; i++)
-		if (!p->pending[i].first && !is_record(p->pending[i].target))
-			return 1;
-	return 0;
+	for (i = 0; !changes && i < p->n_pending; i++)
+		changes = !p->pending[i].first && !is_record(p->pending[i].target);
+	return changes;
 }
 
 int
@@ -568,21 +597,23 @@ publish_refuse_strangers(struct publish *p, const char *record, char **err)
 {
 	struct stat st;
 	size_t i, n = 0, first = 0;
+	int rc = UP_OK;
 
 	if (fstatat(p->dirfd, record, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
-		return UP_OK;
+		goto done;
 	for (i = 0; i < p->n_pending; i++)
 		if (fstatat(p->dirfd, p->pending[i].target, &st, AT_SYMLINK_NOFOLLOW) == 0 && n++ == 0)
 			first = i;
-	if (n == 0)
-		return UP_OK;
 	if (n == 1)
-		return err_set(err, UP_ECANTCREAT, "%s: has no %s/, so %s/%s is not unplanet's to replace: remove it, "
+		rc = err_set(err, UP_ECANTCREAT, "%s: has no %s/, so %s/%s is not unplanet's to replace: remove it, "
 		    "use another folder, or, if unplanet wrote it, make %s/%s/ to let it go on", p->dir, record, p->dir,
 		    p->pending[first].target, p->dir, record);
-	return err_set(err, UP_ECANTCREAT, "%s: has no %s/, so %s/%s and %zu other files are not unplanet's to "
-	    "replace: remove them, use another folder, or, if unplanet wrote them, make %s/%s/ to let it go on",
-	    p->dir, record, p->dir, p->pending[first].target, n - 1, p->dir, record);
+	else if (n > 1)
+		rc = err_set(err, UP_ECANTCREAT, "%s: has no %s/, so %s/%s and %zu other files are not unplanet's to "
+		    "replace: remove them, use another folder, or, if unplanet wrote them, make %s/%s/ to let it go on",
+		    p->dir, record, p->dir, p->pending[first].target, n - 1, p->dir, record);
+done:
+	return rc;
 }
 
 int
@@ -595,7 +626,7 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 	stats->unchanged = p->unchanged;
 	rc = check_folders(p, err);
 	if (rc != UP_OK)
-		return rc;
+		goto done;   /* nothing made yet: nothing to undo */
 	sweep(p);
 	for (i = 0; rc == UP_OK && i < p->n_pending; i++) {
 		if (p->pending[i].remove)
@@ -612,7 +643,7 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 		rc = err_set(err, UP_EIO, "%s: cannot flush to disk: %s", p->dir, strerror(errno));
 	if (rc != UP_OK) {
 		undo(p, 1);
-		return rc;
+		goto done;
 	}
 	/* The files added first, then the outputs, then the records under
 	 * .unplanet/ (archive, cache, state) in the order added: a record must
@@ -651,13 +682,12 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 		if (rc == UP_OK && renamed > 0 && syncfs(p->dirfd) != 0)
 			rc = err_set(err, UP_EIO, "%s: cannot flush to disk: %s", p->dir, strerror(errno));
 	}
-	if (rc != UP_OK) {
-		/* Files already renamed are complete and stay; drop the rest. */
-		undo(p, 0);
-		return rc;
-	}
-	p->committed = 1;
-	return UP_OK;
+	if (rc != UP_OK)
+		undo(p, 0);   /* files already renamed are complete and stay; drop the rest */
+	else
+		p->committed = 1;
+done:
+	return rc;
 }
 
 void
@@ -665,28 +695,28 @@ publish_free(struct publish *p)
 {
 	size_t i;
 
-	if (p == NULL)
-		return;
-	for (i = 0; i < p->n_pending; i++) {
-		free(p->pending[i].target);
-		free(p->pending[i].data);
-		free(p->pending[i].tmp);
+	if (p != NULL) {
+		for (i = 0; i < p->n_pending; i++) {
+			free(p->pending[i].target);
+			free(p->pending[i].data);
+			free(p->pending[i].tmp);
+		}
+		for (i = 0; i < p->n_created; i++)
+			free(p->created[i]);
+		for (i = 0; i < p->n_folders; i++)
+			free(p->folders[i]);
+		for (i = 0; i < p->n_present; i++)
+			free(p->present[i]);
+		free(p->present);
+		free(p->pending);
+		free(p->created);
+		free(p->folders);
+		/* A folder made for this run and left empty by its failure goes. */
+		if (p->made_dir && !p->committed)
+			rmdir(p->dir);
+		if (p->dirfd >= 0)
+			close(p->dirfd);   /* releases the lock */
+		free(p->dir);
+		free(p);
 	}
-	for (i = 0; i < p->n_created; i++)
-		free(p->created[i]);
-	for (i = 0; i < p->n_folders; i++)
-		free(p->folders[i]);
-	for (i = 0; i < p->n_present; i++)
-		free(p->present[i]);
-	free(p->present);
-	free(p->pending);
-	free(p->created);
-	free(p->folders);
-	/* A folder made for this run and left empty by its failure goes. */
-	if (p->made_dir && !p->committed)
-		rmdir(p->dir);
-	if (p->dirfd >= 0)
-		close(p->dirfd);   /* releases the lock */
-	free(p->dir);
-	free(p);
 }
