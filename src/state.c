@@ -45,18 +45,18 @@ slurp(const char *path, struct buf *out, char **err)
 	size_t n;
 	int rc = UP_OK;
 
-	if (fd < 0)
-		return err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+	if (fd < 0) {
+		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+		goto done;
+	}
 	if (fstat(fd, &st) != 0)
 		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
 	else if (!S_ISREG(st.st_mode))
 		rc = err_set(err, UP_EDATA, "%s: cannot read: not a regular file", path);
 	else if (fcntl(fd, F_SETFL, 0) != 0 || (f = fdopen(fd, "rb")) == NULL)
 		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
-	if (rc != UP_OK) {
-		close(fd);
-		return rc;
-	}
+	if (rc != UP_OK)
+		goto done;
 	do {
 		if (buf_reserve(out, 65536) != 0) {
 			rc = err_nomem(err);
@@ -73,7 +73,11 @@ slurp(const char *path, struct buf *out, char **err)
 	} while (n > 0);
 	if (rc == UP_OK && ferror(f))
 		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
-	fclose(f);
+done:
+	if (f != NULL)
+		fclose(f);   /* closes fd too */
+	else if (fd >= 0)
+		close(fd);
 	return rc;
 }
 
@@ -150,10 +154,12 @@ done:
 static xmlNodePtr
 child(xmlNodePtr n, const char *name)
 {
-	for (n = n != NULL ? n->children : NULL; n != NULL; n = n->next)
+	xmlNodePtr found = NULL;
+
+	for (n = n != NULL ? n->children : NULL; found == NULL && n != NULL; n = n->next)
 		if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)name) == 0)
-			return n;
-	return NULL;
+			found = n;
+	return found;
 }
 
 /* The text of element name under n, malloc'd; NULL if it is missing, or
@@ -163,15 +169,15 @@ child_text(xmlNodePtr n, const char *name, int *nomem)
 {
 	xmlNodePtr c = child(n, name);
 	xmlChar *s;
-	char *copy;
+	char *copy = NULL;
 
-	if (c == NULL)
-		return NULL;
-	s = xmlNodeGetContent(c);
-	copy = strdup(s != NULL ? (const char *)s : "");
-	xmlFree(s);
-	if (copy == NULL)
-		*nomem = 1;
+	if (c != NULL) {
+		s = xmlNodeGetContent(c);
+		copy = strdup(s != NULL ? (const char *)s : "");
+		xmlFree(s);
+		if (copy == NULL)
+			*nomem = 1;
+	}
 	return copy;
 }
 
@@ -209,11 +215,14 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 	xmlNodePtr src = child(n, "source"), title = child(n, "title");
 	xmlChar *untitled;
 	char *digest;
-	int nomem = 0, slim;
+	int nomem = 0, slim, rc = UP_OK;
 
+	/* What was read stays in *e on failure too, for entry_free. */
 	memset(e, 0, sizeof *e);
-	if (src == NULL)
-		return corrupt(err, path, n, "entry without <source>");
+	if (src == NULL) {
+		rc = corrupt(err, path, n, "entry without <source>");
+		goto done;
+	}
 	e->source_name = child_text(src, "name", &nomem);
 	e->source_link = child_text(src, "link", &nomem);
 	e->source_title = child_text(src, "title", &nomem);
@@ -230,24 +239,37 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 	if (slim && parse_digest(digest, &e->digest) != 0)
 		slim = -1;
 	free(digest);
-	if (nomem)
-		return err_nomem(err);
+	if (nomem) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	if (e->source_name == NULL || e->source_link == NULL || e->link == NULL || e->id == NULL ||
-	    e->id[0] == '\0' || e->title == NULL || (!slim && (e->content == NULL || e->summary == NULL)))
-		return corrupt(err, path, n, "entry lacks one of id, source/name, source/link, link, title, content, summary");
-	if (slim < 0)
-		return corrupt(err, path, n, "<digest> is not 16 hexadecimal digits");
-	if (e->source_title == NULL && (e->source_title = strdup("")) == NULL)
-		return err_nomem(err);
+	    e->id[0] == '\0' || e->title == NULL || (!slim && (e->content == NULL || e->summary == NULL))) {
+		rc = corrupt(err, path, n, "entry lacks one of id, source/name, source/link, link, title, content, summary");
+		goto done;
+	}
+	if (slim < 0) {
+		rc = corrupt(err, path, n, "<digest> is not 16 hexadecimal digits");
+		goto done;
+	}
+	if (e->source_title == NULL && (e->source_title = strdup("")) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	if (child_date(n, "published", &e->published, &nomem) != 0 ||
-	    child_date(n, "updated", &e->updated, &nomem) != 0)
-		return nomem ? err_nomem(err) : corrupt(err, path, n, "entry without RFC 3339 <published> and <updated>");
+	    child_date(n, "updated", &e->updated, &nomem) != 0) {
+		rc = nomem ? err_nomem(err) : corrupt(err, path, n, "entry without RFC 3339 <published> and <updated>");
+		goto done;
+	}
 	/* A generated title is not the post's own: read it back as untitled. */
 	untitled = xmlGetProp(title, (const xmlChar *)"untitled");
 	if (untitled != NULL && xmlStrcmp(untitled, (const xmlChar *)"yes") == 0)
 		e->title[0] = '\0';
 	xmlFree(untitled);
-	return entry_settle(e) == 0 ? UP_OK : err_nomem(err);
+	if (entry_settle(e) != 0)
+		rc = err_nomem(err);
+done:
+	return rc;
 }
 
 /* f->planet from the feed's id, "urn:unplanet:NAME:author:SLUG", when it
@@ -259,9 +281,9 @@ id_planet(xmlNodePtr root, struct archived_feed *f)
 	char *colon, *tail = NULL, *id;
 	int rc = UP_OK, nomem = 0;
 
-	if ((id = child_text(root, "id", &nomem)) == NULL && nomem)
-		return UP_ESOFTWARE;
-	if (id != NULL && strncmp(id, prefix, sizeof prefix - 1) == 0 &&
+	if ((id = child_text(root, "id", &nomem)) == NULL && nomem) {
+		rc = UP_ESOFTWARE;
+	} else if (id != NULL && strncmp(id, prefix, sizeof prefix - 1) == 0 &&
 	    (colon = strchr(id + sizeof prefix - 1, ':')) != NULL) {
 		if ((tail = buf_concat(":author:", f->slug, NULL)) == NULL) {
 			rc = UP_ESOFTWARE;
@@ -280,18 +302,20 @@ id_planet(xmlNodePtr root, struct archived_feed *f)
 static int
 read_feed(const char *path, struct archived_feed *f, char **err)
 {
-	xmlDocPtr doc;
+	xmlDocPtr doc = NULL;
 	xmlNodePtr root, n;
 	xmlChar *kind = NULL, *slug = NULL, *version = NULL;
 	size_t count = 0;
 	int rc = UP_OK;
 
 	memset(f, 0, sizeof *f);
-	if ((f->path = strdup(path)) == NULL)
-		return err_nomem(err);
+	if ((f->path = strdup(path)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	doc = parse_file(path, &rc, err);
 	if (doc == NULL)
-		return rc;
+		goto done;   /* rc and *err say why */
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"feed") != 0) {
 		rc = corrupt(err, path, root, "not a <feed> document");
@@ -353,7 +377,7 @@ read_validators(const char *path, struct state *s, char **err)
 
 	doc = parse_file(path, &rc, err);
 	if (doc == NULL)
-		return rc;
+		goto done;   /* rc and *err say why */
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"state") != 0) {
 		rc = corrupt(err, path, root, "not a <state> document");
@@ -456,8 +480,11 @@ archive_names(const char *dir, char ***names, size_t *n, char **err)
 
 	*names = NULL;
 	*n = 0;
-	if (d == NULL)
-		return errno == ENOENT ? UP_OK : err_set(err, UP_EDATA, "%s: cannot read: %s", dir, strerror(errno));
+	if (d == NULL) {
+		if (errno != ENOENT)   /* no archive yet is none */
+			rc = err_set(err, UP_EDATA, "%s: cannot read: %s", dir, strerror(errno));
+		goto done;
+	}
 	for (;;) {
 		size_t len;
 
@@ -487,7 +514,9 @@ archive_names(const char *dir, char ***names, size_t *n, char **err)
 		}
 		(*n)++;
 	}
-	closedir(d);
+done:
+	if (d != NULL)
+		closedir(d);
 	if (rc == UP_OK && *n > 1)
 		qsort(*names, *n, sizeof **names, by_name);
 	return rc;
@@ -503,11 +532,9 @@ state_load(const char *dir, struct state **out, char **err)
 
 	*out = NULL;
 	s = calloc(1, sizeof *s);
-	if (s == NULL)
-		return err_nomem(err);
-	if ((path = buf_concat(dir, "/" STATE_FILE, NULL)) == NULL) {
-		free(s);
-		return err_nomem(err);
+	if (s == NULL || (path = buf_concat(dir, "/" STATE_FILE, NULL)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
 	}
 	if (stat(path, &st) == 0)
 		rc = read_validators(path, s, err);
@@ -515,13 +542,13 @@ state_load(const char *dir, struct state **out, char **err)
 		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
 	if (rc == UP_OK)
 		rc = forget_deleted_topics(dir, s, err);
+done:
 	free(path);
-	if (rc != UP_OK) {
+	if (rc != UP_OK)
 		state_free(s);
-		return rc;
-	}
-	*out = s;
-	return UP_OK;
+	else
+		*out = s;
+	return rc;
 }
 
 int
@@ -532,8 +559,9 @@ state_load_archive(const char *dir, struct state *s, char **err)
 	int rc = UP_OK;
 
 	if ((archive = buf_concat(dir, "/" ARCHIVE_DIR, NULL)) == NULL)
-		return err_nomem(err);
-	rc = archive_names(archive, &names, &n, err);
+		rc = err_nomem(err);
+	else
+		rc = archive_names(archive, &names, &n, err);
 	if (rc == UP_OK && n > 0 && (s->feeds = calloc(n, sizeof *s->feeds)) == NULL)
 		rc = err_nomem(err);
 	for (i = 0; rc == UP_OK && i < n; i++) {
@@ -570,8 +598,10 @@ state_serialize(const char *url, const char *etag, const char *last_modified,
 	size_t i;
 
 	*data = NULL;
-	if (doc == NULL)
-		return err_nomem(err);
+	if (doc == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	root = xmlNewDocNode(doc, NULL, (const xmlChar *)"state", NULL);
 	xmlDocSetRootElement(doc, root);
 	if (root == NULL || xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") == NULL) {
@@ -629,30 +659,30 @@ state_free(struct state *s)
 {
 	size_t i, k;
 
-	if (s == NULL)
-		return;
-	for (i = 0; i < s->n_feeds; i++) {
-		struct archived_feed *f = &s->feeds[i];
+	if (s != NULL) {
+		for (i = 0; i < s->n_feeds; i++) {
+			struct archived_feed *f = &s->feeds[i];
 
-		for (k = 0; k < f->n_entries; k++)
-			entry_free(&f->entries[k]);
-		free(f->entries);
-		free(f->path);
-		free(f->kind);
-		free(f->slug);
-		free(f->planet);
+			for (k = 0; k < f->n_entries; k++)
+				entry_free(&f->entries[k]);
+			free(f->entries);
+			free(f->path);
+			free(f->kind);
+			free(f->slug);
+			free(f->planet);
+		}
+		free(s->feeds);
+		for (i = 0; i < s->n_topics; i++) {
+			xmlFree(s->topics[i].name);
+			xmlFree(s->topics[i].slug);
+		}
+		free(s->topics);
+		xmlFree(s->url);
+		xmlFree(s->etag);
+		xmlFree(s->last_modified);
+		xmlFree(s->fingerprint);
+		xmlFree(s->settings);
+		xmlFree(s->planet);
+		free(s);
 	}
-	free(s->feeds);
-	for (i = 0; i < s->n_topics; i++) {
-		xmlFree(s->topics[i].name);
-		xmlFree(s->topics[i].slug);
-	}
-	free(s->topics);
-	xmlFree(s->url);
-	xmlFree(s->etag);
-	xmlFree(s->last_modified);
-	xmlFree(s->fingerprint);
-	xmlFree(s->settings);
-	xmlFree(s->planet);
-	free(s);
 }
