@@ -44,13 +44,16 @@ int
 fetch_is_url(const char *source)
 {
 	const char *p = source;
+	int url = 0;
 
-	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-		return 0;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-	    *p == '+' || *p == '-' || *p == '.')
-		p++;
-	return strncmp(p, "://", 3) == 0;
+	/* A scheme starts with a letter. */
+	if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '+' || *p == '-' || *p == '.')
+			p++;
+		url = strncmp(p, "://", 3) == 0;
+	}
+	return url;
 }
 
 char *
@@ -62,19 +65,21 @@ fetch_public_url(const char *url)
 
 	/* As text, not through a URI parser: curl takes URLs libxml2 would
 	 * refuse, and the rest of the URL must stay byte for byte. */
-	if (host == NULL)
-		return strdup(url);
-	host += 3;
-	for (p = host; *p != '\0' && *p != '/' && *p != '?' && *p != '#'; p++)
-		if (*p == '@')
-			at = p;
-	if (at == NULL)
-		return strdup(url);
-	n = (size_t)(host - url);
-	out = malloc(n + strlen(at + 1) + 1);
-	if (out != NULL) {
-		memcpy(out, url, n);
-		strcpy(out + n, at + 1);
+	if (host != NULL) {
+		host += 3;
+		for (p = host; *p != '\0' && *p != '/' && *p != '?' && *p != '#'; p++)
+			if (*p == '@')
+				at = p;
+	}
+	if (at == NULL) {
+		out = strdup(url);   /* no user:password to drop */
+	} else {
+		n = (size_t)(host - url);
+		out = malloc(n + strlen(at + 1) + 1);
+		if (out != NULL) {
+			memcpy(out, url, n);
+			strcpy(out + n, at + 1);
+		}
 	}
 	return out;
 }
@@ -82,39 +87,47 @@ fetch_public_url(const char *url)
 void
 fetched_free(struct fetched *f)
 {
-	if (f == NULL)
-		return;
-	free(f->data);
-	free(f->url);
-	free(f->charset);
-	free(f->etag);
-	free(f->last_modified);
-	free(f);
+	if (f != NULL) {
+		free(f->data);
+		free(f->url);
+		free(f->charset);
+		free(f->etag);
+		free(f->last_modified);
+		free(f);
+	}
 }
 
 /* Reads all of fd, refusing more than max bytes. */
 static int
 read_fd(int fd, const char *name, size_t max, struct buf *out, char **err)
 {
+	int rc = UP_OK;
+
 	for (;;) {
 		ssize_t n;
 
-		if (buf_reserve(out, 65536) != 0)
-			return err_nomem(err);
+		if (buf_reserve(out, 65536) != 0) {
+			rc = err_nomem(err);
+			break;
+		}
 		n = read(fd, out->data + out->len, out->cap - out->len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return err_set(err, UP_ENOINPUT, "%s: cannot read: %s", name, strerror(errno));
+		if (n < 0) {
+			rc = err_set(err, UP_ENOINPUT, "%s: cannot read: %s", name, strerror(errno));
+			break;
+		}
 		if (n == 0)
 			break;
 		out->len += (size_t)n;
 		out->data[out->len] = '\0';
-		if (out->len > max)
-			return err_set(err, UP_EDATA, "%s: larger than the %zu-byte limit (see --max-size)",
+		if (out->len > max) {
+			rc = err_set(err, UP_EDATA, "%s: larger than the %zu-byte limit (see --max-size)",
 			    name, max);
+			break;
+		}
 	}
-	return UP_OK;
+	return rc;
 }
 
 static int
@@ -123,7 +136,7 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 	struct buf b = { 0 };
 	const char *name = strcmp(source, "-") == 0 ? "<stdin>" : source;
 	struct stat st;
-	int fd, rc;
+	int fd, rc = UP_OK;
 
 	if (strcmp(source, "-") == 0) {
 		fd = STDIN_FILENO;
@@ -132,26 +145,32 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 		/* "planetpython.org" is more likely a host than a file name. */
 		if (fd < 0 && errno == ENOENT && strchr(source, '/') == NULL && strchr(source, '.') != NULL &&
 		    strspn(source, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
-		    strlen(source) && strstr(source, ".htm") == NULL)
-			return err_set(err, UP_ENOINPUT, "%s: no such file (for the web page, give its URL: "
+		    strlen(source) && strstr(source, ".htm") == NULL) {
+			rc = err_set(err, UP_ENOINPUT, "%s: no such file (for the web page, give its URL: "
 			    "https://%s/)", name, source);
-		if (fd < 0)
-			return err_set(err, UP_ENOINPUT, "%s: cannot open: %s", name, strerror(errno));
+			goto done;
+		}
+		if (fd < 0) {
+			rc = err_set(err, UP_ENOINPUT, "%s: cannot open: %s", name, strerror(errno));
+			goto done;
+		}
 		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-			close(fd);
-			return err_set(err, UP_ENOINPUT, "%s: is a folder, not a page", name);
+			rc = err_set(err, UP_ENOINPUT, "%s: is a folder, not a page", name);
+			goto done;
 		}
 	}
 	rc = read_fd(fd, name, opt->max_size, &b, err);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	if (rc != UP_OK) {
-		buf_free(&b);
-		return rc;
-	}
+	if (rc != UP_OK)
+		goto done;
 	f->len = b.len;
 	f->data = buf_take(&b);
-	return f->data != NULL ? UP_OK : err_nomem(err);
+	if (f->data == NULL)
+		rc = err_nomem(err);
+done:
+	if (fd >= 0 && fd != STDIN_FILENO)
+		close(fd);
+	buf_free(&b);
+	return rc;
 }
 
 struct transfer {
@@ -166,17 +185,16 @@ static size_t
 on_body(char *p, size_t size, size_t n, void *ctx)
 {
 	struct transfer *t = ctx;
-	size_t len = size * n;
+	size_t len = size * n, taken = len;
 
 	if (len > t->max - t->body.len) {
 		t->too_big = 1;
-		return 0;   /* makes curl stop with CURLE_WRITE_ERROR */
-	}
-	if (buf_add(&t->body, p, len) != 0) {
+		taken = 0;   /* makes curl stop with CURLE_WRITE_ERROR */
+	} else if (buf_add(&t->body, p, len) != 0) {
 		t->out_of_memory = 1;
-		return 0;
+		taken = 0;
 	}
-	return len;
+	return taken;
 }
 
 /* A header's value, trimmed, malloc'd, when line is "name: value". */
@@ -185,15 +203,17 @@ header_value(const char *line, size_t len, const char *name)
 {
 	size_t n = strlen(name);
 	const char *v, *end = line + len;
+	char *value = NULL;
 
-	if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
-		return NULL;
-	v = line + n + 1;
-	while (v < end && (*v == ' ' || *v == '\t'))
-		v++;
-	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-	return strndup(v, (size_t)(end - v));
+	if (len > n && strncasecmp(line, name, n) == 0 && line[n] == ':') {
+		v = line + n + 1;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		value = strndup(v, (size_t)(end - v));
+	}
+	return value;
 }
 
 /* Nonzero when v is printable ASCII. A validator is sent back as it came,
@@ -202,10 +222,11 @@ header_value(const char *line, size_t len, const char *name)
 static int
 printable(const char *v)
 {
-	for (; *v != '\0'; v++)
-		if ((unsigned char)*v < 0x20 || (unsigned char)*v > 0x7e)
-			return 0;
-	return 1;
+	int ok = 1;
+
+	for (; ok && *v != '\0'; v++)
+		ok = (unsigned char)*v >= 0x20 && (unsigned char)*v <= 0x7e;
+	return ok;
 }
 
 /* Keeps the validators of the last response (after any redirect). */
@@ -221,12 +242,12 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 		free(t->f->etag);
 		free(t->f->last_modified);
 		t->f->etag = t->f->last_modified = NULL;
-		return len;
+		goto done;
 	}
 	if ((v = header_value(p, len, "ETag")) == NULL) {
 		slot = &t->f->last_modified;
 		if ((v = header_value(p, len, "Last-Modified")) == NULL)
-			return len;
+			goto done;   /* another header */
 	}
 	/* The last such header wins; one that is not printable is kept as
 	 * none at all. */
@@ -234,7 +255,8 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	*slot = printable(v) ? v : NULL;
 	if (*slot == NULL)
 		free(v);
-	return len;
+done:
+	return len;   /* every header is taken: none stops the transfer */
 }
 
 /* Pages are HTML; XHTML and XML are accepted for Planets that serve their
@@ -246,36 +268,35 @@ acceptable_type(const char *type)
 		"text/html", "application/xhtml+xml", "text/xml", "application/xml", NULL
 	};
 	size_t i, n;
+	int accepted = type == NULL;   /* none given: try it */
 
-	if (type == NULL)
-		return 1;
-	for (i = 0; ok[i] != NULL; i++) {
+	for (i = 0; !accepted && ok[i] != NULL; i++) {
 		n = strlen(ok[i]);
-		if (strncasecmp(type, ok[i], n) == 0 && (type[n] == '\0' || type[n] == ';' || type[n] == ' '))
-			return 1;
+		accepted = strncasecmp(type, ok[i], n) == 0 && (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 	}
-	return 0;
+	return accepted;
 }
 
 static char *
 type_charset(const char *type)
 {
-	const char *c;
+	const char *c = type;
+	char *charset = NULL;
 	size_t n = 0;
 
-	if (type == NULL)
-		return NULL;
-	for (c = type; *c != '\0'; c++)
+	for (; c != NULL && *c != '\0'; c++)
 		if (strncasecmp(c, "charset=", 8) == 0)
 			break;
-	if (*c == '\0')
-		return NULL;
-	c += 8;
-	if (*c == '"')
-		c++;
-	while (c[n] != '\0' && c[n] != '"' && c[n] != ';' && c[n] != ' ')
-		n++;
-	return n > 0 ? strndup(c, n) : NULL;
+	if (c != NULL && *c != '\0') {
+		c += 8;
+		if (*c == '"')
+			c++;
+		while (c[n] != '\0' && c[n] != '"' && c[n] != ';' && c[n] != ' ')
+			n++;
+		if (n > 0)
+			charset = strndup(c, n);
+	}
+	return charset;
 }
 
 /* Appends the header "name: value" to *list, or nothing when value is
@@ -287,16 +308,19 @@ add_header(struct curl_slist **list, const char *name, const char *value)
 {
 	struct buf h = { 0 };
 	struct curl_slist *longer = NULL;
+	int rc = 0;
 
 	if (value == NULL || *value == '\0' || !printable(value))
-		return 0;
+		goto done;
 	if (buf_adds(&h, name) == 0 && buf_adds(&h, ": ") == 0 && buf_adds(&h, value) == 0)
 		longer = curl_slist_append(*list, h.data);
-	buf_free(&h);
 	if (longer == NULL)
-		return -1;
-	*list = longer;
-	return 0;
+		rc = -1;
+	else
+		*list = longer;
+done:
+	buf_free(&h);
+	return rc;
 }
 
 /* Whether the last transfer got as far as a connection (to the server, or
@@ -413,12 +437,12 @@ fetch_source(const char *source, const struct fetch_options *opt, struct fetched
 	*out = NULL;
 	f = calloc(1, sizeof *f);
 	if (f == NULL)
-		return err_nomem(err);
-	rc = fetch_is_url(source) ? fetch_url(source, opt, f, err) : fetch_file(source, opt, f, err);
-	if (rc != UP_OK) {
+		rc = err_nomem(err);
+	else
+		rc = fetch_is_url(source) ? fetch_url(source, opt, f, err) : fetch_file(source, opt, f, err);
+	if (rc != UP_OK)
 		fetched_free(f);
-		return rc;
-	}
-	*out = f;
-	return UP_OK;
+	else
+		*out = f;
+	return rc;
 }
