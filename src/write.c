@@ -70,12 +70,12 @@ hash_file(struct writer *w, const char *name, const char *path)
 	size_t n;
 
 	w->hash = text_hash(w->hash, name, strlen(name) + 1);
-	if (f == NULL)
-		return;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		w->hash = text_hash(w->hash, chunk, n);
-	fclose(f);
-	w->hash = text_hash(w->hash, "", 1);
+	if (f != NULL) {
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			w->hash = text_hash(w->hash, chunk, n);
+		fclose(f);
+		w->hash = text_hash(w->hash, "", 1);
+	}
 }
 
 /* libxml2 and libxslt report through callbacks; collect what they say so
@@ -87,17 +87,17 @@ collect(void *ctx, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (b->len >= 4096)
-		return;   /* enough to say what went wrong */
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || buf_reserve(b, (size_t)n + 1) != 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
+	if (b->len < 4096) {   /* else enough to say what went wrong */
+		va_start(ap, fmt);
+		n = vsnprintf(NULL, 0, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && buf_reserve(b, (size_t)n + 1) == 0) {
+			va_start(ap, fmt);
+			vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+			b->len += (size_t)n;
+		}
+	}
 }
 
 static void
@@ -112,16 +112,18 @@ messages_reset(struct writer *w)
 static const char *
 messages(struct writer *w)
 {
+	const char *said = "";
 	char *p;
 
-	if (w->messages.data == NULL)
-		return "";
-	for (p = w->messages.data; *p != '\0'; p++)
-		if (*p == '\n')
-			*p = ' ';
-	while (w->messages.len > 0 && w->messages.data[w->messages.len - 1] == ' ')
-		w->messages.data[--w->messages.len] = '\0';
-	return w->messages.data;
+	if (w->messages.data != NULL) {
+		for (p = w->messages.data; *p != '\0'; p++)
+			if (*p == '\n')
+				*p = ' ';
+		while (w->messages.len > 0 && w->messages.data[w->messages.len - 1] == ' ')
+			w->messages.data[--w->messages.len] = '\0';
+		said = w->messages.data;
+	}
+	return said;
 }
 
 /* up:json-string(s): s as a JSON string, quotes included. Everything JSON
@@ -132,18 +134,18 @@ json_string(xmlXPathParserContextPtr ctxt, int nargs)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct buf out = { 0 };
-	xmlChar *s;
+	xmlChar *s = NULL;
 	const unsigned char *p, *run;
 	int failed;
 
 	if (nargs != 1) {
 		xmlXPathSetArityError(ctxt);
-		return;
+		goto done;
 	}
 	s = xmlXPathPopString(ctxt);
 	if (s == NULL) {
 		xmlXPathSetError(ctxt, XPATH_MEMORY_ERROR);
-		return;
+		goto done;
 	}
 	/* Most bytes need no escape: copy them in runs. */
 	failed = buf_reserve(&out, (size_t)xmlStrlen(s) + (size_t)xmlStrlen(s) / 8 + 16) != 0 ||
@@ -179,20 +181,23 @@ json_string(xmlXPathParserContextPtr ctxt, int nargs)
 		run = p + 1;
 	}
 	failed = failed || buf_add(&out, run, (size_t)(p - run)) != 0 || buf_addc(&out, '"') != 0;
-	xmlFree(s);
-	if (failed) {
-		buf_free(&out);
+	if (failed) {   /* braces: xmlXPathSetError is a block, not a statement */
 		xmlXPathSetError(ctxt, XPATH_MEMORY_ERROR);
-		return;
+	} else {
+		valuePush(ctxt, xmlXPathWrapString((xmlChar *)buf_take(&out)));
 	}
-	valuePush(ctxt, xmlXPathWrapString((xmlChar *)buf_take(&out)));
+done:
+	xmlFree(s);
+	buf_free(&out);   /* empty once taken */
 }
 
 char *
 writer_format_name(const char *path)
 {
 	const char *base = strrchr(path, '/');
+	char *name = NULL;
 	size_t n, i;
+	int valid;
 
 	base = base != NULL ? base + 1 : path;
 	n = strlen(base);
@@ -201,16 +206,17 @@ writer_format_name(const char *path)
 	else if (n > 5 && strcmp(base + n - 5, ".xslt") == 0)
 		n -= 5;
 	errno = EINVAL;
-	if (n == 0 || n > WRITER_NAME_MAX)
-		return NULL;
-	for (i = 0; i < n; i++) {
+	valid = n > 0 && n <= WRITER_NAME_MAX;
+	for (i = 0; valid && i < n; i++) {
 		char c = base[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return NULL;
+		valid = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 	}
-	errno = ENOMEM;   /* strndup's only failure */
-	return strndup(base, n);
+	if (valid) {
+		errno = ENOMEM;   /* strndup's only failure */
+		name = strndup(base, n);
+	}
+	return name;
 }
 
 /* Adds what a stylesheet imports and includes to the fingerprint: an
@@ -256,27 +262,37 @@ loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadTyp
 static int
 load_style(struct writer *w, struct format *f, char **err)
 {
-	xmlDocPtr doc;
+	xmlDocPtr doc = NULL;
 	struct stat st;
+	int rc = UP_OK;
 
 	messages_reset(w);
-	if (stat(f->path, &st) != 0 || access(f->path, R_OK) != 0)
-		return err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", f->path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return err_set(err, UP_ENOINPUT, "%s: is not a file, so not a stylesheet", f->path);
+	if (stat(f->path, &st) != 0 || access(f->path, R_OK) != 0) {
+		rc = err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", f->path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = err_set(err, UP_ENOINPUT, "%s: is not a file, so not a stylesheet", f->path);
+		goto done;
+	}
 	doc = xmlReadFile(f->path, NULL, XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
-	if (doc == NULL)
-		return err_set(err, UP_EUSAGE, "%s: not an XML stylesheet: %s", f->path, messages(w));
+	if (doc == NULL) {
+		rc = err_set(err, UP_EUSAGE, "%s: not an XML stylesheet: %s", f->path, messages(w));
+		goto done;
+	}
 	import_missing = 0;
 	f->style = xsltParseStylesheetDoc(doc);
 	if (f->style == NULL) {
-		xmlFreeDoc(doc);
-		return err_set(err, import_missing ? UP_ENOINPUT : UP_EUSAGE, "%s: %s: %s", f->path,
+		rc = err_set(err, import_missing ? UP_ENOINPUT : UP_EUSAGE, "%s: %s: %s", f->path,
 		    import_missing ? "cannot read a stylesheet it imports or includes" : "not a usable XSLT stylesheet",
 		    messages(w));
+		goto done;
 	}
+	doc = NULL;   /* f->style owns it now */
 	hash_imports(w, f->style);
-	return UP_OK;
+done:
+	xmlFreeDoc(doc);
+	return rc;
 }
 
 static int
@@ -285,32 +301,41 @@ add_format(struct writer *w, const char *path, char **err)
 	struct format *f;
 	char *name;
 	size_t i;
+	int rc = UP_OK;
 
 	name = writer_format_name(path);
-	if (name == NULL)
-		return errno == ENOMEM ? err_nomem(err) : err_set(err, UP_EUSAGE, "%s: " WRITER_NAME_RULE, path);
+	if (name == NULL) {
+		rc = errno == ENOMEM ? err_nomem(err) : err_set(err, UP_EUSAGE, "%s: " WRITER_NAME_RULE, path);
+		goto done;
+	}
 	for (i = 0; i < w->n; i++) {
 		if (strcmp(w->formats[i].name, name) == 0) {
-			free(name);
-			return err_set(err, UP_EUSAGE, "%s: a format named \"%s\" is already written by %s",
+			rc = err_set(err, UP_EUSAGE, "%s: a format named \"%s\" is already written by %s",
 			    path, w->formats[i].name, w->formats[i].path);
+			goto done;
 		}
 	}
 	f = realloc(w->formats, (w->n + 1) * sizeof *f);
 	if (f == NULL) {
-		free(name);
-		return err_nomem(err);
+		rc = err_nomem(err);
+		goto done;
 	}
 	w->formats = f;
 	f = &w->formats[w->n];
 	f->name = name;
+	name = NULL;   /* w->formats owns it now, freed with w */
 	f->path = strdup(path);
 	f->style = NULL;
 	w->n++;
-	if (f->path == NULL)
-		return err_nomem(err);
-	hash_file(w, name, path);
-	return load_style(w, f, err);
+	if (f->path == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	hash_file(w, f->name, path);
+	rc = load_style(w, f, err);
+done:
+	free(name);
+	return rc;
 }
 
 int
@@ -323,8 +348,10 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 
 	*out = NULL;
 	w = calloc(1, sizeof *w);
-	if (w == NULL)
-		return err_nomem(err);
+	if (w == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	w->hash = text_hash(TEXT_HASH_INIT, VERSION, sizeof VERSION);
 	xmlSetGenericErrorFunc(&w->messages, collect);
 	xsltSetGenericErrorFunc(&w->messages, collect);
@@ -370,12 +397,11 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 	}
 	snprintf(w->fingerprint, sizeof w->fingerprint, "%016llx", w->hash);
 done:
-	if (rc != UP_OK) {
+	if (rc != UP_OK)
 		writer_free(w);
-		return rc;
-	}
-	*out = w;
-	return UP_OK;
+	else
+		*out = w;
+	return rc;
 }
 
 size_t
@@ -411,8 +437,10 @@ apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, co
 	*len = 0;
 	messages_reset(w);
 	ctxt = xsltNewTransformContext(f->style, doc);
-	if (ctxt == NULL)
-		return err_nomem(err);
+	if (ctxt == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	xsltSetTransformErrorFunc(ctxt, &w->messages, collect);
 	if (xsltSetCtxtSecurityPrefs(w->security, ctxt) != 0) {
 		rc = err_nomem(err);
@@ -492,27 +520,27 @@ writer_free(struct writer *w)
 {
 	size_t i;
 
-	if (w == NULL)
-		return;
-	for (i = 0; i < N_SITE_PAGES; i++) {
-		free(w->site[i].path);
-		if (w->site[i].style != NULL)
-			xsltFreeStylesheet(w->site[i].style);
+	if (w != NULL) {
+		for (i = 0; i < N_SITE_PAGES; i++) {
+			free(w->site[i].path);
+			if (w->site[i].style != NULL)
+				xsltFreeStylesheet(w->site[i].style);
+		}
+		for (i = 0; i < w->n; i++) {
+			free(w->formats[i].name);
+			free(w->formats[i].path);
+			if (w->formats[i].style != NULL)
+				xsltFreeStylesheet(w->formats[i].style);
+		}
+		free(w->formats);
+		if (w->security != NULL) {
+			xsltSetDefaultSecurityPrefs(NULL);
+			xsltFreeSecurityPrefs(w->security);
+		}
+		xsltSetLoaderFunc(NULL);
+		xmlSetGenericErrorFunc(NULL, NULL);
+		xsltSetGenericErrorFunc(NULL, NULL);
+		buf_free(&w->messages);
+		free(w);
 	}
-	for (i = 0; i < w->n; i++) {
-		free(w->formats[i].name);
-		free(w->formats[i].path);
-		if (w->formats[i].style != NULL)
-			xsltFreeStylesheet(w->formats[i].style);
-	}
-	free(w->formats);
-	if (w->security != NULL) {
-		xsltSetDefaultSecurityPrefs(NULL);
-		xsltFreeSecurityPrefs(w->security);
-	}
-	xsltSetLoaderFunc(NULL);
-	xmlSetGenericErrorFunc(NULL, NULL);
-	xsltSetGenericErrorFunc(NULL, NULL);
-	buf_free(&w->messages);
-	free(w);
 }
