@@ -289,10 +289,19 @@ load_style(struct writer *w, struct format *f, char **err)
 		goto done;
 	}
 	doc = NULL;   /* f->style owns it now */
-	hash_imports(w, f->style);
 done:
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+/* Adds a stylesheet load_style parsed to the fingerprint: its name and
+ * bytes, then what it imports and includes. Only once load_style has
+ * checked it is a file: opening a FIFO would block the run. */
+static void
+hash_style(struct writer *w, const char *name, const struct format *f)
+{
+	hash_file(w, name, f->path);
+	hash_imports(w, f->style);
 }
 
 static int
@@ -331,8 +340,9 @@ add_format(struct writer *w, const char *path, char **err)
 		rc = err_nomem(err);
 		goto done;
 	}
-	hash_file(w, f->name, path);
 	rc = load_style(w, f, err);
+	if (rc == UP_OK)
+		hash_style(w, f->name, f);
 done:
 	free(name);
 	return rc;
@@ -391,8 +401,9 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 		if ((w->site[i].path = buf_concat(xslt_dir, "/", site_pages[i].stylesheet, ".xsl", NULL)) == NULL) {
 			rc = err_nomem(err);
 		} else {
-			hash_file(w, site_pages[i].stylesheet, w->site[i].path);
 			rc = load_style(w, &w->site[i], err);
+			if (rc == UP_OK)
+				hash_style(w, site_pages[i].stylesheet, &w->site[i]);
 		}
 	}
 	snprintf(w->fingerprint, sizeof w->fingerprint, "%016llx", w->hash);

@@ -213,6 +213,10 @@ expect_exit "stylesheet importing one that is there but broken: exit 64, as that
 mkdir -p "$T/folder.xsl"
 expect_exit "stylesheet that is a folder: exit 66" 66 "$UNPLANET" -o "$D" -s "$T/folder.xsl" "$SAMPLE"
 expect_grep "...in one message" "$T/err" "^unplanet: $T/folder.xsl: is not a file, so not a stylesheet\$"
+rm -f "$T/fifo.xsl" && mkfifo "$T/fifo.xsl"
+expect_exit "stylesheet that is a FIFO: exit 66, without waiting for a writer" 66 \
+	timeout 60 "$UNPLANET" -o "$D" -s "$T/fifo.xsl" "$SAMPLE"
+expect_grep "...in one message" "$T/err" "^unplanet: $T/fifo.xsl: is not a file, so not a stylesheet\$"
 cp "$T/titles.xsl" "$T/Bad.Name.xsl"
 expect_exit "stylesheet name unfit for an extension: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/Bad.Name.xsl" "$SAMPLE"
 long=abcdefghijklmnopqrstuvwxyz0123456
