@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
+#include <libxml/uri.h>
 #include <libxml/xpathInternals.h>
 #include <libxslt/documents.h>
 #include <libxslt/extensions.h>
@@ -219,6 +221,39 @@ writer_format_name(const char *path)
 	return name;
 }
 
+/* The file of a stylesheet libxml2 loaded, from the URI it gave the
+ * document, found as libxml2 finds it (xmlFileOpen): after any "file:"
+ * prefix, the path as it is if there is such a file, else unescaped, as
+ * libxml2 escapes what a URI may not hold ("my%20xslt/a.xsl" for a
+ * space). Malloc'd; NULL when memory runs out. */
+static char *
+uri_file(const char *uri)
+{
+	const char *path = uri;
+	char *file;
+
+	if (strncasecmp(uri, "file://localhost/", 17) == 0)
+		path = uri + 16;
+	else if (strncasecmp(uri, "file:///", 8) == 0)
+		path = uri + 7;
+	else if (strncasecmp(uri, "file:/", 6) == 0)
+		path = uri + 5;
+	file = strdup(path);
+	if (file != NULL && access(path, F_OK) != 0)
+		xmlURIUnescapeString(path, 0, file);   /* never longer */
+	return file;
+}
+
+/* hash_file for a stylesheet known by the URI libxml2 gave it. */
+static void
+hash_uri(struct writer *w, const char *name, const char *uri)
+{
+	char *file = uri_file(uri);
+
+	hash_file(w, name, file != NULL ? file : uri);
+	free(file);
+}
+
 /* Adds what a stylesheet imports and includes to the fingerprint: an
  * edited imported file must remake the outputs too. */
 static void
@@ -229,10 +264,10 @@ hash_imports(struct writer *w, xsltStylesheetPtr style)
 
 	for (inc = style->docList; inc != NULL; inc = inc->next)
 		if (inc->doc != NULL && inc->doc->URL != NULL)
-			hash_file(w, "include", (const char *)inc->doc->URL);
+			hash_uri(w, "include", (const char *)inc->doc->URL);
 	for (imp = style->imports; imp != NULL; imp = imp->next) {
 		if (imp->doc != NULL && imp->doc->URL != NULL)
-			hash_file(w, "import", (const char *)imp->doc->URL);
+			hash_uri(w, "import", (const char *)imp->doc->URL);
 		hash_imports(w, imp);
 	}
 }

@@ -108,6 +108,30 @@ expect_grep "user format written as SLUG.titles" "$T/user/authors/django-weblog.
 sed 's|<xsl:text>&#10;</xsl:text>|<xsl:text> (v2)\&#10;</xsl:text>|' "$T/titles.xsl" >"$T/titles2.xsl" && mv "$T/titles2.xsl" "$T/titles.xsl"
 expect_exit "run after the stylesheet changed" 0 "$UNPLANET" -o "$T/user" -s "$T/titles.xsl" "$SAMPLE"
 expect_grep "a changed stylesheet's files are remade" "$T/user/authors/django-weblog.titles" "djangoproject.com \(v2\)$"
+# So do one it imports and one it includes, also in a folder whose name
+# libxml2 escapes in the URIs it gives them ("my%20xslt").
+mkdir -p "$T/my xslt"
+cat >"$T/my xslt/marks.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:import href="imported.xsl"/>
+  <xsl:include href="included.xsl"/>
+  <xsl:output method="text" encoding="UTF-8"/>
+  <xsl:template match="/"><xsl:call-template name="imported"/><xsl:text> </xsl:text><xsl:call-template name="included"/></xsl:template>
+</xsl:stylesheet>
+XSL
+for part in imported included; do
+	printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:template name="%s">%s v1</xsl:template></xsl:stylesheet>\n' $part $part >"$T/my xslt/$part.xsl"
+done
+expect_exit "a stylesheet importing and including others, in a folder with a space" 0 \
+	"$UNPLANET" -o "$T/marks" -s "$T/my xslt/marks.xsl" "$SAMPLE"
+expect_grep "...is applied" "$T/marks/authors/pypy.marks" "^imported v1 included v1$"
+for part in imported included; do
+	sed 's/v1/v2/' "$T/my xslt/$part.xsl" >"$T/my xslt/new.xsl" && mv "$T/my xslt/new.xsl" "$T/my xslt/$part.xsl"
+	expect_exit "run after the $part stylesheet changed" 0 "$UNPLANET" -o "$T/marks" -s "$T/my xslt/marks.xsl" "$SAMPLE"
+	expect_grep "a changed $part stylesheet's files are remade" "$T/marks/authors/pypy.marks" "^imported v2 included v[12]$"
+done
+expect_grep "...both changes" "$T/marks/authors/pypy.marks" "^imported v2 included v2$"
 # A deleted output comes back, though nothing else changed.
 rm "$T/user/authors/pypy.rss"
 expect_exit "run after an output was deleted" 0 "$UNPLANET" -v -o "$T/user" -s "$T/titles.xsl" "$SAMPLE"
