@@ -63,21 +63,36 @@ struct writer {
 #define VERSION "0"
 #endif
 
-/* Adds a stylesheet file to the fingerprint: its name and its bytes. */
-static void
-hash_file(struct writer *w, const char *name, const char *path)
+/* Adds a stylesheet file to the fingerprint: its name and its bytes. It
+ * is read after libxslt parsed it, so failing to open or read it now (it
+ * went away meanwhile, a disk error) is rare, but an error, not the end of
+ * its bytes: a fingerprint of part of them could stay the same when the
+ * file changes, and the outputs would not be remade. */
+static int
+hash_file(struct writer *w, const char *name, const char *path, char **err)
 {
 	char chunk[65536];
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 	size_t n;
+	int rc = UP_OK;
 
 	w->hash = text_hash(w->hash, name, strlen(name) + 1);
-	if (f != NULL) {
-		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-			w->hash = text_hash(w->hash, chunk, n);
-		fclose(f);
-		w->hash = text_hash(w->hash, "", 1);
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		rc = err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", path, strerror(errno));
+		goto done;
 	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		w->hash = text_hash(w->hash, chunk, n);
+	if (ferror(f)) {   /* not the end of the file */
+		rc = err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", path, strerror(errno));
+		goto done;
+	}
+	w->hash = text_hash(w->hash, "", 1);
+done:
+	if (f != NULL)
+		fclose(f);
+	return rc;
 }
 
 /* libxml2 and libxslt report through callbacks; collect what they say so
@@ -245,31 +260,35 @@ uri_file(const char *uri)
 }
 
 /* hash_file for a stylesheet known by the URI libxml2 gave it. */
-static void
-hash_uri(struct writer *w, const char *name, const char *uri)
+static int
+hash_uri(struct writer *w, const char *name, const char *uri, char **err)
 {
 	char *file = uri_file(uri);
+	int rc = file != NULL ? hash_file(w, name, file, err) : err_nomem(err);
 
-	hash_file(w, name, file != NULL ? file : uri);
 	free(file);
+	return rc;
 }
 
 /* Adds what a stylesheet imports and includes to the fingerprint: an
  * edited imported file must remake the outputs too. */
-static void
-hash_imports(struct writer *w, xsltStylesheetPtr style)
+static int
+hash_imports(struct writer *w, xsltStylesheetPtr style, char **err)
 {
 	xsltStylesheetPtr imp;
 	xsltDocumentPtr inc;
+	int rc = UP_OK;
 
-	for (inc = style->docList; inc != NULL; inc = inc->next)
+	for (inc = style->docList; rc == UP_OK && inc != NULL; inc = inc->next)
 		if (inc->doc != NULL && inc->doc->URL != NULL)
-			hash_uri(w, "include", (const char *)inc->doc->URL);
-	for (imp = style->imports; imp != NULL; imp = imp->next) {
+			rc = hash_uri(w, "include", (const char *)inc->doc->URL, err);
+	for (imp = style->imports; rc == UP_OK && imp != NULL; imp = imp->next) {
 		if (imp->doc != NULL && imp->doc->URL != NULL)
-			hash_uri(w, "import", (const char *)imp->doc->URL);
-		hash_imports(w, imp);
+			rc = hash_uri(w, "import", (const char *)imp->doc->URL, err);
+		if (rc == UP_OK)
+			rc = hash_imports(w, imp, err);
 	}
+	return rc;
 }
 
 /* libxslt's own loader, and whether it failed to load a stylesheet that
@@ -332,11 +351,14 @@ done:
 /* Adds a stylesheet load_style parsed to the fingerprint: its name and
  * bytes, then what it imports and includes. Only once load_style has
  * checked it is a file: opening a FIFO would block the run. */
-static void
-hash_style(struct writer *w, const char *name, const struct format *f)
+static int
+hash_style(struct writer *w, const char *name, const struct format *f, char **err)
 {
-	hash_file(w, name, f->path);
-	hash_imports(w, f->style);
+	int rc = hash_file(w, name, f->path, err);
+
+	if (rc == UP_OK)
+		rc = hash_imports(w, f->style, err);
+	return rc;
 }
 
 static int
@@ -377,7 +399,7 @@ add_format(struct writer *w, const char *path, char **err)
 	}
 	rc = load_style(w, f, err);
 	if (rc == UP_OK)
-		hash_style(w, f->name, f);
+		rc = hash_style(w, f->name, f, err);
 done:
 	free(name);
 	return rc;
@@ -438,7 +460,7 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 		} else {
 			rc = load_style(w, &w->site[i], err);
 			if (rc == UP_OK)
-				hash_style(w, site_pages[i].stylesheet, &w->site[i]);
+				rc = hash_style(w, site_pages[i].stylesheet, &w->site[i], err);
 		}
 	}
 	snprintf(w->fingerprint, sizeof w->fingerprint, "%016llx", w->hash);

@@ -172,6 +172,20 @@ def stopped_mid_commit(unplanet, work):
             bad.append(f"write {when}: exit {r.returncode}: {err.strip()}")
     check("crash: a full disk: exit 74 naming the file, folder untouched", not bad, "; ".join(bad))
 
+    # A stylesheet that cannot be read when it is fingerprinted, after
+    # libxslt parsed it (its first two reads): exit 66 naming it, folder
+    # untouched, not a fingerprint of part of its bytes.
+    d = os.path.join(work, "unread")
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(base, d)
+    before = contents(d)
+    r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-P", xsl, "-e", "inject=read:error=EIO:when=3+",
+                        unplanet, "-o", d, "-s", xsl, sample], capture_output=True, env=NO_LSAN)
+    err = r.stderr.decode("utf-8", "replace")
+    check("crash: a stylesheet that cannot be read for its fingerprint: exit 66 naming it, folder untouched",
+          r.returncode == 66 and f"{xsl}: cannot read stylesheet: Input/output error" in err and contents(d) == before,
+          f"exit {r.returncode}: {err.strip()}")
+
 
 def page_goes_back(unplanet, work, pages):
     """A run on a changed page (same settings) killed at each flush, then
