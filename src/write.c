@@ -301,14 +301,14 @@ static xmlDocPtr
 loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadType type)
 {
 	xmlDocPtr doc = builtin_loader(uri, dict, options, ctxt, type);
-	const char *path = (const char *)uri;
+	char *file = NULL;
 
 	/* Not there, or not readable; one that is there but does not parse
 	 * is a bad stylesheet, as it would be given directly. */
-	if (strncmp(path, "file://", 7) == 0)
-		path += 7;
-	if (doc == NULL && type == XSLT_LOAD_STYLESHEET && access(path, R_OK) != 0)
+	if (doc == NULL && type == XSLT_LOAD_STYLESHEET && (file = uri_file((const char *)uri)) != NULL &&
+	    access(file, R_OK) != 0)
 		import_missing = 1;
+	free(file);
 	return doc;
 }
 

@@ -234,6 +234,10 @@ printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Tran
 printf '<xsl:stylesheet version="1.0"\n' >"$T/broken.xsl"
 expect_exit "stylesheet importing one that is there but broken: exit 64, as that one given itself" 64 \
 	"$UNPLANET" -o "$D" -s "$T/imports-broken.xsl" "$SAMPLE"
+cp "$T/imports-broken.xsl" "$T/broken.xsl" "$T/my xslt/"
+expect_exit "...also in a folder with a space (libxml2 escapes it in the import's URI)" 64 \
+	"$UNPLANET" -o "$D" -s "$T/my xslt/imports-broken.xsl" "$SAMPLE"
+expect_grep "...saying it is not usable" "$T/err" "imports-broken.xsl: not a usable XSLT stylesheet: "
 mkdir -p "$T/folder.xsl"
 expect_exit "stylesheet that is a folder: exit 66" 66 "$UNPLANET" -o "$D" -s "$T/folder.xsl" "$SAMPLE"
 expect_grep "...in one message" "$T/err" "^unplanet: $T/folder.xsl: is not a file, so not a stylesheet\$"
