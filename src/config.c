@@ -416,8 +416,9 @@ read_part(struct reading *r, char *str, int num, int line_start)
  * section names at 49 bytes (Debian builds it with INI_MAX_SECTION 50)
  * and reports no section that holds no keys, so each header that starts a
  * line is read whole here, noted with its line, and handed to inih as
- * "[#N]": on_key looks the whole name up. (An indented header is left
- * alone: inih may take it for the continuation of a value.) */
+ * "[#N]": on_key looks the whole name up. (An indented line is no header
+ * here: it continues a value, or is refused where inih would take it for
+ * one.) */
 static char *
 read_line(char *str, int num, void *stream)
 {
