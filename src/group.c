@@ -831,23 +831,32 @@ struct known_posts {
 	xmlHashTablePtr exact, by_title, by_date, by_content, claimed, links;
 };
 
+/* An entry's title as posts are known by it: "" for one that shows
+ * nothing, as the archive reads such a title back (untitled="yes"). */
+static const char *
+known_title(const struct entry *e)
+{
+	return text_is_blank(e->title) ? "" : e->title;
+}
+
 static int
 record_post(struct known_posts *k, struct entry *e)
 {
+	const char *title = known_title(e);
 	char date[32], digest[17];
 
 	snprintf(date, sizeof date, "%lld", (long long)e->published);
-	if (e->title[0] == '\0')
+	if (title[0] == '\0')
 		snprintf(digest, sizeof digest, "%016llx", content_hash(e));
 	return (xmlHashLookup(k->links, (const xmlChar *)e->link) == NULL &&
 	    xmlHashAddEntry(k->links, (const xmlChar *)e->link, e) != 0) ||
-	    (xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date) == NULL &&
-	    xmlHashAddEntry3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date, e) != 0) ||
-	    (e->title[0] != '\0' && xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)e->title) == NULL &&
-	    xmlHashAddEntry2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)e->title, e) != 0) ||
+	    (xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)title, (const xmlChar *)date) == NULL &&
+	    xmlHashAddEntry3(k->exact, (const xmlChar *)e->link, (const xmlChar *)title, (const xmlChar *)date, e) != 0) ||
+	    (title[0] != '\0' && xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)title) == NULL &&
+	    xmlHashAddEntry2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)title, e) != 0) ||
 	    (xmlHashLookup2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date) == NULL &&
 	    xmlHashAddEntry2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date, e) != 0) ||
-	    (e->title[0] == '\0' && xmlHashLookup2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest) == NULL &&
+	    (title[0] == '\0' && xmlHashLookup2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest) == NULL &&
 	    xmlHashAddEntry2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest, e) != 0) ? -1 : 0;
 }
 
@@ -860,14 +869,15 @@ static const struct entry *
 known_post(const struct known_posts *k, const struct entry *e)
 {
 	const struct entry *p;
+	const char *title = known_title(e);
 	char date[32], digest[17];
 
 	snprintf(date, sizeof date, "%lld", (long long)e->published);
-	if ((p = xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)e->title, (const xmlChar *)date)) == NULL &&
-	    (e->title[0] == '\0' ||
-	    (p = xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)e->title)) == NULL))
+	if ((p = xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)title, (const xmlChar *)date)) == NULL &&
+	    (title[0] == '\0' ||
+	    (p = xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)title)) == NULL))
 		p = xmlHashLookup2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date);
-	if (p == NULL && e->title[0] == '\0') {
+	if (p == NULL && title[0] == '\0') {
 		snprintf(digest, sizeof digest, "%016llx", content_hash(e));
 		p = xmlHashLookup2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest);
 	}

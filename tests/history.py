@@ -296,6 +296,20 @@ def main():
            for x in ET.parse(os.path.join(un, "authors", "bob.atom")).getroot().findall(A + "entry")]
     check("history: an untitled post re-dated past the page's oldest date keeps its id and one entry",
           rc == 0 and got == [(p.link, "2026-04-28T09:01:00Z")], f"{got} {err}")
+    # Two posts sharing a permalink whose titles show nothing (&nbsp;) are
+    # two posts, run after run, as two untitled ones are.
+    bl = os.path.join(work, "blank-titles")
+    posts = [Post(n, BOB, b"<p>START blank title %d END</p>" % n, hour=10) for n in (2, 1)]
+    for p in posts:
+        p.link, p.title_html, p.title = "https://bob.example/", "&nbsp;", "\u00a0"
+    open(os.path.join(work, "blank-titles.html"), "wb").write(page(posts))
+    got = []
+    for _ in range(2):
+        rc, err = run(unplanet, "-o", bl, os.path.join(work, "blank-titles.html"))
+        got.append(sorted((x.findtext(A + "id"), x.findtext(A + "published"))
+                          for x in ET.parse(os.path.join(bl, "authors", "bob.atom")).getroot().findall(A + "entry")))
+    check("history: two posts with blank titles sharing a permalink stay two entries, with the same ids next run",
+          rc == 0 and len(got[0]) == 2 and got[0] == got[1] and len({i for i, _ in got[0]}) == 2, f"{got} {err}")
 
     # Episodes that all link to the podcast's home page are different posts
     # (other title, other date), each with an id of its own that stays put
