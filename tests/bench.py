@@ -9,7 +9,10 @@ run into an empty folder, (c) a second run into the same folder, where
 nothing changed; each the median of several runs (after a sync, so each
 pays for its own writes only), with peak RSS. Prints a
 table of figures and ratios against the parse, and the scaling from 10 MB
-to 50 MB. Prints figures; asserts nothing.
+to 50 MB. The three are measured in rounds, one after the other, and each
+ratio is the median of the rounds' own ratios, so that a machine whose
+speed drifts during the benchmark skews no ratio. Prints figures; asserts
+nothing.
 """
 import os
 import shutil
@@ -63,20 +66,29 @@ def main():
         data = open(page, "rb").read()
         entries = data.count(b"<em><a href=")
         out = os.path.join(work, "out")
-        runs = 7 if size <= 10e6 else 5
-        parse_t, parse_rss = median_of(runs, [PARSE, page])
+        runs = 9 if size <= 10e6 else 5
         run = [UNPLANET, "--max-size", "1G", "-o", out, page]
-        full_t, full_rss = median_of(runs, run, before=lambda: shutil.rmtree(out, ignore_errors=True))
+        # Rounds of parse, full run, rerun, one after the other: the
+        # machine's speed drifts, and a ratio of two figures taken apart
+        # would measure the drift.
+        rounds = []
+        for _ in range(runs):
+            parse_t, parse_rss = median_of(1, [PARSE, page])
+            full_t, full_rss = median_of(1, run, before=lambda: shutil.rmtree(out, ignore_errors=True))
+            again_t, again_rss = median_of(1, run)
+            rounds.append((parse_t, full_t, again_t, parse_rss, max(full_rss, again_rss)))
         sources = len(os.listdir(os.path.join(out, "authors"))) // 3
-        again_t, again_rss = median_of(runs, run)
         mb = len(data) / 1e6
-        rows.append(dict(size=mb, sources=sources, entries=entries, parse=parse_t, full=full_t, again=again_t,
-                         rss=max(full_rss, again_rss), parse_rss=parse_rss))
+        med = lambda k: statistics.median(r[k] for r in rounds)
+        rows.append(dict(size=mb, sources=sources, entries=entries, parse=med(0), full=med(1), again=med(2),
+                         full_ratio=statistics.median(r[1] / r[0] for r in rounds),
+                         again_ratio=statistics.median(r[2] / r[0] for r in rounds),
+                         rss=max(r[4] for r in rounds), parse_rss=max(r[3] for r in rounds)))
     print(f"{'size MB':>8} {'sources':>7} {'entries':>7} {'parse ms':>9} {'run ms':>8} {'run/parse':>9} "
           f"{'rerun ms':>8} {'rerun/parse':>11} {'MB/s':>6} {'RSS MB':>7} {'RSS/input':>9} {'parse RSS MB':>12}")
     for r in rows:
         print(f"{r['size']:8.1f} {r['sources']:7d} {r['entries']:7d} {r['parse'] * 1e3:9.0f} {r['full'] * 1e3:8.0f} "
-              f"{r['full'] / r['parse']:9.2f} {r['again'] * 1e3:8.0f} {r['again'] / r['parse']:11.2f} "
+              f"{r['full_ratio']:9.2f} {r['again'] * 1e3:8.0f} {r['again_ratio']:11.2f} "
               f"{r['size'] / r['full']:6.1f} {r['rss'] / 1024:7.0f} {r['rss'] / 1024 / r['size']:9.2f} {r['parse_rss'] / 1024:12.0f}")
     by = {round(r["size"] / 10) * 10 or round(r["size"]): r for r in rows}
     if 10 in by and 50 in by:
