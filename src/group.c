@@ -155,11 +155,19 @@ content_hash(const struct entry *e)
 	return e->content != NULL ? text_hash(TEXT_HASH_INIT, e->content, strlen(e->content)) : e->digest;
 }
 
+/* An entry's title as posts are known by it: "" for one that shows
+ * nothing, as the archive reads such a title back (untitled="yes"). */
+static const char *
+known_title(const struct entry *e)
+{
+	return text_is_blank(e->title) ? "" : e->title;
+}
+
 /* Whether the page's copy of an entry changed from the archive's. */
 static int
 changed(const struct entry *now, const struct entry *before)
 {
-	return strcmp(now->title, before->title) != 0 || !same_text(now->creator, before->creator) ||
+	return strcmp(known_title(now), known_title(before)) != 0 || !same_text(now->creator, before->creator) ||
 	    (before->content != NULL ? strcmp(now->content, before->content) != 0 :
 	    content_hash(now) != before->digest);
 }
@@ -830,14 +838,6 @@ done:
 struct known_posts {
 	xmlHashTablePtr exact, by_title, by_date, by_content, claimed, links;
 };
-
-/* An entry's title as posts are known by it: "" for one that shows
- * nothing, as the archive reads such a title back (untitled="yes"). */
-static const char *
-known_title(const struct entry *e)
-{
-	return text_is_blank(e->title) ? "" : e->title;
-}
 
 static int
 record_post(struct known_posts *k, struct entry *e)

@@ -304,12 +304,15 @@ def main():
         p.link, p.title_html, p.title = "https://bob.example/", "&nbsp;", "\u00a0"
     open(os.path.join(work, "blank-titles.html"), "wb").write(page(posts))
     got = []
-    for _ in range(2):
-        rc, err = run(unplanet, "-o", bl, os.path.join(work, "blank-titles.html"))
-        got.append(sorted((x.findtext(A + "id"), x.findtext(A + "published"))
+    for k in range(2):
+        time.sleep(1.1 if k else 0)   # so that updated could move
+        rc, err = run(unplanet, "-v", "-o", bl, os.path.join(work, "blank-titles.html"))
+        got.append(sorted((x.findtext(A + "id"), x.findtext(A + "published"), x.findtext(A + "updated"))
                           for x in ET.parse(os.path.join(bl, "authors", "bob.atom")).getroot().findall(A + "entry")))
     check("history: two posts with blank titles sharing a permalink stay two entries, with the same ids next run",
-          rc == 0 and len(got[0]) == 2 and got[0] == got[1] and len({i for i, _ in got[0]}) == 2, f"{got} {err}")
+          rc == 0 and len(got[0]) == 2 and got[0] == got[1] and len({e[0] for e in got[0]}) == 2, f"{got} {err}")
+    check("history: ...and that run, the page unchanged, takes neither for an edit and writes nothing",
+          rc == 0 and " 0 files written" in err, err)
 
     # Episodes that all link to the podcast's home page are different posts
     # (other title, other date), each with an id of its own that stays put
