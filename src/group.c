@@ -183,7 +183,7 @@ changed(const struct entry *now, const struct entry *before)
 static size_t
 merge(struct candidate *c, size_t n, struct member *out, time_t now)
 {
-	size_t i, j, m = 0;
+	size_t i, j, k, m = 0;
 
 	qsort(c, n, sizeof *c, by_id);
 	for (i = 0; i < n; i = j) {
@@ -201,20 +201,21 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now)
 		if (page == NULL && (old = whole) == NULL)
 			continue;
 		out[m].on_page = page != NULL;
-		if (page != NULL && old != NULL) {
-			out[m].entry = page->e;
+		out[m].entry = page != NULL ? page->e : old->e;
+		if (old != NULL) {
+			int edit = 0;
+
+			/* Copies as new as the record may differ (a post edited in
+			 * the run its source was renamed, then in two feeds that a
+			 * rule merges): what is shown differing from any is an
+			 * edit, which the next run's record then tells. */
+			for (k = i; k < j && !edit; k++)
+				edit = !c[k].from_page && c[k].e->updated == old->e->updated &&
+				    (page != NULL || c[k].e->content != NULL) && changed(out[m].entry, c[k].e);
 			out[m].published = old->e->published;
-			if (!changed(page->e, old->e))
-				out[m].updated = old->e->updated;
-			else
-				out[m].updated = now > old->e->updated ? now : old->e->updated;
-		} else if (page != NULL) {
-			out[m].entry = page->e;
-			out[m].published = out[m].updated = page->e->published;
+			out[m].updated = edit && now > old->e->updated ? now : old->e->updated;
 		} else {
-			out[m].entry = old->e;
-			out[m].published = old->e->published;
-			out[m].updated = old->e->updated;
+			out[m].published = out[m].updated = page->e->published;
 		}
 		m++;
 	}

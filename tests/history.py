@@ -500,6 +500,34 @@ def main():
     check("history: merged by [source] rules, then a post is edited: one edit, and the rerun writes nothing",
           all(r[0] == 0 for r in runs) and runs[3][2] == runs[2][2] and " 0 files written" in runs[3][1],
           f"{[r[0] for r in runs]} {runs[3][1]}")
+    # A source renamed in the run its post was edited: the new name's feed
+    # starts with the edit, the old name's keeps the post as it was. When
+    # [source] rules then merge the two into the old feed, that feed shows
+    # the edit as one: its updated time moves (and only once), whichever
+    # archive is read first, with the post on the page or off it.
+    rd = os.path.join(work, "rename-edit")
+    ini = os.path.join(work, "rename-edit.ini")
+    open(ini, "w", encoding="utf-8").write("[source Bob]\nslug = bob\n\n[source Ann Bob]\nslug = bob\n")
+    bobby = ("Ann Bob", "https://bob.example/", "Ann Bob")   # its slug sorts first
+    for where in ("on the page", "off the page"):
+        got = []
+        shutil.rmtree(rd, ignore_errors=True)
+        for k, (source, words, conf) in enumerate(((BOB, b"first", []), (bobby, b"edited", []),
+                                                   (bobby, b"edited", ["-c", ini]), (bobby, b"edited", ["-c", ini]))):
+            src = os.path.join(work, f"rename-edit{k}.html")
+            p = Post(4, source, b"<p>START %s END</p>" % words, day=25)
+            p.link = "https://bob.example/post/4"
+            open(src, "wb").write(page([p, alice] if k < 2 or where == "on the page" else [alice]))
+            time.sleep(1.1 if k >= 2 else 0)   # so that updated can move
+            rc, err = run(unplanet, "-v", *conf, "-o", rd, src)
+            e = ET.parse(os.path.join(rd, "authors", "bob.atom")).getroot().find(A + "entry")
+            got.append((rc, err, snapshot(rd), e.findtext(A + "published"), e.findtext(A + "updated"),
+                        "edited" in (e.findtext(A + "content") or "")))
+        check(f"history: a post edited as its source is renamed, merged back by [source] rules {where}, "
+              "shows the edit as one", all(g[0] == 0 for g in got) and not got[1][5] and got[2][5] and
+              got[2][4] > got[2][3] and got[1][4] == got[1][3], f"{[g[3:] for g in got]} {got[2][1]}")
+        check(f"history: ...and the rerun writes nothing ({where})",
+              got[3][2] == got[2][2] and " 0 files written" in got[3][1], got[3][1])
 
     # Slugs stay put: a second source named like an existing one arrives,
     # and sorts first, but the existing one keeps its slug.
