@@ -835,7 +835,8 @@ done:
 /* Known posts by permalink: one table by permalink, title and date, one
  * by permalink and title, one by permalink and date, one by permalink and
  * content for untitled posts (the first post recorded under each key),
- * the permalinks in use, and the archived posts the page shows (by id). */
+ * the permalinks in use, and the archived posts the page shows (by id, to
+ * the page's post that is it). */
 struct known_posts {
 	xmlHashTablePtr exact, by_title, by_date, by_content, claimed, links;
 };
@@ -862,12 +863,12 @@ record_post(struct known_posts *k, struct entry *e)
 }
 
 /* The known post e is, by permalink and the same title and date, else
- * the same title (not none), else the same date (an edit changes one,
- * seldom both), else, untitled, the same content (re-dated: the archive
- * keeps the date it was first seen with, and an untitled post has nothing
- * else to be known by); NULL when none. */
+ * the same title (not none), else (unless strong) the same date (an edit
+ * changes one, seldom both), else, untitled, the same content (re-dated:
+ * the archive keeps the date it was first seen with, and an untitled post
+ * has nothing else to be known by); NULL when none. */
 static const struct entry *
-known_post(const struct known_posts *k, const struct entry *e)
+known_post(const struct known_posts *k, const struct entry *e, int strong)
 {
 	const struct entry *p;
 	const char *title = known_title(e);
@@ -876,9 +877,9 @@ known_post(const struct known_posts *k, const struct entry *e)
 	snprintf(date, sizeof date, "%lld", (long long)e->published);
 	if ((p = xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)title, (const xmlChar *)date)) == NULL &&
 	    (title[0] == '\0' ||
-	    (p = xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)title)) == NULL))
+	    (p = xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)title)) == NULL) && !strong)
 		p = xmlHashLookup2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date);
-	if (p == NULL && title[0] == '\0') {
+	if (p == NULL && title[0] == '\0' && !strong) {
 		snprintf(digest, sizeof digest, "%016llx", content_hash(e));
 		p = xmlHashLookup2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest);
 	}
@@ -962,7 +963,7 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 	const struct entry **archived = NULL;   /* sorted by link, made when first needed */
 	time_t oldest = 0, second = 0;   /* the page's two oldest dates */
 	size_t i, j, at = 0, n_archived = 0;
-	int rc = -1;
+	int pass, rc = -1;
 
 	if ((k.exact = xmlHashCreate(64)) == NULL || (k.by_title = xmlHashCreate(64)) == NULL ||
 	    (k.by_date = xmlHashCreate(64)) == NULL || (k.by_content = xmlHashCreate(64)) == NULL ||
@@ -973,9 +974,8 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 			if (archive->feeds[i].entries[j].link[0] != '\0' &&
 			    record_post(&k, &archive->feeds[i].entries[j]) != 0)
 				goto done;
-	/* The archived posts the page shows, by title or date. */
 	for (i = 0; i < page->n_entries; i++) {
-		const struct entry *e = &page->entries[i], *known;
+		const struct entry *e = &page->entries[i];
 
 		if (i == 0 || e->published < oldest) {
 			second = i == 0 ? e->published : oldest;
@@ -984,26 +984,42 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 		} else if (i == 1 || e->published < second) {
 			second = e->published;
 		}
-		if (e->link[0] != '\0' && strcmp(e->id, e->link) == 0 && (known = known_post(&k, e)) != NULL &&
-		    xmlHashLookup(k.claimed, (const xmlChar *)known->id) == NULL &&
-		    xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)known) != 0)
-			goto done;
+	}
+	/* The archived posts the page shows: first those known by title (and
+	 * date), then by date or content, so that a new episode on the minute
+	 * an episode left for another takes nothing from it. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < page->n_entries; i++) {
+			const struct entry *e = &page->entries[i], *known;
+
+			if (e->link[0] != '\0' && strcmp(e->id, e->link) == 0 &&
+			    (known = known_post(&k, e, pass == 0)) != NULL &&
+			    xmlHashLookup(k.claimed, (const xmlChar *)known->id) == NULL &&
+			    xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)e) != 0)
+				goto done;
+		}
 	}
 	for (i = page->n_entries; i-- > 0;) {
 		struct entry *e = &page->entries[i];
-		const struct entry *known;
+		const struct entry *known, *claimant;
 		const char *id = e->link;
 		char made_up[64];
 
 		if (e->link[0] == '\0' || strcmp(e->id, e->link) != 0)
 			continue;
-		known = known_post(&k, e);
+		known = known_post(&k, e, 0);
+		/* An archived post that another post of the page is, one with
+		 * another title and date, is not this one. */
+		if (known != NULL && (claimant = xmlHashLookup(k.claimed, (const xmlChar *)known->id)) != NULL &&
+		    claimant != e && (known < page->entries || known >= page->entries + page->n_entries) &&
+		    strcmp(known_title(claimant), known_title(e)) != 0 && claimant->published != e->published)
+			known = NULL;
 		if (known == NULL && xmlHashLookup(k.links, (const xmlChar *)e->link) != NULL) {
 			if (archived == NULL && sort_by_link(archive, &archived, &n_archived) != 0)
 				goto done;
 			known = edited_post(&k, archived, n_archived, e,
 			    page->n_entries < 2 ? (time_t)LLONG_MIN : i == at ? second : oldest);
-			if (known != NULL && xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)known) != 0)
+			if (known != NULL && xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)e) != 0)
 				goto done;
 			if (known == NULL) {
 				/* Also when the post that had the permalink as

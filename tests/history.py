@@ -405,6 +405,23 @@ def main():
           all(isinstance(g, dict) for g in got) and sorted(got[1]) == ["Episode 1", "Episode 2", "Episode 3"] and
           len({v[0] for v in got[1].values()}) == 3 and got[1]["Episode 1"] == got[0]["Episode 1"] and
           got[1]["Episode 3"][1] == "2026-04-28T10:03:00Z", f"{got}")
+    # An episode the Planet re-dates leaves its minute to a new episode:
+    # the new one, known to the archive by date alone, takes nothing from
+    # the old one, known by its title; both are shown, each with its id.
+    def episode_at(n, minute):
+        p = Post(minute, BOB, b"<p>START episode %d END</p>" % n, hour=10)
+        p.link, p.title, p.title_html = "https://bob.example/", f"Episode {n}", f"Episode {n}"
+        return p
+    swap, got = os.path.join(work, "episodes-minute"), []
+    for k, posts in enumerate(([episode_at(1, 5)], [episode_at(1, 10), episode_at(2, 5)])):
+        src = os.path.join(work, f"episodes-minute{k}.html")
+        open(src, "wb").write(page(posts + [Post(30, ALICE, b"<p>START older END</p>", hour=8)]))
+        rc, err = run(unplanet, "-o", swap, src)
+        got.append(episodes(swap) if rc == 0 else err)
+    check("history: a new episode on the minute a re-dated one left is a post of its own; the old keeps its id",
+          all(isinstance(g, dict) for g in got) and sorted(got[1]) == ["Episode 1", "Episode 2"] and
+          got[1]["Episode 1"][0] == got[0]["Episode 1"][0] and got[1]["Episode 2"][0] != got[1]["Episode 1"][0],
+          f"{got}")
     # --keep drops an entry from the feed, not its history while the page
     # still shows it: a post the Planet re-dates after an edit (Planet 2.0
     # shows the updated time) keeps its first published time and stays out
