@@ -163,6 +163,14 @@ known_title(const struct entry *e)
 	return text_is_blank(e->title) ? "" : e->title;
 }
 
+/* content_hash as the archive's <digest> holds it, and the tables of
+ * known posts key it: 16 lowercase hexadecimal digits. */
+static void
+content_digest(const struct entry *e, char digest[17])
+{
+	snprintf(digest, 17, "%016llx", content_hash(e));
+}
+
 /* Whether the page's copy of an entry changed from the archive's. */
 static int
 changed(const struct entry *now, const struct entry *before)
@@ -849,7 +857,7 @@ record_post(struct known_posts *k, struct entry *e)
 
 	snprintf(date, sizeof date, "%lld", (long long)e->published);
 	if (title[0] == '\0')
-		snprintf(digest, sizeof digest, "%016llx", content_hash(e));
+		content_digest(e, digest);
 	return (xmlHashLookup(k->links, (const xmlChar *)e->link) == NULL &&
 	    xmlHashAddEntry(k->links, (const xmlChar *)e->link, e) != 0) ||
 	    (xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)title, (const xmlChar *)date) == NULL &&
@@ -880,7 +888,7 @@ known_post(const struct known_posts *k, const struct entry *e, int strong)
 	    (p = xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)title)) == NULL) && !strong)
 		p = xmlHashLookup2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date);
 	if (p == NULL && title[0] == '\0' && !strong) {
-		snprintf(digest, sizeof digest, "%016llx", content_hash(e));
+		content_digest(e, digest);
 		p = xmlHashLookup2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest);
 	}
 	return p;
@@ -1349,10 +1357,11 @@ add_entry(xmlNodePtr feed, const struct member *m, int slim)
 	int ok;
 
 	n = xmlNewChild(feed, NULL, (const xmlChar *)"entry", NULL);
-	summary = e->summary != NULL ? strdup(e->summary) : excerpt(text, SUMMARY_MAX);
+	if (!slim)   /* a slim entry keeps no summary */
+		summary = e->summary != NULL ? strdup(e->summary) : excerpt(text, SUMMARY_MAX);
 	if (text_is_blank(e->title))
 		untitled = untitled_excerpt(e);
-	ok = n != NULL && summary != NULL && (untitled != NULL || !text_is_blank(e->title)) &&
+	ok = n != NULL && (slim || summary != NULL) && (untitled != NULL || !text_is_blank(e->title)) &&
 	    add_text(n, "id", e->id) != NULL;
 	if (ok && untitled != NULL) {
 		xmlNodePtr t = add_text(n, "title", untitled);
@@ -1377,7 +1386,7 @@ add_entry(xmlNodePtr feed, const struct member *m, int slim)
 	if (slim) {
 		char digest[17];
 
-		snprintf(digest, sizeof digest, "%016llx", content_hash(e));
+		content_digest(e, digest);
 		ok = ok && add_text(n, "digest", digest) != NULL;
 	} else {
 		ok = ok && add_text(n, "content", e->content) != NULL &&
