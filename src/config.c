@@ -548,6 +548,26 @@ where(const struct reading *r)
 	return fail("%s:%s", r->path, line);
 }
 
+/* Notes the line that named the stylesheet just added: what is wrong with
+ * the stylesheet itself shows only when it is loaded, and the message
+ * should still say which line named it. -1 when memory ran out. */
+static int
+note_stylesheet(struct reading *r)
+{
+	struct settings *s = r->s;
+	char **at = realloc(s->stylesheets_at, s->n_stylesheets * sizeof *at);
+	int rc = -1;
+
+	if (at != NULL) {
+		s->stylesheets_at = at;
+		at[s->n_stylesheets - 1] = where(r);
+		rc = at[s->n_stylesheets - 1] != NULL ? 0 : -1;
+	}
+	if (rc != 0)   /* the two lists stay the same length */
+		free(s->stylesheets[--s->n_stylesheets]);
+	return rc;
+}
+
 static int
 bad(struct reading *r, char *why)
 {
@@ -751,6 +771,8 @@ on_key(void *user, const char *section, const char *key, const char *value)
 			rc = bad(r, first == 0 ? twice(r, key, section) : NULL);
 		else if ((set = settings_set(r->s, key, value, &why)) == -1)
 			rc = bad(r, fail("unknown key '%s' in [unplanet]", key, NULL));
+		else if (set == 0 && strcmp(key, "stylesheet") == 0)
+			rc = note_stylesheet(r) == 0 ? 1 : bad(r, NULL);
 		else
 			rc = set == 0 ? 1 : bad(r, why);
 	} else if (strncmp(section, "topic ", 6) == 0 && section[6] != '\0') {
@@ -914,6 +936,10 @@ settings_merge(struct settings *cmd, struct settings *file)
 	TAKE(output);
 	TAKE(base_url);
 	TAKE(xslt_dir);
+	if (cmd->n_stylesheets == 0) {
+		cmd->stylesheets_at = file->stylesheets_at;
+		file->stylesheets_at = NULL;
+	}
 	TAKE_LIST(stylesheets, n_stylesheets);
 	TAKE_NUM(timeout);
 	TAKE_NUM(max_size);
@@ -985,9 +1011,12 @@ settings_free(struct settings *s)
 	free(s->output);
 	free(s->base_url);
 	free(s->xslt_dir);
-	for (i = 0; i < s->n_stylesheets; i++)
+	for (i = 0; i < s->n_stylesheets; i++) {
 		free(s->stylesheets[i]);
+		free(s->stylesheets_at != NULL ? s->stylesheets_at[i] : NULL);
+	}
 	free(s->stylesheets);
+	free(s->stylesheets_at);
 	for (i = 0; i < s->n_topics; i++)
 		free_topic(&s->topics[i]);
 	free(s->topics);

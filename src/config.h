@@ -52,6 +52,7 @@ struct settings {
 	char *base_url;
 	char *xslt_dir;
 	char **stylesheets;
+	char **stylesheets_at;   /* NULL, or "FILE:LINE" of each (from a config file) */
 	size_t n_stylesheets;
 	long timeout;            /* -1: unset */
 	long long max_size;      /* -1: unset */

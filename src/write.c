@@ -406,7 +406,7 @@ done:
 }
 
 int
-writer_new(const char *xslt_dir, const char *const *extra, size_t n,
+writer_new(const char *xslt_dir, const char *const *extra, const char *const *extra_at, size_t n,
     struct writer **out, char **err)
 {
 	struct writer *w;
@@ -445,8 +445,16 @@ writer_new(const char *xslt_dir, const char *const *extra, size_t n,
 		rc = path != NULL ? add_format(w, path, err) : err_nomem(err);
 		free(path);
 	}
-	for (i = 0; rc == UP_OK && i < n; i++)
+	for (i = 0; rc == UP_OK && i < n; i++) {
 		rc = add_format(w, extra[i], err);
+		if (rc != UP_OK && rc != UP_ESOFTWARE && extra_at != NULL && extra_at[i] != NULL && *err != NULL) {
+			char *why = *err;
+
+			*err = NULL;
+			rc = err_set(err, rc, "%s: %s", extra_at[i], why);
+			free(why);
+		}
+	}
 	for (i = 0; rc == UP_OK && i < N_SITE_PAGES; i++) {
 		size_t k;
 

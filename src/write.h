@@ -31,9 +31,11 @@ struct writer;
 #define UNPLANET_XSLT_NS "urn:unplanet:xslt"
 
 /* Loads xslt_dir/atom.xsl, rss.xsl and json.xsl, then each of the n user
- * stylesheets in extra (paths), then the site pages' stylesheets. A stylesheet that does not parse, or two
- * formats with the same name, is an error naming the file. */
-int writer_new(const char *xslt_dir, const char *const *extra, size_t n,
+ * stylesheets in extra (paths), then the site pages' stylesheets. A
+ * stylesheet that does not parse, or two formats with the same name, is an
+ * error naming the file; extra_at (NULL, or n entries, each NULL or a
+ * config file's "FILE:LINE" that named that stylesheet) goes before it. */
+int writer_new(const char *xslt_dir, const char *const *extra, const char *const *extra_at, size_t n,
     struct writer **out, char **err);
 
 /* The format name of a stylesheet path ("x/json.xsl" -> "json", malloc'd),

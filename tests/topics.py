@@ -353,6 +353,24 @@ slug = django-and-caktus
         check(f"config error, {label}: exit 78 with FILE:{line}: and the reason",
               rc == 78 and f"{path}:{line}: " in err and words in err, f"exit {rc}: {err}")
         check(f"config error, {label}: nothing written", not os.path.exists(out), "")
+    # A stylesheet the file names that is missing or broken shows only when
+    # it is loaded; the message still says which line named it, and the
+    # exit code is the stylesheet's own (as on the command line).
+    broken = os.path.join(work, "broken.xsl")
+    with open(broken, "w") as f:
+        f.write("<not-a-stylesheet/>\n")
+    for label, sheet, code, words in (("missing", os.path.join(work, "no-such.xsl"), 66, "cannot read stylesheet"),
+                                      ("not XSLT", broken, 64, "not a usable XSLT stylesheet")):
+        path = os.path.join(work, "bad.ini")
+        out = os.path.join(work, "never")
+        with open(path, "w") as f:
+            f.write(f"[unplanet]\nkeep = 5\n\nstylesheet = {sheet}\n")
+        rc, err = run(unplanet, "-c", path, "-o", out, SAMPLE)
+        check(f"config: a {label} stylesheet named in the file: exit {code}, FILE:LINE: and the stylesheet named",
+              rc == code and f"{path}:4: {sheet}: {words}" in err and not os.path.exists(out), f"exit {rc}: {err}")
+        rc, err = run(unplanet, "-s", sheet, "-o", out, SAMPLE)
+        check(f"config: ...the same stylesheet on the command line names no file line",
+              rc == code and err.startswith(f"unplanet: {sheet}: {words}"), f"exit {rc}: {err}")
     # A topic's name is trimmed and its white space collapsed, from either place.
     for args in (["-t", " Web \t dev =python"], ["-c", os.path.join(work, "spaced.ini")]):
         with open(os.path.join(work, "spaced.ini"), "w") as f:
