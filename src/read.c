@@ -1428,8 +1428,8 @@ done:
  * *page points at data itself when it needed nothing, else at clean's
  * contents. */
 static int
-decode_page(const char *data, size_t len, const char *charset, struct buf *clean, const char **page,
-    size_t *page_len, char **err)
+decode_page(const char *data, size_t len, const char *name, const char *charset, struct buf *clean,
+    const char **page, size_t *page_len, char **err)
 {
 	const unsigned char *u = (const unsigned char *)data;
 	const char *bom = NULL, *from = NULL;
@@ -1444,24 +1444,30 @@ decode_page(const char *data, size_t len, const char *charset, struct buf *clean
 	if (bom != NULL) {
 		data += 2;
 		len -= 2;
-		if (text_to_utf8(data, len, bom, &utf8) != 0)
+		rc = text_to_utf8(data, len, bom, &utf8);
+		if (rc == -2) {   /* glibc has UTF-16 built in; another libc may not */
+			rc = err_set(err, UP_ESOFTWARE, "%s: the page is %s (it starts with a byte-order mark), "
+			    "and iconv here cannot convert from it", name, bom);
+			goto done;
+		}
+		if (rc != 0)
 			goto nomem;
 		from = bom;
 	} else if (!(len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)) {
 		if ((meta = meta_charset(data, len)) == NULL)
 			goto nomem;
 		for (i = 0; i < 2 && from == NULL; i++) {
-			const char *label = i == 0 ? (charset != NULL ? charset : "") : meta, *name;
+			const char *label = i == 0 ? (charset != NULL ? charset : "") : meta, *known;
 
 			if (label[0] == '\0')
 				continue;
-			if ((name = iconv_name(label)) == NULL)
+			if ((known = iconv_name(label)) == NULL)
 				break;   /* UTF-8 */
-			if (name[0] == '\0')
+			if (known[0] == '\0')
 				continue;
-			rc = text_to_utf8(data, len, name, &utf8);
+			rc = text_to_utf8(data, len, known, &utf8);
 			if (rc == 0)
-				from = name;
+				from = known;
 			else if (rc != -2)
 				goto nomem;
 			rc = 0;
@@ -1532,7 +1538,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 		rc = err_nomem(err);
 		goto done;
 	}
-	rc = decode_page(data, len, charset, &clean, &p, &n, err);
+	rc = decode_page(data, len, name, charset, &clean, &p, &n, err);
 	if (rc != 0)
 		goto done;
 	start = find(p, p + n, "<div id=\"body-main\">", NULL);

@@ -206,6 +206,32 @@ def main():
               f"START1X {want} END1X" in visible_text(e.findtext(A + "content")),
               err or (e is not None and [e.findtext(A + "title"), visible_text(e.findtext(A + "content"))]))
 
+    # A UTF-16 page where iconv cannot convert from UTF-16 (glibc has it
+    # built in; another libc may not): a clear error, not "out of memory".
+    # The sanitized build cannot take an LD_PRELOAD library.
+    if not SANITIZED:
+        sb = sandbox("no-utf16-converter")
+        shim = os.path.join(sb, "..", "no-utf16.so")
+        source = os.path.join(sb, "..", "no-utf16.c")
+        with open(source, "w") as f:
+            f.write('#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <errno.h>\n#include <iconv.h>\n'
+                    '#include <strings.h>\n'
+                    'iconv_t iconv_open(const char *to, const char *from)\n{\n'
+                    '\ticonv_t (*real)(const char *, const char *) = (iconv_t (*)(const char *, const char *))'
+                    'dlsym(RTLD_NEXT, "iconv_open");\n'
+                    '\tif (strncasecmp(from, "UTF-16", 6) == 0) {\n\t\terrno = EINVAL;\n\t\treturn (iconv_t)-1;\n\t}\n'
+                    '\treturn real(to, from);\n}\n')
+        built = subprocess.run(["cc", "-shared", "-fPIC", "-o", shim, source, "-ldl"], capture_output=True, text=True)
+        path = os.path.join(sb, "page.html")
+        open(path, "wb").write(b"\xff\xfe" + page([Post(1, ALICE, b"<p>START x END</p>")]).decode("utf-8").encode("utf-16-le"))
+        out = os.path.join(sb, "out")
+        r = subprocess.run([unplanet, "-o", out, path], capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, LD_PRELOAD=os.path.abspath(shim)))
+        check("hardening: a UTF-16 page iconv cannot convert: exit 70 naming the page and the charset, nothing written",
+              built.returncode == 0 and r.returncode == 70 and
+              f"{path}: the page is UTF-16LE (it starts with a byte-order mark), and iconv here cannot" in r.stderr and
+              not os.path.exists(out), built.stderr + f"exit {r.returncode}: {r.stderr}")
+
     # Every construct the sanitizer removes, in the posts of one page.
     sb = sandbox("dangers")
     body = (b'<p>START</p><script>alert(1)</script><style>body{display:none}</style>'
