@@ -1167,6 +1167,31 @@ html_url_slashes(char *url)
 	}
 }
 
+/* Puts back the colons libxml2 escaped in url's path: its xmlSaveUri
+ * writes ':' in a path as "%3A" (so that a relative path cannot be read
+ * as a scheme), which in an absolute URL only makes a link differ from
+ * the one a browser follows ("/wiki/Special:Random"). */
+static void
+path_colons(char *url)
+{
+	char *p = strstr(url, "://"), *out;
+
+	if (p == NULL || p != url + strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-."))
+		goto done;
+	p += 3 + strcspn(p + 3, "/?#");   /* past the host */
+	for (out = p; *p != '\0' && *p != '?' && *p != '#';) {
+		if (p[0] == '%' && p[1] == '3' && (p[2] == 'A' || p[2] == 'a')) {
+			*out++ = ':';
+			p += 3;
+		} else {
+			*out++ = *p++;
+		}
+	}
+	memmove(out, p, strlen(p) + 1);
+done:
+	return;
+}
+
 int
 html_resolve(const char *ref, const char *base, char **resolved)
 {
@@ -1201,6 +1226,8 @@ html_resolve(const char *ref, const char *base, char **resolved)
 		abs = xmlBuildURI((const xmlChar *)escaped, (const xmlChar *)base);
 	if (abs != NULL && (*resolved = strdup((const char *)abs)) == NULL)
 		rc = -1;
+	if (*resolved != NULL)
+		path_colons(*resolved);
 done:
 	buf_free(&clean);
 	xmlFree(abs);

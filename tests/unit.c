@@ -408,6 +408,13 @@ test_urls(void)
 		{ "url: backslashes after the scheme", "https:\\\\o.org\\p", "https://ex.org/", "https://o.org/p" },
 		{ "url: slash-backslash is another host", "/\\cdn.example/i.png", "https://ex.org/a", "https://cdn.example/i.png" },
 		{ "url: backslashes in the query stay", "x?a\\b#c\\d", "https://ex.org/", "https://ex.org/x?a%5Cb#c%5Cd" },
+		/* libxml2 writes ':' in a path as %3A; a browser keeps it. */
+		{ "url: a colon in a relative path stays", "../wiki/Special:Random", "https://ex.org/w/x",
+		    "https://ex.org/wiki/Special:Random" },
+		{ "url: ...in a network-path reference", "//o.org/File:A.png?q=a:b#c:d", "https://ex.org/",
+		    "https://o.org/File:A.png?q=a:b#c:d" },
+		{ "url: ...in the base's folders", "x.html", "https://ex.org/2024:01/post", "https://ex.org/2024:01/x.html" },
+		{ "url: ...and the port stays", "./a:b", "http://ex.org:8080/", "http://ex.org:8080/a:b" },
 	};
 	size_t i;
 	char *s;
