@@ -187,7 +187,9 @@ changed(const struct entry *now, const struct entry *before)
  * its archive file, no longer written, beside the merged feed's), the one
  * changed last is the entry's record: an older copy would undo edits, and
  * take every run for an edit. A copy kept without its content (past
- * --keep) stands for the post only while the page shows it. */
+ * --keep) stands for the post only while the page shows it; off the page,
+ * one newer than every copy with content is a post its feed cut (gone),
+ * and the older copy is not the post any more. */
 static size_t
 merge(struct candidate *c, size_t n, struct member *out, time_t now)
 {
@@ -206,8 +208,12 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now)
 			    (whole == NULL || c[j].e->updated > whole->e->updated))
 				whole = &c[j];
 		}
-		if (page == NULL && (old = whole) == NULL)
+		if (page == NULL && whole == NULL)
 			continue;
+		memset(&out[m], 0, sizeof out[m]);
+		if (page == NULL && whole->e->updated >= old->e->updated)
+			old = whole;
+		out[m].gone = page == NULL && old != whole;
 		out[m].on_page = page != NULL;
 		out[m].entry = page != NULL ? page->e : old->e;
 		if (old != NULL) {
@@ -225,6 +231,8 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now)
 		} else {
 			out[m].published = out[m].updated = page->e->published;
 		}
+		for (k = i; k < j && !out[m].older_copy; k++)
+			out[m].older_copy = !c[k].from_page && c[k].e->content != NULL && c[k].e->updated < out[m].updated;
 		m++;
 	}
 	return m;
@@ -570,7 +578,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	const struct candidate *pick;
 	const struct entry *first;
 	const char *title = NULL, *description = NULL;
-	size_t i, k, kept;
+	size_t i, k, kept, excluded = 0;
 	int rc = -1;
 
 	f->kind = "author";
@@ -608,16 +616,31 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	qsort(f->members, f->n_members, sizeof *f->members, by_date);
 	if (s != NULL && s->n_exclude > 0 && (f->excluded = calloc(f->n_members, sizeof *f->excluded)) == NULL)
 		goto done;
+	if ((f->gone = calloc(f->n_members ? f->n_members : 1, sizeof *f->gone)) == NULL)
+		goto done;
 	for (i = kept = 0; i < f->n_members; i++) {
-		if (s == NULL || !matches(s->exclude, s->n_exclude, f->members[i].entry, set))
+		if (f->members[i].gone)
+			f->gone[f->n_gone++] = f->members[i];
+		else if (s == NULL || !matches(s->exclude, s->n_exclude, f->members[i].entry, set))
 			f->members[kept++] = f->members[i];
 		else
-			f->excluded[f->n_excluded++] = f->members[i];
+			f->excluded[excluded++] = f->members[i];
 	}
 	f->n_members = kept;
 	f->n_shown = shown(f->n_members, opt->keep);
 	f->page_tail = 1;
-	f->n_excluded = shown(f->n_excluded, opt->keep);
+	f->n_excluded = shown(excluded, opt->keep);
+	/* What --keep cuts here while an older copy with content stays in the
+	 * archive is gone too: that copy must not come back as the post. */
+	for (i = f->n_shown; i < f->n_members; i++)
+		if (!f->members[i].on_page && f->members[i].older_copy)
+			f->gone[f->n_gone++] = f->members[i];
+	for (i = f->n_excluded; i < excluded; i++)
+		if (!f->excluded[i].on_page && f->excluded[i].older_copy)
+			f->gone[f->n_gone++] = f->excluded[i];
+	for (i = 0; i < f->n_gone; i++)
+		f->gone[i].gone = 1;
+	qsort(f->gone, f->n_gone, sizeof *f->gone, by_date);
 	if (title == NULL)
 		title = first->source_name[0] != '\0' ? first->source_name :
 		    first->source_title[0] != '\0' ? first->source_title : first->source_link;
@@ -1170,6 +1193,8 @@ group_page(struct page *page, struct state *archive,
 			f->members[k].source_slug = f->slug;
 		for (k = 0; k < f->n_excluded; k++)
 			f->excluded[k].source_slug = f->slug;
+		for (k = 0; k < f->n_gone; k++)
+			f->gone[k].source_slug = f->slug;
 		f->hidden = !listed(f, s, set);
 	}
 	for (i = 0; i < n_topics; i++) {
@@ -1359,8 +1384,11 @@ add_entry(xmlNodePtr feed, const struct member *m, int slim)
 	n = xmlNewChild(feed, NULL, (const xmlChar *)"entry", NULL);
 	if (!slim)   /* a slim entry keeps no summary */
 		summary = e->summary != NULL ? strdup(e->summary) : excerpt(text, SUMMARY_MAX);
+	/* A gone entry is never shown, and may be a slim copy, which has no
+	 * text: its title is "" whatever copy it was made from, so that its
+	 * archive stays the same from run to run. */
 	if (text_is_blank(e->title))
-		untitled = untitled_excerpt(e);
+		untitled = m->gone ? strdup("") : untitled_excerpt(e);
 	ok = n != NULL && (slim || summary != NULL) && (untitled != NULL || !text_is_blank(e->title)) &&
 	    add_text(n, "id", e->id) != NULL;
 	if (ok && untitled != NULL) {
@@ -1405,7 +1433,7 @@ archive_differs(const struct feed_set *set, size_t i)
 
 	for (k = f->n_shown; k < f->n_members && !archived(f, k); k++)
 		;
-	return f->n_excluded > 0 || k < f->n_members;
+	return f->n_excluded > 0 || k < f->n_members || (f->page_tail && f->n_gone > 0);
 }
 
 
@@ -1455,20 +1483,35 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 		    xmlNewProp(gen, (const xmlChar *)"version", (const xmlChar *)VERSION) != NULL;
 	}
 	if (archive) {
-		size_t x = 0;
+		size_t x = 0, g = 0, n_gone = f->page_tail ? f->n_gone : 0;
 
-		/* Both lists are newest first: merge them. */
+		/* The three lists are newest first: merge them. */
 		for (k = 0; ok; ) {
+			const struct member *next = NULL;
+			size_t *at = NULL;
+			int slim = 0;
+
 			while (k < f->n_members && !archived(f, k))
 				k++;
-			if (k == f->n_members && x == f->n_excluded)
-				break;
-			if (x == f->n_excluded || (k < f->n_members && by_date(&f->members[k], &f->excluded[x]) < 0)) {
-				ok = add_entry(root, &f->members[k], k >= f->n_shown) == 0;
-				k++;
-			} else {
-				ok = add_entry(root, &f->excluded[x++], 0) == 0;
+			if (k < f->n_members) {
+				next = &f->members[k];
+				at = &k;
+				slim = k >= f->n_shown;
 			}
+			if (x < f->n_excluded && (next == NULL || by_date(&f->excluded[x], next) < 0)) {
+				next = &f->excluded[x];
+				at = &x;
+				slim = 0;
+			}
+			if (g < n_gone && (next == NULL || by_date(&f->gone[g], next) < 0)) {
+				next = &f->gone[g];
+				at = &g;
+				slim = 1;
+			}
+			if (next == NULL)
+				break;
+			ok = add_entry(root, next, slim) == 0;
+			(*at)++;
 		}
 	} else {
 		for (k = 0; ok && k < f->n_shown; k++)
@@ -1623,6 +1666,7 @@ feed_set_free(struct feed_set *set)
 		free(f->subtitle);
 		free(f->members);
 		free(f->excluded);
+		free(f->gone);
 	}
 	if (set != NULL) {
 		free(set->feeds);

@@ -43,6 +43,10 @@ struct member {
 	time_t published;
 	time_t updated;
 	int on_page;             /* the post is on today's page */
+	int older_copy;          /* the archive has an older copy of the
+	                            post with its content */
+	int gone;                /* in feed.gone (merge: its newest archived
+	                            copy is slim, and it is off the page) */
 };
 
 struct feed {
@@ -60,6 +64,14 @@ struct feed {
 	                            the same, so a pattern given by mistake
 	                            loses no history */
 	size_t n_excluded;
+	struct member *gone;     /* posts past --keep, off the page, that an
+	                            older copy with content elsewhere in the
+	                            archive (the file of a source a rule
+	                            merged away, no longer written) would
+	                            bring back, old content and date, when
+	                            --keep grows: archived slim, never shown,
+	                            newest first (with page_tail only) */
+	size_t n_gone;
 	int page_tail;           /* the archive also keeps the members past
 	                            n_shown that are on today's page: while a
 	                            post is on the page its published and
