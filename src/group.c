@@ -867,7 +867,9 @@ done:
  * by permalink and title, one by permalink and date, one by permalink and
  * content for untitled posts (the first post recorded under each key),
  * the permalinks in use, and the archived posts the page shows (by id, to
- * the page's post that is it). */
+ * the page's post that is it). A date is the one the page last gave the
+ * post (shown), not its first: a post the Planet re-dated is known by
+ * its new date once its title changes too. */
 struct known_posts {
 	xmlHashTablePtr exact, by_title, by_date, by_content, claimed, links;
 };
@@ -878,7 +880,7 @@ record_post(struct known_posts *k, struct entry *e)
 	const char *title = known_title(e);
 	char date[32], digest[17];
 
-	snprintf(date, sizeof date, "%lld", (long long)e->published);
+	snprintf(date, sizeof date, "%lld", (long long)e->shown);
 	if (title[0] == '\0')
 		content_digest(e, digest);
 	return (xmlHashLookup(k->links, (const xmlChar *)e->link) == NULL &&
@@ -905,7 +907,7 @@ known_post(const struct known_posts *k, const struct entry *e, int strong)
 	const char *title = known_title(e);
 	char date[32], digest[17];
 
-	snprintf(date, sizeof date, "%lld", (long long)e->published);
+	snprintf(date, sizeof date, "%lld", (long long)e->shown);
 	if ((p = xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)title, (const xmlChar *)date)) == NULL &&
 	    (title[0] == '\0' ||
 	    (p = xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)title)) == NULL) && !strong)
@@ -945,9 +947,10 @@ sort_by_link(const struct state *archive, const struct entry ***sorted, size_t *
 
 /* The archived post that e, matching none by title or date, is an edit
  * of: one of its source with its permalink, that no post on the page is,
- * and that is newer than the page's other posts (so did not just drop off
- * the page: it left because it changed; Planet 2.0 shows an entry's
- * updated time, so an edit moves the date, and a retitle moves both). Not
+ * and that the page last showed newer than its other posts (so did not
+ * just drop off the page: it left because it changed; Planet 2.0 shows an
+ * entry's updated time, so an edit moves the date, and a retitle moves
+ * both; its first date may be older than the page's posts). Not
  * one of the oldest minute: the Planet's cut may fall between posts of one
  * minute, and a new episode taking the id of one that just dropped off
  * would be shown as an old post edited, or not at all; an edit taken for
@@ -971,9 +974,9 @@ edited_post(const struct known_posts *k, const struct entry *const *archived, si
 	for (; lo < n && strcmp(archived[lo]->link, e->link) == 0; lo++) {
 		const struct entry *a = archived[lo];
 
-		if (strcmp(a->source_name, e->source_name) == 0 && a->published > oldest &&
+		if (strcmp(a->source_name, e->source_name) == 0 && a->shown > oldest &&
 		    xmlHashLookup(k->claimed, (const xmlChar *)a->id) == NULL &&
-		    (best == NULL || a->published > best->published))
+		    (best == NULL || a->shown > best->shown))
 			best = a;
 	}
 	return best;
@@ -1369,10 +1372,12 @@ untitled_excerpt(const struct entry *e)
 	return excerpt(e->text != NULL ? e->text : e->summary, UNTITLED_MAX);
 }
 
-/* Adds m's entry to feed; slim, with a digest of its content instead of
- * the content and its summary (an archive's entry past --keep). */
+/* Adds m's entry to feed; for an archive, with the date the page gave
+ * it when that is not its published one; slim, with a digest of its
+ * content instead of the content and its summary (an archive's entry past
+ * --keep). */
 static int
-add_entry(xmlNodePtr feed, const struct member *m, int slim)
+add_entry(xmlNodePtr feed, const struct member *m, int archive, int slim)
 {
 	const struct entry *e = m->entry;
 	/* An archived entry keeps only its summary; it gives the same words. */
@@ -1401,6 +1406,7 @@ add_entry(xmlNodePtr feed, const struct member *m, int slim)
 	ok = ok && add_text(n, "link", e->link) != NULL &&
 	    add_date(n, "published", m->published) != NULL &&
 	    add_date(n, "updated", m->updated) != NULL &&
+	    (!archive || e->shown == m->published || add_date(n, "shown", e->shown) != NULL) &&
 	    add_text(n, "author", e->creator != NULL ? e->creator : e->source_name) != NULL &&
 	    (e->creator == NULL || add_text(n, "creator", e->creator) != NULL);
 	if (ok) {
@@ -1429,11 +1435,14 @@ int
 archive_differs(const struct feed_set *set, size_t i)
 {
 	const struct feed *f = &set->feeds[i];
-	size_t k;
+	size_t k, shown;
 
 	for (k = f->n_shown; k < f->n_members && !archived(f, k); k++)
 		;
-	return f->n_excluded > 0 || k < f->n_members || (f->page_tail && f->n_gone > 0);
+	/* Also a date the page gives a shown entry that is not its first. */
+	for (shown = 0; shown < f->n_shown && f->members[shown].entry->shown == f->members[shown].published; shown++)
+		;
+	return f->n_excluded > 0 || k < f->n_members || shown < f->n_shown || (f->page_tail && f->n_gone > 0);
 }
 
 
@@ -1510,12 +1519,12 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 			}
 			if (next == NULL)
 				break;
-			ok = add_entry(root, next, slim) == 0;
+			ok = add_entry(root, next, 1, slim) == 0;
 			(*at)++;
 		}
 	} else {
 		for (k = 0; ok && k < f->n_shown; k++)
-			ok = add_entry(root, &f->members[k], 0) == 0;
+			ok = add_entry(root, &f->members[k], 0, 0) == 0;
 	}
 	free(url);
 	free(id);

@@ -118,7 +118,9 @@ xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group
 
 /* What an author feed's archive holds: its document with the entries
  * --exclude hides put back, and its entries past --keep that are still on
- * the page (page_tail), slim; NULL when memory runs out. */
+ * the page (page_tail), slim, and the date the page gives an entry when
+ * it is not its published one (so a re-dated post is known by it); NULL
+ * when memory runs out. */
 xmlDocPtr archive_document(const struct feed_set *set, size_t i, const struct group_options *opt);
 
 /* Whether feed i's archive holds more than its document (so

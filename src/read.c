@@ -929,7 +929,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	int rc = -1;
 
 	memset(e, 0, sizeof *e);
-	e->published = e->updated = ft->published;
+	e->published = e->updated = e->shown = ft->published;
 	if ((e->source_name = span_text(src->source_name)) == NULL ||
 	    (e->source_link = web_link(span_attr(src->source_href), page_url)) == NULL ||
 	    (e->source_title = span_attr(src->source_title)) == NULL ||

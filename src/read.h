@@ -41,8 +41,11 @@ struct entry {
 	char *text;          /* visible text of the body; NULL for an entry read
 	                        back from the archive */
 	char *summary;       /* as archived; NULL for an entry from the page */
-	time_t published;
+	time_t published;    /* an archived entry's: when first seen */
 	time_t updated;      /* when its title or content last changed */
+	time_t shown;        /* the date the page gave it (an archived
+	                        entry's: when last on the page), by which
+	                        group.c knows it again */
 	size_t line;         /* line of the post's date on the page, or 0 */
 };
 

@@ -261,6 +261,12 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 		rc = nomem ? err_nomem(err) : corrupt(err, path, n, "entry without RFC 3339 <published> and <updated>");
 		goto done;
 	}
+	/* The page's date for it, when not its published one (optional). */
+	e->shown = e->published;
+	if (child(n, "shown") != NULL && child_date(n, "shown", &e->shown, &nomem) != 0) {
+		rc = nomem ? err_nomem(err) : corrupt(err, path, n, "<shown> is not an RFC 3339 date");
+		goto done;
+	}
 	/* A generated title is not the post's own: read it back as untitled. */
 	untitled = xmlGetProp(title, (const xmlChar *)"untitled");
 	if (untitled != NULL && xmlStrcmp(untitled, (const xmlChar *)"yes") == 0)

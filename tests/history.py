@@ -381,6 +381,21 @@ def main():
         got = edited(k, steps, title)
         check(f"history: a post edited {len(steps) - 1} times (title {title}) stays one entry, with its permalink",
               got == ["https://bob.example/post/1?a=1&b=2"], f"{got}")
+    # A post the Planet re-dated with an edit is known by the date the page
+    # gave it, not its first one: retitled once the page's oldest post is
+    # newer than its first date, it is the same entry.
+    rr = os.path.join(work, "redated-retitled")
+    for k, (t, hour, words) in enumerate((("Post", 9, b"one"), ("Post", 11, b"one, edited"),
+                                          ("Post, fixed", 11, b"one, edited"))):
+        p = Post(1, BOB, b"<p>START %s END</p>" % words, day=26, hour=hour)
+        p.title = p.title_html = t
+        src = os.path.join(work, f"redated-retitled{k}.html")
+        open(src, "wb").write(page([p, Post(30 + k, ALICE, b"<p>START older END</p>", day=26, hour=8 + k)]))
+        rc, err = run(unplanet, "-o", rr, src)
+    got = [(x.findtext(A + "id"), x.findtext(A + "title"), x.findtext(A + "published"))
+           for x in ET.parse(os.path.join(rr, "authors", "bob.atom")).getroot().findall(A + "entry")]
+    check("history: a post re-dated by an edit, then retitled past the page's oldest date, stays one entry with its id",
+          rc == 0 and got == [(p.link, "Post, fixed", "2026-04-26T09:01:00Z")], f"{got} {err}")
     kp, kept = os.path.join(work, "episodes-keep"), []
     for k, posts in enumerate(([episode(2), episode(1)], [episode(3), episode(2)], [episode(4), episode(3)])):
         src = os.path.join(work, f"episodes-keep{k}.html")
