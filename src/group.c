@@ -954,14 +954,21 @@ sort_by_link(const struct state *archive, const struct entry ***sorted, size_t *
  * one of the oldest minute: the Planet's cut may fall between posts of one
  * minute, and a new episode taking the id of one that just dropped off
  * would be shown as an old post edited, or not at all; an edit taken for
- * a new post is only shown twice.
+ * a new post is only shown twice. For the same reason, when the archive
+ * has other posts with the permalink (episodes that all link to a home
+ * page), it is no post's own: only a post that kept its content is an
+ * edit of one of them (an episode retitled); one that changed title, date
+ * and content cannot be told from a new episode that came as one left
+ * the page re-dated.
  * archived[0..n) holds the archive's posts sorted by link. */
 static const struct entry *
 edited_post(const struct known_posts *k, const struct entry *const *archived, size_t n, const struct entry *e,
     time_t oldest)
 {
 	const struct entry *best = NULL;
-	size_t lo = 0, hi = n;
+	unsigned long long hash = content_hash(e);
+	size_t i, lo = 0, hi = n;
+	int shared = 0;
 
 	while (lo < hi) {   /* the first with e's link, or past them */
 		size_t mid = lo + (hi - lo) / 2;
@@ -971,11 +978,16 @@ edited_post(const struct known_posts *k, const struct entry *const *archived, si
 		else
 			hi = mid;
 	}
+	/* Copies of one post (in the archives of sources a rule merges)
+	 * share its id: other ids are other posts. */
+	for (i = lo; !shared && i < n && strcmp(archived[i]->link, e->link) == 0; i++)
+		shared = strcmp(archived[i]->id, archived[lo]->id) != 0;
 	for (; lo < n && strcmp(archived[lo]->link, e->link) == 0; lo++) {
 		const struct entry *a = archived[lo];
 
 		if (strcmp(a->source_name, e->source_name) == 0 && a->shown > oldest &&
 		    xmlHashLookup(k->claimed, (const xmlChar *)a->id) == NULL &&
+		    (!shared || content_hash(a) == hash) &&
 		    (best == NULL || a->shown > best->shown))
 			best = a;
 	}

@@ -437,6 +437,36 @@ def main():
           all(isinstance(g, dict) for g in got) and sorted(got[1]) == ["Episode 1", "Episode 2"] and
           got[1]["Episode 1"][0] == got[0]["Episode 1"][0] and got[1]["Episode 2"][0] != got[1]["Episode 1"][0],
           f"{got}")
+    # An episode re-dated off the page (its date now older than the page's
+    # oldest) as a new one came hands the new one nothing: title, date and
+    # content all differ, and the permalink is not its own. An episode
+    # retitled and re-dated that kept its content is the same entry.
+    def ep(n, title, hour, minute):
+        p = Post(n, BOB, b"<p>START episode END</p>", hour=hour)
+        p.link, p.title, p.title_html = "https://bob.example/", title, title
+        p.date = f"April 28, 2026 {hour:02d}:{minute:02d} AM UTC"
+        return p
+    older = [Post(5, ALICE, b"<p>START older END</p>", hour=10), Post(6, ALICE, b"<p>START old END</p>", hour=10)]
+    first = [ep(2, "Episode 2", 10, 20), ep(1, "Episode 1", 10, 10), older[0]]
+    got = {}
+    for name, second in (("episodes-redated", [ep(3, "Episode 3", 11, 30), ep(2, "Episode 2", 10, 20), older[1]]),
+                         ("episodes-retitled", [ep(1, "Episode 1, fixed", 11, 40), ep(2, "Episode 2", 10, 20),
+                                                older[0]])):
+        runs = []
+        for k, posts in enumerate((first, second)):
+            src = os.path.join(work, f"{name}{k}.html")
+            open(src, "wb").write(page(posts))
+            rc, err = run(unplanet, "-o", os.path.join(work, name), src)
+            runs.append({t: v[0] for t, v in episodes(os.path.join(work, name)).items()} if rc == 0 else err)
+        got[name] = runs
+    r = got["episodes-redated"]
+    check("history: an episode re-dated off the page as a new one comes keeps its id; the new one gets its own",
+          all(isinstance(x, dict) for x in r) and sorted(r[1]) == ["Episode 1", "Episode 2", "Episode 3"] and
+          len(set(r[1].values())) == 3 and all(r[1][t] == r[0][t] for t in r[0]), f"{r}")
+    r = got["episodes-retitled"]
+    check("history: ...and one retitled and re-dated with its content kept is the same entry",
+          all(isinstance(x, dict) for x in r) and sorted(r[1]) == ["Episode 1, fixed", "Episode 2"] and
+          r[1]["Episode 1, fixed"] == r[0]["Episode 1"] and r[1]["Episode 2"] == r[0]["Episode 2"], f"{r}")
     # --keep drops an entry from the feed, not its history while the page
     # still shows it: a post the Planet re-dates after an edit (Planet 2.0
     # shows the updated time) keeps its first published time and stays out
