@@ -244,6 +244,14 @@ def main():
         rc, err = run(unplanet, "-o", c, b)
         check(f"history: a slim archived entry with digest '{digest}' is corrupt, at its line",
               rc == 65 and "digest" in err and re.search(r"pypy\.xml:\d+:", err) is not None, f"exit {rc}: {err}")
+    # An entry's page date (<shown>, when the Planet re-dated it) that is no date.
+    first_updated = re.search(r"</updated>", good[good.index("<entry>"):])
+    at = good.index("<entry>") + first_updated.end()
+    with open(victim, "w", encoding="utf-8") as f:
+        f.write(good[:at] + "<shown>yesterday</shown>" + good[at:])
+    rc, err = run(unplanet, "-o", c, b)
+    check("history: an archived entry whose <shown> is no date is corrupt, at its line",
+          rc == 65 and "<shown>" in err and re.search(r"pypy\.xml:\d+:", err) is not None, f"exit {rc}: {err}")
     with open(victim, "w") as f:
         f.write('<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
                 '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
