@@ -79,6 +79,15 @@ same_source(const struct entry *a, const struct entry *b)
 	    strcmp(site(a->source_link), site(b->source_link)) == 0;
 }
 
+/* Whether two entries may come from one source that the Planet renamed
+ * (same site) or moved (same name) between them. */
+static int
+renamed_or_same_source(const struct entry *a, const struct entry *b)
+{
+	return strcmp(a->source_name, b->source_name) == 0 ||
+	    (a->source_link[0] != '\0' && strcmp(site(a->source_link), site(b->source_link)) == 0);
+}
+
 /* Candidates of one feed sort together: by configured slug (sources a
  * rule merges), else by source (its name and site); then page before
  * archive, then order. */
@@ -946,7 +955,8 @@ sort_by_link(const struct state *archive, const struct entry ***sorted, size_t *
 
 
 /* The archived post that e, matching none by title or date, is an edit
- * of: one of its source with its permalink, that no post on the page is,
+ * of: one of its source (its name or its site: a source the Planet renames
+ * keeps its site) with its permalink, that no post on the page is,
  * and that the page last showed newer than its other posts (so did not
  * just drop off the page: it left because it changed; Planet 2.0 shows an
  * entry's updated time, so an edit moves the date, and a retitle moves
@@ -985,7 +995,7 @@ edited_post(const struct known_posts *k, const struct entry *const *archived, si
 	for (; lo < n && strcmp(archived[lo]->link, e->link) == 0; lo++) {
 		const struct entry *a = archived[lo];
 
-		if (strcmp(a->source_name, e->source_name) == 0 && a->shown > oldest &&
+		if (renamed_or_same_source(a, e) && a->shown > oldest &&
 		    xmlHashLookup(k->claimed, (const xmlChar *)a->id) == NULL &&
 		    (!shared || content_hash(a) == hash) &&
 		    (best == NULL || a->shown > best->shown))

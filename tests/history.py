@@ -404,6 +404,23 @@ def main():
            for x in ET.parse(os.path.join(rr, "authors", "bob.atom")).getroot().findall(A + "entry")]
     check("history: a post re-dated by an edit, then retitled past the page's oldest date, stays one entry with its id",
           rc == 0 and got == [(p.link, "Post, fixed", "2026-04-26T09:01:00Z")], f"{got} {err}")
+    # A post retitled and re-dated (a Planet 2.0 retitle) in the run its
+    # source is renamed, the two names merged by [source] rules, is the
+    # same entry: the archived copy has the old name, but the same site.
+    rn = os.path.join(work, "renamed-retitled")
+    ini = os.path.join(work, "renamed-retitled.ini")
+    open(ini, "w").write("[source Bob]\nslug = bob\n\n[source Bobby]\nslug = bob\n")
+    for k, (src, t, hour, words) in enumerate(((BOB, "Post", 10, b"one"),
+                                               (("Bobby", BOB[1], BOB[2]), "Post, fixed", 11, b"one, edited"))):
+        p = Post(1, src, b"<p>START %s END</p>" % words, day=26, hour=hour)
+        p.title = p.title_html = t
+        src = os.path.join(work, f"renamed-retitled{k}.html")
+        open(src, "wb").write(page([p, Post(30, ALICE, b"<p>START older END</p>", day=20)]))
+        rc, err = run(unplanet, "-q", "-c", ini, "-o", rn, src)
+    got = [(x.findtext(A + "id"), x.findtext(A + "title"), x.findtext(A + "published"))
+           for x in ET.parse(os.path.join(rn, "authors", "bob.atom")).getroot().findall(A + "entry")]
+    check("history: a post retitled and re-dated as its source is renamed (merged by rules) stays one entry with its id",
+          rc == 0 and got == [(p.link, "Post, fixed", "2026-04-26T10:01:00Z")], f"{got} {err}")
     kp, kept = os.path.join(work, "episodes-keep"), []
     for k, posts in enumerate(([episode(2), episode(1)], [episode(3), episode(2)], [episode(4), episode(3)])):
         src = os.path.join(work, f"episodes-keep{k}.html")
