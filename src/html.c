@@ -1145,16 +1145,24 @@ done:
 	return out;
 }
 
+size_t
+html_scheme_len(const char *url)
+{
+	size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+	return n > 0 && url[n] == ':' && isalpha((unsigned char)url[0]) ? n : 0;
+}
+
 void
 html_url_slashes(char *url)
 {
 	static const char *const web[] = { "http", "https", "ftp", "ws", "wss", "file" };
-	size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+	size_t n = html_scheme_len(url);
 	size_t i;
 	char *p;
 	int special = 1;   /* relative, or a scheme in web[] */
 
-	if (n > 0 && url[n] == ':' && isalpha((unsigned char)url[0])) {
+	if (n > 0) {
 		for (i = 0; i < sizeof web / sizeof web[0]; i++)
 			if (strlen(web[i]) == n && strncasecmp(url, web[i], n) == 0)
 				break;
@@ -1174,9 +1182,10 @@ html_url_slashes(char *url)
 static void
 path_colons(char *url)
 {
-	char *p = strstr(url, "://"), *out;
+	size_t n = html_scheme_len(url);
+	char *p = url + n, *out;
 
-	if (p == NULL || p != url + strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-."))
+	if (n == 0 || strncmp(p, "://", 3) != 0)
 		goto done;
 	p += 3 + strcspn(p + 3, "/?#");   /* past the host */
 	for (out = p; *p != '\0' && *p != '?' && *p != '#';) {

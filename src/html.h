@@ -81,6 +81,12 @@ char *html_escape_url(const char *url);
  * included, kept; malloc'd. For permalinks, which become feed ids. */
 char *html_escape_iri(const char *url);
 
+/* The length of url's scheme ("https" in "https:..."): a letter, then
+ * letters, digits, '+', '-' or '.' up to a ':'; 0 when it has none. A
+ * relative reference may hold a ':' further on ("/wiki/Help:Contents",
+ * "?at=10:30"). */
+size_t html_scheme_len(const char *url);
+
 /* Rewrites, in place, each '\\' before url's query or fragment as '/', as
  * browsers read the URLs of web schemes (http, https, ftp, ws, wss, file):
  * "https:\\\\host\\a" is "https://host/a". A url without a scheme is

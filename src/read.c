@@ -5,7 +5,6 @@
  * parsed on its own. Every search is bounded or moves forward, so the cost
  * grows with the page, never with its square.
  */
-#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -674,17 +673,6 @@ entry_free(struct entry *e)
 	free(e->summary);
 }
 
-/* Whether url starts with a scheme ("https:", "javascript:"): a letter,
- * then letters, digits, '+', '-' or '.' up to a ':'. A relative reference
- * may hold a ':' further on ("/wiki/Help:Contents", "?at=10:30"). */
-static int
-has_scheme(const char *url)
-{
-	size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
-
-	return n > 0 && url[n] == ':' && isalpha((unsigned char)url[0]);
-}
-
 /* A link fit for a feed and a web page: an http(s) URL, as a browser reads
  * it (surrounding spaces and controls gone, tabs and new lines dropped),
  * with backslashes read as slashes (html_url_slashes) and what an IRI may
@@ -713,7 +701,7 @@ web_link(char *raw, const char *base)
 		out = html_escape_iri(raw);   /* NULL when memory runs out */
 		goto done;
 	}
-	if (raw[0] != '\0' && base != NULL && !has_scheme(raw)) {
+	if (raw[0] != '\0' && base != NULL && html_scheme_len(raw) == 0) {
 		if (html_resolve(raw, base, &abs) != 0)
 			goto done;
 		if (abs != NULL && fetch_is_http(abs))
