@@ -189,24 +189,69 @@ changed(const struct entry *now, const struct entry *before)
 	    content_hash(now) != before->digest);
 }
 
+/* Every archived author entry, by id, and of one id the one changed
+ * last first: where a post the page shows in a feed that has no copy of
+ * it (the feed of a source the Planet renamed) finds its dates. */
+struct archived_ids {
+	const struct entry **entries;
+	size_t n;
+};
+
+static int
+by_id_then_updated(const void *a, const void *b)
+{
+	const struct entry *x = *(const struct entry *const *)a, *y = *(const struct entry *const *)b;
+	int c = strcmp(x->id, y->id);
+
+	if (c == 0 && x->updated != y->updated)
+		c = x->updated > y->updated ? -1 : 1;
+	else if (c == 0 && x->published != y->published)
+		c = x->published > y->published ? -1 : 1;
+	if (c == 0 && (c = strcmp(x->source_name, y->source_name)) == 0)
+		c = strcmp(x->source_link, y->source_link);
+	return c;
+}
+
+/* The archived copy of the post with this id changed last, or NULL. */
+static const struct entry *
+archived_copy(const struct archived_ids *ids, const char *id)
+{
+	size_t lo = 0, hi = ids->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ids->entries[mid]->id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ids->n && strcmp(ids->entries[lo]->id, id) == 0 ? ids->entries[lo] : NULL;
+}
+
 /* Merges one feed's candidates (sorted by id) into members: the page's
  * version of an entry wins, keeping the archive's published time, and its
  * updated time moves to now when the post changed. Of several archived
  * copies (the feed of a source a [source] rule merged into another keeps
  * its archive file, no longer written, beside the merged feed's), the one
  * changed last is the entry's record: an older copy would undo edits, and
- * take every run for an edit. A copy kept without its content (past
- * --keep) stands for the post only while the page shows it; off the page,
- * one newer than every copy with content is a post its feed cut (gone),
- * and the older copy is not the post any more. */
+ * take every run for an edit. A post new to the feed that another feed
+ * has (an id stands for one post) takes that feed's record: a source the
+ * Planet renames gets a feed of its own, and a post the Planet re-dated
+ * would otherwise be published anew. A copy kept without its content
+ * (past --keep) stands for the post while the page shows it; off the
+ * page, it is gone: never shown again, archived slim so that the post,
+ * should it come back to the page, is known (see make_feed); and an
+ * older copy with content is not the post any more. */
 static size_t
-merge(struct candidate *c, size_t n, struct member *out, time_t now)
+merge(struct candidate *c, size_t n, struct member *out, time_t now, const struct archived_ids *ids)
 {
 	size_t i, j, k, m = 0;
 
 	qsort(c, n, sizeof *c, by_id);
 	for (i = 0; i < n; i = j) {
 		const struct candidate *page = NULL, *old = NULL, *whole = NULL;
+		const struct entry *record;
 
 		for (j = i; j < n && strcmp(c[j].e->id, c[i].e->id) == 0; j++) {
 			if (c[j].from_page && page == NULL)
@@ -217,15 +262,16 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now)
 			    (whole == NULL || c[j].e->updated > whole->e->updated))
 				whole = &c[j];
 		}
-		if (page == NULL && whole == NULL)
-			continue;
 		memset(&out[m], 0, sizeof out[m]);
-		if (page == NULL && whole->e->updated >= old->e->updated)
+		if (page == NULL && whole != NULL && whole->e->updated >= old->e->updated)
 			old = whole;
 		out[m].gone = page == NULL && old != whole;
 		out[m].on_page = page != NULL;
 		out[m].entry = page != NULL ? page->e : old->e;
-		if (old != NULL) {
+		if (old == NULL && (record = archived_copy(ids, page->e->id)) != NULL) {
+			out[m].published = record->published;
+			out[m].updated = changed(page->e, record) && now > record->updated ? now : record->updated;
+		} else if (old != NULL) {
 			int edit = 0;
 
 			/* Copies as new as the record may differ (a post edited in
@@ -581,13 +627,13 @@ stands_before(const struct candidate *a, const struct candidate *b)
 /* Makes one author feed from its candidates c[0..n). */
 static int
 make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n,
-    const struct group_options *opt, struct feed_set *set)
+    const struct group_options *opt, const struct archived_ids *ids, struct feed_set *set)
 {
 	const struct settings *s = opt->settings;
 	const struct candidate *pick;
 	const struct entry *first;
 	const char *title = NULL, *description = NULL;
-	size_t i, k, kept, excluded = 0;
+	size_t i, k, kept, gone, excluded = 0;
 	int rc = -1;
 
 	f->kind = "author";
@@ -621,7 +667,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 				with = c[i].rule;
 		description = with != NULL ? with->description : NULL;
 	}
-	f->n_members = merge(c, n, f->members, opt->now);
+	f->n_members = merge(c, n, f->members, opt->now, ids);
 	qsort(f->members, f->n_members, sizeof *f->members, by_date);
 	if (s != NULL && s->n_exclude > 0 && (f->excluded = calloc(f->n_members, sizeof *f->excluded)) == NULL)
 		goto done;
@@ -639,17 +685,25 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	f->n_shown = shown(f->n_members, opt->keep);
 	f->page_tail = 1;
 	f->n_excluded = shown(excluded, opt->keep);
-	/* What --keep cuts here while an older copy with content stays in the
-	 * archive is gone too: that copy must not come back as the post. */
+	/* What --keep cuts here off the page is gone too: should the post come
+	 * back to the page (older posts come back when the Planet drops a
+	 * source), it is known, its first published time with it; and an
+	 * older copy with content in the archive must not come back as it. */
 	for (i = f->n_shown; i < f->n_members; i++)
-		if (!f->members[i].on_page && f->members[i].older_copy)
+		if (!f->members[i].on_page)
 			f->gone[f->n_gone++] = f->members[i];
 	for (i = f->n_excluded; i < excluded; i++)
-		if (!f->excluded[i].on_page && f->excluded[i].older_copy)
+		if (!f->excluded[i].on_page)
 			f->gone[f->n_gone++] = f->excluded[i];
 	for (i = 0; i < f->n_gone; i++)
 		f->gone[i].gone = 1;
 	qsort(f->gone, f->n_gone, sizeof *f->gone, by_date);
+	/* The archive keeps the newest --keep of them, and all that stand
+	 * before an older copy with content. */
+	for (i = gone = 0; i < f->n_gone; i++)
+		if (f->gone[i].older_copy || opt->keep == 0 || gone < opt->keep)
+			f->gone[gone++] = f->gone[i];
+	f->n_gone = gone;
 	if (title == NULL)
 		title = first->source_name[0] != '\0' ? first->source_name :
 		    first->source_title[0] != '\0' ? first->source_title : first->source_link;
@@ -1116,6 +1170,7 @@ group_page(struct page *page, struct state *archive,
 	struct candidate *all = NULL;
 	const char **fixed = NULL, **fixed_at = NULL;
 	struct held *held = NULL;
+	struct archived_ids ids = { NULL, 0 };
 	size_t clash = 0, holder = 0, n_held = 0, n_remembered = archive != NULL ? archive->n_topics : 0;
 	int c, any;
 	time_t newest;
@@ -1132,7 +1187,8 @@ group_page(struct page *page, struct state *archive,
 	fixed = calloc(n + n_topics + 1, sizeof *fixed);
 	fixed_at = calloc(n + n_topics + 1, sizeof *fixed_at);
 	held = calloc(n + n_remembered + 1, sizeof *held);
-	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || held == NULL)
+	ids.entries = calloc(n ? n : 1, sizeof *ids.entries);
+	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || held == NULL || ids.entries == NULL)
 		goto nomem;
 	set->page = page;
 	if (archive != NULL && archive->planet != NULL)
@@ -1162,8 +1218,10 @@ group_page(struct page *page, struct state *archive,
 			all[n].e = &archive->feeds[i].entries[k];
 			all[n].archived_slug = archive->feeds[i].slug;
 			all[n].order = n;
+			ids.entries[ids.n++] = all[n].e;
 		}
 	}
+	qsort(ids.entries, ids.n, sizeof *ids.entries, by_id_then_updated);
 	for (i = 0; i < n; i++)
 		all[i].rule = rule_for(s, all[i].e);
 	for (k = 0; s != NULL && set->unmatched == NULL && k < s->n_sources; k++) {
@@ -1190,7 +1248,7 @@ group_page(struct page *page, struct state *archive,
 				held[n_held++] = (struct held){ all[k].archived_slug, set->n_feeds, NULL };
 		fixed[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug : NULL;
 		fixed_at[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug_at : NULL;
-		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt, set) != 0)
+		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt, &ids, set) != 0)
 			goto nomem;
 	}
 	n_authors = set->n_feeds;
@@ -1277,6 +1335,7 @@ nomem:
 	rc = err_nomem(err);
 done:
 	free(all);
+	free(ids.entries);
 	free(fixed);
 	free(fixed_at);
 	free(held);

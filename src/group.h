@@ -3,8 +3,10 @@
  * A source is a (name, site link) pair: two sources with the same name but
  * different sites stay apart. The entries of a run are the page's merged
  * with the archive's (state.h): an entry still on the page keeps the time
- * it was first published, and its updated time moves to the run's time
- * when its title or content changed; an entry that left the page stays.
+ * it was first published (also in a feed new to it, when another feed
+ * has it: a renamed source), and its updated time moves to the run's
+ * time when its title or content changed; an entry that left the page
+ * stays.
  * Each feed lists its newest `keep` entries, newest first, a permalink at
  * most once, and has a slug for its file names; a source seen before keeps
  * its slug. A feed turns into the intermediate XML document every
@@ -64,13 +66,17 @@ struct feed {
 	                            the same, so a pattern given by mistake
 	                            loses no history */
 	size_t n_excluded;
-	struct member *gone;     /* posts past --keep, off the page, that an
+	struct member *gone;     /* posts past --keep, off the page: archived
+	                            slim, never shown, newest first (with
+	                            page_tail only). The newest --keep of them,
+	                            so that a post the page shows again (older
+	                            posts come back when a Planet drops a
+	                            source) keeps its dates; and all that an
 	                            older copy with content elsewhere in the
 	                            archive (the file of a source a rule
 	                            merged away, no longer written) would
 	                            bring back, old content and date, when
-	                            --keep grows: archived slim, never shown,
-	                            newest first (with page_tail only) */
+	                            --keep grows */
 	size_t n_gone;
 	int page_tail;           /* the archive also keeps the members past
 	                            n_shown that are on today's page: while a

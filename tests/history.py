@@ -570,6 +570,57 @@ def main():
     check("history: ...and once it left the page, a raised --keep shows no entry without content",
           [x[0] for x in got[3][5]] == ["5?a=1&b=2", "4?a=1&b=2", "3?a=1&b=2", "2?a=1&b=2"] and
           all(x[1] > 20 for x in got[3][5]), f"{got[3][5]}")
+    # A post the Planet re-dated with an edit, cut by --keep once off the
+    # page, comes back to the page (a source removed from the Planet lets
+    # older posts back in): it keeps its first published time, so it stays
+    # past --keep, and its feed does not change.
+    rd, got = os.path.join(work, "keep-return"), []
+    steps = ([bob(1, 8, b"one"), alice],
+             [bob(1, 10, b"one, edited"), alice],
+             [bob(4, 11, b"four"), bob(3, 9, b"three"), alice],
+             [bob(4, 11, b"four"), bob(1, 10, b"one, edited"), bob(3, 9, b"three"), alice],
+             None)
+    for k, posts in enumerate(steps):
+        src = os.path.join(work, f"keep-return{min(k, 3)}.html")
+        if posts is not None:
+            open(src, "wb").write(page(posts))
+        time.sleep(1.1 if k == 1 else 0)   # so that updated can move
+        rc, err = run(unplanet, "-v", "--keep", "2", "-o", rd, src)
+        arch = {x.findtext("link"): x.findtext("published")
+                for x in ET.parse(os.path.join(rd, ".unplanet", "archive", "bob.xml")).getroot().findall("entry")}
+        got.append((rc, err, snapshot(rd), open(os.path.join(rd, "authors", "bob.atom"), "rb").read(), arch))
+    p1, p3, p4 = (f"https://bob.example/post/{n}?a=1&b=2" for n in (1, 3, 4))
+    check("history: a re-dated post cut by --keep that comes back to the page keeps its first published time",
+          all(g[0] == 0 for g in got) and got[3][4].get(p1) == "2026-04-26T08:01:00Z", f"{got[3][4]} {got[3][1]}")
+    check("history: ...stays past --keep, its feed unchanged",
+          all(g[0] == 0 for g in got) and got[3][3] == got[2][3] and
+          [x.findtext(A + "id") for x in ET.fromstring(got[3][3]).findall(A + "entry")] == [p4, p3],
+          f"{[x.findtext(A + 'id') for x in ET.fromstring(got[3][3]).findall(A + 'entry')]}")
+    check("history: ...and running the page again writes nothing",
+          got[4][2] == got[3][2] and " 0 files written" in got[4][1], got[4][1])
+    # A source renamed on the Planet with no [source] rule gets a feed of
+    # its own; a post of it the Planet had re-dated keeps the dates its old
+    # feed gave it (the same id, so topics and readers see one post).
+    rd, got = os.path.join(work, "rename-redated"), []
+    renamed_bob = ("Bob Smith", "https://bob.example/", "Bob Smith")
+    steps = ((BOB, 9, b"one"), (BOB, 11, b"one, edited"), (renamed_bob, 11, b"one, edited"), (renamed_bob, 11, b"one, edited"))
+    for k, (source, hour, words) in enumerate(steps):
+        p = Post(1, source, b"<p>START %s END</p>" % words, day=26, hour=hour)
+        p.link = "https://bob.example/post/1"
+        src = os.path.join(work, f"rename-redated{k}.html")
+        open(src, "wb").write(page([p, alice]))
+        time.sleep(1.1 if k in (1, 2) else 0)   # so that updated can move
+        rc, err = run(unplanet, "-v", "-o", rd, src)
+        got.append((rc, err, snapshot(rd), {os.path.basename(f)[:-5]: [
+            (x.findtext(A + "published"), x.findtext(A + "updated"))
+            for x in ET.parse(f).getroot().findall(A + "entry") if x.findtext(A + "id") == p.link]
+            for f in glob.glob(os.path.join(rd, "authors", "bob*.atom"))}))
+    check("history: a renamed source's re-dated post keeps the dates its old feed gave it",
+          all(g[0] == 0 for g in got) and sorted(got[2][3]) == ["bob", "bob-smith"] and
+          got[2][3]["bob-smith"] == got[1][3]["bob"] and got[1][3]["bob"][0][0] == "2026-04-26T09:01:00Z",
+          f"{[g[3] for g in got]} {got[2][1]}")
+    check("history: ...and running the page again writes nothing",
+          got[3][2] == got[2][2] and " 0 files written" in got[3][1], got[3][1])
     # Two sources merged by [source] rules: the merged-away feed's archive
     # stays on disk, unwritten, and sorts first; its stale copy of an entry
     # must not win over the merged feed's (an edit seen on every run).
