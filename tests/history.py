@@ -611,6 +611,9 @@ def main():
         open(src, "wb").write(page([p, alice]))
         time.sleep(1.1 if k in (1, 2) else 0)   # so that updated can move
         rc, err = run(unplanet, "-v", "-o", rd, src)
+        if k == 1:
+            shutil.rmtree(rd + "-1", ignore_errors=True)
+            shutil.copytree(rd, rd + "-1")
         got.append((rc, err, snapshot(rd), {os.path.basename(f)[:-5]: [
             (x.findtext(A + "published"), x.findtext(A + "updated"))
             for x in ET.parse(f).getroot().findall(A + "entry") if x.findtext(A + "id") == p.link]
@@ -621,6 +624,24 @@ def main():
           f"{[g[3] for g in got]} {got[2][1]}")
     check("history: ...and running the page again writes nothing",
           got[3][2] == got[2][2] and " 0 files written" in got[3][1], got[3][1])
+    # ...and one edited in the run its source is renamed: the new feed
+    # shows the edit (updated moves), published as the old feed has it.
+    old_feed = got[1][3]["bob"][0]
+    p = Post(1, renamed_bob, b"<p>START one, edited twice END</p>", day=26, hour=11)
+    p.link = "https://bob.example/post/1"
+    src = os.path.join(work, "rename-redated-edit.html")
+    open(src, "wb").write(page([p, alice]))
+    rd = os.path.join(work, "rename-redated-edit")
+    shutil.rmtree(rd, ignore_errors=True)
+    shutil.copytree(os.path.join(work, "rename-redated-1"), rd)
+    before = time.time()
+    rc, err = run(unplanet, "-o", rd, src)
+    new_feed = [(x.findtext(A + "published"), x.findtext(A + "updated"))
+                for x in ET.parse(os.path.join(rd, "authors", "bob-smith.atom")).getroot().findall(A + "entry")
+                if x.findtext(A + "id") == p.link] if rc == 0 else err
+    check("history: ...edited as its source is renamed: the new feed shows the edit, first published time kept",
+          rc == 0 and len(new_feed) == 1 and new_feed[0][0] == old_feed[0] and epoch(new_feed[0][1]) >= int(before),
+          f"{new_feed} vs {old_feed}")
     # Two sources merged by [source] rules: the merged-away feed's archive
     # stays on disk, unwritten, and sorts first; its stale copy of an entry
     # must not win over the merged feed's (an edit seen on every run).
