@@ -212,21 +212,43 @@ by_id_then_updated(const void *a, const void *b)
 	return c;
 }
 
-/* The archived copy of the post with this id changed last, or NULL. */
-static const struct entry *
-archived_copy(const struct archived_ids *ids, const char *id)
+static const char *
+entry_id(const struct entry *e)
 {
-	size_t lo = 0, hi = ids->n;
+	return e->id;
+}
+
+static const char *
+entry_link(const struct entry *e)
+{
+	return e->link;
+}
+
+/* Where the entries of sorted[0..n) (sorted by key) whose key is value
+ * start: the first whose key is not below it, or n. */
+static size_t
+first_with(const struct entry *const *sorted, size_t n, const char *(*key)(const struct entry *), const char *value)
+{
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(ids->entries[mid]->id, id) < 0)
+		if (strcmp(key(sorted[mid]), value) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < ids->n && strcmp(ids->entries[lo]->id, id) == 0 ? ids->entries[lo] : NULL;
+	return lo;
+}
+
+/* The archived copy of the post with this id changed last, or NULL. */
+static const struct entry *
+archived_copy(const struct archived_ids *ids, const char *id)
+{
+	size_t at = first_with(ids->entries, ids->n, entry_id, id);
+
+	return at < ids->n && strcmp(ids->entries[at]->id, id) == 0 ? ids->entries[at] : NULL;
 }
 
 /* Merges one feed's candidates (sorted by id) into members: the page's
@@ -268,21 +290,19 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, const struc
 		out[m].gone = page == NULL && old != whole;
 		out[m].on_page = page != NULL;
 		out[m].entry = page != NULL ? page->e : old->e;
-		if (old == NULL && (record = archived_copy(ids, page->e->id)) != NULL) {
-			out[m].published = record->published;
-			out[m].updated = changed(page->e, record) && now > record->updated ? now : record->updated;
-		} else if (old != NULL) {
-			int edit = 0;
+		record = old != NULL ? old->e : archived_copy(ids, page->e->id);
+		if (record != NULL) {
+			int edit = old == NULL && changed(page->e, record);
 
 			/* Copies as new as the record may differ (a post edited in
 			 * the run its source was renamed, then in two feeds that a
 			 * rule merges): what is shown differing from any is an
 			 * edit, which the next run's record then tells. */
-			for (k = i; k < j && !edit; k++)
+			for (k = i; old != NULL && k < j && !edit; k++)
 				edit = !c[k].from_page && c[k].e->updated == old->e->updated &&
 				    (page != NULL || c[k].e->content != NULL) && changed(out[m].entry, c[k].e);
-			out[m].published = old->e->published;
-			out[m].updated = edit && now > old->e->updated ? now : old->e->updated;
+			out[m].published = record->published;
+			out[m].updated = edit && now > record->updated ? now : record->updated;
 		} else {
 			out[m].published = out[m].updated = page->e->published;
 		}
@@ -988,9 +1008,10 @@ by_link(const void *a, const void *b)
 	return strcmp((*(const struct entry *const *)a)->link, (*(const struct entry *const *)b)->link);
 }
 
-/* The archive's posts in *sorted (malloc'd), by link. */
+/* The archive's posts in *sorted (malloc'd), in cmp's order. */
 static int
-sort_by_link(const struct state *archive, const struct entry ***sorted, size_t *n)
+sort_archive(const struct state *archive, int (*cmp)(const void *, const void *), const struct entry ***sorted,
+    size_t *n)
 {
 	size_t i, k;
 
@@ -1002,7 +1023,7 @@ sort_by_link(const struct state *archive, const struct entry ***sorted, size_t *
 		for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 			for (k = 0; k < archive->feeds[i].n_entries; k++)
 				(*sorted)[(*n)++] = &archive->feeds[i].entries[k];
-		qsort(*sorted, *n, sizeof **sorted, by_link);
+		qsort(*sorted, *n, sizeof **sorted, cmp);
 	}
 	return *sorted != NULL ? 0 : -1;
 }
@@ -1031,17 +1052,9 @@ edited_post(const struct known_posts *k, const struct entry *const *archived, si
 {
 	const struct entry *best = NULL;
 	unsigned long long hash = content_hash(e);
-	size_t i, lo = 0, hi = n;
+	size_t i, lo = first_with(archived, n, entry_link, e->link);
 	int shared = 0;
 
-	while (lo < hi) {   /* the first with e's link, or past them */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(archived[mid]->link, e->link) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	/* Copies of one post (in the archives of sources a rule merges)
 	 * share its id: other ids are other posts. */
 	for (i = lo; !shared && i < n && strcmp(archived[i]->link, e->link) == 0; i++)
@@ -1125,7 +1138,7 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 		    strcmp(known_title(claimant), known_title(e)) != 0 && claimant->published != e->published)
 			known = NULL;
 		if (known == NULL && xmlHashLookup(k.links, (const xmlChar *)e->link) != NULL) {
-			if (archived == NULL && sort_by_link(archive, &archived, &n_archived) != 0)
+			if (archived == NULL && sort_archive(archive, by_link, &archived, &n_archived) != 0)
 				goto done;
 			known = edited_post(&k, archived, n_archived, e,
 			    page->n_entries < 2 ? (time_t)LLONG_MIN : i == at ? second : oldest);
@@ -1187,8 +1200,8 @@ group_page(struct page *page, struct state *archive,
 	fixed = calloc(n + n_topics + 1, sizeof *fixed);
 	fixed_at = calloc(n + n_topics + 1, sizeof *fixed_at);
 	held = calloc(n + n_remembered + 1, sizeof *held);
-	ids.entries = calloc(n ? n : 1, sizeof *ids.entries);
-	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || held == NULL || ids.entries == NULL)
+	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || held == NULL ||
+	    sort_archive(archive, by_id_then_updated, &ids.entries, &ids.n) != 0)
 		goto nomem;
 	set->page = page;
 	if (archive != NULL && archive->planet != NULL)
@@ -1218,10 +1231,8 @@ group_page(struct page *page, struct state *archive,
 			all[n].e = &archive->feeds[i].entries[k];
 			all[n].archived_slug = archive->feeds[i].slug;
 			all[n].order = n;
-			ids.entries[ids.n++] = all[n].e;
 		}
 	}
-	qsort(ids.entries, ids.n, sizeof *ids.entries, by_id_then_updated);
 	for (i = 0; i < n; i++)
 		all[i].rule = rule_for(s, all[i].e);
 	for (k = 0; s != NULL && set->unmatched == NULL && k < s->n_sources; k++) {
