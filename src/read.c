@@ -1484,14 +1484,21 @@ done:
 }
 
 /* The page's <title>; when it has none, the host of its URL, else
- * "Planet": feeds, OPML and the directory page all need a name for it. */
+ * "Planet": feeds, OPML and the directory page all need a name for it.
+ * It is looked for in the page's head (before "</head>", "<body" or the
+ * first day's "<h2>"), never in a post: an SVG's <title> is no name. */
 static char *
 page_title(const char *p, const char *end, const char *url)
 {
-	const char *t = find(p, end, "<title>", NULL), *close;
+	const char *t, *close, *head_end;
 	char *title = NULL;
 	xmlURIPtr uri;
 
+	if ((head_end = find(p, end, "</head>", NULL)) != NULL ||
+	    (head_end = find(p, end, "<body", NULL)) != NULL ||
+	    (head_end = find(p, end, "<h2>", NULL)) != NULL)
+		end = head_end;
+	t = find(p, end, "<title>", NULL);
 	if (t != NULL && (close = find(t + 7, limit(t + 7, end), "</title>", NULL)) != NULL) {
 		title = html_fragment_text(t + 7, (size_t)(close - t - 7));
 		if (title == NULL || !text_is_blank(title))
@@ -1555,7 +1562,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 		rc = err_nomem(err);
 		goto done;
 	}
-	if ((page->title = page_title(p, start, url)) == NULL ||
+	if ((page->title = page_title(p, p + n, url)) == NULL ||
 	    (url != NULL && (page->link = strdup(url)) == NULL)) {
 		rc = err_nomem(err);
 		goto done;
