@@ -1235,15 +1235,22 @@ group_page(struct page *page, struct state *archive,
 	}
 	for (i = 0; i < n; i++)
 		all[i].rule = rule_for(s, all[i].e);
-	for (k = 0; s != NULL && set->unmatched == NULL && k < s->n_sources; k++) {
+	if (s != NULL && s->n_sources > 0 &&
+	    (set->unmatched = calloc(s->n_sources, sizeof *set->unmatched)) == NULL)
+		goto nomem;
+	for (k = 0; s != NULL && k < s->n_sources; k++) {
+		struct unmatched_rule *u = &set->unmatched[set->n_unmatched];
+
 		for (i = 0; i < n && all[i].rule != &s->sources[k]; i++)
 			;
-		if (i == n)
-			set->unmatched = &s->sources[k];
+		if (i < n)
+			continue;
+		u->rule = &s->sources[k];
+		for (j = 0; j < k && u->shadow == NULL; j++)
+			if (rule_fits(&s->sources[j], u->rule->name, u->rule->link))
+				u->shadow = &s->sources[j];
+		set->n_unmatched++;
 	}
-	for (k = 0; set->unmatched != NULL && set->shadow == NULL && &s->sources[k] < set->unmatched; k++)
-		if (rule_fits(&s->sources[k], set->unmatched->name, set->unmatched->link))
-			set->shadow = &s->sources[k];
 	qsort(all, n, sizeof *all, by_feed);
 	set->feeds = calloc(n + n_topics + 1, sizeof *set->feeds);
 	if (set->feeds == NULL)
@@ -1771,6 +1778,7 @@ feed_set_free(struct feed_set *set)
 	}
 	if (set != NULL) {
 		free(set->feeds);
+		free(set->unmatched);
 		free(set->id_name);
 		free(set);
 	}

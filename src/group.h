@@ -95,11 +95,15 @@ struct feed_set {
 	const struct page *page;
 	size_t match_failures;   /* pattern matches that gave up... */
 	const struct pattern *gave_up;  /* ...the first pattern that did */
-	const struct source_rule *unmatched;  /* the first [source] rule no
-	                            source on the page or in the archive
-	                            matches (a typo, most likely), or NULL... */
-	const struct source_rule *shadow;  /* ...and an earlier rule that
-	                            takes the sources it would, or NULL */
+	struct unmatched_rule {
+		const struct source_rule *rule;  /* a [source] rule no source
+		                            on the page or in the archive matches
+		                            (a typo, most likely)... */
+		const struct source_rule *shadow;  /* ...and an earlier rule
+		                            that takes the sources it would, or
+		                            NULL */
+	} *unmatched;            /* in the order of the file */
+	size_t n_unmatched;
 	int out_of_memory;       /* a pattern match ran out of memory */
 	time_t newest;           /* the newest updated time of any entry: the
 	                            date of a feed that has no entries */

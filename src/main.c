@@ -680,13 +680,17 @@ run(const struct settings *s, char **err)
 	rc = group_page(page, state, &gopt, &set, err);
 	if (rc != UP_OK)
 		goto done;
-	if (set->unmatched != NULL && set->shadow != NULL && !s->quiet)
-		fprintf(stderr, "unplanet: warning: %s: [source %s] applies to no source: the section at %s takes "
-		    "them first\n", set->unmatched->at, set->unmatched->name, set->shadow->at);
-	else if (set->unmatched != NULL && !s->quiet)
-		fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s: a typo (names "
-		    "match exactly, case included), or a name no longer in use, whose section can go\n",
-		    set->unmatched->at, set->unmatched->name, s->dump ? " (--dump reads no archive)" : " or in the archive");
+	for (i = 0; i < set->n_unmatched && !s->quiet; i++) {
+		const struct unmatched_rule *u = &set->unmatched[i];
+
+		if (u->shadow != NULL)
+			fprintf(stderr, "unplanet: warning: %s: [source %s] applies to no source: the section at %s "
+			    "takes them first\n", u->rule->at, u->rule->name, u->shadow->at);
+		else
+			fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s: a typo "
+			    "(names match exactly, case included), or a name no longer in use, whose section can go\n",
+			    u->rule->at, u->rule->name, s->dump ? " (--dump reads no archive)" : " or in the archive");
+	}
 	if (s->n_only > 0 && !s->quiet && (left_out = only_lets_none(set)) > 0)
 		fprintf(stderr, "unplanet: warning: --only matches none of the %zu sources (on the page and in the "
 		    "archive): no author feeds are written\n", left_out);

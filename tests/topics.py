@@ -397,6 +397,14 @@ slug = django-and-caktus
     check("config: a section an earlier one shadows is named with the one that takes its sources",
           rc == 0 and f"{path}:5: [source Real Python] applies to no source: the section at {path}:2 takes them first" in err, err)
 
+    # Every section that matches nothing is named, not only the first.
+    with open(path, "w") as f:
+        f.write("[source Carol]\nslug = c\n\n[source PyPy]\nslug = p\n\n[source Dave]\nslug = d\n")
+    rc, err = run(unplanet, "-c", path, "--dump", SAMPLE)
+    check("config: every [source] section that matches no source is warned about, each by its line",
+          rc == 0 and f"{path}:2: [source Carol] matches no source" in err
+          and f"{path}:8: [source Dave] matches no source" in err and "PyPy" not in err, err)
+
     # A pattern that backtracks catastrophically: the run completes, and a
     # warning names the pattern (it is retired after a few give-ups).
     rc, err = run(unplanet, "--dump", "-t", r"Slow=(\w+\s?)+$", SAMPLE)
