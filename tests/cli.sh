@@ -51,6 +51,14 @@ snapshot "$D" >"$T/after"
 expect_same "second run rewrites nothing (mtimes, bytes)" "$T/before" "$T/after"
 expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 topics, 0 files written, 81 unchanged"
 
+# A damaged cache file is no error: it is only compared, then written again.
+C=$T/cache
+rm -rf "$C" && "$UNPLANET" -o "$C" -t Django=django "$SAMPLE" && cp -R "$C" "$T/cache-good"
+echo garbage >"$C/.unplanet/cache/directory.xml"
+echo garbage >"$C/.unplanet/cache/topics/django.xml"
+expect_exit "a damaged cache file is no error" 0 "$UNPLANET" -o "$C" -t Django=django "$SAMPLE"
+if diff -r "$T/cache-good" "$C" >/dev/null; then ok "...it is written again"; else not_ok "...it is written again: $(diff -r "$T/cache-good" "$C" | head -c 300)"; fi
+
 # A FIFO where a feed goes neither hangs the run nor stays.
 F=$T/fifo
 rm -rf "$F" && cp -R "$D" "$F" && rm "$F/authors/pypy.atom" && mkfifo "$F/authors/pypy.atom"
