@@ -306,8 +306,11 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, const struc
 		} else {
 			out[m].published = out[m].updated = page->e->published;
 		}
-		for (k = i; k < j && !out[m].older_copy; k++)
-			out[m].older_copy = !c[k].from_page && c[k].e->content != NULL && c[k].e->updated < out[m].updated;
+		/* In any archive: a renamed source's old feed keeps its copy,
+		 * which a topic must not show in place of this one. */
+		for (k = first_with(ids->entries, ids->n, entry_id, out[m].entry->id);
+		    k < ids->n && !out[m].older_copy && strcmp(ids->entries[k]->id, out[m].entry->id) == 0; k++)
+			out[m].older_copy = ids->entries[k]->content != NULL && ids->entries[k]->updated < out[m].updated;
 		m++;
 	}
 	return m;
@@ -739,13 +742,29 @@ done:
 }
 
 
-static int
-by_member_id(const void *a, const void *b)
-{
-	const struct member *x = a, *y = b;
-	int c = strcmp(x->entry->id, y->entry->id);
+/* A copy of a post a topic may show: one of an author feed's members, or
+ * a record its archive keeps of one it no longer shows. */
+struct topic_copy {
+	struct member m;
+	int shown;               /* its author feed's archive keeps it whole */
+};
 
-	return c != 0 ? c : by_date(a, b);
+/* By id; of one post's copies, its newest record first (the one changed
+ * last, shown before not shown), then by date and feed, so that the
+ * order never depends on input order. */
+static int
+by_copy_id(const void *a, const void *b)
+{
+	const struct topic_copy *x = a, *y = b;
+	int c = strcmp(x->m.entry->id, y->m.entry->id);
+
+	if (c == 0 && x->m.updated != y->m.updated)
+		c = x->m.updated > y->m.updated ? -1 : 1;
+	if (c == 0 && x->shown != y->shown)
+		c = x->shown ? -1 : 1;
+	if (c == 0)
+		c = by_date(&x->m, &y->m);
+	return c != 0 ? c : strcmp(x->m.source_slug, y->m.source_slug);
 }
 
 /* Whether an author feed's member k goes to its archive: shown, or on
@@ -758,39 +777,42 @@ archived(const struct feed *f, size_t k)
 
 /* Makes a topic feed from the members of every author feed that their
  * archives keep: what the next run reads again, so that an unchanged page
- * makes the same topic, and a topic entry keeps its history. */
+ * makes the same topic, and a topic entry keeps its history. A post two
+ * feeds have (a source the Planet renamed: its old feed keeps the post as
+ * it was) is shown once, as its newest record, when that matches; when
+ * that record is not shown (--keep cut it from its feed), neither is the
+ * post: an older copy would take its updated time and content back. */
 static int
 make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size_t n_authors,
     const struct group_options *opt)
 {
-	size_t i, k, n = 0, kept;
+	struct topic_copy *copies = NULL;
+	size_t i, k, n = 0, n_copies = 0;
 	int rc = -1;
 
 	t->kind = "topic";
 	for (i = 0; i < n_authors; i++)
-		n += set->feeds[i].n_members;
+		n += set->feeds[i].n_members + set->feeds[i].n_gone;
 	t->members = calloc(n ? n : 1, sizeof *t->members);
-	if (t->members == NULL)
+	copies = calloc(n ? n : 1, sizeof *copies);
+	if (t->members == NULL || copies == NULL)
 		goto done;
 	for (i = 0; i < n_authors; i++) {
 		const struct feed *f = &set->feeds[i];
 
-		for (k = 0; k < f->n_members; k++) {
-			struct entry *e = f->members[k].entry;
-
-			if (!archived(f, k))
-				continue;
-			if (matches(topic->match, topic->n_match, e, set) &&
-			    !matches(topic->exclude, topic->n_exclude, e, set))
-				t->members[t->n_members++] = f->members[k];
-		}
+		for (k = 0; k < f->n_members; k++)
+			copies[n_copies++] = (struct topic_copy){ f->members[k], archived(f, k) };
+		for (k = 0; k < f->n_gone; k++)
+			copies[n_copies++] = (struct topic_copy){ f->gone[k], 0 };
 	}
-	/* A post two sources share is shown once. */
-	qsort(t->members, t->n_members, sizeof *t->members, by_member_id);
-	for (i = kept = 0; i < t->n_members; i++)
-		if (kept == 0 || strcmp(t->members[kept - 1].entry->id, t->members[i].entry->id) != 0)
-			t->members[kept++] = t->members[i];
-	t->n_members = kept;
+	qsort(copies, n_copies, sizeof *copies, by_copy_id);
+	for (i = 0; i < n_copies; i++) {
+		struct entry *e = copies[i].m.entry;
+
+		if ((i == 0 || strcmp(copies[i - 1].m.entry->id, e->id) != 0) && copies[i].shown &&
+		    matches(topic->match, topic->n_match, e, set) && !matches(topic->exclude, topic->n_exclude, e, set))
+			t->members[t->n_members++] = copies[i].m;
+	}
 	qsort(t->members, t->n_members, sizeof *t->members, by_date);
 	t->n_shown = shown(t->n_members, opt->keep);
 	t->title = topic->title != NULL ? strdup(topic->title) :
@@ -802,6 +824,7 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 	if (t->title != NULL && t->description != NULL && t->link != NULL && t->subtitle != NULL)
 		rc = 0;
 done:
+	free(copies);
 	return rc;
 }
 

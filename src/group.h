@@ -45,8 +45,9 @@ struct member {
 	time_t published;
 	time_t updated;
 	int on_page;             /* the post is on today's page */
-	int older_copy;          /* the archive has an older copy of the
-	                            post with its content */
+	int older_copy;          /* an archive (its feed's, or a renamed
+	                            source's old feed's) has an older copy
+	                            of the post with its content */
 	int gone;                /* in feed.gone (merge: its newest archived
 	                            copy is slim, and it is off the page) */
 };

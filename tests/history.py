@@ -642,6 +642,34 @@ def main():
     check("history: ...edited as its source is renamed: the new feed shows the edit, first published time kept",
           rc == 0 and len(new_feed) == 1 and new_feed[0][0] == old_feed[0] and epoch(new_feed[0][1]) >= int(before),
           f"{new_feed} vs {old_feed}")
+    # A topic shows a post's newest record. A source renamed with no rule:
+    # its old feed keeps the post as it was, the new feed shows its edit,
+    # and so does the topic. Once --keep cuts the post from the new feed,
+    # the old feed's stale copy (older updated, older content) must not
+    # take its place in the topic, neither then nor once newer posts, cut
+    # in turn, would push the cut post's record out of the archive.
+    td, got = os.path.join(work, "rename-topic"), []
+    shutil.rmtree(td, ignore_errors=True)
+    newer = [Post(n, renamed_bob, b"<p>START later %d END</p>" % n, day=27, hour=n) for n in (5, 4, 3, 2)]
+    for k, (source, words, later) in enumerate(((BOB, b"zebra one", []), (renamed_bob, b"zebra one, edited", []),
+                                                (renamed_bob, None, newer[2:]), (renamed_bob, None, newer[:2]),
+                                                (renamed_bob, None, newer[:2]))):
+        p = Post(1, source, b"<p>START %s END</p>" % (words or b""), day=26, hour=9)
+        p.link = "https://bob.example/post/1"
+        src = os.path.join(work, f"rename-topic{k}.html")
+        open(src, "wb").write(page(later + ([p] if words else []) + [alice]))
+        time.sleep(1.1 if k == 1 else 0)   # so that updated can move
+        rc, err = run(unplanet, "-v", "--keep", "2", "-t", "Zebra=zebra", "-o", td, src)
+        topic = ET.parse(os.path.join(td, "topics", "zebra.atom")).getroot() if rc == 0 else None
+        got.append((rc, err, snapshot(td), [x.findtext(A + "updated") for x in topic.findall(A + "entry")
+                                            if x.findtext(A + "id") == p.link] if topic is not None else None))
+    check("history: a topic shows the edit a renamed source's feed shows",
+          all(g[0] == 0 for g in got) and got[0][3] != got[1][3] and len(got[1][3]) == 1 and got[1][3] > got[0][3],
+          f"{[g[3] for g in got]} {got[-1][1]}")
+    check("history: ...and, once --keep cuts it there, not the old feed's stale copy (its updated went back)",
+          all(g[3] in ([], got[1][3]) for g in got[2:]), f"{[g[3] for g in got]}")
+    check("history: ...and the rerun writes nothing", got[4][2] == got[3][2] and " 0 files written" in got[4][1],
+          got[4][1])
     # Two sources merged by [source] rules: the merged-away feed's archive
     # stays on disk, unwritten, and sorts first; its stale copy of an entry
     # must not win over the merged feed's (an edit seen on every run).
