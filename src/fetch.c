@@ -174,11 +174,14 @@ done:
 }
 
 struct transfer {
+	CURL *curl;
 	struct buf body;
 	size_t max;
 	int too_big;
 	struct fetched *f;
 	int out_of_memory;
+	long requests;           /* sent, each on a connection made */
+	long responses;          /* status lines received */
 };
 
 static size_t
@@ -186,8 +189,13 @@ on_body(char *p, size_t size, size_t n, void *ctx)
 {
 	struct transfer *t = ctx;
 	size_t len = size * n, taken = len;
+	long status = 0;
 
-	if (len > t->max - t->body.len) {
+	/* An error page is not read: the status says all there is to say. */
+	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 200 || status >= 300) {
+		taken = 0;
+	} else if (len > t->max - t->body.len) {
 		t->too_big = 1;
 		taken = 0;   /* makes curl stop with CURLE_WRITE_ERROR */
 	} else if (buf_add(&t->body, p, len) != 0) {
@@ -238,6 +246,7 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	char *v, **slot = &t->f->etag;
 
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		t->responses++;
 		/* A new response starts: forget the one redirected from. */
 		free(t->f->etag);
 		free(t->f->last_modified);
@@ -272,7 +281,8 @@ acceptable_type(const char *type)
 
 	for (i = 0; !accepted && ok[i] != NULL; i++) {
 		n = strlen(ok[i]);
-		accepted = strncasecmp(type, ok[i], n) == 0 && (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+		accepted = strncasecmp(type, ok[i], n) == 0 &&
+		    (type[n] == '\0' || type[n] == ';' || type[n] == ' ' || type[n] == '\t');
 	}
 	return accepted;
 }
@@ -323,20 +333,34 @@ done:
 	return rc;
 }
 
-/* Whether the last transfer got as far as a connection (to the server, or
- * to the last one a redirect led to). */
+/* Called once a connection is made, before each request is sent (the
+ * first, and one per redirect). */
 static int
-connected(CURL *curl)
+on_request(void *ctx, char *ip, char *local_ip, int remote_port, int local_port)
 {
-	curl_off_t at = 0;
+	struct transfer *t = ctx;
 
-	return curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &at) == CURLE_OK && at > 0;
+	(void)ip, (void)local_ip, (void)remote_port, (void)local_port;
+	t->requests++;
+	return CURL_PREREQFUNC_OK;
+}
+
+/* Whether the transfer got as far as a connection to the server, or to
+ * the one the last redirect led to: curl's connect time adds up over the
+ * redirects, so one request per redirect followed, and one more, tell. */
+static int
+connected(CURL *curl, const struct transfer *t)
+{
+	long redirects = 0;
+
+	curl_easy_getinfo(curl, CURLINFO_REDIRECT_COUNT, &redirects);
+	return t->requests > redirects;
 }
 
 static int
 fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, char **err)
 {
-	struct transfer t = { { 0 }, opt->max_size, 0, f, 0 };
+	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0, 0 };
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long status = 0;
@@ -350,7 +374,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 
 	/* Messages, links and the state never carry a user:password. */
 	shown = fetch_public_url(url);
-	curl = curl_easy_init();
+	t.curl = curl = curl_easy_init();
 	if (curl == NULL || shown == NULL) {
 		rc = err_nomem(err);
 		goto done;
@@ -363,7 +387,10 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, connect_timeout);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, opt->timeout);
 	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");   /* all curl supports */
-	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)opt->max_size);
+	/* --max-size is held in on_body, on the page's own body only:
+	 * CURLOPT_MAXFILESIZE would also refuse a large error page (which must
+	 * be told as the HTTP error it is) or a followed redirect's body,
+	 * which curl skips. */
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
@@ -371,6 +398,8 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+	curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, on_request);
+	curl_easy_setopt(curl, CURLOPT_PREREQDATA, &t);
 	if (add_header(&headers, "Accept", "text/html, application/xhtml+xml;q=0.9, */*;q=0.1") != 0 ||
 	    add_header(&headers, "If-None-Match", opt->etag) != 0 ||
 	    add_header(&headers, "If-Modified-Since", opt->last_modified) != 0) {
@@ -383,10 +412,14 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	if (res != CURLE_OK) {
 		if (t.out_of_memory)
 			rc = err_nomem(err);
-		else if (t.too_big || res == CURLE_FILESIZE_EXCEEDED)
+		else if (res == CURLE_WRITE_ERROR && (status < 200 || status >= 300))
+			rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld", shown, status);
+		else if (t.too_big)
 			rc = err_set(err, UP_EDATA, "%s: page larger than the %zu-byte limit (see --max-size)",
 			    shown, opt->max_size);
-		else if (res == CURLE_OPERATION_TIMEDOUT && !connected(curl))
+		else if (res == CURLE_URL_MALFORMAT && t.responses == 0)
+			rc = err_set(err, UP_EUSAGE, "%s: not a valid URL%s%s", shown, errbuf[0] ? ": " : "", errbuf);
+		else if (res == CURLE_OPERATION_TIMEDOUT && !connected(curl, &t))
 			rc = err_set(err, UP_EUNAVAIL, "%s: could not connect within %ld s", shown, connect_timeout);
 		else if (res == CURLE_OPERATION_TIMEDOUT)
 			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout)", shown, opt->timeout);

@@ -1318,8 +1318,34 @@ done:
 	return rc;
 }
 
-/* The charset a <meta> in the page's first 4 KB declares, malloc'd: ""
- * when there is none, NULL when memory runs out. */
+/* The encoding an XML declaration at the very start declares (a page
+ * served as XHTML may say it there only), malloc'd: "" when there is
+ * none, NULL when memory runs out. */
+static char *
+xml_charset(const char *p, const char *end)
+{
+	const char *close, *v = end;
+	size_t len = 0;
+	char quote = '\0';
+
+	if ((size_t)(end - p) >= 6 && memcmp(p, "<?xml", 5) == 0 && text_is_space(p[5]) &&
+	    (close = find(p, end, "?>", NULL)) != NULL) {
+		for (v = p + 5; v + 8 < close && memcmp(v, "encoding", 8) != 0; v++)
+			;
+		v = v + 8 < close ? skip_space(v + 8, close) : close;
+		if (v < close && *v == '=')
+			v = skip_space(v + 1, close);
+		if (v < close && (*v == '"' || *v == '\''))
+			quote = *v++;
+		while (quote != '\0' && v + len < close && v[len] != quote)
+			len++;
+	}
+	return strndup(v, len);
+}
+
+/* The charset a <meta> in the page's first 4 KB declares, else its XML
+ * declaration, malloc'd: "" when there is none, NULL when memory runs
+ * out. */
 static char *
 meta_charset(const char *p, size_t n)
 {
@@ -1355,7 +1381,7 @@ meta_charset(const char *p, size_t n)
 		}
 		m = close;
 	}
-	charset = strdup("");
+	charset = xml_charset(p, end);
 done:
 	return charset;
 }

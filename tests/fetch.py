@@ -155,6 +155,25 @@ class Handler(BaseHTTPRequestHandler):
             self.send_page(PAGE)
         elif p == "/image":
             self.send_page(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, ctype="image/png")
+        elif p == "/xhtml-latin1":
+            # Its encoding said only by the XML declaration, as XHTML may.
+            body = PAGE.decode("utf-8").encode("latin-1", "replace").replace(b"charset=utf-8", b"")
+            self.send_page(b'<?xml version="1.0" encoding="iso-8859-1"?>\n' + body, ctype="application/xhtml+xml")
+        elif p == "/tab-type":
+            self.send_page(PAGE, ctype="text/html\t;charset=utf-8")
+        elif p in ("/404-big", "/redirect-big"):
+            # A body over --max-size that is not the page: an error page,
+            # a redirect's (curl ignores it).
+            body = b"<html><body>" + b"x" * 300000 + b"</body></html>"
+            self.send_response(404 if p == "/404-big" else 302)
+            if p == "/redirect-big":
+                self.send_header("Location", "/plain")
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif p.startswith("/redirect-to/"):
+            self.send_redirect(p[len("/redirect-to/"):])
         else:
             self.send_response(404)
             self.send_header("Content-Length", "0")
@@ -162,11 +181,19 @@ class Handler(BaseHTTPRequestHandler):
 
 
 
+class QuietServer(ThreadingHTTPServer):
+    """Says nothing of a client that hung up (unplanet stops reading an
+    error page, or a page over --max-size)."""
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 def main():
     unplanet, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = QuietServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     base = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -302,7 +329,8 @@ def main():
               sorted(os.listdir(os.path.join(d, "authors"))) == sorted(os.listdir(os.path.join(work, "etag", "authors"))), out)
 
         for label, path in (("the HTTP charset label wins over <meta charset>", "/latin1-by-http"),
-                            ("a UTF-8 byte-order mark wins over the HTTP label and <meta>", "/bom-over-meta")):
+                            ("a UTF-8 byte-order mark wins over the HTTP label and <meta>", "/bom-over-meta"),
+                            ("XHTML whose encoding only its XML declaration says", "/xhtml-latin1")):
             d = os.path.join(work, path[1:])
             rc, out, _ = run("-o", d, base + path)
             names = [ET.parse(f).getroot().findtext(A + "title") for f in glob.glob(os.path.join(d, "authors", "*.atom"))]
@@ -356,6 +384,16 @@ def main():
             check(f"http: {label} message names the URL and the cause",
                   (base + path) in out and words.lower() in out.lower(), out)
             check(f"http: {label} leaves the folder as it was", snapshot(d) == snap, "")
+        rc, out, _ = run("-o", os.path.join(work, "tab-type"), base + "/tab-type")
+        check("http: a tab before the ';' of a Content-Type is taken (RFC 9110 allows it)", rc == 0, out)
+        rc, out, _ = run("--max-size", "200k", "--force", "-o", d, base + "/404-big")
+        check("http: an error page over --max-size is told as the HTTP error it is (exit 69)",
+              rc == 69 and "HTTP 404" in out and snapshot(d) == snap, out)
+        rc, out, _ = run("--max-size", "200k", "--force", "-o", os.path.join(work, "redirect-big"), base + "/redirect-big")
+        check("http: a redirect whose body is over --max-size is followed to a page within it", rc == 0, out)
+        for bad in ("http://", "http://[::1", "http://127.0.0.1:99999/"):
+            rc, out, _ = run("-o", d, bad)
+            check(f"http: a malformed URL ({bad}) is a usage error (exit 64) naming it", rc == 64 and bad in out, out)
         rc, out, took = run("--timeout", "2", "--force", "-o", d, base + "/hang")
         check("http: --timeout 2 stops a hanging server in under 5 s", took < 5, f"{took:.1f}s")
         # A host that never answers: a listening socket whose accept queue
@@ -375,6 +413,9 @@ def main():
         check("http: a host that never answers: exit 69, 'could not connect' naming the URL, within 5 s",
               rc == 69 and url in out and "could not connect within 2 s" in out and took < 5, f"exit {rc} {took:.1f}s: {out}")
         check("http: a host that never answers leaves the folder as it was", snapshot(d) == snap, "")
+        rc, out, took = run("--timeout", "2", "-o", d, base + "/redirect-to/" + url)
+        check("http: ...nor one a redirect leads to: 'could not connect', not a time-out",
+              rc == 69 and "could not connect within 2 s" in out and took < 5, f"exit {rc} {took:.1f}s: {out}")
         for c in queued + [silent]:
             c.close()
         rc, out, _ = run("-o", d, "http://127.0.0.1:1/planet")
