@@ -242,15 +242,6 @@ first_with(const struct entry *const *sorted, size_t n, const char *(*key)(const
 	return lo;
 }
 
-/* The archived copy of the post with this id changed last, or NULL. */
-static const struct entry *
-archived_copy(const struct archived_ids *ids, const char *id)
-{
-	size_t at = first_with(ids->entries, ids->n, entry_id, id);
-
-	return at < ids->n && strcmp(ids->entries[at]->id, id) == 0 ? ids->entries[at] : NULL;
-}
-
 /* Merges one feed's candidates (sorted by id) into members: the page's
  * version of an entry wins, keeping the archive's published time, and its
  * updated time moves to now when the post changed. Of several archived
@@ -268,12 +259,18 @@ archived_copy(const struct archived_ids *ids, const char *id)
 static size_t
 merge(struct candidate *c, size_t n, struct member *out, time_t now, const struct archived_ids *ids)
 {
-	size_t i, j, k, m = 0;
+	size_t i, j, k, m = 0, at, end;
 
 	qsort(c, n, sizeof *c, by_id);
 	for (i = 0; i < n; i = j) {
 		const struct candidate *page = NULL, *old = NULL, *whole = NULL;
 		const struct entry *record;
+
+		/* The post's copies in every archive, ids->entries[at..end),
+		 * the one changed last first. */
+		at = end = first_with(ids->entries, ids->n, entry_id, c[i].e->id);
+		while (end < ids->n && strcmp(ids->entries[end]->id, c[i].e->id) == 0)
+			end++;
 
 		for (j = i; j < n && strcmp(c[j].e->id, c[i].e->id) == 0; j++) {
 			if (c[j].from_page && page == NULL)
@@ -290,7 +287,7 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, const struc
 		out[m].gone = page == NULL && old != whole;
 		out[m].on_page = page != NULL;
 		out[m].entry = page != NULL ? page->e : old->e;
-		record = old != NULL ? old->e : archived_copy(ids, page->e->id);
+		record = old != NULL ? old->e : at < end ? ids->entries[at] : NULL;
 		if (record != NULL) {
 			int edit = old == NULL && changed(page->e, record);
 
@@ -308,8 +305,7 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, const struc
 		}
 		/* In any archive: a renamed source's old feed keeps its copy,
 		 * which a topic must not show in place of this one. */
-		for (k = first_with(ids->entries, ids->n, entry_id, out[m].entry->id);
-		    k < ids->n && !out[m].older_copy && strcmp(ids->entries[k]->id, out[m].entry->id) == 0; k++)
+		for (k = at; k < end && !out[m].older_copy; k++)
 			out[m].older_copy = ids->entries[k]->content != NULL && ids->entries[k]->updated < out[m].updated;
 		m++;
 	}
