@@ -181,7 +181,6 @@ struct transfer {
 	struct fetched *f;
 	int out_of_memory;
 	long requests;           /* sent, each on a connection made */
-	long responses;          /* status lines received */
 };
 
 static size_t
@@ -246,7 +245,6 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	char *v, **slot = &t->f->etag;
 
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
-		t->responses++;
 		/* A new response starts: forget the one redirected from. */
 		free(t->f->etag);
 		free(t->f->last_modified);
@@ -360,7 +358,7 @@ connected(CURL *curl, const struct transfer *t)
 static int
 fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, char **err)
 {
-	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0, 0 };
+	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0 };
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long status = 0;
@@ -417,7 +415,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 		else if (t.too_big)
 			rc = err_set(err, UP_EDATA, "%s: page larger than the %zu-byte limit (see --max-size)",
 			    shown, opt->max_size);
-		else if (res == CURLE_URL_MALFORMAT && t.responses == 0)
+		else if (res == CURLE_URL_MALFORMAT && status == 0)   /* no response: the URL itself */
 			rc = err_set(err, UP_EUSAGE, "%s: not a valid URL%s%s", shown, errbuf[0] ? ": " : "", errbuf);
 		else if (res == CURLE_OPERATION_TIMEDOUT && !connected(curl, &t))
 			rc = err_set(err, UP_EUNAVAIL, "%s: could not connect within %ld s", shown, connect_timeout);
