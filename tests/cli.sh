@@ -306,16 +306,17 @@ post() {
 
 # The Planet's name comes from the page's <title>, also on a template with
 # no body-main div, and never from a <title> inside a post (an SVG's).
-{ printf '<html><head><title>Planet Test</title></head><body>\n<h2>April 28, 2026</h2>\n'
-  printf '<hr /><h3 class="post"><a href="https://bob.example/" title="Bob">Bob</a></h3>\n'
-  post https://bob.example/1 One 'First.' https://bob.example/1 '11:00 AM'
-  printf '</body></html>\n'; } >"$T/nobodymain.html"
+# bare_page HEAD BODY: one post of Bob's, with no body-main div.
+bare_page() {
+	printf '<html>%s<body>\n<h2>April 28, 2026</h2>\n' "$1"
+	printf '<hr /><h3 class="post"><a href="https://bob.example/" title="Bob">Bob</a></h3>\n'
+	post https://bob.example/1 One "$2" https://bob.example/1 '11:00 AM'
+	printf '</body></html>\n'
+}
+bare_page '<head><title>Planet Test</title></head>' 'First.' >"$T/nobodymain.html"
 expect_exit "a page with no body-main div converts" 0 "$UNPLANET" --dump "$T/nobodymain.html"
 expect_grep "a page with no body-main div: the Planet is named by its <title>" "$T/out" '<id>urn:unplanet:planet-test:author:bob</id>'
-{ printf '<html><body>\n<h2>April 28, 2026</h2>\n'
-  printf '<hr /><h3 class="post"><a href="https://bob.example/" title="Bob">Bob</a></h3>\n'
-  post https://bob.example/1 One '<svg><title>Chart</title></svg> First.' https://bob.example/1 '11:00 AM'
-  printf '</body></html>\n'; } >"$T/svgtitle.html"
+bare_page '' '<svg><title>Chart</title></svg> First.' >"$T/svgtitle.html"
 expect_exit "a page with no <title> converts" 0 "$UNPLANET" --dump "$T/svgtitle.html"
 expect_grep "a page with no <title> is not named by an SVG's <title> in a post" "$T/out" '<id>urn:unplanet:planet:author:bob</id>'
 
