@@ -954,8 +954,9 @@ finish_text(struct text_walk *w, int rc)
 	return s;
 }
 
-char *
-html_text(xmlNodePtr root)
+/* The one walk behind html_text (sanitize 0) and html_prepare (sanitize 1). */
+static char *
+walk_text(xmlNodePtr root, const char *base, int sanitize)
 {
 	struct text_walk w = { { 0 }, 0, 0 };
 	char *text;
@@ -963,21 +964,20 @@ html_text(xmlNodePtr root)
 	if (root == NULL || root->children == NULL)
 		text = strdup("");
 	else
-		text = finish_text(&w, walk(root, NULL, 0, &w));
+		text = finish_text(&w, walk(root, base, sanitize, &w));
 	return text;
+}
+
+char *
+html_text(xmlNodePtr root)
+{
+	return walk_text(root, NULL, 0);
 }
 
 char *
 html_prepare(xmlNodePtr root, const char *base)
 {
-	struct text_walk w = { { 0 }, 0, 0 };
-	char *text;
-
-	if (root == NULL || root->children == NULL)
-		text = strdup("");
-	else
-		text = finish_text(&w, walk(root, base, 1, &w));
-	return text;
+	return walk_text(root, base, 1);
 }
 
 char *
