@@ -88,6 +88,15 @@ renamed_or_same_source(const struct entry *a, const struct entry *b)
 	    (a->source_link[0] != '\0' && strcmp(site(a->source_link), site(b->source_link)) == 0);
 }
 
+/* The tie-break of both sorts: page before archive, then their own order. */
+static int
+page_then_order(const struct candidate *x, const struct candidate *y)
+{
+	int c = y->from_page - x->from_page;
+
+	return c != 0 ? c : x->order < y->order ? -1 : x->order > y->order;
+}
+
 /* Candidates of one feed sort together: by configured slug (sources a
  * rule merges), else by source (its name and site); then page before
  * archive, then order. */
@@ -102,11 +111,7 @@ by_feed(const void *a, const void *b)
 		c = sx == NULL ? 1 : sy == NULL ? -1 : strcmp(sx, sy);
 	else if ((c = strcmp(x->e->source_name, y->e->source_name)) == 0)
 		c = strcmp(site(x->e->source_link), site(y->e->source_link));
-	if (c == 0)
-		c = y->from_page - x->from_page;
-	if (c == 0)
-		c = x->order < y->order ? -1 : x->order > y->order;
-	return c;
+	return c != 0 ? c : page_then_order(x, y);
 }
 
 static int
@@ -126,11 +131,7 @@ by_id(const void *a, const void *b)
 	const struct candidate *x = a, *y = b;
 	int c = strcmp(x->e->id, y->e->id);
 
-	if (c == 0)
-		c = y->from_page - x->from_page;
-	if (c == 0)
-		c = x->order < y->order ? -1 : x->order > y->order;
-	return c;
+	return c != 0 ? c : page_then_order(x, y);
 }
 
 /* Newest first; then by id, so the order never depends on input order. */
