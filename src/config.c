@@ -268,7 +268,11 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 	} else if (strcmp(key, "stylesheet") == 0) {
 		char *copy = strdup(value), *name = writer_format_name(value);
 
-		if (copy != NULL && name == NULL && errno != ENOMEM) {   /* said here, for a config file's FILE:LINE */
+		if (value[0] == '\0') {
+			free(copy);
+			free(name);
+			*why = fail("%s needs a file name", key, NULL);
+		} else if (copy != NULL && name == NULL && errno != ENOMEM) {   /* said here, for a config file's FILE:LINE */
 			free(copy);
 			*why = fail("%s: " WRITER_NAME_RULE, value, NULL);
 		} else if (copy == NULL || name == NULL || append(&s->stylesheets, &s->n_stylesheets, copy) != 0) {
@@ -346,7 +350,7 @@ done:
 
 struct reading;
 static int bad(struct reading *r, char *why);
-static int empty_pattern(struct reading *r);
+static int empty_value(struct reading *r);
 
 struct reading {
 	struct settings *s;
@@ -356,7 +360,7 @@ struct reading {
 	int at_line_start;
 	int indented;          /* it starts with white space: a continuation */
 	size_t line_len;       /* bytes of it read so far */
-	char *empty;           /* "section\1key" of a pattern key given no value
+	char *empty;           /* "section\1key" of a list key given no value
 	                          on its line, which indented lines may follow
 	                          (configparser's way to list them)... */
 	int empty_line;        /* ...and its line */
@@ -478,9 +482,9 @@ read_line(char *str, int num, void *stream)
 		line = got;
 		goto done;
 	}
-	/* An empty pattern key waiting for indented lines gets none. */
+	/* An empty list key waiting for indented lines gets none. */
 	if (r->empty != NULL) {
-		empty_pattern(r);
+		empty_value(r);
 		goto done;
 	}
 	/* A header, however long: inih ignores what follows its ']'. */
@@ -522,29 +526,47 @@ done:
 	return line;
 }
 
+/* N of the section inih calls "#N" (read_line renames each header so),
+ * or r->n_sections for a name that is not so. */
+static size_t
+section_index(const struct reading *r, const char *section)
+{
+	char *end;
+	unsigned long i = r->n_sections;
+
+	if (section[0] == '#') {
+		i = strtoul(section + 1, &end, 10);
+		if (*end != '\0' || i >= r->n_sections)
+			i = r->n_sections;
+	}
+	return i;
+}
+
 /* The name of the section inih calls "#N". */
 static const char *
 section_name(const struct reading *r, const char *section)
 {
-	const char *name = section;
-	char *end;
-	unsigned long i;
+	size_t i = section_index(r, section);
 
-	if (section[0] == '#') {
-		i = strtoul(section + 1, &end, 10);
-		if (*end == '\0' && i < r->n_sections)
-			name = r->sections[i];
-	}
-	return name;
+	return i < r->n_sections ? r->sections[i] : section;
 }
 
-/* "FILE:LINE" of the line being read, malloc'd. */
+/* The line of the header of the section inih calls "#N". */
+static int
+section_line(const struct reading *r, const char *section)
+{
+	size_t i = section_index(r, section);
+
+	return i < r->n_sections ? r->section_lines[i] : r->line;
+}
+
+/* "FILE:LINE" of a line read (r->line: the line being read), malloc'd. */
 static char *
-where(const struct reading *r)
+where(const struct reading *r, int at)
 {
 	char line[24];
 
-	snprintf(line, sizeof line, "%d", r->line);
+	snprintf(line, sizeof line, "%d", at);
 	return fail("%s:%s", r->path, line);
 }
 
@@ -560,7 +582,7 @@ note_stylesheet(struct reading *r)
 
 	if (at != NULL) {
 		s->stylesheets_at = at;
-		at[s->n_stylesheets - 1] = where(r);
+		at[s->n_stylesheets - 1] = where(r, r->line);
 		rc = at[s->n_stylesheets - 1] != NULL ? 0 : -1;
 	}
 	if (rc != 0)   /* the two lists stay the same length */
@@ -632,7 +654,7 @@ source_rule(struct reading *r, const char *raw, const char *name)
 {
 	struct settings *s = r->s;
 	struct source_rule *rule, *found = NULL;
-	size_t i, section = raw[0] == '#' ? strtoul(raw + 1, NULL, 10) : r->n_sections;
+	size_t i, section = section_index(r, raw);
 
 	for (i = 0; found == NULL && i < r->n_rules; i++)
 		if (r->rule_sections[i] == section)
@@ -683,32 +705,40 @@ set_slug(struct reading *r, const char *section, char **slug, char **at, const c
 {
 	int rc = set_field(r, section, "slug", slug, value);
 
-	if (rc == 1 && (*at = where(r)) == NULL)   /* a slug is given once per section */
+	if (rc == 1 && (*at = where(r, r->line)) == NULL)   /* a slug is given once per section */
 		rc = bad(r, NULL);
 	return rc;
 }
 
-/* Keys whose every line adds a pattern. */
+/* Keys whose every line adds a value: a pattern, a topic or a stylesheet. */
 static int
-is_pattern_key(const char *section, const char *key)
+is_list_key(const char *section, const char *key)
 {
 	int is;
 
 	if (strcmp(section, "unplanet") == 0)
-		is = strcmp(key, "exclude") == 0 || strcmp(key, "only") == 0;
+		is = strcmp(key, "exclude") == 0 || strcmp(key, "only") == 0 || strcmp(key, "topic") == 0 ||
+		    strcmp(key, "stylesheet") == 0;
 	else
 		is = strncmp(section, "topic ", 6) == 0 && (strcmp(key, "match") == 0 || strcmp(key, "exclude") == 0);
 	return is;
 }
 
-/* The error for a pattern key left empty, on its own line. */
+/* The error for a list key left empty on its own line with no indented
+ * value below: what the key says of an empty value, at that line. */
 static int
-empty_pattern(struct reading *r)
+empty_value(struct reading *r)
 {
+	const char *key = strchr(r->empty, '\1') + 1;
+	char *why = NULL;
 	int line = r->line;
 
+	if (strncmp(r->empty, "unplanet\1", 9) == 0)
+		settings_set(r->s, key, "", &why);   /* refuses "", changing nothing */
+	else
+		why = strdup(EMPTY_PATTERN);
 	r->line = r->empty_line;
-	bad(r, strdup(EMPTY_PATTERN));
+	bad(r, why);
 	r->line = line;
 	return 0;
 }
@@ -749,14 +779,14 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		int continued = r->indented && strncmp(r->empty, section, n) == 0 && r->empty[n] == '\1' &&
 		    strcmp(r->empty + n + 1, key) == 0;
 
+		if (!continued)
+			rc = empty_value(r);
 		free(r->empty);
 		r->empty = NULL;
-		if (!continued) {
-			rc = empty_pattern(r);
+		if (!continued)
 			goto done;
-		}
 	}
-	if (value[0] == '\0' && !r->indented && is_pattern_key(section, key)) {
+	if (value[0] == '\0' && !r->indented && is_list_key(section, key)) {
 		r->empty_line = r->line;
 		rc = (r->empty = fail("%s\1%s", section, key)) != NULL ? 1 : bad(r, NULL);
 		goto done;
@@ -795,7 +825,8 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	} else if (strncmp(section, "source ", 7) == 0 && section[7] != '\0') {
 		struct source_rule *rule = source_rule(r, raw_section, section + 7);
 
-		if (rule == NULL || (rule->at == NULL && (rule->at = where(r)) == NULL))
+		/* Its warnings name the section, at its header's line. */
+		if (rule == NULL || (rule->at == NULL && (rule->at = where(r, section_line(r, raw_section))) == NULL))
 			rc = bad(r, NULL);
 		else if (strcmp(key, "link") == 0)
 			rc = set_field(r, section, key, &rule->link, value);
@@ -844,7 +875,7 @@ config_read(const char *path, struct settings *s, char **err)
 	ini_stop_on_first_error = 1;
 	line = ini_parse_stream(read_line, &r, on_key, &r);
 	if (r.why == NULL && !r.nomem && line == 0 && r.empty != NULL)
-		empty_pattern(&r);
+		empty_value(&r);
 	if (r.nomem || line == -2)
 		rc = err_nomem(err);
 	else if (r.why != NULL)

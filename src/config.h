@@ -43,7 +43,7 @@ struct source_rule {
 	char *slug;              /* or NULL */
 	char *slug_at;           /* "FILE:LINE" that gave slug, or NULL */
 	char *description;       /* or NULL */
-	char *at;                /* "FILE:LINE" of its first key */
+	char *at;                /* "FILE:LINE" of its section header */
 };
 
 struct settings {

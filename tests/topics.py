@@ -337,6 +337,9 @@ slug = django-and-caktus
         ("empty topic after a byte-order mark", "\ufeff[topic Empty]\n", 1, "needs at least one 'match"),
         ("empty exclude (it would drop every entry)", "[unplanet]\nkeep = 5\nexclude =\n", 3, "empty pattern"),
         ("empty match", "[topic T]\nmatch = \n", 2, "empty pattern"),
+        ("empty topic", "[unplanet]\ntopic =\nkeep = 5\n", 2, "topic needs NAME=PATTERN: ''"),
+        ("empty stylesheet, nothing indented below", "[unplanet]\nstylesheet =\n", 2, "stylesheet needs a file name"),
+        ("empty stylesheet", "[unplanet]\nstylesheet = \"\"\n", 2, "\"\": a stylesheet's name"),
         ("a NUL byte (it would cut the value short)", "[unplanet]\nkeep = 5\nexclude = a\0b\n", 3, "NUL byte"),
         ("a line over 1 MiB (inih would read its rest as a line of its own)",
          "[topic T]\nmatch = x\ndescription = " + "d" * (1 << 20) + "keep=1\n", 3, "longer than 1 MiB"),
@@ -379,30 +382,30 @@ slug = django-and-caktus
         check(f"topics: name trimmed and collapsed ({args[0]})",
               'kind="topic" slug="web-dev"' in dump and "<title>Planet Python \u2014 Web dev</title>" in dump, dump[:200])
 
-    # A [source] section no source matches (a typo) is named in a warning;
-    # one that matches, or -q, prints nothing.
+    # A [source] section no source matches (a typo) is named in a warning,
+    # by its header's line; one that matches, or -q, prints nothing.
     path = os.path.join(work, "typo.ini")
     got = []
-    for text, args in (("[source talk python to me]\nslug = tp\n", ()), ("[source Talk Python to Me]\nslug = tp\n", ()),
+    for text, args in (("[source talk python to me]\n; a comment\n\nslug = tp\n", ()), ("[source Talk Python to Me]\nslug = tp\n", ()),
                        ("[source talk python to me]\nslug = tp\n", ("-q",))):
         with open(path, "w") as f:
             f.write(text)
         got.append(run(unplanet, "-c", path, "--dump", *args, SAMPLE))
     check("config: a [source] section that matches no source is named in a warning, FILE:LINE first",
-          got[0][0] == 0 and f"warning: {path}:2: [source talk python to me] matches no source" in got[0][1], got[0][1])
+          got[0][0] == 0 and f"warning: {path}:1: [source talk python to me] matches no source" in got[0][1], got[0][1])
     check("config: ...a matching one, or -q, prints nothing", got[1] == (0, "") and got[2] == (0, ""), f"{got[1:]}")
     with open(path, "w") as f:
-        f.write("[source Real Python]\nslug = a\n\n[source Real Python]\nlink = https://realpython.com/\nslug = b\n")
+        f.write("[source Real Python]\n\nslug = a\n\n[source Real Python]\n# b\nlink = https://realpython.com/\nslug = b\n")
     rc, err = run(unplanet, "-c", path, "--dump", SAMPLE)
     check("config: a section an earlier one shadows is named with the one that takes its sources",
-          rc == 0 and f"{path}:5: [source Real Python] applies to no source: the section at {path}:2 takes them first" in err, err)
+          rc == 0 and f"{path}:5: [source Real Python] applies to no source: the section at {path}:1 takes them first" in err, err)
 
     # Every section that matches nothing is named, not only the first.
     with open(path, "w") as f:
-        f.write("[source Carol]\nslug = c\n\n[source PyPy]\nslug = p\n\n[source Dave]\nslug = d\n")
+        f.write("[source Carol]\n\nslug = c\n\n[source PyPy]\nslug = p\n\n[source Dave]\n; d\nslug = d\n")
     rc, err = run(unplanet, "-c", path, "--dump", SAMPLE)
     check("config: every [source] section that matches no source is warned about, each by its line",
-          rc == 0 and f"{path}:2: [source Carol] matches no source" in err
+          rc == 0 and f"{path}:1: [source Carol] matches no source" in err
           and f"{path}:8: [source Dave] matches no source" in err and "PyPy" not in err, err)
 
     # A pattern that backtracks catastrophically: the run completes, and a
@@ -431,6 +434,32 @@ slug = django-and-caktus
     check("config: 'exclude =' then indented patterns is the same as one 'exclude =' per pattern",
           dumps[0] == dumps[1] and dumps[0][0] == 0 and dumps[0][1].count(b"<entry>") < 25 + len(matching("django|wagtail")),
           f"{dumps[0][0]} {dumps[0][2]} {dumps[1][2]}")
+
+    # ...for every list key: topic (compared the same way) and stylesheet.
+    dumps = []
+    for text in ("[unplanet]\ntopic =\n    Django=[Dd]jango\n    Renew = ^Renew\n",
+                 "[unplanet]\ntopic = Django=[Dd]jango\ntopic = Renew = ^Renew\n"):
+        path = os.path.join(work, "list.ini")
+        with open(path, "w") as f:
+            f.write(text)
+        r = subprocess.run([unplanet, "-c", path, "--dump", SAMPLE], capture_output=True)
+        dumps.append((r.returncode, r.stdout, r.stderr))
+    check("config: 'topic =' then indented NAME=PATTERN lines is the same as one 'topic =' per topic",
+          dumps[0] == dumps[1] and dumps[0][0] == 0 and dumps[0][1].count(b'kind="topic"') == 2,
+          f"{dumps[0][0]} {dumps[0][2]} {dumps[1][2]}")
+    for name in ("one", "two"):
+        with open(os.path.join(work, name + ".xsl"), "w") as f:
+            f.write('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                    '<xsl:output method="text"/><xsl:template match="/">' + name + '</xsl:template>'
+                    '</xsl:stylesheet>\n')
+    path = os.path.join(work, "sheets.ini")
+    with open(path, "w") as f:
+        f.write(f"[unplanet]\nstylesheet =\n    {work}/one.xsl\n    {work}/two.xsl\n")
+    d9 = os.path.join(work, "sheet-list")
+    rc, err = run(unplanet, "-c", path, "-o", d9, SAMPLE)
+    got = [open(os.path.join(d9, "authors", "real-python." + n), encoding="utf-8").read() if rc == 0 else err
+           for n in ("one", "two")]
+    check("config: 'stylesheet =' then indented file names adds each stylesheet", got == ["one", "two"], f"{got}")
 
     # Two sources of one name, told apart by link, each with a section.
     from hostile import BOB, BOB2, Post, page
