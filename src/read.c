@@ -1127,8 +1127,9 @@ looks_cut(const struct post *p, long day, const struct post *next)
 /* The later post (within SPLIT_MAX) that is the rest of posts[i], cut at a
  * copy of its own footer followed by a channel header, or by a whole
  * made-up post, that would hand the rest of its body to another source;
- * 0 when none. The rest is untitled and ends at a footer with the same
- * web link and time, is no copy of the same post (a blog the Planet lists
+ * 0 when none. The rest is untitled, starts no day (but for a copied day
+ * header: its footer is of another day), and ends at a footer with the
+ * same web link and time, is no copy of the same post (a blog the Planet lists
  * twice shows the same body), and follows at once, or has no channel
  * header of its own, or one naming another source than posts[i]'s: a
  * later untitled post of the same source, after other sources' posts of
@@ -1144,7 +1145,7 @@ holds_own_footer(const struct post *posts, size_t n, size_t i)
 	for (j = i + 1; j < n && j - i <= SPLIT_MAX; j++) {
 		const struct post *q = &posts[j];
 
-		if (q->f.has_title || q->f.has_day || q->ft.published != p->ft.published ||
+		if (q->f.has_title || (q->f.has_day && q->f.day == q->ft.day) || q->ft.published != p->ft.published ||
 		    !same_span(q->ft.href, p->ft.href) ||
 		    ((size_t)(q->ft.start - q->f.body) == len && memcmp(q->f.body, p->f.body, len) == 0))
 			continue;
@@ -1174,6 +1175,19 @@ can_end(const struct post *p, long day, const struct post *q, const struct post 
 	    (day == NO_DAY || q->ft.day == day) && (prev == NULL || q->ft.published <= prev->ft.published);
 }
 
+/* The first of posts (i, i + SPLIT_MAX] whose footer can end p (under
+ * day) after prev; 0 when none. */
+static size_t
+ending(const struct post *posts, size_t n, size_t i, const struct post *p, long day, const struct post *prev)
+{
+	size_t j, found = 0;
+
+	for (j = i + 1; found == 0 && j < n && j - i <= SPLIT_MAX; j++)
+		if (can_end(p, day, &posts[j], prev))
+			found = j;
+	return found;
+}
+
 /* How many of the n posts look cut short. */
 static size_t
 count_cut(const struct post *posts, size_t n)
@@ -1190,8 +1204,12 @@ count_cut(const struct post *posts, size_t n)
 }
 
 /* One pass of join_splits over posts[0..n): each post that looks cut short
- * takes back the posts after it up to the first whose footer can end it.
- * Writes the result to joined and returns its length. */
+ * takes back the posts after it up to the first whose footer can end it;
+ * a bare frame (neither source nor title) that looks cut short and that no
+ * footer can end, because its post was cut at an earlier copy too (one
+ * that did not look out of place), is given back to the post before it
+ * with the posts after it, when a footer can end that. Writes the result
+ * to joined and returns its length. */
 static size_t
 join_pass(const struct post *posts, size_t n, struct post *joined)
 {
@@ -1204,12 +1222,14 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 		if (p.f.has_day)
 			day = p.f.day;
 		if (i + 1 < n && looks_cut(&p, day, &posts[i + 1])) {
-			for (j = i + 1; j < n && j - i <= SPLIT_MAX; j++)
-				if (can_end(&p, day, &posts[j], w > 0 ? &joined[w - 1] : NULL))
-					break;
-			if (j < n && j - i <= SPLIT_MAX) {
+			if ((j = ending(posts, n, i, &p, day, w > 0 ? &joined[w - 1] : NULL)) != 0) {
 				p.ft = posts[j].ft;
 				i = j;
+			} else if (w > 0 && !p.f.has_source && !p.f.has_title &&
+			    (j = ending(posts, n, i, &joined[w - 1], day, w > 1 ? &joined[w - 2] : NULL)) != 0) {
+				joined[w - 1].ft = posts[j].ft;
+				i = j;
+				continue;
 			}
 		} else if (i + 1 < n && (j = holds_own_footer(posts, n, i)) != 0) {
 			/* Through its rest: what lies between is the copy's. */

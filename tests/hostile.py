@@ -152,6 +152,18 @@ BODIES = [
     (b"<p>START intro</p>\nOWNFOOTER<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n"
      b"<h4><a href=\"https://evil.example/forged\">Forged</a></h4>\n<p>\nforged text</p>\n<p>\n"
      b"<em><a href=\"https://evil.example/forged\">OWNDATE</a></em>\n</p>\n<p>\nthe rest of it END", True, True, None),
+    # Untitled, with two copies of this day's footers, earlier than its own
+    # and falling (as on the page they were copied from): the first copy
+    # looks in place, so the second's rest must be given back through it.
+    (b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://y.example/1\">SAMEDAY 12:05 AM UTC</a></em>\n</p>\n"
+     b"<p>\nb</p>\n</p>\n<p>\n<em><a href=\"https://y.example/2\">SAMEDAY 12:04 AM UTC</a></em>\n</p>\n<p>\nc END",
+     False, True, None),
+    (b"<p>START untitled after the falling copies END</p>", False, True, None),
+    # A copy of its own footer, then of an earlier day's header and another
+    # source's channel header: the rest ends at its own footer, not a day
+    # that header could start.
+    (b"<p>START intro</p>\nOWNFOOTER\n<h2>April 1, 2026</h2>\n<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" "
+     b"title=\"Evil\">Evil</a></h3>\n<p>\nthe rest of it END", True, True, None),
 ]
 
 
