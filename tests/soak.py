@@ -305,14 +305,16 @@ class Checker:
         self.key_id = {}        # (link, title) -> id
         self.published = {}     # (feed, id) -> published
         self.published_any = {}  # id -> (published, feed) first seen
-        self.last = {}          # (feed, id) -> (updated, title, content, author)
+        self.last = {}          # (feed, id) -> (updated, title, content, author), runs started then
+        self.starts = []        # when each run started, killed ones too ("...Z", whole seconds)
         self.run = 0
 
-    def check(self, keep, label, deep=False, run_start=None, world=None, excluded=()):
+    def started(self):
+        """Notes that a run starts now."""
+        self.starts.append(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(time.time()))))
+
+    def check(self, keep, label, deep=False, world=None, excluded=()):
         d = self.d
-        # An entry changed in the same second as its last change cannot
-        # show it in a whole-second updated time.
-        self.run_start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(run_start if run_start else time.time())))
         feeds = {}
         # The feeds this run made (a removed topic's or a merged-away
         # source's files stay as they were: not checked against today's
@@ -369,16 +371,22 @@ class Checker:
                 k = (rel, e["id"])
                 now = (e["updated"], e["title"], e["content"], e["author"])
                 if k in self.last:
-                    old = self.last[k]
+                    old, runs_then = self.last[k]
+                    # An entry changed in the same second as its last change
+                    # cannot show it in a whole-second updated time: only a
+                    # change made in a later second than the view last
+                    # checked must move it. That view may be runs old (a
+                    # removed topic's file stays as it was).
+                    next_start = self.starts[runs_then] if runs_then < len(self.starts) else "9999"
                     if now[0] < old[0]:
                         problem("updated went backwards", f"{label}: {rel}: {e['id']} {old[0]} -> {now[0]}"
                                 f"{' (content reverted)' if now[2] != old[2] else ''}")
                     elif now[1:] == old[1:] and now[0] != old[0]:
                         problem("updated moved, entry unchanged", f"{label}: {rel}: {e['id']} {old[0]} -> {now[0]}")
-                    elif now[1:3] != old[1:3] and now[0] == old[0] and old[0] < self.run_start:
+                    elif now[1:3] != old[1:3] and now[0] == old[0] and old[0] < next_start:
                         problem("entry changed, updated did not move", f"{label}: {rel}: pid {e['pid']} {e['id']} "
                                 f"({'title %r -> %r' % (old[1], now[1]) if now[1] != old[1] else 'content' if now[2] != old[2] else 'author'}) {now[0]}")
-                self.last[k] = now
+                self.last[k] = (now, len(self.starts))
                 if k in self.published and self.published[k] != e["published"]:
                     problem("published moved", f"{label}: {rel}: pid {e['pid']} {e['id']} {self.published[k]} -> {e['published']}")
                 self.published.setdefault(k, e["published"])
@@ -566,6 +574,7 @@ def main():
             # A run killed at a random moment, then the same run again.
             kills += 1
             cmd = [UNPLANET, "-o", out, *conf.args(), source]
+            chk.started()
             p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0, a.kill_max))
             p.send_signal(signal.SIGKILL)
@@ -577,7 +586,7 @@ def main():
                     ET.parse(path)
                 except ET.ParseError as ex:
                     problem("killed run left a broken feed", f"{label}: {path}: {ex}")
-        run_start = time.time()
+        chk.started()
         rc, err, secs = unplanet()
         with open(os.path.join(work, "runs.log"), "a", encoding="utf-8") as f:
             f.write(f"{label} {event} exit {rc}: {' '.join(conf.args())} | {err.strip()}\n")
@@ -606,7 +615,7 @@ def main():
             f"[source {n}] matches no source on the page or in the archive" in w for n in former)]
         if warnings:
             problem("warning", f"{label} {event}: {warnings[0][:200]}")
-        chk.check(conf.keep, f"{label} {event}", deep=(run % 25 == 0), run_start=run_start, world=world, excluded=conf.exclude)
+        chk.check(conf.keep, f"{label} {event}", deep=(run % 25 == 0), world=world, excluded=conf.exclude)
         if run == a.stop_after:
             break
         # An unchanged page, run again, writes nothing.
@@ -614,13 +623,14 @@ def main():
             reruns += 1
             snap = snapshot(out)
             time.sleep(rng.choice([0, 1.05]))
+            chk.started()
             rc, err, _ = unplanet()
             after = snapshot(out)
             if rc != 0 or after != snap:
                 changed = sorted(k for k in set(snap) | set(after) if snap.get(k) != after.get(k))
                 problem("unchanged rerun wrote files", f"{label} {event}: exit {rc}, {len(changed)} changed: "
                         f"{changed[:6]} {err.strip()[-120:]}")
-            chk.check(conf.keep, f"{label} rerun", run_start=run_start, world=world, excluded=conf.exclude)
+            chk.check(conf.keep, f"{label} rerun", world=world, excluded=conf.exclude)
     # Report.
     with open(os.path.join(work, "world.log"), "w") as f:
         for e in world.log:
