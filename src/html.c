@@ -913,8 +913,7 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 		}
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			if (n->content != NULL && w->hidden == 0) {
-				if (n->type == XML_TEXT_NODE && strchr((const char *)n->content, 0xC2) != NULL &&
-				    fix_c1(n) != 0)
+				if (n->type == XML_TEXT_NODE && fix_c1(n) != 0)
 					goto done;
 				if (buf_adds(&w->out, (const char *)n->content) != 0)
 					w->failed = 1;
@@ -984,10 +983,19 @@ char *
 html_fragment_text(const char *s, size_t n)
 {
 	htmlDocPtr doc;
-	char *text = NULL;
+	char *text = NULL, *mapped = NULL;
 
 	if (memchr(s, '<', n) == NULL && memchr(s, '&', n) == NULL) {
-		text = strndup(s, n);
+		/* As walk shows a text node (fix_c1): C1 controls mapped. */
+		if ((text = strndup(s, n)) != NULL && text_has_c1(text)) {
+			struct buf out = { 0 };
+
+			if (text_fix_c1(text, &out) == 0)
+				mapped = buf_take(&out);
+			buf_free(&out);
+			free(text);
+			text = mapped;
+		}
 		if (text != NULL)
 			text_collapse_space(text);
 	} else if ((doc = html_parse_fragment(s, n)) != NULL) {
@@ -1359,28 +1367,16 @@ done:
 static int
 fix_c1(xmlNodePtr n)
 {
-	const unsigned char *s = n->content;
+	const char *s = (const char *)n->content;
 	struct buf out = { 0 };
-	size_t i, len;
 	int rc = -1;
 
-	for (i = 0; s[i] != '\0'; i++)
-		if (s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
-			break;
-	if (s[i] == '\0') {
+	if (!text_has_c1(s)) {
 		rc = 0;
 		goto done;
 	}
-	len = strlen((const char *)s);
-	for (i = 0; i < len; i++) {
-		if (s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F) {
-			if (text_put_utf8(&out, text_cp1252(s[i + 1])) != 0)
-				goto done;
-			i++;
-		} else if (buf_addc(&out, (char)s[i]) != 0) {
-			goto done;
-		}
-	}
+	if (text_fix_c1(s, &out) != 0)
+		goto done;
 	xmlNodeSetContent(n, (const xmlChar *)out.data);
 	rc = n->content != NULL ? 0 : -1;   /* NULL: libxml2 ran out of memory */
 done:

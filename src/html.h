@@ -53,7 +53,8 @@ htmlDocPtr html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_
  * separating words, ASCII white space collapsed and trimmed. Malloc'd. */
 char *html_text(xmlNodePtr root);
 
-/* Visible text of the fragment s[0..n); fast when it holds no markup. */
+/* Visible text of the fragment s[0..n), as html_text gives it (C1 controls
+ * mapped too); fast when it holds no markup. */
 char *html_fragment_text(const char *s, size_t n);
 
 /* Decodes the character references of an attribute value s[0..n): numeric

@@ -337,6 +337,31 @@ text_cp1252(unsigned cp)
 	return cp >= 0x80 && cp <= 0x9F ? map[cp - 0x80] : cp;
 }
 
+int
+text_has_c1(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while ((p = (const unsigned char *)strchr((const char *)p, '\xc2')) != NULL && (p[1] < 0x80 || p[1] > 0x9F))
+		p++;
+	return p != NULL;
+}
+
+int
+text_fix_c1(const char *s, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int rc = 0;
+
+	for (; rc == 0 && *p != '\0'; p++) {
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			rc = text_put_utf8(out, text_cp1252(*++p));
+		else
+			rc = buf_addc(out, (char)*p);
+	}
+	return rc;
+}
+
 size_t
 text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete)
 {

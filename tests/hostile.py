@@ -253,6 +253,7 @@ def main():
     posts3 = [Post(i + 1, BOB, body) for i, body in enumerate(exact)]
     posts3[0].title_html = "Caf&eacute &copy 2026 &amp;copy &lt3 &check; &NotEqualTilde; &notit; &foo;"
     posts3[1].title_html = "Line&amp;#x0A;break&amp;#9; tab &amp;#x27;s"
+    posts3[2].title_html = "It\u0092s \u0093quoted\u0094"   # raw C1 controls, no markup: Windows-1252 read as Latin-1
     rc, out, err, _ = dump_posts(unplanet, work, "exact", posts3)
     got = {e.findtext("link"): e for e in ET.fromstring(out).iter("entry")} if rc == 0 else {}
     for p in posts3:
@@ -265,6 +266,9 @@ def main():
     e2 = got.get(posts3[1].link)
     check("hostile: exact text: white space a title escaped twice gives is collapsed", e2 is not None and
           e2.findtext("title") == "Line break tab 's", f"{e2.findtext('title') if e2 is not None else ''!r}")
+    e3 = got.get(posts3[2].link)
+    check("hostile: exact text: raw C1 controls in a title show as the Windows-1252 characters",
+          e3 is not None and e3.findtext("title") == "It\u2019s \u201cquoted\u201d", f"{e3.findtext('title') if e3 is not None else ''!r}")
     check("hostile: exact text: a query's &copy= is not a reference", e is not None and
           'href="https://x.example/?a=1&amp;copy=2&amp;b"' in e.findtext("content"), "")
     e = got.get(next(p for p in posts3 if b"&check;" in p.body).link)

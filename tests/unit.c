@@ -288,6 +288,7 @@ test_html(void)
 		{ "text: stray end tags keep text", "a</div></span></body></html><p>b<p>c", "a b c" },
 		{ "text: after stray </html>", "<p>a</p></body></html><p>b</p>", "a b" },
 		{ "text: C1 reference as cp1252", "a&#150;b", "a\xe2\x80\x93" "b" },
+		{ "text: raw C1 as cp1252", "<i>\xc2\x93q\xc2\x94</i> \xc2\x96 \xc2\xa0\xc2\x81", "\xe2\x80\x9cq\xe2\x80\x9d \xe2\x80\x93 \xc2\xa0\xc2\x81" },
 		{ "text: nbsp kept", "a&nbsp;b", "a\xc2\xa0" "b" },
 	};
 	size_t i;
@@ -303,6 +304,9 @@ test_html(void)
 	}
 	s = fragment_text("no markup at all");
 	check_str("text: fast path", s, "no markup at all");
+	free(s);
+	s = fragment_text("It\xc2\x92s  \xc2\x93" "fast\xc2\x94");
+	check_str("text: fast path maps raw C1 as cp1252", s, "It\xe2\x80\x99s \xe2\x80\x9c" "fast\xe2\x80\x9d");
 	free(s);
 	s = html_decode_attr("a?b=1&amp;c=2&#38;d&eacute;&bogus;&", strlen("a?b=1&amp;c=2&#38;d&eacute;&bogus;&"));
 	check_str("attribute references", s, "a?b=1&c=2&d\xc3\xa9&bogus;&");
