@@ -423,27 +423,25 @@ slug = django-and-caktus
     # configparser's list layout: a key with no value on its line, then
     # indented lines, one pattern each, reads as the key given per line
     # (also a pattern that starts with '[', not a section header).
-    dumps = []
-    for text in ("[unplanet]\nexclude =\n    ^Quiz:\n    ^Renew\n\n[topic Django]\nmatch =\n  [Dd]jango\n  wagtail\n",
-                 "[unplanet]\nexclude = ^Quiz:\nexclude = ^Renew\n\n[topic Django]\nmatch = [Dd]jango\nmatch = wagtail\n"):
-        path = os.path.join(work, "list.ini")
-        with open(path, "w") as f:
-            f.write(text)
-        r = subprocess.run([unplanet, "-c", path, "--dump", SAMPLE], capture_output=True)
-        dumps.append((r.returncode, r.stdout, r.stderr))
+    def dumps_of(*texts):
+        """(exit, dump, stderr) of --dump with each text as the config file."""
+        got = []
+        for text in texts:
+            path = os.path.join(work, "list.ini")
+            with open(path, "w") as f:
+                f.write(text)
+            r = subprocess.run([unplanet, "-c", path, "--dump", SAMPLE], capture_output=True)
+            got.append((r.returncode, r.stdout, r.stderr))
+        return got
+    dumps = dumps_of("[unplanet]\nexclude =\n    ^Quiz:\n    ^Renew\n\n[topic Django]\nmatch =\n  [Dd]jango\n  wagtail\n",
+                     "[unplanet]\nexclude = ^Quiz:\nexclude = ^Renew\n\n[topic Django]\nmatch = [Dd]jango\nmatch = wagtail\n")
     check("config: 'exclude =' then indented patterns is the same as one 'exclude =' per pattern",
           dumps[0] == dumps[1] and dumps[0][0] == 0 and dumps[0][1].count(b"<entry>") < 25 + len(matching("django|wagtail")),
           f"{dumps[0][0]} {dumps[0][2]} {dumps[1][2]}")
 
     # ...for every list key: topic (compared the same way) and stylesheet.
-    dumps = []
-    for text in ("[unplanet]\ntopic =\n    Django=[Dd]jango\n    Renew = ^Renew\n",
-                 "[unplanet]\ntopic = Django=[Dd]jango\ntopic = Renew = ^Renew\n"):
-        path = os.path.join(work, "list.ini")
-        with open(path, "w") as f:
-            f.write(text)
-        r = subprocess.run([unplanet, "-c", path, "--dump", SAMPLE], capture_output=True)
-        dumps.append((r.returncode, r.stdout, r.stderr))
+    dumps = dumps_of("[unplanet]\ntopic =\n    Django=[Dd]jango\n    Renew = ^Renew\n",
+                     "[unplanet]\ntopic = Django=[Dd]jango\ntopic = Renew = ^Renew\n")
     check("config: 'topic =' then indented NAME=PATTERN lines is the same as one 'topic =' per topic",
           dumps[0] == dumps[1] and dumps[0][0] == 0 and dumps[0][1].count(b'kind="topic"') == 2,
           f"{dumps[0][0]} {dumps[0][2]} {dumps[1][2]}")
