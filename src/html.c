@@ -983,20 +983,11 @@ char *
 html_fragment_text(const char *s, size_t n)
 {
 	htmlDocPtr doc;
-	char *text = NULL, *mapped = NULL;
+	char *text = NULL;
 
 	if (memchr(s, '<', n) == NULL && memchr(s, '&', n) == NULL) {
 		/* As walk shows a text node (fix_c1): C1 controls mapped. */
-		if ((text = strndup(s, n)) != NULL && text_has_c1(text)) {
-			struct buf out = { 0 };
-
-			if (text_fix_c1(text, &out) == 0)
-				mapped = buf_take(&out);
-			buf_free(&out);
-			free(text);
-			text = mapped;
-		}
-		if (text != NULL)
+		if ((text = text_fix_c1(strndup(s, n))) != NULL)
 			text_collapse_space(text);
 	} else if ((doc = html_parse_fragment(s, n)) != NULL) {
 		text = html_text(html_fragment_root(doc));
@@ -1367,20 +1358,18 @@ done:
 static int
 fix_c1(xmlNodePtr n)
 {
-	const char *s = (const char *)n->content;
-	struct buf out = { 0 };
-	int rc = -1;
+	char *fixed = NULL;
+	int rc = 0;
 
-	if (!text_has_c1(s)) {
-		rc = 0;
-		goto done;
+	if (text_has_c1((const char *)n->content)) {
+		rc = -1;
+		if ((fixed = text_fix_c1(strdup((const char *)n->content))) == NULL)
+			goto done;
+		xmlNodeSetContent(n, (const xmlChar *)fixed);
+		rc = n->content != NULL ? 0 : -1;   /* NULL: libxml2 ran out of memory */
 	}
-	if (text_fix_c1(s, &out) != 0)
-		goto done;
-	xmlNodeSetContent(n, (const xmlChar *)out.data);
-	rc = n->content != NULL ? 0 : -1;   /* NULL: libxml2 ran out of memory */
 done:
-	buf_free(&out);
+	free(fixed);
 	return rc;
 }
 

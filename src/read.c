@@ -920,7 +920,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	e->published = e->updated = e->shown = ft->published;
 	if ((e->source_name = span_text(src->source_name)) == NULL ||
 	    (e->source_link = web_link(span_attr(src->source_href), page_url)) == NULL ||
-	    (e->source_title = span_attr(src->source_title)) == NULL ||
+	    (e->source_title = text_fix_c1(span_attr(src->source_title))) == NULL ||
 	    (e->link = web_link(span_attr(ft->href), page_url != NULL ? page_url :
 	    e->source_link[0] != '\0' ? e->source_link : NULL)) == NULL)
 		goto done;

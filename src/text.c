@@ -347,19 +347,27 @@ text_has_c1(const char *s)
 	return p != NULL;
 }
 
-int
-text_fix_c1(const char *s, struct buf *out)
+char *
+text_fix_c1(char *s)
 {
+	struct buf out = { 0 };
 	const unsigned char *p = (const unsigned char *)s;
+	char *fixed = s;
 	int rc = 0;
 
+	if (s == NULL || !text_has_c1(s))
+		goto done;
 	for (; rc == 0 && *p != '\0'; p++) {
 		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
-			rc = text_put_utf8(out, text_cp1252(*++p));
+			rc = text_put_utf8(&out, text_cp1252(*++p));
 		else
-			rc = buf_addc(out, (char)*p);
+			rc = buf_addc(&out, (char)*p);
 	}
-	return rc;
+	fixed = rc == 0 ? buf_take(&out) : NULL;
+	free(s);
+done:
+	buf_free(&out);
+	return fixed;
 }
 
 size_t

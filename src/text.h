@@ -74,11 +74,13 @@ unsigned text_cp1252(unsigned cp);
 /* Nonzero when s holds a C1 control character (U+0080..U+009F). */
 int text_has_c1(const char *s);
 
-/* Appends s to out with each C1 control character replaced by the
- * Windows-1252 character of its byte (text_cp1252): in a UTF-8 page they
- * are nearly always Windows-1252 text decoded as Latin-1 upstream, and a
- * browser shows them as nothing. 0, or -1 when memory runs out. */
-int text_fix_c1(const char *s, struct buf *out);
+/* s with each C1 control character replaced by the Windows-1252
+ * character of its byte (text_cp1252): in a UTF-8 page they are nearly
+ * always Windows-1252 text decoded as Latin-1 upstream, and a browser
+ * shows them as nothing. Takes s (malloc'd, or NULL) and returns it, or a
+ * new string when it changed (s is freed); NULL when s is NULL or memory
+ * runs out. */
+char *text_fix_c1(char *s);
 
 /* Nonzero when XML 1.0 allows code point cp in a document. */
 int text_xml_char(unsigned cp);

@@ -269,6 +269,12 @@ def main():
     e3 = got.get(posts3[2].link)
     check("hostile: exact text: raw C1 controls in a title show as the Windows-1252 characters",
           e3 is not None and e3.findtext("title") == "It\u2019s \u201cquoted\u201d", f"{e3.findtext('title') if e3 is not None else ''!r}")
+    # ...also in a source named by its channel link's title attribute only.
+    c1 = ("", "https://c1.example/", "It\u0092s \u0093Feed\u0094")
+    rc, out, err, _ = dump_posts(unplanet, work, "c1-source", [Post(1, c1, b"<p>START x END</p>")])
+    names = [f.findtext("title") for f in ET.fromstring(out).iter("feed")] if rc == 0 else [err[:200]]
+    check("hostile: exact text: raw C1 controls in a source's title attribute show as Windows-1252 too",
+          names == ["It\u2019s \u201cFeed\u201d"], f"{names!r}")
     check("hostile: exact text: a query's &copy= is not a reference", e is not None and
           'href="https://x.example/?a=1&amp;copy=2&amp;b"' in e.findtext("content"), "")
     e = got.get(next(p for p in posts3 if b"&check;" in p.body).link)
