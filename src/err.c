@@ -22,8 +22,10 @@ err_set(char **err, int status, const char *fmt, ...)
 	if (n < 0)
 		goto done;
 	msg = malloc((size_t)n + 1);
-	if (msg == NULL)
+	if (msg == NULL) {
+		status = UP_ESOFTWARE;   /* no message: what happened is out of memory */
 		goto done;
+	}
 	va_start(ap, fmt);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -24,7 +24,9 @@ enum {
 };
 
 /* Sets *err to a formatted message (if err is not NULL) and returns status.
- * Use as: rc = err_set(err, UP_EDATA, "%s: no posts found", name); */
+ * Use as: rc = err_set(err, UP_EDATA, "%s: no posts found", name); When
+ * memory for the message runs out, *err stays NULL (main.c then says "out
+ * of memory") and it returns UP_ESOFTWARE instead, as err_nomem does. */
 int err_set(char **err, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -2,12 +2,13 @@
 """oom.py UNPLANET_OOM WORKDIR - running out of memory anywhere is exit 70.
 
 UNPLANET_OOM is the sanitizer build linked with tests/failalloc.c: FAIL_AT=N
-makes the Nth allocation of unplanet's own code fail. For every N of three
+makes the Nth allocation of unplanet's own code fail. For every N of four
 runs on a small page (a first run into a new folder, a second run into an
-existing one with new settings and a new post, --dump), the run must either
-end with exit 70 and "out of memory", its folder exactly as it was, or
-(when what failed was only a best-effort step) succeed with the same
-output as a run where nothing fails. Never another exit code, a wrong
+existing one with new settings and a new post, --dump, and one with a
+configuration error), the run must either end with exit 70 and "out of
+memory", its folder exactly as it was, or (when what failed was only a
+best-effort step) end as a run where nothing fails: the same output, or
+the same error. Never another exit code, a wrong
 message ("corrupt", a bad option), links left unresolved, a leak or a
 sanitizer report.
 """
@@ -35,6 +36,7 @@ title = Django posts
 link = https://bob.example/
 slug = bobby
 """
+BAD_CONFIG = "[unplanet]\nkeep = 3\nstylesheet =\n[topic T]\nmatch = x\n"
 
 
 def posts(new):
@@ -63,8 +65,9 @@ def main():
     unplanet, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    ini, page1, page2 = (os.path.join(work, n) for n in ("unplanet.ini", "page1.html", "page2.html"))
+    ini, bad, page1, page2 = (os.path.join(work, n) for n in ("unplanet.ini", "bad.ini", "page1.html", "page2.html"))
     open(ini, "w").write(CONFIG)
+    open(bad, "w").write(BAD_CONFIG)
     open(page1, "wb").write(page(posts(False)))
     open(page2, "wb").write(page(posts(True)))
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86",
@@ -77,6 +80,8 @@ def main():
             return common + ["-o", out, page1]
         if kind == "second":
             return common + ["-t", "New=new post", "-o", out, page2]
+        if kind == "bad-config":
+            return [unplanet, "-c", bad, "--xslt-dir", XSLT, "-o", out, page1]
         return common + ["--dump", page1]
 
     def run(kind, n, out):
@@ -107,6 +112,12 @@ def main():
         counts[kind] = int(open(out + ".count").read())
         check(f"oom: {kind}: the run where nothing fails succeeds ({counts[kind]} allocations)",
               rc == 0 and counts[kind] > 50, err)
+    out = os.path.join(work, "ref-bad-config")
+    rc, _, err = run("bad-config", None, out)
+    reference["bad-config"] = err
+    counts["bad-config"] = int(open(out + ".count").read())
+    check(f"oom: bad-config: the run where nothing fails is a config error ({counts['bad-config']} allocations)",
+          rc == 78 and "bad.ini:3: stylesheet needs a file name" in err and counts["bad-config"] > 5, err)
     check("oom: the reference dump resolves relative links",
           b'.example/rel"' in reference["dump"] and b'.example/up"' in reference["dump"], "")
 
@@ -123,6 +134,9 @@ def main():
             same = kind == "dump" or (files(out) == before if kind == "second" else
                                       not os.path.exists(out) or not contents(out))
             result = None if same else f"FAIL_AT={n}: exit 70, but the folder changed"
+        elif kind == "bad-config":
+            result = None if rc == 78 and err == reference[kind] and not os.path.exists(out) else \
+                f"FAIL_AT={n}: exit {rc}: {err[:300]}"
         elif rc == 0:
             got = stdout if kind == "dump" else contents(out)
             result = None if got == reference[kind] else f"FAIL_AT={n}: exit 0 with other output"
@@ -131,7 +145,7 @@ def main():
         shutil.rmtree(out, ignore_errors=True)
         return kind, result
 
-    jobs = [(kind, n) for kind in ("first", "second", "dump") for n in range(1, counts[kind] + 1)]
+    jobs = [(kind, n) for kind in counts for n in range(1, counts[kind] + 1)]
     failures = {kind: [] for kind in counts}
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for kind, result in pool.map(one, jobs):
