@@ -609,8 +609,11 @@ def main():
         if os.listdir(cwd):
             problem("files in the working folder", f"{label}: {os.listdir(cwd)}")
         # A [source] section for a name the Planet no longer shows, once no
-        # archived entry has it either, is rightly said to be one that can go.
-        former = {n for src in world.sources for n in src["names"] if n != src["name"]}
+        # archived entry has it either, is rightly said to be one that can go;
+        # so is one for the new name of a source hidden while it was renamed,
+        # until a post under that name shows.
+        shown = {world.sources[p["src"]]["name"] for p in world.page_posts()}
+        former = {n for src in world.sources for n in src["names"] if n != src["name"] or n not in shown}
         warnings = [w for w in err.splitlines() if "warning" in w and not any(
             f"[source {n}] matches no source on the page or in the archive" in w for n in former)]
         if warnings:
