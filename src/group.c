@@ -1356,6 +1356,11 @@ group_page(struct page *page, struct state *archive,
 			set->newest = newest;
 			any = 1;
 		}
+	/* No feed shows an entry (all excluded, say): the page's newest post
+	 * dates the empty feeds, rather than 1970. */
+	for (i = 0; !any && i < page->n_entries; i++)
+		if (i == 0 || page->entries[i].updated > set->newest)
+			set->newest = page->entries[i].updated;
 	/* Patterns are done with the full text: documents only need its start
 	 * (the summary, and an untitled post's title), so keep that alone. */
 	for (i = 0; i < page->n_entries; i++) {
@@ -1682,7 +1687,7 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 	const char *base_url = opt != NULL ? opt->base_url : NULL;
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root = doc != NULL ? xmlNewDocNode(doc, NULL, (const xmlChar *)"directory", NULL) : NULL, n;
-	time_t updated = 0, t;
+	time_t updated = set->newest, t;   /* when no feed listed has entries */
 	size_t i;
 	int ok = 0, any;
 

@@ -106,7 +106,8 @@ struct feed_set {
 	} *unmatched;            /* in the order of the file */
 	size_t n_unmatched;
 	int out_of_memory;       /* a pattern match ran out of memory */
-	time_t newest;           /* the newest updated time of any entry: the
+	time_t newest;           /* the newest updated time of any entry a
+	                            feed shows, else of any on the page: the
 	                            date of a feed that has no entries */
 	char *id_name;           /* the Planet's name in feed ids without a
 	                            base URL: the state's, else its title's

@@ -99,6 +99,18 @@ def main():
     check("exclude: ...and from topic feeds", not (set(ids(os.path.join(d, "topics", "python.atom"))) & excluded), "")
     check("exclude: ...and the topic keeps the rest", set(ids(os.path.join(d, "topics", "python.atom"))) == matching("python") - excluded, "")
 
+    # Everything excluded: every feed is empty, and is dated by the page's
+    # newest post, not by 1970.
+    d = os.path.join(work, "exclude-all")
+    rc, err = run(unplanet, "-o", d, "--exclude", ".", "--topic", "Python=python", SAMPLE)
+    newest = max(t["published"] for t in TRUTH)
+    dates = {os.path.relpath(f, d): ET.parse(f).getroot().findtext(A + "updated")
+             for f in glob.glob(os.path.join(d, "*", "*.atom"))}
+    directory = ET.parse(os.path.join(d, ".unplanet", "cache", "directory.xml")).getroot().findtext("updated")
+    check("exclude: everything excluded, the run writes empty feeds", rc == 0 and dates and not author_ids(d), err)
+    check(f"exclude: ...each dated by the page's newest post ({newest}), as is the directory",
+          set(dates.values()) == {newest} and directory == newest, f"{set(dates.values())} {directory}")
+
     # --only limits author files, not topics.
     d = os.path.join(work, "only")
     rc, err = run(unplanet, "-o", d, "--only", "^Real Python$", "--only", "djangoproject", "--topic", "All=.", SAMPLE)
