@@ -1290,9 +1290,53 @@ safe_srcset(const char *value, const char *elem)
 	return safe;
 }
 
+/* libxml2's HTML writer leaves "&{" in an attribute value unescaped up to
+ * the next "}" (HTML 4's script macros), so a reader would decode what lies
+ * between once more (alt="&amp;{&amp;lt;}" would come back as "&{<}"). It
+ * escapes each text node of the value apart, and a '&' that ends one
+ * normally: so each text node of a is cut after every '&' before a '{'. */
+static int
+split_script_macros(xmlAttrPtr a)
+{
+	xmlNodePtr t, rest;
+	const char *amp;
+	char *head;
+	int rc = 0;
+
+	for (t = a->children; rc == 0 && t != NULL; t = t->next) {
+		if (t->type != XML_TEXT_NODE || t->content == NULL ||
+		    (amp = strstr((const char *)t->content, "&{")) == NULL)
+			continue;
+		/* Linked by hand: xmlAddNextSibling would merge the two again. */
+		rc = -1;
+		head = strndup((const char *)t->content, (size_t)(amp + 1 - (const char *)t->content));
+		if (head == NULL || (rest = xmlNewDocText(t->doc, (const xmlChar *)amp + 1)) == NULL) {
+			free(head);
+			break;
+		}
+		xmlNodeSetContent(t, (const xmlChar *)head);
+		free(head);
+		if (t->content == NULL) {   /* libxml2 ran out of memory */
+			xmlFreeNode(rest);
+			break;
+		}
+		rest->parent = t->parent;
+		rest->prev = t;
+		rest->next = t->next;
+		if (t->next != NULL)
+			t->next->prev = rest;
+		else
+			a->last = rest;
+		t->next = rest;
+		rc = 0;
+	}
+	return rc;
+}
+
 /* One pass over an element's attributes: URLs made absolute against base
  * (when not NULL); when sanitizing, attributes not kept removed, and URLs
- * that may not stay (a srcset: if any candidate may not). */
+ * that may not stay (a srcset: if any candidate may not); the values of
+ * those kept cut for the writer (split_script_macros). */
 static int
 fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 {
@@ -1311,8 +1355,11 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 			xmlRemoveProp(a);
 			continue;
 		}
-		if (!srcset && !in_table(name, url_attributes, COUNT(url_attributes)))
+		if (!srcset && !in_table(name, url_attributes, COUNT(url_attributes))) {
+			if (sanitize && split_script_macros(a) != 0)
+				goto done;
 			continue;
+		}
 		if ((value = (char *)xmlNodeGetContent((xmlNodePtr)a)) == NULL)
 			goto done;
 		if (base != NULL) {
@@ -1342,7 +1389,7 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 			keep = -1;
 		free(resolved);
 		xmlFree(value);
-		if (keep < 0)
+		if (keep < 0 || (keep && sanitize && split_script_macros(a) != 0))
 			goto done;
 	}
 	rc = 0;
@@ -1370,6 +1417,20 @@ fix_c1(xmlNodePtr n)
 	}
 done:
 	free(fixed);
+	return rc;
+}
+
+int
+html_escape_script_macros(xmlNodePtr root)
+{
+	xmlNodePtr n;
+	xmlAttrPtr a;
+	int rc = 0;
+
+	for (n = root; rc == 0 && n != NULL; n = next_node(n, root, 1, NULL, NULL))
+		if (n->type == XML_ELEMENT_NODE)
+			for (a = n->properties; rc == 0 && a != NULL; a = a->next)
+				rc = split_script_macros(a);
 	return rc;
 }
 

@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "html.h"
 #include "text.h"
 #include "write.h"
 
@@ -526,6 +527,12 @@ apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, co
 	if (result == NULL || ctxt->state != XSLT_STATE_OK) {
 		rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", f->path, doc_name,
 		    messages(w));
+		goto done;
+	}
+	/* Method html: libxml2's writer would leave "&{" in attributes raw. */
+	if (result->type == XML_HTML_DOCUMENT_NODE && xmlDocGetRootElement(result) != NULL &&
+	    html_escape_script_macros(xmlDocGetRootElement(result)) != 0) {
+		rc = err_nomem(err);
 		goto done;
 	}
 	if (xsltSaveResultToString(&bytes, &n, result, f->style) != 0) {

@@ -274,6 +274,37 @@ def main():
           all(k in content for k in ('<img src="data:image/png;base64,', '<table>', '<pre><code>', '<figure>',
                                      'src="https://ok.example/i.png"')), content[:300])
 
+    # Attribute values holding "&{...}" (HTML 4 script macros, which
+    # libxml2's writer leaves unescaped) read back as the post wrote them.
+    sb = sandbox("macros")
+    want = {"alt": 'x&{&quot;y&quot;} and &{&lt;}', "title": "a&{b}&{c&amp;}"}
+    body = ('<p><img src="https://alice.example/i.png" ' +
+            " ".join(f'{k}="{v.replace("&", "&amp;")}"' for k, v in want.items()) + "> END</p>").encode()
+    path = os.path.join(sb, "page.html")
+    name = "Q &{&lt;b&gt;}"
+    open(path, "wb").write(page([Post(1, (name.replace("&", "&amp;"), "https://q.example/", name), body)]))
+    rc, err, took, untouched = run(unplanet, sb, path)
+
+    class Attrs(HTMLParser):
+        got = {}
+        named = []   # index.html's attributes that name the source
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.got.update(attrs)
+            self.named += [v for k, v in attrs if v and v.startswith("Q ")]
+
+    got = entries(os.path.join(sb, "out"))
+    reader = Attrs(convert_charrefs=True)
+    reader.feed(next(iter(got.values())).findtext(A + "content") if got else "")
+    check("hardening: attribute values holding '&{...}' read back as written",
+          rc == 0 and all(reader.got.get(k) == v for k, v in want.items()), f"{reader.got} {err}")
+    index = Attrs(convert_charrefs=True)
+    index.named = []
+    index.feed(open(os.path.join(sb, "out", "index.html"), encoding="utf-8").read() if rc == 0 else "")
+    check("hardening: ...and index.html's attributes give a source name holding '&{...}' as written",
+          index.named and all(v.startswith(name) for v in index.named), f"{index.named}")
+
     # Links: a javascript: permalink or site link is dropped from every
     # output; a post too long to copy keeps a safely escaped link.
     sb = sandbox("links")
