@@ -507,6 +507,7 @@ apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, co
 {
 	xsltTransformContextPtr ctxt = NULL;
 	xmlDocPtr result = NULL;
+	xmlNodePtr top;
 	xmlChar *bytes = NULL;
 	int n = 0, rc = UP_OK;
 
@@ -530,11 +531,11 @@ apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, co
 		goto done;
 	}
 	/* Method html: libxml2's writer would leave "&{" in attributes raw. */
-	if (result->type == XML_HTML_DOCUMENT_NODE && xmlDocGetRootElement(result) != NULL &&
-	    html_escape_script_macros(xmlDocGetRootElement(result)) != 0) {
-		rc = err_nomem(err);
-		goto done;
-	}
+	for (top = result->children; result->type == XML_HTML_DOCUMENT_NODE && top != NULL; top = top->next)
+		if (html_escape_script_macros(top) != 0) {
+			rc = err_nomem(err);
+			goto done;
+		}
 	if (xsltSaveResultToString(&bytes, &n, result, f->style) != 0) {
 		rc = err_set(err, UP_ESOFTWARE, "%s: cannot serialize the result for %s: %s", f->path,
 		    doc_name, messages(w));
