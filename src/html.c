@@ -1335,8 +1335,7 @@ split_script_macros(xmlAttrPtr a)
 
 /* One pass over an element's attributes: URLs made absolute against base
  * (when not NULL); when sanitizing, attributes not kept removed, and URLs
- * that may not stay (a srcset: if any candidate may not); the values of
- * those kept cut for the writer (split_script_macros). */
+ * that may not stay (a srcset: if any candidate may not). */
 static int
 fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 {
@@ -1355,11 +1354,8 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 			xmlRemoveProp(a);
 			continue;
 		}
-		if (!srcset && !in_table(name, url_attributes, COUNT(url_attributes))) {
-			if (sanitize && split_script_macros(a) != 0)
-				goto done;
+		if (!srcset && !in_table(name, url_attributes, COUNT(url_attributes)))
 			continue;
-		}
 		if ((value = (char *)xmlNodeGetContent((xmlNodePtr)a)) == NULL)
 			goto done;
 		if (base != NULL) {
@@ -1389,7 +1385,7 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 			keep = -1;
 		free(resolved);
 		xmlFree(value);
-		if (keep < 0 || (keep && sanitize && split_script_macros(a) != 0))
+		if (keep < 0)
 			goto done;
 	}
 	rc = 0;
@@ -1437,11 +1433,14 @@ html_escape_script_macros(xmlNodePtr root)
 char *
 html_serialize(htmlDocPtr doc, xmlNodePtr root)
 {
-	xmlOutputBufferPtr out;
+	xmlOutputBufferPtr out = NULL;
 	xmlNodePtr n;
 	char *s = NULL;
 	const xmlChar *content;
 
+	for (n = root->children; n != NULL; n = n->next)
+		if (html_escape_script_macros(n) != 0)
+			goto done;
 	out = xmlAllocOutputBuffer(NULL);
 	if (out == NULL)
 		goto done;

@@ -103,14 +103,16 @@ void html_url_slashes(char *url);
  * memory runs out. */
 int html_resolve(const char *ref, const char *base, char **resolved);
 
-/* The children of root serialized as HTML (UTF-8), malloc'd. */
+/* The children of root serialized as HTML (UTF-8), malloc'd; NULL when
+ * memory runs out. Their attribute values are readied for it first
+ * (html_escape_script_macros). */
 char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
 
 /* Readies the attribute values of the elements under root (root included)
  * for libxml2's HTML writer, which leaves "&{" in them unescaped (HTML 4's
  * script macros): a reader would decode what follows once more. For a
- * document written with method html (html_prepare does it for content).
- * Returns 0, or -1 when memory runs out. */
+ * document written with method html. Returns 0, or -1 when memory runs
+ * out. */
 int html_escape_script_macros(xmlNodePtr root);
 
 #endif
