@@ -1423,7 +1423,7 @@ html_escape_script_macros(xmlNodePtr root)
 	xmlAttrPtr a;
 	int rc = 0;
 
-	for (n = root; rc == 0 && n != NULL; n = next_node(n, root, 1, NULL, NULL))
+	for (n = root->children; rc == 0 && n != NULL; n = next_node(n, root, 1, NULL, NULL))
 		if (n->type == XML_ELEMENT_NODE)
 			for (a = n->properties; rc == 0 && a != NULL; a = a->next)
 				rc = split_script_macros(a);
@@ -1438,9 +1438,8 @@ html_serialize(htmlDocPtr doc, xmlNodePtr root)
 	char *s = NULL;
 	const xmlChar *content;
 
-	for (n = root->children; n != NULL; n = n->next)
-		if (html_escape_script_macros(n) != 0)
-			goto done;
+	if (html_escape_script_macros(root) != 0)
+		goto done;
 	out = xmlAllocOutputBuffer(NULL);
 	if (out == NULL)
 		goto done;

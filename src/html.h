@@ -108,8 +108,8 @@ int html_resolve(const char *ref, const char *base, char **resolved);
  * (html_escape_script_macros). */
 char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
 
-/* Readies the attribute values of the elements under root (root included)
- * for libxml2's HTML writer, which leaves "&{" in them unescaped (HTML 4's
+/* Readies the attribute values of the elements under root (a document,
+ * or an element: not root's own) for libxml2's HTML writer, which leaves "&{" in them unescaped (HTML 4's
  * script macros): a reader would decode what follows once more. For a
  * document written with method html. Returns 0, or -1 when memory runs
  * out. */

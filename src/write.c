@@ -507,7 +507,6 @@ apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, co
 {
 	xsltTransformContextPtr ctxt = NULL;
 	xmlDocPtr result = NULL;
-	xmlNodePtr top;
 	xmlChar *bytes = NULL;
 	int n = 0, rc = UP_OK;
 
@@ -531,11 +530,10 @@ apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, co
 		goto done;
 	}
 	/* Method html: libxml2's writer would leave "&{" in attributes raw. */
-	for (top = result->children; result->type == XML_HTML_DOCUMENT_NODE && top != NULL; top = top->next)
-		if (html_escape_script_macros(top) != 0) {
-			rc = err_nomem(err);
-			goto done;
-		}
+	if (result->type == XML_HTML_DOCUMENT_NODE && html_escape_script_macros((xmlNodePtr)result) != 0) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	if (xsltSaveResultToString(&bytes, &n, result, f->style) != 0) {
 		rc = err_set(err, UP_ESOFTWARE, "%s: cannot serialize the result for %s: %s", f->path,
 		    doc_name, messages(w));
