@@ -286,8 +286,10 @@ def main():
     rc, err, took, untouched = run(unplanet, sb, path)
 
     class Attrs(HTMLParser):
-        got = {}
-        named = []   # index.html's attributes that name the source
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.got = {}     # the img's attributes
+            self.named = []   # index.html's attributes that name the source
 
         def handle_starttag(self, tag, attrs):
             if tag == "img":
@@ -295,12 +297,11 @@ def main():
             self.named += [v for k, v in attrs if v and v.startswith("Q ")]
 
     got = entries(os.path.join(sb, "out"))
-    reader = Attrs(convert_charrefs=True)
+    reader = Attrs()
     reader.feed(next(iter(got.values())).findtext(A + "content") if got else "")
     check("hardening: attribute values holding '&{...}' read back as written",
           rc == 0 and all(reader.got.get(k) == v for k, v in want.items()), f"{reader.got} {err}")
-    index = Attrs(convert_charrefs=True)
-    index.named = []
+    index = Attrs()
     index.feed(open(os.path.join(sb, "out", "index.html"), encoding="utf-8").read() if rc == 0 else "")
     check("hardening: ...and index.html's attributes give a source name holding '&{...}' as written",
           index.named and all(v.startswith(name) for v in index.named), f"{index.named}")
