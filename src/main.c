@@ -363,6 +363,18 @@ silent(void *ctx, const char *fmt, ...)
 	(void)fmt;
 }
 
+/* Prints each line of lines as a warning. */
+static void
+warn_lines(const char *lines)
+{
+	const char *end;
+
+	for (; *lines != '\0'; lines = *end != '\0' ? end + 1 : end) {
+		end = strchrnul(lines, '\n');
+		fprintf(stderr, "unplanet: warning: %.*s\n", (int)(end - lines), lines);
+	}
+}
+
 static int
 dump(const struct feed_set *set, const struct group_options *gopt, char **err)
 {
@@ -632,6 +644,8 @@ run(const struct settings *s, char **err)
 			    (const char *const *)s->stylesheets_at, s->n_stylesheets, &w, err);
 		if (rc != UP_OK)
 			goto done;
+		if (writer_warnings(w) != NULL && !s->quiet)
+			warn_lines(writer_warnings(w));
 		/* Lock the folder before reading its state, and hold it until the
 		 * new state is in place. */
 		rc = publish_begin(s->output, s->wait, &pub, err);

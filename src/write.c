@@ -56,6 +56,7 @@ struct writer {
 	struct format site[N_SITE_PAGES];   /* stylesheets shared where pages share one */
 	xsltSecurityPrefsPtr security;
 	struct buf messages;       /* what libxml2/libxslt said, for errors */
+	struct buf warnings;       /* what libxslt warned of while compiling */
 	char fingerprint[17];
 	unsigned long long hash;   /* over what makes the fingerprint */
 };
@@ -130,7 +131,7 @@ messages_reset(struct writer *w)
 static const char *
 messages(struct writer *w)
 {
-	const char *said = "";
+	const char *said = "no reason given";
 	char *p;
 
 	if (w->messages.data != NULL) {
@@ -139,7 +140,8 @@ messages(struct writer *w)
 				*p = ' ';
 		while (w->messages.len > 0 && w->messages.data[w->messages.len - 1] == ' ')
 			w->messages.data[--w->messages.len] = '\0';
-		said = w->messages.data;
+		if (w->messages.len > 0)
+			said = w->messages.data;
 	}
 	return said;
 }
@@ -292,6 +294,19 @@ hash_imports(struct writer *w, xsltStylesheetPtr style, char **err)
 	return rc;
 }
 
+/* The warnings libxslt counted compiling style and what it imports (an
+ * include's count in the stylesheet that includes it). */
+static int
+count_warnings(xsltStylesheetPtr style)
+{
+	xsltStylesheetPtr imp;
+	int n = style->warnings;
+
+	for (imp = style->imports; imp != NULL; imp = imp->next)
+		n += count_warnings(imp);
+	return n;
+}
+
 /* libxslt's own loader, and whether it failed to load a stylesheet that
  * one imports or includes while load_style ran. The loader has no user
  * data, hence a file-level flag; stylesheets are parsed one at a time. */
@@ -344,6 +359,16 @@ load_style(struct writer *w, struct format *f, char **err)
 		goto done;
 	}
 	doc = NULL;   /* f->style owns it now */
+	/* libxslt counts some mistakes as warnings, and goes on without the
+	 * instruction (a misspelt xsl:value-of makes nothing): say so, as
+	 * xsltproc does, or the files would silently lack it. */
+	if (count_warnings(f->style) > 0 && w->messages.len > 0) {
+		const char *said = messages(w);
+
+		if (buf_adds(&w->warnings, f->path) != 0 || buf_adds(&w->warnings, ": ") != 0 ||
+		    buf_adds(&w->warnings, said) != 0 || buf_addc(&w->warnings, '\n') != 0)
+			rc = err_nomem(err);
+	}
 done:
 	xmlFreeDoc(doc);
 	return rc;
@@ -597,6 +622,12 @@ writer_fingerprint(const struct writer *w)
 	return w->fingerprint;
 }
 
+const char *
+writer_warnings(const struct writer *w)
+{
+	return w->warnings.len > 0 ? w->warnings.data : NULL;
+}
+
 void
 writer_free(struct writer *w)
 {
@@ -623,6 +654,7 @@ writer_free(struct writer *w)
 		xmlSetGenericErrorFunc(NULL, NULL);
 		xsltSetGenericErrorFunc(NULL, NULL);
 		buf_free(&w->messages);
+		buf_free(&w->warnings);
 		free(w);
 	}
 }

@@ -79,6 +79,10 @@ int writer_apply_site(struct writer *w, size_t page, xmlDocPtr doc, char **data,
  * owned by the writer. */
 const char *writer_fingerprint(const struct writer *w);
 
+/* What libxslt warned of while compiling the stylesheets, one line per
+ * stylesheet ("PATH: what it said\n"), or NULL. Owned by the writer. */
+const char *writer_warnings(const struct writer *w);
+
 void writer_free(struct writer *w);
 
 #endif

@@ -225,6 +225,34 @@ expect_grep "failing stylesheet is named" "$T/err" "fails.xsl: stylesheet failed
 snapshot "$D" >"$T/after"
 expect_same "failing stylesheet leaves DIR unchanged" "$T/before" "$T/after"
 
+# ...and one that stops with nothing to say still says why.
+sed 's|no Real Python here||' "$T/fails.xsl" >"$T/mute.xsl"
+expect_exit "stylesheet stopping with an empty message: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/mute.xsl" "$T/changed.html"
+expect_grep "...and the message says there was no reason" "$T/err" "mute.xsl: stylesheet failed on authors/[a-z-]+\.mute: no reason given\$"
+
+# libxslt compiles a misspelt instruction to nothing, with a warning
+# only: the user sees it, as with xsltproc; cron (-q) does not.
+cat >"$T/typo.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text"/>
+  <xsl:template match="/feed"><xsl:vlaue-of select="title"/></xsl:template>
+</xsl:stylesheet>
+XSL
+rm -rf "$T/typo"
+expect_exit "stylesheet with a misspelt instruction: exit 0" 0 "$UNPLANET" -o "$T/typo" -s "$T/typo.xsl" "$SAMPLE"
+expect_grep "...with a warning naming the file, line and instruction" "$T/err" \
+	"^unplanet: warning: $T/typo.xsl: compilation error: file .*typo.xsl line 3 element vlaue-of .*unknown xsl:vlaue-of\$"
+printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:import href="typo.xsl"/></xsl:stylesheet>\n' >"$T/imports-typo.xsl"
+expect_exit "stylesheet importing one with a misspelt instruction: exit 0" 0 \
+	"$UNPLANET" -o "$T/typo" -s "$T/imports-typo.xsl" "$SAMPLE"
+expect_grep "...with the warning, under the name of the one given" "$T/err" \
+	"^unplanet: warning: $T/imports-typo.xsl: compilation error: file .*typo.xsl line 3 element vlaue-of"
+expect_exit "...run again with -q: exit 0" 0 "$UNPLANET" -q -o "$T/typo" -s "$T/typo.xsl" "$SAMPLE"
+expect_empty "...and -q prints nothing" "$T/err"
+expect_exit "the built-in stylesheets: exit 0" 0 "$UNPLANET" -o "$T/typo" "$SAMPLE"
+expect_empty "...and libxslt warns of nothing in them" "$T/err"
+
 printf '<not-xslt/>\n' >"$T/bogus.xsl"
 expect_exit "not a stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/bogus.xsl" "$SAMPLE"
 expect_grep "not a stylesheet is named" "$T/err" "bogus.xsl: not a usable XSLT stylesheet"
