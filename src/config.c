@@ -74,9 +74,11 @@ append_size(size_t **list, size_t *n, size_t item)
 	return rc;
 }
 
-/* Compiles text and appends it to a pattern list. */
+/* Compiles text and appends it to a pattern list. what names the
+ * setting in messages ("exclude", "topic Django"), which on the command
+ * line is all that tells one pattern from another. */
 static int
-add_pattern(struct pattern ***list, size_t *n, const char *text, char **why)
+add_pattern(struct pattern ***list, size_t *n, const char *what, const char *text, char **why)
 {
 	char *reason = NULL;
 	struct pattern *p;
@@ -84,13 +86,13 @@ add_pattern(struct pattern ***list, size_t *n, const char *text, char **why)
 
 	/* It would match every entry: an exclusion would empty every feed. */
 	if (text[0] == '\0') {
-		*why = strdup(EMPTY_PATTERN);
+		*why = buf_concat(what, ": " EMPTY_PATTERN, NULL);
 		goto done;
 	}
 	p = pattern_compile(text, &reason);
 	if (p == NULL) {
 		/* No reason: memory ran out (*why NULL says so). */
-		*why = reason != NULL ? fail("invalid pattern '%s': %s", text, reason) : NULL;
+		*why = reason != NULL ? buf_concat(what, ": invalid pattern '", text, "': ", reason, NULL) : NULL;
 		goto done;
 	}
 	if (append(list, n, p) != 0) {
@@ -314,7 +316,7 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 	} else if (strcmp(key, "topic") == 0) {
 		const char *eq = strchr(value, '='), *pattern = eq != NULL ? eq + 1 + strspn(eq + 1, " \t") : NULL;
 		struct topic *t;
-		char *name;
+		char *name, *what;
 
 		/* "Django = django" reads as "Django=django", as in the file. */
 		if (eq == NULL || eq == value || *pattern == '\0') {
@@ -328,17 +330,19 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 			*why = fail("topic needs NAME=PATTERN: '%s'", value, NULL);
 			goto done;
 		}
-		if (name == NULL || (t = find_topic(s, name, 1)) == NULL) {
+		what = name != NULL ? buf_concat("topic ", name, NULL) : NULL;
+		if (what == NULL || (t = find_topic(s, name, 1)) == NULL) {
 			free(name);
+			free(what);
 			*why = NULL;
 			goto done;
 		}
 		free(name);
-		rc = add_pattern(&t->match, &t->n_match, pattern, why);
-	} else if (strcmp(key, "exclude") == 0) {
-		rc = add_pattern(&s->exclude, &s->n_exclude, value, why);
-	} else if (strcmp(key, "only") == 0) {
-		rc = add_pattern(&s->only, &s->n_only, value, why);
+		rc = add_pattern(&t->match, &t->n_match, what, pattern, why);
+		free(what);
+	} else if (strcmp(key, "exclude") == 0 || strcmp(key, "only") == 0) {
+		rc = key[0] == 'e' ? add_pattern(&s->exclude, &s->n_exclude, key, value, why) :
+		    add_pattern(&s->only, &s->n_only, key, value, why);
 	} else {
 		rc = -1;
 	}
@@ -811,9 +815,9 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		if (t == NULL)
 			rc = bad(r, NULL);
 		else if (strcmp(key, "match") == 0)
-			rc = add_pattern(&t->match, &t->n_match, value, &why) == 0 ? 1 : bad(r, why);
+			rc = add_pattern(&t->match, &t->n_match, key, value, &why) == 0 ? 1 : bad(r, why);
 		else if (strcmp(key, "exclude") == 0)
-			rc = add_pattern(&t->exclude, &t->n_exclude, value, &why) == 0 ? 1 : bad(r, why);
+			rc = add_pattern(&t->exclude, &t->n_exclude, key, value, &why) == 0 ? 1 : bad(r, why);
 		else if (strcmp(key, "title") == 0)
 			rc = set_field(r, section, key, &t->title, value);
 		else if (strcmp(key, "description") == 0)

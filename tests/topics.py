@@ -541,11 +541,14 @@ slug = django-and-caktus
     rc, err = run(unplanet, "-c", os.path.join(work, "missing.ini"), SAMPLE)
     check("config error: missing file exits 78 naming it", rc == 78 and "missing.ini" in err, err)
     rc, err = run(unplanet, "--topic", "Broken=(", SAMPLE)
-    check("invalid --topic pattern: exit 64 with the reason", rc == 64 and "invalid pattern '('" in err, err)
+    check("invalid --topic pattern: exit 64 with the reason, naming the topic",
+          rc == 64 and "topic Broken: invalid pattern '('" in err, err)
     rc, err = run(unplanet, "--topic", "no-equals-sign", SAMPLE)
     check("--topic without NAME=: exit 64", rc == 64 and "NAME=PATTERN" in err, err)
     rc, err = run(unplanet, "--exclude", "[z-a]", SAMPLE)
-    check("invalid --exclude pattern: exit 64", rc == 64 and "invalid pattern" in err, err)
+    check("invalid --exclude pattern: exit 64, naming the setting", rc == 64 and "exclude: invalid pattern" in err, err)
+    rc, err = run(unplanet, "--only", "(", SAMPLE)
+    check("invalid --only pattern: exit 64, naming the setting", rc == 64 and "only: invalid pattern '('" in err, err)
 
     # The sample configuration is valid and documents every [unplanet] key.
     sample = os.path.join(HERE, "..", "samples", "unplanet.ini")
