@@ -387,8 +387,11 @@ hash_style(struct writer *w, const char *name, const struct format *f, char **er
 	return rc;
 }
 
+/* Adds the stylesheet at path as a format. name_rc is the status for a
+ * name that cannot be a format's: a usage error on the command line, a
+ * configuration error when a file named it. */
 static int
-add_format(struct writer *w, const char *path, char **err)
+add_format(struct writer *w, const char *path, int name_rc, char **err)
 {
 	struct format *f;
 	char *name;
@@ -397,12 +400,12 @@ add_format(struct writer *w, const char *path, char **err)
 
 	name = writer_format_name(path);
 	if (name == NULL) {
-		rc = errno == ENOMEM ? err_nomem(err) : err_set(err, UP_EUSAGE, "%s: " WRITER_NAME_RULE, path);
+		rc = errno == ENOMEM ? err_nomem(err) : err_set(err, name_rc, "%s: " WRITER_NAME_RULE, path);
 		goto done;
 	}
 	for (i = 0; i < w->n; i++) {
 		if (strcmp(w->formats[i].name, name) == 0) {
-			rc = err_set(err, UP_EUSAGE, "%s: a format named \"%s\" is already written by %s",
+			rc = err_set(err, name_rc, "%s: a format named \"%s\" is already written by %s",
 			    path, w->formats[i].name, w->formats[i].path);
 			goto done;
 		}
@@ -468,12 +471,14 @@ writer_new(const char *xslt_dir, const char *const *extra, const char *const *ex
 	for (i = 0; rc == UP_OK && i < sizeof builtin_formats / sizeof builtin_formats[0]; i++) {
 		char *path = buf_concat(xslt_dir, "/", builtin_formats[i], ".xsl", NULL);
 
-		rc = path != NULL ? add_format(w, path, err) : err_nomem(err);
+		rc = path != NULL ? add_format(w, path, UP_EUSAGE, err) : err_nomem(err);
 		free(path);
 	}
 	for (i = 0; rc == UP_OK && i < n; i++) {
-		rc = add_format(w, extra[i], err);
-		if (rc != UP_OK && rc != UP_ESOFTWARE && extra_at != NULL && extra_at[i] != NULL && *err != NULL) {
+		int from_file = extra_at != NULL && extra_at[i] != NULL;
+
+		rc = add_format(w, extra[i], from_file ? UP_ECONFIG : UP_EUSAGE, err);
+		if (rc != UP_OK && rc != UP_ESOFTWARE && from_file && *err != NULL) {
 			char *why = *err;
 
 			*err = NULL;

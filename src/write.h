@@ -34,7 +34,8 @@ struct writer;
  * stylesheets in extra (paths), then the site pages' stylesheets. A
  * stylesheet that does not parse, or two formats with the same name, is an
  * error naming the file; extra_at (NULL, or n entries, each NULL or a
- * config file's "FILE:LINE" that named that stylesheet) goes before it. */
+ * config file's "FILE:LINE" that named that stylesheet) goes before it,
+ * and makes two formats of one name a configuration error (UP_ECONFIG). */
 int writer_new(const char *xslt_dir, const char *const *extra, const char *const *extra_at, size_t n,
     struct writer **out, char **err);
 
