@@ -1688,6 +1688,7 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root = doc != NULL ? xmlNewDocNode(doc, NULL, (const xmlChar *)"directory", NULL) : NULL, n;
 	time_t updated = set->newest, t;   /* when no feed listed has entries */
+	char *base;
 	size_t i;
 	int ok = 0, any;
 
@@ -1699,11 +1700,14 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 			updated = t;
 			any = 1;
 		}
-	ok = xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") != NULL &&
+	/* Ending in '/', as given or not, so concat(base-url, path) works. */
+	base = buf_concat(base_url != NULL ? base_url : "", base_separator(base_url), NULL);
+	ok = base != NULL && xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") != NULL &&
 	    add_text(root, "title", set->page->title) != NULL &&
 	    add_text(root, "link", set->page->link != NULL ? set->page->link : "") != NULL &&
-	    add_text(root, "base-url", base_url != NULL ? base_url : "") != NULL &&
+	    add_text(root, "base-url", base) != NULL &&
 	    add_date(root, "updated", updated) != NULL;
+	free(base);
 	if (ok) {
 		n = add_text(root, "generator", "unplanet");
 		ok = n != NULL && xmlNewProp(n, (const xmlChar *)"version", (const xmlChar *)VERSION) != NULL;

@@ -98,6 +98,8 @@ expect_grep "Atom self link under --base-url" "$T/based/authors/pypy.atom" \
 	'rel="self" type="application/atom\+xml" href="https://feeds.example.org/planet/authors/pypy.atom"'
 expect_grep "Atom id under --base-url" "$T/based/authors/pypy.atom" \
 	'<id>https://feeds.example.org/planet/authors/pypy</id>'
+expect_grep "the directory document's base-url ends in '/', given without" "$T/based/.unplanet/cache/directory.xml" \
+	"<base-url>https://feeds.example.org/planet/</base-url>"
 expect_grep "RSS self link under --base-url" "$T/based/authors/pypy.rss" \
 	'href="https://feeds.example.org/planet/authors/pypy.rss"'
 
