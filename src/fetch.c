@@ -150,6 +150,13 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 			    "https://%s/)", name, source);
 			goto done;
 		}
+		/* "http:/x", "https:x.org": a URL mistyped, not a file. */
+		if (fd < 0 && errno == ENOENT && (strncasecmp(source, "http:", 5) == 0 ||
+		    strncasecmp(source, "https:", 6) == 0)) {
+			rc = err_set(err, UP_ENOINPUT, "%s: no such file (a URL starts with http:// or https://)",
+			    name);
+			goto done;
+		}
 		if (fd < 0) {
 			rc = err_set(err, UP_ENOINPUT, "%s: cannot open: %s", name, strerror(errno));
 			goto done;

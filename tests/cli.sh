@@ -260,6 +260,8 @@ expect_exit "not a stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/bogus.xsl"
 expect_grep "not a stylesheet is named" "$T/err" "bogus.xsl: not a usable XSLT stylesheet"
 expect_exit "a host name given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" planetpython.org
 expect_grep "...suggesting its URL" "$T/err" "planetpython.org: no such file \(for the web page, give its URL: https://planetpython.org/\)"
+expect_exit "a URL missing a slash, taken for a file: exit 66" 66 "$UNPLANET" -o "$T/host" http:/planetpython.org/
+expect_grep "...saying what a URL starts with" "$T/err" "http:/planetpython.org/: no such file \(a URL starts with http:// or https://\)"
 expect_exit "an empty page: exit 65" 65 sh -c '"$1" -o "$2" - </dev/null' sh "$UNPLANET" "$T/empty"
 expect_grep "...saying it is empty" "$T/err" "<stdin>: is empty, not a page"
 expect_exit "stylesheet missing: exit 66" 66 "$UNPLANET" -o "$D" -s "$T/none.xsl" "$SAMPLE"
