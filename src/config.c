@@ -299,7 +299,8 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 		}
 	} else if (strcmp(key, "max-size") == 0) {
 		if (parse_size(value, &s->max_size) != 0)
-			*why = fail("max-size needs a size in bytes, with an optional k, M or G (32M): '%s'", value, NULL);
+			*why = fail("max-size needs a size in bytes, 1 to 1024G, with an optional k, M or G "
+			    "(32M): '%s'", value, NULL);
 		else
 			rc = 0;
 	} else if (strcmp(key, "force") == 0 || strcmp(key, "wait") == 0 || strcmp(key, "dump") == 0 ||
