@@ -294,19 +294,6 @@ hash_imports(struct writer *w, xsltStylesheetPtr style, char **err)
 	return rc;
 }
 
-/* The warnings libxslt counted compiling style and what it imports (an
- * include's count in the stylesheet that includes it). */
-static int
-count_warnings(xsltStylesheetPtr style)
-{
-	xsltStylesheetPtr imp;
-	int n = style->warnings;
-
-	for (imp = style->imports; imp != NULL; imp = imp->next)
-		n += count_warnings(imp);
-	return n;
-}
-
 /* libxslt's own loader, and whether it failed to load a stylesheet that
  * one imports or includes while load_style ran. The loader has no user
  * data, hence a file-level flag; stylesheets are parsed one at a time. */
@@ -359,10 +346,11 @@ load_style(struct writer *w, struct format *f, char **err)
 		goto done;
 	}
 	doc = NULL;   /* f->style owns it now */
-	/* libxslt counts some mistakes as warnings, and goes on without the
-	 * instruction (a misspelt xsl:value-of makes nothing): say so, as
-	 * xsltproc does, or the files would silently lack it. */
-	if (count_warnings(f->style) > 0 && w->messages.len > 0) {
+	/* libxslt takes some mistakes for warnings, and goes on without the
+	 * instruction (a misspelt xsl:value-of makes nothing): say what it
+	 * said, as xsltproc does, or the files would silently lack it. Not
+	 * by its warning count, which some (in xsl:attribute-set) miss. */
+	if (w->messages.len > 0) {
 		const char *said = messages(w);
 
 		if (buf_adds(&w->warnings, f->path) != 0 || buf_adds(&w->warnings, ": ") != 0 ||

@@ -250,6 +250,16 @@ expect_exit "stylesheet importing one with a misspelt instruction: exit 0" 0 \
 	"$UNPLANET" -o "$T/typo" -s "$T/imports-typo.xsl" "$SAMPLE"
 expect_grep "...with the warning, under the name of the one given" "$T/err" \
 	"^unplanet: warning: $T/imports-typo.xsl: compilation error: file .*typo.xsl line 3 element vlaue-of"
+# libxslt counts no warning for this one, but says it.
+cat >"$T/attrset.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:attribute-set name="a"><xsl:atribute name="x">1</xsl:atribute></xsl:attribute-set>
+  <xsl:template match="/feed"><r xsl:use-attribute-sets="a"/></xsl:template>
+</xsl:stylesheet>
+XSL
+expect_exit "stylesheet with a misspelt instruction in an attribute set: exit 0" 0 \
+	"$UNPLANET" -o "$T/typo" -s "$T/attrset.xsl" "$SAMPLE"
+expect_grep "...with the warning" "$T/err" "^unplanet: warning: $T/attrset.xsl: .*unexpected child xsl:atribute"
 expect_exit "...run again with -q: exit 0" 0 "$UNPLANET" -q -o "$T/typo" -s "$T/typo.xsl" "$SAMPLE"
 expect_empty "...and -q prints nothing" "$T/err"
 expect_exit "the built-in stylesheets: exit 0" 0 "$UNPLANET" -o "$T/typo" "$SAMPLE"
