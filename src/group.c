@@ -35,8 +35,9 @@ struct candidate {
 	size_t order;                    /* position on the page or in the archive */
 };
 
-/* A source's site link without its http: or https: scheme: a site that
- * moves to https stays the same source, and keeps its feed. */
+/* A link without its http: or https: scheme: a site that moves to https
+ * stays the same source, and keeps its feed, and its posts stay the same
+ * posts, with their ids. */
 static const char *
 site(const char *link)
 {
@@ -219,10 +220,11 @@ entry_id(const struct entry *e)
 	return e->id;
 }
 
+/* What a post is known by in the archive: its permalink, either scheme. */
 static const char *
 entry_link(const struct entry *e)
 {
-	return e->link;
+	return site(e->link);
 }
 
 /* Where the entries of sorted[0..n) (sorted by key) whose key is value
@@ -980,22 +982,22 @@ struct known_posts {
 static int
 record_post(struct known_posts *k, struct entry *e)
 {
-	const char *title = known_title(e);
+	const char *title = known_title(e), *link = entry_link(e);
 	char date[32], digest[17];
 
 	snprintf(date, sizeof date, "%lld", (long long)e->shown);
 	if (title[0] == '\0')
 		content_digest(e, digest);
-	return (xmlHashLookup(k->links, (const xmlChar *)e->link) == NULL &&
-	    xmlHashAddEntry(k->links, (const xmlChar *)e->link, e) != 0) ||
-	    (xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)title, (const xmlChar *)date) == NULL &&
-	    xmlHashAddEntry3(k->exact, (const xmlChar *)e->link, (const xmlChar *)title, (const xmlChar *)date, e) != 0) ||
-	    (title[0] != '\0' && xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)title) == NULL &&
-	    xmlHashAddEntry2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)title, e) != 0) ||
-	    (xmlHashLookup2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date) == NULL &&
-	    xmlHashAddEntry2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date, e) != 0) ||
-	    (title[0] == '\0' && xmlHashLookup2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest) == NULL &&
-	    xmlHashAddEntry2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest, e) != 0) ? -1 : 0;
+	return (xmlHashLookup(k->links, (const xmlChar *)link) == NULL &&
+	    xmlHashAddEntry(k->links, (const xmlChar *)link, e) != 0) ||
+	    (xmlHashLookup3(k->exact, (const xmlChar *)link, (const xmlChar *)title, (const xmlChar *)date) == NULL &&
+	    xmlHashAddEntry3(k->exact, (const xmlChar *)link, (const xmlChar *)title, (const xmlChar *)date, e) != 0) ||
+	    (title[0] != '\0' && xmlHashLookup2(k->by_title, (const xmlChar *)link, (const xmlChar *)title) == NULL &&
+	    xmlHashAddEntry2(k->by_title, (const xmlChar *)link, (const xmlChar *)title, e) != 0) ||
+	    (xmlHashLookup2(k->by_date, (const xmlChar *)link, (const xmlChar *)date) == NULL &&
+	    xmlHashAddEntry2(k->by_date, (const xmlChar *)link, (const xmlChar *)date, e) != 0) ||
+	    (title[0] == '\0' && xmlHashLookup2(k->by_content, (const xmlChar *)link, (const xmlChar *)digest) == NULL &&
+	    xmlHashAddEntry2(k->by_content, (const xmlChar *)link, (const xmlChar *)digest, e) != 0) ? -1 : 0;
 }
 
 /* The known post e is, by permalink and the same title and date, else
@@ -1007,17 +1009,17 @@ static const struct entry *
 known_post(const struct known_posts *k, const struct entry *e, int strong)
 {
 	const struct entry *p;
-	const char *title = known_title(e);
+	const char *title = known_title(e), *link = entry_link(e);
 	char date[32], digest[17];
 
 	snprintf(date, sizeof date, "%lld", (long long)e->shown);
-	if ((p = xmlHashLookup3(k->exact, (const xmlChar *)e->link, (const xmlChar *)title, (const xmlChar *)date)) == NULL &&
+	if ((p = xmlHashLookup3(k->exact, (const xmlChar *)link, (const xmlChar *)title, (const xmlChar *)date)) == NULL &&
 	    (title[0] == '\0' ||
-	    (p = xmlHashLookup2(k->by_title, (const xmlChar *)e->link, (const xmlChar *)title)) == NULL) && !strong)
-		p = xmlHashLookup2(k->by_date, (const xmlChar *)e->link, (const xmlChar *)date);
+	    (p = xmlHashLookup2(k->by_title, (const xmlChar *)link, (const xmlChar *)title)) == NULL) && !strong)
+		p = xmlHashLookup2(k->by_date, (const xmlChar *)link, (const xmlChar *)date);
 	if (p == NULL && title[0] == '\0' && !strong) {
 		content_digest(e, digest);
-		p = xmlHashLookup2(k->by_content, (const xmlChar *)e->link, (const xmlChar *)digest);
+		p = xmlHashLookup2(k->by_content, (const xmlChar *)link, (const xmlChar *)digest);
 	}
 	return p;
 }
@@ -1025,7 +1027,7 @@ known_post(const struct known_posts *k, const struct entry *e, int strong)
 static int
 by_link(const void *a, const void *b)
 {
-	return strcmp((*(const struct entry *const *)a)->link, (*(const struct entry *const *)b)->link);
+	return strcmp(entry_link(*(const struct entry *const *)a), entry_link(*(const struct entry *const *)b));
 }
 
 /* The archive's posts in *sorted (malloc'd), in cmp's order. */
@@ -1072,14 +1074,15 @@ edited_post(const struct known_posts *k, const struct entry *const *archived, si
 {
 	const struct entry *best = NULL;
 	unsigned long long hash = content_hash(e);
-	size_t i, lo = first_with(archived, n, entry_link, e->link);
+	const char *link = entry_link(e);
+	size_t i, lo = first_with(archived, n, entry_link, link);
 	int shared = 0;
 
 	/* Copies of one post (in the archives of sources a rule merges)
 	 * share its id: other ids are other posts. */
-	for (i = lo; !shared && i < n && strcmp(archived[i]->link, e->link) == 0; i++)
+	for (i = lo; !shared && i < n && strcmp(entry_link(archived[i]), link) == 0; i++)
 		shared = strcmp(archived[i]->id, archived[lo]->id) != 0;
-	for (; lo < n && strcmp(archived[lo]->link, e->link) == 0; lo++) {
+	for (; lo < n && strcmp(entry_link(archived[lo]), link) == 0; lo++) {
 		const struct entry *a = archived[lo];
 
 		if (renamed_or_same_source(a, e) && a->shown > oldest &&
@@ -1157,7 +1160,7 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 		    claimant != e && (known < page->entries || known >= page->entries + page->n_entries) &&
 		    strcmp(known_title(claimant), known_title(e)) != 0 && claimant->published != e->published)
 			known = NULL;
-		if (known == NULL && xmlHashLookup(k.links, (const xmlChar *)e->link) != NULL) {
+		if (known == NULL && xmlHashLookup(k.links, (const xmlChar *)entry_link(e)) != NULL) {
 			if (archived == NULL && sort_archive(archive, by_link, &archived, &n_archived) != 0)
 				goto done;
 			known = edited_post(&k, archived, n_archived, e,

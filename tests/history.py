@@ -279,7 +279,7 @@ def main():
     # A post without a permalink keeps one entry, run after run.
     e = os.path.join(work, "nolink")
     sys.path.insert(0, HERE)
-    from hostile import ALICE, Post, page
+    from hostile import ALICE, BOB, Post, page
     p = Post(1, ALICE, b"<p>START no permalink END</p>")
     p.link = ""
     open(os.path.join(work, "nolink.html"), "wb").write(page([p]))
@@ -289,10 +289,27 @@ def main():
            for x in ET.parse(f).getroot().findall(A + "entry")]
     check("history: a post without a permalink stays one entry over three runs",
           rc == 0 and len(ids) == 1 and ids[0].startswith("urn:unplanet:entry:"), f"{ids} {err}")
+    # A blog that moves to https: its posts come back with https
+    # permalinks. Each stays one entry, with its id (a reader would show it
+    # twice otherwise), its link now https, its dates as they were.
+    mv = os.path.join(work, "https")
+    for k, scheme in enumerate(("http", "https")):
+        posts = [Post(n, BOB, b"<p>START moved END</p>", title=n != 3, hour=9 + n) for n in (1, 2, 3)]
+        for q in posts:
+            q.link = q.link.replace("https://", scheme + "://", 1)
+        open(os.path.join(work, f"https{k}.html"), "wb").write(page(posts))
+        rc, err = run(unplanet, "-o", mv, os.path.join(work, f"https{k}.html"))
+        got = [(x.findtext(A + "id"), x.find(A + "link").get("href"), x.findtext(A + "updated"))
+               for x in ET.parse(os.path.join(mv, "authors", "bob.atom")).getroot().findall(A + "entry")]
+        if k == 0:
+            before = got
+    check("history: posts whose permalinks move to https stay one entry each, with their ids and dates",
+          rc == 0 and len(got) == 3 and [g[0] for g in got] == [b[0] for b in before] and
+          [g[2] for g in got] == [b[2] for b in before] and all(b[1].startswith("http://") for b in before) and
+          all(g[1] == b[1].replace("http://", "https://", 1) for g, b in zip(got, before)), f"{before} {got} {err}")
     # An untitled post the Planet re-dates keeps its id and its one entry,
     # also once the page's oldest post is newer than its first date (the
     # archive keeps that date; the post has no title to be known by).
-    from hostile import BOB
     un = os.path.join(work, "untitled-redated")
     for k, hour in enumerate((9, 10)):
         p = Post(1, BOB, b"<p>START untitled, re-dated END</p>", title=False, hour=hour)

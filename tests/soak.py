@@ -4,9 +4,10 @@
 Runs unplanet many times in sequence on one output folder, on a Planet page
 that evolves as a real one does (posts arrive and drop off, get edited,
 retitled, re-dated; sources are renamed, vanish and come back, move between
-http and https; a podcast whose episodes share a permalink), with the
-settings changing now and then (topics, --exclude, --keep, a -c file whose
-[source] sections merge renamed sources), some runs killed with SIGKILL, and
+http and https, their posts' permalinks with them; a podcast whose episodes
+share a permalink), with the settings changing now and then (topics,
+--exclude, --keep, a -c file whose [source] sections merge renamed
+sources), some runs killed with SIGKILL, and
 checks after every run, from the files alone, what must hold for ever:
 
   every feed parses (Atom, RSS, JSON, OPML; feedparser now and then); ids
@@ -190,8 +191,13 @@ class World:
         if r.random() < 0.02:
             k = r.choice(sorted({p["src"] for p in on}))
             s = self.sources[k]
-            s["site"] = s["site"].replace("https:", "http:", 1) if s["site"].startswith("https:") else \
-                s["site"].replace("http:", "https:", 1)
+            def flip(url):
+                return url.replace("https:", "http:", 1) if url.startswith("https:") else url.replace("http:", "https:", 1)
+            # A blog that moves to https moves its posts' permalinks too.
+            s["site"] = flip(s["site"])
+            for p in self.posts:
+                if p["src"] == k:
+                    p["link"] = flip(p["link"])
             self.log.append((self.step, "scheme", s["name"], s["site"]))
         return None
 
