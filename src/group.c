@@ -39,7 +39,7 @@ struct candidate {
  * stays the same source, and keeps its feed, and its posts stay the same
  * posts, with their ids. */
 static const char *
-site(const char *link)
+without_scheme(const char *link)
 {
 	const char *rest = link;
 
@@ -56,7 +56,7 @@ static int
 rule_fits(const struct source_rule *r, const char *name, const char *link)
 {
 	return strcmp(r->name, name) == 0 &&
-	    (r->link == NULL || (link != NULL && strcmp(site(r->link), site(link)) == 0));
+	    (r->link == NULL || (link != NULL && strcmp(without_scheme(r->link), without_scheme(link)) == 0));
 }
 
 /* The [source] rule for an entry's source: the first that fits. */
@@ -77,7 +77,7 @@ static int
 same_source(const struct entry *a, const struct entry *b)
 {
 	return strcmp(a->source_name, b->source_name) == 0 &&
-	    strcmp(site(a->source_link), site(b->source_link)) == 0;
+	    strcmp(without_scheme(a->source_link), without_scheme(b->source_link)) == 0;
 }
 
 /* Whether two entries may come from one source that the Planet renamed
@@ -86,7 +86,7 @@ static int
 renamed_or_same_source(const struct entry *a, const struct entry *b)
 {
 	return strcmp(a->source_name, b->source_name) == 0 ||
-	    (a->source_link[0] != '\0' && strcmp(site(a->source_link), site(b->source_link)) == 0);
+	    (a->source_link[0] != '\0' && strcmp(without_scheme(a->source_link), without_scheme(b->source_link)) == 0);
 }
 
 /* The tie-break of both sorts: page before archive, then their own order. */
@@ -111,7 +111,7 @@ by_feed(const void *a, const void *b)
 	if (sx != NULL || sy != NULL)
 		c = sx == NULL ? 1 : sy == NULL ? -1 : strcmp(sx, sy);
 	else if ((c = strcmp(x->e->source_name, y->e->source_name)) == 0)
-		c = strcmp(site(x->e->source_link), site(y->e->source_link));
+		c = strcmp(without_scheme(x->e->source_link), without_scheme(y->e->source_link));
 	return c != 0 ? c : page_then_order(x, y);
 }
 
@@ -224,7 +224,7 @@ entry_id(const struct entry *e)
 static const char *
 entry_link(const struct entry *e)
 {
-	return site(e->link);
+	return without_scheme(e->link);
 }
 
 /* Where the entries of sorted[0..n) (sorted by key) whose key is value
