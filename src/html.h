@@ -109,10 +109,10 @@ int html_resolve(const char *ref, const char *base, char **resolved);
 char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
 
 /* Readies the attribute values of the elements under root (a document,
- * or an element: not root's own) for libxml2's HTML writer, which leaves "&{" in them unescaped (HTML 4's
- * script macros): a reader would decode what follows once more. For a
- * document written with method html. Returns 0, or -1 when memory runs
- * out. */
+ * or an element: not root's own) for libxml2's HTML writer, which leaves
+ * "&{" in them unescaped (HTML 4's script macros): a reader would decode
+ * what follows once more. For a document written with method html.
+ * Returns 0, or -1 when memory runs out. */
 int html_escape_script_macros(xmlNodePtr root);
 
 #endif
