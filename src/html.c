@@ -1416,6 +1416,27 @@ done:
 	return rc;
 }
 
+char *
+html_base_href(const char *s, size_t n)
+{
+	htmlDocPtr doc = html_parse_fragment(s, n);
+	xmlNodePtr root, e;
+	xmlChar *href = NULL;
+	char *out = NULL;
+
+	if (doc == NULL || (root = html_fragment_root(doc)) == NULL)
+		goto done;
+	for (e = root->children; e != NULL && href == NULL; e = next_node(e, root, 1, NULL, NULL))
+		if (is_named(e, "base") && xmlHasProp(e, (const xmlChar *)"href") != NULL &&
+		    (href = xmlGetProp(e, (const xmlChar *)"href")) == NULL)
+			goto done;
+	out = strdup(href != NULL ? (const char *)href : "");
+done:
+	xmlFree(href);
+	xmlFreeDoc(doc);
+	return out;
+}
+
 int
 html_escape_script_macros(xmlNodePtr root)
 {

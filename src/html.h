@@ -62,6 +62,11 @@ char *html_fragment_text(const char *s, size_t n);
  * it when no letter, digit or '=' follows (as browsers do); malloc'd. */
 char *html_decode_attr(const char *s, size_t n);
 
+/* The href of the first <base> element that has one in the markup
+ * s[0..n) (a page's head), references decoded, as written: malloc'd, ""
+ * when there is none, NULL when memory runs out. */
+char *html_base_href(const char *s, size_t n);
+
 /* Gets a post's tree ready in one walk, and returns its visible text (as
  * html_text; malloc'd, NULL when memory runs out): sanitizes it by the
  * allowlist (see html.c: elements dropped or unwrapped, event handler and

@@ -1529,21 +1529,31 @@ done:
 	return rc;
 }
 
+/* Where the page's head ends: at "</head>", "<body" or the first day's
+ * "<h2>", whichever comes first; else at end. What the head says is
+ * looked for there only, never in a post: an SVG's <title> is no name, a
+ * <base> in a blog's HTML no base for the page. */
+static const char *
+head_end(const char *p, const char *end)
+{
+	const char *stops[] = { "</head>", "<body", "<h2>" }, *hit;
+	size_t i;
+
+	for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
+		if ((hit = find(p, end, stops[i], NULL)) != NULL)
+			end = hit;
+	return end;
+}
+
 /* The page's <title>; when it has none, the host of its URL, else
- * "Planet": feeds, OPML and the directory page all need a name for it.
- * It is looked for in the page's head (before "</head>", "<body" or the
- * first day's "<h2>"), never in a post: an SVG's <title> is no name. */
+ * "Planet": feeds, OPML and the directory page all need a name for it. */
 static char *
 page_title(const char *p, const char *end, const char *url)
 {
-	const char *t, *close, *head_end;
+	const char *t, *close;
 	char *title = NULL;
 	xmlURIPtr uri;
 
-	if ((head_end = find(p, end, "</head>", NULL)) != NULL ||
-	    (head_end = find(p, end, "<body", NULL)) != NULL ||
-	    (head_end = find(p, end, "<h2>", NULL)) != NULL)
-		end = head_end;
 	t = find(p, end, "<title>", NULL);
 	if (t != NULL && (close = find(t + 7, limit(t + 7, end), "</title>", NULL)) != NULL) {
 		title = html_fragment_text(t + 7, (size_t)(close - t - 7));
@@ -1558,6 +1568,42 @@ done:
 	return title;
 }
 
+/* The URL the page's links are relative to, in *base: its head's <base
+ * href>, resolved against url (HTML's document base URL), when that is an
+ * http(s) URL; else NULL, for url. 0, or -1 when memory runs out. */
+static int
+page_base(const char *p, const char *head, const char *url, char **base)
+{
+	const char *tag;
+	char *href = NULL, *link = NULL;
+	int rc = -1;
+
+	*base = NULL;
+	for (tag = p; (tag = memchr(tag, '<', (size_t)(head - tag))) != NULL; tag++)
+		if ((size_t)(head - tag) > 5 && strncasecmp(tag + 1, "base", 4) == 0)
+			break;
+	if (tag == NULL) {   /* the usual page: no need to parse its head */
+		rc = 0;
+		goto done;
+	}
+	if ((href = html_base_href(p, (size_t)(head - p))) == NULL)
+		goto done;
+	if (href[0] != '\0') {
+		link = web_link(href, url);
+		href = NULL;
+		if (link == NULL)
+			goto done;
+		/* web_link gives an IRI; libxml2 resolves against URIs only. */
+		if (link[0] != '\0' && (*base = html_escape_url(link)) == NULL)
+			goto done;
+	}
+	rc = 0;
+done:
+	free(href);
+	free(link);
+	return rc;
+}
+
 int
 read_page(const char *data, size_t len, const char *name, const char *url,
     const char *charset, struct page **out, char **err)
@@ -1565,7 +1611,8 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	struct buf clean = { 0 };
 	struct page *page = NULL;
 	struct scanner sc = { 0 };
-	const char *p = NULL, *start, *end;
+	const char *p = NULL, *start, *end, *head;
+	char *base = NULL;
 	size_t n = 0;
 	int rc;
 
@@ -1608,13 +1655,15 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 		rc = err_nomem(err);
 		goto done;
 	}
-	if ((page->title = page_title(p, p + n, url)) == NULL ||
-	    (url != NULL && (page->link = strdup(url)) == NULL)) {
+	head = head_end(p, p + n);
+	if ((page->title = page_title(p, head, url)) == NULL ||
+	    (url != NULL && (page->link = strdup(url)) == NULL) || page_base(p, head, url, &base) != 0) {
 		rc = err_nomem(err);
 		goto done;
 	}
-	rc = frame_posts(&sc, start, page, url, err);
+	rc = frame_posts(&sc, start, page, base != NULL ? base : url, err);
 done:
+	free(base);
 	buf_free(&clean);
 	if (sc.html != NULL)
 		htmlFreeParserCtxt(sc.html);

@@ -27,8 +27,8 @@ struct entry {
 	char *title;         /* visible text, double escaping undone; "" if none */
 	char *link;          /* permalink as on the page, references decoded; an
 	                        http(s) URL or "" (another scheme is dropped, a
-	                        relative one resolved against the page's URL,
-	                        or the source's site when the page has none) */
+	                        relative one resolved against the page's URL or
+	                        its head's <base href>, else the source's site) */
 	char *id;            /* the permalink; for a post without one, a URN
 	                        made from its source, title and date
 	                        (ENTRY_MADE_UP_ID...; group.c tells apart
@@ -71,7 +71,8 @@ struct page {
 
 /* Reads page bytes data[0..len). name names the input in messages (a URL,
  * a path or "<stdin>"); url is the page's address for resolving relative
- * links, or NULL; charset is the HTTP Content-Type charset, or NULL. The
+ * links (a <base href> in the page's head is resolved against it, and
+ * wins, as in a browser), or NULL; charset is the HTTP Content-Type charset, or NULL. The
  * bytes may be in any encoding a byte-order mark, the charset or a <meta>
  * declares; they are read as UTF-8 otherwise, invalid bytes replaced.
  * On success *out is a page the caller frees with page_free. A page with no

@@ -345,6 +345,25 @@ def main():
     check("hostile: relative permalinks resolved against the source's site",
           links == ["https://alice.example/blog/p1/", "https://alice.example/blog/p3?at=10:30#a:b",
                     "https://cdn.example/p2"], f"{links}")
+    # A <base href> in the page's head is what relative links are relative
+    # to, as in a browser (the first one; a commented-out one, or one in a
+    # post, is none); then a post's own links resolve against its permalink.
+    site = ("Alice", "/alice/", "Alice")
+    based = [Post(1, site, b'<p>START <a href="img/x.png">x</a> <base href="https://evil.example/"> END</p>'),
+             Post(2, site, b"<p>START two END</p>")]
+    based[0].link, based[1].link = "posts/1.html", "/posts/2.html"
+    path = os.path.join(work, "base.html")
+    with open(path, "wb") as f:
+        f.write(page(based).replace(b"<title>", b'<!-- <base href="https://comment.example/"> -->\n'
+                                    b'  <BASE target="_top" HREF="https://planet.example/sub/index.html" />\n'
+                                    b'  <base href="https://second.example/" />\n  <title>', 1))
+    rc, out, err = dump(unplanet, path)
+    got = sorted((e.findtext("link"), e.findtext("source/link"), e.findtext("content"))
+                 for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
+    check("hostile: relative links resolved against the head's <base href>, not a post's",
+          got == [("https://planet.example/posts/2.html", "https://planet.example/alice/", "<p>START2X two END2X</p>"),
+                  ("https://planet.example/sub/posts/1.html", "https://planet.example/alice/",
+                   '<p>START1X <a href="https://planet.example/sub/posts/img/x.png">x</a>  END1X</p>')], f"{got}")
     # Permalinks become feed ids, which must be IRIs: surrounding spaces go
     # (as a browser drops them) and what an IRI may not hold is
     # percent-encoded; non-ASCII, which an IRI may hold, is kept.
