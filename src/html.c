@@ -1200,13 +1200,89 @@ done:
 	return;
 }
 
+/* The byte two hex digits at p stand for, or -1. */
+static int
+hex_byte(const char *p)
+{
+	static const char digits[] = "0123456789abcdef";
+	const char *hi, *lo;
+
+	if (p[0] == '\0' || p[1] == '\0' || (hi = strchr(digits, tolower((unsigned char)p[0]))) == NULL ||
+	    (lo = strchr(digits, tolower((unsigned char)p[1]))) == NULL)
+		return -1;
+	return (int)((hi - digits) << 4 | (lo - digits));
+}
+
+/* The byte the escape at p ("%2F") stands for, or -1 when p starts none. */
+static int
+escaped_byte(const char *p)
+{
+	return p[0] == '%' ? hex_byte(p + 1) : -1;
+}
+
+/* Whether an escape of c may be decoded without changing the URL (RFC
+ * 3986 2.3: it is "unreserved"). */
+static int
+unreserved(int c)
+{
+	return c >= 0 && c < 0x80 && (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~');
+}
+
+/* xmlBuildURI decodes the escapes in a relative reference's path and
+ * fragment, and in its base's, then escapes again only what a path may
+ * not hold: "a%2Fb" would come back "a/b", another page, and "a%00b"
+ * cut short. So every '%' but those of escapes it may decode (an
+ * unreserved character's: "%2E%2E" is "..", as in a browser) is hidden
+ * from it as an escape of its own ("%252F", a lone '%' "%2525"), which
+ * it decodes to the text "%2F" and writes back as "%252F";
+ * reveal_escapes then turns each "%25XY" back into "%XY". Malloc'd. */
+static char *
+hide_escapes(const char *url)
+{
+	struct buf b = { 0 };
+	char *out = NULL;
+	int c;
+
+	if (buf_reserve(&b, strlen(url)) != 0)
+		goto done;
+	for (; *url != '\0'; url++) {
+		if (*url != '%' || unreserved(c = escaped_byte(url))) {
+			if (buf_addc(&b, *url) != 0)
+				goto done;
+		} else if (buf_adds(&b, c < 0 ? "%2525" : "%25") != 0) {
+			goto done;
+		}
+	}
+	out = buf_take(&b);
+done:
+	buf_free(&b);
+	return out;
+}
+
+static void
+reveal_escapes(char *url)
+{
+	char *w = url;
+	int c;
+
+	while (*url != '\0') {
+		if (escaped_byte(url) == '%' && (c = hex_byte(url + 3)) >= 0 && !unreserved(c)) {
+			*w++ = '%';   /* "%25" + "XY" is "%XY" */
+			url += 3;
+		} else {
+			*w++ = *url++;
+		}
+	}
+	*w = '\0';
+}
+
 int
 html_resolve(const char *ref, const char *base, char **resolved)
 {
 	struct buf clean = { 0 };
 	xmlChar *abs = NULL;
 	const char *end;
-	char *escaped = NULL;
+	char *escaped = NULL, *hidden = NULL, *hidden_base = NULL;
 	int rc = -1;
 
 	/* As a browser reads a URL attribute: surrounding spaces and controls
@@ -1225,21 +1301,29 @@ html_resolve(const char *ref, const char *base, char **resolved)
 	if (clean.len == 0)
 		goto done;
 	html_url_slashes(clean.data);
-	abs = xmlBuildURI((const xmlChar *)clean.data, (const xmlChar *)base);
+	if ((hidden = hide_escapes(clean.data)) == NULL || (hidden_base = hide_escapes(base)) == NULL) {
+		rc = -1;
+		goto done;
+	}
+	abs = xmlBuildURI((const xmlChar *)hidden, (const xmlChar *)hidden_base);
 	/* libxml2 takes only strict RFC 3986 references; browsers also take
 	 * spaces, non-ASCII and the like, and send them percent-encoded. */
-	if (abs == NULL && (escaped = html_escape_url(clean.data)) == NULL)
+	if (abs == NULL && (escaped = html_escape_url(hidden)) == NULL)
 		rc = -1;
 	else if (abs == NULL)
-		abs = xmlBuildURI((const xmlChar *)escaped, (const xmlChar *)base);
+		abs = xmlBuildURI((const xmlChar *)escaped, (const xmlChar *)hidden_base);
 	if (abs != NULL && (*resolved = strdup((const char *)abs)) == NULL)
 		rc = -1;
-	if (*resolved != NULL)
-		path_colons(*resolved);
+	if (*resolved != NULL) {
+		path_colons(*resolved);   /* before: "%253A" is no colon */
+		reveal_escapes(*resolved);
+	}
 done:
 	buf_free(&clean);
 	xmlFree(abs);
 	free(escaped);
+	free(hidden);
+	free(hidden_base);
 	return rc;
 }
 

@@ -406,6 +406,18 @@ test_urls(void)
 		{ "url: a lone % stands for itself", "100%.html", "https://ex.org/", "https://ex.org/100%25.html" },
 		{ "url: escapes stay", "a%20b.html?q=1#f", "https://ex.org/", "https://ex.org/a%20b.html?q=1#f" },
 		{ "url: absolute stays", "https://o.org/x?y=1&z=2", "https://ex.org/", "https://o.org/x?y=1&z=2" },
+		/* libxml2 alone decodes a relative reference's escapes. */
+		{ "url: an escaped slash stays", "/job/a%2Fb", "https://e.com/a/b", "https://e.com/job/a%2Fb" },
+		{ "url: ...in path, query and fragment, its case too", "a%2fb?x=%2F#%2F", "https://e.com/a/b",
+		    "https://e.com/a/a%2fb?x=%2F#%2F" },
+		{ "url: an escaped NUL cuts nothing short", "a%00b/c", "https://e.com/a/b", "https://e.com/a/a%00b/c" },
+		{ "url: escapes of '%' and reserved characters stay", "%25%3F%23%26%3D%2B%24%2C%3B%40%3A%C3%A9",
+		    "https://e.com/", "https://e.com/%25%3F%23%26%3D%2B%24%2C%3B%40%3A%C3%A9" },
+		{ "url: a '%' escape followed by hex digits stays", "a%2541?b%2525", "https://e.com/", "https://e.com/a%2541?b%2525" },
+		{ "url: a lone % before hex digits", "%%41b", "https://e.com/", "https://e.com/%25Ab" },
+		{ "url: escaped dots are dots, as in a browser", "x/%2E%2E/y", "https://e.com/a/b", "https://e.com/a/y" },
+		{ "url: the base's escapes stay", "d?q", "https://e.com/a%2Fb/c%00", "https://e.com/a%2Fb/d?q" },
+		{ "url: a fragment against the base's query", "#f%2F", "https://e.com/p%2F?q=%2F", "https://e.com/p%2F?q=%2F#f%2F" },
 		{ "url: IPv6 host stays", "http://[::1]:8080/v6", "https://ex.org/", "http://[::1]:8080/v6" },
 		/* Backslashes as browsers (the WHATWG URL standard) read them. */
 		{ "url: backslashes in a relative path", "..\\img\\x.png", "https://ex.org/a/b/c", "https://ex.org/a/img/x.png" },
