@@ -360,6 +360,10 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 			leave_foreign_content(ctxt, name, atts);
 		else if (strcmp((const char *)name, "svg") == 0 || strcmp((const char *)name, "math") == 0)
 			limits->foreign_seen = 1;
+		/* Ids need no table here: a post's duplicate id would make
+		 * libxml2 print a validity error on stderr (each read resets
+		 * the flag, hence here). */
+		ctxt->loadsubset |= XML_SKIP_IDS;
 		xmlSAX2StartElement(ctx, name, atts);
 		/* A post's stray "</body>" or "</html>" (a whole page pasted in)
 		 * is ignored by browsers, but closes the body in libxml2 2.9,
