@@ -376,6 +376,16 @@ expect_exit "relative links: page converts" 0 "$UNPLANET" --dump "$T/relative.ht
 expect_grep "relative links: against a permalink with a space" "$T/out" 'href="https://bob.example/up.html"'
 expect_grep "relative links: a space in the link is encoded" "$T/out" 'src="https://bob.example/a%20b/my%20pic.png"'
 expect_grep "relative links: no permalink, against the source's site" "$T/out" 'href="https://bob.example/root.html"'
+{
+	page_open
+	post "https://bob.example/p" "Escapes" '<a id="x" href="/job/team%2Fapp/">job</a> <a name="x" href="r%00.pdf">r</a>' \
+	    "https://bob.example/p" "09:00 AM"
+	page_close
+} >"$T/escapes.html"
+expect_exit "relative links with escapes: page converts" 0 "$UNPLANET" --dump "$T/escapes.html"
+expect_grep "relative links: an escaped slash stays escaped" "$T/out" 'href="https://bob.example/job/team%2Fapp/"'
+expect_grep "relative links: an escaped NUL cuts nothing short" "$T/out" 'href="https://bob.example/r%00.pdf"'
+expect_empty "a post's duplicate ids: libxml2 prints no validity error" "$T/err"
 
 # "by CREATOR at DATE": the creator is all before the " at " that starts a
 # date, so a name holding " at " stays whole.
