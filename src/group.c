@@ -247,7 +247,8 @@ first_with(const struct entry *const *sorted, size_t n, const char *(*key)(const
 
 /* Merges one feed's candidates (sorted by id) into members: the page's
  * version of an entry wins, keeping the archive's published time, and its
- * updated time moves to now when the post changed. Of several archived
+ * updated time moves to now (or a second past its last) when the post
+ * changed. Of several archived
  * copies (the feed of a source a [source] rule merged into another keeps
  * its archive file, no longer written, beside the merged feed's), the one
  * changed last is the entry's record: an older copy would undo edits, and
@@ -302,7 +303,11 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, const struc
 				edit = !c[k].from_page && c[k].e->updated == old->e->updated &&
 				    (page != NULL || c[k].e->content != NULL) && changed(out[m].entry, c[k].e);
 			out[m].published = record->published;
-			out[m].updated = edit && now > record->updated ? now : record->updated;
+			/* An edit always moves updated forward, as readers look
+			 * for a later time: by a second when the clock has not
+			 * passed the last one (an edit within the same second, a
+			 * clock set back or, before, far ahead). */
+			out[m].updated = !edit ? record->updated : now > record->updated ? now : record->updated + 1;
 		} else {
 			out[m].published = out[m].updated = page->e->published;
 		}

@@ -923,6 +923,28 @@ def main():
     rc, err = run(unplanet, "-o", t, a)
     check("history: a state whose Planet name is no slug is an error naming the file (65), nothing changed",
           rc == 65 and "state.xml" in err and snapshot(t) == snap, f"exit {rc}: {err}")
+    # An edit seen while the clock is behind the post's last updated time
+    # (a run with the clock far ahead, then set right) still moves it
+    # forward, a second at a time: readers look for a later time.
+    ck = os.path.join(work, "clock")
+    rc, err = run(unplanet, "-o", ck, a)
+    archive = os.path.join(ck, ".unplanet", "archive", "django-weblog.xml")
+    with open(archive, encoding="utf-8") as f:
+        text = f.read()
+    at = text.index(f"<id>{changed}</id>")
+    upd = text.index("<updated", at)
+    upd_end = text.index("</updated>", upd)
+    with open(archive, "w", encoding="utf-8") as f:
+        f.write(text[:upd] + '<updated rfc822="Fri, 01 Jan 2100 00:00:00 GMT">2100-01-01T00:00:00Z' + text[upd_end:])
+    seen = []
+    for k, words in enumerate(("Only two days remain", "Only one day remains")):
+        src = os.path.join(work, f"clock{k}.html")
+        open(src, "w", encoding="utf-8").write(page_a.replace("Only a few days remain", words))
+        rc, err = run(unplanet, "-o", ck, src)
+        seen.append([e.findtext(A + "updated") for e in ET.parse(os.path.join(ck, "authors", "django-weblog.atom"))
+                     .getroot().findall(A + "entry") if e.findtext(A + "id") == changed] if rc == 0 else err)
+    check("history: an edit with the clock behind the post's updated time moves it on by a second, each time",
+          seen == [["2100-01-01T00:00:01Z"], ["2100-01-01T00:00:02Z"]], f"{seen}")
     report()
 
 
