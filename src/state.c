@@ -340,9 +340,15 @@ read_feed(const char *path, struct archived_feed *f, char **err)
 		const char *base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
 		size_t len = strlen((const char *)slug);
 
-		if (!text_valid_slug((const char *)slug) || strncmp(base, (const char *)slug, len) != 0 ||
-		    strcmp(base + len, ".xml") != 0 || xmlStrcmp(kind, (const xmlChar *)"author") != 0) {
-			rc = corrupt(err, path, root, "<feed> slug must be the file's name, of a-z, 0-9 and '-', and kind \"author\"");
+		if (!text_valid_slug((const char *)slug) || xmlStrcmp(kind, (const xmlChar *)"author") != 0) {
+			rc = corrupt(err, path, root, "<feed> slug must be of a-z, 0-9 and '-', and kind \"author\"");
+			goto done;
+		}
+		if (strncmp(base, (const char *)slug, len) != 0 || strcmp(base + len, ".xml") != 0) {
+			/* Most likely a copy someone kept beside the original. */
+			rc = err_set(err, UP_EDATA, "%s:%ld: " CORRUPT ": <feed> slug \"%s\" is not the file's name "
+			    "(a copy of %s.xml? every .xml file there is read as an archive)", path,
+			    xmlGetLineNo(root), (const char *)slug, (const char *)slug);
 			goto done;
 		}
 	}

@@ -275,6 +275,15 @@ def main():
           rc == 65 and "pypy.xml" in err and "slug" in err, f"exit {rc}: {err}")
     check("history: ...and nothing is written outside it",
           not glob.glob(os.path.join(work, "escaped*")) and not glob.glob(os.path.join(os.path.dirname(work), "escaped*")), "")
+    # A backup copy kept beside an archive is read as one, and its slug is
+    # not its name: the message says what it most likely is.
+    y = os.path.join(work, "backup")
+    run(unplanet, "-o", y, a)
+    shutil.copy(os.path.join(y, ".unplanet", "archive", "pypy.xml"), os.path.join(y, ".unplanet", "archive", "pypy-old.xml"))
+    snap = snapshot(y)
+    rc, err = run(unplanet, "-o", y, b)
+    check("history: a copy of an archive beside it: exit 65 naming the copy, as one, nothing changed",
+          rc == 65 and "pypy-old.xml:" in err and "a copy of pypy.xml?" in err and snapshot(y) == snap, f"exit {rc}: {err}")
 
     # A post without a permalink keeps one entry, run after run.
     e = os.path.join(work, "nolink")
