@@ -4,6 +4,7 @@
  * only at the start of a line (patterns may hold it), and indented lines
  * continue a value. Lines may be up to 1 MiB long (section headers any
  * length). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,34 @@ base_url_ok(const char *value)
 	return ok;
 }
 
+/* A base URL (base_url_ok) spelt one way, as feed ids are made from it:
+ * scheme and host in lower case, without the scheme's default port
+ * ("HTTPS://Feeds.Example.org:443/x/" is "https://feeds.example.org/x/").
+ * Malloc'd, NULL when memory runs out. */
+static char *
+base_url_normal(const char *value)
+{
+	char *url = strdup(value), *p, *host_end, *port;
+
+	if (url == NULL)
+		goto done;
+	for (p = url; *p != '\0' && *p != '/' && *p != '?' && *p != '#'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	host_end = p + strspn(p, "/");
+	host_end += strcspn(host_end, "/?#");
+	for (; p < host_end; p++)
+		*p = (char)tolower((unsigned char)*p);
+	port = host_end;
+	while (port > url && isdigit((unsigned char)port[-1]))
+		port--;
+	if (port > url && port[-1] == ':' && port[-2] != '/' &&
+	    (size_t)(host_end - port) == (url[4] == 's' ? 3u : 2u) &&
+	    strncmp(port, url[4] == 's' ? "443" : "80", (size_t)(host_end - port)) == 0)
+		memmove(port - 1, host_end, strlen(host_end) + 1);
+done:
+	return url;
+}
+
 int
 settings_set(struct settings *s, const char *key, const char *value, char **why)
 {
@@ -266,7 +295,12 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 			    "user:password or space, such as https://feeds.example.org/planet/: '%s'", value, NULL);
 			goto done;
 		}
-		rc = set_string(&s->base_url, value) == 0 ? 0 : (*why = NULL, -2);
+		{
+			char *normal = base_url_normal(value);
+
+			rc = normal != NULL && set_string(&s->base_url, normal) == 0 ? 0 : (*why = NULL, -2);
+			free(normal);
+		}
 	} else if (strcmp(key, "stylesheet") == 0) {
 		char *copy = strdup(value), *name = writer_format_name(value);
 

@@ -322,6 +322,14 @@ for bad in 'http://' 'https://example.org/f?x=1' 'https://example.org/feeds#top'
 	expect_exit "--base-url '$bad' is a usage error" 64 "$UNPLANET" --dump -b "$bad" "$SAMPLE"
 done
 expect_exit "--base-url scheme in capitals" 0 "$UNPLANET" --dump -b HTTPS://FEEDS.EXAMPLE.ORG/x "$SAMPLE"
+# Ids are made from it: one address spelt two ways gives the same ids.
+expect_exit "--base-url spelt otherwise" 0 "$UNPLANET" --dump -b HTTPS://Feeds.Example.ORG:443/Planet/ "$SAMPLE"
+expect_grep "--base-url: scheme and host in lower case, the default port dropped, the path kept" "$T/out" \
+    '<url>https://feeds.example.org/Planet/authors/pypy</url>'
+expect_exit "--base-url with http's default port" 0 "$UNPLANET" --dump -b http://f.example:80 "$SAMPLE"
+expect_grep "--base-url: :80 dropped for http" "$T/out" '<url>http://f.example/authors/pypy</url>'
+expect_exit "--base-url with another port" 0 "$UNPLANET" --dump -b https://f.example:80/ "$SAMPLE"
+expect_grep "--base-url: another port kept" "$T/out" '<url>https://f.example:80/authors/pypy</url>'
 expect_exit "--base-url with an IPv6 host" 0 "$UNPLANET" --dump -b 'http://[::1]:8080/f/' "$SAMPLE"
 
 # File and folder names are bytes, not text: only feeds need UTF-8.
