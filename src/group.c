@@ -209,8 +209,12 @@ by_id_then_updated(const void *a, const void *b)
 		c = x->updated > y->updated ? -1 : 1;
 	else if (c == 0 && x->published != y->published)
 		c = x->published > y->published ? -1 : 1;
-	if (c == 0 && (c = strcmp(x->source_name, y->source_name)) == 0)
-		c = strcmp(x->source_link, y->source_link);
+	if (c == 0 && (c = strcmp(x->source_name, y->source_name)) == 0 &&
+	    (c = strcmp(x->source_link, y->source_link)) == 0 && (c = strcmp(x->title, y->title)) == 0)
+		/* A total order, so that no choice among copies depends on
+		 * how qsort orders equal ones: only identical copies tie. */
+		c = x->content == NULL || y->content == NULL ? (y->content == NULL) - (x->content == NULL) :
+		    strcmp(x->content, y->content);
 	return c;
 }
 
@@ -1032,7 +1036,9 @@ known_post(const struct known_posts *k, const struct entry *e, int strong)
 static int
 by_link(const void *a, const void *b)
 {
-	return strcmp(entry_link(*(const struct entry *const *)a), entry_link(*(const struct entry *const *)b));
+	int c = strcmp(entry_link(*(const struct entry *const *)a), entry_link(*(const struct entry *const *)b));
+
+	return c != 0 ? c : by_id_then_updated(a, b);
 }
 
 /* The archive's posts in *sorted (malloc'd), in cmp's order. */
