@@ -125,7 +125,9 @@ parse_file(const char *path, int *status, char **err)
 		goto done;
 	}
 	xmlSetStructuredErrorFunc(NULL, no_messages);
-	doc = xmlCtxtReadMemory(ctxt, bytes.data != NULL ? bytes.data : "", (int)bytes.len, path, NULL,
+	/* UTF-8, as unplanet writes it: a file in another encoding is no
+	 * archive, and is not read far enough to reach a DOCTYPE. */
+	doc = xmlCtxtReadMemory(ctxt, bytes.data != NULL ? bytes.data : "", (int)bytes.len, path, "UTF-8",
 	    STATE_PARSE_OPTIONS);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (doc == NULL || !ctxt->wellFormed || doc->intSubset != NULL) {

@@ -192,6 +192,14 @@ def main():
     rc, err = run(unplanet, "-o", dt, a)
     check("history: a DOCTYPE in an archive: exit 65 naming the file and why, nothing changed",
           rc == 65 and "pypy.xml: has a DOCTYPE" in err and snapshot(dt) == snap, err)
+    # In UTF-16 the DOCTYPE's bytes differ, and the file is no archive:
+    # unplanet writes UTF-8 and reads nothing else, so stops at its start.
+    open(arch, "wb").write(t.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1).replace(
+        "<feed", '<!DOCTYPE feed [<!ENTITY e "x">]>\n<feed', 1).encode("utf-16"))
+    snap = snapshot(dt)
+    rc, err = run(unplanet, "-o", dt, a)
+    check("history: an archive in UTF-16 with a DOCTYPE: exit 65 at its first line, nothing changed",
+          rc == 65 and "pypy.xml:1: corrupt" in err and snapshot(dt) == snap, err)
 
     # A FIFO or a folder where the state or an archive should be is refused
     # by name: reading a FIFO would block this run, and every later one
