@@ -382,6 +382,10 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 		    ctxt->node->type == XML_ELEMENT_NODE) {
 			xmlNodeSetName(ctxt->node, name);
 			ctxt->node->ns = NULL;
+			if (ctxt->node->name == NULL) {   /* out of memory: libxml2 left none */
+				xmlStopParser(ctxt);
+				ctxt->errNo = XML_ERR_NO_MEMORY;
+			}
 		}
 	}
 }
@@ -906,6 +910,10 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 			if (in_list(n, block_elements, COUNT(block_elements))) {
 				/* Kept as a block, so the words around stay apart. */
 				xmlNodeSetName(n, (const xmlChar *)(is_named(n, "dir") || is_named(n, "menu") ? "ul" : "div"));
+				if (n->name == NULL) {   /* out of memory: libxml2 left none */
+					w->failed = 1;
+					continue;
+				}
 			} else {
 				/* Carry on with what the element held, or what followed
 				 * it; with neither, climb out of its parent. */
