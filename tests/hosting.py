@@ -194,6 +194,25 @@ def check_index(unplanet, work):
         check_json_feed(f, d)
 
 
+# Loads index.html#CARD in a frame and reports what a reader following a
+# link to that card sees.
+PROBE = """<!DOCTYPE html><html lang="en"><head><title>probe</title></head><body>
+<iframe id="f" src="index.html#CARD" width="WIDTH" height="600" title="index"></iframe>
+<pre id="r">pending</pre>
+<script>
+var f = document.getElementById("f");
+f.addEventListener("load", function () {
+  setTimeout(function () {
+    var w = f.contentWindow, d = w.document, h = d.getElementById("CARD").querySelector("h3");
+    var r = h.getBoundingClientRect(), hit = d.elementFromPoint(r.left + 5, r.top + r.height / 2);
+    document.getElementById("r").textContent = "hash=" + w.location.hash + " scrolled=" + (w.scrollY > 0) +
+      " top=" + Math.round(r.top) + " visible=" + (h.contains(hit) || hit === h);
+  }, 1000);
+});
+</script></body></html>
+"""
+
+
 def main():
     unplanet, work = sys.argv[1], os.path.abspath(sys.argv[2])
     shutil.rmtree(work, ignore_errors=True)
@@ -308,6 +327,24 @@ def main():
                 shown = re.match(r"^(\d+) of 21 feeds$", m.group(1)) if m else None
                 check("chromium: #q=django shows some feeds and hides the others",
                       shown and 0 < int(shown.group(1)) < 21, m.group(1) if m else "no count")
+        # A link to a feed's card (a feed without a site of its own links
+        # there) must land on it: the filter must not drop the fragment,
+        # and the sticky filter box must not cover the card. A page on the
+        # same server looks into index.html in a frame, at two widths.
+        cards = re.findall(r'<li class="feed" id="([a-z0-9-]+)"', open(os.path.join(site, "index.html"), encoding="utf-8").read())
+        card = cards[len(cards) // 2] if cards else "none"
+        for width in (1000, 420):
+            with open(os.path.join(site, "probe.html"), "w", encoding="utf-8") as f:
+                f.write(PROBE.replace("CARD", card).replace("WIDTH", str(width)))
+            r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                                f"--user-data-dir={profile}", "--virtual-time-budget=10000", "--window-size=1280,900",
+                                "--dump-dom", base + "probe.html"], capture_output=True, timeout=120)
+            m = re.search(r'<pre id="r">([^<]*)</pre>', r.stdout.decode("utf-8", "replace"))
+            got = m.group(1) if m else r.stderr.decode("utf-8", "replace")[-300:]
+            check(f"chromium: index.html#{card} at {width} px keeps its fragment and shows the card below the filter box",
+                  got.startswith(f"hash=#{card} ") and " scrolled=true " in got and got.endswith(" visible=true"), got)
+        os.remove(os.path.join(site, "probe.html"))
     finally:
         nginx.terminate()
         try:

@@ -83,6 +83,7 @@ h2 small { color: var(--muted); font-weight: 400; font-size: 0.9rem; }
              border: 1px solid currentColor; border-radius: 999px; }
 .formats a:hover { text-decoration: underline; }
 .formats .atom { color: var(--atom); } .formats .rss { color: var(--rss); } .formats .json { color: var(--json); }
+.feed:target { border-color: var(--focus); box-shadow: 0 0 0 2px var(--focus); }
 #none { color: var(--muted); margin: 2rem 0; }
 footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
 @media (prefers-reduced-motion: no-preference) { html { scroll-behavior: smooth; } }
@@ -171,6 +172,10 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
     var shown = feeds.filter(function (li) { return li.offsetParent !== null; }).length;
     count.textContent = words.length ? shown + " of " + feeds.length + " feeds" : feeds.length + " feeds";
     none.hidden = shown !== 0;
+  }
+  /* The filter goes in the address, to share it; only once typed, so a
+     link to a feed's card (#author-...) keeps its place. */
+  function remember() {
     try {
       history.replaceState(null, "", input.value ? "#q=" + encodeURIComponent(input.value) : location.pathname + location.search);
     } catch (e) { /* some file: pages refuse; the filter still works */ }
@@ -179,9 +184,16 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
   if (m) {
     try { input.value = decodeURIComponent(m[1]); } catch (e) { input.value = m[1]; }
   }
-  input.addEventListener("input", apply);
-  document.querySelector(".search").hidden = false;
+  input.addEventListener("input", function () { apply(); remember(); });
+  var bar = document.querySelector(".search");
+  bar.hidden = false;
+  /* A card scrolled to must not sit under the sticky filter box. */
+  function pad() { document.documentElement.style.scrollPaddingTop = bar.offsetHeight + 8 + "px"; }
+  pad();
+  window.addEventListener("resize", pad);
   apply();
+  var target = !m &amp;&amp; location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
+  if (target) target.scrollIntoView({ block: "start", behavior: "instant" });
 }());
         </script>
       </body>
