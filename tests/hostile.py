@@ -364,6 +364,37 @@ def main():
           got == [("https://planet.example/posts/2.html", "https://planet.example/alice/", "<p>START2X two END2X</p>"),
                   ("https://planet.example/sub/posts/1.html", "https://planet.example/alice/",
                    '<p>START1X <a href="https://planet.example/sub/posts/img/x.png">x</a>  END1X</p>')], f"{got}")
+    # What readers show: a channel description holding "<" and "&" (RSS
+    # readers take it for HTML), and a post without a permalink (feedparser
+    # would take an Atom entry's urn: id for its link, sfeed in a topic feed
+    # its atom:source's link): its source's site, else its feed's card.
+    import feedparser
+    odd_site, no_site = ("Weird &lt;Src&gt; &amp; Co", "https://w.example/", "Weird <Src> & Co"), ("Bare", "", "Bare")
+    nolink = [Post(1, odd_site, b"<p>START one END</p>"), Post(2, no_site, b"<p>START two END</p>")]
+    nolink[0].link, nolink[1].link = "javascript:x", ""
+    path = os.path.join(work, "nolink.html")
+    with open(path, "wb") as f:
+        f.write(page(nolink))
+    out_dir = os.path.join(work, "nolink")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    r = subprocess.run([unplanet, "-o", out_dir, "-t", "All=START", path], capture_output=True, timeout=120)
+    got = {}
+    if r.returncode == 0:
+        import html as htmllib
+        rss = feedparser.parse(os.path.join(out_dir, "authors", "weird-src-co.rss"))
+        got["rss description"] = htmllib.unescape(rss.feed.get("subtitle", "")) if rss.feed.get(
+            "subtitle_detail", {}).get("type") == "text/html" else rss.feed.get("subtitle")
+        for rel in ("authors/weird-src-co.atom", "authors/bare.atom", "topics/all.atom"):
+            got[rel] = sorted(e.get("link") for e in feedparser.parse(os.path.join(out_dir, rel)).entries)
+            sf = subprocess.run(["sfeed"], stdin=open(os.path.join(out_dir, rel), "rb"), capture_output=True)
+            got[rel + " sfeed"] = sorted(l.split("\t")[2] for l in sf.stdout.decode().splitlines())
+    want = {"rss description": "Weird <Src> & Co on Planet Hostile",
+            "authors/weird-src-co.atom": ["https://w.example/"], "authors/weird-src-co.atom sfeed": ["https://w.example/"],
+            "authors/bare.atom": ["../index.html#author-bare"], "authors/bare.atom sfeed": ["../index.html#author-bare"],
+            "topics/all.atom": ["../index.html#topic-all", "https://w.example/"],
+            "topics/all.atom sfeed": ["../index.html#topic-all", "https://w.example/"]}
+    check("hostile: readers show a channel description with '<' and '&' as written, and link a post without a "
+          "permalink to its source's site, else its feed's card", got == want, f"{got} {r.stderr.decode()[:200]}")
     # Permalinks become feed ids, which must be IRIs: surrounding spaces go
     # (as a browser drops them) and what an IRI may not hold is
     # percent-encoded; non-ASCII, which an IRI may hold, is kept.

@@ -41,9 +41,20 @@
     <entry>
       <id><xsl:value-of select="id"/></id>
       <title type="text"><xsl:value-of select="title"/></title>
-      <xsl:if test="string(link) != ''">
-        <link rel="alternate" type="text/html" href="{link}"/>
-      </xsl:if>
+      <!-- A post without a permalink links to its source's site, else
+           its feed's card: feedparser would take its urn: id for its
+           link, and sfeed the link of its atom:source. -->
+      <xsl:choose>
+        <xsl:when test="string(link) != ''">
+          <link rel="alternate" type="text/html" href="{link}"/>
+        </xsl:when>
+        <xsl:when test="string(source/link) != ''">
+          <link rel="alternate" type="text/html" href="{source/link}"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <link rel="alternate" type="text/html" href="{/feed/card}"/>
+        </xsl:otherwise>
+      </xsl:choose>
       <published><xsl:value-of select="published"/></published>
       <updated><xsl:value-of select="updated"/></updated>
       <!-- Always, though RFC 4287 4.2.1 lets an entry inherit the feed's

@@ -18,7 +18,13 @@
             <xsl:otherwise><xsl:value-of select="card"/></xsl:otherwise>
           </xsl:choose>
         </link>
-        <description><xsl:value-of select="description"/></description>
+        <!-- Readers take a channel's description for HTML: its text
+             is escaped once more, or "<Src>" would read as a tag. -->
+        <description>
+          <xsl:call-template name="html-text">
+            <xsl:with-param name="text" select="string(description)"/>
+          </xsl:call-template>
+        </description>
         <atom:link rel="self" type="application/rss+xml" href="{url}.rss"/>
         <lastBuildDate><xsl:value-of select="updated/@rfc822"/></lastBuildDate>
         <generator>unplanet <xsl:value-of select="generator/@version"/></generator>
@@ -26,6 +32,43 @@
         <xsl:apply-templates select="entry"/>
       </channel>
     </rss>
+  </xsl:template>
+
+  <!-- text as HTML: '&' and '<' escaped (as XML escapes them again). -->
+  <xsl:template name="html-text">
+    <xsl:param name="text"/>
+    <xsl:choose>
+      <xsl:when test="contains($text, '&amp;')">
+        <xsl:call-template name="html-lt">
+          <xsl:with-param name="text" select="substring-before($text, '&amp;')"/>
+        </xsl:call-template>
+        <xsl:text>&amp;amp;</xsl:text>
+        <xsl:call-template name="html-text">
+          <xsl:with-param name="text" select="substring-after($text, '&amp;')"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="html-lt">
+          <xsl:with-param name="text" select="$text"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="html-lt">
+    <xsl:param name="text"/>
+    <xsl:choose>
+      <xsl:when test="contains($text, '&lt;')">
+        <xsl:value-of select="substring-before($text, '&lt;')"/>
+        <xsl:text>&amp;lt;</xsl:text>
+        <xsl:call-template name="html-lt">
+          <xsl:with-param name="text" select="substring-after($text, '&lt;')"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$text"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="entry">
