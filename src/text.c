@@ -344,7 +344,7 @@ text_has_c1(const char *s)
 
 	while ((p = (const unsigned char *)strchr((const char *)p, '\xc2')) != NULL && (p[1] < 0x80 || p[1] > 0x9F))
 		p++;
-	return p != NULL;
+	return p != NULL || strchr(s, '\x7f') != NULL;
 }
 
 char *
@@ -358,10 +358,16 @@ text_fix_c1(char *s)
 	if (s == NULL || !text_has_c1(s))
 		goto done;
 	for (; rc == 0 && *p != '\0'; p++) {
-		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
-			rc = text_put_utf8(&out, text_cp1252(*++p));
-		else
+		unsigned cp;
+
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			/* The five bytes Windows-1252 leaves unassigned stay
+			 * controls: gone, as DEL. */
+			if ((cp = text_cp1252(*++p)) >= 0xA0)
+				rc = text_put_utf8(&out, cp);
+		} else if (*p != 0x7F) {
 			rc = buf_addc(&out, (char)*p);
+		}
 	}
 	fixed = rc == 0 ? buf_take(&out) : NULL;
 	free(s);

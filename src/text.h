@@ -71,13 +71,15 @@ int text_entity(const char *s, size_t n, unsigned cp[2], int *legacy);
  * (&#150; is an en dash); returns the code point a browser shows. */
 unsigned text_cp1252(unsigned cp);
 
-/* Nonzero when s holds a C1 control character (U+0080..U+009F). */
+/* Nonzero when s holds a C1 control character (U+0080..U+009F) or DEL. */
 int text_has_c1(const char *s);
 
 /* s with each C1 control character replaced by the Windows-1252
  * character of its byte (text_cp1252): in a UTF-8 page they are nearly
  * always Windows-1252 text decoded as Latin-1 upstream, and a browser
- * shows them as nothing. Takes s (malloc'd, or NULL) and returns it, or a
+ * shows them as nothing. The five that byte leaves unassigned (U+0081,
+ * U+008D, U+008F, U+0090, U+009D) and DEL, which readers show as junk,
+ * are dropped. Takes s (malloc'd, or NULL) and returns it, or a
  * new string when it changed (s is freed); NULL when s is NULL or memory
  * runs out. */
 char *text_fix_c1(char *s);

@@ -288,7 +288,9 @@ test_html(void)
 		{ "text: stray end tags keep text", "a</div></span></body></html><p>b<p>c", "a b c" },
 		{ "text: after stray </html>", "<p>a</p></body></html><p>b</p>", "a b" },
 		{ "text: C1 reference as cp1252", "a&#150;b", "a\xe2\x80\x93" "b" },
-		{ "text: raw C1 as cp1252", "<i>\xc2\x93q\xc2\x94</i> \xc2\x96 \xc2\xa0\xc2\x81", "\xe2\x80\x9cq\xe2\x80\x9d \xe2\x80\x93 \xc2\xa0\xc2\x81" },
+		{ "text: raw C1 as cp1252, one cp1252 leaves unassigned dropped", "<i>\xc2\x93q\xc2\x94</i> \xc2\x96 \xc2\xa0\xc2\x81",
+		    "\xe2\x80\x9cq\xe2\x80\x9d \xe2\x80\x93 \xc2\xa0" },
+		{ "text: DEL and unassigned C1, raw or referenced, dropped", "a\x7f" "b&#127;c&#x81;d\xc2\x9d" "e", "abcde" },
 		{ "text: nbsp kept", "a&nbsp;b", "a\xc2\xa0" "b" },
 	};
 	size_t i;
