@@ -10,7 +10,7 @@ err_set(char **err, int status, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
-	char *msg;
+	char *msg, *p;
 
 	if (err == NULL)
 		goto done;
@@ -29,6 +29,12 @@ err_set(char **err, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	va_end(ap);
+	/* Messages quote what others wrote (a server's Content-Type, a file
+	 * name): no control character of theirs reaches a terminal or a
+	 * cron mail, where ESC would start an escape sequence. */
+	for (p = msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	*err = msg;
 done:
 	return status;
