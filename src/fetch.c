@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -56,6 +57,17 @@ fetch_is_url(const char *source)
 	return url;
 }
 
+/* Whether curl takes url as a URL. */
+static int
+curl_parses(const char *url)
+{
+	CURLU *u = curl_url();
+	int ok = u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK;
+
+	curl_url_cleanup(u);
+	return ok;
+}
+
 char *
 fetch_public_url(const char *url)
 {
@@ -64,12 +76,16 @@ fetch_public_url(const char *url)
 	size_t n;
 
 	/* As text, not through a URI parser: curl takes URLs libxml2 would
-	 * refuse, and the rest of the URL must stay byte for byte. */
+	 * refuse, and the rest of the URL must stay byte for byte. A URL
+	 * curl cannot parse may hold a password with a '/' in it
+	 * ("http://alice:pa/ss@host/"): there, all up to its last '@' goes. */
 	if (host != NULL) {
 		host += 3;
 		for (p = host; *p != '\0' && *p != '/' && *p != '?' && *p != '#'; p++)
 			if (*p == '@')
 				at = p;
+		if (at == NULL && strchr(p, '@') != NULL && !curl_parses(url))
+			at = strrchr(p, '@');
 	}
 	if (at == NULL) {
 		out = strdup(url);   /* no user:password to drop */
@@ -188,6 +204,7 @@ struct transfer {
 	struct fetched *f;
 	int out_of_memory;
 	long requests;           /* sent, each on a connection made */
+	time_t date;             /* the last response's Date, or -1 */
 };
 
 static size_t
@@ -256,6 +273,12 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 		free(t->f->etag);
 		free(t->f->last_modified);
 		t->f->etag = t->f->last_modified = NULL;
+		t->date = -1;
+		goto done;
+	}
+	if ((v = header_value(p, len, "Date")) != NULL) {
+		t->date = curl_getdate(v, NULL);
+		free(v);
 		goto done;
 	}
 	if ((v = header_value(p, len, "ETag")) == NULL) {
@@ -292,24 +315,41 @@ acceptable_type(const char *type)
 	return accepted;
 }
 
+/* The charset parameter of a Content-Type ("text/html; charset=utf-8"),
+ * malloc'd; NULL when it has none. Parameters are read one by one (RFC
+ * 9110 5.6.6), so "xcharset=" or a quoted "charset=" in another
+ * parameter's value is none. */
 static char *
 type_charset(const char *type)
 {
-	const char *c = type;
+	const char *c = type != NULL ? strchr(type, ';') : NULL;
 	char *charset = NULL;
-	size_t n = 0;
+	size_t n;
 
-	for (; c != NULL && *c != '\0'; c++)
-		if (strncasecmp(c, "charset=", 8) == 0)
+	while (c != NULL && charset == NULL) {
+		c += 1 + strspn(c + 1, " \t");
+		n = strcspn(c, "=; \t");
+		if (n == 7 && strncasecmp(c, "charset", 7) == 0 && c[n] == '=') {
+			c += n + 1;
+			if (*c == '"')
+				c++;
+			n = strcspn(c, "\"; \t");
+			if (n > 0)
+				charset = strndup(c, n);
 			break;
-	if (c != NULL && *c != '\0') {
-		c += 8;
-		if (*c == '"')
-			c++;
-		while (c[n] != '\0' && c[n] != '"' && c[n] != ';' && c[n] != ' ')
-			n++;
-		if (n > 0)
-			charset = strndup(c, n);
+		}
+		/* On to the next parameter, past a quoted value's ';'. */
+		for (c += n; *c != '\0' && *c != ';'; c++) {
+			if (*c != '"')
+				continue;
+			for (c++; *c != '\0' && *c != '"'; c++)
+				if (*c == '\\' && c[1] != '\0')
+					c++;
+			if (*c == '\0')
+				break;
+		}
+		if (*c == '\0')
+			c = NULL;
 	}
 	return charset;
 }
@@ -365,7 +405,7 @@ connected(CURL *curl, const struct transfer *t)
 static int
 fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, char **err)
 {
-	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0 };
+	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0, -1 };
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long status = 0;
@@ -398,6 +438,11 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	 * which curl skips. */
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+	/* Without it, a timeout waits for a name lookup that hangs (a dead
+	 * DNS server) to end, and --timeout bounds nothing. */
+	curl_easy_setopt(curl, CURLOPT_QUICK_EXIT, 1L);
+#endif
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
@@ -449,6 +494,17 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	if (!acceptable_type(type)) {
 		rc = err_set(err, UP_EDATA, "%s: content type \"%s\" is not an HTML page", shown, type);
 		goto done;
+	}
+	/* A Last-Modified later than the response's Date (a server's clock,
+	 * or its file's time, set ahead) would have every If-Modified-Since
+	 * answered 304 until then, whatever changed: it is not kept. */
+	if (f->last_modified != NULL) {
+		time_t modified = curl_getdate(f->last_modified, NULL);
+
+		if (modified != -1 && modified > (t.date != -1 ? t.date : time(NULL))) {
+			free(f->last_modified);
+			f->last_modified = NULL;
+		}
 	}
 	curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective);
 	f->url = fetch_public_url(effective != NULL ? effective : url);

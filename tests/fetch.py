@@ -161,6 +161,22 @@ class Handler(BaseHTTPRequestHandler):
             self.send_page(b'<?xml version="1.0" encoding="iso-8859-1"?>\n' + body, ctype="application/xhtml+xml")
         elif p == "/tab-type":
             self.send_page(PAGE, ctype="text/html\t;charset=utf-8")
+        elif p.startswith("/type/"):
+            # The page in UTF-8 (as its <meta> says), under a Content-Type
+            # whose only charset parameter is the named one.
+            types = {"xcharset": "text/html; xcharset=iso-8859-1",
+                     "quoted": 'text/html; boundary="a;charset=iso-8859-1"; x=1',
+                     "spaced": "text/html ; Charset=\"utf-8\"\t; q=1",
+                     "escape": "image/png\x1b]0;pwned\x07\x1b[2J"}
+            self.send_page(PAGE, ctype=types[p[len("/type/"):]])
+        elif p == "/lastmod-future":
+            # A server clock or file time set ahead: its Last-Modified is
+            # later than its Date, and it answers 304 to any earlier time.
+            if self.headers.get("If-Modified-Since"):
+                self.send_response(304)
+                self.end_headers()
+            else:
+                self.send_page(PAGE, extra=[("Last-Modified", "Fri, 01 Jan 2100 00:00:00 GMT")])
         elif p in ("/404-big", "/redirect-big"):
             # A body over --max-size that is not the page: an error page,
             # a redirect's (curl ignores it).
@@ -386,6 +402,23 @@ def main():
             check(f"http: {label} leaves the folder as it was", snapshot(d) == snap, "")
         rc, out, _ = run("-o", os.path.join(work, "tab-type"), base + "/tab-type")
         check("http: a tab before the ';' of a Content-Type is taken (RFC 9110 allows it)", rc == 0, out)
+        # The charset is the Content-Type's charset parameter, not any text
+        # that ends in "charset=": the others leave the page's <meta>.
+        for kind in ("xcharset", "quoted", "spaced"):
+            dd = os.path.join(work, "type-" + kind)
+            rc, out, _ = run("-o", dd, base + "/type/" + kind)
+            names = [ET.parse(f).getroot().findtext(A + "title") for f in glob.glob(os.path.join(dd, "authors", "*.atom"))]
+            check(f"http: a Content-Type's charset parameter, read as one ({kind})",
+                  rc == 0 and "Rodrigo Girão Serrão" in names, out + str([n for n in names if "Rodrigo" in n]))
+        rc, out, _ = run("--force", "-o", d, base + "/type/escape")
+        check("http: a server's control characters reach no message (ESC, BEL shown as '?')",
+              rc == 65 and "\x1b" not in out and "\x07" not in out and 'image/png?]0;pwned??[2J' in out and snapshot(d) == snap, repr(out))
+        dd = os.path.join(work, "lastmod-future")
+        rc, out, _ = run("-o", dd, base + "/lastmod-future")
+        state = open(os.path.join(dd, ".unplanet", "state.xml"), encoding="utf-8").read() if rc == 0 else ""
+        rc2, out2, _ = run("-o", dd, base + "/lastmod-future")
+        check("http: a Last-Modified later than the response's Date is not kept: the next request is unconditional",
+              rc == 0 and "2100" not in state and rc2 == 0 and "If-Modified-Since" not in seen[-1][1], out + out2 + str(seen[-1][1]))
         rc, out, _ = run("--max-size", "200k", "--force", "-o", d, base + "/404-big")
         check("http: an error page over --max-size is told as the HTTP error it is (exit 69)",
               rc == 69 and "HTTP 404" in out and snapshot(d) == snap, out)
@@ -394,8 +427,24 @@ def main():
         for bad in ("http://", "http://[::1", "http://127.0.0.1:99999/"):
             rc, out, _ = run("-o", d, bad)
             check(f"http: a malformed URL ({bad}) is a usage error (exit 64) naming it", rc == 64 and bad in out, out)
+        rc, out, _ = run("-o", d, "http://alice:pa/ss@127.0.0.1:8765/page")
+        check("http: a password with a '/' in it, which makes the URL malformed, reaches no message",
+              rc == 64 and "pa/ss" not in out and "alice" not in out and "http://127.0.0.1:8765/page" in out, out)
         rc, out, took = run("--timeout", "2", "--force", "-o", d, base + "/hang")
         check("http: --timeout 2 stops a hanging server in under 5 s", took < 5, f"{took:.1f}s")
+        # A name lookup that hangs (a dead DNS server): tests/slowdns.c
+        # makes getaddrinfo of "slowdns..." sleep 30 s.
+        shim = os.path.join(work, "slowdns.so")
+        built = subprocess.run(["cc", "-shared", "-fPIC", "-o", shim, os.path.join(HERE, "slowdns.c"), "-ldl"],
+                               capture_output=True)
+        t0 = time.time()
+        r = subprocess.run([unplanet, "--timeout", "2", "--force", "-o", d, "http://slowdns.example/planet"],
+                           capture_output=True, timeout=60,
+                           env={**os.environ, "LD_PRELOAD": shim, "ASAN_OPTIONS": "verify_asan_link_order=0"})
+        took, out = time.time() - t0, r.stderr.decode("utf-8", "replace")
+        check("http: --timeout 2 also bounds a name lookup that hangs: exit 69 in under 5 s, naming the URL",
+              built.returncode == 0 and r.returncode == 69 and took < 5 and "http://slowdns.example/planet" in out and
+              snapshot(d) == snap, f"exit {r.returncode} after {took:.1f}s: {out} {built.stderr.decode()[:200]}")
         # A host that never answers: a listening socket whose accept queue
         # is full drops every new SYN, so connecting hangs.
         silent = socket.socket()

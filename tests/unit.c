@@ -467,6 +467,9 @@ test_urls(void)
 			{ "public url: what libxml2 cannot parse", "http://u:s@h/a|b/plan\xc3\xa8te%zz", "http://h/a|b/plan\xc3\xa8te%zz" },
 			{ "public url: '@' after the host stays", "https://example.org/@me?x=a@b", "https://example.org/@me?x=a@b" },
 			{ "public url: escapes stay as they are", "https://example.org/a%2Fb", "https://example.org/a%2Fb" },
+			{ "public url: a '/' in a password (no URL to curl)", "http://alice:pa/ss@127.0.0.1:8765/page",
+			    "http://127.0.0.1:8765/page" },
+			{ "public url: ...a '?' or '#'", "http://a:p?s#s@h:1x/", "http://h:1x/" },
 		};
 		size_t k;
 
