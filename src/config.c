@@ -2,8 +2,8 @@
  * The INI syntax is read by inih (Debian's libinih), set up like Python's
  * configparser, which Planet's own config.ini follows: ';' starts a comment
  * only at the start of a line (patterns may hold it), and indented lines
- * continue a value. Lines may be up to 1 MiB long (section headers any
- * length). */
+ * continue a value. Lines must be shorter than 1 MiB (section headers
+ * may be any length). */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -130,7 +130,8 @@ parse_long(const char *value, long min, long max, long *out)
 
 	errno = 0;
 	v = strtol(value, &end, 10);
-	if (end == value || *end != '\0' || errno != 0 || v < min || v > max)
+	/* strtol would also take " 5", "+5" and "-5": a number is digits. */
+	if (!isdigit((unsigned char)value[0]) || *end != '\0' || errno != 0 || v < min || v > max)
 		rc = -1;
 	else
 		*out = v;
@@ -147,7 +148,8 @@ parse_size(const char *value, long long *out)
 
 	errno = 0;
 	v = strtoull(value, &end, 10);
-	if (end == value || errno != 0 || *value == '-')
+	/* strtoull would also take " -1" (as a huge number) and "+1". */
+	if (!isdigit((unsigned char)value[0]) || errno != 0)
 		goto done;
 	if (*end == 'k' || *end == 'K')
 		shift = 10;
@@ -483,11 +485,19 @@ read_line(char *str, int num, void *stream)
 		bad(r, strdup("a carriage return alone ends no line (save the file with LF or CRLF line ends)"));
 		goto done;
 	}
-	if (r->at_line_start && r->line == 0 && strncmp(str, "\xef\xbb\xbf", 3) == 0)
+	if (r->at_line_start && r->line == 0 && strncmp(str, "\xef\xbb\xbf", 3) == 0) {
 		memmove(str, str + 3, strlen(str + 3) + 1);   /* a UTF-8 byte-order mark */
+		if (strncmp(str, "\xef\xbb\xbf", 3) == 0) {   /* which inih would strip too */
+			r->line++;
+			bad(r, strdup("two byte-order marks (save the file as UTF-8, with one at most)"));
+			goto done;
+		}
+	}
 	n = strlen(str);
 	if (r->at_line_start) {
-		const char *p = str + strspn(str, " \t");
+		/* What inih skips before a line's text (isspace), form feeds
+		 * too: so a header after one is not one it takes unseen. */
+		const char *p = str + strspn(str, " \t\f\v");
 
 		r->line++;
 		r->indented = p > str;
@@ -512,11 +522,16 @@ read_line(char *str, int num, void *stream)
 			int next = getc(r->f);
 
 			if (next != EOF && next != '\n') {
-				bad(r, strdup("line longer than 1 MiB"));
+				bad(r, strdup("line of 1 MiB or longer"));
 				goto done;
 			}
-			if (next == '\n')
-				ungetc(next, r->f);   /* the line ends right there */
+			/* The line ends right there: its '\n', which the buffer
+			 * has no room for, is taken here, or inih would count it
+			 * as a line of its own. */
+			if (next == '\n') {
+				r->at_line_start = 1;
+				r->line_len = 0;
+			}
 		}
 		line = got;
 		goto done;
@@ -526,15 +541,22 @@ read_line(char *str, int num, void *stream)
 		empty_value(r);
 		goto done;
 	}
-	/* A header, however long: inih ignores what follows its ']'. */
+	/* A header, however long; this function names it (inih sees only
+	 * "[#N]"), so a name may hold ']': the header ends at the last. */
 	nomem = buf_adds(&whole, str) != 0;
 	while (!nomem && whole.data[whole.len - 1] != '\n' && read_part(r, str, num, 0) != NULL)
 		nomem = buf_adds(&whole, str) != 0;
 	if (nomem)
 		goto done;
 	r->at_line_start = 1;
-	if ((close = strchr(whole.data, ']')) == NULL) {
+	if ((close = strrchr(whole.data, ']')) == NULL) {
 		bad(r, strdup("a section header needs its ']'"));
+		goto done;
+	}
+	/* After it, a comment, as configparser takes it; a key would be
+	 * lost. */
+	if (strchr(";#", close[1 + strspn(close + 1, " \t\r\n")]) == NULL) {
+		bad(r, strdup("text after a section header's ']' (a key goes on a line of its own)"));
 		goto done;
 	}
 	/* "[topic  Web dev ]" names the topic "Web dev". */

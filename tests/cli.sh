@@ -22,6 +22,10 @@ expect_exit "two SOURCEs is a usage error" 64 "$UNPLANET" a b
 expect_exit "bad --timeout is a usage error" 64 "$UNPLANET" --timeout soon "$SAMPLE"
 expect_exit "bad --max-size is a usage error" 64 "$UNPLANET" --max-size 12Q "$SAMPLE"
 expect_exit "--max-size suffixes in either case" 0 "$UNPLANET" --dump --max-size 1m "$SAMPLE"
+for n in ' 5' '+5' '5 '; do
+	expect_exit "--keep '$n' is no number (a number is digits)" 64 "$UNPLANET" --dump --keep "$n" "$SAMPLE"
+done
+expect_exit "--max-size ' -1' is no size (strtoull would wrap it)" 64 "$UNPLANET" --dump --max-size ' -18446744073709551615' "$SAMPLE"
 expect_exit "an empty --exclude pattern (it would drop every entry) is a usage error" 64 "$UNPLANET" --dump -x "" "$SAMPLE"
 expect_exit "an empty --only pattern is a usage error" 64 "$UNPLANET" --dump --only "" "$SAMPLE"
 expect_exit "--base-url must be http(s)" 64 "$UNPLANET" --base-url ftp://x/ "$SAMPLE"
