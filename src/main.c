@@ -711,8 +711,9 @@ run(const struct settings *s, char **err)
 		fprintf(stderr, "unplanet: warning: --only matches none of the %zu sources (on the page and in the "
 		    "archive): no author feeds are written\n", left_out);
 	if (set->match_failures > 0 && !s->quiet)
-		fprintf(stderr, "unplanet: warning: %zu pattern matches gave up (too much backtracking), first of "
-		    "'%s'; those entries were taken as not matching\n", set->match_failures, pattern_text(set->gave_up));
+		fprintf(stderr, "unplanet: warning: %zu pattern matches gave up or were not tried (too much "
+		    "backtracking; a pattern that gives up 3 times is tried no more), first of '%s'; those entries "
+		    "were taken as not matching\n", set->match_failures, pattern_text(set->gave_up));
 	if (s->dump) {
 		rc = dump(set, &gopt, err);
 		goto done;
