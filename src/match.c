@@ -11,6 +11,9 @@
 /* Enough for any sane pattern on a post; a catastrophic one stops here. */
 #define MATCH_LIMIT 10000000
 #define DEPTH_LIMIT 100000
+/* Backtracking memory, in KiB: a pattern of many groups would otherwise
+ * take gigabytes before the depth limit (PCRE2's own is 20 GB). */
+#define HEAP_LIMIT 65536
 
 struct pattern {
 	char *text;
@@ -53,6 +56,7 @@ pattern_compile(const char *text, char **why)
 		goto done;   /* *why stays NULL: memory ran out */
 	pcre2_set_match_limit(p->context, MATCH_LIMIT);
 	pcre2_set_depth_limit(p->context, DEPTH_LIMIT);
+	pcre2_set_heap_limit(p->context, HEAP_LIMIT);
 	compiled = p;
 	p = NULL;
 done:
