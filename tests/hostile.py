@@ -369,6 +369,7 @@ def main():
     # would take an Atom entry's urn: id for its link, sfeed in a topic feed
     # its atom:source's link): its source's site, else its feed's card.
     import feedparser
+    import html as htmllib
     odd_site, no_site = ("Weird &lt;Src&gt; &amp; Co", "https://w.example/", "Weird <Src> & Co"), ("Bare", "", "Bare")
     nolink = [Post(1, odd_site, b"<p>START one END</p>"), Post(2, no_site, b"<p>START two END</p>")]
     nolink[0].link, nolink[1].link = "javascript:x", ""
@@ -380,7 +381,6 @@ def main():
     r = subprocess.run([unplanet, "-o", out_dir, "-t", "All=START", path], capture_output=True, timeout=120)
     got = {}
     if r.returncode == 0:
-        import html as htmllib
         rss = feedparser.parse(os.path.join(out_dir, "authors", "weird-src-co.rss"))
         got["rss description"] = htmllib.unescape(rss.feed.get("subtitle", "")) if rss.feed.get(
             "subtitle_detail", {}).get("type") == "text/html" else rss.feed.get("subtitle")
@@ -395,6 +395,17 @@ def main():
             "topics/all.atom sfeed": ["../index.html#topic-all", "https://w.example/"]}
     check("hostile: readers show a channel description with '<' and '&' as written, and link a post without a "
           "permalink to its source's site, else its feed's card", got == want, f"{got} {r.stderr.decode()[:200]}")
+    # Escaping them costs no recursion per character (libxslt stops at a
+    # depth of 3000): a name of thousands of them is written like any.
+    many = ("Bob " + "&amp;&lt;" * 4000, "https://m.example/", "Bob " + "&<" * 4000)
+    path = os.path.join(work, "many-amps.html")
+    with open(path, "wb") as f:
+        f.write(page([Post(1, many, b"<p>START one END</p>")]))
+    r = subprocess.run([unplanet, "-o", os.path.join(work, "many-amps"), path], capture_output=True, timeout=120)
+    rss = feedparser.parse(os.path.join(work, "many-amps", "authors", "bob.rss")) if r.returncode == 0 else None
+    check("hostile: a source name of 8000 '&' and '<' makes feeds, its RSS description read back whole",
+          rss is not None and htmllib.unescape(rss.feed.get("subtitle", "")) == many[2] + " on Planet Hostile",
+          f"exit {r.returncode}: {r.stderr.decode()[:300]}")
     # Permalinks become feed ids, which must be IRIs: surrounding spaces go
     # (as a browser drops them) and what an IRI may not hold is
     # percent-encoded; non-ASCII, which an IRI may hold, is kept.

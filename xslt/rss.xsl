@@ -4,7 +4,9 @@
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:atom="http://www.w3.org/2005/Atom"
-    xmlns:dc="http://purl.org/dc/elements/1.1/">
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:str="http://exslt.org/strings"
+    exclude-result-prefixes="str">
   <xsl:output method="xml" encoding="UTF-8" indent="yes" media-type="application/rss+xml"/>
 
   <xsl:template match="/feed">
@@ -21,9 +23,7 @@
         <!-- Readers take a channel's description for HTML: its text
              is escaped once more, or "<Src>" would read as a tag. -->
         <description>
-          <xsl:call-template name="html-text">
-            <xsl:with-param name="text" select="string(description)"/>
-          </xsl:call-template>
+          <xsl:value-of select="str:replace(str:replace(string(description), '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;')"/>
         </description>
         <atom:link rel="self" type="application/rss+xml" href="{url}.rss"/>
         <lastBuildDate><xsl:value-of select="updated/@rfc822"/></lastBuildDate>
@@ -32,43 +32,6 @@
         <xsl:apply-templates select="entry"/>
       </channel>
     </rss>
-  </xsl:template>
-
-  <!-- text as HTML: '&' and '<' escaped (as XML escapes them again). -->
-  <xsl:template name="html-text">
-    <xsl:param name="text"/>
-    <xsl:choose>
-      <xsl:when test="contains($text, '&amp;')">
-        <xsl:call-template name="html-lt">
-          <xsl:with-param name="text" select="substring-before($text, '&amp;')"/>
-        </xsl:call-template>
-        <xsl:text>&amp;amp;</xsl:text>
-        <xsl:call-template name="html-text">
-          <xsl:with-param name="text" select="substring-after($text, '&amp;')"/>
-        </xsl:call-template>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:call-template name="html-lt">
-          <xsl:with-param name="text" select="$text"/>
-        </xsl:call-template>
-      </xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
-
-  <xsl:template name="html-lt">
-    <xsl:param name="text"/>
-    <xsl:choose>
-      <xsl:when test="contains($text, '&lt;')">
-        <xsl:value-of select="substring-before($text, '&lt;')"/>
-        <xsl:text>&amp;lt;</xsl:text>
-        <xsl:call-template name="html-lt">
-          <xsl:with-param name="text" select="substring-after($text, '&lt;')"/>
-        </xsl:call-template>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:value-of select="$text"/>
-      </xsl:otherwise>
-    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="entry">
