@@ -78,13 +78,19 @@ fetch_public_url(const char *url)
 	/* As text, not through a URI parser: curl takes URLs libxml2 would
 	 * refuse, and the rest of the URL must stay byte for byte. A URL
 	 * curl cannot parse may hold a password with a '/' in it
-	 * ("http://alice:pa/ss@host/"): there, all up to its last '@' goes. */
+	 * ("http://alice:pa/ss@host/", its host seemingly "alice" with the
+	 * port "pa"): there, all up to its last '@' goes. */
 	if (host != NULL) {
+		const char *colon = NULL;
+
 		host += 3;
 		for (p = host; *p != '\0' && *p != '/' && *p != '?' && *p != '#'; p++)
 			if (*p == '@')
 				at = p;
-		if (at == NULL && strchr(p, '@') != NULL && !curl_parses(url))
+			else if (*p == ':')
+				colon = p;
+		if (at == NULL && colon != NULL && (size_t)(p - colon - 1) != strspn(colon + 1, "0123456789") &&
+		    strchr(p, '@') != NULL && !curl_parses(url))
 			at = strrchr(p, '@');
 	}
 	if (at == NULL) {

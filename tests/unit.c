@@ -470,6 +470,9 @@ test_urls(void)
 			{ "public url: a '/' in a password (no URL to curl)", "http://alice:pa/ss@127.0.0.1:8765/page",
 			    "http://127.0.0.1:8765/page" },
 			{ "public url: ...a '?' or '#'", "http://a:p?s#s@h:1x/", "http://h:1x/" },
+			{ "public url: no URL to curl, but nothing like a password: kept", "https://example.org/my page/@alice/feed",
+			    "https://example.org/my page/@alice/feed" },
+			{ "public url: ...a port is no password", "http://example.org:80/x y/@z", "http://example.org:80/x y/@z" },
 		};
 		size_t k;
 
