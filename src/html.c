@@ -1522,7 +1522,10 @@ html_base_href(const char *s, size_t n)
 
 	if (doc == NULL || (root = html_fragment_root(doc)) == NULL)
 		goto done;
-	for (e = root->children; e != NULL && href == NULL; e = next_node(e, root, 1, NULL, NULL))
+	/* Not inside <noscript> (text to a browser that runs scripts) or
+	 * <template> (no part of the document). */
+	for (e = root->children; e != NULL && href == NULL;
+	    e = next_node(e, root, !is_named(e, "noscript") && !is_named(e, "template"), NULL, NULL))
 		if (is_named(e, "base") && xmlHasProp(e, (const xmlChar *)"href") != NULL &&
 		    (href = xmlGetProp(e, (const xmlChar *)"href")) == NULL)
 			goto done;

@@ -346,8 +346,8 @@ def main():
           links == ["https://alice.example/blog/p1/", "https://alice.example/blog/p3?at=10:30#a:b",
                     "https://cdn.example/p2"], f"{links}")
     # A <base href> in the page's head is what relative links are relative
-    # to, as in a browser (the first one; a commented-out one, or one in a
-    # post, is none); then a post's own links resolve against its permalink.
+    # to, as in a browser (the first one; one commented out, in <noscript>
+    # or <template>, or in a post, is none); then a post's own links resolve against its permalink.
     site = ("Alice", "/alice/", "Alice")
     based = [Post(1, site, b'<p>START <a href="img/x.png">x</a> <base href="https://evil.example/"> END</p>'),
              Post(2, site, b"<p>START two END</p>")]
@@ -355,6 +355,8 @@ def main():
     path = os.path.join(work, "base.html")
     with open(path, "wb") as f:
         f.write(page(based).replace(b"<title>", b'<!-- <base href="https://comment.example/"> -->\n'
+                                    b'  <noscript><base href="https://noscript.example/"></noscript>\n'
+                                    b'  <template><base href="https://template.example/"></template>\n'
                                     b'  <BASE target="_top" HREF="https://planet.example/sub/index.html" />\n'
                                     b'  <base href="https://second.example/" />\n  <title>', 1))
     rc, out, err = dump(unplanet, path)
