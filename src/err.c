@@ -33,7 +33,9 @@ err_set(char **err, int status, const char *fmt, ...)
 	 * name): no control character of theirs reaches a terminal or a
 	 * cron mail, where ESC would start an escape sequence. */
 	for (p = msg; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';   /* a message is one line */
+		else if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
 	*err = msg;
 done:

@@ -23,8 +23,9 @@ enum {
 	UP_ECONFIG = 78     /* configuration file error */
 };
 
-/* Sets *err to a formatted message (if err is not NULL), its control
- * characters shown as '?', and returns status.
+/* Sets *err to a formatted message (if err is not NULL), on one line (line
+ * breaks and tabs as spaces, other control characters as '?'), and returns
+ * status.
  * Use as: rc = err_set(err, UP_EDATA, "%s: no posts found", name); When
  * memory for the message runs out, *err stays NULL (main.c then says "out
  * of memory") and it returns UP_ESOFTWARE instead, as err_nomem does. */
