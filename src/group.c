@@ -209,12 +209,20 @@ by_id_then_updated(const void *a, const void *b)
 		c = x->updated > y->updated ? -1 : 1;
 	else if (c == 0 && x->published != y->published)
 		c = x->published > y->published ? -1 : 1;
+	/* On to a total order, so that no choice among copies depends on how
+	 * qsort orders equal ones: only copies alike in all a choice reads tie. */
 	if (c == 0 && (c = strcmp(x->source_name, y->source_name)) == 0 &&
-	    (c = strcmp(x->source_link, y->source_link)) == 0 && (c = strcmp(x->title, y->title)) == 0)
-		/* A total order, so that no choice among copies depends on
-		 * how qsort orders equal ones: only identical copies tie. */
-		c = x->content == NULL || y->content == NULL ? (y->content == NULL) - (x->content == NULL) :
-		    strcmp(x->content, y->content);
+	    (c = strcmp(x->source_link, y->source_link)) == 0 && (c = strcmp(x->title, y->title)) == 0 &&
+	    (c = strcmp(x->link, y->link)) == 0 &&
+	    (c = strcmp(x->creator != NULL ? x->creator : "", y->creator != NULL ? y->creator : "")) == 0 &&
+	    (c = (x->creator != NULL) - (y->creator != NULL)) == 0) {
+		if (x->content != NULL && y->content != NULL)
+			c = strcmp(x->content, y->content);
+		else if (x->content != NULL || y->content != NULL)
+			c = (y->content == NULL) - (x->content == NULL);
+		else if (x->digest != y->digest)
+			c = x->digest < y->digest ? -1 : 1;
+	}
 	return c;
 }
 
