@@ -469,7 +469,7 @@ read_line(char *str, int num, void *stream)
 {
 	struct reading *r = stream;
 	struct buf whole = { 0 };
-	char *got = read_part(r, str, num, r->at_line_start), *close, *name = NULL, *line = NULL;
+	char *got = read_part(r, str, num, r->at_line_start), *close, *name = NULL, *line = NULL, after;
 	int *lines, nomem = 0;
 	size_t n;
 
@@ -553,9 +553,10 @@ read_line(char *str, int num, void *stream)
 		bad(r, strdup("a section header needs its ']'"));
 		goto done;
 	}
-	/* After it, a comment, as configparser takes it; a key would be
-	 * lost. */
-	if (strchr(";#", close[1 + strspn(close + 1, " \t\r\n")]) == NULL) {
+	/* After it, nothing or a comment, as configparser takes it; a key
+	 * would be lost. */
+	after = close[1 + strspn(close + 1, " \t\r\n")];
+	if (after != '\0' && after != ';' && after != '#') {
 		bad(r, strdup("text after a section header's ']' (a key goes on a line of its own)"));
 		goto done;
 	}
