@@ -542,22 +542,24 @@ read_line(char *str, int num, void *stream)
 		goto done;
 	}
 	/* A header, however long; this function names it (inih sees only
-	 * "[#N]"), so a name may hold ']': the header ends at the last. */
+	 * "[#N]"), so a name may hold ']'. */
 	nomem = buf_adds(&whole, str) != 0;
 	while (!nomem && whole.data[whole.len - 1] != '\n' && read_part(r, str, num, 0) != NULL)
 		nomem = buf_adds(&whole, str) != 0;
 	if (nomem)
 		goto done;
 	r->at_line_start = 1;
-	if ((close = strrchr(whole.data, ']')) == NULL) {
-		bad(r, strdup("a section header needs its ']'"));
-		goto done;
+	/* The header ends at the first ']' that nothing but a comment
+	 * follows ("[source A [b]] ; old [c]" is "source A [b]"), as
+	 * configparser takes a comment there; a key after it would be lost. */
+	for (close = strchr(whole.data, ']'); close != NULL; close = strchr(close + 1, ']')) {
+		after = close[1 + strspn(close + 1, " \t\r\n")];
+		if (after == '\0' || after == ';' || after == '#')
+			break;
 	}
-	/* After it, nothing or a comment, as configparser takes it; a key
-	 * would be lost. */
-	after = close[1 + strspn(close + 1, " \t\r\n")];
-	if (after != '\0' && after != ';' && after != '#') {
-		bad(r, strdup("text after a section header's ']' (a key goes on a line of its own)"));
+	if (close == NULL) {
+		bad(r, strdup(strchr(whole.data, ']') == NULL ? "a section header needs its ']'" :
+		    "text after a section header's ']' (a key goes on a line of its own)"));
 		goto done;
 	}
 	/* "[topic  Web dev ]" names the topic "Web dev". */

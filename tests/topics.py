@@ -535,6 +535,15 @@ slug = django-and-caktus
     rc, err = run(unplanet, "-c", path, "--dump", SAMPLE)
     check("config: a line just under 1 MiB is read whole", rc == 0, f"exit {rc}: {err[:300]}")
 
+    # A comment may follow a header's ']', ']' and all; a name may hold ']'.
+    path = os.path.join(work, "header-comments.ini")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[unplanet] ; main settings [see README]\nkeep = 5\n\n[topic Dj] ; a [note]\nmatch = django\n\n"
+                "[topic Odd [x]] # kept\nmatch = python\n")
+    rc, err = run(unplanet, "-c", path, "-o", os.path.join(work, "header-comments"), SAMPLE)
+    topics = sorted(os.listdir(os.path.join(work, "header-comments", "topics"))) if rc == 0 else err
+    check("config: a comment after a section header's ']', ']' and all; a topic named with ']'",
+          topics == ["dj.atom", "dj.json", "dj.rss", "odd-x.atom", "odd-x.json", "odd-x.rss"], f"{topics}")
     # Section names longer than inih's 49 bytes are read whole.
     long_name = "Python packaging, wheels, and the many ways to install them"
     path = os.path.join(work, "long.ini")
