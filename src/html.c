@@ -1101,11 +1101,29 @@ srcset_next(const char **p, const char **url, size_t *url_n, const char **desc, 
 	return found;
 }
 
+/* The byte two hex digits at p stand for, or -1. */
+static int
+hex_byte(const char *p)
+{
+	int hi = tolower((unsigned char)p[0]), lo;
+
+	if (!isxdigit(hi) || !isxdigit(lo = tolower((unsigned char)p[1])))   /* a NUL is none */
+		return -1;
+	return (isdigit(hi) ? hi - '0' : hi - 'a' + 10) << 4 | (isdigit(lo) ? lo - '0' : lo - 'a' + 10);
+}
+
+/* The byte the escape at p ("%2F") stands for, or -1 when p starts none. */
+static int
+escaped_byte(const char *p)
+{
+	return p[0] == '%' ? hex_byte(p + 1) : -1;
+}
+
 /* Whether the '%' at p starts no escape ("%zz"): it stands for itself. */
 static int
 stray_percent(const char *p)
 {
-	return p[0] == '%' && !(isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]));
+	return p[0] == '%' && escaped_byte(p) < 0;
 }
 
 char *
@@ -1210,26 +1228,6 @@ path_colons(char *url)
 	memmove(out, p, strlen(p) + 1);
 done:
 	return;
-}
-
-/* The byte two hex digits at p stand for, or -1. */
-static int
-hex_byte(const char *p)
-{
-	static const char digits[] = "0123456789abcdef";
-	const char *hi, *lo;
-
-	if (p[0] == '\0' || p[1] == '\0' || (hi = strchr(digits, tolower((unsigned char)p[0]))) == NULL ||
-	    (lo = strchr(digits, tolower((unsigned char)p[1]))) == NULL)
-		return -1;
-	return (int)((hi - digits) << 4 | (lo - digits));
-}
-
-/* The byte the escape at p ("%2F") stands for, or -1 when p starts none. */
-static int
-escaped_byte(const char *p)
-{
-	return p[0] == '%' ? hex_byte(p + 1) : -1;
 }
 
 /* Whether an escape of c may be decoded without changing the URL (RFC
