@@ -28,7 +28,6 @@ struct publish {
 	int dirfd;             /* open and locked */
 	int made_dir;          /* publish_begin created dir */
 	int committed;
-	mode_t mode;           /* for new files: 0666 less the umask */
 	char **created;        /* folders made by commit, relative */
 	size_t n_created;
 	char **folders;        /* every folder a file was added to, relative */
@@ -81,7 +80,6 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 {
 	struct publish *p;
 	struct stat st;
-	mode_t mask;
 	int rc = UP_OK;
 
 	*out = NULL;
@@ -133,9 +131,6 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 		close(p->dirfd);
 		p->dirfd = -1;
 	}
-	mask = umask(0);
-	umask(mask);
-	p->mode = 0666 & ~mask;
 done:
 	/* On failure: unlocks, and removes the folder if made here. */
 	if (rc != UP_OK)
@@ -500,7 +495,7 @@ open_temp(struct publish *p, const char *relpath, char **tmp)
 		}
 		for (i = 0; i < sizeof noise; i++)
 			path.data[stem + i] = letters[noise[i] % (sizeof letters - 1)];
-		fd = openat(p->dirfd, path.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, p->mode);
+		fd = openat(p->dirfd, path.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}

@@ -5,8 +5,9 @@
  * valid); the others are kept in memory. Nothing touches the disk until
  * publish_commit, which writes each kept file to a temporary file created
  * exclusively in its target folder (".NAME.unplanet-XXXXXX", permissions
- * from the umask), flushes them all to disk, then renames each over its
- * target, so readers only ever see complete files. If writing fails, the
+ * from the umask or the folder's default ACL), flushes them all to disk,
+ * then renames each over its target, so readers only ever see complete
+ * files. If writing fails, the
  * temporary files and the folders the publication made are removed.
  * Freeing a publication without committing leaves the folder exactly as it
  * was.

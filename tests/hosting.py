@@ -17,6 +17,7 @@ import re
 import shutil
 import socket
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -213,6 +214,37 @@ f.addEventListener("load", function () {
 """
 
 
+def acl_entries(blob):
+    """(tag, perm, id) of each entry of a POSIX ACL extended attribute."""
+    return [struct.unpack_from("<HHI", blob, at) for at in range(4, len(blob), 8)]
+
+
+def check_default_acl(unplanet, work):
+    """A folder whose default ACL lets the web server's user (www-data, 33)
+    read, written under umask 077 as many cron jobs are: the files are
+    readable by that user as any tool's would be (the umask does not cut
+    the ACL's mask), and by no one else."""
+    site = os.path.join(work, "acl")
+    os.makedirs(site)
+    undefined = 0xFFFFFFFF   # USER_OBJ, USER, GROUP_OBJ, MASK, OTHER
+    entries = [(0x01, 7, undefined), (0x02, 5, 33), (0x04, 0, undefined), (0x10, 7, undefined), (0x20, 0, undefined)]
+    try:
+        os.setxattr(site, "system.posix_acl_default", struct.pack("<I", 2) + b"".join(
+            struct.pack("<HHI", *e) for e in entries))
+    except OSError as e:
+        check(f"hosting: files follow a default ACL (not tried: {e.strerror} here)", True)
+        return
+    r = subprocess.run([unplanet, "-o", site, SAMPLE], capture_output=True, preexec_fn=lambda: os.umask(0o077))
+    wrong = []
+    for f in ("index.html", "feeds.opml", "authors/pypy.atom", "authors/pypy.json"):
+        acl = dict((tag, perm) for tag, perm, _ in acl_entries(os.getxattr(os.path.join(site, f),
+                                                                        "system.posix_acl_access")))
+        if not (acl.get(0x02) == 5 and acl.get(0x10, 0) & 4 and acl.get(0x20) == 0):
+            wrong.append(f"{f}: {acl}")
+    check("hosting: under umask 077, files in a folder with a default ACL are readable by the user it names",
+          r.returncode == 0 and not wrong, r.stderr.decode() + "; ".join(wrong))
+
+
 def main():
     unplanet, work = sys.argv[1], os.path.abspath(sys.argv[2])
     shutil.rmtree(work, ignore_errors=True)
@@ -226,6 +258,7 @@ def main():
     for f in sorted(glob.glob(os.path.join(site, "*", "*.json"))):
         check_json_feed(f, site)
     check_index(unplanet, work)
+    check_default_acl(unplanet, work)
 
     nginx = start_nginx(work, site, port)
     try:
