@@ -653,7 +653,7 @@ run(const struct settings *s, char **err)
 		for (i = 0; rc == UP_OK && i < sizeof layout / sizeof *layout; i++)
 			rc = publish_sweep(pub, layout[i], err);
 		if (rc == UP_OK)
-			rc = state_load(s->output, &state, err);
+			rc = state_load(publish_dirfd(pub), s->output, &state, err);
 		if (rc != UP_OK)
 			goto done;
 		settings_fingerprint(s, w, fingerprint);
@@ -679,7 +679,7 @@ run(const struct settings *s, char **err)
 	}
 	/* The archive is read only now: an unchanged page costs no parsing of
 	 * every feed's history. */
-	if (!s->dump && (rc = state_load_archive(s->output, state, err)) != UP_OK)
+	if (!s->dump && (rc = state_load_archive(publish_dirfd(pub), s->output, state, err)) != UP_OK)
 		goto done;
 	rc = read_page(fetched->data, fetched->len, name, fetched->url, fetched->charset, &page, err);
 	if (rc != UP_OK)

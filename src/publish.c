@@ -140,6 +140,12 @@ done:
 	return rc;
 }
 
+int
+publish_dirfd(const struct publish *p)
+{
+	return p->dirfd;
+}
+
 /* Nonzero when dir/relpath already holds exactly data[0..len). Opened
  * without blocking: a FIFO planted there must not hang the run (it is no
  * regular file, so not the same, and the rename replaces it). */

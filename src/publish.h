@@ -40,6 +40,11 @@ struct publish_stats {
  * nonzero. */
 int publish_begin(const char *dir, int wait, struct publish **out, char **err);
 
+/* The locked folder's descriptor, for reading what earlier runs left in
+ * it: the folder the path named when the lock was taken, even if it has
+ * been renamed since. Owned by p. */
+int publish_dirfd(const struct publish *p);
+
 /* Adds dir/relpath with contents data[0..len). Takes ownership of data (a
  * malloc'd buffer) whether it succeeds or not. If unchanged is not NULL,
  * it tells whether the file already held exactly these bytes. */

@@ -33,13 +33,16 @@ no_messages(void *ctx, xmlErrorPtr error)
 	(void)error;
 }
 
-/* Reads path whole, refusing files over STATE_FILE_MAX and anything but a
- * regular file (a FIFO would block the run, and every later one behind its
- * lock, for ever). */
+/* Reads rel, in the folder dirfd, whole, refusing files over
+ * STATE_FILE_MAX and anything but a regular file (a FIFO would block the
+ * run, and every later one behind its lock, for ever). Messages name it
+ * path. Every file is read relative to the locked folder's descriptor: a
+ * folder renamed or swapped for another while the run fetches is not read
+ * in place of the one the run writes. */
 static int
-slurp(const char *path, struct buf *out, char **err)
+slurp(int dirfd, const char *path, const char *rel, struct buf *out, char **err)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd = openat(dirfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	FILE *f = NULL;
 	struct stat st;
 	size_t n;
@@ -81,13 +84,13 @@ done:
 	return rc;
 }
 
-/* Parses path; on failure sets *err to "PATH:LINE: what libxml2 said"
+/* Parses rel (named path); on failure sets *err to "PATH:LINE: what libxml2 said"
  * and *status to the exit status (UP_EDATA, or UP_ESOFTWARE when memory
  * runs out).
  * unplanet never writes a DOCTYPE, so one in the prolog is refused before
  * any parsing: no DTD, no entity of any kind is ever processed. */
 static xmlDocPtr
-parse_file(const char *path, int *status, char **err)
+parse_file(int dirfd, const char *path, const char *rel, int *status, char **err)
 {
 	struct buf bytes = { 0 };
 	xmlParserCtxtPtr ctxt = NULL;
@@ -95,7 +98,7 @@ parse_file(const char *path, int *status, char **err)
 	xmlErrorPtr e;
 	const char *p, *end;
 
-	if ((*status = slurp(path, &bytes, err)) != UP_OK)
+	if ((*status = slurp(dirfd, path, rel, &bytes, err)) != UP_OK)
 		goto done;
 	*status = UP_EDATA;
 	for (p = bytes.data, end = p + bytes.len; p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL;) {
@@ -308,7 +311,7 @@ id_planet(xmlNodePtr root, struct archived_feed *f)
 }
 
 static int
-read_feed(const char *path, struct archived_feed *f, char **err)
+read_feed(int dirfd, const char *path, const char *rel, struct archived_feed *f, char **err)
 {
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root, n;
@@ -321,7 +324,7 @@ read_feed(const char *path, struct archived_feed *f, char **err)
 		rc = err_nomem(err);
 		goto done;
 	}
-	doc = parse_file(path, &rc, err);
+	doc = parse_file(dirfd, path, rel, &rc, err);
 	if (doc == NULL)
 		goto done;   /* rc and *err say why */
 	root = xmlDocGetRootElement(doc);
@@ -383,13 +386,13 @@ done:
 }
 
 static int
-read_validators(const char *path, struct state *s, char **err)
+read_validators(int dirfd, const char *path, const char *rel, struct state *s, char **err)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root, outputs, planet, fetch, node;
 	int rc = UP_OK;
 
-	doc = parse_file(path, &rc, err);
+	doc = parse_file(dirfd, path, rel, &rc, err);
 	if (doc == NULL)
 		goto done;   /* rc and *err say why */
 	root = xmlDocGetRootElement(doc);
@@ -450,19 +453,19 @@ done:
 /* Forgets the topics whose document someone deleted from the cache: the
  * way to free a topic's slug for another (state.h). */
 static int
-forget_deleted_topics(const char *dir, struct state *s, char **err)
+forget_deleted_topics(int dirfd, struct state *s, char **err)
 {
 	size_t i, kept = 0;
 	int rc = UP_OK;
 
 	for (i = 0; i < s->n_topics; i++) {
 		struct state_topic *t = &s->topics[i];
-		char *doc = rc == UP_OK ? buf_concat(dir, "/" CACHE_DIR "/topics/", t->slug, ".xml", NULL) : NULL;
+		char *doc = rc == UP_OK ? buf_concat(CACHE_DIR "/topics/", t->slug, ".xml", NULL) : NULL;
 		struct stat st;
 
 		if (rc == UP_OK && doc == NULL)
 			rc = err_nomem(err);
-		if (rc == UP_OK && stat(doc, &st) != 0 && errno == ENOENT) {
+		if (rc == UP_OK && fstatat(dirfd, doc, &st, 0) != 0 && errno == ENOENT) {
 			xmlFree(t->name);
 			xmlFree(t->slug);
 		} else {
@@ -485,9 +488,10 @@ by_name(const void *a, const void *b)
  * an archive left unlisted would be rewritten from the page alone, losing
  * the entries that left it. */
 static int
-archive_names(const char *dir, char ***names, size_t *n, char **err)
+archive_names(int dirfd, const char *dir, char ***names, size_t *n, char **err)
 {
-	DIR *d = opendir(dir);
+	int fd = openat(dirfd, ARCHIVE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
 	size_t cap = 0;
 	int rc = UP_OK;
@@ -497,6 +501,8 @@ archive_names(const char *dir, char ***names, size_t *n, char **err)
 	if (d == NULL) {
 		if (errno != ENOENT)   /* no archive yet is none */
 			rc = err_set(err, UP_EDATA, "%s: cannot read: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		goto done;
 	}
 	for (;;) {
@@ -537,7 +543,7 @@ done:
 }
 
 int
-state_load(const char *dir, struct state **out, char **err)
+state_load(int dirfd, const char *dir, struct state **out, char **err)
 {
 	struct state *s;
 	struct stat st;
@@ -550,12 +556,12 @@ state_load(const char *dir, struct state **out, char **err)
 		rc = err_nomem(err);
 		goto done;
 	}
-	if (stat(path, &st) == 0)
-		rc = read_validators(path, s, err);
+	if (fstatat(dirfd, STATE_FILE, &st, 0) == 0)
+		rc = read_validators(dirfd, path, STATE_FILE, s, err);
 	else if (errno != ENOENT)   /* not "no state": its validators must not be lost */
 		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
 	if (rc == UP_OK)
-		rc = forget_deleted_topics(dir, s, err);
+		rc = forget_deleted_topics(dirfd, s, err);
 done:
 	free(path);
 	if (rc != UP_OK)
@@ -566,7 +572,7 @@ done:
 }
 
 int
-state_load_archive(const char *dir, struct state *s, char **err)
+state_load_archive(int dirfd, const char *dir, struct state *s, char **err)
 {
 	char *archive = NULL, **names = NULL;
 	size_t n = 0, i;
@@ -575,17 +581,19 @@ state_load_archive(const char *dir, struct state *s, char **err)
 	if ((archive = buf_concat(dir, "/" ARCHIVE_DIR, NULL)) == NULL)
 		rc = err_nomem(err);
 	else
-		rc = archive_names(archive, &names, &n, err);
+		rc = archive_names(dirfd, archive, &names, &n, err);
 	if (rc == UP_OK && n > 0 && (s->feeds = calloc(n, sizeof *s->feeds)) == NULL)
 		rc = err_nomem(err);
 	for (i = 0; rc == UP_OK && i < n; i++) {
+		/* "DIR/.unplanet/archive/NAME" in messages, the part after
+		 * "DIR/" to open. */
 		char *file = buf_concat(archive, "/", names[i], NULL);
 
 		if (file == NULL) {
 			rc = err_nomem(err);
 			break;
 		}
-		rc = read_feed(file, &s->feeds[s->n_feeds++], err);
+		rc = read_feed(dirfd, file, file + strlen(dir) + 1, &s->feeds[s->n_feeds++], err);
 		free(file);
 	}
 	/* A state.xml moved away must not change every feed's id: the

@@ -74,19 +74,22 @@ struct state {
 	size_t n_topics;
 };
 
-/* Reads dir's state.xml and topic records, not its archive
- * (state_load_archive); a folder without them gives an empty state. */
-int state_load(const char *dir, struct state **out, char **err);
+/* Reads the state.xml and topic records of the folder open as dirfd (the
+ * locked one: publish_dirfd), not its archive (state_load_archive); a
+ * folder without them gives an empty state. dir names the folder in
+ * messages. */
+int state_load(int dirfd, const char *dir, struct state **out, char **err);
 
 /* Reads DIR/.unplanet/archive/ into state (its feeds, and the Planet's
- * name when state.xml gave none). Separate from state_load so that a run
- * answered 304 Not Modified parses no archive. */
-int state_load_archive(const char *dir, struct state *state, char **err);
+ * name when state.xml gave none), DIR being open as dirfd and named dir.
+ * Separate from state_load so that a run answered 304 Not Modified parses
+ * no archive. */
+int state_load_archive(int dirfd, const char *dir, struct state *state, char **err);
 
 /* state.xml's bytes for the given validators, the fingerprint of the
  * settings they were fetched under, that of the settings the outputs were
  * made under (each may be NULL), the Planet's name in feed ids and the
- * topics' slugs; *data is malloc'd. */
+ * topics' slugs; *data is to free() (libxml2's, malloc'd: see main.c). */
 int state_serialize(const char *url, const char *etag, const char *last_modified,
     const char *settings, const char *fingerprint, const char *planet, const struct state_topic *topics,
     size_t n_topics, char **data, size_t *len, char **err);

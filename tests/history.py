@@ -9,6 +9,7 @@ stay put, and a corrupt archive that is reported, never replaced.
 """
 import calendar
 import email.utils
+import fcntl
 import glob
 import json
 import os
@@ -29,12 +30,12 @@ TRUTH = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.truth.json"
 
 
 
-def run(unplanet, *args):
-    return run_within(120, unplanet, *args)
+def run(unplanet, *args, input=None):
+    return run_within(120, unplanet, *args, input=input)
 
 
-def run_within(seconds, unplanet, *args):
-    r = subprocess.run([unplanet, *args], capture_output=True, timeout=seconds)
+def run_within(seconds, unplanet, *args, input=None):
+    r = subprocess.run([unplanet, *args], capture_output=True, timeout=seconds, input=input)
     return r.returncode, r.stderr.decode("utf-8", "replace")
 
 
@@ -962,7 +963,39 @@ def main():
                      .getroot().findall(A + "entry") if e.findtext(A + "id") == changed] if rc == 0 else err)
     check("history: an edit with the clock behind the post's updated time moves it on by a second, each time",
           seen == [["2100-01-01T00:00:01Z"], ["2100-01-01T00:00:02Z"]], f"{seen}")
+    swapped_mid_run(unplanet, work, page_a, page_b)
     report()
+
+
+def swapped_mid_run(unplanet, work, page_a, page_b):
+    """The output folder renamed, and another put in its place, while a run
+    waits for its page: the run reads the history of the folder it locked
+    and writes, so it keeps every entry that left the page, as a run
+    nothing disturbed does; the new folder is left alone."""
+    def ids(d):
+        return {f: sorted(e.findtext(A + "id") for e in ET.parse(os.path.join(d, "authors", f)).getroot()
+                          .findall(A + "entry")) for f in os.listdir(os.path.join(d, "authors")) if f.endswith(".atom")}
+    calm, moved = os.path.join(work, "calm"), os.path.join(work, "moved")
+    for d in (calm, moved):
+        rc, err = run(unplanet, "-o", d, "-", input=page_a.encode())
+    run(unplanet, "-o", calm, "-", input=page_b.encode())
+    proc = subprocess.Popen([unplanet, "--wait", "-o", moved, "-"], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    fd = os.open(moved, os.O_RDONLY | os.O_DIRECTORY)
+    deadline = time.time() + 60
+    try:
+        while time.time() < deadline:   # until the run holds the lock
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            time.sleep(0.01)
+    except BlockingIOError:
+        pass
+    os.close(fd)
+    os.rename(moved, moved + ".old")
+    os.mkdir(moved)
+    _, err = proc.communicate(page_b.encode(), timeout=120)
+    check("history: a folder swapped mid-run: the run keeps the history of the folder it locked, the new one untouched",
+          proc.returncode == 0 and ids(moved + ".old") == ids(calm) and os.listdir(moved) == [],
+          f"exit {proc.returncode}: {err.decode()}; {os.listdir(moved)}")
 
 
 if __name__ == "__main__":
