@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -807,6 +809,10 @@ main(int argc, char **argv)
 	int rc, done = 0;
 
 	hold_standard_fds();
+	/* A file size limit (ulimit -f) then fails the write that passes it
+	 * (EFBIG), which is reported and cleaned up, instead of killing the
+	 * run silently with its temporary files left behind. */
+	signal(SIGXFSZ, SIG_IGN);
 	/* Before libxml2 allocates anything. */
 	xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup);
 	settings_init(&cmd);

@@ -11,6 +11,7 @@ file, and give the same feeds as clean runs over the same pages.
 import glob
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -171,6 +172,20 @@ def stopped_mid_commit(unplanet, work):
                 ".unplanet-" not in err and contents(d) == before):
             bad.append(f"write {when}: exit {r.returncode}: {err.strip()}")
     check("crash: a full disk: exit 74 naming the file, folder untouched", not bad, "; ".join(bad))
+
+    # A file size limit (ulimit -f) passed mid-write is a failed write as a
+    # full disk is, not a run killed by SIGXFSZ that says nothing and
+    # leaves its temporary files.
+    d = os.path.join(work, "fsize")
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(base, d)
+    before = contents(d)
+    r = subprocess.run([unplanet, "-o", d, "-s", xsl, "-t", "Django=django", sample], capture_output=True,
+                       preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192)))
+    err = r.stderr.decode("utf-8", "replace")
+    check("crash: a file size limit: exit 74 naming the file, folder untouched, no temporary file",
+          r.returncode == 74 and f"{d}/" in err and "File too large" in err and contents(d) == before and
+          not [f for f in files(d) if is_temp(f)], f"exit {r.returncode}: {err.strip()}")
 
     # A stylesheet that cannot be read when it is fingerprinted, after
     # libxslt parsed it (its first two reads): exit 66 naming it, folder
