@@ -234,9 +234,10 @@ on_body(char *p, size_t size, size_t n, void *ctx)
 	return taken;
 }
 
-/* A header's value, trimmed, malloc'd, when line is "name: value". */
+/* A header's value, trimmed, malloc'd, when line is "name: value";
+ * NULL otherwise, and when memory runs out (then *nomem is set). */
 static char *
-header_value(const char *line, size_t len, const char *name)
+header_value(const char *line, size_t len, const char *name, int *nomem)
 {
 	size_t n = strlen(name);
 	const char *v, *end = line + len;
@@ -249,6 +250,8 @@ header_value(const char *line, size_t len, const char *name)
 		while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
 			end--;
 		value = strndup(v, (size_t)(end - v));
+		if (value == NULL)
+			*nomem = 1;
 	}
 	return value;
 }
@@ -282,15 +285,15 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 		t->date = -1;
 		goto done;
 	}
-	if ((v = header_value(p, len, "Date")) != NULL) {
+	if ((v = header_value(p, len, "Date", &t->out_of_memory)) != NULL) {
 		t->date = curl_getdate(v, NULL);
 		free(v);
 		goto done;
 	}
-	if ((v = header_value(p, len, "ETag")) == NULL) {
+	if ((v = header_value(p, len, "ETag", &t->out_of_memory)) == NULL) {
 		slot = &t->f->last_modified;
-		if ((v = header_value(p, len, "Last-Modified")) == NULL)
-			goto done;   /* another header */
+		if ((v = header_value(p, len, "Last-Modified", &t->out_of_memory)) == NULL)
+			goto done;   /* another header, or no memory */
 	}
 	/* The last such header wins; one that is not printable is kept as
 	 * none at all. */
@@ -299,7 +302,9 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	if (*slot == NULL)
 		free(v);
 done:
-	return len;   /* every header is taken: none stops the transfer */
+	/* Every header is taken; only running out of memory stops the
+	 * transfer, rather than go on without a validator or a charset. */
+	return t->out_of_memory ? 0 : len;
 }
 
 /* Pages are HTML; XHTML and XML are accepted for Planets that serve their
@@ -322,11 +327,12 @@ acceptable_type(const char *type)
 }
 
 /* The charset parameter of a Content-Type ("text/html; charset=utf-8"),
- * malloc'd; NULL when it has none. Parameters are read one by one (RFC
- * 9110 5.6.6), so "xcharset=" or a quoted "charset=" in another
- * parameter's value is none. */
+ * malloc'd; NULL when it has none, or when memory runs out (then *nomem
+ * is set). Parameters are read one by one (RFC 9110 5.6.6), so
+ * "xcharset=" or a quoted "charset=" in another parameter's value is
+ * none. */
 static char *
-type_charset(const char *type)
+type_charset(const char *type, int *nomem)
 {
 	const char *c = type != NULL ? strchr(type, ';') : NULL;
 	char *charset = NULL;
@@ -340,8 +346,8 @@ type_charset(const char *type)
 			if (*c == '"')
 				c++;
 			n = strcspn(c, "\"; \t");
-			if (n > 0)
-				charset = strndup(c, n);
+			if (n > 0 && (charset = strndup(c, n)) == NULL)
+				*nomem = 1;
 			break;
 		}
 		/* On to the next parameter, past a quoted value's ';'. */
@@ -408,6 +414,24 @@ connected(CURL *curl, const struct transfer *t)
 	return t->requests > redirects;
 }
 
+/* The options curl copies a string for, which fail only when memory runs
+ * out (the URL is checked when the request is made, not here). */
+static CURLcode
+set_strings(CURL *curl, const char *url)
+{
+	CURLcode res = curl_easy_setopt(curl, CURLOPT_URL, url);
+
+	if (res == CURLE_OK)
+		res = curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (res == CURLE_OK)
+		res = curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	if (res == CURLE_OK)
+		res = curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");   /* all curl supports */
+	if (res == CURLE_OK)
+		res = curl_easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
+	return res;
+}
+
 static int
 fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, char **err)
 {
@@ -430,19 +454,18 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 		rc = err_nomem(err);
 		goto done;
 	}
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	if (set_strings(curl, url) != CURLE_OK) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, connect_timeout);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, opt->timeout);
-	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");   /* all curl supports */
 	/* --max-size is held in on_body, on the page's own body only:
 	 * CURLOPT_MAXFILESIZE would also refuse a large error page (which must
 	 * be told as the HTTP error it is) or a followed redirect's body,
 	 * which curl skips. */
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 #if LIBCURL_VERSION_NUM >= 0x075700
 	/* Without it, a timeout waits for a name lookup that hangs (a dead
@@ -514,10 +537,10 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	}
 	curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective);
 	f->url = fetch_public_url(effective != NULL ? effective : url);
-	f->charset = type_charset(type);
+	f->charset = type_charset(type, &t.out_of_memory);
 	f->len = t.body.len;
 	f->data = buf_take(&t.body);
-	if (f->url == NULL || f->data == NULL)
+	if (f->url == NULL || f->data == NULL || t.out_of_memory)
 		rc = err_nomem(err);
 done:
 	buf_free(&t.body);
