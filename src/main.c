@@ -614,7 +614,10 @@ run(const struct settings *s, char **err)
 	 * each, even when this run writes nothing there. */
 	static const char *const layout[] = { "", "authors", "topics", STATE_DIR, ARCHIVE_DIR, CACHE_DIR,
 	    CACHE_DIR "/topics" };
-	struct fetch_options fopt = { s->timeout, (size_t)s->max_size, NULL, NULL };
+	/* Up to 1024G fits a 64-bit size_t; where size_t is 32 bits, "as
+	 * much as memory holds" is the nearest limit, not a wrapped one. */
+	struct fetch_options fopt = { s->timeout,
+		(unsigned long long)s->max_size > SIZE_MAX ? SIZE_MAX : (size_t)s->max_size, NULL, NULL };
 	struct group_options gopt = { s->base_url, (size_t)s->keep, time(NULL), s };
 	struct writer *w = NULL;
 	struct fetched *fetched = NULL;
@@ -845,7 +848,7 @@ main(int argc, char **argv)
 	}
 	rc = run(&cmd, &err);
 	if (rc != UP_OK)
-		fprintf(stderr, "unplanet: %s\n", err != NULL ? err : "failed");
+		fprintf(stderr, "unplanet: %s\n", err != NULL ? err : "out of memory");
 	fetch_cleanup();
 	xsltCleanupGlobals();
 	xmlCleanupParser();

@@ -117,7 +117,7 @@ parse_file(int dirfd, const char *path, const char *rel, int *status, char **err
 			continue;
 		}
 		if (strncmp(p, "<!", 2) == 0) {
-			err_set(err, UP_EDATA, "%s: has a DOCTYPE, which unplanet never writes; not read", path);
+			*status = err_set(err, UP_EDATA, "%s: has a DOCTYPE, which unplanet never writes; not read", path);
 			goto done;
 		}
 		break;   /* the root element: the prolog is over */
@@ -140,9 +140,10 @@ parse_file(int dirfd, const char *path, const char *rel, int *status, char **err
 
 			while (n > 0 && e->message[n - 1] == '\n')
 				n--;
-			err_set(err, UP_EDATA, "%s:%d: " CORRUPT ": %.*s", path, e->line, (int)n, e->message);
+			*status = err_set(err, UP_EDATA, "%s:%d: " CORRUPT ": %.*s", path, e->line, (int)n,
+			    e->message);
 		} else {
-			err_set(err, UP_EDATA, "%s: " CORRUPT, path);
+			*status = err_set(err, UP_EDATA, "%s: " CORRUPT, path);
 		}
 		xmlFreeDoc(doc);
 		doc = NULL;
