@@ -178,6 +178,20 @@ take_zone_name(struct cursor *c)
 	return c->p == c->end ? 0 : -1;
 }
 
+/* Where time_t is 32 bits (some Debian ports), a date it cannot hold is
+ * no date, not a wrapped one. */
+static int
+to_time(int64_t secs, time_t *t)
+{
+	int rc = -1;
+
+	if ((int64_t)(time_t)secs == secs) {
+		*t = (time_t)secs;
+		rc = 0;
+	}
+	return rc;
+}
+
 int
 date_parse_day(const char *s, size_t n, long *day)
 {
@@ -215,7 +229,8 @@ date_parse_planet(const char *s, size_t n, time_t *t, long *day)
 	if (c.p < c.end && (take_spaces(&c) != 0 || take_zone_name(&c) != 0))
 		goto done;
 	hh = hh % 12 + (pm ? 12 : 0);
-	*t = (time_t)(days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60);
+	if (to_time(days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60, t) != 0)
+		goto done;
 	if (day != NULL)
 		*day = (long)days_from_civil(y, m, d);
 	rc = 0;
@@ -262,7 +277,8 @@ date_parse_rfc3339(const char *s, time_t *t)
 	 * 0000-01-01T00:00:00+00:01 would be year -1, which nothing reads. */
 	if (utc < days_from_civil(1, 1, 1) * 86400 || utc >= days_from_civil(10000, 1, 1) * 86400)
 		goto done;
-	*t = (time_t)utc;
+	if (to_time(utc, t) != 0)
+		goto done;
 	rc = 0;
 done:
 	return rc;

@@ -18,9 +18,10 @@
  * PM UTC". The time is UTC whatever zone name follows: Planet formats the
  * UTC times of its cache, and %Z prints its server's zone name, not the
  * zone of the time ("06:00 AM EST" is 06:00 UTC). The name may hold
- * letters, digits, spaces and "+-:", up to 64 bytes; the whole of s[0..n)
- * must match. Years 1 to 9999. Returns 0 and sets *t, and *day (unless
- * NULL) to the day as date_parse_day counts days; or returns -1. */
+ * anything but markup ('<', '>'), up to 64 bytes; the whole of s[0..n)
+ * must match. Years 1 to 9999 (those time_t holds). Returns 0 and sets
+ * *t, and *day (unless NULL) to the day as date_parse_day counts days; or
+ * returns -1. */
 int date_parse_planet(const char *s, size_t n, time_t *t, long *day);
 
 /* Planet 2.0's day header, "%B %d, %Y": "April 28, 2026". Returns 0 and
@@ -29,7 +30,8 @@ int date_parse_planet(const char *s, size_t n, time_t *t, long *day);
 int date_parse_day(const char *s, size_t n, long *day);
 
 /* RFC 3339 with a zone ("2026-04-28T19:40:00Z", "...+02:00", optional
- * fraction). Returns 0 and sets *t, or -1. */
+ * fraction), years 1 to 9999 in UTC (those time_t holds). Returns 0 and
+ * sets *t, or -1. */
 int date_parse_rfc3339(const char *s, time_t *t);
 
 /* "2026-04-28T19:40:00Z" */
