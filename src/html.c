@@ -1105,11 +1105,11 @@ srcset_next(const char **p, const char **url, size_t *url_n, const char **desc, 
 static int
 hex_byte(const char *p)
 {
-	int hi = tolower((unsigned char)p[0]), lo;
+	int hi = tolower((unsigned char)p[0]), lo, byte = -1;
 
-	if (!isxdigit(hi) || !isxdigit(lo = tolower((unsigned char)p[1])))   /* a NUL is none */
-		return -1;
-	return (isdigit(hi) ? hi - '0' : hi - 'a' + 10) << 4 | (isdigit(lo) ? lo - '0' : lo - 'a' + 10);
+	if (isxdigit(hi) && isxdigit(lo = tolower((unsigned char)p[1])))   /* a NUL is none */
+		byte = (isdigit(hi) ? hi - '0' : hi - 'a' + 10) << 4 | (isdigit(lo) ? lo - '0' : lo - 'a' + 10);
+	return byte;
 }
 
 /* The byte the escape at p ("%2F") stands for, or -1 when p starts none. */

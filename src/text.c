@@ -505,7 +505,9 @@ done:
 
 /* Transliterates UTF-8 to ASCII with glibc's tables ("ã" -> "a", "ß" ->
  * "ss"); characters it cannot map come out as '?'. Uses a C.UTF-8 locale for
- * this thread only, so the program's own locale does not matter. */
+ * this thread only, so the program's own locale does not matter. Debian's
+ * libc-bin always ships C.UTF-8; a system without it transliterates every
+ * non-ASCII letter to '?', so its new slugs differ (archived ones stay). */
 static char *
 transliterate(const char *name)
 {

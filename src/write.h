@@ -17,7 +17,8 @@
  * that JSON requires (json.xsl writes JSON Feed 1.1 with it).
  *
  * Ownership: the writer owns its stylesheets; writer_apply hands the caller
- * a malloc'd byte string.
+ * a byte string to free() (libxml2 allocates it, with malloc: main.c sets
+ * xmlMemSetup).
  */
 #ifndef UNPLANET_WRITE_H
 #define UNPLANET_WRITE_H
@@ -57,7 +58,7 @@ const char *writer_name(const struct writer *w, size_t format);
 /* The media type the format's xsl:output declares, or NULL. */
 const char *writer_media_type(const struct writer *w, size_t format);
 
-/* Applies format to doc; on success *data (malloc'd) and *len hold the
+/* Applies format to doc; on success *data (free() it) and *len hold the
  * file's bytes. doc_name names the document in messages. */
 int writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc_name,
     char **data, size_t *len, char **err);
