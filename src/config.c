@@ -654,17 +654,25 @@ note_stylesheet(struct reading *r)
 	return rc;
 }
 
+/* Keeps the first thing wrong (why, malloc'd; NULL when memory ran out),
+ * at line. */
 static int
-bad(struct reading *r, char *why)
+bad_at(struct reading *r, int line, char *why)
 {
 	if (r->why == NULL && !r->nomem) {
 		r->why = why;
 		r->nomem = why == NULL;   /* every message is malloc'd */
-		r->why_line = r->line;
+		r->why_line = line;
 	} else {
 		free(why);
 	}
 	return 0;   /* tells inih to stop */
+}
+
+static int
+bad(struct reading *r, char *why)
+{
+	return bad_at(r, r->line, why);
 }
 
 /* Why a single-valued key got a second value: given twice, or an
@@ -903,7 +911,9 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		else
 			rc = bad(r, fail("unknown key '%s' in [%s] (link, name, slug, description)", key, section));
 	} else {
-		rc = bad(r, fail("unknown section [%s]: use [unplanet], [topic NAME] or [source NAME]", section, NULL));
+		/* At its header, as for a section with no keys. */
+		rc = bad_at(r, section_line(r, raw_section),
+		    fail("unknown section [%s]: use [unplanet], [topic NAME] or [source NAME]", section, NULL));
 	}
 done:
 	return rc;

@@ -313,7 +313,7 @@ slug = django-and-caktus
     # anything is fetched or written.
     bad = [
         ("unknown key", "[unplanet]\nfrobnicate = 1\n", 2, "unknown key 'frobnicate'"),
-        ("unknown section", "[unplanet]\n\n[feeds]\nx = 1\n", 4, "unknown section [feeds]"),
+        ("unknown section, at its header", "[unplanet]\n\n[feeds]\n; x\n\nx = 1\n", 3, "unknown section [feeds]"),
         ("invalid pattern", "[topic Broken]\nmatch = (unclosed\n", 2, "invalid pattern '(unclosed'"),
         ("invalid exclude", "[unplanet]\nexclude = a{2,1}\n", 2, "invalid pattern"),
         ("topic without match", "[unplanet]\n\n[topic Empty]\ntitle = x\n", 3, "needs at least one 'match"),
