@@ -1802,7 +1802,8 @@ feed_set_document(const struct feed_set *set, const struct group_options *opt)
 		ok = xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") != NULL;
 	}
 	for (i = 0; ok && i < set->n_feeds; i++)
-		ok = build_feed(doc, root, set, i, opt, 0) != NULL;
+		if (!set->feeds[i].hidden)   /* what the stylesheets would read */
+			ok = build_feed(doc, root, set, i, opt, 0) != NULL;
 	if (!ok) {
 		xmlFreeDoc(doc);
 		doc = NULL;

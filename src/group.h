@@ -150,7 +150,8 @@ struct format_info {
 xmlDocPtr directory_document(const struct feed_set *set, const struct group_options *opt,
     const struct format_info *formats, size_t n_formats);
 
-/* All feeds in one document (<unplanet> around each <feed>), for --dump. */
+/* All feeds with files in one document (<unplanet> around each <feed>),
+ * for --dump: those --only leaves out are not in it. */
 xmlDocPtr feed_set_document(const struct feed_set *set, const struct group_options *opt);
 
 void feed_set_free(struct feed_set *set);

@@ -120,6 +120,12 @@ def main():
                                 "real-python.atom", "real-python.json", "real-python.rss"], f"{files} {err}")
     check("only: topics still see every source", len(ids(os.path.join(d, "topics", "all.atom"))) == len(TRUTH), "")
     check("only: matching some sources, no warning", err == "", err)
+    r = subprocess.run([unplanet, "--dump", "--only", "^Real Python$", "--only", "djangoproject", "--topic", "All=.",
+                        SAMPLE], capture_output=True, timeout=120)
+    dumped = sorted((f.get("kind"), f.get("slug")) for f in ET.fromstring(r.stdout).findall("feed")) \
+        if r.returncode == 0 else r.stderr
+    check("only: --dump shows the feeds that get files, as the stylesheets would read them",
+          dumped == [("author", "django-weblog"), ("author", "real-python"), ("topic", "all")], f"{dumped}")
     sources = len({t["source_name"] for t in TRUTH})
     rc, err = run(unplanet, "-o", os.path.join(work, "only-none"), "--only", "^Real Pyhton$", SAMPLE)
     check("only: matching no source, a warning saying so (a typo, most likely)",
