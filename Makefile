@@ -36,7 +36,14 @@ TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc mandoc bsdex
 
 all: unplanet
 
-unplanet: $(SRC) $(HDR)
+# The stylesheet folder is compiled in: a program built for another PREFIX
+# is rebuilt (`make`, then `make install PREFIX=/opt`). The stamp changes
+# only when the folder does.
+.build-prefix: FORCE
+	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' >$@
+FORCE:
+
+unplanet: $(SRC) $(HDR) .build-prefix
 	$(CC) $(UP_CFLAGS) $(CFLAGS) -o $@ $(SRC) $(UP_LIBS) $(LDFLAGS)
 
 unplanet-san: $(SRC) $(HDR)
@@ -116,7 +123,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf unplanet unplanet-san tests/unit tests/unplanet-oom tests/bench-parse tests/fuzz/fuzz-read \
+	rm -rf unplanet .build-prefix unplanet-san tests/unit tests/unplanet-oom tests/bench-parse tests/fuzz/fuzz-read \
 		tests/fuzz/fuzz-pipeline demo tests/out
 
-.PHONY: all deps test-deps demo check bench fuzz entities install uninstall clean
+.PHONY: FORCE all deps test-deps demo check bench fuzz entities install uninstall clean

@@ -5,8 +5,14 @@
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$T"
 root=$T/root
-rm -rf "$root"
-if make -s install PREFIX=/opt/unplanet DESTDIR="$root" >"$T/out" 2>&1; then
+# In a copy of the tree, so that this tree's program is not rebuilt for
+# another PREFIX; built first for the default one, as `make` then `make
+# install PREFIX=...` would.
+tree=$T/tree
+rm -rf "$root" "$tree"
+mkdir -p "$tree"
+cp -R Makefile src xslt unplanet.1 "$tree/"
+if (cd "$tree" && make -s unplanet && make -s install PREFIX=/opt/unplanet DESTDIR="$root") >"$T/out" 2>&1; then
 	ok "make install with PREFIX and DESTDIR"
 else
 	not_ok "make install: $(tail -c 300 "$T/out")"
@@ -35,9 +41,18 @@ if [ ! -e /usr/local/share/unplanet/xslt/atom.xsl ]; then
 	expect_grep "...saying where they are looked for and what to do" "$T/err" \
 		"atom.xsl: cannot read stylesheet: .*run make install, or give their folder with --xslt-dir"
 fi
-make -s uninstall PREFIX=/opt/unplanet DESTDIR="$root" >"$T/out" 2>&1
+(cd "$tree" && make -s uninstall PREFIX=/opt/unplanet DESTDIR="$root") >"$T/out" 2>&1
 left=$(find "$root" -type f)
 [ -z "$left" ] && ok "make uninstall removes every installed file" || not_ok "make uninstall leaves: $left"
+# Installed for a PREFIX other than the one it was first built for, the
+# program is rebuilt for it: a copy moved away still finds its stylesheets.
+prefix=$T/prefix
+rm -rf "$prefix" "$T/away"
+mkdir -p "$T/away"
+(cd "$tree" && make -s install PREFIX="$prefix") >"$T/out" 2>&1 && cp "$prefix/bin/unplanet" "$T/away/unplanet"
+expect_exit "make install PREFIX=... after make: a copy moved away finds the stylesheets of that PREFIX" 0 \
+	"$T/away/unplanet" -o "$T/away/out" samples/planetpython-2026-04-29.html
+(cd "$tree" && make -s uninstall PREFIX="$prefix") >"$T/out" 2>&1
 
 if out=$(mandoc -T lint -W warning unplanet.1 2>&1); then
 	ok "man page is mandoc -T lint clean"
