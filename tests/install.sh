@@ -4,11 +4,12 @@
 # with the program (man page lint-clean, same options as --help).
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$T"
-root=$T/root
+abs=$(cd "$T" && pwd)   # make runs in another folder below
+root=$abs/root
 # In a copy of the tree, so that this tree's program is not rebuilt for
 # another PREFIX; built first for the default one, as `make` then `make
 # install PREFIX=...` would.
-tree=$T/tree
+tree=$abs/tree
 rm -rf "$root" "$tree"
 mkdir -p "$tree"
 cp -R Makefile src xslt unplanet.1 "$tree/"
@@ -46,13 +47,17 @@ left=$(find "$root" -type f)
 [ -z "$left" ] && ok "make uninstall removes every installed file" || not_ok "make uninstall leaves: $left"
 # Installed for a PREFIX other than the one it was first built for, the
 # program is rebuilt for it: a copy moved away still finds its stylesheets.
-prefix=$T/prefix
+prefix=$abs/prefix
 rm -rf "$prefix" "$T/away"
 mkdir -p "$T/away"
 (cd "$tree" && make -s install PREFIX="$prefix") >"$T/out" 2>&1 && cp "$prefix/bin/unplanet" "$T/away/unplanet"
 expect_exit "make install PREFIX=... after make: a copy moved away finds the stylesheets of that PREFIX" 0 \
 	"$T/away/unplanet" -o "$T/away/out" samples/planetpython-2026-04-29.html
 (cd "$tree" && make -s uninstall PREFIX="$prefix") >"$T/out" 2>&1
+# (There, and not in another folder that happens to hold them.)
+expect_exit "...which, once uninstalled, it says it looked for" 66 \
+	"$T/away/unplanet" -o "$T/away/out2" samples/planetpython-2026-04-29.html
+expect_grep "...naming that PREFIX's folder" "$T/err" "$prefix/share/unplanet/xslt/atom.xsl: cannot read stylesheet"
 
 if out=$(mandoc -T lint -W warning unplanet.1 2>&1); then
 	ok "man page is mandoc -T lint clean"
