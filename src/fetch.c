@@ -366,10 +366,17 @@ type_charset(const char *type, int *nomem)
 	return charset;
 }
 
-/* Appends the header "name: value" to *list, or nothing when value is
- * NULL, empty or not printable ASCII (a validator read back from a state
- * file someone edited must not add headers of its own); -1 when memory
- * runs out (*list stays, to be freed). */
+/* Whether value can be sent as a header's: not NULL, empty or other than
+ * printable ASCII (a validator read back from a state file someone edited
+ * must not add headers of its own). */
+static int
+sendable(const char *value)
+{
+	return value != NULL && *value != '\0' && printable(value);
+}
+
+/* Appends the header "name: value" to *list, or nothing when value is not
+ * sendable; -1 when memory runs out (*list stays, to be freed). */
 static int
 add_header(struct curl_slist **list, const char *name, const char *value)
 {
@@ -377,7 +384,7 @@ add_header(struct curl_slist **list, const char *name, const char *value)
 	struct curl_slist *longer = NULL;
 	int rc = 0;
 
-	if (value == NULL || *value == '\0' || !printable(value))
+	if (!sendable(value))
 		goto done;
 	if (buf_adds(&h, name) == 0 && buf_adds(&h, ": ") == 0 && buf_adds(&h, value) == 0)
 		longer = curl_slist_append(*list, h.data);
@@ -414,8 +421,15 @@ connected(CURL *curl, const struct transfer *t)
 	return t->requests > redirects;
 }
 
-/* The options curl copies a string for, which fail only when memory runs
- * out (the URL is checked when the request is made, not here). */
+const char *
+fetch_redirect_protocols(const char *url)
+{
+	return strncasecmp(url, "https:", 6) == 0 ? "https" : "http,https";
+}
+
+/* The options curl copies a string for, which fail when memory runs out
+ * (the URL is checked when the request is made, not here), or when a
+ * scheme is one this libcurl was built without. */
 static CURLcode
 set_strings(CURL *curl, const char *url)
 {
@@ -424,7 +438,7 @@ set_strings(CURL *curl, const char *url)
 	if (res == CURLE_OK)
 		res = curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (res == CURLE_OK)
-		res = curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+		res = curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, fetch_redirect_protocols(url));
 	if (res == CURLE_OK)
 		res = curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");   /* all curl supports */
 	if (res == CURLE_OK)
@@ -432,8 +446,10 @@ set_strings(CURL *curl, const char *url)
 	return res;
 }
 
+/* Fetches url into f. *refused tells whether the server answered a
+ * conditional request with a client error (4xx). */
 static int
-fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, char **err)
+fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, int *refused, char **err)
 {
 	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0, -1 };
 	struct curl_slist *headers = NULL;
@@ -445,8 +461,10 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	char *type = NULL, *effective = NULL, *shown;
 	CURL *curl;
 	CURLcode res;
+	long redirects = 0;
 	int rc = UP_OK;
 
+	*refused = 0;
 	/* Messages, links and the state never carry a user:password. */
 	shown = fetch_public_url(url);
 	t.curl = curl = curl_easy_init();
@@ -454,8 +472,9 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 		rc = err_nomem(err);
 		goto done;
 	}
-	if (set_strings(curl, url) != CURLE_OK) {
-		rc = err_nomem(err);
+	if ((res = set_strings(curl, url)) != CURLE_OK) {
+		rc = res == CURLE_OUT_OF_MEMORY ? err_nomem(err)
+		    : err_set(err, UP_ESOFTWARE, "%s: libcurl cannot fetch it: %s", shown, curl_easy_strerror(res));
 		goto done;
 	}
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
@@ -488,6 +507,23 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	res = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	*refused = status >= 400 && status < 500 && (sendable(opt->etag) || sendable(opt->last_modified));
+	/* A message names where the redirects led, too: a dead target, not
+	 * the address given, is what needs fixing. */
+	curl_easy_getinfo(curl, CURLINFO_REDIRECT_COUNT, &redirects);
+	curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective);
+	if (redirects > 0 && effective != NULL && strcmp(effective, url) != 0) {
+		char *to = fetch_public_url(effective), *both = to != NULL ?
+		    buf_concat(shown, " (redirected to ", to, ")", NULL) : NULL;
+
+		free(to);
+		if (both == NULL) {
+			rc = err_nomem(err);
+			goto done;
+		}
+		free(shown);
+		shown = both;
+	}
 	if (res != CURLE_OK) {
 		if (t.out_of_memory)
 			rc = err_nomem(err);
@@ -505,8 +541,13 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL && !fetch_is_http(url))
 			rc = err_set(err, UP_EUSAGE, "%s: only http and https URLs can be fetched", shown);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL)
-			rc = err_set(err, UP_EUNAVAIL, "%s: redirected to a URL that is not http or https%s%s", shown,
-			    errbuf[0] ? ": " : "", errbuf);
+			rc = err_set(err, UP_EUNAVAIL, "%s: redirected to a URL that is not %s%s%s", shown,
+			    strcmp(fetch_redirect_protocols(url), "https") == 0 ? "https (an https page is not followed "
+			    "to http)" : "http or https", errbuf[0] ? ": " : "", errbuf);
+		else if (res == CURLE_OUT_OF_MEMORY && errbuf[0] == '\0')
+			/* What curl also says of a header past its size limit. */
+			rc = err_set(err, UP_EUNAVAIL, "%s: the response's headers are too large (or memory ran out)",
+			    shown);
 		else
 			rc = err_set(err, UP_EUNAVAIL, "%s: %s", shown, errbuf[0] ? errbuf : curl_easy_strerror(res));
 		goto done;
@@ -535,7 +576,6 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, c
 			f->last_modified = NULL;
 		}
 	}
-	curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective);
 	f->url = fetch_public_url(effective != NULL ? effective : url);
 	f->charset = type_charset(type, &t.out_of_memory);
 	f->len = t.body.len;
@@ -555,14 +595,29 @@ fetch_source(const char *source, const struct fetch_options *opt, struct fetched
     char **err)
 {
 	struct fetched *f;
-	int rc;
+	int rc, refused = 0;
 
 	*out = NULL;
 	f = calloc(1, sizeof *f);
 	if (f == NULL)
 		rc = err_nomem(err);
 	else
-		rc = fetch_is_url(source) ? fetch_url(source, opt, f, err) : fetch_file(source, opt, f, err);
+		rc = fetch_is_url(source) ? fetch_url(source, opt, f, &refused, err) : fetch_file(source, opt, f, err);
+	if (rc != UP_OK && refused) {
+		/* A client error in answer to a conditional request (a
+		 * validator the server gave but will not take back: 412, 431)
+		 * would fail every later run alike: once more without. */
+		struct fetch_options plain = *opt;
+
+		plain.etag = plain.last_modified = NULL;
+		fetched_free(f);
+		if (err != NULL) {
+			free(*err);
+			*err = NULL;
+		}
+		f = calloc(1, sizeof *f);
+		rc = f != NULL ? fetch_url(source, &plain, f, &refused, err) : err_nomem(err);
+	}
 	if (rc != UP_OK)
 		fetched_free(f);
 	else

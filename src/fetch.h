@@ -3,9 +3,10 @@
  * URLs are fetched with libcurl: http and https only, at most 5 redirects,
  * every compression curl supports, a size cap enforced while downloading,
  * connect and total timeouts, and conditional requests when validators
- * from an earlier run are given. A status of 400 or more, a body cut
+ * from an earlier run are given (a client error in answer to those is
+ * tried once more without them). A status of 400 or more, a body cut
  * short, or a content type that is not HTML or XML is an error naming the
- * URL and the cause.
+ * URL (and where redirects led) and the cause.
  */
 #ifndef UNPLANET_FETCH_H
 #define UNPLANET_FETCH_H
@@ -41,6 +42,11 @@ char *fetch_public_url(const char *url);
 
 /* Nonzero when source names a URL rather than a file. */
 int fetch_is_url(const char *source);
+
+/* The schemes a redirect from url may lead to, as CURLOPT_REDIR_PROTOCOLS_STR
+ * takes them: from https only "https" (a page asked for over TLS is not
+ * followed into the clear), else "http,https". */
+const char *fetch_redirect_protocols(const char *url);
 
 /* Nonzero when url is an http or https URL (scheme in any case). */
 int fetch_is_http(const char *url);

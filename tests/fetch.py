@@ -188,6 +188,19 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif p == "/refuses-its-etag":
+            # Gives an ETag, and a client error when it comes back (a
+            # 412, or a 431 for one too long to take).
+            if self.headers.get("If-None-Match"):
+                self.send_response(412)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                self.send_page(PAGE, extra=[("ETag", '"r1"')])
+        elif p == "/moved-to-404":
+            self.send_redirect("/404", status=301)
+        elif p == "/huge-header":
+            self.send_page(PAGE, extra=[("X-Padding", "a" * (1 << 20))])
         elif p.startswith("/redirect-to/"):
             self.send_redirect(p[len("/redirect-to/"):])
         else:
@@ -269,6 +282,17 @@ def main():
         rc, out, _ = run("-v", "-o", d, base + "/lastmod")
         check("http: second run sends If-Modified-Since", seen[-1][1].get("If-Modified-Since") == LAST_MODIFIED, str(seen[-1][1]))
         check("http: 304 after Last-Modified rewrites nothing", rc == 0 and "not modified" in out and snapshot(d) == snap, out)
+
+        # A server that answers its own validator with a client error
+        # would fail every later run: the run asks once more without.
+        d = os.path.join(work, "refused")
+        rc, out, _ = run("-o", d, base + "/refuses-its-etag")
+        snap = snapshot(d)
+        before = len(seen)
+        rc, out, _ = run("-o", d, base + "/refuses-its-etag")
+        asked = [h.get("If-None-Match") for path, h in seen[before:]]
+        check("http: a conditional request answered 412: asked again without validators, exit 0, nothing rewritten",
+              rc == 0 and out == "" and asked == ['"r1"', None] and snapshot(d) == snap, f"exit {rc}: {out} {asked}")
 
         d = os.path.join(work, "odd")
         rc, out, _ = run("-o", d, base + "/odd-validators")
@@ -391,6 +415,9 @@ def main():
             ("body cut short", "/short", 69, "", []),
             ("redirect loop", "/loop", 69, "redirect", []),
             ("redirect to ftp", "/redirect-ftp", 69, "not http or https", []),
+            ("redirect to a dead page", "/moved-to-404", 69,
+             f"/moved-to-404 (redirected to {base}/404): the server answered HTTP 404", []),
+            ("headers too large", "/huge-header", 69, "headers are too large", []),
             ("oversize body", "/big", 65, "--max-size", ["--max-size", "1M"]),
             ("image content type", "/image", 65, "image/png", []),
         ]

@@ -482,6 +482,8 @@ test_urls(void)
 			free(s);
 		}
 	}
+	check_str("redirects: from https, https only", fetch_redirect_protocols("HTTPS://ex.org/"), "https");
+	check_str("redirects: from http, either", fetch_redirect_protocols("http://ex.org/"), "http,https");
 	s = html_escape_url("https://ex.org/a b/caf\xc3\xa9?q=\"x\"");
 	check_str("url: escaping a permalink", s, "https://ex.org/a%20b/caf%C3%A9?q=%22x%22");
 	free(s);
