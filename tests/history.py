@@ -969,34 +969,37 @@ def main():
 
 def swapped_mid_run(unplanet, work, page_a, page_b):
     """The output folder renamed, and another put in its place, while a run
-    waits for its page: the run reads the history of the folder it locked
-    and writes, so it keeps every entry that left the page, as a run
-    nothing disturbed does; the new folder is left alone."""
+    waits for its lock: the run reads the state and history of the folder
+    it locked and writes, so it keeps every entry that left the page, as a
+    run nothing disturbed does; the new folder is left alone."""
     def ids(d):
-        return {f: sorted(e.findtext(A + "id") for e in ET.parse(os.path.join(d, "authors", f)).getroot()
-                          .findall(A + "entry")) for f in os.listdir(os.path.join(d, "authors")) if f.endswith(".atom")}
+        return {f: sorted(e.findtext(A + "id") for e in ET.parse(os.path.join(d, kind, f)).getroot()
+                          .findall(A + "entry"))
+                for kind in ("authors", "topics") for f in os.listdir(os.path.join(d, kind)) if f.endswith(".atom")}
     calm, moved = os.path.join(work, "calm"), os.path.join(work, "moved")
-    for d in (calm, moved):
-        rc, err = run(unplanet, "-o", d, "-", input=page_a.encode())
-    run(unplanet, "-o", calm, "-", input=page_b.encode())
-    proc = subprocess.Popen([unplanet, "--wait", "-o", moved, "-"], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    topic = ("-t", "Django=django")
+    setup = [run(unplanet, "-o", d, *topic, "-", input=page_a.encode())[0] for d in (calm, moved)]
+    setup.append(run(unplanet, "-o", calm, *topic, "-", input=page_b.encode())[0])
     fd = os.open(moved, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX)   # the run waits behind it
+    proc = subprocess.Popen([unplanet, "--wait", "-o", moved, *topic, "-"], stdin=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
     deadline = time.time() + 60
-    try:
-        while time.time() < deadline:   # until the run holds the lock
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            time.sleep(0.01)
-    except BlockingIOError:
-        pass
-    os.close(fd)
+    waiting = False
+    while not waiting and time.time() < deadline and proc.poll() is None:
+        with open("/proc/locks") as f:
+            waiting = any(" -> " in line and f" {proc.pid} " in line for line in f)
+        time.sleep(0.01)
     os.rename(moved, moved + ".old")
     os.mkdir(moved)
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
     _, err = proc.communicate(page_b.encode(), timeout=120)
-    check("history: a folder swapped mid-run: the run keeps the history of the folder it locked, the new one untouched",
-          proc.returncode == 0 and ids(moved + ".old") == ids(calm) and os.listdir(moved) == [],
-          f"exit {proc.returncode}: {err.decode()}; {os.listdir(moved)}")
-
+    check("history: a folder swapped while a run waits for its lock: the run keeps the state and history of the "
+          "folder it locked, the new one untouched",
+          setup == [0, 0, 0] and waiting and proc.returncode == 0 and ids(moved + ".old") == ids(calm) and
+          os.listdir(moved) == [], f"setup {setup}, waiting {waiting}, exit {proc.returncode}: {err.decode()}; "
+          f"{os.listdir(moved)}")
 
 if __name__ == "__main__":
     main()
