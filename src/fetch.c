@@ -447,7 +447,7 @@ set_strings(CURL *curl, const char *url)
 }
 
 /* Fetches url into f. *refused tells whether the server answered a
- * conditional request with a client error (4xx). */
+ * conditional request with an error a validator can cause (400, 412, 431). */
 static int
 fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, int *refused, char **err)
 {
@@ -474,7 +474,8 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 	}
 	if ((res = set_strings(curl, url)) != CURLE_OK) {
 		rc = res == CURLE_OUT_OF_MEMORY ? err_nomem(err)
-		    : err_set(err, UP_ESOFTWARE, "%s: libcurl cannot fetch it: %s", shown, curl_easy_strerror(res));
+		    : err_set(err, UP_ESOFTWARE, "%s: this libcurl cannot fetch http and https URLs: %s", shown,
+		    curl_easy_strerror(res));
 		goto done;
 	}
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
@@ -507,7 +508,10 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	res = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-	*refused = status >= 400 && status < 500 && (sendable(opt->etag) || sendable(opt->last_modified));
+	/* Only the answers a validator itself can cause: a 404 or a 429 is
+	 * not asked again. */
+	*refused = (status == 400 || status == 412 || status == 431) &&
+	    (sendable(opt->etag) || sendable(opt->last_modified));
 	/* A message names where the redirects led, too: a dead target, not
 	 * the address given, is what needs fixing. */
 	curl_easy_getinfo(curl, CURLINFO_REDIRECT_COUNT, &redirects);
@@ -540,10 +544,11 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout)", shown, opt->timeout);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL && !fetch_is_http(url))
 			rc = err_set(err, UP_EUSAGE, "%s: only http and https URLs can be fetched", shown);
+		else if (res == CURLE_UNSUPPORTED_PROTOCOL && effective != NULL && strncasecmp(effective, "http:", 5) == 0)
+			rc = err_set(err, UP_EUNAVAIL, "%s: an https page is not followed to http", shown);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL)
-			rc = err_set(err, UP_EUNAVAIL, "%s: redirected to a URL that is not %s%s%s", shown,
-			    strcmp(fetch_redirect_protocols(url), "https") == 0 ? "https (an https page is not followed "
-			    "to http)" : "http or https", errbuf[0] ? ": " : "", errbuf);
+			rc = err_set(err, UP_EUNAVAIL, "%s: redirected to a URL that is not http or https%s%s", shown,
+			    errbuf[0] ? ": " : "", errbuf);
 		else if (res == CURLE_OUT_OF_MEMORY && errbuf[0] == '\0')
 			/* What curl also says of a header past its size limit. */
 			rc = err_set(err, UP_EUNAVAIL, "%s: the response's headers are too large (or memory ran out)",
@@ -604,9 +609,10 @@ fetch_source(const char *source, const struct fetch_options *opt, struct fetched
 	else
 		rc = fetch_is_url(source) ? fetch_url(source, opt, f, &refused, err) : fetch_file(source, opt, f, err);
 	if (rc != UP_OK && refused) {
-		/* A client error in answer to a conditional request (a
-		 * validator the server gave but will not take back: 412, 431)
-		 * would fail every later run alike: once more without. */
+		/* A 400, 412 or 431 in answer to a conditional request (a
+		 * validator the server gave but will not take back, one too
+		 * long for it) would fail every later run alike: once more
+		 * without. */
 		struct fetch_options plain = *opt;
 
 		plain.etag = plain.last_modified = NULL;

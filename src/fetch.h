@@ -3,7 +3,7 @@
  * URLs are fetched with libcurl: http and https only, at most 5 redirects,
  * every compression curl supports, a size cap enforced while downloading,
  * connect and total timeouts, and conditional requests when validators
- * from an earlier run are given (a client error in answer to those is
+ * from an earlier run are given (a 400, 412 or 431 in answer to those is
  * tried once more without them). A status of 400 or more, a body cut
  * short, or a content type that is not HTML or XML is an error naming the
  * URL (and where redirects led) and the cause.

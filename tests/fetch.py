@@ -197,6 +197,15 @@ class Handler(BaseHTTPRequestHandler):
                 self.end_headers()
             else:
                 self.send_page(PAGE, extra=[("ETag", '"r1"')])
+        elif p == "/busy-when-asked":
+            # Rate-limits the next run (its ETag is fine).
+            if self.headers.get("If-None-Match"):
+                self.send_response(429)
+                self.send_header("Retry-After", "3600")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                self.send_page(PAGE, extra=[("ETag", '"b1"')])
         elif p == "/moved-to-404":
             self.send_redirect("/404", status=301)
         elif p == "/huge-header":
@@ -293,6 +302,14 @@ def main():
         asked = [h.get("If-None-Match") for path, h in seen[before:]]
         check("http: a conditional request answered 412: asked again without validators, exit 0, nothing rewritten",
               rc == 0 and out == "" and asked == ['"r1"', None] and snapshot(d) == snap, f"exit {rc}: {out} {asked}")
+        d = os.path.join(work, "busy")
+        rc, out, _ = run("-o", d, base + "/busy-when-asked")
+        snap = snapshot(d)
+        before = len(seen)
+        rc, out, _ = run("-o", d, base + "/busy-when-asked")
+        asked = [h.get("If-None-Match") for path, h in seen[before:]]
+        check("http: ...but a 429 is not asked again at once (exit 69, folder as it was)",
+              rc == 69 and "HTTP 429" in out and asked == ['"b1"'] and snapshot(d) == snap, f"exit {rc}: {out} {asked}")
 
         d = os.path.join(work, "odd")
         rc, out, _ = run("-o", d, base + "/odd-validators")
@@ -417,7 +434,7 @@ def main():
             ("redirect to ftp", "/redirect-ftp", 69, "not http or https", []),
             ("redirect to a dead page", "/moved-to-404", 69,
              f"/moved-to-404 (redirected to {base}/404): the server answered HTTP 404", []),
-            ("headers too large", "/huge-header", 69, "headers are too large", []),
+            ("headers too large", "/huge-header", 69, "too large", []),
             ("oversize body", "/big", 65, "--max-size", ["--max-size", "1M"]),
             ("image content type", "/image", 65, "image/png", []),
         ]
