@@ -7,10 +7,9 @@
  * exclusively in its target folder (".NAME.unplanet-XXXXXX", permissions
  * from the umask or the folder's default ACL), flushes them all to disk,
  * then renames each over its target, so readers only ever see complete
- * files. If writing fails, the
- * temporary files and the folders the publication made are removed.
- * Freeing a publication without committing leaves the folder exactly as it
- * was.
+ * files. If writing fails, the temporary files and the folders the
+ * publication made are removed. Freeing a publication without committing
+ * leaves the folder exactly as it was.
  *
  * A publication also holds the folder's lock, an flock(2) on the folder
  * itself, from publish_begin to publish_free: two runs on one folder never

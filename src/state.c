@@ -84,9 +84,9 @@ done:
 	return rc;
 }
 
-/* Parses rel (named path); on failure sets *err to "PATH:LINE: what libxml2 said"
- * and *status to the exit status (UP_EDATA, or UP_ESOFTWARE when memory
- * runs out).
+/* Parses rel in dirfd (named path in messages); on failure sets *err to
+ * "PATH:LINE: what libxml2 said" and *status to the exit status (UP_EDATA,
+ * or UP_ESOFTWARE when memory runs out).
  * unplanet never writes a DOCTYPE, so one in the prolog is refused before
  * any parsing: no DTD, no entity of any kind is ever processed. */
 static xmlDocPtr
