@@ -303,8 +303,19 @@ static int import_missing;
 static xmlDocPtr
 loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadType type)
 {
-	xmlDocPtr doc = builtin_loader(uri, dict, options, ctxt, type);
+	xmlDocPtr doc = NULL;
 	char *file = NULL;
+
+	/* The security preferences vet only the URI given to document() or
+	 * xsl:import, not what the file it names pulls in: its entities and
+	 * DTD are never fetched from the network, as for the stylesheet
+	 * itself. A document() file is data, read like every other XML
+	 * input: no DTD loaded, no entity expanded (one naming a local file
+	 * would copy any text file into the feeds). */
+	options |= XML_PARSE_NONET;
+	if (type == XSLT_LOAD_DOCUMENT)
+		options &= ~(XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR | XML_PARSE_DTDVALID);
+	doc = builtin_loader(uri, dict, options, ctxt, type);
 
 	/* Not there, or not readable; one that is there but does not parse
 	 * is a bad stylesheet, as it would be given directly. */

@@ -388,6 +388,41 @@ def main():
         check(f"hardening: a stylesheet that {label}: nothing written or fetched",
               not os.path.exists(target) and len(connections) == n and untouched and
               not os.path.exists(os.path.join(sb, "out")), f"{len(connections) - n} connections")
+
+    # What a file pulls in is not vetted by the security preferences,
+    # which see only the URI given to document() or xsl:import: a local
+    # file's entities must not reach the network, and a document()'s must
+    # not copy a local text file into the feeds either.
+    sb = sandbox("xslt-entities")
+    secret = os.path.join(sb, "secret.txt")
+    open(secret, "w").write("SECRET-TEXT\n")
+    url = f"http://127.0.0.1:{port}/entity"
+    files = {
+        "net.xml": f'<!DOCTYPE s [<!ENTITY x SYSTEM "{url}">]><s>&x;</s>',
+        "local.xml": f'<!DOCTYPE s [<!ENTITY x SYSTEM "{secret}">]><s>&x;</s>',
+        "dtd.xml": f'<!DOCTYPE s SYSTEM "{url}"><s>d</s>',
+        "child.xsl": f'<!DOCTYPE xsl:stylesheet [<!ENTITY n SYSTEM "{url}">]>'
+                     '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                     '<xsl:template name="child">[&n;]</xsl:template></xsl:stylesheet>',
+        "pulls.xsl": '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                     '<xsl:import href="child.xsl"/><xsl:output method="text"/>'
+                     '<xsl:template match="/">[<xsl:value-of select="document(\'net.xml\')"/>]'
+                     '[<xsl:value-of select="document(\'local.xml\')"/>]'
+                     '[<xsl:value-of select="document(\'dtd.xml\')"/>]<xsl:call-template name="child"/>'
+                     '</xsl:template></xsl:stylesheet>',
+    }
+    for name, text in files.items():
+        open(os.path.join(sb, name), "w").write(text)
+    path = os.path.join(sb, "page.html")
+    open(path, "wb").write(page([Post(1, ALICE, b"<p>START END</p>")]))
+    n = len(connections)
+    rc, err, took, untouched = run(unplanet, sb, path, "--stylesheet", os.path.join(sb, "pulls.xsl"))
+    made = [open(os.path.join(dp, f)).read() for dp, _, fs in os.walk(os.path.join(sb, "out")) for f in fs
+            if f.endswith(".pulls")]
+    check("hardening: entities and DTDs in files a stylesheet reads or imports: nothing fetched",
+          rc == 0 and len(connections) == n and made, f"exit {rc}, {len(connections) - n} connections: {err}")
+    check("hardening: an entity naming a local text file, in a document() file, is not copied into the feeds",
+          made and all("SECRET" not in m and "[d]" in m for m in made), repr(made[:1]))
     stop = True
     listener.close()
 
