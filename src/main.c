@@ -713,8 +713,9 @@ run(const struct settings *s, char **err)
 			    u->rule->at, u->rule->name, s->dump ? " (--dump reads no archive)" : " or in the archive");
 	}
 	if (s->n_only > 0 && !s->quiet && (left_out = only_lets_none(set)) > 0)
-		fprintf(stderr, "unplanet: warning: --only matches none of the %zu sources (on the page and in the "
-		    "archive): no author feeds are written\n", left_out);
+		fprintf(stderr, "unplanet: warning: --only matches none of the %zu sources (%s): no author feeds "
+		    "are %s\n", left_out, s->dump ? "on the page; --dump reads no archive" : "on the page and in the archive",
+		    s->dump ? "shown" : "written");
 	if (set->match_failures > 0 && !s->quiet)
 		fprintf(stderr, "unplanet: warning: %zu pattern matches gave up or were not tried (too much "
 		    "backtracking; a pattern that gives up 3 times is tried no more), first of '%s'; those entries "
@@ -765,6 +766,8 @@ run(const struct settings *s, char **err)
 		rc = publish_commit(pub, &stats, err);
 	if (rc != UP_OK)
 		goto done;
+	if (writer_said(w) != NULL && !s->quiet)
+		warn_lines(writer_said(w));
 	if (s->verbose) {
 		size_t topics = 0;
 

@@ -48,6 +48,7 @@ struct format {
 	char *name;
 	char *path;
 	xsltStylesheetPtr style;
+	int said;                  /* said something while making a file */
 };
 
 struct writer {
@@ -57,6 +58,7 @@ struct writer {
 	xsltSecurityPrefsPtr security;
 	struct buf messages;       /* what libxml2/libxslt said, for errors */
 	struct buf warnings;       /* what libxslt warned of while compiling */
+	struct buf said;           /* what stylesheets said while making files */
 	char fingerprint[17];
 	unsigned long long hash;   /* over what makes the fingerprint */
 };
@@ -558,6 +560,21 @@ apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, co
 		    messages(w));
 		goto done;
 	}
+	/* A stylesheet that worked may still have said something: an
+	 * xsl:message, a document() it could not load (else a misspelt path
+	 * just makes empty files). Once per stylesheet: the next files would
+	 * mostly repeat it. */
+	if (w->messages.len > 0 && !f->said) {
+		const char *said = messages(w);
+
+		f->said = 1;
+		if (buf_adds(&w->said, f->path) != 0 || buf_adds(&w->said, ": making ") != 0 ||
+		    buf_adds(&w->said, doc_name) != 0 || buf_adds(&w->said, ": ") != 0 ||
+		    buf_adds(&w->said, said) != 0 || buf_addc(&w->said, '\n') != 0) {
+			rc = err_nomem(err);
+			goto done;
+		}
+	}
 	/* Method html: libxml2's writer would leave "&{" in attributes raw. */
 	if (result->type == XML_HTML_DOCUMENT_NODE && html_escape_script_macros((xmlNodePtr)result) != 0) {
 		rc = err_nomem(err);
@@ -632,6 +649,12 @@ writer_warnings(const struct writer *w)
 	return w->warnings.len > 0 ? w->warnings.data : NULL;
 }
 
+const char *
+writer_said(const struct writer *w)
+{
+	return w->said.len > 0 ? w->said.data : NULL;
+}
+
 void
 writer_free(struct writer *w)
 {
@@ -659,6 +682,7 @@ writer_free(struct writer *w)
 		xsltSetGenericErrorFunc(NULL, NULL);
 		buf_free(&w->messages);
 		buf_free(&w->warnings);
+		buf_free(&w->said);
 		free(w);
 	}
 }

@@ -85,6 +85,11 @@ const char *writer_fingerprint(const struct writer *w);
  * stylesheet ("PATH: what it said\n"), or NULL. Owned by the writer. */
 const char *writer_warnings(const struct writer *w);
 
+/* What the stylesheets said while making files (xsl:message, a document()
+ * not loaded), for the first file each said something about: "PATH:
+ * making FILE: what it said\n", or NULL. Owned by the writer. */
+const char *writer_said(const struct writer *w);
+
 void writer_free(struct writer *w);
 
 #endif

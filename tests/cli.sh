@@ -269,6 +269,25 @@ expect_empty "...and -q prints nothing" "$T/err"
 expect_exit "the built-in stylesheets: exit 0" 0 "$UNPLANET" -o "$T/typo" "$SAMPLE"
 expect_empty "...and libxslt warns of nothing in them" "$T/err"
 
+# What a stylesheet says while making files (xsl:message, a document()
+# that does not load) is shown once, for the first file: a misspelt path
+# would otherwise just make empty files.
+cat >"$T/says.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text"/>
+  <xsl:template match="/feed"><xsl:message>making <xsl:value-of select="title"/></xsl:message>
+    <xsl:value-of select="document('no-such-lookup.xml')"/>.</xsl:template>
+</xsl:stylesheet>
+XSL
+rm -rf "$T/says"
+expect_exit "stylesheet saying something while making files: exit 0" 0 "$UNPLANET" -o "$T/says" -s "$T/says.xsl" "$SAMPLE"
+expect_grep "...shown, naming the stylesheet, the file and the document not loaded" "$T/err" \
+	"^unplanet: warning: $T/says.xsl: making authors/[a-z0-9-]+\.says: making .*no-such-lookup\.xml"
+if [ "$(wc -l <"$T/err")" -eq 1 ]; then ok "...once, not for every file"; else not_ok "...once, not for every file"; fi
+rm -rf "$T/says"
+expect_exit "...run again with -q: exit 0" 0 "$UNPLANET" -q -o "$T/says" -s "$T/says.xsl" "$SAMPLE"
+expect_empty "...and -q prints nothing" "$T/err"
+
 printf '<not-xslt/>\n' >"$T/bogus.xsl"
 expect_exit "not a stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/bogus.xsl" "$SAMPLE"
 expect_grep "not a stylesheet is named" "$T/err" "bogus.xsl: not a usable XSLT stylesheet"
