@@ -64,6 +64,10 @@ if out=$(mandoc -T lint -W warning unplanet.1 2>&1); then
 else
 	not_ok "man page lint: $out"
 fi
+# Style too (long lines, ...), but for the pages it refers to, which this
+# machine need not have installed, and the state of its man database.
+out=$(mandoc -T lint -W style unplanet.1 2>&1 | grep -v -e 'referenced manual not found' -e 'mandoc\.db')
+[ -z "$out" ] && ok "man page is mandoc -T lint -W style clean" || not_ok "man page style lint: $out"
 "$UNPLANET" --help >"$T/help"
 wide=$(awk 'length > 79' "$T/help")
 [ -z "$wide" ] && ok "--help fits 80 columns" || not_ok "--help lines over 79 columns: $wide"
