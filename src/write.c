@@ -121,6 +121,21 @@ collect(void *ctx, const char *fmt, ...)
 	}
 }
 
+/* libxml2's own errors, as "FILE:LINE: what" (the line of source and the
+ * caret its default report adds make no sense within one line). Set only
+ * while write.c parses or transforms: the other stages have their own. */
+static void
+collect_error(void *ctx, xmlErrorPtr e)
+{
+	const char *what = e->message != NULL ? e->message : "error";
+	int n = (int)strcspn(what, "\n");
+
+	if (e->file != NULL && e->line > 0)
+		collect(ctx, "%s:%d: %.*s\n", e->file, e->line, n, what);
+	else
+		collect(ctx, "%.*s\n", n, what);
+}
+
 static void
 messages_reset(struct writer *w)
 {
@@ -345,13 +360,16 @@ load_style(struct writer *w, struct format *f, char **err)
 		rc = err_set(err, UP_ENOINPUT, "%s: is not a file, so not a stylesheet", f->path);
 		goto done;
 	}
+	xmlSetStructuredErrorFunc(&w->messages, collect_error);
 	doc = xmlReadFile(f->path, NULL, XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
 	if (doc == NULL) {
+		xmlSetStructuredErrorFunc(NULL, NULL);
 		rc = err_set(err, UP_EUSAGE, "%s: not an XML stylesheet: %s", f->path, messages(w));
 		goto done;
 	}
 	import_missing = 0;
 	f->style = xsltParseStylesheetDoc(doc);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (f->style == NULL) {
 		rc = err_set(err, import_missing ? UP_ENOINPUT : UP_EUSAGE, "%s: %s: %s", f->path,
 		    import_missing ? "cannot read a stylesheet it imports or includes" : "not a usable XSLT stylesheet",
@@ -554,7 +572,9 @@ apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, co
 		rc = err_nomem(err);
 		goto done;
 	}
+	xmlSetStructuredErrorFunc(&w->messages, collect_error);
 	result = xsltApplyStylesheetUser(f->style, doc, params, NULL, NULL, ctxt);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (result == NULL || ctxt->state != XSLT_STATE_OK) {
 		rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", f->path, doc_name,
 		    messages(w));

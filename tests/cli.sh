@@ -291,6 +291,12 @@ expect_empty "...and -q prints nothing" "$T/err"
 printf '<not-xslt/>\n' >"$T/bogus.xsl"
 expect_exit "not a stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/bogus.xsl" "$SAMPLE"
 expect_grep "not a stylesheet is named" "$T/err" "bogus.xsl: not a usable XSLT stylesheet"
+printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:template match="/"><p></xsl:template>
+</xsl:stylesheet>\n' >"$T/malformed.xsl"
+expect_exit "malformed stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/malformed.xsl" "$SAMPLE"
+expect_grep "...saying FILE:LINE: what, with no source line and caret" "$T/err" \
+	"^unplanet: $T/malformed.xsl: not an XML stylesheet: $T/malformed.xsl:2: Opening and ending tag mismatch: p line 2 and xsl:template $T/malformed.xsl:3: [^^]*\$"
 expect_exit "a host name given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" planetpython.org
 expect_grep "...suggesting its URL" "$T/err" "planetpython.org: no such file \(for the web page, give its URL: https://planetpython.org/\)"
 expect_exit "a URL missing a slash, taken for a file: exit 66" 66 "$UNPLANET" -o "$T/host" http:/planetpython.org/
