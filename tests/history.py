@@ -751,6 +751,39 @@ def main():
         check(f"history: ...and the rerun writes nothing ({where})",
               got[3][2] == got[2][2] and " 0 files written" in got[3][1], got[3][1])
 
+    # A source renamed twice, its post edited at the first rename only: at
+    # the second, the post's dates come from its newest archived copy (the
+    # edited one), so nothing moves.
+    rd, got = os.path.join(work, "renamed-twice"), []
+    other = Post(30, ALICE, b"<p>START older END</p>", day=20)
+    for k, (name, words) in enumerate((("Bob", b"v1"), ("Bobby", b"v2"), ("Robert", b"v2"))):
+        p = Post(7, (name, BOB[1], name), b"<p>START %s END</p>" % words, day=26)
+        p.link = "https://bob.example/post/7"
+        src = os.path.join(work, f"renamed-twice{k}.html")
+        open(src, "wb").write(page([p, other]))
+        time.sleep(1.1 if k else 0)   # so that an updated time could move
+        rc, err = run(unplanet, "-o", rd, src)
+        e = ET.parse(os.path.join(rd, "authors", name.lower() + ".atom")).getroot().find(A + "entry") if rc == 0 else None
+        got.append((rc, err) if e is None else (e.findtext(A + "published"), e.findtext(A + "updated")))
+    check("history: a source renamed twice, its post edited at the first rename: the second moves no date",
+          len(got) == 3 and all(len(g) == 2 and g[0][:2] == "20" for g in got) and got[1][1] > got[1][0] and
+          got[2] == got[1], f"{got}")
+    # Two posts of one minute: the one edited last comes first (and is the
+    # one --keep keeps), whatever their ids.
+    rd, got = os.path.join(work, "same-minute"), []
+    for k, words in enumerate((b"y", b"y, edited")):
+        x = Post(1, BOB, b"<p>START x END</p>", day=26, hour=10)
+        y = Post(2, BOB, b"<p>START %s END</p>" % words, day=26, hour=10)
+        y.date, y.published = x.date, x.published
+        src = os.path.join(work, f"same-minute{k}.html")
+        open(src, "wb").write(page([x, y, other]))
+        time.sleep(1.1 if k else 0)
+        rc, err = run(unplanet, "-o", rd, src)
+        got.append([e.findtext(A + "id") for e in ET.parse(os.path.join(rd, "authors", "bob.atom")).getroot()
+                    .findall(A + "entry")] if rc == 0 else err)
+    check("history: of two posts published in one minute, the one edited last comes first",
+          got == [[x.link, y.link], [y.link, x.link]], f"{got}")
+
     # A post edited in a feed that [source] rules merged, then cut by
     # --keep (off the page at once, or after a run past --keep on it): the
     # merged-away source's archive, no longer written, still has the post

@@ -290,6 +290,32 @@ def main():
     rc, out, err, _ = dump_posts(unplanet, work, "twice", twice)
     n = len(ET.fromstring(out).findall("feed/entry")) if rc == 0 else -1
     check("hostile: same permalink twice is one entry", n == 1, f"{n} entries, {err[:200]}")
+    kept = ET.fromstring(out).find("feed/entry") if rc == 0 else None
+    check("hostile: ...the first (newest) copy on the page", kept is not None and
+          kept.findtext("published") == twice[0].published and "again" not in visible_text(kept.findtext("content")),
+          f"{kept.findtext('published') if kept is not None else err[:200]}")
+    # An untitled post holding a copy of a footer and a bare frame, in the
+    # same minute as the post above it: the copy is part of it (a post
+    # ends no later than the one above it started), and the next post, of
+    # another source, stays its own.
+    minute = [Post(1, ALICE, b"<p>START a END</p>", day=28, hour=10),
+              Post(2, BOB, b"<p>START quoted</p></p>\n<p>\n<em><a href=\"https://old.example/x\">May 01, 2026 09:00 AM "
+                   b"UTC</a></em>\n</p>\n<p>\n<p>rest END</p>", title=False, day=28, hour=10),
+              Post(3, ALICE, b"<p>START c END</p>", day=28, hour=8)]
+    minute[1].date, minute[1].published = minute[0].date, minute[0].published
+    rc, out, err, _ = dump_posts(unplanet, work, "same-minute", minute)
+    got = {e.findtext("link"): visible_text(e.findtext("content") or "") for e in ET.fromstring(out).iter("entry")} \
+        if rc == 0 else {}
+    check("hostile: an untitled post quoting a footer, in the same minute as the post above, swallows no other post",
+          len(got) == 3 and all(got.get(p.link, "").startswith(f"START{p.n}X") and got[p.link].endswith(f"END{p.n}X")
+                                for p in minute), f"exit {rc}: {got!r} {err[:200]}")
+    # A source whose name gives no slug is named after its site's host,
+    # less "www.".
+    nameless = ("日本語", "https://www.nihongo.example/", "日本語")
+    rc, out, err, _ = dump_posts(unplanet, work, "nameless", [Post(1, nameless, b"<p>START x END</p>")])
+    slugs = [f.get("slug") for f in ET.fromstring(out).iter("feed")] if rc == 0 else [err[:200]]
+    check("hostile: a name with no letters to transliterate: its site's host, less www., is its slug",
+          slugs == ["nihongo-example"], f"{slugs!r}")
     # Copies whose readings multiply: titled posts that could each end at
     # any later footer, then one no footer ends. No reading exists; the
     # answer must be a clear error, not a search through 2^N of them.

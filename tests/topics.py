@@ -501,6 +501,20 @@ slug = django-and-caktus
     check("config: two sources of one name, told apart by link, each get their own [source] section",
           r.returncode == 0 and slugs == ["bob-one", "bob-two"] and r.stderr == "", f"{slugs} {r.stderr}")
 
+    # Patterns see the visible text, not the markup: a word only in a link's
+    # address, or an entity's spelling, matches nothing; the character an
+    # entity stands for does.
+    open(os.path.join(work, "markup.html"), "wb").write(page([Post(1, BOB, b'<p>START See <a href="https://pypi.org/'
+                                                                  b'project/foo/">the package</a>, R&amp;D. END</p>')]))
+    counts = []
+    for pattern in ("PyPI=pypi", "RD=R&D", "Amp=&amp;", "Href=href"):
+        r = subprocess.run([unplanet, "-t", pattern, "--dump", os.path.join(work, "markup.html")], capture_output=True,
+                           text=True)
+        feed = [f for f in ET.fromstring(r.stdout).findall("feed") if f.get("kind") == "topic"] if r.returncode == 0 else []
+        counts.append(len(feed[0].findall("entry")) if feed else r.stderr)
+    check("topics: patterns match the visible text, not links, tags or entity spellings", counts == [0, 1, 0, 0],
+          f"PyPI, R&D, &amp;, href: {counts}")
+
     # A feed merging two sources keeps its title and link whichever posted
     # last; --only also knows a renamed source by the page's name.
     alpha, zeta = ("Alpha", "https://alpha.example/", "Alpha"), ("Zeta", "https://zeta.example/", "Zeta")

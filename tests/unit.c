@@ -90,6 +90,8 @@ test_dates(void)
 	check_int("day header rejects heading", date_parse_day("Why a redesign", 14, NULL), -1);
 	check_int("leap day 2028", date_parse_day("February 29, 2028", 17, NULL), 0);
 	check_int("no leap day 2100", date_parse_day("February 29, 2100", 17, NULL), -1);
+	check_int("leap day 2000 (every 400 years)", date_parse_day("February 29, 2000", 17, NULL), 0);
+	check_int("planet rejects hour 00 (%I is 01-12)", date_parse_planet("April 28, 2026 00:30 AM UTC", 27, &t, NULL), -1);
 	{
 		long day = 0, printed = 0;
 
@@ -138,6 +140,7 @@ test_slugs(void)
 		{ "日本語", "" },
 		{ "", "" },
 		{ "C++ & Python 3.13", "c-python-3-13" },
+		{ "O`Brien", "obrien" },   /* iconv's ' for an apostrophe, but a backtick is one too */
 	};
 	size_t i;
 	char name[96];
@@ -515,6 +518,10 @@ test_sanitize(void)
 		  "<img src=\"data:image/png;base64,AAAA\"><img src=\"data:image/svg+xml,<svg/>\">"
 		  "<a href=\"data:text/html,x\">x</a>",
 		  "<img src=\"data:image/png;base64,AAAA\"><img><a>x</a>" },
+		{ "sanitize: data: images only as an img or source's src or srcset",
+		  "<a href=\"data:image/png;base64,AAAA\">x</a><video poster=\"data:image/png;base64,AAAA\" "
+		  "src=\"data:image/gif;base64,AAAA\"></video>",
+		  "<a>x</a><video></video>" },
 		{ "sanitize: srcset with one bad candidate goes",
 		  "<img src=\"https://x/a.png\" srcset=\"https://x/a.png 1x, javascript:x 2x\">",
 		  "<img src=\"https://x/a.png\">" },
@@ -565,6 +572,8 @@ test_patterns(void)
 		{ "gÁbor", "GÁBOR", 1 },
 		{ "\\bpip\\b", "pipeline", 0 },
 		{ "\\w+ão\\b", "Serrão", 1 },
+		{ "\\bcafé\\b", "Un café noir", 1 },   /* \b by Unicode rules: é is a letter */
+		{ "^\\w+$", "Łukasz", 1 },
 		{ "straße", "STRASSE", 0 },   /* no multi-character folding, as in PCRE2 */
 	};
 	size_t i;
