@@ -511,6 +511,15 @@ expect_exit "--version to a full disk: exit 74" 74 sh -c "'$UNPLANET' --version 
 expect_exit "a folder as input: exit 66" 66 "$UNPLANET" -o "$D" "$T"
 expect_exit "input over --max-size: exit 65" 65 "$UNPLANET" -o "$D" --max-size 1k "$SAMPLE"
 expect_grep "--max-size is named" "$T/err" "limit \(see --max-size\)"
+# --max-size holds to the byte, for a file and for stdin alike (fetch.py
+# checks it for http): a page of exactly the limit is read, one over is not.
+N=$(wc -c <"$SAMPLE" | tr -d ' ')
+expect_exit "a file of exactly --max-size bytes is read" 0 "$UNPLANET" --dump --max-size "$N" "$SAMPLE"
+expect_exit "a file one byte over --max-size: exit 65" 65 "$UNPLANET" --dump --max-size $((N - 1)) "$SAMPLE"
+expect_grep "...the file's message names the limit" "$T/err" "planetpython-2026-04-29.html: larger than the $((N - 1))-byte limit \(see --max-size\)"
+expect_exit "stdin of exactly --max-size bytes is read" 0 sh -c "'$UNPLANET' --dump --max-size $N - <'$SAMPLE'"
+expect_exit "stdin one byte over --max-size: exit 65" 65 sh -c "'$UNPLANET' --dump --max-size $((N - 1)) - <'$SAMPLE'"
+expect_grep "...the stdin message names the limit" "$T/err" "<stdin>: larger than the $((N - 1))-byte limit \(see --max-size\)"
 
 # Leftovers of killed runs go from the folders inside DIR, never through a
 # symbolic link to a folder elsewhere.

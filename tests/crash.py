@@ -109,10 +109,21 @@ def main():
     for folder in ("topics", os.path.join(".unplanet", "cache", "topics"), ".unplanet", ""):
         os.makedirs(os.path.join(d, folder), exist_ok=True)
         open(os.path.join(d, folder, ".dropped.atom.unplanet-Ab12Cd"), "w").close()
+    # A temporary file is ".NAME.unplanet-" and exactly 6 characters: a
+    # user's files that only look alike are not the sweep's to remove.
+    mine = {}
+    for name in (".notes.unplanet-mine", ".x.unplanet-ABCDEFG", "keep.unplanet-Ab12Cd", ".unplanet-Ab12Cd"):
+        mine[os.path.join(d, "authors", name)] = f"{name}: the user's own\n".encode()
+    for path, data in mine.items():
+        open(path, "wb").write(data)
     r = subprocess.run([unplanet, "-o", d, pages[1]], capture_output=True)
     check("crash: the next run completes", r.returncode == 0, r.stderr.decode())
-    temps = [f for f in files(d) if is_temp(f)]
+    temps = [f for f in files(d) if is_temp(f) and f not in mine]
     check("crash: it removes the temporary files killed runs left", not temps, f"{temps[:3]}")
+    gone = [os.path.basename(f) for f, data in mine.items()
+            if not os.path.isfile(f) or open(f, "rb").read() != data]
+    check("crash: ...but not a user's files named like them (other suffix length, no leading '.NAME')",
+          r.returncode == 0 and not gone, f"removed or changed: {gone}")
     check("crash: it gives the same feeds as clean runs", feeds_content(d) == feeds_content(ref), "feeds differ")
     stopped_mid_commit(unplanet, work)
     page_goes_back(unplanet, work, pages)

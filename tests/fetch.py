@@ -39,7 +39,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_page(self, body, ctype="text/html; charset=utf-8", extra=()):
         self.send_response(200)
-        self.send_header("Content-Type", ctype)
+        if ctype is not None:   # None: no Content-Type header at all
+            self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         for k, v in extra:
             self.send_header(k, v)
@@ -161,6 +162,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_page(b'<?xml version="1.0" encoding="iso-8859-1"?>\n' + body, ctype="application/xhtml+xml")
         elif p == "/tab-type":
             self.send_page(PAGE, ctype="text/html\t;charset=utf-8")
+        elif p == "/no-type":
+            self.send_page(PAGE, ctype=None)
+        elif p.startswith("/prefixed/"):
+            # Types that only begin with an accepted one's name.
+            self.send_page(PAGE, ctype={"xml-dtd": "application/xml-dtd", "htmlx": "text/htmlx"}[p[len("/prefixed/"):]])
         elif p.startswith("/type/"):
             # The page in UTF-8 (as its <meta> says), under a Content-Type
             # whose only charset parameter is the named one.
@@ -435,6 +441,10 @@ def main():
             ("headers too large", "/huge-header", 69, "too large", []),
             ("oversize body", "/big", 65, "--max-size", ["--max-size", "1M"]),
             ("image content type", "/image", 65, "image/png", []),
+            # A type is matched whole, not by its first letters.
+            ("content type application/xml-dtd (not application/xml)", "/prefixed/xml-dtd", 65,
+             '"application/xml-dtd" is not an HTML page', []),
+            ("content type text/htmlx (not text/html)", "/prefixed/htmlx", 65, '"text/htmlx" is not an HTML page', []),
         ]
         for label, path, code, words, extra in cases:
             rc, out, took = run(*extra, "--force", "-o", d, base + path)
@@ -444,6 +454,13 @@ def main():
             check(f"http: {label} leaves the folder as it was", snapshot(d) == snap, "")
         rc, out, _ = run("-o", os.path.join(work, "tab-type"), base + "/tab-type")
         check("http: a tab before the ';' of a Content-Type is taken (RFC 9110 allows it)", rc == 0, out)
+        # A server that names no type at all: the page is tried, not refused.
+        dd = os.path.join(work, "no-type")
+        rc, out, _ = run("-o", dd, base + "/no-type")
+        check("http: a response with no Content-Type is read as the page (exit 0, feeds written)",
+              rc == 0 and os.path.isdir(os.path.join(dd, "authors")) and
+              sorted(os.listdir(os.path.join(dd, "authors"))) == sorted(os.listdir(os.path.join(work, "etag", "authors"))),
+              f"exit {rc}: {out}")
         # The charset is the Content-Type's charset parameter, not any text
         # that ends in "charset=": the others leave the page's <meta>.
         for kind in ("xcharset", "quoted", "spaced"):

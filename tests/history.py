@@ -261,6 +261,18 @@ def main():
     rc, err = run(unplanet, "-o", c, b)
     check("history: an archived entry whose <shown> is no date is corrupt, at its line",
           rc == 65 and "<shown>" in err and re.search(r"pypy\.xml:\d+:", err) is not None, f"exit {rc}: {err}")
+    # An entry whose <id> is there but empty: unplanet never writes one, so
+    # the file is not what it wrote.
+    first_id = re.search(r"<id>[^<]+</id>", good[good.index("<entry>"):])
+    at = good.index("<entry>") + first_id.start()
+    line = good[:good.index("<entry>")].count("\n") + 1
+    with open(victim, "w", encoding="utf-8") as f:
+        f.write(good[:at] + "<id></id>" + good[at + len(first_id.group()):])
+    snap = snapshot(c)
+    rc, err = run(unplanet, "-o", c, b)
+    check("history: an archived entry with an empty <id> is corrupt, at its line, nothing changed",
+          rc == 65 and f"pypy.xml:{line}: corrupt" in err and "lacks one of id" in err and snapshot(c) == snap,
+          f"exit {rc}, line {line}: {err}")
     with open(victim, "w") as f:
         f.write('<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
                 '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
