@@ -436,10 +436,10 @@ add_format(struct writer *w, const char *path, int name_rc, char **err)
 	}
 	w->formats = f;
 	f = &w->formats[w->n];
+	memset(f, 0, sizeof *f);
 	f->name = name;
 	name = NULL;   /* w->formats owns it now, freed with w */
 	f->path = strdup(path);
-	f->style = NULL;
 	w->n++;
 	if (f->path == NULL) {
 		rc = err_nomem(err);
