@@ -370,11 +370,16 @@ silent(void *ctx, const char *fmt, ...)
 static void
 warn_lines(const char *lines)
 {
-	const char *end;
+	const char *end, *p;
 
 	for (; *lines != '\0'; lines = *end != '\0' ? end + 1 : end) {
 		end = strchrnul(lines, '\n');
-		fprintf(stderr, "unplanet: warning: %.*s\n", (int)(end - lines), lines);
+		fputs("unplanet: warning: ", stderr);
+		/* Stylesheets quote data (an xsl:message of a post's link): as in
+		 * err_set, no control character reaches a terminal. */
+		for (p = lines; p < end; p++)
+			fputc(*p == '\t' || *p == '\r' ? ' ' : (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+		fputc('\n', stderr);
 	}
 }
 

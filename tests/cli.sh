@@ -273,9 +273,10 @@ expect_empty "...and libxslt warns of nothing in them" "$T/err"
 # that does not load) is shown once, for the first file: a misspelt path
 # would otherwise just make empty files.
 cat >"$T/says.xsl" <<'XSL'
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:str="http://exslt.org/strings">
   <xsl:output method="text"/>
-  <xsl:template match="/feed"><xsl:message>making <xsl:value-of select="title"/></xsl:message>
+  <xsl:template match="/feed"><xsl:message>making <xsl:value-of select="title"/>
+    <xsl:value-of select="str:decode-uri('%1B[31mred')"/></xsl:message>
     <xsl:value-of select="document('no-such-lookup.xml')"/>.</xsl:template>
 </xsl:stylesheet>
 XSL
@@ -284,6 +285,8 @@ expect_exit "stylesheet saying something while making files: exit 0" 0 "$UNPLANE
 expect_grep "...shown, naming the stylesheet, the file and the document not loaded" "$T/err" \
 	"^unplanet: warning: $T/says.xsl: making authors/[a-z0-9-]+\.says: making .*no-such-lookup\.xml"
 if [ "$(wc -l <"$T/err")" -eq 1 ]; then ok "...once, not for every file"; else not_ok "...once, not for every file"; fi
+expect_grep "...with a control character it quotes as '?'" "$T/err" "\\?\\[31mred"
+if grep -q "$(printf '\033')" "$T/err"; then not_ok "...and no ESC reaches the terminal"; else ok "...and no ESC reaches the terminal"; fi
 rm -rf "$T/says"
 expect_exit "...run again with -q: exit 0" 0 "$UNPLANET" -q -o "$T/says" -s "$T/says.xsl" "$SAMPLE"
 expect_empty "...and -q prints nothing" "$T/err"
