@@ -321,24 +321,26 @@ static xmlDocPtr
 loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadType type)
 {
 	xmlDocPtr doc = NULL;
-	char *file = NULL;
+	char *file = uri_file((const char *)uri);
+	struct stat st;
 
+	/* A FIFO or a device would block the run, holding DIR's lock. */
+	if (file != NULL && stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+		xsltGenericError(xsltGenericErrorContext, "%s: not a file, not read\n", file);
+		goto done;
+	}
 	/* The security preferences vet only the URI given to document() or
-	 * xsl:import, not what the file it names pulls in: its entities and
-	 * DTD are never fetched from the network, as for the stylesheet
-	 * itself. A document() file is data, read like every other XML
-	 * input: no DTD loaded, no entity expanded (one naming a local file
-	 * would copy any text file into the feeds). */
-	options |= XML_PARSE_NONET;
-	if (type == XSLT_LOAD_DOCUMENT)
-		options &= ~(XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR | XML_PARSE_DTDVALID);
-	doc = builtin_loader(uri, dict, options, ctxt, type);
-
+	 * xsl:import, not what the file it names pulls in: its external
+	 * entities and DTD are never fetched from the network, as for the
+	 * stylesheet itself (xsltproc --nonet). Local ones are read, as a
+	 * stylesheet may read local files: entity references left in the
+	 * tree would make xsl:copy-of write "&name;" that nothing declares. */
+	doc = builtin_loader(uri, dict, options | XML_PARSE_NONET, ctxt, type);
 	/* Not there, or not readable; one that is there but does not parse
 	 * is a bad stylesheet, as it would be given directly. */
-	if (doc == NULL && type == XSLT_LOAD_STYLESHEET && (file = uri_file((const char *)uri)) != NULL &&
-	    access(file, R_OK) != 0)
+	if (doc == NULL && type == XSLT_LOAD_STYLESHEET && file != NULL && access(file, R_OK) != 0)
 		import_missing = 1;
+done:
 	free(file);
 	return doc;
 }

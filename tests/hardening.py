@@ -391,8 +391,9 @@ def main():
 
     # What a file pulls in is not vetted by the security preferences,
     # which see only the URI given to document() or xsl:import: a local
-    # file's entities must not reach the network, and a document()'s must
-    # not copy a local text file into the feeds either.
+    # file's entities and DTD must not reach the network. (Local ones are
+    # read, as a stylesheet may read local files, and expanded: a
+    # reference left in the tree would be copied out undeclared.)
     sb = sandbox("xslt-entities")
     secret = os.path.join(sb, "secret.txt")
     open(secret, "w").write("SECRET-TEXT\n")
@@ -421,8 +422,30 @@ def main():
             if f.endswith(".pulls")]
     check("hardening: entities and DTDs in files a stylesheet reads or imports: nothing fetched",
           rc == 0 and len(connections) == n and made, f"exit {rc}, {len(connections) - n} connections: {err}")
-    check("hardening: an entity naming a local text file, in a document() file, is not copied into the feeds",
-          made and all("SECRET" not in m and "[d]" in m for m in made), repr(made[:1]))
+    check("hardening: ...while local entities in a document() file are expanded, as xsltproc --nonet does",
+          made and all("[SECRET-TEXT" in m and "[d]" in m for m in made), repr(made[:1]))
+    # A FIFO named by document() or xsl:include would block the run, with
+    # DIR locked, until someone wrote to it: it is not read.
+    sb = sandbox("xslt-fifo")
+    fifo = os.path.join(sb, "lookup.xml")
+    os.mkfifo(fifo)
+    open(os.path.join(sb, "reads.xsl"), "w").write(
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:output method="text"/>'
+        '<xsl:template match="/">[<xsl:value-of select="document(\'lookup.xml\')"/>]</xsl:template></xsl:stylesheet>')
+    open(os.path.join(sb, "includes.xsl"), "w").write(
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:include href="lookup.xml"/></xsl:stylesheet>')
+    path = os.path.join(sb, "page.html")
+    open(path, "wb").write(page([Post(1, ALICE, b"<p>START END</p>")]))
+    for sheet, want in (("reads.xsl", 0), ("includes.xsl", 64)):
+        try:
+            r = subprocess.run([unplanet, "-o", os.path.join(sb, "out-" + sheet), "-s", os.path.join(sb, sheet), path],
+                               capture_output=True, timeout=30)
+            rc, err = r.returncode, r.stderr.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            rc, err = None, "blocked for 30 s"
+        check(f"hardening: a FIFO a stylesheet {sheet[:-4]} is not read (exit {want}), saying so",
+              rc == want and "lookup.xml: not a file, not read" in err, f"exit {rc}: {err}")
     stop = True
     listener.close()
 
