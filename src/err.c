@@ -10,7 +10,7 @@ err_set(char **err, int status, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
-	char *msg, *p;
+	char *msg;
 
 	if (err == NULL)
 		goto done;
@@ -29,17 +29,23 @@ err_set(char **err, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	/* Messages quote what others wrote (a server's Content-Type, a file
-	 * name): no control character of theirs reaches a terminal or a
-	 * cron mail, where ESC would start an escape sequence. */
-	for (p = msg; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';   /* a message is one line */
-		else if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	err_one_line(msg);
 	*err = msg;
 done:
 	return status;
+}
+
+/* Messages quote what others wrote (a server's Content-Type, a file name,
+ * a stylesheet's xsl:message): no control character of theirs reaches a
+ * terminal or a cron mail, where ESC would start an escape sequence. */
+void
+err_one_line(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			*s = ' ';
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
 }
 
 int

@@ -32,6 +32,10 @@ enum {
 int err_set(char **err, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Makes s one line, as err_set makes its messages: line breaks and tabs
+ * become spaces, other control characters '?'. */
+void err_one_line(char *s);
+
 /* The message for an allocation failure, shared so callers stay short. */
 int err_nomem(char **err);
 

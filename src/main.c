@@ -370,16 +370,11 @@ silent(void *ctx, const char *fmt, ...)
 static void
 warn_lines(const char *lines)
 {
-	const char *end, *p;
+	const char *end;
 
 	for (; *lines != '\0'; lines = *end != '\0' ? end + 1 : end) {
 		end = strchrnul(lines, '\n');
-		fputs("unplanet: warning: ", stderr);
-		/* Stylesheets quote data (an xsl:message of a post's link): as in
-		 * err_set, no control character reaches a terminal. */
-		for (p = lines; p < end; p++)
-			fputc(*p == '\t' || *p == '\r' ? ' ' : (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
-		fputc('\n', stderr);
+		fprintf(stderr, "unplanet: warning: %.*s\n", (int)(end - lines), lines);
 	}
 }
 

@@ -144,17 +144,15 @@ messages_reset(struct writer *w)
 		w->messages.data[0] = '\0';
 }
 
-/* The collected messages, one line, for appending to an error. */
+/* The collected messages, one line, for appending to an error or a
+ * warning. */
 static const char *
 messages(struct writer *w)
 {
 	const char *said = "no reason given";
-	char *p;
 
 	if (w->messages.data != NULL) {
-		for (p = w->messages.data; *p != '\0'; p++)
-			if (*p == '\n')
-				*p = ' ';
+		err_one_line(w->messages.data);
 		while (w->messages.len > 0 && w->messages.data[w->messages.len - 1] == ' ')
 			w->messages.data[--w->messages.len] = '\0';
 		if (w->messages.len > 0)
