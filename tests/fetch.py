@@ -13,6 +13,7 @@ import glob
 import gzip
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -364,8 +365,11 @@ def main():
         # answers with 304: they write nothing, but remove its leftovers.
         d = os.path.join(work, "interrupted")
         run("-o", d, base + "/etag")
+        # A shell starts a job run in the background (make check &) with
+        # SIGINT ignored, and children keep that: the run must see Ctrl-C.
         subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", "inject=syncfs:signal=INT:when=1",
-                        unplanet, "-q", "-o", d, "-t", "D=django", base + "/etag"], capture_output=True, env=env)
+                        unplanet, "-q", "-o", d, "-t", "D=django", base + "/etag"], capture_output=True, env=env,
+                       preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         left = [f for r, _, fs in os.walk(d) for f in fs if ".unplanet-" in f]
         rc, out, _ = run("-v", "-o", d, base + "/etag")
         still = [f for r, _, fs in os.walk(d) for f in fs if ".unplanet-" in f]
