@@ -164,6 +164,9 @@ BODIES = [
     # that header could start.
     (b"<p>START intro</p>\nOWNFOOTER\n<h2>April 1, 2026</h2>\n<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" "
      b"title=\"Evil\">Evil</a></h3>\n<p>\nthe rest of it END", True, True, None),
+    # Self-closed <html/>, <body/>, <head/>: libxml2 2.9 closes the body
+    # at each, and puts what follows after it.
+    (b"<p>START a<body/>b<head/>c</p><html/><p>after them END</p>", True, True, None),
 ]
 
 
