@@ -223,6 +223,40 @@ def main():
                                 f"{rel}: cannot read: Too many levels of symbolic links" in err) and snapshot(d) == snap,
                   f"exit {rc}: {err}")
 
+    # Well-formed files that are not what unplanet writes there, and files
+    # over the documented 256 MiB (sparse: they cost no disk), are refused
+    # by name, at the line of what is wrong.
+    d = os.path.join(work, "strangers")
+    run(unplanet, "-t", "Django=django", "-o", d, a)
+    state_rel, archive_rel = os.path.join(".unplanet", "state.xml"), os.path.join(".unplanet", "archive", "pypy.xml")
+    state_text = open(os.path.join(d, state_rel), encoding="utf-8").read()
+    for rel, text, where, says in (
+            (archive_rel, '<?xml version="1.0"?>\n<rss version="2.0"/>\n', ":2: corrupt", "not a <feed> document"),
+            (archive_rel, '<feed kind="author" slug="pypy"/>\n', ":1: corrupt", '<feed> needs version="1", kind and slug'),
+            (archive_rel, '<feed version="2" kind="author" slug="pypy"/>\n', ":1: corrupt",
+             '<feed> needs version="1", kind and slug'),
+            (state_rel, '<?xml version="1.0"?>\n<feed version="1"/>\n', ":2: corrupt", "not a <state> document"),
+            (state_rel, state_text.replace('<state version="1"', '<state version="9"', 1), ":2: corrupt",
+             '<state> needs version="1" (written by another unplanet?)'),
+            (state_rel, re.sub(r'(<topic\b[^>]*slug=")[^"]*"', r'\1Not A Slug"', state_text, count=1), ":5: corrupt",
+             "<topic> needs a name and a slug of a-z, 0-9 and '-'"),
+            (archive_rel, None, ":", "larger than the 256 MiB a state or archive file may be; not read"),
+            (state_rel, None, ":", "larger than the 256 MiB a state or archive file may be; not read")):
+        keep = open(os.path.join(d, rel), "rb").read()
+        with open(os.path.join(d, rel), "wb") as f:
+            if text is None:
+                f.truncate((256 << 20) + 1)
+            else:
+                f.write(text.encode())
+        snap = snapshot(d)
+        rc, err = run(unplanet, "-t", "Django=django", "-o", d, b)
+        check(f"history: {rel}: '{says}': exit 65 naming it, at its line, nothing changed",
+              rc == 65 and f"{rel}{where}" in err and says in err and snapshot(d) == snap, f"exit {rc}: {err[:300]}")
+        with open(os.path.join(d, rel), "wb") as f:
+            f.write(keep)
+    rc, err = run(unplanet, "-t", "Django=django", "-o", d, b)
+    check("history: ...and with the files put back, the next run goes on", rc == 0, f"exit {rc}: {err[:300]}")
+
     # A corrupt archive file is an error naming it, and is not replaced.
     c = os.path.join(work, "corrupt")
     run(unplanet, "-o", c, a)
