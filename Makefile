@@ -58,6 +58,11 @@ WRAP = -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=strdup 
 tests/unplanet-oom: $(SRC) $(HDR) tests/failalloc.c
 	$(CC) $(UP_CFLAGS) $(SAN_FLAGS) -o $@ $(SRC) tests/failalloc.c $(UP_LIBS) $(WRAP) $(LDFLAGS)
 
+# The sanitizer build with a 1 MiB limit on state and archive files, so a
+# test reaches with small pages what a 256 MiB archive does (tests/limits.py).
+tests/unplanet-small: $(SRC) $(HDR)
+	$(CC) $(UP_CFLAGS) $(SAN_FLAGS) -DSTATE_FILE_MAX='(1u << 20)' -o $@ $(SRC) $(UP_LIBS) $(LDFLAGS)
+
 tests/bench-parse: tests/bench-parse.c
 	$(CC) $(UP_CFLAGS) $(CFLAGS) -o $@ tests/bench-parse.c $(UP_LIBS) $(LDFLAGS)
 
@@ -109,7 +114,7 @@ demo: deps
 	@echo "      (a quick look only: a real server hides demo/.unplanet/, see samples/nginx.conf)"
 
 check: test-deps
-	@$(MAKE) unplanet unplanet-san tests/unit tests/unplanet-oom
+	@$(MAKE) unplanet unplanet-san tests/unit tests/unplanet-oom tests/unplanet-small
 	@sh tests/run.sh
 
 install: unplanet
@@ -123,7 +128,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf unplanet .build-prefix unplanet-san tests/unit tests/unplanet-oom tests/bench-parse tests/fuzz/fuzz-read \
+	rm -rf unplanet .build-prefix unplanet-san tests/unit tests/unplanet-oom tests/unplanet-small tests/bench-parse tests/fuzz/fuzz-read \
 		tests/fuzz/fuzz-pipeline demo tests/out
 
 .PHONY: FORCE all deps test-deps demo check bench fuzz entities install uninstall clean

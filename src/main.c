@@ -468,6 +468,7 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 		char *docpath = buf_concat(author ? ARCHIVE_DIR "/" : CACHE_DIR "/topics/", f->slug, ".xml", NULL);
 		xmlDocPtr doc = NULL;
 		char *bytes = feed_documents(set, i, gopt, &doc, &len);
+		int shrunk = 0;
 
 		/* An archive this run could not read back would stop every later
 		 * run: keep fewer entries until it fits. */
@@ -480,13 +481,14 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 					f->n_shown /= 2;
 				f->n_excluded /= 2;
 			}
-			if (!gopt->settings->quiet)
-				fprintf(stderr, "unplanet: warning: %s: its archive would pass %u MiB; keeping its newest %zu "
-				    "entries\n", f->slug, STATE_FILE_MAX >> 20, f->n_shown);
+			shrunk = 1;
 			xmlFree(bytes);
 			xmlFreeDoc(doc);
 			bytes = feed_documents(set, i, gopt, &doc, &len);
 		}
+		if (shrunk && bytes != NULL && !gopt->settings->quiet)
+			fprintf(stderr, "unplanet: warning: %s: its archive would pass %u MiB; keeping its newest %zu "
+			    "entries\n", f->slug, STATE_FILE_MAX >> 20, f->n_shown);
 		if (docpath == NULL || bytes == NULL) {
 			xmlFree(bytes);
 			rc = err_nomem(err);   /* ends the loop; docpath and doc go below */

@@ -35,8 +35,11 @@
 #define ARCHIVE_DIR ".unplanet/archive"
 #define CACHE_DIR ".unplanet/cache"
 
-/* Largest state or archive file read, in bytes. */
+/* Largest state or archive file read, in bytes. The tests also build
+ * with a 1 MiB one (tests/unplanet-small) to reach it with small pages. */
+#ifndef STATE_FILE_MAX
 #define STATE_FILE_MAX (256u << 20)
+#endif
 
 /* One source's archived feed. Its entries carry their own source name and
  * link (the source's identity) and their published/updated times. */

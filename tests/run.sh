@@ -64,6 +64,7 @@ for build in unplanet unplanet-san; do
 		suite "$build hardening" env UNPLANET_SANITIZED=1 "$PY" tests/hardening.py "$UNPLANET" "$T/hardening"
 		suite "$build fuzz regressions" sh tests/replay.sh
 		suite "out of memory" "$PY" tests/oom.py "$PWD/tests/unplanet-oom" "$T/oom"
+		suite "archive limits" "$PY" tests/limits.py "$PWD/tests/unplanet-small" "$T/limits"
 	else
 		suite "$build hardening" "$PY" tests/hardening.py "$UNPLANET" "$T/hardening"
 		suite "$build valgrind" sh tests/valgrind.sh

@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""limits.py UNPLANET-SMALL WORKDIR - an author's archive stays readable.
+
+UNPLANET-SMALL is the build whose state and archive files may be 1 MiB
+(Makefile: tests/unplanet-small) instead of 256 MiB, so pages of a few MB
+reach the limit. An author whose archive would pass it keeps fewer, the
+newest, entries, with one warning, and the next run reads what this one
+wrote; an archive file over the limit is an error naming it that changes
+nothing.
+"""
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hostile import ALICE, BOB, Post, page  # noqa: E402
+from testlib import check, report, snapshot  # noqa: E402
+
+A = "{http://www.w3.org/2005/Atom}"
+LIMIT = 1 << 20
+XSLT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xslt")
+
+
+def run(unplanet, *args):
+    r = subprocess.run([unplanet, "--xslt-dir", XSLT, *args], capture_output=True, timeout=300)
+    return r.returncode, r.stderr.decode("utf-8", "replace")
+
+
+def atom_links(path):
+    return [e.find(A + "link").get("href") for e in ET.parse(path).getroot().findall(A + "entry")]
+
+
+def main():
+    unplanet, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    # Bob: 60 posts of about 40 KB of text each, newest first (minute 59
+    # down to 0), about 2.4 MB in all; Alice: one small post.
+    posts = []
+    for n in range(59, -1, -1):
+        words = " ".join(f"w{n}x{i}" for i in range(5000))
+        posts.append(Post(n, BOB, f"<p>START {words} END</p>".encode(), hour=10))
+    posts.append(Post(1, ALICE, b"<p>START small END</p>", day=27))
+    src = os.path.join(work, "big.html")
+    with open(src, "wb") as f:
+        f.write(page(posts))
+    newest = [p.link for p in posts if p.source is BOB]   # page order is newest first
+
+    d = os.path.join(work, "out")
+    rc, err = run(unplanet, "--keep", "100", "-o", d, src)
+    archive = os.path.join(d, ".unplanet", "archive", "bob.xml")
+    size = os.path.getsize(archive) if os.path.exists(archive) else None
+    check("limits: an author whose archive would pass the limit: the run succeeds", rc == 0, f"exit {rc}: {err[:300]}")
+    check("limits: ...its archive is written within the limit", size is not None and size <= LIMIT, f"{size} bytes")
+    warnings = [line for line in err.splitlines() if "its archive would pass 1 MiB" in line]
+    kept = int(warnings[0].rsplit("newest ", 1)[1].split()[0]) if len(warnings) == 1 else None
+    check("limits: ...one warning names the feed and how many entries it keeps",
+          len(warnings) == 1 and warnings[0].startswith("unplanet: warning: bob: ") and kept is not None, err[:500])
+    links = atom_links(os.path.join(d, "authors", "bob.atom")) if rc == 0 else []
+    check("limits: ...its feed holds the newest entries, as many as the warning says",
+          kept is not None and 0 < kept < 60 and links == newest[:kept], f"{len(links)} entries, kept {kept}")
+    check("limits: ...another author keeps every entry",
+          rc == 0 and len(atom_links(os.path.join(d, "authors", "alice-bold-co.atom"))) == 1, "")
+
+    # The next run reads that archive back, and makes the same files.
+    snap = snapshot(d)
+    rc, err = run(unplanet, "-q", "--keep", "100", "-o", d, src)
+    check("limits: the next run reads the archive back and changes nothing", rc == 0 and snapshot(d) == snap,
+          f"exit {rc}: {err[:300]}")
+    check("limits: -q keeps the warning quiet", err == "", err[:300])
+
+    # With a --keep that fits, nothing is dropped and nothing is said.
+    d2 = os.path.join(work, "fits")
+    rc, err = run(unplanet, "--keep", "10", "-o", d2, src)
+    check("limits: under --keep 10 the archive fits: ten entries, no warning",
+          rc == 0 and err == "" and atom_links(os.path.join(d2, "authors", "bob.atom")) == newest[:10],
+          f"exit {rc}: {err[:300]}")
+
+    # An archive file over the limit (not unplanet's: grown by hand) is an
+    # error naming it, and nothing changes.
+    if os.path.exists(archive):
+        with open(archive, "ab") as f:
+            f.write(b"<!--" + b" " * LIMIT + b"-->\n")
+        snap = snapshot(d)
+        rc, err = run(unplanet, "-o", d, src)
+        check("limits: an archive file over the limit exits 65, names it, changes nothing",
+              rc == 65 and ".unplanet/archive/bob.xml: larger than the 1 MiB a state or archive file may be" in err
+              and snapshot(d) == snap, f"exit {rc}: {err[:300]}")
+    report()
+
+
+if __name__ == "__main__":
+    main()
