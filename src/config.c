@@ -59,7 +59,7 @@ append(void *listp, size_t *n, void *item)
 }
 
 /* Why an empty pattern is refused, wherever it is given. */
-#define EMPTY_PATTERN "empty pattern (it would match every entry; for that, say so: ^)"
+#define EMPTY_PATTERN "empty pattern (it would match everything; for that, say so: ^)"
 
 static int
 append_size(size_t **list, size_t *n, size_t item)
@@ -85,7 +85,7 @@ add_pattern(struct pattern ***list, size_t *n, const char *what, const char *tex
 	struct pattern *p;
 	int rc = -2;
 
-	/* It would match every entry: an exclusion would empty every feed. */
+	/* It would match everything: an exclusion would empty every feed. */
 	if (text[0] == '\0') {
 		*why = buf_concat(what, ": " EMPTY_PATTERN, NULL);
 		goto done;
@@ -214,6 +214,7 @@ done:
 	return found;
 }
 
+/* Whether key's value names a file or folder. */
 static int
 is_path(const char *key, const char *value)
 {
@@ -234,6 +235,18 @@ base_url_ok(const char *value)
 
 	xmlFreeURI(uri);
 	return ok;
+}
+
+/* A [source] link must be an http(s) URL with a host, as channel headers
+ * give them: "realpython.com" would match no source. (How it is compared:
+ * group.c, same_site.) */
+static int
+site_link_ok(const char *value)
+{
+	const char *host = strstr(value, "://");
+
+	return fetch_is_http(value) && host != NULL && host[3] != '\0' && strchr("/?#", host[3]) == NULL &&
+	    strpbrk(value, " \t\r\n") == NULL;
 }
 
 /* A base URL (base_url_ok) spelt one way, as feed ids are made from it:
@@ -871,8 +884,14 @@ on_key(void *user, const char *section, const char *key, const char *value)
 			first = first_time(r, section, key);
 		if (first != 1)
 			rc = bad(r, first == 0 ? twice(r, key, section) : NULL);
+		/* No shell reads the file: "~/feeds" would be a folder named "~"
+		 * in the current one. */
+		else if (value[0] == '~' && is_path(key, value))
+			rc = bad(r, fail("%s = %s: '~' is not expanded in a configuration file; give the whole path",
+			    key, value));
 		else if ((set = settings_set(r->s, key, value, &why)) == -1)
-			rc = bad(r, fail("unknown key '%s' in [unplanet]", key, NULL));
+			rc = bad(r, fail("unknown key '%s' in [unplanet] (source, output, base-url, topic, exclude, only, "
+			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, quiet, verbose)", key, NULL));
 		else if (set == 0 && strcmp(key, "stylesheet") == 0)
 			rc = note_stylesheet(r) == 0 ? 1 : bad(r, NULL);
 		else
@@ -900,6 +919,9 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		/* Its warnings name the section, at its header's line. */
 		if (rule == NULL || (rule->at == NULL && (rule->at = where(r, section_line(r, raw_section))) == NULL))
 			rc = bad(r, NULL);
+		else if (strcmp(key, "link") == 0 && !site_link_ok(value))
+			rc = bad(r, fail("link must be the source's site link, the http or https URL its channel "
+			    "header on the page links to, such as https://realpython.com/: '%s'", value, NULL));
 		else if (strcmp(key, "link") == 0)
 			rc = set_field(r, section, key, &rule->link, value);
 		else if (strcmp(key, "name") == 0)
@@ -931,6 +953,10 @@ config_read(const char *path, struct settings *s, char **err)
 	r.s = s;
 	r.path = path;
 	r.at_line_start = 1;
+	if (path[0] == '\0') {
+		rc = err_set(err, UP_ECONFIG, "--config needs a file name");
+		goto done;
+	}
 	r.f = fopen(path, "r");
 	if (r.f == NULL) {
 		rc = err_set(err, UP_ECONFIG, "%s: cannot open: %s", path, strerror(errno));

@@ -102,8 +102,14 @@ struct feed_set {
 		                            (a typo, most likely)... */
 		const struct source_rule *shadow;  /* ...and an earlier rule
 		                            that takes the sources it would, or
-		                            NULL */
-	} *unmatched;            /* in the order of the file */
+		                            NULL; else what it may have meant: */
+		const char *link_seen;   /* the site link of a source of its
+		                            name, when only the link differs */
+		const char *name_seen;   /* a source name with the same slug
+		                            ("PyCoder’s Weekly" for "pycoder's
+		                            weekly"), when no name is the same */
+	} *unmatched;            /* in the order of the file; its strings
+	                            are the entries' */
 	size_t n_unmatched;
 	int out_of_memory;       /* a pattern match ran out of memory */
 	time_t newest;           /* the newest updated time of any entry a

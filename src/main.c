@@ -709,6 +709,14 @@ run(const struct settings *s, char **err)
 		if (u->shadow != NULL)
 			fprintf(stderr, "unplanet: warning: %s: [source %s] applies to no source: the section at %s "
 			    "takes them first\n", u->rule->at, u->rule->name, u->shadow->at);
+		else if (u->link_seen != NULL)
+			fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s: its link is "
+			    "%s, the source of that name links to %s\n", u->rule->at, u->rule->name,
+			    s->dump ? " (--dump reads no archive)" : " or in the archive", u->rule->link, u->link_seen);
+		else if (u->name_seen != NULL)
+			fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s: names match "
+			    "exactly; did you mean [source %s]?\n", u->rule->at, u->rule->name,
+			    s->dump ? " (--dump reads no archive)" : " or in the archive", u->name_seen);
 		else
 			fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s: a typo "
 			    "(names match exactly, case included), or a name no longer in use, whose section can go\n",

@@ -162,6 +162,8 @@ snapshot "$D" >"$T/before"
 
 expect_exit "missing input file: exit 66" 66 "$UNPLANET" -o "$D" "$T/no-such.html"
 expect_grep "missing input is named" "$T/err" "no-such.html: cannot open"
+expect_exit "an empty --config: exit 78" 78 "$UNPLANET" -c '' -o "$D" "$SAMPLE"
+expect_grep "...saying it needs a file name" "$T/err" "^unplanet: --config needs a file name$"
 snapshot "$D" >"$T/after"
 expect_same "missing input leaves DIR unchanged" "$T/before" "$T/after"
 

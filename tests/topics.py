@@ -30,6 +30,11 @@ def run(unplanet, *args):
     return r.returncode, r.stderr.decode("utf-8", "replace")
 
 
+def run_out(unplanet, *args):
+    r = subprocess.run([unplanet, *args], capture_output=True, timeout=120)
+    return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
+
+
 def matching(pattern):
     rx = re.compile(pattern, re.IGNORECASE)
     return {t["link"] for t in TRUTH if rx.search(t["title"]) or rx.search(t["source_name"]) or rx.search(t["content_text"])}
@@ -319,6 +324,11 @@ slug = django-and-caktus
     # anything is fetched or written.
     bad = [
         ("unknown key", "[unplanet]\nfrobnicate = 1\n", 2, "unknown key 'frobnicate'"),
+        ("'~' in output (no shell expands it)", "[unplanet]\noutput = ~/feeds\n", 2,
+         "output = ~/feeds: '~' is not expanded in a configuration file"),
+        ("'~' as the source file", "[unplanet]\nkeep = 5\nsource = ~\n", 3, "source = ~: '~' is not expanded"),
+        ("[source] link without scheme", "[source Real Python]\nlink = realpython.com\n", 2,
+         "link must be the source's site link"),
         ("unknown section, at its header", "[unplanet]\n\n[feeds]\n; x\n\nx = 1\n", 3, "unknown section [feeds]"),
         ("invalid pattern", "[topic Broken]\nmatch = (unclosed\n", 2, "invalid pattern '(unclosed'"),
         ("invalid exclude", "[unplanet]\nexclude = a{2,1}\n", 2, "invalid pattern"),
@@ -386,6 +396,17 @@ slug = django-and-caktus
         check(f"config error, {label}: exit 78 with FILE:{line}: and the reason",
               rc == 78 and f"{path}:{line}: " in err and words in err, f"exit {rc}: {err}")
         check(f"config error, {label}: nothing written", not os.path.exists(out), "")
+    # An unknown key's message lists the keys [unplanet] takes: every long
+    # option of --help but --config, --help and --version, and source.
+    with open(path, "w") as f:
+        f.write("[unplanet]\nbaseurl = https://x.example/\n")
+    rc, err = run(unplanet, "-c", path, SAMPLE)
+    listed = re.search(r"unknown key 'baseurl' in \[unplanet\] \(([a-z, -]+)\)", err)
+    helped = subprocess.run([unplanet, "--help"], capture_output=True, text=True).stdout
+    options = set(re.findall(r"--([a-z][a-z-]+)", helped)) - {"config", "help", "version"} | {"source"}
+    check("config: an unknown key's message lists every key of [unplanet], as --help gives the options",
+          rc == 78 and listed is not None and set(listed.group(1).split(", ")) == options,
+          f"{listed.group(1) if listed else err} vs {sorted(options)}")
     # A stylesheet the file names that is missing or broken shows only when
     # it is loaded; the message still says which line named it, and the
     # exit code is the stylesheet's own (as on the command line).
@@ -437,6 +458,47 @@ slug = django-and-caktus
     check("config: every [source] section that matches no source is warned about, each by its line",
           rc == 0 and f"{path}:1: [source Carol] matches no source" in err
           and f"{path}:8: [source Dave] matches no source" in err and "PyPy" not in err, err)
+
+    # A [source] link is the page's site link however it is spelt (scheme,
+    # host case, default port, "/" for no path); only a real difference
+    # keeps the section from applying, and the warning says what the page has.
+    real = [(e["source_name"], e["source_link"]) for e in TRUTH if e["source_name"] == "Real Python"][0]
+    assert real[1] == "https://realpython.com/", real
+    for link in ("https://realpython.com/", "http://realpython.com/", "https://RealPython.com", "HTTPS://realpython.com:443/",
+                 "http://realpython.com:80"):
+        with open(path, "w") as f:
+            f.write(f"[source Real Python]\nlink = {link}\nslug = rp\n")
+        rc, out, err = run_out(unplanet, "-c", path, "--dump", SAMPLE)
+        check(f"config: [source] link {link} fits the page's {real[1]}",
+              rc == 0 and err == "" and 'kind="author" slug="rp"' in out, f"exit {rc}: {err}")
+    for link, seen in (("https://www.realpython.com/", "https://realpython.com/"), ("https://realpython.com:8080/", "https://realpython.com/"),
+                       ("https://realpython.com/blog/", "https://realpython.com/"),
+                       ("https://mathspp.com/blog/tags/python/", "https://mathspp.com/blog/tags/python")):
+        name = "Real Python" if "realpython" in link else "Rodrigo Girão Serrão"
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"[source {name}]\nlink = {link}\nslug = rp\n")
+        rc, out, err = run_out(unplanet, "-c", path, "--dump", SAMPLE)
+        check(f"config: [source] link {link} fits no source; the warning gives the page's link",
+              rc == 0 and 'slug="rp"' not in out and
+              f"{path}:1: [source {name}] matches no source on the page (--dump reads no archive): its link is {link}, "
+              f"the source of that name links to {seen}\n" in err, f"exit {rc}: {err}")
+    for link in ("realpython.com", "https://", "https:///x", "ftp://realpython.com/", "https://realpython.com/ x"):
+        with open(path, "w") as f:
+            f.write(f"[source Real Python]\nslug = rp\nlink = {link}\n")
+        rc, err = run(unplanet, "-c", path, "--dump", SAMPLE)
+        check(f"config: [source] link '{link}' is no site link: exit 78 at its line",
+              rc == 78 and err.startswith(f"unplanet: {path}:3: link must be the source's site link") and f"'{link}'" in err,
+              f"exit {rc}: {err}")
+    # A name that differs in case or punctuation only: the warning names
+    # the page's (the sample's has a typographic apostrophe).
+    for written, meant in (("PyCoder's Weekly", "PyCoder\u2019s Weekly"), ("real python", "Real Python"),
+                           ("Rodrigo Girao Serrao", "Rodrigo Girão Serrão")):
+        assert any(e["source_name"] == meant for e in TRUTH), meant
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"[source {written}]\nslug = x\n")
+        rc, err = run(unplanet, "-c", path, "--dump", SAMPLE)
+        check(f"config: [source {written}] matches no source; the warning asks whether it meant [source {meant}]",
+              rc == 0 and err.endswith(f"did you mean [source {meant}]?\n"), f"exit {rc}: {err}")
 
     # A pattern that backtracks catastrophically: the run completes, and a
     # warning names the pattern (it is retired after a few give-ups).
