@@ -1290,6 +1290,44 @@ done:
 	return rc;
 }
 
+/* What a page with no posts is instead, when its first element says: a
+ * feed ("rss", "feed", "rdf:RDF"), perhaps the Planet's own, given in
+ * place of its HTML page. NULL when it looks like HTML. */
+static const char *
+feed_kind(const char *p, const char *end)
+{
+	static const struct { const char *tag, *kind; } feeds[] = {
+		{ "<rss", "an RSS feed" }, { "<feed", "an Atom feed" }, { "<rdf:RDF", "an RSS 1.0 feed" }
+	};
+	const char *close, *kind = NULL;
+	size_t i, n;
+
+	for (;;) {
+		while (p < end && (text_is_space(*p) || (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)))
+			p += text_is_space(*p) ? 1 : 3;
+		if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+			close = find(p + 4, end, "-->", NULL);
+			if (close != NULL)
+				close += 2;   /* its '>' */
+		} else if (end - p >= 2 && (memcmp(p, "<?", 2) == 0 || memcmp(p, "<!", 2) == 0)) {
+			close = memchr(p, '>', (size_t)(end - p));
+		} else {
+			break;
+		}
+		if (close == NULL)
+			goto done;
+		p = close + 1;   /* past the '>' */
+	}
+	for (i = 0; kind == NULL && i < sizeof feeds / sizeof *feeds; i++) {
+		n = strlen(feeds[i].tag);
+		if ((size_t)(end - p) > n && memcmp(p, feeds[i].tag, n) == 0 &&
+		    (text_is_space(p[n]) || p[n] == '>' || p[n] == '/'))
+			kind = feeds[i].kind;
+	}
+done:
+	return kind;
+}
+
 static int
 frame_posts(struct scanner *sc, const char *start, struct page *page, const char *page_url,
     char **err)
@@ -1301,9 +1339,15 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 	int rc;
 
 	if (first_frame(sc, start, &first) == NULL) {
-		rc = err_set(err, UP_EDATA,
-		    "%s: no Planet posts found (expected Planet 2.0's <h3 class=\"post\"> channel headers)",
-		    sc->name);
+		const char *kind = feed_kind(sc->page, sc->end);
+
+		if (kind != NULL)
+			rc = err_set(err, UP_EDATA, "%s: no Planet posts found: this is %s; give the Planet's HTML "
+			    "page (such as https://planetpython.org/)", sc->name, kind);
+		else
+			rc = err_set(err, UP_EDATA,
+			    "%s: no Planet posts found (expected Planet 2.0's <h3 class=\"post\"> channel headers)",
+			    sc->name);
 		goto done;
 	}
 	if ((rc = frame_all(sc, &first, &fr, err)) != UP_OK)
@@ -1619,6 +1663,11 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	*out = NULL;
 	if (len == 0) {
 		rc = err_set(err, UP_EDATA, "%s: is empty, not a page", name);
+		goto done;
+	}
+	/* A saved page still compressed (curl decompresses what it fetches). */
+	if (len >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
+		rc = err_set(err, UP_EDATA, "%s: is gzip-compressed, not a page: decompress it first (gzip -d)", name);
 		goto done;
 	}
 	page = calloc(1, sizeof *page);

@@ -3,6 +3,7 @@
 # output folder looks like after success and after every kind of failure.
 . "$(dirname "$0")/lib.sh"
 SAMPLE=samples/planetpython-2026-04-29.html
+PLANET_RSS=samples/planetpython-2026-04-29.rss20.xml
 mkdir -p "$T"
 
 # --- options ---------------------------------------------------------------
@@ -174,6 +175,18 @@ snapshot "$D" >"$T/after"
 expect_same "page without posts leaves DIR unchanged" "$T/before" "$T/after"
 expect_exit "page without posts, new DIR: exit 65" 65 "$UNPLANET" -o "$T/fresh" "$T/plain.html"
 [ -e "$T/fresh" ] && not_ok "failed run creates no DIR" || ok "failed run creates no DIR"
+# The Planet's own feeds, or a saved page still gzipped, given in place of
+# its page: the message says what was given.
+expect_exit "the Planet's RSS feed instead of its page: exit 65" 65 "$UNPLANET" -o "$D" "$PLANET_RSS"
+expect_grep "...saying it is an RSS feed" "$T/err" "rss20.xml: no Planet posts found: this is an RSS feed; give the Planet's HTML page"
+printf '\357\273\277<?xml version="1.0"?>\n<!-- c -->\n<!DOCTYPE feed>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>\n' >"$T/atom.xml"
+expect_exit "an Atom feed instead of the page: exit 65" 65 "$UNPLANET" -o "$D" "$T/atom.xml"
+expect_grep "...saying it is an Atom feed" "$T/err" "atom.xml: no Planet posts found: this is an Atom feed"
+gzip -c "$SAMPLE" >"$T/page.html.gz"
+expect_exit "a gzipped page: exit 65" 65 "$UNPLANET" -o "$D" "$T/page.html.gz"
+expect_grep "...saying it is gzip-compressed" "$T/err" "page.html.gz: is gzip-compressed, not a page: decompress it first"
+snapshot "$D" >"$T/after"
+expect_same "feeds and gzip given as pages leave DIR unchanged" "$T/before" "$T/after"
 
 head -c 100000 "$SAMPLE" >"$T/cut.html"
 expect_exit "page cut short: exit 65" 65 "$UNPLANET" -o "$D" "$T/cut.html"
