@@ -147,6 +147,25 @@ for part in imported included; do
 	expect_grep "a changed $part stylesheet's files are remade" "$T/marks/authors/pypy.marks" "^imported v2 included v[12]$"
 done
 expect_grep "...both changes" "$T/marks/authors/pypy.marks" "^imported v2 included v2$"
+# ...also when named by file: URIs, as some write them.
+abs=$(cd "$T/my xslt" && pwd | sed 's/ /%20/g')
+cat >"$T/my xslt/uris.xsl" <<XSL
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:import href="file://$abs/imported.xsl"/>
+  <xsl:include href="file://localhost$abs/included.xsl"/>
+  <xsl:output method="text" encoding="UTF-8"/>
+  <xsl:template match="/"><xsl:call-template name="imported"/><xsl:text> </xsl:text><xsl:call-template name="included"/></xsl:template>
+</xsl:stylesheet>
+XSL
+expect_exit "a stylesheet importing file:///... and including file://localhost/..." 0 \
+	"$UNPLANET" -o "$T/uris" -s "$T/my xslt/uris.xsl" "$SAMPLE"
+expect_grep "...is applied" "$T/uris/authors/pypy.uris" "^imported v2 included v2$"
+for part in imported included; do
+	sed 's/v2/v3/' "$T/my xslt/$part.xsl" >"$T/my xslt/new.xsl" && mv "$T/my xslt/new.xsl" "$T/my xslt/$part.xsl"
+	expect_exit "run after the $part stylesheet (by URI) changed" 0 "$UNPLANET" -o "$T/uris" -s "$T/my xslt/uris.xsl" "$SAMPLE"
+	expect_grep "a changed $part stylesheet (by URI): files remade" "$T/uris/authors/pypy.uris" "^imported v3 included v[23]$"
+done
+expect_grep "...both changes" "$T/uris/authors/pypy.uris" "^imported v3 included v3$"
 # A deleted output comes back, though nothing else changed.
 rm "$T/user/authors/pypy.rss"
 expect_exit "run after an output was deleted" 0 "$UNPLANET" -v -o "$T/user" -s "$T/titles.xsl" "$SAMPLE"

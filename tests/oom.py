@@ -35,6 +35,9 @@ title = Django posts
 [source Bob]
 link = https://bob.example/
 slug = bobby
+
+[source alice bold & co]
+name = matches no source, but what it may have meant
 """
 BAD_CONFIG = "[unplanet]\nkeep = 3\nstylesheet =\n[topic T]\nmatch = x\n"
 
