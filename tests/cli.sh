@@ -582,6 +582,13 @@ expect_exit "a web site's folder holding index.html: exit 73" 73 "$UNPLANET" -o 
 expect_grep "...naming the file it will not replace" "$T/err" "has no .unplanet/, so .*website/index.html is not unplanet's to replace"
 snapshot "$W" >"$T/after"
 expect_same "...and the folder is left as it was" "$T/before" "$T/after"
+mkdir -p "$W/authors" && echo '<feed/>' >"$W/authors/pypy.atom" && echo '<opml/>' >"$W/feeds.opml"
+snapshot "$W" >"$T/before"
+expect_exit "...and more files: exit 73" 73 "$UNPLANET" -o "$W" "$SAMPLE"
+expect_grep "...naming the first and counting the others" "$T/err" \
+	"has no .unplanet/, so .*website/(index.html|feeds.opml|authors/pypy.atom) and 2 other files are not unplanet's to replace"
+snapshot "$W" >"$T/after"
+expect_same "...and the folder is left as it was" "$T/before" "$T/after"
 mkdir "$W/.unplanet"
 expect_exit "...unless .unplanet/ is made, to let unplanet take it over" 0 "$UNPLANET" -o "$W" "$SAMPLE"
 rm -rf "$W/index.html" "$W/.unplanet" "$W/authors" "$W/feeds.opml" "$W/authors.opml"

@@ -168,12 +168,17 @@ def main():
                                        ("<meta charset> utf16, a label browsers do not know", "utf-8", b"", "utf16"),
                                        ("<meta charset> unicode, UTF-16 to iconv", "utf-8", b"", "unicode"),
                                        ("<meta charset> IBM037, EBCDIC", "utf-8", b"", "IBM037"),
-                                       ("<meta charset> UTF-7", "utf-8", b"", "utf-7")):
+                                       ("<meta charset> UTF-7", "utf-8", b"", "utf-7"),
+                                       ("Latin-1 by HTML5's <meta charset=\"...\"> (double quotes)", "latin-1", b"", '<meta charset="ISO-8859-1">'),
+                                       ("Latin-1 by <meta charset='...'/> (single quotes)", "latin-1", b"", "<meta charset='latin1'/>"),
+                                       ("Latin-1 by <META CHARSET=...> (no quotes, upper case)", "latin-1", b"", "<META CHARSET=windows-1252>")):
         sb = sandbox(re.sub(r"\W+", "-", label.lower()))
         p = Post(1, ("Zoë Brontë", "https://zoe.example/", "Zoë Brontë"), "<p>START Café crème ½ END</p>".encode("utf-8"))
         p.title_html = "Crème brûlée"
         html = page([p]).decode("utf-8")
-        if meta:
+        if meta and meta.startswith("<"):
+            html = html.replace('<meta http-equiv="content-type" content="text/html; charset=utf-8" />', meta)
+        elif meta:
             html = html.replace('content="text/html; charset=utf-8"', f'content="text/html; charset={meta}"')
         path = os.path.join(sb, "page.html")
         open(path, "wb").write(bom + html.encode(encoding))
