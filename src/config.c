@@ -19,6 +19,7 @@
 #include "config.h"
 #include "err.h"
 #include "fetch.h"
+#include "html.h"
 #include "text.h"
 #include "write.h"
 
@@ -235,18 +236,6 @@ base_url_ok(const char *value)
 
 	xmlFreeURI(uri);
 	return ok;
-}
-
-/* A [source] link must be an http(s) URL with a host, as channel headers
- * give them: "realpython.com" would match no source. (How it is compared:
- * group.c, same_site.) */
-static int
-site_link_ok(const char *value)
-{
-	const char *host = strstr(value, "://");
-
-	return fetch_is_http(value) && host != NULL && host[3] != '\0' && strchr("/?#", host[3]) == NULL &&
-	    strpbrk(value, " \t\r\n") == NULL;
 }
 
 /* A base URL (base_url_ok) spelt one way, as feed ids are made from it:
@@ -919,9 +908,10 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		/* Its warnings name the section, at its header's line. */
 		if (rule == NULL || (rule->at == NULL && (rule->at = where(r, section_line(r, raw_section))) == NULL))
 			rc = bad(r, NULL);
-		else if (strcmp(key, "link") == 0 && !site_link_ok(value))
-			rc = bad(r, fail("link must be the source's site link, the http or https URL its channel "
-			    "header on the page links to, such as https://realpython.com/: '%s'", value, NULL));
+		else if (strcmp(key, "link") == 0 && !html_site_ok(value))   /* not quoted: it may hold a password */
+			rc = bad(r, strdup("link must be the source's site link, as its channel header on the page links "
+			    "to: an http or https URL, or one without its scheme, with a host and no user:password or "
+			    "space, such as https://realpython.com/"));
 		else if (strcmp(key, "link") == 0)
 			rc = set_field(r, section, key, &rule->link, value);
 		else if (strcmp(key, "name") == 0)

@@ -50,79 +50,47 @@ without_scheme(const char *link)
 	return rest;
 }
 
-/* A site link in parts, pointing into it: host, port (empty when none)
- * and the rest (path, query, fragment). */
-struct site {
-	const char *host, *port, *rest;
-	size_t host_len, port_len;
-};
-
-static void
-site_parts(const char *link, struct site *s)
-{
-	const char *p = without_scheme(link), *colon;
-
-	p += strspn(p, "/");
-	s->host = p;
-	s->rest = p + strcspn(p, "/?#");
-	colon = memchr(p, ':', (size_t)(s->rest - p));
-	if (colon != NULL && strspn(colon + 1, "0123456789") == (size_t)(s->rest - colon - 1)) {
-		s->port = colon + 1;
-		s->port_len = (size_t)(s->rest - s->port);
-		s->host_len = (size_t)(colon - p);
-	} else {
-		s->port = s->rest;
-		s->port_len = 0;
-		s->host_len = (size_t)(s->rest - p);
-	}
-	if (s->port_len > 0 && ((s->port_len == 2 && strncmp(s->port, "80", 2) == 0) ||
-	    (s->port_len == 3 && strncmp(s->port, "443", 3) == 0)))
-		s->port_len = 0;   /* http's and https's own: as good as none */
-}
-
-/* Whether a [source] rule's link names the site at link, spelt as the
- * page does or as people write it: http or https, the host in any case,
- * a default port or none, "/" or no path ("https://RealPython.com" fits
- * the page's "https://realpython.com/"). The rest must be the same. */
-static int
-same_site(const char *want, const char *link)
-{
-	struct site a, b;
-
-	site_parts(want, &a);
-	site_parts(link, &b);
-	return a.host_len == b.host_len && strncasecmp(a.host, b.host, a.host_len) == 0 &&
-	    a.port_len == b.port_len && strncmp(a.port, b.port, a.port_len) == 0 &&
-	    strcmp(a.rest[0] != '\0' ? a.rest : "/", b.rest[0] != '\0' ? b.rest : "/") == 0;
-}
-
 /* Whether rule r applies to the source name at link (NULL: any): same
  * name, and same site when the rule names one. */
 static int
 rule_fits(const struct source_rule *r, const char *name, const char *link)
 {
-	return strcmp(r->name, name) == 0 && (r->link == NULL || (link != NULL && same_site(r->link, link)));
+	return strcmp(r->name, name) == 0 && (r->link == NULL || (link != NULL && html_same_site(r->link, link)));
 }
 
-/* What an unmatched rule u may have meant, among the n candidates: a
- * source of its name at another link, else one whose name has the same
- * slug. 0, or -1 when memory runs out. */
+/* What the unmatched rules u[0..n_u) may have meant, among the n
+ * candidates: for a rule with a link, a source of its name at another
+ * link; for one without, the earlier rule that took every source of its
+ * name (its shadow); else a source whose name has the rule's slug. Each
+ * name's slug is made once. 0, or -1 when memory runs out. */
 static int
-near_source(const struct candidate *all, size_t n, struct unmatched_rule *u)
+near_sources(const struct candidate *all, size_t n, struct unmatched_rule *u, size_t n_u)
 {
-	char *want = NULL, *slug = NULL;
+	char **want = NULL, *slug = NULL;
 	const char *last = NULL;
-	size_t i;
+	size_t i, k, left = 0;
 	int rc = -1;
 
-	for (i = 0; i < n && u->link_seen == NULL; i++)
-		if (strcmp(all[i].e->source_name, u->rule->name) == 0)
-			u->link_seen = all[i].e->source_link;
-	if (u->link_seen != NULL)
-		goto ok;
-	if ((want = text_slug(u->rule->name, SIZE_MAX)) == NULL)
+	for (k = 0; k < n_u; k++) {
+		for (i = 0; u[k].shadow == NULL && u[k].link_seen == NULL && i < n; i++) {
+			if (strcmp(all[i].e->source_name, u[k].rule->name) != 0)
+				continue;
+			if (u[k].rule->link == NULL)
+				u[k].shadow = all[i].rule;   /* it fits them all: an earlier rule took them */
+			else if (all[i].e->source_link[0] != '\0')
+				u[k].link_seen = all[i].e->source_link;
+		}
+	}
+	if (n_u > 0 && (want = calloc(n_u, sizeof *want)) == NULL)
 		goto done;
-	for (i = 0; i < n && want[0] != '\0' && u->name_seen == NULL; i++) {
+	for (k = 0; k < n_u; k++) {
+		if (u[k].shadow != NULL || u[k].link_seen != NULL)
+			continue;
+		if ((want[k] = text_slug(u[k].rule->name, SIZE_MAX)) == NULL)
+			goto done;
+		left += want[k][0] != '\0';
+	}
+	for (i = 0; i < n && left > 0; i++) {
 		const char *name = all[i].e->source_name;
 
 		if (last != NULL && strcmp(name, last) == 0)
@@ -131,12 +99,17 @@ near_source(const struct candidate *all, size_t n, struct unmatched_rule *u)
 		free(slug);
 		if ((slug = text_slug(name, SIZE_MAX)) == NULL)
 			goto done;
-		if (strcmp(slug, want) == 0)
-			u->name_seen = name;
+		for (k = 0; k < n_u; k++) {
+			if (want[k] != NULL && want[k][0] != '\0' && u[k].name_seen == NULL && strcmp(slug, want[k]) == 0) {
+				u[k].name_seen = name;
+				left--;
+			}
+		}
 	}
-ok:
 	rc = 0;
 done:
+	for (k = 0; want != NULL && k < n_u; k++)
+		free(want[k]);
 	free(want);
 	free(slug);
 	return rc;
@@ -1374,10 +1347,10 @@ group_page(struct page *page, struct state *archive,
 		for (j = 0; j < k && u->shadow == NULL; j++)
 			if (rule_fits(&s->sources[j], u->rule->name, u->rule->link))
 				u->shadow = &s->sources[j];
-		if (u->shadow == NULL && near_source(all, n, u) != 0)
-			goto nomem;
 		set->n_unmatched++;
 	}
+	if (near_sources(all, n, set->unmatched, set->n_unmatched) != 0)
+		goto nomem;
 	qsort(all, n, sizeof *all, by_feed);
 	set->feeds = calloc(n + n_topics + 1, sizeof *set->feeds);
 	if (set->feeds == NULL)

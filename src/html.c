@@ -1182,6 +1182,88 @@ html_scheme_len(const char *url)
 	return n > 0 && url[n] == ':' && isalpha((unsigned char)url[0]) ? n : 0;
 }
 
+/* A site link in parts, each pointing into it: the authority (past any
+ * "scheme://" or "//"), the host in it (an IPv6 literal with its
+ * brackets), the port's digits (past leading zeros; none for 80 and 443)
+ * and the path with its query, up to any fragment. */
+struct site {
+	const char *authority, *host, *port, *path;
+	size_t authority_len, host_len, port_len, path_len;
+	int web_scheme;   /* no scheme, or http or https */
+};
+
+static void
+site_parts(const char *link, struct site *s)
+{
+	size_t scheme = strspn(link, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+	const char *p = link, *end, *at, *colon = NULL, *q;
+
+	s->web_scheme = 1;
+	if (scheme > 0 && isalpha((unsigned char)link[0]) && strncmp(link + scheme, "://", 3) == 0) {
+		s->web_scheme = (scheme == 4 && strncasecmp(link, "http", 4) == 0) ||
+		    (scheme == 5 && strncasecmp(link, "https", 5) == 0);
+		p = link + scheme + 3;
+	} else if (strncmp(p, "//", 2) == 0) {
+		p += 2;
+	} else if (strncasecmp(p, "http:", 5) == 0 || strncasecmp(p, "https:", 6) == 0) {
+		s->web_scheme = 0;   /* "https:/x": a slash short, not a host named "https" */
+	}
+	end = p + strcspn(p, "/?#");
+	s->authority = p;
+	s->authority_len = (size_t)(end - p);
+	for (at = NULL, q = p; q < end; q++)
+		if (*q == '@')
+			at = q;
+	if (at != NULL)
+		p = at + 1;
+	if (*p == '[') {   /* "[::1]:8080": the port's ':' is past the ']' */
+		q = memchr(p, ']', (size_t)(end - p));
+		colon = q != NULL && q + 1 < end && q[1] == ':' ? q + 1 : NULL;
+	} else {
+		for (q = p; q < end; q++)
+			if (*q == ':')
+				colon = q;
+	}
+	s->host = p;
+	s->host_len = (size_t)((colon != NULL ? colon : end) - p);
+	s->port = colon != NULL ? colon + 1 : end;
+	while (s->port + 1 < end && *s->port == '0')
+		s->port++;
+	s->port_len = (size_t)(end - s->port);
+	if ((s->port_len == 2 && strncmp(s->port, "80", 2) == 0) ||
+	    (s->port_len == 3 && strncmp(s->port, "443", 3) == 0))
+		s->port_len = 0;
+	s->path = end;
+	s->path_len = strcspn(end, "#");
+}
+
+int
+html_site_ok(const char *link)
+{
+	struct site s;
+
+	site_parts(link, &s);
+	return s.web_scheme && s.host_len > 0 && strspn(s.port, "0123456789") >= s.port_len &&
+	    memchr(s.authority, '@', s.authority_len) == NULL && strpbrk(link, " \t\r\n\f\v") == NULL;
+}
+
+int
+html_same_site(const char *a, const char *b)
+{
+	struct site x, y;
+	int x_slash, y_slash;
+
+	site_parts(a, &x);
+	site_parts(b, &y);
+	/* An empty path is "/" (RFC 3986, 6.2.3), before a query too. */
+	x_slash = x.path_len > 0 && x.path[0] == '/';
+	y_slash = y.path_len > 0 && y.path[0] == '/';
+	return x.host_len == y.host_len && strncasecmp(x.host, y.host, x.host_len) == 0 &&
+	    x.port_len == y.port_len && strncmp(x.port, y.port, x.port_len) == 0 &&
+	    x.path_len - (size_t)x_slash == y.path_len - (size_t)y_slash &&
+	    strncmp(x.path + x_slash, y.path + y_slash, x.path_len - (size_t)x_slash) == 0;
+}
+
 void
 html_url_slashes(char *url)
 {

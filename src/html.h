@@ -93,6 +93,18 @@ char *html_escape_iri(const char *url);
  * "?at=10:30"). */
 size_t html_scheme_len(const char *url);
 
+/* Whether link is a site's address as a [source] link may give it: an
+ * http or https URL, or one without its "scheme://" ("realpython.com/"),
+ * with a host, a port of digits if any, and no user:password or white
+ * space. */
+int html_site_ok(const char *link);
+
+/* Whether two links name the same site: alike but for http or https (or
+ * none), the host's case, a default port (80, 443) or none, "/" or no
+ * path, and any fragment ("https://RealPython.com#top" and
+ * "http://realpython.com:80/" are one site). Needs no memory. */
+int html_same_site(const char *a, const char *b);
+
 /* Rewrites, in place, each '\\' before url's query or fragment as '/', as
  * browsers read the URLs of web schemes (http, https, ftp, ws, wss, file):
  * "https:\\\\host\\a" is "https://host/a". A url without a scheme is

@@ -1310,7 +1310,12 @@ feed_kind(const char *p, const char *end)
 			if (close != NULL)
 				close += 2;   /* its '>' */
 		} else if (end - p >= 2 && (memcmp(p, "<?", 2) == 0 || memcmp(p, "<!", 2) == 0)) {
-			close = memchr(p, '>', (size_t)(end - p));
+			/* A DOCTYPE's internal subset holds '>'s. */
+			for (close = p; close < end && *close != '[' && *close != '>'; close++)
+				;
+			if (close < end && *close == '[')
+				close = memchr(close, ']', (size_t)(end - close));
+			close = close != NULL && close < end ? memchr(close, '>', (size_t)(end - close)) : NULL;
 		} else {
 			break;
 		}

@@ -198,7 +198,7 @@ expect_exit "page without posts, new DIR: exit 65" 65 "$UNPLANET" -o "$T/fresh" 
 # its page: the message says what was given.
 expect_exit "the Planet's RSS feed instead of its page: exit 65" 65 "$UNPLANET" -o "$D" "$PLANET_RSS"
 expect_grep "...saying it is an RSS feed" "$T/err" "rss20.xml: no Planet posts found: this is an RSS feed; give the Planet's HTML page"
-printf '\357\273\277<?xml version="1.0"?>\n<!-- c -->\n<!DOCTYPE feed>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>\n' >"$T/atom.xml"
+printf '\357\273\277<?xml version="1.0"?>\n<!-- c -->\n<!DOCTYPE feed [<!ENTITY gt2 "a > b">]>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>\n' >"$T/atom.xml"
 expect_exit "an Atom feed instead of the page: exit 65" 65 "$UNPLANET" -o "$D" "$T/atom.xml"
 expect_grep "...saying it is an Atom feed" "$T/err" "atom.xml: no Planet posts found: this is an Atom feed"
 gzip -c "$SAMPLE" >"$T/page.html.gz"

@@ -327,7 +327,7 @@ slug = django-and-caktus
         ("'~' in output (no shell expands it)", "[unplanet]\noutput = ~/feeds\n", 2,
          "output = ~/feeds: '~' is not expanded in a configuration file"),
         ("'~' as the source file", "[unplanet]\nkeep = 5\nsource = ~\n", 3, "source = ~: '~' is not expanded"),
-        ("[source] link without scheme", "[source Real Python]\nlink = realpython.com\n", 2,
+        ("[source] link of another scheme", "[source Real Python]\nlink = ftp://realpython.com/\n", 2,
          "link must be the source's site link"),
         ("unknown section, at its header", "[unplanet]\n\n[feeds]\n; x\n\nx = 1\n", 3, "unknown section [feeds]"),
         ("invalid pattern", "[topic Broken]\nmatch = (unclosed\n", 2, "invalid pattern '(unclosed'"),
@@ -465,7 +465,8 @@ slug = django-and-caktus
     real = [(e["source_name"], e["source_link"]) for e in TRUTH if e["source_name"] == "Real Python"][0]
     assert real[1] == "https://realpython.com/", real
     for link in ("https://realpython.com/", "http://realpython.com/", "https://RealPython.com", "HTTPS://realpython.com:443/",
-                 "http://realpython.com:80"):
+                 "http://realpython.com:80", "https://realpython.com:0443#top", "realpython.com", "realpython.com/",
+                 "//realpython.com"):
         with open(path, "w") as f:
             f.write(f"[source Real Python]\nlink = {link}\nslug = rp\n")
         rc, out, err = run_out(unplanet, "-c", path, "--dump", SAMPLE)
@@ -482,13 +483,22 @@ slug = django-and-caktus
               rc == 0 and 'slug="rp"' not in out and
               f"{path}:1: [source {name}] matches no source on the page (--dump reads no archive): its link is {link}, "
               f"the source of that name links to {seen}\n" in err, f"exit {rc}: {err}")
-    for link in ("realpython.com", "https://", "https:///x", "ftp://realpython.com/", "https://realpython.com/ x"):
+    for link in ("https://", "https:///x", "https://:443/", "ftp://realpython.com/", "https://realpython.com/ x",
+                 "https://realpython.com:https/", "mailto:team@realpython.com", "https://me:s3cret@realpython.com/"):
         with open(path, "w") as f:
             f.write(f"[source Real Python]\nslug = rp\nlink = {link}\n")
         rc, err = run(unplanet, "-c", path, "--dump", SAMPLE)
-        check(f"config: [source] link '{link}' is no site link: exit 78 at its line",
-              rc == 78 and err.startswith(f"unplanet: {path}:3: link must be the source's site link") and f"'{link}'" in err,
+        check(f"config: [source] link '{link}' is no site link: exit 78 at its line, the value not repeated",
+              rc == 78 and err.startswith(f"unplanet: {path}:3: link must be the source's site link") and "s3cret" not in err,
               f"exit {rc}: {err}")
+    # A section without a link after one with it, for the same name: the
+    # first takes every source of that name, and the warning says so.
+    with open(path, "w") as f:
+        f.write("[source Real Python]\nlink = https://realpython.com/\nslug = a\n\n[source Real Python]\nslug = b\n")
+    rc, err = run(unplanet, "-c", path, "--dump", SAMPLE)
+    check("config: a section without link after one with it is named with the one that takes its sources",
+          rc == 0 and err == f"unplanet: warning: {path}:5: [source Real Python] applies to no source: the section at "
+          f"{path}:1 takes them first\n", err)
     # A name that differs in case or punctuation only: the warning names
     # the page's (the sample's has a typographic apostrophe).
     for written, meant in (("PyCoder's Weekly", "PyCoder\u2019s Weekly"), ("real python", "Real Python"),

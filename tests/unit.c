@@ -629,6 +629,66 @@ test_settings(void)
 	settings_free(&s);
 }
 
+/* [source] links against the page's site links (html_same_site), and
+ * which links a [source] section may give (html_site_ok). */
+static void
+test_sites(void)
+{
+	static const struct {
+		const char *a, *b;
+		int same;
+	} pairs[] = {
+		{ "https://realpython.com/", "https://realpython.com/", 1 },
+		{ "http://realpython.com/", "https://realpython.com/", 1 },
+		{ "https://RealPython.COM", "https://realpython.com/", 1 },
+		{ "HTTPS://realpython.com:443/", "https://realpython.com/", 1 },
+		{ "https://realpython.com:80", "http://realpython.com/", 1 },
+		{ "https://realpython.com:0443/", "https://realpython.com/", 1 },
+		{ "https://realpython.com/#top", "https://realpython.com/", 1 },
+		{ "https://realpython.com#top", "https://realpython.com", 1 },
+		{ "realpython.com", "https://realpython.com/", 1 },
+		{ "//realpython.com/", "https://realpython.com/", 1 },
+		{ "https://host?x=1", "https://host/?x=1", 1 },
+		{ "https://[::1]:443/", "https://[::1]/", 1 },
+		{ "http://[::1]:80/", "http://[::1]", 1 },
+		{ "https://[::1]:8080/", "https://[::1]/", 0 },
+		{ "https://[::1]:8080/", "https://[::1]:8080", 1 },
+		{ "https://u@host/", "https://host/", 1 },
+		{ "https://www.realpython.com/", "https://realpython.com/", 0 },
+		{ "https://realpython.com:8080/", "https://realpython.com/", 0 },
+		{ "https://realpython.com/blog/", "https://realpython.com/", 0 },
+		{ "https://mathspp.com/blog/tags/python/", "https://mathspp.com/blog/tags/python", 0 },
+		{ "https://ex.org/Blog", "https://ex.org/blog", 0 },
+		{ "https://ex.org/?a=1", "https://ex.org/?a=2", 0 },
+		{ "https://ex.org//", "https://ex.org/", 0 },
+		{ "https://ex.org", "", 0 },
+		{ "", "", 1 },
+	};
+	static const struct {
+		const char *link;
+		int ok;
+	} links[] = {
+		{ "https://realpython.com/", 1 }, { "http://realpython.com", 1 }, { "realpython.com", 1 },
+		{ "localhost:8080/x", 1 }, { "https://[::1]:8080/", 1 }, { "//ex.org/", 1 },
+		{ "https://", 0 }, { "https:///x", 0 }, { "https://:443/", 0 }, { "", 0 }, { "/blog/", 0 },
+		{ "ftp://ex.org/", 0 }, { "javascript:alert(1)", 0 }, { "mailto:team@ex.org", 0 },
+		{ "https://me:pw@ex.org/", 0 }, { "https://ex.org:http/", 0 }, { "https://ex.org/ x", 0 },
+		{ "https://ex.org/\tx", 0 }, { "https:/realpython.com/", 0 }, { "http:realpython.com", 0 },
+	};
+	size_t i;
+	char name[200];
+
+	for (i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+		snprintf(name, sizeof name, "site: '%s' %s '%s'", pairs[i].a, pairs[i].same ? "is" : "is not", pairs[i].b);
+		check_int(name, html_same_site(pairs[i].a, pairs[i].b), pairs[i].same);
+		check_int(name, html_same_site(pairs[i].b, pairs[i].a), pairs[i].same);   /* either way round */
+	}
+	for (i = 0; i < sizeof links / sizeof *links; i++) {
+		snprintf(name, sizeof name, "site link: '%s' %s", links[i].link, links[i].ok ? "taken" : "refused");
+		check_int(name, html_site_ok(links[i].link), links[i].ok);
+	}
+}
+
 int
 main(void)
 {
@@ -638,6 +698,7 @@ main(void)
 	test_blank();
 	test_html();
 	test_urls();
+	test_sites();
 	test_sanitize();
 	test_patterns();
 	test_settings();
