@@ -191,6 +191,21 @@ slug = django-and-caktus
     if rc == 0:
         check("config: --topic on the command line replaces the file's topic of that name",
               set(ids(os.path.join(d2, "topics", "django.atom"))) == matching("pypy") - excluded, "")
+    # quiet and verbose both in the file: quiet wins; -v and -q each win
+    # over the file's other one.
+    qv = os.path.join(work, "quiet-verbose.ini")
+    for text, args, says in (("[unplanet]\nverbose = yes\nquiet = yes\n", (), False),
+                             ("[unplanet]\nquiet = yes\nverbose = yes\n", (), False),
+                             ("[unplanet]\nquiet = yes\n", ("-v",), True),
+                             ("[unplanet]\nverbose = yes\n", ("-q",), False),
+                             ("[unplanet]\nverbose = yes\n", (), True)):
+        with open(qv, "w") as f:
+            f.write(text)
+        rc, err = run(unplanet, "-c", qv, *args, "-o", os.path.join(work, "qv"), SAMPLE)
+        check(f"config: {' and '.join(text.split(chr(10))[1:-1])} {' '.join(args)}: "
+              f"{'a summary line' if says else 'nothing'} on stderr",
+              rc == 0 and (re.fullmatch(r"unplanet: \S+: \d+ bytes, .* ms\n", err) is not None if says else err == ""),
+              f"exit {rc}: {err}")
 
     # Slugs are kept from run to run: a topic added later whose name asks
     # for the same slug does not take an existing topic's files, and a
