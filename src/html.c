@@ -1195,11 +1195,11 @@ struct site {
 static void
 site_parts(const char *link, struct site *s)
 {
-	size_t scheme = strspn(link, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+	size_t scheme = html_scheme_len(link);
 	const char *p = link, *end, *at, *colon = NULL, *q;
 
 	s->web_scheme = 1;
-	if (scheme > 0 && isalpha((unsigned char)link[0]) && strncmp(link + scheme, "://", 3) == 0) {
+	if (scheme > 0 && strncmp(link + scheme, "://", 3) == 0) {
 		s->web_scheme = (scheme == 4 && strncasecmp(link, "http", 4) == 0) ||
 		    (scheme == 5 && strncasecmp(link, "https", 5) == 0);
 		p = link + scheme + 3;
