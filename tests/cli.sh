@@ -126,14 +126,29 @@ expect_grep "a changed stylesheet's files are remade" "$T/user/authors/django-we
 # So do one it imports and one it includes, also in a folder whose name
 # libxml2 escapes in the URIs it gives them ("my%20xslt").
 mkdir -p "$T/my xslt"
-cat >"$T/my xslt/marks.xsl" <<'XSL'
+# parts_sheet NAME IMPORT INCLUDE: "my xslt/NAME.xsl", calling a template
+# of the stylesheet it imports from IMPORT and of the one it includes.
+parts_sheet() {
+	cat >"$T/my xslt/$1.xsl" <<XSL
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-  <xsl:import href="imported.xsl"/>
-  <xsl:include href="included.xsl"/>
+  <xsl:import href="$2"/>
+  <xsl:include href="$3"/>
   <xsl:output method="text" encoding="UTF-8"/>
   <xsl:template match="/"><xsl:call-template name="imported"/><xsl:text> </xsl:text><xsl:call-template name="included"/></xsl:template>
 </xsl:stylesheet>
 XSL
+}
+# edits_remake NAME FROM TO: editing each part from FROM to TO in turn
+# remakes the files of NAME.xsl.
+edits_remake() {
+	for part in imported included; do
+		sed "s/$2/$3/" "$T/my xslt/$part.xsl" >"$T/my xslt/new.xsl" && mv "$T/my xslt/new.xsl" "$T/my xslt/$part.xsl"
+		expect_exit "$1: run after the $part stylesheet changed" 0 "$UNPLANET" -o "$T/$1" -s "$T/my xslt/$1.xsl" "$SAMPLE"
+		expect_grep "$1: a changed $part stylesheet's files are remade" "$T/$1/authors/pypy.$1" "^imported $3 included ($2|$3)$"
+	done
+	expect_grep "$1: ...both changes" "$T/$1/authors/pypy.$1" "^imported $3 included $3$"
+}
+parts_sheet marks imported.xsl included.xsl
 for part in imported included; do
 	printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:template name="%s">%s v1</xsl:template></xsl:stylesheet>\n' $part $part >"$T/my xslt/$part.xsl"
@@ -141,31 +156,14 @@ done
 expect_exit "a stylesheet importing and including others, in a folder with a space" 0 \
 	"$UNPLANET" -o "$T/marks" -s "$T/my xslt/marks.xsl" "$SAMPLE"
 expect_grep "...is applied" "$T/marks/authors/pypy.marks" "^imported v1 included v1$"
-for part in imported included; do
-	sed 's/v1/v2/' "$T/my xslt/$part.xsl" >"$T/my xslt/new.xsl" && mv "$T/my xslt/new.xsl" "$T/my xslt/$part.xsl"
-	expect_exit "run after the $part stylesheet changed" 0 "$UNPLANET" -o "$T/marks" -s "$T/my xslt/marks.xsl" "$SAMPLE"
-	expect_grep "a changed $part stylesheet's files are remade" "$T/marks/authors/pypy.marks" "^imported v2 included v[12]$"
-done
-expect_grep "...both changes" "$T/marks/authors/pypy.marks" "^imported v2 included v2$"
+edits_remake marks v1 v2
 # ...also when named by file: URIs, as some write them.
 abs=$(cd "$T/my xslt" && pwd | sed 's/ /%20/g')
-cat >"$T/my xslt/uris.xsl" <<XSL
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-  <xsl:import href="file://$abs/imported.xsl"/>
-  <xsl:include href="file://localhost$abs/included.xsl"/>
-  <xsl:output method="text" encoding="UTF-8"/>
-  <xsl:template match="/"><xsl:call-template name="imported"/><xsl:text> </xsl:text><xsl:call-template name="included"/></xsl:template>
-</xsl:stylesheet>
-XSL
+parts_sheet uris "file://$abs/imported.xsl" "file://localhost$abs/included.xsl"
 expect_exit "a stylesheet importing file:///... and including file://localhost/..." 0 \
 	"$UNPLANET" -o "$T/uris" -s "$T/my xslt/uris.xsl" "$SAMPLE"
 expect_grep "...is applied" "$T/uris/authors/pypy.uris" "^imported v2 included v2$"
-for part in imported included; do
-	sed 's/v2/v3/' "$T/my xslt/$part.xsl" >"$T/my xslt/new.xsl" && mv "$T/my xslt/new.xsl" "$T/my xslt/$part.xsl"
-	expect_exit "run after the $part stylesheet (by URI) changed" 0 "$UNPLANET" -o "$T/uris" -s "$T/my xslt/uris.xsl" "$SAMPLE"
-	expect_grep "a changed $part stylesheet (by URI): files remade" "$T/uris/authors/pypy.uris" "^imported v3 included v[23]$"
-done
-expect_grep "...both changes" "$T/uris/authors/pypy.uris" "^imported v3 included v3$"
+edits_remake uris v2 v3
 # A deleted output comes back, though nothing else changed.
 rm "$T/user/authors/pypy.rss"
 expect_exit "run after an output was deleted" 0 "$UNPLANET" -v -o "$T/user" -s "$T/titles.xsl" "$SAMPLE"
