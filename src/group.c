@@ -648,8 +648,10 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struc
 			continue;
 		}
 		host = feeds[k].link[0] != '\0' ? host_slug(feeds[k].link) : strdup("");
+		/* A slug that already is the host's goes straight to a number. */
 		if (host == NULL || buf_adds(&b, wanted[k]) != 0 ||
-		    (host[0] != '\0' && (buf_addc(&b, '-') != 0 || buf_adds(&b, host) != 0))) {
+		    (host[0] != '\0' && strcmp(host, wanted[k]) != 0 &&
+		    (buf_addc(&b, '-') != 0 || buf_adds(&b, host) != 0))) {
 			free(host);
 			buf_free(&b);
 			goto done;

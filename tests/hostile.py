@@ -319,6 +319,15 @@ def main():
     slugs = [f.get("slug") for f in ET.fromstring(out).iter("feed")] if rc == 0 else [err[:200]]
     check("hostile: a name with no letters to transliterate: its site's host, less www., is its slug",
           slugs == ["nihongo-example"], f"{slugs!r}")
+    # Namesakes of that fallback: a second source on the same host is
+    # numbered (not "nihongo-example-nihongo-example"), and sources with
+    # neither letters nor a site are "source", "source-2".
+    namesakes = [nameless, ("中文", "https://nihongo.example/zh/", "中文"), ("한국어", "", "한국어"), ("ελληνικά", "", "")]
+    rc, out, err, _ = dump_posts(unplanet, work, "nameless-namesakes",
+                                 [Post(i + 1, s, b"<p>START x END</p>", hour=10 - i) for i, s in enumerate(namesakes)])
+    slugs = sorted(f.get("slug") for f in ET.fromstring(out).iter("feed")) if rc == 0 else [err[:200]]
+    check("hostile: sources with no slug in their names: the host's, numbered, else 'source', numbered",
+          slugs == ["nihongo-example", "nihongo-example-2", "source", "source-2"], f"{slugs!r}")
     # Copies whose readings multiply: titled posts that could each end at
     # any later footer, then one no footer ends. No reading exists; the
     # answer must be a clear error, not a search through 2^N of them.
