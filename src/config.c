@@ -295,8 +295,14 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 		rc = set_string(field, value) == 0 ? 0 : (*why = NULL, -2);
 	} else if (strcmp(key, "base-url") == 0) {
 		if (!base_url_ok(value)) {
-			*why = fail("base-url must be an http(s) URL with a host, and no query, fragment, "
-			    "user:password or space, such as https://feeds.example.org/planet/: '%s'", value, NULL);
+			char *shown = fetch_public_url(value);
+
+			/* Not quoted when it holds a password. */
+			*why = shown == NULL ? NULL : strcmp(shown, value) != 0 ?
+			    strdup("base-url must not hold a user:password") :
+			    fail("base-url must be an http(s) URL with a host, and no query, fragment, "
+			    "user:password or space, such as https://feeds.example.org/planet/: '%s'", shown, NULL);
+			free(shown);
 			goto done;
 		}
 		{

@@ -385,6 +385,11 @@ for bad in 'http://' 'https://example.org/f?x=1' 'https://example.org/feeds#top'
     'https://example.org/a b/' 'https://user:secret@example.org/'; do
 	expect_exit "--base-url '$bad' is a usage error" 64 "$UNPLANET" --dump -b "$bad" "$SAMPLE"
 done
+if grep -q secret "$T/err"; then
+	not_ok "--base-url with a password: the message does not show it: $(head -c 300 "$T/err")"
+else
+	expect_grep "--base-url with a password: the message does not show it" "$T/err" 'must not hold a user:password'
+fi
 expect_exit "--base-url scheme in capitals" 0 "$UNPLANET" --dump -b HTTPS://FEEDS.EXAMPLE.ORG/x "$SAMPLE"
 # Ids are made from it: one address spelt two ways gives the same ids.
 expect_exit "--base-url spelt otherwise" 0 "$UNPLANET" --dump -b HTTPS://Feeds.Example.ORG:443/Planet/ "$SAMPLE"
