@@ -33,8 +33,10 @@
  * references as browsers do and libxml2 2.9 does not: HTML5's names
  * ("&check;"), and in text its legacy ones written without ';' ("&copy
  * 2026"). Returns a document the caller
- * frees with xmlFreeDoc, or NULL when memory runs out. html_fragment_root
- * gives the element holding the fragment's nodes. */
+ * frees with xmlFreeDoc, or NULL when memory runs out or s is too large
+ * for libxml2 (read.h's CONTENT_PARSE_MAX keeps posts far below that).
+ * html_fragment_root gives the element holding the fragment's nodes
+ * (owned by the document). */
 htmlDocPtr html_parse_fragment(const char *s, size_t n);
 xmlNodePtr html_fragment_root(htmlDocPtr doc);
 
@@ -54,7 +56,8 @@ htmlDocPtr html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_
 char *html_text(xmlNodePtr root);
 
 /* Visible text of the fragment s[0..n), as html_text gives it (C1 controls
- * mapped too); fast when it holds no markup. */
+ * mapped too); fast when it holds no markup. Malloc'd; NULL when memory
+ * runs out. */
 char *html_fragment_text(const char *s, size_t n);
 
 /* Decodes the character references of an attribute value s[0..n): numeric

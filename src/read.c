@@ -939,6 +939,15 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		goto done;
 	b = skip_space(b, be);
 	be = skip_space_back(b, be);
+	/* Far too long to be kept whatever it holds: not parsed at all, which
+	 * libxml2 could not do past 2 GiB anyway. */
+	if ((size_t)(be - b) > CONTENT_PARSE_MAX) {
+		if ((e->text = strdup("")) == NULL || (e->content = too_long(e, (size_t)(be - b))) == NULL)
+			goto done;
+		*cut = 1;
+		rc = 0;
+		goto done;
+	}
 	if ((doc = html_parse_fragment_with(html, b, (size_t)(be - b), cut)) == NULL ||
 	    (root = html_fragment_root(doc)) == NULL)
 		goto done;
@@ -1373,7 +1382,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 			rc = err_nomem(err);
 			goto done;
 		}
-		e.line = line_of(sc, p->ft.end);
+		e.line = line_of(sc, p->ft.em);
 		if (cut && page->n_cut++ == 0)
 			page->first_cut_line = e.line;
 		if (add_entry(page, &cap, &e) != 0) {
@@ -1697,7 +1706,8 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	/* A page is searched a few times over when framed (once for each
 	 * kind of marker); sixteen times leaves room for copies of the
 	 * template in posts, not for searches that multiply. */
-	sc.work_limit = 16 * (size_t)(end - p) + ((size_t)1 << 20);
+	sc.work_limit = (size_t)(end - p) < (SIZE_MAX - ((size_t)1 << 20)) / 16 ?
+	    16 * (size_t)(end - p) + ((size_t)1 << 20) : SIZE_MAX;
 	sc.h2_close.work = sc.h3_close.work = sc.h4_close.work = sc.em_close.work = sc.quote.work = &sc.work;
 	sc.h2_close.lit = "</h2>";
 	sc.h3_close.lit = "</a></h3>";

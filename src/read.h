@@ -39,8 +39,9 @@ struct entry {
 	                        (group.h: past --keep, on the page)... */
 	unsigned long long digest;  /* ...which keeps text_hash of it instead */
 	char *text;          /* visible text of the body; NULL for an entry read
-	                        back from the archive */
-	char *summary;       /* as archived; NULL for an entry from the page */
+	                        back from the archive (until group.c needs it) */
+	char *summary;       /* as archived; NULL for an entry from the page
+	                        (group.c makes it from text, then drops text) */
 	time_t published;    /* an archived entry's: when first seen */
 	time_t updated;      /* when its title or content last changed */
 	time_t shown;        /* the date the page gave it (an archived
@@ -54,6 +55,9 @@ struct entry {
  * node over 10 MB back from the archive, and escaped for XML the content
  * can grow fourfold. */
 #define CONTENT_MAX (2u << 20)
+/* A post's HTML over this is not even parsed (the same note stands for
+ * it): no sanitizing brings that much down to CONTENT_MAX in practice. */
+#define CONTENT_PARSE_MAX ((size_t)32 * CONTENT_MAX)
 
 /* How the id of a post without a usable permalink starts. */
 #define ENTRY_MADE_UP_ID "urn:unplanet:entry:"

@@ -335,6 +335,25 @@ def main():
     check("hardening: a post over 2 MiB becomes a note with a safely escaped link",
           long_content is not None and "too long to copy" in long_content.findtext(A + "content") and not found,
           f"{found} {list(got)}")
+    data = open(path, "rb").read()
+    date_line = data[:data.index(f">{p2.date}</a></em>".encode())].count(b"\n") + 1
+    check("hardening: the warning about it names the page and the line of the post's date",
+          f"{path}:{date_line}: 1 post too large" in err, f"line {date_line}: {err}")
+
+    # A post far over the limit (references libxml2 would read as three
+    # times as many bytes) is not parsed: the same note, not "out of memory".
+    sb = sandbox("huge-post")
+    path = os.path.join(sb, "page.html")
+    big = Post(2, ALICE, b"<p>START</p>" + b"&#" * (36 << 20) + b"<p>END</p>")
+    open(path, "wb").write(page([Post(1, BOB, b"<p>START one END</p>"), big, Post(3, BOB, b"<p>START three END</p>", hour=9)]))
+    rc, err, took, untouched = run(unplanet, sb, path, "--max-size", "100M")
+    got = entries(os.path.join(sb, "out")) if rc == 0 else {}
+    texts = [visible_text(e.findtext(A + "content") or "") for e in got.values()]
+    check("hardening: a 72 MiB post becomes the note, the posts around it stay whole, nothing else touched",
+          rc == 0 and len(got) == 3 and "too long to copy" in (got[big.link].findtext(A + "content") or "")
+          and "START1X one END1X" in texts and "START3X three END3X" in texts and untouched
+          and "1 post too large" in err, f"exit {rc}: {err[:300]} {texts!r}")
+    shutil.rmtree(sb)
 
     # Floods of would-be footers, headers and stray end tags at the page
     # limit: bounded time and memory.
