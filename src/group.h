@@ -20,8 +20,11 @@
  * (title, source name or content text) and none of its exclusions.
  *
  * Ownership: a feed_set borrows the entries of the page and the state it
- * was made from (it may fill in an archived entry's text); free it before
- * them. Documents from feed_document belong to the caller (xmlFreeDoc).
+ * was made from; free it before them. group_page changes those entries
+ * in place: it fills in archived entries' text, gives page entries
+ * sharing a permalink or lacking one ids of their own, and replaces a
+ * page entry's text by its summary. Every document the functions below
+ * return belongs to the caller (xmlFreeDoc); NULL when memory runs out.
  */
 #ifndef UNPLANET_GROUP_H
 #define UNPLANET_GROUP_H

@@ -1,4 +1,4 @@
-/* publish.h - stage 5: files land in the output folder, all or nothing.
+/* publish.h - stage 5: files land in the output folder, each whole.
  *
  * A publication first collects every file of the run: a file whose bytes
  * would not change is dropped at once (its mtime stays, so web caches stay
@@ -8,8 +8,11 @@
  * from the umask or the folder's default ACL), flushes them all to disk,
  * then renames each over its target, so readers only ever see complete
  * files. If writing fails, the temporary files and the folders the
- * publication made are removed. Freeing a publication without committing
- * leaves the folder exactly as it was.
+ * publication made are removed and no file is replaced. A rename that
+ * fails part way (rare: the files are written and flushed by then) keeps
+ * those already renamed: publish_add_first's files go first, the records
+ * under .unplanet/ last, so the next run does the rest again. Freeing a
+ * publication without committing leaves the folder exactly as it was.
  *
  * A publication also holds the folder's lock, an flock(2) on the folder
  * itself, from publish_begin to publish_free: two runs on one folder never
@@ -53,7 +56,8 @@ int publish_add(struct publish *p, const char *relpath, char *data, size_t len, 
 /* Adds dir/relpath to be renamed into place before every other file, even
  * if its bytes are the same; it may be added again with publish_add, to
  * be replaced in its turn (even by the bytes it has now). For a record that must stop claiming what the
- * files about to change will no longer match. */
+ * files about to change will no longer match. Takes ownership of data,
+ * as publish_add. */
 int publish_add_first(struct publish *p, const char *relpath, char *data, size_t len, char **err);
 
 /* Counts dir/relpath as unchanged without its bytes, when the caller knows

@@ -615,7 +615,7 @@ state_serialize(const char *url, const char *etag, const char *last_modified,
     size_t n_topics, char **data, size_t *len, char **err)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-	xmlNodePtr root, fetch;
+	xmlNodePtr root, node;
 	xmlChar *bytes = NULL;
 	int n = 0, rc = UP_OK;
 	size_t i;
@@ -632,35 +632,35 @@ state_serialize(const char *url, const char *etag, const char *last_modified,
 		goto done;
 	}
 	if (fingerprint != NULL) {
-		fetch = xmlNewChild(root, NULL, (const xmlChar *)"outputs", NULL);
-		if (fetch == NULL ||
-		    xmlNewProp(fetch, (const xmlChar *)"fingerprint", (const xmlChar *)fingerprint) == NULL) {
+		node = xmlNewChild(root, NULL, (const xmlChar *)"outputs", NULL);
+		if (node == NULL ||
+		    xmlNewProp(node, (const xmlChar *)"fingerprint", (const xmlChar *)fingerprint) == NULL) {
 			rc = err_nomem(err);
 			goto done;
 		}
 	}
 	if (planet != NULL) {
-		fetch = xmlNewChild(root, NULL, (const xmlChar *)"planet", NULL);
-		if (fetch == NULL || xmlNewProp(fetch, (const xmlChar *)"name", (const xmlChar *)planet) == NULL) {
+		node = xmlNewChild(root, NULL, (const xmlChar *)"planet", NULL);
+		if (node == NULL || xmlNewProp(node, (const xmlChar *)"name", (const xmlChar *)planet) == NULL) {
 			rc = err_nomem(err);
 			goto done;
 		}
 	}
 	if (url != NULL) {
-		fetch = xmlNewChild(root, NULL, (const xmlChar *)"fetch", NULL);
-		if (fetch == NULL || xmlNewProp(fetch, (const xmlChar *)"url", (const xmlChar *)url) == NULL ||
-		    (etag != NULL && xmlNewProp(fetch, (const xmlChar *)"etag", (const xmlChar *)etag) == NULL) ||
+		node = xmlNewChild(root, NULL, (const xmlChar *)"fetch", NULL);
+		if (node == NULL || xmlNewProp(node, (const xmlChar *)"url", (const xmlChar *)url) == NULL ||
+		    (etag != NULL && xmlNewProp(node, (const xmlChar *)"etag", (const xmlChar *)etag) == NULL) ||
 		    (last_modified != NULL &&
-			xmlNewProp(fetch, (const xmlChar *)"last-modified", (const xmlChar *)last_modified) == NULL) ||
-		    (settings != NULL && xmlNewProp(fetch, (const xmlChar *)"settings", (const xmlChar *)settings) == NULL)) {
+			xmlNewProp(node, (const xmlChar *)"last-modified", (const xmlChar *)last_modified) == NULL) ||
+		    (settings != NULL && xmlNewProp(node, (const xmlChar *)"settings", (const xmlChar *)settings) == NULL)) {
 			rc = err_nomem(err);
 			goto done;
 		}
 	}
 	for (i = 0; i < n_topics; i++) {
-		fetch = xmlNewChild(root, NULL, (const xmlChar *)"topic", NULL);
-		if (fetch == NULL || xmlNewProp(fetch, (const xmlChar *)"name", (const xmlChar *)topics[i].name) == NULL ||
-		    xmlNewProp(fetch, (const xmlChar *)"slug", (const xmlChar *)topics[i].slug) == NULL) {
+		node = xmlNewChild(root, NULL, (const xmlChar *)"topic", NULL);
+		if (node == NULL || xmlNewProp(node, (const xmlChar *)"name", (const xmlChar *)topics[i].name) == NULL ||
+		    xmlNewProp(node, (const xmlChar *)"slug", (const xmlChar *)topics[i].slug) == NULL) {
 			rc = err_nomem(err);
 			goto done;
 		}
