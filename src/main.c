@@ -669,6 +669,9 @@ run(const struct settings *s, char **err)
 			fopt.etag = state->etag;
 			fopt.last_modified = state->last_modified;
 		}
+	} else if ((rc = writer_check_names((const char *const *)s->stylesheets,
+	    (const char *const *)s->stylesheets_at, s->n_stylesheets, err)) != UP_OK) {
+		goto done;   /* --dump loads no stylesheet, but says what a run would of their names */
 	}
 	rc = fetch_source(s->source, &fopt, &fetched, err);
 	if (rc != UP_OK)

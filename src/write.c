@@ -406,28 +406,66 @@ hash_style(struct writer *w, const char *name, const struct format *f, char **er
 	return rc;
 }
 
-/* Adds the stylesheet at path as a format. name_rc is the status for a
- * name that cannot be a format's: a usage error on the command line, a
- * configuration error when a file named it. */
+/* Puts the "FILE:LINE" of a config file that named stylesheet i before
+ * the error rc said in *err, if a file named it; returns rc. */
 static int
-add_format(struct writer *w, const char *path, int name_rc, char **err)
+named_at(const char *const *extra_at, size_t i, int rc, char **err)
+{
+	if (rc != UP_OK && rc != UP_ESOFTWARE && extra_at != NULL && extra_at[i] != NULL && *err != NULL) {
+		char *why = *err;
+
+		*err = NULL;
+		rc = err_set(err, rc, "%s: %s", extra_at[i], why);
+		free(why);
+	}
+	return rc;
+}
+
+int
+writer_check_names(const char *const *extra, const char *const *extra_at, size_t n, char **err)
+{
+	char *name, *other;
+	size_t i, k;
+	int rc = UP_OK;
+
+	for (i = 0; rc == UP_OK && i < n; i++) {
+		/* A file named it: a configuration error, else a usage error. */
+		int name_rc = extra_at != NULL && extra_at[i] != NULL ? UP_ECONFIG : UP_EUSAGE;
+
+		if ((name = writer_format_name(extra[i])) == NULL)
+			rc = errno == ENOMEM ? err_nomem(err) : err_set(err, name_rc, "%s: " WRITER_NAME_RULE, extra[i]);
+		for (k = 0; name != NULL && k < sizeof builtin_formats / sizeof builtin_formats[0]; k++)
+			if (strcmp(builtin_formats[k], name) == 0)
+				rc = err_set(err, name_rc, "%s: a format named \"%s\" is already written by the built-in %s.xsl",
+				    extra[i], name, name);
+		for (k = 0; name != NULL && rc == UP_OK && k < i; k++) {
+			if ((other = writer_format_name(extra[k])) == NULL) {
+				rc = err_nomem(err);
+			} else if (strcmp(other, name) == 0) {
+				rc = err_set(err, name_rc, "%s: a format named \"%s\" is already written by %s",
+				    extra[i], name, extra[k]);
+			}
+			free(other);
+		}
+		rc = named_at(extra_at, i, rc, err);
+		free(name);
+	}
+	return rc;
+}
+
+/* Adds the stylesheet at path, whose name writer_check_names passed, as a
+ * format. */
+static int
+add_format(struct writer *w, const char *path, char **err)
 {
 	struct format *f;
 	char *name;
-	size_t i;
 	int rc = UP_OK;
 
 	name = writer_format_name(path);
 	if (name == NULL) {
-		rc = errno == ENOMEM ? err_nomem(err) : err_set(err, name_rc, "%s: " WRITER_NAME_RULE, path);
+		rc = errno == ENOMEM ? err_nomem(err) : err_set(err, UP_ESOFTWARE, "%s: " WRITER_NAME_RULE, path);
 		goto done;
-	}
-	for (i = 0; i < w->n; i++) {
-		if (strcmp(w->formats[i].name, name) == 0) {
-			rc = err_set(err, name_rc, "%s: a format named \"%s\" is already written by %s",
-			    path, w->formats[i].name, w->formats[i].path);
-			goto done;
-		}
 	}
 	f = realloc(w->formats, (w->n + 1) * sizeof *f);
 	if (f == NULL) {
@@ -467,6 +505,8 @@ writer_new(const char *xslt_dir, const char *const *extra, const char *const *ex
 		rc = err_nomem(err);
 		goto done;
 	}
+	if ((rc = writer_check_names(extra, extra_at, n, err)) != UP_OK)
+		goto done;
 	w->hash = text_hash(TEXT_HASH_INIT, VERSION, sizeof VERSION);
 	xmlSetGenericErrorFunc(&w->messages, collect);
 	xsltSetGenericErrorFunc(&w->messages, collect);
@@ -490,21 +530,11 @@ writer_new(const char *xslt_dir, const char *const *extra, const char *const *ex
 	for (i = 0; rc == UP_OK && i < sizeof builtin_formats / sizeof builtin_formats[0]; i++) {
 		char *path = buf_concat(xslt_dir, "/", builtin_formats[i], ".xsl", NULL);
 
-		rc = path != NULL ? add_format(w, path, UP_EUSAGE, err) : err_nomem(err);
+		rc = path != NULL ? add_format(w, path, err) : err_nomem(err);
 		free(path);
 	}
-	for (i = 0; rc == UP_OK && i < n; i++) {
-		int from_file = extra_at != NULL && extra_at[i] != NULL;
-
-		rc = add_format(w, extra[i], from_file ? UP_ECONFIG : UP_EUSAGE, err);
-		if (rc != UP_OK && rc != UP_ESOFTWARE && from_file && *err != NULL) {
-			char *why = *err;
-
-			*err = NULL;
-			rc = err_set(err, rc, "%s: %s", extra_at[i], why);
-			free(why);
-		}
-	}
+	for (i = 0; rc == UP_OK && i < n; i++)
+		rc = named_at(extra_at, i, add_format(w, extra[i], err), err);
 	for (i = 0; rc == UP_OK && i < N_SITE_PAGES; i++) {
 		size_t k;
 

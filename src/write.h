@@ -53,6 +53,11 @@ int writer_new(const char *xslt_dir, const char *const *extra, const char *const
 /* NULL with errno EINVAL when it breaks the rule, ENOMEM when memory runs out. */
 char *writer_format_name(const char *path);
 
+/* Checks the names writer_new would give the stylesheets in extra (as
+ * there, with extra_at): each must follow WRITER_NAME_RULE and be no
+ * built-in format's nor an earlier one's. For --dump, which loads none. */
+int writer_check_names(const char *const *extra, const char *const *extra_at, size_t n, char **err);
+
 size_t writer_count(const struct writer *w);
 const char *writer_name(const struct writer *w, size_t format);
 /* The media type the format's xsl:output declares, or NULL. */

@@ -368,6 +368,14 @@ expect_exit "stylesheet name over 32 characters (file names must stay short): ex
 expect_grep "stylesheet name over 32 characters is named" "$T/err" "$long.xsl: .*at most 32"
 cp "$T/titles.xsl" "$T/atom.xsl"
 expect_exit "stylesheet clashing with a built-in format: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/atom.xsl" "$SAMPLE"
+expect_grep "...named, with the built-in it clashes with" "$T/err" "atom.xsl: a format named \"atom\" is already written by the built-in atom.xsl"
+# --dump loads no stylesheet, but refuses the names a run would refuse.
+expect_exit "--dump: a stylesheet clashing with a built-in format: exit 64" 64 "$UNPLANET" --dump -s "$T/atom.xsl" "$SAMPLE"
+expect_exit "--dump: two stylesheets of one name: exit 64" 64 "$UNPLANET" --dump -s a/tsv.xsl -s b/tsv.xsl "$SAMPLE"
+expect_grep "...the second named, with the first" "$T/err" "^unplanet: b/tsv.xsl: a format named \"tsv\" is already written by a/tsv.xsl\$"
+printf '[unplanet]\nstylesheet = ../xs/json.xsl\n' >"$T/clash.ini"
+expect_exit "--dump: a file's stylesheet clashing with a built-in format: exit 78" 78 "$UNPLANET" --dump -c "$T/clash.ini" "$SAMPLE"
+expect_grep "...with its FILE:LINE" "$T/err" "^unplanet: $T/clash.ini:2: ../xs/json.xsl: a format named"
 snapshot "$D" >"$T/after"
 expect_same "stylesheet errors leave DIR unchanged" "$T/before" "$T/after"
 
