@@ -112,6 +112,7 @@ fetched_free(struct fetched *f)
 	if (f != NULL) {
 		free(f->data);
 		free(f->url);
+		free(f->shown);
 		free(f->charset);
 		free(f->etag);
 		free(f->last_modified);
@@ -582,10 +583,12 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 		}
 	}
 	f->url = fetch_public_url(effective != NULL ? effective : url);
+	f->shown = shown;
+	shown = NULL;
 	f->charset = type_charset(type, &t.out_of_memory);
 	f->len = t.body.len;
 	f->data = buf_take(&t.body);
-	if (f->url == NULL || f->data == NULL || t.out_of_memory)
+	if (f->url == NULL || f->shown == NULL || f->data == NULL || t.out_of_memory)
 		rc = err_nomem(err);
 done:
 	buf_free(&t.body);

@@ -26,6 +26,8 @@ struct fetched {
 	char *data;                 /* the body, NUL-terminated */
 	size_t len;
 	char *url;                  /* final URL after redirects (URLs only) */
+	char *shown;                /* how messages name it: the URL given, and
+	                               where redirects led (URLs only) */
 	char *charset;              /* from the Content-Type header */
 	char *etag;                 /* validators to store for the next run */
 	char *last_modified;

@@ -691,6 +691,9 @@ run(const struct settings *s, char **err)
 	 * every feed's history. */
 	if (!s->dump && (rc = state_load_archive(publish_dirfd(pub), s->output, state, err)) != UP_OK)
 		goto done;
+	/* What the page says is about where the redirects led. */
+	if (fetched->shown != NULL)
+		name = fetched->shown;
 	rc = read_page(fetched->data, fetched->len, name, fetched->url, fetched->charset, &page, err);
 	if (rc != UP_OK)
 		goto done;

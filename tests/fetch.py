@@ -215,6 +215,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_page(PAGE, extra=[("ETag", '"b1"')])
         elif p == "/moved-to-404":
             self.send_redirect("/404", status=301)
+        elif p == "/moved-to-other":
+            self.send_redirect("/not-a-planet", status=301)
+        elif p == "/not-a-planet":
+            self.send_page(b"<!DOCTYPE html><html><head><title>Moved</title></head><body><p>Elsewhere now</p></body></html>")
         elif p == "/huge-header":
             self.send_page(PAGE, extra=[("X-Padding", "a" * (1 << 20))])
         elif p.startswith("/redirect-to/"):
@@ -443,6 +447,9 @@ def main():
             ("redirect to a dead page", "/moved-to-404", 69,
              f"/moved-to-404 (redirected to {base}/404): the server answered HTTP 404", []),
             ("headers too large", "/huge-header", 69, "too large", []),
+            # What is wrong with the page is said of where the redirects led.
+            ("redirect to a page that is no Planet", "/moved-to-other", 65,
+             f"/moved-to-other (redirected to {base}/not-a-planet): no Planet posts found", []),
             ("oversize body", "/big", 65, "--max-size", ["--max-size", "1M"]),
             ("image content type", "/image", 65, "image/png", []),
             # A type is matched whole, not by its first letters.
