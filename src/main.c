@@ -694,16 +694,15 @@ run(const struct settings *s, char **err)
 	 * every feed's history. */
 	if (!s->dump && (rc = state_load_archive(publish_dirfd(pub), s->output, state, err)) != UP_OK)
 		goto done;
-	/* What the page says is about where the redirects led. */
-	if (fetched->shown != NULL)
-		name = fetched->shown;
-	rc = read_page(fetched->data, fetched->len, name, fetched->url, fetched->charset, &page, err);
+	/* What is wrong with the page is wrong where the redirects led. */
+	rc = read_page(fetched->data, fetched->len, fetched->shown != NULL ? fetched->shown : name, fetched->url,
+	    fetched->charset, &page, err);
 	if (rc != UP_OK)
 		goto done;
 	if (page->n_cut > 0 && !s->quiet)
 		fprintf(stderr, "unplanet: warning: %s:%zu: %zu post%s too large to copy whole: past elements nested "
 		    "%d deep, %d elements or %d HTML errors, the rest is dropped; a post over %u bytes of HTML is "
-		    "replaced by a link to it\n", name, page->first_cut_line, page->n_cut, page->n_cut == 1 ? "" : "s",
+		    "replaced by a link to it\n", fetched->url != NULL ? fetched->url : name, page->first_cut_line, page->n_cut, page->n_cut == 1 ? "" : "s",
 		    HTML_MAX_DEPTH, HTML_MAX_ELEMENTS, HTML_MAX_ERRORS, CONTENT_MAX);
 	/* The entries hold all that is needed now: the page's bytes can go
 	 * before the outputs pile up. */

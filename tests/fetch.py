@@ -412,8 +412,9 @@ def main():
               sorted(os.listdir(os.path.join(d, "authors"))) == sorted(os.listdir(os.path.join(work, "etag", "authors"))), out)
 
         d = os.path.join(work, "redirect")
-        rc, out, _ = run("-o", d, base + "/redirect")
+        rc, out, _ = run("-v", "-o", d, base + "/redirect")
         check("http: follows a redirect", rc == 0, out)
+        check("http: -v names the URL given, as after a 304", out.startswith(f"unplanet: {base}/redirect: "), out)
         d = os.path.join(work, "redirect-etag")
         run("-o", d, base + "/redirect-with-etag")
         rc, out, _ = run("-o", d, base + "/redirect-with-etag")
