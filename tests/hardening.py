@@ -341,10 +341,11 @@ def main():
           f"{path}:{date_line}: 1 post too large" in err, f"line {date_line}: {err}")
 
     # A post far over the limit (references libxml2 would read as three
-    # times as many bytes) is not parsed: the same note, not "out of memory".
+    # times as many bytes) is not parsed: the same note, not "out of memory";
+    # untitled, it is titled by its first words still.
     sb = sandbox("huge-post")
     path = os.path.join(sb, "page.html")
-    big = Post(2, ALICE, b"<p>START</p>" + b"&#" * (36 << 20) + b"<p>END</p>")
+    big = Post(2, ALICE, b"<p>START words</p>" + b"&#" * (36 << 20) + b"<p>END</p>", title=False)
     open(path, "wb").write(page([Post(1, BOB, b"<p>START one END</p>"), big, Post(3, BOB, b"<p>START three END</p>", hour=9)]))
     rc, err, took, untouched = run(unplanet, sb, path, "--max-size", "100M")
     got = entries(os.path.join(sb, "out")) if rc == 0 else {}
@@ -353,6 +354,8 @@ def main():
           rc == 0 and len(got) == 3 and "too long to copy" in (got[big.link].findtext(A + "content") or "")
           and "START1X one END1X" in texts and "START3X three END3X" in texts and untouched
           and "1 post too large" in err, f"exit {rc}: {err[:300]} {texts!r}")
+    title = got[big.link].findtext(A + "title") if big.link in got else None
+    check("hardening: ...untitled, its title is its first words", (title or "").startswith("START2X words"), f"{title!r}")
     shutil.rmtree(sb)
 
     # Floods of would-be footers, headers and stray end tags at the page
