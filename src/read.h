@@ -55,8 +55,9 @@ struct entry {
  * node over 10 MB back from the archive, and escaped for XML the content
  * can grow fourfold. */
 #define CONTENT_MAX (2u << 20)
-/* A post's HTML over this is not even parsed (the same note stands for
- * it): no sanitizing brings that much down to CONTENT_MAX in practice. */
+/* A post's HTML over this is not even parsed: the same note stands for
+ * it, and its text is its first CONTENT_MAX bytes' (no sanitizing brings
+ * that much HTML down to CONTENT_MAX in practice). */
 #define CONTENT_PARSE_MAX ((size_t)32 * CONTENT_MAX)
 
 /* How the id of a post without a usable permalink starts. */
