@@ -14,12 +14,12 @@
  *                               an unchanged one needs no transforming
  *
  * State and archive are parsed with no network, no DTD and no entity
- * expansion (a DOCTYPE is refused before parsing); a file that does not parse, or is not
- * what unplanet wrote, is an error naming it (UP_EDATA) and is never
- * silently replaced. Limits: STATE_FILE_MAX bytes per file; libxml2's own
- * 256 levels of nesting and 10 MB per text node (read.h keeps a post's
- * content under that). The files themselves are
- * written through the publication (publish.h), so they change atomically.
+ * expansion (a DOCTYPE is refused before parsing); a file that does not
+ * parse, or is not what unplanet wrote, is an error naming it (UP_EDATA)
+ * and is never silently replaced. Limits: STATE_FILE_MAX bytes per file;
+ * libxml2's own 256 levels of nesting and 10 MB per text node (read.h
+ * keeps a post's content under that). The files themselves are written
+ * through the publication (publish.h), so they change atomically.
  *
  * Ownership: a state owns everything it points to; state_free releases it.
  */
