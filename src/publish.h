@@ -55,9 +55,9 @@ int publish_add(struct publish *p, const char *relpath, char *data, size_t len, 
 
 /* Adds dir/relpath to be renamed into place before every other file, even
  * if its bytes are the same; it may be added again with publish_add, to
- * be replaced in its turn (even by the bytes it has now). For a record that must stop claiming what the
- * files about to change will no longer match. Takes ownership of data,
- * as publish_add. */
+ * be replaced in its turn (even by the bytes it has now). For a record
+ * that must stop claiming what the files about to change will no longer
+ * match. Takes ownership of data, as publish_add. */
 int publish_add_first(struct publish *p, const char *relpath, char *data, size_t len, char **err);
 
 /* Counts dir/relpath as unchanged without its bytes, when the caller knows
