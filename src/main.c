@@ -715,21 +715,20 @@ run(const struct settings *s, char **err)
 	for (i = 0; i < set->n_unmatched && !s->quiet; i++) {
 		const struct unmatched_rule *u = &set->unmatched[i];
 
-		if (u->shadow != NULL)
+		if (u->shadow != NULL) {
 			fprintf(stderr, "unplanet: warning: %s: [source %s] applies to no source: the section at %s "
 			    "takes them first\n", u->rule->at, u->rule->name, u->shadow->at);
-		else if (u->link_seen != NULL)
-			fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s: its link is "
-			    "%s, the source of that name links to %s\n", u->rule->at, u->rule->name,
-			    s->dump ? " (--dump reads no archive)" : " or in the archive", u->rule->link, u->link_seen);
+			continue;
+		}
+		fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s: ", u->rule->at,
+		    u->rule->name, s->dump ? " (--dump reads no archive)" : " or in the archive");
+		if (u->link_seen != NULL)
+			fprintf(stderr, "its link is %s, the source of that name links to %s\n", u->rule->link, u->link_seen);
 		else if (u->name_seen != NULL)
-			fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s: names match "
-			    "exactly; did you mean [source %s]?\n", u->rule->at, u->rule->name,
-			    s->dump ? " (--dump reads no archive)" : " or in the archive", u->name_seen);
+			fprintf(stderr, "names match exactly; did you mean [source %s]?\n", u->name_seen);
 		else
-			fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s: a typo "
-			    "(names match exactly, case included), or a name no longer in use, whose section can go\n",
-			    u->rule->at, u->rule->name, s->dump ? " (--dump reads no archive)" : " or in the archive");
+			fprintf(stderr, "a typo (names match exactly, case included), or a name no longer in use, whose "
+			    "section can go\n");
 	}
 	if (s->n_only > 0 && !s->quiet && (left_out = only_lets_none(set)) > 0)
 		fprintf(stderr, "unplanet: warning: --only matches none of the %zu sources (%s): no author feeds "
