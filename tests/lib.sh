@@ -33,6 +33,15 @@ expect_grep() {
 	fi
 }
 
+# expect_no_grep NAME FILE PATTERN : FILE does not match PATTERN.
+expect_no_grep() {
+	if grep -Eq -- "$3" "$2"; then
+		not_ok "$1: '$3' in $(head -c 300 "$2" | tr '\n' ' ')"
+	else
+		ok "$1"
+	fi
+}
+
 expect_empty() {
 	if [ ! -s "$2" ]; then
 		ok "$1"
