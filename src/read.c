@@ -1314,37 +1314,17 @@ feed_kind(const char *p, const char *end)
 	static const struct { const char *tag, *kind; } feeds[] = {
 		{ "<rss", "an RSS feed" }, { "<feed", "an Atom feed" }, { "<rdf:RDF", "an RSS 1.0 feed" }
 	};
-	const char *close, *kind = NULL;
+	const char *kind = NULL;
 	size_t i, n;
+	int doctype;
 
-	for (;;) {
-		while (p < end && (text_is_space(*p) || (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)))
-			p += text_is_space(*p) ? 1 : 3;
-		if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
-			close = find(p + 4, end, "-->", NULL);
-			if (close != NULL)
-				close += 2;   /* its '>' */
-		} else if (end - p >= 2 && (memcmp(p, "<?", 2) == 0 || memcmp(p, "<!", 2) == 0)) {
-			/* A DOCTYPE's internal subset holds '>'s. */
-			for (close = p; close < end && *close != '[' && *close != '>'; close++)
-				;
-			if (close < end && *close == '[')
-				close = memchr(close, ']', (size_t)(end - close));
-			close = close != NULL && close < end ? memchr(close, '>', (size_t)(end - close)) : NULL;
-		} else {
-			break;
-		}
-		if (close == NULL)
-			goto done;
-		p = close + 1;   /* past the '>' */
-	}
-	for (i = 0; kind == NULL && i < sizeof feeds / sizeof *feeds; i++) {
+	p = text_prolog_end(p, end, &doctype);
+	for (i = 0; p != NULL && kind == NULL && i < sizeof feeds / sizeof *feeds; i++) {
 		n = strlen(feeds[i].tag);
 		if ((size_t)(end - p) > n && memcmp(p, feeds[i].tag, n) == 0 &&
 		    (text_is_space(p[n]) || p[n] == '>' || p[n] == '/'))
 			kind = feeds[i].kind;
 	}
-done:
 	return kind;
 }
 

@@ -96,31 +96,16 @@ parse_file(int dirfd, const char *path, const char *rel, int *status, char **err
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
 	xmlErrorPtr e;
-	const char *p, *end;
+	int doctype = 0;
 
 	if ((*status = slurp(dirfd, path, rel, &bytes, err)) != UP_OK)
 		goto done;
 	*status = UP_EDATA;
-	for (p = bytes.data, end = p + bytes.len; p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL;) {
-		const char *close = NULL;
-
-		/* Skip whole comments and processing instructions: a '<' inside
-		 * one does not end the prolog. */
-		if (strncmp(p, "<!--", 4) == 0)
-			close = strstr(p + 4, "-->");
-		else if (strncmp(p, "<?", 2) == 0)
-			close = strstr(p + 2, "?>");
-		if (strncmp(p, "<!--", 4) == 0 || strncmp(p, "<?", 2) == 0) {
-			if (close == NULL)
-				break;   /* unterminated: libxml2 will say so */
-			p = close + 2;
-			continue;
-		}
-		if (strncmp(p, "<!", 2) == 0) {
-			*status = err_set(err, UP_EDATA, "%s: has a DOCTYPE, which unplanet never writes; not read", path);
-			goto done;
-		}
-		break;   /* the root element: the prolog is over */
+	if (bytes.data != NULL)
+		(void)text_prolog_end(bytes.data, bytes.data + bytes.len, &doctype);
+	if (doctype) {
+		*status = err_set(err, UP_EDATA, "%s: has a DOCTYPE, which unplanet never writes; not read", path);
+		goto done;
 	}
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL) {

@@ -244,6 +244,43 @@ text_is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
 }
 
+const char *
+text_prolog_end(const char *p, const char *end, int *doctype)
+{
+	const char *close, *past;
+
+	*doctype = 0;
+	while (p != NULL && p < end) {
+		if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+			past = p + 3;
+		} else if (text_is_space(*p)) {
+			past = p + 1;
+		} else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+			close = memmem(p + 4, (size_t)(end - p - 4), "-->", 3);
+			past = close != NULL ? close + 3 : NULL;
+		} else if (end - p >= 2 && memcmp(p, "<?", 2) == 0) {
+			close = memmem(p + 2, (size_t)(end - p - 2), "?>", 2);
+			past = close != NULL ? close + 2 : NULL;
+		} else if (end - p >= 2 && memcmp(p, "<!", 2) == 0) {
+			*doctype = 1;
+			/* Its internal subset holds '>'s. */
+			for (close = p + 2; close < end && *close != '[' && *close != '>'; close++)
+				;
+			if (close < end && *close == '[')
+				close = memchr(close, ']', (size_t)(end - close));
+			if (close != NULL && close < end)
+				close = memchr(close, '>', (size_t)(end - close));
+			else
+				close = NULL;
+			past = close != NULL ? close + 1 : NULL;
+		} else {
+			break;   /* the first element, or text */
+		}
+		p = past;
+	}
+	return p;
+}
+
 /* Unicode 15's White_Space and Default_Ignorable_Code_Point, merged; the
  * unit test checks the table against PCRE2's tables of both. */
 static const struct {

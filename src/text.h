@@ -30,6 +30,13 @@ int text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out);
 /* Nonzero for ASCII white space as HTML counts it: space, tab, LF, FF, CR. */
 int text_is_space(char c);
 
+/* Where the markup in p[0..end) begins: past a byte-order mark, white
+ * space, comments, processing instructions and DOCTYPEs (an internal
+ * subset included), the prolog of an XML or HTML document. *doctype says
+ * whether a DOCTYPE (or another "<!" declaration) was passed. NULL when one
+ * of them is not closed before end. */
+const char *text_prolog_end(const char *p, const char *end, int *doctype);
+
 /* 1 when charset reads ASCII text as ASCII (tab, new line, CR, and space
  * to tilde), as any charset a page can declare in ASCII must; 0 when it
  * does not (UTF-16, UTF-7, EBCDIC), -2 when iconv does not know it. */

@@ -695,12 +695,46 @@ test_sites(void)
 	}
 }
 
+/* text_prolog_end: where the first element (or text) of a document begins. */
+static void
+test_prolog(void)
+{
+	static const struct {
+		const char *in, *rest;   /* rest NULL: an unclosed construct */
+		int doctype;
+	} cases[] = {
+		{ "<html>", "<html>", 0 },
+		{ "", "", 0 },
+		{ "\xef\xbb\xbf <?xml version=\"1.0\"?>\n<!-- a > b -->\n<!DOCTYPE feed [<!ENTITY gt2 \"a > b\">]>\n<feed>",
+		  "<feed>", 1 },
+		{ "<?pi a > b ?><rss>", "<rss>", 0 },
+		{ "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\">\r\n\f<html>", "<html>", 1 },
+		{ "  text <!DOCTYPE x>", "text <!DOCTYPE x>", 0 },
+		{ "<!-- never closed <feed>", NULL, 0 },
+		{ "<!DOCTYPE x [ <!ENTITY a \"b\">", NULL, 1 },
+		{ "<?xml version=\"1.0\"", NULL, 0 },
+	};
+	const char *rest;
+	char name[96];
+	size_t i;
+	int doctype;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		rest = text_prolog_end(cases[i].in, cases[i].in + strlen(cases[i].in), &doctype);
+		snprintf(name, sizeof name, "prolog %zu: what follows", i);
+		check_str(name, rest != NULL ? rest : "(unclosed)", cases[i].rest != NULL ? cases[i].rest : "(unclosed)");
+		snprintf(name, sizeof name, "prolog %zu: DOCTYPE seen", i);
+		check_int(name, doctype, cases[i].doctype);
+	}
+}
+
 int
 main(void)
 {
 	test_dates();
 	test_slugs();
 	test_text();
+	test_prolog();
 	test_blank();
 	test_html();
 	test_urls();
