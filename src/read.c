@@ -611,13 +611,18 @@ note_miss(struct scanner *sc, struct span href, const char *from, const char *bo
 /* Finds the footer that really ends the post framed by f, trying those
  * whose "<em><a href=" is at or after from: the first one followed by the
  * next frame or the end of the list, linking where the post's title links.
- * Sets *next unless it is the last. */
+ * Sets *next unless it is the last. A titled frame finds none when a
+ * footer it passes over (linking elsewhere) is followed by a frame whose
+ * title links where its own does: that later frame is the post's real
+ * one, nearer its footer, and f a copy of it inside an earlier post, which
+ * would otherwise take in every post between the two. */
 static int
 find_footer(struct scanner *sc, const struct frame *f, const char *from, struct footer *ft,
     struct frame *next, int *last)
 {
 	const char *p = from, *em, *end = sc->end, *limit = end;
-	int rc = -1;
+	struct frame restart;
+	int rc = -1, copy = 0;
 
 	if (f->has_title && ((limit = footer_search_end(sc, f->title_href, from)) == NULL ||
 	    known_miss(sc, f->title_href, from, f->body)))
@@ -626,8 +631,14 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 		p = em + 1;
 		if (match_footer(sc, f->body, em, ft) != 0)
 			continue;
-		if (f->has_title && !same_span(ft->href, f->title_href))
+		if (f->has_title && !same_span(ft->href, f->title_href)) {
+			if (match_frame(sc, ft->end, 0, &restart) == 0 && restart.has_title &&
+			    same_span(restart.title_href, f->title_href)) {
+				copy = 1;
+				break;
+			}
 			continue;
+		}
 		ft->em = em;
 		if (at_list_end(ft->end, end)) {
 			*last = 1;
@@ -640,7 +651,8 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 			break;
 		}
 	}
-	if (rc != 0 && f->has_title)
+	/* Not after a copy: the real frame, further on, finds its footer. */
+	if (rc != 0 && f->has_title && !copy)
 		note_miss(sc, f->title_href, from, f->body);
 done:
 	return rc;

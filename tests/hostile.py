@@ -373,6 +373,32 @@ def main():
           len(texts) == 3 and texts[0].startswith("START1X alice") and texts[0].endswith("END1X") and
           texts[1].startswith("START2X bob") and "bob middle" in texts[1] and texts[1].endswith("END2X") and
           texts[2] == "START3X last END3X", f"exit {rc}: {texts}")
+    # A copy of a footer, then a title linking to a later post's permalink
+    # (after another post in between, a day header, a channel header): the
+    # copied title is no post of its own that would run to that post's
+    # footer and take in every post between.
+    copies = {
+        "an older footer's copy in an untitled post":
+            (False, b"</p>\n<p>\n<em><a href=\"https://x.example/\">April 20, 2026 07:00 AM UTC</a></em>\n</p>\n"),
+        "a copy of a titled post's own footer": (True, b"OWNFOOTER"),
+        "a copy of this day's footer and a channel header":
+            (False, b"</p>\n<p>\n<em><a href=\"https://x.example/\">SAMEDAY 09:30 AM UTC</a></em>\n</p>\n"
+                    b"<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n"),
+    }
+    for what, (title, copy) in copies.items():
+        later = [Post(1, ALICE, b"<p>START a</p>\n" + copy + b"<h4><a href=\"LATER\">Copied</a></h4>\n<p>\nrest END",
+                      title=title, day=28, hour=9),
+                 Post(2, BOB, b"<p>START two END</p>", day=28, hour=8),
+                 Post(3, BOB2, b"<p>START three END</p>", day=27, hour=8),
+                 Post(4, ALICE, b"<p>START four END</p>", day=27, hour=7)]
+        later[0].body = later[0].body.replace(b"LATER", esc(later[3].link).encode())
+        rc, out, err, _ = dump_posts(unplanet, work, "later-title", later)
+        got = {e.findtext("link"): (visible_text(e.findtext("content") or ""), e.findtext("published"))
+               for e in ET.fromstring(out).iter("entry")} if rc == 0 else {}
+        check(f"hostile: {what}, then a title linking to a later post's permalink: every post whole, at its own date",
+              len(got) == 4 and all(got.get(p.link, ("", ""))[0].startswith(f"START{p.n}X") and
+                                    got[p.link][0].endswith(f"END{p.n}X") and got[p.link][1] == p.published
+                                    for p in later), f"exit {rc}: {got!r} {err[:200]}")
     # Relative permalinks, read from a file (no page URL): against the source's site.
     # A ':' after the first '/', '?' or '#' starts no scheme.
     rel = [Post(1, ALICE, b"<p>START one END</p>"), Post(2, ALICE, b"<p>START two END</p>"),
