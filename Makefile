@@ -117,11 +117,14 @@ check: test-deps
 	@$(MAKE) unplanet unplanet-san tests/unit tests/unplanet-oom tests/unplanet-small
 	@sh tests/run.sh
 
+# Modes set here, not taken from the umask of whoever installs: the job that
+# runs unplanet (www-data, say) must read and run what root installed.
 install: unplanet
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/xslt $(DESTDIR)$(MANDIR)
-	cp unplanet $(DESTDIR)$(BINDIR)/unplanet
-	cp xslt/*.xsl xslt/README.md $(DESTDIR)$(SHAREDIR)/xslt/
+	umask 022 && mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/xslt $(DESTDIR)$(MANDIR)
+	install -m 755 unplanet $(DESTDIR)$(BINDIR)/unplanet
+	install -m 644 xslt/*.xsl xslt/README.md $(DESTDIR)$(SHAREDIR)/xslt/
 	sed -e 's|/usr/local/share/unplanet|$(SHAREDIR)|g' -e 's|/usr/local/bin/unplanet|$(BINDIR)/unplanet|g' unplanet.1 >$(DESTDIR)$(MANDIR)/unplanet.1
+	chmod 644 $(DESTDIR)$(MANDIR)/unplanet.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/unplanet $(DESTDIR)$(MANDIR)/unplanet.1

@@ -13,11 +13,20 @@ tree=$abs/tree
 rm -rf "$root" "$tree"
 mkdir -p "$tree"
 cp -R Makefile src xslt unplanet.1 "$tree/"
-if (cd "$tree" && make -s unplanet && make -s install PREFIX=/opt/unplanet DESTDIR="$root") >"$T/out" 2>&1; then
+# Built and installed under root's strictest umask: what is installed must
+# still be readable and runnable by the job's user.
+if (umask 077 && cd "$tree" && make -s unplanet && make -s install PREFIX=/opt/unplanet DESTDIR="$root") >"$T/out" 2>&1; then
 	ok "make install with PREFIX and DESTDIR"
 else
 	not_ok "make install: $(tail -c 300 "$T/out")"
 fi
+modes=$(cd "$root/opt/unplanet" && find . -printf '%m %p\n' | sort -k2 | tr '\n' ' ')
+want="755 . 755 ./bin 755 ./bin/unplanet 755 ./share 755 ./share/man 755 ./share/man/man1 644 ./share/man/man1/unplanet.1 \
+755 ./share/unplanet 755 ./share/unplanet/xslt 644 ./share/unplanet/xslt/README.md 644 ./share/unplanet/xslt/atom.xsl \
+644 ./share/unplanet/xslt/index.xsl 644 ./share/unplanet/xslt/json.xsl 644 ./share/unplanet/xslt/opml.xsl \
+644 ./share/unplanet/xslt/rss.xsl "
+[ "$modes" = "$want" ] && ok "installed under umask 077: folders 755, program 755, the rest 644" ||
+	not_ok "installed under umask 077: modes are $modes"
 for f in bin/unplanet share/unplanet/xslt/atom.xsl share/unplanet/xslt/rss.xsl \
 	share/unplanet/xslt/README.md share/man/man1/unplanet.1; do
 	[ -f "$root/opt/unplanet/$f" ] && ok "installed $f" || not_ok "installed $f: missing"
