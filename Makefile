@@ -29,8 +29,10 @@ HDR = src/entities.inc src/buf.h src/config.h src/date.h src/err.h src/fetch.h s
 LIB_SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
 	src/match.c src/publish.c src/read.c src/state.c src/text.c src/write.c
 
+# ca-certificates: libcurl only recommends it, and without it no https page
+# can be fetched.
 BUILD_DEPS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev libxslt1-dev \
-	libpcre2-dev libinih-dev
+	libpcre2-dev libinih-dev ca-certificates
 TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc mandoc bsdextrautils systemd \
 	nginx-light newsboat chromium valgrind strace
 
