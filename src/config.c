@@ -224,16 +224,27 @@ is_path(const char *key, const char *value)
 }
 
 /* Feed addresses are base-url + "/authors/SLUG.atom": it must be a URL
- * that such a path can follow. */
+ * that such a path can follow. libxml2 2.9 takes a port of any length
+ * (its int may overflow): the port's digits are checked here, from the
+ * authority's last ':' past any IPv6 literal's ']'. */
 static int
 base_url_ok(const char *value)
 {
 	xmlURIPtr uri = xmlParseURI(value);
+	const char *authority = strstr(value, "://"), *end, *colon;
 	int ok = uri != NULL && uri->scheme != NULL &&
 	    (strcasecmp(uri->scheme, "http") == 0 || strcasecmp(uri->scheme, "https") == 0) &&
 	    uri->server != NULL && uri->server[0] != '\0' && uri->user == NULL && uri->query == NULL &&
-	    uri->query_raw == NULL && uri->fragment == NULL && strpbrk(value, " \t\r\n") == NULL;
+	    uri->query_raw == NULL && uri->fragment == NULL && strpbrk(value, " \t\r\n") == NULL &&
+	    authority != NULL;
 
+	if (ok) {
+		authority += 3;
+		end = authority + strcspn(authority, "/");
+		colon = memrchr(authority, ':', (size_t)(end - authority));
+		if (colon != NULL && memchr(colon, ']', (size_t)(end - colon)) == NULL)
+			ok = end - colon - 1 <= 5 && strtol(colon + 1, NULL, 10) <= 65535;
+	}
 	xmlFreeURI(uri);
 	return ok;
 }
@@ -267,8 +278,9 @@ done:
 }
 
 /* What --base-url must be, for its error. */
-#define BASE_URL_RULE "base-url must be an http(s) URL with a host, and no query, fragment, " \
-	"user:password or space, such as https://feeds.example.org/planet/"
+#define BASE_URL_RULE "base-url must be an http(s) URL with a host, a port up to 65535 if any, and no " \
+	"query, fragment, user:password, space or non-ASCII character (percent-encode it), " \
+	"such as https://feeds.example.org/planet/"
 
 int
 settings_set(struct settings *s, const char *key, const char *value, char **why)

@@ -390,7 +390,8 @@ expect_same "a folder where a feed goes: no other file replaced" "$T/before" "$T
 
 # --base-url must be a URL that "/authors/SLUG.atom" can follow.
 for bad in 'http://' 'https://example.org/f?x=1' 'https://example.org/feeds#top' \
-    'https://example.org/a b/' 'https://user:secret@example.org/'; do
+    'https://example.org/a b/' 'https://example.org:65536/' 'https://example.org:4294967376/' \
+    'https://example.org/café/' 'https://user:secret@example.org/'; do
 	expect_exit "--base-url '$bad' is a usage error" 64 "$UNPLANET" --dump -b "$bad" "$SAMPLE"
 done
 expect_no_grep "--base-url with a password: the message does not show it" "$T/err" secret
@@ -405,6 +406,7 @@ expect_grep "--base-url: :80 dropped for http" "$T/out" '<url>http://f.example/a
 expect_exit "--base-url with another port" 0 "$UNPLANET" --dump -b https://f.example:80/ "$SAMPLE"
 expect_grep "--base-url: another port kept" "$T/out" '<url>https://f.example:80/authors/pypy</url>'
 expect_exit "--base-url with an IPv6 host" 0 "$UNPLANET" --dump -b 'http://[::1]:8080/f/' "$SAMPLE"
+expect_exit "--base-url with the highest port" 0 "$UNPLANET" --dump -b 'https://f.example:65535/' "$SAMPLE"
 
 # File and folder names are bytes, not text: only feeds need UTF-8.
 latin=$(printf 'caf\351')
