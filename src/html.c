@@ -1126,6 +1126,49 @@ stray_percent(const char *p)
 	return p[0] == '%' && escaped_byte(p) < 0;
 }
 
+/* Whether the quoted attribute value starting at v, in serialized HTML
+ * starting at s, is an href or src: those libxml2's writer escapes. */
+static int
+escaped_value(const char *s, const char *v)
+{
+	return v - s >= 2 && (v[-1] == '"' || v[-1] == '\'') &&
+	    ((v - s >= 7 && strncmp(v - 7, " href=", 6) == 0) || (v - s >= 6 && strncmp(v - 6, " src=", 5) == 0));
+}
+
+/* Puts back, in place, the brackets of IPv6 hosts ("http://[::1]/") that
+ * xmlURIEscapeStr, and so libxml2's HTML writer in href and src, escapes
+ * as "%5B" and "%5D": in a URL (values 0), or in serialized HTML, where
+ * only a URL that starts an href or src value is one (values 1). */
+static void
+unescape_ipv6_hosts(char *s, int values)
+{
+	char *r, *w, *scheme, *host;
+	size_t n;
+
+	/* What precedes r is s[0..w): look back there. */
+	for (r = w = strstr(s, "://%5B"); r != NULL && *r != '\0';) {
+		if (strncmp(r, "://%5B", 6) == 0) {
+			for (scheme = w; scheme > s && (isalnum((unsigned char)scheme[-1]) ||
+			    strchr("+-.", scheme[-1]) != NULL); scheme--)
+				;
+			host = r + 6;
+			n = strspn(host, "0123456789abcdefABCDEF:.");
+			if (strncmp(host + n, "%5D", 3) == 0 && scheme < w &&
+			    (values ? escaped_value(s, scheme) : scheme == s)) {
+				memcpy(w, "://[", 4);
+				memmove(w + 4, host, n);
+				w[4 + n] = ']';
+				w += 5 + n;
+				r = host + n + 3;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	if (w != NULL)
+		*w = '\0';
+}
+
 char *
 html_escape_url(const char *url)
 {
@@ -1141,8 +1184,8 @@ html_escape_url(const char *url)
 		if (buf_adds(&b, stray_percent(p) ? "%25" : (char[2]){ *p, '\0' }) != 0)
 			goto done;
 	e = xmlURIEscapeStr((const xmlChar *)b.data, (const xmlChar *)";/?:@&=+$,#%");
-	if (e != NULL)
-		out = strdup((const char *)e);
+	if (e != NULL && (out = strdup((const char *)e)) != NULL)
+		unescape_ipv6_hosts(out, 0);
 done:
 	buf_free(&b);
 	xmlFree(e);
@@ -1647,8 +1690,8 @@ html_serialize(htmlDocPtr doc, xmlNodePtr root)
 		htmlNodeDumpFormatOutput(out, doc, n, "UTF-8", 0);
 	xmlOutputBufferFlush(out);
 	content = xmlOutputBufferGetContent(out);
-	if (out->error == 0 && content != NULL)
-		s = strdup((const char *)content);
+	if (out->error == 0 && content != NULL && (s = strdup((const char *)content)) != NULL)
+		unescape_ipv6_hosts(s, 1);
 done:
 	if (out != NULL)
 		xmlOutputBufferClose(out);

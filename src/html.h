@@ -82,7 +82,8 @@ char *html_base_href(const char *s, size_t n);
 char *html_prepare(xmlNodePtr root, const char *base);
 
 /* url with what RFC 3986 forbids in it (spaces, non-ASCII, quotes,
- * <>[]{}|\^`) percent-encoded, the rest kept; malloc'd. */
+ * <>[]{}|\^`) percent-encoded, the rest (an IPv6 host's brackets too)
+ * kept; malloc'd. */
 char *html_escape_url(const char *url);
 
 /* url with what RFC 3987 forbids in an IRI (controls, spaces, quotes,
@@ -124,7 +125,8 @@ void html_url_slashes(char *url);
 int html_resolve(const char *ref, const char *base, char **resolved);
 
 /* The children of root serialized as HTML (UTF-8), malloc'd; NULL when
- * memory runs out. Their attribute values are readied for it first
+ * memory runs out. An IPv6 host in href or src keeps its brackets, which
+ * libxml2's writer escapes. Their attribute values are readied for it first
  * (html_escape_script_macros). */
 char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
 

@@ -1719,11 +1719,17 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	}
 	head = head_end(p, p + n);
 	if ((page->title = page_title(p, head, url)) == NULL ||
-	    (url != NULL && (page->link = strdup(url)) == NULL) || page_base(p, head, url, &base) != 0) {
+	    (url != NULL && (page->link = html_escape_iri(url)) == NULL) || page_base(p, head, url, &base) != 0) {
 		rc = err_nomem(err);
 		goto done;
 	}
-	rc = frame_posts(&sc, start, page, base != NULL ? base : url, err);
+	/* Spelt as typed (curl sends "planète/" as UTF-8), the page's URL
+	 * is no URI libxml2 resolves against. */
+	if (base == NULL && url != NULL && (base = html_escape_url(url)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	rc = frame_posts(&sc, start, page, base, err);
 done:
 	free(base);
 	buf_free(&clean);

@@ -221,6 +221,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_page(b"<!DOCTYPE html><html><head><title>Moved</title></head><body><p>Elsewhere now</p></body></html>")
         elif p == "/huge-header":
             self.send_page(PAGE, extra=[("X-Padding", "a" * (1 << 20))])
+        elif p.lower().startswith("/plan%c3%a8te/"):   # "/planète/", as curl escapes it
+            self.send_page(RELATIVE_PAGE)
         elif p.startswith("/redirect-to/"):
             self.send_redirect(p[len("/redirect-to/"):])
         else:
@@ -228,6 +230,20 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
 
+
+
+# A page whose links are relative to its own URL.
+RELATIVE_PAGE = b"""<html><head><title>Relative</title></head><body><div id="body-main">
+<h2>April 28, 2026</h2>
+<hr /><h3 class="post"><a href="/site/" title="Rel">Rel</a></h3>
+<h4><a href="/abs/p">T</a></h4>
+<p>
+<a href="x">rel</a> <img src="/i.png"></p>
+<p>
+<em><a href="/abs/p">April 28, 2026 09:00 AM UTC</a></em>
+</p>
+</div></body></html>
+"""
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -464,6 +480,13 @@ def main():
             check(f"http: {label} message names the URL and the cause",
                   (base + path) in out and words.lower() in out.lower(), out)
             check(f"http: {label} leaves the folder as it was", snapshot(d) == snap, "")
+        # A URL given with non-ASCII, '|' or '[' in it, as a browser takes
+        # it: the page's relative links still resolve against it.
+        rc, out, _ = run("--dump", base + "/plan\u00e8te/?q=a|b[1]")
+        want = [base + "/abs/p", f'<a href="{base}/abs/x">rel</a> <img src="{base}/i.png">']
+        got = [(e.findtext("link"), (e.findtext("content") or "").strip())
+               for e in ET.fromstring(out).iter("entry")] if rc == 0 else out
+        check("http: a page URL with non-ASCII, '|' and '[': its relative links resolve", got == [tuple(want)], f"{got}")
         rc, out, _ = run("-o", os.path.join(work, "tab-type"), base + "/tab-type")
         check("http: a tab before the ';' of a Content-Type is taken (RFC 9110 allows it)", rc == 0, out)
         # A server that names no type at all: the page is tried, not refused.

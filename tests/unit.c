@@ -496,6 +496,10 @@ test_urls(void)
 	s = html_escape_url("https://ex.org/a b/caf\xc3\xa9?q=\"x\"");
 	check_str("url: escaping a permalink", s, "https://ex.org/a%20b/caf%C3%A9?q=%22x%22");
 	free(s);
+	s = html_escape_url("http://[2001:db8::1]:8080/a[1]?q=[2]");
+	check_str("url: an IPv6 host keeps its brackets, a path and a query do not", s,
+	    "http://[2001:db8::1]:8080/a%5B1%5D?q=%5B2%5D");
+	free(s);
 }
 
 static void
@@ -546,6 +550,11 @@ test_sanitize(void)
 		{ "sanitize: a relative link with a long first segment stays",
 		  "<a href=\"averyveryverylongsegment/x.html\">a</a><a href=\"averyveryverylongscheme:x\">b</a>",
 		  "<a href=\"averyveryverylongsegment/x.html\">a</a><a>b</a>" },
+		{ "sanitize: an IPv6 host keeps its brackets (libxml2's writer escapes them)",
+		  "<a href=\"http://[2001:db8::1]/x[1]\">a</a><img src='https://[::1]:8080/i.png'> http://%5B::1%5D/ "
+		  "<a title=\"http://%5B::1%5D/\" href=\"ftp://[::1]\">b</a>",
+		  "<a href=\"http://[2001:db8::1]/x%5B1%5D\">a</a><img src=\"https://[::1]:8080/i.png\"> http://%5B::1%5D/ "
+		  "<a title=\"http://%5B::1%5D/\" href=\"ftp://[::1]\">b</a>" },
 		{ "sanitize: links and aria stay", "<a href=\"https://x/\" title=\"t\" aria-label=\"l\" role=\"link\" target=\"_blank\">x</a>"
 		  "<a href=\"mailto:a@b\">m</a>",
 		  "<a href=\"https://x/\" title=\"t\" aria-label=\"l\" role=\"link\">x</a><a href=\"mailto:a@b\">m</a>" },
