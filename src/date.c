@@ -318,3 +318,13 @@ date_rfc822(time_t t, char out[DATE_MAX])
 	snprintf(out, DATE_MAX, "%s, %02d %.3s %04d %02d:%02d:%02d GMT",
 	    day_abbr[wd], d, month_names[m - 1], y, hh, mm, ss);
 }
+
+void
+date_planet(time_t t, char out[DATE_MAX])
+{
+	int y, m, d, hh, mm, ss, wd;
+
+	split(t, &y, &m, &d, &hh, &mm, &ss, &wd);
+	snprintf(out, DATE_MAX, "%s %02d, %04d %02d:%02d %s UTC", month_names[m - 1], d, y,
+	    hh % 12 == 0 ? 12 : hh % 12, mm, hh < 12 ? "AM" : "PM");
+}

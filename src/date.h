@@ -38,5 +38,7 @@ int date_parse_rfc3339(const char *s, time_t *t);
 void date_rfc3339(time_t t, char out[DATE_MAX]);
 /* "Tue, 28 Apr 2026 19:40:00 GMT" */
 void date_rfc822(time_t t, char out[DATE_MAX]);
+/* As Planet Python prints a post's date: "April 28, 2026 07:40 PM UTC" */
+void date_planet(time_t t, char out[DATE_MAX]);
 
 #endif

@@ -1570,12 +1570,22 @@ add_date(xmlNodePtr parent, const char *name, time_t t)
 
 
 /* What stands for a title that shows nothing ("", " ", U+200B): the
- * start of the post's text (malloc'd; NULL when memory runs out). */
+ * start of the post's text; for a post that shows no text either (an
+ * image, a video), its date as the Planet prints it, the text of its only
+ * link there (malloc'd; NULL when memory runs out). */
 static char *
-untitled_excerpt(const struct entry *e)
+untitled_excerpt(const struct member *m)
 {
+	const struct entry *e = m->entry;
 	/* An archived entry keeps only its summary; it gives the same words. */
-	return excerpt(e->text != NULL ? e->text : e->summary, UNTITLED_MAX);
+	const char *text = e->text != NULL ? e->text : e->summary;
+	char date[DATE_MAX];
+
+	if (text_is_blank(text)) {
+		date_planet(m->published, date);
+		text = date;
+	}
+	return excerpt(text, UNTITLED_MAX);
 }
 
 /* Adds m's entry to feed; for an archive, with the date the page gave
@@ -1599,7 +1609,7 @@ add_entry(xmlNodePtr feed, const struct member *m, int archive, int slim)
 	 * text: its title is "" whatever copy it was made from, so that its
 	 * archive stays the same from run to run. */
 	if (text_is_blank(e->title))
-		untitled = m->gone ? strdup("") : untitled_excerpt(e);
+		untitled = m->gone ? strdup("") : untitled_excerpt(m);
 	ok = n != NULL && (slim || summary != NULL) && (untitled != NULL || !text_is_blank(e->title)) &&
 	    add_text(n, "id", e->id) != NULL;
 	if (ok && untitled != NULL) {
@@ -1829,7 +1839,7 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 			const struct member *m = &f->members[0];
 			xmlNodePtr latest = xmlNewChild(n, NULL, (const xmlChar *)"newest", NULL);
 			int blank = text_is_blank(m->entry->title);
-			char *untitled = blank ? untitled_excerpt(m->entry) : NULL;
+			char *untitled = blank ? untitled_excerpt(m) : NULL;
 
 			ok = latest != NULL && (!blank || untitled != NULL) &&
 			    add_text(latest, "title", blank ? untitled : m->entry->title) != NULL &&

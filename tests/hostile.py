@@ -399,6 +399,15 @@ def main():
               len(got) == 4 and all(got.get(p.link, ("", ""))[0].startswith(f"START{p.n}X") and
                                     got[p.link][0].endswith(f"END{p.n}X") and got[p.link][1] == p.published
                                     for p in later), f"exit {rc}: {got!r} {err[:200]}")
+    # An untitled post that shows no text (an image, a video): its title is
+    # its date as the page prints it, the text of its only link there.
+    imageonly = [Post(1, BOB, b'<p><img src="https://x.example/a.png" alt="A picture"></p>', title=False, hour=10),
+                 Post(2, BOB, '<p>\u00a0<video src="https://x.example/v.mp4"></video></p>'.encode(), title=False, hour=9)]
+    rc, out, err, _ = dump_posts(unplanet, work, "image-only", imageonly)
+    titles = [(e.findtext("title"), e.find("title").get("untitled")) for e in ET.fromstring(out).iter("entry")] \
+        if rc == 0 else err[:200]
+    check("hostile: an untitled post showing no text is titled by its date, as the page prints it",
+          titles == [(p.date, "yes") for p in imageonly], f"{titles}")
     # Relative permalinks, read from a file (no page URL): against the source's site.
     # A ':' after the first '/', '?' or '#' starts no scheme.
     rel = [Post(1, ALICE, b"<p>START one END</p>"), Post(2, ALICE, b"<p>START two END</p>"),

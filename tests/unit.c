@@ -113,6 +113,20 @@ test_dates(void)
 	check_str("rfc822 before 1970", out, "Wed, 31 Dec 1969 23:00:00 GMT");
 	date_rfc822(951782400, out);
 	check_str("rfc822 leap day 2000", out, "Tue, 29 Feb 2000 00:00:00 GMT");
+	/* Planet's own format, read back by its parser: midnight and noon are 12. */
+	{
+		static const char *const planet[] = { "April 28, 2026 07:40 PM UTC", "January 01, 1970 12:00 AM UTC",
+			"December 31, 1969 12:59 PM UTC", "February 29, 2000 12:05 AM UTC" };
+		static const long long at[] = { 1777405200LL, 0LL, -39660LL, 951782700LL };
+		size_t i;
+
+		for (i = 0; i < sizeof at / sizeof *at; i++) {
+			date_planet((time_t)at[i], out);
+			check_str("planet format", out, planet[i]);
+			check_int("planet format reads back", date_parse_planet(out, strlen(out), &t, NULL) == 0 &&
+			    (long long)t == at[i], 1);
+		}
+	}
 	check_int("rfc3339 parse Z", (date_parse_rfc3339("2026-04-28T19:40:00Z", &t), (long long)t), 1777405200LL);
 	check_int("rfc3339 parse offset", (date_parse_rfc3339("2026-04-28T21:40:00.5+02:00", &t), (long long)t), 1777405200LL);
 	check_int("rfc3339 rejects no zone", date_parse_rfc3339("2026-04-28T19:40:00", &t), -1);
