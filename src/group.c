@@ -1533,14 +1533,19 @@ excerpt(const char *text, size_t max)
 	if (n <= max) {
 		s = strdup(text);
 	} else {
+		size_t space = 0, cluster;
+
 		while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
 			cut--;
-		for (size_t i = cut; i > max / 2; i--) {
-			if (text[i] == ' ') {
-				cut = i;
-				break;
-			}
-		}
+		for (size_t i = cut; space == 0 && i > max / 2; i--)
+			if (text[i] == ' ')
+				space = i;
+		/* Else not inside a character (a letter and its accents, an
+		 * emoji sequence), unless the text is one. */
+		if (space > 0)
+			cut = space;
+		else if ((cluster = text_cluster_cut(text, cut)) > 0)
+			cut = cluster;
 		if (buf_add(&out, text, cut) == 0 && buf_adds(&out, "\xe2\x80\xa6") == 0)
 			s = buf_take(&out);
 		buf_free(&out);

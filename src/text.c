@@ -1,10 +1,13 @@
 /* text.c - UTF-8 cleaning, white space, references, slugs (see text.h). */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
 #include <iconv.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <pcre2.h>
 
 #include "text.h"
 
@@ -670,4 +673,80 @@ text_valid_slug(const char *s)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			valid = 0;
 	return valid;
+}
+
+/* The code point before byte at of s (at > 0, on a boundary). */
+static size_t
+cp_start_before(const char *s, size_t at)
+{
+	do
+		at--;
+	while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80);
+	return at;
+}
+
+/* The code point at s[at], decoded (s is valid UTF-8), and its length in
+ * *len (unless NULL); 0 at the end. */
+static unsigned
+cp_at(const char *s, size_t at, size_t *len)
+{
+	unsigned cp = 0;
+	size_t n, got = 0;
+
+	for (n = 0; n < 4 && s[at + n] != '\0'; n++)
+		;
+	if (n > 0 && (got = utf8_decode((const unsigned char *)s + at, n, &cp)) == 0) {
+		cp = 0xFFFD;
+		got = 1;
+	}
+	if (len != NULL)
+		*len = got;
+	return cp;
+}
+
+static int
+regional_indicator(unsigned cp)
+{
+	return cp >= 0x1F1E6 && cp <= 0x1F1FF;
+}
+
+size_t
+text_cluster_cut(const char *s, size_t cut)
+{
+	pcre2_code *re;
+	pcre2_match_data *md = NULL;
+	PCRE2_SIZE erroff;
+	size_t at, pairs, len;
+	int errcode, moved = 1;
+	unsigned cp;
+
+	/* What extends the character before it: marks (accents, variation
+	 * selectors), ZWJ, emoji modifiers, tags. PCRE2 knows which code
+	 * points are marks; its \X is not used, as 10.42's joins emoji
+	 * sequences that follow one another into one. */
+	re = pcre2_compile((PCRE2_SPTR)"\\p{M}|\\x{200D}|[\\x{1F3FB}-\\x{1F3FF}]|[\\x{E0020}-\\x{E007F}]",
+	    PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &erroff, NULL);
+	if (re != NULL)
+		md = pcre2_match_data_create_from_pattern(re, NULL);
+	while (md != NULL && moved && cut > 0 && s[cut] != '\0') {
+		/* The subject ends past the code point at cut: no strlen of
+		 * the whole text each time. */
+		cp = cp_at(s, cut, &len);
+		if (pcre2_match(re, (PCRE2_SPTR)s, cut + len, cut, PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, md, NULL) > 0 ||
+		    cp_at(s, cp_start_before(s, cut), NULL) == 0x200D) {
+			cut = cp_start_before(s, cut);   /* a mark, or what follows a ZWJ */
+		} else if (regional_indicator(cp)) {
+			/* Flags are pairs: between the two of one, step back one. */
+			for (at = cut, pairs = 0; at > 0 && regional_indicator(cp_at(s, cp_start_before(s, at), NULL)); pairs++)
+				at = cp_start_before(s, at);
+			moved = pairs % 2 == 1;
+			if (moved)
+				cut = cp_start_before(s, cut);
+		} else {
+			moved = 0;
+		}
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return cut;
 }

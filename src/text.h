@@ -91,6 +91,14 @@ int text_has_c1(const char *s);
  * runs out. */
 char *text_fix_c1(char *s);
 
+/* The last boundary between user-perceived characters at or before byte
+ * cut of the valid UTF-8 text s, cut being on a code point boundary within
+ * it: where a text can be shortened without parting a letter from its
+ * accents, an emoji from its ZWJ sequence, modifier or tags, or the two
+ * halves of a flag (Unicode's grapheme clusters, less Hangul jamo and
+ * prepended marks). 0 when the text up to cut is one such character. */
+size_t text_cluster_cut(const char *s, size_t cut);
+
 /* Nonzero when XML 1.0 allows code point cp in a document. */
 int text_xml_char(unsigned cp);
 

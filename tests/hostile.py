@@ -408,6 +408,18 @@ def main():
         if rc == 0 else err[:200]
     check("hostile: an untitled post showing no text is titled by its date, as the page prints it",
           titles == [(p.date, "yes") for p in imageonly], f"{titles}")
+    # An untitled post's title, the start of its text, is cut between
+    # characters as readers see them: not between a letter and its accent,
+    # nor inside an emoji sequence or a flag.
+    family, flag = "\U0001F468\u200D\U0001F469\u200D\U0001F467", "\U0001F1EB\U0001F1F7"
+    runs = ["e\u0301" * 400, family * 100, "x" + flag * 100]
+    long_runs = [Post(i + 1, BOB, f"<p>{run}</p>".encode(), title=False, hour=10 - i) for i, run in enumerate(runs)]
+    rc, out, err, _ = dump_posts(unplanet, work, "clusters", long_runs)
+    got = [e.findtext("title") for e in ET.fromstring(out).iter("entry")] if rc == 0 else [err[:200]] * 3
+    check("hostile: an untitled post's title is cut between whole characters",
+          len(got) == 3 and all(t.endswith("\u2026") and run.startswith(t[:-1]) and (len(t) - 1) % unit == 0
+                                for t, run, unit in zip(got, runs, (2, len(family), 1))) and
+          (len(got[2]) - 2) % 2 == 0, f"{[(t[-6:], len(t)) for t in got]}")
     # Relative permalinks, read from a file (no page URL): against the source's site.
     # A ':' after the first '/', '?' or '#' starts no scheme.
     rel = [Post(1, ALICE, b"<p>START one END</p>"), Post(2, ALICE, b"<p>START two END</p>"),

@@ -718,6 +718,30 @@ test_sites(void)
 	}
 }
 
+/* text_cluster_cut: where a text may be shortened. */
+static void
+test_clusters(void)
+{
+	static const struct {
+		const char *name, *s;
+		size_t cut, want;
+	} cases[] = {
+		{ "clusters: ASCII is cut where asked", "abc", 2, 2 },
+		{ "clusters: not between a letter and its accent", "e\xcc\x81" "e\xcc\x81", 4, 3 },
+		{ "clusters: not inside an emoji ZWJ sequence",
+		  "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7"
+		  "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7", 22, 18 },
+		{ "clusters: not inside a flag", "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa", 12, 8 },
+		{ "clusters: not before a variation selector", "a\xe2\x9d\xa4\xef\xb8\x8f", 4, 1 },
+		{ "clusters: one long character: 0", "e\xcc\x81\xcc\x81\xcc\x81", 5, 0 },
+		{ "clusters: at the end of the text", "ab", 2, 2 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++)
+		check_int(cases[i].name, (long long)text_cluster_cut(cases[i].s, cases[i].cut), (long long)cases[i].want);
+}
+
 /* text_prolog_end: where the first element (or text) of a document begins. */
 static void
 test_prolog(void)
@@ -758,6 +782,7 @@ main(void)
 	test_slugs();
 	test_text();
 	test_prolog();
+	test_clusters();
 	test_blank();
 	test_html();
 	test_urls();
