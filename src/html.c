@@ -1203,7 +1203,12 @@ html_escape_iri(const char *url)
 		goto done;
 	for (p = (const unsigned char *)url; *p != '\0'; p++) {
 		static const char digits[] = "0123456789ABCDEF";
-		int bad = *p <= 0x20 || *p == 0x7f || strchr("<>\"{}|\\^`", *p) != NULL ||
+		/* A C1 control (U+0080..U+009F, bytes C2 80..C2 9F) is no IRI
+		 * character either: both its bytes are escaped, as a browser
+		 * escapes them. */
+		int c1 = (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) || (p > (const unsigned char *)url &&
+		    p[-1] == 0xC2 && *p >= 0x80 && *p <= 0x9F);
+		int bad = *p <= 0x20 || *p == 0x7f || c1 || strchr("<>\"{}|\\^`", *p) != NULL ||
 		    stray_percent((const char *)p);
 		int failed = bad ? buf_addc(&b, '%') != 0 || buf_addc(&b, digits[*p >> 4]) != 0 ||
 		    buf_addc(&b, digits[*p & 15]) != 0 : buf_addc(&b, (char)*p) != 0;

@@ -86,9 +86,10 @@ char *html_prepare(xmlNodePtr root, const char *base);
  * kept; malloc'd. */
 char *html_escape_url(const char *url);
 
-/* url with what RFC 3987 forbids in an IRI (controls, spaces, quotes,
- * <>{}|\^`, a '%' that starts no escape) percent-encoded, the rest, non-ASCII
- * included, kept; malloc'd. For permalinks, which become feed ids. */
+/* url with what RFC 3987 forbids in an IRI (controls, C1 ones too,
+ * spaces, quotes, <>{}|\^`, a '%' that starts no escape) percent-encoded,
+ * the rest, other non-ASCII included, kept; malloc'd. For permalinks,
+ * which become feed ids. */
 char *html_escape_iri(const char *url);
 
 /* The length of url's scheme ("https" in "https:..."): a letter, then

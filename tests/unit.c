@@ -510,6 +510,10 @@ test_urls(void)
 	s = html_escape_url("https://ex.org/a b/caf\xc3\xa9?q=\"x\"");
 	check_str("url: escaping a permalink", s, "https://ex.org/a%20b/caf%C3%A9?q=%22x%22");
 	free(s);
+	s = html_escape_iri("https://ex.org/caf\xc3\xa9 a\xc2\x85" "b\xc2\x9f\xc2\xa0%zz");
+	check_str("iri: spaces, C1 controls and a stray '%' escaped, other non-ASCII kept", s,
+	    "https://ex.org/caf\xc3\xa9%20a%C2%85" "b%C2%9F\xc2\xa0%25zz");
+	free(s);
 	s = html_escape_url("http://[2001:db8::1]:8080/a[1]?q=[2]");
 	check_str("url: an IPv6 host keeps its brackets, a path and a query do not", s,
 	    "http://[2001:db8::1]:8080/a%5B1%5D?q=%5B2%5D");
