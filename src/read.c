@@ -990,11 +990,15 @@ done:
 	return rc;
 }
 
-/* Finds the first post: the first channel header that starts a frame. */
+/* Finds the first post: the first channel header that starts a frame.
+ * *skipped is the first channel header before it that starts none (its
+ * name or title too long, say), else NULL. */
 static const char *
-first_frame(struct scanner *sc, const char *p, struct frame *f)
+first_frame(struct scanner *sc, const char *p, struct frame *f, const char **skipped)
 {
 	const char *h3, *start, *first = NULL;
+
+	*skipped = NULL;
 
 	while ((h3 = find(p, sc->end, "<h3 class=\"post\">", NULL)) != NULL) {
 		const char *before, *h2;
@@ -1014,6 +1018,8 @@ first_frame(struct scanner *sc, const char *p, struct frame *f)
 			first = start;
 			break;
 		}
+		if (*skipped == NULL)
+			*skipped = h3;
 		p = h3 + 1;
 	}
 	return first;
@@ -1347,10 +1353,11 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 	struct framing fr = { 0 };
 	struct frame first;
 	const struct frame *source = NULL;
+	const char *skipped;
 	size_t i, cap = 0;
 	int rc;
 
-	if (first_frame(sc, start, &first) == NULL) {
+	if (first_frame(sc, start, &first, &skipped) == NULL) {
 		const char *kind = feed_kind(sc->page, sc->end);
 
 		if (kind != NULL)
@@ -1360,6 +1367,14 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 			rc = err_set(err, UP_EDATA,
 			    "%s: no Planet posts found (expected Planet 2.0's <h3 class=\"post\"> channel headers)",
 			    sc->name);
+		goto done;
+	}
+	/* There is no post before it to be read with, as one further down
+	 * would be: lost without a word, but for this. */
+	if (skipped != NULL) {
+		rc = err_set(err, UP_EDATA, "%s:%zu: the first post cannot be read: its day header, channel header "
+		    "or title is not as Planet 2.0 writes them (or over %d KiB)", sc->name, line_of(sc, skipped),
+		    FRAME_LIMIT >> 10);
 		goto done;
 	}
 	if ((rc = frame_all(sc, &first, &fr, err)) != UP_OK)
