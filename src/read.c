@@ -1236,13 +1236,27 @@ count_cut(const struct post *posts, size_t n)
 	return cut;
 }
 
+/* Whether posts[from..to] are all bare frames: neither source nor title. */
+static int
+bare_run(const struct post *posts, size_t from, size_t to)
+{
+	size_t k;
+
+	for (k = from; k <= to && !posts[k].f.has_source && !posts[k].f.has_title; k++)
+		;
+	return k > to;
+}
+
 /* One pass of join_splits over posts[0..n): each post that looks cut short
  * takes back the posts after it up to the first whose footer can end it;
  * a bare frame (neither source nor title) that looks cut short and that no
  * footer can end, because its post was cut at an earlier copy too (one
  * that did not look out of place), is given back to the post before it
- * with the posts after it, when a footer can end that. Writes the result
- * to joined and returns its length. */
+ * with the posts after it, when a footer can end that; and when no footer
+ * can end a post that looks cut because the one after it is newer, that
+ * newer one takes back the posts after it instead, up to the first footer
+ * that can end it below the first (titled, its own link; untitled, through
+ * bare frames only). Writes the result to joined and returns its length. */
 static size_t
 join_pass(const struct post *posts, size_t n, struct post *joined)
 {
@@ -1255,6 +1269,8 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 		if (p.f.has_day)
 			day = p.f.day;
 		if (i + 1 < n && looks_cut(&p, day, &posts[i + 1])) {
+			const struct post *q = &posts[i + 1];
+
 			if ((j = ending(posts, n, i, &p, day, w > 0 ? &joined[w - 1] : NULL)) != 0) {
 				p.ft = posts[j].ft;
 				i = j;
@@ -1263,6 +1279,17 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 				joined[w - 1].ft = posts[j].ft;
 				i = j;
 				continue;
+			} else if (q->ft.published > p.ft.published &&
+			    (j = ending(posts, n, i + 1, q, q->f.has_day ? q->f.day : day, &p)) != 0 &&
+			    (q->f.has_title || bare_run(posts, i + 2, j))) {
+				/* p is whole, and the post after it newer: that one
+				 * was cut at a copy of a later footer (titled, at its
+				 * own link; untitled, its rest is untitled posts of
+				 * the same source). */
+				joined[w++] = p;
+				p = *q;
+				p.ft = posts[j].ft;
+				i = j;
 			}
 		} else if (i + 1 < n && (j = holds_own_footer(posts, n, i)) != 0) {
 			/* Through its rest: what lies between is the copy's. */

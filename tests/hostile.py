@@ -399,6 +399,23 @@ def main():
               len(got) == 4 and all(got.get(p.link, ("", ""))[0].startswith(f"START{p.n}X") and
                                     got[p.link][0].endswith(f"END{p.n}X") and got[p.link][1] == p.published
                                     for p in later), f"exit {rc}: {got!r} {err[:200]}")
+    # A copy of a footer newer than the post above (another link for an
+    # untitled post, its own for a titled one), then the rest of the post:
+    # the post above is whole; the one cut is the one below, and is joined.
+    for title, link in ((False, b"https://x.example/other"), (True, b"OWNLINK")):
+        newer = [Post(1, BOB, b"<p>START one END</p>", hour=9),
+                 Post(2, ALICE, b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"" + link +
+                      b"\">SAMEDAY 11:30 AM UTC</a></em>\n</p>\n<p>\nrest END", title=title, hour=8),
+                 Post(3, BOB2, b"<p>START three END</p>", hour=7)]
+        newer[1].body = newer[1].body.replace(b"OWNLINK", esc(newer[1].link).encode())
+        rc, out, err, _ = dump_posts(unplanet, work, "newer-copy", newer)
+        got = {e.findtext("link"): (visible_text(e.findtext("content") or ""), e.findtext("published"))
+               for e in ET.fromstring(out).iter("entry")} if rc == 0 else {}
+        check(f"hostile: {'a titled' if title else 'an untitled'} post holding a copy of a footer newer than the post "
+              "above it: every post whole, at its own date",
+              len(got) == 3 and all(got.get(p.link, ("", ""))[0].startswith(f"START{p.n}X") and
+                                    got[p.link][0].endswith(f"END{p.n}X") and got[p.link][1] == p.published
+                                    for p in newer), f"exit {rc}: {got!r} {err[:200]}")
     # An untitled post that shows no text (an image, a video): its title is
     # its date as the page prints it, the text of its only link there.
     imageonly = [Post(1, BOB, b'<p><img src="https://x.example/a.png" alt="A picture"></p>', title=False, hour=10),
