@@ -96,6 +96,9 @@ struct scanner {
 	/* Bytes framing has searched, and how many it may: going back after
 	 * a post finds no footer can search the page again and again. */
 	size_t work, work_limit;
+	/* Whether a titled frame whose real title lies ahead fails (see
+	 * find_footer); framing that fails so is tried again without. */
+	int copied_titles;
 };
 
 static const char *
@@ -611,18 +614,20 @@ note_miss(struct scanner *sc, struct span href, const char *from, const char *bo
 /* Finds the footer that really ends the post framed by f, trying those
  * whose "<em><a href=" is at or after from: the first one followed by the
  * next frame or the end of the list, linking where the post's title links.
- * Sets *next unless it is the last. A titled frame finds none when a
- * footer it passes over (linking elsewhere) is followed by a frame whose
- * title links where its own does: that later frame is the post's real
- * one, nearer its footer, and f a copy of it inside an earlier post, which
- * would otherwise take in every post between the two. */
+ * Sets *next unless it is the last. With sc->copied_titles, a titled
+ * frame finds none when, past footers (linking elsewhere) followed by
+ * another post's frame, a footer is followed by a frame whose title links
+ * where its own does: that later frame is the post's real one, nearer its
+ * footer, and f a copy of it inside an earlier post, which would otherwise
+ * take in every post between the two. (Right after the first such footer,
+ * the frame is more likely the post quoting its own title.) */
 static int
 find_footer(struct scanner *sc, const struct frame *f, const char *from, struct footer *ft,
     struct frame *next, int *last)
 {
 	const char *p = from, *em, *end = sc->end, *limit = end;
 	struct frame restart;
-	int rc = -1, copy = 0;
+	int rc = -1, copy = 0, passed = 0;
 
 	if (f->has_title && ((limit = footer_search_end(sc, f->title_href, from)) == NULL ||
 	    known_miss(sc, f->title_href, from, f->body)))
@@ -632,10 +637,12 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 		if (match_footer(sc, f->body, em, ft) != 0)
 			continue;
 		if (f->has_title && !same_span(ft->href, f->title_href)) {
-			if (match_frame(sc, ft->end, 0, &restart) == 0 && restart.has_title &&
-			    same_span(restart.title_href, f->title_href)) {
-				copy = 1;
-				break;
+			if (sc->copied_titles && match_frame(sc, ft->end, 0, &restart) == 0) {
+				if (passed && restart.has_title && same_span(restart.title_href, f->title_href)) {
+					copy = 1;
+					break;
+				}
+				passed = 1;
 			}
 			continue;
 		}
@@ -1254,9 +1261,9 @@ bare_run(const struct post *posts, size_t from, size_t to)
  * that did not look out of place), is given back to the post before it
  * with the posts after it, when a footer can end that; and when no footer
  * can end a post that looks cut because the one after it is newer, that
- * newer one takes back the posts after it instead, up to the first footer
- * that can end it below the first (titled, its own link; untitled, through
- * bare frames only). Writes the result to joined and returns its length. */
+ * newer one takes back the posts after it instead, through bare frames
+ * only, up to the first footer that can end it below the first (titled,
+ * at its own link). Writes the result to joined and returns its length. */
 static size_t
 join_pass(const struct post *posts, size_t n, struct post *joined)
 {
@@ -1281,14 +1288,15 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 				continue;
 			} else if (q->ft.published > p.ft.published &&
 			    (j = ending(posts, n, i + 1, q, q->f.has_day ? q->f.day : day, &p)) != 0 &&
-			    (q->f.has_title || bare_run(posts, i + 2, j))) {
+			    bare_run(posts, i + 2, j)) {
 				/* p is whole, and the post after it newer: that one
-				 * was cut at a copy of a later footer (titled, at its
-				 * own link; untitled, its rest is untitled posts of
-				 * the same source). */
+				 * was cut at a copy of a later footer, its rest bare
+				 * frames (no other post's channel header or title). */
 				joined[w++] = p;
 				p = *q;
 				p.ft = posts[j].ft;
+				if (q->f.has_day)
+					day = q->f.day;
 				i = j;
 			}
 		} else if (i + 1 < n && (j = holds_own_footer(posts, n, i)) != 0) {
@@ -1404,7 +1412,22 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 		    FRAME_LIMIT >> 10);
 		goto done;
 	}
-	if ((rc = frame_all(sc, &first, &fr, err)) != UP_OK)
+	sc->copied_titles = 1;
+	if ((rc = frame_all(sc, &first, &fr, err)) == UP_EDATA) {
+		/* A post quoting its own title among copies of other posts' may
+		 * leave no reading under that rule: framed again without it,
+		 * from scratch (what failed, and why, depends on the rule). */
+		xmlHashFree(sc->dead, NULL);
+		xmlHashFree(sc->misses, xmlHashDefaultDeallocator);
+		sc->dead = sc->misses = NULL;
+		sc->work = 0;
+		sc->copied_titles = 0;
+		fr.n = 0;
+		free(*err);
+		*err = NULL;
+		rc = frame_all(sc, &first, &fr, err);
+	}
+	if (rc != UP_OK)
 		goto done;
 	if (join_splits(&fr) != 0) {
 		rc = err_nomem(err);

@@ -399,6 +399,57 @@ def main():
               len(got) == 4 and all(got.get(p.link, ("", ""))[0].startswith(f"START{p.n}X") and
                                     got[p.link][0].endswith(f"END{p.n}X") and got[p.link][1] == p.published
                                     for p in later), f"exit {rc}: {got!r} {err[:200]}")
+    # ...but a post quoting its own title right after a copied footer is
+    # still the post: every post around it stays whole (above it titled
+    # or untitled).
+    def whole(posts, name):
+        rc, out, err, _ = dump_posts(unplanet, work, name, posts)
+        got = {e.findtext("link"): (visible_text(e.findtext("content") or ""), e.findtext("published"),
+                                    e.findtext("source/link")) for e in ET.fromstring(out).iter("entry")} if rc == 0 else {}
+        return rc, err, got, [p for p in posts if not (got.get(p.link, ("",))[0].startswith(f"START{p.n}X") and
+                                                       got[p.link][0].endswith(f"END{p.n}X") and
+                                                       got[p.link][1:] == (p.published, p.source[1]))]
+    DAVE, EVE = ("Dave", "https://dave.example/", "Dave"), ("Eve", "https://eve.example/", "Eve")
+    for above_titled in (True, False):
+        quoting = [Post(1, DAVE, b"<p>START one END</p>", hour=11), Post(2, ALICE, b"<p>START two END</p>", title=above_titled, hour=10),
+                   Post(3, BOB, b"<p>START quoting</p>\n</p>\n<p>\n<em><a href=\"https://x.example/\">April 20, 2026 09:00 AM "
+                        b"UTC</a></em>\n</p>\n<h4><a href=\"OWNLINK\">Post 3 &amp; more</a></h4>\n<p>\nrest END", hour=9),
+                   Post(4, EVE, b"<p>START four END</p>", hour=8)]
+        quoting[2].body = quoting[2].body.replace(b"OWNLINK", esc(quoting[2].link).encode())
+        rc, err, got, broken = whole(quoting, "own-title")
+        check(f"hostile: a post quoting its own title after a copied footer, below {'a titled' if above_titled else 'an untitled'} "
+              "post: every post whole", rc == 0 and not broken, f"exit {rc}: {[p.n for p in broken]} {err[:200]}")
+    # ...also after a copied post of another title: the rule that takes a
+    # title ahead for the real one leaves no reading, and framing is tried
+    # again without it.
+    quoting[2].body = (b"<p>START3X q</p>\n</p>\n<p>\n<em><a href=\"https://x.example/\">April 20, 2026 09:00 AM UTC</a></em>\n"
+                       b"</p>\n<h4><a href=\"https://y.example/p\">Y</a></h4>\n<p>\ny\n</p>\n<p>\n<em><a href=\"https://y.example/p\">"
+                       b"April 20, 2026 08:00 AM UTC</a></em>\n</p>\n<h4><a href=\"" + esc(quoting[2].link).encode() +
+                       b"\">Post 3 &amp; more</a></h4>\n<p>\nrest END3X")
+    quoting[1].title_html = "Post 2 &amp; more"
+    rc, err, got, broken = whole(quoting, "own-title-after-copy")
+    check("hostile: a post quoting another post, then its own title, after copied footers: every post whole",
+          rc == 0 and not broken, f"exit {rc}: {[p.n for p in broken]} {err[:200]}")
+    # Joining a post cut at a newer footer copy keeps to its own day, and
+    # to its own rest: no other source's posts are taken in.
+    days = [Post(1, ALICE, b"<p>START one END</p>", day=28, hour=10),
+            Post(2, BOB, b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://x.example/\">April 28, 2026 11:00 AM UTC</a></em>\n"
+                 b"</p>\n<p>\nrest END", title=False, day=27, hour=10),
+            Post(3, BOB2, b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://x.example/\">April 28, 2026 09:30 AM UTC</a></em>\n"
+                 b"</p>\n<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n<p>\nrest END",
+                 title=False, day=27, hour=9)]
+    rc, err, got, broken = whole(days, "newer-copy-days")
+    check("hostile: posts cut at newer footer copies on an older day: every post whole", rc == 0 and not broken,
+          f"exit {rc}: {[p.n for p in broken]} {err[:200]}")
+    others = [Post(1, ALICE, b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://x.example/\">April 28, 2026 11:30 AM UTC</a></em>\n"
+                   b"</p>\n<h4><a href=\"https://z.example/\">Z</a></h4>\n<p>\nb\n</p>\n<p>\n<em><a href=\"https://z.example/\">"
+                   b"April 28, 2026 11:29 AM UTC</a></em>\n</p>\n<h4><a href=\"EVELINK\">Copied</a></h4>\n<p>\nc\n</p>\n<p>\n"
+                   b"<em><a href=\"EVELINK\">April 28, 2026 11:30 AM UTC</a></em>\n</p>\n<p>\nd END", title=False, hour=11),
+              Post(2, DAVE, b"<p>START two END</p>", hour=10), Post(3, EVE, b"<p>START three END</p>", hour=9)]
+    others[0].body = others[0].body.replace(b"EVELINK", esc(others[2].link).encode())
+    rc, err, got, broken = whole(others, "newer-copy-others")
+    check("hostile: a post holding copies of newer footers and of a later post's title takes in no other source's post",
+          rc == 0 and not [p for p in broken if p.n != 1], f"exit {rc}: {[p.n for p in broken]} {err[:200]}")
     # A copy of a footer newer than the post above (another link for an
     # untitled post, its own for a titled one), then the rest of the post:
     # the post above is whole; the one cut is the one below, and is joined.
