@@ -1535,8 +1535,7 @@ excerpt(const char *text, size_t max)
 	} else {
 		size_t space = 0, cluster;
 
-		while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-			cut--;
+		cut = text_char_start(text, cut);
 		for (size_t i = cut; space == 0 && i > max / 2; i--)
 			if (text[i] == ' ')
 				space = i;

@@ -962,10 +962,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	 * libxml2 could not do past 2 GiB anyway. Its text, for topics, its
 	 * summary and an untitled post's title, is its start's. */
 	if ((size_t)(be - b) > CONTENT_PARSE_MAX) {
-		size_t start = CONTENT_MAX;
-
-		while (start > 0 && ((unsigned char)b[start] & 0xC0) == 0x80)
-			start--;   /* not in the middle of a character */
+		size_t start = text_char_start(b, CONTENT_MAX);   /* not in the middle of a character */
 		if ((e->text = html_fragment_text(b, start)) == NULL ||
 		    (e->content = too_long(e, (size_t)(be - b))) == NULL)
 			goto done;

@@ -675,13 +675,11 @@ text_valid_slug(const char *s)
 	return valid;
 }
 
-/* The code point before byte at of s (at > 0, on a boundary). */
-static size_t
-cp_start_before(const char *s, size_t at)
+size_t
+text_char_start(const char *s, size_t at)
 {
-	do
+	while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
 		at--;
-	while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80);
 	return at;
 }
 
@@ -733,15 +731,15 @@ text_cluster_cut(const char *s, size_t cut)
 		 * the whole text each time. */
 		cp = cp_at(s, cut, &len);
 		if (pcre2_match(re, (PCRE2_SPTR)s, cut + len, cut, PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, md, NULL) > 0 ||
-		    cp_at(s, cp_start_before(s, cut), NULL) == 0x200D) {
-			cut = cp_start_before(s, cut);   /* a mark, or what follows a ZWJ */
+		    cp_at(s, text_char_start(s, cut - 1), NULL) == 0x200D) {
+			cut = text_char_start(s, cut - 1);   /* a mark, or what follows a ZWJ */
 		} else if (regional_indicator(cp)) {
 			/* Flags are pairs: between the two of one, step back one. */
-			for (at = cut, pairs = 0; at > 0 && regional_indicator(cp_at(s, cp_start_before(s, at), NULL)); pairs++)
-				at = cp_start_before(s, at);
+			for (at = cut, pairs = 0; at > 0 && regional_indicator(cp_at(s, text_char_start(s, at - 1), NULL)); pairs++)
+				at = text_char_start(s, at - 1);
 			moved = pairs % 2 == 1;
 			if (moved)
-				cut = cp_start_before(s, cut);
+				cut = text_char_start(s, cut - 1);
 		} else {
 			moved = 0;
 		}

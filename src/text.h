@@ -91,6 +91,10 @@ int text_has_c1(const char *s);
  * runs out. */
 char *text_fix_c1(char *s);
 
+/* Where the character that byte at of the UTF-8 text s is part of
+ * starts: at itself when it starts one. */
+size_t text_char_start(const char *s, size_t at);
+
 /* The last boundary between user-perceived characters at or before byte
  * cut of the valid UTF-8 text s, cut being on a code point boundary within
  * it: where a text can be shortened without parting a letter from its
