@@ -1213,13 +1213,15 @@ can_end(const struct post *p, long day, const struct post *q, const struct post 
 }
 
 /* The first of posts (i, i + SPLIT_MAX] whose footer can end p (under
- * day) after prev; 0 when none. */
+ * day) after prev; 0 when none. An untitled post, which no link ties to
+ * its footer, ends before the next titled frame: taking that in would
+ * read a whole post, with its title and footer, as a copy inside it. */
 static size_t
 ending(const struct post *posts, size_t n, size_t i, const struct post *p, long day, const struct post *prev)
 {
 	size_t j, found = 0;
 
-	for (j = i + 1; found == 0 && j < n && j - i <= SPLIT_MAX; j++)
+	for (j = i + 1; found == 0 && j < n && j - i <= SPLIT_MAX && (p->f.has_title || !posts[j].f.has_title); j++)
 		if (can_end(p, day, &posts[j], prev))
 			found = j;
 	return found;
@@ -1238,6 +1240,28 @@ count_cut(const struct post *posts, size_t n)
 		cut += looks_cut(&posts[i], day, &posts[i + 1]) || holds_own_footer(posts, n, i) != 0;
 	}
 	return cut;
+}
+
+/* Whether p, an untitled post starting a day (under day header `above`
+ * before it), is the rest of joined[w - 1], cut at a copy of a footer
+ * followed by copies of a day header and of its own source's channel
+ * header: Planet never prints a footer of another day than its day
+ * header's, and p's footer is of the day above, at a time that can end
+ * the post before it. */
+static int
+rest_under_copied_day(const struct post *joined, size_t w, const struct post *p, long above)
+{
+	const struct post *prev, *src;
+	size_t k;
+
+	if (w == 0 || p->f.has_title || !p->f.has_day || p->ft.day == p->f.day || p->ft.day != above)
+		return 0;
+	prev = &joined[w - 1];
+	for (k = w - 1; k > 0 && !joined[k].f.has_source; k--)
+		;
+	src = &joined[k];
+	return (!p->f.has_source || (src->f.has_source && same_span(p->f.source_href, src->f.source_href))) &&
+	    can_end(prev, above, p, w > 1 ? &joined[w - 2] : NULL);
 }
 
 /* Whether posts[from..to] are all bare frames: neither source nor title. */
@@ -1269,9 +1293,15 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 
 	for (i = 0; i < n; i++) {
 		struct post p = posts[i];
+		long above = day;
 
 		if (p.f.has_day)
 			day = p.f.day;
+		if (rest_under_copied_day(joined, w, &p, above)) {
+			joined[w - 1].ft = p.ft;
+			day = above;
+			continue;
+		}
 		if (i + 1 < n && looks_cut(&p, day, &posts[i + 1])) {
 			const struct post *q = &posts[i + 1];
 

@@ -700,6 +700,34 @@ def main():
     links = sorted(e.findtext("link") for e in ET.fromstring(out).iter("entry")) if rc == 0 else []
     check("hostile: an untitled post holding its own footer and a whole made-up post is one entry, at its link",
           links == sorted([forged.link, "https://bob.example/post/9?a=1&b=2"]), f"{links} {err[:200]}")
+    # An untitled post holding two copies of this day's footers, dated
+    # between its own and the next post's: it ends at its own footer, not
+    # at the next titled post's (of another source or of its own), which
+    # would take that whole post in. And one holding a footer copy, then
+    # copies of an earlier day's header and of its own channel header.
+    def foot(link, date):
+        return f'</p>\n<p>\n<em><a href="{link}">{date}</a></em>\n</p>\n'.encode()
+    quoting = (b"<p>START today on the Planet:</p>" + foot("https://y.example/a", "SAMEDAY 09:59 AM UTC") +
+               b"<p>\n<p>and</p>" + foot("https://y.example/b", "SAMEDAY 09:58 AM UTC") + b"<p>\nclosing words END")
+    cases = {
+        "an untitled post quoting two of this day's footers, above another source's titled post": [Post(1, BOB, quoting, title=False), Post(2, ALICE, b"<p>START next END</p>", hour=8)],
+        "an untitled post quoting two of this day's footers, above its own source's titled post": [Post(1, BOB, quoting, title=False), Post(2, BOB, b"<p>START next END</p>", hour=8)],
+    }
+    for minute in ("10:01", "10:05"):
+        body = (b"<p>START digest</p>" + foot("https://bob.example/older", f"April 27, 2026 {minute} AM UTC") +
+                b"\n<h2>April 26, 2026</h2>\n<hr /><h3 class=\"post\"><a href=\"https://bob.example/\" title=\"Bob\">Bob</a>"
+                b"</h3>\n<p>\nclosing words END")
+        cases[f"an untitled post holding a copy of a footer at {minute}, of an earlier day's header and of its own channel "
+              "header, above another source's post"] = \
+            [Post(1, BOB, body, title=False, day=27), Post(2, ALICE, b"<p>START next END</p>", day=26, hour=9)]
+    for k, (what, posts) in enumerate(cases.items()):
+        rc, out, err, _ = dump_posts(unplanet, work, f"quoting{k}", posts)
+        got = sorted((f.get("slug"), visible_text(e.findtext("content") or "")) for f in ET.fromstring(out).findall("feed")
+                     for e in f.findall("entry")) if rc == 0 else []
+        whole = [(slug, n) for slug, t in got for n in (1, 2) if t.startswith(f"START{n}X") and t.endswith(f"END{n}X")]
+        want = sorted([("bob", 1), ("bob" if posts[1].source == BOB else "alice-bold-co", 2)])
+        check(f"hostile: {what}: both posts whole, in their own feeds",
+              len(got) == 2 and sorted(whole) == want, f"exit {rc}: {got} {err[:200]}")
     # Planet prints titles, channel names and creators unescaped, and
     # feedparser keeps a title's stray end tags ("Closing </a></h4> tags"
     # in an RSS title is taken for HTML): such a header ends at the marker
