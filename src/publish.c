@@ -106,7 +106,8 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 			int e = errno;
 
 			rc = err_set(err, UP_ECANTCREAT, "%s: cannot write to output folder: %s", dir,
-			    e == ENOTDIR ? "not a folder" : strerror(e));
+			    e == ENOTDIR ? "not a folder" : e == ENOENT && lstat(dir, &st) == 0 &&
+			    S_ISLNK(st.st_mode) ? "a symbolic link to a folder that does not exist" : strerror(e));
 			goto done;
 		}
 		while (flock(p->dirfd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
@@ -209,10 +210,37 @@ note_folder(struct publish *p, const char *relpath)
 	return note_folder_name(p, relpath, slash != NULL ? (size_t)(slash - relpath) : 0);
 }
 
+/* Why files cannot be written in the folder sub of p's folder, or NULL
+ * (also when it is missing: it is made when needed). */
+static const char *
+folder_problem(const struct publish *p, const char *sub)
+{
+	struct stat st;
+	const char *why = NULL;
+
+	if (fstatat(p->dirfd, sub, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		why = NULL;
+	else if (S_ISLNK(st.st_mode))
+		why = "a symbolic link, which unplanet does not follow, so as never to write "
+		    "outside the folder (make it a folder)";
+	else if (!S_ISDIR(st.st_mode))
+		why = "not a folder";
+	else if (faccessat(p->dirfd, sub, W_OK | X_OK, AT_EACCESS) != 0)
+		why = strerror(errno);
+	return why;
+}
+
 int
 publish_sweep(struct publish *p, const char *folder, char **err)
 {
-	return note_folder_name(p, folder, strlen(folder)) == 0 ? UP_OK : err_nomem(err);
+	const char *why = *folder != '\0' ? folder_problem(p, folder) : NULL;
+	int rc = UP_OK;
+
+	if (why != NULL)
+		rc = err_set(err, UP_ECANTCREAT, "%s/%s: cannot write there: %s", p->dir, folder, why);
+	else if (note_folder_name(p, folder, strlen(folder)) != 0)
+		rc = err_nomem(err);
+	return rc;
 }
 
 /* Whether relpath was added with publish_add_first: the bytes it has now
@@ -379,14 +407,7 @@ check_folders(struct publish *p, char **err)
 				free(sub);
 				break;   /* missing: made at commit, as are those below it */
 			}
-			if (S_ISLNK(st.st_mode))
-				why = "a symbolic link, which unplanet does not follow, so as never to write "
-				    "outside the folder (make it a folder)";
-			else if (!S_ISDIR(st.st_mode))
-				why = "not a folder";
-			else if (faccessat(p->dirfd, sub, W_OK | X_OK, AT_EACCESS) != 0)
-				why = strerror(errno);
-			if (why != NULL)
+			if ((why = folder_problem(p, sub)) != NULL)
 				rc = err_set(err, UP_ECANTCREAT, "%s/%s: cannot write there: %s", p->dir, sub, why);
 			free(sub);
 			if (rc != UP_OK)

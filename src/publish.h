@@ -77,7 +77,10 @@ int publish_remove(struct publish *p, const char *relpath, char **err);
 
 /* Also removes, at commit, the temporary files a killed run left in folder
  * (relative; "" for dir itself), although this run may add nothing there:
- * the folder of a feed that is no longer written, say. */
+ * the folder of a feed that is no longer written, say. A folder that is
+ * there but cannot be written in (a symbolic link, not a folder, no write
+ * permission) is an error now (UP_ECANTCREAT), not at the first run that
+ * has something to write there. */
 int publish_sweep(struct publish *p, const char *folder, char **err);
 
 /* For a folder that holds no record of earlier runs (record, relative, is

@@ -568,20 +568,35 @@ expect_exit "stdin of exactly --max-size bytes is read" 0 sh -c "'$UNPLANET' --d
 expect_exit "stdin one byte over --max-size: exit 65" 65 sh -c "'$UNPLANET' --dump --max-size $((N - 1)) - <'$SAMPLE'"
 expect_grep "...the stdin message names the limit" "$T/err" "<stdin>: larger than the $((N - 1))-byte limit \(see --max-size\)"
 
-# Leftovers of killed runs go from the folders inside DIR, never through a
-# symbolic link to a folder elsewhere.
+# unplanet never writes through a symbolic link inside DIR (it could lead
+# out of DIR): one where authors/, topics/ or .unplanet/ belongs fails the
+# run at once, naming it, also when no feed would change (a cron job must
+# not look healthy until the first new post), and nothing is touched,
+# inside DIR or where the link leads; a plain file there, the same.
 L=$T/linked
 rm -rf "$L" "$T/elsewhere" && mkdir -p "$T/elsewhere" && "$UNPLANET" -o "$L" "$SAMPLE" && mv "$L/authors" "$T/elsewhere/authors" &&
 	ln -s "$(cd "$T/elsewhere" && pwd)/authors" "$L/authors" && : >"$T/elsewhere/authors/.kept.unplanet-backup" &&
-	: >"$L/.left.unplanet-Ab12Cd" && rm "$L/index.html"
-expect_exit "authors/ a link to a folder elsewhere, no feed changed: the run succeeds" 0 "$UNPLANET" -o "$L" "$SAMPLE"
-[ -e "$T/elsewhere/authors/.kept.unplanet-backup" ] && ok "the sweep leaves a linked folder outside DIR alone" ||
-	not_ok "the sweep leaves a linked folder outside DIR alone"
-[ ! -e "$L/.left.unplanet-Ab12Cd" ] && ok "the sweep removes leftovers inside DIR" ||
-	not_ok "the sweep removes leftovers inside DIR"
-sed 's/Before GitHub/Before GitHub (linked)/' "$SAMPLE" >"$T/linked.html"
-expect_exit "...a feed to write there: exit 73" 73 "$UNPLANET" -o "$L" "$T/linked.html"
+	: >"$L/.left.unplanet-Ab12Cd"
+snapshot "$L" >"$T/before"; snapshot "$T/elsewhere" >"$T/before2"
+expect_exit "authors/ a link to a folder elsewhere, no feed changed: exit 73" 73 "$UNPLANET" -o "$L" "$SAMPLE"
 expect_grep "...saying it is a link, not followed" "$T/err" "linked/authors: cannot write there: a symbolic link, which unplanet does not follow"
+snapshot "$L" >"$T/after"; snapshot "$T/elsewhere" >"$T/after2"
+expect_same "...DIR left as it was" "$T/before" "$T/after"
+expect_same "...and the folder it links to too" "$T/before2" "$T/after2"
+rm "$L/authors" && mv "$T/elsewhere/authors" "$L/authors" && mv "$L/.unplanet" "$T/elsewhere/state" &&
+	ln -s "$(cd "$T/elsewhere" && pwd)/state" "$L/.unplanet"
+expect_exit ".unplanet/ a link to a folder elsewhere: exit 73" 73 "$UNPLANET" -o "$L" "$SAMPLE"
+expect_grep "...saying it is a link, not followed" "$T/err" "linked/.unplanet: cannot write there: a symbolic link"
+rm "$L/.unplanet" && mv "$T/elsewhere/state" "$L/.unplanet" && rm "$L/index.html"
+expect_exit "...made a folder again: the run succeeds" 0 "$UNPLANET" -o "$L" "$SAMPLE"
+[ ! -e "$L/.left.unplanet-Ab12Cd" ] && [ -e "$L/index.html" ] && ok "...removes a killed run's leftovers and writes what is missing" ||
+	not_ok "...removes a killed run's leftovers and writes what is missing"
+mv "$L/.unplanet" "$T/elsewhere/state" && echo x >"$L/.unplanet"
+expect_exit "a plain file where .unplanet/ belongs: exit 73" 73 "$UNPLANET" -o "$L" "$SAMPLE"
+expect_grep "...saying it is not a folder" "$T/err" "linked/.unplanet: cannot write there: not a folder"
+ln -s "$T/nowhere" "$T/dangling"
+expect_exit "-o a symbolic link to nothing: exit 73" 73 "$UNPLANET" -o "$T/dangling" "$SAMPLE"
+expect_grep "...saying so" "$T/err" "dangling: cannot write to output folder: a symbolic link to a folder that does not exist"
 
 # A folder unplanet never wrote (no .unplanet/) may be someone's web site:
 # a file there that a run would replace is left alone, and the run fails.
