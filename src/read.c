@@ -1247,21 +1247,23 @@ count_cut(const struct post *posts, size_t n)
  * followed by copies of a day header and of its own source's channel
  * header: Planet never prints a footer of another day than its day
  * header's, and p's footer is of the day above, at a time that can end
- * the post before it. */
+ * the post before it. (A day header always comes with a channel header.) */
 static int
 rest_under_copied_day(const struct post *joined, size_t w, const struct post *p, long above)
 {
-	const struct post *prev, *src;
+	const struct post *src;
 	size_t k;
+	int rest = 0;
 
-	if (w == 0 || p->f.has_title || !p->f.has_day || p->ft.day == p->f.day || p->ft.day != above)
-		return 0;
-	prev = &joined[w - 1];
-	for (k = w - 1; k > 0 && !joined[k].f.has_source; k--)
-		;
-	src = &joined[k];
-	return (!p->f.has_source || (src->f.has_source && same_span(p->f.source_href, src->f.source_href))) &&
-	    can_end(prev, above, p, w > 1 ? &joined[w - 2] : NULL);
+	if (w > 0 && !p->f.has_title && p->f.has_day && p->f.has_source && p->ft.day != p->f.day &&
+	    p->ft.day == above) {
+		for (k = w - 1; k > 0 && !joined[k].f.has_source; k--)
+			;
+		src = &joined[k];
+		rest = src->f.has_source && same_span(p->f.source_href, src->f.source_href) &&
+		    can_end(&joined[w - 1], above, p, w > 1 ? &joined[w - 2] : NULL);
+	}
+	return rest;
 }
 
 /* Whether posts[from..to] are all bare frames: neither source nor title. */
@@ -1284,7 +1286,10 @@ bare_run(const struct post *posts, size_t from, size_t to)
  * can end a post that looks cut because the one after it is newer, that
  * newer one takes back the posts after it instead, through bare frames
  * only, up to the first footer that can end it below the first (titled,
- * at its own link). Writes the result to joined and returns its length. */
+ * at its own link). An untitled post whose day header disagrees with its
+ * footer is first tried as the rest of the post before it
+ * (rest_under_copied_day). Writes the result to joined and returns its
+ * length. */
 static size_t
 join_pass(const struct post *posts, size_t n, struct post *joined)
 {
