@@ -606,6 +606,31 @@ def main():
           got == sorted(dated.values()), f"{got}")
     r = subprocess.run([unplanet, "-o", os.path.join(work, "zones"), path], capture_output=True, timeout=120)
     check("hostile: a post dated year 1 or 1969 still makes a full run", r.returncode == 0, r.stderr.decode()[:200])
+    # Permalinks that are no web links (mailto:, javascript:, empty), of a
+    # source with a site and of one without: every RSS item and Atom entry
+    # still has a link readers can open (its source's site, else its
+    # feed's card); run.sh validates the folder with real consumers.
+    nolink = ("No links", "mailto:owner@nolink.example", "No links")
+    linked = [Post(i + 1, src, b"<p>START x END</p>", title=i % 2 == 0)
+              for i, src in enumerate([BOB, BOB, BOB, nolink, nolink, nolink])]
+    for p, link in zip(linked, ["mailto:bob@example.org", "javascript:alert(1)", "", "mailto:x@nolink.example",
+                                "javascript:void(0)", ""]):
+        p.link = link
+    _, _, _, path = dump_posts(unplanet, work, "nolinks", linked)
+    out_dir = os.path.join(work, "links")
+    r = subprocess.run([unplanet, "-o", out_dir, "-b", "https://feeds.example.org/x/", path], capture_output=True,
+                       timeout=120)
+    got = {}
+    if r.returncode == 0:
+        for name in sorted(os.listdir(os.path.join(out_dir, "authors"))):
+            if name.endswith(".rss"):
+                items = ET.parse(os.path.join(out_dir, "authors", name)).getroot().iter("item")
+                got[name] = sorted({i.findtext("link") for i in items})
+    check("hostile: posts whose permalinks are no web links: each RSS item links to its source's site, else its "
+          "feed's card",
+          got == {"bob.rss": ["https://bob.example/"],
+                  "no-links.rss": ["https://feeds.example.org/x/index.html#author-no-links"]},
+          f"exit {r.returncode}: {got} {r.stderr.decode()[:200]}")
     # A channel header that shows no name: the source is named by its feed
     # title, else its site's host, else "Unnamed source", everywhere.
     # A name or title that shows nothing (no-break and zero-width spaces,

@@ -54,6 +54,7 @@ for build in unplanet unplanet-san; do
 	suite "$build hostile" "$PY" tests/hostile.py "$UNPLANET" "$T/hostile"
 	suite "$build hostile validate" sh tests/validate.sh "$T/hostile/feeds"
 	suite "$build dates before 1970 validate" sh tests/validate.sh "$T/hostile/zones"
+	suite "$build no-link permalinks validate" sh tests/validate.sh "$T/hostile/links"
 	suite "$build history" "$PY" tests/history.py "$UNPLANET" "$T/history"
 	suite "$build topics" "$PY" tests/topics.py "$UNPLANET" "$T/topics"
 	suite "$build topics validate" sh tests/validate.sh "$T/topics/config"

@@ -37,9 +37,17 @@
   <xsl:template match="entry">
     <item>
       <title><xsl:value-of select="title"/></title>
-      <xsl:if test="string(link) != ''">
-        <link><xsl:value-of select="link"/></link>
-      </xsl:if>
+      <!-- As in atom.xsl: a post without a permalink links to its
+           source's site, else its feed's card; readers open an item by
+           its link, and feedparser finds none in a guid that is no
+           permalink. -->
+      <link>
+        <xsl:choose>
+          <xsl:when test="string(link) != ''"><xsl:value-of select="link"/></xsl:when>
+          <xsl:when test="string(source/link) != ''"><xsl:value-of select="source/link"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="/feed/card"/></xsl:otherwise>
+        </xsl:choose>
+      </link>
       <!-- A guid is a permalink only when it is a full http(s) URL. -->
       <xsl:choose>
         <xsl:when test="starts-with(id, 'http://') or starts-with(id, 'https://')">
