@@ -5,6 +5,7 @@
  * parsed on its own. Every search is bounded or moves forward, so the cost
  * grows with the page, never with its square.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -731,6 +732,10 @@ web_link(char *raw, const char *base)
 	if (out == NULL)
 		out = strdup("");
 done:
+	/* "HTTPS:" is "https:" (RFC 3986 3.1), as a browser writes it; some
+	 * consumers take only the lower-case form for a web address. */
+	for (w = out; w != NULL && *w != ':' && *w != '\0'; w++)
+		*w = (char)tolower((unsigned char)*w);
 	free(raw);
 	return out;
 }

@@ -610,6 +610,14 @@ def main():
     # source with a site and of one without: every RSS item and Atom entry
     # still has a link readers can open (its source's site, else its
     # feed's card); run.sh validates the folder with real consumers.
+    # A scheme in capitals is written as browsers write it, in lower case
+    # (some consumers take nothing else for a web address); the rest stays.
+    upper = Post(1, ("Upper", "HTTPS://UPPER.EXAMPLE/Site", "Upper"), b"<p>START x END</p>")
+    upper.link = "HtTp://X.EXAMPLE/P/1"
+    rc, out, err, _ = dump_posts(unplanet, work, "upper", [upper])
+    links = sorted({e.text for e in ET.fromstring(out).iter("link")} - {None}) if rc == 0 else []
+    check("hostile: a scheme in capitals is written in lower case, the rest as written",
+          links == ["http://X.EXAMPLE/P/1", "https://UPPER.EXAMPLE/Site"], f"exit {rc}: {links} {err[:200]}")
     nolink = ("No links", "mailto:owner@nolink.example", "No links")
     linked = [Post(i + 1, src, b"<p>START x END</p>", title=i % 2 == 0)
               for i, src in enumerate([BOB, BOB, BOB, nolink, nolink, nolink])]
