@@ -210,15 +210,16 @@ note_folder(struct publish *p, const char *relpath)
 	return note_folder_name(p, relpath, slash != NULL ? (size_t)(slash - relpath) : 0);
 }
 
-/* Why files cannot be written in the folder sub of p's folder, or NULL
- * (also when it is missing: it is made when needed). */
+/* Why files cannot be written in the folder sub of p's folder, or NULL;
+ * *missing tells when it is not there (it is made when needed). */
 static const char *
-folder_problem(const struct publish *p, const char *sub)
+folder_problem(const struct publish *p, const char *sub, int *missing)
 {
 	struct stat st;
 	const char *why = NULL;
 
-	if (fstatat(p->dirfd, sub, &st, AT_SYMLINK_NOFOLLOW) != 0)
+	*missing = fstatat(p->dirfd, sub, &st, AT_SYMLINK_NOFOLLOW) != 0;
+	if (*missing)
 		why = NULL;
 	else if (S_ISLNK(st.st_mode))
 		why = "a symbolic link, which unplanet does not follow, so as never to write "
@@ -233,8 +234,8 @@ folder_problem(const struct publish *p, const char *sub)
 int
 publish_sweep(struct publish *p, const char *folder, char **err)
 {
-	const char *why = *folder != '\0' ? folder_problem(p, folder) : NULL;
-	int rc = UP_OK;
+	int missing, rc = UP_OK;
+	const char *why = *folder != '\0' ? folder_problem(p, folder, &missing) : NULL;
 
 	if (why != NULL)
 		rc = err_set(err, UP_ECANTCREAT, "%s/%s: cannot write there: %s", p->dir, folder, why);
@@ -396,22 +397,20 @@ check_folders(struct publish *p, char **err)
 
 		for (slash = strchr(relpath, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
 			char *sub = strndup(relpath, (size_t)(slash - relpath));
-			struct stat st;
-			const char *why = NULL;
+			const char *why;
+			int missing;
 
 			if (sub == NULL) {
 				rc = err_nomem(err);
 				goto done;
 			}
-			if (fstatat(p->dirfd, sub, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-				free(sub);
-				break;   /* missing: made at commit, as are those below it */
-			}
-			if ((why = folder_problem(p, sub)) != NULL)
+			if ((why = folder_problem(p, sub, &missing)) != NULL)
 				rc = err_set(err, UP_ECANTCREAT, "%s/%s: cannot write there: %s", p->dir, sub, why);
 			free(sub);
 			if (rc != UP_OK)
 				goto done;
+			if (missing)
+				break;   /* made at commit, as are those below it */
 		}
 	}
 done:
