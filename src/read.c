@@ -1163,6 +1163,16 @@ looks_cut(const struct post *p, long day, const struct post *next)
 	    same_span(next->ft.href, p->ft.href) && next->ft.published == p->ft.published);
 }
 
+/* The post whose channel header posts[k] is under: the nearest at or
+ * before it that has one (posts[0] when none has). */
+static const struct post *
+channel_of(const struct post *posts, size_t k)
+{
+	while (k > 0 && !posts[k].f.has_source)
+		k--;
+	return &posts[k];
+}
+
 /* Longest run of posts one cut-short post may take back. */
 #define SPLIT_MAX 16
 
@@ -1180,7 +1190,7 @@ static size_t
 holds_own_footer(const struct post *posts, size_t n, size_t i)
 {
 	const struct post *p = &posts[i], *src = NULL;
-	size_t len = (size_t)(p->ft.start - p->f.body), j, k, rest = 0;
+	size_t len = (size_t)(p->ft.start - p->f.body), j, rest = 0;
 
 	if (!web_href(p->ft.href))
 		goto done;
@@ -1195,11 +1205,8 @@ holds_own_footer(const struct post *posts, size_t n, size_t i)
 			rest = j;
 			break;
 		}
-		if (src == NULL) {   /* p's channel header: looked for only now, as it may be far back */
-			for (k = i; k > 0 && !posts[k].f.has_source; k--)
-				;
-			src = &posts[k];
-		}
+		if (src == NULL)   /* p's channel header: looked for only now, as it may be far back */
+			src = channel_of(posts, i);
 		if (!src->f.has_source || !same_span(q->f.source_href, src->f.source_href)) {
 			rest = j;
 			break;
@@ -1257,14 +1264,11 @@ static int
 rest_under_copied_day(const struct post *joined, size_t w, const struct post *p, long above)
 {
 	const struct post *src;
-	size_t k;
 	int rest = 0;
 
 	if (w > 0 && !p->f.has_title && p->f.has_day && p->f.has_source && p->ft.day != p->f.day &&
 	    p->ft.day == above) {
-		for (k = w - 1; k > 0 && !joined[k].f.has_source; k--)
-			;
-		src = &joined[k];
+		src = channel_of(joined, w - 1);
 		rest = src->f.has_source && same_span(p->f.source_href, src->f.source_href) &&
 		    can_end(&joined[w - 1], above, p, w > 1 ? &joined[w - 2] : NULL);
 	}
