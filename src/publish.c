@@ -18,7 +18,8 @@ struct pending {
 	char *target;   /* relative to the folder */
 	char *data;
 	size_t len;
-	char *tmp;      /* the temporary file, once written */
+	char *tmp;      /* the temporary file's name in folder, once written */
+	int folder;     /* the target's folder, once opened (see folder_fd): borrowed */
 	int first;      /* renamed before every other file (publish_add_first) */
 	int remove;     /* removed with the outputs instead (publish_remove) */
 };
@@ -34,6 +35,9 @@ struct publish {
 	size_t n_folders;
 	char **present;        /* folders known to exist, relative */
 	size_t n_present;
+	char **opened;         /* folders opened by folder_fd, relative... */
+	int *opened_fd;        /* ...and their descriptors */
+	size_t n_opened;
 	struct pending *pending;
 	size_t n_pending;
 	size_t n_first;        /* of them added with publish_add_first */
@@ -289,6 +293,7 @@ add(struct publish *p, const char *relpath, char *data, size_t len, int first, i
 	q->data = data;
 	q->len = len;
 	q->tmp = NULL;
+	q->folder = -1;
 	q->first = first;
 	q->remove = data == NULL;
 	p->n_first += first != 0;
@@ -341,6 +346,101 @@ publish_remove(struct publish *p, const char *relpath, char **err)
 	return rc;
 }
 
+/* The folder relpath ("" for dir itself) opened through no symbolic link,
+ * or -1: a link may lead out of dir, where nothing is to be removed. */
+static int
+open_inside(int dirfd, const char *relpath)
+{
+	const char *p = relpath;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	while (fd >= 0 && *p != '\0') {
+		size_t n = strcspn(p, "/");
+		char *name = strndup(p, n);
+		int next = name != NULL ? openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1,
+		    e = name != NULL ? errno : ENOMEM;
+
+		free(name);
+		close(fd);
+		fd = next;
+		errno = e;
+		p += n;
+		p += *p == '/';
+	}
+	return fd;
+}
+
+/* The length of relpath's folder part ("authors" of "authors/x.atom"), 0
+ * for a file in dir itself; its name follows at folder_len + 1. */
+static size_t
+folder_len(const char *relpath)
+{
+	const char *slash = strrchr(relpath, '/');
+
+	return slash != NULL ? (size_t)(slash - relpath) : 0;
+}
+
+static const char *
+base_name(const char *relpath)
+{
+	const char *slash = strrchr(relpath, '/');
+
+	return slash != NULL ? slash + 1 : relpath;
+}
+
+/* The folder relpath[0..n) (dir itself when n is 0), opened once through
+ * no symbolic link and kept until publish_free: every file is made,
+ * renamed and removed through it, so a folder swapped for a link after
+ * check_folders looked at it cannot lead a write outside dir. -1 with
+ * errno if it cannot be opened. */
+static int
+folder_fd(struct publish *p, const char *relpath, size_t n)
+{
+	char *name = NULL;
+	int *fds, fd = -1, e;
+	size_t i;
+
+	if (n == 0) {
+		fd = p->dirfd;
+		goto done;
+	}
+	for (i = 0; i < p->n_opened; i++) {
+		if (strlen(p->opened[i]) == n && strncmp(p->opened[i], relpath, n) == 0) {
+			fd = p->opened_fd[i];
+			goto done;
+		}
+	}
+	fds = realloc(p->opened_fd, (p->n_opened + 1) * sizeof *fds);
+	if (fds != NULL)
+		p->opened_fd = fds;
+	if (fds == NULL || (name = strndup(relpath, n)) == NULL) {
+		errno = ENOMEM;
+		goto done;
+	}
+	fd = open_inside(p->dirfd, name);
+	if (fd >= 0 && remember(&p->opened, &p->n_opened, name) != 0) {
+		close(fd);
+		fd = -1;
+		errno = ENOMEM;
+	} else if (fd >= 0) {
+		p->opened_fd[p->n_opened - 1] = fd;
+		name = NULL;   /* p->opened owns it */
+	}
+done:
+	e = errno;
+	free(name);
+	errno = e;
+	return fd;
+}
+
+/* Why folder_fd could not open a folder (errno e). */
+static const char *
+folder_fd_problem(int e)
+{
+	return e == ELOOP || e == ENOTDIR ? "a symbolic link, which unplanet does not follow, so as never to "
+	    "write outside the folder, or not a folder" : strerror(e);
+}
+
 /* Creates the folders leading to relpath, remembering those it made so a
  * failure can remove them, and those that exist so it asks only once. */
 static int
@@ -352,15 +452,20 @@ make_folders(struct publish *p, const char *relpath, char **err)
 	for (slash = strchr(relpath, '/'); rc == UP_OK && slash != NULL; slash = strchr(slash + 1, '/')) {
 		size_t n = (size_t)(slash - relpath);
 		char *sub, *made = NULL;
-		int e;
+		int e, parent = -1;
 
 		if (holds(p->present, p->n_present, relpath, n))
 			continue;
+		/* Made in its parent's descriptor, as files are (see folder_fd). */
 		if ((sub = strndup(relpath, n)) == NULL) {
 			rc = err_nomem(err);
-		} else if (mkdirat(p->dirfd, sub, 0777) == 0) {
+		} else if ((parent = folder_fd(p, sub, folder_len(sub))) < 0) {
+			e = errno;
+			rc = err_set(err, create_status(e), "%s/%.*s: cannot write there: %s", p->dir,
+			    (int)folder_len(sub), sub, folder_fd_problem(e));
+		} else if (mkdirat(parent, base_name(sub), 0777) == 0) {
 			if ((made = strdup(sub)) == NULL || remember(&p->created, &p->n_created, made) != 0) {
-				unlinkat(p->dirfd, sub, AT_REMOVEDIR);
+				unlinkat(parent, base_name(sub), AT_REMOVEDIR);
 				free(made);
 				rc = err_nomem(err);
 			}
@@ -415,28 +520,6 @@ check_folders(struct publish *p, char **err)
 	}
 done:
 	return rc;
-}
-
-/* The folder relpath ("" for dir itself) opened through no symbolic link,
- * or -1: a link may lead out of dir, where nothing is to be removed. */
-static int
-open_inside(int dirfd, const char *relpath)
-{
-	const char *p = relpath;
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	while (fd >= 0 && *p != '\0') {
-		size_t n = strcspn(p, "/");
-		char *name = strndup(p, n);
-		int next = name != NULL ? openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
-
-		free(name);
-		close(fd);
-		fd = next;
-		p += n;
-		p += *p == '/';
-	}
-	return fd;
 }
 
 /* Nonzero for ".NAME.unplanet-XXXXXX", the temporary files of write_temp. */
@@ -494,24 +577,29 @@ write_all(int fd, const char *data, size_t len)
 	return rc;
 }
 
-/* Opens a new ".NAME.unplanet-XXXXXX" beside relpath's target, through the
- * locked folder's handle (so a folder renamed or swapped mid-run gets no
- * stray files), exclusively, with the umask's permissions; its name in
- * *tmp (relative, malloc'd). Returns the descriptor, or -1 with errno. */
+/* Opens a new ".NAME.unplanet-XXXXXX" beside relpath's target, through its
+ * folder's descriptor (so a folder renamed or swapped mid-run gets no
+ * stray files, and a link put in its place leads nowhere), exclusively,
+ * with the umask's permissions; its name in that folder in *tmp
+ * (malloc'd), the folder in *folder. Returns the descriptor, or -1 with
+ * errno. */
 static int
-open_temp(struct publish *p, const char *relpath, char **tmp)
+open_temp(struct publish *p, const char *relpath, char **tmp, int *folder)
 {
 	static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-	const char *base = strrchr(relpath, '/');
 	struct buf path = { 0 };
 	unsigned char noise[6];
 	int fd = -1, tries, e = ENOMEM;
 	size_t i, stem;
 
 	*tmp = NULL;
-	base = base != NULL ? base + 1 : relpath;
-	if (buf_add(&path, relpath, (size_t)(base - relpath)) != 0 || buf_addc(&path, '.') != 0 ||
-	    buf_adds(&path, base) != 0 || buf_adds(&path, ".unplanet-XXXXXX") != 0)
+	*folder = folder_fd(p, relpath, folder_len(relpath));
+	if (*folder < 0) {
+		e = errno;
+		goto done;
+	}
+	if (buf_addc(&path, '.') != 0 || buf_adds(&path, base_name(relpath)) != 0 ||
+	    buf_adds(&path, ".unplanet-XXXXXX") != 0)
 		goto done;
 	stem = path.len - 6;
 	for (tries = 0; tries < 100; tries++) {
@@ -521,7 +609,7 @@ open_temp(struct publish *p, const char *relpath, char **tmp)
 		}
 		for (i = 0; i < sizeof noise; i++)
 			path.data[stem + i] = letters[noise[i] % (sizeof letters - 1)];
-		fd = openat(p->dirfd, path.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+		fd = openat(*folder, path.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
@@ -539,9 +627,14 @@ static int
 write_temp(struct publish *p, struct pending *q, char **err)
 {
 	char *tmp = NULL;
-	int fd, rc = UP_OK;
+	int fd, folder, rc = UP_OK;
 
-	fd = open_temp(p, q->target, &tmp);
+	fd = open_temp(p, q->target, &tmp, &folder);
+	if (fd < 0 && folder < 0) {
+		rc = err_set(err, create_status(errno), "%s/%.*s: cannot write there: %s", p->dir,
+		    (int)folder_len(q->target), q->target, folder_fd_problem(errno));
+		goto done;
+	}
 	if (fd < 0) {
 		rc = err_set(err, create_status(errno), "%s/%s: cannot create a file "
 		    "beside it: %s", p->dir, q->target, strerror(errno));
@@ -554,11 +647,12 @@ write_temp(struct publish *p, struct pending *q, char **err)
 		rc = err_set(err, UP_EIO, "%s/%s: cannot write: %s", p->dir, q->target, strerror(errno));
 	if (rc == UP_OK) {
 		q->tmp = tmp;
+		q->folder = folder;
 		tmp = NULL;   /* q owns it now */
 	}
 done:
 	if (tmp != NULL) {
-		unlinkat(p->dirfd, tmp, 0);
+		unlinkat(folder, tmp, 0);
 		free(tmp);
 	}
 	return rc;
@@ -573,14 +667,19 @@ undo(struct publish *p, int folders)
 
 	for (i = 0; i < p->n_pending; i++) {
 		if (p->pending[i].tmp != NULL) {
-			unlinkat(p->dirfd, p->pending[i].tmp, 0);
+			unlinkat(p->pending[i].folder, p->pending[i].tmp, 0);
 			free(p->pending[i].tmp);
 			p->pending[i].tmp = NULL;
 		}
 	}
 	/* Newest first, so inner folders go before the ones holding them. */
-	for (i = p->n_created; folders && i > 0; i--)
-		unlinkat(p->dirfd, p->created[i - 1], AT_REMOVEDIR);
+	for (i = p->n_created; folders && i > 0; i--) {
+		const char *made = p->created[i - 1];
+		int parent = folder_fd(p, made, folder_len(made));   /* opened when made */
+
+		if (parent >= 0)
+			unlinkat(parent, base_name(made), AT_REMOVEDIR);
+	}
 }
 
 /* Files under .unplanet/ record what earlier runs did. */
@@ -630,9 +729,9 @@ publish_refuse_strangers(struct publish *p, const char *record, char **err)
 		    "use another folder, or, if unplanet wrote it, make %s/%s/ to let it go on", p->dir, record, p->dir,
 		    p->pending[first].target, p->dir, record);
 	else if (n > 1)
-		rc = err_set(err, UP_ECANTCREAT, "%s: has no %s/, so %s/%s and %zu other files are not unplanet's to "
+		rc = err_set(err, UP_ECANTCREAT, "%s: has no %s/, so %s/%s and %zu other file%s are not unplanet's to "
 		    "replace: remove them, use another folder, or, if unplanet wrote them, make %s/%s/ to let it go on",
-		    p->dir, record, p->dir, p->pending[first].target, n - 1, p->dir, record);
+		    p->dir, record, p->dir, p->pending[first].target, n - 1, n == 2 ? "" : "s", p->dir, record);
 done:
 	return rc;
 }
@@ -640,7 +739,7 @@ done:
 int
 publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 {
-	size_t i;
+	size_t i, renamed_in_all = 0;
 	int rc = UP_OK, phase;
 
 	stats->written = 0;
@@ -679,7 +778,15 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 			struct pending *q = &p->pending[i];
 
 			if (q->remove && phase == 1) {
-				if (unlinkat(p->dirfd, q->target, 0) != 0 && errno != ENOENT) {
+				int folder = folder_fd(p, q->target, folder_len(q->target));
+
+				/* A folder gone since is a file gone with it. */
+				if (folder < 0 && errno != ENOENT) {
+					rc = err_set(err, UP_EIO, "%s/%s: cannot remove: %s", p->dir, q->target,
+					    folder_fd_problem(errno));
+					break;
+				}
+				if (folder >= 0 && unlinkat(folder, base_name(q->target), 0) != 0 && errno != ENOENT) {
 					rc = err_set(err, UP_EIO, "%s/%s: cannot remove: %s", p->dir, q->target,
 					    strerror(errno));
 					break;
@@ -690,7 +797,7 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 			}
 			if (q->tmp == NULL || (q->first ? 0 : is_record(q->target) ? 2 : 1) != phase)
 				continue;
-			if (renameat(p->dirfd, q->tmp, p->dirfd, q->target) != 0) {
+			if (renameat(q->folder, q->tmp, q->folder, base_name(q->target)) != 0) {
 				rc = err_set(err, UP_EIO, "%s/%s: cannot replace: %s", p->dir, q->target,
 				    strerror(errno));
 				break;
@@ -700,11 +807,14 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 			stats->written += !q->first;   /* replaced again later */
 			renamed++;
 		}
+		renamed_in_all += renamed;
 		if (rc == UP_OK && renamed > 0 && syncfs(p->dirfd) != 0)
 			rc = err_set(err, UP_EIO, "%s: cannot flush to disk: %s", p->dir, strerror(errno));
 	}
+	/* Files already renamed are complete and stay, with the folders they
+	 * are in; the rest go, and the folders made, if none was renamed. */
 	if (rc != UP_OK)
-		undo(p, 0);   /* files already renamed are complete and stay; drop the rest */
+		undo(p, renamed_in_all == 0);
 	else
 		p->committed = 1;
 done:
@@ -714,6 +824,7 @@ done:
 void
 publish_free(struct publish *p)
 {
+	struct stat mine, now;
 	size_t i;
 
 	if (p != NULL) {
@@ -728,12 +839,20 @@ publish_free(struct publish *p)
 			free(p->folders[i]);
 		for (i = 0; i < p->n_present; i++)
 			free(p->present[i]);
+		for (i = 0; i < p->n_opened; i++) {
+			free(p->opened[i]);
+			close(p->opened_fd[i]);
+		}
+		free(p->opened);
+		free(p->opened_fd);
 		free(p->present);
 		free(p->pending);
 		free(p->created);
 		free(p->folders);
-		/* A folder made for this run and left empty by its failure goes. */
-		if (p->made_dir && !p->committed)
+		/* A folder made for this run and left empty by its failure goes,
+		 * if the path still names it. */
+		if (p->made_dir && !p->committed && (p->dirfd < 0 || (fstat(p->dirfd, &mine) == 0 &&
+		    lstat(p->dir, &now) == 0 && mine.st_dev == now.st_dev && mine.st_ino == now.st_ino)))
 			rmdir(p->dir);
 		if (p->dirfd >= 0)
 			close(p->dirfd);   /* releases the lock */

@@ -10,9 +10,17 @@
  * files. If writing fails, the temporary files and the folders the
  * publication made are removed and no file is replaced. A rename that
  * fails part way (rare: the files are written and flushed by then) keeps
- * those already renamed: publish_add_first's files go first, the records
- * under .unplanet/ last, so the next run does the rest again. Freeing a
- * publication without committing leaves the folder exactly as it was.
+ * those already renamed, and the folders they are in: publish_add_first's
+ * files go first, the records under .unplanet/ last, so the next run does
+ * the rest again. Freeing a publication without committing leaves the
+ * folder exactly as it was (but for a process ended at once, as main.c
+ * does when libxml2 runs out of memory: then a folder publish_begin made
+ * stays, empty, for the next run).
+ *
+ * Each folder a file goes in is opened once, through no symbolic link,
+ * and every file is made, renamed and removed through that descriptor: a
+ * folder swapped for a link after it was checked leads nowhere outside
+ * dir.
  *
  * A publication also holds the folder's lock, an flock(2) on the folder
  * itself, from publish_begin to publish_free: two runs on one folder never

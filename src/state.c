@@ -42,14 +42,15 @@ no_messages(void *ctx, xmlErrorPtr error)
 static int
 slurp(int dirfd, const char *path, const char *rel, struct buf *out, char **err)
 {
-	int fd = openat(dirfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd = openat(dirfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	FILE *f = NULL;
 	struct stat st;
 	size_t n;
 	int rc = UP_OK;
 
 	if (fd < 0) {
-		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, errno == ELOOP ?
+		    "a symbolic link, which unplanet does not follow" : strerror(errno));
 		goto done;
 	}
 	if (fstat(fd, &st) != 0)

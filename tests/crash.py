@@ -184,6 +184,18 @@ def stopped_mid_commit(unplanet, work):
             bad.append(f"write {when}: exit {r.returncode}: {err.strip()}")
     check("crash: a full disk: exit 74 naming the file, folder untouched", not bad, "; ".join(bad))
 
+    # A first run whose first rename fails has put nothing in place: the
+    # folders it made go with its temporary files, and so does DIR itself.
+    d = os.path.join(work, "first-rename")
+    shutil.rmtree(d, ignore_errors=True)
+    r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", "inject=rename,renameat,renameat2:error=EIO:when=1",
+                        unplanet, "-o", d, sample], capture_output=True, env=NO_LSAN)
+    err = r.stderr.decode("utf-8", "replace")
+    check("crash: a first run whose first rename fails: exit 74 naming the file, no folder left behind",
+          r.returncode == 74 and f"{d}/" in err and "cannot replace: Input/output error" in err and
+          not os.path.exists(d), f"exit {r.returncode}: {err.strip()}; left: "
+          f"{sorted(os.listdir(d)) if os.path.isdir(d) else None}")
+
     # A file size limit (ulimit -f) passed mid-write is a failed write as a
     # full disk is, not a run killed by SIGXFSZ that says nothing and
     # leaves its temporary files.

@@ -204,13 +204,17 @@ def main():
 
     # A FIFO or a folder where the state or an archive should be is refused
     # by name: reading a FIFO would block this run, and every later one
-    # behind its lock, for ever.
+    # behind its lock, for ever. A symbolic link is not followed, even to a
+    # good copy of the file: the folder's records are read from the folder.
     for what, rel in (("state", os.path.join(".unplanet", "state.xml")),
                       ("archive", os.path.join(".unplanet", "archive", "pypy.xml"))):
+        outside = os.path.join(work, f"outside-{what}.xml")
         for kind, make in (("FIFO", os.mkfifo), ("folder", os.mkdir),
-                           ("symlink loop", lambda p: os.symlink(os.path.basename(p), p))):
+                           ("symlink loop", lambda p: os.symlink(os.path.basename(p), p)),
+                           ("symlink to a good copy outside", lambda p: os.symlink(outside, p))):
             d = os.path.join(work, f"special-{what}-{kind.replace(' ', '-')}")
             run(unplanet, "-o", d, a)
+            shutil.copyfile(os.path.join(d, rel), outside)
             os.remove(os.path.join(d, rel))
             make(os.path.join(d, rel))
             snap = snapshot(d)
@@ -220,7 +224,9 @@ def main():
                 rc, err = None, "still running after 20 s"
             check(f"history: a {kind} as the {what} file: exit 65 naming it, nothing changed",
                   rc == 65 and (f"{rel}: cannot read: not a regular file" in err or
-                                f"{rel}: cannot read: Too many levels of symbolic links" in err) and snapshot(d) == snap,
+                                f"{rel}: cannot read: Too many levels of symbolic links" in err or
+                                f"{rel}: cannot read: a symbolic link, which unplanet does not follow" in err) and
+                  snapshot(d) == snap,
                   f"exit {rc}: {err}")
 
     # Well-formed files that are not what unplanet writes there, and files
