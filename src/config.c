@@ -297,7 +297,7 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 		char **field = key[0] == 's' ? &s->source : key[0] == 'o' ? &s->output : &s->xslt_dir;
 
 		if (value[0] == '\0') {
-			*why = fail("%s needs a value", key, NULL);
+			*why = fail("%s must not be empty", key, NULL);
 			goto done;
 		}
 		/* Said here, so that a config file's mistake gets its FILE:LINE. */
@@ -355,7 +355,7 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 	} else if (strcmp(key, "max-size") == 0) {
 		if (parse_size(value, &s->max_size) != 0)
 			*why = fail("max-size needs a size in bytes, 1 to 1024G, with an optional k, M or G "
-			    "(32M): '%s'", value, NULL);
+			    "(default 32M): '%s'", value, NULL);
 		else
 			rc = 0;
 	} else if (strcmp(key, "force") == 0 || strcmp(key, "wait") == 0 || strcmp(key, "dump") == 0 ||
@@ -834,6 +834,17 @@ empty_value(struct reading *r)
 	return 0;
 }
 
+/* The error for a key no section of its kind has. An indented line just
+ * below a header is read as a key (inih has no value above to continue):
+ * one meant as more of a value gets a word on why it is a key. */
+static char *
+unknown_key(const struct reading *r, const char *key, const char *section, const char *known)
+{
+	return buf_concat("unknown key '", key, "' in [", section, "] (", known, ")",
+	    r->indented && !r->continued ? "; this indented line is read as a key, as no key is above it in its "
+	    "section for it to continue" : "", NULL);
+}
+
 static int
 on_key(void *user, const char *section, const char *key, const char *value)
 {
@@ -896,8 +907,8 @@ on_key(void *user, const char *section, const char *key, const char *value)
 			rc = bad(r, fail("%s = %s: '~' is not expanded in a configuration file; give the whole path",
 			    key, value));
 		else if ((set = settings_set(r->s, key, value, &why)) == -1)
-			rc = bad(r, fail("unknown key '%s' in [unplanet] (source, output, base-url, topic, exclude, only, "
-			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, quiet, verbose)", key, NULL));
+			rc = bad(r, unknown_key(r, key, section, "source, output, base-url, topic, exclude, only, "
+			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, quiet, verbose"));
 		else if (set == 0 && strcmp(key, "stylesheet") == 0)
 			rc = note_stylesheet(r) == 0 ? 1 : bad(r, NULL);
 		else
@@ -918,7 +929,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		else if (strcmp(key, "slug") == 0)
 			rc = set_slug(r, section, &t->slug, &t->slug_at, value);
 		else
-			rc = bad(r, fail("unknown key '%s' in [%s] (match, exclude, title, description, slug)", key, section));
+			rc = bad(r, unknown_key(r, key, section, "match, exclude, title, description, slug"));
 	} else if (strncmp(section, "source ", 7) == 0 && section[7] != '\0') {
 		struct source_rule *rule = source_rule(r, raw_section, section + 7);
 
@@ -938,7 +949,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		else if (strcmp(key, "description") == 0)
 			rc = set_field(r, section, key, &rule->description, value);
 		else
-			rc = bad(r, fail("unknown key '%s' in [%s] (link, name, slug, description)", key, section));
+			rc = bad(r, unknown_key(r, key, section, "link, name, slug, description"));
 	} else {
 		/* At its header, as for a section with no keys. */
 		rc = bad_at(r, section_line(r, raw_section),

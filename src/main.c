@@ -44,9 +44,10 @@ static const char usage_text[] =
 "an http(s) URL, a file, or - for standard input.\n"
 "\n"
 "  -o, --output DIR       write feeds into DIR (default ./feeds)\n"
-"  -b, --base-url URL     where DIR is served (http or https; no query,\n"
-"                         fragment, user:password or non-ASCII); used for\n"
-"                         self links and ids\n"
+"  -b, --base-url URL     where DIR is served: http or https, with a host, a\n"
+"                         port up to 65535 if any, and no query, fragment,\n"
+"                         user:password, space or non-ASCII; used for self\n"
+"                         links and ids\n"
 "  -c, --config FILE      read settings from an INI file; options given here win\n"
 "  -t, --topic NAME=PATTERN\n"
 "                         also write a feed of the entries whose title, source\n"
@@ -68,8 +69,8 @@ static const char usage_text[] =
 "                         (as --only leaves them); write nothing\n"
 "      --timeout SECONDS  give up fetching after SECONDS (1 to 86400, default\n"
 "                         60)\n"
-"      --max-size BYTES   refuse pages larger than BYTES; k, M, G suffixes\n"
-"                         (default 32M, at most 1024G)\n"
+"      --max-size BYTES   refuse pages larger than BYTES; k, M, G suffixes,\n"
+"                         in either case (default 32M, at most 1024G)\n"
 "  -q, --quiet            print nothing but errors\n"
 "  -v, --verbose          print one summary line per run\n"
 "  -h, --help             show this help\n"
@@ -103,17 +104,21 @@ usage_error(const char *fmt, const char *arg)
 }
 
 /* What settings_set said was wrong (why, freed here): a usage error, or
- * memory running out when it said nothing. */
+ * memory running out when it said nothing. Its messages start with the
+ * configuration key ("keep needs a number..."); on the command line the
+ * user typed an option, so that is what is named. */
 static int
-setting_error(char *why)
+setting_error(const char *option, char *why)
 {
+	size_t len = option != NULL ? strlen(option) : 0;
 	int rc;
 
 	if (why == NULL) {
 		fputs("unplanet: out of memory\n", stderr);
 		rc = UP_ESOFTWARE;
 	} else {
-		rc = usage_error("%s", why);
+		rc = usage_error(len > 0 && strncmp(why, option, len) == 0 && (why[len] == ' ' || why[len] == ':') ?
+		    "--%s" : "%s", why);
 		free(why);
 	}
 	return rc;
@@ -198,7 +203,7 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 				value = "yes";
 		}
 		if (settings_set(cmd, key, value, &why) != 0) {
-			rc = setting_error(why);
+			rc = setting_error(key, why);
 			goto done;
 		}
 	}
@@ -208,7 +213,7 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 		char *why = NULL;
 
 		if (settings_set(cmd, "source", argv[optind], &why) != 0)
-			rc = setting_error(why);
+			rc = setting_error(NULL, why);
 		else
 			free(why);
 	}

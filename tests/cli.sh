@@ -182,6 +182,12 @@ expect_exit "missing input file: exit 66" 66 "$UNPLANET" -o "$D" "$T/no-such.htm
 expect_grep "missing input is named" "$T/err" "no-such.html: cannot open"
 expect_exit "an empty --config: exit 78" 78 "$UNPLANET" -c '' -o "$D" "$SAMPLE"
 expect_grep "...saying it needs a file name" "$T/err" "^unplanet: --config needs a file name$"
+# A mistake on the command line names the option typed, not the
+# configuration key settings_set checks it as.
+expect_exit "--keep -1: exit 64" 64 "$UNPLANET" --keep -1 -o "$D" "$SAMPLE"
+expect_grep "...naming --keep" "$T/err" "^unplanet: --keep needs a number of entries .*: '-1'$"
+expect_exit "an empty -o: exit 64" 64 "$UNPLANET" -o '' "$SAMPLE"
+expect_grep "...naming --output and saying it is empty" "$T/err" "^unplanet: --output must not be empty$"
 snapshot "$D" >"$T/after"
 expect_same "missing input leaves DIR unchanged" "$T/before" "$T/after"
 
@@ -607,7 +613,11 @@ expect_exit "a web site's folder holding index.html: exit 73" 73 "$UNPLANET" -o 
 expect_grep "...naming the file it will not replace" "$T/err" "has no .unplanet/, so .*website/index.html is not unplanet's to replace"
 snapshot "$W" >"$T/after"
 expect_same "...and the folder is left as it was" "$T/before" "$T/after"
-mkdir -p "$W/authors" && echo '<feed/>' >"$W/authors/pypy.atom" && echo '<opml/>' >"$W/feeds.opml"
+echo '<opml/>' >"$W/feeds.opml"
+expect_exit "...and one more file: exit 73" 73 "$UNPLANET" -o "$W" "$SAMPLE"
+expect_grep "...counting it as one" "$T/err" \
+	"has no .unplanet/, so .*website/(index.html|feeds.opml) and 1 other file are not unplanet's to replace"
+mkdir -p "$W/authors" && echo '<feed/>' >"$W/authors/pypy.atom"
 snapshot "$W" >"$T/before"
 expect_exit "...and more files: exit 73" 73 "$UNPLANET" -o "$W" "$SAMPLE"
 expect_grep "...naming the first and counting the others" "$T/err" \
