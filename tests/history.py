@@ -208,7 +208,7 @@ def main():
     # good copy of the file: the folder's records are read from the folder.
     for what, rel in (("state", os.path.join(".unplanet", "state.xml")),
                       ("archive", os.path.join(".unplanet", "archive", "pypy.xml"))):
-        outside = os.path.join(work, f"outside-{what}.xml")
+        outside = os.path.abspath(os.path.join(work, f"outside-{what}.xml"))
         for kind, make in (("FIFO", os.mkfifo), ("folder", os.mkdir),
                            ("symlink loop", lambda p: os.symlink(os.path.basename(p), p)),
                            ("symlink to a good copy outside", lambda p: os.symlink(outside, p))):
