@@ -8,6 +8,7 @@ short, a redirect loop, an oversize body, an image, a refused connection.
 Every failure must give its exit code, a message naming the URL, and leave
 the output folder byte-for-byte as it was.
 """
+import email.utils
 import fcntl
 import glob
 import gzip
@@ -176,14 +177,16 @@ class Handler(BaseHTTPRequestHandler):
                      "spaced": "text/html ; Charset=\"utf-8\"\t; q=1",
                      "escape": "image/png\x1b]0;pwned\x07\x1b[2J"}
             self.send_page(PAGE, ctype=types[p[len("/type/"):]])
-        elif p == "/lastmod-future":
-            # A server clock or file time set ahead: its Last-Modified is
-            # later than its Date, and it answers 304 to any earlier time.
+        elif p in ("/lastmod-future", "/lastmod-ahead"):
+            # A server clock or file time set ahead (by decades, or by an
+            # hour): its Last-Modified is later than its Date, and it
+            # answers 304 to any earlier time.
             if self.headers.get("If-Modified-Since"):
                 self.send_response(304)
                 self.end_headers()
             else:
-                self.send_page(PAGE, extra=[("Last-Modified", "Fri, 01 Jan 2100 00:00:00 GMT")])
+                self.send_page(PAGE, extra=[("Last-Modified", "Fri, 01 Jan 2100 00:00:00 GMT" if p == "/lastmod-future"
+                                             else email.utils.formatdate(time.time() + 3600, usegmt=True))])
         elif p in ("/404-big", "/redirect-big"):
             # A body over --max-size that is not the page: an error page,
             # a redirect's (curl ignores it).
@@ -513,6 +516,13 @@ def main():
         rc2, out2, _ = run("-o", dd, base + "/lastmod-future")
         check("http: a Last-Modified later than the response's Date is not kept: the next request is unconditional",
               rc == 0 and "2100" not in state and rc2 == 0 and "If-Modified-Since" not in seen[-1][1], out + out2 + str(seen[-1][1]))
+        dd = os.path.join(work, "lastmod-ahead")
+        rc, out, _ = run("-o", dd, base + "/lastmod-ahead")
+        state = open(os.path.join(dd, ".unplanet", "state.xml"), encoding="utf-8").read() if rc == 0 else ""
+        rc2, out2, _ = run("-o", dd, base + "/lastmod-ahead")
+        check("http: ...nor one an hour later than the Date",
+              rc == 0 and "last-modified" not in state and rc2 == 0 and "If-Modified-Since" not in seen[-1][1],
+              out + out2 + state + str(seen[-1][1]))
         rc, out, _ = run("--max-size", "200k", "--force", "-o", d, base + "/404-big")
         check("http: an error page over --max-size is told as the HTTP error it is (exit 69)",
               rc == 69 and "HTTP 404" in out and snapshot(d) == snap, out)

@@ -241,7 +241,7 @@ def main():
     # Every construct the sanitizer removes, in the posts of one page.
     sb = sandbox("dangers")
     body = (b'<p>START</p><script>alert(1)</script><style>body{display:none}</style>'
-            b'<iframe src="https://evil.example/"></iframe><object data="x.swf"><param name="a" value="b"></object>'
+            b'<iframe src="https://evil.example/">fallback</iframe><object data="x.swf"><param name="a" value="b"></object>'
             b'<embed src="x.swf"><form action="https://evil.example/"><input name="q"><button formaction="https://evil.example/">Go</button>'
             b'<select><option>1</option></select><textarea>t</textarea></form>'
             b'<meta http-equiv="refresh" content="0;url=https://evil.example/"><link rel="stylesheet" href="https://evil.example/x.css">'
@@ -271,6 +271,19 @@ def main():
             d.feed(item["content_html"])
             found += [f"{os.path.basename(f)}: {x}" for x in d.found]
     check("hardening: removed constructs: none left in any Atom, RSS or JSON feed", not found, "; ".join(found[:5]))
+    # Not only no such element: nothing of them either, under another name
+    # (an unwrapped iframe would keep its address as a div's attribute).
+    traces = ("evil.example", "alert", "msgbox", "x.swf", "fallback", "display:none", "position:fixed", "color:red")
+    left = []
+    for f in glob.glob(os.path.join(sb, "out", "*", "*.atom")) + glob.glob(os.path.join(sb, "out", "*", "*.rss")):
+        for el in ET.parse(f).getroot().iter():
+            if el.tag in (A + "content", "description") and el.text:
+                left += [f"{os.path.basename(f)}: {t}" for t in traces if t in el.text]
+    for f in glob.glob(os.path.join(sb, "out", "*", "*.json")):
+        for item in json.load(open(f, encoding="utf-8"))["items"]:
+            left += [f"{os.path.basename(f)}: {t}" for t in traces if t in item["content_html"]]
+    check("hardening: removed constructs: none of their addresses, scripts, styles or content left anywhere",
+          not left, "; ".join(left[:5]))
     got = entries(os.path.join(sb, "out"))
     text = visible_text(next(iter(got.values())).findtext(A + "content")) if got else ""
     kept = ["kept text", "cell", "code", "caption", "js", "js2", "js3", "vb", "data", "END1X"]

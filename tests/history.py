@@ -622,6 +622,19 @@ def main():
     check("history: an entry --keep drops once off the page leaves its topic in that run; the rerun writes nothing",
           all(g[0] == 0 for g in got) and [g[3] for g in got] == [1, 0, 0] and got[2][2] == got[1][2] and
           " 0 files written" in got[2][1], f"{[g[3] for g in got]} {got[2][1]}")
+    # Off the page, the archive keeps the newest --keep of the entries the
+    # feed no longer shows, no more: here the one shown and one of those.
+    ad = os.path.join(work, "keep-archive")
+    first_page = os.path.join(work, "keep-archive0.html")
+    open(first_page, "wb").write(page([bob(n, 5 + n, b"post %d" % n) for n in range(5, 0, -1)] + [alice]))
+    later_page = os.path.join(work, "keep-archive1.html")
+    open(later_page, "wb").write(page([bob(6, 11, b"post 6"), alice]))
+    ran = [run(unplanet, "--keep", "1", "-o", ad, src) for src in (first_page, later_page)]
+    archived = sorted(x.findtext("link") for x in
+                      ET.parse(os.path.join(ad, ".unplanet", "archive", "bob.xml")).getroot().findall("entry"))
+    check("history: --keep 1, five posts gone from the page: the archive keeps the one shown and the newest gone",
+          all(r[0] == 0 for r in ran) and archived == [f"https://bob.example/post/{n}?a=1&b=2" for n in (5, 6)],
+          f"{archived} {ran}")
     # Past --keep, the archive keeps a post still on the page slim: its
     # dates and a digest of its content, not the content the page has. An
     # edit to it is still seen; a rerun writes nothing; and once it left

@@ -187,6 +187,16 @@ def check_index(unplanet, work):
         if m and not re.match(r'\s*<bdi>.*</bdi>\s*<time ', m.group(1), re.S):
             bad.append(f"{os.path.basename(f)}: newest title not isolated from its date")
     check("index: each author's newest post and entry count are its feed's", page and not bad, str(bad[:3]))
+    # Autodiscovery: every feed file is offered by a <link rel="alternate">
+    # of its format's media type, and nothing else is.
+    types = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
+    offered = sorted((m.group(2), m.group(1)) for m in
+                     re.finditer(r'<link rel="alternate" type="([^"]+)" title="[^"]*" href="([^"]+)">', page))
+    files = sorted((os.path.relpath(f, d), types[f.rsplit(".", 1)[1]])
+                   for kind in ("authors", "topics") for f in glob.glob(os.path.join(d, kind, "*.*")))
+    check("index: every feed file is offered for autodiscovery with its media type, and only they",
+          page and offered == files and len(files) > 3 * 19, f"{len(offered)} offered, {len(files)} files; "
+          f"{sorted(set(offered) ^ set(files))[:3]}")
     # Without --base-url the OPML lists hold relative xmlUrls, which no
     # reader importing them can resolve: the page does not offer them.
     check("index: no OPML offered without --base-url", page and ".opml" not in page and "x-opml" not in page,

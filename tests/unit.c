@@ -528,6 +528,9 @@ test_sanitize(void)
 		  "ab" },
 		{ "sanitize: iframe and object leave a space", "a<iframe src=\"https://x/\"></iframe>b<object data=\"x\">c</object>d",
 		  "a b d" },
+		{ "sanitize: iframe and object go with what is inside them, in the HTML too",
+		  "<p>a<iframe src=\"https://x/\">f</iframe>b<object data=\"x\"><b>o</b></object>c</p>",
+		  "<p>a b c</p>" },
 		{ "sanitize: form and its controls go, what a reader sees of them stays",
 		  "a<form action=\"https://x/\" method=\"post\"><input name=\"q\"><button formaction=\"https://x/\">Go</button></form>b"
 		  "<select><option>1</option></select><textarea>t</textarea>",
