@@ -44,6 +44,9 @@ struct publish {
 	size_t unchanged;
 };
 
+/* Why a folder under dir that is a link is refused. */
+#define LINK_REFUSED "a symbolic link, which unplanet does not follow, so as never to write outside the folder"
+
 /* The status for a file or folder that could not be made: a full disk or
  * quota is an I/O error, as when writing fails, not a folder we may not
  * write in. */
@@ -53,16 +56,40 @@ create_status(int e)
 	return e == ENOMEM ? UP_ESOFTWARE : e == ENOSPC || e == EDQUOT ? UP_EIO : UP_ECANTCREAT;
 }
 
+/* Where list[0..n) holds the string s[0..len), or n. */
+static size_t
+find(char *const *list, size_t n, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n && !(strlen(list[i]) == len && strncmp(list[i], s, len) == 0); i++)
+		;
+	return i;
+}
+
 /* Whether list[0..n) holds the string s[0..len). */
 static int
 holds(char *const *list, size_t n, const char *s, size_t len)
 {
-	size_t i;
-	int found = 0;
+	return find(list, n, s, len) < n;
+}
 
-	for (i = 0; !found && i < n; i++)
-		found = strlen(list[i]) == len && strncmp(list[i], s, len) == 0;
-	return found;
+/* The length of relpath's folder part ("authors" of "authors/x.atom"), 0
+ * for a file in dir itself. */
+static size_t
+folder_len(const char *relpath)
+{
+	const char *slash = strrchr(relpath, '/');
+
+	return slash != NULL ? (size_t)(slash - relpath) : 0;
+}
+
+static const char *
+base_name(const char *relpath)
+{
+	const char *slash = strrchr(relpath, '/');
+
+	return slash != NULL ? slash + 1 : relpath;
 }
 
 static int
@@ -209,9 +236,7 @@ note_folder_name(struct publish *p, const char *relpath, size_t n)
 static int
 note_folder(struct publish *p, const char *relpath)
 {
-	const char *slash = strrchr(relpath, '/');
-
-	return note_folder_name(p, relpath, slash != NULL ? (size_t)(slash - relpath) : 0);
+	return note_folder_name(p, relpath, folder_len(relpath));
 }
 
 /* Why files cannot be written in the folder sub of p's folder, or NULL;
@@ -226,8 +251,7 @@ folder_problem(const struct publish *p, const char *sub, int *missing)
 	if (*missing)
 		why = NULL;
 	else if (S_ISLNK(st.st_mode))
-		why = "a symbolic link, which unplanet does not follow, so as never to write "
-		    "outside the folder (make it a folder)";
+		why = LINK_REFUSED " (make it a folder)";
 	else if (!S_ISDIR(st.st_mode))
 		why = "not a folder";
 	else if (faccessat(p->dirfd, sub, W_OK | X_OK, AT_EACCESS) != 0)
@@ -370,24 +394,6 @@ open_inside(int dirfd, const char *relpath)
 	return fd;
 }
 
-/* The length of relpath's folder part ("authors" of "authors/x.atom"), 0
- * for a file in dir itself; its name follows at folder_len + 1. */
-static size_t
-folder_len(const char *relpath)
-{
-	const char *slash = strrchr(relpath, '/');
-
-	return slash != NULL ? (size_t)(slash - relpath) : 0;
-}
-
-static const char *
-base_name(const char *relpath)
-{
-	const char *slash = strrchr(relpath, '/');
-
-	return slash != NULL ? slash + 1 : relpath;
-}
-
 /* The folder relpath[0..n) (dir itself when n is 0), opened once through
  * no symbolic link and kept until publish_free: every file is made,
  * renamed and removed through it, so a folder swapped for a link after
@@ -404,11 +410,9 @@ folder_fd(struct publish *p, const char *relpath, size_t n)
 		fd = p->dirfd;
 		goto done;
 	}
-	for (i = 0; i < p->n_opened; i++) {
-		if (strlen(p->opened[i]) == n && strncmp(p->opened[i], relpath, n) == 0) {
-			fd = p->opened_fd[i];
-			goto done;
-		}
+	if ((i = find(p->opened, p->n_opened, relpath, n)) < p->n_opened) {
+		fd = p->opened_fd[i];
+		goto done;
 	}
 	fds = realloc(p->opened_fd, (p->n_opened + 1) * sizeof *fds);
 	if (fds != NULL)
@@ -433,12 +437,13 @@ done:
 	return fd;
 }
 
-/* Why folder_fd could not open a folder (errno e). */
-static const char *
-folder_fd_problem(int e)
+/* The error for the folder of relpath[0..n) that folder_fd could not open
+ * (errno e). */
+static int
+folder_fd_error(const struct publish *p, const char *relpath, size_t n, int e, char **err)
 {
-	return e == ELOOP || e == ENOTDIR ? "a symbolic link, which unplanet does not follow, so as never to "
-	    "write outside the folder, or not a folder" : strerror(e);
+	return err_set(err, create_status(e), "%s/%.*s: cannot write there: %s", p->dir, (int)n, relpath,
+	    e == ELOOP || e == ENOTDIR ? LINK_REFUSED ", or not a folder" : strerror(e));
 }
 
 /* Creates the folders leading to relpath, remembering those it made so a
@@ -460,9 +465,7 @@ make_folders(struct publish *p, const char *relpath, char **err)
 		if ((sub = strndup(relpath, n)) == NULL) {
 			rc = err_nomem(err);
 		} else if ((parent = folder_fd(p, sub, folder_len(sub))) < 0) {
-			e = errno;
-			rc = err_set(err, create_status(e), "%s/%.*s: cannot write there: %s", p->dir,
-			    (int)folder_len(sub), sub, folder_fd_problem(e));
+			rc = folder_fd_error(p, sub, folder_len(sub), errno, err);
 		} else if (mkdirat(parent, base_name(sub), 0777) == 0) {
 			if ((made = strdup(sub)) == NULL || remember(&p->created, &p->n_created, made) != 0) {
 				unlinkat(parent, base_name(sub), AT_REMOVEDIR);
@@ -631,8 +634,7 @@ write_temp(struct publish *p, struct pending *q, char **err)
 
 	fd = open_temp(p, q->target, &tmp, &folder);
 	if (fd < 0 && folder < 0) {
-		rc = err_set(err, create_status(errno), "%s/%.*s: cannot write there: %s", p->dir,
-		    (int)folder_len(q->target), q->target, folder_fd_problem(errno));
+		rc = folder_fd_error(p, q->target, folder_len(q->target), errno, err);
 		goto done;
 	}
 	if (fd < 0) {
@@ -782,8 +784,7 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 
 				/* A folder gone since is a file gone with it. */
 				if (folder < 0 && errno != ENOENT) {
-					rc = err_set(err, UP_EIO, "%s/%s: cannot remove: %s", p->dir, q->target,
-					    folder_fd_problem(errno));
+					rc = folder_fd_error(p, q->target, folder_len(q->target), errno, err);
 					break;
 				}
 				if (folder >= 0 && unlinkat(folder, base_name(q->target), 0) != 0 && errno != ENOENT) {
