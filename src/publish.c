@@ -542,7 +542,10 @@ sweep(struct publish *p)
 	size_t i;
 
 	for (i = 0; i < p->n_folders; i++) {
-		int fd = open_inside(p->dirfd, p->folders[i]);
+		/* The folder the files will be written through, listed through
+		 * a descriptor of its own (readdir moves its offset). */
+		int folder = folder_fd(p, p->folders[i], strlen(p->folders[i]));
+		int fd = folder >= 0 ? openat(folder, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 		DIR *d;
 		struct dirent *de;
 

@@ -492,29 +492,38 @@ def main():
 
     # A folder under DIR swapped for a link to a folder outside it while a
     # run writes (by someone who may write in DIR, against a run with more
-    # rights): nothing lands outside DIR. gdb stops the run as it makes its
-    # first temporary file, after every folder was checked.
-    sb = sandbox("swapped")
-    out, victim = os.path.join(sb, "out"), os.path.join(sb, "victim")
-    os.makedirs(victim)
+    # rights): nothing lands outside DIR. gdb stops the run after every
+    # folder was checked: before the commit opens them (the run then
+    # refuses the link), and as it makes its first temporary file, when
+    # the folder is open (the files go into the folder it was, renamed).
     sample = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html")
-    subprocess.run([unplanet, "-o", out, sample], check=True)
-    for f in glob.glob(os.path.join(out, "authors", "*.atom")):
-        os.remove(f)
-    authors = shlex.quote(os.path.join(out, "authors"))
-    r = subprocess.run(["gdb", "-q", "-nx", "-batch", "-ex", "break open_temp", "-ex", "run",
-                        "-ex", f"shell mv {authors} {authors}.real && ln -s ../victim {authors}",
-                        "-ex", "delete", "-ex", "continue", "-ex", "print $_exitcode",
-                        "--args", unplanet, "-o", out, sample],
-                       capture_output=True, timeout=600,
-                       env=dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0"))
-    said = r.stdout.decode("utf-8", "replace") + r.stderr.decode("utf-8", "replace")
-    check("hardening: authors/ swapped for a link mid-run: the run was stopped there and the link made",
-          "Breakpoint 1," in said and os.path.islink(os.path.join(out, "authors")), said[-2000:])
-    check("hardening: authors/ swapped for a link mid-run: exit 73 naming it",
-          "$1 = 73" in said and "out/authors: cannot write there: a symbolic link" in said, said[-2000:])
-    check("hardening: authors/ swapped for a link mid-run: nothing written where it leads",
-          os.listdir(victim) == [], f"{sorted(os.listdir(victim))[:3]}")
+    for stop, want in (("sweep", 73), ("open_temp", 0)):
+        sb = sandbox(f"swapped-at-{stop}")
+        out, victim = os.path.join(sb, "out"), os.path.join(sb, "victim")
+        os.makedirs(victim)
+        subprocess.run([unplanet, "-o", out, sample], check=True)
+        gone = sorted(os.path.basename(f) for f in glob.glob(os.path.join(out, "authors", "*.atom")))
+        for f in gone:
+            os.remove(os.path.join(out, "authors", f))
+        authors = shlex.quote(os.path.join(out, "authors"))
+        r = subprocess.run(["gdb", "-q", "-nx", "-batch", "-ex", f"break {stop}", "-ex", "run",
+                            "-ex", f"shell mv {authors} {authors}.real && ln -s ../victim {authors}",
+                            "-ex", "delete", "-ex", "continue", "-ex", "print $_exitcode",
+                            "--args", unplanet, "-o", out, sample],
+                           capture_output=True, timeout=600,
+                           env=dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0"))
+        said = r.stdout.decode("utf-8", "replace") + r.stderr.decode("utf-8", "replace")
+        check(f"hardening: authors/ swapped for a link mid-run, at {stop}: the run was stopped there and the link made",
+              "Breakpoint 1," in said and os.path.islink(os.path.join(out, "authors")), said[-2000:])
+        if want == 73:
+            check(f"hardening: authors/ swapped for a link mid-run, at {stop}: exit 73 naming it",
+                  "$1 = 73" in said and "out/authors: cannot write there: a symbolic link" in said, said[-2000:])
+        else:
+            made = sorted(f for f in os.listdir(os.path.join(out, "authors.real")) if f.endswith(".atom"))
+            check(f"hardening: authors/ swapped for a link mid-run, at {stop}: exit 0, the files in the folder "
+                  "opened, renamed", "$1 = 0" in said and made == gone, said[-2000:] + str(made[:3]))
+        check(f"hardening: authors/ swapped for a link mid-run, at {stop}: nothing written where it leads",
+              os.listdir(victim) == [], f"{sorted(os.listdir(victim))[:3]}")
 
     # A 100 MB page on one line: refused at once by default, read with a
     # larger --max-size (normal build only: the sanitizer build is slow).
