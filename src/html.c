@@ -339,6 +339,11 @@ leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar
 	}
 }
 
+/* Void elements of HTML5 that libxml2 2.9's HTML 4 tables do not know
+ * (sorted): it makes whatever follows them their children, so an <embed>
+ * would swallow the rest of a post. */
+static const char *const html5_void[] = { "embed", "keygen", "source", "track", "wbr" };
+
 /* startElement of libxml2's SAX2 tree builder, with the limits: the parser
  * pushed the new element's name just before calling us. */
 static void
@@ -375,6 +380,17 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 		 * browsers do. */
 		if (ctxt->nameNr == 2 && strcmp((const char *)name, "body") == 0)
 			ctxt->depth = INT_MAX / 2;
+		/* An HTML5 void element ends here, as libxml2 ends an HTML 4 one:
+		 * "<li>a<wbr>b" left open would nest what follows inside it, and
+		 * a long list of such items would reach HTML_MAX_DEPTH. The
+		 * parser reads the current name again after this call; written
+		 * "<wbr/>", it ends the element itself. */
+		else if (in_table((const char *)name, html5_void, sizeof html5_void / sizeof *html5_void) &&
+		    !(ctxt->input->cur[0] == '/' && ctxt->input->cur[1] == '>') && ctxt->nameNr > 1) {
+			xmlSAX2EndElement(ctxt, name);
+			ctxt->nameTab[--ctxt->nameNr] = NULL;
+			ctxt->name = ctxt->nameTab[ctxt->nameNr - 1];
+		}
 		/* libxml2's tree builder splits "o:p" (Word's markup) into a
 		 * prefix and a <p>; in HTML it is one unknown name, an inline
 		 * element. */
@@ -814,11 +830,6 @@ unwrap(xmlNodePtr n)
 done:
 	return next;
 }
-
-/* Void elements of HTML5 that libxml2 2.9's HTML 4 tables do not know
- * (sorted): it makes whatever follows them their children, so an <embed>
- * would swallow the rest of a post. */
-static const char *const html5_void[] = { "embed", "keygen", "source", "track", "wbr" };
 
 /* Gives n's children back to its parent, right after n, in order. Links
  * are set by hand, as in unwrap. */

@@ -53,6 +53,9 @@ struct footer {
 	int has_creator;
 	time_t published;
 	long day;              /* the day it prints, as a day header would */
+	struct span text;      /* the link's text */
+	struct span before, open, close;  /* its white space (see scanner) */
+	int zone;              /* whether its date names a zone */
 };
 
 /* The next occurrence of lit at or after `from`, remembered: candidates are
@@ -100,6 +103,12 @@ struct scanner {
 	/* Whether a titled frame whose real title lies ahead fails (see
 	 * find_footer); framing that fails so is tried again without. */
 	int copied_titles;
+	/* The white space the template writes in every footer, learned from
+	 * the last post's (see learn_shape): after the body's "</p>", after
+	 * the footer's "<p>", after "</em>"; and whether its date names a
+	 * zone. Unless shape_known is 0, a footer must have them all. */
+	struct span shape_before, shape_open, shape_close;
+	int shape_zone, shape_known;
 };
 
 static const char *
@@ -162,6 +171,23 @@ find_last(const char *p, const char *end, const char *lit)
 	while ((h = find(p, end, lit, NULL)) != NULL) {
 		hit = h;
 		p = h + 1;
+	}
+	return hit;
+}
+
+/* The last lit in floor[0..p). */
+static const char *
+find_back(const char *floor, const char *p, const char *lit)
+{
+	size_t n = strlen(lit);
+	const char *hit = NULL, *lt;
+
+	while (hit == NULL && (size_t)(p - floor) >= n &&
+	    (lt = memrchr(floor, lit[0], (size_t)(p - floor) - n + 1)) != NULL) {
+		if (memcmp(lt, lit, n) == 0)
+			hit = lt;
+		else
+			p = lt + n - 1;
 	}
 	return hit;
 }
@@ -387,6 +413,21 @@ done:
 	return rc;
 }
 
+static int
+same_span(struct span a, struct span b)
+{
+	return a.n == b.n && memcmp(a.s, b.s, a.n) == 0;
+}
+
+/* Whether a footer's text ends its date at "AM" or "PM": names no zone. */
+static int
+ends_with_meridiem(struct span text)
+{
+	const char *t = text.s + text.n - 2;
+
+	return text.n >= 2 && (strncasecmp(t, "AM", 2) == 0 || strncasecmp(t, "PM", 2) == 0);
+}
+
 /* The footer's link text: "[by CREATOR at ]DATE". */
 static int
 parse_footer_text(const char *s, size_t n, struct footer *ft, size_t *work)
@@ -420,12 +461,13 @@ parse_footer_text(const char *s, size_t n, struct footer *ft, size_t *work)
 static int
 match_footer(struct scanner *sc, const char *body, const char *em, struct footer *ft)
 {
-	const char *end = sc->end, *q = skip_space_back(body, em), *close, *quote;
+	const char *end = sc->end, *q = skip_space_back(body, em), *close, *quote, *p_tag;
 	int rc = -1;
 
 	if (q - body < 3 || memcmp(q - 3, "<p>", 3) != 0)
 		goto done;
-	q = skip_space_back(body, q - 3);
+	p_tag = q - 3;
+	q = skip_space_back(body, p_tag);
 	if (q - body < 4 || memcmp(q - 4, "</p>", 4) != 0)
 		goto done;
 	ft->start = q - 4;
@@ -439,10 +481,22 @@ match_footer(struct scanner *sc, const char *body, const char *em, struct footer
 	close = find_close(&sc->em_close, &sc->em_next, q, end, after_em);
 	if (close == NULL || parse_footer_text(q, (size_t)(close - q), ft, &sc->work) != 0)
 		goto done;
+	ft->text.s = q;
+	ft->text.n = (size_t)(close - q);
 	q = skip_space(close + 9, end);
 	if (!starts(q, end, "</p>"))
 		goto done;
 	ft->end = q + 4;
+	ft->before.s = ft->start + 4;
+	ft->before.n = (size_t)(p_tag - ft->before.s);
+	ft->open.s = p_tag + 3;
+	ft->open.n = (size_t)(em - ft->open.s);
+	ft->close.s = close + 9;
+	ft->close.n = (size_t)(q - ft->close.s);
+	ft->zone = !ends_with_meridiem(ft->text);
+	if (sc->shape_known && (!same_span(ft->before, sc->shape_before) || !same_span(ft->open, sc->shape_open) ||
+	    !same_span(ft->close, sc->shape_close) || ft->zone != sc->shape_zone))
+		goto done;
 	rc = 0;
 done:
 	return rc;
@@ -467,10 +521,27 @@ at_list_end(const char *p, const char *end)
 	return at_end;
 }
 
-static int
-same_span(struct span a, struct span b)
+/* Learns the footer's shape from the last footer of the list, which is the
+ * last post's own: a post's text is above its footer. Every footer
+ * of the page comes from that one line of the template, white space and
+ * all, and every date from one strftime format, while a date line in a
+ * post (a comment's, a changelog's) is written by hand or by a blog:
+ * "<p><em><a href=...>April 28, 2026 10:30 AM</a></em></p>" would
+ * otherwise end the post there. A page whose last footer cannot be found
+ * so learns nothing, and is framed as before. */
+static void
+learn_shape(struct scanner *sc)
 {
-	return a.n == b.n && memcmp(a.s, b.s, a.n) == 0;
+	const char *em = find_back(sc->page, sc->end, FOOTER_START);
+	struct footer ft;
+
+	if (em != NULL && match_footer(sc, sc->page, em, &ft) == 0 && at_list_end(ft.end, sc->end)) {
+		sc->shape_before = ft.before;
+		sc->shape_open = ft.open;
+		sc->shape_close = ft.close;
+		sc->shape_zone = ft.zone;
+		sc->shape_known = 1;
+	}
 }
 
 /* Indexes every footer of the page by its link, once: a titled post no
@@ -1453,6 +1524,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 		    FRAME_LIMIT >> 10);
 		goto done;
 	}
+	learn_shape(sc);
 	sc->copied_titles = 1;
 	if ((rc = frame_all(sc, &first, &fr, err)) == UP_EDATA) {
 		/* A post quoting its own title among copies of other posts' may
