@@ -846,13 +846,21 @@ unknown_key(const struct reading *r, const char *key, const char *section, const
 }
 
 static int
-on_key(void *user, const char *section, const char *key, const char *value)
+on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct reading *r = user;
-	char *why = NULL;
+	char *why = NULL, *key, *k;
 	const char *raw_section = section;
 	int rc;
 
+	/* Keys in any case, as configparser reads Planet's own file. */
+	if ((key = strdup(name)) == NULL) {
+		rc = bad(r, NULL);
+		goto done;
+	}
+	for (k = key; *k != '\0'; k++)
+		if (*k >= 'A' && *k <= 'Z')
+			*k = (char)(*k - 'A' + 'a');
 	section = section_name(r, section);
 	if (!text_is_clean(section, strlen(section)) || !text_is_clean(key, strlen(key)) ||
 	    !text_is_clean(value, strlen(value))) {
@@ -900,14 +908,14 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		    strcmp(key, "only") != 0)
 			first = first_time(r, section, key);
 		if (first != 1)
-			rc = bad(r, first == 0 ? twice(r, key, section) : NULL);
+			rc = bad(r, first == 0 ? twice(r, name, section) : NULL);
 		/* No shell reads the file: "~/feeds" would be a folder named "~"
 		 * in the current one. */
 		else if (value[0] == '~' && is_path(key, value))
 			rc = bad(r, fail("%s = %s: '~' is not expanded in a configuration file; give the whole path",
 			    key, value));
 		else if ((set = settings_set(r->s, key, value, &why)) == -1)
-			rc = bad(r, unknown_key(r, key, section, "source, output, base-url, topic, exclude, only, "
+			rc = bad(r, unknown_key(r, name, section, "source, output, base-url, topic, exclude, only, "
 			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, quiet, verbose"));
 		else if (set == 0 && strcmp(key, "stylesheet") == 0)
 			rc = note_stylesheet(r) == 0 ? 1 : bad(r, NULL);
@@ -929,7 +937,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		else if (strcmp(key, "slug") == 0)
 			rc = set_slug(r, section, &t->slug, &t->slug_at, value);
 		else
-			rc = bad(r, unknown_key(r, key, section, "match, exclude, title, description, slug"));
+			rc = bad(r, unknown_key(r, name, section, "match, exclude, title, description, slug"));
 	} else if (strncmp(section, "source ", 7) == 0 && section[7] != '\0') {
 		struct source_rule *rule = source_rule(r, raw_section, section + 7);
 
@@ -949,13 +957,14 @@ on_key(void *user, const char *section, const char *key, const char *value)
 		else if (strcmp(key, "description") == 0)
 			rc = set_field(r, section, key, &rule->description, value);
 		else
-			rc = bad(r, unknown_key(r, key, section, "link, name, slug, description"));
+			rc = bad(r, unknown_key(r, name, section, "link, name, slug, description"));
 	} else {
 		/* At its header, as for a section with no keys. */
 		rc = bad_at(r, section_line(r, raw_section),
 		    fail("unknown section [%s]: use [unplanet], [topic NAME] or [source NAME]", section, NULL));
 	}
 done:
+	free(key);
 	return rc;
 }
 

@@ -335,6 +335,17 @@ slug = django-and-caktus
     check("--only: a source let in again gets feeds with what changed while it was left out",
           rc1 == rc2 == rc3 == 0 and title in page and got == [1, 1, 1], f"{got} {err1} {err2} {err3}")
 
+    # Keys in any case, as Python's configparser reads Planet's own file;
+    # section names as written.
+    cased = os.path.join(work, "cased.ini")
+    with open(cased, "w", encoding="utf-8") as f:
+        f.write("[unplanet]\nKEEP = 3\nOutput = %s\nSource: %s\n[topic Django]\nMatch = django\n" %
+                (os.path.join(work, "cased"), SAMPLE))
+    rc, err = run(unplanet, "-c", cased)
+    django = os.path.join(work, "cased", "topics", "django.atom")
+    kept = open(django, encoding="utf-8").read().count("<entry>") if os.path.exists(django) else None
+    check("config: keys in any case (KEEP, Output, Source, Match)", rc == 0 and kept == 3, f"exit {rc}: {kept} {err}")
+
     # Every error names the file and the line, exits 78, and comes before
     # anything is fetched or written.
     bad = [
