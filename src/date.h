@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <time.h>
 
+/* The last time the formats below hold: 9999-12-31T23:59:59Z. */
+#define DATE_LAST ((time_t)253402300799)
+
 /* Room for any formatted date below, including the NUL. */
 #define DATE_MAX 40
 

@@ -374,8 +374,11 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, const struc
 			/* An edit always moves updated forward, as readers look
 			 * for a later time: by a second when the clock has not
 			 * passed the last one (an edit within the same second, a
-			 * clock set back or, before, far ahead). */
-			out[m].updated = !edit ? record->updated : now > record->updated ? now : record->updated + 1;
+			 * clock set back or, before, far ahead), but not past the
+			 * last second of 9999, which RFC 3339 and the archive cannot
+			 * hold (a post dated then, edited again and again). */
+			out[m].updated = !edit ? record->updated : now > record->updated ? now :
+			    record->updated < DATE_LAST ? record->updated + 1 : DATE_LAST;
 		} else {
 			out[m].published = out[m].updated = page->e->published;
 		}

@@ -38,8 +38,10 @@ pattern_compile(const char *text, char **why)
 	p = calloc(1, sizeof *p);
 	if (p == NULL || (p->text = strdup(text)) == NULL)
 		goto done;   /* *why stays NULL: memory ran out */
+	/* No \C: it may stop inside a character, and subjects are matched
+	 * with PCRE2_NO_UTF_CHECK. */
 	p->code = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
-	    PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &code, &offset, NULL);
+	    PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C, &code, &offset, NULL);
 	if (p->code == NULL) {
 		PCRE2_UCHAR message[256];
 		size_t n;

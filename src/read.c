@@ -1729,7 +1729,13 @@ decode_page(const char *data, size_t len, const char *name, const char *charset,
 
 			if (label[0] == '\0')
 				continue;
-			if ((known = iconv_name(label)) == NULL)
+			/* UTF-16 with no BOM: as the Encoding Standard reads an HTTP
+			 * label, while <meta> saying so is read as UTF-8 (below). */
+			if (i == 0 && (strcasecmp(label, "utf-16") == 0 || strcasecmp(label, "utf-16le") == 0))
+				known = "UTF-16LE";
+			else if (i == 0 && strcasecmp(label, "utf-16be") == 0)
+				known = "UTF-16BE";
+			else if ((known = iconv_name(label)) == NULL)
 				break;   /* UTF-8 */
 			if (known[0] == '\0')
 				continue;

@@ -194,6 +194,27 @@ done:
 	return rc;
 }
 
+/* Writes out what the decoder holds back: Windows-1258 and -1255 keep a
+ * letter until they see whether a combining mark follows. Returns 0 or -1
+ * when memory runs out. */
+static int
+flush_decoder(iconv_t cd, struct buf *out)
+{
+	char *o;
+	size_t oleft;
+	int rc = -1;
+
+	if (buf_reserve(out, 64) == 0) {
+		o = out->data + out->len;
+		oleft = out->cap - out->len - 1;
+		if (iconv(cd, NULL, NULL, &o, &oleft) != (size_t)-1) {
+			out->len = (size_t)(o - out->data);
+			rc = 0;
+		}
+	}
+	return rc;
+}
+
 int
 text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 {
@@ -222,10 +243,11 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 			if (errno == E2BIG)
 				continue;
 			/* EILSEQ or a sequence cut short at the end: one U+FFFD for
-			 * a code unit, as browsers do, so UTF-16 stays aligned. */
+			 * a code unit, as browsers do, so UTF-16 stays aligned;
+			 * after the letter the decoder held back, if any. */
 			in += unit <= inleft ? unit : inleft;
 			inleft -= unit <= inleft ? unit : inleft;
-			if (text_put_utf8(out, 0xFFFD) != 0) {
+			if (flush_decoder(cd, out) != 0 || text_put_utf8(out, 0xFFFD) != 0) {
 				rc = -1;
 				break;
 			}
@@ -233,6 +255,8 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 		}
 		out->len = (size_t)(o - out->data);
 	}
+	if (rc == 0 && flush_decoder(cd, out) != 0)
+		rc = -1;
 	if (out->data != NULL)
 		out->data[out->len] = '\0';
 done:

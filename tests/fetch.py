@@ -94,6 +94,9 @@ class Handler(BaseHTTPRequestHandler):
         elif p == "/latin1-by-http":
             # The HTTP label names the encoding; the page's <meta> (utf-8) is wrong.
             self.send_page(PAGE.decode("utf-8").encode("latin-1", "replace"), ctype="text/html; charset=iso-8859-1")
+        elif p == "/utf16-by-http":
+            # UTF-16 with no byte-order mark, which only the HTTP label says.
+            self.send_page(PAGE.decode("utf-8").encode("utf-16-be"), ctype="text/html; charset=UTF-16BE")
         elif p == "/bom-over-meta":
             # A UTF-8 byte-order mark wins over both <meta> and the HTTP label.
             self.send_page(b"\xef\xbb\xbf" + PAGE.replace(b"charset=utf-8", b"charset=iso-8859-1"),
@@ -418,6 +421,7 @@ def main():
 
         for label, path in (("the HTTP charset label wins over <meta charset>", "/latin1-by-http"),
                             ("a UTF-8 byte-order mark wins over the HTTP label and <meta>", "/bom-over-meta"),
+                            ("UTF-16 with no byte-order mark, as the HTTP label says", "/utf16-by-http"),
                             ("XHTML whose encoding only its XML declaration says", "/xhtml-latin1")):
             d = os.path.join(work, path[1:])
             rc, out, _ = run("-o", d, base + path)

@@ -643,6 +643,32 @@ def main():
           got == sorted(dated.values()), f"{got}")
     r = subprocess.run([unplanet, "-o", os.path.join(work, "zones"), path], capture_output=True, timeout=120)
     check("hostile: a post dated year 1 or 1969 still makes a full run", r.returncode == 0, r.stderr.decode()[:200])
+    # An edit moves a post's updated time on by a second at least (when
+    # the clock has not passed it), but not past 9999, which neither RFC
+    # 3339 nor the archive holds: edited again there, the archive still reads.
+    last = [Post(1, BOB, b"")]
+    last[0].date = "December 31, 9999 11:59 PM UTC"
+    y9999, y9999_page = os.path.join(work, "y9999"), os.path.join(work, "y9999.html")
+
+    def edited(version):
+        last[0].body = b"<p>START1X version %d END1X</p>" % version
+        with open(y9999_page, "wb") as f:
+            f.write(page(last))
+        return subprocess.run([unplanet, "-o", y9999, y9999_page], capture_output=True, timeout=120)
+    runs = [edited(1)]
+    archive = os.path.join(y9999, ".unplanet", "archive", "bob.xml")
+    if os.path.exists(archive):
+        with open(archive, encoding="utf-8") as f:
+            text = f.read()
+        with open(archive, "w", encoding="utf-8") as f:
+            f.write(re.sub(r"<updated( [^>]*)?>[^<]*</updated>",
+                           '<updated rfc822="Fri, 31 Dec 9999 23:59:59 GMT">9999-12-31T23:59:59Z</updated>', text))
+    runs += [edited(2), edited(3)]
+    feed = open(os.path.join(y9999, "authors", "bob.atom"), encoding="utf-8").read() if runs[-1].returncode == 0 else ""
+    check("hostile: a post of 9999 edited at its last second keeps updated there, and its archive reads back",
+          [r.returncode for r in runs] == [0, 0, 0] and "version 3" in feed and
+          re.findall(r"<updated>([^<]*)</updated>", feed)[-1] == "9999-12-31T23:59:59Z",
+          f"{[(r.returncode, r.stderr.decode()[:200]) for r in runs]}")
     plain = {"April 28, 2026 10:00 AM": "2026-04-28T10:00:00Z", "April 28, 2026 12:59 AM": "2026-04-28T00:59:00Z",
              "April 27, 2026 12:00 PM": "2026-04-27T12:00:00Z"}
     zoneless = [Post(i + 1, BOB, b"<p>START x END</p>") for i in range(len(plain))]

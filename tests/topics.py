@@ -691,6 +691,10 @@ slug = django-and-caktus
     check("invalid --exclude pattern: exit 64, naming the setting", rc == 64 and "exclude: invalid pattern" in err, err)
     rc, err = run(unplanet, "--only", "(", SAMPLE)
     check("invalid --only pattern: exit 64, naming the setting", rc == 64 and "only: invalid pattern '('" in err, err)
+    # \C matches one byte, which may stop inside a character of the UTF-8
+    # text patterns see: refused, as PCRE2 lets an application do.
+    rc, err = run(unplanet, "--exclude", "caf\\C", SAMPLE)
+    check("a pattern with \\C (one byte, inside a character) is refused: exit 64", rc == 64 and "\\C is disabled" in err, err)
 
     # The sample configuration is valid and documents every [unplanet] key.
     sample = os.path.join(HERE, "..", "samples", "unplanet.ini")

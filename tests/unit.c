@@ -222,6 +222,14 @@ test_text(void)
 	buf_free(&b);
 	check_int("unknown charset", text_to_utf8("x", 1, "NO-SUCH-CHARSET", &b), -2);
 	buf_free(&b);
+	/* Windows-1258 holds a letter back for a combining mark: the last one
+	 * still comes out, and one before a bad byte comes before its U+FFFD. */
+	text_to_utf8("Vi\xea\xf2t A", 7, "WINDOWS-1258", &b);
+	check_str("windows-1258: combined, and the last letter kept", b.data, "Vi\xe1\xbb\x87t A");
+	buf_free(&b);
+	text_to_utf8("xA\x81" "Bz", 5, "WINDOWS-1258", &b);
+	check_str("windows-1258: a held letter before the U+FFFD of a bad byte", b.data, "xA\xef\xbf\xbd" "Bz");
+	buf_free(&b);
 }
 
 /* text_is_blank's table against PCRE2's Unicode tables, every code point. */
