@@ -1502,7 +1502,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 	const struct frame *source = NULL;
 	const char *skipped;
 	size_t i, cap = 0;
-	int rc;
+	int rc, attempt, last;
 
 	if (first_frame(sc, start, &first, &skipped) == NULL) {
 		const char *kind = feed_kind(sc->page, sc->end);
@@ -1524,21 +1524,30 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 		    FRAME_LIMIT >> 10);
 		goto done;
 	}
+	/* Framed under the strictest rules first, then without each rule that
+	 * may leave no reading, from scratch (what failed, and why, depends on
+	 * the rules): a post quoting its own title among copies of other
+	 * posts' (copied_titles), and a page whose footers are not all
+	 * written alike (a minifier that keeps the white space of a <pre> left
+	 * open across posts, say), which is then read as before shapes. */
 	learn_shape(sc);
-	sc->copied_titles = 1;
-	if ((rc = frame_all(sc, &first, &fr, err)) == UP_EDATA) {
-		/* A post quoting its own title among copies of other posts' may
-		 * leave no reading under that rule: framed again without it,
-		 * from scratch (what failed, and why, depends on the rule). */
+	last = sc->shape_known ? 3 : 1;
+	for (attempt = 0;; attempt++) {
+		sc->copied_titles = attempt % 2 == 0;
+		if (attempt == 2) {
+			sc->shape_known = 0;
+			xmlHashFree(sc->links, NULL);   /* it indexed footers by shape */
+			sc->links = NULL;
+		}
+		if ((rc = frame_all(sc, &first, &fr, err)) != UP_EDATA || attempt == last)
+			break;
 		xmlHashFree(sc->dead, NULL);
 		xmlHashFree(sc->misses, xmlHashDefaultDeallocator);
 		sc->dead = sc->misses = NULL;
 		sc->work = 0;
-		sc->copied_titles = 0;
 		fr.n = 0;
 		free(*err);
 		*err = NULL;
-		rc = frame_all(sc, &first, &fr, err);
 	}
 	if (rc != UP_OK)
 		goto done;

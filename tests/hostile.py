@@ -475,6 +475,23 @@ def main():
         rc, err, got, broken = whole(stamped, name)
         check(f"hostile: date lines a blog wrote in a post ({name}) split no post", rc == 0 and not broken and len(got) == 3,
               f"exit {rc}: {len(got)} entries, broken {[p.n for p in broken]} {err[:200]}")
+    # A page whose footers are not all written alike (the last one
+    # minified, or the first) is read as before footers had a shape.
+    for which in ("last", "first"):
+        odd = [Post(1, ALICE, b"<p>START one END</p>", hour=11), Post(2, CAROL, b"<p>START two END</p>", hour=10),
+               Post(3, BOB, b"<p>START three END</p>", hour=9)]
+        data = page(odd)
+        target = odd[2] if which == "last" else odd[0]
+        footer = f'</p>\n<p>\n<em><a href="{esc(target.link)}">{target.date}</a></em>\n</p>'.encode()
+        assert data.count(footer) == 1
+        path = os.path.join(work, f"odd-{which}-footer.html")
+        with open(path, "wb") as f:
+            f.write(data.replace(footer, footer.replace(b"\n", b"")))
+        rc, out, err = dump(unplanet, path)
+        got = {e.findtext("link"): visible_text(e.findtext("content") or "") for e in ET.fromstring(out).iter("entry")} \
+            if rc == 0 else {}
+        check(f"hostile: a page whose {which} footer alone is written without line breaks: every post whole",
+              got == {p.link: f"START{p.n}X {['one', 'two', 'three'][p.n - 1]} END{p.n}X" for p in odd}, f"exit {rc}: {got} {err[:200]}")
     # HTML5 void elements libxml2 2.9 does not know end where they start:
     # a long list of unclosed items holding <wbr> is not cut at the depth
     # limit, which counts real nesting only.
