@@ -53,7 +53,6 @@ struct footer {
 	int has_creator;
 	time_t published;
 	long day;              /* the day it prints, as a day header would */
-	struct span text;      /* the link's text */
 	struct span before, open, close;  /* its white space (see scanner) */
 	int zone;              /* whether its date names a zone */
 };
@@ -481,8 +480,7 @@ match_footer(struct scanner *sc, const char *body, const char *em, struct footer
 	close = find_close(&sc->em_close, &sc->em_next, q, end, after_em);
 	if (close == NULL || parse_footer_text(q, (size_t)(close - q), ft, &sc->work) != 0)
 		goto done;
-	ft->text.s = q;
-	ft->text.n = (size_t)(close - q);
+	ft->zone = !ends_with_meridiem((struct span){ q, (size_t)(close - q) });
 	q = skip_space(close + 9, end);
 	if (!starts(q, end, "</p>"))
 		goto done;
@@ -493,7 +491,6 @@ match_footer(struct scanner *sc, const char *body, const char *em, struct footer
 	ft->open.n = (size_t)(em - ft->open.s);
 	ft->close.s = close + 9;
 	ft->close.n = (size_t)(q - ft->close.s);
-	ft->zone = !ends_with_meridiem(ft->text);
 	if (sc->shape_known && (!same_span(ft->before, sc->shape_before) || !same_span(ft->open, sc->shape_open) ||
 	    !same_span(ft->close, sc->shape_close) || ft->zone != sc->shape_zone))
 		goto done;

@@ -650,16 +650,24 @@ def main():
              "April 28, 2026 05:00 AM Mitteleurop\u00e4ische Zeit": "2026-04-28T05:00:00Z",
              "December 31, 1969 11:00 PM UTC": "1969-12-31T23:00:00Z", "December 31, 999 11:00 PM UTC": "0999-12-31T23:00:00Z",
              "January 01, 0001 12:00 AM UTC": "0001-01-01T00:00:00Z"}
-    zoned = [Post(i + 1, BOB, b"<p>START x END</p>") for i in range(len(dated))]
-    for p, date in zip(zoned, dated):
-        p.date = date
-    rc, out, err, path = dump_posts(unplanet, work, "zones", zoned)
-    got = sorted(e.findtext("published") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
-    check("hostile: footer times are UTC whatever zone name follows (Windows names too), or none; years before 1970 "
+    def published(name, dates):
+        """Dumps a page of one post per footer date: the times read, sorted (or the error), and the page."""
+        posts = [Post(i + 1, BOB, b"<p>START x END</p>") for i in range(len(dates))]
+        for p, date in zip(posts, dates):
+            p.date = date
+        rc, out, err, path = dump_posts(unplanet, work, name, posts)
+        return (sorted(e.findtext("published") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]), path
+    got, path = published("zones", dated)
+    check("hostile: footer times are UTC whatever zone name follows (Windows names too); years before 1970 "
           "are read, padded or not (Python's %Y on glibc prints 'December 31, 999')",
           got == sorted(dated.values()), f"{got}")
     r = subprocess.run([unplanet, "-o", os.path.join(work, "zones"), path], capture_output=True, timeout=120)
     check("hostile: a post dated year 1 or 1969 still makes a full run", r.returncode == 0, r.stderr.decode()[:200])
+    plain = {"April 28, 2026 10:00 AM": "2026-04-28T10:00:00Z", "April 28, 2026 12:59 AM": "2026-04-28T00:59:00Z",
+             "April 27, 2026 12:00 PM": "2026-04-27T12:00:00Z"}
+    got, _ = published("zoneless", plain)
+    check("hostile: footer times with no zone name (Planet's default format) are UTC", got == sorted(plain.values()),
+          f"{got}")
     # An edit moves a post's updated time on by a second at least (when
     # the clock has not passed it), but not past 9999, which neither RFC
     # 3339 nor the archive holds: edited again there, the archive still reads.
@@ -686,15 +694,6 @@ def main():
           [r.returncode for r in runs] == [0, 0, 0] and "version 3" in feed and
           re.findall(r"<updated>([^<]*)</updated>", feed)[-1] == "9999-12-31T23:59:59Z",
           f"{[(r.returncode, r.stderr.decode()[:200]) for r in runs]}")
-    plain = {"April 28, 2026 10:00 AM": "2026-04-28T10:00:00Z", "April 28, 2026 12:59 AM": "2026-04-28T00:59:00Z",
-             "April 27, 2026 12:00 PM": "2026-04-27T12:00:00Z"}
-    zoneless = [Post(i + 1, BOB, b"<p>START x END</p>") for i in range(len(plain))]
-    for p, date in zip(zoneless, plain):
-        p.date = date
-    rc, out, err, path = dump_posts(unplanet, work, "zoneless", zoneless)
-    got = sorted(e.findtext("published") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
-    check("hostile: footer times with no zone name (Planet's default format) are UTC", got == sorted(plain.values()),
-          f"{got}")
     # Permalinks that are no web links (mailto:, javascript:, empty), of a
     # source with a site and of one without: every RSS item and Atom entry
     # still has a link readers can open (its source's site, else its
