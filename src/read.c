@@ -162,21 +162,10 @@ find(const char *p, const char *end, const char *lit, size_t *work)
 	return hit;
 }
 
+/* The last lit in floor[0..p), searched from p back: the page's own markup
+ * that this looks for is at its end. */
 static const char *
-find_last(const char *p, const char *end, const char *lit)
-{
-	const char *hit = NULL, *h;
-
-	while ((h = find(p, end, lit, NULL)) != NULL) {
-		hit = h;
-		p = h + 1;
-	}
-	return hit;
-}
-
-/* The last lit in floor[0..p). */
-static const char *
-find_back(const char *floor, const char *p, const char *lit)
+find_last(const char *floor, const char *p, const char *lit)
 {
 	size_t n = strlen(lit);
 	const char *hit = NULL, *lt;
@@ -529,7 +518,7 @@ at_list_end(const char *p, const char *end)
 static void
 learn_shape(struct scanner *sc)
 {
-	const char *em = find_back(sc->page, sc->end, FOOTER_START);
+	const char *em = find_last(sc->page, sc->end, FOOTER_START);
 	struct footer ft;
 
 	if (em != NULL && match_footer(sc, sc->page, em, &ft) == 0 && at_list_end(ft.end, sc->end)) {
