@@ -224,6 +224,27 @@ f.addEventListener("load", function () {
 """
 
 
+def check_opml(site, base):
+    """Each outline of feeds.opml names the feed's own pages, as the Atom
+    file does: xmlUrl its served address, htmlUrl its rel=alternate link
+    (a source's site, or a topic's card in index.html)."""
+    bad, count = [], 0
+    for o in ET.parse(os.path.join(site, "feeds.opml")).getroot().iter("outline"):
+        if not o.get("xmlUrl"):
+            continue
+        count += 1
+        path = o.get("xmlUrl")[len(base):] if o.get("xmlUrl").startswith(base) else None
+        if path is None or not os.path.exists(os.path.join(site, path)):
+            bad.append(f"{o.get('text')}: xmlUrl {o.get('xmlUrl')}")
+            continue
+        alt = [link.get("href") for link in ET.parse(os.path.join(site, path)).getroot().findall(A + "link")
+               if link.get("rel") == "alternate"]
+        if o.get("htmlUrl") is None or alt != [o.get("htmlUrl")]:
+            bad.append(f"{path}: htmlUrl {o.get('htmlUrl')} but the feed's alternate is {alt}")
+    check("opml: every feed's htmlUrl is its Atom file's alternate link, topics' too", count > 19 and not bad,
+          f"{count} outlines; {bad[:3]}")
+
+
 def acl_entries(blob):
     """(tag, perm, id) of each entry of a POSIX ACL extended attribute."""
     return [struct.unpack_from("<HHI", blob, at) for at in range(4, len(blob), 8)]
@@ -267,6 +288,7 @@ def main():
     check("hosting: unplanet writes the site", r.returncode == 0, r.stderr.decode())
     for f in sorted(glob.glob(os.path.join(site, "*", "*.json"))):
         check_json_feed(f, site)
+    check_opml(site, base)
     check_index(unplanet, work)
     check_default_acl(unplanet, work)
 

@@ -53,12 +53,19 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- htmlUrl is the feed's web page, as its own files name it: the
+       source's site, else (a topic) its card in index.html. -->
   <xsl:template match="feed">
     <outline type="rss" text="{title}" title="{title}" description="{description}"
              xmlUrl="{url}.atom">
-      <xsl:if test="string(link) != ''">
-        <xsl:attribute name="htmlUrl"><xsl:value-of select="link"/></xsl:attribute>
-      </xsl:if>
+      <xsl:attribute name="htmlUrl">
+        <xsl:choose>
+          <xsl:when test="string(link) != ''"><xsl:value-of select="link"/></xsl:when>
+          <xsl:otherwise>
+            <xsl:value-of select="concat(/directory/base-url, 'index.html#', @kind, '-', @slug)"/>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:attribute>
     </outline>
   </xsl:template>
 </xsl:stylesheet>
