@@ -374,8 +374,9 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 		struct topic *t;
 		char *name, *what;
 
-		/* "Django = django" reads as "Django=django", as in the file. */
-		if (eq == NULL || eq == value || *pattern == '\0') {
+		/* "Django = django" reads as "Django=django", as in the file.
+		 * "Django=" is an empty pattern, refused as any is. */
+		if (eq == NULL || eq == value) {
 			*why = fail("topic needs NAME=PATTERN: '%s'", value, NULL);
 			goto done;
 		}

@@ -1,5 +1,6 @@
 /* fetch.c - read the page from a URL (libcurl), a file or stdin (see
  * fetch.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -153,6 +154,22 @@ read_fd(int fd, const char *name, size_t max, struct buf *out, char **err)
 	return rc;
 }
 
+/* Whether a file name that is not there starts with what looks like a
+ * host name: "planetpython.org", "www.planetpython.org/" (a dot, ending
+ * in two letters or more), and names no HTML file. */
+static int
+looks_like_host(const char *source)
+{
+	size_t n = strcspn(source, "/"), i = n;
+
+	if (strspn(source, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") < n ||
+	    source[0] == '.' || strstr(source, ".htm") != NULL)
+		return 0;
+	while (i > 0 && isalpha((unsigned char)source[i - 1]))
+		i--;
+	return n - i >= 2 && i > 1 && source[i - 1] == '.';
+}
+
 static int
 fetch_file(const char *source, const struct fetch_options *opt, struct fetched *f, char **err)
 {
@@ -165,12 +182,11 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 		fd = STDIN_FILENO;
 	} else {
 		fd = open(source, O_RDONLY | O_CLOEXEC);
-		/* "planetpython.org" is more likely a host than a file name. */
-		if (fd < 0 && errno == ENOENT && strchr(source, '/') == NULL && strchr(source, '.') != NULL &&
-		    strspn(source, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
-		    strlen(source) && strstr(source, ".htm") == NULL) {
+		/* "planetpython.org" or "www.planetpython.org/" is more likely
+		 * a URL without its scheme than a file name. */
+		if (fd < 0 && errno == ENOENT && looks_like_host(source)) {
 			rc = err_set(err, UP_ENOINPUT, "%s: no such file (for the web page, give its URL: "
-			    "https://%s/)", name, source);
+			    "https://%s%s)", name, source, strchr(source, '/') == NULL ? "/" : "");
 			goto done;
 		}
 		/* "http:/x", "https:x.org": a URL mistyped, not a file. */

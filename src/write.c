@@ -144,6 +144,68 @@ messages_reset(struct writer *w)
 		w->messages.data[0] = '\0';
 }
 
+/* Whether a line libxslt wrote says where, not what: "runtime error:
+ * file x.xsl line 3 element document", or only "error". */
+static int
+is_where(const char *line, size_t n)
+{
+	static const char *const kinds[] = { "runtime error", "compilation error", "compilation warning",
+	    "error", "warning" };
+	size_t i, k;
+
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		k = strlen(kinds[i]);
+		if (n >= k && memcmp(line, kinds[i], k) == 0 &&
+		    (n == k || (n > k + 7 && memcmp(line + k, ": file ", 7) == 0)))
+			return 1;
+	}
+	return 0;
+}
+
+/* libxslt says where on a line of its own before each thing it says, the
+ * same where again for each: "WHERE: WHAT; WHAT", each where said once.
+ * Returns 0, or -1 when memory runs out. */
+static int
+join_messages(struct buf *said)
+{
+	struct buf out = { 0 };
+	const char *p = said->data, *end = said->data + said->len, *eol, *where = NULL, *sep = "";
+	size_t n, where_len = 0;
+	int rc = -1;
+
+	for (; p < end; p = eol + (eol < end)) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			eol = end;
+		for (n = (size_t)(eol - p); n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\r'); n--)
+			;
+		if (n == 0)
+			continue;
+		if (is_where(p, n)) {
+			if (where != NULL && n == where_len && memcmp(p, where, n) == 0)
+				continue;
+			where = p;
+			where_len = n;
+			if (buf_adds(&out, out.len > 0 ? "; " : "") != 0 || buf_add(&out, p, n) != 0)
+				goto done;
+			sep = ": ";
+		} else {
+			if (buf_adds(&out, out.len > 0 ? sep : "") != 0 || buf_add(&out, p, n) != 0)
+				goto done;
+			sep = "; ";
+		}
+	}
+	if (buf_reserve(&out, 0) != 0)
+		goto done;
+	buf_free(said);
+	*said = out;
+	out.data = NULL;
+	rc = 0;
+done:
+	buf_free(&out);
+	return rc;
+}
+
 /* The collected messages, one line, for appending to an error or a
  * warning. */
 static const char *
@@ -151,6 +213,8 @@ messages(struct writer *w)
 {
 	const char *said = "no reason given";
 
+	/* Failing that (no memory), the lines as they are, run together. */
+	(void)join_messages(&w->messages);
 	if (w->messages.data != NULL) {
 		err_one_line(w->messages.data);
 		while (w->messages.len > 0 && w->messages.data[w->messages.len - 1] == ' ')

@@ -285,7 +285,18 @@ XSL
 rm -rf "$T/typo"
 expect_exit "stylesheet with a misspelt instruction: exit 0" 0 "$UNPLANET" -o "$T/typo" -s "$T/typo.xsl" "$SAMPLE"
 expect_grep "...with a warning naming the file, line and instruction" "$T/err" \
-	"^unplanet: warning: $T/typo.xsl: compilation error: file .*typo.xsl line 3 element vlaue-of .*unknown xsl:vlaue-of\$"
+	"^unplanet: warning: $T/typo.xsl: compilation error: file .*typo.xsl line 3 element vlaue-of: .*unknown xsl:vlaue-of\$"
+# libxslt says where before each thing it says, on a line of its own: one
+# line, each where said once, then what.
+cat >"$T/writes.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:exsl="http://exslt.org/common" extension-element-prefixes="exsl">
+  <xsl:template match="/"><exsl:document href="written.txt" method="text">x</exsl:document></xsl:template>
+</xsl:stylesheet>
+XSL
+expect_exit "stylesheet writing a file: exit 70" 70 "$UNPLANET" -o "$T/typo" -s "$T/writes.xsl" "$SAMPLE"
+expect_grep "...with libxslt's reasons on one line, where it stopped said once" "$T/err" \
+	"^unplanet: $T/writes.xsl: stylesheet failed on authors/[a-z-]+\\.writes: runtime error: file .*writes.xsl line 3 element document: File write for [^;]*written.txt refused; xsltDocumentElem: write rights for [^;]*written.txt denied\$"
 printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:import href="typo.xsl"/></xsl:stylesheet>\n' >"$T/imports-typo.xsl"
 expect_exit "stylesheet importing one with a misspelt instruction: exit 0" 0 \
@@ -337,9 +348,13 @@ printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Tran
 </xsl:stylesheet>\n' >"$T/malformed.xsl"
 expect_exit "malformed stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/malformed.xsl" "$SAMPLE"
 expect_grep "...saying FILE:LINE: what, with no source line and caret" "$T/err" \
-	"^unplanet: $T/malformed.xsl: not an XML stylesheet: $T/malformed.xsl:2: Opening and ending tag mismatch: p line 2 and xsl:template $T/malformed.xsl:3: [^^]*\$"
+	"^unplanet: $T/malformed.xsl: not an XML stylesheet: $T/malformed.xsl:2: Opening and ending tag mismatch: p line 2 and xsl:template; $T/malformed.xsl:3: [^^]*\$"
 expect_exit "a host name given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" planetpython.org
 expect_grep "...suggesting its URL" "$T/err" "planetpython.org: no such file \(for the web page, give its URL: https://planetpython.org/\)"
+expect_exit "a host name and path given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" www.planetpython.org/
+expect_grep "...suggesting its URL" "$T/err" "www.planetpython.org/: no such file \(for the web page, give its URL: https://www.planetpython.org/\)"
+expect_exit "a missing file in a folder: exit 66" 66 "$UNPLANET" -o "$T/host" samples.d/gone.html
+expect_grep "...saying no more than that" "$T/err" "samples.d/gone.html: cannot open: No such file or directory\$"
 expect_exit "a URL missing a slash, taken for a file: exit 66" 66 "$UNPLANET" -o "$T/host" http:/planetpython.org/
 expect_grep "...saying what a URL starts with" "$T/err" "http:/planetpython.org/: no such file \(a URL starts with http:// or https://\)"
 expect_exit "an empty page: exit 65" 65 sh -c '"$1" -o "$2" - </dev/null' sh "$UNPLANET" "$T/empty"

@@ -687,6 +687,9 @@ slug = django-and-caktus
           rc == 64 and "topic Broken: invalid pattern '('" in err, err)
     rc, err = run(unplanet, "--topic", "no-equals-sign", SAMPLE)
     check("--topic without NAME=: exit 64", rc == 64 and "NAME=PATTERN" in err, err)
+    rc, err = run(unplanet, "--topic", "Django=", SAMPLE)
+    check("--topic with an empty pattern: exit 64, refused as every empty pattern is",
+          rc == 64 and "topic Django: empty pattern (it would match everything" in err, err)
     rc, err = run(unplanet, "--exclude", "[z-a]", SAMPLE)
     check("invalid --exclude pattern: exit 64, naming the setting", rc == 64 and "exclude: invalid pattern" in err, err)
     rc, err = run(unplanet, "--only", "(", SAMPLE)
