@@ -564,8 +564,9 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL && effective != NULL && strncasecmp(effective, "http:", 5) == 0)
 			rc = err_set(err, UP_EUNAVAIL, "%s: an https page is not followed to http", shown);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL)
-			rc = err_set(err, UP_EUNAVAIL, "%s: redirected to a URL that is not http or https%s%s", shown,
-			    errbuf[0] ? ": " : "", errbuf);
+			/* shown names the target: curl's "Protocol "ftp" not
+			 * supported" would say it again. */
+			rc = err_set(err, UP_EUNAVAIL, "%s: redirected to a URL that is not http or https", shown);
 		else if (res == CURLE_OUT_OF_MEMORY && errbuf[0] == '\0')
 			/* What curl also says of a header past its size limit. */
 			rc = err_set(err, UP_EUNAVAIL, "%s: the response's headers are too large (or memory ran out)",
