@@ -644,6 +644,14 @@ expect_exit "...unless .unplanet/ is made, to let unplanet take it over" 0 "$UNP
 rm -rf "$W/index.html" "$W/.unplanet" "$W/authors" "$W/feeds.opml" "$W/authors.opml"
 expect_exit "a folder holding only other files: the run writes beside them" 0 "$UNPLANET" -o "$W" "$SAMPLE"
 [ "$(cat "$W/other.txt")" = keep ] && ok "...and leaves them" || not_ok "...and leaves them"
+# A copy of unplanet's files without .unplanet/ (restored from a backup
+# that left hidden folders out): none would change, so none is refused.
+W3=$T/website3
+rm -rf "$W3" && cp -R "$W" "$W3" && rm -rf "$W3/.unplanet"
+snapshot "$W3" | grep -v -e "\.unplanet" -e "^ d " >"$T/before"
+expect_exit "a folder holding the very files a run would write, without .unplanet/: exit 0" 0 "$UNPLANET" -o "$W3" "$SAMPLE"
+snapshot "$W3" | grep -v -e "\.unplanet" -e "^ d " >"$T/after"
+expect_same "...and leaves each of them as it was" "$T/before" "$T/after"
 # An OPML list there that this run has nothing for is not its to remove.
 W2=$T/website2
 rm -rf "$W2" && mkdir -p "$W2" && echo '<opml version="2.0"/>' >"$W2/topics.opml"
