@@ -54,7 +54,8 @@
   </xsl:template>
 
   <!-- htmlUrl is the feed's web page, as its own files name it: the
-       source's site, else (a topic) its card in index.html. -->
+       source's site, else (a topic) its card in index.html, which
+       index.xsl gives the id KIND-SLUG. -->
   <xsl:template match="feed">
     <outline type="rss" text="{title}" title="{title}" description="{description}"
              xmlUrl="{url}.atom">
