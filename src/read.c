@@ -1687,8 +1687,8 @@ done:
 
 /* Makes data valid UTF-8 fit for XML: decodes what a byte-order mark, the
  * HTTP charset or a <meta> declares, as a browser does: a label iconv does
- * not know is passed over for the next (HTTP, then <meta>, then UTF-8).
- * *page points at data itself when it needed nothing, else at clean's
+ * not know is passed over for the next (HTTP, then <meta>, then UTF-8),
+ * and line ends become LF. *page points at data itself when it needed nothing, else at clean's
  * contents. */
 static int
 decode_page(const char *data, size_t len, const char *name, const char *charset, struct buf *clean,
@@ -1746,13 +1746,19 @@ decode_page(const char *data, size_t len, const char *name, const char *charset,
 		data = utf8.data ? utf8.data : "";
 		len = utf8.len;
 	}
-	if (from == NULL && text_is_clean(data, len)) {
+	if (from == NULL && text_is_clean(data, len) && memchr(data, '\r', len) == NULL) {
 		*page = data;
 		*page_len = len;
 		goto done;
 	}
 	if (text_clean(data, len, clean) != 0)
 		goto nomem;
+	/* As a browser does before it parses: a page saved with CRLF (or CR)
+	 * line ends would else carry each CR into the feeds, as &#13;. */
+	if (clean->data != NULL) {
+		clean->len = text_newlines(clean->data, clean->len);
+		clean->data[clean->len] = '\0';
+	}
 	*page = clean->data ? clean->data : "";
 	*page_len = clean->len;
 	goto done;

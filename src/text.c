@@ -368,6 +368,25 @@ text_is_blank(const char *s)
 	return blank;
 }
 
+size_t
+text_newlines(char *s, size_t n)
+{
+	char *r = memchr(s, '\r', n), *w = r, *end = s + n;
+
+	if (r == NULL)
+		return n;
+	while (r < end) {
+		if (*r != '\r') {
+			*w++ = *r++;
+			continue;
+		}
+		*w++ = '\n';
+		if (++r < end && *r == '\n')
+			r++;
+	}
+	return (size_t)(w - s);
+}
+
 void
 text_collapse_space(char *s)
 {

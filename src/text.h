@@ -21,6 +21,10 @@ int text_is_clean(const char *s, size_t n);
  * Returns 0, or -1 when memory runs out. */
 int text_clean(const char *s, size_t n, struct buf *out);
 
+/* HTML's newline normalization, in place: each CRLF pair and each lone CR
+ * in s[0..n) becomes one LF. Returns the new length (at most n). */
+size_t text_newlines(char *s, size_t n);
+
 /* Appends s[0..n), encoded in charset (an iconv name such as
  * "WINDOWS-1252" or "UTF-16LE"), to out as UTF-8, each undecodable byte
  * becoming U+FFFD. Returns 0, -1 when memory runs out, or -2 when iconv

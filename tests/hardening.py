@@ -4,7 +4,7 @@ valid output or a clear error, and touch nothing outside the output folder.
 
 Covers: a 100 MB single-line page, 100 000 nested tags, NUL bytes, invalid
 UTF-8, a UTF-16 page with a byte-order mark, a Latin-1 page declared by
-<meta charset>, and posts carrying every construct the sanitizer removes.
+<meta charset>, the sample page with CRLF and with CR line ends, and posts carrying every construct the sanitizer removes.
 (A billion-laughs archive is in history.py.)
 """
 import glob
@@ -211,6 +211,26 @@ def main():
         check(f"hardening: {label}: read as a browser reads it", e is not None and e.findtext(A + "title") == title and
               f"START1X {want} END1X" in visible_text(e.findtext(A + "content")),
               err or (e is not None and [e.findtext(A + "title"), visible_text(e.findtext(A + "content"))]))
+
+    # The sample page saved with CRLF line ends, and with lone CRs (old Mac
+    # OS): read as a browser reads it, newlines normalized before parsing,
+    # so the feeds are those of the page with LF, with no CR (&#13;) in them.
+    sample = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html")
+    lf = open(sample, "rb").read()
+    written = {}
+    for label, data in (("LF", lf), ("CRLF", lf.replace(b"\n", b"\r\n")), ("CR", lf.replace(b"\n", b"\r"))):
+        sb = sandbox(f"newlines-{label.lower()}")
+        path = os.path.join(sb, "page.html")
+        open(path, "wb").write(data)
+        rc, err, took, untouched = run(unplanet, sb, path)
+        feeds = sorted(glob.glob(os.path.join(sb, "out", "authors", "*")))
+        written[label] = {os.path.basename(f): open(f, "rb").read() for f in feeds}
+        if label != "LF":
+            carriers = [name for name, b in written[label].items() if b"&#13;" in b or b"\r" in b or b"\\r" in b]
+            check(f"hardening: the sample page with {label} line ends: the same feeds as with LF, no CR in them",
+                  rc == 0 and len(feeds) > 0 and written[label] == written["LF"] and not carriers,
+                  err + f"{len(feeds)} files, {sum(written[label].get(k) != v for k, v in written['LF'].items())} differ; "
+                  f"CR in {carriers[:3]}")
 
     # A UTF-16 page where iconv cannot convert from UTF-16 (glibc has it
     # built in; another libc may not): a clear error, not "out of memory".

@@ -208,6 +208,14 @@ test_text(void)
 	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|"
 	    "\xef\xbf\xbd\xef\xbf\xbd");
 	buf_free(&b);
+	{
+		char nl[] = "a\r\nb\rc\r\r\nd\n\re\r";
+		size_t n = text_newlines(nl, sizeof nl - 1);
+
+		nl[n] = '\0';
+		check_str("newlines: CRLF and lone CR become one LF each", nl, "a\nb\nc\n\nd\n\ne\n");
+		check_int("newlines: nothing to do", (int)text_newlines(ws, 3), 3);
+	}
 	text_collapse_space(ws);
 	check_str("collapse ASCII space, keep U+00A0", ws, "a b c \xc2\xa0 d");
 	s = text_decode_refs("It&#x27;s &amp;amp; &lt;b&gt; &#8217; &quot;q&quot; &apos;a&apos; &aposs &#0; &#xD800; &#150; &#1114112; &#1;x &#65 &#;");
