@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -139,6 +140,19 @@ text_is_clean(const char *s, size_t n)
 	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
 		clean = 0;
 	while (clean && i < n) {
+		/* Eight bytes at a time while none is a control or non-ASCII
+		 * (most of any page): a byte b < 0x20 is one where b - 0x20
+		 * borrows and sets the top bit that b itself does not have. */
+		while (n - i >= 8) {
+			uint64_t v;
+
+			memcpy(&v, p + i, 8);
+			if (((v | ((v - 0x2020202020202020ULL) & ~v)) & 0x8080808080808080ULL) != 0)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		if (p[i] >= 0x20 && p[i] < 0x80) {
 			i++;
 			continue;

@@ -192,6 +192,30 @@ test_text(void)
 	check_int("clean: overlong is not", text_is_clean("\xc0\xaf", 2), 0);
 	check_int("clean: surrogate is not", text_is_clean("\xed\xa0\x80", 3), 0);
 	check_int("clean: emoji is", text_is_clean("\xf0\x9f\x90\x8d", 4), 1);
+	{
+		/* Every position of a word read eight bytes at a time. */
+		char line[40];
+		size_t at;
+		int wrong = 0;
+
+		for (at = 0; at < 24; at++) {
+			memset(line, 'x', sizeof line);
+			line[at] = '\x01';
+			wrong += text_is_clean(line, 24) != 0;
+			line[at] = '\x1f';
+			wrong += text_is_clean(line, 24) != 0;
+			line[at] = '\xff';
+			wrong += text_is_clean(line, 24) != 0;
+			line[at] = '\n';
+			wrong += text_is_clean(line, 24) != 1;
+			line[at] = ' ';
+			wrong += text_is_clean(line, 24) != 1;
+			line[at] = '\x7f';
+			wrong += text_is_clean(line, 24) != 1;
+		}
+		check_int("clean: a control, a bad byte, a newline anywhere in a long run", wrong, 0);
+		check_int("clean: a long run of UTF-8", text_is_clean("caf\xc3\xa9 caf\xc3\xa9 caf\xc3\xa9 caf\xc3\xa9", 23), 1);
+	}
 	text_clean("\xef\xbb\xbf" "a\0b\x01" "c\xff" "d\x0c" "e\xef\xbf\xbe", 15, &b);
 	check_str("clean: BOM, NUL, controls, bad bytes, U+FFFE", b.data, "abc\xef\xbf\xbd" "d e\xef\xbf\xbd");
 	buf_free(&b);
