@@ -1688,8 +1688,8 @@ done:
 /* Makes data valid UTF-8 fit for XML: decodes what a byte-order mark, the
  * HTTP charset or a <meta> declares, as a browser does: a label iconv does
  * not know is passed over for the next (HTTP, then <meta>, then UTF-8),
- * and line ends become LF. *page points at data itself when it needed nothing, else at clean's
- * contents. */
+ * and line ends become LF. *page points at data itself when it needed
+ * nothing, else at clean's contents. */
 static int
 decode_page(const char *data, size_t len, const char *name, const char *charset, struct buf *clean,
     const char **page, size_t *page_len, char **err)

@@ -125,8 +125,8 @@ def main():
         print(f"scaling 10 MB -> 50 MB: run x{scale(1):.2f}, rerun x{scale(2):.2f}, "
               f"parse x{scale(0):.2f} (input x{by[50]['size'] / by[10]['size']:.2f})")
     if not keep:
-        print(f"(the disk was short of {2 * need / 1e9:.1f} GB: each full run followed the deletion of the last "
-              "one's folder, and paid for it)")
+        print(f"(less than {2 * need / 1e9:.1f} GB free on the disk: each full run followed the deletion of the "
+              "last one's folder, and paid for it)")
     print("targets: run/parse <= 2.0 and rerun/parse <= 1.5 at 10 MB; 50 MB/10 MB run <= 5.5; "
           "RSS <= 6 x input + 20 MB")
     for r in rows:
