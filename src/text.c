@@ -404,19 +404,19 @@ text_newlines(char *s, size_t n)
 void
 text_collapse_space(char *s)
 {
-	char *r = s, *w = s;
-	int pending = 0;
+	const unsigned char *r = (const unsigned char *)s;
+	char *w = s;
 
 	while (*r != '\0') {
-		if (text_is_space(*r)) {
-			pending = w > s;
-			r++;
+		/* Every byte above the space is no space: one test for most. */
+		if (*r > ' ' || !text_is_space((char)*r)) {
+			*w++ = (char)*r++;
 			continue;
 		}
-		if (pending)
+		while (text_is_space((char)*r))
+			r++;
+		if (*r != '\0' && w > s)
 			*w++ = ' ';
-		pending = 0;
-		*w++ = *r++;
 	}
 	*w = '\0';
 }

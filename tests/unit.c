@@ -242,6 +242,23 @@ test_text(void)
 	}
 	text_collapse_space(ws);
 	check_str("collapse ASCII space, keep U+00A0", ws, "a b c \xc2\xa0 d");
+	{
+		static const char *const cases[][2] = {
+			{ "", "" }, { "   ", "" }, { "a", "a" }, { " a", "a" }, { "a\n", "a" },
+			{ "\r\n\ta\f\fb\n", "a b" }, { "\x01 x\x1f", "\x01 x\x1f" }, { "\xc3\xa9  \xc3\xa9", "\xc3\xa9 \xc3\xa9" },
+		};
+		size_t k;
+		int wrong = 0;
+
+		for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+			char *c = strdup(cases[k][0]);
+
+			text_collapse_space(c);
+			wrong += strcmp(c, cases[k][1]) != 0;
+			free(c);
+		}
+		check_int("collapse: empty, all space, edges, controls that are no space, UTF-8", wrong, 0);
+	}
 	s = text_decode_refs("It&#x27;s &amp;amp; &lt;b&gt; &#8217; &quot;q&quot; &apos;a&apos; &aposs &#0; &#xD800; &#150; &#1114112; &#1;x &#65 &#;");
 	check_str("decode leftover references once", s,
 	    "It's &amp; <b> \xe2\x80\x99 \"q\" 'a' &aposs \xef\xbf\xbd \xef\xbf\xbd \xe2\x80\x93 \xef\xbf\xbd x &#65 &#;");
