@@ -249,13 +249,15 @@ json_string(xmlXPathParserContextPtr ctxt, int nargs)
 	/* Most bytes need no escape: copy them in runs. */
 	failed = buf_reserve(&out, (size_t)xmlStrlen(s) + (size_t)xmlStrlen(s) / 8 + 16) != 0 ||
 	    buf_addc(&out, '"') != 0;
-	for (p = run = s; *p != '\0' && !failed; p++) {
+	for (p = run = s; !failed; p++) {
 		char esc[7] = "\\u00";
 		const char *rep = NULL;
 		size_t n = 2;
 
-		if (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0xE2)
-			continue;
+		while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0xE2)
+			p++;
+		if (*p == '\0')
+			break;
 		if (*p == 0xE2 && !(p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)))
 			continue;
 		failed = buf_add(&out, run, (size_t)(p - run)) != 0;
