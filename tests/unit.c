@@ -194,24 +194,19 @@ test_text(void)
 	check_int("clean: emoji is", text_is_clean("\xf0\x9f\x90\x8d", 4), 1);
 	{
 		/* Every position of a word read eight bytes at a time. */
+		static const struct { char byte; int clean; } bytes[] = {
+			{ '\x01', 0 }, { '\x1f', 0 }, { '\xff', 0 }, { '\n', 1 }, { ' ', 1 }, { '\x7f', 1 },
+		};
 		char line[40];
-		size_t at;
+		size_t at, k;
 		int wrong = 0;
 
 		for (at = 0; at < 24; at++) {
-			memset(line, 'x', sizeof line);
-			line[at] = '\x01';
-			wrong += text_is_clean(line, 24) != 0;
-			line[at] = '\x1f';
-			wrong += text_is_clean(line, 24) != 0;
-			line[at] = '\xff';
-			wrong += text_is_clean(line, 24) != 0;
-			line[at] = '\n';
-			wrong += text_is_clean(line, 24) != 1;
-			line[at] = ' ';
-			wrong += text_is_clean(line, 24) != 1;
-			line[at] = '\x7f';
-			wrong += text_is_clean(line, 24) != 1;
+			for (k = 0; k < sizeof bytes / sizeof bytes[0]; k++) {
+				memset(line, 'x', sizeof line);
+				line[at] = bytes[k].byte;
+				wrong += text_is_clean(line, 24) != bytes[k].clean;
+			}
 		}
 		check_int("clean: a control, a bad byte, a newline anywhere in a long run", wrong, 0);
 		check_int("clean: a long run of UTF-8", text_is_clean("caf\xc3\xa9 caf\xc3\xa9 caf\xc3\xa9 caf\xc3\xa9", 23), 1);
