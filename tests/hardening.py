@@ -4,7 +4,8 @@ valid output or a clear error, and touch nothing outside the output folder.
 
 Covers: a 100 MB single-line page, 100 000 nested tags, NUL bytes, invalid
 UTF-8, a UTF-16 page with a byte-order mark, a Latin-1 page declared by
-<meta charset>, the sample page with CRLF and with CR line ends, and posts carrying every construct the sanitizer removes.
+<meta charset>, the sample page with CRLF and with CR line ends, and
+posts carrying every construct the sanitizer removes.
 (A billion-laughs archive is in history.py.)
 """
 import glob
