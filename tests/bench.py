@@ -38,18 +38,11 @@ def measure(argv):
     return elapsed, usage.ru_maxrss
 
 
-def median_of(n, argv, before=None):
-    times, rss = [], []
-    for _ in range(n):
-        if before:
-            before()
-        # Each run pays for its own writes only, not for the flush of the
-        # files the last one wrote or deleted.
-        os.sync()
-        t, r = measure(argv)
-        times.append(t)
-        rss.append(r)
-    return statistics.median(times), max(rss)
+def synced(argv):
+    """measure(argv) after a sync: each run pays for its own writes only,
+    not for the flush of the files the last one wrote."""
+    os.sync()
+    return measure(argv)
 
 
 def main():
@@ -91,10 +84,10 @@ def main():
                 continue   # five rounds of the large page are enough
             out = os.path.join(out_root, f"{n}-{os.path.basename(page)}")
             run = [UNPLANET, "--max-size", "1G", "-o", out, page]
-            parse_t, parse_rss = median_of(1, [PARSE, page])
-            full_t, full_rss = median_of(1, run)
+            parse_t, parse_rss = synced([PARSE, page])
+            full_t, full_rss = synced(run)
             sources[page] = len(os.listdir(os.path.join(out, "authors"))) // 3
-            again_t, again_rss = median_of(1, run)
+            again_t, again_rss = synced(run)
             if not keep:
                 shutil.rmtree(out)
             rounds[page].append((parse_t, full_t, again_t, parse_rss, max(full_rss, again_rss)))
