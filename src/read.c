@@ -1619,8 +1619,10 @@ meta_charset(const char *p, size_t n)
 			v = skip_space(cs + 7, close);
 			if (v < close && *v == '=') {
 				v = skip_space(v + 1, close);
+				/* The Encoding Standard strips the spaces around a
+				 * label: charset=" windows-1252" is Windows-1252. */
 				if (v < close && (*v == '"' || *v == '\''))
-					v++;
+					v = skip_space(v + 1, close);
 				while (v + len < close && !text_is_space(v[len]) &&
 				    v[len] != '"' && v[len] != '\'' && v[len] != ';' && v[len] != '/')
 					len++;
@@ -1730,6 +1732,11 @@ decode_page(const char *data, size_t len, const char *name, const char *charset,
 				known = "UTF-16LE";
 			else if (i == 0 && strcasecmp(label, "utf-16be") == 0)
 				known = "UTF-16BE";
+			/* HTML's <meta> prescan reads x-user-defined as
+			 * Windows-1252 (only HTTP may mean the private-use
+			 * encoding, which no real page is in). */
+			else if (i == 1 && strcasecmp(label, "x-user-defined") == 0)
+				known = "WINDOWS-1252";
 			else if ((known = iconv_name(label)) == NULL)
 				break;   /* UTF-8 */
 			if (known[0] == '\0')

@@ -173,7 +173,11 @@ def main():
                                        ("<meta charset> UTF-7", "utf-8", b"", "utf-7"),
                                        ("Latin-1 by HTML5's <meta charset=\"...\"> (double quotes)", "latin-1", b"", '<meta charset="ISO-8859-1">'),
                                        ("Latin-1 by <meta charset='...'/> (single quotes)", "latin-1", b"", "<meta charset='latin1'/>"),
-                                       ("Latin-1 by <META CHARSET=...> (no quotes, upper case)", "latin-1", b"", "<META CHARSET=windows-1252>")):
+                                       ("Latin-1 by <META CHARSET=...> (no quotes, upper case)", "latin-1", b"", "<META CHARSET=windows-1252>"),
+                                       ("Latin-1 by <meta charset=\" windows-1252 \"> (spaces around the label)", "latin-1", b"",
+                                        '<meta charset=" windows-1252 ">'),
+                                       ("Latin-1 by <meta charset=x-user-defined> (HTML reads it as Windows-1252)", "latin-1",
+                                        b"", '<meta charset="x-user-defined">')):
         sb = sandbox(re.sub(r"\W+", "-", label.lower()))
         p = Post(1, ("Zoë Brontë", "https://zoe.example/", "Zoë Brontë"), "<p>START Café crème ½ END</p>".encode("utf-8"))
         p.title_html = "Crème brûlée"
