@@ -102,6 +102,8 @@ struct scanner {
 	/* Whether a titled frame whose real title lies ahead fails (see
 	 * find_footer); framing that fails so is tried again without. */
 	int copied_titles;
+	/* Whether one did fail so. */
+	int copy_found;
 	/* The white space the template writes in every footer, learned from
 	 * the last post's (see learn_shape): after the body's "</p>", after
 	 * the footer's "<p>", after "</em>"; and whether its date names a
@@ -674,11 +676,12 @@ note_miss(struct scanner *sc, struct span href, const char *from, const char *bo
  * next frame or the end of the list, linking where the post's title links.
  * Sets *next unless it is the last. With sc->copied_titles, a titled
  * frame finds none when, past footers (linking elsewhere) followed by
- * another post's frame, a footer is followed by a frame whose title links
- * where its own does: that later frame is the post's real one, nearer its
- * footer, and f a copy of it inside an earlier post, which would otherwise
- * take in every post between the two. (Right after the first such footer,
- * the frame is more likely the post quoting its own title.) */
+ * another post's frame (an untitled one's too), a footer is followed by
+ * a frame whose title links where its own does: that later frame is the
+ * post's real one, nearer its footer, and f a copy of it inside an
+ * earlier post, which would otherwise take in every post between the
+ * two. (Right after the first such footer, the frame is more likely the
+ * post quoting its own title.) */
 static int
 find_footer(struct scanner *sc, const struct frame *f, const char *from, struct footer *ft,
     struct frame *next, int *last)
@@ -695,9 +698,9 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 		if (match_footer(sc, f->body, em, ft) != 0)
 			continue;
 		if (f->has_title && !same_span(ft->href, f->title_href)) {
-			if (sc->copied_titles && match_frame(sc, ft->end, 0, &restart) == 0) {
+			if (sc->copied_titles && match_frame(sc, ft->end, 1, &restart) == 0) {
 				if (passed && restart.has_title && same_span(restart.title_href, f->title_href)) {
-					copy = 1;
+					copy = sc->copy_found = 1;
 					break;
 				}
 				passed = 1;
@@ -1235,11 +1238,13 @@ channel_of(const struct post *posts, size_t k)
 
 /* The later post (within SPLIT_MAX) that is the rest of posts[i], cut at a
  * copy of its own footer followed by a channel header, or by a whole
- * made-up post, that would hand the rest of its body to another source;
- * 0 when none. The rest is untitled, starts no day (but for a copied day
- * header: its footer is of another day), and ends at a footer with the
- * same web link and time, is no copy of the same post (a blog the Planet lists
- * twice shows the same body), and follows at once, or has no channel
+ * made-up post, that would hand the rest of its body to another source,
+ * or by a copy of its own title (the rest would be dropped as the same
+ * permalink twice); 0 when none. The rest is untitled (but for that
+ * copy, right after it, with no channel header), starts no day (but for
+ * a copied day header: its footer is of another day), and ends at a
+ * footer with the same web link and time, is no copy of the same post (a
+ * blog the Planet lists twice shows the same body), and follows at once, or has no channel
  * header of its own, or one naming another source than posts[i]'s: a
  * later untitled post of the same source, after other sources' posts of
  * the same minute, is a post of its own. */
@@ -1254,7 +1259,9 @@ holds_own_footer(const struct post *posts, size_t n, size_t i)
 	for (j = i + 1; j < n && j - i <= SPLIT_MAX; j++) {
 		const struct post *q = &posts[j];
 
-		if (q->f.has_title || (q->f.has_day && q->f.day == q->ft.day) || q->ft.published != p->ft.published ||
+		if ((q->f.has_title && !(j == i + 1 && !q->f.has_source && p->f.has_title &&
+		    same_span(q->f.title_href, p->f.title_href))) ||
+		    (q->f.has_day && q->f.day == q->ft.day) || q->ft.published != p->ft.published ||
 		    !same_span(q->ft.href, p->ft.href) ||
 		    ((size_t)(q->ft.start - q->f.body) == len && memcmp(q->f.body, p->f.body, len) == 0))
 			continue;
@@ -1283,14 +1290,17 @@ can_end(const struct post *p, long day, const struct post *q, const struct post 
 
 /* The first of posts (i, i + SPLIT_MAX] whose footer can end p (under
  * day) after prev; 0 when none. An untitled post, which no link ties to
- * its footer, ends before the next titled frame: taking that in would
- * read a whole post, with its title and footer, as a copy inside it. */
+ * its footer, ends before the next titled frame unless `titled`: taking
+ * that in would read a whole post, with its title and footer, as a copy
+ * inside it. */
 static size_t
-ending(const struct post *posts, size_t n, size_t i, const struct post *p, long day, const struct post *prev)
+ending(const struct post *posts, size_t n, size_t i, const struct post *p, long day, const struct post *prev,
+    int titled)
 {
 	size_t j, found = 0;
 
-	for (j = i + 1; found == 0 && j < n && j - i <= SPLIT_MAX && (p->f.has_title || !posts[j].f.has_title); j++)
+	for (j = i + 1; found == 0 && j < n && j - i <= SPLIT_MAX && (titled || p->f.has_title || !posts[j].f.has_title);
+	    j++)
 		if (can_end(p, day, &posts[j], prev))
 			found = j;
 	return found;
@@ -1376,16 +1386,24 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 		if (i + 1 < n && looks_cut(&p, day, &posts[i + 1])) {
 			const struct post *q = &posts[i + 1];
 
-			if ((j = ending(posts, n, i, &p, day, w > 0 ? &joined[w - 1] : NULL)) != 0) {
+			const struct post *prev = w > 0 ? &joined[w - 1] : NULL;
+
+			/* An untitled post's footer of another day than its day
+			 * header's is a copy no Planet prints there: when no
+			 * untitled frame can end the post, the titled frame after
+			 * it is a copy inside it too (its own title, quoted). */
+			if ((j = ending(posts, n, i, &p, day, prev, 0)) != 0 ||
+			    (!p.f.has_title && day != NO_DAY && p.ft.day != day &&
+			    (j = ending(posts, n, i, &p, day, prev, 1)) != 0)) {
 				p.ft = posts[j].ft;
 				i = j;
 			} else if (w > 0 && !p.f.has_source && !p.f.has_title &&
-			    (j = ending(posts, n, i, &joined[w - 1], day, w > 1 ? &joined[w - 2] : NULL)) != 0) {
+			    (j = ending(posts, n, i, &joined[w - 1], day, w > 1 ? &joined[w - 2] : NULL, 0)) != 0) {
 				joined[w - 1].ft = posts[j].ft;
 				i = j;
 				continue;
 			} else if (q->ft.published > p.ft.published &&
-			    (j = ending(posts, n, i + 1, q, q->f.has_day ? q->f.day : day, &p)) != 0 &&
+			    (j = ending(posts, n, i + 1, q, q->f.has_day ? q->f.day : day, &p, 0)) != 0 &&
 			    bare_run(posts, i + 2, j)) {
 				/* p is whole, and the post after it newer: that one
 				 * was cut at a copy of a later footer, its rest bare
@@ -1479,6 +1497,16 @@ feed_kind(const char *p, const char *end)
 	return kind;
 }
 
+/* Forgets what framing learned under one set of rules (see frame_posts). */
+static void
+forget_framing(struct scanner *sc)
+{
+	xmlHashFree(sc->dead, NULL);
+	xmlHashFree(sc->misses, xmlHashDefaultDeallocator);
+	sc->dead = sc->misses = NULL;
+	sc->work = 0;
+}
+
 static int
 frame_posts(struct scanner *sc, const char *start, struct page *page, const char *page_url,
     char **err)
@@ -1527,10 +1555,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 		}
 		if ((rc = frame_all(sc, &first, &fr, err)) != UP_EDATA || attempt == last)
 			break;
-		xmlHashFree(sc->dead, NULL);
-		xmlHashFree(sc->misses, xmlHashDefaultDeallocator);
-		sc->dead = sc->misses = NULL;
-		sc->work = 0;
+		forget_framing(sc);
 		fr.n = 0;
 		free(*err);
 		*err = NULL;
@@ -1540,6 +1565,36 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 	if (join_splits(&fr) != 0) {
 		rc = err_nomem(err);
 		goto done;
+	}
+	/* A reading that leaves posts looking cut short, after the rule for
+	 * copied titles took a frame for a copy: that frame may be the real
+	 * post, which quotes its own title after copies of footers. The page
+	 * is framed again without the rule, and the reading with fewer posts
+	 * looking cut short kept. */
+	if (sc->copied_titles && sc->copy_found && count_cut(fr.posts, fr.n) > 0) {
+		struct framing alt = { 0 };
+		char *alt_err = NULL;
+
+		forget_framing(sc);
+		sc->copied_titles = 0;
+		rc = frame_all(sc, &first, &alt, &alt_err);
+		if (rc == UP_OK && join_splits(&alt) != 0)
+			rc = err_nomem(&alt_err);
+		if (rc == UP_OK && count_cut(alt.posts, alt.n) < count_cut(fr.posts, fr.n)) {
+			struct framing t = fr;
+
+			fr = alt;
+			alt = t;
+		}
+		if (rc == UP_EDATA)   /* no reading without the rule: the first stands */
+			rc = UP_OK;
+		free(alt.posts);
+		if (rc != UP_OK) {
+			*err = alt_err;
+			alt_err = NULL;
+			goto done;
+		}
+		free(alt_err);
 	}
 	for (i = 0; i < fr.n; i++) {
 		const struct post *p = &fr.posts[i];
