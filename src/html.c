@@ -664,8 +664,8 @@ next_node(xmlNodePtr n, xmlNodePtr root, int descend,
 
 /* Elements whose content is not text a reader sees (sorted). */
 static const char *const hidden_elements[] = {
-	"head", "iframe", "math", "noscript", "object", "script", "style", "svg",
-	"template", "title"
+	"head", "iframe", "math", "noembed", "noframes", "noscript", "object", "script",
+	"style", "svg", "template", "title"
 };
 
 /* Elements whose tags separate words (sorted). */
@@ -717,12 +717,14 @@ static const char *const kept_elements[] = {
  * action does. */
 static const char *const dropped_elements[] = {
 	"base", "basefont", "embed", "frame", "head", "iframe", "input", "isindex", "keygen",
-	"link", "math", "meta", "noscript", "object", "param", "script", "style", "svg",
-	"template", "title"
+	"link", "math", "meta", "noembed", "noframes", "noscript", "object", "param", "script",
+	"style", "svg", "template", "title"
 };
 
 /* Sorted. Attributes any kept element may keep (all others go, on* and
- * style among them). */
+ * style among them); name only on <a> (an anchor), since on an image it
+ * would shadow a property of the document a web reader puts the post in
+ * (<img name="cookie">: document.cookie). */
 static const char *const kept_attributes[] = {
 	"abbr", "align", "alt", "border", "cite", "class", "colspan", "controls", "datetime",
 	"decoding", "dir", "headers", "height", "href", "hreflang", "id", "kind", "label",
@@ -1585,7 +1587,7 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 
 		next = a->next;
 		if (sanitize && !(a->ns == NULL && (in_table(name, kept_attributes, COUNT(kept_attributes)) ||
-		    strncmp(name, "aria-", 5) == 0))) {
+		    strncmp(name, "aria-", 5) == 0) && (strcmp(name, "name") != 0 || is_named(n, "a")))) {
 			xmlRemoveProp(a);
 			continue;
 		}

@@ -83,7 +83,7 @@ class Dangers(HTMLParser):
             self.found.append(f"<{tag}>")
         for k, v in attrs:
             v = (v or "").replace("\t", "").replace("\n", "").replace("\r", "").strip().lower()
-            if k.startswith("on") or k in ("style", "formaction", "action", "srcdoc"):
+            if k.startswith("on") or k in ("style", "formaction", "action", "srcdoc") or (k == "name" and tag != "a"):
                 self.found.append(f"{tag} {k}=")
             if k in ("href", "src", "srcset", "cite", "poster", "background", "data") and (
                     "javascript:" in v or "vbscript:" in v or
@@ -277,6 +277,9 @@ def main():
             b'<img src="data:image/png;base64,iVBORw0KGgo=" alt="inline png"> <img srcset="a.png 1x, javascript:alert(1) 2x">'
             b'<p onmouseover="alert(1)" style="color:red">kept <b>text</b></p>'
             b'<table><tr><td>cell</td></tr></table><pre><code>code</code></pre>'
+            b'<noembed><img src="https://evil.example/n.png">fallback</noembed>'
+            b'<noframes><a href="https://evil.example/f">fallback</a></noframes>'
+            b'<img src="https://ok.example/c.png" name="cookie" alt="c"><a name="note1" href="https://ok.example/n">note</a>'
             b'<figure><img src="https://ok.example/i.png" alt="ok"><figcaption>caption</figcaption></figure> END')
     posts = [Post(1, ALICE, body)]
     path = os.path.join(sb, "page.html")
@@ -316,7 +319,7 @@ def main():
     content = next(iter(got.values())).findtext(A + "content") if got else ""
     check("hardening: removed constructs: images, tables, code, figures stay",
           all(k in content for k in ('<img src="data:image/png;base64,', '<table>', '<pre><code>', '<figure>',
-                                     'src="https://ok.example/i.png"')), content[:300])
+                                     'src="https://ok.example/i.png"', '<a name="note1"')), content[:300])
 
     # Attribute values holding "&{...}" (HTML 4 script macros, which
     # libxml2's writer leaves unescaped) read back as the post wrote them.

@@ -3,15 +3,16 @@
 An implementation independent of unplanet's (Python's html.parser, which
 decodes character references by HTML5 rules), following the rules in
 samples/README.md: comments and the contents of script, style, iframe, svg,
-math, template, noscript, head, title and object are not text; image alt
-text is not text; block element tags separate words; runs of ASCII white
-space become one space and the ends are stripped.
+math, template, noscript, noembed and noframes (which browsers do not show
+either), head, title and object are not text; image alt text is not text;
+block element tags separate words; runs of ASCII white space become one
+space and the ends are stripped.
 """
 import re
 from html.parser import HTMLParser
 
 HIDDEN = {"script", "style", "iframe", "svg", "math", "template", "noscript",
-          "head", "title", "object"}
+          "noembed", "noframes", "head", "title", "object"}
 BLOCK = set("""address article aside blockquote br caption center dd details dialog
 dir div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header
 hgroup hr iframe legend li main menu nav ol p pre section summary table tbody
