@@ -1244,10 +1244,10 @@ channel_of(const struct post *posts, size_t k)
  * copy, right after it, with no channel header), starts no day (but for
  * a copied day header: its footer is of another day), and ends at a
  * footer with the same web link and time, is no copy of the same post (a
- * blog the Planet lists twice shows the same body), and follows at once, or has no channel
- * header of its own, or one naming another source than posts[i]'s: a
- * later untitled post of the same source, after other sources' posts of
- * the same minute, is a post of its own. */
+ * blog the Planet lists twice shows the same body), and follows at once,
+ * or has no channel header of its own, or one naming another source than
+ * posts[i]'s: a later untitled post of the same source, after other
+ * sources' posts of the same minute, is a post of its own. */
 static size_t
 holds_own_footer(const struct post *posts, size_t n, size_t i)
 {
