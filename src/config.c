@@ -920,6 +920,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, quiet, verbose"));
 		else if (set == 0 && strcmp(key, "stylesheet") == 0)
 			rc = note_stylesheet(r) == 0 ? 1 : bad(r, NULL);
+		else if (set == 0 && strcmp(key, "xslt-dir") == 0)   /* as for a stylesheet */
+			rc = (r->s->xslt_dir_at = where(r, r->line)) != NULL ? 1 : bad(r, NULL);
 		else
 			rc = set == 0 ? 1 : bad(r, why);
 	} else if (strncmp(section, "topic ", 6) == 0 && section[6] != '\0') {
@@ -1094,6 +1096,10 @@ settings_merge(struct settings *cmd, struct settings *file)
 	TAKE(source);
 	TAKE(output);
 	TAKE(base_url);
+	if (cmd->xslt_dir == NULL) {
+		cmd->xslt_dir_at = file->xslt_dir_at;
+		file->xslt_dir_at = NULL;
+	}
 	TAKE(xslt_dir);
 	if (cmd->n_stylesheets == 0) {
 		cmd->stylesheets_at = file->stylesheets_at;
@@ -1170,6 +1176,7 @@ settings_free(struct settings *s)
 	free(s->output);
 	free(s->base_url);
 	free(s->xslt_dir);
+	free(s->xslt_dir_at);
 	for (i = 0; i < s->n_stylesheets; i++) {
 		free(s->stylesheets[i]);
 		free(s->stylesheets_at != NULL ? s->stylesheets_at[i] : NULL);

@@ -51,6 +51,7 @@ struct settings {
 	char *output;
 	char *base_url;
 	char *xslt_dir;
+	char *xslt_dir_at;       /* NULL, or "FILE:LINE" that set xslt_dir */
 	char **stylesheets;
 	char **stylesheets_at;   /* NULL, or "FILE:LINE" of each (from a config file) */
 	size_t n_stylesheets;

@@ -657,7 +657,7 @@ run(const struct settings *s, char **err)
 		/* Stylesheet mistakes show before anything is fetched. */
 		rc = find_xslt_dir(s->xslt_dir, &xslt_dir, err);
 		if (rc == UP_OK)
-			rc = writer_new(xslt_dir, (const char *const *)s->stylesheets,
+			rc = writer_new(xslt_dir, s->xslt_dir_at, (const char *const *)s->stylesheets,
 			    (const char *const *)s->stylesheets_at, s->n_stylesheets, &w, err);
 		if (rc != UP_OK)
 			goto done;

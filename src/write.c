@@ -558,8 +558,8 @@ done:
 }
 
 int
-writer_new(const char *xslt_dir, const char *const *extra, const char *const *extra_at, size_t n,
-    struct writer **out, char **err)
+writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *extra,
+    const char *const *extra_at, size_t n, struct writer **out, char **err)
 {
 	struct writer *w;
 	size_t i;
@@ -596,7 +596,7 @@ writer_new(const char *xslt_dir, const char *const *extra, const char *const *ex
 	for (i = 0; rc == UP_OK && i < sizeof builtin_formats / sizeof builtin_formats[0]; i++) {
 		char *path = buf_concat(xslt_dir, "/", builtin_formats[i], ".xsl", NULL);
 
-		rc = path != NULL ? add_format(w, path, err) : err_nomem(err);
+		rc = path != NULL ? named_at(&xslt_dir_at, 0, add_format(w, path, err), err) : err_nomem(err);
 		free(path);
 	}
 	for (i = 0; rc == UP_OK && i < n; i++)
@@ -612,7 +612,7 @@ writer_new(const char *xslt_dir, const char *const *extra, const char *const *ex
 		if ((w->site[i].path = buf_concat(xslt_dir, "/", site_pages[i].stylesheet, ".xsl", NULL)) == NULL) {
 			rc = err_nomem(err);
 		} else {
-			rc = load_style(w, &w->site[i], err);
+			rc = named_at(&xslt_dir_at, 0, load_style(w, &w->site[i], err), err);
 			if (rc == UP_OK)
 				rc = hash_style(w, site_pages[i].stylesheet, &w->site[i], err);
 		}

@@ -36,9 +36,11 @@ struct writer;
  * stylesheet that does not parse, or two formats with the same name, is an
  * error naming the file; extra_at (NULL, or n entries, each NULL or a
  * config file's "FILE:LINE" that named that stylesheet) goes before it,
- * and makes two formats of one name a configuration error (UP_ECONFIG). */
-int writer_new(const char *xslt_dir, const char *const *extra, const char *const *extra_at, size_t n,
-    struct writer **out, char **err);
+ * and makes two formats of one name a configuration error (UP_ECONFIG);
+ * xslt_dir_at (NULL, or the "FILE:LINE" that set xslt_dir) goes before an
+ * error in a built-in one. */
+int writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *extra,
+    const char *const *extra_at, size_t n, struct writer **out, char **err);
 
 /* The format name of a stylesheet path ("x/json.xsl" -> "json", malloc'd),
  * or NULL if the name does not follow WRITER_NAME_RULE (or memory runs

@@ -454,6 +454,15 @@ slug = django-and-caktus
         rc, err = run(unplanet, "-s", sheet, "-o", out, SAMPLE)
         check(f"config: ...the same stylesheet on the command line names no file line",
               rc == code and err.startswith(f"unplanet: {sheet}: {words}"), f"exit {rc}: {err}")
+    # So does a built-in stylesheet an xslt-dir in the file points to.
+    path = os.path.join(work, "bad.ini")
+    missing = os.path.join(work, "no-such-folder")
+    with open(path, "w") as f:
+        f.write(f"[unplanet]\nkeep = 5\nxslt-dir = {missing}\n")
+    rc, err = run(unplanet, "-c", path, "-o", os.path.join(work, "never"), SAMPLE)
+    check("config: an xslt-dir without the stylesheets: exit 66, FILE:LINE: and the stylesheet named",
+          rc == 66 and f"{path}:3: {missing}/atom.xsl: cannot read stylesheet" in err and
+          not os.path.exists(os.path.join(work, "never")), f"exit {rc}: {err}")
     # A topic's name is trimmed and its white space collapsed, from either place.
     for args in (["-t", " Web \t dev =python"], ["-c", os.path.join(work, "spaced.ini")]):
         with open(os.path.join(work, "spaced.ini"), "w") as f:

@@ -33,7 +33,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    settings_set(&settings, "topic", "Accents=É|ü|straße", &err) != 0 ||
 	    settings_set(&settings, "exclude", "^Quiz:", &err) != 0 ||
 	    settings_finish(&settings) != 0 ||
-	    writer_new("xslt", NULL, NULL, 0, &writer, &err) != 0)
+	    writer_new("xslt", NULL, NULL, NULL, 0, &writer, &err) != 0)
 		abort();
 	return 0;
 }
