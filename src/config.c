@@ -79,6 +79,9 @@ append_size(size_t **list, size_t *n, size_t item)
 /* Compiles text and appends it to a pattern list. what names the
  * setting in messages ("exclude", "topic Django"), which on the command
  * line is all that tells one pattern from another. */
+/* How much of an invalid pattern its error quotes. */
+#define PATTERN_QUOTE_MAX 200
+
 static int
 add_pattern(struct pattern ***list, size_t *n, const char *what, const char *text, char **why)
 {
@@ -93,8 +96,20 @@ add_pattern(struct pattern ***list, size_t *n, const char *what, const char *tex
 	}
 	p = pattern_compile(text, &reason);
 	if (p == NULL) {
-		/* No reason: memory ran out (*why NULL says so). */
-		*why = reason != NULL ? buf_concat(what, ": invalid pattern '", text, "': ", reason, NULL) : NULL;
+		/* No reason: memory ran out (*why NULL says so). A long pattern
+		 * is quoted by its start (cut between characters), so that a
+		 * cron mail stays readable; the offset in the reason still
+		 * says where it goes wrong. */
+		size_t len = strlen(text), cut = len > PATTERN_QUOTE_MAX ? PATTERN_QUOTE_MAX : len;
+		char *head, size[48] = "";
+
+		while (cut < len && cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+			cut--;
+		if (cut < len)
+			snprintf(size, sizeof size, "... (%zu bytes in all)", len);
+		head = reason != NULL ? strndup(text, cut) : NULL;
+		*why = head != NULL ? buf_concat(what, ": invalid pattern '", head, "'", size, ": ", reason, NULL) : NULL;
+		free(head);
 		goto done;
 	}
 	if (append(list, n, p) != 0) {
@@ -459,6 +474,30 @@ looks_like_header(const char *line)
 	return looks;
 }
 
+/* What is wrong with text text_is_clean refused (malloc'd; NULL when
+ * memory runs out): a byte-order mark or a control character is valid
+ * UTF-8, and the message should not send the user to re-save the file. */
+static char *
+unfit_text(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	char code[8];
+	char *why;
+
+	while (*u != '\0' && (*u >= 0x20 || *u == '\t' || *u == '\n' || *u == '\r'))
+		u++;
+	if (strstr(s, "\xEF\xBB\xBF") != NULL) {
+		why = strdup("a byte-order mark (U+FEFF) past the start of the file, where only the start may "
+		    "have one");
+	} else if (*u != '\0') {
+		snprintf(code, sizeof code, "%04X", *u);
+		why = fail("a control character (U+%s)", code, NULL);
+	} else {
+		why = strdup("not valid UTF-8 text (save the file as UTF-8)");
+	}
+	return why;
+}
+
 /* fgets, or NULL (with the reason noted) when what it read holds a NUL
  * byte, which would silently cut the line short. Only a file's position
  * tells: a pipe's is not checked. */
@@ -471,7 +510,7 @@ read_part(struct reading *r, char *str, int num, int line_start)
 	if (got != NULL && before >= 0 && (after = ftell(r->f)) >= 0 && (size_t)(after - before) != strlen(str)) {
 		if (line_start)
 			r->line++;
-		bad(r, strdup("a NUL byte (is this a text file?)"));
+		bad(r, strdup("a NUL byte (is this a text file? One saved as UTF-16 has them: save it as UTF-8)"));
 		got = NULL;
 	}
 	return got;
@@ -586,7 +625,7 @@ read_line(char *str, int num, void *stream)
 	if ((name = strndup(whole.data + 1, (size_t)(close - whole.data - 1))) != NULL)
 		text_collapse_space(name);
 	if (name != NULL && !text_is_clean(name, strlen(name))) {
-		bad(r, strdup("not valid UTF-8 text (save the file as UTF-8)"));
+		bad(r, unfit_text(name));
 		goto done;
 	}
 	lines = realloc(r->section_lines, (r->n_sections + 1) * sizeof *lines);
@@ -865,7 +904,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	section = section_name(r, section);
 	if (!text_is_clean(section, strlen(section)) || !text_is_clean(key, strlen(key)) ||
 	    !text_is_clean(value, strlen(value))) {
-		rc = bad(r, strdup("not valid UTF-8 text (save the file as UTF-8)"));
+		rc = bad(r, unfit_text(!text_is_clean(section, strlen(section)) ? section :
+		    !text_is_clean(key, strlen(key)) ? key : value));
 		goto done;
 	}
 	{

@@ -415,6 +415,12 @@ slug = django-and-caktus
         ("old Mac line ends (CR alone)", "[unplanet]\rbogus = 5\r[topic X]\rmatch = (\r", 1, "carriage return alone"),
         ("not UTF-8 in a section header", "[unplanet]\nkeep = 5\n\n; c\n[topic \udcff]\nmatch = x\n", 5,
          "not valid UTF-8"),
+        # Valid UTF-8 that no feed can hold: said as what it is, not as
+        # a file to save again as UTF-8.
+        ("a byte-order mark past the start", "[unplanet]\n\ufeffkeep = 5\n", 2, "a byte-order mark (U+FEFF) past the start"),
+        ("a control character", "[topic T]\nmatch = a\x01b\n", 2, "a control character (U+0001)"),
+        ("a file saved as UTF-16", "\ufeff[unplanet]\nkeep = 5\n".encode("utf-16-le").decode("utf-8", "surrogateescape"), 1,
+         "One saved as UTF-16 has them: save it as UTF-8"),
     ]
     for label, text, line, words in bad:
         path = os.path.join(work, "bad.ini")
@@ -425,6 +431,14 @@ slug = django-and-caktus
         check(f"config error, {label}: exit 78 with FILE:{line}: and the reason",
               rc == 78 and f"{path}:{line}: " in err and words in err, f"exit {rc}: {err}")
         check(f"config error, {label}: nothing written", not os.path.exists(out), "")
+    # An invalid pattern is quoted in its error; a long one by its start
+    # only, cut between characters, so that a cron mail stays readable.
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[topic T]\nmatch = " + "\u00e9" * 5000 + "(\n")
+    rc, err = run(unplanet, "-c", path, "-o", os.path.join(work, "never"), SAMPLE)
+    check("config error: a 10 000-byte invalid pattern is quoted by its start, its size and the reason given",
+          rc == 78 and f"{path}:2: match: invalid pattern '{chr(0xe9) * 100}'... (10001 bytes in all): missing closing "
+          "parenthesis at offset 10001" in err and len(err) < 500, f"exit {rc}: {err[:600]}")
     # An unknown key's message lists the keys [unplanet] takes: every long
     # option of --help but --config, --help and --version, and source.
     with open(path, "w") as f:
