@@ -989,8 +989,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 			rc = bad(r, NULL);
 		else if (strcmp(key, "link") == 0 && !html_site_ok(value))   /* not quoted: it may hold a password */
 			rc = bad(r, strdup("link must be the source's site link, as its channel header on the page links "
-			    "to: an http or https URL, or one without its scheme, with a host and no user:password or "
-			    "space, such as https://realpython.com/"));
+			    "to: an http or https URL, or one without its scheme, with a host, a port up to 65535 if any, "
+			    "and no user:password or space, such as https://realpython.com/"));
 		else if (strcmp(key, "link") == 0)
 			rc = set_field(r, section, key, &rule->link, value);
 		else if (strcmp(key, "name") == 0)

@@ -1305,6 +1305,7 @@ html_site_ok(const char *link)
 
 	site_parts(link, &s);
 	return s.web_scheme && s.host_len > 0 && strspn(s.port, "0123456789") >= s.port_len &&
+	    (s.port_len < 5 || (s.port_len == 5 && strncmp(s.port, "65535", 5) <= 0)) &&
 	    memchr(s.authority, '@', s.authority_len) == NULL && strpbrk(link, " \t\r\n\f\v") == NULL;
 }
 

@@ -100,8 +100,8 @@ size_t html_scheme_len(const char *url);
 
 /* Whether link is a site's address as a [source] link may give it: an
  * http or https URL, or one without its "scheme://" ("realpython.com/"),
- * with a host, a port of digits if any, and no user:password or white
- * space. */
+ * with a host, a port of digits up to 65535 if any, and no user:password
+ * or white space. */
 int html_site_ok(const char *link);
 
 /* Whether two links name the same site: alike but for http or https (or

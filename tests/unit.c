@@ -762,6 +762,8 @@ test_sites(void)
 		{ "ftp://ex.org/", 0 }, { "javascript:alert(1)", 0 }, { "mailto:team@ex.org", 0 },
 		{ "https://me:pw@ex.org/", 0 }, { "https://ex.org:http/", 0 }, { "https://ex.org/ x", 0 },
 		{ "https://ex.org/\tx", 0 }, { "https:/realpython.com/", 0 }, { "http:realpython.com", 0 },
+		{ "ex.org:65535/", 1 }, { "ex.org:65536/", 0 }, { "ex.org:99999/", 0 }, { "ex.org:080/", 1 },
+		{ "ex.org:100000/", 0 },
 	};
 	size_t i;
 	char name[200];
