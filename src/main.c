@@ -221,6 +221,20 @@ done:
 	return rc;
 }
 
+/* Whether s holds a combining diacritical mark (U+0300..U+036F), as a
+ * name typed in decomposed form does: "a" and U+0303 where the page has
+ * U+00E3, which look alike but do not match. */
+static int
+has_combining_mark(const char *s)
+{
+	const unsigned char *u;
+	int found = 0;
+
+	for (u = (const unsigned char *)s; !found && *u != '\0'; u++)
+		found = (u[0] == 0xCC && u[1] >= 0x80 && u[1] <= 0xBF) || (u[0] == 0xCD && u[1] >= 0x80 && u[1] <= 0xAF);
+	return found;
+}
+
 /* The stylesheet folder, in *dir: --xslt-dir; else the first of these
  * holding atom.xsl: beside the program, xslt/ (a source tree) or
  * ../share/unplanet/xslt (an install under any PREFIX or DESTDIR), then the
@@ -731,7 +745,10 @@ run(const struct settings *s, char **err)
 		if (u->link_seen != NULL)
 			fprintf(stderr, "its link is %s, the source of that name links to %s\n", u->rule->link, u->link_seen);
 		else if (u->name_seen != NULL)
-			fprintf(stderr, "names match exactly; did you mean [source %s]?\n", u->name_seen);
+			fprintf(stderr, "names match exactly; did you mean [source %s]?%s\n", u->name_seen,
+			    has_combining_mark(u->rule->name) && !has_combining_mark(u->name_seen) ?
+			    " (the section writes an accent as a letter and a combining mark, as some editors save "
+			    "text, the page as one letter: type the name again)" : "");
 		else
 			fprintf(stderr, "a typo (names match exactly, case included), or a name no longer in use, whose "
 			    "section can go\n");

@@ -496,6 +496,14 @@ slug = django-and-caktus
         with open(path, "w") as f:
             f.write(text)
         got.append(run(unplanet, "-c", path, "--dump", *args, SAMPLE))
+    # A name typed in decomposed form (as some editors save it) looks like
+    # the page's but does not match: the warning says why.
+    with open(os.path.join(work, "nfd.ini"), "w", encoding="utf-8") as f:
+        f.write("[source Rodrigo Gira\u0303o Serra\u0303o]\nslug = rgs\n")
+    rc, err = run(unplanet, "-c", os.path.join(work, "nfd.ini"), "--dump", SAMPLE)
+    check("config: a [source] name with combining marks for the page's accented letters: the warning says so",
+          rc == 0 and "did you mean [source Rodrigo Gir\u00e3o Serr\u00e3o]? (the section writes an accent as a letter "
+          "and a combining mark" in err, err)
     check("config: a [source] section that matches no source is named in a warning, FILE:LINE first",
           got[0][0] == 0 and f"warning: {path}:1: [source talk python to me] matches no source" in got[0][1], got[0][1])
     check("config: ...a matching one, or -q, prints nothing", got[1] == (0, "") and got[2] == (0, ""), f"{got[1:]}")
