@@ -1505,6 +1505,7 @@ forget_framing(struct scanner *sc)
 	xmlHashFree(sc->misses, xmlHashDefaultDeallocator);
 	sc->dead = sc->misses = NULL;
 	sc->work = 0;
+	sc->copy_found = 0;
 }
 
 static int
