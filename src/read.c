@@ -1290,17 +1290,14 @@ can_end(const struct post *p, long day, const struct post *q, const struct post 
 
 /* The first of posts (i, i + SPLIT_MAX] whose footer can end p (under
  * day) after prev; 0 when none. An untitled post, which no link ties to
- * its footer, ends before the next titled frame unless `titled`: taking
- * that in would read a whole post, with its title and footer, as a copy
- * inside it. */
+ * its footer, ends before the next titled frame: taking that in would
+ * read a whole post, with its title and footer, as a copy inside it. */
 static size_t
-ending(const struct post *posts, size_t n, size_t i, const struct post *p, long day, const struct post *prev,
-    int titled)
+ending(const struct post *posts, size_t n, size_t i, const struct post *p, long day, const struct post *prev)
 {
 	size_t j, found = 0;
 
-	for (j = i + 1; found == 0 && j < n && j - i <= SPLIT_MAX && (titled || p->f.has_title || !posts[j].f.has_title);
-	    j++)
+	for (j = i + 1; found == 0 && j < n && j - i <= SPLIT_MAX && (p->f.has_title || !posts[j].f.has_title); j++)
 		if (can_end(p, day, &posts[j], prev))
 			found = j;
 	return found;
@@ -1386,24 +1383,16 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 		if (i + 1 < n && looks_cut(&p, day, &posts[i + 1])) {
 			const struct post *q = &posts[i + 1];
 
-			const struct post *prev = w > 0 ? &joined[w - 1] : NULL;
-
-			/* An untitled post's footer of another day than its day
-			 * header's is a copy no Planet prints there: when no
-			 * untitled frame can end the post, the titled frame after
-			 * it is a copy inside it too (its own title, quoted). */
-			if ((j = ending(posts, n, i, &p, day, prev, 0)) != 0 ||
-			    (!p.f.has_title && day != NO_DAY && p.ft.day != day &&
-			    (j = ending(posts, n, i, &p, day, prev, 1)) != 0)) {
+			if ((j = ending(posts, n, i, &p, day, w > 0 ? &joined[w - 1] : NULL)) != 0) {
 				p.ft = posts[j].ft;
 				i = j;
 			} else if (w > 0 && !p.f.has_source && !p.f.has_title &&
-			    (j = ending(posts, n, i, &joined[w - 1], day, w > 1 ? &joined[w - 2] : NULL, 0)) != 0) {
+			    (j = ending(posts, n, i, &joined[w - 1], day, w > 1 ? &joined[w - 2] : NULL)) != 0) {
 				joined[w - 1].ft = posts[j].ft;
 				i = j;
 				continue;
 			} else if (q->ft.published > p.ft.published &&
-			    (j = ending(posts, n, i + 1, q, q->f.has_day ? q->f.day : day, &p, 0)) != 0 &&
+			    (j = ending(posts, n, i + 1, q, q->f.has_day ? q->f.day : day, &p)) != 0 &&
 			    bare_run(posts, i + 2, j)) {
 				/* p is whole, and the post after it newer: that one
 				 * was cut at a copy of a later footer, its rest bare
@@ -1414,6 +1403,15 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 				if (q->f.has_day)
 					day = q->f.day;
 				i = j;
+			} else if (!p.f.has_title && day != NO_DAY && p.ft.day != day && q->f.has_title && !q->f.has_source &&
+			    can_end(&p, day, q, w > 0 ? &joined[w - 1] : NULL)) {
+				/* An untitled post's footer of another day than its
+				 * day header's is a copy no Planet prints there; with
+				 * nothing else to end it, the title right after it,
+				 * under no channel header, is a copy too (its own,
+				 * quoted), and that frame's footer its own. */
+				p.ft = q->ft;
+				i++;
 			}
 		} else if (i + 1 < n && (j = holds_own_footer(posts, n, i)) != 0) {
 			/* Through its rest: what lies between is the copy's. */

@@ -468,7 +468,21 @@ def main():
                       b"<h4><a href=\"" + esc(quoted[0].link).encode() + b"\">Heading1</a></h4>\n<p>\nb2</p>\n" +
                       foot(quoted[0].link, "April 28, 2026 09:00 AM UTC") +
                       b"<h4><a href=\"" + esc(quoted[1].link).encode() + b"\">Heading2</a></h4>\n<p>\nrest END2X")
-    for what, posts in (("an untitled post holding its own footer's copy, then a later post's title", swallow),
+    # An untitled post holding a footer copy of this day, a channel
+    # header's copy, then an older day's footer copy: what takes in the
+    # title after such a footer does not take in the titled posts below.
+    S3 = ("S3", "https://s3.example/", "S3")
+    older_copy = [Post(1, DAVE, b"<p>START one END</p>", hour=11),
+                  Post(2, ALICE, b"<p>START w" + foot("https://x.example/z", "April 28, 2026 06:06 AM UTC") +
+                       b"<p>\nx0 <hr /><h3 class=\"post\"><a href=\"https://s3.example/\" title=\"S3\">S3</a></h3>\n<p>\nx1" +
+                       foot("https://x.example/z", "April 20, 2026 09:00 AM UTC") + b"<p>\nx2 END", title=False, hour=10),
+                  Post(3, BOB, b"<p>START three END</p>", hour=9), Post(4, S3, b"<p>START four END</p>", hour=8),
+                  Post(5, EVE, b"<p>START five END</p>", hour=7), Post(6, S3, b"<p>START six END</p>", title=False, hour=6)]
+    older_copy[5].date = older_copy[1].date.replace("10:02", "06:06")
+    older_copy[5].published = "2026-04-28T06:06:00Z"
+    for what, posts in (("an untitled post holding a footer copy, a channel header's and an older day's footer copy",
+                         older_copy),
+                        ("an untitled post holding its own footer's copy, then a later post's title", swallow),
                         ("a titled post quoting the title above after a footer copy, then its own after that one's footer",
                          quoted)):
         rc, err, got, broken = whole(posts, "copied-title")
