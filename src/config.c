@@ -76,12 +76,12 @@ append_size(size_t **list, size_t *n, size_t item)
 	return rc;
 }
 
-/* Compiles text and appends it to a pattern list. what names the
- * setting in messages ("exclude", "topic Django"), which on the command
- * line is all that tells one pattern from another. */
 /* How much of an invalid pattern its error quotes. */
 #define PATTERN_QUOTE_MAX 200
 
+/* Compiles text and appends it to a pattern list. what names the
+ * setting in messages ("exclude", "topic Django"), which on the command
+ * line is all that tells one pattern from another. */
 static int
 add_pattern(struct pattern ***list, size_t *n, const char *what, const char *text, char **why)
 {

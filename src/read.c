@@ -1403,8 +1403,8 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 				if (q->f.has_day)
 					day = q->f.day;
 				i = j;
-			} else if (!p.f.has_title && day != NO_DAY && p.ft.day != day && q->f.has_title && !q->f.has_source &&
-			    can_end(&p, day, q, w > 0 ? &joined[w - 1] : NULL)) {
+			} else if (!p.f.has_title && day != NO_DAY && p.ft.day != day && q->f.has_title &&
+			    !q->f.has_source && can_end(&p, day, q, w > 0 ? &joined[w - 1] : NULL)) {
 				/* An untitled post's footer of another day than its
 				 * day header's is a copy no Planet prints there; with
 				 * nothing else to end it, the title right after it,
