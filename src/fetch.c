@@ -312,10 +312,10 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 		if ((v = header_value(p, len, "Last-Modified", &t->out_of_memory)) == NULL)
 			goto done;   /* another header, or no memory */
 	}
-	/* The last such header wins; one that is not printable is kept as
-	 * none at all. */
+	/* The last such header wins; one that is empty or not printable is
+	 * kept as none at all. */
 	free(*slot);
-	*slot = printable(v) ? v : NULL;
+	*slot = v[0] != '\0' && printable(v) ? v : NULL;
 	if (*slot == NULL)
 		free(v);
 done:
@@ -575,7 +575,9 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 			rc = err_set(err, UP_EUNAVAIL, "%s: %s", shown, errbuf[0] ? errbuf : curl_easy_strerror(res));
 		goto done;
 	}
-	if (status == 304 && (opt->etag != NULL || opt->last_modified != NULL)) {
+	/* A 304 to a request that was not conditional (a validator kept by
+	 * an older version, that could not be sent) says nothing of the page. */
+	if (status == 304 && (sendable(opt->etag) || sendable(opt->last_modified))) {
 		f->not_modified = 1;
 		goto done;
 	}

@@ -87,6 +87,13 @@ class Handler(BaseHTTPRequestHandler):
                 self.end_headers()
             else:
                 self.send_page(PAGE, extra=[("Last-Modified", LAST_MODIFIED)])
+        elif p == "/empty-etag":
+            # An empty ETag, then (a cache gone wrong) 304 to anything.
+            if any(q == p for q, _ in seen[:-1]):
+                self.send_response(304)
+                self.end_headers()
+            else:
+                self.send_page(PAGE, extra=[("ETag", "")])
         elif p == "/odd-validators":
             # RFC 9110 lets an ETag carry bytes over 0x7f; state.xml must
             # still read back on the next run.
@@ -401,6 +408,19 @@ def main():
         still = [f for r, _, fs in os.walk(d) for f in fs if ".unplanet-" in f]
         check("http: a 304 run removes the temporary files an interrupted run left",
               left and rc == 0 and "not modified" in out and not still, f"{len(left)} then {still[:3]}: {out}")
+
+        # An empty validator is none: it is not kept, and a 304 to the
+        # request that could not carry it is no "not modified".
+        d = os.path.join(work, "empty-etag")
+        rc, out, _ = run("-o", d, base + "/empty-etag")
+        state = open(os.path.join(d, ".unplanet", "state.xml"), "rb").read() if rc == 0 else b""
+        check("http: an empty ETag is not kept", rc == 0 and b"etag=" not in state, out + state.decode())
+        state = state.replace(b"<fetch ", b'<fetch etag="" ', 1)   # as an older version kept it
+        open(os.path.join(d, ".unplanet", "state.xml"), "wb").write(state)
+        snap = snapshot(d)
+        rc, out, _ = run("-o", d, base + "/empty-etag")
+        check("http: a 304 to an unconditional request is an error (69), not \"not modified\"",
+              "If-None-Match" not in seen[-1][1] and rc == 69 and "304" in out and snapshot(d) == snap, out)
 
         # A user:password in the URL is for the server alone.
         d = os.path.join(work, "userinfo")
