@@ -693,6 +693,15 @@ where(const struct reading *r, int at)
 	return fail("%s:%s", r->path, line);
 }
 
+/* Where s keeps the line that set key, for a key whose value is checked
+ * only when used (a path, a URL): messages name the line then. */
+static char **
+where_slot(struct settings *s, const char *key)
+{
+	return strcmp(key, "source") == 0 ? &s->source_at : strcmp(key, "output") == 0 ? &s->output_at :
+	    strcmp(key, "xslt-dir") == 0 ? &s->xslt_dir_at : NULL;
+}
+
 /* Notes the line that named the stylesheet just added: what is wrong with
  * the stylesheet itself shows only when it is loaded, and the message
  * should still say which line named it. -1 when memory ran out. */
@@ -944,6 +953,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	}
 	if (strcmp(section, "unplanet") == 0) {
 		int set, first = 1;
+		char **at;
 
 		if (strcmp(key, "stylesheet") != 0 && strcmp(key, "topic") != 0 && strcmp(key, "exclude") != 0 &&
 		    strcmp(key, "only") != 0)
@@ -960,8 +970,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, quiet, verbose"));
 		else if (set == 0 && strcmp(key, "stylesheet") == 0)
 			rc = note_stylesheet(r) == 0 ? 1 : bad(r, NULL);
-		else if (set == 0 && strcmp(key, "xslt-dir") == 0)   /* as for a stylesheet */
-			rc = (r->s->xslt_dir_at = where(r, r->line)) != NULL ? 1 : bad(r, NULL);
+		else if (set == 0 && (at = where_slot(r->s, key)) != NULL)   /* as for a stylesheet */
+			rc = (*at = where(r, r->line)) != NULL ? 1 : bad(r, NULL);
 		else
 			rc = set == 0 ? 1 : bad(r, why);
 	} else if (strncmp(section, "topic ", 6) == 0 && section[6] != '\0') {
@@ -1133,7 +1143,15 @@ settings_merge(struct settings *cmd, struct settings *file)
 	size_t i;
 	int rc = 0;
 
+	if (cmd->source == NULL) {
+		cmd->source_at = file->source_at;
+		file->source_at = NULL;
+	}
 	TAKE(source);
+	if (cmd->output == NULL) {
+		cmd->output_at = file->output_at;
+		file->output_at = NULL;
+	}
 	TAKE(output);
 	TAKE(base_url);
 	if (cmd->xslt_dir == NULL) {
@@ -1217,6 +1235,8 @@ settings_free(struct settings *s)
 	free(s->base_url);
 	free(s->xslt_dir);
 	free(s->xslt_dir_at);
+	free(s->source_at);
+	free(s->output_at);
 	for (i = 0; i < s->n_stylesheets; i++) {
 		free(s->stylesheets[i]);
 		free(s->stylesheets_at != NULL ? s->stylesheets_at[i] : NULL);

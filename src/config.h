@@ -48,7 +48,9 @@ struct source_rule {
 
 struct settings {
 	char *source;
+	char *source_at;         /* NULL, or "FILE:LINE" that set source */
 	char *output;
+	char *output_at;         /* NULL, or "FILE:LINE" that set output */
 	char *base_url;
 	char *xslt_dir;
 	char *xslt_dir_at;       /* NULL, or "FILE:LINE" that set xslt_dir */

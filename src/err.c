@@ -49,6 +49,20 @@ err_one_line(char *s)
 }
 
 int
+err_at(const char *at, int status, char **err)
+{
+	char *why;
+
+	if (status != UP_OK && status != UP_ESOFTWARE && at != NULL && err != NULL && *err != NULL) {
+		why = *err;
+		*err = NULL;
+		status = err_set(err, status, "%s: %s", at, why);
+		free(why);
+	}
+	return status;
+}
+
+int
 err_nomem(char **err)
 {
 	return err_set(err, UP_ESOFTWARE, "out of memory");

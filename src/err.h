@@ -36,6 +36,11 @@ int err_set(char **err, int status, const char *fmt, ...)
  * become spaces, other control characters '?'. */
 void err_one_line(char *s);
 
+/* When status is a failure other than UP_ESOFTWARE and at is not NULL,
+ * puts "AT: " before *err (a config file's "FILE:LINE" that gave what
+ * failed); returns status, or UP_ESOFTWARE when memory runs out. */
+int err_at(const char *at, int status, char **err);
+
 /* The message for an allocation failure, shared so callers stay short. */
 int err_nomem(char **err);
 

@@ -680,6 +680,10 @@ run(const struct settings *s, char **err)
 		/* Lock the folder before reading its state, and hold it until the
 		 * new state is in place. */
 		rc = publish_begin(s->output, s->wait, &pub, err);
+		/* A config file's relative path is read from the current
+		 * folder, which cron's is not: say which line gave it. */
+		if (rc == UP_ECANTCREAT)
+			rc = err_at(s->output_at, rc, err);
 		for (i = 0; rc == UP_OK && i < sizeof layout / sizeof *layout; i++)
 			rc = publish_sweep(pub, layout[i], err);
 		if (rc == UP_OK)
@@ -697,6 +701,8 @@ run(const struct settings *s, char **err)
 		goto done;   /* --dump loads no stylesheet, but says what a run would of their names */
 	}
 	rc = fetch_source(s->source, &fopt, &fetched, err);
+	if (rc == UP_ENOINPUT || rc == UP_EUSAGE)   /* as for the output folder */
+		rc = err_at(s->source_at, rc, err);
 	if (rc != UP_OK)
 		goto done;
 	if (fetched->not_modified) {

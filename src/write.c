@@ -477,14 +477,7 @@ hash_style(struct writer *w, const char *name, const struct format *f, char **er
 static int
 named_at(const char *const *extra_at, size_t i, int rc, char **err)
 {
-	if (rc != UP_OK && rc != UP_ESOFTWARE && extra_at != NULL && extra_at[i] != NULL && *err != NULL) {
-		char *why = *err;
-
-		*err = NULL;
-		rc = err_set(err, rc, "%s: %s", extra_at[i], why);
-		free(why);
-	}
-	return rc;
+	return err_at(extra_at != NULL ? extra_at[i] : NULL, rc, err);
 }
 
 int

@@ -479,6 +479,20 @@ slug = django-and-caktus
     check("config: an xslt-dir without the stylesheets: exit 66, FILE:LINE: and the stylesheet named",
           rc == 66 and f"{path}:3: {missing}/atom.xsl: cannot read stylesheet" in err and
           not os.path.exists(os.path.join(work, "never")), f"exit {rc}: {err}")
+    # A source or output folder from the file is named with its line: a
+    # relative path is read from the current folder, which cron's is not.
+    with open(path, "w") as f:
+        f.write("[unplanet]\nsource = no-such-page.html\n\noutput = no-such-folder/feeds\n")
+    rc, err = run(unplanet, "-c", path)
+    check("config: an output folder from the file that cannot be made: exit 73, FILE:LINE: first",
+          rc == 73 and err.startswith(f"unplanet: {path}:4: no-such-folder/feeds: cannot create"), f"exit {rc}: {err}")
+    rc, err = run(unplanet, "-c", path, "-o", os.path.join(work, "never"))
+    check("config: a source from the file that cannot be opened: exit 66, FILE:LINE: first",
+          rc == 66 and err.startswith(f"unplanet: {path}:2: no-such-page.html: cannot open") and
+          not os.path.exists(os.path.join(work, "never")), f"exit {rc}: {err}")
+    rc, err = run(unplanet, "-c", path, "-o", os.path.join(work, "never"), "no-such-page.html")
+    check("config: ...the same source on the command line names no file line",
+          rc == 66 and err.startswith("unplanet: no-such-page.html: cannot open"), f"exit {rc}: {err}")
     # A topic's name is trimmed and its white space collapsed, from either place.
     for args in (["-t", " Web \t dev =python"], ["-c", os.path.join(work, "spaced.ini")]):
         with open(os.path.join(work, "spaced.ini"), "w") as f:
