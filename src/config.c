@@ -257,21 +257,27 @@ base_url_ok(const char *value)
 		authority += 3;
 		end = authority + strcspn(authority, "/");
 		colon = memrchr(authority, ':', (size_t)(end - authority));
-		if (colon != NULL && memchr(colon, ']', (size_t)(end - colon)) == NULL)
-			ok = end - colon - 1 <= 5 && strtol(colon + 1, NULL, 10) <= 65535;
+		if (colon != NULL && memchr(colon, ']', (size_t)(end - colon)) == NULL) {
+			long port = strtol(colon + 1, NULL, 10);
+
+			/* Empty is the default port; 0 is none a server listens on. */
+			ok = end - colon - 1 <= 5 && (end == colon + 1 || (port >= 1 && port <= 65535));
+		}
 	}
 	xmlFreeURI(uri);
 	return ok;
 }
 
 /* A base URL (base_url_ok) spelt one way, as feed ids are made from it:
- * scheme and host in lower case, without the scheme's default port
- * ("HTTPS://Feeds.Example.org:443/x/" is "https://feeds.example.org/x/").
+ * scheme and host in lower case, a port without leading zeros, and none
+ * when it is empty or the scheme's default (RFC 3986, 6.2.3:
+ * "HTTPS://Feeds.Example.org:00443/x/" is "https://feeds.example.org/x/").
  * Malloc'd, NULL when memory runs out. */
 static char *
 base_url_normal(const char *value)
 {
 	char *url = strdup(value), *p, *host_end, *port;
+	size_t zeros;
 
 	if (url == NULL)
 		goto done;
@@ -284,16 +290,20 @@ base_url_normal(const char *value)
 	port = host_end;
 	while (port > url && isdigit((unsigned char)port[-1]))
 		port--;
-	if (port > url && port[-1] == ':' && port[-2] != '/' &&
-	    (size_t)(host_end - port) == (url[4] == 's' ? 3u : 2u) &&
-	    strncmp(port, url[4] == 's' ? "443" : "80", (size_t)(host_end - port)) == 0)
-		memmove(port - 1, host_end, strlen(host_end) + 1);
+	if (port > url + 1 && port[-1] == ':' && port[-2] != '/') {
+		zeros = strspn(port, "0");
+		memmove(port, port + zeros, strlen(port + zeros) + 1);
+		host_end -= zeros;
+		if (host_end == port || ((size_t)(host_end - port) == (url[4] == 's' ? 3u : 2u) &&
+		    strncmp(port, url[4] == 's' ? "443" : "80", (size_t)(host_end - port)) == 0))
+			memmove(port - 1, host_end, strlen(host_end) + 1);
+	}
 done:
 	return url;
 }
 
 /* What --base-url must be, for its error. */
-#define BASE_URL_RULE "base-url must be an http(s) URL with a host, a port up to 65535 if any, and no " \
+#define BASE_URL_RULE "base-url must be an http(s) URL with a host, a port from 1 to 65535 if any, and no " \
 	"query, fragment, user:password, space or non-ASCII character (percent-encode it), " \
 	"such as https://feeds.example.org/planet/"
 

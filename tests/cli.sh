@@ -412,7 +412,8 @@ expect_same "a folder where a feed goes: no other file replaced" "$T/before" "$T
 # --base-url must be a URL that "/authors/SLUG.atom" can follow.
 for bad in 'http://' 'https://example.org/f?x=1' 'https://example.org/feeds#top' \
     'https://example.org/a b/' 'https://example.org:65536/' 'https://example.org:4294967376/' \
-    'https://example.org/café/' 'https://user:secret@example.org/'; do
+    'https://example.org:0/' 'https://example.org:00/' 'https://example.org/café/' \
+    'https://user:secret@example.org/'; do
 	expect_exit "--base-url '$bad' is a usage error" 64 "$UNPLANET" --dump -b "$bad" "$SAMPLE"
 done
 expect_no_grep "--base-url with a password: the message does not show it" "$T/err" secret
@@ -426,6 +427,10 @@ expect_exit "--base-url with http's default port" 0 "$UNPLANET" --dump -b http:/
 expect_grep "--base-url: :80 dropped for http" "$T/out" '<url>http://f.example/authors/pypy</url>'
 expect_exit "--base-url with another port" 0 "$UNPLANET" --dump -b https://f.example:80/ "$SAMPLE"
 expect_grep "--base-url: another port kept" "$T/out" '<url>https://f.example:80/authors/pypy</url>'
+expect_exit "--base-url with a port in leading zeros" 0 "$UNPLANET" --dump -b https://f.example:00443/ "$SAMPLE"
+expect_grep "--base-url: leading zeros, then the default port dropped" "$T/out" '<url>https://f.example/authors/pypy</url>'
+expect_exit "--base-url with another port in leading zeros" 0 "$UNPLANET" --dump -b http://f.example:08080 "$SAMPLE"
+expect_grep "--base-url: leading zeros dropped, the port kept" "$T/out" '<url>http://f.example:8080/authors/pypy</url>'
 expect_exit "--base-url with an IPv6 host" 0 "$UNPLANET" --dump -b 'http://[::1]:8080/f/' "$SAMPLE"
 expect_exit "--base-url with the highest port" 0 "$UNPLANET" --dump -b 'https://f.example:65535/' "$SAMPLE"
 
