@@ -447,7 +447,12 @@ html_parse_fragment(const char *s, size_t n)
  *   another character; each is written as numbers;
  * - a legacy name ending the fragment ("... &copy"): libxml2 takes no
  *   name that runs into the end of its input, so on_characters, which
- *   decodes the others, never sees it; it is written as a number.
+ *   decodes the others, never sees it; it is written as a number;
+ * - a legacy name followed by no letter, digit, '=' or ';' ("&amp&b=2",
+ *   "Tom &amp Jerry"): libxml2 keeps it as written in an attribute value,
+ *   where HTML5 decodes it (as it does in text); it is written as a
+ *   number. One followed by such a character is left to on_characters:
+ *   HTML5 decodes it in text, never in a value ("?a=1&copy=2").
  * Returns 0, or -1 when memory runs out. */
 static int
 add_fragment(struct buf *in, const char *s, size_t n)
@@ -478,7 +483,8 @@ add_fragment(struct buf *in, const char *s, size_t n)
 			s += 1 + k;
 		} else if ((k = named_ref(s, (size_t)(end - s), cp)) > 0) {
 			s += k;
-		} else if (amp == last && (cp[0] = legacy_ref(s, (size_t)(end - s), &k)) != 0) {
+		} else if ((cp[0] = legacy_ref(s, (size_t)(end - s), &k)) != 0 &&
+		    (amp == last || (k < (size_t)(end - s) && !is_alnum(s[k]) && s[k] != '=' && s[k] != ';'))) {
 			s += k;
 		} else {
 			if (buf_addc(in, '&') != 0)
