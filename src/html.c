@@ -1211,29 +1211,71 @@ done:
 	return out;
 }
 
+/* Whether the code point cp may stand as it is in an IRI: RFC 3987's
+ * ucschar (no C1 control, private use character, noncharacter, nor
+ * U+FFF0..U+FFFF, U+FFFD included), and no bidi formatting character,
+ * which its 4.1 forbids. */
+static int
+iri_char(unsigned cp)
+{
+	if (cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xF900 && cp <= 0xFDCF) || (cp >= 0xFDF0 && cp <= 0xFFEF) ||
+	    (cp >= 0x10000 && cp <= 0xDFFFD && (cp & 0xFFFF) <= 0xFFFD) || (cp >= 0xE1000 && cp <= 0xEFFFD);
+}
+
+/* The length of the well-formed UTF-8 sequence at p whose code point
+ * iri_char keeps; 0 for one it does not, or for a byte that starts no
+ * well-formed sequence. */
+static size_t
+iri_sequence(const unsigned char *p)
+{
+	size_t n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2, i;
+	unsigned cp = *p & (n == 4 ? 0x07 : n == 3 ? 0x0F : 0x1F);
+	static const unsigned least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+
+	if (*p < 0xC2 || *p > 0xF4)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3F);
+	}
+	return cp >= least[n] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF) && iri_char(cp) ? n : 0;
+}
+
 char *
 html_escape_iri(const char *url)
 {
+	static const char digits[] = "0123456789ABCDEF";
 	struct buf b = { 0 };
-	const unsigned char *p;
+	const unsigned char *p, *authority = NULL, *at = NULL;
 	char *out = NULL;
+	size_t keep = 0, scheme = html_scheme_len(url);
 
 	if (buf_reserve(&b, strlen(url)) != 0)
 		goto done;
+	/* In "user@name@host" the last '@' ends the user information; an
+	 * earlier one is part of it, as a browser reads it: "%40". */
+	if (scheme > 0 && strncmp(url + scheme, "://", 3) == 0) {
+		authority = (const unsigned char *)url + scheme + 3;
+		for (p = authority; *p != '\0' && strchr("/?#", *p) == NULL; p++)
+			if (*p == '@')
+				at = p;
+	}
 	for (p = (const unsigned char *)url; *p != '\0'; p++) {
-		static const char digits[] = "0123456789ABCDEF";
-		/* A C1 control (U+0080..U+009F, bytes C2 80..C2 9F) is no IRI
-		 * character either: both its bytes are escaped, as a browser
-		 * escapes them. */
-		int c1 = (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) || (p > (const unsigned char *)url &&
-		    p[-1] == 0xC2 && *p >= 0x80 && *p <= 0x9F);
-		int bad = *p <= 0x20 || *p == 0x7f || c1 || strchr("<>\"{}|\\^`", *p) != NULL ||
-		    stray_percent((const char *)p);
+		/* Bytes of a character kept go as they are. */
+		if (keep == 0 && *p >= 0x80)
+			keep = iri_sequence(p);
+		int bad = keep == 0 && (*p <= 0x20 || *p >= 0x7f || strchr("<>\"{}|\\^`", *p) != NULL ||
+		    stray_percent((const char *)p) || (*p == '@' && authority != NULL && p >= authority && p < at));
 		int failed = bad ? buf_addc(&b, '%') != 0 || buf_addc(&b, digits[*p >> 4]) != 0 ||
 		    buf_addc(&b, digits[*p & 15]) != 0 : buf_addc(&b, (char)*p) != 0;
 
 		if (failed)
 			goto done;
+		if (keep > 0)
+			keep--;
 	}
 	out = buf_take(&b);
 done:

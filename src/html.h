@@ -87,9 +87,11 @@ char *html_prepare(xmlNodePtr root, const char *base);
 char *html_escape_url(const char *url);
 
 /* url with what RFC 3987 forbids in an IRI (controls, C1 ones too,
- * spaces, quotes, <>{}|\^`, a '%' that starts no escape) percent-encoded,
- * the rest, other non-ASCII included, kept; malloc'd. For permalinks,
- * which become feed ids. */
+ * spaces, quotes, <>{}|\^`, a '%' that starts no escape, private use
+ * characters, noncharacters, U+FFFD, bidi formatting characters, bytes
+ * that are no UTF-8, an '@' before the last in the user information)
+ * percent-encoded, the rest, other non-ASCII included, kept; malloc'd.
+ * For permalinks, which become feed ids. */
 char *html_escape_iri(const char *url);
 
 /* The length of url's scheme ("https" in "https:..."): a letter, then

@@ -573,6 +573,13 @@ test_urls(void)
 	check_str("iri: spaces, C1 controls and a stray '%' escaped, other non-ASCII kept", s,
 	    "https://ex.org/caf\xc3\xa9%20a%C2%85" "b%C2%9F\xc2\xa0%25zz");
 	free(s);
+	/* RFC 3987's ucschar leaves out U+FFFD, private use characters and
+	 * noncharacters; its 4.1 forbids bidi formatting characters. */
+	s = html_escape_iri("https://a@b@ex.org/\xef\xbf\xbd\xee\x80\x80\xe2\x80\xae\xef\xb7\x90\xf0\x9f\x98\x80"
+	    "\xe6\x97\xa5\xff\xc3?x@y");
+	check_str("iri: U+FFFD, private use, bidi controls, noncharacters, bytes no UTF-8 escaped; an inner '@' too", s,
+	    "https://a%40b@ex.org/%EF%BF%BD%EE%80%80%E2%80%AE%EF%B7%90\xf0\x9f\x98\x80\xe6\x97\xa5%FF%C3?x@y");
+	free(s);
 	s = html_escape_url("http://[2001:db8::1]:8080/a[1]?q=[2]");
 	check_str("url: an IPv6 host keeps its brackets, a path and a query do not", s,
 	    "http://[2001:db8::1]:8080/a%5B1%5D?q=%5B2%5D");
