@@ -1396,6 +1396,32 @@ html_url_slashes(char *url)
 	}
 }
 
+char *
+html_url_special(const char *url, const char *base)
+{
+	size_t n = html_scheme_len(url), slashes;
+	const char *rest;
+	char *out = NULL;
+
+	if (!((n == 4 && strncasecmp(url, "http", 4) == 0) || (n == 5 && strncasecmp(url, "https", 5) == 0))) {
+		out = strdup(url);
+		goto done;
+	}
+	rest = url + n + 1;
+	slashes = strspn(rest, "/");
+	if (slashes == 2) {
+		out = strdup(url);
+	} else if (slashes < 2 && base != NULL && html_scheme_len(base) == n && strncasecmp(base, url, n) == 0) {
+		out = strdup(rest);
+	} else if ((out = malloc(n + 4 + strlen(rest + slashes))) != NULL) {
+		memcpy(out, url, n);
+		strcpy(out + n, "://");
+		strcat(out, rest + slashes);
+	}
+done:
+	return out;
+}
+
 /* Puts back the colons libxml2 escaped in url's path: its xmlSaveUri
  * writes ':' in a path as "%3A" (so that a relative path cannot be read
  * as a scheme), which in an absolute URL only makes a link differ from
@@ -1484,7 +1510,7 @@ html_resolve(const char *ref, const char *base, char **resolved)
 	struct buf clean = { 0 };
 	xmlChar *abs = NULL;
 	const char *end;
-	char *escaped = NULL, *hidden = NULL, *hidden_base = NULL;
+	char *escaped = NULL, *hidden = NULL, *hidden_base = NULL, *special = NULL;
 	int rc = -1;
 
 	/* As a browser reads a URL attribute: surrounding spaces and controls
@@ -1503,7 +1529,8 @@ html_resolve(const char *ref, const char *base, char **resolved)
 	if (clean.len == 0)
 		goto done;
 	html_url_slashes(clean.data);
-	if ((hidden = hide_escapes(clean.data)) == NULL || (hidden_base = hide_escapes(base)) == NULL) {
+	if ((special = html_url_special(clean.data, base)) == NULL || (hidden = hide_escapes(special)) == NULL ||
+	    (hidden_base = hide_escapes(base)) == NULL) {
 		rc = -1;
 		goto done;
 	}
@@ -1526,6 +1553,7 @@ done:
 	free(escaped);
 	free(hidden);
 	free(hidden_base);
+	free(special);
 	return rc;
 }
 

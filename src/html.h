@@ -118,6 +118,15 @@ int html_same_site(const char *a, const char *b);
  * taken to be relative to such a URL. Others ("mailto:") are left alone. */
 void html_url_slashes(char *url);
 
+/* url (its backslashes read by html_url_slashes) as HTML's URL parser reads
+ * an http or https URL whose scheme is not followed by "//": relative to
+ * base when base has the same scheme ("https:img.png" is "img.png",
+ * "https:/a" is "/a"), else with its slashes made two ("http:x.example"
+ * and "http:///x.example" are "http://x.example"); RFC 3986 would read a
+ * URL with no host. Others as they are. base may be NULL. Malloc'd; NULL
+ * when memory runs out. */
+char *html_url_special(const char *url, const char *base);
+
 /* ref resolved against base (an absolute URI) as a browser would, in
  * *resolved (malloc'd): with surrounding spaces and inner tabs and new
  * lines dropped, backslashes read as html_url_slashes reads them, and what

@@ -764,7 +764,7 @@ entry_free(struct entry *e)
 static char *
 web_link(char *raw, const char *base)
 {
-	char *r, *w, *out = NULL, *abs;
+	char *r, *w, *out = NULL, *abs, *special;
 
 	if (raw == NULL)
 		goto done;
@@ -777,6 +777,10 @@ web_link(char *raw, const char *base)
 		w--;
 	*w = '\0';
 	html_url_slashes(raw);
+	if ((special = html_url_special(raw, base)) == NULL)
+		goto done;
+	free(raw);
+	raw = special;
 	if (fetch_is_http(raw)) {
 		out = html_escape_iri(raw);   /* NULL when memory runs out */
 		goto done;
@@ -878,12 +882,14 @@ made_up_id(const struct entry *e)
 
 /* The URL to resolve a post's relative links against, in *base: its
  * permalink, else its source's site (a better guess than the Planet's
- * page), made absolute against the page when needed; NULL when none is
+ * page), else the page's URL (as a browser showing the page resolves
+ * them), made absolute against the page when needed; NULL when none is
  * absolute. -1 when memory runs out. */
 static int
 content_base(const struct entry *e, const char *page_url, char **base)
 {
-	const char *link = e->link[0] != '\0' ? e->link : e->source_link;
+	const char *link = e->link[0] != '\0' ? e->link : e->source_link[0] != '\0' ? e->source_link :
+	    page_url != NULL ? page_url : "";
 	char *abs = NULL;
 	xmlURIPtr uri;
 	int rc = 0;

@@ -640,6 +640,35 @@ def main():
           got == [("https://planet.example/posts/2.html", "https://planet.example/alice/", "<p>START2X two END2X</p>"),
                   ("https://planet.example/sub/posts/1.html", "https://planet.example/alice/",
                    '<p>START1X <a href="https://planet.example/sub/posts/img/x.png">x</a>  END1X</p>')], f"{got}")
+    # A post with no permalink whose source has no site: its relative links
+    # resolve against the page (its <base href>), as in a browser showing
+    # it. And "https:x" forms read as HTML reads them: relative to a base of
+    # the same scheme, else as "scheme://x" (RFC 3986 would see no host).
+    bare = ("Bare", "", "Bare")
+    odd = [Post(1, bare, b'<p>START <a href="/about.html">a</a> <img src="img.png" alt=""> END</p>'),
+           Post(2, ALICE, b'<p>START <a href="https:/about">1</a> <img src="https:img.png" alt=""> '
+                          b'<a href="http:other.example/x">2</a> <a href="https:///third.example/y">3</a> END</p>'),
+           Post(3, ALICE, b"<p>START three END</p>")]
+    odd[0].link, odd[1].link, odd[2].link = "", "https://alice.example/blog/post.html", "https:/blog/p3"
+    path = os.path.join(work, "special-urls.html")
+    with open(path, "wb") as f:
+        f.write(page(odd).replace(b"<title>", b'<base href="https://planet.example/sub/index.html">\n  <title>', 1))
+    rc, out, err = dump(unplanet, path)
+    got = {e.findtext("content").split("X", 1)[0]: (e.findtext("link"), e.findtext("content"))
+           for e in ET.fromstring(out).iter("entry")} if rc == 0 else {}
+    content = got.get("<p>START1", ("", err[:200]))[1]
+    check("hostile: a post with no permalink nor site: its relative links resolve against the page",
+          'href="https://planet.example/about.html"' in content and 'src="https://planet.example/sub/img.png"' in content,
+          content)
+    content = got.get("<p>START2", ("", err[:200]))[1]
+    check("hostile: \"https:/a\" and \"https:a\" in a post resolve against its https permalink, as in a browser",
+          'href="https://alice.example/about"' in content and 'src="https://alice.example/blog/img.png"' in content,
+          content)
+    check("hostile: ...\"http:host/x\" and \"https:///host/y\" name that host",
+          'href="http://other.example/x"' in content and 'href="https://third.example/y"' in content, content)
+    link = got.get("<p>START3", (err[:200], ""))[0]
+    check("hostile: a permalink \"https:/blog/p3\" is relative to an https page", link == "https://planet.example/blog/p3",
+          link)
     # What readers show: a channel description holding "<" and "&" (RSS
     # readers take it for HTML), and a post without a permalink (feedparser
     # would take an Atom entry's urn: id for its link, sfeed in a topic feed

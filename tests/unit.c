@@ -580,6 +580,22 @@ test_urls(void)
 	check_str("iri: U+FFFD, private use, bidi controls, noncharacters, bytes no UTF-8 escaped; an inner '@' too", s,
 	    "https://a%40b@ex.org/%EF%BF%BD%EE%80%80%E2%80%AE%EF%B7%90\xf0\x9f\x98\x80\xe6\x97\xa5%FF%C3?x@y");
 	free(s);
+	{
+		static const struct { const char *in, *base, *want; } special[] = {
+			{ "https:img.png", "https://h.example/a/", "img.png" },
+			{ "HTTPS:/about", "https://h.example/a/", "/about" },
+			{ "http:other.example/x", "https://h.example/", "http://other.example/x" },
+			{ "https:///x.example/y", "https://h.example/", "https://x.example/y" },
+			{ "http:x.example", NULL, "http://x.example" },
+			{ "https://x.example/", NULL, "https://x.example/" },
+			{ "mailto:a@b", "https://h.example/", "mailto:a@b" },
+		};
+		for (size_t k = 0; k < sizeof special / sizeof special[0]; k++) {
+			s = html_url_special(special[k].in, special[k].base);
+			check_str("url: an http(s) URL without \"//\" as HTML reads it", s, special[k].want);
+			free(s);
+		}
+	}
 	s = html_escape_url("http://[2001:db8::1]:8080/a[1]?q=[2]");
 	check_str("url: an IPv6 host keeps its brackets, a path and a query do not", s,
 	    "http://[2001:db8::1]:8080/a%5B1%5D?q=%5B2%5D");
