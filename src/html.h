@@ -67,7 +67,8 @@ char *html_decode_attr(const char *s, size_t n);
 
 /* The href of the first <base> element that has one in the markup
  * s[0..n) (a page's head), references decoded, as written: malloc'd, ""
- * when there is none, NULL when memory runs out. */
+ * when there is none, NULL when memory runs out or n is too large for
+ * libxml2 (2 GiB; read.c looks at a head's first 64 MiB only). */
 char *html_base_href(const char *s, size_t n);
 
 /* Gets a post's tree ready in one walk, and returns its visible text (as

@@ -1887,6 +1887,10 @@ page_base(const char *p, const char *head, const char *url, char **base)
 	int rc = -1;
 
 	*base = NULL;
+	/* A head of megabytes is no page's: its first ones are looked at,
+	 * which also keeps it within what libxml2 parses (under 2 GiB). */
+	if ((size_t)(head - p) > CONTENT_PARSE_MAX)
+		head = p + CONTENT_PARSE_MAX;
 	for (tag = p; (tag = memchr(tag, '<', (size_t)(head - tag))) != NULL; tag++)
 		if ((size_t)(head - tag) > 5 && strncasecmp(tag + 1, "base", 4) == 0)
 			break;
