@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "date.h"
 #include "err.h"
 #include "fetch.h"
 #include "group.h"
@@ -62,8 +63,10 @@ static const char usage_text[] =
 "      --keep N           keep the newest N entries per feed, also after they\n"
 "                         leave the page (default 50, at most 1000000; 0 keeps\n"
 "                         all)\n"
-"      --force            fetch without a conditional request and transform\n"
-"                         everything again (files whose bytes stay are kept)\n"
+"      --force            fetch without a conditional request, read a page\n"
+"                         older than the last one read, and transform\n"
+"                         everything again (files whose bytes stay the same\n"
+"                         are kept)\n"
 "      --wait             wait for another run on DIR instead of exiting 75\n"
 "      --dump             print the intermediate XML of the page's feeds\n"
 "                         (as --only leaves them); write nothing\n"
@@ -596,12 +599,13 @@ done:
 	return rc;
 }
 
-/* state.xml's bytes: the validators, fingerprints and topic slugs: this
+/* state.xml's bytes: the validators, fingerprints, the page's time
+ * (page_updated, else the one kept) and topic slugs: this
  * run's topics, then the slugs of earlier runs' topics that no topic has
  * now (a topic no longer configured, or one a rule moved), whose files are
  * still there and keep them. */
 static int
-save_state(const struct feed_set *set, const struct state *old, const char *url,
+save_state(const struct feed_set *set, const struct state *old, time_t page_updated, const char *url,
     const struct fetched *fetched, const char *settings, const char *fingerprint, char **data, size_t *len,
     char **err)
 {
@@ -626,7 +630,7 @@ save_state(const struct feed_set *set, const struct state *old, const char *url,
 			topics[n++] = old->topics[i];
 	}
 	rc = state_serialize(url, fetched->etag, fetched->last_modified, settings, fingerprint, set->id_name,
-	    topics, n, data, len, err);
+	    page_updated != -1 ? page_updated : old->page_updated, topics, n, data, len, err);
 done:
 	free(topics);
 	return rc;
@@ -725,6 +729,23 @@ run(const struct settings *s, char **err)
 	    fetched->charset, &page, err);
 	if (rc != UP_OK)
 		goto done;
+	/* A page older than one already read (a stale cache or mirror, a
+	 * backup) would undo its edits, then the next page would make them
+	 * again: it is passed over, as not modified. A time read ahead of
+	 * this machine's clock is no guide: the Planet's clock was set back. */
+	if (!s->dump && !s->force && page->updated != -1 && state->page_updated != -1 &&
+	    page->updated < state->page_updated && state->page_updated <= time(NULL)) {
+		rc = publish_commit(pub, &stats, err);
+		if (rc == UP_OK && s->verbose) {
+			char was[DATE_MAX], now[DATE_MAX];
+
+			date_planet(page->updated, now);
+			date_planet(state->page_updated, was);
+			fprintf(stderr, "unplanet: %s: an older copy of the page (last update %s; the last read was "
+			    "%s), 0 files written, %ld ms\n", name, now, was, elapsed_ms(&start));
+		}
+		goto done;
+	}
 	if (page->n_cut > 0 && !s->quiet)
 		fprintf(stderr, "unplanet: warning: %s:%zu: %zu post%s too large to copy whole: past elements nested "
 		    "%d deep, %d elements or %d HTML errors, the rest is dropped; a post over %u bytes of HTML is "
@@ -792,8 +813,8 @@ run(const struct settings *s, char **err)
 	 * changed.) */
 	if (rc == UP_OK && state->fingerprint != NULL && (!same_settings || (publish_changes_outputs(pub) &&
 	    (publish_changes_under(pub, ARCHIVE_DIR) || publish_changes_under(pub, CACHE_DIR))))) {
-		rc = state_serialize(NULL, NULL, NULL, NULL, NULL, state->planet, state->topics, state->n_topics,
-		    &state_bytes, &state_len, err);
+		rc = state_serialize(NULL, NULL, NULL, NULL, NULL, state->planet, state->page_updated, state->topics,
+		    state->n_topics, &state_bytes, &state_len, err);
 		if (rc == UP_OK)
 			rc = publish_add_first(pub, STATE_FILE, state_bytes, state_len, err);
 		state_bytes = NULL;
@@ -801,7 +822,8 @@ run(const struct settings *s, char **err)
 	/* The state goes last: a run killed before it leaves the old
 	 * validators and fingerprint, so the next run redoes what is missing. */
 	if (rc == UP_OK)
-		rc = save_state(set, state, url, fetched, fingerprint, fingerprint, &state_bytes, &state_len, err);
+		rc = save_state(set, state, page->updated, url, fetched, fingerprint, fingerprint, &state_bytes,
+		    &state_len, err);
 	if (rc == UP_OK) {
 		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, NULL, err);
 		state_bytes = NULL;

@@ -1853,6 +1853,29 @@ head_end(const char *p, const char *end)
 	return end;
 }
 
+/* The time Planet 2.0 says it made the page ("<p>Last update: April 29,
+ * 2026 07:43 AM UTC", above the first day's <h2>), or -1. */
+static time_t
+page_updated(const char *p, const char *end)
+{
+	static const char lit[] = "Last update:";
+	const char *day = find(p, end, "<h2>", NULL), *at, *stop;
+	time_t t = -1;
+
+	if (day == NULL || (at = find(p, day, lit, NULL)) == NULL)
+		goto done;
+	for (at += sizeof lit - 1; at < day && text_is_space(*at); at++)
+		;
+	for (stop = at; stop < day && *stop != '<' && *stop != '\n'; stop++)
+		;
+	while (stop > at && text_is_space(stop[-1]))
+		stop--;
+	if (date_parse_planet(at, (size_t)(stop - at), &t, NULL) != 0)
+		t = -1;
+done:
+	return t;
+}
+
 /* The page's <title>; when it has none, the host of its URL, else
  * "Planet": feeds, OPML and the directory page all need a name for it. */
 static char *
@@ -1943,6 +1966,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 		rc = err_nomem(err);
 		goto done;
 	}
+	page->updated = -1;
 	rc = decode_page(data, len, name, charset, &clean, &p, &n, err);
 	if (rc != 0)
 		goto done;
@@ -1974,6 +1998,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 		goto done;
 	}
 	head = head_end(p, p + n);
+	page->updated = page_updated(p, p + n);
 	if ((page->title = page_title(p, head, url)) == NULL ||
 	    (url != NULL && (page->link = html_escape_iri(url)) == NULL) || page_base(p, head, url, &base) != 0) {
 		rc = err_nomem(err);

@@ -68,6 +68,7 @@ struct page {
 	char *title;            /* the page's <title>, e.g. "Planet Python";
 	                           if empty, its URL's host, else "Planet" */
 	char *link;             /* the page's URL when known, else NULL */
+	time_t updated;         /* its "Last update:" time, or -1 */
 	struct entry *entries;  /* in page order, newest first */
 	size_t n_entries;
 	size_t n_cut;           /* posts cut by the limits of html.h or CONTENT_MAX... */

@@ -401,9 +401,14 @@ read_validators(int dirfd, const char *path, const char *rel, struct state *s, c
 	if (outputs != NULL)
 		s->fingerprint = (char *)xmlGetProp(outputs, (const xmlChar *)"fingerprint");
 	if ((planet = child(root, "planet")) != NULL) {
+		xmlChar *updated = xmlGetProp(planet, (const xmlChar *)"updated");
+		int bad = updated != NULL && date_parse_rfc3339((const char *)updated, &s->page_updated) != 0;
+
+		xmlFree(updated);
 		s->planet = (char *)xmlGetProp(planet, (const xmlChar *)"name");
-		if (s->planet == NULL || !text_valid_slug(s->planet)) {
-			rc = corrupt(err, path, planet, "<planet> needs a name of a-z, 0-9 and '-'");
+		if (s->planet == NULL || !text_valid_slug(s->planet) || bad) {
+			rc = corrupt(err, path, planet, "<planet> needs a name of a-z, 0-9 and '-', and an updated "
+			    "time in RFC 3339 if any");
 			goto done;
 		}
 	}
@@ -543,6 +548,7 @@ state_load(int dirfd, const char *dir, struct state **out, char **err)
 		rc = err_nomem(err);
 		goto done;
 	}
+	s->page_updated = -1;
 	if (fstatat(dirfd, STATE_FILE, &st, 0) == 0)
 		rc = read_validators(dirfd, path, STATE_FILE, s, err);
 	else if (errno != ENOENT)   /* not "no state": its validators must not be lost */
@@ -597,9 +603,11 @@ state_load_archive(int dirfd, const char *dir, struct state *s, char **err)
 
 int
 state_serialize(const char *url, const char *etag, const char *last_modified,
-    const char *settings, const char *fingerprint, const char *planet, const struct state_topic *topics,
-    size_t n_topics, char **data, size_t *len, char **err)
+    const char *settings, const char *fingerprint, const char *planet, time_t page_updated,
+    const struct state_topic *topics, size_t n_topics, char **data, size_t *len, char **err)
 {
+	char updated[DATE_MAX];
+
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root, node;
 	xmlChar *bytes = NULL;
@@ -627,7 +635,10 @@ state_serialize(const char *url, const char *etag, const char *last_modified,
 	}
 	if (planet != NULL) {
 		node = xmlNewChild(root, NULL, (const xmlChar *)"planet", NULL);
-		if (node == NULL || xmlNewProp(node, (const xmlChar *)"name", (const xmlChar *)planet) == NULL) {
+		if (page_updated != -1)
+			date_rfc3339(page_updated, updated);
+		if (node == NULL || xmlNewProp(node, (const xmlChar *)"name", (const xmlChar *)planet) == NULL ||
+		    (page_updated != -1 && xmlNewProp(node, (const xmlChar *)"updated", (const xmlChar *)updated) == NULL)) {
 			rc = err_nomem(err);
 			goto done;
 		}

@@ -3,7 +3,8 @@
  *   .unplanet/state.xml         the page's URL and its HTTP validators
  *                               (ETag, Last-Modified), for conditional GETs,
  *                               the Planet's name in feed ids (kept from
- *                               the first run), and each topic's slug,
+ *                               the first run), the newest "Last update:"
+ *                               time read on its page, and each topic's slug,
  *                               which it keeps, also
  *                               after the topic is gone, for as long as its
  *                               cache/topics/SLUG.xml is there
@@ -27,6 +28,7 @@
 #define UNPLANET_STATE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "read.h"
 
@@ -71,6 +73,8 @@ struct state {
 	                            validators were stored under, or NULL */
 	char *planet;            /* the Planet's name in feed ids (a slug),
 	                            kept from the first run, or NULL */
+	time_t page_updated;     /* the newest page's "Last update:" time
+	                            read so far, or -1 */
 	struct archived_feed *feeds;
 	size_t n_feeds;
 	struct state_topic *topics;
@@ -91,11 +95,12 @@ int state_load_archive(int dirfd, const char *dir, struct state *state, char **e
 
 /* state.xml's bytes for the given validators, the fingerprint of the
  * settings they were fetched under, that of the settings the outputs were
- * made under (each may be NULL), the Planet's name in feed ids and the
- * topics' slugs; *data is to free() (libxml2's, malloc'd: see main.c). */
+ * made under (each may be NULL), the Planet's name in feed ids, its
+ * page's "Last update:" time (-1: none) and the topics' slugs; *data is
+ * to free() (libxml2's, malloc'd: see main.c). */
 int state_serialize(const char *url, const char *etag, const char *last_modified,
-    const char *settings, const char *fingerprint, const char *planet, const struct state_topic *topics,
-    size_t n_topics, char **data, size_t *len, char **err);
+    const char *settings, const char *fingerprint, const char *planet, time_t page_updated,
+    const struct state_topic *topics, size_t n_topics, char **data, size_t *len, char **err);
 
 void state_free(struct state *state);
 

@@ -137,6 +137,36 @@ def main():
     rc, err = run(unplanet, "-o", d, b)
     check("history: an emptied feed file is made again", rc == 0 and open(emptied, "rb").read() == whole, err)
 
+    # A copy of the page older than one already read (a stale cache or
+    # mirror: its "Last update:" is earlier) is passed over, rather than
+    # undo the newer page's edits, which the page after it would make again.
+    assert "Last update: April 29, 2026 07:43 AM UTC" in page_b
+    page_c = page_b.replace("Last update: April 29, 2026 07:43 AM UTC", "Last update: April 29, 2026 08:13 AM UTC")
+    page_c = page_c.replace("Only two days remain", "Only one day remains")
+    c = os.path.join(work, "c.html")
+    open(c, "w", encoding="utf-8").write(page_c)
+    rc, err = run(unplanet, "-o", d, c)
+    snap = snapshot(d)
+    time.sleep(1.1)
+    rc, err = run(unplanet, "-v", "-o", d, b)
+    check("history: an older copy of the page (earlier Last update) writes nothing, exit 0",
+          rc == 0 and snapshot(d) == snap and "an older copy of the page" in err and "08:13 AM" in err, err)
+    rc, err = run(unplanet, "-o", d, b)
+    check("history: ...and prints nothing without -v", rc == 0 and err == "" and snapshot(d) == snap, err)
+    rc, err = run(unplanet, "--force", "-o", d, b)
+    kept = entries(d).get(changed, [])
+    check("history: --force reads it all the same",
+          rc == 0 and len(kept) == 1 and "Only two days remain" in kept[0][1].findtext(A + "content"), err)
+    # A time kept from a Planet whose clock was far ahead is no guide.
+    state = os.path.join(d, ".unplanet", "state.xml")
+    text = open(state, encoding="utf-8").read()
+    open(state, "w", encoding="utf-8").write(re.sub(r'updated="[^"]*"', 'updated="2100-01-01T00:00:00Z"', text))
+    rc, err = run(unplanet, "-o", d, c)
+    kept = entries(d).get(changed, [])
+    check("history: a kept Last update ahead of the clock does not hold back the page",
+          rc == 0 and len(kept) == 1 and "Only one day remains" in kept[0][1].findtext(A + "content") and
+          'updated="2026-04-29T08:13:00Z"' in open(state, encoding="utf-8").read(), err)
+
     k = os.path.join(work, "keep")
     run(unplanet, "-o", k, a)
     rc, err = run(unplanet, "--keep", "2", "-o", k, b)
@@ -1034,11 +1064,17 @@ def main():
     with open(state, encoding="utf-8") as f:
         text = f.read()
     with open(state, "w", encoding="utf-8") as f:
-        f.write(text.replace('<planet name="planet-python"/>', '<planet name="../x"/>'))
+        f.write(text.replace('<planet name="planet-python"', '<planet name="../x"'))
     snap = snapshot(t)
     rc, err = run(unplanet, "-o", t, a)
     check("history: a state whose Planet name is no slug is an error naming the file (65), nothing changed",
           rc == 65 and "state.xml" in err and snapshot(t) == snap, f"exit {rc}: {err}")
+    with open(state, "w", encoding="utf-8") as f:
+        f.write(re.sub(r'(<planet [^>]*)updated="[^"]*"', r'\1updated="soon"', text))
+    snap = snapshot(t)
+    rc, err = run(unplanet, "-o", t, a)
+    check("history: a state whose page time is no RFC 3339 time: the same (65), nothing changed",
+          rc == 65 and "state.xml:" in err and "corrupt" in err and "updated time" in err and snapshot(t) == snap, f"exit {rc}: {err}")
     # An edit seen while the clock is behind the post's last updated time
     # (a run with the clock far ahead, then set right) still moves it
     # forward, a second at a time: readers look for a later time.
