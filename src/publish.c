@@ -146,12 +146,18 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 
 			if (e == EINTR)
 				continue;
-			/* Made here or not, the folder is the other run's now. */
-			p->made_dir = 0;
-			if (e == EWOULDBLOCK)
+			if (e == EWOULDBLOCK) {
+				/* Made here or not, the folder is the other run's now. */
+				p->made_dir = 0;
 				rc = err_set(err, UP_ETEMPFAIL,
 				    "%s: another unplanet run is writing this folder; try again later (or use --wait)",
 				    dir);
+			} else if (e == EBADF || e == ENOLCK || e == EOPNOTSUPP)
+				/* Linux's NFS client takes flock() for a write lock,
+				 * which a folder, open for reading only, cannot have. */
+				rc = err_set(err, UP_ECANTCREAT, "%s: cannot lock output folder: %s (a folder on NFS "
+				    "cannot be locked: write to a local folder, then copy it over, e.g. rsync -a "
+				    "--delay-updates)", dir, strerror(e));
 			else
 				rc = err_set(err, UP_ECANTCREAT, "%s: cannot lock output folder: %s", dir, strerror(e));
 			goto done;

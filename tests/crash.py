@@ -196,6 +196,18 @@ def stopped_mid_commit(unplanet, work):
           not os.path.exists(d), f"exit {r.returncode}: {err.strip()}; left: "
           f"{sorted(os.listdir(d)) if os.path.isdir(d) else None}")
 
+    # A folder Linux's NFS client cannot lock (its flock() wants a file
+    # open for writing): 73, saying why, and the folder made for the run
+    # goes again.
+    d = os.path.join(work, "nfs")
+    shutil.rmtree(d, ignore_errors=True)
+    r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", "inject=flock:error=EBADF",
+                        unplanet, "-o", d, sample], capture_output=True, env=NO_LSAN)
+    err = r.stderr.decode("utf-8", "replace")
+    check("crash: a folder that cannot be locked (NFS): exit 73 saying so, no folder left behind",
+          r.returncode == 73 and f"{d}: cannot lock output folder" in err and "NFS" in err and
+          not os.path.exists(d), f"exit {r.returncode}: {err.strip()}")
+
     # A file size limit (ulimit -f) passed mid-write is a failed write as a
     # full disk is, not a run killed by SIGXFSZ that says nothing and
     # leaves its temporary files.
