@@ -551,6 +551,56 @@ only_lets_none(const struct feed_set *set)
 	return authors;
 }
 
+/* Whether the archive holds a feed of this slug. */
+static int
+archived(const struct state *state, const char *slug)
+{
+	size_t i;
+
+	for (i = 0; i < state->n_feeds && strcmp(state->feeds[i].slug, slug) != 0; i++)
+		;
+	return i < state->n_feeds;
+}
+
+/* Warns of each author feed new to DIR whose site is that of an archived
+ * one gone from the page under another name: most likely the Planet
+ * renamed the source, and its subscribers are left on the old feed. Once
+ * only, as the next run finds the new feed archived. */
+static void
+warn_renamed(const struct feed_set *set, const struct state *state)
+{
+	size_t i, k, m;
+
+	for (i = 0; i < set->n_feeds; i++) {
+		const struct feed *f = &set->feeds[i];
+		const struct entry *now;
+
+		if (strcmp(f->kind, "author") != 0 || f->hidden || f->n_members == 0 || !f->members[0].on_page ||
+		    f->link[0] == '\0' || archived(state, f->slug))
+			continue;
+		now = f->members[0].entry;
+		for (k = 0; k < set->n_feeds; k++) {
+			const struct feed *g = &set->feeds[k];
+			const struct entry *was;
+
+			if (k == i || strcmp(g->kind, "author") != 0 || g->n_members == 0 || !archived(state, g->slug))
+				continue;
+			for (m = 0; m < g->n_members && !g->members[m].on_page; m++)
+				;
+			was = g->members[0].entry;
+			if (m < g->n_members || strcmp(was->source_name, now->source_name) == 0 ||
+			    !html_same_site(was->source_link, now->source_link))
+				continue;
+			fprintf(stderr, "unplanet: warning: source '%s' is new on the page with the site of '%s' (%s), "
+			    "which is no longer on it: if the Planet renamed it, its subscribers stay on authors/%s.*; "
+			    "to go on in that feed, give both the same slug: [source %s] and [source %s], each with "
+			    "slug = %s\n", now->source_name, was->source_name, now->source_link, g->slug,
+			    was->source_name, now->source_name, g->slug);
+			break;
+		}
+	}
+}
+
 /* Adds the site pages (index.html, the OPML lists), made from the
  * directory document. */
 static int
@@ -780,6 +830,8 @@ run(const struct settings *s, char **err)
 			fprintf(stderr, "a typo (names match exactly, case included), or a name no longer in use, whose "
 			    "section can go\n");
 	}
+	if (!s->dump && !s->quiet)
+		warn_renamed(set, state);
 	if (s->n_only > 0 && !s->quiet && (left_out = only_lets_none(set)) > 0)
 		fprintf(stderr, "unplanet: warning: --only matches none of the %zu sources (%s): no author feeds "
 		    "are %s\n", left_out, s->dump ? "on the page; --dump reads no archive" : "on the page and in the archive",

@@ -167,6 +167,31 @@ def main():
           rc == 0 and len(kept) == 1 and "Only one day remains" in kept[0][1].findtext(A + "content") and
           'updated="2026-04-29T08:13:00Z"' in open(state, encoding="utf-8").read(), err)
 
+    # A source the Planet renames (same site, new name, the old one gone
+    # from the page) starts a new feed: the run that makes it says so, once,
+    # and how to stay in the old feed.
+    assert page_a.count('title="PyPy (Posts about pypy)">PyPy</a></h3>') == 1
+    renamed = os.path.join(work, "renamed.html")
+    open(renamed, "w", encoding="utf-8").write(page_a.replace(">PyPy</a></h3>", ">PyPy Blog</a></h3>"))
+    rn = os.path.join(work, "rename")
+    run(unplanet, "-o", rn, a)
+    rc, err = run(unplanet, "-o", rn, renamed)
+    check("history: a renamed source: a warning naming both names, the old feed and the way to keep it",
+          rc == 0 and "warning: source 'PyPy Blog' is new on the page with the site of 'PyPy'" in err and
+          "authors/pypy.*" in err and "[source PyPy] and [source PyPy Blog], each with slug = pypy" in err, err)
+    rc, err = run(unplanet, "--force", "-o", rn, renamed)
+    check("history: ...once: the next run says nothing", rc == 0 and err == "", err)
+    rc, err = run(unplanet, "-q", "-o", os.path.join(work, "rename-q"), a)
+    rc, err = run(unplanet, "-q", "-o", os.path.join(work, "rename-q"), renamed)
+    check("history: ...and nothing under -q", rc == 0 and err == "", err)
+    ini = os.path.join(work, "rename.ini")
+    open(ini, "w", encoding="utf-8").write("[source PyPy]\nslug = pypy\n[source PyPy Blog]\nslug = pypy\n")
+    rn = os.path.join(work, "rename-merged")
+    run(unplanet, "-o", rn, a)
+    rc, err = run(unplanet, "-c", ini, "-o", rn, renamed)
+    check("history: ...nor when the sections keep it in its feed", rc == 0 and err == "" and
+          not os.path.exists(os.path.join(rn, "authors", "pypy-blog.atom")), err)
+
     k = os.path.join(work, "keep")
     run(unplanet, "-o", k, a)
     rc, err = run(unplanet, "--keep", "2", "-o", k, b)

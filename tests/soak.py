@@ -620,8 +620,14 @@ def main():
         # until a post under that name shows.
         shown = {world.sources[p["src"]]["name"] for p in world.page_posts()}
         former = {n for src in world.sources for n in src["names"] if n != src["name"] or n not in shown}
+        # A renamed source that no rule keeps in its feed starts a new one,
+        # and the run that makes it says so.
+        renamed = [f"source '{src['name']}' is new on the page with the site of '{n}'" for src in world.sources
+                   for n in src["names"] if n != src["name"] and
+                   (not conf.use_ini or not any(r == src["name"] for r, _ in conf.rules))]
         warnings = [w for w in err.splitlines() if "warning" in w and not any(
-            f"[source {n}] matches no source on the page or in the archive" in w for n in former)]
+            f"[source {n}] matches no source on the page or in the archive" in w for n in former) and
+            not any(r in w for r in renamed)]
         if warnings:
             problem("warning", f"{label} {event}: {warnings[0][:200]}")
         chk.check(conf.keep, f"{label} {event}", deep=(run % 25 == 0), world=world, excluded=conf.exclude)
