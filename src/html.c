@@ -1213,22 +1213,23 @@ done:
 
 /* Whether the code point cp may stand as it is in an IRI: RFC 3987's
  * ucschar (no C1 control, private use character, noncharacter, nor
- * U+FFF0..U+FFFF, U+FFFD included), and no bidi formatting character,
- * which its 4.1 forbids. */
+ * U+FFF0..U+FFFF, U+FFFD included), or in a query its iprivate too, and no
+ * bidi formatting character, which its 4.1 forbids. */
 static int
-iri_char(unsigned cp)
+iri_char(unsigned cp, int query)
 {
 	if (cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
 		return 0;
 	return (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xF900 && cp <= 0xFDCF) || (cp >= 0xFDF0 && cp <= 0xFFEF) ||
-	    (cp >= 0x10000 && cp <= 0xDFFFD && (cp & 0xFFFF) <= 0xFFFD) || (cp >= 0xE1000 && cp <= 0xEFFFD);
+	    (cp >= 0x10000 && cp <= 0xDFFFD && (cp & 0xFFFF) <= 0xFFFD) || (cp >= 0xE1000 && cp <= 0xEFFFD) ||
+	    (query && ((cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xF0000 && (cp & 0xFFFF) <= 0xFFFD)));
 }
 
 /* The length of the well-formed UTF-8 sequence at p whose code point
  * iri_char keeps; 0 for one it does not, or for a byte that starts no
  * well-formed sequence. */
 static size_t
-iri_sequence(const unsigned char *p)
+iri_sequence(const unsigned char *p, int query)
 {
 	size_t n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2, i;
 	unsigned cp = *p & (n == 4 ? 0x07 : n == 3 ? 0x0F : 0x1F);
@@ -1241,7 +1242,7 @@ iri_sequence(const unsigned char *p)
 			return 0;
 		cp = cp << 6 | (p[i] & 0x3F);
 	}
-	return cp >= least[n] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF) && iri_char(cp) ? n : 0;
+	return cp >= least[n] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF) && iri_char(cp, query) ? n : 0;
 }
 
 char *
@@ -1252,6 +1253,7 @@ html_escape_iri(const char *url)
 	const unsigned char *p, *authority = NULL, *at = NULL;
 	char *out = NULL;
 	size_t keep = 0, scheme = html_scheme_len(url);
+	int query = 0, fragment = 0;   /* past the query's '?' (and before any '#'), past the '#' */
 
 	if (buf_reserve(&b, strlen(url)) != 0)
 		goto done;
@@ -1264,9 +1266,12 @@ html_escape_iri(const char *url)
 				at = p;
 	}
 	for (p = (const unsigned char *)url; *p != '\0'; p++) {
+		if (*p == '#')
+			fragment = 1;
+		query = (query || *p == '?') && !fragment;
 		/* Bytes of a character kept go as they are. */
 		if (keep == 0 && *p >= 0x80)
-			keep = iri_sequence(p);
+			keep = iri_sequence(p, query);
 		int bad = keep == 0 && (*p <= 0x20 || *p >= 0x7f || strchr("<>\"{}|\\^`", *p) != NULL ||
 		    stray_percent((const char *)p) || (*p == '@' && authority != NULL && p >= authority && p < at));
 		int failed = bad ? buf_addc(&b, '%') != 0 || buf_addc(&b, digits[*p >> 4]) != 0 ||
@@ -1412,7 +1417,10 @@ html_url_special(const char *url, const char *base)
 	if (slashes == 2) {
 		out = strdup(url);
 	} else if (slashes < 2 && base != NULL && html_scheme_len(base) == n && strncasecmp(base, url, n) == 0) {
-		out = strdup(rest);
+		/* "https:File:x.png" is the path "./File:x.png", no scheme. */
+		out = html_scheme_len(rest) > 0 ? buf_concat("./", rest, NULL) : strdup(rest);
+	} else if (rest[slashes] == '\0' || strchr("/?#", rest[slashes]) != NULL) {
+		out = strdup("");   /* no host: no URL at all */
 	} else if ((out = malloc(n + 4 + strlen(rest + slashes))) != NULL) {
 		memcpy(out, url, n);
 		strcpy(out + n, "://");
@@ -1529,8 +1537,16 @@ html_resolve(const char *ref, const char *base, char **resolved)
 	if (clean.len == 0)
 		goto done;
 	html_url_slashes(clean.data);
-	if ((special = html_url_special(clean.data, base)) == NULL || (hidden = hide_escapes(special)) == NULL ||
-	    (hidden_base = hide_escapes(base)) == NULL) {
+	if ((special = html_url_special(clean.data, base)) == NULL) {
+		rc = -1;
+		goto done;
+	}
+	if (special[0] == '\0') {   /* "http:" with no host: no link */
+		*resolved = special;
+		special = NULL;
+		goto done;
+	}
+	if ((hidden = hide_escapes(special)) == NULL || (hidden_base = hide_escapes(base)) == NULL) {
 		rc = -1;
 		goto done;
 	}
@@ -1573,7 +1589,7 @@ resolve_srcset(const char *value, const char *base)
 		char *one = strndup(url, url_n), *abs = NULL;
 		int failed = one == NULL || html_resolve(one, base, &abs) != 0 ||
 		    (out.len > 0 && buf_adds(&out, ", ") != 0) ||
-		    buf_adds(&out, abs != NULL ? abs : one) != 0 ||
+		    buf_adds(&out, abs != NULL && abs[0] != '\0' ? abs : one) != 0 ||
 		    (desc_n > 0 && buf_add(&out, desc, desc_n) != 0);
 
 		free(one);
@@ -1692,6 +1708,8 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 		if (sanitize)
 			keep = srcset ? safe_srcset(v, (const char *)n->name)
 			    : safe_url(v, strlen(v), (const char *)n->name, name);
+		if (resolved != NULL && resolved[0] == '\0' && !srcset)
+			keep = 0;   /* an http(s) URL with no host */
 		if (!keep)
 			xmlRemoveProp(a);
 		else if (resolved != NULL && strcmp(resolved, value) != 0 &&

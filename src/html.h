@@ -122,10 +122,11 @@ void html_url_slashes(char *url);
 /* url (its backslashes read by html_url_slashes) as HTML's URL parser reads
  * an http or https URL whose scheme is not followed by "//": relative to
  * base when base has the same scheme ("https:img.png" is "img.png",
- * "https:/a" is "/a"), else with its slashes made two ("http:x.example"
- * and "http:///x.example" are "http://x.example"); RFC 3986 would read a
- * URL with no host. Others as they are. base may be NULL. Malloc'd; NULL
- * when memory runs out. */
+ * "https:/a" is "/a", "https:File:x.png" is "./File:x.png"), else with its
+ * slashes made two ("http:x.example" and "http:///x.example" are
+ * "http://x.example"), and "" when that leaves no host ("http:",
+ * "https:///"); RFC 3986 would read a URL with no host. Others as they
+ * are. base may be NULL. Malloc'd; NULL when memory runs out. */
 char *html_url_special(const char *url, const char *base);
 
 /* ref resolved against base (an absolute URI) as a browser would, in
@@ -133,8 +134,9 @@ char *html_url_special(const char *url, const char *base);
  * lines dropped, backslashes read as html_url_slashes reads them, and what
  * RFC 3986 forbids in it (spaces, non-ASCII...) percent-encoded when
  * libxml2 cannot take it as it is. *resolved is NULL when ref is blank or
- * does not resolve even so (the caller keeps ref). Returns 0, or -1 when
- * memory runs out. */
+ * does not resolve even so (the caller keeps ref), "" when ref is an
+ * http(s) URL that names no host (html_url_special: no link at all).
+ * Returns 0, or -1 when memory runs out. */
 int html_resolve(const char *ref, const char *base, char **resolved);
 
 /* The children of root serialized as HTML (UTF-8), malloc'd; NULL when

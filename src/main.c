@@ -563,19 +563,26 @@ archived(const struct state *state, const char *slug)
 }
 
 /* Warns of each author feed new to DIR whose site is that of an archived
- * one gone from the page under another name: most likely the Planet
- * renamed the source, and its subscribers are left on the old feed. Once
- * only, as the next run finds the new feed archived. */
+ * one that left the page under another name although the page still
+ * reaches back to its last post: most likely the Planet renamed the
+ * source (and shows its posts under the new name), and its subscribers
+ * are left on the old feed. Once only, as the next run finds the new feed
+ * archived. */
 static void
 warn_renamed(const struct feed_set *set, const struct state *state)
 {
+	const struct page *page = set->page;
 	size_t i, k, m;
+	time_t oldest = 0, last;
 
+	for (i = 0; i < page->n_entries; i++)
+		if (i == 0 || page->entries[i].shown < oldest)
+			oldest = page->entries[i].shown;
 	for (i = 0; i < set->n_feeds; i++) {
 		const struct feed *f = &set->feeds[i];
 		const struct entry *now;
 
-		if (strcmp(f->kind, "author") != 0 || f->hidden || f->n_members == 0 || !f->members[0].on_page ||
+		if (strcmp(f->kind, "author") != 0 || f->n_members == 0 || !f->members[0].on_page ||
 		    f->link[0] == '\0' || archived(state, f->slug))
 			continue;
 		now = f->members[0].entry;
@@ -583,19 +590,22 @@ warn_renamed(const struct feed_set *set, const struct state *state)
 			const struct feed *g = &set->feeds[k];
 			const struct entry *was;
 
-			if (k == i || strcmp(g->kind, "author") != 0 || g->n_members == 0 || !archived(state, g->slug))
+			if (k == i || strcmp(g->kind, "author") != 0 || g->hidden || g->n_members == 0 ||
+			    !archived(state, g->slug))
 				continue;
-			for (m = 0; m < g->n_members && !g->members[m].on_page; m++)
-				;
+			for (m = 0, last = 0; m < g->n_members && !g->members[m].on_page; m++)
+				if (g->members[m].entry->shown > last)
+					last = g->members[m].entry->shown;
 			was = g->members[0].entry;
-			if (m < g->n_members || strcmp(was->source_name, now->source_name) == 0 ||
+			if (m < g->n_members || last < oldest || strcmp(was->source_name, now->source_name) == 0 ||
 			    !html_same_site(was->source_link, now->source_link))
 				continue;
 			fprintf(stderr, "unplanet: warning: source '%s' is new on the page with the site of '%s' (%s), "
 			    "which is no longer on it: if the Planet renamed it, its subscribers stay on authors/%s.*; "
 			    "to go on in that feed, give both the same slug: [source %s] and [source %s], each with "
-			    "slug = %s\n", now->source_name, was->source_name, now->source_link, g->slug,
-			    was->source_name, now->source_name, g->slug);
+			    "slug = %s%s%s%s\n", now->source_name, was->source_name, now->source_link, g->slug,
+			    was->source_name, now->source_name, g->slug, f->hidden ? " (and let --only match '" : "",
+			    f->hidden ? now->source_name : "", f->hidden ? "' too)" : "");
 			break;
 		}
 	}
@@ -781,10 +791,14 @@ run(const struct settings *s, char **err)
 		goto done;
 	/* A page older than one already read (a stale cache or mirror, a
 	 * backup) would undo its edits, then the next page would make them
-	 * again: it is passed over, as not modified. A time read ahead of
-	 * this machine's clock is no guide: the Planet's clock was set back. */
+	 * again: it is passed over, as not modified, when the same source
+	 * under the same settings made the files (else the files wait for
+	 * what changed). A time read ahead of this machine's clock is no
+	 * guide: the Planet's clock was set back. */
 	if (!s->dump && !s->force && page->updated != -1 && state->page_updated != -1 &&
-	    page->updated < state->page_updated && state->page_updated <= time(NULL)) {
+	    page->updated < state->page_updated && state->page_updated <= time(NULL) &&
+	    state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) == 0 &&
+	    (url != NULL ? state->url != NULL && strcmp(state->url, url) == 0 : state->url == NULL)) {
 		rc = publish_commit(pub, &stats, err);
 		if (rc == UP_OK && s->verbose) {
 			char was[DATE_MAX], now[DATE_MAX];

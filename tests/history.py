@@ -153,6 +153,9 @@ def main():
           rc == 0 and snapshot(d) == snap and "an older copy of the page" in err and "08:13 AM" in err, err)
     rc, err = run(unplanet, "-o", d, b)
     check("history: ...and prints nothing without -v", rc == 0 and err == "" and snapshot(d) == snap, err)
+    rc, err = run(unplanet, "-o", d, "-t", "Django=django", b)
+    check("history: ...but not under changed settings: they are not left waiting (the new topic is written)",
+          rc == 0 and os.path.exists(os.path.join(d, "topics", "django.atom")), err)
     rc, err = run(unplanet, "--force", "-o", d, b)
     kept = entries(d).get(changed, [])
     check("history: --force reads it all the same",
@@ -184,6 +187,21 @@ def main():
     rc, err = run(unplanet, "-q", "-o", os.path.join(work, "rename-q"), a)
     rc, err = run(unplanet, "-q", "-o", os.path.join(work, "rename-q"), renamed)
     check("history: ...and nothing under -q", rc == 0 and err == "", err)
+    # A source whose posts the page no longer reaches back to is quiet, not
+    # renamed: a new source with its site is no rename.
+    cut27 = page_a.index("<h2>April 27, 2026</h2>")
+    quiet = page_a[:cut27] + page_a[end:]
+    header = re.search(r'<h3 class="post"><a href="https://mariatta.ca/tags/python/" title="[^"]*">Mariatta</a></h3>',
+                       quiet).group(0)
+    quiet = quiet.replace(header, '<h3 class="post"><a href="https://www.caktusgroup.com/blog/" title="Caktus">'
+                                  'Caktus Blog</a></h3>')
+    qp = os.path.join(work, "quiet.html")
+    open(qp, "w", encoding="utf-8").write(quiet)
+    rn = os.path.join(work, "rename-quiet")
+    run(unplanet, "-o", rn, a)
+    rc, err = run(unplanet, "-o", rn, qp)
+    check("history: ...nor for a new source with the site of one whose last post is older than the page",
+          rc == 0 and err == "" and os.path.exists(os.path.join(rn, "authors", "caktus-blog.atom")), err)
     ini = os.path.join(work, "rename.ini")
     open(ini, "w", encoding="utf-8").write("[source PyPy]\nslug = pypy\n[source PyPy Blog]\nslug = pypy\n")
     rn = os.path.join(work, "rename-merged")

@@ -404,6 +404,11 @@ test_html(void)
 	s = fragment_text("a<!-->b <!--->c <!-- d -->e <!---->f <!-- g <!--> h -->i");
 	check_str("text: '<!-->' and '<!--->' are empty comments", s, "ab c e f h -->i");
 	free(s);
+	s = resolved("<a href=\"https:File:x.png\">1</a><a href=\"http:\">2</a><a href=\"https:///\">3</a>",
+	    "https://w.example/wiki/Page");
+	check_str("resolving: \"https:File:x\" is a path; \"http:\" and \"https:///\" name no host", s,
+	    "<a href=\"https://w.example/wiki/File:x.png\">1</a><a>2</a><a>3</a>");
+	free(s);
 	s = resolved("<a href=\"s?q=<!-->\" title='<!--->'>x</a><script>\"<!-->\"</script>y", "https://ex.org/");
 	check_str("'<!-->' in attributes and scripts stays as it is", s,
 	    "<a href=\"https://ex.org/s?q=%3C!--%3E\" title=\"<!--->\">x</a>y");
@@ -589,6 +594,11 @@ test_urls(void)
 			{ "http:x.example", NULL, "http://x.example" },
 			{ "https://x.example/", NULL, "https://x.example/" },
 			{ "mailto:a@b", "https://h.example/", "mailto:a@b" },
+			{ "https:File:x.png", "https://h.example/wiki/Page", "./File:x.png" },
+			{ "http:", NULL, "" },
+			{ "https:///", "http://h.example/", "" },
+			{ "http:/?q", NULL, "" },
+			{ "https:/", "https://h.example/a", "/" },
 		};
 		for (size_t k = 0; k < sizeof special / sizeof special[0]; k++) {
 			s = html_url_special(special[k].in, special[k].base);
@@ -596,6 +606,10 @@ test_urls(void)
 			free(s);
 		}
 	}
+	s = html_escape_iri("https://ex.org/\xee\x80\x80?q=\xee\x80\x80#\xee\x80\x80?\xee\x80\x80");
+	check_str("iri: a private use character kept in the query only (iprivate)", s,
+	    "https://ex.org/%EE%80%80?q=\xee\x80\x80#%EE%80%80?%EE%80%80");
+	free(s);
 	s = html_escape_url("http://[2001:db8::1]:8080/a[1]?q=[2]");
 	check_str("url: an IPv6 host keeps its brackets, a path and a query do not", s,
 	    "http://[2001:db8::1]:8080/a%5B1%5D?q=%5B2%5D");
