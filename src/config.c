@@ -230,6 +230,15 @@ done:
 	return found;
 }
 
+/* Whether value is wrapped in a pair of the same quotes. */
+static int
+quoted(const char *value)
+{
+	size_t n = strlen(value);
+
+	return n >= 2 && (value[0] == '"' || value[0] == '\'') && value[n - 1] == value[0];
+}
+
 /* Whether key's value names a file or folder. */
 static int
 is_path(const char *key, const char *value)
@@ -975,6 +984,11 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		else if (value[0] == '~' && is_path(key, value))
 			rc = bad(r, fail("%s = %s: '~' is not expanded in a configuration file; give the whole path",
 			    key, value));
+		/* Nor are quotes taken off ("output = \"feeds\"" would be a
+		 * folder named with its quotes). */
+		else if (quoted(value) && (is_path(key, value) || strcmp(key, "base-url") == 0))
+			rc = bad(r, fail("%s = %s: quotes are part of a value in a configuration file; write it "
+			    "without them", key, value));
 		else if ((set = settings_set(r->s, key, value, &why)) == -1)
 			rc = bad(r, unknown_key(r, name, section, "source, output, base-url, topic, exclude, only, "
 			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, quiet, verbose"));
