@@ -1021,6 +1021,9 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		/* Its warnings name the section, at its header's line. */
 		if (rule == NULL || (rule->at == NULL && (rule->at = where(r, section_line(r, raw_section))) == NULL))
 			rc = bad(r, NULL);
+		else if (strcmp(key, "link") == 0 && quoted(value))
+			rc = bad(r, strdup("link: quotes are part of a value in a configuration file; write it without "
+			    "them"));
 		else if (strcmp(key, "link") == 0 && !html_site_ok(value))   /* not quoted: it may hold a password */
 			rc = bad(r, strdup("link must be the source's site link, as its channel header on the page links "
 			    "to: an http or https URL, or one without its scheme, with a host, a port up to 65535 if any, "

@@ -602,9 +602,10 @@ warn_renamed(const struct feed_set *set, const struct state *state)
 				continue;
 			fprintf(stderr, "unplanet: warning: source '%s' is new on the page with the site of '%s' (%s), "
 			    "which is no longer on it: if the Planet renamed it, its subscribers stay on authors/%s.*; "
-			    "to go on in that feed, give both the same slug: [source %s] and [source %s], each with "
-			    "slug = %s%s%s%s\n", now->source_name, was->source_name, now->source_link, g->slug,
-			    was->source_name, now->source_name, g->slug, f->hidden ? " (and let --only match '" : "",
+			    "to go on in that feed, give both the same slug: [source %s] with link = %s and slug = %s, "
+			    "and [source %s] with link = %s and slug = %s%s%s%s\n", now->source_name, was->source_name,
+			    now->source_link, g->slug, was->source_name, was->source_link, g->slug, now->source_name,
+			    now->source_link, g->slug, f->hidden ? " (and let --only match '" : "",
 			    f->hidden ? now->source_name : "", f->hidden ? "' too)" : "");
 			break;
 		}
@@ -793,11 +794,13 @@ run(const struct settings *s, char **err)
 	 * backup) would undo its edits, then the next page would make them
 	 * again: it is passed over, as not modified, when the same source
 	 * under the same settings made the files (else the files wait for
-	 * what changed). A time read ahead of this machine's clock is no
+	 * what changed), or a run killed part way may have published some
+	 * (its state, written first, has the newer page's time and no
+	 * fingerprint). A time read ahead of this machine's clock is no
 	 * guide: the Planet's clock was set back. */
 	if (!s->dump && !s->force && page->updated != -1 && state->page_updated != -1 &&
 	    page->updated < state->page_updated && state->page_updated <= time(NULL) &&
-	    state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) == 0 &&
+	    (state->fingerprint == NULL || strcmp(state->fingerprint, fingerprint) == 0) &&
 	    (url != NULL ? state->url != NULL && strcmp(state->url, url) == 0 : state->url == NULL)) {
 		rc = publish_commit(pub, &stats, err);
 		if (rc == UP_OK && s->verbose) {
@@ -879,8 +882,9 @@ run(const struct settings *s, char **err)
 	 * changed.) */
 	if (rc == UP_OK && state->fingerprint != NULL && (!same_settings || (publish_changes_outputs(pub) &&
 	    (publish_changes_under(pub, ARCHIVE_DIR) || publish_changes_under(pub, CACHE_DIR))))) {
-		rc = state_serialize(NULL, NULL, NULL, NULL, NULL, state->planet, state->page_updated, state->topics,
-		    state->n_topics, &state_bytes, &state_len, err);
+		rc = state_serialize(url, NULL, NULL, NULL, NULL, state->planet,
+		    page->updated != -1 ? page->updated : state->page_updated, state->topics, state->n_topics,
+		    &state_bytes, &state_len, err);
 		if (rc == UP_OK)
 			rc = publish_add_first(pub, STATE_FILE, state_bytes, state_len, err);
 		state_bytes = NULL;

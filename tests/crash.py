@@ -127,6 +127,7 @@ def main():
     check("crash: it gives the same feeds as clean runs", feeds_content(d) == feeds_content(ref), "feeds differ")
     stopped_mid_commit(unplanet, work)
     page_goes_back(unplanet, work, pages)
+    older_copy_after_kill(unplanet, work)
     report()
 
 
@@ -267,6 +268,41 @@ def page_goes_back(unplanet, work, pages):
             if open(f, "rb").read() != open(os.path.join(d, rel), "rb").read():
                 wrong.append(f"flush {when}: {rel} differs")
     check("crash: a run on a changed page stopped at any flush, then the page before: its files, not the stopped run's",
+          not wrong, "; ".join(wrong[:4]))
+
+
+def older_copy_after_kill(unplanet, work):
+    """A run on a newer page (later "Last update:", one post edited)
+    killed part way through its renames, then an older copy of the page (a
+    stale cache): what the killed run published is not undone, since its
+    state, renamed first, already holds the newer page's time; the newer
+    page then completes the run."""
+    sample = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html")
+    text = open(sample, encoding="utf-8").read()
+    assert "Last update: April 29, 2026 07:43 AM UTC" in text and "Only a few days remain" in text
+    newer = os.path.join(work, "newer.html")
+    with open(newer, "w", encoding="utf-8") as f:
+        f.write(text.replace("Last update: April 29, 2026 07:43 AM UTC", "Last update: April 29, 2026 08:13 AM UTC")
+                .replace("Only a few days remain", "Only two days remain"))
+    wrong = []
+    for when in range(2, 6):
+        d = os.path.join(work, f"older-after-kill-{when}")
+        shutil.rmtree(d, ignore_errors=True)
+        subprocess.run([unplanet, "-o", d, sample], check=True)
+        subprocess.run(["strace", "-f", "-o", "/dev/null", "-e",
+                        f"inject=rename,renameat,renameat2:signal=KILL:when={when}", unplanet, "-q", "-o", d, newer],
+                       capture_output=True, env=NO_LSAN)
+        published = {f: open(f, "rb").read() for f in files(d) if not is_temp(f) and "/.unplanet/" not in f}
+        r = subprocess.run([unplanet, "-o", d, sample], capture_output=True)
+        now = {f: open(f, "rb").read() for f in files(d) if not is_temp(f) and "/.unplanet/" not in f}
+        if r.returncode != 0 or now != published:
+            wrong.append(f"rename {when}: exit {r.returncode}, {sum(now.get(f) != b for f, b in published.items())} "
+                         f"files changed by the older copy")
+        r = subprocess.run([unplanet, "-o", d, newer], capture_output=True)
+        if r.returncode != 0 or b"Only two days remain" not in open(os.path.join(d, "authors", "django-weblog.atom"),
+                                                                     "rb").read():
+            wrong.append(f"rename {when}: the newer page then: exit {r.returncode}")
+    check("crash: a run on a newer page killed at any rename, then an older copy of it: nothing it published undone",
           not wrong, "; ".join(wrong[:4]))
 
 

@@ -181,7 +181,8 @@ def main():
     rc, err = run(unplanet, "-o", rn, renamed)
     check("history: a renamed source: a warning naming both names, the old feed and the way to keep it",
           rc == 0 and "warning: source 'PyPy Blog' is new on the page with the site of 'PyPy'" in err and
-          "authors/pypy.*" in err and "[source PyPy] and [source PyPy Blog], each with slug = pypy" in err, err)
+          "authors/pypy.*" in err and "[source PyPy] with link = https://www.pypy.org/ and slug = pypy, and "
+          "[source PyPy Blog] with link = https://www.pypy.org/ and slug = pypy" in err, err)
     rc, err = run(unplanet, "--force", "-o", rn, renamed)
     check("history: ...once: the next run says nothing", rc == 0 and err == "", err)
     rc, err = run(unplanet, "-q", "-o", os.path.join(work, "rename-q"), a)
@@ -203,7 +204,8 @@ def main():
     check("history: ...nor for a new source with the site of one whose last post is older than the page",
           rc == 0 and err == "" and os.path.exists(os.path.join(rn, "authors", "caktus-blog.atom")), err)
     ini = os.path.join(work, "rename.ini")
-    open(ini, "w", encoding="utf-8").write("[source PyPy]\nslug = pypy\n[source PyPy Blog]\nslug = pypy\n")
+    open(ini, "w", encoding="utf-8").write("[source PyPy]\nlink = https://www.pypy.org/\nslug = pypy\n"
+                                           "[source PyPy Blog]\nlink = https://www.pypy.org/\nslug = pypy\n")
     rn = os.path.join(work, "rename-merged")
     run(unplanet, "-o", rn, a)
     rc, err = run(unplanet, "-c", ini, "-o", rn, renamed)

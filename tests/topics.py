@@ -356,6 +356,8 @@ slug = django-and-caktus
         ("a quoted output folder (the quotes would be part of its name)", "[unplanet]\nkeep = 5\noutput = \"feeds\"\n", 3,
          "output = \"feeds\": quotes are part of a value"),
         ("a quoted base-url", "[unplanet]\nbase-url = 'https://x.example/'\n", 2, "quotes are part of a value"),
+        ("a quoted [source] link (the section would match nothing)", "[source PyPy]\nlink = \"https://www.pypy.org/\"\n",
+         2, "link: quotes are part of a value"),
         ("[source] link of another scheme", "[source Real Python]\nlink = ftp://realpython.com/\n", 2,
          "link must be the source's site link"),
         ("unknown section, at its header", "[unplanet]\n\n[feeds]\n; x\n\nx = 1\n", 3, "unknown section [feeds]"),
