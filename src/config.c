@@ -230,6 +230,9 @@ done:
 	return found;
 }
 
+/* Why a value wrapped in quotes (quoted) is refused. */
+#define QUOTES_KEPT "quotes are part of a value in a configuration file; write it without them"
+
 /* Whether value is wrapped in a pair of the same quotes. */
 static int
 quoted(const char *value)
@@ -987,8 +990,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		/* Nor are quotes taken off ("output = \"feeds\"" would be a
 		 * folder named with its quotes). */
 		else if (quoted(value) && (is_path(key, value) || strcmp(key, "base-url") == 0))
-			rc = bad(r, fail("%s = %s: quotes are part of a value in a configuration file; write it "
-			    "without them", key, value));
+			rc = bad(r, fail("%s = %s: " QUOTES_KEPT, key, value));
 		else if ((set = settings_set(r->s, key, value, &why)) == -1)
 			rc = bad(r, unknown_key(r, name, section, "source, output, base-url, topic, exclude, only, "
 			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, quiet, verbose"));
@@ -1022,8 +1024,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		if (rule == NULL || (rule->at == NULL && (rule->at = where(r, section_line(r, raw_section))) == NULL))
 			rc = bad(r, NULL);
 		else if (strcmp(key, "link") == 0 && quoted(value))
-			rc = bad(r, strdup("link: quotes are part of a value in a configuration file; write it without "
-			    "them"));
+			rc = bad(r, strdup("link: " QUOTES_KEPT));   /* not quoted: it may hold a password */
 		else if (strcmp(key, "link") == 0 && !html_site_ok(value))   /* not quoted: it may hold a password */
 			rc = bad(r, strdup("link must be the source's site link, as its channel header on the page links "
 			    "to: an http or https URL, or one without its scheme, with a host, a port up to 65535 if any, "
@@ -1141,6 +1142,11 @@ done:
 /* --- precedence and defaults -------------------------------------------- */
 
 #define TAKE(field) do { if (cmd->field == NULL) { cmd->field = file->field; file->field = NULL; } } while (0)
+/* The field, with the "FILE:LINE" that set it (field##_at). */
+#define TAKE_AT(field) do { \
+	if (cmd->field == NULL) { cmd->field##_at = file->field##_at; file->field##_at = NULL; } \
+	TAKE(field); \
+} while (0)
 #define TAKE_NUM(field) do { if (cmd->field < 0) cmd->field = file->field; } while (0)
 #define TAKE_LIST(list, n) do { \
 	if (cmd->n == 0) { cmd->list = file->list; cmd->n = file->n; file->list = NULL; file->n = 0; } \
@@ -1170,22 +1176,10 @@ settings_merge(struct settings *cmd, struct settings *file)
 	size_t i;
 	int rc = 0;
 
-	if (cmd->source == NULL) {
-		cmd->source_at = file->source_at;
-		file->source_at = NULL;
-	}
-	TAKE(source);
-	if (cmd->output == NULL) {
-		cmd->output_at = file->output_at;
-		file->output_at = NULL;
-	}
-	TAKE(output);
+	TAKE_AT(source);
+	TAKE_AT(output);
 	TAKE(base_url);
-	if (cmd->xslt_dir == NULL) {
-		cmd->xslt_dir_at = file->xslt_dir_at;
-		file->xslt_dir_at = NULL;
-	}
-	TAKE(xslt_dir);
+	TAKE_AT(xslt_dir);
 	if (cmd->n_stylesheets == 0) {
 		cmd->stylesheets_at = file->stylesheets_at;
 		file->stylesheets_at = NULL;

@@ -660,8 +660,8 @@ done:
 	return rc;
 }
 
-/* state.xml's bytes: the validators, fingerprints, the page's time
- * (page_updated, else the one kept) and topic slugs: this
+/* state.xml's bytes: the validators, fingerprints, the page's time and
+ * topic slugs: this
  * run's topics, then the slugs of earlier runs' topics that no topic has
  * now (a topic no longer configured, or one a rule moved), whose files are
  * still there and keep them. */
@@ -691,7 +691,7 @@ save_state(const struct feed_set *set, const struct state *old, time_t page_upda
 			topics[n++] = old->topics[i];
 	}
 	rc = state_serialize(url, fetched->etag, fetched->last_modified, settings, fingerprint, set->id_name,
-	    page_updated != -1 ? page_updated : old->page_updated, topics, n, data, len, err);
+	    page_updated, topics, n, data, len, err);
 done:
 	free(topics);
 	return rc;
@@ -721,6 +721,7 @@ run(const struct settings *s, char **err)
 	size_t state_len = 0, left_out, i;
 	const char *name = strcmp(s->source, "-") == 0 ? "<stdin>" : s->source;
 	int rc, same_settings, same_stylesheets;
+	time_t page_time;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	/* A URL's user:password is for the server alone: messages and the
@@ -868,6 +869,9 @@ run(const struct settings *s, char **err)
 	 * and must get them once it is let in again. */
 	same_settings = state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) == 0;
 	same_stylesheets = !s->force && same_settings;
+	/* The page's time, kept in every state this run writes: else the one
+	 * kept (a page that shows none). */
+	page_time = page->updated != -1 ? page->updated : state->page_updated;
 	if (rc == UP_OK)
 		rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
 	if (rc == UP_OK)
@@ -882,9 +886,8 @@ run(const struct settings *s, char **err)
 	 * changed.) */
 	if (rc == UP_OK && state->fingerprint != NULL && (!same_settings || (publish_changes_outputs(pub) &&
 	    (publish_changes_under(pub, ARCHIVE_DIR) || publish_changes_under(pub, CACHE_DIR))))) {
-		rc = state_serialize(url, NULL, NULL, NULL, NULL, state->planet,
-		    page->updated != -1 ? page->updated : state->page_updated, state->topics, state->n_topics,
-		    &state_bytes, &state_len, err);
+		rc = state_serialize(url, NULL, NULL, NULL, NULL, state->planet, page_time, state->topics,
+		    state->n_topics, &state_bytes, &state_len, err);
 		if (rc == UP_OK)
 			rc = publish_add_first(pub, STATE_FILE, state_bytes, state_len, err);
 		state_bytes = NULL;
@@ -892,7 +895,7 @@ run(const struct settings *s, char **err)
 	/* The state goes last: a run killed before it leaves the old
 	 * validators and fingerprint, so the next run redoes what is missing. */
 	if (rc == UP_OK)
-		rc = save_state(set, state, page->updated, url, fetched, fingerprint, fingerprint, &state_bytes,
+		rc = save_state(set, state, page_time, url, fetched, fingerprint, fingerprint, &state_bytes,
 		    &state_len, err);
 	if (rc == UP_OK) {
 		rc = publish_add(pub, STATE_FILE, state_bytes, state_len, NULL, err);

@@ -589,7 +589,7 @@ writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *ext
 	for (i = 0; rc == UP_OK && i < sizeof builtin_formats / sizeof builtin_formats[0]; i++) {
 		char *path = buf_concat(xslt_dir, "/", builtin_formats[i], ".xsl", NULL);
 
-		rc = path != NULL ? named_at(&xslt_dir_at, 0, add_format(w, path, err), err) : err_nomem(err);
+		rc = path != NULL ? err_at(xslt_dir_at, add_format(w, path, err), err) : err_nomem(err);
 		free(path);
 	}
 	for (i = 0; rc == UP_OK && i < n; i++)
@@ -605,7 +605,7 @@ writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *ext
 		if ((w->site[i].path = buf_concat(xslt_dir, "/", site_pages[i].stylesheet, ".xsl", NULL)) == NULL) {
 			rc = err_nomem(err);
 		} else {
-			rc = named_at(&xslt_dir_at, 0, load_style(w, &w->site[i], err), err);
+			rc = err_at(xslt_dir_at, load_style(w, &w->site[i], err), err);
 			if (rc == UP_OK)
 				rc = hash_style(w, site_pages[i].stylesheet, &w->site[i], err);
 		}
