@@ -82,7 +82,7 @@ static const char usage_text[] =
 "Patterns are PCRE2 regular expressions, matched without regard to case.\n"
 "\n"
 "Exit status:\n"
-"   0  success, also when the page was not modified\n"
+"   0  success, also when the page was not modified or was an older copy\n"
 "  64  usage error: a bad option, pattern, stylesheet, or a URL that is\n"
 "      not a valid http(s) URL\n"
 "  65  the page is not a readable Planet page, or DIR/.unplanet/state.xml\n"
@@ -804,13 +804,19 @@ run(const struct settings *s, char **err)
 	    (state->fingerprint == NULL || strcmp(state->fingerprint, fingerprint) == 0) &&
 	    (url != NULL ? state->url != NULL && strcmp(state->url, url) == 0 : state->url == NULL)) {
 		rc = publish_commit(pub, &stats, err);
-		if (rc == UP_OK && s->verbose) {
+		/* Said but under -q: a page saved by hand and given on purpose
+		 * (history filled in from old copies) would be passed over in
+		 * silence. */
+		if (rc == UP_OK && !s->quiet) {
 			char was[DATE_MAX], now[DATE_MAX];
 
 			date_planet(page->updated, now);
 			date_planet(state->page_updated, was);
-			fprintf(stderr, "unplanet: %s: an older copy of the page (last update %s; the last read was "
-			    "%s), 0 files written, %ld ms\n", name, now, was, elapsed_ms(&start));
+			fprintf(stderr, "unplanet: warning: %s: an older copy of the page (last update %s; the last read "
+			    "was %s): nothing written; --force reads it\n", name, now, was);
+			if (s->verbose)
+				fprintf(stderr, "unplanet: %s: an older copy of the page, 0 files written, %ld ms\n", name,
+				    elapsed_ms(&start));
 		}
 		goto done;
 	}

@@ -152,7 +152,11 @@ def main():
     check("history: an older copy of the page (earlier Last update) writes nothing, exit 0",
           rc == 0 and snapshot(d) == snap and "an older copy of the page" in err and "08:13 AM" in err, err)
     rc, err = run(unplanet, "-o", d, b)
-    check("history: ...and prints nothing without -v", rc == 0 and err == "" and snapshot(d) == snap, err)
+    check("history: ...and says so without -v, one line naming both times and --force",
+          rc == 0 and snapshot(d) == snap and err.count("\n") == 1 and err.startswith("unplanet: warning: ") and
+          "08:13 AM" in err and "07:43 AM" in err and "--force" in err, err)
+    rc, err = run(unplanet, "-q", "-o", d, b)
+    check("history: ...and nothing under -q", rc == 0 and err == "" and snapshot(d) == snap, err)
     rc, err = run(unplanet, "-o", d, "-t", "Django=django", b)
     check("history: ...but not under changed settings: they are not left waiting (the new topic is written)",
           rc == 0 and os.path.exists(os.path.join(d, "topics", "django.atom")), err)
