@@ -50,7 +50,7 @@ int writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const 
 #define WRITER_NAME_MAX 32
 #define WRITER_QUOTE_(n) #n
 #define WRITER_QUOTE(n) WRITER_QUOTE_(n)
-#define WRITER_NAME_RULE "a stylesheet's name, less its .xsl or .xslt, becomes a file extension: " \
+#define WRITER_NAME_RULE "a stylesheet's name, less its .xsl or .xslt (in lower case), becomes a file extension: " \
 	"at most " WRITER_QUOTE(WRITER_NAME_MAX) " of a-z, 0-9, '-' and '_'"
 /* NULL with errno EINVAL when it breaks the rule, ENOMEM when memory runs out. */
 char *writer_format_name(const char *path);
