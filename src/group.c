@@ -1181,7 +1181,8 @@ edited_post(const struct known_posts *k, const struct entry *const *archived, si
  * takes the id of the post it is (known_post) or was before an edit
  * (edited_post), else the permalink when no post has that permalink, else
  * ENTRY_MADE_UP_ID and a hash of the permalink, title and date. So ids
- * never move to another post as posts come, go or change. */
+ * never move to another post as posts come, go or change. On one page,
+ * another title is another post, whatever the date. */
 static int
 distinguish_shared_permalinks(struct page *page, const struct state *archive)
 {
@@ -1234,11 +1235,15 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 		if (e->link[0] == '\0' || strcmp(e->id, e->link) != 0)
 			continue;
 		known = known_post(&k, e, 0);
-		/* An archived post that another post of the page is, one with
-		 * another title and date, is not this one. */
-		if (known != NULL && (claimant = xmlHashLookup(k.claimed, (const xmlChar *)known->id)) != NULL &&
+		/* One page shows a post once: another post of the page with
+		 * another title, or an archived post that one is, is not this
+		 * one (a feed whose items share a link and a minute). */
+		if (known != NULL && known >= page->entries && known < page->entries + page->n_entries &&
+		    strcmp(known_title(known), known_title(e)) != 0)
+			known = NULL;
+		else if (known != NULL && (claimant = xmlHashLookup(k.claimed, (const xmlChar *)known->id)) != NULL &&
 		    claimant != e && (known < page->entries || known >= page->entries + page->n_entries) &&
-		    strcmp(known_title(claimant), known_title(e)) != 0 && claimant->published != e->published)
+		    strcmp(known_title(claimant), known_title(e)) != 0)
 			known = NULL;
 		if (known == NULL && xmlHashLookup(k.links, (const xmlChar *)entry_link(e)) != NULL) {
 			if (archived == NULL && sort_archive(archive, by_link, &archived, &n_archived) != 0)

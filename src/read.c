@@ -1245,8 +1245,9 @@ channel_of(const struct post *posts, size_t k)
 /* The later post (within SPLIT_MAX) that is the rest of posts[i], cut at a
  * copy of its own footer followed by a channel header, or by a whole
  * made-up post, that would hand the rest of its body to another source,
- * or by a copy of its own title (the rest would be dropped as the same
- * permalink twice); 0 when none. The rest is untitled (but for that
+ * or by a copy of its own title, link and text (the rest would be dropped
+ * as the same permalink twice; another title is a post of its own, the
+ * feed's items sharing a link and a minute); 0 when none. The rest is untitled (but for that
  * copy, right after it, with no channel header), starts no day (but for
  * a copied day header: its footer is of another day), and ends at a
  * footer with the same web link and time, is no copy of the same post (a
@@ -1266,7 +1267,7 @@ holds_own_footer(const struct post *posts, size_t n, size_t i)
 		const struct post *q = &posts[j];
 
 		if ((q->f.has_title && !(j == i + 1 && !q->f.has_source && p->f.has_title &&
-		    same_span(q->f.title_href, p->f.title_href))) ||
+		    same_span(q->f.title_href, p->f.title_href) && same_span(q->f.title, p->f.title))) ||
 		    (q->f.has_day && q->f.day == q->ft.day) || q->ft.published != p->ft.published ||
 		    !same_span(q->ft.href, p->ft.href) ||
 		    ((size_t)(q->ft.start - q->f.body) == len && memcmp(q->f.body, p->f.body, len) == 0))

@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import check, report, snapshot  # noqa: E402
+from visible import visible_text  # noqa: E402
 
 A = "{http://www.w3.org/2005/Atom}"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -533,6 +534,38 @@ def main():
     rc, err = run(unplanet, "-v", "-o", ep, src)
     check("history: ...and running that page again writes nothing",
           rc == 0 and snapshot(ep) == snap and " 0 files written" in err, err)
+    # Episodes of one minute (a feed whose items share a link, fetched
+    # once): one page shows a post once, so other titles are other posts,
+    # whatever the date. The reader keeps them apart (no copy of a title
+    # quoted in a post), and their ids stay put as another comes.
+    def minute(n, title):
+        p = episode(n, title)
+        p.date, p.published = "April 28, 2026 10:05 AM UTC", "2026-04-28T10:05:00Z"
+        return p
+    same = os.path.join(work, "episodes-same-minute")
+    runs = []
+    for k, posts in enumerate(([minute(2, "Episode B"), minute(1, "Episode A")],
+                               [minute(2, "Episode B"), minute(1, "Episode A")],
+                               [minute(3, "Episode C"), minute(2, "Episode B"), minute(1, "Episode A")])):
+        src = os.path.join(work, f"episodes-same-minute{k}.html")
+        open(src, "wb").write(page(posts))
+        snap = snapshot(same)
+        rc, err = run(unplanet, "-v", "-o", same, src)
+        runs.append((episodes(same), err, snapshot(same) == snap) if rc == 0 else ({}, err, False))
+    texts = {}
+    if runs[2][0]:
+        for x in ET.parse(os.path.join(same, "authors", "bob.atom")).getroot().findall(A + "entry"):
+            texts[x.findtext(A + "title")] = visible_text(x.findtext(A + "content") or "")
+    check("history: posts sharing a permalink and a minute, under other titles, are entries of their own, "
+          "each with its own text",
+          sorted(runs[0][0]) == ["Episode A", "Episode B"] and len({v[0] for v in runs[0][0].values()}) == 2 and
+          sorted(texts) == ["Episode A", "Episode B", "Episode C"] and
+          all(texts[t] == f"START{n}X episode END{n}X" for n, t in ((1, "Episode A"), (2, "Episode B"), (3, "Episode C"))),
+          f"{runs} {texts}")
+    check("history: ...the page again writes nothing, and a third one keeps the first two's ids",
+          runs[1][2] and " 0 files written" in runs[1][1] and
+          all(runs[2][0].get(t, (None,))[0] == runs[0][0][t][0] for t in runs[0][0]) and
+          len({v[0] for v in runs[2][0].values()}) == 3, f"{runs}")
     # Planet 2.0 shows an entry's updated time: an edit moves the date, a
     # retitle moves both. A post alone with its permalink stays one entry
     # (also untitled, and after two edits of one each); a podcast's
