@@ -35,9 +35,8 @@ struct candidate {
 	size_t order;                    /* position on the page or in the archive */
 };
 
-/* A link without its http: or https: scheme: a site that moves to https
- * stays the same source, and keeps its feed, and its posts stay the same
- * posts, with their ids. */
+/* A link without its http: or https: scheme: the posts of a site that
+ * moves to https stay the same posts, with their ids. */
 static const char *
 without_scheme(const char *link)
 {
@@ -128,12 +127,14 @@ rule_for(const struct settings *s, const struct entry *e)
 	return r;
 }
 
-/* Whether two entries come from one source: same name and site. */
+/* Whether two entries come from one source: same name and site (as a
+ * [source] link matches it: a site link written another way, as a blog's
+ * software may start to, "https://Ex.org" for "http://ex.org/", keeps its
+ * feed). */
 static int
 same_source(const struct entry *a, const struct entry *b)
 {
-	return strcmp(a->source_name, b->source_name) == 0 &&
-	    strcmp(without_scheme(a->source_link), without_scheme(b->source_link)) == 0;
+	return strcmp(a->source_name, b->source_name) == 0 && html_same_site(a->source_link, b->source_link);
 }
 
 /* Whether two entries may come from one source that the Planet renamed
@@ -142,7 +143,7 @@ static int
 renamed_or_same_source(const struct entry *a, const struct entry *b)
 {
 	return strcmp(a->source_name, b->source_name) == 0 ||
-	    (a->source_link[0] != '\0' && strcmp(without_scheme(a->source_link), without_scheme(b->source_link)) == 0);
+	    (a->source_link[0] != '\0' && html_same_site(a->source_link, b->source_link));
 }
 
 /* The tie-break of both sorts: page before archive, then their own order. */
@@ -167,7 +168,7 @@ by_feed(const void *a, const void *b)
 	if (sx != NULL || sy != NULL)
 		c = sx == NULL ? 1 : sy == NULL ? -1 : strcmp(sx, sy);
 	else if ((c = strcmp(x->e->source_name, y->e->source_name)) == 0)
-		c = strcmp(without_scheme(x->e->source_link), without_scheme(y->e->source_link));
+		c = html_site_cmp(x->e->source_link, y->e->source_link);
 	return c != 0 ? c : page_then_order(x, y);
 }
 

@@ -1362,21 +1362,49 @@ html_site_ok(const char *link)
 	    memchr(s.authority, '@', s.authority_len) == NULL && strpbrk(link, " \t\r\n\f\v") == NULL;
 }
 
+/* Orders byte strings a[0..n) and b[0..m), ASCII letters folded to lower
+ * case when fold is set. */
+static int
+compare_bytes(const char *a, size_t n, const char *b, size_t m, int fold)
+{
+	size_t i;
+	int x, y;
+
+	for (i = 0; i < n && i < m; i++) {
+		x = (unsigned char)a[i];
+		y = (unsigned char)b[i];
+		if (fold && x >= 'A' && x <= 'Z')
+			x += 'a' - 'A';
+		if (fold && y >= 'A' && y <= 'Z')
+			y += 'a' - 'A';
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return n < m ? -1 : n > m;
+}
+
 int
-html_same_site(const char *a, const char *b)
+html_site_cmp(const char *a, const char *b)
 {
 	struct site x, y;
-	int x_slash, y_slash;
+	int c, x_slash, y_slash;
 
 	site_parts(a, &x);
 	site_parts(b, &y);
 	/* An empty path is "/" (RFC 3986, 6.2.3), before a query too. */
 	x_slash = x.path_len > 0 && x.path[0] == '/';
 	y_slash = y.path_len > 0 && y.path[0] == '/';
-	return x.host_len == y.host_len && strncasecmp(x.host, y.host, x.host_len) == 0 &&
-	    x.port_len == y.port_len && strncmp(x.port, y.port, x.port_len) == 0 &&
-	    x.path_len - (size_t)x_slash == y.path_len - (size_t)y_slash &&
-	    strncmp(x.path + x_slash, y.path + y_slash, x.path_len - (size_t)x_slash) == 0;
+	if ((c = compare_bytes(x.host, x.host_len, y.host, y.host_len, 1)) == 0 &&
+	    (c = compare_bytes(x.port, x.port_len, y.port, y.port_len, 0)) == 0)
+		c = compare_bytes(x.path + x_slash, x.path_len - (size_t)x_slash, y.path + y_slash,
+		    y.path_len - (size_t)y_slash, 0);
+	return c;
+}
+
+int
+html_same_site(const char *a, const char *b)
+{
+	return html_site_cmp(a, b) == 0;
 }
 
 void

@@ -113,6 +113,10 @@ int html_site_ok(const char *link);
  * "http://realpython.com:80/" are one site). Needs no memory. */
 int html_same_site(const char *a, const char *b);
 
+/* An order of links in which those html_same_site takes for one site
+ * compare equal (0), for sorting by site. Needs no memory. */
+int html_site_cmp(const char *a, const char *b);
+
 /* Rewrites, in place, each '\\' before url's query or fragment as '/', as
  * browsers read the URLs of web schemes (http, https, ftp, ws, wss, file):
  * "https:\\\\host\\a" is "https://host/a". A url without a scheme is

@@ -761,7 +761,8 @@ test_settings(void)
 	settings_free(&s);
 }
 
-/* [source] links against the page's site links (html_same_site), and
+/* [source] links against the page's site links (html_same_site and the
+ * order of html_site_cmp), and
  * which links a [source] section may give (html_site_ok). */
 static void
 test_sites(void)
@@ -816,6 +817,11 @@ test_sites(void)
 		snprintf(name, sizeof name, "site: '%s' %s '%s'", pairs[i].a, pairs[i].same ? "is" : "is not", pairs[i].b);
 		check_int(name, html_same_site(pairs[i].a, pairs[i].b), pairs[i].same);
 		check_int(name, html_same_site(pairs[i].b, pairs[i].a), pairs[i].same);   /* either way round */
+		/* The order sorts by: equal exactly for one site, and the same
+		 * either way round. */
+		check_int(name, html_site_cmp(pairs[i].a, pairs[i].b) == 0, pairs[i].same);
+		check_int(name, (html_site_cmp(pairs[i].a, pairs[i].b) > 0) - (html_site_cmp(pairs[i].a, pairs[i].b) < 0),
+		    (html_site_cmp(pairs[i].b, pairs[i].a) < 0) - (html_site_cmp(pairs[i].b, pairs[i].a) > 0));
 	}
 	for (i = 0; i < sizeof links / sizeof *links; i++) {
 		snprintf(name, sizeof name, "site link: '%s' %s", links[i].link, links[i].ok ? "taken" : "refused");
