@@ -328,9 +328,10 @@ first_with(const struct entry *const *sorted, size_t n, const char *(*key)(const
  * (past --keep) stands for the post while the page shows it; off the
  * page, it is gone: never shown again, archived slim so that the post,
  * should it come back to the page, is known (see make_feed); and an
- * older copy with content is not the post any more. */
+ * older copy with content is not the post any more. latest is the page's
+ * time (else now): no post of the page can be published after it. */
 static size_t
-merge(struct candidate *c, size_t n, struct member *out, time_t now, const struct archived_ids *ids)
+merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t latest, const struct archived_ids *ids)
 {
 	size_t i, j, k, m = 0, at, end;
 
@@ -361,7 +362,15 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, const struc
 		out[m].on_page = page != NULL;
 		out[m].entry = page != NULL ? page->e : old->e;
 		record = old != NULL ? old->e : at < end ? ids->entries[at] : NULL;
-		if (record != NULL) {
+		/* A date later than the page the post was on (a year typed
+		 * wrong, a clock far ahead) is no record once the page shows an
+		 * earlier one: else the post would stay on top of its feed, and
+		 * hold back the feed's updated time, for good. */
+		if (record != NULL && page != NULL && record->published > latest &&
+		    page->e->published <= latest && page->e->published < record->published) {
+			out[m].published = page->e->published;
+			out[m].updated = changed(page->e, record) ? now : page->e->published;
+		} else if (record != NULL) {
 			int edit = old == NULL && changed(page->e, record);
 
 			/* Copies as new as the record may differ (a post edited in
@@ -768,7 +777,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 				with = c[i].rule;
 		description = with != NULL ? with->description : NULL;
 	}
-	f->n_members = merge(c, n, f->members, opt->now, ids);
+	f->n_members = merge(c, n, f->members, opt->now, page->updated != -1 ? page->updated : opt->now, ids);
 	qsort(f->members, f->n_members, sizeof *f->members, by_date);
 	if (s != NULL && s->n_exclude > 0 && (f->excluded = calloc(f->n_members, sizeof *f->excluded)) == NULL)
 		goto done;

@@ -1062,6 +1062,32 @@ def main():
               len(rp.findall(A + "entry")) == n_a and open(os.path.join(m, "index.html")).read().count(">Real Python<") == 1,
               f"{codes} {files}")
 
+    # A post first shown with a date past the page's own time (a year
+    # typed wrong), then corrected: the corrected date is taken, so the
+    # post does not stay on top of its feed, nor the feed's updated time
+    # in that year, for good; a date still in the future stays as read.
+    fut = os.path.join(work, "future")
+    wrong = page_a.replace("April 29, 2026 06:00 AM UTC", "April 29, 2027 06:00 AM UTC", 1)
+    assert wrong != page_a and "Last update: April 29, 2026 07:43 AM UTC" in page_a
+    open(os.path.join(work, "future.html"), "w", encoding="utf-8").write(wrong)
+    codes = [run(unplanet, "-o", fut, os.path.join(work, "future.html"))[0]]
+    was = {k: v for k, v in entries(fut).items() if "2027" in v[0][1].findtext(A + "published")}
+    codes.append(run(unplanet, "-o", fut, a)[0])
+    now = entries(fut)
+    fixed = {k: (now[k][0][1].findtext(A + "published"), now[k][0][1].findtext(A + "updated")) for k in was if k in now}
+    truth_dates = {t["link"]: t["published"] for t in truth}
+    feed_updated = ET.parse(os.path.join(fut, "authors", was and next(iter(was.values()))[0][0] or "x")).getroot() \
+        .findtext(A + "updated") if len(was) == 1 else None
+    check("history: a post first dated past the page's time, then corrected, takes the corrected date (published "
+          "and updated), and so does its feed",
+          codes == [0, 0] and len(was) == 1 and
+          all(v == (truth_dates[k], truth_dates[k]) for k, v in fixed.items()) and len(fixed) == 1 and
+          feed_updated is not None and feed_updated.startswith("2026"), f"{codes} {was} {fixed} {feed_updated}")
+    snap = snapshot(fut)
+    rc, err = run(unplanet, "-v", "-o", fut, a)
+    check("history: ...and the page again writes nothing", rc == 0 and snapshot(fut) == snap and " 0 files written" in err,
+          err)
+
     # An archive an earlier version wrote, with a nameless source's name
     # left empty and a permalink kept as the page gave it (with a space),
     # still matches the page: no second feed, no second entry.
