@@ -1540,13 +1540,66 @@ reveal_escapes(char *url)
 	*w = '\0';
 }
 
+/* Whether libxml2 takes url as a URI reference. */
+static int
+parses(const char *url)
+{
+	xmlURIPtr uri = xmlParseURI(url);
+
+	xmlFreeURI(uri);
+	return uri != NULL;
+}
+
+/* Decodes the escapes of non-ASCII bytes in url's host when they spell
+ * characters an IRI keeps: libxml2 takes a host such as "bücher.example"
+ * only percent-encoded, which Python's urlsplit, for one, reads as the
+ * host "b%c3%bccher.example"; the page wrote it as text. */
+static void
+host_text(char *url)
+{
+	size_t n = html_scheme_len(url), i, len;
+	char *host, *end, *at, *w;
+	unsigned char bytes[4];
+
+	if (n == 0 || strncmp(url + n, "://", 3) != 0)
+		goto done;
+	host = url + n + 3;
+	end = host + strcspn(host, "/?#");
+	for (at = host; at < end; at++)
+		if (*at == '@')
+			host = at + 1;
+	/* Only if every escaped byte (all of them >= 0x80) belongs to a
+	 * character kept. */
+	for (w = host; w < end; w++) {
+		if (*w != '%')
+			continue;
+		for (len = 0; len < 4 && w + 3 * len + 2 < end && w[3 * len] == '%' &&
+		    hex_byte(w + 3 * len + 1) >= 0x80; len++)
+			bytes[len] = (unsigned char)hex_byte(w + 3 * len + 1);
+		if (len == 0 || len != (bytes[0] >= 0xF0 ? 4u : bytes[0] >= 0xE0 ? 3u : 2u) || iri_sequence(bytes, 0) != len)
+			goto done;
+		w += 3 * len - 1;
+	}
+	for (w = host, i = 0; host + i < end;) {
+		if (host[i] == '%') {
+			*w++ = (char)hex_byte(host + i + 1);
+			i += 3;
+		} else {
+			*w++ = host[i++];
+		}
+	}
+	memmove(w, end, strlen(end) + 1);
+done:
+	return;
+}
+
 int
 html_resolve(const char *ref, const char *base, char **resolved)
 {
 	struct buf clean = { 0 };
 	xmlChar *abs = NULL;
 	const char *end;
-	char *escaped = NULL, *hidden = NULL, *hidden_base = NULL, *special = NULL;
+	char *escaped = NULL, *hidden = NULL, *hidden_base = NULL, *special = NULL, *abs_iri;
 	int rc = -1;
 
 	/* As a browser reads a URL attribute: surrounding spaces and controls
@@ -1578,6 +1631,17 @@ html_resolve(const char *ref, const char *base, char **resolved)
 		rc = -1;
 		goto done;
 	}
+	/* A base libxml2 cannot parse (a site "https://bücher.example/"),
+	 * percent-encoded as the reference below. */
+	if (!parses(hidden_base)) {
+		char *escaped_base = html_escape_url(hidden_base);
+
+		free(hidden_base);
+		if ((hidden_base = escaped_base) == NULL) {
+			rc = -1;
+			goto done;
+		}
+	}
 	abs = xmlBuildURI((const xmlChar *)hidden, (const xmlChar *)hidden_base);
 	/* libxml2 takes only strict RFC 3986 references; browsers also take
 	 * spaces, non-ASCII and the like, and send them percent-encoded. */
@@ -1589,7 +1653,18 @@ html_resolve(const char *ref, const char *base, char **resolved)
 		rc = -1;
 	if (*resolved != NULL) {
 		path_colons(*resolved);   /* before: "%253A" is no colon */
+		host_text(*resolved);     /* before: "%25C3" is no escape of ours */
 		reveal_escapes(*resolved);
+		/* libxml2 writes a host as it decodes it: a byte that is no
+		 * UTF-8 ("%FC") would be one in the feeds. */
+		if ((abs_iri = html_escape_iri(*resolved)) == NULL) {
+			free(*resolved);
+			*resolved = NULL;
+			rc = -1;
+		} else {
+			free(*resolved);
+			*resolved = abs_iri;
+		}
 	}
 done:
 	buf_free(&clean);

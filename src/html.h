@@ -137,7 +137,8 @@ char *html_url_special(const char *url, const char *base);
  * *resolved (malloc'd): with surrounding spaces and inner tabs and new
  * lines dropped, backslashes read as html_url_slashes reads them, and what
  * RFC 3986 forbids in it (spaces, non-ASCII...) percent-encoded when
- * libxml2 cannot take it as it is. *resolved is NULL when ref is blank or
+ * libxml2 cannot take it as it is, but for a non-ASCII host, kept as text
+ * (as html_escape_iri keeps what an IRI may hold). *resolved is NULL when ref is blank or
  * does not resolve even so (the caller keeps ref), "" when ref is an
  * http(s) URL that names no host (html_url_special: no link at all).
  * Returns 0, or -1 when memory runs out. */

@@ -904,17 +904,18 @@ content_base(const struct entry *e, const char *page_url, char **base)
 	if (abs == NULL)
 		goto done;
 	/* A permalink with a space or non-ASCII in it is a fine base for a
-	 * browser; libxml2 needs it percent-encoded. */
+	 * browser; libxml2 parses it percent-encoded (as html_resolve
+	 * gives it, and then writes a non-ASCII host back as text). */
 	if ((uri = xmlParseURI(abs)) == NULL) {
 		char *escaped = html_escape_url(abs);
 
-		free(abs);
 		if (escaped == NULL) {
+			free(abs);
 			rc = -1;
 			goto done;
 		}
-		abs = escaped;
-		uri = xmlParseURI(abs);
+		uri = xmlParseURI(escaped);
+		free(escaped);
 	}
 	if (uri == NULL || uri->scheme == NULL) {
 		free(abs);

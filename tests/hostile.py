@@ -959,6 +959,19 @@ def main():
                   for p in marked)
     check("hostile: '</a></h4>' in a title, '</a></em>' or ' at ' and a date in a creator, '</a></h3>' in a channel "
           "name: every post whole, in its own source", got == want, f"exit {rc}: {got}")
+
+    # A relative permalink on a page read from a file resolves against its
+    # source's site, also one with a non-ASCII host or path (which libxml2
+    # parses only percent-encoded): the host stays as the page writes it.
+    for site, want in (("https://b\u00fccher.example/", "https://b\u00fccher.example/post.html"),
+                       ("https://ex.example/caf\u00e9/", "https://ex.example/caf%C3%A9/post.html")):
+        idn = Post(1, ("B\u00fccher", site, "B\u00fccher"), b"<p>START x END</p>")
+        idn.link = "post.html"
+        rc, out, err, _ = dump_posts(unplanet, work, "relative-permalink", [idn, Post(2, BOB, b"<p>START y END</p>")])
+        got = [(e.findtext("id"), e.findtext("link")) for e in ET.fromstring(out).iter("entry")
+               if e.find("source").findtext("name") == "B\u00fccher"] if rc == 0 else err[:200]
+        check(f"hostile: a relative permalink against a site {site!r} is resolved, as the link and the id",
+              got == [(want, want)], f"exit {rc}: {got}")
     report()
 
 

@@ -520,6 +520,18 @@ test_urls(void)
 		    "https://o.org/File:A.png?q=a:b#c:d" },
 		{ "url: ...in the base's folders", "x.html", "https://ex.org/2024:01/post", "https://ex.org/2024:01/x.html" },
 		{ "url: ...and the port stays", "./a:b", "http://ex.org:8080/", "http://ex.org:8080/a:b" },
+		/* A site with a non-ASCII host or path, as the page writes it
+		 * (libxml2 parses no such base): the host stays text. */
+		{ "url: against a non-ASCII host", "post.html", "https://b\xc3\xbc" "cher.example/",
+		    "https://b\xc3\xbc" "cher.example/post.html" },
+		{ "url: ...and path", "p.html", "https://b\xc3\xbc" "cher.example/caf\xc3\xa9" "/x",
+		    "https://b\xc3\xbc" "cher.example/caf%C3%A9/p.html" },
+		{ "url: ...with a space and a user", "p", "https://u@\xe6\x97\xa5" ".jp:8080/a b/", "https://u@\xe6\x97\xa5" ".jp:8080/a%20b/p" },
+		{ "url: a non-ASCII host in the reference", "//b\xc3\xbc" "cher.example/x", "https://ex.org/",
+		    "https://b\xc3\xbc" "cher.example/x" },
+		{ "url: a host's escapes of UTF-8 are the same host, as text", "//b%C3%BCcher.example/x", "https://ex.org/",
+		    "https://b\xc3\xbc" "cher.example/x" },
+		{ "url: no text of bytes that are no UTF-8", "//b\xfc" ".example/x", "https://ex.org/", "https://b%FC.example/x" },
 	};
 	size_t i;
 	char *s;
