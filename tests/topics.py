@@ -90,6 +90,9 @@ def main():
         title = ET.parse(path).getroot().findtext(A + "title")
         check(f"topics: {name} feed reads 'Planet Python — {name}'", title == f"Planet Python — {name}", title)
         check(f"topics: {name} has an RSS twin", os.path.exists(path[:-5] + ".rss"), "")
+        # The W3C validator wants a feed author where no entry names one.
+        author = ET.parse(path).getroot().findtext(A + "author/" + A + "name")
+        check(f"topics: {name} names the Planet as the feed's author", author == "Planet Python", f"{author!r}")
     check("topics: the non-ASCII pattern matched something", matching("gÁbor|bernÁt") and matching("SERRÃO"), "")
 
     # --exclude drops matching entries from every feed.

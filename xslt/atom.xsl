@@ -25,13 +25,27 @@
         </xsl:otherwise>
       </xsl:choose>
       <link rel="self" type="application/atom+xml" href="{url}.atom"/>
-      <!-- An author feed speaks for one source; a topic feed names each entry's author. -->
-      <xsl:if test="@kind = 'author'">
-        <author>
-          <name><xsl:value-of select="title"/></name>
-          <xsl:if test="string(link) != ''"><uri><xsl:value-of select="link"/></uri></xsl:if>
-        </author>
-      </xsl:if>
+      <!-- An author feed speaks for one source; a topic feed, which names
+           each entry's author, for the Planet that gathered them (an
+           empty one too: the W3C validator wants a feed's author when it
+           has no entry to name one). -->
+      <xsl:choose>
+        <xsl:when test="@kind = 'author'">
+          <author>
+            <name><xsl:value-of select="title"/></name>
+            <xsl:if test="string(link) != ''"><uri><xsl:value-of select="link"/></uri></xsl:if>
+          </author>
+        </xsl:when>
+        <xsl:when test="string(planet/title) != ''">
+          <author>
+            <name><xsl:value-of select="planet/title"/></name>
+            <xsl:if test="string(planet/link) != ''"><uri><xsl:value-of select="planet/link"/></uri></xsl:if>
+          </author>
+        </xsl:when>
+        <xsl:otherwise>
+          <author><name><xsl:value-of select="title"/></name></author>
+        </xsl:otherwise>
+      </xsl:choose>
       <generator version="{generator/@version}">unplanet</generator>
       <xsl:apply-templates select="entry"/>
     </feed>
