@@ -242,6 +242,9 @@ quoted(const char *value)
 	return n >= 2 && (value[0] == '"' || value[0] == '\'') && value[n - 1] == value[0];
 }
 
+static int fit_text(const char *s);
+static char *unfit_text(const char *s);
+
 /* Whether key's value names a file or folder. */
 static int
 is_path(const char *key, const char *value)
@@ -328,8 +331,14 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 	*why = NULL;
 	/* Values reach feeds and patterns: they must be text XML can carry.
 	 * File and folder names reach only messages, and may be any bytes. */
-	if (!is_path(key, value) && !text_is_clean(value, strlen(value))) {
-		*why = fail("%s: the value is not valid UTF-8 text", key, NULL);
+	if (!is_path(key, value) && !fit_text(value)) {
+		/* Said of a value, not of a file: the command line gives it too. */
+		char *what = unfit_text(value);
+
+		*why = what == NULL ? NULL : strncmp(what, "a control", 9) == 0 ? fail("%s: the value holds %s", key, what) :
+		    strncmp(what, "a byte-order", 12) == 0 ? fail("%s: the value holds a byte-order mark (U+FEFF)", key, NULL) :
+		    fail("%s: the value is not valid UTF-8 text", key, NULL);
+		free(what);
 	} else if (strcmp(key, "source") == 0 || strcmp(key, "output") == 0 || strcmp(key, "xslt-dir") == 0) {
 		char **field = key[0] == 's' ? &s->source : key[0] == 'o' ? &s->output : &s->xslt_dir;
 
@@ -496,7 +505,15 @@ looks_like_header(const char *line)
 	return looks;
 }
 
-/* What is wrong with text text_is_clean refused (malloc'd; NULL when
+/* Whether s is text a setting may hold: valid UTF-8, no control
+ * character but tab, CR and LF (nor DEL, nor C1), no byte-order mark. */
+static int
+fit_text(const char *s)
+{
+	return text_is_clean(s, strlen(s)) && !text_has_c1(s);
+}
+
+/* What is wrong with text fit_text refused (malloc'd; NULL when
  * memory runs out): a byte-order mark or a control character is valid
  * UTF-8, and the message should not send the user to re-save the file. */
 static char *
@@ -506,13 +523,16 @@ unfit_text(const char *s)
 	char code[8];
 	char *why;
 
-	while (*u != '\0' && (*u >= 0x20 || *u == '\t' || *u == '\n' || *u == '\r'))
+	/* DEL and the C1 controls (U+0080..U+009F) too: XML allows them,
+	 * but readers show them as junk. */
+	while (*u != '\0' && (*u >= 0x20 || *u == '\t' || *u == '\n' || *u == '\r') && *u != 0x7F &&
+	    !(u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F))
 		u++;
 	if (strstr(s, "\xEF\xBB\xBF") != NULL) {
 		why = strdup("a byte-order mark (U+FEFF) past the start of the file, where only the start may "
 		    "have one");
 	} else if (*u != '\0') {
-		snprintf(code, sizeof code, "%04X", *u);
+		snprintf(code, sizeof code, "%04X", *u == 0xC2 ? u[1] : *u);
 		why = fail("a control character (U+%s)", code, NULL);
 	} else {
 		why = strdup("not valid UTF-8 text (save the file as UTF-8)");
@@ -646,7 +666,7 @@ read_line(char *str, int num, void *stream)
 	/* "[topic  Web dev ]" names the topic "Web dev". */
 	if ((name = strndup(whole.data + 1, (size_t)(close - whole.data - 1))) != NULL)
 		text_collapse_space(name);
-	if (name != NULL && !text_is_clean(name, strlen(name))) {
+	if (name != NULL && !fit_text(name)) {
 		bad(r, unfit_text(name));
 		goto done;
 	}
@@ -933,10 +953,11 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		if (*k >= 'A' && *k <= 'Z')
 			*k = (char)(*k - 'A' + 'a');
 	section = section_name(r, section);
-	if (!text_is_clean(section, strlen(section)) || !text_is_clean(key, strlen(key)) ||
-	    !text_is_clean(value, strlen(value))) {
-		rc = bad(r, unfit_text(!text_is_clean(section, strlen(section)) ? section :
-		    !text_is_clean(key, strlen(key)) ? key : value));
+	/* A file or folder's name may hold DEL or C1 (it reaches only
+	 * messages); other values reach feeds and patterns. */
+	if (!fit_text(section) || !fit_text(key) ||
+	    (is_path(key, value) ? !text_is_clean(value, strlen(value)) : !fit_text(value))) {
+		rc = bad(r, unfit_text(!fit_text(section) ? section : !fit_text(key) ? key : value));
 		goto done;
 	}
 	{

@@ -1016,8 +1016,10 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	    e->source_link[0] != '\0' ? e->source_link : NULL)) == NULL)
 		goto done;
 	if (f->has_title) {
+		/* Decoded again, C1 controls and DEL are fixed again: "&amp;#x96;"
+		 * is the dash "&#x96;" is. */
 		if ((title = span_text(f->title)) == NULL ||
-		    (e->title = text_decode_refs(title)) == NULL)
+		    (e->title = text_fix_c1(text_decode_refs(title))) == NULL)
 			goto done;
 		/* References escaped twice may give white space again. */
 		text_collapse_space(e->title);

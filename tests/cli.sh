@@ -440,6 +440,14 @@ cp "$SAMPLE" "$T/$latin.html"
 expect_exit "a file name that is not UTF-8" 0 "$UNPLANET" -o "$T/out-$latin" "$T/$latin.html"
 [ -f "$T/out-$latin/index.html" ] && ok "a folder name that is not UTF-8" || not_ok "a folder name that is not UTF-8"
 expect_exit "a URL that is not UTF-8 is a usage error" 64 "$UNPLANET" --dump "http://127.0.0.1:1/$latin"
+# Text that reaches feeds holds no control character, DEL or C1 (readers
+# show them as junk), and the message says which, not "not UTF-8".
+expect_exit "a topic name with DEL is a usage error" 64 "$UNPLANET" --dump -t "$(printf 'A\177B=python')" "$SAMPLE"
+expect_grep "...naming the character" "$T/err" "--topic: the value holds a control character \(U\+007F\)"
+expect_exit "a topic name with a C1 control is a usage error" 64 "$UNPLANET" --dump -t "$(printf 'A\302\205B=python')" "$SAMPLE"
+expect_grep "...naming the character" "$T/err" "--topic: the value holds a control character \(U\+0085\)"
+expect_exit "a topic name that is not UTF-8 is a usage error" 64 "$UNPLANET" --dump -t "A${latin}B=python" "$SAMPLE"
+expect_grep "...saying so" "$T/err" "--topic: the value is not valid UTF-8 text$"
 
 # Small Planet pages, as the template writes them: one day, one source
 # (Bob), then posts. post LINK TITLE BODY FOOTER-LINK TIME (no title when

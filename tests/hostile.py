@@ -960,6 +960,18 @@ def main():
     check("hostile: '</a></h4>' in a title, '</a></em>' or ' at ' and a date in a creator, '</a></h3>' in a channel "
           "name: every post whole, in its own source", got == want, f"exit {rc}: {got}")
 
+    # A title escaped twice upstream is decoded once more, and what that
+    # gives is fixed as the first decoding fixes it: C1 references as
+    # Windows-1252 ("&amp;#x96;" the dash "&#x96;" is), its five unassigned
+    # bytes and DEL dropped (readers show them as junk).
+    twice = [Post(1, BOB, b"<p>START x END</p>"), Post(2, BOB, b"<p>START y END</p>")]
+    twice[0].title_html = "Twice &amp;#x81;&amp;#x7F;&amp;#x9D; &amp;#x96; &amp;#150; end"
+    twice[1].title_html = "Once &#x81;&#x7F;&#x9D; &#x96; &#150; end"
+    rc, out, err, _ = dump_posts(unplanet, work, "c1-twice", twice)
+    got = sorted(e.findtext("title") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
+    check("hostile: C1 and DEL in a title escaped twice are fixed as in one escaped once",
+          got == ["Once \u2013 \u2013 end", "Twice \u2013 \u2013 end"], f"exit {rc}: {got!r}")
+
     # A relative permalink on a page read from a file resolves against its
     # source's site, also one with a non-ASCII host or path (which libxml2
     # parses only percent-encoded): the host stays as the page writes it.
