@@ -257,6 +257,28 @@ is_path(const char *key, const char *value)
  * that such a path can follow. libxml2 2.9 takes a port of any length
  * (its int may overflow): the port's digits are checked here, from the
  * authority's last ':' past any IPv6 literal's ']'. */
+/* Whether the path segment s[0..n) is "." or "..", either dot perhaps
+ * written "%2E" (RFC 3986, 6.2.2.2: the same segment). */
+static int
+dot_segment(const char *s, size_t n)
+{
+	size_t dots = 0;
+
+	while (n > 0 && dots < 3) {
+		if (s[0] == '.') {
+			s++;
+			n--;
+		} else if (n >= 3 && s[0] == '%' && s[1] == '2' && (s[2] == 'e' || s[2] == 'E')) {
+			s += 3;
+			n -= 3;
+		} else {
+			break;
+		}
+		dots++;
+	}
+	return n == 0 && (dots == 1 || dots == 2);
+}
+
 static int
 base_url_ok(const char *value)
 {
@@ -277,6 +299,14 @@ base_url_ok(const char *value)
 
 			/* Empty is the default port; 0 is none a server listens on. */
 			ok = end - colon - 1 <= 5 && (end == colon + 1 || (port >= 1 && port <= 65535));
+		}
+		/* No "." or ".." segment: an id must not hold one (RFC 4287,
+		 * 4.2.6.1), and a feed's address would not be the one a
+		 * reader's request ends up at. */
+		for (colon = end; ok && *colon == '/'; colon += 1 + strcspn(colon + 1, "/")) {
+			size_t n = strcspn(colon + 1, "/");
+
+			ok = !dot_segment(colon + 1, n);
 		}
 	}
 	xmlFreeURI(uri);
@@ -319,7 +349,7 @@ done:
 
 /* What --base-url must be, for its error. */
 #define BASE_URL_RULE "base-url must be an http(s) URL with a host, a port from 1 to 65535 if any, and no " \
-	"query, fragment, user:password, space or non-ASCII character (percent-encode it), " \
+	"query, fragment, user:password, '.' or '..' folder, space or non-ASCII character (percent-encode it), " \
 	"such as https://feeds.example.org/planet/"
 
 int

@@ -433,6 +433,12 @@ expect_exit "--base-url with another port in leading zeros" 0 "$UNPLANET" --dump
 expect_grep "--base-url: leading zeros dropped, the port kept" "$T/out" '<url>http://f.example:8080/authors/pypy</url>'
 expect_exit "--base-url with an IPv6 host" 0 "$UNPLANET" --dump -b 'http://[::1]:8080/f/' "$SAMPLE"
 expect_exit "--base-url with the highest port" 0 "$UNPLANET" --dump -b 'https://f.example:65535/' "$SAMPLE"
+# An id holds no dot-segment (RFC 4287 4.2.6.1), "%2E" being a dot.
+expect_exit "--base-url with a '..' folder" 64 "$UNPLANET" --dump -b 'https://f.example/a/x/../' "$SAMPLE"
+expect_grep "...is refused, saying so" "$T/err" "no query, fragment, user:password, '\.' or '\.\.' folder"
+expect_exit "--base-url with a '.' folder" 64 "$UNPLANET" --dump -b 'https://f.example/./a' "$SAMPLE"
+expect_exit "--base-url with a '%2E%2e' folder" 64 "$UNPLANET" --dump -b 'https://f.example/a/%2E%2e' "$SAMPLE"
+expect_exit "--base-url with dots inside folder names" 0 "$UNPLANET" --dump -b 'https://f.example/.a/b../.../' "$SAMPLE"
 
 # File and folder names are bytes, not text: only feeds need UTF-8.
 latin=$(printf 'caf\351')
