@@ -221,20 +221,31 @@ after_em(const char *p, const char *end)
 	return starts(skip_space(p, end), end, "</p>");
 }
 
+/* What a source name or a title never runs past: a footer, a channel
+ * header, a title. A copy of a header in a post, not followed by what
+ * follows the real one, would else take in the post's footer and the
+ * next post's header, up to the next real close, and hand that post to
+ * a made-up source, or its title to another. */
+static const char *const not_in_names[] = { FOOTER_START, "<h3 class=\"post\">", "<h4>", NULL };
+
 /* The closing marker f->lit that ends the text starting at p: the first
  * one within FRAME_LIMIT of p that ok() accepts what follows, else the
  * first one (as a page off the template had it before); NULL when none.
  * The first one nearly always is; the others are looked for only when it
- * is not, through c. */
+ * is not, through c, and not past any of stops (NULL-terminated) after
+ * the first. */
 static const char *
 find_close(struct finder *f, struct closer *c, const char *p, const char *end,
-    int (*ok)(const char *, const char *))
+    int (*ok)(const char *, const char *), const char *const *stops, size_t *work)
 {
-	const char *first = find_near(f, p, end), *bound = limit(p, end), *close = first;
-	size_t n = strlen(f->lit);
+	const char *first = find_near(f, p, end), *bound = limit(p, end), *close = first, *stop;
+	size_t n = strlen(f->lit), i;
 
 	if (first == NULL || ok(first + n, end))
 		goto done;
+	for (i = 0; stops[i] != NULL; i++)
+		if ((stop = find(first + n, bound, stops[i], work)) != NULL)
+			bound = stop;
 	if (c->lo == NULL || first + 1 < c->lo || first + 1 > c->scan) {
 		c->lo = c->scan = first + 1;
 		c->valid = NULL;
@@ -374,7 +385,8 @@ match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 	}
 	if (starts(q, end, "<h3 class=\"post\">")) {
 		q = parse_a_tag(q + 17, end, &f->source_href, &f->source_title);
-		if (q == NULL || (close = find_close(&sc->h3_close, &sc->h3_next, q, end, after_h3)) == NULL)
+		if (q == NULL || (close = find_close(&sc->h3_close, &sc->h3_next, q, end, after_h3, not_in_names,
+		    &sc->work)) == NULL)
 			goto done;
 		f->source_name.s = q;
 		f->source_name.n = (size_t)(close - q);
@@ -385,7 +397,8 @@ match_frame(struct scanner *sc, const char *p, int bare, struct frame *f)
 	}
 	if (starts(q, end, "<h4>")) {
 		q = parse_a_tag(q + 4, end, &f->title_href, &unused);
-		if (q == NULL || (close = find_close(&sc->h4_close, &sc->h4_next, q, end, after_h4)) == NULL)
+		if (q == NULL || (close = find_close(&sc->h4_close, &sc->h4_next, q, end, after_h4, not_in_names,
+		    &sc->work)) == NULL)
 			goto done;
 		f->title.s = q;
 		f->title.n = (size_t)(close - q);
@@ -468,7 +481,7 @@ match_footer(struct scanner *sc, const char *body, const char *em, struct footer
 	ft->href.s = q;
 	ft->href.n = (size_t)(quote - q);
 	q = quote + 2;
-	close = find_close(&sc->em_close, &sc->em_next, q, end, after_em);
+	close = find_close(&sc->em_close, &sc->em_next, q, end, after_em, (const char *const[]){ NULL }, &sc->work);
 	if (close == NULL || parse_footer_text(q, (size_t)(close - q), ft, &sc->work) != 0)
 		goto done;
 	ft->zone = !ends_with_meridiem((struct span){ q, (size_t)(close - q) });

@@ -402,7 +402,7 @@ def main():
     # ...but a post quoting its own title right after a copied footer is
     # still the post: every post around it stays whole (above it titled
     # or untitled).
-    def whole(posts, name):
+    def whole_posts(posts, name):
         rc, out, err, _ = dump_posts(unplanet, work, name, posts)
         got = {e.findtext("link"): (visible_text(e.findtext("content") or ""), e.findtext("published"),
                                     e.findtext("source/link")) for e in ET.fromstring(out).iter("entry")} if rc == 0 else {}
@@ -416,7 +416,7 @@ def main():
                         b"UTC</a></em>\n</p>\n<h4><a href=\"OWNLINK\">Post 3 &amp; more</a></h4>\n<p>\nrest END", hour=9),
                    Post(4, EVE, b"<p>START four END</p>", hour=8)]
         quoting[2].body = quoting[2].body.replace(b"OWNLINK", esc(quoting[2].link).encode())
-        rc, err, got, broken = whole(quoting, "own-title")
+        rc, err, got, broken = whole_posts(quoting, "own-title")
         check(f"hostile: a post quoting its own title after a copied footer, below {'a titled' if above_titled else 'an untitled'} "
               "post: every post whole", rc == 0 and not broken, f"exit {rc}: {[p.n for p in broken]} {err[:200]}")
     # ...also after a copied post of another title: the rule that takes a
@@ -427,7 +427,7 @@ def main():
                        b"April 20, 2026 08:00 AM UTC</a></em>\n</p>\n<h4><a href=\"" + esc(quoting[2].link).encode() +
                        b"\">Post 3 &amp; more</a></h4>\n<p>\nrest END3X")
     quoting[1].title_html = "Post 2 &amp; more"
-    rc, err, got, broken = whole(quoting, "own-title-after-copy")
+    rc, err, got, broken = whole_posts(quoting, "own-title-after-copy")
     check("hostile: a post quoting another post, then its own title, after copied footers: every post whole",
           rc == 0 and not broken, f"exit {rc}: {[p.n for p in broken]} {err[:200]}")
     # A copy of its own title after a footer copy no Planet could print
@@ -444,7 +444,7 @@ def main():
                Post(3, ALICE, b"<p>START three END</p>", title=False, hour=9),
                Post(4, EVE, b"<p>START four END</p>", hour=8)]
         own[1].body = own[1].body.replace(b"OWNLINK", esc(own[1].link).encode())
-        rc, err, got, broken = whole(own, "own-title-copy")
+        rc, err, got, broken = whole_posts(own, "own-title-copy")
         check(f"hostile: {what}, then of its own title: every post whole",
               rc == 0 and not broken and len(got) == 4, f"exit {rc}: {[p.n for p in broken]} {got} {err[:200]}")
     # An untitled post holding a copy of its own footer, then a title
@@ -485,7 +485,7 @@ def main():
                         ("an untitled post holding its own footer's copy, then a later post's title", swallow),
                         ("a titled post quoting the title above after a footer copy, then its own after that one's footer",
                          quoted)):
-        rc, err, got, broken = whole(posts, "copied-title")
+        rc, err, got, broken = whole_posts(posts, "copied-title")
         check(f"hostile: {what}: every post whole, in its own feed",
               rc == 0 and not broken and len(got) == len(posts), f"exit {rc}: {[p.n for p in broken]} {got} {err[:200]}")
     # Joining a post cut at a newer footer copy keeps to its own day, and
@@ -496,7 +496,7 @@ def main():
             Post(3, BOB2, b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://x.example/\">April 28, 2026 09:30 AM UTC</a></em>\n"
                  b"</p>\n<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" title=\"Evil\">Evil</a></h3>\n<p>\nrest END",
                  title=False, day=27, hour=9)]
-    rc, err, got, broken = whole(days, "newer-copy-days")
+    rc, err, got, broken = whole_posts(days, "newer-copy-days")
     check("hostile: posts cut at newer footer copies on an older day: every post whole", rc == 0 and not broken,
           f"exit {rc}: {[p.n for p in broken]} {err[:200]}")
     others = [Post(1, ALICE, b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://x.example/\">April 28, 2026 11:30 AM UTC</a></em>\n"
@@ -505,7 +505,7 @@ def main():
                    b"<em><a href=\"EVELINK\">April 28, 2026 11:30 AM UTC</a></em>\n</p>\n<p>\nd END", title=False, hour=11),
               Post(2, DAVE, b"<p>START two END</p>", hour=10), Post(3, EVE, b"<p>START three END</p>", hour=9)]
     others[0].body = others[0].body.replace(b"EVELINK", esc(others[2].link).encode())
-    rc, err, got, broken = whole(others, "newer-copy-others")
+    rc, err, got, broken = whole_posts(others, "newer-copy-others")
     check("hostile: a post holding copies of newer footers and of a later post's title takes in no other source's post",
           rc == 0 and not [p for p in broken if p.n != 1], f"exit {rc}: {[p.n for p in broken]} {err[:200]}")
     # Date lines a blog writes itself (a comment's, a changelog entry's),
@@ -530,7 +530,7 @@ def main():
                    Post(3, BOB, b"<p>START three END</p>", hour=9)]
         if title:
             stamped[1].body = stamped[1].body.replace(b"https://forum.example/c/3", esc(stamped[1].link).encode())
-        rc, err, got, broken = whole(stamped, name)
+        rc, err, got, broken = whole_posts(stamped, name)
         check(f"hostile: date lines a blog wrote in a post ({name}) split no post", rc == 0 and not broken and len(got) == 3,
               f"exit {rc}: {len(got)} entries, broken {[p.n for p in broken]} {err[:200]}")
     # A page whose footers are not all written alike (the last one
@@ -555,7 +555,7 @@ def main():
     # limit, which counts real nesting only.
     wbr = b"<p>START packages:</p><ul>\n" + b"".join(b"<li>django<wbr>-rest<wbr>-framework-%d<source><track>\n" % k
                                                     for k in range(600)) + b"</ul><p>END</p>"
-    rc, err, got, broken = whole([Post(1, ALICE, b"<p>START one END</p>", hour=11), Post(2, CAROL, wbr, hour=10),
+    rc, err, got, broken = whole_posts([Post(1, ALICE, b"<p>START one END</p>", hour=11), Post(2, CAROL, wbr, hour=10),
                                   Post(3, BOB, b"<p>START three END</p>", hour=9)], "wbr-list")
     text = got.get(Post(2, CAROL, b"").link, ("",))[0]
     check("hostile: 600 unclosed list items holding <wbr>, <source> and <track> are read whole, with no warning",
@@ -959,6 +959,33 @@ def main():
                   for p in marked)
     check("hostile: '</a></h4>' in a title, '</a></em>' or ' at ' and a date in a creator, '</a></h3>' in a channel "
           "name: every post whole, in its own source", got == want, f"exit {rc}: {got}")
+
+    # A copy of a footer, then of a channel header or a title whose close
+    # is not followed by what follows the real one's: a name or title
+    # never runs past a footer or a header to a later close, which would
+    # take in the next post's header (its post handed to a made-up
+    # source, or its title to another).
+    CAROL = ("Carol", "https://carol.example/", "Carol")
+    wrong = []
+    for titled in (True, False):
+        for footer_link in ("OWN", "https://x.example/other"):
+            for tail in (b'<hr /><h3 class="post"><a href="https://evil.example/" title="Evil">Evil</a></h3>\nthe rest END',
+                         b'<h4><a href="NEXT">Quoted</a></h4>\nthe rest END',
+                         b'<h4><a href="https://nowhere.example/">Quoted</a></h4>\nthe rest END'):
+                posts = [Post(1, ALICE, b"<p>START one END</p>", hour=11), Post(2, BOB, b"", title=titled, hour=10),
+                         Post(3, CAROL, b"<p>START three END</p>", hour=9)]
+                p = posts[1]
+                link = p.link if footer_link == "OWN" else footer_link
+                p.body = (b"<p>START2X intro</p>\n</p>\n<p>\n<em><a href=\"" + esc(link).encode() + b"\">" +
+                          p.date.encode() + b"</a></em>\n</p>\n" +
+                          tail.replace(b"NEXT", esc(posts[2].link).encode())).replace(b"END", b"END2X")
+                rc, err, got, broken = whole_posts(posts, "header-copy-unclosed")
+                titles = sorted(t for t in (e.findtext("title") for e in ET.fromstring(dump_posts(
+                    unplanet, work, "header-copy-unclosed", posts)[1]).iter("entry"))) if rc == 0 else []
+                if rc != 0 or broken or len(got) != 3 or "Post 3 & more" not in titles:
+                    wrong.append(f"{titled} {footer_link} {tail[:12]!r}: exit {rc} {[q.n for q in broken]} {err[:100]}")
+    check("hostile: a copied footer, then a channel header or title copy not followed by <h4> or <p>: every post "
+          "whole, in its own source, under its own title", not wrong, "; ".join(wrong))
 
     # A title escaped twice upstream is decoded once more, and what that
     # gives is fixed as the first decoding fixes it: C1 references as
