@@ -1405,18 +1405,26 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 		}
 		if (i + 1 < n && looks_cut(&p, day, &posts[i + 1])) {
 			const struct post *q = &posts[i + 1];
+			/* Whether the post after p, newer, reads whole as cut at
+			 * a copy of a later footer, its rest bare frames (at j2). */
+			size_t j2 = q->ft.published > p.ft.published ?
+			    ending(posts, n, i + 1, q, q->f.has_day ? q->f.day : day, &p) : 0;
+			int newer_cut = j2 != 0 && bare_run(posts, i + 2, j2);
+			/* An untitled p, which no link ties to its footer, could
+			 * end at any: it does not take in a post of a channel of
+			 * its own that reads whole so (that post holds the copy). */
+			int keep_next = newer_cut && !p.f.has_title && q->f.has_source && !q->f.has_title;
 
-			if ((j = ending(posts, n, i, &p, day, w > 0 ? &joined[w - 1] : NULL)) != 0) {
+			if (!keep_next && (j = ending(posts, n, i, &p, day, w > 0 ? &joined[w - 1] : NULL)) != 0) {
 				p.ft = posts[j].ft;
 				i = j;
-			} else if (w > 0 && !p.f.has_source && !p.f.has_title &&
+			} else if (!keep_next && w > 0 && !p.f.has_source && !p.f.has_title &&
 			    (j = ending(posts, n, i, &joined[w - 1], day, w > 1 ? &joined[w - 2] : NULL)) != 0) {
 				joined[w - 1].ft = posts[j].ft;
 				i = j;
 				continue;
-			} else if (q->ft.published > p.ft.published &&
-			    (j = ending(posts, n, i + 1, q, q->f.has_day ? q->f.day : day, &p)) != 0 &&
-			    bare_run(posts, i + 2, j)) {
+			} else if (newer_cut) {
+				j = j2;
 				/* p is whole, and the post after it newer: that one
 				 * was cut at a copy of a later footer, its rest bare
 				 * frames (no other post's channel header or title). */

@@ -508,6 +508,23 @@ def main():
     rc, err, got, broken = whole_posts(others, "newer-copy-others")
     check("hostile: a post holding copies of newer footers and of a later post's title takes in no other source's post",
           rc == 0 and not [p for p in broken if p.n != 1], f"exit {rc}: {[p.n for p in broken]} {err[:200]}")
+    # An untitled post, then an untitled post of another channel holding a
+    # copy of a newer footer (of today, or past the page's time): the
+    # first, which no link ties to its footer, does not take in the second;
+    # the second holds the copy. Also first on the page, with no post
+    # above to bound its dates.
+    wrong = []
+    for copydate in (b"April 28, 2026 11:30 AM UTC", b"April 30, 2026 04:50 PM UTC"):
+        for above in ([], [Post(4, DAVE, b"<p>START four END</p>", hour=11)]):
+            posts = above + [Post(1, BOB, b"<p>START one END</p>", title=False, hour=9),
+                             Post(2, ALICE, b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://x.example/other\">" + copydate +
+                                  b"</a></em>\n</p>\n<p>\nrest END", title=False, hour=8),
+                             Post(3, BOB2, b"<p>START three END</p>", hour=7)]
+            rc, err, got, broken = whole_posts(posts, "untitled-above-newer-copy")
+            if rc != 0 or broken or len(got) != len(posts):
+                wrong.append(f"{copydate[:12]!r} {len(above)} above: exit {rc} {[q.n for q in broken]} {err[:100]}")
+    check("hostile: an untitled post above another channel's untitled post holding a newer footer copy: every post "
+          "whole, in its own source", not wrong, "; ".join(wrong))
     # Date lines a blog writes itself (a comment's, a changelog entry's),
     # shaped like a footer but not as the template writes every footer:
     # no line breaks inside the <p>, no zone name. Later than the post,
