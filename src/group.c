@@ -496,8 +496,8 @@ by_kind_slug(const void *a, const void *b)
 
 /* A slug a feed already has in DIR: an archive file's (owner: the feed its
  * entries joined, whatever slug that feed has now) or a topic's in
- * state.xml (owner: the topic of that name, or none, n, when it is no
- * longer configured). Its files are there, with subscribers, until someone
+ * state.xml (owner: the topic of that name; when it is no longer
+ * configured, the one new topic that asks for the slug, else none, n). Its files are there, with subscribers, until someone
  * deletes them, so no other feed may take the slug. */
 struct held {
 	const char *slug;
@@ -513,6 +513,17 @@ holds_slug(const struct held *held, size_t n, size_t owner, int other, const cha
 	size_t i;
 
 	for (i = 0; i < n && ((held[i].owner == owner) == other || strcmp(held[i].slug, slug) != 0); i++)
+		;
+	return i < n;
+}
+
+/* Whether owner holds any slug in held[0..n). */
+static int
+owns_any(const struct held *held, size_t n, size_t owner)
+{
+	size_t i;
+
+	for (i = 0; i < n && held[i].owner != owner; i++)
 		;
 	return i < n;
 }
@@ -1431,6 +1442,29 @@ group_page(struct page *page, struct state *archive,
 		for (k = 0; k < n_topics && strcmp(s->topics[k].name, t->name) != 0; k++)
 			;
 		held[n_held++] = (struct held){ t->slug, k, t->name };
+	}
+	/* A topic renamed ("Data science" to "Data Science", or to another
+	 * name with the old slug on a slug line) keeps its files, and its
+	 * subscribers: a slug that a topic no longer configured holds goes
+	 * to the one new topic that asks for it, by its name or its slug. */
+	for (i = 0; i < n_held; i++) {
+		size_t heir = n_topics;
+
+		for (k = 0; held[i].owner == n_topics && k < n_topics; k++) {
+			char *want = NULL;
+			int fits;
+
+			if (owns_any(held, n_held, k))
+				continue;
+			if (fixed[n_authors + k] == NULL && (want = wanted_slug(&set->feeds[n_authors + k])) == NULL)
+				goto nomem;
+			fits = strcmp(want != NULL ? want : fixed[n_authors + k], held[i].slug) == 0;
+			free(want);
+			if (fits)
+				heir = heir == n_topics ? k : n_topics + 1;
+		}
+		if (heir < n_topics)
+			held[i].owner = heir;
 	}
 	c = assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, held, n_held, &clash, &holder);
 	if (c > 0) {

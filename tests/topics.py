@@ -245,9 +245,10 @@ slug = django-and-caktus
           rc1 == 0 and rc == 78 and f"{clash}:3: slug 'django' belongs to topic Django" in err, f"exit {rc}: {err1} {err}")
     check("slugs: ...and nothing is written", snapshot(d3) == before, "")
 
-    # A topic dropped from the configuration keeps its files, so its slug
-    # too: a later topic asking for it (by name or by a slug line) does not
-    # get them, until its record .unplanet/cache/topics/SLUG.xml is deleted.
+    # A topic dropped from the configuration keeps its files, so its slug,
+    # from other topics; a topic renamed takes them back: the one new topic
+    # that asks for the slug, by its name ("Zed" to "Zed!") or by a slug
+    # line, gets its files, and their subscribers.
     d4 = os.path.join(work, "dropped")
     rc1, err1 = run(unplanet, "-o", d4, "-t", "Zed=python", SAMPLE)
     had = opml_feeds(os.path.join(d4, "topics.opml"))
@@ -255,25 +256,30 @@ slug = django-and-caktus
     now = opml_feeds(os.path.join(d4, "topics.opml"))
     check("topics.opml: removed, not left listing, when the last topic is dropped (an OPML body needs an outline)",
           rc2 == 0 and had == ["topics/zed.atom"] and now is None, f"{had} then {now}: {err2}")
-    rc3, err3 = run(unplanet, "-o", d4, "-t", "Zed!=django", SAMPLE)
+    rc3, err3 = run(unplanet, "-o", d4, "-t", "Other=django", SAMPLE)
     zed = os.path.join(d4, "topics", "zed.atom")
     title = ET.parse(zed).getroot().findtext(A + "title") if os.path.exists(zed) else None
-    check("slugs: a dropped topic's feed is not taken by a new topic asking for its slug",
-          rc1 == rc2 == rc3 == 0 and title is not None and title.endswith("\u2014 Zed") and
-          os.path.exists(os.path.join(d4, "topics", "zed-2.atom")), f"{title} {err1} {err2} {err3}")
+    check("slugs: a dropped topic's feed is not taken by a new topic of another slug",
+          rc3 == 0 and title is not None and title.endswith("\u2014 Zed") and
+          os.path.exists(os.path.join(d4, "topics", "other.atom")), f"{title} {err3}")
+    rc4, err4 = run(unplanet, "-o", d4, "-t", "Zed!=django", "-t", "Other=django", SAMPLE)
+    title = ET.parse(zed).getroot().findtext(A + "title") if os.path.exists(zed) else None
+    check("slugs: ...but by the topic renamed, whose new name gives its slug ('Zed' to 'Zed!')",
+          rc1 == rc2 == rc4 == 0 and title is not None and title.endswith("\u2014 Zed!") and
+          not os.path.exists(os.path.join(d4, "topics", "zed-2.atom")), f"{title} {err1} {err2} {err4}")
     with open(clash, "w") as f:
-        f.write("[topic Other]\nmatch = django\nslug = zed\n")
-    before = snapshot(d4)
-    rc, err = run(unplanet, "-o", d4, "-c", clash, SAMPLE)
-    check("slugs: a [topic] slug that a dropped topic's feed has: exit 78",
-          rc == 78 and f"{clash}:3: slug 'zed' belongs to topic Zed, which is no longer configured" in err,
-          f"exit {rc}: {err}")
-    check("slugs: ...and nothing is written", snapshot(d4) == before, "")
-    os.remove(os.path.join(d4, ".unplanet", "cache", "topics", "zed.xml"))
+        f.write("[topic Renamed]\nmatch = django\nslug = zed\n")
     rc, err = run(unplanet, "-o", d4, "-c", clash, SAMPLE)
     title = ET.parse(zed).getroot().findtext(A + "title") if rc == 0 else None
-    check("slugs: deleting a dropped topic's record frees its slug",
-          title is not None and title.endswith("\u2014 Other"), f"exit {rc}: {err}")
+    check("slugs: ...or by a slug line", title is not None and title.endswith("\u2014 Renamed"), f"exit {rc}: {err}")
+    with open(clash, "w") as f:
+        f.write("[topic Zed]\nmatch = django\n\n[topic Two]\nmatch = django\nslug = zed\n")
+    before = snapshot(d4)
+    rc, err = run(unplanet, "-o", d4, "-c", clash, SAMPLE)
+    check("slugs: two new topics asking for a dropped topic's slug: exit 78, naming it",
+          rc == 78 and f"{clash}:6: slug 'zed' belongs to topic Renamed, which is no longer configured" in err,
+          f"exit {rc}: {err}")
+    check("slugs: ...and nothing is written", snapshot(d4) == before, "")
 
     # A [source] slug that moves a feed leaves its old files, and their
     # slug, to it: another source may not take them.
