@@ -726,6 +726,15 @@ newest_updated(const struct feed *f, time_t *t)
 	return f->n_shown > 0;
 }
 
+time_t
+feed_updated(const struct feed *f)
+{
+	time_t t = f->empty_updated;
+
+	newest_updated(f, &t);
+	return t;
+}
+
 /* Whether candidate a stands for its feed before b (see make_feed): one
  * whose rule names the feed, the rule first in the file; else one on
  * today's page, by its rule's place in the file (with a rule before
@@ -1495,6 +1504,20 @@ group_page(struct page *page, struct state *archive,
 	for (i = 0; !any && i < page->n_entries; i++)
 		if (i == 0 || page->entries[i].updated > set->newest)
 			set->newest = page->entries[i].updated;
+	/* An empty feed's date moves only when it changes: not with every
+	 * post the Planet gets, which would rewrite it, and have readers
+	 * fetch it, for nothing. */
+	for (i = 0; i < set->n_feeds; i++) {
+		struct feed *f = &set->feeds[i];
+
+		f->empty_updated = set->newest;
+		for (k = 0; k < f->n_excluded; k++)
+			if (k == 0 || f->excluded[k].updated > f->empty_updated)
+				f->empty_updated = f->excluded[k].updated;
+		for (k = 0; archive != NULL && strcmp(f->kind, "topic") == 0 && k < archive->n_topics; k++)
+			if (strcmp(archive->topics[k].slug, f->slug) == 0 && archive->topics[k].updated != -1)
+				f->empty_updated = archive->topics[k].updated;
+	}
 	/* Patterns are done with the full text: documents only need its start
 	 * (the summary, and an untitled post's title), so keep that alone. */
 	for (i = 0; i < page->n_entries; i++) {
@@ -1736,8 +1759,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 		xmlAddChild(parent, root);
 	else if (root != NULL)
 		xmlDocSetRootElement(doc, root);
-	if (!newest_updated(f, &updated))
-		updated = set->newest;
+	updated = feed_updated(f);
 	url = feed_url(f, base_url);
 	id = url != NULL ? feed_id(f, set->id_name, url, base_url) : NULL;
 	card = feed_card(f, base_url);
@@ -1874,8 +1896,7 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 
 		if (f->hidden)
 			continue;
-		if (!newest_updated(f, &newest))
-			newest = set->newest;
+		newest = feed_updated(f);
 		path = feed_path(f, NULL);
 		url = feed_path(f, base_url);
 		snprintf(count, sizeof count, "%zu", f->n_shown);

@@ -91,6 +91,11 @@ struct feed {
 	                            them slim: a digest of the content
 	                            instead of it, which the page has */
 	int hidden;              /* archived, but --only writes no files for it */
+	time_t empty_updated;    /* its updated time when it shows no entry:
+	                            an author feed's newest hidden entry's, a
+	                            topic's last (state.xml), else the set's
+	                            newest; so that it moves only when the
+	                            feed changes */
 };
 
 struct feed_set {
@@ -143,6 +148,10 @@ xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group
  * it is not its published one (so a re-dated post is known by it); NULL
  * when memory runs out. */
 xmlDocPtr archive_document(const struct feed_set *set, size_t i, const struct group_options *opt);
+
+/* The updated time of feed f's document: its newest entry's, else its
+ * empty_updated. */
+time_t feed_updated(const struct feed *f);
 
 /* Whether feed i's archive holds more than its document (so
  * archive_document must be made). */

@@ -682,6 +682,7 @@ save_state(const struct feed_set *set, const struct state *old, time_t page_upda
 		if (strcmp(set->feeds[i].kind, "topic") != 0)
 			continue;
 		topics[n].name = set->feeds[i].subtitle;   /* a topic's name */
+		topics[n].updated = feed_updated(&set->feeds[i]);
 		topics[n++].slug = set->feeds[i].slug;
 	}
 	for (current = n, i = 0; i < old->n_topics; i++) {

@@ -425,9 +425,17 @@ read_validators(int dirfd, const char *path, const char *rel, struct state *s, c
 		t = &s->topics[s->n_topics++];
 		t->name = (char *)xmlGetProp(node, (const xmlChar *)"name");
 		t->slug = (char *)xmlGetProp(node, (const xmlChar *)"slug");
-		if (t->name == NULL || t->slug == NULL || !text_valid_slug(t->slug)) {
-			rc = corrupt(err, path, node, "<topic> needs a name and a slug of a-z, 0-9 and '-'");
-			goto done;
+		t->updated = -1;
+		{
+			xmlChar *updated = xmlGetProp(node, (const xmlChar *)"updated");
+			int bad = updated != NULL && date_parse_rfc3339((const char *)updated, &t->updated) != 0;
+
+			xmlFree(updated);
+			if (t->name == NULL || t->slug == NULL || !text_valid_slug(t->slug) || bad) {
+				rc = corrupt(err, path, node, "<topic> needs a name, a slug of a-z, 0-9 and '-', and an "
+				    "updated time in RFC 3339 if any");
+				goto done;
+			}
 		}
 	}
 	fetch = child(root, "fetch");
@@ -656,8 +664,12 @@ state_serialize(const char *url, const char *etag, const char *last_modified,
 	}
 	for (i = 0; i < n_topics; i++) {
 		node = xmlNewChild(root, NULL, (const xmlChar *)"topic", NULL);
+		if (topics[i].updated != -1)
+			date_rfc3339(topics[i].updated, updated);
 		if (node == NULL || xmlNewProp(node, (const xmlChar *)"name", (const xmlChar *)topics[i].name) == NULL ||
-		    xmlNewProp(node, (const xmlChar *)"slug", (const xmlChar *)topics[i].slug) == NULL) {
+		    xmlNewProp(node, (const xmlChar *)"slug", (const xmlChar *)topics[i].slug) == NULL ||
+		    (topics[i].updated != -1 &&
+			xmlNewProp(node, (const xmlChar *)"updated", (const xmlChar *)updated) == NULL)) {
 			rc = err_nomem(err);
 			goto done;
 		}

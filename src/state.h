@@ -4,8 +4,8 @@
  *                               (ETag, Last-Modified), for conditional GETs,
  *                               the Planet's name in feed ids (kept from
  *                               the first run), the newest "Last update:"
- *                               time read on its page, and each topic's slug,
- *                               which it keeps, also
+ *                               time read on its page, and each topic's slug
+ *                               (and its feed's updated time), which it keeps, also
  *                               after the topic is gone, for as long as its
  *                               cache/topics/SLUG.xml is there
  *   .unplanet/archive/SLUG.xml  one feed document per source, in the
@@ -60,6 +60,9 @@ struct archived_feed {
 struct state_topic {
 	char *name;
 	char *slug;
+	time_t updated;          /* its feed's updated time, or -1: what an
+	                            empty one keeps, so that it changes only
+	                            when it does */
 };
 
 struct state {

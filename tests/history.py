@@ -325,7 +325,9 @@ def main():
             (state_rel, state_text.replace('<state version="1"', '<state version="9"', 1), ":2: corrupt",
              '<state> needs version="1" (written by another unplanet?)'),
             (state_rel, re.sub(r'(<topic\b[^>]*slug=")[^"]*"', r'\1Not A Slug"', state_text, count=1), ":5: corrupt",
-             "<topic> needs a name and a slug of a-z, 0-9 and '-'"),
+             "<topic> needs a name, a slug of a-z, 0-9 and '-', and an updated time in RFC 3339 if any"),
+            (state_rel, re.sub(r'(<topic\b[^>]*updated=")[^"]*"', r'\1yesterday"', state_text, count=1), ":5: corrupt",
+             "<topic> needs a name, a slug of a-z, 0-9 and '-', and an updated time in RFC 3339 if any"),
             (archive_rel, None, ":", "larger than the 256 MiB a state or archive file may be; not read"),
             (state_rel, None, ":", "larger than the 256 MiB a state or archive file may be; not read")):
         keep = open(os.path.join(d, rel), "rb").read()

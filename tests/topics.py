@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -107,8 +108,9 @@ def main():
     check("exclude: ...and from topic feeds", not (set(ids(os.path.join(d, "topics", "python.atom"))) & excluded), "")
     check("exclude: ...and the topic keeps the rest", set(ids(os.path.join(d, "topics", "python.atom"))) == matching("python") - excluded, "")
 
-    # Everything excluded: every feed is empty, and is dated by the page's
-    # newest post, not by 1970.
+    # Everything excluded: every feed is empty, and is dated by its own
+    # newest post, hidden as it is (a topic, which has none, and the
+    # directory by the page's newest post), not by 1970.
     d = os.path.join(work, "exclude-all")
     rc, err = run(unplanet, "-o", d, "--exclude", ".", "--topic", "Python=python", SAMPLE)
     newest = max(t["published"] for t in TRUTH)
@@ -116,8 +118,33 @@ def main():
              for f in glob.glob(os.path.join(d, "*", "*.atom"))}
     directory = ET.parse(os.path.join(d, ".unplanet", "cache", "directory.xml")).getroot().findtext("updated")
     check("exclude: everything excluded, the run writes empty feeds", rc == 0 and dates and not author_ids(d), err)
-    check(f"exclude: ...each dated by the page's newest post ({newest}), as is the directory",
-          set(dates.values()) == {newest} and directory == newest, f"{set(dates.values())} {directory}")
+    own = {}
+    for f in glob.glob(os.path.join(d, "authors", "*.atom")):
+        title = ET.parse(f).getroot().findtext(A + "title")
+        own[os.path.relpath(f, d)] = max((t["published"] for t in TRUTH if t["source_name"] == title), default=None)
+    check(f"exclude: ...each author feed dated by its own newest post, the topic and the directory by the page's "
+          f"({newest})", len(own) > 1 and all(dates[k] == v for k, v in own.items()) and
+          dates.get("topics/python.atom") == newest and directory == newest, f"{dates} {own} {directory}")
+    # An empty feed is not rewritten when other feeds change: its date
+    # moves only when it does (a topic that matches nothing yet, an author
+    # all of whose posts are excluded).
+    d = os.path.join(work, "empty-kept")
+    changed = os.path.join(work, "changed.html")
+    page = open(SAMPLE, encoding="utf-8").read()
+    assert "Introducing the new Talk Python web player" in page
+    with open(changed, "w", encoding="utf-8") as f:
+        f.write(page.replace("Introducing the new Talk Python web player", "Introducing the new Talk Python player"))
+    args = ["-o", d, "-t", "Nothing=zzzzqqqq", "-x", "^Real Python$"]
+    rc1, err1 = run(unplanet, *args, SAMPLE)
+    empty = [os.path.join(d, "topics", "nothing." + x) for x in ("atom", "rss", "json")] + \
+        [os.path.join(d, "authors", "real-python." + x) for x in ("atom", "rss", "json")]
+    before = {f: (os.stat(f).st_mtime_ns, open(f, "rb").read()) for f in empty if os.path.exists(f)}
+    time.sleep(1.1)
+    rc2, err2 = run(unplanet, *args, changed)
+    after = {f: (os.stat(f).st_mtime_ns, open(f, "rb").read()) for f in empty if os.path.exists(f)}
+    check("exclude: empty feeds (a topic that matches nothing, an author all excluded) are left alone when "
+          "another feed changes", rc1 == rc2 == 0 and len(before) == 6 and before == after and
+          author_ids(d) and "<entry>" not in open(empty[0]).read(), f"{err1} {err2} {sorted(before)}")
 
     # --only limits author files, not topics.
     d = os.path.join(work, "only")
