@@ -754,6 +754,27 @@ stands_before(const struct candidate *a, const struct candidate *b)
 	return before;
 }
 
+/* Whether member m is held for a topic. */
+static int
+held_for_topic(const struct member *m)
+{
+	return m->entry->topic_held && m->entry->content != NULL;
+}
+
+/* Takes out of f->gone what a topic holds (archived whole), and keeps
+ * of the rest the newest keep (0: all), and all that stand before an
+ * older copy with content. */
+static void
+trim_gone(struct feed *f, size_t keep)
+{
+	size_t i, w;
+
+	for (i = w = 0; i < f->n_gone; i++)
+		if (!held_for_topic(&f->gone[i]) && (f->gone[i].older_copy || keep == 0 || w < keep))
+			f->gone[w++] = f->gone[i];
+	f->n_gone = w;
+}
+
 /* Makes one author feed from its candidates c[0..n). */
 static int
 make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n,
@@ -763,7 +784,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	const struct candidate *pick;
 	const struct entry *first;
 	const char *title = NULL, *description = NULL;
-	size_t i, k, kept, gone, excluded = 0;
+	size_t i, k, kept, gone, plain, excluded = 0;
 	int rc = -1;
 
 	f->kind = "author";
@@ -828,11 +849,15 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	for (i = 0; i < f->n_gone; i++)
 		f->gone[i].gone = 1;
 	qsort(f->gone, f->n_gone, sizeof *f->gone, by_date);
-	/* The archive keeps the newest --keep of them, and all that stand
-	 * before an older copy with content. */
-	for (i = gone = 0; i < f->n_gone; i++)
-		if (f->gone[i].older_copy || opt->keep == 0 || gone < opt->keep)
+	/* Those with content may be held for a topic (trim_gone, once the
+	 * topics are made); of the others, the archive keeps the newest --keep
+	 * and all that stand before an older copy with content. */
+	for (i = gone = plain = 0; i < f->n_gone; i++) {
+		if (f->gone[i].entry->content != NULL || f->gone[i].older_copy || opt->keep == 0 || plain < opt->keep) {
+			plain += f->gone[i].entry->content == NULL;
 			f->gone[gone++] = f->gone[i];
+		}
+	}
 	f->n_gone = gone;
 	if (title == NULL)
 		title = first->source_name[0] != '\0' ? first->source_name :
@@ -874,12 +899,24 @@ by_copy_id(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->m.source_slug, y->m.source_slug);
 }
 
-/* Whether an author feed's member k goes to its archive: shown, or on
- * today's page. */
+/* Whether an author feed's member k goes to its archive: shown, on
+ * today's page, or shown by a topic (held whole, so that the topic keeps
+ * it past --keep of its source). */
 static int
 archived(const struct feed *f, size_t k)
 {
-	return k < f->n_shown || (f->page_tail && f->members[k].on_page);
+	return k < f->n_shown || (f->page_tail && f->members[k].on_page) || held_for_topic(&f->members[k]);
+}
+
+/* Whether an author feed's member k may be in a topic: archived, or cut
+ * by --keep this run, or held for a topic the last one, with its content
+ * (a topic keeps its own newest --keep, whatever its sources keep: a post
+ * on a rare subject from a source that posts often stays, and one it
+ * dropped does not come back when another source's newer ones leave). */
+static int
+topic_candidate(const struct feed *f, size_t k)
+{
+	return archived(f, k) || (!f->members[k].on_page && f->members[k].entry->content != NULL);
 }
 
 /* Makes a topic feed from the members of every author feed that their
@@ -908,7 +945,7 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 		const struct feed *f = &set->feeds[i];
 
 		for (k = 0; k < f->n_members; k++)
-			copies[n_copies++] = (struct topic_copy){ f->members[k], archived(f, k) };
+			copies[n_copies++] = (struct topic_copy){ f->members[k], topic_candidate(f, k) };
 		for (k = 0; k < f->n_gone; k++)
 			copies[n_copies++] = (struct topic_copy){ f->gone[k], 0 };
 	}
@@ -1444,6 +1481,13 @@ group_page(struct page *page, struct state *archive,
 		if (make_topic(&set->feeds[set->n_feeds++], &s->topics[i], set, n_authors, opt) != 0)
 			goto nomem;
 	}
+	/* What topics show stays in its author feed's archive, whole; it is
+	 * no post gone past --keep (archived slim) then. */
+	for (i = n_authors; i < set->n_feeds; i++)
+		for (k = 0; k < set->feeds[i].n_shown; k++)
+			set->feeds[i].members[k].entry->topic_held = 1;
+	for (i = 0; i < n_authors; i++)
+		trim_gone(&set->feeds[i], opt->keep);
 	n_held = 0;
 	for (i = 0; i < n_remembered; i++) {
 		const struct state_topic *t = &archive->topics[i];
@@ -1799,7 +1843,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 			if (k < f->n_members) {
 				next = &f->members[k];
 				at = &k;
-				slim = k >= f->n_shown;
+				slim = k >= f->n_shown && !held_for_topic(next);
 			}
 			if (x < f->n_excluded && (next == NULL || by_date(&f->excluded[x], next) < 0)) {
 				next = &f->excluded[x];

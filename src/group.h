@@ -16,14 +16,17 @@
  * or merge sources given the same slug into one feed; --exclude drops
  * matching entries from every feed; --only limits which sources get author
  * files (all are still archived, and all feed the topics). A topic feed
- * holds the entries of every source that match one of its patterns
- * (title, source name or content text) and none of its exclusions.
+ * holds the newest `keep` entries of every source that match one of its
+ * patterns (title, source name or content text) and none of its
+ * exclusions; their authors' archives keep them (whole) for as long as it
+ * shows them, past their own `keep`.
  *
  * Ownership: a feed_set borrows the entries of the page and the state it
  * was made from; free it before them. group_page changes those entries
  * in place: it fills in archived entries' text, gives page entries
  * sharing a permalink or lacking one ids of their own, and replaces a
- * page entry's text by its summary. Every document the functions below
+ * page entry's text by its summary, and marks the entries topics show
+ * (topic_held). Every document the functions below
  * return belongs to the caller (xmlFreeDoc); NULL when memory runs out.
  */
 #ifndef UNPLANET_GROUP_H
@@ -72,7 +75,8 @@ struct feed {
 	size_t n_excluded;
 	struct member *gone;     /* posts past --keep, off the page: archived
 	                            slim, never shown, newest first (with
-	                            page_tail only). The newest --keep of them,
+	                            page_tail only); not those a topic shows,
+	                            which the archive keeps whole. The newest --keep of them,
 	                            so that a post the page shows again (older
 	                            posts come back when a Planet drops a
 	                            source) keeps its dates; and all that an

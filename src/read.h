@@ -48,6 +48,8 @@ struct entry {
 	                        entry's: when last on the page), by which
 	                        group.c knows it again */
 	size_t line;         /* line of the post's date on the page, or 0 */
+	int topic_held;      /* a topic feed shows it: its author feed's
+	                        archive keeps it whole past --keep (group.c) */
 };
 
 /* Largest post content kept, in bytes of HTML. A longer post keeps a note

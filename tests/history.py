@@ -733,9 +733,30 @@ def main():
             open(src, "wb").write(page(posts))
         rc, err = run(unplanet, "-v", "--keep", "2", "-t", "Zebra=zebra", "-o", kd, src)
         got.append((rc, err, snapshot(kd), len(ET.parse(os.path.join(kd, "topics", "zebra.atom")).getroot().findall(A + "entry"))))
-    check("history: an entry --keep drops once off the page leaves its topic in that run; the rerun writes nothing",
-          all(g[0] == 0 for g in got) and [g[3] for g in got] == [1, 0, 0] and got[2][2] == got[1][2] and
+    check("history: an entry --keep drops from its author feed once off the page stays in its topic (a topic keeps "
+          "its own newest --keep); the rerun writes nothing",
+          all(g[0] == 0 for g in got) and [g[3] for g in got] == [1, 1, 1] and got[2][2] == got[1][2] and
           " 0 files written" in got[2][1], f"{[g[3] for g in got]} {got[2][1]}")
+    # A topic keeps its own newest --keep, whatever its sources keep: a
+    # source that posts often pushes its older matching posts out of its
+    # own feed, not out of the topic, and an older post of another source
+    # the topic had dropped does not come back then.
+    zd, got = os.path.join(work, "keep-own-topic"), []
+    def zebra(ns):
+        return sorted((Post(n, BOB if n == 0 else ALICE, b"<p>START zebra END</p>" if n <= 2 else
+                            b"<p>START horse END</p>", day=26, hour=6 + n) for n in ns),
+                      key=lambda p: p.published, reverse=True)
+    for k, ns in enumerate(([0, 1, 2], [0, 1, 2, 3, 4], [3, 4], [3, 4])):
+        src = os.path.join(work, f"keep-own-topic{k}.html")
+        open(src, "wb").write(page(zebra(ns)))
+        rc, err = run(unplanet, "-v", "--keep", "2", "-t", "Zebra=zebra", "-o", zd, src)
+        got.append((rc, err, snapshot(zd), [x.findtext(A + "id").split("/")[-1] for x in
+                                            ET.parse(os.path.join(zd, "topics", "zebra.atom")).getroot().findall(A + "entry")]))
+    check("history: a topic keeps its newest --keep after their source's newer posts push them out of its feed; "
+          "one it dropped does not come back",
+          all(g[0] == 0 for g in got) and all(g[3] == ["2?a=1&b=2", "1?a=1&b=2"] for g in got), f"{[g[3] for g in got]}")
+    check("history: ...and the page again writes nothing", got[3][2] == got[2][2] and " 0 files written" in got[3][1],
+          got[3][1])
     # Off the page, the archive keeps the newest --keep of the entries the
     # feed no longer shows, no more: here the one shown and one of those.
     ad = os.path.join(work, "keep-archive")
@@ -750,12 +771,15 @@ def main():
           all(r[0] == 0 for r in ran) and archived == [f"https://bob.example/post/{n}?a=1&b=2" for n in (5, 6)],
           f"{archived} {ran}")
     # Past --keep, the archive keeps a post still on the page slim: its
-    # dates and a digest of its content, not the content the page has. An
-    # edit to it is still seen; a rerun writes nothing; and once it left
-    # the page, a raised --keep brings back no entry without content.
+    # dates and a digest of its content, not the content the page has;
+    # whole, though, while a topic shows it. An edit to it is still seen; a
+    # rerun writes nothing; and once it left the page, a raised --keep
+    # brings back no entry without content.
     sd, got = os.path.join(work, "keep-slim"), []
-    bodies = ([b"four", b"three", b"zebra two", b"zebra one"], [b"four", b"three", b"zebra two, edited", b"zebra one"])
-    pages = [[bob(4, 11, w[0]), bob(3, 10, w[1]), bob(2, 9, w[2]), bob(1, 8, w[3]), alice] for w in bodies]
+    bodies = ([b"four", b"three", b"zebra two", b"zebra one", b"zero"],
+              [b"four", b"three", b"zebra two, edited", b"zebra one", b"zero"])
+    pages = [[bob(4, 11, w[0]), bob(3, 10, w[1]), bob(2, 9, w[2]), bob(1, 8, w[3]), bob(0, 7, w[4]), alice]
+             for w in bodies]
     pages.append([bob(5, 11, b"five")] + pages[1][:3] + [alice])
     for k, (posts, keep) in enumerate(((pages[0], "2"), (pages[1], "2"), (pages[1], "2"), (pages[2], "10"))):
         src = os.path.join(work, f"keep-slim{k}.html")
@@ -771,9 +795,11 @@ def main():
                      [(x.findtext(A + "id").split("/")[-1], len(x.findtext(A + "content") or ""))
                       for x in ET.parse(os.path.join(sd, "authors", "bob.atom")).getroot().findall(A + "entry")]))
     whole, slim = (True, True, False), (False, False, True)
-    check("history: past --keep, an entry still on the page is archived with a digest instead of its content",
+    check("history: past --keep, an entry still on the page is archived with a digest instead of its content, "
+          "but whole while a topic shows it",
           all(g[0] == 0 for g in got) and
-          got[0][3] == [("4?a=1&b=2",) + whole, ("3?a=1&b=2",) + whole, ("2?a=1&b=2",) + slim, ("1?a=1&b=2",) + slim],
+          got[0][3] == [("4?a=1&b=2",) + whole, ("3?a=1&b=2",) + whole, ("2?a=1&b=2",) + whole, ("1?a=1&b=2",) + whole,
+                        ("0?a=1&b=2",) + slim],
           f"{got[0][3]} {got[-1][1]}")
     check("history: ...an edit to it moves its updated time, and only its own",
           sorted(got[1][4]) == ["1?a=1&b=2", "2?a=1&b=2"] and got[1][4]["2?a=1&b=2"][1] > got[1][4]["2?a=1&b=2"][0] and
@@ -781,8 +807,9 @@ def main():
           f"{got[0][4]} {got[1][4]}")
     check("history: ...running the page again writes nothing",
           got[2][2] == got[1][2] and " 0 files written" in got[2][1], got[2][1])
-    check("history: ...and once it left the page, a raised --keep shows no entry without content",
-          [x[0] for x in got[3][5]] == ["5?a=1&b=2", "4?a=1&b=2", "3?a=1&b=2", "2?a=1&b=2"] and
+    check("history: ...and once it left the page, a raised --keep shows no entry without content (one a topic "
+          "kept whole, it does)",
+          [x[0] for x in got[3][5]] == ["5?a=1&b=2", "4?a=1&b=2", "3?a=1&b=2", "2?a=1&b=2", "1?a=1&b=2"] and
           all(x[1] > 20 for x in got[3][5]), f"{got[3][5]}")
     # A post the Planet re-dated with an edit, cut by --keep once off the
     # page, comes back to the page (a source removed from the Planet lets
