@@ -253,10 +253,6 @@ is_path(const char *key, const char *value)
 	    (strcmp(key, "source") == 0 && !fetch_is_url(value));
 }
 
-/* Feed addresses are base-url + "/authors/SLUG.atom": it must be a URL
- * that such a path can follow. libxml2 2.9 takes a port of any length
- * (its int may overflow): the port's digits are checked here, from the
- * authority's last ':' past any IPv6 literal's ']'. */
 /* Whether the path segment s[0..n) is "." or "..", either dot perhaps
  * written "%2E" (RFC 3986, 6.2.2.2: the same segment). */
 static int
@@ -279,6 +275,10 @@ dot_segment(const char *s, size_t n)
 	return n == 0 && (dots == 1 || dots == 2);
 }
 
+/* Feed addresses are base-url + "/authors/SLUG.atom": it must be a URL
+ * that such a path can follow. libxml2 2.9 takes a port of any length
+ * (its int may overflow): the port's digits are checked here, from the
+ * authority's last ':' past any IPv6 literal's ']'. */
 static int
 base_url_ok(const char *value)
 {

@@ -497,8 +497,9 @@ by_kind_slug(const void *a, const void *b)
 /* A slug a feed already has in DIR: an archive file's (owner: the feed its
  * entries joined, whatever slug that feed has now) or a topic's in
  * state.xml (owner: the topic of that name; when it is no longer
- * configured, the one new topic that asks for the slug, else none, n). Its files are there, with subscribers, until someone
- * deletes them, so no other feed may take the slug. */
+ * configured, the one new topic that asks for the slug, else none, n).
+ * Its files are there, with subscribers, until someone deletes them, so
+ * no other feed may take the slug. */
 struct held {
 	const char *slug;
 	size_t owner;
