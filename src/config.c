@@ -243,6 +243,7 @@ quoted(const char *value)
 }
 
 static int fit_text(const char *s);
+static char *unfit_text_as(const char *s, int path);
 static char *unfit_text(const char *s);
 
 /* Whether key's value names a file or folder. */
@@ -547,16 +548,16 @@ fit_text(const char *s)
  * memory runs out): a byte-order mark or a control character is valid
  * UTF-8, and the message should not send the user to re-save the file. */
 static char *
-unfit_text(const char *s)
+unfit_text_as(const char *s, int path)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	char code[8];
 	char *why;
 
 	/* DEL and the C1 controls (U+0080..U+009F) too: XML allows them,
-	 * but readers show them as junk. */
-	while (*u != '\0' && (*u >= 0x20 || *u == '\t' || *u == '\n' || *u == '\r') && *u != 0x7F &&
-	    !(u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F))
+	 * but readers show them as junk (a file's name may hold them). */
+	while (*u != '\0' && (*u >= 0x20 || *u == '\t' || *u == '\n' || *u == '\r') &&
+	    (path || (*u != 0x7F && !(u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F))))
 		u++;
 	if (strstr(s, "\xEF\xBB\xBF") != NULL) {
 		why = strdup("a byte-order mark (U+FEFF) past the start of the file, where only the start may "
@@ -568,6 +569,12 @@ unfit_text(const char *s)
 		why = strdup("not valid UTF-8 text (save the file as UTF-8)");
 	}
 	return why;
+}
+
+static char *
+unfit_text(const char *s)
+{
+	return unfit_text_as(s, 0);
 }
 
 /* fgets, or NULL (with the reason noted) when what it read holds a NUL
@@ -987,7 +994,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	 * messages); other values reach feeds and patterns. */
 	if (!fit_text(section) || !fit_text(key) ||
 	    (is_path(key, value) ? !text_is_clean(value, strlen(value)) : !fit_text(value))) {
-		rc = bad(r, unfit_text(!fit_text(section) ? section : !fit_text(key) ? key : value));
+		rc = bad(r, !fit_text(section) ? unfit_text(section) : !fit_text(key) ? unfit_text(key) :
+		    unfit_text_as(value, is_path(key, value)));
 		goto done;
 	}
 	{

@@ -1550,33 +1550,68 @@ parses(const char *url)
 	return uri != NULL;
 }
 
+/* Where url's host starts (past "scheme://" or "//" and any user
+ * information), NULL when it has none; *end is set past it. */
+static const char *
+host_of(const char *url, const char **end)
+{
+	size_t n = html_scheme_len(url);
+	const char *host = NULL, *at;
+
+	if (n > 0 && strncmp(url + n, "://", 3) == 0)
+		host = url + n + 3;
+	else if (n == 0 && strncmp(url, "//", 2) == 0)
+		host = url + 2;
+	if (host != NULL) {
+		*end = host + strcspn(host, "/?#");
+		for (at = host; at < *end; at++)
+			if (*at == '@')
+				host = at + 1;
+	}
+	return host;
+}
+
+/* Whether url's host holds a byte that is no ASCII. */
+static int
+host_not_ascii(const char *url)
+{
+	const char *end, *host = host_of(url, &end);
+
+	for (; host != NULL && host < end; host++)
+		if ((unsigned char)*host >= 0x80)
+			return 1;
+	return 0;
+}
+
 /* Decodes the escapes of non-ASCII bytes in url's host when they spell
  * characters an IRI keeps: libxml2 takes a host such as "bücher.example"
  * only percent-encoded, which Python's urlsplit, for one, reads as the
- * host "b%c3%bccher.example"; the page wrote it as text. */
+ * host "b%c3%bccher.example"; the page wrote it as text. Only for such a
+ * host: one the page wrote percent-encoded stays so. */
 static void
 host_text(char *url)
 {
-	size_t n = html_scheme_len(url), i, len;
-	char *host, *end, *at, *w;
+	const char *stop;
+	char *host = (char *)host_of(url, &stop), *end, *w;
+	size_t i, len, want;
 	unsigned char bytes[4];
+	int b;
 
-	if (n == 0 || strncmp(url + n, "://", 3) != 0)
+	if (host == NULL)
 		goto done;
-	host = url + n + 3;
-	end = host + strcspn(host, "/?#");
-	for (at = host; at < end; at++)
-		if (*at == '@')
-			host = at + 1;
-	/* Only if every escaped byte (all of them >= 0x80) belongs to a
-	 * character kept. */
+	end = host + (stop - host);
+	/* Only if every escape is of a non-ASCII byte, and each character's
+	 * bytes are one an IRI keeps. */
 	for (w = host; w < end; w++) {
 		if (*w != '%')
 			continue;
-		for (len = 0; len < 4 && w + 3 * len + 2 < end && w[3 * len] == '%' &&
-		    hex_byte(w + 3 * len + 1) >= 0x80; len++)
-			bytes[len] = (unsigned char)hex_byte(w + 3 * len + 1);
-		if (len == 0 || len != (bytes[0] >= 0xF0 ? 4u : bytes[0] >= 0xE0 ? 3u : 2u) || iri_sequence(bytes, 0) != len)
+		if (end - w < 3 || (b = hex_byte(w + 1)) < 0xC2)
+			goto done;
+		want = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+		for (len = 0; len < want && end - w >= (ptrdiff_t)(3 * len + 3) && w[3 * len] == '%' &&
+		    (b = hex_byte(w + 3 * len + 1)) >= 0x80; len++)
+			bytes[len] = (unsigned char)b;
+		if (len != want || iri_sequence(bytes, 0) != len)
 			goto done;
 		w += 3 * len - 1;
 	}
@@ -1653,7 +1688,9 @@ html_resolve(const char *ref, const char *base, char **resolved)
 		rc = -1;
 	if (*resolved != NULL) {
 		path_colons(*resolved);   /* before: "%253A" is no colon */
-		host_text(*resolved);     /* before: "%25C3" is no escape of ours */
+		/* The host the result has: the reference's, when it has one. */
+		if (host_of(special, &end) != NULL ? host_not_ascii(special) : host_not_ascii(base))
+			host_text(*resolved);
 		reveal_escapes(*resolved);
 		/* libxml2 writes a host as it decodes it: a byte that is no
 		 * UTF-8 ("%FC") would be one in the feeds. */

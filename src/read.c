@@ -1412,7 +1412,9 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 			int newer_cut = j2 != 0 && bare_run(posts, i + 2, j2);
 			/* An untitled p, which no link ties to its footer, could
 			 * end at any: it does not take in a post of a channel of
-			 * its own that reads whole so (that post holds the copy). */
+			 * its own that reads whole so (that post holds the copy).
+			 * Of two readings, the one with fewer copies: taking it
+			 * in would make that channel header a copy too. */
 			int keep_next = newer_cut && !p.f.has_title && q->f.has_source && !q->f.has_title;
 
 			if (!keep_next && (j = ending(posts, n, i, &p, day, w > 0 ? &joined[w - 1] : NULL)) != 0) {

@@ -529,8 +529,13 @@ test_urls(void)
 		{ "url: ...with a space and a user", "p", "https://u@\xe6\x97\xa5" ".jp:8080/a b/", "https://u@\xe6\x97\xa5" ".jp:8080/a%20b/p" },
 		{ "url: a non-ASCII host in the reference", "//b\xc3\xbc" "cher.example/x", "https://ex.org/",
 		    "https://b\xc3\xbc" "cher.example/x" },
-		{ "url: a host's escapes of UTF-8 are the same host, as text", "//b%C3%BCcher.example/x", "https://ex.org/",
-		    "https://b\xc3\xbc" "cher.example/x" },
+		{ "url: a host the page percent-encodes stays so", "//b%C3%BCcher.example/x", "https://ex.org/",
+		    "https://b%C3%BCcher.example/x" },
+		{ "url: ...also against a base of its own", "x", "https://b%C3%BCcher.example/", "https://b%C3%BCcher.example/x" },
+		{ "url: a host of several non-ASCII characters stays text", "//\xe6\x97\xa5\xe6\x9c\xac" ".example/x",
+		    "https://ex.org/", "https://\xe6\x97\xa5\xe6\x9c\xac" ".example/x" },
+		{ "url: ...of two-byte ones too", "p", "https://gr\xc3\xbc\xc3\x9f" "e.example/",
+		    "https://gr\xc3\xbc\xc3\x9f" "e.example/p" },
 		{ "url: no text of bytes that are no UTF-8", "//b\xfc" ".example/x", "https://ex.org/", "https://b%FC.example/x" },
 	};
 	size_t i;
