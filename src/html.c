@@ -1389,15 +1389,27 @@ html_site_cmp(const char *a, const char *b)
 	struct site x, y;
 	int c, x_slash, y_slash;
 
+	size_t xq, yq, x_end, y_end;
+
 	site_parts(a, &x);
 	site_parts(b, &y);
-	/* An empty path is "/" (RFC 3986, 6.2.3), before a query too. */
+	/* An empty path is "/" (RFC 3986, 6.2.3), before a query too; and a
+	 * blog's folder is one with its last "/" or without ("/blog/" and
+	 * "/blog"), which its software may write either way. Path, then
+	 * query: an order of pairs. */
 	x_slash = x.path_len > 0 && x.path[0] == '/';
 	y_slash = y.path_len > 0 && y.path[0] == '/';
+	xq = (size_t)x_slash + strcspn(x.path + x_slash, "?");
+	yq = (size_t)y_slash + strcspn(y.path + y_slash, "?");
+	xq = xq < x.path_len ? xq : x.path_len;
+	yq = yq < y.path_len ? yq : y.path_len;
+	x_end = xq >= (size_t)x_slash + 2 && x.path[xq - 1] == '/' && x.path[xq - 2] != '/' ? xq - 1 : xq;
+	y_end = yq >= (size_t)y_slash + 2 && y.path[yq - 1] == '/' && y.path[yq - 2] != '/' ? yq - 1 : yq;
 	if ((c = compare_bytes(x.host, x.host_len, y.host, y.host_len, 1)) == 0 &&
-	    (c = compare_bytes(x.port, x.port_len, y.port, y.port_len, 0)) == 0)
-		c = compare_bytes(x.path + x_slash, x.path_len - (size_t)x_slash, y.path + y_slash,
-		    y.path_len - (size_t)y_slash, 0);
+	    (c = compare_bytes(x.port, x.port_len, y.port, y.port_len, 0)) == 0 &&
+	    (c = compare_bytes(x.path + x_slash, x_end - (size_t)x_slash, y.path + y_slash, y_end - (size_t)y_slash,
+	    0)) == 0)
+		c = compare_bytes(x.path + xq, x.path_len - xq, y.path + yq, y.path_len - yq, 0);
 	return c;
 }
 

@@ -109,8 +109,9 @@ int html_site_ok(const char *link);
 
 /* Whether two links name the same site: alike but for http or https (or
  * none), the host's case, a default port (80, 443) or none, "/" or no
- * path, and any fragment ("https://RealPython.com#top" and
- * "http://realpython.com:80/" are one site). Needs no memory. */
+ * path, a path's last "/" or none ("/blog/" and "/blog"), and any
+ * fragment ("https://RealPython.com#top" and "http://realpython.com:80/"
+ * are one site). Needs no memory. */
 int html_same_site(const char *a, const char *b);
 
 /* An order of links in which those html_same_site takes for one site

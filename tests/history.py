@@ -1078,15 +1078,19 @@ def main():
           codes == [0, 0] and files == ["real-python.atom", "real-python.json", "real-python.rss"] and
           alt == ["http://realpython.com/"] and len(rp.findall(A + "entry")) == n_a, f"{codes} {files} {alt}")
     # ...and so is one whose site link the Planet starts to write another
-    # way (host case, default port, no "/", a fragment): no second feed.
-    for way in ("https://RealPython.com", "https://realpython.com:443/#top"):
-        m = os.path.join(work, "rewritten-" + way.split("//")[1][:4])
-        rewritten = os.path.join(work, "rewritten.html")
+    # way (host case, default port, no "/", a fragment, a folder's last
+    # "/"): no second feed.
+    for k, (first, way) in enumerate((("https://realpython.com/", "https://RealPython.com"),
+                                      ("https://realpython.com/", "https://realpython.com:443/#top"),
+                                      ("https://realpython.com/blog", "https://realpython.com/blog/"))):
+        m = os.path.join(work, f"rewritten-{k}")
+        before, rewritten = os.path.join(work, "before.html"), os.path.join(work, "rewritten.html")
+        open(before, "w", encoding="utf-8").write(page_a.replace(old_link, old_link.replace("https://realpython.com/", first)))
         open(rewritten, "w", encoding="utf-8").write(page_b.replace(old_link, old_link.replace("https://realpython.com/", way)))
-        codes = [run(unplanet, "-o", m, a)[0], run(unplanet, "-o", m, rewritten)[0]]
+        codes = [run(unplanet, "-o", m, before)[0], run(unplanet, "-o", m, rewritten)[0]]
         files = sorted(f for f in os.listdir(os.path.join(m, "authors")) if "real" in f)
         rp = ET.parse(os.path.join(m, "authors", "real-python.atom")).getroot()
-        check(f"history: a site link written another way ({way}) keeps its feed and its history",
+        check(f"history: a site link written another way ({first} then {way}) keeps its feed and its history",
               codes == [0, 0] and files == ["real-python.atom", "real-python.json", "real-python.rss"] and
               len(rp.findall(A + "entry")) == n_a and open(os.path.join(m, "index.html")).read().count(">Real Python<") == 1,
               f"{codes} {files}")
