@@ -594,9 +594,16 @@ slug = django-and-caktus
         rc, out, err = run_out(unplanet, "-c", path, "--dump", SAMPLE)
         check(f"config: [source] link {link} fits the page's {real[1]}",
               rc == 0 and err == "" and 'kind="author" slug="rp"' in out, f"exit {rc}: {err}")
+    # ...and a folder with its last "/" or without.
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[source Rodrigo Girão Serrão]\nlink = https://mathspp.com/blog/tags/python/\nslug = rp\n")
+    rc, out, err = run_out(unplanet, "-c", path, "--dump", SAMPLE)
+    check("config: [source] link https://mathspp.com/blog/tags/python/ fits the page's "
+          "https://mathspp.com/blog/tags/python", rc == 0 and err == "" and 'kind="author" slug="rp"' in out,
+          f"exit {rc}: {err}")
     for link, seen in (("https://www.realpython.com/", "https://realpython.com/"), ("https://realpython.com:8080/", "https://realpython.com/"),
                        ("https://realpython.com/blog/", "https://realpython.com/"),
-                       ("https://mathspp.com/blog/tags/python/", "https://mathspp.com/blog/tags/python")):
+                       ("https://mathspp.com/blog/tags/", "https://mathspp.com/blog/tags/python")):
         name = "Real Python" if "realpython" in link else "Rodrigo Girão Serrão"
         with open(path, "w", encoding="utf-8") as f:
             f.write(f"[source {name}]\nlink = {link}\nslug = rp\n")
