@@ -877,8 +877,14 @@ run(const struct settings *s, char **err)
 	same_settings = state->fingerprint != NULL && strcmp(state->fingerprint, fingerprint) == 0;
 	same_stylesheets = !s->force && same_settings;
 	/* The page's time, kept in every state this run writes: else the one
-	 * kept (a page that shows none). */
+	 * kept (a page that shows none), and the one kept when later (an
+	 * older copy read under new settings: the next copy must still be
+	 * newer than the newest read; but not under --force, which takes the
+	 * page as it is, a Planet restored from a backup, say). */
 	page_time = page->updated != -1 ? page->updated : state->page_updated;
+	if (!s->force && state->page_updated > page_time && state->page_updated <= time(NULL) &&
+	    (url != NULL ? state->url != NULL && strcmp(state->url, url) == 0 : state->url == NULL))
+		page_time = state->page_updated;
 	if (rc == UP_OK)
 		rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
 	if (rc == UP_OK)

@@ -161,6 +161,10 @@ def main():
     rc, err = run(unplanet, "-o", d, "-t", "Django=django", b)
     check("history: ...but not under changed settings: they are not left waiting (the new topic is written)",
           rc == 0 and os.path.exists(os.path.join(d, "topics", "django.atom")), err)
+    snap = snapshot(d)
+    rc, err = run(unplanet, "-o", d, "-t", "Django=django", b)
+    check("history: ...and that run keeps the newer page's time: the same older copy again is passed over",
+          rc == 0 and snapshot(d) == snap and "an older copy of the page" in err and "08:13 AM" in err, err)
     rc, err = run(unplanet, "--force", "-o", d, b)
     kept = entries(d).get(changed, [])
     check("history: --force reads it all the same",
