@@ -721,7 +721,7 @@ run(const struct settings *s, char **err)
 	char *xslt_dir = NULL, *state_bytes = NULL, *url = NULL, fingerprint[17] = "";
 	size_t state_len = 0, left_out, i;
 	const char *name = strcmp(s->source, "-") == 0 ? "<stdin>" : s->source;
-	int rc, same_settings, same_stylesheets;
+	int rc, same_settings, same_stylesheets, same_page;   /* same_page: the state's page is this one */
 	time_t page_time;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -800,10 +800,10 @@ run(const struct settings *s, char **err)
 	 * (its state, written first, has the newer page's time and no
 	 * fingerprint). A time read ahead of this machine's clock is no
 	 * guide: the Planet's clock was set back. */
+	same_page = url != NULL ? state->url != NULL && strcmp(state->url, url) == 0 : state->url == NULL;
 	if (!s->dump && !s->force && page->updated != -1 && state->page_updated != -1 &&
 	    page->updated < state->page_updated && state->page_updated <= time(NULL) &&
-	    (state->fingerprint == NULL || strcmp(state->fingerprint, fingerprint) == 0) &&
-	    (url != NULL ? state->url != NULL && strcmp(state->url, url) == 0 : state->url == NULL)) {
+	    (state->fingerprint == NULL || strcmp(state->fingerprint, fingerprint) == 0) && same_page) {
 		rc = publish_commit(pub, &stats, err);
 		/* Said but under -q: a page saved by hand and given on purpose
 		 * (history filled in from old copies) would be passed over in
@@ -882,8 +882,7 @@ run(const struct settings *s, char **err)
 	 * newer than the newest read; but not under --force, which takes the
 	 * page as it is, a Planet restored from a backup, say). */
 	page_time = page->updated != -1 ? page->updated : state->page_updated;
-	if (!s->force && state->page_updated > page_time && state->page_updated <= time(NULL) &&
-	    (url != NULL ? state->url != NULL && strcmp(state->url, url) == 0 : state->url == NULL))
+	if (!s->force && same_page && state->page_updated > page_time && state->page_updated <= time(NULL))
 		page_time = state->page_updated;
 	if (rc == UP_OK)
 		rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
