@@ -800,7 +800,8 @@ run(const struct settings *s, char **err)
 	 * (its state, written first, has the newer page's time and no
 	 * fingerprint). A time read ahead of this machine's clock is no
 	 * guide: the Planet's clock was set back. */
-	same_page = url != NULL ? state->url != NULL && strcmp(state->url, url) == 0 : state->url == NULL;
+	same_page = !s->dump &&   /* --dump reads no state */
+	    (url != NULL ? state->url != NULL && strcmp(state->url, url) == 0 : state->url == NULL);
 	if (!s->dump && !s->force && page->updated != -1 && state->page_updated != -1 &&
 	    page->updated < state->page_updated && state->page_updated <= time(NULL) &&
 	    (state->fingerprint == NULL || strcmp(state->fingerprint, fingerprint) == 0) && same_page) {
