@@ -1562,25 +1562,20 @@ parses(const char *url)
 	return uri != NULL;
 }
 
-/* Where url's host starts (past "scheme://" or "//" and any user
- * information), NULL when it has none; *end is set past it. */
+/* Where url's host starts (site_parts), NULL when url has no authority
+ * ("scheme://" or "//"): a relative reference names none. *end is set
+ * past the host. */
 static const char *
 host_of(const char *url, const char **end)
 {
 	size_t n = html_scheme_len(url);
-	const char *host = NULL, *at;
+	struct site site;
 
-	if (n > 0 && strncmp(url + n, "://", 3) == 0)
-		host = url + n + 3;
-	else if (n == 0 && strncmp(url, "//", 2) == 0)
-		host = url + 2;
-	if (host != NULL) {
-		*end = host + strcspn(host, "/?#");
-		for (at = host; at < *end; at++)
-			if (*at == '@')
-				host = at + 1;
-	}
-	return host;
+	if (!(n > 0 ? strncmp(url + n, "://", 3) == 0 : strncmp(url, "//", 2) == 0))
+		return NULL;
+	site_parts(url, &site);
+	*end = site.host + site.host_len;
+	return site.host;
 }
 
 /* Whether url's host holds a byte that is no ASCII. */

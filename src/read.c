@@ -232,8 +232,8 @@ static const char *const not_in_names[] = { FOOTER_START, "<h3 class=\"post\">",
  * one within FRAME_LIMIT of p that ok() accepts what follows, else the
  * first one (as a page off the template had it before); NULL when none.
  * The first one nearly always is; the others are looked for only when it
- * is not, through c, and not past any of stops (NULL-terminated) after
- * the first. */
+ * is not, through c, and not past any of stops (NULL-terminated, or
+ * NULL for none) after the first. */
 static const char *
 find_close(struct finder *f, struct closer *c, const char *p, const char *end,
     int (*ok)(const char *, const char *), const char *const *stops, size_t *work)
@@ -243,7 +243,7 @@ find_close(struct finder *f, struct closer *c, const char *p, const char *end,
 
 	if (first == NULL || ok(first + n, end))
 		goto done;
-	for (i = 0; stops[i] != NULL; i++)
+	for (i = 0; stops != NULL && stops[i] != NULL; i++)
 		if ((stop = find(first + n, bound, stops[i], work)) != NULL)
 			bound = stop;
 	if (c->lo == NULL || first + 1 < c->lo || first + 1 > c->scan) {
@@ -481,7 +481,7 @@ match_footer(struct scanner *sc, const char *body, const char *em, struct footer
 	ft->href.s = q;
 	ft->href.n = (size_t)(quote - q);
 	q = quote + 2;
-	close = find_close(&sc->em_close, &sc->em_next, q, end, after_em, (const char *const[]){ NULL }, &sc->work);
+	close = find_close(&sc->em_close, &sc->em_next, q, end, after_em, NULL, &sc->work);
 	if (close == NULL || parse_footer_text(q, (size_t)(close - q), ft, &sc->work) != 0)
 		goto done;
 	ft->zone = !ends_with_meridiem((struct span){ q, (size_t)(close - q) });

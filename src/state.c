@@ -372,6 +372,18 @@ done:
 	return rc;
 }
 
+/* Reads node's attribute name, an RFC 3339 time, into *t when it is
+ * there (*t stays as it was when not). 0, or -1 when it is no such time. */
+static int
+read_time(xmlNodePtr node, const char *name, time_t *t)
+{
+	xmlChar *value = xmlGetProp(node, (const xmlChar *)name);
+	int rc = value != NULL && date_parse_rfc3339((const char *)value, t) != 0 ? -1 : 0;
+
+	xmlFree(value);
+	return rc;
+}
+
 static int
 read_validators(int dirfd, const char *path, const char *rel, struct state *s, char **err)
 {
@@ -401,10 +413,8 @@ read_validators(int dirfd, const char *path, const char *rel, struct state *s, c
 	if (outputs != NULL)
 		s->fingerprint = (char *)xmlGetProp(outputs, (const xmlChar *)"fingerprint");
 	if ((planet = child(root, "planet")) != NULL) {
-		xmlChar *updated = xmlGetProp(planet, (const xmlChar *)"updated");
-		int bad = updated != NULL && date_parse_rfc3339((const char *)updated, &s->page_updated) != 0;
+		int bad = read_time(planet, "updated", &s->page_updated) != 0;
 
-		xmlFree(updated);
 		s->planet = (char *)xmlGetProp(planet, (const xmlChar *)"name");
 		if (s->planet == NULL || !text_valid_slug(s->planet) || bad) {
 			rc = corrupt(err, path, planet, "<planet> needs a name of a-z, 0-9 and '-', and an updated "
@@ -426,16 +436,11 @@ read_validators(int dirfd, const char *path, const char *rel, struct state *s, c
 		t->name = (char *)xmlGetProp(node, (const xmlChar *)"name");
 		t->slug = (char *)xmlGetProp(node, (const xmlChar *)"slug");
 		t->updated = -1;
-		{
-			xmlChar *updated = xmlGetProp(node, (const xmlChar *)"updated");
-			int bad = updated != NULL && date_parse_rfc3339((const char *)updated, &t->updated) != 0;
-
-			xmlFree(updated);
-			if (t->name == NULL || t->slug == NULL || !text_valid_slug(t->slug) || bad) {
-				rc = corrupt(err, path, node, "<topic> needs a name, a slug of a-z, 0-9 and '-', and an "
-				    "updated time in RFC 3339 if any");
-				goto done;
-			}
+		if (t->name == NULL || t->slug == NULL || !text_valid_slug(t->slug) ||
+		    read_time(node, "updated", &t->updated) != 0) {
+			rc = corrupt(err, path, node, "<topic> needs a name, a slug of a-z, 0-9 and '-', and an "
+			    "updated time in RFC 3339 if any");
+			goto done;
 		}
 	}
 	fetch = child(root, "fetch");
