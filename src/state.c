@@ -470,7 +470,9 @@ forget_deleted_topics(int dirfd, struct state *s, char **err)
 
 		if (rc == UP_OK && doc == NULL)
 			rc = err_nomem(err);
-		if (rc == UP_OK && fstatat(dirfd, doc, &st, 0) != 0 && errno == ENOENT) {
+		/* A link there, even to nothing, is something: only no file at
+		 * all means the topic's files were deleted. */
+		if (rc == UP_OK && fstatat(dirfd, doc, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT) {
 			xmlFree(t->name);
 			xmlFree(t->slug);
 		} else {
@@ -562,7 +564,9 @@ state_load(int dirfd, const char *dir, struct state **out, char **err)
 		goto done;
 	}
 	s->page_updated = -1;
-	if (fstatat(dirfd, STATE_FILE, &st, 0) == 0)
+	/* Not following a link: one to nothing is not "no state", and is
+	 * refused by name when read, as any link there. */
+	if (fstatat(dirfd, STATE_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		rc = read_validators(dirfd, path, STATE_FILE, s, err);
 	else if (errno != ENOENT)   /* not "no state": its validators must not be lost */
 		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));

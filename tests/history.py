@@ -295,6 +295,7 @@ def main():
         outside = os.path.abspath(os.path.join(work, f"outside-{what}.xml"))
         for kind, make in (("FIFO", os.mkfifo), ("folder", os.mkdir),
                            ("symlink loop", lambda p: os.symlink(os.path.basename(p), p)),
+                           ("symlink to nothing", lambda p: os.symlink(os.path.join(work, "nothing-here.xml"), p)),
                            ("symlink to a good copy outside", lambda p: os.symlink(outside, p))):
             d = os.path.join(work, f"special-{what}-{kind.replace(' ', '-')}")
             run(unplanet, "-o", d, a)

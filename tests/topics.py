@@ -307,6 +307,19 @@ slug = django-and-caktus
           rc == 78 and f"{clash}:6: slug 'zed' belongs to topic Renamed, which is no longer configured" in err,
           f"exit {rc}: {err}")
     check("slugs: ...and nothing is written", snapshot(d4) == before, "")
+    # A link in place of the record, even to nothing, is not the record
+    # deleted: the slug stays the dropped topic's.
+    d6 = os.path.join(work, "dropped-link")
+    rc1, err1 = run(unplanet, "-o", d6, "-t", "Zed=python", SAMPLE)
+    rc2, err2 = run(unplanet, "-o", d6, SAMPLE)
+    record = os.path.join(d6, ".unplanet", "cache", "topics", "zed.xml")
+    os.remove(record)
+    os.symlink(os.path.join(work, "nothing-here.xml"), record)
+    rc, err = run(unplanet, "-o", d6, SAMPLE)
+    with open(os.path.join(d6, ".unplanet", "state.xml"), encoding="utf-8") as f:
+        state = f.read()
+    check("slugs: a dropped topic's record replaced by a link to nothing: the slug stays the topic's",
+          rc1 == rc2 == rc == 0 and 'slug="zed"' in state, f"exit {rc}: {err1} {err2} {err}")
 
     # A [source] slug that moves a feed leaves its old files, and their
     # slug, to it: another source may not take them.
