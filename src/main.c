@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,12 +98,37 @@ static const char usage_text[] =
 "  78  the configuration file is missing or wrong, or a slug in it\n"
 "      would take another feed's files\n";
 
+/* Prints "unplanet: " and a line made from fmt, on one line: it quotes
+ * what others wrote (a file name, a URL, a pattern), and a newline or ESC
+ * of theirs must not forge or colour a line of cron's mail. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+say(const char *fmt, ...)
+{
+	va_list ap;
+	char *line = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (line = malloc((size_t)n + 1)) == NULL)
+		goto done;   /* a warning is not worth failing a run for */
+	va_start(ap, fmt);
+	vsnprintf(line, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	err_one_line(line);
+	fprintf(stderr, "unplanet: %s\n", line);
+done:
+	free(line);
+}
+
 static int
 usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "unplanet: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'unplanet --help' for more information.\n");
+	say(fmt, arg);
+	fputs("Try 'unplanet --help' for more information.\n", stderr);
 	return UP_EUSAGE;
 }
 
@@ -400,7 +426,7 @@ warn_lines(const char *lines)
 
 	for (; *lines != '\0'; lines = *end != '\0' ? end + 1 : end) {
 		end = strchrnul(lines, '\n');
-		fprintf(stderr, "unplanet: warning: %.*s\n", (int)(end - lines), lines);
+		say("warning: %.*s", (int)(end - lines), lines);
 	}
 }
 
@@ -513,8 +539,8 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 			bytes = feed_documents(set, i, gopt, &doc, &len);
 		}
 		if (shrunk && bytes != NULL && !gopt->settings->quiet)
-			fprintf(stderr, "unplanet: warning: %s: its archive would pass %u MiB; keeping its newest %zu "
-			    "entries\n", f->slug, STATE_FILE_MAX >> 20, f->n_shown);
+			say("warning: %s: its archive would pass %u MiB; keeping its newest %zu "
+			    "entries", f->slug, STATE_FILE_MAX >> 20, f->n_shown);
 		if (docpath == NULL || bytes == NULL) {
 			xmlFree(bytes);
 			rc = err_nomem(err);   /* ends the loop; docpath and doc go below */
@@ -600,10 +626,10 @@ warn_renamed(const struct feed_set *set, const struct state *state)
 			if (m < g->n_members || last < oldest || strcmp(was->source_name, now->source_name) == 0 ||
 			    !html_same_site(was->source_link, now->source_link))
 				continue;
-			fprintf(stderr, "unplanet: warning: source '%s' is new on the page with the site of '%s' (%s), "
+			say("warning: source '%s' is new on the page with the site of '%s' (%s), "
 			    "which is no longer on it: if the Planet renamed it, its subscribers stay on authors/%s.*; "
 			    "to go on in that feed, give both the same slug: [source %s] with link = %s and slug = %s, "
-			    "and [source %s] with link = %s and slug = %s%s%s%s\n", now->source_name, was->source_name,
+			    "and [source %s] with link = %s and slug = %s%s%s%s", now->source_name, was->source_name,
 			    now->source_link, g->slug, was->source_name, was->source_link, g->slug, now->source_name,
 			    now->source_link, g->slug, f->hidden ? " (and let --only match '" : "",
 			    f->hidden ? now->source_name : "", f->hidden ? "' too)" : "");
@@ -779,7 +805,7 @@ run(const struct settings *s, char **err)
 		if (rc != UP_OK)
 			goto done;
 		if (s->verbose)
-			fprintf(stderr, "unplanet: %s: not modified, 0 files written, %ld ms\n", name,
+			say("%s: not modified, 0 files written, %ld ms", name,
 			    elapsed_ms(&start));
 		goto done;
 	}
@@ -814,18 +840,18 @@ run(const struct settings *s, char **err)
 
 			date_planet(page->updated, now);
 			date_planet(state->page_updated, was);
-			fprintf(stderr, "unplanet: warning: %s: an older copy of the page (last update %s; the last read "
-			    "was %s): nothing written; --force reads it\n", name, now, was);
+			say("warning: %s: an older copy of the page (last update %s; the last read "
+			    "was %s): nothing written; --force reads it", name, now, was);
 			if (s->verbose)
-				fprintf(stderr, "unplanet: %s: an older copy of the page, 0 files written, %ld ms\n", name,
+				say("%s: an older copy of the page, 0 files written, %ld ms", name,
 				    elapsed_ms(&start));
 		}
 		goto done;
 	}
 	if (page->n_cut > 0 && !s->quiet)
-		fprintf(stderr, "unplanet: warning: %s:%zu: %zu post%s too large to copy whole: past elements nested "
+		say("warning: %s:%zu: %zu post%s too large to copy whole: past elements nested "
 		    "%d deep, %d elements or %d HTML errors, the rest is dropped; a post over %u bytes of HTML is "
-		    "replaced by a link to it\n", fetched->url != NULL ? fetched->url : name, page->first_cut_line,
+		    "replaced by a link to it", fetched->url != NULL ? fetched->url : name, page->first_cut_line,
 		    page->n_cut, page->n_cut == 1 ? "" : "s", HTML_MAX_DEPTH, HTML_MAX_ELEMENTS, HTML_MAX_ERRORS,
 		    CONTENT_MAX);
 	/* The entries hold all that is needed now: the page's bytes can go
@@ -837,35 +863,38 @@ run(const struct settings *s, char **err)
 		goto done;
 	for (i = 0; i < set->n_unmatched && !s->quiet; i++) {
 		const struct unmatched_rule *u = &set->unmatched[i];
+		const char *where;
 
 		if (u->shadow != NULL) {
-			fprintf(stderr, "unplanet: warning: %s: [source %s] applies to no source: the section at %s "
-			    "takes them first\n", u->rule->at, u->rule->name, u->shadow->at);
+			say("warning: %s: [source %s] applies to no source: the section at %s "
+			    "takes them first", u->rule->at, u->rule->name, u->shadow->at);
 			continue;
 		}
-		fprintf(stderr, "unplanet: warning: %s: [source %s] matches no source on the page%s: ", u->rule->at,
-		    u->rule->name, s->dump ? " (--dump reads no archive)" : " or in the archive");
+		where = s->dump ? " (--dump reads no archive)" : " or in the archive";
 		if (u->link_seen != NULL)
-			fprintf(stderr, "its link is %s, the source of that name links to %s\n", u->rule->link, u->link_seen);
+			say("warning: %s: [source %s] matches no source on the page%s: its link is %s, the source of "
+			    "that name links to %s", u->rule->at, u->rule->name, where, u->rule->link, u->link_seen);
 		else if (u->name_seen != NULL)
-			fprintf(stderr, "names match exactly; did you mean [source %s]?%s\n", u->name_seen,
+			say("warning: %s: [source %s] matches no source on the page%s: names match exactly; did you "
+			    "mean [source %s]?%s", u->rule->at, u->rule->name, where, u->name_seen,
 			    has_combining_mark(u->rule->name) && !has_combining_mark(u->name_seen) ?
 			    " (the section writes an accent as a letter and a combining mark, as some editors save "
 			    "text, the page as one letter: type the name again)" : "");
 		else
-			fprintf(stderr, "a typo (names match exactly, case included), or a name no longer in use, whose "
-			    "section can go\n");
+			say("warning: %s: [source %s] matches no source on the page%s: a typo (names match exactly, "
+			    "case included), or a name no longer in use, whose section can go", u->rule->at,
+			    u->rule->name, where);
 	}
 	if (!s->dump && !s->quiet)
 		warn_renamed(set, state);
 	if (s->n_only > 0 && !s->quiet && (left_out = only_lets_none(set)) > 0)
-		fprintf(stderr, "unplanet: warning: --only matches none of the %zu sources (%s): no author feeds "
-		    "are %s\n", left_out, s->dump ? "on the page; --dump reads no archive" : "on the page and in the archive",
+		say("warning: --only matches none of the %zu sources (%s): no author feeds "
+		    "are %s", left_out, s->dump ? "on the page; --dump reads no archive" : "on the page and in the archive",
 		    s->dump ? "shown" : "written");
 	if (set->match_failures > 0 && !s->quiet)
-		fprintf(stderr, "unplanet: warning: %zu pattern matches gave up or were not tried (too much "
+		say("warning: %zu pattern matches gave up or were not tried (too much "
 		    "backtracking; a pattern that gives up 3 times is tried no more), first of '%s'; those entries "
-		    "were taken as not matching\n", set->match_failures, pattern_text(set->gave_up));
+		    "were taken as not matching", set->match_failures, pattern_text(set->gave_up));
 	if (s->dump) {
 		rc = dump(set, &gopt, err);
 		goto done;
@@ -928,8 +957,8 @@ run(const struct settings *s, char **err)
 
 		for (i = 0; i < set->n_feeds; i++)
 			topics += strcmp(set->feeds[i].kind, "topic") == 0;
-		fprintf(stderr, "unplanet: %s: %zu bytes, %zu entr%s, %zu source%s, %zu topic%s, "
-		    "%zu file%s written, %zu unchanged, %ld ms\n", name, fetched->len,
+		say("%s: %zu bytes, %zu entr%s, %zu source%s, %zu topic%s, "
+		    "%zu file%s written, %zu unchanged, %ld ms", name, fetched->len,
 		    page->n_entries, page->n_entries == 1 ? "y" : "ies",
 		    set->n_feeds - topics, set->n_feeds - topics == 1 ? "" : "s", topics, topics == 1 ? "" : "s",
 		    stats.written, stats.written == 1 ? "" : "s", stats.unchanged, elapsed_ms(&start));
@@ -974,6 +1003,10 @@ main(int argc, char **argv)
 	 * (EFBIG), which is reported and cleaned up, instead of killing the
 	 * run silently with its temporary files left behind. */
 	signal(SIGXFSZ, SIG_IGN);
+	/* A reader gone from a pipe (--dump | head, a log reader that died
+	 * under cron) makes a write fail with EPIPE, reported as any failed
+	 * write, instead of killing the run in silence part way. */
+	signal(SIGPIPE, SIG_IGN);
 	/* Before libxml2 allocates anything. */
 	xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup);
 	settings_init(&cmd);

@@ -553,6 +553,33 @@ def main():
         check(f"hardening: authors/ swapped for a link mid-run, at {stop}: nothing written where it leads",
               os.listdir(victim) == [], f"{sorted(os.listdir(victim))[:3]}")
 
+    # A reader gone from the pipe: --dump | head, or cron's log reader
+    # dead while a warning is said. The write fails (EPIPE), said and
+    # given its status; a warning that cannot be said stops nothing.
+    sample = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html")
+    sb = sandbox("pipes")
+    r_end, w_end = os.pipe()
+    os.close(r_end)
+    r = subprocess.run([unplanet, "--dump", sample], stdout=w_end, stderr=subprocess.PIPE, timeout=600)
+    err = r.stderr.decode("utf-8", "replace")
+    check("hardening: --dump into a pipe nobody reads: exit 74, saying why",
+          r.returncode == 74 and "standard output: write failed: Broken pipe" in err, f"exit {r.returncode}: {err}")
+    r = subprocess.run([unplanet, "-o", os.path.join(sb, "out"), "--only", "no source is called this", sample],
+                       stdout=subprocess.DEVNULL, stderr=w_end, timeout=600)
+    os.close(w_end)
+    check("hardening: a warning into a pipe nobody reads: the run goes on (exit 0, feeds written)",
+          r.returncode == 0 and os.path.exists(os.path.join(sb, "out", ".unplanet", "state.xml")),
+          f"exit {r.returncode}")
+
+    # What others wrote, quoted in a message, stays on its line: a file
+    # name with a newline and ESC forges no line of cron's mail.
+    odd = os.path.join(sb, "page\nunplanet: forged\x1b[31m.html")
+    shutil.copyfile(sample, odd)
+    r = subprocess.run([unplanet, "-v", "-o", os.path.join(sb, "odd"), odd], capture_output=True, timeout=600)
+    err = r.stderr.decode("utf-8", "replace")
+    check("hardening: -v with a newline and ESC in the file name: one line, no control character",
+          r.returncode == 0 and err.count("\n") == 1 and "\x1b" not in err and "page unplanet: forged?[31m.html: " in err, f"exit {r.returncode}: {err!r}")
+
     # A 100 MB page on one line: refused at once by default, read with a
     # larger --max-size (normal build only: the sanitizer build is slow).
     sb = sandbox("big")
