@@ -1154,34 +1154,104 @@ escaped_value(const char *s, const char *v)
 	    ((v - s >= 7 && strncmp(v - 7, " href=", 6) == 0) || (v - s >= 6 && strncmp(v - 6, " src=", 5) == 0));
 }
 
+static size_t iri_sequence(const unsigned char *p, int query);
+
+/* Whether every escape in the host [host, end) is of a non-ASCII byte,
+ * and each character's bytes are one an IRI keeps: such a host was text
+ * before a writer escaped it. */
+static int
+host_escapes_text(const char *host, const char *end)
+{
+	const char *p;
+	size_t len, want;
+	unsigned char bytes[4];
+	int b;
+
+	for (p = host; p < end; p++) {
+		if (*p != '%')
+			continue;
+		if (end - p < 3 || (b = hex_byte(p + 1)) < 0xC2)
+			return 0;
+		want = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+		for (len = 0; len < want && end - p >= (ptrdiff_t)(3 * len + 3) && p[3 * len] == '%' &&
+		    (b = hex_byte(p + 3 * len + 1)) >= 0x80; len++)
+			bytes[len] = (unsigned char)b;
+		if (len != want || iri_sequence(bytes, 0) != len)
+			return 0;
+		p += 3 * len - 1;
+	}
+	return 1;
+}
+
+/* Writes the host [host, end), its escapes decoded, at w (w <= host: in
+ * place); returns how many bytes it wrote. */
+static size_t
+decode_host(char *w, const char *host, const char *end)
+{
+	char *start = w;
+
+	while (host < end) {
+		if (*host == '%') {
+			*w++ = (char)hex_byte(host + 1);
+			host += 3;
+		} else {
+			*w++ = *host++;
+		}
+	}
+	return (size_t)(w - start);
+}
+
 /* Puts back, in place, the brackets of IPv6 hosts ("http://[::1]/") that
  * xmlURIEscapeStr, and so libxml2's HTML writer in href and src, escapes
  * as "%5B" and "%5D": in a URL (values 0), or in serialized HTML, where
- * only a URL that starts an href or src value is one (values 1). */
+ * only a URL that starts an href or src value is one (values 1). There,
+ * too, a host such as "bücher.example", which the writer escapes ("b%C3%
+ * BCcher.example": Python's urlsplit, for one, reads that as the host),
+ * is put back as text (see host_text). */
 static void
-unescape_ipv6_hosts(char *s, int values)
+unescape_hosts(char *s, int values)
 {
 	char *r, *w, *scheme, *host;
+	const char *end;
 	size_t n;
 
 	/* What precedes r is s[0..w): look back there. */
-	for (r = w = strstr(s, "://%5B"); r != NULL && *r != '\0';) {
-		if (strncmp(r, "://%5B", 6) == 0) {
+	for (r = w = strstr(s, "://"); r != NULL && *r != '\0';) {
+		if (strncmp(r, "://", 3) == 0) {
 			for (scheme = w; scheme > s && (isalnum((unsigned char)scheme[-1]) ||
 			    strchr("+-.", scheme[-1]) != NULL); scheme--)
 				;
-			host = r + 6;
-			n = strspn(host, "0123456789abcdefABCDEF:.");
-			if (strncmp(host + n, "%5D", 3) == 0 && scheme < w &&
-			    (values ? escaped_value(s, scheme) : scheme == s)) {
-				memcpy(w, "://[", 4);
-				memmove(w + 4, host, n);
-				w[4 + n] = ']';
-				w += 5 + n;
-				r = host + n + 3;
-				continue;
+			host = r + 3;
+			if (scheme == w || !(values ? escaped_value(s, scheme) : scheme == s))
+				goto copy;
+			if (strncmp(host, "%5B", 3) == 0) {
+				n = strspn(host + 3, "0123456789abcdefABCDEF:.");
+				if (strncmp(host + 3 + n, "%5D", 3) == 0) {
+					memcpy(w, "://[", 4);
+					memmove(w + 4, host + 3, n);
+					w[4 + n] = ']';
+					w += 5 + n;
+					r = host + 6 + n;
+					continue;
+				}
+			} else if (values) {
+				/* The host ends where the URL's authority does, or
+				 * the attribute value; it follows a user:password. */
+				n = strcspn(host, "/?#\"'");
+				for (end = host + n; n > 0 && host[n - 1] != '@'; n--)
+					;
+				host += n;
+				if (memchr(host, '%', (size_t)(end - host)) != NULL && host_escapes_text(host, end)) {
+					memmove(w, r, (size_t)(host - r));
+					w += host - r;
+					w += decode_host(w, host, end);
+					r = (char *)end;
+					continue;
+				}
+				host = r + 3;
 			}
 		}
+copy:
 		*w++ = *r++;
 	}
 	if (w != NULL)
@@ -1204,7 +1274,7 @@ html_escape_url(const char *url)
 			goto done;
 	e = xmlURIEscapeStr((const xmlChar *)b.data, (const xmlChar *)";/?:@&=+$,#%");
 	if (e != NULL && (out = strdup((const char *)e)) != NULL)
-		unescape_ipv6_hosts(out, 0);
+		unescape_hosts(out, 0);
 done:
 	buf_free(&b);
 	xmlFree(e);
@@ -1599,40 +1669,10 @@ static void
 host_text(char *url)
 {
 	const char *stop;
-	char *host = (char *)host_of(url, &stop), *end, *w;
-	size_t i, len, want;
-	unsigned char bytes[4];
-	int b;
+	char *host = (char *)host_of(url, &stop);
 
-	if (host == NULL)
-		goto done;
-	end = host + (stop - host);
-	/* Only if every escape is of a non-ASCII byte, and each character's
-	 * bytes are one an IRI keeps. */
-	for (w = host; w < end; w++) {
-		if (*w != '%')
-			continue;
-		if (end - w < 3 || (b = hex_byte(w + 1)) < 0xC2)
-			goto done;
-		want = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
-		for (len = 0; len < want && end - w >= (ptrdiff_t)(3 * len + 3) && w[3 * len] == '%' &&
-		    (b = hex_byte(w + 3 * len + 1)) >= 0x80; len++)
-			bytes[len] = (unsigned char)b;
-		if (len != want || iri_sequence(bytes, 0) != len)
-			goto done;
-		w += 3 * len - 1;
-	}
-	for (w = host, i = 0; host + i < end;) {
-		if (host[i] == '%') {
-			*w++ = (char)hex_byte(host + i + 1);
-			i += 3;
-		} else {
-			*w++ = host[i++];
-		}
-	}
-	memmove(w, end, strlen(end) + 1);
-done:
-	return;
+	if (host != NULL && host_escapes_text(host, stop))
+		memmove(host + decode_host(host, host, stop), stop, strlen(stop) + 1);
 }
 
 int
@@ -1951,7 +1991,7 @@ html_serialize(htmlDocPtr doc, xmlNodePtr root)
 	xmlOutputBufferFlush(out);
 	content = xmlOutputBufferGetContent(out);
 	if (out->error == 0 && content != NULL && (s = strdup((const char *)content)) != NULL)
-		unescape_ipv6_hosts(s, 1);
+		unescape_hosts(s, 1);
 done:
 	if (out != NULL)
 		xmlOutputBufferClose(out);

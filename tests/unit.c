@@ -689,6 +689,13 @@ test_sanitize(void)
 		  "<a title=\"http://%5B::1%5D/\" href=\"ftp://[::1]\">b</a>",
 		  "<a href=\"http://[2001:db8::1]/x%5B1%5D\">a</a><img src=\"https://[::1]:8080/i.png\"> http://%5B::1%5D/ "
 		  "<a title=\"http://%5B::1%5D/\" href=\"ftp://[::1]\">b</a>" },
+		{ "sanitize: a non-ASCII host stays text (libxml2's writer escapes it), its path escaped",
+		  "<a href=\"https://b\xC3\xBC" "cher.example/\xC3\xBC?q=\xC3\xBC\">a</a><img src='http://u@b%C3%BCcher.example:8080/i.png'>"
+		  " https://b%C3%BCcher.example/ <a title=\"https://b%C3%BCcher.example/\" href=\"https://b%C3%BC%E2%80%AE.example/\">b</a>"
+		  "<a href=\"https://x%41.example/\">c</a>",
+		  "<a href=\"https://b\xC3\xBC" "cher.example/%C3%BC?q=%C3%BC\">a</a><img src=\"http://u@b\xC3\xBC" "cher.example:8080/i.png\">"
+		  " https://b%C3%BCcher.example/ <a title=\"https://b%C3%BCcher.example/\" href=\"https://b%C3%BC%E2%80%AE.example/\">b</a>"
+		  "<a href=\"https://x%41.example/\">c</a>" },
 		{ "sanitize: links and aria stay", "<a href=\"https://x/\" title=\"t\" aria-label=\"l\" role=\"link\" target=\"_blank\">x</a>"
 		  "<a href=\"mailto:a@b\">m</a>",
 		  "<a href=\"https://x/\" title=\"t\" aria-label=\"l\" role=\"link\">x</a><a href=\"mailto:a@b\">m</a>" },
