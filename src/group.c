@@ -733,7 +733,26 @@ feed_updated(const struct feed *f)
 	time_t t = f->empty_updated;
 
 	newest_updated(f, &t);
-	return t;
+	return f->last_updated != -1 && f->last_updated > t ? f->last_updated : t;
+}
+
+/* The author feed of slug among the n sorted by by_kind_slug, or NULL. */
+static struct feed *
+author_of_slug(struct feed *feeds, size_t n, const char *slug)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(slug, feeds[mid].slug)) == 0)
+			return &feeds[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
 }
 
 /* Whether candidate a stands for its feed before b (see make_feed): one
@@ -1559,10 +1578,22 @@ group_page(struct page *page, struct state *archive,
 		for (k = 0; k < f->n_excluded; k++)
 			if (k == 0 || f->excluded[k].updated > f->empty_updated)
 				f->empty_updated = f->excluded[k].updated;
+		f->last_updated = -1;
 		for (k = 0; archive != NULL && strcmp(f->kind, "topic") == 0 && k < archive->n_topics; k++)
 			if (strcmp(archive->topics[k].slug, f->slug) == 0 && archive->topics[k].updated != -1)
-				f->empty_updated = archive->topics[k].updated;
+				f->empty_updated = f->last_updated = archive->topics[k].updated;
 	}
+	for (i = 0; archive != NULL && i < archive->n_feeds; i++) {
+		struct feed *f = author_of_slug(set->feeds, n_authors, archive->feeds[i].slug);
+
+		if (f != NULL)
+			f->last_updated = archive->feeds[i].updated;
+	}
+	/* A time ahead of the clock is no floor: it was a post's future date,
+	 * corrected since. */
+	for (i = 0; i < set->n_feeds; i++)
+		if (set->feeds[i].last_updated > opt->now)
+			set->feeds[i].last_updated = -1;
 	/* Patterns are done with the full text: documents only need its start
 	 * (the summary, and an untitled post's title), so keep that alone. */
 	for (i = 0; i < page->n_entries; i++) {
@@ -1911,7 +1942,8 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 		goto done;
 	xmlDocSetRootElement(doc, root);
 	for (i = 0, any = 0; i < set->n_feeds; i++)
-		if (!set->feeds[i].hidden && newest_updated(&set->feeds[i], &t) && (!any || t > updated)) {
+		if (!set->feeds[i].hidden && newest_updated(&set->feeds[i], &t) &&
+		    (t = feed_updated(&set->feeds[i]), !any || t > updated)) {
 			updated = t;
 			any = 1;
 		}

@@ -100,6 +100,12 @@ struct feed {
 	                            topic's last (state.xml), else the set's
 	                            newest; so that it moves only when the
 	                            feed changes */
+	time_t last_updated;     /* the updated time its files were last
+	                            written with (its archive's, a topic's in
+	                            state.xml), or -1, or when that is ahead of
+	                            the clock: its updated never goes back
+	                            before it (an edited entry past --keep
+	                            gone, its feed still changed) */
 };
 
 struct feed_set {
@@ -154,7 +160,7 @@ xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group
 xmlDocPtr archive_document(const struct feed_set *set, size_t i, const struct group_options *opt);
 
 /* The updated time of feed f's document: its newest entry's, else its
- * empty_updated. */
+ * empty_updated, but never before its last_updated. */
 time_t feed_updated(const struct feed *f);
 
 /* Whether feed i's archive holds more than its document (so

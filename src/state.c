@@ -344,6 +344,15 @@ read_feed(int dirfd, const char *path, const char *rel, struct archived_feed *f,
 			goto done;
 		}
 	}
+	f->updated = -1;
+	if (child(root, "updated") != NULL) {
+		int nomem = 0;
+
+		if (child_date(root, "updated", &f->updated, &nomem) != 0) {
+			rc = nomem ? err_nomem(err) : corrupt(err, path, root, "<feed> <updated> is no RFC 3339 time");
+			goto done;
+		}
+	}
 	f->kind = strdup((const char *)kind);
 	f->slug = strdup((const char *)slug);
 	if (f->kind != NULL && f->slug != NULL && (rc = id_planet(root, f)) != UP_OK) {

@@ -53,6 +53,7 @@ struct archived_feed {
 	size_t n_entries;
 	char *planet;            /* the Planet's name in its feed id, or NULL
 	                            (for a state.xml moved away) */
+	time_t updated;          /* the feed's updated time, or -1 */
 };
 
 /* A topic's slug, kept from run to run as an author feed's is (by its

@@ -1257,7 +1257,39 @@ def main():
     check("history: an edit with the clock behind the post's updated time moves it on by a second, each time",
           seen == [["2100-01-01T00:00:01Z"], ["2100-01-01T00:00:02Z"]], f"{seen}")
     swapped_mid_run(unplanet, work, page_a, page_b)
+    updated_never_back(unplanet, work)
     report()
+
+
+def updated_never_back(unplanet, work):
+    """A feed's updated time never goes back: an older post edited (its
+    entry's updated the run's time), then --keep dropping it for a new
+    post, leaves the feed as new as the edit, not as its newest post's
+    date. A reader that checks the feed's date would miss the new post."""
+    from hostile import ALICE, Post, page
+    d = os.path.join(work, "never-back")
+    posts = [Post(1, ALICE, b"<p>START one END</p>", day=27, hour=10),
+             Post(2, ALICE, b"<p>START two END</p>", day=27, hour=9)]
+    src = os.path.join(work, "never-back.html")
+    seen = []
+    for step in range(3):
+        if step == 1:
+            posts[1] = Post(2, ALICE, b"<p>START two, edited END</p>", day=27, hour=9)
+        if step == 2:
+            posts.insert(0, Post(3, ALICE, b"<p>START three END</p>", day=28, hour=10))
+        open(src, "wb").write(page(posts))
+        time.sleep(1.1 if step == 1 else 0)
+        rc, err = run(unplanet, "--keep", "2", "-o", d, src)
+        atom = ET.parse(os.path.join(d, "authors", "alice-bold-co.atom")).getroot() if rc == 0 else None
+        rss = ET.parse(os.path.join(d, "authors", "alice-bold-co.rss")).getroot() if rc == 0 else None
+        seen.append((atom.findtext(A + "updated"), [e.findtext(A + "title") for e in atom.findall(A + "entry")],
+                     email.utils.parsedate_to_datetime(rss.find("channel").findtext("lastBuildDate"))
+                     .strftime("%Y-%m-%dT%H:%M:%SZ")) if rc == 0 else err)
+    ok = all(not isinstance(x, str) for x in seen)
+    check("history: a feed's updated never goes back (an edited entry --keep then drops for a new one), in "
+          "Atom and RSS",
+          ok and seen[1][0] > "2026-04-28" and seen[2][0] == seen[1][0] and seen[2][2] == seen[2][0] and
+          seen[2][1] == ["Post 3 & more", "Post 1 & more"], f"{seen}")
 
 
 def swapped_mid_run(unplanet, work, page_a, page_b):
