@@ -441,8 +441,15 @@ dump(const struct feed_set *set, const struct group_options *gopt, char **err)
 		rc = err_nomem(err);
 		goto done;
 	}
-	if (xmlSaveFormatFileEnc("-", doc, "UTF-8", 1) < 0 || fflush(stdout) != 0 || ferror(stdout))
+	if (xmlSaveFormatFileEnc("-", doc, "UTF-8", 1) < 0 || fflush(stdout) != 0 || ferror(stdout)) {
+		/* A reader that stopped reading (--dump | head) ends the
+		 * output as it ends any filter's: in silence. */
+		if (errno == EPIPE) {
+			signal(SIGPIPE, SIG_DFL);
+			raise(SIGPIPE);
+		}
 		rc = err_set(err, UP_EIO, "standard output: write failed: %s", strerror(errno));
+	}
 done:
 	xmlFreeDoc(doc);
 	return rc;
@@ -1003,9 +1010,9 @@ main(int argc, char **argv)
 	 * (EFBIG), which is reported and cleaned up, instead of killing the
 	 * run silently with its temporary files left behind. */
 	signal(SIGXFSZ, SIG_IGN);
-	/* A reader gone from a pipe (--dump | head, a log reader that died
-	 * under cron) makes a write fail with EPIPE, reported as any failed
-	 * write, instead of killing the run in silence part way. */
+	/* A reader gone from a pipe (a log reader that died under cron)
+	 * makes a write fail with EPIPE instead of killing the run in silence
+	 * part way: a warning that cannot be said stops nothing. */
 	signal(SIGPIPE, SIG_IGN);
 	/* Before libxml2 allocates anything. */
 	xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup);
