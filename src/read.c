@@ -1908,13 +1908,19 @@ done:
 static char *
 page_title(const char *p, const char *end, const char *url)
 {
-	const char *t, *close;
+	const char *t, *close, *q;
 	char *title = NULL;
+	struct buf text = { 0 };
 	xmlURIPtr uri;
 
 	t = find(p, end, "<title>", NULL);
 	if (t != NULL && (close = find(t + 7, limit(t + 7, end), "</title>", NULL)) != NULL) {
-		title = html_fragment_text(t + 7, (size_t)(close - t - 7));
+		/* A browser reads a title's markup as text ("Planet <Dev>"):
+		 * only its character references mean something. */
+		for (q = t + 7; q < close; q++)
+			if ((*q == '<' ? buf_adds(&text, "&lt;") : buf_addc(&text, *q)) != 0)
+				goto done;   /* title NULL: out of memory */
+		title = html_fragment_text(text.data != NULL ? text.data : "", text.len);
 		if (title == NULL || !text_is_blank(title))
 			goto done;
 		free(title);
@@ -1923,6 +1929,7 @@ page_title(const char *p, const char *end, const char *url)
 	title = strdup(uri != NULL ? (const char *)uri->server : "Planet");
 	xmlFreeURI(uri);
 done:
+	buf_free(&text);
 	return title;
 }
 

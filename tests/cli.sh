@@ -433,6 +433,10 @@ expect_exit "--base-url with another port in leading zeros" 0 "$UNPLANET" --dump
 expect_grep "--base-url: leading zeros dropped, the port kept" "$T/out" '<url>http://f.example:8080/authors/pypy</url>'
 expect_exit "--base-url with an IPv6 host" 0 "$UNPLANET" --dump -b 'http://[::1]:8080/f/' "$SAMPLE"
 expect_exit "--base-url with the highest port" 0 "$UNPLANET" --dump -b 'https://f.example:65535/' "$SAMPLE"
+# A browser reads the page's title as text: its markup is no tag.
+sed 's|<title>Planet Python</title>|<title>Planet <Dev> \&amp; "Co"</title>|' "$SAMPLE" > "$T/title.html"
+expect_exit "a page title holding markup" 0 "$UNPLANET" --dump "$T/title.html"
+expect_grep "...keeps it as text" "$T/out" '<title>Planet &lt;Dev&gt; &amp; "Co"</title>'
 # An id holds no dot-segment (RFC 4287 4.2.6.1), "%2E" being a dot.
 expect_exit "--base-url with a '..' folder" 64 "$UNPLANET" --dump -b 'https://f.example/a/x/../' "$SAMPLE"
 expect_grep "...is refused, saying so" "$T/err" "no query, fragment, user:password, '\.' or '\.\.' folder"
