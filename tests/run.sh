@@ -16,7 +16,8 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS UBSAN_OPTIONS
 
 # suite LABEL CMD... : runs CMD, keeps its ok/not ok lines (labelled); a
-# suite that exits non-zero without reporting a failure is one failure.
+# suite that exits non-zero without reporting a failure, or reports
+# nothing (a folder it was to check never made), is one failure.
 # One progress line per suite, as the whole run takes minutes.
 suite() {
 	label=$1
@@ -27,6 +28,8 @@ suite() {
 	sed -n "s/^ok - /ok - $label: /p; s/^not ok - /not ok - $label: /p" "$OUT/suite.out" >>"$LOG"
 	if [ $status -ne 0 ] && ! grep -q '^not ok' "$OUT/suite.out"; then
 		echo "not ok - $label: exited $status: $(tail -c 600 "$OUT/suite.err" | tr '\n' ' ')" >>"$LOG"
+	elif ! grep -q '^ok' "$OUT/suite.out" && ! grep -q '^not ok' "$OUT/suite.out"; then
+		echo "not ok - $label: reported no result: $(tail -c 600 "$OUT/suite.err" | tr '\n' ' ')" >>"$LOG"
 	fi
 	echo "# $label: $(grep -c '^ok' "$OUT/suite.out") ok, $(grep -c '^not ok' "$OUT/suite.out") not ok," \
 		"$(($(date +%s) - started)) s"
@@ -43,12 +46,13 @@ for build in unplanet unplanet-san; do
 	suite "$build golden" sh tests/golden.sh
 	[ $build = unplanet ] && suite "install and docs" sh tests/install.sh
 	rm -rf "$T/truth"
+	# Apart from suite.out, which suite() empties as it starts.
 	if "$UNPLANET" -o "$T/truth" "$SAMPLE" 2>"$T/truth.err"; then
-		echo "ok - sample page converts" >"$OUT/suite.out"
+		echo "ok - sample page converts" >"$T/truth.result"
 	else
-		echo "not ok - sample page converts: $(cat "$T/truth.err")" >"$OUT/suite.out"
+		echo "not ok - sample page converts: $(cat "$T/truth.err")" >"$T/truth.result"
 	fi
-	suite "$build truth" sh -c "cat '$OUT/suite.out'; '$PY' tests/truth.py '$T/truth' '$TRUTH' '$PLANET_RSS'"
+	suite "$build truth" sh -c "cat '$T/truth.result'; '$PY' tests/truth.py '$T/truth' '$TRUTH' '$PLANET_RSS'"
 	suite "$build validate" sh tests/validate.sh "$T/truth"
 	suite "$build generated" sh tests/generated.sh
 	suite "$build hostile" "$PY" tests/hostile.py "$UNPLANET" "$T/hostile"
