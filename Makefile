@@ -46,7 +46,7 @@ all: unplanet
 FORCE:
 
 unplanet: $(SRC) $(HDR) .build-prefix
-	$(CC) $(UP_CFLAGS) $(CFLAGS) -o $@ $(SRC) $(UP_LIBS) $(LDFLAGS)
+	$(CC) $(CPPFLAGS) $(UP_CFLAGS) $(CFLAGS) -o $@ $(SRC) $(UP_LIBS) $(LDFLAGS)
 
 unplanet-san: $(SRC) $(HDR)
 	$(CC) $(UP_CFLAGS) $(SAN_FLAGS) -o $@ $(SRC) $(UP_LIBS) $(LDFLAGS)
@@ -121,19 +121,29 @@ check: test-deps
 
 # Modes set here, not taken from the umask of whoever installs: the job that
 # runs unplanet (www-data, say) must read and run what root installed.
-install: unplanet
-	umask 022 && mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/xslt $(DESTDIR)$(MANDIR)
-	install -m 755 unplanet $(DESTDIR)$(BINDIR)/unplanet
-	install -m 644 xslt/*.xsl xslt/README.md $(DESTDIR)$(SHAREDIR)/xslt/
-	sed -e 's|/usr/local/share/unplanet|$(SHAREDIR)|g' -e 's|/usr/local/bin/unplanet|$(BINDIR)/unplanet|g' unplanet.1 >$(DESTDIR)$(MANDIR)/unplanet.1
-	chmod 644 $(DESTDIR)$(MANDIR)/unplanet.1
+# Paths are quoted (a PREFIX may hold spaces); characters the shell or sed
+# would read (quotes, backslash, $, `, |, &) are refused before anything is made.
+install: install-paths unplanet
+	umask 022 && mkdir -p "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(SHAREDIR)/xslt" "$(DESTDIR)$(MANDIR)"
+	install -m 755 unplanet "$(DESTDIR)$(BINDIR)/unplanet"
+	install -m 644 xslt/*.xsl xslt/README.md "$(DESTDIR)$(SHAREDIR)/xslt/"
+	sed -e 's|/usr/local/share/unplanet|$(SHAREDIR)|g' -e 's|/usr/local/bin/unplanet|$(BINDIR)/unplanet|g' unplanet.1 >"$(DESTDIR)$(MANDIR)/unplanet.1"
+	chmod 644 "$(DESTDIR)$(MANDIR)/unplanet.1"
 
-uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/unplanet $(DESTDIR)$(MANDIR)/unplanet.1
-	rm -rf $(DESTDIR)$(SHAREDIR)
+uninstall: install-paths
+	rm -f "$(DESTDIR)$(BINDIR)/unplanet" "$(DESTDIR)$(MANDIR)/unplanet.1"
+	rm -rf "$(DESTDIR)$(SHAREDIR)"
+
+install-paths:
+	@for p in "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(SHAREDIR)" "$(DESTDIR)$(MANDIR)"; do \
+		case "$$p" in *[\"\\\`\$$\|\&\']*|'') \
+			echo "make: cannot install to '$$p': quotes, \\, \$$, \`, | and & are not taken in PREFIX, DESTDIR and the like" >&2; \
+			exit 2;; \
+		esac; \
+	done
 
 clean:
 	rm -rf unplanet .build-prefix unplanet-san tests/unit tests/unplanet-oom tests/unplanet-small tests/bench-parse tests/fuzz/fuzz-read \
 		tests/fuzz/fuzz-pipeline demo tests/out
 
-.PHONY: FORCE all deps test-deps demo check bench fuzz entities install uninstall clean
+.PHONY: FORCE all deps test-deps demo check bench fuzz entities install uninstall install-paths clean

@@ -56,7 +56,8 @@ left=$(find "$root" -type f)
 [ -z "$left" ] && ok "make uninstall removes every installed file" || not_ok "make uninstall leaves: $left"
 # Installed for a PREFIX other than the one it was first built for, the
 # program is rebuilt for it: a copy moved away still finds its stylesheets.
-prefix=$abs/prefix
+# (A PREFIX with a space in it, as a folder may have.)
+prefix="$abs/pre fix"
 rm -rf "$prefix" "$T/away"
 mkdir -p "$T/away"
 (cd "$tree" && make -s install PREFIX="$prefix") >"$T/out" 2>&1 && cp "$prefix/bin/unplanet" "$T/away/unplanet"
@@ -67,6 +68,16 @@ expect_exit "make install PREFIX=... after make: a copy moved away finds the sty
 expect_exit "...which, once uninstalled, it says it looked for" 66 \
 	"$T/away/unplanet" -o "$T/away/out2" samples/planetpython-2026-04-29.html
 expect_grep "...naming that PREFIX's folder" "$T/err" "$prefix/share/unplanet/xslt/atom.xsl: cannot read stylesheet"
+[ -z "$(find "$prefix" -type f)" ] && ok "make uninstall with a space in PREFIX removes every installed file" ||
+	not_ok "make uninstall with a space in PREFIX leaves: $(find "$prefix" -type f)"
+# A PREFIX the shell or sed would read otherwise is refused before anything is made.
+if (cd "$tree" && make -s install PREFIX="$abs/a|b") >"$T/out" 2>&1; then
+	not_ok "make install PREFIX with a '|': refused"
+else
+	[ ! -e "$abs/a|b" ] && grep -q "cannot install to '$abs/a|b/bin'" "$T/out" &&
+		ok "make install PREFIX with a '|': refused, saying why, nothing made" ||
+		not_ok "make install PREFIX with a '|': $(tail -c 300 "$T/out")"
+fi
 
 if out=$(mandoc -T lint -W warning unplanet.1 2>&1); then
 	ok "man page is mandoc -T lint clean"
