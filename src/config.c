@@ -496,6 +496,8 @@ struct reading {
 	FILE *f;
 	int line;              /* the line being read */
 	int at_line_start;
+	int cr_ended;          /* the last part read ended in '\r', whose '\n'
+	                          must start this one */
 	int indented;          /* it starts with white space: a continuation */
 	size_t line_len;       /* bytes of it read so far */
 	char *empty;           /* "section\1key" of a list key given no value
@@ -617,12 +619,15 @@ read_line(char *str, int num, void *stream)
 	for (close = strchr(str, '\r'); close != NULL && (close[1] == '\n' || close[1] == '\0');
 	    close = strchr(close + 1, '\r'))
 		;
-	if (close != NULL) {
+	/* A '\r' ending the part read (inih reads lines in parts) is one
+	 * only if the next part starts with its '\n'. */
+	if (close != NULL || (r->cr_ended && str[0] != '\n')) {
 		if (r->at_line_start)
 			r->line++;
 		bad(r, strdup("a carriage return alone ends no line (save the file with LF or CRLF line ends)"));
 		goto done;
 	}
+	r->cr_ended = str[0] != '\0' && str[strlen(str) - 1] == '\r';
 	if (r->at_line_start && r->line == 0 && strncmp(str, "\xef\xbb\xbf", 3) == 0) {
 		memmove(str, str + 3, strlen(str + 3) + 1);   /* a UTF-8 byte-order mark */
 		if (strncmp(str, "\xef\xbb\xbf", 3) == 0) {   /* which inih would strip too */

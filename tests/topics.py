@@ -472,6 +472,8 @@ slug = django-and-caktus
         ("a key after a section header, on its line", "[unplanet] keep = banana\n", 1, "text after a section header's ']'"),
         ("a number with a sign", "[unplanet]\nkeep = +5\n", 2, "keep needs a number"),
         ("old Mac line ends (CR alone)", "[unplanet]\rbogus = 5\r[topic X]\rmatch = (\r", 1, "carriage return alone"),
+        ("a CR alone where inih's read of a long line stops (its next part starts with no '\\n')",
+         "[topic X]\nmatch = python\ntitle = " + "y" * 190 + "\rzz\n", 3, "carriage return alone"),
         ("not UTF-8 in a section header", "[unplanet]\nkeep = 5\n\n; c\n[topic \udcff]\nmatch = x\n", 5,
          "not valid UTF-8"),
         # Valid UTF-8 that no feed can hold: said as what it is, not as
