@@ -1602,8 +1602,10 @@ group_page(struct page *page, struct state *archive,
 		if (e->text != NULL && e->summary == NULL) {
 			if ((e->summary = excerpt(e->text, SUMMARY_MAX)) == NULL)
 				goto nomem;
-			free(e->text);
-			e->text = NULL;
+			if (!e->long_text) {   /* which the archive keeps */
+				free(e->text);
+				e->text = NULL;
+			}
 		}
 	}
 	goto done;
@@ -1795,7 +1797,8 @@ add_entry(xmlNodePtr feed, const struct member *m, int archive, int slim)
 		ok = ok && add_text(n, "digest", digest) != NULL;
 	} else {
 		ok = ok && add_text(n, "content", e->content) != NULL &&
-		    add_text(n, "summary", summary) != NULL;
+		    add_text(n, "summary", summary) != NULL &&
+		    (!archive || !e->long_text || add_text(n, "text", e->text) != NULL);
 	}
 	free(summary);
 	free(untitled);
@@ -1811,7 +1814,8 @@ archive_differs(const struct feed_set *set, size_t i)
 	for (k = f->n_shown; k < f->n_members && !archived(f, k); k++)
 		;
 	/* Also a date the page gives a shown entry that is not its first. */
-	for (shown = 0; shown < f->n_shown && f->members[shown].entry->shown == f->members[shown].published; shown++)
+	for (shown = 0; shown < f->n_shown && f->members[shown].entry->shown == f->members[shown].published &&
+	    !f->members[shown].entry->long_text; shown++)
 		;
 	return f->n_excluded > 0 || k < f->n_members || shown < f->n_shown || (f->page_tail && f->n_gone > 0);
 }

@@ -980,6 +980,18 @@ name_source(struct entry *e)
 	return rc;
 }
 
+/* Marks e, whose content is now the note, as keeping its text: cut to
+ * CONTENT_MAX bytes, as the archive keeps it (an XML text node over 10 MB
+ * libxml2 would not read back), so that a pattern matches it alike on
+ * the page and off it. */
+static void
+keep_long_text(struct entry *e)
+{
+	if (strlen(e->text) > CONTENT_MAX)
+		e->text[text_char_start(e->text, CONTENT_MAX)] = '\0';
+	e->long_text = 1;
+}
+
 /* The note that stands for a post too long to copy. The link is an http(s)
  * URL (web_link made it so); its characters are escaped for an attribute. */
 static char *
@@ -1053,6 +1065,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		if ((e->text = html_fragment_text(b, start)) == NULL ||
 		    (e->content = too_long(e, (size_t)(be - b))) == NULL)
 			goto done;
+		keep_long_text(e);
 		*cut = 1;
 		rc = 0;
 		goto done;
@@ -1070,6 +1083,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 			goto done;
 		free(e->content);
 		e->content = note;
+		keep_long_text(e);
 		*cut = 1;
 	}
 	rc = 0;

@@ -50,6 +50,10 @@ struct entry {
 	size_t line;         /* line of the post's date on the page, or 0 */
 	int topic_held;      /* a topic feed shows it: its author feed's
 	                        archive keeps it whole past --keep (group.c) */
+	int long_text;       /* content is the note for a post too long to
+	                        copy: text (at most CONTENT_MAX bytes of it)
+	                        is kept, and archived, for patterns to match
+	                        as they did on the page */
 };
 
 /* Largest post content kept, in bytes of HTML. A longer post keeps a note

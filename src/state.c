@@ -224,6 +224,9 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 	e->content = child_text(n, "content", &nomem);
 	e->creator = child_text(n, "creator", &nomem);   /* optional */
 	e->summary = child_text(n, "summary", &nomem);
+	/* A post too long to copy keeps its text (optional). */
+	e->text = child_text(n, "text", &nomem);
+	e->long_text = e->text != NULL;
 	/* An entry kept for its dates alone has a digest of its content
 	 * instead of the content and its summary (group.h). */
 	digest = child_text(n, "digest", &nomem);

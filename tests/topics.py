@@ -838,7 +838,34 @@ slug = django-and-caktus
     quiz, renew = matching("^Quiz:"), matching("^Renew")
     check("config: --exclude replaces the file's exclude list (quizzes back, ^Renew out)",
           rc == 0 and quiz and renew and quiz <= got and not (renew & got), f"{err} {len(quiz - got)} quizzes missing")
+    too_long_post(unplanet, work)
     report()
+
+
+def too_long_post(unplanet, work):
+    """A post too long to copy (its content a note linking to it) is
+    matched on its text, off the page as on it: it stays in a topic and
+    out of a feed --exclude keeps it from, once it has left the page."""
+    from hostile import ALICE, BOB, Post, page
+    big = Post(1, ALICE, b"<p>START alphaword " + b"filler text " * 300000 + b"END</p>", day=28, hour=10)
+    small = Post(2, BOB, b"<p>START small END</p>", day=28, hour=9)
+    later = Post(3, ALICE, b"<p>START next END</p>", day=29, hour=10)
+    on, off = os.path.join(work, "long-on.html"), os.path.join(work, "long-off.html")
+    open(on, "wb").write(page([big, small]))
+    open(off, "wb").write(page([later, small]))
+    seen = {}
+    for name, args in (("topic", ("-t", "Alpha=alphaword")), ("exclude", ("-x", "alphaword"))):
+        d = os.path.join(work, f"long-{name}")
+        for k, src in enumerate((on, off)):
+            rc, err = run(unplanet, "-q", "-o", d, *args, src)
+            feed = os.path.join(d, "topics", "alpha.atom") if name == "topic" else \
+                os.path.join(d, "authors", "alice-bold-co.atom")
+            seen[name, k] = [e.findtext(A + "title") for e in ET.parse(feed).getroot().findall(A + "entry")] \
+                if rc == 0 else err
+    check("topics: a post too long to copy stays in the topic its text matched once off the page",
+          seen["topic", 0] == seen["topic", 1] == ["Post 1 & more"], f"{seen}")
+    check("topics: ...and out of its feed under --exclude",
+          seen["exclude", 0] == [] and seen["exclude", 1] == ["Post 3 & more"], f"{seen}")
 
 
 if __name__ == "__main__":
