@@ -2,6 +2,7 @@
  * fetch.h). */
 #include <ctype.h>
 #include <errno.h>
+#include <locale.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +220,8 @@ done:
 	return rc;
 }
 
+static int acceptable_type(const char *type);
+
 struct transfer {
 	CURL *curl;
 	struct buf body;
@@ -228,6 +231,12 @@ struct transfer {
 	int out_of_memory;
 	long requests;           /* sent, each on a connection made */
 	time_t date;             /* the last response's Date, or -1 */
+	int headers_ended;       /* the last response's headers came whole */
+	int stopped;             /* on_header stopped the transfer at the end
+	                            of the headers: an HTTP error, or... */
+	int bad_type;            /* ...a content type that is no page's, */
+	int downgrade;           /* ...or an https page redirecting to http */
+	char *location;          /* the last response's Location, or NULL */
 };
 
 static size_t
@@ -286,7 +295,36 @@ printable(const char *v)
 	return ok;
 }
 
-/* Keeps the validators of the last response (after any redirect). */
+/* At the end of a response's headers: whether it tells all there is
+ * to know, so that its body is not waited for (and *why set): an HTTP
+ * error (its body may stall or be cut), a page that is no page (an image
+ * up to --max-size), or an https page redirecting to http, which
+ * CURLOPT_REDIR_PROTOCOLS_STR, set from the first URL alone, lets by
+ * after a hop from http to https. */
+static int
+headers_say_all(struct transfer *t)
+{
+	long status = 0;
+	char *type = NULL, *url = NULL;
+
+	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (status >= 300 && status < 400 && t->location != NULL) {
+		const char *to = t->location;
+
+		curl_easy_getinfo(t->curl, CURLINFO_EFFECTIVE_URL, &url);
+		t->downgrade = url != NULL && strncasecmp(url, "https:", 6) == 0 && strncasecmp(to, "http:", 5) == 0;
+		return t->downgrade;
+	}
+	if (status >= 200 && status < 300) {
+		curl_easy_getinfo(t->curl, CURLINFO_CONTENT_TYPE, &type);
+		t->bad_type = !acceptable_type(type);
+		return t->bad_type;
+	}
+	return status >= 400;
+}
+
+/* Keeps the validators of the last response (after any redirect), and
+ * stops the transfer where its headers say all (headers_say_all). */
 static size_t
 on_header(char *p, size_t size, size_t n, void *ctx)
 {
@@ -298,8 +336,22 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 		/* A new response starts: forget the one redirected from. */
 		free(t->f->etag);
 		free(t->f->last_modified);
-		t->f->etag = t->f->last_modified = NULL;
+		free(t->location);
+		t->f->etag = t->f->last_modified = t->location = NULL;
 		t->date = -1;
+		t->headers_ended = 0;
+		goto done;
+	}
+	if ((len == 2 && p[0] == '\r' && p[1] == '\n') || (len == 1 && p[0] == '\n')) {
+		t->headers_ended = 1;
+		t->stopped = headers_say_all(t);
+		goto done;
+	}
+	if ((v = header_value(p, len, "Location", &t->out_of_memory)) != NULL) {
+		free(t->location);   /* said in messages: without a user:password */
+		if ((t->location = fetch_public_url(v)) == NULL)
+			t->out_of_memory = 1;
+		free(v);
 		goto done;
 	}
 	if ((v = header_value(p, len, "Date", &t->out_of_memory)) != NULL) {
@@ -319,9 +371,9 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	if (*slot == NULL)
 		free(v);
 done:
-	/* Every header is taken; only running out of memory stops the
-	 * transfer, rather than go on without a validator or a charset. */
-	return t->out_of_memory ? 0 : len;
+	/* Every header is taken; running out of memory stops the transfer,
+	 * rather than go on without a validator or a charset. */
+	return t->out_of_memory || t->stopped ? 0 : len;
 }
 
 /* Pages are HTML; XHTML and XML are accepted for Planets that serve their
@@ -359,9 +411,10 @@ type_charset(const char *type, int *nomem)
 		c += 1 + strspn(c + 1, " \t");
 		n = strcspn(c, "=; \t");
 		if (n == 7 && strncasecmp(c, "charset", 7) == 0 && c[n] == '=') {
-			c += n + 1;
+			/* Spaces around the label mean nothing, as browsers read it. */
+			c += n + 1 + strspn(c + n + 1, " \t");
 			if (*c == '"')
-				c++;
+				c += 1 + strspn(c + 1, " \t");
 			n = strcspn(c, "\"; \t");
 			if (n > 0 && (charset = strndup(c, n)) == NULL)
 				*nomem = 1;
@@ -468,7 +521,7 @@ set_strings(CURL *curl, const char *url)
 static int
 fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, int *refused, char **err)
 {
-	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0, -1 };
+	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0, -1, 0, 0, 0, 0, NULL };
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long status = 0;
@@ -479,6 +532,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 	CURL *curl;
 	CURLcode res;
 	long redirects = 0;
+	locale_t utf8, was;
 	int rc = UP_OK;
 
 	*refused = 0;
@@ -523,12 +577,23 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 		goto done;
 	}
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	/* libcurl turns a host such as "bücher.example" into its ASCII form
+	 * (libidn2) reading it in the locale's character set, which under
+	 * cron's C locale is ASCII: the URL is UTF-8, so it is read as such,
+	 * in this thread alone. */
+	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	was = utf8 != (locale_t)0 ? uselocale(utf8) : (locale_t)0;
 	res = curl_easy_perform(curl);
+	if (utf8 != (locale_t)0) {
+		uselocale(was);
+		freelocale(utf8);
+	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
 	/* Only the answers a validator itself can cause: a 404 or a 429 is
 	 * not asked again. */
 	*refused = (status == 400 || status == 412 || status == 431) &&
-	    (sendable(opt->etag) || sendable(opt->last_modified));
+	    (sendable(opt->etag) || sendable(opt->last_modified)) && (res == CURLE_OK || t.stopped);
 	/* A message names where the redirects led, too: a dead target, not
 	 * the address given, is what needs fixing. */
 	curl_easy_getinfo(curl, CURLINFO_REDIRECT_COUNT, &redirects);
@@ -548,6 +613,11 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 	if (res != CURLE_OK) {
 		if (t.out_of_memory)
 			rc = err_nomem(err);
+		else if (t.downgrade)
+			rc = err_set(err, UP_EUNAVAIL, "%s: an https page is not followed to http (redirected to %s)",
+			    shown, t.location);
+		else if (t.bad_type)
+			rc = err_set(err, UP_EDATA, "%s: content type \"%s\" is not an HTML page", shown, type);
 		else if (res == CURLE_WRITE_ERROR && (status < 200 || status >= 300))
 			rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld", shown, status);
 		else if (t.too_big)
@@ -561,8 +631,12 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout)", shown, opt->timeout);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL && !fetch_is_http(url))
 			rc = err_set(err, UP_EUSAGE, "%s: only http and https URLs can be fetched", shown);
-		else if (res == CURLE_UNSUPPORTED_PROTOCOL && effective != NULL && strncasecmp(effective, "http:", 5) == 0)
-			rc = err_set(err, UP_EUNAVAIL, "%s: an https page is not followed to http", shown);
+		else if (res == CURLE_UNSUPPORTED_PROTOCOL && t.location != NULL &&
+		    (effective == NULL || strcmp(effective, url) == 0))
+			/* A target curl does not take as a URL to go to
+			 * (mailto:, data:) is not named by it: named here. */
+			rc = err_set(err, UP_EUNAVAIL, "%s: redirected to %s, which is not http or https", shown,
+			    t.location);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL)
 			/* shown names the target: curl's "Protocol "ftp" not
 			 * supported" would say it again. */
@@ -585,7 +659,11 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld", shown, status);
 		goto done;
 	}
-	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+	/* curl takes a connection closed inside the headers for an answer. */
+	if (!t.headers_ended) {
+		rc = err_set(err, UP_EUNAVAIL, "%s: the response was cut short in its headers", shown);
+		goto done;
+	}
 	if (!acceptable_type(type)) {
 		rc = err_set(err, UP_EDATA, "%s: content type \"%s\" is not an HTML page", shown, type);
 		goto done;
@@ -611,6 +689,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 		rc = err_nomem(err);
 done:
 	buf_free(&t.body);
+	free(t.location);
 	curl_slist_free_all(headers);
 	free(shown);
 	curl_easy_cleanup(curl);
