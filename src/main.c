@@ -899,9 +899,9 @@ run(const struct settings *s, char **err)
 		    "are %s", left_out, s->dump ? "on the page; --dump reads no archive" : "on the page and in the archive",
 		    s->dump ? "shown" : "written");
 	if (set->match_failures > 0 && !s->quiet)
-		say("warning: %zu pattern matches gave up or were not tried (too much "
-		    "backtracking; a pattern that gives up 3 times is tried no more), first of '%s'; those entries "
-		    "were taken as not matching", set->match_failures, pattern_text(set->gave_up));
+		say("warning: %zu pattern matches gave up or were not tried (a pattern that gives up 3 times is "
+		    "tried no more), first of '%s', for %s; those entries were taken as not matching",
+		    set->match_failures, pattern_text(set->gave_up), pattern_failure(set->gave_up));
 	if (s->dump) {
 		rc = dump(set, &gopt, err);
 		goto done;

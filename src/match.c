@@ -20,6 +20,7 @@ struct pattern {
 	pcre2_code *code;
 	pcre2_match_context *context;
 	unsigned gave_up;      /* matches that reached a limit */
+	char why[128];         /* why the first did (pattern_failure) */
 };
 
 /* Matches that may give up before a pattern is retired for the run: one
@@ -72,6 +73,16 @@ pattern_text(const struct pattern *p)
 	return p->text;
 }
 
+/* Keeps in p->why what the PCRE2 error rc of a match that gave up means. */
+static void
+say_failure(struct pattern *p, int rc)
+{
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+		snprintf(p->why, sizeof p->why, "too much backtracking");
+	else if (pcre2_get_error_message(rc, (PCRE2_UCHAR *)p->why, sizeof p->why) < 0)
+		snprintf(p->why, sizeof p->why, "PCRE2 error %d", rc);
+}
+
 int
 pattern_match(struct pattern *p, const char *subject, size_t len)
 {
@@ -90,11 +101,17 @@ pattern_match(struct pattern *p, const char *subject, size_t len)
 		result = 1;
 	else if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_NOMEMORY)
 		result = rc == PCRE2_ERROR_NOMATCH ? 0 : -2;
-	else
-		p->gave_up++;
+	else if (p->gave_up++ == 0)
+		say_failure(p, rc);
 done:
 	pcre2_match_data_free(md);   /* NULL is fine */
 	return result;
+}
+
+const char *
+pattern_failure(const struct pattern *p)
+{
+	return p->why;
 }
 
 void

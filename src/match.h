@@ -29,6 +29,10 @@ const char *pattern_text(const struct pattern *p);
  * pattern owns its compiled code; pattern_free releases it. */
 int pattern_match(struct pattern *p, const char *subject, size_t len);
 
+/* Why p's first match that gave up did: "too much backtracking", or
+ * PCRE2's message (a recursion that loops); p holds the text. */
+const char *pattern_failure(const struct pattern *p);
+
 void pattern_free(struct pattern *p);
 
 #endif
