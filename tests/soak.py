@@ -312,6 +312,7 @@ class Checker:
         self.published = {}     # (feed, id) -> published
         self.published_any = {}  # id -> (published, feed) first seen
         self.last = {}          # (feed, id) -> (updated, title, content, author), runs started then
+        self.feed_updated = {}  # feed -> its updated, as last checked
         self.starts = []        # when each run started, killed ones too ("...Z", whole seconds)
         self.run = 0
 
@@ -368,9 +369,14 @@ class Checker:
             pubs = [e["published"] for e in entries]
             if pubs != sorted(pubs, reverse=True):
                 problem("entries not newest first", f"{label}: {rel}")
+            # As new as its newest entry, and never going back (an edited
+            # entry --keep then drops leaves the feed as new as the edit).
             fu = root.findtext(A + "updated")
-            if entries and fu != max(e["updated"] for e in entries):
-                problem("feed updated is not its newest entry's", f"{label}: {rel}: {fu}")
+            if entries and fu < max(e["updated"] for e in entries):
+                problem("feed updated before its newest entry's", f"{label}: {rel}: {fu}")
+            if fu < self.feed_updated.get(rel, fu):
+                problem("feed updated went back", f"{label}: {rel}: {self.feed_updated[rel]} -> {fu}")
+            self.feed_updated[rel] = fu
             for e in entries:
                 if e["updated"] < e["published"]:
                     problem("updated before published", f"{label}: {rel}: {e['id']} {e['published']} > {e['updated']}")
