@@ -2,8 +2,8 @@
  * fetch.h). */
 #include <ctype.h>
 #include <errno.h>
-#include <locale.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -296,7 +296,7 @@ printable(const char *v)
 }
 
 /* At the end of a response's headers: whether it tells all there is
- * to know, so that its body is not waited for (and *why set): an HTTP
+ * to know, so that its body is not waited for (and which, in t): an HTTP
  * error (its body may stall or be cut), a page that is no page (an image
  * up to --max-size), or an https page redirecting to http, which
  * CURLOPT_REDIR_PROTOCOLS_STR, set from the first URL alone, lets by
