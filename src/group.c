@@ -1946,8 +1946,8 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 		goto done;
 	xmlDocSetRootElement(doc, root);
 	for (i = 0, any = 0; i < set->n_feeds; i++)
-		if (!set->feeds[i].hidden && newest_updated(&set->feeds[i], &t) &&
-		    (t = feed_updated(&set->feeds[i]), !any || t > updated)) {
+		if (!set->feeds[i].hidden && set->feeds[i].n_shown > 0 &&
+		    ((t = feed_updated(&set->feeds[i])) > updated || !any)) {
 			updated = t;
 			any = 1;
 		}
