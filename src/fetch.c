@@ -664,10 +664,6 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 		rc = err_set(err, UP_EUNAVAIL, "%s: the response was cut short in its headers", shown);
 		goto done;
 	}
-	if (!acceptable_type(type)) {
-		rc = err_set(err, UP_EDATA, "%s: content type \"%s\" is not an HTML page", shown, type);
-		goto done;
-	}
 	/* A Last-Modified later than the response's Date (a server's clock,
 	 * or its file's time, set ahead) would have every If-Modified-Since
 	 * answered 304 until then, whatever changed: it is not kept. */
