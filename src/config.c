@@ -539,11 +539,12 @@ looks_like_header(const char *line)
 }
 
 /* Whether s is text a setting may hold: valid UTF-8, no control
- * character but tab, CR and LF (nor DEL, nor C1), no byte-order mark. */
+ * character but tab, CR and LF (nor DEL, nor C1), no noncharacter, no
+ * byte-order mark. */
 static int
 fit_text(const char *s)
 {
-	return text_is_clean(s, strlen(s)) && !text_has_c1(s);
+	return text_is_clean(s, strlen(s)) && !text_has_stray(s);
 }
 
 /* What is wrong with text fit_text refused (malloc'd; NULL when

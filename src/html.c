@@ -876,9 +876,9 @@ text_leave(xmlNodePtr n, void *ctx)
 }
 
 /* Walks the tree under root once: makes URL attributes absolute against
- * base (when base is not NULL), sanitizes (when asked), maps C1
- * characters in text nodes, and collects the visible text into w. */
-static int fix_c1(xmlNodePtr n);
+ * base (when base is not NULL), sanitizes (when asked), maps stray
+ * characters in text nodes (fix_stray), and collects the visible text into w. */
+static int fix_stray(xmlNodePtr n);
 static int fix_attributes(xmlNodePtr n, const char *base, int sanitize);
 
 static int
@@ -944,7 +944,7 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 		}
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			if (n->content != NULL && w->hidden == 0) {
-				if (n->type == XML_TEXT_NODE && fix_c1(n) != 0)
+				if (n->type == XML_TEXT_NODE && fix_stray(n) != 0)
 					goto done;
 				if (buf_adds(&w->out, (const char *)n->content) != 0)
 					w->failed = 1;
@@ -1017,8 +1017,8 @@ html_fragment_text(const char *s, size_t n)
 	char *text = NULL;
 
 	if (memchr(s, '<', n) == NULL && memchr(s, '&', n) == NULL) {
-		/* As walk shows a text node (fix_c1): C1 controls mapped. */
-		if ((text = text_fix_c1(strndup(s, n))) != NULL)
+		/* As walk shows a text node (fix_stray): stray characters mapped. */
+		if ((text = text_fix_stray(strndup(s, n))) != NULL)
 			text_collapse_space(text);
 	} else if ((doc = html_parse_fragment(s, n)) != NULL) {
 		text = html_text(html_fragment_root(doc));
@@ -1916,16 +1916,17 @@ done:
  * of those bytes: C1 controls written into a UTF-8 page are nearly always
  * Windows-1252 text decoded as Latin-1 upstream. (References &#128;..&#159;
  * never get here: add_fragment writes them as their Windows-1252
- * characters before parsing.) */
+ * characters before parsing.) Noncharacters, which only references can
+ * bring here, become U+FFFD (text_fix_stray). */
 static int
-fix_c1(xmlNodePtr n)
+fix_stray(xmlNodePtr n)
 {
 	char *fixed = NULL;
 	int rc = 0;
 
-	if (text_has_c1((const char *)n->content)) {
+	if (text_has_stray((const char *)n->content)) {
 		rc = -1;
-		if ((fixed = text_fix_c1(strdup((const char *)n->content))) == NULL)
+		if ((fixed = text_fix_stray(strdup((const char *)n->content))) == NULL)
 			goto done;
 		xmlNodeSetContent(n, (const xmlChar *)fixed);
 		rc = n->content != NULL ? 0 : -1;   /* NULL: libxml2 ran out of memory */

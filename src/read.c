@@ -1036,7 +1036,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	e->published = e->updated = e->shown = ft->published;
 	if ((e->source_name = span_text(src->source_name)) == NULL ||
 	    (e->source_link = web_link(span_attr(src->source_href), page_url)) == NULL ||
-	    (e->source_title = text_fix_c1(span_attr(src->source_title))) == NULL ||
+	    (e->source_title = text_fix_stray(span_attr(src->source_title))) == NULL ||
 	    (e->link = web_link(span_attr(ft->href), page_url != NULL ? page_url :
 	    e->source_link[0] != '\0' ? e->source_link : NULL)) == NULL)
 		goto done;
@@ -1044,7 +1044,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		/* Decoded again, C1 controls and DEL are fixed again: "&amp;#x96;"
 		 * is the dash "&#x96;" is. */
 		if ((title = span_text(f->title)) == NULL ||
-		    (e->title = text_fix_c1(text_decode_refs(title))) == NULL)
+		    (e->title = text_fix_stray(text_decode_refs(title))) == NULL)
 			goto done;
 		/* References escaped twice may give white space again. */
 		text_collapse_space(e->title);

@@ -21,11 +21,17 @@ text_xml_char(unsigned cp)
 		ok = cp == 0x9 || cp == 0xA || cp == 0xD;
 	else if (cp >= 0xD800 && cp <= 0xDFFF)
 		ok = 0;
-	else if (cp == 0xFFFE || cp == 0xFFFF)
+	else if (text_nonchar(cp))
 		ok = 0;
 	else
 		ok = cp <= 0x10FFFF;
 	return ok;
+}
+
+int
+text_nonchar(unsigned cp)
+{
+	return (cp >= 0xFDD0 && cp <= 0xFDEF) || ((cp & 0xFFFE) == 0xFFFE && cp <= 0x10FFFF);
 }
 
 int
@@ -193,7 +199,7 @@ text_clean(const char *s, size_t n, struct buf *out)
 			len = utf8_bad_len(p + i, n - i);
 		} else if (cp == 0xC) {
 			cp = ' ';
-		} else if (cp == 0xFFFE || cp == 0xFFFF) {
+		} else if (text_nonchar(cp)) {
 			cp = 0xFFFD;
 		} else if (!text_xml_char(cp)) {
 			i += len;
@@ -434,34 +440,62 @@ text_cp1252(unsigned cp)
 	return cp >= 0x80 && cp <= 0x9F ? map[cp - 0x80] : cp;
 }
 
+/* The length of the UTF-8 noncharacter p (valid UTF-8) starts with, or 0:
+ * U+FDD0..U+FDEF are EF B7 90..AF; U+nFFFE and U+nFFFF end in BF BE/BF
+ * after EF BF, or after a four-byte lead whose plane's low bits are all
+ * set. */
+static size_t
+nonchar_len(const unsigned char *p)
+{
+	size_t len = 0;
+
+	if (p[0] == 0xEF && p[1] == 0xB7 && p[2] >= 0x90 && p[2] <= 0xAF)
+		len = 3;
+	else if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+		len = 3;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4 && (p[1] & 0x0F) == 0x0F && p[2] == 0xBF &&
+	    (p[3] == 0xBE || p[3] == 0xBF))
+		len = 4;
+	return len;
+}
+
 int
-text_has_c1(const char *s)
+text_has_stray(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	while ((p = (const unsigned char *)strchr((const char *)p, '\xc2')) != NULL && (p[1] < 0x80 || p[1] > 0x9F))
-		p++;
-	return p != NULL || strchr(s, '\x7f') != NULL;
+	/* Plain ASCII short of DEL, most of any text, at a glance. */
+	for (; *p != '\0'; p++) {
+		if (*p < 0x7F)
+			continue;
+		if (*p == 0x7F || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) || nonchar_len(p) != 0)
+			break;
+	}
+	return *p != '\0';
 }
 
 char *
-text_fix_c1(char *s)
+text_fix_stray(char *s)
 {
 	struct buf out = { 0 };
 	const unsigned char *p = (const unsigned char *)s;
 	char *fixed = s;
 	int rc = 0;
 
-	if (s == NULL || !text_has_c1(s))
+	if (s == NULL || !text_has_stray(s))
 		goto done;
 	for (; rc == 0 && *p != '\0'; p++) {
 		unsigned cp;
+		size_t len;
 
 		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
 			/* The five bytes Windows-1252 leaves unassigned stay
 			 * controls: gone, as DEL. */
 			if ((cp = text_cp1252(*++p)) >= 0xA0)
 				rc = text_put_utf8(&out, cp);
+		} else if ((len = nonchar_len(p)) != 0) {
+			rc = text_put_utf8(&out, 0xFFFD);
+			p += len - 1;
 		} else if (*p != 0x7F) {
 			rc = buf_addc(&out, (char)*p);
 		}
@@ -504,6 +538,8 @@ text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete)
 			*cp = 0xFFFD;
 		else if (v == 0xC)
 			*cp = ' ';   /* form feed, white space to HTML, which XML forbids */
+		else if (text_nonchar((unsigned)v))
+			*cp = 0xFFFD;   /* as text_clean makes them */
 		else
 			*cp = text_cp1252((unsigned)v);
 		if (!text_xml_char(*cp))

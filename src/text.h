@@ -16,7 +16,7 @@ int text_is_clean(const char *s, size_t n);
 
 /* Appends s[0..n) to out as valid UTF-8 holding only characters XML 1.0
  * allows: a leading byte-order mark is dropped, each invalid byte and
- * U+FFFE/U+FFFF become U+FFFD, form feed becomes a space (HTML treats it as
+ * each noncharacter (text_nonchar) becomes U+FFFD, form feed becomes a space (HTML treats it as
  * white space) and the other forbidden control characters are dropped.
  * Returns 0, or -1 when memory runs out. */
 int text_clean(const char *s, size_t n, struct buf *out);
@@ -82,18 +82,20 @@ int text_entity(const char *s, size_t n, unsigned cp[2], int *legacy);
  * (&#150; is an en dash); returns the code point a browser shows. */
 unsigned text_cp1252(unsigned cp);
 
-/* Nonzero when s holds a C1 control character (U+0080..U+009F) or DEL. */
-int text_has_c1(const char *s);
+/* Nonzero when the valid UTF-8 text s holds a stray character: a C1
+ * control (U+0080..U+009F), DEL or a noncharacter (text_nonchar). */
+int text_has_stray(const char *s);
 
 /* s with each C1 control character replaced by the Windows-1252
  * character of its byte (text_cp1252): in a UTF-8 page they are nearly
  * always Windows-1252 text decoded as Latin-1 upstream, and a browser
  * shows them as nothing. The five that byte leaves unassigned (U+0081,
  * U+008D, U+008F, U+0090, U+009D) and DEL, which readers show as junk,
- * are dropped. Takes s (malloc'd, or NULL) and returns it, or a
- * new string when it changed (s is freed); NULL when s is NULL or memory
- * runs out. */
-char *text_fix_c1(char *s);
+ * are dropped. Each noncharacter becomes U+FFFD, as text_clean makes
+ * those of the page's bytes: these came from references. Takes s (malloc'd,
+ * or NULL) and returns it, or a new string when it changed (s is freed);
+ * NULL when s is NULL or memory runs out. */
+char *text_fix_stray(char *s);
 
 /* Where the character that byte at of the UTF-8 text s is part of
  * starts: at itself when it starts one. */
@@ -107,8 +109,14 @@ size_t text_char_start(const char *s, size_t at);
  * prepended marks). 0 when the text up to cut is one such character. */
 size_t text_cluster_cut(const char *s, size_t cut);
 
-/* Nonzero when XML 1.0 allows code point cp in a document. */
+/* Nonzero when XML 1.0 allows code point cp in a document and it is no
+ * noncharacter (text_nonchar). */
 int text_xml_char(unsigned cp);
+
+/* Nonzero for Unicode's noncharacters, U+FDD0..U+FDEF and the last two
+ * code points of every plane: XML 1.0 lets them through, but HTML calls
+ * them parse errors and a validator refuses index.html for them. */
+int text_nonchar(unsigned cp);
 
 /* Appends the UTF-8 encoding of cp. 0 or -1. */
 int text_put_utf8(struct buf *out, unsigned cp);

@@ -278,6 +278,33 @@ def main():
     names = [f.findtext("title") for f in ET.fromstring(out).iter("feed")] if rc == 0 else [err[:200]]
     check("hostile: exact text: raw C1 controls in a source's title attribute show as Windows-1252 too",
           names == ["It\u2019s \u201cFeed\u201d"], f"{names!r}")
+    # Noncharacters written as references, in a title, a source's name and
+    # a post's text: U+FFFD in every file, as when the page's bytes hold
+    # them (HTML calls them parse errors; index.html must stay valid).
+    odd = ("Odd &#xFDEF; Name", "https://odd.example/", "Odd")
+    odd_post = Post(1, odd, b"<p>START a&#xFDD0;b &#x10FFFF; END</p>")
+    odd_post.title_html = "Odd &#xFDD0; &amp;#x1FFFE; &#xFFFF; &#xFDCF;"
+    odd_dir = os.path.join(work, "nonchar-out")
+    with open(os.path.join(work, "nonchar.html"), "wb") as f:
+        f.write(page([odd_post]))
+    r = subprocess.run([unplanet, "-o", odd_dir, os.path.join(work, "nonchar.html")], capture_output=True, timeout=120)
+    nonchar = re.compile("[\ufdd0-\ufdef\ufffe\uffff\U0001fffe\U0001ffff\U0010fffe\U0010ffff]")
+    found = []
+    for top, _, files in os.walk(odd_dir):
+        for name in files:
+            text = open(os.path.join(top, name), "rb").read().decode("utf-8", "replace")
+            # Written as references too: &#xFDD0; and &#64976; in XML, \ufdd0 in JSON.
+            text = re.sub(r"&#x([0-9a-fA-F]+);", lambda m: chr(int(m.group(1), 16)), text)
+            text = re.sub(r"&#([0-9]+);", lambda m: chr(int(m.group(1))), text)
+            text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+            if nonchar.search(text):
+                found.append(os.path.relpath(os.path.join(top, name), odd_dir))
+    atom = os.path.join(odd_dir, "authors", "odd-name.atom")
+    title = ET.parse(atom).getroot().findtext("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title") \
+        if os.path.exists(atom) else None
+    check("hostile: noncharacters from references become U+FFFD in every file, their neighbours stay",
+          r.returncode == 0 and not found and title == "Odd \ufffd \ufffd \ufffd \ufdcf",
+          f"exit {r.returncode}: {r.stderr[:200]!r} {found} {title!r}")
     check("hostile: exact text: a query's &copy= is not a reference", e is not None and
           'href="https://x.example/?a=1&amp;copy=2&amp;b"' in e.findtext("content"), "")
     e = got.get(next(p for p in posts3 if b"&check;" in p.body).link)

@@ -214,6 +214,22 @@ test_text(void)
 	text_clean("\xef\xbb\xbf" "a\0b\x01" "c\xff" "d\x0c" "e\xef\xbf\xbe", 15, &b);
 	check_str("clean: BOM, NUL, controls, bad bytes, U+FFFE", b.data, "abc\xef\xbf\xbd" "d e\xef\xbf\xbd");
 	buf_free(&b);
+	/* U+FDD0, U+FDEF, U+1FFFF, U+10FFFE: noncharacters; U+FDCF, U+FDF0,
+	 * U+1FFFD: characters. */
+	text_clean("\xef\xb7\x90\xef\xb7\xaf\xf0\x9f\xbf\xbf\xf4\x8f\xbf\xbe|\xef\xb7\x8f\xef\xb7\xb0\xf0\x9f\xbf\xbd", 25, &b);
+	check_str("clean: noncharacters become U+FFFD, their neighbours stay", b.data,
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|\xef\xb7\x8f\xef\xb7\xb0\xf0\x9f\xbf\xbd");
+	buf_free(&b);
+	check_int("clean: a noncharacter needs cleaning", text_is_clean("a\xef\xb7\x90", 4), 0);
+	s = text_fix_stray(strdup("a\xef\xb7\x90" "b\xf3\xbf\xbf\xbf" "c\xc2\x96" "d\x7f" "e\xef\xb7\xb0\xf0\x9f\x98\x80"));
+	check_str("stray: noncharacters become U+FFFD, C1 its Windows-1252 character, DEL goes", s,
+	    "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xe2\x80\x93" "de\xef\xb7\xb0\xf0\x9f\x98\x80");
+	free(s);
+	check_int("stray: none in plain and astral text", text_has_stray("caf\xc3\xa9 \xf0\x9f\x98\x80 \xef\xbf\xbd"), 0);
+	s = text_decode_refs("&#xFDD0;&#xFFFF;&#x10FFFF;&#xFDCF;");
+	check_str("refs: a noncharacter's reference becomes U+FFFD", s,
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xb7\x8f");
+	free(s);
 	/* One U+FFFD per maximal subpart, as the Encoding Standard decodes. */
 	text_clean("\xe2\x82", 2, &b);
 	check_str("clean: truncated sequence at the end: one U+FFFD", b.data, "\xef\xbf\xbd");
