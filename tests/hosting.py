@@ -370,8 +370,9 @@ def main():
         # The page in a real browser.
         profile = tempfile.mkdtemp(dir=work, prefix="chromium-")
         # "#q=100%" is no valid percent-encoding: the filter must still work.
-        for fragment, count in (("", "21 feeds"), ("#q=girao", "1 of 21 feeds"), ("#q=django", None),
-                                ("#q=100%", "")):
+        # "mathspp" is only in a card's own feed title, shown as its description.
+        for fragment, count in (("", "21 feeds"), ("#q=girao", "1 of 21 feeds"), ("#q=mathspp", "1 of 21 feeds"),
+                                ("#q=django", None), ("#q=100%", "")):
             r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                                 f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", "--window-size=1280,900",
@@ -392,6 +393,22 @@ def main():
                 shown = re.match(r"^(\d+) of 21 feeds$", m.group(1)) if m else None
                 check("chromium: #q=django shows some feeds and hides the others",
                       shown and 0 < int(shown.group(1)) < 21, m.group(1) if m else "no count")
+        # One feed, and none: "1 feed"; nothing typed, so nothing reads
+        # "No feed matches" and no section is hidden.
+        for name, only, count in (("one", "^PyPy$", "1 feed"), ("none", "zzzzqqqq", "0 feeds")):
+            r = subprocess.run([unplanet, "-q", "-o", os.path.join(site, name), "--only", only, SAMPLE], capture_output=True)
+            r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                                f"--user-data-dir={profile}", "--window-size=1280,900",
+                                "--dump-dom", base + name + "/index.html"], capture_output=True, timeout=120)
+            dom = r.stdout.decode("utf-8", "replace")
+            m = re.search(r'<output id="count"[^>]*>([^<]*)</output>', dom)
+            none = re.search(r'<p id="none"[^>]*>', dom)
+            hidden = re.findall(r'<section[^>]*hidden[^>]*>', dom)
+            check(f"chromium: index.html with {count}: says '{count}', no 'No feed matches' and no section hidden",
+                  m is not None and m.group(1) == count and none is not None and "hidden" in none.group(0) and not hidden,
+                  f"{m.group(1) if m else 'no count'} {none.group(0) if none else 'no #none'} {hidden}")
+            shutil.rmtree(os.path.join(site, name))
         # A link to a feed's card (a feed without a site of its own links
         # there) must land on it: the filter must not drop the fragment,
         # and the sticky filter box must not cover the card. A page on the

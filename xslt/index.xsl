@@ -166,12 +166,14 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
     feeds.forEach(function (li) {
       li.hidden = !words.every(function (w) { return li.filterText.indexOf(w) !== -1; });
     });
-    sections.forEach(function (s) { s.hidden = !s.querySelector(".feed:not([hidden])"); });
+    sections.forEach(function (s) { s.hidden = words.length ? !s.querySelector(".feed:not([hidden])") : false; });
     /* Count what is laid out, not what was asked for: the number says
        what the reader sees. */
     var shown = feeds.filter(function (li) { return li.offsetParent !== null; }).length;
-    count.textContent = words.length ? shown + " of " + feeds.length + " feeds" : feeds.length + " feeds";
-    none.hidden = shown !== 0;
+    count.textContent = (words.length ? shown + " of " : "") + feeds.length + (feeds.length === 1 ? " feed" : " feeds");
+    /* With nothing typed, nothing was filtered out: an empty directory
+       shows its empty sections as it does with scripts off. */
+    none.hidden = shown !== 0 || !words.length;
   }
   /* The filter goes in the address, to share it; only once typed, so a
      link to a feed's card (#author-...) keeps its place. */
@@ -202,7 +204,7 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
 
   <xsl:template match="feed">
     <xsl:variable name="feed" select="."/>
-    <li class="feed" id="{@kind}-{@slug}" data-filter="{title} {@slug} {description} {newest/title}">
+    <li class="feed" id="{@kind}-{@slug}" data-filter="{title} {@slug} {description} {subtitle} {newest/title}">
       <h3 dir="auto">
         <xsl:choose>
           <xsl:when test="string(link) != ''"><a href="{link}"><xsl:value-of select="title"/></a></xsl:when>
