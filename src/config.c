@@ -231,6 +231,9 @@ done:
 }
 
 /* Why a value wrapped in quotes (quoted) is refused. */
+/* A topic's name is its feed's title: one a reader shows as nothing is no name. */
+#define TOPIC_NAME_BLANK "a topic's name must show: it is only spaces or invisible characters"
+
 #define QUOTES_KEPT "quotes are part of a value in a configuration file; write it without them"
 
 /* Whether value is wrapped in a pair of the same quotes. */
@@ -459,9 +462,10 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 		}
 		if ((name = strndup(value, (size_t)(eq - value))) != NULL)
 			text_collapse_space(name);   /* " Web  dev " is "Web dev" */
-		if (name != NULL && name[0] == '\0') {
+		if (name != NULL && text_is_blank(name)) {
+			*why = fail(name[0] == '\0' ? "topic needs NAME=PATTERN: '%s'" :
+			    "topic '%s': " TOPIC_NAME_BLANK, value, NULL);
 			free(name);
-			*why = fail("topic needs NAME=PATTERN: '%s'", value, NULL);
 			goto done;
 		}
 		what = name != NULL ? buf_concat("topic ", name, NULL) : NULL;
@@ -918,6 +922,8 @@ set_field(struct reading *r, const char *section, const char *key, char **field,
 		    value, NULL));
 	else if (value[0] == '\0')
 		rc = bad(r, fail("'%s' needs a value", key, NULL));
+	else if (text_is_blank(value))   /* a name or title a reader would show as nothing */
+		rc = bad(r, fail("'%s' shows nothing: only spaces or invisible characters", key, NULL));
 	else
 		rc = set_string(field, value) == 0 ? 1 : bad(r, NULL);
 	return rc;
@@ -1065,7 +1071,10 @@ on_key(void *user, const char *section, const char *name, const char *value)
 			rc = (*at = where(r, r->line)) != NULL ? 1 : bad(r, NULL);
 		else
 			rc = set == 0 ? 1 : bad(r, why);
-	} else if (strncmp(section, "topic ", 6) == 0 && section[6] != '\0') {
+	} else if (strncmp(section, "topic ", 6) == 0 && text_is_blank(section + 6)) {
+		/* At its header: the name is what is wrong. */
+		rc = bad_at(r, section_line(r, raw_section), fail("[%s]: " TOPIC_NAME_BLANK, section, NULL));
+	} else if (strncmp(section, "topic ", 6) == 0) {
 		struct topic *t = find_topic(r->s, section + 6, 1);
 
 		if (t == NULL)

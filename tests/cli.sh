@@ -458,6 +458,8 @@ expect_exit "a topic name with a C1 control is a usage error" 64 "$UNPLANET" --d
 expect_grep "...naming the character" "$T/err" "--topic: the value holds a control character \(U\+0085\)"
 expect_exit "a topic name that is not UTF-8 is a usage error" 64 "$UNPLANET" --dump -t "A${latin}B=python" "$SAMPLE"
 expect_grep "...saying so" "$T/err" "--topic: the value is not valid UTF-8 text$"
+expect_exit "a topic name of a zero-width space is a usage error" 64 "$UNPLANET" --dump -t "$(printf '\342\200\213=python')" "$SAMPLE"
+expect_grep "...saying it shows nothing" "$T/err" "a topic's name must show"
 
 # Small Planet pages, as the template writes them: one day, one source
 # (Bob), then posts. post LINK TITLE BODY FOOTER-LINK TIME (no title when

@@ -459,6 +459,12 @@ slug = django-and-caktus
         ("empty exclude (it would drop every entry)", "[unplanet]\nkeep = 5\nexclude =\n", 3, "empty pattern"),
         ("empty match", "[topic T]\nmatch = \n", 2, "empty pattern"),
         ("empty topic", "[unplanet]\ntopic =\nkeep = 5\n", 2, "topic needs NAME=PATTERN: ''"),
+        # Names and titles a reader would show as nothing.
+        ("a source's name of a no-break space", "[source PyPy]\nname = \u00a0\n", 2, "'name' shows nothing"),
+        ("a topic's title of a zero-width space", "[topic T]\nmatch = x\ntitle = \u200b\n", 3, "'title' shows nothing"),
+        ("a topic named by a zero-width space", "[unplanet]\nkeep = 5\n[topic \u200b]\nmatch = x\n", 3,
+         "a topic's name must show"),
+        ("a topic = line named by a no-break space", "[unplanet]\ntopic = \u00a0 = x\n", 2, "a topic's name must show"),
         ("empty stylesheet, nothing indented below", "[unplanet]\nstylesheet =\n", 2, "stylesheet needs a file name"),
         ("a stylesheet given as \"\"", "[unplanet]\nstylesheet = \"\"\n", 2, "stylesheet = \"\": quotes are part of a value"),
         ("a NUL byte (it would cut the value short)", "[unplanet]\nkeep = 5\nexclude = a\0b\n", 3, "NUL byte"),
