@@ -49,11 +49,11 @@ struct publish {
 
 /* The status for a file or folder that could not be made: a full disk or
  * quota is an I/O error, as when writing fails, not a folder we may not
- * write in. */
+ * write in; nor is running out of memory or file descriptors. */
 static int
 create_status(int e)
 {
-	return e == ENOMEM ? UP_ESOFTWARE : e == ENOSPC || e == EDQUOT ? UP_EIO : UP_ECANTCREAT;
+	return e == ENOSPC || e == EDQUOT ? UP_EIO : err_status(e, UP_ECANTCREAT);
 }
 
 /* Where list[0..n) holds the string s[0..len), or n. */
@@ -111,7 +111,7 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 {
 	struct publish *p;
 	struct stat st;
-	int rc = UP_OK;
+	int rc = UP_OK, gone = 0;
 
 	*out = NULL;
 	p = calloc(1, sizeof *p);
@@ -132,6 +132,14 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 			goto done;
 		}
 		p->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		/* A run that made the folder and failed removed it between
+		 * this mkdir and open: make it again (a bounded number of
+		 * times, and not for a link to nowhere, which stays so). */
+		if (p->dirfd < 0 && errno == ENOENT && !p->made_dir && ++gone < 100) {
+			if (lstat(dir, &st) != 0 && errno == ENOENT)
+				continue;
+			errno = ENOENT;   /* for the message below */
+		}
 		if (p->dirfd < 0 || fstat(p->dirfd, &st) != 0 ||
 		    faccessat(p->dirfd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
 			int e = errno;

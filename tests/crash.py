@@ -209,6 +209,18 @@ def stopped_mid_commit(unplanet, work):
           r.returncode == 73 and f"{d}: cannot lock output folder" in err and "NFS" in err and
           not os.path.exists(d), f"exit {r.returncode}: {err.strip()}")
 
+    # A run that made the folder and failed removes it; another, whose mkdir
+    # found it there just before, finds it gone at its open: it makes the
+    # folder again and runs (strace's EEXIST for a folder that is not there
+    # is that moment).
+    d = os.path.join(work, "gone")
+    shutil.rmtree(d, ignore_errors=True)
+    r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", "inject=mkdir:error=EEXIST:when=1",
+                        unplanet, "--wait", "-o", d, sample], capture_output=True, env=NO_LSAN)
+    err = r.stderr.decode("utf-8", "replace")
+    check("crash: an output folder removed by a failed run between this run's mkdir and open is made again",
+          r.returncode == 0 and os.path.isfile(os.path.join(d, "index.html")), f"exit {r.returncode}: {err.strip()}")
+
     # A file size limit (ulimit -f) passed mid-write is a failed write as a
     # full disk is, not a run killed by SIGXFSZ that says nothing and
     # leaves its temporary files.
