@@ -1,4 +1,5 @@
 /* err.c - error messages travelling with exit statuses (see err.h). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,4 +67,10 @@ int
 err_nomem(char **err)
 {
 	return err_set(err, UP_ESOFTWARE, "out of memory");
+}
+
+int
+err_status(int e, int otherwise)
+{
+	return e == ENOMEM || e == EMFILE || e == ENFILE ? UP_ESOFTWARE : otherwise;
 }

@@ -41,6 +41,11 @@ void err_one_line(char *s);
  * failed); returns status, or UP_ESOFTWARE when memory runs out. */
 int err_at(const char *at, int status, char **err);
 
+/* The status for a system call that failed with errno e, where the
+ * call's own failure means otherwise: running out of memory or of file
+ * descriptors says nothing of the file, and is UP_ESOFTWARE. */
+int err_status(int e, int otherwise);
+
 /* The message for an allocation failure, shared so callers stay short. */
 int err_nomem(char **err);
 

@@ -198,7 +198,7 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 			goto done;
 		}
 		if (fd < 0) {
-			rc = err_set(err, UP_ENOINPUT, "%s: cannot open: %s", name, strerror(errno));
+			rc = err_set(err, err_status(errno, UP_ENOINPUT), "%s: cannot open: %s", name, strerror(errno));
 			goto done;
 		}
 		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {

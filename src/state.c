@@ -49,16 +49,16 @@ slurp(int dirfd, const char *path, const char *rel, struct buf *out, char **err)
 	int rc = UP_OK;
 
 	if (fd < 0) {
-		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, errno == ELOOP ?
+		rc = err_set(err, err_status(errno, UP_EDATA), "%s: cannot read: %s", path, errno == ELOOP ?
 		    "a symbolic link, which unplanet does not follow" : strerror(errno));
 		goto done;
 	}
 	if (fstat(fd, &st) != 0)
-		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+		rc = err_set(err, err_status(errno, UP_EDATA), "%s: cannot read: %s", path, strerror(errno));
 	else if (!S_ISREG(st.st_mode))
 		rc = err_set(err, UP_EDATA, "%s: cannot read: not a regular file", path);
 	else if (fcntl(fd, F_SETFL, 0) != 0 || (f = fdopen(fd, "rb")) == NULL)
-		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+		rc = err_set(err, err_status(errno, UP_EDATA), "%s: cannot read: %s", path, strerror(errno));
 	if (rc != UP_OK)
 		goto done;
 	do {
@@ -76,7 +76,7 @@ slurp(int dirfd, const char *path, const char *rel, struct buf *out, char **err)
 		}
 	} while (n > 0);
 	if (rc == UP_OK && ferror(f))
-		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+		rc = err_set(err, err_status(errno, UP_EDATA), "%s: cannot read: %s", path, strerror(errno));
 done:
 	if (f != NULL)
 		fclose(f);   /* closes fd too */
@@ -519,7 +519,7 @@ archive_names(int dirfd, const char *dir, char ***names, size_t *n, char **err)
 	*n = 0;
 	if (d == NULL) {
 		if (errno != ENOENT)   /* no archive yet is none */
-			rc = err_set(err, UP_EDATA, "%s: cannot read: %s", dir, strerror(errno));
+			rc = err_set(err, err_status(errno, UP_EDATA), "%s: cannot read: %s", dir, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		goto done;
@@ -530,7 +530,7 @@ archive_names(int dirfd, const char *dir, char ***names, size_t *n, char **err)
 		errno = 0;
 		if ((de = readdir(d)) == NULL) {
 			if (errno != 0)
-				rc = err_set(err, UP_EDATA, "%s: cannot read: %s", dir, strerror(errno));
+				rc = err_set(err, err_status(errno, UP_EDATA), "%s: cannot read: %s", dir, strerror(errno));
 			break;
 		}
 		len = strlen(de->d_name);
@@ -581,7 +581,7 @@ state_load(int dirfd, const char *dir, struct state **out, char **err)
 	if (fstatat(dirfd, STATE_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		rc = read_validators(dirfd, path, STATE_FILE, s, err);
 	else if (errno != ENOENT)   /* not "no state": its validators must not be lost */
-		rc = err_set(err, UP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+		rc = err_set(err, err_status(errno, UP_EDATA), "%s: cannot read: %s", path, strerror(errno));
 	if (rc == UP_OK)
 		rc = forget_deleted_topics(dirfd, s, err);
 done:

@@ -222,6 +222,26 @@ last=$(grep -n '</a></h4>' "$T/cut.html" | tail -1 | cut -d: -f1)
 snapshot "$D" >"$T/after"
 expect_same "page cut short leaves DIR unchanged" "$T/before" "$T/after"
 
+# Too few file descriptors (ulimit -n) is no fault of the folder or of
+# its files: 70, not 73 ("cannot write there") or 65 ("corrupt"), and
+# nothing changed. Where the run runs out depends on the limit: each that
+# fails must say so.
+fds_bad="" fds_failed=0
+for n in 4 5 6 7; do
+	rm -rf "$T/fds"
+	sh -c "ulimit -n $n; exec '$UNPLANET' -o '$T/fds' '$SAMPLE'" >/dev/null 2>"$T/err"
+	st=$?
+	sh -c "ulimit -n $n; exec '$UNPLANET' --force -o '$D' '$SAMPLE'" >/dev/null 2>"$T/err2"
+	st2=$?
+	snapshot "$D" >"$T/after"
+	[ "$st" = 70 ] && fds_failed=$((fds_failed + 1))
+	{ [ "$st" = 0 ] || { [ "$st" = 70 ] && grep -q 'Too many open files' "$T/err" && [ ! -e "$T/fds" ]; }; } &&
+		{ [ "$st2" = 0 ] || { [ "$st2" = 70 ] && grep -q 'Too many open files' "$T/err2"; }; } &&
+		cmp -s "$T/before" "$T/after" || fds_bad="$fds_bad -n $n: exit $st/$st2 $(head -c 200 "$T/err" "$T/err2" | tr '\n' ' ');"
+done
+[ -z "$fds_bad" ] && [ "$fds_failed" -gt 0 ] && ok "too few file descriptors: exit 70 saying so, no folder made, DIR unchanged" ||
+	not_ok "too few file descriptors: exit 70 saying so, no folder made, DIR unchanged: $fds_failed failed;$fds_bad"
+
 : >"$T/empty.html"
 expect_exit "empty input: exit 65" 65 "$UNPLANET" -o "$D" "$T/empty.html"
 
