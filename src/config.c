@@ -33,6 +33,9 @@ settings_init(struct settings *s)
 	s->force = s->wait = s->dump = s->quiet = s->verbose = -1;
 }
 
+/* A message (malloc'd; NULL when memory runs out): fmt with a and b (NULL
+ * as "") for its conversions, which are at most two, each a "%s" (no
+ * format attribute can say so: fmt takes exactly two arguments). */
 static char *
 fail(const char *fmt, const char *a, const char *b)
 {
@@ -230,10 +233,10 @@ done:
 	return found;
 }
 
-/* Why a value wrapped in quotes (quoted) is refused. */
 /* A topic's name is its feed's title: one a reader shows as nothing is no name. */
 #define TOPIC_NAME_BLANK "a topic's name must show: it is only spaces or invisible characters"
 
+/* Why a value wrapped in quotes (quoted) is refused. */
 #define QUOTES_KEPT "quotes are part of a value in a configuration file; write it without them"
 
 /* Whether value is wrapped in a pair of the same quotes. */

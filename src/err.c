@@ -20,8 +20,10 @@ err_set(char **err, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		status = UP_ESOFTWARE;   /* no message, as when memory runs out */
 		goto done;
+	}
 	msg = malloc((size_t)n + 1);
 	if (msg == NULL) {
 		status = UP_ESOFTWARE;   /* no message: what happened is out of memory */

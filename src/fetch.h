@@ -47,7 +47,7 @@ int fetch_is_url(const char *source);
 
 /* The schemes a redirect from url may lead to, as CURLOPT_REDIR_PROTOCOLS_STR
  * takes them: from https only "https" (a page asked for over TLS is not
- * followed into the clear), else "http,https". */
+ * followed into the clear), else "http,https". Exposed for tests/unit.c. */
 const char *fetch_redirect_protocols(const char *url);
 
 /* Nonzero when url is an http or https URL (scheme in any case). */

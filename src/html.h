@@ -52,12 +52,13 @@ htmlDocPtr html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_
 /* Visible text under root, as a browser shows it: references decoded,
  * comments and script/style/iframe/svg/math/template/noscript/head/title/
  * object contents and image alt text left out, block element tags
- * separating words, ASCII white space collapsed and trimmed. Malloc'd. */
+ * separating words, ASCII white space collapsed and trimmed. Malloc'd.
+ * Exposed for tests/unit.c; the stages call html_fragment_text. */
 char *html_text(xmlNodePtr root);
 
-/* Visible text of the fragment s[0..n), as html_text gives it (C1 controls
- * mapped too); fast when it holds no markup. Malloc'd; NULL when memory
- * runs out. */
+/* Visible text of the fragment s[0..n), as html_text gives it (C1
+ * controls and noncharacters mapped too); fast when it holds no markup.
+ * Malloc'd; NULL when memory runs out. */
 char *html_fragment_text(const char *s, size_t n);
 
 /* Decodes the character references of an attribute value s[0..n): numeric

@@ -280,7 +280,9 @@ find_xslt_dir(const char *given, char **dir, char **err)
 	char *slash;
 	int rc = UP_OK;
 
-	if (given == NULL && (n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
+	/* A path that fills self may be cut short: then it is not used. */
+	if (given == NULL && (n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0 &&
+	    (size_t)n < sizeof self - 1) {
 		self[n] = '\0';
 		slash = strrchr(self, '/');
 		if (slash != NULL)

@@ -7,6 +7,9 @@
  * instead of hanging a run. PCRE2's JIT is not used: a few patterns per
  * entry do not need it, and it needs writable executable memory, which a
  * hardened service (MemoryDenyWriteExecute=yes) does not give.
+ *
+ * Ownership: a pattern owns its text and compiled code, and the strings
+ * pattern_text and pattern_failure return; pattern_free releases them.
  */
 #ifndef UNPLANET_MATCH_H
 #define UNPLANET_MATCH_H
@@ -25,8 +28,7 @@ const char *pattern_text(const struct pattern *p);
 
 /* 1 if p matches subject[0..len), 0 if not, -1 if the match gave up
  * (match or depth limit reached; after 3 such, p is retired and gives up
- * at once for the rest of the run), -2 if memory ran out. Ownership: a
- * pattern owns its compiled code; pattern_free releases it. */
+ * at once for the rest of the run), -2 if memory ran out. */
 int pattern_match(struct pattern *p, const char *subject, size_t len);
 
 /* Why p's first match that gave up did: "too much backtracking", or

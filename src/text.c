@@ -12,8 +12,12 @@
 
 #include "text.h"
 
-int
-text_xml_char(unsigned cp)
+static int nonchar(unsigned cp);
+
+/* Nonzero when XML 1.0 allows code point cp in a document and it is no
+ * noncharacter. */
+static int
+xml_char(unsigned cp)
 {
 	int ok;
 
@@ -21,15 +25,18 @@ text_xml_char(unsigned cp)
 		ok = cp == 0x9 || cp == 0xA || cp == 0xD;
 	else if (cp >= 0xD800 && cp <= 0xDFFF)
 		ok = 0;
-	else if (text_nonchar(cp))
+	else if (nonchar(cp))
 		ok = 0;
 	else
 		ok = cp <= 0x10FFFF;
 	return ok;
 }
 
-int
-text_nonchar(unsigned cp)
+/* Nonzero for Unicode's noncharacters, U+FDD0..U+FDEF and the last two
+ * code points of every plane: XML 1.0 lets them through, but HTML calls
+ * them parse errors and a validator refuses index.html for them. */
+static int
+nonchar(unsigned cp)
 {
 	return (cp >= 0xFDD0 && cp <= 0xFDEF) || ((cp & 0xFFFE) == 0xFFFE && cp <= 0x10FFFF);
 }
@@ -164,7 +171,7 @@ text_is_clean(const char *s, size_t n)
 			continue;
 		}
 		len = utf8_decode(p + i, n - i, &cp);
-		if (len == 0 || !text_xml_char(cp))
+		if (len == 0 || !xml_char(cp))
 			clean = 0;
 		else
 			i += len;
@@ -199,9 +206,9 @@ text_clean(const char *s, size_t n, struct buf *out)
 			len = utf8_bad_len(p + i, n - i);
 		} else if (cp == 0xC) {
 			cp = ' ';
-		} else if (text_nonchar(cp)) {
+		} else if (nonchar(cp)) {
 			cp = 0xFFFD;
-		} else if (!text_xml_char(cp)) {
+		} else if (!xml_char(cp)) {
 			i += len;
 			continue;
 		}
@@ -427,8 +434,10 @@ text_collapse_space(char *s)
 	*w = '\0';
 }
 
-unsigned
-text_cp1252(unsigned cp)
+/* HTML maps the references &#128;..&#159; to Windows-1252 characters
+ * (&#150; is an en dash); returns the code point a browser shows. */
+static unsigned
+cp1252(unsigned cp)
 {
 	static const unsigned short map[32] = {
 		0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
@@ -491,7 +500,7 @@ text_fix_stray(char *s)
 		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
 			/* The five bytes Windows-1252 leaves unassigned stay
 			 * controls: gone, as DEL. */
-			if ((cp = text_cp1252(*++p)) >= 0xA0)
+			if ((cp = cp1252(*++p)) >= 0xA0)
 				rc = text_put_utf8(&out, cp);
 		} else if ((len = nonchar_len(p)) != 0) {
 			rc = text_put_utf8(&out, 0xFFFD);
@@ -538,11 +547,11 @@ text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete)
 			*cp = 0xFFFD;
 		else if (v == 0xC)
 			*cp = ' ';   /* form feed, white space to HTML, which XML forbids */
-		else if (text_nonchar((unsigned)v))
+		else if (nonchar((unsigned)v))
 			*cp = 0xFFFD;   /* as text_clean makes them */
 		else
-			*cp = text_cp1252((unsigned)v);
-		if (!text_xml_char(*cp))
+			*cp = cp1252((unsigned)v);
+		if (!xml_char(*cp))
 			*cp = 0;
 		used = i + (size_t)*complete;
 	}

@@ -16,7 +16,8 @@ int text_is_clean(const char *s, size_t n);
 
 /* Appends s[0..n) to out as valid UTF-8 holding only characters XML 1.0
  * allows: a leading byte-order mark is dropped, each invalid byte and
- * each noncharacter (text_nonchar) becomes U+FFFD, form feed becomes a space (HTML treats it as
+ * each noncharacter (U+FDD0..U+FDEF, the last two code points of every
+ * plane) becomes U+FFFD, form feed becomes a space (HTML treats it as
  * white space) and the other forbidden control characters are dropped.
  * Returns 0, or -1 when memory runs out. */
 int text_clean(const char *s, size_t n, struct buf *out);
@@ -78,16 +79,12 @@ size_t text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete);
  * read the name without its ';' ("&copy 2026"); 0 when there is none. */
 int text_entity(const char *s, size_t n, unsigned cp[2], int *legacy);
 
-/* HTML maps the references &#128;..&#159; to Windows-1252 characters
- * (&#150; is an en dash); returns the code point a browser shows. */
-unsigned text_cp1252(unsigned cp);
-
 /* Nonzero when the valid UTF-8 text s holds a stray character: a C1
- * control (U+0080..U+009F), DEL or a noncharacter (text_nonchar). */
+ * control (U+0080..U+009F), DEL or a noncharacter (as text_clean says). */
 int text_has_stray(const char *s);
 
 /* s with each C1 control character replaced by the Windows-1252
- * character of its byte (text_cp1252): in a UTF-8 page they are nearly
+ * character of its byte: in a UTF-8 page they are nearly
  * always Windows-1252 text decoded as Latin-1 upstream, and a browser
  * shows them as nothing. The five that byte leaves unassigned (U+0081,
  * U+008D, U+008F, U+0090, U+009D) and DEL, which readers show as junk,
@@ -108,15 +105,6 @@ size_t text_char_start(const char *s, size_t at);
  * halves of a flag (Unicode's grapheme clusters, less Hangul jamo and
  * prepended marks). 0 when the text up to cut is one such character. */
 size_t text_cluster_cut(const char *s, size_t cut);
-
-/* Nonzero when XML 1.0 allows code point cp in a document and it is no
- * noncharacter (text_nonchar). */
-int text_xml_char(unsigned cp);
-
-/* Nonzero for Unicode's noncharacters, U+FDD0..U+FDEF and the last two
- * code points of every plane: XML 1.0 lets them through, but HTML calls
- * them parse errors and a validator refuses index.html for them. */
-int text_nonchar(unsigned cp);
 
 /* Appends the UTF-8 encoding of cp. 0 or -1. */
 int text_put_utf8(struct buf *out, unsigned cp);

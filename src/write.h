@@ -16,9 +16,11 @@
  * which returns s as a quoted JSON string with every character escaped
  * that JSON requires (json.xsl writes JSON Feed 1.1 with it).
  *
- * Ownership: the writer owns its stylesheets; writer_apply hands the caller
- * a byte string to free() (libxml2 allocates it, with malloc: main.c sets
- * xmlMemSetup).
+ * Ownership: the writer owns its stylesheets, and every string its
+ * functions return as const (names, media types, file names, warnings),
+ * valid until writer_free; writer_apply and writer_apply_site hand the
+ * caller a byte string to free() (libxml2 allocates it, with malloc:
+ * main.c sets xmlMemSetup).
  */
 #ifndef UNPLANET_WRITE_H
 #define UNPLANET_WRITE_H
