@@ -162,13 +162,15 @@ static int
 looks_like_host(const char *source)
 {
 	size_t n = strcspn(source, "/"), i = n;
+	int looks = 0;
 
-	if (strspn(source, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") < n ||
-	    source[0] == '.' || strstr(source, ".htm") != NULL)
-		return 0;
-	while (i > 0 && isalpha((unsigned char)source[i - 1]))
-		i--;
-	return n - i >= 2 && i > 1 && source[i - 1] == '.';
+	if (strspn(source, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") >= n &&
+	    source[0] != '.' && strstr(source, ".htm") == NULL) {
+		while (i > 0 && isalpha((unsigned char)source[i - 1]))
+			i--;
+		looks = n - i >= 2 && i > 1 && source[i - 1] == '.';
+	}
+	return looks;
 }
 
 static int
@@ -306,6 +308,7 @@ headers_say_all(struct transfer *t)
 {
 	long status = 0;
 	char *type = NULL, *url = NULL;
+	int all;
 
 	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
 	if (status >= 300 && status < 400 && t->location != NULL) {
@@ -313,14 +316,15 @@ headers_say_all(struct transfer *t)
 
 		curl_easy_getinfo(t->curl, CURLINFO_EFFECTIVE_URL, &url);
 		t->downgrade = url != NULL && strncasecmp(url, "https:", 6) == 0 && strncasecmp(to, "http:", 5) == 0;
-		return t->downgrade;
-	}
-	if (status >= 200 && status < 300) {
+		all = t->downgrade;
+	} else if (status >= 200 && status < 300) {
 		curl_easy_getinfo(t->curl, CURLINFO_CONTENT_TYPE, &type);
 		t->bad_type = !acceptable_type(type);
-		return t->bad_type;
+		all = t->bad_type;
+	} else {
+		all = status >= 400;
 	}
-	return status >= 400;
+	return all;
 }
 
 /* Keeps the validators of the last response (after any redirect), and

@@ -740,19 +740,20 @@ feed_updated(const struct feed *f)
 static struct feed *
 author_of_slug(struct feed *feeds, size_t n, const char *slug)
 {
+	struct feed *found = NULL;
 	size_t lo = 0, hi = n, mid;
 	int c;
 
-	while (lo < hi) {
+	while (found == NULL && lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if ((c = strcmp(slug, feeds[mid].slug)) == 0)
-			return &feeds[mid];
-		if (c < 0)
+			found = &feeds[mid];
+		else if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return NULL;
+	return found;
 }
 
 /* Whether candidate a stands for its feed before b (see make_feed): one

@@ -1165,22 +1165,23 @@ host_escapes_text(const char *host, const char *end)
 	const char *p;
 	size_t len, want;
 	unsigned char bytes[4];
-	int b;
+	int b, text = 1;
 
-	for (p = host; p < end; p++) {
+	for (p = host; text && p < end; p++) {
 		if (*p != '%')
 			continue;
-		if (end - p < 3 || (b = hex_byte(p + 1)) < 0xC2)
-			return 0;
+		if (end - p < 3 || (b = hex_byte(p + 1)) < 0xC2) {
+			text = 0;
+			break;
+		}
 		want = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
 		for (len = 0; len < want && end - p >= (ptrdiff_t)(3 * len + 3) && p[3 * len] == '%' &&
 		    (b = hex_byte(p + 3 * len + 1)) >= 0x80; len++)
 			bytes[len] = (unsigned char)b;
-		if (len != want || iri_sequence(bytes, 0) != len)
-			return 0;
+		text = len == want && iri_sequence(bytes, 0) == len;
 		p += 3 * len - 1;
 	}
-	return 1;
+	return text;
 }
 
 /* Writes the host [host, end), its escapes decoded, at w (w <= host: in
@@ -1288,11 +1289,11 @@ done:
 static int
 iri_char(unsigned cp, int query)
 {
-	if (cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
-		return 0;
-	return (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xF900 && cp <= 0xFDCF) || (cp >= 0xFDF0 && cp <= 0xFFEF) ||
+	/* Bidirectional marks and controls are not, whatever the ranges say. */
+	return !(cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) &&
+	    ((cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xF900 && cp <= 0xFDCF) || (cp >= 0xFDF0 && cp <= 0xFFEF) ||
 	    (cp >= 0x10000 && cp <= 0xDFFFD && (cp & 0xFFFF) <= 0xFFFD) || (cp >= 0xE1000 && cp <= 0xEFFFD) ||
-	    (query && ((cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xF0000 && (cp & 0xFFFF) <= 0xFFFD)));
+	    (query && ((cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xF0000 && (cp & 0xFFFF) <= 0xFFFD))));
 }
 
 /* The length of the well-formed UTF-8 sequence at p whose code point
@@ -1304,15 +1305,15 @@ iri_sequence(const unsigned char *p, int query)
 	size_t n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2, i;
 	unsigned cp = *p & (n == 4 ? 0x07 : n == 3 ? 0x0F : 0x1F);
 	static const unsigned least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t len = 0;
 
-	if (*p < 0xC2 || *p > 0xF4)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3F);
+	if (*p >= 0xC2 && *p <= 0xF4) {
+		for (i = 1; i < n && (p[i] & 0xC0) == 0x80; i++)
+			cp = cp << 6 | (p[i] & 0x3F);
+		if (i == n && cp >= least[n] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF) && iri_char(cp, query))
+			len = n;
 	}
-	return cp >= least[n] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF) && iri_char(cp, query) ? n : 0;
+	return len;
 }
 
 char *
@@ -1438,19 +1439,17 @@ static int
 compare_bytes(const char *a, size_t n, const char *b, size_t m, int fold)
 {
 	size_t i;
-	int x, y;
+	int x = 0, y = 0;
 
-	for (i = 0; i < n && i < m; i++) {
+	for (i = 0; x == y && i < n && i < m; i++) {
 		x = (unsigned char)a[i];
 		y = (unsigned char)b[i];
 		if (fold && x >= 'A' && x <= 'Z')
 			x += 'a' - 'A';
 		if (fold && y >= 'A' && y <= 'Z')
 			y += 'a' - 'A';
-		if (x != y)
-			return x < y ? -1 : 1;
 	}
-	return n < m ? -1 : n > m;
+	return x != y ? (x < y ? -1 : 1) : n < m ? -1 : n > m;
 }
 
 int
@@ -1640,12 +1639,14 @@ host_of(const char *url, const char **end)
 {
 	size_t n = html_scheme_len(url);
 	struct site site;
+	const char *host = NULL;
 
-	if (!(n > 0 ? strncmp(url + n, "://", 3) == 0 : strncmp(url, "//", 2) == 0))
-		return NULL;
-	site_parts(url, &site);
-	*end = site.host + site.host_len;
-	return site.host;
+	if (n > 0 ? strncmp(url + n, "://", 3) == 0 : strncmp(url, "//", 2) == 0) {
+		site_parts(url, &site);
+		host = site.host;
+		*end = site.host + site.host_len;
+	}
+	return host;
 }
 
 /* Whether url's host holds a byte that is no ASCII. */
@@ -1654,10 +1655,9 @@ host_not_ascii(const char *url)
 {
 	const char *end, *host = host_of(url, &end);
 
-	for (; host != NULL && host < end; host++)
-		if ((unsigned char)*host >= 0x80)
-			return 1;
-	return 0;
+	for (; host != NULL && host < end && (unsigned char)*host < 0x80; host++)
+		;
+	return host != NULL && host < end;
 }
 
 /* Decodes the escapes of non-ASCII bytes in url's host when they spell

@@ -401,8 +401,8 @@ text_newlines(char *s, size_t n)
 	char *r = memchr(s, '\r', n), *w = r, *end = s + n;
 
 	if (r == NULL)
-		return n;
-	while (r < end) {
+		w = end;
+	while (r != NULL && r < end) {
 		if (*r != '\r') {
 			*w++ = *r++;
 			continue;

@@ -152,14 +152,14 @@ is_where(const char *line, size_t n)
 	static const char *const kinds[] = { "runtime error", "compilation error", "compilation warning",
 	    "error", "warning" };
 	size_t i, k;
+	int where = 0;
 
-	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+	for (i = 0; !where && i < sizeof kinds / sizeof kinds[0]; i++) {
 		k = strlen(kinds[i]);
-		if (n >= k && memcmp(line, kinds[i], k) == 0 &&
-		    (n == k || (n > k + 7 && memcmp(line + k, ": file ", 7) == 0)))
-			return 1;
+		where = n >= k && memcmp(line, kinds[i], k) == 0 &&
+		    (n == k || (n > k + 7 && memcmp(line + k, ": file ", 7) == 0));
 	}
-	return 0;
+	return where;
 }
 
 /* libxslt says where on a line of its own before each thing it says, the
