@@ -1806,7 +1806,9 @@ add_entry(xmlNodePtr feed, const struct member *m, int archive, int slim)
 	return ok ? 0 : -1;
 }
 
-int
+/* Whether feed i's archive holds more than its document (so
+ * archive_document must be made). */
+static int
 archive_differs(const struct feed_set *set, size_t i)
 {
 	const struct feed *f = &set->feeds[i];
@@ -1925,10 +1927,66 @@ feed_document(const struct feed_set *set, size_t i, const struct group_options *
 	return document(set, i, opt, 0);
 }
 
-xmlDocPtr
+/* What an author feed's archive holds: its document with the entries
+ * --exclude hides put back, and its entries past --keep that are still on
+ * the page (page_tail), slim, and the date the page gives an entry when
+ * it is not its published one (so a re-dated post is known by it); NULL
+ * when memory runs out. */
+static xmlDocPtr
 archive_document(const struct feed_set *set, size_t i, const struct group_options *opt)
 {
 	return document(set, i, opt, 1);
+}
+
+char *
+group_document_bytes(xmlDocPtr doc, size_t *len)
+{
+	xmlChar *bytes = NULL;
+	int n = 0;
+
+	xmlDocDumpFormatMemoryEnc(doc, &bytes, &n, "UTF-8", 1);
+	*len = bytes != NULL ? (size_t)n : 0;
+	return (char *)bytes;
+}
+
+/* Feed i's document, in *doc, and the bytes of its record, as they are. */
+static char *
+record(const struct feed_set *set, size_t i, const struct group_options *opt, xmlDocPtr *doc, size_t *len)
+{
+	int differs = strcmp(set->feeds[i].kind, "author") == 0 && archive_differs(set, i);
+	xmlDocPtr archive = differs ? archive_document(set, i, opt) : NULL;
+	char *bytes = NULL;
+
+	*doc = feed_document(set, i, opt);
+	if (*doc != NULL && (archive != NULL || !differs))
+		bytes = group_document_bytes(archive != NULL ? archive : *doc, len);
+	xmlFreeDoc(archive);
+	return bytes;
+}
+
+char *
+feed_record(struct feed_set *set, size_t i, const struct group_options *opt, size_t max, xmlDocPtr *doc,
+    size_t *len, int *shrunk)
+{
+	struct feed *f = &set->feeds[i];
+	char *bytes = record(set, i, opt, doc, len);
+
+	*shrunk = 0;
+	while (bytes != NULL && strcmp(f->kind, "author") == 0 && *len > max &&
+	    (f->n_shown > 1 || f->n_excluded > 0 || f->page_tail)) {
+		if (f->page_tail) {
+			f->page_tail = 0;   /* first the entries past --keep */
+		} else {
+			if (f->n_shown > 1)
+				f->n_shown /= 2;
+			f->n_excluded /= 2;
+		}
+		*shrunk = 1;
+		xmlFree(bytes);
+		xmlFreeDoc(*doc);
+		bytes = record(set, i, opt, doc, len);
+	}
+	return bytes;
 }
 
 xmlDocPtr

@@ -152,20 +152,27 @@ int group_page(struct page *page, struct state *archive,
 /* The intermediate document of feed i; NULL when memory runs out. */
 xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group_options *opt);
 
-/* What an author feed's archive holds: its document with the entries
- * --exclude hides put back, and its entries past --keep that are still on
- * the page (page_tail), slim, and the date the page gives an entry when
- * it is not its published one (so a re-dated post is known by it); NULL
- * when memory runs out. */
-xmlDocPtr archive_document(const struct feed_set *set, size_t i, const struct group_options *opt);
+/* A document's XML as the archive and cache files hold it (UTF-8,
+ * indented), to free(); NULL when memory runs out. */
+char *group_document_bytes(xmlDocPtr doc, size_t *len);
+
+/* Feed i's document, in *doc (to free with xmlFreeDoc), and the bytes of
+ * its record, to free(): an author feed's archive (its document with the
+ * entries --exclude hides put back, and its entries past --keep that are
+ * still on the page, slim, with the date the page gives an entry when it
+ * is not its published one, so a re-dated post is known by it) or a
+ * topic's cached document.
+ * An archive over max bytes, which the next run could not read back,
+ * keeps fewer entries until it fits (first none past --keep, then half of
+ * those it shows and of those --exclude hides, again and again; the
+ * feed's n_shown says how many are left): then *shrunk is nonzero. NULL
+ * (and *doc NULL or to be freed) when memory runs out. */
+char *feed_record(struct feed_set *set, size_t i, const struct group_options *opt, size_t max, xmlDocPtr *doc,
+    size_t *len, int *shrunk);
 
 /* The updated time of feed f's document: its newest entry's, else its
  * empty_updated, but never before its last_updated. */
 time_t feed_updated(const struct feed *f);
-
-/* Whether feed i's archive holds more than its document (so
- * archive_document must be made). */
-int archive_differs(const struct feed_set *set, size_t i);
 
 /* An output format, as the directory page lists it. */
 struct format_info {

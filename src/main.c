@@ -458,18 +458,6 @@ done:
 	return rc;
 }
 
-/* A document's XML, malloc'd, or NULL when memory runs out. */
-static char *
-document_bytes(xmlDocPtr doc, size_t *len)
-{
-	xmlChar *bytes = NULL;
-	int n = 0;
-
-	xmlDocDumpFormatMemoryEnc(doc, &bytes, &n, "UTF-8", 1);
-	*len = bytes != NULL ? (size_t)n : 0;
-	return (char *)bytes;
-}
-
 /* Adds one output file made by applying format k (or site page k) to doc.
  * When doc and the stylesheets are what the last run used (reuse), a file
  * that is there is kept without transforming anything. */
@@ -493,25 +481,6 @@ done:
 	return rc;
 }
 
-/* Feed i's document, in *doc, and the bytes of its record: an author
- * feed's archive (its document with the entries --exclude hides put back,
- * and those past --keep still on the page) or a topic's cached document.
- * NULL (and *doc NULL or to be freed) when memory runs out. */
-static char *
-feed_documents(const struct feed_set *set, size_t i, const struct group_options *gopt, xmlDocPtr *doc,
-    size_t *len)
-{
-	int differs = strcmp(set->feeds[i].kind, "author") == 0 && archive_differs(set, i);
-	xmlDocPtr archive = differs ? archive_document(set, i, gopt) : NULL;
-	char *bytes = NULL;
-
-	*doc = feed_document(set, i, gopt);
-	if (*doc != NULL && (archive != NULL || !differs))
-		bytes = document_bytes(archive != NULL ? archive : *doc, len);
-	xmlFreeDoc(archive);
-	return bytes;
-}
-
 /* Adds every format of every feed to the publication, with each author
  * feed's archive (also for feeds --only leaves without files). The files
  * are made from the feed's document, which is its archive but for the
@@ -529,25 +498,11 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 		int author = strcmp(f->kind, "author") == 0, same = 0;
 		char *docpath = buf_concat(author ? ARCHIVE_DIR "/" : CACHE_DIR "/topics/", f->slug, ".xml", NULL);
 		xmlDocPtr doc = NULL;
-		char *bytes = feed_documents(set, i, gopt, &doc, &len);
 		int shrunk = 0;
-
 		/* An archive this run could not read back would stop every later
-		 * run: keep fewer entries until it fits. */
-		while (bytes != NULL && author && len > STATE_FILE_MAX &&
-		    (f->n_shown > 1 || f->n_excluded > 0 || f->page_tail)) {
-			if (f->page_tail) {
-				f->page_tail = 0;   /* first the entries past --keep */
-			} else {
-				if (f->n_shown > 1)
-					f->n_shown /= 2;
-				f->n_excluded /= 2;
-			}
-			shrunk = 1;
-			xmlFree(bytes);
-			xmlFreeDoc(doc);
-			bytes = feed_documents(set, i, gopt, &doc, &len);
-		}
+		 * run. */
+		char *bytes = feed_record(set, i, gopt, STATE_FILE_MAX, &doc, &len, &shrunk);
+
 		if (shrunk && bytes != NULL && !gopt->settings->quiet)
 			say("warning: %s: its archive would pass %u MiB; keeping its newest %zu "
 			    "entries", f->slug, STATE_FILE_MAX >> 20, f->n_shown);
@@ -671,7 +626,7 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 	doc = directory_document(set, gopt, formats, n);
 	if (doc != NULL) {
 		size_t len;
-		char *bytes = document_bytes(doc, &len);
+		char *bytes = group_document_bytes(doc, &len);
 
 		rc = bytes != NULL ? publish_add(pub, CACHE_DIR "/directory.xml", bytes, len, &same, err) : err_nomem(err);
 	} else {
