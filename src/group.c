@@ -1938,6 +1938,51 @@ archive_document(const struct feed_set *set, size_t i, const struct group_option
 	return document(set, i, opt, 1);
 }
 
+/* Whether the archive holds a feed of this slug. */
+static int
+archive_holds(const struct state *archive, const char *slug)
+{
+	size_t i;
+
+	for (i = 0; archive != NULL && i < archive->n_feeds && strcmp(archive->feeds[i].slug, slug) != 0; i++)
+		;
+	return archive != NULL && i < archive->n_feeds;
+}
+
+size_t
+feed_renamed_from(const struct feed_set *set, const struct state *archive, size_t i)
+{
+	const struct page *page = set->page;
+	const struct feed *f = &set->feeds[i];
+	const struct entry *now, *was;
+	size_t k = set->n_feeds, m, j;
+	time_t oldest = 0, last;
+
+	if (strcmp(f->kind, "author") != 0 || f->n_members == 0 || !f->members[0].on_page ||
+	    f->link[0] == '\0' || archive_holds(archive, f->slug))
+		goto done;
+	for (j = 0; j < page->n_entries; j++)
+		if (j == 0 || page->entries[j].shown < oldest)
+			oldest = page->entries[j].shown;
+	now = f->members[0].entry;
+	for (k = 0; k < set->n_feeds; k++) {
+		const struct feed *g = &set->feeds[k];
+
+		if (k == i || strcmp(g->kind, "author") != 0 || g->hidden || g->n_members == 0 ||
+		    !archive_holds(archive, g->slug))
+			continue;
+		for (m = 0, last = 0; m < g->n_members && !g->members[m].on_page; m++)
+			if (g->members[m].entry->shown > last)
+				last = g->members[m].entry->shown;
+		was = g->members[0].entry;
+		if (m == g->n_members && last >= oldest && strcmp(was->source_name, now->source_name) != 0 &&
+		    html_same_site(was->source_link, now->source_link))
+			break;
+	}
+done:
+	return k;
+}
+
 char *
 group_document_bytes(xmlDocPtr doc, size_t *len)
 {

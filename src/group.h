@@ -152,6 +152,15 @@ int group_page(struct page *page, struct state *archive,
 /* The intermediate document of feed i; NULL when memory runs out. */
 xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group_options *opt);
 
+/* The archived author feed (an index into set->feeds) that author feed
+ * i, new to the archive, most likely continues, else set->n_feeds: one of
+ * the same site whose source left the page under another name although
+ * the page still reaches back to its last post. The Planet renamed the
+ * source, most likely, and shows its posts under the new name; its
+ * subscribers are left on the old feed. archive is the one group_page
+ * read (NULL: none). */
+size_t feed_renamed_from(const struct feed_set *set, const struct state *archive, size_t i);
+
 /* A document's XML as the archive and cache files hold it (UTF-8,
  * indented), to free(); NULL when memory runs out. */
 char *group_document_bytes(xmlDocPtr doc, size_t *len);

@@ -542,64 +542,30 @@ only_lets_none(const struct feed_set *set)
 	return authors;
 }
 
-/* Whether the archive holds a feed of this slug. */
-static int
-archived(const struct state *state, const char *slug)
-{
-	size_t i;
-
-	for (i = 0; i < state->n_feeds && strcmp(state->feeds[i].slug, slug) != 0; i++)
-		;
-	return i < state->n_feeds;
-}
-
-/* Warns of each author feed new to DIR whose site is that of an archived
- * one that left the page under another name although the page still
- * reaches back to its last post: most likely the Planet renamed the
- * source (and shows its posts under the new name), and its subscribers
- * are left on the old feed. Once only, as the next run finds the new feed
- * archived. */
+/* Warns of each author feed new to DIR that most likely continues an
+ * archived one under a new name (feed_renamed_from). Once only, as the
+ * next run finds the new feed archived. */
 static void
 warn_renamed(const struct feed_set *set, const struct state *state)
 {
-	const struct page *page = set->page;
-	size_t i, k, m;
-	time_t oldest = 0, last;
+	size_t i, k;
 
-	for (i = 0; i < page->n_entries; i++)
-		if (i == 0 || page->entries[i].shown < oldest)
-			oldest = page->entries[i].shown;
 	for (i = 0; i < set->n_feeds; i++) {
-		const struct feed *f = &set->feeds[i];
-		const struct entry *now;
+		const struct feed *f = &set->feeds[i], *g;
+		const struct entry *now, *was;
 
-		if (strcmp(f->kind, "author") != 0 || f->n_members == 0 || !f->members[0].on_page ||
-		    f->link[0] == '\0' || archived(state, f->slug))
+		if ((k = feed_renamed_from(set, state, i)) == set->n_feeds)
 			continue;
+		g = &set->feeds[k];
 		now = f->members[0].entry;
-		for (k = 0; k < set->n_feeds; k++) {
-			const struct feed *g = &set->feeds[k];
-			const struct entry *was;
-
-			if (k == i || strcmp(g->kind, "author") != 0 || g->hidden || g->n_members == 0 ||
-			    !archived(state, g->slug))
-				continue;
-			for (m = 0, last = 0; m < g->n_members && !g->members[m].on_page; m++)
-				if (g->members[m].entry->shown > last)
-					last = g->members[m].entry->shown;
-			was = g->members[0].entry;
-			if (m < g->n_members || last < oldest || strcmp(was->source_name, now->source_name) == 0 ||
-			    !html_same_site(was->source_link, now->source_link))
-				continue;
-			say("warning: source '%s' is new on the page with the site of '%s' (%s), "
-			    "which is no longer on it: if the Planet renamed it, its subscribers stay on authors/%s.*; "
-			    "to go on in that feed, give both the same slug: [source %s] with link = %s and slug = %s, "
-			    "and [source %s] with link = %s and slug = %s%s%s%s", now->source_name, was->source_name,
-			    now->source_link, g->slug, was->source_name, was->source_link, g->slug, now->source_name,
-			    now->source_link, g->slug, f->hidden ? " (and let --only match '" : "",
-			    f->hidden ? now->source_name : "", f->hidden ? "' too)" : "");
-			break;
-		}
+		was = g->members[0].entry;
+		say("warning: source '%s' is new on the page with the site of '%s' (%s), "
+		    "which is no longer on it: if the Planet renamed it, its subscribers stay on authors/%s.*; "
+		    "to go on in that feed, give both the same slug: [source %s] with link = %s and slug = %s, "
+		    "and [source %s] with link = %s and slug = %s%s%s%s", now->source_name, was->source_name,
+		    now->source_link, g->slug, was->source_name, was->source_link, g->slug, now->source_name,
+		    now->source_link, g->slug, f->hidden ? " (and let --only match '" : "",
+		    f->hidden ? now->source_name : "", f->hidden ? "' too)" : "");
 	}
 }
 
