@@ -331,7 +331,8 @@ first_with(const struct entry *const *sorted, size_t n, const char *(*key)(const
  * older copy with content is not the post any more. latest is the page's
  * time (else now): no post of the page can be published after it. */
 static size_t
-merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t latest, const struct archived_ids *ids)
+merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t latest, int page_older,
+    const struct archived_ids *ids)
 {
 	size_t i, j, k, m = 0, at, end;
 
@@ -360,7 +361,9 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t late
 			old = whole;
 		out[m].gone = page == NULL && old != whole;
 		out[m].on_page = page != NULL;
-		out[m].entry = page != NULL ? page->e : old->e;
+		/* An older copy of the page would undo the edits the archive
+		 * holds, and the next page would make them again. */
+		out[m].entry = page != NULL && !(page_older && whole != NULL && whole == old) ? page->e : old->e;
 		record = old != NULL ? old->e : at < end ? ids->entries[at] : NULL;
 		/* A date later than the page the post was on (a year typed
 		 * wrong, a clock far ahead) is no record once the page shows an
@@ -839,7 +842,8 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 				with = c[i].rule;
 		description = with != NULL ? with->description : NULL;
 	}
-	f->n_members = merge(c, n, f->members, opt->now, page->updated != -1 ? page->updated : opt->now, ids);
+	f->n_members = merge(c, n, f->members, opt->now, page->updated != -1 ? page->updated : opt->now,
+	    opt->page_older, ids);
 	qsort(f->members, f->n_members, sizeof *f->members, by_date);
 	if (s != NULL && s->n_exclude > 0 && (f->excluded = calloc(f->n_members, sizeof *f->excluded)) == NULL)
 		goto done;

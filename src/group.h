@@ -143,6 +143,10 @@ struct group_options {
 	size_t keep;             /* entries per feed; 0 keeps all */
 	time_t now;              /* the run's time, for updated entries */
 	const struct settings *settings;  /* topics, filters, rules; may be NULL */
+	int page_older;          /* the page is older than one read before
+	                            (a stale copy read under new settings):
+	                            what the archive holds whole of a post is
+	                            newer than what the page shows of it */
 };
 
 /* archive may be NULL (no history). */

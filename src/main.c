@@ -666,7 +666,7 @@ run(const struct settings *s, char **err)
 	 * much as memory holds" is the nearest limit, not a wrapped one. */
 	struct fetch_options fopt = { s->timeout,
 		(unsigned long long)s->max_size > SIZE_MAX ? SIZE_MAX : (size_t)s->max_size, NULL, NULL };
-	struct group_options gopt = { s->base_url, (size_t)s->keep, time(NULL), s };
+	struct group_options gopt = { s->base_url, (size_t)s->keep, time(NULL), s, 0 };
 	struct writer *w = NULL;
 	struct fetched *fetched = NULL;
 	struct page *page = NULL;
@@ -779,6 +779,10 @@ run(const struct settings *s, char **err)
 		}
 		goto done;
 	}
+	/* Read all the same (new settings, another source): an older copy
+	 * still brings the posts the archive lacks, but no post's older text. */
+	gopt.page_older = !s->dump && !s->force && page->updated != -1 && state->page_updated != -1 &&
+	    page->updated < state->page_updated && state->page_updated <= time(NULL);
 	if (page->n_cut > 0 && !s->quiet)
 		say("warning: %s:%zu: %zu post%s too large to copy whole: past elements nested "
 		    "%d deep, %d elements or %d HTML errors, the rest is dropped; a post over %u bytes of HTML is "

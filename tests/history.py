@@ -158,9 +158,19 @@ def main():
           "08:13 AM" in err and "07:43 AM" in err and "--force" in err, err)
     rc, err = run(unplanet, "-q", "-o", d, b)
     check("history: ...and nothing under -q", rc == 0 and err == "" and snapshot(d) == snap, err)
+    def shown(d):
+        return {i: [(f, e.findtext(A + "updated"), e.findtext(A + "content")) for f, e in got]
+                for i, got in entries(d).items()}
+    before = shown(d)
     rc, err = run(unplanet, "-o", d, "-t", "Django=django", b)
     check("history: ...but not under changed settings: they are not left waiting (the new topic is written)",
           rc == 0 and os.path.exists(os.path.join(d, "topics", "django.atom")), err)
+    after = shown(d)
+    undone = [i for i in before if after.get(i) != before[i]]
+    edited = entries(d).get(changed, [])
+    check("history: ...and the older copy undoes no edit: every entry as the newer page left it (text, updated)",
+          rc == 0 and not undone and len(edited) == 1 and
+          "Only one day remains" in edited[0][1].findtext(A + "content"), f"changed: {undone[:3]}")
     snap = snapshot(d)
     rc, err = run(unplanet, "-o", d, "-t", "Django=django", b)
     check("history: ...and that run keeps the newer page's time: the same older copy again is passed over",

@@ -41,7 +41,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct group_options gopt = { "https://feeds.example/", 5, 1777400000, &settings };
+	struct group_options gopt = { "https://feeds.example/", 5, 1777400000, &settings, 0 };
 	struct format_info formats[8];
 	struct page *page = NULL;
 	struct feed_set *set = NULL;
