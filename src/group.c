@@ -1972,8 +1972,8 @@ feed_renamed_from(const struct feed_set *set, const struct state *archive, size_
 	for (k = 0; k < set->n_feeds; k++) {
 		const struct feed *g = &set->feeds[k];
 
-		if (k == i || strcmp(g->kind, "author") != 0 || g->hidden || g->n_members == 0 ||
-		    !archive_holds(archive, g->slug))
+		/* One --only leaves out still has its files and subscribers. */
+		if (k == i || strcmp(g->kind, "author") != 0 || g->n_members == 0 || !archive_holds(archive, g->slug))
 			continue;
 		for (m = 0, last = 0; m < g->n_members && !g->members[m].on_page; m++)
 			if (g->members[m].entry->shown > last)
@@ -2053,8 +2053,10 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 	if (root == NULL)
 		goto done;
 	xmlDocSetRootElement(doc, root);
+	/* Also of the feeds --only leaves out, which are still archived: the
+	 * lists' date must not go back when --only lets fewer in. */
 	for (i = 0, any = 0; i < set->n_feeds; i++)
-		if (!set->feeds[i].hidden && set->feeds[i].n_shown > 0 &&
+		if (set->feeds[i].n_shown > 0 &&
 		    ((t = feed_updated(&set->feeds[i])) > updated || !any)) {
 			updated = t;
 			any = 1;
