@@ -1090,14 +1090,16 @@ static const char *const url_attributes[] = {
 	"poster", "src", "usemap"
 };
 
-/* The next candidate of a srcset value ("a.png 1x, b.png 2x") from *p: its
- * URL (without the commas that may end it) and its descriptor ("2x", up to
- * the next comma, trailing space dropped). Returns 0 at the end. */
+/* The next candidate of a srcset value ("a.png 1x, b.png 2x") from *p, as
+ * HTML's srcset parser splits them: its URL (without the commas that may
+ * end it, which end the candidate too: "a.png,b.png" is two) and its
+ * descriptor ("2x", up to the next comma outside parentheses, trailing
+ * space dropped). Returns 0 at the end. */
 static int
 srcset_next(const char **p, const char **url, size_t *url_n, const char **desc, size_t *desc_n)
 {
 	const char *q = *p, *end;
-	int found = 0;
+	int found = 0, parens, comma;
 
 	while (text_is_space(*q) || *q == ',')
 		q++;
@@ -1109,9 +1111,11 @@ srcset_next(const char **p, const char **url, size_t *url_n, const char **desc, 
 			;
 		*url_n = (size_t)(end - *url);
 		*desc = q;
-		while (*q != '\0' && *q != ',')
-			q++;
-		for (end = q; end > *desc && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'); end--)
+		/* Read as a descriptor, "a.png, javascript:x" would hide a
+		 * second URL from the checks that browsers take as one. */
+		for (parens = 0, comma = end < q; !comma && *q != '\0' && (parens || *q != ','); q++)
+			parens = *q == '(' ? 1 : *q == ')' ? 0 : parens;
+		for (end = q; end > *desc && text_is_space(end[-1]); end--)
 			;
 		*desc_n = (size_t)(end - *desc);
 		*p = q;

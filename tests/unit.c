@@ -685,6 +685,15 @@ test_sanitize(void)
 		{ "sanitize: srcset with one bad candidate goes",
 		  "<img src=\"https://x/a.png\" srcset=\"https://x/a.png 1x, javascript:x 2x\">",
 		  "<img src=\"https://x/a.png\">" },
+		/* A URL ending in ',' ends its candidate: the text after it is
+		 * another URL, not a descriptor, for browsers and for the check. */
+		{ "sanitize: srcset, a bad URL after a URL that ends in ',' goes",
+		  "<img src=\"https://x/a.png\" srcset=\"https://x/a.png, javascript:x\">"
+		  "<img srcset=\"https://x/a.png,\tdata:image/svg+xml,x 2x\">",
+		  "<img src=\"https://x/a.png\"><img>" },
+		{ "sanitize: srcset, good URLs after ',' and a ',' in a descriptor's parentheses stay",
+		  "<img srcset=\"https://x/a.png,https://x/b.png 2x\"><img srcset=\"https://x/c.png (x, y) 1x\">",
+		  "<img srcset=\"https://x/a.png,https://x/b.png 2x\"><img srcset=\"https://x/c.png (x, y) 1x\">" },
 		{ "sanitize: embed goes, not what follows it (libxml2 2.9 nests it)",
 		  "a<embed src=\"x.swf\"><p>after</p><video><source src=\"https://x/v.mp4\"><track src=\"https://x/t.vtt\">v</video>",
 		  /* libxml2 2.9 writes end tags for the void elements it does not
