@@ -893,37 +893,33 @@ made_up_id(const struct entry *e)
 	return strdup(id);
 }
 
-/* The URL to resolve a post's relative links against, in *base: its
- * permalink, else its source's site (a better guess than the Planet's
- * page), else the page's URL (as a browser showing the page resolves
- * them), made absolute against the page when needed; NULL when none is
- * absolute. -1 when memory runs out. */
+/* link as a base URL, in *abs (malloc'd): made absolute against the page
+ * when needed; NULL when it is no absolute URL libxml2 can resolve
+ * against. -1 when memory runs out. */
 static int
-content_base(const struct entry *e, const char *page_url, char **base)
+absolute_base(const char *link, const char *page_url, char **abs)
 {
-	const char *link = e->link[0] != '\0' ? e->link : e->source_link[0] != '\0' ? e->source_link :
-	    page_url != NULL ? page_url : "";
-	char *abs = NULL;
 	xmlURIPtr uri;
 	int rc = 0;
 
-	*base = NULL;
+	*abs = NULL;
 	if (link[0] == '\0')
 		goto done;
-	if (page_url != NULL ? html_resolve(link, page_url, &abs) != 0 : (abs = strdup(link)) == NULL) {
+	if (page_url != NULL ? html_resolve(link, page_url, abs) != 0 : (*abs = strdup(link)) == NULL) {
 		rc = -1;
 		goto done;
 	}
-	if (abs == NULL)
+	if (*abs == NULL)
 		goto done;
 	/* A permalink with a space or non-ASCII in it is a fine base for a
 	 * browser; libxml2 parses it percent-encoded (as html_resolve
 	 * gives it, and then writes a non-ASCII host back as text). */
-	if ((uri = xmlParseURI(abs)) == NULL) {
-		char *escaped = html_escape_url(abs);
+	if ((uri = xmlParseURI(*abs)) == NULL) {
+		char *escaped = html_escape_url(*abs);
 
 		if (escaped == NULL) {
-			free(abs);
+			free(*abs);
+			*abs = NULL;
 			rc = -1;
 			goto done;
 		}
@@ -931,12 +927,31 @@ content_base(const struct entry *e, const char *page_url, char **base)
 		free(escaped);
 	}
 	if (uri == NULL || uri->scheme == NULL) {
-		free(abs);
-		abs = NULL;
+		free(*abs);
+		*abs = NULL;
 	}
 	xmlFreeURI(uri);
-	*base = abs;
 done:
+	return rc;
+}
+
+/* The URL to resolve a post's relative links against, in *base: its
+ * permalink, else its source's site (a better guess than the Planet's
+ * page), else the page's URL (as a browser showing the page resolves
+ * them), the first that is an absolute URL, made absolute against the
+ * page when needed (a permalink libxml2 cannot parse, "https://h:/p",
+ * must not leave the post's links unresolved); NULL when none is. -1 when
+ * memory runs out. */
+static int
+content_base(const struct entry *e, const char *page_url, char **base)
+{
+	const char *links[3] = { e->link, e->source_link, page_url != NULL ? page_url : "" };
+	size_t i;
+	int rc = 0;
+
+	*base = NULL;
+	for (i = 0; rc == 0 && *base == NULL && i < sizeof links / sizeof links[0]; i++)
+		rc = absolute_base(links[i], page_url, base);
 	return rc;
 }
 

@@ -305,6 +305,17 @@ def main():
     check("hostile: noncharacters from references become U+FFFD in every file, their neighbours stay",
           r.returncode == 0 and not found and title == "Odd \ufffd \ufffd \ufffd \ufdcf",
           f"exit {r.returncode}: {r.stderr[:200]!r} {found} {title!r}")
+    # A permalink browsers take but libxml2 cannot parse (an empty port):
+    # the post's links resolve against its source's site instead, and are
+    # not left relative (to resolve against wherever the feed is served).
+    tee = Post(1, ("Tee", "https://t4.example/blog/", "Tee"),
+               b'<p>START <a href="rel">r</a> <img srcset="a.png, b.png 2x"> END</p>')
+    tee.link = "https://t4.example:/p/1"
+    rc, out, err, _ = dump_posts(unplanet, work, "empty-port", [tee])
+    content = next(ET.fromstring(out).iter("entry")).findtext("content") if rc == 0 else err
+    check("hostile: a permalink libxml2 cannot parse: links resolve against the source's site",
+          'href="https://t4.example/blog/rel"' in content and
+          'srcset="https://t4.example/blog/a.png, https://t4.example/blog/b.png 2x"' in content, content[:300])
     check("hostile: exact text: a query's &copy= is not a reference", e is not None and
           'href="https://x.example/?a=1&amp;copy=2&amp;b"' in e.findtext("content"), "")
     e = got.get(next(p for p in posts3 if b"&check;" in p.body).link)
