@@ -372,7 +372,8 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 		/* Said of a value, not of a file: the command line gives it too. */
 		char *what = unfit_text(value);
 
-		*why = what == NULL ? NULL : strncmp(what, "a control", 9) == 0 ? fail("%s: the value holds %s", key, what) :
+		*why = what == NULL ? NULL : strncmp(what, "a control", 9) == 0 || strncmp(what, "a nonchar", 9) == 0 ?
+		    fail("%s: the value holds %s", key, what) :
 		    strncmp(what, "a byte-order", 12) == 0 ? fail("%s: the value holds a byte-order mark (U+FEFF)", key, NULL) :
 		    fail("%s: the value is not valid UTF-8 text", key, NULL);
 		free(what);
@@ -575,6 +576,9 @@ unfit_text_as(const char *s, int path)
 	} else if (*u != '\0') {
 		snprintf(code, sizeof code, "%04X", *u == 0xC2 ? u[1] : *u);
 		why = fail("a control character (U+%s)", code, NULL);
+	} else if (!path && text_is_name(s) && text_has_stray(s)) {
+		why = strdup("a noncharacter (U+FDD0..U+FDEF, or the last two code points of a plane, such as U+FFFE), "
+		    "which HTML refuses");
 	} else {
 		why = strdup("not valid UTF-8 text (save the file as UTF-8)");
 	}
@@ -1008,7 +1012,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	/* A file or folder's name may hold DEL or C1 (it reaches only
 	 * messages); other values reach feeds and patterns. */
 	if (!fit_text(section) || !fit_text(key) ||
-	    (is_path(key, value) ? !text_is_clean(value, strlen(value)) : !fit_text(value))) {
+	    (is_path(key, value) ? !text_is_name(value) : !fit_text(value))) {
 		rc = bad(r, !fit_text(section) ? unfit_text(section) : !fit_text(key) ? unfit_text(key) :
 		    unfit_text_as(value, is_path(key, value)));
 		goto done;

@@ -180,6 +180,22 @@ text_is_clean(const char *s, size_t n)
 }
 
 int
+text_is_name(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, len = 1;
+	unsigned cp = 0;
+
+	while (len != 0 && i < n) {
+		len = utf8_decode(p + i, n - i, &cp);
+		if (len != 0 && ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFEFF))
+			len = 0;
+		i += len;
+	}
+	return i == n;
+}
+
+int
 text_clean(const char *s, size_t n, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)s;

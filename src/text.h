@@ -14,6 +14,11 @@
  * allows, with no byte-order mark: such input needs no cleaning. */
 int text_is_clean(const char *s, size_t n);
 
+/* Nonzero when s is valid UTF-8 with no control character but tab, LF
+ * and CR and no byte-order mark: text a file's name may be (a
+ * noncharacter too, which text_is_clean refuses). */
+int text_is_name(const char *s);
+
 /* Appends s[0..n) to out as valid UTF-8 holding only characters XML 1.0
  * allows: a leading byte-order mark is dropped, each invalid byte and
  * each noncharacter (U+FDD0..U+FDEF, the last two code points of every

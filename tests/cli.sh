@@ -478,6 +478,11 @@ expect_exit "a topic name with a C1 control is a usage error" 64 "$UNPLANET" --d
 expect_grep "...naming the character" "$T/err" "--topic: the value holds a control character \(U\+0085\)"
 expect_exit "a topic name that is not UTF-8 is a usage error" 64 "$UNPLANET" --dump -t "A${latin}B=python" "$SAMPLE"
 expect_grep "...saying so" "$T/err" "--topic: the value is not valid UTF-8 text$"
+expect_exit "a topic name with a noncharacter is a usage error" 64 "$UNPLANET" --dump -t "$(printf 'A\357\267\220B=python')" "$SAMPLE"
+expect_grep "...naming it a noncharacter, not bad UTF-8" "$T/err" "--topic: the value holds a noncharacter"
+printf '[unplanet]\noutput = %s/out\357\267\220\n' "$T" >"$T/nonchar-path.ini"
+expect_exit "a folder name with a noncharacter in a configuration file is taken (file names may be any text)" 0 \
+	"$UNPLANET" -c "$T/nonchar-path.ini" --dump "$SAMPLE"
 expect_exit "a topic name of a zero-width space is a usage error" 64 "$UNPLANET" --dump -t "$(printf '\342\200\213=python')" "$SAMPLE"
 expect_grep "...saying it shows nothing" "$T/err" "a topic's name must show"
 

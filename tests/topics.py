@@ -444,6 +444,8 @@ slug = django-and-caktus
         ("DEL in a topic's name (readers show it as junk)", "[topic A\x7fB]\nmatch = x\n", 1,
          "a control character (U+007F)"),
         ("a C1 control in a title", "[topic A]\nmatch = x\ntitle = a\x85b\n", 3, "a control character (U+0085)"),
+        ("a noncharacter in a title (HTML refuses it; it is valid UTF-8)", "[topic A]\nmatch = x\ntitle = a\ufdd0b\n", 3,
+         "a noncharacter"),
         ("a folder name with DEL (allowed there) and a byte that is no UTF-8: the byte is named",
          "[unplanet]\nkeep = 5\noutput = /tmp/a\x7fb\udcffc\n", 3, "not valid UTF-8 text"),
         ("unknown section without keys", "[unplanet]\nkeep = 5\n[feeds]\n", 3, "unknown section [feeds]"),

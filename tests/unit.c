@@ -221,6 +221,10 @@ test_text(void)
 	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|\xef\xb7\x8f\xef\xb7\xb0\xf0\x9f\xbf\xbd");
 	buf_free(&b);
 	check_int("clean: a noncharacter needs cleaning", text_is_clean("a\xef\xb7\x90", 4), 0);
+	check_int("name: a noncharacter, a tab and non-ASCII may be in a file's name",
+	    text_is_name("a\xef\xb7\x90\tcaf\xc3\xa9"), 1);
+	check_int("name: not a control character, a byte-order mark or bad UTF-8",
+	    text_is_name("a\x01") + text_is_name("a\xef\xbb\xbf") + text_is_name("a\xff") + text_is_name("\xed\xa0\x80"), 0);
 	s = text_fix_stray(strdup("a\xef\xb7\x90" "b\xf3\xbf\xbf\xbf" "c\xc2\x96" "d\x7f" "e\xef\xb7\xb0\xf0\x9f\x98\x80"));
 	check_str("stray: noncharacters become U+FFFD, C1 its Windows-1252 character, DEL goes", s,
 	    "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xe2\x80\x93" "de\xef\xb7\xb0\xf0\x9f\x98\x80");
