@@ -1148,7 +1148,7 @@ config_read(const char *path, struct settings *s, char **err)
 	}
 	r.f = fopen(path, "r");
 	if (r.f == NULL) {
-		rc = err_set(err, UP_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
+		rc = err_set(err, err_status(errno, UP_ECONFIG), "%s: cannot open: %s", path, strerror(errno));
 		goto done;
 	}
 	if (fstat(fileno(r.f), &st) == 0 && S_ISDIR(st.st_mode)) {

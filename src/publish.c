@@ -144,7 +144,7 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 		    faccessat(p->dirfd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
 			int e = errno;
 
-			rc = err_set(err, UP_ECANTCREAT, "%s: cannot write to output folder: %s", dir,
+			rc = err_set(err, err_status(e, UP_ECANTCREAT), "%s: cannot write to output folder: %s", dir,
 			    e == ENOTDIR ? "not a folder" : e == ENOENT && lstat(dir, &st) == 0 &&
 			    S_ISLNK(st.st_mode) ? "a symbolic link to a folder that does not exist" : strerror(e));
 			goto done;

@@ -83,7 +83,7 @@ hash_file(struct writer *w, const char *name, const char *path, char **err)
 	w->hash = text_hash(w->hash, name, strlen(name) + 1);
 	f = fopen(path, "rb");
 	if (f == NULL) {
-		rc = err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", path, strerror(errno));
+		rc = err_set(err, err_status(errno, UP_ENOINPUT), "%s: cannot read stylesheet: %s", path, strerror(errno));
 		goto done;
 	}
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
@@ -427,10 +427,15 @@ load_style(struct writer *w, struct format *f, char **err)
 		goto done;
 	}
 	xmlSetStructuredErrorFunc(&w->messages, collect_error);
+	errno = 0;   /* libxml2 says why it could not open the file only in text */
 	doc = xmlReadFile(f->path, NULL, XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
 	if (doc == NULL) {
+		int e = errno;
+
 		xmlSetStructuredErrorFunc(NULL, NULL);
-		rc = err_set(err, UP_EUSAGE, "%s: not an XML stylesheet: %s", f->path, messages(w));
+		rc = err_status(e, UP_EUSAGE) != UP_EUSAGE ?
+		    err_set(err, UP_ESOFTWARE, "%s: cannot read stylesheet: %s", f->path, strerror(e)) :
+		    err_set(err, UP_EUSAGE, "%s: not an XML stylesheet: %s", f->path, messages(w));
 		goto done;
 	}
 	import_missing = 0;

@@ -221,6 +221,22 @@ def stopped_mid_commit(unplanet, work):
     check("crash: an output folder removed by a failed run between this run's mkdir and open is made again",
           r.returncode == 0 and os.path.isfile(os.path.join(d, "index.html")), f"exit {r.returncode}: {err.strip()}")
 
+    # The system's table of open files full (ENFILE) as the output folder,
+    # a stylesheet or the configuration file is opened: status 70, as for
+    # memory, not a folder, stylesheet or file at fault.
+    ini = os.path.join(work, "fds.ini")
+    open(ini, "w").write("[unplanet]\nkeep = 5\n")
+    d = os.path.join(work, "enfile")
+    for what, path, args in (("the output folder", d, []), ("a stylesheet", xsl, ["-s", xsl]),
+                             ("the configuration file", ini, ["-c", ini])):
+        shutil.rmtree(d, ignore_errors=True)
+        r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-P", path, "-e", "trace=openat,open",
+                            "-e", "inject=openat,open:error=ENFILE", unplanet, *args, "-o", d, sample],
+                           capture_output=True, env=NO_LSAN)
+        err = r.stderr.decode("utf-8", "replace")
+        check(f"crash: too many open files in the system as {what} is opened: exit 70 saying so",
+              r.returncode == 70 and "Too many open files in system" in err and path in err, f"exit {r.returncode}: {err.strip()}")
+
     # A file size limit (ulimit -f) passed mid-write is a failed write as a
     # full disk is, not a run killed by SIGXFSZ that says nothing and
     # leaves its temporary files.
