@@ -1091,10 +1091,11 @@ static const char *const url_attributes[] = {
 };
 
 /* The next candidate of a srcset value ("a.png 1x, b.png 2x") from *p, as
- * HTML's srcset parser splits them: its URL (without the commas that may
- * end it, which end the candidate too: "a.png,b.png" is two) and its
- * descriptor ("2x", up to the next comma outside parentheses, trailing
- * space dropped). Returns 0 at the end. */
+ * HTML's srcset parser splits them: its URL, up to white space, without
+ * the commas that may end it, which end the candidate too ("a.png,b.png"
+ * is one URL, "a.png, b.png" two), and its descriptor ("2x", up to the
+ * next comma outside parentheses, trailing space dropped). Returns 0 at
+ * the end. */
 static int
 srcset_next(const char **p, const char **url, size_t *url_n, const char **desc, size_t *desc_n)
 {
