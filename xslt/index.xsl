@@ -204,23 +204,29 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
 
   <xsl:template match="feed">
     <xsl:variable name="feed" select="."/>
-    <li class="feed" id="{@kind}-{@slug}" data-filter="{title} {@slug} {description} {subtitle} {newest/title}">
+    <!-- An author's generated description repeats its name: show the
+         source's own feed title instead, when it says something new. -->
+    <xsl:variable name="desc">
+      <xsl:choose>
+        <xsl:when test="@kind = 'topic' or description != concat(title, ' on ', $planet)">
+          <xsl:value-of select="description"/>
+        </xsl:when>
+        <xsl:when test="string(subtitle) != '' and subtitle != title">
+          <xsl:value-of select="subtitle"/>
+        </xsl:when>
+      </xsl:choose>
+    </xsl:variable>
+    <!-- The filter finds what the card shows. -->
+    <li class="feed" id="{@kind}-{@slug}" data-filter="{title} {@slug} {$desc} {newest/title}">
       <h3 dir="auto">
         <xsl:choose>
           <xsl:when test="string(link) != ''"><a href="{link}"><xsl:value-of select="title"/></a></xsl:when>
           <xsl:otherwise><xsl:value-of select="title"/></xsl:otherwise>
         </xsl:choose>
       </h3>
-      <!-- An author's generated description repeats its name: show the
-           source's own feed title instead, when it says something new. -->
-      <xsl:choose>
-        <xsl:when test="@kind = 'topic' or description != concat(title, ' on ', $planet)">
-          <p class="desc" dir="auto"><xsl:value-of select="description"/></p>
-        </xsl:when>
-        <xsl:when test="string(subtitle) != '' and subtitle != title">
-          <p class="desc" dir="auto"><xsl:value-of select="subtitle"/></p>
-        </xsl:when>
-      </xsl:choose>
+      <xsl:if test="string($desc) != ''">
+        <p class="desc" dir="auto"><xsl:value-of select="$desc"/></p>
+      </xsl:if>
       <xsl:if test="newest">
         <p class="latest">
           <!-- bdi: a right-to-left title must not carry the date along. -->
