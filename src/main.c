@@ -849,8 +849,7 @@ run(const struct settings *s, char **err)
 	page_time = page->updated != -1 ? page->updated : state->page_updated;
 	if (!s->force && same_page && state->page_updated > page_time && state->page_updated <= time(NULL))
 		page_time = state->page_updated;
-	if (rc == UP_OK)
-		rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
+	rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
 	if (rc == UP_OK)
 		rc = write_site(set, &gopt, w, same_stylesheets, pub, err);
 	/* Files are about to change that the records (archive, caches) will
