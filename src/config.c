@@ -1185,6 +1185,10 @@ config_read(const char *path, struct settings *s, char **err)
 			    "[source NAME]", path, r.section_lines[i], name);
 			break;
 		}
+		if (text_is_blank(name + 6)) {   /* as on_key says it of a section with keys */
+			rc = err_set(err, UP_ECONFIG, "%s:%d: [%s]: " TOPIC_NAME_BLANK, path, r.section_lines[i], name);
+			break;
+		}
 		t = find_topic(s, name + 6, 0);
 		if (t == NULL || t->n_match == 0) {
 			rc = err_set(err, UP_ECONFIG, "%s:%d: [%s] needs at least one 'match = PATTERN'",

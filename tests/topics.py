@@ -466,6 +466,8 @@ slug = django-and-caktus
         ("a topic's title of a zero-width space", "[topic T]\nmatch = x\ntitle = \u200b\n", 3, "'title' shows nothing"),
         ("a topic named by a zero-width space", "[unplanet]\nkeep = 5\n[topic \u200b]\nmatch = x\n", 3,
          "a topic's name must show"),
+        ("a topic named by a zero-width space, with no keys", "[unplanet]\nkeep = 5\n[topic \u200b]\n", 3,
+         "a topic's name must show"),
         ("a topic = line named by a no-break space", "[unplanet]\ntopic = \u00a0 = x\n", 2, "a topic's name must show"),
         ("empty stylesheet, nothing indented below", "[unplanet]\nstylesheet =\n", 2, "stylesheet needs a file name"),
         ("a stylesheet given as \"\"", "[unplanet]\nstylesheet = \"\"\n", 2, "stylesheet = \"\": quotes are part of a value"),
