@@ -224,6 +224,25 @@ f.addEventListener("load", function () {
 """
 
 
+# index.html at 320 px with text at 200% (WCAG's reflow and resize text):
+# nothing may stick out sideways (the filter box's input did).
+ZOOM = """<!DOCTYPE html><html lang="en"><head><title>zoom</title></head><body>
+<iframe id="f" src="index.html" width="320" height="600" title="index"></iframe>
+<pre id="r">pending</pre>
+<script>
+var f = document.getElementById("f");
+f.addEventListener("load", function () {
+  var d = f.contentWindow.document;
+  d.documentElement.style.fontSize = "200%";
+  setTimeout(function () {
+    document.getElementById("r").textContent = "scroll=" + d.documentElement.scrollWidth +
+      " client=" + d.documentElement.clientWidth;
+  }, 1000);
+});
+</script></body></html>
+"""
+
+
 def check_opml(site, base):
     """Each outline of feeds.opml names the feed's own pages, as the Atom
     file does: xmlUrl its served address, htmlUrl its rel=alternate link
@@ -427,6 +446,16 @@ def main():
             check(f"chromium: index.html#{card} at {width} px keeps its fragment and shows the card below the filter box",
                   got.startswith(f"hash=#{card} ") and " scrolled=true " in got and got.endswith(" visible=true"), got)
         os.remove(os.path.join(site, "probe.html"))
+        with open(os.path.join(site, "zoom.html"), "w", encoding="utf-8") as f:
+            f.write(ZOOM)
+        r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                            f"--user-data-dir={profile}", "--virtual-time-budget=10000", "--window-size=1280,900",
+                            "--dump-dom", base + "zoom.html"], capture_output=True, timeout=120)
+        m = re.search(r'<pre id="r">scroll=(\d+) client=(\d+)</pre>', r.stdout.decode("utf-8", "replace"))
+        check("chromium: index.html at 320 px with text at 200% has nothing sticking out sideways",
+              m is not None and int(m.group(1)) <= int(m.group(2)), m.group(0) if m else r.stderr.decode()[-300:])
+        os.remove(os.path.join(site, "zoom.html"))
     finally:
         nginx.terminate()
         try:

@@ -59,12 +59,15 @@ h1 { font-size: clamp(1.6rem, 4vw, 2.4rem); line-height: 1.15; margin: 0 0 0.5re
 h1 span { color: var(--muted); font-weight: 400; }
 .lead { color: var(--muted); max-width: 46rem; margin: 0 0 1rem; }
 .bulk { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; margin: 0; padding: 0; list-style: none; }
-.search { position: sticky; top: 0; z-index: 1; background: var(--bg); padding: 0.75rem 0;
+.search { z-index: 1; background: var(--bg); padding: 0.75rem 0;
           display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1rem; border-bottom: 1px solid var(--line); }
 .search label { font-weight: 600; }
-.search input { flex: 1 1 16rem; max-width: 32rem; font: inherit; padding: 0.5rem 0.75rem;
+.search input { flex: 1 1 16rem; min-width: 0; max-width: 32rem; font: inherit; padding: 0.5rem 0.75rem;
                 border: 1px solid var(--muted); border-radius: 0.5rem; background: var(--card); color: var(--text); }
+.search input::placeholder { color: var(--muted); opacity: 1; }
 .search output { color: var(--muted); font-size: 0.9rem; }
+/* Sticky only where it leaves room to read: not on a short or zoomed screen. */
+@media (min-height: 30em) { .search { position: sticky; top: 0; } }
 h2 { font-size: 1.25rem; margin: 2rem 0 0.75rem; }
 h2 small { color: var(--muted); font-weight: 400; font-size: 0.9rem; }
 .feeds { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.9rem;
@@ -190,10 +193,14 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
   var bar = document.querySelector(".search");
   bar.hidden = false;
   /* A card scrolled to must not sit under the sticky filter box. */
-  function pad() { document.documentElement.style.scrollPaddingTop = bar.offsetHeight + 8 + "px"; }
-  pad();
+  function pad() {
+    document.documentElement.style.scrollPaddingTop =
+      getComputedStyle(bar).position === "sticky" ? bar.offsetHeight + 8 + "px" : "";
+  }
   window.addEventListener("resize", pad);
+  if (window.ResizeObserver) new ResizeObserver(pad).observe(bar);
   apply();
+  pad();   /* after apply(): the count it writes may wrap to a second line */
   var target = !m &amp;&amp; location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
   if (target) target.scrollIntoView({ block: "start", behavior: "instant" });
 }());
