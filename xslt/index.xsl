@@ -144,7 +144,13 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
             </xsl:if>
             <section aria-labelledby="authors">
               <h2 id="authors">Authors <small>(<xsl:value-of select="count(feed[@kind = 'author'])"/>)</small></h2>
-              <ul class="feeds"><xsl:apply-templates select="feed[@kind = 'author']"/></ul>
+              <xsl:choose>
+                <xsl:when test="feed[@kind = 'author']">
+                  <ul class="feeds"><xsl:apply-templates select="feed[@kind = 'author']"/></ul>
+                </xsl:when>
+                <!-- An empty list says nothing (the only option lets no source in). -->
+                <xsl:otherwise><p>No author feeds yet.</p></xsl:otherwise>
+              </xsl:choose>
             </section>
             <p id="none" hidden="">No feed matches your filter.</p>
           </main>
