@@ -243,6 +243,14 @@ f.addEventListener("load", function () {
 """
 
 
+def chromium(profile, url, *extra):
+    """Headless Chromium's DOM of url once loaded, in a 1280x900 window."""
+    return subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                           f"--user-data-dir={profile}", *extra, "--window-size=1280,900", "--dump-dom", url],
+                          capture_output=True, timeout=120)
+
+
 def check_opml(site, base):
     """Each outline of feeds.opml names the feed's own pages, as the Atom
     file does: xmlUrl its served address, htmlUrl its rel=alternate link
@@ -392,10 +400,7 @@ def main():
         # "mathspp" is only in a card's own feed title, shown as its description.
         for fragment, count in (("", "21 feeds"), ("#q=girao", "1 of 21 feeds"), ("#q=mathspp", "1 of 21 feeds"),
                                 ("#q=django", None), ("#q=100%", "")):
-            r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                                f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", "--window-size=1280,900",
-                                "--dump-dom", base + "index.html" + fragment], capture_output=True, timeout=120)
+            r = chromium(profile, base + "index.html" + fragment, "--enable-logging=stderr", "--v=0")
             dom = r.stdout.decode("utf-8", "replace")
             console = [l for l in r.stderr.decode("utf-8", "replace").splitlines() if ":CONSOLE" in l]
             check(f"chromium: index.html{fragment} loads with no console messages", r.returncode == 0 and not console and "</html>" in dom,
@@ -416,10 +421,7 @@ def main():
         # "No feed matches" and no section is hidden.
         for name, only, count in (("one", "^PyPy$", "1 feed"), ("none", "zzzzqqqq", "0 feeds")):
             r = subprocess.run([unplanet, "-q", "-o", os.path.join(site, name), "--only", only, SAMPLE], capture_output=True)
-            r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                                f"--user-data-dir={profile}", "--window-size=1280,900",
-                                "--dump-dom", base + name + "/index.html"], capture_output=True, timeout=120)
+            r = chromium(profile, base + name + "/index.html")
             dom = r.stdout.decode("utf-8", "replace")
             m = re.search(r'<output id="count"[^>]*>([^<]*)</output>', dom)
             none = re.search(r'<p id="none"[^>]*>', dom)
@@ -438,10 +440,7 @@ def main():
         for width in (1000, 420):
             with open(os.path.join(site, "probe.html"), "w", encoding="utf-8") as f:
                 f.write(PROBE.replace("CARD", card).replace("WIDTH", str(width)))
-            r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                                f"--user-data-dir={profile}", "--virtual-time-budget=10000", "--window-size=1280,900",
-                                "--dump-dom", base + "probe.html"], capture_output=True, timeout=120)
+            r = chromium(profile, base + "probe.html", "--virtual-time-budget=10000")
             m = re.search(r'<pre id="r">([^<]*)</pre>', r.stdout.decode("utf-8", "replace"))
             got = m.group(1) if m else r.stderr.decode("utf-8", "replace")[-300:]
             check(f"chromium: index.html#{card} at {width} px keeps its fragment and shows the card below the filter box",
@@ -449,10 +448,7 @@ def main():
         os.remove(os.path.join(site, "probe.html"))
         with open(os.path.join(site, "zoom.html"), "w", encoding="utf-8") as f:
             f.write(ZOOM)
-        r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                            f"--user-data-dir={profile}", "--virtual-time-budget=10000", "--window-size=1280,900",
-                            "--dump-dom", base + "zoom.html"], capture_output=True, timeout=120)
+        r = chromium(profile, base + "zoom.html", "--virtual-time-budget=10000")
         m = re.search(r'<pre id="r">scroll=(\d+) client=(\d+)</pre>', r.stdout.decode("utf-8", "replace"))
         check("chromium: index.html at 320 px with text at 200% has nothing sticking out sideways",
               m is not None and int(m.group(1)) <= int(m.group(2)), m.group(0) if m else r.stderr.decode()[-300:])
