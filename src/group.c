@@ -1961,13 +1961,11 @@ feed_renamed_from(const struct feed_set *set, const struct state *archive, size_
 	const struct entry *now, *was;
 	size_t k = set->n_feeds, m, j;
 	time_t oldest = 0, last;
+	int have_oldest = 0;
 
 	if (strcmp(f->kind, "author") != 0 || f->n_members == 0 || !f->members[0].on_page ||
 	    f->link[0] == '\0' || archive_holds(archive, f->slug))
 		goto done;
-	for (j = 0; j < page->n_entries; j++)
-		if (j == 0 || page->entries[j].shown < oldest)
-			oldest = page->entries[j].shown;
 	now = f->members[0].entry;
 	for (k = 0; k < set->n_feeds; k++) {
 		const struct feed *g = &set->feeds[k];
@@ -1979,7 +1977,16 @@ feed_renamed_from(const struct feed_set *set, const struct state *archive, size_
 			if (g->members[m].entry->shown > last)
 				last = g->members[m].entry->shown;
 		was = g->members[0].entry;
-		if (m == g->n_members && last >= oldest && strcmp(was->source_name, now->source_name) != 0 &&
+		if (m < g->n_members)
+			continue;
+		/* How far back the page reaches: only for a feed that may be
+		 * the old one (a first run has none, and would scan the page
+		 * once per feed). */
+		for (j = 0; !have_oldest && j < page->n_entries; j++)
+			if (j == 0 || page->entries[j].shown < oldest)
+				oldest = page->entries[j].shown;
+		have_oldest = 1;
+		if (last >= oldest && strcmp(was->source_name, now->source_name) != 0 &&
 		    html_same_site(was->source_link, now->source_link))
 			break;
 	}
