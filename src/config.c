@@ -501,7 +501,8 @@ static int empty_value(struct reading *r);
 struct reading {
 	struct settings *s;
 	const char *path;
-	FILE *f;
+	const char *data;      /* the whole file, checked to hold no NUL... */
+	size_t len, at;        /* ...its length, and how far inih has read */
 	int line;              /* the line being read */
 	int at_line_start;
 	int cr_ended;          /* the last part read ended in '\r', whose '\n'
@@ -580,7 +581,8 @@ unfit_text_as(const char *s, int path)
 		why = strdup("a noncharacter (U+FDD0..U+FDEF, or the last two code points of a plane, such as U+FFFE), "
 		    "which HTML refuses");
 	} else {
-		why = strdup("not valid UTF-8 text (save the file as UTF-8)");
+		why = strdup(path ? "not valid UTF-8 text (save the file as UTF-8; a path that is not UTF-8 "
+		    "goes on the command line)" : "not valid UTF-8 text (save the file as UTF-8)");
 	}
 	return why;
 }
@@ -591,22 +593,31 @@ unfit_text(const char *s)
 	return unfit_text_as(s, 0);
 }
 
-/* fgets, or NULL (with the reason noted) when what it read holds a NUL
- * byte, which would silently cut the line short. Only a file's position
- * tells: a pipe's is not checked. */
+/* fgets on the file read into memory: up to num - 1 bytes, to the end of
+ * a line; NULL at the end. */
 static char *
-read_part(struct reading *r, char *str, int num, int line_start)
+read_part(struct reading *r, char *str, int num)
 {
-	long before = ftell(r->f), after;
-	char *got = fgets(str, num, r->f);
+	const char *end = r->at < r->len ? memchr(r->data + r->at, '\n', r->len - r->at) : NULL;
+	size_t n = (end != NULL ? (size_t)(end + 1 - r->data) : r->len) - r->at;
+	char *got = NULL;
 
-	if (got != NULL && before >= 0 && (after = ftell(r->f)) >= 0 && (size_t)(after - before) != strlen(str)) {
-		if (line_start)
-			r->line++;
-		bad(r, strdup("a NUL byte (is this a text file? One saved as UTF-16 has them: save it as UTF-8)"));
-		got = NULL;
+	if (r->at < r->len && num > 1) {
+		if (n > (size_t)num - 1)
+			n = (size_t)num - 1;
+		memcpy(str, r->data + r->at, n);
+		str[n] = '\0';
+		r->at += n;
+		got = str;
 	}
 	return got;
+}
+
+/* getc on the file read into memory. */
+static int
+read_byte(struct reading *r)
+{
+	return r->at < r->len ? (unsigned char)r->data[r->at++] : EOF;
 }
 
 /* fgets for inih, counting lines and noting section headers. inih cuts
@@ -621,7 +632,7 @@ read_line(char *str, int num, void *stream)
 {
 	struct reading *r = stream;
 	struct buf whole = { 0 };
-	char *got = read_part(r, str, num, r->at_line_start), *close, *name = NULL, *line = NULL, after;
+	char *got = read_part(r, str, num), *close, *name = NULL, *line = NULL, after;
 	int *lines, nomem = 0;
 	size_t n;
 
@@ -657,7 +668,7 @@ read_line(char *str, int num, void *stream)
 		r->line++;
 		r->indented = p > str;
 		/* inih would take it for more of the value above: say so. */
-		if (p > str && looks_like_header(p)) {
+		if (p > str && looks_like_header(p) && r->last != NULL) {
 			bad(r, strdup("a section header must start its line (an indented line continues the value above)"));
 			goto done;
 		}
@@ -674,7 +685,7 @@ read_line(char *str, int num, void *stream)
 		/* inih reads the rest of a line longer than its limit as a line
 		 * of its own, which would be misread. */
 		if (!r->at_line_start && r->line_len >= (size_t)ini_max_line - 1) {
-			int next = getc(r->f);
+			int next = read_byte(r);
 
 			if (next != EOF && next != '\n') {
 				bad(r, strdup("line of 1 MiB or longer"));
@@ -686,6 +697,7 @@ read_line(char *str, int num, void *stream)
 			if (next == '\n') {
 				r->at_line_start = 1;
 				r->line_len = 0;
+				r->cr_ended = 0;   /* a '\r' that ended the part had it */
 			}
 		}
 		line = got;
@@ -699,7 +711,7 @@ read_line(char *str, int num, void *stream)
 	/* A header, however long; this function names it (inih sees only
 	 * "[#N]"), so a name may hold ']'. */
 	nomem = buf_adds(&whole, str) != 0;
-	while (!nomem && whole.data[whole.len - 1] != '\n' && read_part(r, str, num, 0) != NULL)
+	while (!nomem && whole.data[whole.len - 1] != '\n' && read_part(r, str, num) != NULL)
 		nomem = buf_adds(&whole, str) != 0;
 	if (nomem)
 		goto done;
@@ -1130,11 +1142,67 @@ done:
 	return rc;
 }
 
+/* Past this, a "configuration file" is something else (/dev/urandom, a
+ * log): it would take the run's memory and time. */
+#define CONFIG_MAX ((size_t)64 << 20)
+/* A message quoting a long value is cut to about this many bytes. */
+#define MESSAGE_MAX 1000
+
+/* The whole file at path into out, so that a NUL byte is found wherever
+ * the file comes from (a pipe, /dev/zero), before inih's fgets would take
+ * it for the end of a line; UP_OK or a status with err set. */
+static int
+config_load(const char *path, struct buf *out, char **err)
+{
+	FILE *f = fopen(path, "r");
+	struct stat st;
+	const char *nul = NULL;
+	size_t got = 0;
+	int rc = UP_OK;
+
+	if (f == NULL) {
+		rc = err_set(err, err_status(errno, UP_ECONFIG), "%s: cannot open: %s", path, strerror(errno));
+		goto done;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		rc = err_set(err, UP_ECONFIG, "%s: is a folder, not a configuration file", path);
+		goto done;
+	}
+	do {
+		if (buf_reserve(out, 65536) != 0) {
+			rc = err_nomem(err);
+			goto done;
+		}
+		got = fread(out->data + out->len, 1, 65536, f);
+		nul = memchr(out->data + out->len, '\0', got);
+		out->len += got;
+		out->data[out->len] = '\0';
+	} while (got > 0 && nul == NULL && out->len <= CONFIG_MAX);
+	if (nul != NULL) {
+		size_t line = 1;
+		const char *p;
+
+		for (p = out->data; p < nul; p++)
+			line += *p == '\n';
+		rc = err_set(err, UP_ECONFIG, "%s:%zu: a NUL byte (is this a text file? One saved as UTF-16 has "
+		    "them: save it as UTF-8)", path, line);
+	} else if (out->len > CONFIG_MAX) {
+		rc = err_set(err, UP_ECONFIG, "%s: larger than 64 MiB: not a configuration file", path);
+	} else if (ferror(f)) {
+		rc = err_set(err, UP_ECONFIG, "%s: cannot read: %s", path, strerror(errno));
+	}
+done:
+	if (f != NULL)
+		fclose(f);
+	return rc;
+}
+
 int
 config_read(const char *path, struct settings *s, char **err)
 {
 	struct reading r;
-	struct stat st;
+	struct buf file = { 0 };
+	struct topic **topic_at = NULL;   /* the topic each section names */
 	size_t i;
 	int line, rc = UP_OK;
 
@@ -1146,15 +1214,10 @@ config_read(const char *path, struct settings *s, char **err)
 		rc = err_set(err, UP_ECONFIG, "--config needs a file name");
 		goto done;
 	}
-	r.f = fopen(path, "r");
-	if (r.f == NULL) {
-		rc = err_set(err, err_status(errno, UP_ECONFIG), "%s: cannot open: %s", path, strerror(errno));
+	if ((rc = config_load(path, &file, err)) != UP_OK)
 		goto done;
-	}
-	if (fstat(fileno(r.f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		rc = err_set(err, UP_ECONFIG, "%s: is a folder, not a configuration file", path);
-		goto done;
-	}
+	r.data = file.data != NULL ? file.data : "";
+	r.len = file.len;
 	/* configparser's rules, and no line length limit. */
 	ini_allow_inline_comments = 0;
 	ini_allow_multiline = 1;
@@ -1171,8 +1234,10 @@ config_read(const char *path, struct settings *s, char **err)
 		rc = err_set(err, UP_ECONFIG, "%s:%d: %s", path, r.why_line, r.why);
 	else if (line > 0)
 		rc = err_set(err, UP_ECONFIG, "%s:%d: expected 'key = value' or '[section]'", path, line);
-	else if (line < 0 || ferror(r.f))
+	else if (line < 0)
 		rc = err_set(err, UP_ECONFIG, "%s: cannot read", path);
+	if (rc == UP_OK && r.n_sections > 0 && (topic_at = calloc(r.n_sections, sizeof *topic_at)) == NULL)
+		rc = err_nomem(err);
 	for (i = 0; rc == UP_OK && i < r.n_sections; i++) {
 		const char *name = r.sections[i];
 		struct topic *t;
@@ -1189,7 +1254,7 @@ config_read(const char *path, struct settings *s, char **err)
 			rc = err_set(err, UP_ECONFIG, "%s:%d: [%s]: " TOPIC_NAME_BLANK, path, r.section_lines[i], name);
 			break;
 		}
-		t = find_topic(s, name + 6, 0);
+		t = topic_at[i] = find_topic(s, name + 6, 0);
 		if (t == NULL || t->n_match == 0) {
 			rc = err_set(err, UP_ECONFIG, "%s:%d: [%s] needs at least one 'match = PATTERN'",
 			    path, r.section_lines[i], name);
@@ -1197,8 +1262,7 @@ config_read(const char *path, struct settings *s, char **err)
 		}
 		/* Two topics cannot write the same files. */
 		for (k = 0; t->slug != NULL && k < i; k++) {
-			struct topic *other = strncmp(r.sections[k], "topic ", 6) == 0 ?
-			    find_topic(s, r.sections[k] + 6, 0) : NULL;
+			const struct topic *other = topic_at[k];
 
 			if (other != NULL && other != t && other->slug != NULL && strcmp(other->slug, t->slug) == 0) {
 				rc = err_set(err, UP_ECONFIG, "%s:%d: [%s] has slug '%s', which [topic %s] already uses",
@@ -1208,8 +1272,14 @@ config_read(const char *path, struct settings *s, char **err)
 		}
 	}
 done:
-	if (r.f != NULL)
-		fclose(r.f);
+	/* A value quoted whole (a 1 MiB number) would flood a cron mail. */
+	if (rc != UP_OK && err != NULL && *err != NULL && strlen(*err) > MESSAGE_MAX) {
+		size_t cut = text_char_start(*err, MESSAGE_MAX - 3);
+
+		memcpy(*err + cut, "\xE2\x80\xA6", 4);   /* U+2026 and the NUL */
+	}
+	buf_free(&file);
+	free(topic_at);
 	free(r.why);
 	for (i = 0; i < r.n_seen; i++)
 		free(r.seen[i]);

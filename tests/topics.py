@@ -512,6 +512,34 @@ slug = django-and-caktus
     check("config error: a 10 000-byte invalid pattern is quoted by its start, its size and the reason given",
           rc == 78 and f"{path}:2: match: invalid pattern '{chr(0xe9) * 100}'... (10001 bytes in all): missing closing "
           "parenthesis at offset 10001" in err and len(err) < 500, f"exit {rc}: {err[:600]}")
+    # A NUL byte is found wherever the file comes from: /dev/zero (which
+    # reads without end), a pipe (whose position tells nothing).
+    out = os.path.join(work, "never")
+    for label, source, line in (("/dev/zero", "/dev/zero", 1),
+                                ("a pipe", b"[unplanet]\nexclude = ^Quiz\0:|.\n", 2)):
+        stdin = None if isinstance(source, str) else source
+        try:
+            r = subprocess.run([unplanet, "-c", source if stdin is None else "/dev/stdin", "-o", out, SAMPLE],
+                               input=stdin, capture_output=True, timeout=30)
+            rc, err = r.returncode, r.stderr.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            rc, err = None, "still running after 30 s"
+        named = source if stdin is None else "/dev/stdin"
+        check(f"config error, a NUL byte from {label}: exit 78 with FILE:{line}:, nothing written",
+              rc == 78 and f"{named}:{line}: a NUL byte" in err and not os.path.exists(out), f"exit {rc}: {err}")
+    # A line of CRLF that fills inih's buffer to its '\r': its '\n' ends it.
+    with open(path, "w", newline="") as f:
+        f.write("[unplanet]\r\n;" + "c" * ((1 << 20) - 3) + "\r\nkeep = 5\r\n")
+    rc, out_xml, err = run_out(unplanet, "-c", path, "--dump", SAMPLE)
+    check("config: a CRLF line that fills inih's buffer up to its '\\r' is one line, the next key read",
+          rc == 0 and out_xml.count("<entry") > 0 and err == "", f"exit {rc}: {err[:300]}")
+    # A value quoted whole in a message is cut, so a cron mail stays readable.
+    with open(path, "w") as f:
+        f.write("[unplanet]\nkeep = " + "7" * 900000 + "\n")
+    rc, err = run(unplanet, "-c", path, "-o", out, SAMPLE)
+    check("config error: a 900 000-byte value is quoted by its start only",
+          rc == 78 and f"{path}:2: keep needs a number" in err and len(err.encode()) < 1100 and
+          err.rstrip().endswith("\u2026"), f"exit {rc}: {len(err)} bytes: {err[:200]}")
     # An unknown key's message lists the keys [unplanet] takes: every long
     # option of --help but --config, --help and --version, and source.
     with open(path, "w") as f:
