@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -138,6 +139,14 @@ read_fd(int fd, const char *name, size_t max, struct buf *out, char **err)
 		n = read(fd, out->data + out->len, out->cap - out->len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* A parent may hand over a non-blocking pipe (Node's
+		 * child_process does): wait for what it has not written yet. */
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd in = { fd, POLLIN, 0 };
+
+			if (poll(&in, 1, -1) >= 0 || errno == EINTR)
+				continue;
+		}
 		if (n < 0) {
 			rc = err_set(err, UP_ENOINPUT, "%s: cannot read: %s", name, strerror(errno));
 			break;
@@ -297,6 +306,16 @@ printable(const char *v)
 	return ok;
 }
 
+int
+fetch_is_downgrade(const char *from, const char *location)
+{
+	/* libcurl skips any ASCII white space before the URL, \v and \f
+	 * too, where a header's value starts after SP and HTAB. */
+	const char *to = location + strspn(location, " \t\r\n\v\f");
+
+	return strncasecmp(from, "https:", 6) == 0 && strncasecmp(to, "http:", 5) == 0;
+}
+
 /* At the end of a response's headers: whether it tells all there is
  * to know, so that its body is not waited for (and which, in t): an HTTP
  * error (its body may stall or be cut), a page that is no page (an image
@@ -312,10 +331,8 @@ headers_say_all(struct transfer *t)
 
 	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
 	if (status >= 300 && status < 400 && t->location != NULL) {
-		const char *to = t->location;
-
 		curl_easy_getinfo(t->curl, CURLINFO_EFFECTIVE_URL, &url);
-		t->downgrade = url != NULL && strncasecmp(url, "https:", 6) == 0 && strncasecmp(to, "http:", 5) == 0;
+		t->downgrade = url != NULL && fetch_is_downgrade(url, t->location);
 		all = t->downgrade;
 	} else if (status >= 200 && status < 300) {
 		curl_easy_getinfo(t->curl, CURLINFO_CONTENT_TYPE, &type);

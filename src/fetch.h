@@ -50,6 +50,11 @@ int fetch_is_url(const char *source);
  * followed into the clear), else "http,https". Exposed for tests/unit.c. */
 const char *fetch_redirect_protocols(const char *url);
 
+/* Nonzero when a redirect from the https URL from to location (a
+ * Location header's value, as libcurl reads it: any white space first)
+ * leads to plain http, which is refused. Exposed for tests/unit.c. */
+int fetch_is_downgrade(const char *from, const char *location);
+
 /* Nonzero when url is an http or https URL (scheme in any case). */
 int fetch_is_http(const char *url);
 

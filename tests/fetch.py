@@ -694,6 +694,23 @@ def main():
         fresh = os.path.join(work, "fresh")
         rc, out, _ = run("-o", fresh, base + "/500")
         check("http: failed first run leaves no folder behind", rc == 69 and not os.path.exists(fresh), out)
+        # Standard input a parent made non-blocking (Node's child_process
+        # does), written a moment after the run starts: waited for.
+        page = open(os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html"), "rb").read()
+        r, w = os.pipe()
+        os.set_blocking(r, False)
+        d = os.path.join(work, "nonblocking")
+        proc = subprocess.Popen([unplanet, "-o", d, "-"], stdin=r, stderr=subprocess.PIPE)
+        os.close(r)
+        time.sleep(0.3)
+        try:
+            with os.fdopen(w, "wb") as f:
+                f.write(page)
+        except BrokenPipeError:
+            pass   # the run gave up
+        rc, err = proc.wait(timeout=60), proc.stderr.read().decode()
+        check("stdin: a non-blocking pipe written late is waited for, not 'cannot read'",
+              rc == 0 and err == "" and os.path.exists(os.path.join(d, "authors", "pypy.atom")), f"exit {rc}: {err}")
     finally:
         server.shutdown()
         server.server_close()

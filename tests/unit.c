@@ -608,6 +608,12 @@ test_urls(void)
 	}
 	check_str("redirects: from https, https only", fetch_redirect_protocols("HTTPS://ex.org/"), "https");
 	check_str("redirects: from http, either", fetch_redirect_protocols("http://ex.org/"), "http,https");
+	check_int("redirects: https to http is a downgrade", fetch_is_downgrade("https://ex.org/", "HTTP://ex.org/"), 1);
+	check_int("redirects: ...with white space first that libcurl skips, \\v and \\f too",
+	    fetch_is_downgrade("https://ex.org/", "\v\f http://ex.org/"), 1);
+	check_int("redirects: ...not to https, nor a path, nor from http",
+	    fetch_is_downgrade("https://ex.org/", "\vhttps://ex.org/") + fetch_is_downgrade("https://ex.org/", "/http:") +
+	    fetch_is_downgrade("http://ex.org/", "http://ex.org/"), 0);
 	s = html_escape_url("https://ex.org/a b/caf\xc3\xa9?q=\"x\"");
 	check_str("url: escaping a permalink", s, "https://ex.org/a%20b/caf%C3%A9?q=%22x%22");
 	free(s);
