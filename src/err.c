@@ -6,6 +6,14 @@
 
 #include "err.h"
 
+volatile sig_atomic_t err_stop = 0;
+
+int
+err_stopped(char **err)
+{
+	return err_set(err, UP_ESOFTWARE, "stopped by signal %d", (int)err_stop);
+}
+
 int
 err_set(char **err, int status, const char *fmt, ...)
 {

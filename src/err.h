@@ -9,6 +9,8 @@
 #ifndef UNPLANET_ERR_H
 #define UNPLANET_ERR_H
 
+#include <signal.h>
+
 /* sysexits(3) values, so cron wrappers can tell failures apart. */
 enum {
 	UP_OK = 0,
@@ -48,5 +50,15 @@ int err_status(int e, int otherwise);
 
 /* The message for an allocation failure, shared so callers stay short. */
 int err_nomem(char **err);
+
+/* The signal (SIGINT, SIGTERM or SIGHUP) that asked the run to stop, set
+ * by main.c's handler, or 0. What waits (a fetch, the lock) checks it and
+ * fails; publish_commit checks it before its first rename and holds
+ * those signals until its renames are done, so a run so stopped leaves
+ * the folder as it was, or wholly new. main.c then ends by that signal. */
+extern volatile sig_atomic_t err_stop;
+
+/* Sets *err to say the run was stopped and returns UP_ESOFTWARE. */
+int err_stopped(char **err);
 
 #endif

@@ -137,15 +137,23 @@ read_fd(int fd, const char *name, size_t max, struct buf *out, char **err)
 			break;
 		}
 		n = read(fd, out->data + out->len, out->cap - out->len - 1);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR && err_stop == 0)
 			continue;
+		if (n < 0 && errno == EINTR) {
+			rc = err_stopped(err);
+			break;
+		}
 		/* A parent may hand over a non-blocking pipe (Node's
 		 * child_process does): wait for what it has not written yet. */
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd in = { fd, POLLIN, 0 };
 
-			if (poll(&in, 1, -1) >= 0 || errno == EINTR)
+			if (poll(&in, 1, -1) >= 0 || (errno == EINTR && err_stop == 0))
 				continue;
+			if (errno == EINTR) {
+				rc = err_stopped(err);
+				break;
+			}
 		}
 		if (n < 0) {
 			rc = err_set(err, UP_ENOINPUT, "%s: cannot read: %s", name, strerror(errno));
@@ -314,6 +322,19 @@ fetch_is_downgrade(const char *from, const char *location)
 	const char *to = location + strspn(location, " \t\r\n\v\f");
 
 	return strncasecmp(from, "https:", 6) == 0 && strncasecmp(to, "http:", 5) == 0;
+}
+
+/* libcurl's progress callback, called at least once a second, while
+ * connecting too: a stop asked for (err_stop) ends the transfer. */
+static int
+on_progress(void *ctx, curl_off_t down_total, curl_off_t down_now, curl_off_t up_total, curl_off_t up_now)
+{
+	(void)ctx;
+	(void)down_total;
+	(void)down_now;
+	(void)up_total;
+	(void)up_now;
+	return err_stop != 0;
 }
 
 /* At the end of a response's headers: whether it tells all there is
@@ -589,6 +610,8 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, on_request);
 	curl_easy_setopt(curl, CURLOPT_PREREQDATA, &t);
 	if (add_header(&headers, "Accept", "text/html, application/xhtml+xml;q=0.9, */*;q=0.1") != 0 ||
@@ -634,6 +657,8 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 	if (res != CURLE_OK) {
 		if (t.out_of_memory)
 			rc = err_nomem(err);
+		else if (res == CURLE_ABORTED_BY_CALLBACK && err_stop != 0)
+			rc = err_stopped(err);
 		else if (t.downgrade)
 			rc = err_set(err, UP_EUNAVAIL, "%s: an https page is not followed to http (redirected to %s)",
 			    shown, t.location);
@@ -726,7 +751,7 @@ fetch_source(const char *source, const struct fetch_options *opt, struct fetched
 		rc = err_nomem(err);
 	else
 		rc = fetch_is_url(source) ? fetch_url(source, opt, f, &refused, err) : fetch_file(source, opt, f, err);
-	if (rc != UP_OK && refused) {
+	if (rc != UP_OK && refused && err_stop == 0) {
 		/* A 400, 412 or 431 in answer to a conditional request (a
 		 * validator the server gave but will not take back, one too
 		 * long for it) would fail every later run alike: once more

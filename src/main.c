@@ -97,7 +97,9 @@ static const char usage_text[] =
 "  74  writing failed part way\n"
 "  75  another run is writing DIR; try again later\n"
 "  78  the configuration file is missing or wrong, or a slug in it\n"
-"      would take another feed's files\n";
+"      would take another feed's files\n"
+"Stopped by SIGTERM, SIGINT or SIGHUP, a run undoes what it started and\n"
+"ends by that signal (one already renaming its files finishes first).\n";
 
 /* Prints "unplanet: " and a line made from fmt, on one line: it quotes
  * what others wrote (a file name, a URL, a pattern), and a newline or ESC
@@ -924,6 +926,32 @@ hold_standard_fds(void)
 			(void)open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
 }
 
+/* Notes a stop asked for (err.h's err_stop): the run undoes what it
+ * started, then ends by the same signal. */
+static void
+on_stop(int sig)
+{
+	err_stop = sig;
+}
+
+/* SIGINT, SIGTERM and SIGHUP to on_stop, unless ignored already (nohup,
+ * a job started in the background), and with no SA_RESTART, so that a
+ * wait (the lock, standard input) ends. */
+static void
+catch_stops(void)
+{
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction was, now;
+	size_t i;
+
+	memset(&now, 0, sizeof now);
+	now.sa_handler = on_stop;
+	sigemptyset(&now.sa_mask);
+	for (i = 0; i < sizeof stops / sizeof *stops; i++)
+		if (sigaction(stops[i], NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+			sigaction(stops[i], &now, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -941,6 +969,7 @@ main(int argc, char **argv)
 	 * makes a write fail with EPIPE instead of killing the run in silence
 	 * part way: a warning that cannot be said stops nothing. */
 	signal(SIGPIPE, SIG_IGN);
+	catch_stops();
 	/* Before libxml2 allocates anything. */
 	xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup);
 	settings_init(&cmd);
@@ -972,7 +1001,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	rc = run(&cmd, &err);
-	if (rc != UP_OK)
+	if (rc != UP_OK && err_stop == 0)
 		fprintf(stderr, "unplanet: %s\n", err != NULL ? err : "out of memory");
 	fetch_cleanup();
 	xsltCleanupGlobals();
@@ -981,5 +1010,11 @@ out:
 	free(err);
 	settings_free(&cmd);
 	settings_free(&file);
+	/* Stopped part way, everything undone: end as the signal would have
+	 * ended it, so the shell or systemd sees why. */
+	if (rc != UP_OK && err_stop != 0) {
+		signal(err_stop, SIG_DFL);
+		raise(err_stop);
+	}
 	return rc;
 }

@@ -2,6 +2,7 @@
  * publish.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,9 +153,11 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 		while (flock(p->dirfd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
 			int e = errno;
 
-			if (e == EINTR)
+			if (e == EINTR && err_stop == 0)
 				continue;
-			if (e == EWOULDBLOCK) {
+			if (e == EINTR) {
+				rc = err_stopped(err);
+			} else if (e == EWOULDBLOCK) {
 				/* Made here or not, the folder is the other run's now. */
 				p->made_dir = 0;
 				rc = err_set(err, UP_ETEMPFAIL,
@@ -759,11 +762,12 @@ int
 publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 {
 	size_t i, renamed_in_all = 0;
-	int rc = UP_OK, phase;
+	int rc = UP_OK, phase, blocked = 0;
+	sigset_t stop, before;
 
 	stats->written = 0;
 	stats->unchanged = p->unchanged;
-	rc = check_folders(p, err);
+	rc = err_stop != 0 ? err_stopped(err) : check_folders(p, err);
 	if (rc != UP_OK)
 		goto done;   /* nothing made yet: nothing to undo */
 	sweep(p);
@@ -783,6 +787,15 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 	 * add nothing but a journal commit each. */
 	if (rc == UP_OK && p->n_pending > 0 && syncfs(p->dirfd) != 0)
 		rc = err_set(err, UP_EIO, "%s: cannot flush to disk: %s", p->dir, strerror(errno));
+	/* A stop asked for is taken now, or after the renames: a folder
+	 * part old, part new (each file whole) is only for SIGKILL. */
+	if (sigemptyset(&stop) != 0 || sigaddset(&stop, SIGINT) != 0 || sigaddset(&stop, SIGTERM) != 0 ||
+	    sigaddset(&stop, SIGHUP) != 0 || sigprocmask(SIG_BLOCK, &stop, &before) != 0)
+		rc = rc != UP_OK ? rc : err_set(err, UP_ESOFTWARE, "cannot hold signals: %s", strerror(errno));
+	else
+		blocked = 1;
+	if (rc == UP_OK && err_stop != 0)
+		rc = err_stopped(err);
 	if (rc != UP_OK) {
 		undo(p, 1);
 		goto done;
@@ -839,6 +852,8 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 	else
 		p->committed = 1;
 done:
+	if (blocked)
+		sigprocmask(SIG_SETMASK, &before, NULL);
 	return rc;
 }
 

@@ -12,7 +12,9 @@
  * fails part way (rare: the files are written and flushed by then) keeps
  * those already renamed, and the folders they are in: publish_add_first's
  * files go first, the records under .unplanet/ last, so the next run does
- * the rest again. Freeing a publication without committing leaves the
+ * the rest again. A stop asked for (err.h's err_stop) fails the commit
+ * before its first rename; one asked during the renames waits for them.
+ * Freeing a publication without committing leaves the
  * folder exactly as it was (but for a process ended at once, as main.c
  * does when libxml2 runs out of memory: then a folder publish_begin made
  * stays, empty, for the next run).

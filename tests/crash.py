@@ -126,6 +126,7 @@ def main():
           r.returncode == 0 and not gone, f"removed or changed: {gone}")
     check("crash: it gives the same feeds as clean runs", feeds_content(d) == feeds_content(ref), "feeds differ")
     stopped_mid_commit(unplanet, work)
+    terminated(unplanet, work, pages, whole)
     page_goes_back(unplanet, work, pages)
     older_copy_after_kill(unplanet, work)
     report()
@@ -297,6 +298,53 @@ def page_goes_back(unplanet, work, pages):
                 wrong.append(f"flush {when}: {rel} differs")
     check("crash: a run on a changed page stopped at any flush, then the page before: its files, not the stopped run's",
           not wrong, "; ".join(wrong[:4]))
+
+
+def terminated(unplanet, work, pages, whole):
+    """SIGTERM (cron's and systemd's timeouts, a shutdown) at any moment:
+    the run ends by it with the folder exactly as it was, or, asked during
+    its renames, finishes them first: never part old, part new. Then a
+    SIGTERM at each of the first renames: the run completes (exit 0), and
+    a rerun finds nothing to write."""
+    d = os.path.join(work, "terminated")
+    shutil.rmtree(d, ignore_errors=True)
+    subprocess.run([unplanet, "-o", d, pages[0]], check=True)
+    def contents(d):   # folders' mtimes aside, which temporary files touch
+        return [x for x in snapshot(d) if x[4] != "dir"]
+    wrong, stopped = [], 0
+    for k in range(20):
+        page = pages[(k + 1) % 2]
+        before = contents(d)
+        proc = subprocess.Popen([unplanet, "-o", d, page], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(whole * 1.2 * k / 20)
+        proc.send_signal(signal.SIGTERM)
+        rc, err = proc.wait(timeout=60), proc.stderr.read().decode()
+        temps = [f for f in files(d) if is_temp(f)]
+        if rc == -signal.SIGTERM:
+            stopped += 1
+            if contents(d) != before or temps or err:
+                wrong.append(f"term {k}: ended by it, but the folder changed or it said {err[:100]}")
+        elif rc == 0:
+            r = subprocess.run([unplanet, "-v", "-o", d, page], capture_output=True)
+            if temps or b" 0 files written" not in r.stderr:
+                wrong.append(f"term {k}: completed, but the folder was not wholly new: {r.stderr[-200:]}")
+        else:
+            wrong.append(f"term {k}: exit {rc}: {err[:200]}")
+    check(f"crash: SIGTERM at any moment ({stopped} of 20 runs ended by it): the folder as it was, or wholly new",
+          stopped >= 5 and not wrong, "; ".join(wrong[:3]) or f"only {stopped} ended by it")
+    wrong = []
+    for when in (1, 2, 5, 50):
+        d = os.path.join(work, f"term-rename-{when}")
+        shutil.rmtree(d, ignore_errors=True)
+        subprocess.run([unplanet, "-o", d, pages[0]], check=True)
+        r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-e",
+                            f"inject=rename,renameat,renameat2:signal=TERM:when={when}", unplanet, "-o", d, pages[1]],
+                           capture_output=True, env=NO_LSAN)
+        again = subprocess.run([unplanet, "-v", "-o", d, pages[1]], capture_output=True)
+        if r.returncode != 0 or b" 0 files written" not in again.stderr:
+            wrong.append(f"rename {when}: exit {r.returncode}, then {again.stderr[-150:]}")
+    check("crash: SIGTERM during the renames: they are finished first (exit 0), a rerun writes nothing",
+          not wrong, "; ".join(wrong[:3]))
 
 
 def older_copy_after_kill(unplanet, work):

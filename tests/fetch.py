@@ -421,15 +421,13 @@ def main():
         check("http: a run killed part way under a changed stylesheet, then the old one: no stale file kept by a 304",
               not stale, "; ".join(stale[:2]))
 
-        # A run stopped (Ctrl-C) before its renames, then runs the server
-        # answers with 304: they write nothing, but remove its leftovers.
+        # A run killed before its renames (SIGKILL: SIGINT and SIGTERM
+        # are waited out, see below), then runs the server answers with
+        # 304: they write nothing, but remove its leftovers.
         d = os.path.join(work, "interrupted")
         run("-o", d, base + "/etag")
-        # A shell starts a job run in the background (make check &) with
-        # SIGINT ignored, and children keep that: the run must see Ctrl-C.
-        subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", "inject=syncfs:signal=INT:when=1",
-                        unplanet, "-q", "-o", d, "-t", "D=django", base + "/etag"], capture_output=True, env=env,
-                       preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", "inject=syncfs:signal=KILL:when=1",
+                        unplanet, "-q", "-o", d, "-t", "D=django", base + "/etag"], capture_output=True, env=env)
         left = [f for r, _, fs in os.walk(d) for f in fs if ".unplanet-" in f]
         rc, out, _ = run("-v", "-o", d, base + "/etag")
         still = [f for r, _, fs in os.walk(d) for f in fs if ".unplanet-" in f]
@@ -691,6 +689,32 @@ def main():
         rc, out, took = run("--wait", "-v", "-o", d, os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html"))
         first = slow.wait(timeout=30)
         check("lock: --wait waits for the other run, then succeeds", rc == 0 and first == 0 and took > 1, f"exit {rc} after {took:.1f}s: {out}")
+        # SIGTERM (a timeout, a shutdown) while waiting on the server, or
+        # on another run's lock: the run ends by it at once, saying
+        # nothing, and the folder is as it was; one it made is gone.
+        stopped = os.path.join(work, "stopped")
+        n = len(seen)
+        proc = subprocess.Popen([unplanet, "-o", stopped, base + "/slow"], stderr=subprocess.PIPE)
+        while len(seen) == n and proc.poll() is None:
+            time.sleep(0.02)
+        t0 = time.time()
+        proc.send_signal(signal.SIGTERM)
+        rc, took, err = proc.wait(timeout=30), time.time() - t0, proc.stderr.read().decode()
+        check("signal: SIGTERM while fetching: ends by it at once, silent, the folder it made gone",
+              rc == -signal.SIGTERM and took < 1.5 and err == "" and not os.path.exists(stopped),
+              f"exit {rc} after {took:.1f}s: {err}")
+        fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        snap = snapshot(d)
+        proc = subprocess.Popen([unplanet, "--wait", "-o", d, base + "/etag"], stderr=subprocess.PIPE)
+        time.sleep(0.5)
+        t0 = time.time()
+        proc.send_signal(signal.SIGTERM)
+        rc, took, err = proc.wait(timeout=30), time.time() - t0, proc.stderr.read().decode()
+        os.close(fd)
+        check("signal: SIGTERM while --wait waits for the lock: ends by it at once, the folder as it was",
+              rc == -signal.SIGTERM and took < 1.5 and err == "" and snapshot(d) == snap,
+              f"exit {rc} after {took:.1f}s: {err}")
         fresh = os.path.join(work, "fresh")
         rc, out, _ = run("-o", fresh, base + "/500")
         check("http: failed first run leaves no folder behind", rc == 69 and not os.path.exists(fresh), out)
