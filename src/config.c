@@ -716,6 +716,13 @@ read_line(char *str, int num, void *stream)
 	if (nomem)
 		goto done;
 	r->at_line_start = 1;
+	/* Its parts past the first were not looked at for old Mac line ends. */
+	for (close = strchr(whole.data, '\r'); close != NULL && close[1] == '\n'; close = strchr(close + 1, '\r'))
+		;
+	if (close != NULL) {
+		bad(r, strdup("a carriage return alone ends no line (save the file with LF or CRLF line ends)"));
+		goto done;
+	}
 	/* The header ends at the first ']' that nothing but a comment
 	 * follows ("[source A [b]] ; old [c]" is "source A [b]"), as
 	 * configparser takes a comment there; a key after it would be lost. */
@@ -734,6 +741,11 @@ read_line(char *str, int num, void *stream)
 		text_collapse_space(name);
 	if (name != NULL && !fit_text(name)) {
 		bad(r, unfit_text(name));
+		goto done;
+	}
+	/* inih would take the keys below it for keys outside any section. */
+	if (name != NULL && name[0] == '\0') {
+		bad(r, strdup("unknown section []: use [unplanet], [topic NAME] or [source NAME]"));
 		goto done;
 	}
 	lines = realloc(r->section_lines, (r->n_sections + 1) * sizeof *lines);
