@@ -104,6 +104,9 @@ struct scanner {
 	int copied_titles;
 	/* Whether one did fail so. */
 	int copy_found;
+	/* Whether a titled frame under no channel header fails when a
+	 * channel header lies before its footer (see find_footer). */
+	int cross_titles;
 	/* The white space the template writes in every footer, learned from
 	 * the last post's (see learn_shape): after the body's "</p>", after
 	 * the footer's "<p>", after "</em>"; and whether its date names a
@@ -694,7 +697,13 @@ note_miss(struct scanner *sc, struct span href, const char *from, const char *bo
  * post's real one, nearer its footer, and f a copy of it inside an
  * earlier post, which would otherwise take in every post between the
  * two. (Right after the first such footer, the frame is more likely the
- * post quoting its own title.) */
+ * post quoting its own title.) With sc->cross_titles, a titled frame
+ * under no channel header (a title right after a footer) finds none when
+ * a footer linking elsewhere is followed by a frame with a channel header
+ * before its own: read as a post, that title would run across another
+ * channel's post to a footer further down (an untitled post's, which no
+ * title of its own ties to its link), where read as a copy it is
+ * text of the post it sits in, which then ends at a later footer. */
 static int
 find_footer(struct scanner *sc, const struct frame *f, const char *from, struct footer *ft,
     struct frame *next, int *last)
@@ -711,7 +720,14 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 		if (match_footer(sc, f->body, em, ft) != 0)
 			continue;
 		if (f->has_title && !same_span(ft->href, f->title_href)) {
-			if (sc->copied_titles && match_frame(sc, ft->end, 1, &restart) == 0) {
+			if ((sc->copied_titles || (sc->cross_titles && !f->has_source)) &&
+			    match_frame(sc, ft->end, 1, &restart) == 0) {
+				if (sc->cross_titles && !f->has_source && restart.has_source) {
+					copy = 1;
+					break;
+				}
+				if (!sc->copied_titles)
+					continue;
 				if (passed && restart.has_title && same_span(restart.title_href, f->title_href)) {
 					copy = sc->copy_found = 1;
 					break;
@@ -1408,15 +1424,16 @@ bare_run(const struct post *posts, size_t from, size_t to)
  * footer can end, because its post was cut at an earlier copy too (one
  * that did not look out of place), is given back to the post before it
  * with the posts after it, when a footer can end that; and when no footer
- * can end a post that looks cut because the one after it is newer, that
- * newer one takes back the posts after it instead, through bare frames
- * only, up to the first footer that can end it below the first (titled,
- * at its own link). An untitled post whose day header disagrees with its
+ * can end a post that looks cut because the one after it is newer, or
+ * when that one's footer is dated after the page was made (updated; -1
+ * when unknown), that newer one takes back the posts after it instead,
+ * through bare frames only, up to the first footer that can end it below
+ * the first (titled, at its own link). An untitled post whose day header disagrees with its
  * footer is first tried as the rest of the post before it
  * (rest_under_copied_day). Writes the result to joined and returns its
  * length. */
 static size_t
-join_pass(const struct post *posts, size_t n, struct post *joined)
+join_pass(const struct post *posts, size_t n, struct post *joined, time_t updated)
 {
 	size_t i, j, w = 0;
 	long day = NO_DAY;
@@ -1443,8 +1460,13 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
 			 * end at any: it does not take in a post of a channel of
 			 * its own that reads whole so (that post holds the copy).
 			 * Of two readings, the one with fewer copies: taking it
-			 * in would make that channel header a copy too. */
-			int keep_next = newer_cut && !p.f.has_title && q->f.has_source && !q->f.has_title;
+			 * in would make that channel header a copy too. Nor does
+			 * any p take in the post after it when that post's footer
+			 * is dated after the page was made (updated, -1 when
+			 * unknown): no Planet printed it, so that post holds the
+			 * copy, and the dates do not tie p to it. */
+			int keep_next = newer_cut && ((!p.f.has_title && q->f.has_source && !q->f.has_title) ||
+			    (updated != -1 && q->ft.published > updated));
 
 			if (!keep_next && (j = ending(posts, n, i, &p, day, w > 0 ? &joined[w - 1] : NULL)) != 0) {
 				p.ft = posts[j].ft;
@@ -1496,7 +1518,7 @@ join_pass(const struct post *posts, size_t n, struct post *joined)
  * headers for another reason is left as framed. Returns 0, or -1 when
  * memory runs out. */
 static int
-join_splits(struct framing *fr)
+join_splits(struct framing *fr, time_t updated)
 {
 	struct post *cur = NULL, *next = NULL;
 	size_t n = fr->n, w, pass;
@@ -1512,7 +1534,7 @@ join_splits(struct framing *fr)
 	for (pass = 0; pass < JOIN_PASSES; pass++) {
 		struct post *t;
 
-		w = join_pass(cur, n, next);
+		w = join_pass(cur, n, next, updated);
 		if (w == n)
 			break;   /* nothing joined: no further pass can help */
 		t = cur;
@@ -1568,6 +1590,115 @@ forget_framing(struct scanner *sc)
 	sc->copy_found = 0;
 }
 
+/* Whether a post opened by a title under no channel header holds one:
+ * read so, it runs across another post's header to its footer. */
+static int
+title_crosses(const struct framing *fr)
+{
+	size_t i;
+	int crosses = 0;
+
+	for (i = 0; !crosses && i < fr->n; i++) {
+		const struct post *p = &fr->posts[i];
+
+		crosses = p->f.has_title && !p->f.has_source &&
+		    find(p->f.body, p->ft.start, "<h3 class=\"post\">", NULL) != NULL;
+	}
+	return crosses;
+}
+
+/* Whether [from, to) holds a footer with ft's link and time followed by
+ * a frame with a channel header: a twin of that footer where the
+ * template prints one, before another channel's post. */
+static int
+twin_ahead(struct scanner *sc, const char *from, const char *to, const struct footer *ft)
+{
+	const char *p = from, *em;
+	struct footer twin;
+	struct frame next;
+	int found = 0;
+
+	while (!found && (em = find(p, to, FOOTER_START, &sc->work)) != NULL) {
+		p = em + 1;
+		found = match_footer(sc, from, em, &twin) == 0 && twin.end <= to &&
+		    same_span(twin.href, ft->href) && twin.published == ft->published &&
+		    match_frame(sc, twin.end, 0, &next) == 0 && next.has_source;
+	}
+	return found;
+}
+
+/* How many posts of a reading end at a footer one of whose twins (same
+ * link and time) is in the text, followed by another channel's header:
+ * in its own body (it ran past its footer, across that header, to a copy
+ * of it), or in the body of the post after it, under no channel header
+ * of its own (it stopped at a copy short of its footer). Either way the
+ * twin followed by the header is the footer the template printed. */
+static size_t
+count_misplaced(struct scanner *sc, const struct framing *fr)
+{
+	size_t i, misplaced = 0;
+
+	for (i = 0; i < fr->n; i++) {
+		const struct post *p = &fr->posts[i], *q = i + 1 < fr->n ? &fr->posts[i + 1] : NULL;
+
+		misplaced += twin_ahead(sc, p->f.body, p->ft.start, &p->ft) ||
+		    (q != NULL && !q->f.has_source && twin_ahead(sc, q->f.body, q->ft.start, &p->ft));
+	}
+	return misplaced;
+}
+
+/* Frames the page again from first under the rules sc now has, joins
+ * splits (see join_splits), and keeps that reading in *fr, setting
+ * *taken, when it is the better one: fewer posts look cut short, or as
+ * many and it has more posts (a reading that takes fewer footers for
+ * copies inside posts, as each footer the template printed ends a post),
+ * or as many and fewer end at a footer whose twin is misplaced (see
+ * count_misplaced).
+ * Sets *crosses (unless NULL) to whether, before joining, a reading
+ * taken had a title cross a channel header (see title_crosses). No
+ * reading under those rules leaves *fr as it was. Returns UP_OK, or
+ * an error (out of memory, too much searching) in *err. */
+static int
+reframe(struct scanner *sc, const struct frame *first, time_t updated, struct framing *fr, int *taken,
+    int *crosses, char **err)
+{
+	struct framing alt = { 0 };
+	char *alt_err = NULL;
+	size_t cut, alt_cut;
+	int rc, alt_crosses = 0;
+
+	*taken = 0;
+	forget_framing(sc);
+	rc = frame_all(sc, first, &alt, &alt_err);
+	if (rc == UP_OK)
+		alt_crosses = title_crosses(&alt);
+	if (rc == UP_OK && join_splits(&alt, updated) != 0)
+		rc = err_nomem(&alt_err);
+	if (rc == UP_OK) {
+		cut = count_cut(fr->posts, fr->n);
+		alt_cut = count_cut(alt.posts, alt.n);
+		if (alt_cut < cut || (alt_cut == cut && (alt.n > fr->n ||
+		    (alt.n == fr->n && count_misplaced(sc, &alt) < count_misplaced(sc, fr))))) {
+			struct framing t = *fr;
+
+			*fr = alt;
+			alt = t;
+			*taken = 1;
+			if (crosses != NULL)
+				*crosses = alt_crosses;
+		}
+	}
+	if (rc == UP_EDATA)   /* no reading under those rules: the first stands */
+		rc = UP_OK;
+	free(alt.posts);
+	if (rc != UP_OK) {
+		*err = alt_err;
+		alt_err = NULL;
+	}
+	free(alt_err);
+	return rc;
+}
+
 static int
 frame_posts(struct scanner *sc, const char *start, struct page *page, const char *page_url,
     char **err)
@@ -1577,7 +1708,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 	const struct frame *source = NULL;
 	const char *skipped;
 	size_t i, cap = 0;
-	int rc, attempt, last;
+	int rc, attempt, last, copied, taken, crosses;
 
 	if (first_frame(sc, start, &first, &skipped) == NULL) {
 		const char *kind = feed_kind(sc->page, sc->end);
@@ -1623,39 +1754,36 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 	}
 	if (rc != UP_OK)
 		goto done;
-	if (join_splits(&fr) != 0) {
+	crosses = title_crosses(&fr);   /* before a join hides it */
+	if (join_splits(&fr, page->updated) != 0) {
 		rc = err_nomem(err);
 		goto done;
 	}
-	/* A reading that leaves posts looking cut short, after the rule for
-	 * copied titles took a frame for a copy: that frame may be the real
-	 * post, which quotes its own title after copies of footers. The page
-	 * is framed again without the rule, and the reading with fewer posts
-	 * looking cut short kept. */
-	if (sc->copied_titles && sc->copy_found && count_cut(fr.posts, fr.n) > 0) {
-		struct framing alt = { 0 };
-		char *alt_err = NULL;
-
-		forget_framing(sc);
+	/* A reading after the rule for copied titles took a frame for a
+	 * copy: that frame may be the real post, which quotes its own title
+	 * after copies of footers (and the copy it took for the real one
+	 * then made a post above it end at a copy of its footer, further
+	 * down, taking in every post between). The page is framed again
+	 * without the rule, and the better reading kept (see reframe). */
+	copied = sc->copied_titles;
+	if (sc->copied_titles && sc->copy_found) {
 		sc->copied_titles = 0;
-		rc = frame_all(sc, &first, &alt, &alt_err);
-		if (rc == UP_OK && join_splits(&alt) != 0)
-			rc = err_nomem(&alt_err);
-		if (rc == UP_OK && count_cut(alt.posts, alt.n) < count_cut(fr.posts, fr.n)) {
-			struct framing t = fr;
-
-			fr = alt;
-			alt = t;
-		}
-		if (rc == UP_EDATA)   /* no reading without the rule: the first stands */
-			rc = UP_OK;
-		free(alt.posts);
-		if (rc != UP_OK) {
-			*err = alt_err;
-			alt_err = NULL;
+		if ((rc = reframe(sc, &first, page->updated, &fr, &taken, &crosses, err)) != UP_OK)
 			goto done;
-		}
-		free(alt_err);
+		if (!taken)
+			sc->copied_titles = copied;
+	}
+	/* A title under no channel header whose post ran across a channel
+	 * header to its footer (as framed, before joins, which may have
+	 * taken it back whole into the post above): framed again with the
+	 * rule that reads such a title as a copy (see find_footer), and the
+	 * better reading kept. */
+	if (crosses) {
+		sc->cross_titles = 1;
+		rc = reframe(sc, &first, page->updated, &fr, &taken, NULL, err);
+		sc->cross_titles = 0;
+		if (rc != UP_OK)
+			goto done;
 	}
 	for (i = 0; i < fr.n; i++) {
 		const struct post *p = &fr.posts[i];

@@ -526,6 +526,68 @@ def main():
         rc, err, got, broken = whole_posts(posts, "copied-title")
         check(f"hostile: {what}: every post whole, in its own feed",
               rc == 0 and not broken and len(got) == len(posts), f"exit {rc}: {[p.n for p in broken]} {got} {err[:200]}")
+    # A copy of a footer, then a title linking to a later untitled post of
+    # another source, after another source's post (and a day header): read
+    # as a post, that title would run across their channel headers to the
+    # later post's footer, taking both in under the first post's source;
+    # it is the first post's text, which ends at its own footer. Titled,
+    # with one or two copies of its own footer; untitled, with a copy of
+    # its own footer, of an earlier one of this day, or of an older day's.
+    def h4(link, title):
+        return f'<h4><a href="{esc(link)}">{title}</a></h4>\n<p>\n'.encode()
+    wrong = []
+    for what, title, copy in (("titled, its own footer", True, b"OWNFOOTER"),
+                              ("titled, its own footer twice", True, b"OWNFOOTEROWNFOOTER"),
+                              ("untitled, its own footer", False, b"OWNFOOTER"),
+                              ("untitled, this day's", False, foot("https://x.example/1", "April 28, 2026 09:30 AM UTC")),
+                              ("untitled, an older day's", False, foot("https://x.example/1", "April 27, 2026 12:53 AM UTC"))):
+        for below in (28, 27):
+            crossing = [Post(1, BOB, b"<p>START a</p>\nCOPYLATERrest END", title=title, hour=10),
+                        Post(2, ALICE, b"<p>START two END</p>", hour=9),
+                        Post(3, CAROL, b"<p>START three END</p>", title=False, day=below, hour=8)]
+            crossing[0].body = crossing[0].body.replace(b"COPY", copy.replace(b"OWNFOOTER", foot(crossing[0].link, crossing[0].date)))
+            crossing[0].body = crossing[0].body.replace(b"LATER", h4(crossing[2].link, "Quoted"))
+            rc, err, got, broken = whole_posts(crossing, "crossing-title")
+            if rc != 0 or broken or len(got) != 3:
+                wrong.append(f"{what}, later post on day {below}: exit {rc} {[q.n for q in broken]} {err[:100]}")
+    check("hostile: a footer copy, then a title linking to a later untitled post of another source: every post whole, "
+          "in its own feed", not wrong, "; ".join(wrong))
+    # A post quoting, after a made-up footer and title, the footer of a
+    # post above (of another source, with a post between or none), then
+    # its own title: the post above ends at its own footer, not at that
+    # copy (which would take in the posts between, and file the rest of
+    # the quoting post under its source).
+    wrong = []
+    for between in (True, False):
+        quoting = [Post(1, ALICE, b"<p>START one END</p>", hour=10)]
+        quoting += [Post(2, BOB, b"<p>START two END</p>", hour=9)] if between else []
+        quoting += [Post(3, CAROL, b"", hour=8), Post(4, DAVE, b"<p>START four END</p>", hour=7)]
+        quoting[-2].body = (b"<p>START3X c</p>\n" + foot("https://x.example/x", "April 20, 2026 01:00 PM UTC") +
+                            h4("https://eve.example/y", "EY") + foot(quoting[0].link, quoting[0].date) +
+                            h4(quoting[-2].link, "Post 3 &amp; more") + b"rest END3X")
+        rc, err, got, broken = whole_posts(quoting, "quoting-above-footer")
+        if rc != 0 or broken or len(got) != len(quoting):
+            wrong.append(f"{'a post' if between else 'no post'} between: exit {rc} {[q.n for q in broken]} {err[:100]}")
+    check("hostile: a post quoting a footer of a post above, then its own title: every post whole", not wrong,
+          "; ".join(wrong))
+    # An untitled post, below an untitled post of its own source, holding
+    # a copy of a footer dated after the page's "Last update" (no Planet
+    # printed it), then a bare frame's copy: the post above does not take
+    # it in (the dates would allow it); it holds the copy.
+    wrong = []
+    for what, copy in (("another link", foot("https://evil.example/0", "April 30, 2026 09:51 AM UTC")),
+                       ("its source's link", foot("https://bob.example/9", "April 30, 2026 09:51 AM UTC")),
+                       ("then an older one", foot("https://evil.example/0", "April 30, 2026 09:51 AM UTC") + b"<p>\n" +
+                        foot("https://x.example/5", "April 26, 2026 11:45 AM UTC"))):
+        future = [Post(1, ALICE, b"<p>START one END</p>", day=27, hour=11),
+                  Post(2, BOB, b"<p>START two END</p>", title=False, day=27, hour=9),
+                  Post(3, BOB, b"<p>START three</p>\n" + copy + b"<p>\nrest END", title=False, day=27, hour=8),
+                  Post(4, CAROL, b"<p>START four END</p>", day=27, hour=7)]
+        rc, err, got, broken = whole_posts(future, "future-copy")
+        if rc != 0 or broken or len(got) != 4:
+            wrong.append(f"{what}: exit {rc} {[q.n for q in broken]} {err[:100]}")
+    check("hostile: an untitled post holding a copy of a footer dated after the page was made, below another of its "
+          "source: both whole", not wrong, "; ".join(wrong))
     # Joining a post cut at a newer footer copy keeps to its own day, and
     # to its own rest: no other source's posts are taken in.
     days = [Post(1, ALICE, b"<p>START one END</p>", day=28, hour=10),
