@@ -716,8 +716,11 @@ read_line(char *str, int num, void *stream)
 	if (nomem)
 		goto done;
 	r->at_line_start = 1;
-	/* Its parts past the first were not looked at for old Mac line ends. */
-	for (close = strchr(whole.data, '\r'); close != NULL && close[1] == '\n'; close = strchr(close + 1, '\r'))
+	r->cr_ended = 0;   /* its '\n' was read here */
+	/* Its parts past the first were not looked at for old Mac line ends
+	 * (a '\r' ending the file is one, as after a key). */
+	for (close = strchr(whole.data, '\r'); close != NULL && (close[1] == '\n' || (close[1] == '\0' &&
+	    r->at >= r->len)); close = strchr(close + 1, '\r'))
 		;
 	if (close != NULL) {
 		bad(r, strdup("a carriage return alone ends no line (save the file with LF or CRLF line ends)"));
@@ -1284,9 +1287,10 @@ config_read(const char *path, struct settings *s, char **err)
 		}
 	}
 done:
-	/* A value quoted whole (a 1 MiB number) would flood a cron mail. */
-	if (rc != UP_OK && err != NULL && *err != NULL && strlen(*err) > MESSAGE_MAX) {
-		size_t cut = text_char_start(*err, MESSAGE_MAX - 3);
+	/* A value quoted whole (a 1 MiB number) would flood a cron mail;
+	 * the file's name, however long, is not what is cut. */
+	if (rc != UP_OK && err != NULL && *err != NULL && strlen(*err) > strlen(path) + MESSAGE_MAX) {
+		size_t cut = text_char_start(*err, strlen(path) + MESSAGE_MAX - 3);
 
 		memcpy(*err + cut, "\xE2\x80\xA6", 4);   /* U+2026 and the NUL */
 	}

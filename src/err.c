@@ -7,10 +7,12 @@
 #include "err.h"
 
 volatile sig_atomic_t err_stop = 0;
+int err_stop_taken = 0;
 
 int
 err_stopped(char **err)
 {
+	err_stop_taken = 1;
 	return err_set(err, UP_ESOFTWARE, "stopped by signal %d", (int)err_stop);
 }
 

@@ -58,7 +58,12 @@ int err_nomem(char **err);
  * the folder as it was, or wholly new. main.c then ends by that signal. */
 extern volatile sig_atomic_t err_stop;
 
-/* Sets *err to say the run was stopped and returns UP_ESOFTWARE. */
+/* Sets *err to say the run was stopped, notes it in err_stop_taken, and
+ * returns UP_ESOFTWARE. */
 int err_stopped(char **err);
+
+/* Whether a failure came from err_stopped: main.c then ends by the
+ * signal, silently; another failure keeps its message and status. */
+extern int err_stop_taken;
 
 #endif

@@ -136,7 +136,8 @@ read_fd(int fd, const char *name, size_t max, struct buf *out, char **err)
 			rc = err_nomem(err);
 			break;
 		}
-		n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		/* A stop asked for before the read blocks is seen too. */
+		n = err_stop == 0 ? read(fd, out->data + out->len, out->cap - out->len - 1) : (errno = EINTR, -1);
 		if (n < 0 && errno == EINTR && err_stop == 0)
 			continue;
 		if (n < 0 && errno == EINTR) {
@@ -148,12 +149,8 @@ read_fd(int fd, const char *name, size_t max, struct buf *out, char **err)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd in = { fd, POLLIN, 0 };
 
-			if (poll(&in, 1, -1) >= 0 || (errno == EINTR && err_stop == 0))
-				continue;
-			if (errno == EINTR) {
-				rc = err_stopped(err);
-				break;
-			}
+			if (err_stop != 0 || poll(&in, 1, -1) >= 0 || errno == EINTR)
+				continue;   /* the read above sees a stop */
 		}
 		if (n < 0) {
 			rc = err_set(err, UP_ENOINPUT, "%s: cannot read: %s", name, strerror(errno));

@@ -498,6 +498,11 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 	for (i = 0; rc == UP_OK && i < set->n_feeds; i++) {
 		struct feed *f = &set->feeds[i];
 		int author = strcmp(f->kind, "author") == 0, same = 0;
+
+		if (err_stop != 0) {   /* a transform takes a while: none more */
+			rc = err_stopped(err);
+			break;
+		}
 		char *docpath = buf_concat(author ? ARCHIVE_DIR "/" : CACHE_DIR "/topics/", f->slug, ".xml", NULL);
 		xmlDocPtr doc = NULL;
 		int shrunk = 0;
@@ -749,6 +754,8 @@ run(const struct settings *s, char **err)
 	/* What is wrong with the page is wrong where the redirects led. */
 	rc = read_page(fetched->data, fetched->len, fetched->shown != NULL ? fetched->shown : name, fetched->url,
 	    fetched->charset, &page, err);
+	if (rc == UP_OK && err_stop != 0)   /* parsing a large page takes a while */
+		rc = err_stopped(err);
 	if (rc != UP_OK)
 		goto done;
 	/* A page older than one already read (a stale cache or mirror, a
@@ -796,6 +803,8 @@ run(const struct settings *s, char **err)
 	free(fetched->data);
 	fetched->data = NULL;
 	rc = group_page(page, state, &gopt, &set, err);
+	if (rc == UP_OK && err_stop != 0)   /* so does matching topics */
+		rc = err_stopped(err);
 	if (rc != UP_OK)
 		goto done;
 	for (i = 0; i < set->n_unmatched && !s->quiet; i++) {
@@ -931,6 +940,12 @@ hold_standard_fds(void)
 static void
 on_stop(int sig)
 {
+	/* A second one (Ctrl-C again) ends the run at once, as SIGKILL
+	 * would: only complete files, and leftovers for the next run. */
+	if (err_stop != 0) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	err_stop = sig;
 }
 
@@ -1001,7 +1016,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	rc = run(&cmd, &err);
-	if (rc != UP_OK && err_stop == 0)
+	if (rc != UP_OK && !err_stop_taken)
 		fprintf(stderr, "unplanet: %s\n", err != NULL ? err : "out of memory");
 	fetch_cleanup();
 	xsltCleanupGlobals();
@@ -1012,7 +1027,7 @@ out:
 	settings_free(&file);
 	/* Stopped part way, everything undone: end as the signal would have
 	 * ended it, so the shell or systemd sees why. */
-	if (rc != UP_OK && err_stop != 0) {
+	if (rc != UP_OK && err_stop_taken) {
 		signal(err_stop, SIG_DFL);
 		raise(err_stop);
 	}

@@ -150,12 +150,14 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 			    S_ISLNK(st.st_mode) ? "a symbolic link to a folder that does not exist" : strerror(e));
 			goto done;
 		}
-		while (flock(p->dirfd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
-			int e = errno;
+		/* A stop asked for before the wait starts is seen too. */
+		while (err_stop != 0 || flock(p->dirfd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+			int e = err_stop != 0 ? EINTR : errno;
 
 			if (e == EINTR && err_stop == 0)
 				continue;
 			if (e == EINTR) {
+				p->made_dir = 0;   /* unlocked, it may be another run's by now */
 				rc = err_stopped(err);
 			} else if (e == EWOULDBLOCK) {
 				/* Made here or not, the folder is the other run's now. */

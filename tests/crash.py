@@ -345,6 +345,19 @@ def terminated(unplanet, work, pages, whole):
             wrong.append(f"rename {when}: exit {r.returncode}, then {again.stderr[-150:]}")
     check("crash: SIGTERM during the renames: they are finished first (exit 0), a rerun writes nothing",
           not wrong, "; ".join(wrong[:3]))
+    # Asked while the page is read (strace delivers it as the run reads
+    # the file): no page is parsed, grouped and transformed for nothing,
+    # and --dump prints nothing.
+    d = os.path.join(work, "term-read")
+    shutil.rmtree(d, ignore_errors=True)
+    subprocess.run([unplanet, "-o", d, pages[0]], check=True)
+    before = contents(d)
+    for label, args in (("a run", ["-o", d]), ("--dump", ["--dump"])):
+        r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-P", pages[1], "-e", "inject=read:signal=TERM:when=1",
+                            unplanet, *args, pages[1]], capture_output=True, env=NO_LSAN)
+        check(f"crash: SIGTERM while the page is read, {label}: ends by it, silent, the folder as it was",
+              r.returncode == -signal.SIGTERM and r.stdout == b"" and r.stderr == b"" and contents(d) == before,
+              f"exit {r.returncode}, {len(r.stdout)} bytes out: {r.stderr[-200:]}")
 
 
 def older_copy_after_kill(unplanet, work):

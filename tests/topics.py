@@ -537,13 +537,32 @@ slug = django-and-caktus
     rc, out_xml, err = run_out(unplanet, "-c", path, "--dump", SAMPLE)
     check("config: a CRLF line that fills inih's buffer up to its '\\r' is one line, the next key read",
           rc == 0 and out_xml.count("<entry") > 0 and err == "", f"exit {rc}: {err[:300]}")
+    # A CRLF section header of any length reads whole: one whose '\r' ends
+    # what inih reads of it at once (its buffer's size, less 2) too.
+    wrong = []
+    for n in range(150, 450):
+        with open(path, "w", newline="") as f:
+            f.write("[unplanet]\r\nkeep = 5\r\n[source " + "x" * n + "]\r\nlink = https://x.example/\r\n")
+        rc, err = run(unplanet, "-c", path, "-o", out, "http://127.0.0.1:1/")
+        if rc != 69:
+            wrong.append(f"{n}: exit {rc}: {err[:120]}")
+    check("config: a CRLF section header of any length (150 to 450 bytes) is read whole, the line after it too",
+          not wrong, "; ".join(wrong[:3]))
     # A value quoted whole in a message is cut, so a cron mail stays readable.
     with open(path, "w") as f:
         f.write("[unplanet]\nkeep = " + "7" * 900000 + "\n")
     rc, err = run(unplanet, "-c", path, "-o", out, SAMPLE)
     check("config error: a 900 000-byte value is quoted by its start only",
-          rc == 78 and f"{path}:2: keep needs a number" in err and len(err.encode()) < 1100 and
+          rc == 78 and f"{path}:2: keep needs a number" in err and len(err.encode()) < len(path) + 1100 and
           err.rstrip().endswith("\u2026"), f"exit {rc}: {len(err)} bytes: {err[:200]}")
+    # ...but not the file's name, however long: the line and reason stay.
+    deep = os.path.join(work, *(c * 200 for c in "abcde"))
+    os.makedirs(deep, exist_ok=True)
+    with open(os.path.join(deep, "x.ini"), "w") as f:
+        f.write("[unplanet]\nkeep = " + "7" * 3000 + "\n")
+    rc, err = run(unplanet, "-c", os.path.join(deep, "x.ini"), "-o", out, SAMPLE)
+    check("config error: a 1 000-byte file name keeps its line and the reason in a cut message",
+          rc == 78 and f"x.ini:2: keep needs a number" in err, f"exit {rc}: {err[:100]}...{err[-100:]}")
     # An unknown key's message lists the keys [unplanet] takes: every long
     # option of --help but --config, --help and --version, and source.
     with open(path, "w") as f:
