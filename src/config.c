@@ -1203,6 +1203,8 @@ config_load(const char *path, struct buf *out, char **err)
 		    "them: save it as UTF-8)", path, line);
 	} else if (out->len > CONFIG_MAX) {
 		rc = err_set(err, UP_ECONFIG, "%s: larger than 64 MiB: not a configuration file", path);
+	} else if (ferror(f) && errno == EINTR && err_stop != 0) {
+		rc = err_stopped(err);   /* a pipe that had not written it all */
 	} else if (ferror(f)) {
 		rc = err_set(err, UP_ECONFIG, "%s: cannot read: %s", path, strerror(errno));
 	}

@@ -498,11 +498,6 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 	for (i = 0; rc == UP_OK && i < set->n_feeds; i++) {
 		struct feed *f = &set->feeds[i];
 		int author = strcmp(f->kind, "author") == 0, same = 0;
-
-		if (err_stop != 0) {   /* a transform takes a while: none more */
-			rc = err_stopped(err);
-			break;
-		}
 		char *docpath = buf_concat(author ? ARCHIVE_DIR "/" : CACHE_DIR "/topics/", f->slug, ".xml", NULL);
 		xmlDocPtr doc = NULL;
 		int shrunk = 0;
@@ -527,6 +522,8 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 		}
 		free(docpath);
 		xmlFreeDoc(doc);
+		if (rc == UP_OK && err_stop != 0)   /* a transform takes a while: none more */
+			rc = err_stopped(err);
 	}
 	return rc;
 }
@@ -995,7 +992,8 @@ main(int argc, char **argv)
 	if (config != NULL) {
 		rc = config_read(config, &file, &err);
 		if (rc != UP_OK) {
-			fprintf(stderr, "unplanet: %s\n", err != NULL ? err : "out of memory");
+			if (!err_stop_taken)
+				fprintf(stderr, "unplanet: %s\n", err != NULL ? err : "out of memory");
 			goto out;
 		}
 	}
