@@ -494,6 +494,11 @@ done:
 
 /* --- INI files ---------------------------------------------------------- */
 
+/* What a line that a '\r' alone ends is told, wherever it is found. */
+#define CR_ALONE "a carriage return alone ends no line (save the file with LF or CRLF line ends)"
+/* The sections there are, for a header naming another. */
+#define SECTIONS_KNOWN "use [unplanet], [topic NAME] or [source NAME]"
+
 struct reading;
 static int bad(struct reading *r, char *why);
 static int empty_value(struct reading *r);
@@ -647,7 +652,7 @@ read_line(char *str, int num, void *stream)
 	if (close != NULL || (r->cr_ended && str[0] != '\n')) {
 		if (r->at_line_start)
 			r->line++;
-		bad(r, strdup("a carriage return alone ends no line (save the file with LF or CRLF line ends)"));
+		bad(r, strdup(CR_ALONE));
 		goto done;
 	}
 	r->cr_ended = str[0] != '\0' && str[strlen(str) - 1] == '\r';
@@ -723,7 +728,7 @@ read_line(char *str, int num, void *stream)
 	    r->at >= r->len)); close = strchr(close + 1, '\r'))
 		;
 	if (close != NULL) {
-		bad(r, strdup("a carriage return alone ends no line (save the file with LF or CRLF line ends)"));
+		bad(r, strdup(CR_ALONE));
 		goto done;
 	}
 	/* The header ends at the first ']' that nothing but a comment
@@ -748,7 +753,7 @@ read_line(char *str, int num, void *stream)
 	}
 	/* inih would take the keys below it for keys outside any section. */
 	if (name != NULL && name[0] == '\0') {
-		bad(r, strdup("unknown section []: use [unplanet], [topic NAME] or [source NAME]"));
+		bad(r, strdup("unknown section []: " SECTIONS_KNOWN));
 		goto done;
 	}
 	lines = realloc(r->section_lines, (r->n_sections + 1) * sizeof *lines);
@@ -1150,7 +1155,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	} else {
 		/* At its header, as for a section with no keys. */
 		rc = bad_at(r, section_line(r, raw_section),
-		    fail("unknown section [%s]: use [unplanet], [topic NAME] or [source NAME]", section, NULL));
+		    fail("unknown section [%s]: " SECTIONS_KNOWN, section, NULL));
 	}
 done:
 	free(key);
@@ -1263,8 +1268,8 @@ config_read(const char *path, struct settings *s, char **err)
 		if (strcmp(name, "unplanet") == 0 || (strncmp(name, "source ", 7) == 0 && name[7] != '\0'))
 			continue;
 		if (strncmp(name, "topic ", 6) != 0 || name[6] == '\0') {
-			rc = err_set(err, UP_ECONFIG, "%s:%d: unknown section [%s]: use [unplanet], [topic NAME] or "
-			    "[source NAME]", path, r.section_lines[i], name);
+			rc = err_set(err, UP_ECONFIG, "%s:%d: unknown section [%s]: " SECTIONS_KNOWN, path,
+			    r.section_lines[i], name);
 			break;
 		}
 		if (text_is_blank(name + 6)) {   /* as on_key says it of a section with keys */

@@ -17,6 +17,12 @@ err_stopped(char **err)
 }
 
 int
+err_if_stopped(int rc, char **err)
+{
+	return rc == UP_OK && err_stop != 0 ? err_stopped(err) : rc;
+}
+
+int
 err_set(char **err, int status, const char *fmt, ...)
 {
 	va_list ap;

@@ -58,9 +58,17 @@ int err_nomem(char **err);
  * the folder as it was, or wholly new. main.c then ends by that signal. */
 extern volatile sig_atomic_t err_stop;
 
+/* The signals that ask a run to stop, as main.c catches them and
+ * publish_commit holds them. */
+#define ERR_STOP_SIGNALS { SIGINT, SIGTERM, SIGHUP }
+
 /* Sets *err to say the run was stopped, notes it in err_stop_taken, and
  * returns UP_ESOFTWARE. */
 int err_stopped(char **err);
+
+/* rc; or, when rc is UP_OK but a stop was asked for, err_stopped(err):
+ * for the end of a step that takes a while. */
+int err_if_stopped(int rc, char **err);
 
 /* Whether a failure came from err_stopped: main.c then ends by the
  * signal, silently; another failure keeps its message and status. */

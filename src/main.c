@@ -522,8 +522,7 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 		}
 		free(docpath);
 		xmlFreeDoc(doc);
-		if (rc == UP_OK && err_stop != 0)   /* a transform takes a while: none more */
-			rc = err_stopped(err);
+		rc = err_if_stopped(rc, err);   /* a transform takes a while: none more */
 	}
 	return rc;
 }
@@ -751,8 +750,7 @@ run(const struct settings *s, char **err)
 	/* What is wrong with the page is wrong where the redirects led. */
 	rc = read_page(fetched->data, fetched->len, fetched->shown != NULL ? fetched->shown : name, fetched->url,
 	    fetched->charset, &page, err);
-	if (rc == UP_OK && err_stop != 0)   /* parsing a large page takes a while */
-		rc = err_stopped(err);
+	rc = err_if_stopped(rc, err);   /* parsing a large page takes a while */
 	if (rc != UP_OK)
 		goto done;
 	/* A page older than one already read (a stale cache or mirror, a
@@ -800,8 +798,7 @@ run(const struct settings *s, char **err)
 	free(fetched->data);
 	fetched->data = NULL;
 	rc = group_page(page, state, &gopt, &set, err);
-	if (rc == UP_OK && err_stop != 0)   /* so does matching topics */
-		rc = err_stopped(err);
+	rc = err_if_stopped(rc, err);   /* so does matching topics */
 	if (rc != UP_OK)
 		goto done;
 	for (i = 0; i < set->n_unmatched && !s->quiet; i++) {
@@ -952,7 +949,7 @@ on_stop(int sig)
 static void
 catch_stops(void)
 {
-	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int stops[] = ERR_STOP_SIGNALS;
 	struct sigaction was, now;
 	size_t i;
 

@@ -764,12 +764,15 @@ int
 publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 {
 	size_t i, renamed_in_all = 0;
-	int rc = UP_OK, phase, blocked = 0;
+	static const int stops[] = ERR_STOP_SIGNALS;
+	int rc = UP_OK, phase, blocked = 0, held;
 	sigset_t stop, before;
 
 	stats->written = 0;
 	stats->unchanged = p->unchanged;
-	rc = err_stop != 0 ? err_stopped(err) : check_folders(p, err);
+	rc = err_if_stopped(UP_OK, err);
+	if (rc == UP_OK)
+		rc = check_folders(p, err);
 	if (rc != UP_OK)
 		goto done;   /* nothing made yet: nothing to undo */
 	sweep(p);
@@ -791,13 +794,13 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 		rc = err_set(err, UP_EIO, "%s: cannot flush to disk: %s", p->dir, strerror(errno));
 	/* A stop asked for is taken now, or after the renames: a folder
 	 * part old, part new (each file whole) is only for SIGKILL. */
-	if (sigemptyset(&stop) != 0 || sigaddset(&stop, SIGINT) != 0 || sigaddset(&stop, SIGTERM) != 0 ||
-	    sigaddset(&stop, SIGHUP) != 0 || sigprocmask(SIG_BLOCK, &stop, &before) != 0)
+	for (i = 0, held = sigemptyset(&stop) == 0; held && i < sizeof stops / sizeof *stops; i++)
+		held = sigaddset(&stop, stops[i]) == 0;
+	if (!held || sigprocmask(SIG_BLOCK, &stop, &before) != 0)
 		rc = rc != UP_OK ? rc : err_set(err, UP_ESOFTWARE, "cannot hold signals: %s", strerror(errno));
 	else
 		blocked = 1;
-	if (rc == UP_OK && err_stop != 0)
-		rc = err_stopped(err);
+	rc = err_if_stopped(rc, err);
 	if (rc != UP_OK) {
 		undo(p, 1);
 		goto done;
