@@ -353,7 +353,9 @@ def terminated(unplanet, work, pages, whole):
     subprocess.run([unplanet, "-o", d, pages[0]], check=True)
     before = contents(d)
     for label, args in (("a run", ["-o", d]), ("--dump", ["--dump"])):
-        r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-P", pages[1], "-e", "inject=read:signal=TERM:when=1",
+        # (-P with the absolute path: strace says so of a relative one.)
+        r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-P", os.path.abspath(pages[1]), "-e",
+                            "inject=read:signal=TERM:when=1",
                             unplanet, *args, pages[1]], capture_output=True, env=NO_LSAN)
         check(f"crash: SIGTERM while the page is read, {label}: ends by it, silent, the folder as it was",
               r.returncode == -signal.SIGTERM and r.stdout == b"" and r.stderr == b"" and contents(d) == before,
