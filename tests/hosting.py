@@ -11,6 +11,7 @@ headless Chromium, which must log nothing to its console.
 import datetime
 import glob
 import html
+import hashlib
 import json
 import os
 import re
@@ -205,42 +206,52 @@ def check_index(unplanet, work):
         check_json_feed(f, d)
 
 
-# Loads index.html#CARD in a frame and reports what a reader following a
-# link to that card sees.
-PROBE = """<!DOCTYPE html><html lang="en"><head><title>probe</title></head><body>
-<iframe id="f" src="index.html#CARD" width="WIDTH" height="600" title="index"></iframe>
+# A page that loads src in a frame width px wide, runs prepare
+# (JavaScript: w is the frame's window, d its document) once it has
+# loaded, and a second later writes what measure (statements setting
+# out) finds into <pre id="r">.
+FRAME_PROBE = """<!DOCTYPE html><html lang="en"><head><title>probe</title></head><body>
+<iframe id="f" src="SRC" width="WIDTH" height="600" title="index"></iframe>
 <pre id="r">pending</pre>
 <script>
 var f = document.getElementById("f");
 f.addEventListener("load", function () {
+  var w = f.contentWindow, d = w.document, out = "";
+  PREPARE
   setTimeout(function () {
-    var w = f.contentWindow, d = w.document, h = d.getElementById("CARD").querySelector("h3");
-    var r = h.getBoundingClientRect(), hit = d.elementFromPoint(r.left + 5, r.top + r.height / 2);
-    document.getElementById("r").textContent = "hash=" + w.location.hash + " scrolled=" + (w.scrollY > 0) +
-      " top=" + Math.round(r.top) + " visible=" + (h.contains(hit) || hit === h);
+    MEASURE
+    document.getElementById("r").textContent = out;
   }, 1000);
 });
 </script></body></html>
 """
 
+# What a reader following a link to index.html#CARD sees.
+CARD_SEEN = """var h = d.getElementById("CARD").querySelector("h3");
+    var r = h.getBoundingClientRect(), hit = d.elementFromPoint(r.left + 5, r.top + r.height / 2);
+    out = "hash=" + w.location.hash + " scrolled=" + (w.scrollY > 0) +
+      " top=" + Math.round(r.top) + " visible=" + (h.contains(hit) || hit === h);"""
 
 # index.html at 320 px with text at 200% (WCAG's reflow and resize text):
 # nothing may stick out sideways (the filter box's input did).
-ZOOM = """<!DOCTYPE html><html lang="en"><head><title>zoom</title></head><body>
-<iframe id="f" src="index.html" width="320" height="600" title="index"></iframe>
-<pre id="r">pending</pre>
-<script>
-var f = document.getElementById("f");
-f.addEventListener("load", function () {
-  var d = f.contentWindow.document;
-  d.documentElement.style.fontSize = "200%";
-  setTimeout(function () {
-    document.getElementById("r").textContent = "scroll=" + d.documentElement.scrollWidth +
-      " client=" + d.documentElement.clientWidth;
-  }, 1000);
-});
-</script></body></html>
-"""
+ZOOMED = 'd.documentElement.style.fontSize = "200%";'
+SIDEWAYS = 'out = "scroll=" + d.documentElement.scrollWidth + " client=" + d.documentElement.clientWidth;'
+
+
+def frame_probe(profile, site, base, src, width, measure, prepare=""):
+    """What FRAME_PROBE's measure writes, seen by headless Chromium from a
+    page on the same server as src (or the end of its stderr)."""
+    page = (FRAME_PROBE.replace("SRC", src).replace("WIDTH", str(width)).replace("PREPARE", prepare)
+            .replace("MEASURE", measure))
+    # A name of its own, as the profile's cache would serve an earlier probe.
+    name = "probe-" + hashlib.sha1(page.encode()).hexdigest()[:12] + ".html"
+    path = os.path.join(site, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(page)
+    r = chromium(profile, base + name, "--virtual-time-budget=10000")
+    os.remove(path)
+    m = re.search(r'<pre id="r">([^<]*)</pre>', r.stdout.decode("utf-8", "replace"))
+    return m.group(1) if m else r.stderr.decode("utf-8", "replace")[-300:]
 
 
 def chromium(profile, url, *extra):
@@ -438,21 +449,13 @@ def main():
         cards = re.findall(r'<li class="feed" id="([a-z0-9-]+)"', open(os.path.join(site, "index.html"), encoding="utf-8").read())
         card = cards[len(cards) // 2] if cards else "none"
         for width in (1000, 420):
-            with open(os.path.join(site, "probe.html"), "w", encoding="utf-8") as f:
-                f.write(PROBE.replace("CARD", card).replace("WIDTH", str(width)))
-            r = chromium(profile, base + "probe.html", "--virtual-time-budget=10000")
-            m = re.search(r'<pre id="r">([^<]*)</pre>', r.stdout.decode("utf-8", "replace"))
-            got = m.group(1) if m else r.stderr.decode("utf-8", "replace")[-300:]
+            got = frame_probe(profile, site, base, "index.html#" + card, width, CARD_SEEN.replace("CARD", card))
             check(f"chromium: index.html#{card} at {width} px keeps its fragment and shows the card below the filter box",
                   got.startswith(f"hash=#{card} ") and " scrolled=true " in got and got.endswith(" visible=true"), got)
-        os.remove(os.path.join(site, "probe.html"))
-        with open(os.path.join(site, "zoom.html"), "w", encoding="utf-8") as f:
-            f.write(ZOOM)
-        r = chromium(profile, base + "zoom.html", "--virtual-time-budget=10000")
-        m = re.search(r'<pre id="r">scroll=(\d+) client=(\d+)</pre>', r.stdout.decode("utf-8", "replace"))
+        got = frame_probe(profile, site, base, "index.html", 320, SIDEWAYS, prepare=ZOOMED)
+        m = re.fullmatch(r"scroll=(\d+) client=(\d+)", got)
         check("chromium: index.html at 320 px with text at 200% has nothing sticking out sideways",
-              m is not None and int(m.group(1)) <= int(m.group(2)), m.group(0) if m else r.stderr.decode()[-300:])
-        os.remove(os.path.join(site, "zoom.html"))
+              m is not None and int(m.group(1)) <= int(m.group(2)), got)
     finally:
         nginx.terminate()
         try:
