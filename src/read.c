@@ -131,6 +131,17 @@ skip_space_back(const char *floor, const char *p)
 	return p;
 }
 
+/* s without the white space at its ends, in place. */
+static void
+trim_space(char *s)
+{
+	char *end = s + strlen(s);
+	const char *b = skip_space(s, end), *be = skip_space_back(b, end);
+
+	memmove(s, b, (size_t)(be - b));
+	s[be - b] = '\0';
+}
+
 /* What a footer's link starts with. */
 #define FOOTER_START "<em><a href=\""
 
@@ -1107,6 +1118,10 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	if (content_base(e, page_url, &base) != 0 || (e->text = html_prepare(root, base)) == NULL ||
 	    (e->content = html_serialize(doc, root)) == NULL)
 		goto done;
+	/* The white space beside what the sanitizer dropped at an end (a
+	 * script after the last paragraph) is none of the post's: kept, a
+	 * script coming or going would count as an edit. */
+	trim_space(e->content);
 	if ((len = strlen(e->content)) > CONTENT_MAX) {
 		char *note = too_long(e, len);
 

@@ -492,6 +492,21 @@ def main():
           rc == 0 and len(got) == 3 and [g[0] for g in got] == [b[0] for b in before] and
           [g[2] for g in got] == [b[2] for b in before] and all(b[1].startswith("http://") for b in before) and
           all(g[1] == b[1].replace("http://", "https://", 1) for g, b in zip(got, before)), f"{before} {got} {err}")
+    # A script or comment that comes and goes at a post's end, the white
+    # space beside it left, is no edit: nothing is written, updated stays.
+    ws = os.path.join(work, "dropped-edge")
+    tails = (b"", b"\n<script async src=\"https://x.example/a.js\"></script>\n", b"", b"\n<!-- cached -->\n",
+             b"\n<style>p { }</style> \n")
+    for k, tail in enumerate(tails):
+        p = Post(1, BOB, b"<p>START sanitized ends END</p>" + tail)
+        src = os.path.join(work, f"dropped-edge{k}.html")
+        open(src, "wb").write(page([p]))
+        snap = snapshot(ws) if k else None
+        rc, err = run(unplanet, "-v", "-o", ws, src)
+        if k and (rc != 0 or snapshot(ws) != snap or " 0 files written" not in err):
+            break
+    check("history: a script, style or comment at a post's end coming and going is no edit: nothing written",
+          rc == 0 and k == len(tails) - 1 and snapshot(ws) == snap and " 0 files written" in err, f"run {k}: {err}")
     # An untitled post the Planet re-dates keeps its id and its one entry,
     # also once the page's oldest post is newer than its first date (the
     # archive keeps that date; the post has no title to be known by).
