@@ -613,15 +613,12 @@ text_entity(const char *s, size_t n, unsigned cp[2], int *legacy)
 char *
 text_decode_refs(const char *s)
 {
-	static const struct { const char *name; char c; } named[] = {
-		{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' }, { "quot;", '"' }, { "apos;", '\'' }
-	};
 	struct buf out = { 0 };
 	const char *end = s + strlen(s);
 	char *decoded = NULL;
-	size_t i, n;
-	unsigned cp;
-	int complete;
+	size_t n;
+	unsigned cp, cps[2];
+	int complete, legacy;
 
 	if (buf_reserve(&out, (size_t)(end - s)) != 0)
 		goto done;
@@ -642,15 +639,14 @@ text_decode_refs(const char *s)
 			s += 1 + n;
 			continue;
 		}
-		for (i = 0; i < sizeof named / sizeof named[0]; i++) {
-			n = strlen(named[i].name);
-			if (strncmp(s, named[i].name, n) == 0)
-				break;
-		}
-		if (i < sizeof named / sizeof named[0]) {
-			if (buf_addc(&out, named[i].c) != 0)
+		/* A complete named reference, by HTML5's list ("&rsquo;"). */
+		for (n = 0; n <= 32 && ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+		    (s[n] >= '0' && s[n] <= '9')); n++)
+			;
+		if (n > 0 && s[n] == ';' && text_entity(s, n, cps, &legacy)) {
+			if (text_put_utf8(&out, cps[0]) != 0 || (cps[1] != 0 && text_put_utf8(&out, cps[1]) != 0))
 				goto done;
-			s += n;
+			s += n + 1;
 		} else if (buf_addc(&out, '&') != 0) {
 			goto done;
 		}

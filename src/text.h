@@ -62,10 +62,10 @@ int text_is_blank(const char *s);
  * space and strips both ends, in place. Other spaces (U+00A0) stay. */
 void text_collapse_space(char *s);
 
-/* Decodes, once, the complete numeric character references and the five XML
- * named references (&amp; &lt; &gt; &quot; &apos;) left in already-decoded
- * text: a title escaped twice upstream ("It&#x27;s") becomes "It's".
- * Numeric ones are read as text_numeric_ref reads them. */
+/* Decodes, once, the complete character references left in already-decoded
+ * text: a title escaped twice upstream ("It&#x27;s", "Don&rsquo;t") becomes
+ * "It's", "Don't" (with U+2019). Numeric ones are read as text_numeric_ref reads them,
+ * named ones by HTML5's list (text_entity), with their ';' only. */
 char *text_decode_refs(const char *s);
 
 /* Reads the numeric character reference in s[0..n), the bytes after "&#",
