@@ -1082,6 +1082,10 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	    (e->link = web_link(span_attr(ft->href), page_url != NULL ? page_url :
 	    e->source_link[0] != '\0' ? e->source_link : NULL)) == NULL)
 		goto done;
+	/* A title attribute's line breaks and runs of spaces are the page's
+	 * layout, and the title names the source when its header shows
+	 * nothing: as a [source] section's name is read. */
+	text_collapse_space(e->source_title);
 	if (f->has_title) {
 		/* Decoded again, C1 controls and DEL are fixed again: "&amp;#x96;"
 		 * is the dash "&#x96;" is. */

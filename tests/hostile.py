@@ -257,6 +257,7 @@ def main():
     posts3[0].title_html = "Caf&eacute &copy 2026 &amp;copy &lt3 &check; &NotEqualTilde; &notit; &foo;"
     posts3[1].title_html = "Line&amp;#x0A;break&amp;#9; tab &amp;#x27;s"
     posts3[2].title_html = "It\u0092s \u0093quoted\u0094"   # raw C1 controls, no markup: Windows-1252 read as Latin-1
+    posts3[3].title_html = "Don&amp;rsquo;t &amp;mdash; &amp;eacute;t&amp;Eacute; &amp;NoSuch; &amp;copy 2026"
     rc, out, err, _ = dump_posts(unplanet, work, "exact", posts3)
     got = {e.findtext("link"): e for e in ET.fromstring(out).iter("entry")} if rc == 0 else {}
     for p in posts3:
@@ -269,6 +270,10 @@ def main():
     e2 = got.get(posts3[1].link)
     check("hostile: exact text: white space a title escaped twice gives is collapsed", e2 is not None and
           e2.findtext("title") == "Line break tab 's", f"{e2.findtext('title') if e2 is not None else ''!r}")
+    e4 = got.get(posts3[3].link)
+    check("hostile: exact text: named references a title escaped twice leaves, complete ones, are decoded once more",
+          e4 is not None and e4.findtext("title") == "Don\u2019t \u2014 \u00e9t\u00c9 &NoSuch; &copy 2026",
+          f"{e4.findtext('title') if e4 is not None else ''!r}")
     e3 = got.get(posts3[2].link)
     check("hostile: exact text: raw C1 controls in a title show as the Windows-1252 characters",
           e3 is not None and e3.findtext("title") == "It\u2019s \u201cquoted\u201d", f"{e3.findtext('title') if e3 is not None else ''!r}")
@@ -278,6 +283,13 @@ def main():
     names = [f.findtext("title") for f in ET.fromstring(out).iter("feed")] if rc == 0 else [err[:200]]
     check("hostile: exact text: raw C1 controls in a source's title attribute show as Windows-1252 too",
           names == ["It\u2019s \u201cFeed\u201d"], f"{names!r}")
+    # ...and its line breaks and runs of spaces are layout, as in a name.
+    sp = ("", "https://sp.example/", " Spaced \n  Name\t")
+    rc, out, err, _ = dump_posts(unplanet, work, "spaced-source", [Post(1, sp, b"<p>START x END</p>")])
+    names = [(f.findtext("title"), f.findtext("subtitle"), f.findtext("entry/source/name"), f.findtext("entry/source/title"))
+             for f in ET.fromstring(out).iter("feed")] if rc == 0 else [err[:200]]
+    check("hostile: a source named by a title attribute with line breaks and runs of spaces: collapsed, as names are",
+          names == [("Spaced Name",) * 4], f"{names!r}")
     # Noncharacters written as references, in a title, a source's name and
     # a post's text: U+FFFD in every file, as when the page's bytes hold
     # them (HTML calls them parse errors; index.html must stay valid).
