@@ -1248,8 +1248,8 @@ frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, cha
 			if (fr->n == 0) {
 				rc = err_set(err, UP_EDATA,
 				    "%s:%zu: post has no date line followed by another post or the end of the list "
-				    "(page cut short, or not a Planet 2.0 page)",
-				    sc->name, line_of(sc, stuck));
+				    "(page cut short, a header or title below it over %d KiB, or not a Planet 2.0 page)",
+				    sc->name, line_of(sc, stuck), FRAME_LIMIT >> 10);
 				goto done;
 			}
 			p = &fr->posts[--fr->n];

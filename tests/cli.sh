@@ -221,6 +221,13 @@ last=$(grep -n '</a></h4>' "$T/cut.html" | tail -1 | cut -d: -f1)
 	not_ok "page cut short names the unfinished post's line: $got, the last post starts on $last"
 snapshot "$D" >"$T/after"
 expect_same "page cut short leaves DIR unchanged" "$T/before" "$T/after"
+# A title over the 64 KiB a header or title may take, below the first
+# post: the message names the limit, as it cannot tell which it was.
+long=$(head -c 70000 /dev/zero | tr '\0' T)
+awk -v long="$long" '/<h4><a href=/ && ++n == 3 { sub(/">[^<]*<\/a><\/h4>/, "\">" long "</a></h4>") } { print }' \
+	"$SAMPLE" >"$T/long-title.html"
+expect_exit "a title over 64 KiB below the first post: exit 65" 65 "$UNPLANET" -o "$D" "$T/long-title.html"
+expect_grep "...a message that names the limit" "$T/err" "long-title.html:[0-9]+: .* over 64 KiB"
 
 # Too few file descriptors (ulimit -n) is no fault of the folder or of
 # its files: 70, not 73 ("cannot write there") or 65 ("corrupt"), and
