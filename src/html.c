@@ -503,15 +503,19 @@ done:
 }
 
 /* Where the markup construct starting at p ('<') ends, for the scan of
- * close_empty_comments: past a tag's '>' (quoted values skipped), past a
- * raw-text element's end tag, past a comment's "-->"; p + 1 otherwise. */
+ * scan_markup: past a tag's '>' (quoted values skipped), past a raw-text
+ * element's end tag, past a comment's "-->"; p + 1 otherwise. A tag's
+ * attributes are counted in *attributes, as a name after white space or
+ * a quoted value (a few more, never fewer, than libxml2 makes). */
 static const char *
-skip_markup(const char *p, const char *end)
+skip_markup(const char *p, const char *end, size_t *attributes)
 {
 	static const char *const raw[] = { "script", "style" };   /* libxml2's raw text */
 	const char *q = p + 1, *close, *past;
-	char quote = 0;
+	char quote = 0, closed = 0;
 	size_t i, n;
+
+	*attributes = 0;
 
 	if (q < end && *q == '!' && end - q >= 3 && q[1] == '-' && q[2] == '-') {
 		close = memmem(q + 3, (size_t)(end - q - 3), "-->", 3);
@@ -525,10 +529,16 @@ skip_markup(const char *p, const char *end)
 		goto done;
 	}
 	for (; q < end && (quote != 0 || *q != '>'); q++) {
-		if (quote != 0 && *q == quote)
+		if (quote != 0 && *q == quote) {
 			quote = 0;
-		else if (quote == 0 && (*q == '"' || *q == '\'') && (q[-1] == '=' || text_is_space(q[-1])))
+			closed = 1;
+			continue;
+		}
+		if (quote == 0 && (*q == '"' || *q == '\'') && (q[-1] == '=' || text_is_space(q[-1])))
 			quote = *q;
+		else if (quote == 0 && !text_is_space(*q) && *q != '/' && *q != '=' && (closed || text_is_space(q[-1])))
+			++*attributes;
+		closed = 0;
 	}
 	if (q >= end) {
 		past = end;
@@ -550,23 +560,34 @@ done:
 	return past;
 }
 
-/* "<!-->" and "<!--->" are whole, empty comments in HTML5 (and browsers);
- * libxml2 2.9 reads on to the next "-->", or the end of the post, and
- * drops all that as a comment. Rewrites them, in in[from..], as "<!---->",
- * where they stand as markup (not in a tag, a comment or a script). */
+/* Readies in[from..] for libxml2 2.9, where markup stands (not in a tag,
+ * a comment or a script):
+ * - "<!-->" and "<!--->" are whole, empty comments in HTML5 (and
+ *   browsers); libxml2 reads on to the next "-->", or the end of the post,
+ *   and drops all that as a comment: they become "<!---->";
+ * - libxml2 checks each attribute of a tag against all before it, in time
+ *   that grows with their number squared, and keeps each in a node of a
+ *   hundred bytes or more: the fragment is cut before a tag with more than
+ *   HTML_MAX_ATTRIBUTES, or that takes their number in the fragment past
+ *   HTML_MAX_ALL_ATTRIBUTES, and *truncated set. */
 static int
-close_empty_comments(struct buf *in, size_t from)
+scan_markup(struct buf *in, size_t from, int *truncated)
 {
 	struct buf out = { 0 };
 	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c;
-	size_t k;
+	size_t k, attributes, all = 0;
 	int changed = 0, rc = -1;
 
 	/* p: copied up to here; q: scanned up to here. */
 	while ((c = memchr(q, '<', (size_t)(end - q))) != NULL) {
 		k = end - c > 4 && memcmp(c, "<!-->", 5) == 0 ? 5 : end - c > 5 && memcmp(c, "<!--->", 6) == 0 ? 6 : 0;
 		if (k == 0) {
-			q = skip_markup(c, end);
+			q = skip_markup(c, end, &attributes);
+			if (attributes > HTML_MAX_ATTRIBUTES || (all += attributes) > HTML_MAX_ALL_ATTRIBUTES) {
+				*truncated = 1;
+				end = c;
+				break;
+			}
 			continue;
 		}
 		if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
@@ -581,6 +602,9 @@ close_empty_comments(struct buf *in, size_t from)
 			goto done;
 		buf_free(in);
 		*in = out;   /* in owns the contents now */
+	} else {
+		in->len = (size_t)(end - in->data);
+		in->data[in->len] = '\0';
 	}
 	rc = 0;
 done:
@@ -603,7 +627,7 @@ html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *t
 	/* add_fragment may write more than it reads ("&#0;" is "&#65533;"):
 	 * what libxml2 reads must still fit its int. */
 	if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || add_fragment(&in, s, n) != 0 ||
-	    close_empty_comments(&in, sizeof fragment_prefix - 1) != 0 || in.len > (size_t)INT32_MAX)
+	    scan_markup(&in, sizeof fragment_prefix - 1, truncated) != 0 || in.len > (size_t)INT32_MAX)
 		goto done;
 	ctxt->_private = &limits;
 	doc = htmlCtxtReadMemory(ctxt, in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS);
@@ -1816,42 +1840,83 @@ safe_srcset(const char *value, const char *elem)
  * the next "}" (HTML 4's script macros), so a reader would decode what lies
  * between once more (alt="&amp;{&amp;lt;}" would come back as "&{<}"). It
  * escapes each text node of the value apart, and a '&' that ends one
- * normally: so each text node of a is cut after every '&' before a '{'. */
+ * normally: so each text node of a is cut after every '&' before a '{'.
+ * The writer joins a value's nodes one by one, in time that grows with
+ * their number times the value's length: a value with more than
+ * SCRIPT_MACROS_MAX (no real one has) is not cut; 1 is returned, and the
+ * caller drops it. 0, or -1 when memory runs out. */
+#define SCRIPT_MACROS_MAX 64
+
+/* The first "&{" in s, or NULL (by hand: a sanitizer's strstr measures
+ * all of s at each call, and a value may hold thousands). */
+static const char *
+find_macro(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (s[0] == '&' && s[1] == '{')
+			return s;
+	return NULL;
+}
+
 static int
 split_script_macros(xmlAttrPtr a)
 {
-	xmlNodePtr t, rest;
-	const char *amp;
+	xmlNodePtr t, next, first, last, piece;
+	const char *s, *amp;
 	char *head;
-	int rc = 0;
+	size_t n = 0;
+	int rc = 1;
 
-	for (t = a->children; rc == 0 && t != NULL; t = t->next) {
+	for (t = a->children; t != NULL; t = t->next)
+		for (s = t->type == XML_TEXT_NODE ? (const char *)t->content : NULL;
+		    s != NULL && (amp = find_macro(s)) != NULL; s = amp + 1)
+			n++;
+	if (n > SCRIPT_MACROS_MAX)
+		goto done;
+	rc = -1;
+	for (t = a->children; t != NULL; t = next) {
+		next = t->next;
 		if (t->type != XML_TEXT_NODE || t->content == NULL ||
-		    (amp = strstr((const char *)t->content, "&{")) == NULL)
+		    (amp = find_macro((const char *)t->content)) == NULL)
 			continue;
-		/* Linked by hand: xmlAddNextSibling would merge the two again. */
-		rc = -1;
+		/* The pieces after the first, each up to its '&' before a '{',
+		 * made from the value as it is, then linked by hand after t
+		 * (xmlAddNextSibling would merge them again). */
+		first = last = NULL;
+		for (s = amp + 1; s != NULL; s = amp != NULL ? amp + 1 : NULL) {
+			amp = find_macro(s);
+			piece = xmlNewDocTextLen(t->doc, (const xmlChar *)s, amp != NULL ? (int)(amp + 1 - s) : (int)strlen(s));
+			if (piece == NULL) {
+				xmlFreeNodeList(first);
+				goto done;
+			}
+			piece->parent = t->parent;
+			piece->prev = last;
+			if (last != NULL)
+				last->next = piece;
+			else
+				first = piece;
+			last = piece;
+		}
+		amp = find_macro((const char *)t->content);
 		head = strndup((const char *)t->content, (size_t)(amp + 1 - (const char *)t->content));
-		if (head == NULL || (rest = xmlNewDocText(t->doc, (const xmlChar *)amp + 1)) == NULL) {
-			free(head);
-			break;
-		}
-		xmlNodeSetContent(t, (const xmlChar *)head);
+		if (head != NULL)
+			xmlNodeSetContent(t, (const xmlChar *)head);
 		free(head);
-		if (t->content == NULL) {   /* libxml2 ran out of memory */
-			xmlFreeNode(rest);
-			break;
+		if (head == NULL || t->content == NULL) {   /* libxml2 ran out of memory */
+			xmlFreeNodeList(first);
+			goto done;
 		}
-		rest->parent = t->parent;
-		rest->prev = t;
-		rest->next = t->next;
-		if (t->next != NULL)
-			t->next->prev = rest;
+		first->prev = t;
+		last->next = next;
+		if (next != NULL)
+			next->prev = last;
 		else
-			a->last = rest;
-		t->next = rest;
-		rc = 0;
+			a->last = last;
+		t->next = first;
 	}
+	rc = 0;
+done:
 	return rc;
 }
 
@@ -1969,13 +2034,16 @@ int
 html_escape_script_macros(xmlNodePtr root)
 {
 	xmlNodePtr n;
-	xmlAttrPtr a;
+	xmlAttrPtr a, next;
 	int rc = 0;
 
 	for (n = root->children; rc == 0 && n != NULL; n = next_node(n, root, 1, NULL, NULL))
 		if (n->type == XML_ELEMENT_NODE)
-			for (a = n->properties; rc == 0 && a != NULL; a = a->next)
-				rc = split_script_macros(a);
+			for (a = n->properties; rc == 0 && a != NULL; a = next)
+				if ((next = a->next, rc = split_script_macros(a)) == 1) {
+					xmlRemoveProp(a);
+					rc = 0;
+				}
 	return rc;
 }
 

@@ -29,6 +29,14 @@
  * millions of them would take seconds; real posts have dozens. */
 #define HTML_MAX_ERRORS 100000
 
+/* Most attributes on one element, and in one fragment: libxml2 2.9 checks
+ * each against all before it on its element, so a tag with 150 000 would
+ * take minutes; real ones have a few, an inline SVG's a few dozen, and a
+ * long post a few thousand in all. The fragment is cut before the tag
+ * that goes past either, and the parse says so. */
+#define HTML_MAX_ATTRIBUTES 256
+#define HTML_MAX_ALL_ATTRIBUTES 200000
+
 /* Parses s[0..n) as the content of a <body>, reading character
  * references as browsers do and libxml2 2.9 does not: HTML5's names
  * ("&check;"), and in text its legacy ones written without ';' ("&copy
@@ -155,8 +163,10 @@ char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
 /* Readies the attribute values of the elements under root (a document,
  * or an element: not root's own) for libxml2's HTML writer, which leaves
  * "&{" in them unescaped (HTML 4's script macros): a reader would decode
- * what follows once more. For a document written with method html.
- * Returns 0, or -1 when memory runs out. */
+ * what follows once more. A value holding more than 64 of them (no real
+ * one does; libxml2 would take minutes to write it) is dropped. For a
+ * document written with method html. Returns 0, or -1 when memory runs
+ * out. */
 int html_escape_script_macros(xmlNodePtr root);
 
 #endif

@@ -789,10 +789,11 @@ run(const struct settings *s, char **err)
 	    page->updated < state->page_updated && state->page_updated <= time(NULL);
 	if (page->n_cut > 0 && !s->quiet)
 		say("warning: %s:%zu: %zu post%s too large to copy whole: past elements nested "
-		    "%d deep, %d elements or %d HTML errors, the rest is dropped; a post over %u bytes of HTML is "
-		    "replaced by a link to it", fetched->url != NULL ? fetched->url : name, page->first_cut_line,
-		    page->n_cut, page->n_cut == 1 ? "" : "s", HTML_MAX_DEPTH, HTML_MAX_ELEMENTS, HTML_MAX_ERRORS,
-		    CONTENT_MAX);
+		    "%d deep, %d elements, %d HTML errors, %d attributes on an element or %d in all, the rest is "
+		    "dropped; a post over %u bytes of HTML is replaced by a link to it",
+		    fetched->url != NULL ? fetched->url : name, page->first_cut_line, page->n_cut,
+		    page->n_cut == 1 ? "" : "s", HTML_MAX_DEPTH, HTML_MAX_ELEMENTS, HTML_MAX_ERRORS,
+		    HTML_MAX_ATTRIBUTES, HTML_MAX_ALL_ATTRIBUTES, CONTENT_MAX);
 	/* The entries hold all that is needed now: the page's bytes can go
 	 * before the outputs pile up. */
 	free(fetched->data);

@@ -9,6 +9,7 @@ posts carrying every construct the sanitizer removes.
 (A billion-laughs archive is in history.py.)
 """
 import glob
+from html import unescape
 import json
 import os
 import re
@@ -122,6 +123,45 @@ def main():
           len(got) == 3 and all(visible_text(got[p.link].findtext(A + "content")).endswith(f"END{p.n}X")
                                 for p in (posts[0], posts[2])), f"{len(got)} entries")
     check("hardening: 100 000 nested tags: nothing outside DIR touched", untouched, "")
+
+    # 150 000 attributes on one tag (libxml2 checks each against all before
+    # it), and more than 200 000 in a post over many tags.
+    for label, tag in (("150 000 attributes on one tag", "<p " + " ".join(f"a{i}" for i in range(150000)) + ">x</p>"),
+                       ("300 000 attributes over many tags, written without spaces",
+                        ("<p " + "".join(f'a{i}=""' for i in range(250)) + ">x</p>") * 1200)):
+        sb = sandbox(re.sub(r"\W+", "-", label))
+        posts = [Post(1, ALICE, b"<p>START before END</p>"),
+                 Post(2, ALICE, b"<p>START kept</p>" + tag.encode() + b"<p>dropped END</p>"),
+                 Post(3, BOB, b"<p>START after END</p>")]
+        path = os.path.join(sb, "page.html")
+        open(path, "wb").write(page(posts))
+        rc, err, took, untouched = run(unplanet, sb, path)
+        got = entries(os.path.join(sb, "out")) if rc == 0 else {}
+        text = visible_text(got[posts[1].link].findtext(A + "content")) if posts[1].link in got else ""
+        check(f"hardening: {label}: valid output, within {LIMIT} s",
+              rc == 0 and not feeds_valid(os.path.join(sb, "out")) and took < LIMIT, f"{took:.1f}s {err}")
+        check(f"hardening: {label}: the post up to that tag, a warning naming the limit",
+              text.startswith("START2X kept") and "dropped" not in text and "page.html:" in err and
+              "256 attributes on an element or 200000 in all" in err, f"{text[:80]!r} {err}")
+        check(f"hardening: {label}: the posts around it are whole, nothing outside DIR touched",
+              len(got) == 3 and untouched and all(visible_text(got[p.link].findtext(A + "content")).endswith(f"END{p.n}X")
+                                                   for p in (posts[0], posts[2])), f"{len(got)} entries")
+
+    # 660 000 "&{" in one attribute value: each is written apart (libxml2
+    # would leave it unescaped), and libxml2 joins the parts one by one.
+    sb = sandbox("script-macros")
+    p = Post(1, ALICE, b'<p>START <span title="' + b"&amp;{" * 660000 + b'">x</span> '
+             b'<abbr title="a&amp;{&amp;lt;}b&amp;{c">y</abbr> END</p>')
+    path = os.path.join(sb, "page.html")
+    open(path, "wb").write(page([p]))
+    rc, err, took, untouched = run(unplanet, sb, path)
+    got = entries(os.path.join(sb, "out")) if rc == 0 else {}
+    content = got[p.link].findtext(A + "content") if p.link in got else ""
+    titles = re.findall(r'title="([^"]*)"', content)
+    check(f"hardening: 660 000 \"&{{\" in an attribute: valid output within {LIMIT} s, nothing outside DIR touched",
+          rc == 0 and not feeds_valid(os.path.join(sb, "out")) and took < LIMIT and untouched, f"{took:.1f}s {err}")
+    check("hardening: ...that attribute dropped, a value with a few kept as written",
+          [unescape(t) for t in titles] == ["a&{&lt;}b&{c"] and "x</span>" in content, f"{titles!r}")
 
     # NUL bytes, invalid UTF-8, controls, in titles, names and bodies.
     sb = sandbox("bytes")
