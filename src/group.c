@@ -1041,6 +1041,68 @@ set_id(struct entry *e, const char *id)
 }
 
 
+static int sort_archive(const struct state *archive, int (*cmp)(const void *, const void *),
+    const struct entry ***sorted, size_t *n);
+
+static int
+by_site(const void *a, const void *b)
+{
+	const struct entry *x = *(const struct entry *const *)a, *y = *(const struct entry *const *)b;
+	int c = html_site_cmp(x->source_link, y->source_link);
+
+	return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+/* The archived post without a permalink that e (its made-up id unknown to
+ * the archive) was, in sorted[0..n) (the archive by site, by_site): of
+ * e's source (renamed_or_same_source), with no id in taken, and, best
+ * first, the same title, date and content, the same title and date (a
+ * site moved to https, a source renamed: the id was made of both), else,
+ * when the page last showed it newer than its oldest post (it left the
+ * page as it changed, not as it aged; see edited_post) and unless
+ * strict, the same title (re-dated by an edit: Planet 2.0 shows a post's
+ * updated time), the same date (retitled), or, untitled, the same
+ * content; NULL when none. */
+static const struct entry *
+made_up_edit_of(const struct entry *e, unsigned long long hash, const struct entry *const *sorted, size_t n,
+    xmlHashTablePtr taken, time_t oldest, int strict)
+{
+	const struct entry *best = NULL;
+	const char *title = known_title(e);
+	size_t lo = 0, hi = n;
+	int rank, best_rank = 5;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (html_site_cmp(sorted[mid]->source_link, e->source_link) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && html_same_site(sorted[lo]->source_link, e->source_link); lo++) {
+		const struct entry *a = sorted[lo];
+		int same_title = strcmp(known_title(a), title) == 0, same_date = a->shown == e->shown;
+
+		if (!is_made_up(a->id) || a->link[0] != '\0' || !renamed_or_same_source(a, e) ||
+		    xmlHashLookup(taken, (const xmlChar *)a->id) != NULL)
+			continue;
+		if (same_title && same_date)
+			rank = content_hash(a) == hash ? 0 : 1;
+		else if (strict || a->shown <= oldest)
+			continue;
+		else if (same_title)
+			rank = title[0] != '\0' ? 2 : content_hash(a) == hash ? 4 : 5;
+		else
+			rank = same_date ? 3 : 5;
+		if (rank < best_rank || (rank == best_rank && rank < 5 && a->shown > best->shown)) {
+			best = a;
+			best_rank = rank;
+		}
+	}
+	return best_rank < 5 ? best : NULL;
+}
+
 /* Posts without a usable permalink that share source, title and minute
  * (untitled status posts, say) share a made-up id, and would be taken for
  * one post. A post keeps the id the archive has for its content: the
@@ -1052,14 +1114,17 @@ set_id(struct entry *e, const char *id)
 static int
 distinguish_made_up_ids(struct page *page, const struct state *archive)
 {
-	xmlHashTablePtr known = NULL, variants = NULL, count = NULL, kept = NULL;
+	xmlHashTablePtr known = NULL, variants = NULL, count = NULL, kept = NULL, taken = NULL;
 	unsigned long long *hash = NULL;   /* of each made-up entry's content */
+	const struct entry **sorted = NULL;   /* the archive by site, when needed */
 	char *done = NULL, id[96];
-	size_t i, k;
-	int rc = -1;
+	size_t i, k, n_sorted = 0, unknown = 0;
+	time_t oldest = 0;
+	int pass, rc = -1;
 
 	if ((known = xmlHashCreate(64)) == NULL || (variants = xmlHashCreate(64)) == NULL ||
 	    (count = xmlHashCreate(64)) == NULL || (kept = xmlHashCreate(64)) == NULL ||
+	    (taken = xmlHashCreate(64)) == NULL ||
 	    (hash = calloc(page->n_entries + 1, sizeof *hash)) == NULL ||
 	    (done = calloc(page->n_entries + 1, 1)) == NULL)
 		goto done;
@@ -1107,6 +1172,31 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 			done[i] = 1;
 		}
 	}
+	/* Posts whose id the archive does not know but that it had under
+	 * another (made_up_edit_of), oldest first, first by title and date. */
+	for (i = 0; i < page->n_entries; i++) {
+		const struct entry *e = &page->entries[i];
+
+		if (i == 0 || e->published < oldest)
+			oldest = e->published;
+		if (is_made_up(e->id) && xmlHashUpdateEntry(taken, (const xmlChar *)e->id, (void *)1, NULL) != 0)
+			goto done;
+		unknown += !done[i] && xmlHashLookup(known, (const xmlChar *)e->id) == NULL;
+	}
+	if (unknown > 0 && xmlHashSize(known) > 0 && sort_archive(archive, by_site, &sorted, &n_sorted) != 0)
+		goto done;
+	for (pass = 0; sorted != NULL && pass < 2; pass++)
+		for (i = page->n_entries; i-- > 0;) {
+			struct entry *e = &page->entries[i];
+			const struct entry *was;
+
+			if (done[i] || xmlHashLookup(known, (const xmlChar *)e->id) != NULL ||
+			    (was = made_up_edit_of(e, hash[i], sorted, n_sorted, taken, oldest, pass == 0)) == NULL)
+				continue;
+			if (xmlHashAddEntry(taken, (const xmlChar *)was->id, (void *)1) != 0 || set_id(e, was->id) != 0)
+				goto done;
+			done[i] = 1;
+		}
 	/* The others. */
 	for (i = 0; i < page->n_entries; i++) {
 		struct entry *e = &page->entries[i];
@@ -1133,6 +1223,8 @@ done:
 	xmlHashFree(variants, NULL);
 	xmlHashFree(count, NULL);
 	xmlHashFree(kept, NULL);
+	xmlHashFree(taken, NULL);
+	free(sorted);
 	free(hash);
 	free(done);
 	return rc;

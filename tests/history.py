@@ -474,6 +474,64 @@ def main():
            for x in ET.parse(f).getroot().findall(A + "entry")]
     check("history: a post without a permalink stays one entry over three runs",
           rc == 0 and len(ids) == 1 and ids[0].startswith("urn:unplanet:entry:"), f"{ids} {err}")
+    # ...also when it is retitled, re-dated by an edit (Planet 2.0 shows a
+    # post's last update), its source's site moves to https and the source
+    # is renamed with a [source] rule keeping its feed: its made-up id was
+    # made of all these, and each change would add a copy in readers.
+    mu = os.path.join(work, "made-up-edits")
+    ini = os.path.join(work, "made-up-edits.ini")
+    open(ini, "w").write("[source Alice]\nslug = alice\n[source Alice Smith]\nslug = alice\n")
+    alice = ("Alice", "http://alice.example/", "Alice")
+    steps = (("first seen", {}), ("retitled", {"title_html": "Fixed title"}),
+             ("re-dated by an edit", {"hour": 11, "body": b"<p>START edited END</p>"}),
+             ("its site moved to https", {"source": ("Alice", "https://alice.example/", "Alice")}),
+             ("its source renamed, kept by a rule", {"source": ("Alice Smith", "https://alice.example/", "Alice Smith")}))
+    seen, state = [], {"title_html": "First title", "hour": 10, "body": b"<p>START first END</p>", "source": alice}
+    for k, (label, change) in enumerate(steps):
+        state.update(change)
+        p = Post(1, state["source"], state["body"], hour=state["hour"])
+        p.link, p.title_html = "", state["title_html"]
+        older = Post(2, BOB, b"<p>START older END</p>", hour=8)
+        src = os.path.join(work, f"made-up-edits{k}.html")
+        open(src, "wb").write(page([p, older]))
+        rc, err = run(unplanet, "-c", ini, "-o", mu, src)
+        got = [(x.findtext(A + "id"), x.findtext(A + "title"), x.findtext(A + "published"))
+               for x in ET.parse(os.path.join(mu, "authors", "alice.atom")).getroot().findall(A + "entry")]
+        seen.append((label, rc, got))
+    first = seen[0][2]
+    check("history: a post without a permalink retitled, re-dated, moved to https and renamed stays one entry, "
+          "its id and published time kept",
+          len(first) == 1 and first[0][0].startswith("urn:unplanet:entry:") and
+          all(rc == 0 and len(got) == 1 and got[0][0] == first[0][0] and got[0][2] == "2026-04-28T10:01:00Z"
+              for _, rc, got in seen) and seen[-1][2][0][1] == "Fixed title", f"{seen} {err}")
+    # But a new post with the title of one that aged off the page is a post
+    # of its own; and two untitled posts of one minute moving to https keep
+    # their own ids, each with its content.
+    nw = os.path.join(work, "made-up-new")
+    for k in range(2):
+        site = ("Alice", ("http" if k == 0 else "https") + "://alice.example/", "Alice")
+        posts = [Post(1, site, b"<p>START weekly END</p>", hour=9 if k == 0 else 11)]
+        posts += [Post(n, site, f"<p>START status {n} END</p>".encode(), title=False, hour=10) for n in (3, 4)]
+        for q in posts:
+            q.link = ""
+            q.date = q.date.replace(":03 ", ":00 ").replace(":04 ", ":00 ")
+        posts[0].title_html = "Weekly notes"
+        posts.append(Post(2, BOB, b"<p>START older END</p>", hour=8 if k == 0 else 9))
+        posts.sort(key=lambda q: q.published, reverse=True)   # newest first, as Planet
+        src = os.path.join(work, f"made-up-new{k}.html")
+        open(src, "wb").write(page(posts))
+        rc, err = run(unplanet, "-o", nw, src)
+        got = {x.findtext(A + "id"): (x.findtext(A + "title"), visible_text(x.findtext(A + "content")))
+               for x in ET.parse(os.path.join(nw, "authors", "alice.atom")).getroot().findall(A + "entry")}
+        if k == 0:
+            before = got
+    weekly = [i for i, (t, _) in got.items() if t == "Weekly notes"]
+    status = {i: c for i, (t, c) in before.items() if t != "Weekly notes"}
+    check("history: a new post without a permalink titled as one that aged off the page is an entry of its own",
+          rc == 0 and len(weekly) == 2 and len(got) == 4, f"{got} {err}")
+    check("history: ...and two untitled posts of one minute moving to https keep their ids, each its content",
+          len(status) == 2 and len([t for t, _ in got.values() if t != "Weekly notes"]) == 2 and
+          all(got.get(i, ("", ""))[1] == c for i, c in status.items()), f"{before} {got}")
     # A blog that moves to https: its posts come back with https
     # permalinks. Each stays one entry, with its id (a reader would show it
     # twice otherwise), its link now https, its dates as they were.
