@@ -516,7 +516,6 @@ skip_markup(const char *p, const char *end, size_t *attributes)
 	size_t i, n;
 
 	*attributes = 0;
-
 	if (q < end && *q == '!' && end - q >= 3 && q[1] == '-' && q[2] == '-') {
 		close = memmem(q + 3, (size_t)(end - q - 3), "-->", 3);
 		past = close != NULL ? close + 3 : end;
