@@ -14,6 +14,10 @@
     </xsl:choose>
   </xsl:variable>
 
+  <!-- Selected once: /directory/format walks every child of the directory,
+       and each feed's card and links would walk them all again. -->
+  <xsl:variable name="formats" select="/directory/format"/>
+
   <!-- "28 Apr 2026" from a date element's RFC 822 attribute. -->
   <xsl:template name="day">
     <xsl:param name="date"/>
@@ -32,7 +36,7 @@
         </xsl:if>
         <xsl:for-each select="feed">
           <xsl:variable name="feed" select="."/>
-          <xsl:for-each select="/directory/format[@type != '']">
+          <xsl:for-each select="$formats[@type != '']">
             <link rel="alternate" type="{@type}" title="{$feed/title} ({@name})" href="{$feed/path}.{@name}"/>
           </xsl:for-each>
         </xsl:for-each>
@@ -261,7 +265,7 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
         </xsl:choose>
       </p>
       <p class="formats">
-        <xsl:for-each select="/directory/format">
+        <xsl:for-each select="$formats">
           <a class="{@name}" href="{$feed/path}.{@name}" title="{$feed/title}, {@name} feed"
              aria-label="{$feed/title}, {@name} feed">
             <xsl:if test="@type != ''"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>

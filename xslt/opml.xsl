@@ -5,6 +5,9 @@
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:output method="xml" encoding="UTF-8" indent="yes" media-type="text/x-opml"/>
   <xsl:param name="kind" select="''"/>
+  <!-- Selected once, as /directory/base-url walks every child of the
+       directory. -->
+  <xsl:variable name="base-url" select="string(/directory/base-url)"/>
 
   <xsl:template match="/directory">
     <opml version="2.0">
@@ -63,7 +66,7 @@
         <xsl:choose>
           <xsl:when test="string(link) != ''"><xsl:value-of select="link"/></xsl:when>
           <xsl:otherwise>
-            <xsl:value-of select="concat(/directory/base-url, 'index.html#', @kind, '-', @slug)"/>
+            <xsl:value-of select="concat($base-url, 'index.html#', @kind, '-', @slug)"/>
           </xsl:otherwise>
         </xsl:choose>
       </xsl:attribute>
