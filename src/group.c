@@ -1683,8 +1683,10 @@ group_page(struct page *page, struct state *archive,
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++) {
 		struct feed *f = author_of_slug(set->feeds, n_authors, archive->feeds[i].slug);
 
-		if (f != NULL)
+		if (f != NULL) {
 			f->last_updated = archive->feeds[i].updated;
+			f->archived = 1;
+		}
 	}
 	/* A time ahead of the clock is no floor: it was a post's future date,
 	 * corrected since. */
@@ -2034,56 +2036,88 @@ archive_document(const struct feed_set *set, size_t i, const struct group_option
 	return document(set, i, opt, 1);
 }
 
-/* Whether the archive holds a feed of this slug. */
-static int
-archive_holds(const struct state *archive, const char *slug)
-{
-	size_t i;
+/* A vanished feed, by the site of its source. */
+struct vanished {
+	const char *site;
+	size_t k;
+};
 
-	for (i = 0; archive != NULL && i < archive->n_feeds && strcmp(archive->feeds[i].slug, slug) != 0; i++)
-		;
-	return archive != NULL && i < archive->n_feeds;
+static int
+by_vanished_site(const void *a, const void *b)
+{
+	const struct vanished *x = a, *y = b;
+	int c = html_site_cmp(x->site, y->site);
+
+	return c != 0 ? c : (x->k > y->k) - (x->k < y->k);
 }
 
-size_t
-feed_renamed_from(const struct feed_set *set, const struct state *archive, size_t i)
+int
+feeds_renamed_from(const struct feed_set *set, size_t **from)
 {
 	const struct page *page = set->page;
-	const struct feed *f = &set->feeds[i];
-	const struct entry *now, *was;
-	size_t k = set->n_feeds, m, j;
+	struct vanished *gone = NULL, key;
+	size_t i, k, m, n_gone = 0, lo, hi;
 	time_t oldest = 0, last;
-	int have_oldest = 0;
+	int rc = -1;
 
-	if (strcmp(f->kind, "author") != 0 || f->n_members == 0 || !f->members[0].on_page ||
-	    f->link[0] == '\0' || archive_holds(archive, f->slug))
+	if ((*from = calloc(set->n_feeds + 1, sizeof **from)) == NULL ||
+	    (gone = calloc(set->n_feeds + 1, sizeof *gone)) == NULL)
 		goto done;
-	now = f->members[0].entry;
+	/* How far back the page reaches. */
+	for (i = 0; i < page->n_entries; i++)
+		if (i == 0 || page->entries[i].shown < oldest)
+			oldest = page->entries[i].shown;
+	/* The archived author feeds none of whose posts is on the page, the
+	 * page reaching back to their last (one --only leaves out still has
+	 * its files and subscribers). */
 	for (k = 0; k < set->n_feeds; k++) {
 		const struct feed *g = &set->feeds[k];
 
-		/* One --only leaves out still has its files and subscribers. */
-		if (k == i || strcmp(g->kind, "author") != 0 || g->n_members == 0 || !archive_holds(archive, g->slug))
+		if (strcmp(g->kind, "author") != 0 || g->n_members == 0 || !g->archived)
 			continue;
 		for (m = 0, last = 0; m < g->n_members && !g->members[m].on_page; m++)
 			if (g->members[m].entry->shown > last)
 				last = g->members[m].entry->shown;
-		was = g->members[0].entry;
-		if (m < g->n_members)
-			continue;
-		/* How far back the page reaches: only for a feed that may be
-		 * the old one (a first run has none, and would scan the page
-		 * once per feed). */
-		for (j = 0; !have_oldest && j < page->n_entries; j++)
-			if (j == 0 || page->entries[j].shown < oldest)
-				oldest = page->entries[j].shown;
-		have_oldest = 1;
-		if (last >= oldest && strcmp(was->source_name, now->source_name) != 0 &&
-		    html_same_site(was->source_link, now->source_link))
-			break;
+		if (m == g->n_members && last >= oldest) {
+			gone[n_gone].site = g->members[0].entry->source_link;
+			gone[n_gone++].k = k;
+		}
 	}
+	qsort(gone, n_gone, sizeof *gone, by_vanished_site);
+	for (i = 0; i < set->n_feeds; i++) {
+		const struct feed *f = &set->feeds[i];
+		const struct entry *now;
+
+		(*from)[i] = set->n_feeds;
+		if (strcmp(f->kind, "author") != 0 || f->n_members == 0 || !f->members[0].on_page ||
+		    f->link[0] == '\0' || f->archived)
+			continue;
+		now = f->members[0].entry;
+		key.site = now->source_link;
+		key.k = 0;
+		for (lo = 0, hi = n_gone; lo < hi;) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (by_vanished_site(&gone[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		/* The first of the site, in the set's order, under another name. */
+		for (; lo < n_gone && html_same_site(gone[lo].site, now->source_link); lo++)
+			if (strcmp(set->feeds[gone[lo].k].members[0].entry->source_name, now->source_name) != 0) {
+				(*from)[i] = gone[lo].k;
+				break;
+			}
+	}
+	rc = 0;
 done:
-	return k;
+	free(gone);
+	if (rc != 0) {
+		free(*from);
+		*from = NULL;
+	}
+	return rc;
 }
 
 char *

@@ -95,6 +95,7 @@ struct feed {
 	                            them slim: a digest of the content
 	                            instead of it, which the page has */
 	int hidden;              /* archived, but --only writes no files for it */
+	int archived;            /* an author feed the archive holds */
 	time_t empty_updated;    /* its updated time when it shows no entry:
 	                            an author feed's newest hidden entry's, a
 	                            topic's last (state.xml), else the set's
@@ -156,14 +157,15 @@ int group_page(struct page *page, struct state *archive,
 /* The intermediate document of feed i; NULL when memory runs out. */
 xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group_options *opt);
 
-/* The archived author feed (an index into set->feeds) that author feed
- * i, new to the archive, most likely continues, else set->n_feeds: one of
- * the same site whose source left the page under another name although
+/* For each feed i of set, in (*from)[i] (malloc'd, the caller frees it),
+ * the archived author feed (an index into set->feeds) that it, an author
+ * feed new to the archive, most likely continues, else set->n_feeds: one
+ * of the same site whose source left the page under another name although
  * the page still reaches back to its last post. The Planet renamed the
  * source, most likely, and shows its posts under the new name; its
- * subscribers are left on the old feed. archive is the one group_page
- * read (NULL: none). */
-size_t feed_renamed_from(const struct feed_set *set, const struct state *archive, size_t i);
+ * subscribers are left on the old feed. Returns 0, or -1 when memory runs
+ * out. */
+int feeds_renamed_from(const struct feed_set *set, size_t **from);
 
 /* A document's XML as the archive and cache files hold it (UTF-8,
  * indented), to free(); NULL when memory runs out. */

@@ -546,18 +546,21 @@ only_lets_none(const struct feed_set *set)
 }
 
 /* Warns of each author feed new to DIR that most likely continues an
- * archived one under a new name (feed_renamed_from). Once only, as the
- * next run finds the new feed archived. */
-static void
-warn_renamed(const struct feed_set *set, const struct state *state)
+ * archived one under a new name (feeds_renamed_from). Once only, as the
+ * next run finds the new feed archived. -1 when memory runs out. */
+static int
+warn_renamed(const struct feed_set *set)
 {
-	size_t i, k;
+	size_t i, k, *from = NULL;
+	int rc = -1;
 
+	if (feeds_renamed_from(set, &from) != 0)
+		goto done;
 	for (i = 0; i < set->n_feeds; i++) {
 		const struct feed *f = &set->feeds[i], *g;
 		const struct entry *now, *was;
 
-		if ((k = feed_renamed_from(set, state, i)) == set->n_feeds)
+		if ((k = from[i]) == set->n_feeds)
 			continue;
 		g = &set->feeds[k];
 		now = f->members[0].entry;
@@ -570,6 +573,10 @@ warn_renamed(const struct feed_set *set, const struct state *state)
 		    now->source_link, g->slug, f->hidden ? " (and let --only match '" : "",
 		    f->hidden ? now->source_name : "", f->hidden ? "' too)" : "");
 	}
+	rc = 0;
+done:
+	free(from);
+	return rc;
 }
 
 /* Adds the site pages (index.html, the OPML lists), made from the
@@ -826,8 +833,10 @@ run(const struct settings *s, char **err)
 			    "case included), or a name no longer in use, whose section can go", u->rule->at,
 			    u->rule->name, where);
 	}
-	if (!s->dump && !s->quiet)
-		warn_renamed(set, state);
+	if (!s->dump && !s->quiet && warn_renamed(set) != 0) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	if (s->n_only > 0 && !s->quiet && (left_out = only_lets_none(set)) > 0)
 		say("warning: --only matches none of the %zu sources (%s): no author feeds "
 		    "are %s", left_out, s->dump ? "on the page; --dump reads no archive" : "on the page and in the archive",
