@@ -532,16 +532,59 @@ owns_any(const struct held *held, size_t n, size_t owner)
 	return i < n;
 }
 
-static int
-slug_taken(const struct feed *feeds, size_t n, size_t self, const char *slug)
-{
-	size_t i;
+/* The slugs assign_slugs works with, by slug, each to the one feed (or
+ * holder) that has it, plus one, or SLUGS_MANY when several have it: kept
+ * in tables, as thousands of sources may ask for one name's slug (one
+ * post can make them), and a search through all feeds for each number
+ * tried would take hours. */
+#define SLUGS_MANY UINTPTR_MAX
 
-	for (i = 0; i < n && (i == self || feeds[i].slug == NULL || strcmp(feeds[i].slug, slug) != 0); i++)
-		;
-	return i < n;
+struct slugs {
+	xmlHashTablePtr taken;   /* the feeds' slugs so far */
+	xmlHashTablePtr held;    /* held[]'s, by owner */
+	xmlHashTablePtr fixed;   /* those a rule fixed, to the first feed */
+	xmlHashTablePtr next;    /* the next number to try after each stem */
+	const struct held *all_held;
+	size_t n_held;
+};
+
+static int
+slugs_add(xmlHashTablePtr t, const char *slug, size_t who)
+{
+	uintptr_t v = (uintptr_t)xmlHashLookup(t, (const xmlChar *)slug);
+
+	return v == who + 1 ? 0 : xmlHashUpdateEntry(t, (const xmlChar *)slug,
+	    (void *)(v == 0 ? (uintptr_t)who + 1 : SLUGS_MANY), NULL);
 }
 
+/* Whether a feed other than self has slug. */
+static int
+slug_taken(const struct slugs *sl, size_t self, const char *slug)
+{
+	uintptr_t v = (uintptr_t)xmlHashLookup(sl->taken, (const xmlChar *)slug);
+
+	return v != 0 && v != self + 1;
+}
+
+/* Gives feed k its slug (which it then owns), noting it taken. */
+static int
+give_slug(struct slugs *sl, struct feed *feeds, size_t k, char *slug)
+{
+	feeds[k].slug = slug;
+	return slugs_add(sl->taken, slug, k);
+}
+
+/* holds_slug through the table: whether slug is held by owner (other =
+ * 0), or by anyone but owner (other = 1). */
+static int
+slug_held(const struct slugs *sl, size_t owner, int other, const char *slug)
+{
+	uintptr_t v = (uintptr_t)xmlHashLookup(sl->held, (const xmlChar *)slug);
+
+	if (v == SLUGS_MANY)   /* several hold it: which is rare */
+		return holds_slug(sl->all_held, sl->n_held, owner, other, slug);
+	return other ? v != 0 && v != owner + 1 : v == owner + 1;
+}
 
 /* The slug a new feed asks for: its name's (a topic's own name, not its
  * "Planet — NAME" title), else its site's host's. */
@@ -564,22 +607,52 @@ wanted_slug(const struct feed *f)
 /* Nonzero if another feed than feeds[self] has slug, or holds it in DIR:
  * feeds[self] must not take it. */
 static int
-slug_used(const struct feed *feeds, size_t n, size_t self, const struct held *held, size_t n_held,
-    const char *slug)
+slug_used(const struct slugs *sl, size_t self, const char *slug)
 {
-	return holds_slug(held, n_held, self, 1, slug) || slug_taken(feeds, n, self, slug);
+	return slug_held(sl, self, 1, slug) || slug_taken(sl, self, slug);
 }
 
 /* The feed among feeds[0..n) whose slug a rule fixed to slug, or n. */
 static size_t
-fixed_holder(const char *const *fixed, size_t n, const char *slug)
+fixed_holder(const struct slugs *sl, size_t n, const char *slug)
 {
-	size_t i;
+	uintptr_t v = (uintptr_t)xmlHashLookup(sl->fixed, (const xmlChar *)slug);
 
-	for (i = 0; i < n; i++)
-		if (fixed[i] != NULL && strcmp(fixed[i], slug) == 0)
-			break;
-	return i;
+	return v == 0 ? n : (size_t)(v - 1);
+}
+
+/* Feeds in (wanted slug, link) order: the new ones by the slug they ask
+ * for, those with one already first. */
+struct asking {
+	const char *wanted;
+	const char *link;
+	size_t k;
+};
+
+static int
+by_wanted_link(const void *a, const void *b)
+{
+	const struct asking *x = a, *y = b;
+	int c = x->wanted == NULL ? (y->wanted == NULL ? 0 : -1) : y->wanted == NULL ? 1 : strcmp(x->wanted, y->wanted);
+
+	if (c == 0)
+		c = strcmp(x->link, y->link);
+	return c != 0 ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+/* A slug held[j] holds, by its owner. */
+struct held_of {
+	size_t owner, j;
+};
+
+static int
+by_owner_then_order(const void *a, const void *b)
+{
+	const struct held_of *x = a, *y = b;
+
+	if (x->owner != y->owner)
+		return x->owner < y->owner ? -1 : 1;
+	return (x->j > y->j) - (x->j < y->j);
 }
 
 /* Gives every feed of one kind a unique slug: first the slug a rule sets,
@@ -596,21 +669,39 @@ static int
 assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struct held *held, size_t n_held,
     size_t *clash, size_t *holder)
 {
+	struct slugs sl = { NULL, NULL, NULL, NULL, held, n_held };
+	struct asking *order = NULL;
+	struct held_of *by_owner = NULL;
 	char **wanted;
-	size_t i, j, *order;
+	size_t i, j;
 	int rc = -1;
 
 	wanted = calloc(n ? n : 1, sizeof *wanted);
 	order = calloc(n ? n : 1, sizeof *order);
-	if (wanted == NULL || order == NULL)
+	by_owner = calloc(n_held ? n_held : 1, sizeof *by_owner);
+	/* Sized for all: libxml2 2.9's tables stop growing at 16384 buckets. */
+	if (wanted == NULL || order == NULL || by_owner == NULL ||
+	    (sl.taken = xmlHashCreate((int)(n < 1000000 ? n : 1000000) + 16)) == NULL ||
+	    (sl.held = xmlHashCreate((int)(n_held < 1000000 ? n_held : 1000000) + 16)) == NULL ||
+	    (sl.fixed = xmlHashCreate(16)) == NULL || (sl.next = xmlHashCreate(16)) == NULL)
 		goto done;
-	for (i = 0; i < n; i++)
-		if (fixed[i] != NULL && (feeds[i].slug = strdup(fixed[i])) == NULL)
+	for (i = 0; i < n_held; i++)
+		if (slugs_add(sl.held, held[i].slug, held[i].owner) != 0)
 			goto done;
-	for (i = 0; i < n_held; i++) {
-		size_t k = fixed_holder(fixed, n, held[i].slug);
+	for (i = 0; i < n; i++) {
+		char *copy;
 
-		if (k < n && k != held[i].owner && !holds_slug(held, n_held, k, 0, held[i].slug)) {
+		if (fixed[i] == NULL)
+			continue;
+		if ((xmlHashLookup(sl.fixed, (const xmlChar *)fixed[i]) == NULL &&
+		    xmlHashAddEntry(sl.fixed, (const xmlChar *)fixed[i], (void *)((uintptr_t)i + 1)) != 0) ||
+		    (copy = strdup(fixed[i])) == NULL || give_slug(&sl, feeds, i, copy) != 0)
+			goto done;
+	}
+	for (i = 0; i < n_held; i++) {
+		size_t k = fixed_holder(&sl, n, held[i].slug);
+
+		if (k < n && k != held[i].owner && !slug_held(&sl, k, 0, held[i].slug)) {
 			*clash = i;
 			*holder = k;
 			rc = 1;
@@ -624,16 +715,31 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struc
 			continue;
 		if ((wanted[i] = wanted_slug(&feeds[i])) == NULL)
 			goto done;
-		if (holds_slug(held, n_held, i, 0, wanted[i]) && !slug_taken(feeds, n, i, wanted[i])) {
-			feeds[i].slug = wanted[i];
+		if (slug_held(&sl, i, 0, wanted[i]) && !slug_taken(&sl, i, wanted[i])) {
+			if (give_slug(&sl, feeds, i, wanted[i]) != 0) {
+				wanted[i] = NULL;
+				goto done;
+			}
 			wanted[i] = NULL;
 		}
 	}
-	for (i = 0; i < n; i++) {
-		for (j = 0; feeds[i].slug == NULL && j < n_held; j++) {
-			if (held[j].owner != i || slug_taken(feeds, n, i, held[j].slug))
+	/* Then the first slug each holds that no feed has taken, in held's
+	 * order. */
+	for (i = 0; i < n_held; i++) {
+		by_owner[i].owner = held[i].owner;
+		by_owner[i].j = i;
+	}
+	qsort(by_owner, n_held, sizeof *by_owner, by_owner_then_order);
+	for (i = 0, j = 0; i < n; i++) {
+		for (; j < n_held && by_owner[j].owner < i; j++)
+			;
+		for (; j < n_held && by_owner[j].owner == i; j++) {
+			const char *slug = held[by_owner[j].j].slug;
+			char *copy;
+
+			if (feeds[i].slug != NULL || slug_taken(&sl, i, slug))
 				continue;
-			if ((feeds[i].slug = strdup(held[j].slug)) == NULL)
+			if ((copy = strdup(slug)) == NULL || give_slug(&sl, feeds, i, copy) != 0)
 				goto done;
 		}
 		if (feeds[i].slug != NULL) {
@@ -641,37 +747,26 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struc
 			wanted[i] = NULL;
 		}
 	}
-	/* New feeds in (wanted slug, link) order: insertion sort of indices. */
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	for (i = 1; i < n; i++) {
-		size_t k = order[i];
-
-		j = i;
-		while (j > 0) {
-			size_t p = order[j - 1];
-			int c = wanted[p] == NULL ? (wanted[k] == NULL ? 0 : -1) :
-			    wanted[k] == NULL ? 1 : strcmp(wanted[p], wanted[k]);
-
-			if (c == 0)
-				c = strcmp(feeds[p].link, feeds[k].link);
-			if (c <= 0)
-				break;
-			order[j] = p;
-			j--;
-		}
-		order[j] = k;
-	}
+	/* New feeds in (wanted slug, link) order. */
 	for (i = 0; i < n; i++) {
-		size_t k = order[i];
+		order[i].wanted = wanted[i];
+		order[i].link = feeds[i].link;
+		order[i].k = i;
+	}
+	qsort(order, n, sizeof *order, by_wanted_link);
+	for (i = 0; i < n; i++) {
+		size_t k = order[i].k, stem;
 		struct buf b = { 0 };
-		unsigned number;
+		uintptr_t number;
 		char *host;
 
 		if (wanted[k] == NULL)
 			continue;
-		if (!slug_used(feeds, n, k, held, n_held, wanted[k])) {
-			feeds[k].slug = wanted[k];
+		if (!slug_used(&sl, k, wanted[k])) {
+			if (give_slug(&sl, feeds, k, wanted[k]) != 0) {
+				wanted[k] = NULL;
+				goto done;
+			}
 			wanted[k] = NULL;
 			continue;
 		}
@@ -685,21 +780,35 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struc
 			goto done;
 		}
 		free(host);
-		for (number = 2; slug_used(feeds, n, k, held, n_held, b.data); number++) {
-			char suffix[24];
-			size_t stem = b.len;
+		/* Numbers from 2, or past the last this stem was given: those
+		 * below were all taken, and slugs are only ever added. */
+		stem = b.len;
+		number = slug_used(&sl, k, b.data) ? (uintptr_t)xmlHashLookup(sl.next, (const xmlChar *)b.data) : 0;
+		for (number = number > 2 ? number : 2; slug_used(&sl, k, b.data); number++) {
+			char suffix[32];
 
-			snprintf(suffix, sizeof suffix, "-%u", number);
+			b.len = stem;
+			b.data[stem] = '\0';
+			snprintf(suffix, sizeof suffix, "-%ju", (uintmax_t)number);
 			if (buf_adds(&b, suffix) != 0) {
 				buf_free(&b);
 				goto done;
 			}
-			if (!slug_used(feeds, n, k, held, n_held, b.data))
+			if (!slug_used(&sl, k, b.data))
 				break;
-			b.len = stem;
-			b.data[stem] = '\0';
 		}
-		if ((feeds[k].slug = buf_take(&b)) == NULL)
+		if (b.len > stem) {
+			char *stem_copy = strndup(b.data, stem);
+			int failed = stem_copy == NULL ||
+			    xmlHashUpdateEntry(sl.next, (const xmlChar *)stem_copy, (void *)(number + 1), NULL) != 0;
+
+			free(stem_copy);
+			if (failed) {
+				buf_free(&b);
+				goto done;
+			}
+		}
+		if ((host = buf_take(&b)) == NULL || give_slug(&sl, feeds, k, host) != 0)
 			goto done;
 	}
 	rc = 0;
@@ -708,6 +817,11 @@ done:
 		free(wanted[i]);
 	free(wanted);
 	free(order);
+	free(by_owner);
+	xmlHashFree(sl.taken, NULL);
+	xmlHashFree(sl.held, NULL);
+	xmlHashFree(sl.fixed, NULL);
+	xmlHashFree(sl.next, NULL);
 	return rc;
 }
 

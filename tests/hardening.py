@@ -163,6 +163,23 @@ def main():
     check("hardening: ...that attribute dropped, a value with a few kept as written",
           [unescape(t) for t in titles] == ["a&{&lt;}b&{c"] and "x</span>" in content, f"{titles!r}")
 
+    # 6 000 sources of one name on one host (one post can make as many,
+    # holding copies of other sources' headers): one takes the name's slug,
+    # one adds the host, the rest a number after it.
+    sb = sandbox("same-name-sources")
+    posts = []
+    for n in range(6000):
+        q = Post(n + 1, ("Caf&eacute;", f"https://x.example/{n}/", "Café"), b"<p>START x END</p>")
+        q.date, q.published = "April 28, 2026 10:00 AM UTC", "2026-04-28T10:00:00Z"
+        posts.append(q)
+    path = os.path.join(sb, "page.html")
+    open(path, "wb").write(page(posts))
+    rc, err, took, untouched = run(unplanet, sb, path)
+    slugs = {f[:-5] for f in os.listdir(os.path.join(sb, "out", "authors")) if f.endswith(".atom")} if rc == 0 else set()
+    want = {"cafe", "cafe-x-example"} | {f"cafe-x-example-{k}" for k in range(2, 6000)}
+    check(f"hardening: 6 000 sources of one name: each its own slug, by the rule, within {LIMIT} s, nothing outside DIR",
+          rc == 0 and slugs == want and took < LIMIT and untouched, f"{took:.1f}s {len(slugs)} {sorted(slugs ^ want)[:5]} {err[:300]}")
+
     # NUL bytes, invalid UTF-8, controls, in titles, names and bodies.
     sb = sandbox("bytes")
     bad_source = ("Bad\x00 \xff Name".encode("latin-1").decode("latin-1"), "https://bad.example/", "Bad")
