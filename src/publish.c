@@ -40,7 +40,7 @@ struct publish {
 	int *opened_fd;        /* ...and their descriptors */
 	size_t n_opened;
 	struct pending *pending;
-	size_t n_pending;
+	size_t n_pending, cap_pending;   /* grown by half: thousands of files */
 	size_t n_first;        /* of them added with publish_add_first */
 	size_t unchanged;
 };
@@ -323,10 +323,16 @@ add(struct publish *p, const char *relpath, char *data, size_t len, int first, i
 			*unchanged = 1;
 		goto done;   /* the data is not needed: freed below */
 	}
-	q = realloc(p->pending, (p->n_pending + 1) * sizeof *q);
+	q = p->pending;
+	if (p->n_pending == p->cap_pending) {
+		size_t cap = p->cap_pending + p->cap_pending / 2 + 16;
+
+		if ((q = realloc(p->pending, cap * sizeof *q)) != NULL) {
+			p->pending = q;
+			p->cap_pending = cap;
+		}
+	}
 	target = strdup(relpath);
-	if (q != NULL)
-		p->pending = q;
 	if (q == NULL || target == NULL) {
 		rc = err_nomem(err);
 		goto done;
