@@ -1725,7 +1725,7 @@ html_resolve(const char *ref, const char *base, char **resolved)
 		if (*ref != '\t' && *ref != '\n' && *ref != '\r' && buf_addc(&clean, *ref) != 0)
 			goto done;
 	rc = 0;
-	if (clean.len == 0)
+	if (clean.len == 0 || clean.len > HTML_URL_MAX)
 		goto done;
 	html_url_slashes(clean.data);
 	if ((special = html_url_special(clean.data, base)) == NULL) {

@@ -37,6 +37,13 @@
 #define HTML_MAX_ATTRIBUTES 256
 #define HTML_MAX_ALL_ATTRIBUTES 200000
 
+/* Longest URL resolved (or a permalink or site link kept): libxml2 2.9
+ * takes time that grows with a relative path's length squared to remove
+ * its dot segments ("a/../" 300 000 times took minutes), and will not
+ * escape one over 1 MB. Real ones have a few hundred bytes; browsers and
+ * servers seldom take over 8 KiB. */
+#define HTML_URL_MAX 16384
+
 /* Parses s[0..n) as the content of a <body>, reading character
  * references as browsers do and libxml2 2.9 does not: HTML5's names
  * ("&check;"), and in text its legacy ones written without ';' ("&copy
@@ -148,8 +155,8 @@ char *html_url_special(const char *url, const char *base);
  * lines dropped, backslashes read as html_url_slashes reads them, and what
  * RFC 3986 forbids in it (spaces, non-ASCII...) percent-encoded when
  * libxml2 cannot take it as it is, but for a non-ASCII host, kept as text
- * (as html_escape_iri keeps what an IRI may hold). *resolved is NULL when ref is blank or
- * does not resolve even so (the caller keeps ref), "" when ref is an
+ * (as html_escape_iri keeps what an IRI may hold). *resolved is NULL when ref is blank,
+ * longer than HTML_URL_MAX, or does not resolve even so (the caller keeps ref), "" when ref is an
  * http(s) URL that names no host (html_url_special: no link at all).
  * Returns 0, or -1 when memory runs out. */
 int html_resolve(const char *ref, const char *base, char **resolved);
