@@ -139,22 +139,6 @@ legacy_ref(const char *s, size_t n, size_t *len)
 	return found;
 }
 
-/* The complete named reference ("check;") that starts s[0..n), the bytes
- * after '&', by HTML5's list: returns its length with the ';', its code
- * points in cp[]; 0 when there is none. */
-static size_t
-named_ref(const char *s, size_t n, unsigned cp[2])
-{
-	size_t run, len = 0;
-	int legacy;
-
-	for (run = 0; run < n && run <= 32 && is_alnum(s[run]); run++)
-		;
-	if (run > 0 && run < n && s[run] == ';' && text_entity(s, run, cp, &legacy))
-		len = run + 1;
-	return len;
-}
-
 static int separates_words(const char *name);
 
 /* libxml2 reports each parse error here (its sax->error); blog HTML has
@@ -481,7 +465,7 @@ add_fragment(struct buf *in, const char *s, size_t n)
 				continue;
 			}
 			s += 1 + k;
-		} else if ((k = named_ref(s, (size_t)(end - s), cp)) > 0) {
+		} else if ((k = text_named_ref(s, (size_t)(end - s), cp)) > 0) {
 			s += k;
 		} else if ((cp[0] = legacy_ref(s, (size_t)(end - s), &k)) != 0 &&
 		    (amp == last || (k < (size_t)(end - s) && !is_alnum(s[k]) && s[k] != '=' && s[k] != ';'))) {
@@ -1080,7 +1064,7 @@ html_decode_attr(const char *s, size_t n)
 			s += 1 + k;
 			continue;
 		}
-		if ((k = named_ref(s, (size_t)(end - s), cp)) > 0) {
+		if ((k = text_named_ref(s, (size_t)(end - s), cp)) > 0) {
 			if (text_put_utf8(&out, cp[0]) != 0 || (cp[1] != 0 && text_put_utf8(&out, cp[1]) != 0))
 				goto done;
 			s += k;

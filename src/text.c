@@ -610,6 +610,20 @@ text_entity(const char *s, size_t n, unsigned cp[2], int *legacy)
 	return found;
 }
 
+size_t
+text_named_ref(const char *s, size_t n, unsigned cp[2])
+{
+	size_t run, len = 0;
+	int legacy;
+
+	for (run = 0; run < n && run <= 32 && ((s[run] >= 'a' && s[run] <= 'z') || (s[run] >= 'A' && s[run] <= 'Z') ||
+	    (s[run] >= '0' && s[run] <= '9')); run++)
+		;
+	if (run > 0 && run < n && s[run] == ';' && text_entity(s, run, cp, &legacy))
+		len = run + 1;
+	return len;
+}
+
 char *
 text_decode_refs(const char *s)
 {
@@ -618,7 +632,7 @@ text_decode_refs(const char *s)
 	char *decoded = NULL;
 	size_t n;
 	unsigned cp, cps[2];
-	int complete, legacy;
+	int complete;
 
 	if (buf_reserve(&out, (size_t)(end - s)) != 0)
 		goto done;
@@ -639,14 +653,10 @@ text_decode_refs(const char *s)
 			s += 1 + n;
 			continue;
 		}
-		/* A complete named reference, by HTML5's list ("&rsquo;"). */
-		for (n = 0; n <= 32 && ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
-		    (s[n] >= '0' && s[n] <= '9')); n++)
-			;
-		if (n > 0 && s[n] == ';' && text_entity(s, n, cps, &legacy)) {
+		if ((n = text_named_ref(s, (size_t)(end - s), cps)) > 0) {
 			if (text_put_utf8(&out, cps[0]) != 0 || (cps[1] != 0 && text_put_utf8(&out, cps[1]) != 0))
 				goto done;
-			s += n + 1;
+			s += n;
 		} else if (buf_addc(&out, '&') != 0) {
 			goto done;
 		}

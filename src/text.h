@@ -84,6 +84,11 @@ size_t text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete);
  * read the name without its ';' ("&copy 2026"); 0 when there is none. */
 int text_entity(const char *s, size_t n, unsigned cp[2], int *legacy);
 
+/* The complete named reference ("check;") that starts s[0..n), the bytes
+ * after '&', by HTML5's list: returns its length with the ';', its code
+ * points in cp[] (cp[1] is 0 for one); 0 when there is none. */
+size_t text_named_ref(const char *s, size_t n, unsigned cp[2]);
+
 /* Nonzero when the valid UTF-8 text s holds a stray character: a C1
  * control (U+0080..U+009F), DEL or a noncharacter (as text_clean says). */
 int text_has_stray(const char *s);
