@@ -1355,6 +1355,12 @@ struct known_posts {
 	xmlHashTablePtr exact, by_title, by_date, by_content, claimed, links;
 };
 
+/* The archive's n posts sorted three ways, for edited_post. */
+struct archived_links {
+	const struct entry **by_link, **by_name, **by_site;
+	size_t n;
+};
+
 static int
 record_post(struct known_posts *k, struct entry *e)
 {
@@ -1408,6 +1414,73 @@ by_link(const void *a, const void *b)
 	return c != 0 ? c : by_id_then_updated(a, b);
 }
 
+/* Orders of posts by permalink, then by source name or by source site:
+ * the archived posts edited_post may pick for a post are two runs of
+ * these, not every post with its permalink (a Planet's podcasts, or one
+ * post faking thousands of sources, can give thousands one permalink). */
+static int
+link_then_name(const struct entry *x, const struct entry *y)
+{
+	int c = strcmp(entry_link(x), entry_link(y));
+
+	return c != 0 ? c : strcmp(x->source_name, y->source_name);
+}
+
+static int
+link_then_site(const struct entry *x, const struct entry *y)
+{
+	int c = strcmp(entry_link(x), entry_link(y));
+
+	return c != 0 ? c : html_site_cmp(x->source_link, y->source_link);
+}
+
+static int
+by_link_then_name(const void *a, const void *b)
+{
+	return link_then_name(*(const struct entry *const *)a, *(const struct entry *const *)b);
+}
+
+static int
+by_link_then_site(const void *a, const void *b)
+{
+	return link_then_site(*(const struct entry *const *)a, *(const struct entry *const *)b);
+}
+
+/* The run [*lo, *hi) of sorted[0..n) (sorted by cmp) that cmp puts
+ * level with e. */
+static void
+run_with(const struct entry *const *sorted, size_t n, int (*cmp)(const struct entry *, const struct entry *),
+    const struct entry *e, size_t *lo, size_t *hi)
+{
+	size_t l = 0, h = n;
+
+	while (l < h) {
+		size_t mid = l + (h - l) / 2;
+
+		if (cmp(sorted[mid], e) < 0)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	*lo = l;
+	h = n;
+	while (l < h) {
+		size_t mid = l + (h - l) / 2;
+
+		if (cmp(sorted[mid], e) <= 0)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	*hi = l;
+}
+
+static int
+same_link(const struct entry *x, const struct entry *y)
+{
+	return strcmp(entry_link(x), entry_link(y));
+}
+
 /* The archive's posts in *sorted (malloc'd), in cmp's order. */
 static int
 sort_archive(const struct state *archive, int (*cmp)(const void *, const void *), const struct entry ***sorted,
@@ -1445,29 +1518,35 @@ sort_archive(const struct state *archive, int (*cmp)(const void *, const void *)
  * edit of one of them (an episode retitled); one that changed title, date
  * and content cannot be told from a new episode that came as one left
  * the page re-dated.
- * archived[0..n) holds the archive's posts sorted by link. */
+ * The archive's posts are in a->by_link, a->by_name and a->by_site. */
 static const struct entry *
-edited_post(const struct known_posts *k, const struct entry *const *archived, size_t n, const struct entry *e,
-    time_t oldest)
+edited_post(const struct known_posts *k, const struct archived_links *a, const struct entry *e, time_t oldest)
 {
-	const struct entry *best = NULL;
-	unsigned long long hash = content_hash(e);
-	const char *link = entry_link(e);
-	size_t i, lo = first_with(archived, n, entry_link, link);
-	int shared = 0;
+	const struct entry *best = NULL, *const *runs[2] = { a->by_name, a->by_site };
+	unsigned long long hash = 0;
+	size_t lo, hi, r;
+	int shared;
 
 	/* Copies of one post (in the archives of sources a rule merges)
-	 * share its id: other ids are other posts. */
-	for (i = lo; !shared && i < n && strcmp(entry_link(archived[i]), link) == 0; i++)
-		shared = strcmp(archived[i]->id, archived[lo]->id) != 0;
-	for (; lo < n && strcmp(entry_link(archived[lo]), link) == 0; lo++) {
-		const struct entry *a = archived[lo];
+	 * share its id: other ids are other posts. by_link sorts a
+	 * permalink's posts by id. */
+	run_with(a->by_link, a->n, same_link, e, &lo, &hi);
+	shared = lo < hi && strcmp(a->by_link[lo]->id, a->by_link[hi - 1]->id) != 0;
+	if (shared)
+		hash = content_hash(e);
+	for (r = 0; r < 2; r++) {
+		run_with(runs[r], a->n, r == 0 ? link_then_name : link_then_site, e, &lo, &hi);
+		for (; lo < hi; lo++) {
+			const struct entry *p = runs[r][lo];
 
-		if (renamed_or_same_source(a, e) && a->shown > oldest &&
-		    xmlHashLookup(k->claimed, (const xmlChar *)a->id) == NULL &&
-		    (!shared || content_hash(a) == hash) &&
-		    (best == NULL || a->shown > best->shown))
-			best = a;
+			/* Of equals, the first by id, whichever run finds it. */
+			if (renamed_or_same_source(p, e) && p->shown > oldest &&
+			    (best == NULL || p->shown > best->shown ||
+			    (p->shown == best->shown && by_id_then_updated(&p, &best) < 0)) &&
+			    xmlHashLookup(k->claimed, (const xmlChar *)p->id) == NULL &&
+			    (!shared || content_hash(p) == hash))
+				best = p;
+		}
 	}
 	return best;
 }
@@ -1485,9 +1564,9 @@ static int
 distinguish_shared_permalinks(struct page *page, const struct state *archive)
 {
 	struct known_posts k = { NULL, NULL, NULL, NULL, NULL, NULL };
-	const struct entry **archived = NULL;   /* sorted by link, made when first needed */
+	struct archived_links archived = { NULL, NULL, NULL, 0 };   /* made when first needed */
 	time_t oldest = 0, second = 0;   /* the page's two oldest dates */
-	size_t i, j, at = 0, n_archived = 0;
+	size_t i, j, at = 0;
 	int pass, rc = -1;
 
 	if ((k.exact = xmlHashCreate(64)) == NULL || (k.by_title = xmlHashCreate(64)) == NULL ||
@@ -1544,9 +1623,12 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 		    strcmp(known_title(claimant), known_title(e)) != 0)
 			known = NULL;
 		if (known == NULL && xmlHashLookup(k.links, (const xmlChar *)entry_link(e)) != NULL) {
-			if (archived == NULL && sort_archive(archive, by_link, &archived, &n_archived) != 0)
+			if (archived.by_link == NULL &&
+			    (sort_archive(archive, by_link, &archived.by_link, &archived.n) != 0 ||
+			    sort_archive(archive, by_link_then_name, &archived.by_name, &archived.n) != 0 ||
+			    sort_archive(archive, by_link_then_site, &archived.by_site, &archived.n) != 0))
 				goto done;
-			known = edited_post(&k, archived, n_archived, e,
+			known = edited_post(&k, &archived, e,
 			    page->n_entries < 2 ? (time_t)LLONG_MIN : i == at ? second : oldest);
 			if (known != NULL && xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)e) != 0)
 				goto done;
@@ -1576,7 +1658,9 @@ done:
 	xmlHashFree(k.by_content, NULL);
 	xmlHashFree(k.claimed, NULL);
 	xmlHashFree(k.links, NULL);
-	free(archived);
+	free(archived.by_link);
+	free(archived.by_name);
+	free(archived.by_site);
 	return rc;
 }
 

@@ -180,6 +180,39 @@ def main():
     check(f"hardening: 6 000 sources of one name: each its own slug, by the rule, within {LIMIT} s, nothing outside DIR",
           rc == 0 and slugs == want and took < LIMIT and untouched, f"{took:.1f}s {len(slugs)} {sorted(slugs ^ want)[:5]} {err[:300]}")
 
+    # 15 000 episodes of 300 podcasts sharing one permalink (one post can
+    # fake as many sources), all retitled and re-dated the next run: each
+    # is known by its content as an edit of its own episode, found among
+    # its source's posts with the permalink, not among all 15 000.
+    sb = sandbox("shared-permalink")
+
+    def episodes(gen):
+        posts, n = [], 0
+        for s in range(300):
+            for j in range(50):
+                n += 1
+                q = Post(n, (f"Pod {s}", f"https://pod{s}.example/", f"Pod {s}"), b"<p>START episode END</p>")
+                q.link, q.title_html = "https://pod.example/", f"Episode {s}-{j} take {gen}"
+                q.date = f"April 28, 2026 {10 + gen:02d}:{59 - n * 59 // 15000:02d} AM UTC"
+                posts.append(q)
+        if gen:   # an older post: the episodes did not just drop off the page
+            posts.append(Post(1, BOB, b"<p>START old END</p>", day=27))
+        return posts
+
+    paths = []
+    for gen in (0, 1):
+        paths.append(os.path.join(sb, f"page{gen}.html"))
+        open(paths[-1], "wb").write(page(episodes(gen)))
+    rc0, err0, took0, _ = run(unplanet, sb, paths[0], "--keep", "100")
+    ids0 = {e.findtext(A + "content"): i for i, e in entries(os.path.join(sb, "out")).items()}
+    rc, err, took, untouched = run(unplanet, sb, paths[1], "--keep", "100")
+    got = entries(os.path.join(sb, "out")) if rc == 0 else {}
+    kept = sum(1 for i, e in got.items() if ids0.get(e.findtext(A + "content")) == i and
+               e.findtext(A + "title").endswith("take 1"))
+    check(f"hardening: 15 000 episodes sharing one permalink, all retitled: each keeps its id, within {LIMIT} s a run",
+          rc0 == 0 and rc == 0 and len(ids0) == 15000 and len(got) == 15001 and kept == 15000 and
+          max(took0, took) < LIMIT and untouched, f"{took0:.1f}s {took:.1f}s {len(ids0)} {len(got)} {kept} {err0[:200]} {err[:200]}")
+
     # URLs over 16 KiB: "a/../" 100 000 times (libxml2 removes dot segments
     # in time that grows with the path's length squared), 600 KB of
     # characters to escape: kept as written, and active ones still go.
