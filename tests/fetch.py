@@ -148,6 +148,10 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/ht")
             self.wfile.flush()
             self.close_connection = True
+        elif p == "/not-http":   # another service on the port (an SSH banner)
+            self.wfile.write(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+            self.wfile.flush()
+            self.close_connection = True
         elif p == "/redirect-mailto":
             self.send_redirect("mailto:webmaster@example.org")
         elif p == "/latin1-spaced-label":
@@ -529,6 +533,8 @@ def main():
             ("an image larger than --max-size (its type, not its size)", "/big-image", 65,
              '"image/png" is not an HTML page', ["--max-size", "1M", "--timeout", "30"]),
             ("a connection closed inside the headers", "/cut-in-headers", 69, "cut short in its headers", []),
+            # Not a redirect, though curl gives the same code.
+            ("an answer that is not HTTP", "/not-http", 69, "/not-http: the server's answer is not HTTP", []),
             ("redirect to mailto:", "/redirect-mailto", 69,
              "redirected to mailto:webmaster@example.org, which is not http or https", []),
             # A type is matched whole, not by its first letters.
