@@ -122,7 +122,9 @@ check: test-deps
 # Modes set here, not taken from the umask of whoever installs: the job that
 # runs unplanet (www-data, say) must read and run what root installed.
 # Paths are quoted (a PREFIX may hold spaces); characters the shell or sed
-# would read (quotes, backslash, $, `, |, &) are refused before anything is made.
+# would read (quotes, backslash, $, `, |, &) are refused before anything is made:
+# install-paths reads the paths in single quotes, so that a " or a $ (given to
+# make as $$) reaches its check as written, and a ' ends in the shell's error.
 install: install-paths unplanet
 	umask 022 && mkdir -p "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(SHAREDIR)/xslt" "$(DESTDIR)$(MANDIR)"
 	install -m 755 unplanet "$(DESTDIR)$(BINDIR)/unplanet"
@@ -135,7 +137,7 @@ uninstall: install-paths
 	rm -rf "$(DESTDIR)$(SHAREDIR)"
 
 install-paths:
-	@for p in "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(SHAREDIR)" "$(DESTDIR)$(MANDIR)"; do \
+	@for p in '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(SHAREDIR)' '$(DESTDIR)$(MANDIR)'; do \
 		case "$$p" in *[\"\\\`\$$\|\&\']*|'') \
 			echo "make: cannot install to '$$p': quotes, \\, \$$, \`, | and & are not taken in PREFIX, DESTDIR and the like" >&2; \
 			exit 2;; \

@@ -79,6 +79,20 @@ else
 		not_ok "make install PREFIX with a '|': $(tail -c 300 "$T/out")"
 fi
 
+# A '"' (which the check once read as the end of its own quoting) and a '$'
+# given to make as '$$' (which the shell once read as a variable, installing
+# elsewhere than the program was built to look) are refused the same way.
+for bad in 'a"b' 'a$$b'; do
+	shown=$(printf '%s' "$bad" | sed 's/\$\$/$/')
+	if (cd "$tree" && make -s install PREFIX="$abs/$bad") >"$T/out" 2>&1; then
+		not_ok "make install PREFIX with '$shown': refused"
+	else
+		[ ! -e "$abs/$shown" ] && [ ! -e "$abs/a" ] && grep -qF "cannot install to '$abs/$shown/bin'" "$T/out" &&
+			ok "make install PREFIX with '$shown': refused, saying why, nothing made" ||
+			not_ok "make install PREFIX with '$shown': $(tail -c 300 "$T/out")"
+	fi
+done
+
 if out=$(mandoc -T lint -W warning unplanet.1 2>&1); then
 	ok "man page is mandoc -T lint clean"
 else
