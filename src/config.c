@@ -637,10 +637,17 @@ read_line(char *str, int num, void *stream)
 {
 	struct reading *r = stream;
 	struct buf whole = { 0 };
-	char *got = read_part(r, str, num), *close, *name = NULL, *line = NULL, after;
-	int *lines, nomem = 0;
+	char *got, *close, *name = NULL, *line = NULL, after;
+	int *lines, nomem = 0, bom = 0;
 	size_t n;
 
+	/* A UTF-8 byte-order mark is skipped in the file, not cut from the
+	 * part read: a part shorter than inih asked for would end its line. */
+	if (r->at == 0 && r->len >= 3 && memcmp(r->data, "\xef\xbb\xbf", 3) == 0) {
+		r->at = 3;
+		bom = 1;
+	}
+	got = read_part(r, str, num);
 	if (got == NULL)
 		goto done;
 	/* Old Mac line ends: the whole file would read as its first line. */
@@ -656,13 +663,10 @@ read_line(char *str, int num, void *stream)
 		goto done;
 	}
 	r->cr_ended = str[0] != '\0' && str[strlen(str) - 1] == '\r';
-	if (r->at_line_start && r->line == 0 && strncmp(str, "\xef\xbb\xbf", 3) == 0) {
-		memmove(str, str + 3, strlen(str + 3) + 1);   /* a UTF-8 byte-order mark */
-		if (strncmp(str, "\xef\xbb\xbf", 3) == 0) {   /* which inih would strip too */
-			r->line++;
-			bad(r, strdup("two byte-order marks (save the file as UTF-8, with one at most)"));
-			goto done;
-		}
+	if (bom && strncmp(str, "\xef\xbb\xbf", 3) == 0) {   /* which inih would strip too */
+		r->line++;
+		bad(r, strdup("two byte-order marks (save the file as UTF-8, with one at most)"));
+		goto done;
 	}
 	n = strlen(str);
 	if (r->at_line_start) {

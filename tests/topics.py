@@ -548,6 +548,24 @@ slug = django-and-caktus
             wrong.append(f"{n}: exit {rc}: {err[:120]}")
     check("config: a CRLF section header of any length (150 to 450 bytes) is read whole, the line after it too",
           not wrong, "; ".join(wrong[:3]))
+    # A byte-order mark changes nothing of how lines are read: a first line
+    # of any length after it is one line (a comment holding "[source ...]"
+    # at the point inih's first read of it ended stays a comment), and the
+    # lines after it are counted right.
+    wrong = []
+    for n in range(150, 450):
+        with open(path, "w") as f:
+            f.write("\ufeff; " + "c" * n + "[source Talk Python to Me]\nslug = pypy\n[unplanet]\njunk\n")
+        rc, err = run(unplanet, "-c", path, "-o", out, "http://127.0.0.1:1/")
+        if rc != 78 or f"{path}:2: 'slug' outside a section" not in err:
+            wrong.append(f"{n}: exit {rc}: {err[:120]}")
+        with open(path, "w") as f:
+            f.write("\ufeff; " + "c" * n + "\n[unplanet]\njunk\n")
+        rc, err = run(unplanet, "-c", path, "-o", out, "http://127.0.0.1:1/")
+        if rc != 78 or f"{path}:3: expected 'key = value'" not in err:
+            wrong.append(f"{n}: exit {rc}: {err[:120]}")
+    check("config: after a byte-order mark, a first line of any length (150 to 450 bytes) is one line, "
+          "the lines after it counted right", not wrong, "; ".join(wrong[:3]))
     # A value quoted whole in a message is cut, so a cron mail stays readable.
     with open(path, "w") as f:
         f.write("[unplanet]\nkeep = " + "7" * 900000 + "\n")
