@@ -558,7 +558,9 @@ looks_like_header(const char *line)
 static int
 fit_text(const char *s)
 {
-	return text_is_clean(s, strlen(s)) && !text_has_stray(s);
+	/* (text_is_clean refuses a byte-order mark only at the start of
+	 * the text: one inside a value is as much a stray.) */
+	return text_is_clean(s, strlen(s)) && !text_has_stray(s) && strstr(s, "\xEF\xBB\xBF") == NULL;
 }
 
 /* What is wrong with text fit_text refused (malloc'd; NULL when

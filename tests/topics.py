@@ -493,6 +493,8 @@ slug = django-and-caktus
         # Valid UTF-8 that no feed can hold: said as what it is, not as
         # a file to save again as UTF-8.
         ("a byte-order mark past the start", "[unplanet]\n\ufeffkeep = 5\n", 2, "a byte-order mark (U+FEFF) past the start"),
+        ("a byte-order mark inside a value", "[topic A]\nmatch = x\ntitle = x\ufeffy\n", 3,
+         "a byte-order mark (U+FEFF) past the start"),
         ("a [source] link with a port past 65535", "[source PyPy]\nlink = www.pypy.org:99999\n", 2,
          "a port up to 65535"),
         ("a control character", "[topic T]\nmatch = a\x01b\n", 2, "a control character (U+0001)"),
