@@ -104,6 +104,29 @@ static const char usage_text[] =
 /* Prints "unplanet: " and a line made from fmt, on one line: it quotes
  * what others wrote (a file name, a URL, a pattern), and a newline or ESC
  * of theirs must not forge or colour a line of cron's mail. */
+/* The longest message line printed whole: past it, its middle goes. A
+ * name from the page or the config file (a source's, of any length) would
+ * otherwise flood the cron mail every run; the line's start (where) and
+ * end (what to do) are what it is read for. */
+#define MESSAGE_LINE_MAX 4096
+
+/* Prints "unplanet: " and line, cut in its middle (between characters)
+ * when longer than MESSAGE_LINE_MAX bytes. */
+static void
+print_message(const char *line)
+{
+	size_t n = strlen(line), head, tail;
+
+	if (n <= MESSAGE_LINE_MAX) {
+		fprintf(stderr, "unplanet: %s\n", line);
+	} else {
+		head = text_char_start(line, MESSAGE_LINE_MAX / 2);
+		tail = text_char_start(line, n - MESSAGE_LINE_MAX / 2);
+		fprintf(stderr, "unplanet: %.*s\xE2\x80\xA6 (%zu bytes left out) \xE2\x80\xA6%s\n", (int)head, line,
+		    tail - head, line + tail);
+	}
+}
+
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
@@ -122,7 +145,7 @@ say(const char *fmt, ...)
 	vsnprintf(line, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	err_one_line(line);
-	fprintf(stderr, "unplanet: %s\n", line);
+	print_message(line);
 done:
 	free(line);
 }
@@ -1000,7 +1023,7 @@ main(int argc, char **argv)
 		rc = config_read(config, &file, &err);
 		if (rc != UP_OK) {
 			if (!err_stop_taken)
-				fprintf(stderr, "unplanet: %s\n", err != NULL ? err : "out of memory");
+				print_message(err != NULL ? err : "out of memory");
 			goto out;
 		}
 	}
@@ -1022,7 +1045,7 @@ main(int argc, char **argv)
 	}
 	rc = run(&cmd, &err);
 	if (rc != UP_OK && !err_stop_taken)
-		fprintf(stderr, "unplanet: %s\n", err != NULL ? err : "out of memory");
+		print_message(err != NULL ? err : "out of memory");
 	fetch_cleanup();
 	xsltCleanupGlobals();
 	xmlCleanupParser();

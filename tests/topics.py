@@ -708,6 +708,16 @@ slug = django-and-caktus
               rc == 0 and 'slug="rp"' not in out and
               f"{path}:1: [source {name}] matches no source on the page (--dump reads no archive): its link is {link}, "
               f"the source of that name links to {seen}\n" in err, f"exit {rc}: {err}")
+    # A section named at length (3 MB) is named by its start and end: the
+    # warning, printed every run, keeps where and what to do.
+    with open(path, "w") as f:
+        f.write("[source " + "A" * 3000000 + "]\nslug = rp\n")
+    rc, err = run(unplanet, "-c", path, "--dump", SAMPLE)
+    check("config: a [source] section of a 3 MB name that matches no source: a warning of 4 KiB or so, "
+          "its start and its end", rc == 0 and len(err.encode()) < 4300 and
+          err.startswith(f"unplanet: warning: {path}:1: [source AAA") and "bytes left out" in err and
+          err.endswith("AAA] matches no source on the page (--dump reads no archive): a typo (names match exactly, "
+                       "case included), or a name no longer in use, whose section can go\n"), f"exit {rc}: {err[:300]}")
     for link in ("https://", "https:///x", "https://:443/", "ftp://realpython.com/", "https://realpython.com/ x",
                  "https://realpython.com:https/", "mailto:team@realpython.com", "https://me:s3cret@realpython.com/"):
         with open(path, "w") as f:
