@@ -6,6 +6,7 @@
  * may be any length). */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 
 #include <ini.h>
+#include <libxml/hash.h>
 #include <libxml/uri.h>
 
 #include "buf.h"
@@ -47,16 +49,33 @@ fail(const char *fmt, const char *a, const char *b)
 	return s;
 }
 
+/* Makes room for item n of the array *arrayp (of items of size bytes).
+ * Arrays here grow through this alone, by doubling: an array of n items
+ * has room for the power of two at or above n (a config of thousands of
+ * sections would copy them all at each one). 0, or -1 when memory runs
+ * out. */
+static int
+room_for(void *arrayp, size_t n, size_t size)
+{
+	void **array = arrayp, *p;
+	size_t want = n == 0 ? 1 : 2 * n;
+
+	if (n > 0 && (n & (n - 1)) != 0)
+		return 0;   /* between two powers of two: there is room */
+	if (want > SIZE_MAX / size || (p = realloc(*array, want * size)) == NULL)
+		return -1;
+	*array = p;
+	return 0;
+}
+
 static int
 append(void *listp, size_t *n, void *item)
 {
 	void ***list = listp;
-	void **p = realloc(*list, (*n + 1) * sizeof *p);
 	int rc = -1;
 
-	if (p != NULL) {
-		p[(*n)++] = item;
-		*list = p;
+	if (room_for(list, *n, sizeof **list) == 0) {
+		(*list)[(*n)++] = item;
 		rc = 0;
 	}
 	return rc;
@@ -64,20 +83,6 @@ append(void *listp, size_t *n, void *item)
 
 /* Why an empty pattern is refused, wherever it is given. */
 #define EMPTY_PATTERN "empty pattern (it would match everything; for that, say so: ^)"
-
-static int
-append_size(size_t **list, size_t *n, size_t item)
-{
-	size_t *p = realloc(*list, (*n + 1) * sizeof *p);
-	int rc = -1;
-
-	if (p != NULL) {
-		p[(*n)++] = item;
-		*list = p;
-		rc = 0;
-	}
-	return rc;
-}
 
 /* How much of an invalid pattern its error quotes. */
 #define PATTERN_QUOTE_MAX 200
@@ -208,21 +213,15 @@ parse_bool(const char *value, int *out)
 	return rc;
 }
 
+/* A new topic named name at the end of s->topics; NULL when memory runs
+ * out. */
 static struct topic *
-find_topic(struct settings *s, const char *name, int create)
+add_topic(struct settings *s, const char *name)
 {
 	struct topic *t, *found = NULL;
-	size_t i;
 
-	for (i = 0; found == NULL && i < s->n_topics; i++)
-		if (strcmp(s->topics[i].name, name) == 0)
-			found = &s->topics[i];
-	if (found != NULL || !create)
+	if (room_for(&s->topics, s->n_topics, sizeof *s->topics) != 0)
 		goto done;
-	t = realloc(s->topics, (s->n_topics + 1) * sizeof *t);
-	if (t == NULL)
-		goto done;
-	s->topics = t;
 	t = &s->topics[s->n_topics];
 	memset(t, 0, sizeof *t);
 	if ((t->name = strdup(name)) == NULL)
@@ -231,6 +230,18 @@ find_topic(struct settings *s, const char *name, int create)
 	found = t;
 done:
 	return found;
+}
+
+static struct topic *
+find_topic(struct settings *s, const char *name, int create)
+{
+	struct topic *found = NULL;
+	size_t i;
+
+	for (i = 0; found == NULL && i < s->n_topics; i++)
+		if (strcmp(s->topics[i].name, name) == 0)
+			found = &s->topics[i];
+	return found == NULL && create ? add_topic(s, name) : found;
 }
 
 /* A topic's name is its feed's title: one a reader shows as nothing is no name. */
@@ -524,10 +535,12 @@ struct reading {
 	char *why;             /* the first error, or NULL */
 	int nomem;             /* ...or memory ran out, first */
 	int why_line;
-	char **seen;           /* "section\1key" of single-valued keys given */
-	size_t n_seen;
-	size_t *rule_sections; /* the section of each [source] rule read */
-	size_t n_rules;
+	xmlHashTablePtr seen;  /* (section, key) of single-valued keys given */
+	xmlHashTablePtr rules; /* "#N" of each [source] section read: its
+	                          rule's index in s->sources, plus one */
+	xmlHashTablePtr topic_names;  /* a topic's name: its index in
+	                          s->topics, plus one... */
+	size_t n_named;        /* ...for s->topics[0..n_named) */
 	char **sections;       /* each [NAME] header, in order... */
 	int *section_lines;    /* ...and its line */
 	size_t n_sections;
@@ -640,7 +653,7 @@ read_line(char *str, int num, void *stream)
 	struct reading *r = stream;
 	struct buf whole = { 0 };
 	char *got, *close, *name = NULL, *line = NULL, after;
-	int *lines, nomem = 0, bom = 0;
+	int nomem = 0, bom = 0;
 	size_t n;
 
 	/* A UTF-8 byte-order mark is skipped in the file, not cut from the
@@ -762,10 +775,8 @@ read_line(char *str, int num, void *stream)
 		bad(r, strdup("unknown section []: " SECTIONS_KNOWN));
 		goto done;
 	}
-	lines = realloc(r->section_lines, (r->n_sections + 1) * sizeof *lines);
-	if (lines != NULL)
-		r->section_lines = lines;
-	if (name == NULL || lines == NULL || append(&r->sections, &r->n_sections, name) != 0) {
+	if (name == NULL || room_for(&r->section_lines, r->n_sections, sizeof *r->section_lines) != 0 ||
+	    append(&r->sections, &r->n_sections, name) != 0) {
 		nomem = 1;
 		goto done;
 	}
@@ -898,25 +909,15 @@ twice(const struct reading *r, const char *key, const char *section)
 static int
 first_time(struct reading *r, const char *section, const char *key)
 {
-	size_t i, n = strlen(section) + strlen(key) + 2;
-	char *id = malloc(n);
 	int rc = -1;
 
-	if (id == NULL)
+	if (r->seen == NULL && (r->seen = xmlHashCreate(64)) == NULL)
 		goto done;
-	snprintf(id, n, "%s\1%s", section, key);
-	for (i = 0; i < r->n_seen; i++) {
-		if (strcmp(r->seen[i], id) == 0) {
-			rc = 0;
-			goto done;
-		}
-	}
-	if (append(&r->seen, &r->n_seen, id) != 0)
-		goto done;
-	id = NULL;   /* r->seen holds it now */
-	rc = 1;
+	if (xmlHashLookup2(r->seen, (const xmlChar *)section, (const xmlChar *)key) != NULL)
+		rc = 0;
+	else if (xmlHashAddEntry2(r->seen, (const xmlChar *)section, (const xmlChar *)key, r) == 0)
+		rc = 1;
 done:
-	free(id);
 	return rc;
 }
 
@@ -928,29 +929,56 @@ source_rule(struct reading *r, const char *raw, const char *name)
 {
 	struct settings *s = r->s;
 	struct source_rule *rule, *found = NULL;
-	size_t i, section = section_index(r, raw);
+	size_t at = (size_t)(uintptr_t)(r->rules != NULL ? xmlHashLookup(r->rules, (const xmlChar *)raw) : NULL);
 
-	for (i = 0; found == NULL && i < r->n_rules; i++)
-		if (r->rule_sections[i] == section)
-			found = &s->sources[s->n_sources - r->n_rules + i];
-	if (found != NULL)
+	if (at > 0) {
+		found = &s->sources[at - 1];
 		goto done;
-	rule = realloc(s->sources, (s->n_sources + 1) * sizeof *rule);
-	if (rule == NULL)
+	}
+	if (r->rules == NULL && (r->rules = xmlHashCreate(64)) == NULL)
 		goto done;
-	s->sources = rule;
-	if (append_size(&r->rule_sections, &r->n_rules, section) != 0)
+	if (room_for(&s->sources, s->n_sources, sizeof *s->sources) != 0)
 		goto done;
 	rule = &s->sources[s->n_sources];
 	memset(rule, 0, sizeof *rule);
-	if ((rule->name = strdup(name)) == NULL) {
-		r->n_rules--;
+	if ((rule->name = strdup(name)) == NULL ||
+	    xmlHashAddEntry(r->rules, (const xmlChar *)raw, (void *)(uintptr_t)(s->n_sources + 1)) != 0) {
+		free(rule->name);
 		goto done;
 	}
 	s->n_sources++;
 	found = rule;
 done:
 	return found;
+}
+
+/* The topic named name (made when create and there is none), found
+ * through r->topic_names; NULL when memory runs out (or, unless create,
+ * there is none). */
+static struct topic *
+reading_topic(struct reading *r, const char *name, int create)
+{
+	struct settings *s = r->s;
+	struct topic *found = NULL;
+	size_t at;
+
+	if (r->topic_names == NULL && (r->topic_names = xmlHashCreate(64)) == NULL)
+		goto nomem;
+	/* Topics come from sections and from 'topic =' lines alike, each
+	 * name once (find_topic). */
+	for (; r->n_named < s->n_topics; r->n_named++)
+		if (xmlHashAddEntry(r->topic_names, (const xmlChar *)s->topics[r->n_named].name,
+		    (void *)(uintptr_t)(r->n_named + 1)) != 0)
+			goto nomem;
+	at = (size_t)(uintptr_t)xmlHashLookup(r->topic_names, (const xmlChar *)name);
+	if (at > 0)
+		found = &s->topics[at - 1];
+	else if (create && (found = add_topic(s, name)) == NULL)   /* indexed at the next call */
+		goto nomem;
+	return found;
+nomem:
+	r->nomem = 1;
+	return NULL;
 }
 
 /* The single-valued key `key` of a [topic] or [source] section. */
@@ -1120,7 +1148,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		/* At its header: the name is what is wrong. */
 		rc = bad_at(r, section_line(r, raw_section), fail("[%s]: " TOPIC_NAME_BLANK, section, NULL));
 	} else if (strncmp(section, "topic ", 6) == 0) {
-		struct topic *t = find_topic(r->s, section + 6, 1);
+		struct topic *t = reading_topic(r, section + 6, 1);
 
 		if (t == NULL)
 			rc = bad(r, NULL);
@@ -1231,6 +1259,7 @@ config_read(const char *path, struct settings *s, char **err)
 	struct reading r;
 	struct buf file = { 0 };
 	struct topic **topic_at = NULL;   /* the topic each section names */
+	xmlHashTablePtr slugs = NULL;     /* a topic's slug: the first topic given it */
 	size_t i;
 	int line, rc = UP_OK;
 
@@ -1269,7 +1298,7 @@ config_read(const char *path, struct settings *s, char **err)
 	for (i = 0; rc == UP_OK && i < r.n_sections; i++) {
 		const char *name = r.sections[i];
 		struct topic *t;
-		size_t k;
+		const struct topic *other;
 
 		if (strcmp(name, "unplanet") == 0 || (strncmp(name, "source ", 7) == 0 && name[7] != '\0'))
 			continue;
@@ -1282,22 +1311,30 @@ config_read(const char *path, struct settings *s, char **err)
 			rc = err_set(err, UP_ECONFIG, "%s:%d: [%s]: " TOPIC_NAME_BLANK, path, r.section_lines[i], name);
 			break;
 		}
-		t = topic_at[i] = find_topic(s, name + 6, 0);
+		t = topic_at[i] = reading_topic(&r, name + 6, 0);
+		if (t == NULL && r.nomem) {
+			rc = err_nomem(err);
+			break;
+		}
 		if (t == NULL || t->n_match == 0) {
 			rc = err_set(err, UP_ECONFIG, "%s:%d: [%s] needs at least one 'match = PATTERN'",
 			    path, r.section_lines[i], name);
 			break;
 		}
-		/* Two topics cannot write the same files. */
-		for (k = 0; t->slug != NULL && k < i; k++) {
-			const struct topic *other = topic_at[k];
-
-			if (other != NULL && other != t && other->slug != NULL && strcmp(other->slug, t->slug) == 0) {
-				rc = err_set(err, UP_ECONFIG, "%s:%d: [%s] has slug '%s', which [topic %s] already uses",
-				    path, r.section_lines[i], name, t->slug, other->name);
-				break;
-			}
+		/* Two topics cannot write the same files: slugs holds the
+		 * first topic of each slug. */
+		if (t->slug == NULL)
+			continue;
+		if (slugs == NULL && (slugs = xmlHashCreate(64)) == NULL) {
+			rc = err_nomem(err);
+			break;
 		}
+		other = xmlHashLookup(slugs, (const xmlChar *)t->slug);
+		if (other != NULL && other != t)
+			rc = err_set(err, UP_ECONFIG, "%s:%d: [%s] has slug '%s', which [topic %s] already uses",
+			    path, r.section_lines[i], name, t->slug, other->name);
+		else if (other == NULL && xmlHashAddEntry(slugs, (const xmlChar *)t->slug, t) != 0)
+			rc = err_nomem(err);
 	}
 done:
 	/* A value quoted whole (a 1 MiB number) would flood a cron mail;
@@ -1309,13 +1346,13 @@ done:
 	}
 	buf_free(&file);
 	free(topic_at);
+	xmlHashFree(slugs, NULL);
 	free(r.why);
-	for (i = 0; i < r.n_seen; i++)
-		free(r.seen[i]);
-	free(r.seen);
+	xmlHashFree(r.seen, NULL);
+	xmlHashFree(r.rules, NULL);
+	xmlHashFree(r.topic_names, NULL);
 	free(r.empty);
 	free(r.last);
-	free(r.rule_sections);
 	for (i = 0; i < r.n_sections; i++)
 		free(r.sections[i]);
 	free(r.sections);
@@ -1357,7 +1394,7 @@ free_topic(struct topic *t)
 int
 settings_merge(struct settings *cmd, struct settings *file)
 {
-	size_t i;
+	size_t i, n_cmd = cmd->n_topics;
 	int rc = 0;
 
 	TAKE_AT(source);
@@ -1380,18 +1417,20 @@ settings_merge(struct settings *cmd, struct settings *file)
 	TAKE_LIST(exclude, n_exclude);
 	TAKE_LIST(only, n_only);
 	TAKE_LIST(sources, n_sources);
-	/* Topics: the file's, unless the command line defines the same name. */
+	/* Topics: the file's, unless the command line defines the same name
+	 * (the file's names are each its own: only the command line's few
+	 * are looked through). */
 	for (i = 0; i < file->n_topics; i++) {
-		struct topic *t;
+		size_t k;
 
-		if (find_topic(cmd, file->topics[i].name, 0) != NULL)
+		for (k = 0; k < n_cmd && strcmp(cmd->topics[k].name, file->topics[i].name) != 0; k++)
+			;
+		if (k < n_cmd)
 			continue;
-		t = realloc(cmd->topics, (cmd->n_topics + 1) * sizeof *t);
-		if (t == NULL) {
+		if (room_for(&cmd->topics, cmd->n_topics, sizeof *cmd->topics) != 0) {
 			rc = -1;
 			break;
 		}
-		cmd->topics = t;
 		cmd->topics[cmd->n_topics++] = file->topics[i];
 		memset(&file->topics[i], 0, sizeof file->topics[i]);
 	}

@@ -67,27 +67,50 @@ near_sources(const struct candidate *all, size_t n, struct unmatched_rule *u, si
 {
 	char **want = NULL, *slug = NULL;
 	const char *last = NULL;
-	size_t i, k, left = 0;
+	const struct candidate *c;
+	/* A name's first candidate, and its first with a site link. */
+	xmlHashTablePtr first = NULL, first_linked = NULL, wanted = NULL;
+	size_t i, k, left = 0, *next_want = NULL;
 	int rc = -1;
 
-	for (k = 0; k < n_u; k++) {
-		for (i = 0; u[k].shadow == NULL && u[k].link_seen == NULL && i < n; i++) {
-			if (strcmp(all[i].e->source_name, u[k].rule->name) != 0)
-				continue;
-			if (u[k].rule->link == NULL)
-				u[k].shadow = all[i].rule;   /* it fits them all: an earlier rule took them */
-			else if (all[i].e->source_link[0] != '\0')
-				u[k].link_seen = all[i].e->source_link;
-		}
+	if (n_u == 0) {
+		rc = 0;
+		goto done;
 	}
-	if (n_u > 0 && (want = calloc(n_u, sizeof *want)) == NULL)
+	if ((first = xmlHashCreate(64)) == NULL || (first_linked = xmlHashCreate(64)) == NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		const xmlChar *name = (const xmlChar *)all[i].e->source_name;
+
+		if ((xmlHashLookup(first, name) == NULL && xmlHashAddEntry(first, name, (void *)&all[i]) != 0) ||
+		    (all[i].e->source_link[0] != '\0' && xmlHashLookup(first_linked, name) == NULL &&
+		    xmlHashAddEntry(first_linked, name, (void *)&all[i]) != 0))
+			goto done;
+	}
+	for (k = 0; k < n_u; k++) {
+		if (u[k].shadow != NULL)
+			continue;
+		if (u[k].rule->link == NULL && (c = xmlHashLookup(first, (const xmlChar *)u[k].rule->name)) != NULL)
+			u[k].shadow = c->rule;   /* it fits them all: an earlier rule took them */
+		else if (u[k].rule->link != NULL &&
+		    (c = xmlHashLookup(first_linked, (const xmlChar *)u[k].rule->name)) != NULL)
+			u[k].link_seen = c->e->source_link;
+	}
+	if ((want = calloc(n_u, sizeof *want)) == NULL || (next_want = calloc(n_u, sizeof *next_want)) == NULL ||
+	    (wanted = xmlHashCreate(64)) == NULL)
 		goto done;
 	for (k = 0; k < n_u; k++) {
 		if (u[k].shadow != NULL || u[k].link_seen != NULL)
 			continue;
 		if ((want[k] = text_slug(u[k].rule->name, SIZE_MAX)) == NULL)
 			goto done;
-		left += want[k][0] != '\0';
+		if (want[k][0] == '\0')
+			continue;
+		/* wanted: each slug's last rule, next_want: the one before */
+		next_want[k] = (size_t)(uintptr_t)xmlHashLookup(wanted, (const xmlChar *)want[k]);
+		if (xmlHashUpdateEntry(wanted, (const xmlChar *)want[k], (void *)(uintptr_t)(k + 1), NULL) != 0)
+			goto done;
+		left++;
 	}
 	for (i = 0; i < n && left > 0; i++) {
 		const char *name = all[i].e->source_name;
@@ -98,12 +121,14 @@ near_sources(const struct candidate *all, size_t n, struct unmatched_rule *u, si
 		free(slug);
 		if ((slug = text_slug(name, SIZE_MAX)) == NULL)
 			goto done;
-		for (k = 0; k < n_u; k++) {
-			if (want[k] != NULL && want[k][0] != '\0' && u[k].name_seen == NULL && strcmp(slug, want[k]) == 0) {
-				u[k].name_seen = name;
-				left--;
-			}
+		/* The rules that want it, each given the first such name. */
+		for (k = (size_t)(uintptr_t)xmlHashLookup(wanted, (const xmlChar *)slug); k > 0; k = next_want[k - 1]) {
+			u[k - 1].name_seen = name;
+			left--;
 		}
+		if (xmlHashLookup(wanted, (const xmlChar *)slug) != NULL &&
+		    xmlHashRemoveEntry(wanted, (const xmlChar *)slug, NULL) != 0)
+			goto done;
 	}
 	rc = 0;
 done:
@@ -111,19 +136,61 @@ done:
 		free(want[k]);
 	free(want);
 	free(slug);
+	xmlHashFree(first, NULL);
+	xmlHashFree(first_linked, NULL);
+	xmlHashFree(wanted, NULL);
+	free(next_want);
 	return rc;
 }
 
-/* The [source] rule for an entry's source: the first that fits. */
+/* The [source] rules sorted by name, then in their order: those that
+ * may fit a source are a run of them, not all (a config may have a
+ * section for each of a Planet's hundreds of sources). */
+static int
+by_rule_name(const void *a, const void *b)
+{
+	const struct source_rule *x = *(const struct source_rule *const *)a, *y = *(const struct source_rule *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : x < y ? -1 : x > y;
+}
+
+/* The rules of s in *sorted (malloc'd, by_rule_name); 0, or -1 when
+ * memory runs out. */
+static int
+sort_rules(const struct settings *s, const struct source_rule ***sorted)
+{
+	size_t i, n = s != NULL ? s->n_sources : 0;
+
+	if ((*sorted = calloc(n + 1, sizeof **sorted)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		(*sorted)[i] = &s->sources[i];
+	qsort(*sorted, n, sizeof **sorted, by_rule_name);
+	return 0;
+}
+
+/* The first rule of sorted[0..n) (by_rule_name) for a source of this
+ * name and link, before the rule before (any when NULL); NULL when none. */
 static const struct source_rule *
-rule_for(const struct settings *s, const struct entry *e)
+rule_for(const struct source_rule *const *sorted, size_t n, const char *name, const char *link,
+    const struct source_rule *before)
 {
 	const struct source_rule *r = NULL;
-	size_t i;
+	size_t lo = 0, hi = n;
 
-	for (i = 0; r == NULL && s != NULL && i < s->n_sources; i++)
-		if (rule_fits(&s->sources[i], e->source_name, e->source_link))
-			r = &s->sources[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(sorted[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; r == NULL && lo < n && strcmp(sorted[lo]->name, name) == 0 && (before == NULL || sorted[lo] < before);
+	    lo++)
+		if (rule_fits(sorted[lo], name, link))
+			r = sorted[lo];
 	return r;
 }
 
@@ -1675,6 +1742,9 @@ group_page(struct page *page, struct state *archive,
 	struct held *held = NULL;
 	struct archived_ids ids = { NULL, 0 };
 	size_t clash = 0, holder = 0, n_held = 0, n_remembered = archive != NULL ? archive->n_topics : 0;
+	const struct source_rule **rules = NULL;   /* by_rule_name */
+	size_t n_rules = s != NULL ? s->n_sources : 0;
+	char *used = NULL;   /* whether each rule of s fits a source */
 	int c, any;
 	time_t newest;
 	size_t i, j, k, n = page->n_entries, n_topics = s != NULL ? s->n_topics : 0, n_authors, start;
@@ -1723,22 +1793,20 @@ group_page(struct page *page, struct state *archive,
 			all[n].order = n;
 		}
 	}
-	for (i = 0; i < n; i++)
-		all[i].rule = rule_for(s, all[i].e);
-	if (s != NULL && s->n_sources > 0 &&
-	    (set->unmatched = calloc(s->n_sources, sizeof *set->unmatched)) == NULL)
+	if (sort_rules(s, &rules) != 0 || (used = calloc(n_rules + 1, 1)) == NULL)
 		goto nomem;
-	for (k = 0; s != NULL && k < s->n_sources; k++) {
+	for (i = 0; i < n; i++)
+		if ((all[i].rule = rule_for(rules, n_rules, all[i].e->source_name, all[i].e->source_link, NULL)) != NULL)
+			used[all[i].rule - s->sources] = 1;
+	if (n_rules > 0 && (set->unmatched = calloc(n_rules, sizeof *set->unmatched)) == NULL)
+		goto nomem;
+	for (k = 0; k < n_rules; k++) {
 		struct unmatched_rule *u = &set->unmatched[set->n_unmatched];
 
-		for (i = 0; i < n && all[i].rule != &s->sources[k]; i++)
-			;
-		if (i < n)
+		if (used[k])
 			continue;
 		u->rule = &s->sources[k];
-		for (j = 0; j < k && u->shadow == NULL; j++)
-			if (rule_fits(&s->sources[j], u->rule->name, u->rule->link))
-				u->shadow = &s->sources[j];
+		u->shadow = rule_for(rules, n_rules, u->rule->name, u->rule->link, u->rule);
 		set->n_unmatched++;
 	}
 	if (near_sources(all, n, set->unmatched, set->n_unmatched) != 0)
@@ -1910,6 +1978,8 @@ nomem:
 	rc = err_nomem(err);
 done:
 	free(all);
+	free(rules);
+	free(used);
 	free(ids.entries);
 	free(fixed);
 	free(fixed_at);
