@@ -550,6 +550,19 @@ slug = django-and-caktus
             wrong.append(f"{n}: exit {rc}: {err[:120]}")
     check("config: a CRLF section header of any length (150 to 450 bytes) is read whole, the line after it too",
           not wrong, "; ".join(wrong[:3]))
+    # An indented '#' line among a list's lines is a comment (as in
+    # Python's configparser, the README says so), and '\#' is the pattern.
+    counts = []
+    for second in ("#|python", "\\#|python"):
+        with open(path, "w") as f:
+            f.write("[unplanet]\nexclude =\n  ^Quiz\n  " + second + "\n")
+        rc, out_xml, err = run_out(unplanet, "-c", path, "--dump", SAMPLE)
+        counts.append(out_xml.count("<entry>") if rc == 0 else -1)
+    with open(path, "w") as f:
+        f.write("[unplanet]\nexclude = ^Quiz\n")
+    rc, out_xml, err = run_out(unplanet, "-c", path, "--dump", SAMPLE)
+    check("config: an indented '#' line among a list's lines is a comment, an indented '\\#' one a pattern",
+          rc == 0 and counts[0] == out_xml.count("<entry>") > counts[1] > 0, f"{counts} {out_xml.count('<entry>')}")
     # A byte-order mark changes nothing of how lines are read: a first line
     # of any length after it is one line (a comment holding "[source ...]"
     # at the point inih's first read of it ended stays a comment), and the
