@@ -213,6 +213,21 @@ def main():
           rc0 == 0 and rc == 0 and len(ids0) == 15000 and len(got) == 15001 and kept == 15000 and
           max(took0, took) < LIMIT and untouched, f"{took0:.1f}s {took:.1f}s {len(ids0)} {len(got)} {kept} {err0[:200]} {err[:200]}")
 
+    # A post of one 1 MB line with "python" every 12 bytes, under topics
+    # such as "python.*release": PCRE2's interpreter tries ".*" to the
+    # line's end from each "python" (hours); its JIT does not.
+    sb = sandbox("long-line-pattern")
+    long_post = Post(1, ALICE, b"<p>START " + b"python here " * 87000 + b"END</p>")
+    path = os.path.join(sb, "page.html")
+    open(path, "wb").write(page([long_post, Post(2, BOB, b"<p>START python release END</p>")]))
+    rc, err, took, untouched = run(unplanet, sb, path, "-t", "Release=python.*release", "-t",
+                                   r"Here=python.*\bhere\b.{3}$")
+    topic = lambda slug: ET.parse(os.path.join(sb, "out", "topics", slug + ".atom")).getroot().findall(A + "entry")
+    got = [len(topic("release")), len(topic("here"))] if rc == 0 else []
+    check(f"hardening: a 1 MB line of \"python\" under \"python.*release\": the topics right, within {LIMIT} s, "
+          "no pattern giving up", rc == 0 and got == [1, 0] and took < LIMIT and "gave up" not in err and untouched,
+          f"exit {rc} after {took:.1f}s: {got} {err[:300]}")
+
     # A config of 40 000 [topic] and 40 000 [source] sections (a section
     # for each source, on a large Planet, and then some): read, checked
     # and applied through tables, not by searches of every section per
