@@ -122,9 +122,10 @@ check: test-deps
 # Modes set here, not taken from the umask of whoever installs: the job that
 # runs unplanet (www-data, say) must read and run what root installed.
 # Paths are quoted (a PREFIX may hold spaces); characters the shell or sed
-# would read (quotes, backslash, $, `, |, &) are refused before anything is made:
-# install-paths reads the paths in single quotes, so that a " or a $ (given to
-# make as $$) reaches its check as written, and a ' ends in the shell's error.
+# would read (quotes, backslash, $, `, |, &) are refused before anything is made.
+# install-paths looks for them with GNU make's functions, in the paths as make
+# passes them on (a " would end the shell's quoting before its check, and
+# a $$ would reach it as a variable); the shell's check is for other makes.
 install: install-paths unplanet
 	umask 022 && mkdir -p "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(SHAREDIR)/xslt" "$(DESTDIR)$(MANDIR)"
 	install -m 755 unplanet "$(DESTDIR)$(BINDIR)/unplanet"
@@ -136,8 +137,14 @@ uninstall: install-paths
 	rm -f "$(DESTDIR)$(BINDIR)/unplanet" "$(DESTDIR)$(MANDIR)/unplanet.1"
 	rm -rf "$(DESTDIR)$(SHAREDIR)"
 
+UNSAFE_WHY = quotes, \, $$, `, | and & are not taken in PREFIX, DESTDIR and the like
+unsafe = $(findstring ",$1)$(findstring ',$1)$(findstring \,$1)$(findstring `,$1)$(findstring $$,$1)$(findstring |,$1)$(findstring &,$1)
+
 install-paths:
-	@for p in '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(SHAREDIR)' '$(DESTDIR)$(MANDIR)'; do \
+	@$(if $(call unsafe,$(DESTDIR)$(BINDIR)),$(error cannot install to '$(DESTDIR)$(BINDIR)': $(UNSAFE_WHY)),:)
+	@$(if $(call unsafe,$(DESTDIR)$(SHAREDIR)),$(error cannot install to '$(DESTDIR)$(SHAREDIR)': $(UNSAFE_WHY)),:)
+	@$(if $(call unsafe,$(DESTDIR)$(MANDIR)),$(error cannot install to '$(DESTDIR)$(MANDIR)': $(UNSAFE_WHY)),:)
+	@for p in "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(SHAREDIR)" "$(DESTDIR)$(MANDIR)"; do \
 		case "$$p" in *[\"\\\`\$$\|\&\']*|'') \
 			echo "make: cannot install to '$$p': quotes, \\, \$$, \`, | and & are not taken in PREFIX, DESTDIR and the like" >&2; \
 			exit 2;; \

@@ -82,7 +82,8 @@ fi
 # A '"' (which the check once read as the end of its own quoting) and a '$'
 # given to make as '$$' (which the shell once read as a variable, installing
 # elsewhere than the program was built to look) are refused the same way.
-for bad in 'a"b' 'a$$b'; do
+# Nor does a pair of "'" (which single quotes would have taken as quoting).
+for bad in 'a"b' 'a$$b' "a'b'c"; do
 	shown=$(printf '%s' "$bad" | sed 's/\$\$/$/')
 	if (cd "$tree" && make -s install PREFIX="$abs/$bad") >"$T/out" 2>&1; then
 		not_ok "make install PREFIX with '$shown': refused"
