@@ -680,13 +680,15 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 			 * (mailto:, data:) is not named by it: named here. */
 			rc = err_set(err, UP_EUNAVAIL, "%s: redirected to %s, which is not http or https", shown,
 			    t.location);
-		else if (res == CURLE_UNSUPPORTED_PROTOCOL && (redirects > 0 || t.location != NULL))
+		else if (res == CURLE_UNSUPPORTED_PROTOCOL && redirects > 0 && effective != NULL &&
+		    !fetch_is_http(effective))
 			/* shown names the target: curl's "Protocol "ftp" not
 			 * supported" would say it again. */
 			rc = err_set(err, UP_EUNAVAIL, "%s: redirected to a URL that is not http or https", shown);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL)
-			/* Not redirected: an answer curl does not read as
-			 * HTTP (another service on the port). */
+			/* An http URL, given or redirected to, whose answer
+			 * curl does not read as HTTP (another service on the
+			 * port). */
 			rc = err_set(err, UP_EUNAVAIL, "%s: the server's answer is not HTTP%s%s", shown,
 			    errbuf[0] ? ": " : "", errbuf);
 		else if (res == CURLE_OUT_OF_MEMORY && errbuf[0] == '\0')

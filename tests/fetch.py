@@ -152,6 +152,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
             self.wfile.flush()
             self.close_connection = True
+        elif p == "/moved-to-not-http":
+            self.send_redirect("/not-http")
         elif p == "/redirect-mailto":
             self.send_redirect("mailto:webmaster@example.org")
         elif p == "/latin1-spaced-label":
@@ -535,6 +537,8 @@ def main():
             ("a connection closed inside the headers", "/cut-in-headers", 69, "cut short in its headers", []),
             # Not a redirect, though curl gives the same code.
             ("an answer that is not HTTP", "/not-http", 69, "/not-http: the server's answer is not HTTP", []),
+            ("a redirect to an answer that is not HTTP", "/moved-to-not-http", 69,
+             f"/moved-to-not-http (redirected to {base}/not-http): the server's answer is not HTTP", []),
             ("redirect to mailto:", "/redirect-mailto", 69,
              "redirected to mailto:webmaster@example.org, which is not http or https", []),
             # A type is matched whole, not by its first letters.
