@@ -110,8 +110,18 @@ static const char usage_text[] =
  * end (what to do) are what it is read for. */
 #define MESSAGE_LINE_MAX 4096
 
-/* Prints "unplanet: " and line, cut in its middle (between characters)
- * when longer than MESSAGE_LINE_MAX bytes. */
+/* Where to cut line near at: between characters, unless the bytes there
+ * are no UTF-8 (a path given that is not), which are cut anywhere. */
+static size_t
+cut_at(const char *line, size_t at)
+{
+	size_t start = text_char_start(line, at);
+
+	return at - start < 4 ? start : at;
+}
+
+/* Prints "unplanet: " and line, cut in its middle when longer than
+ * MESSAGE_LINE_MAX bytes. */
 static void
 print_message(const char *line)
 {
@@ -120,8 +130,8 @@ print_message(const char *line)
 	if (n <= MESSAGE_LINE_MAX) {
 		fprintf(stderr, "unplanet: %s\n", line);
 	} else {
-		head = text_char_start(line, MESSAGE_LINE_MAX / 2);
-		tail = text_char_start(line, n - MESSAGE_LINE_MAX / 2);
+		head = cut_at(line, MESSAGE_LINE_MAX / 2);
+		tail = cut_at(line, n - MESSAGE_LINE_MAX / 2);
 		fprintf(stderr, "unplanet: %.*s\xE2\x80\xA6 (%zu bytes left out) \xE2\x80\xA6%s\n", (int)head, line,
 		    tail - head, line + tail);
 	}

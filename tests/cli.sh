@@ -15,6 +15,12 @@ expect_exit "no SOURCE is a usage error" 64 "$UNPLANET"
 expect_grep "no SOURCE says so" "$T/err" "missing SOURCE"
 expect_exit "unknown option is a usage error" 64 "$UNPLANET" --frobnicate x
 expect_grep "unknown option is named" "$T/err" "frobnicate"
+# A message over 4 KiB has its middle left out, also when what it quotes is
+# no UTF-8 (a file name of 6 000 bytes 0x80: no character boundary to cut at).
+long=$(printf '%6000s' '' | tr ' ' '\200')
+expect_exit "a config path of 6 000 bytes that are no UTF-8 cannot be opened" 78 "$UNPLANET" -c "$T/$long" x
+[ "$(wc -c <"$T/err")" -lt 4300 ] && grep -aq "bytes left out" "$T/err" &&
+	ok "...in a message line cut to 4 KiB" || not_ok "...in a message line cut to 4 KiB: $(wc -c <"$T/err") bytes"
 expect_exit "unknown short option in a group is a usage error" 64 "$UNPLANET" --force -Zq x
 expect_grep "unknown short option in a group is named, not the group or its neighbour" "$T/err" "option -- 'Z'"
 expect_exit "a value given to a flag is a usage error" 64 "$UNPLANET" --force=yes x
