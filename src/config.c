@@ -59,13 +59,16 @@ room_for(void *arrayp, size_t n, size_t size)
 {
 	void **array = arrayp, *p;
 	size_t want = n == 0 ? 1 : 2 * n;
+	int rc = 0;
 
-	if (n > 0 && (n & (n - 1)) != 0)
-		return 0;   /* between two powers of two: there is room */
-	if (want > SIZE_MAX / size || (p = realloc(*array, want * size)) == NULL)
-		return -1;
-	*array = p;
-	return 0;
+	/* Between two powers of two, there is room. */
+	if (n == 0 || (n & (n - 1)) == 0) {
+		if (want <= SIZE_MAX / size && (p = realloc(*array, want * size)) != NULL)
+			*array = p;
+		else
+			rc = -1;
+	}
+	return rc;
 }
 
 static int
@@ -1258,7 +1261,6 @@ config_read(const char *path, struct settings *s, char **err)
 {
 	struct reading r;
 	struct buf file = { 0 };
-	struct topic **topic_at = NULL;   /* the topic each section names */
 	xmlHashTablePtr slugs = NULL;     /* a topic's slug: the first topic given it */
 	size_t i;
 	int line, rc = UP_OK;
@@ -1293,8 +1295,6 @@ config_read(const char *path, struct settings *s, char **err)
 		rc = err_set(err, UP_ECONFIG, "%s:%d: expected 'key = value' or '[section]'", path, line);
 	else if (line < 0)
 		rc = err_set(err, UP_ECONFIG, "%s: cannot read", path);
-	if (rc == UP_OK && r.n_sections > 0 && (topic_at = calloc(r.n_sections, sizeof *topic_at)) == NULL)
-		rc = err_nomem(err);
 	for (i = 0; rc == UP_OK && i < r.n_sections; i++) {
 		const char *name = r.sections[i];
 		struct topic *t;
@@ -1311,7 +1311,7 @@ config_read(const char *path, struct settings *s, char **err)
 			rc = err_set(err, UP_ECONFIG, "%s:%d: [%s]: " TOPIC_NAME_BLANK, path, r.section_lines[i], name);
 			break;
 		}
-		t = topic_at[i] = reading_topic(&r, name + 6, 0);
+		t = reading_topic(&r, name + 6, 0);
 		if (t == NULL && r.nomem) {
 			rc = err_nomem(err);
 			break;
@@ -1345,7 +1345,6 @@ done:
 		memcpy(*err + cut, "\xE2\x80\xA6", 4);   /* U+2026 and the NUL */
 	}
 	buf_free(&file);
-	free(topic_at);
 	xmlHashFree(slugs, NULL);
 	free(r.why);
 	xmlHashFree(r.seen, NULL);

@@ -162,12 +162,12 @@ sort_rules(const struct settings *s, const struct source_rule ***sorted)
 {
 	size_t i, n = s != NULL ? s->n_sources : 0;
 
-	if ((*sorted = calloc(n + 1, sizeof **sorted)) == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		(*sorted)[i] = &s->sources[i];
-	qsort(*sorted, n, sizeof **sorted, by_rule_name);
-	return 0;
+	if ((*sorted = calloc(n + 1, sizeof **sorted)) != NULL) {
+		for (i = 0; i < n; i++)
+			(*sorted)[i] = &s->sources[i];
+		qsort(*sorted, n, sizeof **sorted, by_rule_name);
+	}
+	return *sorted != NULL ? 0 : -1;
 }
 
 /* The first rule of sorted[0..n) (by_rule_name) for a source of this

@@ -101,9 +101,6 @@ static const char usage_text[] =
 "Stopped by SIGTERM, SIGINT or SIGHUP, a run undoes what it started and\n"
 "ends by that signal (one already renaming its files finishes first).\n";
 
-/* Prints "unplanet: " and a line made from fmt, on one line: it quotes
- * what others wrote (a file name, a URL, a pattern), and a newline or ESC
- * of theirs must not forge or colour a line of cron's mail. */
 /* The longest message line printed whole: past it, its middle goes. A
  * name from the page or the config file (a source's, of any length) would
  * otherwise flood the cron mail every run; the line's start (where) and
@@ -137,6 +134,9 @@ print_message(const char *line)
 	}
 }
 
+/* Prints "unplanet: " and a line made from fmt, on one line: it quotes
+ * what others wrote (a file name, a URL, a pattern), and a newline or ESC
+ * of theirs must not forge or colour a line of cron's mail. */
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void

@@ -109,7 +109,7 @@ pattern_match(struct pattern *p, const char *subject, size_t len)
 		goto done;
 	}
 	/* The subject is valid UTF-8 (the reader made it so): skip the check. */
-	rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, PCRE2_NO_UTF_CHECK | (p->jit_stack ? 0 : PCRE2_NO_JIT),
+	rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, PCRE2_NO_UTF_CHECK | (p->jit_stack != NULL ? 0 : PCRE2_NO_JIT),
 	    md, p->context);
 	/* What the JIT's stack cannot hold, the interpreter may, or says
 	 * why not (a recursion that loops). */
