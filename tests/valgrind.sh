@@ -4,7 +4,8 @@
 # run. Any memory error or leak fails.
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$T"
-vg="valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 -q"
+# (The suppressions are for PCRE2's JIT code alone: see the file.)
+vg="valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 -q --suppressions=tests/valgrind.supp"
 SAMPLE=samples/planetpython-2026-04-29.html
 rm -rf "$T/vg"
 # shellcheck disable=SC2086
