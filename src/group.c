@@ -350,12 +350,6 @@ by_id_then_updated(const void *a, const void *b)
 	return c;
 }
 
-static const char *
-entry_id(const struct entry *e)
-{
-	return e->id;
-}
-
 /* What a post is known by in the archive: its permalink, either scheme. */
 static const char *
 entry_link(const struct entry *e)
@@ -363,22 +357,46 @@ entry_link(const struct entry *e)
 	return without_scheme(e->link);
 }
 
-/* Where the entries of sorted[0..n) (sorted by key) whose key is value
- * start: the first whose key is not below it, or n. */
-static size_t
-first_with(const struct entry *const *sorted, size_t n, const char *(*key)(const struct entry *), const char *value)
+/* The run [*lo, *hi) of sorted[0..n) (sorted by cmp) that cmp puts
+ * level with e. */
+static void
+run_with(const struct entry *const *sorted, size_t n, int (*cmp)(const struct entry *, const struct entry *),
+    const struct entry *e, size_t *lo, size_t *hi)
 {
-	size_t lo = 0, hi = n;
+	size_t l = 0, h = n;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	while (l < h) {
+		size_t mid = l + (h - l) / 2;
 
-		if (strcmp(key(sorted[mid]), value) < 0)
-			lo = mid + 1;
+		if (cmp(sorted[mid], e) < 0)
+			l = mid + 1;
 		else
-			hi = mid;
+			h = mid;
 	}
-	return lo;
+	*lo = l;
+	h = n;
+	while (l < h) {
+		size_t mid = l + (h - l) / 2;
+
+		if (cmp(sorted[mid], e) <= 0)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	*hi = l;
+}
+
+/* Orders for run_with: by permalink alone, by id alone. */
+static int
+by_link_only(const struct entry *x, const struct entry *y)
+{
+	return strcmp(entry_link(x), entry_link(y));
+}
+
+static int
+by_id_only(const struct entry *x, const struct entry *y)
+{
+	return strcmp(x->id, y->id);
 }
 
 /* Merges one feed's candidates (sorted by id) into members: the page's
@@ -410,9 +428,7 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t late
 
 		/* The post's copies in every archive, ids->entries[at..end),
 		 * the one changed last first. */
-		at = end = first_with(ids->entries, ids->n, entry_id, c[i].e->id);
-		while (end < ids->n && strcmp(ids->entries[end]->id, c[i].e->id) == 0)
-			end++;
+		run_with(ids->entries, ids->n, by_id_only, c[i].e, &at, &end);
 
 		for (j = i; j < n && strcmp(c[j].e->id, c[i].e->id) == 0; j++) {
 			if (c[j].from_page && page == NULL)
@@ -1513,41 +1529,6 @@ by_link_then_site(const void *a, const void *b)
 	return link_then_site(*(const struct entry *const *)a, *(const struct entry *const *)b);
 }
 
-/* The run [*lo, *hi) of sorted[0..n) (sorted by cmp) that cmp puts
- * level with e. */
-static void
-run_with(const struct entry *const *sorted, size_t n, int (*cmp)(const struct entry *, const struct entry *),
-    const struct entry *e, size_t *lo, size_t *hi)
-{
-	size_t l = 0, h = n;
-
-	while (l < h) {
-		size_t mid = l + (h - l) / 2;
-
-		if (cmp(sorted[mid], e) < 0)
-			l = mid + 1;
-		else
-			h = mid;
-	}
-	*lo = l;
-	h = n;
-	while (l < h) {
-		size_t mid = l + (h - l) / 2;
-
-		if (cmp(sorted[mid], e) <= 0)
-			l = mid + 1;
-		else
-			h = mid;
-	}
-	*hi = l;
-}
-
-static int
-same_link(const struct entry *x, const struct entry *y)
-{
-	return strcmp(entry_link(x), entry_link(y));
-}
-
 /* The archive's posts in *sorted (malloc'd), in cmp's order. */
 static int
 sort_archive(const struct state *archive, int (*cmp)(const void *, const void *), const struct entry ***sorted,
@@ -1597,7 +1578,7 @@ edited_post(const struct known_posts *k, const struct archived_links *a, const s
 	/* Copies of one post (in the archives of sources a rule merges)
 	 * share its id: other ids are other posts. by_link sorts a
 	 * permalink's posts by id. */
-	run_with(a->by_link, a->n, same_link, e, &lo, &hi);
+	run_with(a->by_link, a->n, by_link_only, e, &lo, &hi);
 	shared = lo < hi && strcmp(a->by_link[lo]->id, a->by_link[hi - 1]->id) != 0;
 	if (shared)
 		hash = content_hash(e);
