@@ -225,6 +225,17 @@ def main():
     rc, err = run(unplanet, "-q", "-o", os.path.join(work, "rename-q"), a)
     rc, err = run(unplanet, "-q", "-o", os.path.join(work, "rename-q"), renamed)
     check("history: ...and nothing under -q", rc == 0 and err == "", err)
+    # ...the page reaching back exactly to the old name's last post (here
+    # its only one, the page's oldest once April 24 is off it) is enough.
+    edge = page_a[:page_a.index("<h2>April 24, 2026</h2>")] + page_a[end:]
+    assert edge.count(">death and gravity</a></h3>") == 1
+    edge_html = os.path.join(work, "renamed-edge.html")
+    open(edge_html, "w", encoding="utf-8").write(edge.replace(">death and gravity</a></h3>", ">Death and Gravity</a></h3>"))
+    run(unplanet, "-o", os.path.join(work, "rename-edge"), a)
+    rc, err = run(unplanet, "-o", os.path.join(work, "rename-edge"), edge_html)
+    check("history: a renamed source whose old name's last post is the page's oldest: warned",
+          rc == 0 and "warning: source 'Death and Gravity' is new on the page with the site of 'death and gravity'" in err,
+          err)
     # A source whose posts the page no longer reaches back to is quiet, not
     # renamed: a new source with its site is no rename.
     cut27 = page_a.index("<h2>April 27, 2026</h2>")

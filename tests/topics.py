@@ -395,6 +395,16 @@ slug = django-and-caktus
     kept = open(django, encoding="utf-8").read().count("<entry>") if os.path.exists(django) else None
     check("config: keys in any case (KEEP, Output, Source, Match)", rc == 0 and kept == 3, f"exit {rc}: {kept} {err}")
 
+    # Quotes are refused only when they wrap a path's value whole: a lone
+    # quote, or quotes that do not pair, are a file's name like any (here
+    # one the command line's SOURCE stands in for).
+    for label, value in (("a lone quote", '"'), ("quotes that do not pair", "\"x'")):
+        ini = os.path.join(work, "quote.ini")
+        with open(ini, "w", encoding="utf-8") as f:
+            f.write("[unplanet]\nsource = %s\n" % value)
+        rc, err = run(unplanet, "-c", ini, "--dump", SAMPLE)
+        check(f"config: {label} in a file's name is no quoted value", rc == 0, f"exit {rc}: {err}")
+
     # Every error names the file and the line, exits 78, and comes before
     # anything is fetched or written.
     bad = [
@@ -415,6 +425,8 @@ slug = django-and-caktus
         ("topic without match", "[unplanet]\n\n[topic Empty]\ntitle = x\n", 3, "needs at least one 'match"),
         ("empty topic section", "[topic Empty]\n", 1, "needs at least one 'match"),
         ("key given twice", "[unplanet]\nkeep = 1\nkeep = 2\n", 3, "given twice"),
+        ("key given twice, in another case (named as the line writes it)", "[unplanet]\nkeep = 1\nKeep = 2\n", 3,
+         "'Keep' given twice in [unplanet]"),
         ("indented line under a one-line key", "[topic P]\nmatch = p\ndescription = a,\n    b\n", 4,
          "'description' takes one line"),
         ("indented line under a one-line [unplanet] key", "[unplanet]\nbase-url = https://a.example/\n  x\n", 3,
@@ -461,6 +473,8 @@ slug = django-and-caktus
         ("indented [#0], no value above", "[topic A]\nmatch = django\n[unplanet]\n  [#0]\nmatch = flask\n", 4,
          "must start its line"),
         ("indented header as the first line", "  [unplanet]\nkeep = 5\n", 1, "must start its line"),
+        ("indented header under a header (no value above for it to continue)", "[unplanet]\n  [topic A]\nmatch = a\n", 2,
+         "an indented line here continues no value"),
         ("empty topic after a byte-order mark", "\ufeff[topic Empty]\n", 1, "needs at least one 'match"),
         ("empty exclude (it would drop every entry)", "[unplanet]\nkeep = 5\nexclude =\n", 3, "empty pattern"),
         ("empty match", "[topic T]\nmatch = \n", 2, "empty pattern"),
@@ -472,6 +486,8 @@ slug = django-and-caktus
          "a topic's name must show"),
         ("a topic named by a zero-width space, with no keys", "[unplanet]\nkeep = 5\n[topic \u200b]\n", 3,
          "a topic's name must show"),
+        ("a topic named by a zero-width space, an unknown key below (the first error, at the header, is said)",
+         "[topic \u200b]\nmatch = x\ncolour = red\n", 1, "a topic's name must show"),
         ("a topic = line named by a no-break space", "[unplanet]\ntopic = \u00a0 = x\n", 2, "a topic's name must show"),
         ("empty stylesheet, nothing indented below", "[unplanet]\nstylesheet =\n", 2, "stylesheet needs a file name"),
         ("a stylesheet given as \"\"", "[unplanet]\nstylesheet = \"\"\n", 2, "stylesheet = \"\": quotes are part of a value"),
@@ -518,6 +534,14 @@ slug = django-and-caktus
     check("config error: a 10 000-byte invalid pattern is quoted by its start, its size and the reason given",
           rc == 78 and f"{path}:2: match: invalid pattern '{chr(0xe9) * 100}'... (10001 bytes in all): missing closing "
           "parenthesis at offset 10001" in err and len(err) < 500, f"exit {rc}: {err[:600]}")
+    # ...also when its 200th byte is inside a character: the quote stops
+    # before that character ("a" and 99 of the 100 two-byte "é" fit).
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[topic T]\nmatch = a" + "\u00e9" * 5000 + "(\n")
+    rc, err = run(unplanet, "-c", path, "-o", os.path.join(work, "never"), SAMPLE)
+    check("config error: a long invalid pattern whose 200th byte is inside a character is quoted up to that character",
+          rc == 78 and f"match: invalid pattern 'a{chr(0xe9) * 99}'... (10002 bytes in all)" in err and "\ufffd" not in err,
+          f"exit {rc}: {err[:600]}")
     # A NUL byte is found wherever the file comes from: /dev/zero (which
     # reads without end), a pipe (whose position tells nothing).
     out = os.path.join(work, "never")
@@ -721,6 +745,18 @@ slug = django-and-caktus
               rc == 0 and 'slug="rp"' not in out and
               f"{path}:1: [source {name}] matches no source on the page (--dump reads no archive): its link is {link}, "
               f"the source of that name links to {seen}\n" in err, f"exit {rc}: {err}")
+    # ...the link of a source of that name that has one, though the page
+    # shows the name first without a link.
+    unlinked = os.path.join(work, "unlinked.html")
+    header = '<h3 class="post"><a href="https://realpython.com/" title="Real Python">Real Python</a></h3>'
+    with open(unlinked, "w", encoding="utf-8") as f:
+        f.write(open(SAMPLE, encoding="utf-8").read().replace(header, '<h3 class="post"><a title="Real Python">Real Python</a></h3>', 1))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[source Real Python]\nlink = https://other.example/\nslug = rp\n")
+    rc, out, err = run_out(unplanet, "-c", path, "--dump", unlinked)
+    check("config: [source] link that fits no source, the name's first source without a link: the warning gives "
+          "the link another of that name has", rc == 0 and "its link is https://other.example/, the source of that "
+          "name links to https://realpython.com/\n" in err, f"exit {rc}: {err}")
     # A section named at length (3 MB) is named by its start and end: the
     # warning, printed every run, keeps where and what to do.
     with open(path, "w") as f:
