@@ -299,7 +299,9 @@ dot_segment(const char *s, size_t n)
 /* Feed addresses are base-url + "/authors/SLUG.atom": it must be a URL
  * that such a path can follow. libxml2 2.9 takes a port of any length
  * (its int may overflow): the port's digits are checked here, from the
- * authority's last ':' past any IPv6 literal's ']'. */
+ * authority's last ':' past any IPv6 literal's ']'. An empty port is
+ * refused as the help says (libxml2 2.9 refuses it too; a later one
+ * that takes it must not make it valid). */
 static int
 base_url_ok(const char *value)
 {
@@ -318,8 +320,8 @@ base_url_ok(const char *value)
 		if (colon != NULL && memchr(colon, ']', (size_t)(end - colon)) == NULL) {
 			long port = strtol(colon + 1, NULL, 10);
 
-			/* Empty is the default port; 0 is none a server listens on. */
-			ok = end - colon - 1 <= 5 && (end == colon + 1 || (port >= 1 && port <= 65535));
+			/* 0 is none a server listens on. */
+			ok = end - colon - 1 <= 5 && port >= 1 && port <= 65535;
 		}
 		/* No "." or ".." segment: an id must not hold one (RFC 4287,
 		 * 4.2.6.1), and a feed's address would not be the one a
@@ -336,7 +338,7 @@ base_url_ok(const char *value)
 
 /* A base URL (base_url_ok) spelt one way, as feed ids are made from it:
  * scheme and host in lower case, a port without leading zeros, and none
- * when it is empty or the scheme's default (RFC 3986, 6.2.3:
+ * when it is the scheme's default (RFC 3986, 6.2.3:
  * "HTTPS://Feeds.Example.org:00443/x/" is "https://feeds.example.org/x/").
  * Malloc'd, NULL when memory runs out. */
 static char *
@@ -360,8 +362,8 @@ base_url_normal(const char *value)
 		zeros = strspn(port, "0");
 		memmove(port, port + zeros, strlen(port + zeros) + 1);
 		host_end -= zeros;
-		if (host_end == port || ((size_t)(host_end - port) == (url[4] == 's' ? 3u : 2u) &&
-		    strncmp(port, url[4] == 's' ? "443" : "80", (size_t)(host_end - port)) == 0))
+		if ((size_t)(host_end - port) == (url[4] == 's' ? 3u : 2u) &&
+		    strncmp(port, url[4] == 's' ? "443" : "80", (size_t)(host_end - port)) == 0)
 			memmove(port - 1, host_end, strlen(host_end) + 1);
 	}
 done:

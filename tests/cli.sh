@@ -445,7 +445,7 @@ expect_same "a folder where a feed goes: no other file replaced" "$T/before" "$T
 # --base-url must be a URL that "/authors/SLUG.atom" can follow.
 for bad in 'http://' 'https://example.org/f?x=1' 'https://example.org/feeds#top' \
     'https://example.org/a b/' 'https://example.org:65536/' 'https://example.org:4294967376/' \
-    'https://example.org:0/' 'https://example.org:00/' 'https://example.org/café/' \
+    'https://example.org:0/' 'https://example.org:00/' 'https://example.org:/' 'https://example.org/café/' \
     'https://user:secret@example.org/'; do
 	expect_exit "--base-url '$bad' is a usage error" 64 "$UNPLANET" --dump -b "$bad" "$SAMPLE"
 done
