@@ -386,6 +386,9 @@ expect_exit "a host name given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" p
 expect_grep "...suggesting its URL" "$T/err" "planetpython.org: no such file \(for the web page, give its URL: https://planetpython.org/\)"
 expect_exit "a host name and path given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" www.planetpython.org/
 expect_grep "...suggesting its URL" "$T/err" "www.planetpython.org/: no such file \(for the web page, give its URL: https://www.planetpython.org/\)"
+# A top-level domain has two letters or more: "notes.c" is a file name.
+expect_exit "a missing file named like notes.c: exit 66" 66 "$UNPLANET" -o "$T/host" notes.c
+expect_grep "...no URL suggested (one letter after the dot is no host's)" "$T/err" "notes.c: cannot open: No such file or directory\$"
 expect_exit "a missing file in a folder: exit 66" 66 "$UNPLANET" -o "$T/host" samples.d/gone.html
 expect_grep "...saying no more than that" "$T/err" "samples.d/gone.html: cannot open: No such file or directory\$"
 expect_exit "a URL missing a slash, taken for a file: exit 66" 66 "$UNPLANET" -o "$T/host" http:/planetpython.org/

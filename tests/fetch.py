@@ -104,6 +104,10 @@ class Handler(BaseHTTPRequestHandler):
         elif p == "/utf16-by-http":
             # UTF-16 with no byte-order mark, which only the HTTP label says.
             self.send_page(PAGE.decode("utf-8").encode("utf-16-be"), ctype="text/html; charset=UTF-16BE")
+        elif p == "/utf16le-by-http":
+            # The label "utf-16" with no byte-order mark: little-endian, as
+            # the Encoding Standard reads it (iconv would take big-endian).
+            self.send_page(PAGE.decode("utf-8").encode("utf-16-le"), ctype="text/html; charset=utf-16")
         elif p == "/bom-over-meta":
             # A UTF-8 byte-order mark wins over both <meta> and the HTTP label.
             self.send_page(b"\xef\xbb\xbf" + PAGE.replace(b"charset=utf-8", b"charset=iso-8859-1"),
@@ -474,6 +478,7 @@ def main():
                             ("an HTTP charset label with spaces before it", "/latin1-spaced-label"),
                             ("a UTF-8 byte-order mark wins over the HTTP label and <meta>", "/bom-over-meta"),
                             ("UTF-16 with no byte-order mark, as the HTTP label says", "/utf16-by-http"),
+                            ("HTTP label utf-16 with no byte-order mark: little-endian", "/utf16le-by-http"),
                             ("XHTML whose encoding only its XML declaration says", "/xhtml-latin1")):
             d = os.path.join(work, path[1:])
             rc, out, _ = run("-o", d, base + path)

@@ -1140,6 +1140,53 @@ def main():
                if e.find("source").findtext("name") == "B\u00fccher"] if rc == 0 else err[:200]
         check(f"hostile: a relative permalink against a site {site!r} is resolved, as the link and the id",
               got == [(want, want)], f"exit {rc}: {got}")
+
+    # What <noembed> and <noframes> hold is no text a browser shows (it
+    # reads them as raw text for browsers without embeds or frames): not in
+    # a title either.
+    hid = Post(1, BOB, b"<p>START x END</p>")
+    hid.title_html = "Shown <noembed>EMBEDTEXT</noembed><noframes>FRAMESTEXT</noframes>title"
+    rc, out, err, _ = dump_posts(unplanet, work, "noembed-title", [hid, Post(2, BOB, b"<p>START y END</p>")])
+    got = sorted(e.findtext("title") for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
+    check("hostile: a title's <noembed> and <noframes> text is hidden, as in a browser",
+          got == ["Post 2 & more", "Shown title"], f"exit {rc}: {got!r}")
+
+    # At most 256 attributes on one element (README's limits): 256 are
+    # kept whole, 257 cut the post before that element, with the warning.
+    for n, whole in ((256, True), (257, False)):
+        tag = ("<img " + " ".join(f"a{i}" for i in range(n - 1)) + ' alt="x">').encode()
+        many = [Post(1, ALICE, b"<p>START kept</p>" + tag + b"<p>tail END</p>"), Post(2, BOB, b"<p>START y END</p>")]
+        rc, out, err, _ = dump_posts(unplanet, work, f"attributes-{n}", many)
+        got = {e.findtext("link"): visible_text(e.findtext("content")) for e in ET.fromstring(out).iter("entry")} \
+            if rc == 0 else {}
+        text = got.get(many[0].link, "")
+        check(f"hostile: an element with {n} attributes: the post is {'whole' if whole else 'cut before it, with a warning'}",
+              rc == 0 and got.get(many[1].link) == "START2X y END2X" and
+              (text == "START1X kept tail END1X" and "warning" not in err if whole else
+               text == "START1X kept" and "256 attributes on an element" in err), f"exit {rc}: {text!r} {err[:200]}")
+
+    # A srcset candidate "http:" (another scheme than the permalink's, no
+    # host: nothing to resolve) stays as written: left out, its descriptor
+    # " 2x" would be read as the URL "2x".
+    src = Post(1, ALICE, b'<p>START <img src="a.png" srcset="http: 2x, b.png 1x" alt=""> END</p>')
+    rc, out, err, _ = dump_posts(unplanet, work, "srcset-no-host", [src, Post(2, BOB, b"<p>START y END</p>")])
+    got = re.findall(r'srcset="([^"]*)"', next((e.findtext("content") for e in ET.fromstring(out).iter("entry")
+                                               if e.findtext("link") == src.link), "")) if rc == 0 else err[:200]
+    want = "http: 2x, " + esc(src.link.rsplit("/", 1)[0]) + "/b.png 1x"
+    check("hostile: a srcset candidate with no host keeps its URL as written, the others resolve",
+          got == [want], f"exit {rc}: {got!r}, want {want!r}")
+
+    # At most 64 "&{" in one attribute value (README's limits): 64 are
+    # kept, each escaped; with 65 the attribute is dropped, the tag kept.
+    for n in (64, 65):
+        mac = Post(1, ALICE, b'<p>START <img src="a.png" alt="' + b"&amp;{x}" * n + b'" title="t"> END</p>')
+        rc, out, err, _ = dump_posts(unplanet, work, f"macros-{n}", [mac, Post(2, BOB, b"<p>START y END</p>")])
+        content = next((e.findtext("content") for e in ET.fromstring(out).iter("entry")
+                        if e.findtext("link") == mac.link), "") if rc == 0 else ""
+        alt = re.findall(r' alt="([^"]*)"', content)
+        check(f"hostile: {n} '&{{' in an attribute value: " + ("kept, each escaped" if n == 64 else "the attribute is dropped"),
+              rc == 0 and 'title="t"' in content and alt == (["&amp;{x}" * n] if n == 64 else []),
+              f"exit {rc}: {content[:200]!r} {err[:200]}")
     report()
 
 

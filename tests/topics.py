@@ -697,6 +697,15 @@ slug = django-and-caktus
     check("config: a [source] name with combining marks for the page's accented letters: the warning says so",
           rc == 0 and "did you mean [source Rodrigo Gir\u00e3o Serr\u00e3o]? (the section writes an accent as a letter "
           "and a combining mark" in err, err)
+    # Both decomposed, differing in case alone: no word of the accents.
+    nfd_page = os.path.join(work, "nfd-page.html")
+    with open(SAMPLE, encoding="utf-8") as f, open(nfd_page, "w", encoding="utf-8") as g:
+        g.write(f.read().replace("Rodrigo Gir\u00e3o Serr\u00e3o", "Rodrigo Gira\u0303o Serra\u0303o"))
+    with open(os.path.join(work, "nfd-case.ini"), "w", encoding="utf-8") as f:
+        f.write("[source rodrigo gira\u0303o serra\u0303o]\nslug = rgs\n")
+    rc, err = run(unplanet, "-c", os.path.join(work, "nfd-case.ini"), "--dump", nfd_page)
+    check("config: a [source] name decomposed as the page's, in another case: did you mean, with no word of accents",
+          rc == 0 and "did you mean [source Rodrigo Gira\u0303o Serra\u0303o]?" in err and "combining mark" not in err, err)
     check("config: a [source] section that matches no source is named in a warning, FILE:LINE first",
           got[0][0] == 0 and f"warning: {path}:1: [source talk python to me] matches no source" in got[0][1], got[0][1])
     check("config: ...a matching one, or -q, prints nothing", got[1] == (0, "") and got[2] == (0, ""), f"{got[1:]}")
