@@ -1676,7 +1676,9 @@ host_not_ascii(const char *url)
  * characters an IRI keeps: libxml2 takes a host such as "bücher.example"
  * only percent-encoded, which Python's urlsplit, for one, reads as the
  * host "b%c3%bccher.example"; the page wrote it as text. Only for such a
- * host: one the page wrote percent-encoded stays so. */
+ * host: one the page wrote percent-encoded stays so. libxml2 2.9 writes
+ * the host it parsed decoded already (nothing is left to do here): this
+ * is for a libxml2 that writes it as it was given. */
 static void
 host_text(char *url)
 {
