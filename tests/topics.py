@@ -993,6 +993,7 @@ slug = django-and-caktus
     check("config: --exclude replaces the file's exclude list (quizzes back, ^Renew out)",
           rc == 0 and quiz and renew and quiz <= got and not (renew & got), f"{err} {len(quiz - got)} quizzes missing")
     too_long_post(unplanet, work)
+    held_past_keep(unplanet, work)
     report()
 
 
@@ -1020,6 +1021,38 @@ def too_long_post(unplanet, work):
           seen["topic", 0] == seen["topic", 1] == ["Post 1 & more"], f"{seen}")
     check("topics: ...and out of its feed under --exclude",
           seen["exclude", 0] == [] and seen["exclude", 1] == ["Post 3 & more"], f"{seen}")
+
+
+def held_past_keep(unplanet, work):
+    """A post a topic shows is archived whole past --keep: it is no post
+    gone past --keep too (which the archive keeps slim, the newest --keep
+    of them), so it is archived once, and takes no place from the post
+    that left with it, which keeps its dates when the page shows it again."""
+    from hostile import BOB, Post, page
+    d = os.path.join(work, "held-past-keep")
+    p1, p1_edited = (Post(1, BOB, b"<p>START about llamas too END</p>"),
+                     Post(1, BOB, b"<p>START about llamas too, edited END</p>"))
+    p2, p3 = Post(2, BOB, b"<p>START about llamas END</p>"), Post(3, BOB, b"<p>START about cats END</p>")
+    pages = ((1, [p2, p1]), (1, [p2, p1_edited]), (1, [p3]), (3, [p3, p2, p1_edited]))
+    arch = os.path.join(d, ".unplanet", "archive", "bob.xml")
+    for k, (keep, posts) in enumerate(pages):
+        src = os.path.join(work, f"held-past-keep{k}.html")
+        open(src, "wb").write(page(posts))
+        if k == 1:
+            before = int(time.time())
+        rc, err = run(unplanet, "-q", "--keep", str(keep), "-t", "Llamas=llama", "-o", d, src)
+        if k == 1:
+            after = int(time.time())
+        if k == 2:   # P2 (the topic's) whole, P1 slim (the newest --keep that left), P3 shown
+            got = [(e.findtext("id"), e.find("content") is not None, e.find("digest") is not None)
+                   for e in ET.parse(arch).getroot().findall("entry")] if rc == 0 else err
+    check("topics: a post a topic holds past --keep is archived once, whole; the post that left with it stays, slim",
+          got == [(p3.link, True, False), (p2.link, True, False), (p1.link, False, True)], f"{got}")
+    upd = [e.findtext(A + "updated") for e in ET.parse(os.path.join(d, "authors", "bob.atom")).getroot().findall(A + "entry")
+           if e.findtext(A + "id") == p1.link] if rc == 0 else err
+    stamp = [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t)) for t in range(before, after + 1)]
+    check("topics: ...and, shown again, it keeps the updated time of its edit",
+          len(upd) == 1 and upd[0] in stamp, f"{upd}, edited between {stamp[0]} and {stamp[-1]}")
 
 
 if __name__ == "__main__":
