@@ -31,6 +31,7 @@ struct candidate {
 	struct entry *e;
 	const struct source_rule *rule;  /* the [source] rule for it, or NULL */
 	const char *archived_slug;       /* its archived feed's slug, or NULL */
+	const struct timespec *written;  /* when that feed's file last changed */
 	int from_page;
 	size_t order;                    /* position on the page or in the archive */
 };
@@ -590,6 +591,7 @@ struct held {
 	const char *slug;
 	size_t owner;
 	const char *name;   /* the topic's, when there is no owner */
+	struct timespec written;   /* an author's: when its archive last changed */
 };
 
 /* Whether held[0..n) has slug held by owner (other = 0), or by anyone but
@@ -726,21 +728,30 @@ by_wanted_link(const void *a, const void *b)
 /* A slug held[j] holds, by its owner. */
 struct held_of {
 	size_t owner, j;
+	const struct held *held;
 };
 
+/* The slugs of one owner, the one written last first: a feed whose slug
+ * a rule moved, then lost its rule, stays where its subscribers last
+ * were, not at the first slug it ever had. */
 static int
-by_owner_then_order(const void *a, const void *b)
+by_owner_then_written(const void *a, const void *b)
 {
 	const struct held_of *x = a, *y = b;
+	const struct timespec *tx = &x->held->written, *ty = &y->held->written;
 
 	if (x->owner != y->owner)
 		return x->owner < y->owner ? -1 : 1;
+	if (tx->tv_sec != ty->tv_sec)
+		return tx->tv_sec > ty->tv_sec ? -1 : 1;
+	if (tx->tv_nsec != ty->tv_nsec)
+		return tx->tv_nsec > ty->tv_nsec ? -1 : 1;
 	return (x->j > y->j) - (x->j < y->j);
 }
 
 /* Gives every feed of one kind a unique slug: first the slug a rule sets,
  * then one the feed holds in DIR (its name's if it holds that, else the
- * first it holds that no other feed has taken), then a new one: a name's
+ * one written last of those no other feed has taken), then a new one: a name's
  * slug goes to the first feed that asks for it, in (slug, link) order so
  * the result does not depend on the page's order; the others add their
  * host, then a number; none takes a slug another feed holds. A rule may
@@ -806,13 +817,14 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struc
 			wanted[i] = NULL;
 		}
 	}
-	/* Then the first slug each holds that no feed has taken, in held's
-	 * order. */
+	/* Then the slug each holds that no feed has taken, the one written
+	 * last first. */
 	for (i = 0; i < n_held; i++) {
 		by_owner[i].owner = held[i].owner;
 		by_owner[i].j = i;
+		by_owner[i].held = &held[i];
 	}
-	qsort(by_owner, n_held, sizeof *by_owner, by_owner_then_order);
+	qsort(by_owner, n_held, sizeof *by_owner, by_owner_then_written);
 	for (i = 0, j = 0; i < n; i++) {
 		for (; j < n_held && by_owner[j].owner < i; j++)
 			;
@@ -1771,6 +1783,7 @@ group_page(struct page *page, struct state *archive,
 		for (k = 0; k < archive->feeds[i].n_entries; k++, n++) {
 			all[n].e = &archive->feeds[i].entries[k];
 			all[n].archived_slug = archive->feeds[i].slug;
+			all[n].written = &archive->feeds[i].written;
 			all[n].order = n;
 		}
 	}
@@ -1804,7 +1817,7 @@ group_page(struct page *page, struct state *archive,
 		for (start = n_held; k < j; k++)
 			if (all[k].archived_slug != NULL &&
 			    !holds_slug(held + start, n_held - start, set->n_feeds, 0, all[k].archived_slug))
-				held[n_held++] = (struct held){ all[k].archived_slug, set->n_feeds, NULL };
+				held[n_held++] = (struct held){ all[k].archived_slug, set->n_feeds, NULL, *all[k].written };
 		fixed[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug : NULL;
 		fixed_at[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug_at : NULL;
 		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt, &ids, set) != 0)
@@ -1858,7 +1871,7 @@ group_page(struct page *page, struct state *archive,
 
 		for (k = 0; k < n_topics && strcmp(s->topics[k].name, t->name) != 0; k++)
 			;
-		held[n_held++] = (struct held){ t->slug, k, t->name };
+		held[n_held++] = (struct held){ t->slug, k, t->name, { 0, 0 } };
 	}
 	/* A topic renamed ("Data science" to "Data Science", or to another
 	 * name with the old slug on a slug line) keeps its files, and its

@@ -33,14 +33,15 @@ no_messages(void *ctx, xmlErrorPtr error)
 	(void)error;
 }
 
-/* Reads rel, in the folder dirfd, whole, refusing files over
+/* Reads rel, in the folder dirfd, whole (and when mtime is not NULL,
+ * when it was last changed), refusing files over
  * STATE_FILE_MAX and anything but a regular file (a FIFO would block the
  * run, and every later one behind its lock, for ever). Messages name it
  * path. Every file is read relative to the locked folder's descriptor: a
  * folder renamed or swapped for another while the run fetches is not read
  * in place of the one the run writes. */
 static int
-slurp(int dirfd, const char *path, const char *rel, struct buf *out, char **err)
+slurp(int dirfd, const char *path, const char *rel, struct buf *out, struct timespec *mtime, char **err)
 {
 	int fd = openat(dirfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	FILE *f = NULL;
@@ -61,6 +62,8 @@ slurp(int dirfd, const char *path, const char *rel, struct buf *out, char **err)
 		rc = err_set(err, err_status(errno, UP_EDATA), "%s: cannot read: %s", path, strerror(errno));
 	if (rc != UP_OK)
 		goto done;
+	if (mtime != NULL)
+		*mtime = st.st_mtim;
 	do {
 		if (buf_reserve(out, 65536) != 0) {
 			rc = err_nomem(err);
@@ -91,7 +94,7 @@ done:
  * unplanet never writes a DOCTYPE, so one in the prolog is refused before
  * any parsing: no DTD, no entity of any kind is ever processed. */
 static xmlDocPtr
-parse_file(int dirfd, const char *path, const char *rel, int *status, char **err)
+parse_file(int dirfd, const char *path, const char *rel, struct timespec *mtime, int *status, char **err)
 {
 	struct buf bytes = { 0 };
 	xmlParserCtxtPtr ctxt = NULL;
@@ -99,7 +102,7 @@ parse_file(int dirfd, const char *path, const char *rel, int *status, char **err
 	xmlErrorPtr e;
 	int doctype = 0;
 
-	if ((*status = slurp(dirfd, path, rel, &bytes, err)) != UP_OK)
+	if ((*status = slurp(dirfd, path, rel, &bytes, mtime, err)) != UP_OK)
 		goto done;
 	*status = UP_EDATA;
 	if (bytes.data != NULL)
@@ -314,7 +317,7 @@ read_feed(int dirfd, const char *path, const char *rel, struct archived_feed *f,
 		rc = err_nomem(err);
 		goto done;
 	}
-	doc = parse_file(dirfd, path, rel, &rc, err);
+	doc = parse_file(dirfd, path, rel, &f->written, &rc, err);
 	if (doc == NULL)
 		goto done;   /* rc and *err say why */
 	root = xmlDocGetRootElement(doc);
@@ -403,7 +406,7 @@ read_validators(int dirfd, const char *path, const char *rel, struct state *s, c
 	xmlNodePtr root, outputs, planet, fetch, node;
 	int rc = UP_OK;
 
-	doc = parse_file(dirfd, path, rel, &rc, err);
+	doc = parse_file(dirfd, path, rel, NULL, &rc, err);
 	if (doc == NULL)
 		goto done;   /* rc and *err say why */
 	root = xmlDocGetRootElement(doc);

@@ -54,6 +54,9 @@ struct archived_feed {
 	char *planet;            /* the Planet's name in its feed id, or NULL
 	                            (for a state.xml moved away) */
 	time_t updated;          /* the feed's updated time, or -1 */
+	struct timespec written; /* the file's last change: unchanged files are
+	                            not rewritten, and a slug no longer used
+	                            not at all */
 };
 
 /* A topic's slug, kept from run to run as an author feed's is (by its

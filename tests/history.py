@@ -543,6 +543,33 @@ def main():
     check("history: ...and two untitled posts of one minute moving to https keep their ids, each its content",
           len(status) == 2 and len([t for t, _ in got.values() if t != "Weekly notes"]) == 2 and
           all(got.get(i, ("", ""))[1] == c for i, c in status.items()), f"{before} {got}")
+    # A post without a permalink that left the page is taken for an edited
+    # one (another date, the same title; untitled, the same content) only
+    # when it left newer than the page's oldest post: one of the oldest
+    # minute aged off the page, and a new post with its title is a post of
+    # its own. Nor is an untitled post with other content and another date
+    # one that left: it has nothing to be known by.
+    site = ("Alice", "https://alice.example/", "Alice")
+    got = {}
+    # (Bob's post is the page's oldest: 08:01, then 09:01, the minute of
+    # the first page's post, or 08:01 again.)
+    for name, title, older_hours in (("made-up-oldest-minute", "Weekly notes", (8, 9)),
+                                     ("made-up-untitled-other", None, (8, 8))):
+        for k in range(2):
+            p = Post(1 + k, site, f"<p>START weekly {k} END</p>".encode(), title=title is not None, hour=9 + 2 * k)
+            p.link, p.title_html = "", title
+            older = Post(1, BOB, b"<p>START older END</p>", hour=older_hours[k])
+            src = os.path.join(work, f"{name}{k}.html")
+            open(src, "wb").write(page([p, older]))
+            rc, err = run(unplanet, "-o", os.path.join(work, name), src)
+        got[name] = [(x.findtext(A + "published"), visible_text(x.findtext(A + "content")))
+                     for x in ET.parse(os.path.join(work, name, "authors", "alice.atom")).getroot().findall(A + "entry")] \
+            if rc == 0 else err
+    both = [("2026-04-28T11:02:00Z", "START2X weekly 1 END2X"), ("2026-04-28T09:01:00Z", "START1X weekly 0 END1X")]
+    check("history: a new post without a permalink titled as one that left the page in its oldest minute is an entry "
+          "of its own", got["made-up-oldest-minute"] == both, f"{got['made-up-oldest-minute']}")
+    check("history: an untitled post without a permalink, other content and date, is no edit of one that left the page",
+          got["made-up-untitled-other"] == both, f"{got['made-up-untitled-other']}")
     # A blog that moves to https: its posts come back with https
     # permalinks. Each stays one entry, with its id (a reader would show it
     # twice otherwise), its link now https, its dates as they were.
@@ -1285,6 +1312,24 @@ def main():
     check("history: a renamed source merged by slug: its feed takes the new name and site",
           codes == [0, 0] and root.findtext(A + "title") == "PyPy Blog" and alt == ["https://pypy.org/blog/"],
           f"{codes} {root.findtext(A + 'title')} {alt}")
+
+    # A feed whose slug a [source] rule moved (beta, then alpha, or the
+    # other way: it holds both files) keeps, once the rule is gone, the
+    # slug it had last run, not the one the rule gave it before (its
+    # subscribers would stop getting posts), whichever sorts first.
+    src = os.path.join(work, "slug-moved-back.html")
+    open(src, "wb").write(page([Post(1, BOB, b"<p>START moved slug END</p>")]))
+    for first, last in (("beta", "alpha"), ("alpha", "beta")):
+        mv = os.path.join(work, f"slug-moved-{first}-{last}")
+        codes = []
+        for k, rule in enumerate((f"[source Bob]\nslug = {first}\n", f"[source Bob]\nslug = {last}\n", "[unplanet]\n")):
+            ini = os.path.join(work, f"slug-moved-back{k}.ini")
+            open(ini, "w").write(rule)
+            codes.append(run(unplanet, "-o", mv, "-c", ini, src)[0])
+        listed = [f.get("slug") for f in ET.parse(os.path.join(mv, ".unplanet", "cache", "directory.xml")).getroot()
+                  .findall("feed")] if codes[-1] == 0 else []
+        check(f"history: a feed whose slug rule is gone keeps the slug it had last run ({first}, then {last}), "
+              "not the one a rule gave before", codes == [0, 0, 0] and listed == [last], f"{codes} {listed}")
 
     # --exclude hides entries from the feeds, not from their history: a
     # pattern given by mistake for one run loses nothing that left the
