@@ -30,8 +30,7 @@ static char *excerpt(const char *text, size_t max);
 struct candidate {
 	struct entry *e;
 	const struct source_rule *rule;  /* the [source] rule for it, or NULL */
-	const char *archived_slug;       /* its archived feed's slug, or NULL */
-	const struct timespec *written;  /* when that feed's file last changed */
+	const struct archived_feed *archived;  /* the archive file it is from, or NULL */
 	int from_page;
 	size_t order;                    /* position on the page or in the archive */
 };
@@ -725,28 +724,21 @@ by_wanted_link(const void *a, const void *b)
 	return c != 0 ? c : (x->k > y->k) - (x->k < y->k);
 }
 
-/* A slug held[j] holds, by its owner. */
-struct held_of {
-	size_t owner, j;
-	const struct held *held;
-};
-
-/* The slugs of one owner, the one written last first: a feed whose slug
- * a rule moved, then lost its rule, stays where its subscribers last
- * were, not at the first slug it ever had. */
+/* Pointers into held, by owner, and of one owner's slugs the one written
+ * last first: a feed whose slug a rule moved, then lost its rule, stays
+ * where its subscribers last were, not at the first slug it ever had. */
 static int
 by_owner_then_written(const void *a, const void *b)
 {
-	const struct held_of *x = a, *y = b;
-	const struct timespec *tx = &x->held->written, *ty = &y->held->written;
+	const struct held *x = *(const struct held *const *)a, *y = *(const struct held *const *)b;
 
 	if (x->owner != y->owner)
 		return x->owner < y->owner ? -1 : 1;
-	if (tx->tv_sec != ty->tv_sec)
-		return tx->tv_sec > ty->tv_sec ? -1 : 1;
-	if (tx->tv_nsec != ty->tv_nsec)
-		return tx->tv_nsec > ty->tv_nsec ? -1 : 1;
-	return (x->j > y->j) - (x->j < y->j);
+	if (x->written.tv_sec != y->written.tv_sec)
+		return x->written.tv_sec > y->written.tv_sec ? -1 : 1;
+	if (x->written.tv_nsec != y->written.tv_nsec)
+		return x->written.tv_nsec > y->written.tv_nsec ? -1 : 1;
+	return (x > y) - (x < y);
 }
 
 /* Gives every feed of one kind a unique slug: first the slug a rule sets,
@@ -765,7 +757,7 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struc
 {
 	struct slugs sl = { NULL, NULL, NULL, NULL, held, n_held };
 	struct asking *order = NULL;
-	struct held_of *by_owner = NULL;
+	const struct held **by_owner = NULL;
 	char **wanted;
 	size_t i, j;
 	int rc = -1;
@@ -819,17 +811,14 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struc
 	}
 	/* Then the slug each holds that no feed has taken, the one written
 	 * last first. */
-	for (i = 0; i < n_held; i++) {
-		by_owner[i].owner = held[i].owner;
-		by_owner[i].j = i;
-		by_owner[i].held = &held[i];
-	}
+	for (i = 0; i < n_held; i++)
+		by_owner[i] = &held[i];
 	qsort(by_owner, n_held, sizeof *by_owner, by_owner_then_written);
 	for (i = 0, j = 0; i < n; i++) {
-		for (; j < n_held && by_owner[j].owner < i; j++)
+		for (; j < n_held && by_owner[j]->owner < i; j++)
 			;
-		for (; j < n_held && by_owner[j].owner == i; j++) {
-			const char *slug = held[by_owner[j].j].slug;
+		for (; j < n_held && by_owner[j]->owner == i; j++) {
+			const char *slug = by_owner[j]->slug;
 			char *copy;
 
 			if (feeds[i].slug != NULL || slug_taken(&sl, i, slug))
@@ -1782,8 +1771,7 @@ group_page(struct page *page, struct state *archive,
 			continue;
 		for (k = 0; k < archive->feeds[i].n_entries; k++, n++) {
 			all[n].e = &archive->feeds[i].entries[k];
-			all[n].archived_slug = archive->feeds[i].slug;
-			all[n].written = &archive->feeds[i].written;
+			all[n].archived = &archive->feeds[i];
 			all[n].order = n;
 		}
 	}
@@ -1812,12 +1800,12 @@ group_page(struct page *page, struct state *archive,
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && same_feed(&all[j], &all[i]); j++)
 			;
-		for (k = i; k < j && all[k].archived_slug == NULL; k++)
+		for (k = i; k < j && all[k].archived == NULL; k++)
 			;
 		for (start = n_held; k < j; k++)
-			if (all[k].archived_slug != NULL &&
-			    !holds_slug(held + start, n_held - start, set->n_feeds, 0, all[k].archived_slug))
-				held[n_held++] = (struct held){ all[k].archived_slug, set->n_feeds, NULL, *all[k].written };
+			if (all[k].archived != NULL &&
+			    !holds_slug(held + start, n_held - start, set->n_feeds, 0, all[k].archived->slug))
+				held[n_held++] = (struct held){ all[k].archived->slug, set->n_feeds, NULL, all[k].archived->written };
 		fixed[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug : NULL;
 		fixed_at[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug_at : NULL;
 		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt, &ids, set) != 0)
