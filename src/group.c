@@ -590,7 +590,7 @@ struct held {
 	const char *slug;
 	size_t owner;
 	const char *name;   /* the topic's, when there is no owner */
-	struct timespec written;   /* an author's: when its archive last changed */
+	int last_run;       /* an author's: the slug it had last run (state.h) */
 };
 
 /* Whether held[0..n) has slug held by owner (other = 0), or by anyone but
@@ -724,26 +724,25 @@ by_wanted_link(const void *a, const void *b)
 	return c != 0 ? c : (x->k > y->k) - (x->k < y->k);
 }
 
-/* Pointers into held, by owner, and of one owner's slugs the one written
- * last first: a feed whose slug a rule moved, then lost its rule, stays
- * where its subscribers last were, not at the first slug it ever had. */
+/* Pointers into held, by owner, and of one owner's slugs the one it had
+ * last run first: a feed whose slug a rule moved, then lost its rule,
+ * stays where its subscribers last were, not at the first slug it had. */
 static int
-by_owner_then_written(const void *a, const void *b)
+by_owner_then_last_run(const void *a, const void *b)
 {
 	const struct held *x = *(const struct held *const *)a, *y = *(const struct held *const *)b;
 
 	if (x->owner != y->owner)
 		return x->owner < y->owner ? -1 : 1;
-	if (x->written.tv_sec != y->written.tv_sec)
-		return x->written.tv_sec > y->written.tv_sec ? -1 : 1;
-	if (x->written.tv_nsec != y->written.tv_nsec)
-		return x->written.tv_nsec > y->written.tv_nsec ? -1 : 1;
+	if (x->last_run != y->last_run)
+		return x->last_run ? -1 : 1;
 	return (x > y) - (x < y);
 }
 
 /* Gives every feed of one kind a unique slug: first the slug a rule sets,
- * then one the feed holds in DIR (its name's if it holds that, else the
- * one written last of those no other feed has taken), then a new one: a name's
+ * then one the feed holds in DIR (its name's if it holds that, else of
+ * those no other feed has taken the one it had last run, else the
+ * first), then a new one: a name's
  * slug goes to the first feed that asks for it, in (slug, link) order so
  * the result does not depend on the page's order; the others add their
  * host, then a number; none takes a slug another feed holds. A rule may
@@ -809,11 +808,11 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struc
 			wanted[i] = NULL;
 		}
 	}
-	/* Then the slug each holds that no feed has taken, the one written
-	 * last first. */
+	/* Then the slug each holds that no feed has taken, the one it had
+	 * last run first. */
 	for (i = 0; i < n_held; i++)
 		by_owner[i] = &held[i];
-	qsort(by_owner, n_held, sizeof *by_owner, by_owner_then_written);
+	qsort(by_owner, n_held, sizeof *by_owner, by_owner_then_last_run);
 	for (i = 0, j = 0; i < n; i++) {
 		for (; j < n_held && by_owner[j]->owner < i; j++)
 			;
@@ -1805,7 +1804,7 @@ group_page(struct page *page, struct state *archive,
 		for (start = n_held; k < j; k++)
 			if (all[k].archived != NULL &&
 			    !holds_slug(held + start, n_held - start, set->n_feeds, 0, all[k].archived->slug))
-				held[n_held++] = (struct held){ all[k].archived->slug, set->n_feeds, NULL, all[k].archived->written };
+				held[n_held++] = (struct held){ all[k].archived->slug, set->n_feeds, NULL, all[k].archived->last_run };
 		fixed[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug : NULL;
 		fixed_at[set->n_feeds] = all[i].rule != NULL ? all[i].rule->slug_at : NULL;
 		if (make_feed(&set->feeds[set->n_feeds++], page, all + i, j - i, opt, &ids, set) != 0)
@@ -1859,7 +1858,7 @@ group_page(struct page *page, struct state *archive,
 
 		for (k = 0; k < n_topics && strcmp(s->topics[k].name, t->name) != 0; k++)
 			;
-		held[n_held++] = (struct held){ t->slug, k, t->name, { 0, 0 } };
+		held[n_held++] = (struct held){ t->slug, k, t->name, 0 };
 	}
 	/* A topic renamed ("Data science" to "Data Science", or to another
 	 * name with the old slug on a slug line) keeps its files, and its

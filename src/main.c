@@ -660,25 +660,29 @@ done:
 	return rc;
 }
 
-/* state.xml's bytes: the validators, fingerprints, the page's time and
+/* state.xml's bytes: the validators, fingerprints, the page's time,
  * topic slugs: this
  * run's topics, then the slugs of earlier runs' topics that no topic has
  * now (a topic no longer configured, or one a rule moved), whose files are
- * still there and keep them. */
+ * still there and keep them; and the author feeds' slugs, which tell a
+ * feed that holds several which it had last. */
 static int
 save_state(const struct feed_set *set, const struct state *old, time_t page_updated, const char *url,
     const struct fetched *fetched, const char *settings, const char *fingerprint, char **data, size_t *len,
     char **err)
 {
 	struct state_topic *topics = calloc(set->n_feeds + old->n_topics + 1, sizeof *topics);
-	size_t i, k, n = 0, current;
+	const char **authors = calloc(set->n_feeds + 1, sizeof *authors);
+	size_t i, k, n = 0, current, n_authors = 0;
 	int rc;
 
-	if (topics == NULL) {
+	if (topics == NULL || authors == NULL) {
 		rc = err_nomem(err);
 		goto done;
 	}
 	for (i = 0; i < set->n_feeds; i++) {
+		if (strcmp(set->feeds[i].kind, "author") == 0)
+			authors[n_authors++] = set->feeds[i].slug;
 		if (strcmp(set->feeds[i].kind, "topic") != 0)
 			continue;
 		topics[n].name = set->feeds[i].subtitle;   /* a topic's name */
@@ -692,9 +696,10 @@ save_state(const struct feed_set *set, const struct state *old, time_t page_upda
 			topics[n++] = old->topics[i];
 	}
 	rc = state_serialize(url, fetched->etag, fetched->last_modified, settings, fingerprint, set->id_name,
-	    page_updated, topics, n, data, len, err);
+	    page_updated, topics, n, authors, n_authors, data, len, err);
 done:
 	free(topics);
+	free(authors);
 	return rc;
 }
 
@@ -911,7 +916,7 @@ run(const struct settings *s, char **err)
 	if (rc == UP_OK && state->fingerprint != NULL && (!same_settings || (publish_changes_outputs(pub) &&
 	    (publish_changes_under(pub, ARCHIVE_DIR) || publish_changes_under(pub, CACHE_DIR))))) {
 		rc = state_serialize(url, NULL, NULL, NULL, NULL, state->planet, page_time, state->topics,
-		    state->n_topics, &state_bytes, &state_len, err);
+		    state->n_topics, (const char *const *)state->authors, state->n_authors, &state_bytes, &state_len, err);
 		if (rc == UP_OK)
 			rc = publish_add_first(pub, STATE_FILE, state_bytes, state_len, err);
 		state_bytes = NULL;

@@ -33,15 +33,14 @@ no_messages(void *ctx, xmlErrorPtr error)
 	(void)error;
 }
 
-/* Reads rel, in the folder dirfd, whole (and when mtime is not NULL,
- * when it was last changed), refusing files over
+/* Reads rel, in the folder dirfd, whole, refusing files over
  * STATE_FILE_MAX and anything but a regular file (a FIFO would block the
  * run, and every later one behind its lock, for ever). Messages name it
  * path. Every file is read relative to the locked folder's descriptor: a
  * folder renamed or swapped for another while the run fetches is not read
  * in place of the one the run writes. */
 static int
-slurp(int dirfd, const char *path, const char *rel, struct buf *out, struct timespec *mtime, char **err)
+slurp(int dirfd, const char *path, const char *rel, struct buf *out, char **err)
 {
 	int fd = openat(dirfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	FILE *f = NULL;
@@ -62,8 +61,6 @@ slurp(int dirfd, const char *path, const char *rel, struct buf *out, struct time
 		rc = err_set(err, err_status(errno, UP_EDATA), "%s: cannot read: %s", path, strerror(errno));
 	if (rc != UP_OK)
 		goto done;
-	if (mtime != NULL)
-		*mtime = st.st_mtim;
 	do {
 		if (buf_reserve(out, 65536) != 0) {
 			rc = err_nomem(err);
@@ -94,7 +91,7 @@ done:
  * unplanet never writes a DOCTYPE, so one in the prolog is refused before
  * any parsing: no DTD, no entity of any kind is ever processed. */
 static xmlDocPtr
-parse_file(int dirfd, const char *path, const char *rel, struct timespec *mtime, int *status, char **err)
+parse_file(int dirfd, const char *path, const char *rel, int *status, char **err)
 {
 	struct buf bytes = { 0 };
 	xmlParserCtxtPtr ctxt = NULL;
@@ -102,7 +99,7 @@ parse_file(int dirfd, const char *path, const char *rel, struct timespec *mtime,
 	xmlErrorPtr e;
 	int doctype = 0;
 
-	if ((*status = slurp(dirfd, path, rel, &bytes, mtime, err)) != UP_OK)
+	if ((*status = slurp(dirfd, path, rel, &bytes, err)) != UP_OK)
 		goto done;
 	*status = UP_EDATA;
 	if (bytes.data != NULL)
@@ -317,7 +314,7 @@ read_feed(int dirfd, const char *path, const char *rel, struct archived_feed *f,
 		rc = err_nomem(err);
 		goto done;
 	}
-	doc = parse_file(dirfd, path, rel, &f->written, &rc, err);
+	doc = parse_file(dirfd, path, rel, &rc, err);
 	if (doc == NULL)
 		goto done;   /* rc and *err say why */
 	root = xmlDocGetRootElement(doc);
@@ -400,13 +397,52 @@ read_time(xmlNodePtr node, const char *name, time_t *t)
 }
 
 static int
+by_slug(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* state.xml's <author slug="..."/> records, sorted into s->authors: which
+ * of the slugs a feed holds in the archive it was written under last. */
+static int
+read_authors(xmlNodePtr root, const char *path, struct state *s, char **err)
+{
+	xmlNodePtr node;
+	size_t n = 0;
+	int rc = UP_OK;
+
+	for (node = root->children; node != NULL; node = node->next)
+		n += node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)"author") == 0;
+	if (n > 0 && (s->authors = calloc(n, sizeof *s->authors)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	for (node = root->children; node != NULL; node = node->next) {
+		char *slug;
+
+		if (node->type != XML_ELEMENT_NODE || xmlStrcmp(node->name, (const xmlChar *)"author") != 0)
+			continue;
+		slug = (char *)xmlGetProp(node, (const xmlChar *)"slug");
+		if (slug == NULL || !text_valid_slug(slug)) {
+			xmlFree(slug);
+			rc = corrupt(err, path, node, "<author> needs a slug of a-z, 0-9 and '-'");
+			goto done;
+		}
+		s->authors[s->n_authors++] = slug;
+	}
+	qsort(s->authors, s->n_authors, sizeof *s->authors, by_slug);
+done:
+	return rc;
+}
+
+static int
 read_validators(int dirfd, const char *path, const char *rel, struct state *s, char **err)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root, outputs, planet, fetch, node;
 	int rc = UP_OK;
 
-	doc = parse_file(dirfd, path, rel, NULL, &rc, err);
+	doc = parse_file(dirfd, path, rel, &rc, err);
 	if (doc == NULL)
 		goto done;   /* rc and *err say why */
 	root = xmlDocGetRootElement(doc);
@@ -458,6 +494,8 @@ read_validators(int dirfd, const char *path, const char *rel, struct state *s, c
 			goto done;
 		}
 	}
+	if ((rc = read_authors(root, path, s, err)) != UP_OK)
+		goto done;
 	fetch = child(root, "fetch");
 	if (fetch != NULL) {
 		s->url = (char *)xmlGetProp(fetch, (const xmlChar *)"url");
@@ -621,6 +659,9 @@ state_load_archive(int dirfd, const char *dir, struct state *s, char **err)
 		rc = read_feed(dirfd, file, file + strlen(dir) + 1, &s->feeds[s->n_feeds++], err);
 		free(file);
 	}
+	for (i = 0; rc == UP_OK && i < s->n_feeds; i++)
+		s->feeds[i].last_run = s->n_authors > 0 &&
+		    bsearch(&s->feeds[i].slug, s->authors, s->n_authors, sizeof *s->authors, by_slug) != NULL;
 	/* A state.xml moved away must not change every feed's id: the
 	 * archive's ids give the name a retitled Planet had. */
 	for (i = 0; rc == UP_OK && s->planet == NULL && i < s->n_feeds; i++)
@@ -636,7 +677,8 @@ state_load_archive(int dirfd, const char *dir, struct state *s, char **err)
 int
 state_serialize(const char *url, const char *etag, const char *last_modified,
     const char *settings, const char *fingerprint, const char *planet, time_t page_updated,
-    const struct state_topic *topics, size_t n_topics, char **data, size_t *len, char **err)
+    const struct state_topic *topics, size_t n_topics, const char *const *authors, size_t n_authors,
+    char **data, size_t *len, char **err)
 {
 	char updated[DATE_MAX];
 
@@ -698,6 +740,13 @@ state_serialize(const char *url, const char *etag, const char *last_modified,
 			goto done;
 		}
 	}
+	for (i = 0; i < n_authors; i++) {
+		node = xmlNewChild(root, NULL, (const xmlChar *)"author", NULL);
+		if (node == NULL || xmlNewProp(node, (const xmlChar *)"slug", (const xmlChar *)authors[i]) == NULL) {
+			rc = err_nomem(err);
+			goto done;
+		}
+	}
 	xmlDocDumpFormatMemoryEnc(doc, &bytes, &n, "UTF-8", 1);
 	if (bytes == NULL) {
 		rc = err_nomem(err);
@@ -733,6 +782,9 @@ state_free(struct state *s)
 			xmlFree(s->topics[i].slug);
 		}
 		free(s->topics);
+		for (i = 0; i < s->n_authors; i++)
+			xmlFree(s->authors[i]);
+		free(s->authors);
 		xmlFree(s->url);
 		xmlFree(s->etag);
 		xmlFree(s->last_modified);

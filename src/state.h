@@ -54,9 +54,8 @@ struct archived_feed {
 	char *planet;            /* the Planet's name in its feed id, or NULL
 	                            (for a state.xml moved away) */
 	time_t updated;          /* the feed's updated time, or -1 */
-	struct timespec written; /* the file's last change: unchanged files are
-	                            not rewritten, and a slug no longer used
-	                            not at all */
+	int last_run;            /* state.xml says an author feed was written
+	                            under this slug last run */
 };
 
 /* A topic's slug, kept from run to run as an author feed's is (by its
@@ -86,6 +85,9 @@ struct state {
 	size_t n_feeds;
 	struct state_topic *topics;
 	size_t n_topics;
+	char **authors;          /* the author feeds' slugs of the last run,
+	                            sorted (strcmp) */
+	size_t n_authors;
 };
 
 /* Reads the state.xml and topic records of the folder open as dirfd (the
@@ -103,11 +105,12 @@ int state_load_archive(int dirfd, const char *dir, struct state *state, char **e
 /* state.xml's bytes for the given validators, the fingerprint of the
  * settings they were fetched under, that of the settings the outputs were
  * made under (each may be NULL), the Planet's name in feed ids, its
- * page's "Last update:" time (-1: none) and the topics' slugs; *data is
- * to free() (libxml2's, malloc'd: see main.c). */
+ * page's "Last update:" time (-1: none), the topics' slugs and the author
+ * feeds' slugs; *data is to free() (libxml2's, malloc'd: see main.c). */
 int state_serialize(const char *url, const char *etag, const char *last_modified,
     const char *settings, const char *fingerprint, const char *planet, time_t page_updated,
-    const struct state_topic *topics, size_t n_topics, char **data, size_t *len, char **err);
+    const struct state_topic *topics, size_t n_topics, const char *const *authors, size_t n_authors,
+    char **data, size_t *len, char **err);
 
 void state_free(struct state *state);
 
