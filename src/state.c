@@ -396,8 +396,9 @@ read_time(xmlNodePtr node, const char *name, time_t *t)
 	return rc;
 }
 
+/* Strings in strcmp order: the archive's file names, the author slugs. */
 static int
-by_slug(const void *a, const void *b)
+by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -430,7 +431,7 @@ read_authors(xmlNodePtr root, const char *path, struct state *s, char **err)
 		}
 		s->authors[s->n_authors++] = slug;
 	}
-	qsort(s->authors, s->n_authors, sizeof *s->authors, by_slug);
+	qsort(s->authors, s->n_authors, sizeof *s->authors, by_name);
 done:
 	return rc;
 }
@@ -535,12 +536,6 @@ forget_deleted_topics(int dirfd, struct state *s, char **err)
 	}
 	s->n_topics = kept;
 	return rc;
-}
-
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* The archive's file names, sorted so runs read them in one order. A
@@ -661,7 +656,7 @@ state_load_archive(int dirfd, const char *dir, struct state *s, char **err)
 	}
 	for (i = 0; rc == UP_OK && i < s->n_feeds; i++)
 		s->feeds[i].last_run = s->n_authors > 0 &&
-		    bsearch(&s->feeds[i].slug, s->authors, s->n_authors, sizeof *s->authors, by_slug) != NULL;
+		    bsearch(&s->feeds[i].slug, s->authors, s->n_authors, sizeof *s->authors, by_name) != NULL;
 	/* A state.xml moved away must not change every feed's id: the
 	 * archive's ids give the name a retitled Planet had. */
 	for (i = 0; rc == UP_OK && s->planet == NULL && i < s->n_feeds; i++)
