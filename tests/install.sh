@@ -165,6 +165,25 @@ grep -q "^ *root $folder;" samples/nginx.conf || bad="$bad nginx.conf:root"
 	ok "samples: one folder ($folder), served by nginx.conf at --base-url ($base)" ||
 	not_ok "samples disagree on the folder or its address:$bad"
 
+# The README's "Content sanitizing" names every element removed with its
+# content and every URL scheme kept: the lists in src/html.c.
+list() {
+	sed -n "/^static const char \*const $1\[\] = {/,/^};/p" src/html.c | sed '1d;$d' | tr -d '",\t' | tr ' ' '\n'
+}
+sanitizing=$(sed -n '/Content sanitizing, by allowlist/,/The lists live/p' README.md)
+missing=
+for e in $(list dropped_elements); do
+	echo "$sanitizing" | grep -q "\`$e\`" || missing="$missing $e"
+done
+schemes=$(echo "$sanitizing" | tr '\n' ' ' | sed -n 's/.*must use \(.*\), read as a.*/\1/p' | sed 's/,* or /, /; s/, */ /g')
+for s in $(list kept_schemes); do
+	echo " $schemes " | grep -q " $s " || missing="$missing $s:"
+done
+[ "$(echo $schemes | wc -w)" = "$(list kept_schemes | wc -w)" ] || missing="$missing (schemes: $schemes)"
+[ -n "$(list dropped_elements)" ] && [ -n "$(list kept_schemes)" ] && [ -z "$missing" ] &&
+	ok "README names every element the sanitizer drops and every scheme it keeps" ||
+	not_ok "README's Content sanitizing leaves out:$missing"
+
 # The README's configuration example and xslt/README.md's own-format example
 # work as written (on the sample page, into a scratch folder).
 awk '/^```ini$/ {on = 1; next} /^```$/ {on = 0} on' README.md |
