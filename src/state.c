@@ -431,7 +431,8 @@ read_authors(xmlNodePtr root, const char *path, struct state *s, char **err)
 		}
 		s->authors[s->n_authors++] = slug;
 	}
-	qsort(s->authors, s->n_authors, sizeof *s->authors, by_name);
+	if (s->n_authors > 1)   /* none: s->authors is NULL, which qsort may not take */
+		qsort(s->authors, s->n_authors, sizeof *s->authors, by_name);
 done:
 	return rc;
 }

@@ -1374,6 +1374,19 @@ def main():
         if rc == 0 else err
     check("history: without state.xml, a retitled Planet still keeps its feeds' ids",
           got == ["urn:unplanet:planet-python:author:pypy", "urn:unplanet:planet-python:author:real-python"], f"{got}")
+    # A state.xml with no <author> records (as versions before them wrote)
+    # is read: the feeds stay, under the sanitizers too.
+    older = os.path.join(work, "no-author-records")
+    shutil.copytree(t, older)
+    older_state = os.path.join(older, ".unplanet", "state.xml")
+    with open(older_state, encoding="utf-8") as f:
+        text = f.read()
+    with open(older_state, "w", encoding="utf-8") as f:
+        f.write(re.sub(r'\s*<author slug="[^"]*"/>', "", text))
+    rc, err = run(unplanet, "-o", older, retitled)
+    check("history: a state.xml without <author> records runs as before, its feeds kept",
+          rc == 0 and err == "" and '<author slug="pypy"/>' in open(older_state, encoding="utf-8").read() and
+          os.path.exists(os.path.join(older, "authors", "pypy.atom")), f"exit {rc}: {err}")
     # Titles with nothing to transliterate still give two Planets two ids.
     cjk = []
     for k, title in enumerate(("\u661f\u7403", "\u60d1\u661f")):
