@@ -1009,6 +1009,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	int rc = -1;
 
 	f->kind = "author";
+	f->n_held_whole = SIZE_MAX;
 	f->members = calloc(n, sizeof *f->members);
 	if (f->members == NULL)
 		goto done;
@@ -2216,7 +2217,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 		    xmlNewProp(gen, (const xmlChar *)"version", (const xmlChar *)VERSION) != NULL;
 	}
 	if (archive) {
-		size_t x = 0, g = 0, n_gone = f->page_tail ? f->n_gone : 0;
+		size_t x = 0, g = 0, n_gone = f->page_tail ? f->n_gone : 0, held = 0;
 
 		/* The three lists are newest first: merge them. */
 		for (k = 0; ok; ) {
@@ -2229,7 +2230,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 			if (k < f->n_members) {
 				next = &f->members[k];
 				at = &k;
-				slim = k >= f->n_shown && !held_for_topic(next);
+				slim = k >= f->n_shown && (!held_for_topic(next) || held++ >= f->n_held_whole);
 			}
 			if (x < f->n_excluded && (next == NULL || by_date(&f->excluded[x], next) < 0)) {
 				next = &f->excluded[x];
@@ -2395,19 +2396,33 @@ record(const struct feed_set *set, size_t i, const struct group_options *opt, xm
 	return bytes;
 }
 
+size_t
+feed_held_whole(const struct feed *f)
+{
+	size_t k, n = 0;
+
+	for (k = f->n_shown; k < f->n_members; k++)
+		n += held_for_topic(&f->members[k]);
+	return n < f->n_held_whole ? n : f->n_held_whole;
+}
+
 char *
 feed_record(struct feed_set *set, size_t i, const struct group_options *opt, size_t max, xmlDocPtr *doc,
     size_t *len, int *shrunk)
 {
 	struct feed *f = &set->feeds[i];
 	char *bytes = record(set, i, opt, doc, len);
+	size_t held = 0;
 
 	*shrunk = 0;
 	while (bytes != NULL && strcmp(f->kind, "author") == 0 && *len > max &&
-	    (f->n_shown > 1 || f->n_excluded > 0 || f->page_tail)) {
+	    (f->page_tail || (held = feed_held_whole(f)) > 0 || f->n_shown > 1 || f->n_excluded > 0)) {
 		if (f->page_tail) {
 			f->page_tail = 0;   /* first the entries past --keep */
+		} else if (held > 0) {
+			f->n_held_whole = held / 2;   /* then what only topics show */
 		} else {
+			f->n_held_whole = 0;   /* none cut from the feed itself either */
 			if (f->n_shown > 1)
 				f->n_shown /= 2;
 			f->n_excluded /= 2;

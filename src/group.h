@@ -94,6 +94,11 @@ struct feed {
 	                            must not come back as new). It keeps
 	                            them slim: a digest of the content
 	                            instead of it, which the page has */
+	size_t n_held_whole;     /* of the members past n_shown that topics
+	                            show (held for a topic), the archive keeps
+	                            the newest n_held_whole whole, the others
+	                            slim: all of them (SIZE_MAX) unless the
+	                            archive would pass its limit (feed_record) */
 	int hidden;              /* archived, but --only writes no files for it */
 	int archived;            /* an author feed the archive holds */
 	time_t empty_updated;    /* its updated time when it shows no entry:
@@ -179,11 +184,15 @@ char *group_document_bytes(xmlDocPtr doc, size_t *len);
  * topic's cached document.
  * An archive over max bytes, which the next run could not read back,
  * keeps fewer entries until it fits (first none past --keep, then half of
- * those it shows and of those --exclude hides, again and again; the
- * feed's n_shown says how many are left): then *shrunk is nonzero. NULL
+ * those past it that topics show, again and again, then half of those it
+ * shows and of those --exclude hides; the feed's n_shown and
+ * feed_held_whole say how many are left): then *shrunk is nonzero. NULL
  * (and *doc NULL or to be freed) when memory runs out. */
 char *feed_record(struct feed_set *set, size_t i, const struct group_options *opt, size_t max, xmlDocPtr *doc,
     size_t *len, int *shrunk);
+/* How many of author feed f's members past n_shown its archive keeps whole
+ * because a topic shows them. */
+size_t feed_held_whole(const struct feed *f);
 
 /* The updated time of feed f's document: its newest entry's, else its
  * empty_updated, but never before its last_updated. */

@@ -538,9 +538,17 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 		 * run. */
 		char *bytes = feed_record(set, i, gopt, STATE_FILE_MAX, &doc, &len, &shrunk);
 
-		if (shrunk && bytes != NULL && !gopt->settings->quiet)
-			say("warning: %s: its archive would pass %u MiB; keeping its newest %zu "
-			    "entries", f->slug, STATE_FILE_MAX >> 20, f->n_shown);
+		if (shrunk && bytes != NULL && !gopt->settings->quiet) {
+			size_t held = feed_held_whole(f);
+
+			if (held > 0)
+				say("warning: %s: its archive would pass %u MiB; keeping its newest %zu entr%s "
+				    "and %zu more that topics show", f->slug, STATE_FILE_MAX >> 20, f->n_shown,
+				    f->n_shown == 1 ? "y" : "ies", held);
+			else
+				say("warning: %s: its archive would pass %u MiB; keeping its newest %zu entr%s",
+				    f->slug, STATE_FILE_MAX >> 20, f->n_shown, f->n_shown == 1 ? "y" : "ies");
+		}
 		if (docpath == NULL || bytes == NULL) {
 			xmlFree(bytes);
 			rc = err_nomem(err);   /* ends the loop; docpath and doc go below */

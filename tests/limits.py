@@ -76,6 +76,47 @@ def main():
           rc == 0 and err == "" and atom_links(os.path.join(d2, "authors", "bob.atom")) == newest[:10],
           f"exit {rc}: {err[:300]}")
 
+    # What a topic shows past --keep is archived whole, so it counts too:
+    # Bob's 40 newest posts are small, his 20 older ones (about 60 KB
+    # each, 1.2 MB) are all a topic shows. They are cut first, the
+    # newest kept, and the author feed keeps all of its own; the next
+    # runs read the archive back, also once those posts left the page.
+    rare = []
+    for n in range(59, -1, -1):
+        body = (f"<p>START {' '.join(f'w{n}y{i}' for i in range(7500))} RARE END</p>" if n < 20
+                else "<p>START chatter END</p>")
+        rare.append(Post(n, BOB, body.encode(), hour=10))
+    rare.append(Post(1, ALICE, b"<p>START small END</p>", day=27))
+    src_rare, src_later = os.path.join(work, "rare.html"), os.path.join(work, "later.html")
+    with open(src_rare, "wb") as f:
+        f.write(page(rare))
+    with open(src_later, "wb") as f:
+        f.write(page([Post(5, BOB, b"<p>START chatter END</p>", day=29, hour=10), rare[-1]]))
+    rare_links = [p.link for p in rare if p.source is BOB and p.n < 20]   # newest first
+    d3 = os.path.join(work, "rare")
+    args = ("--keep", "40", "-t", "rare=RARE", "-o", d3)
+    rc, err = run(unplanet, *args, src_rare)
+    archive3 = os.path.join(d3, ".unplanet", "archive", "bob.xml")
+    size = os.path.getsize(archive3) if os.path.exists(archive3) else None
+    check("limits: what only a topic keeps is cut first: the archive fits, the author feed keeps its 40",
+          rc == 0 and size is not None and size <= LIMIT and
+          len(atom_links(os.path.join(d3, "authors", "bob.atom"))) == 40, f"exit {rc}, {size} bytes: {err[:300]}")
+    check("limits: ...with one warning saying how many the topics keep",
+          err == "unplanet: warning: bob: its archive would pass 1 MiB; keeping its newest 40 entries "
+          "and 10 more that topics show\n", err[:500])
+    snap = snapshot(d3)
+    rc, err = run(unplanet, "-q", *args, src_rare)
+    check("limits: ...the next run reads that archive back and changes nothing",
+          rc == 0 and err == "" and snapshot(d3) == snap, f"exit {rc}: {err[:300]}")
+    rc, err = run(unplanet, "-q", *args, src_later)
+    size = os.path.getsize(archive3) if os.path.exists(archive3) else None
+    shown = atom_links(os.path.join(d3, "topics", "rare.atom")) if rc == 0 else []
+    check("limits: ...once they left the page, the topic shows the 10 newest of them, the archive fits",
+          rc == 0 and err == "" and shown == rare_links[:10] and size is not None and size <= LIMIT,
+          f"exit {rc}, {size} bytes: {err[:300]} {len(shown)}")
+    rc, err = run(unplanet, "-q", *args, src_later)
+    check("limits: ...and the run after that too", rc == 0 and err == "", f"exit {rc}: {err[:300]}")
+
     # An archive file over the limit (not unplanet's: grown by hand) is an
     # error naming it, and nothing changes.
     if os.path.exists(archive):
