@@ -2286,9 +2286,10 @@ archive_document(const struct feed_set *set, size_t i, const struct group_option
 	return document(set, i, opt, 1);
 }
 
-/* A vanished feed, by the site of its source. */
+/* A vanished feed, by the site or the name of its source. */
 struct vanished {
 	const char *site;
+	const char *name;
 	size_t k;
 };
 
@@ -2301,17 +2302,45 @@ by_vanished_site(const void *a, const void *b)
 	return c != 0 ? c : (x->k > y->k) - (x->k < y->k);
 }
 
+static int
+by_vanished_name(const void *a, const void *b)
+{
+	const struct vanished *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+/* The first of gone[0..n), sorted by cmp, not before key. */
+static size_t
+vanished_from(const struct vanished *gone, size_t n, const struct vanished *key,
+    int (*cmp)(const void *, const void *))
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp(&gone[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int
 feeds_renamed_from(const struct feed_set *set, size_t **from)
 {
 	const struct page *page = set->page;
-	struct vanished *gone = NULL, key;
-	size_t i, k, m, n_gone = 0, lo, hi;
+	struct vanished *gone = NULL, *named = NULL, key;
+	size_t i, k, m, n_gone = 0, at;
 	time_t oldest = 0, last;
 	int rc = -1;
 
 	if ((*from = calloc(set->n_feeds + 1, sizeof **from)) == NULL ||
-	    (gone = calloc(set->n_feeds + 1, sizeof *gone)) == NULL)
+	    (gone = calloc(set->n_feeds + 1, sizeof *gone)) == NULL ||
+	    (named = calloc(set->n_feeds + 1, sizeof *named)) == NULL)
 		goto done;
 	/* How far back the page reaches. */
 	for (i = 0; i < page->n_entries; i++)
@@ -2330,39 +2359,43 @@ feeds_renamed_from(const struct feed_set *set, size_t **from)
 				last = g->members[m].entry->shown;
 		if (m == g->n_members && last >= oldest) {
 			gone[n_gone].site = g->members[0].entry->source_link;
+			gone[n_gone].name = g->members[0].entry->source_name;
 			gone[n_gone++].k = k;
 		}
 	}
+	memcpy(named, gone, n_gone * sizeof *gone);
 	qsort(gone, n_gone, sizeof *gone, by_vanished_site);
+	qsort(named, n_gone, sizeof *named, by_vanished_name);
 	for (i = 0; i < set->n_feeds; i++) {
 		const struct feed *f = &set->feeds[i];
 		const struct entry *now;
 
 		(*from)[i] = set->n_feeds;
 		if (strcmp(f->kind, "author") != 0 || f->n_members == 0 || !f->members[0].on_page ||
-		    f->link[0] == '\0' || f->archived)
+		    f->archived)
 			continue;
 		now = f->members[0].entry;
 		key.site = now->source_link;
+		key.name = now->source_name;
 		key.k = 0;
-		for (lo = 0, hi = n_gone; lo < hi;) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (by_vanished_site(&gone[mid], &key) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		/* The first of the site, in the set's order, under another name. */
-		for (; lo < n_gone && html_same_site(gone[lo].site, now->source_link); lo++)
-			if (strcmp(set->feeds[gone[lo].k].members[0].entry->source_name, now->source_name) != 0) {
-				(*from)[i] = gone[lo].k;
+		/* The first of the site, in the set's order, under another name;
+		 * else the first of the name at another site. */
+		for (at = vanished_from(gone, n_gone, &key, by_vanished_site); f->link[0] != '\0' && at < n_gone &&
+		    html_same_site(gone[at].site, now->source_link); at++)
+			if (strcmp(gone[at].name, now->source_name) != 0) {
+				(*from)[i] = gone[at].k;
 				break;
 			}
+		for (at = vanished_from(named, n_gone, &key, by_vanished_name); (*from)[i] == set->n_feeds &&
+		    at < n_gone && strcmp(named[at].name, now->source_name) == 0; at++)
+			if (named[at].site[0] != '\0' && f->link[0] != '\0' &&
+			    !html_same_site(named[at].site, now->source_link))
+				(*from)[i] = named[at].k;
 	}
 	rc = 0;
 done:
 	free(gone);
+	free(named);
 	if (rc != 0) {
 		free(*from);
 		*from = NULL;

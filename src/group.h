@@ -166,8 +166,9 @@ xmlDocPtr feed_document(const struct feed_set *set, size_t i, const struct group
  * the archived author feed (an index into set->feeds) that it, an author
  * feed new to the archive, most likely continues, else set->n_feeds: one
  * of the same site whose source left the page under another name although
- * the page still reaches back to its last post. The Planet renamed the
- * source, most likely, and shows its posts under the new name; its
+ * the page still reaches back to its last post; else one of the same name
+ * that left it at another site. The Planet renamed (or moved) the source,
+ * most likely, and shows its posts under the new name (or site); its
  * subscribers are left on the old feed. Returns 0, or -1 when memory runs
  * out. */
 int feeds_renamed_from(const struct feed_set *set, size_t **from);

@@ -587,8 +587,9 @@ only_lets_none(const struct feed_set *set)
 }
 
 /* Warns of each author feed new to DIR that most likely continues an
- * archived one under a new name (feeds_renamed_from). Once only, as the
- * next run finds the new feed archived. -1 when memory runs out. */
+ * archived one under a new name or at a new site (feeds_renamed_from).
+ * Once only, as the next run finds the new feed archived. -1 when memory
+ * runs out. */
 static int
 warn_renamed(const struct feed_set *set)
 {
@@ -606,13 +607,22 @@ warn_renamed(const struct feed_set *set)
 		g = &set->feeds[k];
 		now = f->members[0].entry;
 		was = g->members[0].entry;
-		say("warning: source '%s' is new on the page with the site of '%s' (%s), "
-		    "which is no longer on it: if the Planet renamed it, its subscribers stay on authors/%s.*; "
-		    "to go on in that feed, give both the same slug: [source %s] with link = %s and slug = %s, "
-		    "and [source %s] with link = %s and slug = %s%s%s%s", now->source_name, was->source_name,
-		    now->source_link, g->slug, was->source_name, was->source_link, g->slug, now->source_name,
-		    now->source_link, g->slug, f->hidden ? " (and let --only match '" : "",
-		    f->hidden ? now->source_name : "", f->hidden ? "' too)" : "");
+		if (strcmp(now->source_name, was->source_name) == 0)
+			say("warning: source '%s' is new on the page at %s, and the one of that name at %s is no "
+			    "longer on it: if it moved, its subscribers stay on authors/%s.*; to go on in that feed, "
+			    "give both the same slug: [source %s] with link = %s and slug = %s, and [source %s] with "
+			    "link = %s and slug = %s%s%s%s", now->source_name, now->source_link, was->source_link,
+			    g->slug, was->source_name, was->source_link, g->slug, now->source_name, now->source_link,
+			    g->slug, f->hidden ? " (and let --only match '" : "", f->hidden ? now->source_name : "",
+			    f->hidden ? "' too)" : "");
+		else
+			say("warning: source '%s' is new on the page with the site of '%s' (%s), which is no "
+			    "longer on it: if the Planet renamed it, its subscribers stay on authors/%s.*; to go on in "
+			    "that feed, give both the same slug: [source %s] with link = %s and slug = %s, and [source "
+			    "%s] with link = %s and slug = %s%s%s%s", now->source_name, was->source_name,
+			    now->source_link, g->slug, was->source_name, was->source_link, g->slug, now->source_name,
+			    now->source_link, g->slug, f->hidden ? " (and let --only match '" : "",
+			    f->hidden ? now->source_name : "", f->hidden ? "' too)" : "");
 	}
 	rc = 0;
 done:

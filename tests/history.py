@@ -260,6 +260,50 @@ def main():
     check("history: ...nor when the sections keep it in its feed", rc == 0 and err == "" and
           not os.path.exists(os.path.join(rn, "authors", "pypy-blog.atom")), err)
 
+    # A source the Planet moves (same name, another site, the old one gone
+    # from the page) starts a new feed too: the same warning, and the same
+    # two sections (of one name) keep it in its feed.
+    moved = os.path.join(work, "moved.html")
+    open(moved, "w", encoding="utf-8").write(page_a.replace(
+        '<h3 class="post"><a href="https://www.pypy.org/" title="PyPy (Posts about pypy)">PyPy</a></h3>',
+        '<h3 class="post"><a href="https://pypy.example.org/" title="PyPy (Posts about pypy)">PyPy</a></h3>'))
+    mv = os.path.join(work, "move")
+    run(unplanet, "-o", mv, a)
+    rc, err = run(unplanet, "-o", mv, moved)
+    check("history: a moved source: a warning naming both sites, the old feed and the way to keep it",
+          rc == 0 and "warning: source 'PyPy' is new on the page at https://pypy.example.org/, and the one of that "
+          "name at https://www.pypy.org/ is no longer on it: if it moved, its subscribers stay on authors/pypy.*; "
+          "to go on in that feed, give both the same slug: [source PyPy] with link = https://www.pypy.org/ and "
+          "slug = pypy, and [source PyPy] with link = https://pypy.example.org/ and slug = pypy\n" in err and
+          os.path.exists(os.path.join(mv, "authors", "pypy-pypy-example-org.atom")), err)
+    rc, err = run(unplanet, "--force", "-o", mv, moved)
+    check("history: ...said once: the run after it says nothing", rc == 0 and err == "", err)
+    ini = os.path.join(work, "move.ini")
+    open(ini, "w", encoding="utf-8").write("[source PyPy]\nlink = https://www.pypy.org/\nslug = pypy\n"
+                                           "[source PyPy]\nlink = https://pypy.example.org/\nslug = pypy\n")
+    mv = os.path.join(work, "move-merged")
+    run(unplanet, "-o", mv, a)
+    rc, err = run(unplanet, "-c", ini, "-o", mv, moved)
+    links = [x.find(A + "link").get("href") for x in ET.parse(os.path.join(mv, "authors", "pypy.atom")).getroot()
+             .findall(A + "entry")] if rc == 0 else []
+    check("history: ...nor when the sections keep it in its feed, which goes on",
+          rc == 0 and err == "" and not os.path.exists(os.path.join(mv, "authors", "pypy-pypy-example-org.atom")) and
+          len(links) > 0, f"exit {rc}: {err}")
+    # Two sources of one name at two sites, both on the page, are no move.
+    both = os.path.join(work, "both.html")
+    open(both, "w", encoding="utf-8").write(page_a.replace(
+        '<h3 class="post"><a href="https://www.pypy.org/" title="PyPy (Posts about pypy)">PyPy</a></h3>',
+        '<h3 class="post"><a href="https://pypy.example.org/" title="PyPy (Posts about pypy)">PyPy</a></h3>', 1)
+        .replace("<h2>April 29, 2026</h2>", '<h2>April 29, 2026</h2>\n<hr /><h3 class="post"><a href='
+                 '"https://www.pypy.org/" title="PyPy">PyPy</a></h3>\n<h4><a href="https://www.pypy.org/p/1">New</a></h4>'
+                 '\n<p>\nNew post\n</p>\n<p>\n<em><a href="https://www.pypy.org/p/1">April 29, 2026 11:50 PM UTC</a>'
+                 '</em>\n</p>\n', 1))
+    mv = os.path.join(work, "move-both")
+    run(unplanet, "-o", mv, a)
+    rc, err = run(unplanet, "-o", mv, both)
+    check("history: ...nor two of one name at two sites, both on the page", rc == 0 and err == "" and
+          os.path.exists(os.path.join(mv, "authors", "pypy-pypy-example-org.atom")), f"exit {rc}: {err}")
+
     k = os.path.join(work, "keep")
     run(unplanet, "-o", k, a)
     rc, err = run(unplanet, "--keep", "2", "-o", k, b)
