@@ -748,11 +748,14 @@ by_owner_then_last_run(const void *a, const void *b)
  * host, then a number; none takes a slug another feed holds. A rule may
  * not take a slug another feed holds and its own feed does not (that
  * feed's subscribers would be handed a different feed): that returns 1
- * with *clash the held slug's index and *holder the rule's feed. -1 when
+ * with *clash the held slug's index and *holder the rule's feed. A slug
+ * of reserved[0..n_reserved) (those rules give, also rules for sources not
+ * seen yet) that no feed holds no new feed takes: else the first run that
+ * sees the rule's source would find its slug another's, and stop. -1 when
  * memory runs out. */
 static int
-assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struct held *held, size_t n_held,
-    size_t *clash, size_t *holder)
+assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char *const *reserved,
+    size_t n_reserved, const struct held *held, size_t n_held, size_t *clash, size_t *holder)
 {
 	struct slugs sl = { NULL, NULL, NULL, NULL, held, n_held };
 	struct asking *order = NULL;
@@ -772,6 +775,11 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const struc
 		goto done;
 	for (i = 0; i < n_held; i++)
 		if (slugs_add(sl.held, held[i].slug, held[i].owner) != 0)
+			goto done;
+	/* Held by no feed (owner n), so by another than every feed. */
+	for (i = 0; i < n_reserved; i++)
+		if (xmlHashLookup(sl.held, (const xmlChar *)reserved[i]) == NULL &&
+		    slugs_add(sl.held, reserved[i], n) != 0)
 			goto done;
 	for (i = 0; i < n; i++) {
 		char *copy;
@@ -1720,10 +1728,10 @@ group_page(struct page *page, struct state *archive,
 	const struct settings *s = opt->settings;
 	struct feed_set *set = NULL;
 	struct candidate *all = NULL;
-	const char **fixed = NULL, **fixed_at = NULL;
+	const char **fixed = NULL, **fixed_at = NULL, **reserved = NULL;
 	struct held *held = NULL;
 	struct archived_ids ids = { NULL, 0 };
-	size_t clash = 0, holder = 0, n_held = 0, n_remembered = archive != NULL ? archive->n_topics : 0;
+	size_t clash = 0, holder = 0, n_held = 0, n_reserved = 0, n_remembered = archive != NULL ? archive->n_topics : 0;
 	const struct source_rule **rules = NULL;   /* by_rule_name */
 	size_t n_rules = s != NULL ? s->n_sources : 0;
 	char *used = NULL;   /* whether each rule of s fits a source */
@@ -1742,7 +1750,8 @@ group_page(struct page *page, struct state *archive,
 	fixed = calloc(n + n_topics + 1, sizeof *fixed);
 	fixed_at = calloc(n + n_topics + 1, sizeof *fixed_at);
 	held = calloc(n + n_remembered + 1, sizeof *held);
-	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || held == NULL ||
+	reserved = calloc(n_rules + 1, sizeof *reserved);
+	if (set == NULL || all == NULL || fixed == NULL || fixed_at == NULL || held == NULL || reserved == NULL ||
 	    sort_archive(archive, by_id_then_updated, &ids.entries, &ids.n) != 0)
 		goto nomem;
 	set->page = page;
@@ -1812,7 +1821,10 @@ group_page(struct page *page, struct state *archive,
 			goto nomem;
 	}
 	n_authors = set->n_feeds;
-	c = assign_slugs(set->feeds, n_authors, fixed, held, n_held, &clash, &holder);
+	for (k = 0; k < n_rules; k++)
+		if (s->sources[k].slug != NULL)
+			reserved[n_reserved++] = s->sources[k].slug;
+	c = assign_slugs(set->feeds, n_authors, fixed, reserved, n_reserved, held, n_held, &clash, &holder);
 	if (c > 0) {
 		size_t owner = held[clash].owner;
 		const struct feed *f = &set->feeds[owner];
@@ -1884,7 +1896,7 @@ group_page(struct page *page, struct state *archive,
 		if (heir < n_topics)
 			held[i].owner = heir;
 	}
-	c = assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, held, n_held, &clash, &holder);
+	c = assign_slugs(set->feeds + n_authors, n_topics, fixed + n_authors, NULL, 0, held, n_held, &clash, &holder);
 	if (c > 0) {
 		size_t owner = held[clash].owner;
 		int gone = owner >= n_topics || (fixed[n_authors + owner] != NULL &&
@@ -1965,6 +1977,7 @@ done:
 	free(ids.entries);
 	free(fixed);
 	free(fixed_at);
+	free(reserved);
 	free(held);
 	if (rc != UP_OK)
 		feed_set_free(set);

@@ -369,6 +369,18 @@ slug = django-and-caktus
               [c for c, _ in codes] == [0, 0, 0] and title_of(d7, "talk-python-to-me") == "Talk Python to Me" and
               title_of(d7, merged) == "Talk Python Blog" and not new, f"{codes} {new}")
 
+    # A [source] slug is kept for its source before the page shows it: no
+    # new source takes it meanwhile (the run that first sees the source
+    # would find its slug another feed's, and stop, as every run after).
+    d8 = os.path.join(work, "reserved")
+    with open(clash, "w") as f:
+        f.write("[source TP]\nslug = pypy\n")
+    rc1, err1 = run(unplanet, "-q", "-o", d8, "-c", clash, SAMPLE)
+    rc2, err2 = run(unplanet, "-q", "-o", d8, "-c", clash, newcomer)
+    check("slugs: a [source] slug for a source not seen yet is kept for it: it gets it when it shows",
+          rc1 == rc2 == 0 and title_of(d8, "pypy") == "TP" and title_of(d8, "pypy-pypy-org") == "PyPy",
+          f"exit {rc1} {rc2}: {err1} {err2} {sorted(os.listdir(os.path.join(d8, 'authors')))}")
+
     # A source --only leaves out is still archived; once it is let in again
     # its feeds are made from that archive, with what changed meanwhile.
     d6 = os.path.join(work, "only")
