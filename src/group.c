@@ -1067,6 +1067,7 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	f->n_shown = shown(f->n_members, opt->keep);
 	f->page_tail = 1;
 	f->n_excluded = shown(excluded, opt->keep);
+	f->n_excluded_all = excluded;
 	/* What --keep cuts here off the page is gone too: should the post come
 	 * back to the page (older posts come back when the Planet drops a
 	 * source), it is known, its first published time with it; and an
@@ -2231,6 +2232,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 	}
 	if (archive) {
 		size_t x = 0, g = 0, n_gone = f->page_tail ? f->n_gone : 0, held = 0;
+		size_t n_excluded = f->page_tail ? f->n_excluded_all : f->n_excluded;
 
 		/* The three lists are newest first: merge them. */
 		for (k = 0; ok; ) {
@@ -2245,10 +2247,12 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 				at = &k;
 				slim = k >= f->n_shown && (!held_for_topic(next) || held++ >= f->n_held_whole);
 			}
-			if (x < f->n_excluded && (next == NULL || by_date(&f->excluded[x], next) < 0)) {
+			while (x < n_excluded && x >= f->n_excluded && !f->excluded[x].on_page)
+				x++;   /* in gone */
+			if (x < n_excluded && (next == NULL || by_date(&f->excluded[x], next) < 0)) {
 				next = &f->excluded[x];
 				at = &x;
-				slim = 0;
+				slim = x >= f->n_excluded;
 			}
 			if (g < n_gone && (next == NULL || by_date(&f->gone[g], next) < 0)) {
 				next = &f->gone[g];

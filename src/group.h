@@ -73,6 +73,9 @@ struct feed {
 	                            the same, so a pattern given by mistake
 	                            loses no history */
 	size_t n_excluded;
+	size_t n_excluded_all;   /* with those past --keep: the archive keeps
+	                            those still on the page slim (page_tail),
+	                            as it does the members past n_shown */
 	struct member *gone;     /* posts past --keep, off the page: archived
 	                            slim, never shown, newest first (with
 	                            page_tail only); not those a topic shows,

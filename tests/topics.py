@@ -1006,6 +1006,7 @@ slug = django-and-caktus
           rc == 0 and quiz and renew and quiz <= got and not (renew & got), f"{err} {len(quiz - got)} quizzes missing")
     too_long_post(unplanet, work)
     held_past_keep(unplanet, work)
+    excluded_past_keep(unplanet, work)
     report()
 
 
@@ -1065,6 +1066,38 @@ def held_past_keep(unplanet, work):
     stamp = [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t)) for t in range(before, after + 1)]
     check("topics: ...and, shown again, it keeps the updated time of its edit",
           len(upd) == 1 and upd[0] in stamp, f"{upd}, edited between {stamp[0]} and {stamp[-1]}")
+
+
+
+def excluded_past_keep(unplanet, work):
+    """Posts --exclude hides past --keep that are still on the page keep
+    their dates in the archive, slim, as the others past --keep do: with
+    the pattern gone, an edited one shows its edit's updated time, not its
+    published one."""
+    from hostile import ALICE, BOB, Post, page
+
+    def posts(edit):
+        q = [Post(n, BOB, (b"<p>START about llamas END</p>" + edit) if n == 10 else b"<p>START b END</p>")
+             for n in (30, 20, 10)]
+        for p, title in zip(q, ("Quiz one", "Quiz two", "Quiz three")):
+            p.title = p.title_html = title
+        return q + [Post(5, ALICE, b"<p>START a END</p>")]
+    d = os.path.join(work, "excluded-past-keep")
+    stamps, codes = [], []
+    for k, (edit, extra) in enumerate(((b"", ()), (b"<p>edited</p>", ()), (b"<p>edited</p>", ("-x", "^Quiz")),
+                                       (b"<p>edited</p>", ()))):
+        src = os.path.join(work, f"excluded-past-keep{k}.html")
+        open(src, "wb").write(page(posts(edit)))
+        if k == 1:
+            time.sleep(1.1)   # the edit is seen a second after the post
+        rc, err = run(unplanet, "-q", "--keep", "1", "-t", "Llamas=llama", *extra, "-o", d, src)
+        codes.append(rc)
+        got = [e.findtext(A + "updated") for e in ET.parse(os.path.join(d, "topics", "llamas.atom")).getroot()
+               .findall(A + "entry")] if rc == 0 else [err]
+        stamps.append(got)
+    check("topics: an edited post --exclude hid past --keep, still on the page, keeps its edit's updated time",
+          codes == [0, 0, 0, 0] and len(stamps[1]) == 1 and stamps[1][0] > stamps[0][0] and stamps[3] == stamps[1],
+          f"{codes} {stamps}")
 
 
 if __name__ == "__main__":
