@@ -157,7 +157,11 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 			if (e == EINTR && err_stop == 0)
 				continue;
 			if (e == EINTR) {
-				p->made_dir = 0;   /* unlocked, it may be another run's by now */
+				/* Unlocked, the folder may be another run's by now (which
+				 * may hold it, still empty, while it fetches): only
+				 * locked is one made here ours to remove. */
+				if (p->made_dir && flock(p->dirfd, LOCK_EX | LOCK_NB) != 0)
+					p->made_dir = 0;
 				rc = err_stopped(err);
 			} else if (e == EWOULDBLOCK) {
 				/* Made here or not, the folder is the other run's now. */

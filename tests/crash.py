@@ -222,6 +222,22 @@ def stopped_mid_commit(unplanet, work):
     check("crash: an output folder removed by a failed run between this run's mkdir and open is made again",
           r.returncode == 0 and os.path.isfile(os.path.join(d, "index.html")), f"exit {r.returncode}: {err.strip()}")
 
+    # A run stopped (SIGTERM) just after it made the folder, before it
+    # locked it: the folder goes, as after any failure (143); one that was
+    # there before stays.
+    d = os.path.join(work, "stopped-early")
+    for there in (False, True):
+        shutil.rmtree(d, ignore_errors=True)
+        if there:
+            os.mkdir(d)
+        r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-P", d, "-e", "trace=mkdir",
+                            "-e", "inject=mkdir:signal=TERM:when=1", unplanet, "-o", d, sample],
+                           capture_output=True, env=NO_LSAN)
+        check(f"crash: stopped between making the output folder and locking it: "
+              f"{'the folder that was there stays' if there else 'no folder left behind'}",
+              r.returncode in (143, -15) and os.path.isdir(d) == there and (not there or os.listdir(d) == []),
+              f"exit {r.returncode}: {r.stderr.decode('utf-8', 'replace').strip()} {os.path.exists(d)}")
+
     # The system's table of open files full (ENFILE) as the output folder,
     # a stylesheet or the configuration file is opened: status 70, as for
     # memory, not a folder, stylesheet or file at fault.
