@@ -2245,7 +2245,7 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 			if (k < f->n_members) {
 				next = &f->members[k];
 				at = &k;
-				slim = k >= f->n_shown && (!held_for_topic(next) || held++ >= f->n_held_whole);
+				slim = k >= f->n_shown && (!held_for_topic(next) || held >= f->n_held_whole);
 			}
 			while (x < n_excluded && x >= f->n_excluded && !f->excluded[x].on_page)
 				x++;   /* in gone */
@@ -2262,6 +2262,10 @@ build_feed(xmlDocPtr doc, xmlNodePtr parent, const struct feed_set *set, size_t 
 			if (next == NULL)
 				break;
 			ok = add_entry(root, next, 1, slim) == 0;
+			/* Counted as written: a newer excluded or gone entry may
+			 * have gone first, this member still next. */
+			if (at == &k && k >= f->n_shown && held_for_topic(next))
+				held++;
 			(*at)++;
 		}
 	} else {

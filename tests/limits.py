@@ -117,6 +117,29 @@ def main():
     rc, err = run(unplanet, "-q", *args, src_later)
     check("limits: ...and the run after that too", rc == 0 and err == "", f"exit {rc}: {err[:300]}")
 
+    # ...also with posts --exclude hides newer than those the topic shows
+    # (archived too, merged in date order): the topic keeps as many whole
+    # as the warning says.
+    mixed = [Post(n, BOB, b"<p>START chatter END</p>", hour=10) for n in range(59, 55, -1)]
+    mixed += [Post(n, BOB, b"<p>START SKIPME END</p>", hour=10) for n in (55, 54)]
+    mixed += [Post(n, BOB, f"<p>START {' '.join(f'w{n}z{i}' for i in range(37000))} RARE END</p>".encode(), hour=10)
+              for n in range(53, 47, -1)]
+    mixed.append(Post(1, ALICE, b"<p>START small END</p>", day=27))
+    src_mixed = os.path.join(work, "mixed.html")
+    with open(src_mixed, "wb") as f:
+        f.write(page(mixed))
+    d4 = os.path.join(work, "mixed")
+    args = ("--keep", "4", "-t", "rare=RARE", "-x", "SKIPME", "-o", d4)
+    rc, err = run(unplanet, *args, src_mixed)
+    whole = [e.findtext("link") for e in ET.parse(os.path.join(d4, ".unplanet", "archive", "bob.xml")).getroot()
+             .findall("entry") if e.find("content") is not None and "RARE" in e.findtext("content")] if rc == 0 else []
+    rc2, err2 = run(unplanet, "-q", *args, src_later)
+    shown = atom_links(os.path.join(d4, "topics", "rare.atom")) if rc2 == 0 else []
+    rare_links = [p.link for p in mixed if p.n < 54 and p.source is BOB]
+    check("limits: ...with excluded posts newer than them, as many whole as the warning says, the newest",
+          rc == rc2 == 0 and "keeping its newest 4 entries and 2 more that topics show" in err and
+          whole == rare_links[:2] and shown == rare_links[:2], f"exit {rc} {rc2}: {err[:300]} {whole} {shown}")
+
     # An archive file over the limit (not unplanet's: grown by hand) is an
     # error naming it, and nothing changes.
     if os.path.exists(archive):
