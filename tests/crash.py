@@ -8,6 +8,7 @@ run takes; after each kill every file in the folder (temporary files
 aside) must parse as XML. A last run must complete, leave no temporary
 file, and give the same feeds as clean runs over the same pages.
 """
+import fcntl
 import glob
 import json
 import os
@@ -237,6 +238,29 @@ def stopped_mid_commit(unplanet, work):
               f"{'the folder that was there stays' if there else 'no folder left behind'}",
               r.returncode in (143, -15) and os.path.isdir(d) == there and (not there or os.listdir(d) == []),
               f"exit {r.returncode}: {r.stderr.decode('utf-8', 'replace').strip()} {os.path.exists(d)}")
+    # ...but one another run locked meanwhile (here a lock taken while
+    # strace holds the stopped run just after its mkdir) is that run's:
+    # it stays.
+    shutil.rmtree(d, ignore_errors=True)
+    p = subprocess.Popen(["strace", "-f", "-o", "/dev/null", "-P", d, "-e", "trace=mkdir",
+                          "-e", "inject=mkdir:signal=TERM:delay_exit=1500000:when=1", unplanet, "-o", d, sample],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=NO_LSAN)
+    deadline, fd = time.time() + 10, None
+    while fd is None and time.time() < deadline and p.poll() is None:
+        try:
+            fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            if fd is not None:
+                os.close(fd)
+            fd = None
+            time.sleep(0.01)
+    _, stderr = p.communicate()
+    check("crash: stopped between making the output folder and locking it, another run locking it meanwhile: "
+          "the folder stays", fd is not None and p.returncode in (143, -15) and os.path.isdir(d),
+          f"exit {p.returncode}: {stderr.decode('utf-8', 'replace').strip()} locked {fd is not None}")
+    if fd is not None:
+        os.close(fd)
 
     # The system's table of open files full (ENFILE) as the output folder,
     # a stylesheet or the configuration file is opened: status 70, as for

@@ -1479,7 +1479,62 @@ def main():
           seen == [["2100-01-01T00:00:01Z"], ["2100-01-01T00:00:02Z"]], f"{seen}")
     swapped_mid_run(unplanet, work, page_a, page_b)
     updated_never_back(unplanet, work)
+    renamed_or_moved(unplanet, work)
     report()
+
+
+def renamed_or_moved(unplanet, work):
+    """Which new feed is warned of as a renamed or moved source, built from
+    small pages: a source with no site never is (renamed with no site,
+    given a site or losing its own, no site ties the two feeds); a rename
+    is told before a move."""
+    from hostile import ALICE, Post, page
+    bare_old, bare_new = ("Old Name", "", "Old Name"), ("New Name", "", "New Name")
+    bare_bob, bob = ("Bob", "", "Bob"), ("Bob", "https://bob.example/", "Bob")
+    for label, was, now in (("renamed with no site", bare_old, bare_new), ("given a site", bare_bob, bob),
+                            ("losing its site", bob, bare_bob)):
+        d = os.path.join(work, "no-site-" + label.replace(" ", "-"))
+        codes, errs = [], []
+        for k, source in enumerate((was, now)):
+            src = os.path.join(work, f"no-site-{k}.html")
+            with open(src, "wb") as f:
+                f.write(page([Post(n, source, b"<p>START s END</p>") for n in (3 + k * 10, 2 + k * 10)] +
+                             [Post(1, ALICE, b"<p>START a END</p>", day=27)]))
+            rc, err = run(unplanet, "-o", d, src)
+            codes.append(rc)
+            errs.append(err)
+        check(f"history: a source with no site is no rename nor move: {label}, no warning",
+              codes == [0, 0] and errs == ["", ""], f"exit {codes}: {errs}")
+    # A source both renamed and moved (a name new to the page at the site
+    # of a source gone from it; its name's old site gone too): the rename
+    # is warned of, as the site tells most.
+    d = os.path.join(work, "renamed-and-moved")
+    bob, robert, bob_moved = (("Bob", "https://bob.example/", "Bob"), ("Robert", "https://new.example/", "Robert"),
+                              ("Bob", "https://new.example/", "Bob"))
+    errs = []
+    for k, sources in enumerate(((bob, robert), (bob_moved,))):
+        src = os.path.join(work, f"renamed-and-moved-{k}.html")
+        with open(src, "wb") as f:
+            f.write(page([Post(n + 10 * k + 3 * i, s, b"<p>START s END</p>") for i, s in enumerate(sources)
+                          for n in (2, 1)] + [Post(1, ALICE, b"<p>START a END</p>", day=27)]))
+        errs.append(run(unplanet, "-o", d, src))
+    check("history: a source renamed and moved at once: the rename is warned of, the site before the name",
+          [rc for rc, _ in errs] == [0, 0] and errs[0][1] == "" and
+          "warning: source 'Bob' is new on the page with the site of 'Robert' (https://new.example/)" in errs[1][1] and
+          "authors/robert.*" in errs[1][1], f"{errs}")
+    # A moved source whose old feed is the first of all (by slug) is found.
+    d = os.path.join(work, "moved-first")
+    errs = []
+    for k, site in enumerate(("https://aaron.example/", "https://new.example/")):
+        src = os.path.join(work, f"moved-first-{k}.html")
+        with open(src, "wb") as f:
+            f.write(page([Post(n + 10 * k, ("Aaron", site, "Aaron"), b"<p>START s END</p>") for n in (3, 2)] +
+                         [Post(1, ALICE, b"<p>START a END</p>", day=27)]))
+        errs.append(run(unplanet, "-o", d, src))
+    check("history: a moved source whose old feed is the first of all: warned",
+          [rc for rc, _ in errs] == [0, 0] and errs[0][1] == "" and "warning: source 'Aaron' is new on the page at "
+          "https://new.example/, and the one of that name at https://aaron.example/ is no longer on it" in errs[1][1],
+          f"{errs}")
 
 
 def updated_never_back(unplanet, work):

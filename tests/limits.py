@@ -76,6 +76,31 @@ def main():
           rc == 0 and err == "" and atom_links(os.path.join(d2, "authors", "bob.atom")) == newest[:10],
           f"exit {rc}: {err[:300]}")
 
+    # A topic showing all of an author's posts changes nothing there: those
+    # the author feed cuts are cut (slim) from its archive too, the topic
+    # keeping none of them whole (Bob's 40 newest: half of them fit).
+    src40 = os.path.join(work, "big40.html")
+    with open(src40, "wb") as f:
+        f.write(page(posts[:40] + posts[-1:]))
+    got = []
+    for name, topic in (("no-topic", ()), ("all-in-topic", ("-t", "all=START"))):
+        d_all = os.path.join(work, name)
+        rc, err_all = run(unplanet, "--keep", "100", *topic, "-o", d_all, src40)
+        got.append((rc, err_all, atom_links(os.path.join(d_all, "authors", "bob.atom")) if rc == 0 else []))
+    check("limits: a topic showing all of an author's posts: the same entries kept, the same warning",
+          got[0] == got[1] and got[0][0] == 0 and "keeping its newest 20 entries\n" in got[0][1], f"{got}")
+
+    # Down to one entry, the warning says so.
+    two = [Post(n, BOB, f"<p>START {' '.join(f'w{n}o{i}' for i in range(60000))} END</p>".encode(), hour=10)
+           for n in (2, 1)]
+    src_two = os.path.join(work, "two.html")
+    with open(src_two, "wb") as f:
+        f.write(page(two + posts[-1:]))
+    rc, err = run(unplanet, "-o", os.path.join(work, "two"), src_two)
+    check("limits: an archive down to one entry: the warning says 'keeping its newest 1 entry'",
+          rc == 0 and err == "unplanet: warning: bob: its archive would pass 1 MiB; keeping its newest 1 entry\n",
+          f"exit {rc}: {err[:300]}")
+
     # What a topic shows past --keep is archived whole, so it counts too:
     # Bob's 40 newest posts are small, his 20 older ones (about 60 KB
     # each, 1.2 MB) are all a topic shows. They are cut first, the
@@ -139,6 +164,19 @@ def main():
     check("limits: ...with excluded posts newer than them, as many whole as the warning says, the newest",
           rc == rc2 == 0 and "keeping its newest 4 entries and 2 more that topics show" in err and
           whole == rare_links[:2] and shown == rare_links[:2], f"exit {rc} {rc2}: {err[:300]} {whole} {shown}")
+    # ...and with a post the author feed shows that the topic shows too:
+    # only those past --keep count (the topic's 4 newest: that one and 3
+    # past --keep, of which half, 1, is kept whole).
+    mixed[3] = Post(56, BOB, b"<p>START small RARE END</p>", hour=10)
+    with open(src_mixed, "wb") as f:
+        f.write(page(mixed))
+    d5 = os.path.join(work, "mixed-shown")
+    rc, err = run(unplanet, "--keep", "4", "-t", "rare=RARE", "-x", "SKIPME", "-o", d5, src_mixed)
+    whole = [e.findtext("link") for e in ET.parse(os.path.join(d5, ".unplanet", "archive", "bob.xml")).getroot()
+             .findall("entry") if e.findtext("link") in rare_links and e.find("content") is not None] if rc == 0 else []
+    check("limits: ...with one the author feed shows that the topic shows too: only those past --keep count",
+          rc == 0 and err == "unplanet: warning: bob: its archive would pass 1 MiB; keeping its newest 4 entries "
+          "and 1 more that topics show\n" and whole == rare_links[:1], f"exit {rc}: {err[:300]} {whole}")
 
     # An archive file over the limit (not unplanet's: grown by hand) is an
     # error naming it, and nothing changes.

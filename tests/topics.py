@@ -380,6 +380,26 @@ slug = django-and-caktus
     check("slugs: a [source] slug for a source not seen yet is kept for it: it gets it when it shows",
           rc1 == rc2 == 0 and title_of(d8, "pypy") == "TP" and title_of(d8, "pypy-pypy-org") == "PyPy",
           f"exit {rc1} {rc2}: {err1} {err2} {sorted(os.listdir(os.path.join(d8, 'authors')))}")
+    # ...also from the first source of a page (the only one here), and
+    # only from author feeds: a topic of that name takes it.
+    from hostile import BOB, Post, page as make_page
+    only_bob = os.path.join(work, "only-bob.html")
+    with open(only_bob, "wb") as f:
+        f.write(make_page([Post(n, BOB, b"<p>START llamas END</p>") for n in (3, 2, 1)]))
+    with open(clash, "w") as f:
+        f.write("[source Someone Else]\nslug = bob\n")
+    d9 = os.path.join(work, "reserved-first")
+    rc, err = run(unplanet, "-q", "-o", d9, "-c", clash, only_bob)
+    got = sorted(os.listdir(os.path.join(d9, "authors"))) if rc == 0 else err
+    check("slugs: a [source] slug for a source not seen yet is kept from the page's first source too",
+          rc == 0 and "bob.atom" not in got and title_of(d9, "bob-bob-example") == "Bob", f"exit {rc}: {got}")
+    with open(clash, "w") as f:
+        f.write("[source Someone Else]\nslug = llamas\n\n[topic Llamas]\nmatch = llamas\n")
+    d9 = os.path.join(work, "reserved-topic")
+    rc, err = run(unplanet, "-q", "-o", d9, "-c", clash, only_bob)
+    got = sorted(os.listdir(os.path.join(d9, "topics"))) if rc == 0 else err
+    check("slugs: a [source] slug kept for a source not seen yet is no topic's: a topic of that name takes it",
+          rc == 0 and "llamas.atom" in got, f"exit {rc}: {got}")
 
     # A source --only leaves out is still archived; once it is let in again
     # its feeds are made from that archive, with what changed meanwhile.
@@ -1095,9 +1115,15 @@ def excluded_past_keep(unplanet, work):
         got = [e.findtext(A + "updated") for e in ET.parse(os.path.join(d, "topics", "llamas.atom")).getroot()
                .findall(A + "entry")] if rc == 0 else [err]
         stamps.append(got)
+        if k == 2:
+            archived = {e.findtext("link"): e.find("content") is not None for e in
+                        ET.parse(os.path.join(d, ".unplanet", "archive", "bob.xml")).getroot().findall("entry")} \
+                if rc == 0 else {}
     check("topics: an edited post --exclude hid past --keep, still on the page, keeps its edit's updated time",
           codes == [0, 0, 0, 0] and len(stamps[1]) == 1 and stamps[1][0] > stamps[0][0] and stamps[3] == stamps[1],
           f"{codes} {stamps}")
+    check("topics: ...archived slim (no content) while --exclude hides it past --keep, as the others past --keep are",
+          archived == {p.link: p.n == 30 for p in posts(b"") if p.source is BOB}, f"{archived}")
 
 
 if __name__ == "__main__":
