@@ -601,28 +601,24 @@ warn_renamed(const struct feed_set *set)
 	for (i = 0; i < set->n_feeds; i++) {
 		const struct feed *f = &set->feeds[i], *g;
 		const struct entry *now, *was;
+		int moved;
 
 		if ((k = from[i]) == set->n_feeds)
 			continue;
 		g = &set->feeds[k];
 		now = f->members[0].entry;
 		was = g->members[0].entry;
-		if (strcmp(now->source_name, was->source_name) == 0)
-			say("warning: source '%s' is new on the page at %s, and the one of that name at %s is no "
-			    "longer on it: if it moved, its subscribers stay on authors/%s.*; to go on in that feed, "
-			    "give both the same slug: [source %s] with link = %s and slug = %s, and [source %s] with "
-			    "link = %s and slug = %s%s%s%s", now->source_name, now->source_link, was->source_link,
-			    g->slug, was->source_name, was->source_link, g->slug, now->source_name, now->source_link,
-			    g->slug, f->hidden ? " (and let --only match '" : "", f->hidden ? now->source_name : "",
-			    f->hidden ? "' too)" : "");
-		else
-			say("warning: source '%s' is new on the page with the site of '%s' (%s), which is no "
-			    "longer on it: if the Planet renamed it, its subscribers stay on authors/%s.*; to go on in "
-			    "that feed, give both the same slug: [source %s] with link = %s and slug = %s, and [source "
-			    "%s] with link = %s and slug = %s%s%s%s", now->source_name, was->source_name,
-			    now->source_link, g->slug, was->source_name, was->source_link, g->slug, now->source_name,
-			    now->source_link, g->slug, f->hidden ? " (and let --only match '" : "",
-			    f->hidden ? now->source_name : "", f->hidden ? "' too)" : "");
+		/* Moved: the same name at another site; else renamed. */
+		moved = strcmp(now->source_name, was->source_name) == 0;
+		say("warning: source '%s' is new on the page %s%s%s%s%s: if %s, its subscribers stay on authors/%s.*; "
+		    "to go on in that feed, give both the same slug: [source %s] with link = %s and slug = %s, "
+		    "and [source %s] with link = %s and slug = %s%s%s%s", now->source_name,
+		    moved ? "at " : "with the site of '", moved ? now->source_link : was->source_name,
+		    moved ? ", and the one of that name at " : "' (", moved ? was->source_link : now->source_link,
+		    moved ? " is no longer on it" : "), which is no longer on it",
+		    moved ? "it moved" : "the Planet renamed it", g->slug, was->source_name, was->source_link,
+		    g->slug, now->source_name, now->source_link, g->slug, f->hidden ? " (and let --only match '" : "",
+		    f->hidden ? now->source_name : "", f->hidden ? "' too)" : "");
 	}
 	rc = 0;
 done:
