@@ -251,12 +251,18 @@ def main():
     rc, err = run(unplanet, "-o", rn, qp)
     check("history: ...nor for a new source with the site of one whose last post is older than the page",
           rc == 0 and err == "" and os.path.exists(os.path.join(rn, "authors", "caktus-blog.atom")), err)
-    ini = os.path.join(work, "rename.ini")
-    open(ini, "w", encoding="utf-8").write("[source PyPy]\nlink = https://www.pypy.org/\nslug = pypy\n"
-                                           "[source PyPy Blog]\nlink = https://www.pypy.org/\nslug = pypy\n")
-    rn = os.path.join(work, "rename-merged")
-    run(unplanet, "-o", rn, a)
-    rc, err = run(unplanet, "-c", ini, "-o", rn, renamed)
+
+    def kept_by_sections(name, other, page):
+        """Page A, then page under two [source] sections that give PyPy
+        at its site and other (a name, a site) the same slug: the folder,
+        and the second run's exit and messages."""
+        ini = os.path.join(work, name + ".ini")
+        open(ini, "w", encoding="utf-8").write("[source PyPy]\nlink = https://www.pypy.org/\nslug = pypy\n"
+                                               f"[source {other[0]}]\nlink = {other[1]}\nslug = pypy\n")
+        d = os.path.join(work, name + "-merged")
+        run(unplanet, "-o", d, a)
+        return (d, *run(unplanet, "-c", ini, "-o", d, page))
+    rn, rc, err = kept_by_sections("rename", ("PyPy Blog", "https://www.pypy.org/"), renamed)
     check("history: ...nor when the sections keep it in its feed", rc == 0 and err == "" and
           not os.path.exists(os.path.join(rn, "authors", "pypy-blog.atom")), err)
 
@@ -278,12 +284,7 @@ def main():
           os.path.exists(os.path.join(mv, "authors", "pypy-pypy-example-org.atom")), err)
     rc, err = run(unplanet, "--force", "-o", mv, moved)
     check("history: ...said once: the run after it says nothing", rc == 0 and err == "", err)
-    ini = os.path.join(work, "move.ini")
-    open(ini, "w", encoding="utf-8").write("[source PyPy]\nlink = https://www.pypy.org/\nslug = pypy\n"
-                                           "[source PyPy]\nlink = https://pypy.example.org/\nslug = pypy\n")
-    mv = os.path.join(work, "move-merged")
-    run(unplanet, "-o", mv, a)
-    rc, err = run(unplanet, "-c", ini, "-o", mv, moved)
+    mv, rc, err = kept_by_sections("move", ("PyPy", "https://pypy.example.org/"), moved)
     links = [x.find(A + "link").get("href") for x in ET.parse(os.path.join(mv, "authors", "pypy.atom")).getroot()
              .findall(A + "entry")] if rc == 0 else []
     check("history: ...nor when the sections keep it in its feed, which goes on",

@@ -386,18 +386,20 @@ slug = django-and-caktus
     only_bob = os.path.join(work, "only-bob.html")
     with open(only_bob, "wb") as f:
         f.write(make_page([Post(n, BOB, b"<p>START llamas END</p>") for n in (3, 2, 1)]))
-    with open(clash, "w") as f:
-        f.write("[source Someone Else]\nslug = bob\n")
-    d9 = os.path.join(work, "reserved-first")
-    rc, err = run(unplanet, "-q", "-o", d9, "-c", clash, only_bob)
-    got = sorted(os.listdir(os.path.join(d9, "authors"))) if rc == 0 else err
+
+    def reserved(name, config, kind):
+        """A run on only_bob under config in a new folder: its exit, and
+        the files in its folder kind (or the error)."""
+        with open(clash, "w") as f:
+            f.write(config)
+        d = os.path.join(work, name)
+        rc, err = run(unplanet, "-q", "-o", d, "-c", clash, only_bob)
+        return d, rc, sorted(os.listdir(os.path.join(d, kind))) if rc == 0 else err
+    d9, rc, got = reserved("reserved-first", "[source Someone Else]\nslug = bob\n", "authors")
     check("slugs: a [source] slug for a source not seen yet is kept from the page's first source too",
           rc == 0 and "bob.atom" not in got and title_of(d9, "bob-bob-example") == "Bob", f"exit {rc}: {got}")
-    with open(clash, "w") as f:
-        f.write("[source Someone Else]\nslug = llamas\n\n[topic Llamas]\nmatch = llamas\n")
-    d9 = os.path.join(work, "reserved-topic")
-    rc, err = run(unplanet, "-q", "-o", d9, "-c", clash, only_bob)
-    got = sorted(os.listdir(os.path.join(d9, "topics"))) if rc == 0 else err
+    _, rc, got = reserved("reserved-topic", "[source Someone Else]\nslug = llamas\n\n[topic Llamas]\nmatch = llamas\n",
+                          "topics")
     check("slugs: a [source] slug kept for a source not seen yet is no topic's: a topic of that name takes it",
           rc == 0 and "llamas.atom" in got, f"exit {rc}: {got}")
 
