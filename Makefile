@@ -11,7 +11,7 @@ DESTDIR =
 
 CC = cc
 PKG_CONFIG = pkg-config
-PKGS = libcurl libxml-2.0 libxslt libexslt libpcre2-8 inih
+PKGS = libcurl libxml-2.0 libxslt libexslt libpcre2-8 inih libidn2
 CFLAGS = -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 UP_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) `$(PKG_CONFIG) --cflags $(PKGS)` \
@@ -32,7 +32,7 @@ LIB_SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c sr
 # ca-certificates: libcurl only recommends it, and without it no https page
 # can be fetched.
 BUILD_DEPS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev libxslt1-dev \
-	libpcre2-dev libinih-dev ca-certificates
+	libpcre2-dev libinih-dev libidn2-dev ca-certificates
 TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc mandoc bsdextrautils systemd \
 	nginx-light newsboat chromium valgrind strace gdb
 

@@ -13,6 +13,8 @@
 #include <libxml/parserInternals.h>
 #include <libxml/uri.h>
 
+#include <idn2.h>
+
 #include "buf.h"
 #include "html.h"
 #include "text.h"
@@ -1367,6 +1369,48 @@ html_escape_iri(const char *url)
 	}
 	out = buf_take(&b);
 done:
+	buf_free(&b);
+	return out;
+}
+
+char *
+html_iri_to_uri(const char *iri)
+{
+	struct buf b = { 0 };
+	char *host = NULL, *ascii = NULL, *out = NULL;
+	const char *h = NULL, *he = NULL, *p;
+	size_t scheme = html_scheme_len(iri);
+	int wide = 0;   /* the host holds non-ASCII */
+
+	if (scheme > 0 && strncmp(iri + scheme, "://", 3) == 0) {
+		const char *a = iri + scheme + 3, *ae = a + strcspn(a, "/?#");
+
+		/* The host follows the last '@' of the authority, up to its port
+		 * (an IPv6 host in brackets is ASCII). */
+		for (h = p = a; p < ae; p++)
+			if (*p == '@')
+				h = p + 1;
+		for (he = h; he < ae && *he != ':'; he++)
+			wide |= (unsigned char)*he >= 0x80;
+	}
+	if (wide) {
+		int rc;
+
+		if ((host = strndup(h, (size_t)(he - h))) == NULL)
+			goto done;
+		/* Nontransitional (IDNA2008 with UTS #46 mapping), as browsers
+		 * and libcurl read a host: "ß" stays itself. */
+		rc = idn2_to_ascii_8z(host, &ascii, IDN2_NONTRANSITIONAL);
+		if (rc == IDN2_MALLOC)
+			goto done;
+		if (rc == IDN2_OK && (buf_add(&b, iri, (size_t)(h - iri)) != 0 || buf_adds(&b, ascii) != 0 ||
+		    buf_adds(&b, he) != 0))
+			goto done;
+	}
+	out = html_escape_url(b.data != NULL ? b.data : iri);
+done:
+	free(host);
+	idn2_free(ascii);
 	buf_free(&b);
 	return out;
 }

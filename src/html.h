@@ -111,6 +111,15 @@ char *html_escape_url(const char *url);
  * For permalinks, which become feed ids. */
 char *html_escape_iri(const char *url);
 
+/* iri (an absolute IRI, as html_escape_iri leaves a permalink) as a
+ * URI, for the formats that take URLs only (RSS, JSON Feed, OPML): its
+ * host, when not ASCII, in the ASCII form IDNA gives it
+ * ("xn--bcher-kva.example", as browsers and libcurl send it; a host IDNA
+ * refuses as html_escape_url writes it), and the rest as html_escape_url
+ * gives it (non-ASCII percent-encoded as UTF-8: RFC 3987 3.1). Malloc'd;
+ * NULL when memory runs out. */
+char *html_iri_to_uri(const char *iri);
+
 /* The length of url's scheme ("https" in "https:..."): a letter, then
  * letters, digits, '+', '-' or '.' up to a ':'; 0 when it has none. A
  * relative reference may hold a ':' further on ("/wiki/Help:Contents",

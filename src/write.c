@@ -292,6 +292,29 @@ done:
 	buf_free(&out);   /* empty once taken */
 }
 
+/* up:uri(s): the IRI s as a URI (html_iri_to_uri), for the formats that
+ * take URLs only: RSS, JSON Feed, OPML. */
+static void
+uri(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlChar *s = NULL;
+	char *out = NULL;
+
+	if (nargs != 1) {
+		xmlXPathSetArityError(ctxt);
+		goto done;
+	}
+	s = xmlXPathPopString(ctxt);
+	if (s == NULL || (out = html_iri_to_uri((const char *)s)) == NULL) {
+		xmlXPathSetError(ctxt, XPATH_MEMORY_ERROR);
+		goto done;
+	}
+	valuePush(ctxt, xmlXPathWrapString(xmlStrdup((const xmlChar *)out)));
+done:
+	xmlFree(s);
+	free(out);
+}
+
 char *
 writer_format_name(const char *path)
 {
@@ -577,6 +600,7 @@ writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *ext
 	exsltRegisterAll();
 	xsltRegisterExtModuleFunction((const xmlChar *)"json-string", (const xmlChar *)UNPLANET_XSLT_NS,
 	    json_string);
+	xsltRegisterExtModuleFunction((const xmlChar *)"uri", (const xmlChar *)UNPLANET_XSLT_NS, uri);
 	w->security = xsltNewSecurityPrefs();
 	if (w->security == NULL ||
 	    xsltSetSecurityPrefs(w->security, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid) != 0 ||

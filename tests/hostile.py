@@ -192,6 +192,61 @@ def dump(unplanet, path):
     return r.returncode, r.stdout, r.stderr.decode("utf-8", "replace")
 
 
+def to_uri(iri):
+    """An IRI as a URI, by RFC 3987 3.1 and Python's own codecs: the host
+    by IDNA (2003 here: the same as 2008 for these hosts), the rest's
+    UTF-8 percent-encoded."""
+    import urllib.parse
+    s = urllib.parse.urlsplit(iri)
+    userinfo, at, hostport = s.netloc.rpartition("@")
+    host, colon, port = hostport.partition(":")
+    q = lambda t: urllib.parse.quote(t, safe="/?#[]@!$&'()*+,;=:%~")
+    # (lower case first: IDNA 2003 keeps an ASCII label's case, IDNA 2008 does not)
+    netloc = userinfo + at + host.lower().encode("idna").decode("ascii") + colon + port
+    return urllib.parse.urlunsplit((s.scheme, netloc, q(s.path), q(s.query), q(s.fragment)))
+
+
+def iri_uri(unplanet, work):
+    """Permalinks and sites in Unicode are IRIs, which Atom takes as they
+    are; RSS, JSON Feed and OPML take URLs: there they are URIs."""
+    import feedparser
+    import json
+    site = "https://B\u00fccher.Example:8443/blog/caf\u00e9/"
+    link = "https://u:p@b\u00fccher.example/caf\u00e9/\u00fcn\u00ef?q=\u00e9&r=%C3%A9#frag-\u00fc"
+    post = Post(1, ("Uni", site, "Uni"), b"<p>START x END</p>")
+    post.link = link
+    path = os.path.join(work, "iri-uri.html")
+    with open(path, "wb") as f:
+        f.write(page([post]))
+    out = os.path.join(work, "iri-uri")
+    r = subprocess.run([unplanet, "-o", out, "--base-url", "https://feeds.example.org/", path], capture_output=True,
+                       timeout=120)
+    got = {}
+    if r.returncode == 0:
+        rss = ET.parse(os.path.join(out, "authors", "uni.rss")).getroot().find("channel")
+        item = rss.find("item")
+        feed = json.load(open(os.path.join(out, "authors", "uni.json"), encoding="utf-8"))
+        outline = ET.parse(os.path.join(out, "feeds.opml")).getroot().find(".//outline[@xmlUrl]")
+        atom = ET.parse(os.path.join(out, "authors", "uni.atom")).getroot()
+        a = "{http://www.w3.org/2005/Atom}"
+        got = {"rss channel link": rss.findtext("link"), "rss link": item.findtext("link"),
+               "rss guid": item.findtext("guid"), "json home_page_url": feed.get("home_page_url"),
+               "json author url": feed["authors"][0].get("url"), "json url": feed["items"][0].get("url"),
+               "json item author url": feed["items"][0]["authors"][0].get("url"), "opml htmlUrl": outline.get("htmlUrl"),
+               "atom link": atom.find(a + "entry/" + a + "link").get("href"), "atom id": atom.findtext(a + "entry/" + a + "id"),
+               "atom site": atom.find(a + "link[@rel='alternate']").get("href"),
+               "feedparser bozo": feedparser.parse(os.path.join(out, "authors", "uni.rss")).bozo}
+    want = {"rss channel link": to_uri(site), "rss link": to_uri(link), "rss guid": to_uri(link),
+            "json home_page_url": to_uri(site), "json author url": to_uri(site), "json url": to_uri(link),
+            "json item author url": to_uri(site), "opml htmlUrl": to_uri(site), "atom link": link, "atom id": link,
+            "atom site": site, "feedparser bozo": 0}
+    check("hostile: permalinks and sites in Unicode: URIs in RSS, JSON Feed and OPML (host by IDNA, the rest "
+          "percent-encoded), IRIs in Atom",
+          got == want and to_uri(link).isascii() and "xn--bcher-kva.example" in to_uri(link),
+          f"exit {r.returncode} {r.stderr.decode()[:200]}: " + "; ".join(f"{k}: {got.get(k)} != {v}"
+                                                                         for k, v in want.items() if got.get(k) != v))
+
+
 def main():
     unplanet, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
@@ -854,6 +909,7 @@ def main():
     rc, out, err, _ = dump_posts(unplanet, work, "iri", iri)
     got = sorted((e.findtext("id"), e.findtext("link")) for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
     check("hostile: permalinks made valid IRIs for ids and links", got == sorted((v, v) for v in odd.values()), f"{got}")
+    iri_uri(unplanet, work)
     # Planet prints UTC times followed by its server's zone name, or by
     # nothing (its default format): the time is UTC either way. A post
     # dated before 1970 is a post like any other, not a broken page. (One

@@ -9,8 +9,8 @@
   <xsl:output method="text" encoding="UTF-8" media-type="application/feed+json"/>
 
   <xsl:template match="/">
-    <xsl:if test="not(function-available('up:json-string'))">
-      <xsl:message terminate="yes">json.xsl needs unplanet's up:json-string function</xsl:message>
+    <xsl:if test="not(function-available('up:json-string')) or not(function-available('up:uri'))">
+      <xsl:message terminate="yes">json.xsl needs unplanet's up:json-string and up:uri functions</xsl:message>
     </xsl:if>
     <xsl:apply-templates select="feed"/>
   </xsl:template>
@@ -35,7 +35,8 @@
       <xsl:with-param name="name" select="'home_page_url'"/>
       <xsl:with-param name="value">
         <xsl:choose>
-          <xsl:when test="string(link) != ''"><xsl:value-of select="link"/></xsl:when>
+          <!-- URLs, where the document holds IRIs: up:uri (see rss.xsl). -->
+          <xsl:when test="string(link) != ''"><xsl:value-of select="up:uri(string(link))"/></xsl:when>
           <xsl:when test="contains(card, '://')"><xsl:value-of select="card"/></xsl:when>
         </xsl:choose>
       </xsl:with-param>
@@ -50,7 +51,7 @@
     <xsl:if test="@kind = 'author'">
       <xsl:value-of select="concat('  &quot;authors&quot;: [{&quot;name&quot;: ', up:json-string(string(title)))"/>
       <xsl:if test="string(link) != ''">
-        <xsl:value-of select="concat(', &quot;url&quot;: ', up:json-string(string(link)))"/>
+        <xsl:value-of select="concat(', &quot;url&quot;: ', up:json-string(up:uri(string(link))))"/>
       </xsl:if>
       <xsl:text>}],&#10;</xsl:text>
     </xsl:if>
@@ -65,7 +66,7 @@
     <xsl:value-of select="concat('      &quot;id&quot;: ', up:json-string(string(id)), ',&#10;')"/>
     <xsl:call-template name="member">
       <xsl:with-param name="name" select="'url'"/>
-      <xsl:with-param name="value" select="link"/>
+      <xsl:with-param name="value" select="up:uri(string(link))"/>
       <xsl:with-param name="indent" select="'      '"/>
     </xsl:call-template>
     <xsl:call-template name="member">
@@ -82,7 +83,7 @@
     <xsl:value-of select="concat('      &quot;date_modified&quot;: ', up:json-string(string(updated)), ',&#10;')"/>
     <xsl:value-of select="concat('      &quot;authors&quot;: [{&quot;name&quot;: ', up:json-string(string(author)))"/>
     <xsl:if test="not(creator) and string(source/link) != ''">
-      <xsl:value-of select="concat(', &quot;url&quot;: ', up:json-string(string(source/link)))"/>
+      <xsl:value-of select="concat(', &quot;url&quot;: ', up:json-string(up:uri(string(source/link))))"/>
     </xsl:if>
     <xsl:text>}],&#10;</xsl:text>
     <xsl:value-of select="concat('      &quot;content_html&quot;: ', up:json-string(string(content)), '&#10;    }')"/>

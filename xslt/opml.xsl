@@ -2,7 +2,8 @@
 <!-- opml.xsl - unplanet's directory document (xslt/README.md) as an OPML 2.0
      subscription list (http://opml.org/spec2.opml). The parameter kind
      limits it to 'author' or 'topic' feeds; empty lists every feed. -->
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:up="urn:unplanet:xslt" exclude-result-prefixes="up">
   <xsl:output method="xml" encoding="UTF-8" indent="yes" media-type="text/x-opml"/>
   <xsl:param name="kind" select="''"/>
   <!-- Selected once, as /directory/base-url walks every child of the
@@ -64,6 +65,10 @@
              xmlUrl="{url}.atom">
       <xsl:attribute name="htmlUrl">
         <xsl:choose>
+          <!-- A URL, where the document holds an IRI (see rss.xsl). -->
+          <xsl:when test="string(link) != '' and function-available('up:uri')">
+            <xsl:value-of select="up:uri(string(link))"/>
+          </xsl:when>
           <xsl:when test="string(link) != ''"><xsl:value-of select="link"/></xsl:when>
           <xsl:otherwise>
             <xsl:value-of select="concat($base-url, 'index.html#', @kind, '-', @slug)"/>

@@ -6,8 +6,21 @@
     xmlns:atom="http://www.w3.org/2005/Atom"
     xmlns:dc="http://purl.org/dc/elements/1.1/"
     xmlns:str="http://exslt.org/strings"
-    exclude-result-prefixes="str">
+    xmlns:up="urn:unplanet:xslt"
+    exclude-result-prefixes="str up">
   <xsl:output method="xml" encoding="UTF-8" indent="yes" media-type="application/rss+xml"/>
+
+  <!-- RSS takes URLs, where the document holds IRIs (a permalink
+       https://bücher.example/café): unplanet's up:uri writes them as URIs,
+       the host in its ASCII (IDNA) form, the path caf%C3%A9 (plain
+       xsltproc, which lacks it, leaves them as they are). -->
+  <xsl:template name="uri">
+    <xsl:param name="iri"/>
+    <xsl:choose>
+      <xsl:when test="function-available('up:uri')"><xsl:value-of select="up:uri(string($iri))"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$iri"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 
   <xsl:template match="/feed">
     <rss version="2.0">
@@ -15,7 +28,9 @@
         <title><xsl:value-of select="title"/></title>
         <link>
           <xsl:choose>
-            <xsl:when test="string(link) != ''"><xsl:value-of select="link"/></xsl:when>
+            <xsl:when test="string(link) != ''">
+              <xsl:call-template name="uri"><xsl:with-param name="iri" select="link"/></xsl:call-template>
+            </xsl:when>
             <!-- The channel's web page, not the feed file: its card in index.html. -->
             <xsl:otherwise><xsl:value-of select="card"/></xsl:otherwise>
           </xsl:choose>
@@ -43,15 +58,21 @@
            permalink. -->
       <link>
         <xsl:choose>
-          <xsl:when test="string(link) != ''"><xsl:value-of select="link"/></xsl:when>
-          <xsl:when test="string(source/link) != ''"><xsl:value-of select="source/link"/></xsl:when>
+          <xsl:when test="string(link) != ''">
+            <xsl:call-template name="uri"><xsl:with-param name="iri" select="link"/></xsl:call-template>
+          </xsl:when>
+          <xsl:when test="string(source/link) != ''">
+            <xsl:call-template name="uri"><xsl:with-param name="iri" select="source/link"/></xsl:call-template>
+          </xsl:when>
           <xsl:otherwise><xsl:value-of select="/feed/card"/></xsl:otherwise>
         </xsl:choose>
       </link>
       <!-- A guid is a permalink only when it is a full http(s) URL. -->
       <xsl:choose>
         <xsl:when test="starts-with(id, 'http://') or starts-with(id, 'https://')">
-          <guid isPermaLink="true"><xsl:value-of select="id"/></guid>
+          <guid isPermaLink="true">
+            <xsl:call-template name="uri"><xsl:with-param name="iri" select="id"/></xsl:call-template>
+          </guid>
         </xsl:when>
         <xsl:otherwise>
           <guid isPermaLink="false"><xsl:value-of select="id"/></guid>
