@@ -381,6 +381,10 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 		t->headers_ended = 0;
 		goto done;
 	}
+	/* Fields after the body (chunked trailers) are no headers of the
+	 * response (RFC 9110 6.5): an ETag there is no validator. */
+	if (t->headers_ended)
+		goto done;
 	if ((len == 2 && p[0] == '\r' && p[1] == '\n') || (len == 1 && p[0] == '\n')) {
 		t->headers_ended = 1;
 		t->stopped = headers_say_all(t);

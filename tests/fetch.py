@@ -197,6 +197,16 @@ class Handler(BaseHTTPRequestHandler):
             self.send_redirect("/plain", extra=[("ETag", '"of-the-redirect"'), ("Last-Modified", LAST_MODIFIED)])
         elif p == "/plain":
             self.send_page(PAGE)
+        elif p == "/trailer-etag":
+            # Validators in chunked trailers, after the body: no headers.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Trailer", "ETag, Last-Modified")
+            self.end_headers()
+            self.wfile.write(b"%x\r\n%s\r\n0\r\nETag: \"from-trailer\"\r\nLast-Modified: %s\r\n\r\n"
+                             % (len(PAGE), PAGE, LAST_MODIFIED.encode()))
+            self.close_connection = True
         elif p == "/no-length":
             # The page itself with no Content-Length.
             self.send_unsized([PAGE])
@@ -368,6 +378,16 @@ def main():
         rc, out, _ = run("-v", "-o", d, base + "/lastmod")
         check("http: second run sends If-Modified-Since", seen[-1][1].get("If-Modified-Since") == LAST_MODIFIED, str(seen[-1][1]))
         check("http: 304 after Last-Modified rewrites nothing", rc == 0 and "not modified" in out and snapshot(d) == snap, out)
+
+        # Fields in chunked trailers are not the response's headers.
+        d = os.path.join(work, "trailer")
+        rc, out, _ = run("-o", d, base + "/trailer-etag")
+        first = rc
+        rc, out, _ = run("-o", d, base + "/trailer-etag")
+        asked = seen[-1][1]
+        check("http: an ETag and Last-Modified in chunked trailers are no validators: not kept, not sent",
+              first == 0 and rc == 0 and "If-None-Match" not in asked and "If-Modified-Since" not in asked and
+              "from-trailer" not in open(os.path.join(d, ".unplanet", "state.xml")).read(), f"{first} {rc} {out} {asked}")
 
         # A server that answers its own validator with a client error
         # would fail every later run: the run asks once more without.
