@@ -534,6 +534,20 @@ connected(CURL *curl, const struct transfer *t)
 	return t->requests > redirects;
 }
 
+/* Whether the last request's connect was cut short by --timeout rather
+ * than given up after connect_timeout seconds: the redirects before it
+ * took the time (curl adds up their times in the total). */
+static int
+connect_cut_short(CURL *curl, long connect_timeout)
+{
+	curl_off_t total = 0, redirecting = 0;
+
+	curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total);
+	curl_easy_getinfo(curl, CURLINFO_REDIRECT_TIME_T, &redirecting);
+	/* A tenth of a second for curl's own timing. */
+	return total - redirecting < (curl_off_t)connect_timeout * 1000000 - 100000;
+}
+
 const char *
 fetch_redirect_protocols(const char *url)
 {
@@ -672,8 +686,11 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 			    shown, opt->max_size);
 		else if (res == CURLE_URL_MALFORMAT && status == 0)   /* no response: the URL itself */
 			rc = err_set(err, UP_EUSAGE, "%s: not a valid URL%s%s", shown, errbuf[0] ? ": " : "", errbuf);
-		else if (res == CURLE_OPERATION_TIMEDOUT && !connected(curl, &t))
+		else if (res == CURLE_OPERATION_TIMEDOUT && !connected(curl, &t) && !connect_cut_short(curl, connect_timeout))
 			rc = err_set(err, UP_EUNAVAIL, "%s: could not connect within %ld s", shown, connect_timeout);
+		else if (res == CURLE_OPERATION_TIMEDOUT && !connected(curl, &t))
+			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout), before a connection "
+			    "was made", shown, opt->timeout);
 		else if (res == CURLE_OPERATION_TIMEDOUT)
 			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout)", shown, opt->timeout);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL && !fetch_is_http(url))

@@ -285,6 +285,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_page(RELATIVE_PAGE)
         elif p.startswith("/redirect-to/"):
             self.send_redirect(p[len("/redirect-to/"):])
+        elif p.startswith("/slow-redirect-to/"):
+            time.sleep(1.5)
+            self.send_redirect(p[len("/slow-redirect-to/"):])
         else:
             self.send_response(404)
             self.send_header("Content-Length", "0")
@@ -668,6 +671,10 @@ def main():
         rc, out, took = run("--timeout", "2", "-o", d, base + "/redirect-to/" + url)
         check("http: ...nor one a redirect leads to: 'could not connect', not a time-out",
               rc == 69 and "could not connect within 2 s" in out and took < 5, f"exit {rc} {took:.1f}s: {out}")
+        rc, out, took = run("--timeout", "2", "-o", d, base + "/slow-redirect-to/" + url)
+        check("http: ...after a slow redirect took most of --timeout: the time-out it was, not 2 s to connect",
+              rc == 69 and "timed out after 2 s (see --timeout), before a connection was made" in out and took < 5,
+              f"exit {rc} {took:.1f}s: {out}")
         for c in queued + [silent]:
             c.close()
         rc, out, _ = run("-o", d, "http://127.0.0.1:1/planet")
