@@ -309,7 +309,8 @@ uri(xmlXPathParserContextPtr ctxt, int nargs)
 		xmlXPathSetError(ctxt, XPATH_MEMORY_ERROR);
 		goto done;
 	}
-	valuePush(ctxt, xmlXPathWrapString(xmlStrdup((const xmlChar *)out)));
+	valuePush(ctxt, xmlXPathWrapString((xmlChar *)out));   /* malloc'd, as json_string's */
+	out = NULL;
 done:
 	xmlFree(s);
 	free(out);
