@@ -1398,9 +1398,12 @@ html_iri_to_uri(const char *iri)
 
 		if ((host = strndup(h, (size_t)(he - h))) == NULL)
 			goto done;
-		/* Nontransitional (IDNA2008 with UTS #46 mapping), as browsers
-		 * and libcurl read a host: "ß" stays itself. */
-		rc = idn2_to_ascii_8z(host, &ascii, IDN2_NONTRANSITIONAL);
+		/* As libcurl reads a host (and browsers): IDNA 2008 with UTS #46
+		 * mapping, nontransitional ("ß" stays itself), the input in NFC
+		 * first; else transitional, as IDNA 2003 read it. */
+		rc = idn2_to_ascii_8z(host, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+		if (rc != IDN2_OK && rc != IDN2_MALLOC)
+			rc = idn2_to_ascii_8z(host, &ascii, IDN2_TRANSITIONAL);
 		if (rc == IDN2_MALLOC)
 			goto done;
 		if (rc == IDN2_OK && (buf_add(&b, iri, (size_t)(h - iri)) != 0 || buf_adds(&b, ascii) != 0 ||
