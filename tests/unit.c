@@ -671,6 +671,8 @@ test_urls(void)
 			  "nontransitional (\"\xc3\x9f\" kept), lower case, the port kept" },
 			{ "https://\xc3\xbc:p@ex.org/a@b", "https://%C3%BC:p@ex.org/a@b", "user information percent-encoded" },
 			{ "https://bu\xcc\x88" "cher.example/", "https://xn--bcher-kva.example/", "a host composed (NFC) first" },
+			/* U+2603, which IDNA 2008 disallows and UTS #46 transitional takes, as IDNA 2003 did. */
+			{ "https://\xe2\x98\x83.example/", "https://xn--n3h.example/", "transitional when nontransitional refuses" },
 			{ "https://a@b@b\xc3\xbc" "cher.example/", "https://a@b@xn--bcher-kva.example/", "the host after the last '@'" },
 			{ "http://[::1]:8080/caf\xc3\xa9", "http://[::1]:8080/caf%C3%A9", "an IPv6 host" },
 			{ "https://ex.org/a%C3%A9?b=1#c", "https://ex.org/a%C3%A9?b=1#c", "a URI as it is" },
