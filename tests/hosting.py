@@ -428,6 +428,11 @@ def main():
                 shown = re.match(r"^(\d+) of 21 feeds$", m.group(1)) if m else None
                 check("chromium: #q=django shows some feeds and hides the others",
                       shown and 0 < int(shown.group(1)) < 21, m.group(1) if m else "no count")
+            if fragment in ("", "#q=girao"):
+                heading = re.search(r'<h2 id="authors">Authors <small>([^<]*)</small>', dom)
+                want = "(19)" if fragment == "" else "(1 of 19)"
+                check(f"chromium: index.html{fragment}: the Authors heading counts what it shows, '{want}'",
+                      heading is not None and heading.group(1) == want, heading.group(0) if heading else "no heading")
         # One feed, and none: "1 feed"; nothing typed, so nothing reads
         # "No feed matches" and no section is hidden.
         for name, only, count in (("one", "^PyPy$", "1 feed"), ("none", "zzzzqqqq", "0 feeds")):

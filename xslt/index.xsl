@@ -179,7 +179,13 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
     feeds.forEach(function (li) {
       li.hidden = !words.every(function (w) { return li.filterText.indexOf(w) !== -1; });
     });
-    sections.forEach(function (s) { s.hidden = words.length ? !s.querySelector(".feed:not([hidden])") : false; });
+    /* A section's heading counts what it shows of its feeds: "(1 of 19)". */
+    sections.forEach(function (s) {
+      var all = s.querySelectorAll(".feed").length, kept = s.querySelectorAll(".feed:not([hidden])").length;
+      var small = s.querySelector("h2 small");
+      s.hidden = words.length ? !kept : false;
+      if (small) small.textContent = "(" + (words.length ? kept + " of " : "") + all + ")";
+    });
     /* Count what is laid out, not what was asked for: the number says
        what the reader sees. */
     var shown = feeds.filter(function (li) { return li.offsetParent !== null; }).length;
