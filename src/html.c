@@ -1406,7 +1406,12 @@ html_iri_to_uri(const char *iri)
 			rc = idn2_to_ascii_8z(host, &ascii, IDN2_TRANSITIONAL);
 		if (rc == IDN2_MALLOC)
 			goto done;
-		if (rc == IDN2_OK && (buf_add(&b, iri, (size_t)(h - iri)) != 0 || buf_adds(&b, ascii) != 0 ||
+		/* The mapping turns full-width '／', '＠', '：'... into ASCII ones:
+		 * such a host would become another one ("a.example＠b.example" the
+		 * user a.example at b.example), so it is refused as IDNA refuses
+		 * a host. A host is letters, digits, '-' and '.'. */
+		if (rc == IDN2_OK && ascii[strspn(ascii, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789-.")] == '\0' && (buf_add(&b, iri, (size_t)(h - iri)) != 0 || buf_adds(&b, ascii) != 0 ||
 		    buf_adds(&b, he) != 0))
 			goto done;
 	}

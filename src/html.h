@@ -115,7 +115,8 @@ char *html_escape_iri(const char *url);
  * URI, for the formats that take URLs only (RSS, JSON Feed, OPML): its
  * host, when not ASCII, in the ASCII form IDNA gives it
  * ("xn--bcher-kva.example", as browsers and libcurl send it; a host IDNA
- * refuses as html_escape_url writes it), and the rest as html_escape_url
+ * refuses, or maps to more than letters, digits, '-' and '.', as
+ * html_escape_url writes it), and the rest as html_escape_url
  * gives it (non-ASCII percent-encoded as UTF-8: RFC 3987 3.1). Malloc'd;
  * NULL when memory runs out. */
 char *html_iri_to_uri(const char *iri);

@@ -673,6 +673,14 @@ test_urls(void)
 			{ "https://bu\xcc\x88" "cher.example/", "https://xn--bcher-kva.example/", "a host composed (NFC) first" },
 			/* U+2603, which IDNA 2008 disallows and UTS #46 transitional takes, as IDNA 2003 did. */
 			{ "https://\xe2\x98\x83.example/", "https://xn--n3h.example/", "transitional when nontransitional refuses" },
+			/* Full-width '／', '＠' and '：', which the mapping makes ASCII:
+			 * refused, not a host split into a path, a user or a port. */
+			{ "https://a.example\xef\xbc\x8f" "b.example/p", "https://a.example%EF%BC%8Fb.example/p",
+			  "a full-width '/' in a host is no path" },
+			{ "https://a.example\xef\xbc\xa0" "b.example/", "https://a.example%EF%BC%A0b.example/",
+			  "a full-width '@' in a host is no user information" },
+			{ "https://b\xc3\xbc" "cher.example\xef\xbc\x9a" "8080/", "https://b%C3%BCcher.example%EF%BC%9A8080/",
+			  "a full-width ':' in a host is no port" },
 			{ "https://a@b@b\xc3\xbc" "cher.example/", "https://a@b@xn--bcher-kva.example/", "the host after the last '@'" },
 			{ "http://[::1]:8080/caf\xc3\xa9", "http://[::1]:8080/caf%C3%A9", "an IPv6 host" },
 			{ "https://ex.org/a%C3%A9?b=1#c", "https://ex.org/a%C3%A9?b=1#c", "a URI as it is" },
