@@ -1373,56 +1373,6 @@ done:
 	return out;
 }
 
-char *
-html_iri_to_uri(const char *iri)
-{
-	struct buf b = { 0 };
-	char *host = NULL, *ascii = NULL, *out = NULL;
-	const char *h = NULL, *he = NULL, *p;
-	size_t scheme = html_scheme_len(iri);
-	int wide = 0;   /* the host holds non-ASCII */
-
-	if (scheme > 0 && strncmp(iri + scheme, "://", 3) == 0) {
-		const char *a = iri + scheme + 3, *ae = a + strcspn(a, "/?#");
-
-		/* The host follows the last '@' of the authority, up to its port
-		 * (an IPv6 host in brackets is ASCII). */
-		for (h = p = a; p < ae; p++)
-			if (*p == '@')
-				h = p + 1;
-		for (he = h; he < ae && *he != ':'; he++)
-			wide |= (unsigned char)*he >= 0x80;
-	}
-	if (wide) {
-		int rc;
-
-		if ((host = strndup(h, (size_t)(he - h))) == NULL)
-			goto done;
-		/* As libcurl reads a host (and browsers): IDNA 2008 with UTS #46
-		 * mapping, nontransitional ("ß" stays itself), the input in NFC
-		 * first; else transitional, as IDNA 2003 read it. */
-		rc = idn2_to_ascii_8z(host, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
-		if (rc != IDN2_OK && rc != IDN2_MALLOC)
-			rc = idn2_to_ascii_8z(host, &ascii, IDN2_TRANSITIONAL);
-		if (rc == IDN2_MALLOC)
-			goto done;
-		/* The mapping turns full-width '／', '＠', '：'... into ASCII ones:
-		 * such a host would become another one ("a.example＠b.example" the
-		 * user a.example at b.example), so it is refused as IDNA refuses
-		 * a host. A host is letters, digits, '-' and '.'. */
-		if (rc == IDN2_OK && ascii[strspn(ascii, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789-.")] == '\0' && (buf_add(&b, iri, (size_t)(h - iri)) != 0 || buf_adds(&b, ascii) != 0 ||
-		    buf_adds(&b, he) != 0))
-			goto done;
-	}
-	out = html_escape_url(b.data != NULL ? b.data : iri);
-done:
-	free(host);
-	idn2_free(ascii);
-	buf_free(&b);
-	return out;
-}
-
 size_t
 html_scheme_len(const char *url)
 {
@@ -1722,6 +1672,43 @@ host_not_ascii(const char *url)
 	for (; host != NULL && host < end && (unsigned char)*host < 0x80; host++)
 		;
 	return host != NULL && host < end;
+}
+
+char *
+html_iri_to_uri(const char *iri)
+{
+	struct buf b = { 0 };
+	char *host = NULL, *ascii = NULL, *out = NULL;
+	const char *he = NULL, *h = host_of(iri, &he);
+
+	if (host_not_ascii(iri)) {
+		int rc;
+
+		if ((host = strndup(h, (size_t)(he - h))) == NULL)
+			goto done;
+		/* As libcurl reads a host (and browsers): IDNA 2008 with UTS #46
+		 * mapping, nontransitional ("ß" stays itself), the input in NFC
+		 * first; else transitional, as IDNA 2003 read it. */
+		rc = idn2_to_ascii_8z(host, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+		if (rc != IDN2_OK && rc != IDN2_MALLOC)
+			rc = idn2_to_ascii_8z(host, &ascii, IDN2_TRANSITIONAL);
+		if (rc == IDN2_MALLOC)
+			goto done;
+		/* The mapping turns full-width '／', '＠', '：'... into ASCII ones:
+		 * such a host would become another one ("a.example＠b.example" the
+		 * user a.example at b.example), so it is refused as IDNA refuses
+		 * a host. A host is letters, digits, '-' and '.'. */
+		if (rc == IDN2_OK && ascii[strspn(ascii, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789-.")] == '\0' && (buf_add(&b, iri, (size_t)(h - iri)) != 0 || buf_adds(&b, ascii) != 0 ||
+		    buf_adds(&b, he) != 0))
+			goto done;
+	}
+	out = html_escape_url(b.data != NULL ? b.data : iri);
+done:
+	free(host);
+	idn2_free(ascii);
+	buf_free(&b);
+	return out;
 }
 
 /* Decodes the escapes of non-ASCII bytes in url's host when they spell
