@@ -399,6 +399,25 @@ by_id_only(const struct entry *x, const struct entry *y)
 	return strcmp(x->id, y->id);
 }
 
+/* A post read again whose HTML changed but not what it gives (a script
+ * the sanitizer drops came or went) keeps the page digest of its archived
+ * copy, which is still true of it: a new one would rewrite the archive for
+ * nothing. */
+static void
+keep_page_digest(struct entry *now, const struct entry *before)
+{
+	char *summary;
+
+	if (now->page_digest == 0 || before->page_digest == 0 || now->page_digest == before->page_digest ||
+	    now->text == NULL || before->content == NULL || before->summary == NULL || before->long_text ||
+	    now->long_text || strcmp(now->content, before->content) != 0)
+		return;
+	/* Its summary too: reading it again must give what the copy has. */
+	if ((summary = excerpt(now->text, SUMMARY_MAX)) != NULL && strcmp(summary, before->summary) == 0)
+		now->page_digest = before->page_digest;
+	free(summary);
+}
+
 /* Merges one feed's candidates (sorted by id) into members: the page's
  * version of an entry wins, keeping the archive's published time, and its
  * updated time moves to now (or a second past its last) when the post
@@ -482,6 +501,8 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t late
 		 * which a topic must not show in place of this one. */
 		for (k = at; k < end && !out[m].older_copy; k++)
 			out[m].older_copy = ids->entries[k]->content != NULL && ids->entries[k]->updated < out[m].updated;
+		if (page != NULL && out[m].entry == page->e && old != NULL)
+			keep_page_digest(page->e, old->e);
 		m++;
 	}
 	return m;
@@ -2162,6 +2183,12 @@ add_entry(xmlNodePtr feed, const struct member *m, int archive, int slim)
 		ok = ok && add_text(n, "content", e->content) != NULL &&
 		    add_text(n, "summary", summary) != NULL &&
 		    (!archive || !e->long_text || add_text(n, "text", e->text) != NULL);
+		if (ok && archive && e->page_digest != 0 && !e->long_text) {
+			char digest[17];
+
+			snprintf(digest, sizeof digest, "%016llx", e->page_digest);
+			ok = add_text(n, "page-digest", digest) != NULL;
+		}
 	}
 	free(summary);
 	free(untitled);
@@ -2307,6 +2334,38 @@ archive_document(const struct feed_set *set, size_t i, const struct group_option
 	return document(set, i, opt, 1);
 }
 
+/* Whether an entry feed f shows has a page digest, which its archive
+ * keeps. */
+static int
+has_page_digests(const struct feed *f)
+{
+	size_t k;
+
+	for (k = 0; k < f->n_shown; k++)
+		if (f->members[k].entry->page_digest != 0 && !f->members[k].entry->long_text)
+			return 1;
+	return 0;
+}
+
+/* Takes the archive's <page-digest> elements out of doc: what is left is
+ * the feed's document, when archive_differs said the archive held
+ * nothing else. */
+static void
+strip_page_digests(xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), e, c, next;
+
+	for (e = root != NULL ? root->children : NULL; e != NULL; e = e->next) {
+		for (c = e->type == XML_ELEMENT_NODE ? e->children : NULL; c != NULL; c = next) {
+			next = c->next;
+			if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, (const xmlChar *)"page-digest")) {
+				xmlUnlinkNode(c);
+				xmlFreeNode(c);
+			}
+		}
+	}
+}
+
 /* A vanished feed, by the site or the name of its source. */
 struct vanished {
 	const char *site;
@@ -2439,13 +2498,22 @@ group_document_bytes(xmlDocPtr doc, size_t *len)
 static char *
 record(const struct feed_set *set, size_t i, const struct group_options *opt, xmlDocPtr *doc, size_t *len)
 {
-	int differs = strcmp(set->feeds[i].kind, "author") == 0 && archive_differs(set, i);
+	int author = strcmp(set->feeds[i].kind, "author") == 0;
+	int differs = author && archive_differs(set, i);
 	xmlDocPtr archive = differs ? archive_document(set, i, opt) : NULL;
 	char *bytes = NULL;
 
-	*doc = feed_document(set, i, opt);
-	if (*doc != NULL && (archive != NULL || !differs))
-		bytes = group_document_bytes(archive != NULL ? archive : *doc, len);
+	if (author && !differs && has_page_digests(&set->feeds[i])) {
+		/* The archive is the document and its page digests: one
+		 * document made, and those taken out of it once written. */
+		*doc = archive_document(set, i, opt);
+		if (*doc != NULL && (bytes = group_document_bytes(*doc, len)) != NULL)
+			strip_page_digests(*doc);
+	} else {
+		*doc = feed_document(set, i, opt);
+		if (*doc != NULL && (archive != NULL || !differs))
+			bytes = group_document_bytes(archive != NULL ? archive : *doc, len);
+	}
 	xmlFreeDoc(archive);
 	return bytes;
 }

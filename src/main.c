@@ -65,9 +65,9 @@ static const char usage_text[] =
 "                         leave the page (default 50, at most 1000000; 0 keeps\n"
 "                         all)\n"
 "      --force            fetch without a conditional request, read a page\n"
-"                         older than the last one read, and transform\n"
-"                         everything again (files whose bytes stay the same\n"
-"                         are kept)\n"
+"                         older than the last one read, read every post\n"
+"                         again and transform everything again (files whose\n"
+"                         bytes stay the same are kept)\n"
 "      --wait             wait for another run on DIR instead of exiting 75\n"
 "      --dump             print the intermediate XML of the page's feeds\n"
 "                         (as --only leaves them); write nothing\n"
@@ -806,9 +806,12 @@ run(const struct settings *s, char **err)
 	 * every feed's history. */
 	if (!s->dump && (rc = state_load_archive(publish_dirfd(pub), s->output, state, err)) != UP_OK)
 		goto done;
-	/* What is wrong with the page is wrong where the redirects led. */
+	/* What is wrong with the page is wrong where the redirects led.
+	 * Posts read before are taken from the archive, but for --force
+	 * (which reads everything again) and when a pattern needs a post's
+	 * text as reading it gives it. */
 	rc = read_page(fetched->data, fetched->len, fetched->shown != NULL ? fetched->shown : name, fetched->url,
-	    fetched->charset, &page, err);
+	    fetched->charset, s->force || s->n_topics > 0 || s->n_exclude > 0 ? NULL : state, &page, err);
 	rc = err_if_stopped(rc, err);   /* parsing a large page takes a while */
 	if (rc != UP_OK)
 		goto done;

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include <libxml/hash.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 
@@ -23,7 +24,12 @@
 #include "fetch.h"
 #include "html.h"
 #include "read.h"
+#include "state.h"
 #include "text.h"
+
+#ifndef VERSION
+#define VERSION "0"
+#endif
 
 /* Longest header, title or footer text the template can reasonably hold;
  * bounds each look-ahead so a hostile page cannot make framing quadratic. */
@@ -85,6 +91,8 @@ struct scanner {
 	const char *line_at;   /* line counting resumes here... */
 	size_t line;           /* ...on this line */
 	htmlParserCtxtPtr html;  /* one HTML parser for every post body */
+	const struct state *known;  /* read_page's */
+	unsigned long long digest_seed;  /* what starts every page digest */
 	struct finder h2_close, h3_close, h4_close, em_close, quote;
 	struct closer h3_next, h4_next, em_next;
 	/* Each footer link to the "<em><a href=" of its last footer (see
@@ -1061,18 +1069,62 @@ too_long(const struct entry *e, size_t len)
 	return note;
 }
 
+/* The page digest (read.h) of a post's HTML b[0..n), its links made
+ * absolute against base (NULL: left as they are). Never 0, which stands
+ * for none. */
+static unsigned long long
+page_digest(unsigned long long seed, const char *base, const char *b, size_t n)
+{
+	/* A base ends with its '\0', so that no base and body run together
+	 * as another base and body would. */
+	unsigned long long h = text_hash(seed, base != NULL ? base : "", base != NULL ? strlen(base) + 1 : 1);
+
+	h = text_hash(h, b, n);
+	return h != 0 ? h : 1;
+}
+
+/* What starts every page digest: what makes a post's content other than
+ * its bytes and base, the program's and the HTML parser's versions. A new
+ * one of either reads every post again. */
+static unsigned long long
+page_digest_seed(void)
+{
+	static const char what[] = "unplanet page digest 1";
+	unsigned long long h = text_hash(TEXT_HASH_INIT, what, sizeof what);
+
+	h = text_hash(h, VERSION, sizeof VERSION);
+	return text_hash(h, xmlParserVersion, strlen(xmlParserVersion) + 1);
+}
+
+/* Takes the content and summary of an archived copy of the post e whose
+ * page digest is digest, when there is one; 1 if it did, 0 if not, -1
+ * when memory runs out. */
+static int
+take_known(const struct scanner *sc, struct entry *e, unsigned long long digest)
+{
+	const struct entry *known = state_find_body(sc->known, e->link, digest);
+
+	if (known == NULL)
+		return 0;
+	if ((e->content = strdup(known->content)) == NULL || (e->summary = strdup(known->summary)) == NULL)
+		return -1;
+	e->page_digest = digest;
+	return 1;
+}
+
 /* Fills e from a framed post; source fields come from src (the frame that
  * last named a source). *cut tells whether its content had to be cut. */
 static int
 make_entry(struct entry *e, const struct frame *src, const struct frame *f,
-    const struct footer *ft, const char *page_url, htmlParserCtxtPtr html, int *cut)
+    const struct footer *ft, const char *page_url, const struct scanner *sc, int *cut)
 {
+	unsigned long long digest;
 	htmlDocPtr doc = NULL;
 	xmlNodePtr root;
 	const char *b = f->body, *be = ft->start;
 	char *title = NULL, *base = NULL;
 	size_t len;
-	int rc = -1;
+	int known, rc = -1;
 
 	memset(e, 0, sizeof *e);
 	e->published = e->updated = e->shown = ft->published;
@@ -1116,11 +1168,18 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		rc = 0;
 		goto done;
 	}
-	if ((doc = html_parse_fragment_with(html, b, (size_t)(be - b), cut)) == NULL ||
+	if (content_base(e, page_url, &base) != 0)
+		goto done;
+	/* Unchanged since an earlier run read it: not parsed again. */
+	digest = page_digest(sc->digest_seed, base, b, (size_t)(be - b));
+	if ((known = take_known(sc, e, digest)) != 0) {
+		rc = known > 0 ? 0 : -1;
+		goto done;
+	}
+	if ((doc = html_parse_fragment_with(sc->html, b, (size_t)(be - b), cut)) == NULL ||
 	    (root = html_fragment_root(doc)) == NULL)
 		goto done;
-	if (content_base(e, page_url, &base) != 0 || (e->text = html_prepare(root, base)) == NULL ||
-	    (e->content = html_serialize(doc, root)) == NULL)
+	if ((e->text = html_prepare(root, base)) == NULL || (e->content = html_serialize(doc, root)) == NULL)
 		goto done;
 	/* The white space beside what the sanitizer dropped at an end (a
 	 * script after the last paragraph) is none of the post's: kept, a
@@ -1136,6 +1195,8 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		keep_long_text(e);
 		*cut = 1;
 	}
+	if (!*cut)
+		e->page_digest = digest;
 	rc = 0;
 done:
 	free(title);
@@ -1811,7 +1872,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 
 		if (p->f.has_source)
 			source = &p->f;
-		if (make_entry(&e, source, &p->f, &p->ft, page_url, sc->html, &cut) != 0) {
+		if (make_entry(&e, source, &p->f, &p->ft, page_url, sc, &cut) != 0) {
 			entry_free(&e);
 			rc = err_nomem(err);
 			goto done;
@@ -2151,7 +2212,7 @@ done:
 
 int
 read_page(const char *data, size_t len, const char *name, const char *url,
-    const char *charset, struct page **out, char **err)
+    const char *charset, const struct state *known, struct page **out, char **err)
 {
 	struct buf clean = { 0 };
 	struct page *page = NULL;
@@ -2202,6 +2263,8 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	sc.h4_close.lit = "</a></h4>";
 	sc.em_close.lit = "</a></em>";
 	sc.quote.lit = "\"";
+	sc.known = known;
+	sc.digest_seed = page_digest_seed();
 	sc.html = html_parser_new();
 	if (sc.html == NULL) {
 		rc = err_nomem(err);

@@ -38,10 +38,18 @@ struct entry {
 	                        NULL for an archived entry kept without it
 	                        (group.h: past --keep, on the page)... */
 	unsigned long long digest;  /* ...which keeps text_hash of it instead */
+	unsigned long long page_digest;  /* a hash of the post's HTML as the
+	                        page gave it, the URL its links were made
+	                        absolute against, and the reader's version:
+	                        the same one gives the same content and
+	                        summary (state_find_body); 0 when unknown or
+	                        for a post cut short (or too long) */
 	char *text;          /* visible text of the body; NULL for an entry read
-	                        back from the archive (until group.c needs it) */
+	                        back from the archive, or taken from it
+	                        (read_page's known), until group.c needs it */
 	char *summary;       /* as archived; NULL for an entry from the page
-	                        (group.c makes it from text, then drops text) */
+	                        (group.c makes it from text, then drops text)
+	                        but one taken from the archive */
 	time_t published;    /* an archived entry's: when first seen */
 	time_t updated;      /* when its title or content last changed */
 	time_t shown;        /* the date the page gave it (an archived
@@ -81,16 +89,22 @@ struct page {
 	size_t first_cut_line;  /* ...the first of them on this line */
 };
 
+struct state;
+
 /* Reads page bytes data[0..len). name names the input in messages (a URL,
  * a path or "<stdin>"); url is the page's address for resolving relative
  * links (a <base href> in the page's head is resolved against it, and
  * wins, as in a browser), or NULL; charset is the HTTP Content-Type charset, or NULL. The
  * bytes may be in any encoding a byte-order mark, the charset or a <meta>
  * declares; they are read as UTF-8 otherwise, invalid bytes replaced.
+ * known, when not NULL, is the archive of an earlier run (state.h): a post
+ * whose HTML and base URL are what its archived copy's page digest says
+ * takes that copy's content and summary (and no text: group.c makes it
+ * from the content if a pattern needs it) instead of being parsed again.
  * On success *out is a page the caller frees with page_free. A page with no
  * recognisable posts is an error (UP_EDATA). */
 int read_page(const char *data, size_t len, const char *name, const char *url,
-    const char *charset, struct page **out, char **err);
+    const char *charset, const struct state *known, struct page **out, char **err);
 
 void page_free(struct page *page);
 

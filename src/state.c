@@ -207,7 +207,7 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 	xmlNodePtr src = child(n, "source"), title = child(n, "title");
 	xmlChar *untitled;
 	char *digest;
-	int nomem = 0, slim, rc = UP_OK;
+	int nomem = 0, slim, bad_page_digest, rc = UP_OK;
 
 	/* What was read stays in *e on failure too, for entry_free. */
 	memset(e, 0, sizeof *e);
@@ -234,6 +234,11 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 	if (slim && parse_digest(digest, &e->digest) != 0)
 		slim = -1;
 	free(digest);
+	/* What the page gave its content from (optional): read.h. */
+	digest = child_text(n, "page-digest", &nomem);
+	bad_page_digest = digest != NULL && (slim != 0 || parse_digest(digest, &e->page_digest) != 0 ||
+	    e->page_digest == 0);
+	free(digest);
 	if (nomem) {
 		rc = err_nomem(err);
 		goto done;
@@ -245,6 +250,10 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 	}
 	if (slim < 0) {
 		rc = corrupt(err, path, n, "<digest> is not 16 hexadecimal digits");
+		goto done;
+	}
+	if (bad_page_digest) {
+		rc = corrupt(err, path, n, "<page-digest> is not 16 hexadecimal digits (not all zero), beside <content>");
 		goto done;
 	}
 	if (e->source_title == NULL && (e->source_title = strdup("")) == NULL) {
@@ -630,6 +639,34 @@ done:
 	return rc;
 }
 
+/* s->bodies: each archived entry that holds the content its page digest
+ * was made with, by its link and page digest. Any one of those that share
+ * both will do: the content is made from the same bytes the same way. */
+static int
+index_bodies(struct state *s, char **err)
+{
+	size_t i, k;
+	int rc = UP_OK;
+
+	for (i = 0; rc == UP_OK && i < s->n_feeds; i++) {
+		const struct archived_feed *f = &s->feeds[i];
+
+		for (k = 0; rc == UP_OK && k < f->n_entries; k++) {
+			struct entry *e = &f->entries[k];
+			char key[17];
+
+			if (e->page_digest == 0 || e->content == NULL || e->summary == NULL || e->long_text)
+				continue;
+			snprintf(key, sizeof key, "%016llx", e->page_digest);
+			if ((s->bodies == NULL && (s->bodies = xmlHashCreate(256)) == NULL) ||
+			    (xmlHashLookup2(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key) == NULL &&
+			    xmlHashAddEntry2(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key, e) != 0))
+				rc = err_nomem(err);
+		}
+	}
+	return rc;
+}
+
 int
 state_load_archive(int dirfd, const char *dir, struct state *s, char **err)
 {
@@ -663,11 +700,24 @@ state_load_archive(int dirfd, const char *dir, struct state *s, char **err)
 	for (i = 0; rc == UP_OK && s->planet == NULL && i < s->n_feeds; i++)
 		if (s->feeds[i].planet != NULL && (s->planet = (char *)xmlStrdup((const xmlChar *)s->feeds[i].planet)) == NULL)
 			rc = err_nomem(err);
+	if (rc == UP_OK)
+		rc = index_bodies(s, err);
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	free(archive);
 	return rc;
+}
+
+const struct entry *
+state_find_body(const struct state *s, const char *link, unsigned long long page_digest)
+{
+	char key[17];
+
+	if (s == NULL || s->bodies == NULL || page_digest == 0)
+		return NULL;
+	snprintf(key, sizeof key, "%016llx", page_digest);
+	return xmlHashLookup2(s->bodies, (const xmlChar *)link, (const xmlChar *)key);
 }
 
 int
@@ -773,6 +823,7 @@ state_free(struct state *s)
 			free(f->planet);
 		}
 		free(s->feeds);
+		xmlHashFree(s->bodies, NULL);
 		for (i = 0; i < s->n_topics; i++) {
 			xmlFree(s->topics[i].name);
 			xmlFree(s->topics[i].slug);

@@ -10,7 +10,10 @@
  *                               cache/topics/SLUG.xml is there
  *   .unplanet/archive/SLUG.xml  one feed document per source, in the
  *                               intermediate vocabulary (xslt/README.md):
- *                               its entries, kept after they leave the page
+ *                               its entries, kept after they leave the page,
+ *                               with the page digest (read.h) of each held
+ *                               whole, so that a post unchanged on the
+ *                               page is not read again
  *   .unplanet/cache/...         the last topic and directory documents, so
  *                               an unchanged one needs no transforming
  *
@@ -29,6 +32,8 @@
 
 #include <stddef.h>
 #include <time.h>
+
+#include <libxml/hash.h>
 
 #include "read.h"
 
@@ -88,6 +93,7 @@ struct state {
 	char **authors;          /* the author feeds' slugs of the last run,
 	                            sorted (strcmp) */
 	size_t n_authors;
+	xmlHashTablePtr bodies;  /* see state_find_body; NULL if none */
 };
 
 /* Reads the state.xml and topic records of the folder open as dirfd (the
@@ -101,6 +107,12 @@ int state_load(int dirfd, const char *dir, struct state **out, char **err);
  * Separate from state_load so that a run answered 304 Not Modified parses
  * no archive. */
 int state_load_archive(int dirfd, const char *dir, struct state *state, char **err);
+
+/* An archived entry whose content and summary were made from a post with
+ * this link and page digest (read.h), on a page read before: what
+ * reading the post again would give. NULL when there is none (or no
+ * archive was read). Borrowed from the state. */
+const struct entry *state_find_body(const struct state *state, const char *link, unsigned long long page_digest);
 
 /* state.xml's bytes for the given validators, the fingerprint of the
  * settings they were fetched under, that of the settings the outputs were

@@ -1481,7 +1481,106 @@ def main():
     swapped_mid_run(unplanet, work, page_a, page_b)
     updated_never_back(unplanet, work)
     renamed_or_moved(unplanet, work)
+    read_once(unplanet, work, page_a, changed)
     report()
+
+
+def contents(d):
+    """Every file under d, by its path there, with its bytes."""
+    out = {}
+    for root, _, files in os.walk(d):
+        for name in files:
+            with open(os.path.join(root, name), "rb") as f:
+                out[os.path.relpath(os.path.join(root, name), d)] = f.read()
+    return out
+
+
+def read_once(unplanet, work, page_a, changed):
+    """A post whose HTML and base URL are what the archive's page digest
+    says takes its content from the archive instead of being read again:
+    seen by changing that content by hand. Anything else reads it again:
+    another post, a post edited, another base URL, an archive without page
+    digests (an earlier version's), --force, and a topic or an exclusion,
+    whose patterns read the text reading gives. Through edits, the files
+    are those that reading everything again (--force) gives."""
+    d, full = os.path.join(work, "once"), os.path.join(work, "once-force")
+    steps = [page_a, page_a.replace("Only a few days remain", "Only two days remain"),
+             page_a.replace("Only a few days remain", "Only one day remains").replace("you're not alone", "you are not alone"),
+             page_a]
+    same = []
+    for k, text in enumerate(steps):
+        src = os.path.join(work, f"once-{k}.html")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(text)
+        codes = (run(unplanet, "-o", d, src)[0], run(unplanet, "--force", "-o", full, src)[0])
+        same.append(codes == (0, 0) and contents(d) == contents(full))
+    check("history: posts taken from the archive give the files reading every post gives, through edits",
+          same == [True] * len(steps), f"{same}")
+    archive = os.path.join(d, ".unplanet", "archive", "django-weblog.xml")
+    with open(archive, encoding="utf-8") as f:
+        kept = f.read()
+    digests = re.findall(r"<page-digest>([0-9a-f]{16})</page-digest>", kept)
+    check("history: an archive keeps a page digest for each post it holds whole",
+          len(digests) == kept.count("<content>") > 0, f"{len(digests)} of {kept.count('<content>')}")
+    # The same words, with a mark in the archive's copy of one post.
+    at = kept.index(f"<id>{changed}</id>")
+    marked = kept[:at] + kept[at:].replace("Only a few days remain", "ARCHIVED COPY", 1)
+
+    def archived_after(*args):
+        """The archive's copy of the post after a run on page_a."""
+        with open(archive, "w", encoding="utf-8") as f:
+            f.write(marked)
+        rc, err = run(unplanet, "-o", d, *args, src)
+        with open(archive, encoding="utf-8") as f:
+            text = f.read()
+        at = text.index(f"<id>{changed}</id>")
+        return rc, err, text[at:text.index("</entry>", at)]
+
+    # Taken from the archive, the post is what the archive holds: nothing
+    # changed, nothing written.
+    rc, err, copy = archived_after()
+    check("history: a post unchanged on the page is taken from the archive, not read again",
+          rc == 0 and err == "" and "ARCHIVED COPY" in copy, f"exit {rc}: {err}")
+    for label, args in (("--force", ("--force",)), ("a topic", ("-t", "Django=django")),
+                        ("an exclusion", ("-x", "no such words"))):
+        rc, err, copy = archived_after(*args)
+        check(f"history: with {label}, every post is read again",
+              rc == 0 and "ARCHIVED COPY" not in copy and "Only a few days remain" in copy, f"exit {rc}: {err}")
+    with open(archive, "w", encoding="utf-8") as f:
+        f.write(marked.replace("<page-digest>", "<page-digest>0"))
+    snap = snapshot(d)
+    rc, err = run(unplanet, "-o", d, src)
+    check("history: a page digest that is not 16 hexadecimal digits is an error naming the file (65), nothing changed",
+          rc == 65 and "django-weblog.xml:" in err and "page-digest" in err and snapshot(d) == snap, f"exit {rc}: {err}")
+    # An earlier version's archive, without page digests: every post is
+    # read again, the feeds stay as they were, and the archive gets them.
+    with open(archive, "w", encoding="utf-8") as f:
+        f.write(kept)
+    run(unplanet, "-o", d, src)
+    before = contents(d)
+    for name in glob.glob(os.path.join(d, ".unplanet", "archive", "*.xml")):
+        with open(name, encoding="utf-8") as f:
+            text = f.read()
+        with open(name, "w", encoding="utf-8") as f:
+            f.write(re.sub(r"\n *<page-digest>[0-9a-f]*</page-digest>", "", text))
+    rc, err = run(unplanet, "-o", d, src)
+    check("history: an archive without page digests: the same files, the digests written back",
+          rc == 0 and err == "" and contents(d) == before, f"exit {rc}: {err}")
+    # A post with no permalink and no site: its links are made absolute
+    # against the page's <base href>, which the page digest holds.
+    from hostile import Post, esc, page
+    post = Post(1, ("Nobody", "", "Nobody"), b'<p>START <a href="pics/a.png">a picture</a> END</p>', title=False)
+    b, seen = os.path.join(work, "once-base"), []
+    for host in ("one", "two"):
+        src = os.path.join(work, f"once-base-{host}.html")
+        with open(src, "wb") as f:
+            f.write(page([post]).replace(esc(post.link).encode(), b"")
+                    .replace(b"</title>", f'</title>\n  <base href="https://{host}.example/dir/" />'.encode()))
+        rc, err = run(unplanet, "-o", b, src)
+        seen.append(re.findall(r"https://\w+\.example/dir/pics/a\.png",
+                               open(os.path.join(b, "authors", "nobody.atom"), encoding="utf-8").read()) if rc == 0 else err)
+    check("history: the same post under another base URL is read again: its links made absolute against it",
+          seen == [["https://one.example/dir/pics/a.png"], ["https://two.example/dir/pics/a.png"]], f"{seen}")
 
 
 def renamed_or_moved(unplanet, work):

@@ -4,8 +4,9 @@
 UNPLANET_OOM is the sanitizer build linked with tests/failalloc.c: FAIL_AT=N
 makes the Nth allocation of unplanet's own code fail. For every N of four
 runs on a small page (a first run into a new folder, a second run into an
-existing one with new settings and a new post, --dump, and one with a
-configuration error), the run must either end with exit 70 and "out of
+existing one with new settings and a new post, another with no settings,
+which takes the posts it read before from the archive, --dump, and one
+with a configuration error), the run must either end with exit 70 and "out of
 memory", its folder exactly as it was, or (when what failed was only a
 best-effort step) end as a run where nothing fails: the same output, or
 the same error. Never another exit code, a wrong
@@ -83,6 +84,8 @@ def main():
             return common + ["-o", out, page1]
         if kind == "second":
             return common + ["-t", "New=new post", "-o", out, page2]
+        if kind == "again":   # no topic nor exclusion: posts read before are taken from the archive
+            return [unplanet, "--xslt-dir", XSLT, "--keep", "10", "-o", out, page2]
         if kind == "bad-config":
             return [unplanet, "-c", bad, "--xslt-dir", XSLT, "-o", out, page1]
         return common + ["--dump", page1]
@@ -93,7 +96,7 @@ def main():
             e["FAIL_AT"] = str(n)
         else:
             e["FAIL_COUNT"] = out + ".count"
-        if kind == "second":
+        if kind in ("second", "again"):
             shutil.copytree(base, out, symlinks=True)
         try:
             r = subprocess.run(args(kind, out), capture_output=True, env=e, timeout=120)
@@ -108,7 +111,7 @@ def main():
         return
     before = files(base)
     reference, counts = {}, {}
-    for kind in ("first", "second", "dump"):
+    for kind in ("first", "second", "again", "dump"):
         out = os.path.join(work, f"ref-{kind}")
         rc, stdout, err = run(kind, None, out)
         reference[kind] = stdout if kind == "dump" else contents(out)
@@ -134,7 +137,7 @@ def main():
             # The output folder as it was: absent or empty, or base (every
             # file's bytes, mode and mtime; a folder's own mtime moves when
             # a temporary file came and went).
-            same = kind == "dump" or (files(out) == before if kind == "second" else
+            same = kind == "dump" or (files(out) == before if kind in ("second", "again") else
                                       not os.path.exists(out) or not contents(out))
             result = None if same else f"FAIL_AT={n}: exit 70, but the folder changed"
         elif kind == "bad-config":
