@@ -55,7 +55,8 @@ int err_nomem(char **err);
  * by main.c's handler, or 0. What waits (a fetch, the lock) checks it and
  * fails; publish_commit checks it before its first rename and holds
  * those signals until its renames are done, so a run so stopped leaves
- * the folder as it was, or wholly new. main.c then ends by that signal. */
+ * the folder as it was (main.c then ends by that signal), or wholly new
+ * (the run is done: it exits 0). */
 extern volatile sig_atomic_t err_stop;
 
 /* The signals that ask a run to stop, as main.c catches them and

@@ -99,7 +99,7 @@ static const char usage_text[] =
 "  78  the configuration file is missing or wrong, or a slug in it\n"
 "      would take another feed's files\n"
 "Stopped by SIGTERM, SIGINT or SIGHUP, a run undoes what it started and\n"
-"ends by that signal (one already renaming its files finishes first).\n";
+"ends by that signal; one already renaming its files finishes, and exits 0.\n";
 
 /* The longest message line printed whole: past it, its middle goes. A
  * name from the page or the config file (a source's, of any length) would
