@@ -1204,8 +1204,6 @@ done:
 /* Past this, a "configuration file" is something else (/dev/urandom, a
  * log): it would take the run's memory and time. */
 #define CONFIG_MAX ((size_t)64 << 20)
-/* A message quoting a long value is cut to about this many bytes. */
-#define MESSAGE_MAX 1000
 
 /* The whole file at path into out, so that a NUL byte is found wherever
  * the file comes from (a pipe, /dev/zero), before inih's fgets would take
@@ -1339,13 +1337,6 @@ config_read(const char *path, struct settings *s, char **err)
 			rc = err_nomem(err);
 	}
 done:
-	/* A value quoted whole (a 1 MiB number) would flood a cron mail;
-	 * the file's name, however long, is not what is cut. */
-	if (rc != UP_OK && err != NULL && *err != NULL && strlen(*err) > strlen(path) + MESSAGE_MAX) {
-		size_t cut = text_char_start(*err, strlen(path) + MESSAGE_MAX - 3);
-
-		memcpy(*err + cut, "\xE2\x80\xA6", 4);   /* U+2026 and the NUL */
-	}
 	buf_free(&file);
 	xmlHashFree(slugs, NULL);
 	free(r.why);
