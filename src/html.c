@@ -688,9 +688,9 @@ static const char *const block_elements[] = {
 	"address", "article", "aside", "audio", "blockquote", "br", "canvas", "caption",
 	"center", "dd", "details", "dialog", "dir", "div", "dl", "dt", "embed",
 	"fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
-	"h5", "h6", "header", "hgroup", "hr", "iframe", "legend", "li", "main", "menu",
-	"nav", "object", "ol", "p", "pre", "section", "summary", "table", "tbody",
-	"td", "tfoot", "th", "thead", "tr", "ul", "video"
+	"h5", "h6", "header", "hgroup", "hr", "iframe", "legend", "li", "listing", "main",
+	"marquee", "menu", "nav", "object", "ol", "p", "plaintext", "pre", "section",
+	"summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "video", "xmp"
 };
 
 static int
@@ -936,8 +936,11 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 			xmlNodePtr parent = n->parent;
 
 			if (in_list(n, block_elements, COUNT(block_elements))) {
-				/* Kept as a block, so the words around stay apart. */
-				xmlNodeSetName(n, (const xmlChar *)(is_named(n, "dir") || is_named(n, "menu") ? "ul" : "div"));
+				/* Kept as a block, so the words around stay apart;
+				 * the obsolete preformatted ones as browsers show
+				 * them, their line breaks kept. */
+				xmlNodeSetName(n, (const xmlChar *)(is_named(n, "dir") || is_named(n, "menu") ? "ul" :
+				    is_named(n, "listing") || is_named(n, "xmp") || is_named(n, "plaintext") ? "pre" : "div"));
 				if (n->name == NULL) {   /* out of memory: libxml2 left none */
 					w->failed = 1;
 					continue;

@@ -718,6 +718,9 @@ test_sanitize(void)
 		{ "sanitize: elements that separate words become div or ul",
 		  "a<fieldset><legend>L</legend>f</fieldset><dir><li>d</li></dir><dialog>g</dialog>b",
 		  "a<div><div>L</div>f</div><ul><li>d</li></ul><div>g</div>b" },
+		{ "sanitize: listing and xmp become pre, their line breaks kept; marquee a div",
+		  "a<listing>x()\n  y</listing><xmp>1\n2</xmp><marquee>m</marquee>b",
+		  "a<pre>x()\n  y</pre><pre>1\n2</pre><div>m</div>b" },
 		{ "sanitize: meta, link, base go", "<meta http-equiv=\"refresh\" content=\"0\"><link rel=\"stylesheet\" href=\"x\">"
 		  "<base href=\"https://evil/\">a", "a" },
 		{ "sanitize: on* and style attributes go", "<p onclick=\"x()\" style=\"color:red\" class=\"k\">a</p>",
