@@ -311,8 +311,8 @@ static int
 changed(const struct entry *now, const struct entry *before)
 {
 	return strcmp(known_title(now), known_title(before)) != 0 || !same_text(now->creator, before->creator) ||
-	    (before->content != NULL ? strcmp(now->content, before->content) != 0 :
-	    content_hash(now) != before->digest);
+	    (now->content != NULL && before->content != NULL ? strcmp(now->content, before->content) != 0 :
+	    content_hash(now) != content_hash(before));
 }
 
 /* Every archived author entry, by id, and of one id the one changed
@@ -409,8 +409,14 @@ keep_page_digest(struct entry *now, const struct entry *before)
 	char *summary;
 
 	if (now->page_digest == 0 || before->page_digest == 0 || now->page_digest == before->page_digest ||
-	    now->text == NULL || before->content == NULL || before->summary == NULL || before->long_text ||
-	    now->long_text || strcmp(now->content, before->content) != 0)
+	    now->content == NULL || now->text == NULL || now->long_text || before->long_text)
+		return;
+	if (before->content == NULL) {   /* slim: the digest of its content */
+		if (content_hash(now) == before->digest)
+			now->page_digest = before->page_digest;
+		return;
+	}
+	if (before->summary == NULL || strcmp(now->content, before->content) != 0)
 		return;
 	/* Its summary too: reading it again must give what the copy has. */
 	if ((summary = excerpt(now->text, SUMMARY_MAX)) != NULL && strcmp(summary, before->summary) == 0)
@@ -2179,6 +2185,10 @@ add_entry(xmlNodePtr feed, const struct member *m, int archive, int slim)
 
 		content_digest(e, digest);
 		ok = ok && add_text(n, "digest", digest) != NULL;
+		if (ok && e->page_digest != 0 && !e->long_text) {
+			snprintf(digest, sizeof digest, "%016llx", e->page_digest);
+			ok = add_text(n, "page-digest", digest) != NULL;
+		}
 	} else {
 		ok = ok && add_text(n, "content", e->content) != NULL &&
 		    add_text(n, "summary", summary) != NULL &&
@@ -2516,6 +2526,28 @@ record(const struct feed_set *set, size_t i, const struct group_options *opt, xm
 	}
 	xmlFreeDoc(archive);
 	return bytes;
+}
+
+int
+feed_set_lacks_content(const struct feed_set *set)
+{
+	size_t i, k;
+
+	for (i = 0; i < set->n_feeds; i++) {
+		const struct feed *f = &set->feeds[i];
+
+		for (k = 0; k < f->n_shown; k++)
+			if (f->members[k].entry->content == NULL)
+				return 1;
+		for (k = 0; k < f->n_excluded; k++)
+			if (f->excluded[k].entry->content == NULL && f->excluded[k].on_page)
+				return 1;
+		for (k = f->n_shown; k < f->n_members; k++)
+			if (f->members[k].entry->topic_held && f->members[k].entry->content == NULL &&
+			    f->members[k].on_page)
+				return 1;
+	}
+	return 0;
 }
 
 size_t

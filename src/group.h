@@ -194,6 +194,11 @@ char *group_document_bytes(xmlDocPtr doc, size_t *len);
  * (and *doc NULL or to be freed) when memory runs out. */
 char *feed_record(struct feed_set *set, size_t i, const struct group_options *opt, size_t max, xmlDocPtr *doc,
     size_t *len, int *shrunk);
+/* Whether a feed shows (or an archive would keep whole) a post read_page
+ * took slim from the archive, with no content: the page must then be read
+ * again without taking those (main.c). */
+int feed_set_lacks_content(const struct feed_set *set);
+
 /* How many of author feed f's members past n_shown its archive keeps whole
  * because a topic shows them. */
 size_t feed_held_whole(const struct feed *f);

@@ -733,6 +733,7 @@ run(const struct settings *s, char **err)
 	struct fetched *fetched = NULL;
 	struct page *page = NULL;
 	struct state *state = NULL;
+	const struct state *known;   /* the archive read_page takes posts from, or NULL */
 	struct feed_set *set = NULL;
 	struct publish *pub = NULL;
 	struct publish_stats stats = { 0, 0 };
@@ -810,8 +811,9 @@ run(const struct settings *s, char **err)
 	 * Posts read before are taken from the archive, but for --force
 	 * (which reads everything again) and when a pattern needs a post's
 	 * text as reading it gives it. */
+	known = s->force || s->n_topics > 0 || s->n_exclude > 0 ? NULL : state;
 	rc = read_page(fetched->data, fetched->len, fetched->shown != NULL ? fetched->shown : name, fetched->url,
-	    fetched->charset, s->force || s->n_topics > 0 || s->n_exclude > 0 ? NULL : state, &page, err);
+	    fetched->charset, known, 1, &page, err);
 	rc = err_if_stopped(rc, err);   /* parsing a large page takes a while */
 	if (rc != UP_OK)
 		goto done;
@@ -849,6 +851,23 @@ run(const struct settings *s, char **err)
 	 * still brings the posts the archive lacks, but no post's older text. */
 	gopt.page_older = !s->dump && !s->force && page->updated != -1 && state->page_updated != -1 &&
 	    page->updated < state->page_updated && state->page_updated <= time(NULL);
+	rc = group_page(page, state, &gopt, &set, err);
+	/* A post taken from the archive without its content (kept slim,
+	 * past --keep) that a feed shows now (--keep grew, a [source] rule
+	 * merged feeds...): the page is read again, such posts whole. */
+	if (rc == UP_OK && feed_set_lacks_content(set)) {
+		feed_set_free(set);
+		set = NULL;
+		page_free(page);
+		page = NULL;
+		rc = read_page(fetched->data, fetched->len, fetched->shown != NULL ? fetched->shown : name,
+		    fetched->url, fetched->charset, known, 0, &page, err);
+		if (rc == UP_OK)
+			rc = group_page(page, state, &gopt, &set, err);
+	}
+	rc = err_if_stopped(rc, err);   /* so does matching topics */
+	if (rc != UP_OK)
+		goto done;
 	if (page->n_cut > 0 && !s->quiet)
 		say("warning: %s:%zu: %zu post%s too large to copy whole: past elements nested "
 		    "%d deep, %d elements, %d HTML errors, %d attributes on an element or %d in all, the rest is "
@@ -860,10 +879,6 @@ run(const struct settings *s, char **err)
 	 * before the outputs pile up. */
 	free(fetched->data);
 	fetched->data = NULL;
-	rc = group_page(page, state, &gopt, &set, err);
-	rc = err_if_stopped(rc, err);   /* so does matching topics */
-	if (rc != UP_OK)
-		goto done;
 	for (i = 0; i < set->n_unmatched && !s->quiet; i++) {
 		const struct unmatched_rule *u = &set->unmatched[i];
 		const char *where;

@@ -91,7 +91,8 @@ struct scanner {
 	const char *line_at;   /* line counting resumes here... */
 	size_t line;           /* ...on this line */
 	htmlParserCtxtPtr html;  /* one HTML parser for every post body */
-	const struct state *known;  /* read_page's */
+	const struct state *known;  /* read_page's... */
+	int known_slim;        /* ...and slim */
 	unsigned long long digest_seed;  /* what starts every page digest */
 	struct finder h2_close, h3_close, h4_close, em_close, quote;
 	struct closer h3_next, h4_next, em_next;
@@ -1097,8 +1098,9 @@ page_digest_seed(void)
 }
 
 /* Takes the content and summary of an archived copy of the post e whose
- * page digest is digest, when there is one; 1 if it did, 0 if not, -1
- * when memory runs out. */
+ * page digest is digest, when there is one, or with known_slim the digest
+ * of its content from a slim copy; 1 if it did, 0 if not, -1 when memory
+ * runs out. */
 static int
 take_known(const struct scanner *sc, struct entry *e, unsigned long long digest)
 {
@@ -1106,8 +1108,15 @@ take_known(const struct scanner *sc, struct entry *e, unsigned long long digest)
 
 	if (known == NULL)
 		return 0;
-	if ((e->content = strdup(known->content)) == NULL || (e->summary = strdup(known->summary)) == NULL)
+	if (known->content == NULL) {
+		/* An untitled post is shown under its first words, which a
+		 * slim copy lacks, also when archived slim. */
+		if (!sc->known_slim || text_is_blank(e->title))
+			return 0;
+		e->digest = known->digest;
+	} else if ((e->content = strdup(known->content)) == NULL || (e->summary = strdup(known->summary)) == NULL) {
 		return -1;
+	}
 	e->page_digest = digest;
 	return 1;
 }
@@ -2212,7 +2221,7 @@ done:
 
 int
 read_page(const char *data, size_t len, const char *name, const char *url,
-    const char *charset, const struct state *known, struct page **out, char **err)
+    const char *charset, const struct state *known, int slim, struct page **out, char **err)
 {
 	struct buf clean = { 0 };
 	struct page *page = NULL;
@@ -2264,6 +2273,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	sc.em_close.lit = "</a></em>";
 	sc.quote.lit = "\"";
 	sc.known = known;
+	sc.known_slim = slim;
 	sc.digest_seed = page_digest_seed();
 	sc.html = html_parser_new();
 	if (sc.html == NULL) {

@@ -36,7 +36,8 @@ struct entry {
 	char *creator;       /* X of "by X at DATE", or NULL */
 	char *content;       /* the body as HTML, relative links made absolute;
 	                        NULL for an archived entry kept without it
-	                        (group.h: past --keep, on the page)... */
+	                        (group.h: past --keep, on the page), and for
+	                        a post read_page took from such an entry... */
 	unsigned long long digest;  /* ...which keeps text_hash of it instead */
 	unsigned long long page_digest;  /* a hash of the post's HTML as the
 	                        page gave it, the URL its links were made
@@ -100,11 +101,14 @@ struct state;
  * known, when not NULL, is the archive of an earlier run (state.h): a post
  * whose HTML and base URL are what its archived copy's page digest says
  * takes that copy's content and summary (and no text: group.c makes it
- * from the content if a pattern needs it) instead of being parsed again.
+ * from the content if a pattern needs it) instead of being parsed again;
+ * with slim, also a titled one whose copy is slim (past --keep): it then
+ * has no content, only the digest of it, and no feed may show it
+ * (feed_set_lacks_content).
  * On success *out is a page the caller frees with page_free. A page with no
  * recognisable posts is an error (UP_EDATA). */
 int read_page(const char *data, size_t len, const char *name, const char *url,
-    const char *charset, const struct state *known, struct page **out, char **err);
+    const char *charset, const struct state *known, int slim, struct page **out, char **err);
 
 void page_free(struct page *page);
 

@@ -236,8 +236,7 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 	free(digest);
 	/* What the page gave its content from (optional): read.h. */
 	digest = child_text(n, "page-digest", &nomem);
-	bad_page_digest = digest != NULL && (slim != 0 || parse_digest(digest, &e->page_digest) != 0 ||
-	    e->page_digest == 0);
+	bad_page_digest = digest != NULL && (parse_digest(digest, &e->page_digest) != 0 || e->page_digest == 0);
 	free(digest);
 	if (nomem) {
 		rc = err_nomem(err);
@@ -253,7 +252,7 @@ read_entry(xmlNodePtr n, const char *path, struct entry *e, char **err)
 		goto done;
 	}
 	if (bad_page_digest) {
-		rc = corrupt(err, path, n, "<page-digest> is not 16 hexadecimal digits (not all zero), beside <content>");
+		rc = corrupt(err, path, n, "<page-digest> is not 16 hexadecimal digits, not all zero");
 		goto done;
 	}
 	if (e->source_title == NULL && (e->source_title = strdup("")) == NULL) {
@@ -639,9 +638,11 @@ done:
 	return rc;
 }
 
-/* s->bodies: each archived entry that holds the content its page digest
- * was made with, by its link and page digest. Any one of those that share
- * both will do: the content is made from the same bytes the same way. */
+/* s->bodies: each archived entry with a page digest, whole (with the
+ * content and summary it was made with) or slim (with the digest of that
+ * content), by its link and page digest; a whole one rather than a slim
+ * one. Any one of those that share both will do: the content is made from
+ * the same bytes the same way. */
 static int
 index_bodies(struct state *s, char **err)
 {
@@ -653,14 +654,19 @@ index_bodies(struct state *s, char **err)
 
 		for (k = 0; rc == UP_OK && k < f->n_entries; k++) {
 			struct entry *e = &f->entries[k];
+			const struct entry *had;
 			char key[17];
 
-			if (e->page_digest == 0 || e->content == NULL || e->summary == NULL || e->long_text)
+			if (e->page_digest == 0 || e->long_text || (e->content == NULL) != (e->summary == NULL))
 				continue;
 			snprintf(key, sizeof key, "%016llx", e->page_digest);
-			if ((s->bodies == NULL && (s->bodies = xmlHashCreate(256)) == NULL) ||
-			    (xmlHashLookup2(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key) == NULL &&
-			    xmlHashAddEntry2(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key, e) != 0))
+			if (s->bodies == NULL && (s->bodies = xmlHashCreate(256)) == NULL) {
+				rc = err_nomem(err);
+				break;
+			}
+			had = xmlHashLookup2(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key);
+			if ((had == NULL || (had->content == NULL && e->content != NULL)) &&
+			    xmlHashUpdateEntry2(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key, e, NULL) != 0)
 				rc = err_nomem(err);
 		}
 	}

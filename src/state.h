@@ -110,8 +110,10 @@ int state_load_archive(int dirfd, const char *dir, struct state *state, char **e
 
 /* An archived entry whose content and summary were made from a post with
  * this link and page digest (read.h), on a page read before: what
- * reading the post again would give. NULL when there is none (or no
- * archive was read). Borrowed from the state. */
+ * reading the post again would give; or, when none is whole, one kept
+ * slim (no content nor summary, past --keep), whose digest is that of the
+ * content reading gives. NULL when there is none (or no archive was
+ * read). Borrowed from the state. */
 const struct entry *state_find_body(const struct state *state, const char *link, unsigned long long page_digest);
 
 /* state.xml's bytes for the given validators, the fingerprint of the

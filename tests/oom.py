@@ -5,8 +5,10 @@ UNPLANET_OOM is the sanitizer build linked with tests/failalloc.c: FAIL_AT=N
 makes the Nth allocation of unplanet's own code fail. For every N of four
 runs on a small page (a first run into a new folder, a second run into an
 existing one with new settings and a new post, another with no settings,
-which takes the posts it read before from the archive, --dump, and one
-with a configuration error), the run must either end with exit 70 and "out of
+which takes the posts it read before from the archive, one with a larger
+--keep into a folder made with --keep 1, which takes a post past it from
+the archive's slim copy and then reads the page again for it, --dump, and
+one with a configuration error), the run must either end with exit 70 and "out of
 memory", its folder exactly as it was, or (when what failed was only a
 best-effort step) end as a run where nothing fails: the same output, or
 the same error. Never another exit code, a wrong
@@ -76,7 +78,7 @@ def main():
     open(page2, "wb").write(page(posts(True)))
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86",
                UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1")
-    base = os.path.join(work, "base")
+    base, base_slim = os.path.join(work, "base"), os.path.join(work, "base-slim")
 
     def args(kind, out):
         common = [unplanet, "-c", ini, "--xslt-dir", XSLT]
@@ -86,6 +88,8 @@ def main():
             return common + ["-t", "New=new post", "-o", out, page2]
         if kind == "again":   # no topic nor exclusion: posts read before are taken from the archive
             return [unplanet, "--xslt-dir", XSLT, "--keep", "10", "-o", out, page2]
+        if kind in ("slim", "grown"):
+            return [unplanet, "--xslt-dir", XSLT, "--keep", "1" if kind == "slim" else "10", "-o", out, page1]
         if kind == "bad-config":
             return [unplanet, "-c", bad, "--xslt-dir", XSLT, "-o", out, page1]
         return common + ["--dump", page1]
@@ -98,6 +102,8 @@ def main():
             e["FAIL_COUNT"] = out + ".count"
         if kind in ("second", "again"):
             shutil.copytree(base, out, symlinks=True)
+        if kind == "grown":
+            shutil.copytree(base_slim, out, symlinks=True)
         try:
             r = subprocess.run(args(kind, out), capture_output=True, env=e, timeout=120)
         except subprocess.TimeoutExpired:
@@ -109,9 +115,11 @@ def main():
     if rc != 0:
         report()
         return
-    before = files(base)
+    rc, _, err = run("slim", None, base_slim)
+    check("oom: a run with --keep 1, where nothing fails, succeeds", rc == 0, err)
+    before = {"second": files(base), "again": files(base), "grown": files(base_slim)}
     reference, counts = {}, {}
-    for kind in ("first", "second", "again", "dump"):
+    for kind in ("first", "second", "again", "grown", "dump"):
         out = os.path.join(work, f"ref-{kind}")
         rc, stdout, err = run(kind, None, out)
         reference[kind] = stdout if kind == "dump" else contents(out)
@@ -137,7 +145,7 @@ def main():
             # The output folder as it was: absent or empty, or base (every
             # file's bytes, mode and mtime; a folder's own mtime moves when
             # a temporary file came and went).
-            same = kind == "dump" or (files(out) == before if kind in ("second", "again") else
+            same = kind == "dump" or (files(out) == before[kind] if kind in before else
                                       not os.path.exists(out) or not contents(out))
             result = None if same else f"FAIL_AT={n}: exit 70, but the folder changed"
         elif kind == "bad-config":

@@ -49,7 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *err = NULL, *out;
 	size_t i, k, len, n = writer_count(writer);
 
-	if (read_page((const char *)data, size, "fuzz", "https://planet.example/", NULL, NULL, &page, &err) != 0)
+	if (read_page((const char *)data, size, "fuzz", "https://planet.example/", NULL, NULL, 0, &page, &err) != 0)
 		goto done;
 	if (group_page(page, NULL, &gopt, &set, &err) != 0)
 		goto done;
