@@ -46,6 +46,14 @@ def epoch(rfc3339):
     return calendar.timegm(time.strptime(rfc3339, "%Y-%m-%dT%H:%M:%SZ"))
 
 
+def sub_file(path, pattern, repl):
+    """Rewrites the text file at path with re.sub(pattern, repl, ...)."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(re.sub(pattern, repl, text))
+
+
 def entries(d):
     """link -> (feed file, entry element) for every Atom author feed."""
     found = {}
@@ -1424,10 +1432,7 @@ def main():
     older = os.path.join(work, "no-author-records")
     shutil.copytree(t, older)
     older_state = os.path.join(older, ".unplanet", "state.xml")
-    with open(older_state, encoding="utf-8") as f:
-        text = f.read()
-    with open(older_state, "w", encoding="utf-8") as f:
-        f.write(re.sub(r'\s*<author slug="[^"]*"/>', "", text))
+    sub_file(older_state, r'\s*<author slug="[^"]*"/>', "")
     rc, err = run(unplanet, "-o", older, retitled)
     check("history: a state.xml without <author> records runs as before, its feeds kept",
           rc == 0 and err == "" and '<author slug="pypy"/>' in open(older_state, encoding="utf-8").read() and
@@ -1612,10 +1617,7 @@ def read_once(unplanet, work, page_a, changed):
     run(unplanet, "-o", d, src)
     before = contents(d)
     for name in glob.glob(os.path.join(d, ".unplanet", "archive", "*.xml")):
-        with open(name, encoding="utf-8") as f:
-            text = f.read()
-        with open(name, "w", encoding="utf-8") as f:
-            f.write(re.sub(r"\n *<page-digest>[0-9a-f]*</page-digest>", "", text))
+        sub_file(name, r"\n *<page-digest>[0-9a-f]*</page-digest>", "")
     rc, err = run(unplanet, "-o", d, src)
     check("history: an archive without page digests: the same files, the digests written back",
           rc == 0 and err == "" and contents(d) == before, f"exit {rc}: {err}")
