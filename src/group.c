@@ -2185,20 +2185,17 @@ add_entry(xmlNodePtr feed, const struct member *m, int archive, int slim)
 
 		content_digest(e, digest);
 		ok = ok && add_text(n, "digest", digest) != NULL;
-		if (ok && e->page_digest != 0 && !e->long_text) {
-			snprintf(digest, sizeof digest, "%016llx", e->page_digest);
-			ok = add_text(n, "page-digest", digest) != NULL;
-		}
 	} else {
 		ok = ok && add_text(n, "content", e->content) != NULL &&
 		    add_text(n, "summary", summary) != NULL &&
 		    (!archive || !e->long_text || add_text(n, "text", e->text) != NULL);
-		if (ok && archive && e->page_digest != 0 && !e->long_text) {
-			char digest[17];
+	}
+	/* A slim entry is archived only. */
+	if (ok && archive && e->page_digest != 0 && !e->long_text) {
+		char digest[17];
 
-			snprintf(digest, sizeof digest, "%016llx", e->page_digest);
-			ok = add_text(n, "page-digest", digest) != NULL;
-		}
+		snprintf(digest, sizeof digest, "%016llx", e->page_digest);
+		ok = add_text(n, "page-digest", digest) != NULL;
 	}
 	free(summary);
 	free(untitled);

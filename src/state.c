@@ -638,6 +638,13 @@ done:
 	return rc;
 }
 
+/* A page digest as s->bodies keys it: as the archive writes it. */
+static void
+body_key(unsigned long long page_digest, char key[17])
+{
+	snprintf(key, 17, "%016llx", page_digest);
+}
+
 /* s->bodies: each archived entry with a page digest, whole (with the
  * content and summary it was made with) or slim (with the digest of that
  * content), by its link and page digest; a whole one rather than a slim
@@ -659,7 +666,7 @@ index_bodies(struct state *s, char **err)
 
 			if (e->page_digest == 0 || e->long_text || (e->content == NULL) != (e->summary == NULL))
 				continue;
-			snprintf(key, sizeof key, "%016llx", e->page_digest);
+			body_key(e->page_digest, key);
 			if (s->bodies == NULL && (s->bodies = xmlHashCreate(256)) == NULL) {
 				rc = err_nomem(err);
 				break;
@@ -722,7 +729,7 @@ state_find_body(const struct state *s, const char *link, unsigned long long page
 
 	if (s == NULL || s->bodies == NULL || page_digest == 0)
 		return NULL;
-	snprintf(key, sizeof key, "%016llx", page_digest);
+	body_key(page_digest, key);
 	return xmlHashLookup2(s->bodies, (const xmlChar *)link, (const xmlChar *)key);
 }
 
