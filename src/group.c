@@ -399,31 +399,6 @@ by_id_only(const struct entry *x, const struct entry *y)
 	return strcmp(x->id, y->id);
 }
 
-/* A post read again whose HTML changed but not what it gives (a script
- * the sanitizer drops came or went) keeps the page digest of its archived
- * copy, which is still true of it: a new one would rewrite the archive for
- * nothing. */
-static void
-keep_page_digest(struct entry *now, const struct entry *before)
-{
-	char *summary;
-
-	if (now->page_digest == 0 || before->page_digest == 0 || now->page_digest == before->page_digest ||
-	    now->content == NULL || now->text == NULL || now->long_text || before->long_text)
-		return;
-	if (before->content == NULL) {   /* slim: the digest of its content */
-		if (content_hash(now) == before->digest)
-			now->page_digest = before->page_digest;
-		return;
-	}
-	if (before->summary == NULL || strcmp(now->content, before->content) != 0)
-		return;
-	/* Its summary too: reading it again must give what the copy has. */
-	if ((summary = excerpt(now->text, SUMMARY_MAX)) != NULL && strcmp(summary, before->summary) == 0)
-		now->page_digest = before->page_digest;
-	free(summary);
-}
-
 /* Merges one feed's candidates (sorted by id) into members: the page's
  * version of an entry wins, keeping the archive's published time, and its
  * updated time moves to now (or a second past its last) when the post
@@ -507,8 +482,6 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t late
 		 * which a topic must not show in place of this one. */
 		for (k = at; k < end && !out[m].older_copy; k++)
 			out[m].older_copy = ids->entries[k]->content != NULL && ids->entries[k]->updated < out[m].updated;
-		if (page != NULL && out[m].entry == page->e && old != NULL)
-			keep_page_digest(page->e, old->e);
 		m++;
 	}
 	return m;

@@ -30,6 +30,9 @@
 #ifndef VERSION
 #define VERSION "0"
 #endif
+#ifndef SOURCE_DIGEST   /* a checksum of the sources (Makefile) */
+#define SOURCE_DIGEST "0"
+#endif
 
 /* Longest header, title or footer text the template can reasonably hold;
  * bounds each look-ahead so a hostile page cannot make framing quadratic. */
@@ -1085,8 +1088,9 @@ page_digest(unsigned long long seed, const char *base, const char *b, size_t n)
 }
 
 /* What starts every page digest: what makes a post's content other than
- * its bytes and base, the program's and the HTML parser's versions. A new
- * one of either reads every post again. */
+ * its bytes and base, the program (its version, and its sources: the
+ * version does not change with every change to the sanitizer) and the
+ * HTML parser's version. A new one of any reads every post again. */
 static unsigned long long
 page_digest_seed(void)
 {
@@ -1094,6 +1098,7 @@ page_digest_seed(void)
 	unsigned long long h = text_hash(TEXT_HASH_INIT, what, sizeof what);
 
 	h = text_hash(h, VERSION, sizeof VERSION);
+	h = text_hash(h, SOURCE_DIGEST, sizeof SOURCE_DIGEST);
 	return text_hash(h, xmlParserVersion, strlen(xmlParserVersion) + 1);
 }
 
@@ -1104,7 +1109,7 @@ page_digest_seed(void)
 static int
 take_known(const struct scanner *sc, struct entry *e, unsigned long long digest)
 {
-	const struct entry *known = state_find_body(sc->known, e->link, digest);
+	const struct entry *known = state_find_body(sc->known, e, digest);
 
 	if (known == NULL)
 		return 0;

@@ -41,9 +41,9 @@ struct entry {
 	unsigned long long digest;  /* ...which keeps text_hash of it instead */
 	unsigned long long page_digest;  /* a hash of the post's HTML as the
 	                        page gave it, the URL its links were made
-	                        absolute against, and the reader's version:
-	                        the same one gives the same content and
-	                        summary (state_find_body); 0 when unknown or
+	                        absolute against, and the reader's version
+	                        and sources: the same one gives the same
+	                        content and summary (state_find_body); 0 when unknown or
 	                        for a post cut short (or too long) */
 	char *text;          /* visible text of the body; NULL for an entry read
 	                        back from the archive, or taken from it

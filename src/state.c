@@ -647,9 +647,12 @@ body_key(unsigned long long page_digest, char key[17])
 
 /* s->bodies: each archived entry with a page digest, whole (with the
  * content and summary it was made with) or slim (with the digest of that
- * content), by its link and page digest; a whole one rather than a slim
- * one. Any one of those that share both will do: the content is made from
- * the same bytes the same way. */
+ * content), by its link, page digest and source name; a whole one rather
+ * than a slim one. Any one of those that share all three will do: the
+ * content is made from the same bytes the same way. The source is in the
+ * key because the digest is no cryptographic hash: a source that gave one
+ * of its posts another's permalink and HTML made to hash the same must
+ * not put its content in the other's feed. */
 static int
 index_bodies(struct state *s, char **err)
 {
@@ -671,9 +674,11 @@ index_bodies(struct state *s, char **err)
 				rc = err_nomem(err);
 				break;
 			}
-			had = xmlHashLookup2(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key);
+			had = xmlHashLookup3(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key,
+			    (const xmlChar *)e->source_name);
 			if ((had == NULL || (had->content == NULL && e->content != NULL)) &&
-			    xmlHashUpdateEntry2(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key, e, NULL) != 0)
+			    xmlHashUpdateEntry3(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key,
+			    (const xmlChar *)e->source_name, e, NULL) != 0)
 				rc = err_nomem(err);
 		}
 	}
@@ -723,14 +728,17 @@ state_load_archive(int dirfd, const char *dir, struct state *s, char **err)
 }
 
 const struct entry *
-state_find_body(const struct state *s, const char *link, unsigned long long page_digest)
+state_find_body(const struct state *s, const struct entry *post, unsigned long long page_digest)
 {
+	const struct entry *known;
 	char key[17];
 
 	if (s == NULL || s->bodies == NULL || page_digest == 0)
 		return NULL;
 	body_key(page_digest, key);
-	return xmlHashLookup2(s->bodies, (const xmlChar *)link, (const xmlChar *)key);
+	known = xmlHashLookup3(s->bodies, (const xmlChar *)post->link, (const xmlChar *)key,
+	    (const xmlChar *)post->source_name);
+	return known != NULL && strcmp(known->source_link, post->source_link) == 0 ? known : NULL;
 }
 
 int

@@ -109,12 +109,13 @@ int state_load(int dirfd, const char *dir, struct state **out, char **err);
 int state_load_archive(int dirfd, const char *dir, struct state *state, char **err);
 
 /* An archived entry whose content and summary were made from a post with
- * this link and page digest (read.h), on a page read before: what
- * reading the post again would give; or, when none is whole, one kept
- * slim (no content nor summary, past --keep), whose digest is that of the
- * content reading gives. NULL when there is none (or no archive was
- * read). Borrowed from the state. */
-const struct entry *state_find_body(const struct state *state, const char *link, unsigned long long page_digest);
+ * post's link and source (name and site) and this page digest (read.h),
+ * on a page read before: what reading the post again would give; or,
+ * when none is whole, one kept slim (no content nor summary, past
+ * --keep), whose digest is that of the content reading gives. NULL when
+ * there is none (or no archive was read). Borrowed from the state. */
+const struct entry *state_find_body(const struct state *state, const struct entry *post,
+    unsigned long long page_digest);
 
 /* state.xml's bytes for the given validators, the fingerprint of the
  * settings they were fetched under, that of the settings the outputs were

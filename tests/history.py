@@ -26,6 +26,7 @@ from visible import visible_text  # noqa: E402
 
 A = "{http://www.w3.org/2005/Atom}"
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
 SAMPLE = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html")
 TRUTH = os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.truth.json")
 
@@ -648,20 +649,29 @@ def main():
           [g[2] for g in got] == [b[2] for b in before] and all(b[1].startswith("http://") for b in before) and
           all(g[1] == b[1].replace("http://", "https://", 1) for g, b in zip(got, before)), f"{before} {got} {err}")
     # A script or comment that comes and goes at a post's end, the white
-    # space beside it left, is no edit: nothing is written, updated stays.
+    # space beside it left, is no edit: no feed is written, updated stays;
+    # the archive takes the post's new page digest, and nothing else.
     ws = os.path.join(work, "dropped-edge")
     tails = (b"", b"\n<script async src=\"https://x.example/a.js\"></script>\n", b"", b"\n<!-- cached -->\n",
              b"\n<style>p { }</style> \n")
+    bob_archive = os.path.join(ws, ".unplanet", "archive", "bob.xml")
+
+    def archived_but_digests():
+        with open(bob_archive, encoding="utf-8") as f:
+            return re.sub(r"<page-digest>[0-9a-f]{16}</page-digest>", "", f.read())
+
     for k, tail in enumerate(tails):
         p = Post(1, BOB, b"<p>START sanitized ends END</p>" + tail)
         src = os.path.join(work, f"dropped-edge{k}.html")
         open(src, "wb").write(page([p]))
-        snap = snapshot(ws) if k else None
+        snap, was = (snapshot(ws, skip=os.path.join(ws, ".unplanet")), archived_but_digests()) if k else (None, None)
         rc, err = run(unplanet, "-v", "-o", ws, src)
-        if k and (rc != 0 or snapshot(ws) != snap or " 0 files written" not in err):
+        if k and (rc != 0 or snapshot(ws, skip=os.path.join(ws, ".unplanet")) != snap or
+                  archived_but_digests() != was or " 1 file written" not in err):
             break
-    check("history: a script, style or comment at a post's end coming and going is no edit: nothing written",
-          rc == 0 and k == len(tails) - 1 and snapshot(ws) == snap and " 0 files written" in err, f"run {k}: {err}")
+    check("history: a script, style or comment at a post's end coming and going is no edit: only its page digest written",
+          rc == 0 and k == len(tails) - 1 and snapshot(ws, skip=os.path.join(ws, ".unplanet")) == snap and
+          archived_but_digests() == was and " 1 file written" in err, f"run {k}: {err}")
     # An untitled post the Planet re-dates keeps its id and its one entry,
     # also once the page's oldest post is newer than its first date (the
     # archive keeps that date; the post has no title to be known by).
@@ -1621,6 +1631,87 @@ def read_once(unplanet, work, page_a, changed):
     rc, err = run(unplanet, "-o", d, src)
     check("history: an archive without page digests: the same files, the digests written back",
           rc == 0 and err == "" and contents(d) == before, f"exit {rc}: {err}")
+    # A post whose HTML changed but not what reading gives (a script the
+    # sanitizer drops): no edit, and the archive takes its new page digest,
+    # so that the next run takes the post from it again.
+    scripted = os.path.join(work, "once-script.html")
+    with open(src, encoding="utf-8") as f:
+        text = f.read()
+    with open(scripted, "w", encoding="utf-8") as f:
+        f.write(text.replace("Only a few days remain", "<script>track()</script>Only a few days remain", 1))
+    feeds = {k: v for k, v in contents(d).items() if not k.startswith(".unplanet")}
+    rc, err = run(unplanet, "-o", d, scripted)
+    same_feeds = {k: v for k, v in contents(d).items() if not k.startswith(".unplanet")} == feeds
+    with open(archive, encoding="utf-8") as f:
+        kept = f.read()
+    at = kept.index(f"<id>{changed}</id>")
+    with open(archive, "w", encoding="utf-8") as f:
+        f.write(kept[:at] + kept[at:].replace("Only a few days remain", "ARCHIVED COPY", 1))
+    rc2, err2 = run(unplanet, "-o", d, scripted)
+    with open(archive, encoding="utf-8") as f:
+        text = f.read()
+    at = text.index(f"<id>{changed}</id>")
+    check("history: a post whose HTML changed but not what it gives is no edit, and is taken from the archive next time",
+          (rc, err, rc2, err2) == (0, "", 0, "") and same_feeds and "ARCHIVED COPY" in text[at:text.index("</entry>", at)],
+          f"exit {rc}, {rc2}: {err}{err2}")
+    with open(archive, "w", encoding="utf-8") as f:
+        f.write(kept)
+    run(unplanet, "-o", d, src)
+    # The page digest is no cryptographic hash: a copy of the post in
+    # another source's archive, its link and page digest the same (one
+    # source made its post's HTML hash as another's), is not taken.
+    with open(archive, encoding="utf-8") as f:
+        kept = f.read()
+    at = kept.index(f"<id>{changed}</id>")
+    start, end = kept.rindex("<entry>", 0, at), kept.index("</entry>", at) + len("</entry>")
+    other = sorted(n for n in glob.glob(os.path.join(d, ".unplanet", "archive", "*.xml")) if n != archive)[0]
+    with open(other, encoding="utf-8") as f:
+        theirs = f.read()
+    their_source = re.search(r"<source slug.*?</source>", theirs, re.S).group(0)
+    forged = re.sub(r"<source slug.*?</source>", lambda m: their_source, kept[start:end], flags=re.S)
+    forged = forged.replace("Only a few days remain", "FORGED COPY", 1)
+    with open(other, "w", encoding="utf-8") as f:
+        f.write(theirs.replace("  <entry>", "  " + forged + "\n  <entry>", 1))
+    sub_file(archive, r"(<id>" + re.escape(changed) + r"</id>(?:(?!</entry>).)*<page-digest>)[0-9a-f]{16}",
+             r"\g<1>0123456789abcdef")
+    rc, err = run(unplanet, "-o", d, src)
+    with open(archive, encoding="utf-8") as f:
+        text = f.read()
+    at = text.index(f"<id>{changed}</id>")
+    copy = text[at:text.index("</entry>", at)]
+    check("history: a copy of a post in another source's archive is not taken for it, whatever its page digest",
+          rc == 0 and err == "" and "FORGED COPY" not in copy and "Only a few days remain" in copy and
+          "FORGED COPY" not in open(os.path.join(d, "authors", "django-weblog.atom"), encoding="utf-8").read(),
+          f"exit {rc}: {err}")
+    with open(other, "w", encoding="utf-8") as f:
+        f.write(theirs)
+    with open(archive, "w", encoding="utf-8") as f:
+        f.write(kept)
+    # A program built from other sources (a sanitizer that reads some
+    # post otherwise, its version unchanged) reads every post again.
+    rebuilt = os.path.join(work, "rebuilt")
+    os.makedirs(rebuilt)
+    for part in ("Makefile", "src", "xslt"):
+        (shutil.copytree if os.path.isdir(os.path.join(ROOT, part)) else shutil.copy)(
+            os.path.join(ROOT, part), os.path.join(rebuilt, part))
+    with open(os.path.join(rebuilt, "src", "html.c"), "a", encoding="utf-8") as f:
+        f.write("/* another program */\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    made = subprocess.run(["make", "-s", "-C", rebuilt, "unplanet", "CFLAGS=-O0"], capture_output=True, text=True,
+                          env=env)
+    rc, err, copy = archived_after()   # this program takes it from the archive
+    rc2, err2, copy2 = made.returncode, made.stderr, ""
+    if made.returncode == 0:
+        with open(archive, "w", encoding="utf-8") as f:
+            f.write(marked)
+        rc2, err2 = run(os.path.join(rebuilt, "unplanet"), "-o", d, src)
+        with open(archive, encoding="utf-8") as f:
+            text = f.read()
+        at = text.index(f"<id>{changed}</id>")
+        copy2 = text[at:text.index("</entry>", at)]
+    check("history: a program built from other sources reads a post again that its archived copy would give",
+          (rc, err, rc2, err2) == (0, "", 0, "") and "ARCHIVED COPY" in copy and
+          "ARCHIVED COPY" not in copy2 and "Only a few days remain" in copy2, f"exit {rc}, {rc2}: {err}{err2}")
     # A post with no permalink and no site: its links are made absolute
     # against the page's <base href>, which the page digest holds.
     from hostile import Post, esc, page
