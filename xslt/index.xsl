@@ -143,14 +143,14 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
             <xsl:if test="feed[@kind = 'topic']">
               <section aria-labelledby="topics">
                 <h2 id="topics">Topics <small>(<xsl:value-of select="count(feed[@kind = 'topic'])"/>)</small></h2>
-                <ul class="feeds"><xsl:apply-templates select="feed[@kind = 'topic']"/></ul>
+                <ul class="feeds" role="list"><xsl:apply-templates select="feed[@kind = 'topic']"/></ul>
               </section>
             </xsl:if>
             <section aria-labelledby="authors">
               <h2 id="authors">Authors <small>(<xsl:value-of select="count(feed[@kind = 'author'])"/>)</small></h2>
               <xsl:choose>
                 <xsl:when test="feed[@kind = 'author']">
-                  <ul class="feeds"><xsl:apply-templates select="feed[@kind = 'author']"/></ul>
+                  <ul class="feeds" role="list"><xsl:apply-templates select="feed[@kind = 'author']"/></ul>
                 </xsl:when>
                 <!-- An empty list says nothing (the only option lets no source in). -->
                 <xsl:otherwise><p>No author feeds yet.</p></xsl:otherwise>
@@ -174,7 +174,10 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
   /* Accents and case do not matter: "girao" finds "Girão". */
   function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
   feeds.forEach(function (li) { li.filterText = fold(li.getAttribute("data-filter") || ""); });
-  function apply() {
+  /* A screen reader says the count (aria-live) once typing pauses, not
+     at every key. */
+  var timer = null;
+  function apply(now) {
     var words = fold(input.value).split(/\s+/).filter(Boolean);
     feeds.forEach(function (li) {
       li.hidden = !words.every(function (w) { return li.filterText.indexOf(w) !== -1; });
@@ -189,7 +192,10 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
     /* Count what is laid out, not what was asked for: the number says
        what the reader sees. */
     var shown = feeds.filter(function (li) { return li.offsetParent !== null; }).length;
-    count.textContent = (words.length ? shown + " of " : "") + feeds.length + (feeds.length === 1 ? " feed" : " feeds");
+    var said = (words.length ? shown + " of " : "") + feeds.length + (feeds.length === 1 ? " feed" : " feeds");
+    clearTimeout(timer);
+    if (now) count.textContent = said;
+    else timer = setTimeout(function () { count.textContent = said; }, 400);
     /* With nothing typed, nothing was filtered out: an empty directory
        shows its empty sections as it does with scripts off. */
     none.hidden = shown !== 0 || !words.length;
@@ -205,7 +211,7 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
   if (m) {
     try { input.value = decodeURIComponent(m[1]); } catch (e) { input.value = m[1]; }
   }
-  input.addEventListener("input", function () { apply(); remember(); });
+  input.addEventListener("input", function () { apply(false); remember(); });
   var bar = document.querySelector(".search");
   bar.hidden = false;
   /* A card scrolled to must not sit under the sticky filter box. */
@@ -215,7 +221,7 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
   }
   window.addEventListener("resize", pad);
   if (window.ResizeObserver) new ResizeObserver(pad).observe(bar);
-  apply();
+  apply(true);
   pad();   /* after apply(): the count it writes may wrap to a second line */
   var target = !m &amp;&amp; location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
   if (target) target.scrollIntoView({ block: "start", behavior: "instant" });
@@ -272,15 +278,20 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
       </p>
       <p class="formats">
         <xsl:for-each select="$formats">
-          <a class="{@name}" href="{$feed/path}.{@name}" title="{$feed/title}, {@name} feed"
-             aria-label="{$feed/title}, {@name} feed">
-            <xsl:if test="@type != ''"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+          <xsl:variable name="shown">
             <xsl:choose>
               <xsl:when test="@name = 'atom'">Atom</xsl:when>
               <xsl:when test="@name = 'rss'">RSS</xsl:when>
               <xsl:when test="@name = 'json'">JSON</xsl:when>
               <xsl:otherwise><xsl:value-of select="@name"/></xsl:otherwise>
             </xsl:choose>
+          </xsl:variable>
+          <!-- Named as shown, then whose: a screen reader's list of links
+               tells the many "Atom" apart. No title: it would say it all
+               again. -->
+          <a class="{@name}" href="{$feed/path}.{@name}" aria-label="{$shown} feed of {$feed/title}">
+            <xsl:if test="@type != ''"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+            <xsl:value-of select="$shown"/>
           </a>
           <xsl:text> </xsl:text>
         </xsl:for-each>
