@@ -66,6 +66,9 @@ struct writer {
 #ifndef VERSION
 #define VERSION "0"
 #endif
+#ifndef SOURCE_DIGEST   /* a checksum of the sources (Makefile) */
+#define SOURCE_DIGEST "0"
+#endif
 
 /* Adds a stylesheet file to the fingerprint: its name and its bytes. It
  * is read after libxslt parsed it, so failing to open or read it now (it
@@ -595,7 +598,13 @@ writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *ext
 	}
 	if ((rc = writer_check_names(extra, extra_at, n, err)) != UP_OK)
 		goto done;
+	/* The program and libraries that apply the stylesheets: a json-string
+	 * or serializer fixed under the same version must still make files
+	 * again (a feed whose document did not change is not transformed). */
 	w->hash = text_hash(TEXT_HASH_INIT, VERSION, sizeof VERSION);
+	w->hash = text_hash(w->hash, SOURCE_DIGEST, sizeof SOURCE_DIGEST);
+	w->hash = text_hash(w->hash, xmlParserVersion, strlen(xmlParserVersion) + 1);
+	w->hash = text_hash(w->hash, xsltEngineVersion, strlen(xsltEngineVersion) + 1);
 	xmlSetGenericErrorFunc(&w->messages, collect);
 	xsltSetGenericErrorFunc(&w->messages, collect);
 	exsltRegisterAll();

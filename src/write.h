@@ -85,8 +85,8 @@ int writer_apply_site(struct writer *w, size_t page, xmlDocPtr doc, char **data,
     char **err);
 
 /* A fingerprint of everything besides a document that decides what the
- * formats make of it: unplanet's version, and each stylesheet's name and
- * bytes. Equal fingerprints and equal documents give equal files. Hex,
+ * formats make of it: unplanet's version and sources, libxml2's and
+ * libxslt's versions, and each stylesheet's name and bytes. Equal fingerprints and equal documents give equal files. Hex,
  * owned by the writer. */
 const char *writer_fingerprint(const struct writer *w);
 
