@@ -13,6 +13,7 @@
 #include "err.h"
 #include "group.h"
 #include "html.h"
+#include "table.h"
 #include "text.h"
 
 #ifndef VERSION
@@ -108,7 +109,7 @@ near_sources(const struct candidate *all, size_t n, struct unmatched_rule *u, si
 			continue;
 		/* wanted: each slug's last rule, next_want: the one before */
 		next_want[k] = (size_t)(uintptr_t)xmlHashLookup(wanted, (const xmlChar *)want[k]);
-		if (xmlHashUpdateEntry(wanted, (const xmlChar *)want[k], (void *)(uintptr_t)(k + 1), NULL) != 0)
+		if (table_put(wanted, want[k], NULL, NULL, (void *)(uintptr_t)(k + 1)) != 0)
 			goto done;
 		left++;
 	}
@@ -637,8 +638,8 @@ slugs_add(xmlHashTablePtr t, const char *slug, size_t who)
 {
 	uintptr_t v = (uintptr_t)xmlHashLookup(t, (const xmlChar *)slug);
 
-	return v == who + 1 ? 0 : xmlHashUpdateEntry(t, (const xmlChar *)slug,
-	    (void *)(v == 0 ? (uintptr_t)who + 1 : SLUGS_MANY), NULL);
+	return v == who + 1 ? 0 : table_put(t, slug, NULL, NULL,
+	    (void *)(v == 0 ? (uintptr_t)who + 1 : SLUGS_MANY));
 }
 
 /* Whether a feed other than self has slug. */
@@ -891,7 +892,7 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 		if (b.len > stem) {
 			char *stem_copy = strndup(b.data, stem);
 			int failed = stem_copy == NULL ||
-			    xmlHashUpdateEntry(sl.next, (const xmlChar *)stem_copy, (void *)(number + 1), NULL) != 0;
+			    table_put(sl.next, stem_copy, NULL, NULL, (void *)(number + 1)) != 0;
 
 			free(stem_copy);
 			if (failed) {
@@ -1261,7 +1262,8 @@ by_site(const void *a, const void *b)
 }
 
 /* The archived post without a permalink that e (its made-up id unknown to
- * the archive) was, in sorted[0..n) (the archive by site, by_site): of
+ * the archive) was, in sorted[0..n) (the archive's posts without one, by
+ * site: by_site): of
  * e's source (renamed_or_same_source), with no id in taken, and, best
  * first, the same title, date and content, the same title and date (a
  * site moved to https, a source renamed: the id was made of both), else,
@@ -1276,23 +1278,34 @@ made_up_edit_of(const struct entry *e, unsigned long long hash, const struct ent
 {
 	const struct entry *best = NULL;
 	const char *title = known_title(e);
-	size_t lo = 0, hi = n;
+	size_t first = 0, end = n, lo, hi, mid;
 	int rank, best_rank = 5;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
+	/* e's site's run of sorted, [first, end), found once. */
+	for (lo = 0, hi = n; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
 		if (html_site_cmp(sorted[mid]->source_link, e->source_link) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < n && html_same_site(sorted[lo]->source_link, e->source_link); lo++) {
+	for (first = lo, hi = n; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if (html_site_cmp(sorted[mid]->source_link, e->source_link) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo, lo = first; lo < end; lo++) {
 		const struct entry *a = sorted[lo];
-		int same_title = strcmp(known_title(a), title) == 0, same_date = a->shown == e->shown;
+		int same_title, same_date = a->shown == e->shown;
 
-		if (!is_made_up(a->id) || a->link[0] != '\0' || !renamed_or_same_source(a, e) ||
-		    xmlHashLookup(taken, (const xmlChar *)a->id) != NULL)
+		/* The cheap tests first: a run is long when a site posts many
+		 * posts without permalinks. */
+		if (!same_date && (strict || a->shown <= oldest))
+			continue;
+		same_title = strcmp(known_title(a), title) == 0;
+		if (!renamed_or_same_source(a, e) || xmlHashLookup(taken, (const xmlChar *)a->id) != NULL)
 			continue;
 		if (same_title && same_date)
 			rank = content_hash(a) == hash ? 0 : 1;
@@ -1340,7 +1353,7 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 		for (k = 0; k < archive->feeds[i].n_entries; k++) {
 			const struct entry *e = &archive->feeds[i].entries[k];
 
-			if (is_made_up(e->id) && xmlHashUpdateEntry(known, (const xmlChar *)e->id, (void *)e, NULL) != 0)
+			if (is_made_up(e->id) && table_put(known, e->id, NULL, NULL, (void *)e) != 0)
 				goto done;
 		}
 	/* How many different contents share each id on the page. */
@@ -1357,7 +1370,7 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 			uintptr_t n = (uintptr_t)xmlHashLookup(count, (const xmlChar *)e->id) + 1;
 
 			if (xmlHashAddEntry(variants, (const xmlChar *)id, (void *)1) != 0 ||
-			    xmlHashUpdateEntry(count, (const xmlChar *)e->id, (void *)n, NULL) != 0)
+			    table_put(count, e->id, NULL, NULL, (void *)n) != 0)
 				goto done;
 		}
 	}
@@ -1374,7 +1387,7 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 				goto done;
 			done[i] = 1;
 		} else if ((old = xmlHashLookup(known, (const xmlChar *)e->id)) != NULL && content_hash(old) == hash[i]) {
-			if (xmlHashUpdateEntry(kept, (const xmlChar *)e->id, (void *)(uintptr_t)(i + 1), NULL) != 0)
+			if (table_put(kept, e->id, NULL, NULL, (void *)(uintptr_t)(i + 1)) != 0)
 				goto done;
 			done[i] = 1;
 		}
@@ -1386,12 +1399,17 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 
 		if (i == 0 || e->published < oldest)
 			oldest = e->published;
-		if (is_made_up(e->id) && xmlHashUpdateEntry(taken, (const xmlChar *)e->id, (void *)1, NULL) != 0)
+		if (is_made_up(e->id) && table_put(taken, e->id, NULL, NULL, (void *)1) != 0)
 			goto done;
 		unknown += !done[i] && xmlHashLookup(known, (const xmlChar *)e->id) == NULL;
 	}
 	if (unknown > 0 && xmlHashSize(known) > 0 && sort_archive(archive, by_site, &sorted, &n_sorted) != 0)
 		goto done;
+	/* Only archived posts without a permalink can be what such a post was. */
+	for (i = k = 0; sorted != NULL && i < n_sorted; i++)
+		if (is_made_up(sorted[i]->id) && sorted[i]->link[0] == '\0')
+			sorted[k++] = sorted[i];
+	n_sorted = sorted != NULL ? k : 0;
 	for (pass = 0; sorted != NULL && pass < 2; pass++)
 		for (i = page->n_entries; i-- > 0;) {
 			struct entry *e = &page->entries[i];
@@ -1597,11 +1615,12 @@ edited_post(const struct known_posts *k, const struct archived_links *a, const s
 		for (; lo < hi; lo++) {
 			const struct entry *p = runs[r][lo];
 
-			/* Of equals, the first by id, whichever run finds it. */
-			if (renamed_or_same_source(p, e) && p->shown > oldest &&
-			    (best == NULL || p->shown > best->shown ||
+			/* Of equals, the first by id, whichever run finds it. The
+			 * cheap tests first: a run is long when many posts
+			 * share the permalink. */
+			if (p->shown > oldest && (best == NULL || p->shown > best->shown ||
 			    (p->shown == best->shown && by_id_then_updated(&p, &best) < 0)) &&
-			    xmlHashLookup(k->claimed, (const xmlChar *)p->id) == NULL &&
+			    renamed_or_same_source(p, e) && xmlHashLookup(k->claimed, (const xmlChar *)p->id) == NULL &&
 			    (!shared || content_hash(p) == hash))
 				best = p;
 		}

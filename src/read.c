@@ -25,6 +25,7 @@
 #include "html.h"
 #include "read.h"
 #include "state.h"
+#include "table.h"
 #include "text.h"
 
 #ifndef VERSION
@@ -592,7 +593,7 @@ link_index(struct scanner *sc)
 			continue;
 		if ((href = xmlStrndup((const xmlChar *)ft.href.s, (int)ft.href.n)) == NULL)
 			goto done;
-		failed = xmlHashUpdateEntry(sc->links, href, (void *)(uintptr_t)em, NULL) != 0;
+		failed = table_put(sc->links, (const char *)href, NULL, NULL, (void *)(uintptr_t)em) != 0;
 		xmlFree(href);
 		if (failed)
 			goto done;
@@ -653,7 +654,7 @@ add_dead(struct scanner *sc, const char *body)
 
 	if (sc->dead != NULL || (sc->dead = xmlHashCreate(64)) != NULL) {
 		dead_key(sc, body, key);
-		rc = xmlHashUpdateEntry(sc->dead, (const xmlChar *)key, (void *)(uintptr_t)body, NULL) == 0 ? 0 : -1;
+		rc = table_put(sc->dead, key, NULL, NULL, (void *)(uintptr_t)body) == 0 ? 0 : -1;
 	}
 	return rc;
 }

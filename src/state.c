@@ -15,6 +15,7 @@
 #include "date.h"
 #include "err.h"
 #include "state.h"
+#include "table.h"
 #include "text.h"
 
 /* What a message about a corrupt file says, and the way on. */
@@ -677,8 +678,7 @@ index_bodies(struct state *s, char **err)
 			had = xmlHashLookup3(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key,
 			    (const xmlChar *)e->source_name);
 			if ((had == NULL || (had->content == NULL && e->content != NULL)) &&
-			    xmlHashUpdateEntry3(s->bodies, (const xmlChar *)e->link, (const xmlChar *)key,
-			    (const xmlChar *)e->source_name, e, NULL) != 0)
+			    table_put(s->bodies, e->link, key, e->source_name, e) != 0)
 				rc = err_nomem(err);
 		}
 	}
