@@ -1252,18 +1252,51 @@ set_id(struct entry *e, const char *id)
 static int sort_archive(const struct state *archive, int (*cmp)(const void *, const void *),
     const struct entry ***sorted, size_t *n);
 
+/* Orders of the archive's posts without a permalink, for
+ * made_up_edit_of: by site and title, by site and date (run_with), and
+ * each then by date and id (qsort), so that of equals the first by id
+ * comes first. */
 static int
-by_site(const void *a, const void *b)
+site_title_cmp(const struct entry *x, const struct entry *y)
+{
+	int c = html_site_cmp(x->source_link, y->source_link);
+
+	return c != 0 ? c : strcmp(known_title(x), known_title(y));
+}
+
+static int
+site_date_cmp(const struct entry *x, const struct entry *y)
+{
+	int c = html_site_cmp(x->source_link, y->source_link);
+
+	return c != 0 ? c : (x->shown > y->shown) - (x->shown < y->shown);
+}
+
+static int
+by_site_title(const void *a, const void *b)
 {
 	const struct entry *x = *(const struct entry *const *)a, *y = *(const struct entry *const *)b;
-	int c = html_site_cmp(x->source_link, y->source_link);
+	int c = site_title_cmp(x, y);
+
+	if (c == 0)
+		c = (x->shown > y->shown) - (x->shown < y->shown);
+	return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+static int
+by_site_date(const void *a, const void *b)
+{
+	const struct entry *x = *(const struct entry *const *)a, *y = *(const struct entry *const *)b;
+	int c = site_date_cmp(x, y);
 
 	return c != 0 ? c : strcmp(x->id, y->id);
 }
 
 /* The archived post without a permalink that e (its made-up id unknown to
- * the archive) was, in sorted[0..n) (the archive's posts without one, by
- * site: by_site): of
+ * the archive) was, of the n archived posts without one (in by_title,
+ * sorted by_site_title, and by_date, sorted by_site_date; only those of
+ * e's site with its title or its date can be it, so that a site with
+ * many such posts costs no walk over all of them for each): of
  * e's source (renamed_or_same_source), with no id in taken, and, best
  * first, the same title, date and content, the same title and date (a
  * site moved to https, a source renamed: the id was made of both), else,
@@ -1271,53 +1304,39 @@ by_site(const void *a, const void *b)
  * page as it changed, not as it aged; see edited_post) and unless
  * strict, the same title (re-dated by an edit: Planet 2.0 shows a post's
  * updated time), the same date (retitled), or, untitled, the same
- * content; NULL when none. */
+ * content; NULL when none. Of equals, the newest, then the first by id. */
 static const struct entry *
-made_up_edit_of(const struct entry *e, unsigned long long hash, const struct entry *const *sorted, size_t n,
-    xmlHashTablePtr taken, time_t oldest, int strict)
+made_up_edit_of(const struct entry *e, unsigned long long hash, const struct entry *const *by_title,
+    const struct entry *const *by_date, size_t n, xmlHashTablePtr taken, time_t oldest, int strict)
 {
 	const struct entry *best = NULL;
 	const char *title = known_title(e);
-	size_t first = 0, end = n, lo, hi, mid;
+	size_t lo, hi, v;
 	int rank, best_rank = 5;
 
-	/* e's site's run of sorted, [first, end), found once. */
-	for (lo = 0, hi = n; lo < hi;) {
-		mid = lo + (hi - lo) / 2;
-		if (html_site_cmp(sorted[mid]->source_link, e->source_link) < 0)
-			lo = mid + 1;
+	for (v = 0; v < 2; v++) {
+		if (v == 0)
+			run_with(by_title, n, site_title_cmp, e, &lo, &hi);
 		else
-			hi = mid;
-	}
-	for (first = lo, hi = n; lo < hi;) {
-		mid = lo + (hi - lo) / 2;
-		if (html_site_cmp(sorted[mid]->source_link, e->source_link) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo, lo = first; lo < end; lo++) {
-		const struct entry *a = sorted[lo];
-		int same_title, same_date = a->shown == e->shown;
+			run_with(by_date, n, site_date_cmp, e, &lo, &hi);
+		for (; lo < hi; lo++) {
+			const struct entry *a = v == 0 ? by_title[lo] : by_date[lo];
+			int same_title = v == 0 || strcmp(known_title(a), title) == 0, same_date = a->shown == e->shown;
 
-		/* The cheap tests first: a run is long when a site posts many
-		 * posts without permalinks. */
-		if (!same_date && (strict || a->shown <= oldest))
-			continue;
-		same_title = strcmp(known_title(a), title) == 0;
-		if (!renamed_or_same_source(a, e) || xmlHashLookup(taken, (const xmlChar *)a->id) != NULL)
-			continue;
-		if (same_title && same_date)
-			rank = content_hash(a) == hash ? 0 : 1;
-		else if (strict || a->shown <= oldest)
-			continue;
-		else if (same_title)
-			rank = title[0] != '\0' ? 2 : content_hash(a) == hash ? 4 : 5;
-		else
-			rank = same_date ? 3 : 5;
-		if (rank < best_rank || (rank == best_rank && rank < 5 && a->shown > best->shown)) {
-			best = a;
-			best_rank = rank;
+			if (!renamed_or_same_source(a, e) || xmlHashLookup(taken, (const xmlChar *)a->id) != NULL)
+				continue;
+			if (same_title && same_date)
+				rank = content_hash(a) == hash ? 0 : 1;
+			else if (strict || a->shown <= oldest)
+				continue;
+			else if (same_title)
+				rank = title[0] != '\0' ? 2 : content_hash(a) == hash ? 4 : 5;
+			else
+				rank = 3;   /* the same date */
+			if (rank < best_rank || (rank == best_rank && rank < 5 && a->shown > best->shown)) {
+				best = a;
+				best_rank = rank;
+			}
 		}
 	}
 	return best_rank < 5 ? best : NULL;
@@ -1336,7 +1355,7 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 {
 	xmlHashTablePtr known = NULL, variants = NULL, count = NULL, kept = NULL, taken = NULL;
 	unsigned long long *hash = NULL;   /* of each made-up entry's content */
-	const struct entry **sorted = NULL;   /* the archive by site, when needed */
+	const struct entry **sorted = NULL, **by_date = NULL;   /* made_up_edit_of's, when needed */
 	char *done = NULL, id[96];
 	size_t i, k, n_sorted = 0, unknown = 0;
 	time_t oldest = 0;
@@ -1403,20 +1422,26 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 			goto done;
 		unknown += !done[i] && xmlHashLookup(known, (const xmlChar *)e->id) == NULL;
 	}
-	if (unknown > 0 && xmlHashSize(known) > 0 && sort_archive(archive, by_site, &sorted, &n_sorted) != 0)
+	if (unknown > 0 && xmlHashSize(known) > 0 && sort_archive(archive, by_site_title, &sorted, &n_sorted) != 0)
 		goto done;
 	/* Only archived posts without a permalink can be what such a post was. */
 	for (i = k = 0; sorted != NULL && i < n_sorted; i++)
 		if (is_made_up(sorted[i]->id) && sorted[i]->link[0] == '\0')
 			sorted[k++] = sorted[i];
 	n_sorted = sorted != NULL ? k : 0;
+	if (sorted != NULL) {
+		if ((by_date = calloc(n_sorted + 1, sizeof *by_date)) == NULL)
+			goto done;
+		memcpy(by_date, sorted, n_sorted * sizeof *by_date);
+		qsort(by_date, n_sorted, sizeof *by_date, by_site_date);
+	}
 	for (pass = 0; sorted != NULL && pass < 2; pass++)
 		for (i = page->n_entries; i-- > 0;) {
 			struct entry *e = &page->entries[i];
 			const struct entry *was;
 
 			if (done[i] || xmlHashLookup(known, (const xmlChar *)e->id) != NULL ||
-			    (was = made_up_edit_of(e, hash[i], sorted, n_sorted, taken, oldest, pass == 0)) == NULL)
+			    (was = made_up_edit_of(e, hash[i], sorted, by_date, n_sorted, taken, oldest, pass == 0)) == NULL)
 				continue;
 			if (xmlHashAddEntry(taken, (const xmlChar *)was->id, (void *)1) != 0 || set_id(e, was->id) != 0)
 				goto done;
@@ -1450,6 +1475,7 @@ done:
 	xmlHashFree(kept, NULL);
 	xmlHashFree(taken, NULL);
 	free(sorted);
+	free(by_date);
 	free(hash);
 	free(done);
 	return rc;

@@ -7,7 +7,9 @@ deterministic), measures in the same run: (a) the bare libxml2 HTML parse
 of the page (tests/bench-parse, same compiler flags), (b) a full unplanet
 run into a new, empty folder, (c) a second run into the same folder, where
 nothing changed; each the median of several runs (after a sync, so each
-pays for its own writes only), with peak RSS. Prints a table of figures
+pays for its own writes only), with peak RSS. Then, for pages of many
+posts of one source without permalinks or sharing one, how the time of a
+second run grows as their number doubles. Prints a table of figures
 and ratios against the parse, and the scaling from 10 MB to 50 MB. Every
 page's three are measured in the same rounds, one after the other, and
 each ratio (the scaling too) is the median of the rounds' own ratios, so
@@ -43,6 +45,51 @@ def synced(argv):
     not for the flush of the files the last one wrote."""
     os.sync()
     return measure(argv)
+
+
+def shape_pages(shape, n, a_path, b_path):
+    """Two pages of n posts of one source each, the second all new: posts
+    without permalinks (shape "no-link"), or posts that all share one
+    permalink (shape "one-link"), a podcast's episodes linking to its
+    home page. What grouping does with posts the archive may know."""
+    import datetime
+    sys.path.insert(0, HERE)
+    from hostile import Post, page
+    base = datetime.datetime(2026, 4, 29, 7, 0)
+
+    def post(i, minutes, title):
+        p = Post(i, ("S", "https://s.example/", "S"), b"<p>START a post END</p>")
+        t = base - datetime.timedelta(minutes=minutes)
+        p.date = f"{t:%B} {t.day}, {t.year} {t.hour % 12 or 12:02d}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'} UTC"
+        p.link = "" if shape == "no-link" else "https://s.example/home"
+        p.title_html = title
+        return p
+
+    with open(a_path, "wb") as f:
+        f.write(page([post(i, n * 3 + i * 3, f"Old {i}") for i in range(n)]))
+    with open(b_path, "wb") as f:
+        f.write(page([post(i, i * 6 + 1, f"New {i}") for i in range(n)]))
+
+
+def shapes(work):
+    """How the second run's time grows with n for the shape_pages shapes:
+    x2 when linear. Prints figures; asserts nothing."""
+    print("shapes: second run, n posts of one source after n others, --keep 0 (median of 3)")
+    for shape in ("no-link", "one-link"):
+        times = {}
+        for n in (2000, 4000):
+            a, b = os.path.join(work, f"{shape}-{n}-a.html"), os.path.join(work, f"{shape}-{n}-b.html")
+            shape_pages(shape, n, a, b)
+            t = []
+            for k in range(3):
+                out = os.path.join(work, f"{shape}-{n}-{k}")
+                shutil.rmtree(out, ignore_errors=True)
+                measure([UNPLANET, "-q", "--keep", "0", "-o", out, a])
+                t.append(synced([UNPLANET, "-q", "--keep", "0", "-o", out, b])[0])
+                shutil.rmtree(out)
+            times[n] = statistics.median(t)
+        print(f"  {shape:8} n=2000 {times[2000] * 1e3:6.0f} ms, n=4000 {times[4000] * 1e3:6.0f} ms: "
+              f"x{times[4000] / times[2000]:.2f} for x2 posts")
 
 
 def main():
@@ -126,6 +173,8 @@ def main():
         allowance = 6 * r["size"] + 20
         print(f"  {r['size']:.1f} MB: peak RSS {r['rss'] / 1024:.0f} MB of the {allowance:.0f} MB allowed "
               f"({'within' if r['rss'] / 1024 <= allowance else 'OVER'})")
+    if not sys.argv[2:]:
+        shapes(work)
 
 
 if __name__ == "__main__":
