@@ -29,7 +29,7 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
 	src/main.c src/match.c src/publish.c src/read.c src/state.c src/text.c src/write.c
 HDR = src/entities.inc src/buf.h src/config.h src/date.h src/err.h src/fetch.h src/group.h src/html.h \
-	src/match.h src/publish.h src/read.h src/state.h src/table.h src/text.h src/write.h
+	src/match.h src/publish.h src/read.h src/state.h src/table.h src/text.h src/version.h src/write.h
 # Everything but main.c, for the unit tests.
 LIB_SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
 	src/match.c src/publish.c src/read.c src/state.c src/text.c src/write.c

@@ -17,10 +17,7 @@
 #include "buf.h"
 #include "err.h"
 #include "fetch.h"
-
-#ifndef VERSION
-#define VERSION "0"
-#endif
+#include "version.h"
 
 #define USER_AGENT "unplanet/" VERSION
 #define MAX_REDIRECTS 5L

@@ -15,10 +15,7 @@
 #include "html.h"
 #include "table.h"
 #include "text.h"
-
-#ifndef VERSION
-#define VERSION "0"
-#endif
+#include "version.h"
 
 /* A summary is the start of the post's text, this long at most. */
 #define SUMMARY_MAX 300

@@ -28,11 +28,9 @@
 #include "read.h"
 #include "state.h"
 #include "text.h"
+#include "version.h"
 #include "write.h"
 
-#ifndef VERSION
-#define VERSION "0"
-#endif
 #ifndef XSLTDIR
 #define XSLTDIR "/usr/local/share/unplanet/xslt"
 #endif

@@ -27,13 +27,7 @@
 #include "state.h"
 #include "table.h"
 #include "text.h"
-
-#ifndef VERSION
-#define VERSION "0"
-#endif
-#ifndef SOURCE_DIGEST   /* a checksum of the sources (Makefile) */
-#define SOURCE_DIGEST "0"
-#endif
+#include "version.h"
 
 /* Longest header, title or footer text the template can reasonably hold;
  * bounds each look-ahead so a hostile page cannot make framing quadratic. */

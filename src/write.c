@@ -24,6 +24,7 @@
 #include "err.h"
 #include "html.h"
 #include "text.h"
+#include "version.h"
 #include "write.h"
 
 /* The formats every run writes; users add more with --stylesheet. */
@@ -63,12 +64,6 @@ struct writer {
 	unsigned long long hash;   /* over what makes the fingerprint */
 };
 
-#ifndef VERSION
-#define VERSION "0"
-#endif
-#ifndef SOURCE_DIGEST   /* a checksum of the sources (Makefile) */
-#define SOURCE_DIGEST "0"
-#endif
 
 /* Adds a stylesheet file to the fingerprint: its name and its bytes. It
  * is read after libxslt parsed it, so failing to open or read it now (it
