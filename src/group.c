@@ -1489,9 +1489,17 @@ struct known_posts {
 	xmlHashTablePtr exact, by_title, by_date, by_content, claimed, links;
 };
 
-/* The archive's n posts sorted three ways, for edited_post. */
+/* An archived post and the content_hash of it. */
+struct hashed_post {
+	unsigned long long hash;
+	const struct entry *e;
+};
+
+/* The archive's n posts sorted three ways, for edited_post, and a fourth,
+ * by_content, made the first time a permalink is shared. */
 struct archived_links {
 	const struct entry **by_link, **by_name, **by_site;
+	struct hashed_post *by_content;
 	size_t n;
 };
 
@@ -1601,6 +1609,39 @@ sort_archive(const struct state *archive, int (*cmp)(const void *, const void *)
 }
 
 
+static int
+by_link_content(const void *a, const void *b)
+{
+	const struct hashed_post *x = a, *y = b;
+	int c = strcmp(entry_link(x->e), entry_link(y->e));
+
+	return c != 0 ? c : (x->hash > y->hash) - (x->hash < y->hash);
+}
+
+/* by_link_content's order of x against a post of e's permalink and
+ * content hash. */
+static int
+link_content_cmp(const struct hashed_post *x, const struct entry *e, unsigned long long hash)
+{
+	int c = strcmp(entry_link(x->e), entry_link(e));
+
+	return c != 0 ? c : (x->hash > hash) - (x->hash < hash);
+}
+
+/* Whether archived post p, of e's permalink (and content, when it is
+ * shared), is a better edited_post for e than best (NULL: none yet): of
+ * e's source, shown newer than oldest, not claimed, and newer than best,
+ * or as new and first by id, so that the order posts are looked at in
+ * does not matter. The cheap tests first. */
+static int
+better_edit(const struct known_posts *k, const struct entry *p, const struct entry *e, time_t oldest,
+    const struct entry *best)
+{
+	return p->shown > oldest && (best == NULL || p->shown > best->shown ||
+	    (p->shown == best->shown && by_id_then_updated(&p, &best) < 0)) &&
+	    renamed_or_same_source(p, e) && xmlHashLookup(k->claimed, (const xmlChar *)p->id) == NULL;
+}
+
 /* The archived post that e, matching none by title or date, is an edit
  * of: one of its source (its name or its site: a source the Planet renames
  * keeps its site) with its permalink, that no post on the page is,
@@ -1617,38 +1658,61 @@ sort_archive(const struct state *archive, int (*cmp)(const void *, const void *)
  * edit of one of them (an episode retitled); one that changed title, date
  * and content cannot be told from a new episode that came as one left
  * the page re-dated.
- * The archive's posts are in a->by_link, a->by_name and a->by_site. */
-static const struct entry *
-edited_post(const struct known_posts *k, const struct archived_links *a, const struct entry *e, time_t oldest)
+ * The archive's posts are in a->by_link, a->by_name and a->by_site, and,
+ * once a permalink is shared, a->by_content (made here). In *out, or NULL;
+ * returns 0, or -1 when memory runs out. */
+static int
+edited_post(const struct known_posts *k, struct archived_links *a, const struct entry *e, time_t oldest,
+    const struct entry **out)
 {
 	const struct entry *best = NULL, *const *runs[2] = { a->by_name, a->by_site };
 	unsigned long long hash = 0;
-	size_t lo, hi, r;
+	size_t lo, hi, mid, r;
 	int shared;
 
+	*out = NULL;
 	/* Copies of one post (in the archives of sources a rule merges)
 	 * share its id: other ids are other posts. by_link sorts a
 	 * permalink's posts by id. */
 	run_with(a->by_link, a->n, by_link_only, e, &lo, &hi);
 	shared = lo < hi && strcmp(a->by_link[lo]->id, a->by_link[hi - 1]->id) != 0;
-	if (shared)
+	if (shared) {
+		/* Only a post with e's content can be it: those, by permalink
+		 * and content, not every post with the permalink (a podcast's
+		 * thousand episodes linking to its home page). */
 		hash = content_hash(e);
-	for (r = 0; r < 2; r++) {
-		run_with(runs[r], a->n, r == 0 ? link_then_name : link_then_site, e, &lo, &hi);
-		for (; lo < hi; lo++) {
-			const struct entry *p = runs[r][lo];
+		if (a->by_content == NULL) {
+			if ((a->by_content = calloc(a->n + 1, sizeof *a->by_content)) == NULL)
+				return -1;
+			for (r = 0; r < a->n; r++) {
+				a->by_content[r].e = a->by_link[r];
+				a->by_content[r].hash = content_hash(a->by_link[r]);
+			}
+			qsort(a->by_content, a->n, sizeof *a->by_content, by_link_content);
+		}
+		for (lo = 0, hi = a->n; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			if (link_content_cmp(&a->by_content[mid], e, hash) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < a->n && link_content_cmp(&a->by_content[lo], e, hash) == 0; lo++) {
+			const struct entry *p = a->by_content[lo].e;
 
-			/* Of equals, the first by id, whichever run finds it. The
-			 * cheap tests first: a run is long when many posts
-			 * share the permalink. */
-			if (p->shown > oldest && (best == NULL || p->shown > best->shown ||
-			    (p->shown == best->shown && by_id_then_updated(&p, &best) < 0)) &&
-			    renamed_or_same_source(p, e) && xmlHashLookup(k->claimed, (const xmlChar *)p->id) == NULL &&
-			    (!shared || content_hash(p) == hash))
+			if (better_edit(k, p, e, oldest, best))
 				best = p;
 		}
+	} else {
+		for (r = 0; r < 2; r++) {
+			run_with(runs[r], a->n, r == 0 ? link_then_name : link_then_site, e, &lo, &hi);
+			for (; lo < hi; lo++)
+				if (better_edit(k, runs[r][lo], e, oldest, best))
+					best = runs[r][lo];
+		}
 	}
-	return best;
+	*out = best;
+	return 0;
 }
 
 /* Posts that share a permalink (a podcast whose episodes all link to its
@@ -1664,7 +1728,7 @@ static int
 distinguish_shared_permalinks(struct page *page, const struct state *archive)
 {
 	struct known_posts k = { NULL, NULL, NULL, NULL, NULL, NULL };
-	struct archived_links archived = { NULL, NULL, NULL, 0 };   /* made when first needed */
+	struct archived_links archived = { NULL, NULL, NULL, NULL, 0 };   /* made when first needed */
 	time_t oldest = 0, second = 0;   /* the page's two oldest dates */
 	size_t i, j, at = 0;
 	int pass, rc = -1;
@@ -1728,9 +1792,9 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 			    sort_archive(archive, by_link_then_name, &archived.by_name, &archived.n) != 0 ||
 			    sort_archive(archive, by_link_then_site, &archived.by_site, &archived.n) != 0))
 				goto done;
-			known = edited_post(&k, &archived, e,
-			    page->n_entries < 2 ? (time_t)LLONG_MIN : i == at ? second : oldest);
-			if (known != NULL && xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)e) != 0)
+			if (edited_post(&k, &archived, e, page->n_entries < 2 ? (time_t)LLONG_MIN : i == at ? second : oldest,
+			    &known) != 0 ||
+			    (known != NULL && xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)e) != 0))
 				goto done;
 			if (known == NULL) {
 				/* Also when the post that had the permalink as
@@ -1761,6 +1825,7 @@ done:
 	free(archived.by_link);
 	free(archived.by_name);
 	free(archived.by_site);
+	free(archived.by_content);
 	return rc;
 }
 
