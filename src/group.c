@@ -1668,7 +1668,7 @@ edited_post(const struct known_posts *k, struct archived_links *a, const struct 
 	const struct entry *best = NULL, *const *runs[2] = { a->by_name, a->by_site };
 	unsigned long long hash = 0;
 	size_t lo, hi, mid, r;
-	int shared;
+	int shared, rc = -1;
 
 	*out = NULL;
 	/* Copies of one post (in the archives of sources a rule merges)
@@ -1683,7 +1683,7 @@ edited_post(const struct known_posts *k, struct archived_links *a, const struct 
 		hash = content_hash(e);
 		if (a->by_content == NULL) {
 			if ((a->by_content = calloc(a->n + 1, sizeof *a->by_content)) == NULL)
-				return -1;
+				goto done;
 			for (r = 0; r < a->n; r++) {
 				a->by_content[r].e = a->by_link[r];
 				a->by_content[r].hash = content_hash(a->by_link[r]);
@@ -1712,7 +1712,9 @@ edited_post(const struct known_posts *k, struct archived_links *a, const struct 
 		}
 	}
 	*out = best;
-	return 0;
+	rc = 0;
+done:
+	return rc;
 }
 
 /* Posts that share a permalink (a podcast whose episodes all link to its
