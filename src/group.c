@@ -1245,10 +1245,6 @@ set_id(struct entry *e, const char *id)
 	return copy != NULL ? 0 : -1;
 }
 
-
-static int sort_archive(const struct state *archive, int (*cmp)(const void *, const void *),
-    const struct entry ***sorted, size_t *n);
-
 /* Orders of the archive's posts without a permalink, for
  * made_up_edit_of: by site and title, by site and date (run_with), and
  * each then by date and id (qsort), so that of equals the first by id
@@ -1419,17 +1415,23 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 			goto done;
 		unknown += !done[i] && xmlHashLookup(known, (const xmlChar *)e->id) == NULL;
 	}
-	if (unknown > 0 && xmlHashSize(known) > 0 && sort_archive(archive, by_site_title, &sorted, &n_sorted) != 0)
-		goto done;
-	/* Only archived posts without a permalink can be what such a post was. */
-	for (i = k = 0; sorted != NULL && i < n_sorted; i++)
-		if (is_made_up(sorted[i]->id) && sorted[i]->link[0] == '\0')
-			sorted[k++] = sorted[i];
-	n_sorted = sorted != NULL ? k : 0;
-	if (sorted != NULL) {
-		if ((by_date = calloc(n_sorted + 1, sizeof *by_date)) == NULL)
+	/* Only archived posts without a permalink can be what such a post
+	 * was: those alone are sorted, two ways. The archive holds some, as
+	 * known does. */
+	if (unknown > 0 && xmlHashSize(known) > 0) {
+		size_t n_all = 0;
+
+		for (i = 0; i < archive->n_feeds; i++)
+			n_all += archive->feeds[i].n_entries;
+		if ((sorted = calloc(n_all + 1, sizeof *sorted)) == NULL ||
+		    (by_date = calloc(n_all + 1, sizeof *by_date)) == NULL)
 			goto done;
+		for (i = 0; i < archive->n_feeds; i++)
+			for (k = 0; k < archive->feeds[i].n_entries; k++)
+				if (is_made_up(archive->feeds[i].entries[k].id) && archive->feeds[i].entries[k].link[0] == '\0')
+					sorted[n_sorted++] = &archive->feeds[i].entries[k];
 		memcpy(by_date, sorted, n_sorted * sizeof *by_date);
+		qsort(sorted, n_sorted, sizeof *sorted, by_site_title);
 		qsort(by_date, n_sorted, sizeof *by_date, by_site_date);
 	}
 	for (pass = 0; sorted != NULL && pass < 2; pass++)
