@@ -649,7 +649,7 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 		size_t len;
 		char *bytes = group_document_bytes(doc, &len);
 
-		rc = bytes != NULL ? publish_add(pub, CACHE_DIR "/directory.xml", bytes, len, &same, err) : err_nomem(err);
+		rc = bytes != NULL ? publish_add(pub, DIRECTORY_FILE, bytes, len, &same, err) : err_nomem(err);
 	} else {
 		rc = err_nomem(err);
 	}
@@ -669,6 +669,54 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 done:
 	xmlFreeDoc(doc);
 	free(formats);
+	return rc;
+}
+
+/* What the last run left for readers that is no longer in the folder
+ * (deleted, made a link, emptied: a user's format may write nothing):
+ * *missing says what (malloc'd), or is
+ * NULL when every file is there: each format of each feed its directory
+ * document lists, and the site pages it made. A 304 would leave such a
+ * file missing until the page changes, so the run asks for the page
+ * without validators instead. The directory document damaged or gone
+ * counts as missing too: it is made again from the page. */
+static int
+find_missing(struct publish *pub, const struct writer *w, struct state *state, const char *dir,
+    char **missing, char **err)
+{
+	char *file = NULL;
+	size_t i, k;
+	int rc;
+
+	*missing = NULL;
+	if ((rc = state_load_listed(publish_dirfd(pub), dir, state, err)) == UP_EDATA) {
+		*missing = *err;   /* the message names the document */
+		*err = NULL;
+		rc = UP_OK;
+	}
+	for (i = 0; rc == UP_OK && *missing == NULL && i < state->n_listed; i++) {
+		for (k = 0; rc == UP_OK && *missing == NULL && k < writer_count(w); k++) {
+			if ((file = buf_concat(state->listed[i], ".", writer_name(w, k), NULL)) == NULL ||
+			    (!publish_has(pub, file, !writer_builtin(w, k)) && (*missing = buf_concat(dir, "/", file, " is missing", NULL)) == NULL))
+				rc = err_nomem(err);
+			free(file);
+		}
+	}
+	for (i = 0; rc == UP_OK && *missing == NULL && i < writer_site_count(w); i++) {
+		const char *lists = writer_site_lists(w, i), *page = writer_site_file(w, i);
+		size_t listed = 0;
+
+		/* A list is made when it has a feed to list (write_site). */
+		for (k = 0; lists != NULL && k < state->n_listed; k++)
+			listed += strncmp(state->listed[k], lists, strlen(lists)) == 0;
+		if ((lists == NULL || listed > 0) && !publish_has(pub, page, 0) &&
+		    (*missing = buf_concat(dir, "/", page, " is missing", NULL)) == NULL)
+			rc = err_nomem(err);
+	}
+	if (rc != UP_OK) {
+		free(*missing);
+		*missing = NULL;
+	}
 	return rc;
 }
 
@@ -736,7 +784,7 @@ run(const struct settings *s, char **err)
 	struct publish *pub = NULL;
 	struct publish_stats stats = { 0, 0 };
 	struct timespec start;
-	char *xslt_dir = NULL, *state_bytes = NULL, *url = NULL, fingerprint[17] = "";
+	char *xslt_dir = NULL, *state_bytes = NULL, *url = NULL, *missing = NULL, fingerprint[17] = "";
 	size_t state_len = 0, left_out, i;
 	const char *name = strcmp(s->source, "-") == 0 ? "<stdin>" : s->source;
 	int rc, same_settings, same_stylesheets, same_page;   /* same_page: the state's page is this one */
@@ -778,8 +826,14 @@ run(const struct settings *s, char **err)
 		settings_fingerprint(s, w, fingerprint);
 		if (!s->force && state->url != NULL && url != NULL && strcmp(state->url, url) == 0 &&
 		    state->settings != NULL && strcmp(state->settings, fingerprint) == 0) {
-			fopt.etag = state->etag;
-			fopt.last_modified = state->last_modified;
+			if ((rc = find_missing(pub, w, state, s->output, &missing, err)) != UP_OK)
+				goto done;
+			if (missing == NULL) {
+				fopt.etag = state->etag;
+				fopt.last_modified = state->last_modified;
+			} else if (s->verbose) {
+				say("%s: %s: asking for the page without a conditional request", name, missing);
+			}
 		}
 	} else if ((rc = writer_check_names((const char *const *)s->stylesheets,
 	    (const char *const *)s->stylesheets_at, s->n_stylesheets, err)) != UP_OK) {
@@ -990,6 +1044,7 @@ done:
 	free(state_bytes);
 	free(xslt_dir);
 	free(url);
+	free(missing);
 	return rc;
 }
 

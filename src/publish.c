@@ -371,15 +371,23 @@ publish_add_first(struct publish *p, const char *relpath, char *data, size_t len
 }
 
 int
-publish_keep(struct publish *p, const char *relpath)
+publish_has(const struct publish *p, const char *relpath, int empty_ok)
 {
 	struct stat st;
+
+	return fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_size != 0 || empty_ok);
+}
+
+int
+publish_keep(struct publish *p, const char *relpath)
+{
 	int kept = 0;
 
 	/* No format unplanet writes is ever empty: an empty file was cut short
-	 * or emptied by hand, and is made again. */
-	if (fstatat(p->dirfd, relpath, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size != 0 && note_folder(p, relpath) == 0) {
+	 * or emptied by hand, and is made again (a user's format that writes
+	 * nothing is only transformed again). */
+	if (publish_has(p, relpath, 0) && note_folder(p, relpath) == 0) {
 		p->unchanged++;
 		kept = 1;
 	}

@@ -75,6 +75,10 @@ int publish_add_first(struct publish *p, const char *relpath, char *data, size_t
  * not there, so the caller must make it. */
 int publish_keep(struct publish *p, const char *relpath);
 
+/* Whether dir/relpath is there as a file unplanet could have written: a
+ * regular file (not a link), and not empty unless empty_ok. */
+int publish_has(const struct publish *p, const char *relpath, int empty_ok);
+
 /* Whether the commit would replace, make or remove any file outside
  * .unplanet/ (the records), or under folder (relative, no '/' at its end). */
 int publish_changes_outputs(const struct publish *p);

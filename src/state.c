@@ -727,6 +727,73 @@ state_load_archive(int dirfd, const char *dir, struct state *s, char **err)
 	return rc;
 }
 
+/* A feed's path as the directory document gives it: its kind's folder
+ * and its slug, nothing that could lead out of the folder. */
+static int
+feed_path_ok(const char *kind, const char *path)
+{
+	size_t n = strlen(kind);
+
+	return (strcmp(kind, "author") == 0 || strcmp(kind, "topic") == 0) && strncmp(path, kind, n) == 0 &&
+	    strncmp(path + n, "s/", 2) == 0 && text_valid_slug(path + n + 2);
+}
+
+int
+state_load_listed(int dirfd, const char *dir, struct state *s, char **err)
+{
+	char *path = buf_concat(dir, "/" DIRECTORY_FILE, NULL);
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root, node;
+	xmlChar *version = NULL;
+	size_t n = 0;
+	int rc = UP_OK;
+
+	if (path == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	if ((doc = parse_file(dirfd, path, DIRECTORY_FILE, &rc, err)) == NULL)
+		goto done;   /* rc and *err say why */
+	root = xmlDocGetRootElement(doc);
+	if (root != NULL)
+		version = xmlGetProp(root, (const xmlChar *)"version");
+	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"directory") != 0 ||
+	    xmlStrcmp(version, (const xmlChar *)"1") != 0) {
+		rc = corrupt(err, path, root, "not a <directory version=\"1\"> document");
+		goto done;
+	}
+	for (node = root->children; node != NULL; node = node->next)
+		n += node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)"feed") == 0;
+	if (n > 0 && (s->listed = calloc(n, sizeof *s->listed)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	for (node = root->children; node != NULL; node = node->next) {
+		xmlChar *kind;
+		char *feed;
+		int nomem = 0, ok;
+
+		if (node->type != XML_ELEMENT_NODE || xmlStrcmp(node->name, (const xmlChar *)"feed") != 0)
+			continue;
+		kind = xmlGetProp(node, (const xmlChar *)"kind");
+		feed = child_text(node, "path", &nomem);
+		ok = kind != NULL && feed != NULL && feed_path_ok((const char *)kind, feed);
+		xmlFree(kind);
+		if (!ok) {
+			free(feed);
+			rc = nomem ? err_nomem(err) : corrupt(err, path, node, "<feed> needs a kind, author or topic, "
+			    "and a path of its folder and a slug of a-z, 0-9 and '-'");
+			goto done;
+		}
+		s->listed[s->n_listed++] = feed;
+	}
+done:
+	xmlFree(version);
+	xmlFreeDoc(doc);
+	free(path);
+	return rc;
+}
+
 const struct entry *
 state_find_body(const struct state *s, const struct entry *post, unsigned long long page_digest)
 {
@@ -853,6 +920,9 @@ state_free(struct state *s)
 		for (i = 0; i < s->n_authors; i++)
 			xmlFree(s->authors[i]);
 		free(s->authors);
+		for (i = 0; i < s->n_listed; i++)
+			free(s->listed[i]);
+		free(s->listed);
 		xmlFree(s->url);
 		xmlFree(s->etag);
 		xmlFree(s->last_modified);

@@ -15,7 +15,9 @@
  *                               whole, so that a post unchanged on the
  *                               page is not read again
  *   .unplanet/cache/...         the last topic and directory documents, so
- *                               an unchanged one needs no transforming
+ *                               an unchanged one needs no transforming (and
+ *                               the directory's says which files the last
+ *                               run wrote for readers)
  *
  * State and archive are parsed with no network, no DTD and no entity
  * expansion (a DOCTYPE is refused before parsing); a file that does not
@@ -41,6 +43,7 @@
 #define STATE_FILE ".unplanet/state.xml"
 #define ARCHIVE_DIR ".unplanet/archive"
 #define CACHE_DIR ".unplanet/cache"
+#define DIRECTORY_FILE ".unplanet/cache/directory.xml"
 
 /* Largest state or archive file read, in bytes. The tests also build
  * with a 1 MiB one (tests/unplanet-small) to reach it with small pages. */
@@ -94,6 +97,10 @@ struct state {
 	                            sorted (strcmp) */
 	size_t n_authors;
 	xmlHashTablePtr bodies;  /* see state_find_body; NULL if none */
+	char **listed;           /* the path of each feed the last directory
+	                            document lists ("authors/pypy"), in its
+	                            order (state_load_listed) */
+	size_t n_listed;
 };
 
 /* Reads the state.xml and topic records of the folder open as dirfd (the
@@ -107,6 +114,14 @@ int state_load(int dirfd, const char *dir, struct state **out, char **err);
  * Separate from state_load so that a run answered 304 Not Modified parses
  * no archive. */
 int state_load_archive(int dirfd, const char *dir, struct state *state, char **err);
+
+/* Reads into state the feeds DIR/.unplanet/cache/directory.xml lists:
+ * with the site pages, theirs are the files the last run left for
+ * readers, so that a run about to ask for the page conditionally can
+ * tell whether one went missing since (a 304 would keep it missing). A
+ * document that is not there, or not as unplanet writes it, is an error
+ * naming it (UP_EDATA). */
+int state_load_listed(int dirfd, const char *dir, struct state *state, char **err);
 
 /* An archived entry whose content and summary were made from a post with
  * post's link and source (name and site) and this page digest (read.h),

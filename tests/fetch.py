@@ -374,6 +374,52 @@ def main():
               rc == 65 and "pypy.xml" in out and snapshot(d) == snap, out)
         open(archived, "wb").write(kept)
 
+        # A file deleted, emptied or made a link would stay so for as long
+        # as the server answers 304: a run that finds one asks for the
+        # page without validators, and makes it again.
+        topic = ["-t", "Django=django"]
+        for label, rel, spoil in [
+                ("an author feed deleted", "authors/pypy.rss", lambda f: os.remove(f)),
+                ("a topic feed emptied", "topics/django.json", lambda f: open(f, "w").close()),
+                ("index.html made a link", "index.html",
+                 lambda f: (os.remove(f), os.symlink("feeds.opml", f))),
+                ("topics.opml deleted", "topics.opml", lambda f: os.remove(f)),
+                ("the directory document damaged", ".unplanet/cache/directory.xml",
+                 lambda f: open(f, "ab").write(b"<oops"))]:
+            target = os.path.join(d, rel)
+            kept = open(target, "rb").read()
+            spoil(target)
+            rc, out, _ = run("-v", "-o", d, *topic, base + "/etag")
+            check(f"http: {label}: no If-None-Match, made again",
+                  rc == 0 and "If-None-Match" not in seen[-1][1] and not os.path.islink(target) and
+                  open(target, "rb").read() == kept, f"{seen[-1][1]} {out}")
+            check(f"http: ...and -v says what was missing", f"{rel}" in out and "without a conditional request" in out, out)
+            rc, out, _ = run("-v", "-o", d, *topic, base + "/etag")
+            check(f"http: ...then 304 again", rc == 0 and "not modified" in out and
+                  seen[-1][1].get("If-None-Match") == '"v1"', out)
+        # Feeds --only leaves out never had files: none is missing.
+        d = os.path.join(work, "only")
+        rc, out, _ = run("-o", d, "--only", "PyPy", base + "/etag")
+        rc, out, _ = run("-v", "-o", d, "--only", "PyPy", base + "/etag")
+        check("http: --only: the feeds left out are not missing (304)",
+              rc == 0 and "not modified" in out and
+              sorted(os.listdir(os.path.join(d, "authors"))) == ["pypy.atom", "pypy.json", "pypy.rss"], out)
+
+        # ...nor are the empty files a user's format may write (here for
+        # a feed of one entry): only the built-in formats' never are.
+        d = os.path.join(work, "user-format")
+        sheet = os.path.join(work, "many.xsl")
+        with open(sheet, "w") as f:
+            f.write('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                    '<xsl:output method="text"/><xsl:template match="/feed">'
+                    '<xsl:if test="count(entry) &gt; 1">many</xsl:if></xsl:template></xsl:stylesheet>')
+        rc, out, _ = run("-o", d, "-s", sheet, base + "/etag")
+        empty = [n for n in os.listdir(os.path.join(d, "authors"))
+                 if n.endswith(".many") and os.path.getsize(os.path.join(d, "authors", n)) == 0]
+        rc, out, _ = run("-v", "-o", d, "-s", sheet, base + "/etag")
+        check("http: a user's format that writes empty files: still 304",
+              rc == 0 and empty and "not modified" in out, f"{empty} {out}")
+
         d = os.path.join(work, "lastmod")
         rc, out, _ = run("-o", d, base + "/lastmod")
         check("http: 200 with Last-Modified writes feeds", rc == 0, out)

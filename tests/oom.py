@@ -8,7 +8,8 @@ existing one with new settings and a new post, another with no settings,
 which takes the posts it read before from the archive, one with a larger
 --keep into a folder made with --keep 1, which takes a post past it from
 the archive's slim copy and then reads the page again for it, --dump, and
-one with a configuration error), the run must either end with exit 70 and "out of
+one with a configuration error, and over HTTP: one answered 304, one
+with a feed file gone, which asks for the page again), the run must either end with exit 70 and "out of
 memory", its folder exactly as it was, or (when what failed was only a
 best-effort step) end as a run where nothing fails: the same output, or
 the same error. Never another exit code, a wrong
@@ -16,10 +17,12 @@ message ("corrupt", a bad option), links left unresolved, a leak or a
 sanitizer report.
 """
 import concurrent.futures
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hostile import ALICE, BOB, Post, page  # noqa: E402
@@ -67,6 +70,27 @@ def files(d):
     return [x if x[4] != "dir" else (x[0], x[4]) for x in snapshot(d)]
 
 
+class Handler(http.server.BaseHTTPRequestHandler):
+    """Serves PAGE with an ETag, and 304 to a request that has it."""
+    PAGE = b""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.PAGE)))
+        self.send_header("ETag", '"v1"')
+        self.end_headers()
+        self.wfile.write(self.PAGE)
+
+
 def main():
     unplanet, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
@@ -79,6 +103,12 @@ def main():
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86",
                UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1")
     base, base_slim = os.path.join(work, "base"), os.path.join(work, "base-slim")
+    base_http, base_gone = os.path.join(work, "base-http"), os.path.join(work, "base-gone")
+    Handler.PAGE = page(posts(True))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/planet"
 
     def args(kind, out):
         common = [unplanet, "-c", ini, "--xslt-dir", XSLT]
@@ -92,6 +122,8 @@ def main():
             return [unplanet, "--xslt-dir", XSLT, "--keep", "1" if kind == "slim" else "10", "-o", out, page1]
         if kind == "bad-config":
             return [unplanet, "-c", bad, "--xslt-dir", XSLT, "-o", out, page1]
+        if kind in ("http", "304", "gone"):
+            return common + ["-o", out, url]
         return common + ["--dump", page1]
 
     def run(kind, n, out):
@@ -104,6 +136,8 @@ def main():
             shutil.copytree(base, out, symlinks=True)
         if kind == "grown":
             shutil.copytree(base_slim, out, symlinks=True)
+        if kind in ("304", "gone"):
+            shutil.copytree(base_http if kind == "304" else base_gone, out, symlinks=True)
         try:
             r = subprocess.run(args(kind, out), capture_output=True, env=e, timeout=120)
         except subprocess.TimeoutExpired:
@@ -117,9 +151,14 @@ def main():
         return
     rc, _, err = run("slim", None, base_slim)
     check("oom: a run with --keep 1, where nothing fails, succeeds", rc == 0, err)
-    before = {"second": files(base), "again": files(base), "grown": files(base_slim)}
+    rc, _, err = run("http", None, base_http)
+    check("oom: a run over HTTP, where nothing fails, succeeds", rc == 0, err)
+    shutil.copytree(base_http, base_gone, symlinks=True)
+    os.remove(os.path.join(base_gone, "authors", "bobby.rss"))
+    before = {"second": files(base), "again": files(base), "grown": files(base_slim), "304": files(base_http),
+              "gone": files(base_gone)}
     reference, counts = {}, {}
-    for kind in ("first", "second", "again", "grown", "dump"):
+    for kind in ("first", "second", "again", "grown", "dump", "304", "gone"):
         out = os.path.join(work, f"ref-{kind}")
         rc, stdout, err = run(kind, None, out)
         reference[kind] = stdout if kind == "dump" else contents(out)
@@ -132,6 +171,8 @@ def main():
     counts["bad-config"] = int(open(out + ".count").read())
     check(f"oom: bad-config: the run where nothing fails is a config error ({counts['bad-config']} allocations)",
           rc == 78 and "bad.ini:3: stylesheet needs a file name" in err and counts["bad-config"] > 5, err)
+    check("oom: 304 leaves the folder as it was; gone makes the file again, all else the same",
+          reference["304"] == contents(base_http) == reference["gone"] and counts["304"] < counts["gone"] // 2, "")
     check("oom: the reference dump resolves relative links",
           b'.example/rel"' in reference["dump"] and b'.example/up"' in reference["dump"], "")
 
