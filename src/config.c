@@ -318,10 +318,12 @@ base_url_ok(const char *value)
 		end = authority + strcspn(authority, "/");
 		colon = memrchr(authority, ':', (size_t)(end - authority));
 		if (colon != NULL && memchr(colon, ']', (size_t)(end - colon)) == NULL) {
+			const char *digits = colon + 1 + strspn(colon + 1, "0");
 			long port = strtol(colon + 1, NULL, 10);
 
-			/* 0 is none a server listens on. */
-			ok = end - colon - 1 <= 5 && port >= 1 && port <= 65535;
+			/* 0 is none a server listens on. Leading zeros are no
+			 * digits of the port (base_url_normal drops them). */
+			ok = end - digits <= 5 && port >= 1 && port <= 65535;
 		}
 		/* No "." or ".." segment: an id must not hold one (RFC 4287,
 		 * 4.2.6.1), and a feed's address would not be the one a

@@ -467,6 +467,11 @@ expect_exit "--base-url with a port in leading zeros" 0 "$UNPLANET" --dump -b ht
 expect_grep "--base-url: leading zeros, then the default port dropped" "$T/out" '<url>https://f.example/authors/pypy</url>'
 expect_exit "--base-url with another port in leading zeros" 0 "$UNPLANET" --dump -b http://f.example:08080 "$SAMPLE"
 expect_grep "--base-url: leading zeros dropped, the port kept" "$T/out" '<url>http://f.example:8080/authors/pypy</url>'
+expect_exit "--base-url with a port in more than 5 digits, leading zeros" 0 "$UNPLANET" --dump -b http://f.example:0000008080/ "$SAMPLE"
+expect_grep "--base-url: those zeros dropped too" "$T/out" '<url>http://f.example:8080/authors/pypy</url>'
+expect_exit "--base-url with 65535 after a leading zero" 0 "$UNPLANET" --dump -b https://f.example:065535/ "$SAMPLE"
+expect_exit "--base-url with a port of zeros only" 64 "$UNPLANET" --dump -b https://f.example:000000/ "$SAMPLE"
+expect_exit "--base-url with 65536 after leading zeros" 64 "$UNPLANET" --dump -b https://f.example:0065536/ "$SAMPLE"
 expect_exit "--base-url with an IPv6 host" 0 "$UNPLANET" --dump -b 'http://[::1]:8080/f/' "$SAMPLE"
 expect_exit "--base-url with the highest port" 0 "$UNPLANET" --dump -b 'https://f.example:65535/' "$SAMPLE"
 # A browser reads the page's title as text: its markup is no tag.
