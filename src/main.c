@@ -673,8 +673,8 @@ done:
 }
 
 /* What the last run left for readers that is no longer in the folder
- * (deleted, made a link, emptied: a user's format may write nothing):
- * *missing says what (malloc'd), or is
+ * (deleted, or made a link; an empty file counts as there, as a
+ * stylesheet may write nothing): *missing says what (malloc'd), or is
  * NULL when every file is there: each format of each feed its directory
  * document lists, and the site pages it made. A 304 would leave such a
  * file missing until the page changes, so the run asks for the page
@@ -690,14 +690,16 @@ find_missing(struct publish *pub, const struct writer *w, struct state *state, c
 
 	*missing = NULL;
 	if ((rc = state_load_listed(publish_dirfd(pub), dir, state, err)) == UP_EDATA) {
-		*missing = *err;   /* the message names the document */
+		/* Not "corrupt, not replaced", as *err says: it will be. */
+		free(*err);
 		*err = NULL;
-		rc = UP_OK;
+		rc = (*missing = buf_concat(dir, "/" DIRECTORY_FILE, " is missing or not as unplanet writes it",
+		    NULL)) != NULL ? UP_OK : err_nomem(err);
 	}
 	for (i = 0; rc == UP_OK && *missing == NULL && i < state->n_listed; i++) {
 		for (k = 0; rc == UP_OK && *missing == NULL && k < writer_count(w); k++) {
 			if ((file = buf_concat(state->listed[i], ".", writer_name(w, k), NULL)) == NULL ||
-			    (!publish_has(pub, file, !writer_builtin(w, k)) && (*missing = buf_concat(dir, "/", file, " is missing", NULL)) == NULL))
+			    (!publish_has(pub, file, 1) && (*missing = buf_concat(dir, "/", file, " is missing", NULL)) == NULL))
 				rc = err_nomem(err);
 			free(file);
 		}
@@ -709,7 +711,7 @@ find_missing(struct publish *pub, const struct writer *w, struct state *state, c
 		/* A list is made when it has a feed to list (write_site). */
 		for (k = 0; lists != NULL && k < state->n_listed; k++)
 			listed += strncmp(state->listed[k], lists, strlen(lists)) == 0;
-		if ((lists == NULL || listed > 0) && !publish_has(pub, page, 0) &&
+		if ((lists == NULL || listed > 0) && !publish_has(pub, page, 1) &&
 		    (*missing = buf_concat(dir, "/", page, " is missing", NULL)) == NULL)
 			rc = err_nomem(err);
 	}

@@ -665,13 +665,6 @@ writer_name(const struct writer *w, size_t format)
 	return w->formats[format].name;
 }
 
-int
-writer_builtin(const struct writer *w, size_t format)
-{
-	(void)w;
-	return format < sizeof builtin_formats / sizeof *builtin_formats;
-}
-
 const char *
 writer_media_type(const struct writer *w, size_t format)
 {

@@ -64,9 +64,6 @@ int writer_check_names(const char *const *extra, const char *const *extra_at, si
 
 size_t writer_count(const struct writer *w);
 const char *writer_name(const struct writer *w, size_t format);
-/* Whether format is a built-in one (atom, rss, json, which come first),
- * whose files are never empty; a user's stylesheet may write nothing. */
-int writer_builtin(const struct writer *w, size_t format);
 /* The media type the format's xsl:output declares, or NULL. */
 const char *writer_media_type(const struct writer *w, size_t format);
 

@@ -374,13 +374,13 @@ def main():
               rc == 65 and "pypy.xml" in out and snapshot(d) == snap, out)
         open(archived, "wb").write(kept)
 
-        # A file deleted, emptied or made a link would stay so for as long
-        # as the server answers 304: a run that finds one asks for the
-        # page without validators, and makes it again.
+        # A file deleted or made a link would stay so for as long as the
+        # server answers 304: a run that finds one asks for the page
+        # without validators, and makes it again.
         topic = ["-t", "Django=django"]
         for label, rel, spoil in [
                 ("an author feed deleted", "authors/pypy.rss", lambda f: os.remove(f)),
-                ("a topic feed emptied", "topics/django.json", lambda f: open(f, "w").close()),
+                ("a topic feed deleted", "topics/django.json", lambda f: os.remove(f)),
                 ("index.html made a link", "index.html",
                  lambda f: (os.remove(f), os.symlink("feeds.opml", f))),
                 ("topics.opml deleted", "topics.opml", lambda f: os.remove(f)),
@@ -405,8 +405,8 @@ def main():
               rc == 0 and "not modified" in out and
               sorted(os.listdir(os.path.join(d, "authors"))) == ["pypy.atom", "pypy.json", "pypy.rss"], out)
 
-        # ...nor are the empty files a user's format may write (here for
-        # a feed of one entry): only the built-in formats' never are.
+        # ...nor are the empty files a stylesheet may write (here for a
+        # feed of one entry).
         d = os.path.join(work, "user-format")
         sheet = os.path.join(work, "many.xsl")
         with open(sheet, "w") as f:
@@ -419,6 +419,16 @@ def main():
         rc, out, _ = run("-v", "-o", d, "-s", sheet, base + "/etag")
         check("http: a user's format that writes empty files: still 304",
               rc == 0 and empty and "not modified" in out, f"{empty} {out}")
+        d = os.path.join(work, "empty-opml")
+        xslt = os.path.join(work, "xslt-empty-opml")
+        shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xslt"), xslt)
+        with open(os.path.join(xslt, "opml.xsl"), "w") as f:
+            f.write('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                    '<xsl:output method="text"/><xsl:template match="/"/></xsl:stylesheet>')
+        rc, out, _ = run("-o", d, "--xslt-dir", xslt, base + "/etag")
+        rc, out, _ = run("-v", "-o", d, "--xslt-dir", xslt, base + "/etag")
+        check("http: a built-in stylesheet replaced by one that writes nothing (--xslt-dir): still 304",
+              rc == 0 and os.path.getsize(os.path.join(d, "feeds.opml")) == 0 and "not modified" in out, out)
 
         d = os.path.join(work, "lastmod")
         rc, out, _ = run("-o", d, base + "/lastmod")
