@@ -64,7 +64,6 @@ struct writer {
 	unsigned long long hash;   /* over what makes the fingerprint */
 };
 
-
 /* Adds a stylesheet file to the fingerprint: its name and its bytes. It
  * is read after libxslt parsed it, so failing to open or read it now (it
  * went away meanwhile, a disk error) is rare, but an error, not the end of
