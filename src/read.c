@@ -1460,17 +1460,22 @@ ending(const struct post *posts, size_t n, size_t i, const struct post *p, long 
 	return found;
 }
 
-/* How many of the n posts look cut short. */
+/* How many of the n posts look cut short: the last one too, when its
+ * footer is of another day than its day header's (the rest of a post cut
+ * at a copy, the post above it having taken that header in). */
 static size_t
 count_cut(const struct post *posts, size_t n)
 {
 	size_t i, cut = 0;
 	long day = NO_DAY;
 
-	for (i = 0; i + 1 < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (posts[i].f.has_day)
 			day = posts[i].f.day;
-		cut += looks_cut(&posts[i], day, &posts[i + 1]) || holds_own_footer(posts, n, i) != 0;
+		if (i + 1 < n)
+			cut += looks_cut(&posts[i], day, &posts[i + 1]) || holds_own_footer(posts, n, i) != 0;
+		else
+			cut += day != NO_DAY && posts[i].ft.day != day;
 	}
 	return cut;
 }
@@ -1507,6 +1512,36 @@ bare_run(const struct post *posts, size_t from, size_t to)
 	return k > to;
 }
 
+/* Where posts[i + 1], newer than p (posts[i] as joined so far, under
+ * day), ends when it reads whole as cut at a copy of a later footer: at
+ * the first footer that can end it, its rest bare frames; with
+ * newer_first, an untitled one whose footer is of another day than its
+ * day header's also at the next frame when that is its rest under copies
+ * of a day header and its own channel header, or after a copy of its own
+ * title (as rest_under_copied_day and the last rule of join_pass read
+ * them). 0 when it does not. */
+static size_t
+newer_rest(const struct post *posts, size_t n, size_t i, const struct post *p, long day, int newer_first)
+{
+	const struct post *q = &posts[i + 1], *r = i + 2 < n ? &posts[i + 2] : NULL;
+	long qday = q->f.has_day ? q->f.day : day;
+	size_t j = 0;
+
+	if (q->ft.published <= p->ft.published)
+		goto done;
+	if ((j = ending(posts, n, i + 1, q, qday, p)) != 0 && bare_run(posts, i + 2, j))
+		goto done;
+	j = 0;
+	if (newer_first && r != NULL && !q->f.has_title && qday != NO_DAY && q->ft.day != qday &&
+	    can_end(q, qday, r, p) &&
+	    ((r->f.has_title && !r->f.has_source) ||
+	    (!r->f.has_title && r->f.has_day && r->f.day != r->ft.day && r->f.has_source && q->f.has_source &&
+	    same_span(r->f.source_href, q->f.source_href))))
+		j = i + 2;
+done:
+	return j;
+}
+
 /* One pass of join_splits over posts[0..n): each post that looks cut short
  * takes back the posts after it up to the first whose footer can end it;
  * a bare frame (neither source nor title) that looks cut short and that no
@@ -1519,10 +1554,11 @@ bare_run(const struct post *posts, size_t from, size_t to)
  * through bare frames only, up to the first footer that can end it below
  * the first (titled, at its own link). An untitled post whose day header disagrees with its
  * footer is first tried as the rest of the post before it
- * (rest_under_copied_day). Writes the result to joined and returns its
- * length. */
+ * (rest_under_copied_day). With newer_first, a post the newer one after
+ * it reads whole beside never takes that one in (see join_splits).
+ * Writes the result to joined and returns its length. */
 static size_t
-join_pass(const struct post *posts, size_t n, struct post *joined, time_t updated)
+join_pass(const struct post *posts, size_t n, struct post *joined, time_t updated, int newer_first)
 {
 	size_t i, j, w = 0;
 	long day = NO_DAY;
@@ -1541,10 +1577,9 @@ join_pass(const struct post *posts, size_t n, struct post *joined, time_t update
 		if (i + 1 < n && looks_cut(&p, day, &posts[i + 1])) {
 			const struct post *q = &posts[i + 1];
 			/* Whether the post after p, newer, reads whole as cut at
-			 * a copy of a later footer, its rest bare frames (at j2). */
-			size_t j2 = q->ft.published > p.ft.published ?
-			    ending(posts, n, i + 1, q, q->f.has_day ? q->f.day : day, &p) : 0;
-			int newer_cut = j2 != 0 && bare_run(posts, i + 2, j2);
+			 * a copy of a later footer (its rest at j2). */
+			size_t j2 = newer_rest(posts, n, i, &p, day, newer_first);
+			int newer_cut = j2 != 0;
 			/* An untitled p, which no link ties to its footer, could
 			 * end at any: it does not take in a post of a channel of
 			 * its own that reads whole so (that post holds the copy).
@@ -1554,7 +1589,7 @@ join_pass(const struct post *posts, size_t n, struct post *joined, time_t update
 			 * is dated after the page was made (updated, -1 when
 			 * unknown): no Planet printed it, so that post holds the
 			 * copy, and the dates do not tie p to it. */
-			int keep_next = newer_cut && ((!p.f.has_title && q->f.has_source && !q->f.has_title) ||
+			int keep_next = newer_cut && (newer_first || (!p.f.has_title && q->f.has_source && !q->f.has_title) ||
 			    (updated != -1 && q->ft.published > updated));
 
 			if (!keep_next && (j = ending(posts, n, i, &p, day, w > 0 ? &joined[w - 1] : NULL)) != 0) {
@@ -1604,14 +1639,21 @@ join_pass(const struct post *posts, size_t n, struct post *joined, time_t update
  * become their post's body again), pass after pass while posts still look
  * cut short and a pass joins something. The result is kept only if no post
  * looks cut short any more: a page whose dates disagree with its day
- * headers for another reason is left as framed. Returns 0, or -1 when
+ * headers for another reason is left as framed. When the passes leave
+ * posts cut short, they are made again from the page as framed with the
+ * other reading of a post followed by a newer one that reads whole: that
+ * the newer one holds the copy, rather than the post before taking it in
+ * (a titled post above an untitled one that quotes its footer, at another
+ * time: taken in, the day and channel headers between would be copies
+ * too, and the rest of the quoting post, its footer of another day than
+ * the day header now above it, could end nothing). Returns 0, or -1 when
  * memory runs out. */
 static int
 join_splits(struct framing *fr, time_t updated)
 {
 	struct post *cur = NULL, *next = NULL;
-	size_t n = fr->n, w, pass;
-	int rc = 0;
+	size_t n, w, pass;
+	int rc = 0, newer_first;
 
 	if (count_cut(fr->posts, fr->n) == 0)
 		goto done;
@@ -1619,24 +1661,27 @@ join_splits(struct framing *fr, time_t updated)
 		rc = -1;
 		goto done;
 	}
-	memcpy(cur, fr->posts, fr->n * sizeof *cur);
-	for (pass = 0; pass < JOIN_PASSES; pass++) {
-		struct post *t;
+	for (newer_first = 0; newer_first < 2 && cur != NULL; newer_first++) {
+		memcpy(cur, fr->posts, fr->n * sizeof *cur);
+		n = fr->n;
+		for (pass = 0; pass < JOIN_PASSES; pass++) {
+			struct post *t;
 
-		w = join_pass(cur, n, next, updated);
-		if (w == n)
-			break;   /* nothing joined: no further pass can help */
-		t = cur;
-		cur = next;
-		next = t;
-		n = w;
-		if (count_cut(cur, n) == 0) {
-			free(fr->posts);
-			fr->posts = cur;
-			fr->cap = fr->n;
-			fr->n = n;
-			cur = NULL;
-			break;
+			w = join_pass(cur, n, next, updated, newer_first);
+			if (w == n)
+				break;   /* nothing joined: no further pass can help */
+			t = cur;
+			cur = next;
+			next = t;
+			n = w;
+			if (count_cut(cur, n) == 0) {
+				free(fr->posts);
+				fr->posts = cur;
+				fr->cap = fr->n;
+				fr->n = n;
+				cur = NULL;
+				break;
+			}
 		}
 	}
 done:

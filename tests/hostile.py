@@ -10,6 +10,7 @@ and ends with unique markers. unplanet --dump must give back every post
 exactly once, with its own title, link, source and date, its markers, and
 no other post's markers; a full run must give feeds that parse.
 """
+import itertools
 import os
 import re
 import shutil
@@ -637,6 +638,33 @@ def main():
             wrong.append(f"{'a post' if between else 'no post'} between: exit {rc} {[q.n for q in broken]} {err[:100]}")
     check("hostile: a post quoting a footer of a post above, then its own title: every post whole", not wrong,
           "; ".join(wrong))
+    # An untitled post under the next day's header quoting a footer at a
+    # time later than the post above (that post's link, or another), then
+    # its rest: bare, after a copy of its own title, or after copies of
+    # the quoted day's header and its own channel header. No Planet prints
+    # that footer there, so the post is whole; the post above (titled, at
+    # the quoted link) must not take it in up to the copy, leaving its rest
+    # under a day header its footer does not match. Below a titled or an
+    # untitled post, of its source or another, last on the page or not.
+    wrong = []
+    for above_titled, same, quoted, rest, last in itertools.product((True, False), (True, False), ("above", "elsewhere"),
+                                                                    ("bare", "own title", "copied headers"), (True, False)):
+        above = Post(1, DAVE, b"<p>START one END</p>", title=above_titled, day=28, hour=1)
+        src = DAVE if same else ALICE
+        later = Post(2, src, b"", title=False, day=27, hour=9)
+        after = {"bare": b"<p>\n", "own title": h4(later.link, "Quoted"),
+                 "copied headers": f'\n<h2>April 28, 2026</h2>\n\n<hr /><h3 class="post"><a href="{esc(src[1])}" '
+                                   f'title="{esc(src[2])}">{src[0]}</a></h3>\n\n\n<p>\n'.encode()}[rest]
+        later.body = (b"<p>START2X b</p>\n" + foot(above.link if quoted == "above" else "https://x.example/q",
+                                                     "April 28, 2026 06:00 AM UTC") + after + b"rest END2X")
+        posts = [above, later] + ([] if last else [Post(3, EVE, b"<p>START three END</p>", day=27, hour=8)])
+        rc, err, got, broken = whole_posts(posts, "quoting-later-footer")
+        if rc != 0 or broken or len(got) != len(posts):
+            wrong.append(f"above {'titled' if above_titled else 'untitled'}, {'its' if same else 'another'} source, "
+                         f"quoting {quoted}, rest {rest}, {'last' if last else 'not last'}: exit {rc} "
+                         f"{[q.n for q in broken]} {err[:100]}")
+    check("hostile: an untitled post quoting a later footer under the next day's header: every post whole "
+          "(48 pages)", not wrong, "; ".join(wrong))
     # An untitled post, below an untitled post of its own source, holding
     # a copy of a footer dated after the page's "Last update" (no Planet
     # printed it), then a bare frame's copy: the post above does not take
