@@ -1850,6 +1850,10 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 		if (kind != NULL)
 			rc = err_set(err, UP_EDATA, "%s: no Planet posts found: this is %s; give the Planet's HTML "
 			    "page (such as https://planetpython.org/)", sc->name, kind);
+		else if (skipped != NULL)   /* a one-post page whose only post is that one */
+			rc = err_set(err, UP_EDATA, "%s:%zu: no Planet posts found: the channel header here starts no "
+			    "post (its day header, channel header or title is not as Planet 2.0 writes them, or over %d KiB)",
+			    sc->name, line_of(sc, skipped), FRAME_LIMIT >> 10);
 		else
 			rc = err_set(err, UP_EDATA,
 			    "%s: no Planet posts found (expected Planet 2.0's <h3 class=\"post\"> channel headers)",

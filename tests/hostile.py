@@ -812,15 +812,18 @@ def main():
           (len(got[2]) - 2) % 2 == 0, f"{[(t[-6:], len(t)) for t in got]}")
     # A title past the 64 KiB a frame may hold is no title: further down,
     # its post is read with the one above it (or the page is an error);
-    # the first post has none above it, and is not dropped without a word.
-    for where in ("first", "second"):
+    # the first post has none above it, and is not dropped without a word,
+    # nor is the only one of a page.
+    for where in ("first", "second", "only"):
         huge = [Post(1, ALICE, b"<p>START one END</p>", hour=10), Post(2, BOB, b"<p>START two END</p>", hour=9)]
-        huge[0 if where == "first" else 1].title_html = "T" * 70000
+        huge = huge[:1] if where == "only" else huge
+        huge[0 if where != "second" else 1].title_html = "T" * 70000
         rc, out, err, path = dump_posts(unplanet, work, "huge-title", huge)
         line = page(huge).decode().split('<h3 class="post">')[0].count("\n") + 1
-        check(f"hostile: a 70 000-byte title on the {where} post: exit 65 naming {'its channel header' if where == 'first' else 'the file'}",
-              rc == 65 and f"huge-title.html:{line}:" in err if where == "first" else
-              rc == 65 and "huge-title.html:" in err, f"exit {rc}: {err[:300]}")
+        check(f"hostile: a 70 000-byte title on the {where} post: exit 65 naming "
+              f"{'the file' if where == 'second' else 'its channel header'}",
+              rc == 65 and "huge-title.html:" in err if where == "second" else
+              rc == 65 and f"huge-title.html:{line}:" in err and "over 64 KiB" in err, f"exit {rc}: {err[:300]}")
     # Relative permalinks, read from a file (no page URL): against the source's site.
     # A ':' after the first '/', '?' or '#' starts no scheme.
     rel = [Post(1, ALICE, b"<p>START one END</p>"), Post(2, ALICE, b"<p>START two END</p>"),
