@@ -85,6 +85,8 @@ struct closer {
 struct scanner {
 	const char *page;      /* the whole page, UTF-8 */
 	const char *end;       /* end of the post list */
+	int open_end;          /* 1 when that is the end of the data: the page
+	                          has neither the Planet's sidebar nor </body> */
 	const char *name;      /* for messages */
 	const char *line_at;   /* line counting resumes here... */
 	size_t line;           /* ...on this line */
@@ -1923,6 +1925,13 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 		if (rc != UP_OK)
 			goto done;
 	}
+	/* A page that stops right after a post's date line frames as if
+	 * whole; Planet 2.0 writes its sidebar and </body> after the posts. */
+	if (sc->open_end) {
+		rc = err_set(err, UP_EDATA, "%s:%zu: page cut short after this date line: no Planet sidebar "
+		    "or </body> follows the posts", sc->name, line_of(sc, fr.posts[fr.n - 1].ft.em));
+		goto done;
+	}
 	for (i = 0; i < fr.n; i++) {
 		const struct post *p = &fr.posts[i];
 		struct entry e;
@@ -2304,8 +2313,10 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	end = find_last(start, p + n, "<div id=\"left-hand-navigation\"");
 	if (end == NULL)
 		end = find_last(start, p + n, "</body");
-	if (end == NULL)
+	if (end == NULL) {
 		end = p + n;
+		sc.open_end = 1;
+	}
 	sc.page = sc.line_at = p;
 	sc.end = end;
 	sc.name = name;

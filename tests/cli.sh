@@ -227,6 +227,14 @@ last=$(grep -n '</a></h4>' "$T/cut.html" | tail -1 | cut -d: -f1)
 	not_ok "page cut short names the unfinished post's line: $got, the last post starts on $last"
 snapshot "$D" >"$T/after"
 expect_same "page cut short leaves DIR unchanged" "$T/before" "$T/after"
+# ...right after a post's date line: whole posts, but no sidebar or
+# </body> after them (a download that stopped there).
+line=$(grep -n '</a></em>' "$SAMPLE" | sed -n 3p | cut -d: -f1)
+head -n "$((line + 1))" "$SAMPLE" >"$T/cut-after-date.html"
+expect_exit "page cut short after a date line: exit 65" 65 "$UNPLANET" -o "$D" "$T/cut-after-date.html"
+expect_grep "...naming that line as where it was cut" "$T/err" "cut-after-date.html:$line: page cut short after this date line"
+snapshot "$D" >"$T/after"
+expect_same "...and leaves DIR unchanged" "$T/before" "$T/after"
 # A title over the 64 KiB a header or title may take, below the first
 # post: the message names the limit, as it cannot tell which it was.
 long=$(head -c 70000 /dev/zero | tr '\0' T)

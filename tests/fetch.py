@@ -273,6 +273,29 @@ class Handler(BaseHTTPRequestHandler):
                 self.end_headers()
             else:
                 self.send_page(PAGE, extra=[("ETag", '"b1"')])
+        elif p == "/cut-after-date":
+            # The whole page, then (the Planet changed) a new one whose
+            # download stops right after a post's date line, with the new
+            # page's ETag; then that new page whole (304 to its ETag).
+            n = sum(1 for q, _ in seen if q == p)
+            if n == 1:
+                self.send_page(PAGE, extra=[("ETag", '"c1"')])
+            elif n > 2 and self.headers.get("If-None-Match") == '"c2"':
+                self.send_response(304)
+                self.end_headers()
+            else:
+                changed = PAGE.replace(b"Web Scraping, Altair Charts", b"Web Scraping, Vega Charts")
+                cut = changed[:changed.index(b"</a></em>", changed.index(b"</a></em>") + 1) + 16]
+                if n > 2:
+                    self.send_page(changed, extra=[("ETag", '"c2"')])
+                else:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("ETag", '"c2"')
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.close_connection = True
+                    self.wfile.write(cut)
         elif p == "/moved-to-404":
             self.send_redirect("/404", status=301)
         elif p == "/moved-to-other":
@@ -464,6 +487,18 @@ def main():
         rc, out, asked, same = second_run("/busy-when-asked")
         check("http: ...but a 429 is not asked again at once (exit 69, folder as it was)",
               rc == 69 and "HTTP 429" in out and asked == ['"b1"'] and same, f"exit {rc}: {out} {asked}")
+
+        rc, out, asked, same = second_run("/cut-after-date")
+        check("http: a page whose download stops right after a date line: exit 65 naming that line, "
+              "folder as it was", rc == 65 and "page cut short after this date line" in out and
+              asked == ['"c1"'] and same, f"exit {rc}: {out} {asked}")
+        before = len(seen)
+        rc, out, _ = run("-o", os.path.join(work, "cut-after-date"), base + "/cut-after-date")
+        asked = [h.get("If-None-Match") for _, h in seen[before:]]
+        check("http: ...its ETag is not kept: the next run asks with the last whole page's, and gets the change",
+              rc == 0 and asked == ['"c1"'] and "Web Scraping, Vega Charts" in
+              open(os.path.join(work, "cut-after-date", "authors", "pycoders-weekly.atom"), encoding="utf-8").read(),
+              f"exit {rc}: {out} {asked}")
 
         d = os.path.join(work, "odd")
         rc, out, _ = run("-o", d, base + "/odd-validators")
