@@ -1219,6 +1219,10 @@ config_load(const char *path, struct buf *out, char **err)
 	size_t got = 0;
 	int rc = UP_OK;
 
+	if (f == NULL && errno == EINTR && err_stop != 0) {
+		rc = err_stopped(err);   /* while waiting for a named pipe's writer */
+		goto done;
+	}
 	if (f == NULL) {
 		rc = err_set(err, err_status(errno, UP_ECONFIG), "%s: cannot open: %s", path, strerror(errno));
 		goto done;

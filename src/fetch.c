@@ -196,6 +196,11 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 		fd = STDIN_FILENO;
 	} else {
 		fd = open(source, O_RDONLY | O_CLOEXEC);
+		/* A stop while waiting for a named pipe's writer. */
+		if (fd < 0 && errno == EINTR && err_stop != 0) {
+			rc = err_stopped(err);
+			goto done;
+		}
 		/* "planetpython.org" or "www.planetpython.org/" is more likely
 		 * a URL without its scheme than a file name. */
 		if (fd < 0 && errno == ENOENT && looks_like_host(source)) {

@@ -400,6 +400,23 @@ def terminated(unplanet, work, pages, whole):
         check(f"crash: SIGTERM while the page is read, {label}: ends by it, silent, the folder as it was",
               r.returncode == -signal.SIGTERM and r.stdout == b"" and r.stderr == b"" and contents(d) == before,
               f"exit {r.returncode}, {len(r.stdout)} bytes out: {r.stderr[-200:]}")
+    # ...or while it waits for a named pipe's writer, given as SOURCE or
+    # as -c FILE (its open() ends with EINTR, which is no error to report).
+    fifo, ini = os.path.join(work, "page.fifo"), os.path.join(work, "fifo.ini")
+    for path in (fifo, ini + ".fifo"):
+        if not os.path.exists(path):
+            os.mkfifo(path)
+    with open(ini, "w") as f:
+        f.write(f"[unplanet]\nsource = {fifo}\noutput = {d}\n")
+    for label, args, sig in (("SOURCE", ["-o", d, fifo], signal.SIGTERM), ("SOURCE from -c", ["-c", ini], signal.SIGTERM),
+                             ("-c FILE", ["-c", ini + ".fifo"], signal.SIGHUP)):
+        proc = subprocess.Popen([unplanet, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=NO_LSAN)
+        time.sleep(0.5)
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+        check(f"crash: {sig.name} while waiting for a named pipe as {label}: ends by it, silent, the folder as it was",
+              proc.returncode == -sig and out == b"" and err == b"" and contents(d) == before,
+              f"exit {proc.returncode}: {err[-200:]}")
 
 
 def older_copy_after_kill(unplanet, work):
