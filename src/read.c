@@ -86,7 +86,8 @@ struct scanner {
 	const char *page;      /* the whole page, UTF-8 */
 	const char *end;       /* end of the post list */
 	int open_end;          /* 1 when that is the end of the data: the page
-	                          has neither the Planet's sidebar nor </body> */
+	                          has neither the Planet's sidebar nor </body>
+	                          nor </html> */
 	const char *name;      /* for messages */
 	const char *line_at;   /* line counting resumes here... */
 	size_t line;           /* ...on this line */
@@ -1928,8 +1929,8 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 	/* A page that stops right after a post's date line frames as if
 	 * whole; Planet 2.0 writes its sidebar and </body> after the posts. */
 	if (sc->open_end) {
-		rc = err_set(err, UP_EDATA, "%s:%zu: page cut short after this date line: no Planet sidebar "
-		    "or </body> follows the posts", sc->name, line_of(sc, fr.posts[fr.n - 1].ft.em));
+		rc = err_set(err, UP_EDATA, "%s:%zu: page cut short after this date line: no Planet sidebar, "
+		    "</body> or </html> follows the posts", sc->name, line_of(sc, fr.posts[fr.n - 1].ft.em));
 		goto done;
 	}
 	for (i = 0; i < fr.n; i++) {
@@ -2313,6 +2314,8 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	end = find_last(start, p + n, "<div id=\"left-hand-navigation\"");
 	if (end == NULL)
 		end = find_last(start, p + n, "</body");
+	if (end == NULL)   /* </body> may be left out (a minifier's option) */
+		end = find_last(start, p + n, "</html");
 	if (end == NULL) {
 		end = p + n;
 		sc.open_end = 1;
