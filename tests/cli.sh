@@ -235,6 +235,10 @@ expect_exit "page cut short after a date line: exit 65" 65 "$UNPLANET" -o "$D" "
 expect_grep "...naming that line as where it was cut" "$T/err" "cut-after-date.html:$line: page cut short after this date line"
 snapshot "$D" >"$T/after"
 expect_same "...and leaves DIR unchanged" "$T/before" "$T/after"
+# ...but one that ends there with </html>, its optional </body> left out,
+# is whole.
+printf '</div>\n</html>\n' >>"$T/cut-after-date.html"
+expect_exit "a page with </html> but no </body> after its posts: exit 0" 0 "$UNPLANET" --dump "$T/cut-after-date.html"
 # A title over the 64 KiB a header or title may take, below the first
 # post: the message names the limit, as it cannot tell which it was.
 long=$(head -c 70000 /dev/zero | tr '\0' T)
