@@ -1515,6 +1515,19 @@ bare_run(const struct post *posts, size_t from, size_t to)
 	return k > to;
 }
 
+/* Whether q's channel header names p's source again, with no day header:
+ * Planet prints one only for a new day or another channel (which only a
+ * blog subscribed twice shares a name and site with). joined[0..w) is
+ * what was read before p. */
+static int
+own_channel_again(const struct post *joined, size_t w, const struct post *p, const struct post *q)
+{
+	const struct post *ch = p->f.has_source ? p : w > 0 ? channel_of(joined, w - 1) : NULL;
+
+	return q->f.has_source && !q->f.has_day && ch != NULL && ch->f.has_source &&
+	    same_span(q->f.source_href, ch->f.source_href) && same_span(q->f.source_name, ch->f.source_name);
+}
+
 /* Where posts[i + 1], newer than p (posts[i] as joined so far, under
  * day), ends when it reads whole as cut at a copy of a later footer: at
  * the first footer that can end it, its rest bare frames; with
@@ -1615,12 +1628,14 @@ join_pass(const struct post *posts, size_t n, struct post *joined, time_t update
 					day = q->f.day;
 				i = j;
 			} else if (!p.f.has_title && day != NO_DAY && p.ft.day != day && q->f.has_title &&
-			    !q->f.has_source && can_end(&p, day, q, w > 0 ? &joined[w - 1] : NULL)) {
+			    (!q->f.has_source || own_channel_again(joined, w, &p, q)) &&
+			    can_end(&p, day, q, w > 0 ? &joined[w - 1] : NULL)) {
 				/* An untitled post's footer of another day than its
 				 * day header's is a copy no Planet prints there; with
 				 * nothing else to end it, the title right after it,
-				 * under no channel header, is a copy too (its own,
-				 * quoted), and that frame's footer its own. */
+				 * under no channel header (or a copy of its own), is
+				 * a copy too (its own, quoted), and that frame's
+				 * footer its own. */
 				p.ft = q->ft;
 				i++;
 			}

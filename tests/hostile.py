@@ -542,7 +542,11 @@ def main():
     # its own (which would fail the dates, or be dropped as the same
     # permalink twice, its text lost).
     older = b"</p>\n<p>\n<em><a href=\"https://x.example/0\">April 20, 2026 06:00 AM UTC</a></em>\n</p>\n"
+    alice_header = (f'<hr /><h3 class="post"><a href="{esc(ALICE[1])}" title="{esc(ALICE[2])}">{ALICE[0]}</a>'
+                    f'</h3>\n\n\n').encode()
     for what, title, copy in (("an untitled post holding an older day's footer copy", False, older),
+                              ("an untitled post holding an older day's footer copy, then of its channel header",
+                               False, older + alice_header),
                               ("a titled post holding a copy of its own footer", True, b"OWNFOOTER")):
         own = [Post(1, DAVE, b"<p>START one END</p>", hour=11),
                Post(2, ALICE, b"<p>START a</p>\n" + copy + b"<h4><a href=\"OWNLINK\">Post 2 &amp; more</a></h4>\n"
