@@ -1528,14 +1528,26 @@ own_channel_again(const struct post *joined, size_t w, const struct post *p, con
 	    same_span(q->f.source_href, ch->f.source_href) && same_span(q->f.source_name, ch->f.source_name);
 }
 
-/* Where posts[i + 1], newer than p (posts[i] as joined so far, under
- * day), ends when it reads whole as cut at a copy of a later footer: at
- * the first footer that can end it, its rest bare frames; with
- * newer_first, an untitled one whose footer is of another day than its
- * day header's also at the next frame when that is its rest under copies
- * of a day header and its own channel header, or after a copy of its own
- * title (as rest_under_copied_day and the last rule of join_pass read
- * them). 0 when it does not. */
+/* Whether q, right after the untitled post p (under day) whose footer is
+ * of another day than its day header's, a copy no Planet prints there,
+ * is a copy too: of its own title (quoted), under no channel header or
+ * a copy of its own (see own_channel_again), with a footer that can end
+ * p after prev, its own. joined[0..w) is what was read before p. */
+static int
+title_copy_after(const struct post *joined, size_t w, const struct post *p, long day, const struct post *q,
+    const struct post *prev)
+{
+	return !p->f.has_title && day != NO_DAY && p->ft.day != day && q->f.has_title &&
+	    (!q->f.has_source || own_channel_again(joined, w, p, q)) && can_end(p, day, q, prev);
+}
+
+/* Where posts[i + 1], newer than p (posts[i], under day), ends when it
+ * reads whole as cut at a copy of a later footer: at the first footer
+ * that can end it, its rest bare frames; with newer_first, also at the
+ * next frame when that is a copy of its own title (title_copy_after) or,
+ * its footer of another day than its day header's, its rest under copies
+ * of a day header and its own channel header (rest_under_copied_day).
+ * 0 when it does not. */
 static size_t
 newer_rest(const struct post *posts, size_t n, size_t i, const struct post *p, long day, int newer_first)
 {
@@ -1548,11 +1560,9 @@ newer_rest(const struct post *posts, size_t n, size_t i, const struct post *p, l
 	if ((j = ending(posts, n, i + 1, q, qday, p)) != 0 && bare_run(posts, i + 2, j))
 		goto done;
 	j = 0;
-	if (newer_first && r != NULL && !q->f.has_title && qday != NO_DAY && q->ft.day != qday &&
-	    can_end(q, qday, r, p) &&
-	    ((r->f.has_title && !r->f.has_source) ||
-	    (!r->f.has_title && r->f.has_day && r->f.day != r->ft.day && r->f.has_source && q->f.has_source &&
-	    same_span(r->f.source_href, q->f.source_href))))
+	/* posts[i], and then q, are what was read before q, and then r. */
+	if (newer_first && r != NULL && (title_copy_after(posts + i, 1, q, qday, r, p) ||
+	    (!q->f.has_title && qday != NO_DAY && q->ft.day != qday && rest_under_copied_day(posts + i, 2, r, qday))))
 		j = i + 2;
 done:
 	return j;
@@ -1627,15 +1637,7 @@ join_pass(const struct post *posts, size_t n, struct post *joined, time_t update
 				if (q->f.has_day)
 					day = q->f.day;
 				i = j;
-			} else if (!p.f.has_title && day != NO_DAY && p.ft.day != day && q->f.has_title &&
-			    (!q->f.has_source || own_channel_again(joined, w, &p, q)) &&
-			    can_end(&p, day, q, w > 0 ? &joined[w - 1] : NULL)) {
-				/* An untitled post's footer of another day than its
-				 * day header's is a copy no Planet prints there; with
-				 * nothing else to end it, the title right after it,
-				 * under no channel header (or a copy of its own), is
-				 * a copy too (its own, quoted), and that frame's
-				 * footer its own. */
+			} else if (title_copy_after(joined, w, &p, day, q, w > 0 ? &joined[w - 1] : NULL)) {
 				p.ft = q->ft;
 				i++;
 			}
