@@ -144,13 +144,32 @@ done:
 	return doc;
 }
 
+/* Whether n is an element called name. */
+static int
+is_element(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)name) == 0;
+}
+
+/* How many of parent's children are elements called name. */
+static size_t
+count_children(xmlNodePtr parent, const char *name)
+{
+	xmlNodePtr n;
+	size_t count = 0;
+
+	for (n = parent->children; n != NULL; n = n->next)
+		count += is_element(n, name);
+	return count;
+}
+
 static xmlNodePtr
 child(xmlNodePtr n, const char *name)
 {
 	xmlNodePtr found = NULL;
 
 	for (n = n != NULL ? n->children : NULL; found == NULL && n != NULL; n = n->next)
-		if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)name) == 0)
+		if (is_element(n, name))
 			found = n;
 	return found;
 }
@@ -371,16 +390,14 @@ read_feed(int dirfd, const char *path, const char *rel, struct archived_feed *f,
 		rc = err_nomem(err);
 		goto done;
 	}
-	for (n = root->children; n != NULL; n = n->next)
-		if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)"entry") == 0)
-			count++;
+	count = count_children(root, "entry");
 	f->entries = calloc(count ? count : 1, sizeof *f->entries);
 	if (f->kind == NULL || f->slug == NULL || f->entries == NULL) {
 		rc = err_nomem(err);
 		goto done;
 	}
 	for (n = root->children; n != NULL && rc == UP_OK; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, (const xmlChar *)"entry") != 0)
+		if (!is_element(n, "entry"))
 			continue;
 		rc = read_entry(n, path, &f->entries[f->n_entries], err);
 		f->n_entries++;
@@ -421,8 +438,7 @@ read_authors(xmlNodePtr root, const char *path, struct state *s, char **err)
 	size_t n = 0;
 	int rc = UP_OK;
 
-	for (node = root->children; node != NULL; node = node->next)
-		n += node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)"author") == 0;
+	n = count_children(root, "author");
 	if (n > 0 && (s->authors = calloc(n, sizeof *s->authors)) == NULL) {
 		rc = err_nomem(err);
 		goto done;
@@ -430,7 +446,7 @@ read_authors(xmlNodePtr root, const char *path, struct state *s, char **err)
 	for (node = root->children; node != NULL; node = node->next) {
 		char *slug;
 
-		if (node->type != XML_ELEMENT_NODE || xmlStrcmp(node->name, (const xmlChar *)"author") != 0)
+		if (!is_element(node, "author"))
 			continue;
 		slug = (char *)xmlGetProp(node, (const xmlChar *)"slug");
 		if (slug == NULL || !text_valid_slug(slug)) {
@@ -487,7 +503,7 @@ read_validators(int dirfd, const char *path, const char *rel, struct state *s, c
 	for (node = root->children; node != NULL; node = node->next) {
 		struct state_topic *t;
 
-		if (node->type != XML_ELEMENT_NODE || xmlStrcmp(node->name, (const xmlChar *)"topic") != 0)
+		if (!is_element(node, "topic"))
 			continue;
 		if ((t = realloc(s->topics, (s->n_topics + 1) * sizeof *t)) == NULL) {
 			rc = err_nomem(err);
@@ -762,8 +778,7 @@ state_load_listed(int dirfd, const char *dir, struct state *s, char **err)
 		rc = corrupt(err, path, root, "not a <directory version=\"1\"> document");
 		goto done;
 	}
-	for (node = root->children; node != NULL; node = node->next)
-		n += node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)"feed") == 0;
+	n = count_children(root, "feed");
 	if (n > 0 && (s->listed = calloc(n, sizeof *s->listed)) == NULL) {
 		rc = err_nomem(err);
 		goto done;
@@ -773,7 +788,7 @@ state_load_listed(int dirfd, const char *dir, struct state *s, char **err)
 		char *feed;
 		int nomem = 0, ok;
 
-		if (node->type != XML_ELEMENT_NODE || xmlStrcmp(node->name, (const xmlChar *)"feed") != 0)
+		if (!is_element(node, "feed"))
 			continue;
 		kind = xmlGetProp(node, (const xmlChar *)"kind");
 		feed = child_text(node, "path", &nomem);
