@@ -1486,9 +1486,12 @@ done:
  * the permalinks in use, and the archived posts the page shows (by id, to
  * the page's post that is it). A date is the one the page last gave the
  * post (shown), not its first: a post the Planet re-dated is known by
- * its new date once its title changes too. */
+ * its new date once its title changes too. Then, for posts whose
+ * permalink moved, the archived posts by title, date and content, and the
+ * permalinks of the page's posts. */
 struct known_posts {
 	xmlHashTablePtr exact, by_title, by_date, by_content, claimed, links;
+	xmlHashTablePtr by_post, on_page;
 };
 
 /* An archived post and the content_hash of it. */
@@ -1548,6 +1551,39 @@ known_post(const struct known_posts *k, const struct entry *e, int strong)
 		p = xmlHashLookup2(k->by_content, (const xmlChar *)link, (const xmlChar *)digest);
 	}
 	return p;
+}
+
+/* Records archived post e by title, date and content, for moved_post. */
+static int
+record_archived_post(struct known_posts *k, const struct entry *e)
+{
+	char date[32], digest[17];
+
+	snprintf(date, sizeof date, "%lld", (long long)e->shown);
+	content_digest(e, digest);
+	return xmlHashLookup3(k->by_post, (const xmlChar *)known_title(e), (const xmlChar *)date,
+	    (const xmlChar *)digest) == NULL && xmlHashAddEntry3(k->by_post, (const xmlChar *)known_title(e),
+	    (const xmlChar *)date, (const xmlChar *)digest, (void *)e) != 0 ? -1 : 0;
+}
+
+/* The archived post that e, whose permalink no post has had, is under its
+ * old permalink: of its source, with its title, date and content, and
+ * whose own permalink no post on the page has. The blog moved it (a new
+ * host, a tracking query added, a last '/'); the same words at the same
+ * minute are the same post, and must not come to its readers twice, as
+ * a post whose site moved to https does not. NULL when none. */
+static const struct entry *
+moved_post(const struct known_posts *k, const struct entry *e)
+{
+	const struct entry *p;
+	char date[32], digest[17];
+
+	snprintf(date, sizeof date, "%lld", (long long)e->shown);
+	content_digest(e, digest);
+	p = xmlHashLookup3(k->by_post, (const xmlChar *)known_title(e), (const xmlChar *)date, (const xmlChar *)digest);
+	return p != NULL && renamed_or_same_source(p, e) &&
+	    xmlHashLookup(k->on_page, (const xmlChar *)entry_link(p)) == NULL &&
+	    xmlHashLookup(k->claimed, (const xmlChar *)p->id) == NULL ? p : NULL;
 }
 
 static int
@@ -1731,7 +1767,7 @@ done:
 static int
 distinguish_shared_permalinks(struct page *page, const struct state *archive)
 {
-	struct known_posts k = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct known_posts k = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct archived_links archived = { NULL, NULL, NULL, NULL, 0 };   /* made when first needed */
 	time_t oldest = 0, second = 0;   /* the page's two oldest dates */
 	size_t i, j, at = 0;
@@ -1739,15 +1775,21 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 
 	if ((k.exact = xmlHashCreate(64)) == NULL || (k.by_title = xmlHashCreate(64)) == NULL ||
 	    (k.by_date = xmlHashCreate(64)) == NULL || (k.by_content = xmlHashCreate(64)) == NULL ||
-	    (k.claimed = xmlHashCreate(64)) == NULL || (k.links = xmlHashCreate(64)) == NULL)
+	    (k.claimed = xmlHashCreate(64)) == NULL || (k.links = xmlHashCreate(64)) == NULL ||
+	    (k.by_post = xmlHashCreate(64)) == NULL || (k.on_page = xmlHashCreate(64)) == NULL)
 		goto done;
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 		for (j = 0; j < archive->feeds[i].n_entries; j++)
 			if (archive->feeds[i].entries[j].link[0] != '\0' &&
-			    record_post(&k, &archive->feeds[i].entries[j]) != 0)
+			    (record_post(&k, &archive->feeds[i].entries[j]) != 0 ||
+			    record_archived_post(&k, &archive->feeds[i].entries[j]) != 0))
 				goto done;
 	for (i = 0; i < page->n_entries; i++) {
 		const struct entry *e = &page->entries[i];
+
+		if (e->link[0] != '\0' && xmlHashLookup(k.on_page, (const xmlChar *)entry_link(e)) == NULL &&
+		    xmlHashAddEntry(k.on_page, (const xmlChar *)entry_link(e), (void *)e) != 0)
+			goto done;
 
 		if (i == 0 || e->published < oldest) {
 			second = i == 0 ? e->published : oldest;
@@ -1812,6 +1854,9 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 				snprintf(made_up, sizeof made_up, ENTRY_MADE_UP_ID "%016llx", h);
 				id = made_up;
 			}
+		} else if (known == NULL && (known = moved_post(&k, e)) != NULL &&
+		    xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)e) != 0) {
+			goto done;
 		}
 		if (known != NULL)
 			id = known->id;
@@ -1826,6 +1871,8 @@ done:
 	xmlHashFree(k.by_content, NULL);
 	xmlHashFree(k.claimed, NULL);
 	xmlHashFree(k.links, NULL);
+	xmlHashFree(k.by_post, NULL);
+	xmlHashFree(k.on_page, NULL);
 	free(archived.by_link);
 	free(archived.by_name);
 	free(archived.by_site);

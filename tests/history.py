@@ -1495,6 +1495,7 @@ def main():
           seen == [["2100-01-01T00:00:01Z"], ["2100-01-01T00:00:02Z"]], f"{seen}")
     swapped_mid_run(unplanet, work, page_a, page_b)
     updated_never_back(unplanet, work)
+    moved_permalinks(unplanet, work)
     renamed_or_moved(unplanet, work)
     read_once(unplanet, work, page_a, changed)
     report()
@@ -1800,6 +1801,57 @@ def renamed_or_moved(unplanet, work):
           [rc for rc, _ in errs] == [0, 0] and errs[0][1] == "" and "warning: source 'Aaron' is new on the page at "
           "https://new.example/, and the one of that name at https://aaron.example/ is no longer on it" in errs[1][1],
           f"{errs}")
+
+
+def moved_permalinks(unplanet, work):
+    """A post whose permalink the blog moved (a tracking query added, a
+    new host, a last '/') with the same title, date and content is the
+    same entry: its id stays, its link follows, its updated time does not
+    move, and it is not shown twice; a post of another content at the same
+    minute and title under a new permalink is another post."""
+    from hostile import ALICE, BOB, Post, page
+    d = os.path.join(work, "moved-permalinks")
+
+    def posts(moved):
+        out = [Post(n, ALICE, b"<p>START alice END</p>") for n in (3, 2, 1)] + \
+              [Post(5, BOB, b"<p>START bob END</p>"), Post(4, BOB, b"<p>START same minute END</p>")]
+        if moved:
+            out.insert(0, Post(9, ALICE, b"<p>START new END</p>"))
+            for p in out[1:4]:
+                p.link += "&utm_source=planet"
+            out[4].link = "https://www.bob.example/post/5/"
+            out[5].link = "https://bob.example/elsewhere/4"
+            out[5].body = out[5].body.replace(b"same minute", b"another post")
+        return out
+
+    snaps, codes = [], []
+    for k, moved in enumerate((False, True, True)):
+        src = os.path.join(work, f"moved-permalinks-{k}.html")
+        with open(src, "wb") as f:
+            f.write(page(posts(moved)))
+        rc, err = run(unplanet, "-o", d, src)
+        codes.append((rc, err))
+        if k == 0:
+            before = {f: {e.findtext(A + "id"): e.findtext(A + "updated") for e in
+                          ET.parse(os.path.join(d, "authors", f)).getroot().findall(A + "entry")}
+                      for f in ("alice-bold-co.atom", "bob.atom")}
+        snaps.append(snapshot(d))
+    after = {f: [(e.findtext(A + "id"), e.find(A + "link").get("href"), e.findtext(A + "updated")) for e in
+                 ET.parse(os.path.join(d, "authors", f)).getroot().findall(A + "entry")]
+             for f in ("alice-bold-co.atom", "bob.atom")}
+    alice = [p for p in posts(True) if p.source == ALICE]
+    bob = [p for p in posts(True) if p.source == BOB]
+    old_alice = [p for p in posts(False) if p.source == ALICE]
+    old_bob = [p for p in posts(False) if p.source == BOB]
+    want_alice = [(alice[0].link, alice[0].link)] + [(o.link, n.link) for o, n in zip(old_alice, alice[1:])]
+    want_bob = [(old_bob[0].link, bob[0].link), (bob[1].link, bob[1].link), (old_bob[1].link, old_bob[1].link)]
+    check("history: a moved permalink (tracking query, new host, last '/') keeps the post's id, takes the new link",
+          codes[:2] == [(0, ""), (0, "")] and [a[:2] for a in after["alice-bold-co.atom"]] == want_alice and
+          [a[:2] for a in after["bob.atom"]] == want_bob, f"{codes} {after}")
+    check("history: a moved permalink is no edit: updated stays",
+          all(before[f].get(i, u) == u for f in after for i, _, u in after[f]), f"{before} {after}")
+    check("history: a moved permalink, read again, writes nothing", codes[2] == (0, "") and snaps[1] == snaps[2],
+          f"{codes[2]}")
 
 
 def updated_never_back(unplanet, work):
