@@ -180,8 +180,9 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 			goto done;
 		}
 		/* The run we waited for may have made the folder, failed and
-		 * removed it: start again with a live one. */
-		if (fstat(p->dirfd, &st) == 0 && st.st_nlink > 0)
+		 * removed it: start again with a live one (a bounded number
+		 * of times: a FUSE filesystem may give every folder 0 links). */
+		if ((fstat(p->dirfd, &st) == 0 && st.st_nlink > 0) || ++gone >= 100)
 			break;
 		close(p->dirfd);
 		p->dirfd = -1;

@@ -130,7 +130,27 @@ def main():
     terminated(unplanet, work, pages, whole)
     page_goes_back(unplanet, work, pages)
     older_copy_after_kill(unplanet, work)
+    no_links(unplanet, work, pages)
     report()
+
+
+def no_links(unplanet, work, pages):
+    """A folder whose fstat gives no links (some FUSE filesystems; also one
+    removed while a run waited for its lock) is taken again a bounded
+    number of times, then written: the run ends, it does not spin."""
+    shim = os.path.join(work, "nolinks.so")
+    built = subprocess.run(["cc", "-shared", "-fPIC", "-o", shim, os.path.join(HERE, "nolinks.c"), "-ldl"],
+                           capture_output=True)
+    d = os.path.join(work, "no-links")
+    try:
+        r = subprocess.run([unplanet, "-o", d, pages[0]], capture_output=True, timeout=60,
+                           env={**os.environ, "LD_PRELOAD": shim, "ASAN_OPTIONS": "verify_asan_link_order=0"})
+        rc, err = r.returncode, r.stderr.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        rc, err = None, "still running after 60 s"
+    check("crash: a folder that fstat gives no links is written, the run does not spin",
+          built.returncode == 0 and rc == 0 and err == "" and os.path.isfile(os.path.join(d, "index.html")),
+          f"exit {rc}: {err} {built.stderr.decode()[:200]}")
 
 
 def stopped_mid_commit(unplanet, work):
