@@ -475,6 +475,32 @@ done:
 	return fd;
 }
 
+/* Flushes to disk every filesystem files were written on: dir's, and
+ * that of any folder under it that is another's mount point (an
+ * authors/ on its own volume), once each. 0, or -1 with errno. */
+static int
+flush_all(const struct publish *p)
+{
+	struct stat dir, st, other;
+	size_t i, j;
+	int rc = -1;
+
+	if (fstat(p->dirfd, &dir) != 0 || syncfs(p->dirfd) != 0)
+		goto done;
+	for (i = 0; i < p->n_opened; i++) {
+		if (fstat(p->opened_fd[i], &st) != 0)
+			goto done;
+		for (j = 0; st.st_dev != dir.st_dev && j < i; j++)
+			if (fstat(p->opened_fd[j], &other) == 0 && other.st_dev == st.st_dev)
+				break;
+		if (st.st_dev != dir.st_dev && j == i && syncfs(p->opened_fd[i]) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	return rc;
+}
+
 /* The error for the folder of relpath[0..n) that folder_fd could not open
  * (errno e). */
 static int
@@ -809,7 +835,7 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 	 * syncfs also reports a write that failed since the folder was
 	 * opened (a full thin volume, an I/O error): one fsync per file would
 	 * add nothing but a journal commit each. */
-	if (rc == UP_OK && p->n_pending > 0 && syncfs(p->dirfd) != 0)
+	if (rc == UP_OK && p->n_pending > 0 && flush_all(p) != 0)
 		rc = err_set(err, UP_EIO, "%s: cannot flush to disk: %s", p->dir, strerror(errno));
 	/* A stop asked for is taken now, or after the renames: a folder
 	 * part old, part new (each file whole) is only for SIGKILL. */
@@ -866,7 +892,7 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 			renamed++;
 		}
 		renamed_in_all += renamed;
-		if (rc == UP_OK && renamed > 0 && syncfs(p->dirfd) != 0)
+		if (rc == UP_OK && renamed > 0 && flush_all(p) != 0)
 			rc = err_set(err, UP_EIO, "%s: cannot flush to disk: %s", p->dir, strerror(errno));
 	}
 	/* Files already renamed are complete and stay, with the folders they
