@@ -192,72 +192,14 @@ rule_for(const struct source_rule *const *sorted, size_t n, const char *name, co
 	return r;
 }
 
-/* A source's name as sources are told apart by it: its slug, so that a
- * name the Planet writes in another case or with other punctuation
- * ("Alice", "alice", "ALICE!") stays the same source, and its feed,
- * whose address is made from that slug, goes on; else, for a name with
- * nothing to transliterate, the name. */
-static const char *
-name_key(const struct entry *e)
-{
-	return e->source_key != NULL && e->source_key[0] != '\0' ? e->source_key : e->source_name;
-}
-
-static void
-free_slug(void *slug, const xmlChar *name)
-{
-	(void)name;
-	free(slug);
-}
-
-/* Gives each entry of the page and the archive its source_key (name_key),
- * each name's slug made once. 0, or -1 when memory runs out. */
-static int
-fill_name_keys(struct page *page, struct state *archive)
-{
-	xmlHashTablePtr slugs = xmlHashCreate(64);   /* name -> slug */
-	char *slug = NULL;
-	size_t i, j, n_feeds = archive != NULL ? archive->n_feeds : 0;
-	int rc = -1;
-
-	if (slugs == NULL)
-		goto done;
-	for (i = 0; i <= n_feeds; i++) {
-		struct entry *entries = i < n_feeds ? archive->feeds[i].entries : page->entries;
-		size_t n = i < n_feeds ? archive->feeds[i].n_entries : page->n_entries;
-
-		for (j = 0; j < n; j++) {
-			struct entry *e = &entries[j];
-			const char *known;
-
-			if (e->source_key != NULL)
-				continue;
-			if ((known = xmlHashLookup(slugs, (const xmlChar *)e->source_name)) == NULL) {
-				if ((slug = text_slug(e->source_name, SIZE_MAX)) == NULL ||
-				    xmlHashAddEntry(slugs, (const xmlChar *)e->source_name, slug) != 0)
-					goto done;
-				known = slug;
-				slug = NULL;
-			}
-			if ((e->source_key = strdup(known)) == NULL)
-				goto done;
-		}
-	}
-	rc = 0;
-done:
-	free(slug);
-	xmlHashFree(slugs, free_slug);
-	return rc;
-}
-
-/* Whether two entries come from one source: same name (name_key) and
- * site (as a [source] link matches it: a site link written another way,
- * as a blog's software may start to, "https://Ex.org" for
- * "http://ex.org/", keeps its feed). */
+/* Whether two entries come from one source: same name and site (as a
+ * [source] link matches it: a site link written another way, as a blog's
+ * software may start to, "https://Ex.org" for "http://ex.org/", keeps its
+ * feed). */
 static int
 same_source(const struct entry *a, const struct entry *b)
 {
-	return strcmp(name_key(a), name_key(b)) == 0 && html_same_site(a->source_link, b->source_link);
+	return strcmp(a->source_name, b->source_name) == 0 && html_same_site(a->source_link, b->source_link);
 }
 
 /* Whether two entries may come from one source that the Planet renamed
@@ -265,7 +207,7 @@ same_source(const struct entry *a, const struct entry *b)
 static int
 renamed_or_same_source(const struct entry *a, const struct entry *b)
 {
-	return strcmp(name_key(a), name_key(b)) == 0 ||
+	return strcmp(a->source_name, b->source_name) == 0 ||
 	    (a->source_link[0] != '\0' && html_same_site(a->source_link, b->source_link));
 }
 
@@ -290,7 +232,7 @@ by_feed(const void *a, const void *b)
 
 	if (sx != NULL || sy != NULL)
 		c = sx == NULL ? 1 : sy == NULL ? -1 : strcmp(sx, sy);
-	else if ((c = strcmp(name_key(x->e), name_key(y->e))) == 0)
+	else if ((c = strcmp(x->e->source_name, y->e->source_name)) == 0)
 		c = html_site_cmp(x->e->source_link, y->e->source_link);
 	return c != 0 ? c : page_then_order(x, y);
 }
@@ -1958,8 +1900,7 @@ group_page(struct page *page, struct state *archive,
 	int rc = UP_OK;
 
 	*out = NULL;
-	if (fill_name_keys(page, archive) != 0 || distinguish_made_up_ids(page, archive) != 0 ||
-	    distinguish_shared_permalinks(page, archive) != 0)
+	if (distinguish_made_up_ids(page, archive) != 0 || distinguish_shared_permalinks(page, archive) != 0)
 		goto nomem;
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 		n += archive->feeds[i].n_entries;

@@ -1,8 +1,7 @@
 /* group.h - stage 3: entries become feeds, one per source.
  *
- * A source is a (name, site link) pair, the name as its slug has it (case
- * and punctuation aside): two sources with the same name but different
- * sites stay apart. The entries of a run are the page's merged
+ * A source is a (name, site link) pair: two sources with the same name but
+ * different sites stay apart. The entries of a run are the page's merged
  * with the archive's (state.h): an entry still on the page keeps the time
  * it was first published (also in a feed new to it, when another feed
  * has it: a renamed source), and its updated time moves to the run's
