@@ -1512,6 +1512,9 @@ static int
 record_post(struct known_posts *k, struct entry *e)
 {
 	const char *title = known_title(e), *link = entry_link(e);
+	/* A post that kept its id when its permalink moved (moved_post) has
+	 * that permalink too: no other post may take it as its id. */
+	const char *id = is_made_up(e->id) ? link : without_scheme(e->id);
 	char date[32], digest[17];
 
 	snprintf(date, sizeof date, "%lld", (long long)e->shown);
@@ -1519,6 +1522,8 @@ record_post(struct known_posts *k, struct entry *e)
 		content_digest(e, digest);
 	return (xmlHashLookup(k->links, (const xmlChar *)link) == NULL &&
 	    xmlHashAddEntry(k->links, (const xmlChar *)link, e) != 0) ||
+	    (xmlHashLookup(k->links, (const xmlChar *)id) == NULL &&
+	    xmlHashAddEntry(k->links, (const xmlChar *)id, e) != 0) ||
 	    (xmlHashLookup3(k->exact, (const xmlChar *)link, (const xmlChar *)title, (const xmlChar *)date) == NULL &&
 	    xmlHashAddEntry3(k->exact, (const xmlChar *)link, (const xmlChar *)title, (const xmlChar *)date, e) != 0) ||
 	    (title[0] != '\0' && xmlHashLookup2(k->by_title, (const xmlChar *)link, (const xmlChar *)title) == NULL &&
@@ -1553,36 +1558,51 @@ known_post(const struct known_posts *k, const struct entry *e, int strong)
 	return p;
 }
 
-/* Records archived post e by title, date and content, for moved_post. */
+/* The key of a titled post for moved_post: its date and content digest. */
+static void
+moved_key(const struct entry *e, char key[64])
+{
+	char digest[17];
+
+	content_digest(e, digest);
+	snprintf(key, 64, "%lld %s", (long long)e->shown, digest);
+}
+
+/* Records archived post e by title, date and content, and source name,
+ * for moved_post. */
 static int
 record_archived_post(struct known_posts *k, const struct entry *e)
 {
-	char date[32], digest[17];
+	const xmlChar *title = (const xmlChar *)known_title(e), *name = (const xmlChar *)e->source_name;
+	char key[64];
 
-	snprintf(date, sizeof date, "%lld", (long long)e->shown);
-	content_digest(e, digest);
-	return xmlHashLookup3(k->by_post, (const xmlChar *)known_title(e), (const xmlChar *)date,
-	    (const xmlChar *)digest) == NULL && xmlHashAddEntry3(k->by_post, (const xmlChar *)known_title(e),
-	    (const xmlChar *)date, (const xmlChar *)digest, (void *)e) != 0 ? -1 : 0;
+	if (title[0] == '\0')
+		return 0;
+	moved_key(e, key);
+	return xmlHashLookup3(k->by_post, title, (const xmlChar *)key, name) == NULL &&
+	    xmlHashAddEntry3(k->by_post, title, (const xmlChar *)key, name, (void *)e) != 0 ? -1 : 0;
 }
 
-/* The archived post that e, whose permalink no post has had, is under its
- * old permalink: of its source, with its title, date and content, and
- * whose own permalink no post on the page has. The blog moved it (a new
- * host, a tracking query added, a last '/'); the same words at the same
- * minute are the same post, and must not come to its readers twice, as
- * a post whose site moved to https does not. NULL when none. */
+/* The archived post that e, whose permalink no post has (but maybe as its
+ * id), is under its old permalink: of its source (same name and site),
+ * with its title (not none: untitled notes of one minute and words may
+ * be two), date and content, and whose own permalink no post on the page
+ * has. The blog moved it (a new host, a tracking query added, a last
+ * '/'); the same words at the same minute are the same post, and must
+ * not come to its readers twice, as a post whose site moved to https does
+ * not. NULL when none. */
 static const struct entry *
 moved_post(const struct known_posts *k, const struct entry *e)
 {
 	const struct entry *p;
-	char date[32], digest[17];
+	char key[64];
 
-	snprintf(date, sizeof date, "%lld", (long long)e->shown);
-	content_digest(e, digest);
-	p = xmlHashLookup3(k->by_post, (const xmlChar *)known_title(e), (const xmlChar *)date, (const xmlChar *)digest);
-	return p != NULL && renamed_or_same_source(p, e) &&
-	    xmlHashLookup(k->on_page, (const xmlChar *)entry_link(p)) == NULL &&
+	if (known_title(e)[0] == '\0')
+		return NULL;
+	moved_key(e, key);
+	p = xmlHashLookup3(k->by_post, (const xmlChar *)known_title(e), (const xmlChar *)key,
+	    (const xmlChar *)e->source_name);
+	return p != NULL && same_source(p, e) && xmlHashLookup(k->on_page, (const xmlChar *)entry_link(p)) == NULL &&
 	    xmlHashLookup(k->claimed, (const xmlChar *)p->id) == NULL ? p : NULL;
 }
 
@@ -1839,8 +1859,13 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 			    sort_archive(archive, by_link_then_site, &archived.by_site, &archived.n) != 0))
 				goto done;
 			if (edited_post(&k, &archived, e, page->n_entries < 2 ? (time_t)LLONG_MIN : i == at ? second : oldest,
-			    &known) != 0 ||
-			    (known != NULL && xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)e) != 0))
+			    &known) != 0)
+				goto done;
+			/* Else maybe a post that kept its id, this permalink,
+			 * when it moved, moved back (a tracking query dropped). */
+			if (known == NULL)
+				known = moved_post(&k, e);
+			if (known != NULL && xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)e) != 0)
 				goto done;
 			if (known == NULL) {
 				/* Also when the post that had the permalink as

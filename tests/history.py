@@ -1852,6 +1852,59 @@ def moved_permalinks(unplanet, work):
           all(before[f].get(i, u) == u for f in after for i, _, u in after[f]), f"{before} {after}")
     check("history: a moved permalink, read again, writes nothing", codes[2] == (0, "") and snaps[1] == snaps[2],
           f"{codes[2]}")
+    # Its old permalink stays taken: a new post there (an episode linking
+    # to the podcast's home page, as the moved one did) gets an id of its
+    # own, not the moved post's; the moved post moving back keeps its id.
+    pod = ("Pod", "https://pod.example/", "Pod")
+    home = "https://pod.example/"
+
+    def ep(n, link, words="episode"):
+        p = Post(n, pod, f"<p>START {words} END</p>".encode())
+        p.link = link
+        return p
+
+    d = os.path.join(work, "moved-back")
+    steps = [[ep(1, home)], [ep(1, home + "?utm_source=planet")],
+             [ep(2, home, "another episode"), ep(1, home + "?utm_source=planet")],
+             [ep(2, home, "another episode"), ep(1, home + "?utm_source=planet")],
+             [ep(2, home, "another episode"), ep(1, home)]]
+    seen = []
+    for k, posts_k in enumerate(steps):
+        src = os.path.join(work, f"moved-back-{k}.html")
+        with open(src, "wb") as f:
+            f.write(page(posts_k + [Post(1, ALICE, b"<p>START a END</p>", day=27)]))
+        rc, err = run(unplanet, "-o", d, src)
+        feed = [(e.findtext(A + "title"), e.findtext(A + "id"), e.find(A + "link").get("href"),
+                 e.findtext(A + "updated")) for e in
+                ET.parse(os.path.join(d, "authors", "pod.atom")).getroot().findall(A + "entry")]
+        seen.append((rc, err, feed, snapshot(d)))
+    ep1 = [f for f in seen[2][2] if f[0] == "Post 1 & more"]
+    ep2 = [f for f in seen[2][2] if f[0] == "Post 2 & more"]
+    check("history: a new post at a moved post's old permalink gets an id of its own; the moved one keeps its",
+          all(s[:2] == (0, "") for s in seen) and len(seen[2][2]) == 2 and ep1 and ep2 and ep1[0][1] == home and
+          ep2[0][1] not in (home, home + "?utm_source=planet") and ep1[0][3] == seen[0][2][0][3],
+          f"{[s[:3] for s in seen]}")
+    check("history: ...and read again, writes nothing", seen[3][3] == seen[2][3], f"{seen[3][2]}")
+    check("history: a moved post moving back (the tracking query dropped) keeps its id, takes the link back",
+          [(f[0], f[1], f[2]) for f in seen[4][2]] == [(f[0], f[1], f[2].replace("?utm_source=planet", ""))
+                                                      for f in seen[2][2]] and
+          [f[3] for f in seen[4][2]] == [f[3] for f in seen[2][2]], f"{seen[2][2]} -> {seen[4][2]}")
+    # Untitled posts of one minute and words are not taken for one moved.
+    d = os.path.join(work, "moved-untitled")
+    ids = []
+    for k, link in enumerate(("https://bob.example/notes/1", "https://bob.example/notes/2")):
+        p = Post(5, BOB, b"<p>Thanks!</p>", title=False)
+        p.link = link
+        src = os.path.join(work, f"moved-untitled-{k}.html")
+        with open(src, "wb") as f:
+            f.write(page([p, Post(1, ALICE, b"<p>START a END</p>", day=27)]))
+        run(unplanet, "-o", d, src)
+        ids.append([e.findtext(A + "id") for e in
+                    ET.parse(os.path.join(d, "authors", "bob.atom")).getroot().findall(A + "entry")])
+    check("history: an untitled post at a new permalink with an old one's minute and words is another post",
+          [sorted(i) for i in ids] == [["https://bob.example/notes/1"],
+                                       ["https://bob.example/notes/1", "https://bob.example/notes/2"]],
+          f"{ids}")
 
 
 def updated_never_back(unplanet, work):
