@@ -192,14 +192,135 @@ rule_for(const struct source_rule *const *sorted, size_t n, const char *name, co
 	return r;
 }
 
-/* Whether two entries come from one source: same name and site (as a
- * [source] link matches it: a site link written another way, as a blog's
- * software may start to, "https://Ex.org" for "http://ex.org/", keeps its
- * feed). */
+/* A source's name as sources are told apart by it: its source_key, the
+ * name's slug or the name itself (fill_name_keys). */
+static const char *
+name_key(const struct entry *e)
+{
+	return e->source_key != NULL && e->source_key[0] != '\0' ? e->source_key : e->source_name;
+}
+
+static void
+free_slug(void *slug, const xmlChar *name)
+{
+	(void)name;
+	free(slug);
+}
+
+/* An entry of the page or the archive, for fill_name_keys. */
+struct named {
+	struct entry *e;
+	const char *slug;        /* its name's, owned by fill_name_keys' table */
+	size_t file;             /* its archive file, or n_feeds for the page */
+};
+
+/* By slug, site, name, then file: the names of one slug at one site
+ * side by side. */
+static int
+by_slug_site_name(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->slug, y->slug);
+
+	if (c == 0 && (c = html_site_cmp(x->e->source_link, y->e->source_link)) == 0 &&
+	    (c = strcmp(x->e->source_name, y->e->source_name)) == 0)
+		c = x->file < y->file ? -1 : x->file > y->file;
+	return c;
+}
+
+/* Gives each entry of the page and the archive its source_key: the slug of
+ * its name, so that a name the Planet comes to write in another case or
+ * with other punctuation ("Alice Smith", "alice smith", "ALICE SMITH!") at
+ * the same site stays the same source, and its feed, whose address is
+ * made from that slug, goes on; but its name itself ("") when nothing
+ * transliterates, or when the names of that slug at that site are
+ * sources of their own: two of them on today's page (a Planet shows a
+ * source under one name), or their archived posts in more than one
+ * archive file (feeds kept apart before: "C++ Weekly" and "C Weekly", or
+ * a source an earlier version of unplanet gave a new feed when renamed
+ * so). Each name's slug is made once. 0, or -1 when memory runs out. */
+static int
+fill_name_keys(struct page *page, struct state *archive)
+{
+	xmlHashTablePtr slugs = xmlHashCreate(64);   /* name -> slug */
+	struct named *all = NULL;
+	char *slug = NULL;
+	size_t i, j, n = page->n_entries, n_feeds = archive != NULL ? archive->n_feeds : 0, at, end;
+	int rc = -1;
+
+	for (i = 0; i < n_feeds; i++)
+		n += archive->feeds[i].n_entries;
+	if (slugs == NULL || (all = calloc(n + 1, sizeof *all)) == NULL)
+		goto done;
+	for (i = 0, n = 0; i <= n_feeds; i++) {
+		struct entry *entries = i < n_feeds ? archive->feeds[i].entries : page->entries;
+		size_t count = i < n_feeds ? archive->feeds[i].n_entries : page->n_entries;
+
+		for (j = 0; j < count; j++) {
+			struct entry *e = &entries[j];
+			const char *known;
+
+			if ((known = xmlHashLookup(slugs, (const xmlChar *)e->source_name)) == NULL) {
+				if ((slug = text_slug(e->source_name, SIZE_MAX)) == NULL ||
+				    xmlHashAddEntry(slugs, (const xmlChar *)e->source_name, slug) != 0)
+					goto done;
+				known = slug;
+				slug = NULL;
+			}
+			all[n].e = e;
+			all[n].slug = known;
+			all[n++].file = i;
+		}
+	}
+	qsort(all, n, sizeof *all, by_slug_site_name);
+	for (at = 0; at < n; at = end) {
+		size_t names = 0, on_page = 0, file = SIZE_MAX;
+		int split = 0, name_on_page = 0;
+		const char *name = NULL;
+
+		for (end = at; end < n && strcmp(all[end].slug, all[at].slug) == 0 &&
+		    html_site_cmp(all[end].e->source_link, all[at].e->source_link) == 0; end++) {
+			const struct named *r = &all[end];
+
+			if (name == NULL || strcmp(name, r->e->source_name) != 0) {
+				name = r->e->source_name;
+				names++;
+				name_on_page = 0;
+			}
+			if (r->file == n_feeds) {
+				on_page += !name_on_page;
+				name_on_page = 1;
+			} else if (file == SIZE_MAX) {
+				file = r->file;
+			} else {
+				split |= r->file != file;
+			}
+		}
+		for (i = at; i < end; i++) {
+			const char *key = names > 1 && (on_page > 1 || split) ? "" : all[i].slug;
+
+			/* Made again when the page is read again (main.c). */
+			free(all[i].e->source_key);
+			if ((all[i].e->source_key = strdup(key)) == NULL)
+				goto done;
+		}
+	}
+	rc = 0;
+done:
+	free(slug);
+	free(all);
+	xmlHashFree(slugs, free_slug);
+	return rc;
+}
+
+/* Whether two entries come from one source: same name (name_key) and
+ * site (as a [source] link matches it: a site link written another way,
+ * as a blog's software may start to, "https://Ex.org" for
+ * "http://ex.org/", keeps its feed). */
 static int
 same_source(const struct entry *a, const struct entry *b)
 {
-	return strcmp(a->source_name, b->source_name) == 0 && html_same_site(a->source_link, b->source_link);
+	return strcmp(name_key(a), name_key(b)) == 0 && html_same_site(a->source_link, b->source_link);
 }
 
 /* Whether two entries may come from one source that the Planet renamed
@@ -207,7 +328,7 @@ same_source(const struct entry *a, const struct entry *b)
 static int
 renamed_or_same_source(const struct entry *a, const struct entry *b)
 {
-	return strcmp(a->source_name, b->source_name) == 0 ||
+	return strcmp(name_key(a), name_key(b)) == 0 ||
 	    (a->source_link[0] != '\0' && html_same_site(a->source_link, b->source_link));
 }
 
@@ -232,7 +353,7 @@ by_feed(const void *a, const void *b)
 
 	if (sx != NULL || sy != NULL)
 		c = sx == NULL ? 1 : sy == NULL ? -1 : strcmp(sx, sy);
-	else if ((c = strcmp(x->e->source_name, y->e->source_name)) == 0)
+	else if ((c = strcmp(name_key(x->e), name_key(y->e))) == 0)
 		c = html_site_cmp(x->e->source_link, y->e->source_link);
 	return c != 0 ? c : page_then_order(x, y);
 }
@@ -1568,12 +1689,12 @@ moved_key(const struct entry *e, char key[64])
 	snprintf(key, 64, "%lld %s", (long long)e->shown, digest);
 }
 
-/* Records archived post e by title, date and content, and source name,
- * for moved_post. */
+/* Records archived post e by title, date and content, and source name
+ * (name_key), for moved_post. */
 static int
 record_archived_post(struct known_posts *k, const struct entry *e)
 {
-	const xmlChar *title = (const xmlChar *)known_title(e), *name = (const xmlChar *)e->source_name;
+	const xmlChar *title = (const xmlChar *)known_title(e), *name = (const xmlChar *)name_key(e);
 	char key[64];
 
 	if (title[0] == '\0')
@@ -1601,7 +1722,7 @@ moved_post(const struct known_posts *k, const struct entry *e)
 		return NULL;
 	moved_key(e, key);
 	p = xmlHashLookup3(k->by_post, (const xmlChar *)known_title(e), (const xmlChar *)key,
-	    (const xmlChar *)e->source_name);
+	    (const xmlChar *)name_key(e));
 	return p != NULL && same_source(p, e) && xmlHashLookup(k->on_page, (const xmlChar *)entry_link(p)) == NULL &&
 	    xmlHashLookup(k->claimed, (const xmlChar *)p->id) == NULL ? p : NULL;
 }
@@ -1925,7 +2046,8 @@ group_page(struct page *page, struct state *archive,
 	int rc = UP_OK;
 
 	*out = NULL;
-	if (distinguish_made_up_ids(page, archive) != 0 || distinguish_shared_permalinks(page, archive) != 0)
+	if (fill_name_keys(page, archive) != 0 || distinguish_made_up_ids(page, archive) != 0 ||
+	    distinguish_shared_permalinks(page, archive) != 0)
 		goto nomem;
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 		n += archive->feeds[i].n_entries;

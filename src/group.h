@@ -1,6 +1,8 @@
 /* group.h - stage 3: entries become feeds, one per source.
  *
- * A source is a (name, site link) pair: two sources with the same name but
+ * A source is a (name, site link) pair, the name as its slug has it (case
+ * and punctuation aside, unless names of one slug and site are sources of
+ * their own: group.c's fill_name_keys): two sources with the same name but
  * different sites stay apart. The entries of a run are the page's merged
  * with the archive's (state.h): an entry still on the page keeps the time
  * it was first published (also in a feed new to it, when another feed

@@ -801,6 +801,7 @@ entry_free(struct entry *e)
 	free(e->content);
 	free(e->text);
 	free(e->summary);
+	free(e->source_key);
 }
 
 /* A link fit for a feed and a web page: an http(s) URL, as a browser reads

@@ -59,6 +59,8 @@ struct entry {
 	size_t line;         /* line of the post's date on the page, or 0 */
 	int topic_held;      /* a topic feed shows it: its author feed's
 	                        archive keeps it whole past --keep (group.c) */
+	char *source_key;    /* what tells its source's name from others:
+	                        group.c fills it in (name_key); NULL before */
 	int long_text;       /* content is the note for a post too long to
 	                        copy: text (at most CONTENT_MAX bytes of it)
 	                        is kept, and archived, for patterns to match

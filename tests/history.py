@@ -239,11 +239,11 @@ def main():
     edge = page_a[:page_a.index("<h2>April 24, 2026</h2>")] + page_a[end:]
     assert edge.count(">death and gravity</a></h3>") == 1
     edge_html = os.path.join(work, "renamed-edge.html")
-    open(edge_html, "w", encoding="utf-8").write(edge.replace(">death and gravity</a></h3>", ">Death and Gravity</a></h3>"))
+    open(edge_html, "w", encoding="utf-8").write(edge.replace(">death and gravity</a></h3>", ">Gravity and Death</a></h3>"))
     run(unplanet, "-o", os.path.join(work, "rename-edge"), a)
     rc, err = run(unplanet, "-o", os.path.join(work, "rename-edge"), edge_html)
     check("history: a renamed source whose old name's last post is the page's oldest: warned",
-          rc == 0 and "warning: source 'Death and Gravity' is new on the page with the site of 'death and gravity'" in err,
+          rc == 0 and "warning: source 'Gravity and Death' is new on the page with the site of 'death and gravity'" in err,
           err)
     # A source whose posts the page no longer reaches back to is quiet, not
     # renamed: a new source with its site is no rename.
@@ -1496,6 +1496,7 @@ def main():
     swapped_mid_run(unplanet, work, page_a, page_b)
     updated_never_back(unplanet, work)
     moved_permalinks(unplanet, work)
+    renamed_in_case(unplanet, work)
     renamed_or_moved(unplanet, work)
     read_once(unplanet, work, page_a, changed)
     report()
@@ -1905,6 +1906,63 @@ def moved_permalinks(unplanet, work):
           [sorted(i) for i in ids] == [["https://bob.example/notes/1"],
                                        ["https://bob.example/notes/1", "https://bob.example/notes/2"]],
           f"{ids}")
+
+
+def renamed_in_case(unplanet, work):
+    """A source the Planet names in another case or with other punctuation
+    ("Alice Smith", "alice smith", "ALICE SMITH!") at the same site keeps
+    its feed, whose address that name's slug makes: subscribers are not
+    left on a feed that looks the same and never changes. A real rename
+    ("Alicia Smith") still starts a new feed, with a warning."""
+    from hostile import BOB, Post, page
+    d = os.path.join(work, "renamed-in-case")
+    site = "https://alice.example/"
+    names = ("Alice Smith", "alice smith", "ALICE SMITH!", "Alicia Smith")
+    seen = []
+    for k, name in enumerate(names):
+        src = os.path.join(work, f"renamed-in-case-{k}.html")
+        with open(src, "wb") as f:
+            posts = [Post(n, (name, site, name), b"<p>START post END</p>") for n in (k + 2, k + 1)]
+            for p in posts:
+                p.link = f"{site}post/{p.n}"
+            f.write(page(posts + [Post(1, BOB, b"<p>START bob END</p>", day=27)]))
+        rc, err = run(unplanet, "-o", d, src)
+        feeds = sorted(f for f in os.listdir(os.path.join(d, "authors")) if f.endswith(".atom"))
+        root = ET.parse(os.path.join(d, "authors", "alice-smith.atom")).getroot()
+        seen.append((rc, err, feeds, root.findtext(A + "title"), len(root.findall(A + "entry"))))
+    check("history: a source named in another case or punctuation at its site keeps its feed and takes the name",
+          [s[:2] for s in seen[:3]] == [(0, "")] * 3 and
+          all(s[2] == ["alice-smith.atom", "bob.atom"] for s in seen[:3]) and
+          [(s[3], s[4]) for s in seen[:3]] == [("Alice Smith", 2), ("alice smith", 3), ("ALICE SMITH!", 4)],
+          f"{seen}")
+    # Two sources of one site whose names share a slug, shown on one page
+    # together, are two sources; and stay two when one is shown alone
+    # (their feeds, kept apart, tell so), whichever comes back first.
+    d = os.path.join(work, "one-slug-two-sources")
+    team = "https://team.example/"
+    cpp, c = ("C++ Weekly", team, "C++ Weekly"), ("C Weekly", team, "C Weekly")
+    runs = []
+    for k, shown in enumerate(((cpp, c), (cpp,), (c,), (cpp, c))):
+        src = os.path.join(work, f"one-slug-{k}.html")
+        with open(src, "wb") as f:
+            f.write(page([Post(10 * k + 5 - i, source, b"<p>START weekly END</p>") for i, source in enumerate(shown)] +
+                         [Post(1, BOB, b"<p>START bob END</p>", day=27)]))
+        rc, err = run(unplanet, "-o", d, src)
+        feeds = {}
+        for f in sorted(glob.glob(os.path.join(d, "authors", "c-weekly*.atom"))):
+            root = ET.parse(f).getroot()
+            feeds[root.findtext(A + "title")] = (os.path.basename(f), len(root.findall(A + "entry")))
+        runs.append((rc, err, feeds))
+    slugs = {title: f for title, (f, _) in runs[0][2].items()}
+    check("history: two sources of one site whose names share a slug stay two feeds, together on the page or not",
+          all(r[:2] == (0, "") for r in runs) and sorted(slugs.values()) == ["c-weekly-team-example.atom", "c-weekly.atom"]
+          and [{t: n for t, (f, n) in r[2].items() if slugs.get(t) == f} for r in runs] ==
+          [{"C++ Weekly": 1, "C Weekly": 1}, {"C++ Weekly": 2, "C Weekly": 1}, {"C++ Weekly": 2, "C Weekly": 2},
+           {"C++ Weekly": 3, "C Weekly": 3}], f"{runs}")
+    check("history: a source renamed for real at its site starts a new feed, with a warning",
+          seen[3][0] == 0 and "warning: source 'Alicia Smith' is new on the page" in seen[3][1] and
+          seen[3][2] == ["alice-smith.atom", "alicia-smith.atom", "bob.atom"] and seen[3][3:] == ("ALICE SMITH!", 4),
+          f"{seen[3]}")
 
 
 def updated_never_back(unplanet, work):
