@@ -39,7 +39,7 @@ LIB_SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c sr
 BUILD_DEPS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev libxslt1-dev \
 	libpcre2-dev libinih-dev libidn2-dev ca-certificates
 TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc mandoc bsdextrautils systemd \
-	nginx-light newsboat chromium valgrind strace gdb
+	nginx-light newsboat chromium valgrind strace gdb faketime
 
 all: unplanet
 

@@ -21,6 +21,11 @@
 #define SUMMARY_MAX 300
 /* An untitled post is shown under the start of its text, this long. */
 #define UNTITLED_MAX 80
+/* How far ahead of the clock a feed's last updated time may be and still
+ * be a floor for the next: an hour, far more than the seconds edits
+ * within one second put it ahead, far less than a post dated in the
+ * future by a wrong time zone or year. */
+#define UPDATED_AHEAD_MAX 3600
 
 static char *excerpt(const char *text, size_t max);
 
@@ -2254,10 +2259,14 @@ group_page(struct page *page, struct state *archive,
 			f->archived = 1;
 		}
 	}
-	/* A time ahead of the clock is no floor: it was a post's future date,
-	 * corrected since. */
+	/* A time far ahead of the clock is no floor: it was a post's future
+	 * date, corrected since. Not one a little ahead: edits within one
+	 * second move an entry's updated time a second past the clock each
+	 * (merge), and the next run, in that second still, must not let the
+	 * feed's time go back from it. */
 	for (i = 0; i < set->n_feeds; i++)
-		if (set->feeds[i].last_updated > opt->now)
+		if (set->feeds[i].last_updated > opt->now &&
+		    set->feeds[i].last_updated - opt->now > UPDATED_AHEAD_MAX)
 			set->feeds[i].last_updated = -1;
 	/* Patterns are done with the full text: documents only need its start
 	 * (the summary, and an untitled post's title), so keep that alone. */

@@ -1495,6 +1495,7 @@ def main():
           seen == [["2100-01-01T00:00:01Z"], ["2100-01-01T00:00:02Z"]], f"{seen}")
     swapped_mid_run(unplanet, work, page_a, page_b)
     updated_never_back(unplanet, work)
+    edits_in_one_second(unplanet, work)
     moved_permalinks(unplanet, work)
     renamed_in_case(unplanet, work)
     renamed_or_moved(unplanet, work)
@@ -1994,6 +1995,33 @@ def updated_never_back(unplanet, work):
           "Atom and RSS",
           ok and seen[1][0] > "2026-04-28" and seen[2][0] == seen[1][0] and seen[2][2] == seen[2][0] and
           seen[2][1] == ["Post 3 & more", "Post 1 & more"], f"{seen}")
+
+
+def edits_in_one_second(unplanet, work):
+    """Two edits of a post in one second move its updated time one second
+    past the clock (readers look for a later time); the next run, still
+    in that second, must not take that for a future date corrected since,
+    and drop the feed's updated time back to its newest post's date when
+    --keep drops the edited post. Runs under faketime, the clock stopped."""
+    from hostile import ALICE, Post, page
+    d = os.path.join(work, "one-second")
+    src = os.path.join(work, "one-second.html")
+    seen = []
+    for step, words in enumerate(("one", "one, edited", "one, edited again", None)):
+        posts = [Post(1, ALICE, f"<p>START {words or 'one, edited again'} END</p>".encode(), day=27)]
+        if words is None:
+            posts.insert(0, Post(2, ALICE, b"<p>START two END</p>", day=28))
+        open(src, "wb").write(page(posts))
+        r = subprocess.run(["faketime", "2026-06-01 12:00:00", unplanet, "--keep", "1", "-o", d, src],
+                           capture_output=True, timeout=120,
+                           env={**os.environ, "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") +
+                                ":verify_asan_link_order=0"})
+        seen.append(ET.parse(os.path.join(d, "authors", "alice-bold-co.atom")).getroot().findtext(A + "updated")
+                    if r.returncode == 0 else r.stderr.decode("utf-8", "replace"))
+    check("history: two edits in one second put updated a second past the clock, and the feed's updated "
+          "does not go back from it in that second",
+          seen == ["2026-04-27T10:01:00Z", "2026-06-01T12:00:00Z", "2026-06-01T12:00:01Z", "2026-06-01T12:00:01Z"],
+          f"{seen}")
 
 
 def swapped_mid_run(unplanet, work, page_a, page_b):
