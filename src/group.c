@@ -1684,29 +1684,19 @@ known_post(const struct known_posts *k, const struct entry *e, int strong)
 	return p;
 }
 
-/* The key of a titled post for moved_post: its date and content digest. */
-static void
-moved_key(const struct entry *e, char key[64])
-{
-	char digest[17];
-
-	content_digest(e, digest);
-	snprintf(key, 64, "%lld %s", (long long)e->shown, digest);
-}
-
-/* Records archived post e by title, date and content, and source name
- * (name_key), for moved_post. */
+/* Records archived post e by title, date and source name (name_key), for
+ * moved_post. */
 static int
 record_archived_post(struct known_posts *k, const struct entry *e)
 {
 	const xmlChar *title = (const xmlChar *)known_title(e), *name = (const xmlChar *)name_key(e);
-	char key[64];
+	char date[32];
 
 	if (title[0] == '\0')
 		return 0;
-	moved_key(e, key);
-	return xmlHashLookup3(k->by_post, title, (const xmlChar *)key, name) == NULL &&
-	    xmlHashAddEntry3(k->by_post, title, (const xmlChar *)key, name, (void *)e) != 0 ? -1 : 0;
+	snprintf(date, sizeof date, "%lld", (long long)e->shown);
+	return xmlHashLookup3(k->by_post, title, (const xmlChar *)date, name) == NULL &&
+	    xmlHashAddEntry3(k->by_post, title, (const xmlChar *)date, name, (void *)e) != 0 ? -1 : 0;
 }
 
 /* The archived post that e, whose permalink no post has (but maybe as its
@@ -1721,15 +1711,15 @@ static const struct entry *
 moved_post(const struct known_posts *k, const struct entry *e)
 {
 	const struct entry *p;
-	char key[64];
+	char date[32];
 
 	if (known_title(e)[0] == '\0')
 		return NULL;
-	moved_key(e, key);
-	p = xmlHashLookup3(k->by_post, (const xmlChar *)known_title(e), (const xmlChar *)key,
+	snprintf(date, sizeof date, "%lld", (long long)e->shown);
+	p = xmlHashLookup3(k->by_post, (const xmlChar *)known_title(e), (const xmlChar *)date,
 	    (const xmlChar *)name_key(e));
 	return p != NULL && same_source(p, e) && xmlHashLookup(k->on_page, (const xmlChar *)entry_link(p)) == NULL &&
-	    xmlHashLookup(k->claimed, (const xmlChar *)p->id) == NULL ? p : NULL;
+	    xmlHashLookup(k->claimed, (const xmlChar *)p->id) == NULL && content_hash(p) == content_hash(e) ? p : NULL;
 }
 
 static int
