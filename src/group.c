@@ -1609,12 +1609,13 @@ done:
 /* Known posts by permalink: one table by permalink, title and date, one
  * by permalink and title, one by permalink and date, one by permalink and
  * content for untitled posts (the first post recorded under each key),
- * the permalinks in use, and the archived posts the page shows (by id, to
- * the page's post that is it). A date is the one the page last gave the
- * post (shown), not its first: a post the Planet re-dated is known by
- * its new date once its title changes too. Then, for posts whose
- * permalink moved, the archived posts by title, date and content, and the
- * permalinks of the page's posts. */
+ * the permalinks in use (as links, or as ids kept when one moved), and
+ * the archived posts the page shows (by id, to the page's post that is
+ * it). A date is the one the page last gave the post (shown), not its
+ * first: a post the Planet re-dated is known by its new date once its
+ * title changes too. Then, for posts whose permalink moved (moved_post),
+ * the archived posts by title, date and source, and the permalinks of
+ * the page's posts. */
 struct known_posts {
 	xmlHashTablePtr exact, by_title, by_date, by_content, claimed, links;
 	xmlHashTablePtr by_post, on_page;
@@ -1926,7 +1927,6 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive)
 		if (e->link[0] != '\0' && xmlHashLookup(k.on_page, (const xmlChar *)entry_link(e)) == NULL &&
 		    xmlHashAddEntry(k.on_page, (const xmlChar *)entry_link(e), (void *)e) != 0)
 			goto done;
-
 		if (i == 0 || e->published < oldest) {
 			second = i == 0 ? e->published : oldest;
 			oldest = e->published;
