@@ -2002,7 +2002,9 @@ def edits_in_one_second(unplanet, work):
     past the clock (readers look for a later time); the next run, still
     in that second, must not take that for a future date corrected since,
     and drop the feed's updated time back to its newest post's date when
-    --keep drops the edited post. Runs under faketime, the clock stopped."""
+    --keep drops the edited post. Runs under faketime -f, the clock
+    stopped (without -f it ticks on from the time given, and a slow
+    machine crosses a second)."""
     from hostile import ALICE, Post, page
     d = os.path.join(work, "one-second")
     src = os.path.join(work, "one-second.html")
@@ -2012,7 +2014,7 @@ def edits_in_one_second(unplanet, work):
         if words is None:
             posts.insert(0, Post(2, ALICE, b"<p>START two END</p>", day=28))
         open(src, "wb").write(page(posts))
-        r = subprocess.run(["faketime", "2026-06-01 12:00:00", unplanet, "--keep", "1", "-o", d, src],
+        r = subprocess.run(["faketime", "-f", "2026-06-01 12:00:00", unplanet, "--keep", "1", "-o", d, src],
                            capture_output=True, timeout=120,
                            env={**os.environ, "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") +
                                 ":verify_asan_link_order=0"})
