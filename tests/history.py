@@ -2016,7 +2016,8 @@ def edits_in_one_second(unplanet, work):
         open(src, "wb").write(page(posts))
         r = subprocess.run(["faketime", "-f", "2026-06-01 12:00:00", unplanet, "--keep", "1", "-o", d, src],
                            capture_output=True, timeout=120,
-                           env={**os.environ, "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") +
+                           env={**os.environ, "TZ": "UTC",   # faketime reads the time given as local
+                                "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") +
                                 ":verify_asan_link_order=0"})
         seen.append(ET.parse(os.path.join(d, "authors", "alice-bold-co.atom")).getroot().findtext(A + "updated")
                     if r.returncode == 0 else r.stderr.decode("utf-8", "replace"))
