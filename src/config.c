@@ -1213,7 +1213,9 @@ done:
 static int
 config_load(const char *path, struct buf *out, char **err)
 {
-	FILE *f = fopen(path, "r");
+	/* As fetch.c's open: a stop asked for before a named pipe's wait
+	 * began is seen too. */
+	FILE *f = err_stop == 0 ? fopen(path, "r") : (errno = EINTR, NULL);
 	struct stat st;
 	const char *nul = NULL;
 	size_t got = 0;

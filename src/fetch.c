@@ -195,8 +195,9 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 	if (strcmp(source, "-") == 0) {
 		fd = STDIN_FILENO;
 	} else {
-		fd = open(source, O_RDONLY | O_CLOEXEC);
-		/* A stop while waiting for a named pipe's writer. */
+		/* A stop while waiting for a named pipe's writer ends the
+		 * wait (EINTR); one asked for before it began is seen too. */
+		fd = err_stop == 0 ? open(source, O_RDONLY | O_CLOEXEC) : (errno = EINTR, -1);
 		if (fd < 0 && errno == EINTR && err_stop != 0) {
 			rc = err_stopped(err);
 			goto done;

@@ -455,15 +455,73 @@ def terminated(unplanet, work, pages, whole):
             os.mkfifo(path)
     with open(ini, "w") as f:
         f.write(f"[unplanet]\nsource = {fifo}\noutput = {d}\n")
-    for label, args, sig in (("SOURCE", ["-o", d, fifo], signal.SIGTERM), ("SOURCE from -c", ["-c", ini], signal.SIGTERM),
-                             ("-c FILE", ["-c", ini + ".fifo"], signal.SIGHUP)):
+    # Sent while it waits (seen in /proc, not guessed by a sleep), and, by
+    # gdb, just before the open: a stop noted then must not be lost in a
+    # wait that no signal comes to end.
+    for label, args, sig, opener in (("SOURCE", ["-o", d, fifo], signal.SIGTERM, "fetch_file"),
+                                     ("SOURCE from -c", ["-c", ini], signal.SIGTERM, "fetch_file"),
+                                     ("-c FILE", ["-c", ini + ".fifo"], signal.SIGHUP, "config_load")):
         proc = subprocess.Popen([unplanet, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=NO_LSAN)
-        time.sleep(0.5)
+        seen = wait_for(proc, lambda: blocked_in_open(proc.pid))
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
-        check(f"crash: {sig.name} while waiting for a named pipe as {label}: ends by it, silent, the folder as it was",
-              proc.returncode == -sig and out == b"" and err == b"" and contents(d) == before,
-              f"exit {proc.returncode}: {err[-200:]}")
+        check(f"crash: {sig.name} while waiting for a named pipe as {label}: ends by it, silent, the folder as "
+              "it was", seen and proc.returncode == -sig and out == b"" and err == b"" and contents(d) == before,
+              f"seen waiting {seen}, exit {proc.returncode}: {err[-200:]}")
+        try:
+            r = subprocess.run(["gdb", "-q", "-nx", "-batch", "-ex", f"handle {sig.name} nostop noprint pass",
+                                "-ex", f"break {opener}", "-ex", "run", "-ex", "delete",
+                                "-ex", f"signal {sig.name}", "--args", unplanet, *args],
+                               capture_output=True, timeout=30, env=NO_LSAN)
+            said = r.stdout.decode("utf-8", "replace") + r.stderr.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired as e:
+            said = f"{e.stdout!r} {e.stderr!r}: still waiting 30 s after the signal"
+            for path in (fifo, ini + ".fifo"):
+                release(path)
+        check(f"crash: {sig.name} just before opening a named pipe as {label}: ends by it, the folder as it was",
+              "Breakpoint 1," in said and f"Program terminated with signal {sig.name}" in said and
+              contents(d) == before, said[-600:])
+
+
+def wait_for(proc, ready, limit=60):
+    """Whether ready() came true (polled at once, then every millisecond)
+    while proc runs, within limit seconds."""
+    deadline = time.time() + limit
+    while proc.poll() is None and time.time() < deadline:
+        try:
+            if ready():
+                return True
+        except OSError:   # the process ending meanwhile
+            pass
+        time.sleep(0.001)
+    return False
+
+
+def catches(pid, sig):
+    """Whether process pid has its own handler for sig (/proc's SigCgt)."""
+    with open(f"/proc/{pid}/status") as f:
+        caught = next(int(line.split()[1], 16) for line in f if line.startswith("SigCgt:"))
+    return caught >> (sig - 1) & 1 == 1
+
+
+def release(fifo):
+    """Ends a wait to read the named pipe fifo, if one waits: a writer come
+    and gone (with none waiting, the open fails with ENXIO)."""
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:
+        pass
+
+
+def blocked_in_open(pid):
+    """Whether process pid waits for a named pipe's other end in open():
+    Linux's wait_for_partner, or (should that name change) /proc's syscall
+    number: open or openat on x86-64, openat on arm64."""
+    with open(f"/proc/{pid}/wchan") as f:
+        if f.read() == "wait_for_partner":
+            return True
+    with open(f"/proc/{pid}/syscall") as f:
+        return f.read().split()[0] in {"x86_64": ("2", "257"), "aarch64": ("56",)}.get(os.uname().machine, ())
 
 
 def older_copy_after_kill(unplanet, work):
