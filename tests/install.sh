@@ -20,7 +20,7 @@ if (umask 077 && cd "$tree" && make -s unplanet && make -s install PREFIX=/opt/u
 else
 	not_ok "make install: $(tail -c 300 "$T/out")"
 fi
-modes=$(cd "$root/opt/unplanet" && find . -printf '%m %p\n' | sort -k2 | tr '\n' ' ')
+modes=$(cd "$root/opt/unplanet" && find . -printf '%m %p\n' | LC_ALL=C sort -k2 | tr '\n' ' ')
 want="755 . 755 ./bin 755 ./bin/unplanet 755 ./share 755 ./share/man 755 ./share/man/man1 644 ./share/man/man1/unplanet.1 \
 755 ./share/unplanet 755 ./share/unplanet/xslt 644 ./share/unplanet/xslt/README.md 644 ./share/unplanet/xslt/atom.xsl \
 644 ./share/unplanet/xslt/index.xsl 644 ./share/unplanet/xslt/json.xsl 644 ./share/unplanet/xslt/opml.xsl \

@@ -202,7 +202,9 @@ def main():
 
     jobs = [(kind, n) for kind in counts for n in range(1, counts[kind] + 1)]
     failures = {kind: [] for kind in counts}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+    # (Those this process may use, four at most: a VM or container may show
+    # many more CPUs than its share.)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(4, len(os.sched_getaffinity(0)))) as pool:
         for kind, result in pool.map(one, jobs):
             if result is not None:
                 failures[kind].append(result)

@@ -14,6 +14,9 @@ rm -rf "$OUT" && mkdir -p "$OUT" && : >"$LOG"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS UBSAN_OPTIONS
+# Every server the tests run is on 127.0.0.1: a proxy from the caller's
+# environment would take libcurl's and Python's requests to it elsewhere.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 
 # suite LABEL CMD... : runs CMD, keeps its ok/not ok lines (labelled); a
 # suite that exits non-zero without reporting a failure, or reports
