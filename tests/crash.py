@@ -497,13 +497,6 @@ def wait_for(proc, ready, limit=60):
     return False
 
 
-def catches(pid, sig):
-    """Whether process pid has its own handler for sig (/proc's SigCgt)."""
-    with open(f"/proc/{pid}/status") as f:
-        caught = next(int(line.split()[1], 16) for line in f if line.startswith("SigCgt:"))
-    return caught >> (sig - 1) & 1 == 1
-
-
 def release(fifo):
     """Ends a wait to read the named pipe fifo, if one waits: a writer come
     and gone (with none waiting, the open fails with ENXIO)."""
