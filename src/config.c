@@ -1242,7 +1242,9 @@ config_load(const char *path, struct buf *out, char **err)
 		nul = memchr(out->data + out->len, '\0', got);
 		out->len += got;
 		out->data[out->len] = '\0';
-	} while (got > 0 && nul == NULL && out->len <= CONFIG_MAX);
+		/* (No read after a stop, or after one it cut short: it would
+		 * wait for a pipe's writer again.) */
+	} while (got > 0 && nul == NULL && out->len <= CONFIG_MAX && !ferror(f) && err_stop == 0);
 	if (nul != NULL) {
 		size_t line = 1;
 		const char *p;
@@ -1253,7 +1255,7 @@ config_load(const char *path, struct buf *out, char **err)
 		    "them: save it as UTF-8)", path, line);
 	} else if (out->len > CONFIG_MAX) {
 		rc = err_set(err, UP_ECONFIG, "%s: larger than 64 MiB: not a configuration file", path);
-	} else if (ferror(f) && errno == EINTR && err_stop != 0) {
+	} else if (err_stop != 0) {
 		rc = err_stopped(err);   /* a pipe that had not written it all */
 	} else if (ferror(f)) {
 		rc = err_set(err, UP_ECONFIG, "%s: cannot read: %s", path, strerror(errno));

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -466,26 +467,89 @@ warn_lines(const char *lines)
 	}
 }
 
+/* libxml2's output callback for --dump: all of buf to standard output, or
+ * -1 with the reason in *failed. A stop (Ctrl-C at a pager that stopped
+ * reading) ends it, wherever it comes: each write first waits for room
+ * with the stops held but in the wait (ppoll), then writes no more than
+ * a pipe then has room for (PIPE_BUF), so no write blocks on a stop asked
+ * for just before it. The wait serves a non-blocking pipe too (a
+ * parent's, as Node hands over). */
+static int
+dump_write(void *failed, const char *buf, int len)
+{
+	static const int stops[] = ERR_STOP_SIGNALS;
+	sigset_t held, was;
+	size_t i, done = 0;
+
+	sigemptyset(&held);
+	for (i = 0; i < sizeof stops / sizeof *stops; i++)
+		sigaddset(&held, stops[i]);
+	while (done < (size_t)len) {
+		struct pollfd room = { STDOUT_FILENO, POLLOUT, 0 };
+		size_t want = (size_t)len - done < PIPE_BUF ? (size_t)len - done : PIPE_BUF;
+		ssize_t n;
+		int waited, e;
+
+		sigprocmask(SIG_BLOCK, &held, &was);
+		waited = err_stop == 0 ? ppoll(&room, 1, NULL, &was) : 0;
+		e = errno;
+		sigprocmask(SIG_SETMASK, &was, NULL);   /* a stop held runs here */
+		if (err_stop != 0) {
+			*(int *)failed = EINTR;
+			return -1;
+		}
+		if (waited < 0 && e != EINTR) {
+			*(int *)failed = e;
+			return -1;
+		}
+		if (waited < 0)
+			continue;
+		n = write(STDOUT_FILENO, buf + done, want);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+			continue;   /* the wait above sees a stop */
+		if (n < 0) {
+			*(int *)failed = errno;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return len;
+}
+
 static int
 dump(const struct feed_set *set, const struct group_options *gopt, char **err)
 {
 	xmlDocPtr doc = feed_set_document(set, gopt);
-	int rc = UP_OK;
+	xmlOutputBufferPtr out;
+	int failed = 0, rc = UP_OK;
 
 	xmlSetGenericErrorFunc(NULL, silent);
 	if (doc == NULL) {
 		rc = err_nomem(err);
 		goto done;
 	}
-	if (xmlSaveFormatFileEnc("-", doc, "UTF-8", 1) < 0 || fflush(stdout) != 0 || ferror(stdout)) {
+	out = xmlOutputBufferCreateIO(dump_write, NULL, &failed, NULL);
+	if (out == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	/* (It closes out, and fails when a write did, or memory ran out.) */
+	if (xmlSaveFormatFileTo(out, doc, "UTF-8", 1) < 0) {
 		/* A reader that stopped reading (--dump | head) ends the
 		 * output as it ends any filter's: in silence. */
-		if (errno == EPIPE) {
+		if (failed == EPIPE) {
 			signal(SIGPIPE, SIG_DFL);
 			raise(SIGPIPE);
 		}
-		rc = err_set(err, UP_EIO, "standard output: write failed: %s", strerror(errno));
+		if (failed == EINTR && err_stop != 0)
+			rc = err_stopped(err);
+		else if (failed != 0)
+			rc = err_set(err, UP_EIO, "standard output: write failed: %s", strerror(failed));
+		else
+			rc = err_nomem(err);
 	}
+	/* A stop asked for as the last bytes went: the run ends by it. */
+	rc = err_if_stopped(rc, err);
 done:
 	xmlFreeDoc(doc);
 	return rc;

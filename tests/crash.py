@@ -129,6 +129,7 @@ def main():
     check("crash: it gives the same feeds as clean runs", feeds_content(d) == feeds_content(ref), "feeds differ")
     stopped_mid_commit(unplanet, work)
     terminated(unplanet, work, pages, whole)
+    stopped_in_pipes(unplanet, work, os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html"))
     page_goes_back(unplanet, work, pages)
     older_copy_after_kill(unplanet, work)
     no_links(unplanet, work, pages)
@@ -462,7 +463,7 @@ def terminated(unplanet, work, pages, whole):
                                      ("SOURCE from -c", ["-c", ini], signal.SIGTERM, "fetch_file"),
                                      ("-c FILE", ["-c", ini + ".fifo"], signal.SIGHUP, "config_load")):
         proc = subprocess.Popen([unplanet, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=NO_LSAN)
-        seen = wait_for(proc, lambda: blocked_in_open(proc.pid))
+        seen = wait_for(proc, lambda: blocked_in(proc.pid, "open"))
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
         check(f"crash: {sig.name} while waiting for a named pipe as {label}: ends by it, silent, the folder as "
@@ -481,6 +482,66 @@ def terminated(unplanet, work, pages, whole):
         check(f"crash: {sig.name} just before opening a named pipe as {label}: ends by it, the folder as it was",
               "Breakpoint 1," in said and f"Program terminated with signal {sig.name}" in said and
               contents(d) == before, said[-600:])
+
+
+def stopped_in_pipes(unplanet, work, sample):
+    """A stop while --dump writes to a reader that stopped reading (Ctrl-C
+    at a pager), and while -c reads a pipe whose writer paused part way:
+    the run ends by it, in silence. And --dump into a non-blocking pipe
+    (a parent's, as Node hands over) waits for room, as its read does."""
+    r_end, w_end = os.pipe()
+    proc = subprocess.Popen([unplanet, "--dump", sample], stdout=w_end, stderr=subprocess.PIPE, env=NO_LSAN)
+    os.close(w_end)
+    seen = wait_for(proc, lambda: blocked_in(proc.pid, "write") or blocked_in(proc.pid, "poll"))
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.close(r_end)   # the write fails, EPIPE
+        r_end = None
+        _, err = proc.communicate()
+        err += b" (still writing 30 s after the signal)"
+    if r_end is not None:
+        os.close(r_end)
+    check("crash: SIGINT while --dump waits for a reader that stopped reading: ends by it, silent",
+          seen and proc.returncode == -signal.SIGINT and err == b"",
+          f"seen writing {seen}, exit {proc.returncode}: {err[-300:]}")
+
+    d = os.path.join(work, "config-pipe")
+    r_end, w_end = os.pipe()
+    os.write(w_end, f"[unplanet]\noutput = {d}\n".encode())
+    proc = subprocess.Popen([unplanet, "-c", f"/dev/fd/{r_end}", sample], pass_fds=(r_end,),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=NO_LSAN)
+    os.close(r_end)
+    seen = wait_for(proc, lambda: blocked_in(proc.pid, "read"))
+    proc.send_signal(signal.SIGTERM)
+    try:
+        out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.close(w_end)   # the writer done, the run goes on
+        w_end = None
+        out, err = proc.communicate()
+        err += b" (still reading 30 s after the signal)"
+    if w_end is not None:
+        os.close(w_end)
+    check("crash: SIGTERM while -c reads a pipe whose writer paused part way: ends by it, silent, no folder made",
+          seen and proc.returncode == -signal.SIGTERM and out == b"" and err == b"" and not os.path.exists(d),
+          f"seen reading {seen}, exit {proc.returncode}: {err[-300:]}")
+
+    want = subprocess.run([unplanet, "--dump", sample], capture_output=True).stdout
+    r_end, w_end = os.pipe()
+    os.set_blocking(w_end, False)
+    proc = subprocess.Popen([unplanet, "--dump", sample], stdout=w_end, stderr=subprocess.PIPE, env=NO_LSAN)
+    os.close(w_end)
+    wait_for(proc, lambda: blocked_in(proc.pid, "write") or blocked_in(proc.pid, "poll"), limit=5)
+    got = b""
+    with os.fdopen(r_end, "rb") as f:
+        while chunk := f.read(65536):
+            got += chunk
+    err = proc.communicate(timeout=60)[1]
+    check("crash: --dump into a non-blocking pipe: waits for room, the whole dump, exit 0",
+          proc.returncode == 0 and got == want and len(want) > 65536 and err == b"",
+          f"exit {proc.returncode}, {len(got)} of {len(want)} bytes: {err[-300:]}")
 
 
 def wait_for(proc, ready, limit=60):
@@ -506,15 +567,22 @@ def release(fifo):
         pass
 
 
-def blocked_in_open(pid):
-    """Whether process pid waits for a named pipe's other end in open():
-    Linux's wait_for_partner, or (should that name change) /proc's syscall
-    number: open or openat on x86-64, openat on arm64."""
+SYSCALLS = {"x86_64": {"open": ("2", "257"), "read": ("0",), "write": ("1",), "poll": ("7", "271")},
+            "aarch64": {"open": ("56",), "read": ("63",), "write": ("64",), "poll": ("73",)}}
+
+
+def blocked_in(pid, call):
+    """Whether process pid sleeps in call ("open", "read" or "write" on a
+    pipe, or "poll"): the kernel's wait function for it (wait_for_partner,
+    pipe_read or anon_pipe_read..., poll_schedule_timeout...), or, should
+    those names change, /proc's syscall number."""
     with open(f"/proc/{pid}/wchan") as f:
-        if f.read() == "wait_for_partner":
-            return True
+        wchan = f.read()
+    if (wchan == "wait_for_partner" if call == "open" else
+            "poll" in wchan if call == "poll" else wchan.endswith("pipe_" + call)):
+        return True
     with open(f"/proc/{pid}/syscall") as f:
-        return f.read().split()[0] in {"x86_64": ("2", "257"), "aarch64": ("56",)}.get(os.uname().machine, ())
+        return f.read().split()[0] in SYSCALLS.get(os.uname().machine, {}).get(call, ())
 
 
 def older_copy_after_kill(unplanet, work):
