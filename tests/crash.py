@@ -493,16 +493,7 @@ def stopped_in_pipes(unplanet, work, sample):
     proc = subprocess.Popen([unplanet, "--dump", sample], stdout=w_end, stderr=subprocess.PIPE, env=NO_LSAN)
     os.close(w_end)
     seen = wait_for(proc, lambda: blocked_in(proc.pid, "write") or blocked_in(proc.pid, "poll"))
-    proc.send_signal(signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.close(r_end)   # the write fails, EPIPE
-        r_end = None
-        _, err = proc.communicate()
-        err += b" (still writing 30 s after the signal)"
-    if r_end is not None:
-        os.close(r_end)
+    _, err = signal_then_close(proc, signal.SIGINT, r_end)   # (closed, the write fails: EPIPE)
     check("crash: SIGINT while --dump waits for a reader that stopped reading: ends by it, silent",
           seen and proc.returncode == -signal.SIGINT and err == b"",
           f"seen writing {seen}, exit {proc.returncode}: {err[-300:]}")
@@ -514,16 +505,7 @@ def stopped_in_pipes(unplanet, work, sample):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=NO_LSAN)
     os.close(r_end)
     seen = wait_for(proc, lambda: blocked_in(proc.pid, "read"))
-    proc.send_signal(signal.SIGTERM)
-    try:
-        out, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.close(w_end)   # the writer done, the run goes on
-        w_end = None
-        out, err = proc.communicate()
-        err += b" (still reading 30 s after the signal)"
-    if w_end is not None:
-        os.close(w_end)
+    out, err = signal_then_close(proc, signal.SIGTERM, w_end)   # (closed, the run reads on)
     check("crash: SIGTERM while -c reads a pipe whose writer paused part way: ends by it, silent, no folder made",
           seen and proc.returncode == -signal.SIGTERM and out == b"" and err == b"" and not os.path.exists(d),
           f"seen reading {seen}, exit {proc.returncode}: {err[-300:]}")
@@ -542,6 +524,23 @@ def stopped_in_pipes(unplanet, work, sample):
     check("crash: --dump into a non-blocking pipe: waits for room, the whole dump, exit 0",
           proc.returncode == 0 and got == want and len(want) > 65536 and err == b"",
           f"exit {proc.returncode}, {len(got)} of {len(want)} bytes: {err[-300:]}")
+
+
+def signal_then_close(proc, sig, fd):
+    """Sends sig to proc and returns its output and errors; fd, the other
+    end of the pipe it waits on, is closed once it ended, or once 30 s
+    passed (then noted in the errors), which ends its wait."""
+    proc.send_signal(sig)
+    try:
+        out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.close(fd)
+        fd = None
+        out, err = proc.communicate()
+        err += b" (still waiting 30 s after the signal)"
+    if fd is not None:
+        os.close(fd)
+    return out, err
 
 
 def wait_for(proc, ready, limit=60):
