@@ -1,5 +1,7 @@
 /* err.c - error messages travelling with exit statuses (see err.h). */
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,28 @@ int
 err_if_stopped(int rc, char **err)
 {
 	return rc == UP_OK && err_stop != 0 ? err_stopped(err) : rc;
+}
+
+int
+err_wait(int fd, short events)
+{
+	static const int stops[] = ERR_STOP_SIGNALS;
+	struct pollfd ready = { fd, events, 0 };
+	sigset_t held, was;
+	size_t i;
+	int rc, e;
+
+	sigemptyset(&held);
+	for (i = 0; i < sizeof stops / sizeof *stops; i++)
+		sigaddset(&held, stops[i]);
+	do {
+		sigprocmask(SIG_BLOCK, &held, &was);
+		rc = err_stop == 0 ? ppoll(&ready, 1, NULL, &was) : 0;
+		e = errno;
+		sigprocmask(SIG_SETMASK, &was, NULL);   /* a stop held runs here */
+	} while (rc < 0 && e == EINTR && err_stop == 0);
+	errno = err_stop != 0 ? EINTR : e;
+	return err_stop != 0 || rc < 0 ? -1 : 0;
 }
 
 int

@@ -67,6 +67,13 @@ extern volatile sig_atomic_t err_stop;
  * returns UP_ESOFTWARE. */
 int err_stopped(char **err);
 
+/* Waits until fd is ready for events (poll's POLLIN or POLLOUT), or a
+ * stop is asked for: 0, or -1 with errno set, EINTR for a stop. The stops
+ * are held but in the wait (ppoll), so one that comes just before it is
+ * seen too; a read or write of what is ready then does not block (a
+ * write of PIPE_BUF bytes at most, to a pipe). */
+int err_wait(int fd, short events);
+
 /* rc; or, when rc is UP_OK but a stop was asked for, err_stopped(err):
  * for the end of a step that takes a while. */
 int err_if_stopped(int rc, char **err);

@@ -133,21 +133,15 @@ read_fd(int fd, const char *name, size_t max, struct buf *out, char **err)
 			rc = err_nomem(err);
 			break;
 		}
-		/* A stop asked for before the read blocks is seen too. */
-		n = err_stop == 0 ? read(fd, out->data + out->len, out->cap - out->len - 1) : (errno = EINTR, -1);
-		if (n < 0 && errno == EINTR && err_stop == 0)
+		/* Input waited for first (err_wait): a stop is seen whenever
+		 * it comes, and a non-blocking pipe (a parent's: Node's
+		 * child_process hands one over) is waited on too. */
+		n = err_wait(fd, POLLIN) == 0 ? read(fd, out->data + out->len, out->cap - out->len - 1) : -1;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) && err_stop == 0)
 			continue;
 		if (n < 0 && errno == EINTR) {
 			rc = err_stopped(err);
 			break;
-		}
-		/* A parent may hand over a non-blocking pipe (Node's
-		 * child_process does): wait for what it has not written yet. */
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			struct pollfd in = { fd, POLLIN, 0 };
-
-			if (err_stop != 0 || poll(&in, 1, -1) >= 0 || errno == EINTR)
-				continue;   /* the read above sees a stop */
 		}
 		if (n < 0) {
 			rc = err_set(err, UP_ENOINPUT, "%s: cannot read: %s", name, strerror(errno));

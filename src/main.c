@@ -468,45 +468,21 @@ warn_lines(const char *lines)
 }
 
 /* libxml2's output callback for --dump: all of buf to standard output, or
- * -1 with the reason in *failed. A stop (Ctrl-C at a pager that stopped
- * reading) ends it, wherever it comes: each write first waits for room
- * with the stops held but in the wait (ppoll), then writes no more than
- * a pipe then has room for (PIPE_BUF), so no write blocks on a stop asked
- * for just before it. The wait serves a non-blocking pipe too (a
- * parent's, as Node hands over). */
+ * -1 with the reason in *failed. Each write waits for room first
+ * (err_wait), so a stop (Ctrl-C at a pager that stopped reading) ends it
+ * wherever it comes, and a non-blocking pipe (a parent's, as Node hands
+ * over) is waited on too. */
 static int
 dump_write(void *failed, const char *buf, int len)
 {
-	static const int stops[] = ERR_STOP_SIGNALS;
-	sigset_t held, was;
-	size_t i, done = 0;
+	size_t done = 0;
 
-	sigemptyset(&held);
-	for (i = 0; i < sizeof stops / sizeof *stops; i++)
-		sigaddset(&held, stops[i]);
 	while (done < (size_t)len) {
-		struct pollfd room = { STDOUT_FILENO, POLLOUT, 0 };
 		size_t want = (size_t)len - done < PIPE_BUF ? (size_t)len - done : PIPE_BUF;
-		ssize_t n;
-		int waited, e;
+		ssize_t n = err_wait(STDOUT_FILENO, POLLOUT) == 0 ? write(STDOUT_FILENO, buf + done, want) : -1;
 
-		sigprocmask(SIG_BLOCK, &held, &was);
-		waited = err_stop == 0 ? ppoll(&room, 1, NULL, &was) : 0;
-		e = errno;
-		sigprocmask(SIG_SETMASK, &was, NULL);   /* a stop held runs here */
-		if (err_stop != 0) {
-			*(int *)failed = EINTR;
-			return -1;
-		}
-		if (waited < 0 && e != EINTR) {
-			*(int *)failed = e;
-			return -1;
-		}
-		if (waited < 0)
+		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) && err_stop == 0)
 			continue;
-		n = write(STDOUT_FILENO, buf + done, want);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
-			continue;   /* the wait above sees a stop */
 		if (n < 0) {
 			*(int *)failed = errno;
 			return -1;
