@@ -21,18 +21,18 @@ WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 UP_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) `$(PKG_CONFIG) --cflags $(PKGS)` \
 	-DVERSION='"$(VERSION)"' -DXSLTDIR='"$(SHAREDIR)/xslt"' \
 	-DSOURCE_DIGEST='"'"`cat $(SRC) $(HDR) | cksum | tr ' ' -`"'"'
-UP_LIBS = `$(PKG_CONFIG) --libs $(PKGS)`
+UP_LIBS = `$(PKG_CONFIG) --libs $(PKGS)` -pthread
 
 # Sanitizer build used by `make check`: same sources, separate objects.
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
-	src/main.c src/match.c src/publish.c src/read.c src/state.c src/text.c src/write.c
+	src/main.c src/match.c src/pool.c src/publish.c src/read.c src/state.c src/text.c src/write.c
 HDR = src/entities.inc src/buf.h src/config.h src/date.h src/err.h src/fetch.h src/group.h src/html.h \
-	src/match.h src/publish.h src/read.h src/state.h src/table.h src/text.h src/version.h src/write.h
+	src/match.h src/pool.h src/publish.h src/read.h src/state.h src/table.h src/text.h src/version.h src/write.h
 # Everything but main.c, for the unit tests.
 LIB_SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c src/html.c \
-	src/match.c src/publish.c src/read.c src/state.c src/text.c src/write.c
+	src/match.c src/pool.c src/publish.c src/read.c src/state.c src/text.c src/write.c
 
 # ca-certificates: libcurl only recommends it, and without it no https page
 # can be fetched.

@@ -22,6 +22,7 @@
 #include "err.h"
 #include "fetch.h"
 #include "html.h"
+#include "pool.h"
 #include "text.h"
 #include "write.h"
 
@@ -32,6 +33,7 @@ settings_init(struct settings *s)
 	s->timeout = -1;
 	s->max_size = -1;
 	s->keep = -1;
+	s->jobs = -1;
 	s->force = s->wait = s->dump = s->quiet = s->verbose = -1;
 }
 
@@ -445,6 +447,11 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 	} else if (strcmp(key, "timeout") == 0) {
 		if (parse_long(value, 1, 86400, &s->timeout) != 0)
 			*why = fail("timeout needs a number of seconds (1 to 86400): '%s'", value, NULL);
+		else
+			rc = 0;
+	} else if (strcmp(key, "jobs") == 0) {
+		if (parse_long(value, 1, POOL_MAX_THREADS, &s->jobs) != 0)
+			*why = fail("jobs needs a number of threads (1 to " POOL_MAX_THREADS_TEXT "): '%s'", value, NULL);
 		else
 			rc = 0;
 	} else if (strcmp(key, "keep") == 0) {
@@ -1144,7 +1151,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 			rc = bad(r, fail("%s = %s: " QUOTES_KEPT, key, value));
 		else if ((set = settings_set(r->s, key, value, &why)) == -1)
 			rc = bad(r, unknown_key(r, name, section, "source, output, base-url, topic, exclude, only, "
-			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, quiet, verbose"));
+			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, jobs, quiet, verbose"));
 		else if (set == 0 && strcmp(key, "stylesheet") == 0)
 			rc = note_stylesheet(r) == 0 ? 1 : bad(r, NULL);
 		else if (set == 0 && (at = where_slot(r->s, key)) != NULL)   /* as for a stylesheet */
@@ -1411,6 +1418,7 @@ settings_merge(struct settings *cmd, struct settings *file)
 	TAKE_NUM(timeout);
 	TAKE_NUM(max_size);
 	TAKE_NUM(keep);
+	TAKE_NUM(jobs);
 	TAKE_NUM(force);
 	TAKE_NUM(wait);
 	TAKE_NUM(dump);
@@ -1452,6 +1460,8 @@ settings_finish(struct settings *s)
 		s->max_size = 32LL << 20;
 	if (s->keep < 0)
 		s->keep = 50;
+	if (s->jobs < 0)
+		s->jobs = (long)pool_threads();
 	if (s->force < 0)
 		s->force = 0;
 	if (s->wait < 0)

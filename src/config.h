@@ -60,6 +60,7 @@ struct settings {
 	long timeout;            /* -1: unset */
 	long long max_size;      /* -1: unset */
 	long keep;               /* -1: unset */
+	long jobs;               /* threads; -1: unset (pool_threads()) */
 	int force, wait, dump, quiet, verbose;   /* -1: unset */
 	struct topic *topics;
 	size_t n_topics;

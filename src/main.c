@@ -25,6 +25,7 @@
 #include "fetch.h"
 #include "group.h"
 #include "html.h"
+#include "pool.h"
 #include "publish.h"
 #include "read.h"
 #include "state.h"
@@ -74,6 +75,9 @@ static const char usage_text[] =
 "                         60)\n"
 "      --max-size BYTES   refuse pages larger than BYTES; k, M, G suffixes,\n"
 "                         in either case (default 32M, at most 1024G)\n"
+"  -j, --jobs N           parse posts and apply stylesheets on N threads (1\n"
+"                         to 64; default: the processors it may use, 8 at\n"
+"                         most); the output is the same\n"
 "  -q, --quiet            print nothing but errors\n"
 "  -v, --verbose          print one summary line per run\n"
 "  -h, --help             show this help\n"
@@ -210,6 +214,7 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 		{ "dump", no_argument, NULL, OPT_DUMP },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -225,7 +230,7 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 
 	*done = 0;
 	argv[0] = name;
-	while ((c = getopt_long(argc, argv, "o:b:c:t:x:s:qvhV", longopts, &index)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:b:c:t:x:s:j:qvhV", longopts, &index)) != -1) {
 		const char *key = NULL, *value = optarg;
 		char *why = NULL;
 
@@ -261,6 +266,7 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 		case 't': key = "topic"; break;
 		case 'x': key = "exclude"; break;
 		case 's': key = "stylesheet"; break;
+		case 'j': key = "jobs"; break;
 		default:
 			key = longopts[index].name;
 			if (longopts[index].has_arg == no_argument)
@@ -531,21 +537,20 @@ done:
 	return rc;
 }
 
-/* Adds one output file made by applying format k (or site page k) to doc.
- * When doc and the stylesheets are what the last run used (reuse), a file
- * that is there is kept without transforming anything. */
+/* Adds site page k, made from the directory document doc. When doc and
+ * the stylesheets are what the last run used (reuse), a file that is there
+ * is kept without transforming anything. */
 static int
-add_output(struct writer *w, int site, size_t k, xmlDocPtr doc, const char *relpath, int reuse,
-    struct publish *pub, char **err)
+add_site_page(struct writer *w, size_t k, xmlDocPtr doc, int reuse, struct publish *pub, char **err)
 {
+	const char *relpath = writer_site_file(w, k);
 	char *data = NULL;
 	size_t len;
 	int rc = UP_OK;
 
 	if (reuse && publish_keep(pub, relpath))
 		goto done;
-	rc = site ? writer_apply_site(w, k, doc, &data, &len, err) : writer_apply(w, k, doc, relpath, &data, &len, err);
-	if (rc != UP_OK)
+	if ((rc = writer_apply_site(w, k, doc, &data, &len, err)) != UP_OK)
 		goto done;
 	rc = publish_add(pub, relpath, data, len, NULL, err);
 	data = NULL;   /* publish_add took it, failing or not */
@@ -554,55 +559,284 @@ done:
 	return rc;
 }
 
+/* Feeds recorded and whose files are made at once, on the threads
+ * (--jobs): their documents are all held meanwhile, not every feed's. */
+#define WRITE_BATCH 32
+
+/* One format's file of one feed. */
+struct made {
+	char *file;            /* its path in DIR; NULL: not to be made */
+	struct writer_task *task;  /* readied on the calling thread */
+	char *data;            /* its bytes, once made... */
+	size_t len;
+	char *said;            /* ...and what its stylesheet said, or NULL */
+};
+
+/* A feed of the batch: its record and document, made on one thread
+ * (record_job), then its files, made on one thread too (make_files), so
+ * that the transformations of one document never run at once. */
+struct feed_files {
+	size_t feed;           /* in the feed set */
+	xmlDocPtr doc;
+	char *bytes;           /* its record's (libxml2's; NULL: no memory)... */
+	size_t len;
+	int shrunk;            /* ...cut to fit (feed_record) */
+	unsigned list;         /* the list of feeds whose files one thread makes */
+	struct made *made;     /* one per format */
+	int rc;                /* the first failure making them... */
+	char *err;             /* ...and its message */
+};
+
+struct writing {
+	struct feed_set *set;
+	const struct group_options *gopt;
+	struct writer *w;
+	struct feed_files *batch;
+	size_t n;              /* feeds in the batch */
+	/* Each list's stylesheets, made the first time a list has files to
+	 * make: list 0 uses the writer's own. */
+	struct writer_styles *own[POOL_MAX_THREADS];
+};
+
+/* feed_record changes the feed it records (when it cuts its archive to
+ * fit) and only reads the rest of the set. */
+static int
+record_job(void *ctx, void *state, size_t i)
+{
+	struct writing *wr = ctx;
+	struct feed_files *ff = &wr->batch[i];
+
+	(void)state;
+	ff->bytes = feed_record(wr->set, ff->feed, wr->gopt, STATE_FILE_MAX, &ff->doc, &ff->len, &ff->shrunk);
+	return 0;   /* (no memory: told apart in order, by bytes) */
+}
+
+/* Makes the files of list t's feeds, in order, up to the first that
+ * fails. Returns 0 even then: every list runs to its end or its own first
+ * failure (see write_feeds). */
+static int
+make_files(void *ctx, void *state, size_t t)
+{
+	struct writing *wr = ctx;
+	size_t i, k;
+	int failed = 0;
+
+	(void)state;
+	for (i = 0; !failed && i < wr->n; i++) {
+		struct feed_files *ff = &wr->batch[i];
+
+		if (ff->list != t)
+			continue;   /* another list's, perhaps being made now */
+		for (k = 0; ff->rc == UP_OK && k < writer_count(wr->w); k++) {
+			struct made *m = &ff->made[k];
+
+			if (m->task != NULL)
+				ff->rc = writer_task_run(m->task, m->file, &m->data, &m->len, &m->said, &ff->err);
+		}
+		failed = ff->rc != UP_OK;
+	}
+	return 0;
+}
+
+/* Shares the batch's feeds out into lists, one per thread, each as long
+ * as can be (by the size of their records, largest first, each to the
+ * list that has least yet), and readies their transformations there, on
+ * the calling thread (writer_task_new): the lists then run on their own,
+ * each with its own stylesheets. Returns the number of lists. */
+static int
+ready_files(struct writing *wr, unsigned threads, unsigned *lists, char **err)
+{
+	size_t load[POOL_MAX_THREADS] = { 0 }, i, k, *order = NULL;
+	unsigned t, n;
+	int rc = UP_OK;
+
+	n = threads < wr->n ? threads : (unsigned)wr->n;
+	n = n > 0 ? n : 1;
+	if ((order = malloc((wr->n + 1) * sizeof *order)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	for (i = 0; i < wr->n; i++)
+		order[i] = i;
+	/* Largest first (insertion sort: a batch is small); ties in order. */
+	for (i = 1; i < wr->n; i++)
+		for (k = i; k > 0 && wr->batch[order[k - 1]].len < wr->batch[order[k]].len; k--) {
+			size_t swap = order[k];
+
+			order[k] = order[k - 1];
+			order[k - 1] = swap;
+		}
+	for (i = 0; i < wr->n; i++) {
+		struct feed_files *ff = &wr->batch[order[i]];
+
+		for (ff->list = 0, t = 1; t < n; t++)
+			if (load[t] < load[ff->list])
+				ff->list = t;
+		load[ff->list] += ff->len + 1;
+	}
+	for (i = 0; rc == UP_OK && i < wr->n; i++) {
+		struct feed_files *ff = &wr->batch[i];
+
+		for (k = 0; rc == UP_OK && k < writer_count(wr->w); k++) {
+			struct made *m = &ff->made[k];
+
+			if (m->file == NULL)
+				continue;
+			/* A list whose copies cannot be made goes on the first. */
+			if (ff->list > 0 && wr->own[ff->list] == NULL &&
+			    (wr->own[ff->list] = writer_styles_new(wr->w)) == NULL)
+				ff->list = 0;
+			rc = writer_task_new(wr->w, wr->own[ff->list], k, ff->doc, &m->task, err);
+		}
+	}
+done:
+	*lists = n;
+	free(order);
+	return rc;
+}
+
+static void
+feed_files_free(struct feed_files *ff, size_t n_formats)
+{
+	size_t k;
+
+	xmlFreeDoc(ff->doc);
+	xmlFree(ff->bytes);
+	for (k = 0; ff->made != NULL && k < n_formats; k++) {
+		free(ff->made[k].file);
+		writer_task_free(ff->made[k].task);
+		free(ff->made[k].data);
+		free(ff->made[k].said);
+	}
+	free(ff->made);
+	free(ff->err);
+	memset(ff, 0, sizeof *ff);
+}
+
+/* Adds the record feed_record made for ff's feed to the publication, and
+ * readies in ff the files its formats make of its document (all but
+ * those that are there and would come out the same, when reuse). */
+static int
+add_record(struct writing *wr, struct feed_files *ff, int reuse, struct publish *pub, char **err)
+{
+	struct feed *f = &wr->set->feeds[ff->feed];
+	int author = strcmp(f->kind, "author") == 0, same = 0, rc;
+	char *docpath = buf_concat(author ? ARCHIVE_DIR "/" : CACHE_DIR "/topics/", f->slug, ".xml", NULL);
+	size_t k, n_formats = writer_count(wr->w);
+
+	if (ff->shrunk && ff->bytes != NULL && !wr->gopt->settings->quiet) {
+		size_t held = feed_held_whole(f);
+
+		if (held > 0)
+			say("warning: %s: its archive would pass %u MiB; keeping its newest %zu entr%s "
+			    "and %zu more that topics show", f->slug, STATE_FILE_MAX >> 20, f->n_shown,
+			    f->n_shown == 1 ? "y" : "ies", held);
+		else
+			say("warning: %s: its archive would pass %u MiB; keeping its newest %zu entr%s",
+			    f->slug, STATE_FILE_MAX >> 20, f->n_shown, f->n_shown == 1 ? "y" : "ies");
+	}
+	/* An archive this run could not read back would stop every later
+	 * run. */
+	if (docpath == NULL || ff->bytes == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	rc = publish_add(pub, docpath, ff->bytes, ff->len, &same, err);
+	ff->bytes = NULL;   /* publish_add took it, failing or not */
+	if (rc != UP_OK)
+		goto done;
+	if ((ff->made = calloc(n_formats + 1, sizeof *ff->made)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	for (k = 0; !f->hidden && k < n_formats; k++) {
+		char *file = buf_concat(f->kind, "s/", f->slug, ".", writer_name(wr->w, k), NULL);
+
+		if (file == NULL) {
+			rc = err_nomem(err);
+			goto done;
+		}
+		if (reuse && same && publish_keep(pub, file))
+			free(file);
+		else
+			ff->made[k].file = file;
+	}
+done:
+	free(docpath);
+	return rc;
+}
+
+/* Adds the files made for ff (make_files) to the publication, or its
+ * failure. */
+static int
+add_files(struct writing *wr, struct feed_files *ff, struct publish *pub, char **err)
+{
+	size_t k;
+	int rc = UP_OK;
+
+	if (ff->rc != UP_OK) {
+		rc = ff->rc;
+		*err = ff->err;
+		ff->err = NULL;
+	}
+	for (k = 0; rc == UP_OK && k < writer_count(wr->w); k++) {
+		struct made *m = &ff->made[k];
+
+		if (m->file == NULL)
+			continue;
+		if (writer_tell(wr->w, k, m->file, m->said) != 0) {
+			rc = err_nomem(err);
+		} else {
+			rc = publish_add(pub, m->file, m->data, m->len, NULL, err);
+			m->data = NULL;   /* publish_add took it, failing or not */
+		}
+	}
+	return rc;
+}
+
 /* Adds every format of every feed to the publication, with each author
  * feed's archive (also for feeds --only leaves without files). The files
  * are made from the feed's document, which is its archive but for the
  * entries --exclude hides: the same archive under the same settings makes
- * the same files. */
+ * the same files. A batch of feeds at a time is recorded on the threads,
+ * its records added in order, its files made on the threads, then added
+ * in order: a run says and writes the same whatever their number. */
 static int
 write_feeds(struct feed_set *set, const struct group_options *gopt, struct writer *w,
     int same_stylesheets, struct publish *pub, char **err)
 {
-	size_t i, k, len;
+	struct feed_files batch[WRITE_BATCH];
+	struct writing wr = { set, gopt, w, batch, 0, { NULL } };
+	unsigned threads = (unsigned)gopt->settings->jobs, lists;
+	size_t from, i;
 	int rc = UP_OK;
 
-	for (i = 0; rc == UP_OK && i < set->n_feeds; i++) {
-		struct feed *f = &set->feeds[i];
-		int author = strcmp(f->kind, "author") == 0, same = 0;
-		char *docpath = buf_concat(author ? ARCHIVE_DIR "/" : CACHE_DIR "/topics/", f->slug, ".xml", NULL);
-		xmlDocPtr doc = NULL;
-		int shrunk = 0;
-		/* An archive this run could not read back would stop every later
-		 * run. */
-		char *bytes = feed_record(set, i, gopt, STATE_FILE_MAX, &doc, &len, &shrunk);
-
-		if (shrunk && bytes != NULL && !gopt->settings->quiet) {
-			size_t held = feed_held_whole(f);
-
-			if (held > 0)
-				say("warning: %s: its archive would pass %u MiB; keeping its newest %zu entr%s "
-				    "and %zu more that topics show", f->slug, STATE_FILE_MAX >> 20, f->n_shown,
-				    f->n_shown == 1 ? "y" : "ies", held);
-			else
-				say("warning: %s: its archive would pass %u MiB; keeping its newest %zu entr%s",
-				    f->slug, STATE_FILE_MAX >> 20, f->n_shown, f->n_shown == 1 ? "y" : "ies");
-		}
-		if (docpath == NULL || bytes == NULL) {
-			xmlFree(bytes);
-			rc = err_nomem(err);   /* ends the loop; docpath and doc go below */
-		} else {
-			rc = publish_add(pub, docpath, bytes, len, &same, err);
-		}
-		for (k = 0; rc == UP_OK && !f->hidden && k < writer_count(w); k++) {
-			char *file = buf_concat(f->kind, "s/", f->slug, ".", writer_name(w, k), NULL);
-
-			rc = file != NULL ? add_output(w, 0, k, doc, file, same_stylesheets && same, pub, err) : err_nomem(err);
-			free(file);
-		}
-		free(docpath);
-		xmlFreeDoc(doc);
-		rc = err_if_stopped(rc, err);   /* a transform takes a while: none more */
+	memset(batch, 0, sizeof batch);
+	for (from = 0; rc == UP_OK && from < set->n_feeds; from += wr.n) {
+		wr.n = set->n_feeds - from < WRITE_BATCH ? set->n_feeds - from : WRITE_BATCH;
+		for (i = 0; i < wr.n; i++)
+			batch[i].feed = from + i;
+		(void)pool_run(&(struct pool_jobs){ wr.n, &wr, NULL, NULL, record_job }, threads);
+		for (i = 0; rc == UP_OK && i < wr.n; i++)
+			rc = err_if_stopped(add_record(&wr, &batch[i], same_stylesheets, pub, err), err);
+		if (rc == UP_OK)
+			rc = ready_files(&wr, threads, &lists, err);
+		/* Each list stops at its first failure only: every feed before
+		 * the first that failed, in order, was made (by its list, or
+		 * another, which failed later if at all), so that failure is
+		 * the one a run on one thread meets. */
+		if (rc == UP_OK)
+			(void)pool_run(&(struct pool_jobs){ lists, &wr, NULL, NULL, make_files }, lists);
+		/* Transforms take a while: none more once a stop came (seen
+		 * here, as the calling thread takes the signals). */
+		rc = err_if_stopped(rc, err);
+		for (i = 0; rc == UP_OK && i < wr.n; i++)
+			rc = add_files(&wr, &batch[i], pub, err);
+		for (i = 0; i < wr.n; i++)
+			feed_files_free(&batch[i], writer_count(w));
 	}
+	for (i = 1; i < POOL_MAX_THREADS; i++)
+		writer_styles_free(wr.own[i]);
 	return rc;
 }
 
@@ -704,7 +938,7 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 		if (lists != NULL && listed == 0)
 			rc = publish_remove(pub, writer_site_file(w, i), err);
 		else
-			rc = add_output(w, 1, i, doc, writer_site_file(w, i), same_stylesheets && same, pub, err);
+			rc = add_site_page(w, i, doc, same_stylesheets && same, pub, err);
 	}
 done:
 	xmlFreeDoc(doc);
@@ -907,7 +1141,7 @@ run(const struct settings *s, char **err)
 	 * text as reading it gives it. */
 	known = s->force || s->n_topics > 0 || s->n_exclude > 0 ? NULL : state;
 	rc = read_page(fetched->data, fetched->len, fetched->shown != NULL ? fetched->shown : name, fetched->url,
-	    fetched->charset, known, 1, &page, err);
+	    fetched->charset, known, 1, (unsigned)s->jobs, &page, err);
 	rc = err_if_stopped(rc, err);   /* parsing a large page takes a while */
 	if (rc != UP_OK)
 		goto done;
@@ -955,7 +1189,7 @@ run(const struct settings *s, char **err)
 		page_free(page);
 		page = NULL;
 		rc = read_page(fetched->data, fetched->len, fetched->shown != NULL ? fetched->shown : name,
-		    fetched->url, fetched->charset, known, 0, &page, err);
+		    fetched->url, fetched->charset, known, 0, (unsigned)s->jobs, &page, err);
 		if (rc == UP_OK)
 			rc = group_page(page, state, &gopt, &set, err);
 	}

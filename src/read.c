@@ -23,6 +23,7 @@
 #include "err.h"
 #include "fetch.h"
 #include "html.h"
+#include "pool.h"
 #include "read.h"
 #include "state.h"
 #include "table.h"
@@ -91,7 +92,7 @@ struct scanner {
 	const char *name;      /* for messages */
 	const char *line_at;   /* line counting resumes here... */
 	size_t line;           /* ...on this line */
-	htmlParserCtxtPtr html;  /* one HTML parser for every post body */
+	unsigned threads;      /* that parse the post bodies */
 	const struct state *known;  /* read_page's... */
 	int known_slim;        /* ...and slim */
 	unsigned long long digest_seed;  /* what starts every page digest */
@@ -1125,18 +1126,30 @@ take_known(const struct scanner *sc, struct entry *e, unsigned long long digest)
 	return 1;
 }
 
+/* A post body to parse, left by make_entry for parse_body: the same for
+ * any thread, and written to by one only. */
+struct body {
+	size_t entry;          /* the page's entry it fills */
+	const char *b;         /* its HTML, b[0..n) */
+	size_t n;
+	char *base;            /* what its links are resolved against, or NULL */
+	unsigned long long digest;  /* its page digest */
+	int pending;           /* 1 while it is to be parsed */
+	int cut;               /* whether its content had to be cut */
+};
+
 /* Fills e from a framed post; source fields come from src (the frame that
- * last named a source). *cut tells whether its content had to be cut. */
+ * last named a source). Its content comes from an archived copy, or the
+ * note for one too long to parse, or is left to parse_body: then job says
+ * what to parse (and owns job->base). job->cut tells whether its content
+ * had to be cut. */
 static int
 make_entry(struct entry *e, const struct frame *src, const struct frame *f,
-    const struct footer *ft, const char *page_url, const struct scanner *sc, int *cut)
+    const struct footer *ft, const char *page_url, const struct scanner *sc, struct body *job)
 {
 	unsigned long long digest;
-	htmlDocPtr doc = NULL;
-	xmlNodePtr root;
 	const char *b = f->body, *be = ft->start;
 	char *title = NULL, *base = NULL;
-	size_t len;
 	int known, rc = -1;
 
 	memset(e, 0, sizeof *e);
@@ -1177,7 +1190,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		    (e->content = too_long(e, (size_t)(be - b))) == NULL)
 			goto done;
 		keep_long_text(e);
-		*cut = 1;
+		job->cut = 1;
 		rc = 0;
 		goto done;
 	}
@@ -1189,10 +1202,32 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		rc = known > 0 ? 0 : -1;
 		goto done;
 	}
-	if ((doc = html_parse_fragment_with(sc->html, b, (size_t)(be - b), cut)) == NULL ||
+	job->b = b;
+	job->n = (size_t)(be - b);
+	job->base = base;
+	base = NULL;
+	job->digest = digest;
+	job->pending = 1;
+	rc = 0;
+done:
+	free(title);
+	free(base);
+	return rc;
+}
+
+/* Parses the body job says into the entry e, with the parser html. */
+static int
+parse_body(htmlParserCtxtPtr html, struct body *job, struct entry *e)
+{
+	htmlDocPtr doc;
+	xmlNodePtr root;
+	size_t len;
+	int rc = -1;
+
+	if ((doc = html_parse_fragment_with(html, job->b, job->n, &job->cut)) == NULL ||
 	    (root = html_fragment_root(doc)) == NULL)
 		goto done;
-	if ((e->text = html_prepare(root, base)) == NULL || (e->content = html_serialize(doc, root)) == NULL)
+	if ((e->text = html_prepare(root, job->base)) == NULL || (e->content = html_serialize(doc, root)) == NULL)
 		goto done;
 	/* The white space beside what the sanitizer dropped at an end (a
 	 * script after the last paragraph) is none of the post's: kept, a
@@ -1206,17 +1241,46 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		free(e->content);
 		e->content = note;
 		keep_long_text(e);
-		*cut = 1;
+		job->cut = 1;
 	}
-	if (!*cut)
-		e->page_digest = digest;
+	if (!job->cut)
+		e->page_digest = job->digest;
 	rc = 0;
 done:
-	free(title);
-	free(base);
 	if (doc != NULL)
 		xmlFreeDoc(doc);
 	return rc;
+}
+
+/* The bodies make_entry left, for pool_run: each thread parses with a
+ * parser of its own. */
+struct parsing {
+	struct body *jobs;
+	struct entry *entries;
+};
+
+static void *
+parser_start(void *ctx, unsigned thread)
+{
+	(void)ctx;
+	(void)thread;
+	return html_parser_new();
+}
+
+static void
+parser_finish(void *ctx, void *state)
+{
+	(void)ctx;
+	htmlFreeParserCtxt(state);
+}
+
+static int
+parse_job(void *ctx, void *state, size_t i)
+{
+	struct parsing *p = ctx;
+	struct body *job = &p->jobs[i];
+
+	return job->pending ? parse_body(state, job, &p->entries[job->entry]) : 0;
 }
 
 /* Finds the first post: the first channel header that starts a frame.
@@ -1859,6 +1923,8 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
     char **err)
 {
 	struct framing fr = { 0 };
+	struct body *jobs = NULL;
+	struct parsing parsing;
 	struct frame first;
 	const struct frame *source = NULL;
 	const char *skipped;
@@ -1951,28 +2017,45 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 		    "</body> or </html> follows the posts", sc->name, line_of(sc, fr.posts[fr.n - 1].ft.em));
 		goto done;
 	}
+	if ((jobs = calloc(fr.n, sizeof *jobs)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
 	for (i = 0; i < fr.n; i++) {
 		const struct post *p = &fr.posts[i];
 		struct entry e;
-		int cut = 0;
 
 		if (p->f.has_source)
 			source = &p->f;
-		if (make_entry(&e, source, &p->f, &p->ft, page_url, sc, &cut) != 0) {
+		jobs[i].entry = page->n_entries;
+		if (make_entry(&e, source, &p->f, &p->ft, page_url, sc, &jobs[i]) != 0) {
 			entry_free(&e);
 			rc = err_nomem(err);
 			goto done;
 		}
 		e.line = line_of(sc, p->ft.em);
-		if (cut && page->n_cut++ == 0)
-			page->first_cut_line = e.line;
 		if (add_entry(page, &cap, &e) != 0) {
 			entry_free(&e);
 			rc = err_nomem(err);
 			goto done;
 		}
 	}
+	/* Every body parsed at once, now that the entries stay where they
+	 * are: on several threads, each on its own post. */
+	parsing.jobs = jobs;
+	parsing.entries = page->entries;
+	if (pool_run(&(struct pool_jobs){ fr.n, &parsing, parser_start, parser_finish, parse_job },
+	    sc->threads) != 0) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	for (i = 0; i < fr.n; i++)
+		if (jobs[i].cut && page->n_cut++ == 0)
+			page->first_cut_line = page->entries[jobs[i].entry].line;
 done:
+	for (i = 0; jobs != NULL && i < fr.n; i++)
+		free(jobs[i].base);
+	free(jobs);
 	free(fr.posts);
 	return rc;
 }
@@ -2298,7 +2381,7 @@ done:
 
 int
 read_page(const char *data, size_t len, const char *name, const char *url,
-    const char *charset, const struct state *known, int slim, struct page **out, char **err)
+    const char *charset, const struct state *known, int slim, unsigned threads, struct page **out, char **err)
 {
 	struct buf clean = { 0 };
 	struct page *page = NULL;
@@ -2356,11 +2439,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	sc.known = known;
 	sc.known_slim = slim;
 	sc.digest_seed = page_digest_seed();
-	sc.html = html_parser_new();
-	if (sc.html == NULL) {
-		rc = err_nomem(err);
-		goto done;
-	}
+	sc.threads = threads;
 	head = head_end(p, p + n);
 	page->updated = page_updated(p, p + n);
 	if ((page->title = page_title(p, head, url)) == NULL ||
@@ -2378,8 +2457,6 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 done:
 	free(base);
 	buf_free(&clean);
-	if (sc.html != NULL)
-		htmlFreeParserCtxt(sc.html);
 	xmlHashFree(sc.links, NULL);
 	xmlHashFree(sc.dead, NULL);
 	xmlHashFree(sc.misses, xmlHashDefaultDeallocator);

@@ -107,10 +107,12 @@ struct state;
  * with slim, also a titled one whose copy is slim (past --keep): it then
  * has no content, only the digest of it, and no feed may show it
  * (feed_set_lacks_content).
+ * threads (1 or more) parse the posts' HTML, each post on one of them:
+ * the page read is the same whatever their number (pool.h).
  * On success *out is a page the caller frees with page_free. A page with no
  * recognisable posts is an error (UP_EDATA). */
 int read_page(const char *data, size_t len, const char *name, const char *url,
-    const char *charset, const struct state *known, int slim, struct page **out, char **err);
+    const char *charset, const struct state *known, int slim, unsigned threads, struct page **out, char **err);
 
 void page_free(struct page *page);
 

@@ -1,7 +1,9 @@
 /* write.c - apply output stylesheets to intermediate documents (see
  * write.h). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +51,17 @@ struct format {
 	char *name;
 	char *path;
 	xsltStylesheetPtr style;
+	struct buf text;           /* its bytes, as the fingerprint has them */
 	int said;                  /* said something while making a file */
+};
+
+/* A thread's own parse of the formats' stylesheets (writer_styles_new):
+ * libxml2 2.9 caches what each XPath function call resolves to in the
+ * compiled expression as it first runs it, so two threads applying one
+ * compiled stylesheet would write to it at once. */
+struct writer_styles {
+	xsltStylesheetPtr *style;  /* one per format */
+	size_t n;
 };
 
 struct writer {
@@ -70,7 +82,7 @@ struct writer {
  * its bytes: a fingerprint of part of them could stay the same when the
  * file changes, and the outputs would not be remade. */
 static int
-hash_file(struct writer *w, const char *name, const char *path, char **err)
+hash_file(struct writer *w, const char *name, const char *path, struct buf *keep, char **err)
 {
 	char chunk[65536];
 	FILE *f;
@@ -83,8 +95,13 @@ hash_file(struct writer *w, const char *name, const char *path, char **err)
 		rc = err_set(err, err_status(errno, UP_ENOINPUT), "%s: cannot read stylesheet: %s", path, strerror(errno));
 		goto done;
 	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		w->hash = text_hash(w->hash, chunk, n);
+		if (keep != NULL && buf_add(keep, chunk, n) != 0) {
+			rc = err_nomem(err);
+			goto done;
+		}
+	}
 	if (ferror(f)) {   /* not the end of the file */
 		rc = err_set(err, UP_ENOINPUT, "%s: cannot read stylesheet: %s", path, strerror(errno));
 		goto done;
@@ -96,6 +113,10 @@ done:
 	return rc;
 }
 
+/* Held while collect adds to a buffer: libxslt's own generic handler is
+ * one for the whole process, whatever thread a transformation runs on. */
+static pthread_mutex_t collecting = PTHREAD_MUTEX_INITIALIZER;
+
 /* libxml2 and libxslt report through callbacks; collect what they say so
  * it reaches the user inside one error message, and only on failure. */
 static void
@@ -105,6 +126,7 @@ collect(void *ctx, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	pthread_mutex_lock(&collecting);
 	if (b->len < 4096) {   /* else enough to say what went wrong */
 		va_start(ap, fmt);
 		n = vsnprintf(NULL, 0, fmt, ap);
@@ -116,6 +138,7 @@ collect(void *ctx, const char *fmt, ...)
 			b->len += (size_t)n;
 		}
 	}
+	pthread_mutex_unlock(&collecting);
 }
 
 /* libxml2's own errors, as "FILE:LINE: what" (the line of source and the
@@ -203,23 +226,29 @@ done:
 	return rc;
 }
 
-/* The collected messages, one line, for appending to an error or a
+/* The messages collected in m, one line, for appending to an error or a
  * warning. */
 static const char *
-messages(struct writer *w)
+one_line(struct buf *m)
 {
 	const char *said = "no reason given";
 
 	/* Failing that (no memory), the lines as they are, run together. */
-	(void)join_messages(&w->messages);
-	if (w->messages.data != NULL) {
-		err_one_line(w->messages.data);
-		while (w->messages.len > 0 && w->messages.data[w->messages.len - 1] == ' ')
-			w->messages.data[--w->messages.len] = '\0';
-		if (w->messages.len > 0)
-			said = w->messages.data;
+	(void)join_messages(m);
+	if (m->data != NULL) {
+		err_one_line(m->data);
+		while (m->len > 0 && m->data[m->len - 1] == ' ')
+			m->data[--m->len] = '\0';
+		if (m->len > 0)
+			said = m->data;
 	}
 	return said;
+}
+
+static const char *
+messages(struct writer *w)
+{
+	return one_line(&w->messages);
 }
 
 /* up:json-string(s): s as a JSON string, quotes included. Everything JSON
@@ -369,7 +398,7 @@ static int
 hash_uri(struct writer *w, const char *name, const char *uri, char **err)
 {
 	char *file = uri_file(uri);
-	int rc = file != NULL ? hash_file(w, name, file, err) : err_nomem(err);
+	int rc = file != NULL ? hash_file(w, name, file, NULL, err) : err_nomem(err);
 
 	free(file);
 	return rc;
@@ -398,9 +427,10 @@ hash_imports(struct writer *w, xsltStylesheetPtr style, char **err)
 
 /* libxslt's own loader, and whether it failed to load a stylesheet that
  * one imports or includes while load_style ran. The loader has no user
- * data, hence a file-level flag; stylesheets are parsed one at a time. */
+ * data, hence a file-level flag, the thread's own: a thread parses its
+ * own copies of the stylesheets (writer_styles_new). */
 static xsltDocLoaderFunc builtin_loader;
-static int import_missing;
+static _Thread_local int import_missing;
 
 static xmlDocPtr
 loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadType type)
@@ -411,7 +441,15 @@ loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadTyp
 
 	/* A FIFO or a device would block the run, holding DIR's lock. */
 	if (file != NULL && stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
-		xsltGenericError(xsltGenericErrorContext, "%s: not a file, not read\n", file);
+		xsltTransformContextPtr t = type == XSLT_LOAD_DOCUMENT ? ctxt : NULL;
+
+		/* A document() call's: to its own transformation's messages,
+		 * which another thread's do not share (a warning: the call
+		 * gives an empty node-set, as for a file that is not there). */
+		if (t != NULL && t->error != NULL)
+			t->error(t->errctx, "%s: not a file, not read\n", file);
+		else
+			xsltGenericError(xsltGenericErrorContext, "%s: not a file, not read\n", file);
 		goto done;
 	}
 	/* The security preferences vet only the URI given to document() or
@@ -486,12 +524,13 @@ done:
 }
 
 /* Adds a stylesheet load_style parsed to the fingerprint: its name and
- * bytes, then what it imports and includes. Only once load_style has
- * checked it is a file: opening a FIFO would block the run. */
+ * bytes (kept in f->text), then what it imports and includes. Only once
+ * load_style has checked it is a file: opening a FIFO would block the
+ * run. */
 static int
-hash_style(struct writer *w, const char *name, const struct format *f, char **err)
+hash_style(struct writer *w, const char *name, struct format *f, char **err)
 {
-	int rc = hash_file(w, name, f->path, err);
+	int rc = hash_file(w, name, f->path, &f->text, err);
 
 	if (rc == UP_OK)
 		rc = hash_imports(w, f->style, err);
@@ -670,61 +709,97 @@ writer_media_type(const struct writer *w, size_t format)
 	return (const char *)w->formats[format].style->mediaType;
 }
 
-/* Applies f to doc with the given XSLT parameters (NULL-terminated name,
- * value pairs, or NULL). */
+/* A transformation: libxslt's context for it, and what libxml2 and
+ * libxslt say while it runs (its own, whatever thread runs it). */
+struct writer_task {
+	struct format *f;
+	xsltStylesheetPtr style;
+	xmlDocPtr doc;
+	const char **params;
+	xsltTransformContextPtr ctxt;
+	struct buf m;
+};
+
+/* Readies f (compiled as style: the writer's, or a thread's copy) for doc,
+ * with the given XSLT parameters (NULL-terminated name, value pairs, or
+ * NULL, kept by reference). */
 static int
-apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, const char *doc_name,
-    char **data, size_t *len, char **err)
+task_new(struct writer *w, struct format *f, xsltStylesheetPtr style, const char **params, xmlDocPtr doc,
+    struct writer_task **out, char **err)
 {
-	xsltTransformContextPtr ctxt = NULL;
+	struct writer_task *t = calloc(1, sizeof *t);
+	int rc = UP_OK;
+
+	*out = NULL;
+	if (t == NULL || (t->ctxt = xsltNewTransformContext(style, doc)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	t->f = f;
+	t->style = style;
+	t->doc = doc;
+	t->params = params;
+	xsltSetTransformErrorFunc(t->ctxt, &t->m, collect);
+	if (xsltSetCtxtSecurityPrefs(w->security, t->ctxt) != 0) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	*out = t;
+	t = NULL;
+done:
+	writer_task_free(t);
+	return rc;
+}
+
+int
+writer_task_new(struct writer *w, const struct writer_styles *own, size_t format, xmlDocPtr doc,
+    struct writer_task **out, char **err)
+{
+	struct format *f = &w->formats[format];
+
+	return task_new(w, f, own != NULL ? own->style[format] : f->style, NULL, doc, out, err);
+}
+
+int
+writer_task_run(struct writer_task *t, const char *doc_name, char **data, size_t *len, char **said, char **err)
+{
 	xmlDocPtr result = NULL;
 	xmlChar *bytes = NULL;
+	xmlGenericErrorFunc generic = xmlGenericError;
+	void *generic_ctx = xmlGenericErrorContext;
 	int n = 0, rc = UP_OK;
 
 	*data = NULL;
 	*len = 0;
-	messages_reset(w);
-	ctxt = xsltNewTransformContext(f->style, doc);
-	if (ctxt == NULL) {
-		rc = err_nomem(err);
-		goto done;
-	}
-	xsltSetTransformErrorFunc(ctxt, &w->messages, collect);
-	if (xsltSetCtxtSecurityPrefs(w->security, ctxt) != 0) {
-		rc = err_nomem(err);
-		goto done;
-	}
-	xmlSetStructuredErrorFunc(&w->messages, collect_error);
-	result = xsltApplyStylesheetUser(f->style, doc, params, NULL, NULL, ctxt);
+	*said = NULL;
+	/* libxml2's handlers are the thread's own. */
+	xmlSetGenericErrorFunc(&t->m, collect);
+	xmlSetStructuredErrorFunc(&t->m, collect_error);
+	result = xsltApplyStylesheetUser(t->style, t->doc, t->params, NULL, NULL, t->ctxt);
 	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (result == NULL || ctxt->state != XSLT_STATE_OK) {
-		rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", f->path, doc_name,
-		    messages(w));
+	xmlSetGenericErrorFunc(generic_ctx, generic);
+	if (result == NULL || t->ctxt->state != XSLT_STATE_OK) {
+		rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", t->f->path, doc_name, one_line(&t->m));
 		goto done;
 	}
 	/* A stylesheet that worked may still have said something: an
 	 * xsl:message, a document() it could not load (else a misspelt path
-	 * just makes empty files). Once per stylesheet: the next files would
-	 * mostly repeat it. */
-	if (w->messages.len > 0 && !f->said) {
-		const char *said = messages(w);
-
-		f->said = 1;
-		if (buf_adds(&w->said, f->path) != 0 || buf_adds(&w->said, ": making ") != 0 ||
-		    buf_adds(&w->said, doc_name) != 0 || buf_adds(&w->said, ": ") != 0 ||
-		    buf_adds(&w->said, said) != 0 || buf_addc(&w->said, '\n') != 0) {
-			rc = err_nomem(err);
-			goto done;
-		}
+	 * just makes empty files). */
+	if (t->m.len > 0 && (*said = strdup(one_line(&t->m))) == NULL) {
+		rc = err_nomem(err);
+		goto done;
 	}
 	/* Method html: libxml2's writer would leave "&{" in attributes raw. */
 	if (result->type == XML_HTML_DOCUMENT_NODE && html_escape_script_macros((xmlNodePtr)result) != 0) {
 		rc = err_nomem(err);
 		goto done;
 	}
-	if (xsltSaveResultToString(&bytes, &n, result, f->style) != 0) {
-		rc = err_set(err, UP_ESOFTWARE, "%s: cannot serialize the result for %s: %s", f->path,
-		    doc_name, messages(w));
+	t->m.len = 0;
+	if (t->m.data != NULL)
+		t->m.data[0] = '\0';
+	if (xsltSaveResultToString(&bytes, &n, result, t->style) != 0) {
+		rc = err_set(err, UP_ESOFTWARE, "%s: cannot serialize the result for %s: %s", t->f->path,
+		    doc_name, one_line(&t->m));
 		goto done;
 	}
 	/* An empty result still makes a file, but it has to be a string. */
@@ -733,16 +808,124 @@ apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, co
 	if (*data == NULL)
 		rc = err_nomem(err);
 done:
+	if (rc != UP_OK) {
+		free(*said);
+		*said = NULL;
+	}
 	xmlFreeDoc(result);
-	xsltFreeTransformContext(ctxt);
+	return rc;
+}
+
+void
+writer_task_free(struct writer_task *t)
+{
+	if (t != NULL) {
+		if (t->ctxt != NULL)
+			xsltFreeTransformContext(t->ctxt);
+		buf_free(&t->m);
+		free(t);
+	}
+}
+
+/* Applies f (compiled as style) to doc with params: a task made, run and
+ * freed. */
+static int
+apply(struct writer *w, struct format *f, xsltStylesheetPtr style, const char **params, xmlDocPtr doc,
+    const char *doc_name, char **data, size_t *len, char **said, char **err)
+{
+	struct writer_task *t = NULL;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	*said = NULL;
+	if ((rc = task_new(w, f, style, params, doc, &t, err)) == UP_OK)
+		rc = writer_task_run(t, doc_name, data, len, said, err);
+	writer_task_free(t);
 	return rc;
 }
 
 int
-writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc_name,
-    char **data, size_t *len, char **err)
+writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc_name, char **data, size_t *len,
+    char **said, char **err)
 {
-	return apply(w, &w->formats[format], NULL, doc, doc_name, data, len, err);
+	struct format *f = &w->formats[format];
+
+	return apply(w, f, f->style, NULL, doc, doc_name, data, len, said, err);
+}
+
+struct writer_styles *
+writer_styles_new(const struct writer *w)
+{
+	struct writer_styles *own = calloc(1, sizeof *own);
+	struct buf ignored = { 0 };
+	xmlGenericErrorFunc generic = xmlGenericError;
+	void *generic_ctx = xmlGenericErrorContext;
+	xmlDocPtr doc;
+
+	if (own == NULL || (own->style = calloc(w->n + 1, sizeof *own->style)) == NULL)
+		goto fail;
+	/* What parsing them says was said when the writer parsed them. */
+	xmlSetGenericErrorFunc(&ignored, collect);
+	xmlSetStructuredErrorFunc(&ignored, collect_error);
+	for (own->n = 0; own->n < w->n; own->n++) {
+		const struct format *f = &w->formats[own->n];
+
+		if (f->text.len == 0 || f->text.len > INT32_MAX ||
+		    (doc = xmlReadMemory(f->text.data, (int)f->text.len, f->path, NULL,
+		    XSLT_PARSE_OPTIONS | XML_PARSE_NONET)) == NULL)
+			break;
+		if ((own->style[own->n] = xsltParseStylesheetDoc(doc)) == NULL) {
+			xmlFreeDoc(doc);
+			break;
+		}
+	}
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSetGenericErrorFunc(generic_ctx, generic);
+	buf_free(&ignored);
+	if (own->n < w->n)
+		goto fail;
+	return own;
+fail:
+	writer_styles_free(own);
+	return NULL;
+}
+
+void
+writer_styles_free(struct writer_styles *own)
+{
+	size_t i;
+
+	if (own != NULL) {
+		for (i = 0; i < own->n; i++)
+			xsltFreeStylesheet(own->style[i]);
+		free(own->style);
+		free(own);
+	}
+}
+
+/* Keeps what f said while making doc_name (NULL: nothing) for
+ * writer_said, the first time f says something. 0, or -1 when memory runs
+ * out. */
+static int
+tell(struct writer *w, struct format *f, const char *doc_name, const char *said)
+{
+	int rc = 0;
+
+	/* Once per stylesheet: the next files would mostly repeat it. */
+	if (said != NULL && !f->said) {
+		f->said = 1;
+		rc = buf_adds(&w->said, f->path) != 0 || buf_adds(&w->said, ": making ") != 0 ||
+		    buf_adds(&w->said, doc_name) != 0 || buf_adds(&w->said, ": ") != 0 ||
+		    buf_adds(&w->said, said) != 0 || buf_addc(&w->said, '\n') != 0 ? -1 : 0;
+	}
+	return rc;
+}
+
+int
+writer_tell(struct writer *w, size_t format, const char *doc_name, const char *said)
+{
+	return tell(w, &w->formats[format], doc_name, said);
 }
 
 size_t
@@ -771,12 +954,23 @@ writer_apply_site(struct writer *w, size_t page, xmlDocPtr doc, char **data, siz
     char **err)
 {
 	const char *params[3] = { "kind", site_pages[page].kind, NULL };
+	struct format *f;
+	char *said = NULL;
 	size_t k;
+	int rc;
 
 	for (k = 0; k < page && strcmp(site_pages[k].stylesheet, site_pages[page].stylesheet) != 0; k++)
 		;
-	return apply(w, &w->site[k], site_pages[page].kind != NULL ? params : NULL, doc,
-	    site_pages[page].file, data, len, err);
+	f = &w->site[k];
+	rc = apply(w, f, f->style, site_pages[page].kind != NULL ? params : NULL, doc, site_pages[page].file,
+	    data, len, &said, err);
+	if (rc == UP_OK && tell(w, f, site_pages[page].file, said) != 0) {
+		free(*data);
+		*data = NULL;
+		rc = err_nomem(err);
+	}
+	free(said);
+	return rc;
 }
 
 const char *
@@ -805,12 +999,14 @@ writer_free(struct writer *w)
 	if (w != NULL) {
 		for (i = 0; i < N_SITE_PAGES; i++) {
 			free(w->site[i].path);
+			buf_free(&w->site[i].text);
 			if (w->site[i].style != NULL)
 				xsltFreeStylesheet(w->site[i].style);
 		}
 		for (i = 0; i < w->n; i++) {
 			free(w->formats[i].name);
 			free(w->formats[i].path);
+			buf_free(&w->formats[i].text);
 			if (w->formats[i].style != NULL)
 				xsltFreeStylesheet(w->formats[i].style);
 		}

@@ -1,9 +1,10 @@
 /* write.h - stage 4: intermediate documents become files, by XSLT.
  *
  * A writer holds the output formats of a run: each is an XSLT stylesheet,
- * parsed once, applied to one intermediate document at a time. A format's
- * name is its stylesheet's file name without ".xsl", and is the extension
- * of the files it writes (atom.xsl writes SLUG.atom). Every transformation
+ * parsed once (and once more for each further thread that applies it,
+ * writer_styles_new), applied to one intermediate document at a time. A
+ * format's name is its stylesheet's file name without ".xsl", and is the
+ * extension of the files it writes (atom.xsl writes SLUG.atom). Every transformation
  * runs under libxslt security preferences that forbid writing files,
  * creating folders and any network access.
  *
@@ -68,9 +69,39 @@ const char *writer_name(const struct writer *w, size_t format);
 const char *writer_media_type(const struct writer *w, size_t format);
 
 /* Applies format to doc; on success *data (free() it) and *len hold the
- * file's bytes. doc_name names the document in messages. */
+ * file's bytes, and *said what the stylesheet said while making it (an
+ * xsl:message, a document() not loaded), malloc'd, or NULL. doc_name
+ * names the document in messages. */
 int writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc_name,
-    char **data, size_t *len, char **err);
+    char **data, size_t *len, char **said, char **err);
+
+/* The same, on several threads. A compiled stylesheet is never run on two
+ * threads at once (libxml2 2.9 writes to its XPath expressions as they
+ * run): each further thread has its own parse of the formats' stylesheets,
+ * from the bytes writer_new read (writer_styles_new; NULL when memory runs
+ * out or one no longer parses: what it imports changed meanwhile). And
+ * libxslt readies a transformation with writes to libxml2's globals (2.9's
+ * xmlXPathInit): writer_task_new, on the calling thread only, readies the
+ * format for doc with own's stylesheets (NULL: the writer's), and
+ * writer_task_run, on any one thread, does what writer_apply does, with
+ * nothing shared with another task but what both only read. A document is
+ * transformed by one thread at a time. */
+struct writer_styles;
+struct writer_styles *writer_styles_new(const struct writer *w);
+void writer_styles_free(struct writer_styles *own);
+
+struct writer_task;
+int writer_task_new(struct writer *w, const struct writer_styles *own, size_t format, xmlDocPtr doc,
+    struct writer_task **out, char **err);
+int writer_task_run(struct writer_task *t, const char *doc_name, char **data, size_t *len, char **said,
+    char **err);
+void writer_task_free(struct writer_task *t);
+
+/* Keeps what writer_apply said (NULL: nothing) while format made
+ * doc_name, for writer_said, if it is the first it said: called in the
+ * order of the files, on one thread, so that the same run says the same.
+ * 0, or -1 when memory runs out. */
+int writer_tell(struct writer *w, size_t format, const char *doc_name, const char *said);
 
 /* The site pages: how many, the file each writes ("index.html"), and the
  * bytes of page i for the directory document doc. */
@@ -95,7 +126,8 @@ const char *writer_fingerprint(const struct writer *w);
 const char *writer_warnings(const struct writer *w);
 
 /* What the stylesheets said while making files (xsl:message, a document()
- * not loaded), for the first file each said something about: "PATH:
+ * not loaded), for the first file each said something about (writer_tell;
+ * writer_apply_site keeps its own): "PATH:
  * making FILE: what it said\n", or NULL. Owned by the writer. */
 const char *writer_said(const struct writer *w);
 

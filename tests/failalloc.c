@@ -28,7 +28,11 @@ char *__wrap_strndup(const char *s, size_t n);
 int __wrap_xmlMemSetup(xmlFreeFunc free_fn, xmlMallocFunc malloc_fn, xmlReallocFunc realloc_fn,
     xmlStrdupFunc strdup_fn);
 
-static long calls, fail_at = -1;
+/* Counted atomically: posts are parsed on several threads (pool.h), so
+ * which allocation is the Nth may change from run to run, but each run
+ * fails exactly one. */
+static _Atomic long calls;
+static long fail_at = -1;
 
 int
 __wrap_xmlMemSetup(xmlFreeFunc free_fn, xmlMallocFunc malloc_fn, xmlReallocFunc realloc_fn,
@@ -57,7 +61,7 @@ finish(void)
 	FILE *f;
 
 	if (path != NULL && (f = fopen(path, "w")) != NULL) {
-		fprintf(f, "%ld\n", calls);
+		fprintf(f, "%ld\n", (long)calls);
 		fclose(f);
 	}
 }

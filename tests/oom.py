@@ -111,17 +111,19 @@ def main():
     url = f"http://127.0.0.1:{server.server_address[1]}/planet"
 
     def args(kind, out):
-        common = [unplanet, "-c", ini, "--xslt-dir", XSLT]
+        # On three threads, whatever the machine: an allocation that
+        # fails on one of them must end the run as on the calling one.
+        common = [unplanet, "-j", "3", "-c", ini, "--xslt-dir", XSLT]
         if kind == "first":
             return common + ["-o", out, page1]
         if kind == "second":
             return common + ["-t", "New=new post", "-o", out, page2]
         if kind == "again":   # no topic nor exclusion: posts read before are taken from the archive
-            return [unplanet, "--xslt-dir", XSLT, "--keep", "10", "-o", out, page2]
+            return [unplanet, "-j", "3", "--xslt-dir", XSLT, "--keep", "10", "-o", out, page2]
         if kind in ("slim", "grown"):
-            return [unplanet, "--xslt-dir", XSLT, "--keep", "1" if kind == "slim" else "10", "-o", out, page1]
+            return [unplanet, "-j", "3", "--xslt-dir", XSLT, "--keep", "1" if kind == "slim" else "10", "-o", out, page1]
         if kind == "bad-config":
-            return [unplanet, "-c", bad, "--xslt-dir", XSLT, "-o", out, page1]
+            return [unplanet, "-j", "3", "-c", bad, "--xslt-dir", XSLT, "-o", out, page1]
         if kind in ("http", "304", "gone"):
             return common + ["-o", out, url]
         return common + ["--dump", page1]

@@ -68,6 +68,7 @@ for build in unplanet unplanet-san; do
 	suite "$build fetch" "$PY" tests/fetch.py "$UNPLANET" "$T/fetch"
 	suite "$build crash" "$PY" tests/crash.py "$UNPLANET" "$T/crash"
 	suite "$build hosting" "$PY" tests/hosting.py "$UNPLANET" "$T/hosting"
+	suite "$build jobs" sh tests/jobs.sh
 	if [ $build = unplanet-san ]; then
 		suite "$build hardening" env UNPLANET_SANITIZED=1 "$PY" tests/hardening.py "$UNPLANET" "$T/hardening"
 		suite "$build fuzz regressions" sh tests/replay.sh

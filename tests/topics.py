@@ -468,7 +468,7 @@ slug = django-and-caktus
         ("bad number", "[unplanet]\nkeep = many\n", 2, "keep needs a number"),
         ("indented line under a header, meant as a value", "[unplanet]\n  ^Quiz:\n", 2,
          "unknown key '^Quiz' in [unplanet] (source, output, base-url, topic, exclude, only, stylesheet, xslt-dir, "
-         "keep, force, wait, dump, timeout, max-size, quiet, verbose); this indented line is read as a key"),
+         "keep, force, wait, dump, timeout, max-size, jobs, quiet, verbose); this indented line is read as a key"),
         ("bad boolean", "[unplanet]\nforce = perhaps\n", 2, "force needs yes or no"),
         ("bad slug", "[source Real Python]\nslug = Real Python!\n", 2, "slug 'Real Python!'"),
         ("line without =", "[unplanet]\njust some words\n", 2, "expected 'key = value'"),

@@ -1,7 +1,8 @@
 #!/bin/sh
 # valgrind.sh - the normal build under valgrind --leak-check=full: a first
 # run on the sample page, an unchanged second run, --dump, and a failing
-# run. Any memory error or leak fails.
+# run. Any memory error or leak fails. Then under helgrind, on 4 threads:
+# any data race between them fails.
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$T"
 # (The suppressions are for PCRE2's JIT code alone: see the file.)
@@ -17,3 +18,19 @@ expect_exit "valgrind: --dump is clean" 0 $vg "$UNPLANET" --dump "$SAMPLE"
 printf '<html><body>no posts</body></html>\n' >"$T/none.html"
 # shellcheck disable=SC2086
 expect_exit "valgrind: a failing run is clean" 65 $vg "$UNPLANET" -o "$T/vg" "$T/none.html"
+
+# Helgrind, its scheduler fair so that every thread takes jobs (else the
+# first may do them all before the others run): a page of many posts and
+# feeds, with topics, read and written on 4 threads, then read again.
+hg="valgrind --tool=helgrind --fair-sched=yes --error-exitcode=99 -q --suppressions=tests/valgrind.supp"
+if /usr/bin/python3 tests/planetgen.py --rough --size 3e5 --seed 3 >"$T/hg.html"; then
+	rm -rf "$T/hg"
+	# shellcheck disable=SC2086
+	expect_exit "helgrind: a first run on 4 threads has no data race" 0 $hg "$UNPLANET" -j 4 -o "$T/hg" \
+		-t 'Django=django' "$T/hg.html"
+	# shellcheck disable=SC2086
+	expect_exit "helgrind: a second run, --force, has none either" 0 $hg "$UNPLANET" -j 4 --force -o "$T/hg" \
+		-t 'Django=django' "$T/hg.html"
+else
+	not_ok "helgrind: planetgen failed"
+fi

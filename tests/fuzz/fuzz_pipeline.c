@@ -46,10 +46,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct page *page = NULL;
 	struct feed_set *set = NULL;
 	xmlDocPtr doc;
-	char *err = NULL, *out;
+	char *err = NULL, *out, *said;
 	size_t i, k, len, n = writer_count(writer);
 
-	if (read_page((const char *)data, size, "fuzz", "https://planet.example/", NULL, NULL, 0, &page, &err) != 0)
+	if (read_page((const char *)data, size, "fuzz", "https://planet.example/", NULL, NULL, 0, 1, &page, &err) != 0)
 		goto done;
 	if (group_page(page, NULL, &gopt, &set, &err) != 0)
 		goto done;
@@ -57,10 +57,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((doc = feed_document(set, i, &gopt)) == NULL)
 			abort();
 		for (k = 0; k < n; k++) {
-			out = NULL;
-			if (writer_apply(writer, k, doc, "fuzz", &out, &len, &err) != 0)
+			out = said = NULL;
+			if (writer_apply(writer, NULL, k, doc, "fuzz", &out, &len, &said, &err) != 0)
 				abort();   /* our stylesheets must take any document we make */
 			free(out);
+			free(said);
 		}
 		xmlFreeDoc(doc);
 	}

@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	pick = data[0];
 	if (read_page((const char *)data + 1, size - 1, "fuzz", urls[pick % 3], charsets[(pick / 3) % 6],
-	    NULL, 0, &page, &err) == 0)
+	    NULL, 0, 1 + (pick / 18) % 2, &page, &err) == 0)
 		page_free(page);
 	free(err);
 	return 0;
