@@ -7,7 +7,9 @@ deterministic), measures in the same run: (a) the bare libxml2 HTML parse
 of the page (tests/bench-parse, same compiler flags), (b) a full unplanet
 run into a new, empty folder, (c) a second run into the same folder, where
 nothing changed; each the median of several runs (after a sync, so each
-pays for its own writes only), with peak RSS. Then, for pages of many
+pays for its own writes only), with peak RSS. Runs use the threads
+unplanet takes by default (the processors it may use, --jobs); a full run
+on one thread (-j 1) is measured too, for machines with one processor. Then, for pages of many
 posts of one source without permalinks or sharing one, how the time of a
 second run grows as their number doubles. Prints a table of figures
 and ratios against the parse, and the scaling from 10 MB to 50 MB. Every
@@ -117,7 +119,7 @@ def main():
     out_root = os.path.join(work, "out")
     shutil.rmtree(out_root, ignore_errors=True)
     os.makedirs(out_root)
-    need = sum(4 * os.path.getsize(page) * 9 for page in pages)
+    need = sum(8 * os.path.getsize(page) * 9 for page in pages)
     keep = shutil.disk_usage(out_root).free > 2 * need
     # Rounds of parse, full run and rerun of every page, one after the
     # other: the machine's speed drifts, and a ratio of two figures taken
@@ -135,9 +137,11 @@ def main():
             full_t, full_rss = synced(run)
             sources[page] = len(os.listdir(os.path.join(out, "authors"))) // 3
             again_t, again_rss = synced(run)
+            one_t, one_rss = synced([UNPLANET, "-j", "1", "--max-size", "1G", "-o", out + "-j1", page])
             if not keep:
                 shutil.rmtree(out)
-            rounds[page].append((parse_t, full_t, again_t, parse_rss, max(full_rss, again_rss)))
+                shutil.rmtree(out + "-j1")
+            rounds[page].append((parse_t, full_t, again_t, parse_rss, max(full_rss, again_rss, one_rss), one_t))
     shutil.rmtree(out_root, ignore_errors=True)
     rows = []
     for page in pages:
@@ -148,21 +152,27 @@ def main():
         rows.append(dict(page=page, size=mb, sources=sources[page], entries=data.count(b"<em><a href="),
                          parse=med(0), full=med(1), again=med(2),
                          full_ratio=statistics.median(x[1] / x[0] for x in r),
+                         one=med(5), one_ratio=statistics.median(x[5] / x[0] for x in r),
                          again_ratio=statistics.median(x[2] / x[0] for x in r),
                          rss=max(x[4] for x in r), parse_rss=max(x[3] for x in r)))
+    threads = min(len(os.sched_getaffinity(0)), 8)
+    print(f"(runs on {threads} thread{'s' if threads > 1 else ''}, unplanet's default here; "
+          "'-j1' columns: a full run on one)")
     print(f"{'size MB':>8} {'sources':>7} {'entries':>7} {'parse ms':>9} {'run ms':>8} {'run/parse':>9} "
-          f"{'rerun ms':>8} {'rerun/parse':>11} {'MB/s':>6} {'RSS MB':>7} {'RSS/input':>9} {'parse RSS MB':>12}")
+          f"{'rerun ms':>8} {'rerun/parse':>11} {'-j1 ms':>7} {'-j1/parse':>9} {'MB/s':>6} {'RSS MB':>7} "
+          f"{'RSS/input':>9} {'parse RSS MB':>12}")
     for r in rows:
         print(f"{r['size']:8.1f} {r['sources']:7d} {r['entries']:7d} {r['parse'] * 1e3:9.0f} {r['full'] * 1e3:8.0f} "
-              f"{r['full_ratio']:9.2f} {r['again'] * 1e3:8.0f} {r['again_ratio']:11.2f} "
-              f"{r['size'] / r['full']:6.1f} {r['rss'] / 1024:7.0f} {r['rss'] / 1024 / r['size']:9.2f} {r['parse_rss'] / 1024:12.0f}")
+              f"{r['full_ratio']:9.2f} {r['again'] * 1e3:8.0f} {r['again_ratio']:11.2f} {r['one'] * 1e3:7.0f} "
+              f"{r['one_ratio']:9.2f} {r['size'] / r['full']:6.1f} {r['rss'] / 1024:7.0f} "
+              f"{r['rss'] / 1024 / r['size']:9.2f} {r['parse_rss'] / 1024:12.0f}")
     by = {round(r["size"] / 10) * 10 or round(r["size"]): r for r in rows}
     if 10 in by and 50 in by:
         # Round by round, over the rounds both pages ran in.
         small, large = rounds[by[10]["page"]], rounds[by[50]["page"]]
         pairs = list(zip(small, large))
         scale = lambda k: statistics.median(b[k] / a[k] for a, b in pairs)
-        print(f"scaling 10 MB -> 50 MB: run x{scale(1):.2f}, rerun x{scale(2):.2f}, "
+        print(f"scaling 10 MB -> 50 MB: run x{scale(1):.2f}, rerun x{scale(2):.2f}, -j1 run x{scale(5):.2f}, "
               f"parse x{scale(0):.2f} (input x{by[50]['size'] / by[10]['size']:.2f})")
     if not keep:
         print(f"(less than {2 * need / 1e9:.1f} GB free on the disk: each full run followed the deletion of the "
