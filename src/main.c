@@ -560,7 +560,8 @@ done:
 }
 
 /* Feeds recorded and whose files are made at once, on the threads
- * (--jobs): their documents are all held meanwhile, not every feed's. */
+ * (--jobs): four per thread, enough to share out evenly; at most this
+ * many. Their documents are all held meanwhile, not every feed's. */
 #define WRITE_BATCH 32
 
 /* One format's file of one feed. */
@@ -808,12 +809,12 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 	struct feed_files batch[WRITE_BATCH];
 	struct writing wr = { set, gopt, w, batch, 0, { NULL } };
 	unsigned threads = (unsigned)gopt->settings->jobs, lists;
-	size_t from, i;
+	size_t from, i, most = threads < WRITE_BATCH / 4 ? 4 * threads : WRITE_BATCH;
 	int rc = UP_OK;
 
 	memset(batch, 0, sizeof batch);
 	for (from = 0; rc == UP_OK && from < set->n_feeds; from += wr.n) {
-		wr.n = set->n_feeds - from < WRITE_BATCH ? set->n_feeds - from : WRITE_BATCH;
+		wr.n = set->n_feeds - from < most ? set->n_feeds - from : most;
 		for (i = 0; i < wr.n; i++)
 			batch[i].feed = from + i;
 		(void)pool_run(&(struct pool_jobs){ wr.n, &wr, NULL, NULL, record_job }, threads);
