@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		for (k = 0; k < n; k++) {
 			out = said = NULL;
-			if (writer_apply(writer, NULL, k, doc, "fuzz", &out, &len, &said, &err) != 0)
+			if (writer_apply(writer, k, doc, "fuzz", &out, &len, &said, &err) != 0)
 				abort();   /* our stylesheets must take any document we make */
 			free(out);
 			free(said);
