@@ -17,8 +17,7 @@
 
 #include <stddef.h>
 
-/* Most threads pool_run starts, and what pool_threads() gives at most:
- * beyond this, parsing waits on memory more than on the processors. */
+/* Most threads pool_run starts (--jobs takes 1 to this). */
 #define POOL_MAX_THREADS 64
 #define POOL_MAX_THREADS_TEXT "64"
 

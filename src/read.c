@@ -2017,7 +2017,7 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 		    "</body> or </html> follows the posts", sc->name, line_of(sc, fr.posts[fr.n - 1].ft.em));
 		goto done;
 	}
-	if ((jobs = calloc(fr.n, sizeof *jobs)) == NULL) {
+	if ((jobs = calloc(fr.n + 1, sizeof *jobs)) == NULL) {
 		rc = err_nomem(err);
 		goto done;
 	}

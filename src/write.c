@@ -863,32 +863,31 @@ writer_styles_new(const struct writer *w)
 	void *generic_ctx = xmlGenericErrorContext;
 	xmlDocPtr doc;
 
-	if (own == NULL || (own->style = calloc(w->n + 1, sizeof *own->style)) == NULL)
-		goto fail;
-	/* What parsing them says was said when the writer parsed them. */
-	xmlSetGenericErrorFunc(&ignored, collect);
-	xmlSetStructuredErrorFunc(&ignored, collect_error);
-	for (own->n = 0; own->n < w->n; own->n++) {
-		const struct format *f = &w->formats[own->n];
+	if (own != NULL && (own->style = calloc(w->n + 1, sizeof *own->style)) != NULL) {
+		/* What parsing them says was said when the writer parsed them. */
+		xmlSetGenericErrorFunc(&ignored, collect);
+		xmlSetStructuredErrorFunc(&ignored, collect_error);
+		for (own->n = 0; own->n < w->n; own->n++) {
+			const struct format *f = &w->formats[own->n];
 
-		if (f->text.len == 0 || f->text.len > INT32_MAX ||
-		    (doc = xmlReadMemory(f->text.data, (int)f->text.len, f->path, NULL,
-		    XSLT_PARSE_OPTIONS | XML_PARSE_NONET)) == NULL)
-			break;
-		if ((own->style[own->n] = xsltParseStylesheetDoc(doc)) == NULL) {
-			xmlFreeDoc(doc);
-			break;
+			if (f->text.len == 0 || f->text.len > INT32_MAX ||
+			    (doc = xmlReadMemory(f->text.data, (int)f->text.len, f->path, NULL,
+			    XSLT_PARSE_OPTIONS | XML_PARSE_NONET)) == NULL)
+				break;
+			if ((own->style[own->n] = xsltParseStylesheetDoc(doc)) == NULL) {
+				xmlFreeDoc(doc);
+				break;
+			}
 		}
+		xmlSetStructuredErrorFunc(NULL, NULL);
+		xmlSetGenericErrorFunc(generic_ctx, generic);
 	}
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	xmlSetGenericErrorFunc(generic_ctx, generic);
+	if (own != NULL && (own->style == NULL || own->n < w->n)) {
+		writer_styles_free(own);
+		own = NULL;
+	}
 	buf_free(&ignored);
-	if (own->n < w->n)
-		goto fail;
 	return own;
-fail:
-	writer_styles_free(own);
-	return NULL;
 }
 
 void

@@ -4,9 +4,9 @@
  * parsed once (and once more for each further thread that applies it,
  * writer_styles_new), applied to one intermediate document at a time. A
  * format's name is its stylesheet's file name without ".xsl", and is the
- * extension of the files it writes (atom.xsl writes SLUG.atom). Every transformation
- * runs under libxslt security preferences that forbid writing files,
- * creating folders and any network access.
+ * extension of the files it writes (atom.xsl writes SLUG.atom). Every
+ * transformation runs under libxslt security preferences that forbid
+ * writing files, creating folders and any network access.
  *
  * Besides the formats written for every feed, the writer holds the site
  * pages, written once per run from the directory document: index.html
@@ -97,7 +97,7 @@ int writer_task_run(struct writer_task *t, const char *doc_name, char **data, si
     char **err);
 void writer_task_free(struct writer_task *t);
 
-/* Keeps what writer_apply said (NULL: nothing) while format made
+/* Keeps what writer_task_run said (NULL: nothing) while format made
  * doc_name, for writer_said, if it is the first it said: called in the
  * order of the files, on one thread, so that the same run says the same.
  * 0, or -1 when memory runs out. */
