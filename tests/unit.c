@@ -1,5 +1,6 @@
 /* unit.c - unit tests for unplanet's small pure functions: dates, slugs,
- * text cleaning, references, HTML text and link resolution.
+ * text cleaning, references, HTML text and link resolution; and the pool
+ * of threads (pool.h).
  * Prints one "ok - NAME" or "not ok - NAME: why" line per check. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "config.h"
 #include "html.h"
 #include "match.h"
+#include "pool.h"
 #include "text.h"
 
 static int failures;
@@ -993,6 +995,80 @@ test_prolog(void)
 	}
 }
 
+/* The pool's jobs: each marks its own slot, job fail_at fails, a thread
+ * whose number is refuse gets no state. */
+struct pool_test {
+	int *done;
+	size_t fail_at;
+	unsigned refuse;
+};
+
+static void *
+pool_test_start(void *ctx, unsigned thread)
+{
+	struct pool_test *t = ctx;
+
+	return thread == t->refuse ? NULL : ctx;
+}
+
+static int
+pool_test_job(void *ctx, void *state, size_t i)
+{
+	struct pool_test *t = ctx;
+
+	t->done[i] += state == ctx;
+	return i == t->fail_at ? 7 : 0;
+}
+
+static void
+test_pool(void)
+{
+	static const unsigned threads[] = { 1, 2, 4, 64, 100 };
+	enum { N = 2000 };
+	struct pool_test t;
+	char name[96];
+	size_t i, k, once, before;
+
+	t.done = calloc(N, sizeof *t.done);
+	for (k = 0; t.done != NULL && k < sizeof threads / sizeof *threads; k++) {
+		memset(t.done, 0, N * sizeof *t.done);
+		t.fail_at = N;
+		t.refuse = 1000;
+		snprintf(name, sizeof name, "pool: %u threads: every job done", threads[k]);
+		check_int(name, pool_run(&(struct pool_jobs){ N, &t, pool_test_start, NULL, pool_test_job }, threads[k]), 0);
+		for (once = i = 0; i < N; i++)
+			once += t.done[i] == 1;
+		snprintf(name, sizeof name, "pool: %u threads: each once", threads[k]);
+		check_int(name, (long long)once, N);
+
+		memset(t.done, 0, N * sizeof *t.done);
+		t.fail_at = 1200;
+		snprintf(name, sizeof name, "pool: %u threads: a failing job's value returned", threads[k]);
+		check_int(name, pool_run(&(struct pool_jobs){ N, &t, pool_test_start, NULL, pool_test_job }, threads[k]), 7);
+		for (before = i = 0; i < t.fail_at; i++)
+			before += t.done[i] == 1;
+		snprintf(name, sizeof name, "pool: %u threads: every job before it done", threads[k]);
+		check_int(name, (long long)before, (long long)t.fail_at);
+
+		memset(t.done, 0, N * sizeof *t.done);
+		t.fail_at = N;
+		t.refuse = 1;
+		snprintf(name, sizeof name, "pool: %u threads: one without its state leaves its jobs to the others",
+		    threads[k]);
+		check_int(name, pool_run(&(struct pool_jobs){ N, &t, pool_test_start, NULL, pool_test_job }, threads[k]), 0);
+		for (once = i = 0; i < N; i++)
+			once += t.done[i] == 1;
+		check_int("...and every job is done once", (long long)once, N);
+
+		t.refuse = 0;
+		snprintf(name, sizeof name, "pool: %u threads: the calling thread without its state fails", threads[k]);
+		check_int(name, pool_run(&(struct pool_jobs){ N, &t, pool_test_start, NULL, pool_test_job }, threads[k]), -1);
+	}
+	check_int("pool: no jobs", pool_run(&(struct pool_jobs){ 0, &t, NULL, NULL, pool_test_job }, 4), 0);
+	check_int("pool: the default number of threads is 1 to 8", pool_threads() >= 1 && pool_threads() <= 8, 1);
+	free(t.done);
+}
+
 int
 main(void)
 {
@@ -1008,6 +1084,7 @@ main(void)
 	test_sanitize();
 	test_patterns();
 	test_settings();
+	test_pool();
 	xmlCleanupParser();
 	return failures != 0;
 }
