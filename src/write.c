@@ -427,10 +427,10 @@ hash_imports(struct writer *w, xsltStylesheetPtr style, char **err)
 
 /* libxslt's own loader, and whether it failed to load a stylesheet that
  * one imports or includes while load_style ran. The loader has no user
- * data, hence a file-level flag, the thread's own: a thread parses its
- * own copies of the stylesheets (writer_styles_new). */
+ * data, hence a file-level flag; stylesheets are parsed one at a time, on
+ * the calling thread (writer_styles_new's copies too). */
 static xsltDocLoaderFunc builtin_loader;
-static _Thread_local int import_missing;
+static int import_missing;
 
 static xmlDocPtr
 loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadType type)

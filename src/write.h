@@ -78,8 +78,9 @@ int writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc
 /* The same, on several threads. A compiled stylesheet is never run on two
  * threads at once (libxml2 2.9 writes to its XPath expressions as they
  * run): each further thread has its own parse of the formats' stylesheets,
- * from the bytes writer_new read (writer_styles_new; NULL when memory runs
- * out or one no longer parses: what it imports changed meanwhile). And
+ * from the bytes writer_new read (writer_styles_new, on the calling thread;
+ * NULL when memory runs out or one no longer parses: what it imports
+ * changed meanwhile). And
  * libxslt readies a transformation with writes to libxml2's globals (2.9's
  * xmlXPathInit): writer_task_new, on the calling thread only, readies the
  * format for doc with own's stylesheets (NULL: the writer's), and
