@@ -827,11 +827,10 @@ writer_task_free(struct writer_task *t)
 	}
 }
 
-/* Applies f (compiled as style) to doc with params: a task made, run and
- * freed. */
+/* Applies f to doc with params: a task made, run and freed. */
 static int
-apply(struct writer *w, struct format *f, xsltStylesheetPtr style, const char **params, xmlDocPtr doc,
-    const char *doc_name, char **data, size_t *len, char **said, char **err)
+apply(struct writer *w, struct format *f, const char **params, xmlDocPtr doc, const char *doc_name,
+    char **data, size_t *len, char **said, char **err)
 {
 	struct writer_task *t = NULL;
 	int rc;
@@ -839,19 +838,10 @@ apply(struct writer *w, struct format *f, xsltStylesheetPtr style, const char **
 	*data = NULL;
 	*len = 0;
 	*said = NULL;
-	if ((rc = task_new(w, f, style, params, doc, &t, err)) == UP_OK)
+	if ((rc = task_new(w, f, f->style, params, doc, &t, err)) == UP_OK)
 		rc = writer_task_run(t, doc_name, data, len, said, err);
 	writer_task_free(t);
 	return rc;
-}
-
-int
-writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc_name, char **data, size_t *len,
-    char **said, char **err)
-{
-	struct format *f = &w->formats[format];
-
-	return apply(w, f, f->style, NULL, doc, doc_name, data, len, said, err);
 }
 
 struct writer_styles *
@@ -961,8 +951,8 @@ writer_apply_site(struct writer *w, size_t page, xmlDocPtr doc, char **data, siz
 	for (k = 0; k < page && strcmp(site_pages[k].stylesheet, site_pages[page].stylesheet) != 0; k++)
 		;
 	f = &w->site[k];
-	rc = apply(w, f, f->style, site_pages[page].kind != NULL ? params : NULL, doc, site_pages[page].file,
-	    data, len, &said, err);
+	rc = apply(w, f, site_pages[page].kind != NULL ? params : NULL, doc, site_pages[page].file, data, len,
+	    &said, err);
 	if (rc == UP_OK && tell(w, f, site_pages[page].file, said) != 0) {
 		free(*data);
 		*data = NULL;

@@ -19,7 +19,7 @@
  *
  * Ownership: the writer owns its stylesheets, and every string its
  * functions return as const (names, media types, file names, warnings),
- * valid until writer_free; writer_apply and writer_apply_site hand the
+ * valid until writer_free; writer_task_run and writer_apply_site hand the
  * caller a byte string to free() (libxml2 allocates it, with malloc:
  * main.c sets xmlMemSetup).
  */
@@ -68,25 +68,21 @@ const char *writer_name(const struct writer *w, size_t format);
 /* The media type the format's xsl:output declares, or NULL. */
 const char *writer_media_type(const struct writer *w, size_t format);
 
-/* Applies format to doc; on success *data (free() it) and *len hold the
- * file's bytes, and *said what the stylesheet said while making it (an
- * xsl:message, a document() not loaded), malloc'd, or NULL. doc_name
- * names the document in messages. */
-int writer_apply(struct writer *w, size_t format, xmlDocPtr doc, const char *doc_name,
-    char **data, size_t *len, char **said, char **err);
-
-/* The same, on several threads. A compiled stylesheet is never run on two
- * threads at once (libxml2 2.9 writes to its XPath expressions as they
- * run): each further thread has its own parse of the formats' stylesheets,
- * from the bytes writer_new read (writer_styles_new, on the calling thread;
- * NULL when memory runs out or one no longer parses: what it imports
- * changed meanwhile). And
- * libxslt readies a transformation with writes to libxml2's globals (2.9's
+/* Applying a format to a document, on several threads. A compiled
+ * stylesheet is never run on two threads at once (libxml2 2.9 writes to
+ * its XPath expressions as they run): each further thread has its own
+ * parse of the formats' stylesheets, from the bytes writer_new read
+ * (writer_styles_new, on the calling thread; NULL when memory runs out or
+ * one no longer parses: what it imports changed meanwhile). And libxslt
+ * readies a transformation with writes to libxml2's globals (2.9's
  * xmlXPathInit): writer_task_new, on the calling thread only, readies the
  * format for doc with own's stylesheets (NULL: the writer's), and
- * writer_task_run, on any one thread, does what writer_apply does, with
- * nothing shared with another task but what both only read. A document is
- * transformed by one thread at a time. */
+ * writer_task_run, on any one thread, applies it: on success *data (free()
+ * it) and *len hold the file's bytes, and *said what the stylesheet said
+ * while making it (an xsl:message, a document() not loaded), malloc'd, or
+ * NULL; doc_name names the document in messages. A task shares nothing
+ * with another but what both only read; a document is transformed by one
+ * thread at a time. */
 struct writer_styles;
 struct writer_styles *writer_styles_new(const struct writer *w);
 void writer_styles_free(struct writer_styles *own);

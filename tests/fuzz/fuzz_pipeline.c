@@ -45,6 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct format_info formats[8];
 	struct page *page = NULL;
 	struct feed_set *set = NULL;
+	struct writer_task *task;
 	xmlDocPtr doc;
 	char *err = NULL, *out, *said;
 	size_t i, k, len, n = writer_count(writer);
@@ -58,8 +59,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		for (k = 0; k < n; k++) {
 			out = said = NULL;
-			if (writer_apply(writer, k, doc, "fuzz", &out, &len, &said, &err) != 0)
+			/* As main.c makes files: a task readied, then run. */
+			if (writer_task_new(writer, NULL, k, doc, &task, &err) != 0 ||
+			    writer_task_run(task, "fuzz", &out, &len, &said, &err) != 0)
 				abort();   /* our stylesheets must take any document we make */
+			writer_task_free(task);
 			free(out);
 			free(said);
 		}
