@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <pthread.h>
+
 #include <libxml/HTMLtree.h>
 #include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
@@ -51,13 +53,19 @@ in_table(const char *name, const char *const *table, size_t count)
 	return bsearch(name, table, count, sizeof *table, compare_name) != NULL;
 }
 
-/* Whether element n is in names (sorted, lower case). libxml2's HTML
- * parser gives element names in lower case, so strcmp is enough. */
-static int
-in_list(xmlNodePtr n, const char *const *names, size_t count)
-{
-	return n->type == XML_ELEMENT_NODE && n->name != NULL && in_table((const char *)n->name, names, count);
-}
+/* The lists of element and attribute names a name is in (see "name
+ * classes" below). */
+enum {
+	IS_HIDDEN = 1 << 0,        /* hidden_elements */
+	IS_BLOCK = 1 << 1,         /* block_elements */
+	IS_KEPT = 1 << 2,          /* kept_elements */
+	IS_DROPPED = 1 << 3,       /* dropped_elements */
+	IS_HTML5_VOID = 1 << 4,    /* html5_void */
+	KEPT_ATTRIBUTE = 1 << 5,   /* kept_attributes */
+	URL_ATTRIBUTE = 1 << 6     /* url_attributes */
+};
+
+static unsigned name_class(const char *name);
 
 /* libxml2 puts whatever follows a stray </body></html> into a new <html>
  * after <body>; move every such node back into <body>, in order, so a post
@@ -371,7 +379,7 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 		 * a long list of such items would reach HTML_MAX_DEPTH. The
 		 * parser reads the current name again after this call; written
 		 * "<wbr/>", it ends the element itself. */
-		else if (in_table((const char *)name, html5_void, sizeof html5_void / sizeof *html5_void) &&
+		else if ((name_class((const char *)name) & IS_HTML5_VOID) &&
 		    !(ctxt->input->cur[0] == '/' && ctxt->input->cur[1] == '>') && ctxt->nameNr > 1) {
 			xmlSAX2EndElement(ctxt, name);
 			ctxt->nameTab[--ctxt->nameNr] = NULL;
@@ -696,7 +704,7 @@ static const char *const block_elements[] = {
 static int
 separates_words(const char *name)
 {
-	return in_table(name, block_elements, COUNT(block_elements));
+	return (name_class(name) & IS_BLOCK) != 0;
 }
 
 /* --- sanitizing -----------------------------------------------------------
@@ -747,6 +755,93 @@ static const char *const kept_attributes[] = {
 	"preload", "reversed", "role", "rowspan", "scope", "sizes", "span", "src", "srclang",
 	"srcset", "start", "title", "type", "valign", "value", "width"
 };
+
+/* Attributes holding one URL (sorted; attribute names come lower case). */
+static const char *const url_attributes[] = {
+	"action", "background", "cite", "data", "formaction", "href", "longdesc",
+	"poster", "src", "usemap"
+};
+
+/* --- name classes ---------------------------------------------------------
+ * The walk asks several of the lists above about each element, and two
+ * about each attribute: one look-up of the name in a table of every name
+ * they hold, with the lists it is in, costs less than a search of each.
+ * The table is made once, from the lists, by the first thread to need it. */
+
+#define CLASS_SLOTS 512   /* a power of 2; open addressing, at most half full */
+
+_Static_assert(COUNT(hidden_elements) + COUNT(block_elements) + COUNT(kept_elements) +
+    COUNT(dropped_elements) + COUNT(html5_void) + COUNT(kept_attributes) + COUNT(url_attributes) <=
+    CLASS_SLOTS / 2, "CLASS_SLOTS is too small for the lists");
+
+struct name_class {
+	const char *name;   /* NULL: a free slot */
+	unsigned flags;
+};
+
+static struct name_class classes[CLASS_SLOTS];
+static pthread_once_t classes_made = PTHREAD_ONCE_INIT;
+
+static size_t
+class_slot(const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t h = 5381;
+
+	for (; *p != '\0'; p++)
+		h = h * 33 + *p;
+	return h & (CLASS_SLOTS - 1);
+}
+
+static void
+add_class(const char *const *names, size_t count, unsigned flag)
+{
+	size_t i, slot;
+
+	for (i = 0; i < count; i++) {
+		for (slot = class_slot(names[i]); classes[slot].name != NULL && strcmp(classes[slot].name, names[i]) != 0;
+		    slot = (slot + 1) & (CLASS_SLOTS - 1))
+			;
+		classes[slot].name = names[i];
+		classes[slot].flags |= flag;
+	}
+}
+
+static void
+make_classes(void)
+{
+	add_class(hidden_elements, COUNT(hidden_elements), IS_HIDDEN);
+	add_class(block_elements, COUNT(block_elements), IS_BLOCK);
+	add_class(kept_elements, COUNT(kept_elements), IS_KEPT);
+	add_class(dropped_elements, COUNT(dropped_elements), IS_DROPPED);
+	add_class(html5_void, COUNT(html5_void), IS_HTML5_VOID);
+	add_class(kept_attributes, COUNT(kept_attributes), KEPT_ATTRIBUTE);
+	add_class(url_attributes, COUNT(url_attributes), URL_ATTRIBUTE);
+}
+
+/* The lists name is in (exactly: libxml2's HTML parser gives element and
+ * attribute names in lower case), as IS_* and *_ATTRIBUTE flags. */
+static unsigned
+name_class(const char *name)
+{
+	size_t slot;
+	unsigned flags = 0;
+
+	pthread_once(&classes_made, make_classes);
+	for (slot = class_slot(name); classes[slot].name != NULL; slot = (slot + 1) & (CLASS_SLOTS - 1))
+		if (strcmp(classes[slot].name, name) == 0) {
+			flags = classes[slot].flags;
+			break;
+		}
+	return flags;
+}
+
+/* The lists element n is in; 0 for any other node. */
+static unsigned
+element_class(xmlNodePtr n)
+{
+	return n->type == XML_ELEMENT_NODE && n->name != NULL ? name_class((const char *)n->name) : 0;
+}
 
 /* Schemes a link or source may use (sorted). */
 static const char *const kept_schemes[] = {
@@ -877,10 +972,11 @@ static void
 text_leave(xmlNodePtr n, void *ctx)
 {
 	struct text_walk *w = ctx;
+	unsigned class = element_class(n);
 
-	if (in_list(n, hidden_elements, COUNT(hidden_elements)))
+	if (class & IS_HIDDEN)
 		w->hidden--;
-	else if (w->hidden == 0 && in_list(n, block_elements, COUNT(block_elements)) && buf_addc(&w->out, ' ') != 0)
+	else if (w->hidden == 0 && (class & IS_BLOCK) && buf_addc(&w->out, ' ') != 0)
 		w->failed = 1;
 }
 
@@ -897,20 +993,19 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 	int rc = -1;
 
 	for (n = root->children; n != NULL && !w->failed;) {
+		unsigned class = element_class(n);
 		int descend = 1;
 
-		if (n->type == XML_ELEMENT_NODE && n->children != NULL &&
-		    in_list(n, html5_void, COUNT(html5_void)))
+		if ((class & IS_HTML5_VOID) && n->children != NULL)
 			hoist(n);
-		if (sanitize && (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE ||
-		    (n->type == XML_ELEMENT_NODE && in_list(n, dropped_elements, COUNT(dropped_elements))))) {
+		if (sanitize && (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE || (class & IS_DROPPED))) {
 			/* A block element (a form, an iframe) separated the words
 			 * around it: a space takes its place to keep them apart.
 			 * (xmlReplaceNode does not merge text nodes, unlike
 			 * xmlAddPrevSibling, so the space stays a node of its own.) */
 			xmlNodePtr gone = n, next;
 
-			if (in_list(n, block_elements, COUNT(block_elements))) {
+			if (class & IS_BLOCK) {
 				xmlNodePtr space = xmlNewDocText(n->doc, (const xmlChar *)" ");
 
 				if (space == NULL)
@@ -932,10 +1027,10 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 			n = next;
 			continue;
 		}
-		if (sanitize && n->type == XML_ELEMENT_NODE && !in_list(n, kept_elements, COUNT(kept_elements))) {
+		if (sanitize && n->type == XML_ELEMENT_NODE && !(class & IS_KEPT)) {
 			xmlNodePtr parent = n->parent;
 
-			if (in_list(n, block_elements, COUNT(block_elements))) {
+			if (class & IS_BLOCK) {
 				/* Kept as a block, so the words around stay apart;
 				 * the obsolete preformatted ones as browsers show
 				 * them, their line breaks kept. */
@@ -945,6 +1040,7 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 					w->failed = 1;
 					continue;
 				}
+				class = element_class(n);
 			} else {
 				/* Carry on with what the element held, or what followed
 				 * it; with neither, climb out of its parent. */
@@ -969,9 +1065,9 @@ walk(xmlNodePtr root, const char *base, int sanitize, struct text_walk *w)
 				goto done;
 			/* Inside a hidden element (left only when not sanitizing:
 			 * all of them are dropped then) text is not collected. */
-			if (in_list(n, hidden_elements, COUNT(hidden_elements)))
+			if (class & IS_HIDDEN)
 				w->hidden++;
-			else if (w->hidden == 0 && in_list(n, block_elements, COUNT(block_elements)) && buf_addc(&w->out, ' ') != 0)
+			else if (w->hidden == 0 && (class & IS_BLOCK) && buf_addc(&w->out, ' ') != 0)
 				w->failed = 1;
 		}
 		n = next_node(n, root, descend, text_leave, w);
@@ -1095,12 +1191,6 @@ done:
 	buf_free(&out);
 	return decoded;
 }
-
-/* Attributes holding one URL (sorted; attribute names come lower case). */
-static const char *const url_attributes[] = {
-	"action", "background", "cite", "data", "formaction", "href", "longdesc",
-	"poster", "src", "usemap"
-};
 
 /* The next candidate of a srcset value ("a.png 1x, b.png 2x") from *p, as
  * HTML's srcset parser splits them: its URL, up to white space, without
@@ -1958,17 +2048,18 @@ fix_attributes(xmlNodePtr n, const char *base, int sanitize)
 
 	for (a = n->properties; a != NULL; a = next) {
 		const char *name = (const char *)a->name;
+		unsigned class = name_class(name);
 		int srcset = strcmp(name, "srcset") == 0, keep = 1;
 		char *value, *resolved = NULL;
 		const char *v;
 
 		next = a->next;
-		if (sanitize && !(a->ns == NULL && (in_table(name, kept_attributes, COUNT(kept_attributes)) ||
+		if (sanitize && !(a->ns == NULL && ((class & KEPT_ATTRIBUTE) ||
 		    strncmp(name, "aria-", 5) == 0) && (strcmp(name, "name") != 0 || is_named(n, "a")))) {
 			xmlRemoveProp(a);
 			continue;
 		}
-		if (!srcset && !in_table(name, url_attributes, COUNT(url_attributes)))
+		if (!srcset && !(class & URL_ATTRIBUTE))
 			continue;
 		if ((value = (char *)xmlNodeGetContent((xmlNodePtr)a)) == NULL)
 			goto done;
