@@ -474,11 +474,40 @@ by_id_then_updated(const void *a, const void *b)
 	return c;
 }
 
-/* What a post is known by in the archive: its permalink, either scheme. */
+/* What a post is known by in the archive: its permalink, either scheme,
+ * as a URI (fill_link_keys). */
 static const char *
 entry_link(const struct entry *e)
 {
-	return without_scheme(e->link);
+	return without_scheme(e->link_key != NULL ? e->link_key : e->link);
+}
+
+/* Gives each post of the page and the archive with a permalink its
+ * link_key. Permalinks are IRIs, which RSS and JSON Feed write as URIs:
+ * two that are one URI written two ways ("café" and "caf%C3%A9",
+ * hosts in other cases or scripts) would give two posts one guid, which
+ * readers take for one item. Known by their URI, they share a permalink,
+ * and distinguish_shared_permalinks tells them apart. */
+static int
+fill_link_keys(struct page *page, struct state *archive)
+{
+	size_t i, j, n_feeds = archive != NULL ? archive->n_feeds : 0;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i <= n_feeds; i++) {
+		struct entry *entries = i < n_feeds ? archive->feeds[i].entries : page->entries;
+		size_t count = i < n_feeds ? archive->feeds[i].n_entries : page->n_entries;
+
+		for (j = 0; rc == 0 && j < count; j++) {
+			struct entry *e = &entries[j];
+
+			free(e->link_key);
+			e->link_key = NULL;
+			if (e->link[0] != '\0' && (e->link_key = html_iri_to_uri(e->link)) == NULL)
+				rc = -1;
+		}
+	}
+	return rc;
 }
 
 /* The run [*lo, *hi) of sorted[0..n) (sorted by cmp) that cmp puts
@@ -1638,16 +1667,21 @@ struct archived_links {
 static int
 record_post(struct known_posts *k, struct entry *e)
 {
-	const char *title = known_title(e), *link = entry_link(e);
+	const char *title = known_title(e), *link = entry_link(e), *id = link;
 	/* A post that kept its id when its permalink moved (moved_post) has
 	 * that permalink too: no other post may take it as its id. */
-	const char *id = is_made_up(e->id) ? link : without_scheme(e->id);
-	char date[32], digest[17];
+	char date[32], digest[17], *id_uri = NULL;
+	int rc;
 
+	if (!is_made_up(e->id) && strcmp(e->id, e->link) != 0) {
+		if ((id_uri = html_iri_to_uri(e->id)) == NULL)
+			return -1;
+		id = without_scheme(id_uri);
+	}
 	snprintf(date, sizeof date, "%lld", (long long)e->shown);
 	if (title[0] == '\0')
 		content_digest(e, digest);
-	return (xmlHashLookup(k->links, (const xmlChar *)link) == NULL &&
+	rc = (xmlHashLookup(k->links, (const xmlChar *)link) == NULL &&
 	    xmlHashAddEntry(k->links, (const xmlChar *)link, e) != 0) ||
 	    (xmlHashLookup(k->links, (const xmlChar *)id) == NULL &&
 	    xmlHashAddEntry(k->links, (const xmlChar *)id, e) != 0) ||
@@ -1659,6 +1693,8 @@ record_post(struct known_posts *k, struct entry *e)
 	    xmlHashAddEntry2(k->by_date, (const xmlChar *)link, (const xmlChar *)date, e) != 0) ||
 	    (title[0] == '\0' && xmlHashLookup2(k->by_content, (const xmlChar *)link, (const xmlChar *)digest) == NULL &&
 	    xmlHashAddEntry2(k->by_content, (const xmlChar *)link, (const xmlChar *)digest, e) != 0) ? -1 : 0;
+	free(id_uri);
+	return rc;
 }
 
 /* The known post e is, by permalink and the same title and date, else
@@ -2041,7 +2077,8 @@ group_page(struct page *page, struct state *archive,
 	int rc = UP_OK;
 
 	*out = NULL;
-	if (fill_name_keys(page, archive) != 0 || distinguish_made_up_ids(page, archive) != 0 ||
+	if (fill_name_keys(page, archive) != 0 || fill_link_keys(page, archive) != 0 ||
+	    distinguish_made_up_ids(page, archive) != 0 ||
 	    distinguish_shared_permalinks(page, archive) != 0)
 		goto nomem;
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)

@@ -803,6 +803,7 @@ entry_free(struct entry *e)
 	free(e->text);
 	free(e->summary);
 	free(e->source_key);
+	free(e->link_key);
 }
 
 /* A link fit for a feed and a web page: an http(s) URL, as a browser reads

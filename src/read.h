@@ -61,6 +61,11 @@ struct entry {
 	                        archive keeps it whole past --keep (group.c) */
 	char *source_key;    /* what tells its source's name from others:
 	                        group.c fills it in (name_key); NULL before */
+	char *link_key;      /* what tells its permalink from others: the URI
+	                        feeds write for it (html_iri_to_uri), as the
+	                        formats that take URIs only (RSS's guid) show
+	                        it; group.c fills it in (entry_link); NULL
+	                        before, and for a post without one */
 	int long_text;       /* content is the note for a post too long to
 	                        copy: text (at most CONTENT_MAX bytes of it)
 	                        is kept, and archived, for patterns to match

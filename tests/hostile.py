@@ -248,6 +248,50 @@ def iri_uri(unplanet, work):
                                                                          for k, v in want.items() if got.get(k) != v))
 
 
+def iri_uri_twins(unplanet, work):
+    """Permalinks that are one URI written two ways (an IRI and its URI, a
+    host in other cases or scripts) are one permalink in RSS's guid and
+    JSON Feed's id: two posts that have them get ids of their own there
+    too, within a source and across two (a topic feed), the same ids on
+    the next run."""
+    import json
+    twins = [("https://x.example/caf\u00e9", "https://x.example/caf%C3%A9"),
+             ("https://B\u00fccher.example/p", "https://b\u00fccher.example/p"),
+             ("https://x.example/s\u00df", "https://x.example/s%C3%9F"),
+             ("https://\uff58.example/q", "https://x.example/q")]
+    carol = ("Carol", "https://carol.example/", "Carol")
+    posts = []
+    for i, pair in enumerate(twins):
+        for k, link in enumerate(pair):
+            p = Post(len(posts) + 1, ALICE if i < 3 or k == 0 else carol, b"<p>START x END</p>", hour=11 - len(posts))
+            p.link, p.title_html = link, f"Twin {i}{'ab'[k]}"
+            posts.append(p)
+    path = os.path.join(work, "iri-twins.html")
+    with open(path, "wb") as f:
+        f.write(page(posts))
+    out = os.path.join(work, "iri-twins")
+    runs = []
+    for _ in range(2):
+        r = subprocess.run([unplanet, "-o", out, "-t", "All=.", path], capture_output=True, timeout=120)
+        if r.returncode != 0:
+            runs.append(f"exit {r.returncode}: {r.stderr.decode()[:300]}")
+            continue
+        got = {}
+        for feed in ("authors/alice-bold-co", "topics/all"):
+            rss = ET.parse(os.path.join(out, feed + ".rss")).getroot()
+            js = json.load(open(os.path.join(out, feed + ".json"), encoding="utf-8"))
+            atom = ET.parse(os.path.join(out, feed + ".atom")).getroot()
+            a = "{http://www.w3.org/2005/Atom}"
+            got[feed] = ([g.text for g in rss.iter("guid")], [it["id"] for it in js["items"]],
+                         [e.text for e in atom.iter(a + "id")][1:])
+        runs.append(got)
+    ok = len(runs) == 2 and runs[0] == runs[1] and isinstance(runs[0], dict) and all(
+        len(ids) == n and len(set(ids)) == n
+        for feed, n in (("authors/alice-bold-co", 7), ("topics/all", 8)) for ids in runs[0][feed])
+    check("hostile: permalinks that are one URI written two ways give two posts ids of their own in RSS and JSON Feed "
+          "too (within a source and in a topic), the same on the next run", ok, f"{runs}")
+
+
 def main():
     unplanet, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
@@ -945,6 +989,7 @@ def main():
     got = sorted((e.findtext("id"), e.findtext("link")) for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
     check("hostile: permalinks made valid IRIs for ids and links", got == sorted((v, v) for v in odd.values()), f"{got}")
     iri_uri(unplanet, work)
+    iri_uri_twins(unplanet, work)
     # Planet prints UTC times followed by its server's zone name, or by
     # nothing (its default format): the time is UTC either way. A post
     # dated before 1970 is a post like any other, not a broken page. (One
