@@ -553,8 +553,38 @@ done:
 	return past;
 }
 
+/* Where the content of the element whose start tag is tag (a '<')
+ * ends, content being where the tag ended, when HTML5 reads that content
+ * as text and libxml2 2.9 as markup: <textarea> (what it shows, tags
+ * included, up to its end tag), and the obsolete <xmp> and <plaintext>
+ * (which never ends). NULL for any other tag. */
+static const char *
+text_content_end(const char *tag, const char *content, const char *end)
+{
+	static const char *const text[] = { "plaintext", "textarea", "xmp" };
+	const char *close = NULL, *p;
+	size_t i, n;
+
+	for (i = 0; tag[1] != '/' && i < sizeof text / sizeof *text; i++) {
+		n = strlen(text[i]);
+		if ((size_t)(end - tag - 1) > n && strncasecmp(tag + 1, text[i], n) == 0 &&
+		    (text_is_space(tag[1 + n]) || tag[1 + n] == '>' || tag[1 + n] == '/')) {
+			close = end;   /* <plaintext>, or an end tag missing */
+			for (p = content; strcmp(text[i], "plaintext") != 0 && (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++)
+				if ((size_t)(end - p) > n + 2 && p[1] == '/' && strncasecmp(p + 2, text[i], n) == 0) {
+					close = p;
+					break;
+				}
+			break;
+		}
+	}
+	return close;
+}
+
 /* Readies in[from..] for libxml2 2.9, where markup stands (not in a tag,
  * a comment or a script):
+ * - the '<' in what a <textarea>, <xmp> or <plaintext> holds are text, as
+ *   browsers show them (text_content_end): they become "&lt;";
  * - "<!-->" and "<!--->" are whole, empty comments in HTML5 (and
  *   browsers); libxml2 reads on to the next "-->", or the end of the post,
  *   and drops all that as a comment: they become "<!---->";
@@ -567,7 +597,7 @@ static int
 scan_markup(struct buf *in, size_t from, int *truncated)
 {
 	struct buf out = { 0 };
-	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c;
+	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c, *text_end, *lt;
 	size_t k, attributes, all = 0;
 	int changed = 0, rc = -1;
 
@@ -581,6 +611,16 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 				end = c;
 				break;
 			}
+			if ((text_end = text_content_end(c, q, end)) == NULL ||
+			    memchr(q, '<', (size_t)(text_end - q)) == NULL)
+				continue;
+			if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
+				goto done;
+			changed = 1;
+			for (; (lt = memchr(q, '<', (size_t)(text_end - q))) != NULL; p = q = lt + 1)
+				if (buf_add(&out, p, (size_t)(lt - p)) != 0 || buf_adds(&out, "&lt;") != 0)
+					goto done;
+			q = text_end;
 			continue;
 		}
 		if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)

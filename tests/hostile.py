@@ -292,6 +292,28 @@ def iri_uri_twins(unplanet, work):
           "too (within a source and in a topic), the same on the next run", ok, f"{runs}")
 
 
+def text_elements(unplanet, work):
+    """What a <textarea>, <xmp> or <plaintext> holds is text, tags
+    included, as a browser shows it: no element comes of it."""
+    cases = [(b"<p>START <textarea rows=2>a<b>c</b> &amp; d</textarea> after END</p>", "a<b>c</b> & d after"),
+             (b"<p>START <XMP>for x in <list>: print(\"<b>\")</XMP > after END</p>", 'for x in <list>: print("<b>") after'),
+             (b"<p>START <textarea><script>alert(1)</script> END</p>", "<script>alert(1)</script> END"),
+             (b"<p>START <plaintext><b>x</b></plaintext> END</p>", "<b>x</b></plaintext> END")]
+    posts = [Post(i + 1, ALICE, body) for i, (body, _) in enumerate(cases)]
+    rc, out, err, _ = dump_posts(unplanet, work, "text-elements", posts)
+    got = {}
+    if rc == 0:
+        for e in ET.fromstring(out).iter("entry"):
+            got[e.findtext("summary").split()[0]] = (e.findtext("summary"), e.findtext("content"))
+    bad = []
+    for i, (_, shown) in enumerate(cases):
+        summary, content = got.get(f"START{i + 1}X", ("", ""))
+        if shown not in summary or any(f"<{tag}" in content for tag in ("b>", "list", "script", "textarea", "xmp", "plaintext")):
+            bad.append(f"{i}: {summary!r} {content!r}")
+    check("hostile: what a textarea, xmp or plaintext holds is text, tags included, as browsers show it",
+          rc == 0 and not bad, f"exit {rc} {err[:200]} {bad}")
+
+
 def main():
     unplanet, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
@@ -990,6 +1012,7 @@ def main():
     check("hostile: permalinks made valid IRIs for ids and links", got == sorted((v, v) for v in odd.values()), f"{got}")
     iri_uri(unplanet, work)
     iri_uri_twins(unplanet, work)
+    text_elements(unplanet, work)
     # Planet prints UTC times followed by its server's zone name, or by
     # nothing (its default format): the time is UTC either way. A post
     # dated before 1970 is a post like any other, not a broken page. (One
