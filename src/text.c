@@ -741,6 +741,7 @@ char *
 text_slug(const char *name, size_t max_len)
 {
 	char *ascii, *r, *w, *cut;
+	size_t kept = 0, lost = 0, own = 0;   /* own: the name's own '?' */
 
 	ascii = transliterate(name);
 	if (ascii == NULL)
@@ -751,13 +752,23 @@ text_slug(const char *name, size_t max_len)
 
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
 			*w++ = c;
-		else if (c == '\'' || c == '`')
+			kept++;
+		} else if (c == '\'' || c == '`') {
 			continue;
-		else if (w > ascii && w[-1] != '-')
+		} else if (w > ascii && w[-1] != '-') {
 			*w++ = '-';
+		}
+		lost += c == '?';   /* what iconv could not write, or the name's own */
 	}
+	for (r = strchr(name, '?'); r != NULL; r = strchr(r + 1, '?'))
+		own++;
+	/* A name most of whose characters have no ASCII form gives none
+	 * either: iconv writes Greek's "μ" as "u" (as the micro sign),
+	 * and "Ωμέγα" would be "u". */
+	if (lost > kept + own)
+		w = ascii;
 	while (w > ascii && w[-1] == '-')
 		w--;
 	*w = '\0';

@@ -122,8 +122,9 @@ int text_put_utf8(struct buf *out, unsigned cp);
 /* A file-name slug for name: transliterated to ASCII ("Girão" -> "girao"),
  * lower case, only [a-z0-9-], no leading, trailing or doubled '-', at most
  * max_len bytes (cut at a '-' when possible). Apostrophes vanish
- * ("Michiel's" -> "michiels"). May be "" when nothing is left; the caller
- * picks a fallback. */
+ * ("Michiel's" -> "michiels"). May be "" when nothing is left, or when
+ * more of the name's characters have no ASCII form than letters and
+ * digits are left ("Ωμέγα"); the caller picks a fallback. */
 char *text_slug(const char *name, size_t max_len);
 
 /* Nonzero when s is a slug unplanet could have made: 1 to 64 bytes of

@@ -154,6 +154,10 @@ test_slugs(void)
 		{ "  --Spaces  &  dashes--  ", "spaces-dashes" },
 		{ "../../etc/passwd", "etc-passwd" },
 		{ "日本語", "" },
+		{ "Ωμέγα", "" },   /* iconv has "u" for the micro sign's "μ" alone */
+		{ "Café 日本", "cafe" },
+		{ "Python 中文博客", "python" },
+		{ "Why? Because??", "why-because" },
 		{ "", "" },
 		{ "C++ & Python 3.13", "c-python-3-13" },
 		{ "O`Brien", "obrien" },   /* iconv's ' for an apostrophe, but a backtick is one too */
