@@ -503,7 +503,11 @@ fill_link_keys(struct page *page, struct state *archive)
 
 			free(e->link_key);
 			e->link_key = NULL;
-			if (e->link[0] != '\0' && (e->link_key = html_iri_to_uri(e->link)) == NULL)
+			/* Most permalinks are URIs already, as html_iri_to_uri
+			 * writes them: ASCII that it keeps, and no '%' (whose
+			 * escapes it may write another way). */
+			if (e->link[strspn(e->link, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			    "-_.!~*'();/?:@&=+$,#")] != '\0' && (e->link_key = html_iri_to_uri(e->link)) == NULL)
 				rc = -1;
 		}
 	}

@@ -65,7 +65,8 @@ struct entry {
 	                        feeds write for it (html_iri_to_uri), as the
 	                        formats that take URIs only (RSS's guid) show
 	                        it; group.c fills it in (entry_link); NULL
-	                        before, and for a post without one */
+	                        before, for a post without one, and when it is
+	                        link itself */
 	int long_text;       /* content is the note for a post too long to
 	                        copy: text (at most CONTENT_MAX bytes of it)
 	                        is kept, and archived, for patterns to match
