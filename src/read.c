@@ -1084,7 +1084,7 @@ page_digest(unsigned long long seed, const char *base, const char *b, size_t n)
 	 * as another base and body would. */
 	unsigned long long h = text_hash(seed, base != NULL ? base : "", base != NULL ? strlen(base) + 1 : 1);
 
-	h = text_hash(h, b, n);
+	h = text_hash_wide(h, b, n);
 	return h != 0 ? h : 1;
 }
 

@@ -796,6 +796,22 @@ text_hash(unsigned long long h, const void *p, size_t n)
 	return h;
 }
 
+unsigned long long
+text_hash_wide(unsigned long long h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t word;
+
+	/* Each step a bijection of h (xor, odd multiplier, xorshift): one
+	 * word that differs changes the result. */
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&word, b, 8);
+		h = (h ^ word) * 0x100000001b3ULL;
+		h ^= h >> 32;
+	}
+	return text_hash(h, b, n);
+}
+
 int
 text_valid_slug(const char *s)
 {

@@ -142,6 +142,33 @@ test_dates(void)
 }
 
 static void
+test_hash_wide(void)
+{
+	unsigned char a[37], b[38];
+	unsigned long long h = text_hash_wide(TEXT_HASH_INIT, "a post's HTML", 13);
+	size_t i, k;
+	int all = 1;
+
+	for (i = 0; i < sizeof a; i++)
+		a[i] = (unsigned char)(i * 7 + 1);
+	check_int("wide hash: the same bytes, the same hash", text_hash_wide(TEXT_HASH_INIT, "a post's HTML", 13) == h, 1);
+	/* Any one byte changed, in a whole word or in the tail, any bit of it. */
+	for (i = 0; i < sizeof a; i++)
+		for (k = 0; k < 8; k++) {
+			memcpy(b, a, sizeof a);
+			b[i] ^= (unsigned char)(1u << k);
+			all &= text_hash_wide(TEXT_HASH_INIT, a, sizeof a) != text_hash_wide(TEXT_HASH_INIT, b, sizeof a);
+		}
+	check_int("wide hash: each bit of each byte counts", all, 1);
+	memcpy(b, a, sizeof a);
+	b[sizeof a] = 0;
+	check_int("wide hash: a byte more, even a 0, counts",
+	    text_hash_wide(TEXT_HASH_INIT, a, sizeof a) != text_hash_wide(TEXT_HASH_INIT, b, sizeof b), 1);
+	check_int("wide hash: another hash than text_hash",
+	    text_hash_wide(TEXT_HASH_INIT, "12345678", 8) != text_hash(TEXT_HASH_INIT, "12345678", 8), 1);
+}
+
+static void
 test_slugs(void)
 {
 	static const struct { const char *in, *want; } cases[] = {
@@ -1078,6 +1105,7 @@ main(void)
 {
 	test_dates();
 	test_slugs();
+	test_hash_wide();
 	test_text();
 	test_prolog();
 	test_clusters();
