@@ -1442,7 +1442,11 @@ web_href(struct span href)
 static int
 looks_cut(const struct post *p, long day, const struct post *next)
 {
-	return (day != NO_DAY && p->ft.day != day) || p->ft.published < next->ft.published ||
+	/* A next footer newer than p's is a copy in p's body, unless it is
+	 * of another day than the header above it: a copy in next's body,
+	 * cut there, and p is whole. */
+	return (day != NO_DAY && p->ft.day != day) ||
+	    (p->ft.published < next->ft.published && (day == NO_DAY || next->f.has_day || next->ft.day == day)) ||
 	    (next->f.has_day && next->f.day >= p->ft.day) ||
 	    (!next->f.has_source && !next->f.has_title && web_href(p->ft.href) &&
 	    same_span(next->ft.href, p->ft.href) && next->ft.published == p->ft.published);

@@ -314,6 +314,21 @@ def text_elements(unplanet, work):
           rc == 0 and not bad, f"exit {rc} {err[:200]} {bad}")
 
 
+def later_day_copy(unplanet, work):
+    """An untitled post quoting a footer of a later day than its day
+    header's (which Planet never prints there) is cut at that copy and
+    joined again; the untitled post above it, whose footer is older than
+    the copy's, stays a post of its own."""
+    above = Post(1, ALICE, b"<p>START above END</p>", title=False, hour=11)
+    quoting = Post(2, ALICE, b"<p>START a</p>\n</p>\n<p>\n<em><a href=\"https://q.example/x\">April 29, 2026 05:00 AM UTC"
+                   b"</a></em>\n</p>\n<p>\nb END", title=False, hour=10)
+    rc, out, err, _ = dump_posts(unplanet, work, "later-day-copy", [above, quoting])
+    got = sorted((e.findtext("link"), e.findtext("summary")) for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
+    want = [(above.link, "START1X above END1X"), (quoting.link, "START2X a April 29, 2026 05:00 AM UTC b END2X")]
+    check("hostile: an untitled post quoting a later day's footer is one post, the untitled one above it another",
+          got == want, f"{got}")
+
+
 def main():
     unplanet, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
@@ -1013,6 +1028,7 @@ def main():
     iri_uri(unplanet, work)
     iri_uri_twins(unplanet, work)
     text_elements(unplanet, work)
+    later_day_copy(unplanet, work)
     # Planet prints UTC times followed by its server's zone name, or by
     # nothing (its default format): the time is UTC either way. A post
     # dated before 1970 is a post like any other, not a broken page. (One
