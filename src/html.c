@@ -496,6 +496,30 @@ done:
 	return rc;
 }
 
+/* Whether tag (a '<') is a start tag of the element name (lower case). */
+static int
+is_start_tag(const char *tag, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+
+	return tag[1] != '/' && (size_t)(end - tag - 1) > n && strncasecmp(tag + 1, name, n) == 0 &&
+	    (text_is_space(tag[1 + n]) || tag[1 + n] == '>' || tag[1 + n] == '/');
+}
+
+/* The first end tag of the element name in from[0..end), as HTML ends
+ * raw text at "</name" whatever follows; NULL when there is none. */
+static const char *
+find_end_tag(const char *from, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = from; (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++)
+		if ((size_t)(end - p) > n + 2 && p[1] == '/' && strncasecmp(p + 2, name, n) == 0)
+			break;
+	return p;
+}
+
 /* Where the markup construct starting at p ('<') ends, for the scan of
  * scan_markup: past a tag's '>' (quoted values skipped), past a raw-text
  * element's end tag, past a comment's "-->"; p + 1 otherwise. A tag's
@@ -507,7 +531,7 @@ skip_markup(const char *p, const char *end, size_t *attributes)
 	static const char *const raw[] = { "script", "style" };   /* libxml2's raw text */
 	const char *q = p + 1, *close, *past;
 	char quote = 0, closed = 0;
-	size_t i, n;
+	size_t i;
 
 	*attributes = 0;
 	if (q < end && *q == '!' && end - q >= 3 && q[1] == '-' && q[2] == '-') {
@@ -538,17 +562,12 @@ skip_markup(const char *p, const char *end, size_t *attributes)
 		goto done;
 	}
 	past = q + 1;
-	for (i = 0; p[1] != '/' && i < sizeof raw / sizeof *raw; i++) {
-		n = strlen(raw[i]);
-		if ((size_t)(end - p - 1) > n && strncasecmp(p + 1, raw[i], n) == 0 &&
-		    (text_is_space(p[1 + n]) || p[1 + n] == '>' || p[1 + n] == '/')) {
-			for (close = q; (close = memchr(close, '<', (size_t)(end - close))) != NULL; close++)
-				if ((size_t)(end - close) > n + 2 && close[1] == '/' && strncasecmp(close + 2, raw[i], n) == 0)
-					break;
+	for (i = 0; i < sizeof raw / sizeof *raw; i++)
+		if (is_start_tag(p, end, raw[i])) {
+			close = find_end_tag(q, end, raw[i]);
 			past = close != NULL ? close : end;
 			break;
 		}
-	}
 done:
 	return past;
 }
@@ -562,22 +581,15 @@ static const char *
 text_content_end(const char *tag, const char *content, const char *end)
 {
 	static const char *const text[] = { "plaintext", "textarea", "xmp" };
-	const char *close = NULL, *p;
-	size_t i, n;
+	const char *close = NULL;
+	size_t i;
 
-	for (i = 0; tag[1] != '/' && i < sizeof text / sizeof *text; i++) {
-		n = strlen(text[i]);
-		if ((size_t)(end - tag - 1) > n && strncasecmp(tag + 1, text[i], n) == 0 &&
-		    (text_is_space(tag[1 + n]) || tag[1 + n] == '>' || tag[1 + n] == '/')) {
-			close = end;   /* <plaintext>, or an end tag missing */
-			for (p = content; strcmp(text[i], "plaintext") != 0 && (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++)
-				if ((size_t)(end - p) > n + 2 && p[1] == '/' && strncasecmp(p + 2, text[i], n) == 0) {
-					close = p;
-					break;
-				}
+	for (i = 0; i < sizeof text / sizeof *text; i++)
+		if (is_start_tag(tag, end, text[i])) {
+			if (strcmp(text[i], "plaintext") == 0 || (close = find_end_tag(content, end, text[i])) == NULL)
+				close = end;   /* <plaintext>, or an end tag missing */
 			break;
 		}
-	}
 	return close;
 }
 
