@@ -1371,7 +1371,7 @@ decode_host(char *w, const char *host, const char *end)
 static void
 unescape_hosts(char *s, int values)
 {
-	char *r, *w, *scheme, *host;
+	char *r, *w, *scheme, *host, *next;
 	const char *end;
 	size_t n;
 
@@ -1412,7 +1412,13 @@ unescape_hosts(char *s, int values)
 			}
 		}
 copy:
-		*w++ = *r++;
+		/* On to the next "://", the text up to it as it is. */
+		if ((next = strstr(r + 1, "://")) == NULL)
+			next = r + strlen(r);
+		if (w != r)
+			memmove(w, r, (size_t)(next - r));
+		w += next - r;
+		r = next;
 	}
 	if (w != NULL)
 		*w = '\0';
