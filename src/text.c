@@ -433,16 +433,26 @@ text_newlines(char *s, size_t n)
 void
 text_collapse_space(char *s)
 {
-	const unsigned char *r = (const unsigned char *)s;
+	const char *r = s;
 	char *w = s;
 
 	while (*r != '\0') {
-		/* Every byte above the space is no space: one test for most. */
-		if (*r > ' ' || !text_is_space((char)*r)) {
-			*w++ = (char)*r++;
+		const char *run = r;
+		size_t n;
+
+		/* What stays as it is, moved at once: bytes above the space,
+		 * and single spaces between two of them. */
+		while ((unsigned char)*r > ' ' || (*r == ' ' && r > run && (unsigned char)r[1] > ' '))
+			r++;
+		n = (size_t)(r - run);
+		if (w != run)
+			memmove(w, run, n);
+		w += n;
+		if (*r != '\0' && !text_is_space(*r)) {
+			*w++ = *r++;   /* a control character, no space */
 			continue;
 		}
-		while (text_is_space((char)*r))
+		while (text_is_space(*r))
 			r++;
 		if (*r != '\0' && w > s)
 			*w++ = ' ';

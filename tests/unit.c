@@ -294,6 +294,8 @@ test_text(void)
 		static const char *const cases[][2] = {
 			{ "", "" }, { "   ", "" }, { "a", "a" }, { " a", "a" }, { "a\n", "a" },
 			{ "\r\n\ta\f\fb\n", "a b" }, { "\x01 x\x1f", "\x01 x\x1f" }, { "\xc3\xa9  \xc3\xa9", "\xc3\xa9 \xc3\xa9" },
+			{ " a b  c ", "a b c" }, { "a \x01", "a \x01" }, { "a \n\x01\x02 b", "a \x01\x02 b" },
+			{ "a b\x01 c\t", "a b\x01 c" }, { "a b c d e f", "a b c d e f" }, { "\x01", "\x01" },
 		};
 		size_t k;
 		int wrong = 0;
