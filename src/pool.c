@@ -4,6 +4,9 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "pool.h"
 
@@ -84,13 +87,188 @@ pool_run(const struct pool_jobs *jobs, unsigned threads)
 	return atomic_load(&p.rc);
 }
 
+/* The first line of path, malloc'd, or NULL. */
+static char *
+first_line(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (f != NULL) {
+		if (getline(&line, &cap, f) < 0) {
+			free(line);
+			line = NULL;
+		}
+		fclose(f);
+	}
+	return line;
+}
+
+/* The CPUs the quota in folder dir of a cgroup allows, rounded up, or 0
+ * when it sets none (or says nothing readable): cgroup v2's cpu.max is
+ * "QUOTA PERIOD" or "max PERIOD", v1's cpu.cfs_quota_us is -1 for none. */
+static unsigned
+quota_in(const char *dir, int v2)
+{
+	char *path = NULL, *line = NULL, *end;
+	long long quota = -1, period = 0;
+	unsigned cpus = 0;
+
+	if (asprintf(&path, "%s/%s", dir, v2 ? "cpu.max" : "cpu.cfs_quota_us") < 0) {
+		path = NULL;
+		goto done;
+	}
+	if ((line = first_line(path)) == NULL)
+		goto done;
+	quota = strtoll(line, &end, 10);
+	if (end == line)
+		goto done;   /* "max", or nothing readable */
+	if (v2) {
+		period = strtoll(end, &end, 10);
+	} else {
+		free(path);
+		free(line);
+		line = NULL;
+		if (asprintf(&path, "%s/cpu.cfs_period_us", dir) < 0) {
+			path = NULL;
+			goto done;
+		}
+		if ((line = first_line(path)) != NULL)
+			period = strtoll(line, &end, 10);
+	}
+	if (quota > 0 && period > 0) {
+		long long whole = quota / period + (quota % period != 0);
+
+		cpus = whole > POOL_MAX_THREADS ? POOL_MAX_THREADS : (unsigned)whole;
+	}
+done:
+	free(path);
+	free(line);
+	return cpus;
+}
+
+/* The least quota on the folder of the mount at mount (its cgroup root
+ * root) that holds cgroup path, and on the folders above it up to the
+ * mount; 0 when none sets one. A cgroup namespace shows the process's own
+ * cgroup as "/" and mounts it as the root; a container's mount may show
+ * the root another's path names: then the mount itself is its cgroup. */
+static unsigned
+quota_on(const char *mount, const char *root, const char *path, int v2)
+{
+	size_t n = strlen(root);
+	char *dir = NULL, *slash;
+	unsigned least = 0, q;
+
+	if (strcmp(root, "/") == 0)
+		n = 0;
+	else if (strncmp(path, root, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+		path = "";   /* the mount's own cgroup */
+	else
+		path += n;
+	if (asprintf(&dir, "%s%s", mount, path + (path[0] == '/' && path[1] == '\0')) < 0) {
+		dir = NULL;
+		goto done;
+	}
+	for (;;) {
+		if ((q = quota_in(dir, v2)) != 0 && (least == 0 || q < least))
+			least = q;
+		if (strlen(dir) <= strlen(mount) || (slash = strrchr(dir, '/')) == NULL)
+			break;
+		*slash = '\0';
+	}
+done:
+	free(dir);
+	return least;
+}
+
+/* Whether the comma-separated list has word. */
+static int
+lists(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; p != NULL; p = strchr(p, ','), p = p != NULL ? p + 1 : NULL)
+		if (strncmp(p, word, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+unsigned
+pool_quota(const char *proc)
+{
+	char *name = NULL, *line = NULL, *v1 = NULL, *v2 = NULL;
+	size_t cap = 0;
+	FILE *f = NULL;
+	unsigned least = 0, q;
+
+	/* "HIERARCHY:CONTROLLERS:PATH": v2's is "0::PATH", v1's the one
+	 * whose controllers have "cpu". */
+	if (asprintf(&name, "%s/cgroup", proc) < 0 || (f = fopen(name, "re")) == NULL)
+		goto done;
+	while (getline(&line, &cap, f) > 0) {
+		char *controllers = strchr(line, ':'), *path;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (controllers == NULL || (path = strchr(++controllers, ':')) == NULL)
+			continue;
+		*path++ = '\0';
+		if (strncmp(line, "0:", 2) == 0 && *controllers == '\0' && v2 == NULL)
+			v2 = strdup(path);
+		else if (lists(controllers, "cpu") && v1 == NULL)
+			v1 = strdup(path);
+	}
+	fclose(f);
+	free(name);
+	if (asprintf(&name, "%s/mountinfo", proc) < 0 || (f = fopen(name, "re")) == NULL)
+		goto done;
+	/* "ID PARENT MAJ:MIN ROOT MOUNT OPTIONS [OPTIONAL...] - TYPE SOURCE
+	 * SUPER-OPTIONS"; a mount point with a space (written \040) is passed
+	 * over. */
+	while (getline(&line, &cap, f) > 0) {
+		char *field[5], *dash, *type, *super, *save = NULL;
+		int k;
+
+		line[strcspn(line, "\n")] = '\0';
+		if ((dash = strstr(line, " - ")) == NULL)
+			continue;
+		*dash = '\0';
+		for (k = 0; k < 5 && (field[k] = strtok_r(k == 0 ? line : NULL, " ", &save)) != NULL; k++)
+			;
+		save = NULL;
+		if (k < 5 || (type = strtok_r(dash + 3, " ", &save)) == NULL ||
+		    strtok_r(NULL, " ", &save) == NULL || (super = strtok_r(NULL, " ", &save)) == NULL ||
+		    strchr(field[3], '\\') != NULL || strchr(field[4], '\\') != NULL)
+			continue;
+		q = 0;
+		if (strcmp(type, "cgroup2") == 0 && v2 != NULL)
+			q = quota_on(field[4], field[3], v2, 1);
+		else if (strcmp(type, "cgroup") == 0 && v1 != NULL && lists(super, "cpu"))
+			q = quota_on(field[4], field[3], v1, 0);
+		if (q != 0 && (least == 0 || q < least))
+			least = q;
+	}
+done:
+	if (f != NULL)
+		fclose(f);
+	free(name);
+	free(line);
+	free(v1);
+	free(v2);
+	return least;
+}
+
 unsigned
 pool_threads(void)
 {
 	cpu_set_t set;
 	int n = 1;
+	unsigned quota = pool_quota("/proc/self");
 
 	if (sched_getaffinity(0, sizeof set, &set) == 0)
 		n = CPU_COUNT(&set);
+	if (quota != 0 && (unsigned)n > quota)
+		n = (int)quota;
 	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
 }

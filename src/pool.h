@@ -42,8 +42,16 @@ struct pool_jobs {
  * time), or -1 when the calling thread's state could not be made. */
 int pool_run(const struct pool_jobs *jobs, unsigned threads);
 
-/* The processors this process may run on (its CPU affinity), from 1 to
- * 8: the default number of threads. */
+/* The processors this process may run on (its CPU affinity), or fewer
+ * when a cgroup CPU quota allows fewer, from 1 to 8: the default number
+ * of threads. */
 unsigned pool_threads(void);
+
+/* The CPUs the cgroup CPU quotas of this process allow (v2's cpu.max, v1's
+ * cpu.cfs_quota_us over cpu.cfs_period_us, on its cgroup and every one
+ * above it, the least), rounded up; 0 when none is set or none can be
+ * read. proc is "/proc/self", or a folder of the same files for tests:
+ * cgroup and mountinfo. */
+unsigned pool_quota(const char *proc);
 
 #endif

@@ -3,6 +3,7 @@
  * of threads (pool.h).
  * Prints one "ok - NAME" or "not ok - NAME: why" line per check. */
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1102,12 +1103,101 @@ test_pool(void)
 	free(t.done);
 }
 
+/* Writes text to dir/rel, making the folders on the way. */
+static void
+put_file(const char *dir, const char *rel, const char *text)
+{
+	char path[4096];
+	char *p;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	for (p = path + strlen(dir) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		mkdir(path, 0777);
+		*p = '/';
+	}
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* A cgroup layout under a new folder: its /proc/self files (cgroup,
+ * mountinfo, where "@" stands for the folder) and quota files. */
+static unsigned
+quota_of(const char *cgroup, const char *mountinfo, const char *const *files)
+{
+	char dir[] = "/tmp/unplanet-unit-XXXXXX", proc[64], *text, *at, cmd[128];
+	struct buf b = { 0 };
+	unsigned q = 0;
+	size_t i;
+
+	if (mkdtemp(dir) == NULL)
+		return 999;
+	snprintf(proc, sizeof proc, "%s/proc", dir);
+	put_file(dir, "proc/cgroup", cgroup);
+	for (text = (char *)mountinfo; (at = strchr(text, '@')) != NULL; text = at + 1)
+		if (buf_add(&b, text, (size_t)(at - text)) != 0 || buf_adds(&b, dir) != 0)
+			return 999;
+	if (buf_adds(&b, text) != 0)
+		return 999;
+	put_file(dir, "proc/mountinfo", b.data);
+	buf_free(&b);
+	for (i = 0; files[i] != NULL; i += 2)
+		put_file(dir, files[i], files[i + 1]);
+	q = pool_quota(proc);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		q = 998;
+	return q;
+}
+
+static void
+test_quota(void)
+{
+	static const char v2_mount[] = "30 1 0:26 / @/cg rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
+	static const char v1_mounts[] =
+	    "31 25 0:27 / @/cpu,cpuacct rw,nosuid shared:9 - cgroup cgroup rw,cpu,cpuacct\n"
+	    "32 25 0:28 / @/cpuset rw,nosuid shared:10 - cgroup cgroup rw,cpuset\n";
+
+	check_int("quota: v2, 1.5 CPUs at the process's cgroup is 2",
+	    quota_of("0::/a/b\n", v2_mount, (const char *const[]){ "cg/a/b/cpu.max", "150000 100000\n",
+	    "cg/a/cpu.max", "max 100000\n", NULL }), 2);
+	check_int("quota: v2, the least of the cgroups above",
+	    quota_of("0::/a/b\n", v2_mount, (const char *const[]){ "cg/a/b/cpu.max", "max 100000\n",
+	    "cg/a/cpu.max", "300000 100000\n", "cg/cpu.max", "100000 100000\n", NULL }), 1);
+	check_int("quota: v2, none set",
+	    quota_of("0::/a\n", v2_mount, (const char *const[]){ "cg/a/cpu.max", "max 100000\n", NULL }), 0);
+	check_int("quota: v2 in a cgroup namespace (\"/\": the mount's own)",
+	    quota_of("0::/\n", v2_mount, (const char *const[]){ "cg/cpu.max", "200000 100000\n", NULL }), 2);
+	check_int("quota: v2, a mount whose root is another cgroup's: the mount's own",
+	    quota_of("0::/docker/x\n", "30 1 0:26 /docker/y @/cg rw - cgroup2 cgroup2 rw\n",
+	    (const char *const[]){ "cg/cpu.max", "400000 100000\n", NULL }), 4);
+	check_int("quota: v2, a mount of the process's cgroup",
+	    quota_of("0::/docker/x\n", "30 1 0:26 /docker/x @/cg rw - cgroup2 cgroup2 rw\n",
+	    (const char *const[]){ "cg/cpu.max", "300000 100000\n", NULL }), 3);
+	check_int("quota: v1, cpu,cpuacct",
+	    quota_of("4:cpuset:/\n3:cpu,cpuacct:/job\n0::/\n", v1_mounts, (const char *const[]){
+	    "cpu,cpuacct/job/cpu.cfs_quota_us", "250000\n", "cpu,cpuacct/job/cpu.cfs_period_us", "100000\n",
+	    "cpuset/job/cpu.cfs_quota_us", "100000\n", "cpuset/job/cpu.cfs_period_us", "100000\n", NULL }), 3);
+	check_int("quota: v1, -1 is none",
+	    quota_of("3:cpu,cpuacct:/job\n", v1_mounts, (const char *const[]){
+	    "cpu,cpuacct/job/cpu.cfs_quota_us", "-1\n", "cpu,cpuacct/job/cpu.cfs_period_us", "100000\n", NULL }), 0);
+	check_int("quota: no cgroup files", pool_quota("/nonexistent"), 0);
+	check_int("quota: unreadable values",
+	    quota_of("0::/a\n", v2_mount, (const char *const[]){ "cg/a/cpu.max", "lots\n", NULL }), 0);
+	check_int("quota: a huge quota is 64", quota_of("0::/\n", v2_mount,
+	    (const char *const[]){ "cg/cpu.max", "9223372036854775807 1\n", NULL }), 64);
+}
+
 int
 main(void)
 {
 	test_dates();
 	test_slugs();
 	test_hash_wide();
+	test_quota();
 	test_text();
 	test_prolog();
 	test_clusters();
