@@ -569,6 +569,23 @@ set_strings(CURL *curl, const char *url)
 		res = curl_easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
 	return res;
 }
+/* The error for an answer with HTTP status, and when it asks to be
+ * asked again later (Retry-After, with a 429 or a 503), when: the run
+ * from cron after that is the one to expect a page from. */
+static int
+http_error(CURL *curl, const char *shown, long status, char **err)
+{
+	curl_off_t wait = 0;
+	int rc;
+
+	if (curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &wait) == CURLE_OK && wait > 0)
+		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld, and asks to be asked again "
+		    "in %" CURL_FORMAT_CURL_OFF_T " s (Retry-After)", shown, status, wait);
+	else
+		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld", shown, status);
+	return rc;
+}
+
 
 /* Fetches url into f. *refused tells whether the server answered a
  * conditional request with an error a validator can cause (400, 412, 431). */
@@ -677,7 +694,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 		else if (t.bad_type)
 			rc = err_set(err, UP_EDATA, "%s: content type \"%s\" is not an HTML page", shown, type);
 		else if (res == CURLE_WRITE_ERROR && (status < 200 || status >= 300))
-			rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld", shown, status);
+			rc = http_error(curl, shown, status, err);
 		else if (t.too_big)
 			rc = err_set(err, UP_EDATA, "%s: page larger than the %zu-byte limit (see --max-size)",
 			    shown, opt->max_size);
@@ -724,7 +741,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 		goto done;
 	}
 	if (status < 200 || status >= 300) {
-		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld", shown, status);
+		rc = http_error(curl, shown, status, err);
 		goto done;
 	}
 	/* curl takes a connection closed inside the headers for an answer. */

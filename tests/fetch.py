@@ -135,6 +135,7 @@ class Handler(BaseHTTPRequestHandler):
             # An error whose body never comes: the status says all.
             self.send_response(int(p[1:4]))
             self.send_header("Content-Type", "text/html")
+            self.send_header("Retry-After", "120")
             self.send_header("Content-Length", "100000")
             self.end_headers()
             self.wfile.flush()
@@ -486,7 +487,7 @@ def main():
               rc == 0 and out == "" and asked == ['"r1"', None] and same, f"exit {rc}: {out} {asked}")
         rc, out, asked, same = second_run("/busy-when-asked")
         check("http: ...but a 429 is not asked again at once (exit 69, folder as it was)",
-              rc == 69 and "HTTP 429" in out and asked == ['"b1"'] and same, f"exit {rc}: {out} {asked}")
+              rc == 69 and "HTTP 429, and asks to be asked again in 3600 s (Retry-After)" in out and asked == ['"b1"'] and same, f"exit {rc}: {out} {asked}")
 
         rc, out, asked, same = second_run("/cut-after-date")
         check("http: a page whose download stops right after a date line: exit 65 naming that line, "
@@ -649,7 +650,8 @@ def main():
             ("oversize body", "/big", 65, "--max-size", ["--max-size", "1M"]),
             ("image content type", "/image", 65, "image/png", []),
             # What the headers say is said at once, not after the body.
-            ("an error whose body stalls (said at once)", "/503-stalls", 69, "the server answered HTTP 503",
+            ("an error whose body stalls (said at once)", "/503-stalls", 69,
+             "the server answered HTTP 503, and asks to be asked again in 120 s (Retry-After)",
              ["--timeout", "30"]),
             ("an image larger than --max-size (its type, not its size)", "/big-image", 65,
              '"image/png" is not an HTML page', ["--max-size", "1M", "--timeout", "30"]),
