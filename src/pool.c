@@ -188,24 +188,38 @@ lists(const char *list, const char *word)
 {
 	size_t n = strlen(word);
 	const char *p;
+	int found = 0;
 
-	for (p = list; p != NULL; p = strchr(p, ','), p = p != NULL ? p + 1 : NULL)
-		if (strncmp(p, word, n) == 0 && (p[n] == ',' || p[n] == '\0'))
-			return 1;
-	return 0;
+	for (p = list; !found && p != NULL; p = strchr(p, ','), p = p != NULL ? p + 1 : NULL)
+		found = strncmp(p, word, n) == 0 && (p[n] == ',' || p[n] == '\0');
+	return found;
+}
+
+/* proc's file name opened to read, or NULL. */
+static FILE *
+open_in(const char *proc, const char *name)
+{
+	char *path = NULL;
+	FILE *f = NULL;
+
+	if (asprintf(&path, "%s/%s", proc, name) >= 0) {
+		f = fopen(path, "re");
+		free(path);
+	}
+	return f;
 }
 
 unsigned
 pool_quota(const char *proc)
 {
-	char *name = NULL, *line = NULL, *v1 = NULL, *v2 = NULL;
+	char *line = NULL, *v1 = NULL, *v2 = NULL;
 	size_t cap = 0;
-	FILE *f = NULL;
+	FILE *f;
 	unsigned least = 0, q;
 
 	/* "HIERARCHY:CONTROLLERS:PATH": v2's is "0::PATH", v1's the one
 	 * whose controllers have "cpu". */
-	if (asprintf(&name, "%s/cgroup", proc) < 0 || (f = fopen(name, "re")) == NULL)
+	if ((f = open_in(proc, "cgroup")) == NULL)
 		goto done;
 	while (getline(&line, &cap, f) > 0) {
 		char *controllers = strchr(line, ':'), *path;
@@ -220,8 +234,7 @@ pool_quota(const char *proc)
 			v1 = strdup(path);
 	}
 	fclose(f);
-	free(name);
-	if (asprintf(&name, "%s/mountinfo", proc) < 0 || (f = fopen(name, "re")) == NULL)
+	if ((f = open_in(proc, "mountinfo")) == NULL)
 		goto done;
 	/* "ID PARENT MAJ:MIN ROOT MOUNT OPTIONS [OPTIONAL...] - TYPE SOURCE
 	 * SUPER-OPTIONS"; a mount point with a space (written \040) is passed
@@ -249,10 +262,8 @@ pool_quota(const char *proc)
 		if (q != 0 && (least == 0 || q < least))
 			least = q;
 	}
+	fclose(f);
 done:
-	if (f != NULL)
-		fclose(f);
-	free(name);
 	free(line);
 	free(v1);
 	free(v2);
