@@ -432,6 +432,15 @@ hash_imports(struct writer *w, xsltStylesheetPtr style, char **err)
 static xsltDocLoaderFunc builtin_loader;
 static int import_missing;
 
+/* A document() call loads on whatever thread runs the transformation,
+ * and libxml2 2.9 looks a file that is not there (or a DTD it names) up
+ * in its catalogs, whose setup and look-ups are not thread-safe: two
+ * threads at once could leave the catalogs' mutex held, and the run hung
+ * for ever when it ends. Loads take turns (loading: this thread holds the
+ * turn already, should a load ever load through here again). */
+static pthread_mutex_t load_turn = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local int loading;
+
 static xmlDocPtr
 loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadType type)
 {
@@ -458,7 +467,11 @@ loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadTyp
 	 * stylesheet itself (xsltproc --nonet). Local ones are read, as a
 	 * stylesheet may read local files: entity references left in the
 	 * tree would make xsl:copy-of write "&name;" that nothing declares. */
+	if (loading++ == 0)
+		pthread_mutex_lock(&load_turn);
 	doc = builtin_loader(uri, dict, options | XML_PARSE_NONET, ctxt, type);
+	if (--loading == 0)
+		pthread_mutex_unlock(&load_turn);
 	/* Not there, or not readable; one that is there but does not parse
 	 * is a bad stylesheet, as it would be given directly. */
 	if (doc == NULL && type == XSLT_LOAD_STYLESHEET && file != NULL && access(file, R_OK) != 0)

@@ -34,3 +34,19 @@ if /usr/bin/python3 tests/planetgen.py --rough --size 3e5 --seed 3 >"$T/hg.html"
 else
 	not_ok "helgrind: planetgen failed"
 fi
+# A stylesheet whose document() calls load on the transforming threads: a
+# file that is not there, and one whose DTD is not, both looked up in
+# libxml2's catalogs (not thread-safe in 2.9: unguarded, two threads at
+# once could leave a run hung at its end).
+printf '<!DOCTYPE lookup SYSTEM "no-such.dtd">\n<lookup>x</lookup>\n' >"$T/lookup.xml"
+cat >"$T/loads.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text"/>
+  <xsl:template match="/feed"><xsl:value-of select="document('no-such-lookup.xml')"/>
+    <xsl:value-of select="document('lookup.xml')"/>.</xsl:template>
+</xsl:stylesheet>
+XSL
+rm -rf "$T/hg-loads"
+# shellcheck disable=SC2086
+expect_exit "helgrind: document() loads on 4 threads have no data race" 0 $hg "$UNPLANET" -q -j 4 \
+	-o "$T/hg-loads" -s "$T/loads.xsl" "$SAMPLE"
