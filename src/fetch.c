@@ -569,9 +569,11 @@ set_strings(CURL *curl, const char *url)
 		res = curl_easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
 	return res;
 }
-/* The error for an answer with HTTP status, and when it asks to be
- * asked again later (Retry-After, with a 429 or a 503), when: the run
- * from cron after that is the one to expect a page from. */
+
+/* The error for an answer with an HTTP error status, saying when the
+ * server asks to be asked again if it does (Retry-After, with a 429 or a
+ * 503): the first run from cron after then is the one to expect a page
+ * from. */
 static int
 http_error(CURL *curl, const char *shown, long status, char **err)
 {
@@ -585,7 +587,6 @@ http_error(CURL *curl, const char *shown, long status, char **err)
 		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld", shown, status);
 	return rc;
 }
-
 
 /* Fetches url into f. *refused tells whether the server answered a
  * conditional request with an error a validator can cause (400, 412, 431). */
