@@ -482,6 +482,18 @@ entry_link(const struct entry *e)
 	return without_scheme(e->link_key != NULL ? e->link_key : e->link);
 }
 
+/* s as a URI, malloc'd in *uri (html_iri_to_uri), or *uri NULL when s is
+ * one already: ASCII that html_iri_to_uri keeps, and no '%' (whose
+ * escapes it may write another way), as most permalinks are. -1: no
+ * memory. */
+static int
+as_uri(const char *s, char **uri)
+{
+	*uri = NULL;
+	return s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    "-_.!~*'();/?:@&=+$,#")] != '\0' && (*uri = html_iri_to_uri(s)) == NULL ? -1 : 0;
+}
+
 /* Gives each post of the page and the archive with a permalink its
  * link_key. Permalinks are IRIs, which RSS and JSON Feed write as URIs:
  * two that are one URI written two ways ("café" and "caf%C3%A9",
@@ -502,13 +514,7 @@ fill_link_keys(struct page *page, struct state *archive)
 			struct entry *e = &entries[j];
 
 			free(e->link_key);
-			e->link_key = NULL;
-			/* Most permalinks are URIs already, as html_iri_to_uri
-			 * writes them: ASCII that it keeps, and no '%' (whose
-			 * escapes it may write another way). */
-			if (e->link[strspn(e->link, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			    "-_.!~*'();/?:@&=+$,#")] != '\0' && (e->link_key = html_iri_to_uri(e->link)) == NULL)
-				rc = -1;
+			rc = as_uri(e->link, &e->link_key);
 		}
 	}
 	return rc;
@@ -1675,12 +1681,12 @@ record_post(struct known_posts *k, struct entry *e)
 	/* A post that kept its id when its permalink moved (moved_post) has
 	 * that permalink too: no other post may take it as its id. */
 	char date[32], digest[17], *id_uri = NULL;
-	int rc;
+	int rc = -1;
 
 	if (!is_made_up(e->id) && strcmp(e->id, e->link) != 0) {
-		if ((id_uri = html_iri_to_uri(e->id)) == NULL)
-			return -1;
-		id = without_scheme(id_uri);
+		if (as_uri(e->id, &id_uri) != 0)
+			goto done;
+		id = without_scheme(id_uri != NULL ? id_uri : e->id);
 	}
 	snprintf(date, sizeof date, "%lld", (long long)e->shown);
 	if (title[0] == '\0')
@@ -1697,6 +1703,7 @@ record_post(struct known_posts *k, struct entry *e)
 	    xmlHashAddEntry2(k->by_date, (const xmlChar *)link, (const xmlChar *)date, e) != 0) ||
 	    (title[0] == '\0' && xmlHashLookup2(k->by_content, (const xmlChar *)link, (const xmlChar *)digest) == NULL &&
 	    xmlHashAddEntry2(k->by_content, (const xmlChar *)link, (const xmlChar *)digest, e) != 0) ? -1 : 0;
+done:
 	free(id_uri);
 	return rc;
 }
