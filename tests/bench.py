@@ -155,9 +155,11 @@ def main():
                          one=med(5), one_ratio=statistics.median(x[5] / x[0] for x in r),
                          again_ratio=statistics.median(x[2] / x[0] for x in r),
                          rss=max(x[4] for x in r), parse_rss=max(x[3] for x in r)))
+    # unplanet's default --jobs is this, or fewer under a cgroup CPU
+    # quota (pool.h), which only the program itself reads.
     threads = min(len(os.sched_getaffinity(0)), 8)
-    print(f"(runs on {threads} thread{'s' if threads > 1 else ''}, unplanet's default here; "
-          "'-j1' columns: a full run on one)")
+    print(f"(runs with unplanet's default --jobs: {threads} thread{'s' if threads > 1 else ''} for the "
+          "processors it may use here, fewer under a cgroup CPU quota; '-j1' columns: a full run on one)")
     print(f"{'size MB':>8} {'sources':>7} {'entries':>7} {'parse ms':>9} {'run ms':>8} {'run/parse':>9} "
           f"{'rerun ms':>8} {'rerun/parse':>11} {'-j1 ms':>7} {'-j1/parse':>9} {'MB/s':>6} {'RSS MB':>7} "
           f"{'RSS/input':>9} {'parse RSS MB':>12}")
