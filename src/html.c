@@ -1432,11 +1432,13 @@ html_escape_url(const char *url)
 	char *out = NULL;
 	const char *p;
 
-	/* A '%' that starts no escape stands for itself: "%25". */
+	/* A '%' that starts no escape stands for itself: "%25"; so does a
+	 * '#' in the fragment, which RFC 3986 does not allow there: "%23". */
 	if (buf_reserve(&b, strlen(url)) != 0)
 		goto done;
 	for (p = url; *p != '\0'; p++)
-		if (buf_adds(&b, stray_percent(p) ? "%25" : (char[2]){ *p, '\0' }) != 0)
+		if (buf_adds(&b, stray_percent(p) ? "%25" : *p == '#' && p > strchr(url, '#') ? "%23" :
+		    (char[2]){ *p, '\0' }) != 0)
 			goto done;
 	e = xmlURIEscapeStr((const xmlChar *)b.data, (const xmlChar *)";/?:@&=+$,#%");
 	if (e != NULL && (out = strdup((const char *)e)) != NULL)
@@ -1486,7 +1488,7 @@ html_escape_iri(const char *url)
 {
 	static const char digits[] = "0123456789ABCDEF";
 	struct buf b = { 0 };
-	const unsigned char *p, *authority = NULL, *at = NULL;
+	const unsigned char *p, *authority = NULL, *at = NULL, *v6 = NULL, *v6_end = NULL;
 	char *out = NULL;
 	size_t keep = 0, scheme = html_scheme_len(url);
 	int query = 0, fragment = 0;   /* past the query's '?' (and before any '#'), past the '#' */
@@ -1500,8 +1502,16 @@ html_escape_iri(const char *url)
 		for (p = authority; *p != '\0' && strchr("/?#", *p) == NULL; p++)
 			if (*p == '@')
 				at = p;
+		/* Brackets are an IPv6 host's only ("?tags[]=x" is "%5B%5D"). */
+		v6 = at != NULL ? at + 1 : authority;
+		for (p = v6; *v6 == '[' && *p != '\0' && strchr("/?#", *p) == NULL && v6_end == NULL; p++)
+			if (*p == ']')
+				v6_end = p;
 	}
 	for (p = (const unsigned char *)url; *p != '\0'; p++) {
+		/* A second '#' is none that RFC 3987 allows: "%23". */
+		int second_hash = *p == '#' && fragment;
+
 		if (*p == '#')
 			fragment = 1;
 		query = (query || *p == '?') && !fragment;
@@ -1509,7 +1519,8 @@ html_escape_iri(const char *url)
 		if (keep == 0 && *p >= 0x80)
 			keep = iri_sequence(p, query);
 		int bad = keep == 0 && (*p <= 0x20 || *p >= 0x7f || strchr("<>\"{}|\\^`", *p) != NULL ||
-		    stray_percent((const char *)p) || (*p == '@' && authority != NULL && p >= authority && p < at));
+		    stray_percent((const char *)p) || (*p == '@' && authority != NULL && p >= authority && p < at) ||
+		    ((*p == '[' || *p == ']') && (v6_end == NULL || (p != v6 && p != v6_end))) || second_hash);
 		int failed = bad ? buf_addc(&b, '%') != 0 || buf_addc(&b, digits[*p >> 4]) != 0 ||
 		    buf_addc(&b, digits[*p & 15]) != 0 : buf_addc(&b, (char)*p) != 0;
 

@@ -99,14 +99,15 @@ char *html_base_href(const char *s, size_t n);
 char *html_prepare(xmlNodePtr root, const char *base);
 
 /* url with what RFC 3986 forbids in it (spaces, non-ASCII, quotes,
- * <>[]{}|\^`) percent-encoded, the rest (an IPv6 host's brackets too)
- * kept; malloc'd. */
+ * <>[]{}|\^`, a '#' after the first) percent-encoded, the rest (an IPv6
+ * host's brackets too) kept; malloc'd. */
 char *html_escape_url(const char *url);
 
 /* url with what RFC 3987 forbids in an IRI (controls, C1 ones too,
  * spaces, quotes, <>{}|\^`, a '%' that starts no escape, private use
  * characters, noncharacters, U+FFFD, bidi formatting characters, bytes
- * that are no UTF-8, an '@' before the last in the user information)
+ * that are no UTF-8, an '@' before the last in the user information,
+ * brackets but an IPv6 host's, a '#' after the first)
  * percent-encoded, the rest, other non-ASCII included, kept; malloc'd.
  * For permalinks, which become feed ids. */
 char *html_escape_iri(const char *url);

@@ -642,12 +642,20 @@ def main():
         rc, err = run(unplanet, "-o", mv, os.path.join(work, f"https{k}.html"))
         got = [(x.findtext(A + "id"), x.find(A + "link").get("href"), x.findtext(A + "updated"))
                for x in ET.parse(os.path.join(mv, "authors", "bob.atom")).getroot().findall(A + "entry")]
+        guids = [(x.find("guid").text, x.find("guid").get("isPermaLink"), x.findtext("link"))
+                 for x in ET.parse(os.path.join(mv, "authors", "bob.rss")).getroot().iter("item")]
         if k == 0:
-            before = got
+            before, guids_before = got, guids
     check("history: posts whose permalinks move to https stay one entry each, with their ids and dates",
           rc == 0 and len(got) == 3 and [g[0] for g in got] == [b[0] for b in before] and
           [g[2] for g in got] == [b[2] for b in before] and all(b[1].startswith("http://") for b in before) and
           all(g[1] == b[1].replace("http://", "https://", 1) for g, b in zip(got, before)), f"{before} {got} {err}")
+    # Their RSS guids stay too, but are no longer their permalinks: a
+    # reader that opens a permalink guid would go to the old address.
+    check("history: ...their RSS guids kept, a permalink (isPermaLink true) before the move only",
+          [g[0] for g in guids] == [g[0] for g in guids_before] and
+          all(p == "true" and g == link for g, p, link in guids_before) and
+          all(p == "false" and link.startswith("https://") for g, p, link in guids), f"{guids_before} {guids}")
     # A script or comment that comes and goes at a post's end, the white
     # space beside it left, is no edit: no feed is written, updated stays;
     # the archive takes the post's new page digest, and nothing else.

@@ -1018,7 +1018,11 @@ def main():
            "https://x.example/a b": "https://x.example/a%20b",
            "https://x.example/q?a=<b>&c={d}|e^f`g\\h%zz": "https://x.example/q?a=%3Cb%3E&c=%7Bd%7D%7Ce%5Ef%60g%5Ch%25zz",
            "https://x.example/caf\u00e9%C3%A9": "https://x.example/caf\u00e9%C3%A9",
-           "https:\\\\bs.example\\post\\1?q=a\\b": "https://bs.example/post/1?q=a%5Cb"}
+           "https:\\\\bs.example\\post\\1?q=a\\b": "https://bs.example/post/1?q=a%5Cb",
+           # Brackets are an IPv6 host's alone; a fragment holds no '#'.
+           "https://x.example/search?tags[]=python": "https://x.example/search?tags%5B%5D=python",
+           "http://[2001:db8::7]/a[1]": "http://[2001:db8::7]/a%5B1%5D",
+           "https://x.example/app#!/post#comments": "https://x.example/app#!/post%23comments"}
     iri = [Post(i + 1, ALICE, b"<p>START x END</p>") for i in range(len(odd))]
     for p, link in zip(iri, odd):
         p.link = link

@@ -697,6 +697,19 @@ test_urls(void)
 	check_str("url: an IPv6 host keeps its brackets, a path and a query do not", s,
 	    "http://[2001:db8::1]:8080/a%5B1%5D?q=%5B2%5D");
 	free(s);
+	s = html_escape_url("https://ex.org/app#!/post#comments#x");
+	check_str("url: a '#' after the first escaped", s, "https://ex.org/app#!/post%23comments%23x");
+	free(s);
+	s = html_escape_iri("http://u@[2001:db8::1]:8080/a[1]?tags[]=x#f[2]#g");
+	check_str("iri: an IPv6 host keeps its brackets, a path, query and fragment do not; a '#' after the first escaped",
+	    s, "http://u@[2001:db8::1]:8080/a%5B1%5D?tags%5B%5D=x#f%5B2%5D%23g");
+	free(s);
+	s = html_escape_iri("https://[ex.org/x]");
+	check_str("iri: a '[' before the host with no ']' in the authority escaped", s, "https://%5Bex.org/x%5D");
+	free(s);
+	s = html_escape_iri("https://ex].org/[x]");
+	check_str("iri: brackets that start no host escaped", s, "https://ex%5D.org/%5Bx%5D");
+	free(s);
 	{
 		/* RFC 3987 3.1; the hosts' ASCII forms as IDNA 2008 gives them
 		 * (RFC 5891; "xn--strae-oqa": nontransitional, "ß" kept). */

@@ -67,9 +67,11 @@
           <xsl:otherwise><xsl:value-of select="/feed/card"/></xsl:otherwise>
         </xsl:choose>
       </link>
-      <!-- A guid is a permalink only when it is a full http(s) URL. -->
+      <!-- A guid is a permalink only when it is the post's permalink now:
+           an id kept from a permalink that has moved since may lead to
+           a site that is gone, and readers open a permalink guid. -->
       <xsl:choose>
-        <xsl:when test="starts-with(id, 'http://') or starts-with(id, 'https://')">
+        <xsl:when test="string(id) = string(link) and (starts-with(id, 'http://') or starts-with(id, 'https://'))">
           <guid isPermaLink="true">
             <xsl:call-template name="uri"><xsl:with-param name="iri" select="id"/></xsl:call-template>
           </guid>
