@@ -111,7 +111,7 @@ int
 publish_begin(const char *dir, int wait, struct publish **out, char **err)
 {
 	struct publish *p;
-	struct stat st;
+	struct stat st, now;
 	int rc = UP_OK, gone = 0;
 
 	*out = NULL;
@@ -180,9 +180,12 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 			goto done;
 		}
 		/* The run we waited for may have made the folder, failed and
-		 * removed it: start again with a live one (a bounded number
-		 * of times: a FUSE filesystem may give every folder 0 links). */
-		if ((fstat(p->dirfd, &st) == 0 && st.st_nlink > 0) || ++gone >= 100)
+		 * removed it; or the folder was renamed, or a link to it turned
+		 * to another (a deploy), while this run waited: start again
+		 * with the folder dir names now (a bounded number of times: a
+		 * FUSE filesystem may give every folder 0 links). */
+		if ((fstat(p->dirfd, &st) == 0 && st.st_nlink > 0 && stat(dir, &now) == 0 &&
+		    now.st_dev == st.st_dev && now.st_ino == st.st_ino) || ++gone >= 100)
 			break;
 		close(p->dirfd);
 		p->dirfd = -1;

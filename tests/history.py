@@ -2037,17 +2037,19 @@ def edits_in_one_second(unplanet, work):
 
 def swapped_mid_run(unplanet, work, page_a, page_b):
     """The output folder renamed, and another put in its place, while a run
-    waits for its lock: the run reads the state and history of the folder
-    it locked and writes, so it keeps every entry that left the page, as a
-    run nothing disturbed does; the new folder is left alone."""
+    waits for its lock: the run writes the folder the path names once it
+    has the lock (a deploy that turned a link, a folder rotated), with that
+    folder's own state and history, as a run started then would; the
+    folder it first opened is left as it was."""
     def ids(d):
         return {f: sorted(e.findtext(A + "id") for e in ET.parse(os.path.join(d, kind, f)).getroot()
                           .findall(A + "entry"))
                 for kind in ("authors", "topics") for f in os.listdir(os.path.join(d, kind)) if f.endswith(".atom")}
-    calm, moved = os.path.join(work, "calm"), os.path.join(work, "moved")
+    fresh, moved = os.path.join(work, "fresh-b"), os.path.join(work, "moved")
     topic = ("-t", "Django=django")
-    setup = [run(unplanet, "-o", d, *topic, "-", input=page_a.encode())[0] for d in (calm, moved)]
-    setup.append(run(unplanet, "-o", calm, *topic, "-", input=page_b.encode())[0])
+    setup = [run(unplanet, "-o", moved, *topic, "-", input=page_a.encode())[0],
+             run(unplanet, "-o", fresh, *topic, "-", input=page_b.encode())[0]]
+    snap = snapshot(moved)
     fd = os.open(moved, os.O_RDONLY | os.O_DIRECTORY)
     fcntl.flock(fd, fcntl.LOCK_EX)   # the run waits behind it
     proc = subprocess.Popen([unplanet, "--wait", "-o", moved, *topic, "-"], stdin=subprocess.PIPE,
@@ -2063,11 +2065,13 @@ def swapped_mid_run(unplanet, work, page_a, page_b):
     fcntl.flock(fd, fcntl.LOCK_UN)
     os.close(fd)
     _, err = proc.communicate(page_b.encode(), timeout=120)
-    check("history: a folder swapped while a run waits for its lock: the run keeps the state and history of the "
-          "folder it locked, the new one untouched",
-          setup == [0, 0, 0] and waiting and proc.returncode == 0 and ids(moved + ".old") == ids(calm) and
-          os.listdir(moved) == [], f"setup {setup}, waiting {waiting}, exit {proc.returncode}: {err.decode()}; "
-          f"{os.listdir(moved)}")
+    got = ids(moved) if proc.returncode == 0 and os.path.isdir(os.path.join(moved, "authors")) else None
+    check("history: a folder swapped while a run waits for its lock: the run writes the one the path names then, "
+          "from its own state (none), the first one untouched",
+          setup == [0, 0] and waiting and proc.returncode == 0 and got == ids(fresh) and
+          snapshot(moved + ".old") == snap, f"setup {setup}, waiting {waiting}, exit {proc.returncode}: "
+          f"{err.decode()}; {os.listdir(moved)}")
+
 
 if __name__ == "__main__":
     main()
