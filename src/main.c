@@ -1066,6 +1066,7 @@ run(const struct settings *s, char **err)
 	size_t state_len = 0, left_out, i;
 	const char *name = strcmp(s->source, "-") == 0 ? "<stdin>" : s->source;
 	int rc, same_settings, same_stylesheets, same_page;   /* same_page: the state's page is this one */
+	int looked = 0, older;   /* find_missing ran; the page is an older copy to pass over */
 	time_t page_time;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -1106,6 +1107,7 @@ run(const struct settings *s, char **err)
 		    state->settings != NULL && strcmp(state->settings, fingerprint) == 0) {
 			if ((rc = find_missing(pub, w, state, s->output, &missing, err)) != UP_OK)
 				goto done;
+			looked = 1;
 			if (missing == NULL) {
 				fopt.etag = state->etag;
 				fopt.last_modified = state->last_modified;
@@ -1157,9 +1159,15 @@ run(const struct settings *s, char **err)
 	 * guide: the Planet's clock was set back. */
 	same_page = !s->dump &&   /* --dump reads no state */
 	    (url != NULL ? state->url != NULL && strcmp(state->url, url) == 0 : state->url == NULL);
-	if (!s->dump && !s->force && page->updated != -1 && state->page_updated != -1 &&
+	older = !s->dump && !s->force && page->updated != -1 && state->page_updated != -1 &&
 	    page->updated < state->page_updated && state->page_updated <= time(NULL) &&
-	    (state->fingerprint == NULL || strcmp(state->fingerprint, fingerprint) == 0) && same_page) {
+	    (state->fingerprint == NULL || strcmp(state->fingerprint, fingerprint) == 0) && same_page;
+	/* But a file deleted since is made again, from the archive and the
+	 * posts it lacks (as below): a stale mirror may serve that copy for
+	 * days. */
+	if (older && !looked && (rc = find_missing(pub, w, state, s->output, &missing, err)) != UP_OK)
+		goto done;
+	if (older && missing == NULL) {
 		rc = publish_commit(pub, &stats, err);
 		/* Said but under -q: a page saved by hand and given on purpose
 		 * (history filled in from old copies) would be passed over in

@@ -167,6 +167,19 @@ def main():
           "08:13 AM" in err and "07:43 AM" in err and "--force" in err, err)
     rc, err = run(unplanet, "-q", "-o", d, b)
     check("history: ...and nothing under -q", rc == 0 and err == "" and snapshot(d) == snap, err)
+    # A file deleted since comes back all the same (a stale mirror may
+    # serve that copy for days), as the archive has it: no edit undone.
+    gone = {f: open(os.path.join(d, f), "rb").read() for f in ("authors/pypy.atom", "index.html")}
+    for f in gone:
+        os.remove(os.path.join(d, f))
+    rc, err = run(unplanet, "-q", "-o", d, b)
+    back = {f: open(os.path.join(d, f), "rb").read() if os.path.exists(os.path.join(d, f)) else None for f in gone}
+    others = {x[0]: x for x in snapshot(d, skip=os.path.join(d, ".unplanet"))}
+    check("history: ...but a file deleted since comes back, the same bytes, the other files untouched",
+          rc == 0 and err == "" and back == gone and all(others.get(x[0]) == x for x in snap if x[0] not in gone and
+                                                         x[4] != "dir" and not x[0].startswith(".unplanet")),
+          f"{err} {[f for f in gone if back[f] != gone[f]]}")
+    snap = snapshot(d)
     def shown(d):
         return {i: [(f, e.findtext(A + "updated"), e.findtext(A + "content")) for f, e in got]
                 for i, got in entries(d).items()}
