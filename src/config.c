@@ -1148,7 +1148,9 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		/* Nor are quotes taken off ("output = \"feeds\"" would be a
 		 * folder named with its quotes). */
 		else if (quoted(value) && (is_path(key, value) || strcmp(key, "base-url") == 0))
-			rc = bad(r, fail("%s = %s: " QUOTES_KEPT, key, value));
+			/* Not quoted when it may hold a password. */
+			rc = bad(r, strchr(value, '@') != NULL ? fail("%s: " QUOTES_KEPT "%s", key,
+			    " (not quoted here: it may hold a password)") : fail("%s = %s: " QUOTES_KEPT, key, value));
 		else if ((set = settings_set(r->s, key, value, &why)) == -1)
 			rc = bad(r, unknown_key(r, name, section, "source, output, base-url, topic, exclude, only, "
 			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, jobs, quiet, verbose"));

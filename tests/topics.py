@@ -449,6 +449,11 @@ slug = django-and-caktus
         ("a quoted output folder (the quotes would be part of its name)", "[unplanet]\nkeep = 5\noutput = \"feeds\"\n", 3,
          "output = \"feeds\": quotes are part of a value"),
         ("a quoted base-url", "[unplanet]\nbase-url = 'https://x.example/'\n", 2, "quotes are part of a value"),
+        # A URL's password is in no message (cron mails them).
+        ("a quoted source with a password, not quoted back", "[unplanet]\nsource = \"https://u:secret@x.example/\"\n", 2,
+         "source: quotes are part of a value in a configuration file; write it without them (not quoted here"),
+        ("a quoted base-url with a password, not quoted back", "[unplanet]\nbase-url = 'https://u:secret@x.example/'\n",
+         2, "base-url: quotes are part of a value"),
         ("a quoted [source] link (the section would match nothing)", "[source PyPy]\nlink = \"https://www.pypy.org/\"\n",
          2, "link: quotes are part of a value"),
         ("[source] link of another scheme", "[source Real Python]\nlink = ftp://realpython.com/\n", 2,
@@ -558,7 +563,7 @@ slug = django-and-caktus
             f.write(text)
         rc, err = run(unplanet, "-c", path, "-o", out, "http://127.0.0.1:1/")
         check(f"config error, {label}: exit 78 with FILE:{line}: and the reason",
-              rc == 78 and f"{path}:{line}: " in err and words in err, f"exit {rc}: {err}")
+              rc == 78 and f"{path}:{line}: " in err and words in err and "secret" not in err, f"exit {rc}: {err}")
         check(f"config error, {label}: nothing written", not os.path.exists(out), "")
     # An invalid pattern is quoted in its error; a long one by its start
     # only, cut between characters, so that a cron mail stays readable.
