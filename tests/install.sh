@@ -129,6 +129,13 @@ if out=$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$T/units/unp
 else
 	not_ok "systemd-analyze verify: $out"
 fi
+# PCRE2's JIT needs memory it makes executable: a unit that forbids it
+# would match patterns by the interpreter, minutes where milliseconds do.
+if grep -qi '^MemoryDenyWriteExecute *= *\(yes\|true\|on\|1\)' samples/unplanet.service; then
+	not_ok "samples/unplanet.service forbids what PCRE2's JIT needs (MemoryDenyWriteExecute=)"
+else
+	ok "samples/unplanet.service lets PCRE2's JIT compile patterns (no MemoryDenyWriteExecute=)"
+fi
 # The crontab line names the program by its full path (cron's PATH is
 # /usr/bin:/bin, make install's is /usr/local/bin), and its options are
 # ones unplanet accepts.
