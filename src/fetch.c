@@ -160,20 +160,44 @@ read_fd(int fd, const char *name, size_t max, struct buf *out, char **err)
 	return rc;
 }
 
+/* Whether s[0..n) is a dotted IPv4 address ("127.0.0.1"). */
+static int
+is_ipv4(const char *s, size_t n)
+{
+	size_t i, dots = 0, digits = 0;
+	int ok = n > 0;
+
+	for (i = 0; ok && i < n; i++) {
+		if (s[i] == '.') {
+			ok = digits > 0;
+			dots++;
+			digits = 0;
+		} else {
+			ok = isdigit((unsigned char)s[i]) && ++digits <= 3;
+		}
+	}
+	return ok && dots == 3 && digits > 0;
+}
+
 /* Whether a file name that is not there starts with what looks like a
  * host name: "planetpython.org", "www.planetpython.org/" (a dot, ending
- * in two letters or more), and names no HTML file. */
+ * in two letters or more), and names no HTML file; with a port, also an
+ * IPv4 address or localhost ("127.0.0.1:8080/planet"). */
 static int
 looks_like_host(const char *source)
 {
-	size_t n = strcspn(source, "/"), i = n;
+	size_t n = strcspn(source, "/"), host = strcspn(source, ":/"), i = host;
+	/* A port: up to 5 digits, to the end of the authority. */
+	size_t port = host < n ? strspn(source + host + 1, "0123456789") : 0;
 	int looks = 0;
 
-	if (strspn(source, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") >= n &&
+	if ((host == n || (port > 0 && port <= 5 && host + 1 + port == n)) &&
+	    strspn(source, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") >= host &&
 	    source[0] != '.' && strstr(source, ".htm") == NULL) {
 		while (i > 0 && isalpha((unsigned char)source[i - 1]))
 			i--;
-		looks = n - i >= 2 && i > 1 && source[i - 1] == '.';
+		looks = (host - i >= 2 && i > 1 && source[i - 1] == '.') ||
+		    (port > 0 && ((host == 9 && strncmp(source, "localhost", 9) == 0) || is_ipv4(source, host)));
 	}
 	return looks;
 }
