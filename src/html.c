@@ -200,18 +200,19 @@ on_characters(void *ctx, const xmlChar *ch, int len)
 	unsigned cp;
 	int pending = 1;   /* ch[0..len) is still to be dealt with */
 
-	/* HTML5 reads two things as a comment up to the next '>' that
+	/* HTML5 reads three things as a comment up to the next '>' that
 	 * libxml2 2.9 shows as text: "<!" that opens no comment ("<![CDATA[
 	 * x ]]>", "<![if !IE]>"), whose '<' libxml2 gives on its own while
-	 * still at it; and "</" followed by no letter ("I </3 it", "a</>b"),
-	 * whose "</" it drops, giving what follows: text that begins right
-	 * after a "</" in the input. Without limits (not our parse) the text
-	 * goes to the tree as it is. */
+	 * still at it; "</" followed by no letter ("I </3 it", "a</>b"), and
+	 * "<?" that starts no processing instruction ("<? x>", "<?>"), whose
+	 * "</" or "<?" it drops, giving what follows: text that begins right
+	 * after a "</" or "<?" in the input. Without limits (not our parse)
+	 * the text goes to the tree as it is. */
 	if (limits != NULL && !limits->in_bogus_comment && ctxt->input != NULL &&
 	    ctxt->input->cur - ctxt->input->base >= len + 2) {
 		const xmlChar *start = ctxt->input->cur - len;
 
-		if (start[-2] == '<' && start[-1] == '/' && memcmp(start, ch, (size_t)len) == 0)
+		if (start[-2] == '<' && (start[-1] == '/' || start[-1] == '?') && memcmp(start, ch, (size_t)len) == 0)
 			limits->in_bogus_comment = 1;
 	}
 	if (limits == NULL) {

@@ -389,6 +389,7 @@ def main():
         b"<p>START &check; &NotEqualTilde; &lang;a&rang; &COPY; &notit; &foo; &Tab;b &amp;check; "
         b"<a href=\"https://x.example/?q=&check;\">c</a> END",
         b"<p>START I </3 Mondays, see <b>this</b> and a</>b c</ d> e a&#12;b word<template><div>x</div></template>word END",
+        b"<p>START a <? y> c <?> d <?php echo 1; ?> e <?xml version=\"1.0\"?> f END",
     ]
     posts3 = [Post(i + 1, BOB, body) for i, body in enumerate(exact)]
     posts3[0].title_html = "Caf&eacute &copy 2026 &amp;copy &lt3 &check; &NotEqualTilde; &notit; &foo;"
