@@ -1318,15 +1318,19 @@ topic_candidate(const struct feed *f, size_t k)
  * archives keep: what the next run reads again, so that an unchanged page
  * makes the same topic, and a topic entry keeps its history. A post two
  * feeds have (a source the Planet renamed: its old feed keeps the post as
- * it was) is shown once, as its newest record, when that matches; when
- * that record is not shown (--keep cut it from its feed), neither is the
- * post: an older copy would take its updated time and content back. */
+ * it was; a post the Planet shows under two sources) is shown once, as
+ * its newest record, when a copy its feed shows matches (the one under
+ * "Alice on Django" for a topic on Django), with the first date of them
+ * all: which copy is newest changes with their edits, and its published
+ * time must not. When that record is not shown (--keep cut it from its
+ * feed), neither is the post: an older copy would take its updated time
+ * and content back. */
 static int
 make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size_t n_authors,
     const struct group_options *opt)
 {
 	struct topic_copy *copies = NULL;
-	size_t i, k, n = 0, n_copies = 0;
+	size_t i, j, k, n = 0, n_copies = 0;
 	int rc = -1;
 
 	t->kind = "topic";
@@ -1345,12 +1349,22 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 			copies[n_copies++] = (struct topic_copy){ f->gone[k], 0 };
 	}
 	qsort(copies, n_copies, sizeof *copies, by_copy_id);
-	for (i = 0; i < n_copies; i++) {
-		struct entry *e = copies[i].m.entry;
+	for (i = 0; i < n_copies; i = j) {
+		time_t first = copies[i].m.published;
+		int hit = 0;
 
-		if ((i == 0 || strcmp(copies[i - 1].m.entry->id, e->id) != 0) && copies[i].shown &&
-		    matches(topic->match, topic->n_match, e, set) && !matches(topic->exclude, topic->n_exclude, e, set))
-			t->members[t->n_members++] = copies[i].m;
+		/* copies[i..j): one post's, its newest record first */
+		for (j = i; j < n_copies && strcmp(copies[j].m.entry->id, copies[i].m.entry->id) == 0; j++) {
+			struct entry *e = copies[j].m.entry;
+
+			first = copies[j].m.published < first ? copies[j].m.published : first;
+			hit = hit || (copies[i].shown && copies[j].shown && matches(topic->match, topic->n_match, e, set) &&
+			    !matches(topic->exclude, topic->n_exclude, e, set));
+		}
+		if (hit) {
+			t->members[t->n_members] = copies[i].m;
+			t->members[t->n_members++].published = first;
+		}
 	}
 	qsort(t->members, t->n_members, sizeof *t->members, by_date);
 	t->n_shown = shown(t->n_members, opt->keep);

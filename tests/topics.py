@@ -1034,9 +1034,41 @@ slug = django-and-caktus
     check("config: --exclude replaces the file's exclude list (quizzes back, ^Renew out)",
           rc == 0 and quiz and renew and quiz <= got and not (renew & got), f"{err} {len(quiz - got)} quizzes missing")
     too_long_post(unplanet, work)
+    cross_posted(unplanet, work)
     held_past_keep(unplanet, work)
     excluded_past_keep(unplanet, work)
     report()
+
+
+def cross_posted(unplanet, work):
+    """A post the Planet shows under two sources (a blog's own feed and its
+    Django category's, one permalink): a topic that only one copy matches
+    (by its source's name) has the post, once; when an edit to that copy
+    makes it the newest, the topic's entry keeps its published time (the
+    first date of the two), and shows the edit."""
+    from hostile import Post, page
+    alice = ("Alice", "https://alice.example/", "Alice")
+    django = ("Alice on Django", "https://alice.example/django/", "Alice on Django")
+    d = os.path.join(work, "cross-posted")
+    got = []
+    for k, later in enumerate((b"<p>START notes END</p>", b"<p>START notes, corrected END</p>")):
+        posts = [Post(2, alice, b"<p>START notes END</p>"), Post(0, django, later)]   # 10:02, 10:00
+        for p in posts:
+            p.link, p.title_html = "https://alice.example/release", "Release notes"
+        src = os.path.join(work, f"cross-posted{k}.html")
+        with open(src, "wb") as f:
+            f.write(page(posts))
+        rc, err = run(unplanet, "-o", d, "-t", "Django=django", src)
+        path = os.path.join(d, "topics", "django.atom")
+        entries = ET.parse(path).getroot().findall(A + "entry") if rc == 0 else []
+        got.append([(e.findtext(A + "id"), e.findtext(A + "published"), e.findtext(A + "updated"),
+                     "corrected" in e.findtext(A + "content")) for e in entries])
+    first = posts[1].published
+    check("topics: a post under two sources, one matching by its name: in the topic once, at the first date; "
+          "an edit to that copy shown, the date kept",
+          len(got[0]) == 1 and got[0][0][:2] == ("https://alice.example/release", first) and not got[0][0][3] and
+          len(got[1]) == 1 and got[1][0][:2] == got[0][0][:2] and got[1][0][3] and got[1][0][2] > got[0][0][2],
+          f"{got} {err}")
 
 
 def too_long_post(unplanet, work):
