@@ -274,6 +274,10 @@ struct transfer {
 	int bad_type;            /* ...a content type that is no page's, */
 	int downgrade;           /* ...or an https page redirecting to http */
 	char *location;          /* the last response's Location, or NULL */
+	/* libcurl 7.88 keeps a redirect's Content-Type and Retry-After for a
+	 * later response that has none: kept here, for the last one only. */
+	char *type;              /* the last response's Content-Type, or NULL */
+	int retry_after;         /* the last response has a Retry-After */
 };
 
 static size_t
@@ -365,7 +369,7 @@ static int
 headers_say_all(struct transfer *t)
 {
 	long status = 0;
-	char *type = NULL, *url = NULL;
+	char *url = NULL;
 	int all;
 
 	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
@@ -374,8 +378,7 @@ headers_say_all(struct transfer *t)
 		t->downgrade = url != NULL && fetch_is_downgrade(url, t->location);
 		all = t->downgrade;
 	} else if (status >= 200 && status < 300) {
-		curl_easy_getinfo(t->curl, CURLINFO_CONTENT_TYPE, &type);
-		t->bad_type = !acceptable_type(type);
+		t->bad_type = !acceptable_type(t->type);
 		all = t->bad_type;
 	} else {
 		all = status >= 400;
@@ -397,7 +400,9 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 		free(t->f->etag);
 		free(t->f->last_modified);
 		free(t->location);
-		t->f->etag = t->f->last_modified = t->location = NULL;
+		free(t->type);
+		t->f->etag = t->f->last_modified = t->location = t->type = NULL;
+		t->retry_after = 0;
 		t->date = -1;
 		t->headers_ended = 0;
 		goto done;
@@ -420,6 +425,16 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	}
 	if ((v = header_value(p, len, "Date", &t->out_of_memory)) != NULL) {
 		t->date = curl_getdate(v, NULL);
+		free(v);
+		goto done;
+	}
+	if ((v = header_value(p, len, "Content-Type", &t->out_of_memory)) != NULL) {
+		free(t->type);   /* the last one wins, as in libcurl */
+		t->type = v;
+		goto done;
+	}
+	if ((v = header_value(p, len, "Retry-After", &t->out_of_memory)) != NULL) {
+		t->retry_after = 1;   /* libcurl reads its value (seconds or a date) */
 		free(v);
 		goto done;
 	}
@@ -599,12 +614,12 @@ set_strings(CURL *curl, const char *url)
  * 503): the first run from cron after then is the one to expect a page
  * from. */
 static int
-http_error(CURL *curl, const char *shown, long status, char **err)
+http_error(const struct transfer *t, const char *shown, long status, char **err)
 {
 	curl_off_t wait = 0;
 	int rc;
 
-	if (curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &wait) == CURLE_OK && wait > 0)
+	if (t->retry_after && curl_easy_getinfo(t->curl, CURLINFO_RETRY_AFTER, &wait) == CURLE_OK && wait > 0)
 		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld, and asks to be asked again "
 		    "in %" CURL_FORMAT_CURL_OFF_T " s (Retry-After)", shown, status, wait);
 	else
@@ -612,12 +627,15 @@ http_error(CURL *curl, const char *shown, long status, char **err)
 	return rc;
 }
 
-/* Fetches url into f. *refused tells whether the server answered a
- * conditional request with an error a validator can cause (400, 412, 431). */
+/* Fetches url into f, within opt->timeout; messages name given as the
+ * --timeout that ran out (a request asked again has what was left of it).
+ * *refused tells whether the server answered a conditional request with
+ * an error a validator can cause (400, 412, 431). */
 static int
-fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, int *refused, char **err)
+fetch_url(const char *url, const struct fetch_options *opt, long given, struct fetched *f, int *refused,
+    char **err)
 {
-	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0, -1, 0, 0, 0, 0, NULL };
+	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0, -1, 0, 0, 0, 0, NULL, NULL, 0 };
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long status = 0;
@@ -687,7 +705,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 		freelocale(utf8);
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+	type = t.type;
 	/* Only the answers a validator itself can cause: a 404 or a 429 is
 	 * not asked again. */
 	*refused = (status == 400 || status == 412 || status == 431) &&
@@ -719,7 +737,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 		else if (t.bad_type)
 			rc = err_set(err, UP_EDATA, "%s: content type \"%s\" is not an HTML page", shown, type);
 		else if (res == CURLE_WRITE_ERROR && (status < 200 || status >= 300))
-			rc = http_error(curl, shown, status, err);
+			rc = http_error(&t, shown, status, err);
 		else if (t.too_big)
 			rc = err_set(err, UP_EDATA, "%s: page larger than the %zu-byte limit (see --max-size)",
 			    shown, opt->max_size);
@@ -729,9 +747,9 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 			rc = err_set(err, UP_EUNAVAIL, "%s: could not connect within %ld s", shown, connect_timeout);
 		else if (res == CURLE_OPERATION_TIMEDOUT && !connected(curl, &t))
 			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout), before a connection "
-			    "was made", shown, opt->timeout);
+			    "was made", shown, given);
 		else if (res == CURLE_OPERATION_TIMEDOUT)
-			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout)", shown, opt->timeout);
+			rc = err_set(err, UP_EUNAVAIL, "%s: timed out after %ld s (see --timeout)", shown, given);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL && !fetch_is_http(url))
 			rc = err_set(err, UP_EUSAGE, "%s: only http and https URLs can be fetched", shown);
 		else if (res == CURLE_UNSUPPORTED_PROTOCOL && t.location != NULL &&
@@ -766,7 +784,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 		goto done;
 	}
 	if (status < 200 || status >= 300) {
-		rc = http_error(curl, shown, status, err);
+		rc = http_error(&t, shown, status, err);
 		goto done;
 	}
 	/* curl takes a connection closed inside the headers for an answer. */
@@ -796,6 +814,7 @@ fetch_url(const char *url, const struct fetch_options *opt, struct fetched *f, i
 done:
 	buf_free(&t.body);
 	free(t.location);
+	free(t.type);
 	curl_slist_free_all(headers);
 	free(shown);
 	curl_easy_cleanup(curl);
@@ -807,21 +826,30 @@ fetch_source(const char *source, const struct fetch_options *opt, struct fetched
     char **err)
 {
 	struct fetched *f;
+	struct timespec start, now;
 	int rc, refused = 0;
 
 	*out = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	f = calloc(1, sizeof *f);
 	if (f == NULL)
 		rc = err_nomem(err);
 	else
-		rc = fetch_is_url(source) ? fetch_url(source, opt, f, &refused, err) : fetch_file(source, opt, f, err);
+		rc = fetch_is_url(source) ? fetch_url(source, opt, opt->timeout, f, &refused, err) :
+		    fetch_file(source, opt, f, err);
 	if (rc != UP_OK && refused && err_stop == 0) {
 		/* A 400, 412 or 431 in answer to a conditional request (a
 		 * validator the server gave but will not take back, one too
 		 * long for it) would fail every later run alike: once more
 		 * without. */
 		struct fetch_options plain = *opt;
+		long spent;
 
+		/* --timeout is for the whole fetch: the second request has
+		 * what the first left (a second at least). */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		spent = (long)(now.tv_sec - start.tv_sec) + (now.tv_nsec > start.tv_nsec);
+		plain.timeout = opt->timeout - spent > 1 ? opt->timeout - spent : 1;
 		plain.etag = plain.last_modified = NULL;
 		fetched_free(f);
 		if (err != NULL) {
@@ -829,7 +857,7 @@ fetch_source(const char *source, const struct fetch_options *opt, struct fetched
 			*err = NULL;
 		}
 		f = calloc(1, sizeof *f);
-		rc = f != NULL ? fetch_url(source, &plain, f, &refused, err) : err_nomem(err);
+		rc = f != NULL ? fetch_url(source, &plain, opt->timeout, f, &refused, err) : err_nomem(err);
 	}
 	if (rc != UP_OK)
 		fetched_free(f);

@@ -265,6 +265,33 @@ class Handler(BaseHTTPRequestHandler):
                 self.end_headers()
             else:
                 self.send_page(PAGE, extra=[("ETag", '"r1"')])
+        elif p == "/slow-refusal":
+            # Refuses its ETag after 2.5 s; asked again without, sends a
+            # little of the page and stalls.
+            if self.headers.get("If-None-Match"):
+                time.sleep(2.5)
+                self.send_response(412)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif any(q == p for q, _ in seen[:-1]):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(PAGE)))
+                self.end_headers()
+                self.wfile.write(PAGE[:100])
+                self.wfile.flush()
+                time.sleep(8)
+            else:
+                self.send_page(PAGE, extra=[("ETag", '"s1"')])
+        elif p in ("/typed-redirect", "/image-redirect"):
+            # A redirect's own Content-Type (Apache writes one), to a page
+            # that gives none: the page's <meta> says what it is.
+            self.send_redirect("/untyped", status=301, extra=[("Content-Type", "text/html; charset=iso-8859-1"
+                                                              if p == "/typed-redirect" else "image/png")])
+        elif p == "/untyped":
+            self.send_page(PAGE, ctype=None)
+        elif p == "/patient-redirect":
+            self.send_redirect("/500", extra=[("Retry-After", "3600")])
         elif p == "/busy-when-asked":
             # Rate-limits the next run (its ETag is fine).
             if self.headers.get("If-None-Match"):
@@ -488,6 +515,28 @@ def main():
         rc, out, asked, same = second_run("/busy-when-asked")
         check("http: ...but a 429 is not asked again at once (exit 69, folder as it was)",
               rc == 69 and "HTTP 429, and asks to be asked again in 3600 s (Retry-After)" in out and asked == ['"b1"'] and same, f"exit {rc}: {out} {asked}")
+
+        d = os.path.join(work, "slow-refusal")
+        run("-o", d, base + "/slow-refusal")
+        snap, t0 = snapshot(d), time.time()
+        rc, out, _ = run("--timeout", "4", "-o", d, base + "/slow-refusal")
+        took = time.time() - t0
+        check("http: --timeout bounds the whole fetch: the request asked again without validators has what was left",
+              rc == 69 and "timed out after 4 s (see --timeout)" in out and took < 5.8 and snapshot(d) == snap,
+              f"exit {rc} after {took:.1f} s: {out}")
+
+        # Only the last response's headers are the page's: libcurl 7.88
+        # keeps a redirect's Content-Type and Retry-After for an answer
+        # that gives none.
+        for path in ("/typed-redirect", "/image-redirect"):
+            d = os.path.join(work, path.strip("/"))
+            rc, out, _ = run("-o", d, base + path)
+            check(f"http: a redirect's Content-Type is not the page's ({path}): the page read by its <meta>",
+                  rc == 0 and os.path.exists(os.path.join(d, "authors", "rodrigo-girao-serrao.atom")), f"exit {rc}: {out}")
+        rc, out, _ = run("-o", os.path.join(work, "patient"), base + "/patient-redirect")
+        check("http: a redirect's Retry-After is not quoted for the error after it",
+              rc == 69 and out.rstrip().endswith("the server answered HTTP 500") and "Retry-After" not in out,
+              f"exit {rc}: {out}")
 
         rc, out, asked, same = second_run("/cut-after-date")
         check("http: a page whose download stops right after a date line: exit 65 naming that line, "
