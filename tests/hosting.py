@@ -352,6 +352,13 @@ def main():
               "max-age" in headers.get("Cache-Control", "") and headers.get("ETag"), str(headers))
         status, _, _ = get(base + "authors/pypy.atom", {"If-None-Match": headers.get("ETag", "")})
         check("nginx: a reader polling with If-None-Match gets 304", status == 304, f"{status}")
+        # A feed missing now may be written by the next run: its 404 is
+        # not to be cached. Compressed for a proxy or CDN (Via:) too.
+        status, headers, _ = get(base + "authors/not-yet.atom")
+        check("nginx: a 404 carries no Cache-Control", status == 404 and "Cache-Control" not in headers, str(headers))
+        status, headers, _ = get(base + "authors/pypy.atom", {"Accept-Encoding": "gzip", "Via": "1.1 varnish"})
+        check("nginx: a feed asked for through a proxy (Via:) comes gzip-compressed",
+              status == 200 and headers.get("Content-Encoding") == "gzip", str(headers))
         for secret in (".unplanet/archive/pypy.xml", ".unplanet/state.xml", ".unplanet/"):
             status, _, _ = get(base + secret)
             check(f"nginx: /{secret} is not served", status == 404, f"{status}")
