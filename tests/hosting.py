@@ -449,9 +449,12 @@ def main():
             m = re.search(r'<output id="count"[^>]*>([^<]*)</output>', dom)
             none = re.search(r'<p id="none"[^>]*>', dom)
             hidden = re.findall(r'<section[^>]*hidden[^>]*>', dom)
-            check(f"chromium: index.html with {count}: says '{count}', no 'No feed matches' and no section hidden",
+            box = re.search(r'<div class="search"[^>]*>', dom)
+            check(f"chromium: index.html with {count}: says '{count}', no 'No feed matches' and no section hidden; "
+                  "a filter box only with a feed to filter",
                   m is not None and m.group(1) == count and none is not None and "hidden" in none.group(0) and not hidden and
-                  (name != "none" or "No author feeds yet." in dom),
+                  (name != "none" or "No author feeds yet." in dom) and
+                  box is not None and ("hidden" in box.group(0)) == (name == "none"),
                   f"{m.group(1) if m else 'no count'} {none.group(0) if none else 'no #none'} {hidden}")
             shutil.rmtree(os.path.join(site, name))
         # A link to a feed's card (a feed without a site of its own links

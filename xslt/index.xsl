@@ -18,6 +18,24 @@
        and each feed's card and links would walk them all again. -->
   <xsl:variable name="formats" select="/directory/format"/>
 
+  <!-- What the page says it lists. -->
+  <xsl:variable name="per">
+    <xsl:choose>
+      <xsl:when test="/directory/feed[@kind = 'topic']">one feed per author and topic</xsl:when>
+      <xsl:otherwise>one feed per author</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+
+  <!-- A format's name as people write it: "Atom", "RSS", "JSON". -->
+  <xsl:template name="shown">
+    <xsl:choose>
+      <xsl:when test="@name = 'atom'">Atom</xsl:when>
+      <xsl:when test="@name = 'rss'">RSS</xsl:when>
+      <xsl:when test="@name = 'json'">JSON</xsl:when>
+      <xsl:otherwise><xsl:value-of select="@name"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- "28 Apr 2026" from a date element's RFC 822 attribute. -->
   <xsl:template name="day">
     <xsl:param name="date"/>
@@ -28,7 +46,9 @@
     <html lang="en">
       <head>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
-        <title><xsl:value-of select="$planet"/>, one feed per author</title>
+        <title><xsl:value-of select="$planet"/>, <xsl:value-of select="$per"/></title>
+        <!-- Inline: else every first visit asks for /favicon.ico, a 404. -->
+        <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%23b0430b'/%3E%3Ccircle cx='4.5' cy='11.5' r='1.5' fill='white'/%3E%3Cpath d='M3 6a7 7 0 0 1 7 7M3 2.5a10.5 10.5 0 0 1 10.5 10.5' stroke='white' stroke-width='2' fill='none'/%3E%3C/svg%3E"/>
         <meta name="description" content="Every source of {$planet} as its own feed, in Atom, RSS and JSON Feed."/>
         <meta name="generator" content="unplanet {generator/@version}"/>
         <xsl:if test="feed and string(base-url) != ''">
@@ -37,7 +57,8 @@
         <xsl:for-each select="feed">
           <xsl:variable name="feed" select="."/>
           <xsl:for-each select="$formats[@type != '']">
-            <link rel="alternate" type="{@type}" title="{$feed/title} ({@name})" href="{$feed/path}.{@name}"/>
+            <xsl:variable name="shown"><xsl:call-template name="shown"/></xsl:variable>
+            <link rel="alternate" type="{@type}" title="{$feed/title} ({$shown})" href="{$feed/path}.{@name}"/>
           </xsl:for-each>
         </xsl:for-each>
         <style>
@@ -79,8 +100,9 @@ h2 small { color: var(--muted); font-weight: 400; font-size: 0.9rem; }
 .feed { background: var(--card); border: 1px solid var(--line); border-radius: 0.75rem; padding: 1rem 1.1rem;
         display: flex; flex-direction: column; gap: 0.35rem; min-width: 0; }
 .feed h3 { font-size: 1.05rem; margin: 0; overflow-wrap: anywhere; }
-.feed h3 a { color: var(--text); text-decoration: none; }
-.feed h3 a:hover { text-decoration: underline; }
+/* A name that links (to the source's site) looks it, quietly. */
+.feed h3 a { color: var(--text); text-decoration-line: underline; text-decoration-color: var(--line); }
+.feed h3 a:hover { text-decoration-color: currentColor; }
 .feed p { margin: 0; }
 .desc, .meta { color: var(--muted); font-size: 0.88rem; }
 .latest { font-size: 0.92rem; overflow-wrap: anywhere; }
@@ -99,7 +121,7 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
       <body>
         <div class="wrap">
           <header>
-            <h1><xsl:value-of select="$planet"/>, <span>one feed per author</span></h1>
+            <h1><xsl:value-of select="$planet"/>, <span><xsl:value-of select="$per"/></span></h1>
             <p class="lead">
               <xsl:text>Every source of </xsl:text>
               <xsl:choose>
@@ -211,9 +233,18 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
   if (m) {
     try { input.value = decodeURIComponent(m[1]); } catch (e) { input.value = m[1]; }
   }
-  input.addEventListener("input", function () { apply(false); remember(); });
   var bar = document.querySelector(".search");
-  bar.hidden = false;
+  var main = document.querySelector("main");
+  input.addEventListener("input", function () {
+    apply(false);
+    remember();
+    /* Typed far down a long list: the results start above, out of
+       sight; the list is brought up under the box. */
+    if (getComputedStyle(bar).position === "sticky" &amp;&amp; main.getBoundingClientRect().top &lt; 0)
+      main.scrollIntoView({ block: "start", behavior: "instant" });
+  });
+  /* Nothing to filter, no box. */
+  bar.hidden = feeds.length === 0;
   /* A card scrolled to must not sit under the sticky filter box. */
   function pad() {
     document.documentElement.style.scrollPaddingTop =
@@ -278,14 +309,7 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
       </p>
       <p class="formats">
         <xsl:for-each select="$formats">
-          <xsl:variable name="shown">
-            <xsl:choose>
-              <xsl:when test="@name = 'atom'">Atom</xsl:when>
-              <xsl:when test="@name = 'rss'">RSS</xsl:when>
-              <xsl:when test="@name = 'json'">JSON</xsl:when>
-              <xsl:otherwise><xsl:value-of select="@name"/></xsl:otherwise>
-            </xsl:choose>
-          </xsl:variable>
+          <xsl:variable name="shown"><xsl:call-template name="shown"/></xsl:variable>
           <!-- Named as shown, then whose: a screen reader's list of links
                tells the many "Atom" apart. No title: it would say it all
                again. -->
