@@ -429,8 +429,10 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 		goto done;
 	}
 	if ((v = header_value(p, len, "Content-Type", &t->out_of_memory)) != NULL) {
-		free(t->type);   /* the last one wins, as in libcurl */
-		t->type = v;
+		free(t->type);   /* the last one wins, as in libcurl; an empty one is none */
+		t->type = v[0] != '\0' ? v : NULL;
+		if (t->type == NULL)
+			free(v);
 		goto done;
 	}
 	if ((v = header_value(p, len, "Retry-After", &t->out_of_memory)) != NULL) {

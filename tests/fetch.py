@@ -290,6 +290,8 @@ class Handler(BaseHTTPRequestHandler):
                                                               if p == "/typed-redirect" else "image/png")])
         elif p == "/untyped":
             self.send_page(PAGE, ctype=None)
+        elif p == "/empty-type":
+            self.send_page(PAGE, ctype="")
         elif p == "/patient-redirect":
             self.send_redirect("/500", extra=[("Retry-After", "3600")])
         elif p == "/busy-when-asked":
@@ -533,6 +535,8 @@ def main():
             rc, out, _ = run("-o", d, base + path)
             check(f"http: a redirect's Content-Type is not the page's ({path}): the page read by its <meta>",
                   rc == 0 and os.path.exists(os.path.join(d, "authors", "rodrigo-girao-serrao.atom")), f"exit {rc}: {out}")
+        rc, out, _ = run("-o", os.path.join(work, "empty-type"), base + "/empty-type")
+        check("http: an empty Content-Type is none: the page read by its <meta>", rc == 0, f"exit {rc}: {out}")
         rc, out, _ = run("-o", os.path.join(work, "patient"), base + "/patient-redirect")
         check("http: a redirect's Retry-After is not quoted for the error after it",
               rc == 69 and out.rstrip().endswith("the server answered HTTP 500") and "Retry-After" not in out,
