@@ -69,10 +69,11 @@
       </link>
       <!-- A guid is a permalink only when it is the post's permalink now:
            an id kept from a permalink that has moved since may lead to
-           a site that is gone, and readers open a permalink guid. -->
+           a site that is gone, and readers open a permalink guid. Its
+           value stays the URI it was (readers know the item by it). -->
       <xsl:choose>
-        <xsl:when test="string(id) = string(link) and (starts-with(id, 'http://') or starts-with(id, 'https://'))">
-          <guid isPermaLink="true">
+        <xsl:when test="starts-with(id, 'http://') or starts-with(id, 'https://')">
+          <guid isPermaLink="{string(id) = string(link)}">
             <xsl:call-template name="uri"><xsl:with-param name="iri" select="id"/></xsl:call-template>
           </guid>
         </xsl:when>
