@@ -483,15 +483,18 @@ entry_link(const struct entry *e)
 }
 
 /* s as a URI, malloc'd in *uri (html_iri_to_uri), or *uri NULL when s is
- * one already: ASCII that html_iri_to_uri keeps, and no '%' (whose
- * escapes it may write another way), as most permalinks are. -1: no
- * memory. */
+ * one already: ASCII that html_iri_to_uri keeps ('#' once), and no '%'
+ * (whose escapes it may write another way), as most permalinks are. -1:
+ * no memory. */
 static int
 as_uri(const char *s, char **uri)
 {
+	const char *hash = strchr(s, '#');
+
 	*uri = NULL;
-	return s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	    "-_.!~*'();/?:@&=+$,#")] != '\0' && (*uri = html_iri_to_uri(s)) == NULL ? -1 : 0;
+	return (s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    "-_.!~*'();/?:@&=+$,#")] != '\0' || (hash != NULL && strchr(hash + 1, '#') != NULL)) &&
+	    (*uri = html_iri_to_uri(s)) == NULL ? -1 : 0;
 }
 
 /* Gives each post of the page and the archive with a permalink its

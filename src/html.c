@@ -1372,9 +1372,9 @@ decode_host(char *w, const char *host, const char *end)
 static void
 unescape_hosts(char *s, int values)
 {
-	char *r, *w, *scheme, *host, *next;
+	char *r, *w, *scheme, *host, *next, *at;
 	const char *end;
-	size_t n;
+	size_t n, lead;
 
 	/* What precedes r is s[0..w): look back there. */
 	for (r = w = strstr(s, "://"); r != NULL && *r != '\0';) {
@@ -1385,17 +1385,24 @@ unescape_hosts(char *s, int values)
 			host = r + 3;
 			if (scheme == w || !(values ? escaped_value(s, scheme) : scheme == s))
 				goto copy;
-			if (strncmp(host, "%5B", 3) == 0) {
-				n = strspn(host + 3, "0123456789abcdefABCDEF:.");
-				if (strncmp(host + 3 + n, "%5D", 3) == 0) {
-					memcpy(w, "://[", 4);
-					memmove(w + 4, host + 3, n);
-					w[4 + n] = ']';
-					w += 5 + n;
-					r = host + 6 + n;
+			/* The host follows any user:password ("u@[::1]"), and a
+			 * bracket ends it: "[a]@host" is a user's name. */
+			for (at = host + strcspn(host, "/?#\"'"); at > host && at[-1] != '@'; at--)
+				;
+			if (strncmp(at, "%5B", 3) == 0) {
+				n = strspn(at + 3, "0123456789abcdefABCDEF:.");
+				if (strncmp(at + 3 + n, "%5D", 3) == 0 && strchr(":/?#\"'", at[6 + n]) != NULL) {
+					lead = (size_t)(at - r);   /* "://" and any user:password */
+					memmove(w, r, lead);
+					w[lead] = '[';
+					memmove(w + lead + 1, at + 3, n);
+					w[lead + 1 + n] = ']';
+					w += lead + 2 + n;
+					r = at + 6 + n;
 					continue;
 				}
-			} else if (values) {
+			}
+			if (values) {
 				/* The host ends where the URL's authority does, or
 				 * the attribute value; it follows a user:password. */
 				n = strcspn(host, "/?#\"'");
@@ -1431,14 +1438,14 @@ html_escape_url(const char *url)
 	struct buf b = { 0 };
 	xmlChar *e = NULL;
 	char *out = NULL;
-	const char *p;
+	const char *p, *hash = strchr(url, '#');
 
 	/* A '%' that starts no escape stands for itself: "%25"; so does a
 	 * '#' in the fragment, which RFC 3986 does not allow there: "%23". */
 	if (buf_reserve(&b, strlen(url)) != 0)
 		goto done;
 	for (p = url; *p != '\0'; p++)
-		if (buf_adds(&b, stray_percent(p) ? "%25" : *p == '#' && p > strchr(url, '#') ? "%23" :
+		if (buf_adds(&b, stray_percent(p) ? "%25" : *p == '#' && p > hash ? "%23" :
 		    (char[2]){ *p, '\0' }) != 0)
 			goto done;
 	e = xmlURIEscapeStr((const xmlChar *)b.data, (const xmlChar *)";/?:@&=+$,#%");
@@ -1503,11 +1510,12 @@ html_escape_iri(const char *url)
 		for (p = authority; *p != '\0' && strchr("/?#", *p) == NULL; p++)
 			if (*p == '@')
 				at = p;
-		/* Brackets are an IPv6 host's only ("?tags[]=x" is "%5B%5D"). */
+		/* Brackets are an IPv6 host's only ("?tags[]=x" is "%5B%5D"),
+		 * as html_escape_url keeps them: hex digits, ':' and '.'. */
 		v6 = at != NULL ? at + 1 : authority;
-		for (p = v6; *v6 == '[' && *p != '\0' && strchr("/?#", *p) == NULL && v6_end == NULL; p++)
-			if (*p == ']')
-				v6_end = p;
+		p = *v6 == '[' ? v6 + 1 + strspn((const char *)v6 + 1, "0123456789abcdefABCDEF:.") : v6;
+		if (*v6 == '[' && *p == ']' && strchr(":/?#", p[1]) != NULL)
+			v6_end = p;
 	}
 	for (p = (const unsigned char *)url; *p != '\0'; p++) {
 		/* A second '#' is none that RFC 3987 allows: "%23". */

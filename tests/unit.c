@@ -704,6 +704,31 @@ test_urls(void)
 	check_str("iri: an IPv6 host keeps its brackets, a path, query and fragment do not; a '#' after the first escaped",
 	    s, "http://u@[2001:db8::1]:8080/a%5B1%5D?tags%5B%5D=x#f%5B2%5D%23g");
 	free(s);
+	{
+		/* The URI RSS and JSON Feed write is the IRI Atom writes, as
+		 * RFC 3987 3.1 maps it: the same brackets escaped, or kept. */
+		static const struct { const char *in, *iri, *uri; } pairs[] = {
+			{ "http://u@[2001:db8::1]:8080/a#b#c", "http://u@[2001:db8::1]:8080/a#b%23c",
+			  "http://u@[2001:db8::1]:8080/a#b%23c" },
+			{ "http://[a]@host/x", "http://%5Ba%5D@host/x", "http://%5Ba%5D@host/x" },
+			{ "http://[v1.fe]/a", "http://%5Bv1.fe%5D/a", "http://%5Bv1.fe%5D/a" },
+			{ "http://[::1]", "http://[::1]", "http://[::1]" },
+			{ "http://[::1]x/", "http://%5B::1%5Dx/", "http://%5B::1%5Dx/" },
+			{ "http://", "http://", "http://" },
+			{ "http://u@", "http://u@", "http://u@" },
+			{ "http://[", "http://%5B", "http://%5B" },
+			{ "https://ex.org/caf\xc3\xa9?tags[]=1", "https://ex.org/caf\xc3\xa9?tags%5B%5D=1",
+			  "https://ex.org/caf%C3%A9?tags%5B%5D=1" },
+		};
+		for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+			char *iri = html_escape_iri(pairs[k].in), *uri = iri != NULL ? html_iri_to_uri(iri) : NULL;
+
+			check_str("iri: brackets and '#' as an IRI", iri, pairs[k].iri);
+			check_str("iri: ...and the same as a URI", uri, pairs[k].uri);
+			free(iri);
+			free(uri);
+		}
+	}
 	s = html_escape_iri("https://[ex.org/x]");
 	check_str("iri: a '[' before the host with no ']' in the authority escaped", s, "https://%5Bex.org/x%5D");
 	free(s);
