@@ -1322,12 +1322,14 @@ topic_candidate(const struct feed *f, size_t k)
  * makes the same topic, and a topic entry keeps its history. A post two
  * feeds have (a source the Planet renamed: its old feed keeps the post as
  * it was; a post the Planet shows under two sources) is shown once, as
- * its newest record, when a copy its feed shows matches (the one under
- * "Alice on Django" for a topic on Django), with the first date of them
- * all: which copy is newest changes with their edits, and its published
- * time must not. When that record is not shown (--keep cut it from its
- * feed), neither is the post: an older copy would take its updated time
- * and content back. */
+ * its newest record, when that record matches, or a copy its feed shows
+ * with the same title and content does (the one under "Alice on Django"
+ * for a topic on Django; not one an edit since left behind), and the
+ * record is not excluded; with the first date of them all: which copy is
+ * newest changes with their edits, and its published time must not.
+ * When that record is not shown (--keep cut it from its feed), neither
+ * is the post: an older copy would take its updated time and content
+ * back. */
 static int
 make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size_t n_authors,
     const struct group_options *opt)
@@ -1353,18 +1355,20 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 	}
 	qsort(copies, n_copies, sizeof *copies, by_copy_id);
 	for (i = 0; i < n_copies; i = j) {
+		struct entry *newest = copies[i].m.entry;
 		time_t first = copies[i].m.published;
 		int hit = 0;
 
 		/* copies[i..j): one post's, its newest record first */
-		for (j = i; j < n_copies && strcmp(copies[j].m.entry->id, copies[i].m.entry->id) == 0; j++) {
+		for (j = i; j < n_copies && strcmp(copies[j].m.entry->id, newest->id) == 0; j++) {
 			struct entry *e = copies[j].m.entry;
 
 			first = copies[j].m.published < first ? copies[j].m.published : first;
-			hit = hit || (copies[i].shown && copies[j].shown && matches(topic->match, topic->n_match, e, set) &&
-			    !matches(topic->exclude, topic->n_exclude, e, set));
+			hit = hit || (copies[i].shown && copies[j].shown && (j == i ||
+			    (strcmp(known_title(e), known_title(newest)) == 0 && content_hash(e) == content_hash(newest))) &&
+			    matches(topic->match, topic->n_match, e, set));
 		}
-		if (hit) {
+		if (hit && !matches(topic->exclude, topic->n_exclude, newest, set)) {
 			t->members[t->n_members] = copies[i].m;
 			t->members[t->n_members++].published = first;
 		}

@@ -1035,6 +1035,7 @@ slug = django-and-caktus
           rc == 0 and quiz and renew and quiz <= got and not (renew & got), f"{err} {len(quiz - got)} quizzes missing")
     too_long_post(unplanet, work)
     cross_posted(unplanet, work)
+    renamed_and_edited(unplanet, work)
     held_past_keep(unplanet, work)
     excluded_past_keep(unplanet, work)
     report()
@@ -1055,6 +1056,8 @@ def cross_posted(unplanet, work):
         posts = [Post(2, alice, b"<p>START notes END</p>"), Post(0, django, later)]   # 10:02, 10:00
         for p in posts:
             p.link, p.title_html = "https://alice.example/release", "Release notes"
+        if k == 0:
+            posts[1].body = posts[0].body   # the same post, word for word
         src = os.path.join(work, f"cross-posted{k}.html")
         with open(src, "wb") as f:
             f.write(page(posts))
@@ -1069,6 +1072,31 @@ def cross_posted(unplanet, work):
           len(got[0]) == 1 and got[0][0][:2] == ("https://alice.example/release", first) and not got[0][0][3] and
           len(got[1]) == 1 and got[1][0][:2] == got[0][0][:2] and got[1][0][3] and got[1][0][2] > got[0][0][2],
           f"{got} {err}")
+
+
+def renamed_and_edited(unplanet, work):
+    """A source renamed as its post is edited: the old feed keeps the post
+    as it was. A topic judges the post by what it shows now, the edit:
+    neither the old copy's match nor its escape from the topic's exclude
+    counts."""
+    from hostile import Post, page
+    got = {}
+    for label, words in (("excluded now", b"django, sponsored"), ("no longer matching", b"flask")):
+        d = os.path.join(work, "renamed-edited-" + label.replace(" ", "-"))
+        ini = os.path.join(work, "renamed-edited.ini")
+        with open(ini, "w", encoding="utf-8") as f:
+            f.write("[topic Django]\nmatch = django\nexclude = sponsored\n")
+        for k, (source, body) in enumerate(((("Alice", "https://alice.example/", "Alice"), b"django"),
+                                            (("Alice Smith", "https://alice.example/", "Alice Smith"), words))):
+            p = Post(1, source, b"<p>START " + body + b" END</p>")
+            p.link = "https://alice.example/post/1"
+            src = os.path.join(work, f"renamed-edited{k}.html")
+            with open(src, "wb") as f:
+                f.write(page([p]))
+            rc, err = run(unplanet, "-c", ini, "-o", d, src)
+        got[label] = ids(os.path.join(d, "topics", "django.atom")) if rc == 0 else err
+    check("topics: a post edited as its source is renamed is judged by its edit (excluded now, or no longer "
+          "matching), not by its old copy", got == {"excluded now": [], "no longer matching": []}, f"{got}")
 
 
 def too_long_post(unplanet, work):
