@@ -764,6 +764,11 @@ state_load_listed(int dirfd, const char *dir, struct state *s, char **err)
 	size_t n = 0;
 	int rc = UP_OK;
 
+	/* What an earlier call read goes: the list is read again. */
+	while (s->n_listed > 0)
+		free(s->listed[--s->n_listed]);
+	free(s->listed);
+	s->listed = NULL;
 	if (path == NULL) {
 		rc = err_nomem(err);
 		goto done;

@@ -120,7 +120,7 @@ int state_load_archive(int dirfd, const char *dir, struct state *state, char **e
  * readers, so that a run about to ask for the page conditionally can
  * tell whether one went missing since (a 304 would keep it missing). A
  * document that is not there, or not as unplanet writes it, is an error
- * naming it (UP_EDATA). */
+ * naming it (UP_EDATA). Called again, it reads the list again. */
 int state_load_listed(int dirfd, const char *dir, struct state *state, char **err);
 
 /* An archived entry whose content and summary were made from a post with
