@@ -181,23 +181,25 @@ is_ipv4(const char *s, size_t n)
 
 /* Whether a file name that is not there starts with what looks like a
  * host name: "planetpython.org", "www.planetpython.org/" (a dot, ending
- * in two letters or more), and names no HTML file; with a port, also an
- * IPv4 address or localhost ("127.0.0.1:8080/planet"). */
+ * in two letters or more), and names no HTML file (1); with a port, also
+ * a local server's: an IPv4 address or localhost, "127.0.0.1:8080/planet"
+ * (2). A port has 2 to 5 digits ("notes.md:3" is a line of a file). */
 static int
 looks_like_host(const char *source)
 {
 	size_t n = strcspn(source, "/"), host = strcspn(source, ":/"), i = host;
-	/* A port: up to 5 digits, to the end of the authority. */
 	size_t port = host < n ? strspn(source + host + 1, "0123456789") : 0;
 	int looks = 0;
 
-	if ((host == n || (port > 0 && port <= 5 && host + 1 + port == n)) &&
+	if ((host == n || (port >= 2 && port <= 5 && host + 1 + port == n)) &&
 	    strspn(source, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") >= host &&
 	    source[0] != '.' && strstr(source, ".htm") == NULL) {
 		while (i > 0 && isalpha((unsigned char)source[i - 1]))
 			i--;
-		looks = (host - i >= 2 && i > 1 && source[i - 1] == '.') ||
-		    (port > 0 && ((host == 9 && strncmp(source, "localhost", 9) == 0) || is_ipv4(source, host)));
+		if (port > 0 && ((host == 9 && strncasecmp(source, "localhost", 9) == 0) || is_ipv4(source, host)))
+			looks = 2;
+		else if (host - i >= 2 && i > 1 && source[i - 1] == '.')
+			looks = 1;
 	}
 	return looks;
 }
@@ -208,7 +210,7 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 	struct buf b = { 0 };
 	const char *name = strcmp(source, "-") == 0 ? "<stdin>" : source;
 	struct stat st;
-	int fd, rc = UP_OK;
+	int fd, rc = UP_OK, host;
 
 	if (strcmp(source, "-") == 0) {
 		fd = STDIN_FILENO;
@@ -222,9 +224,9 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 		}
 		/* "planetpython.org" or "www.planetpython.org/" is more likely
 		 * a URL without its scheme than a file name. */
-		if (fd < 0 && errno == ENOENT && looks_like_host(source)) {
+		if (fd < 0 && errno == ENOENT && (host = looks_like_host(source)) != 0) {
 			rc = err_set(err, UP_ENOINPUT, "%s: no such file (for the web page, give its URL: "
-			    "https://%s%s)", name, source, strchr(source, '/') == NULL ? "/" : "");
+			    "%s%s%s)", name, host == 2 ? "http://" : "https://", source, strchr(source, '/') == NULL ? "/" : "");
 			goto done;
 		}
 		/* "http:/x", "https:x.org": a URL mistyped, not a file. */

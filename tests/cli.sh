@@ -401,11 +401,13 @@ expect_grep "...suggesting its URL" "$T/err" "planetpython.org: no such file \(f
 expect_exit "a host name and path given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" www.planetpython.org/
 expect_grep "...suggesting its URL" "$T/err" "www.planetpython.org/: no such file \(for the web page, give its URL: https://www.planetpython.org/\)"
 expect_exit "a host, port and path given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" 127.0.0.1:8080/planet
-expect_grep "...suggesting its URL" "$T/err" "127.0.0.1:8080/planet: no such file \(for the web page, give its URL: https://127.0.0.1:8080/planet\)"
-expect_exit "localhost and a port given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" localhost:8080
-expect_grep "...suggesting its URL" "$T/err" "localhost:8080: no such file \(for the web page, give its URL: https://localhost:8080/\)"
+expect_grep "...suggesting its URL, http for a local server" "$T/err" "127.0.0.1:8080/planet: no such file \(for the web page, give its URL: http://127.0.0.1:8080/planet\)"
+expect_exit "localhost and a port given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" LocalHost:8080
+expect_grep "...suggesting its URL" "$T/err" "LocalHost:8080: no such file \(for the web page, give its URL: http://LocalHost:8080/\)"
 expect_exit "a missing file named like a time: exit 66" 66 "$UNPLANET" -o "$T/host" notes:12
 expect_grep "...no URL suggested (a port after no host)" "$T/err" "notes:12: cannot open: No such file or directory\$"
+expect_exit "a missing file named with a line number: exit 66" 66 "$UNPLANET" -o "$T/host" notes.md:3
+expect_grep "...no URL suggested (a port has two digits or more)" "$T/err" "notes.md:3: cannot open: No such file or directory\$"
 # A top-level domain has two letters or more: "notes.c" is a file name.
 expect_exit "a missing file named like notes.c: exit 66" 66 "$UNPLANET" -o "$T/host" notes.c
 expect_grep "...no URL suggested (one letter after the dot is no host's)" "$T/err" "notes.c: cannot open: No such file or directory\$"
