@@ -1167,6 +1167,8 @@ run(const struct settings *s, char **err)
 	 * days. */
 	if (older && !looked && (rc = find_missing(pub, w, state, s->output, &missing, err)) != UP_OK)
 		goto done;
+	if (older && missing != NULL && s->verbose)
+		say("%s: an older copy of the page, read all the same: %s", name, missing);
 	if (older && missing == NULL) {
 		rc = publish_commit(pub, &stats, err);
 		/* Said but under -q: a page saved by hand and given on purpose

@@ -174,11 +174,15 @@ def main():
         os.remove(os.path.join(d, f))
     rc, err = run(unplanet, "-q", "-o", d, b)
     back = {f: open(os.path.join(d, f), "rb").read() if os.path.exists(os.path.join(d, f)) else None for f in gone}
+    os.remove(os.path.join(d, "index.html"))
+    rc_v, err_v = run(unplanet, "-v", "-o", d, b)
     others = {x[0]: x for x in snapshot(d, skip=os.path.join(d, ".unplanet"))}
     check("history: ...but a file deleted since comes back, the same bytes, the other files untouched",
           rc == 0 and err == "" and back == gone and all(others.get(x[0]) == x for x in snap if x[0] not in gone and
                                                          x[4] != "dir" and not x[0].startswith(".unplanet")),
           f"{err} {[f for f in gone if back[f] != gone[f]]}")
+    check("history: ...which -v says", rc_v == 0 and "an older copy of the page, read all the same: " in err_v and
+          "index.html is missing" in err_v and os.path.exists(os.path.join(d, "index.html")), err_v)
     snap = snapshot(d)
     def shown(d):
         return {i: [(f, e.findtext(A + "updated"), e.findtext(A + "content")) for f, e in got]
