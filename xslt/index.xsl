@@ -248,7 +248,7 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
   /* A card scrolled to must not sit under the sticky filter box. */
   function pad() {
     document.documentElement.style.scrollPaddingTop =
-      getComputedStyle(bar).position === "sticky" ? bar.offsetHeight + 8 + "px" : "";
+      getComputedStyle(bar).position === "sticky" &amp;&amp; !bar.hidden ? bar.offsetHeight + 8 + "px" : "";
   }
   window.addEventListener("resize", pad);
   if (window.ResizeObserver) new ResizeObserver(pad).observe(bar);
