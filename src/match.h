@@ -4,9 +4,10 @@
  * "ZÜRICH" matches "zürich", \w includes letters of every script), anywhere
  * in the subject unless anchored. Each pattern is compiled once and a match
  * is bounded, so that a pattern that backtracks catastrophically gives up
- * instead of hanging a run. PCRE2's JIT is not used: a few patterns per
- * entry do not need it, and it needs writable executable memory, which a
- * hardened service (MemoryDenyWriteExecute=yes) does not give.
+ * instead of hanging a run. Patterns are compiled to machine code by
+ * PCRE2's JIT where it can (it needs memory made executable, which a
+ * service with MemoryDenyWriteExecute=yes does not get), else matched by
+ * its interpreter, alike but slower, much so on long posts.
  *
  * Ownership: a pattern owns its text and compiled code, and the strings
  * pattern_text and pattern_failure return; pattern_free releases them.
