@@ -1399,15 +1399,17 @@ listed(const struct feed *f, const struct settings *s, struct feed_set *set)
 	int yes = s == NULL || s->n_only == 0 || any_match(s->only, s->n_only, subjects, 2, set);
 
 	/* Also by the page's names of its sources, as topics and [source]
-	 * sections know them, when a rule renamed the feed. */
+	 * sections know them, when a rule renamed the feed, and by the site
+	 * links of every source a rule merged into it. */
 	for (i = 0; !yes && i < f->n_members; i++) {
 		const struct entry *e = f->members[i].entry;
-		const char *name = e->source_name;
+		const char *name = e->source_name, *link = e->source_link;
 
-		if (seen != NULL && strcmp(name, seen->source_name) == 0)
+		if (seen != NULL && strcmp(name, seen->source_name) == 0 && strcmp(link, seen->source_link) == 0)
 			continue;
 		seen = e;
-		yes = strcmp(name, f->title) != 0 && any_match(s->only, s->n_only, &name, 1, set);
+		yes = (strcmp(name, f->title) != 0 && any_match(s->only, s->n_only, &name, 1, set)) ||
+		    (link[0] != '\0' && strcmp(link, f->link) != 0 && any_match(s->only, s->n_only, &link, 1, set));
 	}
 	return yes;
 }

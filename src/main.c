@@ -1248,8 +1248,8 @@ run(const struct settings *s, char **err)
 		goto done;
 	}
 	if (s->n_only > 0 && !s->quiet && (left_out = only_lets_none(set)) > 0)
-		say("warning: --only matches none of the %zu sources (%s): no author feeds "
-		    "are %s", left_out, s->dump ? "on the page; --dump reads no archive" : "on the page and in the archive",
+		say("warning: --only matches no source (%zu %s): no author feeds are %s", left_out,
+		    s->dump ? "on the page; --dump reads no archive" : "on the page and in the archive",
 		    s->dump ? "shown" : "written");
 	if (set->match_failures > 0 && !s->quiet)
 		say("warning: %zu pattern matches gave up or were not tried (a pattern that gives up 3 times is "

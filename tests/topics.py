@@ -164,7 +164,7 @@ def main():
     sources = len({t["source_name"] for t in TRUTH})
     rc, err = run(unplanet, "-o", os.path.join(work, "only-none"), "--only", "^Real Pyhton$", SAMPLE)
     check("only: matching no source, a warning saying so (a typo, most likely)",
-          rc == 0 and f"warning: --only matches none of the {sources} sources" in err, f"exit {rc}: {err}")
+          rc == 0 and f"warning: --only matches no source ({sources} on the page" in err, f"exit {rc}: {err}")
 
     # The configuration file: rename, fix a slug, merge two sources.
     conf = os.path.join(work, "unplanet.ini")
@@ -1036,6 +1036,7 @@ slug = django-and-caktus
     too_long_post(unplanet, work)
     cross_posted(unplanet, work)
     renamed_and_edited(unplanet, work)
+    only_merged(unplanet, work)
     held_past_keep(unplanet, work)
     excluded_past_keep(unplanet, work)
     report()
@@ -1072,6 +1073,27 @@ def cross_posted(unplanet, work):
           len(got[0]) == 1 and got[0][0][:2] == ("https://alice.example/release", first) and not got[0][0][3] and
           len(got[1]) == 1 and got[1][0][:2] == got[0][0][:2] and got[1][0][3] and got[1][0][2] > got[0][0][2],
           f"{got} {err}")
+
+
+def only_merged(unplanet, work):
+    """--only matches a feed [source] rules merged by any of its sources'
+    names or site links, whichever section comes first."""
+    from hostile import Post, page
+    alice, bob = ("Alice", "https://alice.example/", "Alice"), ("Bob", "https://bob.example/", "Bob")
+    src, ini = os.path.join(work, "only-merged.html"), os.path.join(work, "only-merged.ini")
+    with open(src, "wb") as f:
+        f.write(page([Post(1, alice, b"<p>START a END</p>"), Post(2, bob, b"<p>START b END</p>", hour=9)]))
+    with open(ini, "w", encoding="utf-8") as f:
+        f.write("[source Alice]\nslug = both\n\n[source Bob]\nslug = both\n")
+    got = {}
+    for only in ("^Bob$", r"bob\.example", r"alice\.example", "^Alice$"):
+        d = os.path.join(work, "only-merged-" + re.sub(r"\W", "", only))
+        rc, err = run(unplanet, "-c", ini, "--only", only, "-o", d, src)
+        got[only] = rc == 0 and os.path.exists(os.path.join(d, "authors", "both.atom"))
+    check("topics: --only lets in a merged feed by any of its sources' names or site links", all(got.values()), f"{got}")
+    rc, err = run(unplanet, "-c", ini, "--only", "^Carol$", "-o", os.path.join(work, "only-merged-none"), src)
+    check("topics: --only matching the one feed of the page not: said so, in the singular",
+          rc == 0 and "warning: --only matches no source (1 on the page and in the archive)" in err, err)
 
 
 def renamed_and_edited(unplanet, work):
