@@ -117,6 +117,39 @@ done:
  * one for the whole process, whatever thread a transformation runs on. */
 static pthread_mutex_t collecting = PTHREAD_MUTEX_INITIALIZER;
 
+/* What collect keeps of what was said: its start, where things went
+ * wrong, and its end, what stopped the run (xsl:message terminate="yes"
+ * says it last), the middle replaced by COLLECT_CUT. */
+#define COLLECT_MAX 4096
+#define COLLECT_HEAD 2048
+#define COLLECT_CUT " \xe2\x80\xa6 "   /* " … " */
+
+/* Cuts b to its first and last bytes, if over COLLECT_MAX, each part
+ * whole UTF-8 characters. */
+static void
+keep_ends(struct buf *b)
+{
+	size_t cut = sizeof COLLECT_CUT - 1, head = COLLECT_HEAD, tail, from, k;
+
+	if (b->len <= COLLECT_MAX)
+		return;
+	/* Cut before: the middle went at a character's start near HEAD. */
+	for (k = 0; k <= 3 && memcmp(b->data + COLLECT_HEAD - k, COLLECT_CUT, cut) != 0; k++)
+		;
+	if (k <= 3)
+		head = COLLECT_HEAD - k;
+	else
+		while (head > 0 && ((unsigned char)b->data[head] & 0xC0) == 0x80)
+			head--;
+	tail = COLLECT_MAX - head - cut;
+	for (from = b->len - tail; from < b->len && ((unsigned char)b->data[from] & 0xC0) == 0x80; from++)
+		;
+	memmove(b->data + head + cut, b->data + from, b->len - from);
+	memcpy(b->data + head, COLLECT_CUT, cut);
+	b->len = head + cut + (b->len - from);
+	b->data[b->len] = '\0';
+}
+
 /* libxml2 and libxslt report through callbacks; collect what they say so
  * it reaches the user inside one error message, and only on failure. */
 static void
@@ -127,16 +160,15 @@ collect(void *ctx, const char *fmt, ...)
 	int n;
 
 	pthread_mutex_lock(&collecting);
-	if (b->len < 4096) {   /* else enough to say what went wrong */
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && buf_reserve(b, (size_t)n + 1) == 0) {
 		va_start(ap, fmt);
-		n = vsnprintf(NULL, 0, fmt, ap);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 		va_end(ap);
-		if (n >= 0 && buf_reserve(b, (size_t)n + 1) == 0) {
-			va_start(ap, fmt);
-			vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-			va_end(ap);
-			b->len += (size_t)n;
-		}
+		b->len += (size_t)n;
+		keep_ends(b);
 	}
 	pthread_mutex_unlock(&collecting);
 }

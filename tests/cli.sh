@@ -316,6 +316,11 @@ expect_grep "failing stylesheet is named" "$T/err" "fails.xsl: stylesheet failed
 snapshot "$D" >"$T/after"
 expect_same "failing stylesheet leaves DIR unchanged" "$T/before" "$T/after"
 
+# ...and after saying much on the way (its start and end are quoted).
+sed 's|<xsl:if test="@slug = .real-python.">|<xsl:message>progress: <xsl:value-of select="str:padding(5000, \x27.\x27)"/></xsl:message>&|; s|<xsl:stylesheet |<xsl:stylesheet xmlns:str="http://exslt.org/strings" |' "$T/fails.xsl" >"$T/talks.xsl"
+expect_exit "stylesheet failing after 5 KB of messages: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/talks.xsl" "$T/changed.html"
+expect_grep "...its reason quoted, after the start of what it said" "$T/err" "talks.xsl: stylesheet failed on authors/[a-z-]+\.talks: progress: \.\.\..* … .*no Real Python here"
+
 # ...and one that stops with nothing to say still says why.
 sed 's|no Real Python here||' "$T/fails.xsl" >"$T/mute.xsl"
 expect_exit "stylesheet stopping with an empty message: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/mute.xsl" "$T/changed.html"
