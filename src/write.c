@@ -513,38 +513,6 @@ done:
 	return doc;
 }
 
-/* libxml2's loader of external entities and DTDs, and the writer whose
- * stylesheet load_style is parsing, on the calling thread (else NULL). */
-static xmlExternalEntityLoader builtin_entity_loader;
-static struct writer *parsing;
-
-/* Loads what a stylesheet, or a file it imports or reads, pulls in (an
- * external entity or DTD; never from the network: XML_PARSE_NONET). A
- * FIFO or a device would block the run, holding DIR's lock: not read, as
- * loader() does for the files themselves. What a stylesheet pulls in goes
- * into the fingerprint with it: edited, it must remake the outputs. */
-static xmlParserInputPtr
-entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-	char *file = url != NULL ? uri_file(url) : NULL, *unread = NULL;
-	xmlParserInputPtr in = NULL;
-	struct stat st;
-	int there = file != NULL && stat(file, &st) == 0;
-
-	if (there && !S_ISREG(st.st_mode)) {
-		xmlGenericError(xmlGenericErrorContext, "%s: not a file, not read\n", file);
-		goto done;
-	}
-	/* (One that cannot be read fails to load, and says so, below.) */
-	if (there && parsing != NULL)
-		(void)hash_file(parsing, "entity", file, NULL, &unread);
-	in = builtin_entity_loader(url, id, ctxt);
-done:
-	free(unread);
-	free(file);
-	return in;
-}
-
 /* Parses the stylesheet at f->path into f->style. */
 static int
 load_style(struct writer *w, struct format *f, char **err)
@@ -563,7 +531,6 @@ load_style(struct writer *w, struct format *f, char **err)
 		goto done;
 	}
 	xmlSetStructuredErrorFunc(&w->messages, collect_error);
-	parsing = w;
 	errno = 0;   /* libxml2 says why it could not open the file only in text */
 	doc = xmlReadFile(f->path, NULL, XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
 	if (doc == NULL) {
@@ -576,7 +543,7 @@ load_style(struct writer *w, struct format *f, char **err)
 		goto done;
 	}
 	import_missing = 0;
-	f->style = xsltParseStylesheetDoc(doc);   /* (its imports: entities in them too) */
+	f->style = xsltParseStylesheetDoc(doc);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (f->style == NULL) {
 		rc = err_set(err, import_missing ? UP_ENOINPUT : UP_EUSAGE, "%s: %s: %s", f->path,
@@ -597,7 +564,6 @@ load_style(struct writer *w, struct format *f, char **err)
 			rc = err_nomem(err);
 	}
 done:
-	parsing = NULL;
 	xmlFreeDoc(doc);
 	return rc;
 }
@@ -737,9 +703,6 @@ writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *ext
 	if (builtin_loader == NULL)
 		builtin_loader = xsltDocDefaultLoader;
 	xsltSetLoaderFunc(loader);
-	if (builtin_entity_loader == NULL)
-		builtin_entity_loader = xmlGetExternalEntityLoader();
-	xmlSetExternalEntityLoader(entity_loader);
 	for (i = 0; rc == UP_OK && i < sizeof builtin_formats / sizeof builtin_formats[0]; i++) {
 		char *path = buf_concat(xslt_dir, "/", builtin_formats[i], ".xsl", NULL);
 
@@ -1087,8 +1050,6 @@ writer_free(struct writer *w)
 			xsltFreeSecurityPrefs(w->security);
 		}
 		xsltSetLoaderFunc(NULL);
-		if (builtin_entity_loader != NULL)
-			xmlSetExternalEntityLoader(builtin_entity_loader);
 		xmlSetGenericErrorFunc(NULL, NULL);
 		xsltSetGenericErrorFunc(NULL, NULL);
 		buf_free(&w->messages);

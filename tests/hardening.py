@@ -694,42 +694,6 @@ def main():
             rc, err = None, "blocked for 30 s"
         check(f"hardening: a FIFO a stylesheet {sheet[:-4]} is not read (exit {want}), saying so",
               rc == want and "lookup.xml: not a file, not read" in err, f"exit {rc}: {err}")
-    # ...nor one that a file it reads, or the stylesheet itself, pulls in
-    # as an external entity.
-    xsl = 'xmlns:xsl="http://www.w3.org/1999/XSL/Transform"'
-    open(os.path.join(sb, "entity.xml"), "w").write('<!DOCTYPE d [<!ENTITY e SYSTEM "lookup.xml">]>\n<d>&e;</d>\n')
-    open(os.path.join(sb, "reads-entity.xsl"), "w").write(
-        f'<xsl:stylesheet version="1.0" {xsl}><xsl:output method="text"/>'
-        '<xsl:template match="/">[<xsl:value-of select="document(\'entity.xml\')"/>]</xsl:template></xsl:stylesheet>')
-    open(os.path.join(sb, "own-entity.xsl"), "w").write(
-        '<!DOCTYPE xsl:stylesheet [<!ENTITY e SYSTEM "lookup.xml">]>\n'
-        f'<xsl:stylesheet version="1.0" {xsl}><xsl:output method="text"/>'
-        '<xsl:template match="/">&e;</xsl:template></xsl:stylesheet>')
-    for sheet in ("reads-entity.xsl", "own-entity.xsl"):
-        try:
-            r = subprocess.run([unplanet, "-o", os.path.join(sb, "out-" + sheet), "-s", os.path.join(sb, sheet), path],
-                               capture_output=True, timeout=30)
-            rc, err = r.returncode, r.stderr.decode("utf-8", "replace")
-        except subprocess.TimeoutExpired:
-            rc, err = None, "blocked for 30 s"
-        check(f"hardening: a FIFO a stylesheet's {'document() file' if 'reads' in sheet else 'own DTD'} pulls in as an "
-              "entity is not read, saying so", rc == 0 and "lookup.xml: not a file, not read" in err, f"exit {rc}: {err}")
-    # What a stylesheet pulls in is part of it: edited, the files are
-    # made again, as for an edit to the stylesheet.
-    open(os.path.join(sb, "words.dtd"), "w").write('<!ENTITY greeting "Hello">')
-    open(os.path.join(sb, "greets.xsl"), "w").write(
-        '<!DOCTYPE xsl:stylesheet SYSTEM "words.dtd">\n'
-        f'<xsl:stylesheet version="1.0" {xsl}><xsl:output method="text"/>'
-        '<xsl:template match="/">&greeting; <xsl:value-of select="feed/title"/></xsl:template></xsl:stylesheet>')
-    out = os.path.join(sb, "out-greets")
-    said = []
-    for word in ("Hello", "Goodbye"):
-        open(os.path.join(sb, "words.dtd"), "w").write(f'<!ENTITY greeting "{word}">')
-        r = subprocess.run([unplanet, "-o", out, "-s", os.path.join(sb, "greets.xsl"), path], capture_output=True, timeout=60)
-        said.append((r.returncode, open(os.path.join(out, "authors", "alice-bold-co.greets")).read()
-                     if r.returncode == 0 else r.stderr.decode()))
-    check("hardening: a stylesheet's DTD edited: its files are made again", said == [(0, "Hello Alice Bold & Co"), (0, "Goodbye Alice Bold & Co")],
-          f"{said}")
     stop = True
     listener.close()
 
