@@ -431,7 +431,8 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 		goto done;
 	}
 	if ((v = header_value(p, len, "Content-Type", &t->out_of_memory)) != NULL) {
-		free(t->type);   /* the last one wins, as in libcurl; an empty one is none */
+		free(t->type);   /* the last one wins, as in libcurl; an empty one says
+		                   * nothing of the body (libcurl would keep the one before) */
 		t->type = v[0] != '\0' ? v : NULL;
 		if (t->type == NULL)
 			free(v);
