@@ -513,6 +513,32 @@ done:
 	return doc;
 }
 
+/* libxml2's loader of external entities and DTDs. */
+static xmlExternalEntityLoader builtin_entity_loader;
+
+/* Loads every file libxml2 opens for a stylesheet or a file it reads or
+ * imports, the DTDs and external entities they pull in (never from the
+ * network: XML_PARSE_NONET) included, which loader() above never sees. A
+ * FIFO or a device would block the run, holding DIR's lock: not read,
+ * which the parser takes as a missing entity, with a warning. Out of
+ * memory for the name, the file is left to libxml2: a best-effort check. */
+static xmlParserInputPtr
+entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	char *file = url != NULL ? uri_file(url) : NULL;
+	xmlParserInputPtr in = NULL;
+	struct stat st;
+
+	if (file != NULL && stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+		xmlGenericError(xmlGenericErrorContext, "%s: not a file, not read\n", file);
+		goto done;
+	}
+	in = builtin_entity_loader(url, id, ctxt);
+done:
+	free(file);
+	return in;
+}
+
 /* Parses the stylesheet at f->path into f->style. */
 static int
 load_style(struct writer *w, struct format *f, char **err)
@@ -703,6 +729,9 @@ writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *ext
 	if (builtin_loader == NULL)
 		builtin_loader = xsltDocDefaultLoader;
 	xsltSetLoaderFunc(loader);
+	if (builtin_entity_loader == NULL)
+		builtin_entity_loader = xmlGetExternalEntityLoader();
+	xmlSetExternalEntityLoader(entity_loader);
 	for (i = 0; rc == UP_OK && i < sizeof builtin_formats / sizeof builtin_formats[0]; i++) {
 		char *path = buf_concat(xslt_dir, "/", builtin_formats[i], ".xsl", NULL);
 
@@ -1050,6 +1079,8 @@ writer_free(struct writer *w)
 			xsltFreeSecurityPrefs(w->security);
 		}
 		xsltSetLoaderFunc(NULL);
+		if (builtin_entity_loader != NULL)
+			xmlSetExternalEntityLoader(builtin_entity_loader);
 		xmlSetGenericErrorFunc(NULL, NULL);
 		xsltSetGenericErrorFunc(NULL, NULL);
 		buf_free(&w->messages);

@@ -694,6 +694,34 @@ def main():
             rc, err = None, "blocked for 30 s"
         check(f"hardening: a FIFO a stylesheet {sheet[:-4]} is not read (exit {want}), saying so",
               rc == want and "lookup.xml: not a file, not read" in err, f"exit {rc}: {err}")
+    # ...nor one that a file it reads, or the stylesheet itself, pulls in
+    # as an external entity or DTD: the run goes on without it, saying so.
+    xsl = 'xmlns:xsl="http://www.w3.org/1999/XSL/Transform"'
+    open(os.path.join(sb, "entity.xml"), "w").write('<!DOCTYPE d [<!ENTITY e SYSTEM "lookup.xml">]>\n<d>&e;</d>\n')
+    sheets = {
+        "reads-entity.xsl": ("a document() file's entity",
+                             f'<xsl:stylesheet version="1.0" {xsl}><xsl:output method="text"/><xsl:template match="/">'
+                             '[<xsl:value-of select="document(\'entity.xml\')"/>]</xsl:template></xsl:stylesheet>'),
+        "own-entity.xsl": ("its own entity",
+                           '<!DOCTYPE xsl:stylesheet [<!ENTITY e SYSTEM "lookup.xml">]>\n'
+                           f'<xsl:stylesheet version="1.0" {xsl}><xsl:output method="text"/>'
+                           '<xsl:template match="/">[&e;]</xsl:template></xsl:stylesheet>'),
+        "own-dtd.xsl": ("its own DTD",
+                        '<!DOCTYPE xsl:stylesheet SYSTEM "lookup.xml">\n'
+                        f'<xsl:stylesheet version="1.0" {xsl}><xsl:output method="text"/>'
+                        '<xsl:template match="/">[]</xsl:template></xsl:stylesheet>'),
+    }
+    for sheet, (what, text) in sheets.items():
+        open(os.path.join(sb, sheet), "w").write(text)
+        out = os.path.join(sb, "out-" + sheet)
+        try:
+            r = subprocess.run([unplanet, "-o", out, "-s", os.path.join(sb, sheet), path], capture_output=True, timeout=30)
+            rc, err = r.returncode, r.stderr.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            rc, err = None, "blocked for 30 s"
+        made = [open(f).read() for f in glob.glob(os.path.join(out, "authors", "*." + sheet[:-4]))]
+        check(f"hardening: a FIFO a stylesheet's {what} names is not read, saying so; the run goes on",
+              rc == 0 and "lookup.xml: not a file, not read" in err and made == ["[]"], f"exit {rc}: {err} {made}")
     stop = True
     listener.close()
 
