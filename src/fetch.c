@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "date.h"
 #include "err.h"
 #include "fetch.h"
 #include "version.h"
@@ -280,6 +281,7 @@ struct transfer {
 	 * later response that has none: kept here, for the last one only. */
 	char *type;              /* the last response's Content-Type, or NULL */
 	int retry_after;         /* the last response has a Retry-After */
+	time_t retry_at;         /* ...giving this date, or -1 (seconds) */
 };
 
 static size_t
@@ -440,6 +442,7 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	}
 	if ((v = header_value(p, len, "Retry-After", &t->out_of_memory)) != NULL) {
 		t->retry_after = 1;   /* libcurl reads its value (seconds or a date) */
+		t->retry_at = strspn(v, "0123456789") == strlen(v) ? -1 : curl_getdate(v, NULL);
 		free(v);
 		goto done;
 	}
@@ -624,10 +627,30 @@ http_error(const struct transfer *t, const char *shown, long status, char **err)
 	curl_off_t wait = 0;
 	int rc;
 
-	if (t->retry_after && curl_easy_getinfo(t->curl, CURLINFO_RETRY_AFTER, &wait) == CURLE_OK && wait > 0)
+	if (t->retry_after && curl_easy_getinfo(t->curl, CURLINFO_RETRY_AFTER, &wait) == CURLE_OK && wait > 0) {
+		/* In the unit a reader of cron's mail counts in (a date there
+		 * is a count of seconds once libcurl has read it), and when. */
+		static const struct { curl_off_t seconds; const char *name; } units[] = {
+			{ 86400, "days" }, { 3600, "h" }, { 60, "min" },
+		};
+		curl_off_t n = wait;
+		const char *unit = "s";
+		char when[DATE_MAX + 8] = "";
+		size_t i;
+
+		for (i = 0; i < sizeof units / sizeof units[0] && unit[0] == 's'; i++) {
+			if (wait >= 2 * units[i].seconds) {
+				n = wait / units[i].seconds + (wait % units[i].seconds != 0);
+				unit = units[i].name;
+			}
+		}
+		if (wait <= (curl_off_t)1000 * 366 * 86400) {   /* a date a calendar has */
+			memcpy(when, ", after ", 8);
+			date_rfc3339(t->retry_at != -1 ? t->retry_at : time(NULL) + (time_t)wait, when + 8);
+		}
 		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld, and asks to be asked again "
-		    "in %" CURL_FORMAT_CURL_OFF_T " s (Retry-After)", shown, status, wait);
-	else
+		    "in %" CURL_FORMAT_CURL_OFF_T " %s%s (Retry-After)", shown, status, n, unit, when);
+	} else
 		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld", shown, status);
 	return rc;
 }
@@ -640,7 +663,7 @@ static int
 fetch_url(const char *url, const struct fetch_options *opt, long given, struct fetched *f, int *refused,
     char **err)
 {
-	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0, -1, 0, 0, 0, 0, NULL, NULL, 0 };
+	struct transfer t = { NULL, { 0 }, opt->max_size, 0, f, 0, 0, -1, 0, 0, 0, 0, NULL, NULL, 0, -1 };
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long status = 0;

@@ -131,6 +131,12 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif p == "/busy-until-2035":
+            # Busy until a date, not for a count of seconds.
+            self.send_response(503)
+            self.send_header("Retry-After", "Sun, 21 Oct 2035 07:28:00 GMT")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif p == "/503-stalls":
             # An error whose body never comes: the status says all.
             self.send_response(int(p[1:4]))
@@ -516,7 +522,7 @@ def main():
               rc == 0 and out == "" and asked == ['"r1"', None] and same, f"exit {rc}: {out} {asked}")
         rc, out, asked, same = second_run("/busy-when-asked")
         check("http: ...but a 429 is not asked again at once (exit 69, folder as it was)",
-              rc == 69 and "HTTP 429, and asks to be asked again in 3600 s (Retry-After)" in out and asked == ['"b1"'] and same, f"exit {rc}: {out} {asked}")
+              rc == 69 and "HTTP 429, and asks to be asked again in 60 min, after 20" in out and asked == ['"b1"'] and same, f"exit {rc}: {out} {asked}")
 
         d = os.path.join(work, "slow-refusal")
         run("-o", d, base + "/slow-refusal")
@@ -704,8 +710,11 @@ def main():
             ("image content type", "/image", 65, "image/png", []),
             # What the headers say is said at once, not after the body.
             ("an error whose body stalls (said at once)", "/503-stalls", 69,
-             "the server answered HTTP 503, and asks to be asked again in 120 s (Retry-After)",
+             "the server answered HTTP 503, and asks to be asked again in 2 min, after 20",
              ["--timeout", "30"]),
+            # In days, and when (not "in 279974991 s").
+            ("busy until a date (Retry-After: DATE)", "/busy-until-2035", 69,
+             " days, after 2035-10-21T07:28:00Z (Retry-After)", []),
             ("an image larger than --max-size (its type, not its size)", "/big-image", 65,
              '"image/png" is not an HTML page', ["--max-size", "1M", "--timeout", "30"]),
             ("a connection closed inside the headers", "/cut-in-headers", 69, "cut short in its headers", []),
