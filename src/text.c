@@ -637,11 +637,18 @@ text_named_ref(const char *s, size_t n, unsigned cp[2])
 char *
 text_decode_refs(const char *s)
 {
+	/* Only XML's own: what escaping for XML makes of a text, which is
+	 * what a title escaped twice went through (from a feed to the page).
+	 * "&amp;nbsp;" on the page is as likely "&nbsp;" written in a post
+	 * about HTML: HTML's other names stay as they are. */
+	static const struct { const char *name; char c; } xml_names[] = {
+		{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' }, { "quot;", '"' }, { "apos;", '\'' },
+	};
 	struct buf out = { 0 };
 	const char *end = s + strlen(s);
 	char *decoded = NULL;
-	size_t n;
-	unsigned cp, cps[2];
+	size_t n, i;
+	unsigned cp;
 	int complete;
 
 	if (buf_reserve(&out, (size_t)(end - s)) != 0)
@@ -663,10 +670,13 @@ text_decode_refs(const char *s)
 			s += 1 + n;
 			continue;
 		}
-		if ((n = text_named_ref(s, (size_t)(end - s), cps)) > 0) {
-			if (text_put_utf8(&out, cps[0]) != 0 || (cps[1] != 0 && text_put_utf8(&out, cps[1]) != 0))
+		for (i = 0; i < sizeof xml_names / sizeof xml_names[0]; i++)
+			if (strncmp(s, xml_names[i].name, strlen(xml_names[i].name)) == 0)
+				break;
+		if (i < sizeof xml_names / sizeof xml_names[0]) {
+			if (buf_addc(&out, xml_names[i].c) != 0)
 				goto done;
-			s += n;
+			s += strlen(xml_names[i].name);
 		} else if (buf_addc(&out, '&') != 0) {
 			goto done;
 		}

@@ -63,9 +63,9 @@ int text_is_blank(const char *s);
 void text_collapse_space(char *s);
 
 /* Decodes, once, the complete character references left in already-decoded
- * text: a title escaped twice upstream ("It&#x27;s", "Don&rsquo;t") becomes
- * "It's", "Don't" (with U+2019). Numeric ones are read as text_numeric_ref reads them,
- * named ones by HTML5's list (text_entity), with their ';' only. */
+ * text: a title escaped twice upstream ("It&#x27;s", "Q&amp;A") becomes
+ * "It's", "Q&A". Numeric ones are read as text_numeric_ref reads them;
+ * named ones are XML's five (amp, lt, gt, quot, apos), with their ';'. */
 char *text_decode_refs(const char *s);
 
 /* Reads the numeric character reference in s[0..n), the bytes after "&#",
