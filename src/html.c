@@ -117,6 +117,8 @@ struct parse_limits {
 	int ref_held;
 	/* Inside a "bogus comment" (see on_characters). */
 	int in_bogus_comment;
+	/* Where the last '<' a reference gave was read up to (ditto). */
+	const xmlChar *lt_ref_end;
 	/* An <svg> or <math> was opened: only then can a tag leave one (see
 	 * leave_foreign_content, which need not look otherwise). */
 	int foreign_seen;
@@ -229,8 +231,17 @@ on_characters(void *ctx, const xmlChar *ch, int len)
 		pending = gt != NULL && len != 0;
 	} else if (len == 1 && ch[0] == '<' && ctxt->input != NULL && ctxt->input->cur[0] == '<' &&
 	    ctxt->input->cur[1] == '!') {
-		limits->in_bogus_comment = 1;
-		pending = 0;
+		/* Not the '<' of a reference ("&lt;<!-- more -->", which
+		 * add_fragment wrote "&#60;") that ends right there: libxml2
+		 * gives it at the same place, before its own '<' if any. */
+		const xmlChar *cur = ctxt->input->cur;
+
+		if (limits->lt_ref_end != cur && cur - ctxt->input->base >= 5 && memcmp(cur - 5, "&#60;", 5) == 0) {
+			limits->lt_ref_end = cur;
+		} else {
+			limits->in_bogus_comment = 1;
+			pending = 0;
+		}
 	}
 	if (pending) {
 		/* "&notit;", a name HTML5 does not know with its ';'
@@ -663,7 +674,7 @@ htmlDocPtr
 html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated)
 {
 	struct buf in = { 0 };
-	struct parse_limits limits = { 0, 0, truncated, NULL, 0, 0, 0 };
+	struct parse_limits limits = { 0, 0, truncated, NULL, 0, 0, NULL, 0 };
 	htmlDocPtr doc = NULL;
 	xmlNodePtr body;
 

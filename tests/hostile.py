@@ -390,8 +390,13 @@ def main():
         b"<a href=\"https://x.example/?q=&check;\">c</a> END",
         b"<p>START I </3 Mondays, see <b>this</b> and a</>b c</ d> e a&#12;b word<template><div>x</div></template>word END",
         b"<p>START a <? y> c <?> d <?php echo 1; ?> e <?xml version=\"1.0\"?> f END",
+        # A '<' written as a reference, right before "<!": text, not the
+        # start of a bogus comment (which "<!x>" after it is).
+        b"<p>START Templates use &lt;<!--more--> to split, &#60;<!-- x --> b, &#x3C;<![CDATA[ x ]]> c, "
+        b"&lt;<!x> d, &LT;<!> e, &lt;&lt;<!-- y -->f END</p>",
     ]
     posts3 = [Post(i + 1, BOB, body) for i, body in enumerate(exact)]
+    posts3[-1].title_html = "Use a &lt;<!-- x -->b comparison"
     posts3[0].title_html = "Caf&eacute &copy 2026 &amp;copy &lt3 &check; &NotEqualTilde; &notit; &foo;"
     posts3[1].title_html = "Line&amp;#x0A;break&amp;#9; tab &amp;#x27;s"
     posts3[2].title_html = "It\u0092s \u0093quoted\u0094"   # raw C1 controls, no markup: Windows-1252 read as Latin-1
@@ -413,6 +418,10 @@ def main():
           "once more, HTML's others stay (samples/README.md)",
           e4 is not None and e4.findtext("title") == "Don&rsquo;t &mdash; &eacute;t&Eacute; &NoSuch; &copy 2026 <&>",
           f"{e4.findtext('title') if e4 is not None else ''!r}")
+    e5 = got.get(posts3[-1].link)
+    check("hostile: exact text: a '<' written as a reference right before a comment, in a title",
+          e5 is not None and e5.findtext("title") == "Use a <b comparison",
+          f"{e5.findtext('title') if e5 is not None else ''!r}")
     e3 = got.get(posts3[2].link)
     check("hostile: exact text: raw C1 controls in a title show as the Windows-1252 characters",
           e3 is not None and e3.findtext("title") == "It\u2019s \u201cquoted\u201d", f"{e3.findtext('title') if e3 is not None else ''!r}")
