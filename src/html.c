@@ -532,13 +532,57 @@ find_end_tag(const char *from, const char *end, const char *name)
 	return p;
 }
 
+/* Whether p starts "<script" or "</script" (slash 1), in any case, as a
+ * tag that HTML5's script data states see: followed by white space, '/'
+ * or '>'. */
+static int
+is_script_tag(const char *p, const char *end, int slash)
+{
+	size_t n = 7 + (size_t)slash;
+
+	return (size_t)(end - p) > n && p[0] == '<' && (!slash || p[1] == '/') &&
+	    strncasecmp(p + 1 + slash, "script", 6) == 0 &&
+	    (text_is_space(p[n]) || p[n] == '/' || p[n] == '>');
+}
+
+/* Where a <script>'s content, from content, ends by HTML5's rules: at the
+ * first "</script" but within "<!--" ... "-->", where a "<script" starts
+ * a part that a "</script" only ends ("<!-- document.write('<script
+ * src=x></script>') -->", as old embed snippets write), or at end.
+ * libxml2 ends it at the first "</script", and shows the rest as text. */
+static const char *
+script_end(const char *content, const char *end)
+{
+	enum { DATA, ESCAPED, DOUBLE } state = DATA;
+	const char *p;
+
+	for (p = content; p < end; p++) {
+		if (state == DATA && (size_t)(end - p) >= 4 && memcmp(p, "<!--", 4) == 0) {
+			state = ESCAPED;
+			p += 1;   /* its "--" may end it too: "<!-->" */
+		} else if (state != DATA && (size_t)(end - p) >= 3 && memcmp(p, "-->", 3) == 0) {
+			state = DATA;
+			p += 2;
+		} else if (state != DOUBLE && is_script_tag(p, end, 1)) {
+			break;
+		} else if (state == ESCAPED && is_script_tag(p, end, 0)) {
+			state = DOUBLE;
+			p += 6;
+		} else if (state == DOUBLE && is_script_tag(p, end, 1)) {
+			state = ESCAPED;
+			p += 7;
+		}
+	}
+	return p;
+}
+
 /* Where the markup construct starting at p ('<') ends, for the scan of
  * scan_markup: past a tag's '>' (quoted values skipped), past a raw-text
  * element's end tag, past a comment's "-->"; p + 1 otherwise. A tag's
  * attributes are counted in *attributes, as a name after white space or
  * a quoted value (a few more, never fewer, than libxml2 makes). */
 static const char *
-skip_markup(const char *p, const char *end, size_t *attributes)
+skip_markup(const char *p, const char *end, size_t *attributes, const char **content)
 {
 	static const char *const raw[] = { "script", "style" };   /* libxml2's raw text */
 	const char *q = p + 1, *close, *past;
@@ -546,6 +590,7 @@ skip_markup(const char *p, const char *end, size_t *attributes)
 	size_t i;
 
 	*attributes = 0;
+	*content = NULL;
 	if (q < end && *q == '!' && end - q >= 3 && q[1] == '-' && q[2] == '-') {
 		close = memmem(q + 3, (size_t)(end - q - 3), "-->", 3);
 		past = close != NULL ? close + 3 : end;
@@ -576,7 +621,8 @@ skip_markup(const char *p, const char *end, size_t *attributes)
 	past = q + 1;
 	for (i = 0; i < sizeof raw / sizeof *raw; i++)
 		if (is_start_tag(p, end, raw[i])) {
-			close = find_end_tag(q, end, raw[i]);
+			*content = past;
+			close = i == 0 ? script_end(past, end) : find_end_tag(past, end, raw[i]);
 			past = close != NULL ? close : end;
 			break;
 		}
@@ -612,6 +658,8 @@ text_content_end(const char *tag, const char *content, const char *end)
  * - "<!-->" and "<!--->" are whole, empty comments in HTML5 (and
  *   browsers); libxml2 reads on to the next "-->", or the end of the post,
  *   and drops all that as a comment: they become "<!---->";
+ * - a <script> that libxml2 would end before HTML5 does (script_end)
+ *   loses what it holds, or its rest would show as text;
  * - libxml2 checks each attribute of a tag against all before it, in time
  *   that grows with their number squared, and keeps each in a node of a
  *   hundred bytes or more: the fragment is cut before a tag with more than
@@ -621,7 +669,7 @@ static int
 scan_markup(struct buf *in, size_t from, int *truncated)
 {
 	struct buf out = { 0 };
-	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c, *text_end, *lt;
+	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c, *text_end, *lt, *content;
 	size_t k, attributes, all = 0;
 	int changed = 0, rc = -1;
 
@@ -629,11 +677,23 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 	while ((c = memchr(q, '<', (size_t)(end - q))) != NULL) {
 		k = end - c > 4 && memcmp(c, "<!-->", 5) == 0 ? 5 : end - c > 5 && memcmp(c, "<!--->", 6) == 0 ? 6 : 0;
 		if (k == 0) {
-			q = skip_markup(c, end, &attributes);
+			q = skip_markup(c, end, &attributes, &content);
 			if (attributes > HTML_MAX_ATTRIBUTES || (all += attributes) > HTML_MAX_ALL_ATTRIBUTES) {
 				*truncated = 1;
 				end = c;
 				break;
+			}
+			if (content != NULL && is_start_tag(c, end, "script") &&
+			    ((lt = find_end_tag(content, end, "script")) != NULL ? lt : end) != q) {
+				/* libxml2 would end the script before HTML5 does:
+				 * what it holds goes (as the sanitizer drops it). */
+				if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
+					goto done;
+				changed = 1;
+				if (buf_add(&out, p, (size_t)(content - p)) != 0)
+					goto done;
+				p = q;
+				continue;
 			}
 			if ((text_end = text_content_end(c, q, end)) == NULL ||
 			    memchr(q, '<', (size_t)(text_end - q)) == NULL)
