@@ -291,10 +291,30 @@ static const char *const closes_p[] = {
 	"hr", "li", "listing", "menu", "ol", "p", "pre", "table", "ul"
 };
 
-/* Where HTML may nest inside SVG or MathML (sorted). */
-static const char *const integration_points[] = {
-	"annotation-xml", "desc", "foreignobject", "mi", "mn", "mo", "ms", "mtext", "title"
+/* Where HTML may nest inside MathML, and inside SVG (sorted). */
+static const char *const math_integration_points[] = {
+	"annotation-xml", "mi", "mn", "mo", "ms", "mtext"
 };
+static const char *const svg_integration_points[] = { "desc", "foreignobject", "title" };
+
+/* Whether the open element i of ctxt's stack is where HTML may nest: one
+ * of its foreign root's own (an <mi> under <svg> is no such place). */
+static int
+is_integration_point(htmlParserCtxtPtr ctxt, int i)
+{
+	const char *open = (const char *)ctxt->nameTab[i];
+	int j;
+
+	for (j = i - 1; j >= 0; j--) {
+		if (strcmp((const char *)ctxt->nameTab[j], "math") == 0)
+			return in_table(open, math_integration_points,
+			    sizeof math_integration_points / sizeof *math_integration_points);
+		if (strcmp((const char *)ctxt->nameTab[j], "svg") == 0)
+			return in_table(open, svg_integration_points,
+			    sizeof svg_integration_points / sizeof *svg_integration_points);
+	}
+	return 0;
+}
 
 /* An HTML tag inside <svg> or <math> ends them in HTML5, so an unclosed
  * icon does not swallow the rest of a post; libxml2 2.9 knows neither and
@@ -316,7 +336,7 @@ leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar
 
 			if (strcmp(open, "svg") == 0 || strcmp(open, "math") == 0)
 				root = i;
-			else if (in_table(open, integration_points, sizeof integration_points / sizeof *integration_points))
+			else if (is_integration_point(ctxt, i))
 				break;
 		}
 	}

@@ -481,6 +481,10 @@ test_html(void)
 	    "</svg> <svg><font>d</font></svg>end");
 	check_str("text: an HTML tag ends unclosed SVG and MathML, as in HTML5", s, "Icon after more b c end");
 	free(s);
+	s = fragment_text("<svg><mi><code>w8</code></svg> <math><mi><code>in</code></mi></math>after "
+	    "<svg><desc><b>d</b></desc><b>out</b></svg> <math><desc><b>m</b></desc></math>end");
+	check_str("text: <mi> is a place for HTML in MathML only, <desc> in SVG only (as Chromium shows it)", s, "w8 after out mend");
+	free(s);
 	/* libxml2 2.9 keeps <p> open for a <div> inside <svg>; HTML5 closes
 	 * both, so the div is no child of the p. */
 	s = resolved("<p>a<svg><circle r=\"1\"/><div>b</div>c<ul><li>d<svg><path/><li>e</ul><dl><dt>f<math><dd>g</dl>", "https://ex.org/");
