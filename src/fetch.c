@@ -769,6 +769,15 @@ fetch_url(const char *url, const struct fetch_options *opt, long given, struct f
 		else if (t.too_big)
 			rc = err_set(err, UP_EDATA, "%s: page larger than the %zu-byte limit (see --max-size)",
 			    shown, opt->max_size);
+		else if (res == CURLE_WRITE_ERROR || res == CURLE_BAD_CONTENT_ENCODING)
+			/* A write error not ours (on_body took it all) is
+			 * libcurl's brotli decoder failing, which it says as
+			 * "Failed writing received data to disk", as if DIR were
+			 * full. */
+			rc = err_set(err, UP_EUNAVAIL, "%s: the page's content could not be decoded as its "
+			    "Content-Encoding says (cut short, or not so encoded)%s%s", shown,
+			    res == CURLE_BAD_CONTENT_ENCODING && errbuf[0] ? ": " : "",
+			    res == CURLE_BAD_CONTENT_ENCODING ? errbuf : "");
 		else if (res == CURLE_URL_MALFORMAT && status == 0)   /* no response: the URL itself */
 			rc = err_set(err, UP_EUSAGE, "%s: not a valid URL%s%s", shown, errbuf[0] ? ": " : "", errbuf);
 		else if (res == CURLE_OPERATION_TIMEDOUT && !connected(curl, &t) && !connect_cut_short(curl, connect_timeout))

@@ -131,6 +131,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif p in ("/mislabelled-br", "/mislabelled-zstd", "/mislabelled-gzip"):
+            # A plain page said to be compressed.
+            self.send_page(PAGE, extra=[("Content-Encoding", p.rsplit("-", 1)[1])])
         elif p == "/busy-until-2035":
             # Busy until a date, not for a count of seconds.
             self.send_response(503)
@@ -712,6 +715,13 @@ def main():
             ("an error whose body stalls (said at once)", "/503-stalls", 69,
              "the server answered HTTP 503, and asks to be asked again in 2 min, after 20",
              ["--timeout", "30"]),
+            # libcurl says a decoder's failure as its own failure to write.
+            ("a page said to be brotli that is not", "/mislabelled-br", 69,
+             "/mislabelled-br: the page's content could not be decoded as its Content-Encoding says", []),
+            ("a page said to be zstd that is not", "/mislabelled-zstd", 69,
+             "/mislabelled-zstd: the page's content could not be decoded as its Content-Encoding says", []),
+            ("a page said to be gzip that is not", "/mislabelled-gzip", 69,
+             "/mislabelled-gzip: the page's content could not be decoded as its Content-Encoding says", []),
             # In days, and when (not "in 279974991 s").
             ("busy until a date (Retry-After: DATE)", "/busy-until-2035", 69,
              " days, after 2035-10-21T07:28:00Z (Retry-After)", []),
