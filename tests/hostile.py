@@ -10,6 +10,7 @@ and ends with unique markers. unplanet --dump must give back every post
 exactly once, with its own title, link, source and date, its markers, and
 no other post's markers; a full run must give feeds that parse.
 """
+from html import unescape
 import itertools
 import os
 import re
@@ -237,11 +238,14 @@ def iri_uri(unplanet, work):
                "atom link": atom.find(a + "entry/" + a + "link").get("href"), "atom id": atom.findtext(a + "entry/" + a + "id"),
                "atom site": atom.find(a + "link[@rel='alternate']").get("href"),
                "feedparser bozo": feedparser.parse(os.path.join(out, "authors", "uni.rss")).bozo}
+        index = open(os.path.join(out, "index.html"), encoding="utf-8").read()
+        got["index site link"] = [unescape(h) for h in re.findall(r'<h3[^>]*><a href="([^"]*)"', index)]
+        got["index newest link"] = [unescape(h) for h in re.findall(r'<bdi><a href="([^"]*)"', index)]
     want = {"rss channel link": to_uri(site), "rss link": to_uri(link), "rss guid": to_uri(link),
             "json home_page_url": to_uri(site), "json author url": to_uri(site), "json url": to_uri(link),
             "json item author url": to_uri(site), "opml htmlUrl": to_uri(site), "atom link": link, "atom id": link,
-            "atom site": site, "feedparser bozo": 0}
-    check("hostile: permalinks and sites in Unicode: URIs in RSS, JSON Feed and OPML (host by IDNA, the rest "
+            "atom site": site, "feedparser bozo": 0, "index site link": [to_uri(site)], "index newest link": [to_uri(link)]}
+    check("hostile: permalinks and sites in Unicode: URIs in RSS, JSON Feed, OPML and index.html (host by IDNA, the rest "
           "percent-encoded), IRIs in Atom",
           got == want and to_uri(link).isascii() and "xn--bcher-kva.example" in to_uri(link),
           f"exit {r.returncode} {r.stderr.decode()[:200]}: " + "; ".join(f"{k}: {got.get(k)} != {v}"

@@ -3,7 +3,8 @@
      folder's index.html: every author and topic feed with its site, number
      of entries, newest post and links to each format, autodiscovery links,
      and a filter box. One self-contained file: no external assets. -->
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:up="urn:unplanet:xslt" exclude-result-prefixes="up">
   <xsl:output method="html" encoding="UTF-8" indent="no" doctype-system="about:legacy-compat"
               media-type="text/html"/>
 
@@ -13,6 +14,23 @@
       <xsl:otherwise>This Planet</xsl:otherwise>
     </xsl:choose>
   </xsl:variable>
+
+  <!-- A link to another site, as a URI (see rss.xsl): libxml2's HTML
+       writer would %-escape a non-ASCII host (https://%E6%98%9F.example/),
+       which browsers read, but not every link checker. -->
+  <xsl:template name="link">
+    <xsl:param name="iri"/>
+    <xsl:param name="text"/>
+    <a>
+      <xsl:attribute name="href">
+        <xsl:choose>
+          <xsl:when test="function-available('up:uri')"><xsl:value-of select="up:uri(string($iri))"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$iri"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:attribute>
+      <xsl:value-of select="$text"/>
+    </a>
+  </xsl:template>
 
   <!-- Selected once: /directory/format walks every child of the directory,
        and each feed's card and links would walk them all again. -->
@@ -125,7 +143,7 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
             <p class="lead">
               <xsl:text>Every source of </xsl:text>
               <xsl:choose>
-                <xsl:when test="string(link) != ''"><a href="{link}"><xsl:value-of select="$planet"/></a></xsl:when>
+                <xsl:when test="string(link) != ''"><xsl:call-template name="link"><xsl:with-param name="iri" select="link"/><xsl:with-param name="text" select="$planet"/></xsl:call-template></xsl:when>
                 <xsl:otherwise><xsl:value-of select="$planet"/></xsl:otherwise>
               </xsl:choose>
               <xsl:text> as its own feed, so you can follow just the people and topics you care about.</xsl:text>
@@ -280,7 +298,7 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
     <li class="feed" id="{@kind}-{@slug}" data-filter="{title} {@slug} {$desc} {newest/title}">
       <h3 dir="auto">
         <xsl:choose>
-          <xsl:when test="string(link) != ''"><a href="{link}"><xsl:value-of select="title"/></a></xsl:when>
+          <xsl:when test="string(link) != ''"><xsl:call-template name="link"><xsl:with-param name="iri" select="link"/><xsl:with-param name="text" select="title"/></xsl:call-template></xsl:when>
           <xsl:otherwise><xsl:value-of select="title"/></xsl:otherwise>
         </xsl:choose>
       </h3>
@@ -292,7 +310,7 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 2.5rem 0; }
           <!-- bdi: a right-to-left title must not carry the date along. -->
           <bdi>
             <xsl:choose>
-              <xsl:when test="string(newest/link) != ''"><a href="{newest/link}"><xsl:value-of select="newest/title"/></a></xsl:when>
+              <xsl:when test="string(newest/link) != ''"><xsl:call-template name="link"><xsl:with-param name="iri" select="newest/link"/><xsl:with-param name="text" select="newest/title"/></xsl:call-template></xsl:when>
               <xsl:otherwise><xsl:value-of select="newest/title"/></xsl:otherwise>
             </xsl:choose>
           </bdi>
