@@ -552,17 +552,29 @@ find_end_tag(const char *from, const char *end, const char *name)
 	return p;
 }
 
-/* Whether p starts "<script" or "</script" (slash 1), in any case, as a
- * tag that HTML5's script data states see: followed by white space, '/'
- * or '>'. */
+/* Whether p starts "<name" or "</name" (slash 1), name in any case, as
+ * a tag that HTML5's raw text and script data states see: followed by
+ * white space, '/' or '>'. */
 static int
-is_script_tag(const char *p, const char *end, int slash)
+is_raw_tag(const char *p, const char *end, const char *name, int slash)
 {
-	size_t n = 7 + (size_t)slash;
+	size_t len = strlen(name), n = 1 + (size_t)slash + len;
 
 	return (size_t)(end - p) > n && p[0] == '<' && (!slash || p[1] == '/') &&
-	    strncasecmp(p + 1 + slash, "script", 6) == 0 &&
+	    strncasecmp(p + 1 + slash, name, len) == 0 &&
 	    (text_is_space(p[n]) || p[n] == '/' || p[n] == '>');
+}
+
+/* Where the raw text of the element name, from content, ends in HTML5:
+ * at its end tag, or at end. */
+static const char *
+raw_text_end(const char *content, const char *end, const char *name)
+{
+	const char *p = content;
+
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL && !is_raw_tag(p, end, name, 1))
+		p++;
+	return p != NULL ? p : end;
 }
 
 /* Where a <script>'s content, from content, ends by HTML5's rules: at the
@@ -583,12 +595,12 @@ script_end(const char *content, const char *end)
 		} else if (state != DATA && (size_t)(end - p) >= 3 && memcmp(p, "-->", 3) == 0) {
 			state = DATA;
 			p += 2;
-		} else if (state != DOUBLE && is_script_tag(p, end, 1)) {
+		} else if (state != DOUBLE && is_raw_tag(p, end, "script", 1)) {
 			break;
-		} else if (state == ESCAPED && is_script_tag(p, end, 0)) {
+		} else if (state == ESCAPED && is_raw_tag(p, end, "script", 0)) {
 			state = DOUBLE;
 			p += 6;
-		} else if (state == DOUBLE && is_script_tag(p, end, 1)) {
+		} else if (state == DOUBLE && is_raw_tag(p, end, "script", 1)) {
 			state = ESCAPED;
 			p += 7;
 		}
@@ -604,7 +616,9 @@ script_end(const char *content, const char *end)
 static const char *
 skip_markup(const char *p, const char *end, size_t *attributes, const char **content)
 {
-	static const char *const raw[] = { "script", "style" };   /* libxml2's raw text */
+	/* libxml2's raw text, then HTML5's in elements that go with what
+	 * they hold (see dropped_elements), where libxml2 reads markup. */
+	static const char *const raw[] = { "script", "style", "iframe", "noembed", "noframes", "noscript" };
 	const char *q = p + 1, *close, *past;
 	char quote = 0, closed = 0;
 	size_t i;
@@ -642,7 +656,8 @@ skip_markup(const char *p, const char *end, size_t *attributes, const char **con
 	for (i = 0; i < sizeof raw / sizeof *raw; i++)
 		if (is_start_tag(p, end, raw[i])) {
 			*content = past;
-			close = i == 0 ? script_end(past, end) : find_end_tag(past, end, raw[i]);
+			close = i == 0 ? script_end(past, end) : i == 1 ? find_end_tag(past, end, raw[i]) :
+			    raw_text_end(past, end, raw[i]);
 			past = close != NULL ? close : end;
 			break;
 		}
@@ -679,7 +694,10 @@ text_content_end(const char *tag, const char *content, const char *end)
  *   browsers); libxml2 reads on to the next "-->", or the end of the post,
  *   and drops all that as a comment: they become "<!---->";
  * - a <script> that libxml2 would end before HTML5 does (script_end)
- *   loses what it holds, or its rest would show as text;
+ *   loses what it holds, or its rest would show as text; so does an
+ *   <iframe>, <noembed>, <noframes> or <noscript> with a '<' in it: HTML5
+ *   reads their content as text to their end tag, libxml2 as markup,
+ *   where a comment or a <textarea> could swallow the rest of the post;
  * - libxml2 checks each attribute of a tag against all before it, in time
  *   that grows with their number squared, and keeps each in a node of a
  *   hundred bytes or more: the fragment is cut before a tag with more than
@@ -703,10 +721,13 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 				end = c;
 				break;
 			}
-			if (content != NULL && is_start_tag(c, end, "script") &&
-			    ((lt = find_end_tag(content, end, "script")) != NULL ? lt : end) != q) {
-				/* libxml2 would end the script before HTML5 does:
-				 * what it holds goes (as the sanitizer drops it). */
+			if (content != NULL && (is_start_tag(c, end, "script") ?
+			    ((lt = find_end_tag(content, end, "script")) != NULL ? lt : end) != q :
+			    !is_start_tag(c, end, "style") && memchr(content, '<', (size_t)(q - content)) != NULL)) {
+				/* libxml2 would end the script before HTML5 does,
+				 * or read markup in an iframe's (or noscript's...)
+				 * text: what they hold goes, as the sanitizer drops
+				 * it. */
 				if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
 					goto done;
 				changed = 1;
