@@ -640,13 +640,19 @@ http_error(const struct transfer *t, const char *shown, long status, char **err)
 
 		for (i = 0; i < sizeof units / sizeof units[0] && unit[0] == 's'; i++) {
 			if (wait >= 2 * units[i].seconds) {
-				n = wait / units[i].seconds + (wait % units[i].seconds != 0);
+				n = wait / units[i].seconds;   /* "in 2 days" for 2 days and 1 s */
 				unit = units[i].name;
 			}
 		}
 		if (wait <= (curl_off_t)1000 * 366 * 86400) {   /* a date a calendar has */
+			time_t now = time(NULL), at = now + (time_t)wait;
+
+			/* The date the header gave, not one a second off, when
+			 * libcurl read it as that date (not "21 Oct 2035" as 21 s). */
+			if (t->retry_at != -1 && t->retry_at - at <= 2 && at - t->retry_at <= 2)
+				at = t->retry_at;
 			memcpy(when, ", after ", 8);
-			date_rfc3339(t->retry_at != -1 ? t->retry_at : time(NULL) + (time_t)wait, when + 8);
+			date_rfc3339(at, when + 8);
 		}
 		rc = err_set(err, UP_EUNAVAIL, "%s: the server answered HTTP %ld, and asks to be asked again "
 		    "in %" CURL_FORMAT_CURL_OFF_T " %s%s (Retry-After)", shown, status, n, unit, when);

@@ -134,6 +134,12 @@ class Handler(BaseHTTPRequestHandler):
         elif p in ("/mislabelled-br", "/mislabelled-zstd", "/mislabelled-gzip"):
             # A plain page said to be compressed.
             self.send_page(PAGE, extra=[("Content-Encoding", p.rsplit("-", 1)[1])])
+        elif p in ("/busy-2-days-1-s", "/busy-no-weekday"):
+            # Rounded down; a date libcurl reads as seconds ("21 ...").
+            self.send_response(503)
+            self.send_header("Retry-After", "172801" if p == "/busy-2-days-1-s" else "21 Oct 2035 07:28:00 GMT")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif p == "/busy-until-2035":
             # Busy until a date, not for a count of seconds.
             self.send_response(503)
@@ -722,6 +728,9 @@ def main():
              "/mislabelled-zstd: the page's content could not be decoded as its Content-Encoding says", []),
             ("a page said to be gzip that is not", "/mislabelled-gzip", 69,
              "/mislabelled-gzip: the page's content could not be decoded as its Content-Encoding says", []),
+            ("busy for 2 days and a second", "/busy-2-days-1-s", 69, "asks to be asked again in 2 days, after ", []),
+            ("busy for what libcurl reads as 21 s", "/busy-no-weekday", 69,
+             "asks to be asked again in 21 s, after %d-" % time.gmtime(time.time() + 21).tm_year, []),
             # In days, and when (not "in 279974991 s").
             ("busy until a date (Retry-After: DATE)", "/busy-until-2035", 69,
              " days, after 2035-10-21T07:28:00Z (Retry-After)", []),
