@@ -46,6 +46,8 @@ compare_name(const void *key, const void *item)
 	return strcmp(key, *(const char *const *)item);
 }
 
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+
 /* Whether name is in table (sorted). */
 static int
 in_table(const char *name, const char *const *table, size_t count)
@@ -291,29 +293,36 @@ static const char *const closes_p[] = {
 	"hr", "li", "listing", "menu", "ol", "p", "pre", "table", "ul"
 };
 
-/* Where HTML may nest inside MathML, and inside SVG (sorted). */
-static const char *const math_integration_points[] = {
-	"annotation-xml", "mi", "mn", "mo", "ms", "mtext"
-};
+/* Where HTML may nest inside MathML (text integration points; and
+ * <annotation-xml> for HTML, see is_integration_point), and inside SVG
+ * (sorted). */
+static const char *const math_integration_points[] = { "mi", "mn", "mo", "ms", "mtext" };
 static const char *const svg_integration_points[] = { "desc", "foreignobject", "title" };
 
-/* Whether the open element i of ctxt's stack is where HTML may nest: one
- * of its foreign root's own (an <mi> under <svg> is no such place). */
-static int
-is_integration_point(htmlParserCtxtPtr ctxt, int i)
-{
-	const char *open = (const char *)ctxt->nameTab[i];
-	int j;
+enum { NS_HTML, NS_SVG, NS_MATH };
 
-	for (j = i - 1; j >= 0; j--) {
-		if (strcmp((const char *)ctxt->nameTab[j], "math") == 0)
-			return in_table(open, math_integration_points,
-			    sizeof math_integration_points / sizeof *math_integration_points);
-		if (strcmp((const char *)ctxt->nameTab[j], "svg") == 0)
-			return in_table(open, svg_integration_points,
-			    sizeof svg_integration_points / sizeof *svg_integration_points);
-	}
-	return 0;
+/* Whether the open element i of ctxt's stack, named name, in namespace
+ * ns, is where HTML may nest (an <mi> in SVG is not). An <annotation-xml>
+ * is when its encoding says it holds HTML; its attributes are those of
+ * its node (libxml2 made one for each open element but the top one). */
+static int
+is_integration_point(htmlParserCtxtPtr ctxt, int i, const char *name, int ns)
+{
+	xmlAttrPtr encoding;
+	const char *value;
+
+	if (ns == NS_SVG)
+		return in_table(name, svg_integration_points, COUNT(svg_integration_points));
+	if (ns != NS_MATH)
+		return 0;
+	if (strcmp(name, "annotation-xml") != 0)
+		return in_table(name, math_integration_points, COUNT(math_integration_points));
+	if (i >= ctxt->nodeNr || ctxt->nodeTab[i] == NULL || !xmlStrEqual(ctxt->nodeTab[i]->name, ctxt->nameTab[i]) ||
+	    (encoding = xmlHasProp(ctxt->nodeTab[i], (const xmlChar *)"encoding")) == NULL ||
+	    encoding->children == NULL || encoding->children->next != NULL ||
+	    (value = (const char *)encoding->children->content) == NULL)
+		return 0;
+	return strcasecmp(value, "text/html") == 0 || strcasecmp(value, "application/xhtml+xml") == 0;
 }
 
 /* An HTML tag inside <svg> or <math> ends them in HTML5, so an unclosed
@@ -331,14 +340,24 @@ leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar
 		breaks = strcmp((const char *)atts[i], "color") == 0 || strcmp((const char *)atts[i], "face") == 0 ||
 		    strcmp((const char *)atts[i], "size") == 0;
 	if (breaks) {
-		for (i = top - 1; i >= 0; i--) {
+		/* HTML5 pops the stack down to the last element that is HTML
+		 * or where HTML may nest: every element's namespace, from
+		 * the bottom up (one pass: a post may nest deep). */
+		int ns = NS_HTML, html_inside = 1, last = -1;
+
+		for (i = 0; i < top; i++) {
 			const char *open = (const char *)ctxt->nameTab[i];
 
-			if (strcmp(open, "svg") == 0 || strcmp(open, "math") == 0)
-				root = i;
-			else if (is_integration_point(ctxt, i))
-				break;
+			if (html_inside)
+				ns = strcmp(open, "svg") == 0 ? NS_SVG : strcmp(open, "math") == 0 ? NS_MATH : NS_HTML;
+			else if (ns == NS_MATH && strcmp(open, "svg") == 0 && i > 0 &&
+			    strcmp((const char *)ctxt->nameTab[i - 1], "annotation-xml") == 0)
+				ns = NS_SVG;
+			html_inside = ns == NS_HTML || is_integration_point(ctxt, i, open, ns);
+			if (html_inside)
+				last = i;
 		}
+		root = last + 1 < top ? last + 1 : -1;
 	}
 	if (root >= 0) {
 		/* Close the nodes, then take their names off the stack under name. */
@@ -847,8 +866,6 @@ next_node(xmlNodePtr n, xmlNodePtr root, int descend,
 	}
 	return next;
 }
-
-#define COUNT(a) (sizeof (a) / sizeof (a)[0])
 
 /* Elements whose content is not text a reader sees (sorted). */
 static const char *const hidden_elements[] = {

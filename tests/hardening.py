@@ -150,6 +150,19 @@ def main():
                                 for p in (posts[0], posts[2])), f"{len(got)} entries")
     check("hardening: 100 000 nested tags: nothing outside DIR touched", untouched, "")
 
+    # Tags that leave SVG content, each under 500 open elements inside an
+    # SVG <desc> (where HTML may nest): the stack is walked once per tag,
+    # not once per element on it.
+    sb = sandbox("deep-foreign")
+    posts = [Post(1, ALICE, b"<p>START <svg><desc>" + b"<cite>" * 500 + b"<b></b>" * 99000 + b" END</p>"),
+             Post(2, BOB, b"<p>START after END</p>")]
+    path = os.path.join(sb, "page.html")
+    open(path, "wb").write(page(posts))
+    rc, err, took, untouched = run(unplanet, sb, path)
+    fast, said = in_time(unplanet, took)
+    check("hardening: 99 000 tags leaving SVG under 500 open elements: valid output, in bounded time",
+          rc == 0 and not feeds_valid(os.path.join(sb, "out")) and fast and untouched, f"exit {rc}: {said} {err[:200]}")
+
     # 150 000 attributes on one tag (libxml2 checks each against all before
     # it), and more than 200 000 in a post over many tags.
     for label, tag in (("150 000 attributes on one tag", "<p " + " ".join(f"a{i}" for i in range(150000)) + ">x</p>"),

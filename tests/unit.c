@@ -485,6 +485,12 @@ test_html(void)
 	    "<svg><desc><b>d</b></desc><b>out</b></svg> <math><desc><b>m</b></desc></math>end");
 	check_str("text: <mi> is a place for HTML in MathML only, <desc> in SVG only (as Chromium shows it)", s, "w8 after out mend");
 	free(s);
+	s = fragment_text("a<math><svg><title><code>x</code> after</svg></math> b|a<svg><math><mi><code>y</code> after</math></svg> b|"
+	    "a<math><annotation-xml><code>z</code> y</math> b|a<math><annotation-xml encoding=\"Text/HTML\"><code>h</code> y</math> b|"
+	    "a<math><annotation-xml encoding=\"text/html\"><svg><desc><code>d</code></desc><code>s</code></svg> y</math> b");
+	check_str("text: an element's namespace is its parent's, but for <svg> and <math> where HTML nests; <annotation-xml> "
+	    "holds HTML by its encoding (as Chromium shows it)", s, "ax after b|ay after b|az y b|a b|a b");
+	free(s);
 	/* libxml2 2.9 keeps <p> open for a <div> inside <svg>; HTML5 closes
 	 * both, so the div is no child of the p. */
 	s = resolved("<p>a<svg><circle r=\"1\"/><div>b</div>c<ul><li>d<svg><path/><li>e</ul><dl><dt>f<math><dd>g</dl>", "https://ex.org/");
