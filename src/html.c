@@ -631,13 +631,20 @@ script_end(const char *content, const char *end)
  * scan_markup: past a tag's '>' (quoted values skipped), past a raw-text
  * element's end tag, past a comment's "-->"; p + 1 otherwise. A tag's
  * attributes are counted in *attributes, as a name after white space or
- * a quoted value (a few more, never fewer, than libxml2 makes). */
+ * a quoted value (a few more, never fewer, than libxml2 makes). Where p
+ * stands in HTML (html5: no SVG or MathML around it, where these are
+ * elements like any other), a raw-text element's content ends where
+ * HTML5 ends it, and starts at *content (else NULL). */
 static const char *
-skip_markup(const char *p, const char *end, size_t *attributes, const char **content)
+skip_markup(const char *p, const char *end, int html5, size_t *attributes, const char **content)
 {
-	/* libxml2's raw text, then HTML5's in elements that go with what
-	 * they hold (see dropped_elements), where libxml2 reads markup. */
-	static const char *const raw[] = { "script", "style", "iframe", "noembed", "noframes", "noscript" };
+	/* libxml2's raw text, then HTML5's raw text (or RCDATA, <title>) in
+	 * elements that go with what they hold (see dropped_elements), where
+	 * libxml2 reads markup. */
+	static const char *const raw[] = {
+		"script", "style", "iframe", "noembed", "noframes", "noscript", "title"
+	};
+	size_t n_raw = html5 ? COUNT(raw) : 2;
 	const char *q = p + 1, *close, *past;
 	char quote = 0, closed = 0;
 	size_t i;
@@ -672,10 +679,11 @@ skip_markup(const char *p, const char *end, size_t *attributes, const char **con
 		goto done;
 	}
 	past = q + 1;
-	for (i = 0; i < sizeof raw / sizeof *raw; i++)
+	for (i = 0; i < n_raw; i++)
 		if (is_start_tag(p, end, raw[i])) {
-			*content = past;
-			close = i == 0 ? script_end(past, end) : i == 1 ? find_end_tag(past, end, raw[i]) :
+			if (html5)
+				*content = past;
+			close = !html5 ? find_end_tag(past, end, raw[i]) : i == 0 ? script_end(past, end) :
 			    raw_text_end(past, end, raw[i]);
 			past = close != NULL ? close : end;
 			break;
@@ -712,11 +720,12 @@ text_content_end(const char *tag, const char *content, const char *end)
  * - "<!-->" and "<!--->" are whole, empty comments in HTML5 (and
  *   browsers); libxml2 reads on to the next "-->", or the end of the post,
  *   and drops all that as a comment: they become "<!---->";
- * - a <script> that libxml2 would end before HTML5 does (script_end)
- *   loses what it holds, or its rest would show as text; so does an
- *   <iframe>, <noembed>, <noframes> or <noscript> with a '<' in it: HTML5
- *   reads their content as text to their end tag, libxml2 as markup,
- *   where a comment or a <textarea> could swallow the rest of the post;
+ * - until an <svg> or <math>, a <script>, <style>, <iframe>, <noembed>,
+ *   <noframes>, <noscript> or <title> loses what it holds (which the
+ *   sanitizer drops), up to where HTML5 ends it (script_end,
+ *   raw_text_end): libxml2 could end a script earlier, its rest then
+ *   shown as text, and reads markup in the others' text, where a comment
+ *   or a <textarea> could swallow the rest of the post;
  * - libxml2 checks each attribute of a tag against all before it, in time
  *   that grows with their number squared, and keeps each in a node of a
  *   hundred bytes or more: the fragment is cut before a tag with more than
@@ -728,25 +737,25 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 	struct buf out = { 0 };
 	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c, *text_end, *lt, *content;
 	size_t k, attributes, all = 0;
-	int changed = 0, rc = -1;
+	int changed = 0, html5 = 1, rc = -1;
 
 	/* p: copied up to here; q: scanned up to here. */
 	while ((c = memchr(q, '<', (size_t)(end - q))) != NULL) {
 		k = end - c > 4 && memcmp(c, "<!-->", 5) == 0 ? 5 : end - c > 5 && memcmp(c, "<!--->", 6) == 0 ? 6 : 0;
 		if (k == 0) {
-			q = skip_markup(c, end, &attributes, &content);
+			q = skip_markup(c, end, html5, &attributes, &content);
 			if (attributes > HTML_MAX_ATTRIBUTES || (all += attributes) > HTML_MAX_ALL_ATTRIBUTES) {
 				*truncated = 1;
 				end = c;
 				break;
 			}
-			if (content != NULL && (is_start_tag(c, end, "script") ?
-			    ((lt = find_end_tag(content, end, "script")) != NULL ? lt : end) != q :
-			    !is_start_tag(c, end, "style") && memchr(content, '<', (size_t)(q - content)) != NULL)) {
-				/* libxml2 would end the script before HTML5 does,
-				 * or read markup in an iframe's (or noscript's...)
-				 * text: what they hold goes, as the sanitizer drops
-				 * it. */
+			if (is_start_tag(c, end, "svg") || is_start_tag(c, end, "math"))
+				html5 = 0;
+			if (content != NULL && q > content) {
+				/* libxml2 could end a script or style elsewhere
+				 * than HTML5 does (or take a "</" that starts it for
+				 * an end tag), and reads markup in an iframe's text:
+				 * what they hold goes, as the sanitizer drops it. */
 				if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
 					goto done;
 				changed = 1;

@@ -440,6 +440,17 @@ def main():
         (b'<p>START a<noscript><xmp></noscript> visible END</p>', "a visible"),
         (b'<p>START a<noembed><script></noembed> b <noframes></noframesx></noframes> c END</p>', "a b c"),
         (b'<p>START a<NOSCRIPT><p>x</p></NoScript > b END</p>', "a b"),
+        # A "</" that starts a script or style: libxml2 reads an end tag
+        # there first, and the element runs on.
+        (b'<p>START a<script></scr</script> b c END</p>', "a b c"),
+        (b'<p>START a<style></sty</style> b c END</p>', "a b c"),
+        (b'<p>START a<style>p{}</stylex> x</style> b END</p>', "a b"),
+        # <title> is RCDATA in HTML: its end tag ends it, whatever it holds.
+        (b'<p>START a<title><noscript></title> b </noscript> c END</p>', "a b c"),
+        (b'<p>START a<title><script><!--<script></script></title> b --></script> c END</p>', "a b --> c"),
+        # In SVG and MathML these are elements like any other.
+        (b'<p>START a<math><iframe><p>x</p> y</math> c END</p>', "a x y c"),
+        (b'<p>START a<svg><noscript><b>visible</b></noscript></svg> c END</p>', "avisible c"),
     ]
     sposts = [Post(i + 1, BOB, body) for i, (body, _) in enumerate(scripts)]
     rc, out, err, _ = dump_posts(unplanet, work, "script-data", sposts)
