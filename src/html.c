@@ -174,15 +174,30 @@ on_error(void *ctx, const char *msg, ...)
 			limits->ref_held = 0;
 		} else if (ctxt->errNo == XML_ERR_TAG_NAME_MISMATCH && ctxt->node != NULL &&
 		    ctxt->lastError.message != NULL && ctxt->lastError.str1 != NULL &&
-		    strncmp(ctxt->lastError.message, "Unexpected end tag", 18) == 0 &&
-		    separates_words(ctxt->lastError.str1)) {
-			xmlSAX2Characters(ctxt, (const xmlChar *)" ", 1);
+		    strncmp(ctxt->lastError.message, "Unexpected end tag", 18) == 0) {
+			limits->in_bogus_comment = 0;   /* its '>' ends one (see on_characters) */
+			if (separates_words(ctxt->lastError.str1))
+				xmlSAX2Characters(ctxt, (const xmlChar *)" ", 1);
 		}
 		if (++limits->errors > HTML_MAX_ERRORS) {
 			*limits->truncated = 1;
 			xmlStopParser(ctxt);
 		}
 	}
+}
+
+/* The '&' of the reference "&#DIGITS;" that ends at cur (as add_fragment
+ * writes every reference), or NULL. */
+static const xmlChar *
+numeric_ref_before(const xmlChar *base, const xmlChar *cur)
+{
+	const xmlChar *p = cur - 1;
+
+	if (cur - base < 4 || *p != ';')
+		return NULL;
+	while (--p > base && *p >= '0' && *p <= '9')
+		;
+	return p < cur - 2 && p > base && *p == '#' && p[-1] == '&' ? p - 1 : NULL;
 }
 
 /* characters of libxml2's SAX2 tree builder, decoding legacy references
@@ -210,13 +225,17 @@ on_characters(void *ctx, const xmlChar *ch, int len)
 	 * still at it; "</" followed by no letter ("I </3 it", "a</>b"), and
 	 * "<?" that starts no processing instruction ("<? x>", "<?>"), whose
 	 * "</" or "<?" it drops, giving what follows: text that begins right
-	 * after a "</" or "<?" in the input. Without limits (not our parse)
-	 * the text goes to the tree as it is. */
+	 * after a "</" or "<?" in the input, or a reference that does ("</&lt;
+	 * x>", the "&#60;" add_fragment wrote). Without limits (not our
+	 * parse) the text goes to the tree as it is. */
 	if (limits != NULL && !limits->in_bogus_comment && ctxt->input != NULL &&
 	    ctxt->input->cur - ctxt->input->base >= len + 2) {
-		const xmlChar *start = ctxt->input->cur - len;
+		const xmlChar *start = ctxt->input->cur - len, *amp = numeric_ref_before(ctxt->input->base, ctxt->input->cur);
 
-		if (start[-2] == '<' && (start[-1] == '/' || start[-1] == '?') && memcmp(start, ch, (size_t)len) == 0)
+		if (memcmp(start, ch, (size_t)len) != 0)
+			start = amp;
+		if (start != NULL && start - ctxt->input->base >= 2 && start[-2] == '<' &&
+		    (start[-1] == '/' || start[-1] == '?'))
 			limits->in_bogus_comment = 1;
 	}
 	if (limits == NULL) {
@@ -451,6 +470,39 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 	}
 }
 
+/* An end tag, a comment or a processing instruction libxml2 read ends a
+ * bogus comment (see on_characters) it stood in: HTML5 ends that at the
+ * first '>', and each of them has one. */
+static void
+end_element(void *ctx, const xmlChar *name)
+{
+	htmlParserCtxtPtr ctxt = ctx;
+
+	if (ctxt->_private != NULL)
+		((struct parse_limits *)ctxt->_private)->in_bogus_comment = 0;
+	xmlSAX2EndElement(ctx, name);
+}
+
+static void
+on_comment(void *ctx, const xmlChar *value)
+{
+	htmlParserCtxtPtr ctxt = ctx;
+
+	if (ctxt->_private != NULL)
+		((struct parse_limits *)ctxt->_private)->in_bogus_comment = 0;
+	xmlSAX2Comment(ctx, value);
+}
+
+static void
+on_processing_instruction(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	htmlParserCtxtPtr ctxt = ctx;
+
+	if (ctxt->_private != NULL)
+		((struct parse_limits *)ctxt->_private)->in_bogus_comment = 0;
+	xmlSAX2ProcessingInstruction(ctx, target, data);
+}
+
 htmlParserCtxtPtr
 html_parser_new(void)
 {
@@ -458,6 +510,9 @@ html_parser_new(void)
 
 	if (ctxt != NULL) {
 		ctxt->sax->startElement = start_element;
+		ctxt->sax->endElement = end_element;
+		ctxt->sax->comment = on_comment;
+		ctxt->sax->processingInstruction = on_processing_instruction;
 		ctxt->sax->characters = on_characters;
 		ctxt->sax->error = on_error;
 		ctxt->sax->fatalError = on_error;

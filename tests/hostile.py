@@ -451,6 +451,12 @@ def main():
         # In SVG and MathML these are elements like any other.
         (b'<p>START a<math><iframe><p>x</p> y</math> c END</p>', "a x y c"),
         (b'<p>START a<svg><noscript><b>visible</b></noscript></svg> c END</p>', "avisible c"),
+        # A bogus comment ("</3", "<?") ends at the first '>': that of an
+        # end tag, comment or processing instruction libxml2 reads, too;
+        # and one starts at "</" before a reference ("</&lt;").
+        (b'<p>START x </3 y </b> z | x </3 y <b>w</b> z | x <? y <!-- c --> z | x <![CDATA[ y ]]> z | '
+         b'x </3 <?php echo 1; ?> z | x </3 y </p> z | q </&lt;3 r> s | a </&lt;<!x> b | g </3 h &lt;<!-- c --> i END</p>',
+         "x z | x w z | x z | x z | x z | x z | q s | a b | g i"),
     ]
     sposts = [Post(i + 1, BOB, body) for i, (body, _) in enumerate(scripts)]
     rc, out, err, _ = dump_posts(unplanet, work, "script-data", sposts)
