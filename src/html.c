@@ -700,15 +700,17 @@ skip_markup(const char *p, const char *end, int html5, size_t *attributes, const
 		"script", "style", "iframe", "noembed", "noframes", "noscript", "title"
 	};
 	size_t n_raw = html5 ? COUNT(raw) : 2;
-	const char *q = p + 1, *close, *past;
+	const char *q = p + 1, *close, *bang, *past;
 	char quote = 0, closed = 0;
 	size_t i;
 
 	*attributes = 0;
 	*content = NULL;
 	if (q < end && *q == '!' && end - q >= 3 && q[1] == '-' && q[2] == '-') {
+		/* Ended by "-->", or "--!>" before it (HTML5, not libxml2). */
 		close = memmem(q + 3, (size_t)(end - q - 3), "-->", 3);
-		past = close != NULL ? close + 3 : end;
+		bang = memmem(q + 3, (size_t)((close != NULL ? close + 3 : end) - q - 3), "--!>", 4);
+		past = bang != NULL ? bang + 4 : close != NULL ? close + 3 : end;
 		goto done;
 	}
 	if (q < end && *q == '/')
@@ -761,8 +763,9 @@ text_content_end(const char *tag, const char *content, const char *end)
 
 	for (i = 0; i < sizeof text / sizeof *text; i++)
 		if (is_start_tag(tag, end, text[i])) {
-			if (strcmp(text[i], "plaintext") == 0 || (close = find_end_tag(content, end, text[i])) == NULL)
-				close = end;   /* <plaintext>, or an end tag missing */
+			/* <plaintext> never ends; the others at their end tag,
+			 * by HTML5's rule ("</textareax" is text), or at end. */
+			close = strcmp(text[i], "plaintext") == 0 ? end : raw_text_end(content, end, text[i]);
 			break;
 		}
 	return close;
@@ -771,10 +774,12 @@ text_content_end(const char *tag, const char *content, const char *end)
 /* Readies in[from..] for libxml2 2.9, where markup stands (not in a tag,
  * a comment or a script):
  * - the '<' in what a <textarea>, <xmp> or <plaintext> holds are text, as
- *   browsers show them (text_content_end): they become "&lt;";
+ *   browsers show them (text_content_end): they become "&lt;" (but in
+ *   SVG or MathML, see below);
  * - "<!-->" and "<!--->" are whole, empty comments in HTML5 (and
  *   browsers); libxml2 reads on to the next "-->", or the end of the post,
- *   and drops all that as a comment: they become "<!---->";
+ *   and drops all that as a comment: they become "<!---->"; a comment
+ *   that "--!>" ends (as in HTML5) ends with "-->";
  * - until an <svg> or <math>, a <script>, <style>, <iframe>, <noembed>,
  *   <noframes>, <noscript> or <title> loses what it holds (which the
  *   sanitizer drops), up to where HTML5 ends it (script_end,
@@ -806,6 +811,16 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 			}
 			if (is_start_tag(c, end, "svg") || is_start_tag(c, end, "math"))
 				html5 = 0;
+			if (q - c >= 8 && memcmp(c, "<!--", 4) == 0 && memcmp(q - 4, "--!>", 4) == 0) {
+				/* libxml2 reads on to a "-->". */
+				if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
+					goto done;
+				changed = 1;
+				if (buf_add(&out, p, (size_t)(q - 2 - p)) != 0 || buf_addc(&out, '>') != 0)
+					goto done;
+				p = q;
+				continue;
+			}
 			if (content != NULL && q > content) {
 				/* libxml2 could end a script or style elsewhere
 				 * than HTML5 does (or take a "</" that starts it for
@@ -819,7 +834,7 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 				p = q;
 				continue;
 			}
-			if ((text_end = text_content_end(c, q, end)) == NULL ||
+			if (!html5 || (text_end = text_content_end(c, q, end)) == NULL ||
 			    memchr(q, '<', (size_t)(text_end - q)) == NULL)
 				continue;
 			if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)

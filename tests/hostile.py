@@ -457,6 +457,13 @@ def main():
         (b'<p>START x </3 y </b> z | x </3 y <b>w</b> z | x <? y <!-- c --> z | x <![CDATA[ y ]]> z | '
          b'x </3 <?php echo 1; ?> z | x </3 y </p> z | q </&lt;3 r> s | a </&lt;<!x> b | g </3 h &lt;<!-- c --> i END</p>',
          "x z | x w z | x z | x z | x z | x z | q s | a b | g i"),
+        # A comment ends at "--!>" too; "</textareax" ends no textarea;
+        # in SVG and MathML a <textarea>, <xmp> or <plaintext> holds
+        # markup, which "</svg>" leaves.
+        (b'<p>START a<!--4--!>5<!--->6 | a<!--x--!>b<textarea><i>c</i></textarea> | <!----!><!-->7 | '
+         b'a<textarea>x</textareaa>y</textarea>z | <svg><plaintext></svg>9 | <math><textarea></math>3 | '
+         b'<math><xmp></math>3 | q<!-- a --!> b -->r | s<!-- --!x> t -->u END</p>',
+         "a56 | ab<i>c</i> | 7 | ax</textareaa>yz | 9 | 3 | 3 | q b -->r | su"),
     ]
     sposts = [Post(i + 1, BOB, body) for i, (body, _) in enumerate(scripts)]
     rc, out, err, _ = dump_posts(unplanet, work, "script-data", sposts)
