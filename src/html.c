@@ -780,7 +780,7 @@ text_content_end(const char *tag, const char *content, const char *end)
  *   browsers); libxml2 reads on to the next "-->", or the end of the post,
  *   and drops all that as a comment: they become "<!---->"; a comment
  *   that "--!>" ends (as in HTML5) ends with "-->";
- * - until an <svg> or <math>, a <script>, <style>, <iframe>, <noembed>,
+ * - outside <svg> and <math>, a <script>, <style>, <iframe>, <noembed>,
  *   <noframes>, <noscript> or <title> loses what it holds (which the
  *   sanitizer drops), up to where HTML5 ends it (script_end,
  *   raw_text_end): libxml2 could end a script earlier, its rest then
@@ -797,6 +797,7 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 	struct buf out = { 0 };
 	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c, *text_end, *lt, *content;
 	size_t k, attributes, all = 0;
+	size_t foreign = 0;
 	int changed = 0, html5 = 1, rc = -1;
 
 	/* p: copied up to here; q: scanned up to here. */
@@ -809,8 +810,12 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 				end = c;
 				break;
 			}
-			if (is_start_tag(c, end, "svg") || is_start_tag(c, end, "math"))
-				html5 = 0;
+			/* Within <svg> or <math> (by their tags: close enough). */
+			if ((is_start_tag(c, end, "svg") || is_start_tag(c, end, "math")) && q[-2] != '/')
+				foreign++;
+			else if (foreign > 0 && (is_raw_tag(c, end, "svg", 1) || is_raw_tag(c, end, "math", 1)))
+				foreign--;
+			html5 = foreign == 0;
 			if (q - c >= 8 && memcmp(c, "<!--", 4) == 0 && memcmp(q - 4, "--!>", 4) == 0) {
 				/* libxml2 reads on to a "-->". */
 				if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)

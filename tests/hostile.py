@@ -464,6 +464,10 @@ def main():
          b'a<textarea>x</textareaa>y</textarea>z | <svg><plaintext></svg>9 | <math><textarea></math>3 | '
          b'<math><xmp></math>3 | q<!-- a --!> b -->r | s<!-- --!x> t -->u END</p>',
          "a56 | ab<i>c</i> | 7 | ax</textareaa>yz | 9 | 3 | 3 | q b -->r | su"),
+        # ...but once they are closed, HTML stands again.
+        (b'<p>START a<svg><path/></svg><textarea><b>x</b></textarea>c | d<svg/><xmp><i>y</i></xmp>e | '
+         b'f<math><mi>1</mi></math><script>//<!--<script></script>--></script>g END</p>',
+         "a<b>x</b>c | d <i>y</i> e | fg"),   # (an <xmp> becomes a <pre>: README, Content sanitizing)
     ]
     sposts = [Post(i + 1, BOB, body) for i, (body, _) in enumerate(scripts)]
     rc, out, err, _ = dump_posts(unplanet, work, "script-data", sposts)
