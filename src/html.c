@@ -736,7 +736,8 @@ skip_markup(const char *p, const char *end, int html5, size_t *attributes, const
 		goto done;
 	}
 	past = q + 1;
-	for (i = 0; i < n_raw; i++)
+	/* (Most tags start with another letter: not compared at all.) */
+	for (i = 0; i < n_raw && strchr("sintSINT", p[1]) != NULL; i++)
 		if (is_start_tag(p, end, raw[i])) {
 			if (html5)
 				*content = past;
@@ -761,7 +762,7 @@ text_content_end(const char *tag, const char *content, const char *end)
 	const char *close = NULL;
 	size_t i;
 
-	for (i = 0; i < sizeof text / sizeof *text; i++)
+	for (i = 0; i < sizeof text / sizeof *text && strchr("ptxPTX", tag[1]) != NULL; i++)
 		if (is_start_tag(tag, end, text[i])) {
 			/* <plaintext> never ends; the others at their end tag,
 			 * by HTML5's rule ("</textareax" is text), or at end. */
@@ -811,7 +812,9 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 				break;
 			}
 			/* Within <svg> or <math> (by their tags: close enough). */
-			if ((is_start_tag(c, end, "svg") || is_start_tag(c, end, "math")) && q[-2] != '/')
+			if (end - c > 1 && strchr("smSM", c[1]) != NULL &&
+			    (is_start_tag(c, end, "svg") || is_start_tag(c, end, "math")) &&
+			    q[-2] != '/')
 				foreign++;
 			else if (foreign > 0 && (is_raw_tag(c, end, "svg", 1) || is_raw_tag(c, end, "math", 1)))
 				foreign--;
