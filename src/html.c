@@ -474,32 +474,32 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
  * bogus comment (see on_characters) it stood in: HTML5 ends that at the
  * first '>', and each of them has one. */
 static void
+end_bogus_comment(void *ctx)
+{
+	struct parse_limits *limits = ((htmlParserCtxtPtr)ctx)->_private;
+
+	if (limits != NULL)
+		limits->in_bogus_comment = 0;
+}
+
+static void
 end_element(void *ctx, const xmlChar *name)
 {
-	htmlParserCtxtPtr ctxt = ctx;
-
-	if (ctxt->_private != NULL)
-		((struct parse_limits *)ctxt->_private)->in_bogus_comment = 0;
+	end_bogus_comment(ctx);
 	xmlSAX2EndElement(ctx, name);
 }
 
 static void
 on_comment(void *ctx, const xmlChar *value)
 {
-	htmlParserCtxtPtr ctxt = ctx;
-
-	if (ctxt->_private != NULL)
-		((struct parse_limits *)ctxt->_private)->in_bogus_comment = 0;
+	end_bogus_comment(ctx);
 	xmlSAX2Comment(ctx, value);
 }
 
 static void
 on_processing_instruction(void *ctx, const xmlChar *target, const xmlChar *data)
 {
-	htmlParserCtxtPtr ctxt = ctx;
-
-	if (ctxt->_private != NULL)
-		((struct parse_limits *)ctxt->_private)->in_bogus_comment = 0;
+	end_bogus_comment(ctx);
 	xmlSAX2ProcessingInstruction(ctx, target, data);
 }
 
