@@ -230,10 +230,10 @@ on_characters(void *ctx, const xmlChar *ch, int len)
 	 * parse) the text goes to the tree as it is. */
 	if (limits != NULL && !limits->in_bogus_comment && ctxt->input != NULL &&
 	    ctxt->input->cur - ctxt->input->base >= len + 2) {
-		const xmlChar *start = ctxt->input->cur - len, *amp = numeric_ref_before(ctxt->input->base, ctxt->input->cur);
+		const xmlChar *start = ctxt->input->cur - len;
 
 		if (memcmp(start, ch, (size_t)len) != 0)
-			start = amp;
+			start = numeric_ref_before(ctxt->input->base, ctxt->input->cur);
 		if (start != NULL && start - ctxt->input->base >= 2 && start[-2] == '<' &&
 		    (start[-1] == '/' || start[-1] == '?'))
 			limits->in_bogus_comment = 1;
@@ -602,14 +602,17 @@ done:
 	return rc;
 }
 
-/* Whether tag (a '<') is a start tag of the element name (lower case). */
+/* Whether p starts a start tag "<name" (slash 0) or an end tag "</name"
+ * (slash 1) of the element name (lower case; the tag in any case):
+ * followed by white space, '/' or '>', as HTML5 reads a tag. */
 static int
-is_start_tag(const char *tag, const char *end, const char *name)
+is_tag(const char *p, const char *end, const char *name, int slash)
 {
-	size_t n = strlen(name);
+	size_t len = strlen(name), n = 1 + (size_t)slash + len;
 
-	return tag[1] != '/' && (size_t)(end - tag - 1) > n && strncasecmp(tag + 1, name, n) == 0 &&
-	    (text_is_space(tag[1 + n]) || tag[1 + n] == '>' || tag[1 + n] == '/');
+	return (size_t)(end - p) > n && p[0] == '<' && (p[1] == '/') == slash &&
+	    strncasecmp(p + 1 + slash, name, len) == 0 &&
+	    (text_is_space(p[n]) || p[n] == '/' || p[n] == '>');
 }
 
 /* The first end tag of the element name in from[0..end), as HTML ends
@@ -626,19 +629,6 @@ find_end_tag(const char *from, const char *end, const char *name)
 	return p;
 }
 
-/* Whether p starts "<name" or "</name" (slash 1), name in any case, as
- * a tag that HTML5's raw text and script data states see: followed by
- * white space, '/' or '>'. */
-static int
-is_raw_tag(const char *p, const char *end, const char *name, int slash)
-{
-	size_t len = strlen(name), n = 1 + (size_t)slash + len;
-
-	return (size_t)(end - p) > n && p[0] == '<' && (!slash || p[1] == '/') &&
-	    strncasecmp(p + 1 + slash, name, len) == 0 &&
-	    (text_is_space(p[n]) || p[n] == '/' || p[n] == '>');
-}
-
 /* Where the raw text of the element name, from content, ends in HTML5:
  * at its end tag, or at end. */
 static const char *
@@ -646,7 +636,7 @@ raw_text_end(const char *content, const char *end, const char *name)
 {
 	const char *p = content;
 
-	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL && !is_raw_tag(p, end, name, 1))
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL && !is_tag(p, end, name, 1))
 		p++;
 	return p != NULL ? p : end;
 }
@@ -669,12 +659,12 @@ script_end(const char *content, const char *end)
 		} else if (state != DATA && (size_t)(end - p) >= 3 && memcmp(p, "-->", 3) == 0) {
 			state = DATA;
 			p += 2;
-		} else if (state != DOUBLE && is_raw_tag(p, end, "script", 1)) {
+		} else if (state != DOUBLE && is_tag(p, end, "script", 1)) {
 			break;
-		} else if (state == ESCAPED && is_raw_tag(p, end, "script", 0)) {
+		} else if (state == ESCAPED && is_tag(p, end, "script", 0)) {
 			state = DOUBLE;
 			p += 6;
-		} else if (state == DOUBLE && is_raw_tag(p, end, "script", 1)) {
+		} else if (state == DOUBLE && is_tag(p, end, "script", 1)) {
 			state = ESCAPED;
 			p += 7;
 		}
@@ -738,7 +728,7 @@ skip_markup(const char *p, const char *end, int html5, size_t *attributes, const
 	past = q + 1;
 	/* (Most tags start with another letter: not compared at all.) */
 	for (i = 0; i < n_raw && strchr("sintSINT", p[1]) != NULL; i++)
-		if (is_start_tag(p, end, raw[i])) {
+		if (is_tag(p, end, raw[i], 0)) {
 			if (html5)
 				*content = past;
 			close = !html5 ? find_end_tag(past, end, raw[i]) : i == 0 ? script_end(past, end) :
@@ -763,7 +753,7 @@ text_content_end(const char *tag, const char *content, const char *end)
 	size_t i;
 
 	for (i = 0; i < sizeof text / sizeof *text && strchr("ptxPTX", tag[1]) != NULL; i++)
-		if (is_start_tag(tag, end, text[i])) {
+		if (is_tag(tag, end, text[i], 0)) {
 			/* <plaintext> never ends; the others at their end tag,
 			 * by HTML5's rule ("</textareax" is text), or at end. */
 			close = strcmp(text[i], "plaintext") == 0 ? end : raw_text_end(content, end, text[i]);
@@ -798,14 +788,14 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 	struct buf out = { 0 };
 	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c, *text_end, *lt, *content;
 	size_t k, attributes, all = 0;
-	size_t foreign = 0;
-	int changed = 0, html5 = 1, rc = -1;
+	size_t foreign = 0;   /* <svg> and <math> open: no HTML5 raw text within */
+	int changed = 0, rc = -1;
 
 	/* p: copied up to here; q: scanned up to here. */
 	while ((c = memchr(q, '<', (size_t)(end - q))) != NULL) {
 		k = end - c > 4 && memcmp(c, "<!-->", 5) == 0 ? 5 : end - c > 5 && memcmp(c, "<!--->", 6) == 0 ? 6 : 0;
 		if (k == 0) {
-			q = skip_markup(c, end, html5, &attributes, &content);
+			q = skip_markup(c, end, foreign == 0, &attributes, &content);
 			if (attributes > HTML_MAX_ATTRIBUTES || (all += attributes) > HTML_MAX_ALL_ATTRIBUTES) {
 				*truncated = 1;
 				end = c;
@@ -813,12 +803,11 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 			}
 			/* Within <svg> or <math> (by their tags: close enough). */
 			if (end - c > 1 && strchr("smSM", c[1]) != NULL &&
-			    (is_start_tag(c, end, "svg") || is_start_tag(c, end, "math")) &&
+			    (is_tag(c, end, "svg", 0) || is_tag(c, end, "math", 0)) &&
 			    q[-2] != '/')
 				foreign++;
-			else if (foreign > 0 && (is_raw_tag(c, end, "svg", 1) || is_raw_tag(c, end, "math", 1)))
+			else if (foreign > 0 && (is_tag(c, end, "svg", 1) || is_tag(c, end, "math", 1)))
 				foreign--;
-			html5 = foreign == 0;
 			if (q - c >= 8 && memcmp(c, "<!--", 4) == 0 && memcmp(q - 4, "--!>", 4) == 0) {
 				/* libxml2 reads on to a "-->". */
 				if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
@@ -842,7 +831,7 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 				p = q;
 				continue;
 			}
-			if (!html5 || (text_end = text_content_end(c, q, end)) == NULL ||
+			if (foreign > 0 || (text_end = text_content_end(c, q, end)) == NULL ||
 			    memchr(q, '<', (size_t)(text_end - q)) == NULL)
 				continue;
 			if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
