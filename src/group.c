@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <idn2.h>
 #include <libxml/hash.h>
 #include <libxml/uri.h>
 
@@ -725,12 +726,33 @@ static char *
 host_slug(const char *link)
 {
 	xmlURIPtr uri = xmlParseURI(link);
-	const char *host = uri != NULL && uri->server != NULL ? uri->server : "";
-	char *slug;
+	const char *host;
+	char *escaped = NULL, *unicode = NULL, *slug = NULL;
 
+	/* libxml2 parses a host such as "bücher.example" only escaped; it
+	 * gives it back decoded, for text_slug to transliterate. */
+	if (uri == NULL) {
+		if ((escaped = html_escape_url(link)) == NULL)
+			goto done;
+		uri = xmlParseURI(escaped);
+	}
+	host = uri != NULL && uri->server != NULL ? uri->server : "";
+	/* And one written in IDNA's ASCII form ("xn--mnchen-3ya.example")
+	 * is read in Unicode, as a browser shows it. */
+	if (strstr(host, "xn--") != NULL) {
+		int rc = idn2_to_unicode_8z8z(host, &unicode, 0);
+
+		if (rc == IDN2_MALLOC)
+			goto done;
+		if (rc == IDN2_OK)
+			host = unicode;
+	}
 	if (strncmp(host, "www.", 4) == 0)
 		host += 4;
 	slug = text_slug(host, SLUG_MAX / 4);
+done:
+	free(escaped);
+	idn2_free(unicode);
 	xmlFreeURI(uri);
 	return slug;
 }
