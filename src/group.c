@@ -206,6 +206,51 @@ name_key(const struct entry *e)
 	return e->source_key != NULL && e->source_key[0] != '\0' ? e->source_key : e->source_name;
 }
 
+/* By source: name_key, then site. */
+static int
+by_source(const void *a, const void *b)
+{
+	const struct candidate *x = *(const struct candidate *const *)a, *y = *(const struct candidate *const *)b;
+	int c = strcmp(name_key(x->e), name_key(y->e));
+
+	return c != 0 ? c : html_site_cmp(x->e->source_link, y->e->source_link);
+}
+
+/* A rule fits a source by its name as written, but the Planet may come to
+ * write that name in another case or punctuation ("ALICE" for "Alice"):
+ * the source is the same (fill_name_keys), and so is its rule, which its
+ * posts in the archive show. The candidates of a source without a rule
+ * of their own take the one rule its others have (when they have several,
+ * from sections for each spelling, none is the one). 0, or -1 when memory
+ * runs out. */
+static int
+spread_rules(struct candidate *all, size_t n)
+{
+	struct candidate **sorted = calloc(n + 1, sizeof *sorted);
+	const struct source_rule *rule;
+	size_t i, j, k;
+	int one;
+
+	if (sorted == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		sorted[i] = &all[i];
+	qsort(sorted, n, sizeof *sorted, by_source);
+	for (i = 0; i < n; i = j) {
+		for (rule = NULL, one = 1, j = i; j < n && (j == i || by_source(&sorted[j], &sorted[i]) == 0); j++) {
+			if (sorted[j]->rule != NULL && rule != NULL && sorted[j]->rule != rule)
+				one = 0;
+			if (sorted[j]->rule != NULL)
+				rule = sorted[j]->rule;
+		}
+		for (k = i; one && rule != NULL && k < j; k++)
+			if (sorted[k]->rule == NULL)
+				sorted[k]->rule = rule;
+	}
+	free(sorted);
+	return 0;
+}
+
 static void
 free_slug(void *slug, const xmlChar *name)
 {
@@ -2183,7 +2228,8 @@ group_page(struct page *page, struct state *archive,
 	for (i = 0; i < n; i++)
 		if ((all[i].rule = rule_for(rules, n_rules, all[i].e->source_name, all[i].e->source_link, NULL)) != NULL)
 			used[all[i].rule - s->sources] = 1;
-	if (n_rules > 0 && (set->unmatched = calloc(n_rules, sizeof *set->unmatched)) == NULL)
+	if ((n_rules > 0 && spread_rules(all, n) != 0) ||
+	    (n_rules > 0 && (set->unmatched = calloc(n_rules, sizeof *set->unmatched)) == NULL))
 		goto nomem;
 	for (k = 0; k < n_rules; k++) {
 		struct unmatched_rule *u = &set->unmatched[set->n_unmatched];

@@ -1965,6 +1965,20 @@ def renamed_in_case(unplanet, work):
           all(s[2] == ["alice-smith.atom", "bob.atom"] for s in seen[:3]) and
           [(s[3], s[4]) for s in seen[:3]] == [("Alice Smith", 2), ("alice smith", 3), ("ALICE SMITH!", 4)],
           f"{seen}")
+    # So does one whose [source] section, for the name as first written,
+    # gives it a slug: the section fits the source, not the spelling.
+    d = os.path.join(work, "renamed-in-case-slug")
+    ini = os.path.join(work, "renamed-in-case.ini")
+    with open(ini, "w") as f:
+        f.write("[source Alice Smith]\nslug = smith\n")
+    kept = []
+    for k in range(3):
+        rc, err = run(unplanet, "-q", "-c", ini, "-o", d, os.path.join(work, f"renamed-in-case-{k}.html"))
+        feeds = sorted(f for f in os.listdir(os.path.join(d, "authors")) if f.endswith(".atom"))
+        root = ET.parse(os.path.join(d, "authors", "smith.atom")).getroot()
+        kept.append((rc, err, feeds, len(root.findall(A + "entry"))))
+    check("history: a source named in another case keeps the feed its [source] section's slug gave it",
+          kept == [(0, "", ["bob.atom", "smith.atom"], n) for n in (2, 3, 4)], f"{kept}")
     # Two sources of one site whose names share a slug, shown on one page
     # together, are two sources; and stay two when one is shown alone
     # (their feeds, kept apart, tell so), whichever comes back first.
