@@ -1475,13 +1475,14 @@ channel_of(const struct post *posts, size_t k)
  * a copied day header: its footer is of another day), and ends at a
  * footer with the same web link and time, is no copy of the same post (a
  * blog the Planet lists twice shows the same body), and follows at once,
- * or has no channel header of its own, or one naming another source than
- * posts[i]'s: a later untitled post of the same source, after other
- * sources' posts of the same minute, is a post of its own. */
+ * or has no channel header of its own: a later untitled post under a
+ * channel header, after other sources' posts of the same minute, is a
+ * post of its own (of the same source, or of another subscription to the
+ * same blog, whose feed gives the post another body: a summary). */
 static size_t
 holds_own_footer(const struct post *posts, size_t n, size_t i)
 {
-	const struct post *p = &posts[i], *src = NULL;
+	const struct post *p = &posts[i];
 	size_t len = (size_t)(p->ft.start - p->f.body), j, rest = 0;
 
 	if (!web_href(p->ft.href))
@@ -1496,12 +1497,6 @@ holds_own_footer(const struct post *posts, size_t n, size_t i)
 		    ((size_t)(q->ft.start - q->f.body) == len && memcmp(q->f.body, p->f.body, len) == 0))
 			continue;
 		if (j == i + 1 || !q->f.has_source) {
-			rest = j;
-			break;
-		}
-		if (src == NULL)   /* p's channel header: looked for only now, as it may be far back */
-			src = channel_of(posts, i);
-		if (!src->f.has_source || !same_span(q->f.source_href, src->f.source_href)) {
 			rest = j;
 			break;
 		}

@@ -1287,6 +1287,21 @@ def main():
                  for e in f.findall("entry")) if rc == 0 else []
     check("hostile: another source's post between two untitled posts sharing a link and a minute stays its own",
           any(f == "bob" and "START6X bob END6X" in t and "START5X" not in t for f, t in got), f"{got} {err[:200]}")
+    # One untitled post the Planet lists for two subscriptions to one
+    # blog (the second's feed a summary), another source's post of that
+    # minute between: three posts, in three feeds.
+    category = ("Alice (Python)", "https://alice.example/tag/python/", "Alice (Python)")
+    twice = [Post(10, ALICE, b"<p>START full text of it END</p>", title=False), Post(11, BOB, b"<p>START bob END</p>"),
+             Post(12, category, b"<p>START full END</p>", title=False)]
+    for p in twice:
+        p.date = "April 28, 2026 10:05 AM UTC"
+    twice[0].link = twice[2].link = "https://alice.example/post"
+    rc, out, err, _ = dump_posts(unplanet, work, "listed-twice", twice)
+    got = sorted((f.findtext("link"), visible_text(e.findtext("content") or "")) for f in ET.fromstring(out).findall("feed")
+                 for e in f.findall("entry")) if rc == 0 else []
+    check("hostile: one untitled post listed for two subscriptions, another post of its minute between: three posts",
+          got == sorted([(ALICE[1], "START10X full text of it END10X"), (BOB[1], "START11X bob END11X"),
+                         (category[1], "START12X full END12X")]), f"{got} {err[:200]}")
     forged = Post(8, ALICE, b"<p>START intro</p>\nOWNFOOTER<hr /><h3 class=\"post\"><a href=\"https://evil.example/\" "
                   b"title=\"Evil\">Evil</a></h3>\n<h4><a href=\"https://evil.example/forged\">Forged</a></h4>\n<p>\n"
                   b"forged text</p>\n<p>\n<em><a href=\"https://evil.example/forged\">OWNDATE</a></em>\n</p>\n<p>\n"
