@@ -1812,14 +1812,26 @@ site_parts(const char *link, struct site *s)
 	s->path_len = strcspn(end, "#");
 }
 
+/* Whether s has a host, an IPv6 literal holding only what one may, and
+ * a port, if any, of ASCII digits below 65536. */
+static int
+authority_ok(const struct site *s)
+{
+	size_t n = s->host_len > 0 && s->host[0] == '[' ? strspn(s->host + 1, "0123456789abcdefABCDEF:.") : 0;
+
+	return s->host_len > 0 && (s->host[0] != '[' ? 1 : n + 2 == s->host_len && s->host[1 + n] == ']' &&
+	    memchr(s->host + 1, ':', n) != NULL) &&
+	    strspn(s->port, "0123456789") >= s->port_len &&
+	    (s->port_len < 5 || (s->port_len == 5 && strncmp(s->port, "65535", 5) <= 0));
+}
+
 int
 html_site_ok(const char *link)
 {
 	struct site s;
 
 	site_parts(link, &s);
-	return s.web_scheme && s.host_len > 0 && strspn(s.port, "0123456789") >= s.port_len &&
-	    (s.port_len < 5 || (s.port_len == 5 && strncmp(s.port, "65535", 5) <= 0)) &&
+	return s.web_scheme && authority_ok(&s) &&
 	    memchr(s.authority, '@', s.authority_len) == NULL && strpbrk(link, " \t\r\n\f\v") == NULL;
 }
 
@@ -1870,6 +1882,15 @@ html_site_cmp(const char *a, const char *b)
 	    0)) == 0)
 		c = compare_bytes(x.path + xq, x.path_len - xq, y.path + yq, y.path_len - yq, 0);
 	return c;
+}
+
+int
+html_authority_ok(const char *url)
+{
+	struct site s;
+
+	site_parts(url, &s);
+	return authority_ok(&s);
 }
 
 int

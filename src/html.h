@@ -141,6 +141,12 @@ int html_site_ok(const char *link);
  * are one site). Needs no memory. */
 int html_same_site(const char *a, const char *b);
 
+/* Whether the http(s) URL url has an authority a browser takes: a host
+ * (an IPv6 literal only of hex digits, ':' and '.' in its brackets) and a
+ * port, if any, of ASCII digits below 65536 ("https://h.example:８０/",
+ * "https://[v1.x]/" are no URLs to a browser). Needs no memory. */
+int html_authority_ok(const char *url);
+
 /* An order of links in which those html_same_site takes for one site
  * compare equal (0), for sorting by site. Needs no memory. */
 int html_site_cmp(const char *a, const char *b);

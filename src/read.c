@@ -835,13 +835,14 @@ web_link(char *raw, const char *base)
 	free(raw);
 	raw = special;
 	if (fetch_is_http(raw)) {
-		out = html_escape_iri(raw);   /* NULL when memory runs out */
-		goto done;
-	}
-	if (raw[0] != '\0' && base != NULL && html_scheme_len(raw) == 0) {
+		if (html_authority_ok(raw)) {
+			out = html_escape_iri(raw);   /* NULL when memory runs out */
+			goto done;
+		}
+	} else if (raw[0] != '\0' && base != NULL && html_scheme_len(raw) == 0) {
 		if (html_resolve(raw, base, &abs) != 0)
 			goto done;
-		if (abs != NULL && fetch_is_http(abs))
+		if (abs != NULL && fetch_is_http(abs) && html_authority_ok(abs))
 			out = abs;
 		else
 			free(abs);

@@ -1108,6 +1108,14 @@ def main():
     rc, out, err, _ = dump_posts(unplanet, work, "iri", iri)
     got = sorted((e.findtext("id"), e.findtext("link")) for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
     check("hostile: permalinks made valid IRIs for ids and links", got == sorted((v, v) for v in odd.values()), f"{got}")
+    # A permalink no browser takes for a URL (a port in full-width digits,
+    # an IPvFuture host) is dropped: the post gets an id of its own.
+    bad = [Post(i + 1, ALICE, b"<p>START x END</p>") for i in range(2)]
+    bad[0].link, bad[1].link = "https://x.example:\uff18\uff10/p", "https://[v1.x]/p"
+    rc, out, err, _ = dump_posts(unplanet, work, "bad-authority", bad)
+    got = [(e.findtext("id")[:19], e.findtext("link")) for e in ET.fromstring(out).iter("entry")] if rc == 0 else err[:200]
+    check("hostile: a permalink whose port or host no browser takes is dropped",
+          got == [("urn:unplanet:entry:", "")] * 2, f"{got}")
     iri_uri(unplanet, work)
     iri_uri_twins(unplanet, work)
     text_elements(unplanet, work)

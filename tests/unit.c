@@ -1002,7 +1002,19 @@ test_sites(void)
 		{ "https://me:pw@ex.org/", 0 }, { "https://ex.org:http/", 0 }, { "https://ex.org/ x", 0 },
 		{ "https://ex.org/\tx", 0 }, { "https:/realpython.com/", 0 }, { "http:realpython.com", 0 },
 		{ "ex.org:65535/", 1 }, { "ex.org:65536/", 0 }, { "ex.org:99999/", 0 }, { "ex.org:080/", 1 },
-		{ "ex.org:100000/", 0 },
+		{ "ex.org:100000/", 0 }, { "https://[v1.x]/", 0 }, { "https://[::1/", 0 },
+	};
+	/* Permalinks: what a browser takes for an http(s) URL's authority. */
+	static const struct {
+		const char *url;
+		int ok;
+	} authorities[] = {
+		{ "https://ex.org/p", 1 }, { "https://ex.org:8080/p", 1 }, { "https://ex.org:/p", 1 },
+		{ "https://u:pw@ex.org:81/p", 1 }, { "https://[::1]:8080/p", 1 }, { "http://[2001:db8::7]/", 1 },
+		{ "https://bücher.example/p", 1 }, { "https://ex.org?q", 1 }, { "https://ex.org:65535/", 1 },
+		{ "https://host.example:\xEF\xBC\x98\xEF\xBC\x90/p", 0 }, { "https://[v1.x]/p", 0 },
+		{ "https://[::1/p", 0 }, { "https://[]/p", 0 }, { "https://:80/p", 0 }, { "https:///p", 0 },
+		{ "https://ex.org:65536/", 0 }, { "https://ex.org:8o/", 0 },
 	};
 	size_t i;
 	char name[200];
@@ -1020,6 +1032,10 @@ test_sites(void)
 	for (i = 0; i < sizeof links / sizeof *links; i++) {
 		snprintf(name, sizeof name, "site link: '%s' %s", links[i].link, links[i].ok ? "taken" : "refused");
 		check_int(name, html_site_ok(links[i].link), links[i].ok);
+	}
+	for (i = 0; i < sizeof authorities / sizeof *authorities; i++) {
+		snprintf(name, sizeof name, "authority: '%s' %s", authorities[i].url, authorities[i].ok ? "taken" : "refused");
+		check_int(name, html_authority_ok(authorities[i].url), authorities[i].ok);
 	}
 }
 
