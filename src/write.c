@@ -76,11 +76,11 @@ struct writer {
 	unsigned long long hash;   /* over what makes the fingerprint */
 };
 
-/* Adds a stylesheet file to the fingerprint: its name and its bytes. It
- * is read after libxslt parsed it, so failing to open or read it now (it
- * went away meanwhile, a disk error) is rare, but an error, not the end of
- * its bytes: a fingerprint of part of them could stay the same when the
- * file changes, and the outputs would not be remade. */
+/* Adds a stylesheet file to the fingerprint: its name and its bytes,
+ * kept in keep when not NULL. Failing to read it (it went away after it
+ * was looked at, a disk error) is an error, not the end of its bytes: a
+ * fingerprint of part of them could stay the same when the file changes,
+ * and the outputs would not be remade. */
 static int
 hash_file(struct writer *w, const char *name, const char *path, struct buf *keep, char **err)
 {
@@ -539,9 +539,12 @@ done:
 	return in;
 }
 
-/* Parses the stylesheet at f->path into f->style. */
+/* Parses the stylesheet at f->path into f->style, from the bytes it
+ * adds to the fingerprint under name (and keeps in f->text): read once,
+ * so that a file edited meanwhile cannot make the files under the
+ * fingerprint of another version, which would keep them from then on. */
 static int
-load_style(struct writer *w, struct format *f, char **err)
+load_style(struct writer *w, const char *name, struct format *f, char **err)
 {
 	xmlDocPtr doc = NULL;
 	struct stat st;
@@ -556,9 +559,17 @@ load_style(struct writer *w, struct format *f, char **err)
 		rc = err_set(err, UP_ENOINPUT, "%s: is not a file, so not a stylesheet", f->path);
 		goto done;
 	}
+	if ((rc = hash_file(w, name, f->path, &f->text, err)) != UP_OK)
+		goto done;
+	if (f->text.len == 0 || f->text.len > INT32_MAX) {   /* libxml2 would say nothing of either */
+		rc = err_set(err, UP_EUSAGE, "%s: not an XML stylesheet: %s", f->path,
+		    f->text.len == 0 ? "the file is empty" : "2 GiB or more");
+		goto done;
+	}
 	xmlSetStructuredErrorFunc(&w->messages, collect_error);
-	errno = 0;   /* libxml2 says why it could not open the file only in text */
-	doc = xmlReadFile(f->path, NULL, XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
+	errno = 0;   /* libxml2 says it ran out of memory only in text */
+	doc = xmlReadMemory(f->text.data != NULL ? f->text.data : "", (int)f->text.len, f->path, NULL,
+	    XSLT_PARSE_OPTIONS | XML_PARSE_NONET);
 	if (doc == NULL) {
 		int e = errno;
 
@@ -594,19 +605,6 @@ done:
 	return rc;
 }
 
-/* Adds a stylesheet load_style parsed to the fingerprint: its name and
- * bytes (kept in f->text), then what it imports and includes. Only once
- * load_style has checked it is a file: opening a FIFO would block the
- * run. */
-static int
-hash_style(struct writer *w, const char *name, struct format *f, char **err)
-{
-	int rc = hash_file(w, name, f->path, &f->text, err);
-
-	if (rc == UP_OK)
-		rc = hash_imports(w, f->style, err);
-	return rc;
-}
 
 /* Puts the "FILE:LINE" of a config file that named stylesheet i before
  * the error rc said in *err, if a file named it; returns rc. */
@@ -678,9 +676,9 @@ add_format(struct writer *w, const char *path, char **err)
 		rc = err_nomem(err);
 		goto done;
 	}
-	rc = load_style(w, f, err);
+	rc = load_style(w, f->name, f, err);
 	if (rc == UP_OK)
-		rc = hash_style(w, f->name, f, err);
+		rc = hash_imports(w, f->style, err);
 done:
 	free(name);
 	return rc;
@@ -751,9 +749,9 @@ writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *ext
 		if ((w->site[i].path = buf_concat(xslt_dir, "/", site_pages[i].stylesheet, ".xsl", NULL)) == NULL) {
 			rc = err_nomem(err);
 		} else {
-			rc = err_at(xslt_dir_at, load_style(w, &w->site[i], err), err);
+			rc = err_at(xslt_dir_at, load_style(w, site_pages[i].stylesheet, &w->site[i], err), err);
 			if (rc == UP_OK)
-				rc = hash_style(w, site_pages[i].stylesheet, &w->site[i], err);
+				rc = hash_imports(w, w->site[i].style, err);
 		}
 	}
 	snprintf(w->fingerprint, sizeof w->fingerprint, "%016llx", w->hash);
