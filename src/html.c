@@ -1009,7 +1009,7 @@ static const char *const dropped_elements[] = {
 static const char *const kept_attributes[] = {
 	"abbr", "align", "alt", "border", "cite", "class", "colspan", "controls", "datetime",
 	"decoding", "dir", "headers", "height", "href", "hreflang", "id", "kind", "label",
-	"lang", "loading", "loop", "muted", "name", "open", "playsinline", "poster",
+	"lang", "loading", "loop", "media", "muted", "name", "open", "playsinline", "poster",
 	"preload", "reversed", "role", "rowspan", "scope", "sizes", "span", "src", "srclang",
 	"srcset", "start", "title", "type", "valign", "value", "width"
 };
@@ -1126,6 +1126,11 @@ safe_url(const char *url, size_t n, const char *elem, const char *attr)
 			continue;
 		if (*p == ':')
 			break;
+		/* Another control: the writer drops it, and "java\1script:"
+		 * would come out as javascript:. (The page loses them before
+		 * it is parsed; this is for any other way in.) */
+		if (*p < 0x20 || *p == 0x7f)
+			goto done;
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		    *p == '+' || *p == '-' || *p == '.')) {
 			safe = 1;   /* no scheme: a relative reference */

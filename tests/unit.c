@@ -815,6 +815,15 @@ test_sanitize(void)
 		{ "sanitize: javascript: links go", "<a href=\"javascript:alert(1)\">a</a><a href=\" JaVaScRiPt:x\">b</a>"
 		  "<a href=\"java&#9;script:x\">c</a><a href=\"vbscript:x\">d</a>",
 		  "<a>a</a><a>b</a><a>c</a><a>d</a>" },
+		{ "sanitize: a control in a scheme, which the writer would drop, drops the link",
+		  "<a href=\"java\x01script:x\">a</a><video poster=\"\x02javascript:x\"></video>"
+		  "<img srcset=\"https://x/a.png 1x, java\x7fscript:x 2x\">",
+		  "<a>a</a><video></video><img>" },
+		{ "sanitize: a picture's sources keep their media queries (dark mode, small screens)",
+		  "<picture><source media=\"(prefers-color-scheme: dark)\" srcset=\"https://x/d.png\">"
+		  "<img src=\"https://x/l.png\" alt=\"a\"></picture>",
+		  "<picture><source media=\"(prefers-color-scheme: dark)\" srcset=\"https://x/d.png\"></source>"
+		  "<img src=\"https://x/l.png\" alt=\"a\"></picture>" },
 		{ "sanitize: data: only for raster images",
 		  "<img src=\"data:image/png;base64,AAAA\"><img src=\"data:image/svg+xml,<svg/>\">"
 		  "<a href=\"data:text/html,x\">x</a>",
