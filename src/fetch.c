@@ -351,16 +351,26 @@ fetch_is_downgrade(const char *from, const char *location)
 }
 
 /* libcurl's progress callback, called at least once a second, while
- * connecting too: a stop asked for (err_stop) ends the transfer. */
+ * connecting too: a stop asked for (err_stop) ends the transfer. So does
+ * a page whose bytes on the wire pass --max-size (or whose Content-Length
+ * says they will): on_body holds the decoded bytes to it, but a
+ * compressed stream can carry any number of bytes that decode to
+ * nothing. */
 static int
 on_progress(void *ctx, curl_off_t down_total, curl_off_t down_now, curl_off_t up_total, curl_off_t up_now)
 {
-	(void)ctx;
-	(void)down_total;
-	(void)down_now;
+	struct transfer *t = ctx;
+	long status = 0;
+
 	(void)up_total;
 	(void)up_now;
-	return err_stop != 0;
+	if (down_now > (curl_off_t)t->max || down_total > (curl_off_t)t->max) {
+		/* Not an error page's or a redirect's: those are not read. */
+		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+		if (status >= 200 && status < 300)
+			t->too_big = 1;
+	}
+	return err_stop != 0 || t->too_big;
 }
 
 /* At the end of a response's headers: whether it tells all there is
@@ -717,6 +727,7 @@ fetch_url(const char *url, const struct fetch_options *opt, long given, struct f
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
 	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
 	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, on_request);
 	curl_easy_setopt(curl, CURLOPT_PREREQDATA, &t);

@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import zlib
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -223,6 +224,26 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"%x\r\n%s\r\n0\r\nETag: \"from-trailer\"\r\nLast-Modified: %s\r\n\r\n"
                              % (len(PAGE), PAGE, LAST_MODIFIED.encode()))
             self.close_connection = True
+        elif p in ("/padded", "/padded-sized"):
+            # A gzip stream whose first 4 MB (empty stored blocks) decode
+            # to nothing: --max-size holds the bytes on the wire too.
+            co = zlib.compressobj(6, zlib.DEFLATED, 31)
+            head = co.compress(b"") + co.flush(zlib.Z_SYNC_FLUSH)
+            pad = b"\x00\x00\x00\xff\xff" * 200000
+            tail = co.compress(PAGE) + co.flush()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            if p == "/padded-sized":
+                self.send_header("Content-Length", str(len(head) + 4 * len(pad) + len(tail)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                for chunk in [head] + [pad] * 4 + [tail]:
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
         elif p == "/no-length":
             # The page itself with no Content-Length.
             self.send_unsized([PAGE])
@@ -716,6 +737,9 @@ def main():
             ("redirect to a page that is no Planet", "/moved-to-other", 65,
              f"/moved-to-other (redirected to {base}/not-a-planet): no Planet posts found", []),
             ("oversize body", "/big", 65, "--max-size", ["--max-size", "1M"]),
+            ("a compressed body over --max-size on the wire, its padding decoding to nothing", "/padded", 65,
+             "--max-size", ["--max-size", "1M"]),
+            ("a Content-Length over --max-size (said at once)", "/padded-sized", 65, "--max-size", ["--max-size", "1M"]),
             ("image content type", "/image", 65, "image/png", []),
             # What the headers say is said at once, not after the body.
             ("an error whose body stalls (said at once)", "/503-stalls", 69,
