@@ -6,12 +6,15 @@
  * may be any length). */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 #include <libxml/hash.h>
@@ -1222,38 +1225,39 @@ done:
 static int
 config_load(const char *path, struct buf *out, char **err)
 {
-	/* As fetch.c's open: a stop asked for before a named pipe's wait
-	 * began is seen too. */
-	FILE *f = err_stop == 0 ? fopen(path, "r") : (errno = EINTR, NULL);
+	/* As fetch.c's open: not blocking, so that a named pipe's writer is
+	 * waited for in err_wait, which a stop ends, also one asked for just
+	 * before. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	const char *nul = NULL;
-	size_t got = 0;
-	int rc = UP_OK;
+	ssize_t got = 1;
+	int rc = UP_OK, e = 0;
 
-	if (f == NULL && errno == EINTR && err_stop != 0) {
-		rc = err_stopped(err);   /* while waiting for a named pipe's writer */
-		goto done;
-	}
-	if (f == NULL) {
+	if (fd < 0) {
 		rc = err_set(err, err_status(errno, UP_ECONFIG), "%s: cannot open: %s", path, strerror(errno));
 		goto done;
 	}
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		rc = err_set(err, UP_ECONFIG, "%s: is a folder, not a configuration file", path);
 		goto done;
 	}
-	do {
+	while (got != 0 && nul == NULL && out->len <= CONFIG_MAX && err_stop == 0) {
 		if (buf_reserve(out, 65536) != 0) {
 			rc = err_nomem(err);
 			goto done;
 		}
-		got = fread(out->data + out->len, 1, 65536, f);
-		nul = memchr(out->data + out->len, '\0', got);
-		out->len += got;
+		got = err_wait(fd, POLLIN) == 0 ? read(fd, out->data + out->len, 65536) : -1;
+		if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+			continue;   /* (a stop ends the loop) */
+		if (got < 0) {
+			e = errno;
+			break;
+		}
+		nul = memchr(out->data + out->len, '\0', (size_t)got);
+		out->len += (size_t)got;
 		out->data[out->len] = '\0';
-		/* (No read after a stop, or after one it cut short: it would
-		 * wait for a pipe's writer again.) */
-	} while (got > 0 && nul == NULL && out->len <= CONFIG_MAX && !ferror(f) && err_stop == 0);
+	}
 	if (nul != NULL) {
 		size_t line = 1;
 		const char *p;
@@ -1266,12 +1270,12 @@ config_load(const char *path, struct buf *out, char **err)
 		rc = err_set(err, UP_ECONFIG, "%s: larger than 64 MiB: not a configuration file", path);
 	} else if (err_stop != 0) {
 		rc = err_stopped(err);   /* a pipe that had not written it all */
-	} else if (ferror(f)) {
-		rc = err_set(err, UP_ECONFIG, "%s: cannot read: %s", path, strerror(errno));
+	} else if (e != 0) {
+		rc = err_set(err, UP_ECONFIG, "%s: cannot read: %s", path, strerror(e));
 	}
 done:
-	if (f != NULL)
-		fclose(f);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 

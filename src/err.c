@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "err.h"
 
@@ -24,8 +25,10 @@ err_if_stopped(int rc, char **err)
 	return rc == UP_OK && err_stop != 0 ? err_stopped(err) : rc;
 }
 
-int
-err_wait(int fd, short events)
+/* err_wait, and err_nap with fd -1 (which poll passes over), for at most
+ * timeout (none when NULL). */
+static int
+wait_for(int fd, short events, const struct timespec *timeout)
 {
 	static const int stops[] = ERR_STOP_SIGNALS;
 	struct pollfd ready = { fd, events, 0 };
@@ -38,12 +41,26 @@ err_wait(int fd, short events)
 		sigaddset(&held, stops[i]);
 	do {
 		sigprocmask(SIG_BLOCK, &held, &was);
-		rc = err_stop == 0 ? ppoll(&ready, 1, NULL, &was) : 0;
+		rc = err_stop == 0 ? ppoll(&ready, 1, timeout, &was) : 0;
 		e = errno;
 		sigprocmask(SIG_SETMASK, &was, NULL);   /* a stop held runs here */
 	} while (rc < 0 && e == EINTR && err_stop == 0);
 	errno = err_stop != 0 ? EINTR : e;
 	return err_stop != 0 || rc < 0 ? -1 : 0;
+}
+
+int
+err_wait(int fd, short events)
+{
+	return wait_for(fd, events, NULL);
+}
+
+int
+err_nap(long ms)
+{
+	struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
+
+	return wait_for(-1, 0, &t);
 }
 
 int

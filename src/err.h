@@ -74,6 +74,11 @@ int err_stopped(char **err);
  * write of PIPE_BUF bytes at most, to a pipe). */
 int err_wait(int fd, short events);
 
+/* Waits ms milliseconds, or until a stop is asked for (seen as err_wait
+ * sees one): 0, or -1 with errno EINTR for a stop. For what has no fd to
+ * wait on: a lock asked for again and again. */
+int err_nap(long ms);
+
 /* rc; or, when rc is UP_OK but a stop was asked for, err_stopped(err):
  * for the end of a step that takes a while. */
 int err_if_stopped(int rc, char **err);

@@ -216,13 +216,10 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 	if (strcmp(source, "-") == 0) {
 		fd = STDIN_FILENO;
 	} else {
-		/* A stop while waiting for a named pipe's writer ends the
-		 * wait (EINTR); one asked for before it began is seen too. */
-		fd = err_stop == 0 ? open(source, O_RDONLY | O_CLOEXEC) : (errno = EINTR, -1);
-		if (fd < 0 && errno == EINTR && err_stop != 0) {
-			rc = err_stopped(err);
-			goto done;
-		}
+		/* Not blocking: a named pipe is opened at once, and its writer
+		 * waited for in read_fd's err_wait, which a stop ends, also
+		 * one asked for just before (a blocking open would miss it). */
+		fd = open(source, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		/* "planetpython.org" or "www.planetpython.org/" is more likely
 		 * a URL without its scheme than a file name. */
 		if (fd < 0 && errno == ENOENT && (host = looks_like_host(source)) != 0) {

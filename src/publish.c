@@ -46,6 +46,10 @@ struct publish {
 };
 
 /* Why a folder under dir that is a link is refused. */
+/* How often --wait asks for the lock again: soon after the other run
+ * ends, at no cost worth counting while it runs. */
+#define LOCK_RETRY_MS 50
+
 #define LINK_REFUSED "a symbolic link, which unplanet does not follow, so as never to write outside the folder"
 
 /* The status for a file or folder that could not be made: a full disk or
@@ -150,11 +154,17 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 			    S_ISLNK(st.st_mode) ? "a symbolic link to a folder that does not exist" : strerror(e));
 			goto done;
 		}
-		/* A stop asked for before the wait starts is seen too. */
-		while (err_stop != 0 || flock(p->dirfd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+		/* --wait asks for the lock again every LOCK_RETRY_MS, napping
+		 * between (err_nap): a stop asked for just before a blocking
+		 * flock began would go unseen until the other run ended. */
+		while (err_stop != 0 || flock(p->dirfd, LOCK_EX | LOCK_NB) != 0) {
 			int e = err_stop != 0 ? EINTR : errno;
 
 			if (e == EINTR && err_stop == 0)
+				continue;
+			if (e == EWOULDBLOCK && wait)
+				e = err_nap(LOCK_RETRY_MS) == 0 ? 0 : EINTR;
+			if (e == 0)
 				continue;
 			if (e == EINTR) {
 				/* Unlocked, the folder may be another run's by now (which

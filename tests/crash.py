@@ -457,7 +457,7 @@ def terminated(unplanet, work, pages, whole):
               r.returncode == -signal.SIGTERM and r.stdout == b"" and r.stderr == b"" and contents(d) == before,
               f"exit {r.returncode}, {len(r.stdout)} bytes out: {r.stderr[-200:]}")
     # ...or while it waits for a named pipe's writer, given as SOURCE or
-    # as -c FILE (its open() ends with EINTR, which is no error to report).
+    # as -c FILE (its wait ends with EINTR, which is no error to report).
     fifo, ini = os.path.join(work, "page.fifo"), os.path.join(work, "fifo.ini")
     for path in (fifo, ini + ".fifo"):
         if not os.path.exists(path):
@@ -471,7 +471,7 @@ def terminated(unplanet, work, pages, whole):
                                      ("SOURCE from -c", ["-c", ini], signal.SIGTERM, "fetch_file"),
                                      ("-c FILE", ["-c", ini + ".fifo"], signal.SIGHUP, "config_load")):
         proc = subprocess.Popen([unplanet, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=NO_LSAN)
-        seen = wait_for(proc, lambda: blocked_in(proc.pid, "open"))
+        seen = wait_for(proc, lambda: blocked_in(proc.pid, "poll"))
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
         check(f"crash: {sig.name} while waiting for a named pipe as {label}: ends by it, silent, the folder as "
@@ -512,7 +512,7 @@ def stopped_in_pipes(unplanet, work, sample):
     proc = subprocess.Popen([unplanet, "-c", f"/dev/fd/{r_end}", sample], pass_fds=(r_end,),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=NO_LSAN)
     os.close(r_end)
-    seen = wait_for(proc, lambda: blocked_in(proc.pid, "read"))
+    seen = wait_for(proc, lambda: blocked_in(proc.pid, "read") or blocked_in(proc.pid, "poll"))
     out, err = signal_then_close(proc, signal.SIGTERM, w_end)   # (closed, the run reads on)
     check("crash: SIGTERM while -c reads a pipe whose writer paused part way: ends by it, silent, no folder made",
           seen and proc.returncode == -signal.SIGTERM and out == b"" and err == b"" and not os.path.exists(d),

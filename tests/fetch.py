@@ -956,6 +956,24 @@ def main():
         check("signal: SIGTERM while --wait waits for the lock: ends by it at once, the folder as it was",
               rc == -signal.SIGTERM and took < 1.5 and err == "" and snapshot(d) == snap,
               f"exit {rc} after {took:.1f}s: {err}")
+        # ...also when it comes just as the run asks for the lock (gdb
+        # delivers it at flock): not seen only once the other run ends.
+        if shutil.which("gdb"):
+            fcntl.flock(fd := os.open(d, os.O_RDONLY | os.O_DIRECTORY), fcntl.LOCK_EX)
+            t0 = time.time()
+            try:
+                r = subprocess.run(["gdb", "-q", "-nx", "-batch", "-ex", "handle SIGTERM nostop noprint pass",
+                                    "-ex", "break flock", "-ex", "run", "-ex", "delete", "-ex", "signal SIGTERM",
+                                    "--args", unplanet, "--wait", "-o", d, base + "/etag"],
+                                   capture_output=True, timeout=20, env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"))
+                said = r.stdout.decode("utf-8", "replace") + r.stderr.decode("utf-8", "replace")
+            except subprocess.TimeoutExpired:
+                said = "still waiting 20 s after the signal"
+            took = time.time() - t0
+            os.close(fd)
+            check("signal: SIGTERM just as --wait asks for the lock: ends by it, not when the other run ends",
+                  "Breakpoint 1," in said and "Program terminated with signal SIGTERM" in said and
+                  snapshot(d) == snap, f"after {took:.1f}s: {said[-500:]}")
         fresh = os.path.join(work, "fresh")
         rc, out, _ = run("-o", fresh, base + "/500")
         check("http: failed first run leaves no folder behind", rc == 69 and not os.path.exists(fresh), out)
