@@ -491,6 +491,9 @@ loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadTyp
 			t->error(t->errctx, "%s: not a file, not read\n", file);
 		else
 			xsltGenericError(xsltGenericErrorContext, "%s: not a file, not read\n", file);
+		/* An import of one fails as one of a missing file. */
+		if (type == XSLT_LOAD_STYLESHEET)
+			import_missing = 1;
 		goto done;
 	}
 	/* The security preferences vet only the URI given to document() or
