@@ -687,6 +687,29 @@ done:
 	return rc;
 }
 
+/* libexslt sets libgcrypt up on the first crypto: call, on whatever
+ * thread makes it: two at once (-j) may find it half set up, and
+ * libgcrypt then says so on stderr, under -q too. A first call made
+ * here, on one thread, sets it up before any transformation. Best effort:
+ * when memory runs out, nothing is made. */
+static void
+warm_crypto(void)
+{
+	static const char sheet[] = "<xsl:stylesheet version='1.0' xmlns:xsl='http://www.w3.org/1999/XSL/Transform' "
+	    "xmlns:crypto='http://exslt.org/crypto'><xsl:template match='/'><x><xsl:value-of select=\"crypto:md5('x')\"/>"
+	    "</x></xsl:template></xsl:stylesheet>";
+	xmlDocPtr doc = xmlReadMemory(sheet, (int)sizeof sheet - 1, "warm-crypto.xsl", NULL, XML_PARSE_NONET);
+	xsltStylesheetPtr style = doc != NULL ? xsltParseStylesheetDoc(doc) : NULL;
+	xmlDocPtr in = style != NULL ? xmlReadMemory("<x/>", 4, "warm-crypto.xml", NULL, 0) : NULL;
+
+	if (style == NULL)
+		xmlFreeDoc(doc);
+	if (in != NULL)
+		xmlFreeDoc(xsltApplyStylesheet(style, in, NULL));
+	xmlFreeDoc(in);
+	xsltFreeStylesheet(style);
+}
+
 int
 writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *extra,
     const char *const *extra_at, size_t n, struct writer **out, char **err)
@@ -716,6 +739,8 @@ writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *ext
 	xsltRegisterExtModuleFunction((const xmlChar *)"json-string", (const xmlChar *)UNPLANET_XSLT_NS,
 	    json_string);
 	xsltRegisterExtModuleFunction((const xmlChar *)"uri", (const xmlChar *)UNPLANET_XSLT_NS, uri);
+	warm_crypto();
+	messages_reset(w);
 	w->security = xsltNewSecurityPrefs();
 	if (w->security == NULL ||
 	    xsltSetSecurityPrefs(w->security, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid) != 0 ||

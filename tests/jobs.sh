@@ -92,3 +92,29 @@ printf '[unplanet]\njobs = 1\n' >"$d/one.ini"
 rm -rf "$d/one"
 expect_exit "jobs = 1 in a configuration file: exit 0" 0 "$UNPLANET" -q -c "$d/one.ini" -o "$d/one" "$SAMPLE"
 if [ ! -e "$d/bad" ]; then ok "no folder made by a usage error"; else not_ok "a usage error made a folder"; fi
+
+# EXSLT's crypto functions on several threads: libexslt sets libgcrypt up
+# on the first call, which two threads at once found half done ("called
+# in non-operational state" on stderr, under -q too, 1 run in 8).
+cat >"$d/md5.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:crypto="http://exslt.org/crypto">
+  <xsl:output method="text"/>
+  <xsl:template match="/"><xsl:for-each select="//entry"><xsl:value-of select="crypto:md5(string(id))"/>
+</xsl:for-each></xsl:template>
+</xsl:stylesheet>
+XSL
+: >"$d/md5.err"
+for k in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+	rm -rf "$d/md5"
+	"$UNPLANET" -q -j 2 -s "$d/md5.xsl" -o "$d/md5" "$SAMPLE" 2>>"$d/md5.err" || echo "exit $?" >>"$d/md5.err"
+done
+expect_empty "crypto:md5 on 2 threads, 16 runs: silent under -q, exit 0" "$d/md5.err"
+# (The first entry's id, as the Atom feed gives it, hashed here.)
+want=$($PY -c 'import hashlib, sys, xml.etree.ElementTree as E
+e = E.parse(sys.argv[1]).getroot().find("{http://www.w3.org/2005/Atom}entry")
+print(hashlib.md5(e.findtext("{http://www.w3.org/2005/Atom}id").encode()).hexdigest())' "$d/md5/authors/pypy.atom")
+if [ -n "$want" ] && [ "$(head -1 "$d/md5/authors/pypy.md5")" = "$want" ]; then
+	ok "...and the hashes are the ids' MD5"
+else
+	not_ok "...the hashes are not the ids' MD5 ($want): $(head -2 "$d/md5/authors/pypy.md5" | tr '\n' ' ')"
+fi
