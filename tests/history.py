@@ -2095,8 +2095,12 @@ def swapped_mid_run(unplanet, work, page_a, page_b):
     deadline = time.time() + 60
     waiting = False
     while not waiting and time.time() < deadline and proc.poll() is None:
+        # Asking for the lock again between naps (it sleeps in ppoll,
+        # which nothing before the lock calls), or blocked in flock.
         with open("/proc/locks") as f:
             waiting = any(" -> " in line and f" {proc.pid} " in line for line in f)
+        with open(f"/proc/{proc.pid}/wchan") as f:
+            waiting = waiting or "poll" in f.read()
         time.sleep(0.01)
     os.rename(moved, moved + ".old")
     os.mkdir(moved)
