@@ -45,11 +45,11 @@ struct publish {
 	size_t unchanged;
 };
 
-/* Why a folder under dir that is a link is refused. */
 /* How often --wait asks for the lock again: soon after the other run
  * ends, at no cost worth counting while it runs. */
 #define LOCK_RETRY_MS 50
 
+/* Why a folder under dir that is a link is refused. */
 #define LINK_REFUSED "a symbolic link, which unplanet does not follow, so as never to write outside the folder"
 
 /* The status for a file or folder that could not be made: a full disk or
@@ -163,7 +163,7 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 			if (e == EINTR && err_stop == 0)
 				continue;
 			if (e == EWOULDBLOCK && wait)
-				e = err_nap(LOCK_RETRY_MS) == 0 ? 0 : EINTR;
+				e = err_nap(LOCK_RETRY_MS) == 0 ? 0 : errno;   /* EINTR: a stop */
 			if (e == 0)
 				continue;
 			if (e == EINTR) {

@@ -608,7 +608,6 @@ done:
 	return rc;
 }
 
-
 /* Puts the "FILE:LINE" of a config file that named stylesheet i before
  * the error rc said in *err, if a file named it; returns rc. */
 static int
