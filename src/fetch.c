@@ -708,10 +708,10 @@ fetch_url(const char *url, const struct fetch_options *opt, long given, struct f
 	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, connect_timeout);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, opt->timeout);
-	/* --max-size is held in on_body, on the page's own body only:
-	 * CURLOPT_MAXFILESIZE would also refuse a large error page (which must
-	 * be told as the HTTP error it is) or a followed redirect's body,
-	 * which curl skips. */
+	/* --max-size is held in on_body and on_progress, on the page's own
+	 * body only: CURLOPT_MAXFILESIZE would also refuse a large error page
+	 * (which must be told as the HTTP error it is) or a followed
+	 * redirect's body, which curl skips. */
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 #if LIBCURL_VERSION_NUM >= 0x075700
 	/* Without it, a timeout waits for a name lookup that hangs (a dead

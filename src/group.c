@@ -782,9 +782,9 @@ host_slug(const char *link)
 		uri = xmlParseURI(escaped);
 	}
 	host = uri != NULL && uri->server != NULL ? uri->server : "";
-	/* And one written in IDNA's ASCII form ("xn--mnchen-3ya.example")
-	 * is read in Unicode, as a browser shows it. */
-	if (strstr(host, "xn--") != NULL) {
+	/* And one written in IDNA's ASCII form ("xn--mnchen-3ya.example",
+	 * in any case) is read in Unicode, as a browser shows it. */
+	if (strcasestr(host, "xn--") != NULL) {
 		int rc = idn2_to_unicode_8z8z(host, &unicode, 0);
 
 		if (rc == IDN2_MALLOC)

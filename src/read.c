@@ -1479,7 +1479,10 @@ channel_of(const struct post *posts, size_t k)
  * or has no channel header of its own: a later untitled post under a
  * channel header, after other sources' posts of the same minute, is a
  * post of its own (of the same source, or of another subscription to the
- * same blog, whose feed gives the post another body: a summary). */
+ * same blog, whose feed gives the post another body: a summary), also
+ * where it could be the rest after a whole made-up post and a copied
+ * channel header: the page shows the two alike, and what a Planet prints
+ * comes before what a post could forge. */
 static size_t
 holds_own_footer(const struct post *posts, size_t n, size_t i)
 {

@@ -689,13 +689,14 @@ done:
 /* libexslt sets libgcrypt up on the first crypto: call, on whatever
  * thread makes it: two at once (-j) may find it half set up, and
  * libgcrypt then says so on stderr, under -q too. A first call made
- * here, on one thread, sets it up before any transformation. Best effort:
- * when memory runs out, nothing is made. */
+ * here, on one thread, sets it up before any transformation: SHA-1,
+ * which a system in FIPS mode allows (MD5 would abort the run). Best
+ * effort: when memory runs out, nothing is made. */
 static void
 warm_crypto(void)
 {
 	static const char sheet[] = "<xsl:stylesheet version='1.0' xmlns:xsl='http://www.w3.org/1999/XSL/Transform' "
-	    "xmlns:crypto='http://exslt.org/crypto'><xsl:template match='/'><x><xsl:value-of select=\"crypto:md5('x')\"/>"
+	    "xmlns:crypto='http://exslt.org/crypto'><xsl:template match='/'><x><xsl:value-of select=\"crypto:sha1('x')\"/>"
 	    "</x></xsl:template></xsl:stylesheet>";
 	xmlDocPtr doc = xmlReadMemory(sheet, (int)sizeof sheet - 1, "warm-crypto.xsl", NULL, XML_PARSE_NONET);
 	xsltStylesheetPtr style = doc != NULL ? xsltParseStylesheetDoc(doc) : NULL;

@@ -242,6 +242,10 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 for chunk in [head] + [pad] * 4 + [tail]:
                     self.wfile.write(chunk)
+                    if p == "/padded-sized":
+                        # Its headers said it all: the rest waits.
+                        self.wfile.flush()
+                        time.sleep(10)
             except (BrokenPipeError, ConnectionResetError):
                 pass
         elif p == "/no-length":

@@ -579,12 +579,13 @@ def main():
     # A host in Unicode, or in IDNA's ASCII form, reads as a browser shows
     # it, transliterated; so does the host that tells namesakes apart.
     idn = [("中文", "https://bücher.example/", "中文"), ("日本語", "https://www.xn--mnchen-3ya.example/", "日本語"),
-           ("Ada", "https://münchen.example/", "Ada"), ("Ada", "https://zürich.example/", "Ada")]
+           ("Ada", "https://münchen.example/", "Ada"), ("Ada", "https://zürich.example/", "Ada"),
+           ("한국어", "https://XN--ZRICH-KVA.example/", "한국어")]
     rc, out, err, _ = dump_posts(unplanet, work, "nameless-idn",
                                  [Post(i + 1, s, b"<p>START x END</p>", hour=10 - i) for i, s in enumerate(idn)])
     slugs = sorted(f.get("slug") for f in ET.fromstring(out).iter("feed")) if rc == 0 else [err[:200]]
     check("hostile: a site's host in Unicode or in IDNA's ASCII form gives its slug transliterated",
-          slugs == ["ada", "ada-zurich-example", "bucher-example", "munchen-example"], f"{slugs!r}")
+          slugs == ["ada", "ada-zurich-example", "bucher-example", "munchen-example", "zurich-example"], f"{slugs!r}")
     # Namesakes of that fallback: a second source on the same host is
     # numbered (not "nihongo-example-nihongo-example"), and sources with
     # neither letters nor a site are "source", "source-2".
