@@ -564,9 +564,13 @@ load_style(struct writer *w, const char *name, struct format *f, char **err)
 	}
 	if ((rc = hash_file(w, name, f->path, &f->text, err)) != UP_OK)
 		goto done;
-	if (f->text.len == 0 || f->text.len > INT32_MAX) {   /* libxml2 would say nothing of either */
+	/* libxml2 would say nothing of the first two, and that the third
+	 * holds no XML (it reads a file, not bytes, compressed so). */
+	if (f->text.len == 0 || f->text.len > INT32_MAX ||
+	    (f->text.len >= 2 && memcmp(f->text.data, "\x1f\x8b", 2) == 0)) {
 		rc = err_set(err, UP_EUSAGE, "%s: not an XML stylesheet: %s", f->path,
-		    f->text.len == 0 ? "the file is empty" : "2 GiB or more");
+		    f->text.len == 0 ? "the file is empty" : f->text.len > INT32_MAX ? "2 GiB or more" :
+		    "compressed with gzip (decompress it first)");
 		goto done;
 	}
 	xmlSetStructuredErrorFunc(&w->messages, collect_error);

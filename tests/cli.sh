@@ -401,6 +401,12 @@ printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Tran
 expect_exit "malformed stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/malformed.xsl" "$SAMPLE"
 expect_grep "...saying FILE:LINE: what, with no source line and caret" "$T/err" \
 	"^unplanet: $T/malformed.xsl: not an XML stylesheet: $T/malformed.xsl:2: Opening and ending tag mismatch: p line 2 and xsl:template; $T/malformed.xsl:3: [^^]*\$"
+: >"$T/empty.xsl"
+expect_exit "an empty stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/empty.xsl" "$SAMPLE"
+expect_grep "...saying so" "$T/err" "^unplanet: $T/empty.xsl: not an XML stylesheet: the file is empty\$"
+gzip -c xslt/atom.xsl >"$T/packed.xsl"
+expect_exit "a gzip-compressed stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/packed.xsl" "$SAMPLE"
+expect_grep "...saying so" "$T/err" "^unplanet: $T/packed.xsl: not an XML stylesheet: compressed with gzip \(decompress it first\)\$"
 expect_exit "a host name given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" planetpython.org
 expect_grep "...suggesting its URL" "$T/err" "planetpython.org: no such file \(for the web page, give its URL: https://planetpython.org/\)"
 expect_exit "a host name and path given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" www.planetpython.org/
