@@ -7,7 +7,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1226,7 +1225,7 @@ static int
 config_load(const char *path, struct buf *out, char **err)
 {
 	/* As fetch.c's open: not blocking, so that a named pipe's writer is
-	 * waited for in err_wait, which a stop ends, also one asked for just
+	 * waited for in err_read, which a stop ends, also one asked for just
 	 * before. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
@@ -1247,11 +1246,9 @@ config_load(const char *path, struct buf *out, char **err)
 			rc = err_nomem(err);
 			goto done;
 		}
-		got = err_wait(fd, POLLIN) == 0 ? read(fd, out->data + out->len, 65536) : -1;
-		if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
-			continue;   /* (a stop ends the loop) */
+		got = err_read(fd, out->data + out->len, 65536);
 		if (got < 0) {
-			e = errno;
+			e = errno;   /* EINTR: a stop, said as such below */
 			break;
 		}
 		nul = memchr(out->data + out->len, '\0', (size_t)got);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "err.h"
 
@@ -53,6 +54,17 @@ int
 err_wait(int fd, short events)
 {
 	return wait_for(fd, events, NULL);
+}
+
+ssize_t
+err_read(int fd, void *buf, size_t n)
+{
+	ssize_t got;
+
+	do
+		got = err_wait(fd, POLLIN) == 0 ? read(fd, buf, n) : -1;
+	while (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) && err_stop == 0);
+	return got;
 }
 
 int

@@ -10,6 +10,7 @@
 #define UNPLANET_ERR_H
 
 #include <signal.h>
+#include <sys/types.h>
 
 /* sysexits(3) values, so cron wrappers can tell failures apart. */
 enum {
@@ -73,6 +74,13 @@ int err_stopped(char **err);
  * seen too; a read or write of what is ready then does not block (a
  * write of PIPE_BUF bytes at most, to a pipe). */
 int err_wait(int fd, short events);
+
+/* read(2) of at most n bytes once fd has input (err_wait), again while it
+ * would block or a signal other than a stop cuts it short: what read
+ * gives, or -1 with errno set, EINTR for a stop. Input that does not come
+ * (a pipe whose writer paused, a named pipe with none yet) is waited for
+ * as long as no stop is asked for, also one asked for just before. */
+ssize_t err_read(int fd, void *buf, size_t n);
 
 /* Waits ms milliseconds, or until a stop is asked for (seen as err_wait
  * sees one): 0, or -1 with errno EINTR for a stop. For what has no fd to

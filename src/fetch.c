@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -134,12 +133,10 @@ read_fd(int fd, const char *name, size_t max, struct buf *out, char **err)
 			rc = err_nomem(err);
 			break;
 		}
-		/* Input waited for first (err_wait): a stop is seen whenever
+		/* Input waited for first (err_read): a stop is seen whenever
 		 * it comes, and a non-blocking pipe (a parent's: Node's
 		 * child_process hands one over) is waited on too. */
-		n = err_wait(fd, POLLIN) == 0 ? read(fd, out->data + out->len, out->cap - out->len - 1) : -1;
-		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) && err_stop == 0)
-			continue;
+		n = err_read(fd, out->data + out->len, out->cap - out->len - 1);
 		if (n < 0 && errno == EINTR) {
 			rc = err_stopped(err);
 			break;
@@ -217,7 +214,7 @@ fetch_file(const char *source, const struct fetch_options *opt, struct fetched *
 		fd = STDIN_FILENO;
 	} else {
 		/* Not blocking: a named pipe is opened at once, and its writer
-		 * waited for in read_fd's err_wait, which a stop ends, also
+		 * waited for in read_fd's err_read, which a stop ends, also
 		 * one asked for just before (a blocking open would miss it). */
 		fd = open(source, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		/* "planetpython.org" or "www.planetpython.org/" is more likely

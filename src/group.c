@@ -2228,8 +2228,8 @@ group_page(struct page *page, struct state *archive,
 	for (i = 0; i < n; i++)
 		if ((all[i].rule = rule_for(rules, n_rules, all[i].e->source_name, all[i].e->source_link, NULL)) != NULL)
 			used[all[i].rule - s->sources] = 1;
-	if ((n_rules > 0 && spread_rules(all, n) != 0) ||
-	    (n_rules > 0 && (set->unmatched = calloc(n_rules, sizeof *set->unmatched)) == NULL))
+	if (n_rules > 0 && (spread_rules(all, n) != 0 ||
+	    (set->unmatched = calloc(n_rules, sizeof *set->unmatched)) == NULL))
 		goto nomem;
 	for (k = 0; k < n_rules; k++) {
 		struct unmatched_rule *u = &set->unmatched[set->n_unmatched];
