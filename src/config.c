@@ -378,7 +378,8 @@ done:
 
 /* What --base-url must be, for its error. */
 #define BASE_URL_RULE "base-url must be an http(s) URL with a host, a port from 1 to 65535 if any, and no " \
-	"query, fragment, user:password, '.' or '..' folder, space or non-ASCII character (percent-encode it), " \
+	"query, fragment, user:password, '.' or '..' folder, space, non-ASCII character or other character a URL " \
+	"may not hold ('\\', '\"', '<'...; percent-encode it), " \
 	"such as https://feeds.example.org/planet/"
 
 int
