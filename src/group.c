@@ -719,8 +719,11 @@ any_match(struct pattern *const *patterns, size_t n, const char *const *subjects
 	size_t i, k;
 	int found = 0;
 
-	for (i = 0; !found && i < n; i++) {
-		for (k = 0; k < n_subjects; k++) {
+	/* Once a stop is asked for, nothing more is matched: the run ends
+	 * after grouping (main.c), and a slow pattern on many posts could
+	 * take minutes. */
+	for (i = 0; !found && i < n && err_stop == 0; i++) {
+		for (k = 0; k < n_subjects && err_stop == 0; k++) {
 			int r = pattern_match(patterns[i], subjects[k], strlen(subjects[k]));
 
 			if (r == 1) {

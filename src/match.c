@@ -1,5 +1,6 @@
 /* match.c - PCRE2 patterns for topics and filters (see match.h). */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,10 @@ struct pattern {
 	char why[128];         /* why the first did (pattern_failure) */
 };
 
+/* Why a pattern that switches PCRE2's optimizations off is refused. */
+#define OPTIMIZATIONS_OFF "(*NO_START_OPT), (*NO_DOTSTAR_ANCHOR), (*NO_AUTO_POSSESS) and (*NO_JIT) are refused: " \
+	"they switch off what keeps a pattern from taking minutes on a long post"
+
 /* Matches that may give up before a pattern is retired for the run: one
  * that backtracks catastrophically would otherwise cost its limit on
  * every entry (minutes on a long archive). */
@@ -37,8 +42,10 @@ struct pattern *
 pattern_compile(const char *text, char **why)
 {
 	struct pattern *p, *compiled = NULL;
-	int code;
+	int code, jit;
 	PCRE2_SIZE offset;
+	uint32_t options;
+	size_t jit_size;
 
 	*why = NULL;
 	p = calloc(1, sizeof *p);
@@ -59,6 +66,16 @@ pattern_compile(const char *text, char **why)
 			snprintf(*why, n, "%s at offset %zu", (const char *)message, (size_t)offset);
 		goto done;
 	}
+	/* PCRE2's match limit counts again at each place in the subject a
+	 * match is tried: what keeps a pattern from trying a long post's
+	 * every place with a deal of work at each ("(?=\w).*.*y\d" takes
+	 * seconds on a 4 KB post, minutes with these) is its optimizations,
+	 * which these verbs switch off. */
+	if (pcre2_pattern_info(p->code, PCRE2_INFO_ALLOPTIONS, &options) != 0 ||
+	    (options & (PCRE2_NO_START_OPTIMIZE | PCRE2_NO_DOTSTAR_ANCHOR | PCRE2_NO_AUTO_POSSESS)) != 0) {
+		*why = strdup(OPTIMIZATIONS_OFF);
+		goto done;
+	}
 	p->context = pcre2_match_context_create(NULL);
 	if (p->context == NULL)
 		goto done;   /* *why stays NULL: memory ran out */
@@ -70,8 +87,13 @@ pattern_compile(const char *text, char **why)
 	 * being faster, it does not take time that grows with the text's
 	 * length squared for patterns such as "python.*release" on a long
 	 * post, as the interpreter does (a 64 KB line: 3.3 s, JIT 1 ms). */
-	if (pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0 &&
-	    (p->jit_stack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL)) != NULL)
+	jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+	/* Compiled, but to no code: the pattern said (*NO_JIT). */
+	if (jit == 0 && (pcre2_pattern_info(p->code, PCRE2_INFO_JITSIZE, &jit_size) != 0 || jit_size == 0)) {
+		*why = strdup(OPTIMIZATIONS_OFF);
+		goto done;
+	}
+	if (jit == 0 && (p->jit_stack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL)) != NULL)
 		pcre2_jit_stack_assign(p->context, NULL, p->jit_stack);
 	compiled = p;
 	p = NULL;

@@ -1008,6 +1008,25 @@ slug = django-and-caktus
     # text patterns see: refused, as PCRE2 lets an application do.
     rc, err = run(unplanet, "--exclude", "caf\\C", SAMPLE)
     check("a pattern with \\C (one byte, inside a character) is refused: exit 64", rc == 64 and "\\C is disabled" in err, err)
+    # PCRE2's limit counts again at each place a match is tried; what keeps
+    # a pattern from trying every place of a long post, with a deal of
+    # work at each, is its optimizations: the verbs that switch them off
+    # are refused, on the command line and in a file.
+    bad = []
+    for verb in ("(*NO_START_OPT)", "(*NO_DOTSTAR_ANCHOR)", "(*NO_AUTO_POSSESS)", "(*NO_JIT)", "(*UTF)(*NO_JIT)"):
+        rc, err = run(unplanet, "--dump", "-t", f"Slow={verb}.*.*y\\d", SAMPLE)
+        if not (rc == 64 and f"topic Slow: invalid pattern '{verb}.*.*y\\d'" in err and "are refused" in err):
+            bad.append(f"{verb}: exit {rc}: {err}")
+    conf = os.path.join(work, "verb.ini")
+    open(conf, "w").write("[topic Slow]\nmatch = django\nmatch = (*NO_START_OPT)python\n")
+    rc, err = run(unplanet, "--dump", "-c", conf, SAMPLE)
+    if not (rc == 78 and f"{conf}:3:" in err and "are refused" in err):
+        bad.append(f"in a file: exit {rc}: {err}")
+    rc, err = run(unplanet, "--dump", "-t", "Fine=(*LIMIT_MATCH=1000)(*UTF)django", SAMPLE)
+    if rc != 0:
+        bad.append(f"(*LIMIT_MATCH=1000)(*UTF): exit {rc}: {err}")
+    check("patterns: the verbs that switch PCRE2's optimizations off are refused (exit 64, 78 in a file, "
+          "FILE:LINE), others taken", not bad, "; ".join(bad))
 
     # The sample configuration is valid and documents every [unplanet] key.
     sample = os.path.join(HERE, "..", "samples", "unplanet.ini")
@@ -1034,6 +1053,7 @@ slug = django-and-caktus
     check("config: --exclude replaces the file's exclude list (quizzes back, ^Renew out)",
           rc == 0 and quiz and renew and quiz <= got and not (renew & got), f"{err} {len(quiz - got)} quizzes missing")
     too_long_post(unplanet, work)
+    stopped_while_matching(unplanet, work)
     cross_posted(unplanet, work)
     renamed_and_edited(unplanet, work)
     only_merged(unplanet, work)
@@ -1145,6 +1165,32 @@ def too_long_post(unplanet, work):
           seen["topic", 0] == seen["topic", 1] == ["Post 1 & more"], f"{seen}")
     check("topics: ...and out of its feed under --exclude",
           seen["exclude", 0] == [] and seen["exclude", 1] == ["Post 3 & more"], f"{seen}")
+
+
+def stopped_while_matching(unplanet, work):
+    """A pattern slow on every post (one that stays under PCRE2's limit at
+    each place it tries, and tries them all) does not hold a run past a
+    SIGTERM: matching stops after the post under way. The time of one
+    post's match is the measure, taken in the same run."""
+    from hostile import BOB, Post, page
+    text = b"<p>" + b"word " * 500 + b"y</p>"
+    one, ten = os.path.join(work, "slow-1.html"), os.path.join(work, "slow-10.html")
+    open(one, "wb").write(page([Post(1, BOB, text, day=28, hour=10)]))
+    open(ten, "wb").write(page([Post(k, BOB, text, day=28, hour=10 - k % 10) for k in range(10)]))
+    slow = "Slow=(?=\\w).*.*y\\d"
+    t0 = time.monotonic()
+    rc, err = run(unplanet, "--dump", "-t", slow, one)
+    each = time.monotonic() - t0
+    proc = subprocess.Popen([unplanet, "--dump", "-t", slow, ten], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    time.sleep(each / 2)
+    t0 = time.monotonic()
+    proc.send_signal(15)
+    err2 = proc.communicate()[1].decode("utf-8", "replace")
+    took = time.monotonic() - t0
+    check("topics: SIGTERM stops a run matching a slow pattern after the post under way: exit 143",
+          rc == 0 and proc.returncode in (143, -15) and took < 4 * each + 1,
+          f"one post {each:.2f} s, stopped after {took:.2f} s, exit {proc.returncode}: {err} {err2}")
 
 
 def held_past_keep(unplanet, work):
