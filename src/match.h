@@ -6,10 +6,11 @@
  * is bounded, so that a pattern that backtracks catastrophically gives up
  * instead of hanging a run; the bound is PCRE2's, at each place in the
  * subject a match is tried, so the verbs that switch off its optimizations
- * (and let a pattern try every place) are refused. Patterns are compiled to machine code by
- * PCRE2's JIT where it can (it needs memory made executable, which a
- * service with MemoryDenyWriteExecute=yes does not get), else matched by
- * its interpreter, alike but slower, much so on long posts.
+ * (and let a pattern try every place) are refused. Patterns are compiled
+ * to machine code by PCRE2's JIT where it can (it needs memory made
+ * executable, which a service with MemoryDenyWriteExecute=yes does not
+ * get), else matched by its interpreter, alike but slower, much so on long
+ * posts.
  *
  * Ownership: a pattern owns its text and compiled code, and the strings
  * pattern_text and pattern_failure return; pattern_free releases them.
