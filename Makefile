@@ -21,7 +21,7 @@ WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 UP_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) `$(PKG_CONFIG) --cflags $(PKGS)` \
 	-DVERSION='"$(VERSION)"' -DXSLTDIR='"$(SHAREDIR)/xslt"' \
 	-DSOURCE_DIGEST='"'"`cat $(SRC) $(HDR) | cksum | tr ' ' -`"'"'
-UP_LIBS = `$(PKG_CONFIG) --libs $(PKGS)` -pthread
+UP_LIBS = `$(PKG_CONFIG) --libs $(PKGS)` -lunistring -pthread
 
 # Sanitizer build used by `make check`: same sources, separate objects.
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -37,7 +37,7 @@ LIB_SRC = src/buf.c src/config.c src/date.c src/err.c src/fetch.c src/group.c sr
 # ca-certificates: libcurl only recommends it, and without it no https page
 # can be fetched.
 BUILD_DEPS = gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev libxslt1-dev \
-	libpcre2-dev libinih-dev libidn2-dev ca-certificates
+	libpcre2-dev libinih-dev libidn2-dev libunistring-dev ca-certificates
 TEST_DEPS = python3 python3-feedparser sfeed libxml2-utils xsltproc mandoc bsdextrautils systemd \
 	nginx-light newsboat chromium valgrind strace gdb faketime
 

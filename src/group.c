@@ -743,21 +743,36 @@ any_match(struct pattern *const *patterns, size_t n, const char *const *subjects
 	return found;
 }
 
-/* 1 if any pattern matches the entry's title, source name or text. */
+/* 1 if any pattern matches the entry's title, source name or text, each
+ * as patterns see it (text_match_form). */
 static int
 matches(struct pattern *const *patterns, size_t n, struct entry *e, struct feed_set *set)
 {
 	const char *subjects[3];
+	char *title = NULL, *name = NULL;
 	int found = 0;
 
 	if (n > 0) {   /* the text is made only for a pattern */
-		subjects[0] = e->title;
-		subjects[1] = e->source_name;
 		subjects[2] = entry_text(e);
 		if (e->text == NULL)
 			set->out_of_memory = 1;
+		/* The text's form is made once: every topic matches it. */
+		if (!e->match_text_made && e->text != NULL) {
+			if (text_match_form(e->text, 1, &e->match_text) != 0)
+				set->out_of_memory = 1;
+			else
+				e->match_text_made = 1;
+		}
+		if (e->match_text != NULL)
+			subjects[2] = e->match_text;
+		if (text_match_form(e->title, 1, &title) != 0 || text_match_form(e->source_name, 1, &name) != 0)
+			set->out_of_memory = 1;
+		subjects[0] = title != NULL ? title : e->title;
+		subjects[1] = name != NULL ? name : e->source_name;
 		found = any_match(patterns, n, subjects, 3, set);
 	}
+	free(title);
+	free(name);
 	return found;
 }
 

@@ -8,6 +8,7 @@
 #include <pcre2.h>
 
 #include "match.h"
+#include "text.h"
 
 /* Enough for any sane pattern on a post; a catastrophic one stops here. */
 #define MATCH_LIMIT 10000000
@@ -42,6 +43,7 @@ struct pattern *
 pattern_compile(const char *text, char **why)
 {
 	struct pattern *p, *compiled = NULL;
+	char *form = NULL;
 	int code, jit;
 	PCRE2_SIZE offset;
 	uint32_t options;
@@ -51,6 +53,12 @@ pattern_compile(const char *text, char **why)
 	p = calloc(1, sizeof *p);
 	if (p == NULL || (p->text = strdup(text)) == NULL)
 		goto done;   /* *why stays NULL: memory ran out */
+	/* As the subjects are matched (group.c): a pattern typed with a
+	 * decomposed accent or a no-break space matches the text it shows. */
+	if (text_match_form(text, 0, &form) != 0)
+		goto done;
+	if (form != NULL)
+		text = form;
 	/* No \C: it may stop inside a character, and subjects are matched
 	 * with PCRE2_NO_UTF_CHECK. */
 	p->code = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
@@ -98,6 +106,7 @@ pattern_compile(const char *text, char **why)
 	compiled = p;
 	p = NULL;
 done:
+	free(form);
 	pattern_free(p);   /* what a failure left half made (NULL members are fine) */
 	return compiled;
 }

@@ -801,6 +801,7 @@ entry_free(struct entry *e)
 	free(e->creator);
 	free(e->content);
 	free(e->text);
+	free(e->match_text);
 	free(e->summary);
 	free(e->source_key);
 	free(e->link_key);

@@ -48,6 +48,10 @@ struct entry {
 	char *text;          /* visible text of the body; NULL for an entry read
 	                        back from the archive, or taken from it
 	                        (read_page's known), until group.c needs it */
+	char *match_text;    /* text as patterns see it (text_match_form), when
+	                        that is not text itself; made by group.c when
+	                        a pattern first needs it (match_text_made) */
+	int match_text_made;
 	char *summary;       /* as archived; NULL for an entry from the page
 	                        (group.c makes it from text, then drops text)
 	                        but one taken from the archive */

@@ -9,6 +9,8 @@
 #include <strings.h>
 
 #include <pcre2.h>
+#include <unictype.h>
+#include <uninorm.h>
 
 #include "text.h"
 
@@ -409,6 +411,64 @@ text_is_blank(const char *s)
 		i += len;
 	}
 	return blank;
+}
+
+int
+text_match_form(const char *s, int collapse, char **out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint8_t *composed = NULL;
+	size_t n = strlen(s), i, len;
+	struct buf form = { 0 };
+	unsigned cp;
+	int rc = -1;
+
+	*out = NULL;
+	for (i = 0; i < n && p[i] < 0x80; i++)
+		;
+	if (i == n) {
+		rc = 0;   /* ASCII: as it is */
+		goto done;
+	}
+	/* (u8_normalize allocates what it returns, unterminated.) */
+	if ((composed = u8_normalize(UNINORM_NFC, p, n, NULL, &len)) == NULL)
+		goto done;
+	p = composed;
+	n = len;
+	if (buf_reserve(&form, n + 1) != 0)
+		goto done;
+	for (i = 0; i < n; i += len) {
+		/* ASCII as it is, at once (the mark of most text). */
+		for (len = 0; i + len < n && p[i + len] < 0x80; len++)
+			;
+		if (len > 0) {
+			if (buf_add(&form, (const char *)p + i, len) != 0)
+				goto done;
+			continue;
+		}
+		if ((len = utf8_decode(p + i, n - i, &cp)) == 0) {
+			cp = 0xFFFD;   /* not from the reader, which makes text valid */
+			len = 1;
+		}
+		if (uc_is_property_white_space(cp)) {
+			if (buf_addc(&form, ' ') != 0)
+				goto done;
+		} else if (!uc_is_property_default_ignorable_code_point(cp)) {
+			if (buf_add(&form, (const char *)p + i, len) != 0)
+				goto done;
+		}
+	}
+	if (buf_addc(&form, '\0') != 0)
+		goto done;
+	if (collapse)
+		text_collapse_space(form.data);
+	if (strcmp(form.data, s) != 0)
+		*out = buf_take(&form);
+	rc = 0;
+done:
+	free(composed);
+	buf_free(&form);
+	return rc;
 }
 
 size_t

@@ -1054,6 +1054,7 @@ slug = django-and-caktus
           rc == 0 and quiz and renew and quiz <= got and not (renew & got), f"{err} {len(quiz - got)} quizzes missing")
     too_long_post(unplanet, work)
     stopped_while_matching(unplanet, work)
+    matched_as_shown(unplanet, work)
     cross_posted(unplanet, work)
     renamed_and_edited(unplanet, work)
     only_merged(unplanet, work)
@@ -1191,6 +1192,31 @@ def stopped_while_matching(unplanet, work):
     check("topics: SIGTERM stops a run matching a slow pattern after the post under way: exit 143",
           rc == 0 and proc.returncode in (143, -15) and took < 4 * each + 1,
           f"one post {each:.2f} s, stopped after {took:.2f} s, exit {proc.returncode}: {err} {err2}")
+
+
+def matched_as_shown(unplanet, work):
+    """Text is matched as it shows: an accent composed or written as a
+    letter and a combining mark (NFC or NFD, in the text or the pattern)
+    is one; a no-break space is a space; a soft hyphen or zero-width space
+    inside a word is nothing."""
+    from hostile import ALICE, BOB, Post, page
+    posts = [Post(1, ALICE, b"<p>A caf\xc3\xa9 in town</p>", day=28, hour=10),          # NFC
+             Post(2, BOB, b"<p>A cafe\xcc\x81 in the square</p>", day=28, hour=9),     # NFD
+             Post(3, ALICE, b"<p>Python&nbsp;3.13 and dja&shy;ngo&#8203;!</p>", day=28, hour=8),
+             Post(4, BOB, b"<p>Nothing to see</p>", day=28, hour=7)]
+    path = os.path.join(work, "shown.html")
+    open(path, "wb").write(page(posts))
+    want = {"nfc=caf\u00e9": [1, 2], "nfd=cafe\u0301": [1, 2], "space=python 3\\.13": [3],
+            "pattern-nbsp=python\u00a03": [3], "hyphen=django!": [3], "whole=\\bdjango\\b": [3]}
+    got = {}
+    for topic, expect in want.items():
+        d = os.path.join(work, "shown-" + topic.split("=")[0])
+        rc, err = run(unplanet, "-q", "-o", d, "-t", topic, path)
+        feed = os.path.join(d, "topics", topic.split("=")[0] + ".atom")
+        got[topic] = sorted(int(e.findtext(A + "id").split("/post/")[1].split("?")[0])
+                            for e in ET.parse(feed).getroot().findall(A + "entry")) if rc == 0 else err
+    check("topics: text matched as shown (NFC and NFD accents alike, NBSP a space, soft hyphen and ZWSP "
+          "nothing), in the text and the pattern", got == want, f"got {got}")
 
 
 def held_past_keep(unplanet, work):

@@ -385,6 +385,37 @@ done:
 	pcre2_code_free(code);
 }
 
+/* What text_match_form makes of s (collapse 1), or s when it leaves it. */
+static void
+check_form(const char *name, const char *s, int collapse, const char *want)
+{
+	char *form = NULL;
+	int rc = text_match_form(s, collapse, &form);
+
+	check_str(name, rc != 0 ? NULL : form != NULL ? form : s, want);
+	free(form);
+}
+
+/* Unicode's expectations: NFC from UAX #15's examples; White_Space and
+ * Default_Ignorable_Code_Point from UCD's PropList.txt and
+ * DerivedCoreProperties.txt. */
+static void
+test_match_form(void)
+{
+	check_form("match form: ASCII as it is", "Plain  text", 1, "Plain  text");
+	check_form("match form: e and U+0301 compose to U+00E9", "Cafe\xcc\x81", 1, "Caf\xc3\xa9");
+	check_form("match form: A, U+030A and U+212B (Angstrom sign) are U+00C5 twice", "A\xcc\x8a \xe2\x84\xab", 1,
+	    "\xc3\x85 \xc3\x85");
+	check_form("match form: Hangul jamo compose into a syllable", "\xe1\x84\x80\xe1\x85\xa1", 1, "\xea\xb0\x80");
+	check_form("match form: composed text as it is", "Girão Serrão ’quoted’ — ✓", 1, "Girão Serrão ’quoted’ — ✓");
+	check_form("match form: NBSP, U+2003 and U+3000 are spaces, collapsed", "Python\xc2\xa0 3\xe2\x80\x83\xe3\x80\x80" "x",
+	    1, "Python 3 x");
+	check_form("match form: ...not collapsed for a pattern", "a\xc2\xa0\xc2\xa0" "b", 0, "a  b");
+	check_form("match form: soft hyphen, ZWSP, ZWJ, word joiner and BOM go", "dja\xc2\xad" "n\xe2\x80\x8b" "g\xe2\x80\x8d" "o"
+	    "\xe2\x81\xa0!\xef\xbb\xbf", 1, "django!");
+	check_form("match form: ends stripped once spaces", "\xc2\xa0" "x\xe2\x80\x8b\xc2\xa0", 1, "x");
+}
+
 static char *
 fragment_text(const char *html)
 {
@@ -1278,6 +1309,7 @@ main(void)
 	test_prolog();
 	test_clusters();
 	test_blank();
+	test_match_form();
 	test_html();
 	test_urls();
 	test_sites();
