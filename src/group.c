@@ -743,6 +743,28 @@ any_match(struct pattern *const *patterns, size_t n, const char *const *subjects
 	return found;
 }
 
+/* any_match on names and links (at most 2) as patterns see them
+ * (text_match_form). */
+static int
+any_match_formed(struct pattern *const *patterns, size_t n, const char *const *subjects, size_t n_subjects,
+    struct feed_set *set)
+{
+	const char *formed[2];
+	char *forms[2] = { NULL, NULL };
+	size_t k;
+	int found;
+
+	for (k = 0; k < n_subjects && k < 2; k++) {
+		if (text_match_form(subjects[k], 1, &forms[k]) != 0)
+			set->out_of_memory = 1;
+		formed[k] = forms[k] != NULL ? forms[k] : subjects[k];
+	}
+	found = any_match(patterns, n, formed, k, set);
+	for (k = 0; k < 2; k++)
+		free(forms[k]);
+	return found;
+}
+
 /* 1 if any pattern matches the entry's title, source name or text, each
  * as patterns see it (text_match_form). */
 static int
@@ -1481,7 +1503,7 @@ listed(const struct feed *f, const struct settings *s, struct feed_set *set)
 	const char *subjects[2] = { f->title, f->link };
 	const struct entry *seen = NULL;
 	size_t i;
-	int yes = s == NULL || s->n_only == 0 || any_match(s->only, s->n_only, subjects, 2, set);
+	int yes = s == NULL || s->n_only == 0 || any_match_formed(s->only, s->n_only, subjects, 2, set);
 
 	/* Also by the page's names of its sources, as topics and [source]
 	 * sections know them, when a rule renamed the feed, and by the site
@@ -1493,8 +1515,8 @@ listed(const struct feed *f, const struct settings *s, struct feed_set *set)
 		if (seen != NULL && strcmp(name, seen->source_name) == 0 && strcmp(link, seen->source_link) == 0)
 			continue;
 		seen = e;
-		yes = (strcmp(name, f->title) != 0 && any_match(s->only, s->n_only, &name, 1, set)) ||
-		    (link[0] != '\0' && strcmp(link, f->link) != 0 && any_match(s->only, s->n_only, &link, 1, set));
+		yes = (strcmp(name, f->title) != 0 && any_match_formed(s->only, s->n_only, &name, 1, set)) ||
+		    (link[0] != '\0' && strcmp(link, f->link) != 0 && any_match_formed(s->only, s->n_only, &link, 1, set));
 	}
 	return yes;
 }

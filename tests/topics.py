@@ -1217,6 +1217,16 @@ def matched_as_shown(unplanet, work):
                             for e in ET.parse(feed).getroot().findall(A + "entry")) if rc == 0 else err
     check("topics: text matched as shown (NFC and NFD accents alike, NBSP a space, soft hyphen and ZWSP "
           "nothing), in the text and the pattern", got == want, f"got {got}")
+    # --only too, on a source's name written with a combining accent.
+    cafe = ("Cafe\u0301 Bar", "https://cafe.example/", "Cafe\u0301 Bar")
+    path = os.path.join(work, "shown-only.html")
+    open(path, "wb").write(page([Post(1, cafe, b"<p>x</p>", day=28, hour=10), Post(2, BOB, b"<p>y</p>", day=28, hour=9)]))
+    d = os.path.join(work, "shown-only")
+    rc, err = run(unplanet, "-q", "-o", d, "--only", "^caf\u00e9", path)
+    authors = os.path.join(d, "authors")
+    listed = (sorted(os.listdir(authors)) if os.path.isdir(authors) else []) if rc == 0 else err
+    check("topics: --only matches a name as shown (an NFD accent against an NFC pattern)",
+          listed == ["cafe-bar.atom", "cafe-bar.json", "cafe-bar.rss"], f"{listed}")
 
 
 def held_past_keep(unplanet, work):
