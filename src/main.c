@@ -843,6 +843,24 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 	return rc;
 }
 
+/* How many entries --exclude hid when it hid every one of the author
+ * feeds, else 0: a pattern that matches an empty text ("^Quiz:|", a stray
+ * '|') matches every entry. */
+static size_t
+exclude_hides_all(const struct feed_set *set)
+{
+	size_t i, hidden = 0;
+
+	for (i = 0; i < set->n_feeds; i++) {
+		if (strcmp(set->feeds[i].kind, "author") != 0)
+			continue;
+		if (set->feeds[i].n_members > 0)
+			return 0;
+		hidden += set->feeds[i].n_excluded_all;
+	}
+	return hidden;
+}
+
 /* How many author feeds there are when --only left out every one, else 0. */
 static size_t
 only_lets_none(const struct feed_set *set)
@@ -1252,6 +1270,9 @@ run(const struct settings *s, char **err)
 		say("warning: --only matches no source (%zu %s): no author feeds are %s", left_out,
 		    s->dump ? "on the page; --dump reads no archive" : "on the page and in the archive",
 		    s->dump ? "shown" : "written");
+	if (s->n_exclude > 0 && !s->quiet && (left_out = exclude_hides_all(set)) > 0)
+		say("warning: --exclude hides every entry (%zu): does a pattern match an empty text (a stray "
+		    "'|', or 'x*')? It would match every entry", left_out);
 	if (set->match_failures > 0 && !s->quiet)
 		say("warning: %zu pattern matches gave up or were not tried (a pattern that gives up 3 times is "
 		    "tried no more), first of '%s', for %s; those entries were taken as not matching",

@@ -1008,6 +1008,14 @@ slug = django-and-caktus
     # text patterns see: refused, as PCRE2 lets an application do.
     rc, err = run(unplanet, "--exclude", "caf\\C", SAMPLE)
     check("a pattern with \\C (one byte, inside a character) is refused: exit 64", rc == 64 and "\\C is disabled" in err, err)
+    # An --exclude that hides every entry is most likely a pattern that
+    # matches an empty text: said (not under -q), and the run goes on.
+    rc, err = run(unplanet, "--dump", "-x", "^Quiz:|", SAMPLE)
+    rc2, err2 = run(unplanet, "--dump", "-x", "^Quiz:", SAMPLE)
+    rc3, err3 = run(unplanet, "-q", "--dump", "-x", "x*", SAMPLE)
+    check("--exclude hiding every entry: a warning saying so (exit 0); none for one that hides some, none under -q",
+          rc == 0 and f"--exclude hides every entry ({len(TRUTH)})" in err and rc2 == 0 and err2 == "" and
+          rc3 == 0 and err3 == "", f"{err} | {err2} | {err3}")
     # PCRE2's limit counts again at each place a match is tried; what keeps
     # a pattern from trying every place of a long post, with a deal of
     # work at each, is its optimizations: the verbs that switch them off
