@@ -2442,6 +2442,10 @@ group_page(struct page *page, struct state *archive,
 	for (i = 0; i < page->n_entries; i++) {
 		struct entry *e = &page->entries[i];
 
+		free(e->match_text);
+		e->match_text = NULL;
+		e->match_text_made = 0;
+
 		if (e->text != NULL && e->summary == NULL) {
 			if ((e->summary = excerpt(e->text, SUMMARY_MAX)) == NULL)
 				goto nomem;

@@ -844,14 +844,17 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
 }
 
 /* How many entries --exclude hid when it hid every one of the author
- * feeds, else 0: a pattern that matches an empty text ("^Quiz:|", a stray
- * '|') matches every entry. */
+ * feeds and one of its patterns matches an empty text (as "^Quiz:|", with
+ * its stray '|', does: so it matches every entry), else 0. */
 static size_t
-exclude_hides_all(const struct feed_set *set)
+exclude_hides_all(const struct feed_set *set, const struct settings *s)
 {
 	size_t i, hidden = 0;
+	int empty = 0;
 
-	for (i = 0; i < set->n_feeds; i++) {
+	for (i = 0; i < s->n_exclude && !empty; i++)
+		empty = pattern_match(s->exclude[i], "", 0) == 1;
+	for (i = 0; empty && i < set->n_feeds; i++) {
 		if (strcmp(set->feeds[i].kind, "author") != 0)
 			continue;
 		if (set->feeds[i].n_members > 0)
@@ -1270,9 +1273,9 @@ run(const struct settings *s, char **err)
 		say("warning: --only matches no source (%zu %s): no author feeds are %s", left_out,
 		    s->dump ? "on the page; --dump reads no archive" : "on the page and in the archive",
 		    s->dump ? "shown" : "written");
-	if (s->n_exclude > 0 && !s->quiet && (left_out = exclude_hides_all(set)) > 0)
-		say("warning: --exclude hides every entry (%zu): does a pattern match an empty text (a stray "
-		    "'|', or 'x*')? It would match every entry", left_out);
+	if (s->n_exclude > 0 && !s->quiet && (left_out = exclude_hides_all(set, s)) > 0)
+		say("warning: --exclude hides every entry (%zu): a pattern matches an empty text (a stray "
+		    "'|'?), so every entry", left_out);
 	if (set->match_failures > 0 && !s->quiet)
 		say("warning: %zu pattern matches gave up or were not tried (a pattern that gives up 3 times is "
 		    "tried no more), first of '%s', for %s; those entries were taken as not matching",

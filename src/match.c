@@ -53,16 +53,26 @@ pattern_compile(const char *text, char **why)
 	p = calloc(1, sizeof *p);
 	if (p == NULL || (p->text = strdup(text)) == NULL)
 		goto done;   /* *why stays NULL: memory ran out */
-	/* As the subjects are matched (group.c): a pattern typed with a
-	 * decomposed accent or a no-break space matches the text it shows. */
+	/* Composed, as the subjects are (group.c): a pattern typed with a
+	 * decomposed accent matches the text it shows. */
 	if (text_match_form(text, 0, &form) != 0)
 		goto done;
-	if (form != NULL)
-		text = form;
 	/* No \C: it may stop inside a character, and subjects are matched
 	 * with PCRE2_NO_UTF_CHECK. */
-	p->code = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
+	p->code = pcre2_compile((PCRE2_SPTR)(form != NULL ? form : text), PCRE2_ZERO_TERMINATED,
 	    PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C, &code, &offset, NULL);
+	/* What is wrong is said of the pattern as written, and where. */
+	if (p->code == NULL && form != NULL) {
+		pcre2_code *written = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
+		    PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C, &code, &offset, NULL);
+
+		if (written != NULL) {   /* only its composed form fails: an accent became syntax */
+			pcre2_code_free(written);
+			*why = strdup("an accent written as a letter and a combining mark, composed as the text is, "
+			    "makes the pattern invalid: type the accented letter");
+			goto done;
+		}
+	}
 	if (p->code == NULL) {
 		PCRE2_UCHAR message[256];
 		size_t n;

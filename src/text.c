@@ -414,7 +414,7 @@ text_is_blank(const char *s)
 }
 
 int
-text_match_form(const char *s, int collapse, char **out)
+text_match_form(const char *s, int text, char **out)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	uint8_t *composed = NULL;
@@ -435,6 +435,15 @@ text_match_form(const char *s, int collapse, char **out)
 		goto done;
 	p = composed;
 	n = len;
+	if (!text) {
+		if (len == strlen(s) && memcmp(composed, s, len) == 0)
+			rc = 0;   /* as it is */
+		else if (buf_add(&form, composed, len) == 0 && buf_addc(&form, '\0') == 0) {
+			*out = buf_take(&form);
+			rc = 0;
+		}
+		goto done;
+	}
 	if (buf_reserve(&form, n + 1) != 0)
 		goto done;
 	for (i = 0; i < n; i += len) {
@@ -460,8 +469,7 @@ text_match_form(const char *s, int collapse, char **out)
 	}
 	if (buf_addc(&form, '\0') != 0)
 		goto done;
-	if (collapse)
-		text_collapse_space(form.data);
+	text_collapse_space(form.data);
 	if (strcmp(form.data, s) != 0)
 		*out = buf_take(&form);
 	rc = 0;

@@ -58,16 +58,17 @@ int text_ascii_compatible(const char *charset);
  * Hangul fillers...). A title or name like that is no title or name. */
 int text_is_blank(const char *s);
 
-/* s as a pattern sees it (group.c, config.c): in Unicode's composed form
- * (NFC: an accent written as a letter and a combining mark, as some
- * editors save text, is the one character it looks like), each white
- * space character (U+00A0...) a space, and the characters drawn as
- * nothing (soft hyphen, zero-width space, joiners...) gone; with collapse,
- * runs of spaces as one and none at the ends (not for a pattern, whose
- * spaces may mean something; ASCII text is taken as it is). *out is NULL
+/* Text as patterns see it (group.c): in Unicode's composed form (NFC: an
+ * accent written as a letter and a combining mark, as some editors save
+ * text, is the one character it looks like), each white space character
+ * (U+00A0...) a space, the characters drawn as nothing (soft hyphen,
+ * zero-width space, joiners...) gone, and runs of spaces as one, none at
+ * the ends (ASCII text, which the reader collapsed, is taken as it is).
+ * Without text (for a pattern, whose characters may be syntax: "(?x)"
+ * skips spaces, a backslash escapes what follows), NFC alone. *out is NULL
  * when that is s itself (most text), else malloc'd. 0, or -1 when memory
  * runs out. */
-int text_match_form(const char *s, int collapse, char **out);
+int text_match_form(const char *s, int text, char **out);
 
 /* Collapses each run of ASCII white space (space, tab, LF, FF, CR) into one
  * space and strips both ends, in place. Other spaces (U+00A0) stay. */

@@ -385,7 +385,8 @@ done:
 	pcre2_code_free(code);
 }
 
-/* What text_match_form makes of s (collapse 1), or s when it leaves it. */
+/* What text_match_form makes of s (as text, or as a pattern), or s when it
+ * leaves it. */
 static void
 check_form(const char *name, const char *s, int collapse, const char *want)
 {
@@ -410,7 +411,8 @@ test_match_form(void)
 	check_form("match form: composed text as it is", "Girão Serrão ’quoted’ — ✓", 1, "Girão Serrão ’quoted’ — ✓");
 	check_form("match form: NBSP, U+2003 and U+3000 are spaces, collapsed", "Python\xc2\xa0 3\xe2\x80\x83\xe3\x80\x80" "x",
 	    1, "Python 3 x");
-	check_form("match form: ...not collapsed for a pattern", "a\xc2\xa0\xc2\xa0" "b", 0, "a  b");
+	check_form("match form: a pattern only composed: spaces and soft hyphens as they are", "a\xc2\xa0\xc2\xad" "e\xcc\x81", 0,
+	    "a\xc2\xa0\xc2\xad\xc3\xa9");
 	check_form("match form: soft hyphen, ZWSP, ZWJ, word joiner and BOM go", "dja\xc2\xad" "n\xe2\x80\x8b" "g\xe2\x80\x8d" "o"
 	    "\xe2\x81\xa0!\xef\xbb\xbf", 1, "django!");
 	check_form("match form: ends stripped once spaces", "\xc2\xa0" "x\xe2\x80\x8b\xc2\xa0", 1, "x");
