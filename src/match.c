@@ -34,6 +34,26 @@ struct pattern {
 #define OPTIMIZATIONS_OFF "(*NO_START_OPT), (*NO_DOTSTAR_ANCHOR), (*NO_AUTO_POSSESS) and (*NO_JIT) are refused: " \
 	"they switch off what keeps a pattern from taking minutes on a long post"
 
+/* Whether the pattern starts with (*NO_JIT) among its start-of-pattern
+ * items ("(*UTF)(*NO_JIT)..."): PCRE2 keeps no option for it, and its JIT
+ * compiles nothing then, as where the system refuses it executable
+ * memory; refused wherever the pattern is read, so that a file valid on
+ * one machine is valid on all. */
+static int
+says_no_jit(const char *text)
+{
+	while (strncmp(text, "(*", 2) == 0) {
+		const char *end = strchr(text, ')');
+
+		if (end == NULL)
+			break;
+		if (end - text == 8 && strncmp(text, "(*NO_JIT", 8) == 0)
+			return 1;
+		text = end + 1;
+	}
+	return 0;
+}
+
 /* Matches that may give up before a pattern is retired for the run: one
  * that backtracks catastrophically would otherwise cost its limit on
  * every entry (minutes on a long archive). */
@@ -47,7 +67,6 @@ pattern_compile(const char *text, char **why)
 	int code, jit;
 	PCRE2_SIZE offset;
 	uint32_t options;
-	size_t jit_size;
 
 	*why = NULL;
 	p = calloc(1, sizeof *p);
@@ -105,12 +124,11 @@ pattern_compile(const char *text, char **why)
 	 * being faster, it does not take time that grows with the text's
 	 * length squared for patterns such as "python.*release" on a long
 	 * post, as the interpreter does (a 64 KB line: 3.3 s, JIT 1 ms). */
-	jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
-	/* Compiled, but to no code: the pattern said (*NO_JIT). */
-	if (jit == 0 && (pcre2_pattern_info(p->code, PCRE2_INFO_JITSIZE, &jit_size) != 0 || jit_size == 0)) {
+	if (says_no_jit(text)) {
 		*why = strdup(OPTIMIZATIONS_OFF);
 		goto done;
 	}
+	jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 	if (jit == 0 && (p->jit_stack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL)) != NULL)
 		pcre2_jit_stack_assign(p->context, NULL, p->jit_stack);
 	compiled = p;
