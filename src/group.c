@@ -743,23 +743,29 @@ any_match(struct pattern *const *patterns, size_t n, const char *const *subjects
 	return found;
 }
 
-/* any_match on names and links (at most 2) as patterns see them
- * (text_match_form). */
+/* s as patterns see it (text_match_form): s itself, or *form, which the
+ * caller frees. */
+static const char *
+formed(const char *s, char **form, struct feed_set *set)
+{
+	if (text_match_form(s, 1, form) != 0)
+		set->out_of_memory = 1;
+	return *form != NULL ? *form : s;
+}
+
+/* any_match on names and links (at most 2) as patterns see them. */
 static int
 any_match_formed(struct pattern *const *patterns, size_t n, const char *const *subjects, size_t n_subjects,
     struct feed_set *set)
 {
-	const char *formed[2];
+	const char *subject[2];
 	char *forms[2] = { NULL, NULL };
 	size_t k;
 	int found;
 
-	for (k = 0; k < n_subjects && k < 2; k++) {
-		if (text_match_form(subjects[k], 1, &forms[k]) != 0)
-			set->out_of_memory = 1;
-		formed[k] = forms[k] != NULL ? forms[k] : subjects[k];
-	}
-	found = any_match(patterns, n, formed, k, set);
+	for (k = 0; k < n_subjects && k < 2; k++)
+		subject[k] = formed(subjects[k], &forms[k], set);
+	found = any_match(patterns, n, subject, k, set);
 	for (k = 0; k < 2; k++)
 		free(forms[k]);
 	return found;
@@ -787,10 +793,8 @@ matches(struct pattern *const *patterns, size_t n, struct entry *e, struct feed_
 		}
 		if (e->match_text != NULL)
 			subjects[2] = e->match_text;
-		if (text_match_form(e->title, 1, &title) != 0 || text_match_form(e->source_name, 1, &name) != 0)
-			set->out_of_memory = 1;
-		subjects[0] = title != NULL ? title : e->title;
-		subjects[1] = name != NULL ? name : e->source_name;
+		subjects[0] = formed(e->title, &title, set);
+		subjects[1] = formed(e->source_name, &name, set);
 		found = any_match(patterns, n, subjects, 3, set);
 	}
 	free(title);

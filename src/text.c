@@ -418,7 +418,7 @@ text_match_form(const char *s, int text, char **out)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	uint8_t *composed = NULL;
-	size_t n = strlen(s), i, len;
+	size_t written = strlen(s), n = written, i, len;
 	struct buf form = { 0 };
 	unsigned cp;
 	int rc = -1;
@@ -436,7 +436,7 @@ text_match_form(const char *s, int text, char **out)
 	p = composed;
 	n = len;
 	if (!text) {
-		if (len == strlen(s) && memcmp(composed, s, len) == 0)
+		if (len == written && memcmp(composed, s, len) == 0)
 			rc = 0;   /* as it is */
 		else if (buf_add(&form, composed, len) == 0 && buf_addc(&form, '\0') == 0) {
 			*out = buf_take(&form);
