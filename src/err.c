@@ -10,8 +10,10 @@
 
 #include "err.h"
 
-volatile sig_atomic_t err_stop = 0;
-int err_stop_taken = 0;
+/* A handler may only touch a lock-free atomic (or a sig_atomic_t). */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free for the signal handler");
+atomic_int err_stop = 0;
+atomic_int err_stop_taken = 0;
 
 int
 err_stopped(char **err)

@@ -10,6 +10,7 @@
 #define UNPLANET_ERR_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/types.h>
 
 /* sysexits(3) values, so cron wrappers can tell failures apart. */
@@ -54,11 +55,13 @@ int err_nomem(char **err);
 
 /* The signal (SIGINT, SIGTERM or SIGHUP) that asked the run to stop, set
  * by main.c's handler, or 0. What waits (a fetch, the lock) checks it and
- * fails; publish_commit checks it before its first rename and holds
+ * fails, as does a transformation, on whatever thread it runs (write.c);
+ * publish_commit checks it before its first rename and holds
  * those signals until its renames are done, so a run so stopped leaves
  * the folder as it was (main.c then ends by that signal), or wholly new
- * (the run is done: it exits 0). */
-extern volatile sig_atomic_t err_stop;
+ * (the run is done: it exits 0). Atomic, not only volatile: threads read
+ * it, and a lock-free atomic is as safe as sig_atomic_t in a handler. */
+extern atomic_int err_stop;
 
 /* The signals that ask a run to stop, as main.c catches them and
  * publish_commit holds them. */
@@ -91,8 +94,9 @@ int err_nap(long ms);
  * for the end of a step that takes a while. */
 int err_if_stopped(int rc, char **err);
 
-/* Whether a failure came from err_stopped: main.c then ends by the
- * signal, silently; another failure keeps its message and status. */
-extern int err_stop_taken;
+/* Whether a failure came from err_stopped (on any thread): main.c then
+ * ends by the signal, silently; another failure keeps its message and
+ * status. */
+extern atomic_int err_stop_taken;
 
 #endif

@@ -714,6 +714,27 @@ warm_crypto(void)
 	xsltFreeStylesheet(style);
 }
 
+/* libxslt's debugger hooks are the one way into a transformation as it
+ * runs: before each instruction, a stop asked for (err.h's err_stop)
+ * stops it, so that a stylesheet that would run for hours (a user's,
+ * being tried) ends as every other step does. Set on our contexts only
+ * (task_new); laid out as libxslt's own table of the three hooks. */
+struct debugger_hooks {
+	xsltHandleDebuggerCallback instruction;
+	xsltAddCallCallback call;
+	xsltDropCallCallback call_done;
+};
+
+static void
+on_instruction(xmlNodePtr inst, xmlNodePtr node, xsltTemplatePtr templ, xsltTransformContextPtr ctxt)
+{
+	(void)inst;
+	(void)node;
+	(void)templ;
+	if (err_stop != 0)
+		ctxt->state = XSLT_STATE_STOPPED;
+}
+
 int
 writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *extra,
     const char *const *extra_at, size_t n, struct writer **out, char **err)
@@ -744,6 +765,9 @@ writer_new(const char *xslt_dir, const char *xslt_dir_at, const char *const *ext
 	    json_string);
 	xsltRegisterExtModuleFunction((const xmlChar *)"uri", (const xmlChar *)UNPLANET_XSLT_NS, uri);
 	warm_crypto();
+	/* (A libxslt built without them refuses: a stop then waits for the
+	 * batch of transformations under way, as it always did.) */
+	(void)xsltSetDebuggerCallbacks(3, &(struct debugger_hooks){ on_instruction, NULL, NULL });
 	messages_reset(w);
 	w->security = xsltNewSecurityPrefs();
 	if (w->security == NULL ||
@@ -844,6 +868,7 @@ task_new(struct writer *w, struct format *f, xsltStylesheetPtr style, const char
 	t->doc = doc;
 	t->params = params;
 	xsltSetTransformErrorFunc(t->ctxt, &t->m, collect);
+	t->ctxt->debugStatus = XSLT_DEBUG_RUN;   /* on_instruction watches it */
 	if (xsltSetCtxtSecurityPrefs(w->security, t->ctxt) != 0) {
 		rc = err_nomem(err);
 		goto done;
@@ -882,6 +907,10 @@ writer_task_run(struct writer_task *t, const char *doc_name, char **data, size_t
 	result = xsltApplyStylesheetUser(t->style, t->doc, t->params, NULL, NULL, t->ctxt);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlSetGenericErrorFunc(generic_ctx, generic);
+	if (t->ctxt->state == XSLT_STATE_STOPPED && err_stop != 0) {
+		rc = err_stopped(err);   /* by on_instruction, or about to be */
+		goto done;
+	}
 	if (result == NULL || t->ctxt->state != XSLT_STATE_OK) {
 		rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", t->f->path, doc_name, one_line(&t->m));
 		goto done;

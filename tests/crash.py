@@ -135,6 +135,7 @@ def main():
     stopped_mid_commit(unplanet, work)
     terminated(unplanet, work, pages, whole)
     stopped_in_pipes(unplanet, work, os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html"))
+    stopped_in_stylesheet(unplanet, work, os.path.join(HERE, "..", "samples", "planetpython-2026-04-29.html"))
     page_goes_back(unplanet, work, pages)
     older_copy_after_kill(unplanet, work)
     no_links(unplanet, work, pages)
@@ -532,6 +533,62 @@ def stopped_in_pipes(unplanet, work, sample):
     check("crash: --dump into a non-blocking pipe: waits for room, the whole dump, exit 0",
           proc.returncode == 0 and got == want and len(want) > 65536 and err == b"",
           f"exit {proc.returncode}, {len(got)} of {len(want)} bytes: {err[-300:]}")
+
+
+# A template that calls itself twice, 40 deep: 2^40 calls, hours of work.
+SLOW_XSL = """<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text"/>
+<xsl:template name="r"><xsl:param name="n"/><xsl:if test="$n &gt; 0">
+<xsl:call-template name="r"><xsl:with-param name="n" select="$n - 1"/></xsl:call-template>
+<xsl:call-template name="r"><xsl:with-param name="n" select="$n - 1"/></xsl:call-template>
+</xsl:if></xsl:template>
+<xsl:template match="/"><xsl:call-template name="r"><xsl:with-param name="n" select="40"/></xsl:call-template></xsl:template>
+</xsl:stylesheet>
+"""
+
+
+def stopped_in_stylesheet(unplanet, work, sample):
+    """A stylesheet that runs for hours (a user's, being tried; a built-in
+    one edited under --xslt-dir) is stopped by SIGTERM or SIGINT as any
+    other step is: the run ends by the signal within seconds, silent, the
+    folder as it was and unlocked, on one thread or several."""
+    slow = os.path.join(work, "slow.xsl")
+    with open(slow, "w") as f:
+        f.write(SLOW_XSL)
+    xslt = os.path.join(work, "slow-xslt")
+    shutil.rmtree(xslt, ignore_errors=True)
+    shutil.copytree(os.path.join(HERE, "..", "xslt"), xslt)
+    with open(os.path.join(xslt, "index.xsl"), "w") as f:   # a site page: made on the calling thread
+        f.write(SLOW_XSL)
+    d = os.path.join(work, "term-xslt")
+    shutil.rmtree(d, ignore_errors=True)
+    subprocess.run([unplanet, "-o", d, sample], check=True)
+    before = [x for x in snapshot(d) if x[4] != "dir"]
+    wrong = []
+    for label, args, sig in (("a feed's, -j1", ["-j1", "-s", slow], signal.SIGTERM),
+                             ("a feed's, -j2", ["-j2", "-s", slow], signal.SIGINT),
+                             ("a site page's", ["--xslt-dir", xslt], signal.SIGTERM)):
+        proc = subprocess.Popen([unplanet, "-o", d, *args, sample], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(3)   # well into the transformations, even under the sanitizers
+        proc.send_signal(sig)
+        t0 = time.time()
+        try:
+            out, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            wrong.append(f"{label}: still running 20 s after the signal")
+            continue
+        after = time.time() - t0
+        again = subprocess.run([unplanet, "-o", d, sample], capture_output=True, timeout=60)
+        if proc.returncode != -sig or out or err or after > 5:
+            wrong.append(f"{label}: exit {proc.returncode} after {after:.1f} s: {err[-200:]!r}")
+        elif [x for x in snapshot(d) if x[4] != "dir"] != before:
+            wrong.append(f"{label}: the folder changed")
+        elif again.returncode != 0:
+            wrong.append(f"{label}: the next run: exit {again.returncode}: {again.stderr[-200:]!r}")
+    check("crash: SIGTERM or SIGINT while a stylesheet runs for hours: ends by it within seconds, silent, "
+          "the folder as it was and unlocked", not wrong, "; ".join(wrong))
 
 
 def signal_then_close(proc, sig, fd):
