@@ -231,7 +231,9 @@ join_messages(struct buf *said)
 			eol = end;
 		for (n = (size_t)(eol - p); n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\r'); n--)
 			;
-		if (n == 0)
+		/* libxslt's advice for xsltproc, whose options unplanet has not
+		 * ("You can adjust xsltMaxDepth (--maxdepth) in order to..."). */
+		if (n == 0 || (n > 15 && memcmp(p, "You can adjust ", 15) == 0 && memmem(p, n, "(--max", 6) != NULL))
 			continue;
 		if (is_where(p, n)) {
 			if (where != NULL && n == where_len && memcmp(p, where, n) == 0)
@@ -731,6 +733,8 @@ on_instruction(xmlNodePtr inst, xmlNodePtr node, xsltTemplatePtr templ, xsltTran
 	(void)inst;
 	(void)node;
 	(void)templ;
+	if (ctxt->_private != NULL)
+		*(xmlNodePtr *)ctxt->_private = inst;   /* the task's inst */
 	if (err_stop != 0)
 		ctxt->state = XSLT_STATE_STOPPED;
 }
@@ -845,6 +849,7 @@ struct writer_task {
 	xmlDocPtr doc;
 	const char **params;
 	xsltTransformContextPtr ctxt;
+	xmlNodePtr inst;   /* the instruction running last (on_instruction) */
 	struct buf m;
 };
 
@@ -869,6 +874,7 @@ task_new(struct writer *w, struct format *f, xsltStylesheetPtr style, const char
 	t->params = params;
 	xsltSetTransformErrorFunc(t->ctxt, &t->m, collect);
 	t->ctxt->debugStatus = XSLT_DEBUG_RUN;   /* on_instruction watches it */
+	t->ctxt->_private = &t->inst;
 	if (xsltSetCtxtSecurityPrefs(w->security, t->ctxt) != 0) {
 		rc = err_nomem(err);
 		goto done;
@@ -912,7 +918,18 @@ writer_task_run(struct writer_task *t, const char *doc_name, char **data, size_t
 		goto done;
 	}
 	if (result == NULL || t->ctxt->state != XSLT_STATE_OK) {
-		rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", t->f->path, doc_name, one_line(&t->m));
+		const char *why = one_line(&t->m);
+		xmlNodePtr at = t->inst;
+
+		/* An xsl:message terminate="yes" says only its text: which of
+		 * them is told by the instruction that ran last, its own. */
+		while (at != NULL && at->type != XML_ELEMENT_NODE)
+			at = at->parent;
+		if (t->ctxt->state == XSLT_STATE_STOPPED && at != NULL && strstr(why, " line ") == NULL)
+			rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s (line %ld, element %s)",
+			    t->f->path, doc_name, why, xmlGetLineNo(at), (const char *)at->name);
+		else
+			rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", t->f->path, doc_name, why);
 		goto done;
 	}
 	/* A stylesheet that worked may still have said something: an

@@ -313,18 +313,32 @@ XSL
 snapshot "$D" >"$T/before"
 expect_exit "stylesheet failing at run time: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/fails.xsl" "$T/changed.html"
 expect_grep "failing stylesheet is named" "$T/err" "fails.xsl: stylesheet failed on authors/real-python.fails"
+expect_grep "...with the line of the xsl:message that stopped it" "$T/err" "no Real Python here \\(line 3, element message\\)\$"
 snapshot "$D" >"$T/after"
 expect_same "failing stylesheet leaves DIR unchanged" "$T/before" "$T/after"
 
 # ...and after saying much on the way (its start and end are quoted).
 sed 's|<xsl:if test="@slug = .real-python.">|<xsl:message>progress: <xsl:value-of select="str:padding(5000, \x27.\x27)"/></xsl:message>&|; s|<xsl:stylesheet |<xsl:stylesheet xmlns:str="http://exslt.org/strings" |' "$T/fails.xsl" >"$T/talks.xsl"
 expect_exit "stylesheet failing after 5 KB of messages: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/talks.xsl" "$T/changed.html"
-expect_grep "...its reason quoted, after the start of what it said" "$T/err" "talks.xsl: stylesheet failed on authors/[a-z-]+\.talks: progress: \.\.\..* … .*no Real Python here"
+expect_grep "...its reason quoted, after the start of what it said" "$T/err" "talks.xsl: stylesheet failed on authors/[a-z-]+\.talks: progress: \.\.\..*….*no Real Python here"
 
 # ...and one that stops with nothing to say still says why.
 sed 's|no Real Python here||' "$T/fails.xsl" >"$T/mute.xsl"
 expect_exit "stylesheet stopping with an empty message: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/mute.xsl" "$T/changed.html"
-expect_grep "...and the message says there was no reason" "$T/err" "mute.xsl: stylesheet failed on authors/[a-z-]+\.mute: no reason given\$"
+expect_grep "...and the message says there was no reason" "$T/err" "mute.xsl: stylesheet failed on authors/[a-z-]+\.mute: no reason given \\(line 3, element message\\)\$"
+
+# A template that calls itself for ever: libxslt's depth limit, said
+# without its advice to use xsltproc's --maxdepth, an option unplanet has not.
+cat >"$T/loops.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template name="r"><xsl:call-template name="r"/></xsl:template>
+  <xsl:template match="/"><xsl:call-template name="r"/></xsl:template>
+</xsl:stylesheet>
+XSL
+expect_exit "stylesheet recursing without end: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/loops.xsl" "$T/changed.html"
+expect_grep "...said with its file and line" "$T/err" \
+	"loops.xsl: stylesheet failed on authors/[a-z-]+\\.loops: runtime error: file .*loops.xsl line 2 element call-template: .*infinite template recursion was detected\\.\$"
+expect_no_grep "...and no advice to use an option of xsltproc's" "$T/err" "maxdepth"
 
 # libxslt compiles a misspelt instruction to nothing, with a warning
 # only: the user sees it, as with xsltproc; cron (-q) does not.
