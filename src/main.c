@@ -81,7 +81,8 @@ static const char usage_text[] =
 "                         its cgroup CPU quota, 8 at most); the output is\n"
 "                         the same\n"
 "  -q, --quiet            print nothing but errors\n"
-"  -v, --verbose          print one summary line per run\n"
+"  -v, --verbose          print one summary line per run, after a line saying\n"
+"                         why when a file is missing or an older page is read\n"
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n"
 "\n"
@@ -703,8 +704,8 @@ feed_files_free(struct feed_files *ff, size_t n_formats)
 {
 	size_t k;
 
-	xmlFreeDoc(ff->doc);
-	xmlFree(ff->bytes);
+	/* The transformations first: libxslt's key tables (xsl:key) point
+	 * into the document, and go with them. */
 	for (k = 0; ff->made != NULL && k < n_formats; k++) {
 		free(ff->made[k].file);
 		writer_task_free(ff->made[k].task);
@@ -712,6 +713,8 @@ feed_files_free(struct feed_files *ff, size_t n_formats)
 		free(ff->made[k].said);
 	}
 	free(ff->made);
+	xmlFreeDoc(ff->doc);
+	xmlFree(ff->bytes);
 	free(ff->err);
 	memset(ff, 0, sizeof *ff);
 }

@@ -82,7 +82,9 @@ const char *writer_media_type(const struct writer *w, size_t format);
  * while making it (an xsl:message, a document() not loaded), malloc'd, or
  * NULL; doc_name names the document in messages. A task shares nothing
  * with another but what both only read; a document is transformed by one
- * thread at a time. */
+ * thread at a time. The task borrows doc, and keeps pointers into it
+ * (libxslt's xsl:key tables) until writer_task_free: free the task
+ * first. */
 struct writer_styles;
 struct writer_styles *writer_styles_new(const struct writer *w);
 void writer_styles_free(struct writer_styles *own);

@@ -15,6 +15,20 @@ expect_exit "valgrind: first run on the sample is clean" 0 $vg "$UNPLANET" -o "$
 expect_exit "valgrind: unchanged second run is clean" 0 $vg "$UNPLANET" -o "$T/vg" -t 'Django=django' "$SAMPLE"
 # shellcheck disable=SC2086
 expect_exit "valgrind: --dump is clean" 0 $vg "$UNPLANET" --dump "$SAMPLE"
+# A stylesheet of the user's that uses xsl:key: libxslt's key tables point
+# into the feed's document, and are freed with the transformation, which
+# must go first (before the document).
+cat >"$T/keyed.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text"/>
+  <xsl:key name="by-id" match="entry" use="id"/>
+  <xsl:template match="/"><xsl:for-each select="//entry"><xsl:value-of select="count(key('by-id', id))"/></xsl:for-each></xsl:template>
+</xsl:stylesheet>
+XSL
+rm -rf "$T/vg-keyed"
+# shellcheck disable=SC2086
+expect_exit "valgrind: a stylesheet using xsl:key is clean, on one thread and two" 0 sh -c \
+	"$vg $UNPLANET -j1 -o $T/vg-keyed -s $T/keyed.xsl $SAMPLE && $vg $UNPLANET -j2 --force -o $T/vg-keyed -s $T/keyed.xsl $SAMPLE"
 printf '<html><body>no posts</body></html>\n' >"$T/none.html"
 # shellcheck disable=SC2086
 expect_exit "valgrind: a failing run is clean" 65 $vg "$UNPLANET" -o "$T/vg" "$T/none.html"
