@@ -16,6 +16,7 @@
 #include <libxml/xpathInternals.h>
 #include <libxslt/documents.h>
 #include <libxslt/extensions.h>
+#include <libxslt/imports.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/xsltInternals.h>
@@ -849,6 +850,7 @@ struct writer_task {
 	xmlDocPtr doc;
 	const char **params;
 	xsltTransformContextPtr ctxt;
+	xmlDocPtr copy;    /* doc's copy for a stylesheet that strips spaces, or NULL */
 	xmlNodePtr inst;   /* the instruction running last (on_instruction) */
 	struct buf m;
 };
@@ -867,6 +869,20 @@ task_new(struct writer *w, struct format *f, xsltStylesheetPtr style, const char
 	if (t == NULL || (t->ctxt = xsltNewTransformContext(style, doc)) == NULL) {
 		rc = err_nomem(err);
 		goto done;
+	}
+	/* xsl:strip-space removes blank text nodes from the document as the
+	 * transformation starts: from a copy of its own, as the feed's other
+	 * formats read the same one (what they make must not depend on what
+	 * ran before), and their transformations, not yet freed, may point
+	 * into it (xsl:key tables, variables). */
+	if (xsltNeedElemSpaceHandling(t->ctxt)) {
+		xsltFreeTransformContext(t->ctxt);
+		t->ctxt = NULL;
+		if ((t->copy = xmlCopyDoc(doc, 1)) == NULL || (t->ctxt = xsltNewTransformContext(style, t->copy)) == NULL) {
+			rc = err_nomem(err);
+			goto done;
+		}
+		doc = t->copy;
 	}
 	t->f = f;
 	t->style = style;
@@ -972,6 +988,7 @@ writer_task_free(struct writer_task *t)
 	if (t != NULL) {
 		if (t->ctxt != NULL)
 			xsltFreeTransformContext(t->ctxt);
+		xmlFreeDoc(t->copy);   /* after the context, which points into it */
 		buf_free(&t->m);
 		free(t);
 	}

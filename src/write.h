@@ -84,7 +84,8 @@ const char *writer_media_type(const struct writer *w, size_t format);
  * with another but what both only read; a document is transformed by one
  * thread at a time. The task borrows doc, and keeps pointers into it
  * (libxslt's xsl:key tables) until writer_task_free: free the task
- * first. */
+ * first. It never changes doc: a stylesheet with xsl:strip-space, which
+ * would, transforms a copy of its own. */
 struct writer_styles;
 struct writer_styles *writer_styles_new(const struct writer *w);
 void writer_styles_free(struct writer_styles *own);

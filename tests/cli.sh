@@ -340,6 +340,25 @@ expect_grep "...said with its file and line" "$T/err" \
 	"loops.xsl: stylesheet failed on authors/[a-z-]+\\.loops: runtime error: file .*loops.xsl line 2 element call-template: .*infinite template recursion was detected\\.\$"
 expect_no_grep "...and no advice to use an option of xsltproc's" "$T/err" "maxdepth"
 
+# A format's files do not depend on the others: xsl:strip-space in one
+# strips its own copy of the document, not the one the next format reads.
+cat >"$T/strips.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text"/>
+  <xsl:strip-space elements="*"/>
+  <xsl:template match="/"><xsl:value-of select="count(//text())"/></xsl:template>
+</xsl:stylesheet>
+XSL
+sed '/strip-space/d' "$T/strips.xsl" >"$T/texts.xsl"
+rm -rf "$T/alone" "$T/beside"
+"$UNPLANET" -o "$T/alone" -s "$T/texts.xsl" "$SAMPLE" &&
+	"$UNPLANET" -o "$T/beside" -s "$T/strips.xsl" -s "$T/texts.xsl" "$SAMPLE" &&
+	"$UNPLANET" -o "$T/beside" -s "$T/strips.xsl" -s "$T/texts.xsl" "$SAMPLE" --force
+expect_same "a format's files are the same beside a format with xsl:strip-space" \
+	"$T/alone/authors/pypy.texts" "$T/beside/authors/pypy.texts"
+cmp -s "$T/beside/authors/pypy.strips" "$T/beside/authors/pypy.texts" &&
+	not_ok "...which strips its own copy: its counts differ" || ok "...which strips its own copy: its counts differ"
+
 # libxslt compiles a misspelt instruction to nothing, with a warning
 # only: the user sees it, as with xsltproc; cron (-q) does not.
 cat >"$T/typo.xsl" <<'XSL'
