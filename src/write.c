@@ -65,9 +65,17 @@ struct writer_styles {
 	size_t n;
 };
 
+/* A file a stylesheet imports or includes, as the run first read it. */
+struct imported {
+	char *file;
+	struct buf text;
+};
+
 struct writer {
 	struct format *formats;
 	size_t n;
+	struct imported *imported;  /* for writer_styles_new's parses */
+	size_t n_imported;
 	struct format site[N_SITE_PAGES];   /* stylesheets shared where pages share one */
 	xsltSecurityPrefsPtr security;
 	struct buf messages;       /* what libxml2/libxslt said, for errors */
@@ -428,14 +436,35 @@ uri_file(const char *uri)
 	return file;
 }
 
-/* hash_file for a stylesheet known by the URI libxml2 gave it. */
+/* hash_file for a stylesheet known by the URI libxml2 gave it, which
+ * it imports or includes: its bytes are kept, for writer_styles_new. */
 static int
 hash_uri(struct writer *w, const char *name, const char *uri, char **err)
 {
-	char *file = uri_file(uri);
-	int rc = file != NULL ? hash_file(w, name, file, NULL, err) : err_nomem(err);
+	struct imported *more, im = { uri_file(uri), { 0 } };
+	size_t i;
+	int rc;
 
-	free(file);
+	if (im.file == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	for (i = 0; i < w->n_imported && strcmp(w->imported[i].file, im.file) != 0; i++)
+		;
+	rc = hash_file(w, name, im.file, i < w->n_imported ? NULL : &im.text, err);
+	if (rc != UP_OK || i < w->n_imported)
+		goto done;   /* (two stylesheets import it: kept once) */
+	if ((more = realloc(w->imported, (w->n_imported + 1) * sizeof *more)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	w->imported = more;
+	w->imported[w->n_imported++] = im;
+	im.file = NULL;
+	im.text.data = NULL;   /* w->imported owns them now */
+done:
+	free(im.file);
+	buf_free(&im.text);
 	return rc;
 }
 
@@ -467,6 +496,40 @@ hash_imports(struct writer *w, xsltStylesheetPtr style, char **err)
 static xsltDocLoaderFunc builtin_loader;
 static int import_missing;
 
+/* The writer whose further parses (writer_styles_new) are under way: a
+ * file they import or include is parsed from the bytes the writer read
+ * (imported), not read again. The page is fetched in between: an import
+ * edited meanwhile would mix two versions in one run, then keep the files
+ * of the second under the fingerprint of the first. */
+static const struct writer *reparsing;
+
+/* file, as reparsing read it, parsed in dict (the importing stylesheet's,
+ * as libxslt's loader does); NULL if it read no such file. */
+static xmlDocPtr
+imported_doc(const char *file, const char *uri, xmlDictPtr dict, int options)
+{
+	const struct imported *im = NULL;
+	xmlParserCtxtPtr pc = NULL;
+	xmlDocPtr doc = NULL;
+	size_t i;
+
+	for (i = 0; i < reparsing->n_imported && im == NULL; i++)
+		if (strcmp(reparsing->imported[i].file, file) == 0)
+			im = &reparsing->imported[i];
+	if (im == NULL || im->text.len == 0 || im->text.len > INT32_MAX || (pc = xmlNewParserCtxt()) == NULL)
+		goto done;
+	if (dict != NULL) {
+		xmlDictFree(pc->dict);
+		pc->dict = dict;
+		xmlDictReference(dict);
+	}
+	doc = xmlCtxtReadMemory(pc, im->text.data, (int)im->text.len, uri, NULL, options | XML_PARSE_NONET);
+done:
+	if (pc != NULL)
+		xmlFreeParserCtxt(pc);
+	return doc;
+}
+
 /* A document() call loads on whatever thread runs the transformation,
  * and libxml2 2.9 looks a file that is not there (or a DTD it names) up
  * in its catalogs, whose setup and look-ups are not thread-safe: two
@@ -483,6 +546,11 @@ loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadTyp
 	char *file = uri_file((const char *)uri);
 	struct stat st;
 
+	if (reparsing != NULL && type == XSLT_LOAD_STYLESHEET) {
+		if (file == NULL || (doc = imported_doc(file, (const char *)uri, dict, options)) == NULL)
+			import_missing = 1;   /* that parse fails: the writer's own is used */
+		goto done;
+	}
 	/* A FIFO or a device would block the run, holding DIR's lock. */
 	if (file != NULL && stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
 		xsltTransformContextPtr t = type == XSLT_LOAD_DOCUMENT ? ctxt : NULL;
@@ -1024,6 +1092,7 @@ writer_styles_new(const struct writer *w)
 		/* What parsing them says was said when the writer parsed them. */
 		xmlSetGenericErrorFunc(&ignored, collect);
 		xmlSetStructuredErrorFunc(&ignored, collect_error);
+		reparsing = w;
 		for (own->n = 0; own->n < w->n; own->n++) {
 			const struct format *f = &w->formats[own->n];
 
@@ -1036,6 +1105,7 @@ writer_styles_new(const struct writer *w)
 				break;
 			}
 		}
+		reparsing = NULL;
 		xmlSetStructuredErrorFunc(NULL, NULL);
 		xmlSetGenericErrorFunc(generic_ctx, generic);
 	}
@@ -1167,6 +1237,11 @@ writer_free(struct writer *w)
 				xsltFreeStylesheet(w->formats[i].style);
 		}
 		free(w->formats);
+		for (i = 0; i < w->n_imported; i++) {
+			free(w->imported[i].file);
+			buf_free(&w->imported[i].text);
+		}
+		free(w->imported);
 		if (w->security != NULL) {
 			xsltSetDefaultSecurityPrefs(NULL);
 			xsltFreeSecurityPrefs(w->security);

@@ -121,3 +121,26 @@ fi
 # Setting libgcrypt up uses no digest a system in FIPS mode refuses (MD5
 # there aborts the process): a run that asks for none is unharmed.
 expect_exit "libgcrypt in FIPS mode: a run exits 0" 0 env LIBGCRYPT_FORCE_FIPS_MODE=1 "$UNPLANET" -q -o "$d/fips" "$SAMPLE"
+
+# The further threads' copies of a stylesheet are parsed when the page has
+# been read (after a fetch that may take a minute): what it imports is
+# taken as the run first read it, not from the file edited meanwhile, or
+# one run would mix two versions, then keep the files of the second under
+# the fingerprint of the first.
+mkdir -p "$d/imports"
+printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:import href="part.xsl"/><xsl:output method="text"/></xsl:stylesheet>\n' >"$d/imports/main.xsl"
+for v in A B; do
+	printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:template match="/">%s</xsl:template></xsl:stylesheet>\n' "$v" >"$d/imports/part-$v.xsl"
+done
+cp "$d/imports/part-A.xsl" "$d/imports/part.xsl"
+rm -rf "$d/imported"
+(sleep 1; cp "$d/imports/part-B.xsl" "$d/imports/part.xsl"; sleep 1; cat "$SAMPLE") |
+	"$UNPLANET" -j 4 -o "$d/imported" -s "$d/imports/main.xsl" - 2>"$d/imported.err"
+made=$(cat "$d/imported"/authors/*.main | tr -d '\n')
+case $made in
+*B*) not_ok "an import edited while the page is read: every thread uses it as first read: $made" ;;
+A*) ok "an import edited while the page is read: every thread uses it as first read" ;;
+*) not_ok "an import edited while the page is read: no files made: $(cat "$d/imported.err")" ;;
+esac
