@@ -578,6 +578,11 @@ loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt, xsltLoadTyp
 	doc = builtin_loader(uri, dict, options | XML_PARSE_NONET, ctxt, type);
 	if (--loading == 0)
 		pthread_mutex_unlock(&load_turn);
+	/* What libxslt does for a document() load but while debugging, which
+	 * on_instruction's contexts are taken for: without the order, sorting
+	 * its nodes takes time that grows far faster than their number. */
+	if (doc != NULL && type == XSLT_LOAD_DOCUMENT)
+		xmlXPathOrderDocElems(doc);
 	/* Not there, or not readable; one that is there but does not parse
 	 * is a bad stylesheet, as it would be given directly. */
 	if (doc == NULL && type == XSLT_LOAD_STYLESHEET && file != NULL && access(file, R_OK) != 0)
@@ -1006,12 +1011,15 @@ writer_task_run(struct writer_task *t, const char *doc_name, char **data, size_t
 		xmlNodePtr at = t->inst;
 
 		/* An xsl:message terminate="yes" says only its text: which of
-		 * them is told by the instruction that ran last, its own. */
-		while (at != NULL && at->type != XML_ELEMENT_NODE)
+		 * them is told by the instruction that ran last, when it is in
+		 * one (the message's text, a value-of); else (a template it
+		 * called) nothing is surer than a wrong line. */
+		while (at != NULL && !(at->type == XML_ELEMENT_NODE && at->ns != NULL &&
+		    xmlStrEqual(at->ns->href, XSLT_NAMESPACE) && xmlStrEqual(at->name, (const xmlChar *)"message")))
 			at = at->parent;
-		if (t->ctxt->state == XSLT_STATE_STOPPED && at != NULL && strstr(why, " line ") == NULL)
-			rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s (line %ld, element %s)",
-			    t->f->path, doc_name, why, xmlGetLineNo(at), (const char *)at->name);
+		if (t->ctxt->state == XSLT_STATE_STOPPED && at != NULL)
+			rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s (line %ld, xsl:message)",
+			    t->f->path, doc_name, why, xmlGetLineNo(at));
 		else
 			rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", t->f->path, doc_name, why);
 		goto done;

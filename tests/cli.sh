@@ -313,7 +313,7 @@ XSL
 snapshot "$D" >"$T/before"
 expect_exit "stylesheet failing at run time: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/fails.xsl" "$T/changed.html"
 expect_grep "failing stylesheet is named" "$T/err" "fails.xsl: stylesheet failed on authors/real-python.fails"
-expect_grep "...with the line of the xsl:message that stopped it" "$T/err" "no Real Python here \\(line 3, element message\\)\$"
+expect_grep "...with the line of the xsl:message that stopped it" "$T/err" "no Real Python here \\(line 3, xsl:message\\)\$"
 snapshot "$D" >"$T/after"
 expect_same "failing stylesheet leaves DIR unchanged" "$T/before" "$T/after"
 
@@ -325,7 +325,21 @@ expect_grep "...its reason quoted, after the start of what it said" "$T/err" "ta
 # ...and one that stops with nothing to say still says why.
 sed 's|no Real Python here||' "$T/fails.xsl" >"$T/mute.xsl"
 expect_exit "stylesheet stopping with an empty message: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/mute.xsl" "$T/changed.html"
-expect_grep "...and the message says there was no reason" "$T/err" "mute.xsl: stylesheet failed on authors/[a-z-]+\.mute: no reason given \\(line 3, element message\\)\$"
+expect_grep "...and the message says there was no reason" "$T/err" "mute.xsl: stylesheet failed on authors/[a-z-]+\.mute: no reason given \\(line 3, xsl:message\\)\$"
+
+# ...its line too when what it says is made, over several lines.
+cat >"$T/says-slug.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template match="/feed">
+    <xsl:message terminate="yes">no feed
+      <xsl:value-of select="@slug"/> here
+    </xsl:message>
+  </xsl:template>
+</xsl:stylesheet>
+XSL
+expect_exit "stylesheet stopping with a message it makes: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/says-slug.xsl" "$T/changed.html"
+expect_grep "...said with the line of its xsl:message" "$T/err" \
+	"says-slug.xsl: stylesheet failed on authors/[a-z-]+\\.says-slug: no feed.* [a-z-]+ here \\(line 3, xsl:message\\)\$"
 
 # A template that calls itself for ever: libxslt's depth limit, said
 # without its advice to use xsltproc's --maxdepth, an option unplanet has not.

@@ -580,7 +580,11 @@ def stopped_in_stylesheet(unplanet, work, sample):
             wrong.append(f"{label}: still running 20 s after the signal")
             continue
         after = time.time() - t0
-        again = subprocess.run([unplanet, "-o", d, sample], capture_output=True, timeout=60)
+        try:
+            again = subprocess.run([unplanet, "-o", d, sample], capture_output=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            wrong.append(f"{label}: the next run took over 60 s")
+            continue
         if proc.returncode != -sig or out or err or after > 5:
             wrong.append(f"{label}: exit {proc.returncode} after {after:.1f} s: {err[-200:]!r}")
         elif [x for x in snapshot(d) if x[4] != "dir"] != before:
