@@ -804,7 +804,6 @@ struct debugger_hooks {
 static void
 on_instruction(xmlNodePtr inst, xmlNodePtr node, xsltTemplatePtr templ, xsltTransformContextPtr ctxt)
 {
-	(void)inst;
 	(void)node;
 	(void)templ;
 	if (ctxt->_private != NULL)
