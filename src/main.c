@@ -600,6 +600,7 @@ struct writing {
 	/* Each list's stylesheets, made the first time a list has files to
 	 * make: list 0 uses the writer's own. */
 	struct writer_styles *own[POOL_MAX_THREADS];
+	int own_failed;        /* one could not be made: not tried again */
 };
 
 /* feed_record changes the feed it records (when it cuts its archive to
@@ -686,9 +687,13 @@ ready_files(struct writing *wr, unsigned threads, unsigned *lists, char **err)
 
 			if (m->file == NULL)
 				continue;
-			/* A list whose copies cannot be made goes on the first. */
-			if (ff->list > 0 && wr->own[ff->list] == NULL &&
+			/* A list whose copies cannot be made goes on the first,
+			 * as do all, in this batch and the next, once one could
+			 * not be made: the next would fail as it did. */
+			if (ff->list > 0 && wr->own[ff->list] == NULL && !wr->own_failed &&
 			    (wr->own[ff->list] = writer_styles_new(wr->w)) == NULL)
+				wr->own_failed = 1;
+			if (ff->list > 0 && wr->own[ff->list] == NULL)
 				ff->list = 0;
 			rc = writer_task_new(wr->w, wr->own[ff->list], k, ff->doc, &m->task, err);
 		}
@@ -812,7 +817,7 @@ write_feeds(struct feed_set *set, const struct group_options *gopt, struct write
     int same_stylesheets, struct publish *pub, char **err)
 {
 	struct feed_files batch[WRITE_BATCH];
-	struct writing wr = { set, gopt, w, batch, 0, { NULL } };
+	struct writing wr = { set, gopt, w, batch, 0, { NULL }, 0 };
 	unsigned threads = (unsigned)gopt->settings->jobs, lists;
 	size_t from, i, most = threads < WRITE_BATCH / 4 ? 4 * threads : WRITE_BATCH;
 	int rc = UP_OK;

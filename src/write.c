@@ -1008,19 +1008,28 @@ writer_task_run(struct writer_task *t, const char *doc_name, char **data, size_t
 	if (result == NULL || t->ctxt->state != XSLT_STATE_OK) {
 		const char *why = one_line(&t->m);
 		xmlNodePtr at = t->inst;
+		xmlChar *terminate = NULL;
 
-		/* An xsl:message terminate="yes" says only its text: which of
-		 * them is told by the instruction that ran last, when it is in
-		 * one (the message's text, a value-of); else (a template it
-		 * called) nothing is surer than a wrong line. */
+		/* An xsl:message terminate="yes" says only its text, where
+		 * libxslt's own errors say where: which message is told by the
+		 * instruction that ran last, when it is in one (the message's
+		 * text, a value-of); else (a template it called) nothing is
+		 * surer than a wrong line. */
 		while (at != NULL && !(at->type == XML_ELEMENT_NODE && at->ns != NULL &&
 		    xmlStrEqual(at->ns->href, XSLT_NAMESPACE) && xmlStrEqual(at->name, (const xmlChar *)"message")))
 			at = at->parent;
-		if (t->ctxt->state == XSLT_STATE_STOPPED && at != NULL)
-			rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s (line %ld, xsl:message)",
-			    t->f->path, doc_name, why, xmlGetLineNo(at));
+		if (at != NULL)
+			terminate = xmlGetNoNsProp(at, (const xmlChar *)"terminate");
+		if (t->ctxt->state == XSLT_STATE_STOPPED && terminate != NULL &&
+		    xmlStrEqual(terminate, (const xmlChar *)"yes") && strstr(why, " line ") == NULL)
+			/* (An imported file's message is named by its file.) */
+			rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s (%s%sline %ld, xsl:message)",
+			    t->f->path, doc_name, why, at->doc != t->style->doc && at->doc->URL != NULL ?
+			    (const char *)at->doc->URL : "", at->doc != t->style->doc && at->doc->URL != NULL ? " " : "",
+			    xmlGetLineNo(at));
 		else
 			rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", t->f->path, doc_name, why);
+		xmlFree(terminate);
 		goto done;
 	}
 	/* A stylesheet that worked may still have said something: an

@@ -341,6 +341,31 @@ expect_exit "stylesheet stopping with a message it makes: exit 70" 70 "$UNPLANET
 expect_grep "...said with the line of its xsl:message" "$T/err" \
 	"says-slug.xsl: stylesheet failed on authors/[a-z-]+\\.says-slug: no feed.* [a-z-]+ here \\(line 3, xsl:message\\)\$"
 
+# ...in an imported file, that file's line; a message that only talks,
+# in which libxslt finds an error, none (libxslt's error says where).
+cat >"$T/part.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template match="/">
+    <xsl:message terminate="yes">stopped in part</xsl:message>
+  </xsl:template>
+</xsl:stylesheet>
+XSL
+printf '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:import href="part.xsl"/></xsl:stylesheet>\n' >"$T/whole.xsl"
+expect_exit "stylesheet stopping in a file it imports: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/whole.xsl" "$T/changed.html"
+expect_grep "...said with that file's name and line" "$T/err" \
+	"whole.xsl: stylesheet failed on authors/[a-z-]+\\.whole: stopped in part \\(.*part.xsl line 3, xsl:message\\)\$"
+cat >"$T/talks-wrong.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template match="/">
+    <xsl:message>count: <xsl:value-of select="count(feed/entry, 1)"/></xsl:message>
+  </xsl:template>
+</xsl:stylesheet>
+XSL
+expect_exit "stylesheet failing in a message that only talks: exit 70" 70 "$UNPLANET" -o "$D" -s "$T/talks-wrong.xsl" "$T/changed.html"
+expect_grep "...said as libxslt says it, where included, and no line of ours" "$T/err" \
+	"talks-wrong.xsl: stylesheet failed on authors/[a-z-]+\\.talks-wrong: .*file .*talks-wrong.xsl line 3 element value-of: .*count:\$"
+
 # A template that calls itself for ever: libxslt's depth limit, said
 # without its advice to use xsltproc's --maxdepth, an option unplanet has not.
 cat >"$T/loops.xsl" <<'XSL'
