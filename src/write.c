@@ -1021,14 +1021,16 @@ writer_task_run(struct writer_task *t, const char *doc_name, char **data, size_t
 		if (at != NULL)
 			terminate = xmlGetNoNsProp(at, (const xmlChar *)"terminate");
 		if (t->ctxt->state == XSLT_STATE_STOPPED && terminate != NULL &&
-		    xmlStrEqual(terminate, (const xmlChar *)"yes") && strstr(why, " line ") == NULL)
-			/* (An imported file's message is named by its file.) */
+		    xmlStrEqual(terminate, (const xmlChar *)"yes") && strstr(why, " line ") == NULL) {
+			/* An imported file's message is named by its file. */
+			const char *file = at->doc != t->style->doc && at->doc->URL != NULL ?
+			    (const char *)at->doc->URL : NULL;
+
 			rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s (%s%sline %ld, xsl:message)",
-			    t->f->path, doc_name, why, at->doc != t->style->doc && at->doc->URL != NULL ?
-			    (const char *)at->doc->URL : "", at->doc != t->style->doc && at->doc->URL != NULL ? " " : "",
-			    xmlGetLineNo(at));
-		else
+			    t->f->path, doc_name, why, file != NULL ? file : "", file != NULL ? " " : "", xmlGetLineNo(at));
+		} else {
 			rc = err_set(err, UP_ESOFTWARE, "%s: stylesheet failed on %s: %s", t->f->path, doc_name, why);
+		}
 		xmlFree(terminate);
 		goto done;
 	}
