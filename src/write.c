@@ -436,23 +436,32 @@ uri_file(const char *uri)
 	return file;
 }
 
+/* The file w keeps of those its stylesheets import or include, or NULL. */
+static const struct imported *
+find_imported(const struct writer *w, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_imported && strcmp(w->imported[i].file, file) != 0; i++)
+		;
+	return i < w->n_imported ? &w->imported[i] : NULL;
+}
+
 /* hash_file for a stylesheet known by the URI libxml2 gave it, which
  * it imports or includes: its bytes are kept, for writer_styles_new. */
 static int
 hash_uri(struct writer *w, const char *name, const char *uri, char **err)
 {
 	struct imported *more, im = { uri_file(uri), { 0 } };
-	size_t i;
-	int rc;
+	int rc, kept;
 
 	if (im.file == NULL) {
 		rc = err_nomem(err);
 		goto done;
 	}
-	for (i = 0; i < w->n_imported && strcmp(w->imported[i].file, im.file) != 0; i++)
-		;
-	rc = hash_file(w, name, im.file, i < w->n_imported ? NULL : &im.text, err);
-	if (rc != UP_OK || i < w->n_imported)
+	kept = find_imported(w, im.file) != NULL;
+	rc = hash_file(w, name, im.file, kept ? NULL : &im.text, err);
+	if (rc != UP_OK || kept)
 		goto done;   /* (two stylesheets import it: kept once) */
 	if ((more = realloc(w->imported, (w->n_imported + 1) * sizeof *more)) == NULL) {
 		rc = err_nomem(err);
@@ -508,14 +517,10 @@ static const struct writer *reparsing;
 static xmlDocPtr
 imported_doc(const char *file, const char *uri, xmlDictPtr dict, int options)
 {
-	const struct imported *im = NULL;
+	const struct imported *im = find_imported(reparsing, file);
 	xmlParserCtxtPtr pc = NULL;
 	xmlDocPtr doc = NULL;
-	size_t i;
 
-	for (i = 0; i < reparsing->n_imported && im == NULL; i++)
-		if (strcmp(reparsing->imported[i].file, file) == 0)
-			im = &reparsing->imported[i];
 	if (im == NULL || im->text.len == 0 || im->text.len > INT32_MAX || (pc = xmlNewParserCtxt()) == NULL)
 		goto done;
 	if (dict != NULL) {
