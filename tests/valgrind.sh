@@ -39,17 +39,10 @@ cat >"$T/keytext.xsl" <<'XSL'
   <xsl:template match="/"><xsl:value-of select="count(key('t', 'link'))"/></xsl:template>
 </xsl:stylesheet>
 XSL
-cat >"$T/strip.xsl" <<'XSL'
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-  <xsl:output method="text"/>
-  <xsl:strip-space elements="*"/>
-  <xsl:template match="/"><xsl:value-of select="count(//text())"/></xsl:template>
-</xsl:stylesheet>
-XSL
 rm -rf "$T/vg-strip"
 # shellcheck disable=SC2086
 expect_exit "valgrind: a stylesheet keyed on text nodes beside one with xsl:strip-space is clean" 0 \
-	$vg "$UNPLANET" -j1 -o "$T/vg-strip" -s "$T/keytext.xsl" -s "$T/strip.xsl" "$SAMPLE"
+	$vg "$UNPLANET" -j1 -o "$T/vg-strip" -s "$T/keytext.xsl" -s tests/data/strips.xsl "$SAMPLE"
 printf '<html><body>no posts</body></html>\n' >"$T/none.html"
 # shellcheck disable=SC2086
 expect_exit "valgrind: a failing run is clean" 65 $vg "$UNPLANET" -o "$T/vg" "$T/none.html"
