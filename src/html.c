@@ -879,7 +879,8 @@ html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *t
 		goto done;
 	/* add_fragment may write more than it reads ("&#0;" is "&#65533;"):
 	 * what libxml2 reads must still fit its int. */
-	if (buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || add_fragment(&in, s, n) != 0 ||
+	if (buf_reserve(&in, sizeof fragment_prefix + n + n / 16) != 0 ||   /* room for most at once */
+	    buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || add_fragment(&in, s, n) != 0 ||
 	    scan_markup(&in, sizeof fragment_prefix - 1, truncated) != 0 || in.len > (size_t)INT32_MAX)
 		goto done;
 	ctxt->_private = &limits;

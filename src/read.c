@@ -2185,14 +2185,53 @@ done:
 	return name;
 }
 
+/* A page's parts, checked by text_is_clean on the threads at once: a
+ * large page's check is a tenth of its parse, on one thread. */
+struct checking {
+	const char *data;
+	size_t cut[POOL_MAX_THREADS + 1];   /* part i is data[cut[i]..cut[i + 1]) */
+};
+
+static int
+check_job(void *ctx, void *state, size_t i)
+{
+	const struct checking *c = ctx;
+
+	(void)state;
+	return text_is_clean(c->data + c->cut[i], c->cut[i + 1] - c->cut[i]) ? 0 : 1;
+}
+
+/* text_is_clean(data, len), on up to threads threads: each part starts at
+ * an ASCII byte, so no character (nor a byte-order mark, which only the
+ * first part may start with) is cut in two. */
+static int
+page_is_clean(const char *data, size_t len, unsigned threads)
+{
+	struct checking c;
+	size_t i, n;
+
+	c.data = data;
+	n = len < ((size_t)1 << 20) || threads < 2 ? 1 : threads < POOL_MAX_THREADS ? threads : POOL_MAX_THREADS;
+	c.cut[0] = 0;
+	for (i = 1; i < n; i++) {
+		size_t at = len / n * i;
+
+		while (at < len && (unsigned char)data[at] >= 0x80)
+			at++;
+		c.cut[i] = at > c.cut[i - 1] ? at : c.cut[i - 1];
+	}
+	c.cut[n] = len;
+	return pool_run(&(struct pool_jobs){ n, &c, NULL, NULL, check_job }, (unsigned)n) == 0;
+}
+
 /* Makes data valid UTF-8 fit for XML: decodes what a byte-order mark, the
  * HTTP charset or a <meta> declares, as a browser does: a label iconv does
  * not know is passed over for the next (HTTP, then <meta>, then UTF-8),
  * and line ends become LF. *page points at data itself when it needed
  * nothing, else at clean's contents. */
 static int
-decode_page(const char *data, size_t len, const char *name, const char *charset, struct buf *clean,
-    const char **page, size_t *page_len, char **err)
+decode_page(const char *data, size_t len, const char *name, const char *charset, unsigned threads,
+    struct buf *clean, const char **page, size_t *page_len, char **err)
 {
 	const unsigned char *u = (const unsigned char *)data;
 	const char *bom = NULL, *from = NULL;
@@ -2251,7 +2290,7 @@ decode_page(const char *data, size_t len, const char *name, const char *charset,
 		data = utf8.data ? utf8.data : "";
 		len = utf8.len;
 	}
-	if (from == NULL && text_is_clean(data, len) && memchr(data, '\r', len) == NULL) {
+	if (from == NULL && page_is_clean(data, len, threads) && memchr(data, '\r', len) == NULL) {
 		*page = data;
 		*page_len = len;
 		goto done;
@@ -2412,7 +2451,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 		goto done;
 	}
 	page->updated = -1;
-	rc = decode_page(data, len, name, charset, &clean, &p, &n, err);
+	rc = decode_page(data, len, name, charset, threads, &clean, &p, &n, err);
 	if (rc != 0)
 		goto done;
 	start = find(p, p + n, "<div id=\"body-main\">", NULL);

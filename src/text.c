@@ -148,28 +148,49 @@ int
 text_is_clean(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, len;
+	size_t i = 0, len, k;
 	unsigned cp;
 	int clean = 1;
 
 	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
 		clean = 0;
 	while (clean && i < n) {
-		/* Eight bytes at a time while none is a control or non-ASCII
-		 * (most of any page): a byte b < 0x20 is one where b - 0x20
-		 * borrows and sets the top bit that b itself does not have. */
+		/* Eight bytes at a time while all are ASCII (most of any page):
+		 * a byte b < 0x20 is one where b - 0x20 borrows and sets the top
+		 * bit that b itself does not have; such a word (a line break,
+		 * or a borrow carried on) is looked at byte by byte. */
 		while (n - i >= 8) {
 			uint64_t v;
 
 			memcpy(&v, p + i, 8);
-			if (((v | ((v - 0x2020202020202020ULL) & ~v)) & 0x8080808080808080ULL) != 0)
+			if ((v & 0x8080808080808080ULL) != 0)
 				break;
+			if (((v - 0x2020202020202020ULL) & ~v & 0x8080808080808080ULL) != 0) {
+				for (k = 0; k < 8; k++)
+					if (p[i + k] < 0x20 && p[i + k] != '\t' && p[i + k] != '\n' && p[i + k] != '\r')
+						break;
+				if (k < 8)
+					break;
+			}
 			i += 8;
 		}
 		if (i >= n)
 			break;
 		if (p[i] >= 0x20 && p[i] < 0x80) {
 			i++;
+			continue;
+		}
+		/* Two bytes (U+0080..U+07FF) are all characters XML allows, and
+		 * so are three led by E1..EC or EE (U+1000..U+CFFF,
+		 * U+E000..U+EFFF: no surrogate or noncharacter): most of a
+		 * page's others, at once. */
+		if (p[i] >= 0xC2 && p[i] <= 0xDF && n - i >= 2 && (p[i + 1] & 0xC0) == 0x80) {
+			i += 2;
+			continue;
+		}
+		if (p[i] >= 0xE1 && p[i] <= 0xEE && p[i] != 0xED && n - i >= 3 && (p[i + 1] & 0xC0) == 0x80 &&
+		    (p[i + 2] & 0xC0) == 0x80) {
+			i += 3;
 			continue;
 		}
 		len = utf8_decode(p + i, n - i, &cp);

@@ -524,6 +524,30 @@ def main():
     check("hostile: noncharacters from references become U+FFFD in every file, their neighbours stay",
           r.returncode == 0 and not found and title == "Odd \ufffd \ufffd \ufffd \ufdcf",
           f"exit {r.returncode}: {r.stderr[:200]!r} {found} {title!r}")
+    # A page over 1 MB is checked for bytes that are no UTF-8 in parts, on
+    # the threads: a bad byte in any part, or a character cut between two
+    # (multibyte text throughout), is still found and replaced.
+    wide = ("Wide", "https://wide.example/", "Wide")
+    filler = ("\u00e9t\u00e9 \u2014 \U0001f40d " * 30000).encode()
+    for at in ("first", "last"):
+        posts = [Post(k, wide, b"<p>START " + filler + b" END</p>") for k in (1, 2, 3)]
+        bad = posts[0] if at == "first" else posts[-1]
+        bad.title_html = "Bad BADBYTE byte"
+        with open(os.path.join(work, "wide.html"), "wb") as f:
+            f.write(page(posts).replace(b"BADBYTE", b"\xff"))
+        titles = {}
+        for jobs in ("1", "4"):
+            r = subprocess.run([unplanet, "-j", jobs, "--dump", os.path.join(work, "wide.html")], capture_output=True,
+                               timeout=120)
+            try:
+                titles[jobs] = sorted(e.findtext("title") for e in ET.fromstring(r.stdout).iter("entry")) \
+                    if r.returncode == 0 else [r.stderr[:200]]
+            except ET.ParseError as e:
+                titles[jobs] = [f"not XML: {e}"]
+        check(f"hostile: a byte that is no UTF-8 in the {at} post of a page over 1 MB of multibyte text is replaced, "
+              "on one thread or four",
+              titles["1"] == titles["4"] == sorted(p.title if p is not bad else "Bad \ufffd byte" for p in posts) and
+              os.path.getsize(os.path.join(work, "wide.html")) > 1 << 20, f"{titles!r}")
     # A permalink browsers take but libxml2 cannot parse (an empty port):
     # the post's links resolve against its source's site instead, and are
     # not left relative (to resolve against wherever the feed is served).

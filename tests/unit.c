@@ -244,6 +244,33 @@ test_text(void)
 		}
 		check_int("clean: a control, a bad byte, a newline anywhere in a long run", wrong, 0);
 		check_int("clean: a long run of UTF-8", text_is_clean("caf\xc3\xa9 caf\xc3\xa9 caf\xc3\xa9 caf\xc3\xa9", 23), 1);
+		/* A word holding a line break and a control, and one holding
+		 * line breaks and a borrow past them ("\n " sets no top bit but
+		 * its borrow does): the first is not clean, the second is. */
+		check_int("clean: a control beside a line break in one word", text_is_clean("abc\n\x01" "def ghijklmn", 17), 0);
+		check_int("clean: tabs, line breaks and spaces in one word", text_is_clean("a\t\r\n \n" "bcdefghijkl", 17), 1);
+	}
+	{
+		/* The sequences text_is_clean takes at once, and their edges. */
+		static const struct { const char *s; int clean; } seqs[] = {
+			{ "\xc2\x80", 1 }, { "\xdf\xbf", 1 }, { "\xc3", 0 }, { "\xc3" "A", 0 }, { "\xc1\xbf", 0 },
+			{ "\xe1\x80\x80", 1 }, { "\xec\xbf\xbf", 1 }, { "\xee\x80\x80", 1 }, { "\xe2\x80", 0 },
+			{ "\xe2\x80" "A", 0 }, { "\xed\x9f\xbf", 1 }, { "\xed\xa0\x80", 0 }, { "\xe0\x9f\xbf", 0 },
+			{ "\xef\xb7\x90", 0 }, { "\xef\xbf\xbe", 0 }, { "\xef\xbf\xbd", 1 }, { "\xf4\x90\x80\x80", 0 },
+		};
+		char line[64];
+		size_t k, n;
+		int wrong = 0;
+
+		for (k = 0; k < sizeof seqs / sizeof seqs[0]; k++) {
+			/* At the end of a long run, and within it. */
+			n = strlen(seqs[k].s);
+			memset(line, 'x', sizeof line);
+			memcpy(line + 16, seqs[k].s, n);
+			wrong += text_is_clean(line, 16 + n) != seqs[k].clean;
+			wrong += text_is_clean(line, sizeof line) != seqs[k].clean;
+		}
+		check_int("clean: two and three byte sequences, cut short, surrogates, noncharacters", wrong, 0);
 	}
 	text_clean("\xef\xbb\xbf" "a\0b\x01" "c\xff" "d\x0c" "e\xef\xbf\xbe", 15, &b);
 	check_str("clean: BOM, NUL, controls, bad bytes, U+FFFE", b.data, "abc\xef\xbf\xbd" "d e\xef\xbf\xbd");
