@@ -76,10 +76,10 @@ static const char usage_text[] =
 "                         60)\n"
 "      --max-size BYTES   refuse pages larger than BYTES; k, M, G suffixes,\n"
 "                         in either case (default 32M, at most 1024G)\n"
-"  -j, --jobs N           parse posts and apply stylesheets on N threads (1\n"
-"                         to 64; default: the processors it may use, or\n"
-"                         its cgroup CPU quota, 8 at most); the output is\n"
-"                         the same\n"
+"  -j, --jobs N           parse posts, apply stylesheets and write files on N\n"
+"                         threads (1 to 64; default: the processors it may\n"
+"                         use, or its cgroup CPU quota, 8 at most); the\n"
+"                         output is the same\n"
 "  -q, --quiet            print nothing but errors\n"
 "  -v, --verbose          print one summary line per run, after a line saying\n"
 "                         why when a file is missing or an older page is read\n"
@@ -1157,7 +1157,7 @@ run(const struct settings *s, char **err)
 	if (fetched->not_modified) {
 		/* Nothing to write, but a killed run's leftovers still go: the
 		 * page may answer 304 for days. */
-		rc = publish_commit(pub, &stats, err);
+		rc = publish_commit(pub, (unsigned)s->jobs, &stats, err);
 		if (rc != UP_OK)
 			goto done;
 		if (s->verbose)
@@ -1200,7 +1200,7 @@ run(const struct settings *s, char **err)
 	if (older && missing != NULL && s->verbose)
 		say("%s: an older copy of the page, read all the same: %s", name, missing);
 	if (older && missing == NULL) {
-		rc = publish_commit(pub, &stats, err);
+		rc = publish_commit(pub, (unsigned)s->jobs, &stats, err);
 		/* Said but under -q: a page saved by hand and given on purpose
 		 * (history filled in from old copies) would be passed over in
 		 * silence. */
@@ -1339,7 +1339,7 @@ run(const struct settings *s, char **err)
 	if (rc == UP_OK)
 		rc = publish_refuse_strangers(pub, STATE_DIR, err);
 	if (rc == UP_OK)
-		rc = publish_commit(pub, &stats, err);
+		rc = publish_commit(pub, (unsigned)s->jobs, &stats, err);
 	if (rc != UP_OK)
 		goto done;
 	if (writer_said(w) != NULL && !s->quiet)

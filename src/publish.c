@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "pool.h"
 #include "publish.h"
 
 struct pending {
@@ -667,7 +668,7 @@ write_all(int fd, const char *data, size_t len)
  * (malloc'd), the folder in *folder. Returns the descriptor, or -1 with
  * errno. */
 static int
-open_temp(struct publish *p, const char *relpath, char **tmp, int *folder)
+open_temp(int folder, const char *relpath, char **tmp)
 {
 	static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	struct buf path = { 0 };
@@ -676,11 +677,6 @@ open_temp(struct publish *p, const char *relpath, char **tmp, int *folder)
 	size_t i, stem;
 
 	*tmp = NULL;
-	*folder = folder_fd(p, relpath, folder_len(relpath));
-	if (*folder < 0) {
-		e = errno;
-		goto done;
-	}
 	if (buf_addc(&path, '.') != 0 || buf_adds(&path, base_name(relpath)) != 0 ||
 	    buf_adds(&path, ".unplanet-XXXXXX") != 0)
 		goto done;
@@ -692,7 +688,7 @@ open_temp(struct publish *p, const char *relpath, char **tmp, int *folder)
 		}
 		for (i = 0; i < sizeof noise; i++)
 			path.data[stem + i] = letters[noise[i] % (sizeof letters - 1)];
-		fd = openat(*folder, path.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+		fd = openat(folder, path.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
@@ -705,18 +701,16 @@ done:
 	return fd;
 }
 
-/* Writes q to ".NAME.unplanet-XXXXXX" beside its target. */
+/* Writes q to ".NAME.unplanet-XXXXXX" in its folder, q->folder (open),
+ * and frees its bytes. Touches nothing of p but q, so that files are
+ * written on several threads at once. */
 static int
-write_temp(struct publish *p, struct pending *q, char **err)
+write_temp(const struct publish *p, struct pending *q, char **err)
 {
 	char *tmp = NULL;
-	int fd, folder, rc = UP_OK;
+	int fd, rc = UP_OK;
 
-	fd = open_temp(p, q->target, &tmp, &folder);
-	if (fd < 0 && folder < 0) {
-		rc = folder_fd_error(p, q->target, folder_len(q->target), errno, err);
-		goto done;
-	}
+	fd = open_temp(q->folder, q->target, &tmp);
 	if (fd < 0) {
 		rc = err_set(err, create_status(errno), "%s/%s: cannot create a file "
 		    "beside it: %s", p->dir, q->target, strerror(errno));
@@ -729,14 +723,86 @@ write_temp(struct publish *p, struct pending *q, char **err)
 		rc = err_set(err, UP_EIO, "%s/%s: cannot write: %s", p->dir, q->target, strerror(errno));
 	if (rc == UP_OK) {
 		q->tmp = tmp;
-		q->folder = folder;
 		tmp = NULL;   /* q owns it now */
 	}
 done:
 	if (tmp != NULL) {
-		unlinkat(folder, tmp, 0);
+		unlinkat(q->folder, tmp, 0);
 		free(tmp);
 	}
+	free(q->data);
+	q->data = NULL;
+	return rc;
+}
+
+/* The files to write, for pool_run: one job each, with an outcome of
+ * its own. */
+struct written {
+	int rc;
+	char *err;
+};
+
+struct writing {
+	struct publish *p;
+	struct written *out;
+};
+
+static int
+write_job(void *ctx, void *state, size_t i)
+{
+	struct writing *w = ctx;
+	struct pending *q = &w->p->pending[i];
+
+	(void)state;
+	if (!q->remove)
+		w->out[i].rc = write_temp(w->p, q, &w->out[i].err);
+	return w->out[i].rc;
+}
+
+/* Writes every pending file to its temporary file, on up to threads
+ * threads: the kernel copies one file's bytes while another thread makes
+ * the next file. Their folders are made and opened first, in order, as
+ * those of one thread would be. */
+static int
+write_all_temp(struct publish *p, unsigned threads, char **err)
+{
+	struct writing w = { p, NULL };
+	size_t i;
+	int rc = UP_OK;
+
+	for (i = 0; rc == UP_OK && i < p->n_pending; i++) {
+		struct pending *q = &p->pending[i];
+
+		if (q->remove)
+			continue;
+		rc = make_folders(p, q->target, err);
+		if (rc == UP_OK && (q->folder = folder_fd(p, q->target, folder_len(q->target))) < 0)
+			rc = folder_fd_error(p, q->target, folder_len(q->target), errno, err);
+	}
+	if (rc != UP_OK || p->n_pending == 0)
+		goto done;
+	if ((w.out = calloc(p->n_pending, sizeof *w.out)) == NULL) {
+		rc = err_nomem(err);
+		goto done;
+	}
+	/* Of the files that failed, the first in order is named: every job
+	 * before a failed one was run (pool.h), so it is the same whatever
+	 * the threads did when. */
+	if (pool_run(&(struct pool_jobs){ p->n_pending, &w, NULL, NULL, write_job }, threads) != 0) {
+		for (i = 0; i < p->n_pending && w.out[i].rc == UP_OK; i++)
+			continue;
+		if (i == p->n_pending) {
+			rc = err_nomem(err);   /* (pool_run fails no other way) */
+		} else if ((rc = w.out[i].rc) != UP_OK && err != NULL) {
+			free(*err);
+			*err = w.out[i].err;
+			w.out[i].err = NULL;
+		}
+	}
+done:
+	for (i = 0; w.out != NULL && i < p->n_pending; i++)
+		free(w.out[i].err);
+	free(w.out);
 	return rc;
 }
 
@@ -819,7 +885,7 @@ done:
 }
 
 int
-publish_commit(struct publish *p, struct publish_stats *stats, char **err)
+publish_commit(struct publish *p, unsigned threads, struct publish_stats *stats, char **err)
 {
 	size_t i, renamed_in_all = 0;
 	static const int stops[] = ERR_STOP_SIGNALS;
@@ -834,15 +900,7 @@ publish_commit(struct publish *p, struct publish_stats *stats, char **err)
 	if (rc != UP_OK)
 		goto done;   /* nothing made yet: nothing to undo */
 	sweep(p);
-	for (i = 0; rc == UP_OK && i < p->n_pending; i++) {
-		if (p->pending[i].remove)
-			continue;
-		rc = make_folders(p, p->pending[i].target, err);
-		if (rc == UP_OK)
-			rc = write_temp(p, &p->pending[i], err);
-		free(p->pending[i].data);
-		p->pending[i].data = NULL;
-	}
+	rc = write_all_temp(p, threads, err);
 	/* One flush for all of them, so that after a power cut a renamed feed
 	 * is never empty or partial. Since Linux 5.8 (Debian 12 has 6.1),
 	 * syncfs also reports a write that failed since the folder was

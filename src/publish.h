@@ -103,11 +103,13 @@ int publish_sweep(struct publish *p, const char *folder, char **err);
  * (a web site's index.html, say); else UP_OK. */
 int publish_refuse_strangers(struct publish *p, const char *record, char **err);
 
-/* Writes every added file that changed and renames them into place: those
+/* Writes every added file that changed (on up to threads threads; a
+ * failure names the first file in order that failed, as on one) and
+ * renames them into place: those
  * added first, then the outputs, then the files under .unplanet/ (records
  * of what was done: archive, cache, state), each group in the order added,
  * so a record never describes files that are not there yet. Fills stats. */
-int publish_commit(struct publish *p, struct publish_stats *stats, char **err);
+int publish_commit(struct publish *p, unsigned threads, struct publish_stats *stats, char **err);
 
 /* Frees p, after commit or instead of it. Safe on NULL. */
 void publish_free(struct publish *p);

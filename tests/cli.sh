@@ -282,6 +282,14 @@ expect_grep "a write that fails part way is named" "$T/err" "$T/full/.*: cannot 
 snapshot "$T/full" >"$T/after"
 echo absent >"$T/before-full"
 expect_same "a write that fails part way leaves no folder behind" "$T/before-full" "$T/after"
+# Files are written on the threads at once: the one named is the first in
+# order that failed, as on one thread.
+for j in 1 4; do
+	rm -rf "$T/full"
+	sh -c "trap '' XFSZ; ulimit -f 20; exec '$UNPLANET' -j $j -o '$T/full' '$SAMPLE'" 2>"$T/err-j$j"
+	echo "exit $?" >>"$T/err-j$j"
+done
+expect_same "a write that fails part way: the same file named on one thread and on four" "$T/err-j1" "$T/err-j4"
 
 # A closed standard input is not taken for the first file opened (the
 # output folder): reading '-' fails as it should.
