@@ -806,10 +806,10 @@ done:
 	return rc;
 }
 
-/* Removes temporary files, and the folders this commit made unless files
- * already renamed into them must stay. */
+/* Removes temporary files, and the folders this commit made but those
+ * files already renamed into must stay in (not empty: rmdir fails). */
 static void
-undo(struct publish *p, int folders)
+undo(struct publish *p)
 {
 	size_t i;
 
@@ -821,7 +821,7 @@ undo(struct publish *p, int folders)
 		}
 	}
 	/* Newest first, so inner folders go before the ones holding them. */
-	for (i = p->n_created; folders && i > 0; i--) {
+	for (i = p->n_created; i > 0; i--) {
 		const char *made = p->created[i - 1];
 		int parent = folder_fd(p, made, folder_len(made));   /* opened when made */
 
@@ -887,7 +887,7 @@ done:
 int
 publish_commit(struct publish *p, unsigned threads, struct publish_stats *stats, char **err)
 {
-	size_t i, renamed_in_all = 0;
+	size_t i;
 	static const int stops[] = ERR_STOP_SIGNALS;
 	int rc = UP_OK, phase, blocked = 0, held;
 	sigset_t stop, before;
@@ -918,7 +918,7 @@ publish_commit(struct publish *p, unsigned threads, struct publish_stats *stats,
 		blocked = 1;
 	rc = err_if_stopped(rc, err);
 	if (rc != UP_OK) {
-		undo(p, 1);
+		undo(p);
 		goto done;
 	}
 	/* The files added first, then the outputs, then the records under
@@ -962,14 +962,14 @@ publish_commit(struct publish *p, unsigned threads, struct publish_stats *stats,
 			stats->written += !q->first;   /* replaced again later */
 			renamed++;
 		}
-		renamed_in_all += renamed;
 		if (rc == UP_OK && renamed > 0 && flush_all(p) != 0)
 			rc = err_set(err, UP_EIO, "%s: cannot flush to disk: %s", p->dir, strerror(errno));
 	}
 	/* Files already renamed are complete and stay, with the folders they
-	 * are in; the rest go, and the folders made, if none was renamed. */
+	 * are in (which removing finds not empty); the rest go, and the
+	 * other folders made. */
 	if (rc != UP_OK)
-		undo(p, renamed_in_all == 0);
+		undo(p);
 	else
 		p->committed = 1;
 done:

@@ -253,6 +253,19 @@ def stopped_mid_commit(unplanet, work):
           not os.path.exists(d), f"exit {r.returncode}: {err.strip()}; left: "
           f"{sorted(os.listdir(d)) if os.path.isdir(d) else None}")
 
+    # A rename that fails after the state's first copy is in place: the
+    # folders made for files never renamed go all the same (a topic's).
+    d = os.path.join(work, "later-rename")
+    shutil.rmtree(d, ignore_errors=True)
+    first = subprocess.run([unplanet, "-o", d, sample], capture_output=True)
+    r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", "inject=rename,renameat,renameat2:error=EIO:when=2",
+                        unplanet, "-o", d, "-t", "Django=django", sample], capture_output=True, env=NO_LSAN)
+    err = r.stderr.decode("utf-8", "replace")
+    left = [p for p in ("topics", ".unplanet/cache/topics") if os.path.exists(os.path.join(d, p))]
+    check("crash: a rename that fails after the first: exit 74, and no folder made for files never renamed is left",
+          first.returncode == 0 and r.returncode == 74 and "cannot replace: Input/output error" in err and not left,
+          f"exit {r.returncode}: {err.strip()}; left: {left}")
+
     # A folder Linux's NFS client cannot lock (its flock() wants a file
     # open for writing): 73, saying why, and the folder made for the run
     # goes again.
