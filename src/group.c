@@ -279,12 +279,34 @@ by_slug_site_name(const void *a, const void *b)
 	return c;
 }
 
+/* What fill_name_keys tells a name by: its slug, or for a name nothing of
+ * which transliterates, "\x01" (in no slug) and text_name_key's form of
+ * it, or "" when that is empty too. Malloc'd; NULL when memory runs out. */
+static char *
+name_slug_key(const char *name)
+{
+	char *slug = text_slug(name, SIZE_MAX), *folded = NULL, *key = NULL;
+
+	if (slug == NULL || slug[0] != '\0') {
+		key = slug;
+		slug = NULL;
+		goto done;
+	}
+	if ((folded = text_name_key(name)) != NULL)
+		key = buf_concat(folded[0] != '\0' ? "\x01" : "", folded, NULL);
+done:
+	free(slug);
+	free(folded);
+	return key;
+}
+
 /* Gives each entry of the page and the archive its source_key: the slug of
  * its name, so that a name the Planet comes to write in another case or
  * with other punctuation ("Alice Smith", "alice smith", "ALICE SMITH!") at
  * the same site stays the same source, and its feed, whose address is
- * made from that slug, goes on; but its name itself ("") when nothing
- * transliterates, or when the names of that slug at that site are
+ * made from that slug, goes on (for a name nothing of which
+ * transliterates, "Иван Петров", its letters and digits case folded:
+ * name_slug_key); but its name itself ("") when it has none, or when the names of that slug at that site are
  * sources of their own: two of them on today's page (a Planet shows a
  * source under one name), or their archived posts in more than one
  * archive file (feeds kept apart before: "C++ Weekly" and "C Weekly", or
@@ -312,7 +334,7 @@ fill_name_keys(struct page *page, struct state *archive)
 			const char *known;
 
 			if ((known = xmlHashLookup(slugs, (const xmlChar *)e->source_name)) == NULL) {
-				if ((slug = text_slug(e->source_name, SIZE_MAX)) == NULL ||
+				if ((slug = name_slug_key(e->source_name)) == NULL ||
 				    xmlHashAddEntry(slugs, (const xmlChar *)e->source_name, slug) != 0)
 					goto done;
 				known = slug;
@@ -963,6 +985,33 @@ wanted_slug(const struct feed *f)
 		s = strdup(f->kind[0] == 't' ? "topic" : "source");
 	}
 	return s;
+}
+
+/* Whether a new topic named name asks for the slug a topic no longer
+ * configured, was, holds: name's slug is that slug, or, for a name that
+ * gives none ("数据"), was is that name in another case or punctuation
+ * (text_name_key). Not the slug any such name falls back to ("topic"):
+ * "社区" is no "数据" renamed. -1 when memory runs out. */
+static int
+heir_by_name(const char *name, const char *was, const char *slug)
+{
+	char *want = text_slug(name, SLUG_MAX - 24), *key = NULL, *was_key = NULL;
+	int fits = -1;
+
+	if (want == NULL)
+		goto done;
+	if (want[0] != '\0') {
+		fits = strcmp(want, slug) == 0;
+		goto done;
+	}
+	if ((key = text_name_key(name)) == NULL || (was_key = text_name_key(was)) == NULL)
+		goto done;
+	fits = strcmp(name, was) == 0 || (key[0] != '\0' && strcmp(key, was_key) == 0);
+done:
+	free(want);
+	free(key);
+	free(was_key);
+	return fits;
 }
 
 /* Nonzero if another feed than feeds[self] has slug, or holds it in DIR:
@@ -2365,15 +2414,15 @@ group_page(struct page *page, struct state *archive,
 		size_t heir = n_topics;
 
 		for (k = 0; held[i].owner == n_topics && k < n_topics; k++) {
-			char *want = NULL;
 			int fits;
 
 			if (owns_any(held, n_held, k))
 				continue;
-			if (fixed[n_authors + k] == NULL && (want = wanted_slug(&set->feeds[n_authors + k])) == NULL)
+			if (fixed[n_authors + k] == NULL && (fits = heir_by_name(set->feeds[n_authors + k].subtitle,
+			    held[i].name, held[i].slug)) < 0)
 				goto nomem;
-			fits = strcmp(want != NULL ? want : fixed[n_authors + k], held[i].slug) == 0;
-			free(want);
+			if (fixed[n_authors + k] != NULL)
+				fits = strcmp(fixed[n_authors + k], held[i].slug) == 0;
 			if (fits)
 				heir = heir == n_topics ? k : n_topics + 1;
 		}

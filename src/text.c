@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include <pcre2.h>
+#include <unicase.h>
 #include <unictype.h>
 #include <uninorm.h>
 
@@ -434,6 +435,40 @@ text_is_blank(const char *s)
 	return blank;
 }
 
+char *
+text_name_key(const char *name)
+{
+	const unsigned char *p;
+	uint8_t *folded = NULL;
+	struct buf key = { 0 };
+	size_t n = 0, i, len;
+	unsigned cp;
+	char *out = NULL;
+
+	/* (u8_casefold allocates what it returns, unterminated.) */
+	if ((folded = u8_casefold((const uint8_t *)name, strlen(name), NULL, UNINORM_NFKC, NULL, &n)) == NULL &&
+	    n != 0)
+		goto done;
+	p = folded;
+	for (i = 0; i < n; i += len) {
+		if ((len = utf8_decode(p + i, n - i, &cp)) == 0) {
+			len = 1;   /* not from the reader, which makes text valid */
+			continue;
+		}
+		if (uc_is_general_category(cp, UC_CATEGORY_L) || uc_is_general_category(cp, UC_CATEGORY_M) ||
+		    uc_is_general_category(cp, UC_CATEGORY_N)) {
+			if (buf_add(&key, (const char *)p + i, len) != 0)
+				goto done;
+		}
+	}
+	if (buf_addc(&key, '\0') == 0)
+		out = buf_take(&key);
+done:
+	free(folded);
+	buf_free(&key);
+	return out;
+}
+
 int
 text_match_form(const char *s, int text, char **out)
 {
@@ -855,6 +890,22 @@ text_slug(const char *name, size_t max_len)
 	ascii = transliterate(name);
 	if (ascii == NULL)
 		goto done;
+	for (r = strchr(name, '?'); r != NULL; r = strchr(r + 1, '?'))
+		own++;
+	/* So does a word of it, when the name has no '?' of its own to tell
+	 * apart from those iconv wrote: "Ωμέγα Blog" is "blog", not "u-blog". */
+	for (r = ascii; own == 0 && *r != '\0'; r = w) {
+		size_t word_kept = 0, word_lost = 0;
+
+		for (w = r; *w != '\0' && *w != ' '; w++) {
+			word_kept += (*w >= 'a' && *w <= 'z') || (*w >= 'A' && *w <= 'Z') || (*w >= '0' && *w <= '9');
+			word_lost += *w == '?';
+		}
+		if (word_lost > word_kept)
+			memset(r, '?', (size_t)(w - r));
+		if (*w == ' ')
+			w++;
+	}
 	w = ascii;
 	for (r = ascii; *r != '\0'; r++) {
 		char c = *r;
@@ -871,8 +922,6 @@ text_slug(const char *name, size_t max_len)
 		}
 		lost += c == '?';   /* what iconv could not write, or the name's own */
 	}
-	for (r = strchr(name, '?'); r != NULL; r = strchr(r + 1, '?'))
-		own++;
 	/* A name most of whose characters have no ASCII form gives none
 	 * either: iconv writes Greek's "μ" as "u" (as the micro sign),
 	 * and "Ωμέγα" would be "u". */

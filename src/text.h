@@ -58,6 +58,14 @@ int text_ascii_compatible(const char *charset);
  * Hangul fillers...). A title or name like that is no title or name. */
 int text_is_blank(const char *s);
 
+/* What tells a name from others when its slug is empty (nothing in it
+ * transliterates: "Иван Петров"): its letters, marks and digits, case
+ * folded in Unicode's compatibility form (NFKC), the rest dropped, so
+ * that "ИВАН ПЕТРОВ!" is the same name, as "ALICE SMITH!" is "Alice
+ * Smith" by its slug. Malloc'd ("" when it has none); NULL when memory
+ * runs out. */
+char *text_name_key(const char *name);
+
 /* Text as patterns see it (group.c): in Unicode's composed form (NFC: an
  * accent written as a letter and a combining mark, as some editors save
  * text, is the one character it looks like), each white space character

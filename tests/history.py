@@ -1965,6 +1965,31 @@ def renamed_in_case(unplanet, work):
           all(s[2] == ["alice-smith.atom", "bob.atom"] for s in seen[:3]) and
           [(s[3], s[4]) for s in seen[:3]] == [("Alice Smith", 2), ("alice smith", 3), ("ALICE SMITH!", 4)],
           f"{seen}")
+    # So does one whose name nothing of transliterates, its slug its
+    # site's ("Иван Петров", "ИВАН ПЕТРОВ!"), and one whose name loses
+    # more than it keeps ("Ωμέγα Blog", "ΩΜΈΓΑ Blog"): by their letters.
+    for label, spellings, slug in (("cyrillic", ("Иван Петров", "ИВАН ПЕТРОВ!"), "ivan-example"),
+                                   ("greek", ("Ωμέγα Blog", "ΩΜΈΓΑ BLOG"), "omega-example")):
+        d = os.path.join(work, "renamed-in-case-" + label)
+        site = f"https://{slug.split('-')[0]}.example/"
+        kept = []
+        for k, name in enumerate(spellings):
+            src = os.path.join(work, f"renamed-in-case-{label}-{k}.html")
+            with open(src, "wb") as f:
+                posts = [Post(n, (name, site, name), b"<p>START post END</p>") for n in (k + 2, k + 1)]
+                for p in posts:
+                    p.link = f"{site}post/{p.n}"
+                f.write(page(posts + [Post(1, BOB, b"<p>START bob END</p>", day=27)]))
+            rc, err = run(unplanet, "-o", d, src)
+            feeds = sorted(f for f in os.listdir(os.path.join(d, "authors")) if f.endswith(".atom"))
+            root = ET.parse(os.path.join(d, "authors", slug + ".atom")).getroot() \
+                if os.path.exists(os.path.join(d, "authors", slug + ".atom")) else None
+            kept.append((rc, err, feeds, root is not None and root.findtext(A + "title"),
+                         root is not None and len(root.findall(A + "entry"))))
+        check(f"history: a source whose name gives no slug ({spellings[0]}), named in another case or punctuation, "
+              "keeps its feed",
+              kept == [(0, "", sorted(["bob.atom", slug + ".atom"]), spellings[0], 2),
+                       (0, "", sorted(["bob.atom", slug + ".atom"]), spellings[1], 3)], f"{kept}")
     # So does one whose [source] section, for the name as first written,
     # gives it a slug: the section fits the source, not the spelling.
     d = os.path.join(work, "renamed-in-case-slug")

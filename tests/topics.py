@@ -294,6 +294,23 @@ slug = django-and-caktus
     check("slugs: ...but by the topic renamed, whose new name gives its slug ('Zed' to 'Zed!')",
           rc1 == rc2 == rc4 == 0 and title is not None and title.endswith("\u2014 Zed!") and
           not os.path.exists(os.path.join(d4, "topics", "zed-2.atom")), f"{title} {err1} {err2} {err4}")
+    # A topic whose name gives no slug takes a removed one's files only
+    # when it is that name in another case or punctuation: not because
+    # both fall back to one slug.
+    d5 = os.path.join(work, "dropped-untransliterated")
+    runs = []
+    for ts in (["数据=python"], ["社区=django"], ["数据!=python", "社区=django"]):
+        rc, err = run(unplanet, "-o", d5, *(a for t in ts for a in ("-t", t)), SAMPLE)
+        state = ET.parse(os.path.join(d5, ".unplanet", "state.xml")).getroot()
+        titles = {os.path.basename(f): ET.parse(f).getroot().findtext(A + "title").split(" \u2014 ")[-1]
+                  for f in sorted(glob.glob(os.path.join(d5, "topics", "*.atom")))}
+        runs.append((rc, err, sorted((t.get("name"), t.get("slug")) for t in state.iter("topic")), titles))
+    first = runs[0][2][0][1] if runs[0][2] else None
+    check("slugs: a new topic whose name gives no slug takes no dropped topic's feed, but the dropped one renamed "
+          "in punctuation does ('数据' to '数据!')",
+          [r[:2] for r in runs] == [(0, "")] * 3 and first is not None and
+          runs[1][3].get(first + ".atom") == "数据" and runs[1][3].get(first + "-2.atom") == "社区" and
+          runs[2][3] == {first + ".atom": "数据!", first + "-2.atom": "社区"}, f"{runs}")
     with open(clash, "w") as f:
         f.write("[topic Renamed]\nmatch = django\nslug = zed\n")
     rc, err = run(unplanet, "-o", d4, "-c", clash, SAMPLE)

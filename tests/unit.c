@@ -183,6 +183,8 @@ test_slugs(void)
 		{ "../../etc/passwd", "etc-passwd" },
 		{ "日本語", "" },
 		{ "Ωμέγα", "" },   /* iconv has "u" for the micro sign's "μ" alone */
+		{ "Ωμέγα Blog", "" },   /* "?u???" is no word: 4 letters kept, 5 lost */
+		{ "Ωμέγα Python Weekly", "python-weekly" },
 		{ "Café 日本", "cafe" },
 		{ "Python 中文博客", "python" },
 		{ "Why? Because??", "why-because" },
@@ -210,6 +212,24 @@ test_slugs(void)
 		s = text_slug("a very long name that goes on and on", 28);
 		check_str("slug cut at a word", s, "a-very-long-name-that-goes");
 		free(s);
+	}
+	{
+		/* Names told apart when they give no slug. */
+		static const struct { const char *a, *b; int same; } keys[] = {
+			{ "Иван Петров", "ИВАН ПЕТРОВ!", 1 }, { "Ωμέγα Blog", "ΩΜΈΓΑ BLOG", 1 }, { "数据", "数据!", 1 },
+			{ "ｆｕｌｌ", "FULL", 1 }, { "Straße", "STRASSE", 1 }, { "数据", "社区", 0 }, { "Ωμέγα", "Ωμεγα", 0 },
+			{ "?!", "", 1 },
+		};
+		int wrong = 0;
+
+		for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+			char *a = text_name_key(keys[i].a), *b = text_name_key(keys[i].b);
+
+			wrong += a == NULL || b == NULL || (strcmp(a, b) == 0) != keys[i].same;
+			free(a);
+			free(b);
+		}
+		check_int("name key: case, punctuation and compatibility forms alike, other letters and accents not", wrong, 0);
 	}
 }
 
