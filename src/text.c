@@ -881,6 +881,12 @@ done:
 	return result;
 }
 
+static int
+is_ascii_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 char *
 text_slug(const char *name, size_t max_len)
 {
@@ -892,17 +898,20 @@ text_slug(const char *name, size_t max_len)
 		goto done;
 	for (r = strchr(name, '?'); r != NULL; r = strchr(r + 1, '?'))
 		own++;
-	/* So does a word of it, when the name has no '?' of its own to tell
-	 * apart from those iconv wrote: "Ωμέγα Blog" is "blog", not "u-blog". */
+	/* Nor does a word of it, when the name has no '?' of its own to tell
+	 * apart from those iconv wrote: "Ωμέγα Python Weekly" is
+	 * "python-weekly", not "u-python-weekly". Its letters count as lost,
+	 * its punctuation as before ("Blog Иван!" is "blog"). */
 	for (r = ascii; own == 0 && *r != '\0'; r = w) {
 		size_t word_kept = 0, word_lost = 0;
 
 		for (w = r; *w != '\0' && *w != ' '; w++) {
-			word_kept += (*w >= 'a' && *w <= 'z') || (*w >= 'A' && *w <= 'Z') || (*w >= '0' && *w <= '9');
+			word_kept += is_ascii_alnum(*w);
 			word_lost += *w == '?';
 		}
-		if (word_lost > word_kept)
-			memset(r, '?', (size_t)(w - r));
+		for (cut = r; word_lost > word_kept && cut < w; cut++)
+			if (is_ascii_alnum(*cut))
+				*cut = '?';
 		if (*w == ' ')
 			w++;
 	}

@@ -185,6 +185,9 @@ test_slugs(void)
 		{ "Ωμέγα", "" },   /* iconv has "u" for the micro sign's "μ" alone */
 		{ "Ωμέγα Blog", "" },   /* "?u???" is no word: 4 letters kept, 5 lost */
 		{ "Ωμέγα Python Weekly", "python-weekly" },
+		{ "Blog Иван!", "blog" },   /* a word's punctuation stays its own */
+		{ "Anna (Анна)", "anna" },
+		{ "Ab Ωμέγα Cd", "" },   /* 4 kept, 5 lost: as "Ωμέγα Blog" */
 		{ "Café 日本", "cafe" },
 		{ "Python 中文博客", "python" },
 		{ "Why? Because??", "why-because" },
