@@ -306,12 +306,12 @@ done:
  * the same site stays the same source, and its feed, whose address is
  * made from that slug, goes on (for a name nothing of which
  * transliterates, "Иван Петров", its letters and digits case folded:
- * name_slug_key); but its name itself ("") when it has none, or when the names of that slug at that site are
- * sources of their own: two of them on today's page (a Planet shows a
- * source under one name), or their archived posts in more than one
- * archive file (feeds kept apart before: "C++ Weekly" and "C Weekly", or
- * a source an earlier version of unplanet gave a new feed when renamed
- * so). Each name's slug is made once. 0, or -1 when memory runs out. */
+ * name_slug_key); but its name itself ("") when it has none, or when the
+ * names of that slug at that site are sources of their own: two of them
+ * on today's page (a Planet shows a source under one name), or their
+ * archived posts in more than one archive file (feeds kept apart before:
+ * "C++ Weekly" and "C Weekly", or a source an earlier version of unplanet
+ * gave a new feed when renamed so). Each name's key is made once. 0, or -1 when memory runs out. */
 static int
 fill_name_keys(struct page *page, struct state *archive)
 {

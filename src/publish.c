@@ -662,11 +662,10 @@ write_all(int fd, const char *data, size_t len)
 }
 
 /* Opens a new ".NAME.unplanet-XXXXXX" beside relpath's target, through its
- * folder's descriptor (so a folder renamed or swapped mid-run gets no
- * stray files, and a link put in its place leads nowhere), exclusively,
+ * folder's descriptor, folder (so a folder renamed or swapped mid-run gets
+ * no stray files, and a link put in its place leads nowhere), exclusively,
  * with the umask's permissions; its name in that folder in *tmp
- * (malloc'd), the folder in *folder. Returns the descriptor, or -1 with
- * errno. */
+ * (malloc'd). Returns the descriptor, or -1 with errno. */
 static int
 open_temp(int folder, const char *relpath, char **tmp)
 {

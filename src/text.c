@@ -445,9 +445,10 @@ text_name_key(const char *name)
 	unsigned cp;
 	char *out = NULL;
 
-	/* (u8_casefold allocates what it returns, unterminated.) */
-	if ((folded = u8_casefold((const uint8_t *)name, strlen(name), NULL, UNINORM_NFKC, NULL, &n)) == NULL &&
-	    n != 0)
+	/* (u8_casefold allocates what it returns, unterminated; NULL only when
+	 * memory runs out, but for "" perhaps.) */
+	if (name[0] != '\0' &&
+	    (folded = u8_casefold((const uint8_t *)name, strlen(name), NULL, UNINORM_NFKC, NULL, &n)) == NULL)
 		goto done;
 	p = folded;
 	for (i = 0; i < n; i += len) {
@@ -898,10 +899,11 @@ text_slug(const char *name, size_t max_len)
 		goto done;
 	for (r = strchr(name, '?'); r != NULL; r = strchr(r + 1, '?'))
 		own++;
-	/* Nor does a word of it, when the name has no '?' of its own to tell
-	 * apart from those iconv wrote: "Ωμέγα Python Weekly" is
-	 * "python-weekly", not "u-python-weekly". Its letters count as lost,
-	 * its punctuation as before ("Blog Иван!" is "blog"). */
+	/* A word most of whose characters have no ASCII form gives none (as
+	 * a name, below), when the name has no '?' of its own to tell apart
+	 * from those iconv wrote: "Ωμέγα Python Weekly" is "python-weekly",
+	 * not "u-python-weekly". Its letters count as lost, its punctuation
+	 * as before ("Blog Иван!" is "blog"). */
 	for (r = ascii; own == 0 && *r != '\0'; r = w) {
 		size_t word_kept = 0, word_lost = 0;
 
