@@ -89,6 +89,9 @@ struct scanner {
 	int open_end;          /* 1 when that is the end of the data: the page
 	                          has neither the Planet's sidebar nor </body>
 	                          nor </html> */
+	const char *tail;      /* the last date line or header before end (or
+	                          NULL): past it and the column's end, only
+	                          what the Planet's owner added (at_list_end) */
 	const char *name;      /* for messages */
 	const char *line_at;   /* line counting resumes here... */
 	size_t line;           /* ...on this line */
@@ -528,23 +531,43 @@ done:
 	return rc;
 }
 
-/* Nonzero when only white space and closing </div> tags remain. */
+/* Nonzero when p (a footer's end) ends the list: only white space and
+ * closing </div> tags remain, or after one such tag (the posts' column
+ * closed), markup with no date line or header in it: a note the Planet's
+ * owner put below the column. Not text right after the footer, which
+ * may be the next post's, its date line lost. */
 static int
-at_list_end(const char *p, const char *end)
+at_list_end(const struct scanner *sc, const char *p)
 {
-	int at_end = 0;
+	int at_end = 0, closed = 0;
 
 	for (;;) {
-		p = skip_space(p, end);
-		if (p >= end) {
+		p = skip_space(p, sc->end);
+		if (p >= sc->end) {
 			at_end = 1;
 			break;
 		}
-		if (!starts(p, end, "</div>"))
+		if (!starts(p, sc->end, "</div>"))
 			break;
 		p += 6;
+		closed = 1;
 	}
-	return at_end;
+	return at_end || (closed && !sc->open_end && (sc->tail == NULL || p > sc->tail));
+}
+
+/* The last date line or header of the page before end: where the tail
+ * at_list_end takes for the template's starts. */
+static const char *
+last_marker(const char *from, const char *end)
+{
+	static const char *const markers[] = { FOOTER_START, "<h2>", "<h3 class=\"post\">", "<h4>" };
+	const char *last = NULL, *at;
+	size_t i;
+
+	for (i = 0; i < sizeof markers / sizeof *markers; i++)
+		if ((at = find_last(last != NULL ? last : from, end, markers[i])) != NULL)
+			last = at;
+	return last;
 }
 
 /* Learns the footer's shape from the last footer of the list, which is the
@@ -561,7 +584,7 @@ learn_shape(struct scanner *sc)
 	const char *em = find_last(sc->page, sc->end, FOOTER_START);
 	struct footer ft;
 
-	if (em != NULL && match_footer(sc, sc->page, em, &ft) == 0 && at_list_end(ft.end, sc->end)) {
+	if (em != NULL && match_footer(sc, sc->page, em, &ft) == 0 && at_list_end(sc, ft.end)) {
 		sc->shape_before = ft.before;
 		sc->shape_open = ft.open;
 		sc->shape_close = ft.close;
@@ -759,7 +782,7 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 			continue;
 		}
 		ft->em = em;
-		if (at_list_end(ft->end, end)) {
+		if (at_list_end(sc, ft->end)) {
 			*last = 1;
 			rc = 0;
 			break;
@@ -1389,7 +1412,8 @@ frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, cha
 			if (fr->n == 0) {
 				rc = err_set(err, UP_EDATA,
 				    "%s:%zu: post has no date line followed by another post or the end of the list "
-				    "(page cut short, a header or title below it over %d KiB, or not a Planet 2.0 page)",
+				    "(page cut short, a header or title below it over %d KiB, a date line or header "
+				    "below the last post, or not a Planet 2.0 page)",
 				    sc->name, line_of(sc, stuck), FRAME_LIMIT >> 10);
 				goto done;
 			}
@@ -2467,6 +2491,7 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	}
 	sc.page = sc.line_at = p;
 	sc.end = end;
+	sc.tail = last_marker(start, end);
 	sc.name = name;
 	sc.line = 1;
 	/* A page is searched a few times over when framed (once for each

@@ -524,30 +524,64 @@ def main():
     check("hostile: noncharacters from references become U+FFFD in every file, their neighbours stay",
           r.returncode == 0 and not found and title == "Odd \ufffd \ufffd \ufffd \ufdcf",
           f"exit {r.returncode}: {r.stderr[:200]!r} {found} {title!r}")
+    # A note the Planet's owner put below the posts' column is no post and
+    # stops none: the page reads as without it (titled and untitled last
+    # posts). Text right after the last date line may be a post whose own
+    # is lost, and one holding a date line a post cut short: note_refused.
+    for titled in (True, False):
+        note_posts = [Post(2, BOB, b"<p>START two END</p>", title=titled), Post(1, BOB, b"<p>START one END</p>", title=titled)]
+        note_plain = page(note_posts)
+        note_pages = {"after it": note_plain.replace(b"  <div id=\"left-hand-navigation\">",
+                                           b'<div class="note"><p>Planet rules</p></div>\n  <div id="left-hand-navigation">'),
+                 "between its closing tags": note_plain.replace(TAIL, TAIL.replace(b"</div>", b'</div>\n<p class="note">Run by '
+                                                                              b'<a href="/team">volunteers</a>.</p>', 1))}
+        note_want = dump_posts(unplanet, work, "no-note", note_posts)[1]
+        note_got = {}
+        for where, data in note_pages.items():
+            path = os.path.join(work, "note.html")
+            with open(path, "wb") as f:
+                f.write(data)
+            rc, out, err = dump(unplanet, path)
+            note_got[where] = (rc, out == note_want, err[:200])
+        check(f"hostile: a note below the posts' column ({'titled' if titled else 'untitled'} last post), after it or "
+              "between its closing tags, reads as the page without it",
+              note_got == {k: (0, True, "") for k in note_pages} and note_want.count(b"<entry>") == 2, f"{note_got}")
+    note_refused = {}
+    for what, extra in (("text", b"<p>half a post</p>"),
+                        ("a date line", b'</div><p>\n<em><a href="https://bob.example/x">April 1, 2026 10:00 AM UTC</a></em>\n'
+                                        b"</p>\n<p>half a post")):
+        path = os.path.join(work, "note.html")
+        with open(path, "wb") as f:
+            f.write(note_plain.replace(TAIL, b"\n" + extra + TAIL))
+        rc, out, err = dump(unplanet, path)
+        note_refused[what] = (rc, "a date line or header below the last post" in err)
+    check("hostile: text right after the last post's date line, or a date line below the column: refused, saying a "
+          "date line or header below the last post may be why",
+          note_refused == {"text": (65, True), "a date line": (65, True)}, f"{note_refused}")
     # A page over 1 MB is checked for bytes that are no UTF-8 in parts, on
     # the threads: a bad byte in any part, or a character cut between two
     # (multibyte text throughout), is still found and replaced.
     wide = ("Wide", "https://wide.example/", "Wide")
     filler = ("\u00e9t\u00e9 \u2014 \U0001f40d " * 30000).encode()
     for at in ("first", "last"):
-        posts = [Post(k, wide, b"<p>START " + filler + b" END</p>") for k in (1, 2, 3)]
-        bad = posts[0] if at == "first" else posts[-1]
-        bad.title_html = "Bad BADBYTE byte"
+        wide_posts = [Post(k, wide, b"<p>START " + filler + b" END</p>") for k in (1, 2, 3)]
+        wide_bad = wide_posts[0] if at == "first" else wide_posts[-1]
+        wide_bad.title_html = "Bad BADBYTE byte"
         with open(os.path.join(work, "wide.html"), "wb") as f:
-            f.write(page(posts).replace(b"BADBYTE", b"\xff"))
-        titles = {}
+            f.write(page(wide_posts).replace(b"BADBYTE", b"\xff"))
+        wide_titles = {}
         for jobs in ("1", "4"):
             r = subprocess.run([unplanet, "-j", jobs, "--dump", os.path.join(work, "wide.html")], capture_output=True,
                                timeout=120)
             try:
-                titles[jobs] = sorted(e.findtext("title") for e in ET.fromstring(r.stdout).iter("entry")) \
+                wide_titles[jobs] = sorted(e.findtext("title") for e in ET.fromstring(r.stdout).iter("entry")) \
                     if r.returncode == 0 else [r.stderr[:200]]
             except ET.ParseError as e:
-                titles[jobs] = [f"not XML: {e}"]
+                wide_titles[jobs] = [f"not XML: {e}"]
         check(f"hostile: a byte that is no UTF-8 in the {at} post of a page over 1 MB of multibyte text is replaced, "
               "on one thread or four",
-              titles["1"] == titles["4"] == sorted(p.title if p is not bad else "Bad \ufffd byte" for p in posts) and
-              os.path.getsize(os.path.join(work, "wide.html")) > 1 << 20, f"{titles!r}")
+              wide_titles["1"] == wide_titles["4"] == sorted(p.title if p is not wide_bad else "Bad \ufffd byte" for p in wide_posts) and
+              os.path.getsize(os.path.join(work, "wide.html")) > 1 << 20, f"{wide_titles!r}")
     # A permalink browsers take but libxml2 cannot parse (an empty port):
     # the post's links resolve against its source's site instead, and are
     # not left relative (to resolve against wherever the feed is served).
