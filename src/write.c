@@ -721,6 +721,10 @@ writer_check_names(const char *const *extra, const char *const *extra_at, size_t
 		for (k = 0; name != NULL && rc == UP_OK && k < i; k++) {
 			if ((other = writer_format_name(extra[k])) == NULL) {
 				rc = err_nomem(err);
+			} else if (strcmp(other, name) == 0 && strcmp(extra[i], extra[k]) == 0) {
+				rc = err_set(err, name_rc, "%s: stylesheet given twice%s%s", extra[i],
+				    extra_at != NULL && extra_at[k] != NULL ? ", first at " : "",
+				    extra_at != NULL && extra_at[k] != NULL ? extra_at[k] : "");
 			} else if (strcmp(other, name) == 0) {
 				rc = err_set(err, name_rc, "%s: a format named \"%s\" is already written by %s",
 				    extra[i], name, extra[k]);

@@ -538,6 +538,8 @@ expect_grep "...named, with the built-in it clashes with" "$T/err" "atom.xsl: a 
 expect_exit "--dump: a stylesheet clashing with a built-in format: exit 64" 64 "$UNPLANET" --dump -s "$T/atom.xsl" "$SAMPLE"
 expect_exit "--dump: two stylesheets of one name: exit 64" 64 "$UNPLANET" --dump -s a/tsv.xsl -s b/tsv.xsl "$SAMPLE"
 expect_grep "...the second named, with the first" "$T/err" "^unplanet: b/tsv.xsl: a format named \"tsv\" is already written by a/tsv.xsl\$"
+expect_exit "--dump: one stylesheet given twice: exit 64" 64 "$UNPLANET" --dump -s a/tsv.xsl -s a/tsv.xsl "$SAMPLE"
+expect_grep "...saying so, not that it clashes with itself" "$T/err" "^unplanet: a/tsv.xsl: stylesheet given twice\$"
 printf '[unplanet]\nstylesheet = ../xs/json.xsl\n' >"$T/clash.ini"
 expect_exit "--dump: a file's stylesheet clashing with a built-in format: exit 78" 78 "$UNPLANET" --dump -c "$T/clash.ini" "$SAMPLE"
 expect_grep "...with its FILE:LINE" "$T/err" "^unplanet: $T/clash.ini:2: ../xs/json.xsl: a format named"
