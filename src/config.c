@@ -305,19 +305,29 @@ dot_segment(const char *s, size_t n)
  * (its int may overflow): the port's digits are checked here, from the
  * authority's last ':' past any IPv6 literal's ']'. An empty port is
  * refused as the help says (libxml2 2.9 refuses it too; a later one
- * that takes it must not make it valid). */
-static int
-base_url_ok(const char *value)
+ * that takes it must not make it valid). Returns what is wrong with
+ * value, for its error ("it holds a query"), or NULL when nothing is. */
+static const char *
+base_url_problem(const char *value)
 {
 	xmlURIPtr uri = xmlParseURI(value);
-	const char *authority = strstr(value, "://"), *end, *colon;
-	int ok = uri != NULL && uri->scheme != NULL &&
-	    (strcasecmp(uri->scheme, "http") == 0 || strcasecmp(uri->scheme, "https") == 0) &&
-	    uri->server != NULL && uri->server[0] != '\0' && uri->user == NULL && uri->query == NULL &&
-	    uri->query_raw == NULL && uri->fragment == NULL && strpbrk(value, " \t\r\n") == NULL &&
-	    authority != NULL;
+	const char *authority = strstr(value, "://"), *end, *colon, *problem = NULL;
 
-	if (ok) {
+	if (strpbrk(value, " \t\r\n") != NULL)
+		problem = "it holds white space";
+	else if (uri == NULL)
+		problem = "it holds a character a URL may not hold";
+	else if (uri->scheme == NULL || (strcasecmp(uri->scheme, "http") != 0 && strcasecmp(uri->scheme, "https") != 0))
+		problem = "it does not start with http:// or https://";
+	else if (authority == NULL || uri->server == NULL || uri->server[0] == '\0')
+		problem = "it names no host after a \"//\"";
+	else if (uri->user != NULL)
+		problem = "it holds a user:password";
+	else if (uri->query != NULL || uri->query_raw != NULL)
+		problem = "it holds a query ('?')";
+	else if (uri->fragment != NULL)
+		problem = "it holds a fragment ('#')";
+	if (problem == NULL) {
 		authority += 3;
 		end = authority + strcspn(authority, "/");
 		colon = memrchr(authority, ':', (size_t)(end - authority));
@@ -327,22 +337,24 @@ base_url_ok(const char *value)
 
 			/* 0 is none a server listens on. Leading zeros are no
 			 * digits of the port (base_url_normal drops them). */
-			ok = end - digits <= 5 && port >= 1 && port <= 65535;
+			if (end - digits > 5 || port < 1 || port > 65535)
+				problem = "its port is not from 1 to 65535";
 		}
 		/* No "." or ".." segment: an id must not hold one (RFC 4287,
 		 * 4.2.6.1), and a feed's address would not be the one a
 		 * reader's request ends up at. */
-		for (colon = end; ok && *colon == '/'; colon += 1 + strcspn(colon + 1, "/")) {
+		for (colon = end; problem == NULL && *colon == '/'; colon += 1 + strcspn(colon + 1, "/")) {
 			size_t n = strcspn(colon + 1, "/");
 
-			ok = !dot_segment(colon + 1, n);
+			if (dot_segment(colon + 1, n))
+				problem = "it holds a '.' or '..' folder";
 		}
 	}
 	xmlFreeURI(uri);
-	return ok;
+	return problem;
 }
 
-/* A base URL (base_url_ok) spelt one way, as feed ids are made from it:
+/* A base URL (base_url_problem finds none) spelt one way, as feed ids are made from it:
  * scheme and host in lower case, a port without leading zeros, and none
  * when it is the scheme's default (RFC 3986, 6.2.3:
  * "HTTPS://Feeds.Example.org:00443/x/" is "https://feeds.example.org/x/").
@@ -417,10 +429,12 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 		}
 		rc = set_string(field, value) == 0 ? 0 : (*why = NULL, -2);
 	} else if (strcmp(key, "base-url") == 0) {
-		if (!base_url_ok(value)) {
+		const char *problem = base_url_problem(value);
+
+		if (problem != NULL) {
 			/* Not quoted when it may hold a password. */
-			*why = strchr(value, '@') != NULL ? strdup(BASE_URL_RULE " (not quoted here: it may hold a password)") :
-			    fail(BASE_URL_RULE ": '%s'", value, NULL);
+			*why = strchr(value, '@') != NULL ? fail(BASE_URL_RULE " (not quoted here, as it may hold a password: "
+			    "%s)", problem, NULL) : fail(BASE_URL_RULE ": '%s': %s", value, problem);
 			goto done;
 		}
 		{

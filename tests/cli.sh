@@ -563,7 +563,24 @@ for bad in 'http://' 'https://example.org/f?x=1' 'https://example.org/feeds#top'
 	expect_exit "--base-url '$bad' is a usage error" 64 "$UNPLANET" --dump -b "$bad" "$SAMPLE"
 done
 expect_no_grep "--base-url with a password: the message does not show it" "$T/err" secret
-expect_grep "...and says why" "$T/err" 'not quoted here: it may hold a password'
+expect_grep "...and says why" "$T/err" 'not quoted here, as it may hold a password: it holds a user:password'
+# Each names what is wrong with it, not only every rule.
+why_bad=
+while IFS='|' read -r bad why; do
+	"$UNPLANET" --dump -b "$bad" "$SAMPLE" >/dev/null 2>"$T/err"
+	grep -qF "'$bad': $why" "$T/err" || why_bad="$why_bad $bad: $(head -c 300 "$T/err");"
+done <<'EOF'
+https://bücher.example/|it holds a character a URL may not hold
+https://example.org/./x/|it holds a '.' or '..' folder
+https://example.org/?|it holds a query ('?')
+https://example.org/#top|it holds a fragment ('#')
+feeds.example.org|it does not start with http:// or https://
+http:/feeds.example.org/|it names no host after a "//"
+https://example.org:0/|its port is not from 1 to 65535
+https://example.org/a b/|it holds white space
+EOF
+[ -z "$why_bad" ] && ok "--base-url: the message names what is wrong with it" ||
+	not_ok "--base-url: the message names what is wrong with it:$why_bad"
 expect_exit "--base-url scheme in capitals" 0 "$UNPLANET" --dump -b HTTPS://FEEDS.EXAMPLE.ORG/x "$SAMPLE"
 # Ids are made from it: one address spelt two ways gives the same ids.
 expect_exit "--base-url spelt otherwise" 0 "$UNPLANET" --dump -b HTTPS://Feeds.Example.ORG:443/Planet/ "$SAMPLE"
