@@ -1633,6 +1633,45 @@ by_site_date(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->id, y->id);
 }
 
+/* The first of sorted[lo..hi) (one title's run, by date) shown at t or
+ * later (after: later than t). */
+static size_t
+first_shown(const struct entry *const *sorted, size_t lo, size_t hi, time_t t, int after)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (after ? sorted[mid]->shown <= t : sorted[mid]->shown < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* An archived post and its place in by_title, to sort by_site_date. */
+struct dated {
+	const struct entry *e;
+	size_t at;
+};
+
+static int
+by_site_date_dated(const void *a, const void *b)
+{
+	return by_site_date(&((const struct dated *)a)->e, &((const struct dated *)b)->e);
+}
+
+/* The archive's posts without a permalink, for made_up_edit_of: sorted
+ * by_site_title, and by_site_date (date_at[j]: by_date[j]'s place in
+ * by_title); for each place in by_title, the content_hash, whether its id
+ * is taken, and the next place with the same id (n: none). */
+struct made_up_posts {
+	const struct entry **by_title, **by_date;
+	size_t *date_at, *same_id, n;
+	unsigned long long *hash;
+	char *taken;
+};
+
 /* The archived post without a permalink that e (its made-up id unknown to
  * the archive) was, of the n archived posts without one (in by_title,
  * sorted by_site_title, and by_date, sorted by_site_date; only those of
@@ -1645,38 +1684,57 @@ by_site_date(const void *a, const void *b)
  * page as it changed, not as it aged; see edited_post) and unless
  * strict, the same title (re-dated by an edit: Planet 2.0 shows a post's
  * updated time), the same date (retitled), or, untitled, the same
- * content; NULL when none. Of equals, the newest, then the first by id. */
+ * content; NULL when none. Of equals, the newest, then the first by id.
+ * Each rank walks only what could be better than the best yet, and tells
+ * taken posts by a flag: a site with thousands of posts without a
+ * permalink, untitled or of one title, costs little more for each than
+ * a search. */
 static const struct entry *
-made_up_edit_of(const struct entry *e, unsigned long long hash, const struct entry *const *by_title,
-    const struct entry *const *by_date, size_t n, xmlHashTablePtr taken, time_t oldest, int strict)
+made_up_edit_of(const struct entry *e, unsigned long long hash, const struct made_up_posts *m, time_t oldest,
+    int strict)
 {
+	const struct entry *const *by_title = m->by_title;
 	const struct entry *best = NULL;
 	const char *title = known_title(e);
-	size_t lo, hi, v;
-	int rank, best_rank = 5;
+	size_t lo, hi, same_lo, same_hi, newer, i, j;
+	int best_rank = 5, rank;
+	time_t at = 0;
 
-	for (v = 0; v < 2; v++) {
-		if (v == 0)
-			run_with(by_title, n, site_title_cmp, e, &lo, &hi);
-		else
-			run_with(by_date, n, site_date_cmp, e, &lo, &hi);
-		for (; lo < hi; lo++) {
-			const struct entry *a = v == 0 ? by_title[lo] : by_date[lo];
-			int same_title = v == 0 || strcmp(known_title(a), title) == 0, same_date = a->shown == e->shown;
+	run_with(by_title, m->n, site_title_cmp, e, &lo, &hi);
+	/* Ranks 0 and 1: the title and date, by id. */
+	same_lo = first_shown(by_title, lo, hi, e->shown, 0);
+	same_hi = first_shown(by_title, same_lo, hi, e->shown, 1);
+	for (i = same_lo; i < same_hi && best_rank > 0; i++) {
+		rank = m->hash[i] == hash ? 0 : 1;
+		if (rank < best_rank && !m->taken[i] && renamed_or_same_source(by_title[i], e)) {
+			best = by_title[i];
+			best_rank = rank;
+		}
+	}
+	/* Ranks 2 and 4: the title, shown later than the page's oldest
+	 * post, the newest first, then by id (the last of its date here). */
+	newer = strict ? hi : first_shown(by_title, lo, hi, oldest, 1);
+	for (i = hi; i-- > newer && best_rank > (title[0] != '\0' ? 2 : 4);) {
+		if (best != NULL && by_title[i]->shown < at)
+			break;   /* older than the one found */
+		if (by_title[i]->shown == e->shown || (title[0] == '\0' && m->hash[i] != hash) || m->taken[i] ||
+		    !renamed_or_same_source(by_title[i], e))
+			continue;
+		best = by_title[i];
+		at = best->shown;
+	}
+	if (best != NULL && best_rank > 1)
+		best_rank = title[0] != '\0' ? 2 : 4;
+	/* Rank 3: the date, another title, by id. */
+	if (!strict && e->shown > oldest && best_rank > 3) {
+		run_with(m->by_date, m->n, site_date_cmp, e, &lo, &hi);
+		for (j = lo; j < hi; j++) {
+			const struct entry *a = m->by_date[j];
 
-			if (!renamed_or_same_source(a, e) || xmlHashLookup(taken, (const xmlChar *)a->id) != NULL)
-				continue;
-			if (same_title && same_date)
-				rank = content_hash(a) == hash ? 0 : 1;
-			else if (strict || a->shown <= oldest)
-				continue;
-			else if (same_title)
-				rank = title[0] != '\0' ? 2 : content_hash(a) == hash ? 4 : 5;
-			else
-				rank = 3;   /* the same date */
-			if (rank < best_rank || (rank == best_rank && rank < 5 && a->shown > best->shown)) {
+			if (!m->taken[m->date_at[j]] && strcmp(known_title(a), title) != 0 && renamed_or_same_source(a, e)) {
 				best = a;
-				best_rank = rank;
+				best_rank = 3;
+				break;
 			}
 		}
 	}
@@ -1696,9 +1754,11 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 {
 	xmlHashTablePtr known = NULL, variants = NULL, count = NULL, kept = NULL, taken = NULL;
 	unsigned long long *hash = NULL;   /* of each made-up entry's content */
-	const struct entry **sorted = NULL, **by_date = NULL;   /* made_up_edit_of's, when needed */
+	struct made_up_posts m = { NULL, NULL, NULL, NULL, 0, NULL, NULL };   /* made_up_edit_of's, when needed */
+	struct dated *dated = NULL;
+	xmlHashTablePtr id_at = NULL;
 	char *done = NULL, id[96];
-	size_t i, k, n_sorted = 0, unknown = 0;
+	size_t i, k, unknown = 0;
 	time_t oldest = 0;
 	int pass, rc = -1;
 
@@ -1771,27 +1831,51 @@ distinguish_made_up_ids(struct page *page, const struct state *archive)
 
 		for (i = 0; i < archive->n_feeds; i++)
 			n_all += archive->feeds[i].n_entries;
-		if ((sorted = calloc(n_all + 1, sizeof *sorted)) == NULL ||
-		    (by_date = calloc(n_all + 1, sizeof *by_date)) == NULL)
+		if ((m.by_title = calloc(n_all + 1, sizeof *m.by_title)) == NULL ||
+		    (m.by_date = calloc(n_all + 1, sizeof *m.by_date)) == NULL ||
+		    (m.date_at = calloc(n_all + 1, sizeof *m.date_at)) == NULL ||
+		    (m.same_id = calloc(n_all + 1, sizeof *m.same_id)) == NULL ||
+		    (m.hash = calloc(n_all + 1, sizeof *m.hash)) == NULL ||
+		    (m.taken = calloc(n_all + 1, 1)) == NULL || (dated = calloc(n_all + 1, sizeof *dated)) == NULL ||
+		    (id_at = xmlHashCreate(64)) == NULL)
 			goto done;
 		for (i = 0; i < archive->n_feeds; i++)
 			for (k = 0; k < archive->feeds[i].n_entries; k++)
 				if (is_made_up(archive->feeds[i].entries[k].id) && archive->feeds[i].entries[k].link[0] == '\0')
-					sorted[n_sorted++] = &archive->feeds[i].entries[k];
-		memcpy(by_date, sorted, n_sorted * sizeof *by_date);
-		qsort(sorted, n_sorted, sizeof *sorted, by_site_title);
-		qsort(by_date, n_sorted, sizeof *by_date, by_site_date);
+					m.by_title[m.n++] = &archive->feeds[i].entries[k];
+		qsort(m.by_title, m.n, sizeof *m.by_title, by_site_title);
+		for (i = 0; i < m.n; i++)
+			dated[i] = (struct dated){ m.by_title[i], i };
+		qsort(dated, m.n, sizeof *dated, by_site_date_dated);
+		/* Each id's places in by_title, chained from the last, and
+		 * whether it is taken. */
+		for (i = m.n; i-- > 0;) {
+			const struct entry *a = m.by_title[i];
+			uintptr_t next = (uintptr_t)xmlHashLookup(id_at, (const xmlChar *)a->id);
+
+			m.by_date[i] = dated[i].e;
+			m.date_at[i] = dated[i].at;
+			m.hash[i] = content_hash(a);
+			m.taken[i] = xmlHashLookup(taken, (const xmlChar *)a->id) != NULL;
+			m.same_id[i] = next != 0 ? next - 1 : m.n;
+			if (table_put(id_at, a->id, NULL, NULL, (void *)(uintptr_t)(i + 1)) != 0)
+				goto done;
+		}
 	}
-	for (pass = 0; sorted != NULL && pass < 2; pass++)
+	for (pass = 0; m.by_title != NULL && pass < 2; pass++)
 		for (i = page->n_entries; i-- > 0;) {
 			struct entry *e = &page->entries[i];
 			const struct entry *was;
+			uintptr_t at;
 
 			if (done[i] || xmlHashLookup(known, (const xmlChar *)e->id) != NULL ||
-			    (was = made_up_edit_of(e, hash[i], sorted, by_date, n_sorted, taken, oldest, pass == 0)) == NULL)
+			    (was = made_up_edit_of(e, hash[i], &m, oldest, pass == 0)) == NULL)
 				continue;
 			if (xmlHashAddEntry(taken, (const xmlChar *)was->id, (void *)1) != 0 || set_id(e, was->id) != 0)
 				goto done;
+			for (at = (uintptr_t)xmlHashLookup(id_at, (const xmlChar *)was->id); at != 0 && at - 1 < m.n;
+			    at = m.same_id[at - 1] + 1)
+				m.taken[at - 1] = 1;
 			done[i] = 1;
 		}
 	/* The others. */
@@ -1821,8 +1905,14 @@ done:
 	xmlHashFree(count, NULL);
 	xmlHashFree(kept, NULL);
 	xmlHashFree(taken, NULL);
-	free(sorted);
-	free(by_date);
+	xmlHashFree(id_at, NULL);
+	free(m.by_title);
+	free(m.by_date);
+	free(m.date_at);
+	free(m.same_id);
+	free(m.hash);
+	free(m.taken);
+	free(dated);
 	free(hash);
 	free(done);
 	return rc;

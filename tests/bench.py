@@ -53,18 +53,21 @@ def shape_pages(shape, n, a_path, b_path):
     """Two pages of n posts of one source each, the second all new: posts
     without permalinks (shape "no-link"), or posts that all share one
     permalink (shape "one-link"), a podcast's episodes linking to its
-    home page. What grouping does with posts the archive may know."""
+    home page, or posts without permalinks that are all untitled
+    ("untitled", status updates) or all of one title ("one-title"), each
+    of its own text. What grouping does with posts the archive may know."""
     import datetime
     sys.path.insert(0, HERE)
     from hostile import Post, page
     base = datetime.datetime(2026, 4, 29, 7, 0)
 
     def post(i, minutes, title):
-        p = Post(i, ("S", "https://s.example/", "S"), b"<p>START a post END</p>")
+        body = f"<p>START post {i} of {title} END</p>" if shape in ("untitled", "one-title") else "<p>START a post END</p>"
+        p = Post(i, ("S", "https://s.example/", "S"), body.encode())
         t = base - datetime.timedelta(minutes=minutes)
         p.date = f"{t:%B} {t.day}, {t.year} {t.hour % 12 or 12:02d}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'} UTC"
-        p.link = "" if shape == "no-link" else "https://s.example/home"
-        p.title_html = title
+        p.link = "https://s.example/home" if shape == "one-link" else ""
+        p.title_html = None if shape == "untitled" else "Notes" if shape == "one-title" else title
         return p
 
     with open(a_path, "wb") as f:
@@ -77,7 +80,7 @@ def shapes(work):
     """How the second run's time grows with n for the shape_pages shapes:
     x2 when linear. Prints figures; asserts nothing."""
     print("shapes: second run, n posts of one source after n others, --keep 0 (median of 3)")
-    for shape in ("no-link", "one-link"):
+    for shape in ("no-link", "one-link", "untitled", "one-title"):
         times = {}
         for n in (2000, 4000):
             a, b = os.path.join(work, f"{shape}-{n}-a.html"), os.path.join(work, f"{shape}-{n}-b.html")
