@@ -1938,6 +1938,18 @@ def moved_permalinks(unplanet, work):
           f"{ids}")
 
 
+def named_page(path, name, site, k):
+    """Writes at path a page of posts k + 2 and k + 1 of the source name at
+    site, then one of Bob's; returns path."""
+    from hostile import BOB, Post, page
+    with open(path, "wb") as f:
+        posts = [Post(n, (name, site, name), b"<p>START post END</p>") for n in (k + 2, k + 1)]
+        for p in posts:
+            p.link = f"{site}post/{p.n}"
+        f.write(page(posts + [Post(1, BOB, b"<p>START bob END</p>", day=27)]))
+    return path
+
+
 def renamed_in_case(unplanet, work):
     """A source the Planet names in another case or with other punctuation
     ("Alice Smith", "alice smith", "ALICE SMITH!") at the same site keeps
@@ -1950,12 +1962,7 @@ def renamed_in_case(unplanet, work):
     names = ("Alice Smith", "alice smith", "ALICE SMITH!", "Alicia Smith")
     seen = []
     for k, name in enumerate(names):
-        src = os.path.join(work, f"renamed-in-case-{k}.html")
-        with open(src, "wb") as f:
-            posts = [Post(n, (name, site, name), b"<p>START post END</p>") for n in (k + 2, k + 1)]
-            for p in posts:
-                p.link = f"{site}post/{p.n}"
-            f.write(page(posts + [Post(1, BOB, b"<p>START bob END</p>", day=27)]))
+        src = named_page(os.path.join(work, f"renamed-in-case-{k}.html"), name, site, k)
         rc, err = run(unplanet, "-o", d, src)
         feeds = sorted(f for f in os.listdir(os.path.join(d, "authors")) if f.endswith(".atom"))
         root = ET.parse(os.path.join(d, "authors", "alice-smith.atom")).getroot()
@@ -1974,12 +1981,7 @@ def renamed_in_case(unplanet, work):
         site = f"https://{slug.split('-')[0]}.example/"
         kept = []
         for k, name in enumerate(spellings):
-            src = os.path.join(work, f"renamed-in-case-{label}-{k}.html")
-            with open(src, "wb") as f:
-                posts = [Post(n, (name, site, name), b"<p>START post END</p>") for n in (k + 2, k + 1)]
-                for p in posts:
-                    p.link = f"{site}post/{p.n}"
-                f.write(page(posts + [Post(1, BOB, b"<p>START bob END</p>", day=27)]))
+            src = named_page(os.path.join(work, f"renamed-in-case-{label}-{k}.html"), name, site, k)
             rc, err = run(unplanet, "-o", d, src)
             feeds = sorted(f for f in os.listdir(os.path.join(d, "authors")) if f.endswith(".atom"))
             root = ET.parse(os.path.join(d, "authors", slug + ".atom")).getroot() \
