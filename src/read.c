@@ -2491,7 +2491,9 @@ read_page(const char *data, size_t len, const char *name, const char *url,
 	}
 	sc.page = sc.line_at = p;
 	sc.end = end;
-	sc.tail = last_marker(start, end);
+	/* A date line past end (a post's copy of the sidebar, or of </body>,
+	 * ended the list early): end is inside a post, and no note follows. */
+	sc.tail = find_last(end, p + n, FOOTER_START) != NULL ? end : last_marker(start, end);
 	sc.name = name;
 	sc.line = 1;
 	/* A page is searched a few times over when framed (once for each

@@ -577,6 +577,9 @@ https://example.org/#top|it holds a fragment ('#')
 feeds.example.org|it does not start with http:// or https://
 http:/feeds.example.org/|it names no host after a "//"
 https://example.org:0/|its port is not from 1 to 65535
+https://example.org:/|its port is not from 1 to 65535
+https://example.org:99999999999999999999/|its port is not from 1 to 65535
+https://example.org:abc/|its port is not from 1 to 65535
 https://example.org/a b/|it holds white space
 EOF
 [ -z "$why_bad" ] && ok "--base-url: the message names what is wrong with it" ||

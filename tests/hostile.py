@@ -555,9 +555,22 @@ def main():
             f.write(note_plain.replace(TAIL, b"\n" + extra + TAIL))
         rc, out, err = dump(unplanet, path)
         note_refused[what] = (rc, "a date line or header below the last post" in err)
-    check("hostile: text right after the last post's date line, or a date line below the column: refused, saying a "
-          "date line or header below the last post may be why",
-          note_refused == {"text": (65, True), "a date line": (65, True)}, f"{note_refused}")
+    # A page with no sidebar ends the list at its last </body> or </html>:
+    # one in the last post, after a copy of a footer and a </div>, is no
+    # end of the column, and what follows it is no owner's note.
+    copy = [Post(2, ALICE, b"<p>START first END</p>", hour=11),
+            Post(1, ALICE, b'<p>START</p>\n</p>\n<p>\n<em><a href="https://y.example/">March 2, 2026 10:00 AM UTC</a>'
+                           b'</em>\n</p>\n</div><p>a pasted page ends</body></html>here END</p>', title=False, hour=10)]
+    path = os.path.join(work, "note.html")
+    with open(path, "wb") as f:
+        f.write(page(copy).replace(TAIL, b"\n</div></div></html>\n"))
+    rc, out, err = dump(unplanet, path)
+    note_refused["a copy of a footer, </div> and </body> in the last post"] = (rc, "a date line or header below" in err)
+    check("hostile: text right after the last post's date line, a date line below the column, or a post's copy of "
+          "a footer, </div> and </body> on a page with no sidebar: refused, saying a date line or header below the "
+          "last post may be why",
+          note_refused == {"text": (65, True), "a date line": (65, True),
+                           "a copy of a footer, </div> and </body> in the last post": (65, True)}, f"{note_refused}")
     # A page over 1 MB is checked for bytes that are no UTF-8 in parts, on
     # the threads: a bad byte in any part, or a character cut between two
     # (multibyte text throughout), is still found and replaced.
