@@ -300,9 +300,9 @@ dot_segment(const char *s, size_t n)
 	return n == 0 && (dots == 1 || dots == 2);
 }
 
-/* Whether the authority starting at authority (up to its first '/', or
- * the end) has no port or one of ASCII digits from 1 to 65535, from its
- * last ':' past any IPv6 literal's ']'. Leading zeros are no digits of
+/* Whether the authority starting at authority (up to its first '/', '?'
+ * or '#', or the end) has no port or one of ASCII digits from 1 to
+ * 65535, from its last ':' past any IPv6 literal's ']'. Leading zeros are no digits of
  * it (base_url_normal drops them); 0 is none a server listens on. */
 static int
 port_ok(const char *authority)
@@ -367,9 +367,9 @@ base_url_problem(const char *value)
 	return problem;
 }
 
-/* A base URL (base_url_problem finds none) spelt one way, as feed ids are made from it:
- * scheme and host in lower case, a port without leading zeros, and none
- * when it is the scheme's default (RFC 3986, 6.2.3:
+/* A base URL (base_url_problem finds none) spelt one way, as feed ids
+ * are made from it: scheme and host in lower case, a port without leading
+ * zeros, and none when it is the scheme's default (RFC 3986, 6.2.3:
  * "HTTPS://Feeds.Example.org:00443/x/" is "https://feeds.example.org/x/").
  * Malloc'd, NULL when memory runs out. */
 static char *
