@@ -985,9 +985,11 @@ source_rule(struct reading *r, const char *raw, const char *name)
 		goto done;
 	rule = &s->sources[s->n_sources];
 	memset(rule, 0, sizeof *rule);
-	if ((rule->name = strdup(name)) == NULL ||
+	if ((rule->name = strdup(name)) == NULL || text_match_form(name, 1, &rule->name_form) != 0 ||
+	    (rule->name_form == NULL && (rule->name_form = strdup(name)) == NULL) ||
 	    xmlHashAddEntry(r->rules, (const xmlChar *)raw, (void *)(uintptr_t)(s->n_sources + 1)) != 0) {
 		free(rule->name);
+		free(rule->name_form);
 		goto done;
 	}
 	s->n_sources++;
@@ -1378,7 +1380,10 @@ config_read(const char *path, struct settings *s, char **err)
 			break;
 		}
 		other = xmlHashLookup(slugs, (const xmlChar *)t->slug);
-		if (other != NULL && other != t)
+		if (other != NULL && other != t && t->slug_at != NULL)   /* named where it is given */
+			rc = err_set(err, UP_ECONFIG, "%s: [%s] has slug '%s', which [topic %s] already uses",
+			    t->slug_at, name, t->slug, other->name);
+		else if (other != NULL && other != t)
 			rc = err_set(err, UP_ECONFIG, "%s:%d: [%s] has slug '%s', which [topic %s] already uses",
 			    path, r.section_lines[i], name, t->slug, other->name);
 		else if (other == NULL && xmlHashAddEntry(slugs, (const xmlChar *)t->slug, t) != 0)
@@ -1541,6 +1546,7 @@ settings_free(struct settings *s)
 	free(s->only);
 	for (i = 0; i < s->n_sources; i++) {
 		free(s->sources[i].name);
+		free(s->sources[i].name_form);
 		free(s->sources[i].link);
 		free(s->sources[i].title);
 		free(s->sources[i].slug);

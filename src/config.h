@@ -38,6 +38,10 @@ struct topic {
 
 struct source_rule {
 	char *name;              /* the channel header's name it applies to */
+	char *name_form;         /* ...as names are compared: as patterns see
+	                            them (text_match_form), so a name typed as
+	                            it shows fits one the page writes with
+	                            &nbsp; or a decomposed accent */
 	char *link;              /* the site link too, or NULL for any */
 	char *title;             /* the feed's title instead of the name, or NULL */
 	char *slug;              /* or NULL */

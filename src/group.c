@@ -53,12 +53,44 @@ without_scheme(const char *link)
 	return rest;
 }
 
-/* Whether rule r applies to the source name at link (NULL: any): same
- * name, and same site when the rule names one. */
+/* Whether rule r applies to the source whose name has this form
+ * (text_match_form) at link (NULL: any): same name, and same site when
+ * the rule names one. */
 static int
-rule_fits(const struct source_rule *r, const char *name, const char *link)
+rule_fits(const struct source_rule *r, const char *form, const char *link)
 {
-	return strcmp(r->name, name) == 0 && (r->link == NULL || (link != NULL && html_same_site(r->link, link)));
+	return strcmp(r->name_form, form) == 0 && (r->link == NULL || (link != NULL && html_same_site(r->link, link)));
+}
+
+/* Frees name_forms' forms of n candidates. */
+static void
+free_forms(char **forms, size_t n)
+{
+	size_t i;
+
+	for (i = 0; forms != NULL && i < n; i++)
+		free(forms[i]);
+	free(forms);
+}
+
+/* The source name of all[i] as rules see it: forms[i] (name_forms), or
+ * the name itself. */
+#define FORM(forms, all, i) ((forms)[i] != NULL ? (forms)[i] : (all)[i].e->source_name)
+
+/* Each of all[0..n)'s source names as rules see it (text_match_form):
+ * NULL where that is the name itself. NULL when memory runs out. */
+static char **
+name_forms(const struct candidate *all, size_t n)
+{
+	char **forms = calloc(n + 1, sizeof *forms);
+	size_t i;
+
+	for (i = 0; forms != NULL && i < n; i++)
+		if (text_match_form(all[i].e->source_name, 1, &forms[i]) != 0) {
+			free_forms(forms, i);
+			forms = NULL;
+		}
+	return forms;
 }
 
 /* What the unmatched rules u[0..n_u) may have meant, among the n
@@ -67,7 +99,7 @@ rule_fits(const struct source_rule *r, const char *name, const char *link)
  * name (its shadow); else a source whose name has the rule's slug. Each
  * name's slug is made once. 0, or -1 when memory runs out. */
 static int
-near_sources(const struct candidate *all, size_t n, struct unmatched_rule *u, size_t n_u)
+near_sources(const struct candidate *all, char *const *forms, size_t n, struct unmatched_rule *u, size_t n_u)
 {
 	char **want = NULL, *slug = NULL;
 	const char *last = NULL;
@@ -84,7 +116,7 @@ near_sources(const struct candidate *all, size_t n, struct unmatched_rule *u, si
 	if ((first = xmlHashCreate(64)) == NULL || (first_linked = xmlHashCreate(64)) == NULL)
 		goto done;
 	for (i = 0; i < n; i++) {
-		const xmlChar *name = (const xmlChar *)all[i].e->source_name;
+		const xmlChar *name = (const xmlChar *)FORM(forms, all, i);
 
 		if ((xmlHashLookup(first, name) == NULL && xmlHashAddEntry(first, name, (void *)&all[i]) != 0) ||
 		    (all[i].e->source_link[0] != '\0' && xmlHashLookup(first_linked, name) == NULL &&
@@ -94,10 +126,10 @@ near_sources(const struct candidate *all, size_t n, struct unmatched_rule *u, si
 	for (k = 0; k < n_u; k++) {
 		if (u[k].shadow != NULL)
 			continue;
-		if (u[k].rule->link == NULL && (c = xmlHashLookup(first, (const xmlChar *)u[k].rule->name)) != NULL)
+		if (u[k].rule->link == NULL && (c = xmlHashLookup(first, (const xmlChar *)u[k].rule->name_form)) != NULL)
 			u[k].shadow = c->rule;   /* it fits them all: an earlier rule took them */
 		else if (u[k].rule->link != NULL &&
-		    (c = xmlHashLookup(first_linked, (const xmlChar *)u[k].rule->name)) != NULL)
+		    (c = xmlHashLookup(first_linked, (const xmlChar *)u[k].rule->name_form)) != NULL)
 			u[k].link_seen = c->e->source_link;
 	}
 	if ((want = calloc(n_u, sizeof *want)) == NULL || (next_want = calloc(n_u, sizeof *next_want)) == NULL ||
@@ -154,7 +186,7 @@ static int
 by_rule_name(const void *a, const void *b)
 {
 	const struct source_rule *x = *(const struct source_rule *const *)a, *y = *(const struct source_rule *const *)b;
-	int c = strcmp(x->name, y->name);
+	int c = strcmp(x->name_form, y->name_form);
 
 	return c != 0 ? c : x < y ? -1 : x > y;
 }
@@ -174,10 +206,11 @@ sort_rules(const struct settings *s, const struct source_rule ***sorted)
 	return *sorted != NULL ? 0 : -1;
 }
 
-/* The first rule of sorted[0..n) (by_rule_name) for a source of this
- * name and link, before the rule before (any when NULL); NULL when none. */
+/* The first rule of sorted[0..n) (by_rule_name) for a source whose
+ * name has this form (text_match_form) and link, before the rule before
+ * (any when NULL); NULL when none. */
 static const struct source_rule *
-rule_for(const struct source_rule *const *sorted, size_t n, const char *name, const char *link,
+rule_for(const struct source_rule *const *sorted, size_t n, const char *form, const char *link,
     const struct source_rule *before)
 {
 	const struct source_rule *r = NULL;
@@ -186,14 +219,14 @@ rule_for(const struct source_rule *const *sorted, size_t n, const char *name, co
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(sorted[mid]->name, name) < 0)
+		if (strcmp(sorted[mid]->name_form, form) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; r == NULL && lo < n && strcmp(sorted[lo]->name, name) == 0 && (before == NULL || sorted[lo] < before);
-	    lo++)
-		if (rule_fits(sorted[lo], name, link))
+	for (; r == NULL && lo < n && strcmp(sorted[lo]->name_form, form) == 0 &&
+	    (before == NULL || sorted[lo] < before); lo++)
+		if (rule_fits(sorted[lo], form, link))
 			r = sorted[lo];
 	return r;
 }
@@ -2355,6 +2388,7 @@ group_page(struct page *page, struct state *archive,
 	const struct source_rule **rules = NULL;   /* by_rule_name */
 	size_t n_rules = s != NULL ? s->n_sources : 0;
 	char *used = NULL;   /* whether each rule of s fits a source */
+	char **forms = NULL;   /* name_forms(all), when there are rules */
 	int c, any;
 	time_t newest;
 	size_t i, j, k, n = page->n_entries, n_topics = s != NULL ? s->n_topics : 0, n_authors, start;
@@ -2406,10 +2440,11 @@ group_page(struct page *page, struct state *archive,
 			all[n].order = n;
 		}
 	}
-	if (sort_rules(s, &rules) != 0 || (used = calloc(n_rules + 1, 1)) == NULL)
+	if (sort_rules(s, &rules) != 0 || (used = calloc(n_rules + 1, 1)) == NULL ||
+	    (n_rules > 0 && (forms = name_forms(all, n)) == NULL))
 		goto nomem;
-	for (i = 0; i < n; i++)
-		if ((all[i].rule = rule_for(rules, n_rules, all[i].e->source_name, all[i].e->source_link, NULL)) != NULL)
+	for (i = 0; i < n && n_rules > 0; i++)
+		if ((all[i].rule = rule_for(rules, n_rules, FORM(forms, all, i), all[i].e->source_link, NULL)) != NULL)
 			used[all[i].rule - s->sources] = 1;
 	if (n_rules > 0 && (spread_rules(all, n) != 0 ||
 	    (set->unmatched = calloc(n_rules, sizeof *set->unmatched)) == NULL))
@@ -2420,11 +2455,13 @@ group_page(struct page *page, struct state *archive,
 		if (used[k])
 			continue;
 		u->rule = &s->sources[k];
-		u->shadow = rule_for(rules, n_rules, u->rule->name, u->rule->link, u->rule);
+		u->shadow = rule_for(rules, n_rules, u->rule->name_form, u->rule->link, u->rule);
 		set->n_unmatched++;
 	}
-	if (near_sources(all, n, set->unmatched, set->n_unmatched) != 0)
+	if (near_sources(all, forms, n, set->unmatched, set->n_unmatched) != 0)
 		goto nomem;
+	free_forms(forms, n);   /* (by the place in all, which sorting moves) */
+	forms = NULL;
 	qsort(all, n, sizeof *all, by_feed);
 	set->feeds = calloc(n + n_topics + 1, sizeof *set->feeds);
 	if (set->feeds == NULL)
@@ -2602,6 +2639,7 @@ group_page(struct page *page, struct state *archive,
 nomem:
 	rc = err_nomem(err);
 done:
+	free_forms(forms, n);
 	free(all);
 	free(rules);
 	free(used);

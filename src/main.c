@@ -239,6 +239,12 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 
 		switch (c) {
 		case 'c':
+			/* Not two read one over the other: which of their keys
+			 * would win is no rule a reader of either file sees. */
+			if (*config != NULL) {
+				rc = usage_error("%s", "--config given twice: one configuration file per run");
+				goto done;
+			}
 			*config = optarg;
 			continue;
 		case 'h':
@@ -292,20 +298,6 @@ parse_options(int argc, char **argv, struct settings *cmd, const char **config, 
 	}
 done:
 	return rc;
-}
-
-/* Whether s holds a combining diacritical mark (U+0300..U+036F), as a
- * name typed in decomposed form does: "a" and U+0303 where the page has
- * U+00E3, which look alike but do not match. */
-static int
-has_combining_mark(const char *s)
-{
-	const unsigned char *u;
-	int found = 0;
-
-	for (u = (const unsigned char *)s; !found && *u != '\0'; u++)
-		found = (u[0] == 0xCC && u[1] >= 0x80 && u[1] <= 0xBF) || (u[0] == 0xCD && u[1] >= 0x80 && u[1] <= 0xAF);
-	return found;
 }
 
 /* The stylesheet folder, in *dir: --xslt-dir; else the first of these
@@ -1264,10 +1256,7 @@ run(const struct settings *s, char **err)
 			    "that name links to %s", u->rule->at, u->rule->name, where, u->rule->link, u->link_seen);
 		else if (u->name_seen != NULL)
 			say("warning: %s: [source %s] matches no source on the page%s: names match exactly; did you "
-			    "mean [source %s]?%s", u->rule->at, u->rule->name, where, u->name_seen,
-			    has_combining_mark(u->rule->name) && !has_combining_mark(u->name_seen) ?
-			    " (the section writes an accent as a letter and a combining mark, as some editors save "
-			    "text, the page as one letter: type the name again)" : "");
+			    "mean [source %s]?", u->rule->at, u->rule->name, where, u->name_seen);
 		else
 			say("warning: %s: [source %s] matches no source on the page%s: a typo (names match exactly, "
 			    "case included), or a name no longer in use, whose section can go", u->rule->at,

@@ -188,6 +188,11 @@ expect_exit "missing input file: exit 66" 66 "$UNPLANET" -o "$D" "$T/no-such.htm
 expect_grep "missing input is named" "$T/err" "no-such.html: cannot open"
 expect_exit "an empty --config: exit 78" 78 "$UNPLANET" -c '' -o "$D" "$SAMPLE"
 expect_grep "...saying it needs a file name" "$T/err" "^unplanet: --config needs a file name$"
+# Two files, one read over the other, would drop the first's topics
+# without a word.
+printf '[unplanet]\nkeep = 2\n' >"$T/keep2.ini"
+expect_exit "--config given twice: exit 64" 64 "$UNPLANET" -c "$T/keep2.ini" -c "$T/keep2.ini" -o "$D" "$SAMPLE"
+expect_grep "...saying so" "$T/err" "^unplanet: --config given twice: one configuration file per run$"
 # A mistake on the command line names the option typed, not the
 # configuration key settings_set checks it as.
 expect_exit "--keep -1: exit 64" 64 "$UNPLANET" --keep -1 -o "$D" "$SAMPLE"

@@ -506,8 +506,8 @@ slug = django-and-caktus
         ("two stylesheets of one name (the first one there)",
          f"[unplanet]\nstylesheet = {HERE}/../xslt/index.xsl\n    ../b/index.xslt\n", 3,
          f"../b/index.xslt: a format named \"index\" is already written by {HERE}/../xslt/index.xsl"),
-        ("two topics, one slug", "[topic A]\nmatch = a\nslug = same\n\n[topic B]\nmatch = b\nslug = same\n", 5,
-         "already uses"),
+        ("two topics, one slug (the line of the second's slug)",
+         "[topic A]\nmatch = a\nslug = same\n\n[topic B]\nmatch = b\ntitle = b\nslug = same\n", 8, "already uses"),
         ("not UTF-8", "[source Real Python]\nname = Caf\udce9\n", 2, "not valid UTF-8"),
         ("DEL in a topic's name (readers show it as junk)", "[topic A\x7fB]\nmatch = x\n", 1,
          "a control character (U+007F)"),
@@ -748,13 +748,25 @@ slug = django-and-caktus
             f.write(text)
         got.append(run(unplanet, "-c", path, "--dump", *args, SAMPLE))
     # A name typed in decomposed form (as some editors save it) looks like
-    # the page's but does not match: the warning says why.
+    # the page's, and fits it; so does one typed with plain spaces where
+    # the page writes &nbsp; and a zero-width space (names are compared as
+    # patterns see them).
     with open(os.path.join(work, "nfd.ini"), "w", encoding="utf-8") as f:
         f.write("[source Rodrigo Gira\u0303o Serra\u0303o]\nslug = rgs\n")
-    rc, err = run(unplanet, "-c", os.path.join(work, "nfd.ini"), "--dump", SAMPLE)
-    check("config: a [source] name with combining marks for the page's accented letters: the warning says so",
-          rc == 0 and "did you mean [source Rodrigo Gir\u00e3o Serr\u00e3o]? (the section writes an accent as a letter "
-          "and a combining mark" in err, err)
+    out = os.path.join(work, "nfd-out")
+    rc, err = run(unplanet, "-c", os.path.join(work, "nfd.ini"), "-o", out, SAMPLE)
+    check("config: a [source] name with combining marks for the page's accented letters fits that source",
+          rc == 0 and err == "" and os.path.exists(os.path.join(out, "authors", "rgs.atom"))
+          and not os.path.exists(os.path.join(out, "authors", "rodrigo-girao-serrao.atom")), err)
+    nbsp_page = os.path.join(work, "nbsp-page.html")
+    with open(SAMPLE, encoding="utf-8") as f, open(nbsp_page, "w", encoding="utf-8") as g:
+        g.write(f.read().replace(">Talk Python Blog<", ">Talk&nbsp;Python &#x200b;Blog<"))
+    with open(os.path.join(work, "nbsp.ini"), "w", encoding="utf-8") as f:
+        f.write("[source Talk Python Blog]\nslug = tpb\n")
+    out = os.path.join(work, "nbsp-out")
+    rc, err = run(unplanet, "-c", os.path.join(work, "nbsp.ini"), "-o", out, nbsp_page)
+    check("config: a [source] name typed with spaces fits the page's name written with &nbsp; and a zero-width space",
+          rc == 0 and err == "" and os.path.exists(os.path.join(out, "authors", "tpb.atom")), err)
     # Both decomposed, differing in case alone: no word of the accents.
     nfd_page = os.path.join(work, "nfd-page.html")
     with open(SAMPLE, encoding="utf-8") as f, open(nfd_page, "w", encoding="utf-8") as g:
