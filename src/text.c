@@ -812,6 +812,35 @@ done:
 	return decoded;
 }
 
+/* A copy of s without the characters drawn as nothing (Unicode's
+ * Default_Ignorable_Code_Point: soft hyphen, zero-width space, joiners...);
+ * bytes that are no UTF-8 stay. NULL when memory runs out. */
+static char *
+shown_only(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i, len;
+	struct buf out = { 0 };
+	unsigned cp;
+	char *copy = NULL;
+
+	if (buf_reserve(&out, n + 1) != 0)
+		goto done;
+	for (i = 0; i < n; i += len) {
+		if ((len = utf8_decode(p + i, n - i, &cp)) == 0)
+			len = 1;
+		else if (uc_is_property_default_ignorable_code_point(cp))
+			continue;
+		if (buf_add(&out, (const char *)p + i, len) != 0)
+			goto done;
+	}
+	if (buf_addc(&out, '\0') == 0)
+		copy = buf_take(&out);
+done:
+	buf_free(&out);
+	return copy;
+}
+
 /* Transliterates UTF-8 to ASCII with glibc's tables ("ã" -> "a", "ß" ->
  * "ss"); characters it cannot map come out as '?'. Uses a C.UTF-8 locale for
  * this thread only, so the program's own locale does not matter. Debian's
@@ -823,7 +852,7 @@ transliterate(const char *name)
 	struct buf out = { 0 };
 	locale_t loc = (locale_t)0, old = (locale_t)0;
 	iconv_t cd = (iconv_t)-1;
-	char *in = (char *)name, *result = NULL;
+	char *in = (char *)name, *result = NULL, *shown = NULL;
 	size_t inleft = strlen(name), i;
 
 	/* Most names are ASCII already, and a locale and a converter cost
@@ -834,6 +863,12 @@ transliterate(const char *name)
 		result = strdup(name);
 		goto done;
 	}
+	/* Characters drawn as nothing give nothing: iconv writes a soft
+	 * hyphen ("Ma&shy;ria") as "-", which would split a word. */
+	if ((shown = shown_only(name)) == NULL)
+		goto done;
+	in = shown;
+	inleft = strlen(shown);
 	loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	if (loc != (locale_t)0)
 		old = uselocale(loc);
@@ -842,7 +877,7 @@ transliterate(const char *name)
 		/* No converter (glibc's gconv modules missing): every non-ASCII
 		 * character is one it cannot map. */
 		for (i = 0; i < inleft; i++) {
-			unsigned char c = (unsigned char)name[i];
+			unsigned char c = (unsigned char)shown[i];
 
 			if ((c < 0x80 || c >= 0xc0) && buf_addc(&out, c < 0x80 ? (char)c : '?') != 0)
 				goto done;
@@ -873,6 +908,7 @@ transliterate(const char *name)
 	result = buf_take(&out);
 done:
 	buf_free(&out);
+	free(shown);
 	if (cd != (iconv_t)-1)
 		iconv_close(cd);
 	if (loc != (locale_t)0) {

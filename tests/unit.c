@@ -194,6 +194,8 @@ test_slugs(void)
 		{ "", "" },
 		{ "C++ & Python 3.13", "c-python-3-13" },
 		{ "O`Brien", "obrien" },   /* iconv's ' for an apostrophe, but a backtick is one too */
+		{ "Jose\xcc\x81 Ma\xc2\xadria", "jose-maria" },   /* a soft hyphen shows nothing: no '-' */
+		{ "Zero\xe2\x80\x8bwidth Ma\xe2\x80\x8dria", "zerowidth-maria" },   /* nor do ZWSP, ZWJ */
 	};
 	size_t i;
 	char name[96];
