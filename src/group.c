@@ -1003,12 +1003,14 @@ slug_held(const struct slugs *sl, size_t owner, int other, const char *slug)
 }
 
 /* The slug a new feed asks for: its name's (a topic's own name, not its
- * "Planet — NAME" title), else its site's host's. */
+ * "Planet — NAME" title), else its site's host's, else "topic" or
+ * "source"; *fallback is 1 when not its name's. */
 static char *
-wanted_slug(const struct feed *f)
+wanted_slug(const struct feed *f, int *fallback)
 {
 	char *s = text_slug(strcmp(f->kind, "topic") == 0 ? f->subtitle : f->title, SLUG_MAX - 24);
 
+	*fallback = s != NULL && s[0] == '\0';
 	if (s != NULL && s[0] == '\0') {
 		free(s);
 		s = host_slug(f->link);
@@ -1065,9 +1067,11 @@ fixed_holder(const struct slugs *sl, size_t n, const char *slug)
 }
 
 /* Feeds in (wanted slug, link) order: the new ones by the slug they ask
- * for, those with one already first. */
+ * for, those with one already first; of those asking for one slug, a
+ * name's own before a fallback (a topic named "Topic" before "数据"). */
 struct asking {
 	const char *wanted;
+	int fallback;
 	const char *link;
 	size_t k;
 };
@@ -1078,6 +1082,8 @@ by_wanted_link(const void *a, const void *b)
 	const struct asking *x = a, *y = b;
 	int c = x->wanted == NULL ? (y->wanted == NULL ? 0 : -1) : y->wanted == NULL ? 1 : strcmp(x->wanted, y->wanted);
 
+	if (c == 0)
+		c = x->fallback - y->fallback;
 	if (c == 0)
 		c = strcmp(x->link, y->link);
 	return c != 0 ? c : (x->k > y->k) - (x->k < y->k);
@@ -1165,7 +1171,7 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 	for (i = 0; i < n; i++) {
 		if (fixed[i] != NULL)
 			continue;
-		if ((wanted[i] = wanted_slug(&feeds[i])) == NULL)
+		if ((wanted[i] = wanted_slug(&feeds[i], &order[i].fallback)) == NULL)
 			goto done;
 		if (slug_held(&sl, i, 0, wanted[i]) && !slug_taken(&sl, i, wanted[i])) {
 			if (give_slug(&sl, feeds, i, wanted[i]) != 0) {
@@ -1199,7 +1205,7 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 	}
 	/* New feeds in (wanted slug, link) order. */
 	for (i = 0; i < n; i++) {
-		order[i].wanted = wanted[i];
+		order[i].wanted = wanted[i];   /* (fallback set with it) */
 		order[i].link = feeds[i].link;
 		order[i].k = i;
 	}

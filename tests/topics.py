@@ -311,6 +311,14 @@ slug = django-and-caktus
           [r[:2] for r in runs] == [(0, "")] * 3 and first is not None and
           runs[1][3].get(first + ".atom") == "数据" and runs[1][3].get(first + "-2.atom") == "社区" and
           runs[2][3] == {first + ".atom": "数据!", first + "-2.atom": "社区"}, f"{runs}")
+    # A topic whose name spells the slug the others fall back to keeps it.
+    d6 = os.path.join(work, "named-topic")
+    rc, err = run(unplanet, "-o", d6, "-t", "日本=x", "-t", "数据=x", "-t", "Topic=x", SAMPLE)
+    titles = {os.path.basename(f): ET.parse(f).getroot().findtext(A + "title").split(" \u2014 ")[-1]
+              for f in glob.glob(os.path.join(d6, "topics", "*.atom"))} if rc == 0 else {}
+    check("slugs: a topic named 'Topic' keeps 'topic' from names that give no slug and fall back to it",
+          titles.get("topic.atom") == "Topic" and sorted(titles) == ["topic-2.atom", "topic-3.atom", "topic.atom"],
+          f"{titles} {err}")
     with open(clash, "w") as f:
         f.write("[topic Renamed]\nmatch = django\nslug = zed\n")
     rc, err = run(unplanet, "-o", d4, "-c", clash, SAMPLE)
