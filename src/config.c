@@ -511,7 +511,8 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 	} else if (strcmp(key, "topic") == 0) {
 		const char *eq = strchr(value, '='), *pattern = eq != NULL ? eq + 1 + strspn(eq + 1, " \t") : NULL;
 		struct topic *t;
-		char *name, *what;
+		char *name, *what, *trimmed;
+		size_t len;
 
 		/* "Django = django" reads as "Django=django", as in the file.
 		 * "Django=" is an empty pattern, refused as any is. */
@@ -535,7 +536,17 @@ settings_set(struct settings *s, const char *key, const char *value, char **why)
 			goto done;
 		}
 		free(name);
-		rc = add_pattern(&t->match, &t->n_match, what, pattern, why);
+		/* " X = food " is "X=food" too: the file's values end at their
+		 * last character that is no white space. */
+		for (len = strlen(pattern); len > 0 && (pattern[len - 1] == ' ' || pattern[len - 1] == '\t'); len--)
+			;
+		if ((trimmed = strndup(pattern, len)) == NULL) {
+			free(what);
+			*why = NULL;
+			goto done;
+		}
+		rc = add_pattern(&t->match, &t->n_match, what, trimmed, why);
+		free(trimmed);
 		free(what);
 	} else if (strcmp(key, "exclude") == 0 || strcmp(key, "only") == 0) {
 		rc = key[0] == 'e' ? add_pattern(&s->exclude, &s->n_exclude, key, value, why) :
@@ -1186,6 +1197,10 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		else if ((set = settings_set(r->s, key, value, &why)) == -1)
 			rc = bad(r, unknown_key(r, name, section, "source, output, base-url, topic, exclude, only, "
 			    "stylesheet, xslt-dir, keep, force, wait, dump, timeout, max-size, jobs, quiet, verbose"));
+		/* The command line's last of -q and -v wins; a file has no
+		 * order to go by. */
+		else if (set == 0 && r->s->quiet == 1 && r->s->verbose == 1)
+			rc = bad(r, fail("%s", "quiet and verbose cannot both be yes", NULL));
 		else if (set == 0 && strcmp(key, "stylesheet") == 0)
 			rc = note_stylesheet(r) == 0 ? 1 : bad(r, NULL);
 		else if (set == 0 && (at = where_slot(r->s, key)) != NULL)   /* as for a stylesheet */
@@ -1508,8 +1523,8 @@ settings_finish(struct settings *s)
 		s->quiet = 0;
 	if (s->verbose < 0)
 		s->verbose = 0;
-	/* The last of -q and -v given wins on the command line; from the
-	 * file or defaults, verbose yields to quiet. */
+	/* The last of -q and -v given wins on the command line (which sets
+	 * both), and the file refuses both: this is only a guard. */
 	if (s->quiet && s->verbose)
 		s->verbose = 0;
 	rc = 0;

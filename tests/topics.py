@@ -74,7 +74,9 @@ def main():
     d = os.path.join(work, "feeds")
     args = ["-o", d]
     for slug, (name, pattern) in topics.items():
-        args += ["--topic", f"{name}={pattern}"]
+        # White space around NAME and PATTERN goes, as in the file (where
+        # 'django ' would hold 2 of the 5).
+        args += ["--topic", f" {name} = {pattern} " if slug == "django" else f"{name}={pattern}"]
     rc, err = run(unplanet, *args, SAMPLE)
     check("topics: run with five --topic", rc == 0, err)
     for slug, (name, pattern) in topics.items():
@@ -500,6 +502,8 @@ slug = django-and-caktus
          "unknown key '^Quiz' in [unplanet] (source, output, base-url, topic, exclude, only, stylesheet, xslt-dir, "
          "keep, force, wait, dump, timeout, max-size, jobs, quiet, verbose); this indented line is read as a key"),
         ("bad boolean", "[unplanet]\nforce = perhaps\n", 2, "force needs yes or no"),
+        ("quiet and verbose both yes (a file has no last one to win)", "[unplanet]\nverbose = yes\nkeep = 3\nquiet = yes\n",
+         4, "quiet and verbose cannot both be yes"),
         ("bad slug", "[source Real Python]\nslug = Real Python!\n", 2, "slug 'Real Python!'"),
         ("line without =", "[unplanet]\njust some words\n", 2, "expected 'key = value'"),
         ("key before any section", "keep = 1\n", 1, "outside a section"),
