@@ -223,11 +223,11 @@ slug = django-and-caktus
     if rc == 0:
         check("config: --topic on the command line replaces the file's topic of that name",
               set(ids(os.path.join(d2, "topics", "django.atom"))) == matching("pypy") - excluded, "")
-    # quiet and verbose both in the file: quiet wins; -v and -q each win
-    # over the file's other one.
+    # quiet and verbose both yes in the file is an error (see the table
+    # above); -v and -q each win over the file's other one.
     qv = os.path.join(work, "quiet-verbose.ini")
-    for text, args, says in (("[unplanet]\nverbose = yes\nquiet = yes\n", (), False),
-                             ("[unplanet]\nquiet = yes\nverbose = yes\n", (), False),
+    for text, args, says in (("[unplanet]\nverbose = no\nquiet = yes\n", (), False),
+                             ("[unplanet]\nquiet = no\nverbose = yes\n", (), True),
                              ("[unplanet]\nquiet = yes\n", ("-v",), True),
                              ("[unplanet]\nverbose = yes\n", ("-q",), False),
                              ("[unplanet]\nverbose = yes\n", (), True)):
