@@ -150,9 +150,13 @@ publish_begin(const char *dir, int wait, struct publish **out, char **err)
 		    faccessat(p->dirfd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
 			int e = errno;
 
-			rc = err_set(err, err_status(e, UP_ECANTCREAT), "%s: cannot write to output folder: %s", dir,
+			/* Opening it reads it: a folder one may write but not
+			 * read (mode 0333) is no folder one cannot write. */
+			rc = err_set(err, err_status(e, UP_ECANTCREAT), "%s: cannot %s output folder: %s%s", dir,
+			    p->dirfd < 0 && e == EACCES ? "open" : "write to",
 			    e == ENOTDIR ? "not a folder" : e == ENOENT && lstat(dir, &st) == 0 &&
-			    S_ISLNK(st.st_mode) ? "a symbolic link to a folder that does not exist" : strerror(e));
+			    S_ISLNK(st.st_mode) ? "a symbolic link to a folder that does not exist" : strerror(e),
+			    p->dirfd < 0 && e == EACCES ? " (it must be readable, as well as writable)" : "");
 			goto done;
 		}
 		/* --wait asks for the lock again every LOCK_RETRY_MS, napping
@@ -520,8 +524,10 @@ done:
 static int
 folder_fd_error(const struct publish *p, const char *relpath, size_t n, int e, char **err)
 {
-	return err_set(err, create_status(e), "%s/%.*s: cannot write there: %s", p->dir, (int)n, relpath,
-	    e == ELOOP || e == ENOTDIR ? LINK_REFUSED ", or not a folder" : strerror(e));
+	return err_set(err, create_status(e), "%s/%.*s: cannot %s: %s%s", p->dir, (int)n, relpath,
+	    e == EACCES ? "open that folder" : "write there",
+	    e == ELOOP || e == ENOTDIR ? LINK_REFUSED ", or not a folder" : strerror(e),
+	    e == EACCES ? " (it must be readable, as well as writable)" : "");
 }
 
 /* Creates the folders leading to relpath, remembering those it made so a

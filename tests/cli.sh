@@ -824,6 +824,25 @@ expect_grep "...saying it is not a folder" "$T/err" "linked/.unplanet: cannot wr
 ln -s "$T/nowhere" "$T/dangling"
 expect_exit "-o a symbolic link to nothing: exit 73" 73 "$UNPLANET" -o "$T/dangling" "$SAMPLE"
 expect_grep "...saying so" "$T/err" "dangling: cannot write to output folder: a symbolic link to a folder that does not exist"
+# A folder its user may write but not read (mode 0333) cannot be opened,
+# which is what the message says: checking its write permission would
+# find nothing wrong. Root reads anything, so this runs as nobody, from
+# a copy of the program in a folder nobody may enter.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+	N=$(mktemp -d /tmp/unplanet-nobody.XXXXXX) && chmod 755 "$N" &&
+		cp "$UNPLANET" "$N/unplanet" && cp -R "$(dirname "$UNPLANET")/xslt" "$N/xslt" && cp "$SAMPLE" "$N/page.html" &&
+		mkdir "$N/out" "$N/out2" && "$UNPLANET" -o "$N/out2" "$SAMPLE" && chown -R nobody "$N/out" "$N/out2" &&
+		chmod 333 "$N/out" "$N/out2/authors"
+	expect_exit "an output folder nobody may write but not read: exit 73" 73 \
+		setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$N/unplanet" -o "$N/out" "$N/page.html"
+	expect_grep "...saying it cannot be opened, and must be readable" "$T/err" \
+		"out: cannot open output folder: Permission denied \(it must be readable, as well as writable\)$"
+	expect_exit "authors/ that nobody may write but not read: exit 73" 73 \
+		setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$N/unplanet" --keep 3 -o "$N/out2" "$N/page.html"
+	expect_grep "...saying that folder cannot be opened" "$T/err" \
+		"out2/authors: cannot open that folder: Permission denied \(it must be readable, as well as writable\)$"
+	rm -rf "$N"
+fi
 
 # A folder unplanet never wrote (no .unplanet/) may be someone's web site:
 # a file there that a run would replace is left alone, and the run fails.
