@@ -864,25 +864,27 @@ shown(size_t n, size_t keep)
 	return keep > 0 && n > keep ? keep : n;
 }
 
-/* The slug of a source's site host ("www.djangoproject.com" ->
- * "djangoproject-com"), for telling same-named sources apart. */
+/* A source's site as people read it, for telling same-named sources
+ * apart: its host, in Unicode when written in IDNA's ASCII form
+ * ("xn--mnchen-3ya.example", in any case), without "www."; with_path,
+ * its path too, without a last '/' ("medium.com/@bob"). "" when it has
+ * no host. Malloc'd; NULL when memory runs out. */
 static char *
-host_slug(const char *link)
+site_label(const char *link, int with_path)
 {
 	xmlURIPtr uri = xmlParseURI(link);
-	const char *host;
-	char *escaped = NULL, *unicode = NULL, *slug = NULL;
+	const char *host, *path = "";
+	char *escaped = NULL, *unicode = NULL, *label = NULL;
+	size_t n;
 
 	/* libxml2 parses a host such as "bücher.example" only escaped; it
-	 * gives it back decoded, for text_slug to transliterate. */
+	 * gives it back decoded. */
 	if (uri == NULL) {
 		if ((escaped = html_escape_url(link)) == NULL)
 			goto done;
 		uri = xmlParseURI(escaped);
 	}
 	host = uri != NULL && uri->server != NULL ? uri->server : "";
-	/* And one written in IDNA's ASCII form ("xn--mnchen-3ya.example",
-	 * in any case) is read in Unicode, as a browser shows it. */
 	if (strcasestr(host, "xn--") != NULL) {
 		int rc = idn2_to_unicode_8z8z(host, &unicode, 0);
 
@@ -891,13 +893,38 @@ host_slug(const char *link)
 		if (rc == IDN2_OK)
 			host = unicode;
 	}
-	if (strncmp(host, "www.", 4) == 0)
+	if (strncasecmp(host, "www.", 4) == 0)
 		host += 4;
-	slug = text_slug(host, SLUG_MAX / 4);
+	if (with_path && host[0] != '\0' && uri->path != NULL)
+		path = uri->path;
+	n = strlen(path);
+	if (n > 0 && path[n - 1] == '/')
+		n--;
+	if ((label = malloc(strlen(host) + n + 1)) != NULL) {
+		strcpy(label, host);
+		memcpy(label + strlen(host), path, n);
+		label[strlen(host) + n] = '\0';
+		for (n = 0; label[n] != '\0' && label[n] != '/'; n++)
+			if (label[n] >= 'A' && label[n] <= 'Z')
+				label[n] = (char)(label[n] - 'A' + 'a');
+	}
 done:
 	free(escaped);
 	idn2_free(unicode);
 	xmlFreeURI(uri);
+	return label;
+}
+
+/* The slug of a source's site host ("www.djangoproject.com" ->
+ * "djangoproject-com"), for telling same-named sources apart. */
+static char *
+host_slug(const char *link)
+{
+	char *host = site_label(link, 0), *slug = NULL;
+
+	if (host != NULL)
+		slug = text_slug(host, SLUG_MAX / 4);
+	free(host);
 	return slug;
 }
 
@@ -1456,6 +1483,8 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 		}
 	}
 	f->n_gone = gone;
+	f->named = title != NULL;
+	f->described = description != NULL;
 	if (title == NULL)
 		title = first->source_name[0] != '\0' ? first->source_name :
 		    first->source_title[0] != '\0' ? first->source_title : first->source_link;
@@ -1470,6 +1499,83 @@ done:
 	return rc;
 }
 
+
+/* By title, then site label (tell_apart). */
+struct titled {
+	struct feed *f;
+	char *label;
+};
+
+static int
+by_title_label(const void *a, const void *b)
+{
+	const struct titled *x = a, *y = b;
+	int c = strcmp(x->f->title, y->f->title);
+
+	return c != 0 ? c : strcmp(x->label, y->label);
+}
+
+/* Author feeds of one title (two sources of one name, told apart by
+ * their sites) are told apart where readers show them, in their titles:
+ * "Bob (bob.example)" and "Bob (other-bob.example)", with the path too
+ * when they share a host ("Bob (medium.com/@bob)"). Not a title or
+ * description a [source] rule gave, nor one with no site to name. Slugs
+ * are given by then, so a second source of a name changes no file name.
+ * 0, or -1 when memory runs out. */
+static int
+tell_apart(struct feed *feeds, size_t n, const struct page *page)
+{
+	struct titled *t = calloc(n + 1, sizeof *t);
+	size_t i, j, k, hosts;
+	char *title, *description;
+	int rc = -1;
+
+	if (t == NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		t[i].f = &feeds[i];
+		if ((t[i].label = site_label(feeds[i].link, 0)) == NULL)
+			goto done;
+	}
+	qsort(t, n, sizeof *t, by_title_label);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(t[j].f->title, t[i].f->title) == 0; j++)
+			;
+		if (j - i < 2)
+			continue;
+		/* Hosts alike: the paths tell them apart. */
+		for (k = i + 1, hosts = 1; k < j; k++)
+			hosts += strcmp(t[k].label, t[k - 1].label) != 0;
+		for (k = i; k < j; k++) {
+			if (hosts < j - i) {
+				free(t[k].label);
+				if ((t[k].label = site_label(t[k].f->link, 1)) == NULL)
+					goto done;
+			}
+			if (t[k].f->named || t[k].label[0] == '\0')
+				continue;
+			if ((title = buf_concat(t[k].f->title, " (", t[k].label, ")", NULL)) == NULL)
+				goto done;
+			description = t[k].f->described ? NULL : buf_concat(title, " on ", planet_name(page), NULL);
+			if (!t[k].f->described && description == NULL) {
+				free(title);
+				goto done;
+			}
+			if (!t[k].f->described) {
+				free(t[k].f->description);
+				t[k].f->description = description;
+			}
+			free(t[k].f->title);   /* (the group's end is found: no longer compared) */
+			t[k].f->title = title;
+		}
+	}
+	rc = 0;
+done:
+	for (i = 0; t != NULL && i < n; i++)
+		free(t[i].label);
+	free(t);
+	return rc;
+}
 
 /* A copy of a post a topic may show: one of an author feed's members, or
  * a record its archive keeps of one it no longer shows. */
@@ -2518,6 +2624,8 @@ group_page(struct page *page, struct state *archive,
 			f->gone[k].source_slug = f->slug;
 		f->hidden = !listed(f, s, set);
 	}
+	if (tell_apart(set->feeds, n_authors, page) != 0)
+		goto nomem;
 	for (i = 0; i < n_topics; i++) {
 		fixed[n_authors + i] = s->topics[i].slug;
 		fixed_at[n_authors + i] = s->topics[i].slug_at;

@@ -65,6 +65,8 @@ struct feed {
 	char *slug;              /* [a-z0-9-]+, unique within kind */
 	char *title;             /* what readers show as the feed's name */
 	char *description;
+	int named;               /* a [source] rule gave title (and... */
+	int described;           /* ...description): not to be qualified */
 	char *link;              /* the site (or Planet) the feed stands for */
 	char *subtitle;          /* the source's own feed title, may be "" */
 	struct member *members;  /* newest first: all that merged... */

@@ -2458,6 +2458,12 @@ done:
 	return out;
 }
 
+void
+html_unescape_hosts(char *html)
+{
+	unescape_hosts(html, 1);
+}
+
 int
 html_escape_script_macros(xmlNodePtr root)
 {

@@ -184,6 +184,11 @@ int html_resolve(const char *ref, const char *base, char **resolved);
  * (html_escape_script_macros). */
 char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
 
+/* Puts back, in place, in HTML that libxml2's writer serialized (with
+ * method html, say), the brackets of IPv6 hosts ("http://[::1]/") and the
+ * text of non-ASCII hosts that it escapes in href and src values. */
+void html_unescape_hosts(char *html);
+
 /* Readies the attribute values of the elements under root (a document,
  * or an element: not root's own) for libxml2's HTML writer, which leaves
  * "&{" in them unescaped (HTML 4's script macros): a reader would decode

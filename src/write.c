@@ -1066,8 +1066,15 @@ writer_task_run(struct writer_task *t, const char *doc_name, char **data, size_t
 	/* An empty result still makes a file, but it has to be a string. */
 	*data = bytes != NULL ? (char *)bytes : strdup("");
 	*len = bytes != NULL ? (size_t)n : 0;
-	if (*data == NULL)
+	if (*data == NULL) {
 		rc = err_nomem(err);
+	} else if (result->type == XML_HTML_DOCUMENT_NODE && *len > 0) {
+		/* The writer escapes an IPv6 host's brackets in an href
+		 * ("https://%5B::1%5D/"), which URL parsers refuse. (HTML
+		 * holds no NUL: its length is the string's.) */
+		html_unescape_hosts(*data);
+		*len = strlen(*data);
+	}
 done:
 	if (rc != UP_OK) {
 		free(*said);

@@ -370,8 +370,32 @@ def main():
                 check(f"{tag}: keeps its end marker", f"END{p.n}X" in text, text[-80:])
             foreign = [m for m in markers if m in text and not m.endswith(f"{p.n}X")]
             check(f"{tag}: holds no other post's text", not foreign, f"{foreign}")
-        bobs = {f.findtext("link") for f in root.findall("feed") if f.findtext("title") == "Bob"}
-        check("hostile: same name, two sites, two feeds", bobs == {BOB[1], BOB2[1]}, f"{bobs}")
+        bobs = {f.findtext("title"): f.findtext("link") for f in root.findall("feed") if f.findtext("title").startswith("Bob")}
+        check("hostile: same name, two sites, two feeds, their titles told apart by the site's host",
+              bobs == {"Bob (bob.example)": BOB[1], "Bob (other-bob.example)": BOB2[1]}, f"{bobs}")
+        descs = sorted(f.findtext("description") for f in root.findall("feed") if f.findtext("title").startswith("Bob"))
+        # Sharing a host, they are told apart by their paths; a third
+        # source of another name keeps its own.
+        same_host = os.path.join(work, "same-host.html")
+        with open(same_host, "wb") as f:
+            f.write(page([Post(1, ("Ann", "https://WWW.Blogs.example/ann/", "Ann"), b"<p>START one END</p>", hour=11),
+                          Post(2, ("Ann", "https://blogs.example/ann-b", "Ann"), b"<p>START two END</p>", hour=10),
+                          Post(3, BOB, b"<p>START three END</p>", hour=9)]))
+        r = subprocess.run([unplanet, "--dump", same_host], capture_output=True, timeout=60)
+        titles = sorted(f.findtext("title") for f in ET.fromstring(r.stdout).findall("feed")) if r.returncode == 0 else r.stderr
+        check("hostile: two sources of one name on one host: titles told apart by host and path",
+              titles == ["Ann (blogs.example/ann)", "Ann (blogs.example/ann-b)", "Bob"], f"{titles}")
+        # index.html (written by libxml2's HTML writer, which escapes
+        # brackets in an href) links an IPv6 host as URL parsers take it.
+        v6 = os.path.join(work, "ipv6.html")
+        with open(v6, "wb") as f:
+            f.write(page([Post(1, ("Six", "https://[2001:db8::1]:8080/blog/", "Six"), b"<p>START one END</p>", hour=11)]))
+        r = subprocess.run([unplanet, "-o", os.path.join(work, "ipv6"), v6], capture_output=True, timeout=60)
+        index = open(os.path.join(work, "ipv6", "index.html"), encoding="utf-8").read() if r.returncode == 0 else ""
+        check("hostile: index.html links a site on an IPv6 host with its brackets, not %5B...%5D",
+              'href="https://[2001:db8::1]:8080/blog/"' in index and "%5B" not in index, r.stderr.decode()[:300])
+        check("hostile: ...and their descriptions", descs == ["Bob (bob.example) on Planet Hostile",
+                                                           "Bob (other-bob.example) on Planet Hostile"], f"{descs}")
     # A full run over the same page must give well-formed feeds.
     out_dir = os.path.join(work, "feeds")
     r = subprocess.run([unplanet, "-o", out_dir, path], capture_output=True, timeout=120)
