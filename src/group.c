@@ -3341,9 +3341,43 @@ feed_record(struct feed_set *set, size_t i, const struct group_options *opt, siz
 	return bytes;
 }
 
+/* Whether the feeds set lists (those not hidden) are other than the n
+ * paths of listed, in any order: -1 when memory runs out. */
+static int
+list_changed(const struct feed_set *set, char *const *listed, size_t n)
+{
+	xmlHashTablePtr was = xmlHashCreate((int)(n < 1000000 ? n : 1000000) + 16);
+	size_t i, count = 0;
+	char *path;
+	int changed = -1;
+
+	for (i = 0; was != NULL && i < n; i++)
+		if (xmlHashAddEntry(was, (const xmlChar *)listed[i], (void *)listed[i]) != 0 &&
+		    xmlHashLookup(was, (const xmlChar *)listed[i]) == NULL)
+			goto done;
+	if (was == NULL)
+		goto done;
+	for (i = 0, changed = 0; !changed && i < set->n_feeds; i++) {
+		if (set->feeds[i].hidden)
+			continue;
+		count++;
+		if ((path = feed_path(&set->feeds[i], NULL)) == NULL) {
+			changed = -1;
+			goto done;
+		}
+		changed = xmlHashLookup(was, (const xmlChar *)path) == NULL;
+		free(path);
+	}
+	if (!changed)
+		changed = count != n;
+done:
+	xmlHashFree(was, NULL);
+	return changed;
+}
+
 xmlDocPtr
 directory_document(const struct feed_set *set, const struct group_options *opt,
-    const struct format_info *formats, size_t n_formats)
+    const struct format_info *formats, size_t n_formats, const struct state *last)
 {
 	const char *base_url = opt != NULL ? opt->base_url : NULL;
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
@@ -3351,7 +3385,7 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 	time_t updated = set->newest, t;   /* when no feed listed has entries */
 	char *base;
 	size_t i;
-	int ok = 0, any;
+	int ok = 0, any, changed;
 
 	if (root == NULL)
 		goto done;
@@ -3364,6 +3398,19 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 			updated = t;
 			any = 1;
 		}
+	/* The OPML lists' dateModified: a feed added or gone (a new source
+	 * with older posts only, say) is a change too, made now; else the
+	 * list stays as new as it was (unless that is ahead of the clock,
+	 * which was set back since). The first list has its newest feed's. */
+	if (last != NULL && last->listed_updated != -1 && opt != NULL) {
+		if ((changed = list_changed(set, last->listed, last->n_listed)) < 0)
+			goto done;
+		if (changed && opt->now > updated)
+			updated = opt->now;
+		else if (!changed && last->listed_updated > updated &&
+		    last->listed_updated - opt->now <= UPDATED_AHEAD_MAX)
+			updated = last->listed_updated;
+	}
 	/* Ending in '/', as given or not, so concat(base-url, path) works. */
 	base = buf_concat(base_url != NULL ? base_url : "", base_separator(base_url), NULL);
 	ok = base != NULL && xmlNewProp(root, (const xmlChar *)"version", (const xmlChar *)"1") != NULL &&

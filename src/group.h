@@ -218,9 +218,11 @@ struct format_info {
 };
 
 /* The directory document: every feed with files, for index.html and the
- * OPML lists (xslt/README.md). */
+ * OPML lists (xslt/README.md). last holds the last run's list
+ * (state_load_listed), or is NULL: its updated time moves to now when
+ * the feeds listed change. */
 xmlDocPtr directory_document(const struct feed_set *set, const struct group_options *opt,
-    const struct format_info *formats, size_t n_formats);
+    const struct format_info *formats, size_t n_formats, const struct state *last);
 
 /* All feeds with files in one document (<unplanet> around each <feed>),
  * for --dump: those --only leaves out are not in it. */

@@ -926,7 +926,7 @@ done:
  * directory document. */
 static int
 write_site(const struct feed_set *set, const struct group_options *gopt, struct writer *w,
-    int same_stylesheets, struct publish *pub, char **err)
+    int same_stylesheets, struct state *state, struct publish *pub, char **err)
 {
 	struct format_info *formats;
 	xmlDocPtr doc = NULL;
@@ -942,7 +942,16 @@ write_site(const struct feed_set *set, const struct group_options *gopt, struct 
 		formats[i].name = writer_name(w, i);
 		formats[i].media_type = writer_media_type(w, i);
 	}
-	doc = directory_document(set, gopt, formats, n);
+	/* The last list, for the lists' date (a list not there, or damaged,
+	 * is none: this run writes one). */
+	if ((rc = state_load_listed(publish_dirfd(pub), ".", state, err)) == UP_ESOFTWARE)   /* no memory */
+		goto done;
+	if (rc != UP_OK)
+		state->listed_updated = -1;
+	free(*err);
+	*err = NULL;
+	rc = UP_OK;
+	doc = directory_document(set, gopt, formats, n, state);
 	if (doc != NULL) {
 		size_t len;
 		char *bytes = group_document_bytes(doc, &len);
@@ -1298,7 +1307,7 @@ run(const struct settings *s, char **err)
 		page_time = state->page_updated;
 	rc = write_feeds(set, &gopt, w, same_stylesheets, pub, err);
 	if (rc == UP_OK)
-		rc = write_site(set, &gopt, w, same_stylesheets, pub, err);
+		rc = write_site(set, &gopt, w, same_stylesheets, state, pub, err);
 	/* Files are about to change that the records (archive, caches) will
 	 * describe only at the end of the commit: the state stops claiming
 	 * that the files match the records first, and stops offering its

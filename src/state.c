@@ -638,6 +638,7 @@ state_load(int dirfd, const char *dir, struct state **out, char **err)
 		goto done;
 	}
 	s->page_updated = -1;
+	s->listed_updated = -1;
 	/* Not following a link: one to nothing is not "no state", and is
 	 * refused by name when read, as any link there. */
 	if (fstatat(dirfd, STATE_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0)
@@ -769,6 +770,7 @@ state_load_listed(int dirfd, const char *dir, struct state *s, char **err)
 		free(s->listed[--s->n_listed]);
 	free(s->listed);
 	s->listed = NULL;
+	s->listed_updated = -1;
 	if (path == NULL) {
 		rc = err_nomem(err);
 		goto done;
@@ -782,6 +784,15 @@ state_load_listed(int dirfd, const char *dir, struct state *s, char **err)
 	    xmlStrcmp(version, (const xmlChar *)"1") != 0) {
 		rc = corrupt(err, path, root, "not a <directory version=\"1\"> document");
 		goto done;
+	}
+	if (child(root, "updated") != NULL) {
+		int nomem = 0;
+
+		if (child_date(root, "updated", &s->listed_updated, &nomem) != 0) {
+			s->listed_updated = -1;
+			rc = nomem ? err_nomem(err) : corrupt(err, path, root, "<updated> is no RFC 3339 time");
+			goto done;
+		}
 	}
 	n = count_children(root, "feed");
 	if (n > 0 && (s->listed = calloc(n, sizeof *s->listed)) == NULL) {

@@ -101,6 +101,7 @@ struct state {
 	                            document lists ("authors/pypy"), in its
 	                            order (state_load_listed) */
 	size_t n_listed;
+	time_t listed_updated;   /* that document's updated time, or -1 */
 };
 
 /* Reads the state.xml and topic records of the folder open as dirfd (the
@@ -120,7 +121,8 @@ int state_load_archive(int dirfd, const char *dir, struct state *state, char **e
  * readers, so that a run about to ask for the page conditionally can
  * tell whether one went missing since (a 304 would keep it missing). A
  * document that is not there, or not as unplanet writes it, is an error
- * naming it (UP_EDATA). Called again, it reads the list again. */
+ * naming it (UP_EDATA). Called again, it reads the list again. Its
+updated time goes to listed_updated (-1 without one). */
 int state_load_listed(int dirfd, const char *dir, struct state *state, char **err);
 
 /* An archived entry whose content and summary were made from a post with

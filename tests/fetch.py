@@ -13,6 +13,7 @@ import fcntl
 import glob
 import gzip
 import os
+import re
 import shutil
 import signal
 import socket
@@ -483,9 +484,12 @@ def main():
             kept = open(target, "rb").read()
             spoil(target)
             rc, out, _ = run("-v", "-o", d, *topic, base + "/etag")
+            # (The directory's own date, when its list last changed, is
+            # lost with it: the date of its newest feed stands in.)
+            same = (lambda b: re.sub(rb"\n  <updated [^\n]*", b"", b, count=1)) if rel.endswith("directory.xml") else (lambda b: b)
             check(f"http: {label}: no If-None-Match, made again",
                   rc == 0 and "If-None-Match" not in seen[-1][1] and not os.path.islink(target) and
-                  open(target, "rb").read() == kept, f"{seen[-1][1]} {out}")
+                  same(open(target, "rb").read()) == same(kept), f"{seen[-1][1]} {out}")
             check(f"http: ...and -v says what was missing", f"{rel}" in out and "without a conditional request" in out, out)
             rc, out, _ = run("-v", "-o", d, *topic, base + "/etag")
             check(f"http: ...then 304 again", rc == 0 and "not modified" in out and

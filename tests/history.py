@@ -8,6 +8,7 @@ running B again writes nothing. Also: --keep, vanished sources, slugs that
 stay put, and a corrupt archive that is reported, never replaced.
 """
 import calendar
+import datetime
 import email.utils
 import fcntl
 import glob
@@ -250,6 +251,25 @@ def main():
     narrow = opml_date(rn2)
     check("history: feeds.opml's dateModified does not go back when --only narrows", rc == 0 and narrow >= wide,
           f"{wide} -> {narrow} {err}")
+    # It moves when a feed is added whose posts are all older than the
+    # list's date (a new source with an old post): the list changed now.
+    # Not on a run that changes nothing, nor on the first.
+    from hostile import ALICE, BOB, Post, page as make_page
+    lists = os.path.join(work, "opml-new-source")
+    one, two = os.path.join(work, "opml-one.html"), os.path.join(work, "opml-two.html")
+    with open(one, "wb") as f:
+        f.write(make_page([Post(1, ALICE, b"<p>START one END</p>", hour=10)]))
+    with open(two, "wb") as f:
+        f.write(make_page([Post(1, ALICE, b"<p>START one END</p>", hour=10), Post(2, BOB, b"<p>START two END</p>", hour=9)]))
+    dates = []
+    for p in (one, one, two, two):
+        rc, err = run(unplanet, "-o", lists, p)
+        dates.append(opml_date(lists) if rc == 0 else err)
+    before = datetime.datetime.now(datetime.timezone.utc)
+    check("history: feeds.opml's dateModified: the first list's is its newest feed's, kept while the list stays, "
+          "and now when a source with older posts joins",
+          dates[0] == dates[1] and dates[2] > dates[1] and abs((before - dates[2]).total_seconds()) < 120 and
+          dates[3] == dates[2], f"{dates}")
     rc, err = run(unplanet, "-q", "-o", os.path.join(work, "rename-q"), a)
     rc, err = run(unplanet, "-q", "-o", os.path.join(work, "rename-q"), renamed)
     check("history: ...and nothing under -q", rc == 0 and err == "", err)
