@@ -2505,3 +2505,240 @@ done:
 		xmlOutputBufferClose(out);
 	return s;
 }
+
+/* --- where a position lies, as a browser tokenizes ------------------------ */
+
+/* Within a tag (struct html_scan's state). */
+enum { TAG_NAME, TAG_ATTRS, TAG_AFTER_EQ, TAG_UNQUOTED, BOGUS };
+
+/* Elements whose content a browser reads as text to their end tag. */
+static const char *const raw_text[] = {
+	"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", NULL
+};
+
+static int
+html_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+static int
+ascii_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The first "-->" or "--!>" in p[0..end). */
+static const char *
+comment_end(const char *p, const char *end)
+{
+	const char *q;
+
+	while (p < end && (q = memmem(p, (size_t)(end - p), "--", 2)) != NULL) {
+		if ((q + 2 < end && q[2] == '>') || (q + 3 < end && q[2] == '!' && q[3] == '>'))
+			return q;
+		p = q + 1;
+	}
+	return NULL;
+}
+
+/* The first end tag of the element name (n bytes, lower case) in
+ * p[0..end): "</" and the name in any case, then white space, '/' or '>'. */
+static const char *
+raw_end(const char *p, const char *end, const char *name, size_t n)
+{
+	const char *q;
+
+	while (p < end && (q = memmem(p, (size_t)(end - p), "</", 2)) != NULL) {
+		if ((size_t)(end - q) > n + 2 && strncasecmp(q + 2, name, n) == 0 &&
+		    (html_space(q[2 + n]) || q[2 + n] == '/' || q[2 + n] == '>'))
+			return q;
+		p = q + 1;
+	}
+	return NULL;
+}
+
+static int
+is_raw_text(const struct html_scan *s)
+{
+	size_t i;
+
+	for (i = 0; raw_text[i] != NULL; i++)
+		if (s->name_len == strlen(raw_text[i]) && memcmp(s->name, raw_text[i], s->name_len) == 0)
+			return 1;
+	return 0;
+}
+
+void
+html_scan_start(struct html_scan *s, const char *from)
+{
+	memset(s, 0, sizeof *s);
+	s->p = from;
+	s->place = HTML_IN_TEXT;
+}
+
+/* What follows the '<' at lt, in text: where the scan goes on. */
+static void
+scan_lt(struct html_scan *s, const char *lt, const char *end)
+{
+	size_t left = (size_t)(end - lt);
+
+	s->name_len = 0;
+	s->end_tag = 0;
+	if (left >= 4 && memcmp(lt, "<!--", 4) == 0) {
+		if (left >= 5 && lt[4] == '>') {
+			s->p = lt + 5;   /* "<!-->": an empty comment */
+		} else if (left >= 6 && lt[4] == '-' && lt[5] == '>') {
+			s->p = lt + 6;   /* "<!--->" */
+		} else {
+			s->place = HTML_IN_COMMENT;
+			s->state = TAG_NAME;   /* (not BOGUS) */
+			s->p = s->open = lt + 4;
+		}
+	} else if (left >= 2 && (lt[1] == '!' || lt[1] == '?')) {
+		s->place = HTML_IN_COMMENT;
+		s->state = BOGUS;
+		s->p = s->open = lt + 2;
+	} else if (left >= 3 && lt[1] == '/' && ascii_alpha(lt[2])) {
+		s->place = HTML_IN_TAG;
+		s->state = TAG_NAME;
+		s->end_tag = 1;
+		s->p = lt + 2;
+	} else if (left >= 3 && lt[1] == '/' && lt[2] == '>') {
+		s->p = lt + 3;   /* "</>": nothing */
+	} else if (left >= 3 && lt[1] == '/') {
+		s->place = HTML_IN_COMMENT;
+		s->state = BOGUS;
+		s->p = s->open = lt + 2;
+	} else if (left >= 2 && ascii_alpha(lt[1])) {
+		s->place = HTML_IN_TAG;
+		s->state = TAG_NAME;
+		s->p = lt + 1;
+	} else {
+		s->p = lt + 1;   /* a '<' of text */
+	}
+}
+
+/* Scans a tag on to at: each character moves its state. */
+static void
+scan_tag(struct html_scan *s, const char *at)
+{
+	const char *p = s->p;
+
+	while (p < at && s->place == HTML_IN_TAG) {
+		char c = *p++;
+
+		if (c == '>') {
+			s->place = !s->end_tag && is_raw_text(s) ? HTML_IN_RAW : HTML_IN_TEXT;
+			s->open = p;
+			break;
+		}
+		switch (s->state) {
+		case TAG_NAME:
+			if (html_space(c) || c == '/') {
+				s->state = TAG_ATTRS;
+			} else {
+				if (s->name_len < sizeof s->name)
+					s->name[s->name_len] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+				s->name_len++;
+			}
+			break;
+		case TAG_ATTRS:
+			if (c == '=')
+				s->state = TAG_AFTER_EQ;
+			break;
+		case TAG_AFTER_EQ:
+			if (c == '"' || c == '\'') {
+				s->place = HTML_IN_VALUE;
+				s->quote = c;
+			} else if (!html_space(c)) {
+				s->state = TAG_UNQUOTED;
+			}
+			break;
+		default:   /* TAG_UNQUOTED */
+			if (html_space(c))
+				s->state = TAG_ATTRS;
+		}
+	}
+	s->p = p;
+}
+
+enum html_place
+html_scan_to(struct html_scan *s, const char *at, const char *end, size_t *work)
+{
+	const char *start = s->p, *q, *from;
+
+	while (s->p < at) {
+		switch (s->place) {
+		case HTML_IN_TEXT:
+			if ((q = memchr(s->p, '<', (size_t)(at - s->p))) == NULL)
+				s->p = at;
+			else
+				scan_lt(s, q, end);
+			break;
+		case HTML_IN_TAG:
+			scan_tag(s, at);
+			break;
+		case HTML_IN_VALUE:
+			if ((q = memchr(s->p, s->quote, (size_t)(at - s->p))) == NULL) {
+				s->p = at;
+			} else {
+				s->place = HTML_IN_TAG;
+				s->state = TAG_ATTRS;
+				s->p = q + 1;
+			}
+			break;
+		case HTML_IN_COMMENT:
+			if (s->state == BOGUS) {
+				q = memchr(s->p, '>', (size_t)(at - s->p));
+			} else {
+				/* A "-->" the last scan stopped inside. */
+				from = s->p - s->open >= 3 ? s->p - 3 : s->open;
+				q = comment_end(from, at);
+			}
+			if (q == NULL) {
+				s->p = at;
+			} else {
+				s->place = HTML_IN_TEXT;
+				s->p = q + (s->state == BOGUS ? 1 : q[2] == '>' ? 3 : 4);
+			}
+			break;
+		default:   /* HTML_IN_RAW */
+			from = (size_t)(s->p - s->open) >= s->name_len + 2 ? s->p - (s->name_len + 2) : s->open;
+			if ((q = raw_end(from, at, s->name, s->name_len)) == NULL) {
+				s->p = at;
+			} else {
+				s->place = HTML_IN_TAG;
+				s->state = TAG_ATTRS;
+				s->end_tag = 1;
+				s->p = q + 2 + s->name_len;
+			}
+		}
+	}
+	if (work != NULL)
+		*work += (size_t)(s->p - start);
+	return s->place;
+}
+
+const char *
+html_scan_close(const struct html_scan *s, const char *at, const char *end, size_t *work)
+{
+	const char *close = NULL;
+
+	switch (s->place) {
+	case HTML_IN_COMMENT:
+		close = s->state == BOGUS ? memchr(at, '>', (size_t)(end - at)) : comment_end(at, end);
+		break;
+	case HTML_IN_VALUE:
+		close = memchr(at, s->quote, (size_t)(end - at));
+		break;
+	case HTML_IN_RAW:
+		close = raw_end(at, end, s->name, s->name_len);
+		break;
+	default:
+		break;
+	}
+	if (work != NULL)
+		*work += (size_t)((close != NULL ? close : end) - at);
+	return close;
+}

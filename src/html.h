@@ -184,6 +184,43 @@ int html_resolve(const char *ref, const char *base, char **resolved);
  * (html_escape_script_macros). */
 char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
 
+/* Where in raw HTML a position lies, as a browser's tokenizer reads
+ * HTML from text (HTML5, not libxml2 2.9's HTML4 rules): in text or an
+ * element's content (HTML_IN_TEXT), or inside a comment (or "<!...>",
+ * "<?...>"), a quoted attribute value, a tag, or the text of a raw-text
+ * element (script, style, textarea, title, xmp, iframe, noembed, noframes,
+ * noscript), which a browser shows as no markup. For the reader, to tell
+ * a copy of the template's markup that a post hides from one it shows.
+ * Scanning moves forward only: html_scan_to a later position resumes. */
+enum html_place { HTML_IN_TEXT, HTML_IN_COMMENT, HTML_IN_VALUE, HTML_IN_TAG, HTML_IN_RAW };
+
+struct html_scan {
+	const char *p;           /* scanned up to here */
+	enum html_place place;   /* ...which is in this */
+	int state;               /* within a tag: see html.c */
+	char quote;              /* HTML_IN_VALUE's quote */
+	char name[12];           /* the tag's name, lower case, as far as
+	                            it fits (a raw-text element's for
+	                            HTML_IN_RAW)... */
+	size_t name_len;         /* ...and its whole length */
+	int end_tag;             /* the tag is an end tag */
+	const char *open;        /* where a comment's or raw text's text began */
+};
+
+/* Starts a scan at from, which is in text. */
+void html_scan_start(struct html_scan *s, const char *from);
+
+/* Scans on to at (not before where the scan is; what starts before it
+ * may be read on to end) and says where at lies; adds the bytes scanned
+ * to *work. */
+enum html_place html_scan_to(struct html_scan *s, const char *at, const char *end, size_t *work);
+
+/* Where what at lies in (html_scan_to's answer) ends, searching [at,
+ * end): the start of "-->" (or "--!>", or the '>' of "<!...>"), of the
+ * closing quote, of a raw-text element's end tag; NULL when not before
+ * end, or at lies in text or a tag. Adds the bytes searched to *work. */
+const char *html_scan_close(const struct html_scan *s, const char *at, const char *end, size_t *work);
+
 /* Puts back, in place, in HTML that libxml2's writer serialized (with
  * method html, say), the brackets of IPv6 hosts ("http://[::1]/") and the
  * text of non-ASCII hosts that it escapes in href and src values. */

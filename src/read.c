@@ -127,6 +127,10 @@ struct scanner {
 	 * zone. Unless shape_known is 0, a footer must have them all. */
 	struct span shape_before, shape_open, shape_close;
 	int shape_zone, shape_known;
+	/* Where the body starting at hidden_body has been read to as a
+	 * browser reads it (footer_hidden). */
+	const char *hidden_body;
+	struct html_scan hidden;
 };
 
 static const char *
@@ -732,6 +736,55 @@ note_miss(struct scanner *sc, struct span href, const char *from, const char *bo
 	}
 }
 
+/* Whether the footer ft, found in the post framed by f and followed by
+ * the frame next, is a copy the post hides: a browser reads it inside a
+ * comment, a quoted attribute value or a raw-text element's text (a
+ * <script>, <textarea>...) that the post opened, and that ends past the
+ * footer, right after what looks like a frame (the bare "<p>" of a post
+ * going on, or a copied channel header), before the next footer on the
+ * page. Such a footer is no post's end. Not when next is a titled post
+ * whose footer, the next one, links where its title does: then the
+ * construct is the post's own, left open, that a stray "-->" at the start
+ * of the next post closes. (A construct a post leaves open is read as
+ * ending at its footer, as libxml2 ends it there: one that ends further
+ * on, after text, is taken for that, never for a hidden copy, whose
+ * post would swallow the next.) */
+static int
+footer_hidden(struct scanner *sc, const struct frame *f, const struct footer *ft, const struct frame *next)
+{
+	const char *close, *after;
+	struct footer real;
+	int hidden = 0;
+
+	if (sc->hidden_body != f->body || sc->hidden.p > ft->start) {
+		html_scan_start(&sc->hidden, f->body);
+		sc->hidden_body = f->body;
+	}
+	switch (html_scan_to(&sc->hidden, ft->start, sc->end, &sc->work)) {
+	case HTML_IN_COMMENT:
+	case HTML_IN_VALUE:
+	case HTML_IN_RAW:
+		break;
+	default:
+		goto done;
+	}
+	after = find(ft->end, sc->end, FOOTER_START, &sc->work);
+	close = html_scan_close(&sc->hidden, ft->start, after != NULL ? after : sc->end, &sc->work);
+	if (close == NULL || close < ft->end)
+		goto done;   /* open to the end of the post, or shown: '"' of its link ends a quote */
+	/* A copy hides what looks like a frame, and no more. A post that
+	 * follows, its text before the close, would be merged into this one
+	 * by a construct this one left open. */
+	if (skip_space(next->body, close) != close)
+		goto done;
+	if (next->has_title && after != NULL && match_footer(sc, next->body, after, &real) == 0 &&
+	    same_span(real.href, next->title_href))
+		goto done;
+	hidden = 1;
+done:
+	return hidden;
+}
+
 /* Finds the footer that really ends the post framed by f, trying those
  * whose "<em><a href=" is at or after from: the first one followed by the
  * next frame or the end of the list, linking where the post's title links.
@@ -787,7 +840,8 @@ find_footer(struct scanner *sc, const struct frame *f, const char *from, struct 
 			rc = 0;
 			break;
 		}
-		if (match_frame(sc, ft->end, 1, next) == 0 && !is_dead(sc, next->body)) {
+		if (match_frame(sc, ft->end, 1, next) == 0 && !is_dead(sc, next->body) &&
+		    !footer_hidden(sc, f, ft, next)) {
 			*last = 0;
 			rc = 0;
 			break;

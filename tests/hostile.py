@@ -333,6 +333,50 @@ def later_day_copy(unplanet, work):
           got == want, f"{got}")
 
 
+def hidden_copies(unplanet, work):
+    """A copy of a footer a post hides from a browser (in a comment, a
+    quoted attribute, a script, a textarea...) ends no post, even with a
+    copied frame after it; a comment a post leaves open, closed by a "-->"
+    in the next post's text, takes in no post."""
+    def foot(link, date):
+        return f'</p>\n<p>\n<em><a href="{esc(link)}">{date}</a></em>\n</p>\n'.encode()
+    copy = foot("https://y.example/x", "April 28, 2026 10:00 AM UTC")
+    cases = [("a comment", False, b"<p>START shown</p>\n<!--" + copy + b"<p>\n-->\n<p>rest END</p>"),
+             ("a comment holding a channel header too", False, b"<p>START shown<!--" + copy +
+              b'<hr /><h3 class="post"><a href="https://evil.example/" title="Evil">Evil</a></h3>\n<p>\n--> rest END</p>'),
+             ("a comment, its own link at another time", True, b"<p>START shown<!--OWNCOPY<p>\n--> rest END</p>"),
+             ("a quoted attribute", False, b"<p>START shown <img src=x.png title='" + copy + b"<p>\n'> rest END</p>")]
+    cases += [(f"a {tag}", False, f"<p>START shown <{tag}>".encode() + copy + f"<p>\n</{tag.upper()} > rest END</p>".encode())
+              for tag in ("script", "style", "textarea", "title", "xmp", "iframe", "noscript")]
+    bad = []
+    for k, (what, titled, body) in enumerate(cases):
+        posts = [Post(1, ALICE, b"<p>START one END</p>", hour=11), Post(2, ALICE, body, hour=9, title=titled),
+                 Post(3, BOB, b"<p>START three END</p>", hour=8, title=False)]
+        posts[1].body = posts[1].body.replace(b"OWNCOPY", foot(posts[1].link, "April 28, 2026 10:00 AM UTC"))
+        rc, out, err, _ = dump_posts(unplanet, work, f"hidden-{k}", posts)
+        got = sorted((e.findtext("link"), e.findtext("published"), e.findtext("source/link"))
+                     for e in ET.fromstring(out).iter("entry")) if rc == 0 else err[:200]
+        want = sorted((p.link, p.published, p.source[1]) for p in posts)
+        text = [visible_text(e.findtext("content") or "") for e in ET.fromstring(out).iter("entry")] if rc == 0 else []
+        if got != want or not any(t.startswith("START2X shown") and t.endswith("END2X") for t in text):
+            bad.append(f"{what}: {got} {text}")
+    check("hostile: a footer copy a post hides (comment, attribute, script, textarea...) splits no post", not bad, f"{bad}")
+    bad = []
+    for t1 in (True, False):
+        for t2 in (True, False):
+            for src2 in (ALICE, BOB):
+                for close in (b"START two --> more END", b"--> START two END"):
+                    posts = [Post(1, ALICE, b"<p>START one <!-- never closed END</p>", hour=11, title=t1),
+                             Post(2, src2, b"<p>" + close + b"</p>", hour=9, title=t2), Post(3, BOB, b"<p>START three END</p>", hour=8)]
+                    rc, out, err, _ = dump_posts(unplanet, work, "left-open", posts)
+                    got = sorted((e.findtext("link"), e.findtext("published")) for e in ET.fromstring(out).iter("entry")) \
+                        if rc == 0 else err[:200]
+                    if got != sorted((p.link, p.published) for p in posts) and not (close.startswith(b"-->") and not t2):
+                        bad.append(f"{t1} {t2} {src2[2]} {close}: {got}")
+    check("hostile: a comment a post leaves open, closed by '-->' in the next post, merges no posts "
+          "(but an untitled one starting with it)", not bad, f"{bad}")
+
+
 def main():
     unplanet, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
@@ -1216,6 +1260,7 @@ def main():
     iri_uri_twins(unplanet, work)
     text_elements(unplanet, work)
     later_day_copy(unplanet, work)
+    hidden_copies(unplanet, work)
     # Planet prints UTC times followed by its server's zone name, or by
     # nothing (its default format): the time is UTC either way. A post
     # dated before 1970 is a post like any other, not a broken page. (One

@@ -1352,6 +1352,60 @@ test_quota(void)
 	    (const char *const[]){ "cg/cpu.max", "9223372036854775807 1\n", NULL }), 64);
 }
 
+/* html_scan: where "<em>" (the first) lies, and whether what holds it
+ * ends: a copy of the template's footer a post hides from browsers. */
+static void
+test_scan(void)
+{
+	static const struct { const char *html; enum html_place place; const char *close; } cases[] = {
+		{ "<p>text <b>bold</b> <em>x", HTML_IN_TEXT, NULL },
+		{ "<!-- a <em> b --> c", HTML_IN_COMMENT, "--> c" },
+		{ "<!-- a <em> b --!> c", HTML_IN_COMMENT, "--!> c" },
+		{ "<!--> <em>", HTML_IN_TEXT, NULL },          /* an empty comment */
+		{ "<!---> <em>", HTML_IN_TEXT, NULL },
+		{ "<!-- a -- b --> <em>", HTML_IN_TEXT, NULL },
+		{ "<!-- never closed <em>", HTML_IN_COMMENT, NULL },
+		/* Bogus comments, in HTML: they end at the first '>', "<em>"'s. */
+		{ "<![CDATA[ <em> ]]> x", HTML_IN_COMMENT, "> ]]> x" },
+		{ "<? x <em> ?> y", HTML_IN_COMMENT, "> ?> y" },
+		{ "</ x <em> > y", HTML_IN_COMMENT, "> > y" },
+		{ "<img title='a <em> b' alt=x>", HTML_IN_VALUE, "' alt=x>" },
+		{ "<img title=\"a <em> b\">", HTML_IN_VALUE, "\">" },
+		{ "<img title = \"a\" alt=\"<em>\">", HTML_IN_VALUE, "\">" },
+		{ "<img title=a'b <em>", HTML_IN_TAG, NULL },   /* an unquoted value's quote is text */
+		{ "<img alt=\"a\"> <em>", HTML_IN_TEXT, NULL },
+		{ "<script>var s = '<em>';</script> x", HTML_IN_RAW, "</script> x" },
+		{ "<SCRIPT type=x>a</scripts> <em></SCRIPT >", HTML_IN_RAW, "</SCRIPT >" },
+		{ "<script>a</script><em>", HTML_IN_TEXT, NULL },
+		{ "<textarea><em></textarea/>", HTML_IN_RAW, "</textarea/>" },
+		{ "<title><em></title>", HTML_IN_RAW, "</title>" },
+		{ "<noscript><em></noscript>", HTML_IN_RAW, "</noscript>" },
+		{ "<xmp><em>", HTML_IN_RAW, NULL },
+		{ "<scripted><em></scripted>", HTML_IN_TEXT, NULL },   /* no raw-text element */
+		{ "</script><em>", HTML_IN_TEXT, NULL },   /* an end tag opens nothing */
+		{ "a < b <em>", HTML_IN_TEXT, NULL },
+		{ "<style>p{}</style><!-- x --><b title='<'><em>", HTML_IN_TEXT, NULL },
+	};
+	struct html_scan scan;
+	size_t i, work = 0;
+	char name[160];
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *html = cases[i].html, *end = html + strlen(html), *at = strstr(html, "<em>"), *close;
+		enum html_place place;
+
+		html_scan_start(&scan, html);
+		/* In two steps, as the reader resumes a scan. */
+		html_scan_to(&scan, html + (at - html) / 2, end, &work);
+		place = html_scan_to(&scan, at, end, &work);
+		close = html_scan_close(&scan, at, end, &work);
+		snprintf(name, sizeof name, "html_scan: %s", html);
+		check_int(name, (long long)place, (long long)cases[i].place);
+		snprintf(name, sizeof name, "html_scan: %s: what holds it ends at", html);
+		check_str(name, close != NULL ? close : "(none)", cases[i].close != NULL ? cases[i].close : "(none)");
+	}
+}
+
 int
 main(void)
 {
@@ -1365,6 +1419,7 @@ main(void)
 	test_blank();
 	test_match_form();
 	test_html();
+	test_scan();
 	test_urls();
 	test_sites();
 	test_sanitize();
