@@ -73,7 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		formats[k].name = writer_name(writer, k);
 		formats[k].media_type = writer_media_type(writer, k);
 	}
-	if ((doc = directory_document(set, &gopt, formats, n < 8 ? n : 8)) == NULL)
+	if ((doc = directory_document(set, &gopt, formats, n < 8 ? n : 8, NULL)) == NULL)
 		abort();
 	for (k = 0; k < writer_site_count(writer); k++) {
 		out = NULL;
