@@ -895,9 +895,13 @@ site_label(const char *link, int with_path)
 	}
 	if (strncasecmp(host, "www.", 4) == 0)
 		host += 4;
-	if (with_path && host[0] != '\0' && uri->path != NULL)
-		path = uri->path;
-	n = strlen(path);
+	/* The path as the link writes it (libxml2's is decoded, and may so
+	 * be no UTF-8): after "//" and the authority, to a query or fragment. */
+	if (with_path && host[0] != '\0' && (path = strstr(link, "//")) != NULL)
+		path += 2 + strcspn(path + 2, "/?#");
+	else
+		path = "";
+	n = strcspn(path, "?#");
 	if (n > 0 && path[n - 1] == '/')
 		n--;
 	if ((label = malloc(strlen(host) + n + 1)) != NULL) {

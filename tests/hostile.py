@@ -424,11 +424,12 @@ def main():
         with open(same_host, "wb") as f:
             f.write(page([Post(1, ("Ann", "https://WWW.Blogs.example/ann/", "Ann"), b"<p>START one END</p>", hour=11),
                           Post(2, ("Ann", "https://blogs.example/ann-b", "Ann"), b"<p>START two END</p>", hour=10),
+                          Post(4, ("Ann", "https://blogs.example/%FFx/?q#f", "Ann"), b"<p>START four END</p>", hour=10),
                           Post(3, BOB, b"<p>START three END</p>", hour=9)]))
         r = subprocess.run([unplanet, "--dump", same_host], capture_output=True, timeout=60)
         titles = sorted(f.findtext("title") for f in ET.fromstring(r.stdout).findall("feed")) if r.returncode == 0 else r.stderr
         check("hostile: two sources of one name on one host: titles told apart by host and path",
-              titles == ["Ann (blogs.example/ann)", "Ann (blogs.example/ann-b)", "Bob"], f"{titles}")
+              titles == ["Ann (blogs.example/%FFx)", "Ann (blogs.example/ann)", "Ann (blogs.example/ann-b)", "Bob"], f"{titles}")
         # index.html (written by libxml2's HTML writer, which escapes
         # brackets in an href) links an IPv6 host as URL parsers take it.
         v6 = os.path.join(work, "ipv6.html")
