@@ -1520,7 +1520,8 @@ by_title_label(const void *a, const void *b)
 }
 
 /* Author feeds of one title (two sources of one name, told apart by
- * their sites) are told apart where readers show them, in their titles:
+ * their sites; --only may leave all but one unwritten, which need
+ * nothing) are told apart where readers show them, in their titles:
  * "Bob (bob.example)" and "Bob (other-bob.example)", with the path too
  * when they share a host ("Bob (medium.com/@bob)"). Not a title or
  * description a [source] rule gave, nor one with no site to name. Slugs
@@ -1530,17 +1531,21 @@ static int
 tell_apart(struct feed *feeds, size_t n, const struct page *page)
 {
 	struct titled *t = calloc(n + 1, sizeof *t);
-	size_t i, j, k, hosts;
+	size_t i, j, k, hosts, n_shown = 0;
 	char *title, *description;
 	int rc = -1;
 
 	if (t == NULL)
 		goto done;
-	for (i = 0; i < n; i++) {
-		t[i].f = &feeds[i];
-		if ((t[i].label = site_label(feeds[i].link, 0)) == NULL)
+	/* Only those with files: --only shows readers no other. */
+	for (i = 0, n_shown = 0; i < n; i++) {
+		if (feeds[i].hidden)
+			continue;
+		t[n_shown].f = &feeds[i];
+		if ((t[n_shown++].label = site_label(feeds[i].link, 0)) == NULL)
 			goto done;
 	}
+	n = n_shown;
 	qsort(t, n, sizeof *t, by_title_label);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(t[j].f->title, t[i].f->title) == 0; j++)
@@ -1575,7 +1580,7 @@ tell_apart(struct feed *feeds, size_t n, const struct page *page)
 	}
 	rc = 0;
 done:
-	for (i = 0; t != NULL && i < n; i++)
+	for (i = 0; t != NULL && i < n_shown; i++)
 		free(t[i].label);
 	free(t);
 	return rc;

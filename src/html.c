@@ -2651,6 +2651,7 @@ scan_tag(struct html_scan *s, const char *at)
 			if (c == '"' || c == '\'') {
 				s->place = HTML_IN_VALUE;
 				s->quote = c;
+				s->open = p;
 			} else if (!html_space(c)) {
 				s->state = TAG_UNQUOTED;
 			}

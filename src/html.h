@@ -204,7 +204,8 @@ struct html_scan {
 	                            HTML_IN_RAW)... */
 	size_t name_len;         /* ...and its whole length */
 	int end_tag;             /* the tag is an end tag */
-	const char *open;        /* where a comment's or raw text's text began */
+	const char *open;        /* where the text of the comment, quoted
+	                            value or raw text at hand began */
 };
 
 /* Starts a scan at from, which is in text. */

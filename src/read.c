@@ -739,16 +739,16 @@ note_miss(struct scanner *sc, struct span href, const char *from, const char *bo
 /* Whether the footer ft, found in the post framed by f and followed by
  * the frame next, is a copy the post hides: a browser reads it inside a
  * comment, a quoted attribute value or a raw-text element's text (a
- * <script>, <textarea>...) that the post opened, and that ends past the
- * footer, right after what looks like a frame (the bare "<p>" of a post
- * going on, or a copied channel header), before the next footer on the
- * page. Such a footer is no post's end. Not when next is a titled post
+ * <script>, <textarea>...) that the post opened right before it, and
+ * that ends past the footer, right after what looks like a frame (the
+ * bare "<p>" of a post going on, or a copied channel header), before the
+ * next footer on the page. Such a footer is no post's end. Not when next is a titled post
  * whose footer, the next one, links where its title does: then the
  * construct is the post's own, left open, that a stray "-->" at the start
  * of the next post closes. (A construct a post leaves open is read as
- * ending at its footer, as libxml2 ends it there: one that ends further
- * on, after text, is taken for that, never for a hidden copy, whose
- * post would swallow the next.) */
+ * ending at its footer, as libxml2 ends it there: one that holds text
+ * before the footer, or after the frame, is taken for that, never for a
+ * hidden copy, whose post would swallow the next.) */
 static int
 footer_hidden(struct scanner *sc, const struct frame *f, const struct footer *ft, const struct frame *next)
 {
@@ -768,6 +768,10 @@ footer_hidden(struct scanner *sc, const struct frame *f, const struct footer *ft
 	default:
 		goto done;
 	}
+	/* A copy is what the construct holds: it opens right before it. A
+	 * construct the post left open holds the post's text too. */
+	if (skip_space(sc->hidden.open, ft->start) != ft->start)
+		goto done;
 	after = find(ft->end, sc->end, FOOTER_START, &sc->work);
 	close = html_scan_close(&sc->hidden, ft->start, after != NULL ? after : sc->end, &sc->work);
 	if (close == NULL || close < ft->end)
