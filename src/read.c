@@ -742,13 +742,13 @@ note_miss(struct scanner *sc, struct span href, const char *from, const char *bo
  * <script>, <textarea>...) that the post opened right before it, and
  * that ends past the footer, right after what looks like a frame (the
  * bare "<p>" of a post going on, or a copied channel header), before the
- * next footer on the page. Such a footer is no post's end. Not when next is a titled post
- * whose footer, the next one, links where its title does: then the
- * construct is the post's own, left open, that a stray "-->" at the start
- * of the next post closes. (A construct a post leaves open is read as
- * ending at its footer, as libxml2 ends it there: one that holds text
- * before the footer, or after the frame, is taken for that, never for a
- * hidden copy, whose post would swallow the next.) */
+ * next footer on the page. Such a footer is no post's end. Not when
+ * next is a titled post whose footer, the next one, links where its
+ * title does: then the construct is the post's own, left open, that a
+ * stray "-->" at the start of the next post closes. (A construct a post
+ * leaves open is read as ending at its footer, as libxml2 ends it there:
+ * one that holds text before the footer, or after the frame, is taken
+ * for that, never for a hidden copy, whose post would swallow the next.) */
 static int
 footer_hidden(struct scanner *sc, const struct frame *f, const struct footer *ft, const struct frame *next)
 {
