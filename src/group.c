@@ -3408,17 +3408,19 @@ directory_document(const struct feed_set *set, const struct group_options *opt,
 			any = 1;
 		}
 	/* The OPML lists' dateModified: a feed added or gone (a new source
-	 * with older posts only, say) is a change too, made now; else the
+	 * with older posts only, say) is a change too, and moves it to the
+	 * page's "Last update", else a second past the last list's (not the
+	 * clock: the same page and folder make the same bytes); else the
 	 * list stays as new as it was (unless that is ahead of the clock,
 	 * which was set back since). The first list has its newest feed's. */
-	if (last != NULL && last->listed_updated != -1 && opt != NULL) {
+	if (last != NULL && last->listed_updated != -1 && opt != NULL &&
+	    last->listed_updated - opt->now <= UPDATED_AHEAD_MAX) {
 		if ((changed = list_changed(set, last->listed, last->n_listed)) < 0)
 			goto done;
-		if (changed && opt->now > updated)
-			updated = opt->now;
-		else if (!changed && last->listed_updated > updated &&
-		    last->listed_updated - opt->now <= UPDATED_AHEAD_MAX)
-			updated = last->listed_updated;
+		if (last->listed_updated + changed > updated)
+			updated = last->listed_updated + changed;
+		if (changed && set->page->updated > updated && set->page->updated - opt->now <= UPDATED_AHEAD_MAX)
+			updated = set->page->updated;
 	}
 	/* Ending in '/', as given or not, so concat(base-url, path) works. */
 	base = buf_concat(base_url != NULL ? base_url : "", base_separator(base_url), NULL);

@@ -219,8 +219,8 @@ struct format_info {
 
 /* The directory document: every feed with files, for index.html and the
  * OPML lists (xslt/README.md). last holds the last run's list
- * (state_load_listed), or is NULL: its updated time moves to now when
- * the feeds listed change. */
+ * (state_load_listed), or is NULL: its updated time moves on when the
+ * feeds listed change. */
 xmlDocPtr directory_document(const struct feed_set *set, const struct group_options *opt,
     const struct format_info *formats, size_t n_formats, const struct state *last);
 

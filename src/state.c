@@ -122,7 +122,10 @@ parse_file(int dirfd, const char *path, const char *rel, int *status, char **err
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (doc == NULL || !ctxt->wellFormed || doc->intSubset != NULL) {
 		e = xmlCtxtGetLastError(ctxt);
-		if (e != NULL && e->message != NULL) {
+		/* Memory running out is no damage to the file. */
+		if (e != NULL && e->code == XML_ERR_NO_MEMORY) {
+			*status = err_nomem(err);
+		} else if (e != NULL && e->message != NULL) {
 			size_t n = strlen(e->message);
 
 			while (n > 0 && e->message[n - 1] == '\n')

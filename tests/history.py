@@ -8,7 +8,6 @@ running B again writes nothing. Also: --keep, vanished sources, slugs that
 stay put, and a corrupt archive that is reported, never replaced.
 """
 import calendar
-import datetime
 import email.utils
 import fcntl
 import glob
@@ -252,8 +251,9 @@ def main():
     check("history: feeds.opml's dateModified does not go back when --only narrows", rc == 0 and narrow >= wide,
           f"{wide} -> {narrow} {err}")
     # It moves when a feed is added whose posts are all older than the
-    # list's date (a new source with an old post): the list changed now.
-    # Not on a run that changes nothing, nor on the first.
+    # list's date (a new source with an old post): to the page's Last
+    # update (this page shows none: a second on). Not on a run that
+    # changes nothing, nor on the first.
     from hostile import ALICE, BOB, Post, page as make_page
     lists = os.path.join(work, "opml-new-source")
     one, two = os.path.join(work, "opml-one.html"), os.path.join(work, "opml-two.html")
@@ -265,11 +265,9 @@ def main():
     for p in (one, one, two, two):
         rc, err = run(unplanet, "-o", lists, p)
         dates.append(opml_date(lists) if rc == 0 else err)
-    before = datetime.datetime.now(datetime.timezone.utc)
     check("history: feeds.opml's dateModified: the first list's is its newest feed's, kept while the list stays, "
-          "and now when a source with older posts joins",
-          dates[0] == dates[1] and dates[2] > dates[1] and abs((before - dates[2]).total_seconds()) < 120 and
-          dates[3] == dates[2], f"{dates}")
+          "and later when a source with older posts joins",
+          dates[0] == dates[1] and dates[2] > dates[1] and dates[3] == dates[2], f"{dates}")
     rc, err = run(unplanet, "-q", "-o", os.path.join(work, "rename-q"), a)
     rc, err = run(unplanet, "-q", "-o", os.path.join(work, "rename-q"), renamed)
     check("history: ...and nothing under -q", rc == 0 and err == "", err)
