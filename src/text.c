@@ -812,35 +812,6 @@ done:
 	return decoded;
 }
 
-/* A copy of s without the characters drawn as nothing (Unicode's
- * Default_Ignorable_Code_Point: soft hyphen, zero-width space, joiners...);
- * bytes that are no UTF-8 stay. NULL when memory runs out. */
-static char *
-shown_only(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i, len;
-	struct buf out = { 0 };
-	unsigned cp;
-	char *copy = NULL;
-
-	if (buf_reserve(&out, n + 1) != 0)
-		goto done;
-	for (i = 0; i < n; i += len) {
-		if ((len = utf8_decode(p + i, n - i, &cp)) == 0)
-			len = 1;
-		else if (uc_is_property_default_ignorable_code_point(cp))
-			continue;
-		if (buf_add(&out, (const char *)p + i, len) != 0)
-			goto done;
-	}
-	if (buf_addc(&out, '\0') == 0)
-		copy = buf_take(&out);
-done:
-	buf_free(&out);
-	return copy;
-}
-
 /* Transliterates UTF-8 to ASCII with glibc's tables ("ã" -> "a", "ß" ->
  * "ss"); characters it cannot map come out as '?'. Uses a C.UTF-8 locale for
  * this thread only, so the program's own locale does not matter. Debian's
@@ -863,12 +834,15 @@ transliterate(const char *name)
 		result = strdup(name);
 		goto done;
 	}
-	/* Characters drawn as nothing give nothing: iconv writes a soft
-	 * hyphen ("Ma&shy;ria") as "-", which would split a word. */
-	if ((shown = shown_only(name)) == NULL)
+	/* As patterns see it (text_match_form): characters drawn as nothing
+	 * give nothing, where iconv writes a soft hyphen ("Ma&shy;ria") as
+	 * "-", which would split a word. */
+	if (text_match_form(name, 1, &shown) != 0)
 		goto done;
-	in = shown;
-	inleft = strlen(shown);
+	if (shown != NULL) {
+		in = shown;
+		inleft = strlen(shown);
+	}
 	loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	if (loc != (locale_t)0)
 		old = uselocale(loc);
@@ -877,7 +851,7 @@ transliterate(const char *name)
 		/* No converter (glibc's gconv modules missing): every non-ASCII
 		 * character is one it cannot map. */
 		for (i = 0; i < inleft; i++) {
-			unsigned char c = (unsigned char)shown[i];
+			unsigned char c = (unsigned char)in[i];
 
 			if ((c < 0x80 || c >= 0xc0) && buf_addc(&out, c < 0x80 ? (char)c : '?') != 0)
 				goto done;
