@@ -127,6 +127,9 @@ struct scanner {
 	 * zone. Unless shape_known is 0, a footer must have them all. */
 	struct span shape_before, shape_open, shape_close;
 	int shape_zone, shape_known;
+	/* Whether memory ran out where no error could be returned
+	 * (footer_hidden): framing then fails with that. */
+	int nomem;
 	/* Where the body starting at hidden_body has been read to as a
 	 * browser reads it (footer_hidden). */
 	const char *hidden_body;
@@ -784,6 +787,18 @@ footer_hidden(struct scanner *sc, const struct frame *f, const struct footer *ft
 	if (next->has_title && after != NULL && match_footer(sc, next->body, after, &real) == 0 &&
 	    same_span(real.href, next->title_href))
 		goto done;
+	/* Nor when the post is titled and no later footer links where its
+	 * title does: then this one is its end, or the post has none. */
+	if (f->has_title) {
+		if (sc->links == NULL && link_index(sc) != 0) {
+			xmlHashFree(sc->links, NULL);
+			sc->links = NULL;
+			sc->nomem = 1;
+			goto done;
+		}
+		if (footer_search_end(sc, f->title_href, ft->em + 1) == NULL)
+			goto done;
+	}
 	hidden = 1;
 done:
 	return hidden;
@@ -1451,6 +1466,10 @@ frame_all(struct scanner *sc, const struct frame *first, struct framing *fr, cha
 		struct post *p;
 
 		found = find_footer(sc, &f, from, &ft, &next, &last) == 0;
+		if (sc->nomem) {
+			rc = err_nomem(err);
+			goto done;
+		}
 		if (sc->work > sc->work_limit) {
 			rc = err_set(err, UP_EDATA,
 			    "%s:%zu: too many copies of the page's own date lines and headers inside posts "

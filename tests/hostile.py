@@ -376,6 +376,25 @@ def hidden_copies(unplanet, work):
                         bad.append(f"{t1} {t2} {src2[2]} {close}: {got}")
     check("hostile: a comment a post leaves open, closed by '-->' in the next post (at its very start too), "
           "merges no posts and fails no page", not bad, f"{bad}")
+    # A titled post whose last markup opens a construct, empty up to its
+    # footer, that the next post's first text closes: the footer is the
+    # only one linking to its title, so it is the post's end, not a copy.
+    bad = []
+    openers = [(b"<!--", b"-->"), (b"<img src=x.png title='", b"'>")] + \
+        [(f"<{t}>".encode(), f"</{t}>".encode()) for t in ("style", "title", "textarea", "xmp", "noscript", "iframe")]
+    for opener, closer in openers:
+        for t2 in (True, False):
+            for src2 in (ALICE, BOB):
+                posts = [Post(1, ALICE, b"<p>START one END</p>" + opener, hour=11),
+                         Post(2, src2, b"\n" + closer + b" START two END", hour=9, title=t2),
+                         Post(3, BOB, b"<p>START three END</p>", hour=8)]
+                rc, out, err, _ = dump_posts(unplanet, work, "open-at-end", posts)
+                got = sorted((e.findtext("link"), e.findtext("published")) for e in ET.fromstring(out).iter("entry")) \
+                    if rc == 0 else err[:200]
+                if got != sorted((p.link, p.published) for p in posts):
+                    bad.append(f"{opener} {t2} {src2[2]}: {got}")
+    check("hostile: a titled post ending in an empty open comment, style, textarea... closed by the next post's "
+          "first text keeps its footer: no page fails, no post is lost", not bad, f"{bad}")
 
 
 def main():
