@@ -744,9 +744,11 @@ done:
  * ends, content being where the tag ended, when HTML5 reads that content
  * as text and libxml2 2.9 as markup: <textarea> (what it shows, tags
  * included, up to its end tag), and the obsolete <xmp> and <plaintext>
- * (which never ends). NULL for any other tag. */
+ * (which never ends). NULL for any other tag. *literal tells whether
+ * HTML5 shows the text as written, its character references too (<xmp>,
+ * <plaintext>), rather than decoding them (<textarea>). */
 static const char *
-text_content_end(const char *tag, const char *content, const char *end)
+text_content_end(const char *tag, const char *content, const char *end, int *literal)
 {
 	static const char *const text[] = { "plaintext", "textarea", "xmp" };
 	const char *close = NULL;
@@ -757,16 +759,28 @@ text_content_end(const char *tag, const char *content, const char *end)
 			/* <plaintext> never ends; the others at their end tag,
 			 * by HTML5's rule ("</textareax" is text), or at end. */
 			close = strcmp(text[i], "plaintext") == 0 ? end : raw_text_end(content, end, text[i]);
+			*literal = strcmp(text[i], "textarea") != 0;
 			break;
 		}
 	return close;
 }
 
+/* The next '<' in [p, end), or '&' too when literal; NULL when none. */
+static const char *
+next_text_mark(const char *p, const char *end, int literal)
+{
+	for (; p < end; p++)
+		if (*p == '<' || (literal && *p == '&'))
+			return p;
+	return NULL;
+}
+
 /* Readies in[from..] for libxml2 2.9, where markup stands (not in a tag,
  * a comment or a script):
  * - the '<' in what a <textarea>, <xmp> or <plaintext> holds are text, as
- *   browsers show them (text_content_end): they become "&lt;" (but in
- *   SVG or MathML, see below);
+ *   browsers show them (text_content_end): they become "&lt;", and in
+ *   <xmp> and <plaintext> the '&' "&amp;" (but in SVG or MathML, see
+ *   below);
  * - "<!-->" and "<!--->" are whole, empty comments in HTML5 (and
  *   browsers); libxml2 reads on to the next "-->", or the end of the post,
  *   and drops all that as a comment: they become "<!---->"; a comment
@@ -789,7 +803,7 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c, *text_end, *lt, *content;
 	size_t k, attributes, all = 0;
 	size_t foreign = 0;   /* <svg> and <math> open: no HTML5 raw text within */
-	int changed = 0, rc = -1;
+	int changed = 0, literal = 0, rc = -1;
 
 	/* p: copied up to here; q: scanned up to here. */
 	while ((c = memchr(q, '<', (size_t)(end - q))) != NULL) {
@@ -831,14 +845,15 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 				p = q;
 				continue;
 			}
-			if (foreign > 0 || (text_end = text_content_end(c, q, end)) == NULL ||
-			    memchr(q, '<', (size_t)(text_end - q)) == NULL)
+			if (foreign > 0 || (text_end = text_content_end(c, q, end, &literal)) == NULL ||
+			    next_text_mark(q, text_end, literal) == NULL)
 				continue;
 			if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
 				goto done;
 			changed = 1;
-			for (; (lt = memchr(q, '<', (size_t)(text_end - q))) != NULL; p = q = lt + 1)
-				if (buf_add(&out, p, (size_t)(lt - p)) != 0 || buf_adds(&out, "&lt;") != 0)
+			for (; (lt = next_text_mark(q, text_end, literal)) != NULL; p = q = lt + 1)
+				if (buf_add(&out, p, (size_t)(lt - p)) != 0 ||
+				    buf_adds(&out, *lt == '<' ? "&lt;" : "&amp;") != 0)
 					goto done;
 			q = text_end;
 			continue;
@@ -869,7 +884,7 @@ done:
 htmlDocPtr
 html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated)
 {
-	struct buf in = { 0 };
+	struct buf in = { 0 }, markup = { 0 };
 	struct parse_limits limits = { 0, 0, truncated, NULL, 0, 0, NULL, 0 };
 	htmlDocPtr doc = NULL;
 	xmlNodePtr body;
@@ -877,11 +892,14 @@ html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *t
 	*truncated = 0;
 	if (n > (size_t)INT32_MAX - sizeof fragment_prefix)
 		goto done;
-	/* add_fragment may write more than it reads ("&#0;" is "&#65533;"):
+	/* Markup first, as written: what an <xmp> holds keeps its "&amp;"
+	 * as text, which add_fragment would have made a number already.
+	 * add_fragment may write more than it reads ("&#0;" is "&#65533;"):
 	 * what libxml2 reads must still fit its int. */
-	if (buf_reserve(&in, sizeof fragment_prefix + n + n / 16) != 0 ||   /* room for most at once */
-	    buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 || add_fragment(&in, s, n) != 0 ||
-	    scan_markup(&in, sizeof fragment_prefix - 1, truncated) != 0 || in.len > (size_t)INT32_MAX)
+	if (buf_add(&markup, s, n) != 0 || scan_markup(&markup, 0, truncated) != 0 ||
+	    buf_reserve(&in, sizeof fragment_prefix + markup.len + markup.len / 16) != 0 ||   /* room for most at once */
+	    buf_add(&in, fragment_prefix, sizeof fragment_prefix - 1) != 0 ||
+	    add_fragment(&in, markup.data, markup.len) != 0 || in.len > (size_t)INT32_MAX)
 		goto done;
 	ctxt->_private = &limits;
 	doc = htmlCtxtReadMemory(ctxt, in.data, (int)in.len, NULL, "UTF-8", FRAGMENT_OPTIONS);
@@ -901,6 +919,7 @@ html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *t
 		doc = NULL;
 	}
 done:
+	buf_free(&markup);
 	buf_free(&in);
 	return doc;
 }
@@ -2558,13 +2577,20 @@ raw_end(const char *p, const char *end, const char *name, size_t n)
 	return NULL;
 }
 
+/* Whether the tag at hand is named name (lower case). */
+static int
+is_name(const struct html_scan *s, const char *name)
+{
+	return s->name_len == strlen(name) && memcmp(s->name, name, s->name_len) == 0;
+}
+
 static int
 is_raw_text(const struct html_scan *s)
 {
 	size_t i;
 
 	for (i = 0; raw_text[i] != NULL; i++)
-		if (s->name_len == strlen(raw_text[i]) && memcmp(s->name, raw_text[i], s->name_len) == 0)
+		if (is_name(s, raw_text[i]))
 			return 1;
 	return 0;
 }
@@ -2629,7 +2655,13 @@ scan_tag(struct html_scan *s, const char *at)
 		char c = *p++;
 
 		if (c == '>') {
-			s->place = !s->end_tag && is_raw_text(s) ? HTML_IN_RAW : HTML_IN_TEXT;
+			if (is_name(s, "svg") || is_name(s, "math")) {
+				if (!s->end_tag && p[-2] != '/')
+					s->foreign++;
+				else if (s->end_tag && s->foreign > 0)
+					s->foreign--;
+			}
+			s->place = !s->end_tag && s->foreign == 0 && is_raw_text(s) ? HTML_IN_RAW : HTML_IN_TEXT;
 			s->open = p;
 			break;
 		}

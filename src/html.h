@@ -206,6 +206,8 @@ struct html_scan {
 	int end_tag;             /* the tag is an end tag */
 	const char *open;        /* where the text of the comment, quoted
 	                            value or raw text at hand began */
+	size_t foreign;          /* <svg> and <math> open (by their tags):
+	                            within, a <title> or <style> holds markup */
 };
 
 /* Starts a scan at from, which is in text. */

@@ -1385,6 +1385,12 @@ test_scan(void)
 		{ "</script><em>", HTML_IN_TEXT, NULL },   /* an end tag opens nothing */
 		{ "a < b <em>", HTML_IN_TEXT, NULL },
 		{ "<style>p{}</style><!-- x --><b title='<'><em>", HTML_IN_TEXT, NULL },
+		/* In SVG and MathML, a <title> or <style> holds markup. */
+		{ "<svg><title><em></title></svg>", HTML_IN_TEXT, NULL },
+		{ "<SVG viewBox='0 0 1 1'><math><style><em>", HTML_IN_TEXT, NULL },
+		{ "<svg><title>x</title></svg><title><em></title>", HTML_IN_RAW, "</title>" },
+		{ "<svg/><title><em></title>", HTML_IN_RAW, "</title>" },
+		{ "</svg><title><em></title>", HTML_IN_RAW, "</title>" },
 	};
 	struct html_scan scan;
 	size_t i, work = 0;
