@@ -864,18 +864,27 @@ shown(size_t n, size_t keep)
 	return keep > 0 && n > keep ? keep : n;
 }
 
+/* How much of a site its label shows. */
+enum label_detail {
+	LABEL_HOST,   /* its host, without "www." */
+	LABEL_PATH,   /* ...and its path */
+	LABEL_ALL     /* its host as written, its port, path and query */
+};
+
 /* A source's site as people read it, for telling same-named sources
  * apart: its host, in Unicode when written in IDNA's ASCII form
- * ("xn--mnchen-3ya.example", in any case), without "www."; with_path,
- * its path too, without a last '/' ("medium.com/@bob"). "" when it has
- * no host. Malloc'd; NULL when memory runs out. */
+ * ("xn--mnchen-3ya.example", in any case), without "www."; with
+ * LABEL_PATH, its path too, without a last '/' ("medium.com/@bob"); with
+ * LABEL_ALL, with "www.", a port and the query too
+ * ("blog.example:8080/?author=2"). "" when it has no host. Malloc'd;
+ * NULL when memory runs out. */
 static char *
-site_label(const char *link, int with_path)
+site_label(const char *link, enum label_detail detail)
 {
 	xmlURIPtr uri = xmlParseURI(link);
 	const char *host, *path = "";
-	char *escaped = NULL, *unicode = NULL, *label = NULL;
-	size_t n;
+	char *escaped = NULL, *unicode = NULL, *label = NULL, port[16] = "";
+	size_t n, len;
 
 	/* libxml2 parses a host such as "bücher.example" only escaped; it
 	 * gives it back decoded. */
@@ -893,21 +902,25 @@ site_label(const char *link, int with_path)
 		if (rc == IDN2_OK)
 			host = unicode;
 	}
-	if (strncasecmp(host, "www.", 4) == 0)
+	if (detail < LABEL_ALL && strncasecmp(host, "www.", 4) == 0)
 		host += 4;
+	if (detail == LABEL_ALL && host[0] != '\0' && uri->port > 0)
+		snprintf(port, sizeof port, ":%d", uri->port);
 	/* The path as the link writes it (libxml2's is decoded, and may so
 	 * be no UTF-8): after "//" and the authority, to a query or fragment. */
-	if (with_path && host[0] != '\0' && (path = strstr(link, "//")) != NULL)
+	if (detail > LABEL_HOST && host[0] != '\0' && (path = strstr(link, "//")) != NULL)
 		path += 2 + strcspn(path + 2, "/?#");
 	else
 		path = "";
-	n = strcspn(path, "?#");
+	n = strcspn(path, detail == LABEL_ALL ? "#" : "?#");
 	if (n > 0 && path[n - 1] == '/')
 		n--;
-	if ((label = malloc(strlen(host) + n + 1)) != NULL) {
+	len = strlen(host) + strlen(port);
+	if ((label = malloc(len + n + 1)) != NULL) {
 		strcpy(label, host);
-		memcpy(label + strlen(host), path, n);
-		label[strlen(host) + n] = '\0';
+		strcat(label, port);
+		memcpy(label + len, path, n);
+		label[len + n] = '\0';
 		for (n = 0; label[n] != '\0' && label[n] != '/'; n++)
 			if (label[n] >= 'A' && label[n] <= 'Z')
 				label[n] = (char)(label[n] - 'A' + 'a');
@@ -924,7 +937,7 @@ done:
 static char *
 host_slug(const char *link)
 {
-	char *host = site_label(link, 0), *slug = NULL;
+	char *host = site_label(link, LABEL_HOST), *slug = NULL;
 
 	if (host != NULL)
 		slug = text_slug(host, SLUG_MAX / 4);
@@ -1519,21 +1532,43 @@ by_title_label(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->label, y->label);
 }
 
+/* Whether the n feeds of one title at t have labels of their own, at
+ * the given detail (sorting them by label). 0 or 1, or -1 when memory
+ * runs out. */
+static int
+labels_apart(struct titled *t, size_t n, enum label_detail detail)
+{
+	size_t k;
+	int apart = 1;
+
+	for (k = 0; k < n; k++) {
+		free(t[k].label);
+		if ((t[k].label = site_label(t[k].f->link, detail)) == NULL)
+			return -1;
+	}
+	qsort(t, n, sizeof *t, by_title_label);
+	for (k = 1; k < n && apart; k++)
+		apart = strcmp(t[k].label, t[k - 1].label) != 0;
+	return apart;
+}
+
 /* Author feeds of one title (two sources of one name, told apart by
  * their sites; --only may leave all but one unwritten, which need
  * nothing) are told apart where readers show them, in their titles:
  * "Bob (bob.example)" and "Bob (other-bob.example)", with the path too
- * when they share a host ("Bob (medium.com/@bob)"). Not a title or
- * description a [source] rule gave, nor one with no site to name. Slugs
- * are given by then, so a second source of a name changes no file name.
- * 0, or -1 when memory runs out. */
+ * when they share a host ("Bob (medium.com/@bob)"), and "www.", the port
+ * and the query when those are what differs ("Bob (blog.example/?a=2)").
+ * Not a title or description a [source] rule gave, nor one with no site
+ * to name. Slugs are given by then, so a second source of a name
+ * changes no file name. 0, or -1 when memory runs out. */
 static int
 tell_apart(struct feed *feeds, size_t n, const struct page *page)
 {
 	struct titled *t = calloc(n + 1, sizeof *t);
-	size_t i, j, k, hosts, n_shown = 0;
+	size_t i, j, k, n_shown = 0;
+	enum label_detail detail;
 	char *title, *description;
-	int rc = -1;
+	int apart, rc = -1;
 
 	if (t == NULL)
 		goto done;
@@ -1542,7 +1577,7 @@ tell_apart(struct feed *feeds, size_t n, const struct page *page)
 		if (feeds[i].hidden)
 			continue;
 		t[n_shown].f = &feeds[i];
-		if ((t[n_shown++].label = site_label(feeds[i].link, 0)) == NULL)
+		if ((t[n_shown++].label = site_label(feeds[i].link, LABEL_HOST)) == NULL)
 			goto done;
 	}
 	n = n_shown;
@@ -1552,15 +1587,12 @@ tell_apart(struct feed *feeds, size_t n, const struct page *page)
 			;
 		if (j - i < 2)
 			continue;
-		/* Hosts alike: the paths tell them apart. */
-		for (k = i + 1, hosts = 1; k < j; k++)
-			hosts += strcmp(t[k].label, t[k - 1].label) != 0;
+		/* Hosts alike: the paths tell them apart, else all the rest
+		 * (the same site but for its scheme or case stays alike). */
+		for (detail = LABEL_HOST, apart = 0; detail <= LABEL_ALL && apart == 0; detail++)
+			if ((apart = labels_apart(t + i, j - i, detail)) < 0)
+				goto done;
 		for (k = i; k < j; k++) {
-			if (hosts < j - i) {
-				free(t[k].label);
-				if ((t[k].label = site_label(t[k].f->link, 1)) == NULL)
-					goto done;
-			}
 			if (t[k].f->named || t[k].label[0] == '\0')
 				continue;
 			if ((title = buf_concat(t[k].f->title, " (", t[k].label, ")", NULL)) == NULL)

@@ -450,6 +450,20 @@ def main():
         titles = sorted(f.findtext("title") for f in ET.fromstring(r.stdout).findall("feed")) if r.returncode == 0 else r.stderr
         check("hostile: two sources of one name on one host: titles told apart by host and path",
               titles == ["Ann (blogs.example/%FFx)", "Ann (blogs.example/ann)", "Ann (blogs.example/ann-b)", "Bob"], f"{titles}")
+        # Sites that differ only in "www.", a port or the query: those
+        # tell them apart.
+        for what, sites, want in (
+                ("www.", ("https://www.bob.example/", "https://bob.example/"), ["Bob (bob.example)", "Bob (www.bob.example)"]),
+                ("a port", ("https://bob.example/", "https://BOB.example:8443/"), ["Bob (bob.example)", "Bob (bob.example:8443)"]),
+                ("the query", ("https://blog.example/?author=1", "https://blog.example/?author=2#x"),
+                 ["Bob (blog.example/?author=1)", "Bob (blog.example/?author=2)"])):
+            alike = os.path.join(work, "alike.html")
+            with open(alike, "wb") as f:
+                f.write(page([Post(i + 1, ("Bob", site, "Bob"), b"<p>START x END</p>", hour=11 - i) for i, site in enumerate(sites)]))
+            r = subprocess.run([unplanet, "--dump", alike], capture_output=True, timeout=60)
+            titles = sorted(f.findtext("title") for f in ET.fromstring(r.stdout).findall("feed")) if r.returncode == 0 else r.stderr
+            check(f"hostile: two sources of one name whose sites differ only in {what}: titles told apart by it",
+                  titles == want, f"{titles}")
         # index.html (written by libxml2's HTML writer, which escapes
         # brackets in an href) links an IPv6 host as URL parsers take it.
         v6 = os.path.join(work, "ipv6.html")
