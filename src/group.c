@@ -921,7 +921,7 @@ site_label(const char *link, enum label_detail detail)
 		strcat(label, port);
 		memcpy(label + len, path, n);
 		label[len + n] = '\0';
-		for (n = 0; label[n] != '\0' && label[n] != '/'; n++)
+		for (n = 0; n < len; n++)   /* the host (a query may follow it) */
 			if (label[n] >= 'A' && label[n] <= 'Z')
 				label[n] = (char)(label[n] - 'A' + 'a');
 	}

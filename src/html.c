@@ -306,6 +306,25 @@ static const char *const foreign_breakers[] = {
 	"strike", "strong", "sub", "sup", "table", "tt", "u", "ul", "var"
 };
 
+/* Whether a tag named name[0..len) (any case), an end tag when end_tag,
+ * ends the SVG or MathML content it stands in, by HTML5's rule, for the
+ * scans that only follow tags (not a <font>'s attributes). */
+static int
+breaks_foreign(const char *name, size_t len, int end_tag)
+{
+	char lower[16];
+	size_t i;
+
+	if (len == 0 || len >= sizeof lower)
+		return 0;
+	for (i = 0; i < len; i++)
+		lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+	lower[len] = '\0';
+	if (end_tag)
+		return strcmp(lower, "p") == 0 || strcmp(lower, "br") == 0;
+	return in_table(lower, foreign_breakers, COUNT(foreign_breakers));
+}
+
 /* Of those, the ones that end an open <p> (sorted). */
 static const char *const closes_p[] = {
 	"blockquote", "center", "dd", "div", "dl", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -537,7 +556,8 @@ html_parse_fragment(const char *s, size_t n)
 /* Appends the fragment s[0..n) to in, rewriting what libxml2 2.9 reads
  * otherwise than a browser:
  * - numeric references: "&#0;", a surrogate and a number past U+10FFFF
- *   are U+FFFD, one XML cannot hold ("&#1;") is dropped, and "&#" with no
+ *   are U+FFFD, one XML cannot hold ("&#1;") is dropped (U+FFFD where
+ *   that would join what stands around it into markup), and "&#" with no
  *   digits is no reference but text; libxml2 drops the first ones (and in
  *   an attribute value writes a NUL that cuts it short) and swallows the
  *   "&#" of the last. Each is written as a browser reads it (see
@@ -591,6 +611,11 @@ add_fragment(struct buf *in, const char *s, size_t n)
 				goto done;
 			continue;
 		}
+		/* Dropped, it must not join what stands around it into markup
+		 * ("<!-&#1;->" is a bogus comment, "<!--->" would run on). */
+		if (cp[0] == 0 && ((in->len > 0 && strchr("<!-/?&", in->data[in->len - 1]) != NULL) ||
+		    (s < end && *s != '\0' && strchr("!->/?", *s) != NULL)))
+			cp[0] = 0xFFFD;
 		if (cp[0] != 0) {
 			snprintf(ref, sizeof ref, cp[1] != 0 ? "&#%u;&#%u;" : "&#%u;", cp[0], cp[1]);
 			if (buf_add(in, ref, strlen(ref)) != 0)
@@ -815,13 +840,23 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 				end = c;
 				break;
 			}
-			/* Within <svg> or <math> (by their tags: close enough). */
+			/* Within <svg> or <math> (by their tags, and the HTML
+			 * tags that end them: close enough). */
 			if (end - c > 1 && strchr("smSM", c[1]) != NULL &&
 			    (is_tag(c, end, "svg", 0) || is_tag(c, end, "math", 0)) &&
 			    q[-2] != '/')
 				foreign++;
 			else if (foreign > 0 && (is_tag(c, end, "svg", 1) || is_tag(c, end, "math", 1)))
 				foreign--;
+			else if (foreign > 0 && end - c > 2) {
+				const char *name = c + 1 + (c[1] == '/');
+				size_t len = 0;
+
+				while (name + len < end && is_alnum(name[len]))
+					len++;
+				if (breaks_foreign(name, len, c[1] == '/'))
+					foreign = 0;
+			}
 			if (q - c >= 8 && memcmp(c, "<!--", 4) == 0 && memcmp(q - 4, "--!>", 4) == 0) {
 				/* libxml2 reads on to a "-->". */
 				if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
@@ -1028,7 +1063,7 @@ static const char *const dropped_elements[] = {
  * (<img name="cookie">: document.cookie). */
 static const char *const kept_attributes[] = {
 	"abbr", "align", "alt", "border", "cite", "class", "colspan", "controls", "datetime",
-	"decoding", "dir", "headers", "height", "href", "hreflang", "id", "kind", "label",
+	"decoding", "default", "dir", "headers", "height", "href", "hreflang", "id", "kind", "label",
 	"lang", "loading", "loop", "media", "muted", "name", "open", "playsinline", "poster",
 	"preload", "reversed", "role", "rowspan", "scope", "sizes", "span", "src", "srclang",
 	"srcset", "start", "title", "type", "valign", "value", "width"
@@ -1144,6 +1179,10 @@ safe_url(const char *url, size_t n, const char *elem, const char *attr)
 	for (; p < end; p++) {
 		if (*p == '\t' || *p == '\n' || *p == '\r')
 			continue;
+		if (*p == ':' && k == 0) {
+			safe = 1;   /* ":x" has no scheme: a relative reference */
+			goto done;
+		}
 		if (*p == ':')
 			break;
 		/* Another control: the writer drops it, and "java\1script:"
@@ -1151,9 +1190,9 @@ safe_url(const char *url, size_t n, const char *elem, const char *attr)
 		 * it is parsed; this is for any other way in.) */
 		if (*p < 0x20 || *p == 0x7f)
 			goto done;
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '+' || *p == '-' || *p == '.')) {
-			safe = 1;   /* no scheme: a relative reference */
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (k > 0 && ((*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')))) {
+			safe = 1;   /* no scheme (one starts with a letter): a relative reference */
 			goto done;
 		}
 		if (k < sizeof scheme - 1)
@@ -2184,6 +2223,19 @@ html_resolve(const char *ref, const char *base, char **resolved)
 		special = NULL;
 		goto done;
 	}
+	/* A colon before any '/' in a reference with no scheme ("my
+	 * photo:2.png", "1x:y"): RFC 3986 wants "./" before such a path,
+	 * browsers do without. */
+	if (html_scheme_len(special) == 0 && special[0] != '/' &&
+	    strcspn(special, ":") < strcspn(special, "/?#")) {
+		char *dotted = buf_concat("./", special, NULL);
+
+		free(special);
+		if ((special = dotted) == NULL) {
+			rc = -1;
+			goto done;
+		}
+	}
 	if ((hidden = hide_escapes(special)) == NULL || (hidden_base = hide_escapes(base)) == NULL) {
 		rc = -1;
 		goto done;
@@ -2660,6 +2712,9 @@ scan_tag(struct html_scan *s, const char *at)
 					s->foreign++;
 				else if (s->end_tag && s->foreign > 0)
 					s->foreign--;
+			} else if (s->foreign > 0 && s->name_len <= sizeof s->name &&
+			    breaks_foreign(s->name, s->name_len, s->end_tag)) {
+				s->foreign = 0;
 			}
 			s->place = !s->end_tag && s->foreign == 0 && is_raw_text(s) ? HTML_IN_RAW : HTML_IN_TEXT;
 			s->open = p;

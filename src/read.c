@@ -127,6 +127,10 @@ struct scanner {
 	 * zone. Unless shape_known is 0, a footer must have them all. */
 	struct span shape_before, shape_open, shape_close;
 	int shape_zone, shape_known;
+	/* Whether a titled post's last footer linking to its title ends it
+	 * even in a construct that would hide a copy (see footer_hidden):
+	 * framing that fails without is tried again with. */
+	int own_footers;
 	/* Whether memory ran out where no error could be returned
 	 * (footer_hidden): framing then fails with that. */
 	int nomem;
@@ -787,9 +791,11 @@ footer_hidden(struct scanner *sc, const struct frame *f, const struct footer *ft
 	if (next->has_title && after != NULL && match_footer(sc, next->body, after, &real) == 0 &&
 	    same_span(real.href, next->title_href))
 		goto done;
-	/* Nor when the post is titled and no later footer links where its
-	 * title does: then this one is its end, or the post has none. */
-	if (f->has_title) {
+	/* Nor, with sc->own_footers, when the post is titled and no later
+	 * footer links where its title does: then this one is its end, or
+	 * the post has none. (Only when no reading takes it for a copy: so
+	 * does a titled frame copied into a post with its footer hidden.) */
+	if (f->has_title && sc->own_footers) {
 		if (sc->links == NULL && link_index(sc) != 0) {
 			xmlHashFree(sc->links, NULL);
 			sc->links = NULL;
@@ -2066,17 +2072,25 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 	 * the rules): a post quoting its own title among copies of other
 	 * posts' (copied_titles), and a page whose footers are not all
 	 * written alike (a minifier that keeps the white space of a <pre> left
-	 * open across posts, say), which is then read as before shapes. */
+	 * open across posts, say), which is then read as before shapes; and
+	 * all that again with a titled post's only footer ending it though
+	 * it stands where a copy would be hidden (own_footers): a comment or
+	 * <style> the post leaves open, empty, that the next post closes. */
 	learn_shape(sc);
 	last = sc->shape_known ? 3 : 1;
 	for (attempt = 0;; attempt++) {
-		sc->copied_titles = attempt % 2 == 0;
-		if (attempt == 2) {
+		int step = attempt % (last + 1);
+
+		sc->own_footers = attempt > last;
+		sc->copied_titles = step % 2 == 0;
+		if (step == 2 || (step == 0 && attempt > 0)) {
 			sc->shape_known = 0;
+			if (step == 0)
+				learn_shape(sc);
 			xmlHashFree(sc->links, NULL);   /* it indexed footers by shape */
 			sc->links = NULL;
 		}
-		if ((rc = frame_all(sc, &first, &fr, err)) != UP_EDATA || attempt == last)
+		if ((rc = frame_all(sc, &first, &fr, err)) != UP_EDATA || attempt == 2 * last + 1)
 			break;
 		forget_framing(sc);
 		fr.n = 0;

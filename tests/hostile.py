@@ -348,6 +348,10 @@ def hidden_copies(unplanet, work):
              ("a quoted attribute", False, b"<p>START shown <img src=x.png title='" + copy + b"<p>\n'> rest END</p>")]
     cases += [(f"a {tag}", False, f"<p>START shown <{tag}>".encode() + copy + f"<p>\n</{tag.upper()} > rest END</p>".encode())
               for tag in ("script", "style", "textarea", "title", "xmp", "iframe", "noscript")]
+    # An HTML tag ends an <svg>: what follows is HTML again.
+    cases += [(f"a {tag} after <svg>{inner}", False, f"<p>START shown <svg width=10>{inner}<{tag}>".encode() + copy +
+               f"<p>\n</{tag}> rest END</p>".encode())
+              for tag in ("script", "textarea") for inner in ("<p>x</p>", "<b>x</b>", "</p>")]
     bad = []
     for k, (what, titled, body) in enumerate(cases):
         posts = [Post(1, ALICE, b"<p>START one END</p>", hour=11), Post(2, ALICE, body, hour=9, title=titled),
@@ -395,6 +399,22 @@ def hidden_copies(unplanet, work):
                     bad.append(f"{opener} {t2} {src2[2]}: {got}")
     check("hostile: a titled post ending in an empty open comment, style, textarea... closed by the next post's "
           "first text keeps its footer: no page fails, no post is lost", not bad, f"{bad}")
+    # ...while a titled frame copied into a post, its footer copy hidden,
+    # is still no post: the post holding it stays whole.
+    bad = []
+    quoted = "https://quoted.example/q"
+    for opener, closer in ((b"<!--", b"-->"), (b"<script>", b"</script>")):
+        body = (b"<p>START one" + foot("https://z.example/", "April 28, 2026 10:00 AM UTC") +
+                f'<h4><a href="{esc(quoted)}">Quoted</a></h4>\n<p>\nquoted text '.encode() + opener +
+                foot(quoted, "April 28, 2026 09:30 AM UTC") + b"<p>\n" + closer + b" more END</p>")
+        posts = [Post(1, ALICE, body, hour=11, title=False), Post(2, BOB, b"<p>START two END</p>", hour=9)]
+        rc, out, err, _ = dump_posts(unplanet, work, "hidden-frame", posts)
+        got = sorted((e.findtext("link"), e.findtext("published")) for e in ET.fromstring(out).iter("entry")) \
+            if rc == 0 else err[:200]
+        if got != sorted((p.link, p.published) for p in posts):
+            bad.append(f"{opener}: {got}")
+    check("hostile: a titled frame copied into a post, its footer copy hidden in a comment or script, is no post",
+          not bad, f"{bad}")
 
 
 def main():
@@ -456,7 +476,9 @@ def main():
                 ("www.", ("https://www.bob.example/", "https://bob.example/"), ["Bob (bob.example)", "Bob (www.bob.example)"]),
                 ("a port", ("https://bob.example/", "https://BOB.example:8443/"), ["Bob (bob.example)", "Bob (bob.example:8443)"]),
                 ("the query", ("https://blog.example/?author=1", "https://blog.example/?author=2#x"),
-                 ["Bob (blog.example/?author=1)", "Bob (blog.example/?author=2)"])):
+                 ["Bob (blog.example/?author=1)", "Bob (blog.example/?author=2)"]),
+                ("the query's case", ("https://BLOG.example?author=Ann", "https://blog.example?author=ann"),
+                 ["Bob (blog.example?author=Ann)", "Bob (blog.example?author=ann)"])):
             alike = os.path.join(work, "alike.html")
             with open(alike, "wb") as f:
                 f.write(page([Post(i + 1, ("Bob", site, "Bob"), b"<p>START x END</p>", hour=11 - i) for i, site in enumerate(sites)]))
@@ -496,6 +518,9 @@ def main():
         b"<a href=\"https://x.example/?a=1&copy=2&amp;b\">q</a> END &para",
         b"<p>START a<![CDATA[ x ]]>b <![if !IE]>c<![endif]> d<!x>e <3 END",
         b"<p>START a&#0;b&#xD800;c&#x110000;d&#1;e&#abc;f&#;g&#169h&#150; END",
+        # A reference dropped (XML cannot hold U+0001) joins nothing into
+        # markup: these are bogus comments, ended by their '>'.
+        b"<p>START before<!-&#1;->after <b>shown</b> x<!&#1;-->y END",
         b"<p>START a</p>b</br>c</div>d</span>e<o:p>f</o:p>g<p>h<o:p>&nbsp;</o:p></p>i j</body>k</html>l END",
         b"<p>START <form action=\"https://evil.example/\">in a form<button>Go</button><select><option>o1<option>o2"
         b"</select><textarea>ta</textarea><input value=\"v\"></form>after END",

@@ -678,6 +678,13 @@ test_urls(void)
 		    "https://o.org/File:A.png?q=a:b#c:d" },
 		{ "url: ...in the base's folders", "x.html", "https://ex.org/2024:01/post", "https://ex.org/2024:01/x.html" },
 		{ "url: ...and the port stays", "./a:b", "http://ex.org:8080/", "http://ex.org:8080/a:b" },
+		/* No scheme (one is letters, digits, "+-.", from a letter on):
+		 * a path whose first segment holds a colon. */
+		{ "url: a colon after a space is in a path", "my image:v2.png", "https://ex.org/p/x",
+		    "https://ex.org/p/my%20image:v2.png" },
+		{ "url: ...after an underscore", "a_b:c", "https://ex.org/p/x", "https://ex.org/p/a_b:c" },
+		{ "url: ...after a digit first", "1x:y", "https://ex.org/p/x", "https://ex.org/p/1x:y" },
+		{ "url: ...after non-ASCII", "\xc3\xa9:x", "https://ex.org/p/x", "https://ex.org/p/%C3%A9:x" },
 		/* A site with a non-ASCII host or path, as the page writes it
 		 * (libxml2 parses no such base): the host stays text. */
 		{ "url: against a non-ASCII host", "post.html", "https://b\xc3\xbc" "cher.example/",
@@ -900,6 +907,11 @@ test_sanitize(void)
 		{ "sanitize: javascript: links go", "<a href=\"javascript:alert(1)\">a</a><a href=\" JaVaScRiPt:x\">b</a>"
 		  "<a href=\"java&#9;script:x\">c</a><a href=\"vbscript:x\">d</a>",
 		  "<a>a</a><a>b</a><a>c</a><a>d</a>" },
+		{ "sanitize: no scheme starts with a digit, or is empty: such a link is relative, kept",
+		  "<a href=\"1x:y\">a</a><a href=\":x\">b</a>", "<a href=\"1x:y\">a</a><a href=\":x\">b</a>" },
+		{ "sanitize: a track's default flag stays (captions on)",
+		  "<video controls><track kind=\"captions\" src=\"https://x/c.vtt\" default></video>",
+		  "<video controls><track kind=\"captions\" src=\"https://x/c.vtt\" default></track></video>" },
 		{ "sanitize: a control in a scheme, which the writer would drop, drops the link",
 		  "<a href=\"java\x01script:x\">a</a><video poster=\"\x02javascript:x\"></video>"
 		  "<img srcset=\"https://x/a.png 1x, java\x7fscript:x 2x\">",
@@ -1391,6 +1403,11 @@ test_scan(void)
 		{ "<svg><title>x</title></svg><title><em></title>", HTML_IN_RAW, "</title>" },
 		{ "<svg/><title><em></title>", HTML_IN_RAW, "</title>" },
 		{ "</svg><title><em></title>", HTML_IN_RAW, "</title>" },
+		/* An HTML tag ends SVG and MathML, as HTML5 has it. */
+		{ "<svg width=10><p>x</p><title><em></title>", HTML_IN_RAW, "</title>" },
+		{ "<math><mi>x</mi><DIV>y<script><em></script>", HTML_IN_RAW, "</script>" },
+		{ "<svg></p><style><em></style>", HTML_IN_RAW, "</style>" },
+		{ "<svg><rect></rect><g><style><em></style>", HTML_IN_TEXT, NULL },
 	};
 	struct html_scan scan;
 	size_t i, work = 0;
