@@ -340,6 +340,14 @@ def hidden_copies(unplanet, work):
     in the next post's text, takes in no post."""
     def foot(link, date):
         return f'</p>\n<p>\n<em><a href="{esc(link)}">{date}</a></em>\n</p>\n'.encode()
+
+    def misread(name, posts):
+        """None when the page of posts reads as those posts (by link and
+        date), else what it read (or the error)."""
+        rc, out, err, _ = dump_posts(unplanet, work, name, posts)
+        got = sorted((e.findtext("link"), e.findtext("published")) for e in ET.fromstring(out).iter("entry")) \
+            if rc == 0 else err[:200]
+        return None if got == sorted((p.link, p.published) for p in posts) else got
     copy = foot("https://y.example/x", "April 28, 2026 10:00 AM UTC")
     cases = [("a comment", False, b"<p>START shown</p>\n<!--" + copy + b"<p>\n-->\n<p>rest END</p>"),
              ("a comment holding a channel header too", False, b"<p>START shown<!--" + copy +
@@ -373,10 +381,7 @@ def hidden_copies(unplanet, work):
                               b" --> START two END"):
                     posts = [Post(1, ALICE, b"<p>START one <!-- never closed END</p>", hour=11, title=t1),
                              Post(2, src2, close, hour=9, title=t2), Post(3, BOB, b"<p>START three END</p>", hour=8)]
-                    rc, out, err, _ = dump_posts(unplanet, work, "left-open", posts)
-                    got = sorted((e.findtext("link"), e.findtext("published")) for e in ET.fromstring(out).iter("entry")) \
-                        if rc == 0 else err[:200]
-                    if got != sorted((p.link, p.published) for p in posts):
+                    if (got := misread("left-open", posts)) is not None:
                         bad.append(f"{t1} {t2} {src2[2]} {close}: {got}")
     check("hostile: a comment a post leaves open, closed by '-->' in the next post (at its very start too), "
           "merges no posts and fails no page", not bad, f"{bad}")
@@ -392,10 +397,7 @@ def hidden_copies(unplanet, work):
                 posts = [Post(1, ALICE, b"<p>START one END</p>" + opener, hour=11),
                          Post(2, src2, b"\n" + closer + b" START two END", hour=9, title=t2),
                          Post(3, BOB, b"<p>START three END</p>", hour=8)]
-                rc, out, err, _ = dump_posts(unplanet, work, "open-at-end", posts)
-                got = sorted((e.findtext("link"), e.findtext("published")) for e in ET.fromstring(out).iter("entry")) \
-                    if rc == 0 else err[:200]
-                if got != sorted((p.link, p.published) for p in posts):
+                if (got := misread("open-at-end", posts)) is not None:
                     bad.append(f"{opener} {t2} {src2[2]}: {got}")
     check("hostile: a titled post ending in an empty open comment, style, textarea... closed by the next post's "
           "first text keeps its footer: no page fails, no post is lost", not bad, f"{bad}")
@@ -408,10 +410,7 @@ def hidden_copies(unplanet, work):
                 f'<h4><a href="{esc(quoted)}">Quoted</a></h4>\n<p>\nquoted text '.encode() + opener +
                 foot(quoted, "April 28, 2026 09:30 AM UTC") + b"<p>\n" + closer + b" more END</p>")
         posts = [Post(1, ALICE, body, hour=11, title=False), Post(2, BOB, b"<p>START two END</p>", hour=9)]
-        rc, out, err, _ = dump_posts(unplanet, work, "hidden-frame", posts)
-        got = sorted((e.findtext("link"), e.findtext("published")) for e in ET.fromstring(out).iter("entry")) \
-            if rc == 0 else err[:200]
-        if got != sorted((p.link, p.published) for p in posts):
+        if (got := misread("hidden-frame", posts)) is not None:
             bad.append(f"{opener}: {got}")
     check("hostile: a titled frame copied into a post, its footer copy hidden in a comment or script, is no post",
           not bad, f"{bad}")
