@@ -2205,99 +2205,290 @@ xml_charset(const char *p, const char *end)
 	return strndup(v, len);
 }
 
-/* The charset a <meta> in the page's first 4 KB declares, else its XML
- * declaration, malloc'd: "" when there is none, NULL when memory runs
+/* The Encoding Standard's labels (https://encoding.spec.whatwg.org/,
+ * "Names and labels"), sorted, each with the iconv charset that reads
+ * as a browser does: Latin-1 as Windows-1252, Shift_JIS as Windows-31J
+ * (iconv's reads "\\" as U+00A5), EUC-JP with its NEC and IBM rows, and
+ * so on. "UTF-8" for UTF-8; "" for the replacement encoding (a label of
+ * ISO-2022-KR and the like, which no browser decodes): passed over. */
+static const struct charset_label {
+	const char *label, *charset;
+} charset_labels[] = {
+	{ "866", "IBM866" }, { "ansi_x3.4-1968", "WINDOWS-1252" }, { "arabic", "ISO-8859-6" },
+	{ "ascii", "WINDOWS-1252" }, { "asmo-708", "ISO-8859-6" }, { "big5", "BIG5-HKSCS" },
+	{ "big5-hkscs", "BIG5-HKSCS" }, { "chinese", "GB18030" }, { "cn-big5", "BIG5-HKSCS" },
+	{ "cp1250", "WINDOWS-1250" }, { "cp1251", "WINDOWS-1251" }, { "cp1252", "WINDOWS-1252" },
+	{ "cp1253", "WINDOWS-1253" }, { "cp1254", "WINDOWS-1254" }, { "cp1255", "WINDOWS-1255" },
+	{ "cp1256", "WINDOWS-1256" }, { "cp1257", "WINDOWS-1257" }, { "cp1258", "WINDOWS-1258" },
+	{ "cp819", "WINDOWS-1252" }, { "cp866", "IBM866" }, { "csbig5", "BIG5-HKSCS" },
+	{ "cseuckr", "CP949" }, { "cseucpkdfmtjapanese", "EUC-JP-MS" }, { "csgb2312", "GB18030" },
+	{ "csibm866", "IBM866" }, { "csiso2022jp", "ISO-2022-JP" }, { "csiso2022kr", "" },
+	{ "csiso58gb231280", "GB18030" }, { "csiso88596e", "ISO-8859-6" }, { "csiso88596i", "ISO-8859-6" },
+	{ "csiso88598e", "ISO-8859-8" }, { "csiso88598i", "ISO-8859-8" }, { "csisolatin1", "WINDOWS-1252" },
+	{ "csisolatin2", "ISO-8859-2" }, { "csisolatin3", "ISO-8859-3" }, { "csisolatin4", "ISO-8859-4" },
+	{ "csisolatin5", "WINDOWS-1254" }, { "csisolatin6", "ISO-8859-10" }, { "csisolatin9", "ISO-8859-15" },
+	{ "csisolatinarabic", "ISO-8859-6" }, { "csisolatincyrillic", "ISO-8859-5" },
+	{ "csisolatingreek", "ISO-8859-7" }, { "csisolatinhebrew", "ISO-8859-8" }, { "cskoi8r", "KOI8-R" },
+	{ "csksc56011987", "CP949" }, { "csmacintosh", "MACINTOSH" }, { "csshiftjis", "WINDOWS-31J" },
+	{ "csunicode", "UTF-16LE" }, { "cyrillic", "ISO-8859-5" }, { "dos-874", "WINDOWS-874" },
+	{ "ecma-114", "ISO-8859-6" }, { "ecma-118", "ISO-8859-7" }, { "elot_928", "ISO-8859-7" },
+	{ "euc-jp", "EUC-JP-MS" }, { "euc-kr", "CP949" }, { "gb18030", "GB18030" }, { "gb2312", "GB18030" },
+	{ "gb_2312", "GB18030" }, { "gb_2312-80", "GB18030" }, { "gbk", "GB18030" }, { "greek", "ISO-8859-7" },
+	{ "greek8", "ISO-8859-7" }, { "hebrew", "ISO-8859-8" }, { "hz-gb-2312", "" }, { "ibm819", "WINDOWS-1252" },
+	{ "ibm866", "IBM866" }, { "iso-10646-ucs-2", "UTF-16LE" }, { "iso-2022-cn", "" }, { "iso-2022-cn-ext", "" },
+	{ "iso-2022-jp", "ISO-2022-JP" }, { "iso-2022-kr", "" }, { "iso-8859-1", "WINDOWS-1252" },
+	{ "iso-8859-10", "ISO-8859-10" }, { "iso-8859-11", "WINDOWS-874" }, { "iso-8859-13", "ISO-8859-13" },
+	{ "iso-8859-14", "ISO-8859-14" }, { "iso-8859-15", "ISO-8859-15" }, { "iso-8859-16", "ISO-8859-16" },
+	{ "iso-8859-2", "ISO-8859-2" }, { "iso-8859-3", "ISO-8859-3" }, { "iso-8859-4", "ISO-8859-4" },
+	{ "iso-8859-5", "ISO-8859-5" }, { "iso-8859-6", "ISO-8859-6" }, { "iso-8859-6-e", "ISO-8859-6" },
+	{ "iso-8859-6-i", "ISO-8859-6" }, { "iso-8859-7", "ISO-8859-7" }, { "iso-8859-8", "ISO-8859-8" },
+	{ "iso-8859-8-e", "ISO-8859-8" }, { "iso-8859-8-i", "ISO-8859-8" }, { "iso-8859-9", "WINDOWS-1254" },
+	{ "iso-ir-100", "WINDOWS-1252" }, { "iso-ir-101", "ISO-8859-2" }, { "iso-ir-109", "ISO-8859-3" },
+	{ "iso-ir-110", "ISO-8859-4" }, { "iso-ir-126", "ISO-8859-7" }, { "iso-ir-127", "ISO-8859-6" },
+	{ "iso-ir-138", "ISO-8859-8" }, { "iso-ir-144", "ISO-8859-5" }, { "iso-ir-148", "WINDOWS-1254" },
+	{ "iso-ir-149", "CP949" }, { "iso-ir-157", "ISO-8859-10" }, { "iso-ir-58", "GB18030" },
+	{ "iso8859-1", "WINDOWS-1252" }, { "iso8859-10", "ISO-8859-10" }, { "iso8859-11", "WINDOWS-874" },
+	{ "iso8859-13", "ISO-8859-13" }, { "iso8859-14", "ISO-8859-14" }, { "iso8859-15", "ISO-8859-15" },
+	{ "iso8859-2", "ISO-8859-2" }, { "iso8859-3", "ISO-8859-3" }, { "iso8859-4", "ISO-8859-4" },
+	{ "iso8859-5", "ISO-8859-5" }, { "iso8859-6", "ISO-8859-6" }, { "iso8859-7", "ISO-8859-7" },
+	{ "iso8859-8", "ISO-8859-8" }, { "iso8859-9", "WINDOWS-1254" }, { "iso88591", "WINDOWS-1252" },
+	{ "iso885910", "ISO-8859-10" }, { "iso885911", "WINDOWS-874" }, { "iso885913", "ISO-8859-13" },
+	{ "iso885914", "ISO-8859-14" }, { "iso885915", "ISO-8859-15" }, { "iso88592", "ISO-8859-2" },
+	{ "iso88593", "ISO-8859-3" }, { "iso88594", "ISO-8859-4" }, { "iso88595", "ISO-8859-5" },
+	{ "iso88596", "ISO-8859-6" }, { "iso88597", "ISO-8859-7" }, { "iso88598", "ISO-8859-8" },
+	{ "iso88599", "WINDOWS-1254" }, { "iso_8859-1", "WINDOWS-1252" }, { "iso_8859-15", "ISO-8859-15" },
+	{ "iso_8859-1:1987", "WINDOWS-1252" }, { "iso_8859-2", "ISO-8859-2" }, { "iso_8859-2:1987", "ISO-8859-2" },
+	{ "iso_8859-3", "ISO-8859-3" }, { "iso_8859-3:1988", "ISO-8859-3" }, { "iso_8859-4", "ISO-8859-4" },
+	{ "iso_8859-4:1988", "ISO-8859-4" }, { "iso_8859-5", "ISO-8859-5" }, { "iso_8859-5:1988", "ISO-8859-5" },
+	{ "iso_8859-6", "ISO-8859-6" }, { "iso_8859-6:1987", "ISO-8859-6" }, { "iso_8859-7", "ISO-8859-7" },
+	{ "iso_8859-7:1987", "ISO-8859-7" }, { "iso_8859-8", "ISO-8859-8" }, { "iso_8859-8:1988", "ISO-8859-8" },
+	{ "iso_8859-9", "WINDOWS-1254" }, { "iso_8859-9:1989", "WINDOWS-1254" }, { "koi", "KOI8-R" },
+	{ "koi8", "KOI8-R" }, { "koi8-r", "KOI8-R" }, { "koi8-ru", "KOI8-U" }, { "koi8-u", "KOI8-U" },
+	{ "koi8_r", "KOI8-R" }, { "korean", "CP949" }, { "ks_c_5601-1987", "CP949" }, { "ks_c_5601-1989", "CP949" },
+	{ "ksc5601", "CP949" }, { "ksc_5601", "CP949" }, { "l1", "WINDOWS-1252" }, { "l2", "ISO-8859-2" },
+	{ "l3", "ISO-8859-3" }, { "l4", "ISO-8859-4" }, { "l5", "WINDOWS-1254" }, { "l6", "ISO-8859-10" },
+	{ "l9", "ISO-8859-15" }, { "latin1", "WINDOWS-1252" }, { "latin2", "ISO-8859-2" }, { "latin3", "ISO-8859-3" },
+	{ "latin4", "ISO-8859-4" }, { "latin5", "WINDOWS-1254" }, { "latin6", "ISO-8859-10" },
+	{ "logical", "ISO-8859-8" }, { "mac", "MACINTOSH" }, { "macintosh", "MACINTOSH" },
+	{ "ms932", "WINDOWS-31J" }, { "ms_kanji", "WINDOWS-31J" }, { "replacement", "" },
+	{ "shift-jis", "WINDOWS-31J" }, { "shift_jis", "WINDOWS-31J" }, { "sjis", "WINDOWS-31J" },
+	{ "sun_eu_greek", "ISO-8859-7" }, { "tis-620", "WINDOWS-874" }, { "ucs-2", "UTF-16LE" },
+	{ "unicode", "UTF-16LE" }, { "unicode-1-1-utf-8", "UTF-8" }, { "unicode11utf8", "UTF-8" },
+	{ "unicode20utf8", "UTF-8" }, { "unicodefeff", "UTF-16LE" }, { "unicodefffe", "UTF-16BE" },
+	{ "us-ascii", "WINDOWS-1252" }, { "utf-16", "UTF-16LE" }, { "utf-16be", "UTF-16BE" },
+	{ "utf-16le", "UTF-16LE" }, { "utf-8", "UTF-8" }, { "utf8", "UTF-8" }, { "visual", "ISO-8859-8" },
+	{ "windows-1250", "WINDOWS-1250" }, { "windows-1251", "WINDOWS-1251" }, { "windows-1252", "WINDOWS-1252" },
+	{ "windows-1253", "WINDOWS-1253" }, { "windows-1254", "WINDOWS-1254" }, { "windows-1255", "WINDOWS-1255" },
+	{ "windows-1256", "WINDOWS-1256" }, { "windows-1257", "WINDOWS-1257" }, { "windows-1258", "WINDOWS-1258" },
+	{ "windows-31j", "WINDOWS-31J" }, { "windows-874", "WINDOWS-874" }, { "windows-949", "CP949" },
+	{ "x-cp1250", "WINDOWS-1250" }, { "x-cp1251", "WINDOWS-1251" }, { "x-cp1252", "WINDOWS-1252" },
+	{ "x-cp1253", "WINDOWS-1253" }, { "x-cp1254", "WINDOWS-1254" }, { "x-cp1255", "WINDOWS-1255" },
+	{ "x-cp1256", "WINDOWS-1256" }, { "x-cp1257", "WINDOWS-1257" }, { "x-cp1258", "WINDOWS-1258" },
+	{ "x-euc-jp", "EUC-JP-MS" }, { "x-gbk", "GB18030" }, { "x-mac-cyrillic", "MAC-CYRILLIC" },
+	{ "x-mac-roman", "MACINTOSH" }, { "x-mac-ukrainian", "MAC-CYRILLIC" }, { "x-sjis", "WINDOWS-31J" },
+	{ "x-unicode20utf8", "UTF-8" }, { "x-user-defined", "x-user-defined" }, { "x-x-big5", "BIG5-HKSCS" },
+};
+
+static int
+by_label(const void *key, const void *item)
+{
+	return strcmp(key, ((const struct charset_label *)item)->label);
+}
+
+/* The iconv name for a declared charset label (spaces around it
+ * ignored); NULL for UTF-8 (or none), "" for a label browsers do not
+ * take (passed over like an unknown one). Past the Encoding Standard's
+ * labels, one iconv knows that reads ASCII as ASCII, as a guess better
+ * than none; not one for a charset that does not ("utf16", "ucs-4",
+ * "utf-7", "ibm037"), since a page that declared it in ASCII, or whose
+ * bytes it is, is not in it. http: whether the label is HTTP's, which
+ * may say UTF-16 (a <meta> saying so is read as UTF-8) or
+ * x-user-defined (which <meta> reads as Windows-1252; no real page is
+ * in the private-use encoding HTTP would mean: Windows-1252 too). */
+static const char *
+iconv_name(const char *label, int http)
+{
+	const struct charset_label *known;
+	const char *name = NULL;
+	char lower[32];
+	size_t i;
+
+	for (i = 0; label[i] != '\0' && i < sizeof lower - 1; i++)
+		lower[i] = (char)(label[i] >= 'A' && label[i] <= 'Z' ? label[i] - 'A' + 'a' : label[i]);
+	lower[i] = '\0';
+	if (label[0] == '\0')
+		goto done;
+	known = label[i] == '\0' ? bsearch(lower, charset_labels, sizeof charset_labels / sizeof *charset_labels,
+	    sizeof *charset_labels, by_label) : NULL;
+	if (known == NULL)
+		name = text_ascii_compatible(label) == 1 ? label : "";
+	else if (strcmp(known->charset, "x-user-defined") == 0)
+		name = "WINDOWS-1252";
+	else if (strncmp(known->charset, "UTF-16", 6) == 0)
+		name = http ? known->charset : NULL;
+	else if (strcmp(known->charset, "UTF-8") != 0)
+		name = known->charset;
+done:
+	return name;
+}
+
+/* What a tag's attribute at p (in [p, end)) is, by the Encoding
+ * Standard's "get an attribute" (HTML's prescan): its name, lower case,
+ * in name[0..*name_len) (cut to fit), its value in *value, *value_len.
+ * Returns where the scan goes on, or NULL when the tag has no more
+ * attributes (at its '>' or the end). */
+static const char *
+prescan_attribute(const char *p, const char *end, char *name, size_t name_size, size_t *name_len,
+    const char **value, size_t *value_len)
+{
+	*name_len = 0;
+	*value = NULL;
+	*value_len = 0;
+	while (p < end && (text_is_space(*p) || *p == '/'))
+		p++;
+	if (p >= end || *p == '>')
+		return NULL;
+	do {
+		if (*name_len < name_size - 1)
+			name[(*name_len)++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		p++;
+	} while (p < end && *p != '=' && *p != '/' && *p != '>' && !text_is_space(*p));
+	name[*name_len] = '\0';
+	p = skip_space(p, end);
+	if (p >= end || *p != '=')
+		return p;   /* no value */
+	p = skip_space(p + 1, end);
+	if (p < end && (*p == '"' || *p == '\'')) {
+		const char *close = memchr(p + 1, *p, (size_t)(end - p - 1));
+
+		if (close == NULL)
+			return NULL;
+		*value = p + 1;
+		*value_len = (size_t)(close - p - 1);
+		return close + 1;
+	}
+	*value = p;
+	while (p < end && *p != '>' && !text_is_space(*p))
+		p++;
+	*value_len = (size_t)(p - *value);
+	return p;
+}
+
+/* The label a <meta content="...; charset=X"> gives (HTML's "extracting
+ * a character encoding from a meta element"), in *label, *len; 0 when
+ * it gives none. */
+static int
+content_charset(const char *s, size_t n, const char **label, size_t *len)
+{
+	const char *end = s + n, *p = s;
+
+	while (p + 7 <= end) {
+		if (strncasecmp(p, "charset", 7) != 0) {
+			p++;
+			continue;
+		}
+		p = skip_space(p + 7, end);
+		if (p >= end || *p != '=')
+			continue;
+		p = skip_space(p + 1, end);
+		if (p < end && (*p == '"' || *p == '\'')) {
+			const char *close = memchr(p + 1, *p, (size_t)(end - p - 1));
+
+			if (close == NULL)
+				return 0;
+			*label = p + 1;
+			*len = (size_t)(close - p - 1);
+			return 1;
+		}
+		*label = p;
+		while (p < end && !text_is_space(*p) && *p != ';')
+			p++;
+		*len = (size_t)(p - *label);
+		return *len > 0;
+	}
+	return 0;
+}
+
+/* The charset label a <meta> in the page's first 4 KB declares, read as
+ * HTML's prescan reads it (comments skipped, a label no browser takes
+ * passed over for the next <meta>, content's charset only with
+ * http-equiv="content-type"), spaces around it stripped; else its XML
+ * declaration's. Malloc'd: "" when there is none, NULL when memory runs
  * out. */
 static char *
 meta_charset(const char *p, size_t n)
 {
-	const char *end = p + (n < 4096 ? n : 4096), *m = p;
-	char *charset;
+	const char *end = p + (n < 4096 ? n : 4096), *m = p, *next;
+	char *charset = NULL;
 
-	while ((m = memchr(m, '<', (size_t)(end - m))) != NULL) {
-		const char *close, *cs, *v;
-		size_t len = 0;
+	while (charset == NULL && (m = memchr(m, '<', (size_t)(end - m))) != NULL) {
+		const char *value, *label = NULL, *close;
+		size_t left = (size_t)(end - m), name_len, value_len, label_len = 0;
+		char name[16];
+		int pragma = 0, need_pragma = -1, seen_charset = 0, seen_content = 0, seen_equiv = 0;
 
-		if ((size_t)(end - m) < 6 || strncasecmp(m, "<meta", 5) != 0 || !text_is_space(m[5])) {
+		if (left >= 4 && memcmp(m, "<!--", 4) == 0) {
+			close = find(m + 2, end, "-->", NULL);   /* "<!-->" is a whole one */
+			m = close != NULL ? close + 3 : end;
+			continue;
+		}
+		if (left >= 6 && strncasecmp(m, "<meta", 5) == 0 && (text_is_space(m[5]) || m[5] == '/')) {
+			for (next = m + 5; (next = prescan_attribute(next, end, name, sizeof name, &name_len,
+			    &value, &value_len)) != NULL;) {
+				if (strcmp(name, "http-equiv") == 0 && !seen_equiv) {
+					seen_equiv = 1;
+					pragma = value_len == 12 && strncasecmp(value, "content-type", 12) == 0;
+				} else if (strcmp(name, "content") == 0 && !seen_content) {
+					seen_content = 1;
+					if (label == NULL && value != NULL &&
+					    content_charset(value, value_len, &label, &label_len))
+						need_pragma = 1;
+				} else if (strcmp(name, "charset") == 0 && !seen_charset) {
+					seen_charset = 1;
+					label = value != NULL ? value : "";
+					label_len = value_len;
+					need_pragma = 0;
+				}
+				m = next;
+			}
+			if (label != NULL && need_pragma != -1 && (need_pragma == 0 || pragma)) {
+				const char *from = skip_space(label, label + label_len), *to = label + label_len;
+				const char *known;
+
+				while (to > from && text_is_space(to[-1]))
+					to--;
+				if ((charset = strndup(from, (size_t)(to - from))) == NULL)
+					goto done;
+				/* One no browser takes: on to the next <meta>. */
+				if ((known = iconv_name(charset, 0)) != NULL && known[0] == '\0') {
+					free(charset);
+					charset = NULL;
+				}
+			}
 			m++;
 			continue;
 		}
-		close = memchr(m, '>', (size_t)(end - m));
-		if (close == NULL)
-			break;
-		for (cs = m; cs + 7 < close; cs++)
-			if (strncasecmp(cs, "charset", 7) == 0)
-				break;
-		if (cs + 7 < close) {
-			v = skip_space(cs + 7, close);
-			if (v < close && *v == '=') {
-				v = skip_space(v + 1, close);
-				/* The Encoding Standard strips the spaces around a
-				 * label: charset=" windows-1252" is Windows-1252. */
-				if (v < close && (*v == '"' || *v == '\''))
-					v = skip_space(v + 1, close);
-				while (v + len < close && !text_is_space(v[len]) &&
-				    v[len] != '"' && v[len] != '\'' && v[len] != ';' && v[len] != '/')
-					len++;
-				charset = strndup(v, len);
-				goto done;
-			}
+		if (left >= 3 && (m[1] == '/' ? isalpha((unsigned char)m[2]) : isalpha((unsigned char)m[1]))) {
+			/* Another tag: its attributes, which may hold a "<meta". */
+			m += 2;
+			while (m < end && !text_is_space(*m) && *m != '>')
+				m++;
+			for (next = m; (next = prescan_attribute(next, end, name, sizeof name, &name_len,
+			    &value, &value_len)) != NULL;)
+				m = next;
+			continue;
 		}
-		m = close;
+		if (left >= 2 && (m[1] == '!' || m[1] == '/' || m[1] == '?')) {
+			close = memchr(m, '>', left);
+			m = close != NULL ? close + 1 : end;
+			continue;
+		}
+		m++;
 	}
-	charset = xml_charset(p, end);
+	if (charset == NULL)
+		charset = xml_charset(p, end);
 done:
 	return charset;
-}
-
-/* The iconv name for a declared charset label; NULL for UTF-8 (or none),
- * "" for a label browsers do not take (passed over like an unknown one):
- * one iconv does not know, or one for a charset that does not read ASCII
- * as ASCII ("unicode", "utf16", "ucs-4", "utf-7", "ibm037"), since a page
- * that declared it in ASCII, or whose bytes it is, is not in it. */
-static const char *
-iconv_name(const char *label)
-{
-	/* Labels the Encoding Standard reads with a wider charset than iconv's
-	 * of that name: Latin-1 as Windows-1252, Shift_JIS as Windows-31J
-	 * (iconv's reads "\\" as U+00A5), and so on. */
-	static const struct {
-		const char *label, *charset;
-	} wider[] = {
-		{ "iso-8859-1", "WINDOWS-1252" }, { "iso8859-1", "WINDOWS-1252" },
-		{ "iso88591", "WINDOWS-1252" }, { "iso_8859-1", "WINDOWS-1252" },
-		{ "latin1", "WINDOWS-1252" }, { "l1", "WINDOWS-1252" }, { "us-ascii", "WINDOWS-1252" },
-		{ "ascii", "WINDOWS-1252" }, { "ansi_x3.4-1968", "WINDOWS-1252" },
-		{ "cp819", "WINDOWS-1252" }, { "ibm819", "WINDOWS-1252" },
-		{ "csisolatin1", "WINDOWS-1252" }, { "iso-ir-100", "WINDOWS-1252" },
-		{ "shift_jis", "WINDOWS-31J" }, { "shift-jis", "WINDOWS-31J" }, { "sjis", "WINDOWS-31J" },
-		{ "x-sjis", "WINDOWS-31J" }, { "ms_kanji", "WINDOWS-31J" }, { "ms932", "WINDOWS-31J" },
-		{ "csshiftjis", "WINDOWS-31J" },
-		{ "euc-kr", "CP949" }, { "cseuckr", "CP949" }, { "korean", "CP949" },
-		{ "ks_c_5601-1987", "CP949" }, { "ks_c_5601-1989", "CP949" }, { "ksc5601", "CP949" },
-		{ "ksc_5601", "CP949" }, { "iso-ir-149", "CP949" }, { "csksc56011987", "CP949" },
-		{ "windows-949", "CP949" },
-		{ "gb2312", "GB18030" }, { "gb_2312", "GB18030" }, { "gb_2312-80", "GB18030" },
-		{ "gbk", "GB18030" }, { "x-gbk", "GB18030" }, { "chinese", "GB18030" },
-		{ "csgb2312", "GB18030" }, { "csiso58gb231280", "GB18030" }, { "iso-ir-58", "GB18030" },
-		{ "big5", "BIG5-HKSCS" }, { "cn-big5", "BIG5-HKSCS" }, { "csbig5", "BIG5-HKSCS" },
-		{ "x-x-big5", "BIG5-HKSCS" },
-	};
-	const char *name = NULL;
-	size_t i;
-
-	if (label[0] == '\0' || strcasecmp(label, "utf-8") == 0 || strcasecmp(label, "utf8") == 0 ||
-	    strncasecmp(label, "utf-16", 6) == 0)   /* a page said UTF-16 but had no BOM: it is not */
-		goto done;
-	for (i = 0; i < sizeof wider / sizeof wider[0]; i++)
-		if (strcasecmp(label, wider[i].label) == 0)
-			break;
-	if (i < sizeof wider / sizeof wider[0])
-		name = wider[i].charset;
-	else
-		name = text_ascii_compatible(label) == 1 ? label : "";
-done:
-	return name;
 }
 
 /* A page's parts, checked by text_is_clean on the threads at once: a
@@ -2378,18 +2569,7 @@ decode_page(const char *data, size_t len, const char *name, const char *charset,
 
 			if (label[0] == '\0')
 				continue;
-			/* UTF-16 with no BOM: as the Encoding Standard reads an HTTP
-			 * label, while <meta> saying so is read as UTF-8 (below). */
-			if (i == 0 && (strcasecmp(label, "utf-16") == 0 || strcasecmp(label, "utf-16le") == 0))
-				known = "UTF-16LE";
-			else if (i == 0 && strcasecmp(label, "utf-16be") == 0)
-				known = "UTF-16BE";
-			/* HTML's <meta> prescan reads x-user-defined as
-			 * Windows-1252 (only HTTP may mean the private-use
-			 * encoding, which no real page is in). */
-			else if (i == 1 && strcasecmp(label, "x-user-defined") == 0)
-				known = "WINDOWS-1252";
-			else if ((known = iconv_name(label)) == NULL)
+			if ((known = iconv_name(label, i == 0)) == NULL)
 				break;   /* UTF-8 */
 			if (known[0] == '\0')
 				continue;

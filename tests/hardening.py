@@ -368,7 +368,22 @@ def main():
                                        ("Latin-1 by <meta charset=\" windows-1252 \"> (spaces around the label)", "latin-1", b"",
                                         '<meta charset=" windows-1252 ">'),
                                        ("Latin-1 by <meta charset=x-user-defined> (HTML reads it as Windows-1252)", "latin-1",
-                                        b"", '<meta charset="x-user-defined">')):
+                                        b"", '<meta charset="x-user-defined">'),
+                                       # HTML's prescan: comments skipped, a label no browser
+                                       # takes passed over for the next <meta>, content's
+                                       # charset only with http-equiv, "<meta/".
+                                       ("UTF-8 whose commented-out <meta> says Latin-1", "utf-8", b"",
+                                        '<!--<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1" />-->'
+                                        '<meta charset="utf-8">'),
+                                       ("Latin-1 by the <meta> after one with an unknown label", "latin-1", b"",
+                                        '<meta charset="bogus"><meta charset="windows-1252">'),
+                                       ("UTF-8 whose <meta name> content says charset=, with no http-equiv", "utf-8", b"",
+                                        '<meta name="description" content="charset=iso-8859-1"><meta charset="utf-8">'),
+                                       ("UTF-8 whose <a title> holds a <meta>", "utf-8", b"",
+                                        '<a title=\'<meta charset="iso-8859-1">\'></a><meta charset="utf-8">'),
+                                       ("Latin-1 by a <meta/charset> written with a slash", "latin-1", b"", '<meta/charset="latin1">'),
+                                       ("Latin-1 by the Encoding Standard's x-cp1252", "latin-1", b"", '<meta charset="x-cp1252">'),
+                                       ("Windows-1254 by the Encoding Standard's latin5", "cp1254", b"", '<meta charset="latin5">')):
         sb = sandbox(re.sub(r"\W+", "-", label.lower()))
         p = Post(1, ("Zoë Brontë", "https://zoe.example/", "Zoë Brontë"), "<p>START Café crème ½ END</p>".encode("utf-8"))
         p.title_html = "Crème brûlée"
@@ -389,9 +404,23 @@ def main():
     # Shift_JIS as browsers read it (Windows-31J: "\\" and "~" are
     # themselves, not U+00A5 and U+203E); a UTF-16 page whose post holds a
     # lone surrogate: one U+FFFD, and the rest of the page still read.
-    for label, encoding, bom, meta, title, text in (
-            ("Shift_JIS by <meta charset>", "cp932", b"", "Shift_JIS", "C:\\\u65e5\u672c ~", "\u65e5\u672c\u8a9e \\ ~ \u2460"),
-            ("UTF-16 with a lone surrogate", "utf-16-le", b"\xff\xfe", None, "Caf\u00e9", "a \ud800 b")):
+    # A byte a decoder cannot read (RAW stands for raw bytes, WANT for what
+    # a browser shows for them): one U+FFFD for it and, in an East Asian
+    # charset, the byte after it unless ASCII, so that the rest is read in
+    # step; a byte from 0x80 to 0x9F Windows-1252 has no character for is
+    # a C1 control, which shows nothing.
+    for label, encoding, bom, meta, title, text, raw, shown in (
+            ("Shift_JIS by <meta charset>", "cp932", b"", "Shift_JIS", "C:\\\u65e5\u672c ~", "\u65e5\u672c\u8a9e \\ ~ \u2460",
+             b"", ""),
+            ("UTF-16 with a lone surrogate", "utf-16-le", b"\xff\xfe", None, "Caf\u00e9", "a \ud800 b", b"", ""),
+            ("EUC-KR: an invalid pair is one U+FFFD, what follows read in step", "cp949", b"", "euc-kr", "t",
+             "RAW\uac00\ub098\ub2e4\ub77c end", b"\xc9\xa1", "\ufffd"),
+            ("Shift_JIS: an unmapped pair is one U+FFFD, what follows read in step", "cp932", b"", "shift_jis", "t",
+             "RAW\u3053\u3093\u306b\u3061\u306f", b"\x85\x9f", "\ufffd"),
+            ("EUC-JP with NEC's row 13 and the wave dash, as browsers read it", "euc_jp", b"", "euc-jp", "t",
+             "RAW \u3053\u3093", b"\xad\xa1\xad\xea\xa1\xc1\xa1\xdd", "\u2460\u3231\uff5e\uff0d"),
+            ("Windows-1252's unassigned bytes show nothing", "cp1252", b"", "windows-1252", "t",
+             "a RAW z", b"b\x81c\x8dd\x8fe\x90f\x9dg", "bcdefg")):
         sb = sandbox(re.sub(r"\W+", "-", label.lower()))
         p = Post(1, ("Taro", "https://taro.example/", "Taro"), f"<p>START {text} END</p>".encode("utf-8", "surrogatepass"))
         p.title_html = title
@@ -399,11 +428,11 @@ def main():
         if meta:
             html = html.replace('content="text/html; charset=utf-8"', f'content="text/html; charset={meta}"')
         path = os.path.join(sb, "page.html")
-        open(path, "wb").write(bom + html.encode(encoding, "surrogatepass"))
+        open(path, "wb").write(bom + html.encode(encoding, "surrogatepass").replace(b"RAW", raw))
         rc, err, took, untouched = run(unplanet, sb, path)
         got = entries(os.path.join(sb, "out")) if rc == 0 else {}
         e = next(iter(got.values()), None)
-        want = text.replace("\ud800", "\ufffd")
+        want = text.replace("\ud800", "\ufffd").replace("RAW", shown)
         check(f"hardening: {label}: read as a browser reads it", e is not None and e.findtext(A + "title") == title and
               f"START1X {want} END1X" in visible_text(e.findtext(A + "content")),
               err or (e is not None and [e.findtext(A + "title"), visible_text(e.findtext(A + "content"))]))
