@@ -282,12 +282,37 @@ flush_decoder(iconv_t cd, struct buf *out)
 	return rc;
 }
 
+/* How a charset's bytes stand: in code units of two (UTF-16), in
+ * characters of one or two bytes, a lead byte from 0x81 on (the East
+ * Asian ones browsers know), in bytes of one character each, or
+ * otherwise (ISO-2022-JP). */
+enum charset_shape { SHAPE_SINGLE, SHAPE_DOUBLE, SHAPE_UTF16, SHAPE_OTHER };
+
+static enum charset_shape
+charset_shape(const char *charset)
+{
+	static const char *const doubles[] = { "BIG5", "CP949", "CP950", "EUC-", "GB18030", "GBK", "SHIFT",
+		"SJIS", "WINDOWS-31J" };
+	size_t i;
+
+	if (strncasecmp(charset, "UTF-16", 6) == 0)
+		return SHAPE_UTF16;
+	if (strncasecmp(charset, "ISO-2022", 8) == 0)
+		return SHAPE_OTHER;   /* escapes switch its sets: no byte stands alone */
+	for (i = 0; i < sizeof doubles / sizeof *doubles; i++)
+		if (strncasecmp(charset, doubles[i], strlen(doubles[i])) == 0)
+			return SHAPE_DOUBLE;
+	return SHAPE_SINGLE;
+}
+
 int
 text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 {
 	iconv_t cd;
 	char *in = (char *)s;
-	size_t inleft = n, unit = strncasecmp(charset, "UTF-16", 6) == 0 ? 2 : 1;
+	enum charset_shape shape = charset_shape(charset);
+	size_t inleft = n, skip;
+	unsigned replacement;
 	int rc = 0;
 
 	cd = iconv_open("UTF-8", charset);
@@ -309,12 +334,29 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 			out->len = (size_t)(o - out->data);
 			if (errno == E2BIG)
 				continue;
-			/* EILSEQ or a sequence cut short at the end: one U+FFFD for
-			 * a code unit, as browsers do, so UTF-16 stays aligned;
-			 * after the letter the decoder held back, if any. */
-			in += unit <= inleft ? unit : inleft;
-			inleft -= unit <= inleft ? unit : inleft;
-			if (flush_decoder(cd, out) != 0 || text_put_utf8(out, 0xFFFD) != 0) {
+			/* EILSEQ or a sequence cut short at the end: one U+FFFD, as
+			 * the Encoding Standard's decoders give, for a UTF-16 code
+			 * unit (so the rest stays aligned), for a lead byte and the
+			 * byte after it unless that is ASCII (so the rest is not
+			 * read out of step), else for a byte; a single-byte
+			 * charset's byte from 0x80 to 0x9F it has no character for
+			 * (Windows-1252's 0x81) is the C1 control of that number
+			 * (dropped later, as browsers show nothing). After the
+			 * letter the decoder held back, if any. */
+			replacement = 0xFFFD;
+			skip = 1;
+			if (shape == SHAPE_UTF16)
+				skip = 2;
+			else if (shape == SHAPE_DOUBLE && (unsigned char)in[0] >= 0x81 && inleft >= 2 &&
+			    (unsigned char)in[1] >= 0x80)
+				skip = 2;
+			else if (shape == SHAPE_SINGLE && (unsigned char)in[0] >= 0x80 && (unsigned char)in[0] <= 0x9F)
+				replacement = (unsigned char)in[0];
+			if (skip > inleft)
+				skip = inleft;
+			in += skip;
+			inleft -= skip;
+			if (flush_decoder(cd, out) != 0 || text_put_utf8(out, replacement) != 0) {
 				rc = -1;
 				break;
 			}

@@ -387,7 +387,18 @@ test_text(void)
 	check_str("windows-1258: combined, and the last letter kept", b.data, "Vi\xe1\xbb\x87t A");
 	buf_free(&b);
 	text_to_utf8("xA\x81" "Bz", 5, "WINDOWS-1258", &b);
-	check_str("windows-1258: a held letter before the U+FFFD of a bad byte", b.data, "xA\xef\xbf\xbd" "Bz");
+	check_str("windows-1258: a held letter before the C1 control of a byte it has no character for", b.data,
+	    "xA\xc2\x81" "Bz");
+	buf_free(&b);
+	/* An East Asian decoder that fails on a pair skips both bytes, but an
+	 * ASCII one, as browsers do: what follows is read in step. */
+	text_to_utf8("\xc9\xa1\xb0\xa1" "\xc9" "A", 6, "CP949", &b);
+	check_str("cp949: an invalid pair is one U+FFFD; a lead byte before ASCII another", b.data,
+	    "\xef\xbf\xbd\xea\xb0\x80\xef\xbf\xbd" "A");
+	buf_free(&b);
+	text_to_utf8("\x85\x9f\x82\xa0" "\x85" "A", 6, "WINDOWS-31J", &b);
+	check_str("windows-31j: an unmapped pair is one U+FFFD, the next character whole", b.data,
+	    "\xef\xbf\xbd\xe3\x81\x82\xef\xbf\xbd" "A");
 	buf_free(&b);
 }
 
