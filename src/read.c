@@ -2465,7 +2465,8 @@ meta_charset(const char *p, size_t n)
 					charset = NULL;
 				}
 			}
-			m++;
+			if (m < end)   /* (its last attribute may run to the end) */
+				m++;
 			continue;
 		}
 		if (left >= 3 && (m[1] == '/' ? isalpha((unsigned char)m[2]) : isalpha((unsigned char)m[1]))) {
