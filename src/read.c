@@ -2320,8 +2320,9 @@ iconv_name(const char *label, int http)
 		goto done;
 	known = label[i] == '\0' ? bsearch(lower, charset_labels, sizeof charset_labels / sizeof *charset_labels,
 	    sizeof *charset_labels, by_label) : NULL;
-	if (known == NULL)
-		name = text_ascii_compatible(label) == 1 ? label : "";
+	if (known == NULL)   /* (iconv takes "utf-8;", or ";" for the locale's) */
+		name = label[strspn(label, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:()+-")] == '\0' &&
+		    text_ascii_compatible(label) == 1 ? label : "";
 	else if (strcmp(known->charset, "x-user-defined") == 0)
 		name = "WINDOWS-1252";
 	else if (strncmp(known->charset, "UTF-16", 6) == 0)
@@ -2459,8 +2460,8 @@ meta_charset(const char *p, size_t n)
 					to--;
 				if ((charset = strndup(from, (size_t)(to - from))) == NULL)
 					goto done;
-				/* One no browser takes: on to the next <meta>. */
-				if ((known = iconv_name(charset, 0)) != NULL && known[0] == '\0') {
+				/* None, or one no browser takes: on to the next <meta>. */
+				if (charset[0] == '\0' || ((known = iconv_name(charset, 0)) != NULL && known[0] == '\0')) {
 					free(charset);
 					charset = NULL;
 				}

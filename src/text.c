@@ -282,27 +282,49 @@ flush_decoder(iconv_t cd, struct buf *out)
 	return rc;
 }
 
-/* How a charset's bytes stand: in code units of two (UTF-16), in
- * characters of one or two bytes, a lead byte from 0x81 on (the East
- * Asian ones browsers know), in bytes of one character each, or
- * otherwise (ISO-2022-JP). */
-enum charset_shape { SHAPE_SINGLE, SHAPE_DOUBLE, SHAPE_UTF16, SHAPE_OTHER };
+/* How a charset's bytes stand: in code units of two (UTF-16); in
+ * characters of one or two bytes (the East Asian ones browsers know);
+ * in bytes of one character each (Windows-1252 and its kin); or
+ * otherwise (UTF-8, ISO-2022-JP, one unknown). */
+enum charset_shape { SHAPE_UTF16, SHAPE_SJIS, SHAPE_EUC_JP, SHAPE_DOUBLE, SHAPE_SINGLE, SHAPE_OTHER };
 
 static enum charset_shape
 charset_shape(const char *charset)
 {
-	static const char *const doubles[] = { "BIG5", "CP949", "CP950", "EUC-", "GB18030", "GBK", "SHIFT",
-		"SJIS", "WINDOWS-31J" };
+	static const struct {
+		const char *prefix;
+		enum charset_shape shape;
+	} shapes[] = {
+		{ "UTF-16", SHAPE_UTF16 }, { "WINDOWS-31J", SHAPE_SJIS }, { "SHIFT", SHAPE_SJIS },
+		{ "SJIS", SHAPE_SJIS }, { "EUC-JP", SHAPE_EUC_JP }, { "EUC-", SHAPE_DOUBLE },
+		{ "BIG5", SHAPE_DOUBLE }, { "CP949", SHAPE_DOUBLE }, { "CP950", SHAPE_DOUBLE },
+		{ "GB18030", SHAPE_DOUBLE }, { "GBK", SHAPE_DOUBLE }, { "WINDOWS-", SHAPE_SINGLE },
+		{ "ISO-8859-", SHAPE_SINGLE }, { "KOI8", SHAPE_SINGLE }, { "MAC", SHAPE_SINGLE },
+		{ "IBM866", SHAPE_SINGLE },
+	};
 	size_t i;
 
-	if (strncasecmp(charset, "UTF-16", 6) == 0)
-		return SHAPE_UTF16;
-	if (strncasecmp(charset, "ISO-2022", 8) == 0)
-		return SHAPE_OTHER;   /* escapes switch its sets: no byte stands alone */
-	for (i = 0; i < sizeof doubles / sizeof *doubles; i++)
-		if (strncasecmp(charset, doubles[i], strlen(doubles[i])) == 0)
-			return SHAPE_DOUBLE;
-	return SHAPE_SINGLE;
+	for (i = 0; i < sizeof shapes / sizeof *shapes; i++)
+		if (strncasecmp(charset, shapes[i].prefix, strlen(shapes[i].prefix)) == 0)
+			return shapes[i].shape;
+	return SHAPE_OTHER;
+}
+
+/* Whether byte b may start a two-byte character in a charset of that
+ * shape (by the Encoding Standard's decoders). */
+static int
+starts_pair(enum charset_shape shape, unsigned char b)
+{
+	switch (shape) {
+	case SHAPE_SJIS:
+		return (b >= 0x81 && b <= 0x9F) || (b >= 0xE0 && b <= 0xFC);
+	case SHAPE_EUC_JP:
+		return b == 0x8E || b == 0x8F || (b >= 0xA1 && b <= 0xFE);
+	case SHAPE_DOUBLE:
+		return b >= 0x81 && b <= 0xFE;
+	default:
+		return 0;
+	}
 }
 
 int
@@ -336,9 +358,9 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 				continue;
 			/* EILSEQ or a sequence cut short at the end: one U+FFFD, as
 			 * the Encoding Standard's decoders give, for a UTF-16 code
-			 * unit (so the rest stays aligned), for a lead byte and the
-			 * byte after it unless that is ASCII (so the rest is not
-			 * read out of step), else for a byte; a single-byte
+			 * unit (so the rest stays aligned), for a byte that starts a
+			 * pair and the byte after it unless that is ASCII (so the
+			 * rest is not read out of step), else for a byte; a single-byte
 			 * charset's byte from 0x80 to 0x9F it has no character for
 			 * (Windows-1252's 0x81) is the C1 control of that number
 			 * (dropped later, as browsers show nothing). After the
@@ -347,8 +369,7 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 			skip = 1;
 			if (shape == SHAPE_UTF16)
 				skip = 2;
-			else if (shape == SHAPE_DOUBLE && (unsigned char)in[0] >= 0x81 && inleft >= 2 &&
-			    (unsigned char)in[1] >= 0x80)
+			else if (starts_pair(shape, (unsigned char)in[0]) && inleft >= 2 && (unsigned char)in[1] >= 0x80)
 				skip = 2;
 			else if (shape == SHAPE_SINGLE && (unsigned char)in[0] >= 0x80 && (unsigned char)in[0] <= 0x9F)
 				replacement = (unsigned char)in[0];

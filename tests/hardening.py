@@ -382,6 +382,9 @@ def main():
                                        ("UTF-8 whose <a title> holds a <meta>", "utf-8", b"",
                                         '<a title=\'<meta charset="iso-8859-1">\'></a><meta charset="utf-8">'),
                                        ("Latin-1 by a <meta/charset> written with a slash", "latin-1", b"", '<meta/charset="latin1">'),
+                                       ("Latin-1 by the <meta> after one with an empty label", "latin-1", b"",
+                                        '<meta charset=""><meta http-equiv="content-type" content="text/html; charset=windows-1252">'),
+                                       ("UTF-8 whose <meta> label, utf-8;, no browser takes", "utf-8", b"", '<meta charset="utf-8;">'),
                                        ("Latin-1 by the Encoding Standard's x-cp1252", "latin-1", b"", '<meta charset="x-cp1252">'),
                                        ("Windows-1254 by the Encoding Standard's latin5", "cp1254", b"", '<meta charset="latin5">')):
         sb = sandbox(re.sub(r"\W+", "-", label.lower()))

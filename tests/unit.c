@@ -400,6 +400,17 @@ test_text(void)
 	check_str("windows-31j: an unmapped pair is one U+FFFD, the next character whole", b.data,
 	    "\xef\xbf\xbd\xe3\x81\x82\xef\xbf\xbd" "A");
 	buf_free(&b);
+	/* ...but a byte that starts no pair is one alone. */
+	text_to_utf8("\xff\x82\xa0\xa0\x82\xa0", 6, "WINDOWS-31J", &b);
+	check_str("windows-31j: a byte that starts no pair is one U+FFFD, the next character whole", b.data,
+	    "\xef\xbf\xbd\xe3\x81\x82\xef\xbf\xbd\xe3\x81\x82");
+	buf_free(&b);
+	text_to_utf8("\xa0\xa4\xa2\xa4\xa2", 5, "EUC-JP-MS", &b);
+	check_str("euc-jp: 0xA0 starts no pair", b.data, "\xef\xbf\xbd\xe3\x81\x82\xe3\x81\x82");
+	buf_free(&b);
+	text_to_utf8("a\x85" "b", 3, "UTF-8", &b);
+	check_str("utf-8: a stray byte is U+FFFD, never a C1 control", b.data, "a\xef\xbf\xbd" "b");
+	buf_free(&b);
 }
 
 /* text_is_blank's table against PCRE2's Unicode tables, every code point. */
