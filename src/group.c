@@ -868,7 +868,7 @@ shown(size_t n, size_t keep)
 enum label_detail {
 	LABEL_HOST,   /* its host, without "www." */
 	LABEL_PATH,   /* ...and its path */
-	LABEL_ALL     /* its host as written, its port, path and query */
+	LABEL_ALL     /* its host with any "www.", its port, path and query */
 };
 
 /* A source's site as people read it, for telling same-named sources

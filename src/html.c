@@ -553,11 +553,23 @@ html_parse_fragment(const char *s, size_t n)
 	return doc;
 }
 
+/* Whether a character dropped between the end of in and next would
+ * join them into markup. */
+static int
+joins_markup(const struct buf *in, char next)
+{
+	char last = in->len > 0 ? in->data[in->len - 1] : '\0';
+
+	return last == '<' || last == '&' || (last == '/' && in->len > 1 && in->data[in->len - 2] == '<') ||
+	    ((last == '!' || last == '-') && (next == '-' || next == '>'));
+}
+
 /* Appends the fragment s[0..n) to in, rewriting what libxml2 2.9 reads
  * otherwise than a browser:
  * - numeric references: "&#0;", a surrogate and a number past U+10FFFF
  *   are U+FFFD, one XML cannot hold ("&#1;") is dropped (U+FFFD where
- *   that would join what stands around it into markup), and "&#" with no
+ *   that would join what stands around it into markup: joins_markup),
+ *   and "&#" with no
  *   digits is no reference but text; libxml2 drops the first ones (and in
  *   an attribute value writes a NUL that cuts it short) and swallows the
  *   "&#" of the last. Each is written as a browser reads it (see
@@ -612,9 +624,9 @@ add_fragment(struct buf *in, const char *s, size_t n)
 			continue;
 		}
 		/* Dropped, it must not join what stands around it into markup
-		 * ("<!-&#1;->" is a bogus comment, "<!--->" would run on). */
-		if (cp[0] == 0 && ((in->len > 0 && strchr("<!-/?&", in->data[in->len - 1]) != NULL) ||
-		    (s < end && *s != '\0' && strchr("!->/?", *s) != NULL)))
+		 * ("<!-&#1;->" is a bogus comment, "<!--->" would run on): after
+		 * '<', "</" or '&', or between one of "!-" and one of "->". */
+		if (cp[0] == 0 && joins_markup(in, s < end ? *s : '\0'))
 			cp[0] = 0xFFFD;
 		if (cp[0] != 0) {
 			snprintf(ref, sizeof ref, cp[1] != 0 ? "&#%u;&#%u;" : "&#%u;", cp[0], cp[1]);

@@ -189,7 +189,9 @@ char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
  * element's content (HTML_IN_TEXT), or inside a comment (or "<!...>",
  * "<?...>"), a quoted attribute value, a tag, or the text of a raw-text
  * element (script, style, textarea, title, xmp, iframe, noembed, noframes,
- * noscript), which a browser shows as no markup. For the reader, to tell
+ * noscript), which a browser shows as no markup (not within <svg> or
+ * <math>, by their tags, up to an HTML tag that ends them: there these
+ * elements hold markup). For the reader, to tell
  * a copy of the template's markup that a post hides from one it shows.
  * Scanning moves forward only: html_scan_to a later position resumes. */
 enum html_place { HTML_IN_TEXT, HTML_IN_COMMENT, HTML_IN_VALUE, HTML_IN_TAG, HTML_IN_RAW };
@@ -207,7 +209,8 @@ struct html_scan {
 	const char *open;        /* where the text of the comment, quoted
 	                            value or raw text at hand began */
 	size_t foreign;          /* <svg> and <math> open (by their tags):
-	                            within, a <title> or <style> holds markup */
+	                            within, no element holds raw text (an SVG
+	                            <title> or <style> holds markup) */
 };
 
 /* Starts a scan at from, which is in text. */

@@ -752,7 +752,9 @@ note_miss(struct scanner *sc, struct span href, const char *from, const char *bo
  * next footer on the page. Such a footer is no post's end. Not when
  * next is a titled post whose footer, the next one, links where its
  * title does: then the construct is the post's own, left open, that a
- * stray "-->" at the start of the next post closes. (A construct a post
+ * stray "-->" at the start of the next post closes. Nor, when no reading
+ * holds otherwise (sc->own_footers), when the post is titled and no later
+ * footer links where its title does. (A construct a post
  * leaves open is read as ending at its footer, as libxml2 ends it there:
  * one that holds text before the footer, or after the frame, is taken
  * for that, never for a hidden copy, whose post would swallow the next.) */
@@ -2411,8 +2413,8 @@ content_charset(const char *s, size_t n, const char **label, size_t *len)
 }
 
 /* The charset label a <meta> in the page's first 4 KB declares, read as
- * HTML's prescan reads it (comments skipped, a label no browser takes
- * passed over for the next <meta>, content's charset only with
+ * HTML's prescan reads it (comments skipped, an empty label or one
+ * iconv_name passes over ("") taken for none, content's charset only with
  * http-equiv="content-type"), spaces around it stripped; else its XML
  * declaration's. Malloc'd: "" when there is none, NULL when memory runs
  * out. */
@@ -2460,7 +2462,7 @@ meta_charset(const char *p, size_t n)
 					to--;
 				if ((charset = strndup(from, (size_t)(to - from))) == NULL)
 					goto done;
-				/* None, or one no browser takes: on to the next <meta>. */
+				/* None, or one iconv_name passes over: on to the next <meta>. */
 				if (charset[0] == '\0' || ((known = iconv_name(charset, 0)) != NULL && known[0] == '\0')) {
 					free(charset);
 					charset = NULL;
@@ -2533,8 +2535,9 @@ page_is_clean(const char *data, size_t len, unsigned threads)
 }
 
 /* Makes data valid UTF-8 fit for XML: decodes what a byte-order mark, the
- * HTTP charset or a <meta> declares, as a browser does: a label iconv does
- * not know is passed over for the next (HTTP, then <meta>, then UTF-8),
+ * HTTP charset or a <meta> declares, as a browser does: a label
+ * iconv_name passes over, or whose charset this iconv lacks, is passed
+ * over for the next (HTTP, then <meta>, then UTF-8),
  * and line ends become LF. *page points at data itself when it needed
  * nothing, else at clean's contents. */
 static int

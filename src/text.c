@@ -362,22 +362,25 @@ text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out)
 			 * pair and the byte after it unless that is ASCII (so the
 			 * rest is not read out of step), else for a byte; a single-byte
 			 * charset's byte from 0x80 to 0x9F it has no character for
-			 * (Windows-1252's 0x81) is the C1 control of that number
-			 * (dropped later, as browsers show nothing). After the
-			 * letter the decoder held back, if any. */
+			 * (Windows-1252's 0x81, Windows-1253's 0x8A) is nothing: a
+			 * browser decodes the C1 control of that number, which shows
+			 * nothing (left in, text_clean would take it for a stray
+			 * Windows-1252 byte). After the letter the decoder held
+			 * back, if any. */
 			replacement = 0xFFFD;
 			skip = 1;
 			if (shape == SHAPE_UTF16)
 				skip = 2;
 			else if (starts_pair(shape, (unsigned char)in[0]) && inleft >= 2 && (unsigned char)in[1] >= 0x80)
-				skip = 2;
+				skip = shape == SHAPE_EUC_JP && (unsigned char)in[0] == 0x8F && inleft >= 3 &&
+				    (unsigned char)in[2] >= 0x80 ? 3 : 2;   /* JIS X 0212's three */
 			else if (shape == SHAPE_SINGLE && (unsigned char)in[0] >= 0x80 && (unsigned char)in[0] <= 0x9F)
-				replacement = (unsigned char)in[0];
+				replacement = 0;
 			if (skip > inleft)
 				skip = inleft;
 			in += skip;
 			inleft -= skip;
-			if (flush_decoder(cd, out) != 0 || text_put_utf8(out, replacement) != 0) {
+			if (flush_decoder(cd, out) != 0 || (replacement != 0 && text_put_utf8(out, replacement) != 0)) {
 				rc = -1;
 				break;
 			}

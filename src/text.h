@@ -33,8 +33,12 @@ size_t text_newlines(char *s, size_t n);
 
 /* Appends s[0..n), encoded in charset (an iconv name such as
  * "WINDOWS-1252" or "UTF-16LE"), to out as UTF-8, each undecodable byte
- * becoming U+FFFD. Returns 0, -1 when memory runs out, or -2 when iconv
- * does not know charset. The result still needs text_clean. */
+ * becoming U+FFFD (a UTF-16 code unit, or a byte that starts an East
+ * Asian pair with the non-ASCII byte after it, as one), but a single-byte
+ * charset's byte from 0x80 to 0x9F it has no character for, which
+ * becomes nothing (a browser's invisible C1 control). Returns 0, -1 when
+ * memory runs out, or -2 when iconv does not know charset. The result
+ * still needs text_clean. */
 int text_to_utf8(const char *s, size_t n, const char *charset, struct buf *out);
 
 /* Nonzero for ASCII white space as HTML counts it: space, tab, LF, FF, CR. */

@@ -4,7 +4,10 @@ valid output or a clear error, and touch nothing outside the output folder.
 
 Covers: a 100 MB single-line page, 100 000 nested tags, NUL bytes, invalid
 UTF-8, a UTF-16 page with a byte-order mark, a Latin-1 page declared by
-<meta charset>, the sample page with CRLF and with CR line ends, and
+<meta charset> and other charsets found and read as browsers do (HTML's
+<meta> prescan, the Encoding Standard's labels, East Asian decoders that
+stay in step after a bad byte), the sample page with CRLF and with CR
+line ends, and
 posts carrying every construct the sanitizer removes.
 (A billion-laughs archive is in history.py.)
 """
@@ -407,7 +410,7 @@ def main():
     # Shift_JIS as browsers read it (Windows-31J: "\\" and "~" are
     # themselves, not U+00A5 and U+203E); a UTF-16 page whose post holds a
     # lone surrogate: one U+FFFD, and the rest of the page still read.
-    # A byte a decoder cannot read (RAW stands for raw bytes, WANT for what
+    # A byte a decoder cannot read (RAW stands for raw bytes, shown for what
     # a browser shows for them): one U+FFFD for it and, in an East Asian
     # charset, the byte after it unless ASCII, so that the rest is read in
     # step; a byte from 0x80 to 0x9F Windows-1252 has no character for is

@@ -387,8 +387,14 @@ test_text(void)
 	check_str("windows-1258: combined, and the last letter kept", b.data, "Vi\xe1\xbb\x87t A");
 	buf_free(&b);
 	text_to_utf8("xA\x81" "Bz", 5, "WINDOWS-1258", &b);
-	check_str("windows-1258: a held letter before the C1 control of a byte it has no character for", b.data,
-	    "xA\xc2\x81" "Bz");
+	check_str("windows-1258: a held letter kept before a byte it has no character for, which is nothing", b.data,
+	    "xABz");
+	buf_free(&b);
+	/* Nothing, not a C1 control text_clean would take for a stray
+	 * Windows-1252 byte (0x8A, "Š"). */
+	text_to_utf8("a\x8a" "b\xaa" "c", 5, "WINDOWS-1253", &b);
+	check_str("windows-1253: 0x8A, which it has no character for, is nothing; 0xAA U+FFFD", b.data,
+	    "ab\xef\xbf\xbd" "c");
 	buf_free(&b);
 	/* An East Asian decoder that fails on a pair skips both bytes, but an
 	 * ASCII one, as browsers do: what follows is read in step. */
@@ -407,6 +413,9 @@ test_text(void)
 	buf_free(&b);
 	text_to_utf8("\xa0\xa4\xa2\xa4\xa2", 5, "EUC-JP-MS", &b);
 	check_str("euc-jp: 0xA0 starts no pair", b.data, "\xef\xbf\xbd\xe3\x81\x82\xe3\x81\x82");
+	buf_free(&b);
+	text_to_utf8("\x8f\xa1\xa1\xa4\xa2", 5, "EUC-JP-MS", &b);
+	check_str("euc-jp: an unmapped JIS X 0212 triple is one U+FFFD", b.data, "\xef\xbf\xbd\xe3\x81\x82");
 	buf_free(&b);
 	text_to_utf8("a\x85" "b", 3, "UTF-8", &b);
 	check_str("utf-8: a stray byte is U+FFFD, never a C1 control", b.data, "a\xef\xbf\xbd" "b");
