@@ -2600,12 +2600,6 @@ static const char *const raw_text[] = {
 };
 
 static int
-html_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
-}
-
-static int
 ascii_alpha(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -2625,20 +2619,14 @@ comment_end(const char *p, const char *end)
 	return NULL;
 }
 
-/* The first end tag of the element name (n bytes, lower case) in
- * p[0..end): "</" and the name in any case, then white space, '/' or '>'. */
+/* The first end tag of the raw-text element name in p[0..end)
+ * (raw_text_end), or NULL. */
 static const char *
-raw_end(const char *p, const char *end, const char *name, size_t n)
+raw_end(const char *p, const char *end, const char *name)
 {
-	const char *q;
+	const char *q = raw_text_end(p, end, name);
 
-	while (p < end && (q = memmem(p, (size_t)(end - p), "</", 2)) != NULL) {
-		if ((size_t)(end - q) > n + 2 && strncasecmp(q + 2, name, n) == 0 &&
-		    (html_space(q[2 + n]) || q[2 + n] == '/' || q[2 + n] == '>'))
-			return q;
-		p = q + 1;
-	}
-	return NULL;
+	return q != end ? q : NULL;
 }
 
 /* Whether the tag at hand is named name (lower case). */
@@ -2648,15 +2636,17 @@ is_name(const struct html_scan *s, const char *name)
 	return s->name_len == strlen(name) && memcmp(s->name, name, s->name_len) == 0;
 }
 
-static int
-is_raw_text(const struct html_scan *s)
+/* The raw-text element the tag at hand opens (its raw_text entry), or
+ * NULL. */
+static const char *
+raw_text_of(const struct html_scan *s)
 {
 	size_t i;
 
 	for (i = 0; raw_text[i] != NULL; i++)
 		if (is_name(s, raw_text[i]))
-			return 1;
-	return 0;
+			return raw_text[i];
+	return NULL;
 }
 
 void
@@ -2728,13 +2718,14 @@ scan_tag(struct html_scan *s, const char *at)
 			    breaks_foreign(s->name, s->name_len, s->end_tag)) {
 				s->foreign = 0;
 			}
-			s->place = !s->end_tag && s->foreign == 0 && is_raw_text(s) ? HTML_IN_RAW : HTML_IN_TEXT;
+			s->raw = !s->end_tag && s->foreign == 0 ? raw_text_of(s) : NULL;
+			s->place = s->raw != NULL ? HTML_IN_RAW : HTML_IN_TEXT;
 			s->open = p;
 			break;
 		}
 		switch (s->state) {
 		case TAG_NAME:
-			if (html_space(c) || c == '/') {
+			if (text_is_space(c) || c == '/') {
 				s->state = TAG_ATTRS;
 			} else {
 				if (s->name_len < sizeof s->name)
@@ -2751,12 +2742,12 @@ scan_tag(struct html_scan *s, const char *at)
 				s->place = HTML_IN_VALUE;
 				s->quote = c;
 				s->open = p;
-			} else if (!html_space(c)) {
+			} else if (!text_is_space(c)) {
 				s->state = TAG_UNQUOTED;
 			}
 			break;
 		default:   /* TAG_UNQUOTED */
-			if (html_space(c))
+			if (text_is_space(c))
 				s->state = TAG_ATTRS;
 		}
 	}
@@ -2804,14 +2795,15 @@ html_scan_to(struct html_scan *s, const char *at, const char *end, size_t *work)
 			}
 			break;
 		default:   /* HTML_IN_RAW */
-			from = (size_t)(s->p - s->open) >= s->name_len + 2 ? s->p - (s->name_len + 2) : s->open;
-			if ((q = raw_end(from, at, s->name, s->name_len)) == NULL) {
+			/* An end tag the last scan stopped inside. */
+			from = (size_t)(s->p - s->open) >= strlen(s->raw) + 2 ? s->p - (strlen(s->raw) + 2) : s->open;
+			if ((q = raw_end(from, at, s->raw)) == NULL) {
 				s->p = at;
 			} else {
 				s->place = HTML_IN_TAG;
 				s->state = TAG_ATTRS;
 				s->end_tag = 1;
-				s->p = q + 2 + s->name_len;
+				s->p = q + 2 + strlen(s->raw);
 			}
 		}
 	}
@@ -2833,7 +2825,7 @@ html_scan_close(const struct html_scan *s, const char *at, const char *end, size
 		close = memchr(at, s->quote, (size_t)(end - at));
 		break;
 	case HTML_IN_RAW:
-		close = raw_end(at, end, s->name, s->name_len);
+		close = raw_end(at, end, s->raw);
 		break;
 	default:
 		break;

@@ -202,9 +202,9 @@ struct html_scan {
 	int state;               /* within a tag: see html.c */
 	char quote;              /* HTML_IN_VALUE's quote */
 	char name[12];           /* the tag's name, lower case, as far as
-	                            it fits (a raw-text element's for
-	                            HTML_IN_RAW)... */
+	                            it fits... */
 	size_t name_len;         /* ...and its whole length */
+	const char *raw;         /* HTML_IN_RAW's element name */
 	int end_tag;             /* the tag is an end tag */
 	const char *open;        /* where the text of the comment, quoted
 	                            value or raw text at hand began */
