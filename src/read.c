@@ -2291,10 +2291,12 @@ static const struct charset_label {
 	{ "x-unicode20utf8", "UTF-8" }, { "x-user-defined", "x-user-defined" }, { "x-x-big5", "BIG5-HKSCS" },
 };
 
+/* A label in any case against the table's (lower case, so that its
+ * order is strcasecmp's too). */
 static int
 by_label(const void *key, const void *item)
 {
-	return strcmp(key, ((const struct charset_label *)item)->label);
+	return strcasecmp(key, ((const struct charset_label *)item)->label);
 }
 
 /* The iconv name for a declared charset label (spaces around it
@@ -2312,16 +2314,11 @@ iconv_name(const char *label, int http)
 {
 	const struct charset_label *known;
 	const char *name = NULL;
-	char lower[32];
-	size_t i;
 
-	for (i = 0; label[i] != '\0' && i < sizeof lower - 1; i++)
-		lower[i] = (char)(label[i] >= 'A' && label[i] <= 'Z' ? label[i] - 'A' + 'a' : label[i]);
-	lower[i] = '\0';
 	if (label[0] == '\0')
 		goto done;
-	known = label[i] == '\0' ? bsearch(lower, charset_labels, sizeof charset_labels / sizeof *charset_labels,
-	    sizeof *charset_labels, by_label) : NULL;
+	known = bsearch(label, charset_labels, sizeof charset_labels / sizeof *charset_labels,
+	    sizeof *charset_labels, by_label);
 	if (known == NULL)   /* (iconv takes "utf-8;", or ";" for the locale's) */
 		name = label[strspn(label, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:()+-")] == '\0' &&
 		    text_ascii_compatible(label) == 1 ? label : "";

@@ -122,7 +122,7 @@ int state_load_archive(int dirfd, const char *dir, struct state *state, char **e
  * tell whether one went missing since (a 304 would keep it missing). A
  * document that is not there, or not as unplanet writes it, is an error
  * naming it (UP_EDATA). Called again, it reads the list again. Its
-updated time goes to listed_updated (-1 without one). */
+ * updated time goes to listed_updated (-1 without one). */
 int state_load_listed(int dirfd, const char *dir, struct state *state, char **err);
 
 /* An archived entry whose content and summary were made from a post with
