@@ -2547,8 +2547,57 @@ html_unescape_hosts(char *html)
 	unescape_hosts(html, 1);
 }
 
+/* libxml2's HTML writer URI-escapes the values of href, src, action and
+ * <a name> (when neither they nor their element have a namespace) with
+ * xmlURIEscapeStr, which escapes '$' as well: "?$top=2" would be written
+ * "?%24top=2", another URL (RFC 3986, 6.2.2.2). Such a value is escaped
+ * here as the writer would, but for '$', and the attribute given this
+ * namespace, which has no prefix: the writer then writes the value as it
+ * is (entities escaped), under its bare name. */
+static xmlNs as_escaped = { .type = XML_NAMESPACE_DECL, .href = (const xmlChar *)"" };
+
+static int
+writer_escapes(xmlNodePtr n, xmlAttrPtr a)
+{
+	const xmlChar *name = a->name;
+
+	return a->ns == NULL && n->ns == NULL && a->children != NULL && !htmlIsBooleanAttr(name) &&
+	    (xmlStrcasecmp(name, (const xmlChar *)"href") == 0 ||
+	    xmlStrcasecmp(name, (const xmlChar *)"src") == 0 ||
+	    xmlStrcasecmp(name, (const xmlChar *)"action") == 0 ||
+	    (xmlStrcasecmp(name, (const xmlChar *)"name") == 0 && xmlStrcasecmp(n->name, (const xmlChar *)"a") == 0));
+}
+
+/* a's value escaped as libxml2's writer would (leading blanks dropped),
+ * '$' kept. 0, or -1 when memory runs out. */
+static int
+escape_for_writer(xmlAttrPtr a)
+{
+	xmlChar *value = xmlNodeGetContent((xmlNodePtr)a), *escaped = NULL;
+	const xmlChar *v = value;
+	xmlNodePtr text = NULL;
+	int rc = -1;
+
+	if (value == NULL)
+		goto done;
+	while (IS_BLANK_CH(*v))
+		v++;
+	if ((escaped = xmlURIEscapeStr(v, (const xmlChar *)"@/:=?;#%&,+<>$")) == NULL ||
+	    (text = xmlNewDocText(a->doc, escaped)) == NULL)
+		goto done;
+	xmlFreeNodeList(a->children);
+	text->parent = (xmlNodePtr)a;
+	a->children = a->last = text;
+	a->ns = &as_escaped;
+	rc = 0;
+done:
+	xmlFree(escaped);
+	xmlFree(value);
+	return rc;
+}
+
 int
-html_escape_script_macros(xmlNodePtr root)
+html_ready_for_writer(xmlNodePtr root)
 {
 	xmlNodePtr n;
 	xmlAttrPtr a, next;
@@ -2556,11 +2605,15 @@ html_escape_script_macros(xmlNodePtr root)
 
 	for (n = root->children; rc == 0 && n != NULL; n = next_node(n, root, 1, NULL, NULL))
 		if (n->type == XML_ELEMENT_NODE)
-			for (a = n->properties; rc == 0 && a != NULL; a = next)
-				if ((next = a->next, rc = split_script_macros(a)) == 1) {
+			for (a = n->properties; rc == 0 && a != NULL; a = next) {
+				next = a->next;
+				if (writer_escapes(n, a))
+					rc = escape_for_writer(a);
+				else if ((rc = split_script_macros(a)) == 1) {
 					xmlRemoveProp(a);
 					rc = 0;
 				}
+			}
 	return rc;
 }
 
@@ -2569,10 +2622,12 @@ html_serialize(htmlDocPtr doc, xmlNodePtr root)
 {
 	xmlOutputBufferPtr out = NULL;
 	xmlNodePtr n;
+	xmlAttrPtr a;
 	char *s = NULL;
 	const xmlChar *content;
+	int ready = html_ready_for_writer(root) == 0;
 
-	if (html_escape_script_macros(root) != 0)
+	if (!ready)
 		goto done;
 	out = xmlAllocOutputBuffer(NULL);
 	if (out == NULL)
@@ -2584,6 +2639,12 @@ html_serialize(htmlDocPtr doc, xmlNodePtr root)
 	if (out->error == 0 && content != NULL && (s = strdup((const char *)content)) != NULL)
 		unescape_hosts(s, 1);
 done:
+	/* The tree as it was, but for the values: in no namespace. */
+	for (n = root->children; n != NULL; n = next_node(n, root, 1, NULL, NULL))
+		if (n->type == XML_ELEMENT_NODE)
+			for (a = n->properties; a != NULL; a = a->next)
+				if (a->ns == &as_escaped)
+					a->ns = NULL;
 	if (out != NULL)
 		xmlOutputBufferClose(out);
 	return s;

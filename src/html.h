@@ -181,7 +181,7 @@ int html_resolve(const char *ref, const char *base, char **resolved);
 /* The children of root serialized as HTML (UTF-8), malloc'd; NULL when
  * memory runs out. An IPv6 host in href or src keeps its brackets, which
  * libxml2's writer escapes. Their attribute values are readied for it first
- * (html_escape_script_macros). */
+ * (html_ready_for_writer). */
 char *html_serialize(htmlDocPtr doc, xmlNodePtr root);
 
 /* Where in raw HTML a position lies, as a browser's tokenizer reads
@@ -233,12 +233,16 @@ const char *html_scan_close(const struct html_scan *s, const char *at, const cha
 void html_unescape_hosts(char *html);
 
 /* Readies the attribute values of the elements under root (a document,
- * or an element: not root's own) for libxml2's HTML writer, which leaves
- * "&{" in them unescaped (HTML 4's script macros): a reader would decode
- * what follows once more. A value holding more than 64 of them (no real
- * one does; libxml2 would take minutes to write it) is dropped. For a
- * document written with method html. Returns 0, or -1 when memory runs
- * out. */
-int html_escape_script_macros(xmlNodePtr root);
+ * or an element: not root's own) for libxml2's HTML writer, which would
+ * turn a '$' in href, src, action or <a name> into "%24", another URL:
+ * those values are escaped here as it would but for '$', and given a
+ * namespace with no prefix, so that it writes them as they are; and
+ * which leaves "&{" in other values unescaped (HTML 4's script macros):
+ * a reader would decode what follows once more. A value holding more
+ * than 64 of them (no real one does; libxml2 would take minutes to write
+ * it) is dropped. For a document written with method html, and then
+ * freed or written no more (html_serialize puts back what it changed).
+ * Returns 0, or -1 when memory runs out. */
+int html_ready_for_writer(xmlNodePtr root);
 
 #endif

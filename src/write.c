@@ -1050,8 +1050,9 @@ writer_task_run(struct writer_task *t, const char *doc_name, char **data, size_t
 		rc = err_nomem(err);
 		goto done;
 	}
-	/* Method html: libxml2's writer would leave "&{" in attributes raw. */
-	if (result->type == XML_HTML_DOCUMENT_NODE && html_escape_script_macros((xmlNodePtr)result) != 0) {
+	/* Method html: libxml2's writer would leave "&{" in attributes raw,
+	 * and write '$' in a URL as "%24". */
+	if (result->type == XML_HTML_DOCUMENT_NODE && html_ready_for_writer((xmlNodePtr)result) != 0) {
 		rc = err_nomem(err);
 		goto done;
 	}

@@ -494,6 +494,25 @@ def main():
         index = open(os.path.join(work, "ipv6", "index.html"), encoding="utf-8").read() if r.returncode == 0 else ""
         check("hostile: index.html links a site on an IPv6 host with its brackets, not %5B...%5D",
               'href="https://[2001:db8::1]:8080/blog/"' in index and "%5B" not in index, r.stderr.decode()[:300])
+        # The writer also escapes '$', which would make "?$top=2" another
+        # URL (RFC 3986, 6.2.2.2): in index.html's links and in content.
+        dollar = os.path.join(work, "dollar.html")
+        post = Post(1, ("Cash", "https://c.example/~$me/", "Cash"),
+                    b'<p>START <a href="https://c.example/api?$top=2&amp;x=%24">l</a> '
+                    b'<img src="/p$q.png" alt="i"> END</p>', hour=11)
+        post.link = "https://c.example/odata?$filter=x"
+        with open(dollar, "wb") as f:
+            f.write(page([post]))
+        r = subprocess.run([unplanet, "-o", os.path.join(work, "dollar"), dollar], capture_output=True, timeout=60)
+        index = open(os.path.join(work, "dollar", "index.html"), encoding="utf-8").read() if r.returncode == 0 else ""
+        check("hostile: index.html links a site and a post whose URLs hold '$' with it, not %24",
+              'href="https://c.example/~$me/"' in index and 'href="https://c.example/odata?$filter=x"' in index
+              and "%24" not in index, r.stderr.decode()[:300])
+        atom = ET.parse(os.path.join(work, "dollar", "authors", "cash.atom")) if r.returncode == 0 else None
+        content = atom.findtext(".//{http://www.w3.org/2005/Atom}content") or "" if atom else ""
+        check("hostile: a '$' in a post's link and image URLs stays '$' (and its '%24' stays '%24')",
+              'href="https://c.example/api?$top=2&amp;x=%24"' in content and 'src="https://c.example/p$q.png"' in content,
+              content[:300])
         check("hostile: ...and their descriptions", descs == ["Bob (bob.example) on Planet Hostile",
                                                            "Bob (other-bob.example) on Planet Hostile"], f"{descs}")
         # --only leaving one of them unwritten: the other is told apart
