@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include <pcre2.h>
+#include <unictype.h>
+#include <unistr.h>
 
+#include "buf.h"
 #include "match.h"
 #include "text.h"
 
@@ -54,6 +57,120 @@ says_no_jit(const char *text)
 	return 0;
 }
 
+static int
+is_ascii(const char *s)
+{
+	while ((unsigned char)*s < 0x80 && *s != '\0')
+		s++;
+	return *s == '\0';
+}
+
+/* The character at s, a code point that shows nothing (Unicode's default
+ * ignorables: a zero-width joiner, an emoji's variation selector, a soft
+ * hyphen), which text is matched without (text_match_form): its length, or
+ * 0 when it is another. */
+static size_t
+invisible_at(const char *s)
+{
+	ucs4_t cp;
+	int len;
+
+	if ((unsigned char)*s < 0x80 || (len = u8_mbtouc(&cp, (const uint8_t *)s, strlen(s))) <= 0 ||
+	    !uc_is_property_default_ignorable_code_point(cp))
+		return 0;
+	return (size_t)len;
+}
+
+/* The pattern s without the characters that show nothing where they stand
+ * for themselves, written or after a '\' ("\u2764\ufe0f" is "\u2764"):
+ * the text has none to meet. Where dropping one would change what the
+ * rest means (a quantifier after it, or a class it is all of) the pattern
+ * is refused. Returns 0 with *out malloc'd (NULL: nothing dropped), 1 with
+ * *why malloc'd (or NULL, memory out) when refused, -1 when memory runs
+ * out. A '#' comment of (?x) is read as pattern: what it holds may be
+ * refused. */
+static int
+drop_invisible(const char *s, char **out, char **why)
+{
+	struct buf b = { 0 };
+	size_t i = 0, n = strlen(s), len, members = 0;
+	int in_class = 0, in_quote = 0, dropped = 0, rc = -1;
+
+	*out = *why = NULL;
+	if (buf_reserve(&b, n) != 0)
+		goto done;
+	while (i < n) {
+		const char *at = s + i, *after;
+		int escaped = at[0] == '\\' && !in_quote;
+
+		if ((len = invisible_at(at + escaped)) > 0) {
+			ucs4_t cp;
+			const char *problem = NULL;
+
+			u8_mbtouc(&cp, (const uint8_t *)at + escaped, n - i - (size_t)escaped);
+			after = at + escaped + len;
+			if (in_quote && strncmp(after, "\\E", 2) == 0)
+				after += 2;
+			if (!in_class && *after != '\0' && strchr("*+?{", *after) != NULL)
+				problem = "a quantifier after it would repeat what comes before it instead";
+			else if (in_class && members == 0 && *after == ']')
+				problem = "its class would have no other member";
+			if (problem != NULL) {
+				size_t m = strlen(problem) + 128;
+
+				if ((*why = malloc(m)) != NULL)
+					snprintf(*why, m, "U+%04X shows nothing, and text is matched without such characters, "
+					    "but %s: remove it", (unsigned)cp, problem);
+				rc = 1;
+				goto done;
+			}
+			dropped = 1;
+			i += (size_t)escaped + len;
+			continue;
+		}
+		len = 1;
+		if (in_quote) {
+			if (strncmp(at, "\\E", 2) == 0) {
+				in_quote = 0;
+				len = 2;
+			}
+		} else if (escaped) {
+			if (!in_class && at[1] == 'Q')
+				in_quote = 1;
+			len = at[1] != '\0' ? 2 : 1;   /* a byte: the rest of a character is copied as it is */
+			members++;
+		} else if (in_class) {
+			const char *posix = at[0] == '[' && at[1] == ':' ? strstr(at + 2, ":]") : NULL;
+
+			if (posix != NULL)
+				len = (size_t)(posix + 2 - at);
+			if (at[0] == ']' && posix == NULL)
+				in_class = 0;
+			else
+				members++;
+		} else if (at[0] == '[') {
+			/* A ']' first in a class, or after its '^', is a member. */
+			in_class = 1;
+			members = 0;
+			if (at[len] == '^')
+				len++;
+			if (at[len] == ']') {
+				len++;
+				members++;
+			}
+		}
+		if (buf_add(&b, at, len) != 0)
+			goto done;
+		i += len;
+	}
+	if (dropped && (*out = buf_take(&b)) == NULL)
+		goto done;
+	rc = 0;
+done:
+	buf_free(&b);
+	return rc;
+}
+
 /* Matches that may give up before a pattern is retired for the run: one
  * that backtracks catastrophically would otherwise cost its limit on
  * every entry (minutes on a long archive). */
@@ -64,7 +181,7 @@ pattern_compile(const char *text, char **why)
 {
 	struct pattern *p, *compiled = NULL;
 	char *form = NULL;
-	int code, jit;
+	int code, jit, dropped = 0;
 	PCRE2_SIZE offset;
 	uint32_t options;
 
@@ -73,9 +190,21 @@ pattern_compile(const char *text, char **why)
 	if (p == NULL || (p->text = strdup(text)) == NULL)
 		goto done;   /* *why stays NULL: memory ran out */
 	/* Composed, as the subjects are (group.c): a pattern typed with a
-	 * decomposed accent matches the text it shows. */
+	 * decomposed accent matches the text it shows; and without what
+	 * shows nothing, which they are without. */
 	if (text_match_form(text, 0, &form) != 0)
 		goto done;
+	if (form != NULL || !is_ascii(text)) {
+		char *visible;
+
+		if ((code = drop_invisible(form != NULL ? form : text, &visible, why)) != 0)
+			goto done;   /* refused (*why set), or memory out */
+		if (visible != NULL) {
+			free(form);
+			form = visible;
+			dropped = 1;
+		}
+	}
 	/* No \C: it may stop inside a character, and subjects are matched
 	 * with PCRE2_NO_UTF_CHECK. */
 	p->code = pcre2_compile((PCRE2_SPTR)(form != NULL ? form : text), PCRE2_ZERO_TERMINATED,
@@ -85,10 +214,11 @@ pattern_compile(const char *text, char **why)
 		pcre2_code *written = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
 		    PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C, &code, &offset, NULL);
 
-		if (written != NULL) {   /* only its composed form fails: an accent became syntax */
+		if (written != NULL) {   /* only its form fails: an accent became syntax, or what an invisible ended */
 			pcre2_code_free(written);
-			*why = strdup("an accent written as a letter and a combining mark, composed as the text is, "
-			    "makes the pattern invalid: type the accented letter");
+			*why = strdup(dropped ? "without the characters that show nothing, as the text is matched, "
+			    "the pattern is invalid: remove them" : "an accent written as a letter and a combining mark, "
+			    "composed as the text is, makes the pattern invalid: type the accented letter");
 			goto done;
 		}
 	}

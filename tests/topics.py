@@ -1259,11 +1259,17 @@ def matched_as_shown(unplanet, work):
     posts = [Post(1, ALICE, b"<p>A caf\xc3\xa9 in town</p>", day=28, hour=10),          # NFC
              Post(2, BOB, b"<p>A cafe\xcc\x81 in the square</p>", day=28, hour=9),     # NFD
              Post(3, ALICE, b"<p>Python&nbsp;3.13 and dja&shy;ngo&#8203;!</p>", day=28, hour=8),
-             Post(4, BOB, b"<p>Nothing to see</p>", day=28, hour=7)]
+             Post(4, BOB, b"<p>Nothing to see</p>", day=28, hour=7),
+             Post(5, BOB, "<p>I \u2764\ufe0f Python: \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645</p>".encode(), day=28, hour=6)]
     path = os.path.join(work, "shown.html")
     open(path, "wb").write(page(posts))
+    # A pattern is matched without what shows nothing too: an emoji typed
+    # with its variation selector, a word written with a zero-width
+    # non-joiner (as Persian is), a soft hyphen, one after a backslash.
     want = {"nfc=caf\u00e9": [1, 2], "nfd=cafe\u0301": [1, 2], "space=python 3\\.13": [3],
-            "pattern-s=python\\s3": [3], "pattern-nbsp=python\u00a03": [], "hyphen=django!": [3], "whole=\\bdjango\\b": [3]}
+            "pattern-s=python\\s3": [3], "pattern-nbsp=python\u00a03": [], "hyphen=django!": [3], "whole=\\bdjango\\b": [3],
+            "heart=\u2764\ufe0f python": [5], "fa=\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645": [5],
+            "shy=dja\u00adngo": [3], "escaped=i \\\u200d\u2764 [\u200dp]ython": [5]}
     got = {}
     for topic, expect in want.items():
         d = os.path.join(work, "shown-" + topic.split("=")[0])
@@ -1273,6 +1279,13 @@ def matched_as_shown(unplanet, work):
                             for e in ET.parse(feed).getroot().findall(A + "entry")) if rc == 0 else err
     check("topics: text matched as shown (NFC and NFD accents alike, NBSP a space, soft hyphen and ZWSP "
           "nothing), in the text and the pattern", got == want, f"got {got}")
+    # Where dropping one would change what the rest means, the pattern is
+    # refused, and says which.
+    for what, pattern in (("before a quantifier", "a\u200d+"), ("all of a class", "[\u200d]x]"),
+                          ("quoted, before a quantifier", "\\Qa\u200d\\E{2}")):
+        rc, err = run(unplanet, "-q", "-o", os.path.join(work, "shown-refused"), "-t", "T=" + pattern, path)
+        check(f"topics: a pattern with a character that shows nothing {what} is refused, naming it",
+              rc == 64 and "U+200D shows nothing" in err and "remove it" in err, f"exit {rc}: {err}")
     # --only too, on a source's name written with a combining accent.
     cafe = ("Cafe\u0301 Bar", "https://cafe.example/", "Cafe\u0301 Bar")
     path = os.path.join(work, "shown-only.html")
