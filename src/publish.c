@@ -812,9 +812,10 @@ done:
 }
 
 /* Removes temporary files, and the folders this commit made but those
- * files already renamed into must stay in (not empty: rmdir fails). */
+ * files already renamed into must stay in (not empty: rmdir fails), and
+ * .unplanet/ when placed says files were. */
 static void
-undo(struct publish *p)
+undo(struct publish *p, int placed)
 {
 	size_t i;
 
@@ -830,6 +831,8 @@ undo(struct publish *p)
 		const char *made = p->created[i - 1];
 		int parent = folder_fd(p, made, folder_len(made));   /* opened when made */
 
+		if (placed && strncmp(made, ".unplanet", 9) == 0 && made[9] == '\0')
+			continue;
 		if (parent >= 0)
 			unlinkat(parent, base_name(made), AT_REMOVEDIR);
 	}
@@ -894,7 +897,7 @@ publish_commit(struct publish *p, unsigned threads, struct publish_stats *stats,
 {
 	size_t i;
 	static const int stops[] = ERR_STOP_SIGNALS;
-	int rc = UP_OK, phase, blocked = 0, held;
+	int rc = UP_OK, phase, blocked = 0, held, placed = 0;
 	sigset_t stop, before;
 
 	stats->written = 0;
@@ -923,7 +926,7 @@ publish_commit(struct publish *p, unsigned threads, struct publish_stats *stats,
 		blocked = 1;
 	rc = err_if_stopped(rc, err);
 	if (rc != UP_OK) {
-		undo(p);
+		undo(p, 0);
 		goto done;
 	}
 	/* The files added first, then the outputs, then the records under
@@ -953,6 +956,7 @@ publish_commit(struct publish *p, unsigned threads, struct publish_stats *stats,
 				}
 				stats->written++;
 				renamed++;
+				placed = 1;
 				continue;
 			}
 			if (q->tmp == NULL || (q->first ? 0 : is_record(q->target) ? 2 : 1) != phase)
@@ -966,15 +970,18 @@ publish_commit(struct publish *p, unsigned threads, struct publish_stats *stats,
 			q->tmp = NULL;
 			stats->written += !q->first;   /* replaced again later */
 			renamed++;
+			placed = 1;
 		}
 		if (rc == UP_OK && renamed > 0 && flush_all(p) != 0)
 			rc = err_set(err, UP_EIO, "%s: cannot flush to disk: %s", p->dir, strerror(errno));
 	}
 	/* Files already renamed are complete and stay, with the folders they
 	 * are in (which removing finds not empty); the rest go, and the
-	 * other folders made. */
+	 * other folders made, but .unplanet/ once anything was put in place:
+	 * without it, the next run would take the files this one placed for
+	 * someone else's (publish_refuse_strangers) and refuse to go on. */
 	if (rc != UP_OK)
-		undo(p);
+		undo(p, placed);
 	else
 		p->committed = 1;
 done:

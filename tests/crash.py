@@ -255,6 +255,24 @@ def stopped_mid_commit(unplanet, work):
           not os.path.exists(d), f"exit {r.returncode}: {err.strip()}; left: "
           f"{sorted(os.listdir(d)) if os.path.isdir(d) else None}")
 
+    # A first run whose renames fail part way has put some files in place:
+    # .unplanet/ stays (with no record in it yet), so that the next run,
+    # on a page changed since, takes them for its own, as they are, and
+    # replaces them (without it, it would refuse them as someone else's).
+    d = os.path.join(work, "first-part")
+    shutil.rmtree(d, ignore_errors=True)
+    changed = os.path.join(work, "changed.html")
+    with open(sample, "rb") as f, open(changed, "wb") as g:
+        g.write(f.read().replace(b"<title>Planet Python</title>", b"<title>Planet Python Mirror</title>", 1))
+    r = subprocess.run(["strace", "-f", "-o", "/dev/null", "-e", "inject=rename,renameat,renameat2:error=EIO:when=10",
+                        unplanet, "-o", d, sample], capture_output=True, env=NO_LSAN)
+    placed = len(os.listdir(os.path.join(d, "authors"))) if os.path.isdir(os.path.join(d, "authors")) else 0
+    again = subprocess.run([unplanet, "-o", d, changed], capture_output=True)
+    check("crash: a first run whose renames fail part way: exit 74, files in place, and the next run on a changed "
+          "page completes", r.returncode == 74 and placed > 0 and again.returncode == 0 and
+          os.path.exists(os.path.join(d, ".unplanet", "state.xml")),
+          f"exit {r.returncode}, {placed} placed; next exit {again.returncode}: {again.stderr.decode()[:300]}")
+
     # A rename that fails after the state's first copy is in place: the
     # folders made for files never renamed go all the same (a topic's).
     d = os.path.join(work, "later-rename")
