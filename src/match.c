@@ -81,87 +81,84 @@ invisible_at(const char *s)
 	return (size_t)len;
 }
 
-/* The pattern s without the characters that show nothing where they stand
- * for themselves, written or after a '\' ("\u2764\ufe0f" is "\u2764"):
- * the text has none to meet. Where dropping one would change what the
- * rest means (a quantifier after it, or a class it is all of) the pattern
- * is refused. Returns 0 with *out malloc'd (NULL: nothing dropped), 1 with
- * *why malloc'd (or NULL, memory out) when refused, -1 when memory runs
- * out. A '#' comment of (?x) is read as pattern: what it holds may be
- * refused. */
+/* Whether the character before s[i] (a letter, a space) is escaped: it
+ * follows an odd number of '\'. */
+static int
+escaped_at(const char *s, size_t i)
+{
+	size_t n = 0;
+
+	while (i > n && s[i - n - 1] == '\\')
+		n++;
+	return n % 2 == 1;
+}
+
+/* Whether the character at s[i] may stand beside a dropped one: a letter or
+ * a space (not escaped: "\x", "\ "), any other character not ASCII, or an
+ * end; a space not before a quantifier, which (?x) would take for the
+ * dropped one's. */
+static int
+plain_at(const char *s, size_t i, int after)
+{
+	unsigned char c = (unsigned char)s[i];
+
+	if (after && c == '\0')
+		return 1;
+	if (c >= 0x80)
+		return 1;
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == ' ') || escaped_at(s, i))
+		return 0;
+	if (c == ' ' && after) {
+		while (s[i] == ' ')
+			i++;
+		return s[i] == '\0' || strchr("*+?{", s[i]) == NULL;
+	}
+	return 1;
+}
+
+/* The pattern s without the characters that show nothing (a heart typed
+ * with its variation selector is the heart; a word with a zero-width
+ * non-joiner, as Persian is written, the word without it): the text has
+ * none to meet. Reading a pattern's syntax is PCRE2's, so one is dropped
+ * only where what stands on each side is a letter, a space or another
+ * character not ASCII, which nothing in the syntax joins to something new
+ * (a digit would, "\x4" and "1"; a '-' in a class, a '{', a '^' and a ']'
+ * would); elsewhere the pattern is refused. Returns 0 with *out malloc'd
+ * (NULL: nothing dropped), 1 with *why malloc'd (or NULL, memory out) when
+ * refused, -1 when memory runs out. */
 static int
 drop_invisible(const char *s, char **out, char **why)
 {
 	struct buf b = { 0 };
-	size_t i = 0, n = strlen(s), len, members = 0;
-	int in_class = 0, in_quote = 0, dropped = 0, rc = -1;
+	size_t i = 0, n = strlen(s), len, run, start;
+	int dropped = 0, rc = -1;
 
 	*out = *why = NULL;
 	if (buf_reserve(&b, n) != 0)
 		goto done;
 	while (i < n) {
-		const char *at = s + i, *after;
-		int escaped = at[0] == '\\' && !in_quote;
-
-		if ((len = invisible_at(at + escaped)) > 0) {
-			ucs4_t cp;
-			const char *problem = NULL;
-
-			u8_mbtouc(&cp, (const uint8_t *)at + escaped, n - i - (size_t)escaped);
-			after = at + escaped + len;
-			if (in_quote && strncmp(after, "\\E", 2) == 0)
-				after += 2;
-			if (!in_class && *after != '\0' && strchr("*+?{", *after) != NULL)
-				problem = "a quantifier after it would repeat what comes before it instead";
-			else if (in_class && members == 0 && *after == ']')
-				problem = "its class would have no other member";
-			if (problem != NULL) {
-				size_t m = strlen(problem) + 128;
-
-				if ((*why = malloc(m)) != NULL)
-					snprintf(*why, m, "U+%04X shows nothing, and text is matched without such characters, "
-					    "but %s: remove it", (unsigned)cp, problem);
-				rc = 1;
+		if ((len = invisible_at(s + i)) == 0) {
+			if (buf_addc(&b, s[i++]) != 0)
 				goto done;
-			}
-			dropped = 1;
-			i += (size_t)escaped + len;
 			continue;
 		}
-		len = 1;
-		if (in_quote) {
-			if (strncmp(at, "\\E", 2) == 0) {
-				in_quote = 0;
-				len = 2;
-			}
-		} else if (escaped) {
-			if (!in_class && at[1] == 'Q')
-				in_quote = 1;
-			len = at[1] != '\0' ? 2 : 1;   /* a byte: the rest of a character is copied as it is */
-			members++;
-		} else if (in_class) {
-			const char *posix = at[0] == '[' && at[1] == ':' ? strstr(at + 2, ":]") : NULL;
+		/* A run of them (an emoji's selector and joiner) is one. */
+		for (start = i, run = len; (len = invisible_at(s + start + run)) > 0; run += len)
+			;
+		if ((start > 0 && !plain_at(s, start - 1, 0)) || !plain_at(s, start + run, 1)) {
+			ucs4_t cp;
+			size_t m = 256;
 
-			if (posix != NULL)
-				len = (size_t)(posix + 2 - at);
-			if (at[0] == ']' && posix == NULL)
-				in_class = 0;
-			else
-				members++;
-		} else if (at[0] == '[') {
-			/* A ']' first in a class, or after its '^', is a member. */
-			in_class = 1;
-			members = 0;
-			if (at[len] == '^')
-				len++;
-			if (at[len] == ']') {
-				len++;
-				members++;
-			}
-		}
-		if (buf_add(&b, at, len) != 0)
+			u8_mbtouc(&cp, (const uint8_t *)s + start, n - start);
+			if ((*why = malloc(m)) != NULL)
+				snprintf(*why, m, "U+%04X at offset %zu shows nothing, and text is matched without such "
+				    "characters; a pattern is read without them only between letters or spaces: remove it",
+				    (unsigned)cp, start);
+			rc = 1;
 			goto done;
-		i += len;
+		}
+		dropped = 1;
+		i = start + run;
 	}
 	if (dropped && (*out = buf_take(&b)) == NULL)
 		goto done;
@@ -254,7 +251,7 @@ pattern_compile(const char *text, char **why)
 	 * being faster, it does not take time that grows with the text's
 	 * length squared for patterns such as "python.*release" on a long
 	 * post, as the interpreter does (a 64 KB line: 3.3 s, JIT 1 ms). */
-	if (says_no_jit(text)) {
+	if (says_no_jit(form != NULL ? form : text)) {
 		*why = strdup(OPTIMIZATIONS_OFF);
 		goto done;
 	}

@@ -2,7 +2,9 @@
  *
  * A pattern matches case-insensitively, by Unicode rules (UTF and UCP:
  * "ZÜRICH" matches "zürich", \w includes letters of every script), anywhere
- * in the subject unless anchored. Each pattern is compiled once and a match
+ * in the subject unless anchored; composed (NFC) and without the characters
+ * that show nothing where they stand between letters or spaces (else it is
+ * refused), as subjects are matched. Each pattern is compiled once and a match
  * is bounded, so that a pattern that backtracks catastrophically gives up
  * instead of hanging a run; the bound is PCRE2's, at each place in the
  * subject a match is tried, so the verbs that switch off its optimizations
