@@ -1,5 +1,6 @@
 /* match.c - PCRE2 patterns for topics and filters (see match.h). */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,22 +117,52 @@ plain_at(const char *s, size_t i, int after)
 	return 1;
 }
 
+/* Whether s[0..i) ends in "\x" and a hex digit: one more would join it
+ * ("\xa" and "b" are "\xab"). */
+static int
+ends_hex_escape(const char *s, size_t i)
+{
+	return i >= 3 && isxdigit((unsigned char)s[i - 1]) && s[i - 2] == 'x' && escaped_at(s, i - 2);
+}
+
+/* Whether s may set extended mode ("(?x)", "(?xx:", "(?^x)"), where white
+ * space and comments between two tokens are not text and a space may stand
+ * between a dropped character and its quantifier, or holds a verb
+ * ("(*MARK:name)"), whose name is no text either: a character that shows
+ * nothing is dropped from neither (may say so wrongly, of an escaped
+ * "(?x", say: the pattern is refused then, never misread). */
+static int
+reads_other_than_text(const char *s)
+{
+	const char *p;
+
+	if (strstr(s, "(*") != NULL)
+		return 1;
+	for (p = strstr(s, "(?"); p != NULL; p = strstr(p, "(?"))
+		for (p += 2; isalpha((unsigned char)*p) || *p == '^' || *p == '-'; p++)
+			if (*p == 'x')
+				return 1;
+	return 0;
+}
+
 /* The pattern s without the characters that show nothing (a heart typed
  * with its variation selector is the heart; a word with a zero-width
  * non-joiner, as Persian is written, the word without it): the text has
  * none to meet. Reading a pattern's syntax is PCRE2's, so one is dropped
  * only where what stands on each side is a letter, a space or another
  * character not ASCII, which nothing in the syntax joins to something new
- * (a digit would, "\x4" and "1"; a '-' in a class, a '{', a '^' and a ']'
- * would); elsewhere the pattern is refused. Returns 0 with *out malloc'd
- * (NULL: nothing dropped), 1 with *why malloc'd (or NULL, memory out) when
- * refused, -1 when memory runs out. */
+ * (a digit would, "\x4" and "1", and so would a hex letter after "\xa";
+ * a '-' in a class, a '{', a '^' and a ']' would), in a pattern with no
+ * (?x) and no verb (reads_other_than_text); elsewhere the pattern is
+ * refused. Returns 0 with *out malloc'd (NULL: nothing dropped), 1
+ * with *why malloc'd (or NULL, memory out) when refused, -1 when memory
+ * runs out. */
 static int
 drop_invisible(const char *s, char **out, char **why)
 {
 	struct buf b = { 0 };
 	size_t i = 0, n = strlen(s), len, run, start;
-	int dropped = 0, rc = -1;
+	int dropped = 0, rc = -1, other = reads_other_than_text(s);
 
 	*out = *why = NULL;
 	if (buf_reserve(&b, n) != 0)
@@ -145,14 +176,16 @@ drop_invisible(const char *s, char **out, char **why)
 		/* A run of them (an emoji's selector and joiner) is one. */
 		for (start = i, run = len; (len = invisible_at(s + start + run)) > 0; run += len)
 			;
-		if ((start > 0 && !plain_at(s, start - 1, 0)) || !plain_at(s, start + run, 1)) {
+		if (other || (start > 0 && !plain_at(s, start - 1, 0)) || !plain_at(s, start + run, 1) ||
+		    (start > 0 && ends_hex_escape(s, start) && isxdigit((unsigned char)s[start + run]))) {
 			ucs4_t cp;
 			size_t m = 256;
 
 			u8_mbtouc(&cp, (const uint8_t *)s + start, n - start);
 			if ((*why = malloc(m)) != NULL)
 				snprintf(*why, m, "U+%04X at offset %zu shows nothing, and text is matched without such "
-				    "characters; a pattern is read without them only between letters or spaces: remove it",
+				    "characters; a pattern is read without them only between letters or spaces, and never "
+				    "with (?x) or a (*verb): remove it",
 				    (unsigned)cp, start);
 			rc = 1;
 			goto done;

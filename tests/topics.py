@@ -1283,7 +1283,9 @@ def matched_as_shown(unplanet, work):
     # what the rest means: the pattern is refused, and says which.
     for what, pattern in (("before a quantifier", "a\u200d+"), ("first in a class, before '^'", "[\u200d^a]"),
                           ("between '\\x4' and '1'", "\\x4\u200d1"), ("in (*NO_JIT)", "\u200d(*NO_JIT)a"),
-                          ("after a backslash", "a\\\u200db")):
+                          ("after a backslash", "a\\\u200db"), ("between '\\xa' and 'b'", "\\xa\u200db"),
+                          ("in a pattern of extended mode", "(?x)ba\u200d \t*c"),
+                          ("in a verb's name", "a(*MARK:b\u200dc)(*SKIP:bc)(*F)|a")):
         rc, err = run(unplanet, "-q", "-o", os.path.join(work, "shown-refused"), "-t", "T=" + pattern, path)
         check(f"topics: a pattern with a character that shows nothing {what} is refused, naming it",
               rc == 64 and "U+200D at offset" in err and "remove it" in err, f"exit {rc}: {err}")
