@@ -679,8 +679,9 @@ by_id_only(const struct entry *x, const struct entry *y)
  * would otherwise be published anew. A copy kept without its content
  * (past --keep) stands for the post while the page shows it; off the
  * page, it is gone: never shown again, archived slim so that the post,
- * should it come back to the page, is known (see make_feed); and an
- * older copy with content is not the post any more. latest is the page's
+ * should it come back to the page, is known (see make_feed); and a copy
+ * with content no newer (the one a merged source's old archive keeps) is
+ * not the post any more. latest is the page's
  * time (else now): no post of the page can be published after it. */
 static size_t
 merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t latest, int page_older,
@@ -707,7 +708,7 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t late
 				whole = &c[j];
 		}
 		memset(&out[m], 0, sizeof out[m]);
-		if (page == NULL && whole != NULL && whole->e->updated >= old->e->updated)
+		if (page == NULL && whole != NULL && whole->e->updated > old->e->updated)
 			old = whole;
 		out[m].gone = page == NULL && old != whole;
 		out[m].on_page = page != NULL;

@@ -1115,6 +1115,7 @@ slug = django-and-caktus
     renamed_and_edited(unplanet, work)
     only_merged(unplanet, work)
     held_past_keep(unplanet, work)
+    merged_past_keep(unplanet, work)
     excluded_past_keep(unplanet, work)
     report()
 
@@ -1299,6 +1300,30 @@ def matched_as_shown(unplanet, work):
     listed = (sorted(os.listdir(authors)) if os.path.isdir(authors) else []) if rc == 0 else err
     check("topics: --only matches a name as shown (an NFD accent against an NFC pattern)",
           listed == ["cafe-bar.atom", "cafe-bar.json", "cafe-bar.rss"], f"{listed}")
+
+
+def merged_past_keep(unplanet, work):
+    """Posts of a source merged into another's feed that leave it past
+    --keep are gone for good, as its own are: the merged source's old
+    archive, which still holds them whole, does not bring them back when
+    --keep grows."""
+    from hostile import Post, page
+    alpha, beta = ("Alpha", "https://alpha.example/", "Alpha"), ("Beta", "https://beta.example/", "Beta")
+    d, ini = os.path.join(work, "merged-past-keep"), os.path.join(work, "merged-past-keep.ini")
+    with open(ini, "w", encoding="utf-8") as f:
+        f.write("[source Alpha]\nslug = alpha\n\n[source Beta]\nslug = alpha\n")
+    runs = (([Post(1, alpha, b"<p>a</p>", hour=1), Post(2, beta, b"<p>b</p>", hour=2), Post(3, beta, b"<p>c</p>", hour=3)], 2, False),
+            ([Post(4, alpha, b"<p>d</p>", hour=5)], 2, True),
+            ([Post(5, alpha, b"<p>e</p>", hour=7)], 2, True),
+            ([Post(6, alpha, b"<p>f</p>", hour=9)], 10, True))
+    for k, (posts, keep, merged) in enumerate(runs):
+        src = os.path.join(work, f"merged-past-keep{k}.html")
+        with open(src, "wb") as f:
+            f.write(page(posts))
+        rc, err = run(unplanet, "-q", "--keep", str(keep), *(["-c", ini] if merged else []), "-o", d, src)
+    got = [int(i.split("/post/")[1].split("?")[0]) for i in ids(os.path.join(d, "authors", "alpha.atom"))] if rc == 0 else err
+    check("topics: a merged source's posts gone past --keep stay gone when --keep grows, as the feed's own do",
+          got == [6, 5, 4], f"{got}")
 
 
 def held_past_keep(unplanet, work):
