@@ -76,7 +76,7 @@ invisible_at(const char *s)
 	ucs4_t cp;
 	int len;
 
-	if ((unsigned char)*s < 0x80 || (len = u8_mbtouc(&cp, (const uint8_t *)s, strlen(s))) <= 0 ||
+	if ((unsigned char)*s < 0x80 || (len = u8_mbtouc(&cp, (const uint8_t *)s, strnlen(s, 4))) <= 0 ||
 	    !uc_is_property_default_ignorable_code_point(cp))
 		return 0;
 	return (size_t)len;
@@ -181,7 +181,7 @@ drop_invisible(const char *s, char **out, char **why)
 			ucs4_t cp;
 			size_t m = 256;
 
-			u8_mbtouc(&cp, (const uint8_t *)s + start, n - start);
+			u8_mbtouc(&cp, (const uint8_t *)s + start, strnlen(s + start, 4));
 			if ((*why = malloc(m)) != NULL)
 				snprintf(*why, m, "U+%04X at offset %zu shows nothing, and text is matched without such "
 				    "characters; a pattern is read without them only between letters or spaces, and never "
