@@ -1170,9 +1170,9 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 	struct slugs sl = { NULL, NULL, NULL, NULL, held, n_held };
 	struct asking *order = NULL;
 	const struct held **by_owner = NULL;
-	char **wanted, *holds_other = NULL;
+	char **wanted;
 	size_t i, j;
-	int rc = -1, round, rc_give;
+	int rc = -1;
 
 	wanted = calloc(n ? n : 1, sizeof *wanted);
 	order = calloc(n ? n : 1, sizeof *order);
@@ -1212,27 +1212,18 @@ assign_slugs(struct feed *feeds, size_t n, const char *const *fixed, const char 
 		}
 	}
 	/* Feeds that hold their name's slug keep it first: after a merge is
-	 * undone, each takes back its own rather than the merged one; and
-	 * of two of one name that hold it (both had the merged feed), first
-	 * one that holds no other slug: it was its own, as the other has
-	 * one to go back to. */
-	for (i = 0; i < n; i++)
-		if (fixed[i] == NULL && (wanted[i] = wanted_slug(&feeds[i], &order[i].fallback)) == NULL)
+	 * undone, each takes back its own rather than the merged one. */
+	for (i = 0; i < n; i++) {
+		if (fixed[i] != NULL)
+			continue;
+		if ((wanted[i] = wanted_slug(&feeds[i], &order[i].fallback)) == NULL)
 			goto done;
-	if ((holds_other = calloc(n ? n : 1, 1)) == NULL)
-		goto done;
-	for (i = 0; i < n_held; i++)
-		if (held[i].owner < n && wanted[held[i].owner] != NULL && strcmp(held[i].slug, wanted[held[i].owner]) != 0)
-			holds_other[held[i].owner] = 1;
-	for (round = 0; round < 2; round++) {
-		for (i = 0; i < n; i++) {
-			if (wanted[i] == NULL || holds_other[i] != round ||
-			    !slug_held(&sl, i, 0, wanted[i]) || slug_taken(&sl, i, wanted[i]))
-				continue;
-			rc_give = give_slug(&sl, feeds, i, wanted[i]);
-			wanted[i] = NULL;
-			if (rc_give != 0)
+		if (slug_held(&sl, i, 0, wanted[i]) && !slug_taken(&sl, i, wanted[i])) {
+			if (give_slug(&sl, feeds, i, wanted[i]) != 0) {
+				wanted[i] = NULL;
 				goto done;
+			}
+			wanted[i] = NULL;
 		}
 	}
 	/* Then the slug each holds that no feed has taken, the one it had
@@ -1326,7 +1317,6 @@ done:
 	for (i = 0; wanted != NULL && i < n; i++)
 		free(wanted[i]);
 	free(wanted);
-	free(holds_other);
 	free(order);
 	free(by_owner);
 	xmlHashFree(sl.taken, NULL);

@@ -1116,7 +1116,6 @@ slug = django-and-caktus
     only_merged(unplanet, work)
     held_past_keep(unplanet, work)
     merged_past_keep(unplanet, work)
-    merge_undone(unplanet, work)
     excluded_past_keep(unplanet, work)
     report()
 
@@ -1325,31 +1324,6 @@ def merged_past_keep(unplanet, work):
     got = [int(i.split("/post/")[1].split("?")[0]) for i in ids(os.path.join(d, "authors", "alpha.atom"))] if rc == 0 else err
     check("topics: a merged source's posts gone past --keep stay gone when --keep grows, as the feed's own do",
           got == [6, 5, 4], f"{got}")
-
-
-def merge_undone(unplanet, work):
-    """Two sources of one name, at two sites, merged into the first's feed
-    by [source] sections, then apart again: each takes back its own feed
-    (the second has its own to go back to), none a new one."""
-    from hostile import Post, page
-    first, second = ("Bob", "https://other-bob.example/", "Bob"), ("Bob", "https://bob.example/", "Bob")
-    d, ini = os.path.join(work, "merge-undone"), os.path.join(work, "merge-undone.ini")
-    with open(ini, "w", encoding="utf-8") as f:
-        f.write("[source Bob]\nlink = https://other-bob.example/\nslug = bob\n\n"
-                "[source Bob]\nlink = https://bob.example/\nslug = bob\n")
-    posts = [Post(1, first, b"<p>a</p>", hour=1)]
-    steps = ([], [Post(2, second, b"<p>b</p>", hour=3)], [Post(3, second, b"<p>c</p>", hour=5)],
-             [Post(4, second, b"<p>d</p>", hour=7), Post(5, first, b"<p>e</p>", hour=8)])
-    for k, more in enumerate(steps):
-        posts = more + posts
-        src = os.path.join(work, f"merge-undone{k}.html")
-        with open(src, "wb") as f:
-            f.write(page(posts))
-        rc, err = run(unplanet, "-q", *(["-c", ini] if k == 2 else []), "-o", d, src)
-    got = {os.path.basename(f)[:-5]: [int(i.split("/post/")[1].split("?")[0]) for i in ids(f)]
-           for f in glob.glob(os.path.join(d, "authors", "*.atom"))} if rc == 0 else err
-    check("topics: a merge of two sources of one name undone: each takes back its own feed",
-          got == {"bob": [5, 1], "bob-bob-example": [4, 3, 2]}, f"{got}")
 
 
 def held_past_keep(unplanet, work):
