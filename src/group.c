@@ -666,6 +666,13 @@ by_id_only(const struct entry *x, const struct entry *y)
 	return strcmp(x->id, y->id);
 }
 
+/* Whether c is from an archive file written last run. */
+static int
+last_run_file(const struct candidate *c)
+{
+	return c->archived != NULL && c->archived->last_run;
+}
+
 /* Merges one feed's candidates (sorted by id) into members: the page's
  * version of an entry wins, keeping the archive's published time, and its
  * updated time moves to now (or a second past its last) when the post
@@ -679,9 +686,9 @@ by_id_only(const struct entry *x, const struct entry *y)
  * would otherwise be published anew. A copy kept without its content
  * (past --keep) stands for the post while the page shows it; off the
  * page, it is gone: never shown again, archived slim so that the post,
- * should it come back to the page, is known (see make_feed); and a copy
- * with content no newer (the one a merged source's old archive keeps) is
- * not the post any more. latest is the page's
+ * should it come back to the page, is known (see make_feed); and an
+ * older copy with content is not the post any more, nor one as new that
+ * a file not written last run keeps (a merged source's old archive). latest is the page's
  * time (else now): no post of the page can be published after it. */
 static size_t
 merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t latest, int page_older,
@@ -701,14 +708,20 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t late
 		for (j = i; j < n && strcmp(c[j].e->id, c[i].e->id) == 0; j++) {
 			if (c[j].from_page && page == NULL)
 				page = &c[j];
-			else if (!c[j].from_page && (old == NULL || c[j].e->updated > old->e->updated))
+			else if (!c[j].from_page && (old == NULL || c[j].e->updated > old->e->updated ||
+			    (c[j].e->updated == old->e->updated && last_run_file(&c[j]) && !last_run_file(old))))
 				old = &c[j];
-			if (!c[j].from_page && c[j].e->content != NULL &&
-			    (whole == NULL || c[j].e->updated > whole->e->updated))
+			if (!c[j].from_page && c[j].e->content != NULL && (whole == NULL || c[j].e->updated > whole->e->updated ||
+			    (c[j].e->updated == whole->e->updated && last_run_file(&c[j]) && !last_run_file(whole))))
 				whole = &c[j];
 		}
 		memset(&out[m], 0, sizeof out[m]);
-		if (page == NULL && whole != NULL && whole->e->updated > old->e->updated)
+		/* Of copies as new (the one of the file written last run
+		 * first), the one kept whole, but for one that that file kept
+		 * slim (gone) where another, not written since, keeps it whole
+		 * (a merged source's old archive). */
+		if (page == NULL && whole != NULL && (whole->e->updated > old->e->updated ||
+		    (whole->e->updated == old->e->updated && !(last_run_file(old) && !last_run_file(whole)))))
 			old = whole;
 		out[m].gone = page == NULL && old != whole;
 		out[m].on_page = page != NULL;
@@ -749,7 +762,8 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t late
 		/* In any archive: a renamed source's old feed keeps its copy,
 		 * which a topic must not show in place of this one. */
 		for (k = at; k < end && !out[m].older_copy; k++)
-			out[m].older_copy = ids->entries[k]->content != NULL && ids->entries[k]->updated < out[m].updated;
+			out[m].older_copy = ids->entries[k]->content != NULL && (ids->entries[k]->updated < out[m].updated ||
+			    (out[m].gone && ids->entries[k]->updated == out[m].updated));
 		m++;
 	}
 	return m;

@@ -55,7 +55,8 @@ struct member {
 	int on_page;             /* the post is on today's page */
 	int older_copy;          /* an archive (its feed's, or a renamed
 	                            source's old feed's) has an older copy
-	                            of the post with its content */
+	                            of the post with its content (or, of a
+	                            post gone, one as new) */
 	int gone;                /* in feed.gone (merge: its newest archived
 	                            copy is slim, and it is off the page) */
 };

@@ -1306,24 +1306,44 @@ def merged_past_keep(unplanet, work):
     """Posts of a source merged into another's feed that leave it past
     --keep are gone for good, as its own are: the merged source's old
     archive, which still holds them whole, does not bring them back when
-    --keep grows."""
+    --keep grows, whichever file sorts first, and after more than --keep
+    of them left. A feed whose slug moved as --keep grew keeps what it
+    showed."""
     from hostile import Post, page
-    alpha, beta = ("Alpha", "https://alpha.example/", "Alpha"), ("Beta", "https://beta.example/", "Beta")
-    d, ini = os.path.join(work, "merged-past-keep"), os.path.join(work, "merged-past-keep.ini")
-    with open(ini, "w", encoding="utf-8") as f:
-        f.write("[source Alpha]\nslug = alpha\n\n[source Beta]\nslug = alpha\n")
-    runs = (([Post(1, alpha, b"<p>a</p>", hour=1), Post(2, beta, b"<p>b</p>", hour=2), Post(3, beta, b"<p>c</p>", hour=3)], 2, False),
-            ([Post(4, alpha, b"<p>d</p>", hour=5)], 2, True),
-            ([Post(5, alpha, b"<p>e</p>", hour=7)], 2, True),
-            ([Post(6, alpha, b"<p>f</p>", hour=9)], 10, True))
-    for k, (posts, keep, merged) in enumerate(runs):
-        src = os.path.join(work, f"merged-past-keep{k}.html")
-        with open(src, "wb") as f:
-            f.write(page(posts))
-        rc, err = run(unplanet, "-q", "--keep", str(keep), *(["-c", ini] if merged else []), "-o", d, src)
-    got = [int(i.split("/post/")[1].split("?")[0]) for i in ids(os.path.join(d, "authors", "alpha.atom"))] if rc == 0 else err
-    check("topics: a merged source's posts gone past --keep stay gone when --keep grows, as the feed's own do",
-          got == [6, 5, 4], f"{got}")
+
+    def runs(name, steps, want, target="Alpha"):
+        d, ini = os.path.join(work, "merged-past-keep-" + name), os.path.join(work, f"merged-past-keep-{name}.ini")
+        src = os.path.join(work, f"merged-past-keep-{name}.html")
+        for k, (posts, keep, config) in enumerate(steps):
+            with open(src, "wb") as f:
+                f.write(page(posts))
+            with open(ini, "w", encoding="utf-8") as f:
+                f.write(config)
+            rc, err = run(unplanet, "-q", "--keep", str(keep), "-c", ini, "-o", d, src)
+        slug = target.lower()
+        got = [int(i.split("/post/")[1].split("?")[0]) for i in ids(os.path.join(d, "authors", slug + ".atom"))] \
+            if rc == 0 else err
+        check(f"topics: {name}: gone past --keep stays gone, shown stays shown, when --keep grows", got == want, f"{got}")
+
+    for target in ("Alpha", "Zed"):
+        first, beta = (target, f"https://{target.lower()}.example/", target), ("Beta", "https://beta.example/", "Beta")
+        merged = f"[source {target}]\nslug = {target.lower()}\n\n[source Beta]\nslug = {target.lower()}\n"
+        runs(f"a merged source's posts ({target.lower()}.xml the feed's)",
+             [([Post(1, first, b"<p>a</p>", hour=1), Post(2, beta, b"<p>b</p>", hour=2), Post(3, beta, b"<p>c</p>", hour=3)], 2, ""),
+              ([Post(4, first, b"<p>d</p>", hour=5)], 2, merged),
+              ([Post(5, first, b"<p>e</p>", hour=7)], 2, merged),
+              ([Post(6, first, b"<p>f</p>", hour=9)], 10, merged)], [6, 5, 4], target)
+    first, beta = ("Alpha", "https://alpha.example/", "Alpha"), ("Beta", "https://beta.example/", "Beta")
+    merged = "[source Alpha]\nslug = alpha\n\n[source Beta]\nslug = alpha\n"
+    runs("a merged source's posts, more than --keep of them gone",
+         [([Post(1, first, b"<p>a</p>", hour=1), Post(2, beta, b"<p>b</p>", hour=2), Post(3, beta, b"<p>c</p>", hour=3)], 2, "")]
+         + [([Post(n, first, b"<p>x</p>", hour=n)], 2, merged) for n in range(4, 9)]
+         + [([Post(9, first, b"<p>y</p>", hour=9)], 10, merged)], [9, 8, 7])
+    bob = ("Bob", "https://bob.example/", "Bob")
+    runs("a slug moved as --keep grew",
+         [([Post(2, bob, b"<p>b</p>", hour=2), Post(1, bob, b"<p>a</p>", hour=1)], 1, ""),
+          ([Post(2, bob, b"<p>b</p>", hour=2), Post(1, bob, b"<p>a</p>", hour=1)], 5, "[source Bob]\nslug = robert\n"),
+          ([Post(3, bob, b"<p>c</p>", hour=3)], 5, "[source Bob]\nslug = robert\n")], [3, 2, 1], "Robert")
 
 
 def held_past_keep(unplanet, work):
