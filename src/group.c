@@ -673,6 +673,15 @@ last_run_file(const struct candidate *c)
 	return c->archived != NULL && c->archived->last_run;
 }
 
+/* Whether the archived copy a stands before b (NULL: none) as the post's
+ * record: changed later, or as late and of the file written last run. */
+static int
+newer_copy(const struct candidate *a, const struct candidate *b)
+{
+	return b == NULL || a->e->updated > b->e->updated ||
+	    (a->e->updated == b->e->updated && last_run_file(a) && !last_run_file(b));
+}
+
 /* Merges one feed's candidates (sorted by id) into members: the page's
  * version of an entry wins, keeping the archive's published time, and its
  * updated time moves to now (or a second past its last) when the post
@@ -708,11 +717,9 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t late
 		for (j = i; j < n && strcmp(c[j].e->id, c[i].e->id) == 0; j++) {
 			if (c[j].from_page && page == NULL)
 				page = &c[j];
-			else if (!c[j].from_page && (old == NULL || c[j].e->updated > old->e->updated ||
-			    (c[j].e->updated == old->e->updated && last_run_file(&c[j]) && !last_run_file(old))))
+			else if (!c[j].from_page && newer_copy(&c[j], old))
 				old = &c[j];
-			if (!c[j].from_page && c[j].e->content != NULL && (whole == NULL || c[j].e->updated > whole->e->updated ||
-			    (c[j].e->updated == whole->e->updated && last_run_file(&c[j]) && !last_run_file(whole))))
+			if (!c[j].from_page && c[j].e->content != NULL && newer_copy(&c[j], whole))
 				whole = &c[j];
 		}
 		memset(&out[m], 0, sizeof out[m]);
@@ -720,8 +727,7 @@ merge(struct candidate *c, size_t n, struct member *out, time_t now, time_t late
 		 * first), the one kept whole, but for one that that file kept
 		 * slim (gone) where another, not written since, keeps it whole
 		 * (a merged source's old archive). */
-		if (page == NULL && whole != NULL && (whole->e->updated > old->e->updated ||
-		    (whole->e->updated == old->e->updated && !(last_run_file(old) && !last_run_file(whole)))))
+		if (page == NULL && whole != NULL && !newer_copy(old, whole))
 			old = whole;
 		out[m].gone = page == NULL && old != whole;
 		out[m].on_page = page != NULL;
