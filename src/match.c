@@ -58,14 +58,6 @@ says_no_jit(const char *text)
 	return 0;
 }
 
-static int
-is_ascii(const char *s)
-{
-	while ((unsigned char)*s < 0x80 && *s != '\0')
-		s++;
-	return *s == '\0';
-}
-
 /* The character at s, a code point that shows nothing (Unicode's default
  * ignorables: a zero-width joiner, an emoji's variation selector, a soft
  * hyphen), which text is matched without (text_match_form): its length, or
@@ -210,7 +202,7 @@ struct pattern *
 pattern_compile(const char *text, char **why)
 {
 	struct pattern *p, *compiled = NULL;
-	char *form = NULL;
+	char *form = NULL, *visible;
 	int code, jit, dropped = 0;
 	PCRE2_SIZE offset;
 	uint32_t options;
@@ -224,16 +216,12 @@ pattern_compile(const char *text, char **why)
 	 * shows nothing, which they are without. */
 	if (text_match_form(text, 0, &form) != 0)
 		goto done;
-	if (form != NULL || !is_ascii(text)) {
-		char *visible;
-
-		if ((code = drop_invisible(form != NULL ? form : text, &visible, why)) != 0)
-			goto done;   /* refused (*why set), or memory out */
-		if (visible != NULL) {
-			free(form);
-			form = visible;
-			dropped = 1;
-		}
+	if ((code = drop_invisible(form != NULL ? form : text, &visible, why)) != 0)
+		goto done;   /* refused (*why set), or memory out */
+	if (visible != NULL) {
+		free(form);
+		form = visible;
+		dropped = 1;
 	}
 	/* No \C: it may stop inside a character, and subjects are matched
 	 * with PCRE2_NO_UTF_CHECK. */
