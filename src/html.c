@@ -117,10 +117,6 @@ struct parse_limits {
 	 * 2026"), and whether its '&' is held back: see on_characters. */
 	const xmlChar *ref_end;
 	int ref_held;
-	/* Inside a "bogus comment" (see on_characters). */
-	int in_bogus_comment;
-	/* Where the last '<' a reference gave was read up to (ditto). */
-	const xmlChar *lt_ref_end;
 	/* An <svg> or <math> was opened: only then can a tag leave one (see
 	 * leave_foreign_content, which need not look otherwise). */
 	int foreign_seen;
@@ -175,7 +171,6 @@ on_error(void *ctx, const char *msg, ...)
 		} else if (ctxt->errNo == XML_ERR_TAG_NAME_MISMATCH && ctxt->node != NULL &&
 		    ctxt->lastError.message != NULL && ctxt->lastError.str1 != NULL &&
 		    strncmp(ctxt->lastError.message, "Unexpected end tag", 18) == 0) {
-			limits->in_bogus_comment = 0;   /* its '>' ends one (see on_characters) */
 			if (separates_words(ctxt->lastError.str1))
 				xmlSAX2Characters(ctxt, (const xmlChar *)" ", 1);
 		}
@@ -184,20 +179,6 @@ on_error(void *ctx, const char *msg, ...)
 			xmlStopParser(ctxt);
 		}
 	}
-}
-
-/* The '&' of the reference "&#DIGITS;" that ends at cur (as add_fragment
- * writes every reference), or NULL. */
-static const xmlChar *
-numeric_ref_before(const xmlChar *base, const xmlChar *cur)
-{
-	const xmlChar *p = cur - 1;
-
-	if (cur - base < 4 || *p != ';')
-		return NULL;
-	while (--p > base && *p >= '0' && *p <= '9')
-		;
-	return p < cur - 2 && p > base && *p == '#' && p[-1] == '&' ? p - 1 : NULL;
 }
 
 /* characters of libxml2's SAX2 tree builder, decoding legacy references
@@ -219,50 +200,10 @@ on_characters(void *ctx, const xmlChar *ch, int len)
 	unsigned cp;
 	int pending = 1;   /* ch[0..len) is still to be dealt with */
 
-	/* HTML5 reads three things as a comment up to the next '>' that
-	 * libxml2 2.9 shows as text: "<!" that opens no comment ("<![CDATA[
-	 * x ]]>", "<![if !IE]>"), whose '<' libxml2 gives on its own while
-	 * still at it; "</" followed by no letter ("I </3 it", "a</>b"), and
-	 * "<?" that starts no processing instruction ("<? x>", "<?>"), whose
-	 * "</" or "<?" it drops, giving what follows: text that begins right
-	 * after a "</" or "<?" in the input, or a reference that does ("</&lt;
-	 * x>", the "&#60;" add_fragment wrote). Without limits (not our
-	 * parse) the text goes to the tree as it is. */
-	if (limits != NULL && !limits->in_bogus_comment && ctxt->input != NULL &&
-	    ctxt->input->cur - ctxt->input->base >= len + 2) {
-		const xmlChar *start = ctxt->input->cur - len;
-
-		if (memcmp(start, ch, (size_t)len) != 0)
-			start = numeric_ref_before(ctxt->input->base, ctxt->input->cur);
-		if (start != NULL && start - ctxt->input->base >= 2 && start[-2] == '<' &&
-		    (start[-1] == '/' || start[-1] == '?'))
-			limits->in_bogus_comment = 1;
-	}
 	if (limits == NULL) {
+		/* Not our parse: the text goes to the tree as it is. */
 		xmlSAX2Characters(ctx, ch, len);
 		pending = 0;
-	} else if (limits->in_bogus_comment) {
-		const xmlChar *gt = memchr(ch, '>', (size_t)len);
-
-		if (gt != NULL) {
-			limits->in_bogus_comment = 0;
-			len -= (int)(gt + 1 - ch);
-			ch = gt + 1;
-		}
-		pending = gt != NULL && len != 0;
-	} else if (len == 1 && ch[0] == '<' && ctxt->input != NULL && ctxt->input->cur[0] == '<' &&
-	    ctxt->input->cur[1] == '!') {
-		/* Not the '<' of a reference ("&lt;<!-- more -->", which
-		 * add_fragment wrote "&#60;") that ends right there: libxml2
-		 * gives it at the same place, before its own '<' if any. */
-		const xmlChar *cur = ctxt->input->cur;
-
-		if (limits->lt_ref_end != cur && cur - ctxt->input->base >= 5 && memcmp(cur - 5, "&#60;", 5) == 0) {
-			limits->lt_ref_end = cur;
-		} else {
-			limits->in_bogus_comment = 1;
-			pending = 0;
-		}
 	}
 	if (pending) {
 		/* "&notit;", a name HTML5 does not know with its ';'
@@ -435,10 +376,6 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 	htmlParserCtxtPtr ctxt = ctx;
 	struct parse_limits *limits = ctxt->_private;
 
-	/* A tag inside a bogus comment ends it here, not at its own '>' as
-	 * in HTML5: close enough for markup this broken. */
-	if (limits != NULL)
-		limits->in_bogus_comment = 0;
 	if (ctxt->nameNr > HTML_MAX_DEPTH || (limits != NULL && ++limits->elements > HTML_MAX_ELEMENTS)) {
 		if (limits != NULL)
 			*limits->truncated = 1;
@@ -489,39 +426,6 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 	}
 }
 
-/* An end tag, a comment or a processing instruction libxml2 read ends a
- * bogus comment (see on_characters) it stood in: HTML5 ends that at the
- * first '>', and each of them has one. */
-static void
-end_bogus_comment(void *ctx)
-{
-	struct parse_limits *limits = ((htmlParserCtxtPtr)ctx)->_private;
-
-	if (limits != NULL)
-		limits->in_bogus_comment = 0;
-}
-
-static void
-end_element(void *ctx, const xmlChar *name)
-{
-	end_bogus_comment(ctx);
-	xmlSAX2EndElement(ctx, name);
-}
-
-static void
-on_comment(void *ctx, const xmlChar *value)
-{
-	end_bogus_comment(ctx);
-	xmlSAX2Comment(ctx, value);
-}
-
-static void
-on_processing_instruction(void *ctx, const xmlChar *target, const xmlChar *data)
-{
-	end_bogus_comment(ctx);
-	xmlSAX2ProcessingInstruction(ctx, target, data);
-}
-
 htmlParserCtxtPtr
 html_parser_new(void)
 {
@@ -529,9 +433,6 @@ html_parser_new(void)
 
 	if (ctxt != NULL) {
 		ctxt->sax->startElement = start_element;
-		ctxt->sax->endElement = end_element;
-		ctxt->sax->comment = on_comment;
-		ctxt->sax->processingInstruction = on_processing_instruction;
 		ctxt->sax->characters = on_characters;
 		ctxt->sax->error = on_error;
 		ctxt->sax->fatalError = on_error;
@@ -716,9 +617,10 @@ script_end(const char *content, const char *end)
  * a quoted value (a few more, never fewer, than libxml2 makes). Where p
  * stands in HTML (html5: no SVG or MathML around it, where these are
  * elements like any other), a raw-text element's content ends where
- * HTML5 ends it, and starts at *content (else NULL). */
+ * HTML5 ends it, and starts at *content (else NULL). A bogus comment
+ * (*bogus set) ends at its first '>', as in HTML5. */
 static const char *
-skip_markup(const char *p, const char *end, int html5, size_t *attributes, const char **content)
+skip_markup(const char *p, const char *end, int html5, size_t *attributes, const char **content, int *bogus)
 {
 	/* libxml2's raw text, then HTML5's raw text (or RCDATA, <title>) in
 	 * elements that go with what they hold (see dropped_elements), where
@@ -733,7 +635,18 @@ skip_markup(const char *p, const char *end, int html5, size_t *attributes, const
 
 	*attributes = 0;
 	*content = NULL;
-	if (q < end && *q == '!' && end - q >= 3 && q[1] == '-' && q[2] == '-') {
+	*bogus = 0;
+	if (q < end && (*q == '?' || (*q == '!' && !(end - q >= 3 && q[1] == '-' && q[2] == '-')) ||
+	    (*q == '/' && end - q >= 2 && !((q[1] >= 'a' && q[1] <= 'z') || (q[1] >= 'A' && q[1] <= 'Z'))))) {
+		/* "<?", "<!" that opens no comment and "</" followed by no
+		 * letter: a bogus comment, up to the first '>' (the markup it
+		 * may hold, "<?php echo '<script>'; ?>", is none). */
+		close = memchr(q, '>', (size_t)(end - q));
+		past = close != NULL ? close + 1 : end;
+		*bogus = 1;
+		goto done;
+	}
+	if (q < end && *q == '!') {
 		/* Ended by "-->", or "--!>" before it (HTML5, not libxml2). */
 		close = memmem(q + 3, (size_t)(end - q - 3), "-->", 3);
 		bang = memmem(q + 3, (size_t)((close != NULL ? close + 3 : end) - q - 3), "--!>", 4);
@@ -822,6 +735,10 @@ next_text_mark(const char *p, const char *end, int literal)
  *   browsers); libxml2 reads on to the next "-->", or the end of the post,
  *   and drops all that as a comment: they become "<!---->"; a comment
  *   that "--!>" ends (as in HTML5) ends with "-->";
+ * - a bogus comment of HTML5 ("<?php echo '<script>'; ?>", "I </3 <b>",
+ *   "<![CDATA[ x ]]>"), which runs to the first '>' whatever it holds,
+ *   becomes "<!---->": libxml2 reads a tag, a doctype or text in it (in
+ *   SVG and MathML, a CDATA section is text, up to its "]]>");
  * - outside <svg> and <math>, a <script>, <style>, <iframe>, <noembed>,
  *   <noframes>, <noscript> or <title> loses what it holds (which the
  *   sanitizer drops), up to where HTML5 ends it (script_end,
@@ -840,17 +757,48 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 	const char *p = in->data + from, *q = p, *end = in->data + in->len, *c, *text_end, *lt, *content;
 	size_t k, attributes, all = 0;
 	size_t foreign = 0;   /* <svg> and <math> open: no HTML5 raw text within */
-	int changed = 0, literal = 0, rc = -1;
+	int changed = 0, literal = 0, bogus, rc = -1;
 
 	/* p: copied up to here; q: scanned up to here. */
 	while ((c = memchr(q, '<', (size_t)(end - q))) != NULL) {
 		k = end - c > 4 && memcmp(c, "<!-->", 5) == 0 ? 5 : end - c > 5 && memcmp(c, "<!--->", 6) == 0 ? 6 : 0;
+		if (k == 0 && foreign > 0 && end - c >= 9 && memcmp(c, "<![CDATA[", 9) == 0) {
+			/* In SVG and MathML, a CDATA section is text, up to
+			 * "]]>". */
+			text_end = memmem(c + 9, (size_t)(end - c - 9), "]]>", 3);
+			if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
+				goto done;
+			changed = 1;
+			if (buf_add(&out, p, (size_t)(c - p)) != 0)
+				goto done;
+			for (p = c + 9; (lt = next_text_mark(p, text_end != NULL ? text_end : end, 1)) != NULL; p = lt + 1)
+				if (buf_add(&out, p, (size_t)(lt - p)) != 0 ||
+				    buf_adds(&out, *lt == '<' ? "&lt;" : "&amp;") != 0)
+					goto done;
+			if (buf_add(&out, p, (size_t)((text_end != NULL ? text_end : end) - p)) != 0)
+				goto done;
+			p = q = text_end != NULL ? text_end + 3 : end;
+			continue;
+		}
 		if (k == 0) {
-			q = skip_markup(c, end, foreign == 0, &attributes, &content);
+			q = skip_markup(c, end, foreign == 0, &attributes, &content, &bogus);
 			if (attributes > HTML_MAX_ATTRIBUTES || (all += attributes) > HTML_MAX_ALL_ATTRIBUTES) {
 				*truncated = 1;
 				end = c;
 				break;
+			}
+			if (bogus) {
+				/* A bogus comment: libxml2 would read a tag in it
+				 * (or a processing instruction, a doctype), and this
+				 * scan a script, a textarea: an empty comment is what
+				 * HTML5 shows of it, nothing. */
+				if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
+					goto done;
+				changed = 1;
+				if (buf_add(&out, p, (size_t)(c - p)) != 0 || buf_adds(&out, "<!---->") != 0)
+					goto done;
+				p = q;
+				continue;
 			}
 			/* Within <svg> or <math> (by their tags, and the HTML
 			 * tags that end them: close enough). */
@@ -932,7 +880,7 @@ htmlDocPtr
 html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated)
 {
 	struct buf in = { 0 }, markup = { 0 };
-	struct parse_limits limits = { 0, 0, truncated, NULL, 0, 0, NULL, 0 };
+	struct parse_limits limits = { 0, 0, truncated, NULL, 0, 0 };
 	htmlDocPtr doc = NULL;
 	xmlNodePtr body;
 

@@ -621,6 +621,12 @@ def main():
         (b'<p>START x </3 y </b> z | x </3 y <b>w</b> z | x <? y <!-- c --> z | x <![CDATA[ y ]]> z | '
          b'x </3 <?php echo 1; ?> z | x </3 y </p> z | q </&lt;3 r> s | a </&lt;<!x> b | g </3 h &lt;<!-- c --> i END</p>',
          "x z | x w z | x z | x z | x z | x z | q s | a b | g i"),
+        # ...whatever markup it holds: a script, style, textarea, xmp or
+        # noscript tag in it starts nothing (a post that shows PHP).
+        (b'<p>START x <?php echo "<script>"; ?> y <b>z</b> | <?= "<style>" ?> w | I </3 <noscript> u | '
+         b'a <![CDATA[ x <iframe> ]]> b | <?php echo "<textarea>"; ?> c | </3 <xmp> d<b>e</b> | '
+         b'f <!DOCTYPE <title>> g</p><p>h END</p>',
+         'x "; ?> y z | " ?> w | I u | a ]]> b | "; ?> c | de | f > g h'),
         # A comment ends at "--!>" too; "</textareax" ends no textarea;
         # in SVG and MathML a <textarea>, <xmp> or <plaintext> holds
         # markup, which "</svg>" leaves.
@@ -634,6 +640,8 @@ def main():
          "a<b>x</b>c | d <i>y</i> e | fg"),   # (an <xmp> becomes a <pre>: README, Content sanitizing)
     ]
     sposts = [Post(i + 1, BOB, body) for i, (body, _) in enumerate(scripts)]
+    php = next(p for p, (body, _) in zip(sposts, scripts) if body.startswith(b"<p>START x <?php"))
+    php.title_html = "Why I </3 <style> sheets <?php echo '<script>'; ?>!"
     rc, out, err, _ = dump_posts(unplanet, work, "script-data", sposts)
     sgot = {e.findtext("link"): e for e in ET.fromstring(out).iter("entry")} if rc == 0 else {}
     for p, (_, want) in zip(sposts, scripts):
@@ -641,6 +649,9 @@ def main():
         text = visible_text(se.findtext("content")) if se is not None else err[:200]
         check(f"hostile: script data or raw text {p.n} ends where HTML5 ends it", text == f"START{p.n}X {want} END{p.n}X",
               f"{text!r}")
+    se = sgot.get(php.link)
+    check("hostile: a bogus comment in a title hides only itself, whatever markup it holds",
+          se is not None and se.findtext("title") == "Why I sheets '; ?>!", f"{se.findtext('title') if se is not None else ''!r}")
     e5 = got.get(posts3[-1].link)
     check("hostile: exact text: a '<' written as a reference right before a comment, in a title",
           e5 is not None and e5.findtext("title") == "Use a <b comparison",
