@@ -1948,10 +1948,17 @@ html_url_slashes(char *url)
 char *
 html_url_special(const char *url, const char *base)
 {
-	size_t n = html_scheme_len(url), slashes;
+	size_t n = html_scheme_len(url), slashes, k = base != NULL ? html_scheme_len(base) : 0;
 	const char *rest;
 	char *out = NULL;
 
+	if (n == 0 && (slashes = strspn(url, "/")) > 2 &&
+	    ((k == 4 && strncasecmp(base, "http", 4) == 0) || (k == 5 && strncasecmp(base, "https", 5) == 0))) {
+		/* "///host/x" on an http(s) page names the host as "//host/x". */
+		out = url[slashes] == '\0' || strchr("?#", url[slashes]) != NULL ? strdup("") :
+		    buf_concat("//", url + slashes, NULL);
+		goto done;
+	}
 	if (!((n == 4 && strncasecmp(url, "http", 4) == 0) || (n == 5 && strncasecmp(url, "https", 5) == 0))) {
 		out = strdup(url);
 		goto done;

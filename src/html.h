@@ -163,7 +163,9 @@ void html_url_slashes(char *url);
  * "https:/a" is "/a", "https:File:x.png" is "./File:x.png"), else with its
  * slashes made two ("http:x.example" and "http:///x.example" are
  * "http://x.example"), and "" when that leaves no host ("http:",
- * "https:///"); RFC 3986 would read a URL with no host. Others as they
+ * "https:///"); RFC 3986 would read a URL with no host. A url with no
+ * scheme and more than two leading slashes, relative to an http(s) base,
+ * gets two too ("///x.example/y" is "//x.example/y"). Others as they
  * are. base may be NULL. Malloc'd; NULL when memory runs out. */
 char *html_url_special(const char *url, const char *base);
 

@@ -818,10 +818,16 @@ test_urls(void)
 			{ "https:///", "http://h.example/", "" },
 			{ "http:/?q", NULL, "" },
 			{ "https:/", "https://h.example/a", "/" },
+			{ "///x.example/y", "https://h.example/a", "//x.example/y" },
+			{ "////x.example", "http://h.example/a", "//x.example" },
+			{ "///?q", "https://h.example/a", "" },
+			{ "///x.example/y", "mailto:a@b", "///x.example/y" },
+			{ "//x.example/y", "https://h.example/a", "//x.example/y" },
+			{ "/a", "https://h.example/a", "/a" },
 		};
 		for (size_t k = 0; k < sizeof special / sizeof special[0]; k++) {
 			s = html_url_special(special[k].in, special[k].base);
-			check_str("url: an http(s) URL without \"//\" as HTML reads it", s, special[k].want);
+			check_str("url: an http(s) URL without \"//\", or \"///host\" on an http(s) page, as HTML reads it", s, special[k].want);
 			free(s);
 		}
 	}
