@@ -1480,6 +1480,8 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	}
 	f->n_members = merge(c, n, f->members, opt->now, page->updated != -1 ? page->updated : opt->now,
 	    opt->page_older, ids);
+	for (i = 0; i < f->n_members; i++)
+		set->page_entries += f->members[i].on_page;
 	qsort(f->members, f->n_members, sizeof *f->members, by_date);
 	if (s != NULL && s->n_exclude > 0 && (f->excluded = calloc(f->n_members, sizeof *f->excluded)) == NULL)
 		goto done;

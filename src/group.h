@@ -126,6 +126,9 @@ struct feed_set {
 	struct feed *feeds;      /* authors then topics, each by slug */
 	size_t n_feeds;
 	const struct page *page;
+	size_t page_entries;     /* the entries of the page the author feeds
+	                            hold: a post the page shows twice in one
+	                            feed is one */
 	size_t match_failures;   /* pattern matches that gave up... */
 	const struct pattern *gave_up;  /* ...the first pattern that did */
 	struct unmatched_rule {

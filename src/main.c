@@ -1349,7 +1349,7 @@ run(const struct settings *s, char **err)
 			topics += strcmp(set->feeds[i].kind, "topic") == 0;
 		say("%s: %zu bytes, %zu entr%s, %zu source%s, %zu topic%s, "
 		    "%zu file%s written, %zu unchanged, %ld ms", name, fetched->len,
-		    page->n_entries, page->n_entries == 1 ? "y" : "ies",
+		    set->page_entries, set->page_entries == 1 ? "y" : "ies",
 		    set->n_feeds - topics, set->n_feeds - topics == 1 ? "" : "s", topics, topics == 1 ? "" : "s",
 		    stats.written, stats.written == 1 ? "" : "s", stats.unchanged, elapsed_ms(&start));
 	}

@@ -62,6 +62,21 @@ snapshot "$D" >"$T/after"
 expect_same "second run rewrites nothing (mtimes, bytes)" "$T/before" "$T/after"
 expect_grep "-v prints one summary line" "$T/err" "25 entries, 19 sources, 0 topics, 0 files written, 81 unchanged"
 
+# A post the page shows twice is one entry, in its feed and in -v's count.
+cat >"$T/twice.html" <<'EOF'
+<html><head><meta charset="utf-8"><title>Planet Twice</title></head><body><div id="body-main">
+<h2>May 01, 2026</h2>
+<hr /><h3 class="post"><a href="https://alice.example/" title="Alice">Alice</a></h3>
+<h4><a href="https://alice.example/2">A2</a></h4><p>alice two</p><p><em><a href="https://alice.example/2">May 01, 2026 08:00 AM UTC</a></em></p>
+<h4><a href="https://alice.example/2">A2</a></h4><p>alice two</p><p><em><a href="https://alice.example/2">May 01, 2026 08:00 AM UTC</a></em></p>
+<h4><a href="https://alice.example/1">A1</a></h4><p>alice one</p><p><em><a href="https://alice.example/1">May 01, 2026 07:00 AM UTC</a></em></p>
+</div></body></html>
+EOF
+expect_exit "a page showing a post twice converts" 0 "$UNPLANET" -v -o "$T/twice" "$T/twice.html"
+[ "$(grep -c '<entry>' "$T/twice/authors/alice.atom")" = 2 ] && ok "...its feed holds the post once" ||
+	not_ok "...its feed holds the post once: $(grep -c '<entry>' "$T/twice/authors/alice.atom") entries"
+expect_grep "...and -v counts it once" "$T/err" ": [0-9]+ bytes, 2 entries, 1 source, "
+
 # A damaged cache file is no error: it is only compared, then written again.
 C=$T/cache
 rm -rf "$C" && "$UNPLANET" -o "$C" -t Django=django "$SAMPLE" && cp -R "$C" "$T/cache-good"
