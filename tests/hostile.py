@@ -627,6 +627,13 @@ def main():
          b'a <![CDATA[ x <iframe> ]]> b | <?php echo "<textarea>"; ?> c | </3 <xmp> d<b>e</b> | '
          b'f <!DOCTYPE <title>> g</p><p>h END</p>',
          'x "; ?> y z | " ?> w | I u | a ]]> b | "; ?> c | de | f > g h'),
+        # ...in SVG and MathML too, once an HTML end tag has left them,
+        # inside an HTML element in them, and after a <style> or <script>
+        # there that "</svg>" ends (libxml2 reads that end tag first).
+        (b'<p>START <div><math></div>a <![CDATA[ x ]]> b END</p>', "a b"),
+        (b'<p>START <svg><foreignObject><a><![CDATA[ > </a></foreignObject></svg> c ]]> END</p>', "c ]]>"),
+        (b'<p>START <svg><style></svg><!x> d <svg><script></svg><!x> e END</p>', "d e"),
+        (b'<p>START <svg><style></svg>f <![CDATA[ x ]]> g END</p>', "f g"),
         # A comment ends at "--!>" too; "</textareax" ends no textarea;
         # in SVG and MathML a <textarea>, <xmp> or <plaintext> holds
         # markup, which "</svg>" leaves.
