@@ -179,9 +179,10 @@ is_ipv4(const char *s, size_t n)
 
 /* Whether a file name that is not there starts with what looks like a
  * host name: "planetpython.org", "www.planetpython.org/" (a dot, ending
- * in two letters or more), and names no HTML file (1); with a port, also
- * a local server's: an IPv4 address or localhost, "127.0.0.1:8080/planet"
- * (2). A port has 2 to 5 digits ("notes.md:3" is a line of a file). */
+ * in two letters or more), and names no HTML file (1: "index.html",
+ * "site.old/index.html" are files); with a port, also a local server's:
+ * an IPv4 address or localhost, "127.0.0.1:8080/planet",
+ * "localhost:8000/index.html" (2). A port has 2 to 5 digits ("notes.md:3" is a line of a file). */
 static int
 looks_like_host(const char *source)
 {
@@ -191,12 +192,12 @@ looks_like_host(const char *source)
 
 	if ((host == n || (port >= 2 && port <= 5 && host + 1 + port == n)) &&
 	    strspn(source, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") >= host &&
-	    source[0] != '.' && strstr(source, ".htm") == NULL) {
+	    source[0] != '.') {
 		while (i > 0 && isalpha((unsigned char)source[i - 1]))
 			i--;
 		if (port > 0 && ((host == 9 && strncasecmp(source, "localhost", 9) == 0) || is_ipv4(source, host)))
 			looks = 2;
-		else if (host - i >= 2 && i > 1 && source[i - 1] == '.')
+		else if (host - i >= 2 && i > 1 && source[i - 1] == '.' && strstr(source, ".htm") == NULL)
 			looks = 1;
 	}
 	return looks;

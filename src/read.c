@@ -1912,6 +1912,30 @@ feed_kind(const char *p, const char *end)
 	return kind;
 }
 
+/* Whether a page with no posts is an unplanet config file given in place
+ * of the page (-c forgotten): its first line that is neither blank nor a
+ * comment opens one of its sections. */
+static int
+is_config(const char *p, const char *end)
+{
+	static const char *const sections[] = { "[unplanet]", "[topic ", "[source " };
+	size_t i;
+
+	if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end && (text_is_space(*p) || *p == ';' || *p == '#')) {
+		if (*p == ';' || *p == '#')
+			while (p < end && *p != '\n')
+				p++;
+		else
+			p++;
+	}
+	for (i = 0; i < sizeof sections / sizeof *sections; i++)
+		if ((size_t)(end - p) >= strlen(sections[i]) && memcmp(p, sections[i], strlen(sections[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* Forgets what framing learned under one set of rules (see frame_posts). */
 static void
 forget_framing(struct scanner *sc)
@@ -2051,6 +2075,9 @@ frame_posts(struct scanner *sc, const char *start, struct page *page, const char
 		if (kind != NULL)
 			rc = err_set(err, UP_EDATA, "%s: no Planet posts found: this is %s; give the Planet's HTML "
 			    "page (such as https://planetpython.org/)", sc->name, kind);
+		else if (is_config(sc->page, sc->end))
+			rc = err_set(err, UP_EDATA, "%s: no Planet posts found: this is an unplanet config file; give it "
+			    "with -c, and the Planet's page or URL as SOURCE", sc->name);
 		else if (skipped != NULL)   /* a one-post page whose only post is that one */
 			rc = err_set(err, UP_EDATA, "%s:%zu: no Planet posts found: the channel header here starts no "
 			    "post (its day header, channel header or title is not as Planet 2.0 writes them, or over %d KiB)",

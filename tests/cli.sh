@@ -502,12 +502,18 @@ expect_grep "...saying so" "$T/err" "^unplanet: $T/empty.xsl: not an XML stylesh
 gzip -c xslt/atom.xsl >"$T/packed.xsl"
 expect_exit "a gzip-compressed stylesheet: exit 64" 64 "$UNPLANET" -o "$D" -s "$T/packed.xsl" "$SAMPLE"
 expect_grep "...saying so" "$T/err" "^unplanet: $T/packed.xsl: not an XML stylesheet: compressed with gzip \(decompress it first\)\$"
+expect_exit "a config file given as SOURCE (-c forgotten): exit 65" 65 "$UNPLANET" -o "$T/host" samples/unplanet.ini
+expect_grep "...saying so" "$T/err" "^unplanet: samples/unplanet.ini: no Planet posts found: this is an unplanet config file; give it with -c"
 expect_exit "a host name given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" planetpython.org
 expect_grep "...suggesting its URL" "$T/err" "planetpython.org: no such file \(for the web page, give its URL: https://planetpython.org/\)"
 expect_exit "a host name and path given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" www.planetpython.org/
 expect_grep "...suggesting its URL" "$T/err" "www.planetpython.org/: no such file \(for the web page, give its URL: https://www.planetpython.org/\)"
 expect_exit "a host, port and path given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" 127.0.0.1:8080/planet
 expect_grep "...suggesting its URL, http for a local server" "$T/err" "127.0.0.1:8080/planet: no such file \(for the web page, give its URL: http://127.0.0.1:8080/planet\)"
+expect_exit "localhost, a port and an HTML file given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" localhost:8000/planet.html
+expect_grep "...suggesting its URL" "$T/err" "localhost:8000/planet.html: no such file \(for the web page, give its URL: http://localhost:8000/planet.html\)"
+expect_exit "a missing HTML file in a folder named like a host: exit 66" 66 "$UNPLANET" -o "$T/host" site.old/index.html
+expect_grep "...no URL suggested" "$T/err" "site.old/index.html: cannot open: No such file or directory\$"
 expect_exit "localhost and a port given as SOURCE: exit 66" 66 "$UNPLANET" -o "$T/host" LocalHost:8080
 expect_grep "...suggesting its URL" "$T/err" "LocalHost:8080: no such file \(for the web page, give its URL: http://LocalHost:8080/\)"
 expect_exit "a missing file named like a time: exit 66" 66 "$UNPLANET" -o "$T/host" notes:12
