@@ -679,6 +679,11 @@ skip_markup(const char *p, const char *end, int html5, size_t *attributes, const
 	/* (Most tags start with another letter: not compared at all.) */
 	for (i = 0; i < n_raw && strchr("sintSINT", p[1]) != NULL; i++)
 		if (is_tag(p, end, raw[i], 0)) {
+			/* In SVG or MathML, libxml2 reads an end tag right after
+			 * the start tag before any raw text: "</svg>" ends them
+			 * all, as in HTML5. */
+			if (!html5 && (is_tag(past, end, "svg", 1) || is_tag(past, end, "math", 1)))
+				break;
 			if (html5)
 				*content = past;
 			close = !html5 ? find_end_tag(past, end, raw[i]) : i == 0 ? script_end(past, end) :
@@ -737,8 +742,9 @@ next_text_mark(const char *p, const char *end, int literal)
  *   that "--!>" ends (as in HTML5) ends with "-->";
  * - a bogus comment of HTML5 ("<?php echo '<script>'; ?>", "I </3 <b>",
  *   "<![CDATA[ x ]]>"), which runs to the first '>' whatever it holds,
- *   becomes "<!---->": libxml2 reads a tag, a doctype or text in it (in
- *   SVG and MathML, a CDATA section is text, up to its "]]>");
+ *   becomes "<!---->": libxml2 reads a tag, a doctype or text in it (a
+ *   CDATA section in SVG or MathML, text up to its "]]>" in HTML5, too:
+ *   the sanitizer drops those, and where they end is no sure thing);
  * - outside <svg> and <math>, a <script>, <style>, <iframe>, <noembed>,
  *   <noframes>, <noscript> or <title> loses what it holds (which the
  *   sanitizer drops), up to where HTML5 ends it (script_end,
@@ -762,24 +768,6 @@ scan_markup(struct buf *in, size_t from, int *truncated)
 	/* p: copied up to here; q: scanned up to here. */
 	while ((c = memchr(q, '<', (size_t)(end - q))) != NULL) {
 		k = end - c > 4 && memcmp(c, "<!-->", 5) == 0 ? 5 : end - c > 5 && memcmp(c, "<!--->", 6) == 0 ? 6 : 0;
-		if (k == 0 && foreign > 0 && end - c >= 9 && memcmp(c, "<![CDATA[", 9) == 0) {
-			/* In SVG and MathML, a CDATA section is text, up to
-			 * "]]>". */
-			text_end = memmem(c + 9, (size_t)(end - c - 9), "]]>", 3);
-			if (!changed && buf_add(&out, in->data, (size_t)(p - in->data)) != 0)
-				goto done;
-			changed = 1;
-			if (buf_add(&out, p, (size_t)(c - p)) != 0)
-				goto done;
-			for (p = c + 9; (lt = next_text_mark(p, text_end != NULL ? text_end : end, 1)) != NULL; p = lt + 1)
-				if (buf_add(&out, p, (size_t)(lt - p)) != 0 ||
-				    buf_adds(&out, *lt == '<' ? "&lt;" : "&amp;") != 0)
-					goto done;
-			if (buf_add(&out, p, (size_t)((text_end != NULL ? text_end : end) - p)) != 0)
-				goto done;
-			p = q = text_end != NULL ? text_end + 3 : end;
-			continue;
-		}
 		if (k == 0) {
 			q = skip_markup(c, end, foreign == 0, &attributes, &content, &bogus);
 			if (attributes > HTML_MAX_ATTRIBUTES || (all += attributes) > HTML_MAX_ALL_ATTRIBUTES) {
