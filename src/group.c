@@ -1434,92 +1434,6 @@ trim_gone(struct feed *f, size_t keep)
 	f->n_gone = w;
 }
 
-/* A member and whether its entry is from an archive file written last
- * run (drop_moved_copies). */
-struct copy {
-	struct member *m;
-	int last_run;
-};
-
-/* By title, then date, then those on the page, then those of a file
- * written last run first (drop_moved_copies). */
-static int
-by_title_date(const void *a, const void *b)
-{
-	const struct copy *x = a, *y = b;
-	int c = strcmp(known_title(x->m->entry), known_title(y->m->entry));
-
-	if (c == 0 && x->m->entry->shown != y->m->entry->shown)
-		c = x->m->entry->shown < y->m->entry->shown ? -1 : 1;
-	if (c == 0)
-		c = y->m->on_page - x->m->on_page;
-	return c != 0 ? c : y->last_run - x->last_run;
-}
-
-static int
-by_entry(const void *a, const void *b)
-{
-	const struct entry *x = ((const struct candidate *)a)->e, *y = ((const struct candidate *)b)->e;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Of f's members, made of candidates c[0..n), a titled post off the page
- * with the title, date and content of one from another of its sources
- * goes: the one on the page stays, else the one of the file written last
- * run. The feed that [source] rules make of a site and the one it moved
- * to, written after the run that warned of the move gave the new site's
- * posts ids of their own, would show the posts the page showed at both
- * addresses twice (moved_post knows them when the rules came first).
- * Sorts c by entry. 0, or -1 when memory runs out. */
-static int
-drop_moved_copies(struct feed *f, struct candidate *c, size_t n)
-{
-	struct copy *sorted = NULL;
-	const struct candidate *from;
-	struct candidate key;
-	char *drop = NULL;
-	size_t i, j, m, kept;
-	int rc = -1;
-
-	for (i = 1; i < n && same_source(c[i].e, c[0].e); i++)
-		;
-	if (i >= n) {   /* one source: nothing to do */
-		rc = 0;
-		goto done;
-	}
-	if ((sorted = calloc(f->n_members + 1, sizeof *sorted)) == NULL || (drop = calloc(f->n_members + 1, 1)) == NULL)
-		goto done;
-	qsort(c, n, sizeof *c, by_entry);
-	for (i = 0; i < f->n_members; i++) {
-		key.e = f->members[i].entry;
-		from = bsearch(&key, c, n, sizeof *c, by_entry);
-		sorted[i].m = &f->members[i];
-		sorted[i].last_run = from != NULL && last_run_file(from);
-	}
-	qsort(sorted, f->n_members, sizeof *sorted, by_title_date);
-	for (i = 0; i < f->n_members; i = j) {
-		const struct entry *keep = sorted[i].m->entry;
-
-		for (j = i + 1; j < f->n_members && strcmp(known_title(sorted[j].m->entry), known_title(keep)) == 0 &&
-		    sorted[j].m->entry->shown == keep->shown; j++)
-			;
-		for (m = i + 1; known_title(keep)[0] != '\0' && m < j; m++)
-			if (!sorted[m].m->on_page && !same_source(keep, sorted[m].m->entry) &&
-			    content_hash(keep) == content_hash(sorted[m].m->entry))
-				drop[sorted[m].m - f->members] = 1;
-	}
-	for (i = kept = 0; i < f->n_members; i++)
-		if (!drop[i])
-			f->members[kept++] = f->members[i];
-	f->n_members = kept;
-	rc = 0;
-done:
-	free(sorted);
-	free(drop);
-	return rc;
-}
-
 /* Makes one author feed from its candidates c[0..n). */
 static int
 make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n,
@@ -1566,8 +1480,6 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	}
 	f->n_members = merge(c, n, f->members, opt->now, page->updated != -1 ? page->updated : opt->now,
 	    opt->page_older, ids);
-	if (drop_moved_copies(f, c, n) != 0)
-		goto done;
 	for (i = 0; i < f->n_members; i++)
 		set->page_entries += f->members[i].on_page;
 	qsort(f->members, f->n_members, sizeof *f->members, by_date);
@@ -2223,13 +2135,11 @@ done:
  * it). A date is the one the page last gave the post (shown), not its
  * first: a post the Planet re-dated is known by its new date once its
  * title changes too. Then, for posts whose permalink moved (moved_post),
- * the archived posts by title, date and source, the permalinks of the
- * page's posts, and the [source] rules (sort_rules). */
+ * the archived posts by title, date and source, and the permalinks of
+ * the page's posts. */
 struct known_posts {
 	xmlHashTablePtr exact, by_title, by_date, by_content, claimed, links;
 	xmlHashTablePtr by_post, on_page;
-	const struct source_rule **rules;
-	size_t n_rules;
 };
 
 /* An archived post and the content_hash of it. */
@@ -2319,60 +2229,27 @@ record_archived_post(struct known_posts *k, const struct entry *e)
 	    xmlHashAddEntry3(k->by_post, title, (const xmlChar *)date, name, (void *)e) != 0 ? -1 : 0;
 }
 
-/* Whether entries a and b are of sources that [source] rules give one
- * slug (a site that moved, its two links merged as the warning about it
- * says): 1 if so, 0 if not, -1 when memory runs out. */
-static int
-merged_sources(const struct known_posts *k, const struct entry *a, const struct entry *b)
-{
-	const struct source_rule *ra = NULL, *rb = NULL;
-	char *fa = NULL, *fb = NULL;
-	int rc = -1;
-
-	if (k->n_rules == 0) {
-		rc = 0;
-		goto done;
-	}
-	if (text_match_form(a->source_name, 1, &fa) != 0 || text_match_form(b->source_name, 1, &fb) != 0)
-		goto done;
-	ra = rule_for(k->rules, k->n_rules, fa != NULL ? fa : a->source_name, a->source_link, NULL);
-	rb = rule_for(k->rules, k->n_rules, fb != NULL ? fb : b->source_name, b->source_link, NULL);
-	rc = ra != NULL && rb != NULL && (ra == rb || (ra->slug != NULL && rb->slug != NULL && strcmp(ra->slug, rb->slug) == 0));
-done:
-	free(fa);
-	free(fb);
-	return rc;
-}
-
 /* The archived post that e, whose permalink no post has (but maybe as its
- * id), is under its old permalink: of its source (same name and site, or
- * a site [source] rules merge with it), with its title (not none: untitled notes of one minute and words may
+ * id), is under its old permalink: of its source (same name and site),
+ * with its title (not none: untitled notes of one minute and words may
  * be two), date and content, and whose own permalink no post on the page
  * has. The blog moved it (a new host, a tracking query added, a last
  * '/'); the same words at the same minute are the same post, and must
  * not come to its readers twice, as a post whose site moved to https does
- * not. *moved is NULL when none. 0, or -1 when memory runs out. */
-static int
-moved_post(const struct known_posts *k, const struct entry *e, const struct entry **moved)
+ * not. NULL when none. */
+static const struct entry *
+moved_post(const struct known_posts *k, const struct entry *e)
 {
 	const struct entry *p;
 	char date[32];
-	int merged = 0;
 
-	*moved = NULL;
 	if (known_title(e)[0] == '\0')
-		goto done;
+		return NULL;
 	snprintf(date, sizeof date, "%lld", (long long)e->shown);
 	p = xmlHashLookup3(k->by_post, (const xmlChar *)known_title(e), (const xmlChar *)date,
 	    (const xmlChar *)name_key(e));
-	if (p == NULL || xmlHashLookup(k->on_page, (const xmlChar *)entry_link(p)) != NULL ||
-	    xmlHashLookup(k->claimed, (const xmlChar *)p->id) != NULL || content_hash(p) != content_hash(e))
-		goto done;
-	if (!same_source(p, e) && (merged = merged_sources(k, p, e)) != 1)
-		goto done;
-	*moved = p;
-done:
-	return merged < 0 ? -1 : 0;
+	return p != NULL && same_source(p, e) && xmlHashLookup(k->on_page, (const xmlChar *)entry_link(p)) == NULL &&
+	    xmlHashLookup(k->claimed, (const xmlChar *)p->id) == NULL && content_hash(p) == content_hash(e) ? p : NULL;
 }
 
 static int
@@ -2554,9 +2431,9 @@ done:
  * never move to another post as posts come, go or change. On one page,
  * another title is another post, whatever the date. */
 static int
-distinguish_shared_permalinks(struct page *page, const struct state *archive, const struct settings *s)
+distinguish_shared_permalinks(struct page *page, const struct state *archive)
 {
-	struct known_posts k = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
+	struct known_posts k = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct archived_links archived = { NULL, NULL, NULL, NULL, 0 };   /* made when first needed */
 	time_t oldest = 0, second = 0;   /* the page's two oldest dates */
 	size_t i, j, at = 0;
@@ -2565,10 +2442,8 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive, co
 	if ((k.exact = xmlHashCreate(64)) == NULL || (k.by_title = xmlHashCreate(64)) == NULL ||
 	    (k.by_date = xmlHashCreate(64)) == NULL || (k.by_content = xmlHashCreate(64)) == NULL ||
 	    (k.claimed = xmlHashCreate(64)) == NULL || (k.links = xmlHashCreate(64)) == NULL ||
-	    (k.by_post = xmlHashCreate(64)) == NULL || (k.on_page = xmlHashCreate(64)) == NULL ||
-	    sort_rules(s, &k.rules) != 0)
+	    (k.by_post = xmlHashCreate(64)) == NULL || (k.on_page = xmlHashCreate(64)) == NULL)
 		goto done;
-	k.n_rules = s != NULL ? s->n_sources : 0;
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 		for (j = 0; j < archive->feeds[i].n_entries; j++)
 			if (archive->feeds[i].entries[j].link[0] != '\0' &&
@@ -2633,8 +2508,8 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive, co
 				goto done;
 			/* Else maybe a post that kept its id, this permalink,
 			 * when it moved, moved back (a tracking query dropped). */
-			if (known == NULL && moved_post(&k, e, &known) != 0)
-				goto done;
+			if (known == NULL)
+				known = moved_post(&k, e);
 			if (known != NULL && xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)e) != 0)
 				goto done;
 			if (known == NULL) {
@@ -2649,10 +2524,9 @@ distinguish_shared_permalinks(struct page *page, const struct state *archive, co
 				snprintf(made_up, sizeof made_up, ENTRY_MADE_UP_ID "%016llx", h);
 				id = made_up;
 			}
-		} else if (known == NULL) {
-			if (moved_post(&k, e, &known) != 0 ||
-			    (known != NULL && xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)e) != 0))
-				goto done;
+		} else if (known == NULL && (known = moved_post(&k, e)) != NULL &&
+		    xmlHashAddEntry(k.claimed, (const xmlChar *)known->id, (void *)e) != 0) {
+			goto done;
 		}
 		if (known != NULL)
 			id = known->id;
@@ -2669,7 +2543,6 @@ done:
 	xmlHashFree(k.links, NULL);
 	xmlHashFree(k.by_post, NULL);
 	xmlHashFree(k.on_page, NULL);
-	free(k.rules);
 	free(archived.by_link);
 	free(archived.by_name);
 	free(archived.by_site);
@@ -2700,7 +2573,7 @@ group_page(struct page *page, struct state *archive,
 	*out = NULL;
 	if (fill_name_keys(page, archive) != 0 || fill_link_keys(page, archive) != 0 ||
 	    distinguish_made_up_ids(page, archive) != 0 ||
-	    distinguish_shared_permalinks(page, archive, s) != 0)
+	    distinguish_shared_permalinks(page, archive) != 0)
 		goto nomem;
 	for (i = 0; archive != NULL && i < archive->n_feeds; i++)
 		n += archive->feeds[i].n_entries;

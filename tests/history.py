@@ -1544,7 +1544,6 @@ def main():
     updated_never_back(unplanet, work)
     edits_in_one_second(unplanet, work)
     moved_permalinks(unplanet, work)
-    moved_site_merged(unplanet, work)
     renamed_in_case(unplanet, work)
     renamed_or_moved(unplanet, work)
     read_once(unplanet, work, page_a, changed)
@@ -1955,52 +1954,6 @@ def moved_permalinks(unplanet, work):
           [sorted(i) for i in ids] == [["https://bob.example/notes/1"],
                                        ["https://bob.example/notes/1", "https://bob.example/notes/2"]],
           f"{ids}")
-
-
-def moved_site_merged(unplanet, work):
-    """A site that moves to a new domain, its two links given one slug by
-    [source] sections (as the warning about the move says): a post the
-    page shows at the new domain with the title, date and content it had
-    at the old one is one entry, with its old id, whether the sections
-    were there before the move (with its old id) or written after the
-    warning (with the id the run that warned gave it: the new feed's
-    readers have it); then it stays so."""
-    from hostile import BOB, Post, page
-    old, new = ("Alice", "https://alice.example/", "Alice"), ("Alice", "https://alice.blog/", "Alice")
-    ini = os.path.join(work, "moved-site.ini")
-    with open(ini, "w", encoding="utf-8") as f:
-        f.write("[source Alice]\nlink = https://alice.example/\nslug = alice\n"
-                "[source Alice]\nlink = https://alice.blog/\nslug = alice\n")
-
-    def at(source, ns, k):
-        path = os.path.join(work, f"moved-site-{k}.html")
-        posts = [Post(n, source, b"<p>START words END</p>") for n in ns]
-        for p in posts:
-            p.link = f"{source[1]}post/{p.n}"
-        with open(path, "wb") as f:
-            f.write(page(posts + [Post(1, BOB, b"<p>START bob END</p>", day=27)]))
-        return path
-
-    first, moved, later = at(old, (3, 2, 1), 0), at(new, (4, 3, 2), 1), at(new, (5, 4, 3), 2)
-    ids = {n: f"https://alice.{site}/post/{n}" for n, site in ((1, "example"), (4, "blog"), (5, "blog"))}
-    for label, runs, site in (("sections before the move", [["-c", ini, first], ["-c", ini, moved]], "example"),
-                              ("sections after the warning", [[first], [moved], ["-c", ini, moved]], "blog")):
-        d = os.path.join(work, "moved-site-" + label.split()[1])
-        shutil.rmtree(d, ignore_errors=True)
-        codes = [run(unplanet, "-o", d, *args)[0] for args in runs]
-        feeds = []
-        for k in range(3):
-            feeds.append([(e.findtext(A + "title"), e.findtext(A + "id")) for e in
-                          ET.parse(os.path.join(d, "authors", "alice.atom")).getroot().findall(A + "entry")]
-                         if os.path.exists(os.path.join(d, "authors", "alice.atom")) else [])
-            if k < 2:
-                codes.append(run(unplanet, "-o", d, "-c", ini, (moved, later)[k])[0])
-        want = [(f"Post {n} & more", ids.get(n, f"https://alice.{site}/post/{n}")) for n in (4, 3, 2, 1)]
-        check(f"history: a site moved to a new domain, its links merged ({label}): each post once, "
-              f"with the id its readers have", codes == [0] * len(codes) and feeds[0] == want, f"exit {codes}: {feeds[0]}")
-        check(f"history: ...read again, the same ({label})", feeds[1] == want, f"{feeds[1]}")
-        check(f"history: ...and on the next page too ({label})",
-              feeds[2] == [("Post 5 & more", ids[5])] + want, f"{feeds[2]}")
 
 
 def named_page(path, name, site, k):
