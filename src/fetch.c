@@ -182,7 +182,8 @@ is_ipv4(const char *s, size_t n)
  * in two letters or more), and names no HTML file (1: "index.html",
  * "site.old/index.html" are files); with a port, also a local server's:
  * an IPv4 address or localhost, "127.0.0.1:8080/planet",
- * "localhost:8000/index.html" (2). A port has 2 to 5 digits ("notes.md:3" is a line of a file). */
+ * "localhost:8000/index.html" (2). A port has 2 to 5 digits ("notes.md:3"
+ * is a line of a file). */
 static int
 looks_like_host(const char *source)
 {
