@@ -504,7 +504,8 @@ def terminated(unplanet, work, pages, whole):
     for label, args, sig, opener in (("SOURCE", ["-o", d, fifo], signal.SIGTERM, "fetch_file"),
                                      ("SOURCE from -c", ["-c", ini], signal.SIGTERM, "fetch_file"),
                                      ("-c FILE", ["-c", ini + ".fifo"], signal.SIGHUP, "config_load")):
-        proc = subprocess.Popen([unplanet, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=NO_LSAN)
+        proc = subprocess.Popen([unplanet, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=NO_LSAN,
+                                preexec_fn=default_stops)
         seen = wait_for(proc, lambda: blocked_in(proc.pid, "poll"))
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
@@ -515,7 +516,7 @@ def terminated(unplanet, work, pages, whole):
             r = subprocess.run(["gdb", "-q", "-nx", "-batch", "-ex", f"handle {sig.name} nostop noprint pass",
                                 "-ex", f"break {opener}", "-ex", "run", "-ex", "delete",
                                 "-ex", f"signal {sig.name}", "--args", unplanet, *args],
-                               capture_output=True, timeout=30, env=NO_LSAN)
+                               capture_output=True, timeout=30, env=NO_LSAN, preexec_fn=default_stops)
             said = r.stdout.decode("utf-8", "replace") + r.stderr.decode("utf-8", "replace")
         except subprocess.TimeoutExpired as e:
             said = f"{e.stdout!r} {e.stderr!r}: still waiting 30 s after the signal"
@@ -532,7 +533,8 @@ def stopped_in_pipes(unplanet, work, sample):
     the run ends by it, in silence. And --dump into a non-blocking pipe
     (a parent's, as Node hands over) waits for room, as its read does."""
     r_end, w_end = os.pipe()
-    proc = subprocess.Popen([unplanet, "--dump", sample], stdout=w_end, stderr=subprocess.PIPE, env=NO_LSAN)
+    proc = subprocess.Popen([unplanet, "--dump", sample], stdout=w_end, stderr=subprocess.PIPE, env=NO_LSAN,
+                            preexec_fn=default_stops)
     os.close(w_end)
     seen = wait_for(proc, lambda: blocked_in(proc.pid, "write") or blocked_in(proc.pid, "poll"))
     _, err = signal_then_close(proc, signal.SIGINT, r_end)   # (closed, the write fails: EPIPE)
@@ -601,7 +603,8 @@ def stopped_in_stylesheet(unplanet, work, sample):
     for label, args, sig in (("a feed's, -j1", ["-j1", "-s", slow], signal.SIGTERM),
                              ("a feed's, -j2", ["-j2", "-s", slow], signal.SIGINT),
                              ("a site page's", ["--xslt-dir", xslt], signal.SIGTERM)):
-        proc = subprocess.Popen([unplanet, "-o", d, *args, sample], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen([unplanet, "-o", d, *args, sample], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                preexec_fn=default_stops)
         time.sleep(3)   # well into the transformations, even under the sanitizers
         proc.send_signal(sig)
         t0 = time.time()
@@ -643,6 +646,14 @@ def signal_then_close(proc, sig, fd):
     if fd is not None:
         os.close(fd)
     return out, err
+
+
+def default_stops():
+    """In a child about to run: SIGHUP, SIGINT and SIGTERM as the system
+    has them, not ignored as under nohup (which unplanet would respect, as
+    the signals sent to it here must not be)."""
+    for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def wait_for(proc, ready, limit=60):
