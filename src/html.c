@@ -123,9 +123,15 @@ struct parse_limits {
 };
 
 static int
+ascii_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
 is_alnum(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	return ascii_alpha(c) || (c >= '0' && c <= '9');
 }
 
 /* HTML5 decodes a few names even without their ';' (its "legacy"
@@ -637,7 +643,7 @@ skip_markup(const char *p, const char *end, int html5, size_t *attributes, const
 	*content = NULL;
 	*bogus = 0;
 	if (q < end && (*q == '?' || (*q == '!' && !(end - q >= 3 && q[1] == '-' && q[2] == '-')) ||
-	    (*q == '/' && end - q >= 2 && !((q[1] >= 'a' && q[1] <= 'z') || (q[1] >= 'A' && q[1] <= 'Z'))))) {
+	    (*q == '/' && end - q >= 2 && !ascii_alpha(q[1])))) {
 		/* "<?", "<!" that opens no comment and "</" followed by no
 		 * letter: a bogus comment, up to the first '>' (the markup it
 		 * may hold, "<?php echo '<script>'; ?>", is none). */
@@ -655,7 +661,7 @@ skip_markup(const char *p, const char *end, int html5, size_t *attributes, const
 	}
 	if (q < end && *q == '/')
 		q++;
-	if (q >= end || !((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))) {
+	if (q >= end || !ascii_alpha(*q)) {
 		past = p + 1;
 		goto done;
 	}
@@ -2602,12 +2608,6 @@ enum { TAG_NAME, TAG_ATTRS, TAG_AFTER_EQ, TAG_UNQUOTED, BOGUS };
 static const char *const raw_text[] = {
 	"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", NULL
 };
-
-static int
-ascii_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 /* The first "-->" or "--!>" in p[0..end). */
 static const char *
