@@ -2884,7 +2884,8 @@ feed_id(const struct feed *f, const char *id_name, const char *url, const char *
 }
 
 /* The first max bytes of text, cut after a whole word where possible and
- * never inside a UTF-8 sequence, with "…" when something was cut. */
+ * never inside a UTF-8 sequence, with "…" when something was cut, and
+ * the bidi embeddings it leaves open closed. */
 static char *
 excerpt(const char *text, size_t max)
 {
@@ -2911,7 +2912,8 @@ excerpt(const char *text, size_t max)
 			s = buf_take(&out);
 		buf_free(&out);
 	}
-	return s;
+	/* The cut may leave open what the text closed further on. */
+	return text_close_bidi(s);
 }
 
 

@@ -881,10 +881,12 @@ done:
 	return rc;
 }
 
+/* A name's or title's text, with the bidi embeddings it leaves open
+ * closed, as it will sit beside other text. */
 static char *
 span_text(struct span s)
 {
-	return html_fragment_text(s.s, s.n);
+	return text_close_bidi(html_fragment_text(s.s, s.n));
 }
 
 static char *
@@ -1263,7 +1265,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	e->published = e->updated = e->shown = ft->published;
 	if ((e->source_name = span_text(src->source_name)) == NULL ||
 	    (e->source_link = web_link(span_attr(src->source_href), page_url)) == NULL ||
-	    (e->source_title = text_fix_stray(span_attr(src->source_title))) == NULL ||
+	    (e->source_title = text_close_bidi(text_fix_stray(span_attr(src->source_title)))) == NULL ||
 	    (e->link = web_link(span_attr(ft->href), page_url != NULL ? page_url :
 	    e->source_link[0] != '\0' ? e->source_link : NULL)) == NULL)
 		goto done;
@@ -1275,7 +1277,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 		/* Decoded again, C1 controls and DEL are fixed again: "&amp;#x96;"
 		 * is the dash "&#x96;" is. */
 		if ((title = span_text(f->title)) == NULL ||
-		    (e->title = text_fix_stray(text_decode_refs(title))) == NULL)
+		    (e->title = text_close_bidi(text_fix_stray(text_decode_refs(title)))) == NULL)
 			goto done;
 		/* References escaped twice may give white space again. */
 		text_collapse_space(e->title);
@@ -2694,7 +2696,7 @@ page_title(const char *p, const char *end, const char *url)
 		for (q = t + 7; q < close; q++)
 			if ((*q == '<' ? buf_adds(&text, "&lt;") : buf_addc(&text, *q)) != 0)
 				goto done;   /* title NULL: out of memory */
-		title = html_fragment_text(text.data != NULL ? text.data : "", text.len);
+		title = text_close_bidi(html_fragment_text(text.data != NULL ? text.data : "", text.len));
 		if (title == NULL || !text_is_blank(title))
 			goto done;
 		free(title);

@@ -733,6 +733,50 @@ done:
 	return fixed;
 }
 
+char *
+text_close_bidi(char *s)
+{
+	struct buf open = { 0 }, out = { 0 };   /* open: 'e' an embedding or override, 'i' an isolate */
+	const unsigned char *p = (const unsigned char *)s;
+	size_t isolates = 0;
+	char *closed = NULL;
+	int rc = 0;
+
+	for (; s != NULL && rc == 0 && *p != '\0'; p++) {
+		unsigned c = p[0] == 0xE2 && (p[1] == 0x80 || p[1] == 0x81) ? (unsigned)p[1] << 8 | p[2] : 0;
+
+		if (*p == '\n' || *p == '\r' || (*p >= 0x1C && *p <= 0x1E) || c == 0x80A9) {
+			open.len = 0;   /* a paragraph separator ends them all */
+			isolates = 0;
+		} else if (c >= 0x80AA && c <= 0x80AE && c != 0x80AC) {   /* LRE, RLE, LRO, RLO */
+			rc = buf_addc(&open, 'e');
+		} else if (c == 0x80AC) {   /* PDF: the innermost, unless that is an isolate */
+			if (open.len > 0 && open.data[open.len - 1] == 'e')
+				open.len--;
+		} else if (c >= 0x81A6 && c <= 0x81A8) {   /* LRI, RLI, FSI */
+			rc = buf_addc(&open, 'i');
+			isolates++;
+		} else if (c == 0x81A9 && isolates > 0) {   /* PDI: the innermost isolate and what it holds */
+			while (open.data[--open.len] != 'i')
+				;
+			isolates--;
+		}
+	}
+	if (s != NULL && rc == 0 && open.len == 0) {
+		closed = s;   /* nothing left open: most text */
+		s = NULL;
+	} else if (s != NULL && rc == 0) {
+		for (rc = buf_adds(&out, s); rc == 0 && open.len > 0; open.len--)
+			rc = buf_adds(&out, open.data[open.len - 1] == 'e' ? "\xe2\x80\xac" : "\xe2\x81\xa9");
+		if (rc == 0)
+			closed = buf_take(&out);
+	}
+	free(s);
+	buf_free(&open);
+	buf_free(&out);
+	return closed;
+}
+
 size_t
 text_numeric_ref(const char *s, size_t n, unsigned *cp, int *complete)
 {

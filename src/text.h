@@ -128,6 +128,15 @@ int text_has_stray(const char *s);
  * NULL when s is NULL or memory runs out. */
 char *text_fix_stray(char *s);
 
+/* s with the explicit bidi embeddings, overrides and isolates it leaves
+ * open (U+202A..U+202E, U+2066..U+2069, matched as Unicode's bidi
+ * algorithm matches them) closed at its end: a name or title ends where
+ * a reader puts it beside other text ("NAME on Planet Python"), which an
+ * open right-to-left override would show backwards. Takes s (malloc'd, or
+ * NULL) and returns it, or a new string when it changed (s is freed);
+ * NULL when s is NULL or memory runs out. */
+char *text_close_bidi(char *s);
+
 /* Where the character that byte at of the UTF-8 text s is part of
  * starts: at itself when it starts one. */
 size_t text_char_start(const char *s, size_t at);

@@ -318,6 +318,29 @@ def text_elements(unplanet, work):
           rc == 0 and not bad, f"exit {rc} {err[:200]} {bad}")
 
 
+def bidi_closed(unplanet, work):
+    """A right-to-left override a name or title leaves open is closed at
+    its end: readers show a feed's description as "NAME on Planet...",
+    which an open override would show backwards."""
+    rlo, pdf, rli, pdi = "\u202e", "\u202c", "\u2067", "\u2069"
+    source = ("&#x202E;Evil &#x2067;Ltd", "https://evil.example/", "Evil Ltd")
+    post = Post(1, source, b"<p>START &#x202E;text END</p>", creator="&#x202E;Eve")
+    post.title_html = "Title &amp;#x202E;twice &#x2067;x"   # the override escaped twice upstream
+    rc, out, err, _ = dump_posts(unplanet, work, "bidi", [post])
+    got = {}
+    if rc == 0:
+        feed = ET.fromstring(out).find("feed")
+        e = feed.find("entry")
+        got = {"name": e.find("source").findtext("name"), "title": e.findtext("title"),
+               "author": e.findtext("author"), "description": feed.findtext("description"),
+               "summary": e.findtext("summary")}
+    want = {"name": f"{rlo}Evil {rli}Ltd{pdi}{pdf}", "title": f"Title {rlo}twice {rli}x{pdi}{pdf}",
+            "author": f"{rlo}Eve{pdf}", "description": f"{rlo}Evil {rli}Ltd{pdi}{pdf} on Planet Hostile"}
+    check("hostile: bidi overrides and isolates a name or title leaves open are closed at its end",
+          rc == 0 and all(got.get(k) == v for k, v in want.items()) and got["summary"].endswith(pdf),
+          f"exit {rc} {err[:200]} {got!r}")
+
+
 def later_day_copy(unplanet, work):
     """An untitled post quoting a footer of a later day than its day
     header's (which Planet never prints there) is cut at that copy and
@@ -1373,6 +1396,7 @@ def main():
     iri_uri(unplanet, work)
     iri_uri_twins(unplanet, work)
     text_elements(unplanet, work)
+    bidi_closed(unplanet, work)
     later_day_copy(unplanet, work)
     hidden_copies(unplanet, work)
     # Planet prints UTC times followed by its server's zone name, or by

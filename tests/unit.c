@@ -315,6 +315,35 @@ test_text(void)
 	check_str("stray: noncharacters become U+FFFD, C1 its Windows-1252 character, DEL goes", s,
 	    "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xe2\x80\x93" "de\xef\xb7\xb0\xf0\x9f\x98\x80");
 	free(s);
+	{
+		/* Bidi controls: LRE E2 80 AA, PDF E2 80 AC, RLO E2 80 AE, RLI E2 81 A7, PDI E2 81 A9. */
+		static const struct { const char *in, *want, *name; } bidi[] = {
+			{ "plain \xe2\x80\x9cquoted\xe2\x80\x9d", "plain \xe2\x80\x9cquoted\xe2\x80\x9d", "none open: as it is" },
+			{ "\xe2\x80\xae" "abc", "\xe2\x80\xae" "abc\xe2\x80\xac", "an open override closed" },
+			{ "\xe2\x80\xae" "a\xe2\x80\xac", "\xe2\x80\xae" "a\xe2\x80\xac", "a closed override left alone" },
+			{ "\xe2\x81\xa7\xe2\x80\xaa" "a", "\xe2\x81\xa7\xe2\x80\xaa" "a\xe2\x80\xac\xe2\x81\xa9",
+			  "closed innermost first" },
+			{ "\xe2\x81\xa7\xe2\x80\xaa" "a\xe2\x81\xa9", "\xe2\x81\xa7\xe2\x80\xaa" "a\xe2\x81\xa9",
+			  "a PDI closes its isolate and the embedding inside" },
+			{ "\xe2\x80\xaa\xe2\x81\xa7" "a\xe2\x80\xac", "\xe2\x80\xaa\xe2\x81\xa7" "a\xe2\x80\xac\xe2\x81\xa9\xe2\x80\xac",
+			  "a PDF does not close past an isolate" },
+			{ "a\xe2\x80\xac\xe2\x81\xa9" "b", "a\xe2\x80\xac\xe2\x81\xa9" "b", "unmatched closers change nothing" },
+			{ "\xe2\x80\xae" "a\n\xe2\x80\xae" "b", "\xe2\x80\xae" "a\n\xe2\x80\xae" "b\xe2\x80\xac",
+			  "a new line ends a paragraph's" },
+			{ "\xe2\x80\xae" "a\xe2\x80\xa9" "b", "\xe2\x80\xae" "a\xe2\x80\xa9" "b", "so does U+2029" },
+			{ "", "", "empty" },
+		};
+
+		for (size_t i = 0; i < sizeof bidi / sizeof bidi[0]; i++) {
+			char name[96];
+
+			snprintf(name, sizeof name, "close_bidi: %s", bidi[i].name);
+			s = text_close_bidi(strdup(bidi[i].in));
+			check_str(name, s, bidi[i].want);
+			free(s);
+		}
+		check_int("close_bidi: NULL in, NULL out", text_close_bidi(NULL) == NULL, 1);
+	}
 	check_int("stray: none in plain and astral text", text_has_stray("caf\xc3\xa9 \xf0\x9f\x98\x80 \xef\xbf\xbd"), 0);
 	s = text_decode_refs("&#xFDD0;&#xFFFF;&#x10FFFF;&#xFDCF;");
 	check_str("refs: a noncharacter's reference becomes U+FFFD", s,
