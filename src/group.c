@@ -2893,6 +2893,10 @@ excerpt(const char *text, size_t max)
 	struct buf out = { 0 };
 	char *s = NULL;
 
+	/* Closing marks at its end (a summary's, which an untitled post's
+	 * title is cut from) show nothing: the text fits without them. */
+	while (n >= 3 && (memcmp(text + n - 3, "\xe2\x80\xac", 3) == 0 || memcmp(text + n - 3, "\xe2\x81\xa9", 3) == 0))
+		n -= 3;
 	if (n <= max) {
 		s = strdup(text);
 	} else {

@@ -881,7 +881,7 @@ done:
 	return rc;
 }
 
-/* A name's or title's text, with the bidi embeddings it leaves open
+/* A name's text (one line), with the bidi embeddings it leaves open
  * closed, as it will sit beside other text. */
 static char *
 span_text(struct span s)
@@ -1265,7 +1265,7 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	e->published = e->updated = e->shown = ft->published;
 	if ((e->source_name = span_text(src->source_name)) == NULL ||
 	    (e->source_link = web_link(span_attr(src->source_href), page_url)) == NULL ||
-	    (e->source_title = text_close_bidi(text_fix_stray(span_attr(src->source_title)))) == NULL ||
+	    (e->source_title = text_fix_stray(span_attr(src->source_title))) == NULL ||
 	    (e->link = web_link(span_attr(ft->href), page_url != NULL ? page_url :
 	    e->source_link[0] != '\0' ? e->source_link : NULL)) == NULL)
 		goto done;
@@ -1273,14 +1273,19 @@ make_entry(struct entry *e, const struct frame *src, const struct frame *f,
 	 * layout, and the title names the source when its header shows
 	 * nothing: as a [source] section's name is read. */
 	text_collapse_space(e->source_title);
+	if ((e->source_title = text_close_bidi(e->source_title)) == NULL)
+		goto done;
 	if (f->has_title) {
 		/* Decoded again, C1 controls and DEL are fixed again: "&amp;#x96;"
 		 * is the dash "&#x96;" is. */
-		if ((title = span_text(f->title)) == NULL ||
-		    (e->title = text_close_bidi(text_fix_stray(text_decode_refs(title)))) == NULL)
+		if ((title = html_fragment_text(f->title.s, f->title.n)) == NULL ||
+		    (e->title = text_fix_stray(text_decode_refs(title))) == NULL)
 			goto done;
-		/* References escaped twice may give white space again. */
+		/* References escaped twice may give white space again; and
+		 * bidi controls, closed once the title is one line. */
 		text_collapse_space(e->title);
+		if ((e->title = text_close_bidi(e->title)) == NULL)
+			goto done;
 	} else if ((e->title = strdup("")) == NULL) {
 		goto done;
 	}

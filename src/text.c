@@ -745,10 +745,7 @@ text_close_bidi(char *s)
 	for (; s != NULL && rc == 0 && *p != '\0'; p++) {
 		unsigned c = p[0] == 0xE2 && (p[1] == 0x80 || p[1] == 0x81) ? (unsigned)p[1] << 8 | p[2] : 0;
 
-		if (*p == '\n' || *p == '\r' || (*p >= 0x1C && *p <= 0x1E) || c == 0x80A9) {
-			open.len = 0;   /* a paragraph separator ends them all */
-			isolates = 0;
-		} else if (c >= 0x80AA && c <= 0x80AE && c != 0x80AC) {   /* LRE, RLE, LRO, RLO */
+		if (c >= 0x80AA && c <= 0x80AE && c != 0x80AC) {   /* LRE, RLE, LRO, RLO */
 			rc = buf_addc(&open, 'e');
 		} else if (c == 0x80AC) {   /* PDF: the innermost, unless that is an isolate */
 			if (open.len > 0 && open.data[open.len - 1] == 'e')

@@ -129,12 +129,14 @@ int text_has_stray(const char *s);
 char *text_fix_stray(char *s);
 
 /* s with the explicit bidi embeddings, overrides and isolates it leaves
- * open (U+202A..U+202E, U+2066..U+2069, matched as Unicode's bidi
- * algorithm matches them) closed at its end: a name or title ends where
+ * open (U+202A..U+202E, U+2066..U+2069, paired as Unicode's bidi
+ * algorithm pairs them) closed at its end: a name or title ends where
  * a reader puts it beside other text ("NAME on Planet Python"), which an
- * open right-to-left override would show backwards. Takes s (malloc'd, or
- * NULL) and returns it, or a new string when it changed (s is freed);
- * NULL when s is NULL or memory runs out. */
+ * open right-to-left override would show backwards. A line or paragraph
+ * break ends none of them: a reader may show the text as one line, and
+ * where it ends them the closing marks match nothing, which changes
+ * nothing. Takes s (malloc'd, or NULL) and returns it, or a new string
+ * when it changed (s is freed); NULL when s is NULL or memory runs out. */
 char *text_close_bidi(char *s);
 
 /* Where the character that byte at of the UTF-8 text s is part of

@@ -321,24 +321,38 @@ def text_elements(unplanet, work):
 def bidi_closed(unplanet, work):
     """A right-to-left override a name or title leaves open is closed at
     its end: readers show a feed's description as "NAME on Planet...",
-    which an open override would show backwards."""
+    which an open override would show backwards. Closed as the text is
+    shown, on one line: a line break in it ends nothing."""
     rlo, pdf, rli, pdi = "\u202e", "\u202c", "\u2067", "\u2069"
-    source = ("&#x202E;Evil &#x2067;Ltd", "https://evil.example/", "Evil Ltd")
-    post = Post(1, source, b"<p>START &#x202E;text END</p>", creator="&#x202E;Eve")
-    post.title_html = "Title &amp;#x202E;twice &#x2067;x"   # the override escaped twice upstream
-    rc, out, err, _ = dump_posts(unplanet, work, "bidi", [post])
+    posts = [Post(1, ("&#x202E;Evil &#x2067;Ltd", "https://evil.example/", "Evil Ltd"),
+                  b"<p>START &#x202E;text END</p>", creator="&#x202E;Eve"),
+             # A header that shows nothing: the name is its title attribute's,
+             # whose line break becomes a space.
+             Post(2, ("", "https://guis.example/", f"{rlo}Py\n{rlo}GUIs"), b"<p>START text END</p>"),
+             # An untitled post whose text fits a stand-in title as it is.
+             Post(3, ("Bob", "https://bob.example/", "Bob"), ("<p>&#x202E;" + "ab " * 25 + "a</p>").encode(), title=False)]
+    posts[0].title_html = "Title &amp;#x202E;twice &#x2067;x"   # the override escaped twice upstream
+    posts[1].link = "https://guis.example/post/2"
+    posts[1].title_html = "&amp;#x202E;a&amp;#10;&amp;#x202E;b &#x2067;c&amp;#x2069;"
+    rc, out, err, _ = dump_posts(unplanet, work, "bidi", posts)
     got = {}
     if rc == 0:
-        feed = ET.fromstring(out).find("feed")
-        e = feed.find("entry")
-        got = {"name": e.find("source").findtext("name"), "title": e.findtext("title"),
-               "author": e.findtext("author"), "description": feed.findtext("description"),
-               "summary": e.findtext("summary")}
-    want = {"name": f"{rlo}Evil {rli}Ltd{pdi}{pdf}", "title": f"Title {rlo}twice {rli}x{pdi}{pdf}",
-            "author": f"{rlo}Eve{pdf}", "description": f"{rlo}Evil {rli}Ltd{pdi}{pdf} on Planet Hostile"}
-    check("hostile: bidi overrides and isolates a name or title leaves open are closed at its end",
-          rc == 0 and all(got.get(k) == v for k, v in want.items()) and got["summary"].endswith(pdf),
-          f"exit {rc} {err[:200]} {got!r}")
+        for feed in ET.fromstring(out).findall("feed"):
+            for e in feed.findall("entry"):
+                n = re.search(r"/post/(\d+)", e.findtext("link")).group(1)
+                got.update({f"name{n}": e.find("source").findtext("name"), f"title{n}": e.findtext("title"),
+                            f"author{n}": e.findtext("author"), f"description{n}": feed.findtext("description"),
+                            f"summary{n}": e.findtext("summary")})
+    want = {"name1": f"{rlo}Evil {rli}Ltd{pdi}{pdf}", "title1": f"Title {rlo}twice {rli}x{pdi}{pdf}",
+            "author1": f"{rlo}Eve{pdf}", "description1": f"{rlo}Evil {rli}Ltd{pdi}{pdf} on Planet Hostile",
+            "summary1": f"START1X {rlo}text END1X{pdf}",
+            "description2": f"{rlo}Py {rlo}GUIs{pdf}{pdf} on Planet Hostile",
+            "title2": f"{rlo}a {rlo}b {rli}c{pdi}{pdf}{pdf}",
+            "title3": rlo + "ab " * 25 + "a" + pdf}
+    bad = {k: got.get(k) for k, v in want.items() if got.get(k) != v}
+    check("hostile: bidi overrides and isolates a name or title leaves open are closed at its end, "
+          "once, whatever line breaks it holds",
+          rc == 0 and not bad, f"exit {rc} {err[:200]} {bad!r}")
 
 
 def later_day_copy(unplanet, work):
