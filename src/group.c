@@ -1528,10 +1528,11 @@ make_feed(struct feed *f, const struct page *page, struct candidate *c, size_t n
 	if (title == NULL)
 		title = first->source_name[0] != '\0' ? first->source_name :
 		    first->source_title[0] != '\0' ? first->source_title : first->source_link;
-	f->title = strdup(title);
+	/* A [source] name or description is closed as a page's names are. */
+	f->title = text_close_bidi(strdup(title));
 	f->link = strdup(first->source_link);
 	f->subtitle = strdup(first->source_title);
-	f->description = description != NULL ? strdup(description) :
+	f->description = description != NULL ? text_close_bidi(strdup(description)) :
 	    buf_concat(f->title != NULL ? f->title : "", " on ", planet_name(page), NULL);
 	if (f->title != NULL && f->link != NULL && f->subtitle != NULL && f->description != NULL)
 		rc = 0;
@@ -1744,13 +1745,15 @@ make_topic(struct feed *t, const struct topic *topic, struct feed_set *set, size
 	}
 	qsort(t->members, t->n_members, sizeof *t->members, by_date);
 	t->n_shown = shown(t->n_members, opt->keep);
-	t->title = topic->title != NULL ? strdup(topic->title) :
-	    buf_concat(planet_name(set->page), " \xe2\x80\x94 ", topic->name, NULL);
-	t->description = topic->description != NULL ? strdup(topic->description) :
-	    buf_concat(topic->name, " posts on ", planet_name(set->page), NULL);
+	/* The user's names are closed as a page's are: "NAME posts on ..." */
+	if ((t->subtitle = text_close_bidi(strdup(topic->name))) == NULL)
+		goto done;
+	t->title = topic->title != NULL ? text_close_bidi(strdup(topic->title)) :
+	    buf_concat(planet_name(set->page), " \xe2\x80\x94 ", t->subtitle, NULL);
+	t->description = topic->description != NULL ? text_close_bidi(strdup(topic->description)) :
+	    buf_concat(t->subtitle, " posts on ", planet_name(set->page), NULL);
 	t->link = strdup(set->page->link != NULL ? set->page->link : "");
-	t->subtitle = strdup(topic->name);
-	if (t->title != NULL && t->description != NULL && t->link != NULL && t->subtitle != NULL)
+	if (t->title != NULL && t->description != NULL && t->link != NULL)
 		rc = 0;
 done:
 	free(copies);

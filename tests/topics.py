@@ -1117,6 +1117,7 @@ slug = django-and-caktus
     held_past_keep(unplanet, work)
     merged_past_keep(unplanet, work)
     excluded_past_keep(unplanet, work)
+    names_closed(unplanet, work)
     report()
 
 
@@ -1197,6 +1198,32 @@ def renamed_and_edited(unplanet, work):
         got[label] = ids(os.path.join(d, "topics", "django.atom")) if rc == 0 else err
     check("topics: a post edited as its source is renamed is judged by its edit (excluded now, or no longer "
           "matching), not by its old copy", got == {"excluded now": [], "no longer matching": []}, f"{got}")
+
+
+def names_closed(unplanet, work):
+    """A topic's name, title or description, or a source's new name or
+    description, that leaves a right-to-left override or isolate open has
+    it closed at its end, as a page's names are: "NAME posts on Planet
+    Python" must not show backwards. Its file name is as without it."""
+    rlo, pdf, rli, pdi = "\u202e", "\u202c", "\u2067", "\u2069"
+    ini = os.path.join(work, "names-closed.ini")
+    with open(ini, "w", encoding="utf-8") as f:
+        f.write(f"[topic Packaging]\nmatch = packag\ntitle = {rli}Pack\ndescription = {rlo}About packaging\n"
+                f"[source PyPy]\nname = {rlo}PyPy\ndescription = {rli}Fast\n"
+                f"[source Real Python]\nname = {rlo}Real\n")
+    d = os.path.join(work, "names-closed")
+    rc, err = run(unplanet, "-c", ini, "-t", f"{rlo}Django=django", "-o", d, SAMPLE)
+    got = {}
+    if rc == 0:
+        for slug in ("topics/django", "topics/packaging", "authors/pypy", "authors/real"):
+            j = json.load(open(os.path.join(d, slug + ".json"), encoding="utf-8"))
+            got[slug] = (j["title"], j.get("description"))
+    want = {"topics/django": (f"Planet Python \u2014 {rlo}Django{pdf}", f"{rlo}Django{pdf} posts on Planet Python"),
+            "topics/packaging": (f"{rli}Pack{pdi}", f"{rlo}About packaging{pdf}"),
+            "authors/pypy": (f"{rlo}PyPy{pdf}", f"{rli}Fast{pdi}"),
+            "authors/real": (f"{rlo}Real{pdf}", f"{rlo}Real{pdf} on Planet Python")}
+    check("config: a topic's or source's name, title or description leaving a bidi override or isolate open "
+          "has it closed at its end, its file name as without it", got == want, f"{err[:300]} {got!r}")
 
 
 def too_long_post(unplanet, work):
