@@ -156,6 +156,7 @@ legacy_ref(const char *s, size_t n, size_t *len)
 }
 
 static int separates_words(const char *name);
+static int leave_foreign_content_at_end(htmlParserCtxtPtr ctxt, const char *name, int dropped);
 
 /* libxml2 reports each parse error here (its sax->error); blog HTML has
  * plenty, so they are counted, never printed. Two of them say where the
@@ -175,9 +176,12 @@ on_error(void *ctx, const char *msg, ...)
 			limits->ref_end = ctxt->input->cur;
 			limits->ref_held = 0;
 		} else if (ctxt->errNo == XML_ERR_TAG_NAME_MISMATCH && ctxt->node != NULL &&
-		    ctxt->lastError.message != NULL && ctxt->lastError.str1 != NULL &&
-		    strncmp(ctxt->lastError.message, "Unexpected end tag", 18) == 0) {
-			if (separates_words(ctxt->lastError.str1))
+		    ctxt->lastError.message != NULL && ctxt->lastError.str1 != NULL) {
+			int dropped = strncmp(ctxt->lastError.message, "Unexpected end tag", 18) == 0;
+
+			if (limits->foreign_seen && leave_foreign_content_at_end(ctxt, ctxt->lastError.str1, dropped))
+				dropped = 1;
+			if (dropped && separates_words(ctxt->lastError.str1))
 				xmlSAX2Characters(ctxt, (const xmlChar *)" ", 1);
 		}
 		if (++limits->errors > HTML_MAX_ERRORS) {
@@ -310,6 +314,80 @@ is_integration_point(htmlParserCtxtPtr ctxt, int i, const char *name, int ns)
 	return strcasecmp(value, "text/html") == 0 || strcasecmp(value, "application/xhtml+xml") == 0;
 }
 
+/* Where the foreign content that the open elements [0, top) of ctxt's
+ * stack end in starts: the index of its first element, or -1 when the
+ * top one is HTML, or where HTML may nest. HTML5 pops the stack down to
+ * the last element that is HTML or where HTML may nest: every element's
+ * namespace, from the bottom up (one pass: a post may nest deep). */
+static int
+foreign_root(htmlParserCtxtPtr ctxt, int top)
+{
+	int i, ns = NS_HTML, html_inside = 1, last = -1;
+
+	for (i = 0; i < top; i++) {
+		const char *open = (const char *)ctxt->nameTab[i];
+
+		if (html_inside)
+			ns = strcmp(open, "svg") == 0 ? NS_SVG : strcmp(open, "math") == 0 ? NS_MATH : NS_HTML;
+		else if (ns == NS_MATH && strcmp(open, "svg") == 0 && i > 0 &&
+		    strcmp((const char *)ctxt->nameTab[i - 1], "annotation-xml") == 0)
+			ns = NS_SVG;
+		html_inside = ns == NS_HTML || is_integration_point(ctxt, i, open, ns);
+		if (html_inside)
+			last = i;
+	}
+	return last + 1 < top ? last + 1 : -1;
+}
+
+/* Whether libxml2 2.9 lets an end tag </p> close an open <p> at i of
+ * ctxt's stack: no element it ranks above <p> stands between (its
+ * htmlEndPriority: those that end a </p>'s reach). */
+static int
+p_reachable(htmlParserCtxtPtr ctxt, int i)
+{
+	static const char *const walls[] = {   /* sorted */
+		"body", "div", "head", "html", "table", "tbody", "td", "tfoot", "th", "thead", "tr"
+	};
+	int k;
+
+	for (k = ctxt->nameNr - 1; k > i; k--)
+		if (in_table((const char *)ctxt->nameTab[k], walls, COUNT(walls)))
+			return 0;
+	return 1;
+}
+
+/* An end tag </p> or </br> inside <svg> or <math> ends them in HTML5 too
+ * (and is then read as HTML). libxml2 2.9 reports one that closes nothing
+ * it can reach (dropped: one that names nothing open) and drops it, so
+ * an unclosed icon would swallow what follows, up to a tag that ends it,
+ * and the sanitizer drop it all. Called for each such report: libxml2
+ * also reports one while a </p> it reaches closes elements in between,
+ * and those are left to it. The foreign elements the end tag stands in
+ * are closed here, and 1 returned, else 0. */
+static int
+leave_foreign_content_at_end(htmlParserCtxtPtr ctxt, const char *name, int dropped)
+{
+	int i, root = -1;
+
+	if (!dropped && strcmp(name, "p") == 0) {
+		for (i = ctxt->nameNr - 1; i >= 0 && strcmp((const char *)ctxt->nameTab[i], "p") != 0; i--)
+			;
+		if (i >= 0 && p_reachable(ctxt, i))
+			return 0;
+	}
+	if (strcmp(name, "p") == 0 || strcmp(name, "br") == 0)
+		root = foreign_root(ctxt, ctxt->nameNr);
+	if (root > 0) {
+		for (i = ctxt->nameNr - 1; i >= root; i--) {
+			xmlSAX2EndElement(ctxt, ctxt->nameTab[i]);
+			ctxt->nameTab[i] = NULL;
+		}
+		ctxt->nameNr = root;
+		ctxt->name = ctxt->nameTab[root - 1];
+	}
+	return root > 0;
+}
+
 /* An HTML tag inside <svg> or <math> ends them in HTML5, so an unclosed
  * icon does not swallow the rest of a post; libxml2 2.9 knows neither and
  * nests all that follows inside. When name (just pushed on libxml2's
@@ -324,26 +402,8 @@ leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar
 	for (i = 0; !breaks && strcmp((const char *)name, "font") == 0 && atts != NULL && atts[i] != NULL; i += 2)
 		breaks = strcmp((const char *)atts[i], "color") == 0 || strcmp((const char *)atts[i], "face") == 0 ||
 		    strcmp((const char *)atts[i], "size") == 0;
-	if (breaks) {
-		/* HTML5 pops the stack down to the last element that is HTML
-		 * or where HTML may nest: every element's namespace, from
-		 * the bottom up (one pass: a post may nest deep). */
-		int ns = NS_HTML, html_inside = 1, last = -1;
-
-		for (i = 0; i < top; i++) {
-			const char *open = (const char *)ctxt->nameTab[i];
-
-			if (html_inside)
-				ns = strcmp(open, "svg") == 0 ? NS_SVG : strcmp(open, "math") == 0 ? NS_MATH : NS_HTML;
-			else if (ns == NS_MATH && strcmp(open, "svg") == 0 && i > 0 &&
-			    strcmp((const char *)ctxt->nameTab[i - 1], "annotation-xml") == 0)
-				ns = NS_SVG;
-			html_inside = ns == NS_HTML || is_integration_point(ctxt, i, open, ns);
-			if (html_inside)
-				last = i;
-		}
-		root = last + 1 < top ? last + 1 : -1;
-	}
+	if (breaks)
+		root = foreign_root(ctxt, top);
 	if (root >= 0) {
 		/* Close the nodes, then take their names off the stack under name. */
 		for (i = top - 1; i >= root; i--)

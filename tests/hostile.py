@@ -682,6 +682,13 @@ def main():
         (b'<p>START a<svg><path/></svg><textarea><b>x</b></textarea>c | d<svg/><xmp><i>y</i></xmp>e | '
          b'f<math><mi>1</mi></math><script>//<!--<script></script>--></script>g END</p>',
          "a<b>x</b>c | d <i>y</i> e | fg"),   # (an <xmp> becomes a <pre>: README, Content sanitizing)
+        # An end tag </p> or </br> in SVG or MathML ends them too, even
+        # where it closes no paragraph (a post is read on its own: what
+        # starts it stands in none), or one a table cell stands before.
+        (b'START a <svg width="16"><path d="M0 0h16v16H0z"/>\n</p>\nb <a href="/x">c</a> <p>d</p> END', "a b c d"),
+        (b'START a <math><mi>x</mi><mo>=</mo></br>b <b>c</b> END', "a b c"),
+        (b'<p>START a<table><tr><td><svg><g></p>b <i>c</i></td></tr></table> END</p>', "a b c"),
+        (b'<p>START a<svg><foreignObject><p>x</p></foreignObject><g></p>b</svg> c END</p>', "a b c"),
     ]
     sposts = [Post(i + 1, BOB, body) for i, (body, _) in enumerate(scripts)]
     php = next(p for p, (body, _) in zip(sposts, scripts) if body.startswith(b"<p>START x <?php"))
