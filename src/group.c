@@ -1783,6 +1783,16 @@ listed(const struct feed *f, const struct settings *s, struct feed_set *set)
 		yes = (strcmp(name, f->title) != 0 && any_match_formed(s->only, s->n_only, &name, 1, set)) ||
 		    (link[0] != '\0' && strcmp(link, f->link) != 0 && any_match_formed(s->only, s->n_only, &link, 1, set));
 	}
+	/* ...and by the names and links of the [source] sections that give
+	 * it its slug: a source merged into it whose posts --keep has cut
+	 * from it still feeds it, so that the next run picks the same feeds. */
+	for (i = 0; !yes && i < s->n_sources; i++) {
+		const struct source_rule *r = &s->sources[i];
+		const char *ruled[2] = { r->name, r->link };
+
+		if (r->slug != NULL && strcmp(r->slug, f->slug) == 0)
+			yes = any_match_formed(s->only, s->n_only, ruled, r->link != NULL ? 2 : 1, set);
+	}
 	return yes;
 }
 

@@ -1173,6 +1173,23 @@ def only_merged(unplanet, work):
     rc, err = run(unplanet, "-c", ini, "--only", "^Carol$", "-o", os.path.join(work, "only-merged-none"), src)
     check("topics: --only matching the one feed of the page not: said so, in the singular",
           rc == 0 and "warning: --only matches no source (1 on the page and in the archive)" in err, err)
+    # A source merged in whose posts --keep cut from the merged feed still
+    # feeds it: the rerun picks the same feed, and writes nothing.
+    d, old, new = os.path.join(work, "only-merged-keep"), os.path.join(work, "only-merged-old.html"), src
+    with open(old, "wb") as f:
+        f.write(page([Post(1, alice, b"<p>START a END</p>", hour=5), Post(2, bob, b"<p>START b END</p>", hour=9)]))
+    with open(new, "wb") as f:
+        f.write(page([Post(2, bob, b"<p>START b END</p>", hour=9), Post(3, bob, b"<p>START c END</p>", hour=8)]))
+    runs = [run(unplanet, "-o", d, old)]
+    before = None
+    for k in range(2):
+        runs.append(run(unplanet, "-c", ini, "--keep", "1", "--only", "^Alice$", "-o", d, new))
+        if k == 0:
+            before = snapshot(d)
+    check("topics: --only matching a merged source whose posts --keep cut picks the same feed again, "
+          "and the rerun writes nothing",
+          [rc for rc, _ in runs] == [0, 0, 0] and all(not err for _, err in runs) and
+          os.path.exists(os.path.join(d, "authors", "both.atom")) and snapshot(d) == before, f"{runs}")
 
 
 def renamed_and_edited(unplanet, work):
