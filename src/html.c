@@ -429,6 +429,56 @@ leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar
 	}
 }
 
+/* Phrasing elements (sorted) that a tag closing the paragraph, list item
+ * or definition they stand in closes with it, in HTML5 (its implied end
+ * tags): libxml2 2.9 closes only some (b, i...), and only when innermost,
+ * and nests the rest, so that paragraphs each left with an open <span>
+ * (a common editor's slip) would nest one level deeper each and reach
+ * HTML_MAX_DEPTH, which the page cuts there. (HTML5 opens the formatting
+ * ones, <a> or <code>, again in the next paragraph: not done here, the
+ * text stays.) */
+static const char *const phrasing[] = {
+	"a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
+	"font", "i", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span",
+	"strike", "strong", "sub", "sup", "time", "tt", "u", "var"
+};
+
+/* When name (just pushed on ctxt's stack, its node not made yet) closes
+ * an open <p> (or <li>, <dd>, <dt>) that only phrasing elements (and for
+ * a list item or definition, paragraphs) stand inside, closes them all,
+ * as HTML5 would: name takes the closed element's place. */
+static void
+close_implied(htmlParserCtxtPtr ctxt, const xmlChar *name)
+{
+	const char *tag = (const char *)name, *open;
+	int top = ctxt->nameNr - 1, i, k, p, item, def;
+
+	item = strcmp(tag, "li") == 0;
+	def = strcmp(tag, "dd") == 0 || strcmp(tag, "dt") == 0;
+	p = !item && !def && in_table(tag, closes_p, COUNT(closes_p));   /* (those close a <p> too) */
+	if (!p && !item && !def)
+		return;
+	for (i = top - 1; i > 0; i--) {
+		open = (const char *)ctxt->nameTab[i];
+		if (in_table(open, phrasing, COUNT(phrasing)))
+			continue;
+		if (strcmp(open, "p") == 0 && !p)
+			continue;
+		break;
+	}
+	if (i <= 0 || i == top - 1)   /* none in between: libxml2 decided */
+		return;
+	open = (const char *)ctxt->nameTab[i];
+	if ((p && strcmp(open, "p") == 0) || (item && strcmp(open, "li") == 0) ||
+	    (def && (strcmp(open, "dd") == 0 || strcmp(open, "dt") == 0))) {
+		for (k = top - 1; k >= i; k--)
+			xmlSAX2EndElement(ctxt, ctxt->nameTab[k]);
+		ctxt->nameTab[i] = ctxt->nameTab[top];
+		ctxt->nameNr = i + 1;
+		ctxt->name = ctxt->nameTab[i];
+	}
+}
+
 /* Void elements of HTML5 that libxml2 2.9's HTML 4 tables do not know
  * (sorted): it makes whatever follows them their children, so an <embed>
  * would swallow the rest of a post. */
@@ -451,6 +501,7 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 			leave_foreign_content(ctxt, name, atts);
 		else if (strcmp((const char *)name, "svg") == 0 || strcmp((const char *)name, "math") == 0)
 			limits->foreign_seen = 1;
+		close_implied(ctxt, name);
 		/* Ids need no table here: a post's duplicate id would make
 		 * libxml2 print a validity error on stderr (each read resets
 		 * the flag, hence here). */
