@@ -443,34 +443,48 @@ static const char *const phrasing[] = {
 	"strike", "strong", "sub", "sup", "time", "tt", "u", "var"
 };
 
+/* The open element of ctxt's stack that the tag just pushed closes with
+ * the phrasing elements inside it: a <p> (those only inside), else with
+ * item a <li>, with def a <dd> or <dt> (paragraphs inside too); its
+ * index, or -1 when there is none, or nothing in between (that is
+ * libxml2's to decide). */
+static int
+implied_end(htmlParserCtxtPtr ctxt, int item, int def)
+{
+	const char *open;
+	int top = ctxt->nameNr - 1, i;
+
+	for (i = top - 1; i > 0; i--) {
+		open = (const char *)ctxt->nameTab[i];
+		if (!in_table(open, phrasing, COUNT(phrasing)) && (!(item || def) || strcmp(open, "p") != 0))
+			break;
+	}
+	if (i <= 0 || i == top - 1)
+		return -1;
+	open = (const char *)ctxt->nameTab[i];
+	if (item ? strcmp(open, "li") == 0 : def ? strcmp(open, "dd") == 0 || strcmp(open, "dt") == 0 :
+	    strcmp(open, "p") == 0)
+		return i;
+	return -1;
+}
+
 /* When name (just pushed on ctxt's stack, its node not made yet) closes
- * an open <p> (or <li>, <dd>, <dt>) that only phrasing elements (and for
- * a list item or definition, paragraphs) stand inside, closes them all,
- * as HTML5 would: name takes the closed element's place. */
+ * an open <li> (<dd>, <dt>) that only phrasing elements and paragraphs
+ * stand inside, or else a <p> that only phrasing elements stand inside,
+ * closes them all, as HTML5 would: name takes the closed element's place. */
 static void
 close_implied(htmlParserCtxtPtr ctxt, const xmlChar *name)
 {
-	const char *tag = (const char *)name, *open;
-	int top = ctxt->nameNr - 1, i, k, p, item, def;
+	const char *tag = (const char *)name;
+	int top = ctxt->nameNr - 1, i = -1, k, item, def;
 
 	item = strcmp(tag, "li") == 0;
 	def = strcmp(tag, "dd") == 0 || strcmp(tag, "dt") == 0;
-	p = !item && !def && in_table(tag, closes_p, COUNT(closes_p));   /* (those close a <p> too) */
-	if (!p && !item && !def)
-		return;
-	for (i = top - 1; i > 0; i--) {
-		open = (const char *)ctxt->nameTab[i];
-		if (in_table(open, phrasing, COUNT(phrasing)))
-			continue;
-		if (strcmp(open, "p") == 0 && !p)
-			continue;
-		break;
-	}
-	if (i <= 0 || i == top - 1)   /* none in between: libxml2 decided */
-		return;
-	open = (const char *)ctxt->nameTab[i];
-	if ((p && strcmp(open, "p") == 0) || (item && strcmp(open, "li") == 0) ||
-	    (def && (strcmp(open, "dd") == 0 || strcmp(open, "dt") == 0))) {
+	if (item || def)
+		i = implied_end(ctxt, item, def);
+	if (i < 0 && in_table(tag, closes_p, COUNT(closes_p)))
+		i = implied_end(ctxt, 0, 0);
+	if (i > 0) {
 		for (k = top - 1; k >= i; k--)
 			xmlSAX2EndElement(ctxt, ctxt->nameTab[k]);
 		ctxt->nameTab[i] = ctxt->nameTab[top];

@@ -368,7 +368,8 @@ def sloppy_nesting(unplanet, work):
              ("<li><a>", lambda k: ("<ul>" if k == 1 else "") + f"<li><a href=/x{k}>Para {k}\n"),
              ("<li><p><span>", lambda k: ("<ol>" if k == 1 else "") + f"<li><p><span>Para {k}\n"),
              ("<dt><span><dd><span>", lambda k: ("<dl>" if k == 1 else "") + f"<dt><span>Para</span> <dd><span>{k}\n"),
-             ("<p><label> then <h3>", lambda k: f"<p><label>Para {k}.\n" if k % 2 else f"<h3><sup>Para {k}</h3>\n")]
+             ("<p><label> then <h3>", lambda k: f"<p><label>Para {k}.\n" if k % 2 else f"<h3><sup>Para {k}</h3>\n"),
+             ("<p><span> then <li>", lambda k: f"<p><span>Para {k}\n<li>x\n")]
     posts = [Post(i + 1, BOB, b"<p>START " + "".join(make(k) for k in range(1, n + 1)).encode() + b" END</p>", hour=11 - i)
              for i, (_, make) in enumerate(cases)]
     rc, out, err, _ = dump_posts(unplanet, work, "sloppy-nesting", posts)
@@ -386,6 +387,13 @@ def sloppy_nesting(unplanet, work):
     text = visible_text(ET.fromstring(out).find(".//entry").findtext("content")) if rc == 0 else err[:200]
     check("hostile: a paragraph closed inside a <div> inside a <span> keeps its text, in order",
           text == "START1X a b c d END1X", f"{text!r}")
+    # A list item closes a paragraph it finds no list item above, as HTML5
+    # does, with what is left open in it: the item is not in the <span>.
+    p = Post(1, BOB, b"<p>START a<span>b<li>c</li>d END</p>")
+    rc, out, err, _ = dump_posts(unplanet, work, "sloppy-nesting-li", [p])
+    html = ET.fromstring(out).find(".//entry").findtext("content") if rc == 0 else err[:200]
+    check("hostile: a list item closes the paragraph, and the <span> open in it, that it stands in",
+          html == "<p>START1X a<span>b</span></p><li>c</li>d END1X", f"{html!r}")
 
 
 def later_day_copy(unplanet, work):
