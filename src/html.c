@@ -120,6 +120,24 @@ struct parse_limits {
 	/* An <svg> or <math> was opened: only then can a tag leave one (see
 	 * leave_foreign_content, which need not look otherwise). */
 	int foreign_seen;
+	/* What start_element noted of each open element, at its index in
+	 * libxml2's stack (see note_level). */
+	struct level *levels;
+};
+
+/* What HTML5's rules ask of an open element and those below it, noted as
+ * it is opened, so that each question takes one look rather than a walk
+ * down a stack up to HTML_MAX_DEPTH deep, for each of up to
+ * HTML_MAX_ELEMENTS tags (or HTML_MAX_ERRORS end tags). Indexes are
+ * those of libxml2's stack; -1 for none. */
+struct level {
+	signed char ns;          /* NS_HTML, NS_SVG or NS_MATH */
+	signed char html_inside; /* HTML may nest in it: HTML, or an integration point */
+	short html;              /* the deepest at or below it where HTML may nest */
+	short block;             /* ...that is not a phrasing element (see phrasing) */
+	short block_p;           /* ...that is neither phrasing nor a <p> */
+	short p;                 /* the deepest <p> */
+	short wall;              /* ...element that ends an end tag </p>'s reach */
 };
 
 static int
@@ -156,7 +174,8 @@ legacy_ref(const char *s, size_t n, size_t *len)
 }
 
 static int separates_words(const char *name);
-static int leave_foreign_content_at_end(htmlParserCtxtPtr ctxt, const char *name, int dropped);
+static int leave_foreign_content_at_end(htmlParserCtxtPtr ctxt, struct parse_limits *limits, const char *name,
+    int dropped);
 
 /* libxml2 reports each parse error here (its sax->error); blog HTML has
  * plenty, so they are counted, never printed. Two of them say where the
@@ -179,7 +198,7 @@ on_error(void *ctx, const char *msg, ...)
 		    ctxt->lastError.message != NULL && ctxt->lastError.str1 != NULL) {
 			int dropped = strncmp(ctxt->lastError.message, "Unexpected end tag", 18) == 0;
 
-			if (limits->foreign_seen && leave_foreign_content_at_end(ctxt, ctxt->lastError.str1, dropped))
+			if (limits->foreign_seen && leave_foreign_content_at_end(ctxt, limits, ctxt->lastError.str1, dropped))
 				dropped = 1;
 			if (dropped && separates_words(ctxt->lastError.str1))
 				xmlSAX2Characters(ctxt, (const xmlChar *)" ", 1);
@@ -290,15 +309,13 @@ static const char *const svg_integration_points[] = { "desc", "foreignobject", "
 
 enum { NS_HTML, NS_SVG, NS_MATH };
 
-/* Whether the open element i of ctxt's stack, named name, in namespace
- * ns, is where HTML may nest (an <mi> in SVG is not). An <annotation-xml>
- * is when its encoding says it holds HTML; its attributes are those of
- * its node (libxml2 made one for each open element but the top one). */
+/* Whether an element named name, in namespace ns, with attributes atts
+ * (libxml2's SAX list), is where HTML may nest (an <mi> in SVG is not).
+ * An <annotation-xml> is when its encoding says it holds HTML. */
 static int
-is_integration_point(htmlParserCtxtPtr ctxt, int i, const char *name, int ns)
+is_integration_point(const char *name, int ns, const xmlChar **atts)
 {
-	xmlAttrPtr encoding;
-	const char *value;
+	size_t i;
 
 	if (ns == NS_SVG)
 		return in_table(name, svg_integration_points, COUNT(svg_integration_points));
@@ -306,54 +323,23 @@ is_integration_point(htmlParserCtxtPtr ctxt, int i, const char *name, int ns)
 		return 0;
 	if (strcmp(name, "annotation-xml") != 0)
 		return in_table(name, math_integration_points, COUNT(math_integration_points));
-	if (i >= ctxt->nodeNr || ctxt->nodeTab[i] == NULL || !xmlStrEqual(ctxt->nodeTab[i]->name, ctxt->nameTab[i]) ||
-	    (encoding = xmlHasProp(ctxt->nodeTab[i], (const xmlChar *)"encoding")) == NULL ||
-	    encoding->children == NULL || encoding->children->next != NULL ||
-	    (value = (const char *)encoding->children->content) == NULL)
-		return 0;
-	return strcasecmp(value, "text/html") == 0 || strcasecmp(value, "application/xhtml+xml") == 0;
+	for (i = 0; atts != NULL && atts[i] != NULL; i += 2)
+		if (strcmp((const char *)atts[i], "encoding") == 0)   /* (libxml2 keeps the first of a name) */
+			return atts[i + 1] != NULL && (strcasecmp((const char *)atts[i + 1], "text/html") == 0 ||
+			    strcasecmp((const char *)atts[i + 1], "application/xhtml+xml") == 0);
+	return 0;
 }
 
-/* Where the foreign content that the open elements [0, top) of ctxt's
- * stack end in starts: the index of its first element, or -1 when the
- * top one is HTML, or where HTML may nest. HTML5 pops the stack down to
- * the last element that is HTML or where HTML may nest: every element's
- * namespace, from the bottom up (one pass: a post may nest deep). */
+/* Where the foreign content that the open elements [0, top) end in
+ * starts: the index of its first element, or -1 when the top one is HTML,
+ * or where HTML may nest. HTML5 pops the stack down to the last element
+ * that is HTML or where HTML may nest. */
 static int
-foreign_root(htmlParserCtxtPtr ctxt, int top)
+foreign_root(const struct parse_limits *limits, int top)
 {
-	int i, ns = NS_HTML, html_inside = 1, last = -1;
+	int last = top > 0 ? limits->levels[top - 1].html : -1;
 
-	for (i = 0; i < top; i++) {
-		const char *open = (const char *)ctxt->nameTab[i];
-
-		if (html_inside)
-			ns = strcmp(open, "svg") == 0 ? NS_SVG : strcmp(open, "math") == 0 ? NS_MATH : NS_HTML;
-		else if (ns == NS_MATH && strcmp(open, "svg") == 0 && i > 0 &&
-		    strcmp((const char *)ctxt->nameTab[i - 1], "annotation-xml") == 0)
-			ns = NS_SVG;
-		html_inside = ns == NS_HTML || is_integration_point(ctxt, i, open, ns);
-		if (html_inside)
-			last = i;
-	}
 	return last + 1 < top ? last + 1 : -1;
-}
-
-/* Whether libxml2 2.9 lets an end tag </p> close an open <p> at i of
- * ctxt's stack: no element it ranks above <p> stands between (its
- * htmlEndPriority: those that end a </p>'s reach). */
-static int
-p_reachable(htmlParserCtxtPtr ctxt, int i)
-{
-	static const char *const walls[] = {   /* sorted */
-		"body", "div", "head", "html", "table", "tbody", "td", "tfoot", "th", "thead", "tr"
-	};
-	int k;
-
-	for (k = ctxt->nameNr - 1; k > i; k--)
-		if (in_table((const char *)ctxt->nameTab[k], walls, COUNT(walls)))
-			return 0;
-	return 1;
 }
 
 /* An end tag </p> or </br> inside <svg> or <math> ends them in HTML5 too
@@ -361,22 +347,22 @@ p_reachable(htmlParserCtxtPtr ctxt, int i)
  * it can reach (dropped: one that names nothing open) and drops it, so
  * an unclosed icon would swallow what follows, up to a tag that ends it,
  * and the sanitizer drop it all. Called for each such report: libxml2
- * also reports one while a </p> it reaches closes elements in between,
- * and those are left to it. The foreign elements the end tag stands in
- * are closed here, and 1 returned, else 0. */
+ * also reports one while a </p> it reaches (no element it ranks above
+ * <p>, its htmlEndPriority, stands between: a wall) closes elements in
+ * between, and those are left to it. The foreign elements the end tag
+ * stands in are closed here, and 1 returned, else 0. */
 static int
-leave_foreign_content_at_end(htmlParserCtxtPtr ctxt, const char *name, int dropped)
+leave_foreign_content_at_end(htmlParserCtxtPtr ctxt, struct parse_limits *limits, const char *name, int dropped)
 {
+	const struct level *top = ctxt->nameNr > 0 ? &limits->levels[ctxt->nameNr - 1] : NULL;
 	int i, root = -1;
 
-	if (!dropped && strcmp(name, "p") == 0) {
-		for (i = ctxt->nameNr - 1; i >= 0 && strcmp((const char *)ctxt->nameTab[i], "p") != 0; i--)
-			;
-		if (i >= 0 && p_reachable(ctxt, i))
-			return 0;
-	}
+	if (top == NULL || ctxt->disableSAX)
+		return 0;
+	if (!dropped && strcmp(name, "p") == 0 && top->p >= 0 && top->wall < top->p)
+		return 0;
 	if (strcmp(name, "p") == 0 || strcmp(name, "br") == 0)
-		root = foreign_root(ctxt, ctxt->nameNr);
+		root = foreign_root(limits, ctxt->nameNr);
 	if (root > 0) {
 		for (i = ctxt->nameNr - 1; i >= root; i--) {
 			xmlSAX2EndElement(ctxt, ctxt->nameTab[i]);
@@ -394,7 +380,8 @@ leave_foreign_content_at_end(htmlParserCtxtPtr ctxt, const char *name, int dropp
  * stack of open elements, its node not made yet) is such a tag, closes
  * the foreign elements it stands in. */
 static void
-leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar **atts)
+leave_foreign_content(htmlParserCtxtPtr ctxt, const struct parse_limits *limits, const xmlChar *name,
+    const xmlChar **atts)
 {
 	int i, root = -1, top = ctxt->nameNr - 1, breaks;
 
@@ -403,7 +390,7 @@ leave_foreign_content(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar
 		breaks = strcmp((const char *)atts[i], "color") == 0 || strcmp((const char *)atts[i], "face") == 0 ||
 		    strcmp((const char *)atts[i], "size") == 0;
 	if (breaks)
-		root = foreign_root(ctxt, top);
+		root = foreign_root(limits, top);
 	if (root >= 0) {
 		/* Close the nodes, then take their names off the stack under name. */
 		for (i = top - 1; i >= root; i--)
@@ -449,16 +436,14 @@ static const char *const phrasing[] = {
  * index, or -1 when there is none, or nothing in between (that is
  * libxml2's to decide). */
 static int
-implied_end(htmlParserCtxtPtr ctxt, int item, int def)
+implied_end(htmlParserCtxtPtr ctxt, const struct parse_limits *limits, int item, int def)
 {
 	const char *open;
 	int top = ctxt->nameNr - 1, i;
 
-	for (i = top - 1; i > 0; i--) {
-		open = (const char *)ctxt->nameTab[i];
-		if (!in_table(open, phrasing, COUNT(phrasing)) && (!(item || def) || strcmp(open, "p") != 0))
-			break;
-	}
+	if (top < 2)
+		return -1;
+	i = item || def ? limits->levels[top - 1].block_p : limits->levels[top - 1].block;
 	if (i <= 0 || i == top - 1)
 		return -1;
 	open = (const char *)ctxt->nameTab[i];
@@ -473,7 +458,7 @@ implied_end(htmlParserCtxtPtr ctxt, int item, int def)
  * stand inside, or else a <p> that only phrasing elements stand inside,
  * closes them all, as HTML5 would: name takes the closed element's place. */
 static void
-close_implied(htmlParserCtxtPtr ctxt, const xmlChar *name)
+close_implied(htmlParserCtxtPtr ctxt, const struct parse_limits *limits, const xmlChar *name)
 {
 	const char *tag = (const char *)name;
 	int top = ctxt->nameNr - 1, i = -1, k, item, def;
@@ -481,9 +466,9 @@ close_implied(htmlParserCtxtPtr ctxt, const xmlChar *name)
 	item = strcmp(tag, "li") == 0;
 	def = strcmp(tag, "dd") == 0 || strcmp(tag, "dt") == 0;
 	if (item || def)
-		i = implied_end(ctxt, item, def);
+		i = implied_end(ctxt, limits, item, def);
 	if (i < 0 && in_table(tag, closes_p, COUNT(closes_p)))
-		i = implied_end(ctxt, 0, 0);
+		i = implied_end(ctxt, limits, 0, 0);
 	if (i > 0) {
 		for (k = top - 1; k >= i; k--)
 			xmlSAX2EndElement(ctxt, ctxt->nameTab[k]);
@@ -491,6 +476,41 @@ close_implied(htmlParserCtxtPtr ctxt, const xmlChar *name)
 		ctxt->nameNr = i + 1;
 		ctxt->name = ctxt->nameTab[i];
 	}
+}
+
+/* Elements that end the reach of an end tag </p> in libxml2 2.9, which
+ * ranks them above <p> (its htmlEndPriority; sorted). */
+static const char *const p_walls[] = {
+	"body", "div", "head", "html", "table", "tbody", "td", "tfoot", "th", "thead", "tr"
+};
+
+/* Notes the level of the element on top of ctxt's stack, with
+ * attributes atts, once the stack holds it where it stays. */
+static void
+note_level(htmlParserCtxtPtr ctxt, struct parse_limits *limits, const xmlChar **atts)
+{
+	int k = ctxt->nameNr - 1, phrase;
+	const char *name = k >= 0 ? (const char *)ctxt->nameTab[k] : NULL;
+	const struct level *below = k > 0 ? &limits->levels[k - 1] : NULL;
+	struct level *l;
+
+	if (name == NULL || k >= HTML_MAX_DEPTH)
+		return;
+	l = &limits->levels[k];
+	if (below == NULL || below->html_inside)
+		l->ns = strcmp(name, "svg") == 0 ? NS_SVG : strcmp(name, "math") == 0 ? NS_MATH : NS_HTML;
+	else if (below->ns == NS_MATH && strcmp(name, "svg") == 0 &&
+	    strcmp((const char *)ctxt->nameTab[k - 1], "annotation-xml") == 0)
+		l->ns = NS_SVG;
+	else
+		l->ns = below->ns;
+	l->html_inside = l->ns == NS_HTML || is_integration_point(name, l->ns, atts);
+	phrase = in_table(name, phrasing, COUNT(phrasing));
+	l->html = (short)(l->html_inside ? k : below != NULL ? below->html : -1);
+	l->block = (short)(!phrase ? k : below != NULL ? below->block : -1);
+	l->block_p = (short)(!phrase && strcmp(name, "p") != 0 ? k : below != NULL ? below->block_p : -1);
+	l->p = (short)(strcmp(name, "p") == 0 ? k : below != NULL ? below->p : -1);
+	l->wall = (short)(in_table(name, p_walls, COUNT(p_walls)) ? k : below != NULL ? below->wall : -1);
 }
 
 /* Void elements of HTML5 that libxml2 2.9's HTML 4 tables do not know
@@ -511,11 +531,16 @@ start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 			*limits->truncated = 1;
 		xmlStopParser(ctxt);
 	} else {
-		if (limits == NULL || limits->foreign_seen)
-			leave_foreign_content(ctxt, name, atts);
-		else if (strcmp((const char *)name, "svg") == 0 || strcmp((const char *)name, "math") == 0)
+		/* (unplanet parses nothing without limits: a parse without
+		 * them is libxml2's own) */
+		if (limits != NULL && limits->foreign_seen)
+			leave_foreign_content(ctxt, limits, name, atts);
+		else if (limits != NULL && (strcmp((const char *)name, "svg") == 0 || strcmp((const char *)name, "math") == 0))
 			limits->foreign_seen = 1;
-		close_implied(ctxt, name);
+		if (limits != NULL) {
+			close_implied(ctxt, limits, name);
+			note_level(ctxt, limits, atts);
+		}
 		/* Ids need no table here: a post's duplicate id would make
 		 * libxml2 print a validity error on stderr (each read resets
 		 * the flag, hence here). */
@@ -999,7 +1024,9 @@ htmlDocPtr
 html_parse_fragment_with(htmlParserCtxtPtr ctxt, const char *s, size_t n, int *truncated)
 {
 	struct buf in = { 0 }, markup = { 0 };
-	struct parse_limits limits = { 0, 0, truncated, NULL, 0, 0 };
+	_Static_assert(HTML_MAX_DEPTH <= SHRT_MAX, "struct level holds indexes as short");
+	struct level levels[HTML_MAX_DEPTH];   /* (bounded: start_element stops the parse deeper) */
+	struct parse_limits limits = { 0, 0, truncated, NULL, 0, 0, levels };
 	htmlDocPtr doc = NULL;
 	xmlNodePtr body;
 

@@ -166,6 +166,26 @@ def main():
     check("hardening: 99 000 tags leaving SVG under 500 open elements: valid output, in bounded time",
           rc == 0 and not feeds_valid(os.path.join(sb, "out")) and fast and untouched, f"exit {rc}: {said} {err[:200]}")
 
+    # ...and each tag or end tag HTML5's rules look down the stack for,
+    # under 250 MathML <annotation-xml> elements of 250 attributes each
+    # (whether HTML may nest in one is in its attributes), or under 509
+    # open <span>: what they ask of the stack is noted as it grows.
+    ann = b"<math><annotation-xml" + b"".join(b" x%d=1" % i for i in range(250)) + b' encoding="text/html">'
+    for label, body in (("</br> end tags", ann * 250 + b"</br>" * 20000),
+                        ("</p> end tags a <div> keeps from the paragraph", b"<div>" + ann * 250 + b"</p>" * 20000),
+                        ("<b> tags", ann * 250 + b"<b></b>" * 20000),
+                        ("<div> tags under 509 open <span>", b"<span>" * 509 + b"<div></div>" * 99000),
+                        ("</p> end tags closing 509 <b> each, after an <svg>",
+                         b"<svg></svg>" + (b"<p>" + b"<b>" * 509 + b"x</p>") * 195)):
+        sb = sandbox(re.sub(r"\W+", "-", label))
+        posts = [Post(1, ALICE, b"<p>START " + body + b" END</p>"), Post(2, BOB, b"<p>START after END</p>")]
+        path = os.path.join(sb, "page.html")
+        open(path, "wb").write(page(posts))
+        rc, err, took, untouched = run(unplanet, sb, path)
+        fast, said = in_time(unplanet, took, RATIO // 10)
+        check(f"hardening: {label} on a deep stack: valid output, in bounded time",
+              rc == 0 and not feeds_valid(os.path.join(sb, "out")) and fast and untouched, f"exit {rc}: {said} {err[:200]}")
+
     # 150 000 attributes on one tag (libxml2 checks each against all before
     # it), and more than 200 000 in a post over many tags.
     for label, tag in (("150 000 attributes on one tag", "<p " + " ".join(f"a{i}" for i in range(150000)) + ">x</p>"),
