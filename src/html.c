@@ -374,6 +374,20 @@ leave_foreign_content_at_end(htmlParserCtxtPtr ctxt, struct parse_limits *limits
 	return root > 0;
 }
 
+/* Closes the open elements [i, top) of ctxt's stack under the name just
+ * pushed on its top (its node not made yet), which then stands at i. */
+static void
+close_under_top(htmlParserCtxtPtr ctxt, int i)
+{
+	int k, top = ctxt->nameNr - 1;
+
+	for (k = top - 1; k >= i; k--)
+		xmlSAX2EndElement(ctxt, ctxt->nameTab[k]);
+	ctxt->nameTab[i] = ctxt->nameTab[top];
+	ctxt->nameNr = i + 1;
+	ctxt->name = ctxt->nameTab[i];
+}
+
 /* An HTML tag inside <svg> or <math> ends them in HTML5, so an unclosed
  * icon does not swallow the rest of a post; libxml2 2.9 knows neither and
  * nests all that follows inside. When name (just pushed on libxml2's
@@ -391,14 +405,8 @@ leave_foreign_content(htmlParserCtxtPtr ctxt, const struct parse_limits *limits,
 		    strcmp((const char *)atts[i], "size") == 0;
 	if (breaks)
 		root = foreign_root(limits, top);
-	if (root >= 0) {
-		/* Close the nodes, then take their names off the stack under name. */
-		for (i = top - 1; i >= root; i--)
-			xmlSAX2EndElement(ctxt, ctxt->nameTab[i]);
-		ctxt->nameTab[root] = ctxt->nameTab[top];
-		ctxt->nameNr = root + 1;
-		ctxt->name = ctxt->nameTab[root];
-	}
+	if (root >= 0)
+		close_under_top(ctxt, root);
 	/* libxml2 chose not to close an open <p> (or <li>, <dd>, <dt>) for
 	 * this tag while <svg> stood in between: close it now, as it would. */
 	if (root > 0) {
@@ -407,12 +415,8 @@ leave_foreign_content(htmlParserCtxtPtr ctxt, const struct parse_limits *limits,
 		if ((strcmp(parent, "p") == 0 && in_table(tag, closes_p, sizeof closes_p / sizeof *closes_p)) ||
 		    (strcmp(parent, "li") == 0 && strcmp(tag, "li") == 0) ||
 		    ((strcmp(parent, "dd") == 0 || strcmp(parent, "dt") == 0) &&
-		    (strcmp(tag, "dd") == 0 || strcmp(tag, "dt") == 0))) {
-			xmlSAX2EndElement(ctxt, ctxt->nameTab[root - 1]);
-			ctxt->nameTab[root - 1] = ctxt->nameTab[root];
-			ctxt->nameNr = root;
-			ctxt->name = ctxt->nameTab[root - 1];
-		}
+		    (strcmp(tag, "dd") == 0 || strcmp(tag, "dt") == 0)))
+			close_under_top(ctxt, root - 1);
 	}
 }
 
@@ -461,7 +465,7 @@ static void
 close_implied(htmlParserCtxtPtr ctxt, const struct parse_limits *limits, const xmlChar *name)
 {
 	const char *tag = (const char *)name;
-	int top = ctxt->nameNr - 1, i = -1, k, item, def;
+	int i = -1, item, def;
 
 	item = strcmp(tag, "li") == 0;
 	def = strcmp(tag, "dd") == 0 || strcmp(tag, "dt") == 0;
@@ -469,13 +473,8 @@ close_implied(htmlParserCtxtPtr ctxt, const struct parse_limits *limits, const x
 		i = implied_end(ctxt, limits, item, def);
 	if (i < 0 && in_table(tag, closes_p, COUNT(closes_p)))
 		i = implied_end(ctxt, limits, 0, 0);
-	if (i > 0) {
-		for (k = top - 1; k >= i; k--)
-			xmlSAX2EndElement(ctxt, ctxt->nameTab[k]);
-		ctxt->nameTab[i] = ctxt->nameTab[top];
-		ctxt->nameNr = i + 1;
-		ctxt->name = ctxt->nameTab[i];
-	}
+	if (i > 0)
+		close_under_top(ctxt, i);
 }
 
 /* Elements that end the reach of an end tag </p> in libxml2 2.9, which
